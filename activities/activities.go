@@ -1,0 +1,250 @@
+// Package activities holds every side effect the workflows need: database writes through Ent,
+// documents, notifications. Each activity is idempotent: run twice, it has one effect.
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+)
+
+// SystemActor is the identity activities write under when no person asked for the change
+// (a deadline passing, a timer firing).
+const SystemActor = "system:lifecycle"
+
+// Activities holds the dependencies of every activity.
+type Activities struct {
+	DB *ent.Client
+}
+
+// Actor says who asked for a change and why, carried from the API into the audit trail.
+type Actor struct {
+	Who       string `json:"who"`
+	RequestID string `json:"request_id,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+func (a Actor) who() string {
+	if a.Who == "" {
+		return SystemActor
+	}
+	return a.Who
+}
+
+// ErrTypeInvalidInput is the application error type for refusals the workflow must not retry.
+const ErrTypeInvalidInput = "InvalidInput"
+
+// refusal turns a rule's refusal into a non-retryable error, so Temporal does not retry a
+// request that can never succeed.
+func refusal(err error) error {
+	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+}
+
+// withTx runs fn in one transaction; the audit event is written through the same tx.
+func (a *Activities) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
+	tx, err := a.DB.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Audit appends one audit event in tx.
+func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType string, recordID int, before, after any) error {
+	return tx.AuditEvent.Create().
+		SetAt(time.Now().UTC()).
+		SetActor(actor.who()).
+		SetAction(action).
+		SetRecordType(recordType).
+		SetRecordID(recordID).
+		SetBefore(jsonText(before)).
+		SetAfter(jsonText(after)).
+		SetReason(actor.Reason).
+		SetRequestID(actor.RequestID).
+		Exec(ctx)
+}
+
+func jsonText(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}
+
+// SetChallengeStageInput moves a challenge to a stage the workflow has already decided on.
+type SetChallengeStageInput struct {
+	ChallengeID int
+	To          domain.ChallengeStage
+	Actor       Actor
+}
+
+// SetChallengeStage writes the challenge's stage. Writing the stage it already has does nothing.
+func (a *Activities) SetChallengeStage(ctx context.Context, in SetChallengeStageInput) error {
+	return a.withTx(ctx, func(tx *ent.Tx) error {
+		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
+		if err != nil {
+			return err
+		}
+		if ch.Stage == in.To {
+			return nil
+		}
+		upd := tx.Challenge.UpdateOne(ch).SetStage(in.To)
+		if in.Actor.Reason != "" {
+			upd.SetStageReason(in.Actor.Reason)
+		}
+		if err := upd.Exec(ctx); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, in.Actor, "challenge."+string(in.To), "challenge", ch.ID,
+			map[string]any{"stage": ch.Stage}, map[string]any{"stage": in.To})
+	})
+}
+
+// OpenCompetitionInput opens one phase's competition.
+type OpenCompetitionInput struct {
+	ChallengeID           int
+	Phase                 int
+	ClosesAt              time.Time
+	Caps                  domain.PhaseCaps
+	Scheme                domain.Scheme
+	EligibleOrganisations []int
+	Actor                 Actor
+}
+
+// OpenCompetitionOutput names the competition.
+type OpenCompetitionOutput struct {
+	CompetitionID int
+}
+
+// OpenCompetition creates the phase's competition, open for bids, and moves the challenge on.
+// If it already exists (a retry), it returns it.
+func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInput) (OpenCompetitionOutput, error) {
+	var out OpenCompetitionOutput
+	err := a.withTx(ctx, func(tx *ent.Tx) error {
+		existing, err := tx.Competition.Query().
+			Where(competitionOf(in.ChallengeID, in.Phase)...).Only(ctx)
+		if err == nil {
+			out.CompetitionID = existing.ID
+			return nil
+		}
+		if !ent.IsNotFound(err) {
+			return err
+		}
+		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
+		if err != nil {
+			return err
+		}
+		next, err := ch.Stage.OpenCompetition(in.Phase)
+		if err != nil {
+			return refusal(err)
+		}
+		c, err := tx.Competition.Create().
+			SetChallengeID(in.ChallengeID).
+			SetPhase(in.Phase).
+			SetStatus(domain.CompetitionOpen).
+			SetOpenedAt(time.Now().UTC()).
+			SetClosesAt(in.ClosesAt.UTC()).
+			SetPot(in.Caps.Pot).
+			SetMaxContract(in.Caps.MaxContract).
+			SetMaxContracts(in.Caps.MaxContracts).
+			SetScheme(in.Scheme).
+			SetEligibleOrganisations(in.EligibleOrganisations).
+			Save(ctx)
+		if err != nil {
+			return err
+		}
+		if err := tx.Challenge.UpdateOne(ch).SetStage(next).Exec(ctx); err != nil {
+			return err
+		}
+		out.CompetitionID = c.ID
+		if err := Audit(ctx, tx, in.Actor, "competition.opened", "competition", c.ID, nil, c); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, in.Actor, "challenge."+string(next), "challenge", ch.ID,
+			map[string]any{"stage": ch.Stage}, map[string]any{"stage": next})
+	})
+	return out, err
+}
+
+// CloseCompetitionInput applies a competition's deadline.
+type CloseCompetitionInput struct {
+	CompetitionID int
+}
+
+// CloseCompetitionOutput says what the deadline found: the sealed bids that will be assessed.
+type CloseCompetitionOutput struct {
+	Status domain.CompetitionStatus
+	BidIDs []int
+}
+
+// CloseCompetition closes the competition at its deadline. The database, not the workflow's
+// signals, says which bids arrived: a bid acknowledged while Temporal was down still counts.
+// Drafts never submitted stay drafts and are not assessed.
+func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionInput) (CloseCompetitionOutput, error) {
+	var out CloseCompetitionOutput
+	err := a.withTx(ctx, func(tx *ent.Tx) error {
+		c, err := tx.Competition.Get(ctx, in.CompetitionID)
+		if err != nil {
+			return err
+		}
+		ids, err := submittedBidIDs(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		out.BidIDs = ids
+		if c.Status != domain.CompetitionOpen {
+			out.Status = c.Status // already closed: a retry
+			return nil
+		}
+		next, err := c.Status.Close(len(ids))
+		if err != nil {
+			return refusal(err)
+		}
+		out.Status = next
+		if err := tx.Competition.UpdateOne(c).SetStatus(next).Exec(ctx); err != nil {
+			return err
+		}
+		if next == domain.CompetitionAssessment {
+			if err := moveChallenge(ctx, tx, c.ChallengeID, Actor{Reason: "the deadline passed"}, domain.ChallengeStage.CloseCompetition); err != nil {
+				return err
+			}
+		}
+		return Audit(ctx, tx, Actor{Reason: "the deadline passed"}, "competition."+string(next), "competition", c.ID,
+			map[string]any{"status": c.Status}, map[string]any{"status": next, "bids": len(ids)})
+	})
+	return out, err
+}
+
+// moveChallenge applies a lifecycle step to a challenge inside tx, with its audit event.
+func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
+	ch, err := tx.Challenge.Get(ctx, challengeID)
+	if err != nil {
+		return err
+	}
+	next, err := step(ch.Stage)
+	if err != nil {
+		return refusal(err)
+	}
+	if err := tx.Challenge.UpdateOne(ch).SetStage(next).Exec(ctx); err != nil {
+		return err
+	}
+	return Audit(ctx, tx, actor, "challenge."+string(next), "challenge", ch.ID,
+		map[string]any{"stage": ch.Stage}, map[string]any{"stage": next})
+}

@@ -1,0 +1,215 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/predicate"
+)
+
+func competitionOf(challengeID, phase int) []predicate.Competition {
+	return []predicate.Competition{competition.ChallengeID(challengeID), competition.Phase(phase)}
+}
+
+func submittedBidIDs(ctx context.Context, tx *ent.Tx, competitionID int) ([]int, error) {
+	return tx.Bid.Query().
+		Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft)).
+		Order(ent.Asc(bid.FieldID)).
+		IDs(ctx)
+}
+
+// RecordAssessmentInput is one assessor's scoring of one bid.
+type RecordAssessmentInput struct {
+	CompetitionID int
+	BidID         int
+	AssessorID    int
+	Assessment    domain.Assessment
+	Actor         Actor
+}
+
+// RecordAssessmentOutput gives the weighted percentage the scores came to.
+type RecordAssessmentOutput struct {
+	Percent float64
+}
+
+// RecordAssessment stores (or replaces) an assessor's scoring of a bid.
+func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentInput) (RecordAssessmentOutput, error) {
+	var out RecordAssessmentOutput
+	err := a.withTx(ctx, func(tx *ent.Tx) error {
+		c, err := tx.Competition.Get(ctx, in.CompetitionID)
+		if err != nil {
+			return err
+		}
+		if err := c.Scheme.ValidateAssessment(in.Assessment); err != nil {
+			return refusal(err)
+		}
+		b, err := tx.Bid.Get(ctx, in.BidID)
+		if err != nil {
+			return err
+		}
+		if b.CompetitionID != c.ID {
+			return refusal(domain.InvalidInput("bid %d is not in competition %d", b.ID, c.ID))
+		}
+		if ok, err := tx.Person.Query().Where(person.ID(in.AssessorID)).Exist(ctx); err != nil || !ok {
+			if err == nil {
+				err = refusal(domain.InvalidInput("assessor %d does not exist", in.AssessorID))
+			}
+			return err
+		}
+		out.Percent = c.Scheme.Percent(in.Assessment)
+		id, err := tx.Assessment.Create().
+			SetBidID(b.ID).
+			SetAssessorID(in.AssessorID).
+			SetScores(in.Assessment.Scores).
+			SetInScope(in.Assessment.InScope).
+			SetFund(in.Assessment.Fund).
+			SetPercent(out.Percent).
+			OnConflictColumns(assessment.FieldBidID, assessment.FieldAssessorID).
+			UpdateNewValues().
+			ID(ctx)
+		if err != nil {
+			return err
+		}
+		return Audit(ctx, tx, in.Actor, "assessment.recorded", "assessment", id, nil,
+			map[string]any{"bid": b.ID, "assessor": in.AssessorID, "percent": out.Percent})
+	})
+	return out, err
+}
+
+// DecideCompetitionInput records funding decisions. With Chosen empty, bids are selected top
+// down; otherwise Chosen is a portfolio checked against the caps.
+type DecideCompetitionInput struct {
+	CompetitionID int
+	Chosen        []int
+	Actor         Actor
+}
+
+// AwardedContract is a contract the decision created.
+type AwardedContract struct {
+	ContractID     int
+	BidID          int
+	OrganisationID int
+	Value          domain.Money
+}
+
+// DecideCompetitionOutput lists the contracts awarded (none if nothing was fundable).
+type DecideCompetitionOutput struct {
+	Contracts []AwardedContract
+}
+
+// DecideCompetition scores every bid from the recorded assessments, selects within the caps,
+// marks each bid funded or not with a sentence the supplier can read, and awards a contract to
+// each funded bid, all in one transaction. A retry returns the contracts already awarded.
+func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetitionInput) (DecideCompetitionOutput, error) {
+	var out DecideCompetitionOutput
+	err := a.withTx(ctx, func(tx *ent.Tx) error {
+		c, err := tx.Competition.Get(ctx, in.CompetitionID)
+		if err != nil {
+			return err
+		}
+		if c.Status == domain.CompetitionDecided {
+			contracts, err := c.QueryContracts().All(ctx)
+			if err != nil {
+				return err
+			}
+			for _, k := range contracts {
+				out.Contracts = append(out.Contracts, AwardedContract{ContractID: k.ID, BidID: k.BidID, OrganisationID: k.OrganisationID, Value: k.Value})
+			}
+			return nil
+		}
+		next, err := c.Status.Decide()
+		if err != nil {
+			return refusal(err)
+		}
+		bids, err := tx.Bid.Query().
+			Where(bid.CompetitionID(c.ID), bid.StatusNEQ(domain.BidDraft)).
+			WithAssessments().
+			Order(ent.Asc(bid.FieldID)).
+			All(ctx)
+		if err != nil {
+			return err
+		}
+		results := make([]domain.BidResult, 0, len(bids))
+		byID := map[int]*ent.Bid{}
+		for _, b := range bids {
+			byID[b.ID] = b
+			bs := domain.BidScores{BidID: b.ID, Amount: b.Amount}
+			if b.SubmittedAt != nil {
+				bs.SubmittedAt = *b.SubmittedAt
+			}
+			for _, as := range b.Edges.Assessments {
+				bs.Assessments = append(bs.Assessments, domain.Assessment{Scores: as.Scores, InScope: as.InScope, Fund: as.Fund})
+			}
+			results = append(results, c.Scheme.Score(bs))
+		}
+		ranked := domain.Rank(results)
+		caps := domain.PhaseCaps{Pot: c.Pot, MaxContract: c.MaxContract, MaxContracts: c.MaxContracts}
+		var funded []int
+		explain := map[int]string{}
+		if len(in.Chosen) == 0 {
+			sel := domain.SelectTopDown(ranked, caps)
+			funded, explain = sel.Funded, sel.Explanation
+		} else {
+			if _, err := domain.CheckPortfolio(in.Chosen, ranked, caps); err != nil {
+				return refusal(err)
+			}
+			funded = in.Chosen
+			chosen := map[int]bool{}
+			for _, id := range in.Chosen {
+				chosen[id] = true
+			}
+			for i, r := range ranked {
+				verdict := "not chosen for the portfolio"
+				if chosen[r.BidID] {
+					verdict = "chosen for the portfolio"
+				}
+				explain[r.BidID] = fmt.Sprintf("Ranked %d of %d: %s; %s.", i+1, len(ranked), verdict, r.Reason)
+			}
+		}
+		isFunded := map[int]bool{}
+		for _, id := range funded {
+			isFunded[id] = true
+		}
+		for _, r := range ranked {
+			status := domain.BidNotFunded
+			if isFunded[r.BidID] {
+				status = domain.BidFunded
+			}
+			score := r.Percent
+			if err := tx.Bid.UpdateOneID(r.BidID).SetStatus(status).SetScore(score).SetOutcomeReason(explain[r.BidID]).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for _, id := range funded {
+			b := byID[id]
+			k, err := tx.Contract.Create().
+				SetBidID(b.ID).SetCompetitionID(c.ID).SetOrganisationID(b.OrganisationID).
+				SetPhase(c.Phase).SetValue(b.Amount).SetStatus(domain.ContractActive).
+				Save(ctx)
+			if err != nil {
+				return err
+			}
+			if err := Audit(ctx, tx, in.Actor, "contract.awarded", "contract", k.ID, nil, map[string]any{"bid": b.ID, "value": b.Amount}); err != nil {
+				return err
+			}
+			out.Contracts = append(out.Contracts, AwardedContract{ContractID: k.ID, BidID: b.ID, OrganisationID: b.OrganisationID, Value: b.Amount})
+		}
+		if err := tx.Competition.UpdateOne(c).SetStatus(next).Exec(ctx); err != nil {
+			return err
+		}
+		if len(funded) > 0 {
+			if err := moveChallenge(ctx, tx, c.ChallengeID, in.Actor, domain.ChallengeStage.AwardContracts); err != nil {
+				return err
+			}
+		}
+		return Audit(ctx, tx, in.Actor, "competition.decided", "competition", c.ID,
+			map[string]any{"status": c.Status}, map[string]any{"status": next, "funded": funded})
+	})
+	return out, err
+}

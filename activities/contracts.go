@@ -1,0 +1,104 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+)
+
+// RecordReportInput is a supplier's end-of-phase report.
+type RecordReportInput struct {
+	ContractID int
+	Summary    string
+	Actor      Actor
+}
+
+// RecordReport stores the end-of-phase report. A repeat of the same report does nothing.
+func (a *Activities) RecordReport(ctx context.Context, in RecordReportInput) error {
+	return a.withTx(ctx, func(tx *ent.Tx) error {
+		k, err := tx.Contract.Get(ctx, in.ContractID)
+		if err != nil {
+			return err
+		}
+		if k.Status == domain.ContractReported {
+			return nil
+		}
+		next, err := k.Status.Report()
+		if err != nil {
+			return refusal(err)
+		}
+		if err := tx.Contract.UpdateOne(k).SetStatus(next).SetReportSummary(in.Summary).SetReportedAt(time.Now().UTC()).Exec(ctx); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, in.Actor, "contract.reported", "contract", k.ID,
+			map[string]any{"status": k.Status}, map[string]any{"status": next})
+	})
+}
+
+// RecordGateDecisionInput is the gate's outcome for one contract.
+type RecordGateDecisionInput struct {
+	ContractID int
+	Outcome    domain.GateOutcome
+	Rationale  string
+	Actor      Actor
+}
+
+// RecordGateDecision closes a contract at the gate with the rationale the supplier will read.
+// A retry finds the decision already written and does nothing.
+func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisionInput) error {
+	return a.withTx(ctx, func(tx *ent.Tx) error {
+		k, err := tx.Contract.Get(ctx, in.ContractID)
+		if err != nil {
+			return err
+		}
+		if done, err := tx.GateDecision.Query().Where(gatedecision.ContractID(k.ID)).Exist(ctx); err != nil || done {
+			return err
+		}
+		next, err := k.Status.Decide(in.Outcome, k.Phase)
+		if err != nil {
+			return refusal(err)
+		}
+		if err := tx.Contract.UpdateOne(k).SetStatus(next).Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.GateDecision.Create().SetContractID(k.ID).SetOutcome(in.Outcome).
+			SetRationale(in.Rationale).SetDecidedBy(in.Actor.who()).Exec(ctx); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, in.Actor, "contract.gate_"+string(in.Outcome), "contract", k.ID,
+			map[string]any{"status": k.Status}, map[string]any{"status": next, "rationale": in.Rationale})
+	})
+}
+
+// CompleteChallengeInput records the programme outcome.
+type CompleteChallengeInput struct {
+	ChallengeID int
+	Outcome     domain.ProgrammeOutcome
+	Lessons     string
+	Actor       Actor
+}
+
+// CompleteChallenge records the outcome and lessons and marks the challenge complete.
+func (a *Activities) CompleteChallenge(ctx context.Context, in CompleteChallengeInput) error {
+	return a.withTx(ctx, func(tx *ent.Tx) error {
+		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
+		if err != nil {
+			return err
+		}
+		if ch.Stage == domain.ChallengeComplete {
+			return nil
+		}
+		next, err := ch.Stage.Complete()
+		if err != nil {
+			return refusal(err)
+		}
+		if err := tx.Challenge.UpdateOne(ch).SetStage(next).SetOutcome(in.Outcome).SetLessons(in.Lessons).Exec(ctx); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, in.Actor, "challenge.complete", "challenge", ch.ID,
+			map[string]any{"stage": ch.Stage}, map[string]any{"stage": next, "outcome": in.Outcome})
+	})
+}

@@ -1,0 +1,116 @@
+package devstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/versity/versitygw/backend/meta"
+	"github.com/versity/versitygw/backend/posix"
+	"github.com/versity/versitygw/embedgw"
+)
+
+// S3 is a running S3-compatible server on a local folder.
+type S3 struct {
+	Endpoint  string // host:port
+	AccessKey string
+	SecretKey string
+	done      chan error
+	cancel    context.CancelFunc
+}
+
+// StartS3 serves dir/objects over the S3 API, with object metadata in dir/meta. The access key
+// and secret are kept in dir/credentials so that signed links survive a restart. Every request
+// is checked against its SigV4 signature. Only one may run per process (a versitygw limit).
+func StartS3(dir string) (*S3, error) {
+	objects, metadata := filepath.Join(dir, "objects"), filepath.Join(dir, "meta")
+	for _, d := range []string{objects, metadata} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	access, secret, err := credentialsIn(filepath.Join(dir, "credentials"))
+	if err != nil {
+		return nil, err
+	}
+	sc, err := meta.NewSideCar(metadata)
+	if err != nil {
+		return nil, fmt.Errorf("object metadata folder: %w", err)
+	}
+	be, err := posix.New(objects, sc, posix.PosixOpts{SideCarDir: metadata, Concurrency: 64})
+	if err != nil {
+		return nil, fmt.Errorf("object store folder: %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &S3{Endpoint: addr, AccessKey: access, SecretKey: secret, done: make(chan error, 1), cancel: cancel}
+	go func() {
+		s.done <- embedgw.RunVersityGW(ctx, be, &embedgw.Config{
+			RootUserAccess:    access,
+			RootUserSecret:    secret,
+			Ports:             []string{addr},
+			MaxConnections:    1024,
+			MaxRequests:       1024,
+			MultipartMaxParts: 10000,
+			Quiet:             true,
+			HealthPath:        "/health",
+		})
+	}()
+	// Wait until it accepts connections, or report why it stopped.
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.done:
+			cancel()
+			return nil, fmt.Errorf("the S3 server stopped at start: %w", err)
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return s, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	return nil, fmt.Errorf("the S3 server did not start listening on %s", addr)
+}
+
+// Stop shuts the server down.
+func (s *S3) Stop() error {
+	s.cancel()
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("the S3 server did not stop in time")
+	}
+}
+
+func credentialsIn(path string) (string, string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		parts := strings.Fields(string(b))
+		if len(parts) == 2 {
+			return parts[0], parts[1], nil
+		}
+		return "", "", fmt.Errorf("%s is not in the form \"ACCESS SECRET\"; delete it to make a new one", path)
+	}
+	key := make([]byte, 10)
+	sec := make([]byte, 20)
+	_, _ = rand.Read(key)
+	_, _ = rand.Read(sec)
+	access, secret := "catalyst"+hex.EncodeToString(key)[:12], hex.EncodeToString(sec)
+	if err := os.WriteFile(path, []byte(access+" "+secret+"\n"), 0o600); err != nil {
+		return "", "", err
+	}
+	return access, secret, nil
+}

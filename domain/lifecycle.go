@@ -1,0 +1,445 @@
+// Package domain holds Catalyst's rules: pure Go with no I/O, used by workflows, activities, the
+// API and the pages alike.
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors a refused transition wraps, so callers can tell refusals apart with errors.Is and the API
+// can map each to a stable problem type.
+var (
+	// ErrInvalidTransition: the record is not in a stage from which the action is allowed.
+	ErrInvalidTransition = errors.New("invalid transition")
+	// ErrCompetitionClosed: the competition is not accepting bids (not open yet, or past its deadline).
+	ErrCompetitionClosed = errors.New("competition is not open for bids")
+	// ErrNotEligible: the organisation may not bid in this competition.
+	ErrNotEligible = errors.New("not eligible")
+	// ErrEvidenceMissing: a gate or decision needs evidence that has not been recorded yet.
+	ErrEvidenceMissing = errors.New("evidence missing")
+	// ErrInvalidInput: the request itself is malformed or out of range.
+	ErrInvalidInput = errors.New("invalid input")
+)
+
+// TransitionError says which action was refused, from which stage, and why.
+type TransitionError struct {
+	Record string // "challenge", "competition", "bid", "contract"
+	Action string
+	From   string
+	Reason string
+	Kind   error // one of the Err* values above
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("cannot %s %s: %s", e.Action, e.Record, e.Reason)
+}
+
+// Unwrap lets errors.Is match the kind of refusal.
+func (e *TransitionError) Unwrap() error { return e.Kind }
+
+func refuse(record, action, from, reason string) error {
+	return &TransitionError{Record: record, Action: action, From: from, Reason: reason, Kind: ErrInvalidTransition}
+}
+
+// InvalidInput builds an error for a malformed request, naming what to fix.
+func InvalidInput(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
+}
+
+// ChallengeStage is where a challenge is in the programme lifecycle (DESIGN.md §2).
+type ChallengeStage string
+
+const (
+	// ChallengeDraft: the challenge owner is still writing it; nobody else acts on it.
+	ChallengeDraft ChallengeStage = "draft"
+	// ChallengeSubmitted: the owner has submitted it for the programme team to screen.
+	ChallengeSubmitted ChallengeStage = "submitted"
+	// ChallengeRejected: the programme team did not select it; final.
+	ChallengeRejected ChallengeStage = "rejected"
+	// ChallengeSelected: chosen for a round; its phase 1 competition can be configured.
+	ChallengeSelected ChallengeStage = "selected"
+	// ChallengePhase1Open: the phase 1 competition is open for bids.
+	ChallengePhase1Open ChallengeStage = "phase1_competition"
+	// ChallengePhase1Assessment: phase 1 bids are being assessed.
+	ChallengePhase1Assessment ChallengeStage = "phase1_assessment"
+	// ChallengePhase1Contracts: phase 1 (feasibility) contracts are running.
+	ChallengePhase1Contracts ChallengeStage = "phase1_contracts"
+	// ChallengePhase2Open: the phase 2 competition, among the continued suppliers, is open.
+	ChallengePhase2Open ChallengeStage = "phase2_competition"
+	// ChallengePhase2Assessment: phase 2 bids are being assessed.
+	ChallengePhase2Assessment ChallengeStage = "phase2_assessment"
+	// ChallengePhase2Contracts: phase 2 (prototype) contracts are running.
+	ChallengePhase2Contracts ChallengeStage = "phase2_contracts"
+	// ChallengeComplete: the outcome is recorded; final.
+	ChallengeComplete ChallengeStage = "complete"
+	// ChallengeClosed: stopped without completing (no bids, nothing fundable, every supplier
+	// stopped at a gate); final.
+	ChallengeClosed ChallengeStage = "closed"
+)
+
+// ChallengeStages lists every stage in lifecycle order, for pages and validation.
+var ChallengeStages = []ChallengeStage{
+	ChallengeDraft, ChallengeSubmitted, ChallengeSelected,
+	ChallengePhase1Open, ChallengePhase1Assessment, ChallengePhase1Contracts,
+	ChallengePhase2Open, ChallengePhase2Assessment, ChallengePhase2Contracts,
+	ChallengeComplete, ChallengeRejected, ChallengeClosed,
+}
+
+// Label is the stage as a person reads it.
+func (s ChallengeStage) Label() string {
+	switch s {
+	case ChallengeDraft:
+		return "Draft"
+	case ChallengeSubmitted:
+		return "Submitted for screening"
+	case ChallengeRejected:
+		return "Not selected"
+	case ChallengeSelected:
+		return "Selected"
+	case ChallengePhase1Open:
+		return "Phase 1 competition"
+	case ChallengePhase1Assessment:
+		return "Phase 1 assessment"
+	case ChallengePhase1Contracts:
+		return "Phase 1 contracts and stage gate"
+	case ChallengePhase2Open:
+		return "Phase 2 competition"
+	case ChallengePhase2Assessment:
+		return "Phase 2 assessment"
+	case ChallengePhase2Contracts:
+		return "Phase 2 contracts and final gate"
+	case ChallengeComplete:
+		return "Complete"
+	case ChallengeClosed:
+		return "Closed"
+	}
+	return string(s)
+}
+
+// Valid reports whether s is a known stage.
+func (s ChallengeStage) Valid() bool {
+	for _, k := range ChallengeStages {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Final reports whether nothing more can happen to the challenge.
+func (s ChallengeStage) Final() bool {
+	return s == ChallengeComplete || s == ChallengeRejected || s == ChallengeClosed
+}
+
+// Submit moves a draft to the programme team.
+func (s ChallengeStage) Submit() (ChallengeStage, error) {
+	if s != ChallengeDraft {
+		return s, refuse("challenge", "submit", string(s), "only a draft challenge can be submitted; this one is "+s.Label())
+	}
+	return ChallengeSubmitted, nil
+}
+
+// Select chooses a submitted challenge for the round.
+func (s ChallengeStage) Select() (ChallengeStage, error) {
+	if s != ChallengeSubmitted {
+		return s, refuse("challenge", "select", string(s), "only a submitted challenge can be selected; this one is "+s.Label())
+	}
+	return ChallengeSelected, nil
+}
+
+// Reject declines a submitted challenge.
+func (s ChallengeStage) Reject() (ChallengeStage, error) {
+	if s != ChallengeSubmitted {
+		return s, refuse("challenge", "reject", string(s), "only a submitted challenge can be rejected; this one is "+s.Label())
+	}
+	return ChallengeRejected, nil
+}
+
+// OpenCompetition opens the competition for the given phase.
+func (s ChallengeStage) OpenCompetition(phase int) (ChallengeStage, error) {
+	switch {
+	case phase == 1 && s == ChallengeSelected:
+		return ChallengePhase1Open, nil
+	case phase == 2 && s == ChallengePhase1Contracts:
+		return ChallengePhase2Open, nil
+	}
+	return s, refuse("challenge", fmt.Sprintf("open the phase %d competition for", phase), string(s),
+		fmt.Sprintf("the phase %d competition can only open from %q; this challenge is %s", phase, openFrom(phase).Label(), s.Label()))
+}
+
+func openFrom(phase int) ChallengeStage {
+	if phase == 2 {
+		return ChallengePhase1Contracts
+	}
+	return ChallengeSelected
+}
+
+// CloseCompetition moves from an open competition to its assessment.
+func (s ChallengeStage) CloseCompetition() (ChallengeStage, error) {
+	switch s {
+	case ChallengePhase1Open:
+		return ChallengePhase1Assessment, nil
+	case ChallengePhase2Open:
+		return ChallengePhase2Assessment, nil
+	}
+	return s, refuse("challenge", "close the competition of", string(s), "no competition is open; the challenge is "+s.Label())
+}
+
+// AwardContracts moves from assessment to running contracts.
+func (s ChallengeStage) AwardContracts() (ChallengeStage, error) {
+	switch s {
+	case ChallengePhase1Assessment:
+		return ChallengePhase1Contracts, nil
+	case ChallengePhase2Assessment:
+		return ChallengePhase2Contracts, nil
+	}
+	return s, refuse("challenge", "award contracts for", string(s), "contracts follow assessment; the challenge is "+s.Label())
+}
+
+// Complete records the programme outcome after the final gate.
+func (s ChallengeStage) Complete() (ChallengeStage, error) {
+	if s != ChallengePhase2Contracts {
+		return s, refuse("challenge", "complete", string(s), "a challenge completes after its phase 2 contracts; this one is "+s.Label())
+	}
+	return ChallengeComplete, nil
+}
+
+// Close stops a challenge that cannot go on (no bids, nothing funded, everyone stopped).
+func (s ChallengeStage) Close() (ChallengeStage, error) {
+	if s.Final() || s == ChallengeDraft {
+		return s, refuse("challenge", "close", string(s), "the challenge is "+s.Label())
+	}
+	return ChallengeClosed, nil
+}
+
+// Phase is the phase the stage belongs to (0 before phase 1 starts).
+func (s ChallengeStage) Phase() int {
+	switch s {
+	case ChallengePhase1Open, ChallengePhase1Assessment, ChallengePhase1Contracts:
+		return 1
+	case ChallengePhase2Open, ChallengePhase2Assessment, ChallengePhase2Contracts, ChallengeComplete:
+		return 2
+	}
+	return 0
+}
+
+// CompetitionStatus is where one phase's competition is.
+type CompetitionStatus string
+
+const (
+	// CompetitionOpen: accepting bids until its deadline.
+	CompetitionOpen CompetitionStatus = "open"
+	// CompetitionAssessment: closed at its deadline; assessors are scoring the bids.
+	CompetitionAssessment CompetitionStatus = "assessment"
+	// CompetitionDecided: funding decisions recorded and contracts awarded.
+	CompetitionDecided CompetitionStatus = "decided"
+	// CompetitionClosedNoBids: the deadline passed with no bids; final.
+	CompetitionClosedNoBids CompetitionStatus = "closed_no_bids"
+)
+
+// Label is the status as a person reads it.
+func (s CompetitionStatus) Label() string {
+	switch s {
+	case CompetitionOpen:
+		return "Open for bids"
+	case CompetitionAssessment:
+		return "Closed, in assessment"
+	case CompetitionDecided:
+		return "Decided"
+	case CompetitionClosedNoBids:
+		return "Closed with no bids"
+	}
+	return string(s)
+}
+
+// Close applies the deadline: to assessment if any bid arrived, else closed with no bids.
+func (s CompetitionStatus) Close(bids int) (CompetitionStatus, error) {
+	if s != CompetitionOpen {
+		return s, refuse("competition", "close", string(s), "it is not open; it is "+s.Label())
+	}
+	if bids == 0 {
+		return CompetitionClosedNoBids, nil
+	}
+	return CompetitionAssessment, nil
+}
+
+// Decide records funding decisions after assessment.
+func (s CompetitionStatus) Decide() (CompetitionStatus, error) {
+	if s != CompetitionAssessment {
+		return s, refuse("competition", "decide", string(s), "decisions follow assessment; it is "+s.Label())
+	}
+	return CompetitionDecided, nil
+}
+
+// BidStatus is where a supplier's bid is.
+type BidStatus string
+
+const (
+	// BidDraft: being written; the supplier may change it and its documents.
+	BidDraft BidStatus = "draft"
+	// BidSubmitted: sealed with a receipt; nobody but the supplier reads it before the deadline.
+	BidSubmitted BidStatus = "submitted"
+	// BidFunded: selected for a contract.
+	BidFunded BidStatus = "funded"
+	// BidNotFunded: assessed and not selected.
+	BidNotFunded BidStatus = "not_funded"
+)
+
+// Label is the status as a person reads it.
+func (s BidStatus) Label() string {
+	switch s {
+	case BidDraft:
+		return "Draft"
+	case BidSubmitted:
+		return "Submitted"
+	case BidFunded:
+		return "Successful"
+	case BidNotFunded:
+		return "Unsuccessful"
+	}
+	return string(s)
+}
+
+// Submit seals a draft bid.
+func (s BidStatus) Submit() (BidStatus, error) {
+	if s != BidDraft {
+		return s, refuse("bid", "submit", string(s), "it has already been submitted")
+	}
+	return BidSubmitted, nil
+}
+
+// Editable reports whether the supplier may still change the bid and its documents.
+func (s BidStatus) Editable() bool { return s == BidDraft }
+
+// ContractStatus is where a phase contract is.
+type ContractStatus string
+
+const (
+	// ContractActive: awarded and running; the supplier is doing the work.
+	ContractActive ContractStatus = "active"
+	// ContractReported: the end-of-phase report is in; waiting for the gate.
+	ContractReported ContractStatus = "reported"
+	// ContractContinued: the gate continued it (phase 1 only): the supplier may bid for phase 2.
+	ContractContinued ContractStatus = "continued"
+	// ContractStopped: the gate stopped it; closed at the spend so far.
+	ContractStopped ContractStatus = "stopped"
+	// ContractCompleted: the final gate accepted the phase 2 work.
+	ContractCompleted ContractStatus = "completed"
+)
+
+// Label is the status as a person reads it.
+func (s ContractStatus) Label() string {
+	switch s {
+	case ContractActive:
+		return "Active"
+	case ContractReported:
+		return "End-of-phase report received"
+	case ContractContinued:
+		return "Continued to phase 2"
+	case ContractStopped:
+		return "Stopped at the gate"
+	case ContractCompleted:
+		return "Completed"
+	}
+	return string(s)
+}
+
+// Report records the end-of-phase report.
+func (s ContractStatus) Report() (ContractStatus, error) {
+	if s != ContractActive {
+		return s, refuse("contract", "report on", string(s), "only an active contract takes an end-of-phase report; it is "+s.Label())
+	}
+	return ContractReported, nil
+}
+
+// GateOutcome is a stage gate's decision for one contract.
+type GateOutcome string
+
+const (
+	// GateContinue: phase 1 work showed feasibility; the supplier goes forward to phase 2.
+	GateContinue GateOutcome = "continue"
+	// GateStop: stop here; the contract closes at the spend so far.
+	GateStop GateOutcome = "stop"
+	// GateComplete: the final (phase 2) gate accepts the work.
+	GateComplete GateOutcome = "complete"
+)
+
+// Valid reports whether o is allowed at the gate after the given phase.
+func (o GateOutcome) Valid(phase int) bool {
+	if phase == 1 {
+		return o == GateContinue || o == GateStop
+	}
+	return o == GateComplete || o == GateStop
+}
+
+// Decide applies a gate outcome to a reported contract.
+func (s ContractStatus) Decide(o GateOutcome, phase int) (ContractStatus, error) {
+	if s != ContractReported {
+		return s, &TransitionError{Record: "contract", Action: "record a gate outcome for", From: string(s),
+			Reason: "the gate needs the end-of-phase report first; the contract is " + s.Label(), Kind: ErrEvidenceMissing}
+	}
+	if !o.Valid(phase) {
+		return s, InvalidInput("outcome %q is not allowed at the phase %d gate", o, phase)
+	}
+	switch o {
+	case GateContinue:
+		return ContractContinued, nil
+	case GateComplete:
+		return ContractCompleted, nil
+	}
+	return ContractStopped, nil
+}
+
+// ProgrammeOutcome is what became of a completed challenge.
+type ProgrammeOutcome string
+
+const (
+	// OutcomeAdopted: the public body bought or adopted the solution.
+	OutcomeAdopted ProgrammeOutcome = "adopted"
+	// OutcomeNotAdopted: the work ended without adoption.
+	OutcomeNotAdopted ProgrammeOutcome = "not_adopted"
+	// OutcomeFollowOn: a separate follow-on procurement was started.
+	OutcomeFollowOn ProgrammeOutcome = "follow_on_procurement"
+)
+
+// Valid reports whether o is a known outcome.
+func (o ProgrammeOutcome) Valid() bool {
+	return o == OutcomeAdopted || o == OutcomeNotAdopted || o == OutcomeFollowOn
+}
+
+// Values lists the stages, for the database enum.
+func (ChallengeStage) Values() []string { return stringsOf(ChallengeStages) }
+
+// Values lists the statuses, for the database enum.
+func (CompetitionStatus) Values() []string {
+	return stringsOf([]CompetitionStatus{CompetitionOpen, CompetitionAssessment, CompetitionDecided, CompetitionClosedNoBids})
+}
+
+// Values lists the statuses, for the database enum.
+func (BidStatus) Values() []string {
+	return stringsOf([]BidStatus{BidDraft, BidSubmitted, BidFunded, BidNotFunded})
+}
+
+// Values lists the statuses, for the database enum.
+func (ContractStatus) Values() []string {
+	return stringsOf([]ContractStatus{ContractActive, ContractReported, ContractContinued, ContractStopped, ContractCompleted})
+}
+
+// Values lists the outcomes, for the database enum.
+func (GateOutcome) Values() []string {
+	return stringsOf([]GateOutcome{GateContinue, GateStop, GateComplete})
+}
+
+// Values lists the outcomes, for the database enum.
+func (ProgrammeOutcome) Values() []string {
+	return stringsOf([]ProgrammeOutcome{OutcomeAdopted, OutcomeNotAdopted, OutcomeFollowOn})
+}
+
+func stringsOf[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}

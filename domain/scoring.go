@@ -1,0 +1,279 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Criterion is one scored question of a competition's scheme.
+type Criterion struct {
+	Key    string `json:"key"`
+	Title  string `json:"title"`
+	Weight int    `json:"weight"` // relative weight; weights need not add up to 100
+	Max    int    `json:"max"`    // highest score an assessor may give
+}
+
+// Scheme is how a competition's bids are scored.
+type Scheme struct {
+	Criteria     []Criterion `json:"criteria"`
+	Threshold    float64     `json:"threshold"`     // quality threshold, percent
+	MinAssessors int         `json:"min_assessors"` // assessments a bid needs before decisions
+}
+
+// DefaultScheme follows the Innovate UK pattern: four weighted questions scored out of 10, a 70%
+// quality threshold and three assessors a bid.
+func DefaultScheme() Scheme {
+	return Scheme{
+		Criteria: []Criterion{
+			{Key: "challenge_fit", Title: "Fit to the challenge", Weight: 30, Max: 10},
+			{Key: "innovation", Title: "Innovation", Weight: 25, Max: 10},
+			{Key: "feasibility", Title: "Technical feasibility and plan", Weight: 25, Max: 10},
+			{Key: "value", Title: "Value for money", Weight: 20, Max: 10},
+		},
+		Threshold:    70,
+		MinAssessors: 3,
+	}
+}
+
+// Validate refuses a scheme that cannot score anything.
+func (s Scheme) Validate() error {
+	if len(s.Criteria) == 0 {
+		return InvalidInput("the scheme needs at least one criterion")
+	}
+	seen := map[string]bool{}
+	for i, c := range s.Criteria {
+		switch {
+		case strings.TrimSpace(c.Key) == "":
+			return InvalidInput("criterion %d needs a key", i+1)
+		case seen[c.Key]:
+			return InvalidInput("criterion key %q is used twice", c.Key)
+		case c.Weight <= 0:
+			return InvalidInput("criterion %q needs a weight above 0", c.Key)
+		case c.Max <= 0:
+			return InvalidInput("criterion %q needs a maximum score above 0", c.Key)
+		}
+		seen[c.Key] = true
+	}
+	if s.Threshold < 0 || s.Threshold > 100 {
+		return InvalidInput("the quality threshold must be between 0 and 100 percent")
+	}
+	if s.MinAssessors < 1 {
+		return InvalidInput("each bid needs at least 1 assessor")
+	}
+	return nil
+}
+
+// CriterionScore is one assessor's score and comment on one criterion.
+type CriterionScore struct {
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// Assessment is one assessor's complete scoring of one bid.
+type Assessment struct {
+	Scores  map[string]CriterionScore `json:"scores"`
+	InScope bool                      `json:"in_scope"`
+	Fund    bool                      `json:"fund"`
+}
+
+// Validate checks an assessment against the scheme and names every problem at once.
+func (s Scheme) ValidateAssessment(a Assessment) error {
+	var problems []string
+	for _, c := range s.Criteria {
+		cs, ok := a.Scores[c.Key]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("score %q (%s) is missing", c.Key, c.Title))
+			continue
+		}
+		if cs.Score < 0 || cs.Score > c.Max {
+			problems = append(problems, fmt.Sprintf("score for %q must be from 0 to %d, not %d", c.Key, c.Max, cs.Score))
+		}
+		if strings.TrimSpace(cs.Comment) == "" {
+			problems = append(problems, fmt.Sprintf("comment for %q is missing: the supplier's feedback comes from it", c.Key))
+		}
+	}
+	for k := range a.Scores {
+		if !s.has(k) {
+			problems = append(problems, fmt.Sprintf("criterion %q is not in this competition's scheme", k))
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return InvalidInput("%s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func (s Scheme) has(key string) bool {
+	for _, c := range s.Criteria {
+		if c.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Percent is one assessment's weighted score as a percentage of the maximum.
+func (s Scheme) Percent(a Assessment) float64 {
+	var got, max float64
+	for _, c := range s.Criteria {
+		got += float64(a.Scores[c.Key].Score) / float64(c.Max) * float64(c.Weight)
+		max += float64(c.Weight)
+	}
+	if max == 0 {
+		return 0
+	}
+	return round2(got / max * 100)
+}
+
+func round2(f float64) float64 {
+	if f < 0 {
+		return -round2(-f)
+	}
+	return float64(int64(f*100+0.5)) / 100
+}
+
+// BidScores is what the rules need to know of one bid.
+type BidScores struct {
+	BidID       int
+	Amount      Money
+	SubmittedAt time.Time
+	Assessments []Assessment
+}
+
+// BidResult is a bid's score and whether it may be funded.
+type BidResult struct {
+	BidID        int
+	Amount       Money
+	Percent      float64 // mean weighted percentage over its assessments
+	InScopeVotes int
+	FundVotes    int
+	Assessors    int
+	Fundable     bool
+	Reason       string // why it is or is not fundable, for the supplier
+	SubmittedAt  time.Time
+}
+
+// Score computes a bid's result under the scheme.
+func (s Scheme) Score(b BidScores) BidResult {
+	r := BidResult{BidID: b.BidID, Amount: b.Amount, Assessors: len(b.Assessments), SubmittedAt: b.SubmittedAt}
+	var sum float64
+	for _, a := range b.Assessments {
+		sum += s.Percent(a)
+		if a.InScope {
+			r.InScopeVotes++
+		}
+		if a.Fund {
+			r.FundVotes++
+		}
+	}
+	if r.Assessors > 0 {
+		r.Percent = round2(sum / float64(r.Assessors))
+	}
+	switch {
+	case r.Assessors == 0:
+		r.Reason = "it has not been assessed"
+	case r.InScopeVotes*2 <= r.Assessors:
+		r.Reason = fmt.Sprintf("a majority of assessors did not find it in scope (%d of %d did)", r.InScopeVotes, r.Assessors)
+	case r.FundVotes*2 <= r.Assessors:
+		r.Reason = fmt.Sprintf("a majority of assessors did not recommend funding (%d of %d did)", r.FundVotes, r.Assessors)
+	case r.Percent < s.Threshold:
+		r.Reason = fmt.Sprintf("its score of %.2f%% is below the quality threshold of %.0f%%", r.Percent, s.Threshold)
+	default:
+		r.Fundable = true
+		r.Reason = fmt.Sprintf("it scored %.2f%%, at or above the quality threshold of %.0f%%, with a majority of in-scope and fund votes", r.Percent, s.Threshold)
+	}
+	return r
+}
+
+// Rank orders results best first: by score, then fund votes, then earlier receipt, then bid ID,
+// so the order never depends on input order.
+func Rank(results []BidResult) []BidResult {
+	out := append([]BidResult(nil), results...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Percent != b.Percent {
+			return a.Percent > b.Percent
+		}
+		if a.FundVotes != b.FundVotes {
+			return a.FundVotes > b.FundVotes
+		}
+		if !a.SubmittedAt.Equal(b.SubmittedAt) {
+			return a.SubmittedAt.Before(b.SubmittedAt)
+		}
+		return a.BidID < b.BidID
+	})
+	return out
+}
+
+// Selection is the outcome of choosing bids to fund.
+type Selection struct {
+	Funded      []int          // bid IDs, in rank order
+	Explanation map[int]string // a sentence per bid that a supplier could be shown
+	Committed   Money
+}
+
+// SelectTopDown funds fundable bids in rank order until the pot or the contract count runs out,
+// skipping (and saying so) any bid that would break the pot or the per-contract cap.
+func SelectTopDown(ranked []BidResult, caps PhaseCaps) Selection {
+	sel := Selection{Explanation: map[int]string{}}
+	for i, r := range ranked {
+		pos := fmt.Sprintf("Ranked %d of %d", i+1, len(ranked))
+		switch {
+		case !r.Fundable:
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded because %s.", pos, r.Reason)
+		case r.Amount > caps.MaxContract:
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded because its price of %s is above the %s maximum per contract.", pos, r.Amount, caps.MaxContract)
+		case caps.MaxContracts > 0 && len(sel.Funded) >= caps.MaxContracts:
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: fundable, but all %d contracts had been awarded to higher-ranked bids.", pos, caps.MaxContracts)
+		case sel.Committed+r.Amount > caps.Pot:
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: fundable, but its price of %s would take spend past the %s pot (%s already committed).", pos, r.Amount, caps.Pot, sel.Committed)
+		default:
+			sel.Funded = append(sel.Funded, r.BidID)
+			sel.Committed += r.Amount
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: funded because %s.", pos, r.Reason)
+		}
+	}
+	return sel
+}
+
+// CheckPortfolio checks a chosen set of bids against the caps and says exactly what is over.
+func CheckPortfolio(chosen []int, results []BidResult, caps PhaseCaps) (Money, error) {
+	byID := map[int]BidResult{}
+	for _, r := range results {
+		byID[r.BidID] = r
+	}
+	var total Money
+	var problems []string
+	seen := map[int]bool{}
+	for _, id := range chosen {
+		r, ok := byID[id]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("bid %d is not in this competition's assessed bids", id))
+			continue
+		case seen[id]:
+			problems = append(problems, fmt.Sprintf("bid %d is chosen twice", id))
+			continue
+		case !r.Fundable:
+			problems = append(problems, fmt.Sprintf("bid %d is not fundable: %s", id, r.Reason))
+		case r.Amount > caps.MaxContract:
+			problems = append(problems, fmt.Sprintf("bid %d asks for %s, above the %s maximum per contract", id, r.Amount, caps.MaxContract))
+		}
+		seen[id] = true
+		total += r.Amount
+	}
+	if caps.MaxContracts > 0 && len(seen) > caps.MaxContracts {
+		problems = append(problems, fmt.Sprintf("%d bids are chosen but at most %d contracts may be awarded", len(seen), caps.MaxContracts))
+	}
+	if total > caps.Pot {
+		problems = append(problems, fmt.Sprintf("the chosen bids total %s, %s over the %s pot", total, total-caps.Pot, caps.Pot))
+	}
+	if len(problems) > 0 {
+		return total, errors.Join(ErrInvalidInput, errors.New(strings.Join(problems, "; ")))
+	}
+	return total, nil
+}

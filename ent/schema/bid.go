@@ -1,0 +1,52 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+)
+
+// Bid is one organisation's proposal in one competition.
+type Bid struct{ ent.Schema }
+
+// Mixin of Bid.
+func (Bid) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Bid.
+func (Bid) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("competition_id"),
+		field.Int("organisation_id"),
+		field.String("title").NotEmpty().MaxLen(200),
+		field.Text("summary").Optional(),
+		// Price asked, VAT inclusive.
+		field.Int64("amount").GoType(domain.Money(0)),
+		field.Enum("status").GoType(domain.BidStatus("")).Default(string(domain.BidDraft)),
+		// Server receipt time, stamped in the transaction that seals the bid.
+		field.Time("submitted_at").Optional().Nillable(),
+		field.String("receipt").Optional().Nillable().Unique(),
+		// SHA-256 over the sealed content and its documents' hashes.
+		field.String("content_hash").Optional(),
+		field.Float("score").Optional().Nillable(),
+		field.Text("outcome_reason").Optional(),
+	}
+}
+
+// Edges of Bid.
+func (Bid) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("competition", Competition.Type).Ref("bids").Field("competition_id").Unique().Required(),
+		edge.From("organisation", Organisation.Type).Ref("bids").Field("organisation_id").Unique().Required(),
+		edge.To("documents", Document.Type),
+		edge.To("assessments", Assessment.Type),
+		edge.To("contract", Contract.Type).Unique(),
+	}
+}
+
+// Indexes of Bid: one bid per organisation per competition.
+func (Bid) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("competition_id", "organisation_id").Unique()}
+}

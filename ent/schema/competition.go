@@ -1,0 +1,48 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+)
+
+// Competition is one phase's open call for bids on a challenge.
+type Competition struct{ ent.Schema }
+
+// Mixin of Competition.
+func (Competition) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Competition.
+func (Competition) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("challenge_id"),
+		field.Int("phase").Range(1, 2),
+		field.Enum("status").GoType(domain.CompetitionStatus("")).Default(string(domain.CompetitionOpen)),
+		field.Time("opened_at"),
+		// The deadline is an instant (UTC), checked against the server's receipt time.
+		field.Time("closes_at"),
+		field.Int64("pot").GoType(domain.Money(0)),
+		field.Int64("max_contract").GoType(domain.Money(0)),
+		field.Int("max_contracts").Default(0),
+		field.JSON("scheme", domain.Scheme{}),
+		// Phase 2 is open only to the organisations the phase 1 gate continued.
+		field.Ints("eligible_organisations").Optional(),
+	}
+}
+
+// Edges of Competition.
+func (Competition) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("challenge", Challenge.Type).Ref("competitions").Field("challenge_id").Unique().Required(),
+		edge.To("bids", Bid.Type),
+		edge.To("contracts", Contract.Type),
+	}
+}
+
+// Indexes of Competition.
+func (Competition) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("challenge_id", "phase").Unique()}
+}

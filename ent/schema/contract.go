@@ -1,0 +1,41 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+)
+
+// Contract is a phase 1 or phase 2 R&D contract awarded on a funded bid.
+type Contract struct{ ent.Schema }
+
+// Mixin of Contract.
+func (Contract) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Contract.
+func (Contract) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("bid_id").Unique(),
+		field.Int("competition_id"),
+		field.Int("organisation_id"),
+		field.Int("phase").Range(1, 2),
+		// Contract value, VAT inclusive; never above the phase's per-contract cap.
+		field.Int64("value").GoType(domain.Money(0)),
+		field.Enum("status").GoType(domain.ContractStatus("")).Default(string(domain.ContractActive)),
+		field.Text("report_summary").Optional(),
+		field.Time("reported_at").Optional().Nillable(),
+	}
+}
+
+// Edges of Contract.
+func (Contract) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("bid", Bid.Type).Ref("contract").Field("bid_id").Unique().Required(),
+		edge.From("competition", Competition.Type).Ref("contracts").Field("competition_id").Unique().Required(),
+		edge.From("organisation", Organisation.Type).Ref("contracts").Field("organisation_id").Unique().Required(),
+		edge.To("documents", Document.Type),
+		edge.To("gate_decision", GateDecision.Type).Unique(),
+	}
+}

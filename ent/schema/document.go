@@ -1,0 +1,35 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Document is the record of a file kept in the object store; the bytes live there, not here.
+type Document struct{ ent.Schema }
+
+// Mixin of Document.
+func (Document) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Document.
+func (Document) Fields() []ent.Field {
+	return []ent.Field{
+		// Generated, never the uploader's filename.
+		field.String("object_key").NotEmpty().Unique().Immutable(),
+		field.String("filename").NotEmpty(),
+		field.String("content_type").NotEmpty(),
+		field.Int64("size").NonNegative(),
+		field.String("sha256").NotEmpty(),
+		field.Int("bid_id").Optional().Nillable(),
+		field.Int("contract_id").Optional().Nillable(),
+	}
+}
+
+// Edges of Document.
+func (Document) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("bid", Bid.Type).Ref("documents").Field("bid_id").Unique(),
+		edge.From("contract", Contract.Type).Ref("documents").Field("contract_id").Unique(),
+	}
+}

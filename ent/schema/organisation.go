@@ -1,0 +1,31 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Organisation is a supplier (a single legal entity that bids) or a public body.
+type Organisation struct{ ent.Schema }
+
+// Mixin of Organisation.
+func (Organisation) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Organisation.
+func (Organisation) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().Unique(),
+		field.String("email_domain").Optional(),
+		field.Bool("public_body").Default(false),
+	}
+}
+
+// Edges of Organisation.
+func (Organisation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("members", Person.Type),
+		edge.To("bids", Bid.Type),
+		edge.To("contracts", Contract.Type),
+	}
+}

@@ -1,0 +1,176 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/domain"
+)
+
+// CompetitionWorkflow runs one competition: open until its deadline (a durable timer), then
+// assessment, then funding decisions. Bids are rows, not workflows; the deadline closes the
+// competition whatever signals did or did not arrive.
+func CompetitionWorkflow(ctx workflow.Context, in CompetitionInput) (CompetitionResult, error) {
+	w := &competitionWorkflow{in: in, status: domain.CompetitionOpen, assessed: map[int][]int{}}
+	if err := w.setup(ctx); err != nil {
+		return CompetitionResult{}, err
+	}
+	return w.run(ctx)
+}
+
+type competitionWorkflow struct {
+	in        CompetitionInput
+	mu        workflow.Mutex
+	status    domain.CompetitionStatus
+	bids      []int         // sealed bids at the deadline, in ID order
+	assessed  map[int][]int // bid → assessors who have scored it
+	signalled int           // bids the outbox told us of before the deadline
+	contracts []activities.AwardedContract
+}
+
+func (w *competitionWorkflow) setup(ctx workflow.Context) error {
+	w.mu = workflow.NewMutex(ctx)
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordAssessment, w.recordAssessment,
+		workflow.UpdateHandlerOptions{Validator: w.validateAssessment}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateDecide, w.decide,
+		workflow.UpdateHandlerOptions{Validator: w.validateDecide})
+}
+
+func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, error) {
+	// Open: wait for the deadline, counting sealed bids as the outbox reports them.
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	deadline := workflow.NewTimer(timerCtx, w.in.ClosesAt.Sub(workflow.Now(ctx)))
+	submitted := workflow.GetSignalChannel(ctx, SignalBidSubmitted)
+	for open := true; open; {
+		sel := workflow.NewSelector(ctx)
+		sel.AddFuture(deadline, func(workflow.Future) { open = false })
+		sel.AddReceive(submitted, func(c workflow.ReceiveChannel, more bool) {
+			var s BidSubmittedSignal
+			c.Receive(ctx, &s)
+			w.signalled++
+		})
+		sel.Select(ctx)
+	}
+
+	var closed activities.CloseCompetitionOutput
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.CloseCompetition,
+		activities.CloseCompetitionInput{CompetitionID: w.in.CompetitionID}).Get(ctx, &closed)
+	if err != nil {
+		return CompetitionResult{}, err
+	}
+	w.bids = closed.BidIDs
+	w.status = closed.Status
+	if w.status == domain.CompetitionClosedNoBids {
+		return CompetitionResult{Status: w.status}, nil
+	}
+
+	// Assessment: wait for the decision, which needs every bid fully assessed.
+	if err := workflow.Await(ctx, func() bool { return w.status == domain.CompetitionDecided }); err != nil {
+		return CompetitionResult{}, err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return CompetitionResult{}, err
+	}
+	return CompetitionResult{Status: w.status, Contracts: w.contracts}, nil
+}
+
+func (w *competitionWorkflow) inAssessment() error {
+	if w.status != domain.CompetitionAssessment {
+		return &domain.TransitionError{Record: "competition", Action: "assess", From: string(w.status),
+			Reason: "assessment starts when the competition closes at its deadline; it is " + w.status.Label(),
+			Kind:   domain.ErrInvalidTransition}
+	}
+	return nil
+}
+
+func (w *competitionWorkflow) hasBid(id int) bool {
+	i := sort.SearchInts(w.bids, id)
+	return i < len(w.bids) && w.bids[i] == id
+}
+
+func (w *competitionWorkflow) validateAssessment(ctx workflow.Context, req RecordAssessmentRequest) error {
+	if err := w.inAssessment(); err != nil {
+		return refused(err)
+	}
+	if !w.hasBid(req.BidID) {
+		return refused(domain.InvalidInput("bid %d is not one of this competition's submitted bids", req.BidID))
+	}
+	if req.AssessorID <= 0 {
+		return refused(domain.InvalidInput("name the assessor"))
+	}
+	return refused(w.in.Scheme.ValidateAssessment(req.Assessment))
+}
+
+func (w *competitionWorkflow) recordAssessment(ctx workflow.Context, req RecordAssessmentRequest) (RecordAssessmentResponse, error) {
+	if err := w.mu.Lock(ctx); err != nil {
+		return RecordAssessmentResponse{}, err
+	}
+	defer w.mu.Unlock()
+	if err := w.inAssessment(); err != nil {
+		return RecordAssessmentResponse{}, refused(err)
+	}
+	var out activities.RecordAssessmentOutput
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.RecordAssessment, activities.RecordAssessmentInput{
+		CompetitionID: w.in.CompetitionID, BidID: req.BidID, AssessorID: req.AssessorID,
+		Assessment: req.Assessment, Actor: req.Actor,
+	}).Get(ctx, &out)
+	if err != nil {
+		return RecordAssessmentResponse{}, err
+	}
+	for _, id := range w.assessed[req.BidID] {
+		if id == req.AssessorID {
+			return RecordAssessmentResponse{Percent: out.Percent}, nil // a re-score replaces the first
+		}
+	}
+	w.assessed[req.BidID] = append(w.assessed[req.BidID], req.AssessorID)
+	return RecordAssessmentResponse{Percent: out.Percent}, nil
+}
+
+func (w *competitionWorkflow) validateDecide(ctx workflow.Context, req DecideRequest) error {
+	if err := w.inAssessment(); err != nil {
+		return refused(err)
+	}
+	var short []string
+	for _, id := range w.bids { // w.bids is sorted, so the message is deterministic
+		if n := len(w.assessed[id]); n < w.in.Scheme.MinAssessors {
+			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, w.in.Scheme.MinAssessors))
+		}
+	}
+	if len(short) > 0 {
+		return refused(&domain.TransitionError{Record: "competition", Action: "decide", From: string(w.status),
+			Reason: "every bid needs its assessments first: " + strings.Join(short, "; "), Kind: domain.ErrEvidenceMissing})
+	}
+	for _, id := range req.Chosen {
+		if !w.hasBid(id) {
+			return refused(domain.InvalidInput("bid %d is not one of this competition's submitted bids", id))
+		}
+	}
+	return nil
+}
+
+func (w *competitionWorkflow) decide(ctx workflow.Context, req DecideRequest) (DecideResponse, error) {
+	if err := w.mu.Lock(ctx); err != nil {
+		return DecideResponse{}, err
+	}
+	defer w.mu.Unlock()
+	if err := w.inAssessment(); err != nil {
+		return DecideResponse{}, refused(err)
+	}
+	var out activities.DecideCompetitionOutput
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.DecideCompetition, activities.DecideCompetitionInput{
+		CompetitionID: w.in.CompetitionID, Chosen: req.Chosen, Actor: req.Actor,
+	}).Get(ctx, &out)
+	if err != nil {
+		return DecideResponse{}, err
+	}
+	w.contracts = out.Contracts
+	w.status = domain.CompetitionDecided
+	return DecideResponse{Contracts: out.Contracts}, nil
+}

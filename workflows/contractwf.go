@@ -1,0 +1,77 @@
+package workflows
+
+import (
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/domain"
+)
+
+// ContractWorkflow runs one phase contract from award to the gate: it waits for the supplier's
+// end-of-phase report, tells the challenge, and ends with the gate's outcome.
+func ContractWorkflow(ctx workflow.Context, in ContractInput) (ContractResult, error) {
+	w := &contractWorkflow{in: in}
+	if err := w.setup(ctx); err != nil {
+		return ContractResult{}, err
+	}
+	return w.run(ctx)
+}
+
+type contractWorkflow struct {
+	in       ContractInput
+	mu       workflow.Mutex
+	reported bool
+	outcome  domain.GateOutcome
+}
+
+func (w *contractWorkflow) setup(ctx workflow.Context) error {
+	w.mu = workflow.NewMutex(ctx)
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmitReport, w.submitReport,
+		workflow.UpdateHandlerOptions{Validator: w.validateReport})
+}
+
+func (w *contractWorkflow) run(ctx workflow.Context) (ContractResult, error) {
+	gate := workflow.GetSignalChannel(ctx, SignalGateDecided)
+	var s GateDecidedSignal
+	gate.Receive(ctx, &s)
+	w.outcome = s.Outcome
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return ContractResult{}, err
+	}
+	return ContractResult{Outcome: w.outcome}, nil
+}
+
+func (w *contractWorkflow) validateReport(ctx workflow.Context, req SubmitReportRequest) error {
+	if w.reported {
+		return refused(domain.InvalidInput("the end-of-phase report has already been submitted"))
+	}
+	if strings.TrimSpace(req.Summary) == "" {
+		return refused(domain.InvalidInput("write a summary of what the phase found: the gate reads it"))
+	}
+	return nil
+}
+
+func (w *contractWorkflow) submitReport(ctx workflow.Context, req SubmitReportRequest) error {
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	if w.reported {
+		return refused(domain.InvalidInput("the end-of-phase report has already been submitted"))
+	}
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.RecordReport, activities.RecordReportInput{
+		ContractID: w.in.ContractID, Summary: req.Summary, Actor: req.Actor,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.reported = true
+	parent := ChallengeWorkflowID(w.in.ChallengeID)
+	if p := workflow.GetInfo(ctx).ParentWorkflowExecution; p != nil {
+		parent = p.ID
+	}
+	return workflow.SignalExternalWorkflow(ctx, parent, "", SignalReportReceived,
+		ReportReceivedSignal{ContractID: w.in.ContractID}).Get(ctx, nil)
+}

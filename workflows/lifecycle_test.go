@@ -1,0 +1,408 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/worker"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// fixture is a real SQLite database with one draft challenge, two suppliers and three assessors.
+type fixture struct {
+	db        *ent.Client
+	challenge int
+	orgs      []int
+	assessors []int
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := ent.OpenSQLite(filepath.Join(t.TempDir(), "catalyst.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: db}
+	owner := db.Person.Create().SetName("Olu Owner").SetEmail("owner@council.gov.uk").SetRoles([]string{"challenge_owner"}).SaveX(ctx)
+	f.challenge = db.Challenge.Create().SetTitle("Reduce missed bin collections").SetPublicBody("Anytown Council").
+		SetProblem("Too many missed collections").SetOwner(owner).SaveX(ctx).ID
+	for i, name := range []string{"Acme Analytics Ltd", "Binsight Ltd"} {
+		f.orgs = append(f.orgs, db.Organisation.Create().SetName(name).SetEmailDomain(fmt.Sprintf("s%d.example", i)).SaveX(ctx).ID)
+	}
+	for i := 0; i < 3; i++ {
+		f.assessors = append(f.assessors, db.Person.Create().SetName(fmt.Sprintf("Assessor %d", i)).
+			SetEmail(fmt.Sprintf("assessor%d@assess.example", i)).SetRoles([]string{"assessor"}).SaveX(ctx).ID)
+	}
+	return f
+}
+
+// sealBid writes a submitted bid as the API's submit transaction would.
+func (f *fixture) sealBid(t *testing.T, competitionID, org int, amount domain.Money, at time.Time) int {
+	t.Helper()
+	return f.db.Bid.Create().SetCompetitionID(competitionID).SetOrganisationID(org).SetTitle("Bid").
+		SetAmount(amount).SetStatus(domain.BidSubmitted).SetSubmittedAt(at).
+		SetReceipt(fmt.Sprintf("R-%d-%d", competitionID, org)).SaveX(context.Background()).ID
+}
+
+func (f *fixture) competitionID(t *testing.T, phase int) int {
+	t.Helper()
+	return f.db.Competition.Query().Where(competition.ChallengeID(f.challenge), competition.Phase(phase)).OnlyIDX(context.Background())
+}
+
+func (f *fixture) stage(t *testing.T) domain.ChallengeStage {
+	t.Helper()
+	return f.db.Challenge.GetX(context.Background(), f.challenge).Stage
+}
+
+func scores(score int, inScope, fund bool) domain.Assessment {
+	a := domain.Assessment{Scores: map[string]domain.CriterionScore{}, InScope: inScope, Fund: fund}
+	for _, c := range domain.DefaultScheme().Criteria {
+		a.Scores[c.Key] = domain.CriterionScore{Score: score, Comment: "Clear evidence for " + c.Title}
+	}
+	return a
+}
+
+type harness struct {
+	t            *testing.T
+	env          *testsuite.TestWorkflowEnvironment
+	n            int
+	wantRefusals int
+	gotRefusals  int
+}
+
+func newHarness(t *testing.T, f *fixture) *harness {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.ChallengeWorkflowID(f.challenge)})
+	worker.Register(env, &activities.Activities{DB: f.db})
+	return &harness{t: t, env: env}
+}
+
+// update sends an update and fails the test if it is refused or fails.
+func (h *harness) update(workflowID, name string, arg any) {
+	h.t.Helper()
+	h.n++
+	cb := &testsuite.TestUpdateCallback{
+		OnReject:   func(err error) { h.t.Errorf("update %s refused: %v", name, err) },
+		OnAccept:   func() {},
+		OnComplete: func(_ any, err error) { if err != nil { h.t.Errorf("update %s failed: %v", name, err) } },
+	}
+	if err := h.send(workflowID, name, cb, arg); err != nil {
+		h.t.Errorf("update %s: %v", name, err)
+	}
+}
+
+// refused sends an update that must be refused, with a reason containing want. The answer
+// comes back asynchronously; check counts the answers at the end.
+func (h *harness) refused(workflowID, name string, arg any, want string) {
+	h.t.Helper()
+	h.n++
+	h.wantRefusals++
+	check := func(err error) {
+		h.gotRefusals++
+		if err == nil || !strings.Contains(err.Error(), want) {
+			h.t.Errorf("update %s: want refusal containing %q, got %v", name, want, err)
+		}
+	}
+	cb := &testsuite.TestUpdateCallback{
+		OnReject:   check,
+		OnAccept:   func() {},
+		OnComplete: func(_ any, err error) { check(err) },
+	}
+	if err := h.send(workflowID, name, cb, arg); err != nil {
+		h.t.Errorf("update %s: %v", name, err)
+	}
+}
+
+// check verifies every expected refusal was answered.
+func (h *harness) check() {
+	h.t.Helper()
+	if h.gotRefusals != h.wantRefusals {
+		h.t.Errorf("%d of %d expected refusals were answered", h.gotRefusals, h.wantRefusals)
+	}
+}
+
+func (h *harness) send(workflowID, name string, cb *testsuite.TestUpdateCallback, arg any) error {
+	id := fmt.Sprintf("%s-%d", name, h.n)
+	if workflowID == "" {
+		h.env.UpdateWorkflow(name, id, cb, arg)
+		return nil
+	}
+	return h.env.UpdateWorkflowByID(workflowID, name, id, cb, arg)
+}
+
+func (h *harness) at(d time.Duration, fn func()) { h.env.RegisterDelayedCallback(fn, d) }
+
+// steps runs each step a minute after the one before, from start, as a person would: every
+// update has finished before the next is sent.
+func (h *harness) steps(start time.Duration, fns ...func()) {
+	for i, fn := range fns {
+		h.at(start+time.Duration(i)*time.Minute, fn)
+	}
+}
+
+const day = 24 * time.Hour
+
+func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
+	f := newFixture(t)
+	admin := activities.Actor{Who: "admin@catalyst.example"}
+	scheme := domain.DefaultScheme()
+
+	// Phase 1: submitted → selected → open → deadline → assessed → two contracts → gate.
+	h := newHarness(t, f)
+	closes := h.env.Now().Add(7 * day)
+	var bids []int
+	var contracts []int
+	h.steps(time.Second, func() {
+		h.refused("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin}, "only a submitted challenge")
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: activities.Actor{Who: "owner@council.gov.uk"}})
+	}, func() {
+		h.refused("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: false, Actor: admin}, "give a reason")
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.refused("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(-time.Hour), Caps: domain.DefaultCaps(1), Scheme: scheme, Actor: admin}, "deadline must be")
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: closes, Caps: domain.DefaultCaps(1), Scheme: scheme, Actor: admin})
+	})
+	h.at(time.Hour, func() {
+		if got := f.stage(t); got != domain.ChallengePhase1Open {
+			t.Errorf("stage after opening = %s, want %s", got, domain.ChallengePhase1Open)
+		}
+		comp := f.competitionID(t, 1)
+		bids = append(bids,
+			f.sealBid(t, comp, f.orgs[0], domain.Pounds(40_000), h.env.Now()),
+			f.sealBid(t, comp, f.orgs[1], domain.Pounds(45_000), h.env.Now()))
+		for _, b := range bids {
+			if err := h.env.SignalWorkflowByID(workflows.CompetitionWorkflowID(comp), workflows.SignalBidSubmitted, workflows.BidSubmittedSignal{BidID: b}); err != nil {
+				t.Error(err)
+			}
+		}
+		// Scoring before the deadline is refused: bids are sealed.
+		h.refused(workflows.CompetitionWorkflowID(comp), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, "assessment starts when the competition closes")
+	})
+	h.at(8*day, func() {
+		comp := f.competitionID(t, 1)
+		wf := workflows.CompetitionWorkflowID(comp)
+		if got := f.stage(t); got != domain.ChallengePhase1Assessment {
+			t.Errorf("stage after the deadline = %s, want %s", got, domain.ChallengePhase1Assessment)
+		}
+		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, fmt.Sprintf("bid %d has 0 of 3", bids[0]))
+		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+			BidID: bids[0], AssessorID: f.assessors[0], Assessment: domain.Assessment{Scores: map[string]domain.CriterionScore{"innovation": {Score: 11}}}, Actor: admin},
+			"must be from 0 to 10")
+		for _, as := range f.assessors {
+			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[0], AssessorID: as, Assessment: scores(9, true, true), Actor: admin})
+			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[1], AssessorID: as, Assessment: scores(8, true, true), Actor: admin})
+		}
+	})
+	h.at(8*day+time.Minute, func() {
+		h.update(workflows.CompetitionWorkflowID(f.competitionID(t, 1)), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
+	})
+	h.at(8*day+time.Hour, func() {
+		if got := f.stage(t); got != domain.ChallengePhase1Contracts {
+			t.Errorf("stage after decisions = %s, want %s", got, domain.ChallengePhase1Contracts)
+		}
+		contracts = f.db.Contract.Query().Order(ent.Asc(contract.FieldID)).IDsX(context.Background())
+		if len(contracts) != 2 {
+			t.Fatalf("contracts awarded = %d, want 2", len(contracts))
+		}
+		h.refused("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
+			ContractID: contracts[0], Outcome: domain.GateContinue, Rationale: "Good", Actor: admin}, "has not submitted its end-of-phase report")
+		for _, k := range contracts {
+			h.update(workflows.ContractWorkflowID(k), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Feasible", Actor: admin})
+		}
+	})
+	h.steps(90*day, func() {
+		h.refused("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
+			ContractID: contracts[0], Outcome: domain.GateComplete, Rationale: "x", Actor: admin}, "not allowed at the phase 1 gate")
+		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
+			ContractID: contracts[0], Outcome: domain.GateContinue, Rationale: "Showed a working sensor trial", Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
+			ContractID: contracts[1], Outcome: domain.GateStop, Rationale: "Data access was not feasible", Actor: admin})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+
+	if !h.env.IsWorkflowCompleted() {
+		t.Fatal("phase 1 did not finish")
+	}
+	h.check()
+	next := continuedInput(t, h.env.GetWorkflowError())
+	if got := next.State.Continued; len(got) != 1 || got[0] != f.orgs[0] {
+		t.Fatalf("continued organisations = %v, want [%d]", got, f.orgs[0])
+	}
+	ctx := context.Background()
+	k0, k1 := f.db.Contract.GetX(ctx, contracts[0]), f.db.Contract.GetX(ctx, contracts[1])
+	if k0.Status != domain.ContractContinued || k1.Status != domain.ContractStopped {
+		t.Errorf("contract statuses = %s, %s; want continued, stopped", k0.Status, k1.Status)
+	}
+	if reason := f.db.Bid.GetX(ctx, bids[0]).OutcomeReason; !strings.Contains(reason, "Ranked 1 of 2: funded") {
+		t.Errorf("bid 1 outcome reason = %q", reason)
+	}
+
+	// Phase 2: open to the continued supplier only, then the final gate and the outcome.
+	h2 := newHarness(t, f)
+	var p2contract int
+	h2.at(time.Second, func() {
+		h2.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h2.env.Now().Add(14 * day), Caps: domain.DefaultCaps(2), Scheme: scheme, Actor: admin})
+	})
+	h2.at(time.Hour, func() {
+		comp := f.competitionID(t, 2)
+		if elig := f.db.Competition.GetX(ctx, comp).EligibleOrganisations; len(elig) != 1 || elig[0] != f.orgs[0] {
+			t.Errorf("phase 2 eligible organisations = %v, want [%d]", elig, f.orgs[0])
+		}
+		f.sealBid(t, comp, f.orgs[0], domain.Pounds(480_000), h2.env.Now())
+	})
+	h2.at(15*day, func() {
+		comp := f.competitionID(t, 2)
+		b := f.db.Bid.Query().Where(bid.CompetitionID(comp)).OnlyIDX(ctx)
+		for _, as := range f.assessors {
+			h2.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: b, AssessorID: as, Assessment: scores(8, true, true), Actor: admin})
+		}
+	})
+	h2.at(15*day+time.Minute, func() {
+		comp := f.competitionID(t, 2)
+		h2.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
+	})
+	h2.at(16*day, func() {
+		p2contract = f.db.Contract.Query().Where(contract.Phase(2)).OnlyIDX(ctx)
+		h2.refused("", workflows.UpdateCompleteChallenge, workflows.CompleteChallengeRequest{Outcome: domain.OutcomeAdopted, Actor: admin}, "has not decided every phase 2 contract")
+		h2.update(workflows.ContractWorkflowID(p2contract), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Prototype works", Actor: admin})
+	})
+	h2.steps(380*day, func() {
+		h2.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
+			ContractID: p2contract, Outcome: domain.GateComplete, Rationale: "Prototype met its acceptance tests", Actor: admin})
+	}, func() {
+		h2.update("", workflows.UpdateCompleteChallenge, workflows.CompleteChallengeRequest{Outcome: domain.OutcomeAdopted, Lessons: "Start data sharing early", Actor: admin})
+	})
+	h2.env.ExecuteWorkflow(workflows.ChallengeWorkflow, next)
+	h2.check()
+	if err := h2.env.GetWorkflowError(); err != nil {
+		t.Fatalf("phase 2: %v", err)
+	}
+	var res workflows.ChallengeResult
+	if err := h2.env.GetWorkflowResult(&res); err != nil || res.Stage != domain.ChallengeComplete {
+		t.Fatalf("result = %+v, %v; want complete", res, err)
+	}
+	ch := f.db.Challenge.GetX(ctx, f.challenge)
+	if ch.Stage != domain.ChallengeComplete || ch.Outcome == nil || *ch.Outcome != domain.OutcomeAdopted {
+		t.Errorf("challenge = %s / %v; want complete / adopted", ch.Stage, ch.Outcome)
+	}
+}
+
+func continuedInput(t *testing.T, err error) workflows.ChallengeInput {
+	t.Helper()
+	var can *workflow.ContinueAsNewError
+	if !errors.As(err, &can) {
+		t.Fatalf("phase 1 ended with %v, want continue-as-new", err)
+	}
+	var in workflows.ChallengeInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.State == nil || in.State.Phase != 2 {
+		t.Fatalf("continued state = %+v, want phase 2", in.State)
+	}
+	return in
+}
+
+func TestDeadlinePassesWithNoBids(t *testing.T) {
+	f := newFixture(t)
+	admin := activities.Actor{Who: "admin@catalyst.example"}
+	h := newHarness(t, f)
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(42 * day), Caps: domain.DefaultCaps(1), Scheme: domain.DefaultScheme(), Actor: admin})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.ChallengeResult
+	_ = h.env.GetWorkflowResult(&res)
+	if res.Stage != domain.ChallengeClosed {
+		t.Errorf("result stage = %s, want closed", res.Stage)
+	}
+	ctx := context.Background()
+	comp := f.db.Competition.GetX(ctx, f.competitionID(t, 1))
+	if comp.Status != domain.CompetitionClosedNoBids {
+		t.Errorf("competition status = %s, want %s", comp.Status, domain.CompetitionClosedNoBids)
+	}
+	ch := f.db.Challenge.GetX(ctx, f.challenge)
+	if ch.Stage != domain.ChallengeClosed || !strings.Contains(ch.StageReason, "no bids") {
+		t.Errorf("challenge = %s (%q), want closed because no bids", ch.Stage, ch.StageReason)
+	}
+	// The timer, not a person, closed it: at the deadline, in workflow time.
+	if got := h.env.Now().Sub(comp.OpenedAt); got < 42*day-time.Minute {
+		t.Logf("workflow clock advanced %s", got)
+	}
+}
+
+func TestRejectedChallengeEndsWithReason(t *testing.T) {
+	f := newFixture(t)
+	admin := activities.Actor{Who: "admin@catalyst.example", Reason: "An off-the-shelf product already solves this"}
+	h := newHarness(t, f)
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: false, Actor: admin})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	ch := f.db.Challenge.GetX(context.Background(), f.challenge)
+	if ch.Stage != domain.ChallengeRejected || ch.StageReason != admin.Reason {
+		t.Errorf("challenge = %s (%q), want rejected with the reason", ch.Stage, ch.StageReason)
+	}
+}
+
+// refusals carry a stable application error type the API maps to a problem type.
+func TestRefusalsCarryStableTypes(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, f)
+	var got error
+	h.at(time.Second, func() {
+		h.env.UpdateWorkflow(workflows.UpdateSelectChallenge, "u1", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { got = err }, OnAccept: func() {}, OnComplete: func(any, error) {},
+		}, workflows.SelectChallengeRequest{Select: true})
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{})
+	})
+	h.at(time.Minute, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: false, Actor: activities.Actor{Reason: "no"}})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	var app *temporal.ApplicationError
+	if !errors.As(got, &app) || app.Type() != workflows.ErrTypeInvalidTransition {
+		t.Fatalf("refusal = %v, want application error of type %s", got, workflows.ErrTypeInvalidTransition)
+	}
+}
