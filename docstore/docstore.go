@@ -34,15 +34,17 @@ const DefaultMaxSize = 25 << 20
 // allowedTypes are the kinds of file a bid or report may carry, as sniffed from the first bytes,
 // whatever the uploader claims. Office documents (docx, xlsx, odt) are ZIP containers.
 var allowedTypes = map[string]string{
-	"application/pdf":          "PDF",
-	"image/png":                "PNG image",
-	"image/jpeg":               "JPEG image",
+	"application/pdf":           "PDF",
+	"image/png":                 "PNG image",
+	"image/jpeg":                "JPEG image",
 	"text/plain; charset=utf-8": "plain text",
-	"application/zip":          "Office document (docx, xlsx, odt) or ZIP",
+	"application/zip":           "Office document (docx, xlsx, odt) or ZIP",
 }
 
 // AllowedTypesText lists the allowed kinds for error messages.
-func AllowedTypesText() string { return "PDF, Word/Excel/OpenDocument (or ZIP), PNG, JPEG or plain text" }
+func AllowedTypesText() string {
+	return "PDF, Word/Excel/OpenDocument (or ZIP), PNG, JPEG or plain text"
+}
 
 // Config says where the store is.
 type Config struct {

@@ -105,9 +105,13 @@ func (h *harness) update(workflowID, name string, arg any) {
 	h.t.Helper()
 	h.n++
 	cb := &testsuite.TestUpdateCallback{
-		OnReject:   func(err error) { h.t.Errorf("update %s refused: %v", name, err) },
-		OnAccept:   func() {},
-		OnComplete: func(_ any, err error) { if err != nil { h.t.Errorf("update %s failed: %v", name, err) } },
+		OnReject: func(err error) { h.t.Errorf("update %s refused: %v", name, err) },
+		OnAccept: func() {},
+		OnComplete: func(_ any, err error) {
+			if err != nil {
+				h.t.Errorf("update %s failed: %v", name, err)
+			}
+		},
 	}
 	if err := h.send(workflowID, name, cb, arg); err != nil {
 		h.t.Errorf("update %s: %v", name, err)
