@@ -200,6 +200,11 @@ type CloseCompetitionOutput struct {
 func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionInput) (CloseCompetitionOutput, error) {
 	var out CloseCompetitionOutput
 	err := a.withTx(ctx, func(tx *ent.Tx) error {
+		// Take the competition's row first: a bid being sealed at this moment holds it, so the
+		// count below sees every bid that committed before the deadline.
+		if err := tx.Competition.UpdateOneID(in.CompetitionID).SetUpdatedAt(time.Now().UTC()).Exec(ctx); err != nil {
+			return err
+		}
 		c, err := tx.Competition.Get(ctx, in.CompetitionID)
 		if err != nil {
 			return err

@@ -16,9 +16,9 @@ import (
 // a is the activities value used only for method expressions; the worker registers the real one.
 var a *activities.Activities
 
-// minimumOpenPeriod is the shortest time a competition may be open, so nobody opens one that
-// closes before a supplier could read it.
-const minimumOpenPeriod = time.Minute
+// minimumOpenPeriod guards against a deadline already past, or passing before the competition
+// is even recorded. How long a real competition stays open is the programme team's call.
+const minimumOpenPeriod = 5 * time.Second
 
 func activityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -44,8 +44,6 @@ func ChallengeWorkflow(ctx workflow.Context, in ChallengeInput) (ChallengeResult
 type challengeWorkflow struct {
 	ChallengeState
 	mu workflow.Mutex
-	// pending is the opened competition's round, kept by the open handler for the main loop.
-	pending *CompetitionInput
 }
 
 func newChallengeWorkflow(in ChallengeInput) *challengeWorkflow {
@@ -125,23 +123,16 @@ func (w *challengeWorkflow) run(ctx workflow.Context) (ChallengeResult, error) {
 		if phase == 2 {
 			break
 		}
-		w.Continued = nil
-		for _, c := range w.Contracts {
-			if c.Outcome == domain.GateContinue {
-				w.Continued = append(w.Continued, c.OrganisationID)
-			}
-		}
+		// The gate handler moved the state to phase 2 as it decided the last contract.
 		if len(w.Continued) == 0 {
 			return w.close(ctx, "The phase 1 stage gate stopped every supplier.")
 		}
-		// Continue as new at the phase boundary, carrying the state; wait for handlers so no
-		// accepted update is lost.
-		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		// Wait for phase 2's competition to open, then continue as new carrying it, so the
+		// history stays small. Wait for handlers so no accepted update is lost.
+		if err := workflow.Await(ctx, func() bool { return w.CompetitionID != 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 			return ChallengeResult{}, err
 		}
 		next := w.ChallengeState
-		next.Phase = 2
-		next.CompetitionID = 0
 		next.Contracts = nil
 		return ChallengeResult{}, workflow.NewContinueAsNewError(ctx, ChallengeWorkflow, ChallengeInput{ChallengeID: w.ChallengeID, State: &next})
 	}
@@ -154,10 +145,10 @@ func (w *challengeWorkflow) run(ctx workflow.Context) (ChallengeResult, error) {
 
 func (w *challengeWorkflow) runCompetition(ctx workflow.Context, phase int) (CompetitionResult, error) {
 	var res CompetitionResult
-	if w.pending == nil {
+	if w.Round == nil {
 		return res, fmt.Errorf("competition %d has no configuration", w.CompetitionID)
 	}
-	info := *w.pending
+	info := *w.Round
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:            CompetitionWorkflowID(w.CompetitionID),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -330,7 +321,7 @@ func (w *challengeWorkflow) openCompetition(ctx workflow.Context, req OpenCompet
 	if err != nil {
 		return OpenCompetitionResponse{}, err
 	}
-	w.pending = &CompetitionInput{
+	w.Round = &CompetitionInput{
 		CompetitionID: out.CompetitionID, ChallengeID: w.ChallengeID, Phase: phase,
 		ClosesAt: req.ClosesAt, Scheme: req.Scheme,
 	}
@@ -402,7 +393,25 @@ func (w *challengeWorkflow) recordGateOutcome(ctx workflow.Context, req GateOutc
 		return *k, err
 	}
 	k.Outcome = req.Outcome
-	return *k, nil
+	out := *k
+	if w.Phase == 1 && w.allDecided() {
+		w.toPhase2()
+	}
+	return out, nil
+}
+
+// toPhase2 closes phase 1 once the gate has decided every contract: the continued suppliers
+// may bid in phase 2, whose competition can open straight away.
+func (w *challengeWorkflow) toPhase2() {
+	w.Continued = nil
+	for _, c := range w.Contracts {
+		if c.Outcome == domain.GateContinue {
+			w.Continued = append(w.Continued, c.OrganisationID)
+		}
+	}
+	w.Phase = 2
+	w.CompetitionID = 0
+	w.Round = nil
 }
 
 func (w *challengeWorkflow) validateComplete(ctx workflow.Context, req CompleteChallengeRequest) error {

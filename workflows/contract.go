@@ -65,6 +65,9 @@ type ChallengeState struct {
 	CompetitionID int             // the current phase's competition, 0 until opened
 	Contracts     []ContractState // the current phase's contracts
 	Continued     []int           // organisations the phase 1 gate continued
+	// Round is the opened competition's round, carried across continue-as-new so the new run
+	// starts it.
+	Round *CompetitionInput
 }
 
 // ContractState is what the challenge knows of one contract.

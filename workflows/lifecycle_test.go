@@ -248,6 +248,10 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	}, func() {
 		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
 			ContractID: contracts[1], Outcome: domain.GateStop, Rationale: "Data access was not feasible", Actor: admin})
+	}, func() {
+		// Phase 2 opens as soon as the gate has decided: the run then continues as new.
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(14 * day), Caps: domain.DefaultCaps(2), Scheme: scheme, Actor: admin})
 	})
 	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
 
@@ -269,12 +273,12 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	}
 
 	// Phase 2: open to the continued supplier only, then the final gate and the outcome.
+	if next.State.CompetitionID == 0 || next.State.Round == nil || next.State.Stage != domain.ChallengePhase2Open {
+		t.Fatalf("continued state = %+v, want phase 2's competition open", next.State)
+	}
 	h2 := newHarness(t, f)
+	h2.env.SetStartTime(h.env.Now())
 	var p2contract int
-	h2.at(time.Second, func() {
-		h2.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
-			ClosesAt: h2.env.Now().Add(14 * day), Caps: domain.DefaultCaps(2), Scheme: scheme, Actor: admin})
-	})
 	h2.at(time.Hour, func() {
 		comp := f.competitionID(t, 2)
 		if elig := f.db.Competition.GetX(ctx, comp).EligibleOrganisations; len(elig) != 1 || elig[0] != f.orgs[0] {
@@ -282,14 +286,14 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 		}
 		f.sealBid(t, comp, f.orgs[0], domain.Pounds(480_000), h2.env.Now())
 	})
-	h2.at(15*day, func() {
+	h2.at(14*day+time.Minute, func() {
 		comp := f.competitionID(t, 2)
 		b := f.db.Bid.Query().Where(bid.CompetitionID(comp)).OnlyIDX(ctx)
 		for _, as := range f.assessors {
 			h2.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: b, AssessorID: as, Assessment: scores(8, true, true), Actor: admin})
 		}
 	})
-	h2.at(15*day+time.Minute, func() {
+	h2.at(14*day+2*time.Minute, func() {
 		comp := f.competitionID(t, 2)
 		h2.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
 	})

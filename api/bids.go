@@ -1,0 +1,526 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// London is where people read times.
+var London = mustLoad("Europe/London")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// govukTime writes an instant as GOV.UK style does: 11:00am on 14 May 2026.
+func govukTime(t time.Time) string {
+	l := t.In(London)
+	return strings.ToLower(l.Format("3:04pm")) + " on " + l.Format("2 January 2006")
+}
+
+func competitionClosed(c *ent.Competition) error {
+	return &problemError{status: http.StatusConflict, kind: "competition-closed", title: "The competition is closed",
+		detail: fmt.Sprintf("the deadline was %s (UK time); the competition is no longer accepting bids", govukTime(c.ClosesAt))}
+}
+
+func (s *Server) getCompetition(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	comp, err := s.DB.Competition.Query().Where(competition.ID(id)).
+		WithBids(func(q *ent.BidQuery) {
+			q.Where(bid.StatusNEQ(domain.BidDraft)).Order(ent.Asc(bid.FieldID)).WithOrganisation()
+		}).
+		WithContracts(func(q *ent.ContractQuery) { q.WithOrganisation().WithGateDecision() }).
+		Only(c.Request().Context())
+	if ent.IsNotFound(err) {
+		return notFound("competition", id)
+	}
+	if err != nil {
+		return err
+	}
+	v := competitionView(comp)
+	v.SubmittedBids = len(comp.Edges.Bids)
+	if !sealed(comp) {
+		for _, b := range comp.Edges.Bids {
+			v.Bids = append(v.Bids, bidView(b))
+		}
+	}
+	for _, k := range comp.Edges.Contracts {
+		v.Contracts = append(v.Contracts, contractView(k))
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) listBids(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	comp, err := s.DB.Competition.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return notFound("competition", id)
+	}
+	if err != nil {
+		return err
+	}
+	if sealed(comp) {
+		return conflict("bids-sealed", "bids are sealed until the deadline at %s (UK time)", govukTime(comp.ClosesAt))
+	}
+	after, limit, err := pageArgs(c)
+	if err != nil {
+		return err
+	}
+	rows, err := s.DB.Bid.Query().Where(bid.CompetitionID(id), bid.StatusNEQ(domain.BidDraft), bid.IDGT(after)).
+		Order(ent.Asc(bid.FieldID)).Limit(limit + 1).WithOrganisation().WithDocuments().All(ctx)
+	if err != nil {
+		return err
+	}
+	page := Page[BidView]{Items: []BidView{}}
+	for i, b := range rows {
+		if i == limit {
+			page.Next = nextCursor(rows[i-1].ID)
+			break
+		}
+		page.Items = append(page.Items, bidView(b))
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// CreateBidRequest starts a draft bid. The organisation defaults to the signed-in supplier's.
+type CreateBidRequest struct {
+	OrganisationID int    `json:"organisation_id"`
+	Title          string `json:"title"`
+	Summary        string `json:"summary"`
+	AmountPence    int64  `json:"amount_pence"`
+}
+
+func (s *Server) createBid(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req CreateBidRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.OrganisationID == 0 {
+		if p := currentPerson(c); p != nil {
+			if org, err := p.QueryOrganisation().OnlyID(c.Request().Context()); err == nil {
+				req.OrganisationID = org
+			}
+		}
+	}
+	switch {
+	case strings.TrimSpace(req.Title) == "":
+		return invalid("enter a title for the bid")
+	case len(req.Title) > 200:
+		return invalid("the title must be 200 characters or fewer")
+	case req.OrganisationID == 0:
+		return invalid("say which organisation is bidding (organisation_id)")
+	case req.AmountPence <= 0:
+		return invalid("enter the price of the work in pence, VAT included, more than 0")
+	}
+	ctx := c.Request().Context()
+	var out *ent.Bid
+	err = withTx(ctx, s.DB, func(tx *ent.Tx) error {
+		comp, err := tx.Competition.Get(ctx, id)
+		if ent.IsNotFound(err) {
+			return notFound("competition", id)
+		}
+		if err != nil {
+			return err
+		}
+		if comp.Status != domain.CompetitionOpen || time.Now().After(comp.ClosesAt) {
+			return competitionClosed(comp)
+		}
+		org, err := tx.Organisation.Query().Where(organisation.ID(req.OrganisationID)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return invalid("organisation %d does not exist", req.OrganisationID)
+		}
+		if err != nil {
+			return err
+		}
+		if comp.Phase == 2 && !contains(comp.EligibleOrganisations, org.ID) {
+			return newProblem(http.StatusForbidden, "not-eligible", "Not eligible",
+				fmt.Sprintf("%s cannot bid: phase 2 is open only to the phase 1 suppliers the stage gate continued", org.Name))
+		}
+		if domain.Money(req.AmountPence) > comp.MaxContract {
+			return invalid("the price %s is above this competition's maximum of %s per contract", domain.Money(req.AmountPence), comp.MaxContract)
+		}
+		if existing, err := tx.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.OrganisationID(org.ID)).OnlyID(ctx); err == nil {
+			return conflict("bid-exists", "%s already has a bid in this competition (bid %d): change that one", org.Name, existing)
+		}
+		b, err := tx.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle(strings.TrimSpace(req.Title)).
+			SetSummary(req.Summary).SetAmount(domain.Money(req.AmountPence)).Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = b
+		return activities.Audit(ctx, tx, actor(c, ""), "bid.created", "bid", b.ID, nil, map[string]any{"competition": comp.ID, "organisation": org.ID})
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, bidView(out))
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) getBid(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().
+		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).Only(c.Request().Context())
+	if ent.IsNotFound(err) {
+		return notFound("bid", id)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, bidView(b))
+}
+
+// uploadDocument streams one file (multipart field "file") to the object store, then records
+// it. The bytes never sit whole in memory or on local disk.
+func (s *Server) uploadDocument(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	b, err := s.DB.Bid.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return notFound("bid", id)
+	}
+	if err != nil {
+		return err
+	}
+	if !b.Status.Editable() {
+		return conflict("bid-sealed", "bid %d has been submitted: its documents can no longer change", id)
+	}
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, s.Docs.MaxSize()+(1<<20))
+	mr, err := c.Request().MultipartReader()
+	if err != nil {
+		return badRequest("send the document as multipart/form-data, in a field named \"file\"")
+	}
+	var part *multipart.Part
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return badRequest("there is no field named \"file\" in the form")
+		}
+		if err != nil {
+			return badRequest("the form could not be read: %v", err)
+		}
+		if p.FormName() == "file" {
+			part = p
+			break
+		}
+	}
+	filename := strings.TrimSpace(part.FileName())
+	if filename == "" {
+		return invalid("the file needs a name")
+	}
+	if len(filename) > 200 {
+		filename = filename[:200]
+	}
+	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("bids/%d", id)), part)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)
+	}
+	if err != nil {
+		return err
+	}
+	var doc *ent.Document
+	err = withTx(ctx, s.DB, func(tx *ent.Tx) error {
+		b, err := tx.Bid.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !b.Status.Editable() {
+			return conflict("bid-sealed", "bid %d was submitted while the document was uploading: it was not added", id)
+		}
+		doc, err = tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
+			SetSize(stored.Size).SetSha256(stored.SHA256).SetBidID(id).Save(ctx)
+		if err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, actor(c, ""), "document.uploaded", "document", doc.ID, nil,
+			map[string]any{"bid": id, "sha256": stored.SHA256, "size": stored.Size})
+	})
+	if err != nil {
+		_ = s.Docs.Delete(context.WithoutCancel(ctx), stored.Key) // nothing half-written
+		return err
+	}
+	return c.JSON(http.StatusCreated, documentView(doc))
+}
+
+// DocumentWithLink adds a short-lived signed download link.
+type DocumentWithLink struct {
+	DocumentView
+	DownloadURL string    `json:"download_url"`
+	Expires     time.Time `json:"download_url_expires"`
+}
+
+const downloadLinkTTL = 5 * time.Minute
+
+func (s *Server) getDocument(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	d, err := s.DB.Document.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return notFound("document", id)
+	}
+	if err != nil {
+		return err
+	}
+	u, err := s.Docs.DownloadURL(ctx, d.ObjectKey, d.Filename, downloadLinkTTL)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, DocumentWithLink{DocumentView: documentView(d), DownloadURL: u.String(), Expires: time.Now().Add(downloadLinkTTL).UTC()})
+}
+
+func (s *Server) downloadDocument(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	d, err := s.DB.Document.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return notFound("document", id)
+	}
+	if err != nil {
+		return err
+	}
+	r, size, err := s.Docs.Open(ctx, d.ObjectKey)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	h := c.Response().Header()
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.ReplaceAll(d.Filename, `"`, "_")))
+	h.Set("X-Content-SHA256", d.Sha256)
+	h.Set("Cache-Control", "private, no-store")
+	return c.Stream(http.StatusOK, d.ContentType, io.LimitReader(r, size))
+}
+
+// Receipt is what a supplier gets when its bid is sealed.
+type Receipt struct {
+	BidID       int       `json:"bid_id"`
+	Receipt     string    `json:"receipt"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	ContentHash string    `json:"content_hash"`
+	Message     string    `json:"message"`
+}
+
+// submitBid seals a bid in one database transaction that checks the deadline against the
+// server's clock, stamps the receipt time and queues the workflow's signal in the outbox. It
+// never waits on Temporal, so it holds at the deadline and while Temporal is down. Submitting
+// again returns the same receipt.
+func (s *Server) submitBid(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var out *ent.Bid
+	err = withTx(ctx, s.DB, func(tx *ent.Tx) error {
+		b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
+		if ent.IsNotFound(err) {
+			return notFound("bid", id)
+		}
+		if err != nil {
+			return err
+		}
+		if b.Status != domain.BidDraft {
+			out = b // a repeat (a double click, a retry): the first receipt stands
+			return nil
+		}
+		now := time.Now().UTC()
+		// Touching the competition row while it is open serialises this with the deadline's
+		// close (which updates the same row first): a bid either commits before the close
+		// counts, or finds the competition closed.
+		n, err := tx.Competition.Update().Where(competition.ID(b.CompetitionID), competition.StatusEQ(domain.CompetitionOpen)).
+			SetUpdatedAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		comp, err := tx.Competition.Get(ctx, b.CompetitionID)
+		if err != nil {
+			return err
+		}
+		if n == 0 || now.After(comp.ClosesAt) {
+			return competitionClosed(comp)
+		}
+		hash := contentHash(b)
+		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
+		out, err = tx.Bid.UpdateOne(b).SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
+		if err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(workflows.BidSubmittedSignal{BidID: b.ID})
+		if err := tx.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(comp.ID)).
+			SetSignal(workflows.SignalBidSubmitted).SetPayload(payload).Exec(ctx); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, actor(c, ""), "bid.submitted", "bid", b.ID,
+			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash})
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Receipt{
+		BidID: out.ID, Receipt: *out.Receipt, SubmittedAt: *out.SubmittedAt, ContentHash: out.ContentHash,
+		Message: fmt.Sprintf("Your bid was received at %s (UK time). Keep your receipt number: %s.", govukTime(*out.SubmittedAt), *out.Receipt),
+	})
+}
+
+// contentHash fingerprints what was sealed: the bid's fields and each document's SHA-256.
+func contentHash(b *ent.Bid) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "bid:%d\ncompetition:%d\norganisation:%d\ntitle:%s\nsummary:%s\namount:%d\n",
+		b.ID, b.CompetitionID, b.OrganisationID, b.Title, b.Summary, b.Amount)
+	docs := make([]string, 0, len(b.Edges.Documents))
+	for _, d := range b.Edges.Documents {
+		docs = append(docs, d.Sha256+" "+d.Filename)
+	}
+	sort.Strings(docs)
+	for _, d := range docs {
+		fmt.Fprintf(h, "document:%s\n", d)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// AssessmentRequest is one assessor's scores for one bid. The assessor defaults to the
+// signed-in person.
+type AssessmentRequest struct {
+	BidID      int                              `json:"bid_id"`
+	AssessorID int                              `json:"assessor_id"`
+	Scores     map[string]domain.CriterionScore `json:"scores"`
+	InScope    *bool                            `json:"in_scope"`
+	Fund       *bool                            `json:"fund"`
+}
+
+func (s *Server) recordAssessment(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req AssessmentRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.AssessorID == 0 {
+		if p := currentPerson(c); p != nil {
+			req.AssessorID = p.ID
+		}
+	}
+	var missing []string
+	if req.BidID == 0 {
+		missing = append(missing, "bid_id")
+	}
+	if req.AssessorID == 0 {
+		missing = append(missing, "assessor_id")
+	}
+	if req.InScope == nil {
+		missing = append(missing, "in_scope")
+	}
+	if req.Fund == nil {
+		missing = append(missing, "fund")
+	}
+	if len(missing) > 0 {
+		return invalid("enter %s", strings.Join(missing, ", "))
+	}
+	ctx := c.Request().Context()
+	if _, err := s.DB.Competition.Get(ctx, id); ent.IsNotFound(err) {
+		return notFound("competition", id)
+	}
+	if ok, err := s.DB.Person.Query().Where(person.ID(req.AssessorID)).Exist(ctx); err != nil || !ok {
+		if err == nil {
+			err = invalid("assessor %d does not exist", req.AssessorID)
+		}
+		return err
+	}
+	var out workflows.RecordAssessmentResponse
+	err = s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+		BidID: req.BidID, AssessorID: req.AssessorID,
+		Assessment: domain.Assessment{Scores: req.Scores, InScope: *req.InScope, Fund: *req.Fund},
+		Actor:      actor(c, ""),
+	}, &out)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"bid_id": req.BidID, "assessor_id": req.AssessorID, "percent": out.Percent})
+}
+
+// DecisionRequest records the funding decision: top down when chosen is empty, else the chosen
+// portfolio of bid IDs, checked against the caps.
+type DecisionRequest struct {
+	Chosen []int `json:"chosen"`
+}
+
+func (s *Server) decide(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req DecisionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.DB.Competition.Get(ctx, id); ent.IsNotFound(err) {
+		return notFound("competition", id)
+	}
+	var out workflows.DecideResponse
+	if err := s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateDecide,
+		workflows.DecideRequest{Chosen: req.Chosen, Actor: actor(c, "")}, &out); err != nil {
+		return err
+	}
+	return s.getCompetition(c)
+}

@@ -1,0 +1,364 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// cursor pagination: the cursor is the last ID seen, opaque to clients.
+func pageArgs(c echo.Context) (after, limit int, err error) {
+	limit = 50
+	if v := c.QueryParam("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 200 {
+			return 0, 0, badRequest("limit must be a whole number from 1 to 200")
+		}
+	}
+	if v := c.QueryParam("cursor"); v != "" {
+		b, err := base64.RawURLEncoding.DecodeString(v)
+		if err == nil {
+			after, err = strconv.Atoi(string(b))
+		}
+		if err != nil || after < 0 {
+			return 0, 0, badRequest("the cursor is not one this API gave out; start again without it")
+		}
+	}
+	return after, limit, nil
+}
+
+func nextCursor(lastID int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(lastID)))
+}
+
+func (s *Server) listChallenges(c echo.Context) error {
+	after, limit, err := pageArgs(c)
+	if err != nil {
+		return err
+	}
+	q := s.DB.Challenge.Query().Where(challenge.IDGT(after)).Order(ent.Asc(challenge.FieldID)).Limit(limit + 1)
+	if st := c.QueryParam("stage"); st != "" {
+		if !domain.ChallengeStage(st).Valid() {
+			return badRequest("stage %q is not one of %s", st, strings.Join(domain.ChallengeStage("").Values(), ", "))
+		}
+		q.Where(challenge.StageEQ(domain.ChallengeStage(st)))
+	}
+	rows, err := q.All(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	page := Page[ChallengeView]{Items: []ChallengeView{}}
+	for i, ch := range rows {
+		if i == limit {
+			page.Next = nextCursor(rows[i-1].ID)
+			break
+		}
+		page.Items = append(page.Items, challengeView(ch))
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// CreateChallengeRequest is a challenge owner's draft.
+type CreateChallengeRequest struct {
+	Title      string `json:"title"`
+	PublicBody string `json:"public_body"`
+	Problem    string `json:"problem"`
+	UserNeed   string `json:"user_need"`
+	OwnerID    int    `json:"owner_id"`
+}
+
+func (s *Server) createChallenge(c echo.Context) error {
+	var req CreateChallengeRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"title", req.Title}, {"public_body", req.PublicBody}, {"problem", req.Problem}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return invalid("enter %s", strings.Join(missing, ", "))
+	}
+	if len(req.Title) > 200 || len(req.PublicBody) > 200 {
+		return invalid("the title and public body must each be 200 characters or fewer")
+	}
+	ctx := c.Request().Context()
+	ownerID := req.OwnerID
+	if ownerID == 0 {
+		if p := currentPerson(c); p != nil {
+			ownerID = p.ID
+		}
+	}
+	var out *ent.Challenge
+	err := withTx(ctx, s.DB, func(tx *ent.Tx) error {
+		create := tx.Challenge.Create().SetTitle(strings.TrimSpace(req.Title)).SetPublicBody(strings.TrimSpace(req.PublicBody)).
+			SetProblem(req.Problem).SetUserNeed(req.UserNeed)
+		if ownerID != 0 {
+			if ok, err := tx.Person.Query().Where(person.ID(ownerID)).Exist(ctx); err != nil || !ok {
+				if err == nil {
+					err = invalid("owner %d does not exist", ownerID)
+				}
+				return err
+			}
+			create.SetOwnerID(ownerID)
+		}
+		ch, err := create.Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = ch
+		return activities.Audit(ctx, tx, actor(c, ""), "challenge.created", "challenge", ch.ID, nil, challengeView(ch))
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, challengeView(out))
+}
+
+func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, error) {
+	ch, err := s.DB.Challenge.Query().Where(challenge.ID(id)).
+		WithCompetitions(func(q *ent.CompetitionQuery) {
+			q.Order(ent.Asc(competition.FieldPhase)).
+				WithBids(func(b *ent.BidQuery) { b.WithOrganisation() }).
+				WithContracts(func(k *ent.ContractQuery) {
+					k.Order(ent.Asc(contract.FieldID)).WithOrganisation().WithGateDecision()
+				})
+		}).Only(ctx)
+	if ent.IsNotFound(err) {
+		return ChallengeView{}, notFound("challenge", id)
+	}
+	if err != nil {
+		return ChallengeView{}, err
+	}
+	v := challengeView(ch)
+	for _, comp := range ch.Edges.Competitions {
+		cv := competitionView(comp)
+		for _, b := range comp.Edges.Bids {
+			if b.Status == domain.BidDraft {
+				continue
+			}
+			cv.SubmittedBids++
+			if !sealed(comp) {
+				cv.Bids = append(cv.Bids, bidView(b))
+			}
+		}
+		for _, k := range comp.Edges.Contracts {
+			cv.Contracts = append(cv.Contracts, contractView(k))
+		}
+		v.Competitions = append(v.Competitions, cv)
+	}
+	return v, nil
+}
+
+func (s *Server) getChallenge(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.loadChallenge(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) challengeStage(ctx context.Context, id int) (domain.ChallengeStage, error) {
+	ch, err := s.DB.Challenge.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return "", notFound("challenge", id)
+	}
+	if err != nil {
+		return "", err
+	}
+	return ch.Stage, nil
+}
+
+// respondChallenge answers a command with the challenge as it now is.
+func (s *Server) respondChallenge(c echo.Context, id int) error {
+	v, err := s.loadChallenge(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) submitChallenge(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	stage, err := s.challengeStage(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := stage.Submit(); err != nil {
+		return err
+	}
+	var out workflows.StageResponse
+	if err := s.startChallenge(ctx, id, workflows.SubmitChallengeRequest{Actor: actor(c, "")}, &out); err != nil {
+		return err
+	}
+	return s.respondChallenge(c, id)
+}
+
+// SelectionRequest selects or rejects a submitted challenge.
+type SelectionRequest struct {
+	Select *bool  `json:"select"`
+	Reason string `json:"reason"`
+}
+
+func (s *Server) selectChallenge(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req SelectionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Select == nil {
+		return invalid("say whether the challenge is selected: \"select\": true or false")
+	}
+	if _, err := s.challengeStage(c.Request().Context(), id); err != nil {
+		return err
+	}
+	var out workflows.StageResponse
+	err = s.update(c.Request().Context(), workflows.ChallengeWorkflowID(id), workflows.UpdateSelectChallenge,
+		workflows.SelectChallengeRequest{Select: *req.Select, Actor: actor(c, req.Reason)}, &out)
+	if err != nil {
+		return err
+	}
+	return s.respondChallenge(c, id)
+}
+
+// OpenCompetitionRequest configures the current phase's competition. Amounts are pence, VAT
+// inclusive; omitted caps and scheme take the GovTech Catalyst defaults for the phase.
+type OpenCompetitionRequest struct {
+	ClosesAt         time.Time          `json:"closes_at"`
+	PotPence         int64              `json:"pot_pence"`
+	MaxContractPence int64              `json:"max_contract_pence"`
+	MaxContracts     *int               `json:"max_contracts"`
+	Criteria         []domain.Criterion `json:"criteria"`
+	Threshold        *float64           `json:"threshold"`
+	MinAssessors     *int               `json:"min_assessors"`
+}
+
+func (s *Server) openCompetition(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req OpenCompetitionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.ClosesAt.IsZero() {
+		return invalid("enter the deadline as closes_at, an instant such as 2026-05-14T11:00:00+01:00")
+	}
+	ctx := c.Request().Context()
+	stage, err := s.challengeStage(ctx, id)
+	if err != nil {
+		return err
+	}
+	phase := 1
+	if stage == domain.ChallengePhase1Contracts {
+		phase = 2
+	}
+	caps := domain.DefaultCaps(phase)
+	if req.PotPence != 0 {
+		caps.Pot = domain.Money(req.PotPence)
+	}
+	if req.MaxContractPence != 0 {
+		caps.MaxContract = domain.Money(req.MaxContractPence)
+	}
+	if req.MaxContracts != nil {
+		caps.MaxContracts = *req.MaxContracts
+	}
+	scheme := domain.DefaultScheme()
+	if len(req.Criteria) > 0 {
+		scheme.Criteria = req.Criteria
+	}
+	if req.Threshold != nil {
+		scheme.Threshold = *req.Threshold
+	}
+	if req.MinAssessors != nil {
+		scheme.MinAssessors = *req.MinAssessors
+	}
+	if err := caps.Validate(); err != nil {
+		return err
+	}
+	if err := scheme.Validate(); err != nil {
+		return err
+	}
+	var out workflows.OpenCompetitionResponse
+	err = s.update(ctx, workflows.ChallengeWorkflowID(id), workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+		ClosesAt: req.ClosesAt.UTC(), Caps: caps, Scheme: scheme, Actor: actor(c, ""),
+	}, &out)
+	if err != nil {
+		return err
+	}
+	comp, err := s.DB.Competition.Get(ctx, out.CompetitionID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, competitionView(comp))
+}
+
+// CompletionRequest records what became of the challenge.
+type CompletionRequest struct {
+	Outcome string `json:"outcome"`
+	Lessons string `json:"lessons"`
+}
+
+func (s *Server) completeChallenge(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req CompletionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if !domain.ProgrammeOutcome(req.Outcome).Valid() {
+		return invalid("outcome must be one of %s", strings.Join(domain.ProgrammeOutcome("").Values(), ", "))
+	}
+	if _, err := s.challengeStage(c.Request().Context(), id); err != nil {
+		return err
+	}
+	var out workflows.StageResponse
+	err = s.update(c.Request().Context(), workflows.ChallengeWorkflowID(id), workflows.UpdateCompleteChallenge,
+		workflows.CompleteChallengeRequest{Outcome: domain.ProgrammeOutcome(req.Outcome), Lessons: req.Lessons, Actor: actor(c, "")}, &out)
+	if err != nil {
+		return err
+	}
+	return s.respondChallenge(c, id)
+}
+
+// withTx runs fn in one transaction.
+func withTx(ctx context.Context, db *ent.Client, fn func(tx *ent.Tx) error) error {
+	tx, err := db.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

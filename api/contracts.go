@@ -1,0 +1,145 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+func (s *Server) loadContract(c echo.Context, id int) (*ent.Contract, error) {
+	k, err := s.DB.Contract.Query().Where(contract.ID(id)).WithOrganisation().WithGateDecision().WithCompetition().
+		Only(c.Request().Context())
+	if ent.IsNotFound(err) {
+		return nil, notFound("contract", id)
+	}
+	return k, err
+}
+
+func (s *Server) getContract(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	k, err := s.loadContract(c, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, contractView(k))
+}
+
+// ReportRequest is the supplier's end-of-phase report.
+type ReportRequest struct {
+	Summary string `json:"summary"`
+}
+
+func (s *Server) submitReport(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req ReportRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Summary) == "" {
+		return invalid("write a summary of what the phase found: the gate reads it")
+	}
+	if _, err := s.loadContract(c, id); err != nil {
+		return err
+	}
+	if err := s.update(c.Request().Context(), workflows.ContractWorkflowID(id), workflows.UpdateSubmitReport,
+		workflows.SubmitReportRequest{Summary: req.Summary, Actor: actor(c, "")}, nil); err != nil {
+		return err
+	}
+	return s.getContract(c)
+}
+
+// GateRequest is the stage gate's decision for one contract.
+type GateRequest struct {
+	Outcome   string `json:"outcome"`
+	Rationale string `json:"rationale"`
+}
+
+func (s *Server) recordGate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req GateRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	k, err := s.loadContract(c, id)
+	if err != nil {
+		return err
+	}
+	if !domain.GateOutcome(req.Outcome).Valid(k.Phase) {
+		allowed := "continue or stop"
+		if k.Phase == 2 {
+			allowed = "complete or stop"
+		}
+		return invalid("at the phase %d gate the outcome must be %s", k.Phase, allowed)
+	}
+	if strings.TrimSpace(req.Rationale) == "" {
+		return invalid("give a rationale: the supplier will read it")
+	}
+	var out workflows.ContractState
+	if err := s.update(c.Request().Context(), workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.UpdateRecordGateOutcome,
+		workflows.GateOutcomeRequest{ContractID: id, Outcome: domain.GateOutcome(req.Outcome), Rationale: req.Rationale, Actor: actor(c, "")}, &out); err != nil {
+		return err
+	}
+	return s.getContract(c)
+}
+
+// PersonView is a person and the roles they hold.
+type PersonView struct {
+	ID             int      `json:"id"`
+	Name           string   `json:"name"`
+	Email          string   `json:"email"`
+	Roles          []string `json:"roles"`
+	OrganisationID int      `json:"organisation_id,omitempty"`
+}
+
+func (s *Server) listPeople(c echo.Context) error {
+	rows, err := s.DB.Person.Query().Order(ent.Asc(person.FieldID)).WithOrganisation().All(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]PersonView, 0, len(rows))
+	for _, p := range rows {
+		v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles}
+		if p.Edges.Organisation != nil {
+			v.OrganisationID = p.Edges.Organisation.ID
+		}
+		out = append(out, v)
+	}
+	return c.JSON(http.StatusOK, Page[PersonView]{Items: out})
+}
+
+// OrganisationView is an organisation.
+type OrganisationView struct {
+	ID          int    `json:"id"`
+	Name        string `json:"name"`
+	EmailDomain string `json:"email_domain,omitempty"`
+	PublicBody  bool   `json:"public_body"`
+}
+
+func (s *Server) listOrganisations(c echo.Context) error {
+	rows, err := s.DB.Organisation.Query().Order(ent.Asc(organisation.FieldID)).All(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]OrganisationView, 0, len(rows))
+	for _, o := range rows {
+		out = append(out, OrganisationView{ID: o.ID, Name: o.Name, EmailDomain: o.EmailDomain, PublicBody: o.PublicBody})
+	}
+	return c.JSON(http.StatusOK, Page[OrganisationView]{Items: out})
+}

@@ -1,0 +1,153 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// problemBase prefixes every problem type; the path names the kind of problem, stably.
+const problemBase = "https://catalyst.example/problems/"
+
+// problemError is an error that already knows its problem.
+type problemError struct {
+	status int
+	kind   string
+	title  string
+	detail string
+}
+
+func (e *problemError) Error() string { return e.detail }
+
+func newProblem(status int, kind, title, detail string) error {
+	return &problemError{status: status, kind: kind, title: title, detail: detail}
+}
+
+func badRequest(format string, args ...any) error {
+	return newProblem(http.StatusBadRequest, "bad-request", "The request is not valid", fmt.Sprintf(format, args...))
+}
+
+func invalid(format string, args ...any) error {
+	return newProblem(http.StatusUnprocessableEntity, "invalid-input", "Check what you entered", fmt.Sprintf(format, args...))
+}
+
+func notFound(what string, id any) error {
+	return newProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
+}
+
+func conflict(kind, format string, args ...any) error {
+	return newProblem(http.StatusConflict, kind, "This cannot be done now", fmt.Sprintf(format, args...))
+}
+
+// toProblem is the one place an error becomes an HTTP status and a problem document. Internal
+// detail never reaches the client in a 5xx; it goes to the log.
+func toProblem(err error) (Problem, bool) {
+	var pe *problemError
+	var he *echo.HTTPError
+	var app *temporal.ApplicationError
+	var te *domain.TransitionError
+	var nf *serviceerror.NotFound
+	var unavailable *serviceerror.Unavailable
+	var done *serviceerror.WorkflowNotReady
+	switch {
+	case errors.As(err, &pe):
+		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail}, true
+	case errors.As(err, &he):
+		msg := fmt.Sprint(he.Message)
+		if he.Code == http.StatusRequestEntityTooLarge {
+			msg = "the request is too large"
+		}
+		return Problem{Type: problemBase + strings.ReplaceAll(strings.ToLower(http.StatusText(he.Code)), " ", "-"),
+			Title: http.StatusText(he.Code), Status: he.Code, Detail: msg}, true
+	case errors.As(err, &app):
+		return fromApplicationError(app), true
+	case errors.As(err, &te):
+		status, kind := http.StatusConflict, "invalid-transition"
+		if errors.Is(err, domain.ErrEvidenceMissing) {
+			kind = "evidence-missing"
+		}
+		return Problem{Type: problemBase + kind, Title: "This cannot be done now", Status: status, Detail: te.Error()}, true
+	case errors.Is(err, domain.ErrInvalidInput):
+		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: err.Error()}, true
+	case errors.Is(err, docstore.ErrTooLarge):
+		return Problem{Type: problemBase + "document-too-large", Title: "The document is too large", Status: http.StatusRequestEntityTooLarge, Detail: err.Error()}, true
+	case errors.Is(err, docstore.ErrTypeRefused), errors.Is(err, docstore.ErrEmpty):
+		return Problem{Type: problemBase + "document-type", Title: "The document cannot be accepted", Status: http.StatusUnsupportedMediaType, Detail: err.Error()}, true
+	case errors.Is(err, docstore.ErrNotFound):
+		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the document's content is missing"}, true
+	case ent.IsNotFound(err):
+		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the record does not exist"}, true
+	case ent.IsConstraintError(err):
+		return Problem{Type: problemBase + "conflict", Title: "This conflicts with an existing record", Status: http.StatusConflict, Detail: "a record like this already exists"}, true
+	case ent.IsValidationError(err):
+		var ve *ent.ValidationError
+		errors.As(err, &ve)
+		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("%s is not valid", ve.Name)}, true
+	case errors.As(err, &nf), errors.As(err, &done):
+		return Problem{Type: problemBase + "lifecycle-not-running", Title: "This cannot be done now", Status: http.StatusConflict,
+			Detail: "this record's lifecycle is not running: it has finished, or has not started yet"}, true
+	case errors.As(err, &unavailable), errors.Is(err, context.DeadlineExceeded):
+		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "the workflow service did not answer in time; nothing was changed, try again in a minute"}, false
+	}
+	return Problem{Type: problemBase + "internal", Title: "Something went wrong", Status: http.StatusInternalServerError,
+		Detail: "the error has been logged with this request's ID"}, false
+}
+
+func fromApplicationError(app *temporal.ApplicationError) Problem {
+	msg := app.Error()
+	// The SDK appends "(type: X, retryable: Y)"; people do not need it.
+	if i := strings.Index(msg, " (type: "); i > 0 {
+		msg = msg[:i]
+	}
+	switch app.Type() {
+	case workflows.ErrTypeInvalidInput:
+		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: msg}
+	case workflows.ErrTypeEvidenceMissing:
+		return Problem{Type: problemBase + "evidence-missing", Title: "Evidence is missing", Status: http.StatusConflict, Detail: msg}
+	case workflows.ErrTypeInvalidTransition:
+		return Problem{Type: problemBase + "invalid-transition", Title: "This cannot be done now", Status: http.StatusConflict, Detail: msg}
+	}
+	return Problem{Type: problemBase + "internal", Title: "Something went wrong", Status: http.StatusInternalServerError,
+		Detail: "the error has been logged with this request's ID"}
+}
+
+// errorHandler writes every error as a problem document (pages get an HTML error page).
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p, expected := toProblem(err)
+	rid := c.Response().Header().Get(echo.HeaderXRequestID)
+	p.Instance = c.Request().URL.Path
+	if !expected || p.Status >= 500 {
+		s.log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+	}
+	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
+		_ = s.renderError(c, p)
+		return
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	_ = jsonEncode(c.Response(), p)
+}

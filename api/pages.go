@@ -1,0 +1,248 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ui"
+)
+
+func (s *Server) pageRoutes(e *echo.Echo) {
+	e.StaticFS("/assets", ui.Assets())
+	e.GET("/", s.startPage)
+	e.GET("/challenges", s.challengesPage)
+	e.GET("/challenges/:id", s.challengePage)
+	e.POST("/sign-out", s.signOut)
+	if s.DevSignIn {
+		e.GET("/sign-in", s.signInPage)
+		e.POST("/sign-in", s.signIn)
+	}
+}
+
+func (s *Server) render(c echo.Context, status int, name, title, current string, data any) error {
+	nav := ui.Nav{DevSignIn: s.DevSignIn, Current: current}
+	if p := currentPerson(c); p != nil {
+		nav.PersonName = p.Name
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	return ui.Render(c.Response(), name, ui.Page{Title: title, Nav: nav, Data: data})
+}
+
+func (s *Server) renderError(c echo.Context, p Problem) error {
+	return s.render(c, p.Status, "error", p.Title, "", p)
+}
+
+type openCompetition struct {
+	ChallengeID int
+	Title       string
+	Phase       int
+	ClosesAt    any
+}
+
+func (s *Server) startPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	open, err := s.DB.Competition.Query().Where(competition.StatusEQ(domain.CompetitionOpen)).
+		WithChallenge().Order(ent.Asc(competition.FieldClosesAt)).All(ctx)
+	if err != nil {
+		return err
+	}
+	data := struct {
+		Open       []openCompetition
+		Challenges int
+		Contracts  int
+	}{}
+	for _, o := range open {
+		data.Open = append(data.Open, openCompetition{ChallengeID: o.ChallengeID, Title: o.Edges.Challenge.Title, Phase: o.Phase, ClosesAt: o.ClosesAt})
+	}
+	if data.Challenges, err = s.DB.Challenge.Query().Count(ctx); err != nil {
+		return err
+	}
+	if data.Contracts, err = s.DB.Contract.Query().Count(ctx); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "start", "Solve public sector problems with innovation procurement", "", data)
+}
+
+type challengeRow struct {
+	ChallengeView
+	TagClass string
+}
+
+// tagClass colours a stage's tag: green when complete, grey when stopped, blue in progress.
+func tagClass(stage string) string {
+	switch domain.ChallengeStage(stage) {
+	case domain.ChallengeComplete:
+		return "govuk-tag--green"
+	case domain.ChallengeRejected, domain.ChallengeClosed:
+		return "govuk-tag--grey"
+	case domain.ChallengeDraft, domain.ChallengeSubmitted:
+		return "govuk-tag--yellow"
+	}
+	return "govuk-tag--blue"
+}
+
+func (s *Server) challengesPage(c echo.Context) error {
+	rows, err := s.DB.Challenge.Query().Order(ent.Asc(challenge.FieldID)).Limit(500).All(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]challengeRow, 0, len(rows))
+	for _, ch := range rows {
+		v := challengeView(ch)
+		out = append(out, challengeRow{ChallengeView: v, TagClass: tagClass(v.Stage)})
+	}
+	return s.render(c, http.StatusOK, "challenges", "Challenges", "challenges", out)
+}
+
+// timelineItem is one stage of the lifecycle as the challenge page shows it.
+type timelineItem struct {
+	Label string
+	State string // done, current, todo
+	Notes []string
+}
+
+// lifecycle is the path a challenge takes when all goes well.
+var lifecycle = []domain.ChallengeStage{
+	domain.ChallengeDraft, domain.ChallengeSubmitted, domain.ChallengeSelected,
+	domain.ChallengePhase1Open, domain.ChallengePhase1Assessment, domain.ChallengePhase1Contracts,
+	domain.ChallengePhase2Open, domain.ChallengePhase2Assessment, domain.ChallengePhase2Contracts,
+	domain.ChallengeComplete,
+}
+
+func timeline(v ChallengeView, ch *ent.Challenge) []timelineItem {
+	stage := domain.ChallengeStage(v.Stage)
+	current := -1
+	for i, st := range lifecycle {
+		if st == stage {
+			current = i
+		}
+	}
+	// A rejected or closed challenge stopped after the last stage it reached.
+	reached := current
+	if current < 0 {
+		reached = 1 // submitted at least
+		for _, comp := range v.Competitions {
+			reached = max(reached, lifecycleIndex(domain.ChallengePhase1Open)+3*(comp.Phase-1))
+			if comp.Status != string(domain.CompetitionOpen) {
+				reached++
+			}
+			if len(comp.Contracts) > 0 {
+				reached++
+			}
+		}
+	}
+	notes := map[domain.ChallengeStage][]string{}
+	for _, comp := range v.Competitions {
+		open, assess, contracts := domain.ChallengePhase1Open, domain.ChallengePhase1Assessment, domain.ChallengePhase1Contracts
+		if comp.Phase == 2 {
+			open, assess, contracts = domain.ChallengePhase2Open, domain.ChallengePhase2Assessment, domain.ChallengePhase2Contracts
+		}
+		notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s.", ui.Time(comp.ClosesAt), plural(comp.SubmittedBids, "bid", "bids")+" received"))
+		if comp.Status != string(domain.CompetitionOpen) {
+			notes[assess] = append(notes[assess], comp.StatusLabel+".")
+		}
+		for _, k := range comp.Contracts {
+			n := fmt.Sprintf("%s: %s, %s.", k.OrganisationName, k.Value, k.StatusLabel)
+			if k.Gate != nil {
+				n += " " + k.Gate.Rationale
+			}
+			notes[contracts] = append(notes[contracts], n)
+		}
+	}
+	var items []timelineItem
+	for i, st := range lifecycle {
+		if st == domain.ChallengeDraft {
+			continue
+		}
+		it := timelineItem{Label: st.Label(), Notes: notes[st]}
+		switch {
+		case current >= 0 && i < current, current < 0 && i <= reached:
+			it.State = "done"
+		case i == current:
+			it.State = "current"
+		default:
+			it.State = "todo"
+		}
+		items = append(items, it)
+	}
+	if current < 0 {
+		items = append(items, timelineItem{Label: stage.Label(), State: "current", Notes: []string{ch.StageReason}})
+	}
+	return items
+}
+
+func lifecycleIndex(st domain.ChallengeStage) int {
+	for i, s := range lifecycle {
+		if s == st {
+			return i
+		}
+	}
+	return -1
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func (s *Server) challengePage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return notFound("challenge", c.Param("id"))
+	}
+	v, err := s.loadChallenge(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	ch, err := s.DB.Challenge.Get(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	data := struct {
+		Challenge ChallengeView
+		TagClass  string
+		Timeline  []timelineItem
+	}{v, tagClass(v.Stage), timeline(v, ch)}
+	return s.render(c, http.StatusOK, "challenge", v.Title, "challenges", data)
+}
+
+func (s *Server) signInPage(c echo.Context) error {
+	people, err := s.DB.Person.Query().Order(ent.Asc(person.FieldID)).All(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "signin", "Sign in", "sign-in", people)
+}
+
+func (s *Server) signIn(c echo.Context) error {
+	id, err := strconv.Atoi(c.FormValue("person_id"))
+	if err != nil {
+		return badRequest("choose a person to sign in as")
+	}
+	p, err := s.DB.Person.Get(c.Request().Context(), id)
+	if ent.IsNotFound(err) {
+		return notFound("person", id)
+	}
+	if err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: s.signSession(p.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: c.Scheme() == "https"})
+	return c.Redirect(http.StatusSeeOther, "/challenges")
+}
+
+func (s *Server) signOut(c echo.Context) error {
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return c.Redirect(http.StatusSeeOther, "/")
+}

@@ -1,0 +1,168 @@
+package api
+
+import (
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+)
+
+// The views are what the API shows of each record: stable JSON, never the storage structs.
+
+// ChallengeView is a challenge with where it is in the lifecycle.
+type ChallengeView struct {
+	ID           int               `json:"id"`
+	Title        string            `json:"title"`
+	PublicBody   string            `json:"public_body"`
+	Problem      string            `json:"problem"`
+	UserNeed     string            `json:"user_need,omitempty"`
+	Stage        string            `json:"stage"`
+	StageLabel   string            `json:"stage_label"`
+	StageReason  string            `json:"stage_reason,omitempty"`
+	Outcome      string            `json:"outcome,omitempty"`
+	Lessons      string            `json:"lessons,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	Competitions []CompetitionView `json:"competitions,omitempty"`
+}
+
+func challengeView(ch *ent.Challenge) ChallengeView {
+	v := ChallengeView{
+		ID: ch.ID, Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, UserNeed: ch.UserNeed,
+		Stage: string(ch.Stage), StageLabel: ch.Stage.Label(), StageReason: ch.StageReason, Lessons: ch.Lessons,
+		CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt,
+	}
+	if ch.Outcome != nil {
+		v.Outcome = string(*ch.Outcome)
+	}
+	return v
+}
+
+// CompetitionView is one phase's competition. Bids are listed only once it has closed: until
+// the deadline they are sealed.
+type CompetitionView struct {
+	ID                    int            `json:"id"`
+	ChallengeID           int            `json:"challenge_id"`
+	Phase                 int            `json:"phase"`
+	Status                string         `json:"status"`
+	StatusLabel           string         `json:"status_label"`
+	OpenedAt              time.Time      `json:"opened_at"`
+	ClosesAt              time.Time      `json:"closes_at"`
+	PotPence              int64          `json:"pot_pence"`
+	MaxContractPence      int64          `json:"max_contract_pence"`
+	MaxContracts          int            `json:"max_contracts"`
+	Scheme                domain.Scheme  `json:"scheme"`
+	EligibleOrganisations []int          `json:"eligible_organisations,omitempty"`
+	SubmittedBids         int            `json:"submitted_bids"`
+	Bids                  []BidView      `json:"bids,omitempty"`
+	Contracts             []ContractView `json:"contracts,omitempty"`
+}
+
+func competitionView(c *ent.Competition) CompetitionView {
+	return CompetitionView{
+		ID: c.ID, ChallengeID: c.ChallengeID, Phase: c.Phase, Status: string(c.Status), StatusLabel: c.Status.Label(),
+		OpenedAt: c.OpenedAt, ClosesAt: c.ClosesAt, PotPence: int64(c.Pot), MaxContractPence: int64(c.MaxContract),
+		MaxContracts: c.MaxContracts, Scheme: c.Scheme, EligibleOrganisations: c.EligibleOrganisations,
+	}
+}
+
+// Sealed reports whether the competition's bids are still sealed.
+func sealed(c *ent.Competition) bool { return c.Status == domain.CompetitionOpen }
+
+// BidView is a bid with its receipt and, once decided, its outcome.
+type BidView struct {
+	ID               int            `json:"id"`
+	CompetitionID    int            `json:"competition_id"`
+	OrganisationID   int            `json:"organisation_id"`
+	OrganisationName string         `json:"organisation_name,omitempty"`
+	Title            string         `json:"title"`
+	Summary          string         `json:"summary,omitempty"`
+	AmountPence      int64          `json:"amount_pence"`
+	Amount           string         `json:"amount"`
+	Status           string         `json:"status"`
+	StatusLabel      string         `json:"status_label"`
+	SubmittedAt      *time.Time     `json:"submitted_at,omitempty"`
+	Receipt          string         `json:"receipt,omitempty"`
+	ContentHash      string         `json:"content_hash,omitempty"`
+	Score            *float64       `json:"score,omitempty"`
+	OutcomeReason    string         `json:"outcome_reason,omitempty"`
+	Documents        []DocumentView `json:"documents,omitempty"`
+}
+
+func bidView(b *ent.Bid) BidView {
+	v := BidView{
+		ID: b.ID, CompetitionID: b.CompetitionID, OrganisationID: b.OrganisationID, Title: b.Title, Summary: b.Summary,
+		AmountPence: int64(b.Amount), Amount: b.Amount.String(), Status: string(b.Status), StatusLabel: b.Status.Label(),
+		SubmittedAt: b.SubmittedAt, ContentHash: b.ContentHash, Score: b.Score, OutcomeReason: b.OutcomeReason,
+	}
+	if b.Receipt != nil {
+		v.Receipt = *b.Receipt
+	}
+	if o := b.Edges.Organisation; o != nil {
+		v.OrganisationName = o.Name
+	}
+	for _, d := range b.Edges.Documents {
+		v.Documents = append(v.Documents, documentView(d))
+	}
+	return v
+}
+
+// DocumentView is a document's record; its bytes come from /content.
+type DocumentView struct {
+	ID          int       `json:"id"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+}
+
+func documentView(d *ent.Document) DocumentView {
+	return DocumentView{ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.Sha256, UploadedAt: d.CreatedAt}
+}
+
+// ContractView is a phase contract and its gate decision.
+type ContractView struct {
+	ID               int        `json:"id"`
+	BidID            int        `json:"bid_id"`
+	CompetitionID    int        `json:"competition_id"`
+	OrganisationID   int        `json:"organisation_id"`
+	OrganisationName string     `json:"organisation_name,omitempty"`
+	Phase            int        `json:"phase"`
+	ValuePence       int64      `json:"value_pence"`
+	Value            string     `json:"value"`
+	Status           string     `json:"status"`
+	StatusLabel      string     `json:"status_label"`
+	ReportSummary    string     `json:"report_summary,omitempty"`
+	ReportedAt       *time.Time `json:"reported_at,omitempty"`
+	Gate             *GateView  `json:"gate,omitempty"`
+}
+
+// GateView is a gate decision with its rationale.
+type GateView struct {
+	Outcome   string    `json:"outcome"`
+	Rationale string    `json:"rationale"`
+	DecidedBy string    `json:"decided_by"`
+	DecidedAt time.Time `json:"decided_at"`
+}
+
+func contractView(k *ent.Contract) ContractView {
+	v := ContractView{
+		ID: k.ID, BidID: k.BidID, CompetitionID: k.CompetitionID, OrganisationID: k.OrganisationID, Phase: k.Phase,
+		ValuePence: int64(k.Value), Value: k.Value.String(), Status: string(k.Status), StatusLabel: k.Status.Label(),
+		ReportSummary: k.ReportSummary, ReportedAt: k.ReportedAt,
+	}
+	if o := k.Edges.Organisation; o != nil {
+		v.OrganisationName = o.Name
+	}
+	if g := k.Edges.GateDecision; g != nil {
+		v.Gate = &GateView{Outcome: string(g.Outcome), Rationale: g.Rationale, DecidedBy: g.DecidedBy, DecidedAt: g.CreatedAt}
+	}
+	return v
+}
+
+// Page is one page of a list, with the cursor for the next.
+type Page[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/catalyst-sbri/catalyst/docstore"
+)
+
+// envVar is one setting of the production processes.
+type envVar struct {
+	Name    string
+	Default string
+	Help    string // what to put there, for the error message and the README
+}
+
+// The production settings. Each command needs some of them (see needs).
+var (
+	envDatabaseURL = envVar{"CATALYST_DATABASE_URL", "", "the PostgreSQL URL, e.g. postgres://catalyst:secret@postgres:5432/catalyst?sslmode=disable"}
+	envTemporal    = envVar{"CATALYST_TEMPORAL_ADDRESS", "", "the Temporal frontend as host:port, e.g. temporal:7233"}
+	envNamespace   = envVar{"CATALYST_TEMPORAL_NAMESPACE", "default", "the Temporal namespace"}
+	envS3Endpoint  = envVar{"CATALYST_S3_ENDPOINT", "", "the S3 endpoint as host:port, e.g. minio:9000"}
+	envS3AccessKey = envVar{"CATALYST_S3_ACCESS_KEY", "", "the S3 access key"}
+	envS3SecretKey = envVar{"CATALYST_S3_SECRET_KEY", "", "the S3 secret key"}
+	envS3Bucket    = envVar{"CATALYST_S3_BUCKET", "catalyst-documents", "the bucket for documents (created if missing)"}
+	envS3Region    = envVar{"CATALYST_S3_REGION", "us-east-1", "the S3 region"}
+	envS3TLS       = envVar{"CATALYST_S3_USE_TLS", "false", "true to reach S3 over HTTPS"}
+	envAddr        = envVar{"CATALYST_ADDR", ":8080", "the address the API listens on"}
+	envSessionKey  = envVar{"CATALYST_SESSION_KEY", "", "64 hex characters (32 random bytes) that sign session cookies: openssl rand -hex 32"}
+	envDevSignIn   = envVar{"CATALYST_DEV_SIGN_IN", "false", "never true in production: the demo sign-in exists only in `catalyst dev`"}
+	envMaxDocument = envVar{"CATALYST_MAX_DOCUMENT_MB", "25", "the largest document accepted, in MB"}
+)
+
+// needs lists the settings each production command requires (no default).
+var needs = map[string][]envVar{
+	"api":     {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey},
+	"worker":  {envDatabaseURL, envTemporal},
+	"migrate": {envDatabaseURL},
+	"seed":    {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey},
+}
+
+// prodConfig is the validated configuration of a production command.
+type prodConfig struct {
+	DatabaseURL       string
+	TemporalAddress   string
+	TemporalNamespace string
+	S3                docstore.Config
+	Addr              string
+	SessionKey        []byte
+}
+
+func get(v envVar) string {
+	if s := strings.TrimSpace(os.Getenv(v.Name)); s != "" {
+		return s
+	}
+	return v.Default
+}
+
+// loadConfig reads the environment for command and reports every problem at once, each with
+// what to set.
+func loadConfig(command string) (prodConfig, error) {
+	var problems []string
+	for _, v := range needs[command] {
+		if get(v) == "" {
+			problems = append(problems, fmt.Sprintf("%s is not set: set it to %s", v.Name, v.Help))
+		}
+	}
+	cfg := prodConfig{
+		DatabaseURL:       get(envDatabaseURL),
+		TemporalAddress:   get(envTemporal),
+		TemporalNamespace: get(envNamespace),
+		Addr:              get(envAddr),
+		S3: docstore.Config{
+			Endpoint: get(envS3Endpoint), AccessKey: get(envS3AccessKey), SecretKey: get(envS3SecretKey),
+			Bucket: get(envS3Bucket), Region: get(envS3Region),
+		},
+	}
+	if u := cfg.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		problems = append(problems, fmt.Sprintf("%s must be a postgres:// URL, not %q", envDatabaseURL.Name, redact(u)))
+	}
+	if tls, err := strconv.ParseBool(get(envS3TLS)); err != nil {
+		problems = append(problems, fmt.Sprintf("%s must be true or false, not %q", envS3TLS.Name, get(envS3TLS)))
+	} else {
+		cfg.S3.UseTLS = tls
+	}
+	if mb, err := strconv.Atoi(get(envMaxDocument)); err != nil || mb < 1 || mb > 5000 {
+		problems = append(problems, fmt.Sprintf("%s must be a whole number of MB from 1 to 5000", envMaxDocument.Name))
+	} else {
+		cfg.S3.MaxSize = int64(mb) << 20
+	}
+	if dev, _ := strconv.ParseBool(get(envDevSignIn)); dev {
+		problems = append(problems, fmt.Sprintf("%s is set, but the demo sign-in cannot be enabled in production: use `catalyst dev` for that", envDevSignIn.Name))
+	}
+	if k := get(envSessionKey); k != "" {
+		key, err := hex.DecodeString(k)
+		if err != nil || len(key) < 32 {
+			problems = append(problems, fmt.Sprintf("%s must be at least 64 hex characters (32 bytes): %s", envSessionKey.Name, "openssl rand -hex 32"))
+		}
+		cfg.SessionKey = key
+	}
+	if len(problems) > 0 {
+		return cfg, fmt.Errorf("the configuration is not complete:\n  - %s", strings.Join(problems, "\n  - "))
+	}
+	return cfg, nil
+}
+
+func redact(u string) string {
+	if i := strings.Index(u, "@"); i > 0 {
+		if j := strings.Index(u, "://"); j > 0 && j < i {
+			return u[:j+3] + "…" + u[i:]
+		}
+	}
+	return u
+}
+
+// dialTemporal connects to Temporal, waiting up to a minute for it to answer.
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+	// The SDK logs every poll and start at info; only its warnings are worth a person's time.
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "temporal-sdk")
+	opts := client.Options{HostPort: hostPort, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet)}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := client.DialContext(ctx, opts)
+		if err == nil {
+			if _, err = c.CheckHealth(ctx, &client.CheckHealthRequest{}); err == nil {
+				return c, nil
+			}
+			c.Close()
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, fmt.Errorf("Temporal at %s did not answer: %w", hostPort, errors.Join(err, ctx.Err()))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/catalyst-sbri/catalyst/api"
+	"github.com/catalyst-sbri/catalyst/devstack"
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/worker"
+)
+
+// devOptions configure the embedded stack.
+type devOptions struct {
+	Data string    // folder for every file the stack keeps
+	Addr string    // where the API and pages listen
+	Seed bool      // load the demo data in the background
+	Out  io.Writer // where the banner goes
+	Log  *slog.Logger
+}
+
+// devStack is everything `catalyst dev` runs, in one process.
+type devStack struct {
+	URL      string
+	DB       *ent.Client
+	Temporal client.Client
+	Docs     *docstore.Store
+	S3       *devstack.S3
+	// SeedDone is closed when the demo data is loaded (or failed: see SeedErr).
+	SeedDone chan struct{}
+	SeedErr  error
+
+	temporalServer *devstack.Temporal
+	server         *http.Server
+	stopWorker     context.CancelFunc
+	workerDone     chan error
+	closeOnce      sync.Once
+}
+
+func runDev(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	data := fs.String("data", ".catalyst", "folder for the database, workflow history and documents")
+	addr := fs.String("addr", "127.0.0.1:8080", "address for the API and pages")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	started := time.Now()
+	st, err := startDev(ctx, devOptions{Data: *data, Addr: *addr, Seed: true, Out: os.Stdout})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "Ready in %s. Press Ctrl+C to stop.\n", time.Since(started).Round(10*time.Millisecond))
+	<-ctx.Done()
+	fmt.Fprintln(os.Stdout, "Stopping…")
+	return st.Close()
+}
+
+// startDev starts the embedded stack and returns once the API answers.
+func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if err := os.MkdirAll(o.Data, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	// Fail fast if the address is taken, before starting anything heavy.
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (is another catalyst running? use --addr): %w", o.Addr, err)
+	}
+	st := &devStack{URL: "http://" + ln.Addr().String(), SeedDone: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			ln.Close()
+			st.Close()
+		}
+	}()
+
+	if st.temporalServer, err = devstack.StartTemporal(filepath.Join(o.Data, "temporal")); err != nil {
+		return nil, err
+	}
+	if st.S3, err = devstack.StartS3(filepath.Join(o.Data, "documents")); err != nil {
+		return nil, err
+	}
+	if st.DB, err = ent.OpenSQLite(filepath.Join(o.Data, "catalyst.db")); err != nil {
+		return nil, err
+	}
+	if err = st.DB.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if st.Docs, err = docstore.New(docstore.Config{Endpoint: st.S3.Endpoint, AccessKey: st.S3.AccessKey, SecretKey: st.S3.SecretKey, Bucket: "catalyst-documents"}); err != nil {
+		return nil, err
+	}
+	if err = st.Docs.EnsureBucket(ctx); err != nil {
+		return nil, err
+	}
+	if st.Temporal, err = dialTemporal(ctx, st.temporalServer.HostPort, devstack.Namespace, o.Log); err != nil {
+		return nil, err
+	}
+	key, err := sessionKeyIn(filepath.Join(o.Data, "session.key"))
+	if err != nil {
+		return nil, err
+	}
+
+	wctx, stopWorker := context.WithCancel(context.Background())
+	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
+	go func() { st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Log: o.Log}) }()
+
+	handler, err := newAPI(st.DB, st.Temporal, st.Docs, key, true, o.Log)
+	if err != nil {
+		return nil, err
+	}
+	st.server = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := st.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			o.Log.Error("http server", "error", err)
+		}
+	}()
+
+	fmt.Fprintf(o.Out, "Catalyst is running at %s\n", st.URL)
+	fmt.Fprintf(o.Out, "  Temporal frontend: %s (namespace %q)\n", st.temporalServer.HostPort, devstack.Namespace)
+	fmt.Fprintf(o.Out, "  Data folder:       %s\n", o.Data)
+	fmt.Fprintf(o.Out, "Sign in at %s/sign-in as one of the demo people:\n", st.URL)
+	for _, p := range demoPeople {
+		fmt.Fprintf(o.Out, "  %-22s %-36s %s\n", p.Name, p.Email, p.Role)
+	}
+	if o.Seed {
+		go func() {
+			defer close(st.SeedDone)
+			n, err := seedDemo(wctx, st.DB, handler, o.Log)
+			st.SeedErr = err
+			switch {
+			case err != nil && wctx.Err() == nil:
+				o.Log.Error("loading demo data", "error", err)
+			case n > 0:
+				fmt.Fprintf(o.Out, "Demo data loaded: %d challenges.\n", n)
+			}
+		}()
+	} else {
+		close(st.SeedDone)
+	}
+	return st, nil
+}
+
+// newAPI builds the HTTP handler from its parts; dev and production share it.
+func newAPI(db *ent.Client, tc client.Client, docs *docstore.Store, key []byte, devSignIn bool, log *slog.Logger) (http.Handler, error) {
+	return api.New(api.Deps{
+		DB: db, Temporal: tc, Docs: docs, SessionKey: key, DevSignIn: devSignIn, Log: log,
+		Ready: func(ctx context.Context) error {
+			if _, err := db.Challenge.Query().Exist(ctx); err != nil {
+				return fmt.Errorf("database: %w", err)
+			}
+			if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+				return fmt.Errorf("temporal: %w", err)
+			}
+			if err := docs.Ping(ctx); err != nil {
+				return fmt.Errorf("object store: %w", err)
+			}
+			return nil
+		},
+	})
+}
+
+// Close stops everything; what was written stays in the data folder.
+func (st *devStack) Close() error {
+	var errs []error
+	st.closeOnce.Do(func() {
+		if st.server != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			errs = append(errs, st.server.Shutdown(ctx))
+			cancel()
+		}
+		if st.stopWorker != nil {
+			st.stopWorker()
+			<-st.SeedDone
+			errs = append(errs, <-st.workerDone)
+		}
+		if st.Temporal != nil {
+			st.Temporal.Close()
+		}
+		if st.temporalServer != nil {
+			errs = append(errs, st.temporalServer.Stop())
+		}
+		if st.S3 != nil {
+			errs = append(errs, st.S3.Stop())
+		}
+		if st.DB != nil {
+			errs = append(errs, st.DB.Close())
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// sessionKeyIn keeps the session-signing key in the data folder so sign-ins survive a restart.
+func sessionKeyIn(path string) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	return key, os.WriteFile(path, key, 0o600)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/worker"
+)
+
+func prodLog() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func runMigrate(ctx context.Context) error {
+	cfg, err := loadConfig("migrate")
+	if err != nil {
+		return err
+	}
+	db, err := ent.OpenPostgres(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Println("The database schema is up to date.")
+	return nil
+}
+
+func runWorker(ctx context.Context) error {
+	cfg, err := loadConfig("worker")
+	if err != nil {
+		return err
+	}
+	log := prodLog()
+	db, err := ent.OpenPostgres(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	log.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
+	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Log: log})
+}
+
+func runAPI(ctx context.Context) error {
+	cfg, err := loadConfig("api")
+	if err != nil {
+		return err
+	}
+	log := prodLog()
+	handler, _, closeAll, err := prodHandler(ctx, cfg, false, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	srv := &http.Server{Addr: cfg.Addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("api listening", "addr", cfg.Addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// prodHandler connects to PostgreSQL, Temporal and the object store and builds the API.
+func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.Logger) (http.Handler, *ent.Client, func(), error) {
+	db, err := ent.OpenPostgres(cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	docs, err := docstore.New(cfg.S3)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	if err := docs.EnsureBucket(ctx); err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	h, err := newAPI(db, tc, docs, cfg.SessionKey, devSignIn, log)
+	if err != nil {
+		tc.Close()
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return h, db, func() { tc.Close(); db.Close() }, nil
+}
+
+// runSeedCommand loads the demo data into a production-mode system. It drives the API in this
+// process (the demo sign-in is switched on here only, never on a listening server).
+func runSeedCommand(ctx context.Context) error {
+	cfg, err := loadConfig("seed")
+	if err != nil {
+		return err
+	}
+	log := prodLog()
+	handler, db, closeAll, err := prodHandler(ctx, cfg, true, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	n, err := seedDemo(ctx, db, handler, log)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Demo data loaded: %d new challenges.\n", n)
+	return nil
+}

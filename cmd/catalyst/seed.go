@@ -1,0 +1,432 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+)
+
+type demoPerson struct {
+	Name, Email, Role, Organisation string
+}
+
+// demoPeople hold every role; the suppliers belong to the demo organisations.
+var demoPeople = []demoPerson{
+	{"Priya Shah", "priya.shah@catalyst.example", "admin", ""},
+	{"Tom Reed", "tom.reed@anytown.gov.uk", "challenge_owner", "Anytown Council"},
+	{"Amara Okafor", "amara.okafor@assessors.example", "assessor", ""},
+	{"Ben Carter", "ben.carter@assessors.example", "assessor", ""},
+	{"Chen Li", "chen.li@assessors.example", "assessor", ""},
+	{"Dana Evans", "dana@acme-analytics.example", "supplier", "Acme Analytics Ltd"},
+	{"Ed Morgan", "ed@binsight.example", "supplier", "Binsight Ltd"},
+	{"Fatima Khan", "fatima@civicsense.example", "supplier", "CivicSense Ltd"},
+}
+
+const (
+	demoAdmin = "priya.shah@catalyst.example"
+	demoOwner = "tom.reed@anytown.gov.uk"
+)
+
+var demoAssessors = []string{"amara.okafor@assessors.example", "ben.carter@assessors.example", "chen.li@assessors.example"}
+var demoSuppliers = []string{"dana@acme-analytics.example", "ed@binsight.example", "fatima@civicsense.example"}
+
+// demoChallenge is a challenge and the stage the seed drives it to.
+type demoChallenge struct {
+	Title, Problem, UserNeed string
+	Stage                    domain.ChallengeStage
+}
+
+var demoChallenges = []demoChallenge{
+	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft},
+	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted},
+	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected},
+	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected},
+	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open},
+	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment},
+	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts},
+	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open},
+	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment},
+	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts},
+	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete},
+	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed},
+}
+
+// seedDemo loads the demo people and drives each demo challenge through the real API and
+// workflows to its stage. It is idempotent: people are upserted and a challenge whose title
+// exists is left alone. It returns how many challenges it created.
+func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Logger) (int, error) {
+	if err := seedPeople(ctx, db); err != nil {
+		return 0, err
+	}
+	anon := newInProcessClient(h)
+	s := &seeder{clients: map[string]*apiClient{}}
+	for _, p := range demoPeople {
+		c, err := anon.as(p.Email)
+		if err != nil {
+			return 0, err
+		}
+		s.clients[p.Email] = c
+	}
+	var todo []demoChallenge
+	for _, d := range demoChallenges {
+		exists, err := db.Challenge.Query().Where(challenge.Title(d.Title)).Exist(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if !exists {
+			todo = append(todo, d)
+		}
+	}
+	// Create them in lifecycle order, then advance them in parallel: most of the time is spent
+	// waiting for short deadlines.
+	owner := s.c(demoOwner)
+	ids := make([]int, len(todo))
+	for i, d := range todo {
+		var ch challengeJSON
+		if err := owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{
+			"title": d.Title, "public_body": "Anytown Council", "problem": d.Problem, "user_need": d.UserNeed,
+		}, &ch); err != nil {
+			return 0, err
+		}
+		ids[i] = ch.ID
+	}
+	errs := make(chan error, len(todo))
+	for i, d := range todo {
+		go func() {
+			err := s.drive(ctx, ids[i], d)
+			if err != nil {
+				err = fmt.Errorf("demo challenge %q: %w", d.Title, err)
+			}
+			errs <- err
+		}()
+	}
+	var all []error
+	for range todo {
+		all = append(all, <-errs)
+	}
+	return len(todo), errors.Join(all...)
+}
+
+func seedPeople(ctx context.Context, db *ent.Client) error {
+	for _, p := range demoPeople {
+		var orgID int
+		if p.Organisation != "" {
+			id, err := db.Organisation.Query().Where(organisation.Name(p.Organisation)).OnlyID(ctx)
+			if ent.IsNotFound(err) {
+				var org *ent.Organisation
+				org, err = db.Organisation.Create().SetName(p.Organisation).SetEmailDomain(emailDomain(p.Email)).
+					SetPublicBody(p.Role == "challenge_owner").Save(ctx)
+				if err == nil {
+					id = org.ID
+				}
+			}
+			if err != nil {
+				return err
+			}
+			orgID = id
+		}
+		exists, err := db.Person.Query().Where(person.Email(p.Email)).Exist(ctx)
+		if err != nil {
+			return err
+		}
+		if exists {
+			continue
+		}
+		create := db.Person.Create().SetName(p.Name).SetEmail(p.Email).SetRoles([]string{p.Role})
+		if orgID != 0 {
+			create.SetOrganisationID(orgID)
+		}
+		if err := create.Exec(ctx); err != nil && !ent.IsConstraintError(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func emailDomain(email string) string {
+	for i := len(email) - 1; i >= 0; i-- {
+		if email[i] == '@' {
+			return email[i+1:]
+		}
+	}
+	return ""
+}
+
+type seeder struct {
+	clients map[string]*apiClient
+}
+
+func (s *seeder) c(email string) *apiClient { return s.clients[email] }
+
+// Views the seed and the end-to-end test read back.
+type challengeJSON struct {
+	ID           int               `json:"id"`
+	Stage        string            `json:"stage"`
+	StageReason  string            `json:"stage_reason"`
+	Outcome      string            `json:"outcome"`
+	Competitions []competitionJSON `json:"competitions"`
+}
+
+type competitionJSON struct {
+	ID                    int            `json:"id"`
+	Phase                 int            `json:"phase"`
+	Status                string         `json:"status"`
+	ClosesAt              time.Time      `json:"closes_at"`
+	SubmittedBids         int            `json:"submitted_bids"`
+	EligibleOrganisations []int          `json:"eligible_organisations"`
+	Bids                  []bidJSON      `json:"bids"`
+	Contracts             []contractJSON `json:"contracts"`
+}
+
+type bidJSON struct {
+	ID             int      `json:"id"`
+	OrganisationID int      `json:"organisation_id"`
+	Status         string   `json:"status"`
+	Receipt        string   `json:"receipt"`
+	Score          *float64 `json:"score"`
+	OutcomeReason  string   `json:"outcome_reason"`
+	Documents      []struct {
+		ID     int    `json:"id"`
+		SHA256 string `json:"sha256"`
+	} `json:"documents"`
+}
+
+type contractJSON struct {
+	ID             int    `json:"id"`
+	OrganisationID int    `json:"organisation_id"`
+	Phase          int    `json:"phase"`
+	Status         string `json:"status"`
+	Gate           *struct {
+		Outcome   string `json:"outcome"`
+		Rationale string `json:"rationale"`
+	} `json:"gate"`
+}
+
+// shortDeadline is how far ahead the seed sets a deadline it wants to see pass.
+const shortDeadline = 6 * time.Second
+
+func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
+	admin, owner := s.c(demoAdmin), s.c(demoOwner)
+	var ch challengeJSON
+	path := fmt.Sprintf("/api/v1/challenges/%d", id)
+	stop := func(st domain.ChallengeStage) bool { return d.Stage == st }
+	if stop(domain.ChallengeDraft) {
+		return nil
+	}
+	if err := owner.call(http.MethodPost, path+"/submit", nil, &ch); err != nil {
+		return err
+	}
+	if stop(domain.ChallengeSubmitted) {
+		return nil
+	}
+	if stop(domain.ChallengeRejected) {
+		return admin.call(http.MethodPost, path+"/selection", map[string]any{"select": false,
+			"reason": "An off-the-shelf product already meets this need, so it does not need R&D."}, &ch)
+	}
+	if err := admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, &ch); err != nil {
+		return err
+	}
+	if stop(domain.ChallengeSelected) {
+		return nil
+	}
+
+	// Phase 1.
+	longOpen := stop(domain.ChallengePhase1Open)
+	comp, err := s.open(admin, path, longOpen, 6*7*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	if stop(domain.ChallengeClosed) {
+		_, err := s.waitChallenge(ctx, admin, path, func(c challengeJSON) bool { return c.Stage == string(domain.ChallengeClosed) })
+		return err
+	}
+	prices := []int64{45_000_00, 48_500_00, 30_000_00}
+	var bids []int
+	for i, sup := range demoSuppliers {
+		draftOnly := longOpen && i == 2
+		id, err := s.bid(s.c(sup), comp, fmt.Sprintf("%s: %s", []string{"Acme Analytics", "Binsight", "CivicSense"}[i], d.Title), prices[i], !draftOnly)
+		if err != nil {
+			return err
+		}
+		bids = append(bids, id)
+	}
+	if longOpen {
+		return nil
+	}
+	if err := s.waitClosed(ctx, admin, comp); err != nil {
+		return err
+	}
+	scoresFor := []int{9, 8, 5}
+	if stop(domain.ChallengePhase1Assessment) {
+		return s.assess(comp, bids[0], demoAssessors[:2], 9)
+	}
+	for i, b := range bids {
+		if err := s.assess(comp, b, demoAssessors, scoresFor[i]); err != nil {
+			return err
+		}
+	}
+	var decided competitionJSON
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", comp), map[string]any{}, &decided); err != nil {
+		return err
+	}
+	if len(decided.Contracts) != 2 {
+		return fmt.Errorf("phase 1 awarded %d contracts, expected 2", len(decided.Contracts))
+	}
+	lead, second := decided.Contracts[0], decided.Contracts[1]
+	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", lead.ID),
+		map[string]any{"summary": "The feasibility study showed the approach works with the council's own data."}, nil); err != nil {
+		return err
+	}
+	if stop(domain.ChallengePhase1Contracts) {
+		return nil
+	}
+	if err := s.c(demoSuppliers[1]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", second.ID),
+		map[string]any{"summary": "The data needed is not collected today."}, nil); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", lead.ID),
+		map[string]any{"outcome": "continue", "rationale": "The trial met its accuracy target and the owner wants a prototype."}, nil); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", second.ID),
+		map[string]any{"outcome": "stop", "rationale": "Without the data the approach cannot work; stopping saves the phase 2 budget."}, nil); err != nil {
+		return err
+	}
+
+	// Phase 2, open only to the continued supplier.
+	longOpen = stop(domain.ChallengePhase2Open)
+	comp2, err := s.open(admin, path, longOpen, 8*7*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	b2, err := s.bid(s.c(demoSuppliers[0]), comp2, "Acme Analytics: prototype for "+d.Title, 420_000_00, true)
+	if err != nil {
+		return err
+	}
+	if longOpen {
+		return nil
+	}
+	if err := s.waitClosed(ctx, admin, comp2); err != nil {
+		return err
+	}
+	if stop(domain.ChallengePhase2Assessment) {
+		return s.assess(comp2, b2, demoAssessors[:1], 8)
+	}
+	if err := s.assess(comp2, b2, demoAssessors, 8); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", comp2), map[string]any{}, &decided); err != nil {
+		return err
+	}
+	if len(decided.Contracts) != 1 {
+		return fmt.Errorf("phase 2 awarded %d contracts, expected 1", len(decided.Contracts))
+	}
+	if stop(domain.ChallengePhase2Contracts) {
+		return nil
+	}
+	k := decided.Contracts[0].ID
+	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k),
+		map[string]any{"summary": "The prototype ran for six months on live data."}, nil); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k),
+		map[string]any{"outcome": "complete", "rationale": "The prototype met every acceptance test."}, nil); err != nil {
+		return err
+	}
+	return admin.call(http.MethodPost, path+"/completion",
+		map[string]any{"outcome": "adopted", "lessons": "Agree data sharing before phase 1 starts."}, &ch)
+}
+
+func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor time.Duration) (int, error) {
+	closes := time.Now().Add(shortDeadline)
+	if long {
+		closes = time.Now().Add(longFor).Truncate(time.Hour)
+	}
+	var comp competitionJSON
+	if err := admin.call(http.MethodPost, challengePath+"/competitions", map[string]any{"closes_at": closes}, &comp); err != nil {
+		return 0, err
+	}
+	return comp.ID, nil
+}
+
+func (s *seeder) bid(sup *apiClient, comp int, title string, pence int64, submit bool) (int, error) {
+	var b bidJSON
+	if err := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", comp), map[string]any{
+		"title": title, "summary": "How we would solve it, in twelve weeks.", "amount_pence": pence,
+	}, &b); err != nil {
+		return 0, err
+	}
+	proposal := []byte("%PDF-1.4\n% Catalyst demo proposal\n" + title + "\n%%EOF\n")
+	if err := sup.upload(fmt.Sprintf("/api/v1/bids/%d/documents", b.ID), "proposal.pdf", proposal, nil); err != nil {
+		return 0, err
+	}
+	if submit {
+		if err := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", b.ID), nil, nil); err != nil {
+			return 0, err
+		}
+	}
+	return b.ID, nil
+}
+
+func (s *seeder) assess(comp, bid int, assessors []string, score int) error {
+	scores := map[string]any{}
+	for _, c := range domain.DefaultScheme().Criteria {
+		scores[c.Key] = map[string]any{"score": score, "comment": fmt.Sprintf("%s: scored %d because the evidence was %s.", c.Title, score, map[bool]string{true: "strong", false: "thin"}[score >= 7])}
+	}
+	for _, a := range assessors {
+		err := s.c(a).call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/assessments", comp), map[string]any{
+			"bid_id": bid, "scores": scores, "in_scope": true, "fund": score >= 7,
+		}, nil)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *seeder) waitClosed(ctx context.Context, admin *apiClient, comp int) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		var c competitionJSON
+		if err := admin.call(http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", comp), nil, &c); err != nil {
+			return err
+		}
+		if c.Status != string(domain.CompetitionOpen) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("competition %d did not close at its deadline", comp)
+}
+
+func (s *seeder) waitChallenge(ctx context.Context, c *apiClient, path string, done func(challengeJSON) bool) (challengeJSON, error) {
+	deadline := time.Now().Add(2 * time.Minute)
+	var ch challengeJSON
+	for time.Now().Before(deadline) {
+		if err := c.call(http.MethodGet, path, nil, &ch); err != nil {
+			return ch, err
+		}
+		if done(ch) {
+			return ch, nil
+		}
+		select {
+		case <-ctx.Done():
+			return ch, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return ch, fmt.Errorf("%s did not reach the expected stage; it is %s", path, ch.Stage)
+}

@@ -1,0 +1,99 @@
+// Package ui holds Catalyst's server-rendered pages: GOV.UK Frontend templates and the built
+// assets (from the pinned govuk-frontend npm package; see build.mjs), embedded in the binary.
+package ui
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+)
+
+//go:embed static
+var static embed.FS
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Assets are served under /assets/.
+func Assets() fs.FS {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
+// Time writes an instant as GOV.UK style does, in UK time: 11:00am on 14 May 2026.
+func Time(t time.Time) string {
+	l := t.In(london)
+	return strings.ToLower(l.Format("3:04pm")) + " on " + l.Format("2 January 2006")
+}
+
+var funcs = template.FuncMap{
+	"govukTime": Time,
+	"timeValue": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return Time(*t)
+	},
+	"inc": func(i int) int { return i + 1 },
+}
+
+var pages = map[string]*template.Template{}
+
+func init() {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, "/layout.html") {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+	}
+}
+
+// Nav is who is signed in, for the header.
+type Nav struct {
+	PersonName string
+	DevSignIn  bool
+	Current    string
+}
+
+// Page is what every page template gets.
+type Page struct {
+	Title string
+	Nav   Nav
+	Data  any
+}
+
+// Render writes a whole page. It renders into a buffer first so a template error never sends
+// half a page.
+func Render(w io.Writer, name string, p Page) error {
+	t, ok := pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return err
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
