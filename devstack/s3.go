@@ -28,7 +28,14 @@ type S3 struct {
 // StartS3 serves dir/objects over the S3 API, with object metadata in dir/meta. The access key
 // and secret are kept in dir/credentials so that signed links survive a restart. Every request
 // is checked against its SigV4 signature. Only one may run per process (a versitygw limit).
+//
+// Beware: versitygw's posix backend changes the process's working directory to its object
+// folder, so every other path in the process must be absolute before this is called.
 func StartS3(dir string) (*S3, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	objects, metadata := filepath.Join(dir, "objects"), filepath.Join(dir, "meta")
 	for _, d := range []string{objects, metadata} {
 		if err := os.MkdirAll(d, 0o755); err != nil {

@@ -26,6 +26,10 @@ type Temporal struct {
 // StartTemporal starts a Temporal server whose state lives in dir/temporal.db. The schema is set
 // up on first start; later starts find every workflow, timer and history where they were.
 func StartTemporal(dir string) (*Temporal, error) {
+	dir, err := filepath.Abs(dir) // the S3 server may change the working directory later
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -76,18 +76,47 @@ func (w *challengeWorkflow) setup(ctx workflow.Context) error {
 		}
 	}
 	reports := workflow.GetSignalChannel(ctx, SignalReportReceived)
+	progress := workflow.GetSignalChannel(ctx, SignalCompetitionProgress)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			var s ReportReceivedSignal
-			reports.Receive(ctx, &s)
-			for i := range w.Contracts {
-				if w.Contracts[i].ContractID == s.ContractID {
-					w.Contracts[i].Reported = true
+			sel := workflow.NewSelector(ctx)
+			sel.AddReceive(reports, func(c workflow.ReceiveChannel, _ bool) {
+				var s ReportReceivedSignal
+				c.Receive(ctx, &s)
+				for i := range w.Contracts {
+					if w.Contracts[i].ContractID == s.ContractID {
+						w.Contracts[i].Reported = true
+					}
 				}
-			}
+			})
+			sel.AddReceive(progress, func(c workflow.ReceiveChannel, _ bool) {
+				var s CompetitionProgressSignal
+				c.Receive(ctx, &s)
+				w.competitionProgressed(s)
+			})
+			sel.Select(ctx)
 		}
 	})
 	return nil
+}
+
+// competitionProgressed mirrors what the competition wrote to the database, so the challenge's
+// validators judge the next command against the stage people see.
+func (w *challengeWorkflow) competitionProgressed(s CompetitionProgressSignal) {
+	switch {
+	case s.Status == domain.CompetitionAssessment:
+		if next, err := w.Stage.CloseCompetition(); err == nil {
+			w.Stage = next
+		}
+	case s.Status == domain.CompetitionDecided && len(s.Contracts) > 0:
+		if next, err := w.Stage.AwardContracts(); err == nil {
+			w.Stage = next
+		}
+		w.Contracts = nil
+		for _, k := range s.Contracts {
+			w.Contracts = append(w.Contracts, ContractState{ContractID: k.ContractID, OrganisationID: k.OrganisationID})
+		}
+	}
 }
 
 func (w *challengeWorkflow) run(ctx workflow.Context) (ChallengeResult, error) {
@@ -154,27 +183,13 @@ func (w *challengeWorkflow) runCompetition(ctx workflow.Context, phase int) (Com
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	})
 	err := workflow.ExecuteChildWorkflow(cctx, CompetitionWorkflow, info).Get(ctx, &res)
-	if err != nil {
-		return res, err
-	}
-	if len(res.Contracts) > 0 {
-		next, err := w.Stage.CloseCompetition()
-		if err == nil {
-			next, err = next.AwardContracts()
-		}
-		if err != nil {
-			return res, err
-		}
-		w.Stage = next
-	}
-	return res, nil
+	return res, err
 }
 
 func (w *challengeWorkflow) runContracts(ctx workflow.Context, phase int, awarded []activities.AwardedContract) error {
-	w.Contracts = nil
+	// w.Contracts was filled when the competition signalled its decision.
 	var futures []workflow.ChildWorkflowFuture
 	for _, k := range awarded {
-		w.Contracts = append(w.Contracts, ContractState{ContractID: k.ContractID, OrganisationID: k.OrganisationID})
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID:            ContractWorkflowID(k.ContractID),
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,

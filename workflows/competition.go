@@ -67,6 +67,9 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 	}
 	w.bids = closed.BidIDs
 	w.status = closed.Status
+	if err := w.tellParent(ctx, CompetitionProgressSignal{Status: w.status}); err != nil {
+		return CompetitionResult{}, err
+	}
 	if w.status == domain.CompetitionClosedNoBids {
 		return CompetitionResult{Status: w.status}, nil
 	}
@@ -172,5 +175,17 @@ func (w *competitionWorkflow) decide(ctx workflow.Context, req DecideRequest) (D
 	}
 	w.contracts = out.Contracts
 	w.status = domain.CompetitionDecided
+	if err := w.tellParent(ctx, CompetitionProgressSignal{Status: w.status, Contracts: out.Contracts}); err != nil {
+		return DecideResponse{}, err
+	}
 	return DecideResponse{Contracts: out.Contracts}, nil
+}
+
+// tellParent signals the challenge, and waits until Temporal has recorded the signal.
+func (w *competitionWorkflow) tellParent(ctx workflow.Context, s CompetitionProgressSignal) error {
+	parent := ChallengeWorkflowID(w.in.ChallengeID)
+	if p := workflow.GetInfo(ctx).ParentWorkflowExecution; p != nil {
+		parent = p.ID
+	}
+	return workflow.SignalExternalWorkflow(ctx, parent, "", SignalCompetitionProgress, s).Get(ctx, nil)
 }

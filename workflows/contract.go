@@ -37,6 +37,9 @@ const (
 	SignalReportReceived = "report_received"
 	// SignalGateDecided tells a contract the gate's outcome.
 	SignalGateDecided = "gate_decided"
+	// SignalCompetitionProgress tells a challenge that its competition closed or was decided,
+	// before the command that caused it returns, so the challenge's next command sees it.
+	SignalCompetitionProgress = "competition_progress"
 )
 
 // ChallengeWorkflowID is the workflow ID of a challenge's lifecycle.
@@ -169,6 +172,12 @@ type DecideRequest struct {
 
 // DecideResponse lists the contracts awarded.
 type DecideResponse struct {
+	Contracts []activities.AwardedContract
+}
+
+// CompetitionProgressSignal is a competition's new status and, once decided, its contracts.
+type CompetitionProgressSignal struct {
+	Status    domain.CompetitionStatus
 	Contracts []activities.AwardedContract
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/worker"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -36,14 +36,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := ent.OpenSQLite(filepath.Join(t.TempDir(), "catalyst.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Open(t)
 	f := &fixture{db: db}
 	owner := db.Person.Create().SetName("Olu Owner").SetEmail("owner@council.gov.uk").SetRoles([]string{"challenge_owner"}).SaveX(ctx)
 	f.challenge = db.Challenge.Create().SetTitle("Reduce missed bin collections").SetPublicBody("Anytown Council").

@@ -26,11 +26,13 @@ import (
 
 // devOptions configure the embedded stack.
 type devOptions struct {
-	Data string    // folder for every file the stack keeps
-	Addr string    // where the API and pages listen
-	Seed bool      // load the demo data in the background
-	Out  io.Writer // where the banner goes
-	Log  *slog.Logger
+	Data string // folder for every file the stack keeps
+	Addr string // where the API and pages listen
+	Seed bool   // load the demo data in the background
+	// DatabaseURL, if set, puts the records in PostgreSQL instead of the data folder's SQLite.
+	DatabaseURL string
+	Out         io.Writer // where the banner goes
+	Log         *slog.Logger
 }
 
 // devStack is everything `catalyst dev` runs, in one process.
@@ -77,6 +79,11 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
+	// Every path must be absolute before the S3 server starts: it changes the process's working
+	// directory (see devstack.StartS3).
+	if o.Data, err = filepath.Abs(o.Data); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(o.Data, 0o755); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -99,7 +106,12 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if st.S3, err = devstack.StartS3(filepath.Join(o.Data, "documents")); err != nil {
 		return nil, err
 	}
-	if st.DB, err = ent.OpenSQLite(filepath.Join(o.Data, "catalyst.db")); err != nil {
+	if o.DatabaseURL != "" {
+		st.DB, err = ent.OpenPostgres(o.DatabaseURL)
+	} else {
+		st.DB, err = ent.OpenSQLite(filepath.Join(o.Data, "catalyst.db"))
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err = st.DB.Migrate(ctx); err != nil {

@@ -1,0 +1,370 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/catalyst-sbri/catalyst/api"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestLifecycleEndToEnd starts the real embedded stack (Temporal on SQLite, S3 on a folder,
+// records in SQLite or, when CATALYST_TEST_DATABASE_URL is set, PostgreSQL) and drives one
+// challenge from submission to phase 2 completion over HTTP, then restarts the stack on the same
+// data and finds everything still there.
+func TestLifecycleEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole stack")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// Resolved now: the S3 server changes the working directory when it starts.
+	historyDir, err := filepath.Abs(filepath.Join("..", "..", "workflows", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	var dsn string
+	if testdb.Postgres() {
+		_, dsn = testdb.OpenURL(t)
+	}
+	st, err := startDev(ctx, devOptions{Data: data, Addr: "127.0.0.1:0", DatabaseURL: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { st.Close() }()
+	if err := seedPeople(ctx, st.DB); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(st.URL + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	anon := &apiClient{http: http.DefaultClient, base: st.URL}
+	as := func(email string) *apiClient {
+		c, err := anon.as(email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	admin, owner := as(demoAdmin), as(demoOwner)
+	acme, binsight, civic := as(demoSuppliers[0]), as(demoSuppliers[1]), as(demoSuppliers[2])
+	assessors := []*apiClient{as(demoAssessors[0]), as(demoAssessors[1]), as(demoAssessors[2])}
+
+	// Bad input is refused with a problem a person can act on, and nothing is written.
+	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "  "}, nil), 422, "invalid-input", "enter title, public_body, problem")
+	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"titel": "typo"}, nil), 400, "bad-request", "unknown field")
+	if n := st.DB.Challenge.Query().CountX(ctx); n != 0 {
+		t.Fatalf("a refused request wrote %d challenges", n)
+	}
+
+	var ch challengeJSON
+	must(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{
+		"title": "Reduce missed bin collections", "public_body": "Anytown Council",
+		"problem": "One in fifty collections is missed.", "user_need": "Bins emptied on the day promised.",
+	}, &ch))
+	path := fmt.Sprintf("/api/v1/challenges/%d", ch.ID)
+	wantProblem(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, nil), 409, "", "")
+	must(t, owner.call(http.MethodPost, path+"/submit", nil, &ch))
+	wantStage(t, ch, "submitted")
+	wantProblem(t, owner.call(http.MethodPost, path+"/submit", nil, nil), 409, "invalid-transition", "only a draft challenge can be submitted")
+	must(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, &ch))
+	wantStage(t, ch, "selected")
+
+	// Phase 1 competition: a deadline in the past is refused; a real one opens it.
+	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(-time.Hour)}, nil), 422, "invalid-input", "deadline")
+	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(time.Hour), "pot_pence": 100, "max_contract_pence": 500}, nil),
+		422, "invalid-input", "cannot be more than the pot")
+	var comp competitionJSON
+	must(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(8 * time.Second)}, &comp))
+	compPath := fmt.Sprintf("/api/v1/competitions/%d", comp.ID)
+
+	var bidA, bidB, bidC bidJSON
+	must(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Sensors on bin lorries", "amount_pence": 45_000_00}, &bidA))
+	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Again", "amount_pence": 1}, nil), 409, "bid-exists", "already has a bid")
+	wantProblem(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Too dear", "amount_pence": 60_000_00}, nil), 422, "invalid-input", "above this competition's maximum")
+	must(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Resident reporting app", "amount_pence": 48_000_00}, &bidB))
+	must(t, civic.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Never submitted", "amount_pence": 10_000_00}, &bidC))
+
+	// Documents: streamed to the object store, hashed, type-checked by their bytes.
+	proposal := []byte("%PDF-1.4\n% Acme proposal\n" + strings.Repeat("route data ", 2000) + "\n%%EOF\n")
+	var doc struct {
+		ID     int    `json:"id"`
+		SHA256 string `json:"sha256"`
+		Size   int64  `json:"size"`
+	}
+	must(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "proposal.pdf", proposal, &doc))
+	sum := sha256.Sum256(proposal)
+	if doc.SHA256 != hex.EncodeToString(sum[:]) || doc.Size != int64(len(proposal)) {
+		t.Fatalf("document recorded as %+v, want sha256 %x and %d bytes", doc, sum, len(proposal))
+	}
+	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "proposal.pdf", []byte("MZ\x90\x00 not really a PDF"), nil), 415, "document-type", "looks like")
+	downloaded := download(t, acme, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID))
+	if !bytes.Equal(downloaded, proposal) {
+		t.Fatalf("downloaded %d bytes, not the %d uploaded", len(downloaded), len(proposal))
+	}
+	checkSignedLink(t, acme, doc.ID, proposal)
+
+	// Sealing: one transaction, a receipt, the same receipt on a repeat.
+	var receipt, again api.Receipt
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidA.ID), nil, &receipt))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidA.ID), nil, &again))
+	if receipt.Receipt == "" || again.Receipt != receipt.Receipt || !again.SubmittedAt.Equal(receipt.SubmittedAt) {
+		t.Fatalf("receipts %+v then %+v: a repeat must return the first", receipt, again)
+	}
+	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "late.pdf", proposal, nil), 409, "bid-sealed", "can no longer change")
+	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidB.ID), nil, nil))
+	wantProblem(t, admin.call(http.MethodGet, compPath+"/bids", nil, nil), 409, "bids-sealed", "sealed until the deadline")
+
+	// The deadline closes the competition by a durable timer; late work is refused.
+	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "assessment" })
+	wantProblem(t, civic.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidC.ID), nil, nil), 409, "competition-closed", "deadline was")
+	must(t, admin.call(http.MethodGet, path, nil, &ch))
+	wantStage(t, ch, "phase1_assessment")
+
+	// Assessment: decisions wait for every score; scores out of range are refused.
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 409, "evidence-missing", "every bid needs its assessments")
+	wantProblem(t, assessors[0].call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 11, true), nil), 422, "invalid-input", "must be from 0 to 10")
+	for _, a := range assessors {
+		must(t, a.call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 9, true), nil))
+		must(t, a.call(http.MethodPost, compPath+"/assessments", assessment(bidB.ID, 8, true), nil))
+	}
+	var decided competitionJSON
+	must(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, &decided))
+	if len(decided.Contracts) != 2 {
+		t.Fatalf("phase 1 contracts = %d, want 2", len(decided.Contracts))
+	}
+	for _, b := range decided.Bids {
+		if b.Status != "funded" || b.Score == nil || !strings.Contains(b.OutcomeReason, "funded because") {
+			t.Errorf("bid %d: status %s, score %v, reason %q", b.ID, b.Status, b.Score, b.OutcomeReason)
+		}
+	}
+	kA, kB := contractOf(t, decided, bidA.OrganisationID), contractOf(t, decided, bidB.OrganisationID)
+
+	// Stage gate: evidence first, then a continue and a stop with rationales.
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Good"}, nil),
+		409, "evidence-missing", "end-of-phase report")
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Sensors found 90% of misses."}, nil))
+	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kB), map[string]any{"summary": "Residents did not use the app."}, nil))
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "complete", "rationale": "x"}, nil), 422, "invalid-input", "continue or stop")
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Found 90% of misses."}, nil))
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low."}, nil))
+
+	// Phase 2, open to the continued supplier only.
+	var comp2 competitionJSON
+	must(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(8 * time.Second)}, &comp2))
+	if comp2.Phase != 2 || len(comp2.EligibleOrganisations) != 1 || comp2.EligibleOrganisations[0] != bidA.OrganisationID {
+		t.Fatalf("phase 2 competition = %+v, want phase 2 open to organisation %d only", comp2, bidA.OrganisationID)
+	}
+	comp2Path := fmt.Sprintf("/api/v1/competitions/%d", comp2.ID)
+	wantProblem(t, binsight.call(http.MethodPost, comp2Path+"/bids", map[string]any{"title": "Try again", "amount_pence": 100_000_00}, nil), 403, "not-eligible", "continued")
+	var bid2 bidJSON
+	must(t, acme.call(http.MethodPost, comp2Path+"/bids", map[string]any{"title": "Prototype fleet", "amount_pence": 450_000_00}, &bid2))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bid2.ID), nil, nil))
+	waitFor(t, admin, comp2Path, func(c competitionJSON) bool { return c.Status == "assessment" })
+	for _, a := range assessors {
+		must(t, a.call(http.MethodPost, comp2Path+"/assessments", assessment(bid2.ID, 8, true), nil))
+	}
+	must(t, admin.call(http.MethodPost, comp2Path+"/decision", map[string]any{}, &decided))
+	k2 := contractOf(t, decided, bid2.OrganisationID)
+	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted"}, nil), 409, "", "")
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Prototype ran for six months."}, nil))
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k2), map[string]any{"outcome": "complete", "rationale": "Met the acceptance tests."}, nil))
+	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it"}, nil), 422, "invalid-input", "outcome must be one of")
+	must(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lessons": "Share data early."}, &ch))
+	wantStage(t, ch, "complete")
+	if ch.Outcome != "adopted" {
+		t.Errorf("outcome = %q, want adopted", ch.Outcome)
+	}
+
+	// Every change left an audit event, with who did it.
+	for _, action := range []string{"challenge.created", "challenge.submitted", "challenge.selected", "bid.submitted", "document.uploaded",
+		"competition.assessment", "assessment.recorded", "contract.awarded", "contract.gate_continue", "contract.gate_stop", "challenge.complete"} {
+		if n := st.DB.AuditEvent.Query().Where(auditevent.Action(action)).CountX(ctx); n == 0 {
+			t.Errorf("no audit event %q", action)
+		}
+	}
+	if n := st.DB.AuditEvent.Query().Where(auditevent.Action("bid.submitted"), auditevent.Actor(demoSuppliers[0])).CountX(ctx); n != 2 {
+		t.Errorf("bid.submitted by %s: %d events, want 2", demoSuppliers[0], n)
+	}
+
+	if os.Getenv("CATALYST_RECORD_HISTORIES") != "" {
+		recordHistories(t, ctx, st, historyDir, ch.ID, comp.ID, kA)
+	}
+
+	// Stop and start again on the same data: nothing is lost.
+	must(t, st.Close())
+	st, err = startDev(ctx, devOptions{Data: data, Addr: "127.0.0.1:0", DatabaseURL: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon = &apiClient{http: http.DefaultClient, base: st.URL}
+	acme = as(demoSuppliers[0])
+	must(t, acme.call(http.MethodGet, path, nil, &ch))
+	wantStage(t, ch, "complete")
+	if got := download(t, acme, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID)); !bytes.Equal(got, proposal) {
+		t.Fatal("the document did not survive a restart")
+	}
+	checkSignedLink(t, acme, doc.ID, proposal)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantProblem checks a refusal: its status, its stable type and words of its detail.
+func wantProblem(t *testing.T, err error, status int, kind, detail string) {
+	t.Helper()
+	var e *apiError
+	if !errors.As(err, &e) {
+		t.Fatalf("want a %d problem, got %v", status, err)
+	}
+	if e.Status != status || (kind != "" && !strings.HasSuffix(e.Type, "/"+kind)) || !strings.Contains(e.Detail, detail) {
+		t.Fatalf("want %d %s %q, got %d %s %q", status, kind, detail, e.Status, e.Type, e.Detail)
+	}
+}
+
+func wantStage(t *testing.T, ch challengeJSON, stage string) {
+	t.Helper()
+	if ch.Stage != stage {
+		t.Fatalf("challenge %d is %s, want %s", ch.ID, ch.Stage, stage)
+	}
+}
+
+func assessment(bid, score int, fund bool) map[string]any {
+	scores := map[string]any{}
+	for _, k := range []string{"challenge_fit", "innovation", "feasibility", "value"} {
+		scores[k] = map[string]any{"score": score, "comment": "Evidence for " + k}
+	}
+	return map[string]any{"bid_id": bid, "scores": scores, "in_scope": true, "fund": fund}
+}
+
+func contractOf(t *testing.T, c competitionJSON, org int) int {
+	t.Helper()
+	for _, k := range c.Contracts {
+		if k.OrganisationID == org {
+			return k.ID
+		}
+	}
+	t.Fatalf("no contract for organisation %d in %+v", org, c.Contracts)
+	return 0
+}
+
+func waitFor(t *testing.T, c *apiClient, path string, done func(competitionJSON) bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	var comp competitionJSON
+	for time.Now().Before(deadline) {
+		must(t, c.call(http.MethodGet, path, nil, &comp))
+		if done(comp) {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("%s did not reach the expected state: %+v", path, comp)
+}
+
+func download(t *testing.T, c *apiClient, path string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+	req.AddCookie(c.session)
+	resp, err := c.http.Do(req)
+	must(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	must(t, err)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	return b
+}
+
+// checkSignedLink follows the short-lived link straight to the S3 server, and checks that the
+// server refuses the same link with its signature altered.
+func checkSignedLink(t *testing.T, c *apiClient, docID int, want []byte) {
+	t.Helper()
+	var d struct {
+		DownloadURL string `json:"download_url"`
+	}
+	must(t, c.call(http.MethodGet, fmt.Sprintf("/api/v1/documents/%d", docID), nil, &d))
+	resp, err := http.Get(d.DownloadURL)
+	must(t, err)
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, want) {
+		t.Fatalf("signed link: %d, %d bytes", resp.StatusCode, len(got))
+	}
+	u, _ := url.Parse(d.DownloadURL)
+	q := u.Query()
+	sig := q.Get("X-Amz-Signature")
+	q.Set("X-Amz-Signature", strings.Repeat("0", len(sig)))
+	u.RawQuery = q.Encode()
+	resp, err = http.Get(u.String())
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a tampered signature got %d, want 403", resp.StatusCode)
+	}
+}
+
+// recordHistories writes the workflows' histories for the replay test in workflows/.
+func recordHistories(t *testing.T, ctx context.Context, st *devStack, dir string, challengeID, competitionID, contractID int) {
+	t.Helper()
+	must(t, os.MkdirAll(dir, 0o755))
+	ids := map[string]string{
+		"competition": fmt.Sprintf("competition-%d", competitionID),
+		"contract":    fmt.Sprintf("contract-%d", contractID),
+	}
+	runs, err := st.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: fmt.Sprintf("WorkflowId = 'challenge-%d'", challengeID)})
+	must(t, err)
+	for _, r := range runs.Executions {
+		name := "challenge-phase2"
+		if r.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+			name = "challenge-phase1"
+		}
+		writeHistory(t, ctx, st, filepath.Join(dir, name+".json"), r.GetExecution().GetWorkflowId(), r.GetExecution().GetRunId())
+	}
+	for name, id := range ids {
+		writeHistory(t, ctx, st, filepath.Join(dir, name+".json"), id, "")
+	}
+}
+
+func writeHistory(t *testing.T, ctx context.Context, st *devStack, file, workflowID, runID string) {
+	t.Helper()
+	it := st.Temporal.GetWorkflowHistory(ctx, workflowID, runID, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		ev, err := it.Next()
+		must(t, err)
+		h.Events = append(h.Events, ev)
+	}
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
+	must(t, err)
+	must(t, os.WriteFile(file, b, 0o644))
+	abs, _ := filepath.Abs(file)
+	t.Logf("recorded %s (%d events)", abs, len(h.Events))
+}

@@ -1,0 +1,83 @@
+// Package testdb gives each test its own migrated database: a SQLite file by default, or a
+// fresh schema in the PostgreSQL named by CATALYST_TEST_DATABASE_URL, so one suite runs on both.
+package testdb
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/ent"
+)
+
+// EnvPostgres names the PostgreSQL to test against, e.g.
+// postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+const EnvPostgres = "CATALYST_TEST_DATABASE_URL"
+
+// Postgres reports whether tests run against PostgreSQL.
+func Postgres() bool { return os.Getenv(EnvPostgres) != "" }
+
+// Open returns a migrated, empty database that is removed when the test ends.
+func Open(t testing.TB) *ent.Client {
+	t.Helper()
+	db, _ := OpenURL(t)
+	return db
+}
+
+// OpenURL is Open, also returning the PostgreSQL URL of the test's schema ("" on SQLite).
+func OpenURL(t testing.TB) (*ent.Client, string) {
+	t.Helper()
+	ctx := context.Background()
+	var db *ent.Client
+	var dsn string
+	var err error
+	if base := os.Getenv(EnvPostgres); base != "" {
+		dsn = schemaFor(t, base)
+		db, err = ent.OpenPostgres(dsn)
+	} else {
+		db, err = ent.OpenSQLite(filepath.Join(t.TempDir(), "catalyst.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db, dsn
+}
+
+// schemaFor creates a schema of the test's own and returns a URL whose search_path uses it.
+func schemaFor(t testing.TB, base string) string {
+	t.Helper()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("creating schema in %s: %v", os.Getenv(EnvPostgres), err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}

@@ -1,0 +1,38 @@
+package workflows_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"go.temporal.io/sdk/worker"
+
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// TestReplayRecordedHistories replays histories recorded from the real stack (by the end-to-end
+// test with CATALYST_RECORD_HISTORIES=1) against today's workflow code. A change that would
+// break a running competition fails here: put it behind workflow.GetVersion.
+func TestReplayRecordedHistories(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false}
+	for _, f := range files {
+		want[filepath.Base(f)] = true
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			r := worker.NewWorkflowReplayer()
+			r.RegisterWorkflow(workflows.ChallengeWorkflow)
+			r.RegisterWorkflow(workflows.CompetitionWorkflow)
+			r.RegisterWorkflow(workflows.ContractWorkflow)
+			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	for name, found := range want {
+		if !found {
+			t.Errorf("no recorded history testdata/%s: every workflow type needs one", name)
+		}
+	}
+}
