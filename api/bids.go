@@ -399,8 +399,14 @@ func (s *Server) submitBid(c echo.Context) error {
 		}
 		hash := contentHash(b)
 		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
-		out, err = tx.Bid.UpdateOne(b).SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
+		// Seal only a draft: of two submits racing, the second finds the first's seal here and
+		// returns its receipt.
+		sealed, err := tx.Bid.Update().Where(bid.ID(b.ID), bid.StatusEQ(domain.BidDraft)).
+			SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
 		if err != nil {
+			return err
+		}
+		if out, err = tx.Bid.Get(ctx, b.ID); err != nil || sealed == 0 {
 			return err
 		}
 		payload, _ := json.Marshal(workflows.BidSubmittedSignal{BidID: b.ID})

@@ -264,6 +264,13 @@ func bind(c echo.Context, v any) error {
 		if errors.Is(err, io.EOF) {
 			return badRequest("the request body is empty: send a JSON object")
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return badRequest("the body is not valid JSON: it ends before the object does")
+		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return newProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large", "send at most 1 MB of JSON")
+		}
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
