@@ -26,19 +26,20 @@ type envVar struct {
 
 // The production settings. Each command needs some of them (see needs).
 var (
-	envDatabaseURL = envVar{"CATALYST_DATABASE_URL", "", "the PostgreSQL URL, e.g. postgres://catalyst:secret@postgres:5432/catalyst?sslmode=disable"}
-	envTemporal    = envVar{"CATALYST_TEMPORAL_ADDRESS", "", "the Temporal frontend as host:port, e.g. temporal:7233"}
-	envNamespace   = envVar{"CATALYST_TEMPORAL_NAMESPACE", "default", "the Temporal namespace"}
-	envS3Endpoint  = envVar{"CATALYST_S3_ENDPOINT", "", "the S3 endpoint as host:port, e.g. minio:9000"}
-	envS3AccessKey = envVar{"CATALYST_S3_ACCESS_KEY", "", "the S3 access key"}
-	envS3SecretKey = envVar{"CATALYST_S3_SECRET_KEY", "", "the S3 secret key"}
-	envS3Bucket    = envVar{"CATALYST_S3_BUCKET", "catalyst-documents", "the bucket for documents (created if missing)"}
-	envS3Region    = envVar{"CATALYST_S3_REGION", "us-east-1", "the S3 region"}
-	envS3TLS       = envVar{"CATALYST_S3_USE_TLS", "false", "true to reach S3 over HTTPS"}
-	envAddr        = envVar{"CATALYST_ADDR", ":8080", "the address the API listens on"}
-	envSessionKey  = envVar{"CATALYST_SESSION_KEY", "", "64 hex characters (32 random bytes) that sign session cookies: openssl rand -hex 32"}
-	envDevSignIn   = envVar{"CATALYST_DEV_SIGN_IN", "false", "never true in production: the demo sign-in exists only in `catalyst dev`"}
-	envMaxDocument = envVar{"CATALYST_MAX_DOCUMENT_MB", "25", "the largest document accepted, in MB"}
+	envDatabaseURL  = envVar{"CATALYST_DATABASE_URL", "", "the PostgreSQL URL, e.g. postgres://catalyst:secret@postgres:5432/catalyst?sslmode=disable"}
+	envTemporal     = envVar{"CATALYST_TEMPORAL_ADDRESS", "", "the Temporal frontend as host:port, e.g. temporal:7233"}
+	envNamespace    = envVar{"CATALYST_TEMPORAL_NAMESPACE", "default", "the Temporal namespace"}
+	envS3Endpoint   = envVar{"CATALYST_S3_ENDPOINT", "", "the S3 endpoint as host:port, e.g. minio:9000"}
+	envS3AccessKey  = envVar{"CATALYST_S3_ACCESS_KEY", "", "the S3 access key"}
+	envS3SecretKey  = envVar{"CATALYST_S3_SECRET_KEY", "", "the S3 secret key"}
+	envS3Bucket     = envVar{"CATALYST_S3_BUCKET", "catalyst-documents", "the bucket for documents (created if missing)"}
+	envS3Region     = envVar{"CATALYST_S3_REGION", "us-east-1", "the S3 region"}
+	envS3TLS        = envVar{"CATALYST_S3_USE_TLS", "false", "true to reach S3 over HTTPS"}
+	envAddr         = envVar{"CATALYST_ADDR", ":8080", "the address the API listens on"}
+	envSessionKey   = envVar{"CATALYST_SESSION_KEY", "", "64 hex characters (32 random bytes) that sign session cookies: openssl rand -hex 32"}
+	envDevSignIn    = envVar{"CATALYST_DEV_SIGN_IN", "false", "never true in production: the demo sign-in exists only in `catalyst dev`"}
+	envMaxDocument  = envVar{"CATALYST_MAX_DOCUMENT_MB", "25", "the largest document accepted, in MB"}
+	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )
 
 // needs lists the settings each production command requires (no default).

@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -21,6 +23,7 @@ Usage:
   catalyst worker                                the Temporal worker (production)
   catalyst migrate                               bring the database schema up to date (production)
   catalyst seed                                  load the demo data into a running system (production)
+  catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
   catalyst version                               print the version
 
 Production commands are configured by environment variables: see the README.
@@ -51,6 +54,8 @@ func run(ctx context.Context, args []string) error {
 		return runMigrate(ctx)
 	case "seed":
 		return runSeedCommand(ctx)
+	case "probe":
+		return probe(ctx, args[1:])
 	case "version":
 		fmt.Println("catalyst", version)
 		return nil
@@ -60,4 +65,26 @@ func run(ctx context.Context, args []string) error {
 	}
 	fmt.Print(usage)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// probe is a health check for images with no shell or curl.
+func probe(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: catalyst probe URL")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", args[0], resp.Status)
+	}
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/worker"
@@ -51,6 +53,27 @@ func runWorker(ctx context.Context) error {
 		return err
 	}
 	defer tc.Close()
+	// A small health endpoint: the worker is healthy while the database and Temporal answer.
+	health := &http.Server{Addr: get(envWorkerHealth), ReadHeaderTimeout: 5 * time.Second,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+			defer cancel()
+			if _, err := db.Challenge.Query().Exist(ctx); err != nil {
+				http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+			if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+				http.Error(w, "temporal: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprintln(w, "ok")
+		})}
+	go func() {
+		if err := health.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("worker health endpoint", "error", err)
+		}
+	}()
+	defer health.Close()
 	log.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
 	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Log: log})
 }
