@@ -93,16 +93,38 @@ func (w *competitionWorkflow) inAssessment() error {
 	return nil
 }
 
+// closing reports whether the deadline has passed but the close is still being written: the
+// database may already say "assessment", so a command arriving now is accepted and waits.
+func (w *competitionWorkflow) closing(ctx workflow.Context) bool {
+	return w.status == domain.CompetitionOpen && !workflow.Now(ctx).Before(w.in.ClosesAt)
+}
+
+// validateInAssessment accepts commands once assessment has started, or is starting.
+func (w *competitionWorkflow) validateInAssessment(ctx workflow.Context) error {
+	if w.closing(ctx) {
+		return nil
+	}
+	return w.inAssessment()
+}
+
+// awaitAssessment lets a command accepted while the competition was closing wait for the close.
+func (w *competitionWorkflow) awaitAssessment(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return w.status != domain.CompetitionOpen }); err != nil {
+		return err
+	}
+	return w.inAssessment()
+}
+
 func (w *competitionWorkflow) hasBid(id int) bool {
 	i := sort.SearchInts(w.bids, id)
 	return i < len(w.bids) && w.bids[i] == id
 }
 
 func (w *competitionWorkflow) validateAssessment(ctx workflow.Context, req RecordAssessmentRequest) error {
-	if err := w.inAssessment(); err != nil {
+	if err := w.validateInAssessment(ctx); err != nil {
 		return refused(err)
 	}
-	if !w.hasBid(req.BidID) {
+	if !w.closing(ctx) && !w.hasBid(req.BidID) {
 		return refused(domain.InvalidInput("bid %d is not one of this competition's submitted bids", req.BidID))
 	}
 	if req.AssessorID <= 0 {
@@ -112,13 +134,16 @@ func (w *competitionWorkflow) validateAssessment(ctx workflow.Context, req Recor
 }
 
 func (w *competitionWorkflow) recordAssessment(ctx workflow.Context, req RecordAssessmentRequest) (RecordAssessmentResponse, error) {
+	if err := w.awaitAssessment(ctx); err != nil {
+		return RecordAssessmentResponse{}, refused(err)
+	}
+	if !w.hasBid(req.BidID) {
+		return RecordAssessmentResponse{}, refused(domain.InvalidInput("bid %d is not one of this competition's submitted bids", req.BidID))
+	}
 	if err := w.mu.Lock(ctx); err != nil {
 		return RecordAssessmentResponse{}, err
 	}
 	defer w.mu.Unlock()
-	if err := w.inAssessment(); err != nil {
-		return RecordAssessmentResponse{}, refused(err)
-	}
 	var out activities.RecordAssessmentOutput
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.RecordAssessment, activities.RecordAssessmentInput{
 		CompetitionID: w.in.CompetitionID, BidID: req.BidID, AssessorID: req.AssessorID,
@@ -137,8 +162,16 @@ func (w *competitionWorkflow) recordAssessment(ctx workflow.Context, req RecordA
 }
 
 func (w *competitionWorkflow) validateDecide(ctx workflow.Context, req DecideRequest) error {
+	if w.closing(ctx) {
+		return nil // the handler waits for the close, then checks everything below
+	}
+	return refused(w.decisionReady(req))
+}
+
+// decisionReady says whether every bid has its assessments and the chosen bids are real.
+func (w *competitionWorkflow) decisionReady(req DecideRequest) error {
 	if err := w.inAssessment(); err != nil {
-		return refused(err)
+		return err
 	}
 	var short []string
 	for _, id := range w.bids { // w.bids is sorted, so the message is deterministic
@@ -147,23 +180,26 @@ func (w *competitionWorkflow) validateDecide(ctx workflow.Context, req DecideReq
 		}
 	}
 	if len(short) > 0 {
-		return refused(&domain.TransitionError{Record: "competition", Action: "decide", From: string(w.status),
-			Reason: "every bid needs its assessments first: " + strings.Join(short, "; "), Kind: domain.ErrEvidenceMissing})
+		return &domain.TransitionError{Record: "competition", Action: "decide", From: string(w.status),
+			Reason: "every bid needs its assessments first: " + strings.Join(short, "; "), Kind: domain.ErrEvidenceMissing}
 	}
 	for _, id := range req.Chosen {
 		if !w.hasBid(id) {
-			return refused(domain.InvalidInput("bid %d is not one of this competition's submitted bids", id))
+			return domain.InvalidInput("bid %d is not one of this competition's submitted bids", id)
 		}
 	}
 	return nil
 }
 
 func (w *competitionWorkflow) decide(ctx workflow.Context, req DecideRequest) (DecideResponse, error) {
+	if err := w.awaitAssessment(ctx); err != nil {
+		return DecideResponse{}, refused(err)
+	}
 	if err := w.mu.Lock(ctx); err != nil {
 		return DecideResponse{}, err
 	}
 	defer w.mu.Unlock()
-	if err := w.inAssessment(); err != nil {
+	if err := w.decisionReady(req); err != nil {
 		return DecideResponse{}, refused(err)
 	}
 	var out activities.DecideCompetitionOutput

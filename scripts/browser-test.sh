@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts `catalyst dev` on a fresh data folder, waits for its demo data, and runs the browser
+# tests in ui/browser against it with Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v chromium >/dev/null || { echo "chromium is not installed: apt-get install chromium" >&2; exit 1; }
+(cd ui && npm ci --no-audit --no-fund --loglevel=error)
+
+work=$(mktemp -d /tmp/catalyst-browser.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+go build -o "$work/catalyst" ./cmd/catalyst
+"$work/catalyst" dev --data "$work/data" --addr "127.0.0.1:$port" >"$work/out.log" 2>"$work/err.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+
+for _ in $(seq 1 240); do
+  grep -q "Demo data loaded" "$work/out.log" && break
+  if ! kill -0 $pid 2>/dev/null; then cat "$work/out.log" "$work/err.log"; exit 1; fi
+  sleep 0.5
+done
+grep -q "Demo data loaded" "$work/out.log" || { echo "demo data did not load"; cat "$work/out.log" "$work/err.log"; exit 1; }
+
+CATALYST_URL="http://127.0.0.1:$port" node --test ui/browser/

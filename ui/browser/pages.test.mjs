@@ -1,0 +1,79 @@
+// Browser test: Debian's Chromium, driven by playwright-core (no browser download), against a
+// running `catalyst dev` at CATALYST_URL. Every page must pass axe's WCAG 2.2 AA rules.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+const base = process.env.CATALYST_URL;
+if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
+
+let browser, context;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  context = await browser.newContext();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function accessible(page, name) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
+  assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
+  assert.ok(result.passes.length > 10, `${name}: axe ran too few checks (${result.passes.length})`);
+}
+
+test("the start page explains the service and passes axe", async () => {
+  const page = await context.newPage();
+  const resp = await page.goto(base + "/");
+  assert.equal(resp.status(), 200);
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  assert.match(await page.title(), /Catalyst/);
+  assert.ok(await page.getByRole("button", { name: /See the challenges/ }).isVisible());
+  // GOV.UK Frontend's JavaScript ran (no inline scripts: the CSP forbids them).
+  await page.waitForFunction(() => document.body.classList.contains("govuk-frontend-supported"), null, { timeout: 5000 });
+  await accessible(page, "start page");
+});
+
+test("the challenge list shows every stage and passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/challenges");
+  const rows = page.locator("tbody tr");
+  assert.ok((await rows.count()) >= 12, "the demo challenges are listed");
+  for (const stage of ["Draft", "Phase 1 competition", "Phase 2 contracts and final gate", "Complete", "Closed"]) {
+    assert.ok(await page.getByText(stage, { exact: true }).first().isVisible(), `stage ${stage} is shown`);
+  }
+  await accessible(page, "challenge list");
+});
+
+test("a completed challenge shows its whole lifecycle as a timeline and passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/challenges");
+  await page.getByRole("link", { name: "Plan bus routes from real journeys" }).click();
+  await page.getByRole("heading", { name: "Where it is" }).waitFor();
+  const items = page.locator(".app-timeline__item");
+  assert.equal(await items.count(), 9);
+  assert.equal(await page.locator(".app-timeline__item--done").count(), 8);
+  assert.ok(await page.getByText("Continued to phase 2", { exact: false }).first().isVisible());
+  await accessible(page, "challenge page");
+});
+
+test("a demo person signs in with one click, and the sign-in page passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/sign-in");
+  await accessible(page, "sign-in page");
+  await page.getByRole("button", { name: "Sign in as Tom Reed" }).click();
+  await page.waitForURL(/\/challenges$/);
+  assert.ok(await page.getByRole("button", { name: /Sign out Tom Reed/ }).isVisible());
+  await accessible(page, "challenge list, signed in");
+});
