@@ -1,7 +1,6 @@
-// Package devstack runs the embedded stack for `catalyst dev` and the end-to-end tests: a real
-// Temporal server persisted in a SQLite file, and a real S3 server (versitygw's posix backend)
-// on a local folder that checks request signatures. Only this package and cmd/ link the Temporal
-// server: it is heavy to build.
+// Package devstack runs the embedded Temporal server for `catalyst dev` and the end-to-end tests,
+// persisted in a SQLite file (the S3 server is in devstack/s3server). Only this package and cmd/
+// link the Temporal server: it is heavy to build.
 package devstack
 
 import (

@@ -19,6 +19,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/devstack"
+	"github.com/catalyst-sbri/catalyst/devstack/s3server"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/worker"
@@ -41,7 +42,7 @@ type devStack struct {
 	DB       *ent.Client
 	Temporal client.Client
 	Docs     *docstore.Store
-	S3       *devstack.S3
+	S3       *s3server.Server
 	// SeedDone is closed when the demo data is loaded (or failed: see SeedErr).
 	SeedDone chan struct{}
 	SeedErr  error
@@ -80,7 +81,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 		o.Out = io.Discard
 	}
 	// Every path must be absolute before the S3 server starts: it changes the process's working
-	// directory (see devstack.StartS3).
+	// directory (see s3server.Start).
 	if o.Data, err = filepath.Abs(o.Data); err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if st.temporalServer, err = devstack.StartTemporal(filepath.Join(o.Data, "temporal")); err != nil {
 		return nil, err
 	}
-	if st.S3, err = devstack.StartS3(filepath.Join(o.Data, "documents")); err != nil {
+	if st.S3, err = s3server.Start(filepath.Join(o.Data, "documents")); err != nil {
 		return nil, err
 	}
 	if o.DatabaseURL != "" {

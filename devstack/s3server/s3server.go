@@ -1,4 +1,6 @@
-package devstack
+// Package s3server runs an S3-compatible server in process (versitygw's posix backend) for
+// `catalyst dev` and tests. It checks every request's signature, like a real store.
+package s3server
 
 import (
 	"context"
@@ -16,8 +18,8 @@ import (
 	"github.com/versity/versitygw/embedgw"
 )
 
-// S3 is a running S3-compatible server on a local folder.
-type S3 struct {
+// Server is a running S3-compatible server on a local folder.
+type Server struct {
 	Endpoint  string // host:port
 	AccessKey string
 	SecretKey string
@@ -25,13 +27,13 @@ type S3 struct {
 	cancel    context.CancelFunc
 }
 
-// StartS3 serves dir/objects over the S3 API, with object metadata in dir/meta. The access key
+// Start serves dir/objects over the S3 API, with object metadata in dir/meta. The access key
 // and secret are kept in dir/credentials so that signed links survive a restart. Every request
 // is checked against its SigV4 signature. Only one may run per process (a versitygw limit).
 //
 // Beware: versitygw's posix backend changes the process's working directory to its object
 // folder, so every other path in the process must be absolute before this is called.
-func StartS3(dir string) (*S3, error) {
+func Start(dir string) (*Server, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -60,7 +62,7 @@ func StartS3(dir string) (*S3, error) {
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &S3{Endpoint: addr, AccessKey: access, SecretKey: secret, done: make(chan error, 1), cancel: cancel}
+	s := &Server{Endpoint: addr, AccessKey: access, SecretKey: secret, done: make(chan error, 1), cancel: cancel}
 	go func() {
 		s.done <- embedgw.RunVersityGW(ctx, be, &embedgw.Config{
 			RootUserAccess:    access,
@@ -93,7 +95,7 @@ func StartS3(dir string) (*S3, error) {
 }
 
 // Stop shuts the server down.
-func (s *S3) Stop() error {
+func (s *Server) Stop() error {
 	s.cancel()
 	select {
 	case err := <-s.done:
@@ -120,4 +122,13 @@ func credentialsIn(path string) (string, string, error) {
 		return "", "", err
 	}
 	return access, secret, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -1,0 +1,136 @@
+package docstore_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/devstack/s3server"
+	"github.com/catalyst-sbri/catalyst/docstore"
+)
+
+var store *docstore.Store
+
+// TestMain runs one real S3 server (versitygw allows one per process) for every test here.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "docstore-test")
+	if err != nil {
+		panic(err)
+	}
+	srv, err := s3server.Start(dir)
+	if err != nil {
+		panic(err)
+	}
+	store, err = docstore.New(docstore.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey,
+		Bucket: "test-documents", MaxSize: 1 << 20})
+	if err == nil {
+		err = store.EnsureBucket(context.Background())
+	}
+	if err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	_ = srv.Stop()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestPutStreamsHashesAndReadsBack(t *testing.T) {
+	ctx := context.Background()
+	pdf := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 700_000)...)
+	got, err := store.Put(ctx, docstore.NewKey("bids/1"), bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(pdf)
+	if got.SHA256 != hex.EncodeToString(sum[:]) || got.Size != int64(len(pdf)) || got.ContentType != "application/pdf" {
+		t.Fatalf("stored %+v; want sha256 %x, %d bytes, application/pdf", got, sum, len(pdf))
+	}
+	r, size, err := store.Open(ctx, got.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	back, _ := io.ReadAll(r)
+	if size != int64(len(pdf)) || !bytes.Equal(back, pdf) {
+		t.Fatal("read back different bytes")
+	}
+}
+
+func TestPutRefusesByContentNotByName(t *testing.T) {
+	ctx := context.Background()
+	cases := map[string][]byte{
+		"a Windows program": append([]byte("MZ\x90\x00\x03\x00\x00\x00"), bytes.Repeat([]byte{0}, 100)...),
+		"HTML":              []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"),
+	}
+	for name, content := range cases {
+		key := docstore.NewKey("bids/2")
+		if _, err := store.Put(ctx, key, bytes.NewReader(content)); !errors.Is(err, docstore.ErrTypeRefused) {
+			t.Errorf("%s: err = %v, want ErrTypeRefused", name, err)
+		}
+		if _, _, err := store.Open(ctx, key); !errors.Is(err, docstore.ErrNotFound) {
+			t.Errorf("%s: a refused document was stored (open: %v)", name, err)
+		}
+	}
+	if _, err := store.Put(ctx, docstore.NewKey("bids/2"), strings.NewReader("")); !errors.Is(err, docstore.ErrEmpty) {
+		t.Errorf("empty: err = %v, want ErrEmpty", err)
+	}
+}
+
+func TestPutOverTheLimitLeavesNothingBehind(t *testing.T) {
+	ctx := context.Background()
+	big := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("y"), (1<<20)+10)...)
+	key := docstore.NewKey("bids/3")
+	_, err := store.Put(ctx, key, bytes.NewReader(big))
+	if !errors.Is(err, docstore.ErrTooLarge) || !strings.Contains(err.Error(), "limit is 1 MB") {
+		t.Fatalf("err = %v, want ErrTooLarge naming the limit", err)
+	}
+	if _, _, err := store.Open(ctx, key); !errors.Is(err, docstore.ErrNotFound) {
+		t.Errorf("an over-size document was left in the store (open: %v)", err)
+	}
+}
+
+func TestSignedLinksExpireAndAreVerified(t *testing.T) {
+	ctx := context.Background()
+	got, err := store.Put(ctx, docstore.NewKey("bids/4"), strings.NewReader("plain text notes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := store.DownloadURL(ctx, got.Key, `notes "v2".txt`, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "plain text notes\n" {
+		t.Fatalf("signed link: %d %q", resp.StatusCode, body)
+	}
+	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || strings.Contains(cd, `"v2"`) {
+		t.Errorf("Content-Disposition = %q: want an attachment with a safe name", cd)
+	}
+	expired, err := store.DownloadURL(ctx, got.Key, "notes.txt", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	resp, err = http.Get(expired.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an expired link answered %d, want 403", resp.StatusCode)
+	}
+}
