@@ -52,6 +52,17 @@ func OpenURL(t testing.TB) (*ent.Client, string) {
 	return db, dsn
 }
 
+// EmptyPostgresURL returns a URL for a fresh, empty PostgreSQL schema (nothing migrated), for
+// testing `catalyst migrate` itself. It skips the test when no PostgreSQL is configured.
+func EmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		t.Skipf("needs PostgreSQL: run under scripts/with-postgres.sh or set %s", EnvPostgres)
+	}
+	return schemaFor(t, base)
+}
+
 // schemaFor creates a schema of the test's own and returns a URL whose search_path uses it.
 func schemaFor(t testing.TB, base string) string {
 	t.Helper()

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/devstack"
+	"github.com/catalyst-sbri/catalyst/devstack/s3server"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestProductionProcesses runs `catalyst migrate`, `catalyst worker` and `catalyst api` as
+// production runs them, configured only by the environment, against PostgreSQL, a Temporal
+// frontend and an S3 endpoint (here the embedded ones stand in for the cluster and MinIO).
+func TestProductionProcesses(t *testing.T) {
+	dsn := testdb.EmptyPostgresURL(t)
+	dir := t.TempDir()
+	tsrv, err := devstack.StartTemporal(filepath.Join(dir, "temporal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tsrv.Stop()
+	s3, err := s3server.Start(filepath.Join(dir, "s3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s3.Stop()
+	apiAddr, healthAddr := freeAddr(t), freeAddr(t)
+	for k, v := range map[string]string{
+		envDatabaseURL.Name: dsn, envTemporal.Name: tsrv.HostPort, envS3Endpoint.Name: s3.Endpoint,
+		envS3AccessKey.Name: s3.AccessKey, envS3SecretKey.Name: s3.SecretKey, envAddr.Name: apiAddr,
+		envWorkerHealth.Name: healthAddr, envSessionKey.Name: strings.Repeat("ab", 32), envDevSignIn.Name: "",
+	} {
+		t.Setenv(k, v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := run(ctx, []string{"migrate"}); err != nil {
+		t.Fatalf("catalyst migrate: %v", err)
+	}
+	procs, stop := context.WithCancel(ctx)
+	done := make(chan error, 2)
+	go func() { done <- run(procs, []string{"worker"}) }()
+	go func() { done <- run(procs, []string{"api"}) }()
+	defer func() {
+		stop()
+		for range 2 {
+			if err := <-done; err != nil {
+				t.Errorf("a process ended with %v", err)
+			}
+		}
+	}()
+	base := "http://" + apiAddr
+	waitOK(t, base+"/readyz")
+	waitOK(t, "http://"+healthAddr+"/healthz")
+	if err := probe(ctx, []string{base + "/readyz"}); err != nil {
+		t.Errorf("catalyst probe: %v", err)
+	}
+
+	// The lifecycle runs across the separate processes.
+	c := &apiClient{http: http.DefaultClient, base: base}
+	var ch challengeJSON
+	must(t, c.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "Prod", "public_body": "Anytown", "problem": "P"}, &ch))
+	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/submit", ch.ID), nil, &ch))
+	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", ch.ID), map[string]any{"select": true}, &ch))
+	wantStage(t, ch, "selected")
+
+	// The demo sign-in does not exist in production.
+	resp, err := http.Get(base + "/sign-in")
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /sign-in in production = %d, want 404", resp.StatusCode)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func waitOK(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer 200 within a minute", url)
+}
