@@ -46,19 +46,6 @@ func refusal(err error) error {
 	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
 }
 
-// withTx runs fn in one transaction; the audit event is written through the same tx.
-func (a *Activities) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
-	tx, err := a.DB.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
 // Audit appends one audit event in tx.
 func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType string, recordID int, before, after any) error {
 	return tx.AuditEvent.Create().
@@ -97,7 +84,7 @@ type SetChallengeStageInput struct {
 
 // SetChallengeStage writes the challenge's stage. Writing the stage it already has does nothing.
 func (a *Activities) SetChallengeStage(ctx context.Context, in SetChallengeStageInput) error {
-	return a.withTx(ctx, func(tx *ent.Tx) error {
+	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
 		if err != nil {
 			return err
@@ -137,7 +124,7 @@ type OpenCompetitionOutput struct {
 // If it already exists (a retry), it returns it.
 func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInput) (OpenCompetitionOutput, error) {
 	var out OpenCompetitionOutput
-	err := a.withTx(ctx, func(tx *ent.Tx) error {
+	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		existing, err := tx.Competition.Query().
 			Where(competitionOf(in.ChallengeID, in.Phase)...).Only(ctx)
 		if err == nil {
@@ -199,7 +186,7 @@ type CloseCompetitionOutput struct {
 // Drafts never submitted stay drafts and are not assessed.
 func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionInput) (CloseCompetitionOutput, error) {
 	var out CloseCompetitionOutput
-	err := a.withTx(ctx, func(tx *ent.Tx) error {
+	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		// Take the competition's row first: a bid being sealed at this moment holds it, so the
 		// count below sees every bid that committed before the deadline.
 		if err := tx.Competition.UpdateOneID(in.CompetitionID).SetUpdatedAt(time.Now().UTC()).Exec(ctx); err != nil {

@@ -41,7 +41,7 @@ type RecordAssessmentOutput struct {
 // RecordAssessment stores (or replaces) an assessor's scoring of a bid.
 func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentInput) (RecordAssessmentOutput, error) {
 	var out RecordAssessmentOutput
-	err := a.withTx(ctx, func(tx *ent.Tx) error {
+	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		c, err := tx.Competition.Get(ctx, in.CompetitionID)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ type DecideCompetitionOutput struct {
 // each funded bid, all in one transaction. A retry returns the contracts already awarded.
 func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetitionInput) (DecideCompetitionOutput, error) {
 	var out DecideCompetitionOutput
-	err := a.withTx(ctx, func(tx *ent.Tx) error {
+	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		c, err := tx.Competition.Get(ctx, in.CompetitionID)
 		if err != nil {
 			return err

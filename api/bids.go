@@ -25,29 +25,13 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ui"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
-// London is where people read times.
-var London = mustLoad("Europe/London")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
-// govukTime writes an instant as GOV.UK style does: 11:00am on 14 May 2026.
-func govukTime(t time.Time) string {
-	l := t.In(London)
-	return strings.ToLower(l.Format("3:04pm")) + " on " + l.Format("2 January 2006")
-}
-
 func competitionClosed(c *ent.Competition) error {
 	return &problemError{status: http.StatusConflict, kind: "competition-closed", title: "The competition is closed",
-		detail: fmt.Sprintf("the deadline was %s (UK time); the competition is no longer accepting bids", govukTime(c.ClosesAt))}
+		detail: fmt.Sprintf("the deadline was %s (UK time); the competition is no longer accepting bids", ui.Time(c.ClosesAt))}
 }
 
 func (s *Server) getCompetition(c echo.Context) error {
@@ -61,9 +45,6 @@ func (s *Server) getCompetition(c echo.Context) error {
 		}).
 		WithContracts(func(q *ent.ContractQuery) { q.WithOrganisation().WithGateDecision() }).
 		Only(c.Request().Context())
-	if ent.IsNotFound(err) {
-		return notFound("competition", id)
-	}
 	if err != nil {
 		return err
 	}
@@ -87,14 +68,11 @@ func (s *Server) listBids(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	comp, err := s.DB.Competition.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return notFound("competition", id)
-	}
 	if err != nil {
 		return err
 	}
 	if sealed(comp) {
-		return conflict("bids-sealed", "bids are sealed until the deadline at %s (UK time)", govukTime(comp.ClosesAt))
+		return conflict("bids-sealed", "bids are sealed until the deadline at %s (UK time)", ui.Time(comp.ClosesAt))
 	}
 	after, limit, err := pageArgs(c)
 	if err != nil {
@@ -152,11 +130,8 @@ func (s *Server) createBid(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	var out *ent.Bid
-	err = withTx(ctx, s.DB, func(tx *ent.Tx) error {
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		comp, err := tx.Competition.Get(ctx, id)
-		if ent.IsNotFound(err) {
-			return notFound("competition", id)
-		}
 		if err != nil {
 			return err
 		}
@@ -210,9 +185,6 @@ func (s *Server) getBid(c echo.Context) error {
 	}
 	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().
 		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).Only(c.Request().Context())
-	if ent.IsNotFound(err) {
-		return notFound("bid", id)
-	}
 	if err != nil {
 		return err
 	}
@@ -228,9 +200,6 @@ func (s *Server) uploadDocument(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	b, err := s.DB.Bid.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return notFound("bid", id)
-	}
 	if err != nil {
 		return err
 	}
@@ -272,7 +241,7 @@ func (s *Server) uploadDocument(c echo.Context) error {
 		return err
 	}
 	var doc *ent.Document
-	err = withTx(ctx, s.DB, func(tx *ent.Tx) error {
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		b, err := tx.Bid.Get(ctx, id)
 		if err != nil {
 			return err
@@ -311,9 +280,6 @@ func (s *Server) getDocument(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	d, err := s.DB.Document.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return notFound("document", id)
-	}
 	if err != nil {
 		return err
 	}
@@ -331,9 +297,6 @@ func (s *Server) downloadDocument(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	d, err := s.DB.Document.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return notFound("document", id)
-	}
 	if err != nil {
 		return err
 	}
@@ -369,11 +332,8 @@ func (s *Server) submitBid(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	var out *ent.Bid
-	err = withTx(ctx, s.DB, func(tx *ent.Tx) error {
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
-		if ent.IsNotFound(err) {
-			return notFound("bid", id)
-		}
 		if err != nil {
 			return err
 		}
@@ -422,7 +382,7 @@ func (s *Server) submitBid(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, Receipt{
 		BidID: out.ID, Receipt: *out.Receipt, SubmittedAt: *out.SubmittedAt, ContentHash: out.ContentHash,
-		Message: fmt.Sprintf("Your bid was received at %s (UK time). Keep your receipt number: %s.", govukTime(*out.SubmittedAt), *out.Receipt),
+		Message: fmt.Sprintf("Your bid was received at %s (UK time). Keep your receipt number: %s.", ui.Time(*out.SubmittedAt), *out.Receipt),
 	})
 }
 
@@ -483,8 +443,8 @@ func (s *Server) recordAssessment(c echo.Context) error {
 		return invalid("enter %s", strings.Join(missing, ", "))
 	}
 	ctx := c.Request().Context()
-	if _, err := s.DB.Competition.Get(ctx, id); ent.IsNotFound(err) {
-		return notFound("competition", id)
+	if _, err := s.DB.Competition.Get(ctx, id); err != nil {
+		return err
 	}
 	if ok, err := s.DB.Person.Query().Where(person.ID(req.AssessorID)).Exist(ctx); err != nil || !ok {
 		if err == nil {
@@ -520,8 +480,8 @@ func (s *Server) decide(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.DB.Competition.Get(ctx, id); ent.IsNotFound(err) {
-		return notFound("competition", id)
+	if _, err := s.DB.Competition.Get(ctx, id); err != nil {
+		return err
 	}
 	var out workflows.DecideResponse
 	if err := s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateDecide,

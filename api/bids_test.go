@@ -132,8 +132,8 @@ func TestBadRequestBodiesSayWhatToFix(t *testing.T) {
 	if rec := f.do(http.MethodGet, "/api/v1/challenges/abc", ""); rec.Code != http.StatusBadRequest {
 		t.Errorf("GET /challenges/abc = %d, want 400", rec.Code)
 	}
-	if rec := f.do(http.MethodGet, "/api/v1/challenges/999999", ""); rec.Code != http.StatusNotFound {
-		t.Errorf("GET /challenges/999999 = %d, want 404", rec.Code)
+	if rec := f.do(http.MethodGet, "/api/v1/challenges/999999", ""); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "there is no such challenge") {
+		t.Errorf("GET /challenges/999999 = %d %s, want 404 naming a challenge", rec.Code, rec.Body)
 	}
 }
 

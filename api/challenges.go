@@ -105,7 +105,7 @@ func (s *Server) createChallenge(c echo.Context) error {
 		}
 	}
 	var out *ent.Challenge
-	err := withTx(ctx, s.DB, func(tx *ent.Tx) error {
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		create := tx.Challenge.Create().SetTitle(strings.TrimSpace(req.Title)).SetPublicBody(strings.TrimSpace(req.PublicBody)).
 			SetProblem(req.Problem).SetUserNeed(req.UserNeed)
 		if ownerID != 0 {
@@ -139,9 +139,6 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 					k.Order(ent.Asc(contract.FieldID)).WithOrganisation().WithGateDecision()
 				})
 		}).Only(ctx)
-	if ent.IsNotFound(err) {
-		return ChallengeView{}, notFound("challenge", id)
-	}
 	if err != nil {
 		return ChallengeView{}, err
 	}
@@ -179,9 +176,6 @@ func (s *Server) getChallenge(c echo.Context) error {
 
 func (s *Server) challengeStage(ctx context.Context, id int) (domain.ChallengeStage, error) {
 	ch, err := s.DB.Challenge.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return "", notFound("challenge", id)
-	}
 	if err != nil {
 		return "", err
 	}
@@ -348,17 +342,4 @@ func (s *Server) completeChallenge(c echo.Context) error {
 		return err
 	}
 	return s.respondChallenge(c, id)
-}
-
-// withTx runs fn in one transaction.
-func withTx(ctx context.Context, db *ent.Client, fn func(tx *ent.Tx) error) error {
-	tx, err := db.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }

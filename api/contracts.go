@@ -17,9 +17,6 @@ import (
 func (s *Server) loadContract(c echo.Context, id int) (*ent.Contract, error) {
 	k, err := s.DB.Contract.Query().Where(contract.ID(id)).WithOrganisation().WithGateDecision().WithCompetition().
 		Only(c.Request().Context())
-	if ent.IsNotFound(err) {
-		return nil, notFound("contract", id)
-	}
 	return k, err
 }
 

@@ -55,6 +55,16 @@ func notFound(what string, id any) error {
 	return newProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
 }
 
+// notFoundDetail names the kind of record Ent did not find ("ent: bid not found").
+func notFoundDetail(err error) string {
+	var nf *ent.NotFoundError
+	if errors.As(err, &nf) {
+		label := strings.TrimSuffix(strings.TrimPrefix(nf.Error(), "ent: "), " not found")
+		return "there is no such " + strings.ReplaceAll(label, "_", " ")
+	}
+	return "the record does not exist"
+}
+
 func conflict(kind, format string, args ...any) error {
 	return newProblem(http.StatusConflict, kind, "This cannot be done now", fmt.Sprintf(format, args...))
 }
@@ -96,7 +106,7 @@ func toProblem(err error) (Problem, bool) {
 	case errors.Is(err, docstore.ErrNotFound):
 		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the document's content is missing"}, true
 	case ent.IsNotFound(err):
-		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the record does not exist"}, true
+		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: notFoundDetail(err)}, true
 	case ent.IsConstraintError(err):
 		return Problem{Type: problemBase + "conflict", Title: "This conflicts with an existing record", Status: http.StatusConflict, Detail: "a record like this already exists"}, true
 	case ent.IsValidationError(err):

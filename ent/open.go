@@ -51,3 +51,16 @@ func (c *Client) Migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// WithTx runs fn in one transaction, committing if it returns nil and rolling back otherwise.
+func (c *Client) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
