@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -62,4 +63,127 @@ func DefaultCaps(phase int) PhaseCaps {
 		return PhaseCaps{Pot: Pounds(1_000_000), MaxContract: Pounds(500_000), MaxContracts: 2}
 	}
 	return PhaseCaps{Pot: Pounds(250_000), MaxContract: Pounds(50_000), MaxContracts: 5}
+}
+
+// Errors a money rule wraps.
+var (
+	// ErrOverPot: committing the amount would take spend past the phase's pot.
+	ErrOverPot = errors.New("over the pot")
+	// ErrOverContractCap: the amount is above the most one contract may be worth.
+	ErrOverContractCap = errors.New("over the maximum per contract")
+	// ErrTooManyContracts: the phase has awarded all the contracts it may.
+	ErrTooManyContracts = errors.New("no contracts left")
+)
+
+// maxPounds keeps amounts far from int64 overflow: £90 trillion in pence still fits with room
+// for sums of thousands of contracts.
+const maxPounds = 90_000_000_000_000 / 1000
+
+// ParseMoney reads an amount as people type it: "50000", "50,000", "50000.50", "£50,000.00".
+// Commas must group thousands; pence, if given, are one or two digits. Abbreviations ("£50k"),
+// negative amounts and amounts too large to be real are refused, saying what to type instead.
+func ParseMoney(s string) (Money, error) {
+	orig := s
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "£")
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, InvalidInput("enter an amount in pounds, like 50,000 or 50000.50")
+	}
+	if strings.HasPrefix(s, "-") {
+		return 0, InvalidInput("%q is negative: enter an amount of £0 or more", orig)
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if strings.Contains(whole, ",") {
+		groups := strings.Split(whole, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, InvalidInput("%q has a comma in the wrong place: write thousands like 50,000", orig)
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, InvalidInput("%q has a comma in the wrong place: write thousands like 50,000", orig)
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
+	if !allDigits(whole) || (hasFrac && (!allDigits(frac) || len(frac) == 0 || len(frac) > 2)) {
+		return 0, InvalidInput("%q is not an amount: use digits only, like 50,000 or 50000.50 (not 50k)", orig)
+	}
+	whole = strings.TrimLeft(whole, "0")
+	if len(whole) > len(fmt.Sprint(int64(maxPounds))) {
+		return 0, InvalidInput("%q is too large to be a real amount", orig)
+	}
+	var pounds int64
+	for _, r := range whole {
+		pounds = pounds*10 + int64(r-'0')
+	}
+	if pounds > maxPounds {
+		return 0, InvalidInput("%q is too large to be a real amount", orig)
+	}
+	var pence int64
+	if hasFrac {
+		for _, r := range frac {
+			pence = pence*10 + int64(r-'0')
+		}
+		if len(frac) == 1 {
+			pence *= 10
+		}
+	}
+	return Money(pounds*100 + pence), nil
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// VATRate is a VAT rate in basis points: 2000 is 20%.
+type VATRate int
+
+// StandardVAT is the UK standard rate, 20%.
+const StandardVAT VATRate = 2000
+
+// GrossFromNet adds VAT to a net amount, rounding half a penny up.
+func GrossFromNet(net Money, rate VATRate) Money {
+	return Money(divRound(int64(net)*(10000+int64(rate)), 10000))
+}
+
+// NetFromGross takes VAT out of a VAT-inclusive amount, rounding half a penny up. For any net
+// amount n, NetFromGross(GrossFromNet(n, r), r) == n.
+func NetFromGross(gross Money, rate VATRate) Money {
+	return Money(divRound(int64(gross)*10000, 10000+int64(rate)))
+}
+
+// divRound divides non-negative a by positive b, rounding half up.
+func divRound(a, b int64) int64 {
+	if a < 0 {
+		return -divRound(-a, b)
+	}
+	return (a + b/2) / b
+}
+
+// Commit checks an amount against all three caps, given what the phase has committed so far and
+// how many contracts it has awarded, and says which cap it would break.
+func (c PhaseCaps) Commit(committed Money, contracts int, amount Money) error {
+	switch {
+	case amount <= 0:
+		return InvalidInput("the amount must be more than £0")
+	case amount > c.MaxContract:
+		return fmt.Errorf("%w: %s is above the %s maximum per contract", ErrOverContractCap, amount, c.MaxContract)
+	case c.MaxContracts > 0 && contracts >= c.MaxContracts:
+		return fmt.Errorf("%w: all %d contracts have been awarded", ErrTooManyContracts, c.MaxContracts)
+	case committed+amount > c.Pot:
+		return fmt.Errorf("%w: %s would take spend to %s, past the %s pot by %s", ErrOverPot, amount, committed+amount, c.Pot, committed+amount-c.Pot)
+	}
+	return nil
 }

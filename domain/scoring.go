@@ -222,19 +222,24 @@ func SelectTopDown(ranked []BidResult, caps PhaseCaps) Selection {
 	sel := Selection{Explanation: map[int]string{}}
 	for i, r := range ranked {
 		pos := fmt.Sprintf("Ranked %d of %d", i+1, len(ranked))
-		switch {
-		case !r.Fundable:
+		if !r.Fundable {
 			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded because %s.", pos, r.Reason)
-		case r.Amount > caps.MaxContract:
-			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded because its price of %s is above the %s maximum per contract.", pos, r.Amount, caps.MaxContract)
-		case caps.MaxContracts > 0 && len(sel.Funded) >= caps.MaxContracts:
-			sel.Explanation[r.BidID] = fmt.Sprintf("%s: fundable, but all %d contracts had been awarded to higher-ranked bids.", pos, caps.MaxContracts)
-		case sel.Committed+r.Amount > caps.Pot:
-			sel.Explanation[r.BidID] = fmt.Sprintf("%s: fundable, but its price of %s would take spend past the %s pot (%s already committed).", pos, r.Amount, caps.Pot, sel.Committed)
-		default:
+			continue
+		}
+		err := caps.Commit(sel.Committed, len(sel.Funded), r.Amount)
+		switch {
+		case err == nil:
 			sel.Funded = append(sel.Funded, r.BidID)
 			sel.Committed += r.Amount
 			sel.Explanation[r.BidID] = fmt.Sprintf("%s: funded because %s.", pos, r.Reason)
+		case errors.Is(err, ErrOverContractCap):
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded because its price of %s is above the %s maximum per contract.", pos, r.Amount, caps.MaxContract)
+		case errors.Is(err, ErrTooManyContracts):
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: fundable, but all %d contracts had been awarded to higher-ranked bids.", pos, caps.MaxContracts)
+		case errors.Is(err, ErrOverPot):
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: fundable, but its price of %s would take spend past the %s pot (%s already committed).", pos, r.Amount, caps.Pot, sel.Committed)
+		default:
+			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded: %v.", pos, err)
 		}
 	}
 	return sel
