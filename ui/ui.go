@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
 )
 
 //go:embed static
@@ -28,19 +30,8 @@ func Assets() fs.FS {
 	return sub
 }
 
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
 // Time writes an instant as GOV.UK style does, in UK time: 11:00am on 14 May 2026.
-func Time(t time.Time) string {
-	l := t.In(london)
-	return strings.ToLower(l.Format("3:04pm")) + " on " + l.Format("2 January 2006")
-}
+func Time(t time.Time) string { return domain.FormatTime(t) }
 
 var funcs = template.FuncMap{
 	"govukTime": Time,
