@@ -8,19 +8,34 @@ import (
 	"time"
 )
 
-// Criterion is one scored question of a competition's scheme.
+// Criterion is one question of a competition's scheme: scored (with a weight and a maximum), or
+// pass/fail and not scored (a gate such as "the team can start by the date"). Every answer needs
+// a comment: the supplier's feedback is made of them.
 type Criterion struct {
-	Key    string `json:"key"`
-	Title  string `json:"title"`
-	Weight int    `json:"weight"` // relative weight; weights need not add up to 100
-	Max    int    `json:"max"`    // highest score an assessor may give
+	Key      string `json:"key"`
+	Title    string `json:"title"`
+	Weight   int    `json:"weight,omitempty"`    // relative weight; weights need not add up to 100
+	Max      int    `json:"max,omitempty"`       // highest score; 0 means the default, 10
+	PassFail bool   `json:"pass_fail,omitempty"` // answered pass or fail, not scored
+}
+
+// DefaultMaxScore is a scored criterion's maximum when the scheme does not say.
+const DefaultMaxScore = 10
+
+// MaxScore is the highest score an assessor may give.
+func (c Criterion) MaxScore() int {
+	if c.Max == 0 {
+		return DefaultMaxScore
+	}
+	return c.Max
 }
 
 // Scheme is how a competition's bids are scored.
 type Scheme struct {
 	Criteria     []Criterion `json:"criteria"`
-	Threshold    float64     `json:"threshold"`     // quality threshold, percent
-	MinAssessors int         `json:"min_assessors"` // assessments a bid needs before decisions
+	Threshold    float64     `json:"threshold"`             // quality threshold, percent
+	MinAssessors int         `json:"min_assessors"`         // assessments a bid needs before decisions
+	TieBreaker   string      `json:"tie_breaker,omitempty"` // the criterion that breaks ties after fund votes
 }
 
 // DefaultScheme follows the Innovate UK pattern: four weighted questions scored out of 10, a 70%
@@ -40,9 +55,7 @@ func DefaultScheme() Scheme {
 
 // Validate refuses a scheme that cannot score anything.
 func (s Scheme) Validate() error {
-	if len(s.Criteria) == 0 {
-		return InvalidInput("the scheme needs at least one criterion")
-	}
+	scored := 0
 	seen := map[string]bool{}
 	for i, c := range s.Criteria {
 		switch {
@@ -50,12 +63,26 @@ func (s Scheme) Validate() error {
 			return InvalidInput("criterion %d needs a key", i+1)
 		case seen[c.Key]:
 			return InvalidInput("criterion key %q is used twice", c.Key)
-		case c.Weight <= 0:
+		case c.PassFail && (c.Weight != 0 || c.Max != 0):
+			return InvalidInput("criterion %q is pass/fail, so it has no weight or maximum score", c.Key)
+		case !c.PassFail && c.Weight <= 0:
 			return InvalidInput("criterion %q needs a weight above 0", c.Key)
-		case c.Max <= 0:
+		case c.Max < 0:
 			return InvalidInput("criterion %q needs a maximum score above 0", c.Key)
 		}
+		if !c.PassFail {
+			scored++
+		}
 		seen[c.Key] = true
+	}
+	if scored == 0 {
+		return InvalidInput("the scheme needs at least one scored criterion")
+	}
+	if s.TieBreaker != "" {
+		c, ok := s.criterion(s.TieBreaker)
+		if !ok || c.PassFail {
+			return InvalidInput("the tie-breaker %q must be one of the scheme's scored criteria", s.TieBreaker)
+		}
 	}
 	if s.Threshold < 0 || s.Threshold > 100 {
 		return InvalidInput("the quality threshold must be between 0 and 100 percent")
@@ -74,30 +101,74 @@ type CriterionScore struct {
 
 // Assessment is one assessor's complete scoring of one bid.
 type Assessment struct {
-	Scores  map[string]CriterionScore `json:"scores"`
-	InScope bool                      `json:"in_scope"`
-	Fund    bool                      `json:"fund"`
+	AssessorID int                       `json:"assessor_id,omitempty"`
+	Scores     map[string]CriterionScore `json:"scores"`
+	PassFail   map[string]PassFailAnswer `json:"pass_fail,omitempty"`
+	InScope    bool                      `json:"in_scope"`
+	Fund       bool                      `json:"fund"`
+	// Excluded is set by moderation: the score leaves the mean; the comments stay.
+	Excluded *Exclusion `json:"excluded,omitempty"`
 }
 
-// Validate checks an assessment against the scheme and names every problem at once.
+// PassFailAnswer is an assessor's answer to a pass/fail criterion.
+type PassFailAnswer struct {
+	Pass    bool   `json:"pass"`
+	Comment string `json:"comment"`
+}
+
+// Exclusion records who took a score out of a bid's mean, and why.
+type Exclusion struct {
+	Reason string `json:"reason"`
+	By     string `json:"by"`
+}
+
+// Exclude marks an assessment as excluded from the mean. A reason is required: the decision
+// must be explainable to the supplier and to audit.
+func (a Assessment) Exclude(reason, by string) (Assessment, error) {
+	if strings.TrimSpace(reason) == "" {
+		return a, InvalidInput("give a reason for excluding the score: it is recorded and may be shown to the supplier")
+	}
+	if strings.TrimSpace(by) == "" {
+		return a, InvalidInput("say who is excluding the score")
+	}
+	a.Excluded = &Exclusion{Reason: reason, By: by}
+	return a, nil
+}
+
+// ValidateAssessment checks an assessment against the scheme and names every problem at once.
 func (s Scheme) ValidateAssessment(a Assessment) error {
 	var problems []string
 	for _, c := range s.Criteria {
+		if c.PassFail {
+			ans, ok := a.PassFail[c.Key]
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("answer %q (%s) pass or fail", c.Key, c.Title))
+			case strings.TrimSpace(ans.Comment) == "":
+				problems = append(problems, fmt.Sprintf("comment for %q is missing: the supplier's feedback comes from it", c.Key))
+			}
+			continue
+		}
 		cs, ok := a.Scores[c.Key]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("score %q (%s) is missing", c.Key, c.Title))
 			continue
 		}
-		if cs.Score < 0 || cs.Score > c.Max {
-			problems = append(problems, fmt.Sprintf("score for %q must be from 0 to %d, not %d", c.Key, c.Max, cs.Score))
+		if cs.Score < 0 || cs.Score > c.MaxScore() {
+			problems = append(problems, fmt.Sprintf("score for %q must be from 0 to %d, not %d", c.Key, c.MaxScore(), cs.Score))
 		}
 		if strings.TrimSpace(cs.Comment) == "" {
 			problems = append(problems, fmt.Sprintf("comment for %q is missing: the supplier's feedback comes from it", c.Key))
 		}
 	}
 	for k := range a.Scores {
-		if !s.has(k) {
-			problems = append(problems, fmt.Sprintf("criterion %q is not in this competition's scheme", k))
+		if c, ok := s.criterion(k); !ok || c.PassFail {
+			problems = append(problems, fmt.Sprintf("criterion %q is not a scored criterion of this competition's scheme", k))
+		}
+	}
+	for k := range a.PassFail {
+		if c, ok := s.criterion(k); !ok || !c.PassFail {
+			problems = append(problems, fmt.Sprintf("criterion %q is not a pass/fail criterion of this competition's scheme", k))
 		}
 	}
 	if len(problems) > 0 {
@@ -107,20 +178,23 @@ func (s Scheme) ValidateAssessment(a Assessment) error {
 	return nil
 }
 
-func (s Scheme) has(key string) bool {
+func (s Scheme) criterion(key string) (Criterion, bool) {
 	for _, c := range s.Criteria {
 		if c.Key == key {
-			return true
+			return c, true
 		}
 	}
-	return false
+	return Criterion{}, false
 }
 
 // Percent is one assessment's weighted score as a percentage of the maximum.
 func (s Scheme) Percent(a Assessment) float64 {
 	var got, max float64
 	for _, c := range s.Criteria {
-		got += float64(a.Scores[c.Key].Score) / float64(c.Max) * float64(c.Weight)
+		if c.PassFail {
+			continue
+		}
+		got += float64(a.Scores[c.Key].Score) / float64(c.MaxScore()) * float64(c.Weight)
 		max += float64(c.Weight)
 	}
 	if max == 0 {
@@ -152,34 +226,65 @@ type BidResult struct {
 	InScopeVotes int
 	FundVotes    int
 	Assessors    int
+	Excluded     int     // assessments moderation took out of the mean
+	TieBreak     float64 // mean percentage on the scheme's tie-breaker criterion
 	Fundable     bool
 	Reason       string // why it is or is not fundable, for the supplier
+	TieNote      string // how a tie on score was broken, set by Rank
 	SubmittedAt  time.Time
 }
 
-// Score computes a bid's result under the scheme.
+// Score computes a bid's result under the scheme. Excluded assessments leave the mean but their
+// votes and comments stay.
 func (s Scheme) Score(b BidScores) BidResult {
 	r := BidResult{BidID: b.BidID, Amount: b.Amount, Assessors: len(b.Assessments), SubmittedAt: b.SubmittedAt}
-	var sum float64
+	var sum, tie float64
+	counted := 0
+	failed := map[string]int{}
 	for _, a := range b.Assessments {
-		sum += s.Percent(a)
 		if a.InScope {
 			r.InScopeVotes++
 		}
 		if a.Fund {
 			r.FundVotes++
 		}
+		for _, c := range s.Criteria {
+			if c.PassFail && !a.PassFail[c.Key].Pass {
+				failed[c.Key]++
+			}
+		}
+		if a.Excluded != nil {
+			r.Excluded++
+			continue
+		}
+		counted++
+		sum += s.Percent(a)
+		if c, ok := s.criterion(s.TieBreaker); ok && !c.PassFail {
+			tie += float64(a.Scores[c.Key].Score) / float64(c.MaxScore()) * 100
+		}
 	}
-	if r.Assessors > 0 {
-		r.Percent = round2(sum / float64(r.Assessors))
+	if counted > 0 {
+		r.Percent = round2(sum / float64(counted))
+		r.TieBreak = round2(tie / float64(counted))
+	}
+	var failedKey string
+	for _, c := range s.Criteria { // scheme order, so the reason is deterministic
+		if c.PassFail && failed[c.Key]*2 >= r.Assessors && failedKey == "" {
+			failedKey = c.Key
+		}
 	}
 	switch {
 	case r.Assessors == 0:
 		r.Reason = "it has not been assessed"
+	case counted == 0:
+		r.Reason = "every score was excluded in moderation"
 	case r.InScopeVotes*2 <= r.Assessors:
 		r.Reason = fmt.Sprintf("a majority of assessors did not find it in scope (%d of %d did)", r.InScopeVotes, r.Assessors)
 	case r.FundVotes*2 <= r.Assessors:
 		r.Reason = fmt.Sprintf("a majority of assessors did not recommend funding (%d of %d did)", r.FundVotes, r.Assessors)
+	case failedKey != "":
+		c, _ := s.criterion(failedKey)
+		r.Reason = fmt.Sprintf("a majority of assessors did not pass it on %q (%d of %d failed it)", c.Title, failed[failedKey], r.Assessors)
 	case r.Percent < s.Threshold:
 		r.Reason = fmt.Sprintf("its score of %.2f%% is below the quality threshold of %.0f%%", r.Percent, s.Threshold)
 	default:
@@ -189,24 +294,47 @@ func (s Scheme) Score(b BidScores) BidResult {
 	return r
 }
 
-// Rank orders results best first: by score, then fund votes, then earlier receipt, then bid ID,
-// so the order never depends on input order.
+// Rank orders results best first: by score, then fund votes, then the scheme's tie-breaker
+// criterion, then earlier receipt, then bid ID, so the order never depends on input order. A bid
+// tied on score with the one below it gets a TieNote saying what separated them.
 func Rank(results []BidResult) []BidResult {
 	out := append([]BidResult(nil), results...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	sort.SliceStable(out, func(i, j int) bool { return before(out[i], out[j]) })
+	for i := 0; i+1 < len(out); i++ {
+		a, b := out[i], out[i+1]
 		if a.Percent != b.Percent {
-			return a.Percent > b.Percent
+			continue
 		}
-		if a.FundVotes != b.FundVotes {
-			return a.FundVotes > b.FundVotes
+		var why string
+		switch {
+		case a.FundVotes != b.FundVotes:
+			why = fmt.Sprintf("more fund votes (%d to %d)", a.FundVotes, b.FundVotes)
+		case a.TieBreak != b.TieBreak:
+			why = fmt.Sprintf("a higher score on the tie-breaker criterion (%.2f%% to %.2f%%)", a.TieBreak, b.TieBreak)
+		case !a.SubmittedAt.Equal(b.SubmittedAt):
+			why = "an earlier receipt time"
+		default:
+			why = "its lower bid number, all else being equal"
 		}
-		if !a.SubmittedAt.Equal(b.SubmittedAt) {
-			return a.SubmittedAt.Before(b.SubmittedAt)
-		}
-		return a.BidID < b.BidID
-	})
+		out[i].TieNote = fmt.Sprintf("tied with bid %d on %.2f%%; ranked above it on %s", b.BidID, a.Percent, why)
+	}
 	return out
+}
+
+func before(a, b BidResult) bool {
+	if a.Percent != b.Percent {
+		return a.Percent > b.Percent
+	}
+	if a.FundVotes != b.FundVotes {
+		return a.FundVotes > b.FundVotes
+	}
+	if a.TieBreak != b.TieBreak {
+		return a.TieBreak > b.TieBreak
+	}
+	if !a.SubmittedAt.Equal(b.SubmittedAt) {
+		return a.SubmittedAt.Before(b.SubmittedAt)
+	}
+	return a.BidID < b.BidID
 }
 
 // Selection is the outcome of choosing bids to fund.
@@ -232,6 +360,9 @@ func SelectTopDown(ranked []BidResult, caps PhaseCaps) Selection {
 			sel.Funded = append(sel.Funded, r.BidID)
 			sel.Committed += r.Amount
 			sel.Explanation[r.BidID] = fmt.Sprintf("%s: funded because %s.", pos, r.Reason)
+			if r.TieNote != "" {
+				sel.Explanation[r.BidID] += " It was " + r.TieNote + "."
+			}
 		case errors.Is(err, ErrOverContractCap):
 			sel.Explanation[r.BidID] = fmt.Sprintf("%s: not funded because its price of %s is above the %s maximum per contract.", pos, r.Amount, caps.MaxContract)
 		case errors.Is(err, ErrTooManyContracts):

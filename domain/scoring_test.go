@@ -55,7 +55,7 @@ func TestValidateAssessmentNamesEveryProblem(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	for _, want := range []string{`score for "challenge_fit" must be from 0 to 10, not 11`, `comment for "innovation" is missing`,
-		`score "feasibility" (Technical feasibility and plan) is missing`, `score "value" (Value for money) is missing`, `"typo" is not in this competition's scheme`} {
+		`score "feasibility" (Technical feasibility and plan) is missing`, `score "value" (Value for money) is missing`, `criterion "typo" is not a scored criterion`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not say %q: %v", want, err)
 		}

@@ -1,0 +1,146 @@
+package domain
+
+import (
+	"fmt"
+	"math"
+)
+
+// Outlier is one assessor's score that lies far from the other assessors' on the same bid.
+type Outlier struct {
+	AssessorID int
+	Percent    float64
+	OthersMean float64
+	Distance   float64 // Percent − OthersMean, in percentage points
+	Message    string
+}
+
+// ModerationFlag says why a bid needs a moderator's look.
+type ModerationFlag struct {
+	BidID    int
+	Spread   float64 // highest minus lowest assessor percentage
+	Wide     bool    // the spread is beyond the band
+	Outliers []Outlier
+}
+
+// Moderate flags every bid whose assessors' percentages spread wider than band (percentage
+// points), and each assessor score more than band away from the mean of the others on that bid,
+// saying how far. Excluded scores are still checked: moderators see what they excluded. Bids
+// are returned in the order given; bids with nothing to flag are left out.
+func (s Scheme) Moderate(bids []BidScores, band float64) []ModerationFlag {
+	var flags []ModerationFlag
+	for _, b := range bids {
+		if len(b.Assessments) < 2 {
+			continue
+		}
+		pcts := make([]float64, len(b.Assessments))
+		var sum float64
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i, a := range b.Assessments {
+			pcts[i] = s.Percent(a)
+			sum += pcts[i]
+			lo, hi = math.Min(lo, pcts[i]), math.Max(hi, pcts[i])
+		}
+		f := ModerationFlag{BidID: b.BidID, Spread: round2(hi - lo), Wide: hi-lo > band}
+		for i, a := range b.Assessments {
+			others := (sum - pcts[i]) / float64(len(pcts)-1)
+			d := pcts[i] - others
+			if math.Abs(d) <= band {
+				continue
+			}
+			dir := "above"
+			if d < 0 {
+				dir = "below"
+			}
+			f.Outliers = append(f.Outliers, Outlier{
+				AssessorID: a.AssessorID, Percent: pcts[i], OthersMean: round2(others), Distance: round2(d),
+				Message: fmt.Sprintf("assessor %d gave %.2f%%, %.2f points %s the other assessors' mean of %.2f%%",
+					a.AssessorID, pcts[i], math.Abs(round2(d)), dir, round2(others)),
+			})
+		}
+		if f.Wide || len(f.Outliers) > 0 {
+			flags = append(flags, f)
+		}
+	}
+	return flags
+}
+
+// NormalisedScore is a bid's raw score with its z-score normalised score beside it (never
+// instead of it).
+type NormalisedScore struct {
+	BidID      int
+	Raw        float64
+	Normalised float64
+	// Adjusted counts the assessments that were normalised; the others are used raw because
+	// their assessor scored too few bids for a fair estimate of strictness.
+	Adjusted, Total int
+}
+
+// Normalise adjusts for harsh and lenient assessors: each assessor who scored at least minBids
+// bids has their percentages turned into z-scores against their own mean and spread, then mapped
+// onto the spread of all scores. Assessors with fewer bids are used raw, because estimating
+// strictness from a handful of scores adds bias instead of removing it. Excluded scores are left
+// out, as in the raw mean.
+func (s Scheme) Normalise(bids []BidScores, minBids int) []NormalisedScore {
+	type stat struct{ n, sum, sumsq float64 }
+	per := map[int]*stat{}
+	var all stat
+	for _, b := range bids {
+		for _, a := range b.Assessments {
+			if a.Excluded != nil {
+				continue
+			}
+			p := s.Percent(a)
+			st := per[a.AssessorID]
+			if st == nil {
+				st = &stat{}
+				per[a.AssessorID] = st
+			}
+			st.n++
+			st.sum += p
+			st.sumsq += p * p
+			all.n++
+			all.sum += p
+			all.sumsq += p * p
+		}
+	}
+	meanSD := func(st stat) (float64, float64) {
+		m := st.sum / st.n
+		v := st.sumsq/st.n - m*m
+		return m, math.Sqrt(math.Max(v, 0))
+	}
+	gm, gsd := 0.0, 0.0
+	if all.n > 0 {
+		gm, gsd = meanSD(all)
+	}
+	out := make([]NormalisedScore, 0, len(bids))
+	for _, b := range bids {
+		ns := NormalisedScore{BidID: b.BidID}
+		var raw, norm float64
+		for _, a := range b.Assessments {
+			if a.Excluded != nil {
+				continue
+			}
+			p := s.Percent(a)
+			raw += p
+			st := per[a.AssessorID]
+			q := p
+			if st != nil && int(st.n) >= minBids {
+				m, sd := meanSD(*st)
+				if sd > 0 {
+					q = gm + gsd*(p-m)/sd
+				} else {
+					q = gm + (p - m)
+				}
+				ns.Adjusted++
+			}
+			norm += math.Min(100, math.Max(0, q))
+			ns.Total++
+		}
+		if ns.Total > 0 {
+			ns.Raw = round2(raw / float64(ns.Total))
+			ns.Normalised = round2(norm / float64(ns.Total))
+		}
+		out = append(out, ns)
+	}
+	return out
+}
