@@ -144,7 +144,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				bs.SubmittedAt = *b.SubmittedAt
 			}
 			for _, as := range b.Edges.Assessments {
-				bs.Assessments = append(bs.Assessments, domain.Assessment{Scores: as.Scores, InScope: as.InScope, Fund: as.Fund})
+				bs.Assessments = append(bs.Assessments, domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, InScope: as.InScope, Fund: as.Fund})
 			}
 			results = append(results, c.Scheme.Score(bs))
 		}

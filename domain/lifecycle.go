@@ -31,6 +31,7 @@ type TransitionError struct {
 	Kind   error // one of the Err* values above
 }
 
+// Error says what was refused and why, in words a person can act on.
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("cannot %s %s: %s", e.Action, e.Record, e.Reason)
 }

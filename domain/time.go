@@ -26,10 +26,12 @@ func FormatTime(t time.Time) string {
 // not cover; guessing would be wrong by a day around every holiday.
 var ErrOutsideCalendar = errors.New("outside the bank holiday calendar")
 
-// Calendar years covered by englandAndWalesBankHolidays.
+// The years the shipped bank holiday calendar covers.
 const (
+	// CalendarFirstYear is the first year with bank holidays in the calendar.
 	CalendarFirstYear = 2018
-	CalendarLastYear  = 2030
+	// CalendarLastYear is the last year with bank holidays in the calendar.
+	CalendarLastYear = 2030
 )
 
 type civilDate struct {
