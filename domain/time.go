@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zone rules travel with the binary: no zoneinfo files are read
 )
 
 // London is where people read times: deadlines are instants, shown in UK time.
 var London = func() *time.Location {
 	l, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		panic("the Europe/London time zone is missing: " + err.Error())
+		panic("the Europe/London zone rules are missing: " + err.Error())
 	}
 	return l
 }()
