@@ -136,6 +136,23 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "late.pdf", proposal, nil), 409, "bid-sealed", "can no longer change")
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidB.ID), nil, nil))
 	wantProblem(t, admin.call(http.MethodGet, compPath+"/bids", nil, nil), 409, "bids-sealed", "sealed until the deadline")
+	// The workflow learns of each sealed bid afterwards: the relay delivers the outbox.
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		msgs := st.DB.OutboxMessage.Query().AllX(ctx)
+		delivered := 0
+		for _, m := range msgs {
+			if m.SentAt != nil && m.LastError == "" {
+				delivered++
+			}
+		}
+		if len(msgs) == 2 && delivered == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox not delivered to the running competition: %+v", msgs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 
 	// The deadline closes the competition by a durable timer; late work is refused.
 	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "assessment" })
