@@ -230,8 +230,24 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		recordHistories(t, ctx, st, historyDir, ch.ID, comp.ID, kA)
 	}
 
-	// Stop and start again on the same data: nothing is lost.
+	// A second challenge opens a competition whose deadline will pass while Catalyst is stopped.
+	var ch2 challengeJSON
+	must(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "Late timers", "public_body": "Anytown Council", "problem": "P"}, &ch2))
+	path2 := fmt.Sprintf("/api/v1/challenges/%d", ch2.ID)
+	must(t, owner.call(http.MethodPost, path2+"/submit", nil, nil))
+	must(t, admin.call(http.MethodPost, path2+"/selection", map[string]any{"select": true}, nil))
+	var late competitionJSON
+	must(t, admin.call(http.MethodPost, path2+"/competitions", map[string]any{"closes_at": time.Now().Add(6 * time.Second)}, &late))
+	var lateBid bidJSON
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", late.ID), map[string]any{"title": "Before the stop", "amount_pence": 10_000_00}, &lateBid))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", lateBid.ID), nil, nil))
+
+	// Stop and start again on the same data, after that deadline: nothing is lost, and the
+	// durable timer closes the competition once the server is back.
 	must(t, st.Close())
+	if wait := time.Until(late.ClosesAt); wait > 0 {
+		time.Sleep(wait + time.Second)
+	}
 	st, err = startDev(ctx, devOptions{Data: data, Addr: "127.0.0.1:0", DatabaseURL: dsn})
 	if err != nil {
 		t.Fatal(err)
@@ -244,6 +260,10 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		t.Fatal("the document did not survive a restart")
 	}
 	checkSignedLink(t, acme, doc.ID, proposal)
+	admin = as(demoAdmin)
+	waitFor(t, admin, fmt.Sprintf("/api/v1/competitions/%d", late.ID), func(c competitionJSON) bool { return c.Status == "assessment" })
+	must(t, admin.call(http.MethodGet, path2, nil, &ch2))
+	wantStage(t, ch2, "phase1_assessment")
 }
 
 func must(t *testing.T, err error) {
