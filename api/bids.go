@@ -103,12 +103,9 @@ type CreateBidRequest struct {
 }
 
 func (s *Server) createBid(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req CreateBidRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	if req.OrganisationID == 0 {
@@ -413,12 +410,9 @@ type AssessmentRequest struct {
 }
 
 func (s *Server) recordAssessment(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req AssessmentRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	if req.AssessorID == 0 {
@@ -471,12 +465,9 @@ type DecisionRequest struct {
 }
 
 func (s *Server) decide(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req DecisionRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

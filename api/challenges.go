@@ -218,12 +218,9 @@ type SelectionRequest struct {
 }
 
 func (s *Server) selectChallenge(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req SelectionRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	if req.Select == nil {
@@ -254,12 +251,9 @@ type OpenCompetitionRequest struct {
 }
 
 func (s *Server) openCompetition(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req OpenCompetitionRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	if req.ClosesAt.IsZero() {
@@ -321,12 +315,9 @@ type CompletionRequest struct {
 }
 
 func (s *Server) completeChallenge(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req CompletionRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	if !domain.ProgrammeOutcome(req.Outcome).Valid() {

@@ -38,12 +38,9 @@ type ReportRequest struct {
 }
 
 func (s *Server) submitReport(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req ReportRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	if strings.TrimSpace(req.Summary) == "" {
@@ -66,12 +63,9 @@ type GateRequest struct {
 }
 
 func (s *Server) recordGate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
 	var req GateRequest
-	if err := bind(c, &req); err != nil {
+	id, err := pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
 	k, err := s.loadContract(c, id)

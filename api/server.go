@@ -252,6 +252,15 @@ func pathID(c echo.Context) (int, error) {
 	return id, nil
 }
 
+// pathIDAndBody reads the record number from the path and the JSON body into v.
+func pathIDAndBody(c echo.Context, v any) (int, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, err
+	}
+	return id, bind(c, v)
+}
+
 // bind decodes a JSON body strictly, so a misspelt field is reported rather than ignored.
 func bind(c echo.Context, v any) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
