@@ -67,6 +67,7 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 			SetBidID(b.ID).
 			SetAssessorID(in.AssessorID).
 			SetScores(in.Assessment.Scores).
+			SetPassFail(in.Assessment.PassFail).
 			SetInScope(in.Assessment.InScope).
 			SetFund(in.Assessment.Fund).
 			SetPercent(out.Percent).
@@ -144,7 +145,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				bs.SubmittedAt = *b.SubmittedAt
 			}
 			for _, as := range b.Edges.Assessments {
-				bs.Assessments = append(bs.Assessments, domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, InScope: as.InScope, Fund: as.Fund})
+				bs.Assessments = append(bs.Assessments, domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund})
 			}
 			results = append(results, c.Scheme.Score(bs))
 		}

@@ -405,6 +405,7 @@ type AssessmentRequest struct {
 	BidID      int                              `json:"bid_id"`
 	AssessorID int                              `json:"assessor_id"`
 	Scores     map[string]domain.CriterionScore `json:"scores"`
+	PassFail   map[string]domain.PassFailAnswer `json:"pass_fail"`
 	InScope    *bool                            `json:"in_scope"`
 	Fund       *bool                            `json:"fund"`
 }
@@ -449,7 +450,7 @@ func (s *Server) recordAssessment(c echo.Context) error {
 	var out workflows.RecordAssessmentResponse
 	err = s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
 		BidID: req.BidID, AssessorID: req.AssessorID,
-		Assessment: domain.Assessment{Scores: req.Scores, InScope: *req.InScope, Fund: *req.Fund},
+		Assessment: domain.Assessment{Scores: req.Scores, PassFail: req.PassFail, InScope: *req.InScope, Fund: *req.Fund},
 		Actor:      actor(c, ""),
 	}, &out)
 	if err != nil {

@@ -248,6 +248,7 @@ type OpenCompetitionRequest struct {
 	Criteria         []domain.Criterion `json:"criteria"`
 	Threshold        *float64           `json:"threshold"`
 	MinAssessors     *int               `json:"min_assessors"`
+	TieBreaker       string             `json:"tie_breaker"`
 }
 
 func (s *Server) openCompetition(c echo.Context) error {
@@ -288,6 +289,7 @@ func (s *Server) openCompetition(c echo.Context) error {
 	if req.MinAssessors != nil {
 		scheme.MinAssessors = *req.MinAssessors
 	}
+	scheme.TieBreaker = req.TieBreaker
 	if err := caps.Validate(); err != nil {
 		return err
 	}

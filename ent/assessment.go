@@ -31,6 +31,8 @@ type Assessment struct {
 	AssessorID int `json:"assessor_id,omitempty"`
 	// Scores holds the value of the "scores" field.
 	Scores map[string]domain.CriterionScore `json:"scores,omitempty"`
+	// PassFail holds the value of the "pass_fail" field.
+	PassFail map[string]domain.PassFailAnswer `json:"pass_fail,omitempty"`
 	// InScope holds the value of the "in_scope" field.
 	InScope bool `json:"in_scope,omitempty"`
 	// Fund holds the value of the "fund" field.
@@ -81,7 +83,7 @@ func (*Assessment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case assessment.FieldScores:
+		case assessment.FieldScores, assessment.FieldPassFail:
 			values[i] = new([]byte)
 		case assessment.FieldInScope, assessment.FieldFund:
 			values[i] = new(sql.NullBool)
@@ -142,6 +144,14 @@ func (_m *Assessment) assignValues(columns []string, values []any) error {
 			} else if value != nil && len(*value) > 0 {
 				if err := json.Unmarshal(*value, &_m.Scores); err != nil {
 					return fmt.Errorf("unmarshal field scores: %w", err)
+				}
+			}
+		case assessment.FieldPassFail:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field pass_fail", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PassFail); err != nil {
+					return fmt.Errorf("unmarshal field pass_fail: %w", err)
 				}
 			}
 		case assessment.FieldInScope:
@@ -222,6 +232,9 @@ func (_m *Assessment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("scores=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Scores))
+	builder.WriteString(", ")
+	builder.WriteString("pass_fail=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PassFail))
 	builder.WriteString(", ")
 	builder.WriteString("in_scope=")
 	builder.WriteString(fmt.Sprintf("%v", _m.InScope))

@@ -71,6 +71,12 @@ func (_c *AssessmentCreate) SetScores(v map[string]domain.CriterionScore) *Asses
 	return _c
 }
 
+// SetPassFail sets the "pass_fail" field.
+func (_c *AssessmentCreate) SetPassFail(v map[string]domain.PassFailAnswer) *AssessmentCreate {
+	_c.mutation.SetPassFail(v)
+	return _c
+}
+
 // SetInScope sets the "in_scope" field.
 func (_c *AssessmentCreate) SetInScope(v bool) *AssessmentCreate {
 	_c.mutation.SetInScope(v)
@@ -214,6 +220,10 @@ func (_c *AssessmentCreate) createSpec() (*Assessment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Scores(); ok {
 		_spec.SetField(assessment.FieldScores, field.TypeJSON, value)
 		_node.Scores = value
+	}
+	if value, ok := _c.mutation.PassFail(); ok {
+		_spec.SetField(assessment.FieldPassFail, field.TypeJSON, value)
+		_node.PassFail = value
 	}
 	if value, ok := _c.mutation.InScope(); ok {
 		_spec.SetField(assessment.FieldInScope, field.TypeBool, value)
@@ -361,6 +371,24 @@ func (u *AssessmentUpsert) UpdateScores() *AssessmentUpsert {
 	return u
 }
 
+// SetPassFail sets the "pass_fail" field.
+func (u *AssessmentUpsert) SetPassFail(v map[string]domain.PassFailAnswer) *AssessmentUpsert {
+	u.Set(assessment.FieldPassFail, v)
+	return u
+}
+
+// UpdatePassFail sets the "pass_fail" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdatePassFail() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldPassFail)
+	return u
+}
+
+// ClearPassFail clears the value of the "pass_fail" field.
+func (u *AssessmentUpsert) ClearPassFail() *AssessmentUpsert {
+	u.SetNull(assessment.FieldPassFail)
+	return u
+}
+
 // SetInScope sets the "in_scope" field.
 func (u *AssessmentUpsert) SetInScope(v bool) *AssessmentUpsert {
 	u.Set(assessment.FieldInScope, v)
@@ -501,6 +529,27 @@ func (u *AssessmentUpsertOne) SetScores(v map[string]domain.CriterionScore) *Ass
 func (u *AssessmentUpsertOne) UpdateScores() *AssessmentUpsertOne {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.UpdateScores()
+	})
+}
+
+// SetPassFail sets the "pass_fail" field.
+func (u *AssessmentUpsertOne) SetPassFail(v map[string]domain.PassFailAnswer) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetPassFail(v)
+	})
+}
+
+// UpdatePassFail sets the "pass_fail" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdatePassFail() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdatePassFail()
+	})
+}
+
+// ClearPassFail clears the value of the "pass_fail" field.
+func (u *AssessmentUpsertOne) ClearPassFail() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearPassFail()
 	})
 }
 
@@ -817,6 +866,27 @@ func (u *AssessmentUpsertBulk) SetScores(v map[string]domain.CriterionScore) *As
 func (u *AssessmentUpsertBulk) UpdateScores() *AssessmentUpsertBulk {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.UpdateScores()
+	})
+}
+
+// SetPassFail sets the "pass_fail" field.
+func (u *AssessmentUpsertBulk) SetPassFail(v map[string]domain.PassFailAnswer) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetPassFail(v)
+	})
+}
+
+// UpdatePassFail sets the "pass_fail" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdatePassFail() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdatePassFail()
+	})
+}
+
+// ClearPassFail clears the value of the "pass_fail" field.
+func (u *AssessmentUpsertBulk) ClearPassFail() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearPassFail()
 	})
 }
 

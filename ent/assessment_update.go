@@ -71,6 +71,18 @@ func (_u *AssessmentUpdate) SetScores(v map[string]domain.CriterionScore) *Asses
 	return _u
 }
 
+// SetPassFail sets the "pass_fail" field.
+func (_u *AssessmentUpdate) SetPassFail(v map[string]domain.PassFailAnswer) *AssessmentUpdate {
+	_u.mutation.SetPassFail(v)
+	return _u
+}
+
+// ClearPassFail clears the value of the "pass_fail" field.
+func (_u *AssessmentUpdate) ClearPassFail() *AssessmentUpdate {
+	_u.mutation.ClearPassFail()
+	return _u
+}
+
 // SetInScope sets the "in_scope" field.
 func (_u *AssessmentUpdate) SetInScope(v bool) *AssessmentUpdate {
 	_u.mutation.SetInScope(v)
@@ -212,6 +224,12 @@ func (_u *AssessmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Scores(); ok {
 		_spec.SetField(assessment.FieldScores, field.TypeJSON, value)
 	}
+	if value, ok := _u.mutation.PassFail(); ok {
+		_spec.SetField(assessment.FieldPassFail, field.TypeJSON, value)
+	}
+	if _u.mutation.PassFailCleared() {
+		_spec.ClearField(assessment.FieldPassFail, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.InScope(); ok {
 		_spec.SetField(assessment.FieldInScope, field.TypeBool, value)
 	}
@@ -339,6 +357,18 @@ func (_u *AssessmentUpdateOne) SetNillableAssessorID(v *int) *AssessmentUpdateOn
 // SetScores sets the "scores" field.
 func (_u *AssessmentUpdateOne) SetScores(v map[string]domain.CriterionScore) *AssessmentUpdateOne {
 	_u.mutation.SetScores(v)
+	return _u
+}
+
+// SetPassFail sets the "pass_fail" field.
+func (_u *AssessmentUpdateOne) SetPassFail(v map[string]domain.PassFailAnswer) *AssessmentUpdateOne {
+	_u.mutation.SetPassFail(v)
+	return _u
+}
+
+// ClearPassFail clears the value of the "pass_fail" field.
+func (_u *AssessmentUpdateOne) ClearPassFail() *AssessmentUpdateOne {
+	_u.mutation.ClearPassFail()
 	return _u
 }
 
@@ -512,6 +542,12 @@ func (_u *AssessmentUpdateOne) sqlSave(ctx context.Context) (_node *Assessment, 
 	}
 	if value, ok := _u.mutation.Scores(); ok {
 		_spec.SetField(assessment.FieldScores, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.PassFail(); ok {
+		_spec.SetField(assessment.FieldPassFail, field.TypeJSON, value)
+	}
+	if _u.mutation.PassFailCleared() {
+		_spec.ClearField(assessment.FieldPassFail, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.InScope(); ok {
 		_spec.SetField(assessment.FieldInScope, field.TypeBool, value)

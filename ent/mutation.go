@@ -57,6 +57,7 @@ type AssessmentMutation struct {
 	created_at      *time.Time
 	updated_at      *time.Time
 	scores          *map[string]domain.CriterionScore
+	pass_fail       *map[string]domain.PassFailAnswer
 	in_scope        *bool
 	fund            *bool
 	percent         *float64
@@ -349,6 +350,55 @@ func (m *AssessmentMutation) ResetScores() {
 	m.scores = nil
 }
 
+// SetPassFail sets the "pass_fail" field.
+func (m *AssessmentMutation) SetPassFail(mfa map[string]domain.PassFailAnswer) {
+	m.pass_fail = &mfa
+}
+
+// PassFail returns the value of the "pass_fail" field in the mutation.
+func (m *AssessmentMutation) PassFail() (r map[string]domain.PassFailAnswer, exists bool) {
+	v := m.pass_fail
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassFail returns the old "pass_fail" field's value of the Assessment entity.
+// If the Assessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssessmentMutation) OldPassFail(ctx context.Context) (v map[string]domain.PassFailAnswer, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassFail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassFail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassFail: %w", err)
+	}
+	return oldValue.PassFail, nil
+}
+
+// ClearPassFail clears the value of the "pass_fail" field.
+func (m *AssessmentMutation) ClearPassFail() {
+	m.pass_fail = nil
+	m.clearedFields[assessment.FieldPassFail] = struct{}{}
+}
+
+// PassFailCleared returns if the "pass_fail" field was cleared in this mutation.
+func (m *AssessmentMutation) PassFailCleared() bool {
+	_, ok := m.clearedFields[assessment.FieldPassFail]
+	return ok
+}
+
+// ResetPassFail resets all changes to the "pass_fail" field.
+func (m *AssessmentMutation) ResetPassFail() {
+	m.pass_fail = nil
+	delete(m.clearedFields, assessment.FieldPassFail)
+}
+
 // SetInScope sets the "in_scope" field.
 func (m *AssessmentMutation) SetInScope(b bool) {
 	m.in_scope = &b
@@ -565,7 +615,7 @@ func (m *AssessmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssessmentMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, assessment.FieldCreatedAt)
 	}
@@ -580,6 +630,9 @@ func (m *AssessmentMutation) Fields() []string {
 	}
 	if m.scores != nil {
 		fields = append(fields, assessment.FieldScores)
+	}
+	if m.pass_fail != nil {
+		fields = append(fields, assessment.FieldPassFail)
 	}
 	if m.in_scope != nil {
 		fields = append(fields, assessment.FieldInScope)
@@ -608,6 +661,8 @@ func (m *AssessmentMutation) Field(name string) (ent.Value, bool) {
 		return m.AssessorID()
 	case assessment.FieldScores:
 		return m.Scores()
+	case assessment.FieldPassFail:
+		return m.PassFail()
 	case assessment.FieldInScope:
 		return m.InScope()
 	case assessment.FieldFund:
@@ -633,6 +688,8 @@ func (m *AssessmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldAssessorID(ctx)
 	case assessment.FieldScores:
 		return m.OldScores(ctx)
+	case assessment.FieldPassFail:
+		return m.OldPassFail(ctx)
 	case assessment.FieldInScope:
 		return m.OldInScope(ctx)
 	case assessment.FieldFund:
@@ -682,6 +739,13 @@ func (m *AssessmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetScores(v)
+		return nil
+	case assessment.FieldPassFail:
+		v, ok := value.(map[string]domain.PassFailAnswer)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassFail(v)
 		return nil
 	case assessment.FieldInScope:
 		v, ok := value.(bool)
@@ -748,7 +812,11 @@ func (m *AssessmentMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *AssessmentMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(assessment.FieldPassFail) {
+		fields = append(fields, assessment.FieldPassFail)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -761,6 +829,11 @@ func (m *AssessmentMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *AssessmentMutation) ClearField(name string) error {
+	switch name {
+	case assessment.FieldPassFail:
+		m.ClearPassFail()
+		return nil
+	}
 	return fmt.Errorf("unknown Assessment nullable field %s", name)
 }
 
@@ -782,6 +855,9 @@ func (m *AssessmentMutation) ResetField(name string) error {
 		return nil
 	case assessment.FieldScores:
 		m.ResetScores()
+		return nil
+	case assessment.FieldPassFail:
+		m.ResetPassFail()
 		return nil
 	case assessment.FieldInScope:
 		m.ResetInScope()

@@ -407,3 +407,56 @@ func TestRefusalsCarryStableTypes(t *testing.T) {
 		t.Fatalf("refusal = %v, want application error of type %s", got, workflows.ErrTypeInvalidTransition)
 	}
 }
+
+func TestPassFailAnswersReachTheDecision(t *testing.T) {
+	f := newFixture(t)
+	admin := activities.Actor{Who: "admin@catalyst.example"}
+	scheme := domain.DefaultScheme()
+	scheme.Criteria = append(scheme.Criteria, domain.Criterion{Key: "start", Title: "Can start by 1 June", PassFail: true})
+	answer := func(pass bool) domain.Assessment {
+		a := scores(9, true, true)
+		a.PassFail = map[string]domain.PassFailAnswer{"start": {Pass: pass, Comment: "from the project plan"}}
+		return a
+	}
+	h := newHarness(t, f)
+	var bids []int
+	checked := false
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(7 * day), Caps: domain.DefaultCaps(1), Scheme: scheme, Actor: admin})
+	}, func() {
+		comp := f.competitionID(t, 1)
+		bids = append(bids, f.sealBid(t, comp, f.orgs[0], domain.Pounds(40_000), h.env.Now()),
+			f.sealBid(t, comp, f.orgs[1], domain.Pounds(40_000), h.env.Now()))
+	})
+	h.steps(8*day, func() {
+		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
+		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, `answer "start" (Can start by 1 June) pass or fail`)
+		for i, as := range f.assessors {
+			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[0], AssessorID: as, Assessment: answer(true), Actor: admin})
+			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[1], AssessorID: as, Assessment: answer(i == 0), Actor: admin})
+		}
+	}, func() {
+		h.update(workflows.CompetitionWorkflowID(f.competitionID(t, 1)), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
+	}, func() {
+		checked = true
+		ctx := context.Background()
+		won, lost := f.db.Bid.GetX(ctx, bids[0]), f.db.Bid.GetX(ctx, bids[1])
+		if won.Status != domain.BidFunded || lost.Status != domain.BidNotFunded {
+			t.Errorf("statuses %s, %s; want funded, not funded", won.Status, lost.Status)
+		}
+		if !strings.Contains(lost.OutcomeReason, `did not pass it on "Can start by 1 June" (2 of 3 failed it)`) {
+			t.Errorf("reason = %q", lost.OutcomeReason)
+		}
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	h.check()
+	if !checked {
+		t.Fatal("the decision was never checked")
+	}
+}

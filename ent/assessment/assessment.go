@@ -24,6 +24,8 @@ const (
 	FieldAssessorID = "assessor_id"
 	// FieldScores holds the string denoting the scores field in the database.
 	FieldScores = "scores"
+	// FieldPassFail holds the string denoting the pass_fail field in the database.
+	FieldPassFail = "pass_fail"
 	// FieldInScope holds the string denoting the in_scope field in the database.
 	FieldInScope = "in_scope"
 	// FieldFund holds the string denoting the fund field in the database.
@@ -60,6 +62,7 @@ var Columns = []string{
 	FieldBidID,
 	FieldAssessorID,
 	FieldScores,
+	FieldPassFail,
 	FieldInScope,
 	FieldFund,
 	FieldPercent,

@@ -210,6 +210,16 @@ func AssessorIDNotIn(vs ...int) predicate.Assessment {
 	return predicate.Assessment(sql.FieldNotIn(FieldAssessorID, vs...))
 }
 
+// PassFailIsNil applies the IsNil predicate on the "pass_fail" field.
+func PassFailIsNil() predicate.Assessment {
+	return predicate.Assessment(sql.FieldIsNull(FieldPassFail))
+}
+
+// PassFailNotNil applies the NotNil predicate on the "pass_fail" field.
+func PassFailNotNil() predicate.Assessment {
+	return predicate.Assessment(sql.FieldNotNull(FieldPassFail))
+}
+
 // InScopeEQ applies the EQ predicate on the "in_scope" field.
 func InScopeEQ(v bool) predicate.Assessment {
 	return predicate.Assessment(sql.FieldEQ(FieldInScope, v))

@@ -14,6 +14,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "scores", Type: field.TypeJSON},
+		{Name: "pass_fail", Type: field.TypeJSON, Nullable: true},
 		{Name: "in_scope", Type: field.TypeBool},
 		{Name: "fund", Type: field.TypeBool},
 		{Name: "percent", Type: field.TypeFloat64},
@@ -28,13 +29,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assessments_bids_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[7]},
+				Columns:    []*schema.Column{AssessmentsColumns[8]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assessments_persons_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[8]},
+				Columns:    []*schema.Column{AssessmentsColumns[9]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -43,7 +44,7 @@ var (
 			{
 				Name:    "assessment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssessmentsColumns[7], AssessmentsColumns[8]},
+				Columns: []*schema.Column{AssessmentsColumns[8], AssessmentsColumns[9]},
 			},
 		},
 	}

@@ -21,6 +21,7 @@ func (Assessment) Fields() []ent.Field {
 		field.Int("bid_id"),
 		field.Int("assessor_id"),
 		field.JSON("scores", map[string]domain.CriterionScore{}),
+		field.JSON("pass_fail", map[string]domain.PassFailAnswer{}).Optional(),
 		field.Bool("in_scope"),
 		field.Bool("fund"),
 		field.Float("percent"),
