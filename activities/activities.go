@@ -85,22 +85,7 @@ type SetChallengeStageInput struct {
 // SetChallengeStage writes the challenge's stage. Writing the stage it already has does nothing.
 func (a *Activities) SetChallengeStage(ctx context.Context, in SetChallengeStageInput) error {
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
-		if err != nil {
-			return err
-		}
-		if ch.Stage == in.To {
-			return nil
-		}
-		upd := tx.Challenge.UpdateOne(ch).SetStage(in.To)
-		if in.Actor.Reason != "" {
-			upd.SetStageReason(in.Actor.Reason)
-		}
-		if err := upd.Exec(ctx); err != nil {
-			return err
-		}
-		return Audit(ctx, tx, in.Actor, "challenge."+string(in.To), "challenge", ch.ID,
-			map[string]any{"stage": ch.Stage}, map[string]any{"stage": in.To})
+		return moveChallenge(ctx, tx, in.ChallengeID, in.Actor, func(domain.ChallengeStage) (domain.ChallengeStage, error) { return in.To, nil })
 	})
 }
 
@@ -134,13 +119,10 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 		if !ent.IsNotFound(err) {
 			return err
 		}
-		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
-		if err != nil {
+		// The stage moves first, so a refusal comes before anything is written.
+		open := func(s domain.ChallengeStage) (domain.ChallengeStage, error) { return s.OpenCompetition(in.Phase) }
+		if err := moveChallenge(ctx, tx, in.ChallengeID, in.Actor, open); err != nil {
 			return err
-		}
-		next, err := ch.Stage.OpenCompetition(in.Phase)
-		if err != nil {
-			return refusal(err)
 		}
 		c, err := tx.Competition.Create().
 			SetChallengeID(in.ChallengeID).
@@ -157,15 +139,8 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 		if err != nil {
 			return err
 		}
-		if err := tx.Challenge.UpdateOne(ch).SetStage(next).Exec(ctx); err != nil {
-			return err
-		}
 		out.CompetitionID = c.ID
-		if err := Audit(ctx, tx, in.Actor, "competition.opened", "competition", c.ID, nil, c); err != nil {
-			return err
-		}
-		return Audit(ctx, tx, in.Actor, "challenge."+string(next), "challenge", ch.ID,
-			map[string]any{"stage": ch.Stage}, map[string]any{"stage": next})
+		return Audit(ctx, tx, in.Actor, "competition.opened", "competition", c.ID, nil, c)
 	})
 	return out, err
 }
@@ -224,7 +199,9 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 	return out, err
 }
 
-// moveChallenge applies a lifecycle step to a challenge inside tx, with its audit event.
+// moveChallenge applies a lifecycle step to a challenge inside tx, with its audit event and the
+// reason for the move (cleared when there is none, so an old reason never lingers). A step that
+// lands on the stage the challenge already has writes nothing: retries are harmless.
 func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
 	ch, err := tx.Challenge.Get(ctx, challengeID)
 	if err != nil {
@@ -234,7 +211,10 @@ func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor Actor
 	if err != nil {
 		return refusal(err)
 	}
-	if err := tx.Challenge.UpdateOne(ch).SetStage(next).Exec(ctx); err != nil {
+	if next == ch.Stage {
+		return nil
+	}
+	if err := tx.Challenge.UpdateOne(ch).SetStage(next).SetStageReason(actor.Reason).Exec(ctx); err != nil {
 		return err
 	}
 	return Audit(ctx, tx, actor, "challenge."+string(next), "challenge", ch.ID,

@@ -85,20 +85,16 @@ type CompleteChallengeInput struct {
 func (a *Activities) CompleteChallenge(ctx context.Context, in CompleteChallengeInput) error {
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
-		if err != nil {
+		if err != nil || ch.Stage == domain.ChallengeComplete {
+			return err // a retry finds it complete already
+		}
+		if err := moveChallenge(ctx, tx, ch.ID, in.Actor, domain.ChallengeStage.Complete); err != nil {
 			return err
 		}
-		if ch.Stage == domain.ChallengeComplete {
-			return nil
-		}
-		next, err := ch.Stage.Complete()
-		if err != nil {
-			return refusal(err)
-		}
-		if err := tx.Challenge.UpdateOne(ch).SetStage(next).SetOutcome(in.Outcome).SetLessons(in.Lessons).Exec(ctx); err != nil {
+		if err := tx.Challenge.UpdateOneID(ch.ID).SetOutcome(in.Outcome).SetLessons(in.Lessons).Exec(ctx); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, in.Actor, "challenge.complete", "challenge", ch.ID,
-			map[string]any{"stage": ch.Stage}, map[string]any{"stage": next, "outcome": in.Outcome})
+		return Audit(ctx, tx, in.Actor, "challenge.outcome_recorded", "challenge", ch.ID, nil,
+			map[string]any{"outcome": in.Outcome, "lessons": in.Lessons})
 	})
 }

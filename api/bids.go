@@ -83,15 +83,7 @@ func (s *Server) listBids(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := Page[BidView]{Items: []BidView{}}
-	for i, b := range rows {
-		if i == limit {
-			page.Next = nextCursor(rows[i-1].ID)
-			break
-		}
-		page.Items = append(page.Items, bidView(b))
-	}
-	return c.JSON(http.StatusOK, page)
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(b *ent.Bid) int { return b.ID }, bidView))
 }
 
 // CreateBidRequest starts a draft bid. The organisation defaults to the signed-in supplier's.

@@ -44,6 +44,20 @@ func nextCursor(lastID int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(lastID)))
 }
 
+// pageOf turns up to limit+1 rows (queried past the cursor, in ID order) into a page of views,
+// with the cursor for the next page when there is one.
+func pageOf[R any, V any](rows []R, limit int, id func(R) int, view func(R) V) Page[V] {
+	page := Page[V]{Items: make([]V, 0, min(len(rows), limit))}
+	for i, r := range rows {
+		if i == limit {
+			page.Next = nextCursor(id(rows[i-1]))
+			break
+		}
+		page.Items = append(page.Items, view(r))
+	}
+	return page
+}
+
 func (s *Server) listChallenges(c echo.Context) error {
 	after, limit, err := pageArgs(c)
 	if err != nil {
@@ -60,15 +74,7 @@ func (s *Server) listChallenges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := Page[ChallengeView]{Items: []ChallengeView{}}
-	for i, ch := range rows {
-		if i == limit {
-			page.Next = nextCursor(rows[i-1].ID)
-			break
-		}
-		page.Items = append(page.Items, challengeView(ch))
-	}
-	return c.JSON(http.StatusOK, page)
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(ch *ent.Challenge) int { return ch.ID }, challengeView))
 }
 
 // CreateChallengeRequest is a challenge owner's draft.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,7 +46,7 @@ type openCompetition struct {
 	ChallengeID int
 	Title       string
 	Phase       int
-	ClosesAt    any
+	ClosesAt    time.Time
 }
 
 func (s *Server) startPage(c echo.Context) error {
@@ -118,7 +119,7 @@ var lifecycle = []domain.ChallengeStage{
 	domain.ChallengeComplete,
 }
 
-func timeline(v ChallengeView, ch *ent.Challenge) []timelineItem {
+func timeline(v ChallengeView) []timelineItem {
 	stage := domain.ChallengeStage(v.Stage)
 	current := -1
 	for i, st := range lifecycle {
@@ -126,31 +127,25 @@ func timeline(v ChallengeView, ch *ent.Challenge) []timelineItem {
 			current = i
 		}
 	}
-	// A rejected or closed challenge stopped after the last stage it reached.
-	reached := current
-	if current < 0 {
-		reached = 1 // submitted at least
-		for _, comp := range v.Competitions {
-			reached = max(reached, lifecycleIndex(domain.ChallengePhase1Open)+3*(comp.Phase-1))
-			if comp.Status != string(domain.CompetitionOpen) {
-				reached++
-			}
-			if len(comp.Contracts) > 0 {
-				reached++
-			}
-		}
-	}
+	// A rejected or closed challenge shows as done only the stages its records prove it reached.
+	reached := map[domain.ChallengeStage]bool{domain.ChallengeSubmitted: true}
 	notes := map[domain.ChallengeStage][]string{}
 	for _, comp := range v.Competitions {
 		open, assess, contracts := domain.ChallengePhase1Open, domain.ChallengePhase1Assessment, domain.ChallengePhase1Contracts
 		if comp.Phase == 2 {
 			open, assess, contracts = domain.ChallengePhase2Open, domain.ChallengePhase2Assessment, domain.ChallengePhase2Contracts
 		}
-		notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s.", ui.Time(comp.ClosesAt), plural(comp.SubmittedBids, "bid", "bids")+" received"))
-		if comp.Status != string(domain.CompetitionOpen) {
+		reached[domain.ChallengeSelected], reached[open] = true, true
+		notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s received.", ui.Time(comp.ClosesAt), plural(comp.SubmittedBids, "bid", "bids")))
+		switch domain.CompetitionStatus(comp.Status) {
+		case domain.CompetitionAssessment, domain.CompetitionDecided:
+			reached[assess] = true
 			notes[assess] = append(notes[assess], comp.StatusLabel+".")
+		case domain.CompetitionClosedNoBids:
+			notes[open] = append(notes[open], comp.StatusLabel+".")
 		}
 		for _, k := range comp.Contracts {
+			reached[contracts] = true
 			n := fmt.Sprintf("%s: %s, %s.", k.OrganisationName, k.Value, k.StatusLabel)
 			if k.Gate != nil {
 				n += " " + k.Gate.Rationale
@@ -163,30 +158,19 @@ func timeline(v ChallengeView, ch *ent.Challenge) []timelineItem {
 		if st == domain.ChallengeDraft {
 			continue
 		}
-		it := timelineItem{Label: st.Label(), Notes: notes[st]}
+		it := timelineItem{Label: st.Label(), Notes: notes[st], State: "todo"}
 		switch {
-		case current >= 0 && i < current, current < 0 && i <= reached:
+		case current >= 0 && i < current, current < 0 && reached[st]:
 			it.State = "done"
 		case i == current:
 			it.State = "current"
-		default:
-			it.State = "todo"
 		}
 		items = append(items, it)
 	}
 	if current < 0 {
-		items = append(items, timelineItem{Label: stage.Label(), State: "current", Notes: []string{ch.StageReason}})
+		items = append(items, timelineItem{Label: stage.Label(), State: "current", Notes: []string{v.StageReason}})
 	}
 	return items
-}
-
-func lifecycleIndex(st domain.ChallengeStage) int {
-	for i, s := range lifecycle {
-		if s == st {
-			return i
-		}
-	}
-	return -1
 }
 
 func plural(n int, one, many string) string {
@@ -205,15 +189,11 @@ func (s *Server) challengePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := s.DB.Challenge.Get(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
 	data := struct {
 		Challenge ChallengeView
 		TagClass  string
 		Timeline  []timelineItem
-	}{v, tagClass(v.Stage), timeline(v, ch)}
+	}{v, tagClass(v.Stage), timeline(v)}
 	return s.render(c, http.StatusOK, "challenge", v.Title, "challenges", data)
 }
 

@@ -217,7 +217,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 
 	// Every change left an audit event, with who did it.
 	for _, action := range []string{"challenge.created", "challenge.submitted", "challenge.selected", "bid.submitted", "document.uploaded",
-		"competition.assessment", "assessment.recorded", "contract.awarded", "contract.gate_continue", "contract.gate_stop", "challenge.complete"} {
+		"competition.assessment", "assessment.recorded", "contract.awarded", "contract.gate_continue", "contract.gate_stop", "challenge.complete", "challenge.outcome_recorded"} {
 		if n := st.DB.AuditEvent.Query().Where(auditevent.Action(action)).CountX(ctx); n == 0 {
 			t.Errorf("no audit event %q", action)
 		}
