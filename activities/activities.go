@@ -4,19 +4,27 @@ package activities
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
 )
 
-// SystemActor is the identity activities write under when no person asked for the change
+// SystemName is the system identity activities act under: the lifecycle's own account. The
+// person who asked for a change, if any, is recorded from the Actor the workflow carries.
+const SystemName = "lifecycle"
+
+// SystemActor is how the audit trail names the lifecycle when no person asked for the change
 // (a deadline passing, a timer firing).
-const SystemActor = "system:lifecycle"
+const SystemActor = "system:" + SystemName
+
+// asSystem is the context every activity works in: the lifecycle's named identity. Who may ask
+// for the change was decided at the API before the workflow was asked.
+func asSystem(ctx context.Context) context.Context { return authz.AsSystem(ctx, SystemName) }
 
 // Activities holds the dependencies of every activity.
 type Activities struct {
@@ -46,35 +54,6 @@ func refusal(err error) error {
 	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
 }
 
-// Audit appends one audit event in tx.
-func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType string, recordID int, before, after any) error {
-	return tx.AuditEvent.Create().
-		SetAt(time.Now().UTC()).
-		SetActor(actor.who()).
-		SetAction(action).
-		SetRecordType(recordType).
-		SetRecordID(recordID).
-		SetBefore(jsonText(before)).
-		SetAfter(jsonText(after)).
-		SetReason(actor.Reason).
-		SetRequestID(actor.RequestID).
-		Exec(ctx)
-}
-
-func jsonText(v any) string {
-	if v == nil {
-		return ""
-	}
-	if s, ok := v.(string); ok {
-		return s
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
-	}
-	return string(b)
-}
-
 // SetChallengeStageInput moves a challenge to a stage the workflow has already decided on.
 type SetChallengeStageInput struct {
 	ChallengeID int
@@ -84,6 +63,7 @@ type SetChallengeStageInput struct {
 
 // SetChallengeStage writes the challenge's stage. Writing the stage it already has does nothing.
 func (a *Activities) SetChallengeStage(ctx context.Context, in SetChallengeStageInput) error {
+	ctx = asSystem(ctx)
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		return moveChallenge(ctx, tx, in.ChallengeID, in.Actor, func(domain.ChallengeStage) (domain.ChallengeStage, error) { return in.To, nil })
 	})
@@ -108,6 +88,7 @@ type OpenCompetitionOutput struct {
 // OpenCompetition creates the phase's competition, open for bids, and moves the challenge on.
 // If it already exists (a retry), it returns it.
 func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInput) (OpenCompetitionOutput, error) {
+	ctx = asSystem(ctx)
 	var out OpenCompetitionOutput
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		existing, err := tx.Competition.Query().
@@ -160,6 +141,7 @@ type CloseCompetitionOutput struct {
 // signals, says which bids arrived: a bid acknowledged while Temporal was down still counts.
 // Drafts never submitted stay drafts and are not assessed.
 func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionInput) (CloseCompetitionOutput, error) {
+	ctx = asSystem(ctx)
 	var out CloseCompetitionOutput
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		// Take the competition's row first: a bid being sealed at this moment holds it, so the
@@ -189,6 +171,9 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 			return err
 		}
 		if next == domain.CompetitionAssessment {
+			if _, err := AssignAssessors(ctx, tx, c.ID, Actor{Reason: "the deadline passed"}); err != nil {
+				return err
+			}
 			if err := moveChallenge(ctx, tx, c.ChallengeID, Actor{Reason: "the deadline passed"}, domain.ChallengeStage.CloseCompetition); err != nil {
 				return err
 			}

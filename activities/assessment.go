@@ -40,6 +40,7 @@ type RecordAssessmentOutput struct {
 
 // RecordAssessment stores (or replaces) an assessor's scoring of a bid.
 func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentInput) (RecordAssessmentOutput, error) {
+	ctx = asSystem(ctx)
 	var out RecordAssessmentOutput
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		c, err := tx.Competition.Get(ctx, in.CompetitionID)
@@ -108,6 +109,7 @@ type DecideCompetitionOutput struct {
 // marks each bid funded or not with a sentence the supplier can read, and awards a contract to
 // each funded bid, all in one transaction. A retry returns the contracts already awarded.
 func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetitionInput) (DecideCompetitionOutput, error) {
+	ctx = asSystem(ctx)
 	var out DecideCompetitionOutput
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		c, err := tx.Competition.Get(ctx, in.CompetitionID)

@@ -18,6 +18,7 @@ type RecordReportInput struct {
 
 // RecordReport stores the end-of-phase report. A repeat of the same report does nothing.
 func (a *Activities) RecordReport(ctx context.Context, in RecordReportInput) error {
+	ctx = asSystem(ctx)
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		k, err := tx.Contract.Get(ctx, in.ContractID)
 		if err != nil {
@@ -49,6 +50,7 @@ type RecordGateDecisionInput struct {
 // RecordGateDecision closes a contract at the gate with the rationale the supplier will read.
 // A retry finds the decision already written and does nothing.
 func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisionInput) error {
+	ctx = asSystem(ctx)
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		k, err := tx.Contract.Get(ctx, in.ContractID)
 		if err != nil {
@@ -83,6 +85,7 @@ type CompleteChallengeInput struct {
 
 // CompleteChallenge records the outcome and lessons and marks the challenge complete.
 func (a *Activities) CompleteChallenge(ctx context.Context, in CompleteChallengeInput) error {
+	ctx = asSystem(ctx)
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
 		if err != nil || ch.Stage == domain.ChallengeComplete {

@@ -112,7 +112,9 @@ func (_c *AssessmentCreate) Mutation() *AssessmentMutation {
 
 // Save creates the Assessment in the database.
 func (_c *AssessmentCreate) Save(ctx context.Context) (*Assessment, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -139,15 +141,22 @@ func (_c *AssessmentCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *AssessmentCreate) defaults() {
+func (_c *AssessmentCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if assessment.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized assessment.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := assessment.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if assessment.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized assessment.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := assessment.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 )
 
 // AuditEvent is the model entity for the AuditEvent schema.
@@ -17,6 +18,8 @@ type AuditEvent struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
+	// Seq holds the value of the "seq" field.
+	Seq int64 `json:"seq,omitempty"`
 	// At holds the value of the "at" field.
 	At time.Time `json:"at,omitempty"`
 	// Actor holds the value of the "actor" field.
@@ -27,6 +30,8 @@ type AuditEvent struct {
 	RecordType string `json:"record_type,omitempty"`
 	// RecordID holds the value of the "record_id" field.
 	RecordID int `json:"record_id,omitempty"`
+	// ChallengeID holds the value of the "challenge_id" field.
+	ChallengeID *int `json:"challenge_id,omitempty"`
 	// Before holds the value of the "before" field.
 	Before string `json:"before,omitempty"`
 	// After holds the value of the "after" field.
@@ -34,8 +39,35 @@ type AuditEvent struct {
 	// Reason holds the value of the "reason" field.
 	Reason string `json:"reason,omitempty"`
 	// RequestID holds the value of the "request_id" field.
-	RequestID    string `json:"request_id,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+	// PrevHash holds the value of the "prev_hash" field.
+	PrevHash string `json:"prev_hash,omitempty"`
+	// Hash holds the value of the "hash" field.
+	Hash string `json:"hash,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the AuditEventQuery when eager-loading is set.
+	Edges        AuditEventEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// AuditEventEdges holds the relations/edges for other nodes in the graph.
+type AuditEventEdges struct {
+	// Challenge holds the value of the challenge edge.
+	Challenge *Challenge `json:"challenge,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [1]bool
+}
+
+// ChallengeOrErr returns the Challenge value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AuditEventEdges) ChallengeOrErr() (*Challenge, error) {
+	if e.Challenge != nil {
+		return e.Challenge, nil
+	} else if e.loadedTypes[0] {
+		return nil, &NotFoundError{label: challenge.Label}
+	}
+	return nil, &NotLoadedError{edge: "challenge"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -43,9 +75,9 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case auditevent.FieldID, auditevent.FieldRecordID:
+		case auditevent.FieldID, auditevent.FieldSeq, auditevent.FieldRecordID, auditevent.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldRecordType, auditevent.FieldBefore, auditevent.FieldAfter, auditevent.FieldReason, auditevent.FieldRequestID:
+		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldRecordType, auditevent.FieldBefore, auditevent.FieldAfter, auditevent.FieldReason, auditevent.FieldRequestID, auditevent.FieldPrevHash, auditevent.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -70,6 +102,12 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
+		case auditevent.FieldSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field seq", values[i])
+			} else if value.Valid {
+				_m.Seq = value.Int64
+			}
 		case auditevent.FieldAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field at", values[i])
@@ -100,6 +138,13 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RecordID = int(value.Int64)
 			}
+		case auditevent.FieldChallengeID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field challenge_id", values[i])
+			} else if value.Valid {
+				_m.ChallengeID = new(int)
+				*_m.ChallengeID = int(value.Int64)
+			}
 		case auditevent.FieldBefore:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field before", values[i])
@@ -124,6 +169,18 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RequestID = value.String
 			}
+		case auditevent.FieldPrevHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field prev_hash", values[i])
+			} else if value.Valid {
+				_m.PrevHash = value.String
+			}
+		case auditevent.FieldHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hash", values[i])
+			} else if value.Valid {
+				_m.Hash = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -135,6 +192,11 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *AuditEvent) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryChallenge queries the "challenge" edge of the AuditEvent entity.
+func (_m *AuditEvent) QueryChallenge() *ChallengeQuery {
+	return NewAuditEventClient(_m.config).QueryChallenge(_m)
 }
 
 // Update returns a builder for updating this AuditEvent.
@@ -160,6 +222,9 @@ func (_m *AuditEvent) String() string {
 	var builder strings.Builder
 	builder.WriteString("AuditEvent(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
+	builder.WriteString("seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
+	builder.WriteString(", ")
 	builder.WriteString("at=")
 	builder.WriteString(_m.At.Format(time.ANSIC))
 	builder.WriteString(", ")
@@ -175,6 +240,11 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString("record_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RecordID))
 	builder.WriteString(", ")
+	if v := _m.ChallengeID; v != nil {
+		builder.WriteString("challenge_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
 	builder.WriteString("before=")
 	builder.WriteString(_m.Before)
 	builder.WriteString(", ")
@@ -186,6 +256,12 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("request_id=")
 	builder.WriteString(_m.RequestID)
+	builder.WriteString(", ")
+	builder.WriteString("prev_hash=")
+	builder.WriteString(_m.PrevHash)
+	builder.WriteString(", ")
+	builder.WriteString("hash=")
+	builder.WriteString(_m.Hash)
 	builder.WriteByte(')')
 	return builder.String()
 }

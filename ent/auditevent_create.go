@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 )
 
 // AuditEventCreate is the builder for creating a AuditEvent entity.
@@ -20,6 +21,12 @@ type AuditEventCreate struct {
 	mutation *AuditEventMutation
 	hooks    []Hook
 	conflict []sql.ConflictOption
+}
+
+// SetSeq sets the "seq" field.
+func (_c *AuditEventCreate) SetSeq(v int64) *AuditEventCreate {
+	_c.mutation.SetSeq(v)
+	return _c
 }
 
 // SetAt sets the "at" field.
@@ -49,6 +56,20 @@ func (_c *AuditEventCreate) SetRecordType(v string) *AuditEventCreate {
 // SetRecordID sets the "record_id" field.
 func (_c *AuditEventCreate) SetRecordID(v int) *AuditEventCreate {
 	_c.mutation.SetRecordID(v)
+	return _c
+}
+
+// SetChallengeID sets the "challenge_id" field.
+func (_c *AuditEventCreate) SetChallengeID(v int) *AuditEventCreate {
+	_c.mutation.SetChallengeID(v)
+	return _c
+}
+
+// SetNillableChallengeID sets the "challenge_id" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableChallengeID(v *int) *AuditEventCreate {
+	if v != nil {
+		_c.SetChallengeID(*v)
+	}
 	return _c
 }
 
@@ -108,6 +129,23 @@ func (_c *AuditEventCreate) SetNillableRequestID(v *string) *AuditEventCreate {
 	return _c
 }
 
+// SetPrevHash sets the "prev_hash" field.
+func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
+	_c.mutation.SetPrevHash(v)
+	return _c
+}
+
+// SetHash sets the "hash" field.
+func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
+	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetChallenge sets the "challenge" edge to the Challenge entity.
+func (_c *AuditEventCreate) SetChallenge(v *Challenge) *AuditEventCreate {
+	return _c.SetChallengeID(v.ID)
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 	return _c.mutation
@@ -142,6 +180,9 @@ func (_c *AuditEventCreate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *AuditEventCreate) check() error {
+	if _, ok := _c.mutation.Seq(); !ok {
+		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "AuditEvent.seq"`)}
+	}
 	if _, ok := _c.mutation.At(); !ok {
 		return &ValidationError{Name: "at", err: errors.New(`ent: missing required field "AuditEvent.at"`)}
 	}
@@ -172,6 +213,12 @@ func (_c *AuditEventCreate) check() error {
 	if _, ok := _c.mutation.RecordID(); !ok {
 		return &ValidationError{Name: "record_id", err: errors.New(`ent: missing required field "AuditEvent.record_id"`)}
 	}
+	if _, ok := _c.mutation.PrevHash(); !ok {
+		return &ValidationError{Name: "prev_hash", err: errors.New(`ent: missing required field "AuditEvent.prev_hash"`)}
+	}
+	if _, ok := _c.mutation.Hash(); !ok {
+		return &ValidationError{Name: "hash", err: errors.New(`ent: missing required field "AuditEvent.hash"`)}
+	}
 	return nil
 }
 
@@ -199,6 +246,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(auditevent.Table, sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.Seq(); ok {
+		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
+		_node.Seq = value
+	}
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditevent.FieldAt, field.TypeTime, value)
 		_node.At = value
@@ -235,6 +286,31 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldRequestID, field.TypeString, value)
 		_node.RequestID = value
 	}
+	if value, ok := _c.mutation.PrevHash(); ok {
+		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
+		_node.PrevHash = value
+	}
+	if value, ok := _c.mutation.Hash(); ok {
+		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
+		_node.Hash = value
+	}
+	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   auditevent.ChallengeTable,
+			Columns: []string{auditevent.ChallengeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ChallengeID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -242,7 +318,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 // of the `INSERT` statement. For example:
 //
 //	client.AuditEvent.Create().
-//		SetAt(v).
+//		SetSeq(v).
 //		OnConflict(
 //			// Update the row with the new values
 //			// the was proposed for insertion.
@@ -251,7 +327,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.AuditEventUpsert) {
-//			SetAt(v+v).
+//			SetSeq(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *AuditEventCreate) OnConflict(opts ...sql.ConflictOption) *AuditEventUpsertOne {
@@ -298,6 +374,9 @@ type (
 func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.Seq(); exists {
+			s.SetIgnore(auditevent.FieldSeq)
+		}
 		if _, exists := u.create.mutation.At(); exists {
 			s.SetIgnore(auditevent.FieldAt)
 		}
@@ -313,6 +392,9 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		if _, exists := u.create.mutation.RecordID(); exists {
 			s.SetIgnore(auditevent.FieldRecordID)
 		}
+		if _, exists := u.create.mutation.ChallengeID(); exists {
+			s.SetIgnore(auditevent.FieldChallengeID)
+		}
 		if _, exists := u.create.mutation.Before(); exists {
 			s.SetIgnore(auditevent.FieldBefore)
 		}
@@ -324,6 +406,12 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.RequestID(); exists {
 			s.SetIgnore(auditevent.FieldRequestID)
+		}
+		if _, exists := u.create.mutation.PrevHash(); exists {
+			s.SetIgnore(auditevent.FieldPrevHash)
+		}
+		if _, exists := u.create.mutation.Hash(); exists {
+			s.SetIgnore(auditevent.FieldHash)
 		}
 	}))
 	return u
@@ -490,7 +578,7 @@ func (_c *AuditEventCreateBulk) ExecX(ctx context.Context) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.AuditEventUpsert) {
-//			SetAt(v+v).
+//			SetSeq(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *AuditEventCreateBulk) OnConflict(opts ...sql.ConflictOption) *AuditEventUpsertBulk {
@@ -531,6 +619,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.Seq(); exists {
+				s.SetIgnore(auditevent.FieldSeq)
+			}
 			if _, exists := b.mutation.At(); exists {
 				s.SetIgnore(auditevent.FieldAt)
 			}
@@ -546,6 +637,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			if _, exists := b.mutation.RecordID(); exists {
 				s.SetIgnore(auditevent.FieldRecordID)
 			}
+			if _, exists := b.mutation.ChallengeID(); exists {
+				s.SetIgnore(auditevent.FieldChallengeID)
+			}
 			if _, exists := b.mutation.Before(); exists {
 				s.SetIgnore(auditevent.FieldBefore)
 			}
@@ -557,6 +651,12 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.RequestID(); exists {
 				s.SetIgnore(auditevent.FieldRequestID)
+			}
+			if _, exists := b.mutation.PrevHash(); exists {
+				s.SetIgnore(auditevent.FieldPrevHash)
+			}
+			if _, exists := b.mutation.Hash(); exists {
+				s.SetIgnore(auditevent.FieldHash)
 			}
 		}
 	}))

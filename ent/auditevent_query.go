@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -13,17 +14,19 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
 // AuditEventQuery is the builder for querying AuditEvent entities.
 type AuditEventQuery struct {
 	config
-	ctx        *QueryContext
-	order      []auditevent.OrderOption
-	inters     []Interceptor
-	predicates []predicate.AuditEvent
-	modifiers  []func(*sql.Selector)
+	ctx           *QueryContext
+	order         []auditevent.OrderOption
+	inters        []Interceptor
+	predicates    []predicate.AuditEvent
+	withChallenge *ChallengeQuery
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -58,6 +61,28 @@ func (_q *AuditEventQuery) Unique(unique bool) *AuditEventQuery {
 func (_q *AuditEventQuery) Order(o ...auditevent.OrderOption) *AuditEventQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryChallenge chains the current query on the "challenge" edge.
+func (_q *AuditEventQuery) QueryChallenge() *ChallengeQuery {
+	query := (&ChallengeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditevent.Table, auditevent.FieldID, selector),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, auditevent.ChallengeTable, auditevent.ChallengeColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first AuditEvent entity from the query.
@@ -247,15 +272,27 @@ func (_q *AuditEventQuery) Clone() *AuditEventQuery {
 		return nil
 	}
 	return &AuditEventQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]auditevent.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.AuditEvent{}, _q.predicates...),
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]auditevent.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.AuditEvent{}, _q.predicates...),
+		withChallenge: _q.withChallenge.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithChallenge tells the query-builder to eager-load the nodes that are connected to
+// the "challenge" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AuditEventQuery) WithChallenge(opts ...func(*ChallengeQuery)) *AuditEventQuery {
+	query := (&ChallengeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChallenge = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -264,12 +301,12 @@ func (_q *AuditEventQuery) Clone() *AuditEventQuery {
 // Example:
 //
 //	var v []struct {
-//		At time.Time `json:"at,omitempty"`
+//		Seq int64 `json:"seq,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
 //	client.AuditEvent.Query().
-//		GroupBy(auditevent.FieldAt).
+//		GroupBy(auditevent.FieldSeq).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
 func (_q *AuditEventQuery) GroupBy(field string, fields ...string) *AuditEventGroupBy {
@@ -287,11 +324,11 @@ func (_q *AuditEventQuery) GroupBy(field string, fields ...string) *AuditEventGr
 // Example:
 //
 //	var v []struct {
-//		At time.Time `json:"at,omitempty"`
+//		Seq int64 `json:"seq,omitempty"`
 //	}
 //
 //	client.AuditEvent.Query().
-//		Select(auditevent.FieldAt).
+//		Select(auditevent.FieldSeq).
 //		Scan(ctx, &v)
 func (_q *AuditEventQuery) Select(fields ...string) *AuditEventSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)
@@ -329,13 +366,22 @@ func (_q *AuditEventQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if auditevent.Policy == nil {
+		return errors.New("ent: uninitialized auditevent.Policy (forgotten import ent/runtime?)")
+	}
+	if err := auditevent.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
 func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AuditEvent, error) {
 	var (
-		nodes = []*AuditEvent{}
-		_spec = _q.querySpec()
+		nodes       = []*AuditEvent{}
+		_spec       = _q.querySpec()
+		loadedTypes = [1]bool{
+			_q.withChallenge != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*AuditEvent).scanValues(nil, columns)
@@ -343,6 +389,7 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &AuditEvent{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -357,7 +404,46 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withChallenge; query != nil {
+		if err := _q.loadChallenge(ctx, query, nodes, nil,
+			func(n *AuditEvent, e *Challenge) { n.Edges.Challenge = e }); err != nil {
+			return nil, err
+		}
+	}
 	return nodes, nil
+}
+
+func (_q *AuditEventQuery) loadChallenge(ctx context.Context, query *ChallengeQuery, nodes []*AuditEvent, init func(*AuditEvent), assign func(*AuditEvent, *Challenge)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*AuditEvent)
+	for i := range nodes {
+		if nodes[i].ChallengeID == nil {
+			continue
+		}
+		fk := *nodes[i].ChallengeID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(challenge.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "challenge_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
 }
 
 func (_q *AuditEventQuery) sqlCount(ctx context.Context) (int, error) {
@@ -387,6 +473,9 @@ func (_q *AuditEventQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != auditevent.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withChallenge != nil {
+			_spec.Node.AddColumnOnce(auditevent.FieldChallengeID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -63,11 +63,13 @@ type BidEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// Assessments holds the value of the assessments edge.
 	Assessments []*Assessment `json:"assessments,omitempty"`
+	// Assignments holds the value of the assignments edge.
+	Assignments []*Assignment `json:"assignments,omitempty"`
 	// Contract holds the value of the contract edge.
 	Contract *Contract `json:"contract,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 }
 
 // CompetitionOrErr returns the Competition value or an error if the edge
@@ -110,12 +112,21 @@ func (e BidEdges) AssessmentsOrErr() ([]*Assessment, error) {
 	return nil, &NotLoadedError{edge: "assessments"}
 }
 
+// AssignmentsOrErr returns the Assignments value or an error if the edge
+// was not loaded in eager-loading.
+func (e BidEdges) AssignmentsOrErr() ([]*Assignment, error) {
+	if e.loadedTypes[4] {
+		return e.Assignments, nil
+	}
+	return nil, &NotLoadedError{edge: "assignments"}
+}
+
 // ContractOrErr returns the Contract value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e BidEdges) ContractOrErr() (*Contract, error) {
 	if e.Contract != nil {
 		return e.Contract, nil
-	} else if e.loadedTypes[4] {
+	} else if e.loadedTypes[5] {
 		return nil, &NotFoundError{label: contract.Label}
 	}
 	return nil, &NotLoadedError{edge: "contract"}
@@ -267,6 +278,11 @@ func (_m *Bid) QueryDocuments() *DocumentQuery {
 // QueryAssessments queries the "assessments" edge of the Bid entity.
 func (_m *Bid) QueryAssessments() *AssessmentQuery {
 	return NewBidClient(_m.config).QueryAssessments(_m)
+}
+
+// QueryAssignments queries the "assignments" edge of the Bid entity.
+func (_m *Bid) QueryAssignments() *AssignmentQuery {
+	return NewBidClient(_m.config).QueryAssignments(_m)
 }
 
 // QueryContract queries the "contract" edge of the Bid entity.

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -218,6 +219,21 @@ func (_c *BidCreate) AddAssessments(v ...*Assessment) *BidCreate {
 	return _c.AddAssessmentIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_c *BidCreate) AddAssignmentIDs(ids ...int) *BidCreate {
+	_c.mutation.AddAssignmentIDs(ids...)
+	return _c
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_c *BidCreate) AddAssignments(v ...*Assignment) *BidCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssignmentIDs(ids...)
+}
+
 // SetContractID sets the "contract" edge to the Contract entity by ID.
 func (_c *BidCreate) SetContractID(id int) *BidCreate {
 	_c.mutation.SetContractID(id)
@@ -244,7 +260,9 @@ func (_c *BidCreate) Mutation() *BidMutation {
 
 // Save creates the Bid in the database.
 func (_c *BidCreate) Save(ctx context.Context) (*Bid, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -271,12 +289,18 @@ func (_c *BidCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *BidCreate) defaults() {
+func (_c *BidCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if bid.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized bid.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := bid.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if bid.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized bid.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := bid.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -284,6 +308,7 @@ func (_c *BidCreate) defaults() {
 		v := bid.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -455,6 +480,22 @@ func (_c *BidCreate) createSpec() (*Bid, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

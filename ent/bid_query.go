@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -14,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -33,6 +35,7 @@ type BidQuery struct {
 	withOrganisation *OrganisationQuery
 	withDocuments    *DocumentQuery
 	withAssessments  *AssessmentQuery
+	withAssignments  *AssignmentQuery
 	withContract     *ContractQuery
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -152,6 +155,28 @@ func (_q *BidQuery) QueryAssessments() *AssessmentQuery {
 			sqlgraph.From(bid.Table, bid.FieldID, selector),
 			sqlgraph.To(assessment.Table, assessment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, bid.AssessmentsTable, bid.AssessmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssignments chains the current query on the "assignments" edge.
+func (_q *BidQuery) QueryAssignments() *AssignmentQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bid.Table, bid.FieldID, selector),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, bid.AssignmentsTable, bid.AssignmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -377,6 +402,7 @@ func (_q *BidQuery) Clone() *BidQuery {
 		withOrganisation: _q.withOrganisation.Clone(),
 		withDocuments:    _q.withDocuments.Clone(),
 		withAssessments:  _q.withAssessments.Clone(),
+		withAssignments:  _q.withAssignments.Clone(),
 		withContract:     _q.withContract.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -425,6 +451,17 @@ func (_q *BidQuery) WithAssessments(opts ...func(*AssessmentQuery)) *BidQuery {
 		opt(query)
 	}
 	_q.withAssessments = query
+	return _q
+}
+
+// WithAssignments tells the query-builder to eager-load the nodes that are connected to
+// the "assignments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BidQuery) WithAssignments(opts ...func(*AssignmentQuery)) *BidQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssignments = query
 	return _q
 }
 
@@ -510,6 +547,12 @@ func (_q *BidQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if bid.Policy == nil {
+		return errors.New("ent: uninitialized bid.Policy (forgotten import ent/runtime?)")
+	}
+	if err := bid.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -517,11 +560,12 @@ func (_q *BidQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Bid, err
 	var (
 		nodes       = []*Bid{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withCompetition != nil,
 			_q.withOrganisation != nil,
 			_q.withDocuments != nil,
 			_q.withAssessments != nil,
+			_q.withAssignments != nil,
 			_q.withContract != nil,
 		}
 	)
@@ -569,6 +613,13 @@ func (_q *BidQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Bid, err
 		if err := _q.loadAssessments(ctx, query, nodes,
 			func(n *Bid) { n.Edges.Assessments = []*Assessment{} },
 			func(n *Bid, e *Assessment) { n.Edges.Assessments = append(n.Edges.Assessments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAssignments; query != nil {
+		if err := _q.loadAssignments(ctx, query, nodes,
+			func(n *Bid) { n.Edges.Assignments = []*Assignment{} },
+			func(n *Bid, e *Assignment) { n.Edges.Assignments = append(n.Edges.Assignments, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -687,6 +738,36 @@ func (_q *BidQuery) loadAssessments(ctx context.Context, query *AssessmentQuery,
 	}
 	query.Where(predicate.Assessment(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(bid.AssessmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BidID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "bid_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BidQuery) loadAssignments(ctx context.Context, query *AssignmentQuery, nodes []*Bid, init func(*Bid), assign func(*Bid, *Assignment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Bid)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(assignment.FieldBidID)
+	}
+	query.Where(predicate.Assignment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(bid.AssignmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -284,6 +285,21 @@ func (_u *BidUpdate) AddAssessments(v ...*Assessment) *BidUpdate {
 	return _u.AddAssessmentIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_u *BidUpdate) AddAssignmentIDs(ids ...int) *BidUpdate {
+	_u.mutation.AddAssignmentIDs(ids...)
+	return _u
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_u *BidUpdate) AddAssignments(v ...*Assignment) *BidUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssignmentIDs(ids...)
+}
+
 // SetContractID sets the "contract" edge to the Contract entity by ID.
 func (_u *BidUpdate) SetContractID(id int) *BidUpdate {
 	_u.mutation.SetContractID(id)
@@ -362,6 +378,27 @@ func (_u *BidUpdate) RemoveAssessments(v ...*Assessment) *BidUpdate {
 	return _u.RemoveAssessmentIDs(ids...)
 }
 
+// ClearAssignments clears all "assignments" edges to the Assignment entity.
+func (_u *BidUpdate) ClearAssignments() *BidUpdate {
+	_u.mutation.ClearAssignments()
+	return _u
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to Assignment entities by IDs.
+func (_u *BidUpdate) RemoveAssignmentIDs(ids ...int) *BidUpdate {
+	_u.mutation.RemoveAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssignments removes "assignments" edges to Assignment entities.
+func (_u *BidUpdate) RemoveAssignments(v ...*Assignment) *BidUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssignmentIDs(ids...)
+}
+
 // ClearContract clears the "contract" edge to the Contract entity.
 func (_u *BidUpdate) ClearContract() *BidUpdate {
 	_u.mutation.ClearContract()
@@ -370,7 +407,9 @@ func (_u *BidUpdate) ClearContract() *BidUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *BidUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -397,11 +436,15 @@ func (_u *BidUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *BidUpdate) defaults() {
+func (_u *BidUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if bid.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized bid.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := bid.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -632,6 +675,51 @@ func (_u *BidUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -938,6 +1026,21 @@ func (_u *BidUpdateOne) AddAssessments(v ...*Assessment) *BidUpdateOne {
 	return _u.AddAssessmentIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_u *BidUpdateOne) AddAssignmentIDs(ids ...int) *BidUpdateOne {
+	_u.mutation.AddAssignmentIDs(ids...)
+	return _u
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_u *BidUpdateOne) AddAssignments(v ...*Assignment) *BidUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssignmentIDs(ids...)
+}
+
 // SetContractID sets the "contract" edge to the Contract entity by ID.
 func (_u *BidUpdateOne) SetContractID(id int) *BidUpdateOne {
 	_u.mutation.SetContractID(id)
@@ -1016,6 +1119,27 @@ func (_u *BidUpdateOne) RemoveAssessments(v ...*Assessment) *BidUpdateOne {
 	return _u.RemoveAssessmentIDs(ids...)
 }
 
+// ClearAssignments clears all "assignments" edges to the Assignment entity.
+func (_u *BidUpdateOne) ClearAssignments() *BidUpdateOne {
+	_u.mutation.ClearAssignments()
+	return _u
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to Assignment entities by IDs.
+func (_u *BidUpdateOne) RemoveAssignmentIDs(ids ...int) *BidUpdateOne {
+	_u.mutation.RemoveAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssignments removes "assignments" edges to Assignment entities.
+func (_u *BidUpdateOne) RemoveAssignments(v ...*Assignment) *BidUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssignmentIDs(ids...)
+}
+
 // ClearContract clears the "contract" edge to the Contract entity.
 func (_u *BidUpdateOne) ClearContract() *BidUpdateOne {
 	_u.mutation.ClearContract()
@@ -1037,7 +1161,9 @@ func (_u *BidUpdateOne) Select(field string, fields ...string) *BidUpdateOne {
 
 // Save executes the query and returns the updated Bid entity.
 func (_u *BidUpdateOne) Save(ctx context.Context) (*Bid, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1064,11 +1190,15 @@ func (_u *BidUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *BidUpdateOne) defaults() {
+func (_u *BidUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if bid.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized bid.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := bid.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1316,6 +1446,51 @@ func (_u *BidUpdateOne) sqlSave(ctx context.Context) (_node *Bid, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   bid.AssignmentsTable,
+			Columns: []string{bid.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -39,6 +39,8 @@ type Challenge struct {
 	Outcome *domain.ProgrammeOutcome `json:"outcome,omitempty"`
 	// Lessons holds the value of the "lessons" field.
 	Lessons string `json:"lessons,omitempty"`
+	// Version holds the value of the "version" field.
+	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ChallengeQuery when eager-loading is set.
 	Edges                   ChallengeEdges `json:"edges"`
@@ -52,9 +54,11 @@ type ChallengeEdges struct {
 	Owner *Person `json:"owner,omitempty"`
 	// Competitions holds the value of the competitions edge.
 	Competitions []*Competition `json:"competitions,omitempty"`
+	// AuditEvents holds the value of the audit_events edge.
+	AuditEvents []*AuditEvent `json:"audit_events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -77,12 +81,21 @@ func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
 	return nil, &NotLoadedError{edge: "competitions"}
 }
 
+// AuditEventsOrErr returns the AuditEvents value or an error if the edge
+// was not loaded in eager-loading.
+func (e ChallengeEdges) AuditEventsOrErr() ([]*AuditEvent, error) {
+	if e.loadedTypes[2] {
+		return e.AuditEvents, nil
+	}
+	return nil, &NotLoadedError{edge: "audit_events"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Challenge) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case challenge.FieldID:
+		case challenge.FieldID, challenge.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case challenge.FieldTitle, challenge.FieldPublicBody, challenge.FieldProblem, challenge.FieldUserNeed, challenge.FieldStage, challenge.FieldStageReason, challenge.FieldOutcome, challenge.FieldLessons:
 			values[i] = new(sql.NullString)
@@ -172,6 +185,12 @@ func (_m *Challenge) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Lessons = value.String
 			}
+		case challenge.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = int(value.Int64)
+			}
 		case challenge.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field person_owned_challenges", value)
@@ -200,6 +219,11 @@ func (_m *Challenge) QueryOwner() *PersonQuery {
 // QueryCompetitions queries the "competitions" edge of the Challenge entity.
 func (_m *Challenge) QueryCompetitions() *CompetitionQuery {
 	return NewChallengeClient(_m.config).QueryCompetitions(_m)
+}
+
+// QueryAuditEvents queries the "audit_events" edge of the Challenge entity.
+func (_m *Challenge) QueryAuditEvents() *AuditEventQuery {
+	return NewChallengeClient(_m.config).QueryAuditEvents(_m)
 }
 
 // Update returns a builder for updating this Challenge.
@@ -256,6 +280,9 @@ func (_m *Challenge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("lessons=")
 	builder.WriteString(_m.Lessons)
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -141,6 +142,20 @@ func (_c *ChallengeCreate) SetNillableLessons(v *string) *ChallengeCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ChallengeCreate) SetVersion(v int) *ChallengeCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableVersion(v *int) *ChallengeCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by ID.
 func (_c *ChallengeCreate) SetOwnerID(id int) *ChallengeCreate {
 	_c.mutation.SetOwnerID(id)
@@ -175,6 +190,21 @@ func (_c *ChallengeCreate) AddCompetitions(v ...*Competition) *ChallengeCreate {
 	return _c.AddCompetitionIDs(ids...)
 }
 
+// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by IDs.
+func (_c *ChallengeCreate) AddAuditEventIDs(ids ...int) *ChallengeCreate {
+	_c.mutation.AddAuditEventIDs(ids...)
+	return _c
+}
+
+// AddAuditEvents adds the "audit_events" edges to the AuditEvent entity.
+func (_c *ChallengeCreate) AddAuditEvents(v ...*AuditEvent) *ChallengeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAuditEventIDs(ids...)
+}
+
 // Mutation returns the ChallengeMutation object of the builder.
 func (_c *ChallengeCreate) Mutation() *ChallengeMutation {
 	return _c.mutation
@@ -182,7 +212,9 @@ func (_c *ChallengeCreate) Mutation() *ChallengeMutation {
 
 // Save creates the Challenge in the database.
 func (_c *ChallengeCreate) Save(ctx context.Context) (*Challenge, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -209,12 +241,18 @@ func (_c *ChallengeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ChallengeCreate) defaults() {
+func (_c *ChallengeCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if challenge.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized challenge.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := challenge.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if challenge.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized challenge.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := challenge.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -222,6 +260,11 @@ func (_c *ChallengeCreate) defaults() {
 		v := challenge.DefaultStage
 		_c.mutation.SetStage(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := challenge.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -268,6 +311,9 @@ func (_c *ChallengeCreate) check() error {
 		if err := challenge.OutcomeValidator(v); err != nil {
 			return &ValidationError{Name: "outcome", err: fmt.Errorf(`ent: validator failed for field "Challenge.outcome": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Challenge.version"`)}
 	}
 	return nil
 }
@@ -336,6 +382,10 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 		_spec.SetField(challenge.FieldLessons, field.TypeString, value)
 		_node.Lessons = value
 	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(challenge.FieldVersion, field.TypeInt, value)
+		_node.Version = value
+	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -362,6 +412,22 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AuditEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -550,6 +616,24 @@ func (u *ChallengeUpsert) UpdateLessons() *ChallengeUpsert {
 // ClearLessons clears the value of the "lessons" field.
 func (u *ChallengeUpsert) ClearLessons() *ChallengeUpsert {
 	u.SetNull(challenge.FieldLessons)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *ChallengeUpsert) SetVersion(v int) *ChallengeUpsert {
+	u.Set(challenge.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateVersion() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ChallengeUpsert) AddVersion(v int) *ChallengeUpsert {
+	u.Add(challenge.FieldVersion, v)
 	return u
 }
 
@@ -749,6 +833,27 @@ func (u *ChallengeUpsertOne) UpdateLessons() *ChallengeUpsertOne {
 func (u *ChallengeUpsertOne) ClearLessons() *ChallengeUpsertOne {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearLessons()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ChallengeUpsertOne) SetVersion(v int) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ChallengeUpsertOne) AddVersion(v int) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateVersion() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -1114,6 +1219,27 @@ func (u *ChallengeUpsertBulk) UpdateLessons() *ChallengeUpsertBulk {
 func (u *ChallengeUpsertBulk) ClearLessons() *ChallengeUpsertBulk {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearLessons()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ChallengeUpsertBulk) SetVersion(v int) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ChallengeUpsertBulk) AddVersion(v int) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateVersion() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateVersion()
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -173,6 +174,27 @@ func (_u *ChallengeUpdate) ClearLessons() *ChallengeUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ChallengeUpdate) SetVersion(v int) *ChallengeUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableVersion(v *int) *ChallengeUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ChallengeUpdate) AddVersion(v int) *ChallengeUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by ID.
 func (_u *ChallengeUpdate) SetOwnerID(id int) *ChallengeUpdate {
 	_u.mutation.SetOwnerID(id)
@@ -207,6 +229,21 @@ func (_u *ChallengeUpdate) AddCompetitions(v ...*Competition) *ChallengeUpdate {
 	return _u.AddCompetitionIDs(ids...)
 }
 
+// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by IDs.
+func (_u *ChallengeUpdate) AddAuditEventIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.AddAuditEventIDs(ids...)
+	return _u
+}
+
+// AddAuditEvents adds the "audit_events" edges to the AuditEvent entity.
+func (_u *ChallengeUpdate) AddAuditEvents(v ...*AuditEvent) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuditEventIDs(ids...)
+}
+
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdate) Mutation() *ChallengeMutation {
 	return _u.mutation
@@ -239,9 +276,32 @@ func (_u *ChallengeUpdate) RemoveCompetitions(v ...*Competition) *ChallengeUpdat
 	return _u.RemoveCompetitionIDs(ids...)
 }
 
+// ClearAuditEvents clears all "audit_events" edges to the AuditEvent entity.
+func (_u *ChallengeUpdate) ClearAuditEvents() *ChallengeUpdate {
+	_u.mutation.ClearAuditEvents()
+	return _u
+}
+
+// RemoveAuditEventIDs removes the "audit_events" edge to AuditEvent entities by IDs.
+func (_u *ChallengeUpdate) RemoveAuditEventIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.RemoveAuditEventIDs(ids...)
+	return _u
+}
+
+// RemoveAuditEvents removes "audit_events" edges to AuditEvent entities.
+func (_u *ChallengeUpdate) RemoveAuditEvents(v ...*AuditEvent) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuditEventIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ChallengeUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -268,11 +328,15 @@ func (_u *ChallengeUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ChallengeUpdate) defaults() {
+func (_u *ChallengeUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if challenge.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized challenge.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := challenge.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -356,6 +420,12 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.LessonsCleared() {
 		_spec.ClearField(challenge.FieldLessons, field.TypeString)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(challenge.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(challenge.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -423,6 +493,51 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuditEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuditEventsIDs(); len(nodes) > 0 && !_u.mutation.AuditEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuditEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -592,6 +707,27 @@ func (_u *ChallengeUpdateOne) ClearLessons() *ChallengeUpdateOne {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ChallengeUpdateOne) SetVersion(v int) *ChallengeUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableVersion(v *int) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ChallengeUpdateOne) AddVersion(v int) *ChallengeUpdateOne {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by ID.
 func (_u *ChallengeUpdateOne) SetOwnerID(id int) *ChallengeUpdateOne {
 	_u.mutation.SetOwnerID(id)
@@ -626,6 +762,21 @@ func (_u *ChallengeUpdateOne) AddCompetitions(v ...*Competition) *ChallengeUpdat
 	return _u.AddCompetitionIDs(ids...)
 }
 
+// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by IDs.
+func (_u *ChallengeUpdateOne) AddAuditEventIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.AddAuditEventIDs(ids...)
+	return _u
+}
+
+// AddAuditEvents adds the "audit_events" edges to the AuditEvent entity.
+func (_u *ChallengeUpdateOne) AddAuditEvents(v ...*AuditEvent) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuditEventIDs(ids...)
+}
+
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdateOne) Mutation() *ChallengeMutation {
 	return _u.mutation
@@ -658,6 +809,27 @@ func (_u *ChallengeUpdateOne) RemoveCompetitions(v ...*Competition) *ChallengeUp
 	return _u.RemoveCompetitionIDs(ids...)
 }
 
+// ClearAuditEvents clears all "audit_events" edges to the AuditEvent entity.
+func (_u *ChallengeUpdateOne) ClearAuditEvents() *ChallengeUpdateOne {
+	_u.mutation.ClearAuditEvents()
+	return _u
+}
+
+// RemoveAuditEventIDs removes the "audit_events" edge to AuditEvent entities by IDs.
+func (_u *ChallengeUpdateOne) RemoveAuditEventIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.RemoveAuditEventIDs(ids...)
+	return _u
+}
+
+// RemoveAuditEvents removes "audit_events" edges to AuditEvent entities.
+func (_u *ChallengeUpdateOne) RemoveAuditEvents(v ...*AuditEvent) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuditEventIDs(ids...)
+}
+
 // Where appends a list predicates to the ChallengeUpdate builder.
 func (_u *ChallengeUpdateOne) Where(ps ...predicate.Challenge) *ChallengeUpdateOne {
 	_u.mutation.Where(ps...)
@@ -673,7 +845,9 @@ func (_u *ChallengeUpdateOne) Select(field string, fields ...string) *ChallengeU
 
 // Save executes the query and returns the updated Challenge entity.
 func (_u *ChallengeUpdateOne) Save(ctx context.Context) (*Challenge, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -700,11 +874,15 @@ func (_u *ChallengeUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ChallengeUpdateOne) defaults() {
+func (_u *ChallengeUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if challenge.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized challenge.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := challenge.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -805,6 +983,12 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 	if _u.mutation.LessonsCleared() {
 		_spec.ClearField(challenge.FieldLessons, field.TypeString)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(challenge.FieldVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(challenge.FieldVersion, field.TypeInt, value)
+	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -872,6 +1056,51 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuditEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuditEventsIDs(); len(nodes) > 0 && !_u.mutation.AuditEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuditEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.AuditEventsTable,
+			Columns: []string{challenge.AuditEventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

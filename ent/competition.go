@@ -44,6 +44,10 @@ type Competition struct {
 	Scheme domain.Scheme `json:"scheme,omitempty"`
 	// EligibleOrganisations holds the value of the "eligible_organisations" field.
 	EligibleOrganisations []int `json:"eligible_organisations,omitempty"`
+	// FeedbackReleasedAt holds the value of the "feedback_released_at" field.
+	FeedbackReleasedAt *time.Time `json:"feedback_released_at,omitempty"`
+	// AssessorsPerBid holds the value of the "assessors_per_bid" field.
+	AssessorsPerBid int `json:"assessors_per_bid,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CompetitionQuery when eager-loading is set.
 	Edges        CompetitionEdges `json:"edges"`
@@ -99,11 +103,11 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case competition.FieldScheme, competition.FieldEligibleOrganisations:
 			values[i] = new([]byte)
-		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts:
+		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
 			values[i] = new(sql.NullInt64)
 		case competition.FieldStatus:
 			values[i] = new(sql.NullString)
-		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt:
+		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldFeedbackReleasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -202,6 +206,19 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field eligible_organisations: %w", err)
 				}
 			}
+		case competition.FieldFeedbackReleasedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field feedback_released_at", values[i])
+			} else if value.Valid {
+				_m.FeedbackReleasedAt = new(time.Time)
+				*_m.FeedbackReleasedAt = value.Time
+			}
+		case competition.FieldAssessorsPerBid:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field assessors_per_bid", values[i])
+			} else if value.Valid {
+				_m.AssessorsPerBid = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -288,6 +305,14 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("eligible_organisations=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EligibleOrganisations))
+	builder.WriteString(", ")
+	if v := _m.FeedbackReleasedAt; v != nil {
+		builder.WriteString("feedback_released_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("assessors_per_bid=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AssessorsPerBid))
 	builder.WriteByte(')')
 	return builder.String()
 }

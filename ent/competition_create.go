@@ -130,6 +130,34 @@ func (_c *CompetitionCreate) SetEligibleOrganisations(v []int) *CompetitionCreat
 	return _c
 }
 
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (_c *CompetitionCreate) SetFeedbackReleasedAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetFeedbackReleasedAt(v)
+	return _c
+}
+
+// SetNillableFeedbackReleasedAt sets the "feedback_released_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableFeedbackReleasedAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetFeedbackReleasedAt(*v)
+	}
+	return _c
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (_c *CompetitionCreate) SetAssessorsPerBid(v int) *CompetitionCreate {
+	_c.mutation.SetAssessorsPerBid(v)
+	return _c
+}
+
+// SetNillableAssessorsPerBid sets the "assessors_per_bid" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableAssessorsPerBid(v *int) *CompetitionCreate {
+	if v != nil {
+		_c.SetAssessorsPerBid(*v)
+	}
+	return _c
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_c *CompetitionCreate) SetChallenge(v *Challenge) *CompetitionCreate {
 	return _c.SetChallengeID(v.ID)
@@ -172,7 +200,9 @@ func (_c *CompetitionCreate) Mutation() *CompetitionMutation {
 
 // Save creates the Competition in the database.
 func (_c *CompetitionCreate) Save(ctx context.Context) (*Competition, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -199,12 +229,18 @@ func (_c *CompetitionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CompetitionCreate) defaults() {
+func (_c *CompetitionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if competition.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competition.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := competition.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if competition.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competition.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := competition.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -216,6 +252,11 @@ func (_c *CompetitionCreate) defaults() {
 		v := competition.DefaultMaxContracts
 		_c.mutation.SetMaxContracts(v)
 	}
+	if _, ok := _c.mutation.AssessorsPerBid(); !ok {
+		v := competition.DefaultAssessorsPerBid
+		_c.mutation.SetAssessorsPerBid(v)
+	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -267,6 +308,9 @@ func (_c *CompetitionCreate) check() error {
 		if err := v.Validate(); err != nil {
 			return &ValidationError{Name: "scheme", err: fmt.Errorf(`ent: validator failed for field "Competition.scheme": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.AssessorsPerBid(); !ok {
+		return &ValidationError{Name: "assessors_per_bid", err: errors.New(`ent: missing required field "Competition.assessors_per_bid"`)}
 	}
 	if len(_c.mutation.ChallengeIDs()) == 0 {
 		return &ValidationError{Name: "challenge", err: errors.New(`ent: missing required edge "Competition.challenge"`)}
@@ -341,6 +385,14 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EligibleOrganisations(); ok {
 		_spec.SetField(competition.FieldEligibleOrganisations, field.TypeJSON, value)
 		_node.EligibleOrganisations = value
+	}
+	if value, ok := _c.mutation.FeedbackReleasedAt(); ok {
+		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)
+		_node.FeedbackReleasedAt = &value
+	}
+	if value, ok := _c.mutation.AssessorsPerBid(); ok {
+		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)
+		_node.AssessorsPerBid = value
 	}
 	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -605,6 +657,42 @@ func (u *CompetitionUpsert) ClearEligibleOrganisations() *CompetitionUpsert {
 	return u
 }
 
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (u *CompetitionUpsert) SetFeedbackReleasedAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldFeedbackReleasedAt, v)
+	return u
+}
+
+// UpdateFeedbackReleasedAt sets the "feedback_released_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateFeedbackReleasedAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldFeedbackReleasedAt)
+	return u
+}
+
+// ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
+func (u *CompetitionUpsert) ClearFeedbackReleasedAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldFeedbackReleasedAt)
+	return u
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (u *CompetitionUpsert) SetAssessorsPerBid(v int) *CompetitionUpsert {
+	u.Set(competition.FieldAssessorsPerBid, v)
+	return u
+}
+
+// UpdateAssessorsPerBid sets the "assessors_per_bid" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAssessorsPerBid() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAssessorsPerBid)
+	return u
+}
+
+// AddAssessorsPerBid adds v to the "assessors_per_bid" field.
+func (u *CompetitionUpsert) AddAssessorsPerBid(v int) *CompetitionUpsert {
+	u.Add(competition.FieldAssessorsPerBid, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -836,6 +924,48 @@ func (u *CompetitionUpsertOne) UpdateEligibleOrganisations() *CompetitionUpsertO
 func (u *CompetitionUpsertOne) ClearEligibleOrganisations() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearEligibleOrganisations()
+	})
+}
+
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (u *CompetitionUpsertOne) SetFeedbackReleasedAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetFeedbackReleasedAt(v)
+	})
+}
+
+// UpdateFeedbackReleasedAt sets the "feedback_released_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateFeedbackReleasedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateFeedbackReleasedAt()
+	})
+}
+
+// ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
+func (u *CompetitionUpsertOne) ClearFeedbackReleasedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearFeedbackReleasedAt()
+	})
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (u *CompetitionUpsertOne) SetAssessorsPerBid(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessorsPerBid(v)
+	})
+}
+
+// AddAssessorsPerBid adds v to the "assessors_per_bid" field.
+func (u *CompetitionUpsertOne) AddAssessorsPerBid(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddAssessorsPerBid(v)
+	})
+}
+
+// UpdateAssessorsPerBid sets the "assessors_per_bid" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAssessorsPerBid() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessorsPerBid()
 	})
 }
 
@@ -1236,6 +1366,48 @@ func (u *CompetitionUpsertBulk) UpdateEligibleOrganisations() *CompetitionUpsert
 func (u *CompetitionUpsertBulk) ClearEligibleOrganisations() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearEligibleOrganisations()
+	})
+}
+
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (u *CompetitionUpsertBulk) SetFeedbackReleasedAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetFeedbackReleasedAt(v)
+	})
+}
+
+// UpdateFeedbackReleasedAt sets the "feedback_released_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateFeedbackReleasedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateFeedbackReleasedAt()
+	})
+}
+
+// ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
+func (u *CompetitionUpsertBulk) ClearFeedbackReleasedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearFeedbackReleasedAt()
+	})
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (u *CompetitionUpsertBulk) SetAssessorsPerBid(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessorsPerBid(v)
+	})
+}
+
+// AddAssessorsPerBid adds v to the "assessors_per_bid" field.
+func (u *CompetitionUpsertBulk) AddAssessorsPerBid(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddAssessorsPerBid(v)
+	})
+}
+
+// UpdateAssessorsPerBid sets the "assessors_per_bid" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAssessorsPerBid() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessorsPerBid()
 	})
 }
 

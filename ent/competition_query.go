@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -437,6 +438,12 @@ func (_q *CompetitionQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if competition.Policy == nil {
+		return errors.New("ent: uninitialized competition.Policy (forgotten import ent/runtime?)")
+	}
+	if err := competition.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -211,6 +211,47 @@ func (_u *CompetitionUpdate) ClearEligibleOrganisations() *CompetitionUpdate {
 	return _u
 }
 
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (_u *CompetitionUpdate) SetFeedbackReleasedAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetFeedbackReleasedAt(v)
+	return _u
+}
+
+// SetNillableFeedbackReleasedAt sets the "feedback_released_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableFeedbackReleasedAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetFeedbackReleasedAt(*v)
+	}
+	return _u
+}
+
+// ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
+func (_u *CompetitionUpdate) ClearFeedbackReleasedAt() *CompetitionUpdate {
+	_u.mutation.ClearFeedbackReleasedAt()
+	return _u
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (_u *CompetitionUpdate) SetAssessorsPerBid(v int) *CompetitionUpdate {
+	_u.mutation.ResetAssessorsPerBid()
+	_u.mutation.SetAssessorsPerBid(v)
+	return _u
+}
+
+// SetNillableAssessorsPerBid sets the "assessors_per_bid" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableAssessorsPerBid(v *int) *CompetitionUpdate {
+	if v != nil {
+		_u.SetAssessorsPerBid(*v)
+	}
+	return _u
+}
+
+// AddAssessorsPerBid adds value to the "assessors_per_bid" field.
+func (_u *CompetitionUpdate) AddAssessorsPerBid(v int) *CompetitionUpdate {
+	_u.mutation.AddAssessorsPerBid(v)
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdate) SetChallenge(v *Challenge) *CompetitionUpdate {
 	return _u.SetChallengeID(v.ID)
@@ -301,7 +342,9 @@ func (_u *CompetitionUpdate) RemoveContracts(v ...*Contract) *CompetitionUpdate 
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CompetitionUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -328,11 +371,15 @@ func (_u *CompetitionUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CompetitionUpdate) defaults() {
+func (_u *CompetitionUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if competition.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competition.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := competition.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -419,6 +466,18 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.EligibleOrganisationsCleared() {
 		_spec.ClearField(competition.FieldEligibleOrganisations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.FeedbackReleasedAt(); ok {
+		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.FeedbackReleasedAtCleared() {
+		_spec.ClearField(competition.FieldFeedbackReleasedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AssessorsPerBid(); ok {
+		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAssessorsPerBid(); ok {
+		_spec.AddField(competition.FieldAssessorsPerBid, field.TypeInt, value)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -737,6 +796,47 @@ func (_u *CompetitionUpdateOne) ClearEligibleOrganisations() *CompetitionUpdateO
 	return _u
 }
 
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (_u *CompetitionUpdateOne) SetFeedbackReleasedAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetFeedbackReleasedAt(v)
+	return _u
+}
+
+// SetNillableFeedbackReleasedAt sets the "feedback_released_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableFeedbackReleasedAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetFeedbackReleasedAt(*v)
+	}
+	return _u
+}
+
+// ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
+func (_u *CompetitionUpdateOne) ClearFeedbackReleasedAt() *CompetitionUpdateOne {
+	_u.mutation.ClearFeedbackReleasedAt()
+	return _u
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (_u *CompetitionUpdateOne) SetAssessorsPerBid(v int) *CompetitionUpdateOne {
+	_u.mutation.ResetAssessorsPerBid()
+	_u.mutation.SetAssessorsPerBid(v)
+	return _u
+}
+
+// SetNillableAssessorsPerBid sets the "assessors_per_bid" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableAssessorsPerBid(v *int) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetAssessorsPerBid(*v)
+	}
+	return _u
+}
+
+// AddAssessorsPerBid adds value to the "assessors_per_bid" field.
+func (_u *CompetitionUpdateOne) AddAssessorsPerBid(v int) *CompetitionUpdateOne {
+	_u.mutation.AddAssessorsPerBid(v)
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdateOne) SetChallenge(v *Challenge) *CompetitionUpdateOne {
 	return _u.SetChallengeID(v.ID)
@@ -840,7 +940,9 @@ func (_u *CompetitionUpdateOne) Select(field string, fields ...string) *Competit
 
 // Save executes the query and returns the updated Competition entity.
 func (_u *CompetitionUpdateOne) Save(ctx context.Context) (*Competition, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -867,11 +969,15 @@ func (_u *CompetitionUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CompetitionUpdateOne) defaults() {
+func (_u *CompetitionUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if competition.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized competition.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := competition.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -975,6 +1081,18 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if _u.mutation.EligibleOrganisationsCleared() {
 		_spec.ClearField(competition.FieldEligibleOrganisations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.FeedbackReleasedAt(); ok {
+		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.FeedbackReleasedAtCleared() {
+		_spec.ClearField(competition.FieldFeedbackReleasedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AssessorsPerBid(); ok {
+		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAssessorsPerBid(); ok {
+		_spec.AddField(competition.FieldAssessorsPerBid, field.TypeInt, value)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -127,7 +127,9 @@ func (_c *DocumentCreate) Mutation() *DocumentMutation {
 
 // Save creates the Document in the database.
 func (_c *DocumentCreate) Save(ctx context.Context) (*Document, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -154,15 +156,22 @@ func (_c *DocumentCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *DocumentCreate) defaults() {
+func (_c *DocumentCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if document.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized document.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := document.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if document.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized document.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := document.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -168,7 +168,9 @@ func (_u *DocumentUpdate) ClearContract() *DocumentUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *DocumentUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -195,11 +197,15 @@ func (_u *DocumentUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *DocumentUpdate) defaults() {
+func (_u *DocumentUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if document.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized document.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := document.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -486,7 +492,9 @@ func (_u *DocumentUpdateOne) Select(field string, fields ...string) *DocumentUpd
 
 // Save executes the query and returns the updated Document entity.
 func (_u *DocumentUpdateOne) Save(ctx context.Context) (*Document, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -513,11 +521,15 @@ func (_u *DocumentUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *DocumentUpdateOne) defaults() {
+func (_u *DocumentUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if document.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized document.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := document.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -12,17 +12,22 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/session"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -83,17 +88,22 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			assessment.Table:    assessment.ValidColumn,
-			auditevent.Table:    auditevent.ValidColumn,
-			bid.Table:           bid.ValidColumn,
-			challenge.Table:     challenge.ValidColumn,
-			competition.Table:   competition.ValidColumn,
-			contract.Table:      contract.ValidColumn,
-			document.Table:      document.ValidColumn,
-			gatedecision.Table:  gatedecision.ValidColumn,
-			organisation.Table:  organisation.ValidColumn,
-			outboxmessage.Table: outboxmessage.ValidColumn,
-			person.Table:        person.ValidColumn,
+			apitoken.Table:          apitoken.ValidColumn,
+			assessment.Table:        assessment.ValidColumn,
+			assignment.Table:        assignment.ValidColumn,
+			auditevent.Table:        auditevent.ValidColumn,
+			audithead.Table:         audithead.ValidColumn,
+			bid.Table:               bid.ValidColumn,
+			challenge.Table:         challenge.ValidColumn,
+			competition.Table:       competition.ValidColumn,
+			contract.Table:          contract.ValidColumn,
+			document.Table:          document.ValidColumn,
+			gatedecision.Table:      gatedecision.ValidColumn,
+			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
+			organisation.Table:      organisation.ValidColumn,
+			outboxmessage.Table:     outboxmessage.ValidColumn,
+			person.Table:            person.ValidColumn,
+			session.Table:           session.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

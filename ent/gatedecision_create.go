@@ -88,7 +88,9 @@ func (_c *GateDecisionCreate) Mutation() *GateDecisionMutation {
 
 // Save creates the GateDecision in the database.
 func (_c *GateDecisionCreate) Save(ctx context.Context) (*GateDecision, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -115,15 +117,22 @@ func (_c *GateDecisionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *GateDecisionCreate) defaults() {
+func (_c *GateDecisionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if gatedecision.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized gatedecision.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := gatedecision.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if gatedecision.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized gatedecision.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := gatedecision.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

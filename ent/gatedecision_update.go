@@ -110,7 +110,9 @@ func (_u *GateDecisionUpdate) ClearContract() *GateDecisionUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *GateDecisionUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -137,11 +139,15 @@ func (_u *GateDecisionUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *GateDecisionUpdate) defaults() {
+func (_u *GateDecisionUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if gatedecision.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized gatedecision.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := gatedecision.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -333,7 +339,9 @@ func (_u *GateDecisionUpdateOne) Select(field string, fields ...string) *GateDec
 
 // Save executes the query and returns the updated GateDecision entity.
 func (_u *GateDecisionUpdateOne) Save(ctx context.Context) (*GateDecision, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -360,11 +368,15 @@ func (_u *GateDecisionUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *GateDecisionUpdateOne) defaults() {
+func (_u *GateDecisionUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if gatedecision.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized gatedecision.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := gatedecision.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

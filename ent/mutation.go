@@ -12,18 +12,23 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/session"
 )
 
 const (
@@ -35,18 +40,898 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAssessment    = "Assessment"
-	TypeAuditEvent    = "AuditEvent"
-	TypeBid           = "Bid"
-	TypeChallenge     = "Challenge"
-	TypeCompetition   = "Competition"
-	TypeContract      = "Contract"
-	TypeDocument      = "Document"
-	TypeGateDecision  = "GateDecision"
-	TypeOrganisation  = "Organisation"
-	TypeOutboxMessage = "OutboxMessage"
-	TypePerson        = "Person"
+	TypeAPIToken          = "APIToken"
+	TypeAssessment        = "Assessment"
+	TypeAssignment        = "Assignment"
+	TypeAuditEvent        = "AuditEvent"
+	TypeAuditHead         = "AuditHead"
+	TypeBid               = "Bid"
+	TypeChallenge         = "Challenge"
+	TypeCompetition       = "Competition"
+	TypeContract          = "Contract"
+	TypeDocument          = "Document"
+	TypeGateDecision      = "GateDecision"
+	TypeIdempotencyRecord = "IdempotencyRecord"
+	TypeOrganisation      = "Organisation"
+	TypeOutboxMessage     = "OutboxMessage"
+	TypePerson            = "Person"
+	TypeSession           = "Session"
 )
+
+// APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
+type APITokenMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	name          *string
+	token_hash    *string
+	role          *string
+	issued_by     *string
+	created_at    *time.Time
+	expires_at    *time.Time
+	revoked_at    *time.Time
+	last_used_at  *time.Time
+	clearedFields map[string]struct{}
+	person        *int
+	clearedperson bool
+	done          bool
+	oldValue      func(context.Context) (*APIToken, error)
+	predicates    []predicate.APIToken
+}
+
+var _ ent.Mutation = (*APITokenMutation)(nil)
+
+// apitokenOption allows management of the mutation configuration using functional options.
+type apitokenOption func(*APITokenMutation)
+
+// newAPITokenMutation creates new mutation for the APIToken entity.
+func newAPITokenMutation(c config, op Op, opts ...apitokenOption) *APITokenMutation {
+	m := &APITokenMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAPIToken,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAPITokenID sets the ID field of the mutation.
+func withAPITokenID(id int) apitokenOption {
+	return func(m *APITokenMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *APIToken
+		)
+		m.oldValue = func(ctx context.Context) (*APIToken, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().APIToken.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAPIToken sets the old APIToken of the mutation.
+func withAPIToken(node *APIToken) apitokenOption {
+	return func(m *APITokenMutation) {
+		m.oldValue = func(context.Context) (*APIToken, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m APITokenMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m APITokenMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *APITokenMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *APITokenMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().APIToken.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetName sets the "name" field.
+func (m *APITokenMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *APITokenMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *APITokenMutation) ResetName() {
+	m.name = nil
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *APITokenMutation) SetTokenHash(s string) {
+	m.token_hash = &s
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *APITokenMutation) TokenHash() (r string, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldTokenHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *APITokenMutation) ResetTokenHash() {
+	m.token_hash = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *APITokenMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *APITokenMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *APITokenMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetRole sets the "role" field.
+func (m *APITokenMutation) SetRole(s string) {
+	m.role = &s
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *APITokenMutation) Role() (r string, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldRole(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *APITokenMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetIssuedBy sets the "issued_by" field.
+func (m *APITokenMutation) SetIssuedBy(s string) {
+	m.issued_by = &s
+}
+
+// IssuedBy returns the value of the "issued_by" field in the mutation.
+func (m *APITokenMutation) IssuedBy() (r string, exists bool) {
+	v := m.issued_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedBy returns the old "issued_by" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldIssuedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedBy: %w", err)
+	}
+	return oldValue.IssuedBy, nil
+}
+
+// ResetIssuedBy resets all changes to the "issued_by" field.
+func (m *APITokenMutation) ResetIssuedBy() {
+	m.issued_by = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *APITokenMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *APITokenMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *APITokenMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *APITokenMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *APITokenMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *APITokenMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[apitoken.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *APITokenMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[apitoken.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *APITokenMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, apitoken.FieldExpiresAt)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *APITokenMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *APITokenMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *APITokenMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[apitoken.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *APITokenMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[apitoken.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *APITokenMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, apitoken.FieldRevokedAt)
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *APITokenMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *APITokenMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *APITokenMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[apitoken.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *APITokenMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[apitoken.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *APITokenMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, apitoken.FieldLastUsedAt)
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *APITokenMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[apitoken.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *APITokenMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *APITokenMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *APITokenMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the APITokenMutation builder.
+func (m *APITokenMutation) Where(ps ...predicate.APIToken) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the APITokenMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *APITokenMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.APIToken, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *APITokenMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *APITokenMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (APIToken).
+func (m *APITokenMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *APITokenMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.name != nil {
+		fields = append(fields, apitoken.FieldName)
+	}
+	if m.token_hash != nil {
+		fields = append(fields, apitoken.FieldTokenHash)
+	}
+	if m.person != nil {
+		fields = append(fields, apitoken.FieldPersonID)
+	}
+	if m.role != nil {
+		fields = append(fields, apitoken.FieldRole)
+	}
+	if m.issued_by != nil {
+		fields = append(fields, apitoken.FieldIssuedBy)
+	}
+	if m.created_at != nil {
+		fields = append(fields, apitoken.FieldCreatedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, apitoken.FieldExpiresAt)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, apitoken.FieldRevokedAt)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, apitoken.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *APITokenMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case apitoken.FieldName:
+		return m.Name()
+	case apitoken.FieldTokenHash:
+		return m.TokenHash()
+	case apitoken.FieldPersonID:
+		return m.PersonID()
+	case apitoken.FieldRole:
+		return m.Role()
+	case apitoken.FieldIssuedBy:
+		return m.IssuedBy()
+	case apitoken.FieldCreatedAt:
+		return m.CreatedAt()
+	case apitoken.FieldExpiresAt:
+		return m.ExpiresAt()
+	case apitoken.FieldRevokedAt:
+		return m.RevokedAt()
+	case apitoken.FieldLastUsedAt:
+		return m.LastUsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *APITokenMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case apitoken.FieldName:
+		return m.OldName(ctx)
+	case apitoken.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case apitoken.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case apitoken.FieldRole:
+		return m.OldRole(ctx)
+	case apitoken.FieldIssuedBy:
+		return m.OldIssuedBy(ctx)
+	case apitoken.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case apitoken.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case apitoken.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	case apitoken.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown APIToken field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *APITokenMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case apitoken.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case apitoken.FieldTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case apitoken.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case apitoken.FieldRole:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case apitoken.FieldIssuedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedBy(v)
+		return nil
+	case apitoken.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case apitoken.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case apitoken.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	case apitoken.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown APIToken field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *APITokenMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *APITokenMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *APITokenMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown APIToken numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *APITokenMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(apitoken.FieldExpiresAt) {
+		fields = append(fields, apitoken.FieldExpiresAt)
+	}
+	if m.FieldCleared(apitoken.FieldRevokedAt) {
+		fields = append(fields, apitoken.FieldRevokedAt)
+	}
+	if m.FieldCleared(apitoken.FieldLastUsedAt) {
+		fields = append(fields, apitoken.FieldLastUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *APITokenMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *APITokenMutation) ClearField(name string) error {
+	switch name {
+	case apitoken.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	case apitoken.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	case apitoken.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown APIToken nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *APITokenMutation) ResetField(name string) error {
+	switch name {
+	case apitoken.FieldName:
+		m.ResetName()
+		return nil
+	case apitoken.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case apitoken.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case apitoken.FieldRole:
+		m.ResetRole()
+		return nil
+	case apitoken.FieldIssuedBy:
+		m.ResetIssuedBy()
+		return nil
+	case apitoken.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case apitoken.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case apitoken.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	case apitoken.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown APIToken field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *APITokenMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.person != nil {
+		edges = append(edges, apitoken.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *APITokenMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case apitoken.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *APITokenMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *APITokenMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *APITokenMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedperson {
+		edges = append(edges, apitoken.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *APITokenMutation) EdgeCleared(name string) bool {
+	switch name {
+	case apitoken.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *APITokenMutation) ClearEdge(name string) error {
+	switch name {
+	case apitoken.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown APIToken unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *APITokenMutation) ResetEdge(name string) error {
+	switch name {
+	case apitoken.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown APIToken edge %s", name)
+}
 
 // AssessmentMutation represents an operation that mutates the Assessment nodes in the graph.
 type AssessmentMutation struct {
@@ -964,26 +1849,913 @@ func (m *AssessmentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Assessment edge %s", name)
 }
 
+// AssignmentMutation represents an operation that mutates the Assignment nodes in the graph.
+type AssignmentMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	competition_id    *int
+	addcompetition_id *int
+	status            *assignment.Status
+	explanation       *string
+	declined_reason   *string
+	clearedFields     map[string]struct{}
+	bid               *int
+	clearedbid        bool
+	assessor          *int
+	clearedassessor   bool
+	done              bool
+	oldValue          func(context.Context) (*Assignment, error)
+	predicates        []predicate.Assignment
+}
+
+var _ ent.Mutation = (*AssignmentMutation)(nil)
+
+// assignmentOption allows management of the mutation configuration using functional options.
+type assignmentOption func(*AssignmentMutation)
+
+// newAssignmentMutation creates new mutation for the Assignment entity.
+func newAssignmentMutation(c config, op Op, opts ...assignmentOption) *AssignmentMutation {
+	m := &AssignmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAssignment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssignmentID sets the ID field of the mutation.
+func withAssignmentID(id int) assignmentOption {
+	return func(m *AssignmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Assignment
+		)
+		m.oldValue = func(ctx context.Context) (*Assignment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Assignment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAssignment sets the old Assignment of the mutation.
+func withAssignment(node *Assignment) assignmentOption {
+	return func(m *AssignmentMutation) {
+		m.oldValue = func(context.Context) (*Assignment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssignmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssignmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssignmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssignmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Assignment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssignmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssignmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssignmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AssignmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AssignmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AssignmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCompetitionID sets the "competition_id" field.
+func (m *AssignmentMutation) SetCompetitionID(i int) {
+	m.competition_id = &i
+	m.addcompetition_id = nil
+}
+
+// CompetitionID returns the value of the "competition_id" field in the mutation.
+func (m *AssignmentMutation) CompetitionID() (r int, exists bool) {
+	v := m.competition_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompetitionID returns the old "competition_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldCompetitionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompetitionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompetitionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompetitionID: %w", err)
+	}
+	return oldValue.CompetitionID, nil
+}
+
+// AddCompetitionID adds i to the "competition_id" field.
+func (m *AssignmentMutation) AddCompetitionID(i int) {
+	if m.addcompetition_id != nil {
+		*m.addcompetition_id += i
+	} else {
+		m.addcompetition_id = &i
+	}
+}
+
+// AddedCompetitionID returns the value that was added to the "competition_id" field in this mutation.
+func (m *AssignmentMutation) AddedCompetitionID() (r int, exists bool) {
+	v := m.addcompetition_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCompetitionID resets all changes to the "competition_id" field.
+func (m *AssignmentMutation) ResetCompetitionID() {
+	m.competition_id = nil
+	m.addcompetition_id = nil
+}
+
+// SetBidID sets the "bid_id" field.
+func (m *AssignmentMutation) SetBidID(i int) {
+	m.bid = &i
+}
+
+// BidID returns the value of the "bid_id" field in the mutation.
+func (m *AssignmentMutation) BidID() (r int, exists bool) {
+	v := m.bid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBidID returns the old "bid_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldBidID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBidID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBidID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBidID: %w", err)
+	}
+	return oldValue.BidID, nil
+}
+
+// ResetBidID resets all changes to the "bid_id" field.
+func (m *AssignmentMutation) ResetBidID() {
+	m.bid = nil
+}
+
+// SetAssessorID sets the "assessor_id" field.
+func (m *AssignmentMutation) SetAssessorID(i int) {
+	m.assessor = &i
+}
+
+// AssessorID returns the value of the "assessor_id" field in the mutation.
+func (m *AssignmentMutation) AssessorID() (r int, exists bool) {
+	v := m.assessor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessorID returns the old "assessor_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldAssessorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessorID: %w", err)
+	}
+	return oldValue.AssessorID, nil
+}
+
+// ResetAssessorID resets all changes to the "assessor_id" field.
+func (m *AssignmentMutation) ResetAssessorID() {
+	m.assessor = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *AssignmentMutation) SetStatus(a assignment.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AssignmentMutation) Status() (r assignment.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldStatus(ctx context.Context) (v assignment.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AssignmentMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetExplanation sets the "explanation" field.
+func (m *AssignmentMutation) SetExplanation(s string) {
+	m.explanation = &s
+}
+
+// Explanation returns the value of the "explanation" field in the mutation.
+func (m *AssignmentMutation) Explanation() (r string, exists bool) {
+	v := m.explanation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExplanation returns the old "explanation" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldExplanation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExplanation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExplanation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExplanation: %w", err)
+	}
+	return oldValue.Explanation, nil
+}
+
+// ClearExplanation clears the value of the "explanation" field.
+func (m *AssignmentMutation) ClearExplanation() {
+	m.explanation = nil
+	m.clearedFields[assignment.FieldExplanation] = struct{}{}
+}
+
+// ExplanationCleared returns if the "explanation" field was cleared in this mutation.
+func (m *AssignmentMutation) ExplanationCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldExplanation]
+	return ok
+}
+
+// ResetExplanation resets all changes to the "explanation" field.
+func (m *AssignmentMutation) ResetExplanation() {
+	m.explanation = nil
+	delete(m.clearedFields, assignment.FieldExplanation)
+}
+
+// SetDeclinedReason sets the "declined_reason" field.
+func (m *AssignmentMutation) SetDeclinedReason(s string) {
+	m.declined_reason = &s
+}
+
+// DeclinedReason returns the value of the "declined_reason" field in the mutation.
+func (m *AssignmentMutation) DeclinedReason() (r string, exists bool) {
+	v := m.declined_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclinedReason returns the old "declined_reason" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDeclinedReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclinedReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclinedReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclinedReason: %w", err)
+	}
+	return oldValue.DeclinedReason, nil
+}
+
+// ClearDeclinedReason clears the value of the "declined_reason" field.
+func (m *AssignmentMutation) ClearDeclinedReason() {
+	m.declined_reason = nil
+	m.clearedFields[assignment.FieldDeclinedReason] = struct{}{}
+}
+
+// DeclinedReasonCleared returns if the "declined_reason" field was cleared in this mutation.
+func (m *AssignmentMutation) DeclinedReasonCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDeclinedReason]
+	return ok
+}
+
+// ResetDeclinedReason resets all changes to the "declined_reason" field.
+func (m *AssignmentMutation) ResetDeclinedReason() {
+	m.declined_reason = nil
+	delete(m.clearedFields, assignment.FieldDeclinedReason)
+}
+
+// ClearBid clears the "bid" edge to the Bid entity.
+func (m *AssignmentMutation) ClearBid() {
+	m.clearedbid = true
+	m.clearedFields[assignment.FieldBidID] = struct{}{}
+}
+
+// BidCleared reports if the "bid" edge to the Bid entity was cleared.
+func (m *AssignmentMutation) BidCleared() bool {
+	return m.clearedbid
+}
+
+// BidIDs returns the "bid" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BidID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) BidIDs() (ids []int) {
+	if id := m.bid; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBid resets all changes to the "bid" edge.
+func (m *AssignmentMutation) ResetBid() {
+	m.bid = nil
+	m.clearedbid = false
+}
+
+// ClearAssessor clears the "assessor" edge to the Person entity.
+func (m *AssignmentMutation) ClearAssessor() {
+	m.clearedassessor = true
+	m.clearedFields[assignment.FieldAssessorID] = struct{}{}
+}
+
+// AssessorCleared reports if the "assessor" edge to the Person entity was cleared.
+func (m *AssignmentMutation) AssessorCleared() bool {
+	return m.clearedassessor
+}
+
+// AssessorIDs returns the "assessor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssessorID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) AssessorIDs() (ids []int) {
+	if id := m.assessor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssessor resets all changes to the "assessor" edge.
+func (m *AssignmentMutation) ResetAssessor() {
+	m.assessor = nil
+	m.clearedassessor = false
+}
+
+// Where appends a list predicates to the AssignmentMutation builder.
+func (m *AssignmentMutation) Where(ps ...predicate.Assignment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssignmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssignmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Assignment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssignmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssignmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Assignment).
+func (m *AssignmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssignmentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, assignment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, assignment.FieldUpdatedAt)
+	}
+	if m.competition_id != nil {
+		fields = append(fields, assignment.FieldCompetitionID)
+	}
+	if m.bid != nil {
+		fields = append(fields, assignment.FieldBidID)
+	}
+	if m.assessor != nil {
+		fields = append(fields, assignment.FieldAssessorID)
+	}
+	if m.status != nil {
+		fields = append(fields, assignment.FieldStatus)
+	}
+	if m.explanation != nil {
+		fields = append(fields, assignment.FieldExplanation)
+	}
+	if m.declined_reason != nil {
+		fields = append(fields, assignment.FieldDeclinedReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case assignment.FieldCreatedAt:
+		return m.CreatedAt()
+	case assignment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case assignment.FieldCompetitionID:
+		return m.CompetitionID()
+	case assignment.FieldBidID:
+		return m.BidID()
+	case assignment.FieldAssessorID:
+		return m.AssessorID()
+	case assignment.FieldStatus:
+		return m.Status()
+	case assignment.FieldExplanation:
+		return m.Explanation()
+	case assignment.FieldDeclinedReason:
+		return m.DeclinedReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case assignment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case assignment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case assignment.FieldCompetitionID:
+		return m.OldCompetitionID(ctx)
+	case assignment.FieldBidID:
+		return m.OldBidID(ctx)
+	case assignment.FieldAssessorID:
+		return m.OldAssessorID(ctx)
+	case assignment.FieldStatus:
+		return m.OldStatus(ctx)
+	case assignment.FieldExplanation:
+		return m.OldExplanation(ctx)
+	case assignment.FieldDeclinedReason:
+		return m.OldDeclinedReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case assignment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case assignment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case assignment.FieldCompetitionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompetitionID(v)
+		return nil
+	case assignment.FieldBidID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBidID(v)
+		return nil
+	case assignment.FieldAssessorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessorID(v)
+		return nil
+	case assignment.FieldStatus:
+		v, ok := value.(assignment.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case assignment.FieldExplanation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExplanation(v)
+		return nil
+	case assignment.FieldDeclinedReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclinedReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssignmentMutation) AddedFields() []string {
+	var fields []string
+	if m.addcompetition_id != nil {
+		fields = append(fields, assignment.FieldCompetitionID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssignmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case assignment.FieldCompetitionID:
+		return m.AddedCompetitionID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case assignment.FieldCompetitionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCompetitionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssignmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(assignment.FieldExplanation) {
+		fields = append(fields, assignment.FieldExplanation)
+	}
+	if m.FieldCleared(assignment.FieldDeclinedReason) {
+		fields = append(fields, assignment.FieldDeclinedReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssignmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssignmentMutation) ClearField(name string) error {
+	switch name {
+	case assignment.FieldExplanation:
+		m.ClearExplanation()
+		return nil
+	case assignment.FieldDeclinedReason:
+		m.ClearDeclinedReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssignmentMutation) ResetField(name string) error {
+	switch name {
+	case assignment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case assignment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case assignment.FieldCompetitionID:
+		m.ResetCompetitionID()
+		return nil
+	case assignment.FieldBidID:
+		m.ResetBidID()
+		return nil
+	case assignment.FieldAssessorID:
+		m.ResetAssessorID()
+		return nil
+	case assignment.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case assignment.FieldExplanation:
+		m.ResetExplanation()
+		return nil
+	case assignment.FieldDeclinedReason:
+		m.ResetDeclinedReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssignmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.bid != nil {
+		edges = append(edges, assignment.EdgeBid)
+	}
+	if m.assessor != nil {
+		edges = append(edges, assignment.EdgeAssessor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssignmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case assignment.EdgeBid:
+		if id := m.bid; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignment.EdgeAssessor:
+		if id := m.assessor; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssignmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssignmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssignmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedbid {
+		edges = append(edges, assignment.EdgeBid)
+	}
+	if m.clearedassessor {
+		edges = append(edges, assignment.EdgeAssessor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssignmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case assignment.EdgeBid:
+		return m.clearedbid
+	case assignment.EdgeAssessor:
+		return m.clearedassessor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssignmentMutation) ClearEdge(name string) error {
+	switch name {
+	case assignment.EdgeBid:
+		m.ClearBid()
+		return nil
+	case assignment.EdgeAssessor:
+		m.ClearAssessor()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssignmentMutation) ResetEdge(name string) error {
+	switch name {
+	case assignment.EdgeBid:
+		m.ResetBid()
+		return nil
+	case assignment.EdgeAssessor:
+		m.ResetAssessor()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment edge %s", name)
+}
+
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
 type AuditEventMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	at            *time.Time
-	actor         *string
-	action        *string
-	record_type   *string
-	record_id     *int
-	addrecord_id  *int
-	before        *string
-	after         *string
-	reason        *string
-	request_id    *string
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*AuditEvent, error)
-	predicates    []predicate.AuditEvent
+	op               Op
+	typ              string
+	id               *int
+	seq              *int64
+	addseq           *int64
+	at               *time.Time
+	actor            *string
+	action           *string
+	record_type      *string
+	record_id        *int
+	addrecord_id     *int
+	before           *string
+	after            *string
+	reason           *string
+	request_id       *string
+	prev_hash        *string
+	hash             *string
+	clearedFields    map[string]struct{}
+	challenge        *int
+	clearedchallenge bool
+	done             bool
+	oldValue         func(context.Context) (*AuditEvent, error)
+	predicates       []predicate.AuditEvent
 }
 
 var _ ent.Mutation = (*AuditEventMutation)(nil)
@@ -1082,6 +2854,62 @@ func (m *AuditEventMutation) IDs(ctx context.Context) ([]int, error) {
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
+}
+
+// SetSeq sets the "seq" field.
+func (m *AuditEventMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AuditEventMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AuditEventMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AuditEventMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AuditEventMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
 }
 
 // SetAt sets the "at" field.
@@ -1284,6 +3112,55 @@ func (m *AuditEventMutation) ResetRecordID() {
 	m.addrecord_id = nil
 }
 
+// SetChallengeID sets the "challenge_id" field.
+func (m *AuditEventMutation) SetChallengeID(i int) {
+	m.challenge = &i
+}
+
+// ChallengeID returns the value of the "challenge_id" field in the mutation.
+func (m *AuditEventMutation) ChallengeID() (r int, exists bool) {
+	v := m.challenge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChallengeID returns the old "challenge_id" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldChallengeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChallengeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChallengeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChallengeID: %w", err)
+	}
+	return oldValue.ChallengeID, nil
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (m *AuditEventMutation) ClearChallengeID() {
+	m.challenge = nil
+	m.clearedFields[auditevent.FieldChallengeID] = struct{}{}
+}
+
+// ChallengeIDCleared returns if the "challenge_id" field was cleared in this mutation.
+func (m *AuditEventMutation) ChallengeIDCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldChallengeID]
+	return ok
+}
+
+// ResetChallengeID resets all changes to the "challenge_id" field.
+func (m *AuditEventMutation) ResetChallengeID() {
+	m.challenge = nil
+	delete(m.clearedFields, auditevent.FieldChallengeID)
+}
+
 // SetBefore sets the "before" field.
 func (m *AuditEventMutation) SetBefore(s string) {
 	m.before = &s
@@ -1480,6 +3357,105 @@ func (m *AuditEventMutation) ResetRequestID() {
 	delete(m.clearedFields, auditevent.FieldRequestID)
 }
 
+// SetPrevHash sets the "prev_hash" field.
+func (m *AuditEventMutation) SetPrevHash(s string) {
+	m.prev_hash = &s
+}
+
+// PrevHash returns the value of the "prev_hash" field in the mutation.
+func (m *AuditEventMutation) PrevHash() (r string, exists bool) {
+	v := m.prev_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevHash returns the old "prev_hash" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldPrevHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevHash: %w", err)
+	}
+	return oldValue.PrevHash, nil
+}
+
+// ResetPrevHash resets all changes to the "prev_hash" field.
+func (m *AuditEventMutation) ResetPrevHash() {
+	m.prev_hash = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditEventMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditEventMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditEventMutation) ResetHash() {
+	m.hash = nil
+}
+
+// ClearChallenge clears the "challenge" edge to the Challenge entity.
+func (m *AuditEventMutation) ClearChallenge() {
+	m.clearedchallenge = true
+	m.clearedFields[auditevent.FieldChallengeID] = struct{}{}
+}
+
+// ChallengeCleared reports if the "challenge" edge to the Challenge entity was cleared.
+func (m *AuditEventMutation) ChallengeCleared() bool {
+	return m.ChallengeIDCleared() || m.clearedchallenge
+}
+
+// ChallengeIDs returns the "challenge" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChallengeID instead. It exists only for internal usage by the builders.
+func (m *AuditEventMutation) ChallengeIDs() (ids []int) {
+	if id := m.challenge; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChallenge resets all changes to the "challenge" edge.
+func (m *AuditEventMutation) ResetChallenge() {
+	m.challenge = nil
+	m.clearedchallenge = false
+}
+
 // Where appends a list predicates to the AuditEventMutation builder.
 func (m *AuditEventMutation) Where(ps ...predicate.AuditEvent) {
 	m.predicates = append(m.predicates, ps...)
@@ -1514,7 +3490,10 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 13)
+	if m.seq != nil {
+		fields = append(fields, auditevent.FieldSeq)
+	}
 	if m.at != nil {
 		fields = append(fields, auditevent.FieldAt)
 	}
@@ -1530,6 +3509,9 @@ func (m *AuditEventMutation) Fields() []string {
 	if m.record_id != nil {
 		fields = append(fields, auditevent.FieldRecordID)
 	}
+	if m.challenge != nil {
+		fields = append(fields, auditevent.FieldChallengeID)
+	}
 	if m.before != nil {
 		fields = append(fields, auditevent.FieldBefore)
 	}
@@ -1542,6 +3524,12 @@ func (m *AuditEventMutation) Fields() []string {
 	if m.request_id != nil {
 		fields = append(fields, auditevent.FieldRequestID)
 	}
+	if m.prev_hash != nil {
+		fields = append(fields, auditevent.FieldPrevHash)
+	}
+	if m.hash != nil {
+		fields = append(fields, auditevent.FieldHash)
+	}
 	return fields
 }
 
@@ -1550,6 +3538,8 @@ func (m *AuditEventMutation) Fields() []string {
 // schema.
 func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 	switch name {
+	case auditevent.FieldSeq:
+		return m.Seq()
 	case auditevent.FieldAt:
 		return m.At()
 	case auditevent.FieldActor:
@@ -1560,6 +3550,8 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.RecordType()
 	case auditevent.FieldRecordID:
 		return m.RecordID()
+	case auditevent.FieldChallengeID:
+		return m.ChallengeID()
 	case auditevent.FieldBefore:
 		return m.Before()
 	case auditevent.FieldAfter:
@@ -1568,6 +3560,10 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.Reason()
 	case auditevent.FieldRequestID:
 		return m.RequestID()
+	case auditevent.FieldPrevHash:
+		return m.PrevHash()
+	case auditevent.FieldHash:
+		return m.Hash()
 	}
 	return nil, false
 }
@@ -1577,6 +3573,8 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 // database failed.
 func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
+	case auditevent.FieldSeq:
+		return m.OldSeq(ctx)
 	case auditevent.FieldAt:
 		return m.OldAt(ctx)
 	case auditevent.FieldActor:
@@ -1587,6 +3585,8 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldRecordType(ctx)
 	case auditevent.FieldRecordID:
 		return m.OldRecordID(ctx)
+	case auditevent.FieldChallengeID:
+		return m.OldChallengeID(ctx)
 	case auditevent.FieldBefore:
 		return m.OldBefore(ctx)
 	case auditevent.FieldAfter:
@@ -1595,6 +3595,10 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldReason(ctx)
 	case auditevent.FieldRequestID:
 		return m.OldRequestID(ctx)
+	case auditevent.FieldPrevHash:
+		return m.OldPrevHash(ctx)
+	case auditevent.FieldHash:
+		return m.OldHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown AuditEvent field %s", name)
 }
@@ -1604,6 +3608,13 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 // type.
 func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 	switch name {
+	case auditevent.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
 	case auditevent.FieldAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -1639,6 +3650,13 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRecordID(v)
 		return nil
+	case auditevent.FieldChallengeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChallengeID(v)
+		return nil
 	case auditevent.FieldBefore:
 		v, ok := value.(string)
 		if !ok {
@@ -1667,6 +3685,20 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRequestID(v)
 		return nil
+	case auditevent.FieldPrevHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevHash(v)
+		return nil
+	case auditevent.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent field %s", name)
 }
@@ -1675,6 +3707,9 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *AuditEventMutation) AddedFields() []string {
 	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, auditevent.FieldSeq)
+	}
 	if m.addrecord_id != nil {
 		fields = append(fields, auditevent.FieldRecordID)
 	}
@@ -1686,6 +3721,8 @@ func (m *AuditEventMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case auditevent.FieldSeq:
+		return m.AddedSeq()
 	case auditevent.FieldRecordID:
 		return m.AddedRecordID()
 	}
@@ -1697,6 +3734,13 @@ func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case auditevent.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
 	case auditevent.FieldRecordID:
 		v, ok := value.(int)
 		if !ok {
@@ -1712,6 +3756,9 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AuditEventMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(auditevent.FieldChallengeID) {
+		fields = append(fields, auditevent.FieldChallengeID)
+	}
 	if m.FieldCleared(auditevent.FieldBefore) {
 		fields = append(fields, auditevent.FieldBefore)
 	}
@@ -1738,6 +3785,9 @@ func (m *AuditEventMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AuditEventMutation) ClearField(name string) error {
 	switch name {
+	case auditevent.FieldChallengeID:
+		m.ClearChallengeID()
+		return nil
 	case auditevent.FieldBefore:
 		m.ClearBefore()
 		return nil
@@ -1758,6 +3808,9 @@ func (m *AuditEventMutation) ClearField(name string) error {
 // It returns an error if the field is not defined in the schema.
 func (m *AuditEventMutation) ResetField(name string) error {
 	switch name {
+	case auditevent.FieldSeq:
+		m.ResetSeq()
+		return nil
 	case auditevent.FieldAt:
 		m.ResetAt()
 		return nil
@@ -1773,6 +3826,9 @@ func (m *AuditEventMutation) ResetField(name string) error {
 	case auditevent.FieldRecordID:
 		m.ResetRecordID()
 		return nil
+	case auditevent.FieldChallengeID:
+		m.ResetChallengeID()
+		return nil
 	case auditevent.FieldBefore:
 		m.ResetBefore()
 		return nil
@@ -1785,25 +3841,40 @@ func (m *AuditEventMutation) ResetField(name string) error {
 	case auditevent.FieldRequestID:
 		m.ResetRequestID()
 		return nil
+	case auditevent.FieldPrevHash:
+		m.ResetPrevHash()
+		return nil
+	case auditevent.FieldHash:
+		m.ResetHash()
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AuditEventMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.challenge != nil {
+		edges = append(edges, auditevent.EdgeChallenge)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *AuditEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case auditevent.EdgeChallenge:
+		if id := m.challenge; id != nil {
+			return []ent.Value{*id}
+		}
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AuditEventMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
 	return edges
 }
 
@@ -1815,26 +3886,459 @@ func (m *AuditEventMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AuditEventMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.clearedchallenge {
+		edges = append(edges, auditevent.EdgeChallenge)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *AuditEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case auditevent.EdgeChallenge:
+		return m.clearedchallenge
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *AuditEventMutation) ClearEdge(name string) error {
+	switch name {
+	case auditevent.EdgeChallenge:
+		m.ClearChallenge()
+		return nil
+	}
 	return fmt.Errorf("unknown AuditEvent unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
+	switch name {
+	case auditevent.EdgeChallenge:
+		m.ResetChallenge()
+		return nil
+	}
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// AuditHeadMutation represents an operation that mutates the AuditHead nodes in the graph.
+type AuditHeadMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	seq           *int64
+	addseq        *int64
+	hash          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AuditHead, error)
+	predicates    []predicate.AuditHead
+}
+
+var _ ent.Mutation = (*AuditHeadMutation)(nil)
+
+// auditheadOption allows management of the mutation configuration using functional options.
+type auditheadOption func(*AuditHeadMutation)
+
+// newAuditHeadMutation creates new mutation for the AuditHead entity.
+func newAuditHeadMutation(c config, op Op, opts ...auditheadOption) *AuditHeadMutation {
+	m := &AuditHeadMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditHead,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditHeadID sets the ID field of the mutation.
+func withAuditHeadID(id int) auditheadOption {
+	return func(m *AuditHeadMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditHead
+		)
+		m.oldValue = func(ctx context.Context) (*AuditHead, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditHead.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditHead sets the old AuditHead of the mutation.
+func withAuditHead(node *AuditHead) auditheadOption {
+	return func(m *AuditHeadMutation) {
+		m.oldValue = func(context.Context) (*AuditHead, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditHeadMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditHeadMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditHeadMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditHeadMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditHead.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSeq sets the "seq" field.
+func (m *AuditHeadMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AuditHeadMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AuditHead entity.
+// If the AuditHead object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditHeadMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AuditHeadMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AuditHeadMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AuditHeadMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditHeadMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditHeadMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditHead entity.
+// If the AuditHead object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditHeadMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditHeadMutation) ResetHash() {
+	m.hash = nil
+}
+
+// Where appends a list predicates to the AuditHeadMutation builder.
+func (m *AuditHeadMutation) Where(ps ...predicate.AuditHead) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditHeadMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditHeadMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditHead, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditHeadMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditHeadMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditHead).
+func (m *AuditHeadMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditHeadMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.seq != nil {
+		fields = append(fields, audithead.FieldSeq)
+	}
+	if m.hash != nil {
+		fields = append(fields, audithead.FieldHash)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditHeadMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case audithead.FieldSeq:
+		return m.Seq()
+	case audithead.FieldHash:
+		return m.Hash()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditHeadMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case audithead.FieldSeq:
+		return m.OldSeq(ctx)
+	case audithead.FieldHash:
+		return m.OldHash(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditHead field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditHeadMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case audithead.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case audithead.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditHead field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditHeadMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, audithead.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditHeadMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case audithead.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditHeadMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case audithead.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditHead numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditHeadMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditHeadMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditHeadMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AuditHead nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditHeadMutation) ResetField(name string) error {
+	switch name {
+	case audithead.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case audithead.FieldHash:
+		m.ResetHash()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditHead field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditHeadMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditHeadMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditHeadMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditHeadMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditHeadMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditHeadMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditHeadMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AuditHead unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditHeadMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AuditHead edge %s", name)
 }
 
 // BidMutation represents an operation that mutates the Bid nodes in the graph.
@@ -1867,6 +4371,9 @@ type BidMutation struct {
 	assessments         map[int]struct{}
 	removedassessments  map[int]struct{}
 	clearedassessments  bool
+	assignments         map[int]struct{}
+	removedassignments  map[int]struct{}
+	clearedassignments  bool
 	contract            *int
 	clearedcontract     bool
 	done                bool
@@ -2721,6 +5228,60 @@ func (m *BidMutation) ResetAssessments() {
 	m.removedassessments = nil
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by ids.
+func (m *BidMutation) AddAssignmentIDs(ids ...int) {
+	if m.assignments == nil {
+		m.assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssignments clears the "assignments" edge to the Assignment entity.
+func (m *BidMutation) ClearAssignments() {
+	m.clearedassignments = true
+}
+
+// AssignmentsCleared reports if the "assignments" edge to the Assignment entity was cleared.
+func (m *BidMutation) AssignmentsCleared() bool {
+	return m.clearedassignments
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to the Assignment entity by IDs.
+func (m *BidMutation) RemoveAssignmentIDs(ids ...int) {
+	if m.removedassignments == nil {
+		m.removedassignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assignments, ids[i])
+		m.removedassignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssignments returns the removed IDs of the "assignments" edge to the Assignment entity.
+func (m *BidMutation) RemovedAssignmentsIDs() (ids []int) {
+	for id := range m.removedassignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssignmentsIDs returns the "assignments" edge IDs in the mutation.
+func (m *BidMutation) AssignmentsIDs() (ids []int) {
+	for id := range m.assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssignments resets all changes to the "assignments" edge.
+func (m *BidMutation) ResetAssignments() {
+	m.assignments = nil
+	m.clearedassignments = false
+	m.removedassignments = nil
+}
+
 // SetContractID sets the "contract" edge to the Contract entity by id.
 func (m *BidMutation) SetContractID(id int) {
 	m.contract = &id
@@ -3163,7 +5724,7 @@ func (m *BidMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *BidMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.competition != nil {
 		edges = append(edges, bid.EdgeCompetition)
 	}
@@ -3175,6 +5736,9 @@ func (m *BidMutation) AddedEdges() []string {
 	}
 	if m.assessments != nil {
 		edges = append(edges, bid.EdgeAssessments)
+	}
+	if m.assignments != nil {
+		edges = append(edges, bid.EdgeAssignments)
 	}
 	if m.contract != nil {
 		edges = append(edges, bid.EdgeContract)
@@ -3206,6 +5770,12 @@ func (m *BidMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case bid.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.assignments))
+		for id := range m.assignments {
+			ids = append(ids, id)
+		}
+		return ids
 	case bid.EdgeContract:
 		if id := m.contract; id != nil {
 			return []ent.Value{*id}
@@ -3216,12 +5786,15 @@ func (m *BidMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *BidMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removeddocuments != nil {
 		edges = append(edges, bid.EdgeDocuments)
 	}
 	if m.removedassessments != nil {
 		edges = append(edges, bid.EdgeAssessments)
+	}
+	if m.removedassignments != nil {
+		edges = append(edges, bid.EdgeAssignments)
 	}
 	return edges
 }
@@ -3242,13 +5815,19 @@ func (m *BidMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case bid.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.removedassignments))
+		for id := range m.removedassignments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *BidMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedcompetition {
 		edges = append(edges, bid.EdgeCompetition)
 	}
@@ -3260,6 +5839,9 @@ func (m *BidMutation) ClearedEdges() []string {
 	}
 	if m.clearedassessments {
 		edges = append(edges, bid.EdgeAssessments)
+	}
+	if m.clearedassignments {
+		edges = append(edges, bid.EdgeAssignments)
 	}
 	if m.clearedcontract {
 		edges = append(edges, bid.EdgeContract)
@@ -3279,6 +5861,8 @@ func (m *BidMutation) EdgeCleared(name string) bool {
 		return m.cleareddocuments
 	case bid.EdgeAssessments:
 		return m.clearedassessments
+	case bid.EdgeAssignments:
+		return m.clearedassignments
 	case bid.EdgeContract:
 		return m.clearedcontract
 	}
@@ -3318,6 +5902,9 @@ func (m *BidMutation) ResetEdge(name string) error {
 	case bid.EdgeAssessments:
 		m.ResetAssessments()
 		return nil
+	case bid.EdgeAssignments:
+		m.ResetAssignments()
+		return nil
 	case bid.EdgeContract:
 		m.ResetContract()
 		return nil
@@ -3341,12 +5928,17 @@ type ChallengeMutation struct {
 	stage_reason        *string
 	outcome             *domain.ProgrammeOutcome
 	lessons             *string
+	version             *int
+	addversion          *int
 	clearedFields       map[string]struct{}
 	owner               *int
 	clearedowner        bool
 	competitions        map[int]struct{}
 	removedcompetitions map[int]struct{}
 	clearedcompetitions bool
+	audit_events        map[int]struct{}
+	removedaudit_events map[int]struct{}
+	clearedaudit_events bool
 	done                bool
 	oldValue            func(context.Context) (*Challenge, error)
 	predicates          []predicate.Challenge
@@ -3862,6 +6454,62 @@ func (m *ChallengeMutation) ResetLessons() {
 	delete(m.clearedFields, challenge.FieldLessons)
 }
 
+// SetVersion sets the "version" field.
+func (m *ChallengeMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ChallengeMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ChallengeMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ChallengeMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ChallengeMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by id.
 func (m *ChallengeMutation) SetOwnerID(id int) {
 	m.owner = &id
@@ -3955,6 +6603,60 @@ func (m *ChallengeMutation) ResetCompetitions() {
 	m.removedcompetitions = nil
 }
 
+// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by ids.
+func (m *ChallengeMutation) AddAuditEventIDs(ids ...int) {
+	if m.audit_events == nil {
+		m.audit_events = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.audit_events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAuditEvents clears the "audit_events" edge to the AuditEvent entity.
+func (m *ChallengeMutation) ClearAuditEvents() {
+	m.clearedaudit_events = true
+}
+
+// AuditEventsCleared reports if the "audit_events" edge to the AuditEvent entity was cleared.
+func (m *ChallengeMutation) AuditEventsCleared() bool {
+	return m.clearedaudit_events
+}
+
+// RemoveAuditEventIDs removes the "audit_events" edge to the AuditEvent entity by IDs.
+func (m *ChallengeMutation) RemoveAuditEventIDs(ids ...int) {
+	if m.removedaudit_events == nil {
+		m.removedaudit_events = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.audit_events, ids[i])
+		m.removedaudit_events[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAuditEvents returns the removed IDs of the "audit_events" edge to the AuditEvent entity.
+func (m *ChallengeMutation) RemovedAuditEventsIDs() (ids []int) {
+	for id := range m.removedaudit_events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AuditEventsIDs returns the "audit_events" edge IDs in the mutation.
+func (m *ChallengeMutation) AuditEventsIDs() (ids []int) {
+	for id := range m.audit_events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAuditEvents resets all changes to the "audit_events" edge.
+func (m *ChallengeMutation) ResetAuditEvents() {
+	m.audit_events = nil
+	m.clearedaudit_events = false
+	m.removedaudit_events = nil
+}
+
 // Where appends a list predicates to the ChallengeMutation builder.
 func (m *ChallengeMutation) Where(ps ...predicate.Challenge) {
 	m.predicates = append(m.predicates, ps...)
@@ -3989,7 +6691,7 @@ func (m *ChallengeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChallengeMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, challenge.FieldCreatedAt)
 	}
@@ -4020,6 +6722,9 @@ func (m *ChallengeMutation) Fields() []string {
 	if m.lessons != nil {
 		fields = append(fields, challenge.FieldLessons)
 	}
+	if m.version != nil {
+		fields = append(fields, challenge.FieldVersion)
+	}
 	return fields
 }
 
@@ -4048,6 +6753,8 @@ func (m *ChallengeMutation) Field(name string) (ent.Value, bool) {
 		return m.Outcome()
 	case challenge.FieldLessons:
 		return m.Lessons()
+	case challenge.FieldVersion:
+		return m.Version()
 	}
 	return nil, false
 }
@@ -4077,6 +6784,8 @@ func (m *ChallengeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldOutcome(ctx)
 	case challenge.FieldLessons:
 		return m.OldLessons(ctx)
+	case challenge.FieldVersion:
+		return m.OldVersion(ctx)
 	}
 	return nil, fmt.Errorf("unknown Challenge field %s", name)
 }
@@ -4156,6 +6865,13 @@ func (m *ChallengeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLessons(v)
 		return nil
+	case challenge.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Challenge field %s", name)
 }
@@ -4163,13 +6879,21 @@ func (m *ChallengeMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ChallengeMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, challenge.FieldVersion)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ChallengeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case challenge.FieldVersion:
+		return m.AddedVersion()
+	}
 	return nil, false
 }
 
@@ -4178,6 +6902,13 @@ func (m *ChallengeMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ChallengeMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case challenge.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Challenge numeric field %s", name)
 }
@@ -4262,18 +6993,24 @@ func (m *ChallengeMutation) ResetField(name string) error {
 	case challenge.FieldLessons:
 		m.ResetLessons()
 		return nil
+	case challenge.FieldVersion:
+		m.ResetVersion()
+		return nil
 	}
 	return fmt.Errorf("unknown Challenge field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ChallengeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.owner != nil {
 		edges = append(edges, challenge.EdgeOwner)
 	}
 	if m.competitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.audit_events != nil {
+		edges = append(edges, challenge.EdgeAuditEvents)
 	}
 	return edges
 }
@@ -4292,15 +7029,24 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case challenge.EdgeAuditEvents:
+		ids := make([]ent.Value, 0, len(m.audit_events))
+		for id := range m.audit_events {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ChallengeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedcompetitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.removedaudit_events != nil {
+		edges = append(edges, challenge.EdgeAuditEvents)
 	}
 	return edges
 }
@@ -4315,18 +7061,27 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case challenge.EdgeAuditEvents:
+		ids := make([]ent.Value, 0, len(m.removedaudit_events))
+		for id := range m.removedaudit_events {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ChallengeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedowner {
 		edges = append(edges, challenge.EdgeOwner)
 	}
 	if m.clearedcompetitions {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.clearedaudit_events {
+		edges = append(edges, challenge.EdgeAuditEvents)
 	}
 	return edges
 }
@@ -4339,6 +7094,8 @@ func (m *ChallengeMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case challenge.EdgeCompetitions:
 		return m.clearedcompetitions
+	case challenge.EdgeAuditEvents:
+		return m.clearedaudit_events
 	}
 	return false
 }
@@ -4363,6 +7120,9 @@ func (m *ChallengeMutation) ResetEdge(name string) error {
 		return nil
 	case challenge.EdgeCompetitions:
 		m.ResetCompetitions()
+		return nil
+	case challenge.EdgeAuditEvents:
+		m.ResetAuditEvents()
 		return nil
 	}
 	return fmt.Errorf("unknown Challenge edge %s", name)
@@ -4390,6 +7150,9 @@ type CompetitionMutation struct {
 	scheme                       *domain.Scheme
 	eligible_organisations       *[]int
 	appendeligible_organisations []int
+	feedback_released_at         *time.Time
+	assessors_per_bid            *int
+	addassessors_per_bid         *int
 	clearedFields                map[string]struct{}
 	challenge                    *int
 	clearedchallenge             bool
@@ -5043,6 +7806,111 @@ func (m *CompetitionMutation) ResetEligibleOrganisations() {
 	delete(m.clearedFields, competition.FieldEligibleOrganisations)
 }
 
+// SetFeedbackReleasedAt sets the "feedback_released_at" field.
+func (m *CompetitionMutation) SetFeedbackReleasedAt(t time.Time) {
+	m.feedback_released_at = &t
+}
+
+// FeedbackReleasedAt returns the value of the "feedback_released_at" field in the mutation.
+func (m *CompetitionMutation) FeedbackReleasedAt() (r time.Time, exists bool) {
+	v := m.feedback_released_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFeedbackReleasedAt returns the old "feedback_released_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldFeedbackReleasedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFeedbackReleasedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFeedbackReleasedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFeedbackReleasedAt: %w", err)
+	}
+	return oldValue.FeedbackReleasedAt, nil
+}
+
+// ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
+func (m *CompetitionMutation) ClearFeedbackReleasedAt() {
+	m.feedback_released_at = nil
+	m.clearedFields[competition.FieldFeedbackReleasedAt] = struct{}{}
+}
+
+// FeedbackReleasedAtCleared returns if the "feedback_released_at" field was cleared in this mutation.
+func (m *CompetitionMutation) FeedbackReleasedAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldFeedbackReleasedAt]
+	return ok
+}
+
+// ResetFeedbackReleasedAt resets all changes to the "feedback_released_at" field.
+func (m *CompetitionMutation) ResetFeedbackReleasedAt() {
+	m.feedback_released_at = nil
+	delete(m.clearedFields, competition.FieldFeedbackReleasedAt)
+}
+
+// SetAssessorsPerBid sets the "assessors_per_bid" field.
+func (m *CompetitionMutation) SetAssessorsPerBid(i int) {
+	m.assessors_per_bid = &i
+	m.addassessors_per_bid = nil
+}
+
+// AssessorsPerBid returns the value of the "assessors_per_bid" field in the mutation.
+func (m *CompetitionMutation) AssessorsPerBid() (r int, exists bool) {
+	v := m.assessors_per_bid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessorsPerBid returns the old "assessors_per_bid" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAssessorsPerBid(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessorsPerBid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessorsPerBid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessorsPerBid: %w", err)
+	}
+	return oldValue.AssessorsPerBid, nil
+}
+
+// AddAssessorsPerBid adds i to the "assessors_per_bid" field.
+func (m *CompetitionMutation) AddAssessorsPerBid(i int) {
+	if m.addassessors_per_bid != nil {
+		*m.addassessors_per_bid += i
+	} else {
+		m.addassessors_per_bid = &i
+	}
+}
+
+// AddedAssessorsPerBid returns the value that was added to the "assessors_per_bid" field in this mutation.
+func (m *CompetitionMutation) AddedAssessorsPerBid() (r int, exists bool) {
+	v := m.addassessors_per_bid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAssessorsPerBid resets all changes to the "assessors_per_bid" field.
+func (m *CompetitionMutation) ResetAssessorsPerBid() {
+	m.assessors_per_bid = nil
+	m.addassessors_per_bid = nil
+}
+
 // ClearChallenge clears the "challenge" edge to the Challenge entity.
 func (m *CompetitionMutation) ClearChallenge() {
 	m.clearedchallenge = true
@@ -5212,7 +8080,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -5249,6 +8117,12 @@ func (m *CompetitionMutation) Fields() []string {
 	if m.eligible_organisations != nil {
 		fields = append(fields, competition.FieldEligibleOrganisations)
 	}
+	if m.feedback_released_at != nil {
+		fields = append(fields, competition.FieldFeedbackReleasedAt)
+	}
+	if m.assessors_per_bid != nil {
+		fields = append(fields, competition.FieldAssessorsPerBid)
+	}
 	return fields
 }
 
@@ -5281,6 +8155,10 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.Scheme()
 	case competition.FieldEligibleOrganisations:
 		return m.EligibleOrganisations()
+	case competition.FieldFeedbackReleasedAt:
+		return m.FeedbackReleasedAt()
+	case competition.FieldAssessorsPerBid:
+		return m.AssessorsPerBid()
 	}
 	return nil, false
 }
@@ -5314,6 +8192,10 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldScheme(ctx)
 	case competition.FieldEligibleOrganisations:
 		return m.OldEligibleOrganisations(ctx)
+	case competition.FieldFeedbackReleasedAt:
+		return m.OldFeedbackReleasedAt(ctx)
+	case competition.FieldAssessorsPerBid:
+		return m.OldAssessorsPerBid(ctx)
 	}
 	return nil, fmt.Errorf("unknown Competition field %s", name)
 }
@@ -5407,6 +8289,20 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEligibleOrganisations(v)
 		return nil
+	case competition.FieldFeedbackReleasedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFeedbackReleasedAt(v)
+		return nil
+	case competition.FieldAssessorsPerBid:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessorsPerBid(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)
 }
@@ -5427,6 +8323,9 @@ func (m *CompetitionMutation) AddedFields() []string {
 	if m.addmax_contracts != nil {
 		fields = append(fields, competition.FieldMaxContracts)
 	}
+	if m.addassessors_per_bid != nil {
+		fields = append(fields, competition.FieldAssessorsPerBid)
+	}
 	return fields
 }
 
@@ -5443,6 +8342,8 @@ func (m *CompetitionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedMaxContract()
 	case competition.FieldMaxContracts:
 		return m.AddedMaxContracts()
+	case competition.FieldAssessorsPerBid:
+		return m.AddedAssessorsPerBid()
 	}
 	return nil, false
 }
@@ -5480,6 +8381,13 @@ func (m *CompetitionMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddMaxContracts(v)
 		return nil
+	case competition.FieldAssessorsPerBid:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAssessorsPerBid(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Competition numeric field %s", name)
 }
@@ -5490,6 +8398,9 @@ func (m *CompetitionMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(competition.FieldEligibleOrganisations) {
 		fields = append(fields, competition.FieldEligibleOrganisations)
+	}
+	if m.FieldCleared(competition.FieldFeedbackReleasedAt) {
+		fields = append(fields, competition.FieldFeedbackReleasedAt)
 	}
 	return fields
 }
@@ -5507,6 +8418,9 @@ func (m *CompetitionMutation) ClearField(name string) error {
 	switch name {
 	case competition.FieldEligibleOrganisations:
 		m.ClearEligibleOrganisations()
+		return nil
+	case competition.FieldFeedbackReleasedAt:
+		m.ClearFeedbackReleasedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Competition nullable field %s", name)
@@ -5551,6 +8465,12 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldEligibleOrganisations:
 		m.ResetEligibleOrganisations()
+		return nil
+	case competition.FieldFeedbackReleasedAt:
+		m.ResetFeedbackReleasedAt()
+		return nil
+	case competition.FieldAssessorsPerBid:
+		m.ResetAssessorsPerBid()
 		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)
@@ -8484,6 +11404,841 @@ func (m *GateDecisionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown GateDecision edge %s", name)
 }
 
+// IdempotencyRecordMutation represents an operation that mutates the IdempotencyRecord nodes in the graph.
+type IdempotencyRecordMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	principal     *string
+	key           *string
+	method        *string
+	_path         *string
+	body_hash     *string
+	status        *int
+	addstatus     *int
+	content_type  *string
+	body          *[]byte
+	created_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*IdempotencyRecord, error)
+	predicates    []predicate.IdempotencyRecord
+}
+
+var _ ent.Mutation = (*IdempotencyRecordMutation)(nil)
+
+// idempotencyrecordOption allows management of the mutation configuration using functional options.
+type idempotencyrecordOption func(*IdempotencyRecordMutation)
+
+// newIdempotencyRecordMutation creates new mutation for the IdempotencyRecord entity.
+func newIdempotencyRecordMutation(c config, op Op, opts ...idempotencyrecordOption) *IdempotencyRecordMutation {
+	m := &IdempotencyRecordMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIdempotencyRecord,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIdempotencyRecordID sets the ID field of the mutation.
+func withIdempotencyRecordID(id int) idempotencyrecordOption {
+	return func(m *IdempotencyRecordMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *IdempotencyRecord
+		)
+		m.oldValue = func(ctx context.Context) (*IdempotencyRecord, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().IdempotencyRecord.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIdempotencyRecord sets the old IdempotencyRecord of the mutation.
+func withIdempotencyRecord(node *IdempotencyRecord) idempotencyrecordOption {
+	return func(m *IdempotencyRecordMutation) {
+		m.oldValue = func(context.Context) (*IdempotencyRecord, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IdempotencyRecordMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IdempotencyRecordMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IdempotencyRecordMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IdempotencyRecordMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().IdempotencyRecord.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPrincipal sets the "principal" field.
+func (m *IdempotencyRecordMutation) SetPrincipal(s string) {
+	m.principal = &s
+}
+
+// Principal returns the value of the "principal" field in the mutation.
+func (m *IdempotencyRecordMutation) Principal() (r string, exists bool) {
+	v := m.principal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrincipal returns the old "principal" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldPrincipal(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrincipal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrincipal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrincipal: %w", err)
+	}
+	return oldValue.Principal, nil
+}
+
+// ResetPrincipal resets all changes to the "principal" field.
+func (m *IdempotencyRecordMutation) ResetPrincipal() {
+	m.principal = nil
+}
+
+// SetKey sets the "key" field.
+func (m *IdempotencyRecordMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *IdempotencyRecordMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *IdempotencyRecordMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetMethod sets the "method" field.
+func (m *IdempotencyRecordMutation) SetMethod(s string) {
+	m.method = &s
+}
+
+// Method returns the value of the "method" field in the mutation.
+func (m *IdempotencyRecordMutation) Method() (r string, exists bool) {
+	v := m.method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethod returns the old "method" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldMethod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethod: %w", err)
+	}
+	return oldValue.Method, nil
+}
+
+// ResetMethod resets all changes to the "method" field.
+func (m *IdempotencyRecordMutation) ResetMethod() {
+	m.method = nil
+}
+
+// SetPath sets the "path" field.
+func (m *IdempotencyRecordMutation) SetPath(s string) {
+	m._path = &s
+}
+
+// Path returns the value of the "path" field in the mutation.
+func (m *IdempotencyRecordMutation) Path() (r string, exists bool) {
+	v := m._path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPath returns the old "path" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPath: %w", err)
+	}
+	return oldValue.Path, nil
+}
+
+// ResetPath resets all changes to the "path" field.
+func (m *IdempotencyRecordMutation) ResetPath() {
+	m._path = nil
+}
+
+// SetBodyHash sets the "body_hash" field.
+func (m *IdempotencyRecordMutation) SetBodyHash(s string) {
+	m.body_hash = &s
+}
+
+// BodyHash returns the value of the "body_hash" field in the mutation.
+func (m *IdempotencyRecordMutation) BodyHash() (r string, exists bool) {
+	v := m.body_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyHash returns the old "body_hash" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldBodyHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyHash: %w", err)
+	}
+	return oldValue.BodyHash, nil
+}
+
+// ResetBodyHash resets all changes to the "body_hash" field.
+func (m *IdempotencyRecordMutation) ResetBodyHash() {
+	m.body_hash = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *IdempotencyRecordMutation) SetStatus(i int) {
+	m.status = &i
+	m.addstatus = nil
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *IdempotencyRecordMutation) Status() (r int, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldStatus(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// AddStatus adds i to the "status" field.
+func (m *IdempotencyRecordMutation) AddStatus(i int) {
+	if m.addstatus != nil {
+		*m.addstatus += i
+	} else {
+		m.addstatus = &i
+	}
+}
+
+// AddedStatus returns the value that was added to the "status" field in this mutation.
+func (m *IdempotencyRecordMutation) AddedStatus() (r int, exists bool) {
+	v := m.addstatus
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *IdempotencyRecordMutation) ResetStatus() {
+	m.status = nil
+	m.addstatus = nil
+}
+
+// SetContentType sets the "content_type" field.
+func (m *IdempotencyRecordMutation) SetContentType(s string) {
+	m.content_type = &s
+}
+
+// ContentType returns the value of the "content_type" field in the mutation.
+func (m *IdempotencyRecordMutation) ContentType() (r string, exists bool) {
+	v := m.content_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentType returns the old "content_type" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldContentType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentType: %w", err)
+	}
+	return oldValue.ContentType, nil
+}
+
+// ClearContentType clears the value of the "content_type" field.
+func (m *IdempotencyRecordMutation) ClearContentType() {
+	m.content_type = nil
+	m.clearedFields[idempotencyrecord.FieldContentType] = struct{}{}
+}
+
+// ContentTypeCleared returns if the "content_type" field was cleared in this mutation.
+func (m *IdempotencyRecordMutation) ContentTypeCleared() bool {
+	_, ok := m.clearedFields[idempotencyrecord.FieldContentType]
+	return ok
+}
+
+// ResetContentType resets all changes to the "content_type" field.
+func (m *IdempotencyRecordMutation) ResetContentType() {
+	m.content_type = nil
+	delete(m.clearedFields, idempotencyrecord.FieldContentType)
+}
+
+// SetBody sets the "body" field.
+func (m *IdempotencyRecordMutation) SetBody(b []byte) {
+	m.body = &b
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *IdempotencyRecordMutation) Body() (r []byte, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldBody(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ClearBody clears the value of the "body" field.
+func (m *IdempotencyRecordMutation) ClearBody() {
+	m.body = nil
+	m.clearedFields[idempotencyrecord.FieldBody] = struct{}{}
+}
+
+// BodyCleared returns if the "body" field was cleared in this mutation.
+func (m *IdempotencyRecordMutation) BodyCleared() bool {
+	_, ok := m.clearedFields[idempotencyrecord.FieldBody]
+	return ok
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *IdempotencyRecordMutation) ResetBody() {
+	m.body = nil
+	delete(m.clearedFields, idempotencyrecord.FieldBody)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IdempotencyRecordMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IdempotencyRecordMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IdempotencyRecordMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the IdempotencyRecordMutation builder.
+func (m *IdempotencyRecordMutation) Where(ps ...predicate.IdempotencyRecord) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IdempotencyRecordMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IdempotencyRecordMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.IdempotencyRecord, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IdempotencyRecordMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IdempotencyRecordMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (IdempotencyRecord).
+func (m *IdempotencyRecordMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IdempotencyRecordMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.principal != nil {
+		fields = append(fields, idempotencyrecord.FieldPrincipal)
+	}
+	if m.key != nil {
+		fields = append(fields, idempotencyrecord.FieldKey)
+	}
+	if m.method != nil {
+		fields = append(fields, idempotencyrecord.FieldMethod)
+	}
+	if m._path != nil {
+		fields = append(fields, idempotencyrecord.FieldPath)
+	}
+	if m.body_hash != nil {
+		fields = append(fields, idempotencyrecord.FieldBodyHash)
+	}
+	if m.status != nil {
+		fields = append(fields, idempotencyrecord.FieldStatus)
+	}
+	if m.content_type != nil {
+		fields = append(fields, idempotencyrecord.FieldContentType)
+	}
+	if m.body != nil {
+		fields = append(fields, idempotencyrecord.FieldBody)
+	}
+	if m.created_at != nil {
+		fields = append(fields, idempotencyrecord.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IdempotencyRecordMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case idempotencyrecord.FieldPrincipal:
+		return m.Principal()
+	case idempotencyrecord.FieldKey:
+		return m.Key()
+	case idempotencyrecord.FieldMethod:
+		return m.Method()
+	case idempotencyrecord.FieldPath:
+		return m.Path()
+	case idempotencyrecord.FieldBodyHash:
+		return m.BodyHash()
+	case idempotencyrecord.FieldStatus:
+		return m.Status()
+	case idempotencyrecord.FieldContentType:
+		return m.ContentType()
+	case idempotencyrecord.FieldBody:
+		return m.Body()
+	case idempotencyrecord.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IdempotencyRecordMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case idempotencyrecord.FieldPrincipal:
+		return m.OldPrincipal(ctx)
+	case idempotencyrecord.FieldKey:
+		return m.OldKey(ctx)
+	case idempotencyrecord.FieldMethod:
+		return m.OldMethod(ctx)
+	case idempotencyrecord.FieldPath:
+		return m.OldPath(ctx)
+	case idempotencyrecord.FieldBodyHash:
+		return m.OldBodyHash(ctx)
+	case idempotencyrecord.FieldStatus:
+		return m.OldStatus(ctx)
+	case idempotencyrecord.FieldContentType:
+		return m.OldContentType(ctx)
+	case idempotencyrecord.FieldBody:
+		return m.OldBody(ctx)
+	case idempotencyrecord.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown IdempotencyRecord field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IdempotencyRecordMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case idempotencyrecord.FieldPrincipal:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrincipal(v)
+		return nil
+	case idempotencyrecord.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case idempotencyrecord.FieldMethod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethod(v)
+		return nil
+	case idempotencyrecord.FieldPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPath(v)
+		return nil
+	case idempotencyrecord.FieldBodyHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyHash(v)
+		return nil
+	case idempotencyrecord.FieldStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case idempotencyrecord.FieldContentType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentType(v)
+		return nil
+	case idempotencyrecord.FieldBody:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case idempotencyrecord.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyRecord field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IdempotencyRecordMutation) AddedFields() []string {
+	var fields []string
+	if m.addstatus != nil {
+		fields = append(fields, idempotencyrecord.FieldStatus)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IdempotencyRecordMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case idempotencyrecord.FieldStatus:
+		return m.AddedStatus()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IdempotencyRecordMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case idempotencyrecord.FieldStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyRecord numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IdempotencyRecordMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(idempotencyrecord.FieldContentType) {
+		fields = append(fields, idempotencyrecord.FieldContentType)
+	}
+	if m.FieldCleared(idempotencyrecord.FieldBody) {
+		fields = append(fields, idempotencyrecord.FieldBody)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IdempotencyRecordMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IdempotencyRecordMutation) ClearField(name string) error {
+	switch name {
+	case idempotencyrecord.FieldContentType:
+		m.ClearContentType()
+		return nil
+	case idempotencyrecord.FieldBody:
+		m.ClearBody()
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyRecord nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IdempotencyRecordMutation) ResetField(name string) error {
+	switch name {
+	case idempotencyrecord.FieldPrincipal:
+		m.ResetPrincipal()
+		return nil
+	case idempotencyrecord.FieldKey:
+		m.ResetKey()
+		return nil
+	case idempotencyrecord.FieldMethod:
+		m.ResetMethod()
+		return nil
+	case idempotencyrecord.FieldPath:
+		m.ResetPath()
+		return nil
+	case idempotencyrecord.FieldBodyHash:
+		m.ResetBodyHash()
+		return nil
+	case idempotencyrecord.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case idempotencyrecord.FieldContentType:
+		m.ResetContentType()
+		return nil
+	case idempotencyrecord.FieldBody:
+		m.ResetBody()
+		return nil
+	case idempotencyrecord.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown IdempotencyRecord field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IdempotencyRecordMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IdempotencyRecordMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IdempotencyRecordMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IdempotencyRecordMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IdempotencyRecordMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IdempotencyRecordMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IdempotencyRecordMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown IdempotencyRecord unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IdempotencyRecordMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown IdempotencyRecord edge %s", name)
+}
+
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
@@ -10091,29 +13846,36 @@ func (m *OutboxMessageMutation) ResetEdge(name string) error {
 // PersonMutation represents an operation that mutates the Person nodes in the graph.
 type PersonMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	name                    *string
-	email                   *string
-	roles                   *[]string
-	appendroles             []string
-	expertise               *[]string
-	appendexpertise         []string
-	clearedFields           map[string]struct{}
-	organisation            *int
-	clearedorganisation     bool
-	owned_challenges        map[int]struct{}
-	removedowned_challenges map[int]struct{}
-	clearedowned_challenges bool
-	assessments             map[int]struct{}
-	removedassessments      map[int]struct{}
-	clearedassessments      bool
-	done                    bool
-	oldValue                func(context.Context) (*Person, error)
-	predicates              []predicate.Person
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	name                      *string
+	email                     *string
+	roles                     *[]string
+	appendroles               []string
+	expertise                 *[]string
+	appendexpertise           []string
+	oidc_subject              *string
+	clearedFields             map[string]struct{}
+	organisation              *int
+	clearedorganisation       bool
+	owned_challenges          map[int]struct{}
+	removedowned_challenges   map[int]struct{}
+	clearedowned_challenges   bool
+	assessments               map[int]struct{}
+	removedassessments        map[int]struct{}
+	clearedassessments        bool
+	assignments               map[int]struct{}
+	removedassignments        map[int]struct{}
+	clearedassignments        bool
+	declared_interests        map[int]struct{}
+	removeddeclared_interests map[int]struct{}
+	cleareddeclared_interests bool
+	done                      bool
+	oldValue                  func(context.Context) (*Person, error)
+	predicates                []predicate.Person
 }
 
 var _ ent.Mutation = (*PersonMutation)(nil)
@@ -10488,6 +14250,55 @@ func (m *PersonMutation) ResetExpertise() {
 	delete(m.clearedFields, person.FieldExpertise)
 }
 
+// SetOidcSubject sets the "oidc_subject" field.
+func (m *PersonMutation) SetOidcSubject(s string) {
+	m.oidc_subject = &s
+}
+
+// OidcSubject returns the value of the "oidc_subject" field in the mutation.
+func (m *PersonMutation) OidcSubject() (r string, exists bool) {
+	v := m.oidc_subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOidcSubject returns the old "oidc_subject" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldOidcSubject(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOidcSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOidcSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOidcSubject: %w", err)
+	}
+	return oldValue.OidcSubject, nil
+}
+
+// ClearOidcSubject clears the value of the "oidc_subject" field.
+func (m *PersonMutation) ClearOidcSubject() {
+	m.oidc_subject = nil
+	m.clearedFields[person.FieldOidcSubject] = struct{}{}
+}
+
+// OidcSubjectCleared returns if the "oidc_subject" field was cleared in this mutation.
+func (m *PersonMutation) OidcSubjectCleared() bool {
+	_, ok := m.clearedFields[person.FieldOidcSubject]
+	return ok
+}
+
+// ResetOidcSubject resets all changes to the "oidc_subject" field.
+func (m *PersonMutation) ResetOidcSubject() {
+	m.oidc_subject = nil
+	delete(m.clearedFields, person.FieldOidcSubject)
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
 func (m *PersonMutation) SetOrganisationID(id int) {
 	m.organisation = &id
@@ -10635,6 +14446,114 @@ func (m *PersonMutation) ResetAssessments() {
 	m.removedassessments = nil
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by ids.
+func (m *PersonMutation) AddAssignmentIDs(ids ...int) {
+	if m.assignments == nil {
+		m.assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssignments clears the "assignments" edge to the Assignment entity.
+func (m *PersonMutation) ClearAssignments() {
+	m.clearedassignments = true
+}
+
+// AssignmentsCleared reports if the "assignments" edge to the Assignment entity was cleared.
+func (m *PersonMutation) AssignmentsCleared() bool {
+	return m.clearedassignments
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to the Assignment entity by IDs.
+func (m *PersonMutation) RemoveAssignmentIDs(ids ...int) {
+	if m.removedassignments == nil {
+		m.removedassignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assignments, ids[i])
+		m.removedassignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssignments returns the removed IDs of the "assignments" edge to the Assignment entity.
+func (m *PersonMutation) RemovedAssignmentsIDs() (ids []int) {
+	for id := range m.removedassignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssignmentsIDs returns the "assignments" edge IDs in the mutation.
+func (m *PersonMutation) AssignmentsIDs() (ids []int) {
+	for id := range m.assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssignments resets all changes to the "assignments" edge.
+func (m *PersonMutation) ResetAssignments() {
+	m.assignments = nil
+	m.clearedassignments = false
+	m.removedassignments = nil
+}
+
+// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by ids.
+func (m *PersonMutation) AddDeclaredInterestIDs(ids ...int) {
+	if m.declared_interests == nil {
+		m.declared_interests = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.declared_interests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDeclaredInterests clears the "declared_interests" edge to the Organisation entity.
+func (m *PersonMutation) ClearDeclaredInterests() {
+	m.cleareddeclared_interests = true
+}
+
+// DeclaredInterestsCleared reports if the "declared_interests" edge to the Organisation entity was cleared.
+func (m *PersonMutation) DeclaredInterestsCleared() bool {
+	return m.cleareddeclared_interests
+}
+
+// RemoveDeclaredInterestIDs removes the "declared_interests" edge to the Organisation entity by IDs.
+func (m *PersonMutation) RemoveDeclaredInterestIDs(ids ...int) {
+	if m.removeddeclared_interests == nil {
+		m.removeddeclared_interests = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.declared_interests, ids[i])
+		m.removeddeclared_interests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDeclaredInterests returns the removed IDs of the "declared_interests" edge to the Organisation entity.
+func (m *PersonMutation) RemovedDeclaredInterestsIDs() (ids []int) {
+	for id := range m.removeddeclared_interests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DeclaredInterestsIDs returns the "declared_interests" edge IDs in the mutation.
+func (m *PersonMutation) DeclaredInterestsIDs() (ids []int) {
+	for id := range m.declared_interests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDeclaredInterests resets all changes to the "declared_interests" edge.
+func (m *PersonMutation) ResetDeclaredInterests() {
+	m.declared_interests = nil
+	m.cleareddeclared_interests = false
+	m.removeddeclared_interests = nil
+}
+
 // Where appends a list predicates to the PersonMutation builder.
 func (m *PersonMutation) Where(ps ...predicate.Person) {
 	m.predicates = append(m.predicates, ps...)
@@ -10669,7 +14588,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -10687,6 +14606,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.expertise != nil {
 		fields = append(fields, person.FieldExpertise)
+	}
+	if m.oidc_subject != nil {
+		fields = append(fields, person.FieldOidcSubject)
 	}
 	return fields
 }
@@ -10708,6 +14630,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.Roles()
 	case person.FieldExpertise:
 		return m.Expertise()
+	case person.FieldOidcSubject:
+		return m.OidcSubject()
 	}
 	return nil, false
 }
@@ -10729,6 +14653,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldRoles(ctx)
 	case person.FieldExpertise:
 		return m.OldExpertise(ctx)
+	case person.FieldOidcSubject:
+		return m.OldOidcSubject(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -10780,6 +14706,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetExpertise(v)
 		return nil
+	case person.FieldOidcSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOidcSubject(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -10816,6 +14749,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldExpertise) {
 		fields = append(fields, person.FieldExpertise)
 	}
+	if m.FieldCleared(person.FieldOidcSubject) {
+		fields = append(fields, person.FieldOidcSubject)
+	}
 	return fields
 }
 
@@ -10835,6 +14771,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldExpertise:
 		m.ClearExpertise()
+		return nil
+	case person.FieldOidcSubject:
+		m.ClearOidcSubject()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -10862,13 +14801,16 @@ func (m *PersonMutation) ResetField(name string) error {
 	case person.FieldExpertise:
 		m.ResetExpertise()
 		return nil
+	case person.FieldOidcSubject:
+		m.ResetOidcSubject()
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.organisation != nil {
 		edges = append(edges, person.EdgeOrganisation)
 	}
@@ -10877,6 +14819,12 @@ func (m *PersonMutation) AddedEdges() []string {
 	}
 	if m.assessments != nil {
 		edges = append(edges, person.EdgeAssessments)
+	}
+	if m.assignments != nil {
+		edges = append(edges, person.EdgeAssignments)
+	}
+	if m.declared_interests != nil {
+		edges = append(edges, person.EdgeDeclaredInterests)
 	}
 	return edges
 }
@@ -10901,18 +14849,36 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.assignments))
+		for id := range m.assignments {
+			ids = append(ids, id)
+		}
+		return ids
+	case person.EdgeDeclaredInterests:
+		ids := make([]ent.Value, 0, len(m.declared_interests))
+		for id := range m.declared_interests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.removedowned_challenges != nil {
 		edges = append(edges, person.EdgeOwnedChallenges)
 	}
 	if m.removedassessments != nil {
 		edges = append(edges, person.EdgeAssessments)
+	}
+	if m.removedassignments != nil {
+		edges = append(edges, person.EdgeAssignments)
+	}
+	if m.removeddeclared_interests != nil {
+		edges = append(edges, person.EdgeDeclaredInterests)
 	}
 	return edges
 }
@@ -10933,13 +14899,25 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.removedassignments))
+		for id := range m.removedassignments {
+			ids = append(ids, id)
+		}
+		return ids
+	case person.EdgeDeclaredInterests:
+		ids := make([]ent.Value, 0, len(m.removeddeclared_interests))
+		for id := range m.removeddeclared_interests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.clearedorganisation {
 		edges = append(edges, person.EdgeOrganisation)
 	}
@@ -10948,6 +14926,12 @@ func (m *PersonMutation) ClearedEdges() []string {
 	}
 	if m.clearedassessments {
 		edges = append(edges, person.EdgeAssessments)
+	}
+	if m.clearedassignments {
+		edges = append(edges, person.EdgeAssignments)
+	}
+	if m.cleareddeclared_interests {
+		edges = append(edges, person.EdgeDeclaredInterests)
 	}
 	return edges
 }
@@ -10962,6 +14946,10 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 		return m.clearedowned_challenges
 	case person.EdgeAssessments:
 		return m.clearedassessments
+	case person.EdgeAssignments:
+		return m.clearedassignments
+	case person.EdgeDeclaredInterests:
+		return m.cleareddeclared_interests
 	}
 	return false
 }
@@ -10990,6 +14978,719 @@ func (m *PersonMutation) ResetEdge(name string) error {
 	case person.EdgeAssessments:
 		m.ResetAssessments()
 		return nil
+	case person.EdgeAssignments:
+		m.ResetAssignments()
+		return nil
+	case person.EdgeDeclaredInterests:
+		m.ResetDeclaredInterests()
+		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)
+}
+
+// SessionMutation represents an operation that mutates the Session nodes in the graph.
+type SessionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	token_hash    *string
+	method        *string
+	csrf_token    *string
+	created_at    *time.Time
+	last_seen_at  *time.Time
+	expires_at    *time.Time
+	clearedFields map[string]struct{}
+	person        *int
+	clearedperson bool
+	done          bool
+	oldValue      func(context.Context) (*Session, error)
+	predicates    []predicate.Session
+}
+
+var _ ent.Mutation = (*SessionMutation)(nil)
+
+// sessionOption allows management of the mutation configuration using functional options.
+type sessionOption func(*SessionMutation)
+
+// newSessionMutation creates new mutation for the Session entity.
+func newSessionMutation(c config, op Op, opts ...sessionOption) *SessionMutation {
+	m := &SessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSessionID sets the ID field of the mutation.
+func withSessionID(id int) sessionOption {
+	return func(m *SessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Session
+		)
+		m.oldValue = func(ctx context.Context) (*Session, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Session.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSession sets the old Session of the mutation.
+func withSession(node *Session) sessionOption {
+	return func(m *SessionMutation) {
+		m.oldValue = func(context.Context) (*Session, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Session.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *SessionMutation) SetTokenHash(s string) {
+	m.token_hash = &s
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *SessionMutation) TokenHash() (r string, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldTokenHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *SessionMutation) ResetTokenHash() {
+	m.token_hash = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *SessionMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *SessionMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *SessionMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetMethod sets the "method" field.
+func (m *SessionMutation) SetMethod(s string) {
+	m.method = &s
+}
+
+// Method returns the value of the "method" field in the mutation.
+func (m *SessionMutation) Method() (r string, exists bool) {
+	v := m.method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethod returns the old "method" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldMethod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethod: %w", err)
+	}
+	return oldValue.Method, nil
+}
+
+// ResetMethod resets all changes to the "method" field.
+func (m *SessionMutation) ResetMethod() {
+	m.method = nil
+}
+
+// SetCsrfToken sets the "csrf_token" field.
+func (m *SessionMutation) SetCsrfToken(s string) {
+	m.csrf_token = &s
+}
+
+// CsrfToken returns the value of the "csrf_token" field in the mutation.
+func (m *SessionMutation) CsrfToken() (r string, exists bool) {
+	v := m.csrf_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCsrfToken returns the old "csrf_token" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldCsrfToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCsrfToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCsrfToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCsrfToken: %w", err)
+	}
+	return oldValue.CsrfToken, nil
+}
+
+// ResetCsrfToken resets all changes to the "csrf_token" field.
+func (m *SessionMutation) ResetCsrfToken() {
+	m.csrf_token = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetLastSeenAt sets the "last_seen_at" field.
+func (m *SessionMutation) SetLastSeenAt(t time.Time) {
+	m.last_seen_at = &t
+}
+
+// LastSeenAt returns the value of the "last_seen_at" field in the mutation.
+func (m *SessionMutation) LastSeenAt() (r time.Time, exists bool) {
+	v := m.last_seen_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastSeenAt returns the old "last_seen_at" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldLastSeenAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastSeenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastSeenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastSeenAt: %w", err)
+	}
+	return oldValue.LastSeenAt, nil
+}
+
+// ResetLastSeenAt resets all changes to the "last_seen_at" field.
+func (m *SessionMutation) ResetLastSeenAt() {
+	m.last_seen_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *SessionMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *SessionMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *SessionMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *SessionMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[session.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *SessionMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *SessionMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *SessionMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the SessionMutation builder.
+func (m *SessionMutation) Where(ps ...predicate.Session) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Session, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Session).
+func (m *SessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SessionMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.token_hash != nil {
+		fields = append(fields, session.FieldTokenHash)
+	}
+	if m.person != nil {
+		fields = append(fields, session.FieldPersonID)
+	}
+	if m.method != nil {
+		fields = append(fields, session.FieldMethod)
+	}
+	if m.csrf_token != nil {
+		fields = append(fields, session.FieldCsrfToken)
+	}
+	if m.created_at != nil {
+		fields = append(fields, session.FieldCreatedAt)
+	}
+	if m.last_seen_at != nil {
+		fields = append(fields, session.FieldLastSeenAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, session.FieldExpiresAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case session.FieldTokenHash:
+		return m.TokenHash()
+	case session.FieldPersonID:
+		return m.PersonID()
+	case session.FieldMethod:
+		return m.Method()
+	case session.FieldCsrfToken:
+		return m.CsrfToken()
+	case session.FieldCreatedAt:
+		return m.CreatedAt()
+	case session.FieldLastSeenAt:
+		return m.LastSeenAt()
+	case session.FieldExpiresAt:
+		return m.ExpiresAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case session.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case session.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case session.FieldMethod:
+		return m.OldMethod(ctx)
+	case session.FieldCsrfToken:
+		return m.OldCsrfToken(ctx)
+	case session.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case session.FieldLastSeenAt:
+		return m.OldLastSeenAt(ctx)
+	case session.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Session field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case session.FieldTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case session.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case session.FieldMethod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethod(v)
+		return nil
+	case session.FieldCsrfToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCsrfToken(v)
+		return nil
+	case session.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case session.FieldLastSeenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastSeenAt(v)
+		return nil
+	case session.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Session field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SessionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Session numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SessionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SessionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Session nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SessionMutation) ResetField(name string) error {
+	switch name {
+	case session.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case session.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case session.FieldMethod:
+		m.ResetMethod()
+		return nil
+	case session.FieldCsrfToken:
+		m.ResetCsrfToken()
+		return nil
+	case session.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case session.FieldLastSeenAt:
+		m.ResetLastSeenAt()
+		return nil
+	case session.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Session field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.person != nil {
+		edges = append(edges, session.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SessionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case session.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedperson {
+		edges = append(edges, session.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SessionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case session.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SessionMutation) ClearEdge(name string) error {
+	switch name {
+	case session.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Session unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SessionMutation) ResetEdge(name string) error {
+	switch name {
+	case session.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Session edge %s", name)
 }

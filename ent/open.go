@@ -3,20 +3,38 @@ package ent
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/person"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
 )
+
+// errNoRuntime guards against a client without its privacy policies: ent/runtime installs them,
+// and a binary that forgot to import it would otherwise run with no access checks at all.
+var errNoRuntime = errors.New("ent/runtime is not linked: import _ \"github.com/catalyst-sbri/catalyst/ent/runtime\" in the binary")
+
+func checkRuntime() error {
+	if bid.Policy == nil || person.Policy == nil {
+		return errNoRuntime
+	}
+	return nil
+}
 
 // OpenSQLite opens (creating if need be) the SQLite database at path, with foreign keys on,
 // write-ahead logging and immediate write transactions, so concurrent writers wait their turn
 // instead of failing.
 func OpenSQLite(path string) (*Client, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -36,6 +54,9 @@ func OpenSQLite(path string) (*Client, error) {
 
 // OpenPostgres opens a PostgreSQL database by DSN (postgres://user:pass@host:port/db?sslmode=...).
 func OpenPostgres(dsn string) (*Client, error) {
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening PostgreSQL: %w", err)
@@ -48,6 +69,16 @@ func OpenPostgres(dsn string) (*Client, error) {
 func (c *Client) Migrate(ctx context.Context) error {
 	if err := c.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrating the database: %w", err)
+	}
+	// The audit chain's head row exists before any event is appended, so appenders only ever
+	// lock it and never race to create it.
+	ctx = authz.AsSystem(ctx, "migrate")
+	n, err := c.AuditHead.Query().Count(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the audit chain's head: %w", err)
+	}
+	if n == 0 {
+		return c.AuditHead.Create().SetSeq(0).SetHash("").Exec(ctx)
 	}
 	return nil
 }

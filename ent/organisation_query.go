@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -30,6 +31,7 @@ type OrganisationQuery struct {
 	withMembers   *PersonQuery
 	withBids      *BidQuery
 	withContracts *ContractQuery
+	withFKs       bool
 	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -438,12 +440,19 @@ func (_q *OrganisationQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if organisation.Policy == nil {
+		return errors.New("ent: uninitialized organisation.Policy (forgotten import ent/runtime?)")
+	}
+	if err := organisation.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
 func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Organisation, error) {
 	var (
 		nodes       = []*Organisation{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [3]bool{
 			_q.withMembers != nil,
@@ -451,6 +460,9 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withContracts != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, organisation.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Organisation).scanValues(nil, columns)
 	}

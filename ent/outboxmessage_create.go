@@ -117,7 +117,9 @@ func (_c *OutboxMessageCreate) Mutation() *OutboxMessageMutation {
 
 // Save creates the OutboxMessage in the database.
 func (_c *OutboxMessageCreate) Save(ctx context.Context) (*OutboxMessage, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -144,12 +146,18 @@ func (_c *OutboxMessageCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *OutboxMessageCreate) defaults() {
+func (_c *OutboxMessageCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if outboxmessage.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized outboxmessage.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := outboxmessage.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if outboxmessage.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized outboxmessage.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := outboxmessage.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -157,6 +165,7 @@ func (_c *OutboxMessageCreate) defaults() {
 		v := outboxmessage.DefaultAttempts
 		_c.mutation.SetAttempts(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -31,6 +31,8 @@ type Person struct {
 	Roles []string `json:"roles,omitempty"`
 	// Expertise holds the value of the "expertise" field.
 	Expertise []string `json:"expertise,omitempty"`
+	// OidcSubject holds the value of the "oidc_subject" field.
+	OidcSubject *string `json:"oidc_subject,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges                PersonEdges `json:"edges"`
@@ -46,9 +48,13 @@ type PersonEdges struct {
 	OwnedChallenges []*Challenge `json:"owned_challenges,omitempty"`
 	// Assessments holds the value of the assessments edge.
 	Assessments []*Assessment `json:"assessments,omitempty"`
+	// Assignments holds the value of the assignments edge.
+	Assignments []*Assignment `json:"assignments,omitempty"`
+	// DeclaredInterests holds the value of the declared_interests edge.
+	DeclaredInterests []*Organisation `json:"declared_interests,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [5]bool
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -80,6 +86,24 @@ func (e PersonEdges) AssessmentsOrErr() ([]*Assessment, error) {
 	return nil, &NotLoadedError{edge: "assessments"}
 }
 
+// AssignmentsOrErr returns the Assignments value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) AssignmentsOrErr() ([]*Assignment, error) {
+	if e.loadedTypes[3] {
+		return e.Assignments, nil
+	}
+	return nil, &NotLoadedError{edge: "assignments"}
+}
+
+// DeclaredInterestsOrErr returns the DeclaredInterests value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) DeclaredInterestsOrErr() ([]*Organisation, error) {
+	if e.loadedTypes[4] {
+		return e.DeclaredInterests, nil
+	}
+	return nil, &NotLoadedError{edge: "declared_interests"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Person) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -89,7 +113,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case person.FieldID:
 			values[i] = new(sql.NullInt64)
-		case person.FieldName, person.FieldEmail:
+		case person.FieldName, person.FieldEmail, person.FieldOidcSubject:
 			values[i] = new(sql.NullString)
 		case person.FieldCreatedAt, person.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -156,6 +180,13 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field expertise: %w", err)
 				}
 			}
+		case person.FieldOidcSubject:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field oidc_subject", values[i])
+			} else if value.Valid {
+				_m.OidcSubject = new(string)
+				*_m.OidcSubject = value.String
+			}
 		case person.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for edge-field organisation_members", value)
@@ -189,6 +220,16 @@ func (_m *Person) QueryOwnedChallenges() *ChallengeQuery {
 // QueryAssessments queries the "assessments" edge of the Person entity.
 func (_m *Person) QueryAssessments() *AssessmentQuery {
 	return NewPersonClient(_m.config).QueryAssessments(_m)
+}
+
+// QueryAssignments queries the "assignments" edge of the Person entity.
+func (_m *Person) QueryAssignments() *AssignmentQuery {
+	return NewPersonClient(_m.config).QueryAssignments(_m)
+}
+
+// QueryDeclaredInterests queries the "declared_interests" edge of the Person entity.
+func (_m *Person) QueryDeclaredInterests() *OrganisationQuery {
+	return NewPersonClient(_m.config).QueryDeclaredInterests(_m)
 }
 
 // Update returns a builder for updating this Person.
@@ -231,6 +272,11 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("expertise=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Expertise))
+	builder.WriteString(", ")
+	if v := _m.OidcSubject; v != nil {
+		builder.WriteString("oidc_subject=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

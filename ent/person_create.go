@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -77,6 +78,20 @@ func (_c *PersonCreate) SetExpertise(v []string) *PersonCreate {
 	return _c
 }
 
+// SetOidcSubject sets the "oidc_subject" field.
+func (_c *PersonCreate) SetOidcSubject(v string) *PersonCreate {
+	_c.mutation.SetOidcSubject(v)
+	return _c
+}
+
+// SetNillableOidcSubject sets the "oidc_subject" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableOidcSubject(v *string) *PersonCreate {
+	if v != nil {
+		_c.SetOidcSubject(*v)
+	}
+	return _c
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_c *PersonCreate) SetOrganisationID(id int) *PersonCreate {
 	_c.mutation.SetOrganisationID(id)
@@ -126,6 +141,36 @@ func (_c *PersonCreate) AddAssessments(v ...*Assessment) *PersonCreate {
 	return _c.AddAssessmentIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_c *PersonCreate) AddAssignmentIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddAssignmentIDs(ids...)
+	return _c
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_c *PersonCreate) AddAssignments(v ...*Assignment) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssignmentIDs(ids...)
+}
+
+// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by IDs.
+func (_c *PersonCreate) AddDeclaredInterestIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddDeclaredInterestIDs(ids...)
+	return _c
+}
+
+// AddDeclaredInterests adds the "declared_interests" edges to the Organisation entity.
+func (_c *PersonCreate) AddDeclaredInterests(v ...*Organisation) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDeclaredInterestIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_c *PersonCreate) Mutation() *PersonMutation {
 	return _c.mutation
@@ -133,7 +178,9 @@ func (_c *PersonCreate) Mutation() *PersonMutation {
 
 // Save creates the Person in the database.
 func (_c *PersonCreate) Save(ctx context.Context) (*Person, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -160,15 +207,22 @@ func (_c *PersonCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PersonCreate) defaults() {
+func (_c *PersonCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if person.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized person.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := person.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if person.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized person.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := person.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -246,6 +300,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 		_spec.SetField(person.FieldExpertise, field.TypeJSON, value)
 		_node.Expertise = value
 	}
+	if value, ok := _c.mutation.OidcSubject(); ok {
+		_spec.SetField(person.FieldOidcSubject, field.TypeString, value)
+		_node.OidcSubject = &value
+	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -288,6 +346,38 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DeclaredInterestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -419,6 +509,24 @@ func (u *PersonUpsert) ClearExpertise() *PersonUpsert {
 	return u
 }
 
+// SetOidcSubject sets the "oidc_subject" field.
+func (u *PersonUpsert) SetOidcSubject(v string) *PersonUpsert {
+	u.Set(person.FieldOidcSubject, v)
+	return u
+}
+
+// UpdateOidcSubject sets the "oidc_subject" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateOidcSubject() *PersonUpsert {
+	u.SetExcluded(person.FieldOidcSubject)
+	return u
+}
+
+// ClearOidcSubject clears the value of the "oidc_subject" field.
+func (u *PersonUpsert) ClearOidcSubject() *PersonUpsert {
+	u.SetNull(person.FieldOidcSubject)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -545,6 +653,27 @@ func (u *PersonUpsertOne) UpdateExpertise() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearExpertise() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearExpertise()
+	})
+}
+
+// SetOidcSubject sets the "oidc_subject" field.
+func (u *PersonUpsertOne) SetOidcSubject(v string) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetOidcSubject(v)
+	})
+}
+
+// UpdateOidcSubject sets the "oidc_subject" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateOidcSubject() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateOidcSubject()
+	})
+}
+
+// ClearOidcSubject clears the value of the "oidc_subject" field.
+func (u *PersonUpsertOne) ClearOidcSubject() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearOidcSubject()
 	})
 }
 
@@ -840,6 +969,27 @@ func (u *PersonUpsertBulk) UpdateExpertise() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearExpertise() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearExpertise()
+	})
+}
+
+// SetOidcSubject sets the "oidc_subject" field.
+func (u *PersonUpsertBulk) SetOidcSubject(v string) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetOidcSubject(v)
+	})
+}
+
+// UpdateOidcSubject sets the "oidc_subject" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateOidcSubject() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateOidcSubject()
+	})
+}
+
+// ClearOidcSubject clears the value of the "oidc_subject" field.
+func (u *PersonUpsertBulk) ClearOidcSubject() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearOidcSubject()
 	})
 }
 

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -14,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -23,15 +25,17 @@ import (
 // PersonQuery is the builder for querying Person entities.
 type PersonQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []person.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Person
-	withOrganisation    *OrganisationQuery
-	withOwnedChallenges *ChallengeQuery
-	withAssessments     *AssessmentQuery
-	withFKs             bool
-	modifiers           []func(*sql.Selector)
+	ctx                   *QueryContext
+	order                 []person.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Person
+	withOrganisation      *OrganisationQuery
+	withOwnedChallenges   *ChallengeQuery
+	withAssessments       *AssessmentQuery
+	withAssignments       *AssignmentQuery
+	withDeclaredInterests *OrganisationQuery
+	withFKs               bool
+	modifiers             []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -127,6 +131,50 @@ func (_q *PersonQuery) QueryAssessments() *AssessmentQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(assessment.Table, assessment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, person.AssessmentsTable, person.AssessmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssignments chains the current query on the "assignments" edge.
+func (_q *PersonQuery) QueryAssignments() *AssignmentQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.AssignmentsTable, person.AssignmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDeclaredInterests chains the current query on the "declared_interests" edge.
+func (_q *PersonQuery) QueryDeclaredInterests() *OrganisationQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.DeclaredInterestsTable, person.DeclaredInterestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -321,14 +369,16 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		return nil
 	}
 	return &PersonQuery{
-		config:              _q.config,
-		ctx:                 _q.ctx.Clone(),
-		order:               append([]person.OrderOption{}, _q.order...),
-		inters:              append([]Interceptor{}, _q.inters...),
-		predicates:          append([]predicate.Person{}, _q.predicates...),
-		withOrganisation:    _q.withOrganisation.Clone(),
-		withOwnedChallenges: _q.withOwnedChallenges.Clone(),
-		withAssessments:     _q.withAssessments.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]person.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Person{}, _q.predicates...),
+		withOrganisation:      _q.withOrganisation.Clone(),
+		withOwnedChallenges:   _q.withOwnedChallenges.Clone(),
+		withAssessments:       _q.withAssessments.Clone(),
+		withAssignments:       _q.withAssignments.Clone(),
+		withDeclaredInterests: _q.withDeclaredInterests.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -365,6 +415,28 @@ func (_q *PersonQuery) WithAssessments(opts ...func(*AssessmentQuery)) *PersonQu
 		opt(query)
 	}
 	_q.withAssessments = query
+	return _q
+}
+
+// WithAssignments tells the query-builder to eager-load the nodes that are connected to
+// the "assignments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithAssignments(opts ...func(*AssignmentQuery)) *PersonQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssignments = query
+	return _q
+}
+
+// WithDeclaredInterests tells the query-builder to eager-load the nodes that are connected to
+// the "declared_interests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithDeclaredInterests(opts ...func(*OrganisationQuery)) *PersonQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDeclaredInterests = query
 	return _q
 }
 
@@ -439,6 +511,12 @@ func (_q *PersonQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if person.Policy == nil {
+		return errors.New("ent: uninitialized person.Policy (forgotten import ent/runtime?)")
+	}
+	if err := person.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -447,10 +525,12 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		nodes       = []*Person{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganisation != nil,
 			_q.withOwnedChallenges != nil,
 			_q.withAssessments != nil,
+			_q.withAssignments != nil,
+			_q.withDeclaredInterests != nil,
 		}
 	)
 	if _q.withOrganisation != nil {
@@ -497,6 +577,20 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		if err := _q.loadAssessments(ctx, query, nodes,
 			func(n *Person) { n.Edges.Assessments = []*Assessment{} },
 			func(n *Person, e *Assessment) { n.Edges.Assessments = append(n.Edges.Assessments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAssignments; query != nil {
+		if err := _q.loadAssignments(ctx, query, nodes,
+			func(n *Person) { n.Edges.Assignments = []*Assignment{} },
+			func(n *Person, e *Assignment) { n.Edges.Assignments = append(n.Edges.Assignments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDeclaredInterests; query != nil {
+		if err := _q.loadDeclaredInterests(ctx, query, nodes,
+			func(n *Person) { n.Edges.DeclaredInterests = []*Organisation{} },
+			func(n *Person, e *Organisation) { n.Edges.DeclaredInterests = append(n.Edges.DeclaredInterests, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -591,6 +685,67 @@ func (_q *PersonQuery) loadAssessments(ctx context.Context, query *AssessmentQue
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "assessor_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PersonQuery) loadAssignments(ctx context.Context, query *AssignmentQuery, nodes []*Person, init func(*Person), assign func(*Person, *Assignment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(assignment.FieldAssessorID)
+	}
+	query.Where(predicate.Assignment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.AssignmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AssessorID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "assessor_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PersonQuery) loadDeclaredInterests(ctx context.Context, query *OrganisationQuery, nodes []*Person, init func(*Person), assign func(*Person, *Organisation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Organisation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.DeclaredInterestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.person_declared_interests
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "person_declared_interests" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "person_declared_interests" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

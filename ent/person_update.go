@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -102,6 +103,26 @@ func (_u *PersonUpdate) ClearExpertise() *PersonUpdate {
 	return _u
 }
 
+// SetOidcSubject sets the "oidc_subject" field.
+func (_u *PersonUpdate) SetOidcSubject(v string) *PersonUpdate {
+	_u.mutation.SetOidcSubject(v)
+	return _u
+}
+
+// SetNillableOidcSubject sets the "oidc_subject" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableOidcSubject(v *string) *PersonUpdate {
+	if v != nil {
+		_u.SetOidcSubject(*v)
+	}
+	return _u
+}
+
+// ClearOidcSubject clears the value of the "oidc_subject" field.
+func (_u *PersonUpdate) ClearOidcSubject() *PersonUpdate {
+	_u.mutation.ClearOidcSubject()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdate) SetOrganisationID(id int) *PersonUpdate {
 	_u.mutation.SetOrganisationID(id)
@@ -149,6 +170,36 @@ func (_u *PersonUpdate) AddAssessments(v ...*Assessment) *PersonUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddAssessmentIDs(ids...)
+}
+
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_u *PersonUpdate) AddAssignmentIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddAssignmentIDs(ids...)
+	return _u
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_u *PersonUpdate) AddAssignments(v ...*Assignment) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssignmentIDs(ids...)
+}
+
+// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by IDs.
+func (_u *PersonUpdate) AddDeclaredInterestIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddDeclaredInterestIDs(ids...)
+	return _u
+}
+
+// AddDeclaredInterests adds the "declared_interests" edges to the Organisation entity.
+func (_u *PersonUpdate) AddDeclaredInterests(v ...*Organisation) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDeclaredInterestIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -204,9 +255,53 @@ func (_u *PersonUpdate) RemoveAssessments(v ...*Assessment) *PersonUpdate {
 	return _u.RemoveAssessmentIDs(ids...)
 }
 
+// ClearAssignments clears all "assignments" edges to the Assignment entity.
+func (_u *PersonUpdate) ClearAssignments() *PersonUpdate {
+	_u.mutation.ClearAssignments()
+	return _u
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to Assignment entities by IDs.
+func (_u *PersonUpdate) RemoveAssignmentIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssignments removes "assignments" edges to Assignment entities.
+func (_u *PersonUpdate) RemoveAssignments(v ...*Assignment) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearDeclaredInterests clears all "declared_interests" edges to the Organisation entity.
+func (_u *PersonUpdate) ClearDeclaredInterests() *PersonUpdate {
+	_u.mutation.ClearDeclaredInterests()
+	return _u
+}
+
+// RemoveDeclaredInterestIDs removes the "declared_interests" edge to Organisation entities by IDs.
+func (_u *PersonUpdate) RemoveDeclaredInterestIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveDeclaredInterestIDs(ids...)
+	return _u
+}
+
+// RemoveDeclaredInterests removes "declared_interests" edges to Organisation entities.
+func (_u *PersonUpdate) RemoveDeclaredInterests(v ...*Organisation) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDeclaredInterestIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PersonUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -233,11 +328,15 @@ func (_u *PersonUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PersonUpdate) defaults() {
+func (_u *PersonUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if person.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized person.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := person.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -297,6 +396,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ExpertiseCleared() {
 		_spec.ClearField(person.FieldExpertise, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.OidcSubject(); ok {
+		_spec.SetField(person.FieldOidcSubject, field.TypeString, value)
+	}
+	if _u.mutation.OidcSubjectCleared() {
+		_spec.ClearField(person.FieldOidcSubject, field.TypeString)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -410,6 +515,96 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DeclaredInterestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDeclaredInterestsIDs(); len(nodes) > 0 && !_u.mutation.DeclaredInterestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DeclaredInterestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -507,6 +702,26 @@ func (_u *PersonUpdateOne) ClearExpertise() *PersonUpdateOne {
 	return _u
 }
 
+// SetOidcSubject sets the "oidc_subject" field.
+func (_u *PersonUpdateOne) SetOidcSubject(v string) *PersonUpdateOne {
+	_u.mutation.SetOidcSubject(v)
+	return _u
+}
+
+// SetNillableOidcSubject sets the "oidc_subject" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableOidcSubject(v *string) *PersonUpdateOne {
+	if v != nil {
+		_u.SetOidcSubject(*v)
+	}
+	return _u
+}
+
+// ClearOidcSubject clears the value of the "oidc_subject" field.
+func (_u *PersonUpdateOne) ClearOidcSubject() *PersonUpdateOne {
+	_u.mutation.ClearOidcSubject()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdateOne) SetOrganisationID(id int) *PersonUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -554,6 +769,36 @@ func (_u *PersonUpdateOne) AddAssessments(v ...*Assessment) *PersonUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddAssessmentIDs(ids...)
+}
+
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_u *PersonUpdateOne) AddAssignmentIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddAssignmentIDs(ids...)
+	return _u
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_u *PersonUpdateOne) AddAssignments(v ...*Assignment) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAssignmentIDs(ids...)
+}
+
+// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by IDs.
+func (_u *PersonUpdateOne) AddDeclaredInterestIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddDeclaredInterestIDs(ids...)
+	return _u
+}
+
+// AddDeclaredInterests adds the "declared_interests" edges to the Organisation entity.
+func (_u *PersonUpdateOne) AddDeclaredInterests(v ...*Organisation) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDeclaredInterestIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -609,6 +854,48 @@ func (_u *PersonUpdateOne) RemoveAssessments(v ...*Assessment) *PersonUpdateOne 
 	return _u.RemoveAssessmentIDs(ids...)
 }
 
+// ClearAssignments clears all "assignments" edges to the Assignment entity.
+func (_u *PersonUpdateOne) ClearAssignments() *PersonUpdateOne {
+	_u.mutation.ClearAssignments()
+	return _u
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to Assignment entities by IDs.
+func (_u *PersonUpdateOne) RemoveAssignmentIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveAssignmentIDs(ids...)
+	return _u
+}
+
+// RemoveAssignments removes "assignments" edges to Assignment entities.
+func (_u *PersonUpdateOne) RemoveAssignments(v ...*Assignment) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearDeclaredInterests clears all "declared_interests" edges to the Organisation entity.
+func (_u *PersonUpdateOne) ClearDeclaredInterests() *PersonUpdateOne {
+	_u.mutation.ClearDeclaredInterests()
+	return _u
+}
+
+// RemoveDeclaredInterestIDs removes the "declared_interests" edge to Organisation entities by IDs.
+func (_u *PersonUpdateOne) RemoveDeclaredInterestIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveDeclaredInterestIDs(ids...)
+	return _u
+}
+
+// RemoveDeclaredInterests removes "declared_interests" edges to Organisation entities.
+func (_u *PersonUpdateOne) RemoveDeclaredInterests(v ...*Organisation) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDeclaredInterestIDs(ids...)
+}
+
 // Where appends a list predicates to the PersonUpdate builder.
 func (_u *PersonUpdateOne) Where(ps ...predicate.Person) *PersonUpdateOne {
 	_u.mutation.Where(ps...)
@@ -624,7 +911,9 @@ func (_u *PersonUpdateOne) Select(field string, fields ...string) *PersonUpdateO
 
 // Save executes the query and returns the updated Person entity.
 func (_u *PersonUpdateOne) Save(ctx context.Context) (*Person, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -651,11 +940,15 @@ func (_u *PersonUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PersonUpdateOne) defaults() {
+func (_u *PersonUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if person.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized person.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := person.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -732,6 +1025,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.ExpertiseCleared() {
 		_spec.ClearField(person.FieldExpertise, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.OidcSubject(); ok {
+		_spec.SetField(person.FieldOidcSubject, field.TypeString, value)
+	}
+	if _u.mutation.OidcSubjectCleared() {
+		_spec.ClearField(person.FieldOidcSubject, field.TypeString)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -845,6 +1144,96 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assessment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAssignmentsIDs(); len(nodes) > 0 && !_u.mutation.AssignmentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.AssignmentsTable,
+			Columns: []string{person.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DeclaredInterestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDeclaredInterestsIDs(); len(nodes) > 0 && !_u.mutation.DeclaredInterestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DeclaredInterestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.DeclaredInterestsTable,
+			Columns: []string{person.DeclaredInterestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -12,10 +12,16 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIToken is the client for interacting with the APIToken builders.
+	APIToken *APITokenClient
 	// Assessment is the client for interacting with the Assessment builders.
 	Assessment *AssessmentClient
+	// Assignment is the client for interacting with the Assignment builders.
+	Assignment *AssignmentClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// AuditHead is the client for interacting with the AuditHead builders.
+	AuditHead *AuditHeadClient
 	// Bid is the client for interacting with the Bid builders.
 	Bid *BidClient
 	// Challenge is the client for interacting with the Challenge builders.
@@ -28,12 +34,16 @@ type Tx struct {
 	Document *DocumentClient
 	// GateDecision is the client for interacting with the GateDecision builders.
 	GateDecision *GateDecisionClient
+	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
+	IdempotencyRecord *IdempotencyRecordClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// OutboxMessage is the client for interacting with the OutboxMessage builders.
 	OutboxMessage *OutboxMessageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 
 	// lazily loaded.
 	client     *Client
@@ -165,17 +175,22 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIToken = NewAPITokenClient(tx.config)
 	tx.Assessment = NewAssessmentClient(tx.config)
+	tx.Assignment = NewAssignmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.Bid = NewBidClient(tx.config)
 	tx.Challenge = NewChallengeClient(tx.config)
 	tx.Competition = NewCompetitionClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
 	tx.GateDecision = NewGateDecisionClient(tx.config)
+	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -185,7 +200,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Assessment.QueryXXX(), the query will be executed
+// applies a query, for example: APIToken.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"log/slog"
 	"time"
 
@@ -46,6 +47,7 @@ func (r *OutboxRelay) Run(ctx context.Context) {
 
 // RelayOnce sends what is waiting and says how many were sent.
 func (r *OutboxRelay) RelayOnce(ctx context.Context) (int, error) {
+	ctx = authz.AsSystem(ctx, "outbox-relay")
 	msgs, err := r.DB.OutboxMessage.Query().
 		Where(outboxmessage.SentAtIsNil()).
 		Order(ent.Asc(outboxmessage.FieldID)).

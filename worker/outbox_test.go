@@ -16,7 +16,7 @@ import (
 // With Temporal unreachable, nothing in the outbox is lost: every row stays unsent, with the
 // attempt counted and the reason kept, for the next pass to deliver.
 func TestOutboxKeepsSignalsWhileTemporalIsDown(t *testing.T) {
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	db := testdb.Open(t)
 	for bid := 1; bid <= 3; bid++ {
 		db.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(7)).

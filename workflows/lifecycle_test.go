@@ -1,7 +1,6 @@
 package workflows_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,7 +34,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	db := testdb.Open(t)
 	f := &fixture{db: db}
 	owner := db.Person.Create().SetName("Olu Owner").SetEmail("owner@council.gov.uk").SetRoles([]string{"challenge_owner"}).SaveX(ctx)
@@ -56,17 +55,17 @@ func (f *fixture) sealBid(t *testing.T, competitionID, org int, amount domain.Mo
 	t.Helper()
 	return f.db.Bid.Create().SetCompetitionID(competitionID).SetOrganisationID(org).SetTitle("Bid").
 		SetAmount(amount).SetStatus(domain.BidSubmitted).SetSubmittedAt(at).
-		SetReceipt(fmt.Sprintf("R-%d-%d", competitionID, org)).SaveX(context.Background()).ID
+		SetReceipt(fmt.Sprintf("R-%d-%d", competitionID, org)).SaveX(testdb.Fixture()).ID
 }
 
 func (f *fixture) competitionID(t *testing.T, phase int) int {
 	t.Helper()
-	return f.db.Competition.Query().Where(competition.ChallengeID(f.challenge), competition.Phase(phase)).OnlyIDX(context.Background())
+	return f.db.Competition.Query().Where(competition.ChallengeID(f.challenge), competition.Phase(phase)).OnlyIDX(testdb.Fixture())
 }
 
 func (f *fixture) stage(t *testing.T) domain.ChallengeStage {
 	t.Helper()
-	return f.db.Challenge.GetX(context.Background(), f.challenge).Stage
+	return f.db.Challenge.GetX(testdb.Fixture(), f.challenge).Stage
 }
 
 func scores(score int, inScope, fund bool) domain.Assessment {
@@ -223,7 +222,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 		if got := f.stage(t); got != domain.ChallengePhase1Contracts {
 			t.Errorf("stage after decisions = %s, want %s", got, domain.ChallengePhase1Contracts)
 		}
-		contracts = f.db.Contract.Query().Order(ent.Asc(contract.FieldID)).IDsX(context.Background())
+		contracts = f.db.Contract.Query().Order(ent.Asc(contract.FieldID)).IDsX(testdb.Fixture())
 		if len(contracts) != 2 {
 			t.Fatalf("contracts awarded = %d, want 2", len(contracts))
 		}
@@ -256,7 +255,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	if got := next.State.Continued; len(got) != 1 || got[0] != f.orgs[0] {
 		t.Fatalf("continued organisations = %v, want [%d]", got, f.orgs[0])
 	}
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	k0, k1 := f.db.Contract.GetX(ctx, contracts[0]), f.db.Contract.GetX(ctx, contracts[1])
 	if k0.Status != domain.ContractContinued || k1.Status != domain.ContractStopped {
 		t.Errorf("contract statuses = %s, %s; want continued, stopped", k0.Status, k1.Status)
@@ -353,7 +352,7 @@ func TestDeadlinePassesWithNoBids(t *testing.T) {
 	if res.Stage != domain.ChallengeClosed {
 		t.Errorf("result stage = %s, want closed", res.Stage)
 	}
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	comp := f.db.Competition.GetX(ctx, f.competitionID(t, 1))
 	if comp.Status != domain.CompetitionClosedNoBids {
 		t.Errorf("competition status = %s, want %s", comp.Status, domain.CompetitionClosedNoBids)
@@ -381,7 +380,7 @@ func TestRejectedChallengeEndsWithReason(t *testing.T) {
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	ch := f.db.Challenge.GetX(context.Background(), f.challenge)
+	ch := f.db.Challenge.GetX(testdb.Fixture(), f.challenge)
 	if ch.Stage != domain.ChallengeRejected || ch.StageReason != admin.Reason {
 		t.Errorf("challenge = %s (%q), want rejected with the reason", ch.Stage, ch.StageReason)
 	}
@@ -445,7 +444,7 @@ func TestPassFailAnswersReachTheDecision(t *testing.T) {
 		h.update(workflows.CompetitionWorkflowID(f.competitionID(t, 1)), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
 	}, func() {
 		checked = true
-		ctx := context.Background()
+		ctx := testdb.Fixture()
 		won, lost := f.db.Bid.GetX(ctx, bids[0]), f.db.Bid.GetX(ctx, bids[1])
 		if won.Status != domain.BidFunded || lost.Status != domain.BidNotFunded {
 			t.Errorf("statuses %s, %s; want funded, not funded", won.Status, lost.Status)

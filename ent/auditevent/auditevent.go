@@ -3,7 +3,9 @@
 package auditevent
 
 import (
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -11,6 +13,8 @@ const (
 	Label = "audit_event"
 	// FieldID holds the string denoting the id field in the database.
 	FieldID = "id"
+	// FieldSeq holds the string denoting the seq field in the database.
+	FieldSeq = "seq"
 	// FieldAt holds the string denoting the at field in the database.
 	FieldAt = "at"
 	// FieldActor holds the string denoting the actor field in the database.
@@ -21,6 +25,8 @@ const (
 	FieldRecordType = "record_type"
 	// FieldRecordID holds the string denoting the record_id field in the database.
 	FieldRecordID = "record_id"
+	// FieldChallengeID holds the string denoting the challenge_id field in the database.
+	FieldChallengeID = "challenge_id"
 	// FieldBefore holds the string denoting the before field in the database.
 	FieldBefore = "before"
 	// FieldAfter holds the string denoting the after field in the database.
@@ -29,22 +35,39 @@ const (
 	FieldReason = "reason"
 	// FieldRequestID holds the string denoting the request_id field in the database.
 	FieldRequestID = "request_id"
+	// FieldPrevHash holds the string denoting the prev_hash field in the database.
+	FieldPrevHash = "prev_hash"
+	// FieldHash holds the string denoting the hash field in the database.
+	FieldHash = "hash"
+	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
+	EdgeChallenge = "challenge"
 	// Table holds the table name of the auditevent in the database.
 	Table = "audit_events"
+	// ChallengeTable is the table that holds the challenge relation/edge.
+	ChallengeTable = "audit_events"
+	// ChallengeInverseTable is the table name for the Challenge entity.
+	// It exists in this package in order to avoid circular dependency with the "challenge" package.
+	ChallengeInverseTable = "challenges"
+	// ChallengeColumn is the table column denoting the challenge relation/edge.
+	ChallengeColumn = "challenge_id"
 )
 
 // Columns holds all SQL columns for auditevent fields.
 var Columns = []string{
 	FieldID,
+	FieldSeq,
 	FieldAt,
 	FieldActor,
 	FieldAction,
 	FieldRecordType,
 	FieldRecordID,
+	FieldChallengeID,
 	FieldBefore,
 	FieldAfter,
 	FieldReason,
 	FieldRequestID,
+	FieldPrevHash,
+	FieldHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -57,7 +80,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/catalyst-sbri/catalyst/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// ActorValidator is a validator for the "actor" field. It is called by the builders before save.
 	ActorValidator func(string) error
 	// ActionValidator is a validator for the "action" field. It is called by the builders before save.
@@ -72,6 +102,11 @@ type OrderOption func(*sql.Selector)
 // ByID orders the results by the id field.
 func ByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldID, opts...).ToFunc()
+}
+
+// BySeq orders the results by the seq field.
+func BySeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeq, opts...).ToFunc()
 }
 
 // ByAt orders the results by the at field.
@@ -99,6 +134,11 @@ func ByRecordID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRecordID, opts...).ToFunc()
 }
 
+// ByChallengeID orders the results by the challenge_id field.
+func ByChallengeID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChallengeID, opts...).ToFunc()
+}
+
 // ByBefore orders the results by the before field.
 func ByBefore(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBefore, opts...).ToFunc()
@@ -117,4 +157,28 @@ func ByReason(opts ...sql.OrderTermOption) OrderOption {
 // ByRequestID orders the results by the request_id field.
 func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
+}
+
+// ByPrevHash orders the results by the prev_hash field.
+func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrevHash, opts...).ToFunc()
+}
+
+// ByHash orders the results by the hash field.
+func ByHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHash, opts...).ToFunc()
+}
+
+// ByChallengeField orders the results by challenge field.
+func ByChallengeField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChallengeStep(), sql.OrderByField(field, opts...))
+	}
+}
+func newChallengeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChallengeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, ChallengeTable, ChallengeColumn),
+	)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -54,6 +55,11 @@ func IDLTE(id int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldLTE(FieldID, id))
 }
 
+// Seq applies equality check predicate on the "seq" field. It's identical to SeqEQ.
+func Seq(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldSeq, v))
+}
+
 // At applies equality check predicate on the "at" field. It's identical to AtEQ.
 func At(v time.Time) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldAt, v))
@@ -79,6 +85,11 @@ func RecordID(v int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldRecordID, v))
 }
 
+// ChallengeID applies equality check predicate on the "challenge_id" field. It's identical to ChallengeIDEQ.
+func ChallengeID(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldChallengeID, v))
+}
+
 // Before applies equality check predicate on the "before" field. It's identical to BeforeEQ.
 func Before(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldBefore, v))
@@ -97,6 +108,56 @@ func Reason(v string) predicate.AuditEvent {
 // RequestID applies equality check predicate on the "request_id" field. It's identical to RequestIDEQ.
 func RequestID(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldRequestID, v))
+}
+
+// PrevHash applies equality check predicate on the "prev_hash" field. It's identical to PrevHashEQ.
+func PrevHash(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldPrevHash, v))
+}
+
+// Hash applies equality check predicate on the "hash" field. It's identical to HashEQ.
+func Hash(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldHash, v))
+}
+
+// SeqEQ applies the EQ predicate on the "seq" field.
+func SeqEQ(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldSeq, v))
+}
+
+// SeqNEQ applies the NEQ predicate on the "seq" field.
+func SeqNEQ(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldSeq, v))
+}
+
+// SeqIn applies the In predicate on the "seq" field.
+func SeqIn(vs ...int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldSeq, vs...))
+}
+
+// SeqNotIn applies the NotIn predicate on the "seq" field.
+func SeqNotIn(vs ...int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldSeq, vs...))
+}
+
+// SeqGT applies the GT predicate on the "seq" field.
+func SeqGT(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldSeq, v))
+}
+
+// SeqGTE applies the GTE predicate on the "seq" field.
+func SeqGTE(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldSeq, v))
+}
+
+// SeqLT applies the LT predicate on the "seq" field.
+func SeqLT(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldSeq, v))
+}
+
+// SeqLTE applies the LTE predicate on the "seq" field.
+func SeqLTE(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldSeq, v))
 }
 
 // AtEQ applies the EQ predicate on the "at" field.
@@ -372,6 +433,36 @@ func RecordIDLT(v int) predicate.AuditEvent {
 // RecordIDLTE applies the LTE predicate on the "record_id" field.
 func RecordIDLTE(v int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldLTE(FieldRecordID, v))
+}
+
+// ChallengeIDEQ applies the EQ predicate on the "challenge_id" field.
+func ChallengeIDEQ(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldChallengeID, v))
+}
+
+// ChallengeIDNEQ applies the NEQ predicate on the "challenge_id" field.
+func ChallengeIDNEQ(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldChallengeID, v))
+}
+
+// ChallengeIDIn applies the In predicate on the "challenge_id" field.
+func ChallengeIDIn(vs ...int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldChallengeID, vs...))
+}
+
+// ChallengeIDNotIn applies the NotIn predicate on the "challenge_id" field.
+func ChallengeIDNotIn(vs ...int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldChallengeID, vs...))
+}
+
+// ChallengeIDIsNil applies the IsNil predicate on the "challenge_id" field.
+func ChallengeIDIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldChallengeID))
+}
+
+// ChallengeIDNotNil applies the NotNil predicate on the "challenge_id" field.
+func ChallengeIDNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldChallengeID))
 }
 
 // BeforeEQ applies the EQ predicate on the "before" field.
@@ -672,6 +763,159 @@ func RequestIDEqualFold(v string) predicate.AuditEvent {
 // RequestIDContainsFold applies the ContainsFold predicate on the "request_id" field.
 func RequestIDContainsFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldContainsFold(FieldRequestID, v))
+}
+
+// PrevHashEQ applies the EQ predicate on the "prev_hash" field.
+func PrevHashEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldPrevHash, v))
+}
+
+// PrevHashNEQ applies the NEQ predicate on the "prev_hash" field.
+func PrevHashNEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldPrevHash, v))
+}
+
+// PrevHashIn applies the In predicate on the "prev_hash" field.
+func PrevHashIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldPrevHash, vs...))
+}
+
+// PrevHashNotIn applies the NotIn predicate on the "prev_hash" field.
+func PrevHashNotIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldPrevHash, vs...))
+}
+
+// PrevHashGT applies the GT predicate on the "prev_hash" field.
+func PrevHashGT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldPrevHash, v))
+}
+
+// PrevHashGTE applies the GTE predicate on the "prev_hash" field.
+func PrevHashGTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldPrevHash, v))
+}
+
+// PrevHashLT applies the LT predicate on the "prev_hash" field.
+func PrevHashLT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldPrevHash, v))
+}
+
+// PrevHashLTE applies the LTE predicate on the "prev_hash" field.
+func PrevHashLTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldPrevHash, v))
+}
+
+// PrevHashContains applies the Contains predicate on the "prev_hash" field.
+func PrevHashContains(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContains(FieldPrevHash, v))
+}
+
+// PrevHashHasPrefix applies the HasPrefix predicate on the "prev_hash" field.
+func PrevHashHasPrefix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasPrefix(FieldPrevHash, v))
+}
+
+// PrevHashHasSuffix applies the HasSuffix predicate on the "prev_hash" field.
+func PrevHashHasSuffix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasSuffix(FieldPrevHash, v))
+}
+
+// PrevHashEqualFold applies the EqualFold predicate on the "prev_hash" field.
+func PrevHashEqualFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEqualFold(FieldPrevHash, v))
+}
+
+// PrevHashContainsFold applies the ContainsFold predicate on the "prev_hash" field.
+func PrevHashContainsFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContainsFold(FieldPrevHash, v))
+}
+
+// HashEQ applies the EQ predicate on the "hash" field.
+func HashEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldHash, v))
+}
+
+// HashNEQ applies the NEQ predicate on the "hash" field.
+func HashNEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldHash, v))
+}
+
+// HashIn applies the In predicate on the "hash" field.
+func HashIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldHash, vs...))
+}
+
+// HashNotIn applies the NotIn predicate on the "hash" field.
+func HashNotIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldHash, vs...))
+}
+
+// HashGT applies the GT predicate on the "hash" field.
+func HashGT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldHash, v))
+}
+
+// HashGTE applies the GTE predicate on the "hash" field.
+func HashGTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldHash, v))
+}
+
+// HashLT applies the LT predicate on the "hash" field.
+func HashLT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldHash, v))
+}
+
+// HashLTE applies the LTE predicate on the "hash" field.
+func HashLTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldHash, v))
+}
+
+// HashContains applies the Contains predicate on the "hash" field.
+func HashContains(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContains(FieldHash, v))
+}
+
+// HashHasPrefix applies the HasPrefix predicate on the "hash" field.
+func HashHasPrefix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasPrefix(FieldHash, v))
+}
+
+// HashHasSuffix applies the HasSuffix predicate on the "hash" field.
+func HashHasSuffix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasSuffix(FieldHash, v))
+}
+
+// HashEqualFold applies the EqualFold predicate on the "hash" field.
+func HashEqualFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEqualFold(FieldHash, v))
+}
+
+// HashContainsFold applies the ContainsFold predicate on the "hash" field.
+func HashContainsFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContainsFold(FieldHash, v))
+}
+
+// HasChallenge applies the HasEdge predicate on the "challenge" edge.
+func HasChallenge() predicate.AuditEvent {
+	return predicate.AuditEvent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ChallengeTable, ChallengeColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChallengeWith applies the HasEdge predicate on the "challenge" edge with a given conditions (other predicates).
+func HasChallengeWith(preds ...predicate.Challenge) predicate.AuditEvent {
+	return predicate.AuditEvent(func(s *sql.Selector) {
+		step := newChallengeStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -50,6 +51,8 @@ const (
 	EdgeDocuments = "documents"
 	// EdgeAssessments holds the string denoting the assessments edge name in mutations.
 	EdgeAssessments = "assessments"
+	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
+	EdgeAssignments = "assignments"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
 	EdgeContract = "contract"
 	// Table holds the table name of the bid in the database.
@@ -82,6 +85,13 @@ const (
 	AssessmentsInverseTable = "assessments"
 	// AssessmentsColumn is the table column denoting the assessments relation/edge.
 	AssessmentsColumn = "bid_id"
+	// AssignmentsTable is the table that holds the assignments relation/edge.
+	AssignmentsTable = "assignments"
+	// AssignmentsInverseTable is the table name for the Assignment entity.
+	// It exists in this package in order to avoid circular dependency with the "assignment" package.
+	AssignmentsInverseTable = "assignments"
+	// AssignmentsColumn is the table column denoting the assignments relation/edge.
+	AssignmentsColumn = "bid_id"
 	// ContractTable is the table that holds the contract relation/edge.
 	ContractTable = "contracts"
 	// ContractInverseTable is the table name for the Contract entity.
@@ -119,7 +129,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/catalyst-sbri/catalyst/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -257,6 +274,20 @@ func ByAssessments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAssignmentsCount orders the results by assignments count.
+func ByAssignmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssignmentsStep(), opts...)
+	}
+}
+
+// ByAssignments orders the results by assignments terms.
+func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssignmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByContractField orders the results by contract field.
 func ByContractField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -289,6 +320,13 @@ func newAssessmentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AssessmentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, AssessmentsTable, AssessmentsColumn),
+	)
+}
+func newAssignmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssignmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
 	)
 }
 func newContractStep() *sqlgraph.Step {

@@ -878,6 +878,29 @@ func HasAssessmentsWith(preds ...predicate.Assessment) predicate.Bid {
 	})
 }
 
+// HasAssignments applies the HasEdge predicate on the "assignments" edge.
+func HasAssignments() predicate.Bid {
+	return predicate.Bid(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAssignmentsWith applies the HasEdge predicate on the "assignments" edge with a given conditions (other predicates).
+func HasAssignmentsWith(preds ...predicate.Assignment) predicate.Bid {
+	return predicate.Bid(func(s *sql.Selector) {
+		step := newAssignmentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasContract applies the HasEdge predicate on the "contract" edge.
 func HasContract() predicate.Bid {
 	return predicate.Bid(func(s *sql.Selector) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -36,10 +37,14 @@ const (
 	FieldOutcome = "outcome"
 	// FieldLessons holds the string denoting the lessons field in the database.
 	FieldLessons = "lessons"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeCompetitions holds the string denoting the competitions edge name in mutations.
 	EdgeCompetitions = "competitions"
+	// EdgeAuditEvents holds the string denoting the audit_events edge name in mutations.
+	EdgeAuditEvents = "audit_events"
 	// Table holds the table name of the challenge in the database.
 	Table = "challenges"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -56,6 +61,13 @@ const (
 	CompetitionsInverseTable = "competitions"
 	// CompetitionsColumn is the table column denoting the competitions relation/edge.
 	CompetitionsColumn = "challenge_id"
+	// AuditEventsTable is the table that holds the audit_events relation/edge.
+	AuditEventsTable = "audit_events"
+	// AuditEventsInverseTable is the table name for the AuditEvent entity.
+	// It exists in this package in order to avoid circular dependency with the "auditevent" package.
+	AuditEventsInverseTable = "audit_events"
+	// AuditEventsColumn is the table column denoting the audit_events relation/edge.
+	AuditEventsColumn = "challenge_id"
 )
 
 // Columns holds all SQL columns for challenge fields.
@@ -71,6 +83,7 @@ var Columns = []string{
 	FieldStageReason,
 	FieldOutcome,
 	FieldLessons,
+	FieldVersion,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "challenges"
@@ -94,7 +107,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/catalyst-sbri/catalyst/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -107,6 +127,8 @@ var (
 	PublicBodyValidator func(string) error
 	// ProblemValidator is a validator for the "problem" field. It is called by the builders before save.
 	ProblemValidator func(string) error
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int
 )
 
 const DefaultStage domain.ChallengeStage = "draft"
@@ -189,6 +211,11 @@ func ByLessons(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLessons, opts...).ToFunc()
 }
 
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+}
+
 // ByOwnerField orders the results by owner field.
 func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -209,6 +236,20 @@ func ByCompetitions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCompetitionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByAuditEventsCount orders the results by audit_events count.
+func ByAuditEventsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAuditEventsStep(), opts...)
+	}
+}
+
+// ByAuditEvents orders the results by audit_events terms.
+func ByAuditEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAuditEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -221,5 +262,12 @@ func newCompetitionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetitionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CompetitionsTable, CompetitionsColumn),
+	)
+}
+func newAuditEventsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AuditEventsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AuditEventsTable, AuditEventsColumn),
 	)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -40,6 +41,10 @@ const (
 	FieldScheme = "scheme"
 	// FieldEligibleOrganisations holds the string denoting the eligible_organisations field in the database.
 	FieldEligibleOrganisations = "eligible_organisations"
+	// FieldFeedbackReleasedAt holds the string denoting the feedback_released_at field in the database.
+	FieldFeedbackReleasedAt = "feedback_released_at"
+	// FieldAssessorsPerBid holds the string denoting the assessors_per_bid field in the database.
+	FieldAssessorsPerBid = "assessors_per_bid"
 	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
 	EdgeChallenge = "challenge"
 	// EdgeBids holds the string denoting the bids edge name in mutations.
@@ -86,6 +91,8 @@ var Columns = []string{
 	FieldMaxContracts,
 	FieldScheme,
 	FieldEligibleOrganisations,
+	FieldFeedbackReleasedAt,
+	FieldAssessorsPerBid,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -98,7 +105,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/catalyst-sbri/catalyst/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -109,6 +123,8 @@ var (
 	PhaseValidator func(int) error
 	// DefaultMaxContracts holds the default value on creation for the "max_contracts" field.
 	DefaultMaxContracts int
+	// DefaultAssessorsPerBid holds the default value on creation for the "assessors_per_bid" field.
+	DefaultAssessorsPerBid int
 )
 
 const DefaultStatus domain.CompetitionStatus = "open"
@@ -179,6 +195,16 @@ func ByMaxContract(opts ...sql.OrderTermOption) OrderOption {
 // ByMaxContracts orders the results by the max_contracts field.
 func ByMaxContracts(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMaxContracts, opts...).ToFunc()
+}
+
+// ByFeedbackReleasedAt orders the results by the feedback_released_at field.
+func ByFeedbackReleasedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFeedbackReleasedAt, opts...).ToFunc()
+}
+
+// ByAssessorsPerBid orders the results by the assessors_per_bid field.
+func ByAssessorsPerBid(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssessorsPerBid, opts...).ToFunc()
 }
 
 // ByChallengeField orders the results by challenge field.

@@ -103,6 +103,16 @@ func MaxContracts(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldMaxContracts, v))
 }
 
+// FeedbackReleasedAt applies equality check predicate on the "feedback_released_at" field. It's identical to FeedbackReleasedAtEQ.
+func FeedbackReleasedAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldFeedbackReleasedAt, v))
+}
+
+// AssessorsPerBid applies equality check predicate on the "assessors_per_bid" field. It's identical to AssessorsPerBidEQ.
+func AssessorsPerBid(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssessorsPerBid, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldCreatedAt, v))
@@ -509,6 +519,96 @@ func EligibleOrganisationsIsNil() predicate.Competition {
 // EligibleOrganisationsNotNil applies the NotNil predicate on the "eligible_organisations" field.
 func EligibleOrganisationsNotNil() predicate.Competition {
 	return predicate.Competition(sql.FieldNotNull(FieldEligibleOrganisations))
+}
+
+// FeedbackReleasedAtEQ applies the EQ predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldFeedbackReleasedAt, v))
+}
+
+// FeedbackReleasedAtNEQ applies the NEQ predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldFeedbackReleasedAt, v))
+}
+
+// FeedbackReleasedAtIn applies the In predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldFeedbackReleasedAt, vs...))
+}
+
+// FeedbackReleasedAtNotIn applies the NotIn predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldFeedbackReleasedAt, vs...))
+}
+
+// FeedbackReleasedAtGT applies the GT predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldFeedbackReleasedAt, v))
+}
+
+// FeedbackReleasedAtGTE applies the GTE predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldFeedbackReleasedAt, v))
+}
+
+// FeedbackReleasedAtLT applies the LT predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldFeedbackReleasedAt, v))
+}
+
+// FeedbackReleasedAtLTE applies the LTE predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldFeedbackReleasedAt, v))
+}
+
+// FeedbackReleasedAtIsNil applies the IsNil predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldFeedbackReleasedAt))
+}
+
+// FeedbackReleasedAtNotNil applies the NotNil predicate on the "feedback_released_at" field.
+func FeedbackReleasedAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldFeedbackReleasedAt))
+}
+
+// AssessorsPerBidEQ applies the EQ predicate on the "assessors_per_bid" field.
+func AssessorsPerBidEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssessorsPerBid, v))
+}
+
+// AssessorsPerBidNEQ applies the NEQ predicate on the "assessors_per_bid" field.
+func AssessorsPerBidNEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldAssessorsPerBid, v))
+}
+
+// AssessorsPerBidIn applies the In predicate on the "assessors_per_bid" field.
+func AssessorsPerBidIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldAssessorsPerBid, vs...))
+}
+
+// AssessorsPerBidNotIn applies the NotIn predicate on the "assessors_per_bid" field.
+func AssessorsPerBidNotIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldAssessorsPerBid, vs...))
+}
+
+// AssessorsPerBidGT applies the GT predicate on the "assessors_per_bid" field.
+func AssessorsPerBidGT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldAssessorsPerBid, v))
+}
+
+// AssessorsPerBidGTE applies the GTE predicate on the "assessors_per_bid" field.
+func AssessorsPerBidGTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldAssessorsPerBid, v))
+}
+
+// AssessorsPerBidLT applies the LT predicate on the "assessors_per_bid" field.
+func AssessorsPerBidLT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldAssessorsPerBid, v))
+}
+
+// AssessorsPerBidLTE applies the LTE predicate on the "assessors_per_bid" field.
+func AssessorsPerBidLTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldAssessorsPerBid, v))
 }
 
 // HasChallenge applies the HasEdge predicate on the "challenge" edge.

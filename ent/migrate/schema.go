@@ -8,6 +8,33 @@ import (
 )
 
 var (
+	// APITokensColumns holds the columns for the "api_tokens" table.
+	APITokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "role", Type: field.TypeString},
+		{Name: "issued_by", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// APITokensTable holds the schema information for the "api_tokens" table.
+	APITokensTable = &schema.Table{
+		Name:       "api_tokens",
+		Columns:    APITokensColumns,
+		PrimaryKey: []*schema.Column{APITokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_tokens_persons_person",
+				Columns:    []*schema.Column{APITokensColumns[9]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// AssessmentsColumns holds the columns for the "assessments" table.
 	AssessmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -48,9 +75,49 @@ var (
 			},
 		},
 	}
+	// AssignmentsColumns holds the columns for the "assignments" table.
+	AssignmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "competition_id", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"assigned", "declined"}, Default: "assigned"},
+		{Name: "explanation", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "declined_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "bid_id", Type: field.TypeInt},
+		{Name: "assessor_id", Type: field.TypeInt},
+	}
+	// AssignmentsTable holds the schema information for the "assignments" table.
+	AssignmentsTable = &schema.Table{
+		Name:       "assignments",
+		Columns:    AssignmentsColumns,
+		PrimaryKey: []*schema.Column{AssignmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assignments_bids_assignments",
+				Columns:    []*schema.Column{AssignmentsColumns[7]},
+				RefColumns: []*schema.Column{BidsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "assignments_persons_assignments",
+				Columns:    []*schema.Column{AssignmentsColumns[8]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "assignment_bid_id_assessor_id",
+				Unique:  true,
+				Columns: []*schema.Column{AssignmentsColumns[7], AssignmentsColumns[8]},
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "seq", Type: field.TypeInt64, Unique: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "action", Type: field.TypeString},
@@ -60,19 +127,47 @@ var (
 		{Name: "after", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "request_id", Type: field.TypeString, Nullable: true},
+		{Name: "prev_hash", Type: field.TypeString},
+		{Name: "hash", Type: field.TypeString},
+		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
 		Name:       "audit_events",
 		Columns:    AuditEventsColumns,
 		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "audit_events_challenges_audit_events",
+				Columns:    []*schema.Column{AuditEventsColumns[13]},
+				RefColumns: []*schema.Column{ChallengesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "auditevent_record_type_record_id",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[4], AuditEventsColumns[5]},
+				Columns: []*schema.Column{AuditEventsColumns[5], AuditEventsColumns[6]},
+			},
+			{
+				Name:    "auditevent_actor",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[3]},
 			},
 		},
+	}
+	// AuditHeadsColumns holds the columns for the "audit_heads" table.
+	AuditHeadsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "seq", Type: field.TypeInt64},
+		{Name: "hash", Type: field.TypeString},
+	}
+	// AuditHeadsTable holds the schema information for the "audit_heads" table.
+	AuditHeadsTable = &schema.Table{
+		Name:       "audit_heads",
+		Columns:    AuditHeadsColumns,
+		PrimaryKey: []*schema.Column{AuditHeadsColumns[0]},
 	}
 	// BidsColumns holds the columns for the "bids" table.
 	BidsColumns = []*schema.Column{
@@ -131,6 +226,7 @@ var (
 		{Name: "stage_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"adopted", "not_adopted", "follow_on_procurement"}},
 		{Name: "lessons", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "person_owned_challenges", Type: field.TypeInt, Nullable: true},
 	}
 	// ChallengesTable holds the schema information for the "challenges" table.
@@ -141,7 +237,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "challenges_persons_owned_challenges",
-				Columns:    []*schema.Column{ChallengesColumns[11]},
+				Columns:    []*schema.Column{ChallengesColumns[12]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -161,6 +257,8 @@ var (
 		{Name: "max_contracts", Type: field.TypeInt, Default: 0},
 		{Name: "scheme", Type: field.TypeJSON},
 		{Name: "eligible_organisations", Type: field.TypeJSON, Nullable: true},
+		{Name: "feedback_released_at", Type: field.TypeTime, Nullable: true},
+		{Name: "assessors_per_bid", Type: field.TypeInt, Default: 3},
 		{Name: "challenge_id", Type: field.TypeInt},
 	}
 	// CompetitionsTable holds the schema information for the "competitions" table.
@@ -171,7 +269,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[12]},
+				Columns:    []*schema.Column{CompetitionsColumns[14]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -180,7 +278,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[12], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[14], CompetitionsColumns[3]},
 			},
 		},
 	}
@@ -281,6 +379,32 @@ var (
 			},
 		},
 	}
+	// IdempotencyRecordsColumns holds the columns for the "idempotency_records" table.
+	IdempotencyRecordsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "principal", Type: field.TypeString},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "method", Type: field.TypeString},
+		{Name: "path", Type: field.TypeString},
+		{Name: "body_hash", Type: field.TypeString},
+		{Name: "status", Type: field.TypeInt, Default: 0},
+		{Name: "content_type", Type: field.TypeString, Nullable: true},
+		{Name: "body", Type: field.TypeBytes, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// IdempotencyRecordsTable holds the schema information for the "idempotency_records" table.
+	IdempotencyRecordsTable = &schema.Table{
+		Name:       "idempotency_records",
+		Columns:    IdempotencyRecordsColumns,
+		PrimaryKey: []*schema.Column{IdempotencyRecordsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencyrecord_principal_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyRecordsColumns[1], IdempotencyRecordsColumns[2]},
+			},
+		},
+	}
 	// OrganisationsColumns holds the columns for the "organisations" table.
 	OrganisationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -289,12 +413,21 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true},
 		{Name: "email_domain", Type: field.TypeString, Nullable: true},
 		{Name: "public_body", Type: field.TypeBool, Default: false},
+		{Name: "person_declared_interests", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganisationsTable holds the schema information for the "organisations" table.
 	OrganisationsTable = &schema.Table{
 		Name:       "organisations",
 		Columns:    OrganisationsColumns,
 		PrimaryKey: []*schema.Column{OrganisationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "organisations_persons_declared_interests",
+				Columns:    []*schema.Column{OrganisationsColumns[6]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
 	}
 	// OutboxMessagesColumns holds the columns for the "outbox_messages" table.
 	OutboxMessagesColumns = []*schema.Column{
@@ -330,6 +463,7 @@ var (
 		{Name: "email", Type: field.TypeString, Unique: true},
 		{Name: "roles", Type: field.TypeJSON, Nullable: true},
 		{Name: "expertise", Type: field.TypeJSON, Nullable: true},
+		{Name: "oidc_subject", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -340,31 +474,65 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_members",
-				Columns:    []*schema.Column{PersonsColumns[7]},
+				Columns:    []*schema.Column{PersonsColumns[8]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 	}
+	// SessionsColumns holds the columns for the "sessions" table.
+	SessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "method", Type: field.TypeString},
+		{Name: "csrf_token", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "last_seen_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// SessionsTable holds the schema information for the "sessions" table.
+	SessionsTable = &schema.Table{
+		Name:       "sessions",
+		Columns:    SessionsColumns,
+		PrimaryKey: []*schema.Column{SessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sessions_persons_person",
+				Columns:    []*schema.Column{SessionsColumns[7]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APITokensTable,
 		AssessmentsTable,
+		AssignmentsTable,
 		AuditEventsTable,
+		AuditHeadsTable,
 		BidsTable,
 		ChallengesTable,
 		CompetitionsTable,
 		ContractsTable,
 		DocumentsTable,
 		GateDecisionsTable,
+		IdempotencyRecordsTable,
 		OrganisationsTable,
 		OutboxMessagesTable,
 		PersonsTable,
+		SessionsTable,
 	}
 )
 
 func init() {
+	APITokensTable.ForeignKeys[0].RefTable = PersonsTable
 	AssessmentsTable.ForeignKeys[0].RefTable = BidsTable
 	AssessmentsTable.ForeignKeys[1].RefTable = PersonsTable
+	AssignmentsTable.ForeignKeys[0].RefTable = BidsTable
+	AssignmentsTable.ForeignKeys[1].RefTable = PersonsTable
+	AuditEventsTable.ForeignKeys[0].RefTable = ChallengesTable
 	BidsTable.ForeignKeys[0].RefTable = CompetitionsTable
 	BidsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ChallengesTable.ForeignKeys[0].RefTable = PersonsTable
@@ -375,5 +543,7 @@ func init() {
 	DocumentsTable.ForeignKeys[0].RefTable = BidsTable
 	DocumentsTable.ForeignKeys[1].RefTable = ContractsTable
 	GateDecisionsTable.ForeignKeys[0].RefTable = ContractsTable
+	OrganisationsTable.ForeignKeys[0].RefTable = PersonsTable
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	SessionsTable.ForeignKeys[0].RefTable = PersonsTable
 }

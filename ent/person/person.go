@@ -5,6 +5,7 @@ package person
 import (
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 )
@@ -26,12 +27,18 @@ const (
 	FieldRoles = "roles"
 	// FieldExpertise holds the string denoting the expertise field in the database.
 	FieldExpertise = "expertise"
+	// FieldOidcSubject holds the string denoting the oidc_subject field in the database.
+	FieldOidcSubject = "oidc_subject"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeOwnedChallenges holds the string denoting the owned_challenges edge name in mutations.
 	EdgeOwnedChallenges = "owned_challenges"
 	// EdgeAssessments holds the string denoting the assessments edge name in mutations.
 	EdgeAssessments = "assessments"
+	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
+	EdgeAssignments = "assignments"
+	// EdgeDeclaredInterests holds the string denoting the declared_interests edge name in mutations.
+	EdgeDeclaredInterests = "declared_interests"
 	// Table holds the table name of the person in the database.
 	Table = "persons"
 	// OrganisationTable is the table that holds the organisation relation/edge.
@@ -55,6 +62,20 @@ const (
 	AssessmentsInverseTable = "assessments"
 	// AssessmentsColumn is the table column denoting the assessments relation/edge.
 	AssessmentsColumn = "assessor_id"
+	// AssignmentsTable is the table that holds the assignments relation/edge.
+	AssignmentsTable = "assignments"
+	// AssignmentsInverseTable is the table name for the Assignment entity.
+	// It exists in this package in order to avoid circular dependency with the "assignment" package.
+	AssignmentsInverseTable = "assignments"
+	// AssignmentsColumn is the table column denoting the assignments relation/edge.
+	AssignmentsColumn = "assessor_id"
+	// DeclaredInterestsTable is the table that holds the declared_interests relation/edge.
+	DeclaredInterestsTable = "organisations"
+	// DeclaredInterestsInverseTable is the table name for the Organisation entity.
+	// It exists in this package in order to avoid circular dependency with the "organisation" package.
+	DeclaredInterestsInverseTable = "organisations"
+	// DeclaredInterestsColumn is the table column denoting the declared_interests relation/edge.
+	DeclaredInterestsColumn = "person_declared_interests"
 )
 
 // Columns holds all SQL columns for person fields.
@@ -66,6 +87,7 @@ var Columns = []string{
 	FieldEmail,
 	FieldRoles,
 	FieldExpertise,
+	FieldOidcSubject,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "persons"
@@ -89,7 +111,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/catalyst-sbri/catalyst/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -130,6 +159,11 @@ func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmail, opts...).ToFunc()
 }
 
+// ByOidcSubject orders the results by the oidc_subject field.
+func ByOidcSubject(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOidcSubject, opts...).ToFunc()
+}
+
 // ByOrganisationField orders the results by organisation field.
 func ByOrganisationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -164,6 +198,34 @@ func ByAssessments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAssessmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByAssignmentsCount orders the results by assignments count.
+func ByAssignmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssignmentsStep(), opts...)
+	}
+}
+
+// ByAssignments orders the results by assignments terms.
+func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssignmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDeclaredInterestsCount orders the results by declared_interests count.
+func ByDeclaredInterestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDeclaredInterestsStep(), opts...)
+	}
+}
+
+// ByDeclaredInterests orders the results by declared_interests terms.
+func ByDeclaredInterests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDeclaredInterestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganisationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -183,5 +245,19 @@ func newAssessmentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AssessmentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, AssessmentsTable, AssessmentsColumn),
+	)
+}
+func newAssignmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssignmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
+	)
+}
+func newDeclaredInterestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DeclaredInterestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DeclaredInterestsTable, DeclaredInterestsColumn),
 	)
 }

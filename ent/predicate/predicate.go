@@ -6,11 +6,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIToken is the predicate function for apitoken builders.
+type APIToken func(*sql.Selector)
+
 // Assessment is the predicate function for assessment builders.
 type Assessment func(*sql.Selector)
 
+// Assignment is the predicate function for assignment builders.
+type Assignment func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
+
+// AuditHead is the predicate function for audithead builders.
+type AuditHead func(*sql.Selector)
 
 // Bid is the predicate function for bid builders.
 type Bid func(*sql.Selector)
@@ -30,6 +39,9 @@ type Document func(*sql.Selector)
 // GateDecision is the predicate function for gatedecision builders.
 type GateDecision func(*sql.Selector)
 
+// IdempotencyRecord is the predicate function for idempotencyrecord builders.
+type IdempotencyRecord func(*sql.Selector)
+
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
 
@@ -38,3 +50,6 @@ type OutboxMessage func(*sql.Selector)
 
 // Person is the predicate function for person builders.
 type Person func(*sql.Selector)
+
+// Session is the predicate function for session builders.
+type Session func(*sql.Selector)

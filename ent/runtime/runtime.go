@@ -2,7 +2,568 @@
 
 package runtime
 
-// The schema-stitching logic is generated in github.com/catalyst-sbri/catalyst/ent/runtime.go
+import (
+	"context"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/ent/apitoken"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/audithead"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/schema"
+	"github.com/catalyst-sbri/catalyst/ent/session"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	apitoken.Policy = privacy.NewPolicies(schema.APIToken{})
+	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apitokenFields := schema.APIToken{}.Fields()
+	_ = apitokenFields
+	// apitokenDescName is the schema descriptor for name field.
+	apitokenDescName := apitokenFields[0].Descriptor()
+	// apitoken.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apitoken.NameValidator = func() func(string) error {
+		validators := apitokenDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apitokenDescTokenHash is the schema descriptor for token_hash field.
+	apitokenDescTokenHash := apitokenFields[1].Descriptor()
+	// apitoken.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	apitoken.TokenHashValidator = apitokenDescTokenHash.Validators[0].(func(string) error)
+	// apitokenDescRole is the schema descriptor for role field.
+	apitokenDescRole := apitokenFields[3].Descriptor()
+	// apitoken.RoleValidator is a validator for the "role" field. It is called by the builders before save.
+	apitoken.RoleValidator = apitokenDescRole.Validators[0].(func(string) error)
+	// apitokenDescIssuedBy is the schema descriptor for issued_by field.
+	apitokenDescIssuedBy := apitokenFields[4].Descriptor()
+	// apitoken.IssuedByValidator is a validator for the "issued_by" field. It is called by the builders before save.
+	apitoken.IssuedByValidator = apitokenDescIssuedBy.Validators[0].(func(string) error)
+	assessmentMixin := schema.Assessment{}.Mixin()
+	assessment.Policy = privacy.NewPolicies(schema.Assessment{})
+	assessment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assessment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assessmentMixinFields0 := assessmentMixin[0].Fields()
+	_ = assessmentMixinFields0
+	assessmentFields := schema.Assessment{}.Fields()
+	_ = assessmentFields
+	// assessmentDescCreatedAt is the schema descriptor for created_at field.
+	assessmentDescCreatedAt := assessmentMixinFields0[0].Descriptor()
+	// assessment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assessment.DefaultCreatedAt = assessmentDescCreatedAt.Default.(func() time.Time)
+	// assessmentDescUpdatedAt is the schema descriptor for updated_at field.
+	assessmentDescUpdatedAt := assessmentMixinFields0[1].Descriptor()
+	// assessment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	assessment.DefaultUpdatedAt = assessmentDescUpdatedAt.Default.(func() time.Time)
+	// assessment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	assessment.UpdateDefaultUpdatedAt = assessmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	assignmentMixin := schema.Assignment{}.Mixin()
+	assignment.Policy = privacy.NewPolicies(schema.Assignment{})
+	assignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assignment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assignmentMixinFields0 := assignmentMixin[0].Fields()
+	_ = assignmentMixinFields0
+	assignmentFields := schema.Assignment{}.Fields()
+	_ = assignmentFields
+	// assignmentDescCreatedAt is the schema descriptor for created_at field.
+	assignmentDescCreatedAt := assignmentMixinFields0[0].Descriptor()
+	// assignment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assignment.DefaultCreatedAt = assignmentDescCreatedAt.Default.(func() time.Time)
+	// assignmentDescUpdatedAt is the schema descriptor for updated_at field.
+	assignmentDescUpdatedAt := assignmentMixinFields0[1].Descriptor()
+	// assignment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	assignment.DefaultUpdatedAt = assignmentDescUpdatedAt.Default.(func() time.Time)
+	// assignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	assignment.UpdateDefaultUpdatedAt = assignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescActor is the schema descriptor for actor field.
+	auditeventDescActor := auditeventFields[2].Descriptor()
+	// auditevent.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	auditevent.ActorValidator = auditeventDescActor.Validators[0].(func(string) error)
+	// auditeventDescAction is the schema descriptor for action field.
+	auditeventDescAction := auditeventFields[3].Descriptor()
+	// auditevent.ActionValidator is a validator for the "action" field. It is called by the builders before save.
+	auditevent.ActionValidator = auditeventDescAction.Validators[0].(func(string) error)
+	// auditeventDescRecordType is the schema descriptor for record_type field.
+	auditeventDescRecordType := auditeventFields[4].Descriptor()
+	// auditevent.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
+	auditevent.RecordTypeValidator = auditeventDescRecordType.Validators[0].(func(string) error)
+	audithead.Policy = privacy.NewPolicies(schema.AuditHead{})
+	audithead.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := audithead.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	bidMixin := schema.Bid{}.Mixin()
+	bid.Policy = privacy.NewPolicies(schema.Bid{})
+	bid.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := bid.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	bidMixinFields0 := bidMixin[0].Fields()
+	_ = bidMixinFields0
+	bidFields := schema.Bid{}.Fields()
+	_ = bidFields
+	// bidDescCreatedAt is the schema descriptor for created_at field.
+	bidDescCreatedAt := bidMixinFields0[0].Descriptor()
+	// bid.DefaultCreatedAt holds the default value on creation for the created_at field.
+	bid.DefaultCreatedAt = bidDescCreatedAt.Default.(func() time.Time)
+	// bidDescUpdatedAt is the schema descriptor for updated_at field.
+	bidDescUpdatedAt := bidMixinFields0[1].Descriptor()
+	// bid.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	bid.DefaultUpdatedAt = bidDescUpdatedAt.Default.(func() time.Time)
+	// bid.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	bid.UpdateDefaultUpdatedAt = bidDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// bidDescTitle is the schema descriptor for title field.
+	bidDescTitle := bidFields[2].Descriptor()
+	// bid.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	bid.TitleValidator = func() func(string) error {
+		validators := bidDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	challengeMixin := schema.Challenge{}.Mixin()
+	challenge.Policy = privacy.NewPolicies(schema.Challenge{})
+	challenge.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := challenge.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	challengeMixinFields0 := challengeMixin[0].Fields()
+	_ = challengeMixinFields0
+	challengeFields := schema.Challenge{}.Fields()
+	_ = challengeFields
+	// challengeDescCreatedAt is the schema descriptor for created_at field.
+	challengeDescCreatedAt := challengeMixinFields0[0].Descriptor()
+	// challenge.DefaultCreatedAt holds the default value on creation for the created_at field.
+	challenge.DefaultCreatedAt = challengeDescCreatedAt.Default.(func() time.Time)
+	// challengeDescUpdatedAt is the schema descriptor for updated_at field.
+	challengeDescUpdatedAt := challengeMixinFields0[1].Descriptor()
+	// challenge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	challenge.DefaultUpdatedAt = challengeDescUpdatedAt.Default.(func() time.Time)
+	// challenge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	challenge.UpdateDefaultUpdatedAt = challengeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// challengeDescTitle is the schema descriptor for title field.
+	challengeDescTitle := challengeFields[0].Descriptor()
+	// challenge.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	challenge.TitleValidator = func() func(string) error {
+		validators := challengeDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// challengeDescPublicBody is the schema descriptor for public_body field.
+	challengeDescPublicBody := challengeFields[1].Descriptor()
+	// challenge.PublicBodyValidator is a validator for the "public_body" field. It is called by the builders before save.
+	challenge.PublicBodyValidator = func() func(string) error {
+		validators := challengeDescPublicBody.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(public_body string) error {
+			for _, fn := range fns {
+				if err := fn(public_body); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// challengeDescProblem is the schema descriptor for problem field.
+	challengeDescProblem := challengeFields[2].Descriptor()
+	// challenge.ProblemValidator is a validator for the "problem" field. It is called by the builders before save.
+	challenge.ProblemValidator = challengeDescProblem.Validators[0].(func(string) error)
+	// challengeDescVersion is the schema descriptor for version field.
+	challengeDescVersion := challengeFields[8].Descriptor()
+	// challenge.DefaultVersion holds the default value on creation for the version field.
+	challenge.DefaultVersion = challengeDescVersion.Default.(int)
+	competitionMixin := schema.Competition{}.Mixin()
+	competition.Policy = privacy.NewPolicies(schema.Competition{})
+	competition.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competition.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competitionMixinFields0 := competitionMixin[0].Fields()
+	_ = competitionMixinFields0
+	competitionFields := schema.Competition{}.Fields()
+	_ = competitionFields
+	// competitionDescCreatedAt is the schema descriptor for created_at field.
+	competitionDescCreatedAt := competitionMixinFields0[0].Descriptor()
+	// competition.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competition.DefaultCreatedAt = competitionDescCreatedAt.Default.(func() time.Time)
+	// competitionDescUpdatedAt is the schema descriptor for updated_at field.
+	competitionDescUpdatedAt := competitionMixinFields0[1].Descriptor()
+	// competition.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competition.DefaultUpdatedAt = competitionDescUpdatedAt.Default.(func() time.Time)
+	// competition.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competition.UpdateDefaultUpdatedAt = competitionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competitionDescPhase is the schema descriptor for phase field.
+	competitionDescPhase := competitionFields[1].Descriptor()
+	// competition.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
+	competition.PhaseValidator = competitionDescPhase.Validators[0].(func(int) error)
+	// competitionDescMaxContracts is the schema descriptor for max_contracts field.
+	competitionDescMaxContracts := competitionFields[7].Descriptor()
+	// competition.DefaultMaxContracts holds the default value on creation for the max_contracts field.
+	competition.DefaultMaxContracts = competitionDescMaxContracts.Default.(int)
+	// competitionDescAssessorsPerBid is the schema descriptor for assessors_per_bid field.
+	competitionDescAssessorsPerBid := competitionFields[11].Descriptor()
+	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
+	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
+	contractMixin := schema.Contract{}.Mixin()
+	contract.Policy = privacy.NewPolicies(schema.Contract{})
+	contract.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contract.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contractMixinFields0 := contractMixin[0].Fields()
+	_ = contractMixinFields0
+	contractFields := schema.Contract{}.Fields()
+	_ = contractFields
+	// contractDescCreatedAt is the schema descriptor for created_at field.
+	contractDescCreatedAt := contractMixinFields0[0].Descriptor()
+	// contract.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contract.DefaultCreatedAt = contractDescCreatedAt.Default.(func() time.Time)
+	// contractDescUpdatedAt is the schema descriptor for updated_at field.
+	contractDescUpdatedAt := contractMixinFields0[1].Descriptor()
+	// contract.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contract.DefaultUpdatedAt = contractDescUpdatedAt.Default.(func() time.Time)
+	// contract.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contract.UpdateDefaultUpdatedAt = contractDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contractDescPhase is the schema descriptor for phase field.
+	contractDescPhase := contractFields[3].Descriptor()
+	// contract.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
+	contract.PhaseValidator = contractDescPhase.Validators[0].(func(int) error)
+	documentMixin := schema.Document{}.Mixin()
+	document.Policy = privacy.NewPolicies(schema.Document{})
+	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := document.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	documentMixinFields0 := documentMixin[0].Fields()
+	_ = documentMixinFields0
+	documentFields := schema.Document{}.Fields()
+	_ = documentFields
+	// documentDescCreatedAt is the schema descriptor for created_at field.
+	documentDescCreatedAt := documentMixinFields0[0].Descriptor()
+	// document.DefaultCreatedAt holds the default value on creation for the created_at field.
+	document.DefaultCreatedAt = documentDescCreatedAt.Default.(func() time.Time)
+	// documentDescUpdatedAt is the schema descriptor for updated_at field.
+	documentDescUpdatedAt := documentMixinFields0[1].Descriptor()
+	// document.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	document.DefaultUpdatedAt = documentDescUpdatedAt.Default.(func() time.Time)
+	// document.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	document.UpdateDefaultUpdatedAt = documentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// documentDescObjectKey is the schema descriptor for object_key field.
+	documentDescObjectKey := documentFields[0].Descriptor()
+	// document.ObjectKeyValidator is a validator for the "object_key" field. It is called by the builders before save.
+	document.ObjectKeyValidator = documentDescObjectKey.Validators[0].(func(string) error)
+	// documentDescFilename is the schema descriptor for filename field.
+	documentDescFilename := documentFields[1].Descriptor()
+	// document.FilenameValidator is a validator for the "filename" field. It is called by the builders before save.
+	document.FilenameValidator = documentDescFilename.Validators[0].(func(string) error)
+	// documentDescContentType is the schema descriptor for content_type field.
+	documentDescContentType := documentFields[2].Descriptor()
+	// document.ContentTypeValidator is a validator for the "content_type" field. It is called by the builders before save.
+	document.ContentTypeValidator = documentDescContentType.Validators[0].(func(string) error)
+	// documentDescSize is the schema descriptor for size field.
+	documentDescSize := documentFields[3].Descriptor()
+	// document.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	document.SizeValidator = documentDescSize.Validators[0].(func(int64) error)
+	// documentDescSha256 is the schema descriptor for sha256 field.
+	documentDescSha256 := documentFields[4].Descriptor()
+	// document.Sha256Validator is a validator for the "sha256" field. It is called by the builders before save.
+	document.Sha256Validator = documentDescSha256.Validators[0].(func(string) error)
+	gatedecisionMixin := schema.GateDecision{}.Mixin()
+	gatedecision.Policy = privacy.NewPolicies(schema.GateDecision{})
+	gatedecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := gatedecision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	gatedecisionMixinFields0 := gatedecisionMixin[0].Fields()
+	_ = gatedecisionMixinFields0
+	gatedecisionFields := schema.GateDecision{}.Fields()
+	_ = gatedecisionFields
+	// gatedecisionDescCreatedAt is the schema descriptor for created_at field.
+	gatedecisionDescCreatedAt := gatedecisionMixinFields0[0].Descriptor()
+	// gatedecision.DefaultCreatedAt holds the default value on creation for the created_at field.
+	gatedecision.DefaultCreatedAt = gatedecisionDescCreatedAt.Default.(func() time.Time)
+	// gatedecisionDescUpdatedAt is the schema descriptor for updated_at field.
+	gatedecisionDescUpdatedAt := gatedecisionMixinFields0[1].Descriptor()
+	// gatedecision.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	gatedecision.DefaultUpdatedAt = gatedecisionDescUpdatedAt.Default.(func() time.Time)
+	// gatedecision.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	gatedecision.UpdateDefaultUpdatedAt = gatedecisionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// gatedecisionDescRationale is the schema descriptor for rationale field.
+	gatedecisionDescRationale := gatedecisionFields[2].Descriptor()
+	// gatedecision.RationaleValidator is a validator for the "rationale" field. It is called by the builders before save.
+	gatedecision.RationaleValidator = gatedecisionDescRationale.Validators[0].(func(string) error)
+	// gatedecisionDescDecidedBy is the schema descriptor for decided_by field.
+	gatedecisionDescDecidedBy := gatedecisionFields[3].Descriptor()
+	// gatedecision.DecidedByValidator is a validator for the "decided_by" field. It is called by the builders before save.
+	gatedecision.DecidedByValidator = gatedecisionDescDecidedBy.Validators[0].(func(string) error)
+	idempotencyrecord.Policy = privacy.NewPolicies(schema.IdempotencyRecord{})
+	idempotencyrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := idempotencyrecord.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	idempotencyrecordFields := schema.IdempotencyRecord{}.Fields()
+	_ = idempotencyrecordFields
+	// idempotencyrecordDescPrincipal is the schema descriptor for principal field.
+	idempotencyrecordDescPrincipal := idempotencyrecordFields[0].Descriptor()
+	// idempotencyrecord.PrincipalValidator is a validator for the "principal" field. It is called by the builders before save.
+	idempotencyrecord.PrincipalValidator = idempotencyrecordDescPrincipal.Validators[0].(func(string) error)
+	// idempotencyrecordDescKey is the schema descriptor for key field.
+	idempotencyrecordDescKey := idempotencyrecordFields[1].Descriptor()
+	// idempotencyrecord.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencyrecord.KeyValidator = func() func(string) error {
+		validators := idempotencyrecordDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencyrecordDescStatus is the schema descriptor for status field.
+	idempotencyrecordDescStatus := idempotencyrecordFields[5].Descriptor()
+	// idempotencyrecord.DefaultStatus holds the default value on creation for the status field.
+	idempotencyrecord.DefaultStatus = idempotencyrecordDescStatus.Default.(int)
+	organisationMixin := schema.Organisation{}.Mixin()
+	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
+	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organisation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	organisationMixinFields0 := organisationMixin[0].Fields()
+	_ = organisationMixinFields0
+	organisationFields := schema.Organisation{}.Fields()
+	_ = organisationFields
+	// organisationDescCreatedAt is the schema descriptor for created_at field.
+	organisationDescCreatedAt := organisationMixinFields0[0].Descriptor()
+	// organisation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	organisation.DefaultCreatedAt = organisationDescCreatedAt.Default.(func() time.Time)
+	// organisationDescUpdatedAt is the schema descriptor for updated_at field.
+	organisationDescUpdatedAt := organisationMixinFields0[1].Descriptor()
+	// organisation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	organisation.DefaultUpdatedAt = organisationDescUpdatedAt.Default.(func() time.Time)
+	// organisation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	organisation.UpdateDefaultUpdatedAt = organisationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// organisationDescName is the schema descriptor for name field.
+	organisationDescName := organisationFields[0].Descriptor()
+	// organisation.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	organisation.NameValidator = organisationDescName.Validators[0].(func(string) error)
+	// organisationDescPublicBody is the schema descriptor for public_body field.
+	organisationDescPublicBody := organisationFields[2].Descriptor()
+	// organisation.DefaultPublicBody holds the default value on creation for the public_body field.
+	organisation.DefaultPublicBody = organisationDescPublicBody.Default.(bool)
+	outboxmessageMixin := schema.OutboxMessage{}.Mixin()
+	outboxmessage.Policy = privacy.NewPolicies(schema.OutboxMessage{})
+	outboxmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := outboxmessage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	outboxmessageMixinFields0 := outboxmessageMixin[0].Fields()
+	_ = outboxmessageMixinFields0
+	outboxmessageFields := schema.OutboxMessage{}.Fields()
+	_ = outboxmessageFields
+	// outboxmessageDescCreatedAt is the schema descriptor for created_at field.
+	outboxmessageDescCreatedAt := outboxmessageMixinFields0[0].Descriptor()
+	// outboxmessage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	outboxmessage.DefaultCreatedAt = outboxmessageDescCreatedAt.Default.(func() time.Time)
+	// outboxmessageDescUpdatedAt is the schema descriptor for updated_at field.
+	outboxmessageDescUpdatedAt := outboxmessageMixinFields0[1].Descriptor()
+	// outboxmessage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	outboxmessage.DefaultUpdatedAt = outboxmessageDescUpdatedAt.Default.(func() time.Time)
+	// outboxmessage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	outboxmessage.UpdateDefaultUpdatedAt = outboxmessageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// outboxmessageDescWorkflowID is the schema descriptor for workflow_id field.
+	outboxmessageDescWorkflowID := outboxmessageFields[0].Descriptor()
+	// outboxmessage.WorkflowIDValidator is a validator for the "workflow_id" field. It is called by the builders before save.
+	outboxmessage.WorkflowIDValidator = outboxmessageDescWorkflowID.Validators[0].(func(string) error)
+	// outboxmessageDescSignal is the schema descriptor for signal field.
+	outboxmessageDescSignal := outboxmessageFields[1].Descriptor()
+	// outboxmessage.SignalValidator is a validator for the "signal" field. It is called by the builders before save.
+	outboxmessage.SignalValidator = outboxmessageDescSignal.Validators[0].(func(string) error)
+	// outboxmessageDescAttempts is the schema descriptor for attempts field.
+	outboxmessageDescAttempts := outboxmessageFields[4].Descriptor()
+	// outboxmessage.DefaultAttempts holds the default value on creation for the attempts field.
+	outboxmessage.DefaultAttempts = outboxmessageDescAttempts.Default.(int)
+	personMixin := schema.Person{}.Mixin()
+	person.Policy = privacy.NewPolicies(schema.Person{})
+	person.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := person.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	personMixinFields0 := personMixin[0].Fields()
+	_ = personMixinFields0
+	personFields := schema.Person{}.Fields()
+	_ = personFields
+	// personDescCreatedAt is the schema descriptor for created_at field.
+	personDescCreatedAt := personMixinFields0[0].Descriptor()
+	// person.DefaultCreatedAt holds the default value on creation for the created_at field.
+	person.DefaultCreatedAt = personDescCreatedAt.Default.(func() time.Time)
+	// personDescUpdatedAt is the schema descriptor for updated_at field.
+	personDescUpdatedAt := personMixinFields0[1].Descriptor()
+	// person.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	person.DefaultUpdatedAt = personDescUpdatedAt.Default.(func() time.Time)
+	// person.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	person.UpdateDefaultUpdatedAt = personDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// personDescName is the schema descriptor for name field.
+	personDescName := personFields[0].Descriptor()
+	// person.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	person.NameValidator = personDescName.Validators[0].(func(string) error)
+	// personDescEmail is the schema descriptor for email field.
+	personDescEmail := personFields[1].Descriptor()
+	// person.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	person.EmailValidator = personDescEmail.Validators[0].(func(string) error)
+	session.Policy = privacy.NewPolicies(schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescTokenHash is the schema descriptor for token_hash field.
+	sessionDescTokenHash := sessionFields[0].Descriptor()
+	// session.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	session.TokenHashValidator = sessionDescTokenHash.Validators[0].(func(string) error)
+	// sessionDescMethod is the schema descriptor for method field.
+	sessionDescMethod := sessionFields[2].Descriptor()
+	// session.MethodValidator is a validator for the "method" field. It is called by the builders before save.
+	session.MethodValidator = sessionDescMethod.Validators[0].(func(string) error)
+	// sessionDescCsrfToken is the schema descriptor for csrf_token field.
+	sessionDescCsrfToken := sessionFields[3].Descriptor()
+	// session.CsrfTokenValidator is a validator for the "csrf_token" field. It is called by the builders before save.
+	session.CsrfTokenValidator = sessionDescCsrfToken.Validators[0].(func(string) error)
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -39,4 +41,12 @@ func (Assessment) Edges() []ent.Edge {
 // Indexes of Assessment: one per assessor per bid, so a repeated write replaces, not duplicates.
 func (Assessment) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("bid_id", "assessor_id").Unique()}
+}
+
+// Policy of Assessment: see ent/rule for who may read and change what.
+func (Assessment) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterAssessments(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), privacy.AlwaysDenyRule()},
+	}
 }

@@ -2,29 +2,53 @@ package schema
 
 import (
 	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
-// AuditEvent records one state change, written in the same transaction as the change.
+// AuditEvent records one state change, written in the same transaction as the change. Events
+// form a hash chain: each carries the hash of the one before, so an edit or deletion shows.
 type AuditEvent struct{ ent.Schema }
 
 // Fields of AuditEvent.
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
+		field.Int64("seq").Unique().Immutable(),
 		field.Time("at").Immutable(),
-		field.String("actor").NotEmpty().Immutable(), // person email or a named system identity
+		field.String("actor").NotEmpty().Immutable(), // person email or "system:<name>"
 		field.String("action").NotEmpty().Immutable(),
 		field.String("record_type").NotEmpty().Immutable(),
 		field.Int("record_id").Immutable(),
+		// The challenge the record belongs to, so owners can read their challenges' trail.
+		field.Int("challenge_id").Optional().Nillable().Immutable(),
 		field.Text("before").Optional().Immutable(),
 		field.Text("after").Optional().Immutable(),
 		field.Text("reason").Optional().Immutable(),
 		field.String("request_id").Optional().Immutable(),
+		field.String("prev_hash").Immutable(),
+		field.String("hash").Immutable(),
+	}
+}
+
+// Edges of AuditEvent.
+func (AuditEvent) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("challenge", Challenge.Type).Ref("audit_events").Field("challenge_id").Unique().Immutable(),
 	}
 }
 
 // Indexes of AuditEvent.
 func (AuditEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("record_type", "record_id")}
+	return []ent.Index{index.Fields("record_type", "record_id"), index.Fields("actor")}
+}
+
+// Policy of AuditEvent: see ent/rule for who may read and change what.
+func (AuditEvent) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterAuditEvents(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.DenyChange(), rule.AllowSystem(), privacy.AlwaysDenyRule()},
+	}
 }

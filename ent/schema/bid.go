@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -42,6 +44,7 @@ func (Bid) Edges() []ent.Edge {
 		edge.From("organisation", Organisation.Type).Ref("bids").Field("organisation_id").Unique().Required(),
 		edge.To("documents", Document.Type),
 		edge.To("assessments", Assessment.Type),
+		edge.To("assignments", Assignment.Type),
 		edge.To("contract", Contract.Type).Unique(),
 	}
 }
@@ -49,4 +52,12 @@ func (Bid) Edges() []ent.Edge {
 // Indexes of Bid: one bid per organisation per competition.
 func (Bid) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("competition_id", "organisation_id").Unique()}
+}
+
+// Policy of Bid: see ent/rule for who may read and change what.
+func (Bid) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterBids(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.SupplierBids(), privacy.AlwaysDenyRule()},
+	}
 }

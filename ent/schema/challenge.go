@@ -4,6 +4,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -25,6 +28,8 @@ func (Challenge) Fields() []ent.Field {
 		field.Text("stage_reason").Optional(),
 		field.Enum("outcome").GoType(domain.ProgrammeOutcome("")).Optional().Nillable(),
 		field.Text("lessons").Optional(),
+		// Counts edits, for ETag and If-Match: a stale edit is refused, not merged.
+		field.Int("version").Default(1),
 	}
 }
 
@@ -33,5 +38,14 @@ func (Challenge) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("owner", Person.Type).Ref("owned_challenges").Unique(),
 		edge.To("competitions", Competition.Type),
+		edge.To("audit_events", AuditEvent.Type),
+	}
+}
+
+// Policy of Challenge: see ent/rule for who may read and change what.
+func (Challenge) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterChallenges(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), rule.OwnerChallenges(), privacy.AlwaysDenyRule()},
 	}
 }

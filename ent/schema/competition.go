@@ -5,6 +5,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -30,6 +33,10 @@ func (Competition) Fields() []ent.Field {
 		field.JSON("scheme", domain.Scheme{}),
 		// Phase 2 is open only to the organisations the phase 1 gate continued.
 		field.Ints("eligible_organisations").Optional(),
+		// When the programme released feedback to suppliers; until then they see none.
+		field.Time("feedback_released_at").Optional().Nillable(),
+		// How many assessors each bid gets when the competition closes.
+		field.Int("assessors_per_bid").Default(3),
 	}
 }
 
@@ -45,4 +52,12 @@ func (Competition) Edges() []ent.Edge {
 // Indexes of Competition.
 func (Competition) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("challenge_id", "phase").Unique()}
+}
+
+// Policy of Competition: see ent/rule for who may read and change what.
+func (Competition) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterCompetitions(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
+	}
 }

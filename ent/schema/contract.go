@@ -4,6 +4,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -37,5 +39,13 @@ func (Contract) Edges() []ent.Edge {
 		edge.From("organisation", Organisation.Type).Ref("contracts").Field("organisation_id").Unique().Required(),
 		edge.To("documents", Document.Type),
 		edge.To("gate_decision", GateDecision.Type).Unique(),
+	}
+}
+
+// Policy of Contract: see ent/rule for who may read and change what.
+func (Contract) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterContracts(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), privacy.AlwaysDenyRule()},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
 // Document is the record of a file kept in the object store; the bytes live there, not here.
@@ -31,5 +33,13 @@ func (Document) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("bid", Bid.Type).Ref("documents").Field("bid_id").Unique(),
 		edge.From("contract", Contract.Type).Ref("documents").Field("contract_id").Unique(),
+	}
+}
+
+// Policy of Document: see ent/rule for who may read and change what.
+func (Document) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterDocuments(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.DenyChange(), rule.SupplierDocuments(), privacy.AlwaysDenyRule()},
 	}
 }

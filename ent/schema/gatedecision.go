@@ -4,6 +4,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -29,5 +31,13 @@ func (GateDecision) Fields() []ent.Field {
 func (GateDecision) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("contract", Contract.Type).Ref("gate_decision").Field("contract_id").Unique().Required(),
+	}
+}
+
+// Policy of GateDecision: see ent/rule for who may read and change what.
+func (GateDecision) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterGateDecisions(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), privacy.AlwaysDenyRule()},
 	}
 }

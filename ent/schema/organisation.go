@@ -4,6 +4,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
 // Organisation is a supplier (a single legal entity that bids) or a public body.
@@ -27,5 +30,13 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("members", Person.Type),
 		edge.To("bids", Bid.Type),
 		edge.To("contracts", Contract.Type),
+	}
+}
+
+// Policy of Organisation: see ent/rule for who may read and change what.
+func (Organisation) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.AllowAnyone(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
 // OutboxMessage is a signal for a workflow, written in the same transaction as the fact it
@@ -28,4 +30,12 @@ func (OutboxMessage) Fields() []ent.Field {
 // Indexes of OutboxMessage.
 func (OutboxMessage) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("sent_at")}
+}
+
+// Policy of OutboxMessage: see ent/rule for who may read and change what.
+func (OutboxMessage) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), privacy.AlwaysDenyRule()},
+	}
 }

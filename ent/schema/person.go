@@ -4,6 +4,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
 // Person is someone who signs in: programme team, challenge owner, assessor or supplier.
@@ -20,6 +23,8 @@ func (Person) Fields() []ent.Field {
 		// Roles held: admin, challenge_owner, assessor, supplier. Scopes come from edges.
 		field.Strings("roles").Optional(),
 		field.Strings("expertise").Optional(),
+		// The subject the sign-in provider gives this person, linked at first sign-in.
+		field.String("oidc_subject").Optional().Nillable().Unique(),
 	}
 }
 
@@ -29,5 +34,16 @@ func (Person) Edges() []ent.Edge {
 		edge.From("organisation", Organisation.Type).Ref("members").Unique(),
 		edge.To("owned_challenges", Challenge.Type),
 		edge.To("assessments", Assessment.Type),
+		edge.To("assignments", Assignment.Type),
+		// Organisations an assessor has declared an interest in: never assigned their bids.
+		edge.To("declared_interests", Organisation.Type),
+	}
+}
+
+// Policy of Person: see ent/rule for who may read and change what.
+func (Person) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterPeople(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
+	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
 )
 
 // EnvPostgres names the PostgreSQL to test against, e.g.
@@ -92,3 +94,7 @@ func schemaFor(t testing.TB, base string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Fixture is the context tests set up and inspect records in: a named system identity, so
+// fixtures pass the privacy rules the way background work does, explicitly.
+func Fixture() context.Context { return authz.AsSystem(context.Background(), "test-fixture") }

@@ -1,0 +1,134 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+)
+
+// assignmentName is the system identity that gives assessors their bids.
+const assignmentName = "assignment"
+
+// AssignAssessors gives every submitted bid of a closed competition its assessors, by the
+// assignment rules: no conflicts (same organisation, same email domain, declared interest),
+// balanced load, matching expertise. It keeps the pairings that stand and never offers a
+// declined one again, so it is safe to run again after a decline or a retry. It returns the
+// bids that could not be given enough assessors, each with the reason.
+func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor Actor) ([]domain.Shortfall, error) {
+	ctx = authz.AsSystem(ctx, assignmentName)
+	comp, err := tx.Competition.Get(ctx, competitionID)
+	if err != nil {
+		return nil, err
+	}
+	bids, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft)).
+		WithOrganisation().All(ctx)
+	if err != nil || len(bids) == 0 {
+		return nil, err
+	}
+	// Roles are a small JSON list; filtering people in Go keeps this portable across databases.
+	people, err := tx.Person.Query().WithOrganisation().WithDeclaredInterests().Order(ent.Asc(person.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var assessors []*ent.Person
+	for _, x := range people {
+		if slices.Contains(x.Roles, string(authz.Assessor)) {
+			assessors = append(assessors, x)
+		}
+	}
+	existing, err := tx.Assignment.Query().Where(assignment.CompetitionID(competitionID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := domain.AssignmentProblem{PerBid: comp.AssessorsPerBid}
+	for _, b := range bids {
+		p.Bids = append(p.Bids, domain.AssignBid{ID: b.ID, Organisation: b.Edges.Organisation.Name, EmailDomain: b.Edges.Organisation.EmailDomain})
+	}
+	maxLoad := (len(bids)*comp.AssessorsPerBid)/max(len(assessors), 1) + 2
+	for _, a := range assessors {
+		aa := domain.AssignAssessor{ID: a.ID, Name: a.Name, EmailDomain: emailDomain(a.Email), Expertise: a.Expertise, MaxLoad: maxLoad}
+		if a.Edges.Organisation != nil {
+			aa.Organisation = a.Edges.Organisation.Name
+		}
+		for _, o := range a.Edges.DeclaredInterests {
+			aa.DeclaredInterests = append(aa.DeclaredInterests, o.Name)
+		}
+		p.Assessors = append(p.Assessors, aa)
+	}
+	for _, x := range existing {
+		pair := domain.Pair{BidID: x.BidID, AssessorID: x.AssessorID}
+		if x.Status == assignment.StatusDeclined {
+			p.Declined = append(p.Declined, pair)
+		} else {
+			p.Keep = append(p.Keep, pair)
+		}
+	}
+	result := domain.Assign(p)
+	kept := map[[2]int]bool{}
+	for _, k := range p.Keep {
+		kept[[2]int{k.BidID, k.AssessorID}] = true
+	}
+	for _, d := range result.Dropped {
+		// A kept pairing that now breaks a rule (a conflict found since) is withdrawn.
+		if _, err := tx.Assignment.Update().Where(assignment.BidID(d.BidID), assignment.AssessorID(d.AssessorID)).
+			SetStatus(assignment.StatusDeclined).SetDeclinedReason(d.Why).Save(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for _, pr := range result.Pairs {
+		if kept[[2]int{pr.BidID, pr.AssessorID}] {
+			continue
+		}
+		a, err := tx.Assignment.Create().SetCompetitionID(competitionID).SetBidID(pr.BidID).SetAssessorID(pr.AssessorID).
+			SetExplanation(pr.Why).Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := Audit(ctx, tx, actor, "assignment.made", "assignment", a.ID, nil,
+			map[string]any{"bid": pr.BidID, "assessor": pr.AssessorID, "why": pr.Why}); err != nil {
+			return nil, err
+		}
+	}
+	return result.Uncovered, nil
+}
+
+func emailDomain(email string) string {
+	if i := strings.LastIndex(email, "@"); i >= 0 {
+		return strings.ToLower(email[i+1:])
+	}
+	return ""
+}
+
+// DeclineAssignment records an assessor's declared conflict on one assignment, hides the bid
+// from them, and asks the rules for a replacement. It runs as the assessor: the data layer lets
+// them change only their own assignments.
+func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason string, actor Actor) (*ent.Assignment, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, fmt.Errorf("%w: say what the conflict of interest is", domain.ErrInvalidInput)
+	}
+	a, err := tx.Assignment.Get(ctx, assignmentID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == assignment.StatusDeclined {
+		return a, nil
+	}
+	if a, err = tx.Assignment.UpdateOne(a).SetStatus(assignment.StatusDeclined).SetDeclinedReason(reason).Save(ctx); err != nil {
+		return nil, err
+	}
+	actor.Reason = reason
+	if err := Audit(ctx, tx, actor, "assignment.declined", "assignment", a.ID,
+		map[string]any{"status": "assigned"}, map[string]any{"status": "declined"}); err != nil {
+		return nil, err
+	}
+	_, err = AssignAssessors(ctx, tx, a.CompetitionID, Actor{Reason: "an assessor declared a conflict"})
+	return a, err
+}

@@ -1,0 +1,198 @@
+package activities
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/document"
+)
+
+// auditName is the system identity that appends to the trail. Appending is the trail's own
+// work: the person acting is recorded as the event's actor, whatever they may otherwise write.
+const auditName = "audit-trail"
+
+// Audit appends one event to the hash-chained audit trail in tx, so the change and its record
+// commit or roll back together. Appenders take the chain's head row first: concurrent
+// transactions chain one after another and the chain never forks.
+func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType string, recordID int, before, after any) error {
+	ctx = authz.AsSystem(ctx, auditName)
+	if err := tx.AuditHead.Update().AddSeq(1).Exec(ctx); err != nil {
+		return fmt.Errorf("taking the audit chain's head: %w", err)
+	}
+	head, err := tx.AuditHead.Query().Only(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the audit chain's head: %w", err)
+	}
+	challengeID, err := challengeOf(ctx, tx, recordType, recordID)
+	if err != nil {
+		return err
+	}
+	ev := ChainedEvent{
+		Seq: head.Seq, At: time.Now().UTC().Truncate(time.Microsecond), Actor: actor.who(), Action: action,
+		RecordType: recordType, RecordID: recordID, ChallengeID: challengeID,
+		Before: jsonText(before), After: jsonText(after), Reason: actor.Reason, RequestID: actor.RequestID,
+		PrevHash: head.Hash,
+	}
+	ev.Hash = ev.ComputeHash()
+	if err := tx.AuditEvent.Create().SetSeq(ev.Seq).SetAt(ev.At).SetActor(ev.Actor).SetAction(ev.Action).
+		SetRecordType(ev.RecordType).SetRecordID(ev.RecordID).SetNillableChallengeID(nonZero(ev.ChallengeID)).
+		SetBefore(ev.Before).SetAfter(ev.After).SetReason(ev.Reason).SetRequestID(ev.RequestID).
+		SetPrevHash(ev.PrevHash).SetHash(ev.Hash).Exec(ctx); err != nil {
+		return err
+	}
+	return tx.AuditHead.UpdateOne(head).SetHash(ev.Hash).Exec(ctx)
+}
+
+func nonZero(id int) *int {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// challengeOf finds the challenge a record belongs to, so the challenge's owner can read its
+// trail. Records outside any challenge (people, tokens) give 0.
+func challengeOf(ctx context.Context, tx *ent.Tx, recordType string, id int) (int, error) {
+	var ids []int
+	var err error
+	switch recordType {
+	case "challenge":
+		return id, nil
+	case "competition":
+		ids, err = tx.Competition.Query().Where(competition.ID(id)).Select(competition.FieldChallengeID).Ints(ctx)
+	case "bid":
+		ids, err = tx.Bid.Query().Where(bid.ID(id)).QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
+	case "contract":
+		ids, err = tx.Contract.Query().Where(contract.ID(id)).QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
+	case "assessment":
+		ids, err = tx.Assessment.Query().Where(assessment.ID(id)).QueryBid().QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
+	case "document":
+		ids, err = tx.Document.Query().Where(document.ID(id)).QueryBid().QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
+	case "assignment":
+		ids, err = tx.Assignment.Query().Where(assignment.ID(id)).QueryBid().QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
+	default:
+		return 0, nil
+	}
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// ChainedEvent is an audit event as the chain hashes it.
+type ChainedEvent struct {
+	Seq         int64     `json:"seq"`
+	At          time.Time `json:"at"`
+	Actor       string    `json:"actor"`
+	Action      string    `json:"action"`
+	RecordType  string    `json:"record_type"`
+	RecordID    int       `json:"record_id"`
+	ChallengeID int       `json:"challenge_id,omitempty"`
+	Before      string    `json:"before,omitempty"`
+	After       string    `json:"after,omitempty"`
+	Reason      string    `json:"reason,omitempty"`
+	RequestID   string    `json:"request_id,omitempty"`
+	PrevHash    string    `json:"prev_hash"`
+	Hash        string    `json:"hash"`
+}
+
+// ComputeHash is the SHA-256 of the event's fields (its own hash aside) and the previous hash,
+// in a fixed order with lengths, so no two different events can encode alike.
+func (e ChainedEvent) ComputeHash() string {
+	h := sha256.New()
+	for _, f := range []string{
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.RecordType,
+		strconv.Itoa(e.RecordID), strconv.Itoa(e.ChallengeID), e.Before, e.After, e.Reason, e.RequestID, e.PrevHash,
+	} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func chained(ev *ent.AuditEvent) ChainedEvent {
+	c := ChainedEvent{Seq: ev.Seq, At: ev.At, Actor: ev.Actor, Action: ev.Action, RecordType: ev.RecordType,
+		RecordID: ev.RecordID, Before: ev.Before, After: ev.After, Reason: ev.Reason, RequestID: ev.RequestID,
+		PrevHash: ev.PrevHash, Hash: ev.Hash}
+	if ev.ChallengeID != nil {
+		c.ChallengeID = *ev.ChallengeID
+	}
+	return c
+}
+
+// BrokenLink says where the audit chain first fails to verify, and how.
+type BrokenLink struct {
+	Seq    int64
+	ID     int
+	Reason string
+}
+
+func (b *BrokenLink) Error() string {
+	return fmt.Sprintf("the audit trail is broken at event %d (row %d): %s", b.Seq, b.ID, b.Reason)
+}
+
+// VerifyAudit walks the whole chain in order and returns the number of events checked, or a
+// *BrokenLink naming the first event that was edited, removed or inserted out of turn.
+func VerifyAudit(ctx context.Context, db *ent.Client) (int, error) {
+	ctx = authz.AsSystem(ctx, "audit-verify")
+	const batch = 1000
+	var prev string
+	var want int64 = 1
+	checked := 0
+	for {
+		rows, err := db.AuditEvent.Query().Where(auditevent.SeqGTE(want)).Order(ent.Asc(auditevent.FieldSeq)).Limit(batch).All(ctx)
+		if err != nil {
+			return checked, err
+		}
+		for _, r := range rows {
+			ev := chained(r)
+			switch {
+			case ev.Seq != want:
+				return checked, &BrokenLink{Seq: want, ID: r.ID, Reason: fmt.Sprintf("event %d is missing (the next one is %d)", want, ev.Seq)}
+			case ev.PrevHash != prev:
+				return checked, &BrokenLink{Seq: ev.Seq, ID: r.ID, Reason: "it does not follow from the event before it (an event was removed or replaced)"}
+			case ev.ComputeHash() != ev.Hash:
+				return checked, &BrokenLink{Seq: ev.Seq, ID: r.ID, Reason: "its content does not match its hash (it was edited)"}
+			}
+			prev, want = ev.Hash, want+1
+			checked++
+		}
+		if len(rows) < batch {
+			break
+		}
+	}
+	head, err := db.AuditHead.Query().Only(ctx)
+	if err != nil {
+		return checked, fmt.Errorf("reading the audit chain's head: %w", err)
+	}
+	if head.Seq != want-1 || head.Hash != prev {
+		return checked, &BrokenLink{Seq: want, Reason: fmt.Sprintf("the chain's head says %d events, but %d were found (events were removed from the end)", head.Seq, want-1)}
+	}
+	return checked, nil
+}
+
+func jsonText(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}

@@ -1,0 +1,82 @@
+// Package authz says who is acting. Every request and every activity carries a Viewer in its
+// context; the data layer's privacy rules (ent/rule) and the API's route table decide from it.
+// A context without a viewer is anonymous, and anonymous may read only what is public.
+package authz
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is a kind of person Catalyst serves. Roles are held in Catalyst's own records, never
+// taken from a sign-in provider, and each is scoped by the records it reaches: a challenge owner
+// owns specific challenges, an assessor holds specific assignments, a supplier belongs to one
+// organisation.
+type Role string
+
+const (
+	// Admin is the programme team: runs competitions, records decisions.
+	Admin Role = "admin"
+	// ChallengeOwner is a public body's person, scoped to the challenges they own.
+	ChallengeOwner Role = "challenge_owner"
+	// Assessor scores the bids assigned to them and nothing else.
+	Assessor Role = "assessor"
+	// Supplier is a member of one organisation, scoped to its bids and contracts.
+	Supplier Role = "supplier"
+)
+
+// Roles lists every role.
+var Roles = []Role{Admin, ChallengeOwner, Assessor, Supplier}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Viewer is who is acting: a signed-in person with their roles, or a named system identity.
+type Viewer struct {
+	PersonID       int
+	Email          string
+	Roles          []Role
+	OrganisationID int // 0 when the person belongs to no organisation
+	// System names the part of Catalyst acting on its own account ("lifecycle", "sign-in"); it
+	// is empty for people. A system viewer is recorded by name in the audit trail.
+	System string
+	// TokenID is the API token the request came with, if any.
+	TokenID int
+}
+
+// Has reports whether the viewer holds role r.
+func (v Viewer) Has(r Role) bool { return slices.Contains(v.Roles, r) }
+
+// IsSystem reports whether the viewer is a system identity.
+func (v Viewer) IsSystem() bool { return v.System != "" }
+
+// Name is how the audit trail records the viewer.
+func (v Viewer) Name() string {
+	switch {
+	case v.System != "":
+		return "system:" + v.System
+	case v.Email != "":
+		return v.Email
+	}
+	return "anonymous"
+}
+
+type viewerKey struct{}
+
+// NewContext returns ctx carrying v.
+func NewContext(ctx context.Context, v Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// FromContext returns the viewer in ctx; ok is false for an anonymous context.
+func FromContext(ctx context.Context) (Viewer, bool) {
+	v, ok := ctx.Value(viewerKey{}).(Viewer)
+	return v, ok
+}
+
+// AsSystem returns ctx acting as the named system identity. It is how background work (timers,
+// the outbox relay, sign-in itself) reaches the records: explicitly and by name, never by
+// switching the checks off.
+func AsSystem(ctx context.Context, name string) context.Context {
+	return NewContext(ctx, Viewer{System: name})
+}

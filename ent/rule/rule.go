@@ -1,0 +1,378 @@
+// Package rule holds Catalyst's privacy rules: who may read and change which records. It is the
+// one place access is decided at the data layer. Every policy allows named system identities,
+// applies the viewer's scope as a filter (so a list, a count and an eager-loaded edge show only
+// what a direct read would), and denies everything else.
+package rule
+
+import (
+	"context"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/apitoken"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+)
+
+// AllowSystem allows a named system identity; people fall through to the next rule.
+func AllowSystem() privacy.QueryMutationRule {
+	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+		if v, ok := authz.FromContext(ctx); ok && v.IsSystem() {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
+// AllowRole allows any person holding role r.
+func AllowRole(r authz.Role) privacy.QueryMutationRule {
+	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+		if v, ok := authz.FromContext(ctx); ok && v.Has(r) {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
+// AllowAnyone allows every query, signed in or not: for records that are public by nature.
+func AllowAnyone() privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(context.Context, ent.Query) error { return privacy.Allow })
+}
+
+// DenyChange refuses updates and deletes, whoever asks: for append-only records.
+func DenyChange() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(_ context.Context, m ent.Mutation) error {
+		if m.Op().Is(ent.OpCreate) {
+			return privacy.Skip
+		}
+		return privacy.Denyf("%s records are never changed or deleted", m.Type())
+	})
+}
+
+// person returns the signed-in person acting, if any.
+func personViewer(ctx context.Context) (authz.Viewer, bool) {
+	v, ok := authz.FromContext(ctx)
+	return v, ok && !v.IsSystem() && v.PersonID != 0
+}
+
+// scope combines the predicates a viewer's roles reach. all means no filter is needed; an
+// empty, not-all scope reaches nothing.
+type scope[P ~func(*sql.Selector)] struct {
+	all   bool
+	preds []P
+}
+
+func (s *scope[P]) add(p P) { s.preds = append(s.preds, p) }
+
+// apply filters with the scope, and allows; or denies when the scope reaches nothing.
+func apply[P ~func(*sql.Selector)](s scope[P], where func(...P), or func(...P) P, what string) error {
+	switch {
+	case s.all:
+		return privacy.Allow
+	case len(s.preds) == 0:
+		return privacy.Denyf("you may not see %s", what)
+	case len(s.preds) == 1:
+		where(s.preds[0])
+	default:
+		where(or(s.preds...))
+	}
+	return privacy.Allow
+}
+
+func ownsChallenge(v authz.Viewer) predicate.Challenge {
+	return challenge.HasOwnerWith(person.ID(v.PersonID))
+}
+
+// published challenges have opened a competition: their problem statement is public.
+var published = challenge.HasCompetitions()
+
+// ChallengeScope is what a viewer may see of challenges; anonymous sees the published ones.
+func ChallengeScope(ctx context.Context) scope[predicate.Challenge] {
+	v, _ := personViewer(ctx)
+	s := scope[predicate.Challenge]{all: v.Has(authz.Admin)}
+	s.add(published)
+	if v.Has(authz.ChallengeOwner) {
+		s.add(ownsChallenge(v))
+	}
+	return s
+}
+
+// FilterChallenges applies ChallengeScope.
+func FilterChallenges() privacy.ChallengeQueryRuleFunc {
+	return func(ctx context.Context, q *ent.ChallengeQuery) error {
+		return apply(ChallengeScope(ctx), func(p ...predicate.Challenge) { q.Where(p...) }, challenge.Or, "these challenges")
+	}
+}
+
+// FilterCompetitions shows competitions of the challenges the viewer may see.
+func FilterCompetitions() privacy.CompetitionQueryRuleFunc {
+	return func(ctx context.Context, q *ent.CompetitionQuery) error {
+		cs := ChallengeScope(ctx)
+		if cs.all {
+			return privacy.Allow
+		}
+		q.Where(competition.HasChallengeWith(challenge.Or(cs.preds...)))
+		return privacy.Allow
+	}
+}
+
+// closed is a competition past its deadline: until then every bid is sealed.
+var closed = bid.HasCompetitionWith(competition.StatusNEQ(domain.CompetitionOpen))
+
+var submitted = bid.StatusNEQ(domain.BidDraft)
+
+// BidScope: a bid is sealed to everyone but its own organisation until its competition closes;
+// after that the programme sees submitted bids, an owner those in their challenges, and an
+// assessor only those assigned to them and not declined.
+func BidScope(ctx context.Context) scope[predicate.Bid] {
+	var s scope[predicate.Bid]
+	v, ok := personViewer(ctx)
+	if !ok {
+		return s
+	}
+	if v.Has(authz.Admin) {
+		s.add(bid.And(submitted, closed))
+	}
+	if v.Has(authz.ChallengeOwner) {
+		s.add(bid.And(submitted, closed, bid.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v)))))
+	}
+	if v.Has(authz.Assessor) {
+		s.add(bid.And(submitted, closed, bid.HasAssignmentsWith(assignment.AssessorID(v.PersonID), assignment.StatusEQ(assignment.StatusAssigned))))
+	}
+	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+		s.add(bid.OrganisationID(v.OrganisationID))
+	}
+	return s
+}
+
+// FilterBids applies BidScope.
+func FilterBids() privacy.BidQueryRuleFunc {
+	return func(ctx context.Context, q *ent.BidQuery) error {
+		return apply(BidScope(ctx), func(p ...predicate.Bid) { q.Where(p...) }, bid.Or, "these bids")
+	}
+}
+
+// ContractScope: the programme sees every contract, an owner those of their challenges, a
+// supplier its own organisation's.
+func ContractScope(ctx context.Context) scope[predicate.Contract] {
+	var s scope[predicate.Contract]
+	v, ok := personViewer(ctx)
+	if !ok {
+		return s
+	}
+	s.all = v.Has(authz.Admin)
+	if v.Has(authz.ChallengeOwner) {
+		s.add(contract.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v))))
+	}
+	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+		s.add(contract.OrganisationID(v.OrganisationID))
+	}
+	return s
+}
+
+// FilterContracts applies ContractScope.
+func FilterContracts() privacy.ContractQueryRuleFunc {
+	return func(ctx context.Context, q *ent.ContractQuery) error {
+		return apply(ContractScope(ctx), func(p ...predicate.Contract) { q.Where(p...) }, contract.Or, "these contracts")
+	}
+}
+
+// FilterGateDecisions shows the gate decisions of contracts the viewer may see.
+func FilterGateDecisions() privacy.GateDecisionQueryRuleFunc {
+	return func(ctx context.Context, q *ent.GateDecisionQuery) error {
+		cs := ContractScope(ctx)
+		var s scope[predicate.GateDecision]
+		s.all = cs.all
+		if len(cs.preds) > 0 {
+			s.add(gatedecision.HasContractWith(contract.Or(cs.preds...)))
+		}
+		return apply(s, func(p ...predicate.GateDecision) { q.Where(p...) }, gatedecision.Or, "these gate decisions")
+	}
+}
+
+// FilterDocuments shows a document only with the bid or contract it belongs to.
+func FilterDocuments() privacy.DocumentQueryRuleFunc {
+	return func(ctx context.Context, q *ent.DocumentQuery) error {
+		var s scope[predicate.Document]
+		if bs := BidScope(ctx); len(bs.preds) > 0 {
+			s.add(document.HasBidWith(bid.Or(bs.preds...)))
+		}
+		cs := ContractScope(ctx)
+		if cs.all {
+			s.add(document.HasContract())
+		} else if len(cs.preds) > 0 {
+			s.add(document.HasContractWith(contract.Or(cs.preds...)))
+		}
+		return apply(s, func(p ...predicate.Document) { q.Where(p...) }, document.Or, "these documents")
+	}
+}
+
+func ownerOfBid(v authz.Viewer) predicate.Bid {
+	return bid.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v)))
+}
+
+// FilterAssessments: an assessor sees only their own scores, never another's; the programme
+// and the challenge's owner see all of a bid's; a supplier sees its own bids' assessments only
+// once feedback is released (and the API never shows them who wrote them).
+func FilterAssessments() privacy.AssessmentQueryRuleFunc {
+	return func(ctx context.Context, q *ent.AssessmentQuery) error {
+		var s scope[predicate.Assessment]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			if v.Has(authz.ChallengeOwner) {
+				s.add(assessment.HasBidWith(ownerOfBid(v)))
+			}
+			if v.Has(authz.Assessor) {
+				s.add(assessment.AssessorID(v.PersonID))
+			}
+			if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+				s.add(assessment.HasBidWith(bid.OrganisationID(v.OrganisationID),
+					bid.HasCompetitionWith(competition.FeedbackReleasedAtNotNil())))
+			}
+		}
+		return apply(s, func(p ...predicate.Assessment) { q.Where(p...) }, assessment.Or, "these assessments")
+	}
+}
+
+// FilterAssignments: an assessor sees their own; the programme all; an owner their challenges'.
+func FilterAssignments() privacy.AssignmentQueryRuleFunc {
+	return func(ctx context.Context, q *ent.AssignmentQuery) error {
+		var s scope[predicate.Assignment]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			if v.Has(authz.ChallengeOwner) {
+				s.add(assignment.HasBidWith(ownerOfBid(v)))
+			}
+			if v.Has(authz.Assessor) {
+				s.add(assignment.AssessorID(v.PersonID))
+			}
+		}
+		return apply(s, func(p ...predicate.Assignment) { q.Where(p...) }, assignment.Or, "these assignments")
+	}
+}
+
+// FilterPeople: the programme sees everyone; others see themselves and their organisation's
+// members. Suppliers never see an assessor.
+func FilterPeople() privacy.PersonQueryRuleFunc {
+	return func(ctx context.Context, q *ent.PersonQuery) error {
+		var s scope[predicate.Person]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			s.add(person.ID(v.PersonID))
+			if v.OrganisationID != 0 {
+				s.add(person.HasOrganisationWith(organisation.ID(v.OrganisationID)))
+			}
+		}
+		return apply(s, func(p ...predicate.Person) { q.Where(p...) }, person.Or, "these people")
+	}
+}
+
+// FilterAuditEvents: the programme reads the whole trail, an owner their challenges' trail.
+func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
+	return func(ctx context.Context, q *ent.AuditEventQuery) error {
+		var s scope[predicate.AuditEvent]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			if v.Has(authz.ChallengeOwner) {
+				s.add(auditevent.HasChallengeWith(ownsChallenge(v)))
+			}
+		}
+		return apply(s, func(p ...predicate.AuditEvent) { q.Where(p...) }, auditevent.Or, "this audit trail")
+	}
+}
+
+// FilterAPITokens: the programme sees every token; a person sees their own.
+func FilterAPITokens() privacy.APITokenQueryRuleFunc {
+	return func(ctx context.Context, q *ent.APITokenQuery) error {
+		var s scope[predicate.APIToken]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			s.add(apitoken.PersonID(v.PersonID))
+		}
+		return apply(s, func(p ...predicate.APIToken) { q.Where(p...) }, apitoken.Or, "these tokens")
+	}
+}
+
+// OwnerChallenges lets a challenge owner create challenges they own, and change only those.
+func OwnerChallenges() privacy.ChallengeMutationRuleFunc {
+	return func(ctx context.Context, m *ent.ChallengeMutation) error {
+		v, ok := personViewer(ctx)
+		if !ok || !v.Has(authz.ChallengeOwner) {
+			return privacy.Skip
+		}
+		if m.Op().Is(ent.OpCreate) {
+			if id, set := m.OwnerID(); set && id == v.PersonID {
+				return privacy.Allow
+			}
+			return privacy.Denyf("a challenge owner may only create challenges they own")
+		}
+		m.Where(ownsChallenge(v))
+		return privacy.Allow
+	}
+}
+
+// SupplierBids lets a supplier start its own organisation's bids and change them while drafts.
+func SupplierBids() privacy.BidMutationRuleFunc {
+	return func(ctx context.Context, m *ent.BidMutation) error {
+		v, ok := personViewer(ctx)
+		if !ok || !v.Has(authz.Supplier) || v.OrganisationID == 0 {
+			return privacy.Skip
+		}
+		if m.Op().Is(ent.OpCreate) {
+			if org, set := m.OrganisationID(); set && org == v.OrganisationID {
+				return privacy.Allow
+			}
+			return privacy.Denyf("a supplier may only bid for its own organisation")
+		}
+		m.Where(bid.OrganisationID(v.OrganisationID))
+		return privacy.Allow
+	}
+}
+
+// SupplierDocuments lets a supplier attach documents to its own organisation's bids.
+func SupplierDocuments() privacy.DocumentMutationRuleFunc {
+	return func(ctx context.Context, m *ent.DocumentMutation) error {
+		v, ok := personViewer(ctx)
+		if !ok || !v.Has(authz.Supplier) || v.OrganisationID == 0 || !m.Op().Is(ent.OpCreate) {
+			return privacy.Skip
+		}
+		bidID, set := m.BidID()
+		if !set {
+			return privacy.Denyf("a supplier's document must belong to a bid")
+		}
+		own, err := m.Client().Bid.Query().Where(bid.ID(bidID), bid.OrganisationID(v.OrganisationID)).Exist(ctx)
+		if err != nil {
+			return err
+		}
+		if !own {
+			return privacy.Denyf("a supplier may only add documents to its own bids")
+		}
+		return privacy.Allow
+	}
+}
+
+// AssessorAssignments lets an assessor decline their own assignments.
+func AssessorAssignments() privacy.AssignmentMutationRuleFunc {
+	return func(ctx context.Context, m *ent.AssignmentMutation) error {
+		v, ok := personViewer(ctx)
+		if !ok || !v.Has(authz.Assessor) || !m.Op().Is(ent.OpUpdateOne|ent.OpUpdate) {
+			return privacy.Skip
+		}
+		m.Where(assignment.AssessorID(v.PersonID))
+		return privacy.Allow
+	}
+}

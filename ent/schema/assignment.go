@@ -1,0 +1,52 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/ent/rule"
+)
+
+// Assignment gives one assessor one bid to score. An assessor sees a bid only through an
+// assignment that stands; declaring a conflict declines it, and the bid is hidden from them.
+type Assignment struct{ ent.Schema }
+
+// Mixin of Assignment.
+func (Assignment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Assignment.
+func (Assignment) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("competition_id").Immutable(),
+		field.Int("bid_id").Immutable(),
+		field.Int("assessor_id").Immutable(),
+		field.Enum("status").Values("assigned", "declined").Default("assigned"),
+		// Why this assessor was chosen, from the assignment rules.
+		field.Text("explanation").Optional(),
+		// The conflict the assessor declared when declining.
+		field.Text("declined_reason").Optional(),
+	}
+}
+
+// Edges of Assignment.
+func (Assignment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("bid", Bid.Type).Ref("assignments").Field("bid_id").Unique().Required().Immutable(),
+		edge.From("assessor", Person.Type).Ref("assignments").Field("assessor_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of Assignment: one per assessor per bid.
+func (Assignment) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("bid_id", "assessor_id").Unique()}
+}
+
+// Policy of Assignment: see ent/rule for who may read and change what.
+func (Assignment) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterAssignments(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AssessorAssignments(), privacy.AlwaysDenyRule()},
+	}
+}
