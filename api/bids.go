@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -24,7 +25,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
-	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ui"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -52,7 +52,7 @@ func (s *Server) getCompetition(c echo.Context) error {
 	v.SubmittedBids = len(comp.Edges.Bids)
 	if !sealed(comp) {
 		for _, b := range comp.Edges.Bids {
-			v.Bids = append(v.Bids, bidView(b))
+			v.Bids = append(v.Bids, bidViewFor(c.Request().Context(), comp)(b))
 		}
 	}
 	for _, k := range comp.Edges.Contracts {
@@ -83,7 +83,7 @@ func (s *Server) listBids(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pageOf(rows, limit, func(b *ent.Bid) int { return b.ID }, bidView))
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(b *ent.Bid) int { return b.ID }, bidViewFor(ctx, comp)))
 }
 
 // CreateBidRequest starts a draft bid. The organisation defaults to the signed-in supplier's.
@@ -95,17 +95,24 @@ type CreateBidRequest struct {
 }
 
 func (s *Server) createBid(c echo.Context) error {
-	var req CreateBidRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
+	if _, err := s.DB.Competition.Get(c.Request().Context(), id); err != nil {
+		return err
+	}
+	var req CreateBidRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	// A supplier bids for its own organisation, and only that one.
+	v, _ := currentViewer(c)
 	if req.OrganisationID == 0 {
-		if p := currentPerson(c); p != nil {
-			if org, err := p.QueryOrganisation().OnlyID(c.Request().Context()); err == nil {
-				req.OrganisationID = org
-			}
-		}
+		req.OrganisationID = v.OrganisationID
+	}
+	if req.OrganisationID != v.OrganisationID {
+		return forbidden("you can only bid for your own organisation")
 	}
 	switch {
 	case strings.TrimSpace(req.Title) == "":
@@ -113,7 +120,7 @@ func (s *Server) createBid(c echo.Context) error {
 	case len(req.Title) > 200:
 		return invalid("the title must be 200 characters or fewer")
 	case req.OrganisationID == 0:
-		return invalid("say which organisation is bidding (organisation_id)")
+		return invalid("you are not a member of a supplier organisation: ask the programme team to add you to one")
 	case req.AmountPence <= 0:
 		return invalid("enter the price of the work in pence, VAT included, more than 0")
 	}
@@ -172,12 +179,12 @@ func (s *Server) getBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().
+	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().WithCompetition().
 		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).Only(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, bidView(b))
+	return c.JSON(http.StatusOK, bidViewFor(c.Request().Context(), b.Edges.Competition)(b))
 }
 
 // uploadDocument streams one file (multipart field "file") to the object store, then records
@@ -334,8 +341,11 @@ func (s *Server) submitBid(c echo.Context) error {
 		// Touching the competition row while it is open serialises this with the deadline's
 		// close (which updates the same row first): a bid either commits before the close
 		// counts, or finds the competition closed.
+		// The deadline check is the submit path's own work, done as its named system identity:
+		// a supplier may not otherwise change a competition.
+		sys := authz.AsSystem(ctx, "submit-path")
 		n, err := tx.Competition.Update().Where(competition.ID(b.CompetitionID), competition.StatusEQ(domain.CompetitionOpen)).
-			SetUpdatedAt(now).Save(ctx)
+			SetUpdatedAt(now).Save(sys)
 		if err != nil {
 			return err
 		}
@@ -360,7 +370,7 @@ func (s *Server) submitBid(c echo.Context) error {
 		}
 		payload, _ := json.Marshal(workflows.BidSubmittedSignal{BidID: b.ID})
 		if err := tx.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(comp.ID)).
-			SetSignal(workflows.SignalBidSubmitted).SetPayload(payload).Exec(ctx); err != nil {
+			SetSignal(workflows.SignalBidSubmitted).SetPayload(payload).Exec(sys); err != nil {
 			return err
 		}
 		return activities.Audit(ctx, tx, actor(c, ""), "bid.submitted", "bid", b.ID,
@@ -403,23 +413,34 @@ type AssessmentRequest struct {
 }
 
 func (s *Server) recordAssessment(c echo.Context) error {
-	var req AssessmentRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
+	if _, err := s.DB.Competition.Get(ctx, id); err != nil {
+		return err
+	}
+	var req AssessmentRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	// An assessor scores as themselves, and only a bid assigned to them: the bid is visible to
+	// them through the privacy rules only then.
+	v, _ := currentViewer(c)
 	if req.AssessorID == 0 {
-		if p := currentPerson(c); p != nil {
-			req.AssessorID = p.ID
-		}
+		req.AssessorID = v.PersonID
+	}
+	if req.AssessorID != v.PersonID {
+		return forbidden("you can only record your own assessment")
+	}
+	if req.BidID == 0 {
+		return invalid("enter bid_id")
+	}
+	if _, err := s.DB.Bid.Query().Where(bid.ID(req.BidID), bid.CompetitionID(id)).Only(ctx); err != nil {
+		return err
 	}
 	var missing []string
-	if req.BidID == 0 {
-		missing = append(missing, "bid_id")
-	}
-	if req.AssessorID == 0 {
-		missing = append(missing, "assessor_id")
-	}
 	if req.InScope == nil {
 		missing = append(missing, "in_scope")
 	}
@@ -428,16 +449,6 @@ func (s *Server) recordAssessment(c echo.Context) error {
 	}
 	if len(missing) > 0 {
 		return invalid("enter %s", strings.Join(missing, ", "))
-	}
-	ctx := c.Request().Context()
-	if _, err := s.DB.Competition.Get(ctx, id); err != nil {
-		return err
-	}
-	if ok, err := s.DB.Person.Query().Where(person.ID(req.AssessorID)).Exist(ctx); err != nil || !ok {
-		if err == nil {
-			err = invalid("assessor %d does not exist", req.AssessorID)
-		}
-		return err
 	}
 	var out workflows.RecordAssessmentResponse
 	err = s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
@@ -458,13 +469,16 @@ type DecisionRequest struct {
 }
 
 func (s *Server) decide(c echo.Context) error {
-	var req DecisionRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	if _, err := s.DB.Competition.Get(ctx, id); err != nil {
+		return err
+	}
+	var req DecisionRequest
+	if err := bind(c, &req); err != nil {
 		return err
 	}
 	var out workflows.DecideResponse

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"net/http"
 	"strconv"
 	"strings"
@@ -104,18 +106,20 @@ func (s *Server) createChallenge(c echo.Context) error {
 		return invalid("the title and public body must each be 200 characters or fewer")
 	}
 	ctx := c.Request().Context()
+	v, _ := currentViewer(c)
 	ownerID := req.OwnerID
-	if ownerID == 0 {
-		if p := currentPerson(c); p != nil {
-			ownerID = p.ID
-		}
+	if ownerID == 0 && v.Has(authz.ChallengeOwner) {
+		ownerID = v.PersonID
+	}
+	if ownerID != v.PersonID && !v.Has(authz.Admin) {
+		return forbidden("a challenge owner creates challenges they own; leave owner_id out")
 	}
 	var out *ent.Challenge
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		create := tx.Challenge.Create().SetTitle(strings.TrimSpace(req.Title)).SetPublicBody(strings.TrimSpace(req.PublicBody)).
 			SetProblem(req.Problem).SetUserNeed(req.UserNeed)
 		if ownerID != 0 {
-			if ok, err := tx.Person.Query().Where(person.ID(ownerID)).Exist(ctx); err != nil || !ok {
+			if ok, err := tx.Person.Query().Where(person.ID(ownerID)).Exist(authz.AsSystem(ctx, "owner-check")); err != nil || !ok {
 				if err == nil {
 					err = invalid("owner %d does not exist", ownerID)
 				}
@@ -157,7 +161,7 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 			}
 			cv.SubmittedBids++
 			if !sealed(comp) {
-				cv.Bids = append(cv.Bids, bidView(b))
+				cv.Bids = append(cv.Bids, bidViewFor(ctx, comp)(b))
 			}
 		}
 		for _, k := range comp.Edges.Contracts {
@@ -177,7 +181,101 @@ func (s *Server) getChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", challengeETag(v.ID, v.Version))
 	return c.JSON(http.StatusOK, v)
+}
+
+// challengeETag names one version of a challenge for If-Match.
+func challengeETag(id, version int) string { return fmt.Sprintf(`"challenge-%d-v%d"`, id, version) }
+
+// EditChallengeRequest changes a challenge's description. Fields left out stay as they are.
+type EditChallengeRequest struct {
+	Title      *string `json:"title"`
+	PublicBody *string `json:"public_body"`
+	Problem    *string `json:"problem"`
+	UserNeed   *string `json:"user_need"`
+}
+
+// editChallenge changes a challenge's description while it is a draft or awaiting selection.
+// Several people share a challenge, so the edit must name the version it was made on (If-Match
+// with the ETag from GET); an edit of a version someone else has since changed is refused
+// with 412, never silently merged.
+func (s *Server) editChallenge(c echo.Context) error {
+	id, err := s.pathRecord(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ch, err := s.DB.Challenge.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	var req EditChallengeRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	match := c.Request().Header.Get("If-Match")
+	if match == "" {
+		return newProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
+			"send If-Match with the ETag from GET /api/v1/challenges/"+strconv.Itoa(id))
+	}
+	if match != challengeETag(ch.ID, ch.Version) && match != "*" {
+		return staleEdit(ch)
+	}
+	if ch.Stage != domain.ChallengeDraft && ch.Stage != domain.ChallengeSubmitted {
+		return conflict("challenge-published", "a challenge can be edited only before it is selected; it is %s", ch.Stage.Label())
+	}
+	var problems []string
+	check := func(name string, v *string, max int) {
+		if v != nil && (strings.TrimSpace(*v) == "" && name != "user_need" || max > 0 && len(*v) > max) {
+			problems = append(problems, fmt.Sprintf("%s must not be empty and must be at most %d characters", name, max))
+		}
+	}
+	check("title", req.Title, 200)
+	check("public_body", req.PublicBody, 200)
+	check("problem", req.Problem, 20000)
+	check("user_need", req.UserNeed, 20000)
+	if len(problems) > 0 {
+		return invalid("%s", strings.Join(problems, "; "))
+	}
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		// The version in the WHERE makes a concurrent edit lose cleanly: it updates nothing.
+		u := tx.Challenge.Update().Where(challenge.ID(ch.ID), challenge.Version(ch.Version)).AddVersion(1)
+		if req.Title != nil {
+			u.SetTitle(strings.TrimSpace(*req.Title))
+		}
+		if req.PublicBody != nil {
+			u.SetPublicBody(strings.TrimSpace(*req.PublicBody))
+		}
+		if req.Problem != nil {
+			u.SetProblem(*req.Problem)
+		}
+		if req.UserNeed != nil {
+			u.SetUserNeed(*req.UserNeed)
+		}
+		n, err := u.Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return staleEdit(ch)
+		}
+		after, err := tx.Challenge.Get(ctx, ch.ID)
+		if err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, actor(c, ""), "challenge.edited", "challenge", ch.ID, challengeView(ch), challengeView(after))
+	})
+	if err != nil {
+		return err
+	}
+	return s.getChallenge(c)
+}
+
+func staleEdit(ch *ent.Challenge) error {
+	return newProblem(http.StatusPreconditionFailed, "stale-edit", "Someone else changed this challenge",
+		fmt.Sprintf("your edit was made on an older version; GET the challenge again (now %s), reapply your change, and send it with the new ETag",
+			challengeETag(ch.ID, ch.Version)))
 }
 
 func (s *Server) challengeStage(ctx context.Context, id int) (domain.ChallengeStage, error) {
@@ -198,7 +296,7 @@ func (s *Server) respondChallenge(c echo.Context, id int) error {
 }
 
 func (s *Server) submitChallenge(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := s.pathRecord(c)
 	if err != nil {
 		return err
 	}
@@ -225,7 +323,7 @@ type SelectionRequest struct {
 
 func (s *Server) selectChallenge(c echo.Context) error {
 	var req SelectionRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := s.pathIDAndBody(c, &req)
 	if err != nil {
 		return err
 	}
@@ -259,7 +357,7 @@ type OpenCompetitionRequest struct {
 
 func (s *Server) openCompetition(c echo.Context) error {
 	var req OpenCompetitionRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := s.pathIDAndBody(c, &req)
 	if err != nil {
 		return err
 	}
@@ -324,7 +422,7 @@ type CompletionRequest struct {
 
 func (s *Server) completeChallenge(c echo.Context) error {
 	var req CompletionRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := s.pathIDAndBody(c, &req)
 	if err != nil {
 		return err
 	}

@@ -38,16 +38,19 @@ type ReportRequest struct {
 }
 
 func (s *Server) submitReport(c echo.Context) error {
-	var req ReportRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if _, err := s.loadContract(c, id); err != nil {
+		return err
+	}
+	var req ReportRequest
+	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if strings.TrimSpace(req.Summary) == "" {
 		return invalid("write a summary of what the phase found: the gate reads it")
-	}
-	if _, err := s.loadContract(c, id); err != nil {
-		return err
 	}
 	if err := s.update(c.Request().Context(), workflows.ContractWorkflowID(id), workflows.UpdateSubmitReport,
 		workflows.SubmitReportRequest{Summary: req.Summary, Actor: actor(c, "")}, nil); err != nil {
@@ -63,13 +66,16 @@ type GateRequest struct {
 }
 
 func (s *Server) recordGate(c echo.Context) error {
-	var req GateRequest
-	id, err := pathIDAndBody(c, &req)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	k, err := s.loadContract(c, id)
 	if err != nil {
+		return err
+	}
+	var req GateRequest
+	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if !domain.GateOutcome(req.Outcome).Valid(k.Phase) {

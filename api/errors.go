@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -105,6 +106,13 @@ func toProblem(err error) (Problem, bool) {
 		return Problem{Type: problemBase + "document-type", Title: "The document cannot be accepted", Status: http.StatusUnsupportedMediaType, Detail: err.Error()}, true
 	case errors.Is(err, docstore.ErrNotFound):
 		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the document's content is missing"}, true
+	case errors.Is(err, privacy.Deny):
+		// The rule's own words name what was refused, never a record's contents.
+		detail := strings.TrimSuffix(err.Error(), ": "+privacy.Deny.Error())
+		if detail == privacy.Deny.Error() || detail == "" {
+			detail = "your role does not allow this"
+		}
+		return Problem{Type: problemBase + "forbidden", Title: "You cannot do this", Status: http.StatusForbidden, Detail: detail}, true
 	case ent.IsNotFound(err):
 		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: notFoundDetail(err)}, true
 	case ent.IsConstraintError(err):

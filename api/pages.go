@@ -2,8 +2,12 @@ package api
 
 import (
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,17 +25,41 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/", s.startPage)
 	e.GET("/challenges", s.challengesPage)
 	e.GET("/challenges/:id", s.challengePage)
+	e.GET("/audit", s.auditPage)
 	e.POST("/sign-out", s.signOut)
-	if s.DevSignIn {
+	// Sign-in is rate limited per address, so passwords elsewhere and codes here cannot be
+	// hammered through Catalyst.
+	limit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(float64(s.SignInRate) / 60), Burst: s.SignInRate, ExpiresIn: 10 * time.Minute}),
+		ErrorHandler: func(c echo.Context, err error) error { return err },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			return newProblem(http.StatusTooManyRequests, "too-many-sign-ins", "Too many attempts to sign in",
+				"wait a minute, then try again")
+		},
+	})
+	if s.DevSignIn || s.oidc != nil {
 		e.GET("/sign-in", s.signInPage)
-		e.POST("/sign-in", s.signIn)
+	}
+	if s.DevSignIn {
+		e.POST("/sign-in", s.signIn, limit)
+	}
+	if s.oidc != nil {
+		e.GET("/sign-in/oidc", s.oidcStart, limit)
+		e.GET("/sign-in/oidc/callback", s.oidcCallback, limit)
 	}
 }
 
 func (s *Server) render(c echo.Context, status int, name, title, current string, data any) error {
-	nav := ui.Nav{DevSignIn: s.DevSignIn, Current: current}
+	nav := ui.Nav{SignIn: s.DevSignIn || s.oidc != nil, Current: current}
 	if p := currentPerson(c); p != nil {
 		nav.PersonName = p.Name
+	}
+	if sess := currentSession(c); sess != nil {
+		nav.CSRFToken = sess.CsrfToken
+	}
+	if v, ok := currentViewer(c); ok {
+		nav.Audit = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner)
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
@@ -67,7 +95,9 @@ func (s *Server) startPage(c echo.Context) error {
 	if data.Challenges, err = s.DB.Challenge.Query().Count(ctx); err != nil {
 		return err
 	}
-	if data.Contracts, err = s.DB.Contract.Query().Count(ctx); err != nil {
+	// How many contracts were awarded is a public figure (awards are published); which they
+	// are is not, so only the count is read, as the start page's own identity.
+	if data.Contracts, err = s.DB.Contract.Query().Count(authz.AsSystem(ctx, "public-figures")); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "start", "Solve public sector problems with innovation procurement", "", data)
@@ -198,28 +228,52 @@ func (s *Server) challengePage(c echo.Context) error {
 }
 
 func (s *Server) signInPage(c echo.Context) error {
-	people, err := s.DB.Person.Query().Order(ent.Asc(person.FieldID)).All(c.Request().Context())
-	if err != nil {
-		return err
+	data := struct {
+		Dev      bool
+		Provider string
+		People   []*ent.Person
+	}{Dev: s.DevSignIn}
+	if s.oidc != nil {
+		data.Provider = s.oidc.cfg.Name
 	}
-	return s.render(c, http.StatusOK, "signin", "Sign in", "sign-in", people)
+	if s.DevSignIn {
+		// Listing every demo person is the dev sign-in's purpose; it never runs in production.
+		people, err := s.DB.Person.Query().Order(ent.Asc(person.FieldID)).All(authz.AsSystem(c.Request().Context(), "dev-sign-in"))
+		if err != nil {
+			return err
+		}
+		data.People = people
+	}
+	return s.render(c, http.StatusOK, "signin", "Sign in", "sign-in", data)
 }
 
+// signIn is the dev sign-in: one click as any demo person. It is only routed when DevSignIn is
+// on, which production refuses.
 func (s *Server) signIn(c echo.Context) error {
-	id, err := strconv.Atoi(c.FormValue("person_id"))
-	if err != nil {
-		return badRequest("choose a person to sign in as")
+	ctx := authz.AsSystem(c.Request().Context(), "dev-sign-in")
+	var p *ent.Person
+	var err error
+	if email := strings.TrimSpace(c.FormValue("email")); email != "" {
+		p, err = s.DB.Person.Query().Where(person.EmailEqualFold(email)).Only(ctx)
+	} else {
+		id, aerr := strconv.Atoi(c.FormValue("person_id"))
+		if aerr != nil {
+			return badRequest("choose a person to sign in as")
+		}
+		p, err = s.DB.Person.Get(ctx, id)
 	}
-	p, err := s.DB.Person.Get(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: s.signSession(p.ID), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: c.Scheme() == "https"})
+	if err := s.startSession(c, p, "dev"); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/challenges")
 }
 
 func (s *Server) signOut(c echo.Context) error {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	if err := s.endSession(c); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/")
 }

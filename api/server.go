@@ -4,12 +4,11 @@ package api
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/person"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,7 +22,6 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/workflows"
@@ -38,15 +36,25 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// DevSignIn shows the local sign-in page listing demo people. Never in production.
 	DevSignIn bool
-	// SessionKey signs session cookies.
+	// SessionKey signs the short-lived sign-in state cookie.
 	SessionKey []byte
+	// SecureCookies marks cookies Secure: always in production, where Catalyst is served over
+	// HTTPS. The dev server on plain http://localhost leaves it off so browsers keep the cookie.
+	SecureCookies bool
+	// Production adds HSTS and refuses the dev sign-in.
+	Production bool
+	// OIDC signs people in with OpenID Connect; nil when not configured.
+	OIDC *OIDCConfig
+	// SignInRate is how many sign-in attempts one address may make per minute (default 20).
+	SignInRate int
 	Log        *slog.Logger
 }
 
 // Server is the HTTP side of Catalyst.
 type Server struct {
 	Deps
-	log *slog.Logger
+	log  *slog.Logger
+	oidc *oidcClient
 }
 
 // New builds the Echo server with every route.
@@ -57,18 +65,36 @@ func New(d Deps) (*echo.Echo, error) {
 	if len(d.SessionKey) < 32 {
 		return nil, errors.New("the session key must be at least 32 bytes")
 	}
+	if d.Production && d.DevSignIn {
+		return nil, errors.New("the dev sign-in cannot be switched on in production")
+	}
+	if d.SignInRate == 0 {
+		d.SignInRate = 20
+	}
 	s := &Server{Deps: d, log: d.Log}
+	if d.OIDC != nil {
+		s.oidc = newOIDCClient(*d.OIDC)
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
-	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+	secure := middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
 		ReferrerPolicy:        "same-origin",
-		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'",
-	}))
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+	}
+	if d.Production {
+		secure.HSTSMaxAge = 63072000 // two years
+		secure.HSTSExcludeSubdomains = false
+	}
+	e.Use(middleware.SecureWithConfig(secure))
+	e.Use(s.crossOrigin)
 	e.Use(s.identify)
+	e.Use(s.authorize)
+	e.Use(s.idempotent)
 
 	e.GET("/readyz", s.readyz)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
@@ -80,6 +106,7 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.GET("/challenges", s.listChallenges)
 	v1.POST("/challenges", s.createChallenge)
 	v1.GET("/challenges/:id", s.getChallenge)
+	v1.PATCH("/challenges/:id", s.editChallenge)
 	v1.POST("/challenges/:id/submit", s.submitChallenge)
 	v1.POST("/challenges/:id/selection", s.selectChallenge)
 	v1.POST("/challenges/:id/competitions", s.openCompetition)
@@ -89,17 +116,41 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/competitions/:id/bids", s.createBid)
 	v1.POST("/competitions/:id/assessments", s.recordAssessment)
 	v1.POST("/competitions/:id/decision", s.decide)
+	v1.POST("/competitions/:id/feedback-release", s.releaseFeedback)
 	v1.GET("/bids/:id", s.getBid)
+	v1.GET("/bids/:id/feedback", s.getFeedback)
 	v1.POST("/bids/:id/documents", s.uploadDocument)
 	v1.POST("/bids/:id/submit", s.submitBid)
 	v1.GET("/documents/:id", s.getDocument)
 	v1.GET("/documents/:id/content", s.downloadDocument)
+	v1.GET("/assignments", s.listAssignments)
+	v1.POST("/assignments/:id/decline", s.declineAssignment)
 	v1.GET("/contracts/:id", s.getContract)
 	v1.POST("/contracts/:id/report", s.submitReport)
 	v1.POST("/contracts/:id/gate", s.recordGate)
+	v1.GET("/audit", s.listAudit)
+	v1.GET("/audit.csv", s.exportAudit)
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens", s.issueToken)
+	v1.POST("/tokens/:id/revoke", s.revokeToken)
 
 	s.pageRoutes(e)
 	return e, nil
+}
+
+// logRequests writes one line per request, with the request ID the response carries, so a
+// person quoting it can be matched to the log.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		s.log.Info("request", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", c.Response().Status, "duration_ms", time.Since(start).Milliseconds())
+		return nil
+	}
 }
 
 func (s *Server) readyz(c echo.Context) error {
@@ -112,67 +163,6 @@ func (s *Server) readyz(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-}
-
-// --- identity (a thin stand-in until sign-in and access control land) -----------------------
-
-const sessionCookie = "catalyst_session"
-
-type ctxKey string
-
-const personKey ctxKey = "person"
-
-// identify reads the signed session cookie and loads the person it names, if any.
-func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if ck, err := c.Cookie(sessionCookie); err == nil {
-			if id, ok := s.verifySession(ck.Value); ok {
-				if p, err := s.DB.Person.Get(c.Request().Context(), id); err == nil {
-					c.Set(string(personKey), p)
-				}
-			}
-		}
-		return next(c)
-	}
-}
-
-func (s *Server) signSession(personID int) string {
-	var nonce [8]byte
-	_, _ = rand.Read(nonce[:])
-	body := strconv.Itoa(personID) + "." + hex.EncodeToString(nonce[:])
-	m := hmac.New(sha256.New, s.SessionKey)
-	m.Write([]byte(body))
-	return body + "." + hex.EncodeToString(m.Sum(nil))
-}
-
-func (s *Server) verifySession(v string) (int, bool) {
-	i := strings.LastIndex(v, ".")
-	if i < 0 {
-		return 0, false
-	}
-	body, sig := v[:i], v[i+1:]
-	m := hmac.New(sha256.New, s.SessionKey)
-	m.Write([]byte(body))
-	want := hex.EncodeToString(m.Sum(nil))
-	if !hmac.Equal([]byte(sig), []byte(want)) {
-		return 0, false
-	}
-	id, err := strconv.Atoi(strings.SplitN(body, ".", 2)[0])
-	return id, err == nil
-}
-
-func currentPerson(c echo.Context) *ent.Person {
-	p, _ := c.Get(string(personKey)).(*ent.Person)
-	return p
-}
-
-// actor is who the audit trail records for this request.
-func actor(c echo.Context, reason string) activities.Actor {
-	who := "anonymous"
-	if p := currentPerson(c); p != nil {
-		who = p.Email
-	}
-	return activities.Actor{Who: who, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Reason: reason}
 }
 
 // --- Temporal ------------------------------------------------------------------------------
@@ -252,13 +242,54 @@ func pathID(c echo.Context) (int, error) {
 	return id, nil
 }
 
-// pathIDAndBody reads the record number from the path and the JSON body into v.
-func pathIDAndBody(c echo.Context, v any) (int, error) {
-	id, err := pathID(c)
+// pathIDAndBody reads the record number from the path, checks the viewer may act on that
+// record, and only then reads the JSON body into v: someone out of scope learns nothing from
+// how their body is judged.
+func (s *Server) pathIDAndBody(c echo.Context, v any) (int, error) {
+	id, err := s.pathRecord(c)
 	if err != nil {
 		return 0, err
 	}
 	return id, bind(c, v)
+}
+
+// pathRecord reads the record number from the path and loads the record in the viewer's
+// scope, so a record out of scope is "not found". A command on a challenge also needs the
+// viewer to own it, unless they are the programme team.
+func (s *Server) pathRecord(c echo.Context) (int, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, err
+	}
+	ctx := c.Request().Context()
+	path := c.Path()
+	switch {
+	case strings.HasPrefix(path, "/api/v1/challenges/:id"):
+		if _, err := s.DB.Challenge.Get(ctx, id); err != nil {
+			return 0, err
+		}
+		if c.Request().Method != http.MethodGet {
+			v, _ := currentViewer(c)
+			if !v.Has(authz.Admin) {
+				owns, err := s.DB.Challenge.Query().Where(challenge.ID(id), challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(ctx)
+				if err != nil {
+					return 0, err
+				}
+				if !owns {
+					return 0, forbidden("only the challenge's owner or the programme team can change it")
+				}
+			}
+		}
+	case strings.HasPrefix(path, "/api/v1/competitions/:id"):
+		_, err = s.DB.Competition.Get(ctx, id)
+	case strings.HasPrefix(path, "/api/v1/contracts/:id"):
+		_, err = s.DB.Contract.Get(ctx, id)
+	case strings.HasPrefix(path, "/api/v1/bids/:id"):
+		_, err = s.DB.Bid.Get(ctx, id)
+	case strings.HasPrefix(path, "/api/v1/assignments/:id"):
+		_, err = s.DB.Assignment.Get(ctx, id)
+	}
+	return id, err
 }
 
 // bind decodes a JSON body strictly, so a misspelt field is reported rather than ignored.

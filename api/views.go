@@ -21,6 +21,7 @@ type ChallengeView struct {
 	StageReason  string            `json:"stage_reason,omitempty"`
 	Outcome      string            `json:"outcome,omitempty"`
 	Lessons      string            `json:"lessons,omitempty"`
+	Version      int               `json:"version"`
 	CreatedAt    time.Time         `json:"created_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
 	Competitions []CompetitionView `json:"competitions,omitempty"`
@@ -30,7 +31,7 @@ func challengeView(ch *ent.Challenge) ChallengeView {
 	v := ChallengeView{
 		ID: ch.ID, Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, UserNeed: ch.UserNeed,
 		Stage: string(ch.Stage), StageLabel: ch.Stage.Label(), StageReason: ch.StageReason, Lessons: ch.Lessons,
-		CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt,
+		CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt, Version: ch.Version,
 	}
 	if ch.Outcome != nil {
 		v.Outcome = string(*ch.Outcome)
@@ -165,4 +166,11 @@ func contractView(k *ent.Contract) ContractView {
 type Page[T any] struct {
 	Items []T    `json:"items"`
 	Next  string `json:"next,omitempty"`
+}
+
+// withheldFeedback clears a bid's score and reasons: a supplier reads them only once the
+// programme releases feedback.
+func withheldFeedback(v BidView) BidView {
+	v.Score, v.OutcomeReason = nil, ""
+	return v
 }

@@ -41,7 +41,8 @@ var funcs = template.FuncMap{
 		}
 		return Time(*t)
 	},
-	"inc": func(i int) int { return i + 1 },
+	"inc":  func(i int) int { return i + 1 },
+	"list": func(xs ...string) []string { return xs },
 }
 
 var pages = map[string]*template.Template{}
@@ -63,8 +64,13 @@ func init() {
 // Nav is who is signed in, for the header.
 type Nav struct {
 	PersonName string
-	DevSignIn  bool
-	Current    string
+	// SignIn shows the sign-in link: the dev sign-in or a provider is configured.
+	SignIn  bool
+	Current string
+	// CSRFToken goes in every state-changing form of a signed-in session.
+	CSRFToken string
+	// Audit shows the audit trail link to those who may read it.
+	Audit bool
 }
 
 // Page is what every page template gets.

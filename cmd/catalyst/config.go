@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/api"
 	"log/slog"
 	"os"
 	"strconv"
@@ -39,6 +43,14 @@ var (
 	envSessionKey   = envVar{"CATALYST_SESSION_KEY", "", "64 hex characters (32 random bytes) that sign session cookies: openssl rand -hex 32"}
 	envDevSignIn    = envVar{"CATALYST_DEV_SIGN_IN", "false", "never true in production: the demo sign-in exists only in `catalyst dev`"}
 	envMaxDocument  = envVar{"CATALYST_MAX_DOCUMENT_MB", "25", "the largest document accepted, in MB"}
+	envOIDCIssuer   = envVar{"CATALYST_OIDC_ISSUER", "", "the OpenID Connect issuer URL, e.g. https://oidc.account.gov.uk/ (leave unset for no sign-in but API tokens)"}
+	envOIDCClientID = envVar{"CATALYST_OIDC_CLIENT_ID", "", "the client ID the provider gave Catalyst"}
+	envOIDCSecret   = envVar{"CATALYST_OIDC_CLIENT_SECRET", "", "the client secret (client_secret_basic), or leave unset and give a private key"}
+	envOIDCKeyFile  = envVar{"CATALYST_OIDC_PRIVATE_KEY_FILE", "", "a PEM file with Catalyst's private key for private_key_jwt (GOV.UK One Login)"}
+	envOIDCKeyID    = envVar{"CATALYST_OIDC_KEY_ID", "", "the key ID (kid) registered with the provider for that key"}
+	envOIDCRedirect = envVar{"CATALYST_OIDC_REDIRECT_URL", "", "Catalyst's callback as registered with the provider, e.g. https://catalyst.example.gov.uk/sign-in/oidc/callback"}
+	envOIDCScopes   = envVar{"CATALYST_OIDC_SCOPES", "openid email", "the scopes to ask for, separated by spaces"}
+	envOIDCName     = envVar{"CATALYST_OIDC_NAME", "GOV.UK One Login", "what the sign-in button calls the provider"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )
 
@@ -58,6 +70,7 @@ type prodConfig struct {
 	S3                docstore.Config
 	Addr              string
 	SessionKey        []byte
+	OIDC              *api.OIDCConfig
 }
 
 func get(v envVar) string {
@@ -109,6 +122,11 @@ func loadConfig(command string) (prodConfig, error) {
 		}
 		cfg.SessionKey = key
 	}
+	if command == "api" {
+		oidcCfg, oidcProblems := loadOIDC()
+		cfg.OIDC = oidcCfg
+		problems = append(problems, oidcProblems...)
+	}
 	if len(problems) > 0 {
 		return cfg, fmt.Errorf("the configuration is not complete:\n  - %s", strings.Join(problems, "\n  - "))
 	}
@@ -143,4 +161,64 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// loadOIDC reads the sign-in provider's settings. Without an issuer there is no browser
+// sign-in, only API tokens; with one, everything it needs must be there.
+func loadOIDC() (*api.OIDCConfig, []string) {
+	issuer := get(envOIDCIssuer)
+	if issuer == "" {
+		return nil, nil
+	}
+	var problems []string
+	cfg := &api.OIDCConfig{Issuer: issuer, ClientID: get(envOIDCClientID), ClientSecret: get(envOIDCSecret),
+		RedirectURL: get(envOIDCRedirect), Scopes: strings.Fields(get(envOIDCScopes)), Name: get(envOIDCName), KeyID: get(envOIDCKeyID)}
+	if !strings.HasPrefix(issuer, "https://") && !strings.HasPrefix(issuer, "http://localhost") {
+		problems = append(problems, fmt.Sprintf("%s must be an https:// URL", envOIDCIssuer.Name))
+	}
+	if cfg.ClientID == "" {
+		problems = append(problems, fmt.Sprintf("%s is not set: set it to %s", envOIDCClientID.Name, envOIDCClientID.Help))
+	}
+	if !strings.HasPrefix(cfg.RedirectURL, "https://") && !strings.HasPrefix(cfg.RedirectURL, "http://localhost") {
+		problems = append(problems, fmt.Sprintf("%s must be set to %s", envOIDCRedirect.Name, envOIDCRedirect.Help))
+	}
+	keyFile := get(envOIDCKeyFile)
+	switch {
+	case keyFile != "" && cfg.ClientSecret != "":
+		problems = append(problems, fmt.Sprintf("set %s or %s, not both", envOIDCSecret.Name, envOIDCKeyFile.Name))
+	case keyFile != "":
+		key, err := readPrivateKey(keyFile)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", envOIDCKeyFile.Name, err))
+		}
+		cfg.PrivateKey = key
+	case cfg.ClientSecret == "":
+		problems = append(problems, fmt.Sprintf("set %s or %s so Catalyst can prove itself to the provider", envOIDCSecret.Name, envOIDCKeyFile.Name))
+	}
+	return cfg, problems
+}
+
+// readPrivateKey reads an RSA or EC private key from a PEM file (PKCS #8, PKCS #1 or SEC 1).
+func readPrivateKey(path string) (crypto.Signer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, errors.New("the file holds no PEM block")
+	}
+	var key any
+	if key, err = x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+		if key, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
+			if key, err = x509.ParseECPrivateKey(block.Bytes); err != nil {
+				return nil, errors.New("the key is not an RSA or EC private key in PKCS #8, PKCS #1 or SEC 1 form")
+			}
+		}
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("the key cannot sign")
+	}
+	return signer, nil
 }

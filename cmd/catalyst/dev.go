@@ -136,7 +136,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
 	go func() { st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Log: o.Log}) }()
 
-	handler, err := newAPI(st.DB, st.Temporal, st.Docs, key, true, o.Log)
+	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, Log: o.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -173,22 +173,21 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 }
 
 // newAPI builds the HTTP handler from its parts; dev and production share it.
-func newAPI(db *ent.Client, tc client.Client, docs *docstore.Store, key []byte, devSignIn bool, log *slog.Logger) (http.Handler, error) {
-	return api.New(api.Deps{
-		DB: db, Temporal: tc, Docs: docs, SessionKey: key, DevSignIn: devSignIn, Log: log,
-		Ready: func(ctx context.Context) error {
-			if _, err := db.Challenge.Query().Exist(ctx); err != nil {
-				return fmt.Errorf("database: %w", err)
-			}
-			if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-				return fmt.Errorf("temporal: %w", err)
-			}
-			if err := docs.Ping(ctx); err != nil {
-				return fmt.Errorf("object store: %w", err)
-			}
-			return nil
-		},
-	})
+func newAPI(db *ent.Client, tc client.Client, docs *docstore.Store, d api.Deps) (http.Handler, error) {
+	d.DB, d.Temporal, d.Docs = db, tc, docs
+	d.Ready = func(ctx context.Context) error {
+		if _, err := db.Challenge.Query().Exist(ctx); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+		if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			return fmt.Errorf("temporal: %w", err)
+		}
+		if err := docs.Ping(ctx); err != nil {
+			return fmt.Errorf("object store: %w", err)
+		}
+		return nil
+	}
+	return api.New(d)
 }
 
 // Close stops everything; what was written stays in the data folder.

@@ -23,6 +23,7 @@ Usage:
   catalyst worker                                the Temporal worker (production)
   catalyst migrate                               bring the database schema up to date (production)
   catalyst seed                                  load the demo data into a running system (production)
+  catalyst audit verify [--data DIR]             check the audit trail's hash chain (dev folder or production database)
   catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
   catalyst version                               print the version
 
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string) error {
 		return runMigrate(ctx)
 	case "seed":
 		return runSeedCommand(ctx)
+	case "audit":
+		return runAudit(ctx, args[1:], os.Stdout)
 	case "probe":
 		return probe(ctx, args[1:])
 	case "version":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/api"
 	"log/slog"
 	"net/http"
 	"os"
@@ -126,7 +127,10 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		db.Close()
 		return nil, nil, nil, err
 	}
-	h, err := newAPI(db, tc, docs, cfg.SessionKey, devSignIn, log)
+	// The seed drives an in-process handler with the dev sign-in; a listening server is
+	// production: Secure cookies, HSTS, and no dev sign-in.
+	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
+		SecureCookies: !devSignIn, OIDC: cfg.OIDC, Log: log})
 	if err != nil {
 		tc.Close()
 		db.Close()

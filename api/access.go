@@ -1,0 +1,117 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+)
+
+// access says who may call a route. It is the first of two checks: the route says which roles
+// may ask at all, and the privacy rules (ent/rule) then limit each role to its own records.
+type access struct {
+	public bool         // anyone, signed in or not
+	roles  []authz.Role // any of these roles
+}
+
+var (
+	public   = access{public: true}
+	signedIn = access{roles: authz.Roles}
+)
+
+func only(r ...authz.Role) access { return access{roles: r} }
+
+// routeAccess is every route's rule, keyed "METHOD path" as Echo registers it. A route missing
+// here is refused to everyone: access is denied by default.
+var routeAccess = map[string]access{
+	"GET /readyz":           public,
+	"GET /healthz":          public,
+	"GET /api/openapi.json": public,
+
+	"GET /api/v1/people":        signedIn,
+	"GET /api/v1/organisations": signedIn,
+
+	"GET /api/v1/challenges":                   signedIn,
+	"POST /api/v1/challenges":                  only(authz.Admin, authz.ChallengeOwner),
+	"GET /api/v1/challenges/:id":               signedIn,
+	"PATCH /api/v1/challenges/:id":             only(authz.Admin, authz.ChallengeOwner),
+	"POST /api/v1/challenges/:id/submit":       only(authz.Admin, authz.ChallengeOwner),
+	"POST /api/v1/challenges/:id/selection":    only(authz.Admin),
+	"POST /api/v1/challenges/:id/competitions": only(authz.Admin),
+	"POST /api/v1/challenges/:id/completion":   only(authz.Admin),
+
+	"GET /api/v1/competitions/:id":                   signedIn,
+	"GET /api/v1/competitions/:id/bids":              signedIn,
+	"POST /api/v1/competitions/:id/bids":             only(authz.Supplier),
+	"POST /api/v1/competitions/:id/assessments":      only(authz.Assessor),
+	"POST /api/v1/competitions/:id/decision":         only(authz.Admin),
+	"POST /api/v1/competitions/:id/feedback-release": only(authz.Admin),
+
+	"GET /api/v1/bids/:id":            signedIn,
+	"GET /api/v1/bids/:id/feedback":   signedIn,
+	"POST /api/v1/bids/:id/documents": only(authz.Supplier),
+	"POST /api/v1/bids/:id/submit":    only(authz.Supplier),
+
+	"GET /api/v1/documents/:id":         signedIn,
+	"GET /api/v1/documents/:id/content": signedIn,
+
+	"GET /api/v1/assignments":              only(authz.Admin, authz.ChallengeOwner, authz.Assessor),
+	"POST /api/v1/assignments/:id/decline": only(authz.Assessor),
+
+	"GET /api/v1/contracts/:id":         signedIn,
+	"POST /api/v1/contracts/:id/report": only(authz.Supplier),
+	"POST /api/v1/contracts/:id/gate":   only(authz.Admin),
+
+	"GET /api/v1/audit":     only(authz.Admin, authz.ChallengeOwner),
+	"GET /api/v1/audit.csv": only(authz.Admin, authz.ChallengeOwner),
+
+	"GET /api/v1/tokens":             signedIn,
+	"POST /api/v1/tokens":            only(authz.Admin),
+	"POST /api/v1/tokens/:id/revoke": only(authz.Admin),
+
+	// Pages. Public pages show only what anyone may see; the rules filter the rest.
+	"GET /":                      public,
+	"GET /assets*":               public,
+	"GET /challenges":            public,
+	"GET /challenges/:id":        public,
+	"GET /audit":                 only(authz.Admin, authz.ChallengeOwner),
+	"GET /sign-in":               public,
+	"POST /sign-in":              public,
+	"GET /sign-in/oidc":          public,
+	"GET /sign-in/oidc/callback": public,
+	"POST /sign-out":             public,
+}
+
+// authorize applies routeAccess: anonymous callers of a non-public route get 401, signed-in
+// people without a permitted role 403, and a route without a rule is refused to everyone.
+func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		path := c.Path()
+		if path == "" || path == "/*" {
+			return next(c) // no such route: the router answers 404
+		}
+		rule, ok := routeAccess[c.Request().Method+" "+path]
+		if !ok {
+			s.log.Error("route has no access rule; refusing it", "method", c.Request().Method, "path", path)
+			return forbidden("this route has no access rule, so nobody may use it")
+		}
+		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
+			if err := s.checkCSRF(c); err != nil {
+				return err
+			}
+		}
+		if rule.public {
+			return next(c)
+		}
+		v, ok := currentViewer(c)
+		if !ok {
+			return unauthorised("sign in, or send an API token as 'Authorization: Bearer <token>'")
+		}
+		if !slices.ContainsFunc(rule.roles, v.Has) {
+			return forbidden("your role does not allow this")
+		}
+		return next(c)
+	}
+}

@@ -1,0 +1,132 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+)
+
+// idempotencyName is the system identity that keeps the answers to keyed requests.
+const idempotencyName = "idempotency"
+
+// maxRememberedAnswer bounds what is kept of an answer; API answers are far smaller.
+const maxRememberedAnswer = 1 << 20
+
+// idempotent honours an Idempotency-Key on POST commands: the first request with a key is
+// answered and its answer kept; a retry with the same key and the same body gets that answer
+// again and changes nothing; the same key with another body is refused. Keys belong to the
+// person or token that sent them. Answers of 5xx are not kept, so a retry may try again.
+func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		key := c.Request().Header.Get("Idempotency-Key")
+		if key == "" || c.Request().Method != http.MethodPost || !strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			return next(c)
+		}
+		if len(key) > 255 {
+			return badRequest("the Idempotency-Key must be 255 characters or fewer")
+		}
+		v, _ := currentViewer(c)
+		principal := v.Name()
+		if v.TokenID != 0 {
+			principal += "#token"
+		}
+		limit := int64(2 << 20)
+		if s.Docs != nil {
+			limit = s.Docs.MaxSize() + 2<<20
+		}
+		bodyHash, cleanup, err := hashBody(c.Request(), limit)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		ctx := authz.AsSystem(c.Request().Context(), idempotencyName)
+		path := c.Request().URL.Path
+		rec, err := s.DB.IdempotencyRecord.Create().SetPrincipal(principal).SetKey(key).SetMethod(c.Request().Method).
+			SetPath(path).SetBodyHash(bodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
+		if ent.IsConstraintError(err) {
+			prior, err := s.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Principal(principal), idempotencyrecord.Key(key)).Only(ctx)
+			if err != nil {
+				return err
+			}
+			switch {
+			case prior.Path != path || prior.BodyHash != bodyHash:
+				return newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another request",
+					"each Idempotency-Key names one request: send a new key for a different request")
+			case prior.Status == 0:
+				return conflict("idempotency-in-progress", "the first request with this Idempotency-Key is still being answered: try again in a moment")
+			}
+			c.Response().Header().Set("Idempotent-Replayed", "true")
+			return c.Blob(prior.Status, prior.ContentType, prior.Body)
+		}
+		if err != nil {
+			return err
+		}
+		// Answer the request, writing errors here rather than later, so the answer can be kept.
+		w := &teeWriter{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = w
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		if status >= 500 || w.buf.Len() > maxRememberedAnswer {
+			_ = s.DB.IdempotencyRecord.DeleteOne(rec).Exec(ctx)
+			return nil
+		}
+		if err := s.DB.IdempotencyRecord.UpdateOne(rec).SetStatus(status).
+			SetContentType(c.Response().Header().Get(echo.HeaderContentType)).SetBody(w.buf.Bytes()).Exec(ctx); err != nil {
+			s.log.Error("keeping an idempotent answer failed", "error", err, "request_id", requestID(c))
+		}
+		return nil
+	}
+}
+
+// hashBody fingerprints the request body and gives the handler a fresh copy of it. Large
+// bodies (document uploads) are spooled to a temporary file rather than held in memory.
+func hashBody(r *http.Request, limit int64) (string, func(), error) {
+	h := sha256.New()
+	f, err := os.CreateTemp("", "catalyst-idem-*")
+	if err != nil {
+		return "", func() {}, err
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	n, err := io.Copy(io.MultiWriter(h, f), io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		cleanup()
+		return "", func() {}, badRequest("the request body could not be read")
+	}
+	if n > limit {
+		cleanup()
+		return "", func() {}, newProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large",
+			"the request is larger than any Catalyst accepts")
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		cleanup()
+		return "", func() {}, err
+	}
+	r.Body = f
+	return hex.EncodeToString(h.Sum(nil)), cleanup, nil
+}
+
+// teeWriter keeps a copy of what is written, up to a bound.
+type teeWriter struct {
+	http.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *teeWriter) Write(b []byte) (int, error) {
+	if w.buf.Len() <= maxRememberedAnswer {
+		w.buf.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
