@@ -1,9 +1,9 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,17 +20,18 @@ import (
 // submitFixture is an open competition with one draft bid, on a real database. The submit path
 // needs no Temporal: that is the point of it.
 type submitFixture struct {
-	db   *ent.Client
-	h    http.Handler
-	comp *ent.Competition
-	bid  *ent.Bid
+	db     *ent.Client
+	h      http.Handler
+	comp   *ent.Competition
+	bid    *ent.Bid
+	tokens map[authz.Role]string
 }
 
 func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 	t.Helper()
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	db := testdb.Open(t)
-	e, err := New(Deps{DB: db, SessionKey: make([]byte, 32)})
+	e, err := New(Deps{DB: db, SessionKey: make([]byte, 32), Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +42,29 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 		SetScheme(domain.DefaultScheme()).SaveX(ctx)
 	org := db.Organisation.Create().SetName("Acme").SaveX(ctx)
 	b := db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle("Sensors").SetAmount(domain.Pounds(40_000)).SaveX(ctx)
-	return &submitFixture{db: db, h: e, comp: comp, bid: b}
+	f := &submitFixture{db: db, h: e, comp: comp, bid: b, tokens: map[authz.Role]string{}}
+	// A supplier of the bidding organisation, and a programme admin, each with a token.
+	for _, r := range []authz.Role{authz.Supplier, authz.Admin} {
+		p := db.Person.Create().SetName(string(r)).SetEmail(string(r) + "@acme.example").SetRoles([]string{string(r)}).SetOrganisationID(org.ID).SaveX(ctx)
+		secret := tokenPrefix + randomToken()
+		db.APIToken.Create().SetName("test").SetTokenHash(hashToken(secret)).SetPersonID(p.ID).SetRole(string(r)).
+			SetIssuedBy("test").SetCreatedAt(time.Now()).ExecX(ctx)
+		f.tokens[r] = secret
+	}
+	return f
 }
 
+// do sends a request as the supplier, or as the admin for paths outside the bid.
 func (f *submitFixture) do(method, path, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	role := authz.Supplier
+	if strings.HasPrefix(path, "/api/v1/challenges") {
+		role = authz.Admin
+	}
+	req.Header.Set("Authorization", "Bearer "+f.tokens[role])
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, req)
 	return rec
@@ -79,7 +95,7 @@ func TestSubmitBidSealsOnceWithOneReceiptAndOneSignal(t *testing.T) {
 			t.Fatalf("click %d got receipt %+v, click 0 got %+v", i, r, receipts[0])
 		}
 	}
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	msgs := f.db.OutboxMessage.Query().AllX(ctx)
 	if len(msgs) != 1 || msgs[0].WorkflowID != workflows.CompetitionWorkflowID(f.comp.ID) || msgs[0].Signal != workflows.SignalBidSubmitted {
 		t.Fatalf("outbox = %+v, want one %s signal for the competition", msgs, workflows.SignalBidSubmitted)
@@ -95,7 +111,7 @@ func TestSubmitBidSealsOnceWithOneReceiptAndOneSignal(t *testing.T) {
 
 func TestSubmitBidAfterTheDeadlineIsRefusedAndNothingIsWritten(t *testing.T) {
 	f := newSubmitFixture(t, time.Hour)
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	// The deadline passes; the timer has not closed the competition yet. The server's clock
 	// decides.
 	f.db.Competition.UpdateOneID(f.comp.ID).SetClosesAt(time.Now().Add(-time.Second)).ExecX(ctx)
@@ -139,7 +155,7 @@ func TestBadRequestBodiesSayWhatToFix(t *testing.T) {
 
 func TestListChallengesPagesWithCursors(t *testing.T) {
 	f := newSubmitFixture(t, time.Hour)
-	ctx := context.Background()
+	ctx := testdb.Fixture()
 	for i := range 4 {
 		f.db.Challenge.Create().SetTitle(fmt.Sprintf("C%d", i)).SetPublicBody("B").SetProblem("P").ExecX(ctx)
 	}

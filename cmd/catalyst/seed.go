@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"log/slog"
 	"net/http"
 	"time"
@@ -64,6 +65,9 @@ var demoChallenges = []demoChallenge{
 // workflows to its stage. It is idempotent: people are upserted and a challenge whose title
 // exists is left alone. It returns how many challenges it created.
 func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Logger) (int, error) {
+	// The seed writes people and reads titles as its own named identity; everything else it
+	// does goes through the API as the demo people, with their permissions.
+	ctx = authz.AsSystem(ctx, "seed")
 	if err := seedPeople(ctx, db); err != nil {
 		return 0, err
 	}
@@ -280,6 +284,9 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	}
 	if len(decided.Contracts) != 2 {
 		return fmt.Errorf("phase 1 awarded %d contracts, expected 2", len(decided.Contracts))
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/feedback-release", comp), nil, nil); err != nil {
+		return err
 	}
 	lead, second := decided.Contracts[0], decided.Contracts[1]
 	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", lead.ID),

@@ -78,13 +78,14 @@ type scope[P ~func(*sql.Selector)] struct {
 
 func (s *scope[P]) add(p P) { s.preds = append(s.preds, p) }
 
-// apply filters with the scope, and allows; or denies when the scope reaches nothing.
-func apply[P ~func(*sql.Selector)](s scope[P], where func(...P), or func(...P) P, what string) error {
+// apply filters with the scope. A scope that reaches nothing filters everything out, so a list
+// or an eager-loaded edge is empty (and a direct read "not found") rather than an error.
+func apply[P ~func(*sql.Selector)](s scope[P], where func(...P), or func(...P) P) error {
 	switch {
 	case s.all:
 		return privacy.Allow
 	case len(s.preds) == 0:
-		return privacy.Denyf("you may not see %s", what)
+		where(func(sel *sql.Selector) { sel.Where(sql.False()) })
 	case len(s.preds) == 1:
 		where(s.preds[0])
 	default:
@@ -114,7 +115,7 @@ func ChallengeScope(ctx context.Context) scope[predicate.Challenge] {
 // FilterChallenges applies ChallengeScope.
 func FilterChallenges() privacy.ChallengeQueryRuleFunc {
 	return func(ctx context.Context, q *ent.ChallengeQuery) error {
-		return apply(ChallengeScope(ctx), func(p ...predicate.Challenge) { q.Where(p...) }, challenge.Or, "these challenges")
+		return apply(ChallengeScope(ctx), func(p ...predicate.Challenge) { q.Where(p...) }, challenge.Or)
 	}
 }
 
@@ -162,7 +163,7 @@ func BidScope(ctx context.Context) scope[predicate.Bid] {
 // FilterBids applies BidScope.
 func FilterBids() privacy.BidQueryRuleFunc {
 	return func(ctx context.Context, q *ent.BidQuery) error {
-		return apply(BidScope(ctx), func(p ...predicate.Bid) { q.Where(p...) }, bid.Or, "these bids")
+		return apply(BidScope(ctx), func(p ...predicate.Bid) { q.Where(p...) }, bid.Or)
 	}
 }
 
@@ -187,7 +188,7 @@ func ContractScope(ctx context.Context) scope[predicate.Contract] {
 // FilterContracts applies ContractScope.
 func FilterContracts() privacy.ContractQueryRuleFunc {
 	return func(ctx context.Context, q *ent.ContractQuery) error {
-		return apply(ContractScope(ctx), func(p ...predicate.Contract) { q.Where(p...) }, contract.Or, "these contracts")
+		return apply(ContractScope(ctx), func(p ...predicate.Contract) { q.Where(p...) }, contract.Or)
 	}
 }
 
@@ -200,7 +201,7 @@ func FilterGateDecisions() privacy.GateDecisionQueryRuleFunc {
 		if len(cs.preds) > 0 {
 			s.add(gatedecision.HasContractWith(contract.Or(cs.preds...)))
 		}
-		return apply(s, func(p ...predicate.GateDecision) { q.Where(p...) }, gatedecision.Or, "these gate decisions")
+		return apply(s, func(p ...predicate.GateDecision) { q.Where(p...) }, gatedecision.Or)
 	}
 }
 
@@ -217,7 +218,7 @@ func FilterDocuments() privacy.DocumentQueryRuleFunc {
 		} else if len(cs.preds) > 0 {
 			s.add(document.HasContractWith(contract.Or(cs.preds...)))
 		}
-		return apply(s, func(p ...predicate.Document) { q.Where(p...) }, document.Or, "these documents")
+		return apply(s, func(p ...predicate.Document) { q.Where(p...) }, document.Or)
 	}
 }
 
@@ -244,7 +245,7 @@ func FilterAssessments() privacy.AssessmentQueryRuleFunc {
 					bid.HasCompetitionWith(competition.FeedbackReleasedAtNotNil())))
 			}
 		}
-		return apply(s, func(p ...predicate.Assessment) { q.Where(p...) }, assessment.Or, "these assessments")
+		return apply(s, func(p ...predicate.Assessment) { q.Where(p...) }, assessment.Or)
 	}
 }
 
@@ -261,7 +262,7 @@ func FilterAssignments() privacy.AssignmentQueryRuleFunc {
 				s.add(assignment.AssessorID(v.PersonID))
 			}
 		}
-		return apply(s, func(p ...predicate.Assignment) { q.Where(p...) }, assignment.Or, "these assignments")
+		return apply(s, func(p ...predicate.Assignment) { q.Where(p...) }, assignment.Or)
 	}
 }
 
@@ -277,7 +278,7 @@ func FilterPeople() privacy.PersonQueryRuleFunc {
 				s.add(person.HasOrganisationWith(organisation.ID(v.OrganisationID)))
 			}
 		}
-		return apply(s, func(p ...predicate.Person) { q.Where(p...) }, person.Or, "these people")
+		return apply(s, func(p ...predicate.Person) { q.Where(p...) }, person.Or)
 	}
 }
 
@@ -291,7 +292,7 @@ func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
 				s.add(auditevent.HasChallengeWith(ownsChallenge(v)))
 			}
 		}
-		return apply(s, func(p ...predicate.AuditEvent) { q.Where(p...) }, auditevent.Or, "this audit trail")
+		return apply(s, func(p ...predicate.AuditEvent) { q.Where(p...) }, auditevent.Or)
 	}
 }
 
@@ -303,7 +304,7 @@ func FilterAPITokens() privacy.APITokenQueryRuleFunc {
 			s.all = v.Has(authz.Admin)
 			s.add(apitoken.PersonID(v.PersonID))
 		}
-		return apply(s, func(p ...predicate.APIToken) { q.Where(p...) }, apitoken.Or, "these tokens")
+		return apply(s, func(p ...predicate.APIToken) { q.Where(p...) }, apitoken.Or)
 	}
 }
 

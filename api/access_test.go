@@ -1,0 +1,190 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// routeCase is one route's request and who may make it.
+type routeCase struct {
+	path  func(w *world) string
+	body  string
+	allow []string
+}
+
+func fixed(p string) func(*world) string { return func(*world) string { return p } }
+
+var (
+	everyone    = personas
+	anySignedIn = personas[1:]
+	owners      = []string{admin, ownerOwn, ownerOther}
+)
+
+// accessMatrix is every documented route. A route added without a row here fails the test.
+// Bodies are deliberately incomplete: an allowed caller is answered 4xx about the body (or
+// 409 about the state), never with a change, and a refused caller learns nothing.
+var accessMatrix = map[string]routeCase{
+	"GET /readyz":           {fixed("/readyz"), "", everyone},
+	"GET /healthz":          {fixed("/healthz"), "", everyone},
+	"GET /api/openapi.json": {fixed("/api/openapi.json"), "", everyone},
+
+	"GET /api/v1/people":        {fixed("/api/v1/people"), "", anySignedIn},
+	"GET /api/v1/organisations": {fixed("/api/v1/organisations"), "", anySignedIn},
+
+	"GET /api/v1/challenges":  {fixed("/api/v1/challenges"), "", anySignedIn},
+	"POST /api/v1/challenges": {fixed("/api/v1/challenges"), "{}", owners},
+	"GET /api/v1/challenges/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) }, "",
+		[]string{admin, ownerOwn}},
+	"PATCH /api/v1/challenges/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) }, "{}",
+		[]string{admin, ownerOwn}},
+	"POST /api/v1/challenges/{id}/submit": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/submit", w.challengeA.ID) }, "",
+		[]string{admin, ownerOwn}},
+	"POST /api/v1/challenges/{id}/selection": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID) }, "{}",
+		[]string{admin}},
+	"POST /api/v1/challenges/{id}/competitions": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/competitions", w.challengeA.ID) }, "{}",
+		[]string{admin}},
+	"POST /api/v1/challenges/{id}/completion": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.challengeA.ID) }, `{"outcome":"bogus"}`,
+		[]string{admin}},
+
+	"GET /api/v1/competitions/{id}":      {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d", w.compA.ID) }, "", anySignedIn},
+	"GET /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID) }, "", anySignedIn},
+	"POST /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) }, "{}",
+		[]string{supplierOwn, supplierOther}},
+	"POST /api/v1/competitions/{id}/assessments": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/assessments", w.compA.ID) }, "",
+		[]string{assessorAssigned}},
+	"POST /api/v1/competitions/{id}/decision": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/decision", w.compA.ID) }, `{"chosen":"x"}`,
+		[]string{admin}},
+	"POST /api/v1/competitions/{id}/feedback-release": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/feedback-release", w.compA.ID) }, "",
+		[]string{admin}},
+
+	"GET /api/v1/bids/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d", w.bidAcme.ID) }, "",
+		[]string{admin, ownerOwn, assessorAssigned, supplierOwn}},
+	"GET /api/v1/bids/{id}/feedback": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/feedback", w.bidAcme.ID) }, "",
+		[]string{admin, ownerOwn, assessorAssigned, supplierOwn}},
+	"POST /api/v1/bids/{id}/documents": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/documents", w.bidAcme.ID) }, "--x",
+		[]string{supplierOwn}},
+	"POST /api/v1/bids/{id}/submit": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/submit", w.bidAcme.ID) }, "",
+		[]string{supplierOwn}},
+
+	"GET /api/v1/documents/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/documents/%d", w.docAcme.ID) }, "",
+		[]string{admin, ownerOwn, assessorAssigned, supplierOwn}},
+	"GET /api/v1/documents/{id}/content": {func(w *world) string { return fmt.Sprintf("/api/v1/documents/%d/content", w.docAcme.ID) }, "",
+		[]string{admin, ownerOwn, assessorAssigned, supplierOwn}},
+
+	"GET /api/v1/assignments": {fixed("/api/v1/assignments"), "", []string{admin, ownerOwn, ownerOther, assessorAssigned, assessorOther}},
+	"POST /api/v1/assignments/{id}/decline": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) }, `{"reason":""}`,
+		[]string{assessorAssigned}},
+
+	"GET /api/v1/contracts/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d", w.contractAcme.ID) }, "",
+		[]string{admin, ownerOwn, supplierOwn}},
+	"POST /api/v1/contracts/{id}/report": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.contractAcme.ID) }, `{"summary":""}`,
+		[]string{supplierOwn}},
+	"POST /api/v1/contracts/{id}/gate": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) }, `{"outcome":"bogus"}`,
+		[]string{admin}},
+
+	"GET /api/v1/audit":     {fixed("/api/v1/audit"), "", owners},
+	"GET /api/v1/audit.csv": {fixed("/api/v1/audit.csv"), "", owners},
+
+	"GET /api/v1/tokens":  {fixed("/api/v1/tokens"), "", anySignedIn},
+	"POST /api/v1/tokens": {fixed("/api/v1/tokens"), "{}", []string{admin}},
+	"POST /api/v1/tokens/{id}/revoke": {func(w *world) string { return fmt.Sprintf("/api/v1/tokens/%d/revoke", w.spareToken.ID) }, "",
+		[]string{admin}},
+}
+
+// TestEveryRouteAllowsOnlyWhomItShould sends every documented route's request as every persona
+// and checks each is allowed or refused as the matrix says: anonymous gets 401 on every
+// non-public route, a wrong role 403, a record out of scope 404, and an allowed caller never
+// any of those, nor a 5xx.
+func TestEveryRouteAllowsOnlyWhomItShould(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var routes []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method != "parameters" {
+				routes = append(routes, strings.ToUpper(method)+" "+path)
+			}
+		}
+	}
+	sort.Strings(routes)
+	for _, route := range routes {
+		rc, ok := accessMatrix[route]
+		if !ok {
+			t.Errorf("%s is not in the access matrix: add who may call it", route)
+			continue
+		}
+		t.Run(strings.ReplaceAll(route, "/", "_"), func(t *testing.T) {
+			w := newWorld(t)
+			method := strings.Fields(route)[0]
+			// Refused personas first, so an allowed one's change cannot hide a refusal.
+			ordered := slices.Clone(personas)
+			sort.SliceStable(ordered, func(i, j int) bool {
+				return !slices.Contains(rc.allow, ordered[i]) && slices.Contains(rc.allow, ordered[j])
+			})
+			for _, p := range ordered {
+				body := rc.body
+				if route == "POST /api/v1/competitions/{id}/assessments" {
+					body = fmt.Sprintf(`{"bid_id": %d}`, w.bidAcme.ID)
+				}
+				rec := w.do(p, method, rc.path(w), body)
+				denied := rec.Code == http.StatusUnauthorized || rec.Code == http.StatusForbidden || rec.Code == http.StatusNotFound
+				switch {
+				case rec.Code >= 500:
+					t.Errorf("%s as %s: %d %s", route, p, rec.Code, rec.Body)
+				case slices.Contains(rc.allow, p) && denied:
+					t.Errorf("%s as %s was refused (%d %s), but should be allowed", route, p, rec.Code, rec.Body)
+				case !slices.Contains(rc.allow, p) && !denied:
+					t.Errorf("%s as %s was allowed (%d %s), but should be refused", route, p, rec.Code, rec.Body)
+				case p == anon && !slices.Contains(rc.allow, p) && rec.Code != http.StatusUnauthorized:
+					t.Errorf("%s anonymously: %d, want 401", route, rec.Code)
+				case denied && !strings.Contains(rec.Header().Get("Content-Type"), "application/problem+json"):
+					t.Errorf("%s as %s: refusal is not a problem document (%s)", route, p, rec.Header().Get("Content-Type"))
+				}
+			}
+		})
+	}
+}
+
+// TestEveryRouteHasAnAccessRule: a route the server serves without a rule would be refused to
+// everyone; this names it so it gets one.
+func TestEveryRouteHasAnAccessRule(t *testing.T) {
+	e, err := New(Deps{SessionKey: make([]byte, 32), DevSignIn: true, OIDC: &OIDCConfig{Issuer: "https://id.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.Routes() {
+		if strings.HasPrefix(r.Method, "echo_") || r.Path == "/assets/*" {
+			continue
+		}
+		if _, ok := routeAccess[r.Method+" "+r.Path]; !ok {
+			t.Errorf("%s %s has no entry in routeAccess", r.Method, r.Path)
+		}
+	}
+}
+
+// ids lists the record numbers in a JSON answer's items.
+func ids(t *testing.T, body []byte) []int {
+	t.Helper()
+	var page struct {
+		Items []struct {
+			ID int `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Fatalf("not a list: %s", body)
+	}
+	out := []int{}
+	for _, it := range page.Items {
+		out = append(out, it.ID)
+	}
+	return out
+}
