@@ -1,0 +1,278 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// browser is a cookie-keeping client that does not follow redirects.
+func browser(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// read returns a function that reads a response into its status and body.
+func read(t *testing.T) func(*http.Response, error) (int, string) {
+	return func(resp *http.Response, err error) (int, string) { return readBody(t, resp, err) }
+}
+
+func readBody(t *testing.T, resp *http.Response, err error) (int, string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// TestDevSignInSessionAndSignOut: signing in makes a server-side session with a cookie that is
+// HttpOnly and SameSite=Lax; forms need the session's CSRF token; signing out ends the session
+// on the server, so the old cookie no longer works.
+func TestDevSignInSessionAndSignOut(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c := browser(t)
+	if code, body := read(t)(c.Get(srv.URL+"/api/v1/challenges")); code != http.StatusUnauthorized || !strings.Contains(body, "unauthenticated") {
+		t.Fatalf("anonymous API call: %d %s", code, body)
+	}
+	resp, err := c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", code)
+	}
+	var cookie *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			cookie = ck
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie = %+v", cookie)
+	}
+	if n := w.db.Session.Query().CountX(testdb.Fixture()); n != 1 {
+		t.Fatalf("%d sessions stored, want 1", n)
+	}
+	if code, body := read(t)(c.Get(srv.URL+"/api/v1/challenges")); code != http.StatusOK {
+		t.Fatalf("signed-in API call: %d %s", code, body)
+	}
+	// The sign-out form carries the token; a forged post without it is refused.
+	_, page := read(t)(c.Get(srv.URL+"/challenges"))
+	m := csrfInput.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF field in the page's sign-out form")
+	}
+	if code, body := read(t)(c.PostForm(srv.URL+"/sign-out", nil)); code != http.StatusForbidden || !strings.Contains(body, "csrf") {
+		t.Fatalf("sign-out without the token: %d %s", code, body)
+	}
+	if code, _ := read(t)(c.PostForm(srv.URL+"/sign-out", url.Values{"csrf_token": {m[1]}})); code != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", code)
+	}
+	if n := w.db.Session.Query().CountX(testdb.Fixture()); n != 0 {
+		t.Fatalf("%d sessions remain after sign-out", n)
+	}
+	// A copy of the old cookie is worthless now.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/challenges", nil)
+	req.AddCookie(cookie)
+	if code, _ := read(t)(http.DefaultClient.Do(req)); code != http.StatusUnauthorized {
+		t.Errorf("the old cookie still works after sign-out: %d", code)
+	}
+}
+
+func TestSessionsEndWhenIdleAndAtTheirAbsoluteLimit(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	now := time.Now()
+	for name, c := range map[string]struct{ created, lastSeen time.Time }{
+		"fresh":    {now.Add(-time.Hour), now.Add(-time.Minute)},
+		"idle":     {now.Add(-time.Hour), now.Add(-IdleTimeout - time.Minute)},
+		"absolute": {now.Add(-AbsoluteTimeout - time.Hour), now.Add(-time.Minute)},
+	} {
+		token := randomToken()
+		w.db.Session.Create().SetTokenHash(hashToken(token)).SetPersonID(w.people[ownerOwn].ID).SetMethod("dev").
+			SetCsrfToken(randomToken()).SetCreatedAt(c.created).SetLastSeenAt(c.lastSeen).
+			SetExpiresAt(c.created.Add(AbsoluteTimeout)).ExecX(ctx)
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/challenges", nil)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: token})
+		rec := httptest.NewRecorder()
+		w.h.ServeHTTP(rec, req)
+		want := http.StatusUnauthorized
+		if name == "fresh" {
+			want = http.StatusOK
+		}
+		if rec.Code != want {
+			t.Errorf("%s session: %d, want %d", name, rec.Code, want)
+		}
+	}
+	if n := w.db.Session.Query().CountX(ctx); n != 1 {
+		t.Errorf("%d sessions left, want only the fresh one", n)
+	}
+}
+
+func TestCrossSiteRequestsAndHeaders(t *testing.T) {
+	w := newWorld(t)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/challenges", strings.NewReader("{}"))
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Authorization", "Bearer "+w.tokens[ownerOwn])
+	rec := httptest.NewRecorder()
+	w.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "cross-origin") {
+		t.Errorf("cross-site POST: %d %s", rec.Code, rec.Body)
+	}
+	rec = w.do(anon, http.MethodGet, "/", "")
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff",
+		"Referrer-Policy": "same-origin", "X-Request-Id": "",
+	} {
+		if got := rec.Header().Get(h); got == "" || !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want it to contain %q", h, got, want)
+		}
+	}
+	if strings.Contains(rec.Header().Get("Content-Security-Policy"), "unsafe-inline") {
+		t.Errorf("the CSP allows inline scripts")
+	}
+	if rec.Header().Get("Strict-Transport-Security") != "" {
+		t.Errorf("HSTS outside production")
+	}
+	prod, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), Production: true, SecureCookies: true, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req = httptest.NewRequest(http.MethodGet, "https://catalyst.example/", nil)
+	rec = httptest.NewRecorder()
+	prod.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Header().Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("no HSTS in production: %v", rec.Header())
+	}
+	if _, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), Production: true, DevSignIn: true}); err == nil {
+		t.Errorf("production accepted the dev sign-in")
+	}
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	w := newWorld(t)
+	h, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), DevSignIn: true, SignInRate: 3, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := []int{}
+	for range 5 {
+		req := httptest.NewRequest(http.MethodPost, "/sign-in", strings.NewReader("email=nobody%40example.com"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		codes = append(codes, rec.Code)
+	}
+	if codes[0] != http.StatusNotFound || codes[4] != http.StatusTooManyRequests {
+		t.Errorf("sign-in attempts answered %v; want 404s then 429", codes)
+	}
+}
+
+func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
+	w := newWorld(t)
+	body := `{"title": "Cold homes", "public_body": "Anytown", "problem": "Damp"}`
+	first := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", "k-1")
+	again := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", "k-1")
+	if first.Code != http.StatusCreated || again.Code != http.StatusCreated || first.Body.String() != again.Body.String() {
+		t.Fatalf("replay: %d %s / %d %s", first.Code, first.Body, again.Code, again.Body)
+	}
+	if again.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("the replay is not marked")
+	}
+	if n := w.db.Challenge.Query().CountX(testdb.Fixture()); n != 4 {
+		t.Errorf("%d challenges, want 4: the retry created another", n)
+	}
+	other := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", strings.Replace(body, "Cold", "Warm", 1), "Idempotency-Key", "k-1")
+	if other.Code != http.StatusUnprocessableEntity || !strings.Contains(other.Body.String(), "idempotency-key-reused") {
+		t.Errorf("same key, other body: %d %s", other.Code, other.Body)
+	}
+	// Keys are the sender's own: another person's identical key is a new request.
+	if rec := w.do(ownerOther, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", "k-1"); rec.Code != http.StatusCreated || rec.Header().Get("Idempotent-Replayed") != "" {
+		t.Errorf("another sender's key: %d", rec.Code)
+	}
+	// A refusal is remembered too: it was the answer.
+	bad := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", `{}`, "Idempotency-Key", "k-2")
+	bad2 := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", `{}`, "Idempotency-Key", "k-2")
+	if bad.Code != http.StatusUnprocessableEntity || bad2.Code != bad.Code || bad2.Body.String() != bad.Body.String() {
+		t.Errorf("refusal replay: %d / %d", bad.Code, bad2.Code)
+	}
+}
+
+func TestStaleEditsAreRefusedWithPreconditionFailed(t *testing.T) {
+	w := newWorld(t)
+	path := fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID)
+	got := w.do(ownerOwn, http.MethodGet, path, "")
+	etag := got.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on GET")
+	}
+	if rec := w.do(ownerOwn, http.MethodPatch, path, `{"title": "Damp homes"}`); rec.Code != http.StatusPreconditionRequired {
+		t.Errorf("edit without If-Match: %d %s", rec.Code, rec.Body)
+	}
+	// The admin edits first; the owner's edit, made on the old version, is refused.
+	if rec := w.do(admin, http.MethodPatch, path, `{"problem": "Homes are damp"}`, "If-Match", etag); rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag {
+		t.Fatalf("first edit: %d %s", rec.Code, rec.Body)
+	}
+	rec := w.do(ownerOwn, http.MethodPatch, path, `{"title": "Damp homes"}`, "If-Match", etag)
+	if rec.Code != http.StatusPreconditionFailed || !strings.Contains(rec.Body.String(), "stale-edit") {
+		t.Fatalf("stale edit: %d %s", rec.Code, rec.Body)
+	}
+	var ch ChallengeView
+	_ = json.Unmarshal(w.do(ownerOwn, http.MethodGet, path, "").Body.Bytes(), &ch)
+	if ch.Title != "Draft idea" || ch.Problem != "Homes are damp" || ch.Version != 2 {
+		t.Errorf("after the stale edit: %+v", ch)
+	}
+	if rec := w.do(ownerOther, http.MethodPatch, path, `{"title": "Mine"}`, "If-Match", etag); rec.Code != http.StatusNotFound {
+		t.Errorf("another owner's edit: %d", rec.Code)
+	}
+}
+
+func TestAdminIssuesAndRevokesScopedTokens(t *testing.T) {
+	w := newWorld(t)
+	body := fmt.Sprintf(`{"name": "Finance sync", "person_id": %d, "role": "admin"}`, w.people[supplierOwn].ID)
+	if rec := w.do(admin, http.MethodPost, "/api/v1/tokens", body); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "does not hold the role") {
+		t.Fatalf("token for a role not held: %d %s", rec.Code, rec.Body)
+	}
+	body = fmt.Sprintf(`{"name": "Bid sync", "person_id": %d, "role": "supplier", "expires_in_days": 30}`, w.people[supplierOwn].ID)
+	rec := w.do(admin, http.MethodPost, "/api/v1/tokens", body)
+	var tok TokenView
+	_ = json.Unmarshal(rec.Body.Bytes(), &tok)
+	if rec.Code != http.StatusCreated || !strings.HasPrefix(tok.Token, tokenPrefix) {
+		t.Fatalf("issue: %d %s", rec.Code, rec.Body)
+	}
+	use := func() int {
+		req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/bids/%d", w.bidAcme.ID), nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		rec := httptest.NewRecorder()
+		w.h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := use(); code != http.StatusOK {
+		t.Fatalf("using the token: %d", code)
+	}
+	if strings.Contains(w.do(admin, http.MethodGet, "/api/v1/tokens", "").Body.String(), tok.Token) {
+		t.Errorf("the token list shows a secret")
+	}
+	if rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/tokens/%d/revoke", tok.ID), ""); rec.Code != http.StatusOK {
+		t.Fatalf("revoke: %d %s", rec.Code, rec.Body)
+	}
+	if code := use(); code != http.StatusUnauthorized {
+		t.Errorf("a revoked token still works: %d", code)
+	}
+}

@@ -1,0 +1,200 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+func getIDs(t *testing.T, w *world, persona, path string) []int {
+	t.Helper()
+	rec := w.do(persona, http.MethodGet, path, "")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s as %s: %d %s", path, persona, rec.Code, rec.Body)
+	}
+	return ids(t, rec.Body.Bytes())
+}
+
+// TestListsShowNothingOfAnotherScope: every list, count and eager-loaded edge shows a persona
+// only what a direct read would.
+func TestListsShowNothingOfAnotherScope(t *testing.T) {
+	w := newWorld(t)
+	A, D, E := w.challengeA.ID, w.challengeD.ID, w.challengeE.ID
+	acme, binsight := w.bidAcme.ID, w.bidBinsight.ID
+
+	// Challenges: a draft is its owner's and the programme's alone.
+	for p, want := range map[string][]int{
+		admin: {A, D, E}, ownerOwn: {A, D, E}, ownerOther: {A, E}, assessorAssigned: {A, E}, supplierOwn: {A, E},
+	} {
+		if got := getIDs(t, w, p, "/api/v1/challenges"); !slices.Equal(got, want) {
+			t.Errorf("challenges as %s = %v, want %v", p, got, want)
+		}
+	}
+	// Bids of a closed competition: each persona only its scope.
+	bids := fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID)
+	for p, want := range map[string][]int{
+		admin: {acme, binsight}, ownerOwn: {acme, binsight}, ownerOther: {},
+		assessorAssigned: {acme}, assessorOther: {binsight}, supplierOwn: {acme}, supplierOther: {binsight},
+	} {
+		if got := getIDs(t, w, p, bids); !slices.Equal(got, want) {
+			t.Errorf("bids as %s = %v, want %v", p, got, want)
+		}
+	}
+	// Counts and eager-loaded edges: the competition's own page and the challenge's.
+	for p, want := range map[string]int{admin: 2, ownerOther: 0, assessorAssigned: 1, supplierOther: 1} {
+		var comp CompetitionView
+		rec := w.do(p, http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", w.compA.ID), "")
+		_ = json.Unmarshal(rec.Body.Bytes(), &comp)
+		if comp.SubmittedBids != want || len(comp.Bids) != want {
+			t.Errorf("competition as %s: %d submitted, %d shown; want %d", p, comp.SubmittedBids, len(comp.Bids), want)
+		}
+		var ch ChallengeView
+		rec = w.do(p, http.MethodGet, fmt.Sprintf("/api/v1/challenges/%d", A), "")
+		_ = json.Unmarshal(rec.Body.Bytes(), &ch)
+		if len(ch.Competitions) != 1 || len(ch.Competitions[0].Bids) != want {
+			t.Errorf("challenge A as %s shows %+v; want %d bids", p, ch.Competitions, want)
+		}
+	}
+	// Contracts ride along on the challenge only for those who may see them.
+	for p, want := range map[string]int{admin: 1, ownerOwn: 1, ownerOther: 0, assessorAssigned: 0, supplierOwn: 1, supplierOther: 0} {
+		var ch ChallengeView
+		rec := w.do(p, http.MethodGet, fmt.Sprintf("/api/v1/challenges/%d", A), "")
+		_ = json.Unmarshal(rec.Body.Bytes(), &ch)
+		if n := len(ch.Competitions[0].Contracts); n != want {
+			t.Errorf("challenge A as %s shows %d contracts, want %d", p, n, want)
+		}
+	}
+	// Assignments: an assessor sees their own.
+	if got := getIDs(t, w, assessorAssigned, "/api/v1/assignments"); !slices.Equal(got, []int{w.assignAcme.ID}) {
+		t.Errorf("assignments as the assigned assessor = %v", got)
+	}
+	if got := getIDs(t, w, ownerOther, "/api/v1/assignments"); len(got) != 0 {
+		t.Errorf("assignments as another challenge's owner = %v, want none", got)
+	}
+	// People: suppliers never see assessors; others see themselves and their organisation.
+	rec := w.do(supplierOwn, http.MethodGet, "/api/v1/people", "")
+	if strings.Contains(rec.Body.String(), "panel.example") || !strings.Contains(rec.Body.String(), "dana@acme.example") {
+		t.Errorf("people as a supplier: %s", rec.Body)
+	}
+	if got := getIDs(t, w, admin, "/api/v1/people"); len(got) != 7 {
+		t.Errorf("people as admin = %v, want all 7", got)
+	}
+	// Audit: an owner reads only their own challenges' trail.
+	var trail Page[AuditView]
+	_ = json.Unmarshal(w.do(ownerOther, http.MethodGet, "/api/v1/audit", "").Body.Bytes(), &trail)
+	if len(trail.Items) != 1 || *trail.Items[0].ChallengeID != E {
+		t.Errorf("audit as the owner of E: %+v, want only E's event", trail.Items)
+	}
+	_ = json.Unmarshal(w.do(ownerOwn, http.MethodGet, "/api/v1/audit?record_type=bid", "").Body.Bytes(), &trail)
+	if len(trail.Items) != 1 || trail.Items[0].RecordID != acme {
+		t.Errorf("audit as A's owner filtered to bids: %+v", trail.Items)
+	}
+	csv := w.do(ownerOther, http.MethodGet, "/api/v1/audit.csv", "").Body.String()
+	if lines := strings.Count(csv, "\n"); lines != 2 || !strings.HasPrefix(csv, "seq,at_utc,actor") {
+		t.Errorf("CSV as the owner of E has %d lines:\n%s", lines, csv)
+	}
+	// Tokens: a non-admin sees only their own.
+	if got := getIDs(t, w, supplierOther, "/api/v1/tokens"); len(got) != 1 {
+		t.Errorf("tokens as a supplier = %v, want only their own", got)
+	}
+}
+
+// TestSealedBidsAreTheirSuppliersAlone: before the deadline, nobody but the submitting supplier
+// reads a bid or its documents: not its challenge's owner, not an assessor, not an admin.
+func TestSealedBidsAreTheirSuppliersAlone(t *testing.T) {
+	w := newWorld(t)
+	for _, path := range []string{
+		fmt.Sprintf("/api/v1/bids/%d", w.sealedAcme.ID),
+		fmt.Sprintf("/api/v1/documents/%d", w.docSealed.ID),
+		fmt.Sprintf("/api/v1/documents/%d/content", w.docSealed.ID),
+	} {
+		for _, p := range []string{admin, ownerOther, assessorAssigned, assessorOther, supplierOther} {
+			if rec := w.do(p, http.MethodGet, path, ""); rec.Code != http.StatusNotFound {
+				t.Errorf("GET %s as %s = %d, want 404 while sealed", path, p, rec.Code)
+			}
+		}
+		if rec := w.do(supplierOwn, http.MethodGet, path, ""); rec.Code != http.StatusOK {
+			t.Errorf("GET %s as its supplier = %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	compE := fmt.Sprintf("/api/v1/competitions/%d", w.compE.ID)
+	if rec := w.do(admin, http.MethodGet, compE+"/bids", ""); rec.Code != http.StatusConflict {
+		t.Errorf("listing sealed bids as admin = %d, want 409", rec.Code)
+	}
+	// The deadline passes: the programme and the owner may now read it, assessors still not.
+	w.db.Competition.UpdateOneID(w.compE.ID).SetStatus("assessment").ExecX(testdb.Fixture())
+	path := fmt.Sprintf("/api/v1/bids/%d", w.sealedAcme.ID)
+	for p, want := range map[string]int{admin: 200, ownerOther: 200, assessorAssigned: 404, supplierOther: 404} {
+		if rec := w.do(p, http.MethodGet, path, ""); rec.Code != want {
+			t.Errorf("after the deadline, GET bid as %s = %d, want %d", p, rec.Code, want)
+		}
+	}
+}
+
+// TestFeedbackReachesSuppliersOnlyOnceReleasedAndNeverNamesAssessors.
+func TestFeedbackReachesSuppliersOnlyOnceReleasedAndNeverNamesAssessors(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	score := 80.0
+	w.db.Bid.UpdateOneID(w.bidAcme.ID).SetScore(score).SetOutcomeReason("Ranked first of two").ExecX(ctx)
+	bidPath := fmt.Sprintf("/api/v1/bids/%d", w.bidAcme.ID)
+	if rec := w.do(supplierOwn, http.MethodGet, bidPath+"/feedback", ""); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "not been released") {
+		t.Fatalf("feedback before release: %d %s", rec.Code, rec.Body)
+	}
+	var b BidView
+	_ = json.Unmarshal(w.do(supplierOwn, http.MethodGet, bidPath, "").Body.Bytes(), &b)
+	if b.Score != nil || b.OutcomeReason != "" {
+		t.Errorf("the supplier saw its score before release: %+v", b)
+	}
+	// Release needs a decision.
+	release := fmt.Sprintf("/api/v1/competitions/%d/feedback-release", w.compA.ID)
+	if rec := w.do(admin, http.MethodPost, release, ""); rec.Code != http.StatusConflict {
+		t.Fatalf("release before the decision: %d %s", rec.Code, rec.Body)
+	}
+	w.db.Competition.UpdateOneID(w.compA.ID).SetStatus("decided").ExecX(ctx)
+	if rec := w.do(admin, http.MethodPost, release, ""); rec.Code != http.StatusOK {
+		t.Fatalf("release: %d %s", rec.Code, rec.Body)
+	}
+	rec := w.do(supplierOwn, http.MethodGet, bidPath+"/feedback", "")
+	var fb FeedbackView
+	_ = json.Unmarshal(rec.Body.Bytes(), &fb)
+	if rec.Code != http.StatusOK || len(fb.Assessments) != 1 || fb.Assessments[0].Label != "Assessor 1" || fb.Score == nil {
+		t.Fatalf("feedback after release: %d %s", rec.Code, rec.Body)
+	}
+	assessor := w.people[assessorAssigned]
+	if strings.Contains(rec.Body.String(), fmt.Sprintf(`"assessor_id": %d`, assessor.ID)) || strings.Contains(rec.Body.String(), assessor.Name) {
+		t.Errorf("feedback names its assessor: %s", rec.Body)
+	}
+	if rec := w.do(supplierOther, http.MethodGet, bidPath+"/feedback", ""); rec.Code != http.StatusNotFound {
+		t.Errorf("another supplier read the feedback: %d", rec.Code)
+	}
+}
+
+// TestAnAssessorWhoDeclaresAConflictLosesTheBid.
+func TestAnAssessorWhoDeclaresAConflictLosesTheBid(t *testing.T) {
+	w := newWorld(t)
+	decline := fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID)
+	if rec := w.do(assessorAssigned, http.MethodPost, decline, `{"reason": ""}`); rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("decline without a reason: %d %s", rec.Code, rec.Body)
+	}
+	if rec := w.do(assessorAssigned, http.MethodPost, decline, `{"reason": "I advised Acme last year"}`); rec.Code != http.StatusOK {
+		t.Fatalf("decline: %d %s", rec.Code, rec.Body)
+	}
+	if rec := w.do(assessorAssigned, http.MethodGet, fmt.Sprintf("/api/v1/bids/%d", w.bidAcme.ID), ""); rec.Code != http.StatusNotFound {
+		t.Errorf("the bid is still visible after declaring a conflict: %d", rec.Code)
+	}
+	// The rules found a replacement: the other assessor now has Acme's bid too.
+	if got := getIDs(t, w, assessorOther, fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID)); !slices.Contains(got, w.bidAcme.ID) {
+		t.Errorf("no replacement assessor: the other assessor sees %v", got)
+	}
+	var trail Page[AuditView]
+	_ = json.Unmarshal(w.do(admin, http.MethodGet, "/api/v1/audit?record_type=assignment", "").Body.Bytes(), &trail)
+	if len(trail.Items) < 2 || trail.Items[0].Action != "assignment.declined" || trail.Items[0].Reason != "I advised Acme last year" {
+		t.Errorf("audit of the decline: %+v", trail.Items)
+	}
+}
