@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
 )
 
 // AuditEvent is the model entity for the AuditEvent schema.
@@ -43,31 +42,8 @@ type AuditEvent struct {
 	// PrevHash holds the value of the "prev_hash" field.
 	PrevHash string `json:"prev_hash,omitempty"`
 	// Hash holds the value of the "hash" field.
-	Hash string `json:"hash,omitempty"`
-	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the AuditEventQuery when eager-loading is set.
-	Edges        AuditEventEdges `json:"edges"`
+	Hash         string `json:"hash,omitempty"`
 	selectValues sql.SelectValues
-}
-
-// AuditEventEdges holds the relations/edges for other nodes in the graph.
-type AuditEventEdges struct {
-	// Challenge holds the value of the challenge edge.
-	Challenge *Challenge `json:"challenge,omitempty"`
-	// loadedTypes holds the information for reporting if a
-	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
-}
-
-// ChallengeOrErr returns the Challenge value or an error if the edge
-// was not loaded in eager-loading, or loaded but was not found.
-func (e AuditEventEdges) ChallengeOrErr() (*Challenge, error) {
-	if e.Challenge != nil {
-		return e.Challenge, nil
-	} else if e.loadedTypes[0] {
-		return nil, &NotFoundError{label: challenge.Label}
-	}
-	return nil, &NotLoadedError{edge: "challenge"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -192,11 +168,6 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *AuditEvent) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
-}
-
-// QueryChallenge queries the "challenge" edge of the AuditEvent entity.
-func (_m *AuditEvent) QueryChallenge() *ChallengeQuery {
-	return NewAuditEventClient(_m.config).QueryChallenge(_m)
 }
 
 // Update returns a builder for updating this AuditEvent.

@@ -12,7 +12,6 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
 )
 
 // AuditEventCreate is the builder for creating a AuditEvent entity.
@@ -141,11 +140,6 @@ func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
 	return _c
 }
 
-// SetChallenge sets the "challenge" edge to the Challenge entity.
-func (_c *AuditEventCreate) SetChallenge(v *Challenge) *AuditEventCreate {
-	return _c.SetChallengeID(v.ID)
-}
-
 // Mutation returns the AuditEventMutation object of the builder.
 func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 	return _c.mutation
@@ -270,6 +264,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldRecordID, field.TypeInt, value)
 		_node.RecordID = value
 	}
+	if value, ok := _c.mutation.ChallengeID(); ok {
+		_spec.SetField(auditevent.FieldChallengeID, field.TypeInt, value)
+		_node.ChallengeID = &value
+	}
 	if value, ok := _c.mutation.Before(); ok {
 		_spec.SetField(auditevent.FieldBefore, field.TypeString, value)
 		_node.Before = value
@@ -293,23 +291,6 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Hash(); ok {
 		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
 		_node.Hash = value
-	}
-	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   auditevent.ChallengeTable,
-			Columns: []string{auditevent.ChallengeColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_node.ChallengeID = &nodes[0]
-		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

@@ -14,19 +14,17 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
 // AuditEventQuery is the builder for querying AuditEvent entities.
 type AuditEventQuery struct {
 	config
-	ctx           *QueryContext
-	order         []auditevent.OrderOption
-	inters        []Interceptor
-	predicates    []predicate.AuditEvent
-	withChallenge *ChallengeQuery
-	modifiers     []func(*sql.Selector)
+	ctx        *QueryContext
+	order      []auditevent.OrderOption
+	inters     []Interceptor
+	predicates []predicate.AuditEvent
+	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -61,28 +59,6 @@ func (_q *AuditEventQuery) Unique(unique bool) *AuditEventQuery {
 func (_q *AuditEventQuery) Order(o ...auditevent.OrderOption) *AuditEventQuery {
 	_q.order = append(_q.order, o...)
 	return _q
-}
-
-// QueryChallenge chains the current query on the "challenge" edge.
-func (_q *AuditEventQuery) QueryChallenge() *ChallengeQuery {
-	query := (&ChallengeClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(auditevent.Table, auditevent.FieldID, selector),
-			sqlgraph.To(challenge.Table, challenge.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, auditevent.ChallengeTable, auditevent.ChallengeColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
 }
 
 // First returns the first AuditEvent entity from the query.
@@ -272,27 +248,15 @@ func (_q *AuditEventQuery) Clone() *AuditEventQuery {
 		return nil
 	}
 	return &AuditEventQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]auditevent.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.AuditEvent{}, _q.predicates...),
-		withChallenge: _q.withChallenge.Clone(),
+		config:     _q.config,
+		ctx:        _q.ctx.Clone(),
+		order:      append([]auditevent.OrderOption{}, _q.order...),
+		inters:     append([]Interceptor{}, _q.inters...),
+		predicates: append([]predicate.AuditEvent{}, _q.predicates...),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
-}
-
-// WithChallenge tells the query-builder to eager-load the nodes that are connected to
-// the "challenge" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *AuditEventQuery) WithChallenge(opts ...func(*ChallengeQuery)) *AuditEventQuery {
-	query := (&ChallengeClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withChallenge = query
-	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -377,11 +341,8 @@ func (_q *AuditEventQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AuditEvent, error) {
 	var (
-		nodes       = []*AuditEvent{}
-		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
-			_q.withChallenge != nil,
-		}
+		nodes = []*AuditEvent{}
+		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*AuditEvent).scanValues(nil, columns)
@@ -389,7 +350,6 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &AuditEvent{config: _q.config}
 		nodes = append(nodes, node)
-		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -404,46 +364,7 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withChallenge; query != nil {
-		if err := _q.loadChallenge(ctx, query, nodes, nil,
-			func(n *AuditEvent, e *Challenge) { n.Edges.Challenge = e }); err != nil {
-			return nil, err
-		}
-	}
 	return nodes, nil
-}
-
-func (_q *AuditEventQuery) loadChallenge(ctx context.Context, query *ChallengeQuery, nodes []*AuditEvent, init func(*AuditEvent), assign func(*AuditEvent, *Challenge)) error {
-	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*AuditEvent)
-	for i := range nodes {
-		if nodes[i].ChallengeID == nil {
-			continue
-		}
-		fk := *nodes[i].ChallengeID
-		if _, ok := nodeids[fk]; !ok {
-			ids = append(ids, fk)
-		}
-		nodeids[fk] = append(nodeids[fk], nodes[i])
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	query.Where(challenge.IDIn(ids...))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		nodes, ok := nodeids[n.ID]
-		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "challenge_id" returned %v`, n.ID)
-		}
-		for i := range nodes {
-			assign(nodes[i], n)
-		}
-	}
-	return nil
 }
 
 func (_q *AuditEventQuery) sqlCount(ctx context.Context) (int, error) {
@@ -473,9 +394,6 @@ func (_q *AuditEventQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != auditevent.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
-		}
-		if _q.withChallenge != nil {
-			_spec.Node.AddColumnOnce(auditevent.FieldChallengeID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

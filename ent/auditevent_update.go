@@ -68,6 +68,9 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if _u.mutation.ChallengeIDCleared() {
+		_spec.ClearField(auditevent.FieldChallengeID, field.TypeInt)
+	}
 	if _u.mutation.BeforeCleared() {
 		_spec.ClearField(auditevent.FieldBefore, field.TypeString)
 	}
@@ -170,6 +173,9 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.ChallengeIDCleared() {
+		_spec.ClearField(auditevent.FieldChallengeID, field.TypeInt)
 	}
 	if _u.mutation.BeforeCleared() {
 		_spec.ClearField(auditevent.FieldBefore, field.TypeString)

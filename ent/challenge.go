@@ -54,11 +54,9 @@ type ChallengeEdges struct {
 	Owner *Person `json:"owner,omitempty"`
 	// Competitions holds the value of the competitions edge.
 	Competitions []*Competition `json:"competitions,omitempty"`
-	// AuditEvents holds the value of the audit_events edge.
-	AuditEvents []*AuditEvent `json:"audit_events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [2]bool
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -79,15 +77,6 @@ func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
 		return e.Competitions, nil
 	}
 	return nil, &NotLoadedError{edge: "competitions"}
-}
-
-// AuditEventsOrErr returns the AuditEvents value or an error if the edge
-// was not loaded in eager-loading.
-func (e ChallengeEdges) AuditEventsOrErr() ([]*AuditEvent, error) {
-	if e.loadedTypes[2] {
-		return e.AuditEvents, nil
-	}
-	return nil, &NotLoadedError{edge: "audit_events"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -219,11 +208,6 @@ func (_m *Challenge) QueryOwner() *PersonQuery {
 // QueryCompetitions queries the "competitions" edge of the Challenge entity.
 func (_m *Challenge) QueryCompetitions() *CompetitionQuery {
 	return NewChallengeClient(_m.config).QueryCompetitions(_m)
-}
-
-// QueryAuditEvents queries the "audit_events" edge of the Challenge entity.
-func (_m *Challenge) QueryAuditEvents() *AuditEventQuery {
-	return NewChallengeClient(_m.config).QueryAuditEvents(_m)
 }
 
 // Update returns a builder for updating this Challenge.

@@ -12,7 +12,6 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
-	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -188,21 +187,6 @@ func (_c *ChallengeCreate) AddCompetitions(v ...*Competition) *ChallengeCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddCompetitionIDs(ids...)
-}
-
-// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by IDs.
-func (_c *ChallengeCreate) AddAuditEventIDs(ids ...int) *ChallengeCreate {
-	_c.mutation.AddAuditEventIDs(ids...)
-	return _c
-}
-
-// AddAuditEvents adds the "audit_events" edges to the AuditEvent entity.
-func (_c *ChallengeCreate) AddAuditEvents(v ...*AuditEvent) *ChallengeCreate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _c.AddAuditEventIDs(ids...)
 }
 
 // Mutation returns the ChallengeMutation object of the builder.
@@ -412,22 +396,6 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges = append(_spec.Edges, edge)
-	}
-	if nodes := _c.mutation.AuditEventsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,7 +14,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -30,7 +29,6 @@ type ChallengeQuery struct {
 	predicates       []predicate.Challenge
 	withOwner        *PersonQuery
 	withCompetitions *CompetitionQuery
-	withAuditEvents  *AuditEventQuery
 	withFKs          bool
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -106,28 +104,6 @@ func (_q *ChallengeQuery) QueryCompetitions() *CompetitionQuery {
 			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
 			sqlgraph.To(competition.Table, competition.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, challenge.CompetitionsTable, challenge.CompetitionsColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
-}
-
-// QueryAuditEvents chains the current query on the "audit_events" edge.
-func (_q *ChallengeQuery) QueryAuditEvents() *AuditEventQuery {
-	query := (&AuditEventClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
-			sqlgraph.To(auditevent.Table, auditevent.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, challenge.AuditEventsTable, challenge.AuditEventsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -329,7 +305,6 @@ func (_q *ChallengeQuery) Clone() *ChallengeQuery {
 		predicates:       append([]predicate.Challenge{}, _q.predicates...),
 		withOwner:        _q.withOwner.Clone(),
 		withCompetitions: _q.withCompetitions.Clone(),
-		withAuditEvents:  _q.withAuditEvents.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -355,17 +330,6 @@ func (_q *ChallengeQuery) WithCompetitions(opts ...func(*CompetitionQuery)) *Cha
 		opt(query)
 	}
 	_q.withCompetitions = query
-	return _q
-}
-
-// WithAuditEvents tells the query-builder to eager-load the nodes that are connected to
-// the "audit_events" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *ChallengeQuery) WithAuditEvents(opts ...func(*AuditEventQuery)) *ChallengeQuery {
-	query := (&AuditEventClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withAuditEvents = query
 	return _q
 }
 
@@ -454,10 +418,9 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		nodes       = []*Challenge{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [2]bool{
 			_q.withOwner != nil,
 			_q.withCompetitions != nil,
-			_q.withAuditEvents != nil,
 		}
 	)
 	if _q.withOwner != nil {
@@ -497,13 +460,6 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		if err := _q.loadCompetitions(ctx, query, nodes,
 			func(n *Challenge) { n.Edges.Competitions = []*Competition{} },
 			func(n *Challenge, e *Competition) { n.Edges.Competitions = append(n.Edges.Competitions, e) }); err != nil {
-			return nil, err
-		}
-	}
-	if query := _q.withAuditEvents; query != nil {
-		if err := _q.loadAuditEvents(ctx, query, nodes,
-			func(n *Challenge) { n.Edges.AuditEvents = []*AuditEvent{} },
-			func(n *Challenge, e *AuditEvent) { n.Edges.AuditEvents = append(n.Edges.AuditEvents, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -567,39 +523,6 @@ func (_q *ChallengeQuery) loadCompetitions(ctx context.Context, query *Competiti
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "challenge_id" returned %v for node %v`, fk, n.ID)
-		}
-		assign(node, n)
-	}
-	return nil
-}
-func (_q *ChallengeQuery) loadAuditEvents(ctx context.Context, query *AuditEventQuery, nodes []*Challenge, init func(*Challenge), assign func(*Challenge, *AuditEvent)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[int]*Challenge)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
-		if init != nil {
-			init(nodes[i])
-		}
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(auditevent.FieldChallengeID)
-	}
-	query.Where(predicate.AuditEvent(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(challenge.AuditEventsColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.ChallengeID
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "challenge_id" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "challenge_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}

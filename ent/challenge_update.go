@@ -12,7 +12,6 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
-	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -229,21 +228,6 @@ func (_u *ChallengeUpdate) AddCompetitions(v ...*Competition) *ChallengeUpdate {
 	return _u.AddCompetitionIDs(ids...)
 }
 
-// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by IDs.
-func (_u *ChallengeUpdate) AddAuditEventIDs(ids ...int) *ChallengeUpdate {
-	_u.mutation.AddAuditEventIDs(ids...)
-	return _u
-}
-
-// AddAuditEvents adds the "audit_events" edges to the AuditEvent entity.
-func (_u *ChallengeUpdate) AddAuditEvents(v ...*AuditEvent) *ChallengeUpdate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.AddAuditEventIDs(ids...)
-}
-
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdate) Mutation() *ChallengeMutation {
 	return _u.mutation
@@ -274,27 +258,6 @@ func (_u *ChallengeUpdate) RemoveCompetitions(v ...*Competition) *ChallengeUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCompetitionIDs(ids...)
-}
-
-// ClearAuditEvents clears all "audit_events" edges to the AuditEvent entity.
-func (_u *ChallengeUpdate) ClearAuditEvents() *ChallengeUpdate {
-	_u.mutation.ClearAuditEvents()
-	return _u
-}
-
-// RemoveAuditEventIDs removes the "audit_events" edge to AuditEvent entities by IDs.
-func (_u *ChallengeUpdate) RemoveAuditEventIDs(ids ...int) *ChallengeUpdate {
-	_u.mutation.RemoveAuditEventIDs(ids...)
-	return _u
-}
-
-// RemoveAuditEvents removes "audit_events" edges to AuditEvent entities.
-func (_u *ChallengeUpdate) RemoveAuditEvents(v ...*AuditEvent) *ChallengeUpdate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.RemoveAuditEventIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -493,51 +456,6 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
-	if _u.mutation.AuditEventsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.RemovedAuditEventsIDs(); len(nodes) > 0 && !_u.mutation.AuditEventsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.AuditEventsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -762,21 +680,6 @@ func (_u *ChallengeUpdateOne) AddCompetitions(v ...*Competition) *ChallengeUpdat
 	return _u.AddCompetitionIDs(ids...)
 }
 
-// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by IDs.
-func (_u *ChallengeUpdateOne) AddAuditEventIDs(ids ...int) *ChallengeUpdateOne {
-	_u.mutation.AddAuditEventIDs(ids...)
-	return _u
-}
-
-// AddAuditEvents adds the "audit_events" edges to the AuditEvent entity.
-func (_u *ChallengeUpdateOne) AddAuditEvents(v ...*AuditEvent) *ChallengeUpdateOne {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.AddAuditEventIDs(ids...)
-}
-
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdateOne) Mutation() *ChallengeMutation {
 	return _u.mutation
@@ -807,27 +710,6 @@ func (_u *ChallengeUpdateOne) RemoveCompetitions(v ...*Competition) *ChallengeUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCompetitionIDs(ids...)
-}
-
-// ClearAuditEvents clears all "audit_events" edges to the AuditEvent entity.
-func (_u *ChallengeUpdateOne) ClearAuditEvents() *ChallengeUpdateOne {
-	_u.mutation.ClearAuditEvents()
-	return _u
-}
-
-// RemoveAuditEventIDs removes the "audit_events" edge to AuditEvent entities by IDs.
-func (_u *ChallengeUpdateOne) RemoveAuditEventIDs(ids ...int) *ChallengeUpdateOne {
-	_u.mutation.RemoveAuditEventIDs(ids...)
-	return _u
-}
-
-// RemoveAuditEvents removes "audit_events" edges to AuditEvent entities.
-func (_u *ChallengeUpdateOne) RemoveAuditEvents(v ...*AuditEvent) *ChallengeUpdateOne {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.RemoveAuditEventIDs(ids...)
 }
 
 // Where appends a list predicates to the ChallengeUpdate builder.
@@ -1056,51 +938,6 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
-	if _u.mutation.AuditEventsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.RemovedAuditEventsIDs(); len(nodes) > 0 && !_u.mutation.AuditEventsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.AuditEventsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: false,
-			Table:   challenge.AuditEventsTable,
-			Columns: []string{challenge.AuditEventsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

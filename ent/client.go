@@ -31,6 +31,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+
+	stdsql "database/sql"
 )
 
 // Client is the client that holds all ent builders.
@@ -919,22 +921,6 @@ func (c *AuditEventClient) GetX(ctx context.Context, id int) *AuditEvent {
 	return obj
 }
 
-// QueryChallenge queries the challenge edge of a AuditEvent.
-func (c *AuditEventClient) QueryChallenge(_m *AuditEvent) *ChallengeQuery {
-	query := (&ChallengeClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(auditevent.Table, auditevent.FieldID, id),
-			sqlgraph.To(challenge.Table, challenge.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, auditevent.ChallengeTable, auditevent.ChallengeColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
 // Hooks returns the client hooks.
 func (c *AuditEventClient) Hooks() []Hook {
 	hooks := c.hooks.AuditEvent
@@ -1458,22 +1444,6 @@ func (c *ChallengeClient) QueryCompetitions(_m *Challenge) *CompetitionQuery {
 			sqlgraph.From(challenge.Table, challenge.FieldID, id),
 			sqlgraph.To(competition.Table, competition.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, challenge.CompetitionsTable, challenge.CompetitionsColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
-// QueryAuditEvents queries the audit_events edge of a Challenge.
-func (c *ChallengeClient) QueryAuditEvents(_m *Challenge) *AuditEventQuery {
-	query := (&AuditEventClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(challenge.Table, challenge.FieldID, id),
-			sqlgraph.To(auditevent.Table, auditevent.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, challenge.AuditEventsTable, challenge.AuditEventsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3046,3 +3016,27 @@ type (
 		OutboxMessage, Person, Session []ent.Interceptor
 	}
 )
+
+// ExecContext allows calling the underlying ExecContext method of the driver if it is supported by it.
+// See, database/sql#DB.ExecContext for more information.
+func (c *config) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	ex, ok := c.driver.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Driver.ExecContext is not supported")
+	}
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// QueryContext allows calling the underlying QueryContext method of the driver if it is supported by it.
+// See, database/sql#DB.QueryContext for more information.
+func (c *config) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	q, ok := c.driver.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Driver.QueryContext is not supported")
+	}
+	return q.QueryContext(ctx, query, args...)
+}

@@ -2733,29 +2733,29 @@ func (m *AssignmentMutation) ResetEdge(name string) error {
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
 type AuditEventMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	seq              *int64
-	addseq           *int64
-	at               *time.Time
-	actor            *string
-	action           *string
-	record_type      *string
-	record_id        *int
-	addrecord_id     *int
-	before           *string
-	after            *string
-	reason           *string
-	request_id       *string
-	prev_hash        *string
-	hash             *string
-	clearedFields    map[string]struct{}
-	challenge        *int
-	clearedchallenge bool
-	done             bool
-	oldValue         func(context.Context) (*AuditEvent, error)
-	predicates       []predicate.AuditEvent
+	op              Op
+	typ             string
+	id              *int
+	seq             *int64
+	addseq          *int64
+	at              *time.Time
+	actor           *string
+	action          *string
+	record_type     *string
+	record_id       *int
+	addrecord_id    *int
+	challenge_id    *int
+	addchallenge_id *int
+	before          *string
+	after           *string
+	reason          *string
+	request_id      *string
+	prev_hash       *string
+	hash            *string
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*AuditEvent, error)
+	predicates      []predicate.AuditEvent
 }
 
 var _ ent.Mutation = (*AuditEventMutation)(nil)
@@ -3114,12 +3114,13 @@ func (m *AuditEventMutation) ResetRecordID() {
 
 // SetChallengeID sets the "challenge_id" field.
 func (m *AuditEventMutation) SetChallengeID(i int) {
-	m.challenge = &i
+	m.challenge_id = &i
+	m.addchallenge_id = nil
 }
 
 // ChallengeID returns the value of the "challenge_id" field in the mutation.
 func (m *AuditEventMutation) ChallengeID() (r int, exists bool) {
-	v := m.challenge
+	v := m.challenge_id
 	if v == nil {
 		return
 	}
@@ -3143,9 +3144,28 @@ func (m *AuditEventMutation) OldChallengeID(ctx context.Context) (v *int, err er
 	return oldValue.ChallengeID, nil
 }
 
+// AddChallengeID adds i to the "challenge_id" field.
+func (m *AuditEventMutation) AddChallengeID(i int) {
+	if m.addchallenge_id != nil {
+		*m.addchallenge_id += i
+	} else {
+		m.addchallenge_id = &i
+	}
+}
+
+// AddedChallengeID returns the value that was added to the "challenge_id" field in this mutation.
+func (m *AuditEventMutation) AddedChallengeID() (r int, exists bool) {
+	v := m.addchallenge_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ClearChallengeID clears the value of the "challenge_id" field.
 func (m *AuditEventMutation) ClearChallengeID() {
-	m.challenge = nil
+	m.challenge_id = nil
+	m.addchallenge_id = nil
 	m.clearedFields[auditevent.FieldChallengeID] = struct{}{}
 }
 
@@ -3157,7 +3177,8 @@ func (m *AuditEventMutation) ChallengeIDCleared() bool {
 
 // ResetChallengeID resets all changes to the "challenge_id" field.
 func (m *AuditEventMutation) ResetChallengeID() {
-	m.challenge = nil
+	m.challenge_id = nil
+	m.addchallenge_id = nil
 	delete(m.clearedFields, auditevent.FieldChallengeID)
 }
 
@@ -3429,33 +3450,6 @@ func (m *AuditEventMutation) ResetHash() {
 	m.hash = nil
 }
 
-// ClearChallenge clears the "challenge" edge to the Challenge entity.
-func (m *AuditEventMutation) ClearChallenge() {
-	m.clearedchallenge = true
-	m.clearedFields[auditevent.FieldChallengeID] = struct{}{}
-}
-
-// ChallengeCleared reports if the "challenge" edge to the Challenge entity was cleared.
-func (m *AuditEventMutation) ChallengeCleared() bool {
-	return m.ChallengeIDCleared() || m.clearedchallenge
-}
-
-// ChallengeIDs returns the "challenge" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// ChallengeID instead. It exists only for internal usage by the builders.
-func (m *AuditEventMutation) ChallengeIDs() (ids []int) {
-	if id := m.challenge; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetChallenge resets all changes to the "challenge" edge.
-func (m *AuditEventMutation) ResetChallenge() {
-	m.challenge = nil
-	m.clearedchallenge = false
-}
-
 // Where appends a list predicates to the AuditEventMutation builder.
 func (m *AuditEventMutation) Where(ps ...predicate.AuditEvent) {
 	m.predicates = append(m.predicates, ps...)
@@ -3509,7 +3503,7 @@ func (m *AuditEventMutation) Fields() []string {
 	if m.record_id != nil {
 		fields = append(fields, auditevent.FieldRecordID)
 	}
-	if m.challenge != nil {
+	if m.challenge_id != nil {
 		fields = append(fields, auditevent.FieldChallengeID)
 	}
 	if m.before != nil {
@@ -3713,6 +3707,9 @@ func (m *AuditEventMutation) AddedFields() []string {
 	if m.addrecord_id != nil {
 		fields = append(fields, auditevent.FieldRecordID)
 	}
+	if m.addchallenge_id != nil {
+		fields = append(fields, auditevent.FieldChallengeID)
+	}
 	return fields
 }
 
@@ -3725,6 +3722,8 @@ func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSeq()
 	case auditevent.FieldRecordID:
 		return m.AddedRecordID()
+	case auditevent.FieldChallengeID:
+		return m.AddedChallengeID()
 	}
 	return nil, false
 }
@@ -3747,6 +3746,13 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddRecordID(v)
+		return nil
+	case auditevent.FieldChallengeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddChallengeID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent numeric field %s", name)
@@ -3853,28 +3859,19 @@ func (m *AuditEventMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AuditEventMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.challenge != nil {
-		edges = append(edges, auditevent.EdgeChallenge)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *AuditEventMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case auditevent.EdgeChallenge:
-		if id := m.challenge; id != nil {
-			return []ent.Value{*id}
-		}
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AuditEventMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 0)
 	return edges
 }
 
@@ -3886,42 +3883,25 @@ func (m *AuditEventMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AuditEventMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedchallenge {
-		edges = append(edges, auditevent.EdgeChallenge)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *AuditEventMutation) EdgeCleared(name string) bool {
-	switch name {
-	case auditevent.EdgeChallenge:
-		return m.clearedchallenge
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *AuditEventMutation) ClearEdge(name string) error {
-	switch name {
-	case auditevent.EdgeChallenge:
-		m.ClearChallenge()
-		return nil
-	}
 	return fmt.Errorf("unknown AuditEvent unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
-	switch name {
-	case auditevent.EdgeChallenge:
-		m.ResetChallenge()
-		return nil
-	}
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
 }
 
@@ -5936,9 +5916,6 @@ type ChallengeMutation struct {
 	competitions        map[int]struct{}
 	removedcompetitions map[int]struct{}
 	clearedcompetitions bool
-	audit_events        map[int]struct{}
-	removedaudit_events map[int]struct{}
-	clearedaudit_events bool
 	done                bool
 	oldValue            func(context.Context) (*Challenge, error)
 	predicates          []predicate.Challenge
@@ -6603,60 +6580,6 @@ func (m *ChallengeMutation) ResetCompetitions() {
 	m.removedcompetitions = nil
 }
 
-// AddAuditEventIDs adds the "audit_events" edge to the AuditEvent entity by ids.
-func (m *ChallengeMutation) AddAuditEventIDs(ids ...int) {
-	if m.audit_events == nil {
-		m.audit_events = make(map[int]struct{})
-	}
-	for i := range ids {
-		m.audit_events[ids[i]] = struct{}{}
-	}
-}
-
-// ClearAuditEvents clears the "audit_events" edge to the AuditEvent entity.
-func (m *ChallengeMutation) ClearAuditEvents() {
-	m.clearedaudit_events = true
-}
-
-// AuditEventsCleared reports if the "audit_events" edge to the AuditEvent entity was cleared.
-func (m *ChallengeMutation) AuditEventsCleared() bool {
-	return m.clearedaudit_events
-}
-
-// RemoveAuditEventIDs removes the "audit_events" edge to the AuditEvent entity by IDs.
-func (m *ChallengeMutation) RemoveAuditEventIDs(ids ...int) {
-	if m.removedaudit_events == nil {
-		m.removedaudit_events = make(map[int]struct{})
-	}
-	for i := range ids {
-		delete(m.audit_events, ids[i])
-		m.removedaudit_events[ids[i]] = struct{}{}
-	}
-}
-
-// RemovedAuditEvents returns the removed IDs of the "audit_events" edge to the AuditEvent entity.
-func (m *ChallengeMutation) RemovedAuditEventsIDs() (ids []int) {
-	for id := range m.removedaudit_events {
-		ids = append(ids, id)
-	}
-	return
-}
-
-// AuditEventsIDs returns the "audit_events" edge IDs in the mutation.
-func (m *ChallengeMutation) AuditEventsIDs() (ids []int) {
-	for id := range m.audit_events {
-		ids = append(ids, id)
-	}
-	return
-}
-
-// ResetAuditEvents resets all changes to the "audit_events" edge.
-func (m *ChallengeMutation) ResetAuditEvents() {
-	m.audit_events = nil
-	m.clearedaudit_events = false
-	m.removedaudit_events = nil
-}
-
 // Where appends a list predicates to the ChallengeMutation builder.
 func (m *ChallengeMutation) Where(ps ...predicate.Challenge) {
 	m.predicates = append(m.predicates, ps...)
@@ -7002,15 +6925,12 @@ func (m *ChallengeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ChallengeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 2)
 	if m.owner != nil {
 		edges = append(edges, challenge.EdgeOwner)
 	}
 	if m.competitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
-	}
-	if m.audit_events != nil {
-		edges = append(edges, challenge.EdgeAuditEvents)
 	}
 	return edges
 }
@@ -7029,24 +6949,15 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
-	case challenge.EdgeAuditEvents:
-		ids := make([]ent.Value, 0, len(m.audit_events))
-		for id := range m.audit_events {
-			ids = append(ids, id)
-		}
-		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ChallengeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 2)
 	if m.removedcompetitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
-	}
-	if m.removedaudit_events != nil {
-		edges = append(edges, challenge.EdgeAuditEvents)
 	}
 	return edges
 }
@@ -7061,27 +6972,18 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
-	case challenge.EdgeAuditEvents:
-		ids := make([]ent.Value, 0, len(m.removedaudit_events))
-		for id := range m.removedaudit_events {
-			ids = append(ids, id)
-		}
-		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ChallengeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 2)
 	if m.clearedowner {
 		edges = append(edges, challenge.EdgeOwner)
 	}
 	if m.clearedcompetitions {
 		edges = append(edges, challenge.EdgeCompetitions)
-	}
-	if m.clearedaudit_events {
-		edges = append(edges, challenge.EdgeAuditEvents)
 	}
 	return edges
 }
@@ -7094,8 +6996,6 @@ func (m *ChallengeMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case challenge.EdgeCompetitions:
 		return m.clearedcompetitions
-	case challenge.EdgeAuditEvents:
-		return m.clearedaudit_events
 	}
 	return false
 }
@@ -7120,9 +7020,6 @@ func (m *ChallengeMutation) ResetEdge(name string) error {
 		return nil
 	case challenge.EdgeCompetitions:
 		m.ResetCompetitions()
-		return nil
-	case challenge.EdgeAuditEvents:
-		m.ResetAuditEvents()
 		return nil
 	}
 	return fmt.Errorf("unknown Challenge edge %s", name)

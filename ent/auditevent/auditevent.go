@@ -5,7 +5,6 @@ package auditevent
 import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -39,17 +38,8 @@ const (
 	FieldPrevHash = "prev_hash"
 	// FieldHash holds the string denoting the hash field in the database.
 	FieldHash = "hash"
-	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
-	EdgeChallenge = "challenge"
 	// Table holds the table name of the auditevent in the database.
 	Table = "audit_events"
-	// ChallengeTable is the table that holds the challenge relation/edge.
-	ChallengeTable = "audit_events"
-	// ChallengeInverseTable is the table name for the Challenge entity.
-	// It exists in this package in order to avoid circular dependency with the "challenge" package.
-	ChallengeInverseTable = "challenges"
-	// ChallengeColumn is the table column denoting the challenge relation/edge.
-	ChallengeColumn = "challenge_id"
 )
 
 // Columns holds all SQL columns for auditevent fields.
@@ -167,18 +157,4 @@ func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
 // ByHash orders the results by the hash field.
 func ByHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHash, opts...).ToFunc()
-}
-
-// ByChallengeField orders the results by challenge field.
-func ByChallengeField(field string, opts ...sql.OrderTermOption) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newChallengeStep(), sql.OrderByField(field, opts...))
-	}
-}
-func newChallengeStep() *sqlgraph.Step {
-	return sqlgraph.NewStep(
-		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(ChallengeInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.M2O, true, ChallengeTable, ChallengeColumn),
-	)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -455,6 +454,26 @@ func ChallengeIDNotIn(vs ...int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldNotIn(FieldChallengeID, vs...))
 }
 
+// ChallengeIDGT applies the GT predicate on the "challenge_id" field.
+func ChallengeIDGT(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldChallengeID, v))
+}
+
+// ChallengeIDGTE applies the GTE predicate on the "challenge_id" field.
+func ChallengeIDGTE(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldChallengeID, v))
+}
+
+// ChallengeIDLT applies the LT predicate on the "challenge_id" field.
+func ChallengeIDLT(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldChallengeID, v))
+}
+
+// ChallengeIDLTE applies the LTE predicate on the "challenge_id" field.
+func ChallengeIDLTE(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldChallengeID, v))
+}
+
 // ChallengeIDIsNil applies the IsNil predicate on the "challenge_id" field.
 func ChallengeIDIsNil() predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldIsNull(FieldChallengeID))
@@ -893,29 +912,6 @@ func HashEqualFold(v string) predicate.AuditEvent {
 // HashContainsFold applies the ContainsFold predicate on the "hash" field.
 func HashContainsFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldContainsFold(FieldHash, v))
-}
-
-// HasChallenge applies the HasEdge predicate on the "challenge" edge.
-func HasChallenge() predicate.AuditEvent {
-	return predicate.AuditEvent(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, true, ChallengeTable, ChallengeColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
-	})
-}
-
-// HasChallengeWith applies the HasEdge predicate on the "challenge" edge with a given conditions (other predicates).
-func HasChallengeWith(preds ...predicate.Challenge) predicate.AuditEvent {
-	return predicate.AuditEvent(func(s *sql.Selector) {
-		step := newChallengeStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
-	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -43,8 +43,6 @@ const (
 	EdgeOwner = "owner"
 	// EdgeCompetitions holds the string denoting the competitions edge name in mutations.
 	EdgeCompetitions = "competitions"
-	// EdgeAuditEvents holds the string denoting the audit_events edge name in mutations.
-	EdgeAuditEvents = "audit_events"
 	// Table holds the table name of the challenge in the database.
 	Table = "challenges"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -61,13 +59,6 @@ const (
 	CompetitionsInverseTable = "competitions"
 	// CompetitionsColumn is the table column denoting the competitions relation/edge.
 	CompetitionsColumn = "challenge_id"
-	// AuditEventsTable is the table that holds the audit_events relation/edge.
-	AuditEventsTable = "audit_events"
-	// AuditEventsInverseTable is the table name for the AuditEvent entity.
-	// It exists in this package in order to avoid circular dependency with the "auditevent" package.
-	AuditEventsInverseTable = "audit_events"
-	// AuditEventsColumn is the table column denoting the audit_events relation/edge.
-	AuditEventsColumn = "challenge_id"
 )
 
 // Columns holds all SQL columns for challenge fields.
@@ -236,20 +227,6 @@ func ByCompetitions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCompetitionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
-
-// ByAuditEventsCount orders the results by audit_events count.
-func ByAuditEventsCount(opts ...sql.OrderTermOption) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newAuditEventsStep(), opts...)
-	}
-}
-
-// ByAuditEvents orders the results by audit_events terms.
-func ByAuditEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newAuditEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
-	}
-}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -262,12 +239,5 @@ func newCompetitionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetitionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CompetitionsTable, CompetitionsColumn),
-	)
-}
-func newAuditEventsStep() *sqlgraph.Step {
-	return sqlgraph.NewStep(
-		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(AuditEventsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, AuditEventsTable, AuditEventsColumn),
 	)
 }

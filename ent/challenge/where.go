@@ -757,29 +757,6 @@ func HasCompetitionsWith(preds ...predicate.Competition) predicate.Challenge {
 	})
 }
 
-// HasAuditEvents applies the HasEdge predicate on the "audit_events" edge.
-func HasAuditEvents() predicate.Challenge {
-	return predicate.Challenge(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, AuditEventsTable, AuditEventsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
-	})
-}
-
-// HasAuditEventsWith applies the HasEdge predicate on the "audit_events" edge with a given conditions (other predicates).
-func HasAuditEventsWith(preds ...predicate.AuditEvent) predicate.Challenge {
-	return predicate.Challenge(func(s *sql.Selector) {
-		step := newAuditEventsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
-	})
-}
-
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Challenge) predicate.Challenge {
 	return predicate.Challenge(sql.AndPredicates(predicates...))

@@ -123,27 +123,19 @@ var (
 		{Name: "action", Type: field.TypeString},
 		{Name: "record_type", Type: field.TypeString},
 		{Name: "record_id", Type: field.TypeInt},
+		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 		{Name: "before", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "after", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "request_id", Type: field.TypeString, Nullable: true},
 		{Name: "prev_hash", Type: field.TypeString},
 		{Name: "hash", Type: field.TypeString},
-		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
 		Name:       "audit_events",
 		Columns:    AuditEventsColumns,
 		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "audit_events_challenges_audit_events",
-				Columns:    []*schema.Column{AuditEventsColumns[13]},
-				RefColumns: []*schema.Column{ChallengesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "auditevent_record_type_record_id",
@@ -154,6 +146,11 @@ var (
 				Name:    "auditevent_actor",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[3]},
+			},
+			{
+				Name:    "auditevent_challenge_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[7]},
 			},
 		},
 	}
@@ -532,7 +529,6 @@ func init() {
 	AssessmentsTable.ForeignKeys[1].RefTable = PersonsTable
 	AssignmentsTable.ForeignKeys[0].RefTable = BidsTable
 	AssignmentsTable.ForeignKeys[1].RefTable = PersonsTable
-	AuditEventsTable.ForeignKeys[0].RefTable = ChallengesTable
 	BidsTable.ForeignKeys[0].RefTable = CompetitionsTable
 	BidsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ChallengesTable.ForeignKeys[0].RefTable = PersonsTable

@@ -289,7 +289,7 @@ func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
 		if v, ok := personViewer(ctx); ok {
 			s.all = v.Has(authz.Admin)
 			if v.Has(authz.ChallengeOwner) {
-				s.add(auditevent.HasChallengeWith(ownsChallenge(v)))
+				s.add(auditOfOwnedChallenges(v.PersonID))
 			}
 		}
 		return apply(s, func(p ...predicate.AuditEvent) { q.Where(p...) }, auditevent.Or)
@@ -375,5 +375,15 @@ func AssessorAssignments() privacy.AssignmentMutationRuleFunc {
 		}
 		m.Where(assignment.AssessorID(v.PersonID))
 		return privacy.Allow
+	}
+}
+
+// auditOfOwnedChallenges matches events whose challenge the person owns. The trail holds the
+// challenge's number without a foreign key, so this is a subquery rather than an edge.
+func auditOfOwnedChallenges(personID int) predicate.AuditEvent {
+	return func(s *sql.Selector) {
+		t := sql.Table(challenge.Table)
+		owned := sql.Select(t.C(challenge.FieldID)).From(t).Where(sql.EQ(t.C(challenge.OwnerColumn), personID))
+		s.Where(sql.In(s.C(auditevent.FieldChallengeID), owned))
 	}
 }

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"entgo.io/ent"
-	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
@@ -22,7 +21,8 @@ func (AuditEvent) Fields() []ent.Field {
 		field.String("action").NotEmpty().Immutable(),
 		field.String("record_type").NotEmpty().Immutable(),
 		field.Int("record_id").Immutable(),
-		// The challenge the record belongs to, so owners can read their challenges' trail.
+		// The challenge the record belongs to, so owners can read their challenges' trail. A
+		// plain number, not a foreign key: nothing done to a challenge may ever touch the trail.
 		field.Int("challenge_id").Optional().Nillable().Immutable(),
 		field.Text("before").Optional().Immutable(),
 		field.Text("after").Optional().Immutable(),
@@ -33,16 +33,9 @@ func (AuditEvent) Fields() []ent.Field {
 	}
 }
 
-// Edges of AuditEvent.
-func (AuditEvent) Edges() []ent.Edge {
-	return []ent.Edge{
-		edge.From("challenge", Challenge.Type).Ref("audit_events").Field("challenge_id").Unique().Immutable(),
-	}
-}
-
 // Indexes of AuditEvent.
 func (AuditEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("record_type", "record_id"), index.Fields("actor")}
+	return []ent.Index{index.Fields("record_type", "record_id"), index.Fields("actor"), index.Fields("challenge_id")}
 }
 
 // Policy of AuditEvent: see ent/rule for who may read and change what.

@@ -38,7 +38,6 @@ func (Challenge) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("owner", Person.Type).Ref("owned_challenges").Unique(),
 		edge.To("competitions", Competition.Type),
-		edge.To("audit_events", AuditEvent.Type),
 	}
 }
 
