@@ -7,9 +7,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -57,11 +57,14 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 		if b.CompetitionID != c.ID {
 			return refusal(domain.InvalidInput("bid %d is not in competition %d", b.ID, c.ID))
 		}
-		if ok, err := tx.Person.Query().Where(person.ID(in.AssessorID)).Exist(ctx); err != nil || !ok {
-			if err == nil {
-				err = refusal(domain.InvalidInput("assessor %d does not exist", in.AssessorID))
-			}
+		// Only an assessor the bid is assigned to (and who has not declined it) may score it.
+		assigned, err := tx.Assignment.Query().Where(assignment.BidID(b.ID), assignment.AssessorID(in.AssessorID),
+			assignment.StatusEQ(assignment.StatusAssigned)).Exist(ctx)
+		if err != nil {
 			return err
+		}
+		if !assigned {
+			return refusal(domain.InvalidInput("assessor %d is not assigned bid %d, or has declined it", in.AssessorID, b.ID))
 		}
 		out.Percent = c.Scheme.Percent(in.Assessment)
 		id, err := tx.Assessment.Create().

@@ -30,6 +30,7 @@ type fixture struct {
 	challenge int
 	orgs      []int
 	assessors []int
+	owner     int
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -38,6 +39,7 @@ func newFixture(t *testing.T) *fixture {
 	db := testdb.Open(t)
 	f := &fixture{db: db}
 	owner := db.Person.Create().SetName("Olu Owner").SetEmail("owner@council.gov.uk").SetRoles([]string{"challenge_owner"}).SaveX(ctx)
+	f.owner = owner.ID
 	f.challenge = db.Challenge.Create().SetTitle("Reduce missed bin collections").SetPublicBody("Anytown Council").
 		SetProblem("Too many missed collections").SetOwner(owner).SaveX(ctx).ID
 	for i, name := range []string{"Acme Analytics Ltd", "Binsight Ltd"} {
@@ -210,6 +212,12 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
 			BidID: bids[0], AssessorID: f.assessors[0], Assessment: domain.Assessment{Scores: map[string]domain.CriterionScore{"innovation": {Score: 11}}}, Actor: admin},
 			"must be from 0 to 10")
+		// The deadline assigned every bid its assessors; someone else's scores are refused.
+		if n := f.db.Assignment.Query().CountX(testdb.Fixture()); n != 6 {
+			t.Errorf("%d assignments after the deadline, want 2 bids × 3 assessors", n)
+		}
+		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+			BidID: bids[0], AssessorID: f.owner, Assessment: scores(9, true, true), Actor: admin}, "is not assigned bid")
 		for _, as := range f.assessors {
 			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[0], AssessorID: as, Assessment: scores(9, true, true), Actor: admin})
 			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[1], AssessorID: as, Assessment: scores(8, true, true), Actor: admin})
