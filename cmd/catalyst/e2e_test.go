@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"io"
 	"net/http"
 	"net/url"
@@ -71,11 +72,19 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	admin, owner := as(demoAdmin), as(demoOwner)
 	acme, binsight, civic := as(demoSuppliers[0]), as(demoSuppliers[1]), as(demoSuppliers[2])
 	assessors := []*apiClient{as(demoAssessors[0]), as(demoAssessors[1]), as(demoAssessors[2])}
+	// The test reads the database as its own named identity, as any background work does.
+	sys := authz.AsSystem(ctx, "e2e-check")
+
+	// Every step below is done by the person whose job it is, after the people whose job it
+	// is not have been refused: 401 without signing in, 403 for the wrong role, 404 for a
+	// record outside their scope.
+	wantProblem(t, anon.call(http.MethodGet, "/api/v1/challenges", nil, nil), 401, "unauthenticated", "sign in")
+	wantProblem(t, acme.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "T", "public_body": "B", "problem": "P"}, nil), 403, "forbidden", "")
 
 	// Bad input is refused with a problem a person can act on, and nothing is written.
 	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "  "}, nil), 422, "invalid-input", "enter title, public_body, problem")
 	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"titel": "typo"}, nil), 400, "bad-request", "unknown field")
-	if n := st.DB.Challenge.Query().CountX(ctx); n != 0 {
+	if n := st.DB.Challenge.Query().CountX(sys); n != 0 {
 		t.Fatalf("a refused request wrote %d challenges", n)
 	}
 
@@ -86,8 +95,11 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}, &ch))
 	path := fmt.Sprintf("/api/v1/challenges/%d", ch.ID)
 	wantProblem(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, nil), 409, "", "")
+	wantProblem(t, acme.call(http.MethodGet, path, nil, nil), 404, "not-found", "")
+	wantProblem(t, assessors[0].call(http.MethodPost, path+"/submit", nil, nil), 403, "forbidden", "")
 	must(t, owner.call(http.MethodPost, path+"/submit", nil, &ch))
 	wantStage(t, ch, "submitted")
+	wantProblem(t, owner.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, nil), 403, "forbidden", "")
 	wantProblem(t, owner.call(http.MethodPost, path+"/submit", nil, nil), 409, "invalid-transition", "only a draft challenge can be submitted")
 	must(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, &ch))
 	wantStage(t, ch, "selected")
@@ -97,10 +109,13 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(time.Hour), "pot_pence": 100, "max_contract_pence": 500}, nil),
 		422, "invalid-input", "cannot be more than the pot")
 	var comp competitionJSON
+	wantProblem(t, owner.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(time.Hour)}, nil), 403, "forbidden", "")
 	must(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(8 * time.Second)}, &comp))
 	compPath := fmt.Sprintf("/api/v1/competitions/%d", comp.ID)
 
 	var bidA, bidB, bidC bidJSON
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Admin's", "amount_pence": 1}, nil), 403, "forbidden", "")
+	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"organisation_id": 999, "title": "Not ours", "amount_pence": 1}, nil), 403, "forbidden", "own organisation")
 	must(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Sensors on bin lorries", "amount_pence": 45_000_00}, &bidA))
 	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Again", "amount_pence": 1}, nil), 409, "bid-exists", "already has a bid")
 	wantProblem(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Too dear", "amount_pence": 60_000_00}, nil), 422, "invalid-input", "above this competition's maximum")
@@ -114,6 +129,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		SHA256 string `json:"sha256"`
 		Size   int64  `json:"size"`
 	}
+	wantProblem(t, binsight.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "proposal.pdf", proposal, nil), 404, "not-found", "")
 	must(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "proposal.pdf", proposal, &doc))
 	sum := sha256.Sum256(proposal)
 	if doc.SHA256 != hex.EncodeToString(sum[:]) || doc.Size != int64(len(proposal)) {
@@ -128,6 +144,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 
 	// Sealing: one transaction, a receipt, the same receipt on a repeat.
 	var receipt, again api.Receipt
+	wantProblem(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidA.ID), nil, nil), 404, "not-found", "")
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidA.ID), nil, &receipt))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidA.ID), nil, &again))
 	if receipt.Receipt == "" || again.Receipt != receipt.Receipt || !again.SubmittedAt.Equal(receipt.SubmittedAt) {
@@ -136,9 +153,14 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "late.pdf", proposal, nil), 409, "bid-sealed", "can no longer change")
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidB.ID), nil, nil))
 	wantProblem(t, admin.call(http.MethodGet, compPath+"/bids", nil, nil), 409, "bids-sealed", "sealed until the deadline")
+	// Sealed: not the programme, not the owner, not an assessor may read a bid or its document.
+	for _, c := range []*apiClient{admin, owner, assessors[0], binsight} {
+		wantProblem(t, c.call(http.MethodGet, fmt.Sprintf("/api/v1/bids/%d", bidA.ID), nil, nil), 404, "not-found", "")
+		wantProblem(t, c.call(http.MethodGet, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID), nil, nil), 404, "not-found", "")
+	}
 	// The workflow learns of each sealed bid afterwards: the relay delivers the outbox.
 	for deadline := time.Now().Add(20 * time.Second); ; {
-		msgs := st.DB.OutboxMessage.Query().AllX(ctx)
+		msgs := st.DB.OutboxMessage.Query().AllX(sys)
 		delivered := 0
 		for _, m := range msgs {
 			if m.SentAt != nil && m.LastError == "" {
@@ -163,11 +185,19 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	// Assessment: decisions wait for every score; scores out of range are refused.
 	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 409, "evidence-missing", "every bid needs its assessments")
 	wantProblem(t, assessors[0].call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 11, true), nil), 422, "invalid-input", "must be from 0 to 10")
+	wantProblem(t, owner.call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 9, true), nil), 403, "forbidden", "")
+	wantProblem(t, acme.call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 9, true), nil), 403, "forbidden", "")
+	// The deadline gave each bid its assessors; they see those bids, the owner now sees all.
+	for _, c := range append([]*apiClient{admin, owner}, assessors...) {
+		must(t, c.call(http.MethodGet, fmt.Sprintf("/api/v1/bids/%d", bidA.ID), nil, nil))
+	}
 	for _, a := range assessors {
 		must(t, a.call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 9, true), nil))
 		must(t, a.call(http.MethodPost, compPath+"/assessments", assessment(bidB.ID, 8, true), nil))
 	}
 	var decided competitionJSON
+	wantProblem(t, owner.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 403, "forbidden", "")
+	wantProblem(t, assessors[0].call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 403, "forbidden", "")
 	must(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, &decided))
 	if len(decided.Contracts) != 2 {
 		t.Fatalf("phase 1 contracts = %d, want 2", len(decided.Contracts))
@@ -179,12 +209,35 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	kA, kB := contractOf(t, decided, bidA.OrganisationID), contractOf(t, decided, bidB.OrganisationID)
 
+	// Feedback: a supplier reads its own once released, never naming the assessors.
+	bidAPath := fmt.Sprintf("/api/v1/bids/%d", bidA.ID)
+	var early bidJSON
+	must(t, acme.call(http.MethodGet, bidAPath, nil, &early))
+	if early.Score != nil || early.OutcomeReason != "" {
+		t.Errorf("the supplier saw its score before feedback was released: %+v", early)
+	}
+	wantProblem(t, acme.call(http.MethodGet, bidAPath+"/feedback", nil, nil), 409, "feedback-not-released", "")
+	wantProblem(t, owner.call(http.MethodPost, compPath+"/feedback-release", nil, nil), 403, "forbidden", "")
+	must(t, admin.call(http.MethodPost, compPath+"/feedback-release", nil, nil))
+	var feedback struct {
+		Assessments []map[string]any `json:"assessments"`
+	}
+	must(t, acme.call(http.MethodGet, bidAPath+"/feedback", nil, &feedback))
+	if len(feedback.Assessments) != 3 || feedback.Assessments[0]["label"] != "Assessor 1" || feedback.Assessments[0]["assessor_id"] != nil {
+		t.Errorf("feedback = %+v", feedback)
+	}
+	wantProblem(t, binsight.call(http.MethodGet, bidAPath+"/feedback", nil, nil), 404, "not-found", "")
+
 	// Stage gate: evidence first, then a continue and a stop with rationales.
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Good"}, nil),
 		409, "evidence-missing", "end-of-phase report")
+	wantProblem(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 404, "not-found", "")
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 403, "forbidden", "")
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Sensors found 90% of misses."}, nil))
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kB), map[string]any{"summary": "Residents did not use the app."}, nil))
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "complete", "rationale": "x"}, nil), 422, "invalid-input", "continue or stop")
+	wantProblem(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil), 403, "forbidden", "")
+	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil), 403, "forbidden", "")
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Found 90% of misses."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low."}, nil))
 
@@ -209,6 +262,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Prototype ran for six months."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k2), map[string]any{"outcome": "complete", "rationale": "Met the acceptance tests."}, nil))
 	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it"}, nil), 422, "invalid-input", "outcome must be one of")
+	wantProblem(t, owner.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted"}, nil), 403, "forbidden", "")
 	must(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lessons": "Share data early."}, &ch))
 	wantStage(t, ch, "complete")
 	if ch.Outcome != "adopted" {
@@ -218,11 +272,11 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	// Every change left an audit event, with who did it.
 	for _, action := range []string{"challenge.created", "challenge.submitted", "challenge.selected", "bid.submitted", "document.uploaded",
 		"competition.assessment", "assessment.recorded", "contract.awarded", "contract.gate_continue", "contract.gate_stop", "challenge.complete", "challenge.outcome_recorded"} {
-		if n := st.DB.AuditEvent.Query().Where(auditevent.Action(action)).CountX(ctx); n == 0 {
+		if n := st.DB.AuditEvent.Query().Where(auditevent.Action(action)).CountX(sys); n == 0 {
 			t.Errorf("no audit event %q", action)
 		}
 	}
-	if n := st.DB.AuditEvent.Query().Where(auditevent.Action("bid.submitted"), auditevent.Actor(demoSuppliers[0])).CountX(ctx); n != 2 {
+	if n := st.DB.AuditEvent.Query().Where(auditevent.Action("bid.submitted"), auditevent.Actor(demoSuppliers[0])).CountX(sys); n != 2 {
 		t.Errorf("bid.submitted by %s: %d events, want 2", demoSuppliers[0], n)
 	}
 
@@ -264,6 +318,24 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	waitFor(t, admin, fmt.Sprintf("/api/v1/competitions/%d", late.ID), func(c competitionJSON) bool { return c.Status == "assessment" })
 	must(t, admin.call(http.MethodGet, path2, nil, &ch2))
 	wantStage(t, ch2, "phase1_assessment")
+
+	// The audit trail verifies, on the same data folder (or database) `catalyst dev` used, and
+	// an edit behind the service's back is caught and named.
+	args := []string{"verify", "--data", data}
+	if dsn != "" {
+		t.Setenv("CATALYST_DATABASE_URL", dsn)
+		args = []string{"verify"}
+	}
+	var out strings.Builder
+	if err := runAudit(ctx, args, &out); err != nil || !strings.Contains(out.String(), "The audit trail verifies") {
+		t.Fatalf("audit verify: %v %s", err, out.String())
+	}
+	if _, err := st.DB.ExecContext(ctx, "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 7"); err != nil {
+		t.Fatal(err)
+	}
+	if err := runAudit(ctx, args, &out); err == nil || !strings.Contains(err.Error(), "broken at event 7") {
+		t.Fatalf("audit verify after tampering: %v", err)
+	}
 }
 
 func must(t *testing.T, err error) {

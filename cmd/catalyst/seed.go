@@ -121,6 +121,7 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 }
 
 func seedPeople(ctx context.Context, db *ent.Client) error {
+	ctx = authz.AsSystem(ctx, "seed")
 	for _, p := range demoPeople {
 		var orgID int
 		if p.Organisation != "" {

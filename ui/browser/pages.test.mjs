@@ -45,15 +45,36 @@ test("the start page explains the service and passes axe", async () => {
   await accessible(page, "start page");
 });
 
-test("the challenge list shows every stage and passes axe", async () => {
+test("anonymous visitors see only published challenges", async () => {
   const page = await context.newPage();
   await page.goto(base + "/challenges");
   const rows = page.locator("tbody tr");
-  assert.ok((await rows.count()) >= 12, "the demo challenges are listed");
+  assert.ok((await rows.count()) >= 6, "the published demo challenges are listed");
+  assert.equal(await page.getByText("Draft", { exact: true }).count(), 0, "no draft is shown to the public");
+  assert.ok(await page.getByText("Phase 1 competition", { exact: true }).first().isVisible());
+  await accessible(page, "challenge list, anonymous");
+  const audit = await page.goto(base + "/audit");
+  assert.equal(audit.status(), 401, "the audit trail needs a sign-in");
+});
+
+test("a demo person signs in with one click, and the sign-in page passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/sign-in");
+  await accessible(page, "sign-in page");
+  await page.getByRole("button", { name: "Sign in as Priya Shah" }).click();
+  await page.waitForURL(/\/challenges$/);
+  assert.ok(await page.getByRole("button", { name: /Sign out Priya Shah/ }).isVisible());
+});
+
+test("signed in, the programme team sees every stage, and the list passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/challenges");
+  const rows = page.locator("tbody tr");
+  assert.ok((await rows.count()) >= 12, "every demo challenge is listed");
   for (const stage of ["Draft", "Phase 1 competition", "Phase 2 contracts and final gate", "Complete", "Closed"]) {
     assert.ok(await page.getByText(stage, { exact: true }).first().isVisible(), `stage ${stage} is shown`);
   }
-  await accessible(page, "challenge list");
+  await accessible(page, "challenge list, signed in");
 });
 
 test("a completed challenge shows its whole lifecycle as a timeline and passes axe", async () => {
@@ -68,12 +89,27 @@ test("a completed challenge shows its whole lifecycle as a timeline and passes a
   await accessible(page, "challenge page");
 });
 
-test("a demo person signs in with one click, and the sign-in page passes axe", async () => {
+test("the audit trail can be filtered and exported, and passes axe", async () => {
   const page = await context.newPage();
-  await page.goto(base + "/sign-in");
-  await accessible(page, "sign-in page");
-  await page.getByRole("button", { name: "Sign in as Tom Reed" }).click();
-  await page.waitForURL(/\/challenges$/);
-  assert.ok(await page.getByRole("button", { name: /Sign out Tom Reed/ }).isVisible());
-  await accessible(page, "challenge list, signed in");
+  await page.goto(base + "/audit");
+  await page.getByRole("heading", { name: "Audit trail" }).waitFor();
+  assert.ok((await page.locator("tbody tr").count()) > 20, "the demo's events are listed");
+  await accessible(page, "audit trail");
+  await page.getByLabel("Record type").selectOption("bid");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.waitForURL(/record_type=bid/);
+  const actions = await page.locator("tbody tr td:nth-child(3)").allTextContents();
+  assert.ok(actions.length > 0 && actions.every((a) => a.startsWith("bid.")), `only bid events: ${actions.slice(0, 5)}`);
+  const csv = await page.request.get(base + "/api/v1/audit.csv?record_type=bid");
+  assert.equal(csv.status(), 200);
+  assert.match(await csv.text(), /^seq,at_utc,actor,action/);
+});
+
+test("signing out ends the session", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/challenges");
+  await page.getByRole("button", { name: /Sign out Priya Shah/ }).click();
+  await page.waitForURL(base + "/");
+  const audit = await page.goto(base + "/audit");
+  assert.equal(audit.status(), 401);
 });
