@@ -41,12 +41,12 @@ func (s *Server) listAssignments(c echo.Context) error {
 		return err
 	}
 	q := s.DB.Assignment.Query().Where(assignment.IDGT(after)).Order(ent.Asc(assignment.FieldID)).Limit(limit + 1)
-	if v := c.QueryParam("competition_id"); v != "" {
-		id, err := strconv.Atoi(v)
-		if err != nil || id <= 0 {
-			return badRequest("competition_id must be a record number, such as 4")
-		}
-		q.Where(assignment.CompetitionID(id))
+	comp, err := queryID(c, "competition_id")
+	if err != nil {
+		return err
+	}
+	if comp != 0 {
+		q.Where(assignment.CompetitionID(comp))
 	}
 	rows, err := q.All(c.Request().Context())
 	if err != nil {

@@ -50,21 +50,17 @@ func readAuditFilter(c echo.Context) (auditFilter, []predicate.AuditEvent, error
 	if f.RecordType != "" {
 		ps = append(ps, auditevent.RecordType(f.RecordType))
 	}
-	if f.RecordID != "" {
-		id, err := strconv.Atoi(f.RecordID)
-		if err != nil || id <= 0 {
-			return f, nil, badRequest("record_id must be a record number, such as 12")
-		}
+	if id, err := queryID(c, "record_id"); err != nil {
+		return f, nil, err
+	} else if id != 0 {
 		ps = append(ps, auditevent.RecordID(id))
 	}
 	if f.Actor != "" {
 		ps = append(ps, auditevent.ActorEqualFold(f.Actor))
 	}
-	if f.ChallengeID != "" {
-		id, err := strconv.Atoi(f.ChallengeID)
-		if err != nil || id <= 0 {
-			return f, nil, badRequest("challenge_id must be a record number, such as 3")
-		}
+	if id, err := queryID(c, "challenge_id"); err != nil {
+		return f, nil, err
+	} else if id != 0 {
 		ps = append(ps, auditevent.ChallengeID(id))
 	}
 	return f, ps, nil

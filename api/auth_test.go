@@ -50,7 +50,7 @@ func TestDevSignInSessionAndSignOut(t *testing.T) {
 	srv := httptest.NewServer(w.h)
 	defer srv.Close()
 	c := browser(t)
-	if code, body := read(t)(c.Get(srv.URL+"/api/v1/challenges")); code != http.StatusUnauthorized || !strings.Contains(body, "unauthenticated") {
+	if code, body := read(t)(c.Get(srv.URL + "/api/v1/challenges")); code != http.StatusUnauthorized || !strings.Contains(body, "unauthenticated") {
 		t.Fatalf("anonymous API call: %d %s", code, body)
 	}
 	resp, err := c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}})
@@ -69,11 +69,11 @@ func TestDevSignInSessionAndSignOut(t *testing.T) {
 	if n := w.db.Session.Query().CountX(testdb.Fixture()); n != 1 {
 		t.Fatalf("%d sessions stored, want 1", n)
 	}
-	if code, body := read(t)(c.Get(srv.URL+"/api/v1/challenges")); code != http.StatusOK {
+	if code, body := read(t)(c.Get(srv.URL + "/api/v1/challenges")); code != http.StatusOK {
 		t.Fatalf("signed-in API call: %d %s", code, body)
 	}
 	// The sign-out form carries the token; a forged post without it is refused.
-	_, page := read(t)(c.Get(srv.URL+"/challenges"))
+	_, page := read(t)(c.Get(srv.URL + "/challenges"))
 	m := csrfInput.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no CSRF field in the page's sign-out form")

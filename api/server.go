@@ -242,6 +242,19 @@ func pathID(c echo.Context) (int, error) {
 	return id, nil
 }
 
+// queryID reads an optional record number from the query string; 0 when it is absent.
+func queryID(c echo.Context, name string) (int, error) {
+	v := strings.TrimSpace(c.QueryParam(name))
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.Atoi(v)
+	if err != nil || id <= 0 {
+		return 0, badRequest("%s must be a record number, such as 12", name)
+	}
+	return id, nil
+}
+
 // pathIDAndBody reads the record number from the path, checks the viewer may act on that
 // record, and only then reads the JSON body into v: someone out of scope learns nothing from
 // how their body is judged.

@@ -1,0 +1,43 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestServerErrorsHideTheirInsidesAndCarryTheRequestID: a failure deep inside (here, no
+// workflow service at all) answers a plain problem; the detail and the request ID go to the log.
+func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
+	w := newWorld(t)
+	var logs bytes.Buffer
+	h, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeD.ID), strings.NewReader(`{"select": true}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+w.tokens[admin])
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	rid := rec.Header().Get("X-Request-Id")
+	if rec.Code != http.StatusInternalServerError || rid == "" {
+		t.Fatalf("%d (request ID %q) %s", rec.Code, rid, rec.Body)
+	}
+	body := rec.Body.String()
+	for _, leak := range []string{"nil pointer", "PANIC", "goroutine", ".go:"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("the 500 shows %q: %s", leak, body)
+		}
+	}
+	if !strings.Contains(body, "/problems/internal") || !strings.Contains(body, "logged with this request's ID") {
+		t.Errorf("the 500 is not the internal problem: %s", body)
+	}
+	if !strings.Contains(logs.String(), rid) || !strings.Contains(logs.String(), "nil pointer") {
+		t.Errorf("the log does not carry the request ID %s and the cause:\n%s", rid, logs.String())
+	}
+}
