@@ -2,11 +2,7 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
@@ -31,8 +27,7 @@ const (
 
 const sessionCookie = "catalyst_session"
 
-// tokenPrefix marks Catalyst's API tokens, so a leaked one is easy to recognise and scan for.
-const tokenPrefix = "cat_"
+const tokenPrefix = authz.TokenPrefix
 
 // sessionsName is the system identity that reads sessions and tokens to learn who is asking.
 const sessionsName = "sessions"
@@ -45,16 +40,9 @@ const (
 	sessionKey ctxKey = "session"
 )
 
-func randomToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
+func randomToken() string { return authz.RandomSecret() }
 
-func hashToken(t string) string {
-	h := sha256.Sum256([]byte(t))
-	return hex.EncodeToString(h[:])
-}
+func hashToken(t string) string { return authz.HashSecret(t) }
 
 // identify learns who is asking, from a bearer token or the session cookie, and puts the viewer
 // in the request's context, where the privacy rules read it. A request with neither is

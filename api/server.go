@@ -147,7 +147,11 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		s.log.Info("request", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
+		level := slog.LevelInfo
+		if p := c.Request().URL.Path; (p == "/readyz" || p == "/healthz") && c.Response().Status == http.StatusOK {
+			level = slog.LevelDebug // health checks every few seconds would drown the log
+		}
+		s.log.Log(c.Request().Context(), level, "request", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", c.Response().Status, "duration_ms", time.Since(start).Milliseconds())
 		return nil
 	}

@@ -2,14 +2,11 @@ package api
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/activities"
-	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 )
@@ -59,55 +56,19 @@ func (s *Server) issueToken(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	var problems []string
-	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 100 {
-		problems = append(problems, "name the token (up to 100 characters), for example after the system that will use it")
-	}
-	if req.PersonID <= 0 {
-		problems = append(problems, "say which person the token acts as (person_id)")
-	}
-	if !authz.Role(req.Role).Valid() {
-		problems = append(problems, "role must be one of admin, challenge_owner, assessor, supplier")
-	}
-	if req.ExpiresInDays < 0 || req.ExpiresInDays > 366 {
-		problems = append(problems, "expires_in_days must be from 1 to 366 (or 0 for the default of 90)")
-	}
-	if len(problems) > 0 {
-		return invalid("%s", strings.Join(problems, "; "))
-	}
-	if req.ExpiresInDays == 0 {
-		req.ExpiresInDays = 90
-	}
 	ctx := c.Request().Context()
-	p, err := s.DB.Person.Get(ctx, req.PersonID)
-	if ent.IsNotFound(err) {
-		return invalid("person %d does not exist", req.PersonID)
-	}
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(p.Roles, req.Role) {
-		return invalid("%s does not hold the role %s: a token can only act in a role its person holds", p.Email, req.Role)
-	}
-	secret := tokenPrefix + randomToken()
-	now := time.Now().UTC()
-	var t *ent.APIToken
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+	var issued activities.IssuedToken
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		t, err = tx.APIToken.Create().SetName(strings.TrimSpace(req.Name)).SetTokenHash(hashToken(secret)).SetPersonID(p.ID).
-			SetRole(req.Role).SetIssuedBy(actor(c, "").Who).SetCreatedAt(now).
-			SetExpiresAt(now.AddDate(0, 0, req.ExpiresInDays)).Save(ctx)
-		if err != nil {
-			return err
-		}
-		return activities.Audit(ctx, tx, actor(c, ""), "token.issued", "token", t.ID, nil,
-			map[string]any{"person": p.ID, "role": req.Role, "name": t.Name, "expires_at": t.ExpiresAt})
+		issued, err = activities.IssueToken(ctx, tx, activities.IssueTokenInput{Name: req.Name, PersonID: req.PersonID,
+			Role: req.Role, ExpiresInDays: req.ExpiresInDays, Actor: actor(c, "")})
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	v := tokenView(t)
-	v.Token = secret
+	v := tokenView(issued.Token)
+	v.Token = issued.Secret
 	return c.JSON(http.StatusCreated, v)
 }
 

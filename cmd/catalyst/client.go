@@ -17,6 +17,7 @@ type apiClient struct {
 	http    *http.Client
 	base    string
 	session *http.Cookie
+	token   string // an API token, sent as a bearer
 }
 
 // inProcess sends requests straight to a handler, for the seed.
@@ -105,6 +106,9 @@ func (c *apiClient) upload(path, filename string, content []byte, out any) error
 
 func (c *apiClient) send(req *http.Request, out any) error {
 	req.Header.Set("Accept", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	if c.session != nil {
 		req.AddCookie(c.session)
 	}

@@ -330,6 +330,21 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	if err := runAudit(ctx, args, &out); err != nil || !strings.Contains(out.String(), "The audit trail verifies") {
 		t.Fatalf("audit verify: %v %s", err, out.String())
 	}
+	// The operator issues an API token on the same records; the programme reads the trail with it.
+	out.Reset()
+	if err := runToken(ctx, append([]string{"issue", "--email", demoAdmin, "--role", "admin", "--name", "e2e"}, args[1:]...), &out); err != nil {
+		t.Fatalf("catalyst token issue: %v", err)
+	}
+	bearer := &apiClient{http: http.DefaultClient, base: st.URL, token: strings.TrimSpace(out.String())}
+	var trail struct {
+		Items []struct {
+			Action string `json:"action"`
+		} `json:"items"`
+	}
+	must(t, bearer.call(http.MethodGet, "/api/v1/audit?actor=system:operator", nil, &trail))
+	if len(trail.Items) != 1 || trail.Items[0].Action != "token.issued" {
+		t.Errorf("the operator's token in the trail: %+v", trail.Items)
+	}
 	if _, err := st.DB.ExecContext(ctx, "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 7"); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,10 @@ Usage:
   catalyst migrate                               bring the database schema up to date (production)
   catalyst seed                                  load the demo data into a running system (production)
   catalyst audit verify [--data DIR]             check the audit trail's hash chain (dev folder or production database)
+  catalyst people grant --email E --role R [--name N] [--data DIR]
+                                                 give a person a role (how the first admin is made)
+  catalyst token issue --email E --role R --name N [--days D] [--data DIR]
+                                                 print a new API token for a person in one role
   catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
   catalyst version                               print the version
 
@@ -57,6 +61,10 @@ func run(ctx context.Context, args []string) error {
 		return runSeedCommand(ctx)
 	case "audit":
 		return runAudit(ctx, args[1:], os.Stdout)
+	case "people":
+		return runPeople(ctx, args[1:], os.Stdout)
+	case "token":
+		return runToken(ctx, args[1:], os.Stdout)
 	case "probe":
 		return probe(ctx, args[1:])
 	case "version":

@@ -63,8 +63,20 @@ func TestProductionProcesses(t *testing.T) {
 		t.Errorf("catalyst probe: %v", err)
 	}
 
+	// The first admin is made by the operator, who issues them an API token.
+	var out strings.Builder
+	if err := runPeople(ctx, []string{"grant", "--email", "ops@programme.example", "--name", "Ops", "--role", "admin"}, &out); err != nil {
+		t.Fatalf("catalyst people grant: %v", err)
+	}
+	out.Reset()
+	if err := runToken(ctx, []string{"issue", "--email", "ops@programme.example", "--role", "admin", "--name", "prod test"}, &out); err != nil {
+		t.Fatalf("catalyst token issue: %v", err)
+	}
+	anon := &apiClient{http: http.DefaultClient, base: base}
+	wantProblem(t, anon.call(http.MethodGet, "/api/v1/challenges", nil, nil), 401, "unauthenticated", "")
+
 	// The lifecycle runs across the separate processes.
-	c := &apiClient{http: http.DefaultClient, base: base}
+	c := &apiClient{http: http.DefaultClient, base: base, token: strings.TrimSpace(out.String())}
 	var ch challengeJSON
 	must(t, c.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "Prod", "public_body": "Anytown", "problem": "P"}, &ch))
 	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/submit", ch.ID), nil, &ch))
