@@ -160,6 +160,10 @@ func (s *Server) startSession(c echo.Context, p *ent.Person, method string) erro
 	}
 	token := randomToken()
 	now := time.Now().UTC()
+	// Sweep sessions that have ended, so the table holds only live ones.
+	if _, err := s.DB.Session.Delete().Where(session.Or(session.ExpiresAtLT(now), session.LastSeenAtLT(now.Add(-IdleTimeout)))).Exec(ctx); err != nil {
+		return err
+	}
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		if err := tx.Session.Create().SetTokenHash(hashToken(token)).SetPersonID(p.ID).SetMethod(method).
 			SetCsrfToken(randomToken()).SetCreatedAt(now).SetLastSeenAt(now).SetExpiresAt(now.Add(AbsoluteTimeout)).Exec(ctx); err != nil {

@@ -20,6 +20,9 @@ import (
 // idempotencyName is the system identity that keeps the answers to keyed requests.
 const idempotencyName = "idempotency"
 
+// keyLifetime is how long a key's answer is kept: long enough for any client's retries.
+const keyLifetime = 24 * time.Hour
+
 // maxRememberedAnswer bounds what is kept of an answer; API answers are far smaller.
 const maxRememberedAnswer = 1 << 20
 
@@ -71,6 +74,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if err != nil {
 			return err
+		}
+		if rec.ID%100 == 0 { // now and then, forget answers older than any retry
+			_, _ = s.DB.IdempotencyRecord.Delete().Where(idempotencyrecord.CreatedAtLT(time.Now().Add(-keyLifetime))).Exec(ctx)
 		}
 		// Answer the request, writing errors here rather than later, so the answer can be kept.
 		w := &teeWriter{ResponseWriter: c.Response().Writer}

@@ -400,6 +400,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{IdempotencyRecordsColumns[1], IdempotencyRecordsColumns[2]},
 			},
+			{
+				Name:    "idempotencyrecord_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyRecordsColumns[9]},
+			},
 		},
 	}
 	// OrganisationsColumns holds the columns for the "organisations" table.

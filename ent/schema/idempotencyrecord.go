@@ -31,7 +31,7 @@ func (IdempotencyRecord) Fields() []ent.Field {
 
 // Indexes of IdempotencyRecord.
 func (IdempotencyRecord) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("principal", "key").Unique()}
+	return []ent.Index{index.Fields("principal", "key").Unique(), index.Fields("created_at")}
 }
 
 // Policy of IdempotencyRecord: see ent/rule for who may read and change what.
