@@ -29,16 +29,18 @@ const auditName = "audit-trail"
 // transactions chain one after another and the chain never forks.
 func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType string, recordID int, before, after any) error {
 	ctx = authz.AsSystem(ctx, auditName)
+	// Everything that can be read before taking the head is read first: the head is held until
+	// the transaction ends, and every other appender waits for it.
+	challengeID, err := challengeOf(ctx, tx, recordType, recordID)
+	if err != nil {
+		return err
+	}
 	if err := tx.AuditHead.Update().AddSeq(1).Exec(ctx); err != nil {
 		return fmt.Errorf("taking the audit chain's head: %w", err)
 	}
 	head, err := tx.AuditHead.Query().Only(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the audit chain's head: %w", err)
-	}
-	challengeID, err := challengeOf(ctx, tx, recordType, recordID)
-	if err != nil {
-		return err
 	}
 	ev := ChainedEvent{
 		Seq: head.Seq, At: time.Now().UTC().Truncate(time.Microsecond), Actor: actor.who(), Action: action,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -103,4 +104,47 @@ func TestTheTrailIsAppendOnlyThroughEnt(t *testing.T) {
 	if _, err := db.AuditEvent.Delete().Exec(ctx); !errors.Is(err, privacy.Deny) {
 		t.Errorf("deleting an event: %v, want a privacy refusal", err)
 	}
+}
+
+// BenchmarkAuditAppend measures appending chained events from 8 writers at once, against a
+// baseline of the same writes without the chain (a plain insert), measured in the same run.
+func BenchmarkAuditAppend(b *testing.B) {
+	db := testdb.Open(b)
+	ctx := testdb.Fixture()
+	const writers = 8
+	run := func(write func(tx *ent.Tx, i int) error) time.Duration {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < b.N; i += writers {
+					if err := db.WithTx(ctx, func(tx *ent.Tx) error { return write(tx, i) }); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	b.ResetTimer()
+	chained := run(func(tx *ent.Tx, i int) error {
+		return activities.Audit(ctx, tx, activities.Actor{Who: "bench@example.com"}, "bid.submitted", "bid", i, nil, map[string]int{"i": i})
+	})
+	b.StopTimer()
+	if n, err := activities.VerifyAudit(context.Background(), db); err != nil || n != b.N {
+		b.Fatalf("after the chained appends: %d verified, %v", n, err)
+	}
+	b.StartTimer()
+	plain := run(func(tx *ent.Tx, i int) error {
+		return tx.AuditEvent.Create().SetSeq(int64(1_000_000_000 + i)).SetAt(time.Now()).SetActor("bench@example.com").
+			SetAction("bid.submitted").SetRecordType("bid").SetRecordID(i).SetPrevHash("").SetHash("").Exec(ctx)
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(chained.Nanoseconds())/float64(b.N), "chained-ns/op")
+	b.ReportMetric(float64(plain.Nanoseconds())/float64(b.N), "baseline-ns/op")
+	b.ReportMetric(float64(chained)/float64(plain), "ratio")
 }
