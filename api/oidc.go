@@ -9,7 +9,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -260,7 +259,9 @@ func (s *Server) personForSubject(ctx context.Context, subject, email string, ve
 		return nil, err
 	}
 	if p.OidcSubject != nil && *p.OidcSubject != subject {
-		return nil, errors.New("a person's email matched, but they are linked to another subject")
+		// Someone else's sign-in account already belongs to this person: never merge them.
+		return nil, newProblem(http.StatusForbidden, "account-mismatch", "This sign-in belongs to someone else",
+			fmt.Sprintf("the Catalyst account for %s is linked to a different sign-in; ask the programme team", email))
 	}
 	return s.DB.Person.UpdateOne(p).SetOidcSubject(subject).Save(ctx)
 }

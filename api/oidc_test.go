@@ -242,6 +242,7 @@ func TestOIDCRefusesWhatItCannotVerify(t *testing.T) {
 		{"replayed nonce", "nonce", "owner@anytown.gov.uk", true, false, 401, "not for this sign-in"},
 		{"no account", "", "stranger@example.com", true, false, 403, "no Catalyst account for stranger@example.com"},
 		{"unverified email", "", "ann@panel.example", false, false, 403, "verified email"},
+		{"someone else's account", "", "owner@anytown.gov.uk", true, false, 403, "linked to a different sign-in"},
 	} {
 		p.spoil, p.email, p.verified, p.subject = c.spoil, c.email, c.verified, "sub-"+c.name
 		code, body, browser := signInWith(t, base, c.forge)
