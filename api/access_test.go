@@ -172,7 +172,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 }
 
 // ids lists the record numbers in a JSON answer's items.
-func ids(t *testing.T, body []byte) []int {
+func ids(t testing.TB, body []byte) []int {
 	t.Helper()
 	var page struct {
 		Items []struct {

@@ -71,7 +71,7 @@ var personas = []string{anon, admin, ownerOwn, ownerOther, assessorAssigned, ass
 //   - challenge E (owned by owner-other) has an open competition with Acme's submitted, sealed
 //     bid and Binsight's draft.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	db     *ent.Client
 	h      http.Handler
 	tokens map[string]string
@@ -87,7 +87,7 @@ type world struct {
 	spareToken                         *ent.APIToken // a token that may be revoked
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := testdb.Fixture()
 	db := testdb.Open(t)
