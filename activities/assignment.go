@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -52,9 +53,9 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 	for _, b := range bids {
 		p.Bids = append(p.Bids, domain.AssignBid{ID: b.ID, Organisation: b.Edges.Organisation.Name, EmailDomain: b.Edges.Organisation.EmailDomain})
 	}
-	maxLoad := (len(bids)*comp.AssessorsPerBid)/max(len(assessors), 1) + 2
+	maxLoad := domain.BalancedLoadCap(len(bids), comp.AssessorsPerBid, len(assessors))
 	for _, a := range assessors {
-		aa := domain.AssignAssessor{ID: a.ID, Name: a.Name, EmailDomain: emailDomain(a.Email), Expertise: a.Expertise, MaxLoad: maxLoad}
+		aa := domain.AssignAssessor{ID: a.ID, Name: a.Name, EmailDomain: domain.EmailDomain(a.Email), Expertise: a.Expertise, MaxLoad: maxLoad}
 		if a.Edges.Organisation != nil {
 			aa.Organisation = a.Edges.Organisation.Name
 		}
@@ -100,13 +101,6 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 	return result.Uncovered, nil
 }
 
-func emailDomain(email string) string {
-	if i := strings.LastIndex(email, "@"); i >= 0 {
-		return strings.ToLower(email[i+1:])
-	}
-	return ""
-}
-
 // DeclineAssignment records an assessor's declared conflict on one assignment, hides the bid
 // from them, and asks the rules for a replacement. It runs as the assessor: the data layer lets
 // them change only their own assignments.
@@ -131,4 +125,21 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason
 	}
 	_, err = AssignAssessors(ctx, tx, a.CompetitionID, Actor{Reason: "an assessor declared a conflict"})
 	return a, err
+}
+
+// ReleaseFeedback lets a decided competition's suppliers read their assessments' scores and
+// comments. It is recorded once; releasing again changes nothing.
+func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor Actor) error {
+	comp, err := tx.Competition.Get(ctx, competitionID)
+	if err != nil || comp.FeedbackReleasedAt != nil {
+		return err
+	}
+	if err := comp.Status.ReleaseFeedback(); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	if err := tx.Competition.UpdateOne(comp).SetFeedbackReleasedAt(now).Exec(ctx); err != nil {
+		return err
+	}
+	return Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now})
 }

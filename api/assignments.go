@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -92,20 +91,7 @@ func (s *Server) releaseFeedback(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		comp, err := tx.Competition.Get(ctx, id)
-		if err != nil || comp.FeedbackReleasedAt != nil {
-			return err
-		}
-		if comp.Status != domain.CompetitionDecided {
-			return conflict("not-decided", "feedback can be released once the competition is decided; it is %s", comp.Status.Label())
-		}
-		now := time.Now().UTC()
-		if err := tx.Competition.UpdateOne(comp).SetFeedbackReleasedAt(now).Exec(ctx); err != nil {
-			return err
-		}
-		return activities.Audit(ctx, tx, actor(c, ""), "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now})
-	})
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error { return activities.ReleaseFeedback(ctx, tx, id, actor(c, "")) })
 	if err != nil {
 		return err
 	}

@@ -27,8 +27,6 @@ const (
 
 const sessionCookie = "catalyst_session"
 
-const tokenPrefix = authz.TokenPrefix
-
 // sessionsName is the system identity that reads sessions and tokens to learn who is asking.
 const sessionsName = "sessions"
 
@@ -39,10 +37,6 @@ const (
 	viewerKey  ctxKey = "viewer"
 	sessionKey ctxKey = "session"
 )
-
-func randomToken() string { return authz.RandomSecret() }
-
-func hashToken(t string) string { return authz.HashSecret(t) }
 
 // identify learns who is asking, from a bearer token or the session cookie, and puts the viewer
 // in the request's context, where the privacy rules read it. A request with neither is
@@ -104,10 +98,10 @@ func personViewer(p *ent.Person, only *authz.Role) authz.Viewer {
 
 func (s *Server) tokenViewer(ctx context.Context, secret string) (authz.Viewer, *ent.Person, error) {
 	bad := unauthorised("the API token is not valid: it may have been revoked or have expired; ask the programme team for a new one")
-	if !strings.HasPrefix(secret, tokenPrefix) {
+	if !strings.HasPrefix(secret, authz.TokenPrefix) {
 		return authz.Viewer{}, nil, bad
 	}
-	t, err := s.DB.APIToken.Query().Where(apitoken.TokenHash(hashToken(secret))).
+	t, err := s.DB.APIToken.Query().Where(apitoken.TokenHash(authz.HashSecret(secret))).
 		WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).Only(ctx)
 	if ent.IsNotFound(err) {
 		return authz.Viewer{}, nil, bad
@@ -130,7 +124,7 @@ func (s *Server) tokenViewer(ctx context.Context, secret string) (authz.Viewer, 
 
 // liveSession finds the session a cookie names, if it is still live, and keeps it alive.
 func (s *Server) liveSession(ctx context.Context, token string) (*ent.Session, *ent.Person, error) {
-	sess, err := s.DB.Session.Query().Where(session.TokenHash(hashToken(token))).
+	sess, err := s.DB.Session.Query().Where(session.TokenHash(authz.HashSecret(token))).
 		WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil, nil
@@ -156,17 +150,17 @@ func (s *Server) startSession(c echo.Context, p *ent.Person, method string) erro
 	ctx := authz.AsSystem(c.Request().Context(), sessionsName)
 	// A new session each time, so a session fixed before sign-in is never promoted.
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		_, _ = s.DB.Session.Delete().Where(session.TokenHash(hashToken(ck.Value))).Exec(ctx)
+		_, _ = s.DB.Session.Delete().Where(session.TokenHash(authz.HashSecret(ck.Value))).Exec(ctx)
 	}
-	token := randomToken()
+	token := authz.RandomSecret()
 	now := time.Now().UTC()
 	// Sweep sessions that have ended, so the table holds only live ones.
 	if _, err := s.DB.Session.Delete().Where(session.Or(session.ExpiresAtLT(now), session.LastSeenAtLT(now.Add(-IdleTimeout)))).Exec(ctx); err != nil {
 		return err
 	}
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		if err := tx.Session.Create().SetTokenHash(hashToken(token)).SetPersonID(p.ID).SetMethod(method).
-			SetCsrfToken(randomToken()).SetCreatedAt(now).SetLastSeenAt(now).SetExpiresAt(now.Add(AbsoluteTimeout)).Exec(ctx); err != nil {
+		if err := tx.Session.Create().SetTokenHash(authz.HashSecret(token)).SetPersonID(p.ID).SetMethod(method).
+			SetCsrfToken(authz.RandomSecret()).SetCreatedAt(now).SetLastSeenAt(now).SetExpiresAt(now.Add(AbsoluteTimeout)).Exec(ctx); err != nil {
 			return err
 		}
 		return activities.Audit(ctx, tx, activities.Actor{Who: p.Email, RequestID: requestID(c)}, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -104,9 +105,9 @@ func TestSessionsEndWhenIdleAndAtTheirAbsoluteLimit(t *testing.T) {
 		"idle":     {now.Add(-time.Hour), now.Add(-IdleTimeout - time.Minute)},
 		"absolute": {now.Add(-AbsoluteTimeout - time.Hour), now.Add(-time.Minute)},
 	} {
-		token := randomToken()
-		w.db.Session.Create().SetTokenHash(hashToken(token)).SetPersonID(w.people[ownerOwn].ID).SetMethod("dev").
-			SetCsrfToken(randomToken()).SetCreatedAt(c.created).SetLastSeenAt(c.lastSeen).
+		token := authz.RandomSecret()
+		w.db.Session.Create().SetTokenHash(authz.HashSecret(token)).SetPersonID(w.people[ownerOwn].ID).SetMethod("dev").
+			SetCsrfToken(authz.RandomSecret()).SetCreatedAt(c.created).SetLastSeenAt(c.lastSeen).
 			SetExpiresAt(c.created.Add(AbsoluteTimeout)).ExecX(ctx)
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/challenges", nil)
 		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: token})
@@ -253,7 +254,7 @@ func TestAdminIssuesAndRevokesScopedTokens(t *testing.T) {
 	rec := w.do(admin, http.MethodPost, "/api/v1/tokens", body)
 	var tok TokenView
 	_ = json.Unmarshal(rec.Body.Bytes(), &tok)
-	if rec.Code != http.StatusCreated || !strings.HasPrefix(tok.Token, tokenPrefix) {
+	if rec.Code != http.StatusCreated || !strings.HasPrefix(tok.Token, authz.TokenPrefix) {
 		t.Fatalf("issue: %d %s", rec.Code, rec.Body)
 	}
 	use := func() int {

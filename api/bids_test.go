@@ -46,8 +46,8 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 	// A supplier of the bidding organisation, and a programme admin, each with a token.
 	for _, r := range []authz.Role{authz.Supplier, authz.Admin} {
 		p := db.Person.Create().SetName(string(r)).SetEmail(string(r) + "@acme.example").SetRoles([]string{string(r)}).SetOrganisationID(org.ID).SaveX(ctx)
-		secret := tokenPrefix + randomToken()
-		db.APIToken.Create().SetName("test").SetTokenHash(hashToken(secret)).SetPersonID(p.ID).SetRole(string(r)).
+		secret := authz.NewAPIToken()
+		db.APIToken.Create().SetName("test").SetTokenHash(authz.HashSecret(secret)).SetPersonID(p.ID).SetRole(string(r)).
 			SetIssuedBy("test").SetCreatedAt(time.Now()).ExecX(ctx)
 		f.tokens[r] = secret
 	}

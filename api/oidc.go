@@ -108,7 +108,7 @@ func (o *oidcClient) clientAssertion(tokenURL string) (string, error) {
 	now := time.Now()
 	return jwt.Signed(signer).Claims(jwt.Claims{
 		Issuer: o.cfg.ClientID, Subject: o.cfg.ClientID, Audience: jwt.Audience{tokenURL},
-		ID: randomToken(), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(5 * time.Minute)),
+		ID: authz.RandomSecret(), IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(5 * time.Minute)),
 	}).Serialize()
 }
 
@@ -160,7 +160,7 @@ func (s *Server) oidcStart(c echo.Context) error {
 		return newProblem(http.StatusServiceUnavailable, "sign-in-unavailable", "Sign-in is not available",
 			"the sign-in service did not answer; try again in a few minutes")
 	}
-	f := oidcFlow{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(), Expires: time.Now().Add(10 * time.Minute)}
+	f := oidcFlow{State: authz.RandomSecret(), Nonce: authz.RandomSecret(), Verifier: oauth2.GenerateVerifier(), Expires: time.Now().Add(10 * time.Minute)}
 	c.SetCookie(&http.Cookie{Name: oidcCookie, Value: s.sealFlow(f), Path: "/sign-in/oidc", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies, MaxAge: 600})
 	url := s.oidc.oauth(p).AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier))

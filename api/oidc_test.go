@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -80,7 +81,7 @@ func (p *provider) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad authorisation request: "+r.URL.RawQuery, http.StatusBadRequest)
 		return
 	}
-	code := randomToken()
+	code := authz.RandomSecret()
 	p.mu.Lock()
 	p.codes[code] = grant{challenge: q.Get("code_challenge"), nonce: q.Get("nonce"), redirect: q.Get("redirect_uri")}
 	p.mu.Unlock()
@@ -144,7 +145,7 @@ func (p *provider) token(w http.ResponseWriter, r *http.Request) {
 		"nonce": nonce, "email": p.email, "email_verified": p.verified,
 	}).Serialize()
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": randomToken(), "token_type": "Bearer", "expires_in": 300, "id_token": idt})
+	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": authz.RandomSecret(), "token_type": "Bearer", "expires_in": 300, "id_token": idt})
 }
 
 // signInWith walks a browser through sign-in: Catalyst, the provider, back to Catalyst. It

@@ -102,8 +102,8 @@ func newWorld(t testing.TB) *world {
 	panel := db.Organisation.Create().SetName("Panel").SetEmailDomain("panel.example").SaveX(ctx)
 	mk := func(key, email string, role authz.Role, org *ent.Organisation) {
 		p := db.Person.Create().SetName(key).SetEmail(email).SetRoles([]string{string(role)}).SetOrganisationID(org.ID).SaveX(ctx)
-		secret := tokenPrefix + randomToken()
-		db.APIToken.Create().SetName(key).SetTokenHash(hashToken(secret)).SetPersonID(p.ID).SetRole(string(role)).
+		secret := authz.NewAPIToken()
+		db.APIToken.Create().SetName(key).SetTokenHash(authz.HashSecret(secret)).SetPersonID(p.ID).SetRole(string(role)).
 			SetIssuedBy("test").SetCreatedAt(time.Now()).ExecX(ctx)
 		w.tokens[key], w.people[key] = secret, p
 	}
@@ -114,7 +114,7 @@ func newWorld(t testing.TB) *world {
 	mk(assessorOther, "otto@panel.example", authz.Assessor, panel)
 	mk(supplierOwn, "dana@acme.example", authz.Supplier, acme)
 	mk(supplierOther, "ed@binsight.example", authz.Supplier, binsight)
-	w.spareToken = db.APIToken.Create().SetName("spare").SetTokenHash(hashToken(tokenPrefix + randomToken())).
+	w.spareToken = db.APIToken.Create().SetName("spare").SetTokenHash(authz.HashSecret(authz.NewAPIToken())).
 		SetPersonID(w.people[supplierOwn].ID).SetRole(string(authz.Supplier)).SetIssuedBy("test").SetCreatedAt(time.Now()).SaveX(ctx)
 
 	challenge := func(title string, owner string, stage domain.ChallengeStage) *ent.Challenge {

@@ -78,6 +78,27 @@ func Conflict(b AssignBid, a AssignAssessor) (string, bool) {
 
 func fold(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// EmailDomain is the part of an email address after the last @, in lower case, for the
+// same-domain conflict; "" when there is none.
+func EmailDomain(email string) string {
+	i := strings.LastIndex(email, "@")
+	if i < 0 {
+		return ""
+	}
+	return fold(email[i+1:])
+}
+
+// BalancedLoadCap is the most bids one assessor is given by default: an even share of the
+// pairings needed, plus two of slack so conflicts can be worked around. It never drops below
+// the share itself, so a full assignment is always possible when there are no conflicts.
+func BalancedLoadCap(bids, perBid, assessors int) int {
+	if assessors < 1 {
+		return 0
+	}
+	share := (bids*perBid + assessors - 1) / assessors
+	return share + 2
+}
+
 // conflicts indexes what Conflict checks, so a large assignment does not compare strings for
 // every pair.
 type conflicts struct {

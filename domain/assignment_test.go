@@ -283,3 +283,21 @@ func TestBenchmarkProblemIsSolvedWithinRules(t *testing.T) {
 		t.Fatalf("%d pairs, %d uncovered", len(got.Pairs), len(got.Uncovered))
 	}
 }
+
+func TestEmailDomainAndLoadCap(t *testing.T) {
+	for in, want := range map[string]string{"Ann@Panel.Example": "panel.example", "a@b@c.gov.uk": "c.gov.uk", "nobody": "", "x@": ""} {
+		if got := EmailDomain(in); got != want {
+			t.Errorf("EmailDomain(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, c := range []struct{ bids, per, assessors, want int }{
+		{10, 3, 3, 12}, // 30 pairings over 3: 10 each, plus 2
+		{10, 3, 4, 10}, // 30 over 4 rounds up to 8, plus 2
+		{0, 3, 5, 2},
+		{5, 3, 0, 0},
+	} {
+		if got := BalancedLoadCap(c.bids, c.per, c.assessors); got != c.want {
+			t.Errorf("BalancedLoadCap(%d, %d, %d) = %d, want %d", c.bids, c.per, c.assessors, got, c.want)
+		}
+	}
+}

@@ -273,6 +273,15 @@ func (s CompetitionStatus) Decide() (CompetitionStatus, error) {
 	return CompetitionDecided, nil
 }
 
+// ReleaseFeedback checks that suppliers may be given their feedback: only once the
+// competition is decided, so no score is shown while it can still change.
+func (s CompetitionStatus) ReleaseFeedback() error {
+	if s != CompetitionDecided {
+		return refuse("competition", "release feedback for", string(s), "feedback is released once the competition is decided; it is "+s.Label())
+	}
+	return nil
+}
+
 // BidStatus is where a supplier's bid is.
 type BidStatus string
 

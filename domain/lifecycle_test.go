@@ -112,3 +112,16 @@ func TestCompetitionClosesIntoAssessmentOrEmpty(t *testing.T) {
 		t.Error("decided while open")
 	}
 }
+
+func TestFeedbackIsReleasedOnlyOnceDecided(t *testing.T) {
+	for _, v := range CompetitionStatus("").Values() {
+		st := CompetitionStatus(v)
+		err := st.ReleaseFeedback()
+		if (err == nil) != (st == CompetitionDecided) {
+			t.Errorf("release feedback when %s: %v", st, err)
+		}
+		if err != nil && (!errors.Is(err, ErrInvalidTransition) || !strings.Contains(err.Error(), "once the competition is decided")) {
+			t.Errorf("refusal when %s does not say why: %v", st, err)
+		}
+	}
+}

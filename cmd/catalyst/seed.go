@@ -128,7 +128,7 @@ func seedPeople(ctx context.Context, db *ent.Client) error {
 			id, err := db.Organisation.Query().Where(organisation.Name(p.Organisation)).OnlyID(ctx)
 			if ent.IsNotFound(err) {
 				var org *ent.Organisation
-				org, err = db.Organisation.Create().SetName(p.Organisation).SetEmailDomain(emailDomain(p.Email)).
+				org, err = db.Organisation.Create().SetName(p.Organisation).SetEmailDomain(domain.EmailDomain(p.Email)).
 					SetPublicBody(p.Role == "challenge_owner").Save(ctx)
 				if err == nil {
 					id = org.ID
@@ -155,15 +155,6 @@ func seedPeople(ctx context.Context, db *ent.Client) error {
 		}
 	}
 	return nil
-}
-
-func emailDomain(email string) string {
-	for i := len(email) - 1; i >= 0; i-- {
-		if email[i] == '@' {
-			return email[i+1:]
-		}
-	}
-	return ""
 }
 
 type seeder struct {
