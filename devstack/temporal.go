@@ -9,7 +9,9 @@ import (
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/membership/static"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/common/primitives"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 )
@@ -106,9 +108,17 @@ func StartTemporal(dir string) (*Temporal, error) {
 	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{
 		Level: "warn", OutputFile: filepath.Join(dir, "temporal.log"), Format: "json",
 	}))
+	// One process holds every service, so membership is static: gossip membership would seed
+	// itself from the previous run's rows (other ports, dead) and can leave a restarted server
+	// without history or matching hosts for many seconds ("Not enough hosts to serve the request").
+	hosts := map[primitives.ServiceName]static.Hosts{}
+	for name, svc := range cfg.Services {
+		hosts[primitives.ServiceName(name)] = static.SingleLocalHost(fmt.Sprintf("127.0.0.1:%d", svc.RPC.GRPCPort))
+	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithStaticHosts(hosts),
 		temporal.WithLogger(logger),
 	)
 	if err != nil {

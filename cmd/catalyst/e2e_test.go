@@ -43,6 +43,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := t.TempDir()
+	t.Cleanup(func() { showTemporalLog(t, data) })
 	var dsn string
 	if testdb.Postgres() {
 		_, dsn = testdb.OpenURL(t)
@@ -315,7 +316,9 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	checkSignedLink(t, acme, doc.ID, proposal)
 	admin = as(demoAdmin)
+	restarted := time.Now()
 	waitFor(t, admin, fmt.Sprintf("/api/v1/competitions/%d", late.ID), func(c competitionJSON) bool { return c.Status == "assessment" })
+	t.Logf("the overdue deadline closed its competition %s after the restart", time.Since(restarted).Round(time.Millisecond))
 	must(t, admin.call(http.MethodGet, path2, nil, &ch2))
 	wantStage(t, ch2, "phase1_assessment")
 
@@ -396,6 +399,23 @@ func contractOf(t *testing.T, c competitionJSON, org int) int {
 	}
 	t.Fatalf("no contract for organisation %d in %+v", org, c.Contracts)
 	return 0
+}
+
+// showTemporalLog prints the embedded Temporal server's warnings when the test failed: the
+// server logs to a file, and a stuck workflow is usually explained there.
+func showTemporalLog(t *testing.T, data string) {
+	if !t.Failed() {
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(data, "temporal", "temporal.log"))
+	if err != nil {
+		t.Logf("no Temporal log: %v", err)
+		return
+	}
+	if len(b) > 20_000 {
+		b = b[len(b)-20_000:]
+	}
+	t.Logf("the end of the Temporal server's log:\n%s", b)
 }
 
 func waitFor(t *testing.T, c *apiClient, path string, done func(competitionJSON) bool) {
