@@ -141,6 +141,15 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		if err != nil {
 			return err
 		}
+		// A score from an assessor later found or declared to be in conflict leaves the mean.
+		declined, err := tx.Assignment.Query().Where(assignment.CompetitionID(c.ID), assignment.StatusEQ(assignment.StatusDeclined)).All(ctx)
+		if err != nil {
+			return err
+		}
+		conflicted := map[[2]int]string{}
+		for _, d := range declined {
+			conflicted[[2]int{d.BidID, d.AssessorID}] = d.DeclinedReason
+		}
 		results := make([]domain.BidResult, 0, len(bids))
 		byID := map[int]*ent.Bid{}
 		for _, b := range bids {
@@ -150,7 +159,13 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				bs.SubmittedAt = *b.SubmittedAt
 			}
 			for _, as := range b.Edges.Assessments {
-				bs.Assessments = append(bs.Assessments, domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund})
+				a := domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund}
+				if why, ok := conflicted[[2]int{b.ID, as.AssessorID}]; ok {
+					if a, err = a.Exclude("the assessor has a conflict of interest: "+why, "system:"+assignmentName); err != nil {
+						return err
+					}
+				}
+				bs.Assessments = append(bs.Assessments, a)
 			}
 			results = append(results, c.Scheme.Score(bs))
 		}

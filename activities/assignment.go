@@ -12,6 +12,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 )
 
@@ -35,7 +36,9 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 		return nil, err
 	}
 	// Roles are a small JSON list; filtering people in Go keeps this portable across databases.
-	people, err := tx.Person.Query().WithOrganisation().WithDeclaredInterests().Order(ent.Asc(person.FieldID)).All(ctx)
+	people, err := tx.Person.Query().WithOrganisation().
+		WithInterests(func(q *ent.InterestQuery) { q.Where(interest.WithdrawnAtIsNil()).WithOrganisation() }).
+		Order(ent.Asc(person.FieldID)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -59,8 +62,8 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 		if a.Edges.Organisation != nil {
 			aa.Organisation = a.Edges.Organisation.Name
 		}
-		for _, o := range a.Edges.DeclaredInterests {
-			aa.DeclaredInterests = append(aa.DeclaredInterests, o.Name)
+		for _, in := range a.Edges.Interests {
+			aa.DeclaredInterests = append(aa.DeclaredInterests, in.Edges.Organisation.Name)
 		}
 		p.Assessors = append(p.Assessors, aa)
 	}
@@ -79,8 +82,17 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 	}
 	for _, d := range result.Dropped {
 		// A kept pairing that now breaks a rule (a conflict found since) is withdrawn.
-		if _, err := tx.Assignment.Update().Where(assignment.BidID(d.BidID), assignment.AssessorID(d.AssessorID)).
-			SetStatus(assignment.StatusDeclined).SetDeclinedReason(d.Why).Save(ctx); err != nil {
+		a, err := tx.Assignment.Query().Where(assignment.BidID(d.BidID), assignment.AssessorID(d.AssessorID)).Only(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.Assignment.UpdateOne(a).SetStatus(assignment.StatusDeclined).SetDeclinedReason(d.Why).Exec(ctx); err != nil {
+			return nil, err
+		}
+		withdrawn := actor
+		withdrawn.Reason = d.Why
+		if err := Audit(ctx, tx, withdrawn, "assignment.withdrawn", "assignment", a.ID,
+			map[string]any{"status": "assigned"}, map[string]any{"status": "declined", "why": d.Why}); err != nil {
 			return nil, err
 		}
 	}

@@ -67,6 +67,10 @@ var routeAccess = map[string]access{
 	"GET /api/v1/audit":     only(authz.Admin, authz.ChallengeOwner),
 	"GET /api/v1/audit.csv": only(authz.Admin, authz.ChallengeOwner),
 
+	"GET /api/v1/interests":               only(authz.Admin, authz.Assessor),
+	"POST /api/v1/interests":              only(authz.Assessor),
+	"POST /api/v1/interests/:id/withdraw": only(authz.Assessor),
+
 	"GET /api/v1/tokens":             signedIn,
 	"POST /api/v1/tokens":            only(authz.Admin),
 	"POST /api/v1/tokens/:id/revoke": only(authz.Admin),

@@ -90,6 +90,11 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/audit":     {fixed("/api/v1/audit"), "", owners},
 	"GET /api/v1/audit.csv": {fixed("/api/v1/audit.csv"), "", owners},
 
+	"GET /api/v1/interests":  {fixed("/api/v1/interests"), "", []string{admin, assessorAssigned, assessorOther}},
+	"POST /api/v1/interests": {fixed("/api/v1/interests"), "{}", []string{assessorAssigned, assessorOther}},
+	"POST /api/v1/interests/{id}/withdraw": {func(w *world) string { return fmt.Sprintf("/api/v1/interests/%d/withdraw", w.interestAnn.ID) }, "",
+		[]string{assessorAssigned}},
+
 	"GET /api/v1/tokens":  {fixed("/api/v1/tokens"), "", anySignedIn},
 	"POST /api/v1/tokens": {fixed("/api/v1/tokens"), "{}", []string{admin}},
 	"POST /api/v1/tokens/{id}/revoke": {func(w *world) string { return fmt.Sprintf("/api/v1/tokens/%d/revoke", w.spareToken.ID) }, "",

@@ -76,6 +76,12 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 	if got := getIDs(t, w, ownerOther, "/api/v1/assignments"); len(got) != 0 {
 		t.Errorf("assignments as another challenge's owner = %v, want none", got)
 	}
+	// Declared interests: the assessor's own and the programme's; no one else learns of them.
+	for p, want := range map[string][]int{admin: {w.interestAnn.ID}, assessorAssigned: {w.interestAnn.ID}, assessorOther: {}} {
+		if got := getIDs(t, w, p, "/api/v1/interests"); !slices.Equal(got, want) {
+			t.Errorf("interests as %s = %v, want %v", p, got, want)
+		}
+	}
 	// People: suppliers never see assessors; others see themselves and their organisation.
 	rec := w.do(supplierOwn, http.MethodGet, "/api/v1/people", "")
 	if strings.Contains(rec.Body.String(), "panel.example") || !strings.Contains(rec.Body.String(), "dana@acme.example") {
@@ -196,5 +202,47 @@ func TestAnAssessorWhoDeclaresAConflictLosesTheBid(t *testing.T) {
 	_ = json.Unmarshal(w.do(admin, http.MethodGet, "/api/v1/audit?record_type=assignment", "").Body.Bytes(), &trail)
 	if len(trail.Items) < 2 || trail.Items[0].Action != "assignment.declined" || trail.Items[0].Reason != "I advised Acme last year" {
 		t.Errorf("audit of the decline: %+v", trail.Items)
+	}
+}
+
+// TestAnAssessorDeclaresAnInterestAndLosesTheSuppliersBids: declared through the API, an
+// interest takes the supplier's bid away at once and finds a replacement; only the assessor
+// may withdraw it, and suppliers never learn of it.
+func TestAnAssessorDeclaresAnInterestAndLosesTheSuppliersBids(t *testing.T) {
+	w := newWorld(t)
+	acme := w.bidAcme.OrganisationID
+	rec := w.do(assessorAssigned, http.MethodPost, "/api/v1/interests", `{"organisation_id": 0, "kind": "cousin", "description": ""}`)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "kind must be one of") ||
+		!strings.Contains(rec.Body.String(), "describe the interest") {
+		t.Fatalf("a bad declaration: %d %s", rec.Code, rec.Body)
+	}
+	rec = w.do(assessorAssigned, http.MethodPost, "/api/v1/interests",
+		fmt.Sprintf(`{"organisation_id": %d, "kind": "employer", "description": "Worked at Acme until March"}`, acme))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("declare: %d %s", rec.Code, rec.Body)
+	}
+	var d InterestView
+	_ = json.Unmarshal(rec.Body.Bytes(), &d)
+	if d.OrganisationName != "Acme" || d.AssessorID != w.people[assessorAssigned].ID || d.KindLabel == "" {
+		t.Errorf("declared %+v", d)
+	}
+	if rec := w.do(assessorAssigned, http.MethodGet, fmt.Sprintf("/api/v1/bids/%d", w.bidAcme.ID), ""); rec.Code != http.StatusNotFound {
+		t.Errorf("Acme's bid is still visible to the assessor after the declaration: %d", rec.Code)
+	}
+	if got := getIDs(t, w, assessorOther, fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID)); !slices.Contains(got, w.bidAcme.ID) {
+		t.Errorf("no replacement assessor: the other assessor sees %v", got)
+	}
+	// Another assessor cannot withdraw it; suppliers cannot list interests at all.
+	withdraw := fmt.Sprintf("/api/v1/interests/%d/withdraw", d.ID)
+	if rec := w.do(assessorOther, http.MethodPost, withdraw, ""); rec.Code != http.StatusNotFound {
+		t.Errorf("another assessor withdrawing: %d", rec.Code)
+	}
+	if rec := w.do(supplierOwn, http.MethodGet, "/api/v1/interests", ""); rec.Code != http.StatusForbidden {
+		t.Errorf("a supplier listing interests: %d", rec.Code)
+	}
+	rec = w.do(assessorAssigned, http.MethodPost, withdraw, "")
+	_ = json.Unmarshal(rec.Body.Bytes(), &d)
+	if rec.Code != http.StatusOK || d.WithdrawnAt == nil {
+		t.Errorf("withdraw: %d %s", rec.Code, rec.Body)
 	}
 }

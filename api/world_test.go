@@ -84,6 +84,7 @@ type world struct {
 	docAcme, docSealed                 *ent.Document
 	contractAcme                       *ent.Contract
 	assignAcme                         *ent.Assignment
+	interestAnn                        *ent.Interest // assessor-assigned's declared interest in Binsight
 	spareToken                         *ent.APIToken // a token that may be revoked
 }
 
@@ -155,6 +156,8 @@ func newWorld(t testing.TB) *world {
 	}
 	db.Assessment.Create().SetBidID(w.bidAcme.ID).SetAssessorID(w.people[assessorAssigned].ID).SetScores(scores).
 		SetInScope(true).SetFund(true).SetPercent(80).ExecX(ctx)
+	w.interestAnn = db.Interest.Create().SetAssessorID(w.people[assessorAssigned].ID).SetOrganisationID(binsight.ID).
+		SetKind(domain.InterestProfessional).SetDescription("Advised Binsight on its data platform in 2025").SaveX(ctx)
 	w.contractAcme = db.Contract.Create().SetBidID(w.bidAcme.ID).SetCompetitionID(w.compA.ID).SetOrganisationID(acme.ID).
 		SetPhase(1).SetValue(domain.Pounds(40_000)).SaveX(ctx)
 

@@ -508,3 +508,53 @@ func (g *flowGraph) push(u, t, f int32, pot, level, iter []int32) int32 {
 	}
 	return 0
 }
+
+// InterestKind is the kind of interest an assessor declares in a supplier, as Innovate UK's
+// declaration of interest records it.
+type InterestKind string
+
+// The kinds of declared interest.
+const (
+	InterestEmployer          InterestKind = "employer"
+	InterestProfessional      InterestKind = "professional"
+	InterestPersonal          InterestKind = "personal"
+	InterestPersonalFinancial InterestKind = "personal_financial"
+	InterestFamily            InterestKind = "family"
+	InterestFamilyFinancial   InterestKind = "family_financial"
+)
+
+// InterestKinds are the kinds in the order a form offers them.
+var InterestKinds = []InterestKind{InterestEmployer, InterestProfessional, InterestPersonal,
+	InterestPersonalFinancial, InterestFamily, InterestFamilyFinancial}
+
+// Values lists the kinds, for the database enum.
+func (InterestKind) Values() []string { return stringsOf(InterestKinds) }
+
+// Valid says whether k is one of the kinds.
+func (k InterestKind) Valid() bool {
+	for _, x := range InterestKinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the kind as a person reads it.
+func (k InterestKind) Label() string {
+	switch k {
+	case InterestEmployer:
+		return "Employer: you work or have worked for them"
+	case InterestProfessional:
+		return "Professional: you advise, consult for or collaborate with them"
+	case InterestPersonal:
+		return "Personal: a friend or someone you know well works there"
+	case InterestPersonalFinancial:
+		return "Personal financial: you hold shares or another financial interest"
+	case InterestFamily:
+		return "Family: a member of your family works there"
+	case InterestFamilyFinancial:
+		return "Family financial: a member of your family has a financial interest"
+	}
+	return string(k)
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -64,6 +65,8 @@ type Client struct {
 	GateDecision *GateDecisionClient
 	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
 	IdempotencyRecord *IdempotencyRecordClient
+	// Interest is the client for interacting with the Interest builders.
+	Interest *InterestClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// OutboxMessage is the client for interacting with the OutboxMessage builders.
@@ -95,6 +98,7 @@ func (c *Client) init() {
 	c.Document = NewDocumentClient(c.config)
 	c.GateDecision = NewGateDecisionClient(c.config)
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
+	c.Interest = NewInterestClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.Person = NewPersonClient(c.config)
@@ -203,6 +207,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Document:          NewDocumentClient(cfg),
 		GateDecision:      NewGateDecisionClient(cfg),
 		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
+		Interest:          NewInterestClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
 		OutboxMessage:     NewOutboxMessageClient(cfg),
 		Person:            NewPersonClient(cfg),
@@ -238,6 +243,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Document:          NewDocumentClient(cfg),
 		GateDecision:      NewGateDecisionClient(cfg),
 		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
+		Interest:          NewInterestClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
 		OutboxMessage:     NewOutboxMessageClient(cfg),
 		Person:            NewPersonClient(cfg),
@@ -273,7 +279,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
-		c.IdempotencyRecord, c.Organisation, c.OutboxMessage, c.Person, c.Session,
+		c.IdempotencyRecord, c.Interest, c.Organisation, c.OutboxMessage, c.Person,
+		c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -285,7 +292,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
-		c.IdempotencyRecord, c.Organisation, c.OutboxMessage, c.Person, c.Session,
+		c.IdempotencyRecord, c.Interest, c.Organisation, c.OutboxMessage, c.Person,
+		c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -318,6 +326,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.GateDecision.mutate(ctx, m)
 	case *IdempotencyRecordMutation:
 		return c.IdempotencyRecord.mutate(ctx, m)
+	case *InterestMutation:
+		return c.Interest.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
 	case *OutboxMessageMutation:
@@ -2323,6 +2333,172 @@ func (c *IdempotencyRecordClient) mutate(ctx context.Context, m *IdempotencyReco
 	}
 }
 
+// InterestClient is a client for the Interest schema.
+type InterestClient struct {
+	config
+}
+
+// NewInterestClient returns a client for the Interest from the given config.
+func NewInterestClient(c config) *InterestClient {
+	return &InterestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `interest.Hooks(f(g(h())))`.
+func (c *InterestClient) Use(hooks ...Hook) {
+	c.hooks.Interest = append(c.hooks.Interest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `interest.Intercept(f(g(h())))`.
+func (c *InterestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Interest = append(c.inters.Interest, interceptors...)
+}
+
+// Create returns a builder for creating a Interest entity.
+func (c *InterestClient) Create() *InterestCreate {
+	mutation := newInterestMutation(c.config, OpCreate)
+	return &InterestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Interest entities.
+func (c *InterestClient) CreateBulk(builders ...*InterestCreate) *InterestCreateBulk {
+	return &InterestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InterestClient) MapCreateBulk(slice any, setFunc func(*InterestCreate, int)) *InterestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InterestCreateBulk{err: fmt.Errorf("calling to InterestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InterestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InterestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Interest.
+func (c *InterestClient) Update() *InterestUpdate {
+	mutation := newInterestMutation(c.config, OpUpdate)
+	return &InterestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InterestClient) UpdateOne(_m *Interest) *InterestUpdateOne {
+	mutation := newInterestMutation(c.config, OpUpdateOne, withInterest(_m))
+	return &InterestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InterestClient) UpdateOneID(id int) *InterestUpdateOne {
+	mutation := newInterestMutation(c.config, OpUpdateOne, withInterestID(id))
+	return &InterestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Interest.
+func (c *InterestClient) Delete() *InterestDelete {
+	mutation := newInterestMutation(c.config, OpDelete)
+	return &InterestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InterestClient) DeleteOne(_m *Interest) *InterestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InterestClient) DeleteOneID(id int) *InterestDeleteOne {
+	builder := c.Delete().Where(interest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InterestDeleteOne{builder}
+}
+
+// Query returns a query builder for Interest.
+func (c *InterestClient) Query() *InterestQuery {
+	return &InterestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInterest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Interest entity by its id.
+func (c *InterestClient) Get(ctx context.Context, id int) (*Interest, error) {
+	return c.Query().Where(interest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InterestClient) GetX(ctx context.Context, id int) *Interest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAssessor queries the assessor edge of a Interest.
+func (c *InterestClient) QueryAssessor(_m *Interest) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(interest.Table, interest.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, interest.AssessorTable, interest.AssessorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a Interest.
+func (c *InterestClient) QueryOrganisation(_m *Interest) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(interest.Table, interest.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, interest.OrganisationTable, interest.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InterestClient) Hooks() []Hook {
+	hooks := c.hooks.Interest
+	return append(hooks[:len(hooks):len(hooks)], interest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InterestClient) Interceptors() []Interceptor {
+	return c.inters.Interest
+}
+
+func (c *InterestClient) mutate(ctx context.Context, m *InterestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InterestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InterestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InterestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InterestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Interest mutation op: %q", m.Op())
+	}
+}
+
 // OrganisationClient is a client for the Organisation schema.
 type OrganisationClient struct {
 	config
@@ -2811,15 +2987,15 @@ func (c *PersonClient) QueryAssignments(_m *Person) *AssignmentQuery {
 	return query
 }
 
-// QueryDeclaredInterests queries the declared_interests edge of a Person.
-func (c *PersonClient) QueryDeclaredInterests(_m *Person) *OrganisationQuery {
-	query := (&OrganisationClient{config: c.config}).Query()
+// QueryInterests queries the interests edge of a Person.
+func (c *PersonClient) QueryInterests(_m *Person) *InterestQuery {
+	query := (&InterestClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
 			sqlgraph.From(person.Table, person.FieldID, id),
-			sqlgraph.To(organisation.Table, organisation.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, person.DeclaredInterestsTable, person.DeclaredInterestsColumn),
+			sqlgraph.To(interest.Table, interest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.InterestsTable, person.InterestsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3007,13 +3183,13 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 type (
 	hooks struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
-		Competition, Contract, Document, GateDecision, IdempotencyRecord, Organisation,
-		OutboxMessage, Person, Session []ent.Hook
+		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
+		Organisation, OutboxMessage, Person, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
-		Competition, Contract, Document, GateDecision, IdempotencyRecord, Organisation,
-		OutboxMessage, Person, Session []ent.Interceptor
+		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
+		Organisation, OutboxMessage, Person, Session []ent.Interceptor
 	}
 )
 

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			document.Table:          document.ValidColumn,
 			gatedecision.Table:      gatedecision.ValidColumn,
 			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
+			interest.Table:          interest.ValidColumn,
 			organisation.Table:      organisation.ValidColumn,
 			outboxmessage.Table:     outboxmessage.ValidColumn,
 			person.Table:            person.ValidColumn,

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -52,6 +53,7 @@ const (
 	TypeDocument          = "Document"
 	TypeGateDecision      = "GateDecision"
 	TypeIdempotencyRecord = "IdempotencyRecord"
+	TypeInterest          = "Interest"
 	TypeOrganisation      = "Organisation"
 	TypeOutboxMessage     = "OutboxMessage"
 	TypePerson            = "Person"
@@ -12136,6 +12138,781 @@ func (m *IdempotencyRecordMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown IdempotencyRecord edge %s", name)
 }
 
+// InterestMutation represents an operation that mutates the Interest nodes in the graph.
+type InterestMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	kind                *domain.InterestKind
+	description         *string
+	withdrawn_at        *time.Time
+	clearedFields       map[string]struct{}
+	assessor            *int
+	clearedassessor     bool
+	organisation        *int
+	clearedorganisation bool
+	done                bool
+	oldValue            func(context.Context) (*Interest, error)
+	predicates          []predicate.Interest
+}
+
+var _ ent.Mutation = (*InterestMutation)(nil)
+
+// interestOption allows management of the mutation configuration using functional options.
+type interestOption func(*InterestMutation)
+
+// newInterestMutation creates new mutation for the Interest entity.
+func newInterestMutation(c config, op Op, opts ...interestOption) *InterestMutation {
+	m := &InterestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInterest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInterestID sets the ID field of the mutation.
+func withInterestID(id int) interestOption {
+	return func(m *InterestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Interest
+		)
+		m.oldValue = func(ctx context.Context) (*Interest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Interest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInterest sets the old Interest of the mutation.
+func withInterest(node *Interest) interestOption {
+	return func(m *InterestMutation) {
+		m.oldValue = func(context.Context) (*Interest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InterestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InterestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InterestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InterestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Interest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InterestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InterestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InterestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InterestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InterestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InterestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAssessorID sets the "assessor_id" field.
+func (m *InterestMutation) SetAssessorID(i int) {
+	m.assessor = &i
+}
+
+// AssessorID returns the value of the "assessor_id" field in the mutation.
+func (m *InterestMutation) AssessorID() (r int, exists bool) {
+	v := m.assessor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessorID returns the old "assessor_id" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldAssessorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessorID: %w", err)
+	}
+	return oldValue.AssessorID, nil
+}
+
+// ResetAssessorID resets all changes to the "assessor_id" field.
+func (m *InterestMutation) ResetAssessorID() {
+	m.assessor = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *InterestMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *InterestMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *InterestMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *InterestMutation) SetKind(dk domain.InterestKind) {
+	m.kind = &dk
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *InterestMutation) Kind() (r domain.InterestKind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldKind(ctx context.Context) (v domain.InterestKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *InterestMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *InterestMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *InterestMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *InterestMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetWithdrawnAt sets the "withdrawn_at" field.
+func (m *InterestMutation) SetWithdrawnAt(t time.Time) {
+	m.withdrawn_at = &t
+}
+
+// WithdrawnAt returns the value of the "withdrawn_at" field in the mutation.
+func (m *InterestMutation) WithdrawnAt() (r time.Time, exists bool) {
+	v := m.withdrawn_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawnAt returns the old "withdrawn_at" field's value of the Interest entity.
+// If the Interest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterestMutation) OldWithdrawnAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawnAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawnAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawnAt: %w", err)
+	}
+	return oldValue.WithdrawnAt, nil
+}
+
+// ClearWithdrawnAt clears the value of the "withdrawn_at" field.
+func (m *InterestMutation) ClearWithdrawnAt() {
+	m.withdrawn_at = nil
+	m.clearedFields[interest.FieldWithdrawnAt] = struct{}{}
+}
+
+// WithdrawnAtCleared returns if the "withdrawn_at" field was cleared in this mutation.
+func (m *InterestMutation) WithdrawnAtCleared() bool {
+	_, ok := m.clearedFields[interest.FieldWithdrawnAt]
+	return ok
+}
+
+// ResetWithdrawnAt resets all changes to the "withdrawn_at" field.
+func (m *InterestMutation) ResetWithdrawnAt() {
+	m.withdrawn_at = nil
+	delete(m.clearedFields, interest.FieldWithdrawnAt)
+}
+
+// ClearAssessor clears the "assessor" edge to the Person entity.
+func (m *InterestMutation) ClearAssessor() {
+	m.clearedassessor = true
+	m.clearedFields[interest.FieldAssessorID] = struct{}{}
+}
+
+// AssessorCleared reports if the "assessor" edge to the Person entity was cleared.
+func (m *InterestMutation) AssessorCleared() bool {
+	return m.clearedassessor
+}
+
+// AssessorIDs returns the "assessor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssessorID instead. It exists only for internal usage by the builders.
+func (m *InterestMutation) AssessorIDs() (ids []int) {
+	if id := m.assessor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssessor resets all changes to the "assessor" edge.
+func (m *InterestMutation) ResetAssessor() {
+	m.assessor = nil
+	m.clearedassessor = false
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *InterestMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[interest.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *InterestMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *InterestMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *InterestMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// Where appends a list predicates to the InterestMutation builder.
+func (m *InterestMutation) Where(ps ...predicate.Interest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InterestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InterestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Interest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InterestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InterestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Interest).
+func (m *InterestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InterestMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, interest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, interest.FieldUpdatedAt)
+	}
+	if m.assessor != nil {
+		fields = append(fields, interest.FieldAssessorID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, interest.FieldOrganisationID)
+	}
+	if m.kind != nil {
+		fields = append(fields, interest.FieldKind)
+	}
+	if m.description != nil {
+		fields = append(fields, interest.FieldDescription)
+	}
+	if m.withdrawn_at != nil {
+		fields = append(fields, interest.FieldWithdrawnAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InterestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case interest.FieldCreatedAt:
+		return m.CreatedAt()
+	case interest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case interest.FieldAssessorID:
+		return m.AssessorID()
+	case interest.FieldOrganisationID:
+		return m.OrganisationID()
+	case interest.FieldKind:
+		return m.Kind()
+	case interest.FieldDescription:
+		return m.Description()
+	case interest.FieldWithdrawnAt:
+		return m.WithdrawnAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InterestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case interest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case interest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case interest.FieldAssessorID:
+		return m.OldAssessorID(ctx)
+	case interest.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case interest.FieldKind:
+		return m.OldKind(ctx)
+	case interest.FieldDescription:
+		return m.OldDescription(ctx)
+	case interest.FieldWithdrawnAt:
+		return m.OldWithdrawnAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Interest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InterestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case interest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case interest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case interest.FieldAssessorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessorID(v)
+		return nil
+	case interest.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case interest.FieldKind:
+		v, ok := value.(domain.InterestKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case interest.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case interest.FieldWithdrawnAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawnAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Interest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InterestMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InterestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InterestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Interest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InterestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(interest.FieldWithdrawnAt) {
+		fields = append(fields, interest.FieldWithdrawnAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InterestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InterestMutation) ClearField(name string) error {
+	switch name {
+	case interest.FieldWithdrawnAt:
+		m.ClearWithdrawnAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Interest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InterestMutation) ResetField(name string) error {
+	switch name {
+	case interest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case interest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case interest.FieldAssessorID:
+		m.ResetAssessorID()
+		return nil
+	case interest.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case interest.FieldKind:
+		m.ResetKind()
+		return nil
+	case interest.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case interest.FieldWithdrawnAt:
+		m.ResetWithdrawnAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Interest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InterestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.assessor != nil {
+		edges = append(edges, interest.EdgeAssessor)
+	}
+	if m.organisation != nil {
+		edges = append(edges, interest.EdgeOrganisation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InterestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case interest.EdgeAssessor:
+		if id := m.assessor; id != nil {
+			return []ent.Value{*id}
+		}
+	case interest.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InterestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InterestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InterestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedassessor {
+		edges = append(edges, interest.EdgeAssessor)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, interest.EdgeOrganisation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InterestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case interest.EdgeAssessor:
+		return m.clearedassessor
+	case interest.EdgeOrganisation:
+		return m.clearedorganisation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InterestMutation) ClearEdge(name string) error {
+	switch name {
+	case interest.EdgeAssessor:
+		m.ClearAssessor()
+		return nil
+	case interest.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Interest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InterestMutation) ResetEdge(name string) error {
+	switch name {
+	case interest.EdgeAssessor:
+		m.ResetAssessor()
+		return nil
+	case interest.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Interest edge %s", name)
+}
+
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
@@ -13743,36 +14520,36 @@ func (m *OutboxMessageMutation) ResetEdge(name string) error {
 // PersonMutation represents an operation that mutates the Person nodes in the graph.
 type PersonMutation struct {
 	config
-	op                        Op
-	typ                       string
-	id                        *int
-	created_at                *time.Time
-	updated_at                *time.Time
-	name                      *string
-	email                     *string
-	roles                     *[]string
-	appendroles               []string
-	expertise                 *[]string
-	appendexpertise           []string
-	oidc_subject              *string
-	clearedFields             map[string]struct{}
-	organisation              *int
-	clearedorganisation       bool
-	owned_challenges          map[int]struct{}
-	removedowned_challenges   map[int]struct{}
-	clearedowned_challenges   bool
-	assessments               map[int]struct{}
-	removedassessments        map[int]struct{}
-	clearedassessments        bool
-	assignments               map[int]struct{}
-	removedassignments        map[int]struct{}
-	clearedassignments        bool
-	declared_interests        map[int]struct{}
-	removeddeclared_interests map[int]struct{}
-	cleareddeclared_interests bool
-	done                      bool
-	oldValue                  func(context.Context) (*Person, error)
-	predicates                []predicate.Person
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	name                    *string
+	email                   *string
+	roles                   *[]string
+	appendroles             []string
+	expertise               *[]string
+	appendexpertise         []string
+	oidc_subject            *string
+	clearedFields           map[string]struct{}
+	organisation            *int
+	clearedorganisation     bool
+	owned_challenges        map[int]struct{}
+	removedowned_challenges map[int]struct{}
+	clearedowned_challenges bool
+	assessments             map[int]struct{}
+	removedassessments      map[int]struct{}
+	clearedassessments      bool
+	assignments             map[int]struct{}
+	removedassignments      map[int]struct{}
+	clearedassignments      bool
+	interests               map[int]struct{}
+	removedinterests        map[int]struct{}
+	clearedinterests        bool
+	done                    bool
+	oldValue                func(context.Context) (*Person, error)
+	predicates              []predicate.Person
 }
 
 var _ ent.Mutation = (*PersonMutation)(nil)
@@ -14397,58 +15174,58 @@ func (m *PersonMutation) ResetAssignments() {
 	m.removedassignments = nil
 }
 
-// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by ids.
-func (m *PersonMutation) AddDeclaredInterestIDs(ids ...int) {
-	if m.declared_interests == nil {
-		m.declared_interests = make(map[int]struct{})
+// AddInterestIDs adds the "interests" edge to the Interest entity by ids.
+func (m *PersonMutation) AddInterestIDs(ids ...int) {
+	if m.interests == nil {
+		m.interests = make(map[int]struct{})
 	}
 	for i := range ids {
-		m.declared_interests[ids[i]] = struct{}{}
+		m.interests[ids[i]] = struct{}{}
 	}
 }
 
-// ClearDeclaredInterests clears the "declared_interests" edge to the Organisation entity.
-func (m *PersonMutation) ClearDeclaredInterests() {
-	m.cleareddeclared_interests = true
+// ClearInterests clears the "interests" edge to the Interest entity.
+func (m *PersonMutation) ClearInterests() {
+	m.clearedinterests = true
 }
 
-// DeclaredInterestsCleared reports if the "declared_interests" edge to the Organisation entity was cleared.
-func (m *PersonMutation) DeclaredInterestsCleared() bool {
-	return m.cleareddeclared_interests
+// InterestsCleared reports if the "interests" edge to the Interest entity was cleared.
+func (m *PersonMutation) InterestsCleared() bool {
+	return m.clearedinterests
 }
 
-// RemoveDeclaredInterestIDs removes the "declared_interests" edge to the Organisation entity by IDs.
-func (m *PersonMutation) RemoveDeclaredInterestIDs(ids ...int) {
-	if m.removeddeclared_interests == nil {
-		m.removeddeclared_interests = make(map[int]struct{})
+// RemoveInterestIDs removes the "interests" edge to the Interest entity by IDs.
+func (m *PersonMutation) RemoveInterestIDs(ids ...int) {
+	if m.removedinterests == nil {
+		m.removedinterests = make(map[int]struct{})
 	}
 	for i := range ids {
-		delete(m.declared_interests, ids[i])
-		m.removeddeclared_interests[ids[i]] = struct{}{}
+		delete(m.interests, ids[i])
+		m.removedinterests[ids[i]] = struct{}{}
 	}
 }
 
-// RemovedDeclaredInterests returns the removed IDs of the "declared_interests" edge to the Organisation entity.
-func (m *PersonMutation) RemovedDeclaredInterestsIDs() (ids []int) {
-	for id := range m.removeddeclared_interests {
+// RemovedInterests returns the removed IDs of the "interests" edge to the Interest entity.
+func (m *PersonMutation) RemovedInterestsIDs() (ids []int) {
+	for id := range m.removedinterests {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// DeclaredInterestsIDs returns the "declared_interests" edge IDs in the mutation.
-func (m *PersonMutation) DeclaredInterestsIDs() (ids []int) {
-	for id := range m.declared_interests {
+// InterestsIDs returns the "interests" edge IDs in the mutation.
+func (m *PersonMutation) InterestsIDs() (ids []int) {
+	for id := range m.interests {
 		ids = append(ids, id)
 	}
 	return
 }
 
-// ResetDeclaredInterests resets all changes to the "declared_interests" edge.
-func (m *PersonMutation) ResetDeclaredInterests() {
-	m.declared_interests = nil
-	m.cleareddeclared_interests = false
-	m.removeddeclared_interests = nil
+// ResetInterests resets all changes to the "interests" edge.
+func (m *PersonMutation) ResetInterests() {
+	m.interests = nil
+	m.clearedinterests = false
+	m.removedinterests = nil
 }
 
 // Where appends a list predicates to the PersonMutation builder.
@@ -14720,8 +15497,8 @@ func (m *PersonMutation) AddedEdges() []string {
 	if m.assignments != nil {
 		edges = append(edges, person.EdgeAssignments)
 	}
-	if m.declared_interests != nil {
-		edges = append(edges, person.EdgeDeclaredInterests)
+	if m.interests != nil {
+		edges = append(edges, person.EdgeInterests)
 	}
 	return edges
 }
@@ -14752,9 +15529,9 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
-	case person.EdgeDeclaredInterests:
-		ids := make([]ent.Value, 0, len(m.declared_interests))
-		for id := range m.declared_interests {
+	case person.EdgeInterests:
+		ids := make([]ent.Value, 0, len(m.interests))
+		for id := range m.interests {
 			ids = append(ids, id)
 		}
 		return ids
@@ -14774,8 +15551,8 @@ func (m *PersonMutation) RemovedEdges() []string {
 	if m.removedassignments != nil {
 		edges = append(edges, person.EdgeAssignments)
 	}
-	if m.removeddeclared_interests != nil {
-		edges = append(edges, person.EdgeDeclaredInterests)
+	if m.removedinterests != nil {
+		edges = append(edges, person.EdgeInterests)
 	}
 	return edges
 }
@@ -14802,9 +15579,9 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
-	case person.EdgeDeclaredInterests:
-		ids := make([]ent.Value, 0, len(m.removeddeclared_interests))
-		for id := range m.removeddeclared_interests {
+	case person.EdgeInterests:
+		ids := make([]ent.Value, 0, len(m.removedinterests))
+		for id := range m.removedinterests {
 			ids = append(ids, id)
 		}
 		return ids
@@ -14827,8 +15604,8 @@ func (m *PersonMutation) ClearedEdges() []string {
 	if m.clearedassignments {
 		edges = append(edges, person.EdgeAssignments)
 	}
-	if m.cleareddeclared_interests {
-		edges = append(edges, person.EdgeDeclaredInterests)
+	if m.clearedinterests {
+		edges = append(edges, person.EdgeInterests)
 	}
 	return edges
 }
@@ -14845,8 +15622,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 		return m.clearedassessments
 	case person.EdgeAssignments:
 		return m.clearedassignments
-	case person.EdgeDeclaredInterests:
-		return m.cleareddeclared_interests
+	case person.EdgeInterests:
+		return m.clearedinterests
 	}
 	return false
 }
@@ -14878,8 +15655,8 @@ func (m *PersonMutation) ResetEdge(name string) error {
 	case person.EdgeAssignments:
 		m.ResetAssignments()
 		return nil
-	case person.EdgeDeclaredInterests:
-		m.ResetDeclaredInterests()
+	case person.EdgeInterests:
+		m.ResetInterests()
 		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)

@@ -29,9 +29,8 @@ type Organisation struct {
 	PublicBody bool `json:"public_body,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganisationQuery when eager-loading is set.
-	Edges                     OrganisationEdges `json:"edges"`
-	person_declared_interests *int
-	selectValues              sql.SelectValues
+	Edges        OrganisationEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // OrganisationEdges holds the relations/edges for other nodes in the graph.
@@ -87,8 +86,6 @@ func (*Organisation) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case organisation.FieldCreatedAt, organisation.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case organisation.ForeignKeys[0]: // person_declared_interests
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -139,13 +136,6 @@ func (_m *Organisation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field public_body", values[i])
 			} else if value.Valid {
 				_m.PublicBody = value.Bool
-			}
-		case organisation.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field person_declared_interests", value)
-			} else if value.Valid {
-				_m.person_declared_interests = new(int)
-				*_m.person_declared_interests = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

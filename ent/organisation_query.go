@@ -31,7 +31,6 @@ type OrganisationQuery struct {
 	withMembers   *PersonQuery
 	withBids      *BidQuery
 	withContracts *ContractQuery
-	withFKs       bool
 	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -452,7 +451,6 @@ func (_q *OrganisationQuery) prepareQuery(ctx context.Context) error {
 func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Organisation, error) {
 	var (
 		nodes       = []*Organisation{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [3]bool{
 			_q.withMembers != nil,
@@ -460,9 +458,6 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withContracts != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, organisation.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Organisation).scanValues(nil, columns)
 	}

@@ -50,8 +50,8 @@ type PersonEdges struct {
 	Assessments []*Assessment `json:"assessments,omitempty"`
 	// Assignments holds the value of the assignments edge.
 	Assignments []*Assignment `json:"assignments,omitempty"`
-	// DeclaredInterests holds the value of the declared_interests edge.
-	DeclaredInterests []*Organisation `json:"declared_interests,omitempty"`
+	// Interests holds the value of the interests edge.
+	Interests []*Interest `json:"interests,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [5]bool
@@ -95,13 +95,13 @@ func (e PersonEdges) AssignmentsOrErr() ([]*Assignment, error) {
 	return nil, &NotLoadedError{edge: "assignments"}
 }
 
-// DeclaredInterestsOrErr returns the DeclaredInterests value or an error if the edge
+// InterestsOrErr returns the Interests value or an error if the edge
 // was not loaded in eager-loading.
-func (e PersonEdges) DeclaredInterestsOrErr() ([]*Organisation, error) {
+func (e PersonEdges) InterestsOrErr() ([]*Interest, error) {
 	if e.loadedTypes[4] {
-		return e.DeclaredInterests, nil
+		return e.Interests, nil
 	}
-	return nil, &NotLoadedError{edge: "declared_interests"}
+	return nil, &NotLoadedError{edge: "interests"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -227,9 +227,9 @@ func (_m *Person) QueryAssignments() *AssignmentQuery {
 	return NewPersonClient(_m.config).QueryAssignments(_m)
 }
 
-// QueryDeclaredInterests queries the "declared_interests" edge of the Person entity.
-func (_m *Person) QueryDeclaredInterests() *OrganisationQuery {
-	return NewPersonClient(_m.config).QueryDeclaredInterests(_m)
+// QueryInterests queries the "interests" edge of the Person entity.
+func (_m *Person) QueryInterests() *InterestQuery {
+	return NewPersonClient(_m.config).QueryInterests(_m)
 }
 
 // Update returns a builder for updating this Person.

@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 )
@@ -156,19 +157,19 @@ func (_c *PersonCreate) AddAssignments(v ...*Assignment) *PersonCreate {
 	return _c.AddAssignmentIDs(ids...)
 }
 
-// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by IDs.
-func (_c *PersonCreate) AddDeclaredInterestIDs(ids ...int) *PersonCreate {
-	_c.mutation.AddDeclaredInterestIDs(ids...)
+// AddInterestIDs adds the "interests" edge to the Interest entity by IDs.
+func (_c *PersonCreate) AddInterestIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddInterestIDs(ids...)
 	return _c
 }
 
-// AddDeclaredInterests adds the "declared_interests" edges to the Organisation entity.
-func (_c *PersonCreate) AddDeclaredInterests(v ...*Organisation) *PersonCreate {
+// AddInterests adds the "interests" edges to the Interest entity.
+func (_c *PersonCreate) AddInterests(v ...*Interest) *PersonCreate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _c.AddDeclaredInterestIDs(ids...)
+	return _c.AddInterestIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -369,15 +370,15 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
-	if nodes := _c.mutation.DeclaredInterestsIDs(); len(nodes) > 0 {
+	if nodes := _c.mutation.InterestsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -25,17 +26,17 @@ import (
 // PersonQuery is the builder for querying Person entities.
 type PersonQuery struct {
 	config
-	ctx                   *QueryContext
-	order                 []person.OrderOption
-	inters                []Interceptor
-	predicates            []predicate.Person
-	withOrganisation      *OrganisationQuery
-	withOwnedChallenges   *ChallengeQuery
-	withAssessments       *AssessmentQuery
-	withAssignments       *AssignmentQuery
-	withDeclaredInterests *OrganisationQuery
-	withFKs               bool
-	modifiers             []func(*sql.Selector)
+	ctx                 *QueryContext
+	order               []person.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Person
+	withOrganisation    *OrganisationQuery
+	withOwnedChallenges *ChallengeQuery
+	withAssessments     *AssessmentQuery
+	withAssignments     *AssignmentQuery
+	withInterests       *InterestQuery
+	withFKs             bool
+	modifiers           []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -160,9 +161,9 @@ func (_q *PersonQuery) QueryAssignments() *AssignmentQuery {
 	return query
 }
 
-// QueryDeclaredInterests chains the current query on the "declared_interests" edge.
-func (_q *PersonQuery) QueryDeclaredInterests() *OrganisationQuery {
-	query := (&OrganisationClient{config: _q.config}).Query()
+// QueryInterests chains the current query on the "interests" edge.
+func (_q *PersonQuery) QueryInterests() *InterestQuery {
+	query := (&InterestClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
 			return nil, err
@@ -173,8 +174,8 @@ func (_q *PersonQuery) QueryDeclaredInterests() *OrganisationQuery {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(person.Table, person.FieldID, selector),
-			sqlgraph.To(organisation.Table, organisation.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, person.DeclaredInterestsTable, person.DeclaredInterestsColumn),
+			sqlgraph.To(interest.Table, interest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.InterestsTable, person.InterestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -369,16 +370,16 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		return nil
 	}
 	return &PersonQuery{
-		config:                _q.config,
-		ctx:                   _q.ctx.Clone(),
-		order:                 append([]person.OrderOption{}, _q.order...),
-		inters:                append([]Interceptor{}, _q.inters...),
-		predicates:            append([]predicate.Person{}, _q.predicates...),
-		withOrganisation:      _q.withOrganisation.Clone(),
-		withOwnedChallenges:   _q.withOwnedChallenges.Clone(),
-		withAssessments:       _q.withAssessments.Clone(),
-		withAssignments:       _q.withAssignments.Clone(),
-		withDeclaredInterests: _q.withDeclaredInterests.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]person.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Person{}, _q.predicates...),
+		withOrganisation:    _q.withOrganisation.Clone(),
+		withOwnedChallenges: _q.withOwnedChallenges.Clone(),
+		withAssessments:     _q.withAssessments.Clone(),
+		withAssignments:     _q.withAssignments.Clone(),
+		withInterests:       _q.withInterests.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -429,14 +430,14 @@ func (_q *PersonQuery) WithAssignments(opts ...func(*AssignmentQuery)) *PersonQu
 	return _q
 }
 
-// WithDeclaredInterests tells the query-builder to eager-load the nodes that are connected to
-// the "declared_interests" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *PersonQuery) WithDeclaredInterests(opts ...func(*OrganisationQuery)) *PersonQuery {
-	query := (&OrganisationClient{config: _q.config}).Query()
+// WithInterests tells the query-builder to eager-load the nodes that are connected to
+// the "interests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithInterests(opts ...func(*InterestQuery)) *PersonQuery {
+	query := (&InterestClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
-	_q.withDeclaredInterests = query
+	_q.withInterests = query
 	return _q
 }
 
@@ -530,7 +531,7 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 			_q.withOwnedChallenges != nil,
 			_q.withAssessments != nil,
 			_q.withAssignments != nil,
-			_q.withDeclaredInterests != nil,
+			_q.withInterests != nil,
 		}
 	)
 	if _q.withOrganisation != nil {
@@ -587,10 +588,10 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 			return nil, err
 		}
 	}
-	if query := _q.withDeclaredInterests; query != nil {
-		if err := _q.loadDeclaredInterests(ctx, query, nodes,
-			func(n *Person) { n.Edges.DeclaredInterests = []*Organisation{} },
-			func(n *Person, e *Organisation) { n.Edges.DeclaredInterests = append(n.Edges.DeclaredInterests, e) }); err != nil {
+	if query := _q.withInterests; query != nil {
+		if err := _q.loadInterests(ctx, query, nodes,
+			func(n *Person) { n.Edges.Interests = []*Interest{} },
+			func(n *Person, e *Interest) { n.Edges.Interests = append(n.Edges.Interests, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -720,7 +721,7 @@ func (_q *PersonQuery) loadAssignments(ctx context.Context, query *AssignmentQue
 	}
 	return nil
 }
-func (_q *PersonQuery) loadDeclaredInterests(ctx context.Context, query *OrganisationQuery, nodes []*Person, init func(*Person), assign func(*Person, *Organisation)) error {
+func (_q *PersonQuery) loadInterests(ctx context.Context, query *InterestQuery, nodes []*Person, init func(*Person), assign func(*Person, *Interest)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Person)
 	for i := range nodes {
@@ -730,22 +731,21 @@ func (_q *PersonQuery) loadDeclaredInterests(ctx context.Context, query *Organis
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
-	query.Where(predicate.Organisation(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(person.DeclaredInterestsColumn), fks...))
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(interest.FieldAssessorID)
+	}
+	query.Where(predicate.Interest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.InterestsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.person_declared_interests
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "person_declared_interests" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		fk := n.AssessorID
+		node, ok := nodeids[fk]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "person_declared_interests" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected referenced foreign-key "assessor_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

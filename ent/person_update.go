@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -187,19 +188,19 @@ func (_u *PersonUpdate) AddAssignments(v ...*Assignment) *PersonUpdate {
 	return _u.AddAssignmentIDs(ids...)
 }
 
-// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by IDs.
-func (_u *PersonUpdate) AddDeclaredInterestIDs(ids ...int) *PersonUpdate {
-	_u.mutation.AddDeclaredInterestIDs(ids...)
+// AddInterestIDs adds the "interests" edge to the Interest entity by IDs.
+func (_u *PersonUpdate) AddInterestIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddInterestIDs(ids...)
 	return _u
 }
 
-// AddDeclaredInterests adds the "declared_interests" edges to the Organisation entity.
-func (_u *PersonUpdate) AddDeclaredInterests(v ...*Organisation) *PersonUpdate {
+// AddInterests adds the "interests" edges to the Interest entity.
+func (_u *PersonUpdate) AddInterests(v ...*Interest) *PersonUpdate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddDeclaredInterestIDs(ids...)
+	return _u.AddInterestIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -276,25 +277,25 @@ func (_u *PersonUpdate) RemoveAssignments(v ...*Assignment) *PersonUpdate {
 	return _u.RemoveAssignmentIDs(ids...)
 }
 
-// ClearDeclaredInterests clears all "declared_interests" edges to the Organisation entity.
-func (_u *PersonUpdate) ClearDeclaredInterests() *PersonUpdate {
-	_u.mutation.ClearDeclaredInterests()
+// ClearInterests clears all "interests" edges to the Interest entity.
+func (_u *PersonUpdate) ClearInterests() *PersonUpdate {
+	_u.mutation.ClearInterests()
 	return _u
 }
 
-// RemoveDeclaredInterestIDs removes the "declared_interests" edge to Organisation entities by IDs.
-func (_u *PersonUpdate) RemoveDeclaredInterestIDs(ids ...int) *PersonUpdate {
-	_u.mutation.RemoveDeclaredInterestIDs(ids...)
+// RemoveInterestIDs removes the "interests" edge to Interest entities by IDs.
+func (_u *PersonUpdate) RemoveInterestIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveInterestIDs(ids...)
 	return _u
 }
 
-// RemoveDeclaredInterests removes "declared_interests" edges to Organisation entities.
-func (_u *PersonUpdate) RemoveDeclaredInterests(v ...*Organisation) *PersonUpdate {
+// RemoveInterests removes "interests" edges to Interest entities.
+func (_u *PersonUpdate) RemoveInterests(v ...*Interest) *PersonUpdate {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemoveDeclaredInterestIDs(ids...)
+	return _u.RemoveInterestIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -567,28 +568,28 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	if _u.mutation.DeclaredInterestsCleared() {
+	if _u.mutation.InterestsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedDeclaredInterestsIDs(); len(nodes) > 0 && !_u.mutation.DeclaredInterestsCleared() {
+	if nodes := _u.mutation.RemovedInterestsIDs(); len(nodes) > 0 && !_u.mutation.InterestsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -596,15 +597,15 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.DeclaredInterestsIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.InterestsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -786,19 +787,19 @@ func (_u *PersonUpdateOne) AddAssignments(v ...*Assignment) *PersonUpdateOne {
 	return _u.AddAssignmentIDs(ids...)
 }
 
-// AddDeclaredInterestIDs adds the "declared_interests" edge to the Organisation entity by IDs.
-func (_u *PersonUpdateOne) AddDeclaredInterestIDs(ids ...int) *PersonUpdateOne {
-	_u.mutation.AddDeclaredInterestIDs(ids...)
+// AddInterestIDs adds the "interests" edge to the Interest entity by IDs.
+func (_u *PersonUpdateOne) AddInterestIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddInterestIDs(ids...)
 	return _u
 }
 
-// AddDeclaredInterests adds the "declared_interests" edges to the Organisation entity.
-func (_u *PersonUpdateOne) AddDeclaredInterests(v ...*Organisation) *PersonUpdateOne {
+// AddInterests adds the "interests" edges to the Interest entity.
+func (_u *PersonUpdateOne) AddInterests(v ...*Interest) *PersonUpdateOne {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.AddDeclaredInterestIDs(ids...)
+	return _u.AddInterestIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -875,25 +876,25 @@ func (_u *PersonUpdateOne) RemoveAssignments(v ...*Assignment) *PersonUpdateOne 
 	return _u.RemoveAssignmentIDs(ids...)
 }
 
-// ClearDeclaredInterests clears all "declared_interests" edges to the Organisation entity.
-func (_u *PersonUpdateOne) ClearDeclaredInterests() *PersonUpdateOne {
-	_u.mutation.ClearDeclaredInterests()
+// ClearInterests clears all "interests" edges to the Interest entity.
+func (_u *PersonUpdateOne) ClearInterests() *PersonUpdateOne {
+	_u.mutation.ClearInterests()
 	return _u
 }
 
-// RemoveDeclaredInterestIDs removes the "declared_interests" edge to Organisation entities by IDs.
-func (_u *PersonUpdateOne) RemoveDeclaredInterestIDs(ids ...int) *PersonUpdateOne {
-	_u.mutation.RemoveDeclaredInterestIDs(ids...)
+// RemoveInterestIDs removes the "interests" edge to Interest entities by IDs.
+func (_u *PersonUpdateOne) RemoveInterestIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveInterestIDs(ids...)
 	return _u
 }
 
-// RemoveDeclaredInterests removes "declared_interests" edges to Organisation entities.
-func (_u *PersonUpdateOne) RemoveDeclaredInterests(v ...*Organisation) *PersonUpdateOne {
+// RemoveInterests removes "interests" edges to Interest entities.
+func (_u *PersonUpdateOne) RemoveInterests(v ...*Interest) *PersonUpdateOne {
 	ids := make([]int, len(v))
 	for i := range v {
 		ids[i] = v[i].ID
 	}
-	return _u.RemoveDeclaredInterestIDs(ids...)
+	return _u.RemoveInterestIDs(ids...)
 }
 
 // Where appends a list predicates to the PersonUpdate builder.
@@ -1196,28 +1197,28 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
-	if _u.mutation.DeclaredInterestsCleared() {
+	if _u.mutation.InterestsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.RemovedDeclaredInterestsIDs(); len(nodes) > 0 && !_u.mutation.DeclaredInterestsCleared() {
+	if nodes := _u.mutation.RemovedInterestsIDs(); len(nodes) > 0 && !_u.mutation.InterestsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1225,15 +1226,15 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
 	}
-	if nodes := _u.mutation.DeclaredInterestsIDs(); len(nodes) > 0 {
+	if nodes := _u.mutation.InterestsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
 			Inverse: false,
-			Table:   person.DeclaredInterestsTable,
-			Columns: []string{person.DeclaredInterestsColumn},
+			Table:   person.InterestsTable,
+			Columns: []string{person.InterestsColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -160,7 +160,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		wantProblem(t, c.call(http.MethodGet, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID), nil, nil), 404, "not-found", "")
 	}
 	// The workflow learns of each sealed bid afterwards: the relay delivers the outbox.
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	for deadline := time.Now().Add(time.Minute); ; {
 		msgs := st.DB.OutboxMessage.Query().AllX(sys)
 		delivered := 0
 		for _, m := range msgs {

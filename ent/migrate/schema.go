@@ -407,6 +407,44 @@ var (
 			},
 		},
 	}
+	// InterestsColumns holds the columns for the "interests" table.
+	InterestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"employer", "professional", "personal", "personal_financial", "family", "family_financial"}},
+		{Name: "description", Type: field.TypeString, Size: 2000},
+		{Name: "withdrawn_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organisation_id", Type: field.TypeInt},
+		{Name: "assessor_id", Type: field.TypeInt},
+	}
+	// InterestsTable holds the schema information for the "interests" table.
+	InterestsTable = &schema.Table{
+		Name:       "interests",
+		Columns:    InterestsColumns,
+		PrimaryKey: []*schema.Column{InterestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "interests_organisations_organisation",
+				Columns:    []*schema.Column{InterestsColumns[6]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "interests_persons_interests",
+				Columns:    []*schema.Column{InterestsColumns[7]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "interest_assessor_id_organisation_id",
+				Unique:  false,
+				Columns: []*schema.Column{InterestsColumns[7], InterestsColumns[6]},
+			},
+		},
+	}
 	// OrganisationsColumns holds the columns for the "organisations" table.
 	OrganisationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -415,21 +453,12 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true},
 		{Name: "email_domain", Type: field.TypeString, Nullable: true},
 		{Name: "public_body", Type: field.TypeBool, Default: false},
-		{Name: "person_declared_interests", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganisationsTable holds the schema information for the "organisations" table.
 	OrganisationsTable = &schema.Table{
 		Name:       "organisations",
 		Columns:    OrganisationsColumns,
 		PrimaryKey: []*schema.Column{OrganisationsColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "organisations_persons_declared_interests",
-				Columns:    []*schema.Column{OrganisationsColumns[6]},
-				RefColumns: []*schema.Column{PersonsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-		},
 	}
 	// OutboxMessagesColumns holds the columns for the "outbox_messages" table.
 	OutboxMessagesColumns = []*schema.Column{
@@ -521,6 +550,7 @@ var (
 		DocumentsTable,
 		GateDecisionsTable,
 		IdempotencyRecordsTable,
+		InterestsTable,
 		OrganisationsTable,
 		OutboxMessagesTable,
 		PersonsTable,
@@ -544,7 +574,8 @@ func init() {
 	DocumentsTable.ForeignKeys[0].RefTable = BidsTable
 	DocumentsTable.ForeignKeys[1].RefTable = ContractsTable
 	GateDecisionsTable.ForeignKeys[0].RefTable = ContractsTable
-	OrganisationsTable.ForeignKeys[0].RefTable = PersonsTable
+	InterestsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	InterestsTable.ForeignKeys[1].RefTable = PersonsTable
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	SessionsTable.ForeignKeys[0].RefTable = PersonsTable
 }

@@ -66,21 +66,10 @@ var Columns = []string{
 	FieldPublicBody,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "organisations"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"person_declared_interests",
-}
-
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}

@@ -37,8 +37,8 @@ const (
 	EdgeAssessments = "assessments"
 	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
 	EdgeAssignments = "assignments"
-	// EdgeDeclaredInterests holds the string denoting the declared_interests edge name in mutations.
-	EdgeDeclaredInterests = "declared_interests"
+	// EdgeInterests holds the string denoting the interests edge name in mutations.
+	EdgeInterests = "interests"
 	// Table holds the table name of the person in the database.
 	Table = "persons"
 	// OrganisationTable is the table that holds the organisation relation/edge.
@@ -69,13 +69,13 @@ const (
 	AssignmentsInverseTable = "assignments"
 	// AssignmentsColumn is the table column denoting the assignments relation/edge.
 	AssignmentsColumn = "assessor_id"
-	// DeclaredInterestsTable is the table that holds the declared_interests relation/edge.
-	DeclaredInterestsTable = "organisations"
-	// DeclaredInterestsInverseTable is the table name for the Organisation entity.
-	// It exists in this package in order to avoid circular dependency with the "organisation" package.
-	DeclaredInterestsInverseTable = "organisations"
-	// DeclaredInterestsColumn is the table column denoting the declared_interests relation/edge.
-	DeclaredInterestsColumn = "person_declared_interests"
+	// InterestsTable is the table that holds the interests relation/edge.
+	InterestsTable = "interests"
+	// InterestsInverseTable is the table name for the Interest entity.
+	// It exists in this package in order to avoid circular dependency with the "interest" package.
+	InterestsInverseTable = "interests"
+	// InterestsColumn is the table column denoting the interests relation/edge.
+	InterestsColumn = "assessor_id"
 )
 
 // Columns holds all SQL columns for person fields.
@@ -213,17 +213,17 @@ func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
-// ByDeclaredInterestsCount orders the results by declared_interests count.
-func ByDeclaredInterestsCount(opts ...sql.OrderTermOption) OrderOption {
+// ByInterestsCount orders the results by interests count.
+func ByInterestsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newDeclaredInterestsStep(), opts...)
+		sqlgraph.OrderByNeighborsCount(s, newInterestsStep(), opts...)
 	}
 }
 
-// ByDeclaredInterests orders the results by declared_interests terms.
-func ByDeclaredInterests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+// ByInterests orders the results by interests terms.
+func ByInterests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newDeclaredInterestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+		sqlgraph.OrderByNeighborTerms(s, newInterestsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 func newOrganisationStep() *sqlgraph.Step {
@@ -254,10 +254,10 @@ func newAssignmentsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
 	)
 }
-func newDeclaredInterestsStep() *sqlgraph.Step {
+func newInterestsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(DeclaredInterestsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, DeclaredInterestsTable, DeclaredInterestsColumn),
+		sqlgraph.To(InterestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, InterestsTable, InterestsColumn),
 	)
 }

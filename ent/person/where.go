@@ -477,21 +477,21 @@ func HasAssignmentsWith(preds ...predicate.Assignment) predicate.Person {
 	})
 }
 
-// HasDeclaredInterests applies the HasEdge predicate on the "declared_interests" edge.
-func HasDeclaredInterests() predicate.Person {
+// HasInterests applies the HasEdge predicate on the "interests" edge.
+func HasInterests() predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, DeclaredInterestsTable, DeclaredInterestsColumn),
+			sqlgraph.Edge(sqlgraph.O2M, false, InterestsTable, InterestsColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
 
-// HasDeclaredInterestsWith applies the HasEdge predicate on the "declared_interests" edge with a given conditions (other predicates).
-func HasDeclaredInterestsWith(preds ...predicate.Organisation) predicate.Person {
+// HasInterestsWith applies the HasEdge predicate on the "interests" edge with a given conditions (other predicates).
+func HasInterestsWith(preds ...predicate.Interest) predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {
-		step := newDeclaredInterestsStep()
+		step := newInterestsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

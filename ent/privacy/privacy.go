@@ -398,6 +398,30 @@ func (f IdempotencyRecordMutationRuleFunc) EvalMutation(ctx context.Context, m e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IdempotencyRecordMutation", m)
 }
 
+// The InterestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InterestQueryRuleFunc func(context.Context, *ent.InterestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InterestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InterestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InterestQuery", q)
+}
+
+// The InterestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InterestMutationRuleFunc func(context.Context, *ent.InterestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InterestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InterestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InterestMutation", m)
+}
+
 // The OrganisationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OrganisationQueryRuleFunc func(context.Context, *ent.OrganisationQuery) error

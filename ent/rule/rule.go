@@ -22,6 +22,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -305,6 +306,21 @@ func FilterAPITokens() privacy.APITokenQueryRuleFunc {
 			s.add(apitoken.PersonID(v.PersonID))
 		}
 		return apply(s, func(p ...predicate.APIToken) { q.Where(p...) }, apitoken.Or)
+	}
+}
+
+// FilterInterests: an assessor sees the interests they declared; the programme sees all, to
+// check assignments. Nobody else does: a supplier must not learn who might assess them.
+func FilterInterests() privacy.InterestQueryRuleFunc {
+	return func(ctx context.Context, q *ent.InterestQuery) error {
+		var s scope[predicate.Interest]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			if v.Has(authz.Assessor) {
+				s.add(interest.AssessorID(v.PersonID))
+			}
+		}
+		return apply(s, func(p ...predicate.Interest) { q.Where(p...) }, interest.Or)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -440,6 +441,48 @@ func init() {
 	idempotencyrecordDescStatus := idempotencyrecordFields[5].Descriptor()
 	// idempotencyrecord.DefaultStatus holds the default value on creation for the status field.
 	idempotencyrecord.DefaultStatus = idempotencyrecordDescStatus.Default.(int)
+	interestMixin := schema.Interest{}.Mixin()
+	interest.Policy = privacy.NewPolicies(schema.Interest{})
+	interest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := interest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	interestMixinFields0 := interestMixin[0].Fields()
+	_ = interestMixinFields0
+	interestFields := schema.Interest{}.Fields()
+	_ = interestFields
+	// interestDescCreatedAt is the schema descriptor for created_at field.
+	interestDescCreatedAt := interestMixinFields0[0].Descriptor()
+	// interest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	interest.DefaultCreatedAt = interestDescCreatedAt.Default.(func() time.Time)
+	// interestDescUpdatedAt is the schema descriptor for updated_at field.
+	interestDescUpdatedAt := interestMixinFields0[1].Descriptor()
+	// interest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	interest.DefaultUpdatedAt = interestDescUpdatedAt.Default.(func() time.Time)
+	// interest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	interest.UpdateDefaultUpdatedAt = interestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// interestDescDescription is the schema descriptor for description field.
+	interestDescDescription := interestFields[3].Descriptor()
+	// interest.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	interest.DescriptionValidator = func() func(string) error {
+		validators := interestDescDescription.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(description string) error {
+			for _, fn := range fns {
+				if err := fn(description); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	organisationMixin := schema.Organisation{}.Mixin()
 	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
 	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -35,8 +35,8 @@ func (Person) Edges() []ent.Edge {
 		edge.To("owned_challenges", Challenge.Type),
 		edge.To("assessments", Assessment.Type),
 		edge.To("assignments", Assignment.Type),
-		// Organisations an assessor has declared an interest in: never assigned their bids.
-		edge.To("declared_interests", Organisation.Type),
+		// Interests an assessor has declared in suppliers: never assigned their bids.
+		edge.To("interests", Interest.Type),
 	}
 }
 

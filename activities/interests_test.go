@@ -1,0 +1,265 @@
+package activities
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// panel is a competition being assessed: Acme's and Binsight's bids, three assessors from a
+// panel firm, two per bid, assigned by the rules.
+type panel struct {
+	db                *ent.Client
+	comp              *ent.Competition
+	acme, binsight    *ent.Organisation
+	bidAcme, bidBin   *ent.Bid
+	assessors         []*ent.Person
+	supplier          *ent.Person
+	acmeAssessorIDs   []int // who the rules gave Acme's bid, in assessor order
+	unassignedForAcme *ent.Person
+}
+
+func newPanel(t *testing.T) *panel {
+	t.Helper()
+	ctx := testdb.Fixture()
+	p := &panel{db: testdb.Open(t)}
+	db := p.db
+	p.acme = db.Organisation.Create().SetName("Acme").SetEmailDomain("acme.example").SaveX(ctx)
+	p.binsight = db.Organisation.Create().SetName("Binsight").SetEmailDomain("binsight.example").SaveX(ctx)
+	firm := db.Organisation.Create().SetName("Panel").SetEmailDomain("panel.example").SaveX(ctx)
+	for _, name := range []string{"ann", "otto", "pat"} {
+		p.assessors = append(p.assessors, db.Person.Create().SetName(name).SetEmail(name+"@panel.example").
+			SetRoles([]string{string(authz.Assessor)}).SetOrganisationID(firm.ID).SaveX(ctx))
+	}
+	p.supplier = db.Person.Create().SetName("dana").SetEmail("dana@acme.example").SetRoles([]string{string(authz.Supplier)}).
+		SetOrganisationID(p.acme.ID).SaveX(ctx)
+	ch := db.Challenge.Create().SetTitle("Missed bins").SetPublicBody("Anytown").SetProblem("P").
+		SetStage(domain.ChallengePhase1Assessment).SaveX(ctx)
+	p.comp = db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionAssessment).
+		SetOpenedAt(time.Now().Add(-time.Hour)).SetClosesAt(time.Now().Add(-time.Minute)).SetPot(domain.Pounds(250_000)).
+		SetMaxContract(domain.Pounds(50_000)).SetScheme(domain.DefaultScheme()).SetAssessorsPerBid(2).SaveX(ctx)
+	bid := func(org *ent.Organisation) *ent.Bid {
+		return db.Bid.Create().SetCompetitionID(p.comp.ID).SetOrganisationID(org.ID).SetTitle(org.Name + " bid").
+			SetAmount(domain.Pounds(40_000)).SetStatus(domain.BidSubmitted).SetSubmittedAt(time.Now()).SaveX(ctx)
+	}
+	p.bidAcme, p.bidBin = bid(p.acme), bid(p.binsight)
+	if err := db.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := AssignAssessors(ctx, tx, p.comp.ID, Actor{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.acmeAssessorIDs = p.standing(t, p.bidAcme)
+	if len(p.acmeAssessorIDs) != 2 {
+		t.Fatalf("Acme's bid has assessors %v, want two", p.acmeAssessorIDs)
+	}
+	for _, a := range p.assessors {
+		if a.ID != p.acmeAssessorIDs[0] && a.ID != p.acmeAssessorIDs[1] {
+			p.unassignedForAcme = a
+		}
+	}
+	return p
+}
+
+// standing lists the assessors whose assignment to b stands.
+func (p *panel) standing(t *testing.T, b *ent.Bid) []int {
+	t.Helper()
+	ids, err := p.db.Assignment.Query().Where(assignment.BidID(b.ID), assignment.StatusEQ(assignment.StatusAssigned)).
+		Order(ent.Asc(assignment.FieldAssessorID)).Select(assignment.FieldAssessorID).Ints(testdb.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func (p *panel) declare(in DeclareInterestInput) (*ent.Interest, error) {
+	ctx := testdb.Fixture()
+	var d *ent.Interest
+	err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		d, err = DeclareInterest(ctx, tx, in)
+		return err
+	})
+	return d, err
+}
+
+// TestDeclaringAnInterestHandsTheBidToAnotherAssessor: an assessor on Acme's bid declares an
+// interest in Acme; at once the bid is theirs no more, it has its two assessors again, and the
+// trail says why.
+func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	ann := p.acmeAssessorIDs[0]
+	d, err := p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer,
+		Description: "  Worked at Acme until March  ", Actor: Actor{Who: "ann@panel.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Description != "Worked at Acme until March" || d.WithdrawnAt != nil {
+		t.Errorf("declared %+v", d)
+	}
+	got := p.standing(t, p.bidAcme)
+	want := []int{p.acmeAssessorIDs[1], p.unassignedForAcme.ID}
+	if len(got) != 2 || !(got[0] == want[0] && got[1] == want[1] || got[0] == want[1] && got[1] == want[0]) {
+		t.Errorf("Acme's bid now has assessors %v, want %v", got, want)
+	}
+	old := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(ann)).OnlyX(ctx)
+	if old.Status != assignment.StatusDeclined || !strings.Contains(old.DeclinedReason, "declared an interest in Acme") {
+		t.Errorf("the old assignment is %s (%q)", old.Status, old.DeclinedReason)
+	}
+	for _, action := range []string{"interest.declared", "assignment.withdrawn"} {
+		if n := p.db.AuditEvent.Query().Where(auditevent.Action(action)).CountX(ctx); n != 1 {
+			t.Errorf("%d %s events, want 1", n, action)
+		}
+	}
+	if _, err := VerifyAudit(ctx, p.db); err != nil {
+		t.Errorf("the trail does not verify: %v", err)
+	}
+
+	// The same declaration again is refused; another kind in the same supplier is not.
+	_, err = p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer, Description: "again"})
+	if !errors.Is(err, domain.ErrInvalidInput) || !strings.Contains(err.Error(), "already declared") {
+		t.Errorf("a repeated declaration: %v", err)
+	}
+	if _, err := p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestPersonalFinancial,
+		Description: "Hold shares"}); err != nil {
+		t.Errorf("a second kind of interest: %v", err)
+	}
+
+	// Withdrawing keeps the record and does not hand the bid back.
+	var w *ent.Interest
+	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		w, err = WithdrawInterest(ctx, tx, d.ID, Actor{Who: "ann@panel.example"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if w.WithdrawnAt == nil {
+		t.Error("withdrawn, but no time recorded")
+	}
+	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := AssignAssessors(ctx, tx, p.comp.ID, Actor{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.standing(t, p.bidAcme); len(got) != 2 || got[0] == ann || got[1] == ann {
+		t.Errorf("after withdrawal Acme's bid has %v; the declined assessor must not come back", got)
+	}
+}
+
+// TestAStandingInterestKeepsAnAssessorOffTheBid: declared before the deadline, an interest
+// means the rules never give the assessor that supplier's bid; withdrawn, it no longer counts.
+func TestAStandingInterestKeepsAnAssessorOffTheBid(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	pat := p.unassignedForAcme.ID
+	// Two assessors out of three are needed per bid; with Pat barred from Acme, Acme's bid
+	// must go to the other two.
+	if _, err := p.declare(DeclareInterestInput{AssessorID: pat, OrganisationID: p.acme.ID, Kind: domain.InterestFamily,
+		Description: "My brother works there"}); err != nil {
+		t.Fatal(err)
+	}
+	withdrawn, err := p.declare(DeclareInterestInput{AssessorID: pat, OrganisationID: p.binsight.ID, Kind: domain.InterestPersonal,
+		Description: "A friend works there"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := WithdrawInterest(ctx, tx, withdrawn.ID, Actor{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// A second competition closes with both suppliers bidding again, and one more assessor per bid.
+	comp2 := p.db.Competition.Create().SetChallengeID(p.comp.ChallengeID).SetPhase(2).SetStatus(domain.CompetitionAssessment).
+		SetOpenedAt(time.Now().Add(-time.Hour)).SetClosesAt(time.Now().Add(-time.Minute)).SetPot(domain.Pounds(1_000_000)).
+		SetMaxContract(domain.Pounds(500_000)).SetScheme(domain.DefaultScheme()).SetAssessorsPerBid(3).SaveX(ctx)
+	acme2 := p.db.Bid.Create().SetCompetitionID(comp2.ID).SetOrganisationID(p.acme.ID).SetTitle("Acme phase 2").
+		SetAmount(domain.Pounds(400_000)).SetStatus(domain.BidSubmitted).SetSubmittedAt(time.Now()).SaveX(ctx)
+	bin2 := p.db.Bid.Create().SetCompetitionID(comp2.ID).SetOrganisationID(p.binsight.ID).SetTitle("Binsight phase 2").
+		SetAmount(domain.Pounds(400_000)).SetStatus(domain.BidSubmitted).SetSubmittedAt(time.Now()).SaveX(ctx)
+	var short []domain.Shortfall
+	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		short, err = AssignAssessors(ctx, tx, comp2.ID, Actor{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range p.standing(t, acme2) {
+		if a == pat {
+			t.Error("Pat was given Acme's bid despite a declared interest")
+		}
+	}
+	if got := p.standing(t, bin2); len(got) != 3 {
+		t.Errorf("Binsight's bid has %v: Pat's withdrawn interest should not keep them off it", got)
+	}
+	if len(short) != 1 || short[0].BidID != acme2.ID || !strings.Contains(short[0].Reason, "no conflict with Acme") {
+		t.Errorf("shortfall %+v, want Acme's bid short of one, for the conflict", short)
+	}
+}
+
+// TestADeclarationNamesEveryProblem: bad input is refused at once, all of it named, and
+// nothing is written.
+func TestADeclarationNamesEveryProblem(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	_, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, Kind: "cousin", Description: " "})
+	for _, want := range []string{"organisation_id", "kind must be one of employer", "describe the interest"} {
+		if !errors.Is(err, domain.ErrInvalidInput) || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not say %q", err, want)
+		}
+	}
+	if _, err := p.declare(DeclareInterestInput{AssessorID: p.supplier.ID, OrganisationID: p.binsight.ID,
+		Kind: domain.InterestEmployer, Description: "x"}); err == nil || !strings.Contains(err.Error(), "not an assessor") {
+		t.Errorf("a supplier declaring: %v", err)
+	}
+	if _, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: 999_999,
+		Kind: domain.InterestEmployer, Description: "x"}); err == nil || !strings.Contains(err.Error(), "no organisation 999999") {
+		t.Errorf("an unknown organisation: %v", err)
+	}
+	if n := p.db.Interest.Query().CountX(ctx); n != 0 {
+		t.Errorf("%d interests written by refused declarations", n)
+	}
+}
+
+// TestAConflictedScoreLeavesTheMean: a score given before the assessor declared an interest
+// does not count in the decision.
+func TestAConflictedScoreLeavesTheMean(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	scheme := domain.DefaultScheme()
+	assess := func(assessor, score int) domain.Assessment {
+		a := domain.Assessment{AssessorID: assessor, Scores: map[string]domain.CriterionScore{}, InScope: true, Fund: true}
+		for _, c := range scheme.Criteria {
+			a.Scores[c.Key] = domain.CriterionScore{Score: score, Comment: "seen"}
+		}
+		p.db.Assessment.Create().SetBidID(p.bidAcme.ID).SetAssessorID(assessor).SetScores(a.Scores).
+			SetInScope(true).SetFund(true).SetPercent(scheme.Percent(a)).ExecX(ctx)
+		return a
+	}
+	generous := assess(p.acmeAssessorIDs[0], 10)
+	fair := assess(p.acmeAssessorIDs[1], 6)
+	if _, err := p.declare(DeclareInterestInput{AssessorID: generous.AssessorID, OrganisationID: p.acme.ID,
+		Kind: domain.InterestProfessional, Description: "Consulted for Acme"}); err != nil {
+		t.Fatal(err)
+	}
+	acts := &Activities{DB: p.db}
+	if _, err := acts.DecideCompetition(ctx, DecideCompetitionInput{CompetitionID: p.comp.ID}); err != nil {
+		t.Fatal(err)
+	}
+	b := p.db.Bid.GetX(ctx, p.bidAcme.ID)
+	want := scheme.Score(domain.BidScores{BidID: b.ID, Assessments: []domain.Assessment{fair}}).Percent
+	both := scheme.Score(domain.BidScores{BidID: b.ID, Assessments: []domain.Assessment{generous, fair}}).Percent
+	if b.Score == nil || *b.Score != want || want == both {
+		t.Errorf("Acme's score = %v, want %v from the unconflicted assessor alone (both would give %v)", b.Score, want, both)
+	}
+}

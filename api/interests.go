@@ -1,0 +1,127 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
+)
+
+// InterestView is an interest an assessor declared in a supplier.
+type InterestView struct {
+	ID               int        `json:"id"`
+	AssessorID       int        `json:"assessor_id"`
+	OrganisationID   int        `json:"organisation_id"`
+	OrganisationName string     `json:"organisation_name,omitempty"`
+	Kind             string     `json:"kind"`
+	KindLabel        string     `json:"kind_label"`
+	Description      string     `json:"description"`
+	DeclaredAt       time.Time  `json:"declared_at"`
+	WithdrawnAt      *time.Time `json:"withdrawn_at,omitempty"`
+}
+
+func interestView(d *ent.Interest) InterestView {
+	v := InterestView{ID: d.ID, AssessorID: d.AssessorID, OrganisationID: d.OrganisationID, Kind: string(d.Kind),
+		KindLabel: d.Kind.Label(), Description: d.Description, DeclaredAt: d.CreatedAt, WithdrawnAt: d.WithdrawnAt}
+	if d.Edges.Organisation != nil {
+		v.OrganisationName = d.Edges.Organisation.Name
+	}
+	return v
+}
+
+// listInterests lists the declarations the viewer may see: an assessor their own, the programme
+// everyone's. Withdrawn ones are listed too, marked.
+func (s *Server) listInterests(c echo.Context) error {
+	after, limit, err := pageArgs(c)
+	if err != nil {
+		return err
+	}
+	q := s.DB.Interest.Query().Where(interest.IDGT(after)).WithOrganisation().Order(ent.Asc(interest.FieldID)).Limit(limit + 1)
+	assessor, err := queryID(c, "assessor_id")
+	if err != nil {
+		return err
+	}
+	if assessor != 0 {
+		q.Where(interest.AssessorID(assessor))
+	}
+	rows, err := q.All(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(d *ent.Interest) int { return d.ID }, interestView))
+}
+
+// DeclareInterestRequest declares the signed-in assessor's interest in a supplier.
+type DeclareInterestRequest struct {
+	OrganisationID int    `json:"organisation_id"`
+	Kind           string `json:"kind"`
+	Description    string `json:"description"`
+}
+
+func (s *Server) declareInterest(c echo.Context) error {
+	var req DeclareInterestRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	d, err := s.declare(c, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, interestView(d))
+}
+
+// declare records a declaration for the signed-in assessor, for the API and the page alike.
+func (s *Server) declare(c echo.Context, req DeclareInterestRequest) (*ent.Interest, error) {
+	v, _ := currentViewer(c)
+	ctx := c.Request().Context()
+	var d *ent.Interest
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		d, err = activities.DeclareInterest(ctx, tx, activities.DeclareInterestInput{AssessorID: v.PersonID,
+			OrganisationID: req.OrganisationID, Kind: domain.InterestKind(req.Kind), Description: req.Description, Actor: actor(c, "")})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Interest.Query().Where(interest.ID(d.ID)).WithOrganisation().Only(ctx)
+}
+
+func (s *Server) withdrawInterest(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.withdraw(c, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, interestView(d))
+}
+
+// withdraw ends one of the signed-in assessor's own declarations; anyone else's is not found,
+// even for an assessor who is also an admin.
+func (s *Server) withdraw(c echo.Context, id int) (*ent.Interest, error) {
+	v, _ := currentViewer(c)
+	ctx := c.Request().Context()
+	d, err := s.DB.Interest.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.AssessorID != v.PersonID {
+		return nil, notFound("interest", id)
+	}
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := activities.WithdrawInterest(ctx, tx, id, actor(c, ""))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Interest.Query().Where(interest.ID(id)).WithOrganisation().Only(ctx)
+}
