@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -35,18 +34,12 @@ type DeclareInterestInput struct {
 func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (*ent.Interest, error) {
 	ctx = authz.AsSystem(ctx, interestsName)
 	description := strings.TrimSpace(in.Description)
-	var problems []string
-	if in.OrganisationID <= 0 {
-		problems = append(problems, "say which organisation the interest is in (organisation_id)")
-	}
-	if !in.Kind.Valid() {
-		problems = append(problems, "kind must be one of "+strings.Join(domain.InterestKind("").Values(), ", "))
-	}
-	if description == "" || utf8.RuneCountInString(description) > 2000 {
-		problems = append(problems, "describe the interest (up to 2,000 characters), for example your role and the dates")
-	}
-	if len(problems) > 0 {
-		return nil, domain.InvalidInput("%s", strings.Join(problems, "; "))
+	if problems := (domain.InterestDeclaration{OrganisationID: in.OrganisationID, Kind: in.Kind, Description: description}).Problems(); len(problems) > 0 {
+		parts := make([]string, len(problems))
+		for i, p := range problems {
+			parts[i] = p.Field + ": " + p.Message
+		}
+		return nil, domain.InvalidInput("%s", strings.Join(parts, "; "))
 	}
 	assessor, err := tx.Person.Get(ctx, in.AssessorID)
 	if err != nil {

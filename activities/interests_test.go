@@ -213,7 +213,7 @@ func TestADeclarationNamesEveryProblem(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
 	_, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, Kind: "cousin", Description: " "})
-	for _, want := range []string{"organisation_id", "kind must be one of employer", "describe the interest"} {
+	for _, want := range []string{"organisation_id: Choose the organisation", "kind: Choose the kind of interest (one of employer", "description: Describe the interest"} {
 		if !errors.Is(err, domain.ErrInvalidInput) || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not say %q", err, want)
 		}

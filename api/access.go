@@ -76,16 +76,19 @@ var routeAccess = map[string]access{
 	"POST /api/v1/tokens/:id/revoke": only(authz.Admin),
 
 	// Pages. Public pages show only what anyone may see; the rules filter the rest.
-	"GET /":                      public,
-	"GET /assets*":               public,
-	"GET /challenges":            public,
-	"GET /challenges/:id":        public,
-	"GET /audit":                 only(authz.Admin, authz.ChallengeOwner),
-	"GET /sign-in":               public,
-	"POST /sign-in":              public,
-	"GET /sign-in/oidc":          public,
-	"GET /sign-in/oidc/callback": public,
-	"POST /sign-out":             public,
+	"GET /":                        public,
+	"GET /assets*":                 public,
+	"GET /challenges":              public,
+	"GET /challenges/:id":          public,
+	"GET /audit":                   only(authz.Admin, authz.ChallengeOwner),
+	"GET /interests":               only(authz.Assessor),
+	"POST /interests":              only(authz.Assessor),
+	"POST /interests/:id/withdraw": only(authz.Assessor),
+	"GET /sign-in":                 public,
+	"POST /sign-in":                public,
+	"GET /sign-in/oidc":            public,
+	"GET /sign-in/oidc/callback":   public,
+	"POST /sign-out":               public,
 }
 
 // authorize applies routeAccess: anonymous callers of a non-public route get 401, signed-in

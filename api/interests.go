@@ -1,7 +1,10 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -10,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
 )
 
 // InterestView is an interest an assessor declared in a supplier.
@@ -124,4 +128,101 @@ func (s *Server) withdraw(c echo.Context, id int) (*ent.Interest, error) {
 		return nil, err
 	}
 	return s.DB.Interest.Query().Where(interest.ID(id)).WithOrganisation().Only(ctx)
+}
+
+// interestsForm is the declaration form's values and its problems, kept when it is refused.
+type interestsForm struct {
+	OrganisationID int
+	Kind           string
+	Description    string
+	Problems       []domain.FieldProblem
+	ErrorFor       map[string]string
+}
+
+type interestKindOption struct{ Value, Label string }
+
+// interestsPage shows the signed-in assessor's declarations and the form to declare another.
+func (s *Server) interestsPage(c echo.Context) error {
+	return s.renderInterests(c, http.StatusOK, interestsForm{})
+}
+
+func (s *Server) renderInterests(c echo.Context, status int, form interestsForm) error {
+	v, _ := currentViewer(c)
+	ctx := c.Request().Context()
+	rows, err := s.DB.Interest.Query().Where(interest.AssessorID(v.PersonID)).WithOrganisation().
+		Order(ent.Desc(interest.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.DB.Organisation.Query().Where(organisation.PublicBody(false)).Order(ent.Asc(organisation.FieldName)).All(ctx)
+	if err != nil {
+		return err
+	}
+	data := struct {
+		Standing, Withdrawn []InterestView
+		Organisations       []*ent.Organisation
+		Kinds               []interestKindOption
+		Form                interestsForm
+		Declared, Ended     string
+	}{Organisations: orgs, Form: form}
+	for _, k := range domain.InterestKinds {
+		data.Kinds = append(data.Kinds, interestKindOption{string(k), k.Label()})
+	}
+	for _, r := range rows {
+		view := interestView(r)
+		if r.WithdrawnAt == nil {
+			data.Standing = append(data.Standing, view)
+		} else {
+			data.Withdrawn = append(data.Withdrawn, view)
+		}
+		// After a declaration or a withdrawal the page says what happened (post, redirect, get).
+		if strconv.Itoa(r.ID) == c.QueryParam("declared") && r.WithdrawnAt == nil {
+			data.Declared = view.OrganisationName
+		}
+		if strconv.Itoa(r.ID) == c.QueryParam("withdrawn") && r.WithdrawnAt != nil {
+			data.Ended = view.OrganisationName
+		}
+	}
+	title := "Your declared interests"
+	if len(form.Problems) > 0 {
+		title = "Error: " + title
+	}
+	return s.render(c, status, "interests", title, "interests", data)
+}
+
+// declareInterestForm takes the page's form. A refused declaration shows the form again with
+// what to fix beside each field and everything typed kept.
+func (s *Server) declareInterestForm(c echo.Context) error {
+	form := interestsForm{Kind: c.FormValue("kind"), Description: c.FormValue("description")}
+	form.OrganisationID, _ = strconv.Atoi(c.FormValue("organisation_id"))
+	decl := domain.InterestDeclaration{OrganisationID: form.OrganisationID, Kind: domain.InterestKind(form.Kind), Description: form.Description}
+	form.Problems = decl.Problems()
+	if len(form.Problems) == 0 {
+		d, err := s.declare(c, DeclareInterestRequest{OrganisationID: form.OrganisationID, Kind: form.Kind, Description: form.Description})
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/interests?declared="+strconv.Itoa(d.ID))
+		}
+		if !errors.Is(err, domain.ErrInvalidInput) {
+			return err
+		}
+		// Refused by a rule the form cannot check itself (a repeat, an unknown organisation).
+		msg := strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": ")
+		form.Problems = []domain.FieldProblem{{Field: "organisation_id", Message: strings.ToUpper(msg[:1]) + msg[1:]}}
+	}
+	form.ErrorFor = map[string]string{}
+	for _, p := range form.Problems {
+		form.ErrorFor[p.Field] = p.Message
+	}
+	return s.renderInterests(c, http.StatusUnprocessableEntity, form)
+}
+
+func (s *Server) withdrawInterestForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.withdraw(c, id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/interests?withdrawn="+strconv.Itoa(id))
 }

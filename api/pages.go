@@ -26,6 +26,9 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/challenges", s.challengesPage)
 	e.GET("/challenges/:id", s.challengePage)
 	e.GET("/audit", s.auditPage)
+	e.GET("/interests", s.interestsPage)
+	e.POST("/interests", s.declareInterestForm)
+	e.POST("/interests/:id/withdraw", s.withdrawInterestForm)
 	e.POST("/sign-out", s.signOut)
 	// Sign-in is rate limited per address, so passwords elsewhere and codes here cannot be
 	// hammered through Catalyst.
@@ -60,6 +63,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 	}
 	if v, ok := currentViewer(c); ok {
 		nav.Audit = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner)
+		nav.Interests = v.Has(authz.Assessor)
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)

@@ -212,8 +212,8 @@ func TestAnAssessorDeclaresAnInterestAndLosesTheSuppliersBids(t *testing.T) {
 	w := newWorld(t)
 	acme := w.bidAcme.OrganisationID
 	rec := w.do(assessorAssigned, http.MethodPost, "/api/v1/interests", `{"organisation_id": 0, "kind": "cousin", "description": ""}`)
-	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "kind must be one of") ||
-		!strings.Contains(rec.Body.String(), "describe the interest") {
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "kind: Choose the kind") ||
+		!strings.Contains(rec.Body.String(), "description: Describe the interest") {
 		t.Fatalf("a bad declaration: %d %s", rec.Code, rec.Body)
 	}
 	rec = w.do(assessorAssigned, http.MethodPost, "/api/v1/interests",

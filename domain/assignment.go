@@ -558,3 +558,37 @@ func (k InterestKind) Label() string {
 	}
 	return string(k)
 }
+
+// InterestDeclaration is what an assessor says when declaring an interest.
+type InterestDeclaration struct {
+	OrganisationID int
+	Kind           InterestKind
+	Description    string
+}
+
+// FieldProblem is what is wrong with one field, named as the API and the form name it.
+type FieldProblem struct {
+	Field   string
+	Message string
+}
+
+// MaxInterestDescription is the longest description, in characters.
+const MaxInterestDescription = 2000
+
+// Problems names every problem with the declaration, in the order a form shows its fields.
+func (d InterestDeclaration) Problems() []FieldProblem {
+	var out []FieldProblem
+	if d.OrganisationID <= 0 {
+		out = append(out, FieldProblem{"organisation_id", "Choose the organisation you have an interest in"})
+	}
+	if !d.Kind.Valid() {
+		out = append(out, FieldProblem{"kind", "Choose the kind of interest (one of " + strings.Join(d.Kind.Values(), ", ") + ")"})
+	}
+	switch n := len([]rune(strings.TrimSpace(d.Description))); {
+	case n == 0:
+		out = append(out, FieldProblem{"description", "Describe the interest, for example your role and the dates"})
+	case n > MaxInterestDescription:
+		out = append(out, FieldProblem{"description", fmt.Sprintf("Describe the interest in %d characters or fewer", MaxInterestDescription)})
+	}
+	return out
+}

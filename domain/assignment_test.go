@@ -301,3 +301,28 @@ func TestEmailDomainAndLoadCap(t *testing.T) {
 		}
 	}
 }
+
+func TestAnInterestDeclarationNamesEveryProblem(t *testing.T) {
+	fields := func(d InterestDeclaration) []string {
+		var out []string
+		for _, p := range d.Problems() {
+			out = append(out, p.Field)
+		}
+		return out
+	}
+	if got := fields(InterestDeclaration{Kind: "cousin", Description: "  "}); strings.Join(got, ",") != "organisation_id,kind,description" {
+		t.Errorf("problems with an empty declaration: %v", got)
+	}
+	long := strings.Repeat("é", MaxInterestDescription)
+	if got := fields(InterestDeclaration{OrganisationID: 1, Kind: InterestFamily, Description: long}); len(got) != 0 {
+		t.Errorf("%d characters (%d bytes) should be allowed: %v", MaxInterestDescription, len(long), got)
+	}
+	if got := fields(InterestDeclaration{OrganisationID: 1, Kind: InterestFamily, Description: long + "e"}); strings.Join(got, ",") != "description" {
+		t.Errorf("one character too many: %v", got)
+	}
+	for _, k := range InterestKinds {
+		if k.Label() == string(k) {
+			t.Errorf("%s has no label", k)
+		}
+	}
+}

@@ -71,6 +71,8 @@ type Nav struct {
 	CSRFToken string
 	// Audit shows the audit trail link to those who may read it.
 	Audit bool
+	// Interests shows assessors the link to their declared interests.
+	Interests bool
 }
 
 // Page is what every page template gets.

@@ -413,7 +413,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"employer", "professional", "personal", "personal_financial", "family", "family_financial"}},
-		{Name: "description", Type: field.TypeString, Size: 2000},
+		{Name: "description", Type: field.TypeString, Size: 8000},
 		{Name: "withdrawn_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_id", Type: field.TypeInt},
 		{Name: "assessor_id", Type: field.TypeInt},

@@ -24,7 +24,8 @@ func (Interest) Fields() []ent.Field {
 		field.Int("assessor_id").Immutable(),
 		field.Int("organisation_id").Immutable(),
 		field.Enum("kind").GoType(domain.InterestKind("")).Immutable(),
-		field.Text("description").NotEmpty().MaxLen(2000).Immutable(),
+		// The limit is in characters (domain checks it); Ent counts bytes, up to four a character.
+		field.Text("description").NotEmpty().MaxLen(4 * domain.MaxInterestDescription).Immutable(),
 		field.Time("withdrawn_at").Optional().Nillable(),
 	}
 }

@@ -113,3 +113,34 @@ test("signing out ends the session", async () => {
   const audit = await page.goto(base + "/audit");
   assert.equal(audit.status(), 401);
 });
+
+test("an assessor declares an interest, mistakes named first, and the page passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/sign-in");
+  await page.getByRole("button", { name: "Sign in as Chen Li" }).click();
+  await page.waitForURL(/\/challenges$/);
+  await page.getByRole("link", { name: "Your interests" }).click();
+  await page.getByRole("heading", { name: "Your declared interests" }).waitFor();
+  await accessible(page, "interests page");
+
+  await page.getByRole("button", { name: "Declare interest" }).click();
+  const summary = page.getByRole("alert").filter({ hasText: "There is a problem" });
+  await summary.waitFor();
+  assert.match(await page.title(), /^Error: /);
+  assert.ok(await page.getByRole("link", { name: "Choose the organisation you have an interest in" }).isVisible());
+  await accessible(page, "interests page with errors");
+
+  const organisation = page.getByLabel("Organisation");
+  const name = (await organisation.locator("option").nth(1).textContent()).trim();
+  await organisation.selectOption({ label: name });
+  await page.getByLabel(/^Professional/).check();
+  await page.getByLabel("Describe the interest").fill("Advised them on procurement in 2025");
+  await page.getByRole("button", { name: "Declare interest" }).click();
+  await page.getByText(`You declared an interest in ${name}`).waitFor();
+  await accessible(page, "interests page after declaring");
+
+  await page.getByRole("button", { name: `Withdraw your interest in ${name}` }).click();
+  await page.getByText(`You withdrew your interest in ${name}`).waitFor();
+  await page.getByRole("button", { name: /Sign out Chen Li/ }).click();
+  await page.waitForURL(base + "/");
+});
