@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -134,10 +135,21 @@ func (s *Server) getFeedback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Scores from an assessor with a conflict did not count in the decision, so they are not
+	// feedback either. Which pairings were declined is read as the system: suppliers may not
+	// read assignments, and learn nothing here but the absence.
+	declined, err := s.DB.Assignment.Query().Where(assignment.BidID(b.ID), assignment.StatusEQ(assignment.StatusDeclined)).
+		Select(assignment.FieldAssessorID).Ints(authz.AsSystem(ctx, "feedback"))
+	if err != nil {
+		return err
+	}
 	out := FeedbackView{BidID: b.ID, Score: b.Score, OutcomeReason: b.OutcomeReason, Assessments: []FeedbackSection{}}
-	for i, a := range rows {
-		out.Assessments = append(out.Assessments, FeedbackSection{Label: "Assessor " + strconv.Itoa(i+1), Scores: a.Scores,
-			PassFail: a.PassFail, InScope: a.InScope, Fund: a.Fund, Percent: a.Percent})
+	for _, a := range rows {
+		if slices.Contains(declined, a.AssessorID) {
+			continue
+		}
+		out.Assessments = append(out.Assessments, FeedbackSection{Label: "Assessor " + strconv.Itoa(len(out.Assessments)+1),
+			Scores: a.Scores, PassFail: a.PassFail, InScope: a.InScope, Fund: a.Fund, Percent: a.Percent})
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -178,6 +179,16 @@ func TestFeedbackReachesSuppliersOnlyOnceReleasedAndNeverNamesAssessors(t *testi
 	}
 	if rec := w.do(supplierOther, http.MethodGet, bidPath+"/feedback", ""); rec.Code != http.StatusNotFound {
 		t.Errorf("another supplier read the feedback: %d", rec.Code)
+	}
+	// A score from an assessor found to have a conflict did not count, so it is not feedback.
+	other := w.people[assessorOther].ID
+	w.db.Assignment.Create().SetCompetitionID(w.compA.ID).SetBidID(w.bidAcme.ID).SetAssessorID(other).
+		SetStatus("declined").SetDeclinedReason("declared an interest in Acme").ExecX(ctx)
+	w.db.Assessment.Create().SetBidID(w.bidAcme.ID).SetAssessorID(other).SetScores(map[string]domain.CriterionScore{
+		"challenge_fit": {Score: 1, Comment: "from a conflicted assessor"}}).SetInScope(false).SetFund(false).SetPercent(10).ExecX(ctx)
+	rec = w.do(supplierOwn, http.MethodGet, bidPath+"/feedback", "")
+	if strings.Contains(rec.Body.String(), "conflicted") || strings.Contains(rec.Body.String(), "Assessor 2") {
+		t.Errorf("feedback shows a conflicted assessor's score: %s", rec.Body)
 	}
 }
 
