@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -531,14 +532,7 @@ var InterestKinds = []InterestKind{InterestEmployer, InterestProfessional, Inter
 func (InterestKind) Values() []string { return stringsOf(InterestKinds) }
 
 // Valid says whether k is one of the kinds.
-func (k InterestKind) Valid() bool {
-	for _, x := range InterestKinds {
-		if k == x {
-			return true
-		}
-	}
-	return false
-}
+func (k InterestKind) Valid() bool { return slices.Contains(InterestKinds, k) }
 
 // Label is the kind as a person reads it.
 func (k InterestKind) Label() string {

@@ -5,6 +5,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Errors a refused transition wraps, so callers can tell refusals apart with errors.Is and the API
@@ -119,14 +120,7 @@ func (s ChallengeStage) Label() string {
 }
 
 // Valid reports whether s is a known stage.
-func (s ChallengeStage) Valid() bool {
-	for _, k := range ChallengeStages {
-		if k == s {
-			return true
-		}
-	}
-	return false
-}
+func (s ChallengeStage) Valid() bool { return slices.Contains(ChallengeStages, s) }
 
 // Final reports whether nothing more can happen to the challenge.
 func (s ChallengeStage) Final() bool {
