@@ -206,6 +206,10 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			if err := tx.Bid.UpdateOneID(r.BidID).SetStatus(status).SetScore(score).SetOutcomeReason(explain[r.BidID]).Exec(ctx); err != nil {
 				return err
 			}
+			if err := Audit(ctx, tx, in.Actor, "bid."+string(status), "bid", r.BidID, map[string]any{"status": byID[r.BidID].Status},
+				map[string]any{"status": status, "score": score, "outcome_reason": explain[r.BidID]}); err != nil {
+				return err
+			}
 		}
 		for _, id := range funded {
 			b := byID[id]

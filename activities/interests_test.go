@@ -262,4 +262,9 @@ func TestAConflictedScoreLeavesTheMean(t *testing.T) {
 	if b.Score == nil || *b.Score != want || want == both {
 		t.Errorf("Acme's score = %v, want %v from the unconflicted assessor alone (both would give %v)", b.Score, want, both)
 	}
+	// Each bid's outcome is in the trail, with its score and reason.
+	ev := p.db.AuditEvent.Query().Where(auditevent.RecordType("bid"), auditevent.RecordID(b.ID)).OnlyX(ctx)
+	if ev.Action != "bid."+string(b.Status) || !strings.Contains(ev.After, b.OutcomeReason) {
+		t.Errorf("the trail of Acme's outcome: %s %s", ev.Action, ev.After)
+	}
 }

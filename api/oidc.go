@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/oauth2"
 
+	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -228,7 +229,7 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	if err := idt.Claims(&claims); err != nil {
 		return err
 	}
-	who, err := s.personForSubject(c.Request().Context(), idt.Subject, claims.Email, claims.EmailVerified)
+	who, err := s.personForSubject(c, idt.Subject, claims.Email, claims.EmailVerified)
 	if err != nil {
 		return err
 	}
@@ -240,8 +241,8 @@ func (s *Server) oidcCallback(c echo.Context) error {
 
 // personForSubject finds the person a provider's subject belongs to: by the subject linked at
 // an earlier sign-in, else by verified email (and links the subject then).
-func (s *Server) personForSubject(ctx context.Context, subject, email string, verified bool) (*ent.Person, error) {
-	ctx = authz.AsSystem(ctx, sessionsName)
+func (s *Server) personForSubject(c echo.Context, subject, email string, verified bool) (*ent.Person, error) {
+	ctx := authz.AsSystem(c.Request().Context(), sessionsName)
 	p, err := s.DB.Person.Query().Where(person.OidcSubject(subject)).Only(ctx)
 	if err == nil || !ent.IsNotFound(err) {
 		return p, err
@@ -263,5 +264,13 @@ func (s *Server) personForSubject(ctx context.Context, subject, email string, ve
 		return nil, newProblem(http.StatusForbidden, "account-mismatch", "This sign-in belongs to someone else",
 			fmt.Sprintf("the Catalyst account for %s is linked to a different sign-in; ask the programme team", email))
 	}
-	return s.DB.Person.UpdateOne(p).SetOidcSubject(subject).Save(ctx)
+	// Linking decides who this sign-in is from now on, so the trail records it.
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		if p, err = tx.Person.UpdateOne(p).SetOidcSubject(subject).Save(ctx); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, activities.Actor{Who: p.Email, RequestID: requestID(c)}, "person.sign_in_linked", "person", p.ID,
+			map[string]any{"oidc_subject": nil}, map[string]any{"oidc_subject": subject, "issuer": s.oidc.cfg.Issuer})
+	})
+	return p, err
 }

@@ -21,6 +21,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
@@ -215,6 +216,10 @@ func TestOIDCSignInWithPrivateKeyJWT(t *testing.T) {
 	linked := w.db.Person.Query().Where(person.OidcSubject(p.subject)).OnlyX(testdb.Fixture())
 	if linked.Email != "dana@acme.example" {
 		t.Errorf("subject linked to %s", linked.Email)
+	}
+	if n := w.db.AuditEvent.Query().Where(auditevent.Action("person.sign_in_linked"), auditevent.RecordID(linked.ID)).
+		CountX(testdb.Fixture()); n != 1 {
+		t.Errorf("%d audit events for linking the sign-in, want 1", n)
 	}
 	// Next time the subject, not the email, finds her.
 	p.email = "changed@acme.example"
