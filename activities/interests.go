@@ -38,6 +38,9 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 		parts := make([]string, len(problems))
 		for i, p := range problems {
 			parts[i] = p.Field + ": " + p.Message
+			if p.Field == "kind" { // an API caller needs the codes the form's labels stand for
+				parts[i] += " (one of " + strings.Join(in.Kind.Values(), ", ") + ")"
+			}
 		}
 		return nil, domain.InvalidInput("%s", strings.Join(parts, "; "))
 	}

@@ -576,7 +576,7 @@ func (d InterestDeclaration) Problems() []FieldProblem {
 		out = append(out, FieldProblem{"organisation_id", "Choose the organisation you have an interest in"})
 	}
 	if !d.Kind.Valid() {
-		out = append(out, FieldProblem{"kind", "Choose the kind of interest (one of " + strings.Join(d.Kind.Values(), ", ") + ")"})
+		out = append(out, FieldProblem{"kind", "Choose the kind of interest"})
 	}
 	switch n := len([]rune(strings.TrimSpace(d.Description))); {
 	case n == 0:
