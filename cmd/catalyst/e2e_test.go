@@ -37,7 +37,10 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	// Resolved now: the S3 server changes the working directory when it starts.
+	// The S3 server changes the working directory when it starts; t.Chdir puts it back when the
+	// test ends, so a second run (-count=2) or a later test does not find itself in a removed folder.
+	t.Chdir(".")
+	// Resolved now, before the S3 server moves the working directory.
 	historyDir, err := filepath.Abs(filepath.Join("..", "..", "workflows", "testdata"))
 	if err != nil {
 		t.Fatal(err)

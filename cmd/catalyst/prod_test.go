@@ -20,6 +20,7 @@ import (
 // frontend and an S3 endpoint (here the embedded ones stand in for the cluster and MinIO).
 func TestProductionProcesses(t *testing.T) {
 	dsn := testdb.EmptyPostgresURL(t)
+	t.Chdir(".") // the S3 server moves the working directory; put it back at the end
 	dir := t.TempDir()
 	tsrv, err := devstack.StartTemporal(filepath.Join(dir, "temporal"))
 	if err != nil {
