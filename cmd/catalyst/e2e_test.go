@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -324,6 +325,28 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	t.Logf("the overdue deadline closed its competition %s after the restart", time.Since(restarted).Round(time.Millisecond))
 	must(t, admin.call(http.MethodGet, path2, nil, &ch2))
 	wantStage(t, ch2, "phase1_assessment")
+
+	// Every record the lifecycle made has its place in the trail.
+	made := map[string][]int{
+		"challenge":   st.DB.Challenge.Query().IDsX(sys),
+		"competition": st.DB.Competition.Query().IDsX(sys),
+		"bid":         st.DB.Bid.Query().IDsX(sys),
+		"document":    st.DB.Document.Query().IDsX(sys),
+		"assignment":  st.DB.Assignment.Query().IDsX(sys),
+		"assessment":  st.DB.Assessment.Query().IDsX(sys),
+		"contract":    st.DB.Contract.Query().IDsX(sys),
+	}
+	for kind, ids := range made {
+		audited := st.DB.AuditEvent.Query().Where(auditevent.RecordType(kind)).Select(auditevent.FieldRecordID).IntsX(sys)
+		for _, id := range ids {
+			if !slices.Contains(audited, id) {
+				t.Errorf("%s %d has no audit event", kind, id)
+			}
+		}
+		if len(ids) == 0 {
+			t.Errorf("the lifecycle made no %s records", kind)
+		}
+	}
 
 	// The audit trail verifies, on the same data folder (or database) `catalyst dev` used, and
 	// an edit behind the service's back is caught and named.
