@@ -141,14 +141,9 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		if err != nil {
 			return err
 		}
-		// A score from an assessor later found or declared to be in conflict leaves the mean.
-		declined, err := tx.Assignment.Query().Where(assignment.CompetitionID(c.ID), assignment.StatusEQ(assignment.StatusDeclined)).All(ctx)
+		conflicted, err := Conflicts(ctx, tx.Assignment, assignment.CompetitionID(c.ID))
 		if err != nil {
 			return err
-		}
-		conflicted := map[[2]int]string{}
-		for _, d := range declined {
-			conflicted[[2]int{d.BidID, d.AssessorID}] = d.DeclinedReason
 		}
 		results := make([]domain.BidResult, 0, len(bids))
 		byID := map[int]*ent.Bid{}
@@ -160,7 +155,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			}
 			for _, as := range b.Edges.Assessments {
 				a := domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund}
-				if why, ok := conflicted[[2]int{b.ID, as.AssessorID}]; ok {
+				if why, ok := conflicted[domain.Pair{BidID: b.ID, AssessorID: as.AssessorID}]; ok {
 					if a, err = a.Exclude("the assessor has a conflict of interest: "+why, "system:"+assignmentName); err != nil {
 						return err
 					}

@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
 // assignmentName is the system identity that gives assessors their bids.
@@ -137,6 +138,23 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason
 	}
 	_, err = AssignAssessors(ctx, tx, a.CompetitionID, Actor{Reason: "an assessor declared a conflict"})
 	return a, err
+}
+
+// Conflicts lists the pairings among those ps select that were declined, each with its reason:
+// the assessor declared or was found to have a conflict, so a score they gave counts neither in
+// the decision nor as feedback. It reads as the assignment system, because suppliers may not read
+// assignments themselves.
+func Conflicts(ctx context.Context, assignments *ent.AssignmentClient, ps ...predicate.Assignment) (map[domain.Pair]string, error) {
+	rows, err := assignments.Query().Where(append(ps, assignment.StatusEQ(assignment.StatusDeclined))...).
+		All(authz.AsSystem(ctx, assignmentName))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[domain.Pair]string, len(rows))
+	for _, d := range rows {
+		out[domain.Pair{BidID: d.BidID, AssessorID: d.AssessorID}] = d.DeclinedReason
+	}
+	return out, nil
 }
 
 // ReleaseFeedback lets a decided competition's suppliers read their assessments' scores and

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -136,16 +135,14 @@ func (s *Server) getFeedback(c echo.Context) error {
 		return err
 	}
 	// Scores from an assessor with a conflict did not count in the decision, so they are not
-	// feedback either. Which pairings were declined is read as the system: suppliers may not
-	// read assignments, and learn nothing here but the absence.
-	declined, err := s.DB.Assignment.Query().Where(assignment.BidID(b.ID), assignment.StatusEQ(assignment.StatusDeclined)).
-		Select(assignment.FieldAssessorID).Ints(authz.AsSystem(ctx, "feedback"))
+	// feedback either; the supplier learns nothing but their absence.
+	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.BidID(b.ID))
 	if err != nil {
 		return err
 	}
 	out := FeedbackView{BidID: b.ID, Score: b.Score, OutcomeReason: b.OutcomeReason, Assessments: []FeedbackSection{}}
 	for _, a := range rows {
-		if slices.Contains(declined, a.AssessorID) {
+		if _, ok := conflicted[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]; ok {
 			continue
 		}
 		out.Assessments = append(out.Assessments, FeedbackSection{Label: "Assessor " + strconv.Itoa(len(out.Assessments)+1),

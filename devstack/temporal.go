@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
@@ -58,20 +57,17 @@ func StartTemporal(dir string) (*Temporal, error) {
 		return nil, fmt.Errorf("registering the %q namespace: %w", Namespace, err)
 	}
 
-	ports := make([]int, 8)
+	ports := make([]int, 4) // one gRPC port per service
 	for i := range ports {
 		if ports[i], err = freePort(); err != nil {
 			return nil, err
 		}
 	}
 	frontend := fmt.Sprintf("127.0.0.1:%d", ports[0])
-	service := func(grpc, membership int) config.Service {
-		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: "127.0.0.1"}}
+	service := func(grpc int) config.Service {
+		return config.Service{RPC: config.RPC{GRPCPort: grpc, BindOnIP: "127.0.0.1"}}
 	}
 	cfg := &config.Config{
-		Global: config.Global{
-			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: "127.0.0.1"},
-		},
 		Persistence: config.Persistence{
 			DefaultStore:     sqliteplugin.PluginName,
 			VisibilityStore:  sqliteplugin.PluginName,
@@ -89,10 +85,10 @@ func StartTemporal(dir string) (*Temporal, error) {
 		},
 		DCRedirectionPolicy: config.DCRedirectionPolicy{Policy: "noop"},
 		Services: map[string]config.Service{
-			"frontend": service(ports[0], ports[1]),
-			"history":  service(ports[2], ports[3]),
-			"matching": service(ports[4], ports[5]),
-			"worker":   service(ports[6], ports[7]),
+			"frontend": service(ports[0]),
+			"history":  service(ports[1]),
+			"matching": service(ports[2]),
+			"worker":   service(ports[3]),
 		},
 		Archival: config.Archival{
 			History:    config.HistoryArchival{State: "disabled"},
@@ -108,7 +104,8 @@ func StartTemporal(dir string) (*Temporal, error) {
 	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{
 		Level: "warn", OutputFile: filepath.Join(dir, "temporal.log"), Format: "json",
 	}))
-	// One process holds every service, so membership is static: gossip membership would seed
+	// One process holds every service, so membership is static (and needs no membership ports):
+	// gossip membership would seed
 	// itself from the previous run's rows (other ports, dead) and can leave a restarted server
 	// without history or matching hosts for many seconds ("Not enough hosts to serve the request").
 	hosts := map[primitives.ServiceName]static.Hosts{}
