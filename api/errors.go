@@ -79,7 +79,7 @@ func toProblem(err error) (Problem, bool) {
 	var te *domain.TransitionError
 	var nf *serviceerror.NotFound
 	var unavailable *serviceerror.Unavailable
-	var done *serviceerror.WorkflowNotReady
+	var notReady *serviceerror.WorkflowNotReady
 	switch {
 	case errors.As(err, &pe):
 		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail}, true
@@ -121,7 +121,10 @@ func toProblem(err error) (Problem, bool) {
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("%s is not valid", ve.Name)}, true
-	case errors.As(err, &nf), errors.As(err, &done):
+	case errors.Is(err, errWorkflowBusy), errors.As(err, &notReady):
+		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "this record's lifecycle is busy and did not take the command in time; nothing was changed, try again in a minute"}, false
+	case errors.As(err, &nf):
 		return Problem{Type: problemBase + "lifecycle-not-running", Title: "This cannot be done now", Status: http.StatusConflict,
 			Detail: "this record's lifecycle is not running: it has finished, or has not started yet"}, true
 	case errors.As(err, &unavailable), errors.Is(err, context.DeadlineExceeded):
@@ -158,8 +161,12 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	p, expected := toProblem(err)
 	rid := c.Response().Header().Get(echo.HeaderXRequestID)
 	p.Instance = c.Request().URL.Path
-	if !expected || p.Status >= 500 {
+	switch {
+	case !expected || p.Status >= 500:
 		s.log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+	case p.Type == problemBase+"lifecycle-not-running":
+		// Expected once a lifecycle ends, but worth finding if it ever happens mid-lifecycle.
+		s.log.Warn("command refused", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 	}
 	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
 		_ = s.renderError(c, p)

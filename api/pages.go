@@ -2,16 +2,16 @@ package api
 
 import (
 	"fmt"
-	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"

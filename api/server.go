@@ -4,11 +4,10 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,8 +21,11 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -180,36 +182,62 @@ func (s *Server) readyz(c echo.Context) error {
 // updateTimeout bounds how long a request waits for a workflow's answer.
 const updateTimeout = 20 * time.Second
 
-// update sends a command to a running workflow and waits for its result. A workflow the
-// database says exists may not have started yet (a parent starts it moments after the record is
-// written), so a not-found answer is retried briefly, unless the workflow has already finished.
+// update sends a command to a workflow and waits for its result. Some refusals pass on their
+// own: a workflow the database says exists may not have started yet (a parent starts it moments
+// after the record is written), a run may be handing over to its continuation, or a workflow
+// task may have failed and be retrying. Those are sent again, under one update ID so the
+// workflow applies the command at most once, until updateTimeout; a workflow that has really
+// finished is answered at once.
 func (s *Server) update(ctx context.Context, workflowID, name string, arg, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
-	start := time.Now()
+	updateID := rand.Text()
 	for {
-		err := s.updateOnce(ctx, workflowID, name, arg, out)
-		var nf *serviceerror.NotFound
-		if !errors.As(err, &nf) || time.Since(start) > notStartedWait {
+		err := s.updateOnce(ctx, workflowID, updateID, name, arg, out)
+		if err == nil || !passing(err, s.workflowStatus(ctx, workflowID)) {
 			return err
-		}
-		if _, derr := s.Temporal.DescribeWorkflowExecution(ctx, workflowID, ""); derr == nil {
-			return err // it ran and has finished: nothing to wait for
 		}
 		select {
 		case <-ctx.Done():
-			return err
+			return fmt.Errorf("%w: %w", errWorkflowBusy, err)
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }
 
-// notStartedWait bounds the wait for a workflow that is about to start.
-const notStartedWait = 10 * time.Second
+// errWorkflowBusy is a command that could not be delivered in time although its workflow is
+// running or about to: the command was not applied, and sending it again later is safe.
+var errWorkflowBusy = errors.New("the workflow did not take the command in time")
 
-func (s *Server) updateOnce(ctx context.Context, workflowID, name string, arg, out any) error {
+// passing reports whether a refusal from Temporal is likely to clear if the command is sent
+// again. status looks up the workflow's current run.
+func passing(err error, status func() (enumspb.WorkflowExecutionStatus, error)) bool {
+	var notReady *serviceerror.WorkflowNotReady
+	if errors.As(err, &notReady) {
+		return true // a workflow task failed and is being retried
+	}
+	var nf *serviceerror.NotFound
+	if !errors.As(err, &nf) {
+		return false
+	}
+	st, serr := status()
+	if serr != nil {
+		return errors.As(serr, &nf) // not started yet
+	}
+	// Running: it started after the command was refused, or a new run has just taken over.
+	return st == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+}
+
+func (s *Server) workflowStatus(ctx context.Context, workflowID string) func() (enumspb.WorkflowExecutionStatus, error) {
+	return func() (enumspb.WorkflowExecutionStatus, error) {
+		d, err := s.Temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+		return d.GetWorkflowExecutionInfo().GetStatus(), err
+	}
+}
+
+func (s *Server) updateOnce(ctx context.Context, workflowID, updateID, name string, arg, out any) error {
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, Args: []any{arg},
+		WorkflowID: workflowID, UpdateID: updateID, UpdateName: name, Args: []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err != nil {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/catalyst-sbri/catalyst/authz"
 	"log/slog"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 )
@@ -65,7 +65,9 @@ func (r *OutboxRelay) RelayOnce(ctx context.Context) (int, error) {
 			err = r.DB.OutboxMessage.UpdateOne(m).SetSentAt(time.Now().UTC()).AddAttempts(1).Exec(ctx)
 			sent++
 		case errors.As(err, &nf):
-			// The workflow has finished: the fact is in the database already, nothing to tell.
+			// The workflow is not running: finished, or (for a competition opened moments ago)
+			// not started yet. Either way the fact is in the database, which the workflow reads
+			// when it matters, so the hint is dropped rather than retried for ever.
 			err = r.DB.OutboxMessage.UpdateOne(m).SetSentAt(time.Now().UTC()).AddAttempts(1).
 				SetLastError("workflow not running: " + nf.Error()).Exec(ctx)
 		default:

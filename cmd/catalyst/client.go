@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -10,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // apiClient calls Catalyst's API as one person, over a real connection or in process.
@@ -18,6 +21,8 @@ type apiClient struct {
 	base    string
 	session *http.Cookie
 	token   string // an API token, sent as a bearer
+
+	busyRetries int // how many times a POST answered 503 is sent again
 }
 
 // inProcess sends requests straight to a handler, for the seed.
@@ -35,14 +40,15 @@ func newInProcessClient(h http.Handler) *apiClient {
 
 // apiError is a problem document the API answered with.
 type apiError struct {
-	Status int
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
+	Method, Path, RequestID string // which request, so a failure can be found in the log
+	Status                  int
+	Type                    string `json:"type"`
+	Title                   string `json:"title"`
+	Detail                  string `json:"detail"`
 }
 
 func (e *apiError) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Title, e.Detail)
+	return fmt.Sprintf("%s %s answered %d %s: %s (request %s)", e.Method, e.Path, e.Status, e.Title, e.Detail, e.RequestID)
 }
 
 // as returns a client acting as the person with this email, signed in through the dev sign-in.
@@ -56,7 +62,7 @@ func (c *apiClient) as(email string) (*apiClient, error) {
 	resp.Body.Close()
 	for _, ck := range resp.Cookies() {
 		if ck.Name == "catalyst_session" && ck.Value != "" {
-			return &apiClient{http: c.http, base: c.base, session: ck}, nil
+			return &apiClient{http: c.http, base: c.base, session: ck, busyRetries: c.busyRetries}, nil
 		}
 	}
 	return nil, fmt.Errorf("signing in as %s: no session (status %d)", email, resp.StatusCode)
@@ -64,22 +70,16 @@ func (c *apiClient) as(email string) (*apiClient, error) {
 
 // call sends a JSON request and decodes a JSON answer into out; a problem becomes *apiError.
 func (c *apiClient) call(method, path string, body, out any) error {
-	var r io.Reader
+	var b []byte
+	contentType := ""
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
 			return err
 		}
-		r = bytes.NewReader(b)
+		contentType = "application/json"
 	}
-	req, err := http.NewRequest(method, c.base+path, r)
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return c.send(req, out)
+	return c.send(method, path, contentType, b, out)
 }
 
 // upload sends one file as multipart form data in the field "file".
@@ -96,15 +96,38 @@ func (c *apiClient) upload(path, filename string, content []byte, out any) error
 	if err := mw.Close(); err != nil {
 		return err
 	}
-	req, err := http.NewRequest(http.MethodPost, c.base+path, &buf)
+	return c.send(http.MethodPost, path, mw.FormDataContentType(), buf.Bytes(), out)
+}
+
+// send makes the request. A client with busyRetries sends a POST under an Idempotency-Key and,
+// when the API answers 503 (busy, nothing changed), sends it again under the same key, as a
+// well-behaved client of the API would.
+func (c *apiClient) send(method, path, contentType string, body []byte, out any) error {
+	key := ""
+	if method == http.MethodPost && c.busyRetries > 0 {
+		key = rand.Text()
+	}
+	for attempt := 0; ; attempt++ {
+		err := c.sendOnce(method, path, contentType, key, body, out)
+		var e *apiError
+		if attempt >= c.busyRetries || !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable {
+			return err
+		}
+		time.Sleep(time.Second << attempt)
+	}
+}
+
+func (c *apiClient) sendOnce(method, path, contentType, idempotencyKey string, body []byte, out any) error {
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.send(req, out)
-}
-
-func (c *apiClient) send(req *http.Request, out any) error {
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", idempotencyKey)
+	}
 	req.Header.Set("Accept", "application/json")
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -122,7 +145,7 @@ func (c *apiClient) send(req *http.Request, out any) error {
 		return err
 	}
 	if resp.StatusCode >= 400 {
-		e := &apiError{Status: resp.StatusCode}
+		e := &apiError{Method: req.Method, Path: req.URL.Path, RequestID: resp.Header.Get("X-Request-Id"), Status: resp.StatusCode}
 		if json.Unmarshal(b, e) != nil || e.Title == "" {
 			e.Title, e.Detail = http.StatusText(resp.StatusCode), strings.TrimSpace(string(b))
 		}

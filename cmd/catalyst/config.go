@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/catalyst-sbri/catalyst/api"
 	"log/slog"
 	"os"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
+	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
 )
 
