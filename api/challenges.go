@@ -286,6 +286,17 @@ func (s *Server) challengeStage(ctx context.Context, id int) (domain.ChallengeSt
 	return ch.Stage, nil
 }
 
+// refuseIfNotRunning judges a command for a challenge whose lifecycle is not running (a draft,
+// whose workflow starts when it is submitted, or a finished challenge) by the stage in the
+// database, so the answer names the stage at once; otherwise the workflow judges it.
+func refuseIfNotRunning(stage domain.ChallengeStage, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
+	if stage != domain.ChallengeDraft && !stage.Final() {
+		return nil
+	}
+	_, err := step(stage)
+	return err
+}
+
 // respondChallenge answers a command with the challenge as it now is.
 func (s *Server) respondChallenge(c echo.Context, id int) error {
 	v, err := s.loadChallenge(c.Request().Context(), id)
@@ -330,7 +341,15 @@ func (s *Server) selectChallenge(c echo.Context) error {
 	if req.Select == nil {
 		return invalid("say whether the challenge is selected: \"select\": true or false")
 	}
-	if _, err := s.challengeStage(c.Request().Context(), id); err != nil {
+	step := domain.ChallengeStage.Reject
+	if *req.Select {
+		step = domain.ChallengeStage.Select
+	}
+	stage, err := s.challengeStage(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := refuseIfNotRunning(stage, step); err != nil {
 		return err
 	}
 	var out workflows.StageResponse
@@ -372,6 +391,10 @@ func (s *Server) openCompetition(c echo.Context) error {
 	phase := 1
 	if stage == domain.ChallengePhase1Contracts {
 		phase = 2
+	}
+	openPhase := func(s domain.ChallengeStage) (domain.ChallengeStage, error) { return s.OpenCompetition(phase) }
+	if err := refuseIfNotRunning(stage, openPhase); err != nil {
+		return err
 	}
 	caps := domain.DefaultCaps(phase)
 	if req.PotPence != 0 {
@@ -429,7 +452,11 @@ func (s *Server) completeChallenge(c echo.Context) error {
 	if !domain.ProgrammeOutcome(req.Outcome).Valid() {
 		return invalid("outcome must be one of %s", strings.Join(domain.ProgrammeOutcome("").Values(), ", "))
 	}
-	if _, err := s.challengeStage(c.Request().Context(), id); err != nil {
+	stage, err := s.challengeStage(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := refuseIfNotRunning(stage, domain.ChallengeStage.Complete); err != nil {
 		return err
 	}
 	var out workflows.StageResponse

@@ -3,10 +3,15 @@ package api
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
 // A command is sent again only when Temporal's refusal will pass: the demo data once failed
@@ -54,5 +59,31 @@ func TestABusyLifecycleAsksToTryAgain(t *testing.T) {
 	p, _ := toProblem(serviceerror.NewNotFound("workflow execution already completed"))
 	if p.Status != 409 || p.Type != problemBase+"lifecycle-not-running" {
 		t.Errorf("a finished lifecycle: got %d %s, want 409 lifecycle-not-running", p.Status, p.Type)
+	}
+}
+
+// A draft's lifecycle starts when it is submitted, and a finished one has ended: a command for
+// either is answered at once with the stage, without waiting on a workflow that is not there.
+// (This server has no workflow service at all, so any wait would fail.)
+func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	rejected := w.db.Challenge.UpdateOne(w.challengeA).SetStage(domain.ChallengeRejected).SaveX(ctx)
+	cases := []struct {
+		id         int
+		path, body string
+		want       string
+	}{
+		{w.challengeD.ID, "/selection", `{"select": true}`, "only a submitted challenge can be selected; this one is " + domain.ChallengeDraft.Label()},
+		{w.challengeD.ID, "/selection", `{"select": false, "reason": "no"}`, "only a submitted challenge can be rejected"},
+		{w.challengeD.ID, "/competitions", `{"closes_at": "2030-01-01T12:00:00Z"}`, "the phase 1 competition can only open from"},
+		{rejected.ID, "/completion", `{"outcome": "adopted"}`, "this one is " + domain.ChallengeRejected.Label()},
+	}
+	for _, c := range cases {
+		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d%s", c.id, c.path), c.body)
+		if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "invalid-transition") || !strings.Contains(rec.Body.String(), c.want) {
+			t.Errorf("POST %s on a %s challenge: %d %s, want 409 invalid-transition saying %q", c.path,
+				w.db.Challenge.GetX(ctx, c.id).Stage, rec.Code, rec.Body, c.want)
+		}
 	}
 }
