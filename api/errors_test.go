@@ -19,7 +19,7 @@ func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeD.ID), strings.NewReader(`{"select": true}`))
+	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID), strings.NewReader(`{"select": true}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+w.tokens[admin])
 	rec := httptest.NewRecorder()
