@@ -4,6 +4,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -45,13 +46,28 @@ func (a Actor) who() string {
 	return a.Who
 }
 
-// ErrTypeInvalidInput is the application error type for refusals the workflow must not retry.
-const ErrTypeInvalidInput = "InvalidInput"
+// Application error types of refusals, which are never retried; the API maps each to a status.
+const (
+	ErrTypeInvalidInput      = "InvalidInput"
+	ErrTypeInvalidTransition = "InvalidTransition"
+	ErrTypeEvidenceMissing   = "EvidenceMissing"
+)
 
-// refusal turns a rule's refusal into a non-retryable error, so Temporal does not retry a
-// request that can never succeed.
+// refusal turns a rule's refusal into a non-retryable error of its kind, so Temporal does not
+// retry a request that can never succeed and the caller learns what kind of refusal it was.
 func refusal(err error) error {
-	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidInput, err)
+	return temporal.NewNonRetryableApplicationError(err.Error(), RefusalType(err), err)
+}
+
+// RefusalType names the application error type for a rule's refusal.
+func RefusalType(err error) string {
+	switch {
+	case errors.Is(err, domain.ErrEvidenceMissing):
+		return ErrTypeEvidenceMissing
+	case errors.Is(err, domain.ErrInvalidInput):
+		return ErrTypeInvalidInput
+	}
+	return ErrTypeInvalidTransition
 }
 
 // SetChallengeStageInput moves a challenge to a stage the workflow has already decided on.

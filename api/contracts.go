@@ -88,6 +88,11 @@ func (s *Server) recordGate(c echo.Context) error {
 	if strings.TrimSpace(req.Rationale) == "" {
 		return invalid("give a rationale: the supplier will read it")
 	}
+	if k.Status == domain.ContractActive {
+		// No report yet: the record says so at once (the gate's transaction checks it again).
+		_, err := k.Status.Decide(domain.GateOutcome(req.Outcome), k.Phase)
+		return err
+	}
 	var out workflows.ContractState
 	if err := s.update(c.Request().Context(), workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.UpdateRecordGateOutcome,
 		workflows.GateOutcomeRequest{ContractID: id, Outcome: domain.GateOutcome(req.Outcome), Rationale: req.Rationale, Actor: actor(c, "")}, &out); err != nil {

@@ -87,3 +87,14 @@ func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
 		}
 	}
 }
+
+// The gate needs the end-of-phase report. The contract's record answers that at once; the
+// gate's own transaction checks it again, because the workflow may not yet have heard of a
+// report that has just been recorded.
+func TestTheGateAsksForTheReportFirst(t *testing.T) {
+	w := newWorld(t)
+	rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "evidence-missing") || !strings.Contains(rec.Body.String(), "needs the end-of-phase report first") {
+		t.Errorf("gate before the report: %d %s, want 409 evidence-missing", rec.Code, rec.Body)
+	}
+}

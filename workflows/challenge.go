@@ -377,10 +377,10 @@ func (w *challengeWorkflow) validateGateOutcome(ctx workflow.Context, req GateOu
 	if k.Outcome != "" {
 		return refused(domain.InvalidInput("the gate has already recorded %q for contract %d", k.Outcome, k.ContractID))
 	}
-	if !k.Reported {
-		return refused(&domain.TransitionError{Record: "contract", Action: "record a gate outcome for", From: "active",
-			Reason: fmt.Sprintf("contract %d has not submitted its end-of-phase report", k.ContractID), Kind: domain.ErrEvidenceMissing})
-	}
+	// Whether the report is in is not judged here: the contract's signal saying so can reach
+	// this workflow in the same task as the gate's update, and the validator runs before the
+	// signal is read. RecordGateDecision judges it from the contract's record, in the gate's
+	// own transaction.
 	return nil
 }
 

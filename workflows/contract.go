@@ -212,8 +212,8 @@ type GateDecidedSignal struct {
 // Application error types a refused update carries, so the API maps each to a stable problem.
 const (
 	ErrTypeInvalidInput      = activities.ErrTypeInvalidInput
-	ErrTypeInvalidTransition = "InvalidTransition"
-	ErrTypeEvidenceMissing   = "EvidenceMissing"
+	ErrTypeInvalidTransition = activities.ErrTypeInvalidTransition
+	ErrTypeEvidenceMissing   = activities.ErrTypeEvidenceMissing
 )
 
 // refused turns a rule's refusal into an application error with a stable type.
@@ -225,12 +225,5 @@ func refused(err error) error {
 	if errors.As(err, &app) {
 		return err
 	}
-	typ := ErrTypeInvalidTransition
-	switch {
-	case errors.Is(err, domain.ErrInvalidInput):
-		typ = ErrTypeInvalidInput
-	case errors.Is(err, domain.ErrEvidenceMissing):
-		typ = ErrTypeEvidenceMissing
-	}
-	return temporal.NewNonRetryableApplicationError(err.Error(), typ, nil)
+	return temporal.NewNonRetryableApplicationError(err.Error(), activities.RefusalType(err), nil)
 }

@@ -235,7 +235,9 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 			t.Fatalf("contracts awarded = %d, want 2", len(contracts))
 		}
 		h.refused("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
-			ContractID: contracts[0], Outcome: domain.GateContinue, Rationale: "Good", Actor: admin}, "has not submitted its end-of-phase report")
+			ContractID: contracts[0], Outcome: domain.GateContinue, Rationale: "Good", Actor: admin}, "the gate needs the end-of-phase report first")
+	})
+	h.at(8*day+2*time.Hour, func() {
 		for _, k := range contracts {
 			h.update(workflows.ContractWorkflowID(k), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Feasible", Actor: admin})
 		}
