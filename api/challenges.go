@@ -286,11 +286,11 @@ func (s *Server) challengeStage(ctx context.Context, id int) (domain.ChallengeSt
 	return ch.Stage, nil
 }
 
-// refuseIfNotRunning judges a command for a challenge whose lifecycle is not running (a draft,
-// whose workflow starts when it is submitted, or a finished challenge) by the stage in the
-// database, so the answer names the stage at once; otherwise the workflow judges it.
+// refuseIfNotRunning judges a command for a challenge whose lifecycle is not under way (a
+// draft, whose workflow starts when it is submitted, or a finished challenge) by the stage in
+// the database, so the answer names the stage at once; otherwise the workflow judges it.
 func refuseIfNotRunning(stage domain.ChallengeStage, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
-	if stage != domain.ChallengeDraft && !stage.Final() {
+	if stage.UnderWay() {
 		return nil
 	}
 	_, err := step(stage)

@@ -127,6 +127,12 @@ func (s ChallengeStage) Final() bool {
 	return s == ChallengeComplete || s == ChallengeRejected || s == ChallengeClosed
 }
 
+// UnderWay reports whether the challenge's lifecycle is running: from submission until it ends.
+// Before and after, no workflow is there to take a command.
+func (s ChallengeStage) UnderWay() bool {
+	return s != ChallengeDraft && !s.Final()
+}
+
 // Submit moves a draft to the programme team.
 func (s ChallengeStage) Submit() (ChallengeStage, error) {
 	if s != ChallengeDraft {
@@ -202,7 +208,7 @@ func (s ChallengeStage) Complete() (ChallengeStage, error) {
 
 // Close stops a challenge that cannot go on (no bids, nothing funded, everyone stopped).
 func (s ChallengeStage) Close() (ChallengeStage, error) {
-	if s.Final() || s == ChallengeDraft {
+	if !s.UnderWay() {
 		return s, refuse("challenge", "close", string(s), "the challenge is "+s.Label())
 	}
 	return ChallengeClosed, nil

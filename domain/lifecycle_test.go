@@ -125,3 +125,14 @@ func TestFeedbackIsReleasedOnlyOnceDecided(t *testing.T) {
 		}
 	}
 }
+
+// A challenge is under way from submission until it ends: only then does a lifecycle take
+// commands.
+func TestAChallengeIsUnderWayFromSubmissionUntilItEnds(t *testing.T) {
+	notUnderWay := map[ChallengeStage]bool{ChallengeDraft: true, ChallengeRejected: true, ChallengeClosed: true, ChallengeComplete: true}
+	for _, s := range ChallengeStages {
+		if got := s.UnderWay(); got == notUnderWay[s] {
+			t.Errorf("%s.UnderWay() = %v", s, got)
+		}
+	}
+}

@@ -77,7 +77,6 @@ type ChallengeState struct {
 type ContractState struct {
 	ContractID     int
 	OrganisationID int
-	Reported       bool               // as the contract's signal last said; the gate's transaction judges it
 	Outcome        domain.GateOutcome // empty until the gate decides
 }
 
