@@ -56,7 +56,17 @@ const (
 // refusal turns a rule's refusal into a non-retryable error of its kind, so Temporal does not
 // retry a request that can never succeed and the caller learns what kind of refusal it was.
 func refusal(err error) error {
-	return temporal.NewNonRetryableApplicationError(err.Error(), RefusalType(err), err)
+	return temporal.NewNonRetryableApplicationError(err.Error(), RefusalType(err), err, RefusalDetails(err)...)
+}
+
+// RefusalDetails carries the refusal's problems, field by field, to the caller: an
+// application error keeps only its message otherwise.
+func RefusalDetails(err error) []any {
+	var ps domain.Problems
+	if errors.As(err, &ps) {
+		return []any{ps}
+	}
+	return nil
 }
 
 // RefusalType names the application error type for a rule's refusal.

@@ -2,9 +2,7 @@ package activities
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -29,6 +27,9 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 	ctx = authz.AsSystem(ctx, assignmentName)
 	comp, err := tx.Competition.Get(ctx, competitionID)
 	if err != nil {
+		return nil, err
+	}
+	if err := comp.Status.ChangeAssignments(); err != nil {
 		return nil, err
 	}
 	bids, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft)).
@@ -118,8 +119,12 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 // from them, and asks the rules for a replacement. It runs as the assessor: the data layer lets
 // them change only their own assignments.
 func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason string, actor Actor) (*ent.Assignment, error) {
-	if strings.TrimSpace(reason) == "" {
-		return nil, fmt.Errorf("%w: say what the conflict of interest is", domain.ErrInvalidInput)
+	reason, p := domain.DeclineReason.Clean(reason)
+	if p != nil {
+		if p.Message == "Enter the conflict of interest" {
+			p.Message = "Say what the conflict of interest is"
+		}
+		return nil, domain.Problems{*p}
 	}
 	a, err := tx.Assignment.Get(ctx, assignmentID)
 	if err != nil {
@@ -127,6 +132,13 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason
 	}
 	if a.Status == assignment.StatusDeclined {
 		return a, nil
+	}
+	comp, err := tx.Competition.Get(authz.AsSystem(ctx, assignmentName), a.CompetitionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := comp.Status.ChangeAssignments(); err != nil {
+		return nil, err
 	}
 	if a, err = tx.Assignment.UpdateOne(a).SetStatus(assignment.StatusDeclined).SetDeclinedReason(reason).Save(ctx); err != nil {
 		return nil, err

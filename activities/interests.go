@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -33,17 +34,15 @@ type DeclareInterestInput struct {
 // pairing and find a replacement. Scores already given in decided competitions are not touched.
 func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (*ent.Interest, error) {
 	ctx = authz.AsSystem(ctx, interestsName)
-	description := strings.TrimSpace(in.Description)
-	if problems := (domain.InterestDeclaration{OrganisationID: in.OrganisationID, Kind: in.Kind, Description: description}).Problems(); len(problems) > 0 {
-		parts := make([]string, len(problems))
+	if problems := (domain.InterestDeclaration{OrganisationID: in.OrganisationID, Kind: in.Kind, Description: in.Description}).Problems(); len(problems) > 0 {
 		for i, p := range problems {
-			parts[i] = p.Field + ": " + p.Message
 			if p.Field == "kind" { // an API caller needs the codes the form's labels stand for
-				parts[i] += " (one of " + strings.Join(in.Kind.Values(), ", ") + ")"
+				problems[i].Message += " (one of " + strings.Join(in.Kind.Values(), ", ") + ")"
 			}
 		}
-		return nil, domain.InvalidInput("%s", strings.Join(parts, "; "))
+		return nil, problems
 	}
+	description, _ := domain.InterestDescription.Clean(in.Description)
 	assessor, err := tx.Person.Get(ctx, in.AssessorID)
 	if err != nil {
 		return nil, err
@@ -53,10 +52,13 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 	}
 	org, err := tx.Organisation.Get(ctx, in.OrganisationID)
 	if ent.IsNotFound(err) {
-		return nil, domain.InvalidInput("there is no organisation %d", in.OrganisationID)
+		return nil, domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("There is no organisation %d", in.OrganisationID)}}
 	}
 	if err != nil {
 		return nil, err
+	}
+	if org.PublicBody {
+		return nil, domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("%s is a public body, not a supplier: interests are declared in suppliers", org.Name)}}
 	}
 	same, err := tx.Interest.Query().Where(interest.AssessorID(assessor.ID), interest.OrganisationID(org.ID),
 		interest.KindEQ(in.Kind), interest.WithdrawnAtIsNil()).Exist(ctx)
@@ -64,7 +66,7 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 		return nil, err
 	}
 	if same {
-		return nil, domain.InvalidInput("you have already declared this kind of interest in %s", org.Name)
+		return nil, domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("You have already declared this kind of interest in %s", org.Name)}}
 	}
 	d, err := tx.Interest.Create().SetAssessorID(assessor.ID).SetOrganisationID(org.ID).SetKind(in.Kind).
 		SetDescription(description).Save(ctx)

@@ -213,9 +213,13 @@ func TestADeclarationNamesEveryProblem(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
 	_, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, Kind: "cousin", Description: " "})
-	for _, want := range []string{"organisation_id: Choose the organisation", "kind: Choose the kind of interest (one of employer", "description: Describe the interest"} {
-		if !errors.Is(err, domain.ErrInvalidInput) || !strings.Contains(err.Error(), want) {
-			t.Errorf("error %v does not say %q", err, want)
+	var ps domain.Problems
+	if !errors.As(err, &ps) || !errors.Is(err, domain.ErrInvalidInput) {
+		t.Fatalf("error %v: want the problems field by field", err)
+	}
+	for field, want := range map[string]string{"organisation_id": "Choose the organisation", "kind": "Choose the kind of interest (one of employer", "description": "Describe the interest"} {
+		if !strings.HasPrefix(ps.For(field), want) {
+			t.Errorf("%s: %q does not say %q", field, ps.For(field), want)
 		}
 	}
 	if _, err := p.declare(DeclareInterestInput{AssessorID: p.supplier.ID, OrganisationID: p.binsight.ID,
@@ -266,5 +270,42 @@ func TestAConflictedScoreLeavesTheMean(t *testing.T) {
 	ev := p.db.AuditEvent.Query().Where(auditevent.RecordType("bid"), auditevent.RecordID(b.ID)).OnlyX(ctx)
 	if ev.Action != "bid."+string(b.Status) || !strings.Contains(ev.After, b.OutcomeReason) {
 		t.Errorf("the trail of Acme's outcome: %s %s", ev.Action, ev.After)
+	}
+}
+
+// TestAssignmentsAreFixedOnceDecided: after the decision an assessor can no longer decline, so
+// the feedback and the score keep coming from the same assessments; nothing is written.
+func TestAssignmentsAreFixedOnceDecided(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	p.db.Competition.UpdateOne(p.comp).SetStatus(domain.CompetitionDecided).ExecX(ctx)
+	a := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(p.acmeAssessorIDs[0])).OnlyX(ctx)
+	before := p.db.AuditEvent.Query().CountX(ctx)
+	err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := DeclineAssignment(ctx, tx, a.ID, "I advised Acme last year", Actor{Who: "ann@panel.example"})
+		return err
+	})
+	if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Decided") {
+		t.Fatalf("declining after the decision: %v; want a refusal naming the state", err)
+	}
+	if got := p.standing(t, p.bidAcme); len(got) != 2 || p.db.AuditEvent.Query().CountX(ctx) != before {
+		t.Errorf("after the refusal Acme's bid has %v and the trail grew: nothing should change", got)
+	}
+}
+
+// TestInterestsAreDeclaredInSuppliersOnly: a public body is not a supplier, so no interest in
+// one is recorded.
+func TestInterestsAreDeclaredInSuppliersOnly(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	council := p.db.Organisation.Create().SetName("Anytown Council").SetPublicBody(true).SaveX(ctx)
+	_, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: council.ID,
+		Kind: domain.InterestEmployer, Description: "I worked there"})
+	var ps domain.Problems
+	if !errors.As(err, &ps) || !strings.Contains(ps.For("organisation_id"), "public body") {
+		t.Fatalf("an interest in a public body: %v", err)
+	}
+	if n := p.db.Interest.Query().CountX(ctx); n != 0 {
+		t.Errorf("%d interests written", n)
 	}
 }

@@ -31,22 +31,22 @@ type IssuedToken struct {
 // IssueToken checks the request, stores the token's hash and audits the issue, in tx. The
 // admin's API and the operator's `catalyst token issue` both come here.
 func IssueToken(ctx context.Context, tx *ent.Tx, in IssueTokenInput) (IssuedToken, error) {
-	var problems []string
-	name := strings.TrimSpace(in.Name)
-	if name == "" || len(name) > 100 {
-		problems = append(problems, "name the token (up to 100 characters), for example after the system that will use it")
+	var ps domain.Problems
+	name := domain.TokenName.CleanAll(in.Name, &ps)
+	if name == "" && len(ps) > 0 && strings.TrimSpace(in.Name) == "" {
+		ps[len(ps)-1].Message = "Name the token, for example after the system that will use it"
 	}
 	if in.PersonID <= 0 {
-		problems = append(problems, "say which person the token acts as (person_id)")
+		ps.Add("person_id", "say which person the token acts as (person_id)")
 	}
 	if !authz.Role(in.Role).Valid() {
-		problems = append(problems, "role must be one of admin, challenge_owner, assessor, supplier")
+		ps.Add("role", "the role must be one of admin, challenge_owner, assessor, supplier")
 	}
 	if in.ExpiresInDays < 0 || in.ExpiresInDays > 366 {
-		problems = append(problems, "expires_in_days must be from 1 to 366 (or 0 for the default of 90)")
+		ps.Add("expires_in_days", "expires_in_days must be from 1 to 366 (or 0 for the default of 90)")
 	}
-	if len(problems) > 0 {
-		return IssuedToken{}, domain.InvalidInput("%s", strings.Join(problems, "; "))
+	if err := ps.Err(); err != nil {
+		return IssuedToken{}, err
 	}
 	if in.ExpiresInDays == 0 {
 		in.ExpiresInDays = 90
@@ -91,7 +91,11 @@ func GrantRole(ctx context.Context, tx *ent.Tx, email, name string, role authz.R
 		if strings.TrimSpace(name) == "" {
 			return nil, domain.InvalidInput("%s is new: give their name too", email)
 		}
-		if p, err = tx.Person.Create().SetEmail(email).SetName(strings.TrimSpace(name)).SetRoles([]string{string(role)}).Save(ctx); err != nil {
+		name, problem := domain.PersonName.Clean(name)
+		if problem != nil {
+			return nil, domain.Problems{*problem}
+		}
+		if p, err = tx.Person.Create().SetEmail(email).SetName(name).SetRoles([]string{string(role)}).Save(ctx); err != nil {
 			return nil, err
 		}
 		return p, Audit(ctx, tx, actor, "person.created", "person", p.ID, nil, map[string]any{"email": email, "roles": p.Roles})

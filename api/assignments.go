@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,7 +73,7 @@ func (s *Server) declineAssignment(c echo.Context) error {
 	}
 	var out *ent.Assignment
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		out, err = activities.DeclineAssignment(ctx, tx, id, strings.TrimSpace(req.Reason), actor(c, ""))
+		out, err = activities.DeclineAssignment(ctx, tx, id, req.Reason, actor(c, ""))
 		return err
 	})
 	if err != nil {

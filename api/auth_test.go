@@ -151,7 +151,7 @@ func TestCrossSiteRequestsAndHeaders(t *testing.T) {
 	if rec.Header().Get("Strict-Transport-Security") != "" {
 		t.Errorf("HSTS outside production")
 	}
-	prod, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), Production: true, SecureCookies: true, Log: quiet})
+	prod, err := newTestHandler(t, Deps{DB: w.db, SessionKey: make([]byte, 32), Production: true, SecureCookies: true, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestCrossSiteRequestsAndHeaders(t *testing.T) {
 
 func TestSignInIsRateLimited(t *testing.T) {
 	w := newWorld(t)
-	h, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), DevSignIn: true, SignInRate: 3, Log: quiet})
+	h, err := newTestHandler(t, Deps{DB: w.db, SessionKey: make([]byte, 32), DevSignIn: true, SignInRate: 3, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

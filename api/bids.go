@@ -29,9 +29,29 @@ import (
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
-func competitionClosed(c *ent.Competition) error {
-	return &problemError{status: http.StatusConflict, kind: "competition-closed", title: "The competition is closed",
-		detail: fmt.Sprintf("the deadline was %s (UK time); the competition is no longer accepting bids", ui.Time(c.ClosesAt))}
+// submitPath is the system identity of the bid path's own work on a competition's row: a
+// supplier may not otherwise change a competition.
+const submitPath = "submit-path"
+
+// changeBid is the one check every change to a bid makes inside its transaction (its details,
+// its documents, its submission): the bid is a draft and its competition takes changes at now.
+// It touches the competition's row first, which serialises the change with the deadline's close
+// (the close updates the same row first): a change either commits before the close counts, or
+// finds the competition closed.
+func changeBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, *ent.Competition, error) {
+	b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.Competition.Update().Where(competition.ID(b.CompetitionID), competition.StatusEQ(domain.CompetitionOpen)).
+		SetUpdatedAt(now).Save(authz.AsSystem(ctx, submitPath)); err != nil {
+		return nil, nil, err
+	}
+	comp, err := tx.Competition.Get(ctx, b.CompetitionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, comp, b.Status.CheckChange(comp.Status, comp.ClosesAt, now)
 }
 
 func (s *Server) getCompetition(c echo.Context) error {
@@ -114,15 +134,17 @@ func (s *Server) createBid(c echo.Context) error {
 	if req.OrganisationID != v.OrganisationID {
 		return forbidden("you can only bid for your own organisation")
 	}
-	switch {
-	case strings.TrimSpace(req.Title) == "":
-		return invalid("enter a title for the bid")
-	case len(req.Title) > 200:
-		return invalid("the title must be 200 characters or fewer")
-	case req.OrganisationID == 0:
-		return invalid("you are not a member of a supplier organisation: ask the programme team to add you to one")
-	case req.AmountPence <= 0:
-		return invalid("enter the price of the work in pence, VAT included, more than 0")
+	var ps domain.Problems
+	req.Title = domain.BidTitle.CleanAll(req.Title, &ps)
+	req.Summary = domain.BidSummary.CleanAll(req.Summary, &ps)
+	if req.OrganisationID == 0 {
+		ps.Add("organisation_id", "you are not a member of a supplier organisation: ask the programme team to add you to one")
+	}
+	if req.AmountPence <= 0 {
+		ps.Add("amount_pence", "enter the price of the work in pence, VAT included, more than 0")
+	}
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	var out *ent.Bid
@@ -131,8 +153,8 @@ func (s *Server) createBid(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if comp.Status != domain.CompetitionOpen || time.Now().After(comp.ClosesAt) {
-			return competitionClosed(comp)
+		if err := domain.BidDraft.CheckChange(comp.Status, comp.ClosesAt, time.Now()); err != nil {
+			return err
 		}
 		org, err := tx.Organisation.Query().Where(organisation.ID(req.OrganisationID)).Only(ctx)
 		if ent.IsNotFound(err) {
@@ -140,6 +162,9 @@ func (s *Server) createBid(c echo.Context) error {
 		}
 		if err != nil {
 			return err
+		}
+		if org.PublicBody {
+			return domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("%s is a public body: only suppliers bid", org.Name)}}
 		}
 		if comp.Phase == 2 && !contains(comp.EligibleOrganisations, org.ID) {
 			return newProblem(http.StatusForbidden, "not-eligible", "Not eligible",
@@ -151,7 +176,7 @@ func (s *Server) createBid(c echo.Context) error {
 		if existing, err := tx.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.OrganisationID(org.ID)).OnlyID(ctx); err == nil {
 			return conflict("bid-exists", "%s already has a bid in this competition (bid %d): change that one", org.Name, existing)
 		}
-		b, err := tx.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle(strings.TrimSpace(req.Title)).
+		b, err := tx.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle(req.Title).
 			SetSummary(req.Summary).SetAmount(domain.Money(req.AmountPence)).Save(ctx)
 		if err != nil {
 			return err
@@ -195,12 +220,13 @@ func (s *Server) uploadDocument(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	b, err := s.DB.Bid.Get(ctx, id)
+	// Refuse at once what the transaction below would refuse, before the upload is streamed.
+	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithCompetition().Only(ctx)
 	if err != nil {
 		return err
 	}
-	if !b.Status.Editable() {
-		return conflict("bid-sealed", "bid %d has been submitted: its documents can no longer change", id)
+	if err := b.Status.CheckChange(b.Edges.Competition.Status, b.Edges.Competition.ClosesAt, time.Now()); err != nil {
+		return err
 	}
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, s.Docs.MaxSize()+(1<<20))
 	mr, err := c.Request().MultipartReader()
@@ -221,12 +247,9 @@ func (s *Server) uploadDocument(c echo.Context) error {
 			break
 		}
 	}
-	filename := strings.TrimSpace(part.FileName())
-	if filename == "" {
-		return invalid("the file needs a name")
-	}
-	if len(filename) > 200 {
-		filename = filename[:200]
+	filename, err := domain.DocumentName(part.FileName())
+	if err != nil {
+		return err
 	}
 	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("bids/%d", id)), part)
 	var tooBig *http.MaxBytesError
@@ -238,12 +261,8 @@ func (s *Server) uploadDocument(c echo.Context) error {
 	}
 	var doc *ent.Document
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		b, err := tx.Bid.Get(ctx, id)
-		if err != nil {
+		if _, _, err := changeBid(ctx, tx, id, time.Now().UTC()); err != nil {
 			return err
-		}
-		if !b.Status.Editable() {
-			return conflict("bid-sealed", "bid %d was submitted while the document was uploading: it was not added", id)
 		}
 		doc, err = tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
 			SetSize(stored.Size).SetSha256(stored.SHA256).SetBidID(id).Save(ctx)
@@ -279,7 +298,7 @@ func (s *Server) getDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Docs.DownloadURL(ctx, d.ObjectKey, d.Filename, downloadLinkTTL)
+	u, err := s.Docs.DownloadURL(ctx, d.ObjectKey, d.Filename, d.ContentType, downloadLinkTTL)
 	if err != nil {
 		return err
 	}
@@ -302,7 +321,7 @@ func (s *Server) downloadDocument(c echo.Context) error {
 	}
 	defer r.Close()
 	h := c.Response().Header()
-	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.ReplaceAll(d.Filename, `"`, "_")))
+	h.Set("Content-Disposition", docstore.ContentDisposition(d.Filename))
 	h.Set("X-Content-SHA256", d.Sha256)
 	h.Set("Cache-Control", "private, no-store")
 	return c.Stream(http.StatusOK, d.ContentType, io.LimitReader(r, size))
@@ -329,7 +348,7 @@ func (s *Server) submitBid(c echo.Context) error {
 	ctx := c.Request().Context()
 	var out *ent.Bid
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
+		b, err := tx.Bid.Get(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -338,24 +357,11 @@ func (s *Server) submitBid(c echo.Context) error {
 			return nil
 		}
 		now := time.Now().UTC()
-		// Touching the competition row while it is open serialises this with the deadline's
-		// close (which updates the same row first): a bid either commits before the close
-		// counts, or finds the competition closed.
-		// The deadline check is the submit path's own work, done as its named system identity:
-		// a supplier may not otherwise change a competition.
-		sys := authz.AsSystem(ctx, "submit-path")
-		n, err := tx.Competition.Update().Where(competition.ID(b.CompetitionID), competition.StatusEQ(domain.CompetitionOpen)).
-			SetUpdatedAt(now).Save(sys)
+		b, comp, err := changeBid(ctx, tx, id, now)
 		if err != nil {
 			return err
 		}
-		comp, err := tx.Competition.Get(ctx, b.CompetitionID)
-		if err != nil {
-			return err
-		}
-		if n == 0 || now.After(comp.ClosesAt) {
-			return competitionClosed(comp)
-		}
+		sys := authz.AsSystem(ctx, submitPath)
 		hash := contentHash(b)
 		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
 		// Seal only a draft: of two submits racing, the second finds the first's seal here and

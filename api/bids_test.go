@@ -31,7 +31,7 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 	t.Helper()
 	ctx := testdb.Fixture()
 	db := testdb.Open(t)
-	e, err := New(Deps{DB: db, SessionKey: make([]byte, 32), Log: quiet})
+	e, err := newTestHandler(t, Deps{DB: db, SessionKey: make([]byte, 32), Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,10 +134,10 @@ func TestBadRequestBodiesSayWhatToFix(t *testing.T) {
 	f := newSubmitFixture(t, time.Hour)
 	cases := []struct{ body, status, detail string }{
 		{`{"title": "x"`, "400", "not valid JSON"},
-		{`{"title": 5}`, "400", `field \"title\" must be a string`},
-		{`{"titel": "x"}`, "400", "unknown field"},
+		{`{"title": 5}`, "400", `\"title\" must be a string`},
+		{`{"titel": "x"}`, "400", `a field this request does not take: \"titel\"`},
 		{``, "400", "body is empty"},
-		{`{"title": "x"}`, "422", "enter public_body, problem"},
+		{`{"title": "x"}`, "422", `"detail": "Enter the public body; enter the problem"`},
 	}
 	for _, c := range cases {
 		rec := f.do(http.MethodPost, "/api/v1/challenges", c.body)

@@ -3,8 +3,10 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,17 +95,13 @@ func (s *Server) createChallenge(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	var missing []string
-	for _, f := range []struct{ name, v string }{{"title", req.Title}, {"public_body", req.PublicBody}, {"problem", req.Problem}} {
-		if strings.TrimSpace(f.v) == "" {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return invalid("enter %s", strings.Join(missing, ", "))
-	}
-	if len(req.Title) > 200 || len(req.PublicBody) > 200 {
-		return invalid("the title and public body must each be 200 characters or fewer")
+	var ps domain.Problems
+	req.Title = domain.ChallengeTitle.CleanAll(req.Title, &ps)
+	req.PublicBody = domain.ChallengePublicBody.CleanAll(req.PublicBody, &ps)
+	req.Problem = domain.ChallengeProblem.CleanAll(req.Problem, &ps)
+	req.UserNeed = domain.ChallengeUserNeed.CleanAll(req.UserNeed, &ps)
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	v, _ := currentViewer(c)
@@ -116,14 +114,19 @@ func (s *Server) createChallenge(c echo.Context) error {
 	}
 	var out *ent.Challenge
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		create := tx.Challenge.Create().SetTitle(strings.TrimSpace(req.Title)).SetPublicBody(strings.TrimSpace(req.PublicBody)).
+		create := tx.Challenge.Create().SetTitle(req.Title).SetPublicBody(req.PublicBody).
 			SetProblem(req.Problem).SetUserNeed(req.UserNeed)
 		if ownerID != 0 {
-			if ok, err := tx.Person.Query().Where(person.ID(ownerID)).Exist(authz.AsSystem(ctx, "owner-check")); err != nil || !ok {
-				if err == nil {
-					err = invalid("owner %d does not exist", ownerID)
-				}
+			owner, err := tx.Person.Query().Where(person.ID(ownerID)).WithOrganisation().Only(authz.AsSystem(ctx, "owner-check"))
+			if ent.IsNotFound(err) {
+				return domain.Problems{{Field: "owner_id", Message: fmt.Sprintf("There is no person %d", ownerID)}}
+			}
+			if err != nil {
 				return err
+			}
+			org := owner.Edges.Organisation
+			if err := domain.CanOwnChallenge(slices.Contains(owner.Roles, string(authz.ChallengeOwner)), org != nil && org.PublicBody); err != nil {
+				return domain.Problems{{Field: "owner_id", Message: fmt.Sprintf("%s cannot own a challenge: a challenge's owner must be a challenge owner in a public body", owner.Name)}}
 			}
 			create.SetOwnerID(ownerID)
 		}
@@ -225,27 +228,30 @@ func (s *Server) editChallenge(c echo.Context) error {
 	if ch.Stage != domain.ChallengeDraft && ch.Stage != domain.ChallengeSubmitted {
 		return conflict("challenge-published", "a challenge can be edited only before it is selected; it is %s", ch.Stage.Label())
 	}
-	var problems []string
-	check := func(name string, v *string, max int) {
-		if v != nil && (strings.TrimSpace(*v) == "" && name != "user_need" || max > 0 && len(*v) > max) {
-			problems = append(problems, fmt.Sprintf("%s must not be empty and must be at most %d characters", name, max))
+	var ps domain.Problems
+	edit := func(f domain.Text, v *string) {
+		if v != nil {
+			*v = f.CleanAll(*v, &ps)
 		}
 	}
-	check("title", req.Title, 200)
-	check("public_body", req.PublicBody, 200)
-	check("problem", req.Problem, 20000)
-	check("user_need", req.UserNeed, 20000)
-	if len(problems) > 0 {
-		return invalid("%s", strings.Join(problems, "; "))
+	edit(domain.ChallengeTitle, req.Title)
+	edit(domain.ChallengePublicBody, req.PublicBody)
+	edit(domain.ChallengeProblem, req.Problem)
+	edit(domain.ChallengeUserNeed, req.UserNeed)
+	if req.Title == nil && req.PublicBody == nil && req.Problem == nil && req.UserNeed == nil {
+		ps.Add("body", "say what to change: send at least one of title, public_body, problem and user_need")
+	}
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		// The version in the WHERE makes a concurrent edit lose cleanly: it updates nothing.
 		u := tx.Challenge.Update().Where(challenge.ID(ch.ID), challenge.Version(ch.Version)).AddVersion(1)
 		if req.Title != nil {
-			u.SetTitle(strings.TrimSpace(*req.Title))
+			u.SetTitle(*req.Title)
 		}
 		if req.PublicBody != nil {
-			u.SetPublicBody(strings.TrimSpace(*req.PublicBody))
+			u.SetPublicBody(*req.PublicBody)
 		}
 		if req.Problem != nil {
 			u.SetProblem(*req.Problem)
@@ -338,8 +344,16 @@ func (s *Server) selectChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var ps domain.Problems
 	if req.Select == nil {
-		return invalid("say whether the challenge is selected: \"select\": true or false")
+		ps.Add("select", "say whether the challenge is selected: \"select\": true or false")
+	}
+	req.Reason = domain.SelectionReason.CleanAll(req.Reason, &ps)
+	if req.Select != nil && !*req.Select && req.Reason == "" {
+		ps.Add("reason", "give a reason for not selecting the challenge: the challenge owner will read it")
+	}
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	step := domain.ChallengeStage.Reject
 	if *req.Select {
@@ -380,9 +394,6 @@ func (s *Server) openCompetition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if req.ClosesAt.IsZero() {
-		return invalid("enter the deadline as closes_at, an instant such as 2026-05-14T11:00:00+01:00")
-	}
 	ctx := c.Request().Context()
 	stage, err := s.challengeStage(ctx, id)
 	if err != nil {
@@ -417,10 +428,14 @@ func (s *Server) openCompetition(c echo.Context) error {
 		scheme.MinAssessors = *req.MinAssessors
 	}
 	scheme.TieBreaker = req.TieBreaker
-	if err := caps.Validate(); err != nil {
-		return err
+	var ps domain.Problems
+	for _, check := range []error{domain.CheckDeadline(req.ClosesAt, time.Now()), caps.Validate(), scheme.Validate()} {
+		var more domain.Problems
+		if errors.As(check, &more) {
+			ps = append(ps, more...)
+		}
 	}
-	if err := scheme.Validate(); err != nil {
+	if err := ps.Err(); err != nil {
 		return err
 	}
 	var out workflows.OpenCompetitionResponse
@@ -449,8 +464,13 @@ func (s *Server) completeChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var ps domain.Problems
 	if !domain.ProgrammeOutcome(req.Outcome).Valid() {
-		return invalid("outcome must be one of %s", strings.Join(domain.ProgrammeOutcome("").Values(), ", "))
+		ps.Add("outcome", "the outcome must be one of %s", strings.Join(domain.ProgrammeOutcome("").Values(), ", "))
+	}
+	req.Lessons = domain.ChallengeLessons.CleanAll(req.Lessons, &ps)
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	stage, err := s.challengeStage(c.Request().Context(), id)
 	if err != nil {

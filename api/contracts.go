@@ -49,9 +49,14 @@ func (s *Server) submitReport(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if strings.TrimSpace(req.Summary) == "" {
-		return invalid("write a summary of what the phase found: the gate reads it")
+	summary, p := domain.ReportSummary.Clean(req.Summary)
+	if p != nil {
+		if strings.TrimSpace(req.Summary) == "" {
+			p.Message = "Write a summary of what the phase found: the gate reads it"
+		}
+		return domain.Problems{*p}
 	}
+	req.Summary = summary
 	if err := s.update(c.Request().Context(), workflows.ContractWorkflowID(id), workflows.UpdateSubmitReport,
 		workflows.SubmitReportRequest{Summary: req.Summary, Actor: actor(c, "")}, nil); err != nil {
 		return err
@@ -78,21 +83,17 @@ func (s *Server) recordGate(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if !domain.GateOutcome(req.Outcome).Valid(k.Phase) {
-		allowed := "continue or stop"
-		if k.Phase == 2 {
-			allowed = "complete or stop"
+	if k.Status != domain.ContractReported {
+		// No report yet, or decided already: the record says so at once, naming its state (the
+		// gate's transaction checks it again).
+		if _, err := k.Status.Decide(domain.GateOutcome(req.Outcome), k.Phase); err != nil {
+			return err
 		}
-		return invalid("at the phase %d gate the outcome must be %s", k.Phase, allowed)
 	}
-	if strings.TrimSpace(req.Rationale) == "" {
-		return invalid("give a rationale: the supplier will read it")
-	}
-	if k.Status == domain.ContractActive {
-		// No report yet: the record says so at once (the gate's transaction checks it again).
-		_, err := k.Status.Decide(domain.GateOutcome(req.Outcome), k.Phase)
+	if err := domain.CheckGateDecision(domain.GateOutcome(req.Outcome), req.Rationale, k.Phase); err != nil {
 		return err
 	}
+	req.Rationale, _ = domain.GateRationale.Clean(req.Rationale)
 	var out workflows.ContractState
 	if err := s.update(c.Request().Context(), workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.UpdateRecordGateOutcome,
 		workflows.GateOutcomeRequest{ContractID: id, Outcome: domain.GateOutcome(req.Outcome), Rationale: req.Rationale, Actor: actor(c, "")}, &out); err != nil {

@@ -25,6 +25,9 @@ type Problem struct {
 	Status   int    `json:"status"`
 	Detail   string `json:"detail,omitempty"`
 	Instance string `json:"instance,omitempty"`
+	// Errors lists each problem with the request's fields, when there are several or a form
+	// must show one beside its field (RFC 9457 §3.2 extension).
+	Errors []domain.FieldProblem `json:"errors,omitempty"`
 }
 
 // problemBase prefixes every problem type; the path names the kind of problem, stably.
@@ -80,6 +83,7 @@ func toProblem(err error) (Problem, bool) {
 	var nf *serviceerror.NotFound
 	var unavailable *serviceerror.Unavailable
 	var notReady *serviceerror.WorkflowNotReady
+	var ps domain.Problems
 	switch {
 	case errors.As(err, &pe):
 		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail}, true
@@ -90,16 +94,24 @@ func toProblem(err error) (Problem, bool) {
 		}
 		return Problem{Type: problemBase + strings.ReplaceAll(strings.ToLower(http.StatusText(he.Code)), " ", "-"),
 			Title: http.StatusText(he.Code), Status: he.Code, Detail: msg}, true
+	case errors.As(err, &ps):
+		return invalidProblem(ps), true
 	case errors.As(err, &app):
 		return fromApplicationError(app), true
 	case errors.As(err, &te):
-		status, kind := http.StatusConflict, "invalid-transition"
-		if errors.Is(err, domain.ErrEvidenceMissing) {
+		kind, title := "invalid-transition", "This cannot be done now"
+		switch {
+		case errors.Is(err, domain.ErrEvidenceMissing):
 			kind = "evidence-missing"
+		case errors.Is(err, domain.ErrCompetitionClosed):
+			kind, title = "competition-closed", "The competition is closed"
+		case te.Record == "bid":
+			kind, title = "bid-sealed", "The bid is sealed"
 		}
-		return Problem{Type: problemBase + kind, Title: "This cannot be done now", Status: status, Detail: te.Error()}, true
+		return Problem{Type: problemBase + kind, Title: title, Status: http.StatusConflict, Detail: te.Error()}, true
 	case errors.Is(err, domain.ErrInvalidInput):
-		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: err.Error()}, true
+		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity,
+			Detail: strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": ")}, true
 	case errors.Is(err, docstore.ErrTooLarge):
 		return Problem{Type: problemBase + "document-too-large", Title: "The document is too large", Status: http.StatusRequestEntityTooLarge, Detail: err.Error()}, true
 	case errors.Is(err, docstore.ErrTypeRefused), errors.Is(err, docstore.ErrEmpty):
@@ -143,6 +155,10 @@ func fromApplicationError(app *temporal.ApplicationError) Problem {
 	}
 	switch app.Type() {
 	case workflows.ErrTypeInvalidInput:
+		var ps domain.Problems
+		if app.HasDetails() && app.Details(&ps) == nil && len(ps) > 0 {
+			return invalidProblem(ps)
+		}
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: msg}
 	case workflows.ErrTypeEvidenceMissing:
 		return Problem{Type: problemBase + "evidence-missing", Title: "Evidence is missing", Status: http.StatusConflict, Detail: msg}
@@ -151,6 +167,12 @@ func fromApplicationError(app *temporal.ApplicationError) Problem {
 	}
 	return Problem{Type: problemBase + "internal", Title: "Something went wrong", Status: http.StatusInternalServerError,
 		Detail: "the error has been logged with this request's ID"}
+}
+
+// invalidProblem lists the problems with a request one by one, with one sentence for all.
+func invalidProblem(ps domain.Problems) Problem {
+	return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity,
+		Detail: ps.Error(), Errors: ps}
 }
 
 // errorHandler writes every error as a problem document (pages get an HTML error page).

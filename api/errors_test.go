@@ -15,7 +15,7 @@ import (
 func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
 	w := newWorld(t)
 	var logs bytes.Buffer
-	h, err := New(Deps{DB: w.db, SessionKey: make([]byte, 32), Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	h, err := newTestHandler(t, Deps{DB: w.db, SessionKey: make([]byte, 32), Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -135,7 +134,7 @@ type interestsForm struct {
 	OrganisationID int
 	Kind           string
 	Description    string
-	Problems       []domain.FieldProblem
+	Problems       domain.Problems
 	ErrorFor       map[string]string
 }
 
@@ -202,12 +201,10 @@ func (s *Server) declareInterestForm(c echo.Context) error {
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/interests?declared="+strconv.Itoa(d.ID))
 		}
-		if !errors.Is(err, domain.ErrInvalidInput) {
+		// Refused by a rule the form cannot check itself (a repeat, an unknown organisation).
+		if !errors.As(err, &form.Problems) {
 			return err
 		}
-		// Refused by a rule the form cannot check itself (a repeat, an unknown organisation).
-		msg := strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": ")
-		form.Problems = []domain.FieldProblem{{Field: "organisation_id", Message: strings.ToUpper(msg[:1]) + msg[1:]}}
 	}
 	form.ErrorFor = map[string]string{}
 	for _, p := range form.Problems {

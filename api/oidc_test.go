@@ -184,7 +184,7 @@ func oidcWorld(t *testing.T, p *provider, cfg OIDCConfig) (*world, string) {
 	t.Cleanup(srv.Close)
 	cfg.Issuer, cfg.ClientID, cfg.RedirectURL, cfg.Name = p.URL, p.clientID, srv.URL+"/sign-in/oidc/callback", "Test ID"
 	var err error
-	if h, err = New(Deps{DB: w.db, SessionKey: make([]byte, 32), OIDC: &cfg, Log: quiet}); err != nil {
+	if h, err = newTestHandler(t, Deps{DB: w.db, SessionKey: make([]byte, 32), OIDC: &cfg, Log: quiet}); err != nil {
 		t.Fatal(err)
 	}
 	return w, srv.URL

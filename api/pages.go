@@ -170,7 +170,11 @@ func timeline(v ChallengeView) []timelineItem {
 			open, assess, contracts = domain.ChallengePhase2Open, domain.ChallengePhase2Assessment, domain.ChallengePhase2Contracts
 		}
 		reached[domain.ChallengeSelected], reached[open] = true, true
-		notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s received.", ui.Time(comp.ClosesAt), plural(comp.SubmittedBids, "bid", "bids")))
+		received := plural(comp.SubmittedBids, "bid", "bids") + " received."
+		if domain.CompetitionStatus(comp.Status) == domain.CompetitionOpen {
+			received = "Bids are sealed until then."
+		}
+		notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s", ui.Time(comp.ClosesAt), received))
 		switch domain.CompetitionStatus(comp.Status) {
 		case domain.CompetitionAssessment, domain.CompetitionDecided:
 			reached[assess] = true

@@ -223,8 +223,10 @@ func TestAnAssessorDeclaresAnInterestAndLosesTheSuppliersBids(t *testing.T) {
 	w := newWorld(t)
 	acme := w.bidAcme.OrganisationID
 	rec := w.do(assessorAssigned, http.MethodPost, "/api/v1/interests", `{"organisation_id": 0, "kind": "cousin", "description": ""}`)
-	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "kind: Choose the kind") ||
-		!strings.Contains(rec.Body.String(), "description: Describe the interest") {
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `"field": "kind",
+      "detail": "Choose the kind`) ||
+		!strings.Contains(rec.Body.String(), `"field": "description",
+      "detail": "Describe the interest`) {
 		t.Fatalf("a bad declaration: %d %s", rec.Code, rec.Body)
 	}
 	rec = w.do(assessorAssigned, http.MethodPost, "/api/v1/interests",

@@ -343,38 +343,6 @@ func (s *Server) pathRecord(c echo.Context) (int, error) {
 	return id, err
 }
 
-// bind decodes a JSON body strictly, so a misspelt field is reported rather than ignored.
-func bind(c echo.Context, v any) error {
-	ct := c.Request().Header.Get(echo.HeaderContentType)
-	if ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
-		return newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Send JSON", "send the body as application/json")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return badRequest("the request body is empty: send a JSON object")
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return badRequest("the body is not valid JSON: it ends before the object does")
-		}
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return newProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large", "send at most 1 MB of JSON")
-		}
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			return badRequest("the body is not valid JSON (at byte %d)", syn.Offset)
-		case errors.As(err, &typ):
-			return badRequest("field %q must be a %s", typ.Field, typ.Type)
-		}
-		return badRequest("%s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return nil
-}
-
 func jsonEncode(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

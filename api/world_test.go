@@ -92,7 +92,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := testdb.Fixture()
 	db := testdb.Open(t)
-	h, err := New(Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), DevSignIn: true, Log: quiet})
+	h, err := newTestHandler(t, Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), DevSignIn: true, Log: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -194,10 +194,13 @@ func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, err
 	return obj, st.Size, nil
 }
 
-// DownloadURL is a short-lived signed link to one document, named for the person downloading it.
-func (s *Store) DownloadURL(ctx context.Context, key, filename string, ttl time.Duration) (*url.URL, error) {
+// DownloadURL is a short-lived signed link to one document, named for the person downloading
+// it. The link makes the store answer with the document's checked type and as an attachment,
+// whatever was stored with the object.
+func (s *Store) DownloadURL(ctx context.Context, key, filename, contentType string, ttl time.Duration) (*url.URL, error) {
 	params := url.Values{}
-	params.Set("response-content-disposition", fmt.Sprintf("attachment; filename=%q", safeName(filename)))
+	params.Set("response-content-disposition", ContentDisposition(filename))
+	params.Set("response-content-type", contentType)
 	return s.client.PresignedGetObject(ctx, s.bucket, key, ttl, params)
 }
 
@@ -206,11 +209,23 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
 }
 
-func safeName(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == '"' || r == '\\' || r == '/' || r > 0x7e {
+// ContentDisposition names a download as an attachment (RFC 6266): an ASCII name for clients
+// that know no better, and the exact name in UTF-8 as filename* (RFC 5987), which every current
+// browser prefers.
+func ContentDisposition(name string) string {
+	fallback := strings.Map(func(r rune) rune {
+		if r < 0x20 || r == '"' || r == '\\' || r == '/' || r == '%' || r > 0x7e {
 			return '_'
 		}
 		return r
 	}, name)
+	var enc strings.Builder
+	for _, b := range []byte(name) {
+		if 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0 {
+			enc.WriteByte(b)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", b)
+		}
+	}
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, fallback, enc.String())
 }

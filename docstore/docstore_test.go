@@ -104,7 +104,7 @@ func TestSignedLinksExpireAndAreVerified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := store.DownloadURL(ctx, got.Key, `notes "v2".txt`, time.Minute)
+	u, err := store.DownloadURL(ctx, got.Key, `€ notes "v2".txt`, "text/plain; charset=utf-8", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,10 +117,17 @@ func TestSignedLinksExpireAndAreVerified(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || string(body) != "plain text notes\n" {
 		t.Fatalf("signed link: %d %q", resp.StatusCode, body)
 	}
-	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || strings.Contains(cd, `"v2"`) {
-		t.Errorf("Content-Disposition = %q: want an attachment with a safe name", cd)
+	want := `attachment; filename="_ notes _v2_.txt"; filename*=UTF-8''%E2%82%AC%20notes%20%22v2%22.txt`
+	if cd := resp.Header.Get("Content-Disposition"); cd != want {
+		t.Errorf("Content-Disposition = %q\nwant %q: an attachment with an ASCII name and the exact name in UTF-8", cd, want)
 	}
-	expired, err := store.DownloadURL(ctx, got.Key, "notes.txt", time.Second)
+	if ct := resp.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
+		t.Errorf("Content-Type = %q: the link should fix the type the store answers with", ct)
+	}
+	if ns := resp.Header.Get("X-Content-Type-Options"); ns != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q: a browser must not guess another type for a document", ns)
+	}
+	expired, err := store.DownloadURL(ctx, got.Key, "notes.txt", "text/plain", time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

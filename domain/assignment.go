@@ -560,29 +560,23 @@ type InterestDeclaration struct {
 	Description    string
 }
 
-// FieldProblem is what is wrong with one field, named as the API and the form name it.
-type FieldProblem struct {
-	Field   string
-	Message string
-}
-
 // MaxInterestDescription is the longest description, in characters.
 const MaxInterestDescription = 2000
 
 // Problems names every problem with the declaration, in the order a form shows its fields.
-func (d InterestDeclaration) Problems() []FieldProblem {
-	var out []FieldProblem
+func (d InterestDeclaration) Problems() Problems {
+	var out Problems
 	if d.OrganisationID <= 0 {
-		out = append(out, FieldProblem{"organisation_id", "Choose the organisation you have an interest in"})
+		out.Add("organisation_id", "Choose the organisation you have an interest in")
 	}
 	if !d.Kind.Valid() {
-		out = append(out, FieldProblem{"kind", "Choose the kind of interest"})
+		out.Add("kind", "Choose the kind of interest")
 	}
-	switch n := len([]rune(strings.TrimSpace(d.Description))); {
-	case n == 0:
-		out = append(out, FieldProblem{"description", "Describe the interest, for example your role and the dates"})
-	case n > MaxInterestDescription:
-		out = append(out, FieldProblem{"description", fmt.Sprintf("Describe the interest in %d characters or fewer", MaxInterestDescription)})
+	if _, p := InterestDescription.Clean(d.Description); p != nil {
+		if strings.TrimSpace(d.Description) == "" {
+			p.Message = "Describe the interest, for example your role and the dates"
+		}
+		out = append(out, *p)
 	}
 	return out
 }

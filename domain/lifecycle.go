@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Errors a refused transition wraps, so callers can tell refusals apart with errors.Is and the API
@@ -282,6 +283,48 @@ func (s CompetitionStatus) ReleaseFeedback() error {
 	return nil
 }
 
+// ChangeAssignments checks that assessors may still be given bids or taken off them: only while
+// the competition is being assessed. Once it is decided the assessments that counted are fixed,
+// so the supplier's feedback and its score always come from the same ones.
+func (s CompetitionStatus) ChangeAssignments() error {
+	if s != CompetitionAssessment {
+		return refuse("competition", "change the assessors of", string(s),
+			"assessors are given or taken off bids only while the competition is in assessment; it is "+s.Label())
+	}
+	return nil
+}
+
+// Deadlines a competition may have: one sooner than MinOpenPeriod would pass before the
+// competition is even recorded, and one more than MaxOpenPeriod away is a typing mistake.
+const (
+	MinOpenPeriod = 5 * time.Second
+	MaxOpenPeriod = 366 * 24 * time.Hour
+)
+
+// CheckDeadline says whether closesAt can be a competition's deadline when it is set at now.
+func CheckDeadline(closesAt, now time.Time) error {
+	var ps Problems
+	switch {
+	case closesAt.IsZero():
+		ps.Add("closes_at", "enter the deadline as closes_at, an instant such as 2026-05-14T11:00:00+01:00")
+	case closesAt.Before(now.Add(MinOpenPeriod)):
+		ps.Add("closes_at", "the deadline must be at least %s from now", MinOpenPeriod)
+	case closesAt.After(now.Add(MaxOpenPeriod)):
+		ps.Add("closes_at", "the deadline must be within a year of now, not %s", FormatTime(closesAt))
+	}
+	return ps.Err()
+}
+
+// AcceptsBids says whether a competition takes bids, and changes to draft bids, at the instant
+// now: it is open and its deadline has not come. At the deadline itself it is closed. The submit
+// path and the competition's workflow judge the deadline by this one rule.
+func AcceptsBids(status CompetitionStatus, closesAt, now time.Time) bool {
+	return status == CompetitionOpen && now.Before(closesAt)
+}
+
+// DeadlinePassed says whether the deadline has come at the instant now.
+func DeadlinePassed(closesAt, now time.Time) bool { return !now.Before(closesAt) }
+
 // BidStatus is where a supplier's bid is.
 type BidStatus string
 
@@ -321,6 +364,29 @@ func (s BidStatus) Submit() (BidStatus, error) {
 
 // Editable reports whether the supplier may still change the bid and its documents.
 func (s BidStatus) Editable() bool { return s == BidDraft }
+
+// CheckChange says whether a supplier may change a bid (its details or documents) or submit it
+// at the instant now: only a draft, and only while its competition accepts bids. Nothing about a
+// bid changes after the deadline, whatever its status.
+func (s BidStatus) CheckChange(comp CompetitionStatus, closesAt, now time.Time) error {
+	if !s.Editable() {
+		return refuse("bid", "change", string(s), "it has been submitted, and a submitted bid is sealed: it never changes")
+	}
+	if !AcceptsBids(comp, closesAt, now) {
+		return &TransitionError{Record: "bid", Action: "change", From: string(s), Kind: ErrCompetitionClosed,
+			Reason: fmt.Sprintf("the deadline was %s (UK time), and nothing about a bid changes after it", FormatTime(closesAt))}
+	}
+	return nil
+}
+
+// CanOwnChallenge says whether a person may be made a challenge's owner: they hold the
+// challenge owner's role and belong to a public body.
+func CanOwnChallenge(holdsOwnerRole, inPublicBody bool) error {
+	if !holdsOwnerRole || !inPublicBody {
+		return InvalidInput("a challenge's owner must be a challenge owner in a public body")
+	}
+	return nil
+}
 
 // ContractStatus is where a phase contract is.
 type ContractStatus string
@@ -383,8 +449,32 @@ func (o GateOutcome) Valid(phase int) bool {
 	return o == GateComplete || o == GateStop
 }
 
+// CheckGateDecision checks a gate decision's outcome and rationale for the gate after the given
+// phase, naming every problem, in one message for the page and the API alike.
+func CheckGateDecision(o GateOutcome, rationale string, phase int) error {
+	var ps Problems
+	if !o.Valid(phase) {
+		allowed := "continue or stop"
+		if phase == 2 {
+			allowed = "complete or stop"
+		}
+		ps.Add("outcome", "at the phase %d gate the outcome must be %s", phase, allowed)
+	}
+	if _, p := GateRationale.Clean(rationale); p != nil {
+		if p.Message == "Enter the rationale" {
+			p.Message = "Give a rationale: the supplier will read it"
+		}
+		ps = append(ps, *p)
+	}
+	return ps.Err()
+}
+
 // Decide applies a gate outcome to a reported contract.
 func (s ContractStatus) Decide(o GateOutcome, phase int) (ContractStatus, error) {
+	switch s {
+	case ContractContinued, ContractStopped, ContractCompleted:
+		return s, refuse("contract", "record a gate outcome for", string(s), "the gate has already decided it: the contract is "+s.Label())
+	}
 	if s != ContractReported {
 		return s, &TransitionError{Record: "contract", Action: "record a gate outcome for", From: string(s),
 			Reason: "the gate needs the end-of-phase report first; the contract is " + s.Label(), Kind: ErrEvidenceMissing}
@@ -399,6 +489,17 @@ func (s ContractStatus) Decide(o GateOutcome, phase int) (ContractStatus, error)
 		return ContractCompleted, nil
 	}
 	return ContractStopped, nil
+}
+
+// Contract is the status a gate outcome leaves its contract in.
+func (o GateOutcome) Contract() ContractStatus {
+	switch o {
+	case GateContinue:
+		return ContractContinued
+	case GateComplete:
+		return ContractCompleted
+	}
+	return ContractStopped
 }
 
 // ProgrammeOutcome is what became of a completed challenge.

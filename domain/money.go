@@ -41,19 +41,32 @@ type PhaseCaps struct {
 	MaxContracts int   // most contracts the phase may award; 0 means no limit beyond the pot
 }
 
-// Validate refuses caps that cannot be right.
+// The ranges a competition's money must fall in. A pot above MaxPot is a typing mistake in a
+// programme whose phases commit tens of thousands to a few million pounds.
+const (
+	MaxPot       = Money(50_000_000 * 100)
+	MaxContracts = 50
+)
+
+// Validate refuses caps no competition can live with, naming every problem.
 func (c PhaseCaps) Validate() error {
+	var ps Problems
 	switch {
 	case c.Pot <= 0:
-		return InvalidInput("the pot must be more than £0")
-	case c.MaxContract <= 0:
-		return InvalidInput("the maximum per contract must be more than £0")
-	case c.MaxContract > c.Pot:
-		return InvalidInput("the maximum per contract (%s) cannot be more than the pot (%s)", c.MaxContract, c.Pot)
-	case c.MaxContracts < 0:
-		return InvalidInput("the number of contracts cannot be negative")
+		ps.Add("pot_pence", "the pot must be more than £0")
+	case c.Pot > MaxPot:
+		ps.Add("pot_pence", "the pot must be %s or less", MaxPot)
 	}
-	return nil
+	switch {
+	case c.MaxContract <= 0:
+		ps.Add("max_contract_pence", "the maximum per contract must be more than £0")
+	case c.Pot > 0 && c.MaxContract > c.Pot:
+		ps.Add("max_contract_pence", "the maximum per contract (%s) cannot be more than the pot (%s)", c.MaxContract, c.Pot)
+	}
+	if c.MaxContracts < 1 || c.MaxContracts > MaxContracts {
+		ps.Add("max_contracts", "the number of contracts must be from 1 to %d", MaxContracts)
+	}
+	return ps.Err()
 }
 
 // DefaultCaps are the GovTech Catalyst defaults: phase 1 up to £50,000 a contract for about five

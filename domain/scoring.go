@@ -53,22 +53,45 @@ func DefaultScheme() Scheme {
 	}
 }
 
-// Validate refuses a scheme that cannot score anything.
+// The ranges a scheme must fall in, so that no competition is set up that can never be decided
+// or that overflows its arithmetic.
+const (
+	MaxCriteria     = 20
+	MaxWeight       = 100
+	MaxScoreLimit   = 100
+	MaxCriterionKey = 40
+	// DefaultAssessorsPerBid is how many assessors each bid is given when a competition closes.
+	DefaultAssessorsPerBid = 3
+)
+
+// Validate refuses a scheme that cannot score anything, or that no competition could ever
+// decide, naming every problem.
 func (s Scheme) Validate() error {
+	var ps Problems
 	scored := 0
 	seen := map[string]bool{}
+	if len(s.Criteria) > MaxCriteria {
+		ps.Add("criteria", "a scheme has at most %d criteria; this one has %d", MaxCriteria, len(s.Criteria))
+	}
 	for i, c := range s.Criteria {
+		at := fmt.Sprintf("criteria[%d]", i)
 		switch {
-		case strings.TrimSpace(c.Key) == "":
-			return InvalidInput("criterion %d needs a key", i+1)
+		case !validKey(c.Key):
+			ps.Add(at+".key", "criterion %d needs a key of lower-case letters, digits and underscores, starting with a letter, up to %d characters", i+1, MaxCriterionKey)
 		case seen[c.Key]:
-			return InvalidInput("criterion key %q is used twice", c.Key)
+			ps.Add(at+".key", "criterion key %q is used twice", c.Key)
+		}
+		if _, p := CriterionTitle.Clean(c.Title); p != nil {
+			p.Field = at + ".title"
+			ps = append(ps, *p)
+		}
+		switch {
 		case c.PassFail && (c.Weight != 0 || c.Max != 0):
-			return InvalidInput("criterion %q is pass/fail, so it has no weight or maximum score", c.Key)
-		case !c.PassFail && c.Weight <= 0:
-			return InvalidInput("criterion %q needs a weight above 0", c.Key)
-		case c.Max < 0:
-			return InvalidInput("criterion %q needs a maximum score above 0", c.Key)
+			ps.Add(at, "criterion %q is pass/fail, so it has no weight or maximum score", c.Key)
+		case !c.PassFail && (c.Weight < 1 || c.Weight > MaxWeight):
+			ps.Add(at+".weight", "criterion %q needs a weight from 1 to %d", c.Key, MaxWeight)
+		case c.Max < 0 || c.Max > MaxScoreLimit:
+			ps.Add(at+".max", "criterion %q needs a maximum score from 1 to %d (or none, for %d)", c.Key, MaxScoreLimit, DefaultMaxScore)
 		}
 		if !c.PassFail {
 			scored++
@@ -76,21 +99,33 @@ func (s Scheme) Validate() error {
 		seen[c.Key] = true
 	}
 	if scored == 0 {
-		return InvalidInput("the scheme needs at least one scored criterion")
+		ps.Add("criteria", "the scheme needs at least one scored criterion")
 	}
 	if s.TieBreaker != "" {
 		c, ok := s.criterion(s.TieBreaker)
 		if !ok || c.PassFail {
-			return InvalidInput("the tie-breaker %q must be one of the scheme's scored criteria", s.TieBreaker)
+			ps.Add("tie_breaker", "the tie-breaker %q must be one of the scheme's scored criteria", s.TieBreaker)
 		}
 	}
 	if s.Threshold < 0 || s.Threshold > 100 {
-		return InvalidInput("the quality threshold must be between 0 and 100 percent")
+		ps.Add("threshold", "the quality threshold must be from 0 to 100 percent")
 	}
-	if s.MinAssessors < 1 {
-		return InvalidInput("each bid needs at least 1 assessor")
+	if s.MinAssessors < 1 || s.MinAssessors > DefaultAssessorsPerBid {
+		ps.Add("min_assessors", "each bid needs from 1 to %d assessments before the decision: each bid is given %d assessors", DefaultAssessorsPerBid, DefaultAssessorsPerBid)
 	}
-	return nil
+	return ps.Err()
+}
+
+func validKey(k string) bool {
+	if k == "" || len(k) > MaxCriterionKey || k[0] < 'a' || k[0] > 'z' {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // CriterionScore is one assessor's score and comment on one criterion.
@@ -137,45 +172,59 @@ func (a Assessment) Exclude(reason, by string) (Assessment, error) {
 
 // ValidateAssessment checks an assessment against the scheme and names every problem at once.
 func (s Scheme) ValidateAssessment(a Assessment) error {
-	var problems []string
+	var ps Problems
+	comment := func(field, key, text string) {
+		if _, p := AssessmentComment.Clean(text); p != nil {
+			p.Field = field
+			p.Message = fmt.Sprintf("%s (on %q)", p.Message, key)
+			if strings.TrimSpace(text) == "" {
+				p.Message = fmt.Sprintf("Comment for %q is missing: the supplier's feedback comes from it", key)
+			}
+			ps = append(ps, *p)
+		}
+	}
 	for _, c := range s.Criteria {
 		if c.PassFail {
+			field := "pass_fail." + c.Key
 			ans, ok := a.PassFail[c.Key]
-			switch {
-			case !ok:
-				problems = append(problems, fmt.Sprintf("answer %q (%s) pass or fail", c.Key, c.Title))
-			case strings.TrimSpace(ans.Comment) == "":
-				problems = append(problems, fmt.Sprintf("comment for %q is missing: the supplier's feedback comes from it", c.Key))
+			if !ok {
+				ps.Add(field, "answer %q (%s) pass or fail", c.Key, c.Title)
+				continue
 			}
+			comment(field+".comment", c.Key, ans.Comment)
 			continue
 		}
+		field := "scores." + c.Key
 		cs, ok := a.Scores[c.Key]
 		if !ok {
-			problems = append(problems, fmt.Sprintf("score %q (%s) is missing", c.Key, c.Title))
+			ps.Add(field, "score %q (%s) is missing", c.Key, c.Title)
 			continue
 		}
 		if cs.Score < 0 || cs.Score > c.MaxScore() {
-			problems = append(problems, fmt.Sprintf("score for %q must be from 0 to %d, not %d", c.Key, c.MaxScore(), cs.Score))
+			ps.Add(field+".score", "score for %q must be from 0 to %d, not %d", c.Key, c.MaxScore(), cs.Score)
 		}
-		if strings.TrimSpace(cs.Comment) == "" {
-			problems = append(problems, fmt.Sprintf("comment for %q is missing: the supplier's feedback comes from it", c.Key))
-		}
+		comment(field+".comment", c.Key, cs.Comment)
 	}
-	for k := range a.Scores {
+	for _, k := range sortedKeys(a.Scores) {
 		if c, ok := s.criterion(k); !ok || c.PassFail {
-			problems = append(problems, fmt.Sprintf("criterion %q is not a scored criterion of this competition's scheme", k))
+			ps.Add("scores."+k, "criterion %q is not a scored criterion of this competition's scheme", k)
 		}
 	}
-	for k := range a.PassFail {
+	for _, k := range sortedKeys(a.PassFail) {
 		if c, ok := s.criterion(k); !ok || !c.PassFail {
-			problems = append(problems, fmt.Sprintf("criterion %q is not a pass/fail criterion of this competition's scheme", k))
+			ps.Add("pass_fail."+k, "criterion %q is not a pass/fail criterion of this competition's scheme", k)
 		}
 	}
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		return InvalidInput("%s", strings.Join(problems, "; "))
+	return ps.Err()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	return nil
+	sort.Strings(keys)
+	return keys
 }
 
 func (s Scheme) criterion(key string) (Criterion, bool) {
@@ -409,7 +458,11 @@ func CheckPortfolio(chosen []int, results []BidResult, caps PhaseCaps) (Money, e
 		problems = append(problems, fmt.Sprintf("the chosen bids total %s, %s over the %s pot", total, total-caps.Pot, caps.Pot))
 	}
 	if len(problems) > 0 {
-		return total, errors.Join(ErrInvalidInput, errors.New(strings.Join(problems, "; ")))
+		var ps Problems
+		for _, p := range problems {
+			ps.Add("chosen", "%s", p)
+		}
+		return total, ps
 	}
 	return total, nil
 }

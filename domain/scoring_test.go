@@ -56,7 +56,7 @@ func TestValidateAssessmentNamesEveryProblem(t *testing.T) {
 	}
 	for _, want := range []string{`score for "challenge_fit" must be from 0 to 10, not 11`, `comment for "innovation" is missing`,
 		`score "feasibility" (Technical feasibility and plan) is missing`, `score "value" (Value for money) is missing`, `criterion "typo" is not a scored criterion`} {
-		if !strings.Contains(err.Error(), want) {
+		if !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want)) {
 			t.Errorf("error does not say %q: %v", want, err)
 		}
 	}
@@ -168,7 +168,7 @@ func TestCheckPortfolioSaysWhatIsOver(t *testing.T) {
 	}
 	_, err := CheckPortfolio([]int{1, 2, 3, 4, 9}, results, caps)
 	for _, want := range []string{"bid 9 is not in", "bid 4 is not fundable", "4 bids are chosen but at most 2", "total £130,000.00, £30,000.00 over"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want)) {
 			t.Errorf("error %v does not say %q", err, want)
 		}
 	}

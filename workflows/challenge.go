@@ -16,10 +16,6 @@ import (
 // a is the activities value used only for method expressions; the worker registers the real one.
 var a *activities.Activities
 
-// minimumOpenPeriod guards against a deadline already past, or passing before the competition
-// is even recorded. How long a real competition stays open is the programme team's call.
-const minimumOpenPeriod = 5 * time.Second
-
 func activityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
@@ -254,7 +250,7 @@ func (w *challengeWorkflow) submit(ctx workflow.Context, req SubmitChallengeRequ
 
 func (w *challengeWorkflow) validateSelect(ctx workflow.Context, req SelectChallengeRequest) error {
 	if !req.Select && strings.TrimSpace(req.Actor.Reason) == "" {
-		return refused(domain.InvalidInput("give a reason for not selecting the challenge: the challenge owner will read it"))
+		return refused(domain.Problems{{Field: "reason", Message: "Give a reason for not selecting the challenge: the challenge owner will read it"}})
 	}
 	var err error
 	if req.Select {
@@ -305,10 +301,7 @@ func (w *challengeWorkflow) validateOpenCompetition(ctx workflow.Context, req Op
 	if err := req.Scheme.Validate(); err != nil {
 		return refused(err)
 	}
-	if req.ClosesAt.Before(workflow.Now(ctx).Add(minimumOpenPeriod)) {
-		return refused(domain.InvalidInput("the deadline must be at least %s from now", minimumOpenPeriod))
-	}
-	return nil
+	return refused(domain.CheckDeadline(req.ClosesAt, workflow.Now(ctx)))
 }
 
 func (w *challengeWorkflow) openCompetition(ctx workflow.Context, req OpenCompetitionRequest) (OpenCompetitionResponse, error) {
@@ -317,8 +310,9 @@ func (w *challengeWorkflow) openCompetition(ctx workflow.Context, req OpenCompet
 	}
 	defer w.mu.Unlock()
 	if w.CompetitionID != 0 {
-		return OpenCompetitionResponse{CompetitionID: w.CompetitionID, Stage: w.Stage},
-			refused(domain.InvalidInput("this phase's competition is already open (competition %d)", w.CompetitionID))
+		// A duplicate that passed validation before the first took the mutex: the stage says no.
+		_, err := w.Stage.OpenCompetition(w.Phase)
+		return OpenCompetitionResponse{CompetitionID: w.CompetitionID, Stage: w.Stage}, refused(err)
 	}
 	phase := w.Phase
 	next, err := w.Stage.OpenCompetition(phase)
@@ -360,19 +354,12 @@ func (w *challengeWorkflow) validateGateOutcome(ctx workflow.Context, req GateOu
 	if err != nil {
 		return refused(err)
 	}
-	phase := w.Stage.Phase()
-	if !req.Outcome.Valid(phase) {
-		allowed := "continue or stop"
-		if phase == 2 {
-			allowed = "complete or stop"
-		}
-		return refused(domain.InvalidInput("outcome %q is not allowed at the phase %d gate: use %s", req.Outcome, phase, allowed))
-	}
-	if strings.TrimSpace(req.Rationale) == "" {
-		return refused(domain.InvalidInput("give a rationale: the supplier will read why its contract was %sed", req.Outcome))
-	}
 	if k.Outcome != "" {
-		return refused(domain.InvalidInput("the gate has already recorded %q for contract %d", k.Outcome, k.ContractID))
+		_, err := k.Outcome.Contract().Decide(req.Outcome, w.Stage.Phase())
+		return refused(err)
+	}
+	if err := domain.CheckGateDecision(req.Outcome, req.Rationale, w.Stage.Phase()); err != nil {
+		return refused(err)
 	}
 	// Whether the report is in is not judged here: the contract's signal saying so can reach
 	// this workflow in the same task as the gate's update, and the validator runs before the
@@ -391,7 +378,8 @@ func (w *challengeWorkflow) recordGateOutcome(ctx workflow.Context, req GateOutc
 		return ContractState{}, refused(err)
 	}
 	if k.Outcome != "" {
-		return *k, refused(domain.InvalidInput("the gate has already recorded %q for contract %d", k.Outcome, k.ContractID))
+		_, err := k.Outcome.Contract().Decide(req.Outcome, w.Stage.Phase())
+		return *k, refused(err)
 	}
 	err = workflow.ExecuteActivity(activityOptions(ctx), a.RecordGateDecision, activities.RecordGateDecisionInput{
 		ContractID: req.ContractID, Outcome: req.Outcome, Rationale: req.Rationale, Actor: req.Actor,
@@ -446,7 +434,8 @@ func (w *challengeWorkflow) complete(ctx workflow.Context, req CompleteChallenge
 	}
 	defer w.mu.Unlock()
 	if w.Stage == domain.ChallengeComplete {
-		return StageResponse{Stage: w.Stage}, refused(domain.InvalidInput("the challenge is already complete"))
+		_, err := w.Stage.Complete()
+		return StageResponse{Stage: w.Stage}, refused(err)
 	}
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.CompleteChallenge, activities.CompleteChallengeInput{
 		ChallengeID: w.ChallengeID, Outcome: req.Outcome, Lessons: req.Lessons, Actor: req.Actor,

@@ -96,7 +96,7 @@ func (w *competitionWorkflow) inAssessment() error {
 // closing reports whether the deadline has passed but the close is still being written: the
 // database may already say "assessment", so a command arriving now is accepted and waits.
 func (w *competitionWorkflow) closing(ctx workflow.Context) bool {
-	return w.status == domain.CompetitionOpen && !workflow.Now(ctx).Before(w.in.ClosesAt)
+	return w.status == domain.CompetitionOpen && domain.DeadlinePassed(w.in.ClosesAt, workflow.Now(ctx))
 }
 
 // validateInAssessment accepts commands once assessment has started, or is starting.

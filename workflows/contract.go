@@ -224,5 +224,5 @@ func refused(err error) error {
 	if errors.As(err, &app) {
 		return err
 	}
-	return temporal.NewNonRetryableApplicationError(err.Error(), activities.RefusalType(err), nil)
+	return temporal.NewNonRetryableApplicationError(err.Error(), activities.RefusalType(err), nil, activities.RefusalDetails(err)...)
 }

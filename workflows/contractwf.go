@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"strings"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/catalyst-sbri/catalyst/activities"
@@ -45,10 +43,12 @@ func (w *contractWorkflow) run(ctx workflow.Context) (ContractResult, error) {
 
 func (w *contractWorkflow) validateReport(ctx workflow.Context, req SubmitReportRequest) error {
 	if w.reported {
-		return refused(domain.InvalidInput("the end-of-phase report has already been submitted"))
+		_, err := domain.ContractReported.Report()
+		return refused(err)
 	}
-	if strings.TrimSpace(req.Summary) == "" {
-		return refused(domain.InvalidInput("write a summary of what the phase found: the gate reads it"))
+	_, p := domain.ReportSummary.Clean(req.Summary)
+	if p != nil {
+		return refused(domain.Problems{*p})
 	}
 	return nil
 }
@@ -59,7 +59,8 @@ func (w *contractWorkflow) submitReport(ctx workflow.Context, req SubmitReportRe
 	}
 	defer w.mu.Unlock()
 	if w.reported {
-		return refused(domain.InvalidInput("the end-of-phase report has already been submitted"))
+		_, err := domain.ContractReported.Report()
+		return refused(err)
 	}
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.RecordReport, activities.RecordReportInput{
 		ContractID: w.in.ContractID, Summary: req.Summary, Actor: req.Actor,

@@ -120,7 +120,7 @@ func (h *harness) refused(workflowID, name string, arg any, want string) {
 	h.wantRefusals++
 	check := func(err error) {
 		h.gotRefusals++
-		if err == nil || !strings.Contains(err.Error(), want) {
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want)) {
 			h.t.Errorf("update %s: want refusal containing %q, got %v", name, want, err)
 		}
 	}
@@ -244,7 +244,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	})
 	h.steps(90*day, func() {
 		h.refused("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
-			ContractID: contracts[0], Outcome: domain.GateComplete, Rationale: "x", Actor: admin}, "not allowed at the phase 1 gate")
+			ContractID: contracts[0], Outcome: domain.GateComplete, Rationale: "x", Actor: admin}, "outcome must be continue or stop")
 		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{
 			ContractID: contracts[0], Outcome: domain.GateContinue, Rationale: "Showed a working sensor trial", Actor: admin})
 	}, func() {

@@ -87,8 +87,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, acme.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "T", "public_body": "B", "problem": "P"}, nil), 403, "forbidden", "")
 
 	// Bad input is refused with a problem a person can act on, and nothing is written.
-	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "  "}, nil), 422, "invalid-input", "enter title, public_body, problem")
-	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"titel": "typo"}, nil), 400, "bad-request", "unknown field")
+	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "  "}, nil), 422, "invalid-input", "Enter the title; enter the public body; enter the problem")
+	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"titel": "typo"}, nil), 400, "bad-request", `a field this request does not take: "titel"`)
 	if n := st.DB.Challenge.Query().CountX(sys); n != 0 {
 		t.Fatalf("a refused request wrote %d challenges", n)
 	}
@@ -155,7 +155,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	if receipt.Receipt == "" || again.Receipt != receipt.Receipt || !again.SubmittedAt.Equal(receipt.SubmittedAt) {
 		t.Fatalf("receipts %+v then %+v: a repeat must return the first", receipt, again)
 	}
-	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "late.pdf", proposal, nil), 409, "bid-sealed", "can no longer change")
+	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "late.pdf", proposal, nil), 409, "bid-sealed", "it never changes")
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidB.ID), nil, nil))
 	wantProblem(t, admin.call(http.MethodGet, compPath+"/bids", nil, nil), 409, "bids-sealed", "sealed until the deadline")
 	// Sealed: not the programme, not the owner, not an assessor may read a bid or its document.

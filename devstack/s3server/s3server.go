@@ -8,6 +8,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,8 +64,14 @@ func Start(dir string) (*Server, error) {
 		return nil, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	// Clients reach the gateway through a front that adds the headers a browser needs; the
+	// front keeps the Host header, so signatures made for its address still verify.
+	front, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("finding a free port: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{Endpoint: addr, AccessKey: access, SecretKey: secret, done: make(chan error, 1), cancel: cancel}
+	s := &Server{Endpoint: front.Addr().String(), AccessKey: access, SecretKey: secret, done: make(chan error, 1), cancel: cancel}
 	go func() {
 		s.done <- embedgw.RunVersityGW(ctx, be, &embedgw.Config{
 			RootUserAccess:    access,
@@ -86,12 +95,37 @@ func Start(dir string) (*Server, error) {
 		}
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
 			c.Close()
+			s.serveFront(ctx, front, addr)
 			return s, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
+	front.Close()
 	return nil, fmt.Errorf("the S3 server did not start listening on %s", addr)
+}
+
+// serveFront proxies every request to the gateway at addr and marks every answer nosniff: a
+// browser opening a signed link must take a document for the type the link names, never guess
+// another (a text file read as HTML would run as a page on the store's origin).
+func (s *Server) serveFront(ctx context.Context, l net.Listener, addr string) {
+	target := &url.URL{Scheme: "http", Host: addr}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Host = r.In.Host // the signature covers the host the client addressed
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			resp.Header.Set("X-Content-Type-Options", "nosniff")
+			return nil
+		},
+	}
+	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
 }
 
 // Stop shuts the server down.

@@ -11,7 +11,7 @@ var (
 	// APITokensColumns holds the columns for the "api_tokens" table.
 	APITokensColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "name", Type: field.TypeString, Size: 400},
 		{Name: "token_hash", Type: field.TypeString, Unique: true},
 		{Name: "role", Type: field.TypeString},
 		{Name: "issued_by", Type: field.TypeString},
@@ -171,7 +171,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "title", Type: field.TypeString, Size: 800},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "amount", Type: field.TypeInt64},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "submitted", "funded", "not_funded"}, Default: "draft"},
@@ -215,8 +215,8 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "title", Type: field.TypeString, Size: 200},
-		{Name: "public_body", Type: field.TypeString, Size: 200},
+		{Name: "title", Type: field.TypeString, Size: 800},
+		{Name: "public_body", Type: field.TypeString, Size: 800},
 		{Name: "problem", Type: field.TypeString, Size: 2147483647},
 		{Name: "user_need", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "stage", Type: field.TypeEnum, Enums: []string{"draft", "submitted", "selected", "phase1_competition", "phase1_assessment", "phase1_contracts", "phase2_competition", "phase2_assessment", "phase2_contracts", "complete", "rejected", "closed"}, Default: "draft"},

@@ -206,20 +206,25 @@ func FilterGateDecisions() privacy.GateDecisionQueryRuleFunc {
 	}
 }
 
+// documentScope: a document is readable with the bid or contract it belongs to.
+func documentScope(ctx context.Context) scope[predicate.Document] {
+	var s scope[predicate.Document]
+	if bs := BidScope(ctx); len(bs.preds) > 0 {
+		s.add(document.HasBidWith(bid.Or(bs.preds...)))
+	}
+	cs := ContractScope(ctx)
+	if cs.all {
+		s.add(document.HasContract())
+	} else if len(cs.preds) > 0 {
+		s.add(document.HasContractWith(contract.Or(cs.preds...)))
+	}
+	return s
+}
+
 // FilterDocuments shows a document only with the bid or contract it belongs to.
 func FilterDocuments() privacy.DocumentQueryRuleFunc {
 	return func(ctx context.Context, q *ent.DocumentQuery) error {
-		var s scope[predicate.Document]
-		if bs := BidScope(ctx); len(bs.preds) > 0 {
-			s.add(document.HasBidWith(bid.Or(bs.preds...)))
-		}
-		cs := ContractScope(ctx)
-		if cs.all {
-			s.add(document.HasContract())
-		} else if len(cs.preds) > 0 {
-			s.add(document.HasContractWith(contract.Or(cs.preds...)))
-		}
-		return apply(s, func(p ...predicate.Document) { q.Where(p...) }, document.Or)
+		return apply(documentScope(ctx), func(p ...predicate.Document) { q.Where(p...) }, document.Or)
 	}
 }
 
@@ -283,17 +288,52 @@ func FilterPeople() privacy.PersonQueryRuleFunc {
 	}
 }
 
-// FilterAuditEvents: the programme reads the whole trail, an owner their challenges' trail.
+// FilterAuditEvents: the programme reads the whole trail, an owner their challenges' trail; and
+// nobody reads an event about a bid or a document they may not read themselves. So while a
+// competition is open its trail shows no one who is bidding, and a draft that was never
+// submitted never shows at all: the trail is sealed exactly as the records are.
 func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
 	return func(ctx context.Context, q *ent.AuditEventQuery) error {
 		var s scope[predicate.AuditEvent]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			readable := auditOfReadableRecords(ctx)
+			if v.Has(authz.Admin) {
+				s.add(readable)
+			}
 			if v.Has(authz.ChallengeOwner) {
-				s.add(auditOfOwnedChallenges(v.PersonID))
+				s.add(auditevent.And(auditOfOwnedChallenges(v.PersonID), readable))
 			}
 		}
 		return apply(s, func(p ...predicate.AuditEvent) { q.Where(p...) }, auditevent.Or)
+	}
+}
+
+// auditOfReadableRecords matches events whose record, if it is a bid or a document, is one the
+// viewer may read by the bid and document rules themselves.
+func auditOfReadableRecords(ctx context.Context) predicate.AuditEvent {
+	bids := sql.Table(bid.Table)
+	visibleBids := sql.Select(bids.C(bid.FieldID)).From(bids)
+	restrict(visibleBids, BidScope(ctx).preds, bid.Or)
+	docs := sql.Table(document.Table)
+	visibleDocs := sql.Select(docs.C(document.FieldID)).From(docs)
+	restrict(visibleDocs, documentScope(ctx).preds, document.Or)
+	return func(s *sql.Selector) {
+		s.Where(sql.And(
+			sql.Or(sql.NEQ(s.C(auditevent.FieldRecordType), "bid"), sql.In(s.C(auditevent.FieldRecordID), visibleBids)),
+			sql.Or(sql.NEQ(s.C(auditevent.FieldRecordType), "document"), sql.In(s.C(auditevent.FieldRecordID), visibleDocs)),
+		))
+	}
+}
+
+// restrict limits a subquery over a record's table to the rows a scope reaches.
+func restrict[P ~func(*sql.Selector)](sel *sql.Selector, preds []P, or func(...P) P) {
+	switch len(preds) {
+	case 0:
+		sel.Where(sql.False())
+	case 1:
+		preds[0](sel)
+	default:
+		or(preds...)(sel)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
@@ -16,7 +17,7 @@ type APIToken struct{ ent.Schema }
 // Fields of APIToken.
 func (APIToken) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100),
+		field.String("name").NotEmpty().MaxLen(4 * domain.TokenName.Max), // domain counts characters; Ent counts bytes
 		field.String("token_hash").NotEmpty().Unique().Immutable().Sensitive(),
 		field.Int("person_id").Immutable(),
 		field.String("role").NotEmpty().Immutable(),

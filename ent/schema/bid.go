@@ -22,7 +22,7 @@ func (Bid) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("competition_id"),
 		field.Int("organisation_id"),
-		field.String("title").NotEmpty().MaxLen(200),
+		field.String("title").NotEmpty().MaxLen(4 * domain.BidTitle.Max), // domain counts characters; Ent counts bytes
 		field.Text("summary").Optional(),
 		// Price asked, VAT inclusive.
 		field.Int64("amount").GoType(domain.Money(0)),

@@ -20,8 +20,8 @@ func (Challenge) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Fields of Challenge.
 func (Challenge) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("title").NotEmpty().MaxLen(200),
-		field.String("public_body").NotEmpty().MaxLen(200),
+		field.String("title").NotEmpty().MaxLen(4 * domain.ChallengeTitle.Max), // domain counts characters; Ent counts bytes
+		field.String("public_body").NotEmpty().MaxLen(4 * domain.ChallengePublicBody.Max),
 		field.Text("problem").NotEmpty(),
 		field.Text("user_need").Optional(),
 		field.Enum("stage").GoType(domain.ChallengeStage("")).Default(string(domain.ChallengeDraft)),

@@ -1,0 +1,265 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestEveryJSONCommandTakesExactlyOneObject sends every command that reads a JSON body the
+// bodies one decoder refuses, as every persona: none is ever acted on, none is a 5xx, and the
+// callers the route allows are told what to fix.
+func TestEveryJSONCommandTakesExactlyOneObject(t *testing.T) {
+	w := newWorld(t)
+	bodies := map[string]string{
+		"null":             "null",
+		"an array":         `[{"title": "x"}]`,
+		"a string":         `"x"`,
+		"trailing garbage": `{"title": "x"}}{x`,
+		"two objects":      `{} {}`,
+		"an unknown field": `{"titel": "x", "reason": "r"}`,
+		"a field twice":    `{"reason": "a", "reason": "b"}`,
+		"invalid UTF-8":    "{\"reason\": \"\xff\"}",
+		"cut short":        `{"reason": "a"`,
+	}
+	told := map[string]int{}
+	for route, rc := range accessMatrix {
+		method, _, _ := strings.Cut(route, " ")
+		takesJSON := rc.body != "" && !strings.HasPrefix(rc.body, "--") || route == "POST /api/v1/competitions/{id}/assessments"
+		if method == http.MethodGet || !takesJSON {
+			continue
+		}
+		for name, body := range bodies {
+			for _, p := range personas {
+				var header []string
+				if method == http.MethodPatch {
+					header = []string{"If-Match", "*"}
+				}
+				rec := w.do(p, method, rc.path(w), body, header...)
+				if rec.Code < 400 || rec.Code >= 500 {
+					t.Errorf("%s with %s as %s: %d %s", route, name, p, rec.Code, rec.Body)
+				}
+				if rec.Code == http.StatusBadRequest {
+					told[route]++
+				}
+			}
+		}
+		if told[route] < len(bodies) {
+			t.Errorf("%s: only %d of %d bad bodies were answered 400 to the callers it allows", route, told[route], len(bodies))
+		}
+	}
+}
+
+func TestTheDecoderSaysWhatIsWrong(t *testing.T) {
+	type req struct {
+		Title  string `json:"title"`
+		Amount int    `json:"amount_pence"`
+	}
+	for body, want := range map[string]string{
+		`null`:                                   "one JSON object, {…}, not null",
+		`[1]`:                                    "not an array",
+		`{"title":"a"} x`:                        "more after its JSON object",
+		`{"title":"a","titel":"b","amout":1}`:    `fields this request does not take: "amout", "titel"`,
+		`{"title":"a","title":"b"}`:              `the field "title" twice`,
+		`{"amount_pence":"lots"}`:                `"amount_pence" must be a whole number, not string`,
+		"{\"title\":\"\xc3\"}":                   "not valid UTF-8 (at byte 10)",
+		`   `:                                    "empty",
+		`{"title":`:                              "not valid JSON",
+		`{"title":"caf\u00e9","amount_pence":1}`: "",
+	} {
+		var v req
+		err := decodeObject([]byte(body), &v)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", body, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: %v; want %q", body, err, want)
+		}
+	}
+}
+
+// FuzzDecodeObject: whatever arrives, the decoder never panics, and what it accepts is exactly
+// one JSON object of valid UTF-8 with no key it does not know.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{`{"title":"x"}`, `null`, `{"title":"x"}}{`, `[]`, `{"a":1}`, "{\"title\":\"\xff\"}", `{"title":"a","title":"b"}`} {
+		f.Add([]byte(s))
+	}
+	type req struct {
+		Title string            `json:"title"`
+		N     *int              `json:"n"`
+		Tags  []string          `json:"tags"`
+		More  map[string]string `json:"more"`
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var v req
+		if err := decodeObject(body, &v); err != nil {
+			return
+		}
+		var m map[string]json.RawMessage
+		if !json.Valid(body) || json.Unmarshal(body, &m) != nil || m == nil {
+			t.Fatalf("accepted %q, which is not one JSON object", body)
+		}
+		if first := bytes.TrimLeft(body, " \t\r\n"); first[0] != '{' {
+			t.Fatalf("accepted %q", body)
+		}
+		for k := range m {
+			if k2 := strings.ToLower(k); k2 != "title" && k2 != "n" && k2 != "tags" && k2 != "more" {
+				t.Fatalf("accepted the unknown key %q", k)
+			}
+		}
+	})
+}
+
+// textField is one stored text field and a request that writes it.
+type textField struct {
+	name    string
+	persona string
+	method  string
+	path    func(w *world) string
+	body    func(w *world, v string) string
+	field   string
+	max     int
+	multi   bool
+}
+
+func jsonString(v string) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// textFields is every text field a request stores, through one table: each meets the same
+// text rule, on create and edit alike.
+var textFields = []textField{
+	{"challenge title (create)", ownerOwn, http.MethodPost, fixed("/api/v1/challenges"),
+		func(_ *world, v string) string {
+			return `{"title":` + jsonString(v) + `,"public_body":"Anytown","problem":"Bins are missed"}`
+		}, "title", domain.ChallengeTitle.Max, false},
+	{"challenge title (edit)", ownerOwn, http.MethodPatch, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) },
+		func(_ *world, v string) string { return `{"title":` + jsonString(v) + `}` }, "title", domain.ChallengeTitle.Max, false},
+	{"public body (create)", ownerOwn, http.MethodPost, fixed("/api/v1/challenges"),
+		func(_ *world, v string) string {
+			return `{"title":"Bins","public_body":` + jsonString(v) + `,"problem":"Bins are missed"}`
+		}, "public_body", domain.ChallengePublicBody.Max, false},
+	{"problem (create)", ownerOwn, http.MethodPost, fixed("/api/v1/challenges"),
+		func(_ *world, v string) string {
+			return `{"title":"Bins","public_body":"Anytown","problem":` + jsonString(v) + `}`
+		}, "problem", domain.ChallengeProblem.Max, true},
+	{"problem (edit)", ownerOwn, http.MethodPatch, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) },
+		func(_ *world, v string) string { return `{"problem":` + jsonString(v) + `}` }, "problem", domain.ChallengeProblem.Max, true},
+	{"user need (edit)", ownerOwn, http.MethodPatch, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) },
+		func(_ *world, v string) string { return `{"user_need":` + jsonString(v) + `}` }, "user_need", domain.ChallengeUserNeed.Max, true},
+	{"rejection reason", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID) },
+		func(_ *world, v string) string { return `{"select":false,"reason":` + jsonString(v) + `}` }, "reason", domain.SelectionReason.Max, true},
+	{"lessons", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.challengeA.ID) },
+		func(_ *world, v string) string { return `{"outcome":"adopted","lessons":` + jsonString(v) + `}` }, "lessons", domain.ChallengeLessons.Max, true},
+	{"criterion title", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/competitions", w.challengeA.ID) },
+		func(_ *world, v string) string {
+			return fmt.Sprintf(`{"closes_at":%q,"criteria":[{"key":"fit","title":%s,"weight":10}]}`,
+				time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
+		}, "criteria[0].title", domain.CriterionTitle.Max, false},
+	{"bid title", supplierOther, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) },
+		func(_ *world, v string) string { return `{"title":` + jsonString(v) + `,"amount_pence":100}` }, "title", domain.BidTitle.Max, false},
+	{"bid summary", supplierOther, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) },
+		func(_ *world, v string) string {
+			return `{"title":"Bid","summary":` + jsonString(v) + `,"amount_pence":100}`
+		}, "summary", domain.BidSummary.Max, true},
+	{"report summary", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.contractAcme.ID) },
+		func(_ *world, v string) string { return `{"summary":` + jsonString(v) + `}` }, "summary", domain.ReportSummary.Max, true},
+	{"gate rationale", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) },
+		func(_ *world, v string) string { return `{"outcome":"stop","rationale":` + jsonString(v) + `}` }, "rationale", domain.GateRationale.Max, true},
+	{"declined assignment's reason", assessorAssigned, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) },
+		func(_ *world, v string) string { return `{"reason":` + jsonString(v) + `}` }, "reason", domain.DeclineReason.Max, true},
+	{"interest's description", assessorAssigned, http.MethodPost, fixed("/api/v1/interests"),
+		func(w *world, v string) string {
+			return fmt.Sprintf(`{"organisation_id":%d,"kind":"employer","description":%s}`, w.bidAcme.OrganisationID, jsonString(v))
+		}, "description", domain.InterestDescription.Max, true},
+	{"token name", admin, http.MethodPost, fixed("/api/v1/tokens"),
+		func(w *world, v string) string {
+			return fmt.Sprintf(`{"name":%s,"person_id":%d,"role":"admin"}`, jsonString(v), w.people[admin].ID)
+		}, "name", domain.TokenName.Max, false},
+}
+
+// loneSurrogate stands in a value for the JSON escape \ud800, which Go's strings cannot hold.
+const loneSurrogate = "LONESURROGATE"
+
+// TestEveryTextFieldMeetsTheOneTextRule sends each character class the text rule refuses to
+// every stored text field: each is refused with 422 naming the field, and nothing is written.
+func TestEveryTextFieldMeetsTheOneTextRule(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	// The gate reads a reported contract, so its rationale is what is judged.
+	w.db.Contract.UpdateOne(w.contractAcme).SetStatus(domain.ContractReported).ExecX(ctx)
+	type class struct{ name, value string }
+	classes := func(f textField) []class {
+		cs := []class{
+			{"NUL", "a\u0000b"}, {"escape", "a\u001bb"}, {"right-to-left override", "cod\u202egnp.exe"},
+			{"a lone surrogate", "a" + loneSurrogate + "b"}, {"one character over the limit", strings.Repeat("é", f.max+1)},
+			{"only spaces", "   "},
+		}
+		if !f.multi {
+			cs = append(cs, class{"a line break", "a\nb"})
+		}
+		return cs
+	}
+	trail := w.db.AuditEvent.Query().CountX(ctx)
+	for _, f := range textFields {
+		for _, c := range classes(f) {
+			if c.name == "only spaces" && (f.field == "user_need" || f.field == "summary" && f.persona == supplierOther || f.field == "lessons") {
+				continue // optional fields may be empty
+			}
+			header := []string{"If-Match", "*"}
+			body := strings.ReplaceAll(f.body(w, c.value), loneSurrogate, `\ud800`)
+			rec := w.do(f.persona, f.method, f.path(w), body, header...)
+			var p Problem
+			_ = json.Unmarshal(rec.Body.Bytes(), &p)
+			named := false
+			for _, e := range p.Errors {
+				named = named || e.Field == f.field
+			}
+			if rec.Code != http.StatusUnprocessableEntity || !named {
+				t.Errorf("%s with %s: %d %s; want 422 naming %s", f.name, c.name, rec.Code, rec.Body, f.field)
+			}
+		}
+		// The same field takes ordinary text in any script, up to its limit.
+		rec := w.do(f.persona, f.method, f.path(w), f.body(w, strings.Repeat("é", min(f.max, 50))), "If-Match", "*")
+		var p Problem
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		for _, e := range p.Errors {
+			if e.Field == f.field {
+				t.Errorf("%s refused ordinary text: %s", f.name, e.Message)
+			}
+		}
+	}
+	if rec := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", "{\"title\":\"a\xffb\",\"public_body\":\"B\",\"problem\":\"P\"}"); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), "UTF-8") {
+		t.Errorf("invalid UTF-8: %d %s", rec.Code, rec.Body)
+	}
+	// Only the ordinary texts above may have written anything; the refusals wrote nothing.
+	for _, e := range w.db.AuditEvent.Query().AllX(ctx)[trail:] {
+		if strings.Contains(e.After, `\u0000`) || strings.Contains(e.After, "\u202e") {
+			t.Errorf("a refused text reached the trail: %s %s", e.Action, e.After)
+		}
+	}
+}
+
+// TestAnEditMustChangeSomething: an empty or null edit is refused, and the version stays.
+func TestAnEditMustChangeSomething(t *testing.T) {
+	w := newWorld(t)
+	path := fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID)
+	for _, body := range []string{`{}`, `null`, `{"title": null}`} {
+		rec := w.do(ownerOwn, http.MethodPatch, path, body, "If-Match", challengeETag(w.challengeD.ID, 1))
+		if rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusBadRequest {
+			t.Errorf("edit %s: %d %s", body, rec.Code, rec.Body)
+		}
+	}
+	if v := w.db.Challenge.GetX(testdb.Fixture(), w.challengeD.ID).Version; v != 1 {
+		t.Errorf("version %d after refused edits, want 1", v)
+	}
+}

@@ -1,0 +1,209 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text is the one rule for text a person types: every field that stores words goes through its
+// own Text, on create and on edit alike, so a limit or a refused character is the same
+// wherever the field is written.
+//
+// Text is valid UTF-8, trimmed, with no control characters (newlines and tabs only where the
+// field has several lines, and "\r\n" from a browser's form becomes "\n"), no bidirectional
+// overrides or isolates (they make a file name or a title read differently from what it is), no
+// line or paragraph separators and no U+FFFD, which only appears where something could not be
+// read. Its length is counted in characters, never bytes.
+type Text struct {
+	Field     string // the field's name as the API and the form name it
+	Label     string // the field as a sentence names it: "the title"
+	Max       int    // most characters allowed
+	MultiLine bool   // newlines and tabs are allowed
+	Optional  bool   // may be left empty
+}
+
+// The text fields Catalyst stores, with their limits.
+var (
+	ChallengeTitle      = Text{Field: "title", Label: "the title", Max: 200}
+	ChallengePublicBody = Text{Field: "public_body", Label: "the public body", Max: 200}
+	ChallengeProblem    = Text{Field: "problem", Label: "the problem", Max: 20000, MultiLine: true}
+	ChallengeUserNeed   = Text{Field: "user_need", Label: "the user need", Max: 20000, MultiLine: true, Optional: true}
+	SelectionReason     = Text{Field: "reason", Label: "the reason", Max: 5000, MultiLine: true, Optional: true}
+	ChallengeLessons    = Text{Field: "lessons", Label: "the lessons learnt", Max: 20000, MultiLine: true, Optional: true}
+	BidTitle            = Text{Field: "title", Label: "the bid's title", Max: 200}
+	BidSummary          = Text{Field: "summary", Label: "the summary", Max: 5000, MultiLine: true, Optional: true}
+	ReportSummary       = Text{Field: "summary", Label: "the report's summary", Max: 20000, MultiLine: true}
+	GateRationale       = Text{Field: "rationale", Label: "the rationale", Max: 5000, MultiLine: true}
+	DeclineReason       = Text{Field: "reason", Label: "the conflict of interest", Max: 2000, MultiLine: true}
+	InterestDescription = Text{Field: "description", Label: "the description", Max: MaxInterestDescription, MultiLine: true}
+	TokenName           = Text{Field: "name", Label: "the token's name", Max: 100}
+	PersonName          = Text{Field: "name", Label: "the name", Max: 200}
+	CriterionTitle      = Text{Field: "title", Label: "the criterion's title", Max: 200}
+	AssessmentComment   = Text{Field: "comment", Label: "the comment", Max: 5000, MultiLine: true}
+)
+
+// Clean returns the text as it is to be stored, or the problem with it, named for the field.
+func (f Text) Clean(s string) (string, *FieldProblem) {
+	if !utf8.ValidString(s) {
+		return "", f.problem("%s is not readable text (it is not valid UTF-8): check it was saved as UTF-8", f.Label)
+	}
+	if f.MultiLine {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	s = strings.TrimSpace(s)
+	for i, r := range s {
+		if why := f.refused(r); why != "" {
+			return "", f.problem("%s contains %s (U+%04X) at character %d: remove it", f.Label, why, r, utf8.RuneCountInString(s[:i])+1)
+		}
+	}
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0 && !f.Optional:
+		return "", f.problem("enter %s", f.Label)
+	case n > f.Max:
+		return "", f.problem("%s must be %d characters or fewer; it is %d", f.Label, f.Max, n)
+	}
+	return s, nil
+}
+
+// CleanAll cleans one field and adds any problem to problems, for a form of several fields.
+func (f Text) CleanAll(s string, problems *Problems) string {
+	out, p := f.Clean(s)
+	if p != nil {
+		*problems = append(*problems, *p)
+	}
+	return out
+}
+
+// refused names the kind of a character the field may not hold, or "" when it may.
+func (f Text) refused(r rune) string {
+	switch {
+	case r == '\n' || r == '\t':
+		if f.MultiLine {
+			return ""
+		}
+		return "a line break or tab"
+	case r == utf8.RuneError:
+		return "a character that could not be read"
+	case unicode.Is(unicode.Cc, r):
+		return "a control character"
+	case bidiControl(r):
+		return "a right-to-left or left-to-right control"
+	case r == '\u2028' || r == '\u2029':
+		return "a line or paragraph separator"
+	case r >= 0xFDD0 && r <= 0xFDEF, r&0xFFFE == 0xFFFE:
+		return "a character that is not for text"
+	}
+	return ""
+}
+
+func bidiControl(r rune) bool {
+	return r == '\u061C' || r == '\u200E' || r == '\u200F' || (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
+func (f Text) problem(format string, args ...any) *FieldProblem {
+	msg := fmt.Sprintf(format, args...)
+	return &FieldProblem{Field: f.Field, Message: strings.ToUpper(msg[:1]) + msg[1:]}
+}
+
+// FieldProblem is what is wrong with one field, named as the API and the form name it.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"detail"`
+}
+
+// Problems is every problem with one request, in the order a form shows its fields. As an error
+// it is invalid input: its text is the problems in one sentence, and the API lists them one by
+// one.
+type Problems []FieldProblem
+
+// Err is nil when there are no problems.
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+// Error joins the problems into one sentence.
+func (ps Problems) Error() string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = strings.TrimSuffix(p.Message, ".")
+		if i > 0 {
+			parts[i] = lowerFirst(parts[i])
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap makes errors.Is(err, ErrInvalidInput) true.
+func (ps Problems) Unwrap() error { return ErrInvalidInput }
+
+// Add records a problem with a field.
+func (ps *Problems) Add(field, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	*ps = append(*ps, FieldProblem{Field: field, Message: strings.ToUpper(msg[:1]) + msg[1:]})
+}
+
+// For finds the problem with a field, for a form to show beside it.
+func (ps Problems) For(field string) string {
+	for _, p := range ps {
+		if p.Field == field {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || (n < len(s) && unicode.IsUpper(rune(s[n]))) {
+		return s // an initialism such as "VAT" keeps its capitals
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// MaxDocumentName is the longest name a document is kept under, in characters.
+const MaxDocumentName = 200
+
+// DocumentName is the name a document is kept under: the uploader's file name with nothing that
+// could make it read as something else (control characters, right-to-left overrides, unreadable
+// bytes, path separators, quotes), cut on a character boundary to MaxDocumentName characters
+// with its extension kept. It is only shown, and offered as the download's name: the object's key
+// is generated. A name with nothing left is refused.
+func DocumentName(name string) (string, error) {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(name, "") {
+		switch {
+		case r == '/' || r == '\\' || r == '"':
+			b.WriteRune('_')
+		case (Text{}).refused(r) != "", r == '\n', r == '\t':
+			// dropped: a name is one line of plain characters
+		default:
+			b.WriteRune(r)
+		}
+	}
+	clean := strings.TrimSpace(b.String())
+	if clean == "" || strings.Trim(clean, ".") == "" {
+		return "", Problems{{Field: "file", Message: "The file needs a name"}}
+	}
+	runes := []rune(clean)
+	if len(runes) <= MaxDocumentName {
+		return clean, nil
+	}
+	ext := []rune(filepathExt(clean))
+	if len(ext) > 20 {
+		ext = nil
+	}
+	return strings.TrimSpace(string(runes[:MaxDocumentName-len(ext)])) + string(ext), nil
+}
+
+// filepathExt is the name's extension with its dot, as path/filepath finds it.
+func filepathExt(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[i:]
+	}
+	return ""
+}
