@@ -133,7 +133,7 @@ func TestTheResponseCheckCatchesDrift(t *testing.T) {
 		"a field the schema lacks": {get("/api/v1/organisations"), answer(200, "application/json",
 			`{"items":[{"id":1,"name":"Acme","public_body":false,"colour":"red"}]}`)},
 		"a document's content as octet-stream": {get("/api/v1/documents/1/content"), answer(200, "application/octet-stream", "x")},
-		"a problem without its type": {get("/api/v1/challenges/1"), answer(404, "application/problem+json", `{"title":"t","status":404}`)},
+		"a problem without its type":           {get("/api/v1/challenges/1"), answer(404, "application/problem+json", `{"title":"t","status":404}`)},
 	} {
 		if checkResponse(router, c.r, c.rec) == nil {
 			t.Errorf("%s passed the check", name)
