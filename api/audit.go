@@ -44,8 +44,17 @@ type auditFilter struct {
 }
 
 func readAuditFilter(c echo.Context) (auditFilter, []predicate.AuditEvent, error) {
-	f := auditFilter{RecordType: strings.TrimSpace(c.QueryParam("record_type")), RecordID: strings.TrimSpace(c.QueryParam("record_id")),
-		Actor: strings.TrimSpace(c.QueryParam("actor")), ChallengeID: strings.TrimSpace(c.QueryParam("challenge_id"))}
+	var f auditFilter
+	for _, q := range []struct {
+		name string
+		to   *string
+	}{{"record_type", &f.RecordType}, {"record_id", &f.RecordID}, {"actor", &f.Actor}, {"challenge_id", &f.ChallengeID}} {
+		v, err := queryText(c, q.name)
+		if err != nil {
+			return f, nil, err
+		}
+		*q.to = v
+	}
 	var ps []predicate.AuditEvent
 	if f.RecordType != "" {
 		ps = append(ps, auditevent.RecordType(f.RecordType))

@@ -36,8 +36,8 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if key == "" || c.Request().Method != http.MethodPost || !strings.HasPrefix(c.Request().URL.Path, "/api/") {
 			return next(c)
 		}
-		if len(key) > 255 {
-			return badRequest("the Idempotency-Key must be 255 characters or fewer")
+		if !printableASCII(key, 255) {
+			return badRequest("the Idempotency-Key must be 1 to 255 printable ASCII characters, such as a UUID")
 		}
 		v, _ := currentViewer(c)
 		principal := v.Name()
@@ -135,4 +135,17 @@ func (w *teeWriter) Write(b []byte) (int, error) {
 		w.buf.Write(b)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// printableASCII reports whether s is 1 to max visible ASCII characters or spaces.
+func printableASCII(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

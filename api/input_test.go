@@ -263,3 +263,51 @@ func TestAnEditMustChangeSomething(t *testing.T) {
 		t.Errorf("version %d after refused edits, want 1", v)
 	}
 }
+
+// TestHeadersAndQueriesMeetTheTextRuleToo: what a caller puts in a header or a query is stored
+// or queried too, so it is held to plain text: a request ID is replaced, an idempotency key or
+// a filter refused.
+func TestHeadersAndQueriesMeetTheTextRuleToo(t *testing.T) {
+	w := newWorld(t)
+	rec := w.do(admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "evil\x7f\nline")
+	if id := rec.Header().Get("X-Request-Id"); id == "" || strings.ContainsAny(id, "\x7f\n") {
+		t.Errorf("a request ID with control characters was kept: %q", id)
+	}
+	if rec := w.do(admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "req-123.abc"); rec.Header().Get("X-Request-Id") != "req-123.abc" {
+		t.Errorf("a plain request ID was not kept: %q", rec.Header().Get("X-Request-Id"))
+	}
+	for _, q := range []string{"actor=%FF", "actor=a%00b", "record_type=bid%E2%80%AE"} {
+		if rec := w.do(admin, http.MethodGet, "/api/v1/audit?"+q, ""); rec.Code != http.StatusBadRequest {
+			t.Errorf("audit filter %s: %d %s", q, rec.Code, rec.Body)
+		}
+	}
+	rec = w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", `{"title":"T","public_body":"B","problem":"P"}`, "Idempotency-Key", "key\xff")
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Idempotency-Key") {
+		t.Errorf("an Idempotency-Key that is not ASCII: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestDocumentNamesKeepWholeCharactersAndDownloadAsAttachments: a long name of multi-byte
+// characters is cut between characters, and the download names it both ways (RFC 6266).
+func TestDocumentNamesKeepWholeCharactersAndDownloadAsAttachments(t *testing.T) {
+	w := newWorld(t)
+	name := strings.Repeat("€", 100) + ".pdf" // 304 bytes
+	rec := w.do(supplierOther, http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/documents", w.draftBinsight.ID),
+		multipartBody(name, "%PDF-1.4\nplan\n%%EOF\n"), "Content-Type", "multipart/form-data; boundary="+boundary)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	var doc DocumentView
+	_ = json.Unmarshal(rec.Body.Bytes(), &doc)
+	if doc.Filename != name {
+		t.Errorf("stored name %q, want the whole name", doc.Filename)
+	}
+	rec = w.do(supplierOther, http.MethodGet, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID), "")
+	cd := rec.Header().Get("Content-Disposition")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(cd, `attachment; filename="`) || !strings.Contains(cd, "filename*=UTF-8''%E2%82%AC") {
+		t.Errorf("download: %d, Content-Disposition %q", rec.Code, cd)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/pdf" || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("download type %q, nosniff %q", ct, rec.Header().Get("X-Content-Type-Options"))
+	}
+}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -83,6 +84,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// The caller's address is the connection's, not a header anyone can set: sign-in rate
 	// limits key on it.
 	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(keepOnlyPlainRequestIDs)
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
@@ -278,6 +280,50 @@ func pathID(c echo.Context) (int, error) {
 		return 0, badRequest("%q is not a record number", c.Param("id"))
 	}
 	return id, nil
+}
+
+// keepOnlyPlainRequestIDs drops a caller's X-Request-Id unless it is a short run of letters,
+// digits, dots, dashes and underscores, so a new one is made: the ID goes into every log line
+// and audit event, where anything else could forge a line or break a database's text.
+func keepOnlyPlainRequestIDs(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if id := c.Request().Header.Get(echo.HeaderXRequestID); id != "" && !plainToken(id, 64) {
+			c.Request().Header.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
+}
+
+// plainToken reports whether s is 1 to max characters of ASCII letters, digits, '.', '-', '_'
+// or ':'.
+func plainToken(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '-' || b == '_' || b == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// queryText reads a free-text query parameter, trimmed; text that is not plain one-line UTF-8
+// is refused, so it never reaches a query.
+func queryText(c echo.Context, name string) (string, error) {
+	v, p := (domain.Text{Field: name, Label: name, Max: 500, Optional: true}).Clean(c.QueryParam(name))
+	if p != nil {
+		return "", badRequest("the query parameter %s: %s", name, lowerFirst(p.Message))
+	}
+	return v, nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // queryID reads an optional record number from the query string; 0 when it is absent.
