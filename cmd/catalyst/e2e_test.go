@@ -240,11 +240,16 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 403, "forbidden", "")
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Sensors found 90% of misses."}, nil))
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kB), map[string]any{"summary": "Residents did not use the app."}, nil))
+	// A second report is a conflict with the contract's state, named, not bad input.
+	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Again."}, nil),
+		409, "invalid-transition", "End-of-phase report received")
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "complete", "rationale": "x"}, nil), 422, "invalid-input", "continue or stop")
 	wantProblem(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil), 403, "forbidden", "")
 	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil), 403, "forbidden", "")
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Found 90% of misses."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low."}, nil))
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "continue", "rationale": "On reflection."}, nil),
+		409, "invalid-transition", "Stopped at the gate")
 
 	// Phase 2, open to the continued supplier only.
 	var comp2 competitionJSON
