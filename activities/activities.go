@@ -32,20 +32,6 @@ type Activities struct {
 	DB *ent.Client
 }
 
-// Actor says who asked for a change and why, carried from the API into the audit trail.
-type Actor struct {
-	Who       string `json:"who"`
-	RequestID string `json:"request_id,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-}
-
-func (a Actor) who() string {
-	if a.Who == "" {
-		return SystemActor
-	}
-	return a.Who
-}
-
 // Application error types of refusals, which are never retried; the API maps each to a status.
 const (
 	ErrTypeInvalidInput      = "InvalidInput"
@@ -84,7 +70,7 @@ func RefusalType(err error) string {
 type SetChallengeStageInput struct {
 	ChallengeID int
 	To          domain.ChallengeStage
-	Actor       Actor
+	Actor       authz.Actor
 }
 
 // SetChallengeStage writes the challenge's stage. Writing the stage it already has does nothing.
@@ -103,7 +89,7 @@ type OpenCompetitionInput struct {
 	Caps                  domain.PhaseCaps
 	Scheme                domain.Scheme
 	EligibleOrganisations []int
-	Actor                 Actor
+	Actor                 authz.Actor
 }
 
 // OpenCompetitionOutput names the competition.
@@ -197,14 +183,14 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 			return err
 		}
 		if next == domain.CompetitionAssessment {
-			if _, err := AssignAssessors(ctx, tx, c.ID, Actor{Reason: "the deadline passed"}); err != nil {
+			if _, err := AssignAssessors(ctx, tx, c.ID, authz.Actor{Reason: "the deadline passed"}); err != nil {
 				return err
 			}
-			if err := moveChallenge(ctx, tx, c.ChallengeID, Actor{Reason: "the deadline passed"}, domain.ChallengeStage.CloseCompetition); err != nil {
+			if err := moveChallenge(ctx, tx, c.ChallengeID, authz.Actor{Reason: "the deadline passed"}, domain.ChallengeStage.CloseCompetition); err != nil {
 				return err
 			}
 		}
-		return Audit(ctx, tx, Actor{Reason: "the deadline passed"}, "competition."+string(next), "competition", c.ID,
+		return Audit(ctx, tx, authz.Actor{Reason: "the deadline passed"}, "competition."+string(next), "competition", c.ID,
 			map[string]any{"status": c.Status}, map[string]any{"status": next, "bids": len(ids)})
 	})
 	return out, err
@@ -213,7 +199,7 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 // moveChallenge applies a lifecycle step to a challenge inside tx, with its audit event and the
 // reason for the move (cleared when there is none, so an old reason never lingers). A step that
 // lands on the stage the challenge already has writes nothing: retries are harmless.
-func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
+func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor authz.Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
 	ch, err := tx.Challenge.Get(ctx, challengeID)
 	if err != nil {
 		return err

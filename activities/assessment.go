@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
@@ -30,7 +31,7 @@ type RecordAssessmentInput struct {
 	BidID         int
 	AssessorID    int
 	Assessment    domain.Assessment
-	Actor         Actor
+	Actor         authz.Actor
 }
 
 // RecordAssessmentOutput gives the weighted percentage the scores came to.
@@ -92,7 +93,7 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 type DecideCompetitionInput struct {
 	CompetitionID int
 	Chosen        []int
-	Actor         Actor
+	Actor         authz.Actor
 }
 
 // AwardedContract is a contract the decision created.

@@ -23,7 +23,7 @@ const assignmentName = "assignment"
 // balanced load, matching expertise. It keeps the pairings that stand and never offers a
 // declined one again, so it is safe to run again after a decline or a retry. It returns the
 // bids that could not be given enough assessors, each with the reason.
-func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor Actor) ([]domain.Shortfall, error) {
+func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor authz.Actor) ([]domain.Shortfall, error) {
 	ctx = authz.AsSystem(ctx, assignmentName)
 	comp, err := tx.Competition.Get(ctx, competitionID)
 	if err != nil {
@@ -118,7 +118,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor A
 // DeclineAssignment records an assessor's declared conflict on one assignment, hides the bid
 // from them, and asks the rules for a replacement. It runs as the assessor: the data layer lets
 // them change only their own assignments.
-func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason string, actor Actor) (*ent.Assignment, error) {
+func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason string, actor authz.Actor) (*ent.Assignment, error) {
 	reason, p := domain.DeclineReason.Clean(reason)
 	if p != nil {
 		if p.Message == "Enter the conflict of interest" {
@@ -148,7 +148,7 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason
 		map[string]any{"status": "assigned"}, map[string]any{"status": "declined"}); err != nil {
 		return nil, err
 	}
-	_, err = AssignAssessors(ctx, tx, a.CompetitionID, Actor{Reason: "an assessor declared a conflict"})
+	_, err = AssignAssessors(ctx, tx, a.CompetitionID, authz.Actor{Reason: "an assessor declared a conflict"})
 	return a, err
 }
 
@@ -171,7 +171,7 @@ func Conflicts(ctx context.Context, assignments *ent.AssignmentClient, ps ...pre
 
 // ReleaseFeedback lets a decided competition's suppliers read their assessments' scores and
 // comments. It is recorded once; releasing again changes nothing.
-func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor Actor) error {
+func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor authz.Actor) error {
 	comp, err := tx.Competition.Get(ctx, competitionID)
 	if err != nil || comp.FeedbackReleasedAt != nil {
 		return err

@@ -27,7 +27,7 @@ const auditName = "audit-trail"
 // Audit appends one event to the hash-chained audit trail in tx, so the change and its record
 // commit or roll back together. Appenders take the chain's head row first: concurrent
 // transactions chain one after another and the chain never forks.
-func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType string, recordID int, before, after any) error {
+func Audit(ctx context.Context, tx *ent.Tx, actor authz.Actor, action, recordType string, recordID int, before, after any) error {
 	ctx = authz.AsSystem(ctx, auditName)
 	// Everything that can be read before taking the head is read first: the head is held until
 	// the transaction ends, and every other appender waits for it.
@@ -43,7 +43,7 @@ func Audit(ctx context.Context, tx *ent.Tx, actor Actor, action, recordType stri
 		return fmt.Errorf("reading the audit chain's head: %w", err)
 	}
 	ev := ChainedEvent{
-		Seq: head.Seq, At: time.Now().UTC().Truncate(time.Microsecond), Actor: actor.who(), Action: action,
+		Seq: head.Seq, At: time.Now().UTC().Truncate(time.Microsecond), Actor: actor.NameOr(SystemActor), Action: action,
 		RecordType: recordType, RecordID: recordID, ChallengeID: challengeID,
 		Before: jsonText(before), After: jsonText(after), Reason: actor.Reason, RequestID: actor.RequestID,
 		PrevHash: head.Hash,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
@@ -20,7 +21,7 @@ func appendEvents(t *testing.T, db *ent.Client, n int) {
 	ctx := testdb.Fixture()
 	for i := range n {
 		err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, activities.Actor{Who: "priya@example.com", Reason: fmt.Sprintf("step %d", i)},
+			return activities.Audit(ctx, tx, authz.Actor{Who: "priya@example.com", Reason: fmt.Sprintf("step %d", i)},
 				"challenge.edited", "challenge", 1, map[string]int{"v": i}, map[string]int{"v": i + 1})
 		})
 		if err != nil {
@@ -132,7 +133,7 @@ func BenchmarkAuditAppend(b *testing.B) {
 	}
 	b.ResetTimer()
 	chained := run(func(tx *ent.Tx, i int) error {
-		return activities.Audit(ctx, tx, activities.Actor{Who: "bench@example.com"}, "bid.submitted", "bid", i, nil, map[string]int{"i": i})
+		return activities.Audit(ctx, tx, authz.Actor{Who: "bench@example.com"}, "bid.submitted", "bid", i, nil, map[string]int{"i": i})
 	})
 	b.StopTimer()
 	if n, err := activities.VerifyAudit(context.Background(), db); err != nil || n != b.N {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
@@ -13,7 +14,7 @@ import (
 type RecordReportInput struct {
 	ContractID int
 	Summary    string
-	Actor      Actor
+	Actor      authz.Actor
 }
 
 // RecordReport stores the end-of-phase report. A repeat of the same report does nothing.
@@ -44,7 +45,7 @@ type RecordGateDecisionInput struct {
 	ContractID int
 	Outcome    domain.GateOutcome
 	Rationale  string
-	Actor      Actor
+	Actor      authz.Actor
 }
 
 // RecordGateDecision closes a contract at the gate with the rationale the supplier will read.
@@ -67,7 +68,7 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			return err
 		}
 		if err := tx.GateDecision.Create().SetContractID(k.ID).SetOutcome(in.Outcome).
-			SetRationale(in.Rationale).SetDecidedBy(in.Actor.who()).Exec(ctx); err != nil {
+			SetRationale(in.Rationale).SetDecidedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, in.Actor, "contract.gate_"+string(in.Outcome), "contract", k.ID,
@@ -80,7 +81,7 @@ type CompleteChallengeInput struct {
 	ChallengeID int
 	Outcome     domain.ProgrammeOutcome
 	Lessons     string
-	Actor       Actor
+	Actor       authz.Actor
 }
 
 // CompleteChallenge records the outcome and lessons and marks the challenge complete.

@@ -6,6 +6,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
@@ -20,7 +21,7 @@ func TestTheGateNeedsTheReportInItsOwnTransaction(t *testing.T) {
 	k := p.db.Contract.Create().SetBidID(p.bidAcme.ID).SetCompetitionID(p.comp.ID).SetOrganisationID(p.acme.ID).
 		SetPhase(1).SetValue(domain.Pounds(40_000)).SaveX(ctx)
 	acts := &Activities{DB: p.db}
-	gate := RecordGateDecisionInput{ContractID: k.ID, Outcome: domain.GateContinue, Rationale: "Feasible", Actor: Actor{Who: "person:1"}}
+	gate := RecordGateDecisionInput{ContractID: k.ID, Outcome: domain.GateContinue, Rationale: "Feasible", Actor: authz.Actor{Who: "person:1"}}
 
 	err := acts.RecordGateDecision(ctx, gate)
 	var app *temporal.ApplicationError
@@ -31,7 +32,7 @@ func TestTheGateNeedsTheReportInItsOwnTransaction(t *testing.T) {
 		t.Fatalf("a refused gate wrote %d decisions", n)
 	}
 
-	if err := acts.RecordReport(ctx, RecordReportInput{ContractID: k.ID, Summary: "It works", Actor: Actor{Who: "person:2"}}); err != nil {
+	if err := acts.RecordReport(ctx, RecordReportInput{ContractID: k.ID, Summary: "It works", Actor: authz.Actor{Who: "person:2"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := acts.RecordGateDecision(ctx, gate); err != nil {

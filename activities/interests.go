@@ -26,7 +26,7 @@ type DeclareInterestInput struct {
 	OrganisationID int
 	Kind           domain.InterestKind
 	Description    string
-	Actor          Actor
+	Actor          authz.Actor
 }
 
 // DeclareInterest records the declaration and, in the same transaction, takes the assessor off
@@ -86,7 +86,7 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 	}
 	slices.Sort(affected)
 	for _, compID := range slices.Compact(affected) {
-		if _, err := AssignAssessors(ctx, tx, compID, Actor{Reason: "an assessor declared an interest in " + org.Name}); err != nil {
+		if _, err := AssignAssessors(ctx, tx, compID, authz.Actor{Reason: "an assessor declared an interest in " + org.Name}); err != nil {
 			return nil, err
 		}
 	}
@@ -95,7 +95,7 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 
 // WithdrawInterest ends a declaration, keeping the record. It does not give back bids the
 // assessor was taken off: those have their replacement assessors.
-func WithdrawInterest(ctx context.Context, tx *ent.Tx, interestID int, actor Actor) (*ent.Interest, error) {
+func WithdrawInterest(ctx context.Context, tx *ent.Tx, interestID int, actor authz.Actor) (*ent.Interest, error) {
 	ctx = authz.AsSystem(ctx, interestsName)
 	d, err := tx.Interest.Get(ctx, interestID)
 	if err != nil || d.WithdrawnAt != nil {

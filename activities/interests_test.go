@@ -52,7 +52,7 @@ func newPanel(t *testing.T) *panel {
 	}
 	p.bidAcme, p.bidBin = bid(p.acme), bid(p.binsight)
 	if err := db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := AssignAssessors(ctx, tx, p.comp.ID, Actor{})
+		_, err := AssignAssessors(ctx, tx, p.comp.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 	ctx := testdb.Fixture()
 	ann := p.acmeAssessorIDs[0]
 	d, err := p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer,
-		Description: "  Worked at Acme until March  ", Actor: Actor{Who: "ann@panel.example"}})
+		Description: "  Worked at Acme until March  ", Actor: authz.Actor{Who: "ann@panel.example"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 	// Withdrawing keeps the record and does not hand the bid back.
 	var w *ent.Interest
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		w, err = WithdrawInterest(ctx, tx, d.ID, Actor{Who: "ann@panel.example"})
+		w, err = WithdrawInterest(ctx, tx, d.ID, authz.Actor{Who: "ann@panel.example"})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 		t.Error("withdrawn, but no time recorded")
 	}
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := AssignAssessors(ctx, tx, p.comp.ID, Actor{})
+		_, err := AssignAssessors(ctx, tx, p.comp.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestAStandingInterestKeepsAnAssessorOffTheBid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := WithdrawInterest(ctx, tx, withdrawn.ID, Actor{})
+		_, err := WithdrawInterest(ctx, tx, withdrawn.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestAStandingInterestKeepsAnAssessorOffTheBid(t *testing.T) {
 		SetAmount(domain.Pounds(400_000)).SetStatus(domain.BidSubmitted).SetSubmittedAt(time.Now()).SaveX(ctx)
 	var short []domain.Shortfall
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		short, err = AssignAssessors(ctx, tx, comp2.ID, Actor{})
+		short, err = AssignAssessors(ctx, tx, comp2.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -282,7 +282,7 @@ func TestAssignmentsAreFixedOnceDecided(t *testing.T) {
 	a := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(p.acmeAssessorIDs[0])).OnlyX(ctx)
 	before := p.db.AuditEvent.Query().CountX(ctx)
 	err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := DeclineAssignment(ctx, tx, a.ID, "I advised Acme last year", Actor{Who: "ann@panel.example"})
+		_, err := DeclineAssignment(ctx, tx, a.ID, "I advised Acme last year", authz.Actor{Who: "ann@panel.example"})
 		return err
 	})
 	if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Decided") {

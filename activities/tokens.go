@@ -19,7 +19,7 @@ type IssueTokenInput struct {
 	PersonID      int
 	Role          string
 	ExpiresInDays int // 0 means the default, 90
-	Actor         Actor
+	Actor         authz.Actor
 }
 
 // IssuedToken is the token's record and its secret, which is never stored and never shown again.
@@ -64,7 +64,7 @@ func IssueToken(ctx context.Context, tx *ent.Tx, in IssueTokenInput) (IssuedToke
 	secret := authz.NewAPIToken()
 	now := time.Now().UTC()
 	t, err := tx.APIToken.Create().SetName(name).SetTokenHash(authz.HashSecret(secret)).SetPersonID(p.ID).
-		SetRole(in.Role).SetIssuedBy(in.Actor.who()).SetCreatedAt(now).SetExpiresAt(now.AddDate(0, 0, in.ExpiresInDays)).Save(ctx)
+		SetRole(in.Role).SetIssuedBy(in.Actor.NameOr(SystemActor)).SetCreatedAt(now).SetExpiresAt(now.AddDate(0, 0, in.ExpiresInDays)).Save(ctx)
 	if err != nil {
 		return IssuedToken{}, err
 	}
@@ -77,7 +77,7 @@ func IssueToken(ctx context.Context, tx *ent.Tx, in IssueTokenInput) (IssuedToke
 
 // GrantRole makes sure a person exists with a role, for the operator's bootstrap: the first
 // programme admin has to come from somewhere. It creates the person if need be.
-func GrantRole(ctx context.Context, tx *ent.Tx, email, name string, role authz.Role, actor Actor) (*ent.Person, error) {
+func GrantRole(ctx context.Context, tx *ent.Tx, email, name string, role authz.Role, actor authz.Actor) (*ent.Person, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !strings.Contains(email, "@") {
 		return nil, domain.InvalidInput("%q is not an email address", email)

@@ -163,7 +163,7 @@ func (s *Server) startSession(c echo.Context, p *ent.Person, method string) erro
 			SetCsrfToken(authz.RandomSecret()).SetCreatedAt(now).SetLastSeenAt(now).SetExpiresAt(now.Add(AbsoluteTimeout)).Exec(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, activities.Actor{Who: p.Email, RequestID: requestID(c)}, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})
+		return activities.Audit(ctx, tx, authz.Actor{Who: p.Email, RequestID: requestID(c)}, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})
 	})
 	if err != nil {
 		return err
@@ -207,12 +207,12 @@ func currentViewer(c echo.Context) (authz.Viewer, bool) {
 func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
 
 // actor is who the audit trail records for this request.
-func actor(c echo.Context, reason string) activities.Actor {
+func actor(c echo.Context, reason string) authz.Actor {
 	who := "anonymous"
 	if v, ok := currentViewer(c); ok {
 		who = v.Name()
 	}
-	return activities.Actor{Who: who, RequestID: requestID(c), Reason: reason}
+	return authz.Actor{Who: who, RequestID: requestID(c), Reason: reason}
 }
 
 // csrfField is the form field every state-changing form carries.

@@ -269,7 +269,7 @@ func (s *Server) personForSubject(c echo.Context, subject, email string, verifie
 		if p, err = tx.Person.UpdateOne(p).SetOidcSubject(subject).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, activities.Actor{Who: p.Email, RequestID: requestID(c)}, "person.sign_in_linked", "person", p.ID,
+		return activities.Audit(ctx, tx, authz.Actor{Who: p.Email, RequestID: requestID(c)}, "person.sign_in_linked", "person", p.ID,
 			map[string]any{"oidc_subject": nil}, map[string]any{"oidc_subject": subject, "issuer": s.oidc.cfg.Issuer})
 	})
 	return p, err

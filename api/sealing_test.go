@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
@@ -30,7 +31,7 @@ func TestTheAuditTrailIsSealedAsTheBidsAre(t *testing.T) {
 		{"bid.submitted", "bid", w.sealedAcme.ID}, {"bid.created", "bid", w.draftBinsight.ID},
 	} {
 		if err := w.db.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, activities.Actor{Who: "dana@acme.example"}, e.action, e.rec, e.id, nil,
+			return activities.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, e.action, e.rec, e.id, nil,
 				map[string]any{"organisation": "Acme"})
 		}); err != nil {
 			t.Fatal(err)

@@ -174,7 +174,7 @@ func newWorld(t testing.TB) *world {
 		id  int
 	}{{"challenge", w.challengeA.ID}, {"bid", w.bidAcme.ID}, {"challenge", w.challengeE.ID}} {
 		if err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, activities.Actor{Who: "fixture"}, "fixture.made", ev.rec, ev.id, nil, nil)
+			return activities.Audit(ctx, tx, authz.Actor{Who: "fixture"}, "fixture.made", ev.rec, ev.id, nil, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 )
 
@@ -221,7 +222,7 @@ func (w *challengeWorkflow) close(ctx workflow.Context, reason string) (Challeng
 		return ChallengeResult{}, err
 	}
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.SetChallengeStage, activities.SetChallengeStageInput{
-		ChallengeID: w.ChallengeID, To: domain.ChallengeClosed, Actor: activities.Actor{Reason: reason},
+		ChallengeID: w.ChallengeID, To: domain.ChallengeClosed, Actor: authz.Actor{Reason: reason},
 	}).Get(ctx, nil)
 	if err != nil {
 		return ChallengeResult{}, err
@@ -272,7 +273,7 @@ func (w *challengeWorkflow) selectChallenge(ctx workflow.Context, req SelectChal
 
 // moveTo applies a transition under the mutex and writes it; a concurrent duplicate finds the
 // stage already moved and is refused with the reason.
-func (w *challengeWorkflow) moveTo(ctx workflow.Context, actor activities.Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) (StageResponse, error) {
+func (w *challengeWorkflow) moveTo(ctx workflow.Context, actor authz.Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) (StageResponse, error) {
 	if err := w.mu.Lock(ctx); err != nil {
 		return StageResponse{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 )
 
@@ -87,13 +88,13 @@ type ChallengeResult struct {
 
 // SubmitChallengeRequest moves a draft challenge to the programme team.
 type SubmitChallengeRequest struct {
-	Actor activities.Actor
+	Actor authz.Actor
 }
 
 // SelectChallengeRequest selects or rejects a submitted challenge; a rejection needs a reason.
 type SelectChallengeRequest struct {
 	Select bool
-	Actor  activities.Actor
+	Actor  authz.Actor
 }
 
 // StageResponse is the challenge's stage after a command.
@@ -106,7 +107,7 @@ type OpenCompetitionRequest struct {
 	ClosesAt time.Time
 	Caps     domain.PhaseCaps
 	Scheme   domain.Scheme
-	Actor    activities.Actor
+	Actor    authz.Actor
 }
 
 // OpenCompetitionResponse names the competition opened.
@@ -120,14 +121,14 @@ type GateOutcomeRequest struct {
 	ContractID int
 	Outcome    domain.GateOutcome
 	Rationale  string
-	Actor      activities.Actor
+	Actor      authz.Actor
 }
 
 // CompleteChallengeRequest records the programme outcome after the final gate.
 type CompleteChallengeRequest struct {
 	Outcome domain.ProgrammeOutcome
 	Lessons string
-	Actor   activities.Actor
+	Actor   authz.Actor
 }
 
 // CompetitionInput starts a competition's round: open until the deadline, then assessment.
@@ -155,7 +156,7 @@ type RecordAssessmentRequest struct {
 	BidID      int
 	AssessorID int
 	Assessment domain.Assessment
-	Actor      activities.Actor
+	Actor      authz.Actor
 }
 
 // RecordAssessmentResponse gives the weighted percentage.
@@ -166,7 +167,7 @@ type RecordAssessmentResponse struct {
 // DecideRequest records funding decisions: top down when Chosen is empty, else a portfolio.
 type DecideRequest struct {
 	Chosen []int
-	Actor  activities.Actor
+	Actor  authz.Actor
 }
 
 // DecideResponse lists the contracts awarded.
@@ -195,7 +196,7 @@ type ContractResult struct {
 // SubmitReportRequest is the supplier's end-of-phase report.
 type SubmitReportRequest struct {
 	Summary string
-	Actor   activities.Actor
+	Actor   authz.Actor
 }
 
 // ReportReceivedSignal tells the challenge which contract reported.

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
@@ -165,7 +166,7 @@ const day = 24 * time.Hour
 
 func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	f := newFixture(t)
-	admin := activities.Actor{Who: "admin@catalyst.example"}
+	admin := authz.Actor{Who: "admin@catalyst.example"}
 	scheme := domain.DefaultScheme()
 
 	// Phase 1: submitted → selected → open → deadline → assessed → two contracts → gate.
@@ -175,7 +176,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	var contracts []int
 	h.steps(time.Second, func() {
 		h.refused("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin}, "only a submitted challenge")
-		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: activities.Actor{Who: "owner@council.gov.uk"}})
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: authz.Actor{Who: "owner@council.gov.uk"}})
 	}, func() {
 		h.refused("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: false, Actor: admin}, "give a reason")
 		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
@@ -343,7 +344,7 @@ func continuedInput(t *testing.T, err error) workflows.ChallengeInput {
 
 func TestDeadlinePassesWithNoBids(t *testing.T) {
 	f := newFixture(t)
-	admin := activities.Actor{Who: "admin@catalyst.example"}
+	admin := authz.Actor{Who: "admin@catalyst.example"}
 	h := newHarness(t, f)
 	h.steps(time.Second, func() {
 		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
@@ -379,7 +380,7 @@ func TestDeadlinePassesWithNoBids(t *testing.T) {
 
 func TestRejectedChallengeEndsWithReason(t *testing.T) {
 	f := newFixture(t)
-	admin := activities.Actor{Who: "admin@catalyst.example", Reason: "An off-the-shelf product already solves this"}
+	admin := authz.Actor{Who: "admin@catalyst.example", Reason: "An off-the-shelf product already solves this"}
 	h := newHarness(t, f)
 	h.steps(time.Second, func() {
 		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
@@ -408,7 +409,7 @@ func TestRefusalsCarryStableTypes(t *testing.T) {
 		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{})
 	})
 	h.at(time.Minute, func() {
-		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: false, Actor: activities.Actor{Reason: "no"}})
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: false, Actor: authz.Actor{Reason: "no"}})
 	})
 	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
 	var app *temporal.ApplicationError
@@ -419,7 +420,7 @@ func TestRefusalsCarryStableTypes(t *testing.T) {
 
 func TestPassFailAnswersReachTheDecision(t *testing.T) {
 	f := newFixture(t)
-	admin := activities.Actor{Who: "admin@catalyst.example"}
+	admin := authz.Actor{Who: "admin@catalyst.example"}
 	scheme := domain.DefaultScheme()
 	scheme.Criteria = append(scheme.Criteria, domain.Criterion{Key: "start", Title: "Can start by 1 June", PassFail: true})
 	answer := func(pass bool) domain.Assessment {

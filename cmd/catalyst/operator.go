@@ -43,7 +43,7 @@ func openRecords(data string) (*ent.Client, error) {
 	return ent.OpenPostgres(cfg.DatabaseURL)
 }
 
-var operator = activities.Actor{Who: "system:operator", Reason: "run from the command line"}
+var operator = authz.Actor{Who: "system:operator", Reason: "run from the command line"}
 
 // runPeople is `catalyst people grant --email E --role R [--name N]`: it gives a person a role,
 // creating them if need be. It is how the first programme admin is made.
