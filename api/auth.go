@@ -208,11 +208,7 @@ func requestID(c echo.Context) string { return c.Response().Header().Get(echo.He
 
 // actor is who the audit trail records for this request.
 func actor(c echo.Context, reason string) authz.Actor {
-	who := "anonymous"
-	if v, ok := currentViewer(c); ok {
-		who = v.Name()
-	}
-	return authz.Actor{Who: who, RequestID: requestID(c), Reason: reason}
+	return authz.ActorOf(c.Request().Context(), reason)
 }
 
 // csrfField is the form field every state-changing form carries.

@@ -456,12 +456,11 @@ func (s *Server) recordAssessment(c echo.Context) error {
 	if len(missing) > 0 {
 		return invalid("enter %s", strings.Join(missing, ", "))
 	}
-	var out workflows.RecordAssessmentResponse
-	err = s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+	out, err := s.svc.Lifecycle.RecordAssessment(ctx, id, workflows.RecordAssessmentRequest{
 		BidID: req.BidID, AssessorID: req.AssessorID,
 		Assessment: domain.Assessment{Scores: req.Scores, PassFail: req.PassFail, InScope: *req.InScope, Fund: *req.Fund},
 		Actor:      actor(c, ""),
-	}, &out)
+	})
 	if err != nil {
 		return err
 	}
@@ -487,9 +486,7 @@ func (s *Server) decide(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	var out workflows.DecideResponse
-	if err := s.update(ctx, workflows.CompetitionWorkflowID(id), workflows.UpdateDecide,
-		workflows.DecideRequest{Chosen: req.Chosen, Actor: actor(c, "")}, &out); err != nil {
+	if _, err := s.svc.Lifecycle.Decide(ctx, id, workflows.DecideRequest{Chosen: req.Chosen, Actor: actor(c, "")}); err != nil {
 		return err
 	}
 	return s.getCompetition(c)

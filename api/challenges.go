@@ -3,25 +3,16 @@ package api
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/activities"
-	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
-	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/ent/contract"
-	"github.com/catalyst-sbri/catalyst/ent/person"
-	"github.com/catalyst-sbri/catalyst/workflows"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // cursor pagination: the cursor is the last ID seen, opaque to clients.
@@ -67,14 +58,7 @@ func (s *Server) listChallenges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := s.DB.Challenge.Query().Where(challenge.IDGT(after)).Order(ent.Asc(challenge.FieldID)).Limit(limit + 1)
-	if st := c.QueryParam("stage"); st != "" {
-		if !domain.ChallengeStage(st).Valid() {
-			return badRequest("stage %q is not one of %s", st, strings.Join(domain.ChallengeStage("").Values(), ", "))
-		}
-		q.Where(challenge.StageEQ(domain.ChallengeStage(st)))
-	}
-	rows, err := q.All(c.Request().Context())
+	rows, err := s.svc.ListChallenges(c.Request().Context(), service.Page{After: after, Limit: limit}, c.QueryParam("stage"))
 	if err != nil {
 		return err
 	}
@@ -95,63 +79,18 @@ func (s *Server) createChallenge(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	var ps domain.Problems
-	req.Title = domain.ChallengeTitle.CleanAll(req.Title, &ps)
-	req.PublicBody = domain.ChallengePublicBody.CleanAll(req.PublicBody, &ps)
-	req.Problem = domain.ChallengeProblem.CleanAll(req.Problem, &ps)
-	req.UserNeed = domain.ChallengeUserNeed.CleanAll(req.UserNeed, &ps)
-	if err := ps.Err(); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	v, _ := currentViewer(c)
-	ownerID := req.OwnerID
-	if ownerID == 0 && v.Has(authz.ChallengeOwner) {
-		ownerID = v.PersonID
-	}
-	if ownerID != v.PersonID && !v.Has(authz.Admin) {
-		return forbidden("a challenge owner creates challenges they own; leave owner_id out")
-	}
-	var out *ent.Challenge
-	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		create := tx.Challenge.Create().SetTitle(req.Title).SetPublicBody(req.PublicBody).
-			SetProblem(req.Problem).SetUserNeed(req.UserNeed)
-		if ownerID != 0 {
-			owner, err := tx.Person.Query().Where(person.ID(ownerID)).WithOrganisation().Only(authz.AsSystem(ctx, "owner-check"))
-			if ent.IsNotFound(err) {
-				return domain.Problems{{Field: "owner_id", Message: fmt.Sprintf("There is no person %d", ownerID)}}
-			}
-			if err != nil {
-				return err
-			}
-			org := owner.Edges.Organisation
-			if err := domain.CanOwnChallenge(slices.Contains(owner.Roles, string(authz.ChallengeOwner)), org != nil && org.PublicBody); err != nil {
-				return domain.Problems{{Field: "owner_id", Message: fmt.Sprintf("%s cannot own a challenge: a challenge's owner must be a challenge owner in a public body", owner.Name)}}
-			}
-			create.SetOwnerID(ownerID)
-		}
-		ch, err := create.Save(ctx)
-		if err != nil {
-			return err
-		}
-		out = ch
-		return activities.Audit(ctx, tx, actor(c, ""), "challenge.created", "challenge", ch.ID, nil, challengeView(ch))
-	})
+	ch, err := s.svc.CreateChallenge(c.Request().Context(), service.CreateChallenge{
+		Title: req.Title, PublicBody: req.PublicBody, Problem: req.Problem, UserNeed: req.UserNeed, OwnerID: req.OwnerID})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, challengeView(out))
+	return c.JSON(http.StatusCreated, challengeView(ch))
 }
 
+// loadChallenge is a challenge as the viewer may see it: bids only once their competition is
+// no longer sealed, feedback only once the viewer may read it.
 func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, error) {
-	ch, err := s.DB.Challenge.Query().Where(challenge.ID(id)).
-		WithCompetitions(func(q *ent.CompetitionQuery) {
-			q.Order(ent.Asc(competition.FieldPhase)).
-				WithBids(func(b *ent.BidQuery) { b.WithOrganisation() }).
-				WithContracts(func(k *ent.ContractQuery) {
-					k.Order(ent.Asc(contract.FieldID)).WithOrganisation().WithGateDecision()
-				})
-		}).Only(ctx)
+	ch, err := s.svc.Challenge(ctx, id)
 	if err != nil {
 		return ChallengeView{}, err
 	}
@@ -200,21 +139,14 @@ type EditChallengeRequest struct {
 }
 
 // editChallenge changes a challenge's description while it is a draft or awaiting selection.
-// Several people share a challenge, so the edit must name the version it was made on (If-Match
-// with the ETag from GET); an edit of a version someone else has since changed is refused
-// with 412, never silently merged.
+// The edit must name the version it was made on (If-Match with the ETag from GET); an edit of
+// a version someone else has since changed is refused with 412, never silently merged.
 func (s *Server) editChallenge(c echo.Context) error {
-	id, err := s.pathRecord(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	ch, err := s.DB.Challenge.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	var req EditChallengeRequest
-	if err := bind(c, &req); err != nil {
+	if err := s.svc.MayChangeChallenge(c.Request().Context(), id); err != nil {
 		return err
 	}
 	match := c.Request().Header.Get("If-Match")
@@ -222,85 +154,22 @@ func (s *Server) editChallenge(c echo.Context) error {
 		return newProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
 			"send If-Match with the ETag from GET /api/v1/challenges/"+strconv.Itoa(id))
 	}
-	if match != challengeETag(ch.ID, ch.Version) && match != "*" {
-		return staleEdit(ch)
-	}
-	if ch.Stage != domain.ChallengeDraft && ch.Stage != domain.ChallengeSubmitted {
-		return conflict("challenge-published", "a challenge can be edited only before it is selected; it is %s", ch.Stage.Label())
-	}
-	var ps domain.Problems
-	edit := func(f domain.Text, v *string) {
-		if v != nil {
-			*v = f.CleanAll(*v, &ps)
+	version := 0
+	if match != "*" {
+		var etagID int
+		if n, _ := fmt.Sscanf(match, `"challenge-%d-v%d"`, &etagID, &version); n != 2 || etagID != id || version < 1 {
+			version = -1 // names no version of this challenge: stale
 		}
 	}
-	edit(domain.ChallengeTitle, req.Title)
-	edit(domain.ChallengePublicBody, req.PublicBody)
-	edit(domain.ChallengeProblem, req.Problem)
-	edit(domain.ChallengeUserNeed, req.UserNeed)
-	if req.Title == nil && req.PublicBody == nil && req.Problem == nil && req.UserNeed == nil {
-		ps.Add("body", "say what to change: send at least one of title, public_body, problem and user_need")
-	}
-	if err := ps.Err(); err != nil {
+	var req EditChallengeRequest
+	if err := bind(c, &req); err != nil {
 		return err
 	}
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		// The version in the WHERE makes a concurrent edit lose cleanly: it updates nothing.
-		u := tx.Challenge.Update().Where(challenge.ID(ch.ID), challenge.Version(ch.Version)).AddVersion(1)
-		if req.Title != nil {
-			u.SetTitle(*req.Title)
-		}
-		if req.PublicBody != nil {
-			u.SetPublicBody(*req.PublicBody)
-		}
-		if req.Problem != nil {
-			u.SetProblem(*req.Problem)
-		}
-		if req.UserNeed != nil {
-			u.SetUserNeed(*req.UserNeed)
-		}
-		n, err := u.Save(ctx)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return staleEdit(ch)
-		}
-		after, err := tx.Challenge.Get(ctx, ch.ID)
-		if err != nil {
-			return err
-		}
-		return activities.Audit(ctx, tx, actor(c, ""), "challenge.edited", "challenge", ch.ID, challengeView(ch), challengeView(after))
-	})
-	if err != nil {
+	if _, err := s.svc.EditChallenge(c.Request().Context(), service.EditChallenge{ID: id, Version: version,
+		Title: req.Title, PublicBody: req.PublicBody, Problem: req.Problem, UserNeed: req.UserNeed}); err != nil {
 		return err
 	}
 	return s.getChallenge(c)
-}
-
-func staleEdit(ch *ent.Challenge) error {
-	return newProblem(http.StatusPreconditionFailed, "stale-edit", "Someone else changed this challenge",
-		fmt.Sprintf("your edit was made on an older version; GET the challenge again (now %s), reapply your change, and send it with the new ETag",
-			challengeETag(ch.ID, ch.Version)))
-}
-
-func (s *Server) challengeStage(ctx context.Context, id int) (domain.ChallengeStage, error) {
-	ch, err := s.DB.Challenge.Get(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	return ch.Stage, nil
-}
-
-// refuseIfNotRunning judges a command for a challenge whose lifecycle is not under way (a
-// draft, whose workflow starts when it is submitted, or a finished challenge) by the stage in
-// the database, so the answer names the stage at once; otherwise the workflow judges it.
-func refuseIfNotRunning(stage domain.ChallengeStage, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
-	if stage.UnderWay() {
-		return nil
-	}
-	_, err := step(stage)
-	return err
 }
 
 // respondChallenge answers a command with the challenge as it now is.
@@ -313,20 +182,11 @@ func (s *Server) respondChallenge(c echo.Context, id int) error {
 }
 
 func (s *Server) submitChallenge(c echo.Context) error {
-	id, err := s.pathRecord(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	stage, err := s.challengeStage(ctx, id)
-	if err != nil {
-		return err
-	}
-	if _, err := stage.Submit(); err != nil {
-		return err
-	}
-	var out workflows.StageResponse
-	if err := s.startChallenge(ctx, id, workflows.SubmitChallengeRequest{Actor: actor(c, "")}, &out); err != nil {
+	if err := s.svc.SubmitChallenge(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)
@@ -344,32 +204,7 @@ func (s *Server) selectChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var ps domain.Problems
-	if req.Select == nil {
-		ps.Add("select", "say whether the challenge is selected: \"select\": true or false")
-	}
-	req.Reason = domain.SelectionReason.CleanAll(req.Reason, &ps)
-	if req.Select != nil && !*req.Select && req.Reason == "" {
-		ps.Add("reason", "give a reason for not selecting the challenge: the challenge owner will read it")
-	}
-	if err := ps.Err(); err != nil {
-		return err
-	}
-	step := domain.ChallengeStage.Reject
-	if *req.Select {
-		step = domain.ChallengeStage.Select
-	}
-	stage, err := s.challengeStage(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := refuseIfNotRunning(stage, step); err != nil {
-		return err
-	}
-	var out workflows.StageResponse
-	err = s.update(c.Request().Context(), workflows.ChallengeWorkflowID(id), workflows.UpdateSelectChallenge,
-		workflows.SelectChallengeRequest{Select: *req.Select, Actor: actor(c, req.Reason)}, &out)
-	if err != nil {
+	if err := s.svc.SelectChallenge(c.Request().Context(), service.SelectChallenge{ID: id, Select: req.Select, Reason: req.Reason}); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)
@@ -394,58 +229,9 @@ func (s *Server) openCompetition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	stage, err := s.challengeStage(ctx, id)
-	if err != nil {
-		return err
-	}
-	phase := 1
-	if stage == domain.ChallengePhase1Contracts {
-		phase = 2
-	}
-	openPhase := func(s domain.ChallengeStage) (domain.ChallengeStage, error) { return s.OpenCompetition(phase) }
-	if err := refuseIfNotRunning(stage, openPhase); err != nil {
-		return err
-	}
-	caps := domain.DefaultCaps(phase)
-	if req.PotPence != 0 {
-		caps.Pot = domain.Money(req.PotPence)
-	}
-	if req.MaxContractPence != 0 {
-		caps.MaxContract = domain.Money(req.MaxContractPence)
-	}
-	if req.MaxContracts != nil {
-		caps.MaxContracts = *req.MaxContracts
-	}
-	scheme := domain.DefaultScheme()
-	if len(req.Criteria) > 0 {
-		scheme.Criteria = req.Criteria
-	}
-	if req.Threshold != nil {
-		scheme.Threshold = *req.Threshold
-	}
-	if req.MinAssessors != nil {
-		scheme.MinAssessors = *req.MinAssessors
-	}
-	scheme.TieBreaker = req.TieBreaker
-	var ps domain.Problems
-	for _, check := range []error{domain.CheckDeadline(req.ClosesAt, time.Now()), caps.Validate(), scheme.Validate()} {
-		var more domain.Problems
-		if errors.As(check, &more) {
-			ps = append(ps, more...)
-		}
-	}
-	if err := ps.Err(); err != nil {
-		return err
-	}
-	var out workflows.OpenCompetitionResponse
-	err = s.update(ctx, workflows.ChallengeWorkflowID(id), workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
-		ClosesAt: req.ClosesAt.UTC(), Caps: caps, Scheme: scheme, Actor: actor(c, ""),
-	}, &out)
-	if err != nil {
-		return err
-	}
-	comp, err := s.DB.Competition.Get(ctx, out.CompetitionID)
+	comp, err := s.svc.OpenCompetition(c.Request().Context(), service.OpenCompetition{ChallengeID: id, ClosesAt: req.ClosesAt,
+		PotPence: req.PotPence, MaxContractPence: req.MaxContractPence, MaxContracts: req.MaxContracts, Criteria: req.Criteria,
+		Threshold: req.Threshold, MinAssessors: req.MinAssessors, TieBreaker: req.TieBreaker})
 	if err != nil {
 		return err
 	}
@@ -464,25 +250,7 @@ func (s *Server) completeChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var ps domain.Problems
-	if !domain.ProgrammeOutcome(req.Outcome).Valid() {
-		ps.Add("outcome", "the outcome must be one of %s", strings.Join(domain.ProgrammeOutcome("").Values(), ", "))
-	}
-	req.Lessons = domain.ChallengeLessons.CleanAll(req.Lessons, &ps)
-	if err := ps.Err(); err != nil {
-		return err
-	}
-	stage, err := s.challengeStage(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := refuseIfNotRunning(stage, domain.ChallengeStage.Complete); err != nil {
-		return err
-	}
-	var out workflows.StageResponse
-	err = s.update(c.Request().Context(), workflows.ChallengeWorkflowID(id), workflows.UpdateCompleteChallenge,
-		workflows.CompleteChallengeRequest{Outcome: domain.ProgrammeOutcome(req.Outcome), Lessons: req.Lessons, Actor: actor(c, "")}, &out)
-	if err != nil {
+	if err := s.svc.CompleteChallenge(c.Request().Context(), service.CompleteChallenge{ID: id, Outcome: req.Outcome, Lessons: req.Lessons}); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)

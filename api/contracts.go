@@ -57,8 +57,7 @@ func (s *Server) submitReport(c echo.Context) error {
 		return domain.Problems{*p}
 	}
 	req.Summary = summary
-	if err := s.update(c.Request().Context(), workflows.ContractWorkflowID(id), workflows.UpdateSubmitReport,
-		workflows.SubmitReportRequest{Summary: req.Summary, Actor: actor(c, "")}, nil); err != nil {
+	if err := s.svc.Lifecycle.SubmitReport(c.Request().Context(), id, workflows.SubmitReportRequest{Summary: req.Summary, Actor: actor(c, "")}); err != nil {
 		return err
 	}
 	return s.getContract(c)
@@ -94,9 +93,8 @@ func (s *Server) recordGate(c echo.Context) error {
 		return err
 	}
 	req.Rationale, _ = domain.GateRationale.Clean(req.Rationale)
-	var out workflows.ContractState
-	if err := s.update(c.Request().Context(), workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.UpdateRecordGateOutcome,
-		workflows.GateOutcomeRequest{ContractID: id, Outcome: domain.GateOutcome(req.Outcome), Rationale: req.Rationale, Actor: actor(c, "")}, &out); err != nil {
+	if _, err := s.svc.Lifecycle.RecordGateOutcome(c.Request().Context(), k.Edges.Competition.ChallengeID,
+		workflows.GateOutcomeRequest{ContractID: id, Outcome: domain.GateOutcome(req.Outcome), Rationale: req.Rationale, Actor: actor(c, "")}); err != nil {
 		return err
 	}
 	return s.getContract(c)

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
+	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -84,7 +85,12 @@ func toProblem(err error) (Problem, bool) {
 	var unavailable *serviceerror.Unavailable
 	var notReady *serviceerror.WorkflowNotReady
 	var ps domain.Problems
+	var refusal *service.Refusal
 	switch {
+	case errors.As(err, &refusal):
+		status := map[service.Kind]int{service.Forbidden: http.StatusForbidden, service.Conflict: http.StatusConflict,
+			service.Stale: http.StatusPreconditionFailed}[refusal.Kind]
+		return Problem{Type: problemBase + refusal.Code, Title: refusal.Title, Status: status, Detail: refusal.Detail}, true
 	case errors.As(err, &pe):
 		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail}, true
 	case errors.As(err, &he):
@@ -133,7 +139,7 @@ func toProblem(err error) (Problem, bool) {
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("%s is not valid", ve.Name)}, true
-	case errors.Is(err, errWorkflowBusy), errors.As(err, &notReady):
+	case errors.Is(err, workflows.ErrBusy), errors.As(err, &notReady):
 		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "this record's lifecycle is busy and did not take the command in time; nothing was changed, try again in a minute"}, false
 	case errors.As(err, &nf):

@@ -4,10 +4,8 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,16 +15,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -56,6 +51,7 @@ type Deps struct {
 // Server is the HTTP side of Catalyst.
 type Server struct {
 	Deps
+	svc  *service.Service
 	log  *slog.Logger
 	oidc *oidcClient
 }
@@ -74,7 +70,8 @@ func New(d Deps) (*echo.Echo, error) {
 	if d.SignInRate == 0 {
 		d.SignInRate = 20
 	}
-	s := &Server{Deps: d, log: d.Log}
+	s := &Server{Deps: d, log: d.Log,
+		svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}}}
 	if d.OIDC != nil {
 		s.oidc = newOIDCClient(*d.OIDC)
 	}
@@ -86,6 +83,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.Use(keepOnlyPlainRequestIDs)
 	e.Use(middleware.RequestID())
+	e.Use(carryRequestID)
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
 	secure := middleware.SecureConfig{
@@ -179,99 +177,6 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// --- Temporal ------------------------------------------------------------------------------
-
-// updateTimeout bounds how long a request waits for a workflow's answer.
-const updateTimeout = 20 * time.Second
-
-// update sends a command to a workflow and waits for its result. Some refusals pass on their
-// own: a workflow the database says exists may not have started yet (a parent starts it moments
-// after the record is written), a run may be handing over to its continuation, or a workflow
-// task may have failed and be retrying. Those are sent again, under one update ID so the
-// workflow applies the command at most once, until updateTimeout; a workflow that has really
-// finished is answered at once.
-func (s *Server) update(ctx context.Context, workflowID, name string, arg, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
-	defer cancel()
-	updateID := rand.Text()
-	for {
-		err := s.updateOnce(ctx, workflowID, updateID, name, arg, out)
-		if err == nil || !passing(err, s.workflowStatus(ctx, workflowID)) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w: %w", errWorkflowBusy, err)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-// errWorkflowBusy is a command that could not be delivered in time although its workflow is
-// running or about to: the command was not applied, and sending it again later is safe.
-var errWorkflowBusy = errors.New("the workflow did not take the command in time")
-
-// passing reports whether a refusal from Temporal is likely to clear if the command is sent
-// again. status looks up the workflow's current run.
-func passing(err error, status func() (enumspb.WorkflowExecutionStatus, error)) bool {
-	var notReady *serviceerror.WorkflowNotReady
-	if errors.As(err, &notReady) {
-		return true // a workflow task failed and is being retried
-	}
-	var nf *serviceerror.NotFound
-	if !errors.As(err, &nf) {
-		return false
-	}
-	st, serr := status()
-	if serr != nil {
-		return errors.As(serr, &nf) // not started yet
-	}
-	// Running: it started after the command was refused, or a new run has just taken over.
-	return st == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
-}
-
-func (s *Server) workflowStatus(ctx context.Context, workflowID string) func() (enumspb.WorkflowExecutionStatus, error) {
-	return func() (enumspb.WorkflowExecutionStatus, error) {
-		d, err := s.Temporal.DescribeWorkflowExecution(ctx, workflowID, "")
-		return d.GetWorkflowExecutionInfo().GetStatus(), err
-	}
-}
-
-func (s *Server) updateOnce(ctx context.Context, workflowID, updateID, name string, arg, out any) error {
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateID: updateID, UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return err
-	}
-	return h.Get(ctx, out)
-}
-
-// startChallenge starts a challenge's workflow with its first command, in one call, so the
-// answer says whether the submission took.
-func (s *Server) startChallenge(ctx context.Context, challengeID int, arg workflows.SubmitChallengeRequest, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
-	defer cancel()
-	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.ChallengeWorkflowID(challengeID),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: challengeID})
-	h, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: workflows.UpdateSubmitChallenge, Args: []any{arg},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err != nil {
-		return err
-	}
-	return h.Get(ctx, out)
-}
-
 // --- helpers -------------------------------------------------------------------------------
 
 func pathID(c echo.Context) (int, error) {
@@ -280,6 +185,15 @@ func pathID(c echo.Context) (int, error) {
 		return 0, badRequest("%q is not a record number", c.Param("id"))
 	}
 	return id, nil
+}
+
+// carryRequestID puts the request's ID in its context, where the service finds it for the
+// audit trail.
+func carryRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(c.Request().WithContext(authz.WithRequestID(c.Request().Context(), requestID(c))))
+		return next(c)
+	}
 }
 
 // keepOnlyPlainRequestIDs drops a caller's X-Request-Id unless it is a short run of letters,
@@ -362,20 +276,10 @@ func (s *Server) pathRecord(c echo.Context) (int, error) {
 	path := c.Path()
 	switch {
 	case strings.HasPrefix(path, "/api/v1/challenges/:id"):
-		if _, err := s.DB.Challenge.Get(ctx, id); err != nil {
-			return 0, err
-		}
-		if c.Request().Method != http.MethodGet {
-			v, _ := currentViewer(c)
-			if !v.Has(authz.Admin) {
-				owns, err := s.DB.Challenge.Query().Where(challenge.ID(id), challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(ctx)
-				if err != nil {
-					return 0, err
-				}
-				if !owns {
-					return 0, forbidden("only the challenge's owner or the programme team can change it")
-				}
-			}
+		if c.Request().Method == http.MethodGet {
+			_, err = s.DB.Challenge.Get(ctx, id)
+		} else {
+			err = s.svc.MayChangeChallenge(ctx, id)
 		}
 	case strings.HasPrefix(path, "/api/v1/competitions/:id"):
 		_, err = s.DB.Competition.Get(ctx, id)

@@ -1,5 +1,7 @@
 package authz
 
+import "context"
+
 // Actor says who asked for a change and why. It travels from the request through the
 // lifecycle's messages into the audit trail, so its JSON names are part of recorded workflow
 // histories: keep them.
@@ -16,4 +18,22 @@ func (a Actor) NameOr(system string) string {
 		return system
 	}
 	return a.Who
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the ID of the request being served, for the trail.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// ActorOf is who is asking in ctx, as the trail records them: the viewer's name and the
+// request's ID, with the reason they gave.
+func ActorOf(ctx context.Context, reason string) Actor {
+	who := "anonymous"
+	if v, ok := FromContext(ctx); ok {
+		who = v.Name()
+	}
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return Actor{Who: who, RequestID: id, Reason: reason}
 }

@@ -142,6 +142,15 @@ func (s ChallengeStage) Submit() (ChallengeStage, error) {
 	return ChallengeSubmitted, nil
 }
 
+// Edit checks that the challenge's description may still change: until it is selected, after
+// which suppliers may be reading it.
+func (s ChallengeStage) Edit() error {
+	if s != ChallengeDraft && s != ChallengeSubmitted {
+		return refuse("challenge", "edit", string(s), "a challenge can be edited only before it is selected; this one is "+s.Label())
+	}
+	return nil
+}
+
 // Select chooses a submitted challenge for the round.
 func (s ChallengeStage) Select() (ChallengeStage, error) {
 	if s != ChallengeSubmitted {

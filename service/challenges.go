@@ -1,0 +1,363 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// ListChallenges lists the challenges the viewer may see, in ID order, optionally in one stage.
+// It returns up to Limit+1, so the caller knows whether there is a next page.
+func (s *Service) ListChallenges(ctx context.Context, page Page, stage string) ([]*ent.Challenge, error) {
+	q := s.DB.Challenge.Query().Where(challenge.IDGT(page.After)).Order(ent.Asc(challenge.FieldID)).Limit(page.Limit + 1)
+	if stage != "" {
+		st := domain.ChallengeStage(stage)
+		if !st.Valid() {
+			return nil, domain.Problems{{Field: "stage", Message: fmt.Sprintf("Stage %q is not one of %v", stage, st.Values())}}
+		}
+		q.Where(challenge.StageEQ(st))
+	}
+	return q.All(ctx)
+}
+
+// Challenge is one challenge with its competitions, their bids the viewer may see and their
+// contracts with gate decisions.
+func (s *Service) Challenge(ctx context.Context, id int) (*ent.Challenge, error) {
+	return s.DB.Challenge.Query().Where(challenge.ID(id)).
+		WithCompetitions(func(q *ent.CompetitionQuery) {
+			q.Order(ent.Asc(competition.FieldPhase)).
+				WithBids(func(b *ent.BidQuery) { b.WithOrganisation() }).
+				WithContracts(func(k *ent.ContractQuery) {
+					k.Order(ent.Asc(contract.FieldID)).WithOrganisation().WithGateDecision()
+				})
+		}).Only(ctx)
+}
+
+// CreateChallenge is a challenge owner's draft, or one the programme team writes for an owner.
+type CreateChallenge struct {
+	Title, PublicBody, Problem, UserNeed string
+	// OwnerID is the owner; 0 means the signed-in challenge owner.
+	OwnerID int
+}
+
+// CreateChallenge records a draft challenge.
+func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent.Challenge, error) {
+	var ps domain.Problems
+	in.Title = domain.ChallengeTitle.CleanAll(in.Title, &ps)
+	in.PublicBody = domain.ChallengePublicBody.CleanAll(in.PublicBody, &ps)
+	in.Problem = domain.ChallengeProblem.CleanAll(in.Problem, &ps)
+	in.UserNeed = domain.ChallengeUserNeed.CleanAll(in.UserNeed, &ps)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	v, _ := authz.FromContext(ctx)
+	if in.OwnerID == 0 && v.Has(authz.ChallengeOwner) {
+		in.OwnerID = v.PersonID
+	}
+	if in.OwnerID != v.PersonID && !v.Has(authz.Admin) {
+		return nil, forbidden("a challenge owner creates challenges they own; leave owner_id out")
+	}
+	var out *ent.Challenge
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		create := tx.Challenge.Create().SetTitle(in.Title).SetPublicBody(in.PublicBody).
+			SetProblem(in.Problem).SetUserNeed(in.UserNeed)
+		if in.OwnerID != 0 {
+			owner, err := tx.Person.Query().Where(person.ID(in.OwnerID)).WithOrganisation().Only(authz.AsSystem(ctx, "owner-check"))
+			if ent.IsNotFound(err) {
+				return domain.Problems{{Field: "owner_id", Message: fmt.Sprintf("There is no person %d", in.OwnerID)}}
+			}
+			if err != nil {
+				return err
+			}
+			org := owner.Edges.Organisation
+			if err := domain.CanOwnChallenge(slices.Contains(owner.Roles, string(authz.ChallengeOwner)), org != nil && org.PublicBody); err != nil {
+				return domain.Problems{{Field: "owner_id", Message: fmt.Sprintf("%s cannot own a challenge: a challenge's owner must be a challenge owner in a public body", owner.Name)}}
+			}
+			create.SetOwnerID(in.OwnerID)
+		}
+		ch, err := create.Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = ch
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, challengeRecord(ch))
+	})
+	return out, err
+}
+
+// challengeRecord is what the trail keeps of a challenge's description.
+func challengeRecord(ch *ent.Challenge) map[string]any {
+	return map[string]any{"title": ch.Title, "public_body": ch.PublicBody, "problem": ch.Problem, "user_need": ch.UserNeed,
+		"stage": ch.Stage, "version": ch.Version}
+}
+
+// changeChallenge finds a challenge the viewer may change: its owner, or the programme team.
+func (s *Service) changeChallenge(ctx context.Context, id int) (*ent.Challenge, error) {
+	ch, err := s.DB.Challenge.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := authz.FromContext(ctx)
+	if v.Has(authz.Admin) {
+		return ch, nil
+	}
+	owns, err := s.DB.Challenge.Query().Where(challenge.ID(id), challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !owns {
+		return nil, forbidden("only the challenge's owner or the programme team can change it")
+	}
+	return ch, nil
+}
+
+// MayChangeChallenge says whether the viewer may change the challenge (its owner, or the
+// programme team), so that an adapter can ask before it judges anything else of the request:
+// someone out of scope learns nothing from how their request is judged.
+func (s *Service) MayChangeChallenge(ctx context.Context, id int) error {
+	_, err := s.changeChallenge(ctx, id)
+	return err
+}
+
+// EditChallenge changes a challenge's description. Fields left nil stay as they are.
+type EditChallenge struct {
+	ID int
+	// Version is the version the edit was made on; 0 means whatever is current (If-Match: *).
+	Version                              int
+	Title, PublicBody, Problem, UserNeed *string
+}
+
+// ErrStale refuses an edit made on a version someone else has since changed.
+func staleEdit(ch *ent.Challenge) error {
+	return &Refusal{Kind: Stale, Code: "stale-edit", Title: "Someone else changed this challenge",
+		Detail: fmt.Sprintf("your edit was made on an older version; read the challenge again (now version %d), reapply your change, and send it again", ch.Version)}
+}
+
+// EditChallenge changes a challenge's description while it may still be edited. Several
+// people share a challenge, so an edit names the version it was made on, and an edit of a
+// version someone has since changed is refused, never silently merged.
+func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Challenge, error) {
+	ch, err := s.changeChallenge(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.Version != 0 && in.Version != ch.Version {
+		return nil, staleEdit(ch)
+	}
+	if err := ch.Stage.Edit(); err != nil {
+		return nil, err
+	}
+	var ps domain.Problems
+	edit := func(f domain.Text, v *string) {
+		if v != nil {
+			*v = f.CleanAll(*v, &ps)
+		}
+	}
+	edit(domain.ChallengeTitle, in.Title)
+	edit(domain.ChallengePublicBody, in.PublicBody)
+	edit(domain.ChallengeProblem, in.Problem)
+	edit(domain.ChallengeUserNeed, in.UserNeed)
+	if in.Title == nil && in.PublicBody == nil && in.Problem == nil && in.UserNeed == nil {
+		ps.Add("body", "say what to change: send at least one of title, public_body, problem and user_need")
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	var out *ent.Challenge
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		// The version in the WHERE makes a concurrent edit lose cleanly: it updates nothing.
+		u := tx.Challenge.Update().Where(challenge.ID(ch.ID), challenge.Version(ch.Version)).AddVersion(1)
+		if in.Title != nil {
+			u.SetTitle(*in.Title)
+		}
+		if in.PublicBody != nil {
+			u.SetPublicBody(*in.PublicBody)
+		}
+		if in.Problem != nil {
+			u.SetProblem(*in.Problem)
+		}
+		if in.UserNeed != nil {
+			u.SetUserNeed(*in.UserNeed)
+		}
+		n, err := u.Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return staleEdit(ch)
+		}
+		if out, err = tx.Challenge.Get(ctx, ch.ID); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, challengeRecord(ch), challengeRecord(out))
+	})
+	return out, err
+}
+
+// refuseIfNotRunning judges a command for a challenge whose lifecycle is not under way (a
+// draft, whose workflow starts when it is submitted, or a finished challenge) by the stage in
+// the database, so the answer names the stage at once; otherwise the workflow judges it.
+func refuseIfNotRunning(stage domain.ChallengeStage, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) error {
+	if stage.UnderWay() {
+		return nil
+	}
+	_, err := step(stage)
+	return err
+}
+
+// SubmitChallenge sends a draft to the programme team, starting its lifecycle.
+func (s *Service) SubmitChallenge(ctx context.Context, id int) error {
+	ch, err := s.changeChallenge(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := ch.Stage.Submit(); err != nil {
+		return err
+	}
+	_, err = s.Lifecycle.SubmitChallenge(ctx, id, workflows.SubmitChallengeRequest{Actor: authz.ActorOf(ctx, "")})
+	return err
+}
+
+// SelectChallenge selects a submitted challenge, or rejects it with a reason its owner reads.
+type SelectChallenge struct {
+	ID     int
+	Select *bool
+	Reason string
+}
+
+// SelectChallenge records the programme team's choice.
+func (s *Service) SelectChallenge(ctx context.Context, in SelectChallenge) error {
+	var ps domain.Problems
+	if in.Select == nil {
+		ps.Add("select", "say whether the challenge is selected: \"select\": true or false")
+	}
+	in.Reason = domain.SelectionReason.CleanAll(in.Reason, &ps)
+	if in.Select != nil && !*in.Select && in.Reason == "" {
+		ps.Add("reason", "give a reason for not selecting the challenge: the challenge owner will read it")
+	}
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	ch, err := s.changeChallenge(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	step := domain.ChallengeStage.Reject
+	if *in.Select {
+		step = domain.ChallengeStage.Select
+	}
+	if err := refuseIfNotRunning(ch.Stage, step); err != nil {
+		return err
+	}
+	_, err = s.Lifecycle.SelectChallenge(ctx, in.ID, workflows.SelectChallengeRequest{Select: *in.Select, Actor: authz.ActorOf(ctx, in.Reason)})
+	return err
+}
+
+// OpenCompetition configures the current phase's competition. Amounts are pence, VAT
+// inclusive; omitted caps and scheme take the GovTech Catalyst defaults for the phase.
+type OpenCompetition struct {
+	ChallengeID      int
+	ClosesAt         time.Time
+	PotPence         int64
+	MaxContractPence int64
+	MaxContracts     *int
+	Criteria         []domain.Criterion
+	Threshold        *float64
+	MinAssessors     *int
+	TieBreaker       string
+}
+
+// OpenCompetition opens the challenge's current phase's competition.
+func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent.Competition, error) {
+	ch, err := s.changeChallenge(ctx, in.ChallengeID)
+	if err != nil {
+		return nil, err
+	}
+	phase := 1
+	if ch.Stage == domain.ChallengePhase1Contracts {
+		phase = 2
+	}
+	openPhase := func(s domain.ChallengeStage) (domain.ChallengeStage, error) { return s.OpenCompetition(phase) }
+	if err := refuseIfNotRunning(ch.Stage, openPhase); err != nil {
+		return nil, err
+	}
+	caps := domain.DefaultCaps(phase)
+	if in.PotPence != 0 {
+		caps.Pot = domain.Money(in.PotPence)
+	}
+	if in.MaxContractPence != 0 {
+		caps.MaxContract = domain.Money(in.MaxContractPence)
+	}
+	if in.MaxContracts != nil {
+		caps.MaxContracts = *in.MaxContracts
+	}
+	scheme := domain.DefaultScheme()
+	if len(in.Criteria) > 0 {
+		scheme.Criteria = in.Criteria
+	}
+	if in.Threshold != nil {
+		scheme.Threshold = *in.Threshold
+	}
+	if in.MinAssessors != nil {
+		scheme.MinAssessors = *in.MinAssessors
+	}
+	scheme.TieBreaker = in.TieBreaker
+	var ps domain.Problems
+	for _, check := range []error{domain.CheckDeadline(in.ClosesAt, time.Now()), caps.Validate(), scheme.Validate()} {
+		var more domain.Problems
+		if errors.As(check, &more) {
+			ps = append(ps, more...)
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	out, err := s.Lifecycle.OpenCompetition(ctx, in.ChallengeID, workflows.OpenCompetitionRequest{
+		ClosesAt: in.ClosesAt.UTC(), Caps: caps, Scheme: scheme, Actor: authz.ActorOf(ctx, ""),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Competition.Get(ctx, out.CompetitionID)
+}
+
+// CompleteChallenge records what became of a challenge after its final gate.
+type CompleteChallenge struct {
+	ID      int
+	Outcome string
+	Lessons string
+}
+
+// CompleteChallenge records the programme outcome and lessons.
+func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) error {
+	var ps domain.Problems
+	if !domain.ProgrammeOutcome(in.Outcome).Valid() {
+		ps.Add("outcome", "the outcome must be one of %v", domain.ProgrammeOutcome("").Values())
+	}
+	in.Lessons = domain.ChallengeLessons.CleanAll(in.Lessons, &ps)
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	ch, err := s.changeChallenge(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	if err := refuseIfNotRunning(ch.Stage, domain.ChallengeStage.Complete); err != nil {
+		return err
+	}
+	_, err = s.Lifecycle.CompleteChallenge(ctx, in.ID, workflows.CompleteChallengeRequest{
+		Outcome: domain.ProgrammeOutcome(in.Outcome), Lessons: in.Lessons, Actor: authz.ActorOf(ctx, "")})
+	return err
+}

@@ -1,0 +1,148 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// people is a council with two challenge owners, the programme team and a supplier.
+type people struct {
+	svc                 *Service
+	db                  *ent.Client
+	owner, other, admin authz.Viewer
+	supplier            authz.Viewer
+	ownerID, supplierID int
+	council, acme       *ent.Organisation
+}
+
+func newPeople(t *testing.T) *people {
+	t.Helper()
+	ctx := testdb.Fixture()
+	db := testdb.Open(t)
+	p := &people{svc: &Service{DB: db}, db: db}
+	p.council = db.Organisation.Create().SetName("Anytown Council").SetPublicBody(true).SaveX(ctx)
+	p.acme = db.Organisation.Create().SetName("Acme").SaveX(ctx)
+	person := func(name string, role authz.Role, org *ent.Organisation) authz.Viewer {
+		x := db.Person.Create().SetName(name).SetEmail(name + "@example.org").SetRoles([]string{string(role)}).SetOrganisationID(org.ID).SaveX(ctx)
+		return authz.Viewer{PersonID: x.ID, Email: x.Email, Roles: []authz.Role{role}, OrganisationID: org.ID}
+	}
+	p.owner, p.other = person("olu", authz.ChallengeOwner, p.council), person("oona", authz.ChallengeOwner, p.council)
+	p.admin, p.supplier = person("priya", authz.Admin, p.council), person("dana", authz.Supplier, p.acme)
+	p.ownerID, p.supplierID = p.owner.PersonID, p.supplier.PersonID
+	return p
+}
+
+func as(v authz.Viewer) context.Context {
+	return authz.WithRequestID(authz.NewContext(context.Background(), v), "test-request")
+}
+
+func TestAChallengeIsDraftedByItsOwnerAndRecorded(t *testing.T) {
+	p := newPeople(t)
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{Title: "  Missed bins ", PublicBody: "Anytown", Problem: "Bins are missed\r\nweekly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Title != "Missed bins" || ch.Problem != "Bins are missed\nweekly" || ch.Stage != domain.ChallengeDraft {
+		t.Errorf("stored %q %q %s", ch.Title, ch.Problem, ch.Stage)
+	}
+	ev := p.db.AuditEvent.Query().OnlyX(testdb.Fixture())
+	if ev.Action != "challenge.created" || ev.Actor != p.owner.Email || ev.RequestID != "test-request" {
+		t.Errorf("audit event %s by %s, request %q", ev.Action, ev.Actor, ev.RequestID)
+	}
+}
+
+func TestACreateRefusedWritesNothing(t *testing.T) {
+	p := newPeople(t)
+	ctx := testdb.Fixture()
+	cases := []struct {
+		name string
+		as   authz.Viewer
+		in   CreateChallenge
+		want string // a field with a problem, or a refusal's code
+	}{
+		{"no title", p.owner, CreateChallenge{PublicBody: "B", Problem: "P"}, "title"},
+		{"a supplier as owner", p.admin, CreateChallenge{Title: "T", PublicBody: "B", Problem: "P", OwnerID: p.supplierID}, "owner_id"},
+		{"the programme as owner", p.admin, CreateChallenge{Title: "T", PublicBody: "B", Problem: "P", OwnerID: p.admin.PersonID}, "owner_id"},
+		{"an owner for another", p.owner, CreateChallenge{Title: "T", PublicBody: "B", Problem: "P", OwnerID: p.other.PersonID}, "forbidden"},
+	}
+	for _, c := range cases {
+		_, err := p.svc.CreateChallenge(as(c.as), c.in)
+		var ps domain.Problems
+		var r *Refusal
+		switch {
+		case errors.As(err, &ps) && ps.For(c.want) != "":
+		case errors.As(err, &r) && r.Code == c.want:
+		default:
+			t.Errorf("%s: %v; want a refusal about %s", c.name, err, c.want)
+		}
+	}
+	if n := p.db.Challenge.Query().CountX(ctx); n != 0 {
+		t.Errorf("%d challenges written", n)
+	}
+	if n := p.db.AuditEvent.Query().CountX(ctx); n != 0 {
+		t.Errorf("%d events written", n)
+	}
+}
+
+func TestEditsNameTheirVersionAndStopAtSelection(t *testing.T) {
+	p := newPeople(t)
+	ctx := testdb.Fixture()
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{Title: "Bins", PublicBody: "Anytown", Problem: "P"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := "Missed bins"
+	edited, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Version: 1, Title: &title})
+	if err != nil || edited.Title != title || edited.Version != 2 {
+		t.Fatalf("edit: %v %+v", err, edited)
+	}
+	var r *Refusal
+	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Version: 1, Title: &title}); !errors.As(err, &r) || r.Kind != Stale {
+		t.Errorf("an edit of version 1 after version 2: %v", err)
+	}
+	if _, err := p.svc.EditChallenge(as(p.other), EditChallenge{ID: ch.ID, Title: &title}); !ent.IsNotFound(err) {
+		t.Errorf("another owner's edit of a draft they cannot see: %v", err)
+	}
+	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID}); !errors.Is(err, domain.ErrInvalidInput) {
+		t.Errorf("an edit of nothing: %v", err)
+	}
+	p.db.Challenge.UpdateOneID(ch.ID).SetStage(domain.ChallengeSelected).ExecX(ctx)
+	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Title: &title}); !errors.Is(err, domain.ErrInvalidTransition) ||
+		!strings.Contains(err.Error(), "Selected") {
+		t.Errorf("an edit after selection: %v", err)
+	}
+	if v := p.db.Challenge.GetX(ctx, ch.ID).Version; v != 2 {
+		t.Errorf("refused edits moved the version to %d", v)
+	}
+}
+
+// Commands for a challenge whose lifecycle has not started are answered from its stage, with
+// no workflow to ask (this service has no Temporal at all).
+func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
+	p := newPeople(t)
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{Title: "Bins", PublicBody: "Anytown", Problem: "P"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes, no := true, false
+	for name, err := range map[string]error{
+		"select":   p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &yes}),
+		"reject":   p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no, Reason: "Out of scope"}),
+		"complete": p.svc.CompleteChallenge(as(p.admin), CompleteChallenge{ID: ch.ID, Outcome: "adopted"}),
+	} {
+		if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Draft") {
+			t.Errorf("%s a draft: %v", name, err)
+		}
+	}
+	var ps domain.Problems
+	if err := p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no}); !errors.As(err, &ps) || ps.For("reason") == "" {
+		t.Errorf("a rejection without a reason: %v", err)
+	}
+}

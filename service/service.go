@@ -1,0 +1,60 @@
+// Package service is the one home of every command and read a person makes. The JSON API and
+// the pages are thin adapters over it, so a rule, a refusal and its reason are the same on a
+// page and in the API. A command takes the context (which carries the viewer and the request's
+// ID) and one input struct, checks it with domain, writes in one transaction with its audit
+// event, reaches the workflows through their typed client, and returns its result or a refusal
+// a person can act on: domain.Problems (what to fix, field by field), a domain.TransitionError
+// (the state forbids it, and says which), or a *Refusal.
+package service
+
+import (
+	"fmt"
+
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// Service holds what the commands need.
+type Service struct {
+	DB        *ent.Client
+	Docs      *docstore.Store
+	Lifecycle workflows.Lifecycle
+}
+
+// Kind is the kind of a refusal, which the API turns into a status.
+type Kind int
+
+const (
+	// Forbidden: the person may not do this to this record.
+	Forbidden Kind = iota + 1
+	// Conflict: another record or the record's state stands in the way.
+	Conflict
+	// Stale: the change was made on an older version of the record.
+	Stale
+)
+
+// Refusal is a command refused for a reason outside the domain's own rules: who may act, or
+// a record that stands in the way. Code names the problem stably, for API clients.
+type Refusal struct {
+	Kind   Kind
+	Code   string
+	Title  string
+	Detail string
+}
+
+func (r *Refusal) Error() string { return r.Detail }
+
+func forbidden(format string, args ...any) error {
+	return &Refusal{Kind: Forbidden, Code: "forbidden", Title: "You cannot do this", Detail: fmt.Sprintf(format, args...)}
+}
+
+func conflict(code, format string, args ...any) error {
+	return &Refusal{Kind: Conflict, Code: code, Title: "This cannot be done now", Detail: fmt.Sprintf(format, args...)}
+}
+
+// Page is the window of a list: the records after a cursor, up to a limit.
+type Page struct {
+	After int // the last ID (or sequence) already seen; 0 from the start
+	Limit int // the most to return
+}

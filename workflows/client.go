@@ -1,0 +1,154 @@
+package workflows
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+)
+
+// This file is not workflow code: it is the typed client through which commands reach the
+// workflows, one method per command, so no caller names an update or shapes its argument.
+
+// Lifecycle sends people's commands to the lifecycle's workflows and waits for their answers.
+type Lifecycle struct {
+	Temporal client.Client
+}
+
+// UpdateTimeout bounds how long a command waits for a workflow's answer.
+const UpdateTimeout = 20 * time.Second
+
+// ErrBusy is a command that could not be delivered in time although its workflow is running or
+// about to: the command was not applied, and sending it again later is safe.
+var ErrBusy = errors.New("the workflow did not take the command in time")
+
+// SubmitChallenge starts a challenge's workflow with its first command, in one call, so the
+// answer says whether the submission took.
+func (l Lifecycle) SubmitChallenge(ctx context.Context, challengeID int, req SubmitChallengeRequest) (StageResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, UpdateTimeout)
+	defer cancel()
+	op := l.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       ChallengeWorkflowID(challengeID),
+		TaskQueue:                TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, ChallengeWorkflow, ChallengeInput{ChallengeID: challengeID})
+	var out StageResponse
+	h, err := l.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName: UpdateSubmitChallenge, Args: []any{req},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, h.Get(ctx, &out)
+}
+
+// SelectChallenge selects or rejects a submitted challenge.
+func (l Lifecycle) SelectChallenge(ctx context.Context, challengeID int, req SelectChallengeRequest) (StageResponse, error) {
+	var out StageResponse
+	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateSelectChallenge, req, &out)
+}
+
+// OpenCompetition configures and opens the challenge's current phase's competition.
+func (l Lifecycle) OpenCompetition(ctx context.Context, challengeID int, req OpenCompetitionRequest) (OpenCompetitionResponse, error) {
+	var out OpenCompetitionResponse
+	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateOpenCompetition, req, &out)
+}
+
+// CompleteChallenge records the programme outcome after the final gate.
+func (l Lifecycle) CompleteChallenge(ctx context.Context, challengeID int, req CompleteChallengeRequest) (StageResponse, error) {
+	var out StageResponse
+	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateCompleteChallenge, req, &out)
+}
+
+// RecordGateOutcome records the stage gate's decision for one of the challenge's contracts.
+func (l Lifecycle) RecordGateOutcome(ctx context.Context, challengeID int, req GateOutcomeRequest) (ContractState, error) {
+	var out ContractState
+	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateRecordGateOutcome, req, &out)
+}
+
+// RecordAssessment records one assessor's scoring of one bid in a competition.
+func (l Lifecycle) RecordAssessment(ctx context.Context, competitionID int, req RecordAssessmentRequest) (RecordAssessmentResponse, error) {
+	var out RecordAssessmentResponse
+	return out, l.update(ctx, CompetitionWorkflowID(competitionID), UpdateRecordAssessment, req, &out)
+}
+
+// Decide records a competition's funding decision.
+func (l Lifecycle) Decide(ctx context.Context, competitionID int, req DecideRequest) (DecideResponse, error) {
+	var out DecideResponse
+	return out, l.update(ctx, CompetitionWorkflowID(competitionID), UpdateDecide, req, &out)
+}
+
+// SubmitReport records a contract's end-of-phase report.
+func (l Lifecycle) SubmitReport(ctx context.Context, contractID int, req SubmitReportRequest) error {
+	return l.update(ctx, ContractWorkflowID(contractID), UpdateSubmitReport, req, nil)
+}
+
+// update sends a command to a workflow and waits for its result. Some refusals pass on their
+// own: a workflow the database says exists may not have started yet (a parent starts it moments
+// after the record is written), a run may be handing over to its continuation, or a workflow
+// task may have failed and be retrying. Those are sent again, under one update ID so the
+// workflow applies the command at most once, until UpdateTimeout; a workflow that has really
+// finished is answered at once.
+func (l Lifecycle) update(ctx context.Context, workflowID, name string, arg, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, UpdateTimeout)
+	defer cancel()
+	updateID := rand.Text()
+	for {
+		err := l.updateOnce(ctx, workflowID, updateID, name, arg, out)
+		if err == nil || !Passing(err, l.status(ctx, workflowID)) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %w", ErrBusy, err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Passing reports whether a refusal from Temporal is likely to clear if the command is sent
+// again. status looks up the workflow's current run.
+func Passing(err error, status func() (enumspb.WorkflowExecutionStatus, error)) bool {
+	var notReady *serviceerror.WorkflowNotReady
+	if errors.As(err, &notReady) {
+		return true // a workflow task failed and is being retried
+	}
+	var nf *serviceerror.NotFound
+	if !errors.As(err, &nf) {
+		return false
+	}
+	st, serr := status()
+	if serr != nil {
+		return errors.As(serr, &nf) // not started yet
+	}
+	// Running: it started after the command was refused, or a new run has just taken over.
+	return st == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+}
+
+func (l Lifecycle) status(ctx context.Context, workflowID string) func() (enumspb.WorkflowExecutionStatus, error) {
+	return func() (enumspb.WorkflowExecutionStatus, error) {
+		d, err := l.Temporal.DescribeWorkflowExecution(ctx, workflowID, "")
+		return d.GetWorkflowExecutionInfo().GetStatus(), err
+	}
+}
+
+func (l Lifecycle) updateOnce(ctx context.Context, workflowID, updateID, name string, arg, out any) error {
+	h, err := l.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateID: updateID, UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, out)
+}
