@@ -7,13 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/activities"
-	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/assessment"
-	"github.com/catalyst-sbri/catalyst/ent/assignment"
-	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // AssignmentView is one bid given to one assessor, with why.
@@ -38,15 +34,11 @@ func (s *Server) listAssignments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := s.DB.Assignment.Query().Where(assignment.IDGT(after)).Order(ent.Asc(assignment.FieldID)).Limit(limit + 1)
 	comp, err := queryID(c, "competition_id")
 	if err != nil {
 		return err
 	}
-	if comp != 0 {
-		q.Where(assignment.CompetitionID(comp))
-	}
-	rows, err := q.All(c.Request().Context())
+	rows, err := s.svc.ListAssignments(c.Request().Context(), service.Page{After: after, Limit: limit}, comp)
 	if err != nil {
 		return err
 	}
@@ -59,23 +51,12 @@ type DeclineRequest struct {
 }
 
 func (s *Server) declineAssignment(c echo.Context) error {
-	id, err := pathID(c)
+	var req DeclineRequest
+	id, err := s.pathIDAndBody(c, &req)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if _, err := s.DB.Assignment.Get(ctx, id); err != nil {
-		return err
-	}
-	var req DeclineRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	var out *ent.Assignment
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		out, err = activities.DeclineAssignment(ctx, tx, id, req.Reason, actor(c, ""))
-		return err
-	})
+	out, err := s.svc.DeclineAssignment(c.Request().Context(), id, req.Reason)
 	if err != nil {
 		return err
 	}
@@ -89,9 +70,7 @@ func (s *Server) releaseFeedback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error { return activities.ReleaseFeedback(ctx, tx, id, actor(c, "")) })
-	if err != nil {
+	if err := s.svc.ReleaseFeedback(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return s.getCompetition(c)
@@ -121,48 +100,21 @@ func (s *Server) getFeedback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithCompetition().Only(ctx)
+	f, err := s.svc.Feedback(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	if !feedbackVisible(ctx, b.Edges.Competition) {
-		return conflict("feedback-not-released", "feedback on this bid has not been released yet; you will be told when it is")
-	}
-	rows, err := s.DB.Assessment.Query().Where(assessment.BidID(b.ID)).Order(ent.Asc(assessment.FieldID)).All(ctx)
-	if err != nil {
-		return err
-	}
-	// Scores from an assessor with a conflict did not count in the decision, so they are not
-	// feedback either; the supplier learns nothing but their absence.
-	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.BidID(b.ID))
-	if err != nil {
-		return err
-	}
-	out := FeedbackView{BidID: b.ID, Score: b.Score, OutcomeReason: b.OutcomeReason, Assessments: []FeedbackSection{}}
-	for _, a := range rows {
-		if _, ok := conflicted[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]; ok {
-			continue
-		}
-		out.Assessments = append(out.Assessments, FeedbackSection{Label: "Assessor " + strconv.Itoa(len(out.Assessments)+1),
+	out := FeedbackView{BidID: f.Bid.ID, Score: f.Bid.Score, OutcomeReason: f.Bid.OutcomeReason, Assessments: []FeedbackSection{}}
+	for i, a := range f.Assessments {
+		out.Assessments = append(out.Assessments, FeedbackSection{Label: "Assessor " + strconv.Itoa(i+1),
 			Scores: a.Scores, PassFail: a.PassFail, InScope: a.InScope, Fund: a.Fund, Percent: a.Percent})
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// feedbackVisible: the programme and owners read feedback as soon as it exists; a supplier
-// only once it is released.
-func feedbackVisible(ctx context.Context, comp *ent.Competition) bool {
-	v, _ := authz.FromContext(ctx)
-	if v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) {
-		return true
-	}
-	return comp != nil && comp.FeedbackReleasedAt != nil
-}
-
 // bidViewFor shows bids of comp, withholding feedback the viewer may not read yet.
 func bidViewFor(ctx context.Context, comp *ent.Competition) func(*ent.Bid) BidView {
-	if feedbackVisible(ctx, comp) {
+	if service.FeedbackVisible(ctx, comp) {
 		return bidView
 	}
 	return func(b *ent.Bid) BidView { return withheldFeedback(bidView(b)) }

@@ -10,8 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/auditevent"
-	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // AuditView is one event of the audit trail.
@@ -35,7 +34,7 @@ func auditView(e *ent.AuditEvent) AuditView {
 		ChallengeID: e.ChallengeID, Before: e.Before, After: e.After, Reason: e.Reason, RequestID: e.RequestID, Hash: e.Hash}
 }
 
-// auditFilter reads the trail's filters: by record (type and number), by person, by challenge.
+// auditFilter is the trail's filters as typed, kept for the page's form.
 type auditFilter struct {
 	RecordType  string
 	RecordID    string
@@ -43,7 +42,9 @@ type auditFilter struct {
 	ChallengeID string
 }
 
-func readAuditFilter(c echo.Context) (auditFilter, []predicate.AuditEvent, error) {
+// readAuditFilter reads the trail's filters: by record (type and number), by person, by
+// challenge.
+func readAuditFilter(c echo.Context) (auditFilter, service.AuditFilter, error) {
 	var f auditFilter
 	for _, q := range []struct {
 		name string
@@ -51,34 +52,25 @@ func readAuditFilter(c echo.Context) (auditFilter, []predicate.AuditEvent, error
 	}{{"record_type", &f.RecordType}, {"record_id", &f.RecordID}, {"actor", &f.Actor}, {"challenge_id", &f.ChallengeID}} {
 		v, err := queryText(c, q.name)
 		if err != nil {
-			return f, nil, err
+			return f, service.AuditFilter{}, err
 		}
 		*q.to = v
 	}
-	var ps []predicate.AuditEvent
-	if f.RecordType != "" {
-		ps = append(ps, auditevent.RecordType(f.RecordType))
+	sf := service.AuditFilter{RecordType: f.RecordType, Actor: f.Actor}
+	var err error
+	if sf.RecordID, err = queryID(c, "record_id"); err != nil {
+		return f, sf, err
 	}
-	if id, err := queryID(c, "record_id"); err != nil {
-		return f, nil, err
-	} else if id != 0 {
-		ps = append(ps, auditevent.RecordID(id))
+	if sf.ChallengeID, err = queryID(c, "challenge_id"); err != nil {
+		return f, sf, err
 	}
-	if f.Actor != "" {
-		ps = append(ps, auditevent.ActorEqualFold(f.Actor))
-	}
-	if id, err := queryID(c, "challenge_id"); err != nil {
-		return f, nil, err
-	} else if id != 0 {
-		ps = append(ps, auditevent.ChallengeID(id))
-	}
-	return f, ps, nil
+	return f, sf, nil
 }
 
 // listAudit pages through the trail the viewer may read, oldest first; the cursor is a
 // sequence number.
 func (s *Server) listAudit(c echo.Context) error {
-	_, ps, err := readAuditFilter(c)
+	_, filter, err := readAuditFilter(c)
 	if err != nil {
 		return err
 	}
@@ -86,8 +78,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.AuditEvent.Query().Where(ps...).Where(auditevent.SeqGT(int64(after))).
-		Order(ent.Asc(auditevent.FieldSeq)).Limit(limit + 1).All(c.Request().Context())
+	rows, err := s.svc.AuditEvents(c.Request().Context(), filter, service.Page{After: after, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -96,17 +87,18 @@ func (s *Server) listAudit(c echo.Context) error {
 
 // exportAudit streams the filtered trail as CSV, in batches, never all in memory.
 func (s *Server) exportAudit(c echo.Context) error {
-	_, ps, err := readAuditFilter(c)
+	_, filter, err := readAuditFilter(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	// Read the first batch before writing, so a refusal is still a proper problem document.
-	batch := func(after int64) ([]*ent.AuditEvent, error) {
-		return s.DB.AuditEvent.Query().Where(ps...).Where(auditevent.SeqGT(after)).
-			Order(ent.Asc(auditevent.FieldSeq)).Limit(500).All(ctx)
+	const batch = 500
+	next := func(after int64) ([]*ent.AuditEvent, error) {
+		rows, err := s.svc.AuditEvents(ctx, filter, service.Page{After: int(after), Limit: batch - 1})
+		return rows, err
 	}
-	rows, err := batch(0)
+	rows, err := next(0)
 	if err != nil {
 		return err
 	}
@@ -129,7 +121,7 @@ func (s *Server) exportAudit(c echo.Context) error {
 		if err := w.Error(); err != nil {
 			return nil // the client went away
 		}
-		if rows, err = batch(rows[len(rows)-1].Seq); err != nil {
+		if rows, err = next(rows[len(rows)-1].Seq); err != nil {
 			s.log.Error("audit export stopped", "error", err, "request_id", requestID(c))
 			return nil
 		}
@@ -146,11 +138,11 @@ func csvSafe(v string) string {
 }
 
 func (s *Server) auditPage(c echo.Context) error {
-	f, ps, err := readAuditFilter(c)
+	f, filter, err := readAuditFilter(c)
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.AuditEvent.Query().Where(ps...).Order(ent.Desc(auditevent.FieldSeq)).Limit(200).All(c.Request().Context())
+	rows, err := s.svc.LatestAuditEvents(c.Request().Context(), filter, 200)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/subtle"
 	"net/http"
 	"strings"
@@ -9,26 +8,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/apitoken"
-	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
-// Session lifetimes: a session ends after IdleTimeout without a request, and at AbsoluteTimeout
-// whatever happens.
+// The session lifetimes are the service's.
 const (
-	IdleTimeout     = 30 * time.Minute
-	AbsoluteTimeout = 12 * time.Hour
-	// touchEvery bounds how often a busy session's last-seen time is written.
-	touchEvery = time.Minute
+	IdleTimeout     = service.IdleTimeout
+	AbsoluteTimeout = service.AbsoluteTimeout
 )
 
 const sessionCookie = "catalyst_session"
-
-// sessionsName is the system identity that reads sessions and tokens to learn who is asking.
-const sessionsName = "sessions"
 
 type ctxKey string
 
@@ -45,27 +36,33 @@ const (
 func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		sys := authz.AsSystem(ctx, sessionsName)
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
 				return unauthorised("send the API token as 'Authorization: Bearer <token>'")
 			}
-			v, p, err := s.tokenViewer(sys, strings.TrimSpace(tok))
+			secret := strings.TrimSpace(tok)
+			if !strings.HasPrefix(secret, authz.TokenPrefix) {
+				return service.ErrBadToken
+			}
+			t, err := s.svc.TokenHolder(ctx, secret)
 			if err != nil {
 				return err
 			}
-			s.setViewer(c, v, p)
+			role := authz.Role(t.Role)
+			v := personViewer(t.Edges.Person, &role)
+			v.TokenID = t.ID
+			s.setViewer(c, v, t.Edges.Person)
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			sess, p, err := s.liveSession(sys, ck.Value)
+			sess, err := s.svc.LiveSession(ctx, ck.Value)
 			if err != nil {
 				return err
 			}
 			if sess != nil {
 				c.Set(string(sessionKey), sess)
-				s.setViewer(c, personViewer(p, nil), p)
+				s.setViewer(c, personViewer(sess.Edges.Person, nil), sess.Edges.Person)
 			} else {
 				s.clearSessionCookie(c)
 			}
@@ -96,75 +93,13 @@ func personViewer(p *ent.Person, only *authz.Role) authz.Viewer {
 	return v
 }
 
-func (s *Server) tokenViewer(ctx context.Context, secret string) (authz.Viewer, *ent.Person, error) {
-	bad := unauthorised("the API token is not valid: it may have been revoked or have expired; ask the programme team for a new one")
-	if !strings.HasPrefix(secret, authz.TokenPrefix) {
-		return authz.Viewer{}, nil, bad
-	}
-	t, err := s.DB.APIToken.Query().Where(apitoken.TokenHash(authz.HashSecret(secret))).
-		WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).Only(ctx)
-	if ent.IsNotFound(err) {
-		return authz.Viewer{}, nil, bad
-	}
-	if err != nil {
-		return authz.Viewer{}, nil, err
-	}
-	now := time.Now()
-	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
-		return authz.Viewer{}, nil, bad
-	}
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
-		_ = s.DB.APIToken.UpdateOne(t).SetLastUsedAt(now.UTC()).Exec(ctx)
-	}
-	role := authz.Role(t.Role)
-	v := personViewer(t.Edges.Person, &role)
-	v.TokenID = t.ID
-	return v, t.Edges.Person, nil
-}
-
-// liveSession finds the session a cookie names, if it is still live, and keeps it alive.
-func (s *Server) liveSession(ctx context.Context, token string) (*ent.Session, *ent.Person, error) {
-	sess, err := s.DB.Session.Query().Where(session.TokenHash(authz.HashSecret(token))).
-		WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	now := time.Now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > IdleTimeout {
-		_, err := s.DB.Session.Delete().Where(session.ID(sess.ID)).Exec(ctx)
-		return nil, nil, err
-	}
-	if now.Sub(sess.LastSeenAt) > touchEvery {
-		if err := s.DB.Session.UpdateOne(sess).SetLastSeenAt(now.UTC()).Exec(ctx); err != nil {
-			return nil, nil, err
-		}
-	}
-	return sess, sess.Edges.Person, nil
-}
-
-// startSession signs a person in: a new session row, its cookie, and an audit event.
+// startSession signs a person in: a new session, its cookie, and an audit event.
 func (s *Server) startSession(c echo.Context, p *ent.Person, method string) error {
-	ctx := authz.AsSystem(c.Request().Context(), sessionsName)
-	// A new session each time, so a session fixed before sign-in is never promoted.
+	previous := ""
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		_, _ = s.DB.Session.Delete().Where(session.TokenHash(authz.HashSecret(ck.Value))).Exec(ctx)
+		previous = ck.Value
 	}
-	token := authz.RandomSecret()
-	now := time.Now().UTC()
-	// Sweep sessions that have ended, so the table holds only live ones.
-	if _, err := s.DB.Session.Delete().Where(session.Or(session.ExpiresAtLT(now), session.LastSeenAtLT(now.Add(-IdleTimeout)))).Exec(ctx); err != nil {
-		return err
-	}
-	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		if err := tx.Session.Create().SetTokenHash(authz.HashSecret(token)).SetPersonID(p.ID).SetMethod(method).
-			SetCsrfToken(authz.RandomSecret()).SetCreatedAt(now).SetLastSeenAt(now).SetExpiresAt(now.Add(AbsoluteTimeout)).Exec(ctx); err != nil {
-			return err
-		}
-		return activities.Audit(ctx, tx, authz.Actor{Who: p.Email, RequestID: requestID(c)}, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})
-	})
+	token, err := s.svc.StartSession(c.Request().Context(), p, method, previous)
 	if err != nil {
 		return err
 	}
@@ -176,8 +111,7 @@ func (s *Server) startSession(c echo.Context, p *ent.Person, method string) erro
 // endSession signs out: the session row goes, so the cookie is worthless even if kept.
 func (s *Server) endSession(c echo.Context) error {
 	if sess := currentSession(c); sess != nil {
-		ctx := authz.AsSystem(c.Request().Context(), sessionsName)
-		if _, err := s.DB.Session.Delete().Where(session.ID(sess.ID)).Exec(ctx); err != nil {
+		if err := s.svc.EndSession(c.Request().Context(), sess.ID); err != nil {
 			return err
 		}
 	}

@@ -2,30 +2,18 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/domain"
-	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/contract"
-	"github.com/catalyst-sbri/catalyst/ent/organisation"
-	"github.com/catalyst-sbri/catalyst/ent/person"
-	"github.com/catalyst-sbri/catalyst/workflows"
+	"github.com/catalyst-sbri/catalyst/service"
 )
-
-func (s *Server) loadContract(c echo.Context, id int) (*ent.Contract, error) {
-	k, err := s.DB.Contract.Query().Where(contract.ID(id)).WithOrganisation().WithGateDecision().WithCompetition().
-		Only(c.Request().Context())
-	return k, err
-}
 
 func (s *Server) getContract(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	k, err := s.loadContract(c, id)
+	k, err := s.svc.Contract(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -38,26 +26,12 @@ type ReportRequest struct {
 }
 
 func (s *Server) submitReport(c echo.Context) error {
-	id, err := pathID(c)
+	var req ReportRequest
+	id, err := s.pathIDAndBody(c, &req)
 	if err != nil {
 		return err
 	}
-	if _, err := s.loadContract(c, id); err != nil {
-		return err
-	}
-	var req ReportRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	summary, p := domain.ReportSummary.Clean(req.Summary)
-	if p != nil {
-		if strings.TrimSpace(req.Summary) == "" {
-			p.Message = "Write a summary of what the phase found: the gate reads it"
-		}
-		return domain.Problems{*p}
-	}
-	req.Summary = summary
-	if err := s.svc.Lifecycle.SubmitReport(c.Request().Context(), id, workflows.SubmitReportRequest{Summary: req.Summary, Actor: actor(c, "")}); err != nil {
+	if err := s.svc.SubmitReport(c.Request().Context(), id, req.Summary); err != nil {
 		return err
 	}
 	return s.getContract(c)
@@ -70,31 +44,12 @@ type GateRequest struct {
 }
 
 func (s *Server) recordGate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	k, err := s.loadContract(c, id)
-	if err != nil {
-		return err
-	}
 	var req GateRequest
-	if err := bind(c, &req); err != nil {
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
 		return err
 	}
-	if k.Status != domain.ContractReported {
-		// No report yet, or decided already: the record says so at once, naming its state (the
-		// gate's transaction checks it again).
-		if _, err := k.Status.Decide(domain.GateOutcome(req.Outcome), k.Phase); err != nil {
-			return err
-		}
-	}
-	if err := domain.CheckGateDecision(domain.GateOutcome(req.Outcome), req.Rationale, k.Phase); err != nil {
-		return err
-	}
-	req.Rationale, _ = domain.GateRationale.Clean(req.Rationale)
-	if _, err := s.svc.Lifecycle.RecordGateOutcome(c.Request().Context(), k.Edges.Competition.ChallengeID,
-		workflows.GateOutcomeRequest{ContractID: id, Outcome: domain.GateOutcome(req.Outcome), Rationale: req.Rationale, Actor: actor(c, "")}); err != nil {
+	if err := s.svc.RecordGateDecision(c.Request().Context(), service.RecordGateDecision{ContractID: id, Outcome: req.Outcome, Rationale: req.Rationale}); err != nil {
 		return err
 	}
 	return s.getContract(c)
@@ -110,7 +65,7 @@ type PersonView struct {
 }
 
 func (s *Server) listPeople(c echo.Context) error {
-	rows, err := s.DB.Person.Query().Order(ent.Asc(person.FieldID)).WithOrganisation().All(c.Request().Context())
+	rows, err := s.svc.People(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -134,7 +89,7 @@ type OrganisationView struct {
 }
 
 func (s *Server) listOrganisations(c echo.Context) error {
-	rows, err := s.DB.Organisation.Query().Order(ent.Asc(organisation.FieldID)).All(c.Request().Context())
+	rows, err := s.svc.Organisations(c.Request().Context())
 	if err != nil {
 		return err
 	}

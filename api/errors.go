@@ -89,7 +89,8 @@ func toProblem(err error) (Problem, bool) {
 	switch {
 	case errors.As(err, &refusal):
 		status := map[service.Kind]int{service.Forbidden: http.StatusForbidden, service.Conflict: http.StatusConflict,
-			service.Stale: http.StatusPreconditionFailed}[refusal.Kind]
+			service.Stale: http.StatusPreconditionFailed, service.NotFound: http.StatusNotFound,
+			service.Unauthenticated: http.StatusUnauthorized}[refusal.Kind]
 		return Problem{Type: problemBase + refusal.Code, Title: refusal.Title, Status: status, Detail: refusal.Detail}, true
 	case errors.As(err, &pe):
 		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail}, true

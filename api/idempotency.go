@@ -8,20 +8,11 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/service"
 )
-
-// idempotencyName is the system identity that keeps the answers to keyed requests.
-const idempotencyName = "idempotency"
-
-// keyLifetime is how long a key's answer is kept: long enough for any client's retries.
-const keyLifetime = 24 * time.Hour
 
 // maxRememberedAnswer bounds what is kept of an answer; API answers are far smaller.
 const maxRememberedAnswer = 1 << 20
@@ -53,15 +44,14 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		defer cleanup()
-		ctx := authz.AsSystem(c.Request().Context(), idempotencyName)
+		ctx := c.Request().Context()
 		path := c.Request().URL.Path
-		rec, err := s.DB.IdempotencyRecord.Create().SetPrincipal(principal).SetKey(key).SetMethod(c.Request().Method).
-			SetPath(path).SetBodyHash(bodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
-		if ent.IsConstraintError(err) {
-			prior, err := s.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Principal(principal), idempotencyrecord.Key(key)).Only(ctx)
-			if err != nil {
-				return err
-			}
+		rec, prior, err := s.svc.BeginKeyed(ctx, service.KeyedRequest{Principal: principal, Key: key, Method: c.Request().Method,
+			Path: path, BodyHash: bodyHash})
+		if err != nil {
+			return err
+		}
+		if prior != nil {
 			switch {
 			case prior.Path != path || prior.BodyHash != bodyHash:
 				return newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another request",
@@ -72,12 +62,6 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set("Idempotent-Replayed", "true")
 			return c.Blob(prior.Status, prior.ContentType, prior.Body)
 		}
-		if err != nil {
-			return err
-		}
-		if rec.ID%100 == 0 { // now and then, forget answers older than any retry
-			_, _ = s.DB.IdempotencyRecord.Delete().Where(idempotencyrecord.CreatedAtLT(time.Now().Add(-keyLifetime))).Exec(ctx)
-		}
 		// Answer the request, writing errors here rather than later, so the answer can be kept.
 		w := &teeWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = w
@@ -86,11 +70,10 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		if status >= 500 || w.buf.Len() > maxRememberedAnswer {
-			_ = s.DB.IdempotencyRecord.DeleteOne(rec).Exec(ctx)
+			s.svc.ForgetKeyed(ctx, rec)
 			return nil
 		}
-		if err := s.DB.IdempotencyRecord.UpdateOne(rec).SetStatus(status).
-			SetContentType(c.Response().Header().Get(echo.HeaderContentType)).SetBody(w.buf.Bytes()).Exec(ctx); err != nil {
+		if err := s.svc.RememberAnswer(ctx, rec, status, c.Response().Header().Get(echo.HeaderContentType), w.buf.Bytes()); err != nil {
 			s.log.Error("keeping an idempotent answer failed", "error", err, "request_id", requestID(c))
 		}
 		return nil

@@ -8,11 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/interest"
-	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // InterestView is an interest an assessor declared in a supplier.
@@ -44,15 +42,11 @@ func (s *Server) listInterests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := s.DB.Interest.Query().Where(interest.IDGT(after)).WithOrganisation().Order(ent.Asc(interest.FieldID)).Limit(limit + 1)
 	assessor, err := queryID(c, "assessor_id")
 	if err != nil {
 		return err
 	}
-	if assessor != 0 {
-		q.Where(interest.AssessorID(assessor))
-	}
-	rows, err := q.All(c.Request().Context())
+	rows, err := s.svc.ListInterests(c.Request().Context(), service.Page{After: after, Limit: limit}, assessor)
 	if err != nil {
 		return err
 	}
@@ -71,28 +65,11 @@ func (s *Server) declareInterest(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	d, err := s.declare(c, req)
+	d, err := s.svc.DeclareInterest(c.Request().Context(), service.DeclareInterest(req))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, interestView(d))
-}
-
-// declare records a declaration for the signed-in assessor, for the API and the page alike.
-func (s *Server) declare(c echo.Context, req DeclareInterestRequest) (*ent.Interest, error) {
-	v, _ := currentViewer(c)
-	ctx := c.Request().Context()
-	var d *ent.Interest
-	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		var err error
-		d, err = activities.DeclareInterest(ctx, tx, activities.DeclareInterestInput{AssessorID: v.PersonID,
-			OrganisationID: req.OrganisationID, Kind: domain.InterestKind(req.Kind), Description: req.Description, Actor: actor(c, "")})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.DB.Interest.Query().Where(interest.ID(d.ID)).WithOrganisation().Only(ctx)
 }
 
 func (s *Server) withdrawInterest(c echo.Context) error {
@@ -100,33 +77,11 @@ func (s *Server) withdrawInterest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.withdraw(c, id)
+	d, err := s.svc.WithdrawInterest(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, interestView(d))
-}
-
-// withdraw ends one of the signed-in assessor's own declarations; anyone else's is not found,
-// even for an assessor who is also an admin.
-func (s *Server) withdraw(c echo.Context, id int) (*ent.Interest, error) {
-	v, _ := currentViewer(c)
-	ctx := c.Request().Context()
-	d, err := s.DB.Interest.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if d.AssessorID != v.PersonID {
-		return nil, notFound("interest", id)
-	}
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := activities.WithdrawInterest(ctx, tx, id, actor(c, ""))
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.DB.Interest.Query().Where(interest.ID(id)).WithOrganisation().Only(ctx)
 }
 
 // interestsForm is the declaration form's values and its problems, kept when it is refused.
@@ -146,14 +101,12 @@ func (s *Server) interestsPage(c echo.Context) error {
 }
 
 func (s *Server) renderInterests(c echo.Context, status int, form interestsForm) error {
-	v, _ := currentViewer(c)
 	ctx := c.Request().Context()
-	rows, err := s.DB.Interest.Query().Where(interest.AssessorID(v.PersonID)).WithOrganisation().
-		Order(ent.Desc(interest.FieldID)).All(ctx)
+	rows, err := s.svc.MyInterests(ctx)
 	if err != nil {
 		return err
 	}
-	orgs, err := s.DB.Organisation.Query().Where(organisation.PublicBody(false)).Order(ent.Asc(organisation.FieldName)).All(ctx)
+	orgs, err := s.svc.Suppliers(ctx)
 	if err != nil {
 		return err
 	}
@@ -197,7 +150,7 @@ func (s *Server) declareInterestForm(c echo.Context) error {
 	decl := domain.InterestDeclaration{OrganisationID: form.OrganisationID, Kind: domain.InterestKind(form.Kind), Description: form.Description}
 	form.Problems = decl.Problems()
 	if len(form.Problems) == 0 {
-		d, err := s.declare(c, DeclareInterestRequest{OrganisationID: form.OrganisationID, Kind: form.Kind, Description: form.Description})
+		d, err := s.svc.DeclareInterest(c.Request().Context(), service.DeclareInterest{OrganisationID: form.OrganisationID, Kind: form.Kind, Description: form.Description})
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/interests?declared="+strconv.Itoa(d.ID))
 		}
@@ -218,7 +171,7 @@ func (s *Server) withdrawInterestForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.withdraw(c, id); err != nil {
+	if _, err := s.svc.WithdrawInterest(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/interests?withdrawn="+strconv.Itoa(id))

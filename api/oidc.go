@@ -21,10 +21,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/oauth2"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // OIDCConfig configures sign-in with any standard OpenID Connect provider: GOV.UK One Login for
@@ -229,7 +227,8 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	if err := idt.Claims(&claims); err != nil {
 		return err
 	}
-	who, err := s.personForSubject(c, idt.Subject, claims.Email, claims.EmailVerified)
+	who, err := s.svc.PersonForSubject(c.Request().Context(), service.SignInSubject{Issuer: s.oidc.cfg.Issuer,
+		Subject: idt.Subject, Email: claims.Email, EmailVerified: claims.EmailVerified})
 	if err != nil {
 		return err
 	}
@@ -237,40 +236,4 @@ func (s *Server) oidcCallback(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/challenges")
-}
-
-// personForSubject finds the person a provider's subject belongs to: by the subject linked at
-// an earlier sign-in, else by verified email (and links the subject then).
-func (s *Server) personForSubject(c echo.Context, subject, email string, verified bool) (*ent.Person, error) {
-	ctx := authz.AsSystem(c.Request().Context(), sessionsName)
-	p, err := s.DB.Person.Query().Where(person.OidcSubject(subject)).Only(ctx)
-	if err == nil || !ent.IsNotFound(err) {
-		return p, err
-	}
-	if email == "" || !verified {
-		return nil, newProblem(http.StatusForbidden, "no-account", "You do not have a Catalyst account",
-			"the sign-in service did not give a verified email address; ask the programme team to add you")
-	}
-	p, err = s.DB.Person.Query().Where(person.EmailEqualFold(email)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, newProblem(http.StatusForbidden, "no-account", "You do not have a Catalyst account",
-			fmt.Sprintf("there is no Catalyst account for %s; ask the programme team to add you", email))
-	}
-	if err != nil {
-		return nil, err
-	}
-	if p.OidcSubject != nil && *p.OidcSubject != subject {
-		// Someone else's sign-in account already belongs to this person: never merge them.
-		return nil, newProblem(http.StatusForbidden, "account-mismatch", "This sign-in belongs to someone else",
-			fmt.Sprintf("the Catalyst account for %s is linked to a different sign-in; ask the programme team", email))
-	}
-	// Linking decides who this sign-in is from now on, so the trail records it.
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		if p, err = tx.Person.UpdateOne(p).SetOidcSubject(subject).Save(ctx); err != nil {
-			return err
-		}
-		return activities.Audit(ctx, tx, authz.Actor{Who: p.Email, RequestID: requestID(c)}, "person.sign_in_linked", "person", p.ID,
-			map[string]any{"oidc_subject": nil}, map[string]any{"oidc_subject": subject, "issuer": s.oidc.cfg.Issuer})
-	})
-	return p, err
 }

@@ -14,9 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
-	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/ui"
 )
 
@@ -82,9 +80,7 @@ type openCompetition struct {
 }
 
 func (s *Server) startPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	open, err := s.DB.Competition.Query().Where(competition.StatusEQ(domain.CompetitionOpen)).
-		WithChallenge().Order(ent.Asc(competition.FieldClosesAt)).All(ctx)
+	figures, err := s.svc.ProgrammeFigures(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -92,17 +88,9 @@ func (s *Server) startPage(c echo.Context) error {
 		Open       []openCompetition
 		Challenges int
 		Contracts  int
-	}{}
-	for _, o := range open {
+	}{Challenges: figures.Challenges, Contracts: figures.Contracts}
+	for _, o := range figures.Open {
 		data.Open = append(data.Open, openCompetition{ChallengeID: o.ChallengeID, Title: o.Edges.Challenge.Title, Phase: o.Phase, ClosesAt: o.ClosesAt})
-	}
-	if data.Challenges, err = s.DB.Challenge.Query().Count(ctx); err != nil {
-		return err
-	}
-	// How many contracts were awarded is a public figure (awards are published); which they
-	// are is not, so only the count is read, as the start page's own identity.
-	if data.Contracts, err = s.DB.Contract.Query().Count(authz.AsSystem(ctx, "public-figures")); err != nil {
-		return err
 	}
 	return s.render(c, http.StatusOK, "start", "Solve public sector problems with innovation procurement", "", data)
 }
@@ -126,7 +114,7 @@ func tagClass(stage string) string {
 }
 
 func (s *Server) challengesPage(c echo.Context) error {
-	rows, err := s.DB.Challenge.Query().Order(ent.Asc(challenge.FieldID)).Limit(500).All(c.Request().Context())
+	rows, err := s.svc.ListChallenges(c.Request().Context(), service.Page{Limit: 499}, "")
 	if err != nil {
 		return err
 	}
@@ -246,7 +234,7 @@ func (s *Server) signInPage(c echo.Context) error {
 	}
 	if s.DevSignIn {
 		// Listing every demo person is the dev sign-in's purpose; it never runs in production.
-		people, err := s.DB.Person.Query().Order(ent.Asc(person.FieldID)).All(authz.AsSystem(c.Request().Context(), "dev-sign-in"))
+		people, err := s.svc.DevPeople(c.Request().Context())
 		if err != nil {
 			return err
 		}
@@ -258,18 +246,12 @@ func (s *Server) signInPage(c echo.Context) error {
 // signIn is the dev sign-in: one click as any demo person. It is only routed when DevSignIn is
 // on, which production refuses.
 func (s *Server) signIn(c echo.Context) error {
-	ctx := authz.AsSystem(c.Request().Context(), "dev-sign-in")
-	var p *ent.Person
-	var err error
-	if email := strings.TrimSpace(c.FormValue("email")); email != "" {
-		p, err = s.DB.Person.Query().Where(person.EmailEqualFold(email)).Only(ctx)
-	} else {
-		id, aerr := strconv.Atoi(c.FormValue("person_id"))
-		if aerr != nil {
-			return badRequest("choose a person to sign in as")
-		}
-		p, err = s.DB.Person.Get(ctx, id)
+	email := strings.TrimSpace(c.FormValue("email"))
+	id, aerr := strconv.Atoi(c.FormValue("person_id"))
+	if email == "" && aerr != nil {
+		return badRequest("choose a person to sign in as")
 	}
+	p, err := s.svc.DevPerson(c.Request().Context(), email, id)
 	if err != nil {
 		return err
 	}

@@ -277,18 +277,18 @@ func (s *Server) pathRecord(c echo.Context) (int, error) {
 	switch {
 	case strings.HasPrefix(path, "/api/v1/challenges/:id"):
 		if c.Request().Method == http.MethodGet {
-			_, err = s.DB.Challenge.Get(ctx, id)
+			err = s.svc.Find(ctx, service.ChallengeRecord, id)
 		} else {
 			err = s.svc.MayChangeChallenge(ctx, id)
 		}
 	case strings.HasPrefix(path, "/api/v1/competitions/:id"):
-		_, err = s.DB.Competition.Get(ctx, id)
+		err = s.svc.Find(ctx, service.CompetitionRecord, id)
 	case strings.HasPrefix(path, "/api/v1/contracts/:id"):
-		_, err = s.DB.Contract.Get(ctx, id)
+		err = s.svc.Find(ctx, service.ContractRecord, id)
 	case strings.HasPrefix(path, "/api/v1/bids/:id"):
-		_, err = s.DB.Bid.Get(ctx, id)
+		err = s.svc.Find(ctx, service.BidRecord, id)
 	case strings.HasPrefix(path, "/api/v1/assignments/:id"):
-		_, err = s.DB.Assignment.Get(ctx, id)
+		err = s.svc.Find(ctx, service.AssignmentRecord, id)
 	}
 	return id, err
 }

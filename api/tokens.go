@@ -6,9 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/apitoken"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // TokenView is an API token's record; the secret itself is shown only when it is issued.
@@ -32,7 +31,7 @@ func tokenView(t *ent.APIToken) TokenView {
 }
 
 func (s *Server) listTokens(c echo.Context) error {
-	rows, err := s.DB.APIToken.Query().Order(ent.Asc(apitoken.FieldID)).All(c.Request().Context())
+	rows, err := s.svc.Tokens(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -56,19 +55,12 @@ func (s *Server) issueToken(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var issued activities.IssuedToken
-	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		var err error
-		issued, err = activities.IssueToken(ctx, tx, activities.IssueTokenInput{Name: req.Name, PersonID: req.PersonID,
-			Role: req.Role, ExpiresInDays: req.ExpiresInDays, Actor: actor(c, "")})
-		return err
-	})
+	t, secret, err := s.svc.IssueToken(c.Request().Context(), service.IssueToken(req))
 	if err != nil {
 		return err
 	}
-	v := tokenView(issued.Token)
-	v.Token = issued.Secret
+	v := tokenView(t)
+	v.Token = secret
 	return c.JSON(http.StatusCreated, v)
 }
 
@@ -77,17 +69,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var t *ent.APIToken
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		if t, err = tx.APIToken.Get(ctx, id); err != nil || t.RevokedAt != nil {
-			return err
-		}
-		if t, err = tx.APIToken.UpdateOne(t).SetRevokedAt(time.Now().UTC()).Save(ctx); err != nil {
-			return err
-		}
-		return activities.Audit(ctx, tx, actor(c, ""), "token.revoked", "token", t.ID, nil, map[string]any{"revoked_at": t.RevokedAt})
-	})
+	t, err := s.svc.RevokeToken(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func competitionView(c *ent.Competition) CompetitionView {
 }
 
 // Sealed reports whether the competition's bids are still sealed.
-func sealed(c *ent.Competition) bool { return c.Status == domain.CompetitionOpen }
+func sealed(c *ent.Competition) bool { return domain.Sealed(c.Status) }
 
 // BidView is a bid with its receipt and, once decided, its outcome.
 type BidView struct {

@@ -292,6 +292,15 @@ func (s CompetitionStatus) ReleaseFeedback() error {
 	return nil
 }
 
+// Sealed reports whether a competition's bids are sealed: until it closes, nobody but each
+// bid's own supplier reads a bid, its documents or anything about them.
+func Sealed(s CompetitionStatus) bool { return s == CompetitionOpen }
+
+// FeedbackVisible reports whether a viewer may read a decided bid's scores and comments: the
+// programme team and the challenge's owner as soon as they exist, a supplier only once the
+// programme has released feedback.
+func FeedbackVisible(programmeOrOwner, released bool) bool { return programmeOrOwner || released }
+
 // ChangeAssignments checks that assessors may still be given bids or taken off them: only while
 // the competition is being assessed. Once it is decided the assessments that counted are fixed,
 // so the supplier's feedback and its score always come from the same ones.

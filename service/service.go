@@ -8,6 +8,7 @@
 package service
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/catalyst-sbri/catalyst/docstore"
@@ -32,6 +33,10 @@ const (
 	Conflict
 	// Stale: the change was made on an older version of the record.
 	Stale
+	// NotFound: there is no such record the viewer may see.
+	NotFound
+	// Unauthenticated: the credential sent is not (or no longer) valid.
+	Unauthenticated
 )
 
 // Refusal is a command refused for a reason outside the domain's own rules: who may act, or
@@ -53,8 +58,45 @@ func conflict(code, format string, args ...any) error {
 	return &Refusal{Kind: Conflict, Code: code, Title: "This cannot be done now", Detail: fmt.Sprintf(format, args...)}
 }
 
+func notFound(what string, id int) error {
+	return &Refusal{Kind: NotFound, Code: "not-found", Title: "Not found", Detail: fmt.Sprintf("there is no %s %d", what, id)}
+}
+
 // Page is the window of a list: the records after a cursor, up to a limit.
 type Page struct {
 	After int // the last ID (or sequence) already seen; 0 from the start
 	Limit int // the most to return
+}
+
+// Record names a kind of record a path can name.
+type Record string
+
+// The records a path can name.
+const (
+	ChallengeRecord   Record = "challenge"
+	CompetitionRecord Record = "competition"
+	ContractRecord    Record = "contract"
+	BidRecord         Record = "bid"
+	AssignmentRecord  Record = "assignment"
+)
+
+// Find says whether a record exists that the viewer may see: an adapter asks before it judges
+// a request's body, so that someone out of scope learns nothing from how the body is judged.
+func (s *Service) Find(ctx context.Context, kind Record, id int) error {
+	var err error
+	switch kind {
+	case ChallengeRecord:
+		_, err = s.DB.Challenge.Get(ctx, id)
+	case CompetitionRecord:
+		_, err = s.DB.Competition.Get(ctx, id)
+	case ContractRecord:
+		_, err = s.DB.Contract.Get(ctx, id)
+	case BidRecord:
+		_, err = s.DB.Bid.Get(ctx, id)
+	case AssignmentRecord:
+		_, err = s.DB.Assignment.Get(ctx, id)
+	default:
+		err = fmt.Errorf("no such kind of record %q", kind)
+	}
+	return err
 }

@@ -1,0 +1,48 @@
+package api
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestHandlersAreAdaptersOverTheService fails when the API's code (handlers and pages alike)
+// imports an Ent query package or the activities: every command and read goes through
+// service/, so a rule and its refusal are the same wherever a person meets them.
+func TestHandlersAreAdaptersOverTheService(t *testing.T) {
+	_, self, _, _ := runtime.Caller(0) // absolute: the S3 server in TestMain changes directory
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(self), "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const module = "github.com/catalyst-sbri/catalyst/"
+	allowed := map[string]bool{module + "ent": true, module + "ent/privacy": true}
+	checked := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		f = filepath.Base(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		for _, imp := range parsed.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			switch {
+			case strings.HasPrefix(path, module+"ent") && !allowed[path]:
+				t.Errorf("%s imports %s: read and write records through service/", f, path)
+			case path == module+"activities":
+				t.Errorf("%s imports the activities: call service/, which shares their writes", f)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d files checked", checked)
+	}
+}

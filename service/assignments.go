@@ -1,0 +1,86 @@
+package service
+
+import (
+	"context"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+)
+
+// ListAssignments lists the assignments the viewer may see (an assessor their own), in ID
+// order, optionally of one competition, up to Limit+1.
+func (s *Service) ListAssignments(ctx context.Context, page Page, competitionID int) ([]*ent.Assignment, error) {
+	q := s.DB.Assignment.Query().Where(assignment.IDGT(page.After)).Order(ent.Asc(assignment.FieldID)).Limit(page.Limit + 1)
+	if competitionID != 0 {
+		q.Where(assignment.CompetitionID(competitionID))
+	}
+	return q.All(ctx)
+}
+
+// DeclineAssignment declares a conflict of interest on one of the assessor's assignments; the
+// bid goes to another assessor.
+func (s *Service) DeclineAssignment(ctx context.Context, id int, reason string) (*ent.Assignment, error) {
+	if _, err := s.DB.Assignment.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	var out *ent.Assignment
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		out, err = activities.DeclineAssignment(ctx, tx, id, reason, authz.ActorOf(ctx, ""))
+		return err
+	})
+	return out, err
+}
+
+// ReleaseFeedback lets a decided competition's suppliers read their assessments. It is
+// recorded once; releasing again changes nothing.
+func (s *Service) ReleaseFeedback(ctx context.Context, competitionID int) error {
+	return s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		return activities.ReleaseFeedback(ctx, tx, competitionID, authz.ActorOf(ctx, ""))
+	})
+}
+
+// FeedbackVisible says whether the viewer may read the scores and comments of comp's bids.
+func FeedbackVisible(ctx context.Context, comp *ent.Competition) bool {
+	v, _ := authz.FromContext(ctx)
+	return domain.FeedbackVisible(v.Has(authz.Admin) || v.Has(authz.ChallengeOwner), comp != nil && comp.FeedbackReleasedAt != nil)
+}
+
+// Feedback is a bid's assessments as its feedback: those that counted in the decision, in
+// the order they were made.
+type Feedback struct {
+	Bid         *ent.Bid
+	Assessments []*ent.Assessment
+}
+
+// Feedback is what the viewer may be told of a bid's assessment. Scores from an assessor with
+// a conflict did not count in the decision, so they are not feedback either.
+func (s *Service) Feedback(ctx context.Context, bidID int) (Feedback, error) {
+	b, err := s.DB.Bid.Query().Where(bid.ID(bidID)).WithCompetition().Only(ctx)
+	if err != nil {
+		return Feedback{}, err
+	}
+	if !FeedbackVisible(ctx, b.Edges.Competition) {
+		return Feedback{}, conflict("feedback-not-released", "feedback on this bid has not been released yet; you will be told when it is")
+	}
+	rows, err := s.DB.Assessment.Query().Where(assessment.BidID(b.ID)).Order(ent.Asc(assessment.FieldID)).All(ctx)
+	if err != nil {
+		return Feedback{}, err
+	}
+	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.BidID(b.ID))
+	if err != nil {
+		return Feedback{}, err
+	}
+	out := Feedback{Bid: b}
+	for _, a := range rows {
+		if _, ok := conflicted[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]; !ok {
+			out.Assessments = append(out.Assessments, a)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,47 @@
+package service
+
+import (
+	"context"
+
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	"github.com/catalyst-sbri/catalyst/ent/predicate"
+)
+
+// AuditFilter narrows the trail: by record (type and number), by person, by challenge. Zero
+// values do not filter.
+type AuditFilter struct {
+	RecordType  string
+	RecordID    int
+	Actor       string
+	ChallengeID int
+}
+
+func (f AuditFilter) predicates() []predicate.AuditEvent {
+	var ps []predicate.AuditEvent
+	if f.RecordType != "" {
+		ps = append(ps, auditevent.RecordType(f.RecordType))
+	}
+	if f.RecordID != 0 {
+		ps = append(ps, auditevent.RecordID(f.RecordID))
+	}
+	if f.Actor != "" {
+		ps = append(ps, auditevent.ActorEqualFold(f.Actor))
+	}
+	if f.ChallengeID != 0 {
+		ps = append(ps, auditevent.ChallengeID(f.ChallengeID))
+	}
+	return ps
+}
+
+// AuditEvents pages through the trail the viewer may read, oldest first, after a sequence
+// number, up to Limit+1.
+func (s *Service) AuditEvents(ctx context.Context, f AuditFilter, page Page) ([]*ent.AuditEvent, error) {
+	return s.DB.AuditEvent.Query().Where(f.predicates()...).Where(auditevent.SeqGT(int64(page.After))).
+		Order(ent.Asc(auditevent.FieldSeq)).Limit(page.Limit + 1).All(ctx)
+}
+
+// LatestAuditEvents is the newest of the trail the viewer may read, newest first.
+func (s *Service) LatestAuditEvents(ctx context.Context, f AuditFilter, limit int) ([]*ent.AuditEvent, error) {
+	return s.DB.AuditEvent.Query().Where(f.predicates()...).Order(ent.Desc(auditevent.FieldSeq)).Limit(limit).All(ctx)
+}

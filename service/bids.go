@@ -1,0 +1,356 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// submitPath is the system identity of the bid path's own work on a competition's row: a
+// supplier may not otherwise change a competition.
+const submitPath = "submit-path"
+
+// Competition is one competition with its submitted bids the viewer may see and its contracts.
+func (s *Service) Competition(ctx context.Context, id int) (*ent.Competition, error) {
+	return s.DB.Competition.Query().Where(competition.ID(id)).
+		WithBids(func(q *ent.BidQuery) {
+			q.Where(bid.StatusNEQ(domain.BidDraft)).Order(ent.Asc(bid.FieldID)).WithOrganisation()
+		}).
+		WithContracts(func(q *ent.ContractQuery) { q.WithOrganisation().WithGateDecision() }).
+		Only(ctx)
+}
+
+// ListBids lists a closed competition's submitted bids the viewer may see, up to Limit+1.
+// While the competition is open its bids are sealed, and the list is refused.
+func (s *Service) ListBids(ctx context.Context, competitionID int, page Page) (*ent.Competition, []*ent.Bid, error) {
+	comp, err := s.DB.Competition.Get(ctx, competitionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if domain.Sealed(comp.Status) {
+		return nil, nil, conflict("bids-sealed", "bids are sealed until the deadline at %s (UK time)", domain.FormatTime(comp.ClosesAt))
+	}
+	rows, err := s.DB.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft), bid.IDGT(page.After)).
+		Order(ent.Asc(bid.FieldID)).Limit(page.Limit + 1).WithOrganisation().WithDocuments().All(ctx)
+	return comp, rows, err
+}
+
+// CreateBid starts a draft bid. The organisation defaults to the signed-in supplier's.
+type CreateBid struct {
+	CompetitionID  int
+	OrganisationID int
+	Title, Summary string
+	AmountPence    int64
+}
+
+// CreateBid records a supplier's draft bid in an open competition.
+func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error) {
+	if _, err := s.DB.Competition.Get(ctx, in.CompetitionID); err != nil {
+		return nil, err
+	}
+	// A supplier bids for its own organisation, and only that one.
+	v, _ := authz.FromContext(ctx)
+	if in.OrganisationID == 0 {
+		in.OrganisationID = v.OrganisationID
+	}
+	if in.OrganisationID != v.OrganisationID {
+		return nil, forbidden("you can only bid for your own organisation")
+	}
+	var ps domain.Problems
+	in.Title = domain.BidTitle.CleanAll(in.Title, &ps)
+	in.Summary = domain.BidSummary.CleanAll(in.Summary, &ps)
+	if in.OrganisationID == 0 {
+		ps.Add("organisation_id", "you are not a member of a supplier organisation: ask the programme team to add you to one")
+	}
+	if in.AmountPence <= 0 {
+		ps.Add("amount_pence", "enter the price of the work in pence, VAT included, more than 0")
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	var out *ent.Bid
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		comp, err := tx.Competition.Get(ctx, in.CompetitionID)
+		if err != nil {
+			return err
+		}
+		if err := domain.BidDraft.CheckChange(comp.Status, comp.ClosesAt, time.Now()); err != nil {
+			return err
+		}
+		org, err := tx.Organisation.Query().Where(organisation.ID(in.OrganisationID)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("There is no organisation %d", in.OrganisationID)}}
+		}
+		if err != nil {
+			return err
+		}
+		if org.PublicBody {
+			return domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("%s is a public body: only suppliers bid", org.Name)}}
+		}
+		if comp.Phase == 2 && !slices.Contains(comp.EligibleOrganisations, org.ID) {
+			return &Refusal{Kind: Forbidden, Code: "not-eligible", Title: "Not eligible",
+				Detail: fmt.Sprintf("%s cannot bid: phase 2 is open only to the phase 1 suppliers the stage gate continued", org.Name)}
+		}
+		if domain.Money(in.AmountPence) > comp.MaxContract {
+			return domain.Problems{{Field: "amount_pence", Message: fmt.Sprintf("The price %s is above this competition's maximum of %s per contract",
+				domain.Money(in.AmountPence), comp.MaxContract)}}
+		}
+		if existing, err := tx.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.OrganisationID(org.ID)).OnlyID(ctx); err == nil {
+			return conflict("bid-exists", "%s already has a bid in this competition (bid %d): change that one", org.Name, existing)
+		}
+		b, err := tx.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle(in.Title).
+			SetSummary(in.Summary).SetAmount(domain.Money(in.AmountPence)).Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = b
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.created", "bid", b.ID, nil, map[string]any{"competition": comp.ID, "organisation": org.ID})
+	})
+	return out, err
+}
+
+// Bid is one bid with its organisation, competition and documents.
+func (s *Service) Bid(ctx context.Context, id int) (*ent.Bid, error) {
+	return s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().WithCompetition().
+		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).Only(ctx)
+}
+
+// MayChangeBid says at once whether the supplier may still change the bid, so that an upload is
+// refused before it is streamed; the change's own transaction checks again.
+func (s *Service) MayChangeBid(ctx context.Context, id int) error {
+	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithCompetition().Only(ctx)
+	if err != nil {
+		return err
+	}
+	return b.Status.CheckChange(b.Edges.Competition.Status, b.Edges.Competition.ClosesAt, time.Now())
+}
+
+// changeBid is the one check every change to a bid makes inside its transaction (its details,
+// its documents, its submission): the bid is a draft and its competition takes changes at now.
+// It touches the competition's row first, which serialises the change with the deadline's close
+// (the close updates the same row first): a change either commits before the close counts, or
+// finds the competition closed.
+func changeBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, *ent.Competition, error) {
+	b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.Competition.Update().Where(competition.ID(b.CompetitionID), competition.StatusEQ(domain.CompetitionOpen)).
+		SetUpdatedAt(now).Save(authz.AsSystem(ctx, submitPath)); err != nil {
+		return nil, nil, err
+	}
+	comp, err := tx.Competition.Get(ctx, b.CompetitionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, comp, b.Status.CheckChange(comp.Status, comp.ClosesAt, now)
+}
+
+// UploadDocument is one file for a draft bid, read as it streams.
+type UploadDocument struct {
+	BidID    int
+	Filename string
+	Content  io.Reader
+}
+
+// UploadDocument streams a document to the store, then records it on the bid. The bytes never
+// sit whole in memory; a document refused after it was stored is deleted again.
+func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.Document, error) {
+	filename, err := domain.DocumentName(in.Filename)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("bids/%d", in.BidID)), in.Content)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var doc *ent.Document
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		if _, _, err := changeBid(ctx, tx, in.BidID, time.Now().UTC()); err != nil {
+			return err
+		}
+		doc, err = tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
+			SetSize(stored.Size).SetSha256(stored.SHA256).SetBidID(in.BidID).Save(ctx)
+		if err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "document.uploaded", "document", doc.ID, nil,
+			map[string]any{"bid": in.BidID, "sha256": stored.SHA256, "size": stored.Size})
+	})
+	if err != nil {
+		_ = s.Docs.Delete(context.WithoutCancel(ctx), stored.Key) // nothing half-written
+		return nil, err
+	}
+	return doc, nil
+}
+
+// DownloadLinkTTL is how long a signed download link works.
+const DownloadLinkTTL = 5 * time.Minute
+
+// Document is a document's record with a short-lived signed link to its bytes.
+func (s *Service) Document(ctx context.Context, id int) (*ent.Document, string, time.Time, error) {
+	d, err := s.DB.Document.Get(ctx, id)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	u, err := s.Docs.DownloadURL(ctx, d.ObjectKey, d.Filename, d.ContentType, DownloadLinkTTL)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	return d, u.String(), time.Now().Add(DownloadLinkTTL).UTC(), nil
+}
+
+// OpenDocument opens a document the viewer may read; the caller closes the reader.
+func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.ReadCloser, int64, error) {
+	d, err := s.DB.Document.Get(ctx, id)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	r, size, err := s.Docs.Open(ctx, d.ObjectKey)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return d, r, size, nil
+}
+
+// SubmitBid seals a bid in one database transaction that checks the deadline against the
+// server's clock, stamps the receipt time and queues the workflow's signal in the outbox. It
+// never waits on Temporal, so it holds at the deadline and while Temporal is down. Submitting
+// again returns the same receipt.
+func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
+	var out *ent.Bid
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		b, err := tx.Bid.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if b.Status != domain.BidDraft {
+			out = b // a repeat (a double click, a retry): the first receipt stands
+			return nil
+		}
+		now := time.Now().UTC()
+		b, comp, err := changeBid(ctx, tx, id, now)
+		if err != nil {
+			return err
+		}
+		hash := contentHash(b)
+		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
+		// Seal only a draft: of two submits racing, the second finds the first's seal here and
+		// returns its receipt.
+		sealed, err := tx.Bid.Update().Where(bid.ID(b.ID), bid.StatusEQ(domain.BidDraft)).
+			SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if out, err = tx.Bid.Get(ctx, b.ID); err != nil || sealed == 0 {
+			return err
+		}
+		payload, _ := json.Marshal(workflows.BidSubmittedSignal{BidID: b.ID})
+		if err := tx.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(comp.ID)).
+			SetSignal(workflows.SignalBidSubmitted).SetPayload(payload).Exec(authz.AsSystem(ctx, submitPath)); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
+			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash})
+	})
+	return out, err
+}
+
+// contentHash fingerprints what was sealed: the bid's fields and each document's SHA-256.
+func contentHash(b *ent.Bid) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "bid:%d\ncompetition:%d\norganisation:%d\ntitle:%s\nsummary:%s\namount:%d\n",
+		b.ID, b.CompetitionID, b.OrganisationID, b.Title, b.Summary, b.Amount)
+	docs := make([]string, 0, len(b.Edges.Documents))
+	for _, d := range b.Edges.Documents {
+		docs = append(docs, d.Sha256+" "+d.Filename)
+	}
+	sort.Strings(docs)
+	for _, d := range docs {
+		fmt.Fprintf(h, "document:%s\n", d)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// RecordAssessment is one assessor's scores for one bid. The assessor defaults to the
+// signed-in person.
+type RecordAssessment struct {
+	CompetitionID int
+	BidID         int
+	AssessorID    int
+	Scores        map[string]domain.CriterionScore
+	PassFail      map[string]domain.PassFailAnswer
+	InScope, Fund *bool
+}
+
+// RecordAssessment records an assessor's scoring of a bid assigned to them, and returns the
+// weighted percentage it came to.
+func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (float64, error) {
+	if _, err := s.DB.Competition.Get(ctx, in.CompetitionID); err != nil {
+		return 0, err
+	}
+	// An assessor scores as themselves, and only a bid assigned to them: the bid is visible to
+	// them through the privacy rules only then.
+	v, _ := authz.FromContext(ctx)
+	if in.AssessorID == 0 {
+		in.AssessorID = v.PersonID
+	}
+	if in.AssessorID != v.PersonID {
+		return 0, forbidden("you can only record your own assessment")
+	}
+	var ps domain.Problems
+	if in.BidID == 0 {
+		ps.Add("bid_id", "say which bid the assessment is for (bid_id)")
+	} else if _, err := s.DB.Bid.Query().Where(bid.ID(in.BidID), bid.CompetitionID(in.CompetitionID)).Only(ctx); err != nil {
+		return 0, err // a bid not assigned to the assessor is not found, whatever else is wrong
+	}
+	if in.InScope == nil {
+		ps.Add("in_scope", "say whether the bid is in scope (in_scope)")
+	}
+	if in.Fund == nil {
+		ps.Add("fund", "say whether you would fund the bid (fund)")
+	}
+	if err := ps.Err(); err != nil {
+		return 0, err
+	}
+	out, err := s.Lifecycle.RecordAssessment(ctx, in.CompetitionID, workflows.RecordAssessmentRequest{
+		BidID: in.BidID, AssessorID: in.AssessorID,
+		Assessment: domain.Assessment{Scores: in.Scores, PassFail: in.PassFail, InScope: *in.InScope, Fund: *in.Fund},
+		Actor:      authz.ActorOf(ctx, ""),
+	})
+	return out.Percent, err
+}
+
+// Decide records a competition's funding decision: top down when chosen is empty, else the
+// chosen portfolio of bids, checked against the caps.
+func (s *Service) Decide(ctx context.Context, competitionID int, chosen []int) error {
+	if _, err := s.DB.Competition.Get(ctx, competitionID); err != nil {
+		return err
+	}
+	_, err := s.Lifecycle.Decide(ctx, competitionID, workflows.DecideRequest{Chosen: chosen, Actor: authz.ActorOf(ctx, "")})
+	return err
+}

@@ -1,0 +1,72 @@
+package service
+
+import (
+	"context"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
+)
+
+// ListInterests lists the declarations the viewer may see (an assessor their own, the
+// programme everyone's), withdrawn ones too, in ID order, optionally of one assessor.
+func (s *Service) ListInterests(ctx context.Context, page Page, assessorID int) ([]*ent.Interest, error) {
+	q := s.DB.Interest.Query().Where(interest.IDGT(page.After)).WithOrganisation().Order(ent.Asc(interest.FieldID)).Limit(page.Limit + 1)
+	if assessorID != 0 {
+		q.Where(interest.AssessorID(assessorID))
+	}
+	return q.All(ctx)
+}
+
+// MyInterests lists the signed-in assessor's own declarations, newest first.
+func (s *Service) MyInterests(ctx context.Context) ([]*ent.Interest, error) {
+	v, _ := authz.FromContext(ctx)
+	return s.DB.Interest.Query().Where(interest.AssessorID(v.PersonID)).WithOrganisation().Order(ent.Desc(interest.FieldID)).All(ctx)
+}
+
+// DeclareInterest is the signed-in assessor's declaration of an interest in a supplier.
+type DeclareInterest struct {
+	OrganisationID int
+	Kind           string
+	Description    string
+}
+
+// DeclareInterest records the declaration; while it stands the assessor is never given that
+// supplier's bids, and bids they hold now go to another assessor at once.
+func (s *Service) DeclareInterest(ctx context.Context, in DeclareInterest) (*ent.Interest, error) {
+	v, _ := authz.FromContext(ctx)
+	var d *ent.Interest
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		d, err = activities.DeclareInterest(ctx, tx, activities.DeclareInterestInput{AssessorID: v.PersonID,
+			OrganisationID: in.OrganisationID, Kind: domain.InterestKind(in.Kind), Description: in.Description, Actor: authz.ActorOf(ctx, "")})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Interest.Query().Where(interest.ID(d.ID)).WithOrganisation().Only(ctx)
+}
+
+// WithdrawInterest ends one of the signed-in assessor's own declarations; anyone else's is not
+// found, even for an assessor who is also an admin.
+func (s *Service) WithdrawInterest(ctx context.Context, id int) (*ent.Interest, error) {
+	v, _ := authz.FromContext(ctx)
+	d, err := s.DB.Interest.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.AssessorID != v.PersonID {
+		return nil, notFound("interest", id)
+	}
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := activities.WithdrawInterest(ctx, tx, id, authz.ActorOf(ctx, ""))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Interest.Query().Where(interest.ID(id)).WithOrganisation().Only(ctx)
+}
