@@ -1,0 +1,229 @@
+// Package workflows drives the lifecycle: one workflow per challenge, with each competition's
+// assessment round and each contract as child workflows. The code here is deterministic and does
+// no I/O; activities do.
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+)
+
+// TaskQueue is where every Catalyst workflow and activity runs.
+const TaskQueue = "catalyst"
+
+// Update names: commands that need an answer.
+const (
+	UpdateSubmitChallenge   = "submit_challenge"
+	UpdateSelectChallenge   = "select_challenge"
+	UpdateOpenCompetition   = "open_competition"
+	UpdateRecordGateOutcome = "record_gate_outcome"
+	UpdateCompleteChallenge = "complete_challenge"
+	UpdateRecordAssessment  = "record_assessment"
+	UpdateDecide            = "decide"
+	UpdateSubmitReport      = "submit_report"
+)
+
+// Signal names: facts that need no answer.
+const (
+	// SignalBidSubmitted reaches a competition from the outbox after a bid is sealed.
+	SignalBidSubmitted = "bid_submitted"
+	// SignalReportReceived tells a challenge that one of its contracts has reported.
+	SignalReportReceived = "report_received"
+	// SignalGateDecided tells a contract the gate's outcome.
+	SignalGateDecided = "gate_decided"
+	// SignalCompetitionProgress tells a challenge that its competition closed or was decided,
+	// before the command that caused it returns, so the challenge's next command sees it.
+	SignalCompetitionProgress = "competition_progress"
+)
+
+// ChallengeWorkflowID is the workflow ID of a challenge's lifecycle.
+func ChallengeWorkflowID(challengeID int) string { return fmt.Sprintf("challenge-%d", challengeID) }
+
+// CompetitionWorkflowID is the workflow ID of a competition's assessment round.
+func CompetitionWorkflowID(competitionID int) string {
+	return fmt.Sprintf("competition-%d", competitionID)
+}
+
+// ContractWorkflowID is the workflow ID of a contract.
+func ContractWorkflowID(contractID int) string { return fmt.Sprintf("contract-%d", contractID) }
+
+// ChallengeInput starts (or continues as new) a challenge's lifecycle.
+type ChallengeInput struct {
+	ChallengeID int
+	// State is carried across continue-as-new at the phase boundary; nil on first start.
+	State *ChallengeState
+}
+
+// ChallengeState is everything the challenge workflow knows.
+type ChallengeState struct {
+	ChallengeID   int
+	Stage         domain.ChallengeStage
+	Phase         int             // 1 until the phase 1 gate continues someone, then 2
+	CompetitionID int             // the current phase's competition, 0 until opened
+	Contracts     []ContractState // the current phase's contracts
+	Continued     []int           // organisations the phase 1 gate continued
+	// Round is the opened competition's round, carried across continue-as-new so the new run
+	// starts it.
+	Round *CompetitionInput
+}
+
+// ContractState is what the challenge knows of one contract.
+type ContractState struct {
+	ContractID     int
+	OrganisationID int
+	Outcome        domain.GateOutcome // empty until the gate decides
+}
+
+// ChallengeResult is how the challenge ended.
+type ChallengeResult struct {
+	Stage domain.ChallengeStage
+}
+
+// SubmitChallengeRequest moves a draft challenge to the programme team.
+type SubmitChallengeRequest struct {
+	Actor authz.Actor
+}
+
+// SelectChallengeRequest selects or rejects a submitted challenge; a rejection needs a reason.
+type SelectChallengeRequest struct {
+	Select bool
+	Actor  authz.Actor
+}
+
+// StageResponse is the challenge's stage after a command.
+type StageResponse struct {
+	Stage domain.ChallengeStage
+}
+
+// OpenCompetitionRequest configures and opens the current phase's competition.
+type OpenCompetitionRequest struct {
+	ClosesAt time.Time
+	Caps     domain.PhaseCaps
+	Scheme   domain.Scheme
+	Actor    authz.Actor
+}
+
+// OpenCompetitionResponse names the competition opened.
+type OpenCompetitionResponse struct {
+	CompetitionID int
+	Stage         domain.ChallengeStage
+}
+
+// GateOutcomeRequest records the gate's decision for one contract.
+type GateOutcomeRequest struct {
+	ContractID int
+	Outcome    domain.GateOutcome
+	Rationale  string
+	Actor      authz.Actor
+}
+
+// CompleteChallengeRequest records the programme outcome after the final gate.
+type CompleteChallengeRequest struct {
+	Outcome domain.ProgrammeOutcome
+	Lessons string
+	Actor   authz.Actor
+}
+
+// CompetitionInput starts a competition's round: open until the deadline, then assessment.
+type CompetitionInput struct {
+	CompetitionID int
+	ChallengeID   int
+	Phase         int
+	ClosesAt      time.Time
+	Scheme        domain.Scheme
+}
+
+// CompetitionResult is how the round ended.
+type CompetitionResult struct {
+	Status    domain.CompetitionStatus
+	Contracts []activities.AwardedContract
+}
+
+// BidSubmittedSignal says a bid was sealed; the database holds the bid itself.
+type BidSubmittedSignal struct {
+	BidID int
+}
+
+// RecordAssessmentRequest is one assessor's scoring of one bid.
+type RecordAssessmentRequest struct {
+	BidID      int
+	AssessorID int
+	Assessment domain.Assessment
+	Actor      authz.Actor
+}
+
+// RecordAssessmentResponse gives the weighted percentage.
+type RecordAssessmentResponse struct {
+	Percent float64
+}
+
+// DecideRequest records funding decisions: top down when Chosen is empty, else a portfolio.
+type DecideRequest struct {
+	Chosen []int
+	Actor  authz.Actor
+}
+
+// DecideResponse lists the contracts awarded.
+type DecideResponse struct {
+	Contracts []activities.AwardedContract
+}
+
+// CompetitionProgressSignal is a competition's new status and, once decided, its contracts.
+type CompetitionProgressSignal struct {
+	Status    domain.CompetitionStatus
+	Contracts []activities.AwardedContract
+}
+
+// ContractInput starts a contract's workflow.
+type ContractInput struct {
+	ContractID  int
+	ChallengeID int
+	Phase       int
+}
+
+// ContractResult is the gate's outcome for the contract.
+type ContractResult struct {
+	Outcome domain.GateOutcome
+}
+
+// SubmitReportRequest is the supplier's end-of-phase report.
+type SubmitReportRequest struct {
+	Summary string
+	Actor   authz.Actor
+}
+
+// ReportReceivedSignal tells the challenge which contract reported.
+type ReportReceivedSignal struct {
+	ContractID int
+}
+
+// GateDecidedSignal tells a contract its outcome.
+type GateDecidedSignal struct {
+	Outcome domain.GateOutcome
+}
+
+// Application error types a refused update carries, so the API maps each to a stable problem.
+const (
+	ErrTypeInvalidInput      = activities.ErrTypeInvalidInput
+	ErrTypeInvalidTransition = activities.ErrTypeInvalidTransition
+	ErrTypeEvidenceMissing   = activities.ErrTypeEvidenceMissing
+)
+
+// refused turns a rule's refusal into an application error with a stable type.
+func refused(err error) error {
+	if err == nil {
+		return nil
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return err
+	}
+	return temporal.NewNonRetryableApplicationError(err.Error(), activities.RefusalType(err), nil, activities.RefusalDetails(err)...)
+}
