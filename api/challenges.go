@@ -65,13 +65,27 @@ func (s *Server) listChallenges(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(rows, limit, func(ch *ent.Challenge) int { return ch.ID }, challengeView))
 }
 
-// CreateChallengeRequest is a challenge owner's draft.
+// ChallengeAnswers are the intake's answers. In an edit, a field left out stays as it is.
+type ChallengeAnswers struct {
+	Title             *string   `json:"title"`
+	PublicBody        *string   `json:"public_body"`
+	Problem           *string   `json:"problem"`
+	WhoHasIt          *string   `json:"who_has_it"`
+	Evidence          *string   `json:"evidence"`
+	UserNeed          *string   `json:"user_need"`
+	Fields            *[]string `json:"fields"`
+	BudgetPhase1Pence *int64    `json:"budget_phase1_pence"`
+	BudgetPhase2Pence *int64    `json:"budget_phase2_pence"`
+	Commitment        *string   `json:"commitment"`
+	SponsorName       *string   `json:"sponsor_name"`
+	SponsorRole       *string   `json:"sponsor_role"`
+}
+
+// CreateChallengeRequest is a challenge owner's draft: a title, public body and problem at
+// least; the rest may follow in later edits.
 type CreateChallengeRequest struct {
-	Title      string `json:"title"`
-	PublicBody string `json:"public_body"`
-	Problem    string `json:"problem"`
-	UserNeed   string `json:"user_need"`
-	OwnerID    int    `json:"owner_id"`
+	ChallengeAnswers
+	OwnerID int `json:"owner_id"`
 }
 
 func (s *Server) createChallenge(c echo.Context) error {
@@ -80,7 +94,7 @@ func (s *Server) createChallenge(c echo.Context) error {
 		return err
 	}
 	ch, err := s.svc.CreateChallenge(c.Request().Context(), service.CreateChallenge{
-		Title: req.Title, PublicBody: req.PublicBody, Problem: req.Problem, UserNeed: req.UserNeed, OwnerID: req.OwnerID})
+		ChallengeAnswers: service.ChallengeAnswers(req.ChallengeAnswers), OwnerID: req.OwnerID})
 	if err != nil {
 		return err
 	}
@@ -130,14 +144,6 @@ func (s *Server) getChallenge(c echo.Context) error {
 // challengeETag names one version of a challenge for If-Match.
 func challengeETag(id, version int) string { return fmt.Sprintf(`"challenge-%d-v%d"`, id, version) }
 
-// EditChallengeRequest changes a challenge's description. Fields left out stay as they are.
-type EditChallengeRequest struct {
-	Title      *string `json:"title"`
-	PublicBody *string `json:"public_body"`
-	Problem    *string `json:"problem"`
-	UserNeed   *string `json:"user_need"`
-}
-
 // editChallenge changes a challenge's description while it is a draft or awaiting selection.
 // The edit must name the version it was made on (If-Match with the ETag from GET); an edit of
 // a version someone else has since changed is refused with 412, never silently merged.
@@ -161,12 +167,12 @@ func (s *Server) editChallenge(c echo.Context) error {
 			version = -1 // names no version of this challenge: stale
 		}
 	}
-	var req EditChallengeRequest
+	var req ChallengeAnswers
 	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if _, err := s.svc.EditChallenge(c.Request().Context(), service.EditChallenge{ID: id, Version: version,
-		Title: req.Title, PublicBody: req.PublicBody, Problem: req.Problem, UserNeed: req.UserNeed}); err != nil {
+		ChallengeAnswers: service.ChallengeAnswers(req)}); err != nil {
 		return err
 	}
 	return s.getChallenge(c)

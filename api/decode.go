@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -76,7 +77,7 @@ func decodeObject(body []byte, v any) error {
 		case errors.As(err, &syn):
 			return badRequest("the body is not valid JSON (at byte %d)", syn.Offset)
 		case errors.As(err, &typ):
-			field := typ.Field
+			field := jsonPath(typ.Field)
 			if field == "" {
 				field = "the body"
 			}
@@ -204,4 +205,16 @@ func jsonKind(t reflect.Type) string {
 		return jsonKind(t.Elem())
 	}
 	return "of another type"
+}
+
+// jsonPath is a decoding error's field path as the body names it: Go names the embedded
+// structs on the way, which the body never shows.
+func jsonPath(field string) string {
+	var keep []string
+	for _, part := range strings.Split(field, ".") {
+		if part != "" && !unicode.IsUpper([]rune(part)[0]) {
+			keep = append(keep, part)
+		}
+	}
+	return strings.Join(keep, ".")
 }

@@ -23,6 +23,13 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/", s.startPage)
 	e.GET("/challenges", s.challengesPage)
 	e.GET("/challenges/:id", s.challengePage)
+	e.GET("/challenges/new", s.newChallengePage)
+	e.POST("/challenges/new", s.createChallengeForm)
+	e.GET("/challenges/:id/edit", s.editChallengePage)
+	e.POST("/challenges/:id/edit", s.editChallengeForm)
+	e.GET("/challenges/:id/check", s.checkChallengePage)
+	e.POST("/challenges/:id/submit", s.submitChallengeForm)
+	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
 	e.GET("/audit", s.auditPage)
 	e.GET("/interests", s.interestsPage)
 	e.POST("/interests", s.declareInterestForm)
@@ -118,12 +125,16 @@ func (s *Server) challengesPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]challengeRow, 0, len(rows))
+	v, _ := currentViewer(c)
+	data := struct {
+		Rows     []challengeRow
+		CanStart bool
+	}{CanStart: v.Has(authz.ChallengeOwner)}
 	for _, ch := range rows {
-		v := challengeView(ch)
-		out = append(out, challengeRow{ChallengeView: v, TagClass: tagClass(v.Stage)})
+		cv := challengeView(ch)
+		data.Rows = append(data.Rows, challengeRow{ChallengeView: cv, TagClass: tagClass(cv.Stage)})
 	}
-	return s.render(c, http.StatusOK, "challenges", "Challenges", "challenges", out)
+	return s.render(c, http.StatusOK, "challenges", "Challenges", "challenges", data)
 }
 
 // timelineItem is one stage of the lifecycle as the challenge page shows it.

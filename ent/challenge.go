@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -31,6 +32,22 @@ type Challenge struct {
 	Problem string `json:"problem,omitempty"`
 	// UserNeed holds the value of the "user_need" field.
 	UserNeed string `json:"user_need,omitempty"`
+	// WhoHasIt holds the value of the "who_has_it" field.
+	WhoHasIt string `json:"who_has_it,omitempty"`
+	// Evidence holds the value of the "evidence" field.
+	Evidence string `json:"evidence,omitempty"`
+	// Fields holds the value of the "fields" field.
+	Fields []string `json:"fields,omitempty"`
+	// BudgetPhase1 holds the value of the "budget_phase1" field.
+	BudgetPhase1 domain.Money `json:"budget_phase1,omitempty"`
+	// BudgetPhase2 holds the value of the "budget_phase2" field.
+	BudgetPhase2 domain.Money `json:"budget_phase2,omitempty"`
+	// Commitment holds the value of the "commitment" field.
+	Commitment string `json:"commitment,omitempty"`
+	// SponsorName holds the value of the "sponsor_name" field.
+	SponsorName string `json:"sponsor_name,omitempty"`
+	// SponsorRole holds the value of the "sponsor_role" field.
+	SponsorRole string `json:"sponsor_role,omitempty"`
 	// Stage holds the value of the "stage" field.
 	Stage domain.ChallengeStage `json:"stage,omitempty"`
 	// StageReason holds the value of the "stage_reason" field.
@@ -84,9 +101,11 @@ func (*Challenge) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case challenge.FieldID, challenge.FieldVersion:
+		case challenge.FieldFields:
+			values[i] = new([]byte)
+		case challenge.FieldID, challenge.FieldBudgetPhase1, challenge.FieldBudgetPhase2, challenge.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case challenge.FieldTitle, challenge.FieldPublicBody, challenge.FieldProblem, challenge.FieldUserNeed, challenge.FieldStage, challenge.FieldStageReason, challenge.FieldOutcome, challenge.FieldLessons:
+		case challenge.FieldTitle, challenge.FieldPublicBody, challenge.FieldProblem, challenge.FieldUserNeed, challenge.FieldWhoHasIt, challenge.FieldEvidence, challenge.FieldCommitment, challenge.FieldSponsorName, challenge.FieldSponsorRole, challenge.FieldStage, challenge.FieldStageReason, challenge.FieldOutcome, challenge.FieldLessons:
 			values[i] = new(sql.NullString)
 		case challenge.FieldCreatedAt, challenge.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -148,6 +167,56 @@ func (_m *Challenge) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field user_need", values[i])
 			} else if value.Valid {
 				_m.UserNeed = value.String
+			}
+		case challenge.FieldWhoHasIt:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field who_has_it", values[i])
+			} else if value.Valid {
+				_m.WhoHasIt = value.String
+			}
+		case challenge.FieldEvidence:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field evidence", values[i])
+			} else if value.Valid {
+				_m.Evidence = value.String
+			}
+		case challenge.FieldFields:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field fields", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Fields); err != nil {
+					return fmt.Errorf("unmarshal field fields: %w", err)
+				}
+			}
+		case challenge.FieldBudgetPhase1:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field budget_phase1", values[i])
+			} else if value.Valid {
+				_m.BudgetPhase1 = domain.Money(value.Int64)
+			}
+		case challenge.FieldBudgetPhase2:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field budget_phase2", values[i])
+			} else if value.Valid {
+				_m.BudgetPhase2 = domain.Money(value.Int64)
+			}
+		case challenge.FieldCommitment:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field commitment", values[i])
+			} else if value.Valid {
+				_m.Commitment = value.String
+			}
+		case challenge.FieldSponsorName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field sponsor_name", values[i])
+			} else if value.Valid {
+				_m.SponsorName = value.String
+			}
+		case challenge.FieldSponsorRole:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field sponsor_role", values[i])
+			} else if value.Valid {
+				_m.SponsorRole = value.String
 			}
 		case challenge.FieldStage:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -250,6 +319,30 @@ func (_m *Challenge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("user_need=")
 	builder.WriteString(_m.UserNeed)
+	builder.WriteString(", ")
+	builder.WriteString("who_has_it=")
+	builder.WriteString(_m.WhoHasIt)
+	builder.WriteString(", ")
+	builder.WriteString("evidence=")
+	builder.WriteString(_m.Evidence)
+	builder.WriteString(", ")
+	builder.WriteString("fields=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Fields))
+	builder.WriteString(", ")
+	builder.WriteString("budget_phase1=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BudgetPhase1))
+	builder.WriteString(", ")
+	builder.WriteString("budget_phase2=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BudgetPhase2))
+	builder.WriteString(", ")
+	builder.WriteString("commitment=")
+	builder.WriteString(_m.Commitment)
+	builder.WriteString(", ")
+	builder.WriteString("sponsor_name=")
+	builder.WriteString(_m.SponsorName)
+	builder.WriteString(", ")
+	builder.WriteString("sponsor_role=")
+	builder.WriteString(_m.SponsorRole)
 	builder.WriteString(", ")
 	builder.WriteString("stage=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Stage))

@@ -85,6 +85,110 @@ func (_c *ChallengeCreate) SetNillableUserNeed(v *string) *ChallengeCreate {
 	return _c
 }
 
+// SetWhoHasIt sets the "who_has_it" field.
+func (_c *ChallengeCreate) SetWhoHasIt(v string) *ChallengeCreate {
+	_c.mutation.SetWhoHasIt(v)
+	return _c
+}
+
+// SetNillableWhoHasIt sets the "who_has_it" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableWhoHasIt(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetWhoHasIt(*v)
+	}
+	return _c
+}
+
+// SetEvidence sets the "evidence" field.
+func (_c *ChallengeCreate) SetEvidence(v string) *ChallengeCreate {
+	_c.mutation.SetEvidence(v)
+	return _c
+}
+
+// SetNillableEvidence sets the "evidence" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableEvidence(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetEvidence(*v)
+	}
+	return _c
+}
+
+// SetFields sets the "fields" field.
+func (_c *ChallengeCreate) SetFields(v []string) *ChallengeCreate {
+	_c.mutation.SetFields(v)
+	return _c
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (_c *ChallengeCreate) SetBudgetPhase1(v domain.Money) *ChallengeCreate {
+	_c.mutation.SetBudgetPhase1(v)
+	return _c
+}
+
+// SetNillableBudgetPhase1 sets the "budget_phase1" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableBudgetPhase1(v *domain.Money) *ChallengeCreate {
+	if v != nil {
+		_c.SetBudgetPhase1(*v)
+	}
+	return _c
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (_c *ChallengeCreate) SetBudgetPhase2(v domain.Money) *ChallengeCreate {
+	_c.mutation.SetBudgetPhase2(v)
+	return _c
+}
+
+// SetNillableBudgetPhase2 sets the "budget_phase2" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableBudgetPhase2(v *domain.Money) *ChallengeCreate {
+	if v != nil {
+		_c.SetBudgetPhase2(*v)
+	}
+	return _c
+}
+
+// SetCommitment sets the "commitment" field.
+func (_c *ChallengeCreate) SetCommitment(v string) *ChallengeCreate {
+	_c.mutation.SetCommitment(v)
+	return _c
+}
+
+// SetNillableCommitment sets the "commitment" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableCommitment(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetCommitment(*v)
+	}
+	return _c
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (_c *ChallengeCreate) SetSponsorName(v string) *ChallengeCreate {
+	_c.mutation.SetSponsorName(v)
+	return _c
+}
+
+// SetNillableSponsorName sets the "sponsor_name" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableSponsorName(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetSponsorName(*v)
+	}
+	return _c
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (_c *ChallengeCreate) SetSponsorRole(v string) *ChallengeCreate {
+	_c.mutation.SetSponsorRole(v)
+	return _c
+}
+
+// SetNillableSponsorRole sets the "sponsor_role" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableSponsorRole(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetSponsorRole(*v)
+	}
+	return _c
+}
+
 // SetStage sets the "stage" field.
 func (_c *ChallengeCreate) SetStage(v domain.ChallengeStage) *ChallengeCreate {
 	_c.mutation.SetStage(v)
@@ -240,6 +344,14 @@ func (_c *ChallengeCreate) defaults() error {
 		v := challenge.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.BudgetPhase1(); !ok {
+		v := challenge.DefaultBudgetPhase1
+		_c.mutation.SetBudgetPhase1(v)
+	}
+	if _, ok := _c.mutation.BudgetPhase2(); !ok {
+		v := challenge.DefaultBudgetPhase2
+		_c.mutation.SetBudgetPhase2(v)
+	}
 	if _, ok := _c.mutation.Stage(); !ok {
 		v := challenge.DefaultStage
 		_c.mutation.SetStage(v)
@@ -281,6 +393,22 @@ func (_c *ChallengeCreate) check() error {
 	if v, ok := _c.mutation.Problem(); ok {
 		if err := challenge.ProblemValidator(v); err != nil {
 			return &ValidationError{Name: "problem", err: fmt.Errorf(`ent: validator failed for field "Challenge.problem": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BudgetPhase1(); !ok {
+		return &ValidationError{Name: "budget_phase1", err: errors.New(`ent: missing required field "Challenge.budget_phase1"`)}
+	}
+	if _, ok := _c.mutation.BudgetPhase2(); !ok {
+		return &ValidationError{Name: "budget_phase2", err: errors.New(`ent: missing required field "Challenge.budget_phase2"`)}
+	}
+	if v, ok := _c.mutation.SponsorName(); ok {
+		if err := challenge.SponsorNameValidator(v); err != nil {
+			return &ValidationError{Name: "sponsor_name", err: fmt.Errorf(`ent: validator failed for field "Challenge.sponsor_name": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SponsorRole(); ok {
+		if err := challenge.SponsorRoleValidator(v); err != nil {
+			return &ValidationError{Name: "sponsor_role", err: fmt.Errorf(`ent: validator failed for field "Challenge.sponsor_role": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Stage(); !ok {
@@ -349,6 +477,38 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UserNeed(); ok {
 		_spec.SetField(challenge.FieldUserNeed, field.TypeString, value)
 		_node.UserNeed = value
+	}
+	if value, ok := _c.mutation.WhoHasIt(); ok {
+		_spec.SetField(challenge.FieldWhoHasIt, field.TypeString, value)
+		_node.WhoHasIt = value
+	}
+	if value, ok := _c.mutation.Evidence(); ok {
+		_spec.SetField(challenge.FieldEvidence, field.TypeString, value)
+		_node.Evidence = value
+	}
+	if value, ok := _c.mutation.GetFields(); ok {
+		_spec.SetField(challenge.FieldFields, field.TypeJSON, value)
+		_node.Fields = value
+	}
+	if value, ok := _c.mutation.BudgetPhase1(); ok {
+		_spec.SetField(challenge.FieldBudgetPhase1, field.TypeInt64, value)
+		_node.BudgetPhase1 = value
+	}
+	if value, ok := _c.mutation.BudgetPhase2(); ok {
+		_spec.SetField(challenge.FieldBudgetPhase2, field.TypeInt64, value)
+		_node.BudgetPhase2 = value
+	}
+	if value, ok := _c.mutation.Commitment(); ok {
+		_spec.SetField(challenge.FieldCommitment, field.TypeString, value)
+		_node.Commitment = value
+	}
+	if value, ok := _c.mutation.SponsorName(); ok {
+		_spec.SetField(challenge.FieldSponsorName, field.TypeString, value)
+		_node.SponsorName = value
+	}
+	if value, ok := _c.mutation.SponsorRole(); ok {
+		_spec.SetField(challenge.FieldSponsorRole, field.TypeString, value)
+		_node.SponsorRole = value
 	}
 	if value, ok := _c.mutation.Stage(); ok {
 		_spec.SetField(challenge.FieldStage, field.TypeEnum, value)
@@ -518,6 +678,150 @@ func (u *ChallengeUpsert) UpdateUserNeed() *ChallengeUpsert {
 // ClearUserNeed clears the value of the "user_need" field.
 func (u *ChallengeUpsert) ClearUserNeed() *ChallengeUpsert {
 	u.SetNull(challenge.FieldUserNeed)
+	return u
+}
+
+// SetWhoHasIt sets the "who_has_it" field.
+func (u *ChallengeUpsert) SetWhoHasIt(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldWhoHasIt, v)
+	return u
+}
+
+// UpdateWhoHasIt sets the "who_has_it" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateWhoHasIt() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldWhoHasIt)
+	return u
+}
+
+// ClearWhoHasIt clears the value of the "who_has_it" field.
+func (u *ChallengeUpsert) ClearWhoHasIt() *ChallengeUpsert {
+	u.SetNull(challenge.FieldWhoHasIt)
+	return u
+}
+
+// SetEvidence sets the "evidence" field.
+func (u *ChallengeUpsert) SetEvidence(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldEvidence, v)
+	return u
+}
+
+// UpdateEvidence sets the "evidence" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateEvidence() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldEvidence)
+	return u
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (u *ChallengeUpsert) ClearEvidence() *ChallengeUpsert {
+	u.SetNull(challenge.FieldEvidence)
+	return u
+}
+
+// SetFields sets the "fields" field.
+func (u *ChallengeUpsert) SetFields(v []string) *ChallengeUpsert {
+	u.Set(challenge.FieldFields, v)
+	return u
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateFields() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldFields)
+	return u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *ChallengeUpsert) ClearFields() *ChallengeUpsert {
+	u.SetNull(challenge.FieldFields)
+	return u
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (u *ChallengeUpsert) SetBudgetPhase1(v domain.Money) *ChallengeUpsert {
+	u.Set(challenge.FieldBudgetPhase1, v)
+	return u
+}
+
+// UpdateBudgetPhase1 sets the "budget_phase1" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateBudgetPhase1() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldBudgetPhase1)
+	return u
+}
+
+// AddBudgetPhase1 adds v to the "budget_phase1" field.
+func (u *ChallengeUpsert) AddBudgetPhase1(v domain.Money) *ChallengeUpsert {
+	u.Add(challenge.FieldBudgetPhase1, v)
+	return u
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (u *ChallengeUpsert) SetBudgetPhase2(v domain.Money) *ChallengeUpsert {
+	u.Set(challenge.FieldBudgetPhase2, v)
+	return u
+}
+
+// UpdateBudgetPhase2 sets the "budget_phase2" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateBudgetPhase2() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldBudgetPhase2)
+	return u
+}
+
+// AddBudgetPhase2 adds v to the "budget_phase2" field.
+func (u *ChallengeUpsert) AddBudgetPhase2(v domain.Money) *ChallengeUpsert {
+	u.Add(challenge.FieldBudgetPhase2, v)
+	return u
+}
+
+// SetCommitment sets the "commitment" field.
+func (u *ChallengeUpsert) SetCommitment(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldCommitment, v)
+	return u
+}
+
+// UpdateCommitment sets the "commitment" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateCommitment() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldCommitment)
+	return u
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (u *ChallengeUpsert) ClearCommitment() *ChallengeUpsert {
+	u.SetNull(challenge.FieldCommitment)
+	return u
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (u *ChallengeUpsert) SetSponsorName(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldSponsorName, v)
+	return u
+}
+
+// UpdateSponsorName sets the "sponsor_name" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateSponsorName() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldSponsorName)
+	return u
+}
+
+// ClearSponsorName clears the value of the "sponsor_name" field.
+func (u *ChallengeUpsert) ClearSponsorName() *ChallengeUpsert {
+	u.SetNull(challenge.FieldSponsorName)
+	return u
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (u *ChallengeUpsert) SetSponsorRole(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldSponsorRole, v)
+	return u
+}
+
+// UpdateSponsorRole sets the "sponsor_role" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateSponsorRole() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldSponsorRole)
+	return u
+}
+
+// ClearSponsorRole clears the value of the "sponsor_role" field.
+func (u *ChallengeUpsert) ClearSponsorRole() *ChallengeUpsert {
+	u.SetNull(challenge.FieldSponsorRole)
 	return u
 }
 
@@ -724,6 +1028,174 @@ func (u *ChallengeUpsertOne) UpdateUserNeed() *ChallengeUpsertOne {
 func (u *ChallengeUpsertOne) ClearUserNeed() *ChallengeUpsertOne {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearUserNeed()
+	})
+}
+
+// SetWhoHasIt sets the "who_has_it" field.
+func (u *ChallengeUpsertOne) SetWhoHasIt(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetWhoHasIt(v)
+	})
+}
+
+// UpdateWhoHasIt sets the "who_has_it" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateWhoHasIt() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateWhoHasIt()
+	})
+}
+
+// ClearWhoHasIt clears the value of the "who_has_it" field.
+func (u *ChallengeUpsertOne) ClearWhoHasIt() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearWhoHasIt()
+	})
+}
+
+// SetEvidence sets the "evidence" field.
+func (u *ChallengeUpsertOne) SetEvidence(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetEvidence(v)
+	})
+}
+
+// UpdateEvidence sets the "evidence" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateEvidence() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateEvidence()
+	})
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (u *ChallengeUpsertOne) ClearEvidence() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearEvidence()
+	})
+}
+
+// SetFields sets the "fields" field.
+func (u *ChallengeUpsertOne) SetFields(v []string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateFields() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *ChallengeUpsertOne) ClearFields() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (u *ChallengeUpsertOne) SetBudgetPhase1(v domain.Money) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetBudgetPhase1(v)
+	})
+}
+
+// AddBudgetPhase1 adds v to the "budget_phase1" field.
+func (u *ChallengeUpsertOne) AddBudgetPhase1(v domain.Money) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.AddBudgetPhase1(v)
+	})
+}
+
+// UpdateBudgetPhase1 sets the "budget_phase1" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateBudgetPhase1() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateBudgetPhase1()
+	})
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (u *ChallengeUpsertOne) SetBudgetPhase2(v domain.Money) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetBudgetPhase2(v)
+	})
+}
+
+// AddBudgetPhase2 adds v to the "budget_phase2" field.
+func (u *ChallengeUpsertOne) AddBudgetPhase2(v domain.Money) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.AddBudgetPhase2(v)
+	})
+}
+
+// UpdateBudgetPhase2 sets the "budget_phase2" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateBudgetPhase2() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateBudgetPhase2()
+	})
+}
+
+// SetCommitment sets the "commitment" field.
+func (u *ChallengeUpsertOne) SetCommitment(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetCommitment(v)
+	})
+}
+
+// UpdateCommitment sets the "commitment" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateCommitment() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateCommitment()
+	})
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (u *ChallengeUpsertOne) ClearCommitment() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearCommitment()
+	})
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (u *ChallengeUpsertOne) SetSponsorName(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetSponsorName(v)
+	})
+}
+
+// UpdateSponsorName sets the "sponsor_name" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateSponsorName() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateSponsorName()
+	})
+}
+
+// ClearSponsorName clears the value of the "sponsor_name" field.
+func (u *ChallengeUpsertOne) ClearSponsorName() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearSponsorName()
+	})
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (u *ChallengeUpsertOne) SetSponsorRole(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetSponsorRole(v)
+	})
+}
+
+// UpdateSponsorRole sets the "sponsor_role" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateSponsorRole() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateSponsorRole()
+	})
+}
+
+// ClearSponsorRole clears the value of the "sponsor_role" field.
+func (u *ChallengeUpsertOne) ClearSponsorRole() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearSponsorRole()
 	})
 }
 
@@ -1110,6 +1582,174 @@ func (u *ChallengeUpsertBulk) UpdateUserNeed() *ChallengeUpsertBulk {
 func (u *ChallengeUpsertBulk) ClearUserNeed() *ChallengeUpsertBulk {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearUserNeed()
+	})
+}
+
+// SetWhoHasIt sets the "who_has_it" field.
+func (u *ChallengeUpsertBulk) SetWhoHasIt(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetWhoHasIt(v)
+	})
+}
+
+// UpdateWhoHasIt sets the "who_has_it" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateWhoHasIt() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateWhoHasIt()
+	})
+}
+
+// ClearWhoHasIt clears the value of the "who_has_it" field.
+func (u *ChallengeUpsertBulk) ClearWhoHasIt() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearWhoHasIt()
+	})
+}
+
+// SetEvidence sets the "evidence" field.
+func (u *ChallengeUpsertBulk) SetEvidence(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetEvidence(v)
+	})
+}
+
+// UpdateEvidence sets the "evidence" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateEvidence() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateEvidence()
+	})
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (u *ChallengeUpsertBulk) ClearEvidence() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearEvidence()
+	})
+}
+
+// SetFields sets the "fields" field.
+func (u *ChallengeUpsertBulk) SetFields(v []string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateFields() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *ChallengeUpsertBulk) ClearFields() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (u *ChallengeUpsertBulk) SetBudgetPhase1(v domain.Money) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetBudgetPhase1(v)
+	})
+}
+
+// AddBudgetPhase1 adds v to the "budget_phase1" field.
+func (u *ChallengeUpsertBulk) AddBudgetPhase1(v domain.Money) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.AddBudgetPhase1(v)
+	})
+}
+
+// UpdateBudgetPhase1 sets the "budget_phase1" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateBudgetPhase1() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateBudgetPhase1()
+	})
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (u *ChallengeUpsertBulk) SetBudgetPhase2(v domain.Money) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetBudgetPhase2(v)
+	})
+}
+
+// AddBudgetPhase2 adds v to the "budget_phase2" field.
+func (u *ChallengeUpsertBulk) AddBudgetPhase2(v domain.Money) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.AddBudgetPhase2(v)
+	})
+}
+
+// UpdateBudgetPhase2 sets the "budget_phase2" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateBudgetPhase2() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateBudgetPhase2()
+	})
+}
+
+// SetCommitment sets the "commitment" field.
+func (u *ChallengeUpsertBulk) SetCommitment(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetCommitment(v)
+	})
+}
+
+// UpdateCommitment sets the "commitment" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateCommitment() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateCommitment()
+	})
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (u *ChallengeUpsertBulk) ClearCommitment() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearCommitment()
+	})
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (u *ChallengeUpsertBulk) SetSponsorName(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetSponsorName(v)
+	})
+}
+
+// UpdateSponsorName sets the "sponsor_name" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateSponsorName() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateSponsorName()
+	})
+}
+
+// ClearSponsorName clears the value of the "sponsor_name" field.
+func (u *ChallengeUpsertBulk) ClearSponsorName() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearSponsorName()
+	})
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (u *ChallengeUpsertBulk) SetSponsorRole(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetSponsorRole(v)
+	})
+}
+
+// UpdateSponsorRole sets the "sponsor_role" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateSponsorRole() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateSponsorRole()
+	})
+}
+
+// ClearSponsorRole clears the value of the "sponsor_role" field.
+func (u *ChallengeUpsertBulk) ClearSponsorRole() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearSponsorRole()
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
@@ -96,6 +97,166 @@ func (_u *ChallengeUpdate) SetNillableUserNeed(v *string) *ChallengeUpdate {
 // ClearUserNeed clears the value of the "user_need" field.
 func (_u *ChallengeUpdate) ClearUserNeed() *ChallengeUpdate {
 	_u.mutation.ClearUserNeed()
+	return _u
+}
+
+// SetWhoHasIt sets the "who_has_it" field.
+func (_u *ChallengeUpdate) SetWhoHasIt(v string) *ChallengeUpdate {
+	_u.mutation.SetWhoHasIt(v)
+	return _u
+}
+
+// SetNillableWhoHasIt sets the "who_has_it" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableWhoHasIt(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetWhoHasIt(*v)
+	}
+	return _u
+}
+
+// ClearWhoHasIt clears the value of the "who_has_it" field.
+func (_u *ChallengeUpdate) ClearWhoHasIt() *ChallengeUpdate {
+	_u.mutation.ClearWhoHasIt()
+	return _u
+}
+
+// SetEvidence sets the "evidence" field.
+func (_u *ChallengeUpdate) SetEvidence(v string) *ChallengeUpdate {
+	_u.mutation.SetEvidence(v)
+	return _u
+}
+
+// SetNillableEvidence sets the "evidence" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableEvidence(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetEvidence(*v)
+	}
+	return _u
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (_u *ChallengeUpdate) ClearEvidence() *ChallengeUpdate {
+	_u.mutation.ClearEvidence()
+	return _u
+}
+
+// SetFields sets the "fields" field.
+func (_u *ChallengeUpdate) SetFields(v []string) *ChallengeUpdate {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *ChallengeUpdate) AppendFields(v []string) *ChallengeUpdate {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *ChallengeUpdate) ClearFields() *ChallengeUpdate {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (_u *ChallengeUpdate) SetBudgetPhase1(v domain.Money) *ChallengeUpdate {
+	_u.mutation.ResetBudgetPhase1()
+	_u.mutation.SetBudgetPhase1(v)
+	return _u
+}
+
+// SetNillableBudgetPhase1 sets the "budget_phase1" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableBudgetPhase1(v *domain.Money) *ChallengeUpdate {
+	if v != nil {
+		_u.SetBudgetPhase1(*v)
+	}
+	return _u
+}
+
+// AddBudgetPhase1 adds value to the "budget_phase1" field.
+func (_u *ChallengeUpdate) AddBudgetPhase1(v domain.Money) *ChallengeUpdate {
+	_u.mutation.AddBudgetPhase1(v)
+	return _u
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (_u *ChallengeUpdate) SetBudgetPhase2(v domain.Money) *ChallengeUpdate {
+	_u.mutation.ResetBudgetPhase2()
+	_u.mutation.SetBudgetPhase2(v)
+	return _u
+}
+
+// SetNillableBudgetPhase2 sets the "budget_phase2" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableBudgetPhase2(v *domain.Money) *ChallengeUpdate {
+	if v != nil {
+		_u.SetBudgetPhase2(*v)
+	}
+	return _u
+}
+
+// AddBudgetPhase2 adds value to the "budget_phase2" field.
+func (_u *ChallengeUpdate) AddBudgetPhase2(v domain.Money) *ChallengeUpdate {
+	_u.mutation.AddBudgetPhase2(v)
+	return _u
+}
+
+// SetCommitment sets the "commitment" field.
+func (_u *ChallengeUpdate) SetCommitment(v string) *ChallengeUpdate {
+	_u.mutation.SetCommitment(v)
+	return _u
+}
+
+// SetNillableCommitment sets the "commitment" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableCommitment(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetCommitment(*v)
+	}
+	return _u
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (_u *ChallengeUpdate) ClearCommitment() *ChallengeUpdate {
+	_u.mutation.ClearCommitment()
+	return _u
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (_u *ChallengeUpdate) SetSponsorName(v string) *ChallengeUpdate {
+	_u.mutation.SetSponsorName(v)
+	return _u
+}
+
+// SetNillableSponsorName sets the "sponsor_name" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableSponsorName(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetSponsorName(*v)
+	}
+	return _u
+}
+
+// ClearSponsorName clears the value of the "sponsor_name" field.
+func (_u *ChallengeUpdate) ClearSponsorName() *ChallengeUpdate {
+	_u.mutation.ClearSponsorName()
+	return _u
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (_u *ChallengeUpdate) SetSponsorRole(v string) *ChallengeUpdate {
+	_u.mutation.SetSponsorRole(v)
+	return _u
+}
+
+// SetNillableSponsorRole sets the "sponsor_role" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableSponsorRole(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetSponsorRole(*v)
+	}
+	return _u
+}
+
+// ClearSponsorRole clears the value of the "sponsor_role" field.
+func (_u *ChallengeUpdate) ClearSponsorRole() *ChallengeUpdate {
+	_u.mutation.ClearSponsorRole()
 	return _u
 }
 
@@ -319,6 +480,16 @@ func (_u *ChallengeUpdate) check() error {
 			return &ValidationError{Name: "problem", err: fmt.Errorf(`ent: validator failed for field "Challenge.problem": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SponsorName(); ok {
+		if err := challenge.SponsorNameValidator(v); err != nil {
+			return &ValidationError{Name: "sponsor_name", err: fmt.Errorf(`ent: validator failed for field "Challenge.sponsor_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SponsorRole(); ok {
+		if err := challenge.SponsorRoleValidator(v); err != nil {
+			return &ValidationError{Name: "sponsor_role", err: fmt.Errorf(`ent: validator failed for field "Challenge.sponsor_role": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Stage(); ok {
 		if err := challenge.StageValidator(v); err != nil {
 			return &ValidationError{Name: "stage", err: fmt.Errorf(`ent: validator failed for field "Challenge.stage": %w`, err)}
@@ -361,6 +532,59 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.UserNeedCleared() {
 		_spec.ClearField(challenge.FieldUserNeed, field.TypeString)
+	}
+	if value, ok := _u.mutation.WhoHasIt(); ok {
+		_spec.SetField(challenge.FieldWhoHasIt, field.TypeString, value)
+	}
+	if _u.mutation.WhoHasItCleared() {
+		_spec.ClearField(challenge.FieldWhoHasIt, field.TypeString)
+	}
+	if value, ok := _u.mutation.Evidence(); ok {
+		_spec.SetField(challenge.FieldEvidence, field.TypeString, value)
+	}
+	if _u.mutation.EvidenceCleared() {
+		_spec.ClearField(challenge.FieldEvidence, field.TypeString)
+	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(challenge.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, challenge.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(challenge.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.BudgetPhase1(); ok {
+		_spec.SetField(challenge.FieldBudgetPhase1, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBudgetPhase1(); ok {
+		_spec.AddField(challenge.FieldBudgetPhase1, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BudgetPhase2(); ok {
+		_spec.SetField(challenge.FieldBudgetPhase2, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBudgetPhase2(); ok {
+		_spec.AddField(challenge.FieldBudgetPhase2, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Commitment(); ok {
+		_spec.SetField(challenge.FieldCommitment, field.TypeString, value)
+	}
+	if _u.mutation.CommitmentCleared() {
+		_spec.ClearField(challenge.FieldCommitment, field.TypeString)
+	}
+	if value, ok := _u.mutation.SponsorName(); ok {
+		_spec.SetField(challenge.FieldSponsorName, field.TypeString, value)
+	}
+	if _u.mutation.SponsorNameCleared() {
+		_spec.ClearField(challenge.FieldSponsorName, field.TypeString)
+	}
+	if value, ok := _u.mutation.SponsorRole(); ok {
+		_spec.SetField(challenge.FieldSponsorRole, field.TypeString, value)
+	}
+	if _u.mutation.SponsorRoleCleared() {
+		_spec.ClearField(challenge.FieldSponsorRole, field.TypeString)
 	}
 	if value, ok := _u.mutation.Stage(); ok {
 		_spec.SetField(challenge.FieldStage, field.TypeEnum, value)
@@ -548,6 +772,166 @@ func (_u *ChallengeUpdateOne) SetNillableUserNeed(v *string) *ChallengeUpdateOne
 // ClearUserNeed clears the value of the "user_need" field.
 func (_u *ChallengeUpdateOne) ClearUserNeed() *ChallengeUpdateOne {
 	_u.mutation.ClearUserNeed()
+	return _u
+}
+
+// SetWhoHasIt sets the "who_has_it" field.
+func (_u *ChallengeUpdateOne) SetWhoHasIt(v string) *ChallengeUpdateOne {
+	_u.mutation.SetWhoHasIt(v)
+	return _u
+}
+
+// SetNillableWhoHasIt sets the "who_has_it" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableWhoHasIt(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetWhoHasIt(*v)
+	}
+	return _u
+}
+
+// ClearWhoHasIt clears the value of the "who_has_it" field.
+func (_u *ChallengeUpdateOne) ClearWhoHasIt() *ChallengeUpdateOne {
+	_u.mutation.ClearWhoHasIt()
+	return _u
+}
+
+// SetEvidence sets the "evidence" field.
+func (_u *ChallengeUpdateOne) SetEvidence(v string) *ChallengeUpdateOne {
+	_u.mutation.SetEvidence(v)
+	return _u
+}
+
+// SetNillableEvidence sets the "evidence" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableEvidence(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetEvidence(*v)
+	}
+	return _u
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (_u *ChallengeUpdateOne) ClearEvidence() *ChallengeUpdateOne {
+	_u.mutation.ClearEvidence()
+	return _u
+}
+
+// SetFields sets the "fields" field.
+func (_u *ChallengeUpdateOne) SetFields(v []string) *ChallengeUpdateOne {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *ChallengeUpdateOne) AppendFields(v []string) *ChallengeUpdateOne {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *ChallengeUpdateOne) ClearFields() *ChallengeUpdateOne {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (_u *ChallengeUpdateOne) SetBudgetPhase1(v domain.Money) *ChallengeUpdateOne {
+	_u.mutation.ResetBudgetPhase1()
+	_u.mutation.SetBudgetPhase1(v)
+	return _u
+}
+
+// SetNillableBudgetPhase1 sets the "budget_phase1" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableBudgetPhase1(v *domain.Money) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetBudgetPhase1(*v)
+	}
+	return _u
+}
+
+// AddBudgetPhase1 adds value to the "budget_phase1" field.
+func (_u *ChallengeUpdateOne) AddBudgetPhase1(v domain.Money) *ChallengeUpdateOne {
+	_u.mutation.AddBudgetPhase1(v)
+	return _u
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (_u *ChallengeUpdateOne) SetBudgetPhase2(v domain.Money) *ChallengeUpdateOne {
+	_u.mutation.ResetBudgetPhase2()
+	_u.mutation.SetBudgetPhase2(v)
+	return _u
+}
+
+// SetNillableBudgetPhase2 sets the "budget_phase2" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableBudgetPhase2(v *domain.Money) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetBudgetPhase2(*v)
+	}
+	return _u
+}
+
+// AddBudgetPhase2 adds value to the "budget_phase2" field.
+func (_u *ChallengeUpdateOne) AddBudgetPhase2(v domain.Money) *ChallengeUpdateOne {
+	_u.mutation.AddBudgetPhase2(v)
+	return _u
+}
+
+// SetCommitment sets the "commitment" field.
+func (_u *ChallengeUpdateOne) SetCommitment(v string) *ChallengeUpdateOne {
+	_u.mutation.SetCommitment(v)
+	return _u
+}
+
+// SetNillableCommitment sets the "commitment" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableCommitment(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetCommitment(*v)
+	}
+	return _u
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (_u *ChallengeUpdateOne) ClearCommitment() *ChallengeUpdateOne {
+	_u.mutation.ClearCommitment()
+	return _u
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (_u *ChallengeUpdateOne) SetSponsorName(v string) *ChallengeUpdateOne {
+	_u.mutation.SetSponsorName(v)
+	return _u
+}
+
+// SetNillableSponsorName sets the "sponsor_name" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableSponsorName(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetSponsorName(*v)
+	}
+	return _u
+}
+
+// ClearSponsorName clears the value of the "sponsor_name" field.
+func (_u *ChallengeUpdateOne) ClearSponsorName() *ChallengeUpdateOne {
+	_u.mutation.ClearSponsorName()
+	return _u
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (_u *ChallengeUpdateOne) SetSponsorRole(v string) *ChallengeUpdateOne {
+	_u.mutation.SetSponsorRole(v)
+	return _u
+}
+
+// SetNillableSponsorRole sets the "sponsor_role" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableSponsorRole(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetSponsorRole(*v)
+	}
+	return _u
+}
+
+// ClearSponsorRole clears the value of the "sponsor_role" field.
+func (_u *ChallengeUpdateOne) ClearSponsorRole() *ChallengeUpdateOne {
+	_u.mutation.ClearSponsorRole()
 	return _u
 }
 
@@ -784,6 +1168,16 @@ func (_u *ChallengeUpdateOne) check() error {
 			return &ValidationError{Name: "problem", err: fmt.Errorf(`ent: validator failed for field "Challenge.problem": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SponsorName(); ok {
+		if err := challenge.SponsorNameValidator(v); err != nil {
+			return &ValidationError{Name: "sponsor_name", err: fmt.Errorf(`ent: validator failed for field "Challenge.sponsor_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SponsorRole(); ok {
+		if err := challenge.SponsorRoleValidator(v); err != nil {
+			return &ValidationError{Name: "sponsor_role", err: fmt.Errorf(`ent: validator failed for field "Challenge.sponsor_role": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Stage(); ok {
 		if err := challenge.StageValidator(v); err != nil {
 			return &ValidationError{Name: "stage", err: fmt.Errorf(`ent: validator failed for field "Challenge.stage": %w`, err)}
@@ -843,6 +1237,59 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 	}
 	if _u.mutation.UserNeedCleared() {
 		_spec.ClearField(challenge.FieldUserNeed, field.TypeString)
+	}
+	if value, ok := _u.mutation.WhoHasIt(); ok {
+		_spec.SetField(challenge.FieldWhoHasIt, field.TypeString, value)
+	}
+	if _u.mutation.WhoHasItCleared() {
+		_spec.ClearField(challenge.FieldWhoHasIt, field.TypeString)
+	}
+	if value, ok := _u.mutation.Evidence(); ok {
+		_spec.SetField(challenge.FieldEvidence, field.TypeString, value)
+	}
+	if _u.mutation.EvidenceCleared() {
+		_spec.ClearField(challenge.FieldEvidence, field.TypeString)
+	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(challenge.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, challenge.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(challenge.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.BudgetPhase1(); ok {
+		_spec.SetField(challenge.FieldBudgetPhase1, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBudgetPhase1(); ok {
+		_spec.AddField(challenge.FieldBudgetPhase1, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BudgetPhase2(); ok {
+		_spec.SetField(challenge.FieldBudgetPhase2, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBudgetPhase2(); ok {
+		_spec.AddField(challenge.FieldBudgetPhase2, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Commitment(); ok {
+		_spec.SetField(challenge.FieldCommitment, field.TypeString, value)
+	}
+	if _u.mutation.CommitmentCleared() {
+		_spec.ClearField(challenge.FieldCommitment, field.TypeString)
+	}
+	if value, ok := _u.mutation.SponsorName(); ok {
+		_spec.SetField(challenge.FieldSponsorName, field.TypeString, value)
+	}
+	if _u.mutation.SponsorNameCleared() {
+		_spec.ClearField(challenge.FieldSponsorName, field.TypeString)
+	}
+	if value, ok := _u.mutation.SponsorRole(); ok {
+		_spec.SetField(challenge.FieldSponsorRole, field.TypeString, value)
+	}
+	if _u.mutation.SponsorRoleCleared() {
+		_spec.ClearField(challenge.FieldSponsorRole, field.TypeString)
 	}
 	if value, ok := _u.mutation.Stage(); ok {
 		_spec.SetField(challenge.FieldStage, field.TypeEnum, value)

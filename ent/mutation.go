@@ -5906,6 +5906,17 @@ type ChallengeMutation struct {
 	public_body         *string
 	problem             *string
 	user_need           *string
+	who_has_it          *string
+	evidence            *string
+	fields              *[]string
+	appendfields        []string
+	budget_phase1       *domain.Money
+	addbudget_phase1    *domain.Money
+	budget_phase2       *domain.Money
+	addbudget_phase2    *domain.Money
+	commitment          *string
+	sponsor_name        *string
+	sponsor_role        *string
 	stage               *domain.ChallengeStage
 	stage_reason        *string
 	outcome             *domain.ProgrammeOutcome
@@ -6248,6 +6259,428 @@ func (m *ChallengeMutation) UserNeedCleared() bool {
 func (m *ChallengeMutation) ResetUserNeed() {
 	m.user_need = nil
 	delete(m.clearedFields, challenge.FieldUserNeed)
+}
+
+// SetWhoHasIt sets the "who_has_it" field.
+func (m *ChallengeMutation) SetWhoHasIt(s string) {
+	m.who_has_it = &s
+}
+
+// WhoHasIt returns the value of the "who_has_it" field in the mutation.
+func (m *ChallengeMutation) WhoHasIt() (r string, exists bool) {
+	v := m.who_has_it
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhoHasIt returns the old "who_has_it" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldWhoHasIt(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhoHasIt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhoHasIt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhoHasIt: %w", err)
+	}
+	return oldValue.WhoHasIt, nil
+}
+
+// ClearWhoHasIt clears the value of the "who_has_it" field.
+func (m *ChallengeMutation) ClearWhoHasIt() {
+	m.who_has_it = nil
+	m.clearedFields[challenge.FieldWhoHasIt] = struct{}{}
+}
+
+// WhoHasItCleared returns if the "who_has_it" field was cleared in this mutation.
+func (m *ChallengeMutation) WhoHasItCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldWhoHasIt]
+	return ok
+}
+
+// ResetWhoHasIt resets all changes to the "who_has_it" field.
+func (m *ChallengeMutation) ResetWhoHasIt() {
+	m.who_has_it = nil
+	delete(m.clearedFields, challenge.FieldWhoHasIt)
+}
+
+// SetEvidence sets the "evidence" field.
+func (m *ChallengeMutation) SetEvidence(s string) {
+	m.evidence = &s
+}
+
+// Evidence returns the value of the "evidence" field in the mutation.
+func (m *ChallengeMutation) Evidence() (r string, exists bool) {
+	v := m.evidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvidence returns the old "evidence" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldEvidence(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvidence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvidence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvidence: %w", err)
+	}
+	return oldValue.Evidence, nil
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (m *ChallengeMutation) ClearEvidence() {
+	m.evidence = nil
+	m.clearedFields[challenge.FieldEvidence] = struct{}{}
+}
+
+// EvidenceCleared returns if the "evidence" field was cleared in this mutation.
+func (m *ChallengeMutation) EvidenceCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldEvidence]
+	return ok
+}
+
+// ResetEvidence resets all changes to the "evidence" field.
+func (m *ChallengeMutation) ResetEvidence() {
+	m.evidence = nil
+	delete(m.clearedFields, challenge.FieldEvidence)
+}
+
+// SetFields sets the "fields" field.
+func (m *ChallengeMutation) SetFields(s []string) {
+	m.fields = &s
+	m.appendfields = nil
+}
+
+// GetFields returns the value of the "fields" field in the mutation.
+func (m *ChallengeMutation) GetFields() (r []string, exists bool) {
+	v := m.fields
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFields returns the old "fields" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldFields(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFields is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFields requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFields: %w", err)
+	}
+	return oldValue.Fields, nil
+}
+
+// AppendFields adds s to the "fields" field.
+func (m *ChallengeMutation) AppendFields(s []string) {
+	m.appendfields = append(m.appendfields, s...)
+}
+
+// AppendedFields returns the list of values that were appended to the "fields" field in this mutation.
+func (m *ChallengeMutation) AppendedFields() ([]string, bool) {
+	if len(m.appendfields) == 0 {
+		return nil, false
+	}
+	return m.appendfields, true
+}
+
+// ClearFields clears the value of the "fields" field.
+func (m *ChallengeMutation) ClearFields() {
+	m.fields = nil
+	m.appendfields = nil
+	m.clearedFields[challenge.FieldFields] = struct{}{}
+}
+
+// FieldsCleared returns if the "fields" field was cleared in this mutation.
+func (m *ChallengeMutation) FieldsCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldFields]
+	return ok
+}
+
+// ResetFields resets all changes to the "fields" field.
+func (m *ChallengeMutation) ResetFields() {
+	m.fields = nil
+	m.appendfields = nil
+	delete(m.clearedFields, challenge.FieldFields)
+}
+
+// SetBudgetPhase1 sets the "budget_phase1" field.
+func (m *ChallengeMutation) SetBudgetPhase1(d domain.Money) {
+	m.budget_phase1 = &d
+	m.addbudget_phase1 = nil
+}
+
+// BudgetPhase1 returns the value of the "budget_phase1" field in the mutation.
+func (m *ChallengeMutation) BudgetPhase1() (r domain.Money, exists bool) {
+	v := m.budget_phase1
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudgetPhase1 returns the old "budget_phase1" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldBudgetPhase1(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudgetPhase1 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudgetPhase1 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudgetPhase1: %w", err)
+	}
+	return oldValue.BudgetPhase1, nil
+}
+
+// AddBudgetPhase1 adds d to the "budget_phase1" field.
+func (m *ChallengeMutation) AddBudgetPhase1(d domain.Money) {
+	if m.addbudget_phase1 != nil {
+		*m.addbudget_phase1 += d
+	} else {
+		m.addbudget_phase1 = &d
+	}
+}
+
+// AddedBudgetPhase1 returns the value that was added to the "budget_phase1" field in this mutation.
+func (m *ChallengeMutation) AddedBudgetPhase1() (r domain.Money, exists bool) {
+	v := m.addbudget_phase1
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBudgetPhase1 resets all changes to the "budget_phase1" field.
+func (m *ChallengeMutation) ResetBudgetPhase1() {
+	m.budget_phase1 = nil
+	m.addbudget_phase1 = nil
+}
+
+// SetBudgetPhase2 sets the "budget_phase2" field.
+func (m *ChallengeMutation) SetBudgetPhase2(d domain.Money) {
+	m.budget_phase2 = &d
+	m.addbudget_phase2 = nil
+}
+
+// BudgetPhase2 returns the value of the "budget_phase2" field in the mutation.
+func (m *ChallengeMutation) BudgetPhase2() (r domain.Money, exists bool) {
+	v := m.budget_phase2
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudgetPhase2 returns the old "budget_phase2" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldBudgetPhase2(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudgetPhase2 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudgetPhase2 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudgetPhase2: %w", err)
+	}
+	return oldValue.BudgetPhase2, nil
+}
+
+// AddBudgetPhase2 adds d to the "budget_phase2" field.
+func (m *ChallengeMutation) AddBudgetPhase2(d domain.Money) {
+	if m.addbudget_phase2 != nil {
+		*m.addbudget_phase2 += d
+	} else {
+		m.addbudget_phase2 = &d
+	}
+}
+
+// AddedBudgetPhase2 returns the value that was added to the "budget_phase2" field in this mutation.
+func (m *ChallengeMutation) AddedBudgetPhase2() (r domain.Money, exists bool) {
+	v := m.addbudget_phase2
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBudgetPhase2 resets all changes to the "budget_phase2" field.
+func (m *ChallengeMutation) ResetBudgetPhase2() {
+	m.budget_phase2 = nil
+	m.addbudget_phase2 = nil
+}
+
+// SetCommitment sets the "commitment" field.
+func (m *ChallengeMutation) SetCommitment(s string) {
+	m.commitment = &s
+}
+
+// Commitment returns the value of the "commitment" field in the mutation.
+func (m *ChallengeMutation) Commitment() (r string, exists bool) {
+	v := m.commitment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommitment returns the old "commitment" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldCommitment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommitment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommitment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommitment: %w", err)
+	}
+	return oldValue.Commitment, nil
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (m *ChallengeMutation) ClearCommitment() {
+	m.commitment = nil
+	m.clearedFields[challenge.FieldCommitment] = struct{}{}
+}
+
+// CommitmentCleared returns if the "commitment" field was cleared in this mutation.
+func (m *ChallengeMutation) CommitmentCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldCommitment]
+	return ok
+}
+
+// ResetCommitment resets all changes to the "commitment" field.
+func (m *ChallengeMutation) ResetCommitment() {
+	m.commitment = nil
+	delete(m.clearedFields, challenge.FieldCommitment)
+}
+
+// SetSponsorName sets the "sponsor_name" field.
+func (m *ChallengeMutation) SetSponsorName(s string) {
+	m.sponsor_name = &s
+}
+
+// SponsorName returns the value of the "sponsor_name" field in the mutation.
+func (m *ChallengeMutation) SponsorName() (r string, exists bool) {
+	v := m.sponsor_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSponsorName returns the old "sponsor_name" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldSponsorName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSponsorName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSponsorName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSponsorName: %w", err)
+	}
+	return oldValue.SponsorName, nil
+}
+
+// ClearSponsorName clears the value of the "sponsor_name" field.
+func (m *ChallengeMutation) ClearSponsorName() {
+	m.sponsor_name = nil
+	m.clearedFields[challenge.FieldSponsorName] = struct{}{}
+}
+
+// SponsorNameCleared returns if the "sponsor_name" field was cleared in this mutation.
+func (m *ChallengeMutation) SponsorNameCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldSponsorName]
+	return ok
+}
+
+// ResetSponsorName resets all changes to the "sponsor_name" field.
+func (m *ChallengeMutation) ResetSponsorName() {
+	m.sponsor_name = nil
+	delete(m.clearedFields, challenge.FieldSponsorName)
+}
+
+// SetSponsorRole sets the "sponsor_role" field.
+func (m *ChallengeMutation) SetSponsorRole(s string) {
+	m.sponsor_role = &s
+}
+
+// SponsorRole returns the value of the "sponsor_role" field in the mutation.
+func (m *ChallengeMutation) SponsorRole() (r string, exists bool) {
+	v := m.sponsor_role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSponsorRole returns the old "sponsor_role" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldSponsorRole(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSponsorRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSponsorRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSponsorRole: %w", err)
+	}
+	return oldValue.SponsorRole, nil
+}
+
+// ClearSponsorRole clears the value of the "sponsor_role" field.
+func (m *ChallengeMutation) ClearSponsorRole() {
+	m.sponsor_role = nil
+	m.clearedFields[challenge.FieldSponsorRole] = struct{}{}
+}
+
+// SponsorRoleCleared returns if the "sponsor_role" field was cleared in this mutation.
+func (m *ChallengeMutation) SponsorRoleCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldSponsorRole]
+	return ok
+}
+
+// ResetSponsorRole resets all changes to the "sponsor_role" field.
+func (m *ChallengeMutation) ResetSponsorRole() {
+	m.sponsor_role = nil
+	delete(m.clearedFields, challenge.FieldSponsorRole)
 }
 
 // SetStage sets the "stage" field.
@@ -6616,7 +7049,7 @@ func (m *ChallengeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChallengeMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, challenge.FieldCreatedAt)
 	}
@@ -6634,6 +7067,30 @@ func (m *ChallengeMutation) Fields() []string {
 	}
 	if m.user_need != nil {
 		fields = append(fields, challenge.FieldUserNeed)
+	}
+	if m.who_has_it != nil {
+		fields = append(fields, challenge.FieldWhoHasIt)
+	}
+	if m.evidence != nil {
+		fields = append(fields, challenge.FieldEvidence)
+	}
+	if m.fields != nil {
+		fields = append(fields, challenge.FieldFields)
+	}
+	if m.budget_phase1 != nil {
+		fields = append(fields, challenge.FieldBudgetPhase1)
+	}
+	if m.budget_phase2 != nil {
+		fields = append(fields, challenge.FieldBudgetPhase2)
+	}
+	if m.commitment != nil {
+		fields = append(fields, challenge.FieldCommitment)
+	}
+	if m.sponsor_name != nil {
+		fields = append(fields, challenge.FieldSponsorName)
+	}
+	if m.sponsor_role != nil {
+		fields = append(fields, challenge.FieldSponsorRole)
 	}
 	if m.stage != nil {
 		fields = append(fields, challenge.FieldStage)
@@ -6670,6 +7127,22 @@ func (m *ChallengeMutation) Field(name string) (ent.Value, bool) {
 		return m.Problem()
 	case challenge.FieldUserNeed:
 		return m.UserNeed()
+	case challenge.FieldWhoHasIt:
+		return m.WhoHasIt()
+	case challenge.FieldEvidence:
+		return m.Evidence()
+	case challenge.FieldFields:
+		return m.GetFields()
+	case challenge.FieldBudgetPhase1:
+		return m.BudgetPhase1()
+	case challenge.FieldBudgetPhase2:
+		return m.BudgetPhase2()
+	case challenge.FieldCommitment:
+		return m.Commitment()
+	case challenge.FieldSponsorName:
+		return m.SponsorName()
+	case challenge.FieldSponsorRole:
+		return m.SponsorRole()
 	case challenge.FieldStage:
 		return m.Stage()
 	case challenge.FieldStageReason:
@@ -6701,6 +7174,22 @@ func (m *ChallengeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldProblem(ctx)
 	case challenge.FieldUserNeed:
 		return m.OldUserNeed(ctx)
+	case challenge.FieldWhoHasIt:
+		return m.OldWhoHasIt(ctx)
+	case challenge.FieldEvidence:
+		return m.OldEvidence(ctx)
+	case challenge.FieldFields:
+		return m.OldFields(ctx)
+	case challenge.FieldBudgetPhase1:
+		return m.OldBudgetPhase1(ctx)
+	case challenge.FieldBudgetPhase2:
+		return m.OldBudgetPhase2(ctx)
+	case challenge.FieldCommitment:
+		return m.OldCommitment(ctx)
+	case challenge.FieldSponsorName:
+		return m.OldSponsorName(ctx)
+	case challenge.FieldSponsorRole:
+		return m.OldSponsorRole(ctx)
 	case challenge.FieldStage:
 		return m.OldStage(ctx)
 	case challenge.FieldStageReason:
@@ -6762,6 +7251,62 @@ func (m *ChallengeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUserNeed(v)
 		return nil
+	case challenge.FieldWhoHasIt:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhoHasIt(v)
+		return nil
+	case challenge.FieldEvidence:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvidence(v)
+		return nil
+	case challenge.FieldFields:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFields(v)
+		return nil
+	case challenge.FieldBudgetPhase1:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudgetPhase1(v)
+		return nil
+	case challenge.FieldBudgetPhase2:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudgetPhase2(v)
+		return nil
+	case challenge.FieldCommitment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommitment(v)
+		return nil
+	case challenge.FieldSponsorName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSponsorName(v)
+		return nil
+	case challenge.FieldSponsorRole:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSponsorRole(v)
+		return nil
 	case challenge.FieldStage:
 		v, ok := value.(domain.ChallengeStage)
 		if !ok {
@@ -6805,6 +7350,12 @@ func (m *ChallengeMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ChallengeMutation) AddedFields() []string {
 	var fields []string
+	if m.addbudget_phase1 != nil {
+		fields = append(fields, challenge.FieldBudgetPhase1)
+	}
+	if m.addbudget_phase2 != nil {
+		fields = append(fields, challenge.FieldBudgetPhase2)
+	}
 	if m.addversion != nil {
 		fields = append(fields, challenge.FieldVersion)
 	}
@@ -6816,6 +7367,10 @@ func (m *ChallengeMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ChallengeMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case challenge.FieldBudgetPhase1:
+		return m.AddedBudgetPhase1()
+	case challenge.FieldBudgetPhase2:
+		return m.AddedBudgetPhase2()
 	case challenge.FieldVersion:
 		return m.AddedVersion()
 	}
@@ -6827,6 +7382,20 @@ func (m *ChallengeMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ChallengeMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case challenge.FieldBudgetPhase1:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBudgetPhase1(v)
+		return nil
+	case challenge.FieldBudgetPhase2:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBudgetPhase2(v)
+		return nil
 	case challenge.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -6844,6 +7413,24 @@ func (m *ChallengeMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(challenge.FieldUserNeed) {
 		fields = append(fields, challenge.FieldUserNeed)
+	}
+	if m.FieldCleared(challenge.FieldWhoHasIt) {
+		fields = append(fields, challenge.FieldWhoHasIt)
+	}
+	if m.FieldCleared(challenge.FieldEvidence) {
+		fields = append(fields, challenge.FieldEvidence)
+	}
+	if m.FieldCleared(challenge.FieldFields) {
+		fields = append(fields, challenge.FieldFields)
+	}
+	if m.FieldCleared(challenge.FieldCommitment) {
+		fields = append(fields, challenge.FieldCommitment)
+	}
+	if m.FieldCleared(challenge.FieldSponsorName) {
+		fields = append(fields, challenge.FieldSponsorName)
+	}
+	if m.FieldCleared(challenge.FieldSponsorRole) {
+		fields = append(fields, challenge.FieldSponsorRole)
 	}
 	if m.FieldCleared(challenge.FieldStageReason) {
 		fields = append(fields, challenge.FieldStageReason)
@@ -6870,6 +7457,24 @@ func (m *ChallengeMutation) ClearField(name string) error {
 	switch name {
 	case challenge.FieldUserNeed:
 		m.ClearUserNeed()
+		return nil
+	case challenge.FieldWhoHasIt:
+		m.ClearWhoHasIt()
+		return nil
+	case challenge.FieldEvidence:
+		m.ClearEvidence()
+		return nil
+	case challenge.FieldFields:
+		m.ClearFields()
+		return nil
+	case challenge.FieldCommitment:
+		m.ClearCommitment()
+		return nil
+	case challenge.FieldSponsorName:
+		m.ClearSponsorName()
+		return nil
+	case challenge.FieldSponsorRole:
+		m.ClearSponsorRole()
 		return nil
 	case challenge.FieldStageReason:
 		m.ClearStageReason()
@@ -6905,6 +7510,30 @@ func (m *ChallengeMutation) ResetField(name string) error {
 		return nil
 	case challenge.FieldUserNeed:
 		m.ResetUserNeed()
+		return nil
+	case challenge.FieldWhoHasIt:
+		m.ResetWhoHasIt()
+		return nil
+	case challenge.FieldEvidence:
+		m.ResetEvidence()
+		return nil
+	case challenge.FieldFields:
+		m.ResetFields()
+		return nil
+	case challenge.FieldBudgetPhase1:
+		m.ResetBudgetPhase1()
+		return nil
+	case challenge.FieldBudgetPhase2:
+		m.ResetBudgetPhase2()
+		return nil
+	case challenge.FieldCommitment:
+		m.ResetCommitment()
+		return nil
+	case challenge.FieldSponsorName:
+		m.ResetSponsorName()
+		return nil
+	case challenge.FieldSponsorRole:
+		m.ResetSponsorRole()
 		return nil
 	case challenge.FieldStage:
 		m.ResetStage()

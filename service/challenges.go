@@ -45,22 +45,101 @@ func (s *Service) Challenge(ctx context.Context, id int) (*ent.Challenge, error)
 		}).Only(ctx)
 }
 
+// ChallengeAnswers are the intake's answers as typed. In an edit, nil leaves an answer as it
+// is; at creation, nil is empty. Budgets are pence.
+type ChallengeAnswers struct {
+	Title, PublicBody, Problem, WhoHasIt, Evidence, UserNeed *string
+	Fields                                                   *[]string
+	BudgetPhase1Pence, BudgetPhase2Pence                     *int64
+	Commitment, SponsorName, SponsorRole                     *string
+}
+
+// clean checks every answer given with its one rule and names every problem. A draft is
+// created with at least its title, public body and problem.
+func (a *ChallengeAnswers) clean(creating bool) domain.Problems {
+	var ps domain.Problems
+	text := func(f domain.Text, v **string) {
+		if *v == nil && creating {
+			empty := ""
+			*v = &empty
+		}
+		if *v != nil {
+			cleaned := f.CleanAll(**v, &ps)
+			*v = &cleaned
+		}
+	}
+	text(domain.ChallengeTitle, &a.Title)
+	text(domain.ChallengePublicBody, &a.PublicBody)
+	text(domain.ChallengeProblem, &a.Problem)
+	text(domain.ChallengeWhoHasIt, &a.WhoHasIt)
+	text(domain.ChallengeEvidence, &a.Evidence)
+	text(domain.ChallengeUserNeed, &a.UserNeed)
+	if a.Fields != nil {
+		domain.CheckFields(*a.Fields, &ps)
+	}
+	var p1, p2 domain.Money
+	if a.BudgetPhase1Pence != nil {
+		p1 = domain.Money(*a.BudgetPhase1Pence)
+	}
+	if a.BudgetPhase2Pence != nil {
+		p2 = domain.Money(*a.BudgetPhase2Pence)
+	}
+	domain.CheckBudgets(p1, p2, &ps)
+	text(domain.ChallengeCommitment, &a.Commitment)
+	text(domain.SponsorName, &a.SponsorName)
+	text(domain.SponsorRole, &a.SponsorRole)
+	return ps
+}
+
+// CheckChallengeAnswers names every problem with the answers, without saving anything: a form
+// with problems of its own (money typed wrongly) still shows all of them at once.
+func CheckChallengeAnswers(a ChallengeAnswers, creating bool) domain.Problems { return a.clean(creating) }
+
+// empty reports whether no answer is given.
+func (a ChallengeAnswers) empty() bool {
+	return a.Title == nil && a.PublicBody == nil && a.Problem == nil && a.WhoHasIt == nil && a.Evidence == nil &&
+		a.UserNeed == nil && a.Fields == nil && a.BudgetPhase1Pence == nil && a.BudgetPhase2Pence == nil &&
+		a.Commitment == nil && a.SponsorName == nil && a.SponsorRole == nil
+}
+
+// apply sets the answers given on a challenge's mutation.
+func (a ChallengeAnswers) apply(m *ent.ChallengeMutation) {
+	set := func(v *string, f func(string)) {
+		if v != nil {
+			f(*v)
+		}
+	}
+	set(a.Title, m.SetTitle)
+	set(a.PublicBody, m.SetPublicBody)
+	set(a.Problem, m.SetProblem)
+	set(a.WhoHasIt, m.SetWhoHasIt)
+	set(a.Evidence, m.SetEvidence)
+	set(a.UserNeed, m.SetUserNeed)
+	if a.Fields != nil {
+		m.SetFields(*a.Fields)
+	}
+	if a.BudgetPhase1Pence != nil {
+		m.SetBudgetPhase1(domain.Money(*a.BudgetPhase1Pence))
+	}
+	if a.BudgetPhase2Pence != nil {
+		m.SetBudgetPhase2(domain.Money(*a.BudgetPhase2Pence))
+	}
+	set(a.Commitment, m.SetCommitment)
+	set(a.SponsorName, m.SetSponsorName)
+	set(a.SponsorRole, m.SetSponsorRole)
+}
+
 // CreateChallenge is a challenge owner's draft, or one the programme team writes for an owner.
 type CreateChallenge struct {
-	Title, PublicBody, Problem, UserNeed string
+	ChallengeAnswers
 	// OwnerID is the owner; 0 means the signed-in challenge owner.
 	OwnerID int
 }
 
-// CreateChallenge records a draft challenge.
+// CreateChallenge records a draft challenge. It may be saved incomplete and finished later.
 func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent.Challenge, error) {
-	var ps domain.Problems
-	in.Title = domain.ChallengeTitle.CleanAll(in.Title, &ps)
-	in.PublicBody = domain.ChallengePublicBody.CleanAll(in.PublicBody, &ps)
-	in.Problem = domain.ChallengeProblem.CleanAll(in.Problem, &ps)
-	in.UserNeed = domain.ChallengeUserNeed.CleanAll(in.UserNeed, &ps)
-	if err := ps.Err(); err != nil {
-		return nil, err
+	if ps := in.clean(true); len(ps) > 0 {
+		return nil, ps
 	}
 	v, _ := authz.FromContext(ctx)
 	if in.OwnerID == 0 && v.Has(authz.ChallengeOwner) {
@@ -71,8 +150,8 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 	}
 	var out *ent.Challenge
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		create := tx.Challenge.Create().SetTitle(in.Title).SetPublicBody(in.PublicBody).
-			SetProblem(in.Problem).SetUserNeed(in.UserNeed)
+		create := tx.Challenge.Create()
+		in.apply(create.Mutation())
 		if in.OwnerID != 0 {
 			owner, err := tx.Person.Query().Where(person.ID(in.OwnerID)).WithOrganisation().Only(authz.AsSystem(ctx, "owner-check"))
 			if ent.IsNotFound(err) {
@@ -97,11 +176,18 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 	return out, err
 }
 
-// challengeRecord is what the trail keeps of a challenge's description.
-func challengeRecord(ch *ent.Challenge) map[string]any {
-	return map[string]any{"title": ch.Title, "public_body": ch.PublicBody, "problem": ch.Problem, "user_need": ch.UserNeed,
-		"stage": ch.Stage, "version": ch.Version}
+// intake is a challenge's answers as the domain judges them.
+func intake(ch *ent.Challenge) domain.ChallengeIntake {
+	return domain.ChallengeIntake{Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, WhoHasIt: ch.WhoHasIt,
+		Evidence: ch.Evidence, UserNeed: ch.UserNeed, Fields: ch.Fields, BudgetPhase1: ch.BudgetPhase1, BudgetPhase2: ch.BudgetPhase2,
+		Commitment: ch.Commitment, SponsorName: ch.SponsorName, SponsorRole: ch.SponsorRole}
 }
+
+// MissingAnswers names what a challenge still needs before it can be submitted.
+func MissingAnswers(ch *ent.Challenge) domain.Problems { return intake(ch).Missing() }
+
+// challengeRecord is what the trail keeps of a challenge's description.
+func challengeRecord(ch *ent.Challenge) domain.ChallengeIntake { return intake(ch) }
 
 // changeChallenge finds a challenge the viewer may change: its owner, or the programme team.
 func (s *Service) changeChallenge(ctx context.Context, id int) (*ent.Challenge, error) {
@@ -131,12 +217,12 @@ func (s *Service) MayChangeChallenge(ctx context.Context, id int) error {
 	return err
 }
 
-// EditChallenge changes a challenge's description. Fields left nil stay as they are.
+// EditChallenge changes a challenge's answers. Answers left nil stay as they are.
 type EditChallenge struct {
 	ID int
 	// Version is the version the edit was made on; 0 means whatever is current (If-Match: *).
-	Version                              int
-	Title, PublicBody, Problem, UserNeed *string
+	Version int
+	ChallengeAnswers
 }
 
 // ErrStale refuses an edit made on a version someone else has since changed.
@@ -159,18 +245,9 @@ func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Cha
 	if err := ch.Stage.Edit(); err != nil {
 		return nil, err
 	}
-	var ps domain.Problems
-	edit := func(f domain.Text, v *string) {
-		if v != nil {
-			*v = f.CleanAll(*v, &ps)
-		}
-	}
-	edit(domain.ChallengeTitle, in.Title)
-	edit(domain.ChallengePublicBody, in.PublicBody)
-	edit(domain.ChallengeProblem, in.Problem)
-	edit(domain.ChallengeUserNeed, in.UserNeed)
-	if in.Title == nil && in.PublicBody == nil && in.Problem == nil && in.UserNeed == nil {
-		ps.Add("body", "say what to change: send at least one of title, public_body, problem and user_need")
+	ps := in.clean(false)
+	if in.empty() {
+		ps.Add("body", "say what to change: send at least one answer, such as title or problem")
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
@@ -179,18 +256,7 @@ func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Cha
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		// The version in the WHERE makes a concurrent edit lose cleanly: it updates nothing.
 		u := tx.Challenge.Update().Where(challenge.ID(ch.ID), challenge.Version(ch.Version)).AddVersion(1)
-		if in.Title != nil {
-			u.SetTitle(*in.Title)
-		}
-		if in.PublicBody != nil {
-			u.SetPublicBody(*in.PublicBody)
-		}
-		if in.Problem != nil {
-			u.SetProblem(*in.Problem)
-		}
-		if in.UserNeed != nil {
-			u.SetUserNeed(*in.UserNeed)
-		}
+		in.apply(u.Mutation())
 		n, err := u.Save(ctx)
 		if err != nil {
 			return err
@@ -224,6 +290,9 @@ func (s *Service) SubmitChallenge(ctx context.Context, id int) error {
 		return err
 	}
 	if _, err := ch.Stage.Submit(); err != nil {
+		return err
+	}
+	if err := MissingAnswers(ch).Err(); err != nil {
 		return err
 	}
 	_, err = s.Lifecycle.SubmitChallenge(ctx, id, workflows.SubmitChallengeRequest{Actor: authz.ActorOf(ctx, "")})

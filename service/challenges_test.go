@@ -45,7 +45,7 @@ func as(v authz.Viewer) context.Context {
 
 func TestAChallengeIsDraftedByItsOwnerAndRecorded(t *testing.T) {
 	p := newPeople(t)
-	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{Title: "  Missed bins ", PublicBody: "Anytown", Problem: "Bins are missed\r\nweekly"})
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{ChallengeAnswers: draft("  Missed bins ", "Anytown", "Bins are missed\r\nweekly")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +67,10 @@ func TestACreateRefusedWritesNothing(t *testing.T) {
 		in   CreateChallenge
 		want string // a field with a problem, or a refusal's code
 	}{
-		{"no title", p.owner, CreateChallenge{PublicBody: "B", Problem: "P"}, "title"},
-		{"a supplier as owner", p.admin, CreateChallenge{Title: "T", PublicBody: "B", Problem: "P", OwnerID: p.supplierID}, "owner_id"},
-		{"the programme as owner", p.admin, CreateChallenge{Title: "T", PublicBody: "B", Problem: "P", OwnerID: p.admin.PersonID}, "owner_id"},
-		{"an owner for another", p.owner, CreateChallenge{Title: "T", PublicBody: "B", Problem: "P", OwnerID: p.other.PersonID}, "forbidden"},
+		{"no title", p.owner, CreateChallenge{ChallengeAnswers: ChallengeAnswers{PublicBody: str("B"), Problem: str("P")}}, "title"},
+		{"a supplier as owner", p.admin, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.supplierID}, "owner_id"},
+		{"the programme as owner", p.admin, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.admin.PersonID}, "owner_id"},
+		{"an owner for another", p.owner, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.other.PersonID}, "forbidden"},
 	}
 	for _, c := range cases {
 		_, err := p.svc.CreateChallenge(as(c.as), c.in)
@@ -94,27 +94,27 @@ func TestACreateRefusedWritesNothing(t *testing.T) {
 func TestEditsNameTheirVersionAndStopAtSelection(t *testing.T) {
 	p := newPeople(t)
 	ctx := testdb.Fixture()
-	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{Title: "Bins", PublicBody: "Anytown", Problem: "P"})
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{ChallengeAnswers: draft("Bins", "Anytown", "P")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	title := "Missed bins"
-	edited, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Version: 1, Title: &title})
+	edited, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Version: 1, ChallengeAnswers: ChallengeAnswers{Title: &title}})
 	if err != nil || edited.Title != title || edited.Version != 2 {
 		t.Fatalf("edit: %v %+v", err, edited)
 	}
 	var r *Refusal
-	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Version: 1, Title: &title}); !errors.As(err, &r) || r.Kind != Stale {
+	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Version: 1, ChallengeAnswers: ChallengeAnswers{Title: &title}}); !errors.As(err, &r) || r.Kind != Stale {
 		t.Errorf("an edit of version 1 after version 2: %v", err)
 	}
-	if _, err := p.svc.EditChallenge(as(p.other), EditChallenge{ID: ch.ID, Title: &title}); !ent.IsNotFound(err) {
+	if _, err := p.svc.EditChallenge(as(p.other), EditChallenge{ID: ch.ID, ChallengeAnswers: ChallengeAnswers{Title: &title}}); !ent.IsNotFound(err) {
 		t.Errorf("another owner's edit of a draft they cannot see: %v", err)
 	}
 	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID}); !errors.Is(err, domain.ErrInvalidInput) {
 		t.Errorf("an edit of nothing: %v", err)
 	}
 	p.db.Challenge.UpdateOneID(ch.ID).SetStage(domain.ChallengeSelected).ExecX(ctx)
-	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, Title: &title}); !errors.Is(err, domain.ErrInvalidTransition) ||
+	if _, err := p.svc.EditChallenge(as(p.owner), EditChallenge{ID: ch.ID, ChallengeAnswers: ChallengeAnswers{Title: &title}}); !errors.Is(err, domain.ErrInvalidTransition) ||
 		!strings.Contains(err.Error(), "Selected") {
 		t.Errorf("an edit after selection: %v", err)
 	}
@@ -127,7 +127,7 @@ func TestEditsNameTheirVersionAndStopAtSelection(t *testing.T) {
 // no workflow to ask (this service has no Temporal at all).
 func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
 	p := newPeople(t)
-	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{Title: "Bins", PublicBody: "Anytown", Problem: "P"})
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{ChallengeAnswers: draft("Bins", "Anytown", "P")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,4 +145,10 @@ func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
 	if err := p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no}); !errors.As(err, &ps) || ps.For("reason") == "" {
 		t.Errorf("a rejection without a reason: %v", err)
 	}
+}
+
+func str(s string) *string { return &s }
+
+func draft(title, body, problem string) ChallengeAnswers {
+	return ChallengeAnswers{Title: str(title), PublicBody: str(body), Problem: str(problem)}
 }

@@ -41,8 +41,12 @@ var funcs = template.FuncMap{
 		}
 		return Time(*t)
 	},
-	"inc":  func(i int) int { return i + 1 },
-	"list": func(xs ...string) []string { return xs },
+	"inc":     func(i int) int { return i + 1 },
+	"list":    func(xs ...string) []string { return xs },
+	"field":   field,
+	"limited": limited,
+	"choices": choices,
+	"money":   func(m domain.Money) string { return m.String() },
 }
 
 var pages = map[string]*template.Template{}
@@ -53,11 +57,11 @@ func init() {
 		panic(err)
 	}
 	for _, n := range names {
-		if strings.HasSuffix(n, "/layout.html") {
+		if strings.HasSuffix(n, "/layout.html") || strings.HasSuffix(n, "/kit.html") {
 			continue
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+		pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/kit.html", n))
 	}
 }
 

@@ -108,7 +108,7 @@ func (c *apiClient) send(method, path, contentType string, body []byte, out any)
 		key = rand.Text()
 	}
 	for attempt := 0; ; attempt++ {
-		err := c.sendOnce(method, path, contentType, key, body, out)
+		err := c.sendOnce(method, path, contentType, key, "", body, out)
 		var e *apiError
 		if attempt >= c.busyRetries || !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable {
 			return err
@@ -117,7 +117,16 @@ func (c *apiClient) send(method, path, contentType string, body []byte, out any)
 	}
 }
 
-func (c *apiClient) sendOnce(method, path, contentType, idempotencyKey string, body []byte, out any) error {
+// edit sends a PATCH of JSON that applies to whatever version is current (If-Match: *).
+func (c *apiClient) edit(path string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	return c.sendOnce(http.MethodPatch, path, "application/json", "", "*", b, out)
+}
+
+func (c *apiClient) sendOnce(method, path, contentType, idempotencyKey, ifMatch string, body []byte, out any) error {
 	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -127,6 +136,9 @@ func (c *apiClient) sendOnce(method, path, contentType, idempotencyKey string, b
 	}
 	if idempotencyKey != "" {
 		req.Header.Set("Idempotency-Key", idempotencyKey)
+	}
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.token != "" {

@@ -99,6 +99,10 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		"problem": "One in fifty collections is missed.", "user_need": "Bins emptied on the day promised.",
 	}, &ch))
 	path := fmt.Sprintf("/api/v1/challenges/%d", ch.ID)
+	// A draft missing answers is not submitted, and says what it needs.
+	wantProblem(t, owner.call(http.MethodPost, path+"/submit", nil, nil), 422, "invalid-input", "Say who has the problem")
+	full := intake("Reduce missed bin collections", "One in fifty collections is missed.", "Bins emptied on the day promised.")
+	must(t, owner.edit(path, full, &ch))
 	wantProblem(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, nil), 409, "", "")
 	wantProblem(t, acme.call(http.MethodGet, path, nil, nil), 404, "not-found", "")
 	wantProblem(t, assessors[0].call(http.MethodPost, path+"/submit", nil, nil), 403, "forbidden", "")
@@ -296,7 +300,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 
 	// A second challenge opens a competition whose deadline will pass while Catalyst is stopped.
 	var ch2 challengeJSON
-	must(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "Late timers", "public_body": "Anytown Council", "problem": "P"}, &ch2))
+	must(t, owner.call(http.MethodPost, "/api/v1/challenges", intake("Late timers", "P", "N"), &ch2))
 	path2 := fmt.Sprintf("/api/v1/challenges/%d", ch2.ID)
 	must(t, owner.call(http.MethodPost, path2+"/submit", nil, nil))
 	must(t, admin.call(http.MethodPost, path2+"/selection", map[string]any{"select": true}, nil))

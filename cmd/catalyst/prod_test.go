@@ -79,7 +79,7 @@ func TestProductionProcesses(t *testing.T) {
 	// The lifecycle runs across the separate processes.
 	c := &apiClient{http: http.DefaultClient, base: base, token: strings.TrimSpace(out.String())}
 	var ch challengeJSON
-	must(t, c.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "Prod", "public_body": "Anytown", "problem": "P"}, &ch))
+	must(t, c.call(http.MethodPost, "/api/v1/challenges", intake("Prod", "P", "N"), &ch))
 	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/submit", ch.ID), nil, &ch))
 	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", ch.ID), map[string]any{"select": true}, &ch))
 	wantStage(t, ch, "selected")

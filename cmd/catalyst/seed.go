@@ -46,6 +46,19 @@ type demoChallenge struct {
 	Stage                    domain.ChallengeStage
 }
 
+// intake is a challenge's whole intake, as a challenge owner at Anytown Council gives it.
+func intake(title, problem, need string) map[string]any {
+	return map[string]any{
+		"title": title, "public_body": "Anytown Council", "problem": problem, "user_need": need,
+		"who_has_it":          "Residents and the council's front-line staff, across the borough.",
+		"evidence":            "Complaints, call-centre logs and the council's own service figures for the last three years.",
+		"fields":              []string{"Local services"},
+		"budget_phase1_pence": 250_000_00, "budget_phase2_pence": 1_000_000_00,
+		"commitment":   "The council will buy what works through a follow-on contract in its next budget year.",
+		"sponsor_name": "Morgan Ellis", "sponsor_role": "Director of Place",
+	}
+}
+
 var demoChallenges = []demoChallenge{
 	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft},
 	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted},
@@ -97,9 +110,7 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 	ids := make([]int, len(todo))
 	for i, d := range todo {
 		var ch challengeJSON
-		if err := owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{
-			"title": d.Title, "public_body": "Anytown Council", "problem": d.Problem, "user_need": d.UserNeed,
-		}, &ch); err != nil {
+		if err := owner.call(http.MethodPost, "/api/v1/challenges", intake(d.Title, d.Problem, d.UserNeed), &ch); err != nil {
 			return 0, err
 		}
 		ids[i] = ch.ID

@@ -29,6 +29,22 @@ const (
 	FieldProblem = "problem"
 	// FieldUserNeed holds the string denoting the user_need field in the database.
 	FieldUserNeed = "user_need"
+	// FieldWhoHasIt holds the string denoting the who_has_it field in the database.
+	FieldWhoHasIt = "who_has_it"
+	// FieldEvidence holds the string denoting the evidence field in the database.
+	FieldEvidence = "evidence"
+	// FieldFields holds the string denoting the fields field in the database.
+	FieldFields = "fields"
+	// FieldBudgetPhase1 holds the string denoting the budget_phase1 field in the database.
+	FieldBudgetPhase1 = "budget_phase1"
+	// FieldBudgetPhase2 holds the string denoting the budget_phase2 field in the database.
+	FieldBudgetPhase2 = "budget_phase2"
+	// FieldCommitment holds the string denoting the commitment field in the database.
+	FieldCommitment = "commitment"
+	// FieldSponsorName holds the string denoting the sponsor_name field in the database.
+	FieldSponsorName = "sponsor_name"
+	// FieldSponsorRole holds the string denoting the sponsor_role field in the database.
+	FieldSponsorRole = "sponsor_role"
 	// FieldStage holds the string denoting the stage field in the database.
 	FieldStage = "stage"
 	// FieldStageReason holds the string denoting the stage_reason field in the database.
@@ -70,6 +86,14 @@ var Columns = []string{
 	FieldPublicBody,
 	FieldProblem,
 	FieldUserNeed,
+	FieldWhoHasIt,
+	FieldEvidence,
+	FieldFields,
+	FieldBudgetPhase1,
+	FieldBudgetPhase2,
+	FieldCommitment,
+	FieldSponsorName,
+	FieldSponsorRole,
 	FieldStage,
 	FieldStageReason,
 	FieldOutcome,
@@ -118,6 +142,14 @@ var (
 	PublicBodyValidator func(string) error
 	// ProblemValidator is a validator for the "problem" field. It is called by the builders before save.
 	ProblemValidator func(string) error
+	// DefaultBudgetPhase1 holds the default value on creation for the "budget_phase1" field.
+	DefaultBudgetPhase1 domain.Money
+	// DefaultBudgetPhase2 holds the default value on creation for the "budget_phase2" field.
+	DefaultBudgetPhase2 domain.Money
+	// SponsorNameValidator is a validator for the "sponsor_name" field. It is called by the builders before save.
+	SponsorNameValidator func(string) error
+	// SponsorRoleValidator is a validator for the "sponsor_role" field. It is called by the builders before save.
+	SponsorRoleValidator func(string) error
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
 )
@@ -180,6 +212,41 @@ func ByProblem(opts ...sql.OrderTermOption) OrderOption {
 // ByUserNeed orders the results by the user_need field.
 func ByUserNeed(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUserNeed, opts...).ToFunc()
+}
+
+// ByWhoHasIt orders the results by the who_has_it field.
+func ByWhoHasIt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWhoHasIt, opts...).ToFunc()
+}
+
+// ByEvidence orders the results by the evidence field.
+func ByEvidence(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEvidence, opts...).ToFunc()
+}
+
+// ByBudgetPhase1 orders the results by the budget_phase1 field.
+func ByBudgetPhase1(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBudgetPhase1, opts...).ToFunc()
+}
+
+// ByBudgetPhase2 orders the results by the budget_phase2 field.
+func ByBudgetPhase2(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBudgetPhase2, opts...).ToFunc()
+}
+
+// ByCommitment orders the results by the commitment field.
+func ByCommitment(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCommitment, opts...).ToFunc()
+}
+
+// BySponsorName orders the results by the sponsor_name field.
+func BySponsorName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSponsorName, opts...).ToFunc()
+}
+
+// BySponsorRole orders the results by the sponsor_role field.
+func BySponsorRole(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSponsorRole, opts...).ToFunc()
 }
 
 // ByStage orders the results by the stage field.

@@ -86,6 +86,43 @@ func UserNeed(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldUserNeed, v))
 }
 
+// WhoHasIt applies equality check predicate on the "who_has_it" field. It's identical to WhoHasItEQ.
+func WhoHasIt(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldWhoHasIt, v))
+}
+
+// Evidence applies equality check predicate on the "evidence" field. It's identical to EvidenceEQ.
+func Evidence(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldEvidence, v))
+}
+
+// BudgetPhase1 applies equality check predicate on the "budget_phase1" field. It's identical to BudgetPhase1EQ.
+func BudgetPhase1(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldEQ(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase2 applies equality check predicate on the "budget_phase2" field. It's identical to BudgetPhase2EQ.
+func BudgetPhase2(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldEQ(FieldBudgetPhase2, vc))
+}
+
+// Commitment applies equality check predicate on the "commitment" field. It's identical to CommitmentEQ.
+func Commitment(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldCommitment, v))
+}
+
+// SponsorName applies equality check predicate on the "sponsor_name" field. It's identical to SponsorNameEQ.
+func SponsorName(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldSponsorName, v))
+}
+
+// SponsorRole applies equality check predicate on the "sponsor_role" field. It's identical to SponsorRoleEQ.
+func SponsorRole(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldSponsorRole, v))
+}
+
 // StageReason applies equality check predicate on the "stage_reason" field. It's identical to StageReasonEQ.
 func StageReason(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldStageReason, v))
@@ -449,6 +486,499 @@ func UserNeedEqualFold(v string) predicate.Challenge {
 // UserNeedContainsFold applies the ContainsFold predicate on the "user_need" field.
 func UserNeedContainsFold(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldContainsFold(FieldUserNeed, v))
+}
+
+// WhoHasItEQ applies the EQ predicate on the "who_has_it" field.
+func WhoHasItEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldWhoHasIt, v))
+}
+
+// WhoHasItNEQ applies the NEQ predicate on the "who_has_it" field.
+func WhoHasItNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldWhoHasIt, v))
+}
+
+// WhoHasItIn applies the In predicate on the "who_has_it" field.
+func WhoHasItIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldWhoHasIt, vs...))
+}
+
+// WhoHasItNotIn applies the NotIn predicate on the "who_has_it" field.
+func WhoHasItNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldWhoHasIt, vs...))
+}
+
+// WhoHasItGT applies the GT predicate on the "who_has_it" field.
+func WhoHasItGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldWhoHasIt, v))
+}
+
+// WhoHasItGTE applies the GTE predicate on the "who_has_it" field.
+func WhoHasItGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldWhoHasIt, v))
+}
+
+// WhoHasItLT applies the LT predicate on the "who_has_it" field.
+func WhoHasItLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldWhoHasIt, v))
+}
+
+// WhoHasItLTE applies the LTE predicate on the "who_has_it" field.
+func WhoHasItLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldWhoHasIt, v))
+}
+
+// WhoHasItContains applies the Contains predicate on the "who_has_it" field.
+func WhoHasItContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldWhoHasIt, v))
+}
+
+// WhoHasItHasPrefix applies the HasPrefix predicate on the "who_has_it" field.
+func WhoHasItHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldWhoHasIt, v))
+}
+
+// WhoHasItHasSuffix applies the HasSuffix predicate on the "who_has_it" field.
+func WhoHasItHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldWhoHasIt, v))
+}
+
+// WhoHasItIsNil applies the IsNil predicate on the "who_has_it" field.
+func WhoHasItIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldWhoHasIt))
+}
+
+// WhoHasItNotNil applies the NotNil predicate on the "who_has_it" field.
+func WhoHasItNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldWhoHasIt))
+}
+
+// WhoHasItEqualFold applies the EqualFold predicate on the "who_has_it" field.
+func WhoHasItEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldWhoHasIt, v))
+}
+
+// WhoHasItContainsFold applies the ContainsFold predicate on the "who_has_it" field.
+func WhoHasItContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldWhoHasIt, v))
+}
+
+// EvidenceEQ applies the EQ predicate on the "evidence" field.
+func EvidenceEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldEvidence, v))
+}
+
+// EvidenceNEQ applies the NEQ predicate on the "evidence" field.
+func EvidenceNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldEvidence, v))
+}
+
+// EvidenceIn applies the In predicate on the "evidence" field.
+func EvidenceIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldEvidence, vs...))
+}
+
+// EvidenceNotIn applies the NotIn predicate on the "evidence" field.
+func EvidenceNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldEvidence, vs...))
+}
+
+// EvidenceGT applies the GT predicate on the "evidence" field.
+func EvidenceGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldEvidence, v))
+}
+
+// EvidenceGTE applies the GTE predicate on the "evidence" field.
+func EvidenceGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldEvidence, v))
+}
+
+// EvidenceLT applies the LT predicate on the "evidence" field.
+func EvidenceLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldEvidence, v))
+}
+
+// EvidenceLTE applies the LTE predicate on the "evidence" field.
+func EvidenceLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldEvidence, v))
+}
+
+// EvidenceContains applies the Contains predicate on the "evidence" field.
+func EvidenceContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldEvidence, v))
+}
+
+// EvidenceHasPrefix applies the HasPrefix predicate on the "evidence" field.
+func EvidenceHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldEvidence, v))
+}
+
+// EvidenceHasSuffix applies the HasSuffix predicate on the "evidence" field.
+func EvidenceHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldEvidence, v))
+}
+
+// EvidenceIsNil applies the IsNil predicate on the "evidence" field.
+func EvidenceIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldEvidence))
+}
+
+// EvidenceNotNil applies the NotNil predicate on the "evidence" field.
+func EvidenceNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldEvidence))
+}
+
+// EvidenceEqualFold applies the EqualFold predicate on the "evidence" field.
+func EvidenceEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldEvidence, v))
+}
+
+// EvidenceContainsFold applies the ContainsFold predicate on the "evidence" field.
+func EvidenceContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldEvidence, v))
+}
+
+// FieldsIsNil applies the IsNil predicate on the "fields" field.
+func FieldsIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldFields))
+}
+
+// FieldsNotNil applies the NotNil predicate on the "fields" field.
+func FieldsNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldFields))
+}
+
+// BudgetPhase1EQ applies the EQ predicate on the "budget_phase1" field.
+func BudgetPhase1EQ(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldEQ(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase1NEQ applies the NEQ predicate on the "budget_phase1" field.
+func BudgetPhase1NEQ(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldNEQ(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase1In applies the In predicate on the "budget_phase1" field.
+func BudgetPhase1In(vs ...domain.Money) predicate.Challenge {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Challenge(sql.FieldIn(FieldBudgetPhase1, v...))
+}
+
+// BudgetPhase1NotIn applies the NotIn predicate on the "budget_phase1" field.
+func BudgetPhase1NotIn(vs ...domain.Money) predicate.Challenge {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Challenge(sql.FieldNotIn(FieldBudgetPhase1, v...))
+}
+
+// BudgetPhase1GT applies the GT predicate on the "budget_phase1" field.
+func BudgetPhase1GT(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldGT(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase1GTE applies the GTE predicate on the "budget_phase1" field.
+func BudgetPhase1GTE(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldGTE(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase1LT applies the LT predicate on the "budget_phase1" field.
+func BudgetPhase1LT(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldLT(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase1LTE applies the LTE predicate on the "budget_phase1" field.
+func BudgetPhase1LTE(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldLTE(FieldBudgetPhase1, vc))
+}
+
+// BudgetPhase2EQ applies the EQ predicate on the "budget_phase2" field.
+func BudgetPhase2EQ(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldEQ(FieldBudgetPhase2, vc))
+}
+
+// BudgetPhase2NEQ applies the NEQ predicate on the "budget_phase2" field.
+func BudgetPhase2NEQ(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldNEQ(FieldBudgetPhase2, vc))
+}
+
+// BudgetPhase2In applies the In predicate on the "budget_phase2" field.
+func BudgetPhase2In(vs ...domain.Money) predicate.Challenge {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Challenge(sql.FieldIn(FieldBudgetPhase2, v...))
+}
+
+// BudgetPhase2NotIn applies the NotIn predicate on the "budget_phase2" field.
+func BudgetPhase2NotIn(vs ...domain.Money) predicate.Challenge {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Challenge(sql.FieldNotIn(FieldBudgetPhase2, v...))
+}
+
+// BudgetPhase2GT applies the GT predicate on the "budget_phase2" field.
+func BudgetPhase2GT(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldGT(FieldBudgetPhase2, vc))
+}
+
+// BudgetPhase2GTE applies the GTE predicate on the "budget_phase2" field.
+func BudgetPhase2GTE(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldGTE(FieldBudgetPhase2, vc))
+}
+
+// BudgetPhase2LT applies the LT predicate on the "budget_phase2" field.
+func BudgetPhase2LT(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldLT(FieldBudgetPhase2, vc))
+}
+
+// BudgetPhase2LTE applies the LTE predicate on the "budget_phase2" field.
+func BudgetPhase2LTE(v domain.Money) predicate.Challenge {
+	vc := int64(v)
+	return predicate.Challenge(sql.FieldLTE(FieldBudgetPhase2, vc))
+}
+
+// CommitmentEQ applies the EQ predicate on the "commitment" field.
+func CommitmentEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldCommitment, v))
+}
+
+// CommitmentNEQ applies the NEQ predicate on the "commitment" field.
+func CommitmentNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldCommitment, v))
+}
+
+// CommitmentIn applies the In predicate on the "commitment" field.
+func CommitmentIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldCommitment, vs...))
+}
+
+// CommitmentNotIn applies the NotIn predicate on the "commitment" field.
+func CommitmentNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldCommitment, vs...))
+}
+
+// CommitmentGT applies the GT predicate on the "commitment" field.
+func CommitmentGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldCommitment, v))
+}
+
+// CommitmentGTE applies the GTE predicate on the "commitment" field.
+func CommitmentGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldCommitment, v))
+}
+
+// CommitmentLT applies the LT predicate on the "commitment" field.
+func CommitmentLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldCommitment, v))
+}
+
+// CommitmentLTE applies the LTE predicate on the "commitment" field.
+func CommitmentLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldCommitment, v))
+}
+
+// CommitmentContains applies the Contains predicate on the "commitment" field.
+func CommitmentContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldCommitment, v))
+}
+
+// CommitmentHasPrefix applies the HasPrefix predicate on the "commitment" field.
+func CommitmentHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldCommitment, v))
+}
+
+// CommitmentHasSuffix applies the HasSuffix predicate on the "commitment" field.
+func CommitmentHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldCommitment, v))
+}
+
+// CommitmentIsNil applies the IsNil predicate on the "commitment" field.
+func CommitmentIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldCommitment))
+}
+
+// CommitmentNotNil applies the NotNil predicate on the "commitment" field.
+func CommitmentNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldCommitment))
+}
+
+// CommitmentEqualFold applies the EqualFold predicate on the "commitment" field.
+func CommitmentEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldCommitment, v))
+}
+
+// CommitmentContainsFold applies the ContainsFold predicate on the "commitment" field.
+func CommitmentContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldCommitment, v))
+}
+
+// SponsorNameEQ applies the EQ predicate on the "sponsor_name" field.
+func SponsorNameEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldSponsorName, v))
+}
+
+// SponsorNameNEQ applies the NEQ predicate on the "sponsor_name" field.
+func SponsorNameNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldSponsorName, v))
+}
+
+// SponsorNameIn applies the In predicate on the "sponsor_name" field.
+func SponsorNameIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldSponsorName, vs...))
+}
+
+// SponsorNameNotIn applies the NotIn predicate on the "sponsor_name" field.
+func SponsorNameNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldSponsorName, vs...))
+}
+
+// SponsorNameGT applies the GT predicate on the "sponsor_name" field.
+func SponsorNameGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldSponsorName, v))
+}
+
+// SponsorNameGTE applies the GTE predicate on the "sponsor_name" field.
+func SponsorNameGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldSponsorName, v))
+}
+
+// SponsorNameLT applies the LT predicate on the "sponsor_name" field.
+func SponsorNameLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldSponsorName, v))
+}
+
+// SponsorNameLTE applies the LTE predicate on the "sponsor_name" field.
+func SponsorNameLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldSponsorName, v))
+}
+
+// SponsorNameContains applies the Contains predicate on the "sponsor_name" field.
+func SponsorNameContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldSponsorName, v))
+}
+
+// SponsorNameHasPrefix applies the HasPrefix predicate on the "sponsor_name" field.
+func SponsorNameHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldSponsorName, v))
+}
+
+// SponsorNameHasSuffix applies the HasSuffix predicate on the "sponsor_name" field.
+func SponsorNameHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldSponsorName, v))
+}
+
+// SponsorNameIsNil applies the IsNil predicate on the "sponsor_name" field.
+func SponsorNameIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldSponsorName))
+}
+
+// SponsorNameNotNil applies the NotNil predicate on the "sponsor_name" field.
+func SponsorNameNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldSponsorName))
+}
+
+// SponsorNameEqualFold applies the EqualFold predicate on the "sponsor_name" field.
+func SponsorNameEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldSponsorName, v))
+}
+
+// SponsorNameContainsFold applies the ContainsFold predicate on the "sponsor_name" field.
+func SponsorNameContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldSponsorName, v))
+}
+
+// SponsorRoleEQ applies the EQ predicate on the "sponsor_role" field.
+func SponsorRoleEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldSponsorRole, v))
+}
+
+// SponsorRoleNEQ applies the NEQ predicate on the "sponsor_role" field.
+func SponsorRoleNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldSponsorRole, v))
+}
+
+// SponsorRoleIn applies the In predicate on the "sponsor_role" field.
+func SponsorRoleIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldSponsorRole, vs...))
+}
+
+// SponsorRoleNotIn applies the NotIn predicate on the "sponsor_role" field.
+func SponsorRoleNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldSponsorRole, vs...))
+}
+
+// SponsorRoleGT applies the GT predicate on the "sponsor_role" field.
+func SponsorRoleGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldSponsorRole, v))
+}
+
+// SponsorRoleGTE applies the GTE predicate on the "sponsor_role" field.
+func SponsorRoleGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldSponsorRole, v))
+}
+
+// SponsorRoleLT applies the LT predicate on the "sponsor_role" field.
+func SponsorRoleLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldSponsorRole, v))
+}
+
+// SponsorRoleLTE applies the LTE predicate on the "sponsor_role" field.
+func SponsorRoleLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldSponsorRole, v))
+}
+
+// SponsorRoleContains applies the Contains predicate on the "sponsor_role" field.
+func SponsorRoleContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldSponsorRole, v))
+}
+
+// SponsorRoleHasPrefix applies the HasPrefix predicate on the "sponsor_role" field.
+func SponsorRoleHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldSponsorRole, v))
+}
+
+// SponsorRoleHasSuffix applies the HasSuffix predicate on the "sponsor_role" field.
+func SponsorRoleHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldSponsorRole, v))
+}
+
+// SponsorRoleIsNil applies the IsNil predicate on the "sponsor_role" field.
+func SponsorRoleIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldSponsorRole))
+}
+
+// SponsorRoleNotNil applies the NotNil predicate on the "sponsor_role" field.
+func SponsorRoleNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldSponsorRole))
+}
+
+// SponsorRoleEqualFold applies the EqualFold predicate on the "sponsor_role" field.
+func SponsorRoleEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldSponsorRole, v))
+}
+
+// SponsorRoleContainsFold applies the ContainsFold predicate on the "sponsor_role" field.
+func SponsorRoleContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldSponsorRole, v))
 }
 
 // StageEQ applies the EQ predicate on the "stage" field.

@@ -219,6 +219,14 @@ var (
 		{Name: "public_body", Type: field.TypeString, Size: 800},
 		{Name: "problem", Type: field.TypeString, Size: 2147483647},
 		{Name: "user_need", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "who_has_it", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "evidence", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "fields", Type: field.TypeJSON, Nullable: true},
+		{Name: "budget_phase1", Type: field.TypeInt64, Default: 0},
+		{Name: "budget_phase2", Type: field.TypeInt64, Default: 0},
+		{Name: "commitment", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "sponsor_name", Type: field.TypeString, Nullable: true, Size: 800},
+		{Name: "sponsor_role", Type: field.TypeString, Nullable: true, Size: 800},
 		{Name: "stage", Type: field.TypeEnum, Enums: []string{"draft", "submitted", "selected", "phase1_competition", "phase1_assessment", "phase1_contracts", "phase2_competition", "phase2_assessment", "phase2_contracts", "complete", "rejected", "closed"}, Default: "draft"},
 		{Name: "stage_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"adopted", "not_adopted", "follow_on_procurement"}},
@@ -234,7 +242,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "challenges_persons_owned_challenges",
-				Columns:    []*schema.Column{ChallengesColumns[12]},
+				Columns:    []*schema.Column{ChallengesColumns[20]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

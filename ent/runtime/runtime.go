@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
@@ -260,8 +261,24 @@ func init() {
 	challengeDescProblem := challengeFields[2].Descriptor()
 	// challenge.ProblemValidator is a validator for the "problem" field. It is called by the builders before save.
 	challenge.ProblemValidator = challengeDescProblem.Validators[0].(func(string) error)
+	// challengeDescBudgetPhase1 is the schema descriptor for budget_phase1 field.
+	challengeDescBudgetPhase1 := challengeFields[7].Descriptor()
+	// challenge.DefaultBudgetPhase1 holds the default value on creation for the budget_phase1 field.
+	challenge.DefaultBudgetPhase1 = domain.Money(challengeDescBudgetPhase1.Default.(int64))
+	// challengeDescBudgetPhase2 is the schema descriptor for budget_phase2 field.
+	challengeDescBudgetPhase2 := challengeFields[8].Descriptor()
+	// challenge.DefaultBudgetPhase2 holds the default value on creation for the budget_phase2 field.
+	challenge.DefaultBudgetPhase2 = domain.Money(challengeDescBudgetPhase2.Default.(int64))
+	// challengeDescSponsorName is the schema descriptor for sponsor_name field.
+	challengeDescSponsorName := challengeFields[10].Descriptor()
+	// challenge.SponsorNameValidator is a validator for the "sponsor_name" field. It is called by the builders before save.
+	challenge.SponsorNameValidator = challengeDescSponsorName.Validators[0].(func(string) error)
+	// challengeDescSponsorRole is the schema descriptor for sponsor_role field.
+	challengeDescSponsorRole := challengeFields[11].Descriptor()
+	// challenge.SponsorRoleValidator is a validator for the "sponsor_role" field. It is called by the builders before save.
+	challenge.SponsorRoleValidator = challengeDescSponsorRole.Validators[0].(func(string) error)
 	// challengeDescVersion is the schema descriptor for version field.
-	challengeDescVersion := challengeFields[8].Descriptor()
+	challengeDescVersion := challengeFields[16].Descriptor()
 	// challenge.DefaultVersion holds the default value on creation for the version field.
 	challenge.DefaultVersion = challengeDescVersion.Default.(int)
 	competitionMixin := schema.Competition{}.Mixin()

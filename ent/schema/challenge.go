@@ -24,6 +24,17 @@ func (Challenge) Fields() []ent.Field {
 		field.String("public_body").NotEmpty().MaxLen(4 * domain.ChallengePublicBody.Max),
 		field.Text("problem").NotEmpty(),
 		field.Text("user_need").Optional(),
+		// The intake the programme screens: who has the problem and the evidence for it, the
+		// fields it is in, what the body can put in, how it will buy or adopt what works, and
+		// who sponsors it. A draft may leave them empty; submission needs them.
+		field.Text("who_has_it").Optional(),
+		field.Text("evidence").Optional(),
+		field.Strings("fields").Optional(),
+		field.Int64("budget_phase1").GoType(domain.Money(0)).Default(0),
+		field.Int64("budget_phase2").GoType(domain.Money(0)).Default(0),
+		field.Text("commitment").Optional(),
+		field.String("sponsor_name").Optional().MaxLen(4 * domain.SponsorName.Max),
+		field.String("sponsor_role").Optional().MaxLen(4 * domain.SponsorRole.Max),
 		field.Enum("stage").GoType(domain.ChallengeStage("")).Default(string(domain.ChallengeDraft)),
 		field.Text("stage_reason").Optional(),
 		field.Enum("outcome").GoType(domain.ProgrammeOutcome("")).Optional().Nillable(),

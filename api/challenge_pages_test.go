@@ -1,0 +1,116 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestAnOwnerDraftsAChallengeOverSeveralSittings walks the owner's pages as a browser without
+// JavaScript would: mistakes come back named with what was typed kept; a draft is saved
+// incomplete; the check page lists what is missing and will not submit; the form comes back
+// with the draft's answers; once complete, the check page offers to submit.
+func TestAnOwnerDraftsAChallengeOverSeveralSittings(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c := browser(t)
+	if code, _ := read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}})); code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", code)
+	}
+	_, page := read(t)(c.Get(srv.URL + "/challenges"))
+	if !strings.Contains(page, `href="/challenges/new"`) {
+		t.Fatal("the challenges page offers no way to start a challenge")
+	}
+	code, page := read(t)(c.Get(srv.URL + "/challenges/new"))
+	if code != http.StatusOK || !strings.Contains(page, "Describe your challenge") {
+		t.Fatalf("the empty form: %d", code)
+	}
+	csrf := csrfInput.FindStringSubmatch(page)[1]
+
+	code, page = read(t)(c.PostForm(srv.URL+"/challenges/new", url.Values{"csrf_token": {csrf}, "title": {"Gritting\u202e routes"},
+		"budget_phase1_pence": {"£50k"}}))
+	for _, want := range []string{"<title>Error: Describe your challenge", `href="#title"`, "right-to-left", `href="#public_body"`,
+		"Enter the public body", `href="#budget_phase1_pence"`, "not an amount", `value="£50k"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refused form lacks %q", want)
+		}
+	}
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("the refused form's status = %d, want 422", code)
+	}
+
+	resp, err := c.PostForm(srv.URL+"/challenges/new", url.Values{"csrf_token": {csrf}, "title": {"Gritting routes"},
+		"public_body": {"Anytown Council"}, "problem": {"Roads ice before the gritters reach them."}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("saving a draft: %d", code)
+	}
+	check := resp.Header.Get("Location")
+	_, page = read(t)(c.Get(srv.URL + check))
+	for _, want := range []string{"Your answers are saved", "Check your answers", "Before you can submit", "Say who has the problem", "Not given"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the check page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "Submit challenge") {
+		t.Error("an incomplete draft offers to submit")
+	}
+	ch := w.db.Challenge.Query().Where().AllX(testdb.Fixture())
+	draft := ch[len(ch)-1]
+	if draft.Title != "Gritting routes" || draft.Stage != domain.ChallengeDraft {
+		t.Fatalf("stored %q %s", draft.Title, draft.Stage)
+	}
+	base := strings.TrimSuffix(check, "/check?saved=1")
+
+	// Submitting a draft that is missing answers is refused on the page, saying what is missing.
+	code, page = read(t)(c.PostForm(srv.URL+base+"/submit", url.Values{"csrf_token": {csrf}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "There is a problem") || !strings.Contains(page, "Give the evidence for the problem") {
+		t.Errorf("submitting an incomplete draft: %d", code)
+	}
+
+	// Another sitting: the form comes back with the draft's answers, and the rest are added.
+	_, page = read(t)(c.Get(srv.URL + base + "/edit"))
+	if !strings.Contains(page, `value="Gritting routes"`) || !strings.Contains(page, "Roads ice before the gritters reach them.</textarea>") {
+		t.Fatal("the form does not come back with the draft's answers")
+	}
+	version := versionInput.FindStringSubmatch(page)[1]
+	resp, err = c.PostForm(srv.URL+base+"/edit", url.Values{"csrf_token": {csrf}, "version": {version},
+		"title": {"Gritting routes"}, "public_body": {"Anytown Council"}, "problem": {"Roads ice before the gritters reach them."},
+		"who_has_it": {"Drivers and cyclists on 40 miles of hill roads."}, "evidence": {"Twelve crashes last winter."},
+		"user_need": {"As a driver I need the road gritted before it ices."}, "fields": {"Transport", "Local services"},
+		"budget_phase1_pence": {"£250,000"}, "budget_phase2_pence": {""}, "commitment": {"A follow-on contract in 2028."},
+		"sponsor_name": {"Morgan Ellis"}, "sponsor_role": {"Director of Place"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("completing the draft: %d", code)
+	}
+	_, page = read(t)(c.Get(srv.URL + resp.Header.Get("Location")))
+	for _, want := range []string{"Submit challenge", "£250,000.00", "Transport, Local services", "Morgan Ellis"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the complete check page lacks %q", want)
+		}
+	}
+	if got := w.db.Challenge.GetX(testdb.Fixture(), draft.ID); got.BudgetPhase1 != domain.Pounds(250_000) || len(got.Fields) != 2 {
+		t.Errorf("stored budget %s, fields %v", got.BudgetPhase1, got.Fields)
+	}
+
+	// An edit made on an old version is refused on the form, the owner's answers kept.
+	code, page = read(t)(c.PostForm(srv.URL+base+"/edit", url.Values{"csrf_token": {csrf}, "version": {version}, "title": {"Old tab"},
+		"public_body": {"Anytown Council"}, "problem": {"P"}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Someone else changed this challenge") || !strings.Contains(page, `value="Old tab"`) {
+		t.Errorf("a stale edit: %d", code)
+	}
+	// Another owner cannot reach the draft.
+	other := browser(t)
+	read(t)(other.PostForm(srv.URL+"/sign-in", url.Values{"email": {"other-owner@anytown.gov.uk"}}))
+	if code, _ := read(t)(other.Get(srv.URL + base + "/check")); code != http.StatusNotFound {
+		t.Errorf("another owner's view of the draft: %d", code)
+	}
+}
+
+var versionInput = regexp.MustCompile(`name="version" value="(\d+)"`)

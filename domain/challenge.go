@@ -1,0 +1,84 @@
+package domain
+
+import "slices"
+
+// Field is an area of public service a challenge, a competition, a supplier or an assessor's
+// expertise belongs to. One list serves them all, so they can be matched.
+type Field string
+
+// Fields are the areas, in the order a form offers them.
+var Fields = []Field{
+	"Health and social care", "Transport", "Environment and climate", "Housing and planning",
+	"Local services", "Education and skills", "Justice and policing", "Defence and security",
+	"Energy", "Digital and data", "Agriculture and food", "Culture and heritage",
+}
+
+// Valid reports whether f is one of the fields.
+func (f Field) Valid() bool { return slices.Contains(Fields, f) }
+
+// The intake's text fields, beyond the title, public body, problem and user need.
+var (
+	ChallengeWhoHasIt   = Text{Field: "who_has_it", Label: "who has the problem", Max: 5000, MultiLine: true, Optional: true}
+	ChallengeEvidence   = Text{Field: "evidence", Label: "the evidence", Max: 10000, MultiLine: true, Optional: true}
+	ChallengeCommitment = Text{Field: "commitment", Label: "the commitment to buy or adopt what works", Max: 5000, MultiLine: true, Optional: true}
+	SponsorName         = Text{Field: "sponsor_name", Label: "the senior sponsor's name", Max: 200, Optional: true}
+	SponsorRole         = Text{Field: "sponsor_role", Label: "the senior sponsor's role", Max: 200, Optional: true}
+)
+
+// MaxChallengeBudget is the most a public body may put into one phase of a challenge.
+const MaxChallengeBudget = MaxPot
+
+// ChallengeIntake is what a challenge owner tells the programme about a challenge. A draft may
+// be saved with any of it missing; submission needs all of it.
+type ChallengeIntake struct {
+	Title, PublicBody, Problem, WhoHasIt, Evidence, UserNeed string
+	Fields                                                   []string
+	BudgetPhase1, BudgetPhase2                               Money
+	Commitment, SponsorName, SponsorRole                     string
+}
+
+// CheckFields names the problem with a list of fields, if any.
+func CheckFields(fields []string, problems *Problems) {
+	for _, f := range fields {
+		if !Field(f).Valid() {
+			problems.Add("fields", "%q is not one of the fields: choose from the list", f)
+			return
+		}
+	}
+}
+
+// CheckBudgets names the problems with a challenge's phase budgets, if any.
+func CheckBudgets(phase1, phase2 Money, problems *Problems) {
+	for field, m := range map[string]Money{"budget_phase1_pence": phase1, "budget_phase2_pence": phase2} {
+		if m < 0 || m > MaxChallengeBudget {
+			problems.Add(field, "a phase's budget must be from £0 to %s", MaxChallengeBudget)
+		}
+	}
+}
+
+// Missing names every answer a challenge needs before it can be submitted, in the order the
+// form asks them: the programme screens what the owner tells it, so nothing may be left out.
+func (c ChallengeIntake) Missing() Problems {
+	var ps Problems
+	need := func(field, v, what string) {
+		if v == "" {
+			ps.Add(field, "%s", what)
+		}
+	}
+	need("title", c.Title, "Give the challenge a title")
+	need("public_body", c.PublicBody, "Say which public body has the challenge")
+	need("problem", c.Problem, "Describe the problem")
+	need("who_has_it", c.WhoHasIt, "Say who has the problem")
+	need("evidence", c.Evidence, "Give the evidence for the problem")
+	need("user_need", c.UserNeed, "Describe the user need")
+	if len(c.Fields) == 0 {
+		ps.Add("fields", "Choose at least one field the challenge is in")
+	}
+	if c.BudgetPhase1 <= 0 {
+		ps.Add("budget_phase1_pence", "Say how much the public body can put into phase 1")
+	}
+	need("commitment", c.Commitment, "Say how the public body will buy or adopt what works")
+	need("sponsor_name", c.SponsorName, "Name the senior sponsor")
+	need("sponsor_role", c.SponsorRole, "Give the senior sponsor's role")
+	return ps
+}
