@@ -93,7 +93,9 @@ func (a *ChallengeAnswers) clean(creating bool) domain.Problems {
 
 // CheckChallengeAnswers names every problem with the answers, without saving anything: a form
 // with problems of its own (money typed wrongly) still shows all of them at once.
-func CheckChallengeAnswers(a ChallengeAnswers, creating bool) domain.Problems { return a.clean(creating) }
+func CheckChallengeAnswers(a ChallengeAnswers, creating bool) domain.Problems {
+	return a.clean(creating)
+}
 
 // empty reports whether no answer is given.
 func (a ChallengeAnswers) empty() bool {
