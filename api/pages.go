@@ -144,18 +144,10 @@ type timelineItem struct {
 	Notes []string
 }
 
-// lifecycle is the path a challenge takes when all goes well.
-var lifecycle = []domain.ChallengeStage{
-	domain.ChallengeDraft, domain.ChallengeSubmitted, domain.ChallengeSelected,
-	domain.ChallengePhase1Open, domain.ChallengePhase1Assessment, domain.ChallengePhase1Contracts,
-	domain.ChallengePhase2Open, domain.ChallengePhase2Assessment, domain.ChallengePhase2Contracts,
-	domain.ChallengeComplete,
-}
-
 func timeline(v ChallengeView) []timelineItem {
 	stage := domain.ChallengeStage(v.Stage)
 	current := -1
-	for i, st := range lifecycle {
+	for i, st := range domain.ChallengeHappyPath {
 		if st == stage {
 			current = i
 		}
@@ -191,7 +183,7 @@ func timeline(v ChallengeView) []timelineItem {
 		}
 	}
 	var items []timelineItem
-	for i, st := range lifecycle {
+	for i, st := range domain.ChallengeHappyPath {
 		if st == domain.ChallengeDraft {
 			continue
 		}

@@ -89,6 +89,14 @@ var ChallengeStages = []ChallengeStage{
 	ChallengeComplete, ChallengeRejected, ChallengeClosed,
 }
 
+// ChallengeHappyPath is the path a challenge takes when all goes well, which a timeline shows.
+var ChallengeHappyPath = []ChallengeStage{
+	ChallengeDraft, ChallengeSubmitted, ChallengeSelected,
+	ChallengePhase1Open, ChallengePhase1Assessment, ChallengePhase1Contracts,
+	ChallengePhase2Open, ChallengePhase2Assessment, ChallengePhase2Contracts,
+	ChallengeComplete,
+}
+
 // Label is the stage as a person reads it.
 func (s ChallengeStage) Label() string {
 	switch s {

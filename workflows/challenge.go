@@ -72,23 +72,12 @@ func (w *challengeWorkflow) setup(ctx workflow.Context) error {
 			return err
 		}
 	}
-	reports := workflow.GetSignalChannel(ctx, SignalReportReceived)
 	progress := workflow.GetSignalChannel(ctx, SignalCompetitionProgress)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			sel := workflow.NewSelector(ctx)
-			sel.AddReceive(reports, func(c workflow.ReceiveChannel, _ bool) {
-				// Contracts still say when their report is in, but the gate judges that from the
-				// contract's record (a validator can run before this signal is read), so the
-				// signal is only drained.
-				c.Receive(ctx, nil)
-			})
-			sel.AddReceive(progress, func(c workflow.ReceiveChannel, _ bool) {
-				var s CompetitionProgressSignal
-				c.Receive(ctx, &s)
-				w.competitionProgressed(s)
-			})
-			sel.Select(ctx)
+			var s CompetitionProgressSignal
+			progress.Receive(ctx, &s)
+			w.competitionProgressed(s)
 		}
 	})
 	return nil

@@ -28,7 +28,6 @@ type competitionWorkflow struct {
 	status    domain.CompetitionStatus
 	bids      []int         // sealed bids at the deadline, in ID order
 	assessed  map[int][]int // bid → assessors who have scored it
-	signalled int           // bids the outbox told us of before the deadline
 	contracts []activities.AwardedContract
 }
 
@@ -51,10 +50,11 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 	for open := true; open; {
 		sel := workflow.NewSelector(ctx)
 		sel.AddFuture(deadline, func(workflow.Future) { open = false })
+		// Each sealed bid's signal is taken as it arrives, so the competition's history shows
+		// the bids in the order they were sealed; which bids count is read from the database at
+		// the deadline, so a bid sealed while Temporal was down still counts.
 		sel.AddReceive(submitted, func(c workflow.ReceiveChannel, more bool) {
-			var s BidSubmittedSignal
-			c.Receive(ctx, &s)
-			w.signalled++
+			c.Receive(ctx, nil)
 		})
 		sel.Select(ctx)
 	}

@@ -30,11 +30,19 @@ const (
 	UpdateSubmitReport      = "submit_report"
 )
 
+// Change IDs of workflow.GetVersion: each names one change to workflow code, so runs started
+// before it replay as they ran.
+const (
+	// versionNoReportSignal: a contract no longer signals its challenge when it reports.
+	versionNoReportSignal = "no-report-signal"
+)
+
 // Signal names: facts that need no answer.
 const (
 	// SignalBidSubmitted reaches a competition from the outbox after a bid is sealed.
 	SignalBidSubmitted = "bid_submitted"
-	// SignalReportReceived tells a challenge that one of its contracts has reported.
+	// SignalReportReceived told a challenge that one of its contracts had reported. Only
+	// contracts started before versionNoReportSignal send it; nothing reads it.
 	SignalReportReceived = "report_received"
 	// SignalGateDecided tells a contract the gate's outcome.
 	SignalGateDecided = "gate_decided"

@@ -12,15 +12,25 @@ import (
 // TestReplayRecordedHistories replays histories recorded from the real stack (by the end-to-end
 // test with CATALYST_RECORD_HISTORIES=1) against today's workflow code. A change that would
 // break a running competition fails here: put it behind workflow.GetVersion.
+//
+// testdata/*.json are recorded from today's code; testdata/v1/ holds those recorded before
+// versionNoReportSignal, from runs that may still be in flight somewhere. Keep every
+// generation: each is a run a deploy must not break.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	older, err := filepath.Glob("testdata/*/*.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false}
 	for _, f := range files {
 		want[filepath.Base(f)] = true
-		t.Run(filepath.Base(f), func(t *testing.T) {
+	}
+	for _, f := range append(files, older...) {
+		t.Run(f, func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(workflows.ChallengeWorkflow)
 			r.RegisterWorkflow(workflows.CompetitionWorkflow)
@@ -32,7 +42,10 @@ func TestReplayRecordedHistories(t *testing.T) {
 	}
 	for name, found := range want {
 		if !found {
-			t.Errorf("no recorded history testdata/%s: every workflow type needs one", name)
+			t.Errorf("no recorded history testdata/%s from today's code: every workflow type needs one", name)
 		}
+	}
+	if len(older) < 4 {
+		t.Errorf("the histories recorded before versionNoReportSignal are gone (%d found in testdata/v1)", len(older))
 	}
 }

@@ -1,0 +1,118 @@
+// The challenge owner's journey in Chromium, once with JavaScript and once without: draft a
+// challenge, leave, come back to it, finish it and submit it. axe checks every state of every
+// page: empty, with errors, saved, complete and confirmed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+const base = process.env.CATALYST_URL;
+if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// accessible runs axe on the page as it stands. axe needs JavaScript, so for a page opened
+// without it, the same HTML is shown again in a page that may run axe but not Catalyst's own
+// script: what is checked is the markup a person without JavaScript gets.
+async function accessible(page, name, javaScript) {
+  if (javaScript === false) {
+    const html = await page.content();
+    const url = page.url();
+    const checker = await browser.newContext();
+    const copy = await checker.newPage();
+    await copy.route(url, (r) => r.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
+    await copy.route("**/assets/init.js", (r) => r.fulfill({ body: "", contentType: "text/javascript" }));
+    await copy.goto(url);
+    try {
+      await accessible(copy, name);
+    } finally {
+      await checker.close();
+    }
+    return;
+  }
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
+  assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
+}
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`a challenge owner drafts a challenge, comes back to it and submits it (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    const title = `Grit the hill roads first (${how}, ${Date.now() % 100000})`;
+
+    await page.goto(base + "/sign-in");
+    await page.getByRole("button", { name: "Sign in as Tom Reed" }).click();
+    await page.waitForURL(/\/challenges$/);
+    await page.getByRole("button", { name: "Start a challenge" }).click();
+    await page.getByRole("heading", { name: "Describe your challenge" }).waitFor();
+    await accessible(page, `empty intake form ${how}`, javaScript);
+
+    // Mistakes first: each is named, linked, and what was typed is kept.
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("What can your organisation put into phase 1?").fill("£50k");
+    await page.getByRole("button", { name: "Save and continue" }).click();
+    await page.getByText("There is a problem").waitFor();
+    assert.match(await page.title(), /^Error: /);
+    assert.ok(await page.getByRole("link", { name: "Enter the public body" }).isVisible());
+    assert.equal(await page.getByLabel("Title").inputValue(), title);
+    await accessible(page, `intake form with errors ${how}`, javaScript);
+
+    // A draft is saved with only part of the answers.
+    await page.getByLabel("Public body").fill("Anytown Council");
+    await page.getByLabel("What is the problem?").fill("Hill roads ice before the gritters reach them.");
+    await page.getByLabel("What can your organisation put into phase 1?").fill("");
+    await page.getByRole("button", { name: "Save and continue" }).click();
+    await page.getByRole("heading", { name: "Check your answers" }).waitFor();
+    assert.ok(await page.getByText("Your answers are saved").isVisible());
+    assert.ok(await page.getByText("Before you can submit").isVisible());
+    assert.equal(await page.getByRole("button", { name: "Submit challenge" }).count(), 0);
+    await accessible(page, `check page of an incomplete draft ${how}`, javaScript);
+
+    // Leave, and come back to it from the challenges page.
+    await page.goto(base + "/");
+    await page.goto(base + "/challenges");
+    await page.getByRole("link", { name: new RegExp(title.replace(/[()]/g, "\\$&")) }).click();
+    await page.getByRole("heading", { name: "Check your answers" }).waitFor();
+    await page.getByRole("link", { name: "Say who has the problem" }).click();
+    await page.getByRole("heading", { name: "Describe your challenge" }).waitFor();
+    assert.equal(await page.getByLabel("Title").inputValue(), title);
+
+    await page.getByLabel("Who has the problem?").fill("Drivers and cyclists on 40 miles of hill roads.");
+    await page.getByLabel("What is the evidence for it?").fill("Twelve crashes on ice last winter.");
+    await page.getByLabel("What do users need?").fill("As a driver I need the road gritted before it ices.");
+    await page.getByLabel("Transport").check();
+    await page.getByLabel("What can your organisation put into phase 1?").fill("250,000");
+    await page.getByLabel("How will you buy or adopt what works?").fill("A follow-on contract in the 2028 budget.");
+    await page.getByLabel("Sponsor's name").fill("Morgan Ellis");
+    await page.getByLabel("Sponsor's role").fill("Director of Place");
+    await page.getByRole("button", { name: "Save and continue" }).click();
+    await page.getByRole("heading", { name: "Check your answers" }).waitFor();
+    assert.ok(await page.getByText("£250,000.00").isVisible());
+    await accessible(page, `check page of a complete draft ${how}`, javaScript);
+
+    await page.getByRole("button", { name: "Submit challenge" }).click();
+    await page.getByRole("heading", { name: "Challenge submitted" }).waitFor();
+    await accessible(page, `confirmation ${how}`, javaScript);
+    await page.getByRole("link", { name: "follow its progress" }).click();
+    await page.getByText("Submitted for screening").first().waitFor();
+    await context.close();
+  });
+}
