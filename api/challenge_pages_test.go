@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -114,3 +115,46 @@ func TestAnOwnerDraftsAChallengeOverSeveralSittings(t *testing.T) {
 }
 
 var versionInput = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// TestTheChallengePageSaysWhatYouCanDoAndWhyNotYet: each person sees the actions open to them
+// now as buttons, and the others with the domain's reason; a refused selection comes back on
+// the page with what to fix.
+func TestTheChallengePageSaysWhatYouCanDoAndWhyNotYet(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	owner, programme := browser(t), browser(t)
+	read(t)(owner.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}}))
+	read(t)(programme.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	draft := srv.URL + "/challenges/" + strconv.Itoa(w.challengeD.ID)
+
+	_, page := read(t)(owner.Get(draft))
+	ownerCSRF := csrfInput.FindStringSubmatch(page)[1]
+	if !strings.Contains(page, "Change your answers") || !strings.Contains(page, "You cannot submit challenge yet: say who has the problem") {
+		t.Errorf("the owner's view of an incomplete draft does not say what to do: %s", page)
+	}
+	_, page = read(t)(programme.Get(draft))
+	if !strings.Contains(page, "You cannot select or reject this challenge yet: only a submitted challenge can be selected; this one is Draft") {
+		t.Errorf("the programme's view of a draft does not say why it cannot be selected yet")
+	}
+	csrf := csrfInput.FindStringSubmatch(page)[1]
+
+	w.db.Challenge.UpdateOne(w.challengeD).SetStage(domain.ChallengeSubmitted).ExecX(testdb.Fixture())
+	_, page = read(t)(programme.Get(draft))
+	if !strings.Contains(page, "Save decision") {
+		t.Fatal("the programme is not offered the selection for a submitted challenge")
+	}
+	code, page := read(t)(programme.PostForm(draft+"/selection", url.Values{"csrf_token": {csrf}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#decision"`) || !strings.Contains(page, "Choose whether to select or reject") {
+		t.Errorf("a selection without a decision: %d", code)
+	}
+	code, page = read(t)(programme.PostForm(draft+"/selection", url.Values{"csrf_token": {csrf}, "decision": {"reject"}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#reason"`) || !strings.Contains(page, "Give a reason for not selecting") ||
+		!strings.Contains(page, `value="reject" checked`) {
+		t.Errorf("a rejection without a reason: %d", code)
+	}
+	if code, page := read(t)(owner.PostForm(draft+"/selection", url.Values{"csrf_token": {ownerCSRF}, "decision": {"select"}})); code != http.StatusForbidden ||
+		!strings.Contains(page, "your role does not allow this") {
+		t.Errorf("the owner selecting their own challenge: %d", code)
+	}
+}

@@ -108,6 +108,11 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 	if err != nil {
 		return ChallengeView{}, err
 	}
+	return challengeViewFor(ctx, ch), nil
+}
+
+// challengeViewFor is a challenge with its competitions as the viewer may see them.
+func challengeViewFor(ctx context.Context, ch *ent.Challenge) ChallengeView {
 	v := challengeView(ch)
 	for _, comp := range ch.Edges.Competitions {
 		cv := competitionView(comp)
@@ -125,7 +130,7 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 		}
 		v.Competitions = append(v.Competitions, cv)
 	}
-	return v, nil
+	return v
 }
 
 func (s *Server) getChallenge(c echo.Context) error {

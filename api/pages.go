@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -30,6 +31,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/challenges/:id/check", s.checkChallengePage)
 	e.POST("/challenges/:id/submit", s.submitChallengeForm)
 	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
+	e.POST("/challenges/:id/selection", s.selectChallengeForm)
 	e.GET("/audit", s.auditPage)
 	e.GET("/interests", s.interestsPage)
 	e.POST("/interests", s.declareInterestForm)
@@ -210,20 +212,64 @@ func plural(n int, one, many string) string {
 }
 
 func (s *Server) challengePage(c echo.Context) error {
+	return s.renderChallengePage(c, http.StatusOK, ui.Form{})
+}
+
+// renderChallengePage shows a challenge: where it is, what it says, and what the viewer may do
+// to it now, or why not yet. form is the selection form as typed, when it was refused.
+func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) error {
 	id, err := pathID(c)
 	if err != nil {
 		return notFound("challenge", c.Param("id"))
 	}
-	v, err := s.loadChallenge(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	ch, err := s.svc.Challenge(ctx, id)
 	if err != nil {
 		return err
 	}
+	v := challengeViewFor(ctx, ch)
 	data := struct {
 		Challenge ChallengeView
 		TagClass  string
 		Timeline  []timelineItem
-	}{v, tagClass(v.Stage), timeline(v)}
-	return s.render(c, http.StatusOK, "challenge", v.Title, "challenges", data)
+		Actions   []service.Action
+		Form      ui.Form
+		Decided   string
+	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided")}
+	return s.render(c, status, "challenge", form.Title(v.Title), "challenges", data)
+}
+
+// selectChallengeForm records the programme team's selection or rejection from the
+// challenge's page; a refusal shows the page again with what to fix.
+func (s *Server) selectChallengeForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	decision, reason := c.FormValue("decision"), c.FormValue("reason")
+	in := service.SelectChallenge{ID: id, Reason: reason}
+	if decision == "select" || decision == "reject" {
+		selected := decision == "select"
+		in.Select = &selected
+	}
+	err = s.svc.SelectChallenge(c.Request().Context(), in)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(id)+"?decided="+decision)
+	}
+	ps := problemsOf(err)
+	var te *domain.TransitionError
+	if errors.As(err, &te) {
+		ps = domain.Problems{{Field: "decision", Message: capitalised(te.Reason)}}
+	}
+	if ps == nil {
+		return err
+	}
+	for i := range ps {
+		if ps[i].Field == "select" {
+			ps[i] = domain.FieldProblem{Field: "decision", Message: "Choose whether to select or reject the challenge"}
+		}
+	}
+	return s.renderChallengePage(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{"decision": decision, "reason": reason}, Problems: ps})
 }
 
 func (s *Server) signInPage(c echo.Context) error {

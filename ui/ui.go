@@ -47,6 +47,7 @@ var funcs = template.FuncMap{
 	"limited": limited,
 	"choices": choices,
 	"money":   func(m domain.Money) string { return m.String() },
+	"lower":   strings.ToLower,
 }
 
 var pages = map[string]*template.Template{}

@@ -1,6 +1,6 @@
 // The challenge owner's journey in Chromium, once with JavaScript and once without: draft a
-// challenge, leave, come back to it, finish it and submit it. axe checks every state of every
-// page: empty, with errors, saved, complete and confirmed.
+// challenge, leave, come back to it, finish it and submit it; then the programme team selects
+// it. axe checks every state of every page: empty, with errors, saved, complete and confirmed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -53,7 +53,7 @@ async function accessible(page, name, javaScript) {
 for (const javaScript of [true, false]) {
   const how = javaScript ? "with JavaScript" : "without JavaScript";
 
-  test(`a challenge owner drafts a challenge, comes back to it and submits it (${how})`, async () => {
+  test(`a challenge owner drafts a challenge over two sittings and submits it, and the programme selects it (${how})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled: javaScript });
     const page = await context.newPage();
     const title = `Grit the hill roads first (${how}, ${Date.now() % 100000})`;
@@ -113,6 +113,25 @@ for (const javaScript of [true, false]) {
     await accessible(page, `confirmation ${how}`, javaScript);
     await page.getByRole("link", { name: "follow its progress" }).click();
     await page.getByText("Submitted for screening").first().waitFor();
+    const challengeURL = page.url();
+
+    // The programme team screens it: a rejection needs a reason, a selection does not.
+    await page.goto(base + "/sign-in");
+    await page.getByRole("button", { name: "Sign in as Priya Shah" }).click();
+    await page.waitForURL(/\/challenges$/);
+    await page.goto(challengeURL);
+    await page.getByRole("heading", { name: "What you can do" }).waitFor();
+    await accessible(page, `challenge page with the selection ${how}`, javaScript);
+    await page.getByLabel("Reject it").check();
+    await page.getByRole("button", { name: "Save decision" }).click();
+    await page.getByText("There is a problem").waitFor();
+    assert.ok(await page.getByRole("link", { name: /Give a reason for not selecting/ }).isVisible());
+    await accessible(page, `selection with errors ${how}`, javaScript);
+    await page.getByLabel("Select it").check();
+    await page.getByRole("button", { name: "Save decision" }).click();
+    await page.getByText("You selected this challenge").waitFor();
+    assert.ok(await page.getByText("Selected", { exact: true }).first().isVisible());
+    await accessible(page, `challenge page after selection ${how}`, javaScript);
     await context.close();
   });
 }
