@@ -70,13 +70,30 @@ func RefusalType(err error) string {
 type SetChallengeStageInput struct {
 	ChallengeID int
 	To          domain.ChallengeStage
-	Actor       authz.Actor
+	// RoundID is the round a selection puts the challenge in; 0 leaves it as it is.
+	RoundID int `json:",omitempty"`
+	Actor   authz.Actor
 }
 
 // SetChallengeStage writes the challenge's stage. Writing the stage it already has does nothing.
 func (a *Activities) SetChallengeStage(ctx context.Context, in SetChallengeStageInput) error {
 	ctx = asSystem(ctx)
 	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		if in.RoundID != 0 {
+			ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
+			if err != nil {
+				return err
+			}
+			if ch.RoundID == nil || *ch.RoundID != in.RoundID {
+				if err := tx.Challenge.UpdateOne(ch).SetRoundID(in.RoundID).Exec(ctx); err != nil {
+					return err
+				}
+				if err := Audit(ctx, tx, in.Actor, "challenge.round_set", "challenge", ch.ID,
+					map[string]any{"round": ch.RoundID}, map[string]any{"round": in.RoundID}); err != nil {
+					return err
+				}
+			}
+		}
 		return moveChallenge(ctx, tx, in.ChallengeID, in.Actor, func(domain.ChallengeStage) (domain.ChallengeStage, error) { return in.To, nil })
 	})
 }

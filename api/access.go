@@ -42,6 +42,9 @@ var routeAccess = map[string]access{
 	"POST /api/v1/challenges/:id/competitions": only(authz.Admin),
 	"POST /api/v1/challenges/:id/completion":   only(authz.Admin),
 
+	"GET /api/v1/rounds":  only(authz.Admin),
+	"POST /api/v1/rounds": only(authz.Admin),
+
 	"GET /api/v1/competitions/:id":                   signedIn,
 	"GET /api/v1/competitions/:id/bids":              signedIn,
 	"POST /api/v1/competitions/:id/bids":             only(authz.Supplier),
@@ -88,6 +91,8 @@ var routeAccess = map[string]access{
 	"POST /challenges/:id/submit":    only(authz.Admin, authz.ChallengeOwner),
 	"GET /challenges/:id/submitted":  only(authz.Admin, authz.ChallengeOwner),
 	"POST /challenges/:id/selection": only(authz.Admin),
+	"GET /rounds":                    only(authz.Admin),
+	"POST /rounds":                   only(authz.Admin),
 	"GET /audit":                     only(authz.Admin, authz.ChallengeOwner),
 	"GET /interests":                 only(authz.Assessor),
 	"POST /interests":                only(authz.Assessor),

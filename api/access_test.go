@@ -35,6 +35,8 @@ var accessMatrix = map[string]routeCase{
 
 	"GET /api/v1/people":        {fixed("/api/v1/people"), "", anySignedIn},
 	"GET /api/v1/organisations": {fixed("/api/v1/organisations"), "", anySignedIn},
+	"GET /api/v1/rounds":        {fixed("/api/v1/rounds"), "", []string{admin}},
+	"POST /api/v1/rounds":       {fixed("/api/v1/rounds"), "{}", []string{admin}},
 
 	"GET /api/v1/challenges":  {fixed("/api/v1/challenges"), "", anySignedIn},
 	"POST /api/v1/challenges": {fixed("/api/v1/challenges"), "{}", owners},

@@ -158,3 +158,43 @@ func TestTheChallengePageSaysWhatYouCanDoAndWhyNotYet(t *testing.T) {
 		t.Errorf("the owner selecting their own challenge: %d", code)
 	}
 }
+
+// TestTheProgrammeSetsUpARoundOnItsPage: mistakes come back named with what was typed kept;
+// a good round is set up and listed with its budget.
+func TestTheProgrammeSetsUpARoundOnItsPage(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c := browser(t)
+	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	code, page := read(t)(c.Get(srv.URL + "/rounds"))
+	if code != http.StatusOK || !strings.Contains(page, "There are no rounds yet") {
+		t.Fatalf("the empty rounds page: %d", code)
+	}
+	csrf := csrfInput.FindStringSubmatch(page)[1]
+	code, page = read(t)(c.PostForm(srv.URL+"/rounds", url.Values{"csrf_token": {csrf}, "name": {"Winter"}, "budget_pence": {"lots"},
+		"starts_at-day": {"31"}, "starts_at-month": {"2"}, "starts_at-year": {"2027"}}))
+	for _, want := range []string{`href="#budget_pence"`, `href="#starts_at"`, "Enter a real date", `href="#ends_at"`, `value="Winter"`, `value="31"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refused round lacks %q", want)
+		}
+	}
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("the refused round: %d", code)
+	}
+	resp, err := c.PostForm(srv.URL+"/rounds", url.Values{"csrf_token": {csrf}, "name": {"Winter"}, "budget_pence": {"£2,000,000"},
+		"starts_at-day": {"1"}, "starts_at-month": {"10"}, "starts_at-year": {"2026"},
+		"ends_at-day": {"31"}, "ends_at-month": {"3"}, "ends_at-year": {"2027"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("setting up a round: %d", code)
+	}
+	_, page = read(t)(c.Get(srv.URL + resp.Header.Get("Location")))
+	if !strings.Contains(page, "You set up Winter") || !strings.Contains(page, "£2,000,000.00") || !strings.Contains(page, "1 October 2026 to 31 March 2027") {
+		t.Errorf("after setting up a round: %s", page)
+	}
+	owner := browser(t)
+	read(t)(owner.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}}))
+	if code, _ := read(t)(owner.Get(srv.URL + "/rounds")); code != http.StatusForbidden {
+		t.Errorf("a challenge owner's view of the rounds: %d", code)
+	}
+}

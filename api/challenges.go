@@ -205,8 +205,9 @@ func (s *Server) submitChallenge(c echo.Context) error {
 
 // SelectionRequest selects or rejects a submitted challenge.
 type SelectionRequest struct {
-	Select *bool  `json:"select"`
-	Reason string `json:"reason"`
+	Select  *bool  `json:"select"`
+	RoundID int    `json:"round_id"`
+	Reason  string `json:"reason"`
 }
 
 func (s *Server) selectChallenge(c echo.Context) error {
@@ -215,7 +216,7 @@ func (s *Server) selectChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.SelectChallenge(c.Request().Context(), service.SelectChallenge{ID: id, Select: req.Select, Reason: req.Reason}); err != nil {
+	if err := s.svc.SelectChallenge(c.Request().Context(), service.SelectChallenge{ID: id, Select: req.Select, RoundID: req.RoundID, Reason: req.Reason}); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)

@@ -8,6 +8,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
 // TestServerErrorsHideTheirInsidesAndCarryTheRequestID: a failure deep inside (here, no
@@ -19,7 +23,10 @@ func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID), strings.NewReader(`{"select": true}`))
+	round := w.db.Round.Create().SetName("2026").SetBudget(domain.Pounds(1_000_000)).SetStartsAt(time.Now()).
+		SetEndsAt(time.Now().AddDate(1, 0, 0)).SaveX(testdb.Fixture())
+	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID),
+		strings.NewReader(fmt.Sprintf(`{"select": true, "round_id": %d}`, round.ID)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+w.tokens[admin])
 	rec := httptest.NewRecorder()

@@ -32,6 +32,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/challenges/:id/submit", s.submitChallengeForm)
 	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
 	e.POST("/challenges/:id/selection", s.selectChallengeForm)
+	e.GET("/rounds", s.roundsPage)
+	e.POST("/rounds", s.createRoundForm)
 	e.GET("/audit", s.auditPage)
 	e.GET("/interests", s.interestsPage)
 	e.POST("/interests", s.declareInterestForm)
@@ -71,6 +73,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 	if v, ok := currentViewer(c); ok {
 		nav.Audit = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner)
 		nav.Interests = v.Has(authz.Assessor)
+		nav.Rounds = v.Has(authz.Admin)
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
@@ -235,7 +238,13 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		Actions   []service.Action
 		Form      ui.Form
 		Decided   string
-	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided")}
+		Rounds    []service.RoundUse
+	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil}
+	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) && ch.Stage == domain.ChallengeSubmitted {
+		if data.Rounds, err = s.svc.Rounds(ctx); err != nil {
+			return err
+		}
+	}
 	return s.render(c, status, "challenge", form.Title(v.Title), "challenges", data)
 }
 
@@ -246,8 +255,9 @@ func (s *Server) selectChallengeForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	decision, reason := c.FormValue("decision"), c.FormValue("reason")
+	decision, reason, round := c.FormValue("decision"), c.FormValue("reason"), c.FormValue("round_id")
 	in := service.SelectChallenge{ID: id, Reason: reason}
+	in.RoundID, _ = strconv.Atoi(round)
 	if decision == "select" || decision == "reject" {
 		selected := decision == "select"
 		in.Select = &selected
@@ -269,7 +279,8 @@ func (s *Server) selectChallengeForm(c echo.Context) error {
 			ps[i] = domain.FieldProblem{Field: "decision", Message: "Choose whether to select or reject the challenge"}
 		}
 	}
-	return s.renderChallengePage(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{"decision": decision, "reason": reason}, Problems: ps})
+	return s.renderChallengePage(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{"decision": decision, "reason": reason,
+		"round_id": round}, Problems: ps})
 }
 
 func (s *Server) signInPage(c echo.Context) error {

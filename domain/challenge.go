@@ -1,6 +1,9 @@
 package domain
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Field is an area of public service a challenge, a competition, a supplier or an assessor's
 // expertise belongs to. One list serves them all, so they can be matched.
@@ -82,3 +85,35 @@ func (c ChallengeIntake) Missing() Problems {
 	need("sponsor_role", c.SponsorRole, "Give the senior sponsor's role")
 	return ps
 }
+
+// RoundName is a funding round's name.
+var RoundName = Text{Field: "name", Label: "the round's name", Max: 200}
+
+// Round is a funding round as the programme team sets it up.
+type Round struct {
+	Name             string
+	Budget           Money
+	StartsAt, EndsAt time.Time
+}
+
+// Problems names every problem with the round.
+func (r Round) Problems() Problems {
+	var ps Problems
+	RoundName.CleanAll(r.Name, &ps)
+	if r.Budget <= 0 || r.Budget > MaxPot*10 {
+		ps.Add("budget_pence", "the round's budget must be more than £0 and at most %s", MaxPot*10)
+	}
+	switch {
+	case r.StartsAt.IsZero() || r.EndsAt.IsZero():
+		ps.Add("starts_at", "give the dates the round starts and ends")
+	case !r.EndsAt.After(r.StartsAt):
+		ps.Add("ends_at", "the round must end after it starts")
+	case r.EndsAt.Sub(r.StartsAt) > 3*366*24*time.Hour:
+		ps.Add("ends_at", "a round lasts at most three years")
+	}
+	return ps
+}
+
+// Planned is what a challenge's public body plans to put into both its phases, which a round's
+// budget is measured against.
+func (c ChallengeIntake) Planned() Money { return c.BudgetPhase1 + c.BudgetPhase2 }

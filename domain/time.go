@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // the zone rules travel with the binary: no zoneinfo files are read
@@ -135,4 +136,27 @@ func WorkingDaysBetween(from, to time.Time) (int, error) {
 		}
 	}
 	return sign * count, nil
+}
+
+// ParseDate reads a date typed in GOV.UK's three boxes (day, month, year) as the start of that
+// day in UK time, or says what to fix.
+func ParseDate(day, month, year string) (time.Time, error) {
+	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
+	if day == "" && month == "" && year == "" {
+		return time.Time{}, InvalidInput("enter a date")
+	}
+	d, derr := strconv.Atoi(day)
+	m, merr := strconv.Atoi(month)
+	y, yerr := strconv.Atoi(year)
+	switch {
+	case derr != nil || merr != nil || yerr != nil:
+		return time.Time{}, InvalidInput("enter the date as numbers, such as 27 3 2027")
+	case len(year) != 4:
+		return time.Time{}, InvalidInput("enter the year with 4 digits, such as 2027")
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, London)
+	if t.Day() != d || int(t.Month()) != m || t.Year() != y {
+		return time.Time{}, InvalidInput("enter a real date")
+	}
+	return t, nil
 }

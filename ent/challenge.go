@@ -13,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 )
 
 // Challenge is the model entity for the Challenge schema.
@@ -56,6 +57,8 @@ type Challenge struct {
 	Outcome *domain.ProgrammeOutcome `json:"outcome,omitempty"`
 	// Lessons holds the value of the "lessons" field.
 	Lessons string `json:"lessons,omitempty"`
+	// RoundID holds the value of the "round_id" field.
+	RoundID *int `json:"round_id,omitempty"`
 	// Version holds the value of the "version" field.
 	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -71,9 +74,11 @@ type ChallengeEdges struct {
 	Owner *Person `json:"owner,omitempty"`
 	// Competitions holds the value of the competitions edge.
 	Competitions []*Competition `json:"competitions,omitempty"`
+	// Round holds the value of the round edge.
+	Round *Round `json:"round,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -96,6 +101,17 @@ func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
 	return nil, &NotLoadedError{edge: "competitions"}
 }
 
+// RoundOrErr returns the Round value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ChallengeEdges) RoundOrErr() (*Round, error) {
+	if e.Round != nil {
+		return e.Round, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: round.Label}
+	}
+	return nil, &NotLoadedError{edge: "round"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Challenge) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -103,7 +119,7 @@ func (*Challenge) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case challenge.FieldFields:
 			values[i] = new([]byte)
-		case challenge.FieldID, challenge.FieldBudgetPhase1, challenge.FieldBudgetPhase2, challenge.FieldVersion:
+		case challenge.FieldID, challenge.FieldBudgetPhase1, challenge.FieldBudgetPhase2, challenge.FieldRoundID, challenge.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case challenge.FieldTitle, challenge.FieldPublicBody, challenge.FieldProblem, challenge.FieldUserNeed, challenge.FieldWhoHasIt, challenge.FieldEvidence, challenge.FieldCommitment, challenge.FieldSponsorName, challenge.FieldSponsorRole, challenge.FieldStage, challenge.FieldStageReason, challenge.FieldOutcome, challenge.FieldLessons:
 			values[i] = new(sql.NullString)
@@ -243,6 +259,13 @@ func (_m *Challenge) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Lessons = value.String
 			}
+		case challenge.FieldRoundID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field round_id", values[i])
+			} else if value.Valid {
+				_m.RoundID = new(int)
+				*_m.RoundID = int(value.Int64)
+			}
 		case challenge.FieldVersion:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
@@ -277,6 +300,11 @@ func (_m *Challenge) QueryOwner() *PersonQuery {
 // QueryCompetitions queries the "competitions" edge of the Challenge entity.
 func (_m *Challenge) QueryCompetitions() *CompetitionQuery {
 	return NewChallengeClient(_m.config).QueryCompetitions(_m)
+}
+
+// QueryRound queries the "round" edge of the Challenge entity.
+func (_m *Challenge) QueryRound() *RoundQuery {
+	return NewChallengeClient(_m.config).QueryRound(_m)
 }
 
 // Update returns a builder for updating this Challenge.
@@ -357,6 +385,11 @@ func (_m *Challenge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("lessons=")
 	builder.WriteString(_m.Lessons)
+	builder.WriteString(", ")
+	if v := _m.RoundID; v != nil {
+		builder.WriteString("round_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 )
 
 // ChallengeCreate is the builder for creating a Challenge entity.
@@ -245,6 +246,20 @@ func (_c *ChallengeCreate) SetNillableLessons(v *string) *ChallengeCreate {
 	return _c
 }
 
+// SetRoundID sets the "round_id" field.
+func (_c *ChallengeCreate) SetRoundID(v int) *ChallengeCreate {
+	_c.mutation.SetRoundID(v)
+	return _c
+}
+
+// SetNillableRoundID sets the "round_id" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableRoundID(v *int) *ChallengeCreate {
+	if v != nil {
+		_c.SetRoundID(*v)
+	}
+	return _c
+}
+
 // SetVersion sets the "version" field.
 func (_c *ChallengeCreate) SetVersion(v int) *ChallengeCreate {
 	_c.mutation.SetVersion(v)
@@ -291,6 +306,11 @@ func (_c *ChallengeCreate) AddCompetitions(v ...*Competition) *ChallengeCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddCompetitionIDs(ids...)
+}
+
+// SetRound sets the "round" edge to the Round entity.
+func (_c *ChallengeCreate) SetRound(v *Round) *ChallengeCreate {
+	return _c.SetRoundID(v.ID)
 }
 
 // Mutation returns the ChallengeMutation object of the builder.
@@ -561,6 +581,23 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RoundIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   challenge.RoundTable,
+			Columns: []string{challenge.RoundColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(round.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.RoundID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -888,6 +925,24 @@ func (u *ChallengeUpsert) UpdateLessons() *ChallengeUpsert {
 // ClearLessons clears the value of the "lessons" field.
 func (u *ChallengeUpsert) ClearLessons() *ChallengeUpsert {
 	u.SetNull(challenge.FieldLessons)
+	return u
+}
+
+// SetRoundID sets the "round_id" field.
+func (u *ChallengeUpsert) SetRoundID(v int) *ChallengeUpsert {
+	u.Set(challenge.FieldRoundID, v)
+	return u
+}
+
+// UpdateRoundID sets the "round_id" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateRoundID() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldRoundID)
+	return u
+}
+
+// ClearRoundID clears the value of the "round_id" field.
+func (u *ChallengeUpsert) ClearRoundID() *ChallengeUpsert {
+	u.SetNull(challenge.FieldRoundID)
 	return u
 }
 
@@ -1273,6 +1328,27 @@ func (u *ChallengeUpsertOne) UpdateLessons() *ChallengeUpsertOne {
 func (u *ChallengeUpsertOne) ClearLessons() *ChallengeUpsertOne {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearLessons()
+	})
+}
+
+// SetRoundID sets the "round_id" field.
+func (u *ChallengeUpsertOne) SetRoundID(v int) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetRoundID(v)
+	})
+}
+
+// UpdateRoundID sets the "round_id" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateRoundID() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateRoundID()
+	})
+}
+
+// ClearRoundID clears the value of the "round_id" field.
+func (u *ChallengeUpsertOne) ClearRoundID() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearRoundID()
 	})
 }
 
@@ -1827,6 +1903,27 @@ func (u *ChallengeUpsertBulk) UpdateLessons() *ChallengeUpsertBulk {
 func (u *ChallengeUpsertBulk) ClearLessons() *ChallengeUpsertBulk {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearLessons()
+	})
+}
+
+// SetRoundID sets the "round_id" field.
+func (u *ChallengeUpsertBulk) SetRoundID(v int) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetRoundID(v)
+	})
+}
+
+// UpdateRoundID sets the "round_id" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateRoundID() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateRoundID()
+	})
+}
+
+// ClearRoundID clears the value of the "round_id" field.
+func (u *ChallengeUpsertBulk) ClearRoundID() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearRoundID()
 	})
 }
 

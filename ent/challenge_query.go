@@ -18,6 +18,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 )
 
 // ChallengeQuery is the builder for querying Challenge entities.
@@ -29,6 +30,7 @@ type ChallengeQuery struct {
 	predicates       []predicate.Challenge
 	withOwner        *PersonQuery
 	withCompetitions *CompetitionQuery
+	withRound        *RoundQuery
 	withFKs          bool
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -104,6 +106,28 @@ func (_q *ChallengeQuery) QueryCompetitions() *CompetitionQuery {
 			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
 			sqlgraph.To(competition.Table, competition.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, challenge.CompetitionsTable, challenge.CompetitionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRound chains the current query on the "round" edge.
+func (_q *ChallengeQuery) QueryRound() *RoundQuery {
+	query := (&RoundClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
+			sqlgraph.To(round.Table, round.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, challenge.RoundTable, challenge.RoundColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -305,6 +329,7 @@ func (_q *ChallengeQuery) Clone() *ChallengeQuery {
 		predicates:       append([]predicate.Challenge{}, _q.predicates...),
 		withOwner:        _q.withOwner.Clone(),
 		withCompetitions: _q.withCompetitions.Clone(),
+		withRound:        _q.withRound.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -330,6 +355,17 @@ func (_q *ChallengeQuery) WithCompetitions(opts ...func(*CompetitionQuery)) *Cha
 		opt(query)
 	}
 	_q.withCompetitions = query
+	return _q
+}
+
+// WithRound tells the query-builder to eager-load the nodes that are connected to
+// the "round" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ChallengeQuery) WithRound(opts ...func(*RoundQuery)) *ChallengeQuery {
+	query := (&RoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRound = query
 	return _q
 }
 
@@ -418,9 +454,10 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		nodes       = []*Challenge{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOwner != nil,
 			_q.withCompetitions != nil,
+			_q.withRound != nil,
 		}
 	)
 	if _q.withOwner != nil {
@@ -460,6 +497,12 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		if err := _q.loadCompetitions(ctx, query, nodes,
 			func(n *Challenge) { n.Edges.Competitions = []*Competition{} },
 			func(n *Challenge, e *Competition) { n.Edges.Competitions = append(n.Edges.Competitions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRound; query != nil {
+		if err := _q.loadRound(ctx, query, nodes, nil,
+			func(n *Challenge, e *Round) { n.Edges.Round = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -528,6 +571,38 @@ func (_q *ChallengeQuery) loadCompetitions(ctx context.Context, query *Competiti
 	}
 	return nil
 }
+func (_q *ChallengeQuery) loadRound(ctx context.Context, query *RoundQuery, nodes []*Challenge, init func(*Challenge), assign func(*Challenge, *Round)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Challenge)
+	for i := range nodes {
+		if nodes[i].RoundID == nil {
+			continue
+		}
+		fk := *nodes[i].RoundID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(round.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "round_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ChallengeQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -556,6 +631,9 @@ func (_q *ChallengeQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != challenge.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withRound != nil {
+			_spec.Node.AddColumnOnce(challenge.FieldRoundID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 )
 
 // ChallengeUpdate is the builder for updating Challenge entities.
@@ -334,6 +335,26 @@ func (_u *ChallengeUpdate) ClearLessons() *ChallengeUpdate {
 	return _u
 }
 
+// SetRoundID sets the "round_id" field.
+func (_u *ChallengeUpdate) SetRoundID(v int) *ChallengeUpdate {
+	_u.mutation.SetRoundID(v)
+	return _u
+}
+
+// SetNillableRoundID sets the "round_id" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableRoundID(v *int) *ChallengeUpdate {
+	if v != nil {
+		_u.SetRoundID(*v)
+	}
+	return _u
+}
+
+// ClearRoundID clears the value of the "round_id" field.
+func (_u *ChallengeUpdate) ClearRoundID() *ChallengeUpdate {
+	_u.mutation.ClearRoundID()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *ChallengeUpdate) SetVersion(v int) *ChallengeUpdate {
 	_u.mutation.ResetVersion()
@@ -389,6 +410,11 @@ func (_u *ChallengeUpdate) AddCompetitions(v ...*Competition) *ChallengeUpdate {
 	return _u.AddCompetitionIDs(ids...)
 }
 
+// SetRound sets the "round" edge to the Round entity.
+func (_u *ChallengeUpdate) SetRound(v *Round) *ChallengeUpdate {
+	return _u.SetRoundID(v.ID)
+}
+
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdate) Mutation() *ChallengeMutation {
 	return _u.mutation
@@ -419,6 +445,12 @@ func (_u *ChallengeUpdate) RemoveCompetitions(v ...*Competition) *ChallengeUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCompetitionIDs(ids...)
+}
+
+// ClearRound clears the "round" edge to the Round entity.
+func (_u *ChallengeUpdate) ClearRound() *ChallengeUpdate {
+	_u.mutation.ClearRound()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -680,6 +712,35 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RoundCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   challenge.RoundTable,
+			Columns: []string{challenge.RoundColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(round.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RoundIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   challenge.RoundTable,
+			Columns: []string{challenge.RoundColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(round.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1009,6 +1070,26 @@ func (_u *ChallengeUpdateOne) ClearLessons() *ChallengeUpdateOne {
 	return _u
 }
 
+// SetRoundID sets the "round_id" field.
+func (_u *ChallengeUpdateOne) SetRoundID(v int) *ChallengeUpdateOne {
+	_u.mutation.SetRoundID(v)
+	return _u
+}
+
+// SetNillableRoundID sets the "round_id" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableRoundID(v *int) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetRoundID(*v)
+	}
+	return _u
+}
+
+// ClearRoundID clears the value of the "round_id" field.
+func (_u *ChallengeUpdateOne) ClearRoundID() *ChallengeUpdateOne {
+	_u.mutation.ClearRoundID()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *ChallengeUpdateOne) SetVersion(v int) *ChallengeUpdateOne {
 	_u.mutation.ResetVersion()
@@ -1064,6 +1145,11 @@ func (_u *ChallengeUpdateOne) AddCompetitions(v ...*Competition) *ChallengeUpdat
 	return _u.AddCompetitionIDs(ids...)
 }
 
+// SetRound sets the "round" edge to the Round entity.
+func (_u *ChallengeUpdateOne) SetRound(v *Round) *ChallengeUpdateOne {
+	return _u.SetRoundID(v.ID)
+}
+
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdateOne) Mutation() *ChallengeMutation {
 	return _u.mutation
@@ -1094,6 +1180,12 @@ func (_u *ChallengeUpdateOne) RemoveCompetitions(v ...*Competition) *ChallengeUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCompetitionIDs(ids...)
+}
+
+// ClearRound clears the "round" edge to the Round entity.
+func (_u *ChallengeUpdateOne) ClearRound() *ChallengeUpdateOne {
+	_u.mutation.ClearRound()
+	return _u
 }
 
 // Where appends a list predicates to the ChallengeUpdate builder.
@@ -1385,6 +1477,35 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RoundCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   challenge.RoundTable,
+			Columns: []string{challenge.RoundColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(round.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RoundIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   challenge.RoundTable,
+			Columns: []string{challenge.RoundColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(round.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -31,6 +31,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 
 	stdsql "database/sql"
@@ -73,6 +74,8 @@ type Client struct {
 	OutboxMessage *OutboxMessageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// Round is the client for interacting with the Round builders.
+	Round *RoundClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 }
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.Organisation = NewOrganisationClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.Person = NewPersonClient(c.config)
+	c.Round = NewRoundClient(c.config)
 	c.Session = NewSessionClient(c.config)
 }
 
@@ -211,6 +215,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Organisation:      NewOrganisationClient(cfg),
 		OutboxMessage:     NewOutboxMessageClient(cfg),
 		Person:            NewPersonClient(cfg),
+		Round:             NewRoundClient(cfg),
 		Session:           NewSessionClient(cfg),
 	}, nil
 }
@@ -247,6 +252,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Organisation:      NewOrganisationClient(cfg),
 		OutboxMessage:     NewOutboxMessageClient(cfg),
 		Person:            NewPersonClient(cfg),
+		Round:             NewRoundClient(cfg),
 		Session:           NewSessionClient(cfg),
 	}, nil
 }
@@ -280,7 +286,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.Organisation, c.OutboxMessage, c.Person,
-		c.Session,
+		c.Round, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -293,7 +299,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.Organisation, c.OutboxMessage, c.Person,
-		c.Session,
+		c.Round, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.OutboxMessage.mutate(ctx, m)
 	case *PersonMutation:
 		return c.Person.mutate(ctx, m)
+	case *RoundMutation:
+		return c.Round.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	default:
@@ -1454,6 +1462,22 @@ func (c *ChallengeClient) QueryCompetitions(_m *Challenge) *CompetitionQuery {
 			sqlgraph.From(challenge.Table, challenge.FieldID, id),
 			sqlgraph.To(competition.Table, competition.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, challenge.CompetitionsTable, challenge.CompetitionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRound queries the round edge of a Challenge.
+func (c *ChallengeClient) QueryRound(_m *Challenge) *RoundQuery {
+	query := (&RoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, id),
+			sqlgraph.To(round.Table, round.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, challenge.RoundTable, challenge.RoundColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3029,6 +3053,156 @@ func (c *PersonClient) mutate(ctx context.Context, m *PersonMutation) (Value, er
 	}
 }
 
+// RoundClient is a client for the Round schema.
+type RoundClient struct {
+	config
+}
+
+// NewRoundClient returns a client for the Round from the given config.
+func NewRoundClient(c config) *RoundClient {
+	return &RoundClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `round.Hooks(f(g(h())))`.
+func (c *RoundClient) Use(hooks ...Hook) {
+	c.hooks.Round = append(c.hooks.Round, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `round.Intercept(f(g(h())))`.
+func (c *RoundClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Round = append(c.inters.Round, interceptors...)
+}
+
+// Create returns a builder for creating a Round entity.
+func (c *RoundClient) Create() *RoundCreate {
+	mutation := newRoundMutation(c.config, OpCreate)
+	return &RoundCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Round entities.
+func (c *RoundClient) CreateBulk(builders ...*RoundCreate) *RoundCreateBulk {
+	return &RoundCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RoundClient) MapCreateBulk(slice any, setFunc func(*RoundCreate, int)) *RoundCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RoundCreateBulk{err: fmt.Errorf("calling to RoundClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RoundCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RoundCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Round.
+func (c *RoundClient) Update() *RoundUpdate {
+	mutation := newRoundMutation(c.config, OpUpdate)
+	return &RoundUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RoundClient) UpdateOne(_m *Round) *RoundUpdateOne {
+	mutation := newRoundMutation(c.config, OpUpdateOne, withRound(_m))
+	return &RoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RoundClient) UpdateOneID(id int) *RoundUpdateOne {
+	mutation := newRoundMutation(c.config, OpUpdateOne, withRoundID(id))
+	return &RoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Round.
+func (c *RoundClient) Delete() *RoundDelete {
+	mutation := newRoundMutation(c.config, OpDelete)
+	return &RoundDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RoundClient) DeleteOne(_m *Round) *RoundDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RoundClient) DeleteOneID(id int) *RoundDeleteOne {
+	builder := c.Delete().Where(round.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RoundDeleteOne{builder}
+}
+
+// Query returns a query builder for Round.
+func (c *RoundClient) Query() *RoundQuery {
+	return &RoundQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRound},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Round entity by its id.
+func (c *RoundClient) Get(ctx context.Context, id int) (*Round, error) {
+	return c.Query().Where(round.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RoundClient) GetX(ctx context.Context, id int) *Round {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryChallenges queries the challenges edge of a Round.
+func (c *RoundClient) QueryChallenges(_m *Round) *ChallengeQuery {
+	query := (&ChallengeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(round.Table, round.FieldID, id),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, round.ChallengesTable, round.ChallengesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RoundClient) Hooks() []Hook {
+	hooks := c.hooks.Round
+	return append(hooks[:len(hooks):len(hooks)], round.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RoundClient) Interceptors() []Interceptor {
+	return c.inters.Round
+}
+
+func (c *RoundClient) mutate(ctx context.Context, m *RoundMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RoundCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RoundUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RoundDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Round mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -3184,12 +3358,12 @@ type (
 	hooks struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Organisation, OutboxMessage, Person, Session []ent.Hook
+		Organisation, OutboxMessage, Person, Round, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Organisation, OutboxMessage, Person, Session []ent.Interceptor
+		Organisation, OutboxMessage, Person, Round, Session []ent.Interceptor
 	}
 )
 

@@ -28,6 +28,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 )
 
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			organisation.Table:      organisation.ValidColumn,
 			outboxmessage.Table:     outboxmessage.ValidColumn,
 			person.Table:            person.ValidColumn,
+			round.Table:             round.ValidColumn,
 			session.Table:           session.ValidColumn,
 		})
 	})

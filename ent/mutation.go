@@ -29,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 )
 
@@ -57,6 +58,7 @@ const (
 	TypeOrganisation      = "Organisation"
 	TypeOutboxMessage     = "OutboxMessage"
 	TypePerson            = "Person"
+	TypeRound             = "Round"
 	TypeSession           = "Session"
 )
 
@@ -5929,6 +5931,8 @@ type ChallengeMutation struct {
 	competitions        map[int]struct{}
 	removedcompetitions map[int]struct{}
 	clearedcompetitions bool
+	round               *int
+	clearedround        bool
 	done                bool
 	oldValue            func(context.Context) (*Challenge, error)
 	predicates          []predicate.Challenge
@@ -6866,6 +6870,55 @@ func (m *ChallengeMutation) ResetLessons() {
 	delete(m.clearedFields, challenge.FieldLessons)
 }
 
+// SetRoundID sets the "round_id" field.
+func (m *ChallengeMutation) SetRoundID(i int) {
+	m.round = &i
+}
+
+// RoundID returns the value of the "round_id" field in the mutation.
+func (m *ChallengeMutation) RoundID() (r int, exists bool) {
+	v := m.round
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoundID returns the old "round_id" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldRoundID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoundID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoundID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoundID: %w", err)
+	}
+	return oldValue.RoundID, nil
+}
+
+// ClearRoundID clears the value of the "round_id" field.
+func (m *ChallengeMutation) ClearRoundID() {
+	m.round = nil
+	m.clearedFields[challenge.FieldRoundID] = struct{}{}
+}
+
+// RoundIDCleared returns if the "round_id" field was cleared in this mutation.
+func (m *ChallengeMutation) RoundIDCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldRoundID]
+	return ok
+}
+
+// ResetRoundID resets all changes to the "round_id" field.
+func (m *ChallengeMutation) ResetRoundID() {
+	m.round = nil
+	delete(m.clearedFields, challenge.FieldRoundID)
+}
+
 // SetVersion sets the "version" field.
 func (m *ChallengeMutation) SetVersion(i int) {
 	m.version = &i
@@ -7015,6 +7068,33 @@ func (m *ChallengeMutation) ResetCompetitions() {
 	m.removedcompetitions = nil
 }
 
+// ClearRound clears the "round" edge to the Round entity.
+func (m *ChallengeMutation) ClearRound() {
+	m.clearedround = true
+	m.clearedFields[challenge.FieldRoundID] = struct{}{}
+}
+
+// RoundCleared reports if the "round" edge to the Round entity was cleared.
+func (m *ChallengeMutation) RoundCleared() bool {
+	return m.RoundIDCleared() || m.clearedround
+}
+
+// RoundIDs returns the "round" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RoundID instead. It exists only for internal usage by the builders.
+func (m *ChallengeMutation) RoundIDs() (ids []int) {
+	if id := m.round; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRound resets all changes to the "round" edge.
+func (m *ChallengeMutation) ResetRound() {
+	m.round = nil
+	m.clearedround = false
+}
+
 // Where appends a list predicates to the ChallengeMutation builder.
 func (m *ChallengeMutation) Where(ps ...predicate.Challenge) {
 	m.predicates = append(m.predicates, ps...)
@@ -7049,7 +7129,7 @@ func (m *ChallengeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChallengeMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, challenge.FieldCreatedAt)
 	}
@@ -7104,6 +7184,9 @@ func (m *ChallengeMutation) Fields() []string {
 	if m.lessons != nil {
 		fields = append(fields, challenge.FieldLessons)
 	}
+	if m.round != nil {
+		fields = append(fields, challenge.FieldRoundID)
+	}
 	if m.version != nil {
 		fields = append(fields, challenge.FieldVersion)
 	}
@@ -7151,6 +7234,8 @@ func (m *ChallengeMutation) Field(name string) (ent.Value, bool) {
 		return m.Outcome()
 	case challenge.FieldLessons:
 		return m.Lessons()
+	case challenge.FieldRoundID:
+		return m.RoundID()
 	case challenge.FieldVersion:
 		return m.Version()
 	}
@@ -7198,6 +7283,8 @@ func (m *ChallengeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldOutcome(ctx)
 	case challenge.FieldLessons:
 		return m.OldLessons(ctx)
+	case challenge.FieldRoundID:
+		return m.OldRoundID(ctx)
 	case challenge.FieldVersion:
 		return m.OldVersion(ctx)
 	}
@@ -7335,6 +7422,13 @@ func (m *ChallengeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLessons(v)
 		return nil
+	case challenge.FieldRoundID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoundID(v)
+		return nil
 	case challenge.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -7441,6 +7535,9 @@ func (m *ChallengeMutation) ClearedFields() []string {
 	if m.FieldCleared(challenge.FieldLessons) {
 		fields = append(fields, challenge.FieldLessons)
 	}
+	if m.FieldCleared(challenge.FieldRoundID) {
+		fields = append(fields, challenge.FieldRoundID)
+	}
 	return fields
 }
 
@@ -7484,6 +7581,9 @@ func (m *ChallengeMutation) ClearField(name string) error {
 		return nil
 	case challenge.FieldLessons:
 		m.ClearLessons()
+		return nil
+	case challenge.FieldRoundID:
+		m.ClearRoundID()
 		return nil
 	}
 	return fmt.Errorf("unknown Challenge nullable field %s", name)
@@ -7547,6 +7647,9 @@ func (m *ChallengeMutation) ResetField(name string) error {
 	case challenge.FieldLessons:
 		m.ResetLessons()
 		return nil
+	case challenge.FieldRoundID:
+		m.ResetRoundID()
+		return nil
 	case challenge.FieldVersion:
 		m.ResetVersion()
 		return nil
@@ -7556,12 +7659,15 @@ func (m *ChallengeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ChallengeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.owner != nil {
 		edges = append(edges, challenge.EdgeOwner)
 	}
 	if m.competitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.round != nil {
+		edges = append(edges, challenge.EdgeRound)
 	}
 	return edges
 }
@@ -7580,13 +7686,17 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case challenge.EdgeRound:
+		if id := m.round; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ChallengeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedcompetitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
 	}
@@ -7609,12 +7719,15 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ChallengeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedowner {
 		edges = append(edges, challenge.EdgeOwner)
 	}
 	if m.clearedcompetitions {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.clearedround {
+		edges = append(edges, challenge.EdgeRound)
 	}
 	return edges
 }
@@ -7627,6 +7740,8 @@ func (m *ChallengeMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case challenge.EdgeCompetitions:
 		return m.clearedcompetitions
+	case challenge.EdgeRound:
+		return m.clearedround
 	}
 	return false
 }
@@ -7637,6 +7752,9 @@ func (m *ChallengeMutation) ClearEdge(name string) error {
 	switch name {
 	case challenge.EdgeOwner:
 		m.ClearOwner()
+		return nil
+	case challenge.EdgeRound:
+		m.ClearRound()
 		return nil
 	}
 	return fmt.Errorf("unknown Challenge unique edge %s", name)
@@ -7651,6 +7769,9 @@ func (m *ChallengeMutation) ResetEdge(name string) error {
 		return nil
 	case challenge.EdgeCompetitions:
 		m.ResetCompetitions()
+		return nil
+	case challenge.EdgeRound:
+		m.ResetRound()
 		return nil
 	}
 	return fmt.Errorf("unknown Challenge edge %s", name)
@@ -16289,6 +16410,731 @@ func (m *PersonMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)
+}
+
+// RoundMutation represents an operation that mutates the Round nodes in the graph.
+type RoundMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	name              *string
+	budget            *domain.Money
+	addbudget         *domain.Money
+	starts_at         *time.Time
+	ends_at           *time.Time
+	clearedFields     map[string]struct{}
+	challenges        map[int]struct{}
+	removedchallenges map[int]struct{}
+	clearedchallenges bool
+	done              bool
+	oldValue          func(context.Context) (*Round, error)
+	predicates        []predicate.Round
+}
+
+var _ ent.Mutation = (*RoundMutation)(nil)
+
+// roundOption allows management of the mutation configuration using functional options.
+type roundOption func(*RoundMutation)
+
+// newRoundMutation creates new mutation for the Round entity.
+func newRoundMutation(c config, op Op, opts ...roundOption) *RoundMutation {
+	m := &RoundMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRound,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRoundID sets the ID field of the mutation.
+func withRoundID(id int) roundOption {
+	return func(m *RoundMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Round
+		)
+		m.oldValue = func(ctx context.Context) (*Round, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Round.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRound sets the old Round of the mutation.
+func withRound(node *Round) roundOption {
+	return func(m *RoundMutation) {
+		m.oldValue = func(context.Context) (*Round, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RoundMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RoundMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RoundMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RoundMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Round.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RoundMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RoundMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Round entity.
+// If the Round object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoundMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RoundMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RoundMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RoundMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Round entity.
+// If the Round object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoundMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RoundMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *RoundMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *RoundMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Round entity.
+// If the Round object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoundMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *RoundMutation) ResetName() {
+	m.name = nil
+}
+
+// SetBudget sets the "budget" field.
+func (m *RoundMutation) SetBudget(d domain.Money) {
+	m.budget = &d
+	m.addbudget = nil
+}
+
+// Budget returns the value of the "budget" field in the mutation.
+func (m *RoundMutation) Budget() (r domain.Money, exists bool) {
+	v := m.budget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudget returns the old "budget" field's value of the Round entity.
+// If the Round object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoundMutation) OldBudget(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudget: %w", err)
+	}
+	return oldValue.Budget, nil
+}
+
+// AddBudget adds d to the "budget" field.
+func (m *RoundMutation) AddBudget(d domain.Money) {
+	if m.addbudget != nil {
+		*m.addbudget += d
+	} else {
+		m.addbudget = &d
+	}
+}
+
+// AddedBudget returns the value that was added to the "budget" field in this mutation.
+func (m *RoundMutation) AddedBudget() (r domain.Money, exists bool) {
+	v := m.addbudget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBudget resets all changes to the "budget" field.
+func (m *RoundMutation) ResetBudget() {
+	m.budget = nil
+	m.addbudget = nil
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *RoundMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *RoundMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the Round entity.
+// If the Round object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoundMutation) OldStartsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *RoundMutation) ResetStartsAt() {
+	m.starts_at = nil
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (m *RoundMutation) SetEndsAt(t time.Time) {
+	m.ends_at = &t
+}
+
+// EndsAt returns the value of the "ends_at" field in the mutation.
+func (m *RoundMutation) EndsAt() (r time.Time, exists bool) {
+	v := m.ends_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsAt returns the old "ends_at" field's value of the Round entity.
+// If the Round object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RoundMutation) OldEndsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsAt: %w", err)
+	}
+	return oldValue.EndsAt, nil
+}
+
+// ResetEndsAt resets all changes to the "ends_at" field.
+func (m *RoundMutation) ResetEndsAt() {
+	m.ends_at = nil
+}
+
+// AddChallengeIDs adds the "challenges" edge to the Challenge entity by ids.
+func (m *RoundMutation) AddChallengeIDs(ids ...int) {
+	if m.challenges == nil {
+		m.challenges = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.challenges[ids[i]] = struct{}{}
+	}
+}
+
+// ClearChallenges clears the "challenges" edge to the Challenge entity.
+func (m *RoundMutation) ClearChallenges() {
+	m.clearedchallenges = true
+}
+
+// ChallengesCleared reports if the "challenges" edge to the Challenge entity was cleared.
+func (m *RoundMutation) ChallengesCleared() bool {
+	return m.clearedchallenges
+}
+
+// RemoveChallengeIDs removes the "challenges" edge to the Challenge entity by IDs.
+func (m *RoundMutation) RemoveChallengeIDs(ids ...int) {
+	if m.removedchallenges == nil {
+		m.removedchallenges = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.challenges, ids[i])
+		m.removedchallenges[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedChallenges returns the removed IDs of the "challenges" edge to the Challenge entity.
+func (m *RoundMutation) RemovedChallengesIDs() (ids []int) {
+	for id := range m.removedchallenges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ChallengesIDs returns the "challenges" edge IDs in the mutation.
+func (m *RoundMutation) ChallengesIDs() (ids []int) {
+	for id := range m.challenges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetChallenges resets all changes to the "challenges" edge.
+func (m *RoundMutation) ResetChallenges() {
+	m.challenges = nil
+	m.clearedchallenges = false
+	m.removedchallenges = nil
+}
+
+// Where appends a list predicates to the RoundMutation builder.
+func (m *RoundMutation) Where(ps ...predicate.Round) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RoundMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RoundMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Round, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RoundMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RoundMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Round).
+func (m *RoundMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RoundMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, round.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, round.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, round.FieldName)
+	}
+	if m.budget != nil {
+		fields = append(fields, round.FieldBudget)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, round.FieldStartsAt)
+	}
+	if m.ends_at != nil {
+		fields = append(fields, round.FieldEndsAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RoundMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case round.FieldCreatedAt:
+		return m.CreatedAt()
+	case round.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case round.FieldName:
+		return m.Name()
+	case round.FieldBudget:
+		return m.Budget()
+	case round.FieldStartsAt:
+		return m.StartsAt()
+	case round.FieldEndsAt:
+		return m.EndsAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RoundMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case round.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case round.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case round.FieldName:
+		return m.OldName(ctx)
+	case round.FieldBudget:
+		return m.OldBudget(ctx)
+	case round.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case round.FieldEndsAt:
+		return m.OldEndsAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Round field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RoundMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case round.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case round.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case round.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case round.FieldBudget:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudget(v)
+		return nil
+	case round.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case round.FieldEndsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Round field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RoundMutation) AddedFields() []string {
+	var fields []string
+	if m.addbudget != nil {
+		fields = append(fields, round.FieldBudget)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RoundMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case round.FieldBudget:
+		return m.AddedBudget()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RoundMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case round.FieldBudget:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBudget(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Round numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RoundMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RoundMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RoundMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Round nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RoundMutation) ResetField(name string) error {
+	switch name {
+	case round.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case round.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case round.FieldName:
+		m.ResetName()
+		return nil
+	case round.FieldBudget:
+		m.ResetBudget()
+		return nil
+	case round.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case round.FieldEndsAt:
+		m.ResetEndsAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Round field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RoundMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.challenges != nil {
+		edges = append(edges, round.EdgeChallenges)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RoundMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case round.EdgeChallenges:
+		ids := make([]ent.Value, 0, len(m.challenges))
+		for id := range m.challenges {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RoundMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedchallenges != nil {
+		edges = append(edges, round.EdgeChallenges)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RoundMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case round.EdgeChallenges:
+		ids := make([]ent.Value, 0, len(m.removedchallenges))
+		for id := range m.removedchallenges {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RoundMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedchallenges {
+		edges = append(edges, round.EdgeChallenges)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RoundMutation) EdgeCleared(name string) bool {
+	switch name {
+	case round.EdgeChallenges:
+		return m.clearedchallenges
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RoundMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Round unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RoundMutation) ResetEdge(name string) error {
+	switch name {
+	case round.EdgeChallenges:
+		m.ResetChallenges()
+		return nil
+	}
+	return fmt.Errorf("unknown Round edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

@@ -46,6 +46,8 @@ type Tx struct {
 	OutboxMessage *OutboxMessageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// Round is the client for interacting with the Round builders.
+	Round *RoundClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 
@@ -195,6 +197,7 @@ func (tx *Tx) init() {
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
+	tx.Round = NewRoundClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 }
 

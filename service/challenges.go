@@ -305,34 +305,52 @@ func (s *Service) SubmitChallenge(ctx context.Context, id int) error {
 type SelectChallenge struct {
 	ID     int
 	Select *bool
-	Reason string
+	// RoundID is the round a selected challenge joins.
+	RoundID int
+	Reason  string
 }
 
-// SelectChallenge records the programme team's choice.
+// SelectChallenge records the programme team's choice. A command the challenge's stage
+// forbids is refused with the stage first; then what to fix in the request.
 func (s *Service) SelectChallenge(ctx context.Context, in SelectChallenge) error {
+	ch, err := s.changeChallenge(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	if in.Select != nil {
+		step := domain.ChallengeStage.Reject
+		if *in.Select {
+			step = domain.ChallengeStage.Select
+		}
+		if err := refuseIfNotRunning(ch.Stage, step); err != nil {
+			return err
+		}
+	}
 	var ps domain.Problems
 	if in.Select == nil {
 		ps.Add("select", "say whether the challenge is selected: \"select\": true or false")
 	}
 	in.Reason = domain.SelectionReason.CleanAll(in.Reason, &ps)
-	if in.Select != nil && !*in.Select && in.Reason == "" {
-		ps.Add("reason", "give a reason for not selecting the challenge: the challenge owner will read it")
+	if in.Select != nil && !*in.Select {
+		in.RoundID = 0
+		if in.Reason == "" {
+			ps.Add("reason", "give a reason for not selecting the challenge: the challenge owner will read it")
+		}
+	}
+	if in.Select != nil && *in.Select {
+		if in.RoundID == 0 {
+			ps.Add("round_id", "choose the round to select the challenge into")
+		} else if _, err := s.DB.Round.Get(ctx, in.RoundID); ent.IsNotFound(err) {
+			ps.Add("round_id", "there is no round %d", in.RoundID)
+		} else if err != nil {
+			return err
+		}
 	}
 	if err := ps.Err(); err != nil {
 		return err
 	}
-	ch, err := s.changeChallenge(ctx, in.ID)
-	if err != nil {
-		return err
-	}
-	step := domain.ChallengeStage.Reject
-	if *in.Select {
-		step = domain.ChallengeStage.Select
-	}
-	if err := refuseIfNotRunning(ch.Stage, step); err != nil {
-		return err
-	}
-	_, err = s.Lifecycle.SelectChallenge(ctx, in.ID, workflows.SelectChallengeRequest{Select: *in.Select, Actor: authz.ActorOf(ctx, in.Reason)})
+	_, err = s.Lifecycle.SelectChallenge(ctx, in.ID, workflows.SelectChallengeRequest{Select: *in.Select, RoundID: in.RoundID,
+		Actor: authz.ActorOf(ctx, in.Reason)})
 	return err
 }
 

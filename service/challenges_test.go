@@ -141,9 +141,13 @@ func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
 			t.Errorf("%s a draft: %v", name, err)
 		}
 	}
+	p.db.Challenge.UpdateOneID(ch.ID).SetStage(domain.ChallengeSubmitted).ExecX(testdb.Fixture())
 	var ps domain.Problems
 	if err := p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no}); !errors.As(err, &ps) || ps.For("reason") == "" {
 		t.Errorf("a rejection without a reason: %v", err)
+	}
+	if err := p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &yes}); !errors.As(err, &ps) || ps.For("round_id") == "" {
+		t.Errorf("a selection into no round: %v", err)
 	}
 }
 

@@ -27,8 +27,9 @@ func (f Form) Title(title string) string {
 type Field struct {
 	Name, Label, Hint string
 	Value, Error      string
-	Max               int      // a character limit, counted as the server counts it
-	Options           []Option // for checkboxes
+	Max               int               // a character limit, counted as the server counts it
+	Options           []Option          // for checkboxes
+	Parts             map[string]string // for a date: day, month and year as typed
 }
 
 // Option is one choice of a set of checkboxes.
@@ -50,7 +51,8 @@ func (f Field) DescribedBy(extra ...string) string {
 }
 
 func field(f Form, name, label, hint string) Field {
-	return Field{Name: name, Label: label, Hint: hint, Value: f.Values[name], Error: f.Problems.For(name)}
+	return Field{Name: name, Label: label, Hint: hint, Value: f.Values[name], Error: f.Problems.For(name),
+		Parts: map[string]string{"day": f.Values[name+"-day"], "month": f.Values[name+"-month"], "year": f.Values[name+"-year"]}}
 }
 
 func limited(fd Field, max int) Field {

@@ -41,13 +41,14 @@ var funcs = template.FuncMap{
 		}
 		return Time(*t)
 	},
-	"inc":     func(i int) int { return i + 1 },
-	"list":    func(xs ...string) []string { return xs },
-	"field":   field,
-	"limited": limited,
-	"choices": choices,
-	"money":   func(m domain.Money) string { return m.String() },
-	"lower":   strings.ToLower,
+	"inc":       func(i int) int { return i + 1 },
+	"list":      func(xs ...string) []string { return xs },
+	"field":     field,
+	"limited":   limited,
+	"choices":   choices,
+	"money":     func(m domain.Money) string { return m.String() },
+	"lower":     strings.ToLower,
+	"govukDate": func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
 }
 
 var pages = map[string]*template.Template{}
@@ -78,6 +79,8 @@ type Nav struct {
 	Audit bool
 	// Interests shows assessors the link to their declared interests.
 	Interests bool
+	// Rounds shows the programme team the link to the funding rounds.
+	Rounds bool
 }
 
 // Page is what every page template gets.

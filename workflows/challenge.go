@@ -252,7 +252,7 @@ func (w *challengeWorkflow) validateSelect(ctx workflow.Context, req SelectChall
 }
 
 func (w *challengeWorkflow) selectChallenge(ctx workflow.Context, req SelectChallengeRequest) (StageResponse, error) {
-	return w.moveTo(ctx, req.Actor, func(s domain.ChallengeStage) (domain.ChallengeStage, error) {
+	return w.moveToRound(ctx, req.Actor, req.RoundID, func(s domain.ChallengeStage) (domain.ChallengeStage, error) {
 		if req.Select {
 			return s.Select()
 		}
@@ -263,6 +263,11 @@ func (w *challengeWorkflow) selectChallenge(ctx workflow.Context, req SelectChal
 // moveTo applies a transition under the mutex and writes it; a concurrent duplicate finds the
 // stage already moved and is refused with the reason.
 func (w *challengeWorkflow) moveTo(ctx workflow.Context, actor authz.Actor, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) (StageResponse, error) {
+	return w.moveToRound(ctx, actor, 0, step)
+}
+
+// moveToRound is moveTo, also writing the round a selection puts the challenge in.
+func (w *challengeWorkflow) moveToRound(ctx workflow.Context, actor authz.Actor, roundID int, step func(domain.ChallengeStage) (domain.ChallengeStage, error)) (StageResponse, error) {
 	if err := w.mu.Lock(ctx); err != nil {
 		return StageResponse{}, err
 	}
@@ -272,7 +277,7 @@ func (w *challengeWorkflow) moveTo(ctx workflow.Context, actor authz.Actor, step
 		return StageResponse{Stage: w.Stage}, refused(err)
 	}
 	err = workflow.ExecuteActivity(activityOptions(ctx), a.SetChallengeStage, activities.SetChallengeStageInput{
-		ChallengeID: w.ChallengeID, To: next, Actor: actor,
+		ChallengeID: w.ChallengeID, To: next, RoundID: roundID, Actor: actor,
 	}).Get(ctx, nil)
 	if err != nil {
 		return StageResponse{Stage: w.Stage}, err

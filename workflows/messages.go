@@ -102,7 +102,9 @@ type SubmitChallengeRequest struct {
 // SelectChallengeRequest selects or rejects a submitted challenge; a rejection needs a reason.
 type SelectChallengeRequest struct {
 	Select bool
-	Actor  authz.Actor
+	// RoundID is the round a selected challenge joins; 0 in histories recorded before rounds.
+	RoundID int `json:",omitempty"`
+	Actor   authz.Actor
 }
 
 // StageResponse is the challenge's stage after a command.

@@ -110,7 +110,12 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantStage(t, ch, "submitted")
 	wantProblem(t, owner.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, nil), 403, "forbidden", "")
 	wantProblem(t, owner.call(http.MethodPost, path+"/submit", nil, nil), 409, "invalid-transition", "only a draft challenge can be submitted")
-	must(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, &ch))
+	var round struct {
+		ID int `json:"id"`
+	}
+	must(t, admin.call(http.MethodPost, "/api/v1/rounds", map[string]any{"name": "Test round", "budget_pence": 2_000_000_00,
+		"starts_at": time.Now(), "ends_at": time.Now().AddDate(1, 0, 0)}, &round))
+	must(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true, "round_id": round.ID}, &ch))
 	wantStage(t, ch, "selected")
 
 	// Phase 1 competition: a deadline in the past is refused; a real one opens it.
@@ -303,7 +308,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, owner.call(http.MethodPost, "/api/v1/challenges", intake("Late timers", "P", "N"), &ch2))
 	path2 := fmt.Sprintf("/api/v1/challenges/%d", ch2.ID)
 	must(t, owner.call(http.MethodPost, path2+"/submit", nil, nil))
-	must(t, admin.call(http.MethodPost, path2+"/selection", map[string]any{"select": true}, nil))
+	must(t, admin.call(http.MethodPost, path2+"/selection", map[string]any{"select": true, "round_id": round.ID}, nil))
 	var late competitionJSON
 	must(t, admin.call(http.MethodPost, path2+"/competitions", map[string]any{"closes_at": time.Now().Add(6 * time.Second)}, &late))
 	var lateBid bidJSON

@@ -81,7 +81,12 @@ func TestProductionProcesses(t *testing.T) {
 	var ch challengeJSON
 	must(t, c.call(http.MethodPost, "/api/v1/challenges", intake("Prod", "P", "N"), &ch))
 	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/submit", ch.ID), nil, &ch))
-	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", ch.ID), map[string]any{"select": true}, &ch))
+	var round struct {
+		ID int `json:"id"`
+	}
+	must(t, c.call(http.MethodPost, "/api/v1/rounds", map[string]any{"name": "Prod round", "budget_pence": 1_000_000_00,
+		"starts_at": time.Now(), "ends_at": time.Now().AddDate(1, 0, 0)}, &round))
+	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", ch.ID), map[string]any{"select": true, "round_id": round.ID}, &ch))
 	wantStage(t, ch, "selected")
 
 	// The demo sign-in does not exist in production.

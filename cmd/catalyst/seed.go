@@ -94,6 +94,10 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 		}
 		s.clients[p.Email] = c
 	}
+	var err error
+	if s.roundID, err = s.round(s.c(demoAdmin)); err != nil {
+		return 0, err
+	}
 	var todo []demoChallenge
 	for _, d := range demoChallenges {
 		exists, err := db.Challenge.Query().Where(challenge.Title(d.Title)).Exist(ctx)
@@ -171,6 +175,35 @@ func seedPeople(ctx context.Context, db *ent.Client) error {
 
 type seeder struct {
 	clients map[string]*apiClient
+	roundID int // the demo round the programme selects challenges into
+}
+
+// demoRound is the funding round the demo's challenges are selected into.
+const demoRound = "2026 to 2027, round 1"
+
+// round finds the demo round, or sets it up, through the API as the programme team.
+func (s *seeder) round(admin *apiClient) (int, error) {
+	var rounds struct {
+		Items []struct {
+			ID   int    `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	if err := admin.call(http.MethodGet, "/api/v1/rounds", nil, &rounds); err != nil {
+		return 0, err
+	}
+	for _, r := range rounds.Items {
+		if r.Name == demoRound {
+			return r.ID, nil
+		}
+	}
+	var r struct {
+		ID int `json:"id"`
+	}
+	start := time.Date(2026, 4, 1, 0, 0, 0, 0, domain.London)
+	err := admin.call(http.MethodPost, "/api/v1/rounds", map[string]any{"name": demoRound, "budget_pence": 10_000_000_00,
+		"starts_at": start, "ends_at": start.AddDate(1, 0, 0)}, &r)
+	return r.ID, err
 }
 
 func (s *seeder) c(email string) *apiClient { return s.clients[email] }
@@ -240,7 +273,7 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return admin.call(http.MethodPost, path+"/selection", map[string]any{"select": false,
 			"reason": "An off-the-shelf product already meets this need, so it does not need R&D."}, &ch)
 	}
-	if err := admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true}, &ch); err != nil {
+	if err := admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true, "round_id": s.roundID}, &ch); err != nil {
 		return err
 	}
 	if stop(domain.ChallengeSelected) {

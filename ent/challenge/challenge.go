@@ -53,12 +53,16 @@ const (
 	FieldOutcome = "outcome"
 	// FieldLessons holds the string denoting the lessons field in the database.
 	FieldLessons = "lessons"
+	// FieldRoundID holds the string denoting the round_id field in the database.
+	FieldRoundID = "round_id"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeCompetitions holds the string denoting the competitions edge name in mutations.
 	EdgeCompetitions = "competitions"
+	// EdgeRound holds the string denoting the round edge name in mutations.
+	EdgeRound = "round"
 	// Table holds the table name of the challenge in the database.
 	Table = "challenges"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -75,6 +79,13 @@ const (
 	CompetitionsInverseTable = "competitions"
 	// CompetitionsColumn is the table column denoting the competitions relation/edge.
 	CompetitionsColumn = "challenge_id"
+	// RoundTable is the table that holds the round relation/edge.
+	RoundTable = "challenges"
+	// RoundInverseTable is the table name for the Round entity.
+	// It exists in this package in order to avoid circular dependency with the "round" package.
+	RoundInverseTable = "rounds"
+	// RoundColumn is the table column denoting the round relation/edge.
+	RoundColumn = "round_id"
 )
 
 // Columns holds all SQL columns for challenge fields.
@@ -98,6 +109,7 @@ var Columns = []string{
 	FieldStageReason,
 	FieldOutcome,
 	FieldLessons,
+	FieldRoundID,
 	FieldVersion,
 }
 
@@ -269,6 +281,11 @@ func ByLessons(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLessons, opts...).ToFunc()
 }
 
+// ByRoundID orders the results by the round_id field.
+func ByRoundID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRoundID, opts...).ToFunc()
+}
+
 // ByVersion orders the results by the version field.
 func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
@@ -294,6 +311,13 @@ func ByCompetitions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCompetitionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRoundField orders the results by round field.
+func ByRoundField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRoundStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -306,5 +330,12 @@ func newCompetitionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetitionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CompetitionsTable, CompetitionsColumn),
+	)
+}
+func newRoundStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RoundInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, RoundTable, RoundColumn),
 	)
 }

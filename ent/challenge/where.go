@@ -133,6 +133,11 @@ func Lessons(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldLessons, v))
 }
 
+// RoundID applies equality check predicate on the "round_id" field. It's identical to RoundIDEQ.
+func RoundID(v int) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldRoundID, v))
+}
+
 // Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
 func Version(v int) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldVersion, v))
@@ -1201,6 +1206,36 @@ func LessonsContainsFold(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldContainsFold(FieldLessons, v))
 }
 
+// RoundIDEQ applies the EQ predicate on the "round_id" field.
+func RoundIDEQ(v int) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldRoundID, v))
+}
+
+// RoundIDNEQ applies the NEQ predicate on the "round_id" field.
+func RoundIDNEQ(v int) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldRoundID, v))
+}
+
+// RoundIDIn applies the In predicate on the "round_id" field.
+func RoundIDIn(vs ...int) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldRoundID, vs...))
+}
+
+// RoundIDNotIn applies the NotIn predicate on the "round_id" field.
+func RoundIDNotIn(vs ...int) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldRoundID, vs...))
+}
+
+// RoundIDIsNil applies the IsNil predicate on the "round_id" field.
+func RoundIDIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldRoundID))
+}
+
+// RoundIDNotNil applies the NotNil predicate on the "round_id" field.
+func RoundIDNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldRoundID))
+}
+
 // VersionEQ applies the EQ predicate on the "version" field.
 func VersionEQ(v int) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldVersion, v))
@@ -1279,6 +1314,29 @@ func HasCompetitions() predicate.Challenge {
 func HasCompetitionsWith(preds ...predicate.Competition) predicate.Challenge {
 	return predicate.Challenge(func(s *sql.Selector) {
 		step := newCompetitionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasRound applies the HasEdge predicate on the "round" edge.
+func HasRound() predicate.Challenge {
+	return predicate.Challenge(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, RoundTable, RoundColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRoundWith applies the HasEdge predicate on the "round" edge with a given conditions (other predicates).
+func HasRoundWith(preds ...predicate.Round) predicate.Challenge {
+	return predicate.Challenge(func(s *sql.Selector) {
+		step := newRoundStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -233,6 +233,7 @@ var (
 		{Name: "lessons", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "person_owned_challenges", Type: field.TypeInt, Nullable: true},
+		{Name: "round_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ChallengesTable holds the schema information for the "challenges" table.
 	ChallengesTable = &schema.Table{
@@ -244,6 +245,12 @@ var (
 				Symbol:     "challenges_persons_owned_challenges",
 				Columns:    []*schema.Column{ChallengesColumns[20]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "challenges_rounds_challenges",
+				Columns:    []*schema.Column{ChallengesColumns[21]},
+				RefColumns: []*schema.Column{RoundsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -519,6 +526,22 @@ var (
 			},
 		},
 	}
+	// RoundsColumns holds the columns for the "rounds" table.
+	RoundsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 800},
+		{Name: "budget", Type: field.TypeInt64},
+		{Name: "starts_at", Type: field.TypeTime},
+		{Name: "ends_at", Type: field.TypeTime},
+	}
+	// RoundsTable holds the schema information for the "rounds" table.
+	RoundsTable = &schema.Table{
+		Name:       "rounds",
+		Columns:    RoundsColumns,
+		PrimaryKey: []*schema.Column{RoundsColumns[0]},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -562,6 +585,7 @@ var (
 		OrganisationsTable,
 		OutboxMessagesTable,
 		PersonsTable,
+		RoundsTable,
 		SessionsTable,
 	}
 )
@@ -575,6 +599,7 @@ func init() {
 	BidsTable.ForeignKeys[0].RefTable = CompetitionsTable
 	BidsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ChallengesTable.ForeignKeys[0].RefTable = PersonsTable
+	ChallengesTable.ForeignKeys[1].RefTable = RoundsTable
 	CompetitionsTable.ForeignKeys[0].RefTable = ChallengesTable
 	ContractsTable.ForeignKeys[0].RefTable = BidsTable
 	ContractsTable.ForeignKeys[1].RefTable = CompetitionsTable

@@ -54,5 +54,8 @@ type OutboxMessage func(*sql.Selector)
 // Person is the predicate function for person builders.
 type Person func(*sql.Selector)
 
+// Round is the predicate function for round builders.
+type Round func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

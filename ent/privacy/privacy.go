@@ -494,6 +494,30 @@ func (f PersonMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PersonMutation", m)
 }
 
+// The RoundQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RoundQueryRuleFunc func(context.Context, *ent.RoundQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RoundQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RoundQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RoundQuery", q)
+}
+
+// The RoundMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RoundMutationRuleFunc func(context.Context, *ent.RoundMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RoundMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RoundMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RoundMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error

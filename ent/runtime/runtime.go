@@ -23,6 +23,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/schema"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 
@@ -278,7 +279,7 @@ func init() {
 	// challenge.SponsorRoleValidator is a validator for the "sponsor_role" field. It is called by the builders before save.
 	challenge.SponsorRoleValidator = challengeDescSponsorRole.Validators[0].(func(string) error)
 	// challengeDescVersion is the schema descriptor for version field.
-	challengeDescVersion := challengeFields[16].Descriptor()
+	challengeDescVersion := challengeFields[17].Descriptor()
 	// challenge.DefaultVersion holds the default value on creation for the version field.
 	challenge.DefaultVersion = challengeDescVersion.Default.(int)
 	competitionMixin := schema.Competition{}.Mixin()
@@ -600,6 +601,48 @@ func init() {
 	personDescEmail := personFields[1].Descriptor()
 	// person.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	person.EmailValidator = personDescEmail.Validators[0].(func(string) error)
+	roundMixin := schema.Round{}.Mixin()
+	round.Policy = privacy.NewPolicies(schema.Round{})
+	round.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := round.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	roundMixinFields0 := roundMixin[0].Fields()
+	_ = roundMixinFields0
+	roundFields := schema.Round{}.Fields()
+	_ = roundFields
+	// roundDescCreatedAt is the schema descriptor for created_at field.
+	roundDescCreatedAt := roundMixinFields0[0].Descriptor()
+	// round.DefaultCreatedAt holds the default value on creation for the created_at field.
+	round.DefaultCreatedAt = roundDescCreatedAt.Default.(func() time.Time)
+	// roundDescUpdatedAt is the schema descriptor for updated_at field.
+	roundDescUpdatedAt := roundMixinFields0[1].Descriptor()
+	// round.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	round.DefaultUpdatedAt = roundDescUpdatedAt.Default.(func() time.Time)
+	// round.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	round.UpdateDefaultUpdatedAt = roundDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// roundDescName is the schema descriptor for name field.
+	roundDescName := roundFields[0].Descriptor()
+	// round.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	round.NameValidator = func() func(string) error {
+		validators := roundDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -39,6 +39,7 @@ func (Challenge) Fields() []ent.Field {
 		field.Text("stage_reason").Optional(),
 		field.Enum("outcome").GoType(domain.ProgrammeOutcome("")).Optional().Nillable(),
 		field.Text("lessons").Optional(),
+		field.Int("round_id").Optional().Nillable(),
 		// Counts edits, for ETag and If-Match: a stale edit is refused, not merged.
 		field.Int("version").Default(1),
 	}
@@ -49,6 +50,8 @@ func (Challenge) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("owner", Person.Type).Ref("owned_challenges").Unique(),
 		edge.To("competitions", Competition.Type),
+		// The round the programme selected the challenge into.
+		edge.From("round", Round.Type).Ref("challenges").Field("round_id").Unique(),
 	}
 }
 

@@ -128,6 +128,7 @@ for (const javaScript of [true, false]) {
     assert.ok(await page.getByRole("link", { name: /Give a reason for not selecting/ }).isVisible());
     await accessible(page, `selection with errors ${how}`, javaScript);
     await page.getByLabel("Select it").check();
+    await page.getByLabel("Round").selectOption({ index: 1 });
     await page.getByRole("button", { name: "Save decision" }).click();
     await page.getByText("You selected this challenge").waitFor();
     assert.ok(await page.getByText("Selected", { exact: true }).first().isVisible());
@@ -135,3 +136,33 @@ for (const javaScript of [true, false]) {
     await context.close();
   });
 }
+
+test("the programme team sets up a funding round, mistakes named first", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + "/sign-in");
+  await page.getByRole("button", { name: "Sign in as Priya Shah" }).click();
+  await page.waitForURL(/\/challenges$/);
+  await page.getByRole("link", { name: "Rounds" }).click();
+  await page.getByRole("heading", { name: "Funding rounds" }).waitFor();
+  assert.ok(await page.getByRole("cell", { name: "2026 to 2027, round 1" }).isVisible(), "the demo round is listed");
+  await accessible(page, "rounds page");
+  await page.getByRole("button", { name: "Set up round" }).click();
+  await page.getByText("There is a problem").waitFor();
+  assert.match(await page.title(), /^Error: /);
+  await accessible(page, "rounds page with errors");
+  const name = `Winter round ${Date.now() % 100000}`;
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Budget").fill("2,000,000");
+  for (const [which, d, m, y] of [["Starts", "1", "10", "2026"], ["Ends", "31", "3", "2027"]]) {
+    const group = page.getByRole("group", { name: which });
+    await group.getByLabel("Day").fill(d);
+    await group.getByLabel("Month").fill(m);
+    await group.getByLabel("Year").fill(y);
+  }
+  await page.getByRole("button", { name: "Set up round" }).click();
+  await page.getByText(`You set up ${name}`).waitFor();
+  assert.ok(await page.getByRole("cell", { name: "£2,000,000.00" }).first().isVisible());
+  await accessible(page, "rounds page after setting one up");
+  await context.close();
+});
