@@ -231,6 +231,42 @@ func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor authz
 	if err := tx.Challenge.UpdateOne(ch).SetStage(next).SetStageReason(actor.Reason).Exec(ctx); err != nil {
 		return err
 	}
-	return Audit(ctx, tx, actor, "challenge."+string(next), "challenge", ch.ID,
-		map[string]any{"stage": ch.Stage}, map[string]any{"stage": next})
+	if err := Audit(ctx, tx, actor, "challenge."+string(next), "challenge", ch.ID,
+		map[string]any{"stage": ch.Stage}, map[string]any{"stage": next}); err != nil {
+		return err
+	}
+	return noticeOfStage(ctx, tx, ch, next, actor.Reason)
+}
+
+// noticeOfStage tells a challenge's owner of the programme's decision on it, in the same
+// transaction as the decision.
+func noticeOfStage(ctx context.Context, tx *ent.Tx, ch *ent.Challenge, stage domain.ChallengeStage, reason string) error {
+	var template domain.NoticeTemplate
+	values := map[string]string{"title": ch.Title}
+	switch stage {
+	case domain.ChallengeSelected:
+		template = domain.NoticeChallengeSelected
+		values["round"] = "a funding round"
+		if r, err := tx.Challenge.QueryRound(ch).Only(ctx); err == nil {
+			values["round"] = r.Name
+		}
+	case domain.ChallengeRejected:
+		template, values["reason"] = domain.NoticeChallengeRejected, reason
+	default:
+		return nil
+	}
+	owner, err := tx.Challenge.QueryOwner(ch).OnlyID(ctx)
+	if ent.IsNotFound(err) {
+		return nil // a challenge with no owner has nobody to tell
+	}
+	if err != nil {
+		return err
+	}
+	return Notify(ctx, tx, owner, template, "challenge", ch.ID, values)
+}
+
+// Notify writes a notice for a person in tx, with its cause.
+func Notify(ctx context.Context, tx *ent.Tx, recipientID int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
+	return tx.Notice.Create().SetRecipientID(recipientID).SetTemplate(string(template)).SetValues(values).
+		SetRecordType(recordType).SetRecordID(recordID).Exec(authz.AsSystem(ctx, SystemName))
 }

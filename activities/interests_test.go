@@ -309,3 +309,46 @@ func TestInterestsAreDeclaredInSuppliersOnly(t *testing.T) {
 		t.Errorf("%d interests written", n)
 	}
 }
+
+// TestTheOwnerIsToldOfTheProgrammesDecision: selecting or rejecting a challenge writes a
+// notice to its owner in the same transaction, with the round or the reason.
+func TestTheOwnerIsToldOfTheProgrammesDecision(t *testing.T) {
+	db := testdb.Open(t)
+	ctx := testdb.Fixture()
+	council := db.Organisation.Create().SetName("Anytown").SetPublicBody(true).SaveX(ctx)
+	owner := db.Person.Create().SetName("Tom").SetEmail("tom@anytown.gov.uk").SetRoles([]string{string(authz.ChallengeOwner)}).
+		SetOrganisationID(council.ID).SaveX(ctx)
+	round := db.Round.Create().SetName("Round 1").SetBudget(domain.Pounds(1_000_000)).SetStartsAt(time.Now()).SetEndsAt(time.Now().AddDate(1, 0, 0)).SaveX(ctx)
+	a := &Activities{DB: db}
+	mk := func(title string) *ent.Challenge {
+		return db.Challenge.Create().SetTitle(title).SetPublicBody("Anytown").SetProblem("P").SetStage(domain.ChallengeSubmitted).
+			SetOwnerID(owner.ID).SaveX(ctx)
+	}
+	bins, permits := mk("Bins"), mk("Permits")
+	if err := a.SetChallengeStage(ctx, SetChallengeStageInput{ChallengeID: bins.ID, To: domain.ChallengeSelected, RoundID: round.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetChallengeStage(ctx, SetChallengeStageInput{ChallengeID: permits.ID, To: domain.ChallengeRejected,
+		Actor: authz.Actor{Who: "priya@programme.example", Reason: "A product already does this."}}); err != nil {
+		t.Fatal(err)
+	}
+	// A retry writes nothing twice.
+	if err := a.SetChallengeStage(ctx, SetChallengeStageInput{ChallengeID: permits.ID, To: domain.ChallengeRejected}); err != nil {
+		t.Fatal(err)
+	}
+	notices := db.Notice.Query().AllX(ctx)
+	if len(notices) != 2 {
+		t.Fatalf("%d notices, want one per decision", len(notices))
+	}
+	got := map[string]string{}
+	for _, n := range notices {
+		if n.RecipientID != owner.ID {
+			t.Errorf("a notice went to %d, not the owner", n.RecipientID)
+		}
+		got[n.Template] = domain.NoticeTemplate(n.Template).Text(n.Values)
+	}
+	if !strings.Contains(got["challenge_selected"], "“Bins” was selected into Round 1") ||
+		!strings.Contains(got["challenge_rejected"], "A product already does this.") {
+		t.Errorf("notices read %v", got)
+	}
+}

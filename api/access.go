@@ -42,6 +42,7 @@ var routeAccess = map[string]access{
 	"POST /api/v1/challenges/:id/competitions": only(authz.Admin),
 	"POST /api/v1/challenges/:id/completion":   only(authz.Admin),
 
+	"GET /api/v1/notices": signedIn,
 	"GET /api/v1/rounds":  only(authz.Admin),
 	"POST /api/v1/rounds": only(authz.Admin),
 
@@ -92,6 +93,7 @@ var routeAccess = map[string]access{
 	"GET /challenges/:id/submitted":  only(authz.Admin, authz.ChallengeOwner),
 	"POST /challenges/:id/selection": only(authz.Admin),
 	"GET /rounds":                    only(authz.Admin),
+	"GET /notices":                   signedIn,
 	"POST /rounds":                   only(authz.Admin),
 	"GET /audit":                     only(authz.Admin, authz.ChallengeOwner),
 	"GET /interests":                 only(authz.Assessor),

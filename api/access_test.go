@@ -35,6 +35,7 @@ var accessMatrix = map[string]routeCase{
 
 	"GET /api/v1/people":        {fixed("/api/v1/people"), "", anySignedIn},
 	"GET /api/v1/organisations": {fixed("/api/v1/organisations"), "", anySignedIn},
+	"GET /api/v1/notices":       {fixed("/api/v1/notices"), "", anySignedIn},
 	"GET /api/v1/rounds":        {fixed("/api/v1/rounds"), "", []string{admin}},
 	"POST /api/v1/rounds":       {fixed("/api/v1/rounds"), "{}", []string{admin}},
 

@@ -32,6 +32,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/challenges/:id/submit", s.submitChallengeForm)
 	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
 	e.POST("/challenges/:id/selection", s.selectChallengeForm)
+	e.GET("/notices", s.noticesPage)
 	e.GET("/rounds", s.roundsPage)
 	e.POST("/rounds", s.createRoundForm)
 	e.GET("/audit", s.auditPage)
@@ -74,6 +75,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 		nav.Audit = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner)
 		nav.Interests = v.Has(authz.Assessor)
 		nav.Rounds = v.Has(authz.Admin)
+		nav.Notices = true
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)

@@ -116,6 +116,7 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/challenges/:id/selection", s.selectChallenge)
 	v1.POST("/challenges/:id/competitions", s.openCompetition)
 	v1.POST("/challenges/:id/completion", s.completeChallenge)
+	v1.GET("/notices", s.listNotices)
 	v1.GET("/rounds", s.listRounds)
 	v1.POST("/rounds", s.createRound)
 	v1.GET("/competitions/:id", s.getCompetition)

@@ -28,6 +28,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -68,6 +69,8 @@ type Client struct {
 	IdempotencyRecord *IdempotencyRecordClient
 	// Interest is the client for interacting with the Interest builders.
 	Interest *InterestClient
+	// Notice is the client for interacting with the Notice builders.
+	Notice *NoticeClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// OutboxMessage is the client for interacting with the OutboxMessage builders.
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.GateDecision = NewGateDecisionClient(c.config)
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Interest = NewInterestClient(c.config)
+	c.Notice = NewNoticeClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.Person = NewPersonClient(c.config)
@@ -212,6 +216,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		GateDecision:      NewGateDecisionClient(cfg),
 		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
 		Interest:          NewInterestClient(cfg),
+		Notice:            NewNoticeClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
 		OutboxMessage:     NewOutboxMessageClient(cfg),
 		Person:            NewPersonClient(cfg),
@@ -249,6 +254,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		GateDecision:      NewGateDecisionClient(cfg),
 		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
 		Interest:          NewInterestClient(cfg),
+		Notice:            NewNoticeClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
 		OutboxMessage:     NewOutboxMessageClient(cfg),
 		Person:            NewPersonClient(cfg),
@@ -285,8 +291,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
-		c.IdempotencyRecord, c.Interest, c.Organisation, c.OutboxMessage, c.Person,
-		c.Round, c.Session,
+		c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation, c.OutboxMessage,
+		c.Person, c.Round, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -298,8 +304,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
-		c.IdempotencyRecord, c.Interest, c.Organisation, c.OutboxMessage, c.Person,
-		c.Round, c.Session,
+		c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation, c.OutboxMessage,
+		c.Person, c.Round, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.IdempotencyRecord.mutate(ctx, m)
 	case *InterestMutation:
 		return c.Interest.mutate(ctx, m)
+	case *NoticeMutation:
+		return c.Notice.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
 	case *OutboxMessageMutation:
@@ -2523,6 +2531,156 @@ func (c *InterestClient) mutate(ctx context.Context, m *InterestMutation) (Value
 	}
 }
 
+// NoticeClient is a client for the Notice schema.
+type NoticeClient struct {
+	config
+}
+
+// NewNoticeClient returns a client for the Notice from the given config.
+func NewNoticeClient(c config) *NoticeClient {
+	return &NoticeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notice.Hooks(f(g(h())))`.
+func (c *NoticeClient) Use(hooks ...Hook) {
+	c.hooks.Notice = append(c.hooks.Notice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notice.Intercept(f(g(h())))`.
+func (c *NoticeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Notice = append(c.inters.Notice, interceptors...)
+}
+
+// Create returns a builder for creating a Notice entity.
+func (c *NoticeClient) Create() *NoticeCreate {
+	mutation := newNoticeMutation(c.config, OpCreate)
+	return &NoticeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Notice entities.
+func (c *NoticeClient) CreateBulk(builders ...*NoticeCreate) *NoticeCreateBulk {
+	return &NoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NoticeClient) MapCreateBulk(slice any, setFunc func(*NoticeCreate, int)) *NoticeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NoticeCreateBulk{err: fmt.Errorf("calling to NoticeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NoticeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Notice.
+func (c *NoticeClient) Update() *NoticeUpdate {
+	mutation := newNoticeMutation(c.config, OpUpdate)
+	return &NoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NoticeClient) UpdateOne(_m *Notice) *NoticeUpdateOne {
+	mutation := newNoticeMutation(c.config, OpUpdateOne, withNotice(_m))
+	return &NoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NoticeClient) UpdateOneID(id int) *NoticeUpdateOne {
+	mutation := newNoticeMutation(c.config, OpUpdateOne, withNoticeID(id))
+	return &NoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Notice.
+func (c *NoticeClient) Delete() *NoticeDelete {
+	mutation := newNoticeMutation(c.config, OpDelete)
+	return &NoticeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NoticeClient) DeleteOne(_m *Notice) *NoticeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NoticeClient) DeleteOneID(id int) *NoticeDeleteOne {
+	builder := c.Delete().Where(notice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NoticeDeleteOne{builder}
+}
+
+// Query returns a query builder for Notice.
+func (c *NoticeClient) Query() *NoticeQuery {
+	return &NoticeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Notice entity by its id.
+func (c *NoticeClient) Get(ctx context.Context, id int) (*Notice, error) {
+	return c.Query().Where(notice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NoticeClient) GetX(ctx context.Context, id int) *Notice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRecipient queries the recipient edge of a Notice.
+func (c *NoticeClient) QueryRecipient(_m *Notice) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notice.Table, notice.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notice.RecipientTable, notice.RecipientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NoticeClient) Hooks() []Hook {
+	hooks := c.hooks.Notice
+	return append(hooks[:len(hooks):len(hooks)], notice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NoticeClient) Interceptors() []Interceptor {
+	return c.inters.Notice
+}
+
+func (c *NoticeClient) mutate(ctx context.Context, m *NoticeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NoticeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NoticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Notice mutation op: %q", m.Op())
+	}
+}
+
 // OrganisationClient is a client for the Organisation schema.
 type OrganisationClient struct {
 	config
@@ -3358,12 +3516,12 @@ type (
 	hooks struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Organisation, OutboxMessage, Person, Round, Session []ent.Hook
+		Notice, Organisation, OutboxMessage, Person, Round, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Organisation, OutboxMessage, Person, Round, Session []ent.Interceptor
+		Notice, Organisation, OutboxMessage, Person, Round, Session []ent.Interceptor
 	}
 )
 

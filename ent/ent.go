@@ -25,6 +25,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -103,6 +104,7 @@ func checkColumn(t, c string) error {
 			gatedecision.Table:      gatedecision.ValidColumn,
 			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
 			interest.Table:          interest.ValidColumn,
+			notice.Table:            notice.ValidColumn,
 			organisation.Table:      organisation.ValidColumn,
 			outboxmessage.Table:     outboxmessage.ValidColumn,
 			person.Table:            person.ValidColumn,

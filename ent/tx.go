@@ -40,6 +40,8 @@ type Tx struct {
 	IdempotencyRecord *IdempotencyRecordClient
 	// Interest is the client for interacting with the Interest builders.
 	Interest *InterestClient
+	// Notice is the client for interacting with the Notice builders.
+	Notice *NoticeClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// OutboxMessage is the client for interacting with the OutboxMessage builders.
@@ -194,6 +196,7 @@ func (tx *Tx) init() {
 	tx.GateDecision = NewGateDecisionClient(tx.config)
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Interest = NewInterestClient(tx.config)
+	tx.Notice = NewNoticeClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)

@@ -81,6 +81,8 @@ type Nav struct {
 	Interests bool
 	// Rounds shows the programme team the link to the funding rounds.
 	Rounds bool
+	// Notices shows a signed-in person the link to their notices.
+	Notices bool
 }
 
 // Page is what every page template gets.

@@ -460,6 +460,39 @@ var (
 			},
 		},
 	}
+	// NoticesColumns holds the columns for the "notices" table.
+	NoticesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "template", Type: field.TypeString},
+		{Name: "values", Type: field.TypeJSON},
+		{Name: "record_type", Type: field.TypeString, Nullable: true},
+		{Name: "record_id", Type: field.TypeInt, Nullable: true},
+		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "recipient_id", Type: field.TypeInt},
+	}
+	// NoticesTable holds the schema information for the "notices" table.
+	NoticesTable = &schema.Table{
+		Name:       "notices",
+		Columns:    NoticesColumns,
+		PrimaryKey: []*schema.Column{NoticesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notices_persons_recipient",
+				Columns:    []*schema.Column{NoticesColumns[8]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notice_recipient_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{NoticesColumns[8], NoticesColumns[1]},
+			},
+		},
+	}
 	// OrganisationsColumns holds the columns for the "organisations" table.
 	OrganisationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -582,6 +615,7 @@ var (
 		GateDecisionsTable,
 		IdempotencyRecordsTable,
 		InterestsTable,
+		NoticesTable,
 		OrganisationsTable,
 		OutboxMessagesTable,
 		PersonsTable,
@@ -609,6 +643,7 @@ func init() {
 	GateDecisionsTable.ForeignKeys[0].RefTable = ContractsTable
 	InterestsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	InterestsTable.ForeignKeys[1].RefTable = PersonsTable
+	NoticesTable.ForeignKeys[0].RefTable = PersonsTable
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	SessionsTable.ForeignKeys[0].RefTable = PersonsTable
 }

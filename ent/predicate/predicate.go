@@ -45,6 +45,9 @@ type IdempotencyRecord func(*sql.Selector)
 // Interest is the predicate function for interest builders.
 type Interest func(*sql.Selector)
 
+// Notice is the predicate function for notice builders.
+type Notice func(*sql.Selector)
+
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
 

@@ -422,6 +422,30 @@ func (f InterestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InterestMutation", m)
 }
 
+// The NoticeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NoticeQueryRuleFunc func(context.Context, *ent.NoticeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NoticeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NoticeQuery", q)
+}
+
+// The NoticeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NoticeMutationRuleFunc func(context.Context, *ent.NoticeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NoticeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NoticeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NoticeMutation", m)
+}
+
 // The OrganisationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OrganisationQueryRuleFunc func(context.Context, *ent.OrganisationQuery) error

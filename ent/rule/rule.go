@@ -23,6 +23,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -361,6 +362,18 @@ func FilterInterests() privacy.InterestQueryRuleFunc {
 			}
 		}
 		return apply(s, func(p ...predicate.Interest) { q.Where(p...) }, interest.Or)
+	}
+}
+
+// FilterNotices: a person reads the notices sent to them; the programme reads all.
+func FilterNotices() privacy.NoticeQueryRuleFunc {
+	return func(ctx context.Context, q *ent.NoticeQuery) error {
+		var s scope[predicate.Notice]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			s.add(notice.RecipientID(v.PersonID))
+		}
+		return apply(s, func(p ...predicate.Notice) { q.Where(p...) }, notice.Or)
 	}
 }
 

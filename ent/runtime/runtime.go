@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -501,6 +502,34 @@ func init() {
 			return nil
 		}
 	}()
+	noticeMixin := schema.Notice{}.Mixin()
+	notice.Policy = privacy.NewPolicies(schema.Notice{})
+	notice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	noticeMixinFields0 := noticeMixin[0].Fields()
+	_ = noticeMixinFields0
+	noticeFields := schema.Notice{}.Fields()
+	_ = noticeFields
+	// noticeDescCreatedAt is the schema descriptor for created_at field.
+	noticeDescCreatedAt := noticeMixinFields0[0].Descriptor()
+	// notice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notice.DefaultCreatedAt = noticeDescCreatedAt.Default.(func() time.Time)
+	// noticeDescUpdatedAt is the schema descriptor for updated_at field.
+	noticeDescUpdatedAt := noticeMixinFields0[1].Descriptor()
+	// notice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notice.DefaultUpdatedAt = noticeDescUpdatedAt.Default.(func() time.Time)
+	// notice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notice.UpdateDefaultUpdatedAt = noticeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// noticeDescTemplate is the schema descriptor for template field.
+	noticeDescTemplate := noticeFields[1].Descriptor()
+	// notice.TemplateValidator is a validator for the "template" field. It is called by the builders before save.
+	notice.TemplateValidator = noticeDescTemplate.Validators[0].(func(string) error)
 	organisationMixin := schema.Organisation{}.Mixin()
 	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
 	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {

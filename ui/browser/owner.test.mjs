@@ -133,6 +133,14 @@ for (const javaScript of [true, false]) {
     await page.getByText("You selected this challenge").waitFor();
     assert.ok(await page.getByText("Selected", { exact: true }).first().isVisible());
     await accessible(page, `challenge page after selection ${how}`, javaScript);
+
+    // The owner is told.
+    await page.goto(base + "/sign-in");
+    await page.getByRole("button", { name: "Sign in as Tom Reed" }).click();
+    await page.waitForURL(/\/challenges$/);
+    await page.getByRole("link", { name: "Notices" }).click();
+    await page.getByText(`Your challenge “${title}” was selected into`).waitFor();
+    await accessible(page, `notices ${how}`, javaScript);
     await context.close();
   });
 }

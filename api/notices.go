@@ -1,0 +1,52 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/service"
+)
+
+// NoticeView is a notice sent to the signed-in person.
+type NoticeView struct {
+	ID         int               `json:"id"`
+	Template   string            `json:"template"`
+	Values     map[string]string `json:"values"`
+	Text       string            `json:"text"`
+	RecordType string            `json:"record_type,omitempty"`
+	RecordID   int               `json:"record_id,omitempty"`
+	SentAt     time.Time         `json:"sent_at"`
+}
+
+func noticeView(n service.Notice) NoticeView {
+	return NoticeView{ID: n.Row.ID, Template: n.Row.Template, Values: n.Row.Values, Text: n.Text,
+		RecordType: n.Row.RecordType, RecordID: n.Row.RecordID, SentAt: n.Row.CreatedAt}
+}
+
+// listNotices lists the notices sent to the signed-in person, newest first.
+func (s *Server) listNotices(c echo.Context) error {
+	after, limit, err := pageArgs(c)
+	if err != nil {
+		return err
+	}
+	rows, err := s.svc.MyNotices(c.Request().Context(), service.Page{After: after, Limit: limit})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(n service.Notice) int { return n.Row.ID }, noticeView))
+}
+
+// noticesPage shows the signed-in person their notices.
+func (s *Server) noticesPage(c echo.Context) error {
+	rows, err := s.svc.MyNotices(c.Request().Context(), service.Page{Limit: 200})
+	if err != nil {
+		return err
+	}
+	views := make([]NoticeView, 0, len(rows))
+	for _, n := range rows {
+		views = append(views, noticeView(n))
+	}
+	return s.render(c, http.StatusOK, "notices", "Your notices", "notices", views)
+}

@@ -1,0 +1,32 @@
+package domain
+
+import "strings"
+
+// NoticeTemplate names a kind of notice. Each is written as a row in the same transaction as
+// its cause, and read on the person's notices page (and later sent by email).
+type NoticeTemplate string
+
+// The notices Catalyst sends.
+const (
+	// NoticeChallengeSelected tells an owner the programme selected their challenge.
+	NoticeChallengeSelected NoticeTemplate = "challenge_selected"
+	// NoticeChallengeRejected tells an owner the programme did not select it, and why.
+	NoticeChallengeRejected NoticeTemplate = "challenge_rejected"
+)
+
+// Text is the notice as a person reads it, with its values filled in.
+func (t NoticeTemplate) Text(values map[string]string) string {
+	var text string
+	switch t {
+	case NoticeChallengeSelected:
+		text = "Your challenge “{title}” was selected into {round}. The programme team will now set up its phase 1 competition."
+	case NoticeChallengeRejected:
+		text = "Your challenge “{title}” was not selected. The programme team's reason: {reason}"
+	default:
+		return string(t)
+	}
+	for k, v := range values {
+		text = strings.ReplaceAll(text, "{"+k+"}", v)
+	}
+	return text
+}
