@@ -23,6 +23,8 @@ func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.db.Screening.Create().SetChallengeID(w.challengeA.ID).SetCriterionID(w.criterion.ID).SetMet(true).SetScreenedBy("test").
+		ExecX(testdb.Fixture())
 	round := w.db.Round.Create().SetName("2026").SetBudget(domain.Pounds(1_000_000)).SetStartsAt(time.Now()).
 		SetEndsAt(time.Now().AddDate(1, 0, 0)).SaveX(testdb.Fixture())
 	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID),

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,6 +34,10 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
 	e.POST("/challenges/:id/selection", s.selectChallengeForm)
 	e.GET("/notices", s.noticesPage)
+	e.POST("/challenges/:id/screening", s.screenChallengeForm)
+	e.GET("/screening-criteria", s.screeningCriteriaPage)
+	e.POST("/screening-criteria", s.addScreeningCriterionForm)
+	e.POST("/screening-criteria/:id/retire", s.retireScreeningCriterionForm)
 	e.GET("/rounds", s.roundsPage)
 	e.POST("/rounds", s.createRoundForm)
 	e.GET("/audit", s.auditPage)
@@ -241,13 +246,89 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		Form      ui.Form
 		Decided   string
 		Rounds    []service.RoundUse
-	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil}
+		Screening []screeningRow
+	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil}
 	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) && ch.Stage == domain.ChallengeSubmitted {
 		if data.Rounds, err = s.svc.Rounds(ctx); err != nil {
 			return err
 		}
+		if data.Screening, err = s.screeningRows(ctx, ch.ID, form); err != nil {
+			return err
+		}
 	}
 	return s.render(c, status, "challenge", form.Title(v.Title), "challenges", data)
+}
+
+// screeningRow is one criterion on the screening form, with its judgement so far (or as typed).
+type screeningRow struct {
+	Index       int
+	CriterionID int
+	Text        string
+	Met, Note   string // "yes", "no" or ""
+	Error       string
+}
+
+func (s *Server) screeningRows(ctx context.Context, challengeID int, form ui.Form) ([]screeningRow, error) {
+	criteria, err := s.svc.ScreeningCriteria(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	done, err := s.svc.Screenings(ctx, challengeID)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]screeningRow, len(criteria))
+	for i, c := range criteria {
+		r := screeningRow{Index: i, CriterionID: c.ID, Text: c.Text}
+		if d := done[c.ID]; d != nil {
+			r.Met, r.Note = map[bool]string{true: "yes", false: "no"}[d.Met], d.Note
+		}
+		key := "met-" + strconv.Itoa(c.ID)
+		if v, typed := form.Values[key]; typed {
+			r.Met, r.Note = v, form.Values["note-"+strconv.Itoa(c.ID)]
+		}
+		r.Error = form.Problems.For(fmt.Sprintf("results-%d-met", i))
+		rows[i] = r
+	}
+	return rows, nil
+}
+
+// screenChallengeForm records the programme's screening from the challenge's page.
+func (s *Server) screenChallengeForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	criteria, err := s.svc.ScreeningCriteria(ctx, false)
+	if err != nil {
+		return err
+	}
+	form := ui.Form{Values: map[string]string{}}
+	var results []domain.ScreeningResult
+	for _, cr := range criteria {
+		met, note := c.FormValue("met-"+strconv.Itoa(cr.ID)), c.FormValue("note-"+strconv.Itoa(cr.ID))
+		form.Values["met-"+strconv.Itoa(cr.ID)], form.Values["note-"+strconv.Itoa(cr.ID)] = met, note
+		r := domain.ScreeningResult{CriterionID: cr.ID, Note: note}
+		if met == "yes" || met == "no" {
+			yes := met == "yes"
+			r.Met = &yes
+		}
+		results = append(results, r)
+	}
+	err = s.svc.ScreenChallenge(ctx, id, results)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(id)+"?decided=screened")
+	}
+	ps := problemsOf(err)
+	if ps == nil {
+		return err
+	}
+	for i := range ps {
+		ps[i].Field = strings.ReplaceAll(strings.ReplaceAll(ps[i].Field, "[", "-"), "].", "-")
+	}
+	form.Problems = ps
+	return s.renderChallengePage(c, http.StatusUnprocessableEntity, form)
 }
 
 // selectChallengeForm records the programme team's selection or rejection from the

@@ -86,6 +86,7 @@ type world struct {
 	assignAcme                         *ent.Assignment
 	interestAnn                        *ent.Interest // assessor-assigned's declared interest in Binsight
 	spareToken                         *ent.APIToken // a token that may be revoked
+	criterion                          *ent.ScreeningCriterion
 }
 
 func newWorld(t testing.TB) *world {
@@ -161,6 +162,7 @@ func newWorld(t testing.TB) *world {
 	w.contractAcme = db.Contract.Create().SetBidID(w.bidAcme.ID).SetCompetitionID(w.compA.ID).SetOrganisationID(acme.ID).
 		SetPhase(1).SetValue(domain.Pounds(40_000)).SaveX(ctx)
 
+	w.criterion = db.ScreeningCriterion.Create().SetText("The public body commits to buy what works").SaveX(ctx)
 	w.challengeD = challenge("Draft idea", ownerOwn, domain.ChallengeDraft)
 	w.challengeE = challenge("Potholes", ownerOther, domain.ChallengePhase1Open)
 	w.compE = competition(w.challengeE, domain.CompetitionOpen, time.Now().Add(time.Hour))

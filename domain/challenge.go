@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -117,3 +118,40 @@ func (r Round) Problems() Problems {
 // Planned is what a challenge's public body plans to put into both its phases, which a round's
 // budget is measured against.
 func (c ChallengeIntake) Planned() Money { return c.BudgetPhase1 + c.BudgetPhase2 }
+
+// The screening's text fields.
+var (
+	ScreeningCriterionText = Text{Field: "text", Label: "the criterion", Max: 500}
+	ScreeningNote          = Text{Field: "note", Label: "the note", Max: 2000, MultiLine: true, Optional: true}
+)
+
+// ScreeningResult is the programme's judgement of a challenge against one criterion.
+type ScreeningResult struct {
+	CriterionID int
+	Met         *bool
+	Note        string
+}
+
+// CheckScreened says whether a challenge may be selected, given the criteria in force and those
+// it has been screened against: every one, met or not. A programme with no criteria screens
+// nothing.
+func CheckScreened(criteria []int, screened []int) error {
+	missing := 0
+	for _, c := range criteria {
+		if !slices.Contains(screened, c) {
+			missing++
+		}
+	}
+	if missing == 0 {
+		return nil
+	}
+	return &TransitionError{Record: "challenge", Action: "select", From: string(ChallengeSubmitted), Kind: ErrEvidenceMissing,
+		Reason: plural(missing, "screening criterion has", "screening criteria have") + " not been judged yet: screen the challenge first"}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -33,6 +33,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/round"
+	"github.com/catalyst-sbri/catalyst/ent/screening"
+	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 
 	stdsql "database/sql"
@@ -79,6 +81,10 @@ type Client struct {
 	Person *PersonClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
+	// Screening is the client for interacting with the Screening builders.
+	Screening *ScreeningClient
+	// ScreeningCriterion is the client for interacting with the ScreeningCriterion builders.
+	ScreeningCriterion *ScreeningCriterionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 }
@@ -110,6 +116,8 @@ func (c *Client) init() {
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.Round = NewRoundClient(c.config)
+	c.Screening = NewScreeningClient(c.config)
+	c.ScreeningCriterion = NewScreeningCriterionClient(c.config)
 	c.Session = NewSessionClient(c.config)
 }
 
@@ -201,27 +209,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		APIToken:          NewAPITokenClient(cfg),
-		Assessment:        NewAssessmentClient(cfg),
-		Assignment:        NewAssignmentClient(cfg),
-		AuditEvent:        NewAuditEventClient(cfg),
-		AuditHead:         NewAuditHeadClient(cfg),
-		Bid:               NewBidClient(cfg),
-		Challenge:         NewChallengeClient(cfg),
-		Competition:       NewCompetitionClient(cfg),
-		Contract:          NewContractClient(cfg),
-		Document:          NewDocumentClient(cfg),
-		GateDecision:      NewGateDecisionClient(cfg),
-		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
-		Interest:          NewInterestClient(cfg),
-		Notice:            NewNoticeClient(cfg),
-		Organisation:      NewOrganisationClient(cfg),
-		OutboxMessage:     NewOutboxMessageClient(cfg),
-		Person:            NewPersonClient(cfg),
-		Round:             NewRoundClient(cfg),
-		Session:           NewSessionClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIToken:           NewAPITokenClient(cfg),
+		Assessment:         NewAssessmentClient(cfg),
+		Assignment:         NewAssignmentClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		AuditHead:          NewAuditHeadClient(cfg),
+		Bid:                NewBidClient(cfg),
+		Challenge:          NewChallengeClient(cfg),
+		Competition:        NewCompetitionClient(cfg),
+		Contract:           NewContractClient(cfg),
+		Document:           NewDocumentClient(cfg),
+		GateDecision:       NewGateDecisionClient(cfg),
+		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
+		Interest:           NewInterestClient(cfg),
+		Notice:             NewNoticeClient(cfg),
+		Organisation:       NewOrganisationClient(cfg),
+		OutboxMessage:      NewOutboxMessageClient(cfg),
+		Person:             NewPersonClient(cfg),
+		Round:              NewRoundClient(cfg),
+		Screening:          NewScreeningClient(cfg),
+		ScreeningCriterion: NewScreeningCriterionClient(cfg),
+		Session:            NewSessionClient(cfg),
 	}, nil
 }
 
@@ -239,27 +249,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		APIToken:          NewAPITokenClient(cfg),
-		Assessment:        NewAssessmentClient(cfg),
-		Assignment:        NewAssignmentClient(cfg),
-		AuditEvent:        NewAuditEventClient(cfg),
-		AuditHead:         NewAuditHeadClient(cfg),
-		Bid:               NewBidClient(cfg),
-		Challenge:         NewChallengeClient(cfg),
-		Competition:       NewCompetitionClient(cfg),
-		Contract:          NewContractClient(cfg),
-		Document:          NewDocumentClient(cfg),
-		GateDecision:      NewGateDecisionClient(cfg),
-		IdempotencyRecord: NewIdempotencyRecordClient(cfg),
-		Interest:          NewInterestClient(cfg),
-		Notice:            NewNoticeClient(cfg),
-		Organisation:      NewOrganisationClient(cfg),
-		OutboxMessage:     NewOutboxMessageClient(cfg),
-		Person:            NewPersonClient(cfg),
-		Round:             NewRoundClient(cfg),
-		Session:           NewSessionClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIToken:           NewAPITokenClient(cfg),
+		Assessment:         NewAssessmentClient(cfg),
+		Assignment:         NewAssignmentClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		AuditHead:          NewAuditHeadClient(cfg),
+		Bid:                NewBidClient(cfg),
+		Challenge:          NewChallengeClient(cfg),
+		Competition:        NewCompetitionClient(cfg),
+		Contract:           NewContractClient(cfg),
+		Document:           NewDocumentClient(cfg),
+		GateDecision:       NewGateDecisionClient(cfg),
+		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
+		Interest:           NewInterestClient(cfg),
+		Notice:             NewNoticeClient(cfg),
+		Organisation:       NewOrganisationClient(cfg),
+		OutboxMessage:      NewOutboxMessageClient(cfg),
+		Person:             NewPersonClient(cfg),
+		Round:              NewRoundClient(cfg),
+		Screening:          NewScreeningClient(cfg),
+		ScreeningCriterion: NewScreeningCriterionClient(cfg),
+		Session:            NewSessionClient(cfg),
 	}, nil
 }
 
@@ -292,7 +304,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation, c.OutboxMessage,
-		c.Person, c.Round, c.Session,
+		c.Person, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -305,7 +317,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation, c.OutboxMessage,
-		c.Person, c.Round, c.Session,
+		c.Person, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -350,6 +362,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Person.mutate(ctx, m)
 	case *RoundMutation:
 		return c.Round.mutate(ctx, m)
+	case *ScreeningMutation:
+		return c.Screening.mutate(ctx, m)
+	case *ScreeningCriterionMutation:
+		return c.ScreeningCriterion.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	default:
@@ -3361,6 +3377,274 @@ func (c *RoundClient) mutate(ctx context.Context, m *RoundMutation) (Value, erro
 	}
 }
 
+// ScreeningClient is a client for the Screening schema.
+type ScreeningClient struct {
+	config
+}
+
+// NewScreeningClient returns a client for the Screening from the given config.
+func NewScreeningClient(c config) *ScreeningClient {
+	return &ScreeningClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `screening.Hooks(f(g(h())))`.
+func (c *ScreeningClient) Use(hooks ...Hook) {
+	c.hooks.Screening = append(c.hooks.Screening, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `screening.Intercept(f(g(h())))`.
+func (c *ScreeningClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Screening = append(c.inters.Screening, interceptors...)
+}
+
+// Create returns a builder for creating a Screening entity.
+func (c *ScreeningClient) Create() *ScreeningCreate {
+	mutation := newScreeningMutation(c.config, OpCreate)
+	return &ScreeningCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Screening entities.
+func (c *ScreeningClient) CreateBulk(builders ...*ScreeningCreate) *ScreeningCreateBulk {
+	return &ScreeningCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ScreeningClient) MapCreateBulk(slice any, setFunc func(*ScreeningCreate, int)) *ScreeningCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ScreeningCreateBulk{err: fmt.Errorf("calling to ScreeningClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ScreeningCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ScreeningCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Screening.
+func (c *ScreeningClient) Update() *ScreeningUpdate {
+	mutation := newScreeningMutation(c.config, OpUpdate)
+	return &ScreeningUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ScreeningClient) UpdateOne(_m *Screening) *ScreeningUpdateOne {
+	mutation := newScreeningMutation(c.config, OpUpdateOne, withScreening(_m))
+	return &ScreeningUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ScreeningClient) UpdateOneID(id int) *ScreeningUpdateOne {
+	mutation := newScreeningMutation(c.config, OpUpdateOne, withScreeningID(id))
+	return &ScreeningUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Screening.
+func (c *ScreeningClient) Delete() *ScreeningDelete {
+	mutation := newScreeningMutation(c.config, OpDelete)
+	return &ScreeningDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ScreeningClient) DeleteOne(_m *Screening) *ScreeningDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ScreeningClient) DeleteOneID(id int) *ScreeningDeleteOne {
+	builder := c.Delete().Where(screening.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ScreeningDeleteOne{builder}
+}
+
+// Query returns a query builder for Screening.
+func (c *ScreeningClient) Query() *ScreeningQuery {
+	return &ScreeningQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeScreening},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Screening entity by its id.
+func (c *ScreeningClient) Get(ctx context.Context, id int) (*Screening, error) {
+	return c.Query().Where(screening.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ScreeningClient) GetX(ctx context.Context, id int) *Screening {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ScreeningClient) Hooks() []Hook {
+	hooks := c.hooks.Screening
+	return append(hooks[:len(hooks):len(hooks)], screening.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ScreeningClient) Interceptors() []Interceptor {
+	return c.inters.Screening
+}
+
+func (c *ScreeningClient) mutate(ctx context.Context, m *ScreeningMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ScreeningCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ScreeningUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ScreeningUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ScreeningDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Screening mutation op: %q", m.Op())
+	}
+}
+
+// ScreeningCriterionClient is a client for the ScreeningCriterion schema.
+type ScreeningCriterionClient struct {
+	config
+}
+
+// NewScreeningCriterionClient returns a client for the ScreeningCriterion from the given config.
+func NewScreeningCriterionClient(c config) *ScreeningCriterionClient {
+	return &ScreeningCriterionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `screeningcriterion.Hooks(f(g(h())))`.
+func (c *ScreeningCriterionClient) Use(hooks ...Hook) {
+	c.hooks.ScreeningCriterion = append(c.hooks.ScreeningCriterion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `screeningcriterion.Intercept(f(g(h())))`.
+func (c *ScreeningCriterionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ScreeningCriterion = append(c.inters.ScreeningCriterion, interceptors...)
+}
+
+// Create returns a builder for creating a ScreeningCriterion entity.
+func (c *ScreeningCriterionClient) Create() *ScreeningCriterionCreate {
+	mutation := newScreeningCriterionMutation(c.config, OpCreate)
+	return &ScreeningCriterionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ScreeningCriterion entities.
+func (c *ScreeningCriterionClient) CreateBulk(builders ...*ScreeningCriterionCreate) *ScreeningCriterionCreateBulk {
+	return &ScreeningCriterionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ScreeningCriterionClient) MapCreateBulk(slice any, setFunc func(*ScreeningCriterionCreate, int)) *ScreeningCriterionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ScreeningCriterionCreateBulk{err: fmt.Errorf("calling to ScreeningCriterionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ScreeningCriterionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ScreeningCriterionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ScreeningCriterion.
+func (c *ScreeningCriterionClient) Update() *ScreeningCriterionUpdate {
+	mutation := newScreeningCriterionMutation(c.config, OpUpdate)
+	return &ScreeningCriterionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ScreeningCriterionClient) UpdateOne(_m *ScreeningCriterion) *ScreeningCriterionUpdateOne {
+	mutation := newScreeningCriterionMutation(c.config, OpUpdateOne, withScreeningCriterion(_m))
+	return &ScreeningCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ScreeningCriterionClient) UpdateOneID(id int) *ScreeningCriterionUpdateOne {
+	mutation := newScreeningCriterionMutation(c.config, OpUpdateOne, withScreeningCriterionID(id))
+	return &ScreeningCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ScreeningCriterion.
+func (c *ScreeningCriterionClient) Delete() *ScreeningCriterionDelete {
+	mutation := newScreeningCriterionMutation(c.config, OpDelete)
+	return &ScreeningCriterionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ScreeningCriterionClient) DeleteOne(_m *ScreeningCriterion) *ScreeningCriterionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ScreeningCriterionClient) DeleteOneID(id int) *ScreeningCriterionDeleteOne {
+	builder := c.Delete().Where(screeningcriterion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ScreeningCriterionDeleteOne{builder}
+}
+
+// Query returns a query builder for ScreeningCriterion.
+func (c *ScreeningCriterionClient) Query() *ScreeningCriterionQuery {
+	return &ScreeningCriterionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeScreeningCriterion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ScreeningCriterion entity by its id.
+func (c *ScreeningCriterionClient) Get(ctx context.Context, id int) (*ScreeningCriterion, error) {
+	return c.Query().Where(screeningcriterion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ScreeningCriterionClient) GetX(ctx context.Context, id int) *ScreeningCriterion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ScreeningCriterionClient) Hooks() []Hook {
+	hooks := c.hooks.ScreeningCriterion
+	return append(hooks[:len(hooks):len(hooks)], screeningcriterion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ScreeningCriterionClient) Interceptors() []Interceptor {
+	return c.inters.ScreeningCriterion
+}
+
+func (c *ScreeningCriterionClient) mutate(ctx context.Context, m *ScreeningCriterionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ScreeningCriterionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ScreeningCriterionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ScreeningCriterionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ScreeningCriterionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ScreeningCriterion mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -3516,12 +3800,14 @@ type (
 	hooks struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Notice, Organisation, OutboxMessage, Person, Round, Session []ent.Hook
+		Notice, Organisation, OutboxMessage, Person, Round, Screening,
+		ScreeningCriterion, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Notice, Organisation, OutboxMessage, Person, Round, Session []ent.Interceptor
+		Notice, Organisation, OutboxMessage, Person, Round, Screening,
+		ScreeningCriterion, Session []ent.Interceptor
 	}
 )
 

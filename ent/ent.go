@@ -30,6 +30,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/round"
+	"github.com/catalyst-sbri/catalyst/ent/screening"
+	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 )
 
@@ -91,25 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:          apitoken.ValidColumn,
-			assessment.Table:        assessment.ValidColumn,
-			assignment.Table:        assignment.ValidColumn,
-			auditevent.Table:        auditevent.ValidColumn,
-			audithead.Table:         audithead.ValidColumn,
-			bid.Table:               bid.ValidColumn,
-			challenge.Table:         challenge.ValidColumn,
-			competition.Table:       competition.ValidColumn,
-			contract.Table:          contract.ValidColumn,
-			document.Table:          document.ValidColumn,
-			gatedecision.Table:      gatedecision.ValidColumn,
-			idempotencyrecord.Table: idempotencyrecord.ValidColumn,
-			interest.Table:          interest.ValidColumn,
-			notice.Table:            notice.ValidColumn,
-			organisation.Table:      organisation.ValidColumn,
-			outboxmessage.Table:     outboxmessage.ValidColumn,
-			person.Table:            person.ValidColumn,
-			round.Table:             round.ValidColumn,
-			session.Table:           session.ValidColumn,
+			apitoken.Table:           apitoken.ValidColumn,
+			assessment.Table:         assessment.ValidColumn,
+			assignment.Table:         assignment.ValidColumn,
+			auditevent.Table:         auditevent.ValidColumn,
+			audithead.Table:          audithead.ValidColumn,
+			bid.Table:                bid.ValidColumn,
+			challenge.Table:          challenge.ValidColumn,
+			competition.Table:        competition.ValidColumn,
+			contract.Table:           contract.ValidColumn,
+			document.Table:           document.ValidColumn,
+			gatedecision.Table:       gatedecision.ValidColumn,
+			idempotencyrecord.Table:  idempotencyrecord.ValidColumn,
+			interest.Table:           interest.ValidColumn,
+			notice.Table:             notice.ValidColumn,
+			organisation.Table:       organisation.ValidColumn,
+			outboxmessage.Table:      outboxmessage.ValidColumn,
+			person.Table:             person.ValidColumn,
+			round.Table:              round.ValidColumn,
+			screening.Table:          screening.ValidColumn,
+			screeningcriterion.Table: screeningcriterion.ValidColumn,
+			session.Table:            session.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -31,6 +31,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/round"
+	"github.com/catalyst-sbri/catalyst/ent/screening"
+	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 )
 
@@ -43,25 +45,27 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIToken          = "APIToken"
-	TypeAssessment        = "Assessment"
-	TypeAssignment        = "Assignment"
-	TypeAuditEvent        = "AuditEvent"
-	TypeAuditHead         = "AuditHead"
-	TypeBid               = "Bid"
-	TypeChallenge         = "Challenge"
-	TypeCompetition       = "Competition"
-	TypeContract          = "Contract"
-	TypeDocument          = "Document"
-	TypeGateDecision      = "GateDecision"
-	TypeIdempotencyRecord = "IdempotencyRecord"
-	TypeInterest          = "Interest"
-	TypeNotice            = "Notice"
-	TypeOrganisation      = "Organisation"
-	TypeOutboxMessage     = "OutboxMessage"
-	TypePerson            = "Person"
-	TypeRound             = "Round"
-	TypeSession           = "Session"
+	TypeAPIToken           = "APIToken"
+	TypeAssessment         = "Assessment"
+	TypeAssignment         = "Assignment"
+	TypeAuditEvent         = "AuditEvent"
+	TypeAuditHead          = "AuditHead"
+	TypeBid                = "Bid"
+	TypeChallenge          = "Challenge"
+	TypeCompetition        = "Competition"
+	TypeContract           = "Contract"
+	TypeDocument           = "Document"
+	TypeGateDecision       = "GateDecision"
+	TypeIdempotencyRecord  = "IdempotencyRecord"
+	TypeInterest           = "Interest"
+	TypeNotice             = "Notice"
+	TypeOrganisation       = "Organisation"
+	TypeOutboxMessage      = "OutboxMessage"
+	TypePerson             = "Person"
+	TypeRound              = "Round"
+	TypeScreening          = "Screening"
+	TypeScreeningCriterion = "ScreeningCriterion"
+	TypeSession            = "Session"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -17992,6 +17996,1257 @@ func (m *RoundMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Round edge %s", name)
+}
+
+// ScreeningMutation represents an operation that mutates the Screening nodes in the graph.
+type ScreeningMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	challenge_id    *int
+	addchallenge_id *int
+	criterion_id    *int
+	addcriterion_id *int
+	met             *bool
+	note            *string
+	screened_by     *string
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*Screening, error)
+	predicates      []predicate.Screening
+}
+
+var _ ent.Mutation = (*ScreeningMutation)(nil)
+
+// screeningOption allows management of the mutation configuration using functional options.
+type screeningOption func(*ScreeningMutation)
+
+// newScreeningMutation creates new mutation for the Screening entity.
+func newScreeningMutation(c config, op Op, opts ...screeningOption) *ScreeningMutation {
+	m := &ScreeningMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeScreening,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withScreeningID sets the ID field of the mutation.
+func withScreeningID(id int) screeningOption {
+	return func(m *ScreeningMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Screening
+		)
+		m.oldValue = func(ctx context.Context) (*Screening, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Screening.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withScreening sets the old Screening of the mutation.
+func withScreening(node *Screening) screeningOption {
+	return func(m *ScreeningMutation) {
+		m.oldValue = func(context.Context) (*Screening, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ScreeningMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ScreeningMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ScreeningMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ScreeningMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Screening.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ScreeningMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ScreeningMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ScreeningMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ScreeningMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ScreeningMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ScreeningMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetChallengeID sets the "challenge_id" field.
+func (m *ScreeningMutation) SetChallengeID(i int) {
+	m.challenge_id = &i
+	m.addchallenge_id = nil
+}
+
+// ChallengeID returns the value of the "challenge_id" field in the mutation.
+func (m *ScreeningMutation) ChallengeID() (r int, exists bool) {
+	v := m.challenge_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChallengeID returns the old "challenge_id" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldChallengeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChallengeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChallengeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChallengeID: %w", err)
+	}
+	return oldValue.ChallengeID, nil
+}
+
+// AddChallengeID adds i to the "challenge_id" field.
+func (m *ScreeningMutation) AddChallengeID(i int) {
+	if m.addchallenge_id != nil {
+		*m.addchallenge_id += i
+	} else {
+		m.addchallenge_id = &i
+	}
+}
+
+// AddedChallengeID returns the value that was added to the "challenge_id" field in this mutation.
+func (m *ScreeningMutation) AddedChallengeID() (r int, exists bool) {
+	v := m.addchallenge_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetChallengeID resets all changes to the "challenge_id" field.
+func (m *ScreeningMutation) ResetChallengeID() {
+	m.challenge_id = nil
+	m.addchallenge_id = nil
+}
+
+// SetCriterionID sets the "criterion_id" field.
+func (m *ScreeningMutation) SetCriterionID(i int) {
+	m.criterion_id = &i
+	m.addcriterion_id = nil
+}
+
+// CriterionID returns the value of the "criterion_id" field in the mutation.
+func (m *ScreeningMutation) CriterionID() (r int, exists bool) {
+	v := m.criterion_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCriterionID returns the old "criterion_id" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldCriterionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCriterionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCriterionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCriterionID: %w", err)
+	}
+	return oldValue.CriterionID, nil
+}
+
+// AddCriterionID adds i to the "criterion_id" field.
+func (m *ScreeningMutation) AddCriterionID(i int) {
+	if m.addcriterion_id != nil {
+		*m.addcriterion_id += i
+	} else {
+		m.addcriterion_id = &i
+	}
+}
+
+// AddedCriterionID returns the value that was added to the "criterion_id" field in this mutation.
+func (m *ScreeningMutation) AddedCriterionID() (r int, exists bool) {
+	v := m.addcriterion_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCriterionID resets all changes to the "criterion_id" field.
+func (m *ScreeningMutation) ResetCriterionID() {
+	m.criterion_id = nil
+	m.addcriterion_id = nil
+}
+
+// SetMet sets the "met" field.
+func (m *ScreeningMutation) SetMet(b bool) {
+	m.met = &b
+}
+
+// Met returns the value of the "met" field in the mutation.
+func (m *ScreeningMutation) Met() (r bool, exists bool) {
+	v := m.met
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMet returns the old "met" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldMet(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMet is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMet requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMet: %w", err)
+	}
+	return oldValue.Met, nil
+}
+
+// ResetMet resets all changes to the "met" field.
+func (m *ScreeningMutation) ResetMet() {
+	m.met = nil
+}
+
+// SetNote sets the "note" field.
+func (m *ScreeningMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ScreeningMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ScreeningMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[screening.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ScreeningMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[screening.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ScreeningMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, screening.FieldNote)
+}
+
+// SetScreenedBy sets the "screened_by" field.
+func (m *ScreeningMutation) SetScreenedBy(s string) {
+	m.screened_by = &s
+}
+
+// ScreenedBy returns the value of the "screened_by" field in the mutation.
+func (m *ScreeningMutation) ScreenedBy() (r string, exists bool) {
+	v := m.screened_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScreenedBy returns the old "screened_by" field's value of the Screening entity.
+// If the Screening object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningMutation) OldScreenedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScreenedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScreenedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScreenedBy: %w", err)
+	}
+	return oldValue.ScreenedBy, nil
+}
+
+// ResetScreenedBy resets all changes to the "screened_by" field.
+func (m *ScreeningMutation) ResetScreenedBy() {
+	m.screened_by = nil
+}
+
+// Where appends a list predicates to the ScreeningMutation builder.
+func (m *ScreeningMutation) Where(ps ...predicate.Screening) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ScreeningMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ScreeningMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Screening, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ScreeningMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ScreeningMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Screening).
+func (m *ScreeningMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ScreeningMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, screening.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, screening.FieldUpdatedAt)
+	}
+	if m.challenge_id != nil {
+		fields = append(fields, screening.FieldChallengeID)
+	}
+	if m.criterion_id != nil {
+		fields = append(fields, screening.FieldCriterionID)
+	}
+	if m.met != nil {
+		fields = append(fields, screening.FieldMet)
+	}
+	if m.note != nil {
+		fields = append(fields, screening.FieldNote)
+	}
+	if m.screened_by != nil {
+		fields = append(fields, screening.FieldScreenedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ScreeningMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case screening.FieldCreatedAt:
+		return m.CreatedAt()
+	case screening.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case screening.FieldChallengeID:
+		return m.ChallengeID()
+	case screening.FieldCriterionID:
+		return m.CriterionID()
+	case screening.FieldMet:
+		return m.Met()
+	case screening.FieldNote:
+		return m.Note()
+	case screening.FieldScreenedBy:
+		return m.ScreenedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ScreeningMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case screening.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case screening.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case screening.FieldChallengeID:
+		return m.OldChallengeID(ctx)
+	case screening.FieldCriterionID:
+		return m.OldCriterionID(ctx)
+	case screening.FieldMet:
+		return m.OldMet(ctx)
+	case screening.FieldNote:
+		return m.OldNote(ctx)
+	case screening.FieldScreenedBy:
+		return m.OldScreenedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown Screening field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScreeningMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case screening.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case screening.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case screening.FieldChallengeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChallengeID(v)
+		return nil
+	case screening.FieldCriterionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCriterionID(v)
+		return nil
+	case screening.FieldMet:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMet(v)
+		return nil
+	case screening.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case screening.FieldScreenedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScreenedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Screening field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ScreeningMutation) AddedFields() []string {
+	var fields []string
+	if m.addchallenge_id != nil {
+		fields = append(fields, screening.FieldChallengeID)
+	}
+	if m.addcriterion_id != nil {
+		fields = append(fields, screening.FieldCriterionID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ScreeningMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case screening.FieldChallengeID:
+		return m.AddedChallengeID()
+	case screening.FieldCriterionID:
+		return m.AddedCriterionID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScreeningMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case screening.FieldChallengeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddChallengeID(v)
+		return nil
+	case screening.FieldCriterionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCriterionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Screening numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ScreeningMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(screening.FieldNote) {
+		fields = append(fields, screening.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ScreeningMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ScreeningMutation) ClearField(name string) error {
+	switch name {
+	case screening.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Screening nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ScreeningMutation) ResetField(name string) error {
+	switch name {
+	case screening.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case screening.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case screening.FieldChallengeID:
+		m.ResetChallengeID()
+		return nil
+	case screening.FieldCriterionID:
+		m.ResetCriterionID()
+		return nil
+	case screening.FieldMet:
+		m.ResetMet()
+		return nil
+	case screening.FieldNote:
+		m.ResetNote()
+		return nil
+	case screening.FieldScreenedBy:
+		m.ResetScreenedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Screening field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ScreeningMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ScreeningMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ScreeningMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ScreeningMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ScreeningMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ScreeningMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ScreeningMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Screening unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ScreeningMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Screening edge %s", name)
+}
+
+// ScreeningCriterionMutation represents an operation that mutates the ScreeningCriterion nodes in the graph.
+type ScreeningCriterionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	text          *string
+	retired_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ScreeningCriterion, error)
+	predicates    []predicate.ScreeningCriterion
+}
+
+var _ ent.Mutation = (*ScreeningCriterionMutation)(nil)
+
+// screeningcriterionOption allows management of the mutation configuration using functional options.
+type screeningcriterionOption func(*ScreeningCriterionMutation)
+
+// newScreeningCriterionMutation creates new mutation for the ScreeningCriterion entity.
+func newScreeningCriterionMutation(c config, op Op, opts ...screeningcriterionOption) *ScreeningCriterionMutation {
+	m := &ScreeningCriterionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeScreeningCriterion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withScreeningCriterionID sets the ID field of the mutation.
+func withScreeningCriterionID(id int) screeningcriterionOption {
+	return func(m *ScreeningCriterionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ScreeningCriterion
+		)
+		m.oldValue = func(ctx context.Context) (*ScreeningCriterion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ScreeningCriterion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withScreeningCriterion sets the old ScreeningCriterion of the mutation.
+func withScreeningCriterion(node *ScreeningCriterion) screeningcriterionOption {
+	return func(m *ScreeningCriterionMutation) {
+		m.oldValue = func(context.Context) (*ScreeningCriterion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ScreeningCriterionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ScreeningCriterionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ScreeningCriterionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ScreeningCriterionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ScreeningCriterion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ScreeningCriterionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ScreeningCriterionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ScreeningCriterion entity.
+// If the ScreeningCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningCriterionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ScreeningCriterionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ScreeningCriterionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ScreeningCriterionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ScreeningCriterion entity.
+// If the ScreeningCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningCriterionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ScreeningCriterionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetText sets the "text" field.
+func (m *ScreeningCriterionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *ScreeningCriterionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the ScreeningCriterion entity.
+// If the ScreeningCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningCriterionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *ScreeningCriterionMutation) ResetText() {
+	m.text = nil
+}
+
+// SetRetiredAt sets the "retired_at" field.
+func (m *ScreeningCriterionMutation) SetRetiredAt(t time.Time) {
+	m.retired_at = &t
+}
+
+// RetiredAt returns the value of the "retired_at" field in the mutation.
+func (m *ScreeningCriterionMutation) RetiredAt() (r time.Time, exists bool) {
+	v := m.retired_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetiredAt returns the old "retired_at" field's value of the ScreeningCriterion entity.
+// If the ScreeningCriterion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScreeningCriterionMutation) OldRetiredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetiredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetiredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetiredAt: %w", err)
+	}
+	return oldValue.RetiredAt, nil
+}
+
+// ClearRetiredAt clears the value of the "retired_at" field.
+func (m *ScreeningCriterionMutation) ClearRetiredAt() {
+	m.retired_at = nil
+	m.clearedFields[screeningcriterion.FieldRetiredAt] = struct{}{}
+}
+
+// RetiredAtCleared returns if the "retired_at" field was cleared in this mutation.
+func (m *ScreeningCriterionMutation) RetiredAtCleared() bool {
+	_, ok := m.clearedFields[screeningcriterion.FieldRetiredAt]
+	return ok
+}
+
+// ResetRetiredAt resets all changes to the "retired_at" field.
+func (m *ScreeningCriterionMutation) ResetRetiredAt() {
+	m.retired_at = nil
+	delete(m.clearedFields, screeningcriterion.FieldRetiredAt)
+}
+
+// Where appends a list predicates to the ScreeningCriterionMutation builder.
+func (m *ScreeningCriterionMutation) Where(ps ...predicate.ScreeningCriterion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ScreeningCriterionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ScreeningCriterionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ScreeningCriterion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ScreeningCriterionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ScreeningCriterionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ScreeningCriterion).
+func (m *ScreeningCriterionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ScreeningCriterionMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, screeningcriterion.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, screeningcriterion.FieldUpdatedAt)
+	}
+	if m.text != nil {
+		fields = append(fields, screeningcriterion.FieldText)
+	}
+	if m.retired_at != nil {
+		fields = append(fields, screeningcriterion.FieldRetiredAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ScreeningCriterionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case screeningcriterion.FieldCreatedAt:
+		return m.CreatedAt()
+	case screeningcriterion.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case screeningcriterion.FieldText:
+		return m.Text()
+	case screeningcriterion.FieldRetiredAt:
+		return m.RetiredAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ScreeningCriterionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case screeningcriterion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case screeningcriterion.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case screeningcriterion.FieldText:
+		return m.OldText(ctx)
+	case screeningcriterion.FieldRetiredAt:
+		return m.OldRetiredAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ScreeningCriterion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScreeningCriterionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case screeningcriterion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case screeningcriterion.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case screeningcriterion.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case screeningcriterion.FieldRetiredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetiredAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ScreeningCriterion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ScreeningCriterionMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ScreeningCriterionMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ScreeningCriterionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ScreeningCriterion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ScreeningCriterionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(screeningcriterion.FieldRetiredAt) {
+		fields = append(fields, screeningcriterion.FieldRetiredAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ScreeningCriterionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ScreeningCriterionMutation) ClearField(name string) error {
+	switch name {
+	case screeningcriterion.FieldRetiredAt:
+		m.ClearRetiredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ScreeningCriterion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ScreeningCriterionMutation) ResetField(name string) error {
+	switch name {
+	case screeningcriterion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case screeningcriterion.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case screeningcriterion.FieldText:
+		m.ResetText()
+		return nil
+	case screeningcriterion.FieldRetiredAt:
+		m.ResetRetiredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ScreeningCriterion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ScreeningCriterionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ScreeningCriterionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ScreeningCriterionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ScreeningCriterionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ScreeningCriterionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ScreeningCriterionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ScreeningCriterionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ScreeningCriterion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ScreeningCriterionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ScreeningCriterion edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

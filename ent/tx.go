@@ -50,6 +50,10 @@ type Tx struct {
 	Person *PersonClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
+	// Screening is the client for interacting with the Screening builders.
+	Screening *ScreeningClient
+	// ScreeningCriterion is the client for interacting with the ScreeningCriterion builders.
+	ScreeningCriterion *ScreeningCriterionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 
@@ -201,6 +205,8 @@ func (tx *Tx) init() {
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.Round = NewRoundClient(tx.config)
+	tx.Screening = NewScreeningClient(tx.config)
+	tx.ScreeningCriterion = NewScreeningCriterionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 }
 

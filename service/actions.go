@@ -42,7 +42,13 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) []Act
 	}
 	if admin && (ch.Stage == domain.ChallengeSubmitted || ch.Stage == domain.ChallengeDraft) {
 		_, err := ch.Stage.Select()
+		add("screen", "Screen this challenge", err)
 		add("select", "Select or reject this challenge", err)
+		if err == nil {
+			if serr := s.checkScreened(ctx, ch.ID); serr != nil {
+				add("select-only", "Select this challenge", serr)
+			}
+		}
 	}
 	return out
 }

@@ -338,6 +338,9 @@ func (s *Service) SelectChallenge(ctx context.Context, in SelectChallenge) error
 		}
 	}
 	if in.Select != nil && *in.Select {
+		if err := s.checkScreened(ctx, in.ID); err != nil {
+			return err
+		}
 		if in.RoundID == 0 {
 			ps.Add("round_id", "choose the round to select the challenge into")
 		} else if _, err := s.DB.Round.Get(ctx, in.RoundID); ent.IsNotFound(err) {

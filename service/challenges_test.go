@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -155,4 +156,58 @@ func str(s string) *string { return &s }
 
 func draft(title, body, problem string) ChallengeAnswers {
 	return ChallengeAnswers{Title: str(title), PublicBody: str(body), Problem: str(problem)}
+}
+
+// TestAChallengeIsScreenedBeforeItIsSelected: with criteria in force, a submitted challenge is
+// judged against each (met or not, with a note) before it can be selected; a draft cannot be
+// screened; a rejection needs no screening.
+func TestAChallengeIsScreenedBeforeItIsSelected(t *testing.T) {
+	p := newPeople(t)
+	ctx := testdb.Fixture()
+	admin := as(p.admin)
+	buy, err := p.svc.AddScreeningCriterion(admin, "The public body commits to buy what works")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.AddScreeningCriterion(admin, "   "); !errors.Is(err, domain.ErrInvalidInput) {
+		t.Errorf("an empty criterion: %v", err)
+	}
+	ch, err := p.svc.CreateChallenge(as(p.owner), CreateChallenge{ChallengeAnswers: draft("Bins", "Anytown", "P")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	if err := p.svc.ScreenChallenge(admin, ch.ID, []domain.ScreeningResult{{CriterionID: buy.ID, Met: &yes}}); !errors.Is(err, domain.ErrInvalidTransition) {
+		t.Errorf("screening a draft: %v", err)
+	}
+	p.db.Challenge.UpdateOneID(ch.ID).SetStage(domain.ChallengeSubmitted).ExecX(ctx)
+	round, err := p.svc.CreateRound(admin, CreateRound{Name: "R1", BudgetPence: 100_000_00, StartsAt: time.Now(), EndsAt: time.Now().AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.svc.SelectChallenge(admin, SelectChallenge{ID: ch.ID, Select: &yes, RoundID: round.ID}); !errors.Is(err, domain.ErrEvidenceMissing) ||
+		!strings.Contains(err.Error(), "1 screening criterion has not been judged") {
+		t.Errorf("selecting before screening: %v", err)
+	}
+	var ps domain.Problems
+	if err := p.svc.ScreenChallenge(admin, ch.ID, []domain.ScreeningResult{{CriterionID: buy.ID}, {CriterionID: 999}}); !errors.As(err, &ps) ||
+		ps.For("results[0].met") == "" || ps.For("results[1].criterion_id") == "" {
+		t.Errorf("a screening with problems: %v", err)
+	}
+	if err := p.svc.ScreenChallenge(admin, ch.ID, []domain.ScreeningResult{{CriterionID: buy.ID, Met: &yes, Note: "Letter from the director"}}); err != nil {
+		t.Fatal(err)
+	}
+	done, _ := p.svc.Screenings(admin, ch.ID)
+	if d := done[buy.ID]; d == nil || !d.Met || d.Note != "Letter from the director" || d.ScreenedBy != p.admin.Email {
+		t.Errorf("screening stored %+v", d)
+	}
+	if err := p.svc.checkScreened(admin, ch.ID); err != nil {
+		t.Errorf("after screening: %v", err)
+	}
+	if _, err := p.svc.RetireScreeningCriterion(admin, buy.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := p.svc.ScreeningCriteria(admin, false); len(c) != 0 {
+		t.Errorf("a retired criterion is still in force")
+	}
 }

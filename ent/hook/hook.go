@@ -225,6 +225,30 @@ func (f RoundFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RoundMutation", m)
 }
 
+// The ScreeningFunc type is an adapter to allow the use of ordinary
+// function as Screening mutator.
+type ScreeningFunc func(context.Context, *ent.ScreeningMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ScreeningFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ScreeningMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScreeningMutation", m)
+}
+
+// The ScreeningCriterionFunc type is an adapter to allow the use of ordinary
+// function as ScreeningCriterion mutator.
+type ScreeningCriterionFunc func(context.Context, *ent.ScreeningCriterionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ScreeningCriterionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ScreeningCriterionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScreeningCriterionMutation", m)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary
 // function as Session mutator.
 type SessionFunc func(context.Context, *ent.SessionMutation) (ent.Value, error)

@@ -575,6 +575,44 @@ var (
 		Columns:    RoundsColumns,
 		PrimaryKey: []*schema.Column{RoundsColumns[0]},
 	}
+	// ScreeningsColumns holds the columns for the "screenings" table.
+	ScreeningsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "challenge_id", Type: field.TypeInt},
+		{Name: "criterion_id", Type: field.TypeInt},
+		{Name: "met", Type: field.TypeBool},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 8000},
+		{Name: "screened_by", Type: field.TypeString},
+	}
+	// ScreeningsTable holds the schema information for the "screenings" table.
+	ScreeningsTable = &schema.Table{
+		Name:       "screenings",
+		Columns:    ScreeningsColumns,
+		PrimaryKey: []*schema.Column{ScreeningsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "screening_challenge_id_criterion_id",
+				Unique:  true,
+				Columns: []*schema.Column{ScreeningsColumns[3], ScreeningsColumns[4]},
+			},
+		},
+	}
+	// ScreeningCriterionsColumns holds the columns for the "screening_criterions" table.
+	ScreeningCriterionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "text", Type: field.TypeString, Size: 2000},
+		{Name: "retired_at", Type: field.TypeTime, Nullable: true},
+	}
+	// ScreeningCriterionsTable holds the schema information for the "screening_criterions" table.
+	ScreeningCriterionsTable = &schema.Table{
+		Name:       "screening_criterions",
+		Columns:    ScreeningCriterionsColumns,
+		PrimaryKey: []*schema.Column{ScreeningCriterionsColumns[0]},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -620,6 +658,8 @@ var (
 		OutboxMessagesTable,
 		PersonsTable,
 		RoundsTable,
+		ScreeningsTable,
+		ScreeningCriterionsTable,
 		SessionsTable,
 	}
 )

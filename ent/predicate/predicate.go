@@ -60,5 +60,11 @@ type Person func(*sql.Selector)
 // Round is the predicate function for round builders.
 type Round func(*sql.Selector)
 
+// Screening is the predicate function for screening builders.
+type Screening func(*sql.Selector)
+
+// ScreeningCriterion is the predicate function for screeningcriterion builders.
+type ScreeningCriterion func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

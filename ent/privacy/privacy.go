@@ -542,6 +542,54 @@ func (f RoundMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RoundMutation", m)
 }
 
+// The ScreeningQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ScreeningQueryRuleFunc func(context.Context, *ent.ScreeningQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ScreeningQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScreeningQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ScreeningQuery", q)
+}
+
+// The ScreeningMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ScreeningMutationRuleFunc func(context.Context, *ent.ScreeningMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ScreeningMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ScreeningMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScreeningMutation", m)
+}
+
+// The ScreeningCriterionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ScreeningCriterionQueryRuleFunc func(context.Context, *ent.ScreeningCriterionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ScreeningCriterionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ScreeningCriterionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ScreeningCriterionQuery", q)
+}
+
+// The ScreeningCriterionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ScreeningCriterionMutationRuleFunc func(context.Context, *ent.ScreeningCriterionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ScreeningCriterionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ScreeningCriterionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScreeningCriterionMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error

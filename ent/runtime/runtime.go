@@ -26,6 +26,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/schema"
+	"github.com/catalyst-sbri/catalyst/ent/screening"
+	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 
 	"entgo.io/ent"
@@ -666,6 +668,80 @@ func init() {
 		return func(name string) error {
 			for _, fn := range fns {
 				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	screeningMixin := schema.Screening{}.Mixin()
+	screening.Policy = privacy.NewPolicies(schema.Screening{})
+	screening.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := screening.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	screeningMixinFields0 := screeningMixin[0].Fields()
+	_ = screeningMixinFields0
+	screeningFields := schema.Screening{}.Fields()
+	_ = screeningFields
+	// screeningDescCreatedAt is the schema descriptor for created_at field.
+	screeningDescCreatedAt := screeningMixinFields0[0].Descriptor()
+	// screening.DefaultCreatedAt holds the default value on creation for the created_at field.
+	screening.DefaultCreatedAt = screeningDescCreatedAt.Default.(func() time.Time)
+	// screeningDescUpdatedAt is the schema descriptor for updated_at field.
+	screeningDescUpdatedAt := screeningMixinFields0[1].Descriptor()
+	// screening.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	screening.DefaultUpdatedAt = screeningDescUpdatedAt.Default.(func() time.Time)
+	// screening.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	screening.UpdateDefaultUpdatedAt = screeningDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// screeningDescNote is the schema descriptor for note field.
+	screeningDescNote := screeningFields[3].Descriptor()
+	// screening.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	screening.NoteValidator = screeningDescNote.Validators[0].(func(string) error)
+	// screeningDescScreenedBy is the schema descriptor for screened_by field.
+	screeningDescScreenedBy := screeningFields[4].Descriptor()
+	// screening.ScreenedByValidator is a validator for the "screened_by" field. It is called by the builders before save.
+	screening.ScreenedByValidator = screeningDescScreenedBy.Validators[0].(func(string) error)
+	screeningcriterionMixin := schema.ScreeningCriterion{}.Mixin()
+	screeningcriterion.Policy = privacy.NewPolicies(schema.ScreeningCriterion{})
+	screeningcriterion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := screeningcriterion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	screeningcriterionMixinFields0 := screeningcriterionMixin[0].Fields()
+	_ = screeningcriterionMixinFields0
+	screeningcriterionFields := schema.ScreeningCriterion{}.Fields()
+	_ = screeningcriterionFields
+	// screeningcriterionDescCreatedAt is the schema descriptor for created_at field.
+	screeningcriterionDescCreatedAt := screeningcriterionMixinFields0[0].Descriptor()
+	// screeningcriterion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	screeningcriterion.DefaultCreatedAt = screeningcriterionDescCreatedAt.Default.(func() time.Time)
+	// screeningcriterionDescUpdatedAt is the schema descriptor for updated_at field.
+	screeningcriterionDescUpdatedAt := screeningcriterionMixinFields0[1].Descriptor()
+	// screeningcriterion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	screeningcriterion.DefaultUpdatedAt = screeningcriterionDescUpdatedAt.Default.(func() time.Time)
+	// screeningcriterion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	screeningcriterion.UpdateDefaultUpdatedAt = screeningcriterionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// screeningcriterionDescText is the schema descriptor for text field.
+	screeningcriterionDescText := screeningcriterionFields[0].Descriptor()
+	// screeningcriterion.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	screeningcriterion.TextValidator = func() func(string) error {
+		validators := screeningcriterionDescText.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(text string) error {
+			for _, fn := range fns {
+				if err := fn(text); err != nil {
 					return err
 				}
 			}
