@@ -140,6 +140,10 @@ func TestTheChallengePageSaysWhatYouCanDoAndWhyNotYet(t *testing.T) {
 	csrf := csrfInput.FindStringSubmatch(page)[1]
 
 	w.db.Challenge.UpdateOne(w.challengeD).SetStage(domain.ChallengeSubmitted).ExecX(testdb.Fixture())
+	_, page = read(t)(programme.Get(srv.URL + "/challenges"))
+	if !strings.Contains(page, "Waiting for screening") || !strings.Contains(page, "Draft idea") {
+		t.Error("the programme's challenges page does not queue the submitted challenge for screening")
+	}
 	_, page = read(t)(programme.Get(draft))
 	if !strings.Contains(page, "Save decision") {
 		t.Fatal("the programme is not offered the selection for a submitted challenge")

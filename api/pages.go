@@ -140,11 +140,16 @@ func (s *Server) challengesPage(c echo.Context) error {
 	v, _ := currentViewer(c)
 	data := struct {
 		Rows     []challengeRow
+		Queue    []challengeRow // submitted, waiting for the programme's screening
 		CanStart bool
 	}{CanStart: v.Has(authz.ChallengeOwner)}
 	for _, ch := range rows {
 		cv := challengeView(ch)
-		data.Rows = append(data.Rows, challengeRow{ChallengeView: cv, TagClass: tagClass(cv.Stage)})
+		row := challengeRow{ChallengeView: cv, TagClass: tagClass(cv.Stage)}
+		data.Rows = append(data.Rows, row)
+		if v.Has(authz.Admin) && ch.Stage == domain.ChallengeSubmitted {
+			data.Queue = append(data.Queue, row)
+		}
 	}
 	return s.render(c, http.StatusOK, "challenges", "Challenges", "challenges", data)
 }
