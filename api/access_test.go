@@ -33,7 +33,12 @@ var accessMatrix = map[string]routeCase{
 	"GET /healthz":          {fixed("/healthz"), "", everyone},
 	"GET /api/openapi.json": {fixed("/api/openapi.json"), "", everyone},
 
-	"GET /api/v1/people":                          {fixed("/api/v1/people"), "", anySignedIn},
+	"GET /api/v1/people":  {fixed("/api/v1/people"), "", anySignedIn},
+	"POST /api/v1/people": {fixed("/api/v1/people"), "{}", []string{admin}},
+	"POST /api/v1/people/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/people/%d", w.people[supplierOther].ID) }, "{}",
+		[]string{admin}},
+	"POST /api/v1/people/{id}/deactivate": {func(w *world) string { return fmt.Sprintf("/api/v1/people/%d/deactivate", w.people[admin].ID) }, "",
+		[]string{admin}},
 	"GET /api/v1/organisations":                   {fixed("/api/v1/organisations"), "", anySignedIn},
 	"GET /api/v1/notices":                         {fixed("/api/v1/notices"), "", anySignedIn},
 	"GET /api/v1/screening-criteria":              {fixed("/api/v1/screening-criteria"), "", []string{admin}},

@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
 )
 
@@ -57,11 +59,24 @@ func (s *Server) recordGate(c echo.Context) error {
 
 // PersonView is a person and the roles they hold.
 type PersonView struct {
-	ID             int      `json:"id"`
-	Name           string   `json:"name"`
-	Email          string   `json:"email"`
-	Roles          []string `json:"roles"`
-	OrganisationID int      `json:"organisation_id,omitempty"`
+	ID             int        `json:"id"`
+	Name           string     `json:"name"`
+	Email          string     `json:"email"`
+	Roles          []string   `json:"roles"`
+	OrganisationID int        `json:"organisation_id,omitempty"`
+	Expertise      []string   `json:"expertise,omitempty"`
+	DeactivatedAt  *time.Time `json:"deactivated_at,omitempty"`
+}
+
+func personView(p *ent.Person) PersonView {
+	v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles, Expertise: p.Expertise, DeactivatedAt: p.DeactivatedAt}
+	if v.Roles == nil {
+		v.Roles = []string{}
+	}
+	if p.Edges.Organisation != nil {
+		v.OrganisationID = p.Edges.Organisation.ID
+	}
+	return v
 }
 
 func (s *Server) listPeople(c echo.Context) error {
@@ -71,13 +86,58 @@ func (s *Server) listPeople(c echo.Context) error {
 	}
 	out := make([]PersonView, 0, len(rows))
 	for _, p := range rows {
-		v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles}
-		if p.Edges.Organisation != nil {
-			v.OrganisationID = p.Edges.Organisation.ID
-		}
-		out = append(out, v)
+		out = append(out, personView(p))
 	}
 	return c.JSON(http.StatusOK, Page[PersonView]{Items: out})
+}
+
+// PersonRequest records a person, or changes one (name and email are then left as they are).
+type PersonRequest struct {
+	Name           string   `json:"name"`
+	Email          string   `json:"email"`
+	Roles          []string `json:"roles"`
+	OrganisationID int      `json:"organisation_id"`
+	Expertise      []string `json:"expertise"`
+}
+
+func (s *Server) addPerson(c echo.Context) error {
+	var req PersonRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.AddPerson(c.Request().Context(), service.PersonInput(req))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, personView(p))
+}
+
+func (s *Server) changePerson(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req PersonRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.ChangePerson(c.Request().Context(), id, service.PersonInput(req))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, personView(p))
+}
+
+func (s *Server) deactivatePerson(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.DeactivatePerson(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, personView(p))
 }
 
 // OrganisationView is an organisation.

@@ -34,6 +34,11 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
 	e.POST("/challenges/:id/selection", s.selectChallengeForm)
 	e.GET("/notices", s.noticesPage)
+	e.GET("/people", s.peoplePage)
+	e.POST("/people", s.addPersonForm)
+	e.GET("/people/:id", s.personPage)
+	e.POST("/people/:id", s.changePersonForm)
+	e.POST("/people/:id/deactivate", s.deactivatePersonForm)
 	e.POST("/challenges/:id/screening", s.screenChallengeForm)
 	e.GET("/screening-criteria", s.screeningCriteriaPage)
 	e.POST("/screening-criteria", s.addScreeningCriterionForm)
@@ -80,6 +85,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 		nav.Audit = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner)
 		nav.Interests = v.Has(authz.Assessor)
 		nav.Rounds = v.Has(authz.Admin)
+		nav.People = v.Has(authz.Admin)
 		nav.Notices = true
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)

@@ -107,6 +107,9 @@ func New(d Deps) (*echo.Echo, error) {
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/people", s.listPeople)
+	v1.POST("/people", s.addPerson)
+	v1.POST("/people/:id", s.changePerson)
+	v1.POST("/people/:id/deactivate", s.deactivatePerson)
 	v1.GET("/organisations", s.listOrganisations)
 	v1.GET("/challenges", s.listChallenges)
 	v1.POST("/challenges", s.createChallenge)

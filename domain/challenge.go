@@ -3,6 +3,7 @@ package domain
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -154,4 +155,44 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// PersonRecord is a person as the programme team records them.
+type PersonRecord struct {
+	Name, Email string
+	Roles       []string
+	// Organisation is the organisation's kind: "" for none, "public" or "supplier".
+	Organisation string
+	Expertise    []string
+}
+
+// Problems names every problem with the record: a challenge owner belongs to a public body, a
+// supplier to a supplier, and every role is one Catalyst knows.
+func (p PersonRecord) Problems(validRole func(string) bool) Problems {
+	var ps Problems
+	PersonName.CleanAll(p.Name, &ps)
+	email := strings.TrimSpace(p.Email)
+	if at := strings.LastIndex(email, "@"); at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>\"") || len(email) > 254 {
+		ps.Add("email", "enter an email address in the right format, like name@example.gov.uk")
+	}
+	if len(p.Roles) == 0 {
+		ps.Add("roles", "choose at least one role")
+	}
+	for _, r := range p.Roles {
+		switch {
+		case !validRole(r):
+			ps.Add("roles", "%q is not a role: choose from admin, challenge_owner, assessor, supplier", r)
+		case r == "challenge_owner" && p.Organisation != "public":
+			ps.Add("organisation_id", "a challenge owner belongs to a public body: choose theirs")
+		case r == "supplier" && p.Organisation != "supplier":
+			ps.Add("organisation_id", "a supplier belongs to a supplier organisation: choose theirs")
+		}
+	}
+	CheckFields(p.Expertise, &ps)
+	for i := range ps {
+		if ps[i].Field == "fields" {
+			ps[i].Field = "expertise"
+		}
+	}
+	return ps
 }

@@ -16143,6 +16143,7 @@ type PersonMutation struct {
 	expertise               *[]string
 	appendexpertise         []string
 	oidc_subject            *string
+	deactivated_at          *time.Time
 	clearedFields           map[string]struct{}
 	organisation            *int
 	clearedorganisation     bool
@@ -16584,6 +16585,55 @@ func (m *PersonMutation) ResetOidcSubject() {
 	delete(m.clearedFields, person.FieldOidcSubject)
 }
 
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (m *PersonMutation) SetDeactivatedAt(t time.Time) {
+	m.deactivated_at = &t
+}
+
+// DeactivatedAt returns the value of the "deactivated_at" field in the mutation.
+func (m *PersonMutation) DeactivatedAt() (r time.Time, exists bool) {
+	v := m.deactivated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeactivatedAt returns the old "deactivated_at" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldDeactivatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeactivatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeactivatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeactivatedAt: %w", err)
+	}
+	return oldValue.DeactivatedAt, nil
+}
+
+// ClearDeactivatedAt clears the value of the "deactivated_at" field.
+func (m *PersonMutation) ClearDeactivatedAt() {
+	m.deactivated_at = nil
+	m.clearedFields[person.FieldDeactivatedAt] = struct{}{}
+}
+
+// DeactivatedAtCleared returns if the "deactivated_at" field was cleared in this mutation.
+func (m *PersonMutation) DeactivatedAtCleared() bool {
+	_, ok := m.clearedFields[person.FieldDeactivatedAt]
+	return ok
+}
+
+// ResetDeactivatedAt resets all changes to the "deactivated_at" field.
+func (m *PersonMutation) ResetDeactivatedAt() {
+	m.deactivated_at = nil
+	delete(m.clearedFields, person.FieldDeactivatedAt)
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
 func (m *PersonMutation) SetOrganisationID(id int) {
 	m.organisation = &id
@@ -16873,7 +16923,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -16894,6 +16944,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.oidc_subject != nil {
 		fields = append(fields, person.FieldOidcSubject)
+	}
+	if m.deactivated_at != nil {
+		fields = append(fields, person.FieldDeactivatedAt)
 	}
 	return fields
 }
@@ -16917,6 +16970,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.Expertise()
 	case person.FieldOidcSubject:
 		return m.OidcSubject()
+	case person.FieldDeactivatedAt:
+		return m.DeactivatedAt()
 	}
 	return nil, false
 }
@@ -16940,6 +16995,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldExpertise(ctx)
 	case person.FieldOidcSubject:
 		return m.OldOidcSubject(ctx)
+	case person.FieldDeactivatedAt:
+		return m.OldDeactivatedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -16998,6 +17055,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOidcSubject(v)
 		return nil
+	case person.FieldDeactivatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeactivatedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -17037,6 +17101,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldOidcSubject) {
 		fields = append(fields, person.FieldOidcSubject)
 	}
+	if m.FieldCleared(person.FieldDeactivatedAt) {
+		fields = append(fields, person.FieldDeactivatedAt)
+	}
 	return fields
 }
 
@@ -17059,6 +17126,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldOidcSubject:
 		m.ClearOidcSubject()
+		return nil
+	case person.FieldDeactivatedAt:
+		m.ClearDeactivatedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -17088,6 +17158,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldOidcSubject:
 		m.ResetOidcSubject()
+		return nil
+	case person.FieldDeactivatedAt:
+		m.ResetDeactivatedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)

@@ -33,6 +33,8 @@ type Person struct {
 	Expertise []string `json:"expertise,omitempty"`
 	// OidcSubject holds the value of the "oidc_subject" field.
 	OidcSubject *string `json:"oidc_subject,omitempty"`
+	// DeactivatedAt holds the value of the "deactivated_at" field.
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges                PersonEdges `json:"edges"`
@@ -115,7 +117,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case person.FieldName, person.FieldEmail, person.FieldOidcSubject:
 			values[i] = new(sql.NullString)
-		case person.FieldCreatedAt, person.FieldUpdatedAt:
+		case person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldDeactivatedAt:
 			values[i] = new(sql.NullTime)
 		case person.ForeignKeys[0]: // organisation_members
 			values[i] = new(sql.NullInt64)
@@ -186,6 +188,13 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OidcSubject = new(string)
 				*_m.OidcSubject = value.String
+			}
+		case person.FieldDeactivatedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field deactivated_at", values[i])
+			} else if value.Valid {
+				_m.DeactivatedAt = new(time.Time)
+				*_m.DeactivatedAt = value.Time
 			}
 		case person.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -276,6 +285,11 @@ func (_m *Person) String() string {
 	if v := _m.OidcSubject; v != nil {
 		builder.WriteString("oidc_subject=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.DeactivatedAt; v != nil {
+		builder.WriteString("deactivated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -93,6 +93,20 @@ func (_c *PersonCreate) SetNillableOidcSubject(v *string) *PersonCreate {
 	return _c
 }
 
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (_c *PersonCreate) SetDeactivatedAt(v time.Time) *PersonCreate {
+	_c.mutation.SetDeactivatedAt(v)
+	return _c
+}
+
+// SetNillableDeactivatedAt sets the "deactivated_at" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableDeactivatedAt(v *time.Time) *PersonCreate {
+	if v != nil {
+		_c.SetDeactivatedAt(*v)
+	}
+	return _c
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_c *PersonCreate) SetOrganisationID(id int) *PersonCreate {
 	_c.mutation.SetOrganisationID(id)
@@ -304,6 +318,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OidcSubject(); ok {
 		_spec.SetField(person.FieldOidcSubject, field.TypeString, value)
 		_node.OidcSubject = &value
+	}
+	if value, ok := _c.mutation.DeactivatedAt(); ok {
+		_spec.SetField(person.FieldDeactivatedAt, field.TypeTime, value)
+		_node.DeactivatedAt = &value
 	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -528,6 +546,24 @@ func (u *PersonUpsert) ClearOidcSubject() *PersonUpsert {
 	return u
 }
 
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (u *PersonUpsert) SetDeactivatedAt(v time.Time) *PersonUpsert {
+	u.Set(person.FieldDeactivatedAt, v)
+	return u
+}
+
+// UpdateDeactivatedAt sets the "deactivated_at" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateDeactivatedAt() *PersonUpsert {
+	u.SetExcluded(person.FieldDeactivatedAt)
+	return u
+}
+
+// ClearDeactivatedAt clears the value of the "deactivated_at" field.
+func (u *PersonUpsert) ClearDeactivatedAt() *PersonUpsert {
+	u.SetNull(person.FieldDeactivatedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -675,6 +711,27 @@ func (u *PersonUpsertOne) UpdateOidcSubject() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearOidcSubject() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearOidcSubject()
+	})
+}
+
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (u *PersonUpsertOne) SetDeactivatedAt(v time.Time) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetDeactivatedAt(v)
+	})
+}
+
+// UpdateDeactivatedAt sets the "deactivated_at" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateDeactivatedAt() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateDeactivatedAt()
+	})
+}
+
+// ClearDeactivatedAt clears the value of the "deactivated_at" field.
+func (u *PersonUpsertOne) ClearDeactivatedAt() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearDeactivatedAt()
 	})
 }
 
@@ -991,6 +1048,27 @@ func (u *PersonUpsertBulk) UpdateOidcSubject() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearOidcSubject() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearOidcSubject()
+	})
+}
+
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (u *PersonUpsertBulk) SetDeactivatedAt(v time.Time) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetDeactivatedAt(v)
+	})
+}
+
+// UpdateDeactivatedAt sets the "deactivated_at" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateDeactivatedAt() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateDeactivatedAt()
+	})
+}
+
+// ClearDeactivatedAt clears the value of the "deactivated_at" field.
+func (u *PersonUpsertBulk) ClearDeactivatedAt() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearDeactivatedAt()
 	})
 }
 

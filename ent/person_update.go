@@ -124,6 +124,26 @@ func (_u *PersonUpdate) ClearOidcSubject() *PersonUpdate {
 	return _u
 }
 
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (_u *PersonUpdate) SetDeactivatedAt(v time.Time) *PersonUpdate {
+	_u.mutation.SetDeactivatedAt(v)
+	return _u
+}
+
+// SetNillableDeactivatedAt sets the "deactivated_at" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableDeactivatedAt(v *time.Time) *PersonUpdate {
+	if v != nil {
+		_u.SetDeactivatedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeactivatedAt clears the value of the "deactivated_at" field.
+func (_u *PersonUpdate) ClearDeactivatedAt() *PersonUpdate {
+	_u.mutation.ClearDeactivatedAt()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdate) SetOrganisationID(id int) *PersonUpdate {
 	_u.mutation.SetOrganisationID(id)
@@ -403,6 +423,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.OidcSubjectCleared() {
 		_spec.ClearField(person.FieldOidcSubject, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeactivatedAt(); ok {
+		_spec.SetField(person.FieldDeactivatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeactivatedAtCleared() {
+		_spec.ClearField(person.FieldDeactivatedAt, field.TypeTime)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -723,6 +749,26 @@ func (_u *PersonUpdateOne) ClearOidcSubject() *PersonUpdateOne {
 	return _u
 }
 
+// SetDeactivatedAt sets the "deactivated_at" field.
+func (_u *PersonUpdateOne) SetDeactivatedAt(v time.Time) *PersonUpdateOne {
+	_u.mutation.SetDeactivatedAt(v)
+	return _u
+}
+
+// SetNillableDeactivatedAt sets the "deactivated_at" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableDeactivatedAt(v *time.Time) *PersonUpdateOne {
+	if v != nil {
+		_u.SetDeactivatedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeactivatedAt clears the value of the "deactivated_at" field.
+func (_u *PersonUpdateOne) ClearDeactivatedAt() *PersonUpdateOne {
+	_u.mutation.ClearDeactivatedAt()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdateOne) SetOrganisationID(id int) *PersonUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -1032,6 +1078,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.OidcSubjectCleared() {
 		_spec.ClearField(person.FieldOidcSubject, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeactivatedAt(); ok {
+		_spec.SetField(person.FieldDeactivatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeactivatedAtCleared() {
+		_spec.ClearField(person.FieldDeactivatedAt, field.TypeTime)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -42,7 +42,7 @@ func (s *Service) TokenHolder(ctx context.Context, secret string) (*ent.APIToken
 		return nil, err
 	}
 	now := time.Now()
-	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
+	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) || t.Edges.Person.DeactivatedAt != nil {
 		return nil, ErrBadToken
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
@@ -64,7 +64,7 @@ func (s *Service) LiveSession(ctx context.Context, token string) (*ent.Session, 
 		return nil, err
 	}
 	now := time.Now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > IdleTimeout {
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > IdleTimeout || sess.Edges.Person.DeactivatedAt != nil {
 		_, err := s.DB.Session.Delete().Where(session.ID(sess.ID)).Exec(ctx)
 		return nil, err
 	}
@@ -80,6 +80,10 @@ func (s *Service) LiveSession(ctx context.Context, token string) (*ent.Session, 
 // browser held before (a session fixed before sign-in is never promoted) and sweeps ended
 // ones. It returns the new session's secret token, for the cookie.
 func (s *Service) StartSession(ctx context.Context, p *ent.Person, method, previousToken string) (string, error) {
+	if p.DeactivatedAt != nil {
+		return "", &Refusal{Kind: Forbidden, Code: "deactivated", Title: "Your account has been deactivated",
+			Detail: "the programme team deactivated your Catalyst account; ask them if you need it again"}
+	}
 	actor := authz.ActorOf(ctx, "")
 	actor.Who = p.Email
 	ctx = authz.AsSystem(ctx, sessionsName)

@@ -34,8 +34,8 @@ type Field struct {
 
 // Option is one choice of a set of checkboxes.
 type Option struct {
-	Value   string
-	Checked bool
+	Value, Label string
+	Checked      bool
 }
 
 // DescribedBy lists the hint and error IDs a field's control names in aria-describedby.
@@ -62,7 +62,7 @@ func limited(fd Field, max int) Field {
 
 func choices(fd Field, f Form, values []string) Field {
 	for _, v := range values {
-		fd.Options = append(fd.Options, Option{Value: v, Checked: slices.Contains(f.Multi[fd.Name], v)})
+		fd.Options = append(fd.Options, Option{Value: v, Label: optionLabel(fd.Name, v), Checked: slices.Contains(f.Multi[fd.Name], v)})
 	}
 	return fd
 }
@@ -74,4 +74,27 @@ func MoneyValue(m domain.Money) string {
 	}
 	s := strings.TrimPrefix(m.String(), "£")
 	return strings.TrimSuffix(s, ".00")
+}
+
+// optionLabel is how a choice reads on a form: roles by what the person does, others as they are.
+func optionLabel(field, value string) string {
+	if field == "roles" {
+		return RoleLabel(value)
+	}
+	return value
+}
+
+// RoleLabel is a role as a person reads it.
+func RoleLabel(role string) string {
+	switch role {
+	case "admin":
+		return "Programme team"
+	case "challenge_owner":
+		return "Challenge owner"
+	case "assessor":
+		return "Assessor"
+	case "supplier":
+		return "Supplier"
+	}
+	return role
 }

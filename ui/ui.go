@@ -48,6 +48,8 @@ var funcs = template.FuncMap{
 	"choices":   choices,
 	"money":     func(m domain.Money) string { return m.String() },
 	"lower":     strings.ToLower,
+	"roleLabel": RoleLabel,
+	"deref":     func(t *time.Time) time.Time { return *t },
 	"govukDate": func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
 }
 
@@ -83,6 +85,8 @@ type Nav struct {
 	Rounds bool
 	// Notices shows a signed-in person the link to their notices.
 	Notices bool
+	// People shows the programme team the link to the people who can sign in.
+	People bool
 }
 
 // Page is what every page template gets.

@@ -543,6 +543,7 @@ var (
 		{Name: "roles", Type: field.TypeJSON, Nullable: true},
 		{Name: "expertise", Type: field.TypeJSON, Nullable: true},
 		{Name: "oidc_subject", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "deactivated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -553,7 +554,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_members",
-				Columns:    []*schema.Column{PersonsColumns[8]},
+				Columns:    []*schema.Column{PersonsColumns[9]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

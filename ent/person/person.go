@@ -29,6 +29,8 @@ const (
 	FieldExpertise = "expertise"
 	// FieldOidcSubject holds the string denoting the oidc_subject field in the database.
 	FieldOidcSubject = "oidc_subject"
+	// FieldDeactivatedAt holds the string denoting the deactivated_at field in the database.
+	FieldDeactivatedAt = "deactivated_at"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeOwnedChallenges holds the string denoting the owned_challenges edge name in mutations.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldRoles,
 	FieldExpertise,
 	FieldOidcSubject,
+	FieldDeactivatedAt,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "persons"
@@ -162,6 +165,11 @@ func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 // ByOidcSubject orders the results by the oidc_subject field.
 func ByOidcSubject(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOidcSubject, opts...).ToFunc()
+}
+
+// ByDeactivatedAt orders the results by the deactivated_at field.
+func ByDeactivatedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeactivatedAt, opts...).ToFunc()
 }
 
 // ByOrganisationField orders the results by organisation field.

@@ -25,6 +25,9 @@ func (Person) Fields() []ent.Field {
 		field.Strings("expertise").Optional(),
 		// The subject the sign-in provider gives this person, linked at first sign-in.
 		field.String("oidc_subject").Optional().Nillable().Unique(),
+		// When the programme deactivated the person: they can no longer sign in, and their
+		// sessions and tokens ended then.
+		field.Time("deactivated_at").Optional().Nillable(),
 	}
 }
 

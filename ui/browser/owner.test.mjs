@@ -186,3 +186,30 @@ test("the programme team sets up a funding round, mistakes named first", async (
   await accessible(page, "rounds page after setting one up");
   await context.close();
 });
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+  test(`the programme team adds a person in their roles, mistakes named first (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await page.goto(base + "/sign-in");
+    await page.getByRole("button", { name: "Sign in as Priya Shah" }).click();
+    await page.waitForURL(/\/challenges$/);
+    await page.getByRole("link", { name: "People" }).click();
+    await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+    await accessible(page, `people page ${how}`, javaScript);
+    await page.getByRole("button", { name: "Add person" }).click();
+    await page.getByText("There is a problem").waitFor();
+    await accessible(page, `people page with errors ${how}`, javaScript);
+    const email = `sam.${javaScript ? "js" : "nojs"}.${Date.now() % 100000}@anytown.gov.uk`;
+    await page.getByLabel("Full name").fill("Sam Okafor");
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Challenge owner").check();
+    await page.getByLabel("Organisation").selectOption({ label: "Anytown Council (public body)" });
+    await page.getByRole("button", { name: "Add person" }).click();
+    await page.getByText("Sam Okafor can now sign in").waitFor();
+    assert.ok(await page.getByRole("cell", { name: email }).isVisible());
+    await accessible(page, `people page after adding ${how}`, javaScript);
+    await context.close();
+  });
+}
