@@ -52,10 +52,6 @@ func badRequest(format string, args ...any) error {
 	return newProblem(http.StatusBadRequest, "bad-request", "The request is not valid", fmt.Sprintf(format, args...))
 }
 
-func invalid(format string, args ...any) error {
-	return newProblem(http.StatusUnprocessableEntity, "invalid-input", "Check what you entered", fmt.Sprintf(format, args...))
-}
-
 func notFound(what string, id any) error {
 	return newProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
 }
