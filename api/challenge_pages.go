@@ -158,6 +158,9 @@ func (s *Server) editChallengeForm(c echo.Context) error {
 	form, answers, ps := challengeForm(c)
 	if len(ps) == 0 {
 		_, err := s.svc.EditChallenge(c.Request().Context(), service.EditChallenge{ID: ch.ID, Version: version, ChallengeAnswers: answers})
+		if err == nil && ch.Stage != domain.ChallengeDraft {
+			return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(ch.ID)+"?decided=changed")
+		}
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(ch.ID)+"/check?saved=1")
 		}

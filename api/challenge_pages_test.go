@@ -157,6 +157,16 @@ func TestTheChallengePageSaysWhatYouCanDoAndWhyNotYet(t *testing.T) {
 		!strings.Contains(page, `value="reject" checked`) {
 		t.Errorf("a rejection without a reason: %d", code)
 	}
+	// Until it is selected, the owner may still change a submitted challenge.
+	_, page = read(t)(owner.Get(draft))
+	if !strings.Contains(page, `href="/challenges/`+strconv.Itoa(w.challengeD.ID)+`/edit">Change your answers`) {
+		t.Error("the owner of a submitted challenge is not offered to change it")
+	}
+	resp, err := owner.PostForm(draft+"/edit", url.Values{"csrf_token": {ownerCSRF}, "title": {"Draft idea, sharpened"},
+		"public_body": {"Anytown"}, "problem": {"P"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "decided=changed") {
+		t.Errorf("changing a submitted challenge: %d %s", code, resp.Header.Get("Location"))
+	}
 	if code, page := read(t)(owner.PostForm(draft+"/selection", url.Values{"csrf_token": {ownerCSRF}, "decision": {"select"}})); code != http.StatusForbidden ||
 		!strings.Contains(page, "your role does not allow this") {
 		t.Errorf("the owner selecting their own challenge: %d", code)

@@ -32,6 +32,9 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) []Act
 		}
 		out = append(out, a)
 	}
+	if owner && ch.Stage == domain.ChallengeSubmitted {
+		add("edit", "Change your answers", ch.Stage.Edit())
+	}
 	if owner && ch.Stage == domain.ChallengeDraft {
 		add("edit", "Change your answers", ch.Stage.Edit())
 		err := MissingAnswers(ch).Err()
