@@ -151,15 +151,21 @@ func (s *Service) MayChangeBid(ctx context.Context, id int) error {
 // (the close updates the same row first): a change either commits before the close counts, or
 // finds the competition closed.
 func changeBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, *ent.Competition, error) {
+	compID, err := tx.Bid.Query().Where(bid.ID(id)).QueryCompetition().OnlyID(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.Competition.Update().Where(competition.ID(compID), competition.StatusEQ(domain.CompetitionOpen)).
+		SetUpdatedAt(now).Save(authz.AsSystem(ctx, submitPath)); err != nil {
+		return nil, nil, err
+	}
+	// Read the bid only now, holding the competition's row: a change that committed while this
+	// one waited (a submit, an upload) is seen, never overwritten or added to a sealed bid.
 	b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := tx.Competition.Update().Where(competition.ID(b.CompetitionID), competition.StatusEQ(domain.CompetitionOpen)).
-		SetUpdatedAt(now).Save(authz.AsSystem(ctx, submitPath)); err != nil {
-		return nil, nil, err
-	}
-	comp, err := tx.Competition.Get(ctx, b.CompetitionID)
+	comp, err := tx.Competition.Get(ctx, compID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -244,16 +250,14 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		b, err := tx.Bid.Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if b.Status != domain.BidDraft {
-			out = b // a repeat (a double click, a retry): the first receipt stands
-			return nil
-		}
 		now := time.Now().UTC()
 		b, comp, err := changeBid(ctx, tx, id, now)
+		if b != nil && b.Status != domain.BidDraft {
+			// A repeat (a double click, a retry), or a submit that committed while this one
+			// waited for the competition's row: the first receipt stands.
+			out = b
+			return nil
+		}
 		if err != nil {
 			return err
 		}
