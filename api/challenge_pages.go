@@ -67,7 +67,7 @@ func challengeForm(c echo.Context) (ui.Form, service.ChallengeAnswers, domain.Pr
 		if typed != "" {
 			m, err := domain.ParseMoney(typed)
 			if err != nil {
-				ps = append(ps, domain.FieldProblem{Field: name, Message: capitalised(strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": "))})
+				ps = append(ps, domain.ProblemWith(name, err))
 				continue
 			}
 			pence = int64(m)
@@ -75,13 +75,6 @@ func challengeForm(c echo.Context) (ui.Form, service.ChallengeAnswers, domain.Pr
 		*to = &pence
 	}
 	return form, a, ps
-}
-
-func capitalised(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // problemsOf gives a refusal's problems for a form, or nil when the refusal is of another kind.
@@ -247,7 +240,7 @@ func (s *Server) submitChallengeForm(c echo.Context) error {
 	ps := problemsOf(err)
 	var te *domain.TransitionError
 	if errors.As(err, &te) {
-		ps = domain.Problems{{Field: "title", Message: capitalised(te.Reason)}}
+		ps = domain.Problems{domain.ProblemWith("title", te)}
 	}
 	if ps == nil {
 		return err

@@ -363,7 +363,7 @@ func (s *Server) selectChallengeForm(c echo.Context) error {
 	ps := problemsOf(err)
 	var te *domain.TransitionError
 	if errors.As(err, &te) {
-		ps = domain.Problems{{Field: "decision", Message: capitalised(te.Reason)}}
+		ps = domain.Problems{domain.ProblemWith("decision", te)}
 	}
 	if ps == nil {
 		return err

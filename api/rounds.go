@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -98,14 +97,14 @@ func (s *Server) createRoundForm(c echo.Context) error {
 	in := service.CreateRound{Name: form.Values["name"]}
 	var ps domain.Problems
 	if m, err := domain.ParseMoney(form.Values["budget_pence"]); err != nil {
-		ps.Add("budget_pence", "%s", strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": "))
+		ps = append(ps, domain.ProblemWith("budget_pence", err))
 	} else {
 		in.BudgetPence = int64(m)
 	}
 	for name, to := range map[string]*time.Time{"starts_at": &in.StartsAt, "ends_at": &in.EndsAt} {
 		t, err := domain.ParseDate(form.Values[name+"-day"], form.Values[name+"-month"], form.Values[name+"-year"])
 		if err != nil {
-			ps.Add(name, "%s", strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": "))
+			ps = append(ps, domain.ProblemWith(name, err))
 			continue
 		}
 		*to = t

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -206,4 +207,18 @@ func filepathExt(name string) string {
 		return name[i:]
 	}
 	return ""
+}
+
+// ProblemWith turns a refusal into a problem with one field, in the words the refusal used, for
+// a form that shows it beside the field: an invalid-input message without its "invalid input: "
+// prefix, or a refused transition's reason.
+func ProblemWith(field string, err error) FieldProblem {
+	msg := strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": ")
+	var te *TransitionError
+	if errors.As(err, &te) {
+		msg = te.Reason
+	}
+	var ps Problems
+	ps.Add(field, "%s", msg)
+	return ps[0]
 }

@@ -173,7 +173,7 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 			return err
 		}
 		out = ch
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, challengeRecord(ch))
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, intake(ch))
 	})
 	return out, err
 }
@@ -187,9 +187,6 @@ func intake(ch *ent.Challenge) domain.ChallengeIntake {
 
 // MissingAnswers names what a challenge still needs before it can be submitted.
 func MissingAnswers(ch *ent.Challenge) domain.Problems { return intake(ch).Missing() }
-
-// challengeRecord is what the trail keeps of a challenge's description.
-func challengeRecord(ch *ent.Challenge) domain.ChallengeIntake { return intake(ch) }
 
 // changeChallenge finds a challenge the viewer may change: its owner, or the programme team.
 func (s *Service) changeChallenge(ctx context.Context, id int) (*ent.Challenge, error) {
@@ -269,7 +266,7 @@ func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Cha
 		if out, err = tx.Challenge.Get(ctx, ch.ID); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, challengeRecord(ch), challengeRecord(out))
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, intake(ch), intake(out))
 	})
 	return out, err
 }
