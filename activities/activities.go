@@ -106,7 +106,9 @@ type OpenCompetitionInput struct {
 	Caps                  domain.PhaseCaps
 	Scheme                domain.Scheme
 	EligibleOrganisations []int
-	Actor                 authz.Actor
+	// OpensAt, when after now, schedules the competition to open then.
+	OpensAt time.Time
+	Actor   authz.Actor
 }
 
 // OpenCompetitionOutput names the competition.
@@ -114,19 +116,20 @@ type OpenCompetitionOutput struct {
 	CompetitionID int
 }
 
-// OpenCompetition creates the phase's competition, open for bids, and moves the challenge on.
-// If it already exists (a retry), it returns it.
+// OpenCompetition opens the phase's competition, or schedules it to open at OpensAt, and moves
+// the challenge on. A competition the programme set up is opened as set up; without one, it is
+// created from the input. If it is already open or scheduled (a retry), it returns it.
 func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInput) (OpenCompetitionOutput, error) {
 	ctx = asSystem(ctx)
 	var out OpenCompetitionOutput
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		existing, err := tx.Competition.Query().
 			Where(competitionOf(in.ChallengeID, in.Phase)...).Only(ctx)
-		if err == nil {
+		if err == nil && existing.Status != domain.CompetitionDraft {
 			out.CompetitionID = existing.ID
 			return nil
 		}
-		if !ent.IsNotFound(err) {
+		if err != nil && !ent.IsNotFound(err) {
 			return err
 		}
 		// The stage moves first, so a refusal comes before anything is written.
@@ -134,23 +137,41 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 		if err := moveChallenge(ctx, tx, in.ChallengeID, in.Actor, open); err != nil {
 			return err
 		}
-		c, err := tx.Competition.Create().
-			SetChallengeID(in.ChallengeID).
-			SetPhase(in.Phase).
-			SetStatus(domain.CompetitionOpen).
-			SetOpenedAt(time.Now().UTC()).
-			SetClosesAt(in.ClosesAt.UTC()).
-			SetPot(in.Caps.Pot).
-			SetMaxContract(in.Caps.MaxContract).
-			SetMaxContracts(in.Caps.MaxContracts).
-			SetScheme(in.Scheme).
-			SetEligibleOrganisations(in.EligibleOrganisations).
-			Save(ctx)
+		now := time.Now().UTC()
+		status, openedAt, event := domain.CompetitionOpen, now, "competition.opened"
+		if in.OpensAt.After(now) {
+			status, openedAt, event = domain.CompetitionScheduled, time.Time{}, "competition.scheduled"
+		}
+		var c *ent.Competition
+		if existing != nil {
+			c, err = tx.Competition.UpdateOne(existing).
+				SetStatus(status).SetOpenedAt(openedAt).SetOpensAt(in.OpensAt.UTC()).SetClosesAt(in.ClosesAt.UTC()).
+				SetPot(in.Caps.Pot).SetMaxContract(in.Caps.MaxContract).SetMaxContracts(in.Caps.MaxContracts).
+				SetScheme(in.Scheme).SetEligibleOrganisations(in.EligibleOrganisations).
+				Save(ctx)
+		} else {
+			c, err = tx.Competition.Create().
+				SetChallengeID(in.ChallengeID).
+				SetPhase(in.Phase).
+				SetStatus(status).
+				SetOpenedAt(openedAt).
+				SetClosesAt(in.ClosesAt.UTC()).
+				SetPot(in.Caps.Pot).
+				SetMaxContract(in.Caps.MaxContract).
+				SetMaxContracts(in.Caps.MaxContracts).
+				SetScheme(in.Scheme).
+				SetEligibleOrganisations(in.EligibleOrganisations).
+				Save(ctx)
+		}
 		if err != nil {
 			return err
 		}
 		out.CompetitionID = c.ID
-		return Audit(ctx, tx, in.Actor, "competition.opened", "competition", c.ID, nil, c)
+		var before any
+		if existing != nil {
+			before = existing
+		}
+		return Audit(ctx, tx, in.Actor, event, "competition", c.ID, before, c)
 	})
 	return out, err
 }

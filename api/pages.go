@@ -183,12 +183,22 @@ func timeline(v ChallengeView) []timelineItem {
 		if comp.Phase == 2 {
 			open, assess, contracts = domain.ChallengePhase2Open, domain.ChallengePhase2Assessment, domain.ChallengePhase2Contracts
 		}
-		reached[domain.ChallengeSelected], reached[open] = true, true
+		reached[domain.ChallengeSelected] = true
+		switch domain.CompetitionStatus(comp.Status) {
+		case domain.CompetitionDraft:
+			notes[domain.ChallengeSelected] = append(notes[domain.ChallengeSelected], fmt.Sprintf("The phase %d competition is being set up.", comp.Phase))
+			continue
+		case domain.CompetitionScheduled:
+			notes[open] = append(notes[open], fmt.Sprintf("Opens %s.", ui.Time(*comp.OpensAt)))
+		}
+		reached[open] = true
 		received := plural(comp.SubmittedBids, "bid", "bids") + " received."
 		if domain.CompetitionStatus(comp.Status) == domain.CompetitionOpen {
 			received = "Bids are sealed until then."
 		}
-		notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s", ui.Time(comp.ClosesAt), received))
+		if comp.ClosesAt != nil {
+			notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s", ui.Time(*comp.ClosesAt), received))
+		}
 		switch domain.CompetitionStatus(comp.Status) {
 		case domain.CompetitionAssessment, domain.CompetitionDecided:
 			reached[assess] = true

@@ -15,7 +15,7 @@ func states(items []timelineItem) map[string]string {
 
 func TestTimelineShowsOnlyWhatAStoppedChallengeReached(t *testing.T) {
 	closed := ChallengeView{Stage: "closed", StageReason: "The phase 1 competition ended without a contract: the deadline passed with no bids.",
-		Competitions: []CompetitionView{{Phase: 1, Status: "closed_no_bids", StatusLabel: "Closed with no bids", ClosesAt: time.Now()}}}
+		Competitions: []CompetitionView{{Phase: 1, Status: "closed_no_bids", StatusLabel: "Closed with no bids", ClosesAt: timeOrNil(time.Now())}}}
 	got := states(timeline(closed))
 	for label, want := range map[string]string{
 		"Submitted for screening": "done", "Selected": "done", "Phase 1 competition": "done",

@@ -119,6 +119,13 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/challenges/:id/selection", s.selectChallenge)
 	v1.POST("/challenges/:id/competitions", s.openCompetition)
 	v1.POST("/challenges/:id/completion", s.completeChallenge)
+	v1.POST("/challenges/:id/competition-setup", s.startCompetitionSetup)
+	v1.POST("/competitions/:id/setup", s.editCompetitionSetup)
+	v1.POST("/competitions/:id/launch", s.launchCompetition)
+	v1.POST("/competitions/:id/extensions", s.extendDeadline)
+	v1.GET("/competitions/:id/clarifications", s.listClarifications)
+	v1.POST("/competitions/:id/clarifications", s.askClarification)
+	v1.POST("/clarifications/:id/publish", s.publishClarification)
 	v1.GET("/notices", s.listNotices)
 	v1.GET("/screening-criteria", s.listScreeningCriteria)
 	v1.POST("/screening-criteria", s.addScreeningCriterion)
@@ -300,6 +307,8 @@ func (s *Server) pathRecord(c echo.Context) (int, error) {
 		err = s.svc.Find(ctx, service.BidRecord, id)
 	case strings.HasPrefix(path, "/api/v1/assignments/:id"):
 		err = s.svc.Find(ctx, service.AssignmentRecord, id)
+	case strings.HasPrefix(path, "/api/v1/clarifications/:id"):
+		err = s.svc.Find(ctx, service.ClarificationRecord, id)
 	}
 	return id, err
 }

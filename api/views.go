@@ -61,29 +61,53 @@ func challengeView(ch *ent.Challenge) ChallengeView {
 // CompetitionView is one phase's competition. Bids are listed only once it has closed: until
 // the deadline they are sealed.
 type CompetitionView struct {
-	ID                    int            `json:"id"`
-	ChallengeID           int            `json:"challenge_id"`
-	Phase                 int            `json:"phase"`
-	Status                string         `json:"status"`
-	StatusLabel           string         `json:"status_label"`
-	OpenedAt              time.Time      `json:"opened_at"`
-	ClosesAt              time.Time      `json:"closes_at"`
-	PotPence              int64          `json:"pot_pence"`
-	MaxContractPence      int64          `json:"max_contract_pence"`
-	MaxContracts          int            `json:"max_contracts"`
-	Scheme                domain.Scheme  `json:"scheme"`
-	EligibleOrganisations []int          `json:"eligible_organisations,omitempty"`
-	SubmittedBids         int            `json:"submitted_bids"`
-	Bids                  []BidView      `json:"bids,omitempty"`
-	Contracts             []ContractView `json:"contracts,omitempty"`
+	ID                    int                   `json:"id"`
+	ChallengeID           int                   `json:"challenge_id"`
+	Phase                 int                   `json:"phase"`
+	Status                string                `json:"status"`
+	StatusLabel           string                `json:"status_label"`
+	OpenedAt              *time.Time            `json:"opened_at,omitempty"`
+	ClosesAt              *time.Time            `json:"closes_at,omitempty"`
+	OpensAt               *time.Time            `json:"opens_at,omitempty"`
+	ClarificationClosesAt *time.Time            `json:"clarification_closes_at,omitempty"`
+	BriefingAt            *time.Time            `json:"briefing_at,omitempty"`
+	BriefingDetails       string                `json:"briefing_details,omitempty"`
+	Summary               string                `json:"summary,omitempty"`
+	Scope                 string                `json:"scope,omitempty"`
+	Fields                []string              `json:"fields,omitempty"`
+	AssessorsPerBid       int                   `json:"assessors_per_bid"`
+	AssessmentDays        int                   `json:"assessment_days"`
+	ModerationBand        int                   `json:"moderation_band"`
+	Selection             string                `json:"selection"`
+	ToOpen                []domain.FieldProblem `json:"to_open,omitempty"`
+	PotPence              int64                 `json:"pot_pence"`
+	MaxContractPence      int64                 `json:"max_contract_pence"`
+	MaxContracts          int                   `json:"max_contracts"`
+	Scheme                domain.Scheme         `json:"scheme"`
+	EligibleOrganisations []int                 `json:"eligible_organisations,omitempty"`
+	SubmittedBids         int                   `json:"submitted_bids"`
+	Bids                  []BidView             `json:"bids,omitempty"`
+	Contracts             []ContractView        `json:"contracts,omitempty"`
 }
 
 func competitionView(c *ent.Competition) CompetitionView {
 	return CompetitionView{
 		ID: c.ID, ChallengeID: c.ChallengeID, Phase: c.Phase, Status: string(c.Status), StatusLabel: c.Status.Label(),
-		OpenedAt: c.OpenedAt, ClosesAt: c.ClosesAt, PotPence: int64(c.Pot), MaxContractPence: int64(c.MaxContract),
+		OpenedAt: timeOrNil(c.OpenedAt), ClosesAt: timeOrNil(c.ClosesAt), OpensAt: timeOrNil(c.OpensAt),
+		ClarificationClosesAt: timeOrNil(c.ClarificationClosesAt), BriefingAt: timeOrNil(c.BriefingAt), BriefingDetails: c.BriefingDetails,
+		Summary: c.Summary, Scope: c.Scope, Fields: c.Fields, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,
+		ModerationBand: c.ModerationBand, Selection: string(c.Selection),
+		PotPence: int64(c.Pot), MaxContractPence: int64(c.MaxContract),
 		MaxContracts: c.MaxContracts, Scheme: c.Scheme, EligibleOrganisations: c.EligibleOrganisations,
 	}
+}
+
+// timeOrNil leaves out a time that was never set.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Sealed reports whether the competition's bids are still sealed.

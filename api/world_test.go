@@ -82,6 +82,7 @@ type world struct {
 	bidAcme, bidBinsight               *ent.Bid // in compA
 	sealedAcme, draftBinsight          *ent.Bid // in compE
 	docAcme, docSealed                 *ent.Document
+	clarification                      *ent.Clarification
 	contractAcme                       *ent.Contract
 	assignAcme                         *ent.Assignment
 	interestAnn                        *ent.Interest // assessor-assigned's declared interest in Binsight
@@ -169,6 +170,8 @@ func newWorld(t testing.TB) *world {
 	w.sealedAcme = bid(w.compE, acme, domain.BidSubmitted)
 	w.draftBinsight = bid(w.compE, binsight, domain.BidDraft)
 	w.docSealed = document(w.sealedAcme)
+	w.clarification = db.Clarification.Create().SetCompetitionID(w.compE.ID).SetOrganisationID(acme.ID).
+		SetAskedByID(w.people[supplierOwn].ID).SetQuestion("May a consortium bid?").SaveX(ctx)
 
 	// A trail on both challenges, written the way the service writes it.
 	for _, ev := range []struct {

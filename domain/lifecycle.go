@@ -247,6 +247,10 @@ func (s ChallengeStage) Phase() int {
 type CompetitionStatus string
 
 const (
+	// CompetitionDraft: being set up by the programme; nobody outside it sees it.
+	CompetitionDraft CompetitionStatus = "draft"
+	// CompetitionScheduled: set up, and opens by itself at its opening time.
+	CompetitionScheduled CompetitionStatus = "scheduled"
 	// CompetitionOpen: accepting bids until its deadline.
 	CompetitionOpen CompetitionStatus = "open"
 	// CompetitionAssessment: closed at its deadline; assessors are scoring the bids.
@@ -260,6 +264,10 @@ const (
 // Label is the status as a person reads it.
 func (s CompetitionStatus) Label() string {
 	switch s {
+	case CompetitionDraft:
+		return "Being set up"
+	case CompetitionScheduled:
+		return "Scheduled to open"
 	case CompetitionOpen:
 		return "Open for bids"
 	case CompetitionAssessment:
@@ -550,7 +558,7 @@ func (ChallengeStage) Values() []string { return stringsOf(ChallengeStages) }
 
 // Values lists the statuses, for the database enum.
 func (CompetitionStatus) Values() []string {
-	return stringsOf([]CompetitionStatus{CompetitionOpen, CompetitionAssessment, CompetitionDecided, CompetitionClosedNoBids})
+	return stringsOf([]CompetitionStatus{CompetitionDraft, CompetitionScheduled, CompetitionOpen, CompetitionAssessment, CompetitionDecided, CompetitionClosedNoBids})
 }
 
 // Values lists the statuses, for the database enum.

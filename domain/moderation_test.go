@@ -64,7 +64,7 @@ func TestExcludedScoreLeavesTheMeanButKeepsItsComments(t *testing.T) {
 func TestPassFailCriteriaGateFunding(t *testing.T) {
 	s := DefaultScheme()
 	s.Criteria = append(s.Criteria, Criterion{Key: "start_date", Title: "Can start by 1 June", PassFail: true})
-	if err := s.Validate(); err != nil {
+	if err := s.Check(); err != nil {
 		t.Fatal(err)
 	}
 	pass := func(a Assessment, ok bool) Assessment {
@@ -85,14 +85,14 @@ func TestPassFailCriteriaGateFunding(t *testing.T) {
 		t.Errorf("passed by 2 of 3 but not fundable: %s", r.Reason)
 	}
 	bad := Scheme{Criteria: []Criterion{{Key: "gate", PassFail: true}}, Threshold: 70, MinAssessors: 1}
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "at least one scored criterion") {
+	if err := bad.Check(); err == nil || !strings.Contains(err.Error(), "at least one scored criterion") {
 		t.Errorf("a scheme of only pass/fail criteria: %v", err)
 	}
 }
 
 func TestDefaultMaximumIsTen(t *testing.T) {
 	s := Scheme{Criteria: []Criterion{{Key: "a", Title: "A", Weight: 1}}, Threshold: 70, MinAssessors: 1}
-	if err := s.Validate(); err != nil {
+	if err := s.Check(); err != nil {
 		t.Fatal(err)
 	}
 	if p := s.Percent(assessment(map[string]int{"a": 7}, true, true)); p != 70 {
@@ -119,7 +119,7 @@ func TestTieBreakerCriterionAndTieNotes(t *testing.T) {
 	if !strings.Contains(sel.Explanation[2], "It was tied with bid 1") {
 		t.Errorf("the funded bid's explanation does not mention the tie: %q", sel.Explanation[2])
 	}
-	if err := (Scheme{Criteria: s.Criteria, Threshold: 70, MinAssessors: 1, TieBreaker: "nope"}).Validate(); err == nil {
+	if err := (Scheme{Criteria: s.Criteria, Threshold: 70, MinAssessors: 1, TieBreaker: "nope"}).Check(); err == nil {
 		t.Error("an unknown tie-breaker was accepted")
 	}
 }

@@ -12,6 +12,10 @@ const (
 	NoticeChallengeSelected NoticeTemplate = "challenge_selected"
 	// NoticeChallengeRejected tells an owner the programme did not select it, and why.
 	NoticeChallengeRejected NoticeTemplate = "challenge_rejected"
+	// NoticeDeadlineExtended tells a bidder the deadline that applies to them moved, and why.
+	NoticeDeadlineExtended NoticeTemplate = "deadline_extended"
+	// NoticeClarificationPublished tells every bidder the programme answered a question.
+	NoticeClarificationPublished NoticeTemplate = "clarification_published"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -22,6 +26,10 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "Your challenge “{title}” was selected into {round}. The programme team will now set up its phase 1 competition."
 	case NoticeChallengeRejected:
 		text = "Your challenge “{title}” was not selected. The programme team's reason: {reason}"
+	case NoticeDeadlineExtended:
+		text = "The deadline for your bid to “{title}” is now {closes_at} (UK time). The programme team's reason: {reason}"
+	case NoticeClarificationPublished:
+		text = "The programme team answered a clarification question about “{title}”. Question: {question} Answer: {answer}"
 	default:
 		return string(t)
 	}

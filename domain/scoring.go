@@ -17,6 +17,13 @@ type Criterion struct {
 	Weight   int    `json:"weight,omitempty"`    // relative weight; weights need not add up to 100
 	Max      int    `json:"max,omitempty"`       // highest score; 0 means the default, 10
 	PassFail bool   `json:"pass_fail,omitempty"` // answered pass or fail, not scored
+	// What the supplier reads and answers; set by the question builder (older schemes have
+	// only a title).
+	Text          string   `json:"text,omitempty"`
+	Guidance      string   `json:"guidance,omitempty"`
+	WordLimit     int      `json:"word_limit,omitempty"`
+	AppendixTypes []string `json:"appendix_types,omitempty"` // none: no appendices
+	AppendixMB    int      `json:"appendix_mb,omitempty"`
 }
 
 // DefaultMaxScore is a scored criterion's maximum when the scheme does not say.
@@ -64,9 +71,9 @@ const (
 	DefaultAssessorsPerBid = 3
 )
 
-// Validate refuses a scheme that cannot score anything, or that no competition could ever
+// Check refuses a scheme that cannot score anything, or that no competition could ever
 // decide, naming every problem.
-func (s Scheme) Validate() error {
+func (s Scheme) Check() error {
 	var ps Problems
 	scored := 0
 	seen := map[string]bool{}
@@ -110,8 +117,8 @@ func (s Scheme) Validate() error {
 	if s.Threshold < 0 || s.Threshold > 100 {
 		ps.Add("threshold", "the quality threshold must be from 0 to 100 percent")
 	}
-	if s.MinAssessors < 1 || s.MinAssessors > DefaultAssessorsPerBid {
-		ps.Add("min_assessors", "each bid needs from 1 to %d assessments before the decision: each bid is given %d assessors", DefaultAssessorsPerBid, DefaultAssessorsPerBid)
+	if s.MinAssessors < 1 || s.MinAssessors > MaxAssessorsPerBid {
+		ps.Add("min_assessors", "each bid needs from 1 to %d assessments before the decision", MaxAssessorsPerBid)
 	}
 	return ps.Err()
 }

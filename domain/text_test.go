@@ -191,7 +191,7 @@ func TestCompetitionSettingsHaveSaneRanges(t *testing.T) {
 	if err := DefaultCaps(1).Validate(); err != nil {
 		t.Error(err)
 	}
-	if err := DefaultScheme().Validate(); err != nil {
+	if err := DefaultScheme().Check(); err != nil {
 		t.Error(err)
 	}
 }
@@ -199,7 +199,7 @@ func TestCompetitionSettingsHaveSaneRanges(t *testing.T) {
 func scheme(change func(*Scheme)) error {
 	s := DefaultScheme()
 	change(&s)
-	return s.Validate()
+	return s.Check()
 }
 
 func TestAssignmentsAreFixedOnceDecided(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -59,6 +60,8 @@ type Client struct {
 	Bid *BidClient
 	// Challenge is the client for interacting with the Challenge builders.
 	Challenge *ChallengeClient
+	// Clarification is the client for interacting with the Clarification builders.
+	Clarification *ClarificationClient
 	// Competition is the client for interacting with the Competition builders.
 	Competition *CompetitionClient
 	// Contract is the client for interacting with the Contract builders.
@@ -105,6 +108,7 @@ func (c *Client) init() {
 	c.AuditHead = NewAuditHeadClient(c.config)
 	c.Bid = NewBidClient(c.config)
 	c.Challenge = NewChallengeClient(c.config)
+	c.Clarification = NewClarificationClient(c.config)
 	c.Competition = NewCompetitionClient(c.config)
 	c.Contract = NewContractClient(c.config)
 	c.Document = NewDocumentClient(c.config)
@@ -218,6 +222,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditHead:          NewAuditHeadClient(cfg),
 		Bid:                NewBidClient(cfg),
 		Challenge:          NewChallengeClient(cfg),
+		Clarification:      NewClarificationClient(cfg),
 		Competition:        NewCompetitionClient(cfg),
 		Contract:           NewContractClient(cfg),
 		Document:           NewDocumentClient(cfg),
@@ -258,6 +263,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditHead:          NewAuditHeadClient(cfg),
 		Bid:                NewBidClient(cfg),
 		Challenge:          NewChallengeClient(cfg),
+		Clarification:      NewClarificationClient(cfg),
 		Competition:        NewCompetitionClient(cfg),
 		Contract:           NewContractClient(cfg),
 		Document:           NewDocumentClient(cfg),
@@ -302,9 +308,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
-		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
-		c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation, c.OutboxMessage,
-		c.Person, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
+		c.Challenge, c.Clarification, c.Competition, c.Contract, c.Document,
+		c.GateDecision, c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation,
+		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
+		c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -315,9 +322,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
-		c.Challenge, c.Competition, c.Contract, c.Document, c.GateDecision,
-		c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation, c.OutboxMessage,
-		c.Person, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
+		c.Challenge, c.Clarification, c.Competition, c.Contract, c.Document,
+		c.GateDecision, c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation,
+		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
+		c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -340,6 +348,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Bid.mutate(ctx, m)
 	case *ChallengeMutation:
 		return c.Challenge.mutate(ctx, m)
+	case *ClarificationMutation:
+		return c.Clarification.mutate(ctx, m)
 	case *CompetitionMutation:
 		return c.Competition.mutate(ctx, m)
 	case *ContractMutation:
@@ -1532,6 +1542,188 @@ func (c *ChallengeClient) mutate(ctx context.Context, m *ChallengeMutation) (Val
 		return (&ChallengeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Challenge mutation op: %q", m.Op())
+	}
+}
+
+// ClarificationClient is a client for the Clarification schema.
+type ClarificationClient struct {
+	config
+}
+
+// NewClarificationClient returns a client for the Clarification from the given config.
+func NewClarificationClient(c config) *ClarificationClient {
+	return &ClarificationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `clarification.Hooks(f(g(h())))`.
+func (c *ClarificationClient) Use(hooks ...Hook) {
+	c.hooks.Clarification = append(c.hooks.Clarification, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `clarification.Intercept(f(g(h())))`.
+func (c *ClarificationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Clarification = append(c.inters.Clarification, interceptors...)
+}
+
+// Create returns a builder for creating a Clarification entity.
+func (c *ClarificationClient) Create() *ClarificationCreate {
+	mutation := newClarificationMutation(c.config, OpCreate)
+	return &ClarificationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Clarification entities.
+func (c *ClarificationClient) CreateBulk(builders ...*ClarificationCreate) *ClarificationCreateBulk {
+	return &ClarificationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ClarificationClient) MapCreateBulk(slice any, setFunc func(*ClarificationCreate, int)) *ClarificationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ClarificationCreateBulk{err: fmt.Errorf("calling to ClarificationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ClarificationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ClarificationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Clarification.
+func (c *ClarificationClient) Update() *ClarificationUpdate {
+	mutation := newClarificationMutation(c.config, OpUpdate)
+	return &ClarificationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ClarificationClient) UpdateOne(_m *Clarification) *ClarificationUpdateOne {
+	mutation := newClarificationMutation(c.config, OpUpdateOne, withClarification(_m))
+	return &ClarificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ClarificationClient) UpdateOneID(id int) *ClarificationUpdateOne {
+	mutation := newClarificationMutation(c.config, OpUpdateOne, withClarificationID(id))
+	return &ClarificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Clarification.
+func (c *ClarificationClient) Delete() *ClarificationDelete {
+	mutation := newClarificationMutation(c.config, OpDelete)
+	return &ClarificationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ClarificationClient) DeleteOne(_m *Clarification) *ClarificationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ClarificationClient) DeleteOneID(id int) *ClarificationDeleteOne {
+	builder := c.Delete().Where(clarification.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ClarificationDeleteOne{builder}
+}
+
+// Query returns a query builder for Clarification.
+func (c *ClarificationClient) Query() *ClarificationQuery {
+	return &ClarificationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeClarification},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Clarification entity by its id.
+func (c *ClarificationClient) Get(ctx context.Context, id int) (*Clarification, error) {
+	return c.Query().Where(clarification.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ClarificationClient) GetX(ctx context.Context, id int) *Clarification {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCompetition queries the competition edge of a Clarification.
+func (c *ClarificationClient) QueryCompetition(_m *Clarification) *CompetitionQuery {
+	query := (&CompetitionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clarification.Table, clarification.FieldID, id),
+			sqlgraph.To(competition.Table, competition.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, clarification.CompetitionTable, clarification.CompetitionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a Clarification.
+func (c *ClarificationClient) QueryOrganisation(_m *Clarification) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clarification.Table, clarification.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, clarification.OrganisationTable, clarification.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAskedBy queries the asked_by edge of a Clarification.
+func (c *ClarificationClient) QueryAskedBy(_m *Clarification) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clarification.Table, clarification.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, clarification.AskedByTable, clarification.AskedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ClarificationClient) Hooks() []Hook {
+	hooks := c.hooks.Clarification
+	return append(hooks[:len(hooks):len(hooks)], clarification.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ClarificationClient) Interceptors() []Interceptor {
+	return c.inters.Clarification
+}
+
+func (c *ClarificationClient) mutate(ctx context.Context, m *ClarificationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ClarificationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ClarificationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ClarificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ClarificationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Clarification mutation op: %q", m.Op())
 	}
 }
 
@@ -3799,15 +3991,15 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 type (
 	hooks struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
-		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Notice, Organisation, OutboxMessage, Person, Round, Screening,
-		ScreeningCriterion, Session []ent.Hook
+		Clarification, Competition, Contract, Document, GateDecision,
+		IdempotencyRecord, Interest, Notice, Organisation, OutboxMessage, Person,
+		Round, Screening, ScreeningCriterion, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
-		Competition, Contract, Document, GateDecision, IdempotencyRecord, Interest,
-		Notice, Organisation, OutboxMessage, Person, Round, Screening,
-		ScreeningCriterion, Session []ent.Interceptor
+		Clarification, Competition, Contract, Document, GateDecision,
+		IdempotencyRecord, Interest, Notice, Organisation, OutboxMessage, Person,
+		Round, Screening, ScreeningCriterion, Session []ent.Interceptor
 	}
 )
 

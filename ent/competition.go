@@ -34,6 +34,28 @@ type Competition struct {
 	OpenedAt time.Time `json:"opened_at,omitempty"`
 	// ClosesAt holds the value of the "closes_at" field.
 	ClosesAt time.Time `json:"closes_at,omitempty"`
+	// OpensAt holds the value of the "opens_at" field.
+	OpensAt time.Time `json:"opens_at,omitempty"`
+	// Summary holds the value of the "summary" field.
+	Summary string `json:"summary,omitempty"`
+	// Scope holds the value of the "scope" field.
+	Scope string `json:"scope,omitempty"`
+	// Fields holds the value of the "fields" field.
+	Fields []string `json:"fields,omitempty"`
+	// ClarificationClosesAt holds the value of the "clarification_closes_at" field.
+	ClarificationClosesAt time.Time `json:"clarification_closes_at,omitempty"`
+	// BriefingAt holds the value of the "briefing_at" field.
+	BriefingAt time.Time `json:"briefing_at,omitempty"`
+	// BriefingDetails holds the value of the "briefing_details" field.
+	BriefingDetails string `json:"briefing_details,omitempty"`
+	// Extensions holds the value of the "extensions" field.
+	Extensions []domain.Extension `json:"extensions,omitempty"`
+	// AssessmentDays holds the value of the "assessment_days" field.
+	AssessmentDays int `json:"assessment_days,omitempty"`
+	// ModerationBand holds the value of the "moderation_band" field.
+	ModerationBand int `json:"moderation_band,omitempty"`
+	// Selection holds the value of the "selection" field.
+	Selection domain.SelectionMethod `json:"selection,omitempty"`
 	// Pot holds the value of the "pot" field.
 	Pot domain.Money `json:"pot,omitempty"`
 	// MaxContract holds the value of the "max_contract" field.
@@ -101,13 +123,13 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case competition.FieldScheme, competition.FieldEligibleOrganisations:
+		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations:
 			values[i] = new([]byte)
-		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
+		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldAssessmentDays, competition.FieldModerationBand, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
 			values[i] = new(sql.NullInt64)
-		case competition.FieldStatus:
+		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
 			values[i] = new(sql.NullString)
-		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldFeedbackReleasedAt:
+		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldFeedbackReleasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -171,6 +193,76 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field closes_at", values[i])
 			} else if value.Valid {
 				_m.ClosesAt = value.Time
+			}
+		case competition.FieldOpensAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field opens_at", values[i])
+			} else if value.Valid {
+				_m.OpensAt = value.Time
+			}
+		case competition.FieldSummary:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field summary", values[i])
+			} else if value.Valid {
+				_m.Summary = value.String
+			}
+		case competition.FieldScope:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field scope", values[i])
+			} else if value.Valid {
+				_m.Scope = value.String
+			}
+		case competition.FieldFields:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field fields", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Fields); err != nil {
+					return fmt.Errorf("unmarshal field fields: %w", err)
+				}
+			}
+		case competition.FieldClarificationClosesAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field clarification_closes_at", values[i])
+			} else if value.Valid {
+				_m.ClarificationClosesAt = value.Time
+			}
+		case competition.FieldBriefingAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field briefing_at", values[i])
+			} else if value.Valid {
+				_m.BriefingAt = value.Time
+			}
+		case competition.FieldBriefingDetails:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field briefing_details", values[i])
+			} else if value.Valid {
+				_m.BriefingDetails = value.String
+			}
+		case competition.FieldExtensions:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field extensions", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Extensions); err != nil {
+					return fmt.Errorf("unmarshal field extensions: %w", err)
+				}
+			}
+		case competition.FieldAssessmentDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field assessment_days", values[i])
+			} else if value.Valid {
+				_m.AssessmentDays = int(value.Int64)
+			}
+		case competition.FieldModerationBand:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field moderation_band", values[i])
+			} else if value.Valid {
+				_m.ModerationBand = int(value.Int64)
+			}
+		case competition.FieldSelection:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field selection", values[i])
+			} else if value.Valid {
+				_m.Selection = domain.SelectionMethod(value.String)
 			}
 		case competition.FieldPot:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -290,6 +382,39 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("closes_at=")
 	builder.WriteString(_m.ClosesAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("opens_at=")
+	builder.WriteString(_m.OpensAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("summary=")
+	builder.WriteString(_m.Summary)
+	builder.WriteString(", ")
+	builder.WriteString("scope=")
+	builder.WriteString(_m.Scope)
+	builder.WriteString(", ")
+	builder.WriteString("fields=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Fields))
+	builder.WriteString(", ")
+	builder.WriteString("clarification_closes_at=")
+	builder.WriteString(_m.ClarificationClosesAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("briefing_at=")
+	builder.WriteString(_m.BriefingAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("briefing_details=")
+	builder.WriteString(_m.BriefingDetails)
+	builder.WriteString(", ")
+	builder.WriteString("extensions=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Extensions))
+	builder.WriteString(", ")
+	builder.WriteString("assessment_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AssessmentDays))
+	builder.WriteString(", ")
+	builder.WriteString("moderation_band=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ModerationBand))
+	builder.WriteString(", ")
+	builder.WriteString("selection=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Selection))
 	builder.WriteString(", ")
 	builder.WriteString("pot=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Pot))

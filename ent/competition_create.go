@@ -86,9 +86,163 @@ func (_c *CompetitionCreate) SetOpenedAt(v time.Time) *CompetitionCreate {
 	return _c
 }
 
+// SetNillableOpenedAt sets the "opened_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableOpenedAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetOpenedAt(*v)
+	}
+	return _c
+}
+
 // SetClosesAt sets the "closes_at" field.
 func (_c *CompetitionCreate) SetClosesAt(v time.Time) *CompetitionCreate {
 	_c.mutation.SetClosesAt(v)
+	return _c
+}
+
+// SetNillableClosesAt sets the "closes_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableClosesAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetClosesAt(*v)
+	}
+	return _c
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (_c *CompetitionCreate) SetOpensAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetOpensAt(v)
+	return _c
+}
+
+// SetNillableOpensAt sets the "opens_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableOpensAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetOpensAt(*v)
+	}
+	return _c
+}
+
+// SetSummary sets the "summary" field.
+func (_c *CompetitionCreate) SetSummary(v string) *CompetitionCreate {
+	_c.mutation.SetSummary(v)
+	return _c
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableSummary(v *string) *CompetitionCreate {
+	if v != nil {
+		_c.SetSummary(*v)
+	}
+	return _c
+}
+
+// SetScope sets the "scope" field.
+func (_c *CompetitionCreate) SetScope(v string) *CompetitionCreate {
+	_c.mutation.SetScope(v)
+	return _c
+}
+
+// SetNillableScope sets the "scope" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableScope(v *string) *CompetitionCreate {
+	if v != nil {
+		_c.SetScope(*v)
+	}
+	return _c
+}
+
+// SetFields sets the "fields" field.
+func (_c *CompetitionCreate) SetFields(v []string) *CompetitionCreate {
+	_c.mutation.SetFields(v)
+	return _c
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (_c *CompetitionCreate) SetClarificationClosesAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetClarificationClosesAt(v)
+	return _c
+}
+
+// SetNillableClarificationClosesAt sets the "clarification_closes_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableClarificationClosesAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetClarificationClosesAt(*v)
+	}
+	return _c
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (_c *CompetitionCreate) SetBriefingAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetBriefingAt(v)
+	return _c
+}
+
+// SetNillableBriefingAt sets the "briefing_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableBriefingAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetBriefingAt(*v)
+	}
+	return _c
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (_c *CompetitionCreate) SetBriefingDetails(v string) *CompetitionCreate {
+	_c.mutation.SetBriefingDetails(v)
+	return _c
+}
+
+// SetNillableBriefingDetails sets the "briefing_details" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableBriefingDetails(v *string) *CompetitionCreate {
+	if v != nil {
+		_c.SetBriefingDetails(*v)
+	}
+	return _c
+}
+
+// SetExtensions sets the "extensions" field.
+func (_c *CompetitionCreate) SetExtensions(v []domain.Extension) *CompetitionCreate {
+	_c.mutation.SetExtensions(v)
+	return _c
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (_c *CompetitionCreate) SetAssessmentDays(v int) *CompetitionCreate {
+	_c.mutation.SetAssessmentDays(v)
+	return _c
+}
+
+// SetNillableAssessmentDays sets the "assessment_days" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableAssessmentDays(v *int) *CompetitionCreate {
+	if v != nil {
+		_c.SetAssessmentDays(*v)
+	}
+	return _c
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (_c *CompetitionCreate) SetModerationBand(v int) *CompetitionCreate {
+	_c.mutation.SetModerationBand(v)
+	return _c
+}
+
+// SetNillableModerationBand sets the "moderation_band" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableModerationBand(v *int) *CompetitionCreate {
+	if v != nil {
+		_c.SetModerationBand(*v)
+	}
+	return _c
+}
+
+// SetSelection sets the "selection" field.
+func (_c *CompetitionCreate) SetSelection(v domain.SelectionMethod) *CompetitionCreate {
+	_c.mutation.SetSelection(v)
+	return _c
+}
+
+// SetNillableSelection sets the "selection" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableSelection(v *domain.SelectionMethod) *CompetitionCreate {
+	if v != nil {
+		_c.SetSelection(*v)
+	}
 	return _c
 }
 
@@ -98,9 +252,25 @@ func (_c *CompetitionCreate) SetPot(v domain.Money) *CompetitionCreate {
 	return _c
 }
 
+// SetNillablePot sets the "pot" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillablePot(v *domain.Money) *CompetitionCreate {
+	if v != nil {
+		_c.SetPot(*v)
+	}
+	return _c
+}
+
 // SetMaxContract sets the "max_contract" field.
 func (_c *CompetitionCreate) SetMaxContract(v domain.Money) *CompetitionCreate {
 	_c.mutation.SetMaxContract(v)
+	return _c
+}
+
+// SetNillableMaxContract sets the "max_contract" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableMaxContract(v *domain.Money) *CompetitionCreate {
+	if v != nil {
+		_c.SetMaxContract(*v)
+	}
 	return _c
 }
 
@@ -248,6 +418,38 @@ func (_c *CompetitionCreate) defaults() error {
 		v := competition.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.Summary(); !ok {
+		v := competition.DefaultSummary
+		_c.mutation.SetSummary(v)
+	}
+	if _, ok := _c.mutation.Scope(); !ok {
+		v := competition.DefaultScope
+		_c.mutation.SetScope(v)
+	}
+	if _, ok := _c.mutation.BriefingDetails(); !ok {
+		v := competition.DefaultBriefingDetails
+		_c.mutation.SetBriefingDetails(v)
+	}
+	if _, ok := _c.mutation.AssessmentDays(); !ok {
+		v := competition.DefaultAssessmentDays
+		_c.mutation.SetAssessmentDays(v)
+	}
+	if _, ok := _c.mutation.ModerationBand(); !ok {
+		v := competition.DefaultModerationBand
+		_c.mutation.SetModerationBand(v)
+	}
+	if _, ok := _c.mutation.Selection(); !ok {
+		v := competition.DefaultSelection
+		_c.mutation.SetSelection(v)
+	}
+	if _, ok := _c.mutation.Pot(); !ok {
+		v := competition.DefaultPot
+		_c.mutation.SetPot(v)
+	}
+	if _, ok := _c.mutation.MaxContract(); !ok {
+		v := competition.DefaultMaxContract
+		_c.mutation.SetMaxContract(v)
+	}
 	if _, ok := _c.mutation.MaxContracts(); !ok {
 		v := competition.DefaultMaxContracts
 		_c.mutation.SetMaxContracts(v)
@@ -286,11 +488,28 @@ func (_c *CompetitionCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Competition.status": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.OpenedAt(); !ok {
-		return &ValidationError{Name: "opened_at", err: errors.New(`ent: missing required field "Competition.opened_at"`)}
+	if _, ok := _c.mutation.Summary(); !ok {
+		return &ValidationError{Name: "summary", err: errors.New(`ent: missing required field "Competition.summary"`)}
 	}
-	if _, ok := _c.mutation.ClosesAt(); !ok {
-		return &ValidationError{Name: "closes_at", err: errors.New(`ent: missing required field "Competition.closes_at"`)}
+	if _, ok := _c.mutation.Scope(); !ok {
+		return &ValidationError{Name: "scope", err: errors.New(`ent: missing required field "Competition.scope"`)}
+	}
+	if _, ok := _c.mutation.BriefingDetails(); !ok {
+		return &ValidationError{Name: "briefing_details", err: errors.New(`ent: missing required field "Competition.briefing_details"`)}
+	}
+	if _, ok := _c.mutation.AssessmentDays(); !ok {
+		return &ValidationError{Name: "assessment_days", err: errors.New(`ent: missing required field "Competition.assessment_days"`)}
+	}
+	if _, ok := _c.mutation.ModerationBand(); !ok {
+		return &ValidationError{Name: "moderation_band", err: errors.New(`ent: missing required field "Competition.moderation_band"`)}
+	}
+	if _, ok := _c.mutation.Selection(); !ok {
+		return &ValidationError{Name: "selection", err: errors.New(`ent: missing required field "Competition.selection"`)}
+	}
+	if v, ok := _c.mutation.Selection(); ok {
+		if err := competition.SelectionValidator(v); err != nil {
+			return &ValidationError{Name: "selection", err: fmt.Errorf(`ent: validator failed for field "Competition.selection": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Pot(); !ok {
 		return &ValidationError{Name: "pot", err: errors.New(`ent: missing required field "Competition.pot"`)}
@@ -303,11 +522,6 @@ func (_c *CompetitionCreate) check() error {
 	}
 	if _, ok := _c.mutation.Scheme(); !ok {
 		return &ValidationError{Name: "scheme", err: errors.New(`ent: missing required field "Competition.scheme"`)}
-	}
-	if v, ok := _c.mutation.Scheme(); ok {
-		if err := v.Validate(); err != nil {
-			return &ValidationError{Name: "scheme", err: fmt.Errorf(`ent: validator failed for field "Competition.scheme": %w`, err)}
-		}
 	}
 	if _, ok := _c.mutation.AssessorsPerBid(); !ok {
 		return &ValidationError{Name: "assessors_per_bid", err: errors.New(`ent: missing required field "Competition.assessors_per_bid"`)}
@@ -365,6 +579,50 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ClosesAt(); ok {
 		_spec.SetField(competition.FieldClosesAt, field.TypeTime, value)
 		_node.ClosesAt = value
+	}
+	if value, ok := _c.mutation.OpensAt(); ok {
+		_spec.SetField(competition.FieldOpensAt, field.TypeTime, value)
+		_node.OpensAt = value
+	}
+	if value, ok := _c.mutation.Summary(); ok {
+		_spec.SetField(competition.FieldSummary, field.TypeString, value)
+		_node.Summary = value
+	}
+	if value, ok := _c.mutation.Scope(); ok {
+		_spec.SetField(competition.FieldScope, field.TypeString, value)
+		_node.Scope = value
+	}
+	if value, ok := _c.mutation.GetFields(); ok {
+		_spec.SetField(competition.FieldFields, field.TypeJSON, value)
+		_node.Fields = value
+	}
+	if value, ok := _c.mutation.ClarificationClosesAt(); ok {
+		_spec.SetField(competition.FieldClarificationClosesAt, field.TypeTime, value)
+		_node.ClarificationClosesAt = value
+	}
+	if value, ok := _c.mutation.BriefingAt(); ok {
+		_spec.SetField(competition.FieldBriefingAt, field.TypeTime, value)
+		_node.BriefingAt = value
+	}
+	if value, ok := _c.mutation.BriefingDetails(); ok {
+		_spec.SetField(competition.FieldBriefingDetails, field.TypeString, value)
+		_node.BriefingDetails = value
+	}
+	if value, ok := _c.mutation.Extensions(); ok {
+		_spec.SetField(competition.FieldExtensions, field.TypeJSON, value)
+		_node.Extensions = value
+	}
+	if value, ok := _c.mutation.AssessmentDays(); ok {
+		_spec.SetField(competition.FieldAssessmentDays, field.TypeInt, value)
+		_node.AssessmentDays = value
+	}
+	if value, ok := _c.mutation.ModerationBand(); ok {
+		_spec.SetField(competition.FieldModerationBand, field.TypeInt, value)
+		_node.ModerationBand = value
+	}
+	if value, ok := _c.mutation.Selection(); ok {
+		_spec.SetField(competition.FieldSelection, field.TypeEnum, value)
+		_node.Selection = value
 	}
 	if value, ok := _c.mutation.Pot(); ok {
 		_spec.SetField(competition.FieldPot, field.TypeInt64, value)
@@ -561,6 +819,12 @@ func (u *CompetitionUpsert) UpdateOpenedAt() *CompetitionUpsert {
 	return u
 }
 
+// ClearOpenedAt clears the value of the "opened_at" field.
+func (u *CompetitionUpsert) ClearOpenedAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldOpenedAt)
+	return u
+}
+
 // SetClosesAt sets the "closes_at" field.
 func (u *CompetitionUpsert) SetClosesAt(v time.Time) *CompetitionUpsert {
 	u.Set(competition.FieldClosesAt, v)
@@ -570,6 +834,186 @@ func (u *CompetitionUpsert) SetClosesAt(v time.Time) *CompetitionUpsert {
 // UpdateClosesAt sets the "closes_at" field to the value that was provided on create.
 func (u *CompetitionUpsert) UpdateClosesAt() *CompetitionUpsert {
 	u.SetExcluded(competition.FieldClosesAt)
+	return u
+}
+
+// ClearClosesAt clears the value of the "closes_at" field.
+func (u *CompetitionUpsert) ClearClosesAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldClosesAt)
+	return u
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (u *CompetitionUpsert) SetOpensAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldOpensAt, v)
+	return u
+}
+
+// UpdateOpensAt sets the "opens_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateOpensAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldOpensAt)
+	return u
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (u *CompetitionUpsert) ClearOpensAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldOpensAt)
+	return u
+}
+
+// SetSummary sets the "summary" field.
+func (u *CompetitionUpsert) SetSummary(v string) *CompetitionUpsert {
+	u.Set(competition.FieldSummary, v)
+	return u
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateSummary() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldSummary)
+	return u
+}
+
+// SetScope sets the "scope" field.
+func (u *CompetitionUpsert) SetScope(v string) *CompetitionUpsert {
+	u.Set(competition.FieldScope, v)
+	return u
+}
+
+// UpdateScope sets the "scope" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateScope() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldScope)
+	return u
+}
+
+// SetFields sets the "fields" field.
+func (u *CompetitionUpsert) SetFields(v []string) *CompetitionUpsert {
+	u.Set(competition.FieldFields, v)
+	return u
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateFields() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldFields)
+	return u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *CompetitionUpsert) ClearFields() *CompetitionUpsert {
+	u.SetNull(competition.FieldFields)
+	return u
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (u *CompetitionUpsert) SetClarificationClosesAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldClarificationClosesAt, v)
+	return u
+}
+
+// UpdateClarificationClosesAt sets the "clarification_closes_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateClarificationClosesAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldClarificationClosesAt)
+	return u
+}
+
+// ClearClarificationClosesAt clears the value of the "clarification_closes_at" field.
+func (u *CompetitionUpsert) ClearClarificationClosesAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldClarificationClosesAt)
+	return u
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (u *CompetitionUpsert) SetBriefingAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldBriefingAt, v)
+	return u
+}
+
+// UpdateBriefingAt sets the "briefing_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateBriefingAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldBriefingAt)
+	return u
+}
+
+// ClearBriefingAt clears the value of the "briefing_at" field.
+func (u *CompetitionUpsert) ClearBriefingAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldBriefingAt)
+	return u
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (u *CompetitionUpsert) SetBriefingDetails(v string) *CompetitionUpsert {
+	u.Set(competition.FieldBriefingDetails, v)
+	return u
+}
+
+// UpdateBriefingDetails sets the "briefing_details" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateBriefingDetails() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldBriefingDetails)
+	return u
+}
+
+// SetExtensions sets the "extensions" field.
+func (u *CompetitionUpsert) SetExtensions(v []domain.Extension) *CompetitionUpsert {
+	u.Set(competition.FieldExtensions, v)
+	return u
+}
+
+// UpdateExtensions sets the "extensions" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateExtensions() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldExtensions)
+	return u
+}
+
+// ClearExtensions clears the value of the "extensions" field.
+func (u *CompetitionUpsert) ClearExtensions() *CompetitionUpsert {
+	u.SetNull(competition.FieldExtensions)
+	return u
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (u *CompetitionUpsert) SetAssessmentDays(v int) *CompetitionUpsert {
+	u.Set(competition.FieldAssessmentDays, v)
+	return u
+}
+
+// UpdateAssessmentDays sets the "assessment_days" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAssessmentDays() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAssessmentDays)
+	return u
+}
+
+// AddAssessmentDays adds v to the "assessment_days" field.
+func (u *CompetitionUpsert) AddAssessmentDays(v int) *CompetitionUpsert {
+	u.Add(competition.FieldAssessmentDays, v)
+	return u
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (u *CompetitionUpsert) SetModerationBand(v int) *CompetitionUpsert {
+	u.Set(competition.FieldModerationBand, v)
+	return u
+}
+
+// UpdateModerationBand sets the "moderation_band" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateModerationBand() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldModerationBand)
+	return u
+}
+
+// AddModerationBand adds v to the "moderation_band" field.
+func (u *CompetitionUpsert) AddModerationBand(v int) *CompetitionUpsert {
+	u.Add(competition.FieldModerationBand, v)
+	return u
+}
+
+// SetSelection sets the "selection" field.
+func (u *CompetitionUpsert) SetSelection(v domain.SelectionMethod) *CompetitionUpsert {
+	u.Set(competition.FieldSelection, v)
+	return u
+}
+
+// UpdateSelection sets the "selection" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateSelection() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldSelection)
 	return u
 }
 
@@ -815,6 +1259,13 @@ func (u *CompetitionUpsertOne) UpdateOpenedAt() *CompetitionUpsertOne {
 	})
 }
 
+// ClearOpenedAt clears the value of the "opened_at" field.
+func (u *CompetitionUpsertOne) ClearOpenedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearOpenedAt()
+	})
+}
+
 // SetClosesAt sets the "closes_at" field.
 func (u *CompetitionUpsertOne) SetClosesAt(v time.Time) *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
@@ -826,6 +1277,216 @@ func (u *CompetitionUpsertOne) SetClosesAt(v time.Time) *CompetitionUpsertOne {
 func (u *CompetitionUpsertOne) UpdateClosesAt() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateClosesAt()
+	})
+}
+
+// ClearClosesAt clears the value of the "closes_at" field.
+func (u *CompetitionUpsertOne) ClearClosesAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearClosesAt()
+	})
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (u *CompetitionUpsertOne) SetOpensAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetOpensAt(v)
+	})
+}
+
+// UpdateOpensAt sets the "opens_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateOpensAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateOpensAt()
+	})
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (u *CompetitionUpsertOne) ClearOpensAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearOpensAt()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *CompetitionUpsertOne) SetSummary(v string) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateSummary() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// SetScope sets the "scope" field.
+func (u *CompetitionUpsertOne) SetScope(v string) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetScope(v)
+	})
+}
+
+// UpdateScope sets the "scope" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateScope() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateScope()
+	})
+}
+
+// SetFields sets the "fields" field.
+func (u *CompetitionUpsertOne) SetFields(v []string) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateFields() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *CompetitionUpsertOne) ClearFields() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (u *CompetitionUpsertOne) SetClarificationClosesAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetClarificationClosesAt(v)
+	})
+}
+
+// UpdateClarificationClosesAt sets the "clarification_closes_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateClarificationClosesAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateClarificationClosesAt()
+	})
+}
+
+// ClearClarificationClosesAt clears the value of the "clarification_closes_at" field.
+func (u *CompetitionUpsertOne) ClearClarificationClosesAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearClarificationClosesAt()
+	})
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (u *CompetitionUpsertOne) SetBriefingAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetBriefingAt(v)
+	})
+}
+
+// UpdateBriefingAt sets the "briefing_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateBriefingAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateBriefingAt()
+	})
+}
+
+// ClearBriefingAt clears the value of the "briefing_at" field.
+func (u *CompetitionUpsertOne) ClearBriefingAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearBriefingAt()
+	})
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (u *CompetitionUpsertOne) SetBriefingDetails(v string) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetBriefingDetails(v)
+	})
+}
+
+// UpdateBriefingDetails sets the "briefing_details" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateBriefingDetails() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateBriefingDetails()
+	})
+}
+
+// SetExtensions sets the "extensions" field.
+func (u *CompetitionUpsertOne) SetExtensions(v []domain.Extension) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetExtensions(v)
+	})
+}
+
+// UpdateExtensions sets the "extensions" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateExtensions() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateExtensions()
+	})
+}
+
+// ClearExtensions clears the value of the "extensions" field.
+func (u *CompetitionUpsertOne) ClearExtensions() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearExtensions()
+	})
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (u *CompetitionUpsertOne) SetAssessmentDays(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessmentDays(v)
+	})
+}
+
+// AddAssessmentDays adds v to the "assessment_days" field.
+func (u *CompetitionUpsertOne) AddAssessmentDays(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddAssessmentDays(v)
+	})
+}
+
+// UpdateAssessmentDays sets the "assessment_days" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAssessmentDays() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessmentDays()
+	})
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (u *CompetitionUpsertOne) SetModerationBand(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetModerationBand(v)
+	})
+}
+
+// AddModerationBand adds v to the "moderation_band" field.
+func (u *CompetitionUpsertOne) AddModerationBand(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddModerationBand(v)
+	})
+}
+
+// UpdateModerationBand sets the "moderation_band" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateModerationBand() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateModerationBand()
+	})
+}
+
+// SetSelection sets the "selection" field.
+func (u *CompetitionUpsertOne) SetSelection(v domain.SelectionMethod) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetSelection(v)
+	})
+}
+
+// UpdateSelection sets the "selection" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateSelection() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateSelection()
 	})
 }
 
@@ -1257,6 +1918,13 @@ func (u *CompetitionUpsertBulk) UpdateOpenedAt() *CompetitionUpsertBulk {
 	})
 }
 
+// ClearOpenedAt clears the value of the "opened_at" field.
+func (u *CompetitionUpsertBulk) ClearOpenedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearOpenedAt()
+	})
+}
+
 // SetClosesAt sets the "closes_at" field.
 func (u *CompetitionUpsertBulk) SetClosesAt(v time.Time) *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
@@ -1268,6 +1936,216 @@ func (u *CompetitionUpsertBulk) SetClosesAt(v time.Time) *CompetitionUpsertBulk 
 func (u *CompetitionUpsertBulk) UpdateClosesAt() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateClosesAt()
+	})
+}
+
+// ClearClosesAt clears the value of the "closes_at" field.
+func (u *CompetitionUpsertBulk) ClearClosesAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearClosesAt()
+	})
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (u *CompetitionUpsertBulk) SetOpensAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetOpensAt(v)
+	})
+}
+
+// UpdateOpensAt sets the "opens_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateOpensAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateOpensAt()
+	})
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (u *CompetitionUpsertBulk) ClearOpensAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearOpensAt()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *CompetitionUpsertBulk) SetSummary(v string) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateSummary() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// SetScope sets the "scope" field.
+func (u *CompetitionUpsertBulk) SetScope(v string) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetScope(v)
+	})
+}
+
+// UpdateScope sets the "scope" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateScope() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateScope()
+	})
+}
+
+// SetFields sets the "fields" field.
+func (u *CompetitionUpsertBulk) SetFields(v []string) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateFields() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *CompetitionUpsertBulk) ClearFields() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (u *CompetitionUpsertBulk) SetClarificationClosesAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetClarificationClosesAt(v)
+	})
+}
+
+// UpdateClarificationClosesAt sets the "clarification_closes_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateClarificationClosesAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateClarificationClosesAt()
+	})
+}
+
+// ClearClarificationClosesAt clears the value of the "clarification_closes_at" field.
+func (u *CompetitionUpsertBulk) ClearClarificationClosesAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearClarificationClosesAt()
+	})
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (u *CompetitionUpsertBulk) SetBriefingAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetBriefingAt(v)
+	})
+}
+
+// UpdateBriefingAt sets the "briefing_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateBriefingAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateBriefingAt()
+	})
+}
+
+// ClearBriefingAt clears the value of the "briefing_at" field.
+func (u *CompetitionUpsertBulk) ClearBriefingAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearBriefingAt()
+	})
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (u *CompetitionUpsertBulk) SetBriefingDetails(v string) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetBriefingDetails(v)
+	})
+}
+
+// UpdateBriefingDetails sets the "briefing_details" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateBriefingDetails() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateBriefingDetails()
+	})
+}
+
+// SetExtensions sets the "extensions" field.
+func (u *CompetitionUpsertBulk) SetExtensions(v []domain.Extension) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetExtensions(v)
+	})
+}
+
+// UpdateExtensions sets the "extensions" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateExtensions() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateExtensions()
+	})
+}
+
+// ClearExtensions clears the value of the "extensions" field.
+func (u *CompetitionUpsertBulk) ClearExtensions() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearExtensions()
+	})
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (u *CompetitionUpsertBulk) SetAssessmentDays(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessmentDays(v)
+	})
+}
+
+// AddAssessmentDays adds v to the "assessment_days" field.
+func (u *CompetitionUpsertBulk) AddAssessmentDays(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddAssessmentDays(v)
+	})
+}
+
+// UpdateAssessmentDays sets the "assessment_days" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAssessmentDays() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessmentDays()
+	})
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (u *CompetitionUpsertBulk) SetModerationBand(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetModerationBand(v)
+	})
+}
+
+// AddModerationBand adds v to the "moderation_band" field.
+func (u *CompetitionUpsertBulk) AddModerationBand(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddModerationBand(v)
+	})
+}
+
+// UpdateModerationBand sets the "moderation_band" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateModerationBand() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateModerationBand()
+	})
+}
+
+// SetSelection sets the "selection" field.
+func (u *CompetitionUpsertBulk) SetSelection(v domain.SelectionMethod) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetSelection(v)
+	})
+}
+
+// UpdateSelection sets the "selection" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateSelection() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateSelection()
 	})
 }
 

@@ -102,6 +102,12 @@ func (_u *CompetitionUpdate) SetNillableOpenedAt(v *time.Time) *CompetitionUpdat
 	return _u
 }
 
+// ClearOpenedAt clears the value of the "opened_at" field.
+func (_u *CompetitionUpdate) ClearOpenedAt() *CompetitionUpdate {
+	_u.mutation.ClearOpenedAt()
+	return _u
+}
+
 // SetClosesAt sets the "closes_at" field.
 func (_u *CompetitionUpdate) SetClosesAt(v time.Time) *CompetitionUpdate {
 	_u.mutation.SetClosesAt(v)
@@ -112,6 +118,206 @@ func (_u *CompetitionUpdate) SetClosesAt(v time.Time) *CompetitionUpdate {
 func (_u *CompetitionUpdate) SetNillableClosesAt(v *time.Time) *CompetitionUpdate {
 	if v != nil {
 		_u.SetClosesAt(*v)
+	}
+	return _u
+}
+
+// ClearClosesAt clears the value of the "closes_at" field.
+func (_u *CompetitionUpdate) ClearClosesAt() *CompetitionUpdate {
+	_u.mutation.ClearClosesAt()
+	return _u
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (_u *CompetitionUpdate) SetOpensAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetOpensAt(v)
+	return _u
+}
+
+// SetNillableOpensAt sets the "opens_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableOpensAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetOpensAt(*v)
+	}
+	return _u
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (_u *CompetitionUpdate) ClearOpensAt() *CompetitionUpdate {
+	_u.mutation.ClearOpensAt()
+	return _u
+}
+
+// SetSummary sets the "summary" field.
+func (_u *CompetitionUpdate) SetSummary(v string) *CompetitionUpdate {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableSummary(v *string) *CompetitionUpdate {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// SetScope sets the "scope" field.
+func (_u *CompetitionUpdate) SetScope(v string) *CompetitionUpdate {
+	_u.mutation.SetScope(v)
+	return _u
+}
+
+// SetNillableScope sets the "scope" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableScope(v *string) *CompetitionUpdate {
+	if v != nil {
+		_u.SetScope(*v)
+	}
+	return _u
+}
+
+// SetFields sets the "fields" field.
+func (_u *CompetitionUpdate) SetFields(v []string) *CompetitionUpdate {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *CompetitionUpdate) AppendFields(v []string) *CompetitionUpdate {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *CompetitionUpdate) ClearFields() *CompetitionUpdate {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (_u *CompetitionUpdate) SetClarificationClosesAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetClarificationClosesAt(v)
+	return _u
+}
+
+// SetNillableClarificationClosesAt sets the "clarification_closes_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableClarificationClosesAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetClarificationClosesAt(*v)
+	}
+	return _u
+}
+
+// ClearClarificationClosesAt clears the value of the "clarification_closes_at" field.
+func (_u *CompetitionUpdate) ClearClarificationClosesAt() *CompetitionUpdate {
+	_u.mutation.ClearClarificationClosesAt()
+	return _u
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (_u *CompetitionUpdate) SetBriefingAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetBriefingAt(v)
+	return _u
+}
+
+// SetNillableBriefingAt sets the "briefing_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableBriefingAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetBriefingAt(*v)
+	}
+	return _u
+}
+
+// ClearBriefingAt clears the value of the "briefing_at" field.
+func (_u *CompetitionUpdate) ClearBriefingAt() *CompetitionUpdate {
+	_u.mutation.ClearBriefingAt()
+	return _u
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (_u *CompetitionUpdate) SetBriefingDetails(v string) *CompetitionUpdate {
+	_u.mutation.SetBriefingDetails(v)
+	return _u
+}
+
+// SetNillableBriefingDetails sets the "briefing_details" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableBriefingDetails(v *string) *CompetitionUpdate {
+	if v != nil {
+		_u.SetBriefingDetails(*v)
+	}
+	return _u
+}
+
+// SetExtensions sets the "extensions" field.
+func (_u *CompetitionUpdate) SetExtensions(v []domain.Extension) *CompetitionUpdate {
+	_u.mutation.SetExtensions(v)
+	return _u
+}
+
+// AppendExtensions appends value to the "extensions" field.
+func (_u *CompetitionUpdate) AppendExtensions(v []domain.Extension) *CompetitionUpdate {
+	_u.mutation.AppendExtensions(v)
+	return _u
+}
+
+// ClearExtensions clears the value of the "extensions" field.
+func (_u *CompetitionUpdate) ClearExtensions() *CompetitionUpdate {
+	_u.mutation.ClearExtensions()
+	return _u
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (_u *CompetitionUpdate) SetAssessmentDays(v int) *CompetitionUpdate {
+	_u.mutation.ResetAssessmentDays()
+	_u.mutation.SetAssessmentDays(v)
+	return _u
+}
+
+// SetNillableAssessmentDays sets the "assessment_days" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableAssessmentDays(v *int) *CompetitionUpdate {
+	if v != nil {
+		_u.SetAssessmentDays(*v)
+	}
+	return _u
+}
+
+// AddAssessmentDays adds value to the "assessment_days" field.
+func (_u *CompetitionUpdate) AddAssessmentDays(v int) *CompetitionUpdate {
+	_u.mutation.AddAssessmentDays(v)
+	return _u
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (_u *CompetitionUpdate) SetModerationBand(v int) *CompetitionUpdate {
+	_u.mutation.ResetModerationBand()
+	_u.mutation.SetModerationBand(v)
+	return _u
+}
+
+// SetNillableModerationBand sets the "moderation_band" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableModerationBand(v *int) *CompetitionUpdate {
+	if v != nil {
+		_u.SetModerationBand(*v)
+	}
+	return _u
+}
+
+// AddModerationBand adds value to the "moderation_band" field.
+func (_u *CompetitionUpdate) AddModerationBand(v int) *CompetitionUpdate {
+	_u.mutation.AddModerationBand(v)
+	return _u
+}
+
+// SetSelection sets the "selection" field.
+func (_u *CompetitionUpdate) SetSelection(v domain.SelectionMethod) *CompetitionUpdate {
+	_u.mutation.SetSelection(v)
+	return _u
+}
+
+// SetNillableSelection sets the "selection" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableSelection(v *domain.SelectionMethod) *CompetitionUpdate {
+	if v != nil {
+		_u.SetSelection(*v)
 	}
 	return _u
 }
@@ -394,9 +600,9 @@ func (_u *CompetitionUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Competition.status": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.Scheme(); ok {
-		if err := v.Validate(); err != nil {
-			return &ValidationError{Name: "scheme", err: fmt.Errorf(`ent: validator failed for field "Competition.scheme": %w`, err)}
+	if v, ok := _u.mutation.Selection(); ok {
+		if err := competition.SelectionValidator(v); err != nil {
+			return &ValidationError{Name: "selection", err: fmt.Errorf(`ent: validator failed for field "Competition.selection": %w`, err)}
 		}
 	}
 	if _u.mutation.ChallengeCleared() && len(_u.mutation.ChallengeIDs()) > 0 {
@@ -432,8 +638,78 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.OpenedAt(); ok {
 		_spec.SetField(competition.FieldOpenedAt, field.TypeTime, value)
 	}
+	if _u.mutation.OpenedAtCleared() {
+		_spec.ClearField(competition.FieldOpenedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ClosesAt(); ok {
 		_spec.SetField(competition.FieldClosesAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClosesAtCleared() {
+		_spec.ClearField(competition.FieldClosesAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OpensAt(); ok {
+		_spec.SetField(competition.FieldOpensAt, field.TypeTime, value)
+	}
+	if _u.mutation.OpensAtCleared() {
+		_spec.ClearField(competition.FieldOpensAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(competition.FieldSummary, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Scope(); ok {
+		_spec.SetField(competition.FieldScope, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(competition.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, competition.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(competition.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ClarificationClosesAt(); ok {
+		_spec.SetField(competition.FieldClarificationClosesAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClarificationClosesAtCleared() {
+		_spec.ClearField(competition.FieldClarificationClosesAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.BriefingAt(); ok {
+		_spec.SetField(competition.FieldBriefingAt, field.TypeTime, value)
+	}
+	if _u.mutation.BriefingAtCleared() {
+		_spec.ClearField(competition.FieldBriefingAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.BriefingDetails(); ok {
+		_spec.SetField(competition.FieldBriefingDetails, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Extensions(); ok {
+		_spec.SetField(competition.FieldExtensions, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedExtensions(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, competition.FieldExtensions, value)
+		})
+	}
+	if _u.mutation.ExtensionsCleared() {
+		_spec.ClearField(competition.FieldExtensions, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.AssessmentDays(); ok {
+		_spec.SetField(competition.FieldAssessmentDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAssessmentDays(); ok {
+		_spec.AddField(competition.FieldAssessmentDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ModerationBand(); ok {
+		_spec.SetField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedModerationBand(); ok {
+		_spec.AddField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Selection(); ok {
+		_spec.SetField(competition.FieldSelection, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Pot(); ok {
 		_spec.SetField(competition.FieldPot, field.TypeInt64, value)
@@ -687,6 +963,12 @@ func (_u *CompetitionUpdateOne) SetNillableOpenedAt(v *time.Time) *CompetitionUp
 	return _u
 }
 
+// ClearOpenedAt clears the value of the "opened_at" field.
+func (_u *CompetitionUpdateOne) ClearOpenedAt() *CompetitionUpdateOne {
+	_u.mutation.ClearOpenedAt()
+	return _u
+}
+
 // SetClosesAt sets the "closes_at" field.
 func (_u *CompetitionUpdateOne) SetClosesAt(v time.Time) *CompetitionUpdateOne {
 	_u.mutation.SetClosesAt(v)
@@ -697,6 +979,206 @@ func (_u *CompetitionUpdateOne) SetClosesAt(v time.Time) *CompetitionUpdateOne {
 func (_u *CompetitionUpdateOne) SetNillableClosesAt(v *time.Time) *CompetitionUpdateOne {
 	if v != nil {
 		_u.SetClosesAt(*v)
+	}
+	return _u
+}
+
+// ClearClosesAt clears the value of the "closes_at" field.
+func (_u *CompetitionUpdateOne) ClearClosesAt() *CompetitionUpdateOne {
+	_u.mutation.ClearClosesAt()
+	return _u
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (_u *CompetitionUpdateOne) SetOpensAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetOpensAt(v)
+	return _u
+}
+
+// SetNillableOpensAt sets the "opens_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableOpensAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetOpensAt(*v)
+	}
+	return _u
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (_u *CompetitionUpdateOne) ClearOpensAt() *CompetitionUpdateOne {
+	_u.mutation.ClearOpensAt()
+	return _u
+}
+
+// SetSummary sets the "summary" field.
+func (_u *CompetitionUpdateOne) SetSummary(v string) *CompetitionUpdateOne {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableSummary(v *string) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// SetScope sets the "scope" field.
+func (_u *CompetitionUpdateOne) SetScope(v string) *CompetitionUpdateOne {
+	_u.mutation.SetScope(v)
+	return _u
+}
+
+// SetNillableScope sets the "scope" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableScope(v *string) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetScope(*v)
+	}
+	return _u
+}
+
+// SetFields sets the "fields" field.
+func (_u *CompetitionUpdateOne) SetFields(v []string) *CompetitionUpdateOne {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *CompetitionUpdateOne) AppendFields(v []string) *CompetitionUpdateOne {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *CompetitionUpdateOne) ClearFields() *CompetitionUpdateOne {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (_u *CompetitionUpdateOne) SetClarificationClosesAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetClarificationClosesAt(v)
+	return _u
+}
+
+// SetNillableClarificationClosesAt sets the "clarification_closes_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableClarificationClosesAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetClarificationClosesAt(*v)
+	}
+	return _u
+}
+
+// ClearClarificationClosesAt clears the value of the "clarification_closes_at" field.
+func (_u *CompetitionUpdateOne) ClearClarificationClosesAt() *CompetitionUpdateOne {
+	_u.mutation.ClearClarificationClosesAt()
+	return _u
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (_u *CompetitionUpdateOne) SetBriefingAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetBriefingAt(v)
+	return _u
+}
+
+// SetNillableBriefingAt sets the "briefing_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableBriefingAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetBriefingAt(*v)
+	}
+	return _u
+}
+
+// ClearBriefingAt clears the value of the "briefing_at" field.
+func (_u *CompetitionUpdateOne) ClearBriefingAt() *CompetitionUpdateOne {
+	_u.mutation.ClearBriefingAt()
+	return _u
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (_u *CompetitionUpdateOne) SetBriefingDetails(v string) *CompetitionUpdateOne {
+	_u.mutation.SetBriefingDetails(v)
+	return _u
+}
+
+// SetNillableBriefingDetails sets the "briefing_details" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableBriefingDetails(v *string) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetBriefingDetails(*v)
+	}
+	return _u
+}
+
+// SetExtensions sets the "extensions" field.
+func (_u *CompetitionUpdateOne) SetExtensions(v []domain.Extension) *CompetitionUpdateOne {
+	_u.mutation.SetExtensions(v)
+	return _u
+}
+
+// AppendExtensions appends value to the "extensions" field.
+func (_u *CompetitionUpdateOne) AppendExtensions(v []domain.Extension) *CompetitionUpdateOne {
+	_u.mutation.AppendExtensions(v)
+	return _u
+}
+
+// ClearExtensions clears the value of the "extensions" field.
+func (_u *CompetitionUpdateOne) ClearExtensions() *CompetitionUpdateOne {
+	_u.mutation.ClearExtensions()
+	return _u
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (_u *CompetitionUpdateOne) SetAssessmentDays(v int) *CompetitionUpdateOne {
+	_u.mutation.ResetAssessmentDays()
+	_u.mutation.SetAssessmentDays(v)
+	return _u
+}
+
+// SetNillableAssessmentDays sets the "assessment_days" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableAssessmentDays(v *int) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetAssessmentDays(*v)
+	}
+	return _u
+}
+
+// AddAssessmentDays adds value to the "assessment_days" field.
+func (_u *CompetitionUpdateOne) AddAssessmentDays(v int) *CompetitionUpdateOne {
+	_u.mutation.AddAssessmentDays(v)
+	return _u
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (_u *CompetitionUpdateOne) SetModerationBand(v int) *CompetitionUpdateOne {
+	_u.mutation.ResetModerationBand()
+	_u.mutation.SetModerationBand(v)
+	return _u
+}
+
+// SetNillableModerationBand sets the "moderation_band" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableModerationBand(v *int) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetModerationBand(*v)
+	}
+	return _u
+}
+
+// AddModerationBand adds value to the "moderation_band" field.
+func (_u *CompetitionUpdateOne) AddModerationBand(v int) *CompetitionUpdateOne {
+	_u.mutation.AddModerationBand(v)
+	return _u
+}
+
+// SetSelection sets the "selection" field.
+func (_u *CompetitionUpdateOne) SetSelection(v domain.SelectionMethod) *CompetitionUpdateOne {
+	_u.mutation.SetSelection(v)
+	return _u
+}
+
+// SetNillableSelection sets the "selection" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableSelection(v *domain.SelectionMethod) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetSelection(*v)
 	}
 	return _u
 }
@@ -992,9 +1474,9 @@ func (_u *CompetitionUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Competition.status": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.Scheme(); ok {
-		if err := v.Validate(); err != nil {
-			return &ValidationError{Name: "scheme", err: fmt.Errorf(`ent: validator failed for field "Competition.scheme": %w`, err)}
+	if v, ok := _u.mutation.Selection(); ok {
+		if err := competition.SelectionValidator(v); err != nil {
+			return &ValidationError{Name: "selection", err: fmt.Errorf(`ent: validator failed for field "Competition.selection": %w`, err)}
 		}
 	}
 	if _u.mutation.ChallengeCleared() && len(_u.mutation.ChallengeIDs()) > 0 {
@@ -1047,8 +1529,78 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	if value, ok := _u.mutation.OpenedAt(); ok {
 		_spec.SetField(competition.FieldOpenedAt, field.TypeTime, value)
 	}
+	if _u.mutation.OpenedAtCleared() {
+		_spec.ClearField(competition.FieldOpenedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ClosesAt(); ok {
 		_spec.SetField(competition.FieldClosesAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClosesAtCleared() {
+		_spec.ClearField(competition.FieldClosesAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OpensAt(); ok {
+		_spec.SetField(competition.FieldOpensAt, field.TypeTime, value)
+	}
+	if _u.mutation.OpensAtCleared() {
+		_spec.ClearField(competition.FieldOpensAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(competition.FieldSummary, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Scope(); ok {
+		_spec.SetField(competition.FieldScope, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(competition.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, competition.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(competition.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ClarificationClosesAt(); ok {
+		_spec.SetField(competition.FieldClarificationClosesAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClarificationClosesAtCleared() {
+		_spec.ClearField(competition.FieldClarificationClosesAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.BriefingAt(); ok {
+		_spec.SetField(competition.FieldBriefingAt, field.TypeTime, value)
+	}
+	if _u.mutation.BriefingAtCleared() {
+		_spec.ClearField(competition.FieldBriefingAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.BriefingDetails(); ok {
+		_spec.SetField(competition.FieldBriefingDetails, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Extensions(); ok {
+		_spec.SetField(competition.FieldExtensions, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedExtensions(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, competition.FieldExtensions, value)
+		})
+	}
+	if _u.mutation.ExtensionsCleared() {
+		_spec.ClearField(competition.FieldExtensions, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.AssessmentDays(); ok {
+		_spec.SetField(competition.FieldAssessmentDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAssessmentDays(); ok {
+		_spec.AddField(competition.FieldAssessmentDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ModerationBand(); ok {
+		_spec.SetField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedModerationBand(); ok {
+		_spec.AddField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Selection(); ok {
+		_spec.SetField(competition.FieldSelection, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.Pot(); ok {
 		_spec.SetField(competition.FieldPot, field.TypeInt64, value)

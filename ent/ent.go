@@ -19,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			audithead.Table:          audithead.ValidColumn,
 			bid.Table:                bid.ValidColumn,
 			challenge.Table:          challenge.ValidColumn,
+			clarification.Table:      clarification.ValidColumn,
 			competition.Table:        competition.ValidColumn,
 			contract.Table:           contract.ValidColumn,
 			document.Table:           document.ValidColumn,

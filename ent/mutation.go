@@ -19,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -52,6 +53,7 @@ const (
 	TypeAuditHead          = "AuditHead"
 	TypeBid                = "Bid"
 	TypeChallenge          = "Challenge"
+	TypeClarification      = "Clarification"
 	TypeCompetition        = "Competition"
 	TypeContract           = "Contract"
 	TypeDocument           = "Document"
@@ -7783,6 +7785,935 @@ func (m *ChallengeMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Challenge edge %s", name)
 }
 
+// ClarificationMutation represents an operation that mutates the Clarification nodes in the graph.
+type ClarificationMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	question            *string
+	published_question  *string
+	answer              *string
+	published_at        *time.Time
+	clearedFields       map[string]struct{}
+	competition         *int
+	clearedcompetition  bool
+	organisation        *int
+	clearedorganisation bool
+	asked_by            *int
+	clearedasked_by     bool
+	done                bool
+	oldValue            func(context.Context) (*Clarification, error)
+	predicates          []predicate.Clarification
+}
+
+var _ ent.Mutation = (*ClarificationMutation)(nil)
+
+// clarificationOption allows management of the mutation configuration using functional options.
+type clarificationOption func(*ClarificationMutation)
+
+// newClarificationMutation creates new mutation for the Clarification entity.
+func newClarificationMutation(c config, op Op, opts ...clarificationOption) *ClarificationMutation {
+	m := &ClarificationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeClarification,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withClarificationID sets the ID field of the mutation.
+func withClarificationID(id int) clarificationOption {
+	return func(m *ClarificationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Clarification
+		)
+		m.oldValue = func(ctx context.Context) (*Clarification, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Clarification.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withClarification sets the old Clarification of the mutation.
+func withClarification(node *Clarification) clarificationOption {
+	return func(m *ClarificationMutation) {
+		m.oldValue = func(context.Context) (*Clarification, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ClarificationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ClarificationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ClarificationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ClarificationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Clarification.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ClarificationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ClarificationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ClarificationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ClarificationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ClarificationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ClarificationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCompetitionID sets the "competition_id" field.
+func (m *ClarificationMutation) SetCompetitionID(i int) {
+	m.competition = &i
+}
+
+// CompetitionID returns the value of the "competition_id" field in the mutation.
+func (m *ClarificationMutation) CompetitionID() (r int, exists bool) {
+	v := m.competition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompetitionID returns the old "competition_id" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldCompetitionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompetitionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompetitionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompetitionID: %w", err)
+	}
+	return oldValue.CompetitionID, nil
+}
+
+// ResetCompetitionID resets all changes to the "competition_id" field.
+func (m *ClarificationMutation) ResetCompetitionID() {
+	m.competition = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *ClarificationMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *ClarificationMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *ClarificationMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetAskedByID sets the "asked_by_id" field.
+func (m *ClarificationMutation) SetAskedByID(i int) {
+	m.asked_by = &i
+}
+
+// AskedByID returns the value of the "asked_by_id" field in the mutation.
+func (m *ClarificationMutation) AskedByID() (r int, exists bool) {
+	v := m.asked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAskedByID returns the old "asked_by_id" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldAskedByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAskedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAskedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAskedByID: %w", err)
+	}
+	return oldValue.AskedByID, nil
+}
+
+// ResetAskedByID resets all changes to the "asked_by_id" field.
+func (m *ClarificationMutation) ResetAskedByID() {
+	m.asked_by = nil
+}
+
+// SetQuestion sets the "question" field.
+func (m *ClarificationMutation) SetQuestion(s string) {
+	m.question = &s
+}
+
+// Question returns the value of the "question" field in the mutation.
+func (m *ClarificationMutation) Question() (r string, exists bool) {
+	v := m.question
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestion returns the old "question" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldQuestion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestion: %w", err)
+	}
+	return oldValue.Question, nil
+}
+
+// ResetQuestion resets all changes to the "question" field.
+func (m *ClarificationMutation) ResetQuestion() {
+	m.question = nil
+}
+
+// SetPublishedQuestion sets the "published_question" field.
+func (m *ClarificationMutation) SetPublishedQuestion(s string) {
+	m.published_question = &s
+}
+
+// PublishedQuestion returns the value of the "published_question" field in the mutation.
+func (m *ClarificationMutation) PublishedQuestion() (r string, exists bool) {
+	v := m.published_question
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedQuestion returns the old "published_question" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldPublishedQuestion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedQuestion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedQuestion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedQuestion: %w", err)
+	}
+	return oldValue.PublishedQuestion, nil
+}
+
+// ResetPublishedQuestion resets all changes to the "published_question" field.
+func (m *ClarificationMutation) ResetPublishedQuestion() {
+	m.published_question = nil
+}
+
+// SetAnswer sets the "answer" field.
+func (m *ClarificationMutation) SetAnswer(s string) {
+	m.answer = &s
+}
+
+// Answer returns the value of the "answer" field in the mutation.
+func (m *ClarificationMutation) Answer() (r string, exists bool) {
+	v := m.answer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswer returns the old "answer" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldAnswer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswer: %w", err)
+	}
+	return oldValue.Answer, nil
+}
+
+// ResetAnswer resets all changes to the "answer" field.
+func (m *ClarificationMutation) ResetAnswer() {
+	m.answer = nil
+}
+
+// SetPublishedAt sets the "published_at" field.
+func (m *ClarificationMutation) SetPublishedAt(t time.Time) {
+	m.published_at = &t
+}
+
+// PublishedAt returns the value of the "published_at" field in the mutation.
+func (m *ClarificationMutation) PublishedAt() (r time.Time, exists bool) {
+	v := m.published_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedAt returns the old "published_at" field's value of the Clarification entity.
+// If the Clarification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ClarificationMutation) OldPublishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedAt: %w", err)
+	}
+	return oldValue.PublishedAt, nil
+}
+
+// ClearPublishedAt clears the value of the "published_at" field.
+func (m *ClarificationMutation) ClearPublishedAt() {
+	m.published_at = nil
+	m.clearedFields[clarification.FieldPublishedAt] = struct{}{}
+}
+
+// PublishedAtCleared returns if the "published_at" field was cleared in this mutation.
+func (m *ClarificationMutation) PublishedAtCleared() bool {
+	_, ok := m.clearedFields[clarification.FieldPublishedAt]
+	return ok
+}
+
+// ResetPublishedAt resets all changes to the "published_at" field.
+func (m *ClarificationMutation) ResetPublishedAt() {
+	m.published_at = nil
+	delete(m.clearedFields, clarification.FieldPublishedAt)
+}
+
+// ClearCompetition clears the "competition" edge to the Competition entity.
+func (m *ClarificationMutation) ClearCompetition() {
+	m.clearedcompetition = true
+	m.clearedFields[clarification.FieldCompetitionID] = struct{}{}
+}
+
+// CompetitionCleared reports if the "competition" edge to the Competition entity was cleared.
+func (m *ClarificationMutation) CompetitionCleared() bool {
+	return m.clearedcompetition
+}
+
+// CompetitionIDs returns the "competition" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompetitionID instead. It exists only for internal usage by the builders.
+func (m *ClarificationMutation) CompetitionIDs() (ids []int) {
+	if id := m.competition; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompetition resets all changes to the "competition" edge.
+func (m *ClarificationMutation) ResetCompetition() {
+	m.competition = nil
+	m.clearedcompetition = false
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *ClarificationMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[clarification.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *ClarificationMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *ClarificationMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *ClarificationMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// ClearAskedBy clears the "asked_by" edge to the Person entity.
+func (m *ClarificationMutation) ClearAskedBy() {
+	m.clearedasked_by = true
+	m.clearedFields[clarification.FieldAskedByID] = struct{}{}
+}
+
+// AskedByCleared reports if the "asked_by" edge to the Person entity was cleared.
+func (m *ClarificationMutation) AskedByCleared() bool {
+	return m.clearedasked_by
+}
+
+// AskedByIDs returns the "asked_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AskedByID instead. It exists only for internal usage by the builders.
+func (m *ClarificationMutation) AskedByIDs() (ids []int) {
+	if id := m.asked_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAskedBy resets all changes to the "asked_by" edge.
+func (m *ClarificationMutation) ResetAskedBy() {
+	m.asked_by = nil
+	m.clearedasked_by = false
+}
+
+// Where appends a list predicates to the ClarificationMutation builder.
+func (m *ClarificationMutation) Where(ps ...predicate.Clarification) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ClarificationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ClarificationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Clarification, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ClarificationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ClarificationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Clarification).
+func (m *ClarificationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ClarificationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, clarification.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, clarification.FieldUpdatedAt)
+	}
+	if m.competition != nil {
+		fields = append(fields, clarification.FieldCompetitionID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, clarification.FieldOrganisationID)
+	}
+	if m.asked_by != nil {
+		fields = append(fields, clarification.FieldAskedByID)
+	}
+	if m.question != nil {
+		fields = append(fields, clarification.FieldQuestion)
+	}
+	if m.published_question != nil {
+		fields = append(fields, clarification.FieldPublishedQuestion)
+	}
+	if m.answer != nil {
+		fields = append(fields, clarification.FieldAnswer)
+	}
+	if m.published_at != nil {
+		fields = append(fields, clarification.FieldPublishedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ClarificationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case clarification.FieldCreatedAt:
+		return m.CreatedAt()
+	case clarification.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case clarification.FieldCompetitionID:
+		return m.CompetitionID()
+	case clarification.FieldOrganisationID:
+		return m.OrganisationID()
+	case clarification.FieldAskedByID:
+		return m.AskedByID()
+	case clarification.FieldQuestion:
+		return m.Question()
+	case clarification.FieldPublishedQuestion:
+		return m.PublishedQuestion()
+	case clarification.FieldAnswer:
+		return m.Answer()
+	case clarification.FieldPublishedAt:
+		return m.PublishedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ClarificationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case clarification.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case clarification.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case clarification.FieldCompetitionID:
+		return m.OldCompetitionID(ctx)
+	case clarification.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case clarification.FieldAskedByID:
+		return m.OldAskedByID(ctx)
+	case clarification.FieldQuestion:
+		return m.OldQuestion(ctx)
+	case clarification.FieldPublishedQuestion:
+		return m.OldPublishedQuestion(ctx)
+	case clarification.FieldAnswer:
+		return m.OldAnswer(ctx)
+	case clarification.FieldPublishedAt:
+		return m.OldPublishedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Clarification field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ClarificationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case clarification.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case clarification.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case clarification.FieldCompetitionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompetitionID(v)
+		return nil
+	case clarification.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case clarification.FieldAskedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAskedByID(v)
+		return nil
+	case clarification.FieldQuestion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestion(v)
+		return nil
+	case clarification.FieldPublishedQuestion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedQuestion(v)
+		return nil
+	case clarification.FieldAnswer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswer(v)
+		return nil
+	case clarification.FieldPublishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Clarification field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ClarificationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ClarificationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ClarificationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Clarification numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ClarificationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(clarification.FieldPublishedAt) {
+		fields = append(fields, clarification.FieldPublishedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ClarificationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ClarificationMutation) ClearField(name string) error {
+	switch name {
+	case clarification.FieldPublishedAt:
+		m.ClearPublishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Clarification nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ClarificationMutation) ResetField(name string) error {
+	switch name {
+	case clarification.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case clarification.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case clarification.FieldCompetitionID:
+		m.ResetCompetitionID()
+		return nil
+	case clarification.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case clarification.FieldAskedByID:
+		m.ResetAskedByID()
+		return nil
+	case clarification.FieldQuestion:
+		m.ResetQuestion()
+		return nil
+	case clarification.FieldPublishedQuestion:
+		m.ResetPublishedQuestion()
+		return nil
+	case clarification.FieldAnswer:
+		m.ResetAnswer()
+		return nil
+	case clarification.FieldPublishedAt:
+		m.ResetPublishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Clarification field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ClarificationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.competition != nil {
+		edges = append(edges, clarification.EdgeCompetition)
+	}
+	if m.organisation != nil {
+		edges = append(edges, clarification.EdgeOrganisation)
+	}
+	if m.asked_by != nil {
+		edges = append(edges, clarification.EdgeAskedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ClarificationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case clarification.EdgeCompetition:
+		if id := m.competition; id != nil {
+			return []ent.Value{*id}
+		}
+	case clarification.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case clarification.EdgeAskedBy:
+		if id := m.asked_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ClarificationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ClarificationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ClarificationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcompetition {
+		edges = append(edges, clarification.EdgeCompetition)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, clarification.EdgeOrganisation)
+	}
+	if m.clearedasked_by {
+		edges = append(edges, clarification.EdgeAskedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ClarificationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case clarification.EdgeCompetition:
+		return m.clearedcompetition
+	case clarification.EdgeOrganisation:
+		return m.clearedorganisation
+	case clarification.EdgeAskedBy:
+		return m.clearedasked_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ClarificationMutation) ClearEdge(name string) error {
+	switch name {
+	case clarification.EdgeCompetition:
+		m.ClearCompetition()
+		return nil
+	case clarification.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	case clarification.EdgeAskedBy:
+		m.ClearAskedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Clarification unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ClarificationMutation) ResetEdge(name string) error {
+	switch name {
+	case clarification.EdgeCompetition:
+		m.ResetCompetition()
+		return nil
+	case clarification.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	case clarification.EdgeAskedBy:
+		m.ResetAskedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Clarification edge %s", name)
+}
+
 // CompetitionMutation represents an operation that mutates the Competition nodes in the graph.
 type CompetitionMutation struct {
 	config
@@ -7796,6 +8727,21 @@ type CompetitionMutation struct {
 	status                       *domain.CompetitionStatus
 	opened_at                    *time.Time
 	closes_at                    *time.Time
+	opens_at                     *time.Time
+	summary                      *string
+	scope                        *string
+	fields                       *[]string
+	appendfields                 []string
+	clarification_closes_at      *time.Time
+	briefing_at                  *time.Time
+	briefing_details             *string
+	extensions                   *[]domain.Extension
+	appendextensions             []domain.Extension
+	assessment_days              *int
+	addassessment_days           *int
+	moderation_band              *int
+	addmoderation_band           *int
+	selection                    *domain.SelectionMethod
 	pot                          *domain.Money
 	addpot                       *domain.Money
 	max_contract                 *domain.Money
@@ -8151,9 +9097,22 @@ func (m *CompetitionMutation) OldOpenedAt(ctx context.Context) (v time.Time, err
 	return oldValue.OpenedAt, nil
 }
 
+// ClearOpenedAt clears the value of the "opened_at" field.
+func (m *CompetitionMutation) ClearOpenedAt() {
+	m.opened_at = nil
+	m.clearedFields[competition.FieldOpenedAt] = struct{}{}
+}
+
+// OpenedAtCleared returns if the "opened_at" field was cleared in this mutation.
+func (m *CompetitionMutation) OpenedAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldOpenedAt]
+	return ok
+}
+
 // ResetOpenedAt resets all changes to the "opened_at" field.
 func (m *CompetitionMutation) ResetOpenedAt() {
 	m.opened_at = nil
+	delete(m.clearedFields, competition.FieldOpenedAt)
 }
 
 // SetClosesAt sets the "closes_at" field.
@@ -8187,9 +9146,555 @@ func (m *CompetitionMutation) OldClosesAt(ctx context.Context) (v time.Time, err
 	return oldValue.ClosesAt, nil
 }
 
+// ClearClosesAt clears the value of the "closes_at" field.
+func (m *CompetitionMutation) ClearClosesAt() {
+	m.closes_at = nil
+	m.clearedFields[competition.FieldClosesAt] = struct{}{}
+}
+
+// ClosesAtCleared returns if the "closes_at" field was cleared in this mutation.
+func (m *CompetitionMutation) ClosesAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldClosesAt]
+	return ok
+}
+
 // ResetClosesAt resets all changes to the "closes_at" field.
 func (m *CompetitionMutation) ResetClosesAt() {
 	m.closes_at = nil
+	delete(m.clearedFields, competition.FieldClosesAt)
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (m *CompetitionMutation) SetOpensAt(t time.Time) {
+	m.opens_at = &t
+}
+
+// OpensAt returns the value of the "opens_at" field in the mutation.
+func (m *CompetitionMutation) OpensAt() (r time.Time, exists bool) {
+	v := m.opens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpensAt returns the old "opens_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldOpensAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpensAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpensAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpensAt: %w", err)
+	}
+	return oldValue.OpensAt, nil
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (m *CompetitionMutation) ClearOpensAt() {
+	m.opens_at = nil
+	m.clearedFields[competition.FieldOpensAt] = struct{}{}
+}
+
+// OpensAtCleared returns if the "opens_at" field was cleared in this mutation.
+func (m *CompetitionMutation) OpensAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldOpensAt]
+	return ok
+}
+
+// ResetOpensAt resets all changes to the "opens_at" field.
+func (m *CompetitionMutation) ResetOpensAt() {
+	m.opens_at = nil
+	delete(m.clearedFields, competition.FieldOpensAt)
+}
+
+// SetSummary sets the "summary" field.
+func (m *CompetitionMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *CompetitionMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *CompetitionMutation) ResetSummary() {
+	m.summary = nil
+}
+
+// SetScope sets the "scope" field.
+func (m *CompetitionMutation) SetScope(s string) {
+	m.scope = &s
+}
+
+// Scope returns the value of the "scope" field in the mutation.
+func (m *CompetitionMutation) Scope() (r string, exists bool) {
+	v := m.scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScope returns the old "scope" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldScope(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScope: %w", err)
+	}
+	return oldValue.Scope, nil
+}
+
+// ResetScope resets all changes to the "scope" field.
+func (m *CompetitionMutation) ResetScope() {
+	m.scope = nil
+}
+
+// SetFields sets the "fields" field.
+func (m *CompetitionMutation) SetFields(s []string) {
+	m.fields = &s
+	m.appendfields = nil
+}
+
+// GetFields returns the value of the "fields" field in the mutation.
+func (m *CompetitionMutation) GetFields() (r []string, exists bool) {
+	v := m.fields
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFields returns the old "fields" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldFields(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFields is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFields requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFields: %w", err)
+	}
+	return oldValue.Fields, nil
+}
+
+// AppendFields adds s to the "fields" field.
+func (m *CompetitionMutation) AppendFields(s []string) {
+	m.appendfields = append(m.appendfields, s...)
+}
+
+// AppendedFields returns the list of values that were appended to the "fields" field in this mutation.
+func (m *CompetitionMutation) AppendedFields() ([]string, bool) {
+	if len(m.appendfields) == 0 {
+		return nil, false
+	}
+	return m.appendfields, true
+}
+
+// ClearFields clears the value of the "fields" field.
+func (m *CompetitionMutation) ClearFields() {
+	m.fields = nil
+	m.appendfields = nil
+	m.clearedFields[competition.FieldFields] = struct{}{}
+}
+
+// FieldsCleared returns if the "fields" field was cleared in this mutation.
+func (m *CompetitionMutation) FieldsCleared() bool {
+	_, ok := m.clearedFields[competition.FieldFields]
+	return ok
+}
+
+// ResetFields resets all changes to the "fields" field.
+func (m *CompetitionMutation) ResetFields() {
+	m.fields = nil
+	m.appendfields = nil
+	delete(m.clearedFields, competition.FieldFields)
+}
+
+// SetClarificationClosesAt sets the "clarification_closes_at" field.
+func (m *CompetitionMutation) SetClarificationClosesAt(t time.Time) {
+	m.clarification_closes_at = &t
+}
+
+// ClarificationClosesAt returns the value of the "clarification_closes_at" field in the mutation.
+func (m *CompetitionMutation) ClarificationClosesAt() (r time.Time, exists bool) {
+	v := m.clarification_closes_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClarificationClosesAt returns the old "clarification_closes_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldClarificationClosesAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClarificationClosesAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClarificationClosesAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClarificationClosesAt: %w", err)
+	}
+	return oldValue.ClarificationClosesAt, nil
+}
+
+// ClearClarificationClosesAt clears the value of the "clarification_closes_at" field.
+func (m *CompetitionMutation) ClearClarificationClosesAt() {
+	m.clarification_closes_at = nil
+	m.clearedFields[competition.FieldClarificationClosesAt] = struct{}{}
+}
+
+// ClarificationClosesAtCleared returns if the "clarification_closes_at" field was cleared in this mutation.
+func (m *CompetitionMutation) ClarificationClosesAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldClarificationClosesAt]
+	return ok
+}
+
+// ResetClarificationClosesAt resets all changes to the "clarification_closes_at" field.
+func (m *CompetitionMutation) ResetClarificationClosesAt() {
+	m.clarification_closes_at = nil
+	delete(m.clearedFields, competition.FieldClarificationClosesAt)
+}
+
+// SetBriefingAt sets the "briefing_at" field.
+func (m *CompetitionMutation) SetBriefingAt(t time.Time) {
+	m.briefing_at = &t
+}
+
+// BriefingAt returns the value of the "briefing_at" field in the mutation.
+func (m *CompetitionMutation) BriefingAt() (r time.Time, exists bool) {
+	v := m.briefing_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBriefingAt returns the old "briefing_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldBriefingAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBriefingAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBriefingAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBriefingAt: %w", err)
+	}
+	return oldValue.BriefingAt, nil
+}
+
+// ClearBriefingAt clears the value of the "briefing_at" field.
+func (m *CompetitionMutation) ClearBriefingAt() {
+	m.briefing_at = nil
+	m.clearedFields[competition.FieldBriefingAt] = struct{}{}
+}
+
+// BriefingAtCleared returns if the "briefing_at" field was cleared in this mutation.
+func (m *CompetitionMutation) BriefingAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldBriefingAt]
+	return ok
+}
+
+// ResetBriefingAt resets all changes to the "briefing_at" field.
+func (m *CompetitionMutation) ResetBriefingAt() {
+	m.briefing_at = nil
+	delete(m.clearedFields, competition.FieldBriefingAt)
+}
+
+// SetBriefingDetails sets the "briefing_details" field.
+func (m *CompetitionMutation) SetBriefingDetails(s string) {
+	m.briefing_details = &s
+}
+
+// BriefingDetails returns the value of the "briefing_details" field in the mutation.
+func (m *CompetitionMutation) BriefingDetails() (r string, exists bool) {
+	v := m.briefing_details
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBriefingDetails returns the old "briefing_details" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldBriefingDetails(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBriefingDetails is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBriefingDetails requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBriefingDetails: %w", err)
+	}
+	return oldValue.BriefingDetails, nil
+}
+
+// ResetBriefingDetails resets all changes to the "briefing_details" field.
+func (m *CompetitionMutation) ResetBriefingDetails() {
+	m.briefing_details = nil
+}
+
+// SetExtensions sets the "extensions" field.
+func (m *CompetitionMutation) SetExtensions(d []domain.Extension) {
+	m.extensions = &d
+	m.appendextensions = nil
+}
+
+// Extensions returns the value of the "extensions" field in the mutation.
+func (m *CompetitionMutation) Extensions() (r []domain.Extension, exists bool) {
+	v := m.extensions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtensions returns the old "extensions" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldExtensions(ctx context.Context) (v []domain.Extension, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtensions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtensions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtensions: %w", err)
+	}
+	return oldValue.Extensions, nil
+}
+
+// AppendExtensions adds d to the "extensions" field.
+func (m *CompetitionMutation) AppendExtensions(d []domain.Extension) {
+	m.appendextensions = append(m.appendextensions, d...)
+}
+
+// AppendedExtensions returns the list of values that were appended to the "extensions" field in this mutation.
+func (m *CompetitionMutation) AppendedExtensions() ([]domain.Extension, bool) {
+	if len(m.appendextensions) == 0 {
+		return nil, false
+	}
+	return m.appendextensions, true
+}
+
+// ClearExtensions clears the value of the "extensions" field.
+func (m *CompetitionMutation) ClearExtensions() {
+	m.extensions = nil
+	m.appendextensions = nil
+	m.clearedFields[competition.FieldExtensions] = struct{}{}
+}
+
+// ExtensionsCleared returns if the "extensions" field was cleared in this mutation.
+func (m *CompetitionMutation) ExtensionsCleared() bool {
+	_, ok := m.clearedFields[competition.FieldExtensions]
+	return ok
+}
+
+// ResetExtensions resets all changes to the "extensions" field.
+func (m *CompetitionMutation) ResetExtensions() {
+	m.extensions = nil
+	m.appendextensions = nil
+	delete(m.clearedFields, competition.FieldExtensions)
+}
+
+// SetAssessmentDays sets the "assessment_days" field.
+func (m *CompetitionMutation) SetAssessmentDays(i int) {
+	m.assessment_days = &i
+	m.addassessment_days = nil
+}
+
+// AssessmentDays returns the value of the "assessment_days" field in the mutation.
+func (m *CompetitionMutation) AssessmentDays() (r int, exists bool) {
+	v := m.assessment_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessmentDays returns the old "assessment_days" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAssessmentDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessmentDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessmentDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessmentDays: %w", err)
+	}
+	return oldValue.AssessmentDays, nil
+}
+
+// AddAssessmentDays adds i to the "assessment_days" field.
+func (m *CompetitionMutation) AddAssessmentDays(i int) {
+	if m.addassessment_days != nil {
+		*m.addassessment_days += i
+	} else {
+		m.addassessment_days = &i
+	}
+}
+
+// AddedAssessmentDays returns the value that was added to the "assessment_days" field in this mutation.
+func (m *CompetitionMutation) AddedAssessmentDays() (r int, exists bool) {
+	v := m.addassessment_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAssessmentDays resets all changes to the "assessment_days" field.
+func (m *CompetitionMutation) ResetAssessmentDays() {
+	m.assessment_days = nil
+	m.addassessment_days = nil
+}
+
+// SetModerationBand sets the "moderation_band" field.
+func (m *CompetitionMutation) SetModerationBand(i int) {
+	m.moderation_band = &i
+	m.addmoderation_band = nil
+}
+
+// ModerationBand returns the value of the "moderation_band" field in the mutation.
+func (m *CompetitionMutation) ModerationBand() (r int, exists bool) {
+	v := m.moderation_band
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModerationBand returns the old "moderation_band" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldModerationBand(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModerationBand is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModerationBand requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModerationBand: %w", err)
+	}
+	return oldValue.ModerationBand, nil
+}
+
+// AddModerationBand adds i to the "moderation_band" field.
+func (m *CompetitionMutation) AddModerationBand(i int) {
+	if m.addmoderation_band != nil {
+		*m.addmoderation_band += i
+	} else {
+		m.addmoderation_band = &i
+	}
+}
+
+// AddedModerationBand returns the value that was added to the "moderation_band" field in this mutation.
+func (m *CompetitionMutation) AddedModerationBand() (r int, exists bool) {
+	v := m.addmoderation_band
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetModerationBand resets all changes to the "moderation_band" field.
+func (m *CompetitionMutation) ResetModerationBand() {
+	m.moderation_band = nil
+	m.addmoderation_band = nil
+}
+
+// SetSelection sets the "selection" field.
+func (m *CompetitionMutation) SetSelection(dm domain.SelectionMethod) {
+	m.selection = &dm
+}
+
+// Selection returns the value of the "selection" field in the mutation.
+func (m *CompetitionMutation) Selection() (r domain.SelectionMethod, exists bool) {
+	v := m.selection
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSelection returns the old "selection" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldSelection(ctx context.Context) (v domain.SelectionMethod, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSelection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSelection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSelection: %w", err)
+	}
+	return oldValue.Selection, nil
+}
+
+// ResetSelection resets all changes to the "selection" field.
+func (m *CompetitionMutation) ResetSelection() {
+	m.selection = nil
 }
 
 // SetPot sets the "pot" field.
@@ -8735,7 +10240,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -8756,6 +10261,39 @@ func (m *CompetitionMutation) Fields() []string {
 	}
 	if m.closes_at != nil {
 		fields = append(fields, competition.FieldClosesAt)
+	}
+	if m.opens_at != nil {
+		fields = append(fields, competition.FieldOpensAt)
+	}
+	if m.summary != nil {
+		fields = append(fields, competition.FieldSummary)
+	}
+	if m.scope != nil {
+		fields = append(fields, competition.FieldScope)
+	}
+	if m.fields != nil {
+		fields = append(fields, competition.FieldFields)
+	}
+	if m.clarification_closes_at != nil {
+		fields = append(fields, competition.FieldClarificationClosesAt)
+	}
+	if m.briefing_at != nil {
+		fields = append(fields, competition.FieldBriefingAt)
+	}
+	if m.briefing_details != nil {
+		fields = append(fields, competition.FieldBriefingDetails)
+	}
+	if m.extensions != nil {
+		fields = append(fields, competition.FieldExtensions)
+	}
+	if m.assessment_days != nil {
+		fields = append(fields, competition.FieldAssessmentDays)
+	}
+	if m.moderation_band != nil {
+		fields = append(fields, competition.FieldModerationBand)
+	}
+	if m.selection != nil {
+		fields = append(fields, competition.FieldSelection)
 	}
 	if m.pot != nil {
 		fields = append(fields, competition.FieldPot)
@@ -8800,6 +10338,28 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.OpenedAt()
 	case competition.FieldClosesAt:
 		return m.ClosesAt()
+	case competition.FieldOpensAt:
+		return m.OpensAt()
+	case competition.FieldSummary:
+		return m.Summary()
+	case competition.FieldScope:
+		return m.Scope()
+	case competition.FieldFields:
+		return m.GetFields()
+	case competition.FieldClarificationClosesAt:
+		return m.ClarificationClosesAt()
+	case competition.FieldBriefingAt:
+		return m.BriefingAt()
+	case competition.FieldBriefingDetails:
+		return m.BriefingDetails()
+	case competition.FieldExtensions:
+		return m.Extensions()
+	case competition.FieldAssessmentDays:
+		return m.AssessmentDays()
+	case competition.FieldModerationBand:
+		return m.ModerationBand()
+	case competition.FieldSelection:
+		return m.Selection()
 	case competition.FieldPot:
 		return m.Pot()
 	case competition.FieldMaxContract:
@@ -8837,6 +10397,28 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldOpenedAt(ctx)
 	case competition.FieldClosesAt:
 		return m.OldClosesAt(ctx)
+	case competition.FieldOpensAt:
+		return m.OldOpensAt(ctx)
+	case competition.FieldSummary:
+		return m.OldSummary(ctx)
+	case competition.FieldScope:
+		return m.OldScope(ctx)
+	case competition.FieldFields:
+		return m.OldFields(ctx)
+	case competition.FieldClarificationClosesAt:
+		return m.OldClarificationClosesAt(ctx)
+	case competition.FieldBriefingAt:
+		return m.OldBriefingAt(ctx)
+	case competition.FieldBriefingDetails:
+		return m.OldBriefingDetails(ctx)
+	case competition.FieldExtensions:
+		return m.OldExtensions(ctx)
+	case competition.FieldAssessmentDays:
+		return m.OldAssessmentDays(ctx)
+	case competition.FieldModerationBand:
+		return m.OldModerationBand(ctx)
+	case competition.FieldSelection:
+		return m.OldSelection(ctx)
 	case competition.FieldPot:
 		return m.OldPot(ctx)
 	case competition.FieldMaxContract:
@@ -8909,6 +10491,83 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetClosesAt(v)
 		return nil
+	case competition.FieldOpensAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpensAt(v)
+		return nil
+	case competition.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case competition.FieldScope:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScope(v)
+		return nil
+	case competition.FieldFields:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFields(v)
+		return nil
+	case competition.FieldClarificationClosesAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClarificationClosesAt(v)
+		return nil
+	case competition.FieldBriefingAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBriefingAt(v)
+		return nil
+	case competition.FieldBriefingDetails:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBriefingDetails(v)
+		return nil
+	case competition.FieldExtensions:
+		v, ok := value.([]domain.Extension)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtensions(v)
+		return nil
+	case competition.FieldAssessmentDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessmentDays(v)
+		return nil
+	case competition.FieldModerationBand:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModerationBand(v)
+		return nil
+	case competition.FieldSelection:
+		v, ok := value.(domain.SelectionMethod)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSelection(v)
+		return nil
 	case competition.FieldPot:
 		v, ok := value.(domain.Money)
 		if !ok {
@@ -8969,6 +10628,12 @@ func (m *CompetitionMutation) AddedFields() []string {
 	if m.addphase != nil {
 		fields = append(fields, competition.FieldPhase)
 	}
+	if m.addassessment_days != nil {
+		fields = append(fields, competition.FieldAssessmentDays)
+	}
+	if m.addmoderation_band != nil {
+		fields = append(fields, competition.FieldModerationBand)
+	}
 	if m.addpot != nil {
 		fields = append(fields, competition.FieldPot)
 	}
@@ -8991,6 +10656,10 @@ func (m *CompetitionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case competition.FieldPhase:
 		return m.AddedPhase()
+	case competition.FieldAssessmentDays:
+		return m.AddedAssessmentDays()
+	case competition.FieldModerationBand:
+		return m.AddedModerationBand()
 	case competition.FieldPot:
 		return m.AddedPot()
 	case competition.FieldMaxContract:
@@ -9014,6 +10683,20 @@ func (m *CompetitionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddPhase(v)
+		return nil
+	case competition.FieldAssessmentDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAssessmentDays(v)
+		return nil
+	case competition.FieldModerationBand:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddModerationBand(v)
 		return nil
 	case competition.FieldPot:
 		v, ok := value.(domain.Money)
@@ -9051,6 +10734,27 @@ func (m *CompetitionMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *CompetitionMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(competition.FieldOpenedAt) {
+		fields = append(fields, competition.FieldOpenedAt)
+	}
+	if m.FieldCleared(competition.FieldClosesAt) {
+		fields = append(fields, competition.FieldClosesAt)
+	}
+	if m.FieldCleared(competition.FieldOpensAt) {
+		fields = append(fields, competition.FieldOpensAt)
+	}
+	if m.FieldCleared(competition.FieldFields) {
+		fields = append(fields, competition.FieldFields)
+	}
+	if m.FieldCleared(competition.FieldClarificationClosesAt) {
+		fields = append(fields, competition.FieldClarificationClosesAt)
+	}
+	if m.FieldCleared(competition.FieldBriefingAt) {
+		fields = append(fields, competition.FieldBriefingAt)
+	}
+	if m.FieldCleared(competition.FieldExtensions) {
+		fields = append(fields, competition.FieldExtensions)
+	}
 	if m.FieldCleared(competition.FieldEligibleOrganisations) {
 		fields = append(fields, competition.FieldEligibleOrganisations)
 	}
@@ -9071,6 +10775,27 @@ func (m *CompetitionMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *CompetitionMutation) ClearField(name string) error {
 	switch name {
+	case competition.FieldOpenedAt:
+		m.ClearOpenedAt()
+		return nil
+	case competition.FieldClosesAt:
+		m.ClearClosesAt()
+		return nil
+	case competition.FieldOpensAt:
+		m.ClearOpensAt()
+		return nil
+	case competition.FieldFields:
+		m.ClearFields()
+		return nil
+	case competition.FieldClarificationClosesAt:
+		m.ClearClarificationClosesAt()
+		return nil
+	case competition.FieldBriefingAt:
+		m.ClearBriefingAt()
+		return nil
+	case competition.FieldExtensions:
+		m.ClearExtensions()
+		return nil
 	case competition.FieldEligibleOrganisations:
 		m.ClearEligibleOrganisations()
 		return nil
@@ -9105,6 +10830,39 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldClosesAt:
 		m.ResetClosesAt()
+		return nil
+	case competition.FieldOpensAt:
+		m.ResetOpensAt()
+		return nil
+	case competition.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case competition.FieldScope:
+		m.ResetScope()
+		return nil
+	case competition.FieldFields:
+		m.ResetFields()
+		return nil
+	case competition.FieldClarificationClosesAt:
+		m.ResetClarificationClosesAt()
+		return nil
+	case competition.FieldBriefingAt:
+		m.ResetBriefingAt()
+		return nil
+	case competition.FieldBriefingDetails:
+		m.ResetBriefingDetails()
+		return nil
+	case competition.FieldExtensions:
+		m.ResetExtensions()
+		return nil
+	case competition.FieldAssessmentDays:
+		m.ResetAssessmentDays()
+		return nil
+	case competition.FieldModerationBand:
+		m.ResetModerationBand()
+		return nil
+	case competition.FieldSelection:
+		m.ResetSelection()
 		return nil
 	case competition.FieldPot:
 		m.ResetPot()

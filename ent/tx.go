@@ -28,6 +28,8 @@ type Tx struct {
 	Bid *BidClient
 	// Challenge is the client for interacting with the Challenge builders.
 	Challenge *ChallengeClient
+	// Clarification is the client for interacting with the Clarification builders.
+	Clarification *ClarificationClient
 	// Competition is the client for interacting with the Competition builders.
 	Competition *CompetitionClient
 	// Contract is the client for interacting with the Contract builders.
@@ -194,6 +196,7 @@ func (tx *Tx) init() {
 	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.Bid = NewBidClient(tx.config)
 	tx.Challenge = NewChallengeClient(tx.config)
+	tx.Clarification = NewClarificationClient(tx.config)
 	tx.Competition = NewCompetitionClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)

@@ -94,7 +94,7 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 		if err != nil {
 			return err
 		}
-		if err := domain.BidDraft.CheckChange(comp.Status, comp.ClosesAt, time.Now()); err != nil {
+		if err := domain.BidDraft.CheckChange(comp.Status, DeadlineFor(comp, in.OrganisationID), time.Now()); err != nil {
 			return err
 		}
 		org, err := tx.Organisation.Query().Where(organisation.ID(in.OrganisationID)).Only(ctx)
@@ -142,7 +142,7 @@ func (s *Service) MayChangeBid(ctx context.Context, id int) error {
 	if err != nil {
 		return err
 	}
-	return b.Status.CheckChange(b.Edges.Competition.Status, b.Edges.Competition.ClosesAt, time.Now())
+	return b.Status.CheckChange(b.Edges.Competition.Status, DeadlineFor(b.Edges.Competition, b.OrganisationID), time.Now())
 }
 
 // changeBid is the one check every change to a bid makes inside its transaction (its details,
@@ -169,7 +169,7 @@ func changeBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid
 	if err != nil {
 		return nil, nil, err
 	}
-	return b, comp, b.Status.CheckChange(comp.Status, comp.ClosesAt, now)
+	return b, comp, b.Status.CheckChange(comp.Status, DeadlineFor(comp, b.OrganisationID), now)
 }
 
 // UploadDocument is one file for a draft bid, read as it streams.

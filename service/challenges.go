@@ -403,8 +403,19 @@ func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent
 		scheme.MinAssessors = *in.MinAssessors
 	}
 	scheme.TieBreaker = in.TieBreaker
-	var ps domain.Problems
-	for _, check := range []error{domain.CheckDeadline(in.ClosesAt, time.Now()), caps.Validate(), scheme.Validate()} {
+	var left domain.Money
+	var roundName string
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		left, roundName, err = roundLeft(ctx, tx, &ent.Competition{Edges: ent.CompetitionEdges{Challenge: ch}})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The same money rules as a competition set up task by task.
+	ps := domain.CompetitionSetup{Phase: phase, Caps: caps}.CheckMoney(left, roundName)
+	for _, check := range []error{domain.CheckDeadline(in.ClosesAt, time.Now()), scheme.Check()} {
 		var more domain.Problems
 		if errors.As(check, &more) {
 			ps = append(ps, more...)

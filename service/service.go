@@ -73,11 +73,12 @@ type Record string
 
 // The records a path can name.
 const (
-	ChallengeRecord   Record = "challenge"
-	CompetitionRecord Record = "competition"
-	ContractRecord    Record = "contract"
-	BidRecord         Record = "bid"
-	AssignmentRecord  Record = "assignment"
+	ChallengeRecord     Record = "challenge"
+	CompetitionRecord   Record = "competition"
+	ContractRecord      Record = "contract"
+	BidRecord           Record = "bid"
+	AssignmentRecord    Record = "assignment"
+	ClarificationRecord Record = "clarification"
 )
 
 // Find says whether a record exists that the viewer may see: an adapter asks before it judges
@@ -95,6 +96,8 @@ func (s *Service) Find(ctx context.Context, kind Record, id int) error {
 		_, err = s.DB.Bid.Get(ctx, id)
 	case AssignmentRecord:
 		_, err = s.DB.Assignment.Get(ctx, id)
+	case ClarificationRecord:
+		_, err = s.DB.Clarification.Get(ctx, id)
 	default:
 		err = fmt.Errorf("no such kind of record %q", kind)
 	}

@@ -293,10 +293,14 @@ func (w *challengeWorkflow) validateOpenCompetition(ctx workflow.Context, req Op
 	if err := req.Caps.Validate(); err != nil {
 		return refused(err)
 	}
-	if err := req.Scheme.Validate(); err != nil {
+	if err := req.Scheme.Check(); err != nil {
 		return refused(err)
 	}
-	return refused(domain.CheckDeadline(req.ClosesAt, workflow.Now(ctx)))
+	from := workflow.Now(ctx)
+	if req.OpensAt.After(from) {
+		from = req.OpensAt // a scheduled competition's deadline counts from its opening
+	}
+	return refused(domain.CheckDeadline(req.ClosesAt, from))
 }
 
 func (w *challengeWorkflow) openCompetition(ctx workflow.Context, req OpenCompetitionRequest) (OpenCompetitionResponse, error) {
@@ -317,14 +321,14 @@ func (w *challengeWorkflow) openCompetition(ctx workflow.Context, req OpenCompet
 	var out activities.OpenCompetitionOutput
 	err = workflow.ExecuteActivity(activityOptions(ctx), a.OpenCompetition, activities.OpenCompetitionInput{
 		ChallengeID: w.ChallengeID, Phase: phase, ClosesAt: req.ClosesAt, Caps: req.Caps, Scheme: req.Scheme,
-		EligibleOrganisations: w.Continued, Actor: req.Actor,
+		EligibleOrganisations: w.Continued, OpensAt: req.OpensAt, Actor: req.Actor,
 	}).Get(ctx, &out)
 	if err != nil {
 		return OpenCompetitionResponse{}, err
 	}
 	w.Round = &CompetitionInput{
 		CompetitionID: out.CompetitionID, ChallengeID: w.ChallengeID, Phase: phase,
-		ClosesAt: req.ClosesAt, Scheme: req.Scheme,
+		ClosesAt: req.ClosesAt, Scheme: req.Scheme, OpensAt: req.OpensAt,
 	}
 	w.CompetitionID = out.CompetitionID
 	w.Stage = next

@@ -64,6 +64,12 @@ func (l Lifecycle) OpenCompetition(ctx context.Context, challengeID int, req Ope
 	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateOpenCompetition, req, &out)
 }
 
+// ExtendDeadline moves a competition's deadline later, for everyone or for one supplier.
+func (l Lifecycle) ExtendDeadline(ctx context.Context, competitionID int, req ExtendDeadlineRequest) (ExtendDeadlineResponse, error) {
+	var out ExtendDeadlineResponse
+	return out, l.update(ctx, CompetitionWorkflowID(competitionID), UpdateExtendDeadline, req, &out)
+}
+
 // CompleteChallenge records the programme outcome after the final gate.
 func (l Lifecycle) CompleteChallenge(ctx context.Context, challengeID int, req CompleteChallengeRequest) (StageResponse, error) {
 	var out StageResponse

@@ -15,7 +15,8 @@ import (
 // assessment, then funding decisions. Bids are rows, not workflows; the deadline closes the
 // competition whatever signals did or did not arrive.
 func CompetitionWorkflow(ctx workflow.Context, in CompetitionInput) (CompetitionResult, error) {
-	w := &competitionWorkflow{in: in, status: domain.CompetitionOpen, assessed: map[int][]int{}}
+	w := &competitionWorkflow{in: in, status: domain.CompetitionOpen, assessed: map[int][]int{},
+		deadlines: domain.Deadlines{ClosesAt: in.ClosesAt}}
 	if err := w.setup(ctx); err != nil {
 		return CompetitionResult{}, err
 	}
@@ -29,10 +30,18 @@ type competitionWorkflow struct {
 	bids      []int         // sealed bids at the deadline, in ID order
 	assessed  map[int][]int // bid → assessors who have scored it
 	contracts []activities.AwardedContract
+	deadlines domain.Deadlines // the closing time and each supplier's later one
+	extending int              // extensions being written: the close waits for them
+	rearm     workflow.Channel // told when the last deadline moves
 }
 
 func (w *competitionWorkflow) setup(ctx workflow.Context) error {
 	w.mu = workflow.NewMutex(ctx)
+	w.rearm = workflow.NewBufferedChannel(ctx, 1)
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateExtendDeadline, w.extendDeadline,
+		workflow.UpdateHandlerOptions{Validator: w.validateExtension}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordAssessment, w.recordAssessment,
 		workflow.UpdateHandlerOptions{Validator: w.validateAssessment}); err != nil {
 		return err
@@ -42,21 +51,50 @@ func (w *competitionWorkflow) setup(ctx workflow.Context) error {
 }
 
 func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, error) {
-	// Open: wait for the deadline, counting sealed bids as the outbox reports them.
-	timerCtx, cancelTimer := workflow.WithCancel(ctx)
-	defer cancelTimer()
-	deadline := workflow.NewTimer(timerCtx, w.in.ClosesAt.Sub(workflow.Now(ctx)))
+	// Scheduled: a durable timer opens it at its time.
+	if workflow.GetVersion(ctx, versionScheduledOpen, workflow.DefaultVersion, 1) == 1 &&
+		w.in.OpensAt.After(workflow.Now(ctx)) {
+		w.status = domain.CompetitionScheduled
+		if err := workflow.Sleep(ctx, w.in.OpensAt.Sub(workflow.Now(ctx))); err != nil {
+			return CompetitionResult{}, err
+		}
+		err := workflow.ExecuteActivity(activityOptions(ctx), a.OpenScheduledCompetition,
+			activities.OpenScheduledInput{CompetitionID: w.in.CompetitionID}).Get(ctx, nil)
+		if err != nil {
+			return CompetitionResult{}, err
+		}
+		w.status = domain.CompetitionOpen
+	}
+
+	// Open: wait for the last deadline, counting sealed bids as the outbox reports them. An
+	// extension re-arms the timer; the close waits for any extension still being written.
 	submitted := workflow.GetSignalChannel(ctx, SignalBidSubmitted)
-	for open := true; open; {
-		sel := workflow.NewSelector(ctx)
-		sel.AddFuture(deadline, func(workflow.Future) { open = false })
-		// Each sealed bid's signal is taken as it arrives, so the competition's history shows
-		// the bids in the order they were sealed; which bids count is read from the database at
-		// the deadline, so a bid sealed while Temporal was down still counts.
-		sel.AddReceive(submitted, func(c workflow.ReceiveChannel, more bool) {
-			c.Receive(ctx, nil)
-		})
-		sel.Select(ctx)
+	for {
+		last := w.deadlines.Last()
+		timerCtx, cancelTimer := workflow.WithCancel(ctx)
+		deadline := workflow.NewTimer(timerCtx, last.Sub(workflow.Now(ctx)))
+		for fired, moved := false, false; !fired && !moved; {
+			sel := workflow.NewSelector(ctx)
+			sel.AddFuture(deadline, func(workflow.Future) { fired = true })
+			// Each sealed bid's signal is taken as it arrives, so the competition's history
+			// shows the bids in the order they were sealed; which bids count is read from the
+			// database at the deadline, so a bid sealed while Temporal was down still counts.
+			sel.AddReceive(submitted, func(c workflow.ReceiveChannel, more bool) {
+				c.Receive(ctx, nil)
+			})
+			sel.AddReceive(w.rearm, func(c workflow.ReceiveChannel, more bool) {
+				c.Receive(ctx, nil)
+				moved = !w.deadlines.Last().Equal(last)
+			})
+			sel.Select(ctx)
+		}
+		cancelTimer()
+		if err := workflow.Await(ctx, func() bool { return w.extending == 0 }); err != nil {
+			return CompetitionResult{}, err
+		}
+		if domain.DeadlinePassed(w.deadlines.Last(), workflow.Now(ctx)) {
+			break
+		}
 	}
 
 	var closed activities.CloseCompetitionOutput
@@ -96,7 +134,7 @@ func (w *competitionWorkflow) inAssessment() error {
 // closing reports whether the deadline has passed but the close is still being written: the
 // database may already say "assessment", so a command arriving now is accepted and waits.
 func (w *competitionWorkflow) closing(ctx workflow.Context) bool {
-	return w.status == domain.CompetitionOpen && domain.DeadlinePassed(w.in.ClosesAt, workflow.Now(ctx))
+	return w.status == domain.CompetitionOpen && domain.DeadlinePassed(w.deadlines.Last(), workflow.Now(ctx))
 }
 
 // validateInAssessment accepts commands once assessment has started, or is starting.
@@ -215,6 +253,45 @@ func (w *competitionWorkflow) decide(ctx workflow.Context, req DecideRequest) (D
 		return DecideResponse{}, err
 	}
 	return DecideResponse{Contracts: out.Contracts}, nil
+}
+
+func (w *competitionWorkflow) validateExtension(ctx workflow.Context, req ExtendDeadlineRequest) error {
+	if err := domain.CheckExtension(w.status, w.deadlines.For(req.OrganisationID), req.ClosesAt, workflow.Now(ctx)); err != nil {
+		return refused(err)
+	}
+	if _, p := domain.ExtensionReason.Clean(req.Reason); p != nil {
+		return refused(domain.Problems{*p})
+	}
+	return nil
+}
+
+// extendDeadline writes the later deadline, then moves the close. The validator accepted it
+// before the deadline it replaces, and the close waits while it is written.
+func (w *competitionWorkflow) extendDeadline(ctx workflow.Context, req ExtendDeadlineRequest) (ExtendDeadlineResponse, error) {
+	w.extending++
+	defer func() { w.extending-- }()
+	if err := w.mu.Lock(ctx); err != nil {
+		return ExtendDeadlineResponse{}, err
+	}
+	defer w.mu.Unlock()
+	// Checked again under the mutex: another extension may have moved the same deadline.
+	if err := domain.CheckExtension(w.status, w.deadlines.For(req.OrganisationID), req.ClosesAt, workflow.Now(ctx)); err != nil {
+		return ExtendDeadlineResponse{}, refused(err)
+	}
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.ExtendDeadline, activities.ExtendDeadlineInput{
+		CompetitionID: w.in.CompetitionID, OrganisationID: req.OrganisationID, ClosesAt: req.ClosesAt,
+		Reason: req.Reason, Actor: req.Actor,
+	}).Get(ctx, nil)
+	if err != nil {
+		return ExtendDeadlineResponse{}, err
+	}
+	if req.OrganisationID == 0 {
+		w.deadlines.ClosesAt = req.ClosesAt
+	} else {
+		w.deadlines.Extension = append(w.deadlines.Extension, domain.Extension{OrganisationID: req.OrganisationID, ClosesAt: req.ClosesAt})
+	}
+	w.rearm.SendAsync(nil)
+	return ExtendDeadlineResponse{LastDeadline: w.deadlines.Last()}, nil
 }
 
 // tellParent signals the challenge, and waits until Temporal has recorded the signal.

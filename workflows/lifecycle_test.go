@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/worker"
 	"github.com/catalyst-sbri/catalyst/workflows"
@@ -468,5 +469,78 @@ func TestPassFailAnswersReachTheDecision(t *testing.T) {
 	h.check()
 	if !checked {
 		t.Fatal("the decision was never checked")
+	}
+}
+
+// A scheduled competition opens at its time; extensions move its close, for everyone and for
+// one supplier, and it never closes at a deadline that was moved.
+func TestScheduledOpenAndExtendedDeadlines(t *testing.T) {
+	f := newFixture(t)
+	ctx := testdb.Fixture()
+	admin := authz.Actor{Who: "admin@catalyst.example"}
+	supplier := f.db.Person.Create().SetName("Sam Supplier").SetEmail("sam@s0.example").SetRoles([]string{"supplier"}).
+		SetOrganisationID(f.orgs[0]).SaveX(ctx)
+	h := newHarness(t, f)
+	start := h.env.Now()
+	status := func() domain.CompetitionStatus {
+		return f.db.Competition.GetX(ctx, f.competitionID(t, 1)).Status
+	}
+	expect := func(at time.Duration, want domain.CompetitionStatus) {
+		h.at(at, func() {
+			if got := status(); got != want {
+				t.Errorf("at %s: competition is %s, want %s", at, got, want)
+			}
+		})
+	}
+	compWF := func() string { return workflows.CompetitionWorkflowID(f.competitionID(t, 1)) }
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			OpensAt: start.Add(3 * day), ClosesAt: start.Add(10 * day), Caps: domain.DefaultCaps(1), Scheme: domain.DefaultScheme(), Actor: admin})
+	})
+	expect(2*day, domain.CompetitionScheduled)
+	expect(3*day+time.Minute, domain.CompetitionOpen)
+	h.at(4*day, func() {
+		f.db.Bid.Create().SetCompetitionID(f.competitionID(t, 1)).SetOrganisationID(f.orgs[0]).SetTitle("Draft").
+			SetAmount(domain.Pounds(40_000)).SaveX(ctx)
+		h.refused(compWF(), workflows.UpdateExtendDeadline, workflows.ExtendDeadlineRequest{
+			ClosesAt: start.Add(9 * day), Reason: "Too early", Actor: admin}, "later than the current one")
+		h.update(compWF(), workflows.UpdateExtendDeadline, workflows.ExtendDeadlineRequest{
+			ClosesAt: start.Add(12 * day), Reason: "The briefing moved", Actor: admin})
+	})
+	h.at(5*day, func() {
+		h.update(compWF(), workflows.UpdateExtendDeadline, workflows.ExtendDeadlineRequest{
+			OrganisationID: f.orgs[1], ClosesAt: start.Add(15 * day), Reason: "Their office flooded", Actor: admin})
+	})
+	expect(11*day, domain.CompetitionOpen) // the first deadline was moved
+	expect(13*day, domain.CompetitionOpen) // one supplier still has until day 15
+	h.at(14*day, func() {
+		h.refused(compWF(), workflows.UpdateExtendDeadline, workflows.ExtendDeadlineRequest{
+			ClosesAt: start.Add(20 * day), Reason: "Too late", Actor: admin}, "passed")
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.check()
+	if got := status(); got != domain.CompetitionClosedNoBids {
+		t.Errorf("competition ended %s, want %s (the draft was never submitted)", got, domain.CompetitionClosedNoBids)
+	}
+	if got := h.env.Now().Sub(start); got < 15*day {
+		t.Errorf("the competition closed after %s, before the last extension (15 days)", got)
+	}
+	comp := f.db.Competition.GetX(ctx, f.competitionID(t, 1))
+	if !comp.ClosesAt.Equal(start.Add(12*day).UTC()) || len(comp.Extensions) != 1 || comp.Extensions[0].OrganisationID != f.orgs[1] {
+		t.Errorf("deadlines = %s %+v, want day 12 for all and day 15 for %d", comp.ClosesAt, comp.Extensions, f.orgs[1])
+	}
+	// The bidder was told of the extension for everyone; the other organisation's own
+	// extension concerns nobody else.
+	notices := f.db.Notice.Query().Where(notice.Template(string(domain.NoticeDeadlineExtended))).AllX(ctx)
+	if len(notices) != 1 || notices[0].RecipientID != supplier.ID ||
+		notices[0].Values["reason"] != "The briefing moved" {
+		t.Errorf("notices = %+v, want one extension notice to the bidder", notices)
 	}
 }

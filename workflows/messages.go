@@ -28,6 +28,7 @@ const (
 	UpdateRecordAssessment  = "record_assessment"
 	UpdateDecide            = "decide"
 	UpdateSubmitReport      = "submit_report"
+	UpdateExtendDeadline    = "extend_deadline"
 )
 
 // Change IDs of workflow.GetVersion: each names one change to workflow code, so runs started
@@ -35,6 +36,8 @@ const (
 const (
 	// versionNoReportSignal: a contract no longer signals its challenge when it reports.
 	versionNoReportSignal = "no-report-signal"
+	// versionScheduledOpen: a competition may be scheduled, and opens itself at its time.
+	versionScheduledOpen = "scheduled-open"
 )
 
 // Signal names: facts that need no answer.
@@ -117,7 +120,9 @@ type OpenCompetitionRequest struct {
 	ClosesAt time.Time
 	Caps     domain.PhaseCaps
 	Scheme   domain.Scheme
-	Actor    authz.Actor
+	// OpensAt, when later than now, schedules the competition to open by itself then.
+	OpensAt time.Time
+	Actor   authz.Actor
 }
 
 // OpenCompetitionResponse names the competition opened.
@@ -148,6 +153,9 @@ type CompetitionInput struct {
 	Phase         int
 	ClosesAt      time.Time
 	Scheme        domain.Scheme
+	// OpensAt is when a scheduled competition opens; zero (and in older histories, absent)
+	// when it opened at once.
+	OpensAt time.Time
 }
 
 // CompetitionResult is how the round ended.
@@ -183,6 +191,20 @@ type DecideRequest struct {
 // DecideResponse lists the contracts awarded.
 type DecideResponse struct {
 	Contracts []activities.AwardedContract
+}
+
+// ExtendDeadlineRequest moves the deadline later, for everyone (OrganisationID 0) or for one
+// supplier's organisation, with a reason.
+type ExtendDeadlineRequest struct {
+	OrganisationID int
+	ClosesAt       time.Time
+	Reason         string
+	Actor          authz.Actor
+}
+
+// ExtendDeadlineResponse is when the competition now closes for everyone.
+type ExtendDeadlineResponse struct {
+	LastDeadline time.Time
 }
 
 // CompetitionProgressSignal is a competition's new status and, once decided, its contracts.

@@ -31,6 +31,28 @@ const (
 	FieldOpenedAt = "opened_at"
 	// FieldClosesAt holds the string denoting the closes_at field in the database.
 	FieldClosesAt = "closes_at"
+	// FieldOpensAt holds the string denoting the opens_at field in the database.
+	FieldOpensAt = "opens_at"
+	// FieldSummary holds the string denoting the summary field in the database.
+	FieldSummary = "summary"
+	// FieldScope holds the string denoting the scope field in the database.
+	FieldScope = "scope"
+	// FieldFields holds the string denoting the fields field in the database.
+	FieldFields = "fields"
+	// FieldClarificationClosesAt holds the string denoting the clarification_closes_at field in the database.
+	FieldClarificationClosesAt = "clarification_closes_at"
+	// FieldBriefingAt holds the string denoting the briefing_at field in the database.
+	FieldBriefingAt = "briefing_at"
+	// FieldBriefingDetails holds the string denoting the briefing_details field in the database.
+	FieldBriefingDetails = "briefing_details"
+	// FieldExtensions holds the string denoting the extensions field in the database.
+	FieldExtensions = "extensions"
+	// FieldAssessmentDays holds the string denoting the assessment_days field in the database.
+	FieldAssessmentDays = "assessment_days"
+	// FieldModerationBand holds the string denoting the moderation_band field in the database.
+	FieldModerationBand = "moderation_band"
+	// FieldSelection holds the string denoting the selection field in the database.
+	FieldSelection = "selection"
 	// FieldPot holds the string denoting the pot field in the database.
 	FieldPot = "pot"
 	// FieldMaxContract holds the string denoting the max_contract field in the database.
@@ -86,6 +108,17 @@ var Columns = []string{
 	FieldStatus,
 	FieldOpenedAt,
 	FieldClosesAt,
+	FieldOpensAt,
+	FieldSummary,
+	FieldScope,
+	FieldFields,
+	FieldClarificationClosesAt,
+	FieldBriefingAt,
+	FieldBriefingDetails,
+	FieldExtensions,
+	FieldAssessmentDays,
+	FieldModerationBand,
+	FieldSelection,
 	FieldPot,
 	FieldMaxContract,
 	FieldMaxContracts,
@@ -121,6 +154,20 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
 	PhaseValidator func(int) error
+	// DefaultSummary holds the default value on creation for the "summary" field.
+	DefaultSummary string
+	// DefaultScope holds the default value on creation for the "scope" field.
+	DefaultScope string
+	// DefaultBriefingDetails holds the default value on creation for the "briefing_details" field.
+	DefaultBriefingDetails string
+	// DefaultAssessmentDays holds the default value on creation for the "assessment_days" field.
+	DefaultAssessmentDays int
+	// DefaultModerationBand holds the default value on creation for the "moderation_band" field.
+	DefaultModerationBand int
+	// DefaultPot holds the default value on creation for the "pot" field.
+	DefaultPot domain.Money
+	// DefaultMaxContract holds the default value on creation for the "max_contract" field.
+	DefaultMaxContract domain.Money
 	// DefaultMaxContracts holds the default value on creation for the "max_contracts" field.
 	DefaultMaxContracts int
 	// DefaultAssessorsPerBid holds the default value on creation for the "assessors_per_bid" field.
@@ -132,10 +179,22 @@ const DefaultStatus domain.CompetitionStatus = "open"
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s domain.CompetitionStatus) error {
 	switch s {
-	case "open", "assessment", "decided", "closed_no_bids":
+	case "draft", "scheduled", "open", "assessment", "decided", "closed_no_bids":
 		return nil
 	default:
 		return fmt.Errorf("competition: invalid enum value for status field: %q", s)
+	}
+}
+
+const DefaultSelection domain.SelectionMethod = "top_down"
+
+// SelectionValidator is a validator for the "selection" field enum values. It is called by the builders before save.
+func SelectionValidator(s domain.SelectionMethod) error {
+	switch s {
+	case "top_down", "portfolio":
+		return nil
+	default:
+		return fmt.Errorf("competition: invalid enum value for selection field: %q", s)
 	}
 }
 
@@ -180,6 +239,51 @@ func ByOpenedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByClosesAt orders the results by the closes_at field.
 func ByClosesAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClosesAt, opts...).ToFunc()
+}
+
+// ByOpensAt orders the results by the opens_at field.
+func ByOpensAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpensAt, opts...).ToFunc()
+}
+
+// BySummary orders the results by the summary field.
+func BySummary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSummary, opts...).ToFunc()
+}
+
+// ByScope orders the results by the scope field.
+func ByScope(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScope, opts...).ToFunc()
+}
+
+// ByClarificationClosesAt orders the results by the clarification_closes_at field.
+func ByClarificationClosesAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClarificationClosesAt, opts...).ToFunc()
+}
+
+// ByBriefingAt orders the results by the briefing_at field.
+func ByBriefingAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBriefingAt, opts...).ToFunc()
+}
+
+// ByBriefingDetails orders the results by the briefing_details field.
+func ByBriefingDetails(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBriefingDetails, opts...).ToFunc()
+}
+
+// ByAssessmentDays orders the results by the assessment_days field.
+func ByAssessmentDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssessmentDays, opts...).ToFunc()
+}
+
+// ByModerationBand orders the results by the moderation_band field.
+func ByModerationBand(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldModerationBand, opts...).ToFunc()
+}
+
+// BySelection orders the results by the selection field.
+func BySelection(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSelection, opts...).ToFunc()
 }
 
 // ByPot orders the results by the pot field.

@@ -86,6 +86,46 @@ func ClosesAt(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldClosesAt, v))
 }
 
+// OpensAt applies equality check predicate on the "opens_at" field. It's identical to OpensAtEQ.
+func OpensAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldOpensAt, v))
+}
+
+// Summary applies equality check predicate on the "summary" field. It's identical to SummaryEQ.
+func Summary(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldSummary, v))
+}
+
+// Scope applies equality check predicate on the "scope" field. It's identical to ScopeEQ.
+func Scope(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldScope, v))
+}
+
+// ClarificationClosesAt applies equality check predicate on the "clarification_closes_at" field. It's identical to ClarificationClosesAtEQ.
+func ClarificationClosesAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldClarificationClosesAt, v))
+}
+
+// BriefingAt applies equality check predicate on the "briefing_at" field. It's identical to BriefingAtEQ.
+func BriefingAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldBriefingAt, v))
+}
+
+// BriefingDetails applies equality check predicate on the "briefing_details" field. It's identical to BriefingDetailsEQ.
+func BriefingDetails(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldBriefingDetails, v))
+}
+
+// AssessmentDays applies equality check predicate on the "assessment_days" field. It's identical to AssessmentDaysEQ.
+func AssessmentDays(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssessmentDays, v))
+}
+
+// ModerationBand applies equality check predicate on the "moderation_band" field. It's identical to ModerationBandEQ.
+func ModerationBand(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldModerationBand, v))
+}
+
 // Pot applies equality check predicate on the "pot" field. It's identical to PotEQ.
 func Pot(v domain.Money) predicate.Competition {
 	vc := int64(v)
@@ -323,6 +363,16 @@ func OpenedAtLTE(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldLTE(FieldOpenedAt, v))
 }
 
+// OpenedAtIsNil applies the IsNil predicate on the "opened_at" field.
+func OpenedAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldOpenedAt))
+}
+
+// OpenedAtNotNil applies the NotNil predicate on the "opened_at" field.
+func OpenedAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldOpenedAt))
+}
+
 // ClosesAtEQ applies the EQ predicate on the "closes_at" field.
 func ClosesAtEQ(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldClosesAt, v))
@@ -361,6 +411,491 @@ func ClosesAtLT(v time.Time) predicate.Competition {
 // ClosesAtLTE applies the LTE predicate on the "closes_at" field.
 func ClosesAtLTE(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldLTE(FieldClosesAt, v))
+}
+
+// ClosesAtIsNil applies the IsNil predicate on the "closes_at" field.
+func ClosesAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldClosesAt))
+}
+
+// ClosesAtNotNil applies the NotNil predicate on the "closes_at" field.
+func ClosesAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldClosesAt))
+}
+
+// OpensAtEQ applies the EQ predicate on the "opens_at" field.
+func OpensAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldOpensAt, v))
+}
+
+// OpensAtNEQ applies the NEQ predicate on the "opens_at" field.
+func OpensAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldOpensAt, v))
+}
+
+// OpensAtIn applies the In predicate on the "opens_at" field.
+func OpensAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldOpensAt, vs...))
+}
+
+// OpensAtNotIn applies the NotIn predicate on the "opens_at" field.
+func OpensAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldOpensAt, vs...))
+}
+
+// OpensAtGT applies the GT predicate on the "opens_at" field.
+func OpensAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldOpensAt, v))
+}
+
+// OpensAtGTE applies the GTE predicate on the "opens_at" field.
+func OpensAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldOpensAt, v))
+}
+
+// OpensAtLT applies the LT predicate on the "opens_at" field.
+func OpensAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldOpensAt, v))
+}
+
+// OpensAtLTE applies the LTE predicate on the "opens_at" field.
+func OpensAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldOpensAt, v))
+}
+
+// OpensAtIsNil applies the IsNil predicate on the "opens_at" field.
+func OpensAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldOpensAt))
+}
+
+// OpensAtNotNil applies the NotNil predicate on the "opens_at" field.
+func OpensAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldOpensAt))
+}
+
+// SummaryEQ applies the EQ predicate on the "summary" field.
+func SummaryEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldSummary, v))
+}
+
+// SummaryNEQ applies the NEQ predicate on the "summary" field.
+func SummaryNEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldSummary, v))
+}
+
+// SummaryIn applies the In predicate on the "summary" field.
+func SummaryIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldSummary, vs...))
+}
+
+// SummaryNotIn applies the NotIn predicate on the "summary" field.
+func SummaryNotIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldSummary, vs...))
+}
+
+// SummaryGT applies the GT predicate on the "summary" field.
+func SummaryGT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldSummary, v))
+}
+
+// SummaryGTE applies the GTE predicate on the "summary" field.
+func SummaryGTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldSummary, v))
+}
+
+// SummaryLT applies the LT predicate on the "summary" field.
+func SummaryLT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldSummary, v))
+}
+
+// SummaryLTE applies the LTE predicate on the "summary" field.
+func SummaryLTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldSummary, v))
+}
+
+// SummaryContains applies the Contains predicate on the "summary" field.
+func SummaryContains(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContains(FieldSummary, v))
+}
+
+// SummaryHasPrefix applies the HasPrefix predicate on the "summary" field.
+func SummaryHasPrefix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasPrefix(FieldSummary, v))
+}
+
+// SummaryHasSuffix applies the HasSuffix predicate on the "summary" field.
+func SummaryHasSuffix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasSuffix(FieldSummary, v))
+}
+
+// SummaryEqualFold applies the EqualFold predicate on the "summary" field.
+func SummaryEqualFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEqualFold(FieldSummary, v))
+}
+
+// SummaryContainsFold applies the ContainsFold predicate on the "summary" field.
+func SummaryContainsFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContainsFold(FieldSummary, v))
+}
+
+// ScopeEQ applies the EQ predicate on the "scope" field.
+func ScopeEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldScope, v))
+}
+
+// ScopeNEQ applies the NEQ predicate on the "scope" field.
+func ScopeNEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldScope, v))
+}
+
+// ScopeIn applies the In predicate on the "scope" field.
+func ScopeIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldScope, vs...))
+}
+
+// ScopeNotIn applies the NotIn predicate on the "scope" field.
+func ScopeNotIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldScope, vs...))
+}
+
+// ScopeGT applies the GT predicate on the "scope" field.
+func ScopeGT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldScope, v))
+}
+
+// ScopeGTE applies the GTE predicate on the "scope" field.
+func ScopeGTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldScope, v))
+}
+
+// ScopeLT applies the LT predicate on the "scope" field.
+func ScopeLT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldScope, v))
+}
+
+// ScopeLTE applies the LTE predicate on the "scope" field.
+func ScopeLTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldScope, v))
+}
+
+// ScopeContains applies the Contains predicate on the "scope" field.
+func ScopeContains(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContains(FieldScope, v))
+}
+
+// ScopeHasPrefix applies the HasPrefix predicate on the "scope" field.
+func ScopeHasPrefix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasPrefix(FieldScope, v))
+}
+
+// ScopeHasSuffix applies the HasSuffix predicate on the "scope" field.
+func ScopeHasSuffix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasSuffix(FieldScope, v))
+}
+
+// ScopeEqualFold applies the EqualFold predicate on the "scope" field.
+func ScopeEqualFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEqualFold(FieldScope, v))
+}
+
+// ScopeContainsFold applies the ContainsFold predicate on the "scope" field.
+func ScopeContainsFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContainsFold(FieldScope, v))
+}
+
+// FieldsIsNil applies the IsNil predicate on the "fields" field.
+func FieldsIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldFields))
+}
+
+// FieldsNotNil applies the NotNil predicate on the "fields" field.
+func FieldsNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldFields))
+}
+
+// ClarificationClosesAtEQ applies the EQ predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldClarificationClosesAt, v))
+}
+
+// ClarificationClosesAtNEQ applies the NEQ predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldClarificationClosesAt, v))
+}
+
+// ClarificationClosesAtIn applies the In predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldClarificationClosesAt, vs...))
+}
+
+// ClarificationClosesAtNotIn applies the NotIn predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldClarificationClosesAt, vs...))
+}
+
+// ClarificationClosesAtGT applies the GT predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldClarificationClosesAt, v))
+}
+
+// ClarificationClosesAtGTE applies the GTE predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldClarificationClosesAt, v))
+}
+
+// ClarificationClosesAtLT applies the LT predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldClarificationClosesAt, v))
+}
+
+// ClarificationClosesAtLTE applies the LTE predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldClarificationClosesAt, v))
+}
+
+// ClarificationClosesAtIsNil applies the IsNil predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldClarificationClosesAt))
+}
+
+// ClarificationClosesAtNotNil applies the NotNil predicate on the "clarification_closes_at" field.
+func ClarificationClosesAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldClarificationClosesAt))
+}
+
+// BriefingAtEQ applies the EQ predicate on the "briefing_at" field.
+func BriefingAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldBriefingAt, v))
+}
+
+// BriefingAtNEQ applies the NEQ predicate on the "briefing_at" field.
+func BriefingAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldBriefingAt, v))
+}
+
+// BriefingAtIn applies the In predicate on the "briefing_at" field.
+func BriefingAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldBriefingAt, vs...))
+}
+
+// BriefingAtNotIn applies the NotIn predicate on the "briefing_at" field.
+func BriefingAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldBriefingAt, vs...))
+}
+
+// BriefingAtGT applies the GT predicate on the "briefing_at" field.
+func BriefingAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldBriefingAt, v))
+}
+
+// BriefingAtGTE applies the GTE predicate on the "briefing_at" field.
+func BriefingAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldBriefingAt, v))
+}
+
+// BriefingAtLT applies the LT predicate on the "briefing_at" field.
+func BriefingAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldBriefingAt, v))
+}
+
+// BriefingAtLTE applies the LTE predicate on the "briefing_at" field.
+func BriefingAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldBriefingAt, v))
+}
+
+// BriefingAtIsNil applies the IsNil predicate on the "briefing_at" field.
+func BriefingAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldBriefingAt))
+}
+
+// BriefingAtNotNil applies the NotNil predicate on the "briefing_at" field.
+func BriefingAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldBriefingAt))
+}
+
+// BriefingDetailsEQ applies the EQ predicate on the "briefing_details" field.
+func BriefingDetailsEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsNEQ applies the NEQ predicate on the "briefing_details" field.
+func BriefingDetailsNEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsIn applies the In predicate on the "briefing_details" field.
+func BriefingDetailsIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldBriefingDetails, vs...))
+}
+
+// BriefingDetailsNotIn applies the NotIn predicate on the "briefing_details" field.
+func BriefingDetailsNotIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldBriefingDetails, vs...))
+}
+
+// BriefingDetailsGT applies the GT predicate on the "briefing_details" field.
+func BriefingDetailsGT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsGTE applies the GTE predicate on the "briefing_details" field.
+func BriefingDetailsGTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsLT applies the LT predicate on the "briefing_details" field.
+func BriefingDetailsLT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsLTE applies the LTE predicate on the "briefing_details" field.
+func BriefingDetailsLTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsContains applies the Contains predicate on the "briefing_details" field.
+func BriefingDetailsContains(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContains(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsHasPrefix applies the HasPrefix predicate on the "briefing_details" field.
+func BriefingDetailsHasPrefix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasPrefix(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsHasSuffix applies the HasSuffix predicate on the "briefing_details" field.
+func BriefingDetailsHasSuffix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasSuffix(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsEqualFold applies the EqualFold predicate on the "briefing_details" field.
+func BriefingDetailsEqualFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEqualFold(FieldBriefingDetails, v))
+}
+
+// BriefingDetailsContainsFold applies the ContainsFold predicate on the "briefing_details" field.
+func BriefingDetailsContainsFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContainsFold(FieldBriefingDetails, v))
+}
+
+// ExtensionsIsNil applies the IsNil predicate on the "extensions" field.
+func ExtensionsIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldExtensions))
+}
+
+// ExtensionsNotNil applies the NotNil predicate on the "extensions" field.
+func ExtensionsNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldExtensions))
+}
+
+// AssessmentDaysEQ applies the EQ predicate on the "assessment_days" field.
+func AssessmentDaysEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssessmentDays, v))
+}
+
+// AssessmentDaysNEQ applies the NEQ predicate on the "assessment_days" field.
+func AssessmentDaysNEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldAssessmentDays, v))
+}
+
+// AssessmentDaysIn applies the In predicate on the "assessment_days" field.
+func AssessmentDaysIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldAssessmentDays, vs...))
+}
+
+// AssessmentDaysNotIn applies the NotIn predicate on the "assessment_days" field.
+func AssessmentDaysNotIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldAssessmentDays, vs...))
+}
+
+// AssessmentDaysGT applies the GT predicate on the "assessment_days" field.
+func AssessmentDaysGT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldAssessmentDays, v))
+}
+
+// AssessmentDaysGTE applies the GTE predicate on the "assessment_days" field.
+func AssessmentDaysGTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldAssessmentDays, v))
+}
+
+// AssessmentDaysLT applies the LT predicate on the "assessment_days" field.
+func AssessmentDaysLT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldAssessmentDays, v))
+}
+
+// AssessmentDaysLTE applies the LTE predicate on the "assessment_days" field.
+func AssessmentDaysLTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldAssessmentDays, v))
+}
+
+// ModerationBandEQ applies the EQ predicate on the "moderation_band" field.
+func ModerationBandEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldModerationBand, v))
+}
+
+// ModerationBandNEQ applies the NEQ predicate on the "moderation_band" field.
+func ModerationBandNEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldModerationBand, v))
+}
+
+// ModerationBandIn applies the In predicate on the "moderation_band" field.
+func ModerationBandIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldModerationBand, vs...))
+}
+
+// ModerationBandNotIn applies the NotIn predicate on the "moderation_band" field.
+func ModerationBandNotIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldModerationBand, vs...))
+}
+
+// ModerationBandGT applies the GT predicate on the "moderation_band" field.
+func ModerationBandGT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldModerationBand, v))
+}
+
+// ModerationBandGTE applies the GTE predicate on the "moderation_band" field.
+func ModerationBandGTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldModerationBand, v))
+}
+
+// ModerationBandLT applies the LT predicate on the "moderation_band" field.
+func ModerationBandLT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldModerationBand, v))
+}
+
+// ModerationBandLTE applies the LTE predicate on the "moderation_band" field.
+func ModerationBandLTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldModerationBand, v))
+}
+
+// SelectionEQ applies the EQ predicate on the "selection" field.
+func SelectionEQ(v domain.SelectionMethod) predicate.Competition {
+	vc := v
+	return predicate.Competition(sql.FieldEQ(FieldSelection, vc))
+}
+
+// SelectionNEQ applies the NEQ predicate on the "selection" field.
+func SelectionNEQ(v domain.SelectionMethod) predicate.Competition {
+	vc := v
+	return predicate.Competition(sql.FieldNEQ(FieldSelection, vc))
+}
+
+// SelectionIn applies the In predicate on the "selection" field.
+func SelectionIn(vs ...domain.SelectionMethod) predicate.Competition {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Competition(sql.FieldIn(FieldSelection, v...))
+}
+
+// SelectionNotIn applies the NotIn predicate on the "selection" field.
+func SelectionNotIn(vs ...domain.SelectionMethod) predicate.Competition {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Competition(sql.FieldNotIn(FieldSelection, v...))
 }
 
 // PotEQ applies the EQ predicate on the "pot" field.

@@ -93,6 +93,18 @@ func (f ChallengeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ChallengeMutation", m)
 }
 
+// The ClarificationFunc type is an adapter to allow the use of ordinary
+// function as Clarification mutator.
+type ClarificationFunc func(context.Context, *ent.ClarificationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ClarificationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ClarificationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ClarificationMutation", m)
+}
+
 // The CompetitionFunc type is an adapter to allow the use of ordinary
 // function as Competition mutator.
 type CompetitionFunc func(context.Context, *ent.CompetitionMutation) (ent.Value, error)

@@ -255,17 +255,74 @@ var (
 			},
 		},
 	}
+	// ClarificationsColumns holds the columns for the "clarifications" table.
+	ClarificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "question", Type: field.TypeString, Size: 2147483647},
+		{Name: "published_question", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "answer", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "published_at", Type: field.TypeTime, Nullable: true},
+		{Name: "competition_id", Type: field.TypeInt},
+		{Name: "organisation_id", Type: field.TypeInt},
+		{Name: "asked_by_id", Type: field.TypeInt},
+	}
+	// ClarificationsTable holds the schema information for the "clarifications" table.
+	ClarificationsTable = &schema.Table{
+		Name:       "clarifications",
+		Columns:    ClarificationsColumns,
+		PrimaryKey: []*schema.Column{ClarificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "clarifications_competitions_competition",
+				Columns:    []*schema.Column{ClarificationsColumns[7]},
+				RefColumns: []*schema.Column{CompetitionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "clarifications_organisations_organisation",
+				Columns:    []*schema.Column{ClarificationsColumns[8]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "clarifications_persons_asked_by",
+				Columns:    []*schema.Column{ClarificationsColumns[9]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "clarification_competition_id_published_at",
+				Unique:  false,
+				Columns: []*schema.Column{ClarificationsColumns[7], ClarificationsColumns[6]},
+			},
+		},
+	}
 	// CompetitionsColumns holds the columns for the "competitions" table.
 	CompetitionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "phase", Type: field.TypeInt},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"open", "assessment", "decided", "closed_no_bids"}, Default: "open"},
-		{Name: "opened_at", Type: field.TypeTime},
-		{Name: "closes_at", Type: field.TypeTime},
-		{Name: "pot", Type: field.TypeInt64},
-		{Name: "max_contract", Type: field.TypeInt64},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "scheduled", "open", "assessment", "decided", "closed_no_bids"}, Default: "open"},
+		{Name: "opened_at", Type: field.TypeTime, Nullable: true},
+		{Name: "closes_at", Type: field.TypeTime, Nullable: true},
+		{Name: "opens_at", Type: field.TypeTime, Nullable: true},
+		{Name: "summary", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "scope", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "fields", Type: field.TypeJSON, Nullable: true},
+		{Name: "clarification_closes_at", Type: field.TypeTime, Nullable: true},
+		{Name: "briefing_at", Type: field.TypeTime, Nullable: true},
+		{Name: "briefing_details", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "extensions", Type: field.TypeJSON, Nullable: true},
+		{Name: "assessment_days", Type: field.TypeInt, Default: 15},
+		{Name: "moderation_band", Type: field.TypeInt, Default: 20},
+		{Name: "selection", Type: field.TypeEnum, Enums: []string{"top_down", "portfolio"}, Default: "top_down"},
+		{Name: "pot", Type: field.TypeInt64, Default: 0},
+		{Name: "max_contract", Type: field.TypeInt64, Default: 0},
 		{Name: "max_contracts", Type: field.TypeInt, Default: 0},
 		{Name: "scheme", Type: field.TypeJSON},
 		{Name: "eligible_organisations", Type: field.TypeJSON, Nullable: true},
@@ -281,7 +338,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[14]},
+				Columns:    []*schema.Column{CompetitionsColumns[25]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -290,7 +347,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[14], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[25], CompetitionsColumns[3]},
 			},
 		},
 	}
@@ -648,6 +705,7 @@ var (
 		AuditHeadsTable,
 		BidsTable,
 		ChallengesTable,
+		ClarificationsTable,
 		CompetitionsTable,
 		ContractsTable,
 		DocumentsTable,
@@ -675,6 +733,9 @@ func init() {
 	BidsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ChallengesTable.ForeignKeys[0].RefTable = PersonsTable
 	ChallengesTable.ForeignKeys[1].RefTable = RoundsTable
+	ClarificationsTable.ForeignKeys[0].RefTable = CompetitionsTable
+	ClarificationsTable.ForeignKeys[1].RefTable = OrganisationsTable
+	ClarificationsTable.ForeignKeys[2].RefTable = PersonsTable
 	CompetitionsTable.ForeignKeys[0].RefTable = ChallengesTable
 	ContractsTable.ForeignKeys[0].RefTable = BidsTable
 	ContractsTable.ForeignKeys[1].RefTable = CompetitionsTable

@@ -27,6 +27,9 @@ type Bid func(*sql.Selector)
 // Challenge is the predicate function for challenge builders.
 type Challenge func(*sql.Selector)
 
+// Clarification is the predicate function for clarification builders.
+type Clarification func(*sql.Selector)
+
 // Competition is the predicate function for competition builders.
 type Competition func(*sql.Selector)
 

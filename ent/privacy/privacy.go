@@ -278,6 +278,30 @@ func (f ChallengeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ChallengeMutation", m)
 }
 
+// The ClarificationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ClarificationQueryRuleFunc func(context.Context, *ent.ClarificationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ClarificationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ClarificationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ClarificationQuery", q)
+}
+
+// The ClarificationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ClarificationMutationRuleFunc func(context.Context, *ent.ClarificationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ClarificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ClarificationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ClarificationMutation", m)
+}
+
 // The CompetitionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CompetitionQueryRuleFunc func(context.Context, *ent.CompetitionQuery) error

@@ -18,6 +18,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -101,7 +102,7 @@ func ownsChallenge(v authz.Viewer) predicate.Challenge {
 }
 
 // published challenges have opened a competition: their problem statement is public.
-var published = challenge.HasCompetitions()
+var published = challenge.HasCompetitionsWith(competition.StatusNEQ(domain.CompetitionDraft))
 
 // ChallengeScope is what a viewer may see of challenges; anonymous sees the published ones.
 func ChallengeScope(ctx context.Context) scope[predicate.Challenge] {
@@ -129,6 +130,13 @@ func FilterCompetitions() privacy.CompetitionQueryRuleFunc {
 			return privacy.Allow
 		}
 		q.Where(competition.HasChallengeWith(challenge.Or(cs.preds...)))
+		// A competition being set up is the programme's and the challenge owner's alone.
+		v, _ := personViewer(ctx)
+		if v.Has(authz.ChallengeOwner) {
+			q.Where(competition.Or(competition.StatusNEQ(domain.CompetitionDraft), competition.HasChallengeWith(ownsChallenge(v))))
+		} else {
+			q.Where(competition.StatusNEQ(domain.CompetitionDraft))
+		}
 		return privacy.Allow
 	}
 }
@@ -365,12 +373,15 @@ func FilterInterests() privacy.InterestQueryRuleFunc {
 	}
 }
 
-// FilterNotices: a person reads the notices sent to them; the programme reads all.
+// FilterNotices: a person reads the notices sent to them; the programme reads all but those
+// about a competition still sealed, whose recipients would say who is bidding.
 func FilterNotices() privacy.NoticeQueryRuleFunc {
 	return func(ctx context.Context, q *ent.NoticeQuery) error {
 		var s scope[predicate.Notice]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			if v.Has(authz.Admin) {
+				s.add(noticeNotAboutSealedCompetition)
+			}
 			s.add(notice.RecipientID(v.PersonID))
 		}
 		return apply(s, func(p ...predicate.Notice) { q.Where(p...) }, notice.Or)
@@ -455,4 +466,47 @@ func auditOfOwnedChallenges(personID int) predicate.AuditEvent {
 		owned := sql.Select(t.C(challenge.FieldID)).From(t).Where(sql.EQ(t.C(challenge.OwnerColumn), personID))
 		s.Where(sql.In(s.C(auditevent.FieldChallengeID), owned))
 	}
+}
+
+// FilterClarifications: a published answer is public; before that a question is read by the
+// programme and by the organisation that asked it, nobody else.
+func FilterClarifications() privacy.ClarificationQueryRuleFunc {
+	return func(ctx context.Context, q *ent.ClarificationQuery) error {
+		s := scope[predicate.Clarification]{}
+		s.add(clarification.PublishedAtNotNil())
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+				s.add(clarification.OrganisationID(v.OrganisationID))
+			}
+		}
+		return apply(s, func(p ...predicate.Clarification) { q.Where(p...) }, clarification.Or)
+	}
+}
+
+// SupplierClarifications lets a supplier ask questions for its own organisation, as itself.
+func SupplierClarifications() privacy.ClarificationMutationRuleFunc {
+	return func(ctx context.Context, m *ent.ClarificationMutation) error {
+		v, ok := personViewer(ctx)
+		if !ok || !v.Has(authz.Supplier) || v.OrganisationID == 0 || !m.Op().Is(ent.OpCreate) {
+			return privacy.Skip
+		}
+		org, _ := m.OrganisationID()
+		by, _ := m.AskedByID()
+		if org != v.OrganisationID || by != v.PersonID {
+			return privacy.Denyf("a supplier asks questions only for its own organisation, as itself")
+		}
+		return privacy.Allow
+	}
+}
+
+// noticeNotAboutSealedCompetition matches notices whose record is not an open competition.
+func noticeNotAboutSealedCompetition(s *sql.Selector) {
+	t := sql.Table(competition.Table)
+	open := sql.Select(t.C(competition.FieldID)).From(t).Where(sql.EQ(t.C(competition.FieldStatus), string(domain.CompetitionOpen)))
+	s.Where(sql.Or(
+		sql.IsNull(s.C(notice.FieldRecordType)),
+		sql.NEQ(s.C(notice.FieldRecordType), "competition"),
+		sql.NotIn(s.C(notice.FieldRecordID), open),
+	))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -285,6 +286,42 @@ func init() {
 	challengeDescVersion := challengeFields[17].Descriptor()
 	// challenge.DefaultVersion holds the default value on creation for the version field.
 	challenge.DefaultVersion = challengeDescVersion.Default.(int)
+	clarificationMixin := schema.Clarification{}.Mixin()
+	clarification.Policy = privacy.NewPolicies(schema.Clarification{})
+	clarification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := clarification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	clarificationMixinFields0 := clarificationMixin[0].Fields()
+	_ = clarificationMixinFields0
+	clarificationFields := schema.Clarification{}.Fields()
+	_ = clarificationFields
+	// clarificationDescCreatedAt is the schema descriptor for created_at field.
+	clarificationDescCreatedAt := clarificationMixinFields0[0].Descriptor()
+	// clarification.DefaultCreatedAt holds the default value on creation for the created_at field.
+	clarification.DefaultCreatedAt = clarificationDescCreatedAt.Default.(func() time.Time)
+	// clarificationDescUpdatedAt is the schema descriptor for updated_at field.
+	clarificationDescUpdatedAt := clarificationMixinFields0[1].Descriptor()
+	// clarification.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	clarification.DefaultUpdatedAt = clarificationDescUpdatedAt.Default.(func() time.Time)
+	// clarification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	clarification.UpdateDefaultUpdatedAt = clarificationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// clarificationDescQuestion is the schema descriptor for question field.
+	clarificationDescQuestion := clarificationFields[3].Descriptor()
+	// clarification.QuestionValidator is a validator for the "question" field. It is called by the builders before save.
+	clarification.QuestionValidator = clarificationDescQuestion.Validators[0].(func(string) error)
+	// clarificationDescPublishedQuestion is the schema descriptor for published_question field.
+	clarificationDescPublishedQuestion := clarificationFields[4].Descriptor()
+	// clarification.DefaultPublishedQuestion holds the default value on creation for the published_question field.
+	clarification.DefaultPublishedQuestion = clarificationDescPublishedQuestion.Default.(string)
+	// clarificationDescAnswer is the schema descriptor for answer field.
+	clarificationDescAnswer := clarificationFields[5].Descriptor()
+	// clarification.DefaultAnswer holds the default value on creation for the answer field.
+	clarification.DefaultAnswer = clarificationDescAnswer.Default.(string)
 	competitionMixin := schema.Competition{}.Mixin()
 	competition.Policy = privacy.NewPolicies(schema.Competition{})
 	competition.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -313,12 +350,40 @@ func init() {
 	competitionDescPhase := competitionFields[1].Descriptor()
 	// competition.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
 	competition.PhaseValidator = competitionDescPhase.Validators[0].(func(int) error)
+	// competitionDescSummary is the schema descriptor for summary field.
+	competitionDescSummary := competitionFields[6].Descriptor()
+	// competition.DefaultSummary holds the default value on creation for the summary field.
+	competition.DefaultSummary = competitionDescSummary.Default.(string)
+	// competitionDescScope is the schema descriptor for scope field.
+	competitionDescScope := competitionFields[7].Descriptor()
+	// competition.DefaultScope holds the default value on creation for the scope field.
+	competition.DefaultScope = competitionDescScope.Default.(string)
+	// competitionDescBriefingDetails is the schema descriptor for briefing_details field.
+	competitionDescBriefingDetails := competitionFields[11].Descriptor()
+	// competition.DefaultBriefingDetails holds the default value on creation for the briefing_details field.
+	competition.DefaultBriefingDetails = competitionDescBriefingDetails.Default.(string)
+	// competitionDescAssessmentDays is the schema descriptor for assessment_days field.
+	competitionDescAssessmentDays := competitionFields[13].Descriptor()
+	// competition.DefaultAssessmentDays holds the default value on creation for the assessment_days field.
+	competition.DefaultAssessmentDays = competitionDescAssessmentDays.Default.(int)
+	// competitionDescModerationBand is the schema descriptor for moderation_band field.
+	competitionDescModerationBand := competitionFields[14].Descriptor()
+	// competition.DefaultModerationBand holds the default value on creation for the moderation_band field.
+	competition.DefaultModerationBand = competitionDescModerationBand.Default.(int)
+	// competitionDescPot is the schema descriptor for pot field.
+	competitionDescPot := competitionFields[16].Descriptor()
+	// competition.DefaultPot holds the default value on creation for the pot field.
+	competition.DefaultPot = domain.Money(competitionDescPot.Default.(int64))
+	// competitionDescMaxContract is the schema descriptor for max_contract field.
+	competitionDescMaxContract := competitionFields[17].Descriptor()
+	// competition.DefaultMaxContract holds the default value on creation for the max_contract field.
+	competition.DefaultMaxContract = domain.Money(competitionDescMaxContract.Default.(int64))
 	// competitionDescMaxContracts is the schema descriptor for max_contracts field.
-	competitionDescMaxContracts := competitionFields[7].Descriptor()
+	competitionDescMaxContracts := competitionFields[18].Descriptor()
 	// competition.DefaultMaxContracts holds the default value on creation for the max_contracts field.
 	competition.DefaultMaxContracts = competitionDescMaxContracts.Default.(int)
 	// competitionDescAssessorsPerBid is the schema descriptor for assessors_per_bid field.
-	competitionDescAssessorsPerBid := competitionFields[11].Descriptor()
+	competitionDescAssessorsPerBid := competitionFields[22].Descriptor()
 	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
 	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
 	contractMixin := schema.Contract{}.Mixin()

@@ -24,11 +24,28 @@ func (Competition) Fields() []ent.Field {
 		field.Int("challenge_id"),
 		field.Int("phase").Range(1, 2),
 		field.Enum("status").GoType(domain.CompetitionStatus("")).Default(string(domain.CompetitionOpen)),
-		field.Time("opened_at"),
-		// The deadline is an instant (UTC), checked against the server's receipt time.
-		field.Time("closes_at"),
-		field.Int64("pot").GoType(domain.Money(0)),
-		field.Int64("max_contract").GoType(domain.Money(0)),
+		// When it opened; zero while it is being set up or scheduled.
+		field.Time("opened_at").Optional(),
+		// The deadline is an instant (UTC), checked against the server's receipt time; zero
+		// until the setup gives one.
+		field.Time("closes_at").Optional(),
+		// When a scheduled competition opens by itself; zero: when the programme opens it.
+		field.Time("opens_at").Optional(),
+		field.Text("summary").Default(""),
+		field.Text("scope").Default(""),
+		field.Strings("fields").Optional(),
+		// The last time a supplier may ask a clarification question.
+		field.Time("clarification_closes_at").Optional(),
+		field.Time("briefing_at").Optional(),
+		field.Text("briefing_details").Default(""),
+		// Later deadlines given to single suppliers, with their reasons (never shown to others).
+		field.JSON("extensions", []domain.Extension{}).Optional(),
+		// Working days assessors have from assignment; the moderation band in percentage points.
+		field.Int("assessment_days").Default(domain.DefaultAssessmentDays),
+		field.Int("moderation_band").Default(domain.DefaultModeration),
+		field.Enum("selection").GoType(domain.SelectionMethod("")).Default(string(domain.TopDown)),
+		field.Int64("pot").GoType(domain.Money(0)).Default(0),
+		field.Int64("max_contract").GoType(domain.Money(0)).Default(0),
 		field.Int("max_contracts").Default(0),
 		field.JSON("scheme", domain.Scheme{}),
 		// Phase 2 is open only to the organisations the phase 1 gate continued.

@@ -1,0 +1,125 @@
+package activities
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+)
+
+// OpenScheduledInput opens a scheduled competition at its opening time.
+type OpenScheduledInput struct {
+	CompetitionID int
+}
+
+// OpenScheduledCompetition opens a competition the programme scheduled, at its time. A retry
+// finds it open already and does nothing.
+func (a *Activities) OpenScheduledCompetition(ctx context.Context, in OpenScheduledInput) error {
+	ctx = asSystem(ctx)
+	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		c, err := tx.Competition.Get(ctx, in.CompetitionID)
+		if err != nil {
+			return err
+		}
+		if c.Status != domain.CompetitionScheduled {
+			return nil
+		}
+		if err := tx.Competition.UpdateOne(c).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now().UTC()).Exec(ctx); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, authz.Actor{Reason: "its opening time came"}, "competition.opened", "competition", c.ID,
+			map[string]any{"status": c.Status}, map[string]any{"status": domain.CompetitionOpen})
+	})
+}
+
+// ExtendDeadlineInput moves a competition's deadline later, for everyone (OrganisationID 0)
+// or for one supplier's organisation.
+type ExtendDeadlineInput struct {
+	CompetitionID  int
+	OrganisationID int
+	ClosesAt       time.Time
+	Reason         string
+	Actor          authz.Actor
+}
+
+// ExtendDeadline writes the later deadline with its audit event, and tells the suppliers it
+// concerns: everyone with a bid, or the one organisation. Run twice, it writes nothing twice.
+func (a *Activities) ExtendDeadline(ctx context.Context, in ExtendDeadlineInput) error {
+	ctx = asSystem(ctx)
+	return a.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		// The competition's row first: a bid being sealed now holds it.
+		if err := tx.Competition.UpdateOneID(in.CompetitionID).SetUpdatedAt(time.Now().UTC()).Exec(ctx); err != nil {
+			return err
+		}
+		c, err := tx.Competition.Get(ctx, in.CompetitionID)
+		if err != nil {
+			return err
+		}
+		deadlines := domain.Deadlines{ClosesAt: c.ClosesAt, Extension: c.Extensions}
+		if deadlines.For(in.OrganisationID).Equal(in.ClosesAt) {
+			return nil // a retry: already extended
+		}
+		before := map[string]any{"closes_at": deadlines.For(in.OrganisationID)}
+		after := map[string]any{"closes_at": in.ClosesAt.UTC(), "reason": in.Reason}
+		upd := tx.Competition.UpdateOne(c)
+		if in.OrganisationID == 0 {
+			upd.SetClosesAt(in.ClosesAt.UTC())
+		} else {
+			after["organisation_id"] = in.OrganisationID
+			upd.SetExtensions(append(c.Extensions, domain.Extension{OrganisationID: in.OrganisationID, ClosesAt: in.ClosesAt.UTC(), Reason: in.Reason}))
+		}
+		if err := upd.Exec(ctx); err != nil {
+			return err
+		}
+		if err := Audit(ctx, tx, in.Actor, "competition.deadline_extended", "competition", c.ID, before, after); err != nil {
+			return err
+		}
+		title, err := tx.Competition.QueryChallenge(c).Only(ctx)
+		if err != nil {
+			return err
+		}
+		values := map[string]string{"title": title.Title, "closes_at": domain.FormatTime(in.ClosesAt), "reason": in.Reason}
+		return NotifyBidders(ctx, tx, c.ID, in.OrganisationID, domain.NoticeDeadlineExtended, values)
+	})
+}
+
+// NotifyBidders tells every organisation with a bid in the competition (or only the one named),
+// and any others named in also, the same thing: each active supplier person in them gets a
+// notice. It reads the sealed bids as the system, and tells nobody who else was told.
+func NotifyBidders(ctx context.Context, tx *ent.Tx, competitionID, organisationID int, template domain.NoticeTemplate, values map[string]string, also ...int) error {
+	ctx = asSystem(ctx)
+	orgs := []int{organisationID}
+	if organisationID == 0 {
+		var err error
+		orgs, err = tx.Bid.Query().Where(bid.CompetitionID(competitionID)).GroupBy(bid.FieldOrganisationID).Ints(ctx)
+		if err != nil {
+			return err
+		}
+	}
+	for _, o := range also {
+		if !slices.Contains(orgs, o) {
+			orgs = append(orgs, o)
+		}
+	}
+	people, err := tx.Person.Query().
+		Where(person.HasOrganisationWith(organisation.IDIn(orgs...)), person.DeactivatedAtIsNil()).
+		Order(ent.Asc(person.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		if !slices.Contains(p.Roles, string(authz.Supplier)) {
+			continue
+		}
+		if err := Notify(ctx, tx, p.ID, template, "competition", competitionID, values); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,234 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/service"
+)
+
+// The competition's setup, opening, extensions and clarification questions: JSON adapters over
+// service/competitions.go and service/clarifications.go.
+
+func (s *Server) startCompetitionSetup(c echo.Context) error {
+	id, err := s.pathRecord(c)
+	if err != nil {
+		return err
+	}
+	comp, err := s.svc.StartCompetitionSetup(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.competitionSetupView(c, comp))
+}
+
+// CompetitionSetupRequest changes any of the setup's tasks; a task left out stays as it is.
+type CompetitionSetupRequest struct {
+	Details *struct {
+		Summary string   `json:"summary"`
+		Scope   string   `json:"scope"`
+		Fields  []string `json:"fields"`
+	} `json:"details"`
+	Dates *struct {
+		OpensAt               *time.Time `json:"opens_at"`
+		ClosesAt              *time.Time `json:"closes_at"`
+		ClarificationClosesAt *time.Time `json:"clarification_closes_at"`
+		BriefingAt            *time.Time `json:"briefing_at"`
+		BriefingDetails       string     `json:"briefing_details"`
+	} `json:"dates"`
+	Money *struct {
+		PotPence         int64 `json:"pot_pence"`
+		MaxContractPence int64 `json:"max_contract_pence"`
+		MaxContracts     int   `json:"max_contracts"`
+	} `json:"money"`
+	Questions  *[]domain.Question `json:"questions"`
+	Assessment *struct {
+		AssessorsPerBid int     `json:"assessors_per_bid"`
+		AssessmentDays  int     `json:"assessment_days"`
+		ModerationBand  int     `json:"moderation_band"`
+		Threshold       float64 `json:"threshold"`
+		Selection       string  `json:"selection"`
+	} `json:"assessment"`
+}
+
+func orZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func (s *Server) editCompetitionSetup(c echo.Context) error {
+	var req CompetitionSetupRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	in := service.EditCompetition{ID: id, Questions: req.Questions}
+	if d := req.Details; d != nil {
+		in.Details = &service.CompetitionDetails{Summary: d.Summary, Scope: d.Scope, Fields: d.Fields}
+	}
+	if d := req.Dates; d != nil {
+		in.Dates = &service.CompetitionDates{OpensAt: orZero(d.OpensAt), ClosesAt: orZero(d.ClosesAt),
+			ClarificationClosesAt: orZero(d.ClarificationClosesAt), BriefingAt: orZero(d.BriefingAt), BriefingDetails: d.BriefingDetails}
+	}
+	if m := req.Money; m != nil {
+		in.Money = &service.CompetitionMoney{PotPence: m.PotPence, MaxContractPence: m.MaxContractPence, MaxContracts: m.MaxContracts}
+	}
+	if a := req.Assessment; a != nil {
+		in.Assessment = &service.CompetitionAssessment{AssessorsPerBid: a.AssessorsPerBid, AssessmentDays: a.AssessmentDays,
+			ModerationBand: a.ModerationBand, Threshold: a.Threshold, Selection: domain.SelectionMethod(a.Selection)}
+	}
+	comp, err := s.svc.EditCompetition(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.competitionSetupView(c, comp))
+}
+
+func (s *Server) launchCompetition(c echo.Context) error {
+	id, err := s.pathRecord(c)
+	if err != nil {
+		return err
+	}
+	comp, err := s.svc.LaunchCompetition(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.competitionSetupView(c, comp))
+}
+
+// ExtensionRequest moves the deadline later for everyone, or for one organisation.
+type ExtensionRequest struct {
+	ClosesAt       time.Time `json:"closes_at"`
+	OrganisationID int       `json:"organisation_id"`
+	Reason         string    `json:"reason"`
+}
+
+func (s *Server) extendDeadline(c echo.Context) error {
+	var req ExtensionRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	comp, err := s.svc.ExtendDeadline(c.Request().Context(), service.ExtendDeadline{CompetitionID: id,
+		OrganisationID: req.OrganisationID, ClosesAt: req.ClosesAt, Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.competitionSetupView(c, comp))
+}
+
+// competitionSetupView is a competition with, while it is being set up, what it still needs.
+func (s *Server) competitionSetupView(c echo.Context, comp *ent.Competition) CompetitionView {
+	v := competitionView(comp)
+	if comp.Status == domain.CompetitionDraft {
+		var ps domain.Problems
+		if err := s.svc.CompetitionReadiness(c.Request().Context(), comp); err != nil {
+			ps = problemsOf(err)
+			if ps == nil {
+				ps = domain.Problems{{Message: err.Error()}}
+			}
+		}
+		v.ToOpen = problemViews(ps)
+	}
+	return v
+}
+
+// ClarificationView is a clarification question and, once published, its answer. Who asked is
+// never shown.
+type ClarificationView struct {
+	ID            int        `json:"id"`
+	CompetitionID int        `json:"competition_id"`
+	Question      string     `json:"question"`
+	Answer        string     `json:"answer,omitempty"`
+	AskedAt       time.Time  `json:"asked_at"`
+	PublishedAt   *time.Time `json:"published_at,omitempty"`
+	Yours         bool       `json:"yours"`
+}
+
+func clarificationView(cl *ent.Clarification, viewerOrg int) ClarificationView {
+	v := ClarificationView{ID: cl.ID, CompetitionID: cl.CompetitionID, Question: cl.Question, AskedAt: cl.CreatedAt,
+		PublishedAt: cl.PublishedAt, Yours: viewerOrg != 0 && cl.OrganisationID == viewerOrg}
+	if cl.PublishedAt != nil {
+		v.Answer = cl.Answer
+		if !v.Yours {
+			v.Question = cl.PublishedQuestion // the asker's own words stay theirs
+		}
+	}
+	return v
+}
+
+func (s *Server) listClarifications(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	rows, err := s.svc.Clarifications(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	org := viewerOrg(c)
+	out := struct {
+		Items []ClarificationView `json:"items"`
+	}{Items: []ClarificationView{}}
+	for _, r := range rows {
+		out.Items = append(out.Items, clarificationView(r, org))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// ClarificationRequest is a supplier's question.
+type ClarificationRequest struct {
+	Question string `json:"question"`
+}
+
+func (s *Server) askClarification(c echo.Context) error {
+	var req ClarificationRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	cl, err := s.svc.AskClarification(c.Request().Context(), service.AskClarification{CompetitionID: id, Question: req.Question})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, clarificationView(cl, viewerOrg(c)))
+}
+
+// PublishClarificationRequest is the answer and the question as it will be published.
+type PublishClarificationRequest struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+}
+
+func (s *Server) publishClarification(c echo.Context) error {
+	var req PublishClarificationRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	cl, err := s.svc.PublishClarification(c.Request().Context(), service.PublishClarification{ID: id, Question: req.Question, Answer: req.Answer})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, clarificationView(cl, 0))
+}
+
+// viewerOrg is the signed-in person's organisation, 0 for none.
+func viewerOrg(c echo.Context) int {
+	v, _ := currentViewer(c)
+	return v.OrganisationID
+}
+
+// problemViews lists problems for the API.
+func problemViews(ps domain.Problems) []domain.FieldProblem {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}

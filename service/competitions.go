@@ -1,0 +1,332 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// The programme team sets a competition up over several sittings, task by task, then opens it
+// or schedules it; once open, its deadline can be extended.
+
+// DeadlineFor is the deadline that applies to one organisation's bid in a competition.
+func DeadlineFor(comp *ent.Competition, organisationID int) time.Time {
+	return deadlines(comp).For(organisationID)
+}
+
+func deadlines(comp *ent.Competition) domain.Deadlines {
+	return domain.Deadlines{ClosesAt: comp.ClosesAt, Extension: comp.Extensions}
+}
+
+// SetupOf is a competition's setup as the domain checks it.
+func SetupOf(c *ent.Competition) domain.CompetitionSetup {
+	return domain.CompetitionSetup{
+		Phase: c.Phase, Summary: c.Summary, Scope: c.Scope, Fields: c.Fields,
+		OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, ClarificationClosesAt: c.ClarificationClosesAt,
+		BriefingAt: c.BriefingAt, BriefingDetails: c.BriefingDetails,
+		Caps:   domain.PhaseCaps{Pot: c.Pot, MaxContract: c.MaxContract, MaxContracts: c.MaxContracts},
+		Scheme: c.Scheme, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,
+		ModerationBand: c.ModerationBand, Selection: c.Selection,
+	}
+}
+
+// phaseToOpen is the phase whose competition a challenge at stage may open next.
+func phaseToOpen(stage domain.ChallengeStage) int {
+	if stage == domain.ChallengePhase1Contracts {
+		return 2
+	}
+	return 1
+}
+
+// StartCompetitionSetup begins setting up the competition a challenge may open next, or
+// returns the one already being set up.
+func (s *Service) StartCompetitionSetup(ctx context.Context, challengeID int) (*ent.Competition, error) {
+	ch, err := s.Challenge(ctx, challengeID)
+	if err != nil {
+		return nil, err
+	}
+	phase := phaseToOpen(ch.Stage)
+	if _, err := ch.Stage.OpenCompetition(phase); err != nil {
+		return nil, err
+	}
+	var out *ent.Competition
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		existing, err := tx.Competition.Query().Where(competition.ChallengeID(ch.ID), competition.Phase(phase)).Only(ctx)
+		if err == nil {
+			out = existing
+			return nil
+		}
+		if !ent.IsNotFound(err) {
+			return err
+		}
+		scheme := domain.DefaultScheme()
+		scheme.Criteria = nil // the programme writes the questions
+		out, err = tx.Competition.Create().SetChallengeID(ch.ID).SetPhase(phase).SetStatus(domain.CompetitionDraft).
+			SetScheme(scheme).SetFields(ch.Fields).SetMaxContracts(domain.DefaultCaps(phase).MaxContracts).Save(ctx)
+		if err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "competition.setup_started", "competition", out.ID, nil,
+			map[string]any{"challenge": ch.ID, "phase": phase})
+	})
+	return out, err
+}
+
+// CompetitionDetails is the setup's first task: what the competition is about.
+type CompetitionDetails struct {
+	Summary, Scope string
+	Fields         []string
+}
+
+// CompetitionDates are when it opens (zero: when the programme says), closes, stops taking
+// clarification questions, and holds its briefing.
+type CompetitionDates struct {
+	OpensAt, ClosesAt, ClarificationClosesAt, BriefingAt time.Time
+	BriefingDetails                                      string
+}
+
+// CompetitionMoney is the pot, the most one contract may be worth, and how many contracts.
+type CompetitionMoney struct {
+	PotPence, MaxContractPence int64
+	MaxContracts               int
+}
+
+// CompetitionAssessment is how the bids are assessed and selected.
+type CompetitionAssessment struct {
+	AssessorsPerBid, AssessmentDays, ModerationBand int
+	Threshold                                       float64
+	Selection                                       domain.SelectionMethod
+}
+
+// EditCompetition changes any of a competition's setup tasks; nil leaves a task as it is.
+type EditCompetition struct {
+	ID         int
+	Details    *CompetitionDetails
+	Dates      *CompetitionDates
+	Money      *CompetitionMoney
+	Questions  *[]domain.Question
+	Assessment *CompetitionAssessment
+}
+
+// CheckQuestions checks each question as the builder saves it, naming fields questions[i].x.
+func CheckQuestions(qs []domain.Question) domain.Problems {
+	var ps domain.Problems
+	if len(qs) > domain.MaxCriteria {
+		ps.Add("questions", "A competition has at most %d questions", domain.MaxCriteria)
+	}
+	seen := map[string]bool{}
+	for i := range qs {
+		at := fmt.Sprintf("questions[%d].", i)
+		if qs[i].Key == "" {
+			qs[i].Key = domain.Scheme{Criteria: qs}.NextQuestionKey()
+		}
+		if seen[qs[i].Key] {
+			ps.Add(at+"key", "Question %d's key %q is used twice", i+1, qs[i].Key)
+		}
+		seen[qs[i].Key] = true
+		for _, p := range domain.CheckQuestion(&qs[i]) {
+			p.Field = at + p.Field
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// EditCompetition saves the tasks given, each checked on its own; the whole setup is checked
+// when the competition opens.
+func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent.Competition, error) {
+	var out *ent.Competition
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		c, err := tx.Competition.Query().Where(competition.ID(in.ID)).WithChallenge().Only(ctx)
+		if err != nil {
+			return err
+		}
+		if c.Status != domain.CompetitionDraft {
+			return &domain.TransitionError{Record: "competition", Action: "change the setup of", From: string(c.Status),
+				Kind:   domain.ErrInvalidTransition,
+				Reason: "its setup can change only before it opens or is scheduled; it is " + c.Status.Label() + ". Once open, its deadline can be extended"}
+		}
+		setup := SetupOf(c)
+		var ps domain.Problems
+		upd := tx.Competition.UpdateOne(c)
+		if d := in.Details; d != nil {
+			d.Summary = domain.CompetitionSummary.CleanAll(d.Summary, &ps)
+			d.Scope = domain.CompetitionScope.CleanAll(d.Scope, &ps)
+			domain.CheckFields(d.Fields, &ps)
+			upd.SetSummary(d.Summary).SetScope(d.Scope).SetFields(d.Fields)
+		}
+		if d := in.Dates; d != nil {
+			d.BriefingDetails = domain.BriefingDetails.CleanAll(d.BriefingDetails, &ps)
+			setup.OpensAt, setup.ClosesAt, setup.ClarificationClosesAt, setup.BriefingAt = d.OpensAt, d.ClosesAt, d.ClarificationClosesAt, d.BriefingAt
+			ps = append(ps, setup.CheckDates(time.Now())...)
+			upd.SetOpensAt(d.OpensAt.UTC()).SetClosesAt(d.ClosesAt.UTC()).SetClarificationClosesAt(d.ClarificationClosesAt.UTC()).
+				SetBriefingAt(d.BriefingAt.UTC()).SetBriefingDetails(d.BriefingDetails)
+		}
+		if m := in.Money; m != nil {
+			setup.Caps = domain.PhaseCaps{Pot: domain.Money(m.PotPence), MaxContract: domain.Money(m.MaxContractPence), MaxContracts: m.MaxContracts}
+			left, name, err := roundLeft(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, setup.CheckMoney(left, name)...)
+			upd.SetPot(setup.Caps.Pot).SetMaxContract(setup.Caps.MaxContract).SetMaxContracts(setup.Caps.MaxContracts)
+		}
+		if q := in.Questions; q != nil {
+			ps = append(ps, CheckQuestions(*q)...)
+			setup.Scheme.Criteria = *q
+			if !slices.ContainsFunc(*q, func(c domain.Criterion) bool { return c.Key == setup.Scheme.TieBreaker }) {
+				setup.Scheme.TieBreaker = ""
+			}
+		}
+		if a := in.Assessment; a != nil {
+			setup.AssessorsPerBid, setup.AssessmentDays, setup.ModerationBand = a.AssessorsPerBid, a.AssessmentDays, a.ModerationBand
+			setup.Scheme.Threshold, setup.Selection = a.Threshold, a.Selection
+			ps = append(ps, setup.CheckAssessment()...)
+			if a.AssessorsPerBid == 0 {
+				ps.Add("assessors_per_bid", "Choose from %d to %d assessors a bid", domain.MinAssessorsPerBid, domain.MaxAssessorsPerBid)
+			}
+			if a.Selection == "" {
+				ps.Add("selection", "Choose top down or portfolio")
+			}
+			setup.Scheme.MinAssessors = a.AssessorsPerBid
+			upd.SetAssessorsPerBid(a.AssessorsPerBid).SetAssessmentDays(a.AssessmentDays).SetModerationBand(a.ModerationBand)
+			if a.Selection.Valid() {
+				upd.SetSelection(a.Selection)
+			}
+		}
+		if err := ps.Err(); err != nil {
+			return err
+		}
+		upd.SetScheme(setup.Scheme)
+		if out, err = upd.Save(ctx); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "competition.setup_changed", "competition", c.ID, setup, SetupOf(out))
+	})
+	return out, err
+}
+
+// roundLeft is what the challenge's round has left for this competition's pot: its budget less
+// the pots of the round's other competitions. A challenge in no round gives -1.
+func roundLeft(ctx context.Context, tx *ent.Tx, c *ent.Competition) (domain.Money, string, error) {
+	ch := c.Edges.Challenge
+	if ch == nil || ch.RoundID == nil || *ch.RoundID == 0 {
+		return -1, "", nil
+	}
+	r, err := tx.Round.Get(ctx, *ch.RoundID)
+	if err != nil {
+		return 0, "", err
+	}
+	others, err := tx.Competition.Query().Where(competition.IDNEQ(c.ID), competition.StatusNEQ(domain.CompetitionDraft),
+		competition.HasChallengeWith(challenge.RoundID(r.ID))).All(ctx)
+	if err != nil {
+		return 0, "", err
+	}
+	left := r.Budget
+	for _, o := range others {
+		left -= o.Pot
+	}
+	if left < 0 {
+		left = 0
+	}
+	return left, r.Name, nil
+}
+
+// CompetitionReadiness says whether a competition being set up may open now, and if not, why.
+func (s *Service) CompetitionReadiness(ctx context.Context, c *ent.Competition) error {
+	if c.Status != domain.CompetitionDraft {
+		return &domain.TransitionError{Record: "competition", Action: "open", From: string(c.Status), Kind: domain.ErrInvalidTransition,
+			Reason: "it is " + c.Status.Label()}
+	}
+	var left domain.Money
+	var name string
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		withChallenge, err := tx.Competition.Query().Where(competition.ID(c.ID)).WithChallenge().Only(ctx)
+		if err != nil {
+			return err
+		}
+		left, name, err = roundLeft(ctx, tx, withChallenge)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return SetupOf(c).CheckOpen(time.Now(), left, name)
+}
+
+// LaunchCompetition opens a competition that is set up, or schedules it to open at its
+// opening time; its challenge's workflow takes it from there.
+func (s *Service) LaunchCompetition(ctx context.Context, id int) (*ent.Competition, error) {
+	c, err := s.DB.Competition.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CompetitionReadiness(ctx, c); err != nil {
+		return nil, err
+	}
+	setup := SetupOf(c)
+	setup.Scheme.MinAssessors = c.AssessorsPerBid
+	out, err := s.Lifecycle.OpenCompetition(ctx, c.ChallengeID, workflows.OpenCompetitionRequest{
+		ClosesAt: c.ClosesAt.UTC(), Caps: setup.Caps, Scheme: setup.Scheme, OpensAt: c.OpensAt.UTC(),
+		Actor: authz.ActorOf(ctx, ""),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Competition.Get(ctx, out.CompetitionID)
+}
+
+// ExtendDeadline is a later deadline for every bidder (OrganisationID 0) or for one.
+type ExtendDeadline struct {
+	CompetitionID  int
+	OrganisationID int
+	ClosesAt       time.Time
+	Reason         string
+}
+
+// ExtendDeadline moves the deadline later with a reason; the competition's workflow re-arms
+// its close, and the suppliers concerned are told.
+func (s *Service) ExtendDeadline(ctx context.Context, in ExtendDeadline) (*ent.Competition, error) {
+	c, err := s.DB.Competition.Get(ctx, in.CompetitionID)
+	if err != nil {
+		return nil, err
+	}
+	var ps domain.Problems
+	in.Reason = domain.ExtensionReason.CleanAll(in.Reason, &ps)
+	if in.OrganisationID != 0 {
+		org, err := s.DB.Organisation.Get(ctx, in.OrganisationID)
+		switch {
+		case ent.IsNotFound(err):
+			ps.Add("organisation_id", "There is no organisation %d", in.OrganisationID)
+		case err != nil:
+			return nil, err
+		case org.PublicBody:
+			ps.Add("organisation_id", "%s is a public body: only suppliers bid", org.Name)
+		}
+	}
+	if err := domain.CheckExtension(c.Status, DeadlineFor(c, in.OrganisationID), in.ClosesAt, time.Now()); err != nil {
+		if more, ok := err.(domain.Problems); ok {
+			ps = append(ps, more...)
+		} else {
+			return nil, err
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.Lifecycle.ExtendDeadline(ctx, c.ID, workflows.ExtendDeadlineRequest{
+		OrganisationID: in.OrganisationID, ClosesAt: in.ClosesAt.UTC(), Reason: in.Reason, Actor: authz.ActorOf(ctx, in.Reason),
+	}); err != nil {
+		return nil, err
+	}
+	return s.DB.Competition.Get(ctx, c.ID)
+}

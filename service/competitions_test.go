@@ -1,0 +1,162 @@
+package service
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// selected is a challenge selected into a £300,000 round that already has a £250,000 pot open.
+func selected(t *testing.T, p *people) *ent.Challenge {
+	t.Helper()
+	ctx := testdb.Fixture()
+	r := p.db.Round.Create().SetName("Round 1").SetBudget(domain.Pounds(300_000)).SetStartsAt(time.Now()).SetEndsAt(time.Now().Add(300 * 24 * time.Hour)).SaveX(ctx)
+	other := p.db.Challenge.Create().SetTitle("Potholes").SetPublicBody("Anytown").SetProblem("P").SetStage(domain.ChallengePhase1Open).
+		SetRoundID(r.ID).SetOwnerID(p.ownerID).SaveX(ctx)
+	p.db.Competition.Create().SetChallengeID(other.ID).SetPhase(1).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now()).
+		SetClosesAt(time.Now().Add(time.Hour)).SetPot(domain.Pounds(250_000)).SetMaxContract(domain.Pounds(50_000)).SetScheme(domain.DefaultScheme()).ExecX(ctx)
+	return p.db.Challenge.Create().SetTitle("Missed bins").SetPublicBody("Anytown").SetProblem("P").SetStage(domain.ChallengeSelected).
+		SetRoundID(r.ID).SetOwnerID(p.ownerID).SetFields([]string{string(domain.Fields[0])}).SaveX(ctx)
+}
+
+func wantProblems(t *testing.T, err error, fields ...string) {
+	t.Helper()
+	var ps domain.Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want problems with %v, got %v", fields, err)
+	}
+	for _, f := range fields {
+		if ps.For(f) == "" {
+			t.Errorf("no problem with %s in %v", f, ps)
+		}
+	}
+}
+
+func TestACompetitionIsSetUpTaskByTask(t *testing.T) {
+	p := newPeople(t)
+	ch := selected(t, p)
+	ctx := as(p.admin)
+	c, err := p.svc.StartCompetitionSetup(ctx, ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := p.svc.StartCompetitionSetup(ctx, ch.ID)
+	if err != nil || again.ID != c.ID || c.Status != domain.CompetitionDraft {
+		t.Fatalf("second start gave %v %v; want the same draft %d", again, err, c.ID)
+	}
+	// Nobody outside the programme and the challenge's owner sees a draft.
+	if _, err := p.svc.DB.Competition.Get(as(p.supplier), c.ID); !ent.IsNotFound(err) {
+		t.Errorf("a supplier read the draft: %v", err)
+	}
+	if _, err := p.svc.DB.Competition.Get(as(p.owner), c.ID); err != nil {
+		t.Errorf("its owner cannot read the draft: %v", err)
+	}
+	if tasks := SetupOf(c).Tasks(); tasks[0].Status != domain.TaskInProgress || tasks[2].Status != domain.TaskNotStarted {
+		t.Errorf("fresh tasks: %+v", tasks)
+	}
+	if err := p.svc.CompetitionReadiness(ctx, c); err == nil {
+		t.Error("an empty setup is ready to open")
+	}
+
+	// Each task is checked as it is saved, and a refused save writes nothing.
+	_, err = p.svc.EditCompetition(ctx, EditCompetition{ID: c.ID, Money: &CompetitionMoney{PotPence: int64(domain.Pounds(100_000)), MaxContractPence: int64(domain.Pounds(60_000)), MaxContracts: 2}})
+	wantProblems(t, err, "pot_pence", "max_contract_pence") // the round has £50,000 left; phase 1 is capped at £50,000
+	q := domain.Question{Title: "Innovation", Text: "What is new?", WordLimit: 0, Weight: 30, Max: 10}
+	_, err = p.svc.EditCompetition(ctx, EditCompetition{ID: c.ID, Questions: &[]domain.Question{q}})
+	wantProblems(t, err, "questions[0].word_limit")
+	soon := time.Now().Add(2 * time.Hour)
+	_, err = p.svc.EditCompetition(ctx, EditCompetition{ID: c.ID, Dates: &CompetitionDates{ClosesAt: soon, ClarificationClosesAt: soon.Add(time.Hour)}})
+	wantProblems(t, err, "closes_at", "clarification_closes_at")
+	if n := p.db.AuditEvent.Query().CountX(testdb.Fixture()); n != 1 {
+		t.Errorf("%d audit events after refused saves, want only the start", n)
+	}
+
+	opens, closes := time.Now().Add(48*time.Hour), time.Now().Add(30*24*time.Hour)
+	q.WordLimit = 500
+	pf := domain.Question{Title: "Eligibility", Text: "Can you start by the date?", WordLimit: 100, PassFail: true}
+	edits := []EditCompetition{
+		{ID: c.ID, Details: &CompetitionDetails{Summary: "Fewer missed bins", Scope: "Household waste only", Fields: []string{string(domain.Fields[0])}}},
+		{ID: c.ID, Dates: &CompetitionDates{OpensAt: opens, ClosesAt: closes, ClarificationClosesAt: closes.Add(-7 * 24 * time.Hour)}},
+		{ID: c.ID, Money: &CompetitionMoney{PotPence: int64(domain.Pounds(50_000)), MaxContractPence: int64(domain.Pounds(25_000)), MaxContracts: 2}},
+		{ID: c.ID, Questions: &[]domain.Question{q, pf}},
+		{ID: c.ID, Assessment: &CompetitionAssessment{AssessorsPerBid: 4, AssessmentDays: 10, ModerationBand: 20, Threshold: 70, Selection: domain.Portfolio}},
+	}
+	for _, e := range edits {
+		if c, err = p.svc.EditCompetition(ctx, e); err != nil {
+			t.Fatalf("%+v: %v", e, err)
+		}
+	}
+	for _, task := range SetupOf(c).Tasks() {
+		if task.Status != domain.TaskCompleted {
+			t.Errorf("%s is %s: %v", task.Label, task.Status, task.Missing)
+		}
+	}
+	if c.Scheme.Criteria[0].Key != "q1" || c.Scheme.Criteria[1].Key != "q2" || c.Scheme.MinAssessors != 4 {
+		t.Errorf("questions %+v, min assessors %d", c.Scheme.Criteria, c.Scheme.MinAssessors)
+	}
+	if err := p.svc.CompetitionReadiness(ctx, c); err != nil {
+		t.Errorf("a complete setup is not ready: %v", err)
+	}
+
+	// Once open, the setup is fixed: changes go through an extension.
+	p.db.Competition.UpdateOneID(c.ID).SetStatus(domain.CompetitionOpen).ExecX(testdb.Fixture())
+	_, err = p.svc.EditCompetition(ctx, EditCompetition{ID: c.ID, Details: &CompetitionDetails{Summary: "x", Scope: "y"}})
+	var te *domain.TransitionError
+	if !errors.As(err, &te) {
+		t.Errorf("editing an open competition: %v", err)
+	}
+}
+
+func TestClarificationsArePrivateUntilPublishedToEveryBidder(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	ch := selected(t, p)
+	binsight := p.db.Organisation.Create().SetName("Binsight").SaveX(fx)
+	ben := p.db.Person.Create().SetName("ben").SetEmail("ben@binsight.example").SetRoles([]string{"supplier"}).SetOrganisationID(binsight.ID).SaveX(fx)
+	comp := p.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now()).
+		SetClosesAt(time.Now().Add(48 * time.Hour)).SetClarificationClosesAt(time.Now().Add(24 * time.Hour)).
+		SetPot(domain.Pounds(50_000)).SetMaxContract(domain.Pounds(25_000)).SetScheme(domain.DefaultScheme()).SaveX(fx)
+	p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(binsight.ID).SetTitle("Draft").SetAmount(domain.Pounds(20_000)).ExecX(fx)
+
+	_, err := p.svc.AskClarification(as(p.supplier), AskClarification{CompetitionID: comp.ID, Question: "  "})
+	wantProblems(t, err, "question")
+	cl, err := p.svc.AskClarification(as(p.supplier), AskClarification{CompetitionID: comp.ID, Question: "Can Acme bid with a partner?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := p.svc.Clarifications(as(p.owner), comp.ID); len(rows) != 0 {
+		t.Errorf("the challenge owner read an unpublished question: %v", rows)
+	}
+	if _, err := p.svc.PublishClarification(as(p.admin), PublishClarification{ID: cl.ID, Question: "May a supplier bid with a partner?"}); err == nil {
+		t.Error("published without an answer")
+	}
+	if _, err := p.svc.PublishClarification(as(p.admin), PublishClarification{ID: cl.ID, Question: "May a supplier bid with a partner?",
+		Answer: "Yes, as the lead of a consortium."}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := p.svc.Clarifications(as(p.owner), comp.ID)
+	if err != nil || len(rows) != 1 || rows[0].PublishedQuestion != "May a supplier bid with a partner?" {
+		t.Errorf("after publishing, the public reads %v (%v)", rows, err)
+	}
+	// The bidder and the asker are told; the programme cannot read who was told while bids are
+	// sealed, because that says who is bidding.
+	told := p.db.Notice.Query().Where(notice.Template(string(domain.NoticeClarificationPublished))).AllX(fx)
+	if len(told) != 2 || !(told[0].RecipientID == p.supplierID && told[1].RecipientID == ben.ID || told[1].RecipientID == p.supplierID && told[0].RecipientID == ben.ID) {
+		t.Errorf("notices: %v", told)
+	}
+	if n, _ := p.db.Notice.Query().Where(notice.Template(string(domain.NoticeClarificationPublished))).Count(as(p.admin)); n != 0 {
+		t.Errorf("the programme reads %d notices that say who bids in a sealed competition", n)
+	}
+	// After the last day for questions, none are taken.
+	p.db.Competition.UpdateOneID(comp.ID).SetClarificationClosesAt(time.Now().Add(-time.Minute)).ExecX(fx)
+	_, err = p.svc.AskClarification(as(p.supplier), AskClarification{CompetitionID: comp.ID, Question: "One more?"})
+	var te *domain.TransitionError
+	if !errors.As(err, &te) {
+		t.Errorf("a question after the last day: %v", err)
+	}
+}
