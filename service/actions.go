@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -51,6 +52,21 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) []Act
 			if serr := s.checkScreened(ctx, ch.ID); serr != nil {
 				add("select-only", "Select this challenge", serr)
 			}
+		}
+	}
+	if admin && (ch.Stage == domain.ChallengeSelected || ch.Stage == domain.ChallengePhase1Contracts) {
+		phase := phaseToOpen(ch.Stage)
+		label := fmt.Sprintf("Set up the phase %d competition", phase)
+		for _, c := range ch.Edges.Competitions {
+			if c.Phase == phase && c.Status == domain.CompetitionDraft {
+				label = fmt.Sprintf("Continue setting up the phase %d competition", phase)
+			}
+		}
+		if ch.Stage == domain.ChallengePhase1Contracts {
+			_, err := ch.Stage.OpenCompetition(phase)
+			add("setup", label, err)
+		} else {
+			add("setup", label, nil)
 		}
 	}
 	return out

@@ -32,7 +32,7 @@ const submitPath = "submit-path"
 
 // Competition is one competition with its submitted bids the viewer may see and its contracts.
 func (s *Service) Competition(ctx context.Context, id int) (*ent.Competition, error) {
-	return s.DB.Competition.Query().Where(competition.ID(id)).
+	return s.DB.Competition.Query().Where(competition.ID(id)).WithChallenge().
 		WithBids(func(q *ent.BidQuery) {
 			q.Where(bid.StatusNEQ(domain.BidDraft)).Order(ent.Asc(bid.FieldID)).WithOrganisation()
 		}).

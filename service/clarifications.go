@@ -107,3 +107,12 @@ func (s *Service) PublishClarification(ctx context.Context, in PublishClarificat
 	})
 	return out, err
 }
+
+// ClarificationCompetition is the competition a clarification the viewer may read belongs to.
+func (s *Service) ClarificationCompetition(ctx context.Context, id int) (int, error) {
+	c, err := s.DB.Clarification.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return c.CompetitionID, nil
+}

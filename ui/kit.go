@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 )
@@ -52,7 +55,8 @@ func (f Field) DescribedBy(extra ...string) string {
 
 func field(f Form, name, label, hint string) Field {
 	return Field{Name: name, Label: label, Hint: hint, Value: f.Values[name], Error: f.Problems.For(name),
-		Parts: map[string]string{"day": f.Values[name+"-day"], "month": f.Values[name+"-month"], "year": f.Values[name+"-year"]}}
+		Parts: map[string]string{"day": f.Values[name+"-day"], "month": f.Values[name+"-month"], "year": f.Values[name+"-year"],
+			"time": f.Values[name+"-time"]}}
 }
 
 func limited(fd Field, max int) Field {
@@ -65,6 +69,25 @@ func choices(fd Field, f Form, values []string) Field {
 		fd.Options = append(fd.Options, Option{Value: v, Label: optionLabel(fd.Name, v), Checked: slices.Contains(f.Multi[fd.Name], v)})
 	}
 	return fd
+}
+
+// options makes a single choice's radios from value, label pairs, checking the one the form holds.
+func options(fd Field, pairs ...string) Field {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		fd.Options = append(fd.Options, Option{Value: pairs[i], Label: pairs[i+1], Checked: fd.Value == pairs[i]})
+	}
+	return fd
+}
+
+// DateTimeValues are the parts a datetime field shows for an instant, in UK time: day, month,
+// year and a time such as 11:00am. A zero instant leaves them empty.
+func DateTimeValues(values map[string]string, name string, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	l := t.In(domain.London)
+	values[name+"-day"], values[name+"-month"], values[name+"-year"] = strconv.Itoa(l.Day()), strconv.Itoa(int(l.Month())), strconv.Itoa(l.Year())
+	values[name+"-time"] = strings.ToLower(l.Format("3:04pm"))
 }
 
 // MoneyValue writes an amount as a person types it back into a form: 50,000 or 50,000.50.
@@ -97,4 +120,22 @@ func RoleLabel(role string) string {
 		return "Supplier"
 	}
 	return role
+}
+
+// dict is a form holding the given name, value pairs: a fresh form with its defaults.
+func dict(pairs ...string) Form {
+	f := Form{Values: map[string]string{}, Multi: map[string][]string{}}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		f.Values[pairs[i]] = pairs[i+1]
+	}
+	return f
+}
+
+// Reason is why a command is refused now, in words that follow "You cannot … now: ".
+func Reason(err error) string {
+	var te *domain.TransitionError
+	if errors.As(err, &te) {
+		return te.Reason
+	}
+	return err.Error()
 }

@@ -44,6 +44,8 @@ var demoSuppliers = []string{"dana@acme-analytics.example", "ed@binsight.example
 type demoChallenge struct {
 	Title, Problem, UserNeed string
 	Stage                    domain.ChallengeStage
+	// Scheduled: its phase 1 competition is set up to open by itself next week.
+	Scheduled bool
 }
 
 // intake is a challenge's whole intake, as a challenge owner at Anytown Council gives it.
@@ -60,18 +62,19 @@ func intake(title, problem, need string) map[string]any {
 }
 
 var demoChallenges = []demoChallenge{
-	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft},
-	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted},
-	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected},
-	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected},
-	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open},
-	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment},
-	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts},
-	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open},
-	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment},
-	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts},
-	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete},
-	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed},
+	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false},
+	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false},
+	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false},
+	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false},
+	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false},
+	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true},
+	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false},
+	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false},
+	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false},
+	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false},
+	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false},
+	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false},
+	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false},
 }
 
 // seedDemo loads the demo people and drives each demo challenge through the real API and
@@ -277,12 +280,29 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	if stop(domain.ChallengeSelected) {
-		return nil
+		// The programme has started setting up its competition.
+		_, err := s.setUp(admin, id, false, time.Time{}, time.Time{})
+		return err
 	}
 
-	// Phase 1.
+	// Phase 1. The competition that stays open was set up task by task on the pages' service
+	// calls; the others open in one call with the defaults.
 	longOpen := stop(domain.ChallengePhase1Open)
-	comp, err := s.open(admin, path, longOpen, 6*7*24*time.Hour)
+	var comp int
+	var err error
+	if longOpen {
+		opens, closes := time.Time{}, noon(time.Now().Add(6*7*24*time.Hour))
+		if d.Scheduled {
+			opens = noon(time.Now().Add(7 * 24 * time.Hour))
+			closes = opens.Add(6 * 7 * 24 * time.Hour)
+		}
+		comp, err = s.setUp(admin, id, true, opens, closes)
+		if err != nil || d.Scheduled {
+			return err
+		}
+	} else {
+		comp, err = s.open(admin, path, false, 0)
+	}
 	if err != nil {
 		return err
 	}
@@ -301,7 +321,7 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		bids = append(bids, id)
 	}
 	if longOpen {
-		return nil
+		return s.clarifyAndExtend(admin, comp)
 	}
 	if err := s.waitClosed(ctx, admin, comp); err != nil {
 		return err
@@ -400,6 +420,107 @@ func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor
 		return 0, err
 	}
 	return comp.ID, nil
+}
+
+// noon is midday, UK time, on t's day: when a demo competition opens or closes.
+func noon(t time.Time) time.Time {
+	y, m, d := t.In(domain.London).Date()
+	return time.Date(y, m, d, 12, 0, 0, 0, domain.London)
+}
+
+// setUp sets up a challenge's phase 1 competition through the setup API: all of it, and then
+// opened or scheduled, when complete; otherwise its details and two questions, left as a draft.
+func (s *seeder) setUp(admin *apiClient, challengeID int, complete bool, opens, closes time.Time) (int, error) {
+	var comp competitionJSON
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/competition-setup", challengeID), nil, &comp); err != nil {
+		return 0, err
+	}
+	setup := fmt.Sprintf("/api/v1/competitions/%d/setup", comp.ID)
+	questions := []map[string]any{
+		{"title": "Fit to the challenge", "text": "How does your idea meet the council's need?", "word_limit": 500, "weight": 30, "max": 10},
+		{"title": "Innovation", "text": "What is new about your approach?", "word_limit": 500, "weight": 25, "max": 10},
+		{"title": "Feasibility", "text": "How will you test it in twelve weeks?", "word_limit": 750, "weight": 25, "max": 10,
+			"appendix_types": []string{"pdf"}, "appendix_mb": 10, "guidance": "Show the plan week by week, and who does what."},
+		{"title": "Start date", "text": "Can you start within four weeks of the contract?", "word_limit": 100, "pass_fail": true},
+		{"title": "Insurance", "text": "Do you hold professional indemnity insurance of at least £1 million?", "word_limit": 100, "pass_fail": true},
+	}
+	body := map[string]any{
+		"details":   map[string]any{"summary": "Find a better way, then prove it works in twelve weeks.", "scope": "Feasibility studies using the council's own data. Hardware trials are out of scope in phase 1.", "fields": []string{"Local services"}},
+		"questions": questions[:2],
+	}
+	if complete {
+		body["questions"] = questions
+		dates := map[string]any{"closes_at": closes, "clarification_closes_at": closes.Add(-7 * 24 * time.Hour),
+			"briefing_at": closes.Add(-4 * 7 * 24 * time.Hour), "briefing_details": "Online, with the challenge owner. Join from the link in the council's events page."}
+		if !opens.IsZero() {
+			dates["opens_at"] = opens
+			dates["briefing_at"] = opens.Add(7 * 24 * time.Hour)
+		}
+		body["dates"] = dates
+		body["money"] = map[string]any{"pot_pence": 250_000_00, "max_contract_pence": 50_000_00, "max_contracts": 5}
+		body["assessment"] = map[string]any{"assessors_per_bid": 3, "assessment_days": 15, "moderation_band": 20, "threshold": 70, "selection": "top_down"}
+	}
+	if err := admin.call(http.MethodPost, setup, body, nil); err != nil {
+		return 0, err
+	}
+	if complete {
+		if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/launch", comp.ID), nil, nil); err != nil {
+			return 0, err
+		}
+	}
+	return comp.ID, nil
+}
+
+// clarifyAndExtend shows an open competition's work: an answered question every bidder sees,
+// one waiting for an answer, and one supplier's deadline extended.
+func (s *seeder) clarifyAndExtend(admin *apiClient, comp int) error {
+	var asked struct {
+		ID int `json:"id"`
+	}
+	path := fmt.Sprintf("/api/v1/competitions/%d/clarifications", comp)
+	if err := s.c(demoSuppliers[1]).call(http.MethodPost, path, map[string]any{"question": "Binsight has data from a housing association pilot: can we use it?"}, &asked); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/clarifications/%d/publish", asked.ID), map[string]any{
+		"question": "May a supplier use data from its own earlier pilots?",
+		"answer":   "Yes, if you have the right to use it and say where it came from.",
+	}, nil); err != nil {
+		return err
+	}
+	if err := s.c(demoSuppliers[0]).call(http.MethodPost, path, map[string]any{"question": "Is a consortium with a university allowed?"}, nil); err != nil {
+		return err
+	}
+	var comps competitionJSON
+	if err := admin.call(http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", comp), nil, &comps); err != nil {
+		return err
+	}
+	civic, err := s.organisationID(admin, "CivicSense Ltd")
+	if err != nil {
+		return err
+	}
+	return admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/extensions", comp), map[string]any{
+		"organisation_id": civic, "closes_at": comps.ClosesAt.Add(7 * 24 * time.Hour),
+		"reason": "CivicSense's office was flooded in the week before the deadline.",
+	}, nil)
+}
+
+// organisationID finds a demo organisation's number through the API.
+func (s *seeder) organisationID(admin *apiClient, name string) (int, error) {
+	var orgs struct {
+		Items []struct {
+			ID   int    `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	if err := admin.call(http.MethodGet, "/api/v1/organisations?limit=200", nil, &orgs); err != nil {
+		return 0, err
+	}
+	for _, o := range orgs.Items {
+		if o.Name == name {
+			return o.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("no organisation %q", name)
 }
 
 func (s *seeder) bid(sup *apiClient, comp int, title string, pence int64, submit bool) (int, error) {
