@@ -135,6 +135,16 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Too dear", "amount_pence": 60_000_00}, nil), 422, "invalid-input", "above this competition's maximum")
 	must(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Resident reporting app", "amount_pence": 48_000_00}, &bidB))
 	must(t, civic.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Never submitted", "amount_pence": 10_000_00}, &bidC))
+	// One supplier's deadline moves a little later, with a reason: the competition closes for
+	// everyone only then, and the workflow's timer is re-armed.
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/extensions", map[string]any{"organisation_id": bidC.OrganisationID,
+		"closes_at": comp.ClosesAt.Add(-time.Second), "reason": "Late"}, nil), 422, "invalid-input", "later than the current one")
+	var extended competitionJSON
+	must(t, admin.call(http.MethodPost, compPath+"/extensions", map[string]any{"organisation_id": bidC.OrganisationID,
+		"closes_at": comp.ClosesAt.Add(2 * time.Second), "reason": "Their office lost power."}, &extended))
+	if !extended.ClosesAt.Equal(comp.ClosesAt) {
+		t.Fatalf("an extension for one supplier moved everyone's deadline to %s", extended.ClosesAt)
+	}
 
 	// Documents: streamed to the object store, hashed, type-checked by their bytes.
 	proposal := []byte("%PDF-1.4\n% Acme proposal\n" + strings.Repeat("route data ", 2000) + "\n%%EOF\n")
