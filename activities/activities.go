@@ -179,6 +179,9 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 // CloseCompetitionInput applies a competition's deadline.
 type CloseCompetitionInput struct {
 	CompetitionID int
+	// Eligibility: the programme checks eligibility before anyone is assigned (workflows from
+	// versionEligibility on); without it, assessors are assigned at once, as before.
+	Eligibility bool `json:",omitempty"`
 }
 
 // CloseCompetitionOutput says what the deadline found: the sealed bids that will be assessed.
@@ -212,13 +215,25 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 			out.Status = c.Status // already closed: a retry
 			return nil
 		}
-		next, err := c.Status.Close(len(ids))
+		close := c.Status.Close
+		if in.Eligibility {
+			close = c.Status.CloseForEligibility
+		}
+		next, err := close(len(ids))
 		if err != nil {
 			return refusal(err)
 		}
 		out.Status = next
 		if err := tx.Competition.UpdateOne(c).SetStatus(next).Exec(ctx); err != nil {
 			return err
+		}
+		if next == domain.CompetitionEligibility {
+			if err := flagEligibility(ctx, tx, c, ids); err != nil {
+				return err
+			}
+			if err := moveChallenge(ctx, tx, c.ChallengeID, authz.Actor{Reason: "the deadline passed"}, domain.ChallengeStage.CloseCompetition); err != nil {
+				return err
+			}
 		}
 		if next == domain.CompetitionAssessment {
 			if _, err := AssignAssessors(ctx, tx, c.ID, authz.Actor{Reason: "the deadline passed"}); err != nil {

@@ -20,7 +20,7 @@ func competitionOf(challengeID, phase int) []predicate.Competition {
 
 func submittedBidIDs(ctx context.Context, tx *ent.Tx, competitionID int) ([]int, error) {
 	return tx.Bid.Query().
-		Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft)).
+		Where(bid.CompetitionID(competitionID), assessable).
 		Order(ent.Asc(bid.FieldID)).
 		IDs(ctx)
 }
@@ -135,7 +135,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			return refusal(err)
 		}
 		bids, err := tx.Bid.Query().
-			Where(bid.CompetitionID(c.ID), bid.StatusNEQ(domain.BidDraft)).
+			Where(bid.CompetitionID(c.ID), assessable).
 			WithAssessments().
 			Order(ent.Asc(bid.FieldID)).
 			All(ctx)

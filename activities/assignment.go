@@ -32,7 +32,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 	if err := comp.Status.ChangeAssignments(); err != nil {
 		return nil, err
 	}
-	bids, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft)).
+	bids, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), assessable).
 		WithOrganisation().All(ctx)
 	if err != nil || len(bids) == 0 {
 		return nil, err

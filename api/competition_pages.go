@@ -553,6 +553,12 @@ func (s *Server) launchCompetitionForm(c echo.Context) error {
 
 // --- the competition's page ------------------------------------------------------------------
 
+// eligibilityRow is one bid in the eligibility check, with its decision form as typed.
+type eligibilityRow struct {
+	EligibilityView
+	Form ui.Form
+}
+
 // extensionRow is one supplier's later deadline, as the programme reads it.
 type extensionRow struct{ Name, Until, Reason string }
 
@@ -597,6 +603,8 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		AskNow        error
 		ExtendNow     error
 		Extensions    []extensionRow
+		Eligibility   []eligibilityRow
+		FinishNow     error
 		Scored        int
 	}{Competition: comp, Title: comp.Edges.Challenge.Title, Launched: c.QueryParam("launched") != "", Done: c.QueryParam("done"),
 		Admin: viewer.Has(authz.Admin), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
@@ -637,6 +645,21 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		for _, e := range comp.Extensions {
 			data.Extensions = append(data.Extensions, extensionRow{Name: names[e.OrganisationID], Until: domain.FormatTime(e.ClosesAt), Reason: e.Reason})
 		}
+	}
+	if data.Admin && comp.Status == domain.CompetitionEligibility {
+		bids, err := s.svc.EligibilityBids(ctx, comp.ID)
+		if err != nil {
+			return err
+		}
+		for _, b := range bids {
+			id := strconv.Itoa(b.ID)
+			row := eligibilityRow{EligibilityView: eligibilityView(b), Form: ui.Form{Values: map[string]string{}}}
+			if which == "eligibility-"+id {
+				row.Form = form
+			}
+			data.Eligibility = append(data.Eligibility, row)
+		}
+		data.FinishNow = s.svc.EligibilityReadiness(ctx, comp)
 	}
 	if data.Form.Values == nil {
 		data.Form = ui.Form{Values: map[string]string{"who": "all"}}
@@ -732,4 +755,60 @@ func (s *Server) publishClarificationForm(c echo.Context) error {
 	c.SetParamNames("id")
 	c.SetParamValues(strconv.Itoa(compID))
 	return s.renderCompetitionPage(c, http.StatusUnprocessableEntity, "publish-"+strconv.Itoa(id), f)
+}
+
+func (s *Server) decideEligibilityForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	suffix := "-" + strconv.Itoa(id)
+	f := ui.Form{Values: map[string]string{"eligible" + suffix: c.FormValue("eligible" + suffix), "reason" + suffix: c.FormValue("reason" + suffix)}}
+	ctx := c.Request().Context()
+	b, err := s.svc.Bid(ctx, id)
+	if err != nil {
+		return err
+	}
+	var ps domain.Problems
+	eligible := f.Values["eligible"+suffix] == "yes"
+	if v := f.Values["eligible"+suffix]; v != "yes" && v != "no" {
+		ps.Add("eligible"+suffix, "Choose whether the bid is eligible")
+	}
+	if len(ps) == 0 {
+		_, err := s.svc.DecideEligibility(ctx, service.DecideEligibility{BidID: id, Eligible: eligible, Reason: f.Values["reason"+suffix]})
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, competitionPath(b.CompetitionID, "?done=eligibility"))
+		}
+		if ps = problemsOf(err); ps == nil {
+			var te *domain.TransitionError
+			if !errors.As(err, &te) {
+				return err
+			}
+			ps = domain.Problems{domain.ProblemWith("eligible", te)}
+		}
+		for i, p := range ps {
+			ps[i].Field = p.Field + suffix
+		}
+	}
+	f.Problems = ps
+	c.SetParamNames("id")
+	c.SetParamValues(strconv.Itoa(b.CompetitionID))
+	return s.renderCompetitionPage(c, http.StatusUnprocessableEntity, "eligibility-"+strconv.Itoa(id), f)
+}
+
+func (s *Server) finishEligibilityForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.svc.FinishEligibility(c.Request().Context(), id)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, competitionPath(id, "?done=assessing"))
+	}
+	var te *domain.TransitionError
+	if !errors.As(err, &te) {
+		return err
+	}
+	f := ui.Form{Values: map[string]string{}, Problems: domain.Problems{{Field: "finish", Message: "You cannot finish the eligibility check yet: " + te.Reason}}}
+	return s.renderCompetitionPage(c, http.StatusConflict, "finish", f)
 }

@@ -207,3 +207,49 @@ func TestDeadlinesAndClarificationsOnTheCompetitionPage(t *testing.T) {
 		t.Error("the public page shows the asker's own words")
 	}
 }
+
+// TestTheEligibilityCheckOnTheCompetitionPage: after the close the programme sees what the
+// automatic checks flagged, cannot finish until it has decided, and decides with a reason.
+func TestTheEligibilityCheckOnTheCompetitionPage(t *testing.T) {
+	w := newWorld(t)
+	fx := testdb.Fixture()
+	ch := w.db.Challenge.Create().SetTitle("Fly-tipping").SetPublicBody("Anytown").SetProblem("P").SetStage(domain.ChallengePhase1Assessment).
+		SetOwnerID(w.people[ownerOwn].ID).SaveX(fx)
+	comp := w.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionEligibility).SetOpenedAt(time.Now().Add(-48 * time.Hour)).
+		SetClosesAt(time.Now().Add(-time.Hour)).SetPot(domain.Pounds(250_000)).SetMaxContract(domain.Pounds(50_000)).SetScheme(domain.DefaultScheme()).SaveX(fx)
+	acmeOrg := w.people[supplierOwn].Edges.Organisation
+	if acmeOrg == nil {
+		acmeOrg = w.db.Person.QueryOrganisation(w.people[supplierOwn]).OnlyX(fx)
+	}
+	flagged := w.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(acmeOrg.ID).SetTitle("Camera traps").SetAmount(domain.Pounds(40_000)).
+		SetStatus(domain.BidSubmitted).SetSubmittedAt(time.Now().Add(-2 * time.Hour)).SetReceipt("R-flagged").
+		SetEligibilityFlags([]string{"It has no documents: the proposal is missing"}).SaveX(fx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	base := "/competitions/" + strconv.Itoa(comp.ID)
+	id := strconv.Itoa(flagged.ID)
+
+	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	_, page := read(t)(admin.Get(srv.URL + base))
+	wantIn(t, "the eligibility check", page, "Closed, checking eligibility", "Camera traps, from Acme", "It has no documents: the proposal is missing",
+		"Needs your decision", "You cannot finish the eligibility check yet: decide the 1 bid the automatic checks flagged first")
+	code, page := read(t)(admin.PostForm(srv.URL+"/bids/"+id+"/eligibility", url.Values{"csrf_token": {csrf}, "reason-" + id: {"No proposal"}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a decision without a choice: %d", code)
+	}
+	wantIn(t, "the refused decision", page, `href="#eligible-`+id+`"`, "Choose whether the bid is eligible", "No proposal</textarea>")
+	code, page = read(t)(admin.PostForm(srv.URL+"/bids/"+id+"/eligibility", url.Values{"csrf_token": {csrf}, "eligible-" + id: {"no"}, "reason-" + id: {"No proposal arrived"}}))
+	if code != http.StatusOK {
+		t.Fatalf("deciding: %d", code)
+	}
+	wantIn(t, "the check after the decision", page, "Your decision is saved", "Your reason: No proposal arrived", "Finish the eligibility check and assign assessors")
+	if got := w.db.Bid.GetX(fx, flagged.ID).Status; got != domain.BidIneligible {
+		t.Errorf("bid is %s, want ineligible", got)
+	}
+	// The challenge owner reads the competition but not the check.
+	owner, _ := signInAs(t, srv.URL, "owner@anytown.gov.uk")
+	_, page = read(t)(owner.Get(srv.URL + base))
+	if strings.Contains(page, "Needs your decision") || strings.Contains(page, "Save decision") {
+		t.Error("the challenge owner is offered the programme's eligibility decisions")
+	}
+}

@@ -232,3 +232,93 @@ func problemViews(ps domain.Problems) []domain.FieldProblem {
 	}
 	return ps
 }
+
+// EligibilityView is one submitted bid in the eligibility check: what the automatic checks
+// found, and the programme's decision.
+type EligibilityView struct {
+	BidID            int      `json:"bid_id"`
+	OrganisationName string   `json:"organisation_name"`
+	Title            string   `json:"title"`
+	Status           string   `json:"status"`
+	StatusLabel      string   `json:"status_label"`
+	Flags            []string `json:"flags"`
+	Note             string   `json:"note,omitempty"`
+	Documents        int      `json:"documents"`
+}
+
+func eligibilityView(b *ent.Bid) EligibilityView {
+	v := EligibilityView{BidID: b.ID, Title: b.Title, Status: string(b.Status), StatusLabel: b.Status.Label(),
+		Flags: b.EligibilityFlags, Note: b.EligibilityNote, Documents: len(b.Edges.Documents)}
+	if v.Flags == nil {
+		v.Flags = []string{}
+	}
+	if o := b.Edges.Organisation; o != nil {
+		v.OrganisationName = o.Name
+	}
+	return v
+}
+
+func (s *Server) getEligibility(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	comp, err := s.svc.Competition(ctx, id)
+	if err != nil {
+		return err
+	}
+	rows, err := s.svc.EligibilityBids(ctx, id)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Status   string                `json:"status"`
+		Items    []EligibilityView     `json:"items"`
+		ToFinish []domain.FieldProblem `json:"to_finish,omitempty"`
+	}{Status: string(comp.Status), Items: []EligibilityView{}}
+	for _, b := range rows {
+		out.Items = append(out.Items, eligibilityView(b))
+	}
+	if err := s.svc.EligibilityReadiness(ctx, comp); err != nil {
+		out.ToFinish = []domain.FieldProblem{{Field: "competition", Message: reasonOf(err)}}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// EligibilityRequest is the programme's decision on one bid.
+type EligibilityRequest struct {
+	Eligible *bool  `json:"eligible"`
+	Reason   string `json:"reason"`
+}
+
+func (s *Server) decideEligibility(c echo.Context) error {
+	var req EligibilityRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if req.Eligible == nil {
+		return domain.Problems{{Field: "eligible", Message: "Say whether the bid is eligible: true or false"}}
+	}
+	if _, err := s.svc.DecideEligibility(c.Request().Context(), service.DecideEligibility{BidID: id, Eligible: *req.Eligible, Reason: req.Reason}); err != nil {
+		return err
+	}
+	b, err := s.svc.Bid(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, eligibilityView(b))
+}
+
+func (s *Server) finishEligibility(c echo.Context) error {
+	id, err := s.pathRecord(c)
+	if err != nil {
+		return err
+	}
+	comp, err := s.svc.FinishEligibility(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, competitionView(comp))
+}

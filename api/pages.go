@@ -50,6 +50,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/competitions/:id/extensions", s.extendDeadlineForm)
 	e.POST("/competitions/:id/clarifications", s.askClarificationForm)
 	e.POST("/clarifications/:id/publish", s.publishClarificationForm)
+	e.POST("/bids/:id/eligibility", s.decideEligibilityForm)
+	e.POST("/competitions/:id/eligibility/finish", s.finishEligibilityForm)
 	e.GET("/notices", s.noticesPage)
 	e.GET("/people", s.peoplePage)
 	e.POST("/people", s.addPersonForm)

@@ -130,6 +130,7 @@ type BidView struct {
 	ContentHash      string         `json:"content_hash,omitempty"`
 	Score            *float64       `json:"score,omitempty"`
 	OutcomeReason    string         `json:"outcome_reason,omitempty"`
+	EligibilityNote  string         `json:"eligibility_note,omitempty"`
 	Documents        []DocumentView `json:"documents,omitempty"`
 }
 
@@ -138,6 +139,7 @@ func bidView(b *ent.Bid) BidView {
 		ID: b.ID, CompetitionID: b.CompetitionID, OrganisationID: b.OrganisationID, Title: b.Title, Summary: b.Summary,
 		AmountPence: int64(b.Amount), Amount: b.Amount.String(), Status: string(b.Status), StatusLabel: b.Status.Label(),
 		SubmittedAt: b.SubmittedAt, ContentHash: b.ContentHash, Score: b.Score, OutcomeReason: b.OutcomeReason,
+		EligibilityNote: b.EligibilityNote,
 	}
 	if b.Receipt != nil {
 		v.Receipt = *b.Receipt

@@ -253,6 +253,9 @@ const (
 	CompetitionScheduled CompetitionStatus = "scheduled"
 	// CompetitionOpen: accepting bids until its deadline.
 	CompetitionOpen CompetitionStatus = "open"
+	// CompetitionEligibility: closed at its deadline; the programme checks each bid is
+	// eligible before any assessor sees it.
+	CompetitionEligibility CompetitionStatus = "eligibility"
 	// CompetitionAssessment: closed at its deadline; assessors are scoring the bids.
 	CompetitionAssessment CompetitionStatus = "assessment"
 	// CompetitionDecided: funding decisions recorded and contracts awarded.
@@ -270,6 +273,8 @@ func (s CompetitionStatus) Label() string {
 		return "Scheduled to open"
 	case CompetitionOpen:
 		return "Open for bids"
+	case CompetitionEligibility:
+		return "Closed, checking eligibility"
 	case CompetitionAssessment:
 		return "Closed, in assessment"
 	case CompetitionDecided:
@@ -371,6 +376,8 @@ const (
 	BidFunded BidStatus = "funded"
 	// BidNotFunded: assessed and not selected.
 	BidNotFunded BidStatus = "not_funded"
+	// BidIneligible: the programme found it ineligible after the close; no assessor sees it.
+	BidIneligible BidStatus = "ineligible"
 )
 
 // Label is the status as a person reads it.
@@ -384,6 +391,8 @@ func (s BidStatus) Label() string {
 		return "Successful"
 	case BidNotFunded:
 		return "Unsuccessful"
+	case BidIneligible:
+		return "Not eligible"
 	}
 	return string(s)
 }
@@ -558,12 +567,12 @@ func (ChallengeStage) Values() []string { return stringsOf(ChallengeStages) }
 
 // Values lists the statuses, for the database enum.
 func (CompetitionStatus) Values() []string {
-	return stringsOf([]CompetitionStatus{CompetitionDraft, CompetitionScheduled, CompetitionOpen, CompetitionAssessment, CompetitionDecided, CompetitionClosedNoBids})
+	return stringsOf([]CompetitionStatus{CompetitionDraft, CompetitionScheduled, CompetitionOpen, CompetitionEligibility, CompetitionAssessment, CompetitionDecided, CompetitionClosedNoBids})
 }
 
 // Values lists the statuses, for the database enum.
 func (BidStatus) Values() []string {
-	return stringsOf([]BidStatus{BidDraft, BidSubmitted, BidFunded, BidNotFunded})
+	return stringsOf([]BidStatus{BidDraft, BidSubmitted, BidFunded, BidNotFunded, BidIneligible})
 }
 
 // Values lists the statuses, for the database enum.

@@ -16,6 +16,10 @@ const (
 	NoticeDeadlineExtended NoticeTemplate = "deadline_extended"
 	// NoticeClarificationPublished tells every bidder the programme answered a question.
 	NoticeClarificationPublished NoticeTemplate = "clarification_published"
+	// NoticeBidIneligible tells a supplier its bid was found ineligible, and why.
+	NoticeBidIneligible NoticeTemplate = "bid_ineligible"
+	// NoticeBidReinstated tells a supplier its bid is eligible after all, and why.
+	NoticeBidReinstated NoticeTemplate = "bid_reinstated"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -30,6 +34,10 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "The deadline for your bid to “{title}” is now {closes_at} (UK time). The programme team's reason: {reason}"
 	case NoticeClarificationPublished:
 		text = "The programme team answered a clarification question about “{title}”. Question: {question} Answer: {answer}"
+	case NoticeBidIneligible:
+		text = "Your bid “{bid}” to “{title}” is not eligible, so it will not be assessed. The programme team's reason: {reason}"
+	case NoticeBidReinstated:
+		text = "Your bid “{bid}” to “{title}” is eligible after all, and will be assessed. The programme team's reason: {reason}"
 	default:
 		return string(t)
 	}

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -47,6 +48,10 @@ type Bid struct {
 	Score *float64 `json:"score,omitempty"`
 	// OutcomeReason holds the value of the "outcome_reason" field.
 	OutcomeReason string `json:"outcome_reason,omitempty"`
+	// EligibilityFlags holds the value of the "eligibility_flags" field.
+	EligibilityFlags []string `json:"eligibility_flags,omitempty"`
+	// EligibilityNote holds the value of the "eligibility_note" field.
+	EligibilityNote string `json:"eligibility_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BidQuery when eager-loading is set.
 	Edges        BidEdges `json:"edges"`
@@ -137,11 +142,13 @@ func (*Bid) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case bid.FieldEligibilityFlags:
+			values[i] = new([]byte)
 		case bid.FieldScore:
 			values[i] = new(sql.NullFloat64)
 		case bid.FieldID, bid.FieldCompetitionID, bid.FieldOrganisationID, bid.FieldAmount:
 			values[i] = new(sql.NullInt64)
-		case bid.FieldTitle, bid.FieldSummary, bid.FieldStatus, bid.FieldReceipt, bid.FieldContentHash, bid.FieldOutcomeReason:
+		case bid.FieldTitle, bid.FieldSummary, bid.FieldStatus, bid.FieldReceipt, bid.FieldContentHash, bid.FieldOutcomeReason, bid.FieldEligibilityNote:
 			values[i] = new(sql.NullString)
 		case bid.FieldCreatedAt, bid.FieldUpdatedAt, bid.FieldSubmittedAt:
 			values[i] = new(sql.NullTime)
@@ -246,6 +253,20 @@ func (_m *Bid) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field outcome_reason", values[i])
 			} else if value.Valid {
 				_m.OutcomeReason = value.String
+			}
+		case bid.FieldEligibilityFlags:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field eligibility_flags", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.EligibilityFlags); err != nil {
+					return fmt.Errorf("unmarshal field eligibility_flags: %w", err)
+				}
+			}
+		case bid.FieldEligibilityNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field eligibility_note", values[i])
+			} else if value.Valid {
+				_m.EligibilityNote = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -357,6 +378,12 @@ func (_m *Bid) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("outcome_reason=")
 	builder.WriteString(_m.OutcomeReason)
+	builder.WriteString(", ")
+	builder.WriteString("eligibility_flags=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EligibilityFlags))
+	builder.WriteString(", ")
+	builder.WriteString("eligibility_note=")
+	builder.WriteString(_m.EligibilityNote)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -179,6 +179,26 @@ func (_c *BidCreate) SetNillableOutcomeReason(v *string) *BidCreate {
 	return _c
 }
 
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (_c *BidCreate) SetEligibilityFlags(v []string) *BidCreate {
+	_c.mutation.SetEligibilityFlags(v)
+	return _c
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (_c *BidCreate) SetEligibilityNote(v string) *BidCreate {
+	_c.mutation.SetEligibilityNote(v)
+	return _c
+}
+
+// SetNillableEligibilityNote sets the "eligibility_note" field if the given value is not nil.
+func (_c *BidCreate) SetNillableEligibilityNote(v *string) *BidCreate {
+	if v != nil {
+		_c.SetEligibilityNote(*v)
+	}
+	return _c
+}
+
 // SetCompetition sets the "competition" edge to the Competition entity.
 func (_c *BidCreate) SetCompetition(v *Competition) *BidCreate {
 	return _c.SetCompetitionID(v.ID)
@@ -420,6 +440,14 @@ func (_c *BidCreate) createSpec() (*Bid, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OutcomeReason(); ok {
 		_spec.SetField(bid.FieldOutcomeReason, field.TypeString, value)
 		_node.OutcomeReason = value
+	}
+	if value, ok := _c.mutation.EligibilityFlags(); ok {
+		_spec.SetField(bid.FieldEligibilityFlags, field.TypeJSON, value)
+		_node.EligibilityFlags = value
+	}
+	if value, ok := _c.mutation.EligibilityNote(); ok {
+		_spec.SetField(bid.FieldEligibilityNote, field.TypeString, value)
+		_node.EligibilityNote = value
 	}
 	if nodes := _c.mutation.CompetitionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -763,6 +791,42 @@ func (u *BidUpsert) ClearOutcomeReason() *BidUpsert {
 	return u
 }
 
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (u *BidUpsert) SetEligibilityFlags(v []string) *BidUpsert {
+	u.Set(bid.FieldEligibilityFlags, v)
+	return u
+}
+
+// UpdateEligibilityFlags sets the "eligibility_flags" field to the value that was provided on create.
+func (u *BidUpsert) UpdateEligibilityFlags() *BidUpsert {
+	u.SetExcluded(bid.FieldEligibilityFlags)
+	return u
+}
+
+// ClearEligibilityFlags clears the value of the "eligibility_flags" field.
+func (u *BidUpsert) ClearEligibilityFlags() *BidUpsert {
+	u.SetNull(bid.FieldEligibilityFlags)
+	return u
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (u *BidUpsert) SetEligibilityNote(v string) *BidUpsert {
+	u.Set(bid.FieldEligibilityNote, v)
+	return u
+}
+
+// UpdateEligibilityNote sets the "eligibility_note" field to the value that was provided on create.
+func (u *BidUpsert) UpdateEligibilityNote() *BidUpsert {
+	u.SetExcluded(bid.FieldEligibilityNote)
+	return u
+}
+
+// ClearEligibilityNote clears the value of the "eligibility_note" field.
+func (u *BidUpsert) ClearEligibilityNote() *BidUpsert {
+	u.SetNull(bid.FieldEligibilityNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1029,6 +1093,48 @@ func (u *BidUpsertOne) UpdateOutcomeReason() *BidUpsertOne {
 func (u *BidUpsertOne) ClearOutcomeReason() *BidUpsertOne {
 	return u.Update(func(s *BidUpsert) {
 		s.ClearOutcomeReason()
+	})
+}
+
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (u *BidUpsertOne) SetEligibilityFlags(v []string) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetEligibilityFlags(v)
+	})
+}
+
+// UpdateEligibilityFlags sets the "eligibility_flags" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateEligibilityFlags() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateEligibilityFlags()
+	})
+}
+
+// ClearEligibilityFlags clears the value of the "eligibility_flags" field.
+func (u *BidUpsertOne) ClearEligibilityFlags() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearEligibilityFlags()
+	})
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (u *BidUpsertOne) SetEligibilityNote(v string) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetEligibilityNote(v)
+	})
+}
+
+// UpdateEligibilityNote sets the "eligibility_note" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateEligibilityNote() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateEligibilityNote()
+	})
+}
+
+// ClearEligibilityNote clears the value of the "eligibility_note" field.
+func (u *BidUpsertOne) ClearEligibilityNote() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearEligibilityNote()
 	})
 }
 
@@ -1464,6 +1570,48 @@ func (u *BidUpsertBulk) UpdateOutcomeReason() *BidUpsertBulk {
 func (u *BidUpsertBulk) ClearOutcomeReason() *BidUpsertBulk {
 	return u.Update(func(s *BidUpsert) {
 		s.ClearOutcomeReason()
+	})
+}
+
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (u *BidUpsertBulk) SetEligibilityFlags(v []string) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetEligibilityFlags(v)
+	})
+}
+
+// UpdateEligibilityFlags sets the "eligibility_flags" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateEligibilityFlags() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateEligibilityFlags()
+	})
+}
+
+// ClearEligibilityFlags clears the value of the "eligibility_flags" field.
+func (u *BidUpsertBulk) ClearEligibilityFlags() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearEligibilityFlags()
+	})
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (u *BidUpsertBulk) SetEligibilityNote(v string) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetEligibilityNote(v)
+	})
+}
+
+// UpdateEligibilityNote sets the "eligibility_note" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateEligibilityNote() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateEligibilityNote()
+	})
+}
+
+// ClearEligibilityNote clears the value of the "eligibility_note" field.
+func (u *BidUpsertBulk) ClearEligibilityNote() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearEligibilityNote()
 	})
 }
 

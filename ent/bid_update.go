@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
@@ -242,6 +243,44 @@ func (_u *BidUpdate) SetNillableOutcomeReason(v *string) *BidUpdate {
 // ClearOutcomeReason clears the value of the "outcome_reason" field.
 func (_u *BidUpdate) ClearOutcomeReason() *BidUpdate {
 	_u.mutation.ClearOutcomeReason()
+	return _u
+}
+
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (_u *BidUpdate) SetEligibilityFlags(v []string) *BidUpdate {
+	_u.mutation.SetEligibilityFlags(v)
+	return _u
+}
+
+// AppendEligibilityFlags appends value to the "eligibility_flags" field.
+func (_u *BidUpdate) AppendEligibilityFlags(v []string) *BidUpdate {
+	_u.mutation.AppendEligibilityFlags(v)
+	return _u
+}
+
+// ClearEligibilityFlags clears the value of the "eligibility_flags" field.
+func (_u *BidUpdate) ClearEligibilityFlags() *BidUpdate {
+	_u.mutation.ClearEligibilityFlags()
+	return _u
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (_u *BidUpdate) SetEligibilityNote(v string) *BidUpdate {
+	_u.mutation.SetEligibilityNote(v)
+	return _u
+}
+
+// SetNillableEligibilityNote sets the "eligibility_note" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableEligibilityNote(v *string) *BidUpdate {
+	if v != nil {
+		_u.SetEligibilityNote(*v)
+	}
+	return _u
+}
+
+// ClearEligibilityNote clears the value of the "eligibility_note" field.
+func (_u *BidUpdate) ClearEligibilityNote() *BidUpdate {
+	_u.mutation.ClearEligibilityNote()
 	return _u
 }
 
@@ -533,6 +572,23 @@ func (_u *BidUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.OutcomeReasonCleared() {
 		_spec.ClearField(bid.FieldOutcomeReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.EligibilityFlags(); ok {
+		_spec.SetField(bid.FieldEligibilityFlags, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEligibilityFlags(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, bid.FieldEligibilityFlags, value)
+		})
+	}
+	if _u.mutation.EligibilityFlagsCleared() {
+		_spec.ClearField(bid.FieldEligibilityFlags, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.EligibilityNote(); ok {
+		_spec.SetField(bid.FieldEligibilityNote, field.TypeString, value)
+	}
+	if _u.mutation.EligibilityNoteCleared() {
+		_spec.ClearField(bid.FieldEligibilityNote, field.TypeString)
 	}
 	if _u.mutation.CompetitionCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -986,6 +1042,44 @@ func (_u *BidUpdateOne) ClearOutcomeReason() *BidUpdateOne {
 	return _u
 }
 
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (_u *BidUpdateOne) SetEligibilityFlags(v []string) *BidUpdateOne {
+	_u.mutation.SetEligibilityFlags(v)
+	return _u
+}
+
+// AppendEligibilityFlags appends value to the "eligibility_flags" field.
+func (_u *BidUpdateOne) AppendEligibilityFlags(v []string) *BidUpdateOne {
+	_u.mutation.AppendEligibilityFlags(v)
+	return _u
+}
+
+// ClearEligibilityFlags clears the value of the "eligibility_flags" field.
+func (_u *BidUpdateOne) ClearEligibilityFlags() *BidUpdateOne {
+	_u.mutation.ClearEligibilityFlags()
+	return _u
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (_u *BidUpdateOne) SetEligibilityNote(v string) *BidUpdateOne {
+	_u.mutation.SetEligibilityNote(v)
+	return _u
+}
+
+// SetNillableEligibilityNote sets the "eligibility_note" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableEligibilityNote(v *string) *BidUpdateOne {
+	if v != nil {
+		_u.SetEligibilityNote(*v)
+	}
+	return _u
+}
+
+// ClearEligibilityNote clears the value of the "eligibility_note" field.
+func (_u *BidUpdateOne) ClearEligibilityNote() *BidUpdateOne {
+	_u.mutation.ClearEligibilityNote()
+	return _u
+}
+
 // SetCompetition sets the "competition" edge to the Competition entity.
 func (_u *BidUpdateOne) SetCompetition(v *Competition) *BidUpdateOne {
 	return _u.SetCompetitionID(v.ID)
@@ -1304,6 +1398,23 @@ func (_u *BidUpdateOne) sqlSave(ctx context.Context) (_node *Bid, err error) {
 	}
 	if _u.mutation.OutcomeReasonCleared() {
 		_spec.ClearField(bid.FieldOutcomeReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.EligibilityFlags(); ok {
+		_spec.SetField(bid.FieldEligibilityFlags, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEligibilityFlags(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, bid.FieldEligibilityFlags, value)
+		})
+	}
+	if _u.mutation.EligibilityFlagsCleared() {
+		_spec.ClearField(bid.FieldEligibilityFlags, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.EligibilityNote(); ok {
+		_spec.SetField(bid.FieldEligibilityNote, field.TypeString, value)
+	}
+	if _u.mutation.EligibilityNoteCleared() {
+		_spec.ClearField(bid.FieldEligibilityNote, field.TypeString)
 	}
 	if _u.mutation.CompetitionCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -4336,41 +4336,44 @@ func (m *AuditHeadMutation) ResetEdge(name string) error {
 // BidMutation represents an operation that mutates the Bid nodes in the graph.
 type BidMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	title               *string
-	summary             *string
-	amount              *domain.Money
-	addamount           *domain.Money
-	status              *domain.BidStatus
-	submitted_at        *time.Time
-	receipt             *string
-	content_hash        *string
-	score               *float64
-	addscore            *float64
-	outcome_reason      *string
-	clearedFields       map[string]struct{}
-	competition         *int
-	clearedcompetition  bool
-	organisation        *int
-	clearedorganisation bool
-	documents           map[int]struct{}
-	removeddocuments    map[int]struct{}
-	cleareddocuments    bool
-	assessments         map[int]struct{}
-	removedassessments  map[int]struct{}
-	clearedassessments  bool
-	assignments         map[int]struct{}
-	removedassignments  map[int]struct{}
-	clearedassignments  bool
-	contract            *int
-	clearedcontract     bool
-	done                bool
-	oldValue            func(context.Context) (*Bid, error)
-	predicates          []predicate.Bid
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	title                   *string
+	summary                 *string
+	amount                  *domain.Money
+	addamount               *domain.Money
+	status                  *domain.BidStatus
+	submitted_at            *time.Time
+	receipt                 *string
+	content_hash            *string
+	score                   *float64
+	addscore                *float64
+	outcome_reason          *string
+	eligibility_flags       *[]string
+	appendeligibility_flags []string
+	eligibility_note        *string
+	clearedFields           map[string]struct{}
+	competition             *int
+	clearedcompetition      bool
+	organisation            *int
+	clearedorganisation     bool
+	documents               map[int]struct{}
+	removeddocuments        map[int]struct{}
+	cleareddocuments        bool
+	assessments             map[int]struct{}
+	removedassessments      map[int]struct{}
+	clearedassessments      bool
+	assignments             map[int]struct{}
+	removedassignments      map[int]struct{}
+	clearedassignments      bool
+	contract                *int
+	clearedcontract         bool
+	done                    bool
+	oldValue                func(context.Context) (*Bid, error)
+	predicates              []predicate.Bid
 }
 
 var _ ent.Mutation = (*BidMutation)(nil)
@@ -5058,6 +5061,120 @@ func (m *BidMutation) ResetOutcomeReason() {
 	delete(m.clearedFields, bid.FieldOutcomeReason)
 }
 
+// SetEligibilityFlags sets the "eligibility_flags" field.
+func (m *BidMutation) SetEligibilityFlags(s []string) {
+	m.eligibility_flags = &s
+	m.appendeligibility_flags = nil
+}
+
+// EligibilityFlags returns the value of the "eligibility_flags" field in the mutation.
+func (m *BidMutation) EligibilityFlags() (r []string, exists bool) {
+	v := m.eligibility_flags
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEligibilityFlags returns the old "eligibility_flags" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldEligibilityFlags(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEligibilityFlags is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEligibilityFlags requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEligibilityFlags: %w", err)
+	}
+	return oldValue.EligibilityFlags, nil
+}
+
+// AppendEligibilityFlags adds s to the "eligibility_flags" field.
+func (m *BidMutation) AppendEligibilityFlags(s []string) {
+	m.appendeligibility_flags = append(m.appendeligibility_flags, s...)
+}
+
+// AppendedEligibilityFlags returns the list of values that were appended to the "eligibility_flags" field in this mutation.
+func (m *BidMutation) AppendedEligibilityFlags() ([]string, bool) {
+	if len(m.appendeligibility_flags) == 0 {
+		return nil, false
+	}
+	return m.appendeligibility_flags, true
+}
+
+// ClearEligibilityFlags clears the value of the "eligibility_flags" field.
+func (m *BidMutation) ClearEligibilityFlags() {
+	m.eligibility_flags = nil
+	m.appendeligibility_flags = nil
+	m.clearedFields[bid.FieldEligibilityFlags] = struct{}{}
+}
+
+// EligibilityFlagsCleared returns if the "eligibility_flags" field was cleared in this mutation.
+func (m *BidMutation) EligibilityFlagsCleared() bool {
+	_, ok := m.clearedFields[bid.FieldEligibilityFlags]
+	return ok
+}
+
+// ResetEligibilityFlags resets all changes to the "eligibility_flags" field.
+func (m *BidMutation) ResetEligibilityFlags() {
+	m.eligibility_flags = nil
+	m.appendeligibility_flags = nil
+	delete(m.clearedFields, bid.FieldEligibilityFlags)
+}
+
+// SetEligibilityNote sets the "eligibility_note" field.
+func (m *BidMutation) SetEligibilityNote(s string) {
+	m.eligibility_note = &s
+}
+
+// EligibilityNote returns the value of the "eligibility_note" field in the mutation.
+func (m *BidMutation) EligibilityNote() (r string, exists bool) {
+	v := m.eligibility_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEligibilityNote returns the old "eligibility_note" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldEligibilityNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEligibilityNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEligibilityNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEligibilityNote: %w", err)
+	}
+	return oldValue.EligibilityNote, nil
+}
+
+// ClearEligibilityNote clears the value of the "eligibility_note" field.
+func (m *BidMutation) ClearEligibilityNote() {
+	m.eligibility_note = nil
+	m.clearedFields[bid.FieldEligibilityNote] = struct{}{}
+}
+
+// EligibilityNoteCleared returns if the "eligibility_note" field was cleared in this mutation.
+func (m *BidMutation) EligibilityNoteCleared() bool {
+	_, ok := m.clearedFields[bid.FieldEligibilityNote]
+	return ok
+}
+
+// ResetEligibilityNote resets all changes to the "eligibility_note" field.
+func (m *BidMutation) ResetEligibilityNote() {
+	m.eligibility_note = nil
+	delete(m.clearedFields, bid.FieldEligibilityNote)
+}
+
 // ClearCompetition clears the "competition" edge to the Competition entity.
 func (m *BidMutation) ClearCompetition() {
 	m.clearedcompetition = true
@@ -5347,7 +5464,7 @@ func (m *BidMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BidMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, bid.FieldCreatedAt)
 	}
@@ -5387,6 +5504,12 @@ func (m *BidMutation) Fields() []string {
 	if m.outcome_reason != nil {
 		fields = append(fields, bid.FieldOutcomeReason)
 	}
+	if m.eligibility_flags != nil {
+		fields = append(fields, bid.FieldEligibilityFlags)
+	}
+	if m.eligibility_note != nil {
+		fields = append(fields, bid.FieldEligibilityNote)
+	}
 	return fields
 }
 
@@ -5421,6 +5544,10 @@ func (m *BidMutation) Field(name string) (ent.Value, bool) {
 		return m.Score()
 	case bid.FieldOutcomeReason:
 		return m.OutcomeReason()
+	case bid.FieldEligibilityFlags:
+		return m.EligibilityFlags()
+	case bid.FieldEligibilityNote:
+		return m.EligibilityNote()
 	}
 	return nil, false
 }
@@ -5456,6 +5583,10 @@ func (m *BidMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldScore(ctx)
 	case bid.FieldOutcomeReason:
 		return m.OldOutcomeReason(ctx)
+	case bid.FieldEligibilityFlags:
+		return m.OldEligibilityFlags(ctx)
+	case bid.FieldEligibilityNote:
+		return m.OldEligibilityNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown Bid field %s", name)
 }
@@ -5556,6 +5687,20 @@ func (m *BidMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOutcomeReason(v)
 		return nil
+	case bid.FieldEligibilityFlags:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEligibilityFlags(v)
+		return nil
+	case bid.FieldEligibilityNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEligibilityNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Bid field %s", name)
 }
@@ -5631,6 +5776,12 @@ func (m *BidMutation) ClearedFields() []string {
 	if m.FieldCleared(bid.FieldOutcomeReason) {
 		fields = append(fields, bid.FieldOutcomeReason)
 	}
+	if m.FieldCleared(bid.FieldEligibilityFlags) {
+		fields = append(fields, bid.FieldEligibilityFlags)
+	}
+	if m.FieldCleared(bid.FieldEligibilityNote) {
+		fields = append(fields, bid.FieldEligibilityNote)
+	}
 	return fields
 }
 
@@ -5662,6 +5813,12 @@ func (m *BidMutation) ClearField(name string) error {
 		return nil
 	case bid.FieldOutcomeReason:
 		m.ClearOutcomeReason()
+		return nil
+	case bid.FieldEligibilityFlags:
+		m.ClearEligibilityFlags()
+		return nil
+	case bid.FieldEligibilityNote:
+		m.ClearEligibilityNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Bid nullable field %s", name)
@@ -5709,6 +5866,12 @@ func (m *BidMutation) ResetField(name string) error {
 		return nil
 	case bid.FieldOutcomeReason:
 		m.ResetOutcomeReason()
+		return nil
+	case bid.FieldEligibilityFlags:
+		m.ResetEligibilityFlags()
+		return nil
+	case bid.FieldEligibilityNote:
+		m.ResetEligibilityNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Bid field %s", name)

@@ -87,7 +87,7 @@ func (w *challengeWorkflow) setup(ctx workflow.Context) error {
 // validators judge the next command against the stage people see.
 func (w *challengeWorkflow) competitionProgressed(s CompetitionProgressSignal) {
 	switch {
-	case s.Status == domain.CompetitionAssessment:
+	case s.Status == domain.CompetitionAssessment || s.Status == domain.CompetitionEligibility:
 		if next, err := w.Stage.CloseCompetition(); err == nil {
 			w.Stage = next
 		}

@@ -70,6 +70,12 @@ func (l Lifecycle) ExtendDeadline(ctx context.Context, competitionID int, req Ex
 	return out, l.update(ctx, CompetitionWorkflowID(competitionID), UpdateExtendDeadline, req, &out)
 }
 
+// FinishEligibility ends a competition's eligibility check and starts its assessment.
+func (l Lifecycle) FinishEligibility(ctx context.Context, competitionID int, req FinishEligibilityRequest) (FinishEligibilityResponse, error) {
+	var out FinishEligibilityResponse
+	return out, l.update(ctx, CompetitionWorkflowID(competitionID), UpdateFinishEligibility, req, &out)
+}
+
 // CompleteChallenge records the programme outcome after the final gate.
 func (l Lifecycle) CompleteChallenge(ctx context.Context, challengeID int, req CompleteChallengeRequest) (StageResponse, error) {
 	var out StageResponse

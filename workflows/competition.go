@@ -42,6 +42,10 @@ func (w *competitionWorkflow) setup(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: w.validateExtension}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateFinishEligibility, w.finishEligibility,
+		workflow.UpdateHandlerOptions{Validator: w.validateFinishEligibility}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordAssessment, w.recordAssessment,
 		workflow.UpdateHandlerOptions{Validator: w.validateAssessment}); err != nil {
 		return err
@@ -97,9 +101,12 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 		}
 	}
 
+	// The close: from versionEligibility on, to the programme's eligibility check, which the
+	// workflow waits for before anyone is assigned; before it, straight to assessment.
+	eligibility := workflow.GetVersion(ctx, versionEligibility, workflow.DefaultVersion, 1) == 1
 	var closed activities.CloseCompetitionOutput
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.CloseCompetition,
-		activities.CloseCompetitionInput{CompetitionID: w.in.CompetitionID}).Get(ctx, &closed)
+		activities.CloseCompetitionInput{CompetitionID: w.in.CompetitionID, Eligibility: eligibility}).Get(ctx, &closed)
 	if err != nil {
 		return CompetitionResult{}, err
 	}
@@ -108,7 +115,15 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 	if err := w.tellParent(ctx, CompetitionProgressSignal{Status: w.status}); err != nil {
 		return CompetitionResult{}, err
 	}
+	if w.status == domain.CompetitionEligibility {
+		if err := workflow.Await(ctx, func() bool { return w.status != domain.CompetitionEligibility }); err != nil {
+			return CompetitionResult{}, err
+		}
+	}
 	if w.status == domain.CompetitionClosedNoBids {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return CompetitionResult{}, err
+		}
 		return CompetitionResult{Status: w.status}, nil
 	}
 
@@ -125,7 +140,7 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 func (w *competitionWorkflow) inAssessment() error {
 	if w.status != domain.CompetitionAssessment {
 		return &domain.TransitionError{Record: "competition", Action: "assess", From: string(w.status),
-			Reason: "assessment starts when the competition closes at its deadline; it is " + w.status.Label(),
+			Reason: "assessment starts after the deadline, once eligibility is checked; it is " + w.status.Label(),
 			Kind:   domain.ErrInvalidTransition}
 	}
 	return nil
@@ -253,6 +268,37 @@ func (w *competitionWorkflow) decide(ctx workflow.Context, req DecideRequest) (D
 		return DecideResponse{}, err
 	}
 	return DecideResponse{Contracts: out.Contracts}, nil
+}
+
+func (w *competitionWorkflow) validateFinishEligibility(ctx workflow.Context, req FinishEligibilityRequest) error {
+	if w.closing(ctx) {
+		return nil // the database may already say so; the handler waits for the close
+	}
+	return refused(w.status.CheckEligibility())
+}
+
+// finishEligibility ends the eligibility check: the activity checks every flagged bid has the
+// programme's decision, then assigns assessors to the eligible bids.
+func (w *competitionWorkflow) finishEligibility(ctx workflow.Context, req FinishEligibilityRequest) (FinishEligibilityResponse, error) {
+	if err := workflow.Await(ctx, func() bool { return w.status != domain.CompetitionOpen }); err != nil {
+		return FinishEligibilityResponse{}, err
+	}
+	if err := w.mu.Lock(ctx); err != nil {
+		return FinishEligibilityResponse{}, err
+	}
+	defer w.mu.Unlock()
+	if err := w.status.CheckEligibility(); err != nil {
+		return FinishEligibilityResponse{}, refused(err)
+	}
+	var out activities.CloseCompetitionOutput
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.StartAssessment, activities.StartAssessmentInput{
+		CompetitionID: w.in.CompetitionID, Actor: req.Actor,
+	}).Get(ctx, &out)
+	if err != nil {
+		return FinishEligibilityResponse{}, err
+	}
+	w.bids, w.status = out.BidIDs, out.Status
+	return FinishEligibilityResponse{Status: w.status, EligibleBids: len(w.bids)}, nil
 }
 
 func (w *competitionWorkflow) validateExtension(ctx workflow.Context, req ExtendDeadlineRequest) error {

@@ -72,6 +72,13 @@ func (f *fixture) stage(t *testing.T) domain.ChallengeStage {
 	return f.db.Challenge.GetX(testdb.Fixture(), f.challenge).Stage
 }
 
+// clearFlags records the programme's decision that each flagged bid is eligible after all, as
+// the service does.
+func (f *fixture) clearFlags(t *testing.T, competitionID int) {
+	t.Helper()
+	f.db.Bid.Update().Where(bid.CompetitionID(competitionID)).SetEligibilityNote("The proposal was sent by post").ExecX(testdb.Fixture())
+}
+
 func scores(score int, inScope, fund bool) domain.Assessment {
 	a := domain.Assessment{Scores: map[string]domain.CriterionScore{}, InScope: inScope, Fund: fund}
 	for _, c := range domain.DefaultScheme().Criteria {
@@ -202,7 +209,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 		}
 		// Scoring before the deadline is refused: bids are sealed.
 		h.refused(workflows.CompetitionWorkflowID(comp), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
-			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, "assessment starts when the competition closes")
+			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, "assessment starts after the deadline")
 	})
 	h.at(8*day, func() {
 		comp := f.competitionID(t, 1)
@@ -210,6 +217,29 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 		if got := f.stage(t); got != domain.ChallengePhase1Assessment {
 			t.Errorf("stage after the deadline = %s, want %s", got, domain.ChallengePhase1Assessment)
 		}
+		// The deadline leads to the eligibility check: nobody is assigned until it is done, and
+		// it is not done while a flagged bid waits for the programme's decision.
+		if got := f.db.Competition.GetX(testdb.Fixture(), comp).Status; got != domain.CompetitionEligibility {
+			t.Errorf("competition after the deadline = %s, want %s", got, domain.CompetitionEligibility)
+		}
+		if n := f.db.Assignment.Query().CountX(testdb.Fixture()); n != 0 {
+			t.Errorf("%d assignments before the eligibility check is done", n)
+		}
+		if flags := f.db.Bid.GetX(testdb.Fixture(), bids[0]).EligibilityFlags; len(flags) != 1 || !strings.Contains(flags[0], "no documents") {
+			t.Errorf("bid without documents flagged %q", flags)
+		}
+		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
+			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, "once eligibility is checked")
+		h.refused(wf, workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin}, "decide the 2 bids the automatic checks flagged first")
+	})
+	h.at(8*day+30*time.Second, func() {
+		comp := f.competitionID(t, 1)
+		f.clearFlags(t, comp)
+		h.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
+	})
+	h.at(8*day+time.Minute, func() {
+		comp := f.competitionID(t, 1)
+		wf := workflows.CompetitionWorkflowID(comp)
 		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, fmt.Sprintf("bid %d has 0 of 3", bids[0]))
 		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
 			BidID: bids[0], AssessorID: f.assessors[0], Assessment: domain.Assessment{Scores: map[string]domain.CriterionScore{"innovation": {Score: 11}}}, Actor: admin},
@@ -225,7 +255,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[1], AssessorID: as, Assessment: scores(8, true, true), Actor: admin})
 		}
 	})
-	h.at(8*day+time.Minute, func() {
+	h.at(8*day+2*time.Minute, func() {
 		h.update(workflows.CompetitionWorkflowID(f.competitionID(t, 1)), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
 	})
 	h.at(8*day+time.Hour, func() {
@@ -289,6 +319,11 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 			t.Errorf("phase 2 eligible organisations = %v, want [%d]", elig, f.orgs[0])
 		}
 		f.sealBid(t, comp, f.orgs[0], domain.Pounds(480_000), h2.env.Now())
+	})
+	h2.at(14*day+30*time.Second, func() {
+		comp := f.competitionID(t, 2)
+		f.clearFlags(t, comp)
+		h2.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
 	})
 	h2.at(14*day+time.Minute, func() {
 		comp := f.competitionID(t, 2)
@@ -445,6 +480,10 @@ func TestPassFailAnswersReachTheDecision(t *testing.T) {
 			f.sealBid(t, comp, f.orgs[1], domain.Pounds(40_000), h.env.Now()))
 	})
 	h.steps(8*day, func() {
+		comp := f.competitionID(t, 1)
+		f.clearFlags(t, comp)
+		h.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
+	}, func() {
 		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
 		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
 			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, `answer "start" (Can start by 1 June) pass or fail`)
@@ -542,5 +581,42 @@ func TestScheduledOpenAndExtendedDeadlines(t *testing.T) {
 	if len(notices) != 1 || notices[0].RecipientID != supplier.ID ||
 		notices[0].Values["reason"] != "The briefing moved" {
 		t.Errorf("notices = %+v, want one extension notice to the bidder", notices)
+	}
+}
+
+// When the programme finds every bid ineligible, nothing is assessed and the challenge closes.
+func TestNoEligibleBidClosesTheChallenge(t *testing.T) {
+	f := newFixture(t)
+	admin := authz.Actor{Who: "admin@catalyst.example"}
+	h := newHarness(t, f)
+	var b int
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(7 * day), Caps: domain.DefaultCaps(1), Scheme: domain.DefaultScheme(), Actor: admin})
+	}, func() {
+		b = f.sealBid(t, f.competitionID(t, 1), f.orgs[0], domain.Pounds(40_000), h.env.Now())
+	})
+	h.steps(8*day, func() {
+		f.db.Bid.UpdateOneID(b).SetStatus(domain.BidIneligible).SetEligibilityNote("No proposal").ExecX(testdb.Fixture())
+		h.update(workflows.CompetitionWorkflowID(f.competitionID(t, 1)), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	h.check()
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := testdb.Fixture()
+	if got := f.db.Competition.GetX(ctx, f.competitionID(t, 1)).Status; got != domain.CompetitionClosedNoBids {
+		t.Errorf("competition = %s, want %s", got, domain.CompetitionClosedNoBids)
+	}
+	if n := f.db.Assignment.Query().CountX(ctx); n != 0 {
+		t.Errorf("%d assignments for an ineligible bid", n)
+	}
+	if got := f.stage(t); got != domain.ChallengeClosed {
+		t.Errorf("challenge = %s, want closed", got)
 	}
 }

@@ -29,6 +29,7 @@ const (
 	UpdateDecide            = "decide"
 	UpdateSubmitReport      = "submit_report"
 	UpdateExtendDeadline    = "extend_deadline"
+	UpdateFinishEligibility = "finish_eligibility"
 )
 
 // Change IDs of workflow.GetVersion: each names one change to workflow code, so runs started
@@ -38,6 +39,9 @@ const (
 	versionNoReportSignal = "no-report-signal"
 	// versionScheduledOpen: a competition may be scheduled, and opens itself at its time.
 	versionScheduledOpen = "scheduled-open"
+	// versionEligibility: the close leads to the programme's eligibility check, and the
+	// workflow waits for it before anyone is assigned.
+	versionEligibility = "eligibility"
 )
 
 // Signal names: facts that need no answer.
@@ -205,6 +209,17 @@ type ExtendDeadlineRequest struct {
 // ExtendDeadlineResponse is when the competition now closes for everyone.
 type ExtendDeadlineResponse struct {
 	LastDeadline time.Time
+}
+
+// FinishEligibilityRequest ends the eligibility check and starts assessment.
+type FinishEligibilityRequest struct {
+	Actor authz.Actor
+}
+
+// FinishEligibilityResponse is where the competition is now, and how many bids are assessed.
+type FinishEligibilityResponse struct {
+	Status       domain.CompetitionStatus
+	EligibleBids int
 }
 
 // CompetitionProgressSignal is a competition's new status and, once decided, its contracts.

@@ -201,10 +201,21 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 
 	// The deadline closes the competition by a durable timer; late work is refused.
-	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "assessment" })
+	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "eligibility" })
 	wantProblem(t, civic.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidC.ID), nil, nil), 409, "competition-closed", "deadline was")
 	must(t, admin.call(http.MethodGet, path, nil, &ch))
 	wantStage(t, ch, "phase1_assessment")
+
+	// Eligibility: nobody scores until the programme has decided what the checks flagged (the
+	// bid without its proposal) and finished the check.
+	// An assessor is not even shown a bid before the check is finished.
+	wantProblem(t, assessors[0].call(http.MethodPost, compPath+"/assessments", assessment(bidA.ID, 9, true), nil), 404, "not-found", "")
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/eligibility/finish", nil, nil), 409, "", "decide the 1 bid the automatic checks flagged first")
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/eligibility", bidB.ID), map[string]any{"eligible": true}, nil), 422, "invalid-input", "reason")
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/eligibility", bidB.ID), map[string]any{"eligible": true,
+		"reason": "The proposal reached us by email before the deadline."}, nil))
+	must(t, admin.call(http.MethodPost, compPath+"/eligibility/finish", nil, nil))
+	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "assessment" })
 
 	// Assessment: decisions wait for every score; scores out of range are refused.
 	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 409, "evidence-missing", "every bid needs its assessments")
@@ -281,7 +292,10 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	var bid2 bidJSON
 	must(t, acme.call(http.MethodPost, comp2Path+"/bids", map[string]any{"title": "Prototype fleet", "amount_pence": 450_000_00}, &bid2))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bid2.ID), nil, nil))
-	waitFor(t, admin, comp2Path, func(c competitionJSON) bool { return c.Status == "assessment" })
+	waitFor(t, admin, comp2Path, func(c competitionJSON) bool { return c.Status == "eligibility" })
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/eligibility", bid2.ID), map[string]any{"eligible": true,
+		"reason": "The phase 1 report stands in for the proposal."}, nil))
+	must(t, admin.call(http.MethodPost, comp2Path+"/eligibility/finish", nil, nil))
 	for _, a := range assessors {
 		must(t, a.call(http.MethodPost, comp2Path+"/assessments", assessment(bid2.ID, 8, true), nil))
 	}
@@ -345,7 +359,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	checkSignedLink(t, acme, doc.ID, proposal)
 	admin = as(demoAdmin)
 	restarted := time.Now()
-	waitFor(t, admin, fmt.Sprintf("/api/v1/competitions/%d", late.ID), func(c competitionJSON) bool { return c.Status == "assessment" })
+	waitFor(t, admin, fmt.Sprintf("/api/v1/competitions/%d", late.ID), func(c competitionJSON) bool { return c.Status == "eligibility" })
 	t.Logf("the overdue deadline closed its competition %s after the restart", time.Since(restarted).Round(time.Millisecond))
 	must(t, admin.call(http.MethodGet, path2, nil, &ch2))
 	wantStage(t, ch2, "phase1_assessment")

@@ -46,6 +46,9 @@ type demoChallenge struct {
 	Stage                    domain.ChallengeStage
 	// Scheduled: its phase 1 competition is set up to open by itself next week.
 	Scheduled bool
+	// Checking: its phase 1 competition stops in the eligibility check, one bid flagged and
+	// one found ineligible.
+	Checking bool
 }
 
 // intake is a challenge's whole intake, as a challenge owner at Anytown Council gives it.
@@ -62,19 +65,20 @@ func intake(title, problem, need string) map[string]any {
 }
 
 var demoChallenges = []demoChallenge{
-	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false},
-	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false},
-	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false},
-	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false},
-	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false},
-	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true},
-	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false},
-	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false},
-	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false},
-	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false},
-	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false},
-	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false},
-	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false},
+	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false},
+	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false},
+	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false},
+	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false},
+	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false},
+	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false},
+	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true},
+	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false},
+	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false},
+	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false},
+	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false},
+	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false},
+	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false},
+	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false},
 }
 
 // seedDemo loads the demo people and drives each demo challenge through the real API and
@@ -314,7 +318,8 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	var bids []int
 	for i, sup := range demoSuppliers {
 		draftOnly := longOpen && i == 2
-		id, err := s.bid(s.c(sup), comp, fmt.Sprintf("%s: %s", []string{"Acme Analytics", "Binsight", "CivicSense"}[i], d.Title), prices[i], !draftOnly)
+		id, err := s.bidWith(s.c(sup), comp, fmt.Sprintf("%s: %s", []string{"Acme Analytics", "Binsight", "CivicSense"}[i], d.Title), prices[i], !draftOnly,
+			!(d.Checking && i == 2))
 		if err != nil {
 			return err
 		}
@@ -324,6 +329,13 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return s.clarifyAndExtend(admin, comp)
 	}
 	if err := s.waitClosed(ctx, admin, comp); err != nil {
+		return err
+	}
+	if d.Checking {
+		return admin.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/eligibility", bids[1]), map[string]any{
+			"eligible": false, "reason": "The bid proposes work in another council's area, which is out of scope."}, nil)
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/eligibility/finish", comp), nil, nil); err != nil {
 		return err
 	}
 	scoresFor := []int{9, 8, 5}
@@ -380,6 +392,9 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return nil
 	}
 	if err := s.waitClosed(ctx, admin, comp2); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/eligibility/finish", comp2), nil, nil); err != nil {
 		return err
 	}
 	if stop(domain.ChallengePhase2Assessment) {
@@ -524,6 +539,11 @@ func (s *seeder) organisationID(admin *apiClient, name string) (int, error) {
 }
 
 func (s *seeder) bid(sup *apiClient, comp int, title string, pence int64, submit bool) (int, error) {
+	return s.bidWith(sup, comp, title, pence, submit, true)
+}
+
+// bidWith is bid, with or without its proposal document.
+func (s *seeder) bidWith(sup *apiClient, comp int, title string, pence int64, submit, document bool) (int, error) {
 	var b bidJSON
 	if err := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", comp), map[string]any{
 		"title": title, "summary": "How we would solve it, in twelve weeks.", "amount_pence": pence,
@@ -531,8 +551,10 @@ func (s *seeder) bid(sup *apiClient, comp int, title string, pence int64, submit
 		return 0, err
 	}
 	proposal := []byte("%PDF-1.4\n% Catalyst demo proposal\n" + title + "\n%%EOF\n")
-	if err := sup.upload(fmt.Sprintf("/api/v1/bids/%d/documents", b.ID), "proposal.pdf", proposal, nil); err != nil {
-		return 0, err
+	if document {
+		if err := sup.upload(fmt.Sprintf("/api/v1/bids/%d/documents", b.ID), "proposal.pdf", proposal, nil); err != nil {
+			return 0, err
+		}
 	}
 	if submit {
 		if err := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", b.ID), nil, nil); err != nil {

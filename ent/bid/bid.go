@@ -43,6 +43,10 @@ const (
 	FieldScore = "score"
 	// FieldOutcomeReason holds the string denoting the outcome_reason field in the database.
 	FieldOutcomeReason = "outcome_reason"
+	// FieldEligibilityFlags holds the string denoting the eligibility_flags field in the database.
+	FieldEligibilityFlags = "eligibility_flags"
+	// FieldEligibilityNote holds the string denoting the eligibility_note field in the database.
+	FieldEligibilityNote = "eligibility_note"
 	// EdgeCompetition holds the string denoting the competition edge name in mutations.
 	EdgeCompetition = "competition"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
@@ -117,6 +121,8 @@ var Columns = []string{
 	FieldContentHash,
 	FieldScore,
 	FieldOutcomeReason,
+	FieldEligibilityFlags,
+	FieldEligibilityNote,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -152,7 +158,7 @@ const DefaultStatus domain.BidStatus = "draft"
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s domain.BidStatus) error {
 	switch s {
-	case "draft", "submitted", "funded", "not_funded":
+	case "draft", "submitted", "funded", "not_funded", "ineligible":
 		return nil
 	default:
 		return fmt.Errorf("bid: invalid enum value for status field: %q", s)
@@ -230,6 +236,11 @@ func ByScore(opts ...sql.OrderTermOption) OrderOption {
 // ByOutcomeReason orders the results by the outcome_reason field.
 func ByOutcomeReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOutcomeReason, opts...).ToFunc()
+}
+
+// ByEligibilityNote orders the results by the eligibility_note field.
+func ByEligibilityNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEligibilityNote, opts...).ToFunc()
 }
 
 // ByCompetitionField orders the results by competition field.

@@ -117,6 +117,11 @@ func OutcomeReason(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldOutcomeReason, v))
 }
 
+// EligibilityNote applies equality check predicate on the "eligibility_note" field. It's identical to EligibilityNoteEQ.
+func EligibilityNote(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldEligibilityNote, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldCreatedAt, v))
@@ -784,6 +789,91 @@ func OutcomeReasonEqualFold(v string) predicate.Bid {
 // OutcomeReasonContainsFold applies the ContainsFold predicate on the "outcome_reason" field.
 func OutcomeReasonContainsFold(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldContainsFold(FieldOutcomeReason, v))
+}
+
+// EligibilityFlagsIsNil applies the IsNil predicate on the "eligibility_flags" field.
+func EligibilityFlagsIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldEligibilityFlags))
+}
+
+// EligibilityFlagsNotNil applies the NotNil predicate on the "eligibility_flags" field.
+func EligibilityFlagsNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldEligibilityFlags))
+}
+
+// EligibilityNoteEQ applies the EQ predicate on the "eligibility_note" field.
+func EligibilityNoteEQ(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteNEQ applies the NEQ predicate on the "eligibility_note" field.
+func EligibilityNoteNEQ(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteIn applies the In predicate on the "eligibility_note" field.
+func EligibilityNoteIn(vs ...string) predicate.Bid {
+	return predicate.Bid(sql.FieldIn(FieldEligibilityNote, vs...))
+}
+
+// EligibilityNoteNotIn applies the NotIn predicate on the "eligibility_note" field.
+func EligibilityNoteNotIn(vs ...string) predicate.Bid {
+	return predicate.Bid(sql.FieldNotIn(FieldEligibilityNote, vs...))
+}
+
+// EligibilityNoteGT applies the GT predicate on the "eligibility_note" field.
+func EligibilityNoteGT(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldGT(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteGTE applies the GTE predicate on the "eligibility_note" field.
+func EligibilityNoteGTE(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldGTE(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteLT applies the LT predicate on the "eligibility_note" field.
+func EligibilityNoteLT(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldLT(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteLTE applies the LTE predicate on the "eligibility_note" field.
+func EligibilityNoteLTE(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldLTE(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteContains applies the Contains predicate on the "eligibility_note" field.
+func EligibilityNoteContains(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldContains(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteHasPrefix applies the HasPrefix predicate on the "eligibility_note" field.
+func EligibilityNoteHasPrefix(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldHasPrefix(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteHasSuffix applies the HasSuffix predicate on the "eligibility_note" field.
+func EligibilityNoteHasSuffix(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldHasSuffix(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteIsNil applies the IsNil predicate on the "eligibility_note" field.
+func EligibilityNoteIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldEligibilityNote))
+}
+
+// EligibilityNoteNotNil applies the NotNil predicate on the "eligibility_note" field.
+func EligibilityNoteNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldEligibilityNote))
+}
+
+// EligibilityNoteEqualFold applies the EqualFold predicate on the "eligibility_note" field.
+func EligibilityNoteEqualFold(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEqualFold(FieldEligibilityNote, v))
+}
+
+// EligibilityNoteContainsFold applies the ContainsFold predicate on the "eligibility_note" field.
+func EligibilityNoteContainsFold(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldContainsFold(FieldEligibilityNote, v))
 }
 
 // HasCompetition applies the HasEdge predicate on the "competition" edge.

@@ -179,7 +179,7 @@ const DefaultStatus domain.CompetitionStatus = "open"
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s domain.CompetitionStatus) error {
 	switch s {
-	case "draft", "scheduled", "open", "assessment", "decided", "closed_no_bids":
+	case "draft", "scheduled", "open", "eligibility", "assessment", "decided", "closed_no_bids":
 		return nil
 	default:
 		return fmt.Errorf("competition: invalid enum value for status field: %q", s)

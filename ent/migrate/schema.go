@@ -174,12 +174,14 @@ var (
 		{Name: "title", Type: field.TypeString, Size: 800},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "amount", Type: field.TypeInt64},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "submitted", "funded", "not_funded"}, Default: "draft"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "submitted", "funded", "not_funded", "ineligible"}, Default: "draft"},
 		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "receipt", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "content_hash", Type: field.TypeString, Nullable: true},
 		{Name: "score", Type: field.TypeFloat64, Nullable: true},
 		{Name: "outcome_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "eligibility_flags", Type: field.TypeJSON, Nullable: true},
+		{Name: "eligibility_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "competition_id", Type: field.TypeInt},
 		{Name: "organisation_id", Type: field.TypeInt},
 	}
@@ -191,13 +193,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "bids_competitions_bids",
-				Columns:    []*schema.Column{BidsColumns[12]},
+				Columns:    []*schema.Column{BidsColumns[14]},
 				RefColumns: []*schema.Column{CompetitionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "bids_organisations_bids",
-				Columns:    []*schema.Column{BidsColumns[13]},
+				Columns:    []*schema.Column{BidsColumns[15]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -206,7 +208,7 @@ var (
 			{
 				Name:    "bid_competition_id_organisation_id",
 				Unique:  true,
-				Columns: []*schema.Column{BidsColumns[12], BidsColumns[13]},
+				Columns: []*schema.Column{BidsColumns[14], BidsColumns[15]},
 			},
 		},
 	}
@@ -307,7 +309,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "phase", Type: field.TypeInt},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "scheduled", "open", "assessment", "decided", "closed_no_bids"}, Default: "open"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "scheduled", "open", "eligibility", "assessment", "decided", "closed_no_bids"}, Default: "open"},
 		{Name: "opened_at", Type: field.TypeTime, Nullable: true},
 		{Name: "closes_at", Type: field.TypeTime, Nullable: true},
 		{Name: "opens_at", Type: field.TypeTime, Nullable: true},

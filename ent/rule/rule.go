@@ -510,3 +510,20 @@ func noticeNotAboutSealedCompetition(s *sql.Selector) {
 		sql.NotIn(s.C(notice.FieldRecordID), open),
 	))
 }
+
+// ProgrammeEligibility lets the programme record its eligibility decision on a bid: the bid's
+// status and the reason, nothing else about it.
+func ProgrammeEligibility() privacy.BidMutationRuleFunc {
+	return func(ctx context.Context, m *ent.BidMutation) error {
+		v, ok := personViewer(ctx)
+		if !ok || !v.Has(authz.Admin) || !m.Op().Is(ent.OpUpdateOne) {
+			return privacy.Skip
+		}
+		for _, f := range m.Fields() {
+			if f != bid.FieldStatus && f != bid.FieldEligibilityNote && f != bid.FieldUpdatedAt {
+				return privacy.Denyf("the programme records only a bid's eligibility, not its %s", f)
+			}
+		}
+		return privacy.Allow
+	}
+}

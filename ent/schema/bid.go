@@ -34,6 +34,10 @@ func (Bid) Fields() []ent.Field {
 		field.String("content_hash").Optional(),
 		field.Float("score").Optional().Nillable(),
 		field.Text("outcome_reason").Optional(),
+		// What the automatic eligibility checks found at the close, and the programme's reason
+		// for its decision on them; the supplier reads the reason.
+		field.JSON("eligibility_flags", []string{}).Optional(),
+		field.Text("eligibility_note").Optional(),
 	}
 }
 
@@ -58,6 +62,6 @@ func (Bid) Indexes() []ent.Index {
 func (Bid) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterBids(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.SupplierBids(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.SupplierBids(), rule.ProgrammeEligibility(), privacy.AlwaysDenyRule()},
 	}
 }

@@ -307,3 +307,57 @@ for (const javaScript of [true, false]) {
     await context.close();
   });
 }
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`after the close, the programme confirms one bid ineligible and reinstates another (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    const stamp = `${how}, ${Date.now() % 100000}`;
+    await signIn(page, "Priya Shah");
+    await page.goto(base + "/challenges");
+    await page.getByRole("link", { name: "Clear fly-tipping faster" }).click();
+    await page.getByRole("link", { name: "See the phase 1 competition" }).click();
+    await page.getByRole("heading", { name: "Eligibility" }).waitFor();
+    assert.ok(await page.getByText("Closed, checking eligibility").first().isVisible());
+    await accessible(page, `eligibility check ${how}`, javaScript);
+
+    // Each run finds the bid now ineligible and reinstates it, and finds the other of the two
+    // ineligible: the demo's state flips, so the journey can run again.
+    const card = (supplier) => page.locator(".govuk-summary-card", { hasText: `, from ${supplier}` });
+    const tag = (supplier) => card(supplier).locator("strong.govuk-tag");
+    const ineligible = (await tag("Binsight Ltd").innerText()) === "Not eligible" ? "Binsight Ltd" : "CivicSense Ltd";
+    const other = ineligible === "Binsight Ltd" ? "CivicSense Ltd" : "Binsight Ltd";
+
+    await card(other).getByLabel("Not eligible").check();
+    await card(other).getByRole("button", { name: /Save decision/ }).click();
+    await page.getByText("There is a problem").waitFor();
+    assert.match(await page.title(), /^Error: /);
+    await accessible(page, `eligibility decision with errors ${how}`, javaScript);
+    await card(other).getByLabel("Not eligible").check();
+    await card(other).getByLabel("Reason").fill(`The proposal is for a different borough (${stamp}).`);
+    await card(other).getByRole("button", { name: /Save decision/ }).click();
+    await page.getByText("Your decision is saved").waitFor();
+    assert.equal(await tag(other).innerText(), "Not eligible");
+
+    await card(ineligible).getByLabel("Eligible", { exact: true }).check();
+    await card(ineligible).getByLabel("Reason").fill(`On appeal, the proposal was found in time (${stamp}).`);
+    await card(ineligible).getByRole("button", { name: /Save decision/ }).click();
+    await page.getByText("Your decision is saved").waitFor();
+    assert.ok(await card(ineligible).getByText(`On appeal, the proposal was found in time (${stamp}).`).isVisible());
+    await accessible(page, `eligibility after the decisions ${how}`, javaScript);
+    assert.ok(await page.getByRole("button", { name: "Finish the eligibility check and assign assessors" }).isVisible());
+
+    // Each supplier is told, with the reason.
+    const person = { "Binsight Ltd": "Ed Morgan", "CivicSense Ltd": "Fatima Khan" };
+    await signIn(page, person[other]);
+    await page.getByRole("link", { name: "Notices" }).click();
+    await page.getByText(`is not eligible, so it will not be assessed. The programme team's reason: The proposal is for a different borough (${stamp}).`).waitFor();
+    await signIn(page, person[ineligible]);
+    await page.getByRole("link", { name: "Notices" }).click();
+    await page.getByText(`is eligible after all, and will be assessed. The programme team's reason: On appeal, the proposal was found in time (${stamp}).`).waitFor();
+    await accessible(page, `notices of eligibility ${how}`, javaScript);
+    await context.close();
+  });
+}

@@ -1,0 +1,99 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// EligibilityReason is the programme's reason for finding a bid ineligible, or eligible after
+// all; the supplier reads it.
+var EligibilityReason = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true}
+
+// BidFacts are what the automatic eligibility checks look at in one submitted bid.
+type BidFacts struct {
+	Amount, MaxContract Money
+	Documents           int
+	Phase               int
+	ContinuedToPhase2   bool // phase 2 only: the stage gate continued this organisation
+	PublicBody          bool
+	PassFailUnanswered  []string // titles of pass or fail questions the bid does not answer
+}
+
+// EligibilityFlags are the automatic checks a bid fails, each as a sentence the programme
+// reads before it decides. None: nothing to look at.
+func (f BidFacts) EligibilityFlags() []string {
+	var out []string
+	if f.Amount > f.MaxContract {
+		out = append(out, fmt.Sprintf("Its price, %s, is above the %s maximum per contract", f.Amount, f.MaxContract))
+	}
+	if f.Documents == 0 {
+		out = append(out, "It has no documents: the proposal is missing")
+	}
+	if f.Phase == 2 && !f.ContinuedToPhase2 {
+		out = append(out, "Its organisation was not continued to phase 2 at the stage gate")
+	}
+	if f.PublicBody {
+		out = append(out, "It is from a public body, not a supplier")
+	}
+	for _, q := range f.PassFailUnanswered {
+		out = append(out, fmt.Sprintf("It does not answer the pass or fail question %q", q))
+	}
+	return out
+}
+
+// CloseForEligibility applies the deadline when eligibility is checked before assessment: to
+// the eligibility check if any bid arrived, else closed with no bids.
+func (s CompetitionStatus) CloseForEligibility(bids int) (CompetitionStatus, error) {
+	if s != CompetitionOpen {
+		return s, refuse("competition", "close", string(s), "it is not open; it is "+s.Label())
+	}
+	if bids == 0 {
+		return CompetitionClosedNoBids, nil
+	}
+	return CompetitionEligibility, nil
+}
+
+// CheckEligibility says whether bids' eligibility may be decided now: only between the close
+// and assessment.
+func (s CompetitionStatus) CheckEligibility() error {
+	if s != CompetitionEligibility {
+		return refuse("competition", "decide eligibility in", string(s),
+			"eligibility is decided after the deadline and before assessment; it is "+s.Label())
+	}
+	return nil
+}
+
+// StartAssessment ends the eligibility check: to assessment if any bid is eligible, else
+// closed with no bids to assess.
+func (s CompetitionStatus) StartAssessment(eligible int) (CompetitionStatus, error) {
+	if err := s.CheckEligibility(); err != nil {
+		return s, err
+	}
+	if eligible == 0 {
+		return CompetitionClosedNoBids, nil
+	}
+	return CompetitionAssessment, nil
+}
+
+// Eligibility decides one bid: ineligible from submitted, or eligible (reinstated) from
+// ineligible. A submitted bid found eligible stays submitted, with the reason recorded.
+func (s BidStatus) Eligibility(eligible bool) (BidStatus, error) {
+	switch {
+	case eligible && (s == BidSubmitted || s == BidIneligible):
+		return BidSubmitted, nil
+	case !eligible && (s == BidSubmitted || s == BidIneligible):
+		return BidIneligible, nil
+	}
+	return s, refuse("bid", "decide the eligibility of", string(s), "only a submitted bid's eligibility is decided; this one is "+s.Label())
+}
+
+// CheckEligibilityDone says whether every bid the automatic checks flagged has the
+// programme's decision, naming those that do not.
+func CheckEligibilityDone(undecided []string) error {
+	if len(undecided) == 0 {
+		return nil
+	}
+	return &TransitionError{Record: "competition", Action: "finish the eligibility check of", From: string(CompetitionEligibility),
+		Kind: ErrEvidenceMissing, Reason: fmt.Sprintf("decide the %s the automatic checks flagged first: %s",
+			plural(len(undecided), "bid", "bids"), strings.Join(undecided, "; "))}
+}
