@@ -61,6 +61,8 @@ func (a *Activities) ExtendDeadline(ctx context.Context, in ExtendDeadlineInput)
 		if err != nil {
 			return err
 		}
+		// Databases keep microseconds at most: compare as stored, so a retry is seen.
+		in.ClosesAt = in.ClosesAt.UTC().Truncate(time.Microsecond)
 		deadlines := domain.Deadlines{ClosesAt: c.ClosesAt, Extension: c.Extensions}
 		if deadlines.For(in.OrganisationID).Equal(in.ClosesAt) {
 			return nil // a retry: already extended
