@@ -39,7 +39,15 @@ var accessMatrix = map[string]routeCase{
 		[]string{admin}},
 	"POST /api/v1/people/{id}/deactivate": {func(w *world) string { return fmt.Sprintf("/api/v1/people/%d/deactivate", w.people[admin].ID) }, "",
 		[]string{admin}},
-	"GET /api/v1/organisations":                   {fixed("/api/v1/organisations"), "", anySignedIn},
+	"GET /api/v1/organisations":  {fixed("/api/v1/organisations"), "", anySignedIn},
+	"POST /api/v1/organisations": {fixed("/api/v1/organisations"), "{}", []string{supplierOwn, supplierOther}},
+	"POST /api/v1/organisations/{id}/join-requests": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/organisations/%d/join-requests", w.joinRequest.OrganisationID)
+	}, "",
+		[]string{supplierOwn, supplierOther}},
+	"GET /api/v1/join-requests": {fixed("/api/v1/join-requests"), "", anySignedIn},
+	"POST /api/v1/join-requests/{id}/decision": {func(w *world) string { return fmt.Sprintf("/api/v1/join-requests/%d/decision", w.joinRequest.ID) }, "{}",
+		[]string{supplierOwn}},
 	"GET /api/v1/notices":                         {fixed("/api/v1/notices"), "", anySignedIn},
 	"GET /api/v1/screening-criteria":              {fixed("/api/v1/screening-criteria"), "", []string{admin}},
 	"POST /api/v1/screening-criteria":             {fixed("/api/v1/screening-criteria"), "{}", []string{admin}},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
 )
@@ -142,10 +143,25 @@ func (s *Server) deactivatePerson(c echo.Context) error {
 
 // OrganisationView is an organisation.
 type OrganisationView struct {
-	ID          int    `json:"id"`
-	Name        string `json:"name"`
-	EmailDomain string `json:"email_domain,omitempty"`
-	PublicBody  bool   `json:"public_body"`
+	ID             int      `json:"id"`
+	Name           string   `json:"name"`
+	EmailDomain    string   `json:"email_domain,omitempty"`
+	PublicBody     bool     `json:"public_body"`
+	LegalForm      string   `json:"legal_form,omitempty"`
+	CompanyNumber  string   `json:"company_number,omitempty"`
+	Size           string   `json:"size,omitempty"`
+	IncorporatedOn string   `json:"incorporated_on,omitempty"`
+	Region         string   `json:"region,omitempty"`
+	Fields         []string `json:"fields,omitempty"`
+}
+
+func organisationView(o *ent.Organisation) OrganisationView {
+	v := OrganisationView{ID: o.ID, Name: o.Name, EmailDomain: o.EmailDomain, PublicBody: o.PublicBody, LegalForm: string(o.LegalForm),
+		CompanyNumber: o.CompanyNumber, Size: string(o.Size), Region: o.Region, Fields: o.Fields}
+	if !o.IncorporatedOn.IsZero() {
+		v.IncorporatedOn = o.IncorporatedOn.In(domain.London).Format("2006-01-02")
+	}
+	return v
 }
 
 func (s *Server) listOrganisations(c echo.Context) error {
@@ -155,7 +171,7 @@ func (s *Server) listOrganisations(c echo.Context) error {
 	}
 	out := make([]OrganisationView, 0, len(rows))
 	for _, o := range rows {
-		out = append(out, OrganisationView{ID: o.ID, Name: o.Name, EmailDomain: o.EmailDomain, PublicBody: o.PublicBody})
+		out = append(out, organisationView(o))
 	}
 	return c.JSON(http.StatusOK, Page[OrganisationView]{Items: out})
 }

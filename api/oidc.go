@@ -223,17 +223,18 @@ func (s *Server) oidcCallback(c echo.Context) error {
 	var claims struct {
 		Email         string `json:"email"`
 		EmailVerified bool   `json:"email_verified"`
+		Name          string `json:"name"`
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return err
 	}
 	who, err := s.svc.PersonForSubject(c.Request().Context(), service.SignInSubject{Issuer: s.oidc.cfg.Issuer,
-		Subject: idt.Subject, Email: claims.Email, EmailVerified: claims.EmailVerified})
+		Subject: idt.Subject, Email: claims.Email, EmailVerified: claims.EmailVerified, Name: claims.Name})
 	if err != nil {
 		return err
 	}
 	if err := s.startSession(c, who, "oidc"); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/challenges")
+	return c.Redirect(http.StatusSeeOther, s.landing(c, who))
 }

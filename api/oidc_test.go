@@ -246,7 +246,6 @@ func TestOIDCRefusesWhatItCannotVerify(t *testing.T) {
 		{"wrong audience", "audience", "owner@anytown.gov.uk", true, false, 401, "could not be verified"},
 		{"unknown signing key", "key", "owner@anytown.gov.uk", true, false, 401, "could not be verified"},
 		{"replayed nonce", "nonce", "owner@anytown.gov.uk", true, false, 401, "not for this sign-in"},
-		{"no account", "", "stranger@example.com", true, false, 403, "no Catalyst account for stranger@example.com"},
 		{"unverified email", "", "ann@panel.example", false, false, 403, "verified email"},
 		{"someone else's account", "", "owner@anytown.gov.uk", true, false, 403, "linked to a different sign-in"},
 	} {
@@ -258,6 +257,14 @@ func TestOIDCRefusesWhatItCannotVerify(t *testing.T) {
 		if code, _ := read(t)(browser.Get(base + "/api/v1/challenges")); code != http.StatusUnauthorized {
 			t.Errorf("%s: the browser is signed in anyway (%d)", c.name, code)
 		}
+	}
+	// A verified email with no account is a supplier's first sign-in: an account is made, and
+	// they are sent to register their organisation.
+	p.spoil, p.email, p.verified, p.subject = "", "stranger@newco.example", true, "sub-new"
+	if code, body, browser := signInWith(t, base, false); code >= 400 {
+		t.Errorf("first sign-in: %d %s", code, body)
+	} else if code, page := read(t)(browser.Get(base + "/organisation")); code != http.StatusOK || !strings.Contains(page, "Register your organisation") {
+		t.Errorf("after a first sign-in: %d", code)
 	}
 }
 

@@ -52,6 +52,10 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/clarifications/:id/publish", s.publishClarificationForm)
 	e.POST("/bids/:id/eligibility", s.decideEligibilityForm)
 	e.POST("/competitions/:id/eligibility/finish", s.finishEligibilityForm)
+	e.GET("/organisation", s.organisationPage)
+	e.POST("/organisation", s.registerOrganisationForm)
+	e.POST("/organisation/join", s.askToJoinForm)
+	e.POST("/join-requests/:id", s.decideJoinRequestForm)
 	e.GET("/notices", s.noticesPage)
 	e.GET("/people", s.peoplePage)
 	e.POST("/people", s.addPersonForm)
@@ -85,6 +89,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	}
 	if s.DevSignIn {
 		e.POST("/sign-in", s.signIn, limit)
+		e.POST("/sign-in/new", s.signInNew, limit)
 	}
 	if s.oidc != nil {
 		e.GET("/sign-in/oidc", s.oidcStart, limit)
@@ -106,6 +111,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 		nav.Rounds = v.Has(authz.Admin)
 		nav.People = v.Has(authz.Admin)
 		nav.Notices = true
+		nav.Organisation = v.Has(authz.Supplier)
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
@@ -407,11 +413,16 @@ func (s *Server) selectChallengeForm(c echo.Context) error {
 }
 
 func (s *Server) signInPage(c echo.Context) error {
+	return s.renderSignIn(c, http.StatusOK, ui.Form{Values: map[string]string{}})
+}
+
+func (s *Server) renderSignIn(c echo.Context, status int, form ui.Form) error {
 	data := struct {
 		Dev      bool
 		Provider string
 		People   []*ent.Person
-	}{Dev: s.DevSignIn}
+		Form     ui.Form
+	}{Dev: s.DevSignIn, Form: form}
 	if s.oidc != nil {
 		data.Provider = s.oidc.cfg.Name
 	}
@@ -423,7 +434,7 @@ func (s *Server) signInPage(c echo.Context) error {
 		}
 		data.People = people
 	}
-	return s.render(c, http.StatusOK, "signin", "Sign in", "sign-in", data)
+	return s.render(c, status, "signin", form.Title("Sign in"), "sign-in", data)
 }
 
 // signIn is the dev sign-in: one click as any demo person. It is only routed when DevSignIn is
@@ -441,7 +452,32 @@ func (s *Server) signIn(c echo.Context) error {
 	if err := s.startSession(c, p, "dev"); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/challenges")
+	return c.Redirect(http.StatusSeeOther, s.landing(c, p))
+}
+
+// landing is where a person goes after signing in: a supplier with no organisation yet
+// registers or joins one first.
+func (s *Server) landing(c echo.Context, p *ent.Person) string {
+	if s.svc.NeedsOrganisation(c.Request().Context(), p.ID) {
+		return "/organisation"
+	}
+	return "/challenges"
+}
+
+// signInNew is the dev sign-in as someone new to Catalyst: as a first sign-in with a verified
+// email does in production, it makes a supplier's account.
+func (s *Server) signInNew(c echo.Context) error {
+	p, err := s.svc.NewSupplier(c.Request().Context(), c.FormValue("email"), c.FormValue("name"))
+	if err != nil {
+		if ps := problemsOf(err); ps != nil {
+			return s.renderSignIn(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{"name": c.FormValue("name"), "email": c.FormValue("email")}, Problems: ps})
+		}
+		return err
+	}
+	if err := s.startSession(c, p, "dev"); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/organisation")
 }
 
 func (s *Server) signOut(c echo.Context) error {

@@ -111,6 +111,10 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/people/:id", s.changePerson)
 	v1.POST("/people/:id/deactivate", s.deactivatePerson)
 	v1.GET("/organisations", s.listOrganisations)
+	v1.POST("/organisations", s.registerOrganisation)
+	v1.POST("/organisations/:id/join-requests", s.askToJoin)
+	v1.GET("/join-requests", s.listJoinRequests)
+	v1.POST("/join-requests/:id/decision", s.decideJoinRequest)
 	v1.GET("/challenges", s.listChallenges)
 	v1.POST("/challenges", s.createChallenge)
 	v1.GET("/challenges/:id", s.getChallenge)
@@ -312,6 +316,8 @@ func (s *Server) pathRecord(c echo.Context) (int, error) {
 		err = s.svc.Find(ctx, service.AssignmentRecord, id)
 	case strings.HasPrefix(path, "/api/v1/clarifications/:id"):
 		err = s.svc.Find(ctx, service.ClarificationRecord, id)
+	case strings.HasPrefix(path, "/api/v1/join-requests/:id"):
+		err = s.svc.Find(ctx, service.JoinRequestRecord, id)
 	}
 	return id, err
 }

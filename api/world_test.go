@@ -83,6 +83,7 @@ type world struct {
 	sealedAcme, draftBinsight          *ent.Bid // in compE
 	docAcme, docSealed                 *ent.Document
 	clarification                      *ent.Clarification
+	joinRequest                        *ent.JoinRequest
 	contractAcme                       *ent.Contract
 	assignAcme                         *ent.Assignment
 	interestAnn                        *ent.Interest // assessor-assigned's declared interest in Binsight
@@ -170,6 +171,8 @@ func newWorld(t testing.TB) *world {
 	w.sealedAcme = bid(w.compE, acme, domain.BidSubmitted)
 	w.draftBinsight = bid(w.compE, binsight, domain.BidDraft)
 	w.docSealed = document(w.sealedAcme)
+	newbie := db.Person.Create().SetName("Nia New").SetEmail("nia@acme.example").SetRoles([]string{"supplier"}).SaveX(ctx)
+	w.joinRequest = db.JoinRequest.Create().SetPersonID(newbie.ID).SetOrganisationID(acme.ID).SaveX(ctx)
 	w.clarification = db.Clarification.Create().SetCompetitionID(w.compE.ID).SetOrganisationID(acme.ID).
 		SetAskedByID(w.people[supplierOwn].ID).SetQuestion("May a consortium bid?").SaveX(ctx)
 

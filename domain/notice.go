@@ -20,6 +20,10 @@ const (
 	NoticeBidIneligible NoticeTemplate = "bid_ineligible"
 	// NoticeBidReinstated tells a supplier its bid is eligible after all, and why.
 	NoticeBidReinstated NoticeTemplate = "bid_reinstated"
+	// NoticeJoinRequested tells an organisation's members that a colleague asks to join.
+	NoticeJoinRequested NoticeTemplate = "join_requested"
+	// NoticeJoinDecided tells a person whether their request to join was approved.
+	NoticeJoinDecided NoticeTemplate = "join_decided"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -38,6 +42,10 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "Your bid “{bid}” to “{title}” is not eligible, so it will not be assessed. The programme team's reason: {reason}"
 	case NoticeBidReinstated:
 		text = "Your bid “{bid}” to “{title}” is eligible after all, and will be assessed. The programme team's reason: {reason}"
+	case NoticeJoinRequested:
+		text = "{name} ({email}) asks to join {organisation} on Catalyst. Approve or decline it on your organisation's page."
+	case NoticeJoinDecided:
+		text = "Your request to join {organisation} was {decision} by {by}."
 	default:
 		return string(t)
 	}

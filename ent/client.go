@@ -29,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -74,6 +75,8 @@ type Client struct {
 	IdempotencyRecord *IdempotencyRecordClient
 	// Interest is the client for interacting with the Interest builders.
 	Interest *InterestClient
+	// JoinRequest is the client for interacting with the JoinRequest builders.
+	JoinRequest *JoinRequestClient
 	// Notice is the client for interacting with the Notice builders.
 	Notice *NoticeClient
 	// Organisation is the client for interacting with the Organisation builders.
@@ -115,6 +118,7 @@ func (c *Client) init() {
 	c.GateDecision = NewGateDecisionClient(c.config)
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Interest = NewInterestClient(c.config)
+	c.JoinRequest = NewJoinRequestClient(c.config)
 	c.Notice = NewNoticeClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
@@ -229,6 +233,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		GateDecision:       NewGateDecisionClient(cfg),
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
+		JoinRequest:        NewJoinRequestClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
 		OutboxMessage:      NewOutboxMessageClient(cfg),
@@ -270,6 +275,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		GateDecision:       NewGateDecisionClient(cfg),
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
+		JoinRequest:        NewJoinRequestClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
 		OutboxMessage:      NewOutboxMessageClient(cfg),
@@ -309,9 +315,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Clarification, c.Competition, c.Contract, c.Document,
-		c.GateDecision, c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
-		c.Session,
+		c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest, c.Notice,
+		c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
+		c.ScreeningCriterion, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -323,9 +329,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
 		c.Challenge, c.Clarification, c.Competition, c.Contract, c.Document,
-		c.GateDecision, c.IdempotencyRecord, c.Interest, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
-		c.Session,
+		c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest, c.Notice,
+		c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
+		c.ScreeningCriterion, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -362,6 +368,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.IdempotencyRecord.mutate(ctx, m)
 	case *InterestMutation:
 		return c.Interest.mutate(ctx, m)
+	case *JoinRequestMutation:
+		return c.JoinRequest.mutate(ctx, m)
 	case *NoticeMutation:
 		return c.Notice.mutate(ctx, m)
 	case *OrganisationMutation:
@@ -2739,6 +2747,172 @@ func (c *InterestClient) mutate(ctx context.Context, m *InterestMutation) (Value
 	}
 }
 
+// JoinRequestClient is a client for the JoinRequest schema.
+type JoinRequestClient struct {
+	config
+}
+
+// NewJoinRequestClient returns a client for the JoinRequest from the given config.
+func NewJoinRequestClient(c config) *JoinRequestClient {
+	return &JoinRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `joinrequest.Hooks(f(g(h())))`.
+func (c *JoinRequestClient) Use(hooks ...Hook) {
+	c.hooks.JoinRequest = append(c.hooks.JoinRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `joinrequest.Intercept(f(g(h())))`.
+func (c *JoinRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.JoinRequest = append(c.inters.JoinRequest, interceptors...)
+}
+
+// Create returns a builder for creating a JoinRequest entity.
+func (c *JoinRequestClient) Create() *JoinRequestCreate {
+	mutation := newJoinRequestMutation(c.config, OpCreate)
+	return &JoinRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of JoinRequest entities.
+func (c *JoinRequestClient) CreateBulk(builders ...*JoinRequestCreate) *JoinRequestCreateBulk {
+	return &JoinRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *JoinRequestClient) MapCreateBulk(slice any, setFunc func(*JoinRequestCreate, int)) *JoinRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &JoinRequestCreateBulk{err: fmt.Errorf("calling to JoinRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*JoinRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &JoinRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for JoinRequest.
+func (c *JoinRequestClient) Update() *JoinRequestUpdate {
+	mutation := newJoinRequestMutation(c.config, OpUpdate)
+	return &JoinRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *JoinRequestClient) UpdateOne(_m *JoinRequest) *JoinRequestUpdateOne {
+	mutation := newJoinRequestMutation(c.config, OpUpdateOne, withJoinRequest(_m))
+	return &JoinRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *JoinRequestClient) UpdateOneID(id int) *JoinRequestUpdateOne {
+	mutation := newJoinRequestMutation(c.config, OpUpdateOne, withJoinRequestID(id))
+	return &JoinRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for JoinRequest.
+func (c *JoinRequestClient) Delete() *JoinRequestDelete {
+	mutation := newJoinRequestMutation(c.config, OpDelete)
+	return &JoinRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *JoinRequestClient) DeleteOne(_m *JoinRequest) *JoinRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *JoinRequestClient) DeleteOneID(id int) *JoinRequestDeleteOne {
+	builder := c.Delete().Where(joinrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &JoinRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for JoinRequest.
+func (c *JoinRequestClient) Query() *JoinRequestQuery {
+	return &JoinRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeJoinRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a JoinRequest entity by its id.
+func (c *JoinRequestClient) Get(ctx context.Context, id int) (*JoinRequest, error) {
+	return c.Query().Where(joinrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *JoinRequestClient) GetX(ctx context.Context, id int) *JoinRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPerson queries the person edge of a JoinRequest.
+func (c *JoinRequestClient) QueryPerson(_m *JoinRequest) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(joinrequest.Table, joinrequest.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, joinrequest.PersonTable, joinrequest.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a JoinRequest.
+func (c *JoinRequestClient) QueryOrganisation(_m *JoinRequest) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(joinrequest.Table, joinrequest.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, joinrequest.OrganisationTable, joinrequest.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *JoinRequestClient) Hooks() []Hook {
+	hooks := c.hooks.JoinRequest
+	return append(hooks[:len(hooks):len(hooks)], joinrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *JoinRequestClient) Interceptors() []Interceptor {
+	return c.inters.JoinRequest
+}
+
+func (c *JoinRequestClient) mutate(ctx context.Context, m *JoinRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&JoinRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&JoinRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&JoinRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&JoinRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown JoinRequest mutation op: %q", m.Op())
+	}
+}
+
 // NoticeClient is a client for the Notice schema.
 type NoticeClient struct {
 	config
@@ -3992,14 +4166,14 @@ type (
 	hooks struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, Notice, Organisation, OutboxMessage, Person,
-		Round, Screening, ScreeningCriterion, Session []ent.Hook
+		IdempotencyRecord, Interest, JoinRequest, Notice, Organisation, OutboxMessage,
+		Person, Round, Screening, ScreeningCriterion, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
 		Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, Notice, Organisation, OutboxMessage, Person,
-		Round, Screening, ScreeningCriterion, Session []ent.Interceptor
+		IdempotencyRecord, Interest, JoinRequest, Notice, Organisation, OutboxMessage,
+		Person, Round, Screening, ScreeningCriterion, Session []ent.Interceptor
 	}
 )
 

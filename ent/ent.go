@@ -26,6 +26,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -108,6 +109,7 @@ func checkColumn(t, c string) error {
 			gatedecision.Table:       gatedecision.ValidColumn,
 			idempotencyrecord.Table:  idempotencyrecord.ValidColumn,
 			interest.Table:           interest.ValidColumn,
+			joinrequest.Table:        joinrequest.ValidColumn,
 			notice.Table:             notice.ValidColumn,
 			organisation.Table:       organisation.ValidColumn,
 			outboxmessage.Table:      outboxmessage.ValidColumn,

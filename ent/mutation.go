@@ -26,6 +26,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -60,6 +61,7 @@ const (
 	TypeGateDecision       = "GateDecision"
 	TypeIdempotencyRecord  = "IdempotencyRecord"
 	TypeInterest           = "Interest"
+	TypeJoinRequest        = "JoinRequest"
 	TypeNotice             = "Notice"
 	TypeOrganisation       = "Organisation"
 	TypeOutboxMessage      = "OutboxMessage"
@@ -15590,6 +15592,727 @@ func (m *InterestMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Interest edge %s", name)
 }
 
+// JoinRequestMutation represents an operation that mutates the JoinRequest nodes in the graph.
+type JoinRequestMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	status              *joinrequest.Status
+	decided_by          *string
+	clearedFields       map[string]struct{}
+	person              *int
+	clearedperson       bool
+	organisation        *int
+	clearedorganisation bool
+	done                bool
+	oldValue            func(context.Context) (*JoinRequest, error)
+	predicates          []predicate.JoinRequest
+}
+
+var _ ent.Mutation = (*JoinRequestMutation)(nil)
+
+// joinrequestOption allows management of the mutation configuration using functional options.
+type joinrequestOption func(*JoinRequestMutation)
+
+// newJoinRequestMutation creates new mutation for the JoinRequest entity.
+func newJoinRequestMutation(c config, op Op, opts ...joinrequestOption) *JoinRequestMutation {
+	m := &JoinRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeJoinRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withJoinRequestID sets the ID field of the mutation.
+func withJoinRequestID(id int) joinrequestOption {
+	return func(m *JoinRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *JoinRequest
+		)
+		m.oldValue = func(ctx context.Context) (*JoinRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().JoinRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withJoinRequest sets the old JoinRequest of the mutation.
+func withJoinRequest(node *JoinRequest) joinrequestOption {
+	return func(m *JoinRequestMutation) {
+		m.oldValue = func(context.Context) (*JoinRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m JoinRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m JoinRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *JoinRequestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *JoinRequestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().JoinRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *JoinRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *JoinRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the JoinRequest entity.
+// If the JoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JoinRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *JoinRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *JoinRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *JoinRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the JoinRequest entity.
+// If the JoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JoinRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *JoinRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *JoinRequestMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *JoinRequestMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the JoinRequest entity.
+// If the JoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JoinRequestMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *JoinRequestMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *JoinRequestMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *JoinRequestMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the JoinRequest entity.
+// If the JoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JoinRequestMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *JoinRequestMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *JoinRequestMutation) SetStatus(j joinrequest.Status) {
+	m.status = &j
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *JoinRequestMutation) Status() (r joinrequest.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the JoinRequest entity.
+// If the JoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JoinRequestMutation) OldStatus(ctx context.Context) (v joinrequest.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *JoinRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetDecidedBy sets the "decided_by" field.
+func (m *JoinRequestMutation) SetDecidedBy(s string) {
+	m.decided_by = &s
+}
+
+// DecidedBy returns the value of the "decided_by" field in the mutation.
+func (m *JoinRequestMutation) DecidedBy() (r string, exists bool) {
+	v := m.decided_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedBy returns the old "decided_by" field's value of the JoinRequest entity.
+// If the JoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JoinRequestMutation) OldDecidedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedBy: %w", err)
+	}
+	return oldValue.DecidedBy, nil
+}
+
+// ClearDecidedBy clears the value of the "decided_by" field.
+func (m *JoinRequestMutation) ClearDecidedBy() {
+	m.decided_by = nil
+	m.clearedFields[joinrequest.FieldDecidedBy] = struct{}{}
+}
+
+// DecidedByCleared returns if the "decided_by" field was cleared in this mutation.
+func (m *JoinRequestMutation) DecidedByCleared() bool {
+	_, ok := m.clearedFields[joinrequest.FieldDecidedBy]
+	return ok
+}
+
+// ResetDecidedBy resets all changes to the "decided_by" field.
+func (m *JoinRequestMutation) ResetDecidedBy() {
+	m.decided_by = nil
+	delete(m.clearedFields, joinrequest.FieldDecidedBy)
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *JoinRequestMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[joinrequest.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *JoinRequestMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *JoinRequestMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *JoinRequestMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *JoinRequestMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[joinrequest.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *JoinRequestMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *JoinRequestMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *JoinRequestMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// Where appends a list predicates to the JoinRequestMutation builder.
+func (m *JoinRequestMutation) Where(ps ...predicate.JoinRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the JoinRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *JoinRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.JoinRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *JoinRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *JoinRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (JoinRequest).
+func (m *JoinRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *JoinRequestMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, joinrequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, joinrequest.FieldUpdatedAt)
+	}
+	if m.person != nil {
+		fields = append(fields, joinrequest.FieldPersonID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, joinrequest.FieldOrganisationID)
+	}
+	if m.status != nil {
+		fields = append(fields, joinrequest.FieldStatus)
+	}
+	if m.decided_by != nil {
+		fields = append(fields, joinrequest.FieldDecidedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *JoinRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case joinrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case joinrequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case joinrequest.FieldPersonID:
+		return m.PersonID()
+	case joinrequest.FieldOrganisationID:
+		return m.OrganisationID()
+	case joinrequest.FieldStatus:
+		return m.Status()
+	case joinrequest.FieldDecidedBy:
+		return m.DecidedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *JoinRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case joinrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case joinrequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case joinrequest.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case joinrequest.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case joinrequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case joinrequest.FieldDecidedBy:
+		return m.OldDecidedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown JoinRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JoinRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case joinrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case joinrequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case joinrequest.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case joinrequest.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case joinrequest.FieldStatus:
+		v, ok := value.(joinrequest.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case joinrequest.FieldDecidedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown JoinRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *JoinRequestMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *JoinRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JoinRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown JoinRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *JoinRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(joinrequest.FieldDecidedBy) {
+		fields = append(fields, joinrequest.FieldDecidedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *JoinRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *JoinRequestMutation) ClearField(name string) error {
+	switch name {
+	case joinrequest.FieldDecidedBy:
+		m.ClearDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown JoinRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *JoinRequestMutation) ResetField(name string) error {
+	switch name {
+	case joinrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case joinrequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case joinrequest.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case joinrequest.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case joinrequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case joinrequest.FieldDecidedBy:
+		m.ResetDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown JoinRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *JoinRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.person != nil {
+		edges = append(edges, joinrequest.EdgePerson)
+	}
+	if m.organisation != nil {
+		edges = append(edges, joinrequest.EdgeOrganisation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *JoinRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case joinrequest.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	case joinrequest.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *JoinRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *JoinRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *JoinRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedperson {
+		edges = append(edges, joinrequest.EdgePerson)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, joinrequest.EdgeOrganisation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *JoinRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case joinrequest.EdgePerson:
+		return m.clearedperson
+	case joinrequest.EdgeOrganisation:
+		return m.clearedorganisation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *JoinRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case joinrequest.EdgePerson:
+		m.ClearPerson()
+		return nil
+	case joinrequest.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown JoinRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *JoinRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case joinrequest.EdgePerson:
+		m.ResetPerson()
+		return nil
+	case joinrequest.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown JoinRequest edge %s", name)
+}
+
 // NoticeMutation represents an operation that mutates the Notice nodes in the graph.
 type NoticeMutation struct {
 	config
@@ -16456,6 +17179,14 @@ type OrganisationMutation struct {
 	name             *string
 	email_domain     *string
 	public_body      *bool
+	legal_form       *domain.LegalForm
+	company_number   *string
+	size             *domain.OrganisationSize
+	incorporated_on  *time.Time
+	region           *string
+	fields           *[]string
+	appendfields     []string
+	registered_by    *string
 	clearedFields    map[string]struct{}
 	members          map[int]struct{}
 	removedmembers   map[int]struct{}
@@ -16762,6 +17493,365 @@ func (m *OrganisationMutation) ResetPublicBody() {
 	m.public_body = nil
 }
 
+// SetLegalForm sets the "legal_form" field.
+func (m *OrganisationMutation) SetLegalForm(df domain.LegalForm) {
+	m.legal_form = &df
+}
+
+// LegalForm returns the value of the "legal_form" field in the mutation.
+func (m *OrganisationMutation) LegalForm() (r domain.LegalForm, exists bool) {
+	v := m.legal_form
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalForm returns the old "legal_form" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldLegalForm(ctx context.Context) (v domain.LegalForm, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalForm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalForm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalForm: %w", err)
+	}
+	return oldValue.LegalForm, nil
+}
+
+// ClearLegalForm clears the value of the "legal_form" field.
+func (m *OrganisationMutation) ClearLegalForm() {
+	m.legal_form = nil
+	m.clearedFields[organisation.FieldLegalForm] = struct{}{}
+}
+
+// LegalFormCleared returns if the "legal_form" field was cleared in this mutation.
+func (m *OrganisationMutation) LegalFormCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldLegalForm]
+	return ok
+}
+
+// ResetLegalForm resets all changes to the "legal_form" field.
+func (m *OrganisationMutation) ResetLegalForm() {
+	m.legal_form = nil
+	delete(m.clearedFields, organisation.FieldLegalForm)
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (m *OrganisationMutation) SetCompanyNumber(s string) {
+	m.company_number = &s
+}
+
+// CompanyNumber returns the value of the "company_number" field in the mutation.
+func (m *OrganisationMutation) CompanyNumber() (r string, exists bool) {
+	v := m.company_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompanyNumber returns the old "company_number" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldCompanyNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompanyNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompanyNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompanyNumber: %w", err)
+	}
+	return oldValue.CompanyNumber, nil
+}
+
+// ClearCompanyNumber clears the value of the "company_number" field.
+func (m *OrganisationMutation) ClearCompanyNumber() {
+	m.company_number = nil
+	m.clearedFields[organisation.FieldCompanyNumber] = struct{}{}
+}
+
+// CompanyNumberCleared returns if the "company_number" field was cleared in this mutation.
+func (m *OrganisationMutation) CompanyNumberCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldCompanyNumber]
+	return ok
+}
+
+// ResetCompanyNumber resets all changes to the "company_number" field.
+func (m *OrganisationMutation) ResetCompanyNumber() {
+	m.company_number = nil
+	delete(m.clearedFields, organisation.FieldCompanyNumber)
+}
+
+// SetSize sets the "size" field.
+func (m *OrganisationMutation) SetSize(ds domain.OrganisationSize) {
+	m.size = &ds
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *OrganisationMutation) Size() (r domain.OrganisationSize, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldSize(ctx context.Context) (v domain.OrganisationSize, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// ClearSize clears the value of the "size" field.
+func (m *OrganisationMutation) ClearSize() {
+	m.size = nil
+	m.clearedFields[organisation.FieldSize] = struct{}{}
+}
+
+// SizeCleared returns if the "size" field was cleared in this mutation.
+func (m *OrganisationMutation) SizeCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldSize]
+	return ok
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *OrganisationMutation) ResetSize() {
+	m.size = nil
+	delete(m.clearedFields, organisation.FieldSize)
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (m *OrganisationMutation) SetIncorporatedOn(t time.Time) {
+	m.incorporated_on = &t
+}
+
+// IncorporatedOn returns the value of the "incorporated_on" field in the mutation.
+func (m *OrganisationMutation) IncorporatedOn() (r time.Time, exists bool) {
+	v := m.incorporated_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIncorporatedOn returns the old "incorporated_on" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldIncorporatedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIncorporatedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIncorporatedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIncorporatedOn: %w", err)
+	}
+	return oldValue.IncorporatedOn, nil
+}
+
+// ClearIncorporatedOn clears the value of the "incorporated_on" field.
+func (m *OrganisationMutation) ClearIncorporatedOn() {
+	m.incorporated_on = nil
+	m.clearedFields[organisation.FieldIncorporatedOn] = struct{}{}
+}
+
+// IncorporatedOnCleared returns if the "incorporated_on" field was cleared in this mutation.
+func (m *OrganisationMutation) IncorporatedOnCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldIncorporatedOn]
+	return ok
+}
+
+// ResetIncorporatedOn resets all changes to the "incorporated_on" field.
+func (m *OrganisationMutation) ResetIncorporatedOn() {
+	m.incorporated_on = nil
+	delete(m.clearedFields, organisation.FieldIncorporatedOn)
+}
+
+// SetRegion sets the "region" field.
+func (m *OrganisationMutation) SetRegion(s string) {
+	m.region = &s
+}
+
+// Region returns the value of the "region" field in the mutation.
+func (m *OrganisationMutation) Region() (r string, exists bool) {
+	v := m.region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegion returns the old "region" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldRegion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegion: %w", err)
+	}
+	return oldValue.Region, nil
+}
+
+// ClearRegion clears the value of the "region" field.
+func (m *OrganisationMutation) ClearRegion() {
+	m.region = nil
+	m.clearedFields[organisation.FieldRegion] = struct{}{}
+}
+
+// RegionCleared returns if the "region" field was cleared in this mutation.
+func (m *OrganisationMutation) RegionCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldRegion]
+	return ok
+}
+
+// ResetRegion resets all changes to the "region" field.
+func (m *OrganisationMutation) ResetRegion() {
+	m.region = nil
+	delete(m.clearedFields, organisation.FieldRegion)
+}
+
+// SetFields sets the "fields" field.
+func (m *OrganisationMutation) SetFields(s []string) {
+	m.fields = &s
+	m.appendfields = nil
+}
+
+// GetFields returns the value of the "fields" field in the mutation.
+func (m *OrganisationMutation) GetFields() (r []string, exists bool) {
+	v := m.fields
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFields returns the old "fields" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldFields(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFields is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFields requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFields: %w", err)
+	}
+	return oldValue.Fields, nil
+}
+
+// AppendFields adds s to the "fields" field.
+func (m *OrganisationMutation) AppendFields(s []string) {
+	m.appendfields = append(m.appendfields, s...)
+}
+
+// AppendedFields returns the list of values that were appended to the "fields" field in this mutation.
+func (m *OrganisationMutation) AppendedFields() ([]string, bool) {
+	if len(m.appendfields) == 0 {
+		return nil, false
+	}
+	return m.appendfields, true
+}
+
+// ClearFields clears the value of the "fields" field.
+func (m *OrganisationMutation) ClearFields() {
+	m.fields = nil
+	m.appendfields = nil
+	m.clearedFields[organisation.FieldFields] = struct{}{}
+}
+
+// FieldsCleared returns if the "fields" field was cleared in this mutation.
+func (m *OrganisationMutation) FieldsCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldFields]
+	return ok
+}
+
+// ResetFields resets all changes to the "fields" field.
+func (m *OrganisationMutation) ResetFields() {
+	m.fields = nil
+	m.appendfields = nil
+	delete(m.clearedFields, organisation.FieldFields)
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (m *OrganisationMutation) SetRegisteredBy(s string) {
+	m.registered_by = &s
+}
+
+// RegisteredBy returns the value of the "registered_by" field in the mutation.
+func (m *OrganisationMutation) RegisteredBy() (r string, exists bool) {
+	v := m.registered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegisteredBy returns the old "registered_by" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldRegisteredBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegisteredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegisteredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegisteredBy: %w", err)
+	}
+	return oldValue.RegisteredBy, nil
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (m *OrganisationMutation) ClearRegisteredBy() {
+	m.registered_by = nil
+	m.clearedFields[organisation.FieldRegisteredBy] = struct{}{}
+}
+
+// RegisteredByCleared returns if the "registered_by" field was cleared in this mutation.
+func (m *OrganisationMutation) RegisteredByCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldRegisteredBy]
+	return ok
+}
+
+// ResetRegisteredBy resets all changes to the "registered_by" field.
+func (m *OrganisationMutation) ResetRegisteredBy() {
+	m.registered_by = nil
+	delete(m.clearedFields, organisation.FieldRegisteredBy)
+}
+
 // AddMemberIDs adds the "members" edge to the Person entity by ids.
 func (m *OrganisationMutation) AddMemberIDs(ids ...int) {
 	if m.members == nil {
@@ -16958,7 +18048,7 @@ func (m *OrganisationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganisationMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, organisation.FieldCreatedAt)
 	}
@@ -16973,6 +18063,27 @@ func (m *OrganisationMutation) Fields() []string {
 	}
 	if m.public_body != nil {
 		fields = append(fields, organisation.FieldPublicBody)
+	}
+	if m.legal_form != nil {
+		fields = append(fields, organisation.FieldLegalForm)
+	}
+	if m.company_number != nil {
+		fields = append(fields, organisation.FieldCompanyNumber)
+	}
+	if m.size != nil {
+		fields = append(fields, organisation.FieldSize)
+	}
+	if m.incorporated_on != nil {
+		fields = append(fields, organisation.FieldIncorporatedOn)
+	}
+	if m.region != nil {
+		fields = append(fields, organisation.FieldRegion)
+	}
+	if m.fields != nil {
+		fields = append(fields, organisation.FieldFields)
+	}
+	if m.registered_by != nil {
+		fields = append(fields, organisation.FieldRegisteredBy)
 	}
 	return fields
 }
@@ -16992,6 +18103,20 @@ func (m *OrganisationMutation) Field(name string) (ent.Value, bool) {
 		return m.EmailDomain()
 	case organisation.FieldPublicBody:
 		return m.PublicBody()
+	case organisation.FieldLegalForm:
+		return m.LegalForm()
+	case organisation.FieldCompanyNumber:
+		return m.CompanyNumber()
+	case organisation.FieldSize:
+		return m.Size()
+	case organisation.FieldIncorporatedOn:
+		return m.IncorporatedOn()
+	case organisation.FieldRegion:
+		return m.Region()
+	case organisation.FieldFields:
+		return m.GetFields()
+	case organisation.FieldRegisteredBy:
+		return m.RegisteredBy()
 	}
 	return nil, false
 }
@@ -17011,6 +18136,20 @@ func (m *OrganisationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldEmailDomain(ctx)
 	case organisation.FieldPublicBody:
 		return m.OldPublicBody(ctx)
+	case organisation.FieldLegalForm:
+		return m.OldLegalForm(ctx)
+	case organisation.FieldCompanyNumber:
+		return m.OldCompanyNumber(ctx)
+	case organisation.FieldSize:
+		return m.OldSize(ctx)
+	case organisation.FieldIncorporatedOn:
+		return m.OldIncorporatedOn(ctx)
+	case organisation.FieldRegion:
+		return m.OldRegion(ctx)
+	case organisation.FieldFields:
+		return m.OldFields(ctx)
+	case organisation.FieldRegisteredBy:
+		return m.OldRegisteredBy(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organisation field %s", name)
 }
@@ -17055,6 +18194,55 @@ func (m *OrganisationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPublicBody(v)
 		return nil
+	case organisation.FieldLegalForm:
+		v, ok := value.(domain.LegalForm)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalForm(v)
+		return nil
+	case organisation.FieldCompanyNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompanyNumber(v)
+		return nil
+	case organisation.FieldSize:
+		v, ok := value.(domain.OrganisationSize)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case organisation.FieldIncorporatedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIncorporatedOn(v)
+		return nil
+	case organisation.FieldRegion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegion(v)
+		return nil
+	case organisation.FieldFields:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFields(v)
+		return nil
+	case organisation.FieldRegisteredBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegisteredBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organisation field %s", name)
 }
@@ -17088,6 +18276,27 @@ func (m *OrganisationMutation) ClearedFields() []string {
 	if m.FieldCleared(organisation.FieldEmailDomain) {
 		fields = append(fields, organisation.FieldEmailDomain)
 	}
+	if m.FieldCleared(organisation.FieldLegalForm) {
+		fields = append(fields, organisation.FieldLegalForm)
+	}
+	if m.FieldCleared(organisation.FieldCompanyNumber) {
+		fields = append(fields, organisation.FieldCompanyNumber)
+	}
+	if m.FieldCleared(organisation.FieldSize) {
+		fields = append(fields, organisation.FieldSize)
+	}
+	if m.FieldCleared(organisation.FieldIncorporatedOn) {
+		fields = append(fields, organisation.FieldIncorporatedOn)
+	}
+	if m.FieldCleared(organisation.FieldRegion) {
+		fields = append(fields, organisation.FieldRegion)
+	}
+	if m.FieldCleared(organisation.FieldFields) {
+		fields = append(fields, organisation.FieldFields)
+	}
+	if m.FieldCleared(organisation.FieldRegisteredBy) {
+		fields = append(fields, organisation.FieldRegisteredBy)
+	}
 	return fields
 }
 
@@ -17104,6 +18313,27 @@ func (m *OrganisationMutation) ClearField(name string) error {
 	switch name {
 	case organisation.FieldEmailDomain:
 		m.ClearEmailDomain()
+		return nil
+	case organisation.FieldLegalForm:
+		m.ClearLegalForm()
+		return nil
+	case organisation.FieldCompanyNumber:
+		m.ClearCompanyNumber()
+		return nil
+	case organisation.FieldSize:
+		m.ClearSize()
+		return nil
+	case organisation.FieldIncorporatedOn:
+		m.ClearIncorporatedOn()
+		return nil
+	case organisation.FieldRegion:
+		m.ClearRegion()
+		return nil
+	case organisation.FieldFields:
+		m.ClearFields()
+		return nil
+	case organisation.FieldRegisteredBy:
+		m.ClearRegisteredBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation nullable field %s", name)
@@ -17127,6 +18357,27 @@ func (m *OrganisationMutation) ResetField(name string) error {
 		return nil
 	case organisation.FieldPublicBody:
 		m.ResetPublicBody()
+		return nil
+	case organisation.FieldLegalForm:
+		m.ResetLegalForm()
+		return nil
+	case organisation.FieldCompanyNumber:
+		m.ResetCompanyNumber()
+		return nil
+	case organisation.FieldSize:
+		m.ResetSize()
+		return nil
+	case organisation.FieldIncorporatedOn:
+		m.ResetIncorporatedOn()
+		return nil
+	case organisation.FieldRegion:
+		m.ResetRegion()
+		return nil
+	case organisation.FieldFields:
+		m.ResetFields()
+		return nil
+	case organisation.FieldRegisteredBy:
+		m.ResetRegisteredBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation field %s", name)

@@ -3,12 +3,14 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 )
 
@@ -27,6 +29,20 @@ type Organisation struct {
 	EmailDomain string `json:"email_domain,omitempty"`
 	// PublicBody holds the value of the "public_body" field.
 	PublicBody bool `json:"public_body,omitempty"`
+	// LegalForm holds the value of the "legal_form" field.
+	LegalForm domain.LegalForm `json:"legal_form,omitempty"`
+	// CompanyNumber holds the value of the "company_number" field.
+	CompanyNumber string `json:"company_number,omitempty"`
+	// Size holds the value of the "size" field.
+	Size domain.OrganisationSize `json:"size,omitempty"`
+	// IncorporatedOn holds the value of the "incorporated_on" field.
+	IncorporatedOn time.Time `json:"incorporated_on,omitempty"`
+	// Region holds the value of the "region" field.
+	Region string `json:"region,omitempty"`
+	// Fields holds the value of the "fields" field.
+	Fields []string `json:"fields,omitempty"`
+	// RegisteredBy holds the value of the "registered_by" field.
+	RegisteredBy string `json:"registered_by,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganisationQuery when eager-loading is set.
 	Edges        OrganisationEdges `json:"edges"`
@@ -78,13 +94,15 @@ func (*Organisation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case organisation.FieldFields:
+			values[i] = new([]byte)
 		case organisation.FieldPublicBody:
 			values[i] = new(sql.NullBool)
 		case organisation.FieldID:
 			values[i] = new(sql.NullInt64)
-		case organisation.FieldName, organisation.FieldEmailDomain:
+		case organisation.FieldName, organisation.FieldEmailDomain, organisation.FieldLegalForm, organisation.FieldCompanyNumber, organisation.FieldSize, organisation.FieldRegion, organisation.FieldRegisteredBy:
 			values[i] = new(sql.NullString)
-		case organisation.FieldCreatedAt, organisation.FieldUpdatedAt:
+		case organisation.FieldCreatedAt, organisation.FieldUpdatedAt, organisation.FieldIncorporatedOn:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -136,6 +154,50 @@ func (_m *Organisation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field public_body", values[i])
 			} else if value.Valid {
 				_m.PublicBody = value.Bool
+			}
+		case organisation.FieldLegalForm:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field legal_form", values[i])
+			} else if value.Valid {
+				_m.LegalForm = domain.LegalForm(value.String)
+			}
+		case organisation.FieldCompanyNumber:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field company_number", values[i])
+			} else if value.Valid {
+				_m.CompanyNumber = value.String
+			}
+		case organisation.FieldSize:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field size", values[i])
+			} else if value.Valid {
+				_m.Size = domain.OrganisationSize(value.String)
+			}
+		case organisation.FieldIncorporatedOn:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field incorporated_on", values[i])
+			} else if value.Valid {
+				_m.IncorporatedOn = value.Time
+			}
+		case organisation.FieldRegion:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field region", values[i])
+			} else if value.Valid {
+				_m.Region = value.String
+			}
+		case organisation.FieldFields:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field fields", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Fields); err != nil {
+					return fmt.Errorf("unmarshal field fields: %w", err)
+				}
+			}
+		case organisation.FieldRegisteredBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field registered_by", values[i])
+			} else if value.Valid {
+				_m.RegisteredBy = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -202,6 +264,27 @@ func (_m *Organisation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("public_body=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PublicBody))
+	builder.WriteString(", ")
+	builder.WriteString("legal_form=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LegalForm))
+	builder.WriteString(", ")
+	builder.WriteString("company_number=")
+	builder.WriteString(_m.CompanyNumber)
+	builder.WriteString(", ")
+	builder.WriteString("size=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Size))
+	builder.WriteString(", ")
+	builder.WriteString("incorporated_on=")
+	builder.WriteString(_m.IncorporatedOn.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("region=")
+	builder.WriteString(_m.Region)
+	builder.WriteString(", ")
+	builder.WriteString("fields=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Fields))
+	builder.WriteString(", ")
+	builder.WriteString("registered_by=")
+	builder.WriteString(_m.RegisteredBy)
 	builder.WriteByte(')')
 	return builder.String()
 }

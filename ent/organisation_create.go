@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -83,6 +84,96 @@ func (_c *OrganisationCreate) SetPublicBody(v bool) *OrganisationCreate {
 func (_c *OrganisationCreate) SetNillablePublicBody(v *bool) *OrganisationCreate {
 	if v != nil {
 		_c.SetPublicBody(*v)
+	}
+	return _c
+}
+
+// SetLegalForm sets the "legal_form" field.
+func (_c *OrganisationCreate) SetLegalForm(v domain.LegalForm) *OrganisationCreate {
+	_c.mutation.SetLegalForm(v)
+	return _c
+}
+
+// SetNillableLegalForm sets the "legal_form" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableLegalForm(v *domain.LegalForm) *OrganisationCreate {
+	if v != nil {
+		_c.SetLegalForm(*v)
+	}
+	return _c
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (_c *OrganisationCreate) SetCompanyNumber(v string) *OrganisationCreate {
+	_c.mutation.SetCompanyNumber(v)
+	return _c
+}
+
+// SetNillableCompanyNumber sets the "company_number" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableCompanyNumber(v *string) *OrganisationCreate {
+	if v != nil {
+		_c.SetCompanyNumber(*v)
+	}
+	return _c
+}
+
+// SetSize sets the "size" field.
+func (_c *OrganisationCreate) SetSize(v domain.OrganisationSize) *OrganisationCreate {
+	_c.mutation.SetSize(v)
+	return _c
+}
+
+// SetNillableSize sets the "size" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableSize(v *domain.OrganisationSize) *OrganisationCreate {
+	if v != nil {
+		_c.SetSize(*v)
+	}
+	return _c
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (_c *OrganisationCreate) SetIncorporatedOn(v time.Time) *OrganisationCreate {
+	_c.mutation.SetIncorporatedOn(v)
+	return _c
+}
+
+// SetNillableIncorporatedOn sets the "incorporated_on" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableIncorporatedOn(v *time.Time) *OrganisationCreate {
+	if v != nil {
+		_c.SetIncorporatedOn(*v)
+	}
+	return _c
+}
+
+// SetRegion sets the "region" field.
+func (_c *OrganisationCreate) SetRegion(v string) *OrganisationCreate {
+	_c.mutation.SetRegion(v)
+	return _c
+}
+
+// SetNillableRegion sets the "region" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableRegion(v *string) *OrganisationCreate {
+	if v != nil {
+		_c.SetRegion(*v)
+	}
+	return _c
+}
+
+// SetFields sets the "fields" field.
+func (_c *OrganisationCreate) SetFields(v []string) *OrganisationCreate {
+	_c.mutation.SetFields(v)
+	return _c
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (_c *OrganisationCreate) SetRegisteredBy(v string) *OrganisationCreate {
+	_c.mutation.SetRegisteredBy(v)
+	return _c
+}
+
+// SetNillableRegisteredBy sets the "registered_by" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableRegisteredBy(v *string) *OrganisationCreate {
+	if v != nil {
+		_c.SetRegisteredBy(*v)
 	}
 	return _c
 }
@@ -256,6 +347,34 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 		_spec.SetField(organisation.FieldPublicBody, field.TypeBool, value)
 		_node.PublicBody = value
 	}
+	if value, ok := _c.mutation.LegalForm(); ok {
+		_spec.SetField(organisation.FieldLegalForm, field.TypeString, value)
+		_node.LegalForm = value
+	}
+	if value, ok := _c.mutation.CompanyNumber(); ok {
+		_spec.SetField(organisation.FieldCompanyNumber, field.TypeString, value)
+		_node.CompanyNumber = value
+	}
+	if value, ok := _c.mutation.Size(); ok {
+		_spec.SetField(organisation.FieldSize, field.TypeString, value)
+		_node.Size = value
+	}
+	if value, ok := _c.mutation.IncorporatedOn(); ok {
+		_spec.SetField(organisation.FieldIncorporatedOn, field.TypeTime, value)
+		_node.IncorporatedOn = value
+	}
+	if value, ok := _c.mutation.Region(); ok {
+		_spec.SetField(organisation.FieldRegion, field.TypeString, value)
+		_node.Region = value
+	}
+	if value, ok := _c.mutation.GetFields(); ok {
+		_spec.SetField(organisation.FieldFields, field.TypeJSON, value)
+		_node.Fields = value
+	}
+	if value, ok := _c.mutation.RegisteredBy(); ok {
+		_spec.SetField(organisation.FieldRegisteredBy, field.TypeString, value)
+		_node.RegisteredBy = value
+	}
 	if nodes := _c.mutation.MembersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -410,6 +529,132 @@ func (u *OrganisationUpsert) UpdatePublicBody() *OrganisationUpsert {
 	return u
 }
 
+// SetLegalForm sets the "legal_form" field.
+func (u *OrganisationUpsert) SetLegalForm(v domain.LegalForm) *OrganisationUpsert {
+	u.Set(organisation.FieldLegalForm, v)
+	return u
+}
+
+// UpdateLegalForm sets the "legal_form" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateLegalForm() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldLegalForm)
+	return u
+}
+
+// ClearLegalForm clears the value of the "legal_form" field.
+func (u *OrganisationUpsert) ClearLegalForm() *OrganisationUpsert {
+	u.SetNull(organisation.FieldLegalForm)
+	return u
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (u *OrganisationUpsert) SetCompanyNumber(v string) *OrganisationUpsert {
+	u.Set(organisation.FieldCompanyNumber, v)
+	return u
+}
+
+// UpdateCompanyNumber sets the "company_number" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateCompanyNumber() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldCompanyNumber)
+	return u
+}
+
+// ClearCompanyNumber clears the value of the "company_number" field.
+func (u *OrganisationUpsert) ClearCompanyNumber() *OrganisationUpsert {
+	u.SetNull(organisation.FieldCompanyNumber)
+	return u
+}
+
+// SetSize sets the "size" field.
+func (u *OrganisationUpsert) SetSize(v domain.OrganisationSize) *OrganisationUpsert {
+	u.Set(organisation.FieldSize, v)
+	return u
+}
+
+// UpdateSize sets the "size" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateSize() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldSize)
+	return u
+}
+
+// ClearSize clears the value of the "size" field.
+func (u *OrganisationUpsert) ClearSize() *OrganisationUpsert {
+	u.SetNull(organisation.FieldSize)
+	return u
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (u *OrganisationUpsert) SetIncorporatedOn(v time.Time) *OrganisationUpsert {
+	u.Set(organisation.FieldIncorporatedOn, v)
+	return u
+}
+
+// UpdateIncorporatedOn sets the "incorporated_on" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateIncorporatedOn() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldIncorporatedOn)
+	return u
+}
+
+// ClearIncorporatedOn clears the value of the "incorporated_on" field.
+func (u *OrganisationUpsert) ClearIncorporatedOn() *OrganisationUpsert {
+	u.SetNull(organisation.FieldIncorporatedOn)
+	return u
+}
+
+// SetRegion sets the "region" field.
+func (u *OrganisationUpsert) SetRegion(v string) *OrganisationUpsert {
+	u.Set(organisation.FieldRegion, v)
+	return u
+}
+
+// UpdateRegion sets the "region" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateRegion() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldRegion)
+	return u
+}
+
+// ClearRegion clears the value of the "region" field.
+func (u *OrganisationUpsert) ClearRegion() *OrganisationUpsert {
+	u.SetNull(organisation.FieldRegion)
+	return u
+}
+
+// SetFields sets the "fields" field.
+func (u *OrganisationUpsert) SetFields(v []string) *OrganisationUpsert {
+	u.Set(organisation.FieldFields, v)
+	return u
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateFields() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldFields)
+	return u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *OrganisationUpsert) ClearFields() *OrganisationUpsert {
+	u.SetNull(organisation.FieldFields)
+	return u
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (u *OrganisationUpsert) SetRegisteredBy(v string) *OrganisationUpsert {
+	u.Set(organisation.FieldRegisteredBy, v)
+	return u
+}
+
+// UpdateRegisteredBy sets the "registered_by" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateRegisteredBy() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldRegisteredBy)
+	return u
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (u *OrganisationUpsert) ClearRegisteredBy() *OrganisationUpsert {
+	u.SetNull(organisation.FieldRegisteredBy)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -515,6 +760,153 @@ func (u *OrganisationUpsertOne) SetPublicBody(v bool) *OrganisationUpsertOne {
 func (u *OrganisationUpsertOne) UpdatePublicBody() *OrganisationUpsertOne {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.UpdatePublicBody()
+	})
+}
+
+// SetLegalForm sets the "legal_form" field.
+func (u *OrganisationUpsertOne) SetLegalForm(v domain.LegalForm) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetLegalForm(v)
+	})
+}
+
+// UpdateLegalForm sets the "legal_form" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateLegalForm() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateLegalForm()
+	})
+}
+
+// ClearLegalForm clears the value of the "legal_form" field.
+func (u *OrganisationUpsertOne) ClearLegalForm() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearLegalForm()
+	})
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (u *OrganisationUpsertOne) SetCompanyNumber(v string) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetCompanyNumber(v)
+	})
+}
+
+// UpdateCompanyNumber sets the "company_number" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateCompanyNumber() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateCompanyNumber()
+	})
+}
+
+// ClearCompanyNumber clears the value of the "company_number" field.
+func (u *OrganisationUpsertOne) ClearCompanyNumber() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearCompanyNumber()
+	})
+}
+
+// SetSize sets the "size" field.
+func (u *OrganisationUpsertOne) SetSize(v domain.OrganisationSize) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetSize(v)
+	})
+}
+
+// UpdateSize sets the "size" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateSize() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateSize()
+	})
+}
+
+// ClearSize clears the value of the "size" field.
+func (u *OrganisationUpsertOne) ClearSize() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearSize()
+	})
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (u *OrganisationUpsertOne) SetIncorporatedOn(v time.Time) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetIncorporatedOn(v)
+	})
+}
+
+// UpdateIncorporatedOn sets the "incorporated_on" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateIncorporatedOn() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateIncorporatedOn()
+	})
+}
+
+// ClearIncorporatedOn clears the value of the "incorporated_on" field.
+func (u *OrganisationUpsertOne) ClearIncorporatedOn() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearIncorporatedOn()
+	})
+}
+
+// SetRegion sets the "region" field.
+func (u *OrganisationUpsertOne) SetRegion(v string) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetRegion(v)
+	})
+}
+
+// UpdateRegion sets the "region" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateRegion() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateRegion()
+	})
+}
+
+// ClearRegion clears the value of the "region" field.
+func (u *OrganisationUpsertOne) ClearRegion() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearRegion()
+	})
+}
+
+// SetFields sets the "fields" field.
+func (u *OrganisationUpsertOne) SetFields(v []string) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateFields() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *OrganisationUpsertOne) ClearFields() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (u *OrganisationUpsertOne) SetRegisteredBy(v string) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetRegisteredBy(v)
+	})
+}
+
+// UpdateRegisteredBy sets the "registered_by" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateRegisteredBy() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateRegisteredBy()
+	})
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (u *OrganisationUpsertOne) ClearRegisteredBy() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearRegisteredBy()
 	})
 }
 
@@ -789,6 +1181,153 @@ func (u *OrganisationUpsertBulk) SetPublicBody(v bool) *OrganisationUpsertBulk {
 func (u *OrganisationUpsertBulk) UpdatePublicBody() *OrganisationUpsertBulk {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.UpdatePublicBody()
+	})
+}
+
+// SetLegalForm sets the "legal_form" field.
+func (u *OrganisationUpsertBulk) SetLegalForm(v domain.LegalForm) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetLegalForm(v)
+	})
+}
+
+// UpdateLegalForm sets the "legal_form" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateLegalForm() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateLegalForm()
+	})
+}
+
+// ClearLegalForm clears the value of the "legal_form" field.
+func (u *OrganisationUpsertBulk) ClearLegalForm() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearLegalForm()
+	})
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (u *OrganisationUpsertBulk) SetCompanyNumber(v string) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetCompanyNumber(v)
+	})
+}
+
+// UpdateCompanyNumber sets the "company_number" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateCompanyNumber() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateCompanyNumber()
+	})
+}
+
+// ClearCompanyNumber clears the value of the "company_number" field.
+func (u *OrganisationUpsertBulk) ClearCompanyNumber() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearCompanyNumber()
+	})
+}
+
+// SetSize sets the "size" field.
+func (u *OrganisationUpsertBulk) SetSize(v domain.OrganisationSize) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetSize(v)
+	})
+}
+
+// UpdateSize sets the "size" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateSize() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateSize()
+	})
+}
+
+// ClearSize clears the value of the "size" field.
+func (u *OrganisationUpsertBulk) ClearSize() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearSize()
+	})
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (u *OrganisationUpsertBulk) SetIncorporatedOn(v time.Time) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetIncorporatedOn(v)
+	})
+}
+
+// UpdateIncorporatedOn sets the "incorporated_on" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateIncorporatedOn() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateIncorporatedOn()
+	})
+}
+
+// ClearIncorporatedOn clears the value of the "incorporated_on" field.
+func (u *OrganisationUpsertBulk) ClearIncorporatedOn() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearIncorporatedOn()
+	})
+}
+
+// SetRegion sets the "region" field.
+func (u *OrganisationUpsertBulk) SetRegion(v string) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetRegion(v)
+	})
+}
+
+// UpdateRegion sets the "region" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateRegion() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateRegion()
+	})
+}
+
+// ClearRegion clears the value of the "region" field.
+func (u *OrganisationUpsertBulk) ClearRegion() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearRegion()
+	})
+}
+
+// SetFields sets the "fields" field.
+func (u *OrganisationUpsertBulk) SetFields(v []string) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateFields() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *OrganisationUpsertBulk) ClearFields() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (u *OrganisationUpsertBulk) SetRegisteredBy(v string) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetRegisteredBy(v)
+	})
+}
+
+// UpdateRegisteredBy sets the "registered_by" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateRegisteredBy() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateRegisteredBy()
+	})
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (u *OrganisationUpsertBulk) ClearRegisteredBy() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearRegisteredBy()
 	})
 }
 

@@ -10,7 +10,9 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -82,6 +84,144 @@ func (_u *OrganisationUpdate) SetNillablePublicBody(v *bool) *OrganisationUpdate
 	if v != nil {
 		_u.SetPublicBody(*v)
 	}
+	return _u
+}
+
+// SetLegalForm sets the "legal_form" field.
+func (_u *OrganisationUpdate) SetLegalForm(v domain.LegalForm) *OrganisationUpdate {
+	_u.mutation.SetLegalForm(v)
+	return _u
+}
+
+// SetNillableLegalForm sets the "legal_form" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableLegalForm(v *domain.LegalForm) *OrganisationUpdate {
+	if v != nil {
+		_u.SetLegalForm(*v)
+	}
+	return _u
+}
+
+// ClearLegalForm clears the value of the "legal_form" field.
+func (_u *OrganisationUpdate) ClearLegalForm() *OrganisationUpdate {
+	_u.mutation.ClearLegalForm()
+	return _u
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (_u *OrganisationUpdate) SetCompanyNumber(v string) *OrganisationUpdate {
+	_u.mutation.SetCompanyNumber(v)
+	return _u
+}
+
+// SetNillableCompanyNumber sets the "company_number" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableCompanyNumber(v *string) *OrganisationUpdate {
+	if v != nil {
+		_u.SetCompanyNumber(*v)
+	}
+	return _u
+}
+
+// ClearCompanyNumber clears the value of the "company_number" field.
+func (_u *OrganisationUpdate) ClearCompanyNumber() *OrganisationUpdate {
+	_u.mutation.ClearCompanyNumber()
+	return _u
+}
+
+// SetSize sets the "size" field.
+func (_u *OrganisationUpdate) SetSize(v domain.OrganisationSize) *OrganisationUpdate {
+	_u.mutation.SetSize(v)
+	return _u
+}
+
+// SetNillableSize sets the "size" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableSize(v *domain.OrganisationSize) *OrganisationUpdate {
+	if v != nil {
+		_u.SetSize(*v)
+	}
+	return _u
+}
+
+// ClearSize clears the value of the "size" field.
+func (_u *OrganisationUpdate) ClearSize() *OrganisationUpdate {
+	_u.mutation.ClearSize()
+	return _u
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (_u *OrganisationUpdate) SetIncorporatedOn(v time.Time) *OrganisationUpdate {
+	_u.mutation.SetIncorporatedOn(v)
+	return _u
+}
+
+// SetNillableIncorporatedOn sets the "incorporated_on" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableIncorporatedOn(v *time.Time) *OrganisationUpdate {
+	if v != nil {
+		_u.SetIncorporatedOn(*v)
+	}
+	return _u
+}
+
+// ClearIncorporatedOn clears the value of the "incorporated_on" field.
+func (_u *OrganisationUpdate) ClearIncorporatedOn() *OrganisationUpdate {
+	_u.mutation.ClearIncorporatedOn()
+	return _u
+}
+
+// SetRegion sets the "region" field.
+func (_u *OrganisationUpdate) SetRegion(v string) *OrganisationUpdate {
+	_u.mutation.SetRegion(v)
+	return _u
+}
+
+// SetNillableRegion sets the "region" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableRegion(v *string) *OrganisationUpdate {
+	if v != nil {
+		_u.SetRegion(*v)
+	}
+	return _u
+}
+
+// ClearRegion clears the value of the "region" field.
+func (_u *OrganisationUpdate) ClearRegion() *OrganisationUpdate {
+	_u.mutation.ClearRegion()
+	return _u
+}
+
+// SetFields sets the "fields" field.
+func (_u *OrganisationUpdate) SetFields(v []string) *OrganisationUpdate {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *OrganisationUpdate) AppendFields(v []string) *OrganisationUpdate {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *OrganisationUpdate) ClearFields() *OrganisationUpdate {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (_u *OrganisationUpdate) SetRegisteredBy(v string) *OrganisationUpdate {
+	_u.mutation.SetRegisteredBy(v)
+	return _u
+}
+
+// SetNillableRegisteredBy sets the "registered_by" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableRegisteredBy(v *string) *OrganisationUpdate {
+	if v != nil {
+		_u.SetRegisteredBy(*v)
+	}
+	return _u
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (_u *OrganisationUpdate) ClearRegisteredBy() *OrganisationUpdate {
+	_u.mutation.ClearRegisteredBy()
 	return _u
 }
 
@@ -276,6 +416,53 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.PublicBody(); ok {
 		_spec.SetField(organisation.FieldPublicBody, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.LegalForm(); ok {
+		_spec.SetField(organisation.FieldLegalForm, field.TypeString, value)
+	}
+	if _u.mutation.LegalFormCleared() {
+		_spec.ClearField(organisation.FieldLegalForm, field.TypeString)
+	}
+	if value, ok := _u.mutation.CompanyNumber(); ok {
+		_spec.SetField(organisation.FieldCompanyNumber, field.TypeString, value)
+	}
+	if _u.mutation.CompanyNumberCleared() {
+		_spec.ClearField(organisation.FieldCompanyNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.Size(); ok {
+		_spec.SetField(organisation.FieldSize, field.TypeString, value)
+	}
+	if _u.mutation.SizeCleared() {
+		_spec.ClearField(organisation.FieldSize, field.TypeString)
+	}
+	if value, ok := _u.mutation.IncorporatedOn(); ok {
+		_spec.SetField(organisation.FieldIncorporatedOn, field.TypeTime, value)
+	}
+	if _u.mutation.IncorporatedOnCleared() {
+		_spec.ClearField(organisation.FieldIncorporatedOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Region(); ok {
+		_spec.SetField(organisation.FieldRegion, field.TypeString, value)
+	}
+	if _u.mutation.RegionCleared() {
+		_spec.ClearField(organisation.FieldRegion, field.TypeString)
+	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(organisation.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organisation.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(organisation.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RegisteredBy(); ok {
+		_spec.SetField(organisation.FieldRegisteredBy, field.TypeString, value)
+	}
+	if _u.mutation.RegisteredByCleared() {
+		_spec.ClearField(organisation.FieldRegisteredBy, field.TypeString)
 	}
 	if _u.mutation.MembersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -483,6 +670,144 @@ func (_u *OrganisationUpdateOne) SetNillablePublicBody(v *bool) *OrganisationUpd
 	if v != nil {
 		_u.SetPublicBody(*v)
 	}
+	return _u
+}
+
+// SetLegalForm sets the "legal_form" field.
+func (_u *OrganisationUpdateOne) SetLegalForm(v domain.LegalForm) *OrganisationUpdateOne {
+	_u.mutation.SetLegalForm(v)
+	return _u
+}
+
+// SetNillableLegalForm sets the "legal_form" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableLegalForm(v *domain.LegalForm) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetLegalForm(*v)
+	}
+	return _u
+}
+
+// ClearLegalForm clears the value of the "legal_form" field.
+func (_u *OrganisationUpdateOne) ClearLegalForm() *OrganisationUpdateOne {
+	_u.mutation.ClearLegalForm()
+	return _u
+}
+
+// SetCompanyNumber sets the "company_number" field.
+func (_u *OrganisationUpdateOne) SetCompanyNumber(v string) *OrganisationUpdateOne {
+	_u.mutation.SetCompanyNumber(v)
+	return _u
+}
+
+// SetNillableCompanyNumber sets the "company_number" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableCompanyNumber(v *string) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetCompanyNumber(*v)
+	}
+	return _u
+}
+
+// ClearCompanyNumber clears the value of the "company_number" field.
+func (_u *OrganisationUpdateOne) ClearCompanyNumber() *OrganisationUpdateOne {
+	_u.mutation.ClearCompanyNumber()
+	return _u
+}
+
+// SetSize sets the "size" field.
+func (_u *OrganisationUpdateOne) SetSize(v domain.OrganisationSize) *OrganisationUpdateOne {
+	_u.mutation.SetSize(v)
+	return _u
+}
+
+// SetNillableSize sets the "size" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableSize(v *domain.OrganisationSize) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetSize(*v)
+	}
+	return _u
+}
+
+// ClearSize clears the value of the "size" field.
+func (_u *OrganisationUpdateOne) ClearSize() *OrganisationUpdateOne {
+	_u.mutation.ClearSize()
+	return _u
+}
+
+// SetIncorporatedOn sets the "incorporated_on" field.
+func (_u *OrganisationUpdateOne) SetIncorporatedOn(v time.Time) *OrganisationUpdateOne {
+	_u.mutation.SetIncorporatedOn(v)
+	return _u
+}
+
+// SetNillableIncorporatedOn sets the "incorporated_on" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableIncorporatedOn(v *time.Time) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetIncorporatedOn(*v)
+	}
+	return _u
+}
+
+// ClearIncorporatedOn clears the value of the "incorporated_on" field.
+func (_u *OrganisationUpdateOne) ClearIncorporatedOn() *OrganisationUpdateOne {
+	_u.mutation.ClearIncorporatedOn()
+	return _u
+}
+
+// SetRegion sets the "region" field.
+func (_u *OrganisationUpdateOne) SetRegion(v string) *OrganisationUpdateOne {
+	_u.mutation.SetRegion(v)
+	return _u
+}
+
+// SetNillableRegion sets the "region" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableRegion(v *string) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetRegion(*v)
+	}
+	return _u
+}
+
+// ClearRegion clears the value of the "region" field.
+func (_u *OrganisationUpdateOne) ClearRegion() *OrganisationUpdateOne {
+	_u.mutation.ClearRegion()
+	return _u
+}
+
+// SetFields sets the "fields" field.
+func (_u *OrganisationUpdateOne) SetFields(v []string) *OrganisationUpdateOne {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *OrganisationUpdateOne) AppendFields(v []string) *OrganisationUpdateOne {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *OrganisationUpdateOne) ClearFields() *OrganisationUpdateOne {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetRegisteredBy sets the "registered_by" field.
+func (_u *OrganisationUpdateOne) SetRegisteredBy(v string) *OrganisationUpdateOne {
+	_u.mutation.SetRegisteredBy(v)
+	return _u
+}
+
+// SetNillableRegisteredBy sets the "registered_by" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableRegisteredBy(v *string) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetRegisteredBy(*v)
+	}
+	return _u
+}
+
+// ClearRegisteredBy clears the value of the "registered_by" field.
+func (_u *OrganisationUpdateOne) ClearRegisteredBy() *OrganisationUpdateOne {
+	_u.mutation.ClearRegisteredBy()
 	return _u
 }
 
@@ -707,6 +1032,53 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 	}
 	if value, ok := _u.mutation.PublicBody(); ok {
 		_spec.SetField(organisation.FieldPublicBody, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.LegalForm(); ok {
+		_spec.SetField(organisation.FieldLegalForm, field.TypeString, value)
+	}
+	if _u.mutation.LegalFormCleared() {
+		_spec.ClearField(organisation.FieldLegalForm, field.TypeString)
+	}
+	if value, ok := _u.mutation.CompanyNumber(); ok {
+		_spec.SetField(organisation.FieldCompanyNumber, field.TypeString, value)
+	}
+	if _u.mutation.CompanyNumberCleared() {
+		_spec.ClearField(organisation.FieldCompanyNumber, field.TypeString)
+	}
+	if value, ok := _u.mutation.Size(); ok {
+		_spec.SetField(organisation.FieldSize, field.TypeString, value)
+	}
+	if _u.mutation.SizeCleared() {
+		_spec.ClearField(organisation.FieldSize, field.TypeString)
+	}
+	if value, ok := _u.mutation.IncorporatedOn(); ok {
+		_spec.SetField(organisation.FieldIncorporatedOn, field.TypeTime, value)
+	}
+	if _u.mutation.IncorporatedOnCleared() {
+		_spec.ClearField(organisation.FieldIncorporatedOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Region(); ok {
+		_spec.SetField(organisation.FieldRegion, field.TypeString, value)
+	}
+	if _u.mutation.RegionCleared() {
+		_spec.ClearField(organisation.FieldRegion, field.TypeString)
+	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(organisation.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organisation.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(organisation.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RegisteredBy(); ok {
+		_spec.SetField(organisation.FieldRegisteredBy, field.TypeString, value)
+	}
+	if _u.mutation.RegisteredByCleared() {
+		_spec.ClearField(organisation.FieldRegisteredBy, field.TypeString)
 	}
 	if _u.mutation.MembersCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -42,6 +42,8 @@ type Tx struct {
 	IdempotencyRecord *IdempotencyRecordClient
 	// Interest is the client for interacting with the Interest builders.
 	Interest *InterestClient
+	// JoinRequest is the client for interacting with the JoinRequest builders.
+	JoinRequest *JoinRequestClient
 	// Notice is the client for interacting with the Notice builders.
 	Notice *NoticeClient
 	// Organisation is the client for interacting with the Organisation builders.
@@ -203,6 +205,7 @@ func (tx *Tx) init() {
 	tx.GateDecision = NewGateDecisionClient(tx.config)
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Interest = NewInterestClient(tx.config)
+	tx.JoinRequest = NewJoinRequestClient(tx.config)
 	tx.Notice = NewNoticeClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)

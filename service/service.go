@@ -79,6 +79,7 @@ const (
 	BidRecord           Record = "bid"
 	AssignmentRecord    Record = "assignment"
 	ClarificationRecord Record = "clarification"
+	JoinRequestRecord   Record = "join_request"
 )
 
 // Find says whether a record exists that the viewer may see: an adapter asks before it judges
@@ -98,6 +99,8 @@ func (s *Service) Find(ctx context.Context, kind Record, id int) error {
 		_, err = s.DB.Assignment.Get(ctx, id)
 	case ClarificationRecord:
 		_, err = s.DB.Clarification.Get(ctx, id)
+	case JoinRequestRecord:
+		_, err = s.DB.JoinRequest.Get(ctx, id)
 	default:
 		err = fmt.Errorf("no such kind of record %q", kind)
 	}

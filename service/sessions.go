@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"time"
 
@@ -128,7 +129,7 @@ func (s *Service) DevPerson(ctx context.Context, email string, id int) (*ent.Per
 
 // SignInSubject is what a sign-in provider says of who signed in.
 type SignInSubject struct {
-	Issuer, Subject, Email string
+	Issuer, Subject, Email, Name string
 	EmailVerified          bool
 }
 
@@ -150,7 +151,11 @@ func (s *Service) PersonForSubject(ctx context.Context, in SignInSubject) (*ent.
 	}
 	p, err = s.DB.Person.Query().Where(person.EmailEqualFold(in.Email)).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, noAccount(fmt.Sprintf("there is no Catalyst account for %s; ask the programme team to add you", in.Email))
+		// Anyone may bid: a first sign-in makes a supplier's account, and they register or
+		// join their organisation next. The programme adds every other role.
+		if p, err = s.NewSupplier(actorCtx, in.Email, in.Name); err != nil {
+			return nil, err
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -169,4 +174,11 @@ func (s *Service) PersonForSubject(ctx context.Context, in SignInSubject) (*ent.
 			map[string]any{"oidc_subject": nil}, map[string]any{"oidc_subject": in.Subject, "issuer": in.Issuer})
 	})
 	return p, err
+}
+
+// NeedsOrganisation reports whether a person is a supplier who has not yet registered or
+// joined an organisation: after signing in, they are sent to do so.
+func (s *Service) NeedsOrganisation(ctx context.Context, personID int) bool {
+	p, err := s.DB.Person.Query().Where(person.ID(personID)).WithOrganisation().Only(authz.AsSystem(ctx, sessionsName))
+	return err == nil && p.Edges.Organisation == nil && slices.Contains(p.Roles, string(authz.Supplier))
 }

@@ -139,3 +139,9 @@ func Reason(err error) string {
 	}
 	return err.Error()
 }
+
+// withOptions gives a field a list of ready-made options.
+func withOptions(fd Field, opts []Option) Field {
+	fd.Options = opts
+	return fd
+}

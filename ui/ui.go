@@ -41,19 +41,20 @@ var funcs = template.FuncMap{
 		}
 		return Time(*t)
 	},
-	"inc":       func(i int) int { return i + 1 },
-	"list":      func(xs ...string) []string { return xs },
-	"field":     field,
-	"limited":   limited,
-	"choices":   choices,
-	"options":   options,
-	"dict":      dict,
-	"reason":    Reason,
-	"money":     func(m domain.Money) string { return m.String() },
-	"lower":     strings.ToLower,
-	"roleLabel": RoleLabel,
-	"deref":     func(t *time.Time) time.Time { return *t },
-	"govukDate": func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
+	"inc":         func(i int) int { return i + 1 },
+	"list":        func(xs ...string) []string { return xs },
+	"field":       field,
+	"limited":     limited,
+	"choices":     choices,
+	"options":     options,
+	"dict":        dict,
+	"withOptions": withOptions,
+	"reason":      Reason,
+	"money":       func(m domain.Money) string { return m.String() },
+	"lower":       strings.ToLower,
+	"roleLabel":   RoleLabel,
+	"deref":       func(t *time.Time) time.Time { return *t },
+	"govukDate":   func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
 }
 
 var pages = map[string]*template.Template{}
@@ -88,6 +89,8 @@ type Nav struct {
 	Rounds bool
 	// Notices shows a signed-in person the link to their notices.
 	Notices bool
+	// Organisation shows suppliers the link to their organisation.
+	Organisation bool
 	// People shows the programme team the link to the people who can sign in.
 	People bool
 }

@@ -177,6 +177,18 @@ func (f InterestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InterestMutation", m)
 }
 
+// The JoinRequestFunc type is an adapter to allow the use of ordinary
+// function as JoinRequest mutator.
+type JoinRequestFunc func(context.Context, *ent.JoinRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f JoinRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.JoinRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.JoinRequestMutation", m)
+}
+
 // The NoticeFunc type is an adapter to allow the use of ordinary
 // function as Notice mutator.
 type NoticeFunc func(context.Context, *ent.NoticeMutation) (ent.Value, error)

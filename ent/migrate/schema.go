@@ -519,6 +519,36 @@ var (
 			},
 		},
 	}
+	// JoinRequestsColumns holds the columns for the "join_requests" table.
+	JoinRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"pending", "approved", "declined"}, Default: "pending"},
+		{Name: "decided_by", Type: field.TypeString, Nullable: true},
+		{Name: "person_id", Type: field.TypeInt},
+		{Name: "organisation_id", Type: field.TypeInt},
+	}
+	// JoinRequestsTable holds the schema information for the "join_requests" table.
+	JoinRequestsTable = &schema.Table{
+		Name:       "join_requests",
+		Columns:    JoinRequestsColumns,
+		PrimaryKey: []*schema.Column{JoinRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "join_requests_persons_person",
+				Columns:    []*schema.Column{JoinRequestsColumns[5]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "join_requests_organisations_organisation",
+				Columns:    []*schema.Column{JoinRequestsColumns[6]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// NoticesColumns holds the columns for the "notices" table.
 	NoticesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -560,6 +590,13 @@ var (
 		{Name: "name", Type: field.TypeString, Unique: true},
 		{Name: "email_domain", Type: field.TypeString, Nullable: true},
 		{Name: "public_body", Type: field.TypeBool, Default: false},
+		{Name: "legal_form", Type: field.TypeString, Nullable: true},
+		{Name: "company_number", Type: field.TypeString, Nullable: true},
+		{Name: "size", Type: field.TypeString, Nullable: true},
+		{Name: "incorporated_on", Type: field.TypeTime, Nullable: true},
+		{Name: "region", Type: field.TypeString, Nullable: true},
+		{Name: "fields", Type: field.TypeJSON, Nullable: true},
+		{Name: "registered_by", Type: field.TypeString, Nullable: true},
 	}
 	// OrganisationsTable holds the schema information for the "organisations" table.
 	OrganisationsTable = &schema.Table{
@@ -714,6 +751,7 @@ var (
 		GateDecisionsTable,
 		IdempotencyRecordsTable,
 		InterestsTable,
+		JoinRequestsTable,
 		NoticesTable,
 		OrganisationsTable,
 		OutboxMessagesTable,
@@ -747,6 +785,8 @@ func init() {
 	GateDecisionsTable.ForeignKeys[0].RefTable = ContractsTable
 	InterestsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	InterestsTable.ForeignKeys[1].RefTable = PersonsTable
+	JoinRequestsTable.ForeignKeys[0].RefTable = PersonsTable
+	JoinRequestsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	NoticesTable.ForeignKeys[0].RefTable = PersonsTable
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	SessionsTable.ForeignKeys[0].RefTable = PersonsTable

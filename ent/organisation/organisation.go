@@ -25,6 +25,20 @@ const (
 	FieldEmailDomain = "email_domain"
 	// FieldPublicBody holds the string denoting the public_body field in the database.
 	FieldPublicBody = "public_body"
+	// FieldLegalForm holds the string denoting the legal_form field in the database.
+	FieldLegalForm = "legal_form"
+	// FieldCompanyNumber holds the string denoting the company_number field in the database.
+	FieldCompanyNumber = "company_number"
+	// FieldSize holds the string denoting the size field in the database.
+	FieldSize = "size"
+	// FieldIncorporatedOn holds the string denoting the incorporated_on field in the database.
+	FieldIncorporatedOn = "incorporated_on"
+	// FieldRegion holds the string denoting the region field in the database.
+	FieldRegion = "region"
+	// FieldFields holds the string denoting the fields field in the database.
+	FieldFields = "fields"
+	// FieldRegisteredBy holds the string denoting the registered_by field in the database.
+	FieldRegisteredBy = "registered_by"
 	// EdgeMembers holds the string denoting the members edge name in mutations.
 	EdgeMembers = "members"
 	// EdgeBids holds the string denoting the bids edge name in mutations.
@@ -64,6 +78,13 @@ var Columns = []string{
 	FieldName,
 	FieldEmailDomain,
 	FieldPublicBody,
+	FieldLegalForm,
+	FieldCompanyNumber,
+	FieldSize,
+	FieldIncorporatedOn,
+	FieldRegion,
+	FieldFields,
+	FieldRegisteredBy,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -127,6 +148,36 @@ func ByEmailDomain(opts ...sql.OrderTermOption) OrderOption {
 // ByPublicBody orders the results by the public_body field.
 func ByPublicBody(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPublicBody, opts...).ToFunc()
+}
+
+// ByLegalForm orders the results by the legal_form field.
+func ByLegalForm(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLegalForm, opts...).ToFunc()
+}
+
+// ByCompanyNumber orders the results by the company_number field.
+func ByCompanyNumber(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCompanyNumber, opts...).ToFunc()
+}
+
+// BySize orders the results by the size field.
+func BySize(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSize, opts...).ToFunc()
+}
+
+// ByIncorporatedOn orders the results by the incorporated_on field.
+func ByIncorporatedOn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIncorporatedOn, opts...).ToFunc()
+}
+
+// ByRegion orders the results by the region field.
+func ByRegion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegion, opts...).ToFunc()
+}
+
+// ByRegisteredBy orders the results by the registered_by field.
+func ByRegisteredBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegisteredBy, opts...).ToFunc()
 }
 
 // ByMembersCount orders the results by members count.

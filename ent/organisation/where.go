@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -78,6 +79,38 @@ func EmailDomain(v string) predicate.Organisation {
 // PublicBody applies equality check predicate on the "public_body" field. It's identical to PublicBodyEQ.
 func PublicBody(v bool) predicate.Organisation {
 	return predicate.Organisation(sql.FieldEQ(FieldPublicBody, v))
+}
+
+// LegalForm applies equality check predicate on the "legal_form" field. It's identical to LegalFormEQ.
+func LegalForm(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldEQ(FieldLegalForm, vc))
+}
+
+// CompanyNumber applies equality check predicate on the "company_number" field. It's identical to CompanyNumberEQ.
+func CompanyNumber(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldCompanyNumber, v))
+}
+
+// Size applies equality check predicate on the "size" field. It's identical to SizeEQ.
+func Size(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldEQ(FieldSize, vc))
+}
+
+// IncorporatedOn applies equality check predicate on the "incorporated_on" field. It's identical to IncorporatedOnEQ.
+func IncorporatedOn(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldIncorporatedOn, v))
+}
+
+// Region applies equality check predicate on the "region" field. It's identical to RegionEQ.
+func Region(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldRegion, v))
+}
+
+// RegisteredBy applies equality check predicate on the "registered_by" field. It's identical to RegisteredByEQ.
+func RegisteredBy(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldRegisteredBy, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -308,6 +341,479 @@ func PublicBodyEQ(v bool) predicate.Organisation {
 // PublicBodyNEQ applies the NEQ predicate on the "public_body" field.
 func PublicBodyNEQ(v bool) predicate.Organisation {
 	return predicate.Organisation(sql.FieldNEQ(FieldPublicBody, v))
+}
+
+// LegalFormEQ applies the EQ predicate on the "legal_form" field.
+func LegalFormEQ(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldEQ(FieldLegalForm, vc))
+}
+
+// LegalFormNEQ applies the NEQ predicate on the "legal_form" field.
+func LegalFormNEQ(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldNEQ(FieldLegalForm, vc))
+}
+
+// LegalFormIn applies the In predicate on the "legal_form" field.
+func LegalFormIn(vs ...domain.LegalForm) predicate.Organisation {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = string(vs[i])
+	}
+	return predicate.Organisation(sql.FieldIn(FieldLegalForm, v...))
+}
+
+// LegalFormNotIn applies the NotIn predicate on the "legal_form" field.
+func LegalFormNotIn(vs ...domain.LegalForm) predicate.Organisation {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = string(vs[i])
+	}
+	return predicate.Organisation(sql.FieldNotIn(FieldLegalForm, v...))
+}
+
+// LegalFormGT applies the GT predicate on the "legal_form" field.
+func LegalFormGT(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldGT(FieldLegalForm, vc))
+}
+
+// LegalFormGTE applies the GTE predicate on the "legal_form" field.
+func LegalFormGTE(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldGTE(FieldLegalForm, vc))
+}
+
+// LegalFormLT applies the LT predicate on the "legal_form" field.
+func LegalFormLT(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldLT(FieldLegalForm, vc))
+}
+
+// LegalFormLTE applies the LTE predicate on the "legal_form" field.
+func LegalFormLTE(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldLTE(FieldLegalForm, vc))
+}
+
+// LegalFormContains applies the Contains predicate on the "legal_form" field.
+func LegalFormContains(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldContains(FieldLegalForm, vc))
+}
+
+// LegalFormHasPrefix applies the HasPrefix predicate on the "legal_form" field.
+func LegalFormHasPrefix(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldHasPrefix(FieldLegalForm, vc))
+}
+
+// LegalFormHasSuffix applies the HasSuffix predicate on the "legal_form" field.
+func LegalFormHasSuffix(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldHasSuffix(FieldLegalForm, vc))
+}
+
+// LegalFormIsNil applies the IsNil predicate on the "legal_form" field.
+func LegalFormIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldLegalForm))
+}
+
+// LegalFormNotNil applies the NotNil predicate on the "legal_form" field.
+func LegalFormNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldLegalForm))
+}
+
+// LegalFormEqualFold applies the EqualFold predicate on the "legal_form" field.
+func LegalFormEqualFold(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldEqualFold(FieldLegalForm, vc))
+}
+
+// LegalFormContainsFold applies the ContainsFold predicate on the "legal_form" field.
+func LegalFormContainsFold(v domain.LegalForm) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldContainsFold(FieldLegalForm, vc))
+}
+
+// CompanyNumberEQ applies the EQ predicate on the "company_number" field.
+func CompanyNumberEQ(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldCompanyNumber, v))
+}
+
+// CompanyNumberNEQ applies the NEQ predicate on the "company_number" field.
+func CompanyNumberNEQ(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNEQ(FieldCompanyNumber, v))
+}
+
+// CompanyNumberIn applies the In predicate on the "company_number" field.
+func CompanyNumberIn(vs ...string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldIn(FieldCompanyNumber, vs...))
+}
+
+// CompanyNumberNotIn applies the NotIn predicate on the "company_number" field.
+func CompanyNumberNotIn(vs ...string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotIn(FieldCompanyNumber, vs...))
+}
+
+// CompanyNumberGT applies the GT predicate on the "company_number" field.
+func CompanyNumberGT(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGT(FieldCompanyNumber, v))
+}
+
+// CompanyNumberGTE applies the GTE predicate on the "company_number" field.
+func CompanyNumberGTE(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGTE(FieldCompanyNumber, v))
+}
+
+// CompanyNumberLT applies the LT predicate on the "company_number" field.
+func CompanyNumberLT(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLT(FieldCompanyNumber, v))
+}
+
+// CompanyNumberLTE applies the LTE predicate on the "company_number" field.
+func CompanyNumberLTE(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLTE(FieldCompanyNumber, v))
+}
+
+// CompanyNumberContains applies the Contains predicate on the "company_number" field.
+func CompanyNumberContains(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldContains(FieldCompanyNumber, v))
+}
+
+// CompanyNumberHasPrefix applies the HasPrefix predicate on the "company_number" field.
+func CompanyNumberHasPrefix(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldHasPrefix(FieldCompanyNumber, v))
+}
+
+// CompanyNumberHasSuffix applies the HasSuffix predicate on the "company_number" field.
+func CompanyNumberHasSuffix(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldHasSuffix(FieldCompanyNumber, v))
+}
+
+// CompanyNumberIsNil applies the IsNil predicate on the "company_number" field.
+func CompanyNumberIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldCompanyNumber))
+}
+
+// CompanyNumberNotNil applies the NotNil predicate on the "company_number" field.
+func CompanyNumberNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldCompanyNumber))
+}
+
+// CompanyNumberEqualFold applies the EqualFold predicate on the "company_number" field.
+func CompanyNumberEqualFold(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEqualFold(FieldCompanyNumber, v))
+}
+
+// CompanyNumberContainsFold applies the ContainsFold predicate on the "company_number" field.
+func CompanyNumberContainsFold(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldContainsFold(FieldCompanyNumber, v))
+}
+
+// SizeEQ applies the EQ predicate on the "size" field.
+func SizeEQ(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldEQ(FieldSize, vc))
+}
+
+// SizeNEQ applies the NEQ predicate on the "size" field.
+func SizeNEQ(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldNEQ(FieldSize, vc))
+}
+
+// SizeIn applies the In predicate on the "size" field.
+func SizeIn(vs ...domain.OrganisationSize) predicate.Organisation {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = string(vs[i])
+	}
+	return predicate.Organisation(sql.FieldIn(FieldSize, v...))
+}
+
+// SizeNotIn applies the NotIn predicate on the "size" field.
+func SizeNotIn(vs ...domain.OrganisationSize) predicate.Organisation {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = string(vs[i])
+	}
+	return predicate.Organisation(sql.FieldNotIn(FieldSize, v...))
+}
+
+// SizeGT applies the GT predicate on the "size" field.
+func SizeGT(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldGT(FieldSize, vc))
+}
+
+// SizeGTE applies the GTE predicate on the "size" field.
+func SizeGTE(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldGTE(FieldSize, vc))
+}
+
+// SizeLT applies the LT predicate on the "size" field.
+func SizeLT(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldLT(FieldSize, vc))
+}
+
+// SizeLTE applies the LTE predicate on the "size" field.
+func SizeLTE(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldLTE(FieldSize, vc))
+}
+
+// SizeContains applies the Contains predicate on the "size" field.
+func SizeContains(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldContains(FieldSize, vc))
+}
+
+// SizeHasPrefix applies the HasPrefix predicate on the "size" field.
+func SizeHasPrefix(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldHasPrefix(FieldSize, vc))
+}
+
+// SizeHasSuffix applies the HasSuffix predicate on the "size" field.
+func SizeHasSuffix(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldHasSuffix(FieldSize, vc))
+}
+
+// SizeIsNil applies the IsNil predicate on the "size" field.
+func SizeIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldSize))
+}
+
+// SizeNotNil applies the NotNil predicate on the "size" field.
+func SizeNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldSize))
+}
+
+// SizeEqualFold applies the EqualFold predicate on the "size" field.
+func SizeEqualFold(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldEqualFold(FieldSize, vc))
+}
+
+// SizeContainsFold applies the ContainsFold predicate on the "size" field.
+func SizeContainsFold(v domain.OrganisationSize) predicate.Organisation {
+	vc := string(v)
+	return predicate.Organisation(sql.FieldContainsFold(FieldSize, vc))
+}
+
+// IncorporatedOnEQ applies the EQ predicate on the "incorporated_on" field.
+func IncorporatedOnEQ(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldIncorporatedOn, v))
+}
+
+// IncorporatedOnNEQ applies the NEQ predicate on the "incorporated_on" field.
+func IncorporatedOnNEQ(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNEQ(FieldIncorporatedOn, v))
+}
+
+// IncorporatedOnIn applies the In predicate on the "incorporated_on" field.
+func IncorporatedOnIn(vs ...time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldIn(FieldIncorporatedOn, vs...))
+}
+
+// IncorporatedOnNotIn applies the NotIn predicate on the "incorporated_on" field.
+func IncorporatedOnNotIn(vs ...time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotIn(FieldIncorporatedOn, vs...))
+}
+
+// IncorporatedOnGT applies the GT predicate on the "incorporated_on" field.
+func IncorporatedOnGT(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGT(FieldIncorporatedOn, v))
+}
+
+// IncorporatedOnGTE applies the GTE predicate on the "incorporated_on" field.
+func IncorporatedOnGTE(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGTE(FieldIncorporatedOn, v))
+}
+
+// IncorporatedOnLT applies the LT predicate on the "incorporated_on" field.
+func IncorporatedOnLT(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLT(FieldIncorporatedOn, v))
+}
+
+// IncorporatedOnLTE applies the LTE predicate on the "incorporated_on" field.
+func IncorporatedOnLTE(v time.Time) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLTE(FieldIncorporatedOn, v))
+}
+
+// IncorporatedOnIsNil applies the IsNil predicate on the "incorporated_on" field.
+func IncorporatedOnIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldIncorporatedOn))
+}
+
+// IncorporatedOnNotNil applies the NotNil predicate on the "incorporated_on" field.
+func IncorporatedOnNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldIncorporatedOn))
+}
+
+// RegionEQ applies the EQ predicate on the "region" field.
+func RegionEQ(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldRegion, v))
+}
+
+// RegionNEQ applies the NEQ predicate on the "region" field.
+func RegionNEQ(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNEQ(FieldRegion, v))
+}
+
+// RegionIn applies the In predicate on the "region" field.
+func RegionIn(vs ...string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldIn(FieldRegion, vs...))
+}
+
+// RegionNotIn applies the NotIn predicate on the "region" field.
+func RegionNotIn(vs ...string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotIn(FieldRegion, vs...))
+}
+
+// RegionGT applies the GT predicate on the "region" field.
+func RegionGT(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGT(FieldRegion, v))
+}
+
+// RegionGTE applies the GTE predicate on the "region" field.
+func RegionGTE(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGTE(FieldRegion, v))
+}
+
+// RegionLT applies the LT predicate on the "region" field.
+func RegionLT(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLT(FieldRegion, v))
+}
+
+// RegionLTE applies the LTE predicate on the "region" field.
+func RegionLTE(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLTE(FieldRegion, v))
+}
+
+// RegionContains applies the Contains predicate on the "region" field.
+func RegionContains(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldContains(FieldRegion, v))
+}
+
+// RegionHasPrefix applies the HasPrefix predicate on the "region" field.
+func RegionHasPrefix(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldHasPrefix(FieldRegion, v))
+}
+
+// RegionHasSuffix applies the HasSuffix predicate on the "region" field.
+func RegionHasSuffix(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldHasSuffix(FieldRegion, v))
+}
+
+// RegionIsNil applies the IsNil predicate on the "region" field.
+func RegionIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldRegion))
+}
+
+// RegionNotNil applies the NotNil predicate on the "region" field.
+func RegionNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldRegion))
+}
+
+// RegionEqualFold applies the EqualFold predicate on the "region" field.
+func RegionEqualFold(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEqualFold(FieldRegion, v))
+}
+
+// RegionContainsFold applies the ContainsFold predicate on the "region" field.
+func RegionContainsFold(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldContainsFold(FieldRegion, v))
+}
+
+// FieldsIsNil applies the IsNil predicate on the "fields" field.
+func FieldsIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldFields))
+}
+
+// FieldsNotNil applies the NotNil predicate on the "fields" field.
+func FieldsNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldFields))
+}
+
+// RegisteredByEQ applies the EQ predicate on the "registered_by" field.
+func RegisteredByEQ(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldRegisteredBy, v))
+}
+
+// RegisteredByNEQ applies the NEQ predicate on the "registered_by" field.
+func RegisteredByNEQ(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNEQ(FieldRegisteredBy, v))
+}
+
+// RegisteredByIn applies the In predicate on the "registered_by" field.
+func RegisteredByIn(vs ...string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldIn(FieldRegisteredBy, vs...))
+}
+
+// RegisteredByNotIn applies the NotIn predicate on the "registered_by" field.
+func RegisteredByNotIn(vs ...string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotIn(FieldRegisteredBy, vs...))
+}
+
+// RegisteredByGT applies the GT predicate on the "registered_by" field.
+func RegisteredByGT(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGT(FieldRegisteredBy, v))
+}
+
+// RegisteredByGTE applies the GTE predicate on the "registered_by" field.
+func RegisteredByGTE(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldGTE(FieldRegisteredBy, v))
+}
+
+// RegisteredByLT applies the LT predicate on the "registered_by" field.
+func RegisteredByLT(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLT(FieldRegisteredBy, v))
+}
+
+// RegisteredByLTE applies the LTE predicate on the "registered_by" field.
+func RegisteredByLTE(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldLTE(FieldRegisteredBy, v))
+}
+
+// RegisteredByContains applies the Contains predicate on the "registered_by" field.
+func RegisteredByContains(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldContains(FieldRegisteredBy, v))
+}
+
+// RegisteredByHasPrefix applies the HasPrefix predicate on the "registered_by" field.
+func RegisteredByHasPrefix(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldHasPrefix(FieldRegisteredBy, v))
+}
+
+// RegisteredByHasSuffix applies the HasSuffix predicate on the "registered_by" field.
+func RegisteredByHasSuffix(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldHasSuffix(FieldRegisteredBy, v))
+}
+
+// RegisteredByIsNil applies the IsNil predicate on the "registered_by" field.
+func RegisteredByIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldRegisteredBy))
+}
+
+// RegisteredByNotNil applies the NotNil predicate on the "registered_by" field.
+func RegisteredByNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldRegisteredBy))
+}
+
+// RegisteredByEqualFold applies the EqualFold predicate on the "registered_by" field.
+func RegisteredByEqualFold(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEqualFold(FieldRegisteredBy, v))
+}
+
+// RegisteredByContainsFold applies the ContainsFold predicate on the "registered_by" field.
+func RegisteredByContainsFold(v string) predicate.Organisation {
+	return predicate.Organisation(sql.FieldContainsFold(FieldRegisteredBy, v))
 }
 
 // HasMembers applies the HasEdge predicate on the "members" edge.

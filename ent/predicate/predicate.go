@@ -48,6 +48,9 @@ type IdempotencyRecord func(*sql.Selector)
 // Interest is the predicate function for interest builders.
 type Interest func(*sql.Selector)
 
+// JoinRequest is the predicate function for joinrequest builders.
+type JoinRequest func(*sql.Selector)
+
 // Notice is the predicate function for notice builders.
 type Notice func(*sql.Selector)
 

@@ -446,6 +446,30 @@ func (f InterestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InterestMutation", m)
 }
 
+// The JoinRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type JoinRequestQueryRuleFunc func(context.Context, *ent.JoinRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f JoinRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.JoinRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.JoinRequestQuery", q)
+}
+
+// The JoinRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type JoinRequestMutationRuleFunc func(context.Context, *ent.JoinRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f JoinRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.JoinRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JoinRequestMutation", m)
+}
+
 // The NoticeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type NoticeQueryRuleFunc func(context.Context, *ent.NoticeQuery) error

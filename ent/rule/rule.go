@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -525,5 +526,21 @@ func ProgrammeEligibility() privacy.BidMutationRuleFunc {
 			}
 		}
 		return privacy.Allow
+	}
+}
+
+// FilterJoinRequests: a person reads their own requests; a supplier reads those to join its
+// organisation; the programme reads all.
+func FilterJoinRequests() privacy.JoinRequestQueryRuleFunc {
+	return func(ctx context.Context, q *ent.JoinRequestQuery) error {
+		var s scope[predicate.JoinRequest]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			s.add(joinrequest.PersonID(v.PersonID))
+			if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+				s.add(joinrequest.OrganisationID(v.OrganisationID))
+			}
+		}
+		return apply(s, func(p ...predicate.JoinRequest) { q.Where(p...) }, joinrequest.Or)
 	}
 }

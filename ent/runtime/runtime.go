@@ -21,6 +21,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -569,6 +570,30 @@ func init() {
 			return nil
 		}
 	}()
+	joinrequestMixin := schema.JoinRequest{}.Mixin()
+	joinrequest.Policy = privacy.NewPolicies(schema.JoinRequest{})
+	joinrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := joinrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	joinrequestMixinFields0 := joinrequestMixin[0].Fields()
+	_ = joinrequestMixinFields0
+	joinrequestFields := schema.JoinRequest{}.Fields()
+	_ = joinrequestFields
+	// joinrequestDescCreatedAt is the schema descriptor for created_at field.
+	joinrequestDescCreatedAt := joinrequestMixinFields0[0].Descriptor()
+	// joinrequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	joinrequest.DefaultCreatedAt = joinrequestDescCreatedAt.Default.(func() time.Time)
+	// joinrequestDescUpdatedAt is the schema descriptor for updated_at field.
+	joinrequestDescUpdatedAt := joinrequestMixinFields0[1].Descriptor()
+	// joinrequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	joinrequest.DefaultUpdatedAt = joinrequestDescUpdatedAt.Default.(func() time.Time)
+	// joinrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	joinrequest.UpdateDefaultUpdatedAt = joinrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
 	noticeMixin := schema.Notice{}.Mixin()
 	notice.Policy = privacy.NewPolicies(schema.Notice{})
 	notice.Hooks[0] = func(next ent.Mutator) ent.Mutator {

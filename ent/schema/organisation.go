@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/catalyst-sbri/catalyst/domain"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -21,6 +22,16 @@ func (Organisation) Fields() []ent.Field {
 		field.String("name").NotEmpty().Unique(),
 		field.String("email_domain").Optional(),
 		field.Bool("public_body").Default(false),
+		// What a supplier registers, structured for the programme's figures (SMEs, under five
+		// years old, outside London and the south-east).
+		field.String("legal_form").GoType(domain.LegalForm("")).Optional(),
+		field.String("company_number").Optional(),
+		field.String("size").GoType(domain.OrganisationSize("")).Optional(),
+		field.Time("incorporated_on").Optional(),
+		field.String("region").Optional(),
+		field.Strings("fields").Optional(),
+		// Who registered it; empty for organisations the programme added.
+		field.String("registered_by").Optional(),
 	}
 }
 
