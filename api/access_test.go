@@ -74,6 +74,10 @@ var accessMatrix = map[string]routeCase{
 	"POST /api/v1/challenges/{id}/completion": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.challengeA.ID) }, `{"outcome":"bogus"}`,
 		[]string{admin}},
 
+	"GET /api/v1/challenges/{id}/documents": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/documents", w.challengeD.ID) }, "",
+		[]string{admin, ownerOwn}},
+	"POST /api/v1/challenges/{id}/documents": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/documents", w.challengeD.ID) }, "",
+		[]string{admin, ownerOwn}},
 	"POST /api/v1/challenges/{id}/competition-setup": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/competition-setup", w.challengeA.ID) }, "",
 		[]string{admin}},
 	"POST /api/v1/competitions/{id}/setup": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/setup", w.compE.ID) }, "{}",

@@ -156,6 +156,10 @@ func (s *Server) checkCSRF(c echo.Context) error {
 	if sess == nil || strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return nil
 	}
+	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) && s.Docs != nil {
+		// An upload form is read whole to find its token: bound it first.
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, s.Docs.MaxSize()+(1<<20))
+	}
 	got := c.FormValue(csrfField)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(sess.CsrfToken)) != 1 {
 		return newProblem(http.StatusForbidden, "csrf", "The form has expired",

@@ -103,30 +103,36 @@ func (s *Server) uploadDocument(c echo.Context) error {
 	if err := s.svc.MayChangeBid(ctx, id); err != nil {
 		return err
 	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, s.Docs.MaxSize()+(1<<20))
-	mr, err := c.Request().MultipartReader()
+	part, err := s.filePart(c)
 	if err != nil {
-		return badRequest("send the document as multipart/form-data, in a field named \"file\"")
-	}
-	var part *multipart.Part
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return badRequest("there is no field named \"file\" in the form")
-		}
-		if err != nil {
-			return badRequest("the form could not be read: %v", err)
-		}
-		if p.FormName() == "file" {
-			part = p
-			break
-		}
+		return err
 	}
 	doc, err := s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Filename: part.FileName(), Content: part})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, documentView(doc))
+}
+
+// filePart is the upload's "file" field, streamed: nothing larger than the store takes is read.
+func (s *Server) filePart(c echo.Context) (*multipart.Part, error) {
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, s.Docs.MaxSize()+(1<<20))
+	mr, err := c.Request().MultipartReader()
+	if err != nil {
+		return nil, badRequest("send the document as multipart/form-data, in a field named \"file\"")
+	}
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, badRequest("there is no field named \"file\" in the form")
+		}
+		if err != nil {
+			return nil, badRequest("the form could not be read: %v", err)
+		}
+		if p.FormName() == "file" {
+			return p, nil
+		}
+	}
 }
 
 // DocumentWithLink adds a short-lived signed download link.

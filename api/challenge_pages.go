@@ -192,13 +192,20 @@ func (s *Server) renderChallengeCheck(c echo.Context, status int, ch *ent.Challe
 		}
 		return m.String()
 	}
+	evidence, err := s.svc.Evidence(c.Request().Context(), ch.ID)
+	if err != nil {
+		return err
+	}
 	data := struct {
 		Challenge *ent.Challenge
 		Rows      []summaryRow
 		Missing   domain.Problems
 		Problems  domain.Problems
 		Saved     bool
-	}{Challenge: ch, Missing: service.MissingAnswers(ch), Problems: problems, Saved: c.QueryParam("saved") != "" && status == http.StatusOK}
+		Evidence  []*ent.Document
+		Added     bool
+	}{Challenge: ch, Missing: service.MissingAnswers(ch), Problems: problems, Saved: c.QueryParam("saved") != "" && status == http.StatusOK,
+		Evidence: evidence, Added: c.QueryParam("evidence") != "" && status == http.StatusOK}
 	data.Rows = []summaryRow{
 		{"title", "Title", ch.Title}, {"public_body", "Public body", ch.PublicBody}, {"problem", "The problem", ch.Problem},
 		{"who_has_it", "Who has it", ch.WhoHasIt}, {"evidence", "Evidence", ch.Evidence}, {"user_need", "User need", ch.UserNeed},
@@ -259,4 +266,30 @@ func (s *Server) challengeSubmittedPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "challenge_submitted", "Challenge submitted", "challenges", ch)
+}
+
+// uploadEvidenceForm adds an evidence document from the check page's upload form; a refusal
+// shows the page again with why.
+func (s *Server) uploadEvidenceForm(c echo.Context) error {
+	ch, err := s.ownChallenge(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderChallengeCheck(c, http.StatusUnprocessableEntity, ch, domain.Problems{{Field: "file", Message: "Choose a file to upload"}})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = s.svc.UploadEvidence(c.Request().Context(), service.UploadEvidence{ChallengeID: ch.ID, Filename: fh.Filename, Content: f})
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(ch.ID)+"/check?evidence=1")
+	}
+	if p, ok := toProblem(err); ok && p.Status < 500 {
+		return s.renderChallengeCheck(c, p.Status, ch, domain.Problems{domain.ProblemWith("file", errors.New(p.Detail))})
+	}
+	return err
 }

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -210,5 +214,51 @@ func TestTheProgrammeSetsUpARoundOnItsPage(t *testing.T) {
 	read(t)(owner.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}}))
 	if code, _ := read(t)(owner.Get(srv.URL + "/rounds")); code != http.StatusForbidden {
 		t.Errorf("a challenge owner's view of the rounds: %d", code)
+	}
+}
+
+// TestAnOwnerAddsEvidenceDocuments: the check page takes evidence documents as a plain form
+// upload; a refused file says why; only the owner and the programme can read them.
+func TestAnOwnerAddsEvidenceDocuments(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "owner@anytown.gov.uk")
+	base := srv.URL + "/challenges/" + strconv.Itoa(w.challengeD.ID)
+	upload := func(name string, content []byte) (int, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("csrf_token", csrf)
+		if name != "" {
+			fw, _ := mw.CreateFormFile("file", name)
+			_, _ = fw.Write(content)
+		}
+		_ = mw.Close()
+		return read(t)(c.Post(base+"/evidence", mw.FormDataContentType(), &body))
+	}
+	code, page := upload("", nil)
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("no file: %d", code)
+	}
+	wantIn(t, "the check page without a file", page, "<title>Error: Check your answers", `href="#file"`, "Choose a file to upload")
+	code, page = upload("tool.exe", []byte("MZ\x90\x00 a program"))
+	if code != http.StatusUnsupportedMediaType {
+		t.Errorf("a program: %d", code)
+	}
+	wantIn(t, "the check page with a refused file", page, `href="#file"`)
+	code, page = upload("complaints.pdf", []byte("%PDF-1.4\n% complaints\n%%EOF\n"))
+	if code != http.StatusOK {
+		t.Fatalf("a PDF: %d", code)
+	}
+	wantIn(t, "the check page with evidence", page, "The document is added.", "complaints.pdf")
+	docs := w.db.Document.Query().Where(document.ChallengeID(w.challengeD.ID)).AllX(testdb.Fixture())
+	if len(docs) != 1 {
+		t.Fatalf("%d evidence documents stored", len(docs))
+	}
+	path := fmt.Sprintf("/api/v1/documents/%d/content", docs[0].ID)
+	for persona, want := range map[string]int{admin: 200, ownerOwn: 200, ownerOther: 404, supplierOwn: 404, assessorAssigned: 404} {
+		if rec := w.do(persona, http.MethodGet, path, ""); rec.Code != want {
+			t.Errorf("%s reading the evidence: %d, want %d", persona, rec.Code, want)
+		}
 	}
 }

@@ -267,3 +267,40 @@ func (s *Server) completeChallenge(c echo.Context) error {
 	}
 	return s.respondChallenge(c, id)
 }
+
+func (s *Server) uploadEvidence(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	// Refuse at once what the upload's transaction would refuse, before it is streamed.
+	if err := s.svc.MayAddEvidence(ctx, id); err != nil {
+		return err
+	}
+	part, err := s.filePart(c)
+	if err != nil {
+		return err
+	}
+	doc, err := s.svc.UploadEvidence(ctx, service.UploadEvidence{ChallengeID: id, Filename: part.FileName(), Content: part})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, documentView(doc))
+}
+
+func (s *Server) listEvidence(c echo.Context) error {
+	id, err := s.pathRecord(c)
+	if err != nil {
+		return err
+	}
+	docs, err := s.svc.Evidence(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	out := make([]DocumentView, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, documentView(d))
+	}
+	return c.JSON(http.StatusOK, Page[DocumentView]{Items: out})
+}

@@ -32,6 +32,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/challenges/:id/check", s.checkChallengePage)
 	e.POST("/challenges/:id/submit", s.submitChallengeForm)
 	e.GET("/challenges/:id/submitted", s.challengeSubmittedPage)
+	e.POST("/challenges/:id/evidence", s.uploadEvidenceForm)
 	e.POST("/challenges/:id/selection", s.selectChallengeForm)
 	e.POST("/challenges/:id/competition-setup", s.startCompetitionSetupForm)
 	e.GET("/competitions/:id", s.competitionPage)
@@ -293,7 +294,12 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		Decided   string
 		Rounds    []service.RoundUse
 		Screening []screeningRow
-	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil}
+		Evidence  []*ent.Document
+	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil, nil}
+	// Only its owner and the programme read the evidence; for anyone else the list is empty.
+	if data.Evidence, err = s.svc.Evidence(ctx, ch.ID); err != nil {
+		return err
+	}
 	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) && ch.Stage == domain.ChallengeSubmitted {
 		if data.Rounds, err = s.svc.Rounds(ctx); err != nil {
 			return err

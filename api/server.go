@@ -124,6 +124,8 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/challenges/:id/competitions", s.openCompetition)
 	v1.POST("/challenges/:id/completion", s.completeChallenge)
 	v1.POST("/challenges/:id/competition-setup", s.startCompetitionSetup)
+	v1.GET("/challenges/:id/documents", s.listEvidence)
+	v1.POST("/challenges/:id/documents", s.uploadEvidence)
 	v1.POST("/competitions/:id/setup", s.editCompetitionSetup)
 	v1.POST("/competitions/:id/launch", s.launchCompetition)
 	v1.POST("/competitions/:id/extensions", s.extendDeadline)

@@ -70,6 +70,8 @@ type Challenge struct {
 
 // ChallengeEdges holds the relations/edges for other nodes in the graph.
 type ChallengeEdges struct {
+	// Documents holds the value of the documents edge.
+	Documents []*Document `json:"documents,omitempty"`
 	// Owner holds the value of the owner edge.
 	Owner *Person `json:"owner,omitempty"`
 	// Competitions holds the value of the competitions edge.
@@ -78,7 +80,16 @@ type ChallengeEdges struct {
 	Round *Round `json:"round,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
+}
+
+// DocumentsOrErr returns the Documents value or an error if the edge
+// was not loaded in eager-loading.
+func (e ChallengeEdges) DocumentsOrErr() ([]*Document, error) {
+	if e.loadedTypes[0] {
+		return e.Documents, nil
+	}
+	return nil, &NotLoadedError{edge: "documents"}
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -86,7 +97,7 @@ type ChallengeEdges struct {
 func (e ChallengeEdges) OwnerOrErr() (*Person, error) {
 	if e.Owner != nil {
 		return e.Owner, nil
-	} else if e.loadedTypes[0] {
+	} else if e.loadedTypes[1] {
 		return nil, &NotFoundError{label: person.Label}
 	}
 	return nil, &NotLoadedError{edge: "owner"}
@@ -95,7 +106,7 @@ func (e ChallengeEdges) OwnerOrErr() (*Person, error) {
 // CompetitionsOrErr returns the Competitions value or an error if the edge
 // was not loaded in eager-loading.
 func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
-	if e.loadedTypes[1] {
+	if e.loadedTypes[2] {
 		return e.Competitions, nil
 	}
 	return nil, &NotLoadedError{edge: "competitions"}
@@ -106,7 +117,7 @@ func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
 func (e ChallengeEdges) RoundOrErr() (*Round, error) {
 	if e.Round != nil {
 		return e.Round, nil
-	} else if e.loadedTypes[2] {
+	} else if e.loadedTypes[3] {
 		return nil, &NotFoundError{label: round.Label}
 	}
 	return nil, &NotLoadedError{edge: "round"}
@@ -290,6 +301,11 @@ func (_m *Challenge) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Challenge) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryDocuments queries the "documents" edge of the Challenge entity.
+func (_m *Challenge) QueryDocuments() *DocumentQuery {
+	return NewChallengeClient(_m.config).QueryDocuments(_m)
 }
 
 // QueryOwner queries the "owner" edge of the Challenge entity.

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/round"
@@ -28,6 +29,7 @@ type ChallengeQuery struct {
 	order            []challenge.OrderOption
 	inters           []Interceptor
 	predicates       []predicate.Challenge
+	withDocuments    *DocumentQuery
 	withOwner        *PersonQuery
 	withCompetitions *CompetitionQuery
 	withRound        *RoundQuery
@@ -67,6 +69,28 @@ func (_q *ChallengeQuery) Unique(unique bool) *ChallengeQuery {
 func (_q *ChallengeQuery) Order(o ...challenge.OrderOption) *ChallengeQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryDocuments chains the current query on the "documents" edge.
+func (_q *ChallengeQuery) QueryDocuments() *DocumentQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, challenge.DocumentsTable, challenge.DocumentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // QueryOwner chains the current query on the "owner" edge.
@@ -327,6 +351,7 @@ func (_q *ChallengeQuery) Clone() *ChallengeQuery {
 		order:            append([]challenge.OrderOption{}, _q.order...),
 		inters:           append([]Interceptor{}, _q.inters...),
 		predicates:       append([]predicate.Challenge{}, _q.predicates...),
+		withDocuments:    _q.withDocuments.Clone(),
 		withOwner:        _q.withOwner.Clone(),
 		withCompetitions: _q.withCompetitions.Clone(),
 		withRound:        _q.withRound.Clone(),
@@ -334,6 +359,17 @@ func (_q *ChallengeQuery) Clone() *ChallengeQuery {
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithDocuments tells the query-builder to eager-load the nodes that are connected to
+// the "documents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ChallengeQuery) WithDocuments(opts ...func(*DocumentQuery)) *ChallengeQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDocuments = query
+	return _q
 }
 
 // WithOwner tells the query-builder to eager-load the nodes that are connected to
@@ -454,7 +490,8 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		nodes       = []*Challenge{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
+			_q.withDocuments != nil,
 			_q.withOwner != nil,
 			_q.withCompetitions != nil,
 			_q.withRound != nil,
@@ -487,6 +524,13 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withDocuments; query != nil {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Challenge) { n.Edges.Documents = []*Document{} },
+			func(n *Challenge, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withOwner; query != nil {
 		if err := _q.loadOwner(ctx, query, nodes, nil,
 			func(n *Challenge, e *Person) { n.Edges.Owner = e }); err != nil {
@@ -509,6 +553,39 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 	return nodes, nil
 }
 
+func (_q *ChallengeQuery) loadDocuments(ctx context.Context, query *DocumentQuery, nodes []*Challenge, init func(*Challenge), assign func(*Challenge, *Document)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Challenge)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(document.FieldChallengeID)
+	}
+	query.Where(predicate.Document(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(challenge.DocumentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ChallengeID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "challenge_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "challenge_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ChallengeQuery) loadOwner(ctx context.Context, query *PersonQuery, nodes []*Challenge, init func(*Challenge), assign func(*Challenge, *Person)) error {
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Challenge)

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/round"
@@ -376,6 +377,21 @@ func (_u *ChallengeUpdate) AddVersion(v int) *ChallengeUpdate {
 	return _u
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *ChallengeUpdate) AddDocumentIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *ChallengeUpdate) AddDocuments(v ...*Document) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by ID.
 func (_u *ChallengeUpdate) SetOwnerID(id int) *ChallengeUpdate {
 	_u.mutation.SetOwnerID(id)
@@ -418,6 +434,27 @@ func (_u *ChallengeUpdate) SetRound(v *Round) *ChallengeUpdate {
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdate) Mutation() *ChallengeMutation {
 	return _u.mutation
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *ChallengeUpdate) ClearDocuments() *ChallengeUpdate {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *ChallengeUpdate) RemoveDocumentIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *ChallengeUpdate) RemoveDocuments(v ...*Document) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
 }
 
 // ClearOwner clears the "owner" edge to the Person entity.
@@ -644,6 +681,51 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(challenge.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.DocumentsTable,
+			Columns: []string{challenge.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.DocumentsTable,
+			Columns: []string{challenge.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.DocumentsTable,
+			Columns: []string{challenge.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1111,6 +1193,21 @@ func (_u *ChallengeUpdateOne) AddVersion(v int) *ChallengeUpdateOne {
 	return _u
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *ChallengeUpdateOne) AddDocumentIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *ChallengeUpdateOne) AddDocuments(v ...*Document) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by ID.
 func (_u *ChallengeUpdateOne) SetOwnerID(id int) *ChallengeUpdateOne {
 	_u.mutation.SetOwnerID(id)
@@ -1153,6 +1250,27 @@ func (_u *ChallengeUpdateOne) SetRound(v *Round) *ChallengeUpdateOne {
 // Mutation returns the ChallengeMutation object of the builder.
 func (_u *ChallengeUpdateOne) Mutation() *ChallengeMutation {
 	return _u.mutation
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *ChallengeUpdateOne) ClearDocuments() *ChallengeUpdateOne {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *ChallengeUpdateOne) RemoveDocumentIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *ChallengeUpdateOne) RemoveDocuments(v ...*Document) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
 }
 
 // ClearOwner clears the "owner" edge to the Person entity.
@@ -1409,6 +1527,51 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(challenge.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.DocumentsTable,
+			Columns: []string{challenge.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.DocumentsTable,
+			Columns: []string{challenge.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.DocumentsTable,
+			Columns: []string{challenge.DocumentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.OwnerCleared() {
 		edge := &sqlgraph.EdgeSpec{

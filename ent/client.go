@@ -1479,6 +1479,22 @@ func (c *ChallengeClient) GetX(ctx context.Context, id int) *Challenge {
 	return obj
 }
 
+// QueryDocuments queries the documents edge of a Challenge.
+func (c *ChallengeClient) QueryDocuments(_m *Challenge) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, challenge.DocumentsTable, challenge.DocumentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryOwner queries the owner edge of a Challenge.
 func (c *ChallengeClient) QueryOwner(_m *Challenge) *PersonQuery {
 	query := (&PersonClient{config: c.config}).Query()
@@ -2264,6 +2280,22 @@ func (c *DocumentClient) QueryContract(_m *Document) *ContractQuery {
 			sqlgraph.From(document.Table, document.FieldID, id),
 			sqlgraph.To(contract.Table, contract.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.ContractTable, document.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryChallenge queries the challenge edge of a Document.
+func (c *DocumentClient) QueryChallenge(_m *Document) *ChallengeQuery {
+	query := (&ChallengeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.ChallengeTable, document.ChallengeColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

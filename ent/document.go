@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 )
@@ -37,6 +38,8 @@ type Document struct {
 	BidID *int `json:"bid_id,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
 	ContractID *int `json:"contract_id,omitempty"`
+	// ChallengeID holds the value of the "challenge_id" field.
+	ChallengeID *int `json:"challenge_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DocumentQuery when eager-loading is set.
 	Edges        DocumentEdges `json:"edges"`
@@ -49,9 +52,11 @@ type DocumentEdges struct {
 	Bid *Bid `json:"bid,omitempty"`
 	// Contract holds the value of the contract edge.
 	Contract *Contract `json:"contract,omitempty"`
+	// Challenge holds the value of the challenge edge.
+	Challenge *Challenge `json:"challenge,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 }
 
 // BidOrErr returns the Bid value or an error if the edge
@@ -76,12 +81,23 @@ func (e DocumentEdges) ContractOrErr() (*Contract, error) {
 	return nil, &NotLoadedError{edge: "contract"}
 }
 
+// ChallengeOrErr returns the Challenge value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DocumentEdges) ChallengeOrErr() (*Challenge, error) {
+	if e.Challenge != nil {
+		return e.Challenge, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: challenge.Label}
+	}
+	return nil, &NotLoadedError{edge: "challenge"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Document) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID:
+		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
 		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256:
 			values[i] = new(sql.NullString)
@@ -164,6 +180,13 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 				_m.ContractID = new(int)
 				*_m.ContractID = int(value.Int64)
 			}
+		case document.FieldChallengeID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field challenge_id", values[i])
+			} else if value.Valid {
+				_m.ChallengeID = new(int)
+				*_m.ChallengeID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -185,6 +208,11 @@ func (_m *Document) QueryBid() *BidQuery {
 // QueryContract queries the "contract" edge of the Document entity.
 func (_m *Document) QueryContract() *ContractQuery {
 	return NewDocumentClient(_m.config).QueryContract(_m)
+}
+
+// QueryChallenge queries the "challenge" edge of the Document entity.
+func (_m *Document) QueryChallenge() *ChallengeQuery {
+	return NewDocumentClient(_m.config).QueryChallenge(_m)
 }
 
 // Update returns a builder for updating this Document.
@@ -238,6 +266,11 @@ func (_m *Document) String() string {
 	builder.WriteString(", ")
 	if v := _m.ContractID; v != nil {
 		builder.WriteString("contract_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ChallengeID; v != nil {
+		builder.WriteString("challenge_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

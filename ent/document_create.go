@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 )
@@ -110,6 +111,20 @@ func (_c *DocumentCreate) SetNillableContractID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetChallengeID sets the "challenge_id" field.
+func (_c *DocumentCreate) SetChallengeID(v int) *DocumentCreate {
+	_c.mutation.SetChallengeID(v)
+	return _c
+}
+
+// SetNillableChallengeID sets the "challenge_id" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableChallengeID(v *int) *DocumentCreate {
+	if v != nil {
+		_c.SetChallengeID(*v)
+	}
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *DocumentCreate) SetBid(v *Bid) *DocumentCreate {
 	return _c.SetBidID(v.ID)
@@ -118,6 +133,11 @@ func (_c *DocumentCreate) SetBid(v *Bid) *DocumentCreate {
 // SetContract sets the "contract" edge to the Contract entity.
 func (_c *DocumentCreate) SetContract(v *Contract) *DocumentCreate {
 	return _c.SetContractID(v.ID)
+}
+
+// SetChallenge sets the "challenge" edge to the Challenge entity.
+func (_c *DocumentCreate) SetChallenge(v *Challenge) *DocumentCreate {
+	return _c.SetChallengeID(v.ID)
 }
 
 // Mutation returns the DocumentMutation object of the builder.
@@ -311,6 +331,23 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 		_node.ContractID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.ChallengeTable,
+			Columns: []string{document.ChallengeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ChallengeID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -462,6 +499,24 @@ func (u *DocumentUpsert) UpdateContractID() *DocumentUpsert {
 // ClearContractID clears the value of the "contract_id" field.
 func (u *DocumentUpsert) ClearContractID() *DocumentUpsert {
 	u.SetNull(document.FieldContractID)
+	return u
+}
+
+// SetChallengeID sets the "challenge_id" field.
+func (u *DocumentUpsert) SetChallengeID(v int) *DocumentUpsert {
+	u.Set(document.FieldChallengeID, v)
+	return u
+}
+
+// UpdateChallengeID sets the "challenge_id" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateChallengeID() *DocumentUpsert {
+	u.SetExcluded(document.FieldChallengeID)
+	return u
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (u *DocumentUpsert) ClearChallengeID() *DocumentUpsert {
+	u.SetNull(document.FieldChallengeID)
 	return u
 }
 
@@ -629,6 +684,27 @@ func (u *DocumentUpsertOne) UpdateContractID() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearContractID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearContractID()
+	})
+}
+
+// SetChallengeID sets the "challenge_id" field.
+func (u *DocumentUpsertOne) SetChallengeID(v int) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetChallengeID(v)
+	})
+}
+
+// UpdateChallengeID sets the "challenge_id" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateChallengeID() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateChallengeID()
+	})
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (u *DocumentUpsertOne) ClearChallengeID() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearChallengeID()
 	})
 }
 
@@ -962,6 +1038,27 @@ func (u *DocumentUpsertBulk) UpdateContractID() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearContractID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearContractID()
+	})
+}
+
+// SetChallengeID sets the "challenge_id" field.
+func (u *DocumentUpsertBulk) SetChallengeID(v int) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetChallengeID(v)
+	})
+}
+
+// UpdateChallengeID sets the "challenge_id" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateChallengeID() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateChallengeID()
+	})
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (u *DocumentUpsertBulk) ClearChallengeID() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearChallengeID()
 	})
 }
 

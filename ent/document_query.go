@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -22,13 +23,14 @@ import (
 // DocumentQuery is the builder for querying Document entities.
 type DocumentQuery struct {
 	config
-	ctx          *QueryContext
-	order        []document.OrderOption
-	inters       []Interceptor
-	predicates   []predicate.Document
-	withBid      *BidQuery
-	withContract *ContractQuery
-	modifiers    []func(*sql.Selector)
+	ctx           *QueryContext
+	order         []document.OrderOption
+	inters        []Interceptor
+	predicates    []predicate.Document
+	withBid       *BidQuery
+	withContract  *ContractQuery
+	withChallenge *ChallengeQuery
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -102,6 +104,28 @@ func (_q *DocumentQuery) QueryContract() *ContractQuery {
 			sqlgraph.From(document.Table, document.FieldID, selector),
 			sqlgraph.To(contract.Table, contract.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.ContractTable, document.ContractColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryChallenge chains the current query on the "challenge" edge.
+func (_q *DocumentQuery) QueryChallenge() *ChallengeQuery {
+	query := (&ChallengeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, selector),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.ChallengeTable, document.ChallengeColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -296,13 +320,14 @@ func (_q *DocumentQuery) Clone() *DocumentQuery {
 		return nil
 	}
 	return &DocumentQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]document.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Document{}, _q.predicates...),
-		withBid:      _q.withBid.Clone(),
-		withContract: _q.withContract.Clone(),
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]document.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.Document{}, _q.predicates...),
+		withBid:       _q.withBid.Clone(),
+		withContract:  _q.withContract.Clone(),
+		withChallenge: _q.withChallenge.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -328,6 +353,17 @@ func (_q *DocumentQuery) WithContract(opts ...func(*ContractQuery)) *DocumentQue
 		opt(query)
 	}
 	_q.withContract = query
+	return _q
+}
+
+// WithChallenge tells the query-builder to eager-load the nodes that are connected to
+// the "challenge" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithChallenge(opts ...func(*ChallengeQuery)) *DocumentQuery {
+	query := (&ChallengeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withChallenge = query
 	return _q
 }
 
@@ -415,9 +451,10 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	var (
 		nodes       = []*Document{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withBid != nil,
 			_q.withContract != nil,
+			_q.withChallenge != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -450,6 +487,12 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	if query := _q.withContract; query != nil {
 		if err := _q.loadContract(ctx, query, nodes, nil,
 			func(n *Document, e *Contract) { n.Edges.Contract = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withChallenge; query != nil {
+		if err := _q.loadChallenge(ctx, query, nodes, nil,
+			func(n *Document, e *Challenge) { n.Edges.Challenge = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -520,6 +563,38 @@ func (_q *DocumentQuery) loadContract(ctx context.Context, query *ContractQuery,
 	}
 	return nil
 }
+func (_q *DocumentQuery) loadChallenge(ctx context.Context, query *ChallengeQuery, nodes []*Document, init func(*Document), assign func(*Document, *Challenge)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Document)
+	for i := range nodes {
+		if nodes[i].ChallengeID == nil {
+			continue
+		}
+		fk := *nodes[i].ChallengeID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(challenge.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "challenge_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *DocumentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -554,6 +629,9 @@ func (_q *DocumentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withContract != nil {
 			_spec.Node.AddColumnOnce(document.FieldContractID)
+		}
+		if _q.withChallenge != nil {
+			_spec.Node.AddColumnOnce(document.FieldChallengeID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -139,6 +140,26 @@ func (_u *DocumentUpdate) ClearContractID() *DocumentUpdate {
 	return _u
 }
 
+// SetChallengeID sets the "challenge_id" field.
+func (_u *DocumentUpdate) SetChallengeID(v int) *DocumentUpdate {
+	_u.mutation.SetChallengeID(v)
+	return _u
+}
+
+// SetNillableChallengeID sets the "challenge_id" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableChallengeID(v *int) *DocumentUpdate {
+	if v != nil {
+		_u.SetChallengeID(*v)
+	}
+	return _u
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (_u *DocumentUpdate) ClearChallengeID() *DocumentUpdate {
+	_u.mutation.ClearChallengeID()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *DocumentUpdate) SetBid(v *Bid) *DocumentUpdate {
 	return _u.SetBidID(v.ID)
@@ -147,6 +168,11 @@ func (_u *DocumentUpdate) SetBid(v *Bid) *DocumentUpdate {
 // SetContract sets the "contract" edge to the Contract entity.
 func (_u *DocumentUpdate) SetContract(v *Contract) *DocumentUpdate {
 	return _u.SetContractID(v.ID)
+}
+
+// SetChallenge sets the "challenge" edge to the Challenge entity.
+func (_u *DocumentUpdate) SetChallenge(v *Challenge) *DocumentUpdate {
+	return _u.SetChallengeID(v.ID)
 }
 
 // Mutation returns the DocumentMutation object of the builder.
@@ -163,6 +189,12 @@ func (_u *DocumentUpdate) ClearBid() *DocumentUpdate {
 // ClearContract clears the "contract" edge to the Contract entity.
 func (_u *DocumentUpdate) ClearContract() *DocumentUpdate {
 	_u.mutation.ClearContract()
+	return _u
+}
+
+// ClearChallenge clears the "challenge" edge to the Challenge entity.
+func (_u *DocumentUpdate) ClearChallenge() *DocumentUpdate {
+	_u.mutation.ClearChallenge()
 	return _u
 }
 
@@ -321,6 +353,35 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ChallengeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.ChallengeTable,
+			Columns: []string{document.ChallengeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChallengeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.ChallengeTable,
+			Columns: []string{document.ChallengeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{document.Label}
@@ -450,6 +511,26 @@ func (_u *DocumentUpdateOne) ClearContractID() *DocumentUpdateOne {
 	return _u
 }
 
+// SetChallengeID sets the "challenge_id" field.
+func (_u *DocumentUpdateOne) SetChallengeID(v int) *DocumentUpdateOne {
+	_u.mutation.SetChallengeID(v)
+	return _u
+}
+
+// SetNillableChallengeID sets the "challenge_id" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableChallengeID(v *int) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetChallengeID(*v)
+	}
+	return _u
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (_u *DocumentUpdateOne) ClearChallengeID() *DocumentUpdateOne {
+	_u.mutation.ClearChallengeID()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *DocumentUpdateOne) SetBid(v *Bid) *DocumentUpdateOne {
 	return _u.SetBidID(v.ID)
@@ -458,6 +539,11 @@ func (_u *DocumentUpdateOne) SetBid(v *Bid) *DocumentUpdateOne {
 // SetContract sets the "contract" edge to the Contract entity.
 func (_u *DocumentUpdateOne) SetContract(v *Contract) *DocumentUpdateOne {
 	return _u.SetContractID(v.ID)
+}
+
+// SetChallenge sets the "challenge" edge to the Challenge entity.
+func (_u *DocumentUpdateOne) SetChallenge(v *Challenge) *DocumentUpdateOne {
+	return _u.SetChallengeID(v.ID)
 }
 
 // Mutation returns the DocumentMutation object of the builder.
@@ -474,6 +560,12 @@ func (_u *DocumentUpdateOne) ClearBid() *DocumentUpdateOne {
 // ClearContract clears the "contract" edge to the Contract entity.
 func (_u *DocumentUpdateOne) ClearContract() *DocumentUpdateOne {
 	_u.mutation.ClearContract()
+	return _u
+}
+
+// ClearChallenge clears the "challenge" edge to the Challenge entity.
+func (_u *DocumentUpdateOne) ClearChallenge() *DocumentUpdateOne {
+	_u.mutation.ClearChallenge()
 	return _u
 }
 
@@ -655,6 +747,35 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contract.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ChallengeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.ChallengeTable,
+			Columns: []string{document.ChallengeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ChallengeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.ChallengeTable,
+			Columns: []string{document.ChallengeColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -6099,6 +6099,9 @@ type ChallengeMutation struct {
 	version             *int
 	addversion          *int
 	clearedFields       map[string]struct{}
+	documents           map[int]struct{}
+	removeddocuments    map[int]struct{}
+	cleareddocuments    bool
 	owner               *int
 	clearedowner        bool
 	competitions        map[int]struct{}
@@ -7148,6 +7151,60 @@ func (m *ChallengeMutation) ResetVersion() {
 	m.addversion = nil
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *ChallengeMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *ChallengeMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *ChallengeMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *ChallengeMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *ChallengeMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *ChallengeMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *ChallengeMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
 // SetOwnerID sets the "owner" edge to the Person entity by id.
 func (m *ChallengeMutation) SetOwnerID(id int) {
 	m.owner = &id
@@ -7832,7 +7889,10 @@ func (m *ChallengeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ChallengeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
+	if m.documents != nil {
+		edges = append(edges, challenge.EdgeDocuments)
+	}
 	if m.owner != nil {
 		edges = append(edges, challenge.EdgeOwner)
 	}
@@ -7849,6 +7909,12 @@ func (m *ChallengeMutation) AddedEdges() []string {
 // name in this mutation.
 func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 	switch name {
+	case challenge.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
 	case challenge.EdgeOwner:
 		if id := m.owner; id != nil {
 			return []ent.Value{*id}
@@ -7869,7 +7935,10 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ChallengeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
+	if m.removeddocuments != nil {
+		edges = append(edges, challenge.EdgeDocuments)
+	}
 	if m.removedcompetitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
 	}
@@ -7880,6 +7949,12 @@ func (m *ChallengeMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case challenge.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
 	case challenge.EdgeCompetitions:
 		ids := make([]ent.Value, 0, len(m.removedcompetitions))
 		for id := range m.removedcompetitions {
@@ -7892,7 +7967,10 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ChallengeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
+	if m.cleareddocuments {
+		edges = append(edges, challenge.EdgeDocuments)
+	}
 	if m.clearedowner {
 		edges = append(edges, challenge.EdgeOwner)
 	}
@@ -7909,6 +7987,8 @@ func (m *ChallengeMutation) ClearedEdges() []string {
 // was cleared in this mutation.
 func (m *ChallengeMutation) EdgeCleared(name string) bool {
 	switch name {
+	case challenge.EdgeDocuments:
+		return m.cleareddocuments
 	case challenge.EdgeOwner:
 		return m.clearedowner
 	case challenge.EdgeCompetitions:
@@ -7937,6 +8017,9 @@ func (m *ChallengeMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *ChallengeMutation) ResetEdge(name string) error {
 	switch name {
+	case challenge.EdgeDocuments:
+		m.ResetDocuments()
+		return nil
 	case challenge.EdgeOwner:
 		m.ResetOwner()
 		return nil
@@ -12397,25 +12480,27 @@ func (m *ContractMutation) ResetEdge(name string) error {
 // DocumentMutation represents an operation that mutates the Document nodes in the graph.
 type DocumentMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	object_key      *string
-	filename        *string
-	content_type    *string
-	size            *int64
-	addsize         *int64
-	sha256          *string
-	clearedFields   map[string]struct{}
-	bid             *int
-	clearedbid      bool
-	contract        *int
-	clearedcontract bool
-	done            bool
-	oldValue        func(context.Context) (*Document, error)
-	predicates      []predicate.Document
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	object_key       *string
+	filename         *string
+	content_type     *string
+	size             *int64
+	addsize          *int64
+	sha256           *string
+	clearedFields    map[string]struct{}
+	bid              *int
+	clearedbid       bool
+	contract         *int
+	clearedcontract  bool
+	challenge        *int
+	clearedchallenge bool
+	done             bool
+	oldValue         func(context.Context) (*Document, error)
+	predicates       []predicate.Document
 }
 
 var _ ent.Mutation = (*DocumentMutation)(nil)
@@ -12886,6 +12971,55 @@ func (m *DocumentMutation) ResetContractID() {
 	delete(m.clearedFields, document.FieldContractID)
 }
 
+// SetChallengeID sets the "challenge_id" field.
+func (m *DocumentMutation) SetChallengeID(i int) {
+	m.challenge = &i
+}
+
+// ChallengeID returns the value of the "challenge_id" field in the mutation.
+func (m *DocumentMutation) ChallengeID() (r int, exists bool) {
+	v := m.challenge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChallengeID returns the old "challenge_id" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldChallengeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChallengeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChallengeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChallengeID: %w", err)
+	}
+	return oldValue.ChallengeID, nil
+}
+
+// ClearChallengeID clears the value of the "challenge_id" field.
+func (m *DocumentMutation) ClearChallengeID() {
+	m.challenge = nil
+	m.clearedFields[document.FieldChallengeID] = struct{}{}
+}
+
+// ChallengeIDCleared returns if the "challenge_id" field was cleared in this mutation.
+func (m *DocumentMutation) ChallengeIDCleared() bool {
+	_, ok := m.clearedFields[document.FieldChallengeID]
+	return ok
+}
+
+// ResetChallengeID resets all changes to the "challenge_id" field.
+func (m *DocumentMutation) ResetChallengeID() {
+	m.challenge = nil
+	delete(m.clearedFields, document.FieldChallengeID)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *DocumentMutation) ClearBid() {
 	m.clearedbid = true
@@ -12940,6 +13074,33 @@ func (m *DocumentMutation) ResetContract() {
 	m.clearedcontract = false
 }
 
+// ClearChallenge clears the "challenge" edge to the Challenge entity.
+func (m *DocumentMutation) ClearChallenge() {
+	m.clearedchallenge = true
+	m.clearedFields[document.FieldChallengeID] = struct{}{}
+}
+
+// ChallengeCleared reports if the "challenge" edge to the Challenge entity was cleared.
+func (m *DocumentMutation) ChallengeCleared() bool {
+	return m.ChallengeIDCleared() || m.clearedchallenge
+}
+
+// ChallengeIDs returns the "challenge" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChallengeID instead. It exists only for internal usage by the builders.
+func (m *DocumentMutation) ChallengeIDs() (ids []int) {
+	if id := m.challenge; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChallenge resets all changes to the "challenge" edge.
+func (m *DocumentMutation) ResetChallenge() {
+	m.challenge = nil
+	m.clearedchallenge = false
+}
+
 // Where appends a list predicates to the DocumentMutation builder.
 func (m *DocumentMutation) Where(ps ...predicate.Document) {
 	m.predicates = append(m.predicates, ps...)
@@ -12974,7 +13135,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -13002,6 +13163,9 @@ func (m *DocumentMutation) Fields() []string {
 	if m.contract != nil {
 		fields = append(fields, document.FieldContractID)
 	}
+	if m.challenge != nil {
+		fields = append(fields, document.FieldChallengeID)
+	}
 	return fields
 }
 
@@ -13028,6 +13192,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.BidID()
 	case document.FieldContractID:
 		return m.ContractID()
+	case document.FieldChallengeID:
+		return m.ChallengeID()
 	}
 	return nil, false
 }
@@ -13055,6 +13221,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldBidID(ctx)
 	case document.FieldContractID:
 		return m.OldContractID(ctx)
+	case document.FieldChallengeID:
+		return m.OldChallengeID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Document field %s", name)
 }
@@ -13127,6 +13295,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetContractID(v)
 		return nil
+	case document.FieldChallengeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChallengeID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
@@ -13178,6 +13353,9 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldContractID) {
 		fields = append(fields, document.FieldContractID)
 	}
+	if m.FieldCleared(document.FieldChallengeID) {
+		fields = append(fields, document.FieldChallengeID)
+	}
 	return fields
 }
 
@@ -13197,6 +13375,9 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldContractID:
 		m.ClearContractID()
+		return nil
+	case document.FieldChallengeID:
+		m.ClearChallengeID()
 		return nil
 	}
 	return fmt.Errorf("unknown Document nullable field %s", name)
@@ -13233,18 +13414,24 @@ func (m *DocumentMutation) ResetField(name string) error {
 	case document.FieldContractID:
 		m.ResetContractID()
 		return nil
+	case document.FieldChallengeID:
+		m.ResetChallengeID()
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DocumentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.bid != nil {
 		edges = append(edges, document.EdgeBid)
 	}
 	if m.contract != nil {
 		edges = append(edges, document.EdgeContract)
+	}
+	if m.challenge != nil {
+		edges = append(edges, document.EdgeChallenge)
 	}
 	return edges
 }
@@ -13261,13 +13448,17 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.contract; id != nil {
 			return []ent.Value{*id}
 		}
+	case document.EdgeChallenge:
+		if id := m.challenge; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DocumentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	return edges
 }
 
@@ -13279,12 +13470,15 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DocumentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedbid {
 		edges = append(edges, document.EdgeBid)
 	}
 	if m.clearedcontract {
 		edges = append(edges, document.EdgeContract)
+	}
+	if m.clearedchallenge {
+		edges = append(edges, document.EdgeChallenge)
 	}
 	return edges
 }
@@ -13297,6 +13491,8 @@ func (m *DocumentMutation) EdgeCleared(name string) bool {
 		return m.clearedbid
 	case document.EdgeContract:
 		return m.clearedcontract
+	case document.EdgeChallenge:
+		return m.clearedchallenge
 	}
 	return false
 }
@@ -13311,6 +13507,9 @@ func (m *DocumentMutation) ClearEdge(name string) error {
 	case document.EdgeContract:
 		m.ClearContract()
 		return nil
+	case document.EdgeChallenge:
+		m.ClearChallenge()
+		return nil
 	}
 	return fmt.Errorf("unknown Document unique edge %s", name)
 }
@@ -13324,6 +13523,9 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 		return nil
 	case document.EdgeContract:
 		m.ResetContract()
+		return nil
+	case document.EdgeChallenge:
+		m.ResetChallenge()
 		return nil
 	}
 	return fmt.Errorf("unknown Document edge %s", name)

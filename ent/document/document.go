@@ -33,10 +33,14 @@ const (
 	FieldBidID = "bid_id"
 	// FieldContractID holds the string denoting the contract_id field in the database.
 	FieldContractID = "contract_id"
+	// FieldChallengeID holds the string denoting the challenge_id field in the database.
+	FieldChallengeID = "challenge_id"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
 	EdgeContract = "contract"
+	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
+	EdgeChallenge = "challenge"
 	// Table holds the table name of the document in the database.
 	Table = "documents"
 	// BidTable is the table that holds the bid relation/edge.
@@ -53,6 +57,13 @@ const (
 	ContractInverseTable = "contracts"
 	// ContractColumn is the table column denoting the contract relation/edge.
 	ContractColumn = "contract_id"
+	// ChallengeTable is the table that holds the challenge relation/edge.
+	ChallengeTable = "documents"
+	// ChallengeInverseTable is the table name for the Challenge entity.
+	// It exists in this package in order to avoid circular dependency with the "challenge" package.
+	ChallengeInverseTable = "challenges"
+	// ChallengeColumn is the table column denoting the challenge relation/edge.
+	ChallengeColumn = "challenge_id"
 )
 
 // Columns holds all SQL columns for document fields.
@@ -67,6 +78,7 @@ var Columns = []string{
 	FieldSha256,
 	FieldBidID,
 	FieldContractID,
+	FieldChallengeID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -158,6 +170,11 @@ func ByContractID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContractID, opts...).ToFunc()
 }
 
+// ByChallengeID orders the results by the challenge_id field.
+func ByChallengeID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldChallengeID, opts...).ToFunc()
+}
+
 // ByBidField orders the results by bid field.
 func ByBidField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -169,6 +186,13 @@ func ByBidField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByContractField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newContractStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByChallengeField orders the results by challenge field.
+func ByChallengeField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newChallengeStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newBidStep() *sqlgraph.Step {
@@ -183,5 +207,12 @@ func newContractStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContractInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ContractTable, ContractColumn),
+	)
+}
+func newChallengeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ChallengeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, ChallengeTable, ChallengeColumn),
 	)
 }

@@ -100,6 +100,11 @@ func ContractID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldContractID, v))
 }
 
+// ChallengeID applies equality check predicate on the "challenge_id" field. It's identical to ChallengeIDEQ.
+func ChallengeID(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldChallengeID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldCreatedAt, v))
@@ -540,6 +545,36 @@ func ContractIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldContractID))
 }
 
+// ChallengeIDEQ applies the EQ predicate on the "challenge_id" field.
+func ChallengeIDEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldChallengeID, v))
+}
+
+// ChallengeIDNEQ applies the NEQ predicate on the "challenge_id" field.
+func ChallengeIDNEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldChallengeID, v))
+}
+
+// ChallengeIDIn applies the In predicate on the "challenge_id" field.
+func ChallengeIDIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldChallengeID, vs...))
+}
+
+// ChallengeIDNotIn applies the NotIn predicate on the "challenge_id" field.
+func ChallengeIDNotIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldChallengeID, vs...))
+}
+
+// ChallengeIDIsNil applies the IsNil predicate on the "challenge_id" field.
+func ChallengeIDIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldChallengeID))
+}
+
+// ChallengeIDNotNil applies the NotNil predicate on the "challenge_id" field.
+func ChallengeIDNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldChallengeID))
+}
+
 // HasBid applies the HasEdge predicate on the "bid" edge.
 func HasBid() predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
@@ -578,6 +613,29 @@ func HasContract() predicate.Document {
 func HasContractWith(preds ...predicate.Contract) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newContractStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasChallenge applies the HasEdge predicate on the "challenge" edge.
+func HasChallenge() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ChallengeTable, ChallengeColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasChallengeWith applies the HasEdge predicate on the "challenge" edge with a given conditions (other predicates).
+func HasChallengeWith(preds ...predicate.Challenge) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newChallengeStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -404,6 +404,7 @@ var (
 		{Name: "size", Type: field.TypeInt64},
 		{Name: "sha256", Type: field.TypeString},
 		{Name: "bid_id", Type: field.TypeInt, Nullable: true},
+		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
 	}
 	// DocumentsTable holds the schema information for the "documents" table.
@@ -419,8 +420,14 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "documents_contracts_documents",
+				Symbol:     "documents_challenges_documents",
 				Columns:    []*schema.Column{DocumentsColumns[9]},
+				RefColumns: []*schema.Column{ChallengesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "documents_contracts_documents",
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -781,7 +788,8 @@ func init() {
 	ContractsTable.ForeignKeys[1].RefTable = CompetitionsTable
 	ContractsTable.ForeignKeys[2].RefTable = OrganisationsTable
 	DocumentsTable.ForeignKeys[0].RefTable = BidsTable
-	DocumentsTable.ForeignKeys[1].RefTable = ContractsTable
+	DocumentsTable.ForeignKeys[1].RefTable = ChallengesTable
+	DocumentsTable.ForeignKeys[2].RefTable = ContractsTable
 	GateDecisionsTable.ForeignKeys[0].RefTable = ContractsTable
 	InterestsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	InterestsTable.ForeignKeys[1].RefTable = PersonsTable

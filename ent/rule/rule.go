@@ -228,6 +228,14 @@ func documentScope(ctx context.Context) scope[predicate.Document] {
 	} else if len(cs.preds) > 0 {
 		s.add(document.HasContractWith(contract.Or(cs.preds...)))
 	}
+	// A challenge's evidence: its owner and the programme read it.
+	if v, ok := personViewer(ctx); ok {
+		if v.Has(authz.Admin) {
+			s.add(document.HasChallenge())
+		} else if v.Has(authz.ChallengeOwner) {
+			s.add(document.HasChallengeWith(ownsChallenge(v)))
+		}
+	}
 	return s
 }
 
@@ -542,5 +550,31 @@ func FilterJoinRequests() privacy.JoinRequestQueryRuleFunc {
 			}
 		}
 		return apply(s, func(p ...predicate.JoinRequest) { q.Where(p...) }, joinrequest.Or)
+	}
+}
+
+// ChallengeEvidence lets a challenge's owner, or the programme, attach evidence documents to
+// the challenge.
+func ChallengeEvidence() privacy.DocumentMutationRuleFunc {
+	return func(ctx context.Context, m *ent.DocumentMutation) error {
+		v, ok := personViewer(ctx)
+		id, set := m.ChallengeID()
+		if !ok || !set || !m.Op().Is(ent.OpCreate) {
+			return privacy.Skip
+		}
+		if v.Has(authz.Admin) {
+			return privacy.Allow
+		}
+		if !v.Has(authz.ChallengeOwner) {
+			return privacy.Skip
+		}
+		own, err := m.Client().Challenge.Query().Where(challenge.ID(id), ownsChallenge(v)).Exist(ctx)
+		if err != nil {
+			return err
+		}
+		if !own {
+			return privacy.Denyf("a challenge owner adds evidence only to their own challenges")
+		}
+		return privacy.Allow
 	}
 }

@@ -48,6 +48,7 @@ func (Challenge) Fields() []ent.Field {
 // Edges of Challenge.
 func (Challenge) Edges() []ent.Edge {
 	return []ent.Edge{
+		edge.To("documents", Document.Type),
 		edge.From("owner", Person.Type).Ref("owned_challenges").Unique(),
 		edge.To("competitions", Competition.Type),
 		// The round the programme selected the challenge into.

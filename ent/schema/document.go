@@ -25,6 +25,8 @@ func (Document) Fields() []ent.Field {
 		field.String("sha256").NotEmpty(),
 		field.Int("bid_id").Optional().Nillable(),
 		field.Int("contract_id").Optional().Nillable(),
+		// Evidence for a challenge's problem, given with its intake.
+		field.Int("challenge_id").Optional().Nillable(),
 	}
 }
 
@@ -33,6 +35,7 @@ func (Document) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("bid", Bid.Type).Ref("documents").Field("bid_id").Unique(),
 		edge.From("contract", Contract.Type).Ref("documents").Field("contract_id").Unique(),
+		edge.From("challenge", Challenge.Type).Ref("documents").Field("challenge_id").Unique(),
 	}
 }
 
@@ -40,6 +43,6 @@ func (Document) Edges() []ent.Edge {
 func (Document) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterDocuments(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.DenyChange(), rule.SupplierDocuments(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.DenyChange(), rule.SupplierDocuments(), rule.ChallengeEvidence(), privacy.AlwaysDenyRule()},
 	}
 }

@@ -86,6 +86,14 @@ for (const javaScript of [true, false]) {
     assert.equal(await page.getByRole("button", { name: "Submit challenge" }).count(), 0);
     await accessible(page, `check page of an incomplete draft ${how}`, javaScript);
 
+    // Evidence goes with the draft: a document is uploaded from the check page.
+    await page.getByLabel("Add a document").setInputFiles({ name: "crash-reports.pdf", mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n% twelve crashes on ice\n%%EOF\n") });
+    await page.getByRole("button", { name: "Upload document" }).click();
+    await page.getByText("The document is added.").waitFor();
+    assert.ok(await page.getByRole("link", { name: "crash-reports.pdf" }).isVisible());
+    await accessible(page, `check page with evidence ${how}`, javaScript);
+
     // Leave, and come back to it from the challenges page.
     await page.goto(base + "/");
     await page.goto(base + "/challenges");
