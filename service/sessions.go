@@ -2,8 +2,8 @@ package service
 
 import (
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
@@ -130,7 +130,7 @@ func (s *Service) DevPerson(ctx context.Context, email string, id int) (*ent.Per
 // SignInSubject is what a sign-in provider says of who signed in.
 type SignInSubject struct {
 	Issuer, Subject, Email, Name string
-	EmailVerified          bool
+	EmailVerified                bool
 }
 
 // PersonForSubject finds the person a provider's subject belongs to: by the subject linked at
