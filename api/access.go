@@ -60,6 +60,8 @@ var routeAccess = map[string]access{
 	"GET /api/v1/competitions/:id/eligibility":         only(authz.Admin),
 	"POST /api/v1/competitions/:id/eligibility/finish": only(authz.Admin),
 	"POST /api/v1/bids/:id/eligibility":                only(authz.Admin),
+	"POST /api/v1/competitions/:id/amendments":         only(authz.Admin),
+	"POST /api/v1/bids/:id/confirm":                    only(authz.Supplier),
 
 	"GET /api/v1/notices": signedIn,
 
@@ -137,6 +139,8 @@ var routeAccess = map[string]access{
 	"POST /competitions/:id/clarifications":              only(authz.Supplier),
 	"POST /clarifications/:id/publish":                   only(authz.Admin),
 	"POST /bids/:id/eligibility":                         only(authz.Admin),
+	"POST /competitions/:id/amendments":                  only(authz.Admin),
+	"POST /bids/:id/confirm":                             only(authz.Supplier),
 	"POST /competitions/:id/eligibility/finish":          only(authz.Admin),
 	"GET /notices":                                       signedIn,
 	"GET /people":                                        only(authz.Admin),

@@ -605,11 +605,22 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		Extensions    []extensionRow
 		Eligibility   []eligibilityRow
 		FinishNow     error
+		Amend         bool
+		AmendForm     ui.Form
+		YourBid       *ent.Bid
+		NeedsConfirm  bool
 		Scored        int
 	}{Competition: comp, Title: comp.Edges.Challenge.Title, Launched: c.QueryParam("launched") != "", Done: c.QueryParam("done"),
 		Admin: viewer.Has(authz.Admin), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
 		Which: which, Form: form, Scored: scoredCount(comp.Scheme)}
 	if data.Supplier {
+		for _, b := range comp.Edges.Bids {
+			if b.OrganisationID == viewer.OrganisationID {
+				data.YourBid = b
+				data.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) &&
+					b.Status.CheckConfirm(comp.Status, service.DeadlineFor(comp, b.OrganisationID), time.Now()) == nil
+			}
+		}
 		data.YourDeadline = service.DeadlineFor(comp, viewer.OrganisationID)
 		data.AskNow = domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, time.Now())
 	}
@@ -660,6 +671,17 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 			data.Eligibility = append(data.Eligibility, row)
 		}
 		data.FinishNow = s.svc.EligibilityReadiness(ctx, comp)
+	}
+	if data.Admin && (comp.Status == domain.CompetitionOpen || comp.Status == domain.CompetitionScheduled) && len(comp.Scheme.Criteria) > 0 {
+		data.Amend = true
+		data.AmendForm = ui.Form{Values: map[string]string{}}
+		for _, q := range comp.Scheme.Criteria {
+			data.AmendForm.Values["text-"+q.Key], data.AmendForm.Values["guidance-"+q.Key] = q.Text, q.Guidance
+			data.AmendForm.Values["word_limit-"+q.Key] = strconv.Itoa(q.WordLimit)
+		}
+		if which == "amend" {
+			data.AmendForm = form
+		}
 	}
 	if data.Form.Values == nil {
 		data.Form = ui.Form{Values: map[string]string{"who": "all"}}
@@ -811,4 +833,65 @@ func (s *Server) finishEligibilityForm(c echo.Context) error {
 	}
 	f := ui.Form{Values: map[string]string{}, Problems: domain.Problems{{Field: "finish", Message: "You cannot finish the eligibility check yet: " + te.Reason}}}
 	return s.renderCompetitionPage(c, http.StatusConflict, "finish", f)
+}
+
+func (s *Server) amendCompetitionForm(c echo.Context) error {
+	comp, err := s.setupCompetition(c)
+	if err != nil {
+		return err
+	}
+	f := ui.Form{Values: map[string]string{"amend_reason": c.FormValue("amend_reason")}}
+	var ps domain.Problems
+	qs := slices.Clone(comp.Scheme.Criteria)
+	for i := range qs {
+		k := qs[i].Key
+		for _, n := range []string{"text-", "guidance-", "word_limit-"} {
+			f.Values[n+k] = c.FormValue(n + k)
+		}
+		qs[i].Text, qs[i].Guidance = f.Values["text-"+k], f.Values["guidance-"+k]
+		qs[i].WordLimit = formInt(c, f, &ps, "word_limit-"+k, "the word limit")
+	}
+	if len(ps) == 0 {
+		_, err := s.svc.AmendCompetition(c.Request().Context(), service.AmendCompetition{ID: comp.ID, Questions: qs, Reason: f.Values["amend_reason"]})
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, competitionPath(comp.ID, "?done=amended"))
+		}
+		all := problemsOf(err)
+		if all == nil {
+			var te *domain.TransitionError
+			if !errors.As(err, &te) {
+				return err
+			}
+			all = domain.Problems{domain.ProblemWith("amend_reason", te)}
+		}
+		// The service names each question's fields questions[i].x; this form names them x-key,
+		// and the reason amend_reason (the extension form beside it has a reason too).
+		for _, p := range all {
+			if m := questionField.FindStringSubmatch(p.Field); m != nil {
+				i, _ := strconv.Atoi(m[1])
+				if i < len(qs) {
+					p.Field = m[2] + "-" + qs[i].Key
+				}
+			} else if p.Field == "questions" {
+				p.Field = "text-" + qs[0].Key
+			} else if p.Field == "reason" {
+				p.Field = "amend_reason"
+			}
+			ps = append(ps, p)
+		}
+	}
+	f.Problems = ps
+	return s.renderCompetitionPage(c, http.StatusUnprocessableEntity, "amend", f)
+}
+
+func (s *Server) confirmBidForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.svc.ConfirmBid(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, competitionPath(b.CompetitionID, "?done=confirmed"))
 }

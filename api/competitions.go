@@ -322,3 +322,37 @@ func (s *Server) finishEligibility(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, competitionView(comp))
 }
+
+// AmendmentRequest is the competition's questions as amended, with the reason bidders read.
+type AmendmentRequest struct {
+	Questions []domain.Question `json:"questions"`
+	Reason    string            `json:"reason"`
+}
+
+func (s *Server) amendCompetition(c echo.Context) error {
+	var req AmendmentRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	comp, err := s.svc.AmendCompetition(c.Request().Context(), service.AmendCompetition{ID: id, Questions: req.Questions, Reason: req.Reason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, competitionView(comp))
+}
+
+func (s *Server) confirmBid(c echo.Context) error {
+	id, err := s.pathRecord(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.ConfirmBid(c.Request().Context(), id); err != nil {
+		return err
+	}
+	b, err := s.svc.Bid(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, bidView(b))
+}

@@ -52,6 +52,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/competitions/:id/clarifications", s.askClarificationForm)
 	e.POST("/clarifications/:id/publish", s.publishClarificationForm)
 	e.POST("/bids/:id/eligibility", s.decideEligibilityForm)
+	e.POST("/competitions/:id/amendments", s.amendCompetitionForm)
+	e.POST("/bids/:id/confirm", s.confirmBidForm)
 	e.POST("/competitions/:id/eligibility/finish", s.finishEligibilityForm)
 	e.GET("/organisation", s.organisationPage)
 	e.POST("/organisation", s.registerOrganisationForm)

@@ -135,6 +135,8 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.GET("/competitions/:id/eligibility", s.getEligibility)
 	v1.POST("/competitions/:id/eligibility/finish", s.finishEligibility)
 	v1.POST("/bids/:id/eligibility", s.decideEligibility)
+	v1.POST("/competitions/:id/amendments", s.amendCompetition)
+	v1.POST("/bids/:id/confirm", s.confirmBid)
 	v1.GET("/notices", s.listNotices)
 	v1.GET("/screening-criteria", s.listScreeningCriteria)
 	v1.POST("/screening-criteria", s.addScreeningCriterion)

@@ -79,6 +79,7 @@ type CompetitionView struct {
 	AssessmentDays        int                   `json:"assessment_days"`
 	ModerationBand        int                   `json:"moderation_band"`
 	Selection             string                `json:"selection"`
+	AmendedAt             *time.Time            `json:"amended_at,omitempty"`
 	ToOpen                []domain.FieldProblem `json:"to_open,omitempty"`
 	PotPence              int64                 `json:"pot_pence"`
 	MaxContractPence      int64                 `json:"max_contract_pence"`
@@ -96,7 +97,7 @@ func competitionView(c *ent.Competition) CompetitionView {
 		OpenedAt: timeOrNil(c.OpenedAt), ClosesAt: timeOrNil(c.ClosesAt), OpensAt: timeOrNil(c.OpensAt),
 		ClarificationClosesAt: timeOrNil(c.ClarificationClosesAt), BriefingAt: timeOrNil(c.BriefingAt), BriefingDetails: c.BriefingDetails,
 		Summary: c.Summary, Scope: c.Scope, Fields: c.Fields, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,
-		ModerationBand: c.ModerationBand, Selection: string(c.Selection),
+		ModerationBand: c.ModerationBand, Selection: string(c.Selection), AmendedAt: timeOrNil(c.AmendedAt),
 		PotPence: int64(c.Pot), MaxContractPence: int64(c.MaxContract),
 		MaxContracts: c.MaxContracts, Scheme: c.Scheme, EligibleOrganisations: c.EligibleOrganisations,
 	}
@@ -131,6 +132,7 @@ type BidView struct {
 	Score            *float64       `json:"score,omitempty"`
 	OutcomeReason    string         `json:"outcome_reason,omitempty"`
 	EligibilityNote  string         `json:"eligibility_note,omitempty"`
+	ConfirmedAt      *time.Time     `json:"confirmed_at,omitempty"`
 	Documents        []DocumentView `json:"documents,omitempty"`
 }
 
@@ -139,7 +141,7 @@ func bidView(b *ent.Bid) BidView {
 		ID: b.ID, CompetitionID: b.CompetitionID, OrganisationID: b.OrganisationID, Title: b.Title, Summary: b.Summary,
 		AmountPence: int64(b.Amount), Amount: b.Amount.String(), Status: string(b.Status), StatusLabel: b.Status.Label(),
 		SubmittedAt: b.SubmittedAt, ContentHash: b.ContentHash, Score: b.Score, OutcomeReason: b.OutcomeReason,
-		EligibilityNote: b.EligibilityNote,
+		EligibilityNote: b.EligibilityNote, ConfirmedAt: b.ConfirmedAt,
 	}
 	if b.Receipt != nil {
 		v.Receipt = *b.Receipt

@@ -445,3 +445,56 @@ func ParseDateTime(day, month, year, timeOfDay string) (time.Time, error) {
 	}
 	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, London), nil
 }
+
+// AmendmentReason is why the programme changed an open competition's questions; bidders read it.
+var AmendmentReason = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true}
+
+// CheckAmendment says whether an open competition's questions may become next: the same
+// questions, scored the same way, with only their wording, guidance, word limits or appendices
+// changed. Adding, removing or rescoring a question would change how bids already in are judged.
+func CheckAmendment(status CompetitionStatus, current, next []Question) error {
+	if status != CompetitionOpen && status != CompetitionScheduled {
+		return refuse("competition", "amend", string(status), "only an open or scheduled competition is amended; it is "+status.Label())
+	}
+	if len(current) != len(next) {
+		return InvalidInput("an amendment keeps every question: it changes their wording, guidance, word limits or appendices, not how many there are")
+	}
+	var ps Problems
+	changed := false
+	for i := range current {
+		c, n := current[i], next[i]
+		if c.Key != n.Key || c.Weight != n.Weight || c.MaxScore() != n.MaxScore() || c.PassFail != n.PassFail {
+			ps.Add(fmt.Sprintf("questions[%d]", i), "Question %d must keep its place and how it is scored", i+1)
+		}
+		if c.Title != n.Title || c.Text != n.Text || c.Guidance != n.Guidance || c.WordLimit != n.WordLimit ||
+			!slices.Equal(c.AppendixTypes, n.AppendixTypes) || c.AppendixMB != n.AppendixMB {
+			changed = true
+		}
+	}
+	if len(ps) == 0 && !changed {
+		ps.Add("questions", "Nothing is changed: an amendment changes at least one question")
+	}
+	return ps.Err()
+}
+
+// NeedsConfirmation says whether a submitted bid must be confirmed again: the competition was
+// amended after it was submitted, and it has not been confirmed since.
+func NeedsConfirmation(submittedAt, confirmedAt *time.Time, amendedAt time.Time) bool {
+	if submittedAt == nil || amendedAt.IsZero() || amendedAt.Before(*submittedAt) {
+		return false
+	}
+	return confirmedAt == nil || confirmedAt.Before(amendedAt)
+}
+
+// CheckConfirm says whether a supplier may confirm its submitted bid at now: it is submitted,
+// and its deadline has not passed.
+func (s BidStatus) CheckConfirm(comp CompetitionStatus, deadline, now time.Time) error {
+	if s != BidSubmitted {
+		return refuse("bid", "confirm", string(s), "only a submitted bid is confirmed; this one is "+s.Label())
+	}
+	if !AcceptsBids(comp, deadline, now) {
+		return &TransitionError{Record: "bid", Action: "confirm", From: string(s), Kind: ErrCompetitionClosed,
+			Reason: fmt.Sprintf("the deadline was %s (UK time)", FormatTime(deadline))}
+	}
+	return nil
+}

@@ -17,6 +17,7 @@ type BidFacts struct {
 	ContinuedToPhase2   bool // phase 2 only: the stage gate continued this organisation
 	PublicBody          bool
 	PassFailUnanswered  []string // titles of pass or fail questions the bid does not answer
+	Unconfirmed         bool     // submitted before an amendment and not confirmed since
 }
 
 // EligibilityFlags are the automatic checks a bid fails, each as a sentence the programme
@@ -34,6 +35,9 @@ func (f BidFacts) EligibilityFlags() []string {
 	}
 	if f.PublicBody {
 		out = append(out, "It is from a public body, not a supplier")
+	}
+	if f.Unconfirmed {
+		out = append(out, "It was submitted before the competition's questions were amended, and not confirmed again")
 	}
 	for _, q := range f.PassFailUnanswered {
 		out = append(out, fmt.Sprintf("It does not answer the pass or fail question %q", q))

@@ -24,6 +24,9 @@ const (
 	NoticeJoinRequested NoticeTemplate = "join_requested"
 	// NoticeJoinDecided tells a person whether their request to join was approved.
 	NoticeJoinDecided NoticeTemplate = "join_decided"
+	// NoticeCompetitionAmended tells every bidder the questions changed, and that a submitted
+	// bid must be confirmed again before the deadline.
+	NoticeCompetitionAmended NoticeTemplate = "competition_amended"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -46,6 +49,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "{name} ({email}) asks to join {organisation} on Catalyst. Approve or decline it on your organisation's page."
 	case NoticeJoinDecided:
 		text = "Your request to join {organisation} was {decision} by {by}."
+	case NoticeCompetitionAmended:
+		text = "The programme team changed the questions of “{title}”: {reason} If you have submitted your bid, read the questions again and confirm your bid before your deadline, or it may be found ineligible."
 	default:
 		return string(t)
 	}

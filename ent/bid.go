@@ -48,6 +48,8 @@ type Bid struct {
 	Score *float64 `json:"score,omitempty"`
 	// OutcomeReason holds the value of the "outcome_reason" field.
 	OutcomeReason string `json:"outcome_reason,omitempty"`
+	// ConfirmedAt holds the value of the "confirmed_at" field.
+	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
 	// EligibilityFlags holds the value of the "eligibility_flags" field.
 	EligibilityFlags []string `json:"eligibility_flags,omitempty"`
 	// EligibilityNote holds the value of the "eligibility_note" field.
@@ -150,7 +152,7 @@ func (*Bid) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case bid.FieldTitle, bid.FieldSummary, bid.FieldStatus, bid.FieldReceipt, bid.FieldContentHash, bid.FieldOutcomeReason, bid.FieldEligibilityNote:
 			values[i] = new(sql.NullString)
-		case bid.FieldCreatedAt, bid.FieldUpdatedAt, bid.FieldSubmittedAt:
+		case bid.FieldCreatedAt, bid.FieldUpdatedAt, bid.FieldSubmittedAt, bid.FieldConfirmedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -253,6 +255,13 @@ func (_m *Bid) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field outcome_reason", values[i])
 			} else if value.Valid {
 				_m.OutcomeReason = value.String
+			}
+		case bid.FieldConfirmedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field confirmed_at", values[i])
+			} else if value.Valid {
+				_m.ConfirmedAt = new(time.Time)
+				*_m.ConfirmedAt = value.Time
 			}
 		case bid.FieldEligibilityFlags:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -378,6 +387,11 @@ func (_m *Bid) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("outcome_reason=")
 	builder.WriteString(_m.OutcomeReason)
+	builder.WriteString(", ")
+	if v := _m.ConfirmedAt; v != nil {
+		builder.WriteString("confirmed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("eligibility_flags=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EligibilityFlags))

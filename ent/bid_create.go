@@ -179,6 +179,20 @@ func (_c *BidCreate) SetNillableOutcomeReason(v *string) *BidCreate {
 	return _c
 }
 
+// SetConfirmedAt sets the "confirmed_at" field.
+func (_c *BidCreate) SetConfirmedAt(v time.Time) *BidCreate {
+	_c.mutation.SetConfirmedAt(v)
+	return _c
+}
+
+// SetNillableConfirmedAt sets the "confirmed_at" field if the given value is not nil.
+func (_c *BidCreate) SetNillableConfirmedAt(v *time.Time) *BidCreate {
+	if v != nil {
+		_c.SetConfirmedAt(*v)
+	}
+	return _c
+}
+
 // SetEligibilityFlags sets the "eligibility_flags" field.
 func (_c *BidCreate) SetEligibilityFlags(v []string) *BidCreate {
 	_c.mutation.SetEligibilityFlags(v)
@@ -440,6 +454,10 @@ func (_c *BidCreate) createSpec() (*Bid, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OutcomeReason(); ok {
 		_spec.SetField(bid.FieldOutcomeReason, field.TypeString, value)
 		_node.OutcomeReason = value
+	}
+	if value, ok := _c.mutation.ConfirmedAt(); ok {
+		_spec.SetField(bid.FieldConfirmedAt, field.TypeTime, value)
+		_node.ConfirmedAt = &value
 	}
 	if value, ok := _c.mutation.EligibilityFlags(); ok {
 		_spec.SetField(bid.FieldEligibilityFlags, field.TypeJSON, value)
@@ -791,6 +809,24 @@ func (u *BidUpsert) ClearOutcomeReason() *BidUpsert {
 	return u
 }
 
+// SetConfirmedAt sets the "confirmed_at" field.
+func (u *BidUpsert) SetConfirmedAt(v time.Time) *BidUpsert {
+	u.Set(bid.FieldConfirmedAt, v)
+	return u
+}
+
+// UpdateConfirmedAt sets the "confirmed_at" field to the value that was provided on create.
+func (u *BidUpsert) UpdateConfirmedAt() *BidUpsert {
+	u.SetExcluded(bid.FieldConfirmedAt)
+	return u
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (u *BidUpsert) ClearConfirmedAt() *BidUpsert {
+	u.SetNull(bid.FieldConfirmedAt)
+	return u
+}
+
 // SetEligibilityFlags sets the "eligibility_flags" field.
 func (u *BidUpsert) SetEligibilityFlags(v []string) *BidUpsert {
 	u.Set(bid.FieldEligibilityFlags, v)
@@ -1093,6 +1129,27 @@ func (u *BidUpsertOne) UpdateOutcomeReason() *BidUpsertOne {
 func (u *BidUpsertOne) ClearOutcomeReason() *BidUpsertOne {
 	return u.Update(func(s *BidUpsert) {
 		s.ClearOutcomeReason()
+	})
+}
+
+// SetConfirmedAt sets the "confirmed_at" field.
+func (u *BidUpsertOne) SetConfirmedAt(v time.Time) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetConfirmedAt(v)
+	})
+}
+
+// UpdateConfirmedAt sets the "confirmed_at" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateConfirmedAt() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateConfirmedAt()
+	})
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (u *BidUpsertOne) ClearConfirmedAt() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearConfirmedAt()
 	})
 }
 
@@ -1570,6 +1627,27 @@ func (u *BidUpsertBulk) UpdateOutcomeReason() *BidUpsertBulk {
 func (u *BidUpsertBulk) ClearOutcomeReason() *BidUpsertBulk {
 	return u.Update(func(s *BidUpsert) {
 		s.ClearOutcomeReason()
+	})
+}
+
+// SetConfirmedAt sets the "confirmed_at" field.
+func (u *BidUpsertBulk) SetConfirmedAt(v time.Time) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetConfirmedAt(v)
+	})
+}
+
+// UpdateConfirmedAt sets the "confirmed_at" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateConfirmedAt() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateConfirmedAt()
+	})
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (u *BidUpsertBulk) ClearConfirmedAt() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearConfirmedAt()
 	})
 }
 

@@ -246,6 +246,26 @@ func (_u *BidUpdate) ClearOutcomeReason() *BidUpdate {
 	return _u
 }
 
+// SetConfirmedAt sets the "confirmed_at" field.
+func (_u *BidUpdate) SetConfirmedAt(v time.Time) *BidUpdate {
+	_u.mutation.SetConfirmedAt(v)
+	return _u
+}
+
+// SetNillableConfirmedAt sets the "confirmed_at" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableConfirmedAt(v *time.Time) *BidUpdate {
+	if v != nil {
+		_u.SetConfirmedAt(*v)
+	}
+	return _u
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (_u *BidUpdate) ClearConfirmedAt() *BidUpdate {
+	_u.mutation.ClearConfirmedAt()
+	return _u
+}
+
 // SetEligibilityFlags sets the "eligibility_flags" field.
 func (_u *BidUpdate) SetEligibilityFlags(v []string) *BidUpdate {
 	_u.mutation.SetEligibilityFlags(v)
@@ -572,6 +592,12 @@ func (_u *BidUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.OutcomeReasonCleared() {
 		_spec.ClearField(bid.FieldOutcomeReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.ConfirmedAt(); ok {
+		_spec.SetField(bid.FieldConfirmedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ConfirmedAtCleared() {
+		_spec.ClearField(bid.FieldConfirmedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.EligibilityFlags(); ok {
 		_spec.SetField(bid.FieldEligibilityFlags, field.TypeJSON, value)
@@ -1042,6 +1068,26 @@ func (_u *BidUpdateOne) ClearOutcomeReason() *BidUpdateOne {
 	return _u
 }
 
+// SetConfirmedAt sets the "confirmed_at" field.
+func (_u *BidUpdateOne) SetConfirmedAt(v time.Time) *BidUpdateOne {
+	_u.mutation.SetConfirmedAt(v)
+	return _u
+}
+
+// SetNillableConfirmedAt sets the "confirmed_at" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableConfirmedAt(v *time.Time) *BidUpdateOne {
+	if v != nil {
+		_u.SetConfirmedAt(*v)
+	}
+	return _u
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (_u *BidUpdateOne) ClearConfirmedAt() *BidUpdateOne {
+	_u.mutation.ClearConfirmedAt()
+	return _u
+}
+
 // SetEligibilityFlags sets the "eligibility_flags" field.
 func (_u *BidUpdateOne) SetEligibilityFlags(v []string) *BidUpdateOne {
 	_u.mutation.SetEligibilityFlags(v)
@@ -1398,6 +1444,12 @@ func (_u *BidUpdateOne) sqlSave(ctx context.Context) (_node *Bid, err error) {
 	}
 	if _u.mutation.OutcomeReasonCleared() {
 		_spec.ClearField(bid.FieldOutcomeReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.ConfirmedAt(); ok {
+		_spec.SetField(bid.FieldConfirmedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ConfirmedAtCleared() {
+		_spec.ClearField(bid.FieldConfirmedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.EligibilityFlags(); ok {
 		_spec.SetField(bid.FieldEligibilityFlags, field.TypeJSON, value)

@@ -54,6 +54,8 @@ type Competition struct {
 	AssessmentDays int `json:"assessment_days,omitempty"`
 	// ModerationBand holds the value of the "moderation_band" field.
 	ModerationBand int `json:"moderation_band,omitempty"`
+	// AmendedAt holds the value of the "amended_at" field.
+	AmendedAt time.Time `json:"amended_at,omitempty"`
 	// Selection holds the value of the "selection" field.
 	Selection domain.SelectionMethod `json:"selection,omitempty"`
 	// Pot holds the value of the "pot" field.
@@ -129,7 +131,7 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
 			values[i] = new(sql.NullString)
-		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldFeedbackReleasedAt:
+		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldAmendedAt, competition.FieldFeedbackReleasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -257,6 +259,12 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field moderation_band", values[i])
 			} else if value.Valid {
 				_m.ModerationBand = int(value.Int64)
+			}
+		case competition.FieldAmendedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field amended_at", values[i])
+			} else if value.Valid {
+				_m.AmendedAt = value.Time
 			}
 		case competition.FieldSelection:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -412,6 +420,9 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("moderation_band=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ModerationBand))
+	builder.WriteString(", ")
+	builder.WriteString("amended_at=")
+	builder.WriteString(_m.AmendedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
 	builder.WriteString("selection=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Selection))

@@ -232,6 +232,20 @@ func (_c *CompetitionCreate) SetNillableModerationBand(v *int) *CompetitionCreat
 	return _c
 }
 
+// SetAmendedAt sets the "amended_at" field.
+func (_c *CompetitionCreate) SetAmendedAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetAmendedAt(v)
+	return _c
+}
+
+// SetNillableAmendedAt sets the "amended_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableAmendedAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetAmendedAt(*v)
+	}
+	return _c
+}
+
 // SetSelection sets the "selection" field.
 func (_c *CompetitionCreate) SetSelection(v domain.SelectionMethod) *CompetitionCreate {
 	_c.mutation.SetSelection(v)
@@ -620,6 +634,10 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 		_spec.SetField(competition.FieldModerationBand, field.TypeInt, value)
 		_node.ModerationBand = value
 	}
+	if value, ok := _c.mutation.AmendedAt(); ok {
+		_spec.SetField(competition.FieldAmendedAt, field.TypeTime, value)
+		_node.AmendedAt = value
+	}
 	if value, ok := _c.mutation.Selection(); ok {
 		_spec.SetField(competition.FieldSelection, field.TypeEnum, value)
 		_node.Selection = value
@@ -1002,6 +1020,24 @@ func (u *CompetitionUpsert) UpdateModerationBand() *CompetitionUpsert {
 // AddModerationBand adds v to the "moderation_band" field.
 func (u *CompetitionUpsert) AddModerationBand(v int) *CompetitionUpsert {
 	u.Add(competition.FieldModerationBand, v)
+	return u
+}
+
+// SetAmendedAt sets the "amended_at" field.
+func (u *CompetitionUpsert) SetAmendedAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldAmendedAt, v)
+	return u
+}
+
+// UpdateAmendedAt sets the "amended_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAmendedAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAmendedAt)
+	return u
+}
+
+// ClearAmendedAt clears the value of the "amended_at" field.
+func (u *CompetitionUpsert) ClearAmendedAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldAmendedAt)
 	return u
 }
 
@@ -1473,6 +1509,27 @@ func (u *CompetitionUpsertOne) AddModerationBand(v int) *CompetitionUpsertOne {
 func (u *CompetitionUpsertOne) UpdateModerationBand() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateModerationBand()
+	})
+}
+
+// SetAmendedAt sets the "amended_at" field.
+func (u *CompetitionUpsertOne) SetAmendedAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAmendedAt(v)
+	})
+}
+
+// UpdateAmendedAt sets the "amended_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAmendedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAmendedAt()
+	})
+}
+
+// ClearAmendedAt clears the value of the "amended_at" field.
+func (u *CompetitionUpsertOne) ClearAmendedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAmendedAt()
 	})
 }
 
@@ -2132,6 +2189,27 @@ func (u *CompetitionUpsertBulk) AddModerationBand(v int) *CompetitionUpsertBulk 
 func (u *CompetitionUpsertBulk) UpdateModerationBand() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateModerationBand()
+	})
+}
+
+// SetAmendedAt sets the "amended_at" field.
+func (u *CompetitionUpsertBulk) SetAmendedAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAmendedAt(v)
+	})
+}
+
+// UpdateAmendedAt sets the "amended_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAmendedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAmendedAt()
+	})
+}
+
+// ClearAmendedAt clears the value of the "amended_at" field.
+func (u *CompetitionUpsertBulk) ClearAmendedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAmendedAt()
 	})
 }
 

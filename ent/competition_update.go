@@ -308,6 +308,26 @@ func (_u *CompetitionUpdate) AddModerationBand(v int) *CompetitionUpdate {
 	return _u
 }
 
+// SetAmendedAt sets the "amended_at" field.
+func (_u *CompetitionUpdate) SetAmendedAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetAmendedAt(v)
+	return _u
+}
+
+// SetNillableAmendedAt sets the "amended_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableAmendedAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetAmendedAt(*v)
+	}
+	return _u
+}
+
+// ClearAmendedAt clears the value of the "amended_at" field.
+func (_u *CompetitionUpdate) ClearAmendedAt() *CompetitionUpdate {
+	_u.mutation.ClearAmendedAt()
+	return _u
+}
+
 // SetSelection sets the "selection" field.
 func (_u *CompetitionUpdate) SetSelection(v domain.SelectionMethod) *CompetitionUpdate {
 	_u.mutation.SetSelection(v)
@@ -707,6 +727,12 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedModerationBand(); ok {
 		_spec.AddField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AmendedAt(); ok {
+		_spec.SetField(competition.FieldAmendedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AmendedAtCleared() {
+		_spec.ClearField(competition.FieldAmendedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Selection(); ok {
 		_spec.SetField(competition.FieldSelection, field.TypeEnum, value)
@@ -1169,6 +1195,26 @@ func (_u *CompetitionUpdateOne) AddModerationBand(v int) *CompetitionUpdateOne {
 	return _u
 }
 
+// SetAmendedAt sets the "amended_at" field.
+func (_u *CompetitionUpdateOne) SetAmendedAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetAmendedAt(v)
+	return _u
+}
+
+// SetNillableAmendedAt sets the "amended_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableAmendedAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetAmendedAt(*v)
+	}
+	return _u
+}
+
+// ClearAmendedAt clears the value of the "amended_at" field.
+func (_u *CompetitionUpdateOne) ClearAmendedAt() *CompetitionUpdateOne {
+	_u.mutation.ClearAmendedAt()
+	return _u
+}
+
 // SetSelection sets the "selection" field.
 func (_u *CompetitionUpdateOne) SetSelection(v domain.SelectionMethod) *CompetitionUpdateOne {
 	_u.mutation.SetSelection(v)
@@ -1598,6 +1644,12 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if value, ok := _u.mutation.AddedModerationBand(); ok {
 		_spec.AddField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AmendedAt(); ok {
+		_spec.SetField(competition.FieldAmendedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AmendedAtCleared() {
+		_spec.ClearField(competition.FieldAmendedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Selection(); ok {
 		_spec.SetField(competition.FieldSelection, field.TypeEnum, value)

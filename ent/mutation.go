@@ -4354,6 +4354,7 @@ type BidMutation struct {
 	score                   *float64
 	addscore                *float64
 	outcome_reason          *string
+	confirmed_at            *time.Time
 	eligibility_flags       *[]string
 	appendeligibility_flags []string
 	eligibility_note        *string
@@ -5063,6 +5064,55 @@ func (m *BidMutation) ResetOutcomeReason() {
 	delete(m.clearedFields, bid.FieldOutcomeReason)
 }
 
+// SetConfirmedAt sets the "confirmed_at" field.
+func (m *BidMutation) SetConfirmedAt(t time.Time) {
+	m.confirmed_at = &t
+}
+
+// ConfirmedAt returns the value of the "confirmed_at" field in the mutation.
+func (m *BidMutation) ConfirmedAt() (r time.Time, exists bool) {
+	v := m.confirmed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmedAt returns the old "confirmed_at" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldConfirmedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmedAt: %w", err)
+	}
+	return oldValue.ConfirmedAt, nil
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (m *BidMutation) ClearConfirmedAt() {
+	m.confirmed_at = nil
+	m.clearedFields[bid.FieldConfirmedAt] = struct{}{}
+}
+
+// ConfirmedAtCleared returns if the "confirmed_at" field was cleared in this mutation.
+func (m *BidMutation) ConfirmedAtCleared() bool {
+	_, ok := m.clearedFields[bid.FieldConfirmedAt]
+	return ok
+}
+
+// ResetConfirmedAt resets all changes to the "confirmed_at" field.
+func (m *BidMutation) ResetConfirmedAt() {
+	m.confirmed_at = nil
+	delete(m.clearedFields, bid.FieldConfirmedAt)
+}
+
 // SetEligibilityFlags sets the "eligibility_flags" field.
 func (m *BidMutation) SetEligibilityFlags(s []string) {
 	m.eligibility_flags = &s
@@ -5466,7 +5516,7 @@ func (m *BidMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BidMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, bid.FieldCreatedAt)
 	}
@@ -5505,6 +5555,9 @@ func (m *BidMutation) Fields() []string {
 	}
 	if m.outcome_reason != nil {
 		fields = append(fields, bid.FieldOutcomeReason)
+	}
+	if m.confirmed_at != nil {
+		fields = append(fields, bid.FieldConfirmedAt)
 	}
 	if m.eligibility_flags != nil {
 		fields = append(fields, bid.FieldEligibilityFlags)
@@ -5546,6 +5599,8 @@ func (m *BidMutation) Field(name string) (ent.Value, bool) {
 		return m.Score()
 	case bid.FieldOutcomeReason:
 		return m.OutcomeReason()
+	case bid.FieldConfirmedAt:
+		return m.ConfirmedAt()
 	case bid.FieldEligibilityFlags:
 		return m.EligibilityFlags()
 	case bid.FieldEligibilityNote:
@@ -5585,6 +5640,8 @@ func (m *BidMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldScore(ctx)
 	case bid.FieldOutcomeReason:
 		return m.OldOutcomeReason(ctx)
+	case bid.FieldConfirmedAt:
+		return m.OldConfirmedAt(ctx)
 	case bid.FieldEligibilityFlags:
 		return m.OldEligibilityFlags(ctx)
 	case bid.FieldEligibilityNote:
@@ -5689,6 +5746,13 @@ func (m *BidMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOutcomeReason(v)
 		return nil
+	case bid.FieldConfirmedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmedAt(v)
+		return nil
 	case bid.FieldEligibilityFlags:
 		v, ok := value.([]string)
 		if !ok {
@@ -5778,6 +5842,9 @@ func (m *BidMutation) ClearedFields() []string {
 	if m.FieldCleared(bid.FieldOutcomeReason) {
 		fields = append(fields, bid.FieldOutcomeReason)
 	}
+	if m.FieldCleared(bid.FieldConfirmedAt) {
+		fields = append(fields, bid.FieldConfirmedAt)
+	}
 	if m.FieldCleared(bid.FieldEligibilityFlags) {
 		fields = append(fields, bid.FieldEligibilityFlags)
 	}
@@ -5815,6 +5882,9 @@ func (m *BidMutation) ClearField(name string) error {
 		return nil
 	case bid.FieldOutcomeReason:
 		m.ClearOutcomeReason()
+		return nil
+	case bid.FieldConfirmedAt:
+		m.ClearConfirmedAt()
 		return nil
 	case bid.FieldEligibilityFlags:
 		m.ClearEligibilityFlags()
@@ -5868,6 +5938,9 @@ func (m *BidMutation) ResetField(name string) error {
 		return nil
 	case bid.FieldOutcomeReason:
 		m.ResetOutcomeReason()
+		return nil
+	case bid.FieldConfirmedAt:
+		m.ResetConfirmedAt()
 		return nil
 	case bid.FieldEligibilityFlags:
 		m.ResetEligibilityFlags()
@@ -8989,6 +9062,7 @@ type CompetitionMutation struct {
 	addassessment_days           *int
 	moderation_band              *int
 	addmoderation_band           *int
+	amended_at                   *time.Time
 	selection                    *domain.SelectionMethod
 	pot                          *domain.Money
 	addpot                       *domain.Money
@@ -9909,6 +9983,55 @@ func (m *CompetitionMutation) ResetModerationBand() {
 	m.addmoderation_band = nil
 }
 
+// SetAmendedAt sets the "amended_at" field.
+func (m *CompetitionMutation) SetAmendedAt(t time.Time) {
+	m.amended_at = &t
+}
+
+// AmendedAt returns the value of the "amended_at" field in the mutation.
+func (m *CompetitionMutation) AmendedAt() (r time.Time, exists bool) {
+	v := m.amended_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmendedAt returns the old "amended_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAmendedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmendedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmendedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmendedAt: %w", err)
+	}
+	return oldValue.AmendedAt, nil
+}
+
+// ClearAmendedAt clears the value of the "amended_at" field.
+func (m *CompetitionMutation) ClearAmendedAt() {
+	m.amended_at = nil
+	m.clearedFields[competition.FieldAmendedAt] = struct{}{}
+}
+
+// AmendedAtCleared returns if the "amended_at" field was cleared in this mutation.
+func (m *CompetitionMutation) AmendedAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldAmendedAt]
+	return ok
+}
+
+// ResetAmendedAt resets all changes to the "amended_at" field.
+func (m *CompetitionMutation) ResetAmendedAt() {
+	m.amended_at = nil
+	delete(m.clearedFields, competition.FieldAmendedAt)
+}
+
 // SetSelection sets the "selection" field.
 func (m *CompetitionMutation) SetSelection(dm domain.SelectionMethod) {
 	m.selection = &dm
@@ -10488,7 +10611,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 25)
+	fields := make([]string, 0, 26)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -10539,6 +10662,9 @@ func (m *CompetitionMutation) Fields() []string {
 	}
 	if m.moderation_band != nil {
 		fields = append(fields, competition.FieldModerationBand)
+	}
+	if m.amended_at != nil {
+		fields = append(fields, competition.FieldAmendedAt)
 	}
 	if m.selection != nil {
 		fields = append(fields, competition.FieldSelection)
@@ -10606,6 +10732,8 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.AssessmentDays()
 	case competition.FieldModerationBand:
 		return m.ModerationBand()
+	case competition.FieldAmendedAt:
+		return m.AmendedAt()
 	case competition.FieldSelection:
 		return m.Selection()
 	case competition.FieldPot:
@@ -10665,6 +10793,8 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldAssessmentDays(ctx)
 	case competition.FieldModerationBand:
 		return m.OldModerationBand(ctx)
+	case competition.FieldAmendedAt:
+		return m.OldAmendedAt(ctx)
 	case competition.FieldSelection:
 		return m.OldSelection(ctx)
 	case competition.FieldPot:
@@ -10808,6 +10938,13 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetModerationBand(v)
+		return nil
+	case competition.FieldAmendedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmendedAt(v)
 		return nil
 	case competition.FieldSelection:
 		v, ok := value.(domain.SelectionMethod)
@@ -11003,6 +11140,9 @@ func (m *CompetitionMutation) ClearedFields() []string {
 	if m.FieldCleared(competition.FieldExtensions) {
 		fields = append(fields, competition.FieldExtensions)
 	}
+	if m.FieldCleared(competition.FieldAmendedAt) {
+		fields = append(fields, competition.FieldAmendedAt)
+	}
 	if m.FieldCleared(competition.FieldEligibleOrganisations) {
 		fields = append(fields, competition.FieldEligibleOrganisations)
 	}
@@ -11043,6 +11183,9 @@ func (m *CompetitionMutation) ClearField(name string) error {
 		return nil
 	case competition.FieldExtensions:
 		m.ClearExtensions()
+		return nil
+	case competition.FieldAmendedAt:
+		m.ClearAmendedAt()
 		return nil
 	case competition.FieldEligibleOrganisations:
 		m.ClearEligibleOrganisations()
@@ -11108,6 +11251,9 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldModerationBand:
 		m.ResetModerationBand()
+		return nil
+	case competition.FieldAmendedAt:
+		m.ResetAmendedAt()
 		return nil
 	case competition.FieldSelection:
 		m.ResetSelection()

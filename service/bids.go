@@ -358,3 +358,40 @@ func (s *Service) Decide(ctx context.Context, competitionID int, chosen []int) e
 	_, err := s.Lifecycle.Decide(ctx, competitionID, workflows.DecideRequest{Chosen: chosen, Actor: authz.ActorOf(ctx, "")})
 	return err
 }
+
+// ConfirmBid confirms a submitted bid again after the competition's questions were amended,
+// before the supplier's deadline. Confirming when nothing needs it changes nothing.
+func (s *Service) ConfirmBid(ctx context.Context, id int) (*ent.Bid, error) {
+	var out *ent.Bid
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		now := time.Now().UTC()
+		compID, err := tx.Bid.Query().Where(bid.ID(id)).QueryCompetition().OnlyID(ctx)
+		if err != nil {
+			return err
+		}
+		// The competition's row first, as every change to a bid takes it: serialised with the close.
+		if _, err := tx.Competition.Update().Where(competition.ID(compID)).SetUpdatedAt(now).Save(authz.AsSystem(ctx, submitPath)); err != nil {
+			return err
+		}
+		b, err := tx.Bid.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		comp, err := tx.Competition.Get(ctx, compID)
+		if err != nil {
+			return err
+		}
+		if err := b.Status.CheckConfirm(comp.Status, DeadlineFor(comp, b.OrganisationID), now); err != nil {
+			return err
+		}
+		if !domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) {
+			out = b
+			return nil
+		}
+		if out, err = tx.Bid.UpdateOne(b).SetConfirmedAt(now).Save(ctx); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.confirmed", "bid", b.ID, nil, map[string]any{"confirmed_at": now})
+	})
+	return out, err
+}

@@ -330,3 +330,48 @@ func (s *Service) ExtendDeadline(ctx context.Context, in ExtendDeadline) (*ent.C
 	}
 	return s.DB.Competition.Get(ctx, c.ID)
 }
+
+// AmendCompetition changes an open competition's questions (their wording, guidance, word
+// limits or appendices), with a reason every bidder reads.
+type AmendCompetition struct {
+	ID        int
+	Questions []domain.Question
+	Reason    string
+}
+
+// AmendCompetition amends the questions; every bidder is told, and a bid submitted before the
+// amendment must be confirmed again before its deadline, or the eligibility check flags it.
+func (s *Service) AmendCompetition(ctx context.Context, in AmendCompetition) (*ent.Competition, error) {
+	var ps domain.Problems
+	in.Reason = domain.AmendmentReason.CleanAll(in.Reason, &ps)
+	ps = append(ps, CheckQuestions(in.Questions)...)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	var out *ent.Competition
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		// The competition's row first: a submit or a confirmation now waits for the amendment.
+		if err := tx.Competition.UpdateOneID(in.ID).SetUpdatedAt(time.Now().UTC()).Exec(ctx); err != nil {
+			return err
+		}
+		c, err := tx.Competition.Query().Where(competition.ID(in.ID)).WithChallenge().Only(ctx)
+		if err != nil {
+			return err
+		}
+		if err := domain.CheckAmendment(c.Status, c.Scheme.Criteria, in.Questions); err != nil {
+			return err
+		}
+		scheme := c.Scheme
+		scheme.Criteria = in.Questions
+		if out, err = tx.Competition.UpdateOne(c).SetScheme(scheme).SetAmendedAt(time.Now().UTC()).Save(ctx); err != nil {
+			return err
+		}
+		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), "competition.amended", "competition", c.ID,
+			map[string]any{"questions": c.Scheme.Criteria}, map[string]any{"questions": in.Questions, "reason": in.Reason}); err != nil {
+			return err
+		}
+		return activities.NotifyBidders(ctx, tx, c.ID, 0, domain.NoticeCompetitionAmended,
+			map[string]string{"title": c.Edges.Challenge.Title, "reason": in.Reason})
+	})
+	return out, err
+}

@@ -160,3 +160,52 @@ func TestClarificationsArePrivateUntilPublishedToEveryBidder(t *testing.T) {
 		t.Errorf("a question after the last day: %v", err)
 	}
 }
+
+func TestAnAmendmentAsksBiddersToConfirmAgain(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	ch := selected(t, p)
+	qs := []domain.Question{{Key: "q1", Title: "Innovation", Text: "What is new?", WordLimit: 500, Weight: 30, Max: 10}}
+	scheme := domain.DefaultScheme()
+	scheme.Criteria = qs
+	comp := p.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now()).
+		SetClosesAt(time.Now().Add(48 * time.Hour)).SetPot(domain.Pounds(50_000)).SetMaxContract(domain.Pounds(25_000)).SetScheme(scheme).SaveX(fx)
+	submitted := time.Now().Add(-time.Hour)
+	b := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID).SetTitle("Sensors").SetAmount(domain.Pounds(20_000)).
+		SetStatus(domain.BidSubmitted).SetSubmittedAt(submitted).SetReceipt("R-1").SaveX(fx)
+
+	rescored := []domain.Question{qs[0]}
+	rescored[0].Weight = 50
+	_, err := p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: rescored, Reason: "Clearer"})
+	wantProblems(t, err, "questions[0]")
+	_, err = p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: qs, Reason: "Clearer"})
+	wantProblems(t, err, "questions")
+	_, err = p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: qs})
+	wantProblems(t, err, "reason")
+
+	reworded := []domain.Question{qs[0]}
+	reworded[0].Text = "What is new, and who has tried it before?"
+	amended, err := p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: reworded, Reason: "Suppliers asked what we meant by new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if amended.Scheme.Criteria[0].Text != reworded[0].Text || amended.AmendedAt.IsZero() {
+		t.Errorf("amended %+v at %s", amended.Scheme.Criteria, amended.AmendedAt)
+	}
+	if !domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, amended.AmendedAt) {
+		t.Error("a bid submitted before the amendment needs no confirmation")
+	}
+	if n := p.db.Notice.Query().Where(notice.RecipientID(p.supplierID), notice.Template(string(domain.NoticeCompetitionAmended))).CountX(fx); n != 1 {
+		t.Errorf("the bidder was told %d times", n)
+	}
+	confirmed, err := p.svc.ConfirmBid(as(p.supplier), b.ID)
+	if err != nil || confirmed.ConfirmedAt == nil || domain.NeedsConfirmation(confirmed.SubmittedAt, confirmed.ConfirmedAt, amended.AmendedAt) {
+		t.Fatalf("confirmed: %v %v", confirmed, err)
+	}
+	// After the deadline, nothing is confirmed.
+	p.db.Competition.UpdateOneID(comp.ID).SetClosesAt(time.Now().Add(-time.Minute)).ExecX(fx)
+	var te *domain.TransitionError
+	if _, err := p.svc.ConfirmBid(as(p.supplier), b.ID); !errors.As(err, &te) {
+		t.Errorf("a confirmation after the deadline: %v", err)
+	}
+}

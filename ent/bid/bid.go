@@ -43,6 +43,8 @@ const (
 	FieldScore = "score"
 	// FieldOutcomeReason holds the string denoting the outcome_reason field in the database.
 	FieldOutcomeReason = "outcome_reason"
+	// FieldConfirmedAt holds the string denoting the confirmed_at field in the database.
+	FieldConfirmedAt = "confirmed_at"
 	// FieldEligibilityFlags holds the string denoting the eligibility_flags field in the database.
 	FieldEligibilityFlags = "eligibility_flags"
 	// FieldEligibilityNote holds the string denoting the eligibility_note field in the database.
@@ -121,6 +123,7 @@ var Columns = []string{
 	FieldContentHash,
 	FieldScore,
 	FieldOutcomeReason,
+	FieldConfirmedAt,
 	FieldEligibilityFlags,
 	FieldEligibilityNote,
 }
@@ -236,6 +239,11 @@ func ByScore(opts ...sql.OrderTermOption) OrderOption {
 // ByOutcomeReason orders the results by the outcome_reason field.
 func ByOutcomeReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOutcomeReason, opts...).ToFunc()
+}
+
+// ByConfirmedAt orders the results by the confirmed_at field.
+func ByConfirmedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldConfirmedAt, opts...).ToFunc()
 }
 
 // ByEligibilityNote orders the results by the eligibility_note field.

@@ -117,6 +117,11 @@ func OutcomeReason(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldOutcomeReason, v))
 }
 
+// ConfirmedAt applies equality check predicate on the "confirmed_at" field. It's identical to ConfirmedAtEQ.
+func ConfirmedAt(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldConfirmedAt, v))
+}
+
 // EligibilityNote applies equality check predicate on the "eligibility_note" field. It's identical to EligibilityNoteEQ.
 func EligibilityNote(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldEligibilityNote, v))
@@ -789,6 +794,56 @@ func OutcomeReasonEqualFold(v string) predicate.Bid {
 // OutcomeReasonContainsFold applies the ContainsFold predicate on the "outcome_reason" field.
 func OutcomeReasonContainsFold(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldContainsFold(FieldOutcomeReason, v))
+}
+
+// ConfirmedAtEQ applies the EQ predicate on the "confirmed_at" field.
+func ConfirmedAtEQ(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldConfirmedAt, v))
+}
+
+// ConfirmedAtNEQ applies the NEQ predicate on the "confirmed_at" field.
+func ConfirmedAtNEQ(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldConfirmedAt, v))
+}
+
+// ConfirmedAtIn applies the In predicate on the "confirmed_at" field.
+func ConfirmedAtIn(vs ...time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldIn(FieldConfirmedAt, vs...))
+}
+
+// ConfirmedAtNotIn applies the NotIn predicate on the "confirmed_at" field.
+func ConfirmedAtNotIn(vs ...time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldNotIn(FieldConfirmedAt, vs...))
+}
+
+// ConfirmedAtGT applies the GT predicate on the "confirmed_at" field.
+func ConfirmedAtGT(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldGT(FieldConfirmedAt, v))
+}
+
+// ConfirmedAtGTE applies the GTE predicate on the "confirmed_at" field.
+func ConfirmedAtGTE(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldGTE(FieldConfirmedAt, v))
+}
+
+// ConfirmedAtLT applies the LT predicate on the "confirmed_at" field.
+func ConfirmedAtLT(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldLT(FieldConfirmedAt, v))
+}
+
+// ConfirmedAtLTE applies the LTE predicate on the "confirmed_at" field.
+func ConfirmedAtLTE(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldLTE(FieldConfirmedAt, v))
+}
+
+// ConfirmedAtIsNil applies the IsNil predicate on the "confirmed_at" field.
+func ConfirmedAtIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldConfirmedAt))
+}
+
+// ConfirmedAtNotNil applies the NotNil predicate on the "confirmed_at" field.
+func ConfirmedAtNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldConfirmedAt))
 }
 
 // EligibilityFlagsIsNil applies the IsNil predicate on the "eligibility_flags" field.

@@ -51,6 +51,8 @@ const (
 	FieldAssessmentDays = "assessment_days"
 	// FieldModerationBand holds the string denoting the moderation_band field in the database.
 	FieldModerationBand = "moderation_band"
+	// FieldAmendedAt holds the string denoting the amended_at field in the database.
+	FieldAmendedAt = "amended_at"
 	// FieldSelection holds the string denoting the selection field in the database.
 	FieldSelection = "selection"
 	// FieldPot holds the string denoting the pot field in the database.
@@ -118,6 +120,7 @@ var Columns = []string{
 	FieldExtensions,
 	FieldAssessmentDays,
 	FieldModerationBand,
+	FieldAmendedAt,
 	FieldSelection,
 	FieldPot,
 	FieldMaxContract,
@@ -279,6 +282,11 @@ func ByAssessmentDays(opts ...sql.OrderTermOption) OrderOption {
 // ByModerationBand orders the results by the moderation_band field.
 func ByModerationBand(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldModerationBand, opts...).ToFunc()
+}
+
+// ByAmendedAt orders the results by the amended_at field.
+func ByAmendedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAmendedAt, opts...).ToFunc()
 }
 
 // BySelection orders the results by the selection field.

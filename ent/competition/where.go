@@ -126,6 +126,11 @@ func ModerationBand(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldModerationBand, v))
 }
 
+// AmendedAt applies equality check predicate on the "amended_at" field. It's identical to AmendedAtEQ.
+func AmendedAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAmendedAt, v))
+}
+
 // Pot applies equality check predicate on the "pot" field. It's identical to PotEQ.
 func Pot(v domain.Money) predicate.Competition {
 	vc := int64(v)
@@ -866,6 +871,56 @@ func ModerationBandLT(v int) predicate.Competition {
 // ModerationBandLTE applies the LTE predicate on the "moderation_band" field.
 func ModerationBandLTE(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldLTE(FieldModerationBand, v))
+}
+
+// AmendedAtEQ applies the EQ predicate on the "amended_at" field.
+func AmendedAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAmendedAt, v))
+}
+
+// AmendedAtNEQ applies the NEQ predicate on the "amended_at" field.
+func AmendedAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldAmendedAt, v))
+}
+
+// AmendedAtIn applies the In predicate on the "amended_at" field.
+func AmendedAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldAmendedAt, vs...))
+}
+
+// AmendedAtNotIn applies the NotIn predicate on the "amended_at" field.
+func AmendedAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldAmendedAt, vs...))
+}
+
+// AmendedAtGT applies the GT predicate on the "amended_at" field.
+func AmendedAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldAmendedAt, v))
+}
+
+// AmendedAtGTE applies the GTE predicate on the "amended_at" field.
+func AmendedAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldAmendedAt, v))
+}
+
+// AmendedAtLT applies the LT predicate on the "amended_at" field.
+func AmendedAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldAmendedAt, v))
+}
+
+// AmendedAtLTE applies the LTE predicate on the "amended_at" field.
+func AmendedAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldAmendedAt, v))
+}
+
+// AmendedAtIsNil applies the IsNil predicate on the "amended_at" field.
+func AmendedAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldAmendedAt))
+}
+
+// AmendedAtNotNil applies the NotNil predicate on the "amended_at" field.
+func AmendedAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldAmendedAt))
 }
 
 // SelectionEQ applies the EQ predicate on the "selection" field.

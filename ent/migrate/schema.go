@@ -180,6 +180,7 @@ var (
 		{Name: "content_hash", Type: field.TypeString, Nullable: true},
 		{Name: "score", Type: field.TypeFloat64, Nullable: true},
 		{Name: "outcome_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "confirmed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "eligibility_flags", Type: field.TypeJSON, Nullable: true},
 		{Name: "eligibility_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "competition_id", Type: field.TypeInt},
@@ -193,13 +194,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "bids_competitions_bids",
-				Columns:    []*schema.Column{BidsColumns[14]},
+				Columns:    []*schema.Column{BidsColumns[15]},
 				RefColumns: []*schema.Column{CompetitionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "bids_organisations_bids",
-				Columns:    []*schema.Column{BidsColumns[15]},
+				Columns:    []*schema.Column{BidsColumns[16]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -208,7 +209,7 @@ var (
 			{
 				Name:    "bid_competition_id_organisation_id",
 				Unique:  true,
-				Columns: []*schema.Column{BidsColumns[14], BidsColumns[15]},
+				Columns: []*schema.Column{BidsColumns[15], BidsColumns[16]},
 			},
 		},
 	}
@@ -322,6 +323,7 @@ var (
 		{Name: "extensions", Type: field.TypeJSON, Nullable: true},
 		{Name: "assessment_days", Type: field.TypeInt, Default: 15},
 		{Name: "moderation_band", Type: field.TypeInt, Default: 20},
+		{Name: "amended_at", Type: field.TypeTime, Nullable: true},
 		{Name: "selection", Type: field.TypeEnum, Enums: []string{"top_down", "portfolio"}, Default: "top_down"},
 		{Name: "pot", Type: field.TypeInt64, Default: 0},
 		{Name: "max_contract", Type: field.TypeInt64, Default: 0},
@@ -340,7 +342,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[25]},
+				Columns:    []*schema.Column{CompetitionsColumns[26]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -349,7 +351,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[25], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[26], CompetitionsColumns[3]},
 			},
 		},
 	}

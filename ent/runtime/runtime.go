@@ -372,19 +372,19 @@ func init() {
 	// competition.DefaultModerationBand holds the default value on creation for the moderation_band field.
 	competition.DefaultModerationBand = competitionDescModerationBand.Default.(int)
 	// competitionDescPot is the schema descriptor for pot field.
-	competitionDescPot := competitionFields[16].Descriptor()
+	competitionDescPot := competitionFields[17].Descriptor()
 	// competition.DefaultPot holds the default value on creation for the pot field.
 	competition.DefaultPot = domain.Money(competitionDescPot.Default.(int64))
 	// competitionDescMaxContract is the schema descriptor for max_contract field.
-	competitionDescMaxContract := competitionFields[17].Descriptor()
+	competitionDescMaxContract := competitionFields[18].Descriptor()
 	// competition.DefaultMaxContract holds the default value on creation for the max_contract field.
 	competition.DefaultMaxContract = domain.Money(competitionDescMaxContract.Default.(int64))
 	// competitionDescMaxContracts is the schema descriptor for max_contracts field.
-	competitionDescMaxContracts := competitionFields[18].Descriptor()
+	competitionDescMaxContracts := competitionFields[19].Descriptor()
 	// competition.DefaultMaxContracts holds the default value on creation for the max_contracts field.
 	competition.DefaultMaxContracts = competitionDescMaxContracts.Default.(int)
 	// competitionDescAssessorsPerBid is the schema descriptor for assessors_per_bid field.
-	competitionDescAssessorsPerBid := competitionFields[22].Descriptor()
+	competitionDescAssessorsPerBid := competitionFields[23].Descriptor()
 	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
 	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
 	contractMixin := schema.Contract{}.Mixin()

@@ -34,6 +34,8 @@ func (Bid) Fields() []ent.Field {
 		field.String("content_hash").Optional(),
 		field.Float("score").Optional().Nillable(),
 		field.Text("outcome_reason").Optional(),
+		// When the supplier last confirmed its submitted bid after an amendment.
+		field.Time("confirmed_at").Optional().Nillable(),
 		// What the automatic eligibility checks found at the close, and the programme's reason
 		// for its decision on them; the supplier reads the reason.
 		field.JSON("eligibility_flags", []string{}).Optional(),

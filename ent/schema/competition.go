@@ -43,6 +43,9 @@ func (Competition) Fields() []ent.Field {
 		// Working days assessors have from assignment; the moderation band in percentage points.
 		field.Int("assessment_days").Default(domain.DefaultAssessmentDays),
 		field.Int("moderation_band").Default(domain.DefaultModeration),
+		// When the programme last amended the questions while open: bids submitted before it
+		// must be confirmed again.
+		field.Time("amended_at").Optional(),
 		field.Enum("selection").GoType(domain.SelectionMethod("")).Default(string(domain.TopDown)),
 		field.Int64("pot").GoType(domain.Money(0)).Default(0),
 		field.Int64("max_contract").GoType(domain.Money(0)).Default(0),

@@ -285,17 +285,32 @@ for (const javaScript of [true, false]) {
     await page.getByLabel("Supplier (if one)").selectOption({ label: "CivicSense Ltd" });
     const until = new Date(Date.now() + (javaScript ? 60 : 61) * 86400_000);
     await fillDateTime(page, "New closing time", until);
-    await page.getByLabel("Reason").fill(`Their director was taken ill (${stamp}).`);
+    await page.getByLabel("Reason for the extension").fill(`Their director was taken ill (${stamp}).`);
     await page.getByRole("button", { name: "Extend the deadline" }).click();
     await page.getByText("The deadline is extended").waitFor();
     assert.ok(await page.getByText(`Their director was taken ill (${stamp}).`).isVisible());
     await accessible(page, `competition page after the extension ${how}`, javaScript);
+
+    // A question's guidance is amended, with a reason: a bid already submitted is confirmed again.
+    await page.getByLabel("Guidance").first().fill(`Say which homes you would survey first (${stamp}).`);
+    await page.getByRole("button", { name: "Amend the questions" }).click();
+    await page.getByText("There is a problem").waitFor();
+    assert.ok(await page.getByRole("link", { name: /Enter the reason/ }).isVisible());
+    await accessible(page, `amendment with errors ${how}`, javaScript);
+    await page.getByLabel("Reason for the change").fill(`Bidders asked which homes come first (${stamp}).`);
+    await page.getByRole("button", { name: "Amend the questions" }).click();
+    await page.getByText("The questions are amended").waitFor();
 
     // Every bidder reads the answer, without who asked; the supplier concerned reads its deadline.
     await signIn(page, "Dana Evans");
     await open();
     assert.ok(await page.getByRole("heading", { name: `May a supplier use drone surveys? (${stamp})` }).isVisible());
     assert.equal(await page.getByText("Binsight wonders").count(), 0);
+    assert.ok(await page.getByText(`Say which homes you would survey first (${stamp}).`).isVisible());
+    await accessible(page, `competition page with a bid to confirm ${how}`, javaScript);
+    await page.getByRole("button", { name: "Confirm your bid" }).click();
+    await page.getByText("Your bid is confirmed").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Confirm your bid" }).count(), 0);
     await page.getByRole("link", { name: "Notices" }).click();
     await page.getByText(`Question: May a supplier use drone surveys? (${stamp})`).waitFor();
     await signIn(page, "Fatima Khan");
