@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -207,5 +208,29 @@ func TestAnAmendmentAsksBiddersToConfirmAgain(t *testing.T) {
 	var te *domain.TransitionError
 	if _, err := p.svc.ConfirmBid(as(p.supplier), b.ID); !errors.As(err, &te) {
 		t.Errorf("a confirmation after the deadline: %v", err)
+	}
+}
+
+// The submit path uses each supplier's own deadline: after the closing time, a supplier given
+// an extension still submits; another does not.
+func TestTheSubmitPathUsesEachSuppliersOwnDeadline(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	ch := selected(t, p)
+	binsight := p.db.Organisation.Create().SetName("Binsight").SaveX(fx)
+	ben := p.db.Person.Create().SetName("ben").SetEmail("ben@binsight.example").SetRoles([]string{"supplier"}).SetOrganisationID(binsight.ID).SaveX(fx)
+	comp := p.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now().Add(-48 * time.Hour)).
+		SetClosesAt(time.Now().Add(-time.Minute)).SetPot(domain.Pounds(50_000)).SetMaxContract(domain.Pounds(25_000)).SetScheme(domain.DefaultScheme()).
+		SetExtensions([]domain.Extension{{OrganisationID: p.acme.ID, ClosesAt: time.Now().Add(time.Hour), Reason: "Flooded office"}}).SaveX(fx)
+	mine := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID).SetTitle("Sensors").SetAmount(domain.Pounds(20_000)).SaveX(fx)
+	theirs := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(binsight.ID).SetTitle("App").SetAmount(domain.Pounds(20_000)).SaveX(fx)
+
+	if b, err := p.svc.SubmitBid(as(p.supplier), mine.ID); err != nil || b.Status != domain.BidSubmitted {
+		t.Errorf("the supplier with an extension: %v %v", b, err)
+	}
+	benV := authz.Viewer{PersonID: ben.ID, Email: ben.Email, Roles: []authz.Role{authz.Supplier}, OrganisationID: binsight.ID}
+	var te *domain.TransitionError
+	if _, err := p.svc.SubmitBid(as(benV), theirs.ID); !errors.As(err, &te) || te.Kind != domain.ErrCompetitionClosed {
+		t.Errorf("the supplier without one: %v", err)
 	}
 }
