@@ -4,57 +4,19 @@
 // question for every bidder and extend one supplier's deadline. axe checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
-
-const base = process.env.CATALYST_URL;
-if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
+import { base, launch, accessible as check, signIn } from "./journey.mjs";
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-// accessible runs axe on the page; without JavaScript, on the same HTML in a checker page that
-// runs axe but not Catalyst's own script.
-async function accessible(page, name, javaScript) {
-  if (javaScript === false) {
-    const html = await page.content();
-    const url = page.url();
-    const checker = await browser.newContext();
-    const copy = await checker.newPage();
-    await copy.route(url, (r) => r.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
-    await copy.route("**/assets/init.js", (r) => r.fulfill({ body: "", contentType: "text/javascript" }));
-    await copy.goto(url);
-    try {
-      await accessible(copy, name);
-    } finally {
-      await checker.close();
-    }
-    return;
-  }
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  const problems = result.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
-  assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
-}
-
-async function signIn(page, name) {
-  await page.goto(base + "/sign-in");
-  await page.getByRole("button", { name: `Sign in as ${name}` }).click();
-  await page.waitForURL(/\/challenges$/);
-}
+const accessible = (page, name, javaScript) => check(browser, page, name, javaScript);
 
 // london is an instant's date and time of day as a person in the UK types them.
 function london(d) {

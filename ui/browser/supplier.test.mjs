@@ -3,47 +3,17 @@
 // domain asks to join and is approved by the first. axe checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
-
-const base = process.env.CATALYST_URL;
-if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
+import { base, launch, accessible as check, signIn } from "./journey.mjs";
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
 });
 
-async function accessible(page, name, javaScript) {
-  if (javaScript === false) {
-    const html = await page.content();
-    const url = page.url();
-    const checker = await browser.newContext();
-    const copy = await checker.newPage();
-    await copy.route(url, (r) => r.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
-    await copy.route("**/assets/init.js", (r) => r.fulfill({ body: "", contentType: "text/javascript" }));
-    await copy.goto(url);
-    try {
-      await accessible(copy, name);
-    } finally {
-      await checker.close();
-    }
-    return;
-  }
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  const problems = result.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
-  assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
-}
+const accessible = (page, name, javaScript) => check(browser, page, name, javaScript);
 
 async function newSupplier(page, name, email) {
   await page.goto(base + "/sign-in");

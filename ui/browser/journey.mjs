@@ -1,0 +1,52 @@
+// What every browser test shares: Debian's Chromium through playwright-core, axe's WCAG 2.2 AA
+// rules on a page as it stands (with JavaScript or without), and the dev sign-in by clicking.
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+export const base = process.env.CATALYST_URL;
+if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
+
+// launch starts the machine's Chromium; no browser is downloaded.
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// accessible runs axe on the page as it stands. axe needs JavaScript, so for a page opened
+// without it, the same HTML is shown again in a page that may run axe but not Catalyst's own
+// script: what is checked is the markup a person without JavaScript gets.
+export async function accessible(browser, page, name, javaScript) {
+  if (javaScript === false) {
+    const html = await page.content();
+    const url = page.url();
+    const checker = await browser.newContext();
+    const copy = await checker.newPage();
+    await copy.route(url, (r) => r.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
+    await copy.route("**/assets/init.js", (r) => r.fulfill({ body: "", contentType: "text/javascript" }));
+    await copy.goto(url);
+    try {
+      await accessible(browser, copy, name);
+    } finally {
+      await checker.close();
+    }
+    return;
+  }
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
+  assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
+  assert.ok(result.passes.length > 10, `${name}: axe ran too few checks (${result.passes.length})`);
+}
+
+// signIn signs in as a demo person with one click on the dev sign-in page.
+export async function signIn(page, name) {
+  await page.goto(base + "/sign-in");
+  await page.getByRole("button", { name: `Sign in as ${name}` }).click();
+  await page.waitForURL(/\/challenges$/);
+}
