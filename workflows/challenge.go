@@ -127,6 +127,9 @@ func (w *challengeWorkflow) run(ctx workflow.Context) (ChallengeResult, error) {
 			if res.Status == domain.CompetitionClosedNoBids {
 				reason = "the deadline passed with no bids"
 			}
+			if res.NoneEligible {
+				reason = "no bid was eligible"
+			}
 			return w.close(ctx, fmt.Sprintf("The phase %d competition ended without a contract: %s.", phase, reason))
 		}
 		if err := w.runContracts(ctx, phase, res.Contracts); err != nil {

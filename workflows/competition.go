@@ -124,7 +124,7 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return CompetitionResult{}, err
 		}
-		return CompetitionResult{Status: w.status}, nil
+		return CompetitionResult{Status: w.status, NoneEligible: len(closed.BidIDs) > 0}, nil
 	}
 
 	// Assessment: wait for the decision, which needs every bid fully assessed.

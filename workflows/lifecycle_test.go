@@ -618,7 +618,7 @@ func TestNoEligibleBidClosesTheChallenge(t *testing.T) {
 	if n := f.db.Assignment.Query().CountX(ctx); n != 0 {
 		t.Errorf("%d assignments for an ineligible bid", n)
 	}
-	if got := f.stage(t); got != domain.ChallengeClosed {
-		t.Errorf("challenge = %s, want closed", got)
+	if ch := f.db.Challenge.GetX(ctx, f.challenge); ch.Stage != domain.ChallengeClosed || !strings.Contains(ch.StageReason, "no bid was eligible") {
+		t.Errorf("challenge = %s (%q), want closed because no bid was eligible", ch.Stage, ch.StageReason)
 	}
 }

@@ -166,6 +166,8 @@ type CompetitionInput struct {
 type CompetitionResult struct {
 	Status    domain.CompetitionStatus
 	Contracts []activities.AwardedContract
+	// NoneEligible: bids arrived, and the eligibility check found none eligible.
+	NoneEligible bool `json:",omitempty"`
 }
 
 // BidSubmittedSignal says a bid was sealed; the database holds the bid itself.
