@@ -82,11 +82,11 @@ func (a *Activities) ExtendDeadline(ctx context.Context, in ExtendDeadlineInput)
 		if err := Audit(ctx, tx, in.Actor, "competition.deadline_extended", "competition", c.ID, before, after); err != nil {
 			return err
 		}
-		title, err := tx.Competition.QueryChallenge(c).Only(ctx)
+		ch, err := tx.Competition.QueryChallenge(c).Only(ctx)
 		if err != nil {
 			return err
 		}
-		values := map[string]string{"title": title.Title, "closes_at": domain.FormatTime(in.ClosesAt), "reason": in.Reason}
+		values := map[string]string{"title": ch.Title, "closes_at": domain.FormatTime(in.ClosesAt), "reason": in.Reason}
 		return NotifyBidders(ctx, tx, c.ID, in.OrganisationID, domain.NoticeDeadlineExtended, values)
 	})
 }

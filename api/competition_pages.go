@@ -316,11 +316,10 @@ func (s *Server) questionsPage(c echo.Context) error {
 	}
 	p := s.newSetupPage(c, comp)
 	p.Questions = questionRows(comp.Scheme.Criteria)
-	title := "Questions"
 	if c.Request().URL.Path == competitionPath(comp.ID, "/setup/preview") {
 		return s.render(c, http.StatusOK, "competition_preview", "Preview: the questions as suppliers see them", "challenges", p)
 	}
-	return s.render(c, http.StatusOK, "competition_questions", title, "challenges", p)
+	return s.render(c, http.StatusOK, "competition_questions", "Questions", "challenges", p)
 }
 
 func questionForm(q domain.Question) ui.Form {
@@ -707,9 +706,6 @@ func (s *Server) extendDeadlineForm(c echo.Context) error {
 		}
 	default:
 		ps.Add("who", "Choose whether the deadline moves for everyone or for one supplier")
-	}
-	if in.ClosesAt.IsZero() && ps.For("closes_at") == "" {
-		ps.Add("closes_at", "Enter the new closing date and time")
 	}
 	if len(ps) == 0 {
 		_, err := s.svc.ExtendDeadline(c.Request().Context(), in)

@@ -127,14 +127,11 @@ func (s *Server) extendDeadline(c echo.Context) error {
 func (s *Server) competitionSetupView(c echo.Context, comp *ent.Competition) CompetitionView {
 	v := competitionView(comp)
 	if comp.Status == domain.CompetitionDraft {
-		var ps domain.Problems
 		if err := s.svc.CompetitionReadiness(c.Request().Context(), comp); err != nil {
-			ps = problemsOf(err)
-			if ps == nil {
-				ps = domain.Problems{{Message: err.Error()}}
+			if v.ToOpen = problemsOf(err); v.ToOpen == nil {
+				v.ToOpen = domain.Problems{{Field: "competition", Message: reasonOf(err)}}
 			}
 		}
-		v.ToOpen = problemViews(ps)
 	}
 	return v
 }
@@ -223,14 +220,6 @@ func (s *Server) publishClarification(c echo.Context) error {
 func viewerOrg(c echo.Context) int {
 	v, _ := currentViewer(c)
 	return v.OrganisationID
-}
-
-// problemViews lists problems for the API.
-func problemViews(ps domain.Problems) []domain.FieldProblem {
-	if len(ps) == 0 {
-		return nil
-	}
-	return ps
 }
 
 // EligibilityView is one submitted bid in the eligibility check: what the automatic checks

@@ -20,7 +20,6 @@ import (
 type organisationPage struct {
 	Me        *ent.Person
 	Form      ui.Form
-	Forms     []string // legal forms, sizes, regions and fields for the form
 	Sizes     []ui.Option
 	Legal     []ui.Option
 	Regions   []string
@@ -28,11 +27,9 @@ type organisationPage struct {
 	Joinable  []*ent.Organisation
 	Requests  []*ent.JoinRequest
 	Done      string
-	Size      string
-	Form2     string
-	Legal2    string
+	Size      string // the organisation's size, legal form and incorporation as read
+	LegalForm string
 	Incorp    string
-	NewMember bool
 }
 
 func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) error {
@@ -52,7 +49,7 @@ func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) er
 		p.Legal = append(p.Legal, ui.Option{Value: string(l), Label: l.Label(), Checked: form.Values["legal_form"] == string(l)})
 	}
 	if o := me.Edges.Organisation; o != nil {
-		p.Size, p.Legal2 = o.Size.Label(), o.LegalForm.Label()
+		p.Size, p.LegalForm = o.Size.Label(), o.LegalForm.Label()
 		if !o.IncorporatedOn.IsZero() {
 			p.Incorp = o.IncorporatedOn.In(domain.London).Format("2 January 2006")
 		}
@@ -100,8 +97,7 @@ func (s *Server) registerOrganisationForm(c echo.Context) error {
 		}
 	}
 	// The page's own problems first; the service names the rest, once each.
-	in2 := in
-	for _, p := range in2.Check(time.Now()) {
+	for _, p := range in.Check(time.Now()) {
 		if ps.For(p.Field) == "" {
 			ps = append(ps, p)
 		}
