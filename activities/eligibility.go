@@ -25,7 +25,8 @@ func flagEligibility(ctx context.Context, tx *ent.Tx, c *ent.Competition, ids []
 	for _, b := range bids {
 		facts := domain.BidFacts{Amount: b.Amount, MaxContract: c.MaxContract, Documents: len(b.Edges.Documents), Phase: c.Phase,
 			ContinuedToPhase2: slices.Contains(c.EligibleOrganisations, b.OrganisationID), PublicBody: b.Edges.Organisation.PublicBody,
-			Unconfirmed: domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, c.AmendedAt)}
+			Unconfirmed:        domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, c.AmendedAt),
+			PassFailUnanswered: domain.BidContent{Declarations: b.Declarations}.PassFailUnanswered(c.Scheme)}
 		flags := facts.EligibilityFlags()
 		if len(flags) == 0 {
 			continue

@@ -6,6 +6,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -28,7 +30,9 @@ func (s *Server) getCompetition(c echo.Context) error {
 		return err
 	}
 	v := competitionView(comp)
-	v.SubmittedBids = len(comp.Edges.Bids)
+	if v.SubmittedBids, err = s.svc.BidsReceived(ctx, comp.ID); err != nil {
+		return err
+	}
 	if !sealed(comp) {
 		for _, b := range comp.Edges.Bids {
 			v.Bids = append(v.Bids, bidViewFor(ctx, comp)(b))
@@ -57,12 +61,28 @@ func (s *Server) listBids(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(rows, limit, func(b *ent.Bid) int { return b.ID }, bidViewFor(ctx, comp)))
 }
 
-// CreateBidRequest starts a draft bid. The organisation defaults to the signed-in supplier's.
+// BidAnswersRequest is what a supplier writes in a bid; a field left out is left as it is.
+type BidAnswersRequest struct {
+	Title        *string             `json:"title"`
+	Summary      *string             `json:"summary"`
+	Fields       *[]string           `json:"fields"`
+	Answers      map[string]string   `json:"answers"`
+	PricePence   *int64              `json:"price_pence"`
+	VATRate      *int                `json:"vat_rate"`
+	Milestones   *[]domain.Milestone `json:"milestones"`
+	Declarations map[string]bool     `json:"declarations"`
+}
+
+func (r BidAnswersRequest) answers() service.BidAnswers {
+	return service.BidAnswers{Title: r.Title, Summary: r.Summary, Fields: r.Fields, Answers: r.Answers,
+		NetPricePence: r.PricePence, VATRate: r.VATRate, Milestones: r.Milestones, Declarations: r.Declarations}
+}
+
+// CreateBidRequest starts a draft bid with whatever is written so far. The organisation
+// defaults to the signed-in supplier's.
 type CreateBidRequest struct {
-	OrganisationID int    `json:"organisation_id"`
-	Title          string `json:"title"`
-	Summary        string `json:"summary"`
-	AmountPence    int64  `json:"amount_pence"`
+	OrganisationID int `json:"organisation_id"`
+	BidAnswersRequest
 }
 
 func (s *Server) createBid(c echo.Context) error {
@@ -72,11 +92,115 @@ func (s *Server) createBid(c echo.Context) error {
 		return err
 	}
 	b, err := s.svc.CreateBid(c.Request().Context(), service.CreateBid{CompetitionID: id, OrganisationID: req.OrganisationID,
-		Title: req.Title, Summary: req.Summary, AmountPence: req.AmountPence})
+		BidAnswers: req.answers()})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, bidView(b))
+	return s.respondBid(c, http.StatusCreated, b.ID)
+}
+
+// respondBid answers with the bid as it now is.
+func (s *Server) respondBid(c echo.Context, status, id int) error {
+	b, err := s.svc.Bid(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, bidViewFor(c.Request().Context(), b.Edges.Competition)(b))
+}
+
+// BidTaskRequest is one task of a bid as the supplier saves it: about (title, summary,
+// fields), question-KEY (answer), finances (price_pence, vat_rate), milestones, declarations.
+type BidTaskRequest struct {
+	Title        *string             `json:"title"`
+	Summary      *string             `json:"summary"`
+	Fields       *[]string           `json:"fields"`
+	Answer       *string             `json:"answer"`
+	PricePence   *int64              `json:"price_pence"`
+	VATRate      *int                `json:"vat_rate"`
+	Milestones   *[]domain.Milestone `json:"milestones"`
+	Declarations map[string]bool     `json:"declarations"`
+}
+
+// bidTaskETag names one version of one task of a bid for If-Match.
+func bidTaskETag(id int, task string, version int) string {
+	return fmt.Sprintf(`"bid-%d-%s-v%d"`, id, task, version)
+}
+
+// saveBidTask saves one task of a draft bid. The save must name the task's version it was made
+// on (If-Match with the task's etag from GET); a save of a version someone else in the
+// organisation has since saved is refused with 412, never silently merged.
+func (s *Server) saveBidTask(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	task := c.Param("task")
+	var req BidTaskRequest
+	if _, err := s.pathIDAndBody(c, &req); err != nil {
+		return err
+	}
+	match := c.Request().Header.Get("If-Match")
+	if match == "" {
+		return newProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
+			fmt.Sprintf("send If-Match with the task's etag from GET /api/v1/bids/%d (or \"*\" to overwrite whatever is there)", id))
+	}
+	version := -1
+	if match != "*" {
+		version = -2 // names no version of this task: stale
+		rest, ok := strings.CutPrefix(strings.Trim(match, `"`), fmt.Sprintf("bid-%d-%s-v", id, task))
+		if n, err := strconv.Atoi(rest); ok && err == nil && n >= 0 {
+			version = n
+		}
+	}
+	in := service.SaveBidTask{BidID: id, Task: task, Version: version, BidAnswers: service.BidAnswers{Title: req.Title, Summary: req.Summary,
+		Fields: req.Fields, NetPricePence: req.PricePence, VATRate: req.VATRate, Milestones: req.Milestones, Declarations: req.Declarations}}
+	if req.Answer != nil {
+		key, _ := domain.QuestionOfTask(task)
+		in.Answers = map[string]string{key: *req.Answer}
+	}
+	b, err := s.svc.SaveBidTask(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", bidTaskETag(id, task, b.TaskSaves[task].Version))
+	return s.respondBid(c, http.StatusOK, id)
+}
+
+func (s *Server) reopenBid(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.ReopenBid(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return s.respondBid(c, http.StatusOK, id)
+}
+
+func (s *Server) withdrawBid(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.WithdrawBid(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return s.respondBid(c, http.StatusOK, id)
+}
+
+func (s *Server) yourBids(c echo.Context) error {
+	ctx := c.Request().Context()
+	bids, err := s.svc.YourBids(ctx)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items []BidView `json:"items"`
+	}{Items: []BidView{}}
+	for _, b := range bids {
+		out.Items = append(out.Items, bidViewFor(ctx, b.Edges.Competition)(b))
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) getBid(c echo.Context) error {
@@ -107,7 +231,7 @@ func (s *Server) uploadDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Filename: part.FileName(), Content: part})
+	doc, err := s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: c.QueryParam("question"), Filename: part.FileName(), Content: part})
 	if err != nil {
 		return err
 	}
@@ -239,4 +363,15 @@ func (s *Server) decide(c echo.Context) error {
 		return err
 	}
 	return s.getCompetition(c)
+}
+
+func (s *Server) removeDocument(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.RemoveDocument(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

@@ -41,7 +41,7 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 		SetClosesAt(time.Now().Add(closesIn)).SetPot(domain.Pounds(250_000)).SetMaxContract(domain.Pounds(50_000)).
 		SetScheme(domain.DefaultScheme()).SaveX(ctx)
 	org := db.Organisation.Create().SetName("Acme").SaveX(ctx)
-	b := db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle("Sensors").SetAmount(domain.Pounds(40_000)).SaveX(ctx)
+	b := testdb.Written(db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID), comp.Scheme, domain.Pounds(40_000)).SaveX(ctx)
 	f := &submitFixture{db: db, h: e, comp: comp, bid: b, tokens: map[authz.Role]string{}}
 	// A supplier of the bidding organisation, and a programme admin, each with a token.
 	for _, r := range []authz.Role{authz.Supplier, authz.Admin} {

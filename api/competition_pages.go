@@ -609,17 +609,29 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		YourBid       *ent.Bid
 		NeedsConfirm  bool
 		Scored        int
+		SignedIn      bool
+		MayBid        error
+		Received      int
+		Term          int
+		NeedsOrg      bool
 	}{Competition: comp, Title: comp.Edges.Challenge.Title, Launched: c.QueryParam("launched") != "", Done: c.QueryParam("done"),
 		Admin: viewer.Has(authz.Admin), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
 		Which: which, Form: form, Scored: scoredCount(comp.Scheme)}
+	data.SignedIn = viewer.PersonID != 0
+	data.NeedsOrg = viewer.Has(authz.Supplier) && viewer.OrganisationID == 0
+	data.Term = domain.PhaseTermMonths(comp.Phase)
+	if data.Received, err = s.svc.BidsReceived(ctx, comp.ID); err != nil {
+		return err
+	}
 	if data.Supplier {
-		for _, b := range comp.Edges.Bids {
-			if b.OrganisationID == viewer.OrganisationID {
-				data.YourBid = b
-				data.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) &&
-					b.Status.CheckConfirm(comp.Status, service.DeadlineFor(comp, b.OrganisationID), time.Now()) == nil
-			}
+		if data.YourBid, err = s.svc.YourBidIn(ctx, comp.ID); err != nil {
+			return err
 		}
+		if b := data.YourBid; b != nil {
+			data.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) &&
+				b.Status.CheckConfirm(comp.Status, service.DeadlineFor(comp, b.OrganisationID), time.Now()) == nil
+		}
+		data.MayBid = domain.BidDraft.CheckChange(comp.Status, service.DeadlineFor(comp, viewer.OrganisationID), time.Now())
 		data.YourDeadline = service.DeadlineFor(comp, viewer.OrganisationID)
 		data.AskNow = domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, time.Now())
 	}

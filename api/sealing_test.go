@@ -110,7 +110,7 @@ func TestNothingAboutABidChangesAfterItsDeadline(t *testing.T) {
 	for _, c := range []struct {
 		name, persona, path, body string
 	}{
-		{"a new bid", supplierOwn, fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID), `{"title":"Late","amount_pence":100}`},
+		{"a new bid", supplierOwn, fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID), `{"title":"Late","price_pence":100}`},
 		{"a document for a draft", supplierOther, fmt.Sprintf("/api/v1/bids/%d/documents", w.draftBinsight.ID), multipartBody("late.pdf", "%PDF-1.4\nlate\n%%EOF\n")},
 		{"a document for a submitted bid", supplierOwn, fmt.Sprintf("/api/v1/bids/%d/documents", w.sealedAcme.ID), multipartBody("late.pdf", "%PDF-1.4\nlate\n%%EOF\n")},
 		{"submitting a draft", supplierOther, fmt.Sprintf("/api/v1/bids/%d/submit", w.draftBinsight.ID), ""},

@@ -116,24 +116,43 @@ func sealed(c *ent.Competition) bool { return domain.Sealed(c.Status) }
 
 // BidView is a bid with its receipt and, once decided, its outcome.
 type BidView struct {
-	ID               int            `json:"id"`
-	CompetitionID    int            `json:"competition_id"`
-	OrganisationID   int            `json:"organisation_id"`
-	OrganisationName string         `json:"organisation_name,omitempty"`
-	Title            string         `json:"title"`
-	Summary          string         `json:"summary,omitempty"`
-	AmountPence      int64          `json:"amount_pence"`
-	Amount           string         `json:"amount"`
-	Status           string         `json:"status"`
-	StatusLabel      string         `json:"status_label"`
-	SubmittedAt      *time.Time     `json:"submitted_at,omitempty"`
-	Receipt          string         `json:"receipt,omitempty"`
-	ContentHash      string         `json:"content_hash,omitempty"`
-	Score            *float64       `json:"score,omitempty"`
-	OutcomeReason    string         `json:"outcome_reason,omitempty"`
-	EligibilityNote  string         `json:"eligibility_note,omitempty"`
-	ConfirmedAt      *time.Time     `json:"confirmed_at,omitempty"`
-	Documents        []DocumentView `json:"documents,omitempty"`
+	ID               int                `json:"id"`
+	CompetitionID    int                `json:"competition_id"`
+	OrganisationID   int                `json:"organisation_id"`
+	OrganisationName string             `json:"organisation_name,omitempty"`
+	Title            string             `json:"title"`
+	Summary          string             `json:"summary,omitempty"`
+	AmountPence      int64              `json:"amount_pence"`
+	Amount           string             `json:"amount"`
+	Status           string             `json:"status"`
+	StatusLabel      string             `json:"status_label"`
+	SubmittedAt      *time.Time         `json:"submitted_at,omitempty"`
+	Receipt          string             `json:"receipt,omitempty"`
+	ContentHash      string             `json:"content_hash,omitempty"`
+	Score            *float64           `json:"score,omitempty"`
+	OutcomeReason    string             `json:"outcome_reason,omitempty"`
+	EligibilityNote  string             `json:"eligibility_note,omitempty"`
+	ConfirmedAt      *time.Time         `json:"confirmed_at,omitempty"`
+	Documents        []DocumentView     `json:"documents,omitempty"`
+	Fields           []string           `json:"fields"`
+	Answers          map[string]string  `json:"answers"`
+	PricePence       int64              `json:"price_pence"`
+	VATRate          int                `json:"vat_rate"`
+	VATPence         int64              `json:"vat_pence"`
+	Milestones       []domain.Milestone `json:"milestones"`
+	Declarations     map[string]bool    `json:"declarations"`
+	Tasks            []BidTaskView      `json:"tasks,omitempty"`
+}
+
+// BidTaskView is one task of a bid: its status, what it still needs, and its etag for If-Match.
+type BidTaskView struct {
+	Key      string                `json:"key"`
+	Title    string                `json:"title"`
+	Status   string                `json:"status"`
+	Optional bool                  `json:"optional,omitempty"`
+	Version  int                   `json:"version"`
+	ETag     string                `json:"etag"`
+	Problems []domain.FieldProblem `json:"problems"`
 }
 
 func bidView(b *ent.Bid) BidView {
@@ -152,7 +171,44 @@ func bidView(b *ent.Bid) BidView {
 	for _, d := range b.Edges.Documents {
 		v.Documents = append(v.Documents, documentView(d))
 	}
+	content := service.ContentOf(b)
+	v.Fields, v.Answers, v.Milestones, v.Declarations = orEmpty(b.Fields), b.Answers, b.Milestones, b.Declarations
+	if v.Answers == nil {
+		v.Answers = map[string]string{}
+	}
+	if v.Milestones == nil {
+		v.Milestones = []domain.Milestone{}
+	}
+	if v.Declarations == nil {
+		v.Declarations = map[string]bool{}
+	}
+	v.PricePence, v.VATRate, v.VATPence = int64(b.NetPrice), int(b.VatRate), int64(content.VAT())
+	if comp := b.Edges.Competition; comp != nil {
+		for _, t := range content.Tasks(service.RulesOf(comp)) {
+			version := b.TaskSaves[t.Key].Version
+			v.Tasks = append(v.Tasks, BidTaskView{Key: t.Key, Title: t.Title, Status: taskStatusCode(t.Status), Optional: t.Optional,
+				Version: version, ETag: bidTaskETag(b.ID, t.Key, version), Problems: append([]domain.FieldProblem{}, t.Problems...)})
+		}
+	}
 	return v
+}
+
+func orEmpty(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// taskStatusCode is a task's status as the API names it.
+func taskStatusCode(s domain.TaskStatus) string {
+	switch s {
+	case domain.TaskCompleted:
+		return "completed"
+	case domain.TaskInProgress:
+		return "in_progress"
+	}
+	return "not_started"
 }
 
 // DocumentView is a document's record; its bytes come from /content.

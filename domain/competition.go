@@ -307,7 +307,7 @@ func CheckQuestion(q *Question) Problems {
 func (s Scheme) NextQuestionKey() string {
 	for n := 1; ; n++ {
 		k := "q" + strconv.Itoa(n)
-		if _, taken := s.criterion(k); !taken {
+		if _, taken := s.Criterion(k); !taken {
 			return k
 		}
 	}

@@ -378,6 +378,9 @@ const (
 	BidNotFunded BidStatus = "not_funded"
 	// BidIneligible: the programme found it ineligible after the close; no assessor sees it.
 	BidIneligible BidStatus = "ineligible"
+	// BidWithdrawn: the supplier withdrew it before the deadline; it is not assessed, and may be
+	// reopened before the deadline.
+	BidWithdrawn BidStatus = "withdrawn"
 )
 
 // Label is the status as a person reads it.
@@ -393,6 +396,8 @@ func (s BidStatus) Label() string {
 		return "Unsuccessful"
 	case BidIneligible:
 		return "Not eligible"
+	case BidWithdrawn:
+		return "Withdrawn"
 	}
 	return string(s)
 }
@@ -572,7 +577,7 @@ func (CompetitionStatus) Values() []string {
 
 // Values lists the statuses, for the database enum.
 func (BidStatus) Values() []string {
-	return stringsOf([]BidStatus{BidDraft, BidSubmitted, BidFunded, BidNotFunded, BidIneligible})
+	return stringsOf([]BidStatus{BidDraft, BidSubmitted, BidFunded, BidNotFunded, BidIneligible, BidWithdrawn})
 }
 
 // Values lists the statuses, for the database enum.

@@ -109,7 +109,7 @@ func (s Scheme) Check() error {
 		ps.Add("criteria", "the scheme needs at least one scored criterion")
 	}
 	if s.TieBreaker != "" {
-		c, ok := s.criterion(s.TieBreaker)
+		c, ok := s.Criterion(s.TieBreaker)
 		if !ok || c.PassFail {
 			ps.Add("tie_breaker", "the tie-breaker %q must be one of the scheme's scored criteria", s.TieBreaker)
 		}
@@ -213,12 +213,12 @@ func (s Scheme) ValidateAssessment(a Assessment) error {
 		comment(field+".comment", c.Key, cs.Comment)
 	}
 	for _, k := range sortedKeys(a.Scores) {
-		if c, ok := s.criterion(k); !ok || c.PassFail {
+		if c, ok := s.Criterion(k); !ok || c.PassFail {
 			ps.Add("scores."+k, "criterion %q is not a scored criterion of this competition's scheme", k)
 		}
 	}
 	for _, k := range sortedKeys(a.PassFail) {
-		if c, ok := s.criterion(k); !ok || !c.PassFail {
+		if c, ok := s.Criterion(k); !ok || !c.PassFail {
 			ps.Add("pass_fail."+k, "criterion %q is not a pass/fail criterion of this competition's scheme", k)
 		}
 	}
@@ -234,7 +234,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func (s Scheme) criterion(key string) (Criterion, bool) {
+func (s Scheme) Criterion(key string) (Criterion, bool) {
 	for _, c := range s.Criteria {
 		if c.Key == key {
 			return c, true
@@ -315,7 +315,7 @@ func (s Scheme) Score(b BidScores) BidResult {
 		}
 		counted++
 		sum += s.Percent(a)
-		if c, ok := s.criterion(s.TieBreaker); ok && !c.PassFail {
+		if c, ok := s.Criterion(s.TieBreaker); ok && !c.PassFail {
 			tie += float64(a.Scores[c.Key].Score) / float64(c.MaxScore()) * 100
 		}
 	}
@@ -339,7 +339,7 @@ func (s Scheme) Score(b BidScores) BidResult {
 	case r.FundVotes*2 <= r.Assessors:
 		r.Reason = fmt.Sprintf("a majority of assessors did not recommend funding (%d of %d did)", r.FundVotes, r.Assessors)
 	case failedKey != "":
-		c, _ := s.criterion(failedKey)
+		c, _ := s.Criterion(failedKey)
 		r.Reason = fmt.Sprintf("a majority of assessors did not pass it on %q (%d of %d failed it)", c.Title, failed[failedKey], r.Assessors)
 	case r.Percent < s.Threshold:
 		r.Reason = fmt.Sprintf("its score of %.2f%% is below the quality threshold of %.0f%%", r.Percent, s.Threshold)

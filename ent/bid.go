@@ -34,8 +34,24 @@ type Bid struct {
 	Title string `json:"title,omitempty"`
 	// Summary holds the value of the "summary" field.
 	Summary string `json:"summary,omitempty"`
+	// Fields holds the value of the "fields" field.
+	Fields []string `json:"fields,omitempty"`
+	// Answers holds the value of the "answers" field.
+	Answers map[string]string `json:"answers,omitempty"`
 	// Amount holds the value of the "amount" field.
 	Amount domain.Money `json:"amount,omitempty"`
+	// NetPrice holds the value of the "net_price" field.
+	NetPrice domain.Money `json:"net_price,omitempty"`
+	// VatRate holds the value of the "vat_rate" field.
+	VatRate domain.VATRate `json:"vat_rate,omitempty"`
+	// PriceGiven holds the value of the "price_given" field.
+	PriceGiven bool `json:"price_given,omitempty"`
+	// Milestones holds the value of the "milestones" field.
+	Milestones []domain.Milestone `json:"milestones,omitempty"`
+	// Declarations holds the value of the "declarations" field.
+	Declarations map[string]bool `json:"declarations,omitempty"`
+	// TaskSaves holds the value of the "task_saves" field.
+	TaskSaves map[string]domain.TaskSave `json:"task_saves,omitempty"`
 	// Status holds the value of the "status" field.
 	Status domain.BidStatus `json:"status,omitempty"`
 	// SubmittedAt holds the value of the "submitted_at" field.
@@ -144,11 +160,13 @@ func (*Bid) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case bid.FieldEligibilityFlags:
+		case bid.FieldFields, bid.FieldAnswers, bid.FieldMilestones, bid.FieldDeclarations, bid.FieldTaskSaves, bid.FieldEligibilityFlags:
 			values[i] = new([]byte)
+		case bid.FieldPriceGiven:
+			values[i] = new(sql.NullBool)
 		case bid.FieldScore:
 			values[i] = new(sql.NullFloat64)
-		case bid.FieldID, bid.FieldCompetitionID, bid.FieldOrganisationID, bid.FieldAmount:
+		case bid.FieldID, bid.FieldCompetitionID, bid.FieldOrganisationID, bid.FieldAmount, bid.FieldNetPrice, bid.FieldVatRate:
 			values[i] = new(sql.NullInt64)
 		case bid.FieldTitle, bid.FieldSummary, bid.FieldStatus, bid.FieldReceipt, bid.FieldContentHash, bid.FieldOutcomeReason, bid.FieldEligibilityNote:
 			values[i] = new(sql.NullString)
@@ -211,11 +229,69 @@ func (_m *Bid) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Summary = value.String
 			}
+		case bid.FieldFields:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field fields", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Fields); err != nil {
+					return fmt.Errorf("unmarshal field fields: %w", err)
+				}
+			}
+		case bid.FieldAnswers:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field answers", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Answers); err != nil {
+					return fmt.Errorf("unmarshal field answers: %w", err)
+				}
+			}
 		case bid.FieldAmount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field amount", values[i])
 			} else if value.Valid {
 				_m.Amount = domain.Money(value.Int64)
+			}
+		case bid.FieldNetPrice:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field net_price", values[i])
+			} else if value.Valid {
+				_m.NetPrice = domain.Money(value.Int64)
+			}
+		case bid.FieldVatRate:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field vat_rate", values[i])
+			} else if value.Valid {
+				_m.VatRate = domain.VATRate(value.Int64)
+			}
+		case bid.FieldPriceGiven:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field price_given", values[i])
+			} else if value.Valid {
+				_m.PriceGiven = value.Bool
+			}
+		case bid.FieldMilestones:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field milestones", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Milestones); err != nil {
+					return fmt.Errorf("unmarshal field milestones: %w", err)
+				}
+			}
+		case bid.FieldDeclarations:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field declarations", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Declarations); err != nil {
+					return fmt.Errorf("unmarshal field declarations: %w", err)
+				}
+			}
+		case bid.FieldTaskSaves:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field task_saves", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.TaskSaves); err != nil {
+					return fmt.Errorf("unmarshal field task_saves: %w", err)
+				}
 			}
 		case bid.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -361,8 +437,32 @@ func (_m *Bid) String() string {
 	builder.WriteString("summary=")
 	builder.WriteString(_m.Summary)
 	builder.WriteString(", ")
+	builder.WriteString("fields=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Fields))
+	builder.WriteString(", ")
+	builder.WriteString("answers=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Answers))
+	builder.WriteString(", ")
 	builder.WriteString("amount=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Amount))
+	builder.WriteString(", ")
+	builder.WriteString("net_price=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NetPrice))
+	builder.WriteString(", ")
+	builder.WriteString("vat_rate=")
+	builder.WriteString(fmt.Sprintf("%v", _m.VatRate))
+	builder.WriteString(", ")
+	builder.WriteString("price_given=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PriceGiven))
+	builder.WriteString(", ")
+	builder.WriteString("milestones=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Milestones))
+	builder.WriteString(", ")
+	builder.WriteString("declarations=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Declarations))
+	builder.WriteString(", ")
+	builder.WriteString("task_saves=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TaskSaves))
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))

@@ -75,6 +75,14 @@ func (_c *BidCreate) SetTitle(v string) *BidCreate {
 	return _c
 }
 
+// SetNillableTitle sets the "title" field if the given value is not nil.
+func (_c *BidCreate) SetNillableTitle(v *string) *BidCreate {
+	if v != nil {
+		_c.SetTitle(*v)
+	}
+	return _c
+}
+
 // SetSummary sets the "summary" field.
 func (_c *BidCreate) SetSummary(v string) *BidCreate {
 	_c.mutation.SetSummary(v)
@@ -89,9 +97,89 @@ func (_c *BidCreate) SetNillableSummary(v *string) *BidCreate {
 	return _c
 }
 
+// SetFields sets the "fields" field.
+func (_c *BidCreate) SetFields(v []string) *BidCreate {
+	_c.mutation.SetFields(v)
+	return _c
+}
+
+// SetAnswers sets the "answers" field.
+func (_c *BidCreate) SetAnswers(v map[string]string) *BidCreate {
+	_c.mutation.SetAnswers(v)
+	return _c
+}
+
 // SetAmount sets the "amount" field.
 func (_c *BidCreate) SetAmount(v domain.Money) *BidCreate {
 	_c.mutation.SetAmount(v)
+	return _c
+}
+
+// SetNillableAmount sets the "amount" field if the given value is not nil.
+func (_c *BidCreate) SetNillableAmount(v *domain.Money) *BidCreate {
+	if v != nil {
+		_c.SetAmount(*v)
+	}
+	return _c
+}
+
+// SetNetPrice sets the "net_price" field.
+func (_c *BidCreate) SetNetPrice(v domain.Money) *BidCreate {
+	_c.mutation.SetNetPrice(v)
+	return _c
+}
+
+// SetNillableNetPrice sets the "net_price" field if the given value is not nil.
+func (_c *BidCreate) SetNillableNetPrice(v *domain.Money) *BidCreate {
+	if v != nil {
+		_c.SetNetPrice(*v)
+	}
+	return _c
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (_c *BidCreate) SetVatRate(v domain.VATRate) *BidCreate {
+	_c.mutation.SetVatRate(v)
+	return _c
+}
+
+// SetNillableVatRate sets the "vat_rate" field if the given value is not nil.
+func (_c *BidCreate) SetNillableVatRate(v *domain.VATRate) *BidCreate {
+	if v != nil {
+		_c.SetVatRate(*v)
+	}
+	return _c
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (_c *BidCreate) SetPriceGiven(v bool) *BidCreate {
+	_c.mutation.SetPriceGiven(v)
+	return _c
+}
+
+// SetNillablePriceGiven sets the "price_given" field if the given value is not nil.
+func (_c *BidCreate) SetNillablePriceGiven(v *bool) *BidCreate {
+	if v != nil {
+		_c.SetPriceGiven(*v)
+	}
+	return _c
+}
+
+// SetMilestones sets the "milestones" field.
+func (_c *BidCreate) SetMilestones(v []domain.Milestone) *BidCreate {
+	_c.mutation.SetMilestones(v)
+	return _c
+}
+
+// SetDeclarations sets the "declarations" field.
+func (_c *BidCreate) SetDeclarations(v map[string]bool) *BidCreate {
+	_c.mutation.SetDeclarations(v)
+	return _c
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (_c *BidCreate) SetTaskSaves(v map[string]domain.TaskSave) *BidCreate {
+	_c.mutation.SetTaskSaves(v)
 	return _c
 }
 
@@ -338,6 +426,26 @@ func (_c *BidCreate) defaults() error {
 		v := bid.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Title(); !ok {
+		v := bid.DefaultTitle
+		_c.mutation.SetTitle(v)
+	}
+	if _, ok := _c.mutation.Amount(); !ok {
+		v := bid.DefaultAmount
+		_c.mutation.SetAmount(v)
+	}
+	if _, ok := _c.mutation.NetPrice(); !ok {
+		v := bid.DefaultNetPrice
+		_c.mutation.SetNetPrice(v)
+	}
+	if _, ok := _c.mutation.VatRate(); !ok {
+		v := bid.DefaultVatRate
+		_c.mutation.SetVatRate(v)
+	}
+	if _, ok := _c.mutation.PriceGiven(); !ok {
+		v := bid.DefaultPriceGiven
+		_c.mutation.SetPriceGiven(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := bid.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -369,6 +477,15 @@ func (_c *BidCreate) check() error {
 	}
 	if _, ok := _c.mutation.Amount(); !ok {
 		return &ValidationError{Name: "amount", err: errors.New(`ent: missing required field "Bid.amount"`)}
+	}
+	if _, ok := _c.mutation.NetPrice(); !ok {
+		return &ValidationError{Name: "net_price", err: errors.New(`ent: missing required field "Bid.net_price"`)}
+	}
+	if _, ok := _c.mutation.VatRate(); !ok {
+		return &ValidationError{Name: "vat_rate", err: errors.New(`ent: missing required field "Bid.vat_rate"`)}
+	}
+	if _, ok := _c.mutation.PriceGiven(); !ok {
+		return &ValidationError{Name: "price_given", err: errors.New(`ent: missing required field "Bid.price_given"`)}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Bid.status"`)}
@@ -427,9 +544,41 @@ func (_c *BidCreate) createSpec() (*Bid, *sqlgraph.CreateSpec) {
 		_spec.SetField(bid.FieldSummary, field.TypeString, value)
 		_node.Summary = value
 	}
+	if value, ok := _c.mutation.GetFields(); ok {
+		_spec.SetField(bid.FieldFields, field.TypeJSON, value)
+		_node.Fields = value
+	}
+	if value, ok := _c.mutation.Answers(); ok {
+		_spec.SetField(bid.FieldAnswers, field.TypeJSON, value)
+		_node.Answers = value
+	}
 	if value, ok := _c.mutation.Amount(); ok {
 		_spec.SetField(bid.FieldAmount, field.TypeInt64, value)
 		_node.Amount = value
+	}
+	if value, ok := _c.mutation.NetPrice(); ok {
+		_spec.SetField(bid.FieldNetPrice, field.TypeInt64, value)
+		_node.NetPrice = value
+	}
+	if value, ok := _c.mutation.VatRate(); ok {
+		_spec.SetField(bid.FieldVatRate, field.TypeInt, value)
+		_node.VatRate = value
+	}
+	if value, ok := _c.mutation.PriceGiven(); ok {
+		_spec.SetField(bid.FieldPriceGiven, field.TypeBool, value)
+		_node.PriceGiven = value
+	}
+	if value, ok := _c.mutation.Milestones(); ok {
+		_spec.SetField(bid.FieldMilestones, field.TypeJSON, value)
+		_node.Milestones = value
+	}
+	if value, ok := _c.mutation.Declarations(); ok {
+		_spec.SetField(bid.FieldDeclarations, field.TypeJSON, value)
+		_node.Declarations = value
+	}
+	if value, ok := _c.mutation.TaskSaves(); ok {
+		_spec.SetField(bid.FieldTaskSaves, field.TypeJSON, value)
+		_node.TaskSaves = value
 	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(bid.FieldStatus, field.TypeEnum, value)
@@ -683,6 +832,42 @@ func (u *BidUpsert) ClearSummary() *BidUpsert {
 	return u
 }
 
+// SetFields sets the "fields" field.
+func (u *BidUpsert) SetFields(v []string) *BidUpsert {
+	u.Set(bid.FieldFields, v)
+	return u
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *BidUpsert) UpdateFields() *BidUpsert {
+	u.SetExcluded(bid.FieldFields)
+	return u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *BidUpsert) ClearFields() *BidUpsert {
+	u.SetNull(bid.FieldFields)
+	return u
+}
+
+// SetAnswers sets the "answers" field.
+func (u *BidUpsert) SetAnswers(v map[string]string) *BidUpsert {
+	u.Set(bid.FieldAnswers, v)
+	return u
+}
+
+// UpdateAnswers sets the "answers" field to the value that was provided on create.
+func (u *BidUpsert) UpdateAnswers() *BidUpsert {
+	u.SetExcluded(bid.FieldAnswers)
+	return u
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (u *BidUpsert) ClearAnswers() *BidUpsert {
+	u.SetNull(bid.FieldAnswers)
+	return u
+}
+
 // SetAmount sets the "amount" field.
 func (u *BidUpsert) SetAmount(v domain.Money) *BidUpsert {
 	u.Set(bid.FieldAmount, v)
@@ -698,6 +883,108 @@ func (u *BidUpsert) UpdateAmount() *BidUpsert {
 // AddAmount adds v to the "amount" field.
 func (u *BidUpsert) AddAmount(v domain.Money) *BidUpsert {
 	u.Add(bid.FieldAmount, v)
+	return u
+}
+
+// SetNetPrice sets the "net_price" field.
+func (u *BidUpsert) SetNetPrice(v domain.Money) *BidUpsert {
+	u.Set(bid.FieldNetPrice, v)
+	return u
+}
+
+// UpdateNetPrice sets the "net_price" field to the value that was provided on create.
+func (u *BidUpsert) UpdateNetPrice() *BidUpsert {
+	u.SetExcluded(bid.FieldNetPrice)
+	return u
+}
+
+// AddNetPrice adds v to the "net_price" field.
+func (u *BidUpsert) AddNetPrice(v domain.Money) *BidUpsert {
+	u.Add(bid.FieldNetPrice, v)
+	return u
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (u *BidUpsert) SetVatRate(v domain.VATRate) *BidUpsert {
+	u.Set(bid.FieldVatRate, v)
+	return u
+}
+
+// UpdateVatRate sets the "vat_rate" field to the value that was provided on create.
+func (u *BidUpsert) UpdateVatRate() *BidUpsert {
+	u.SetExcluded(bid.FieldVatRate)
+	return u
+}
+
+// AddVatRate adds v to the "vat_rate" field.
+func (u *BidUpsert) AddVatRate(v domain.VATRate) *BidUpsert {
+	u.Add(bid.FieldVatRate, v)
+	return u
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (u *BidUpsert) SetPriceGiven(v bool) *BidUpsert {
+	u.Set(bid.FieldPriceGiven, v)
+	return u
+}
+
+// UpdatePriceGiven sets the "price_given" field to the value that was provided on create.
+func (u *BidUpsert) UpdatePriceGiven() *BidUpsert {
+	u.SetExcluded(bid.FieldPriceGiven)
+	return u
+}
+
+// SetMilestones sets the "milestones" field.
+func (u *BidUpsert) SetMilestones(v []domain.Milestone) *BidUpsert {
+	u.Set(bid.FieldMilestones, v)
+	return u
+}
+
+// UpdateMilestones sets the "milestones" field to the value that was provided on create.
+func (u *BidUpsert) UpdateMilestones() *BidUpsert {
+	u.SetExcluded(bid.FieldMilestones)
+	return u
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (u *BidUpsert) ClearMilestones() *BidUpsert {
+	u.SetNull(bid.FieldMilestones)
+	return u
+}
+
+// SetDeclarations sets the "declarations" field.
+func (u *BidUpsert) SetDeclarations(v map[string]bool) *BidUpsert {
+	u.Set(bid.FieldDeclarations, v)
+	return u
+}
+
+// UpdateDeclarations sets the "declarations" field to the value that was provided on create.
+func (u *BidUpsert) UpdateDeclarations() *BidUpsert {
+	u.SetExcluded(bid.FieldDeclarations)
+	return u
+}
+
+// ClearDeclarations clears the value of the "declarations" field.
+func (u *BidUpsert) ClearDeclarations() *BidUpsert {
+	u.SetNull(bid.FieldDeclarations)
+	return u
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (u *BidUpsert) SetTaskSaves(v map[string]domain.TaskSave) *BidUpsert {
+	u.Set(bid.FieldTaskSaves, v)
+	return u
+}
+
+// UpdateTaskSaves sets the "task_saves" field to the value that was provided on create.
+func (u *BidUpsert) UpdateTaskSaves() *BidUpsert {
+	u.SetExcluded(bid.FieldTaskSaves)
+	return u
+}
+
+// ClearTaskSaves clears the value of the "task_saves" field.
+func (u *BidUpsert) ClearTaskSaves() *BidUpsert {
+	u.SetNull(bid.FieldTaskSaves)
 	return u
 }
 
@@ -985,6 +1272,48 @@ func (u *BidUpsertOne) ClearSummary() *BidUpsertOne {
 	})
 }
 
+// SetFields sets the "fields" field.
+func (u *BidUpsertOne) SetFields(v []string) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateFields() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *BidUpsertOne) ClearFields() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetAnswers sets the "answers" field.
+func (u *BidUpsertOne) SetAnswers(v map[string]string) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetAnswers(v)
+	})
+}
+
+// UpdateAnswers sets the "answers" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateAnswers() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateAnswers()
+	})
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (u *BidUpsertOne) ClearAnswers() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearAnswers()
+	})
+}
+
 // SetAmount sets the "amount" field.
 func (u *BidUpsertOne) SetAmount(v domain.Money) *BidUpsertOne {
 	return u.Update(func(s *BidUpsert) {
@@ -1003,6 +1332,125 @@ func (u *BidUpsertOne) AddAmount(v domain.Money) *BidUpsertOne {
 func (u *BidUpsertOne) UpdateAmount() *BidUpsertOne {
 	return u.Update(func(s *BidUpsert) {
 		s.UpdateAmount()
+	})
+}
+
+// SetNetPrice sets the "net_price" field.
+func (u *BidUpsertOne) SetNetPrice(v domain.Money) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetNetPrice(v)
+	})
+}
+
+// AddNetPrice adds v to the "net_price" field.
+func (u *BidUpsertOne) AddNetPrice(v domain.Money) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.AddNetPrice(v)
+	})
+}
+
+// UpdateNetPrice sets the "net_price" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateNetPrice() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateNetPrice()
+	})
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (u *BidUpsertOne) SetVatRate(v domain.VATRate) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetVatRate(v)
+	})
+}
+
+// AddVatRate adds v to the "vat_rate" field.
+func (u *BidUpsertOne) AddVatRate(v domain.VATRate) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.AddVatRate(v)
+	})
+}
+
+// UpdateVatRate sets the "vat_rate" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateVatRate() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateVatRate()
+	})
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (u *BidUpsertOne) SetPriceGiven(v bool) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetPriceGiven(v)
+	})
+}
+
+// UpdatePriceGiven sets the "price_given" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdatePriceGiven() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdatePriceGiven()
+	})
+}
+
+// SetMilestones sets the "milestones" field.
+func (u *BidUpsertOne) SetMilestones(v []domain.Milestone) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetMilestones(v)
+	})
+}
+
+// UpdateMilestones sets the "milestones" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateMilestones() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateMilestones()
+	})
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (u *BidUpsertOne) ClearMilestones() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearMilestones()
+	})
+}
+
+// SetDeclarations sets the "declarations" field.
+func (u *BidUpsertOne) SetDeclarations(v map[string]bool) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetDeclarations(v)
+	})
+}
+
+// UpdateDeclarations sets the "declarations" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateDeclarations() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateDeclarations()
+	})
+}
+
+// ClearDeclarations clears the value of the "declarations" field.
+func (u *BidUpsertOne) ClearDeclarations() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearDeclarations()
+	})
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (u *BidUpsertOne) SetTaskSaves(v map[string]domain.TaskSave) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetTaskSaves(v)
+	})
+}
+
+// UpdateTaskSaves sets the "task_saves" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateTaskSaves() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateTaskSaves()
+	})
+}
+
+// ClearTaskSaves clears the value of the "task_saves" field.
+func (u *BidUpsertOne) ClearTaskSaves() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearTaskSaves()
 	})
 }
 
@@ -1483,6 +1931,48 @@ func (u *BidUpsertBulk) ClearSummary() *BidUpsertBulk {
 	})
 }
 
+// SetFields sets the "fields" field.
+func (u *BidUpsertBulk) SetFields(v []string) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetFields(v)
+	})
+}
+
+// UpdateFields sets the "fields" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateFields() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateFields()
+	})
+}
+
+// ClearFields clears the value of the "fields" field.
+func (u *BidUpsertBulk) ClearFields() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearFields()
+	})
+}
+
+// SetAnswers sets the "answers" field.
+func (u *BidUpsertBulk) SetAnswers(v map[string]string) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetAnswers(v)
+	})
+}
+
+// UpdateAnswers sets the "answers" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateAnswers() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateAnswers()
+	})
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (u *BidUpsertBulk) ClearAnswers() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearAnswers()
+	})
+}
+
 // SetAmount sets the "amount" field.
 func (u *BidUpsertBulk) SetAmount(v domain.Money) *BidUpsertBulk {
 	return u.Update(func(s *BidUpsert) {
@@ -1501,6 +1991,125 @@ func (u *BidUpsertBulk) AddAmount(v domain.Money) *BidUpsertBulk {
 func (u *BidUpsertBulk) UpdateAmount() *BidUpsertBulk {
 	return u.Update(func(s *BidUpsert) {
 		s.UpdateAmount()
+	})
+}
+
+// SetNetPrice sets the "net_price" field.
+func (u *BidUpsertBulk) SetNetPrice(v domain.Money) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetNetPrice(v)
+	})
+}
+
+// AddNetPrice adds v to the "net_price" field.
+func (u *BidUpsertBulk) AddNetPrice(v domain.Money) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.AddNetPrice(v)
+	})
+}
+
+// UpdateNetPrice sets the "net_price" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateNetPrice() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateNetPrice()
+	})
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (u *BidUpsertBulk) SetVatRate(v domain.VATRate) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetVatRate(v)
+	})
+}
+
+// AddVatRate adds v to the "vat_rate" field.
+func (u *BidUpsertBulk) AddVatRate(v domain.VATRate) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.AddVatRate(v)
+	})
+}
+
+// UpdateVatRate sets the "vat_rate" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateVatRate() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateVatRate()
+	})
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (u *BidUpsertBulk) SetPriceGiven(v bool) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetPriceGiven(v)
+	})
+}
+
+// UpdatePriceGiven sets the "price_given" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdatePriceGiven() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdatePriceGiven()
+	})
+}
+
+// SetMilestones sets the "milestones" field.
+func (u *BidUpsertBulk) SetMilestones(v []domain.Milestone) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetMilestones(v)
+	})
+}
+
+// UpdateMilestones sets the "milestones" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateMilestones() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateMilestones()
+	})
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (u *BidUpsertBulk) ClearMilestones() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearMilestones()
+	})
+}
+
+// SetDeclarations sets the "declarations" field.
+func (u *BidUpsertBulk) SetDeclarations(v map[string]bool) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetDeclarations(v)
+	})
+}
+
+// UpdateDeclarations sets the "declarations" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateDeclarations() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateDeclarations()
+	})
+}
+
+// ClearDeclarations clears the value of the "declarations" field.
+func (u *BidUpsertBulk) ClearDeclarations() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearDeclarations()
+	})
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (u *BidUpsertBulk) SetTaskSaves(v map[string]domain.TaskSave) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetTaskSaves(v)
+	})
+}
+
+// UpdateTaskSaves sets the "task_saves" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateTaskSaves() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateTaskSaves()
+	})
+}
+
+// ClearTaskSaves clears the value of the "task_saves" field.
+func (u *BidUpsertBulk) ClearTaskSaves() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearTaskSaves()
 	})
 }
 

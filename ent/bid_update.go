@@ -104,6 +104,36 @@ func (_u *BidUpdate) ClearSummary() *BidUpdate {
 	return _u
 }
 
+// SetFields sets the "fields" field.
+func (_u *BidUpdate) SetFields(v []string) *BidUpdate {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *BidUpdate) AppendFields(v []string) *BidUpdate {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *BidUpdate) ClearFields() *BidUpdate {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetAnswers sets the "answers" field.
+func (_u *BidUpdate) SetAnswers(v map[string]string) *BidUpdate {
+	_u.mutation.SetAnswers(v)
+	return _u
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (_u *BidUpdate) ClearAnswers() *BidUpdate {
+	_u.mutation.ClearAnswers()
+	return _u
+}
+
 // SetAmount sets the "amount" field.
 func (_u *BidUpdate) SetAmount(v domain.Money) *BidUpdate {
 	_u.mutation.ResetAmount()
@@ -122,6 +152,104 @@ func (_u *BidUpdate) SetNillableAmount(v *domain.Money) *BidUpdate {
 // AddAmount adds value to the "amount" field.
 func (_u *BidUpdate) AddAmount(v domain.Money) *BidUpdate {
 	_u.mutation.AddAmount(v)
+	return _u
+}
+
+// SetNetPrice sets the "net_price" field.
+func (_u *BidUpdate) SetNetPrice(v domain.Money) *BidUpdate {
+	_u.mutation.ResetNetPrice()
+	_u.mutation.SetNetPrice(v)
+	return _u
+}
+
+// SetNillableNetPrice sets the "net_price" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableNetPrice(v *domain.Money) *BidUpdate {
+	if v != nil {
+		_u.SetNetPrice(*v)
+	}
+	return _u
+}
+
+// AddNetPrice adds value to the "net_price" field.
+func (_u *BidUpdate) AddNetPrice(v domain.Money) *BidUpdate {
+	_u.mutation.AddNetPrice(v)
+	return _u
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (_u *BidUpdate) SetVatRate(v domain.VATRate) *BidUpdate {
+	_u.mutation.ResetVatRate()
+	_u.mutation.SetVatRate(v)
+	return _u
+}
+
+// SetNillableVatRate sets the "vat_rate" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableVatRate(v *domain.VATRate) *BidUpdate {
+	if v != nil {
+		_u.SetVatRate(*v)
+	}
+	return _u
+}
+
+// AddVatRate adds value to the "vat_rate" field.
+func (_u *BidUpdate) AddVatRate(v domain.VATRate) *BidUpdate {
+	_u.mutation.AddVatRate(v)
+	return _u
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (_u *BidUpdate) SetPriceGiven(v bool) *BidUpdate {
+	_u.mutation.SetPriceGiven(v)
+	return _u
+}
+
+// SetNillablePriceGiven sets the "price_given" field if the given value is not nil.
+func (_u *BidUpdate) SetNillablePriceGiven(v *bool) *BidUpdate {
+	if v != nil {
+		_u.SetPriceGiven(*v)
+	}
+	return _u
+}
+
+// SetMilestones sets the "milestones" field.
+func (_u *BidUpdate) SetMilestones(v []domain.Milestone) *BidUpdate {
+	_u.mutation.SetMilestones(v)
+	return _u
+}
+
+// AppendMilestones appends value to the "milestones" field.
+func (_u *BidUpdate) AppendMilestones(v []domain.Milestone) *BidUpdate {
+	_u.mutation.AppendMilestones(v)
+	return _u
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (_u *BidUpdate) ClearMilestones() *BidUpdate {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// SetDeclarations sets the "declarations" field.
+func (_u *BidUpdate) SetDeclarations(v map[string]bool) *BidUpdate {
+	_u.mutation.SetDeclarations(v)
+	return _u
+}
+
+// ClearDeclarations clears the value of the "declarations" field.
+func (_u *BidUpdate) ClearDeclarations() *BidUpdate {
+	_u.mutation.ClearDeclarations()
+	return _u
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (_u *BidUpdate) SetTaskSaves(v map[string]domain.TaskSave) *BidUpdate {
+	_u.mutation.SetTaskSaves(v)
+	return _u
+}
+
+// ClearTaskSaves clears the value of the "task_saves" field.
+func (_u *BidUpdate) ClearTaskSaves() *BidUpdate {
+	_u.mutation.ClearTaskSaves()
 	return _u
 }
 
@@ -551,11 +679,66 @@ func (_u *BidUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(bid.FieldSummary, field.TypeString)
 	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(bid.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, bid.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(bid.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Answers(); ok {
+		_spec.SetField(bid.FieldAnswers, field.TypeJSON, value)
+	}
+	if _u.mutation.AnswersCleared() {
+		_spec.ClearField(bid.FieldAnswers, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Amount(); ok {
 		_spec.SetField(bid.FieldAmount, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.AddedAmount(); ok {
 		_spec.AddField(bid.FieldAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.NetPrice(); ok {
+		_spec.SetField(bid.FieldNetPrice, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedNetPrice(); ok {
+		_spec.AddField(bid.FieldNetPrice, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.VatRate(); ok {
+		_spec.SetField(bid.FieldVatRate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVatRate(); ok {
+		_spec.AddField(bid.FieldVatRate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PriceGiven(); ok {
+		_spec.SetField(bid.FieldPriceGiven, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Milestones(); ok {
+		_spec.SetField(bid.FieldMilestones, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedMilestones(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, bid.FieldMilestones, value)
+		})
+	}
+	if _u.mutation.MilestonesCleared() {
+		_spec.ClearField(bid.FieldMilestones, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Declarations(); ok {
+		_spec.SetField(bid.FieldDeclarations, field.TypeJSON, value)
+	}
+	if _u.mutation.DeclarationsCleared() {
+		_spec.ClearField(bid.FieldDeclarations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TaskSaves(); ok {
+		_spec.SetField(bid.FieldTaskSaves, field.TypeJSON, value)
+	}
+	if _u.mutation.TaskSavesCleared() {
+		_spec.ClearField(bid.FieldTaskSaves, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(bid.FieldStatus, field.TypeEnum, value)
@@ -926,6 +1109,36 @@ func (_u *BidUpdateOne) ClearSummary() *BidUpdateOne {
 	return _u
 }
 
+// SetFields sets the "fields" field.
+func (_u *BidUpdateOne) SetFields(v []string) *BidUpdateOne {
+	_u.mutation.SetFields(v)
+	return _u
+}
+
+// AppendFields appends value to the "fields" field.
+func (_u *BidUpdateOne) AppendFields(v []string) *BidUpdateOne {
+	_u.mutation.AppendFields(v)
+	return _u
+}
+
+// ClearFields clears the value of the "fields" field.
+func (_u *BidUpdateOne) ClearFields() *BidUpdateOne {
+	_u.mutation.ClearFields()
+	return _u
+}
+
+// SetAnswers sets the "answers" field.
+func (_u *BidUpdateOne) SetAnswers(v map[string]string) *BidUpdateOne {
+	_u.mutation.SetAnswers(v)
+	return _u
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (_u *BidUpdateOne) ClearAnswers() *BidUpdateOne {
+	_u.mutation.ClearAnswers()
+	return _u
+}
+
 // SetAmount sets the "amount" field.
 func (_u *BidUpdateOne) SetAmount(v domain.Money) *BidUpdateOne {
 	_u.mutation.ResetAmount()
@@ -944,6 +1157,104 @@ func (_u *BidUpdateOne) SetNillableAmount(v *domain.Money) *BidUpdateOne {
 // AddAmount adds value to the "amount" field.
 func (_u *BidUpdateOne) AddAmount(v domain.Money) *BidUpdateOne {
 	_u.mutation.AddAmount(v)
+	return _u
+}
+
+// SetNetPrice sets the "net_price" field.
+func (_u *BidUpdateOne) SetNetPrice(v domain.Money) *BidUpdateOne {
+	_u.mutation.ResetNetPrice()
+	_u.mutation.SetNetPrice(v)
+	return _u
+}
+
+// SetNillableNetPrice sets the "net_price" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableNetPrice(v *domain.Money) *BidUpdateOne {
+	if v != nil {
+		_u.SetNetPrice(*v)
+	}
+	return _u
+}
+
+// AddNetPrice adds value to the "net_price" field.
+func (_u *BidUpdateOne) AddNetPrice(v domain.Money) *BidUpdateOne {
+	_u.mutation.AddNetPrice(v)
+	return _u
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (_u *BidUpdateOne) SetVatRate(v domain.VATRate) *BidUpdateOne {
+	_u.mutation.ResetVatRate()
+	_u.mutation.SetVatRate(v)
+	return _u
+}
+
+// SetNillableVatRate sets the "vat_rate" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableVatRate(v *domain.VATRate) *BidUpdateOne {
+	if v != nil {
+		_u.SetVatRate(*v)
+	}
+	return _u
+}
+
+// AddVatRate adds value to the "vat_rate" field.
+func (_u *BidUpdateOne) AddVatRate(v domain.VATRate) *BidUpdateOne {
+	_u.mutation.AddVatRate(v)
+	return _u
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (_u *BidUpdateOne) SetPriceGiven(v bool) *BidUpdateOne {
+	_u.mutation.SetPriceGiven(v)
+	return _u
+}
+
+// SetNillablePriceGiven sets the "price_given" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillablePriceGiven(v *bool) *BidUpdateOne {
+	if v != nil {
+		_u.SetPriceGiven(*v)
+	}
+	return _u
+}
+
+// SetMilestones sets the "milestones" field.
+func (_u *BidUpdateOne) SetMilestones(v []domain.Milestone) *BidUpdateOne {
+	_u.mutation.SetMilestones(v)
+	return _u
+}
+
+// AppendMilestones appends value to the "milestones" field.
+func (_u *BidUpdateOne) AppendMilestones(v []domain.Milestone) *BidUpdateOne {
+	_u.mutation.AppendMilestones(v)
+	return _u
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (_u *BidUpdateOne) ClearMilestones() *BidUpdateOne {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// SetDeclarations sets the "declarations" field.
+func (_u *BidUpdateOne) SetDeclarations(v map[string]bool) *BidUpdateOne {
+	_u.mutation.SetDeclarations(v)
+	return _u
+}
+
+// ClearDeclarations clears the value of the "declarations" field.
+func (_u *BidUpdateOne) ClearDeclarations() *BidUpdateOne {
+	_u.mutation.ClearDeclarations()
+	return _u
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (_u *BidUpdateOne) SetTaskSaves(v map[string]domain.TaskSave) *BidUpdateOne {
+	_u.mutation.SetTaskSaves(v)
+	return _u
+}
+
+// ClearTaskSaves clears the value of the "task_saves" field.
+func (_u *BidUpdateOne) ClearTaskSaves() *BidUpdateOne {
+	_u.mutation.ClearTaskSaves()
 	return _u
 }
 
@@ -1403,11 +1714,66 @@ func (_u *BidUpdateOne) sqlSave(ctx context.Context) (_node *Bid, err error) {
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(bid.FieldSummary, field.TypeString)
 	}
+	if value, ok := _u.mutation.GetFields(); ok {
+		_spec.SetField(bid.FieldFields, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedFields(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, bid.FieldFields, value)
+		})
+	}
+	if _u.mutation.FieldsCleared() {
+		_spec.ClearField(bid.FieldFields, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Answers(); ok {
+		_spec.SetField(bid.FieldAnswers, field.TypeJSON, value)
+	}
+	if _u.mutation.AnswersCleared() {
+		_spec.ClearField(bid.FieldAnswers, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Amount(); ok {
 		_spec.SetField(bid.FieldAmount, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.AddedAmount(); ok {
 		_spec.AddField(bid.FieldAmount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.NetPrice(); ok {
+		_spec.SetField(bid.FieldNetPrice, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedNetPrice(); ok {
+		_spec.AddField(bid.FieldNetPrice, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.VatRate(); ok {
+		_spec.SetField(bid.FieldVatRate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedVatRate(); ok {
+		_spec.AddField(bid.FieldVatRate, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PriceGiven(); ok {
+		_spec.SetField(bid.FieldPriceGiven, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Milestones(); ok {
+		_spec.SetField(bid.FieldMilestones, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedMilestones(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, bid.FieldMilestones, value)
+		})
+	}
+	if _u.mutation.MilestonesCleared() {
+		_spec.ClearField(bid.FieldMilestones, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Declarations(); ok {
+		_spec.SetField(bid.FieldDeclarations, field.TypeJSON, value)
+	}
+	if _u.mutation.DeclarationsCleared() {
+		_spec.ClearField(bid.FieldDeclarations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TaskSaves(); ok {
+		_spec.SetField(bid.FieldTaskSaves, field.TypeJSON, value)
+	}
+	if _u.mutation.TaskSavesCleared() {
+		_spec.ClearField(bid.FieldTaskSaves, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(bid.FieldStatus, field.TypeEnum, value)

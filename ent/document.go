@@ -36,6 +36,8 @@ type Document struct {
 	Sha256 string `json:"sha256,omitempty"`
 	// BidID holds the value of the "bid_id" field.
 	BidID *int `json:"bid_id,omitempty"`
+	// QuestionKey holds the value of the "question_key" field.
+	QuestionKey string `json:"question_key,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
 	ContractID *int `json:"contract_id,omitempty"`
 	// ChallengeID holds the value of the "challenge_id" field.
@@ -99,7 +101,7 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
-		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256:
+		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey:
 			values[i] = new(sql.NullString)
 		case document.FieldCreatedAt, document.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -172,6 +174,12 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.BidID = new(int)
 				*_m.BidID = int(value.Int64)
+			}
+		case document.FieldQuestionKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field question_key", values[i])
+			} else if value.Valid {
+				_m.QuestionKey = value.String
 			}
 		case document.FieldContractID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -263,6 +271,9 @@ func (_m *Document) String() string {
 		builder.WriteString("bid_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("question_key=")
+	builder.WriteString(_m.QuestionKey)
 	builder.WriteString(", ")
 	if v := _m.ContractID; v != nil {
 		builder.WriteString("contract_id=")

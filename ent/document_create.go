@@ -97,6 +97,20 @@ func (_c *DocumentCreate) SetNillableBidID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetQuestionKey sets the "question_key" field.
+func (_c *DocumentCreate) SetQuestionKey(v string) *DocumentCreate {
+	_c.mutation.SetQuestionKey(v)
+	return _c
+}
+
+// SetNillableQuestionKey sets the "question_key" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableQuestionKey(v *string) *DocumentCreate {
+	if v != nil {
+		_c.SetQuestionKey(*v)
+	}
+	return _c
+}
+
 // SetContractID sets the "contract_id" field.
 func (_c *DocumentCreate) SetContractID(v int) *DocumentCreate {
 	_c.mutation.SetContractID(v)
@@ -297,6 +311,10 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 		_spec.SetField(document.FieldSha256, field.TypeString, value)
 		_node.Sha256 = value
 	}
+	if value, ok := _c.mutation.QuestionKey(); ok {
+		_spec.SetField(document.FieldQuestionKey, field.TypeString, value)
+		_node.QuestionKey = value
+	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -484,6 +502,24 @@ func (u *DocumentUpsert) ClearBidID() *DocumentUpsert {
 	return u
 }
 
+// SetQuestionKey sets the "question_key" field.
+func (u *DocumentUpsert) SetQuestionKey(v string) *DocumentUpsert {
+	u.Set(document.FieldQuestionKey, v)
+	return u
+}
+
+// UpdateQuestionKey sets the "question_key" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateQuestionKey() *DocumentUpsert {
+	u.SetExcluded(document.FieldQuestionKey)
+	return u
+}
+
+// ClearQuestionKey clears the value of the "question_key" field.
+func (u *DocumentUpsert) ClearQuestionKey() *DocumentUpsert {
+	u.SetNull(document.FieldQuestionKey)
+	return u
+}
+
 // SetContractID sets the "contract_id" field.
 func (u *DocumentUpsert) SetContractID(v int) *DocumentUpsert {
 	u.Set(document.FieldContractID, v)
@@ -663,6 +699,27 @@ func (u *DocumentUpsertOne) UpdateBidID() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearBidID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearBidID()
+	})
+}
+
+// SetQuestionKey sets the "question_key" field.
+func (u *DocumentUpsertOne) SetQuestionKey(v string) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetQuestionKey(v)
+	})
+}
+
+// UpdateQuestionKey sets the "question_key" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateQuestionKey() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateQuestionKey()
+	})
+}
+
+// ClearQuestionKey clears the value of the "question_key" field.
+func (u *DocumentUpsertOne) ClearQuestionKey() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearQuestionKey()
 	})
 }
 
@@ -1017,6 +1074,27 @@ func (u *DocumentUpsertBulk) UpdateBidID() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearBidID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearBidID()
+	})
+}
+
+// SetQuestionKey sets the "question_key" field.
+func (u *DocumentUpsertBulk) SetQuestionKey(v string) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetQuestionKey(v)
+	})
+}
+
+// UpdateQuestionKey sets the "question_key" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateQuestionKey() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateQuestionKey()
+	})
+}
+
+// ClearQuestionKey clears the value of the "question_key" field.
+func (u *DocumentUpsertBulk) ClearQuestionKey() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearQuestionKey()
 	})
 }
 

@@ -120,6 +120,26 @@ func (_u *DocumentUpdate) ClearBidID() *DocumentUpdate {
 	return _u
 }
 
+// SetQuestionKey sets the "question_key" field.
+func (_u *DocumentUpdate) SetQuestionKey(v string) *DocumentUpdate {
+	_u.mutation.SetQuestionKey(v)
+	return _u
+}
+
+// SetNillableQuestionKey sets the "question_key" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableQuestionKey(v *string) *DocumentUpdate {
+	if v != nil {
+		_u.SetQuestionKey(*v)
+	}
+	return _u
+}
+
+// ClearQuestionKey clears the value of the "question_key" field.
+func (_u *DocumentUpdate) ClearQuestionKey() *DocumentUpdate {
+	_u.mutation.ClearQuestionKey()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *DocumentUpdate) SetContractID(v int) *DocumentUpdate {
 	_u.mutation.SetContractID(v)
@@ -294,6 +314,12 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Sha256(); ok {
 		_spec.SetField(document.FieldSha256, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QuestionKey(); ok {
+		_spec.SetField(document.FieldQuestionKey, field.TypeString, value)
+	}
+	if _u.mutation.QuestionKeyCleared() {
+		_spec.ClearField(document.FieldQuestionKey, field.TypeString)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -488,6 +514,26 @@ func (_u *DocumentUpdateOne) SetNillableBidID(v *int) *DocumentUpdateOne {
 // ClearBidID clears the value of the "bid_id" field.
 func (_u *DocumentUpdateOne) ClearBidID() *DocumentUpdateOne {
 	_u.mutation.ClearBidID()
+	return _u
+}
+
+// SetQuestionKey sets the "question_key" field.
+func (_u *DocumentUpdateOne) SetQuestionKey(v string) *DocumentUpdateOne {
+	_u.mutation.SetQuestionKey(v)
+	return _u
+}
+
+// SetNillableQuestionKey sets the "question_key" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableQuestionKey(v *string) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetQuestionKey(*v)
+	}
+	return _u
+}
+
+// ClearQuestionKey clears the value of the "question_key" field.
+func (_u *DocumentUpdateOne) ClearQuestionKey() *DocumentUpdateOne {
+	_u.mutation.ClearQuestionKey()
 	return _u
 }
 
@@ -695,6 +741,12 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if value, ok := _u.mutation.Sha256(); ok {
 		_spec.SetField(document.FieldSha256, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.QuestionKey(); ok {
+		_spec.SetField(document.FieldQuestionKey, field.TypeString, value)
+	}
+	if _u.mutation.QuestionKeyCleared() {
+		_spec.ClearField(document.FieldQuestionKey, field.TypeString)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{

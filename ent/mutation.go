@@ -4345,8 +4345,20 @@ type BidMutation struct {
 	updated_at              *time.Time
 	title                   *string
 	summary                 *string
+	fields                  *[]string
+	appendfields            []string
+	answers                 *map[string]string
 	amount                  *domain.Money
 	addamount               *domain.Money
+	net_price               *domain.Money
+	addnet_price            *domain.Money
+	vat_rate                *domain.VATRate
+	addvat_rate             *domain.VATRate
+	price_given             *bool
+	milestones              *[]domain.Milestone
+	appendmilestones        []domain.Milestone
+	declarations            *map[string]bool
+	task_saves              *map[string]domain.TaskSave
 	status                  *domain.BidStatus
 	submitted_at            *time.Time
 	receipt                 *string
@@ -4706,6 +4718,120 @@ func (m *BidMutation) ResetSummary() {
 	delete(m.clearedFields, bid.FieldSummary)
 }
 
+// SetFields sets the "fields" field.
+func (m *BidMutation) SetFields(s []string) {
+	m.fields = &s
+	m.appendfields = nil
+}
+
+// GetFields returns the value of the "fields" field in the mutation.
+func (m *BidMutation) GetFields() (r []string, exists bool) {
+	v := m.fields
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFields returns the old "fields" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldFields(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFields is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFields requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFields: %w", err)
+	}
+	return oldValue.Fields, nil
+}
+
+// AppendFields adds s to the "fields" field.
+func (m *BidMutation) AppendFields(s []string) {
+	m.appendfields = append(m.appendfields, s...)
+}
+
+// AppendedFields returns the list of values that were appended to the "fields" field in this mutation.
+func (m *BidMutation) AppendedFields() ([]string, bool) {
+	if len(m.appendfields) == 0 {
+		return nil, false
+	}
+	return m.appendfields, true
+}
+
+// ClearFields clears the value of the "fields" field.
+func (m *BidMutation) ClearFields() {
+	m.fields = nil
+	m.appendfields = nil
+	m.clearedFields[bid.FieldFields] = struct{}{}
+}
+
+// FieldsCleared returns if the "fields" field was cleared in this mutation.
+func (m *BidMutation) FieldsCleared() bool {
+	_, ok := m.clearedFields[bid.FieldFields]
+	return ok
+}
+
+// ResetFields resets all changes to the "fields" field.
+func (m *BidMutation) ResetFields() {
+	m.fields = nil
+	m.appendfields = nil
+	delete(m.clearedFields, bid.FieldFields)
+}
+
+// SetAnswers sets the "answers" field.
+func (m *BidMutation) SetAnswers(value map[string]string) {
+	m.answers = &value
+}
+
+// Answers returns the value of the "answers" field in the mutation.
+func (m *BidMutation) Answers() (r map[string]string, exists bool) {
+	v := m.answers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswers returns the old "answers" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldAnswers(ctx context.Context) (v map[string]string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswers: %w", err)
+	}
+	return oldValue.Answers, nil
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (m *BidMutation) ClearAnswers() {
+	m.answers = nil
+	m.clearedFields[bid.FieldAnswers] = struct{}{}
+}
+
+// AnswersCleared returns if the "answers" field was cleared in this mutation.
+func (m *BidMutation) AnswersCleared() bool {
+	_, ok := m.clearedFields[bid.FieldAnswers]
+	return ok
+}
+
+// ResetAnswers resets all changes to the "answers" field.
+func (m *BidMutation) ResetAnswers() {
+	m.answers = nil
+	delete(m.clearedFields, bid.FieldAnswers)
+}
+
 // SetAmount sets the "amount" field.
 func (m *BidMutation) SetAmount(d domain.Money) {
 	m.amount = &d
@@ -4760,6 +4886,317 @@ func (m *BidMutation) AddedAmount() (r domain.Money, exists bool) {
 func (m *BidMutation) ResetAmount() {
 	m.amount = nil
 	m.addamount = nil
+}
+
+// SetNetPrice sets the "net_price" field.
+func (m *BidMutation) SetNetPrice(d domain.Money) {
+	m.net_price = &d
+	m.addnet_price = nil
+}
+
+// NetPrice returns the value of the "net_price" field in the mutation.
+func (m *BidMutation) NetPrice() (r domain.Money, exists bool) {
+	v := m.net_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNetPrice returns the old "net_price" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldNetPrice(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNetPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNetPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNetPrice: %w", err)
+	}
+	return oldValue.NetPrice, nil
+}
+
+// AddNetPrice adds d to the "net_price" field.
+func (m *BidMutation) AddNetPrice(d domain.Money) {
+	if m.addnet_price != nil {
+		*m.addnet_price += d
+	} else {
+		m.addnet_price = &d
+	}
+}
+
+// AddedNetPrice returns the value that was added to the "net_price" field in this mutation.
+func (m *BidMutation) AddedNetPrice() (r domain.Money, exists bool) {
+	v := m.addnet_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNetPrice resets all changes to the "net_price" field.
+func (m *BidMutation) ResetNetPrice() {
+	m.net_price = nil
+	m.addnet_price = nil
+}
+
+// SetVatRate sets the "vat_rate" field.
+func (m *BidMutation) SetVatRate(dr domain.VATRate) {
+	m.vat_rate = &dr
+	m.addvat_rate = nil
+}
+
+// VatRate returns the value of the "vat_rate" field in the mutation.
+func (m *BidMutation) VatRate() (r domain.VATRate, exists bool) {
+	v := m.vat_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVatRate returns the old "vat_rate" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldVatRate(ctx context.Context) (v domain.VATRate, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVatRate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVatRate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVatRate: %w", err)
+	}
+	return oldValue.VatRate, nil
+}
+
+// AddVatRate adds dr to the "vat_rate" field.
+func (m *BidMutation) AddVatRate(dr domain.VATRate) {
+	if m.addvat_rate != nil {
+		*m.addvat_rate += dr
+	} else {
+		m.addvat_rate = &dr
+	}
+}
+
+// AddedVatRate returns the value that was added to the "vat_rate" field in this mutation.
+func (m *BidMutation) AddedVatRate() (r domain.VATRate, exists bool) {
+	v := m.addvat_rate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVatRate resets all changes to the "vat_rate" field.
+func (m *BidMutation) ResetVatRate() {
+	m.vat_rate = nil
+	m.addvat_rate = nil
+}
+
+// SetPriceGiven sets the "price_given" field.
+func (m *BidMutation) SetPriceGiven(b bool) {
+	m.price_given = &b
+}
+
+// PriceGiven returns the value of the "price_given" field in the mutation.
+func (m *BidMutation) PriceGiven() (r bool, exists bool) {
+	v := m.price_given
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceGiven returns the old "price_given" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldPriceGiven(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceGiven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceGiven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceGiven: %w", err)
+	}
+	return oldValue.PriceGiven, nil
+}
+
+// ResetPriceGiven resets all changes to the "price_given" field.
+func (m *BidMutation) ResetPriceGiven() {
+	m.price_given = nil
+}
+
+// SetMilestones sets the "milestones" field.
+func (m *BidMutation) SetMilestones(d []domain.Milestone) {
+	m.milestones = &d
+	m.appendmilestones = nil
+}
+
+// Milestones returns the value of the "milestones" field in the mutation.
+func (m *BidMutation) Milestones() (r []domain.Milestone, exists bool) {
+	v := m.milestones
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMilestones returns the old "milestones" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldMilestones(ctx context.Context) (v []domain.Milestone, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMilestones is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMilestones requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMilestones: %w", err)
+	}
+	return oldValue.Milestones, nil
+}
+
+// AppendMilestones adds d to the "milestones" field.
+func (m *BidMutation) AppendMilestones(d []domain.Milestone) {
+	m.appendmilestones = append(m.appendmilestones, d...)
+}
+
+// AppendedMilestones returns the list of values that were appended to the "milestones" field in this mutation.
+func (m *BidMutation) AppendedMilestones() ([]domain.Milestone, bool) {
+	if len(m.appendmilestones) == 0 {
+		return nil, false
+	}
+	return m.appendmilestones, true
+}
+
+// ClearMilestones clears the value of the "milestones" field.
+func (m *BidMutation) ClearMilestones() {
+	m.milestones = nil
+	m.appendmilestones = nil
+	m.clearedFields[bid.FieldMilestones] = struct{}{}
+}
+
+// MilestonesCleared returns if the "milestones" field was cleared in this mutation.
+func (m *BidMutation) MilestonesCleared() bool {
+	_, ok := m.clearedFields[bid.FieldMilestones]
+	return ok
+}
+
+// ResetMilestones resets all changes to the "milestones" field.
+func (m *BidMutation) ResetMilestones() {
+	m.milestones = nil
+	m.appendmilestones = nil
+	delete(m.clearedFields, bid.FieldMilestones)
+}
+
+// SetDeclarations sets the "declarations" field.
+func (m *BidMutation) SetDeclarations(value map[string]bool) {
+	m.declarations = &value
+}
+
+// Declarations returns the value of the "declarations" field in the mutation.
+func (m *BidMutation) Declarations() (r map[string]bool, exists bool) {
+	v := m.declarations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclarations returns the old "declarations" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldDeclarations(ctx context.Context) (v map[string]bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclarations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclarations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclarations: %w", err)
+	}
+	return oldValue.Declarations, nil
+}
+
+// ClearDeclarations clears the value of the "declarations" field.
+func (m *BidMutation) ClearDeclarations() {
+	m.declarations = nil
+	m.clearedFields[bid.FieldDeclarations] = struct{}{}
+}
+
+// DeclarationsCleared returns if the "declarations" field was cleared in this mutation.
+func (m *BidMutation) DeclarationsCleared() bool {
+	_, ok := m.clearedFields[bid.FieldDeclarations]
+	return ok
+}
+
+// ResetDeclarations resets all changes to the "declarations" field.
+func (m *BidMutation) ResetDeclarations() {
+	m.declarations = nil
+	delete(m.clearedFields, bid.FieldDeclarations)
+}
+
+// SetTaskSaves sets the "task_saves" field.
+func (m *BidMutation) SetTaskSaves(ms map[string]domain.TaskSave) {
+	m.task_saves = &ms
+}
+
+// TaskSaves returns the value of the "task_saves" field in the mutation.
+func (m *BidMutation) TaskSaves() (r map[string]domain.TaskSave, exists bool) {
+	v := m.task_saves
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaskSaves returns the old "task_saves" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldTaskSaves(ctx context.Context) (v map[string]domain.TaskSave, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaskSaves is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaskSaves requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaskSaves: %w", err)
+	}
+	return oldValue.TaskSaves, nil
+}
+
+// ClearTaskSaves clears the value of the "task_saves" field.
+func (m *BidMutation) ClearTaskSaves() {
+	m.task_saves = nil
+	m.clearedFields[bid.FieldTaskSaves] = struct{}{}
+}
+
+// TaskSavesCleared returns if the "task_saves" field was cleared in this mutation.
+func (m *BidMutation) TaskSavesCleared() bool {
+	_, ok := m.clearedFields[bid.FieldTaskSaves]
+	return ok
+}
+
+// ResetTaskSaves resets all changes to the "task_saves" field.
+func (m *BidMutation) ResetTaskSaves() {
+	m.task_saves = nil
+	delete(m.clearedFields, bid.FieldTaskSaves)
 }
 
 // SetStatus sets the "status" field.
@@ -5516,7 +5953,7 @@ func (m *BidMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BidMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, bid.FieldCreatedAt)
 	}
@@ -5535,8 +5972,32 @@ func (m *BidMutation) Fields() []string {
 	if m.summary != nil {
 		fields = append(fields, bid.FieldSummary)
 	}
+	if m.fields != nil {
+		fields = append(fields, bid.FieldFields)
+	}
+	if m.answers != nil {
+		fields = append(fields, bid.FieldAnswers)
+	}
 	if m.amount != nil {
 		fields = append(fields, bid.FieldAmount)
+	}
+	if m.net_price != nil {
+		fields = append(fields, bid.FieldNetPrice)
+	}
+	if m.vat_rate != nil {
+		fields = append(fields, bid.FieldVatRate)
+	}
+	if m.price_given != nil {
+		fields = append(fields, bid.FieldPriceGiven)
+	}
+	if m.milestones != nil {
+		fields = append(fields, bid.FieldMilestones)
+	}
+	if m.declarations != nil {
+		fields = append(fields, bid.FieldDeclarations)
+	}
+	if m.task_saves != nil {
+		fields = append(fields, bid.FieldTaskSaves)
 	}
 	if m.status != nil {
 		fields = append(fields, bid.FieldStatus)
@@ -5585,8 +6046,24 @@ func (m *BidMutation) Field(name string) (ent.Value, bool) {
 		return m.Title()
 	case bid.FieldSummary:
 		return m.Summary()
+	case bid.FieldFields:
+		return m.GetFields()
+	case bid.FieldAnswers:
+		return m.Answers()
 	case bid.FieldAmount:
 		return m.Amount()
+	case bid.FieldNetPrice:
+		return m.NetPrice()
+	case bid.FieldVatRate:
+		return m.VatRate()
+	case bid.FieldPriceGiven:
+		return m.PriceGiven()
+	case bid.FieldMilestones:
+		return m.Milestones()
+	case bid.FieldDeclarations:
+		return m.Declarations()
+	case bid.FieldTaskSaves:
+		return m.TaskSaves()
 	case bid.FieldStatus:
 		return m.Status()
 	case bid.FieldSubmittedAt:
@@ -5626,8 +6103,24 @@ func (m *BidMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldTitle(ctx)
 	case bid.FieldSummary:
 		return m.OldSummary(ctx)
+	case bid.FieldFields:
+		return m.OldFields(ctx)
+	case bid.FieldAnswers:
+		return m.OldAnswers(ctx)
 	case bid.FieldAmount:
 		return m.OldAmount(ctx)
+	case bid.FieldNetPrice:
+		return m.OldNetPrice(ctx)
+	case bid.FieldVatRate:
+		return m.OldVatRate(ctx)
+	case bid.FieldPriceGiven:
+		return m.OldPriceGiven(ctx)
+	case bid.FieldMilestones:
+		return m.OldMilestones(ctx)
+	case bid.FieldDeclarations:
+		return m.OldDeclarations(ctx)
+	case bid.FieldTaskSaves:
+		return m.OldTaskSaves(ctx)
 	case bid.FieldStatus:
 		return m.OldStatus(ctx)
 	case bid.FieldSubmittedAt:
@@ -5697,12 +6190,68 @@ func (m *BidMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSummary(v)
 		return nil
+	case bid.FieldFields:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFields(v)
+		return nil
+	case bid.FieldAnswers:
+		v, ok := value.(map[string]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswers(v)
+		return nil
 	case bid.FieldAmount:
 		v, ok := value.(domain.Money)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAmount(v)
+		return nil
+	case bid.FieldNetPrice:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNetPrice(v)
+		return nil
+	case bid.FieldVatRate:
+		v, ok := value.(domain.VATRate)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVatRate(v)
+		return nil
+	case bid.FieldPriceGiven:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceGiven(v)
+		return nil
+	case bid.FieldMilestones:
+		v, ok := value.([]domain.Milestone)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMilestones(v)
+		return nil
+	case bid.FieldDeclarations:
+		v, ok := value.(map[string]bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclarations(v)
+		return nil
+	case bid.FieldTaskSaves:
+		v, ok := value.(map[string]domain.TaskSave)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaskSaves(v)
 		return nil
 	case bid.FieldStatus:
 		v, ok := value.(domain.BidStatus)
@@ -5778,6 +6327,12 @@ func (m *BidMutation) AddedFields() []string {
 	if m.addamount != nil {
 		fields = append(fields, bid.FieldAmount)
 	}
+	if m.addnet_price != nil {
+		fields = append(fields, bid.FieldNetPrice)
+	}
+	if m.addvat_rate != nil {
+		fields = append(fields, bid.FieldVatRate)
+	}
 	if m.addscore != nil {
 		fields = append(fields, bid.FieldScore)
 	}
@@ -5791,6 +6346,10 @@ func (m *BidMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case bid.FieldAmount:
 		return m.AddedAmount()
+	case bid.FieldNetPrice:
+		return m.AddedNetPrice()
+	case bid.FieldVatRate:
+		return m.AddedVatRate()
 	case bid.FieldScore:
 		return m.AddedScore()
 	}
@@ -5809,6 +6368,20 @@ func (m *BidMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddAmount(v)
 		return nil
+	case bid.FieldNetPrice:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNetPrice(v)
+		return nil
+	case bid.FieldVatRate:
+		v, ok := value.(domain.VATRate)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVatRate(v)
+		return nil
 	case bid.FieldScore:
 		v, ok := value.(float64)
 		if !ok {
@@ -5826,6 +6399,21 @@ func (m *BidMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(bid.FieldSummary) {
 		fields = append(fields, bid.FieldSummary)
+	}
+	if m.FieldCleared(bid.FieldFields) {
+		fields = append(fields, bid.FieldFields)
+	}
+	if m.FieldCleared(bid.FieldAnswers) {
+		fields = append(fields, bid.FieldAnswers)
+	}
+	if m.FieldCleared(bid.FieldMilestones) {
+		fields = append(fields, bid.FieldMilestones)
+	}
+	if m.FieldCleared(bid.FieldDeclarations) {
+		fields = append(fields, bid.FieldDeclarations)
+	}
+	if m.FieldCleared(bid.FieldTaskSaves) {
+		fields = append(fields, bid.FieldTaskSaves)
 	}
 	if m.FieldCleared(bid.FieldSubmittedAt) {
 		fields = append(fields, bid.FieldSubmittedAt)
@@ -5867,6 +6455,21 @@ func (m *BidMutation) ClearField(name string) error {
 	switch name {
 	case bid.FieldSummary:
 		m.ClearSummary()
+		return nil
+	case bid.FieldFields:
+		m.ClearFields()
+		return nil
+	case bid.FieldAnswers:
+		m.ClearAnswers()
+		return nil
+	case bid.FieldMilestones:
+		m.ClearMilestones()
+		return nil
+	case bid.FieldDeclarations:
+		m.ClearDeclarations()
+		return nil
+	case bid.FieldTaskSaves:
+		m.ClearTaskSaves()
 		return nil
 	case bid.FieldSubmittedAt:
 		m.ClearSubmittedAt()
@@ -5918,8 +6521,32 @@ func (m *BidMutation) ResetField(name string) error {
 	case bid.FieldSummary:
 		m.ResetSummary()
 		return nil
+	case bid.FieldFields:
+		m.ResetFields()
+		return nil
+	case bid.FieldAnswers:
+		m.ResetAnswers()
+		return nil
 	case bid.FieldAmount:
 		m.ResetAmount()
+		return nil
+	case bid.FieldNetPrice:
+		m.ResetNetPrice()
+		return nil
+	case bid.FieldVatRate:
+		m.ResetVatRate()
+		return nil
+	case bid.FieldPriceGiven:
+		m.ResetPriceGiven()
+		return nil
+	case bid.FieldMilestones:
+		m.ResetMilestones()
+		return nil
+	case bid.FieldDeclarations:
+		m.ResetDeclarations()
+		return nil
+	case bid.FieldTaskSaves:
+		m.ResetTaskSaves()
 		return nil
 	case bid.FieldStatus:
 		m.ResetStatus()
@@ -12637,6 +13264,7 @@ type DocumentMutation struct {
 	size             *int64
 	addsize          *int64
 	sha256           *string
+	question_key     *string
 	clearedFields    map[string]struct{}
 	bid              *int
 	clearedbid       bool
@@ -13068,6 +13696,55 @@ func (m *DocumentMutation) ResetBidID() {
 	delete(m.clearedFields, document.FieldBidID)
 }
 
+// SetQuestionKey sets the "question_key" field.
+func (m *DocumentMutation) SetQuestionKey(s string) {
+	m.question_key = &s
+}
+
+// QuestionKey returns the value of the "question_key" field in the mutation.
+func (m *DocumentMutation) QuestionKey() (r string, exists bool) {
+	v := m.question_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestionKey returns the old "question_key" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldQuestionKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestionKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestionKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestionKey: %w", err)
+	}
+	return oldValue.QuestionKey, nil
+}
+
+// ClearQuestionKey clears the value of the "question_key" field.
+func (m *DocumentMutation) ClearQuestionKey() {
+	m.question_key = nil
+	m.clearedFields[document.FieldQuestionKey] = struct{}{}
+}
+
+// QuestionKeyCleared returns if the "question_key" field was cleared in this mutation.
+func (m *DocumentMutation) QuestionKeyCleared() bool {
+	_, ok := m.clearedFields[document.FieldQuestionKey]
+	return ok
+}
+
+// ResetQuestionKey resets all changes to the "question_key" field.
+func (m *DocumentMutation) ResetQuestionKey() {
+	m.question_key = nil
+	delete(m.clearedFields, document.FieldQuestionKey)
+}
+
 // SetContractID sets the "contract_id" field.
 func (m *DocumentMutation) SetContractID(i int) {
 	m.contract = &i
@@ -13281,7 +13958,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -13305,6 +13982,9 @@ func (m *DocumentMutation) Fields() []string {
 	}
 	if m.bid != nil {
 		fields = append(fields, document.FieldBidID)
+	}
+	if m.question_key != nil {
+		fields = append(fields, document.FieldQuestionKey)
 	}
 	if m.contract != nil {
 		fields = append(fields, document.FieldContractID)
@@ -13336,6 +14016,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.Sha256()
 	case document.FieldBidID:
 		return m.BidID()
+	case document.FieldQuestionKey:
+		return m.QuestionKey()
 	case document.FieldContractID:
 		return m.ContractID()
 	case document.FieldChallengeID:
@@ -13365,6 +14047,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldSha256(ctx)
 	case document.FieldBidID:
 		return m.OldBidID(ctx)
+	case document.FieldQuestionKey:
+		return m.OldQuestionKey(ctx)
 	case document.FieldContractID:
 		return m.OldContractID(ctx)
 	case document.FieldChallengeID:
@@ -13434,6 +14118,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBidID(v)
 		return nil
+	case document.FieldQuestionKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestionKey(v)
+		return nil
 	case document.FieldContractID:
 		v, ok := value.(int)
 		if !ok {
@@ -13496,6 +14187,9 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldBidID) {
 		fields = append(fields, document.FieldBidID)
 	}
+	if m.FieldCleared(document.FieldQuestionKey) {
+		fields = append(fields, document.FieldQuestionKey)
+	}
 	if m.FieldCleared(document.FieldContractID) {
 		fields = append(fields, document.FieldContractID)
 	}
@@ -13518,6 +14212,9 @@ func (m *DocumentMutation) ClearField(name string) error {
 	switch name {
 	case document.FieldBidID:
 		m.ClearBidID()
+		return nil
+	case document.FieldQuestionKey:
+		m.ClearQuestionKey()
 		return nil
 	case document.FieldContractID:
 		m.ClearContractID()
@@ -13556,6 +14253,9 @@ func (m *DocumentMutation) ResetField(name string) error {
 		return nil
 	case document.FieldBidID:
 		m.ResetBidID()
+		return nil
+	case document.FieldQuestionKey:
+		m.ResetQuestionKey()
 		return nil
 	case document.FieldContractID:
 		m.ResetContractID()

@@ -55,12 +55,12 @@ func (s *Service) ListBids(ctx context.Context, competitionID int, page Page) (*
 	return comp, rows, err
 }
 
-// CreateBid starts a draft bid. The organisation defaults to the signed-in supplier's.
+// CreateBid starts a draft bid, with whatever the supplier has written so far. The
+// organisation defaults to the signed-in supplier's.
 type CreateBid struct {
 	CompetitionID  int
 	OrganisationID int
-	Title, Summary string
-	AmountPence    int64
+	BidAnswers
 }
 
 // CreateBid records a supplier's draft bid in an open competition.
@@ -76,17 +76,8 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 	if in.OrganisationID != v.OrganisationID {
 		return nil, forbidden("you can only bid for your own organisation")
 	}
-	var ps domain.Problems
-	in.Title = domain.BidTitle.CleanAll(in.Title, &ps)
-	in.Summary = domain.BidSummary.CleanAll(in.Summary, &ps)
 	if in.OrganisationID == 0 {
-		ps.Add("organisation_id", "you are not a member of a supplier organisation: ask the programme team to add you to one")
-	}
-	if in.AmountPence <= 0 {
-		ps.Add("amount_pence", "enter the price of the work in pence, VAT included, more than 0")
-	}
-	if err := ps.Err(); err != nil {
-		return nil, err
+		return nil, domain.Problems{{Field: "organisation_id", Message: "You are not a member of a supplier organisation: register yours, or ask to join it, on the Your organisation page"}}
 	}
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
@@ -111,19 +102,22 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 			return &Refusal{Kind: Forbidden, Code: "not-eligible", Title: "Not eligible",
 				Detail: fmt.Sprintf("%s cannot bid: phase 2 is open only to the phase 1 suppliers the stage gate continued", org.Name)}
 		}
-		if domain.Money(in.AmountPence) > comp.MaxContract {
-			return domain.Problems{{Field: "amount_pence", Message: fmt.Sprintf("The price %s is above this competition's maximum of %s per contract",
-				domain.Money(in.AmountPence), comp.MaxContract)}}
+		content := domain.BidContent{VATRate: domain.StandardVAT}
+		var ps domain.Problems
+		in.apply(&content, comp.Scheme, &ps)
+		if err := ps.Err(); err != nil {
+			return err
 		}
 		if existing, err := tx.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.OrganisationID(org.ID)).OnlyID(ctx); err == nil {
 			return conflict("bid-exists", "%s already has a bid in this competition (bid %d): change that one", org.Name, existing)
 		}
-		b, err := tx.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).SetTitle(in.Title).
-			SetSummary(in.Summary).SetAmount(domain.Money(in.AmountPence)).Save(ctx)
+		b, err := tx.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID).Save(ctx)
 		if err != nil {
 			return err
 		}
-		out = b
+		if out, err = write(tx.Bid.UpdateOne(b), content).Save(ctx); err != nil {
+			return err
+		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.created", "bid", b.ID, nil, map[string]any{"competition": comp.ID, "organisation": org.ID})
 	})
 	return out, err
@@ -175,6 +169,7 @@ func changeBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid
 // UploadDocument is one file for a draft bid, read as it streams.
 type UploadDocument struct {
 	BidID    int
+	Question string // the question it is an appendix to; empty for a supporting document
 	Filename string
 	Content  io.Reader
 }
@@ -196,11 +191,21 @@ func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.D
 	}
 	var doc *ent.Document
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		if _, _, err := changeBid(ctx, tx, in.BidID, time.Now().UTC()); err != nil {
+		_, comp, err := changeBid(ctx, tx, in.BidID, time.Now().UTC())
+		if err != nil {
 			return err
 		}
+		if in.Question != "" {
+			q, ok := comp.Scheme.Criterion(in.Question)
+			if !ok {
+				return domain.Problems{{Field: "file", Message: fmt.Sprintf("There is no question %q in this competition", in.Question)}}
+			}
+			if err := domain.CheckAppendix(q, filename, stored.ContentType, stored.Size); err != nil {
+				return err
+			}
+		}
 		doc, err = tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
-			SetSize(stored.Size).SetSha256(stored.SHA256).SetBidID(in.BidID).Save(ctx)
+			SetSize(stored.Size).SetSha256(stored.SHA256).SetBidID(in.BidID).SetQuestionKey(in.Question).Save(ctx)
 		if err != nil {
 			return err
 		}
@@ -261,7 +266,10 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		if err != nil {
 			return err
 		}
-		hash := contentHash(b)
+		if err := ContentOf(b).Missing(RulesOf(comp)).Err(); err != nil {
+			return err
+		}
+		hash := ContentHash(b)
 		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
 		// Seal only a draft: of two submits racing, the second finds the first's seal here and
 		// returns its receipt.
@@ -284,20 +292,76 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	return out, err
 }
 
-// contentHash fingerprints what was sealed: the bid's fields and each document's SHA-256.
-func contentHash(b *ent.Bid) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "bid:%d\ncompetition:%d\norganisation:%d\ntitle:%s\nsummary:%s\namount:%d\n",
-		b.ID, b.CompetitionID, b.OrganisationID, b.Title, b.Summary, b.Amount)
-	docs := make([]string, 0, len(b.Edges.Documents))
+// SealedForm is the canonical form of a sealed bid that its receipt's hash is taken over: every
+// field the supplier wrote, and each document's SHA-256, in a fixed order (Go's JSON encoding
+// of this struct, maps with their keys sorted). Anyone holding it can hash it again.
+type SealedForm struct {
+	Form           string             `json:"form"`
+	BidID          int                `json:"bid_id"`
+	CompetitionID  int                `json:"competition_id"`
+	OrganisationID int                `json:"organisation_id"`
+	Title          string             `json:"title"`
+	Summary        string             `json:"summary"`
+	Fields         []string           `json:"fields"`
+	Answers        map[string]string  `json:"answers"`
+	NetPrice       int64              `json:"net_price_pence"`
+	VATRate        int                `json:"vat_rate"`
+	Total          int64              `json:"total_pence"`
+	Milestones     []domain.Milestone `json:"milestones"`
+	Declarations   map[string]bool    `json:"declarations"`
+	Documents      []SealedDocument   `json:"documents"`
+}
+
+// SealedDocument is one document as a receipt seals it.
+type SealedDocument struct {
+	SHA256   string `json:"sha256"`
+	Filename string `json:"filename"`
+	Question string `json:"question,omitempty"`
+}
+
+// sealedFormName names this canonical form, so that a later one can be told apart.
+const sealedFormName = "catalyst-bid-v1"
+
+// SealedFormOf is the canonical form of a bid with its documents loaded.
+func SealedFormOf(b *ent.Bid) SealedForm {
+	f := SealedForm{Form: sealedFormName, BidID: b.ID, CompetitionID: b.CompetitionID, OrganisationID: b.OrganisationID,
+		Title: b.Title, Summary: b.Summary, Fields: slices.Clone(b.Fields), Answers: b.Answers,
+		NetPrice: int64(b.NetPrice), VATRate: int(b.VatRate), Total: int64(b.Amount), Milestones: b.Milestones,
+		Declarations: b.Declarations, Documents: []SealedDocument{}}
+	slices.Sort(f.Fields)
+	// Nothing written and an empty list seal alike.
+	if f.Fields == nil {
+		f.Fields = []string{}
+	}
+	if f.Answers == nil {
+		f.Answers = map[string]string{}
+	}
+	if f.Milestones == nil {
+		f.Milestones = []domain.Milestone{}
+	}
+	if f.Declarations == nil {
+		f.Declarations = map[string]bool{}
+	}
 	for _, d := range b.Edges.Documents {
-		docs = append(docs, d.Sha256+" "+d.Filename)
+		f.Documents = append(f.Documents, SealedDocument{SHA256: d.Sha256, Filename: d.Filename, Question: d.QuestionKey})
 	}
-	sort.Strings(docs)
-	for _, d := range docs {
-		fmt.Fprintf(h, "document:%s\n", d)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	sort.Slice(f.Documents, func(i, j int) bool {
+		a, b := f.Documents[i], f.Documents[j]
+		return a.SHA256+a.Filename+a.Question < b.SHA256+b.Filename+b.Question
+	})
+	return f
+}
+
+// Canonical is the form's bytes as hashed.
+func (f SealedForm) Canonical() []byte {
+	out, _ := json.Marshal(f) // a fixed struct of strings, numbers, slices and maps: it cannot fail
+	return out
+}
+
+// ContentHash is the SHA-256 of a bid's canonical sealed form, in hex.
+func ContentHash(b *ent.Bid) string {
+	sum := sha256.Sum256(SealedFormOf(b).Canonical())
+	return hex.EncodeToString(sum[:])
 }
 
 // RecordAssessment is one assessor's scores for one bid. The assessor defaults to the
@@ -394,4 +458,33 @@ func (s *Service) ConfirmBid(ctx context.Context, id int) (*ent.Bid, error) {
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.confirmed", "bid", b.ID, nil, map[string]any{"confirmed_at": now})
 	})
 	return out, err
+}
+
+// RemoveDocument takes a document off a draft bid before the deadline, and out of the store.
+// A sealed bid's documents are never removed.
+func (s *Service) RemoveDocument(ctx context.Context, id int) (*ent.Document, error) {
+	d, err := s.DB.Document.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.BidID == nil {
+		return nil, forbidden("only a bid's documents can be removed, while the bid is a draft")
+	}
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		if _, _, err := changeBid(ctx, tx, *d.BidID, time.Now().UTC()); err != nil {
+			return err
+		}
+		// Documents are otherwise never deleted: the bid path removes one from a draft its
+		// supplier may change, which changeBid has just checked.
+		if err := tx.Document.DeleteOneID(d.ID).Exec(authz.AsSystem(ctx, submitPath)); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "document.removed", "document", d.ID,
+			map[string]any{"bid": *d.BidID, "sha256": d.Sha256, "filename": d.Filename}, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	_ = s.Docs.Delete(context.WithoutCancel(ctx), d.ObjectKey) // the record is gone; a stray object is harmless
+	return d, nil
 }

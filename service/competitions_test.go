@@ -222,8 +222,8 @@ func TestTheSubmitPathUsesEachSuppliersOwnDeadline(t *testing.T) {
 	comp := p.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now().Add(-48 * time.Hour)).
 		SetClosesAt(time.Now().Add(-time.Minute)).SetPot(domain.Pounds(50_000)).SetMaxContract(domain.Pounds(25_000)).SetScheme(domain.DefaultScheme()).
 		SetExtensions([]domain.Extension{{OrganisationID: p.acme.ID, ClosesAt: time.Now().Add(time.Hour), Reason: "Flooded office"}}).SaveX(fx)
-	mine := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID).SetTitle("Sensors").SetAmount(domain.Pounds(20_000)).SaveX(fx)
-	theirs := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(binsight.ID).SetTitle("App").SetAmount(domain.Pounds(20_000)).SaveX(fx)
+	mine := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(20_000)).SaveX(fx)
+	theirs := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(binsight.ID), comp.Scheme, domain.Pounds(20_000)).SaveX(fx)
 
 	if b, err := p.svc.SubmitBid(as(p.supplier), mine.ID); err != nil || b.Status != domain.BidSubmitted {
 		t.Errorf("the supplier with an extension: %v %v", b, err)

@@ -119,11 +119,16 @@ func (c *apiClient) send(method, path, contentType string, body []byte, out any)
 
 // edit sends a PATCH of JSON that applies to whatever version is current (If-Match: *).
 func (c *apiClient) edit(path string, body, out any) error {
+	return c.overwrite(http.MethodPatch, path, body, out)
+}
+
+// overwrite sends JSON that applies to whatever version is current (If-Match: *).
+func (c *apiClient) overwrite(method, path string, body, out any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	return c.sendOnce(http.MethodPatch, path, "application/json", "", "*", b, out)
+	return c.sendOnce(method, path, "application/json", "", "*", b, out)
 }
 
 func (c *apiClient) sendOnce(method, path, contentType, idempotencyKey, ifMatch string, body []byte, out any) error {

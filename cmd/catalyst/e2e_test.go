@@ -128,13 +128,25 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	compPath := fmt.Sprintf("/api/v1/competitions/%d", comp.ID)
 
 	var bidA, bidB, bidC bidJSON
-	wantProblem(t, admin.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Admin's", "amount_pence": 1}, nil), 403, "forbidden", "")
-	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"organisation_id": 999, "title": "Not ours", "amount_pence": 1}, nil), 403, "forbidden", "own organisation")
-	must(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Sensors on bin lorries", "amount_pence": 45_000_00}, &bidA))
-	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Again", "amount_pence": 1}, nil), 409, "bid-exists", "already has a bid")
-	wantProblem(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Too dear", "amount_pence": 60_000_00}, nil), 422, "invalid-input", "above this competition's maximum")
-	must(t, binsight.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Resident reporting app", "amount_pence": 48_000_00}, &bidB))
-	must(t, civic.call(http.MethodPost, compPath+"/bids", map[string]any{"title": "Never submitted", "amount_pence": 10_000_00}, &bidC))
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/bids", writtenBid("Admin's", 1_00), nil), 403, "forbidden", "")
+	notOurs := writtenBid("Not ours", 1_00)
+	notOurs["organisation_id"] = 999
+	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", notOurs, nil), 403, "forbidden", "own organisation")
+	must(t, acme.call(http.MethodPost, compPath+"/bids", writtenBid("Sensors on bin lorries", 45_000_00), &bidA))
+	wantProblem(t, acme.call(http.MethodPost, compPath+"/bids", writtenBid("Again", 1_00), nil), 409, "bid-exists", "already has a bid")
+	// A price over the cap is kept as written, and the submit says what to fix; the supplier
+	// fixes the price and its milestones task by task.
+	must(t, binsight.call(http.MethodPost, compPath+"/bids", writtenBid("Too dear", 60_000_00), &bidB))
+	wantProblem(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidB.ID), nil, nil), 422, "invalid-input", "above this competition's maximum")
+	fixed := writtenBid("Resident reporting app", 48_000_00)
+	for task, body := range map[string]map[string]any{
+		"about":      {"title": fixed["title"]},
+		"finances":   {"price_pence": fixed["price_pence"], "vat_rate": 2000},
+		"milestones": {"milestones": fixed["milestones"]},
+	} {
+		must(t, binsight.overwrite(http.MethodPut, fmt.Sprintf("/api/v1/bids/%d/tasks/%s", bidB.ID, task), body, &bidB))
+	}
+	must(t, civic.call(http.MethodPost, compPath+"/bids", writtenBid("Never submitted", 10_000_00), &bidC))
 	// One supplier's deadline moves a little later, with a reason: the competition closes for
 	// everyone only then, and the workflow's timer is re-armed.
 	wantProblem(t, admin.call(http.MethodPost, compPath+"/extensions", map[string]any{"organisation_id": bidC.OrganisationID,
@@ -288,9 +300,9 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		t.Fatalf("phase 2 competition = %+v, want phase 2 open to organisation %d only", comp2, bidA.OrganisationID)
 	}
 	comp2Path := fmt.Sprintf("/api/v1/competitions/%d", comp2.ID)
-	wantProblem(t, binsight.call(http.MethodPost, comp2Path+"/bids", map[string]any{"title": "Try again", "amount_pence": 100_000_00}, nil), 403, "not-eligible", "continued")
+	wantProblem(t, binsight.call(http.MethodPost, comp2Path+"/bids", writtenBid("Try again", 100_000_00), nil), 403, "not-eligible", "continued")
 	var bid2 bidJSON
-	must(t, acme.call(http.MethodPost, comp2Path+"/bids", map[string]any{"title": "Prototype fleet", "amount_pence": 450_000_00}, &bid2))
+	must(t, acme.call(http.MethodPost, comp2Path+"/bids", writtenBid("Prototype fleet", 450_000_00), &bid2))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bid2.ID), nil, nil))
 	waitFor(t, admin, comp2Path, func(c competitionJSON) bool { return c.Status == "eligibility" })
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/eligibility", bid2.ID), map[string]any{"eligible": true,
@@ -336,7 +348,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	var late competitionJSON
 	must(t, admin.call(http.MethodPost, path2+"/competitions", map[string]any{"closes_at": time.Now().Add(6 * time.Second)}, &late))
 	var lateBid bidJSON
-	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", late.ID), map[string]any{"title": "Before the stop", "amount_pence": 10_000_00}, &lateBid))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", late.ID), writtenBid("Before the stop", 10_000_00), &lateBid))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", lateBid.ID), nil, nil))
 
 	// Stop and start again on the same data, after that deadline: nothing is lost, and the

@@ -231,6 +231,7 @@ type competitionJSON struct {
 	ClosesAt              time.Time      `json:"closes_at"`
 	SubmittedBids         int            `json:"submitted_bids"`
 	EligibleOrganisations []int          `json:"eligible_organisations"`
+	Scheme                domain.Scheme  `json:"scheme"`
 	Bids                  []bidJSON      `json:"bids"`
 	Contracts             []contractJSON `json:"contracts"`
 }
@@ -544,10 +545,12 @@ func (s *seeder) bid(sup *apiClient, comp int, title string, pence int64, submit
 
 // bidWith is bid, with or without its proposal document.
 func (s *seeder) bidWith(sup *apiClient, comp int, title string, pence int64, submit, document bool) (int, error) {
+	var c competitionJSON
+	if err := sup.call(http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", comp), nil, &c); err != nil {
+		return 0, err
+	}
 	var b bidJSON
-	if err := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", comp), map[string]any{
-		"title": title, "summary": "How we would solve it, in twelve weeks.", "amount_pence": pence,
-	}, &b); err != nil {
+	if err := sup.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", comp), writtenBidFor(c.Scheme, title, pence), &b); err != nil {
 		return 0, err
 	}
 	proposal := []byte("%PDF-1.4\n% Catalyst demo proposal\n" + title + "\n%%EOF\n")
@@ -562,6 +565,34 @@ func (s *seeder) bidWith(sup *apiClient, comp int, title string, pence int64, su
 		}
 	}
 	return b.ID, nil
+}
+
+// writtenBid is a whole bid for a competition with the default questions, worth total pence
+// with VAT at 20%, paid in two milestones.
+func writtenBid(title string, total int64) map[string]any {
+	return writtenBidFor(domain.DefaultScheme(), title, total)
+}
+
+// writtenBidFor is a whole bid for a competition with the given questions.
+func writtenBidFor(scheme domain.Scheme, title string, total int64) map[string]any {
+	net := domain.NetFromGross(domain.Money(total), domain.StandardVAT)
+	answers, declarations := map[string]string{}, map[string]bool{}
+	for _, c := range scheme.Criteria {
+		if c.PassFail {
+			declarations[c.Key] = true
+		} else {
+			answers[c.Key] = fmt.Sprintf("%s: how %s meets it, with the evidence.", c.Title, title)
+		}
+	}
+	first := net / 2
+	return map[string]any{
+		"title": title, "summary": "How we would solve it, in twelve weeks.", "fields": []string{string(domain.Fields[0])},
+		"answers": answers, "declarations": declarations, "price_pence": int64(net), "vat_rate": int(domain.StandardVAT),
+		"milestones": []domain.Milestone{
+			{Deliverable: "Discovery with users, and a plan for the trial", SuccessCriteria: "The challenge owner agrees the plan", Month: 1, Amount: first},
+			{Deliverable: "The trial and its report", SuccessCriteria: "The report answers the feasibility question", Month: 3, Amount: net - first},
+		},
+	}
 }
 
 func (s *seeder) assess(comp, bid int, assessors []string, score int) error {

@@ -29,8 +29,24 @@ const (
 	FieldTitle = "title"
 	// FieldSummary holds the string denoting the summary field in the database.
 	FieldSummary = "summary"
+	// FieldFields holds the string denoting the fields field in the database.
+	FieldFields = "fields"
+	// FieldAnswers holds the string denoting the answers field in the database.
+	FieldAnswers = "answers"
 	// FieldAmount holds the string denoting the amount field in the database.
 	FieldAmount = "amount"
+	// FieldNetPrice holds the string denoting the net_price field in the database.
+	FieldNetPrice = "net_price"
+	// FieldVatRate holds the string denoting the vat_rate field in the database.
+	FieldVatRate = "vat_rate"
+	// FieldPriceGiven holds the string denoting the price_given field in the database.
+	FieldPriceGiven = "price_given"
+	// FieldMilestones holds the string denoting the milestones field in the database.
+	FieldMilestones = "milestones"
+	// FieldDeclarations holds the string denoting the declarations field in the database.
+	FieldDeclarations = "declarations"
+	// FieldTaskSaves holds the string denoting the task_saves field in the database.
+	FieldTaskSaves = "task_saves"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
@@ -116,7 +132,15 @@ var Columns = []string{
 	FieldOrganisationID,
 	FieldTitle,
 	FieldSummary,
+	FieldFields,
+	FieldAnswers,
 	FieldAmount,
+	FieldNetPrice,
+	FieldVatRate,
+	FieldPriceGiven,
+	FieldMilestones,
+	FieldDeclarations,
+	FieldTaskSaves,
 	FieldStatus,
 	FieldSubmittedAt,
 	FieldReceipt,
@@ -152,8 +176,18 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultTitle holds the default value on creation for the "title" field.
+	DefaultTitle string
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// DefaultAmount holds the default value on creation for the "amount" field.
+	DefaultAmount domain.Money
+	// DefaultNetPrice holds the default value on creation for the "net_price" field.
+	DefaultNetPrice domain.Money
+	// DefaultVatRate holds the default value on creation for the "vat_rate" field.
+	DefaultVatRate domain.VATRate
+	// DefaultPriceGiven holds the default value on creation for the "price_given" field.
+	DefaultPriceGiven bool
 )
 
 const DefaultStatus domain.BidStatus = "draft"
@@ -161,7 +195,7 @@ const DefaultStatus domain.BidStatus = "draft"
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s domain.BidStatus) error {
 	switch s {
-	case "draft", "submitted", "funded", "not_funded", "ineligible":
+	case "draft", "submitted", "funded", "not_funded", "ineligible", "withdrawn":
 		return nil
 	default:
 		return fmt.Errorf("bid: invalid enum value for status field: %q", s)
@@ -209,6 +243,21 @@ func BySummary(opts ...sql.OrderTermOption) OrderOption {
 // ByAmount orders the results by the amount field.
 func ByAmount(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAmount, opts...).ToFunc()
+}
+
+// ByNetPrice orders the results by the net_price field.
+func ByNetPrice(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNetPrice, opts...).ToFunc()
+}
+
+// ByVatRate orders the results by the vat_rate field.
+func ByVatRate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVatRate, opts...).ToFunc()
+}
+
+// ByPriceGiven orders the results by the price_given field.
+func ByPriceGiven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPriceGiven, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

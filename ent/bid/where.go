@@ -92,6 +92,23 @@ func Amount(v domain.Money) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldAmount, vc))
 }
 
+// NetPrice applies equality check predicate on the "net_price" field. It's identical to NetPriceEQ.
+func NetPrice(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldEQ(FieldNetPrice, vc))
+}
+
+// VatRate applies equality check predicate on the "vat_rate" field. It's identical to VatRateEQ.
+func VatRate(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldEQ(FieldVatRate, vc))
+}
+
+// PriceGiven applies equality check predicate on the "price_given" field. It's identical to PriceGivenEQ.
+func PriceGiven(v bool) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldPriceGiven, v))
+}
+
 // SubmittedAt applies equality check predicate on the "submitted_at" field. It's identical to SubmittedAtEQ.
 func SubmittedAt(v time.Time) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldSubmittedAt, v))
@@ -387,6 +404,26 @@ func SummaryContainsFold(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldContainsFold(FieldSummary, v))
 }
 
+// FieldsIsNil applies the IsNil predicate on the "fields" field.
+func FieldsIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldFields))
+}
+
+// FieldsNotNil applies the NotNil predicate on the "fields" field.
+func FieldsNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldFields))
+}
+
+// AnswersIsNil applies the IsNil predicate on the "answers" field.
+func AnswersIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldAnswers))
+}
+
+// AnswersNotNil applies the NotNil predicate on the "answers" field.
+func AnswersNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldAnswers))
+}
+
 // AmountEQ applies the EQ predicate on the "amount" field.
 func AmountEQ(v domain.Money) predicate.Bid {
 	vc := int64(v)
@@ -439,6 +476,154 @@ func AmountLT(v domain.Money) predicate.Bid {
 func AmountLTE(v domain.Money) predicate.Bid {
 	vc := int64(v)
 	return predicate.Bid(sql.FieldLTE(FieldAmount, vc))
+}
+
+// NetPriceEQ applies the EQ predicate on the "net_price" field.
+func NetPriceEQ(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldEQ(FieldNetPrice, vc))
+}
+
+// NetPriceNEQ applies the NEQ predicate on the "net_price" field.
+func NetPriceNEQ(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldNEQ(FieldNetPrice, vc))
+}
+
+// NetPriceIn applies the In predicate on the "net_price" field.
+func NetPriceIn(vs ...domain.Money) predicate.Bid {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Bid(sql.FieldIn(FieldNetPrice, v...))
+}
+
+// NetPriceNotIn applies the NotIn predicate on the "net_price" field.
+func NetPriceNotIn(vs ...domain.Money) predicate.Bid {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Bid(sql.FieldNotIn(FieldNetPrice, v...))
+}
+
+// NetPriceGT applies the GT predicate on the "net_price" field.
+func NetPriceGT(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldGT(FieldNetPrice, vc))
+}
+
+// NetPriceGTE applies the GTE predicate on the "net_price" field.
+func NetPriceGTE(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldGTE(FieldNetPrice, vc))
+}
+
+// NetPriceLT applies the LT predicate on the "net_price" field.
+func NetPriceLT(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldLT(FieldNetPrice, vc))
+}
+
+// NetPriceLTE applies the LTE predicate on the "net_price" field.
+func NetPriceLTE(v domain.Money) predicate.Bid {
+	vc := int64(v)
+	return predicate.Bid(sql.FieldLTE(FieldNetPrice, vc))
+}
+
+// VatRateEQ applies the EQ predicate on the "vat_rate" field.
+func VatRateEQ(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldEQ(FieldVatRate, vc))
+}
+
+// VatRateNEQ applies the NEQ predicate on the "vat_rate" field.
+func VatRateNEQ(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldNEQ(FieldVatRate, vc))
+}
+
+// VatRateIn applies the In predicate on the "vat_rate" field.
+func VatRateIn(vs ...domain.VATRate) predicate.Bid {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int(vs[i])
+	}
+	return predicate.Bid(sql.FieldIn(FieldVatRate, v...))
+}
+
+// VatRateNotIn applies the NotIn predicate on the "vat_rate" field.
+func VatRateNotIn(vs ...domain.VATRate) predicate.Bid {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int(vs[i])
+	}
+	return predicate.Bid(sql.FieldNotIn(FieldVatRate, v...))
+}
+
+// VatRateGT applies the GT predicate on the "vat_rate" field.
+func VatRateGT(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldGT(FieldVatRate, vc))
+}
+
+// VatRateGTE applies the GTE predicate on the "vat_rate" field.
+func VatRateGTE(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldGTE(FieldVatRate, vc))
+}
+
+// VatRateLT applies the LT predicate on the "vat_rate" field.
+func VatRateLT(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldLT(FieldVatRate, vc))
+}
+
+// VatRateLTE applies the LTE predicate on the "vat_rate" field.
+func VatRateLTE(v domain.VATRate) predicate.Bid {
+	vc := int(v)
+	return predicate.Bid(sql.FieldLTE(FieldVatRate, vc))
+}
+
+// PriceGivenEQ applies the EQ predicate on the "price_given" field.
+func PriceGivenEQ(v bool) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldPriceGiven, v))
+}
+
+// PriceGivenNEQ applies the NEQ predicate on the "price_given" field.
+func PriceGivenNEQ(v bool) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldPriceGiven, v))
+}
+
+// MilestonesIsNil applies the IsNil predicate on the "milestones" field.
+func MilestonesIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldMilestones))
+}
+
+// MilestonesNotNil applies the NotNil predicate on the "milestones" field.
+func MilestonesNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldMilestones))
+}
+
+// DeclarationsIsNil applies the IsNil predicate on the "declarations" field.
+func DeclarationsIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldDeclarations))
+}
+
+// DeclarationsNotNil applies the NotNil predicate on the "declarations" field.
+func DeclarationsNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldDeclarations))
+}
+
+// TaskSavesIsNil applies the IsNil predicate on the "task_saves" field.
+func TaskSavesIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldTaskSaves))
+}
+
+// TaskSavesNotNil applies the NotNil predicate on the "task_saves" field.
+func TaskSavesNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldTaskSaves))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

@@ -31,6 +31,8 @@ const (
 	FieldSha256 = "sha256"
 	// FieldBidID holds the string denoting the bid_id field in the database.
 	FieldBidID = "bid_id"
+	// FieldQuestionKey holds the string denoting the question_key field in the database.
+	FieldQuestionKey = "question_key"
 	// FieldContractID holds the string denoting the contract_id field in the database.
 	FieldContractID = "contract_id"
 	// FieldChallengeID holds the string denoting the challenge_id field in the database.
@@ -77,6 +79,7 @@ var Columns = []string{
 	FieldSize,
 	FieldSha256,
 	FieldBidID,
+	FieldQuestionKey,
 	FieldContractID,
 	FieldChallengeID,
 }
@@ -163,6 +166,11 @@ func BySha256(opts ...sql.OrderTermOption) OrderOption {
 // ByBidID orders the results by the bid_id field.
 func ByBidID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBidID, opts...).ToFunc()
+}
+
+// ByQuestionKey orders the results by the question_key field.
+func ByQuestionKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuestionKey, opts...).ToFunc()
 }
 
 // ByContractID orders the results by the contract_id field.

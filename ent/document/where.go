@@ -95,6 +95,11 @@ func BidID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldBidID, v))
 }
 
+// QuestionKey applies equality check predicate on the "question_key" field. It's identical to QuestionKeyEQ.
+func QuestionKey(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldQuestionKey, v))
+}
+
 // ContractID applies equality check predicate on the "contract_id" field. It's identical to ContractIDEQ.
 func ContractID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldContractID, v))
@@ -513,6 +518,81 @@ func BidIDIsNil() predicate.Document {
 // BidIDNotNil applies the NotNil predicate on the "bid_id" field.
 func BidIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldBidID))
+}
+
+// QuestionKeyEQ applies the EQ predicate on the "question_key" field.
+func QuestionKeyEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldQuestionKey, v))
+}
+
+// QuestionKeyNEQ applies the NEQ predicate on the "question_key" field.
+func QuestionKeyNEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldQuestionKey, v))
+}
+
+// QuestionKeyIn applies the In predicate on the "question_key" field.
+func QuestionKeyIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldQuestionKey, vs...))
+}
+
+// QuestionKeyNotIn applies the NotIn predicate on the "question_key" field.
+func QuestionKeyNotIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldQuestionKey, vs...))
+}
+
+// QuestionKeyGT applies the GT predicate on the "question_key" field.
+func QuestionKeyGT(v string) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldQuestionKey, v))
+}
+
+// QuestionKeyGTE applies the GTE predicate on the "question_key" field.
+func QuestionKeyGTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldQuestionKey, v))
+}
+
+// QuestionKeyLT applies the LT predicate on the "question_key" field.
+func QuestionKeyLT(v string) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldQuestionKey, v))
+}
+
+// QuestionKeyLTE applies the LTE predicate on the "question_key" field.
+func QuestionKeyLTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldQuestionKey, v))
+}
+
+// QuestionKeyContains applies the Contains predicate on the "question_key" field.
+func QuestionKeyContains(v string) predicate.Document {
+	return predicate.Document(sql.FieldContains(FieldQuestionKey, v))
+}
+
+// QuestionKeyHasPrefix applies the HasPrefix predicate on the "question_key" field.
+func QuestionKeyHasPrefix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasPrefix(FieldQuestionKey, v))
+}
+
+// QuestionKeyHasSuffix applies the HasSuffix predicate on the "question_key" field.
+func QuestionKeyHasSuffix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasSuffix(FieldQuestionKey, v))
+}
+
+// QuestionKeyIsNil applies the IsNil predicate on the "question_key" field.
+func QuestionKeyIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldQuestionKey))
+}
+
+// QuestionKeyNotNil applies the NotNil predicate on the "question_key" field.
+func QuestionKeyNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldQuestionKey))
+}
+
+// QuestionKeyEqualFold applies the EqualFold predicate on the "question_key" field.
+func QuestionKeyEqualFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldEqualFold(FieldQuestionKey, v))
+}
+
+// QuestionKeyContainsFold applies the ContainsFold predicate on the "question_key" field.
+func QuestionKeyContainsFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldContainsFold(FieldQuestionKey, v))
 }
 
 // ContractIDEQ applies the EQ predicate on the "contract_id" field.

@@ -187,22 +187,26 @@ func init() {
 	bid.UpdateDefaultUpdatedAt = bidDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// bidDescTitle is the schema descriptor for title field.
 	bidDescTitle := bidFields[2].Descriptor()
+	// bid.DefaultTitle holds the default value on creation for the title field.
+	bid.DefaultTitle = bidDescTitle.Default.(string)
 	// bid.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	bid.TitleValidator = func() func(string) error {
-		validators := bidDescTitle.Validators
-		fns := [...]func(string) error{
-			validators[0].(func(string) error),
-			validators[1].(func(string) error),
-		}
-		return func(title string) error {
-			for _, fn := range fns {
-				if err := fn(title); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}()
+	bid.TitleValidator = bidDescTitle.Validators[0].(func(string) error)
+	// bidDescAmount is the schema descriptor for amount field.
+	bidDescAmount := bidFields[6].Descriptor()
+	// bid.DefaultAmount holds the default value on creation for the amount field.
+	bid.DefaultAmount = domain.Money(bidDescAmount.Default.(int64))
+	// bidDescNetPrice is the schema descriptor for net_price field.
+	bidDescNetPrice := bidFields[7].Descriptor()
+	// bid.DefaultNetPrice holds the default value on creation for the net_price field.
+	bid.DefaultNetPrice = domain.Money(bidDescNetPrice.Default.(int64))
+	// bidDescVatRate is the schema descriptor for vat_rate field.
+	bidDescVatRate := bidFields[8].Descriptor()
+	// bid.DefaultVatRate holds the default value on creation for the vat_rate field.
+	bid.DefaultVatRate = domain.VATRate(bidDescVatRate.Default.(int))
+	// bidDescPriceGiven is the schema descriptor for price_given field.
+	bidDescPriceGiven := bidFields[9].Descriptor()
+	// bid.DefaultPriceGiven holds the default value on creation for the price_given field.
+	bid.DefaultPriceGiven = bidDescPriceGiven.Default.(bool)
 	challengeMixin := schema.Challenge{}.Mixin()
 	challenge.Policy = privacy.NewPolicies(schema.Challenge{})
 	challenge.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -22,10 +22,22 @@ func (Bid) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("competition_id"),
 		field.Int("organisation_id"),
-		field.String("title").NotEmpty().MaxLen(4 * domain.BidTitle.Max), // domain counts characters; Ent counts bytes
+		// Empty until the supplier names it: a draft is started before anything is written.
+		field.String("title").Default("").MaxLen(4 * domain.BidTitle.Max), // domain counts characters; Ent counts bytes
 		field.Text("summary").Optional(),
-		// Price asked, VAT inclusive.
-		field.Int64("amount").GoType(domain.Money(0)),
+		field.JSON("fields", []string{}).Optional(),
+		// Answers to the scored questions, by question key.
+		field.JSON("answers", map[string]string{}).Optional(),
+		// Price asked, VAT inclusive: the net price with VAT at the bid's rate.
+		field.Int64("amount").GoType(domain.Money(0)).Default(0),
+		field.Int64("net_price").GoType(domain.Money(0)).Default(0),
+		field.Int("vat_rate").GoType(domain.VATRate(0)).Default(int(domain.StandardVAT)),
+		field.Bool("price_given").Default(false),
+		field.JSON("milestones", []domain.Milestone{}).Optional(),
+		// Answers to the pass or fail questions, by question key: true is yes.
+		field.JSON("declarations", map[string]bool{}).Optional(),
+		// Each task's last save, by task key, for the edit conflict check.
+		field.JSON("task_saves", map[string]domain.TaskSave{}).Optional(),
 		field.Enum("status").GoType(domain.BidStatus("")).Default(string(domain.BidDraft)),
 		// Server receipt time, stamped in the transaction that seals the bid.
 		field.Time("submitted_at").Optional().Nillable(),

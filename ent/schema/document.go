@@ -24,6 +24,8 @@ func (Document) Fields() []ent.Field {
 		field.Int64("size").NonNegative(),
 		field.String("sha256").NotEmpty(),
 		field.Int("bid_id").Optional().Nillable(),
+		// The question a bid's appendix belongs to; empty for a supporting document.
+		field.String("question_key").Optional(),
 		field.Int("contract_id").Optional().Nillable(),
 		// Evidence for a challenge's problem, given with its intake.
 		field.Int("challenge_id").Optional().Nillable(),

@@ -1,0 +1,156 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
+)
+
+// The public list of competitions, and a supplier's own bids and contracts.
+
+// searchOf reads a competition search from the query string, as the page's form and the API
+// both send it.
+func searchOf(c echo.Context) (service.CompetitionSearch, ui.Form, error) {
+	f := ui.Form{Values: map[string]string{}}
+	for _, k := range []string{"q", "field", "phase", "when", "budget"} {
+		f.Values[k] = c.QueryParam(k)
+	}
+	in := service.CompetitionSearch{Words: f.Values["q"], Field: f.Values["field"], When: f.Values["when"], Budget: f.Values["budget"]}
+	if p := f.Values["phase"]; p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return in, f, domain.Problems{{Field: "phase", Message: "Choose phase 1 or phase 2"}}
+		}
+		in.Phase = n
+	}
+	return in, f, nil
+}
+
+func (s *Server) listCompetitions(c echo.Context) error {
+	in, _, err := searchOf(c)
+	if err != nil {
+		return err
+	}
+	rows, err := s.svc.SearchCompetitions(c.Request().Context(), in, time.Now())
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items []CompetitionView `json:"items"`
+	}{Items: []CompetitionView{}}
+	for _, r := range rows {
+		out.Items = append(out.Items, competitionView(r))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type competitionRow struct {
+	*ent.Competition
+	Title       string
+	ClosingSoon bool
+	PhasePays   string
+}
+
+func (s *Server) competitionsPage(c echo.Context) error {
+	in, form, err := searchOf(c)
+	data := struct {
+		Form   ui.Form
+		Rows   []competitionRow
+		Fields []string
+	}{Form: form}
+	for _, f := range domain.Fields {
+		data.Fields = append(data.Fields, string(f))
+	}
+	var rows []*ent.Competition
+	if err == nil {
+		rows, err = s.svc.SearchCompetitions(c.Request().Context(), in, time.Now())
+	}
+	if errors.As(err, &data.Form.Problems) {
+		return s.render(c, http.StatusUnprocessableEntity, "competitions", "Error: Competitions", "competitions", data)
+	}
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, r := range rows {
+		data.Rows = append(data.Rows, competitionRow{Competition: r, Title: r.Edges.Challenge.Title,
+			ClosingSoon: r.Status == domain.CompetitionOpen && r.ClosesAt.Sub(now) <= service.ClosingSoon})
+	}
+	return s.render(c, http.StatusOK, "competitions", "Competitions", "competitions", data)
+}
+
+// yourBidRow is one bid on the supplier's dashboard.
+type yourBidRow struct {
+	*ent.Bid
+	Challenge string
+	Phase     int
+	Stages    []stage
+	Due       []service.Due
+}
+
+// stage is one step of a bid's way through a competition, as a timeline shows it.
+type stage struct {
+	Label string
+	Done  bool
+	Now   bool
+}
+
+// stagesOf places a bid on its way: written, submitted, checked, assessed, decided, contracted,
+// gate.
+func stagesOf(b *ent.Bid) []stage {
+	comp := b.Edges.Competition
+	labels := []string{"Written", "Submitted", "Eligibility checked", "Assessed", "Outcome"}
+	reached := 0
+	switch {
+	case b.Status == domain.BidDraft || b.Status == domain.BidWithdrawn:
+		reached = 0
+	case b.Status == domain.BidIneligible:
+		reached = 2
+	case comp.Status == domain.CompetitionOpen:
+		reached = 1
+	case comp.Status == domain.CompetitionEligibility:
+		reached = 1
+	case comp.Status == domain.CompetitionAssessment:
+		reached = 2
+	default:
+		reached = 4
+	}
+	if k := b.Edges.Contract; k != nil {
+		labels = append(labels, "Contract", "Stage gate")
+		reached = 5
+		if k.Status != domain.ContractActive && k.Status != domain.ContractReported {
+			reached = 6
+		}
+	}
+	out := make([]stage, len(labels))
+	for i, l := range labels {
+		out[i] = stage{Label: l, Done: i < reached, Now: i == reached}
+	}
+	return out
+}
+
+func (s *Server) yourBidsPage(c echo.Context) error {
+	bids, err := s.svc.YourBids(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	var rows []yourBidRow
+	for _, b := range bids {
+		rows = append(rows, yourBidRow{Bid: b, Challenge: b.Edges.Competition.Edges.Challenge.Title, Phase: b.Edges.Competition.Phase,
+			Stages: stagesOf(b), Due: service.DueNext(b, now)})
+	}
+	v, _ := currentViewer(c)
+	return s.render(c, http.StatusOK, "bids", "Your bids and contracts", "bids", struct {
+		Rows          []yourBidRow
+		NoOrganistion bool
+	}{Rows: rows, NoOrganistion: v.OrganisationID == 0})
+}
