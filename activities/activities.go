@@ -167,6 +167,11 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 			return err
 		}
 		out.CompetitionID = c.ID
+		if status == domain.CompetitionOpen {
+			if err := AlertOpened(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		var before any
 		if existing != nil {
 			before = existing

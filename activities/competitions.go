@@ -30,11 +30,14 @@ func (a *Activities) OpenScheduledCompetition(ctx context.Context, in OpenSchedu
 		if c.Status != domain.CompetitionScheduled {
 			return nil
 		}
-		if err := tx.Competition.UpdateOne(c).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now().UTC()).Exec(ctx); err != nil {
+		if c, err = tx.Competition.UpdateOne(c).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now().UTC()).Save(ctx); err != nil {
+			return err
+		}
+		if err := AlertOpened(ctx, tx, c); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, authz.Actor{Reason: "its opening time came"}, "competition.opened", "competition", c.ID,
-			map[string]any{"status": c.Status}, map[string]any{"status": domain.CompetitionOpen})
+			map[string]any{"status": domain.CompetitionScheduled}, map[string]any{"status": domain.CompetitionOpen})
 	})
 }
 

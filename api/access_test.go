@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
 // routeCase is one route's request and who may make it.
@@ -102,7 +104,15 @@ var accessMatrix = map[string]routeCase{
 		[]string{supplierOwn}},
 	"POST /api/v1/bids/{id}/eligibility": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/eligibility", w.bidAcme.ID) }, "{}",
 		[]string{admin}},
-	"GET /api/v1/competitions":           {fixed("/api/v1/competitions"), "", everyone},
+	"GET /api/v1/competitions": {fixed("/api/v1/competitions"), "", everyone},
+	"GET /api/v1/alerts":       {fixed("/api/v1/alerts"), "", anySignedIn},
+	"POST /api/v1/alerts":      {fixed("/api/v1/alerts"), `{"email":"x@example.org","fields":["Transport"]}`, everyone},
+	"POST /api/v1/alerts/unsubscribe": {func(w *world) string {
+		if !w.db.Alert.Query().ExistX(testdb.Fixture()) {
+			w.db.Alert.Create().SetEmail("rosa@example.org").SetFields([]string{"Transport"}).SetToken("world-token").ExecX(testdb.Fixture())
+		}
+		return "/api/v1/alerts/unsubscribe"
+	}, `{"token":"world-token"}`, everyone},
 	"GET /api/v1/competitions/{id}":      {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d", w.compA.ID) }, "", everyone},
 	"GET /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID) }, "", anySignedIn},
 	"POST /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) }, "{}",

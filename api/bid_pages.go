@@ -56,6 +56,24 @@ type bidPageData struct {
 	CanReopen  bool
 	CanWithdrw bool
 	Done       string
+	// Once feedback is released: each criterion with what each assessor said.
+	Feedback []criterionFeedback
+	Released bool
+}
+
+// criterionFeedback is one criterion's scores and comments, assessors numbered 1…n.
+type criterionFeedback struct {
+	Title    string
+	Max      int
+	PassFail bool
+	Comments []assessorComment
+}
+
+type assessorComment struct {
+	Assessor string
+	Score    int
+	Pass     string
+	Comment  string
 }
 
 func (s *Server) bidData(c echo.Context) (bidPageData, error) {
@@ -87,6 +105,26 @@ func (s *Server) bidPage(c echo.Context) error {
 	d, err := s.bidData(c)
 	if err != nil {
 		return err
+	}
+	if d.Released = service.FeedbackVisible(c.Request().Context(), d.Comp) && d.Comp.FeedbackReleasedAt != nil; d.Released && d.Bid.Status != domain.BidIneligible {
+		f, err := s.svc.Feedback(c.Request().Context(), d.Bid.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range d.Comp.Scheme.Criteria {
+			cf := criterionFeedback{Title: q.Title, Max: q.MaxScore(), PassFail: q.PassFail}
+			for i, a := range f.Assessments {
+				ac := assessorComment{Assessor: "Assessor " + strconv.Itoa(i+1)}
+				if q.PassFail {
+					p := a.PassFail[q.Key]
+					ac.Pass, ac.Comment = map[bool]string{true: "Pass", false: "Fail"}[p.Pass], p.Comment
+				} else {
+					ac.Score, ac.Comment = a.Scores[q.Key].Score, a.Scores[q.Key].Comment
+				}
+				cf.Comments = append(cf.Comments, ac)
+			}
+			d.Feedback = append(d.Feedback, cf)
+		}
 	}
 	return s.render(c, http.StatusOK, "bid", d.Title+": your bid", "bids", d)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/ui"
@@ -154,4 +155,30 @@ func TestASupplierWritesAndSubmitsABidOnPages(t *testing.T) {
 	if code, page := post(base+"/reopen", url.Values{}); code != http.StatusConflict || !strings.Contains(page, "the deadline was") {
 		t.Errorf("reopening after the deadline: %d", code)
 	}
+}
+
+// TestFeedbackIsShownOnceReleased: a supplier reads the outcome, the score and each criterion's
+// comments from "Assessor 1…n" on its bid's page, and nothing of them before the release.
+func TestFeedbackIsShownOnceReleased(t *testing.T) {
+	w := newWorld(t)
+	fx := testdb.Fixture()
+	scores := map[string]domain.CriterionScore{}
+	for _, q := range domain.DefaultScheme().Criteria {
+		scores[q.Key] = domain.CriterionScore{Score: 8, Comment: "Strong evidence for " + q.Title}
+	}
+	w.db.Assessment.Update().Where(assessment.BidID(w.bidAcme.ID)).SetScores(scores).SetPercent(80).ExecX(fx)
+	w.db.Bid.UpdateOne(w.bidAcme).SetStatus(domain.BidFunded).SetScore(80).SetOutcomeReason("Above the threshold, within the pot").ExecX(fx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, _ := signInAs(t, srv.URL, "dana@acme.example")
+	path := srv.URL + "/bids/" + strconv.Itoa(w.bidAcme.ID)
+	_, page := read(t)(c.Get(path))
+	wantIn(t, "the bid before the release", page, "released together")
+	if strings.Contains(page, "Strong evidence") || strings.Contains(page, "80.0%") {
+		t.Error("feedback shown before its release")
+	}
+	w.db.Competition.UpdateOne(w.compA).SetFeedbackReleasedAt(time.Now()).ExecX(fx)
+	_, page = read(t)(c.Get(path))
+	wantIn(t, "the bid after the release", page, "Feedback from the assessors", "80.0%", "Above the threshold, within the pot",
+		"Assessor 1: 8 out of 10", "Strong evidence for Innovation")
 }

@@ -197,8 +197,13 @@ func (s *Server) yourBids(c echo.Context) error {
 	out := struct {
 		Items []BidView `json:"items"`
 	}{Items: []BidView{}}
+	now := time.Now()
 	for _, b := range bids {
-		out.Items = append(out.Items, bidViewFor(ctx, b.Edges.Competition)(b))
+		v := bidViewFor(ctx, b.Edges.Competition)(b)
+		for _, d := range service.DueNext(b, now) {
+			v.Due = append(v.Due, DueView{What: d.What, When: timeOrNil(d.When)})
+		}
+		out.Items = append(out.Items, v)
 	}
 	return c.JSON(http.StatusOK, out)
 }

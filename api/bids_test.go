@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -181,4 +183,92 @@ func TestListChallengesPagesWithCursors(t *testing.T) {
 	if rec := f.do(http.MethodGet, "/api/v1/challenges?cursor=!!", ""); rec.Code != http.StatusBadRequest {
 		t.Errorf("bad cursor = %d, want 400", rec.Code)
 	}
+}
+
+// TestABidIsWrittenThroughTheAPI: the API client does what the pages do, with the same rules:
+// a task saved with its etag, a stale etag refused with 412 and none with 428, what is still
+// missing listed task by task, then a receipt that verifies, and its own bids listed.
+func TestABidIsWrittenThroughTheAPI(t *testing.T) {
+	w := newWorld(t)
+	path := fmt.Sprintf("/api/v1/bids/%d", w.draftBinsight.ID)
+	var b BidView
+	rec := w.do(supplierOther, http.MethodGet, path, "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || len(b.Tasks) == 0 || b.Tasks[0].Key != "about" {
+		t.Fatalf("the draft: %v %s", err, rec.Body)
+	}
+	etag := b.Tasks[0].ETag
+	if rec := w.do(supplierOther, http.MethodPut, path+"/tasks/about", `{"title":"App"}`); rec.Code != http.StatusPreconditionRequired {
+		t.Errorf("no If-Match: %d", rec.Code)
+	}
+	rec = w.do(supplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Bin app","summary":"Residents report"}`, "If-Match", etag)
+	if rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag {
+		t.Fatalf("a save: %d %s", rec.Code, rec.Body)
+	}
+	if rec := w.do(supplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Mine"}`, "If-Match", etag); rec.Code != http.StatusPreconditionFailed ||
+		!strings.Contains(rec.Body.String(), "ed@binsight.example saved") {
+		t.Errorf("a stale etag: %d %s", rec.Code, rec.Body)
+	}
+	if rec := w.do(supplierOther, http.MethodPut, path+"/tasks/finances", `{"title":"Sneaky"}`, "If-Match", "*"); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("a title through finances: %d", rec.Code)
+	}
+	rec = w.do(supplierOther, http.MethodPost, path+"/submit", "")
+	var p Problem
+	_ = json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != http.StatusUnprocessableEntity || len(p.Errors) < 3 {
+		t.Fatalf("an unfinished submit: %d %s", rec.Code, rec.Body)
+	}
+	answers := `{"fields":["Transport"]}`
+	w.do(supplierOther, http.MethodPut, path+"/tasks/about", answers, "If-Match", "*")
+	for _, q := range domain.DefaultScheme().Criteria {
+		w.do(supplierOther, http.MethodPut, path+"/tasks/question-"+q.Key, `{"answer":"Well."}`, "If-Match", "*")
+	}
+	w.do(supplierOther, http.MethodPut, path+"/tasks/finances", `{"price_pence":1000000,"vat_rate":2000}`, "If-Match", "*")
+	rec = w.do(supplierOther, http.MethodPut, path+"/tasks/milestones",
+		`{"milestones":[{"deliverable":"App","success_criteria":"Used","month":2,"amount_pence":1000000}]}`, "If-Match", "*")
+	_ = json.Unmarshal(rec.Body.Bytes(), &b)
+	for _, task := range b.Tasks {
+		if task.Status != "completed" && !task.Optional {
+			t.Errorf("task %s is %s: %v", task.Key, task.Status, task.Problems)
+		}
+	}
+	if b.AmountPence != 1_200_000 || b.VATPence != 200_000 {
+		t.Errorf("total %d, VAT %d", b.AmountPence, b.VATPence)
+	}
+	var receipt Receipt
+	rec = w.do(supplierOther, http.MethodPost, path+"/submit", "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("the submit: %d %s", rec.Code, rec.Body)
+	}
+	var file ReceiptFile
+	_ = json.Unmarshal(w.do(supplierOther, http.MethodGet, path+"/receipt", "").Body.Bytes(), &file)
+	sum := sha256.Sum256(mustJSON(t, file.Sealed))
+	if file.ContentHash != receipt.ContentHash || hex.EncodeToString(sum[:]) != receipt.ContentHash {
+		t.Errorf("the receipt's sealed form does not hash to its hash")
+	}
+	var v VerificationView
+	_ = json.Unmarshal(w.do(supplierOther, http.MethodPost, "/api/v1/receipts/verify",
+		fmt.Sprintf(`{"receipt":%q,"content_hash":%q}`, receipt.Receipt, receipt.ContentHash)).Body.Bytes(), &v)
+	if !v.Matches {
+		t.Errorf("the receipt does not verify: %+v", v)
+	}
+	// Another supplier cannot find it to verify: their view holds no such bid.
+	_ = json.Unmarshal(w.do(supplierOwn, http.MethodPost, "/api/v1/receipts/verify",
+		fmt.Sprintf(`{"receipt":%q,"content_hash":%q}`, receipt.Receipt, receipt.ContentHash)).Body.Bytes(), &v)
+	if v.Matches {
+		t.Error("another supplier verified the bid")
+	}
+	var mine struct{ Items []BidView }
+	_ = json.Unmarshal(w.do(supplierOther, http.MethodGet, "/api/v1/bids", "").Body.Bytes(), &mine)
+	if len(mine.Items) == 0 || len(mine.Items[0].Due) == 0 {
+		t.Errorf("its own bids: %+v", mine)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -43,7 +43,8 @@ type Deps struct {
 	Production bool
 	// OIDC signs people in with OpenID Connect; nil when not configured.
 	OIDC *OIDCConfig
-	// SignInRate is how many sign-in attempts one address may make per minute (default 20).
+	// SignInRate is how many sign-in attempts one address may make per minute (default 20), and
+	// how many times it may ask for or stop alerts.
 	SignInRate int
 	Log        *slog.Logger
 }
@@ -146,6 +147,9 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.GET("/rounds", s.listRounds)
 	v1.POST("/rounds", s.createRound)
 	v1.GET("/competitions", s.listCompetitions)
+	v1.GET("/alerts", s.yourAlert)
+	v1.POST("/alerts", s.subscribe, perAddress(s.SignInRate, "Too many alerts asked for"))
+	v1.POST("/alerts/unsubscribe", s.unsubscribe, perAddress(s.SignInRate, "Too many attempts"))
 	v1.GET("/competitions/:id", s.getCompetition)
 	v1.GET("/competitions/:id/bids", s.listBids)
 	v1.POST("/competitions/:id/bids", s.createBid)

@@ -142,6 +142,13 @@ type BidView struct {
 	Milestones       []domain.Milestone `json:"milestones"`
 	Declarations     map[string]bool    `json:"declarations"`
 	Tasks            []BidTaskView      `json:"tasks,omitempty"`
+	Due              []DueView          `json:"due,omitempty"`
+}
+
+// DueView is one thing a supplier must do next, or wait for, with its date where it has one.
+type DueView struct {
+	What string     `json:"what"`
+	When *time.Time `json:"when,omitempty"`
 }
 
 // BidTaskView is one task of a bid: its status, what it still needs, and its etag for If-Match.

@@ -166,13 +166,20 @@ type PersonRecord struct {
 	Expertise    []string
 }
 
+// ValidEmail says whether an address is in the right format to send to: something, an @, and
+// a domain, with no spaces or angle brackets, at most 254 characters.
+func ValidEmail(email string) bool {
+	email = strings.TrimSpace(email)
+	at := strings.LastIndex(email, "@")
+	return at >= 1 && at < len(email)-1 && !strings.ContainsAny(email, " \t\r\n<>\"") && len(email) <= 254
+}
+
 // Problems names every problem with the record: a challenge owner belongs to a public body, a
 // supplier to a supplier, and every role is one Catalyst knows.
 func (p PersonRecord) Problems(validRole func(string) bool) Problems {
 	var ps Problems
 	PersonName.CleanAll(p.Name, &ps)
-	email := strings.TrimSpace(p.Email)
-	if at := strings.LastIndex(email, "@"); at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>\"") || len(email) > 254 {
+	if !ValidEmail(p.Email) {
 		ps.Add("email", "enter an email address in the right format, like name@example.gov.uk")
 	}
 	if len(p.Roles) == 0 {

@@ -27,6 +27,9 @@ const (
 	// NoticeCompetitionAmended tells every bidder the questions changed, and that a submitted
 	// bid must be confirmed again before the deadline.
 	NoticeCompetitionAmended NoticeTemplate = "competition_amended"
+	// NoticeCompetitionOpened tells someone with an alert for its fields that a competition
+	// opened, with the link that stops their alerts.
+	NoticeCompetitionOpened NoticeTemplate = "competition_opened"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -51,6 +54,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "Your request to join {organisation} was {decision} by {by}."
 	case NoticeCompetitionAmended:
 		text = "The programme team changed the questions of “{title}”: {reason} If you have submitted your bid, read the questions again and confirm your bid before your deadline, or it may be found ineligible."
+	case NoticeCompetitionOpened:
+		text = "A competition in {fields} is open for bids: “{title}”, phase {phase}. It closes {closes_at} (UK time). Read it at {link}. To stop these alerts, go to {unsubscribe}"
 	default:
 		return string(t)
 	}
@@ -58,4 +63,19 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = strings.ReplaceAll(text, "{"+k+"}", v)
 	}
 	return text
+}
+
+// AlertFields are the fields an alert and a competition share, in the competition's order:
+// none, and the alert does not fire.
+func AlertFields(alert, competition []string) []string {
+	var out []string
+	for _, f := range competition {
+		for _, a := range alert {
+			if a == f {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
 }

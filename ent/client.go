@@ -15,6 +15,8 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/ent/alert"
+	"github.com/catalyst-sbri/catalyst/ent/alertnotice"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
@@ -49,6 +51,10 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIToken is the client for interacting with the APIToken builders.
 	APIToken *APITokenClient
+	// Alert is the client for interacting with the Alert builders.
+	Alert *AlertClient
+	// AlertNotice is the client for interacting with the AlertNotice builders.
+	AlertNotice *AlertNoticeClient
 	// Assessment is the client for interacting with the Assessment builders.
 	Assessment *AssessmentClient
 	// Assignment is the client for interacting with the Assignment builders.
@@ -105,6 +111,8 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIToken = NewAPITokenClient(c.config)
+	c.Alert = NewAlertClient(c.config)
+	c.AlertNotice = NewAlertNoticeClient(c.config)
 	c.Assessment = NewAssessmentClient(c.config)
 	c.Assignment = NewAssignmentClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
@@ -220,6 +228,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:                ctx,
 		config:             cfg,
 		APIToken:           NewAPITokenClient(cfg),
+		Alert:              NewAlertClient(cfg),
+		AlertNotice:        NewAlertNoticeClient(cfg),
 		Assessment:         NewAssessmentClient(cfg),
 		Assignment:         NewAssignmentClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
@@ -262,6 +272,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:                ctx,
 		config:             cfg,
 		APIToken:           NewAPITokenClient(cfg),
+		Alert:              NewAlertClient(cfg),
+		AlertNotice:        NewAlertNoticeClient(cfg),
 		Assessment:         NewAssessmentClient(cfg),
 		Assignment:         NewAssignmentClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
@@ -313,10 +325,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
-		c.Challenge, c.Clarification, c.Competition, c.Contract, c.Document,
-		c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest, c.Notice,
-		c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
+		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
+		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
+		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
+		c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
 		c.ScreeningCriterion, c.Session,
 	} {
 		n.Use(hooks...)
@@ -327,10 +339,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Assessment, c.Assignment, c.AuditEvent, c.AuditHead, c.Bid,
-		c.Challenge, c.Clarification, c.Competition, c.Contract, c.Document,
-		c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest, c.Notice,
-		c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
+		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
+		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
+		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
+		c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
 		c.ScreeningCriterion, c.Session,
 	} {
 		n.Intercept(interceptors...)
@@ -342,6 +354,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APITokenMutation:
 		return c.APIToken.mutate(ctx, m)
+	case *AlertMutation:
+		return c.Alert.mutate(ctx, m)
+	case *AlertNoticeMutation:
+		return c.AlertNotice.mutate(ctx, m)
 	case *AssessmentMutation:
 		return c.Assessment.mutate(ctx, m)
 	case *AssignmentMutation:
@@ -538,6 +554,306 @@ func (c *APITokenClient) mutate(ctx context.Context, m *APITokenMutation) (Value
 		return (&APITokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIToken mutation op: %q", m.Op())
+	}
+}
+
+// AlertClient is a client for the Alert schema.
+type AlertClient struct {
+	config
+}
+
+// NewAlertClient returns a client for the Alert from the given config.
+func NewAlertClient(c config) *AlertClient {
+	return &AlertClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `alert.Hooks(f(g(h())))`.
+func (c *AlertClient) Use(hooks ...Hook) {
+	c.hooks.Alert = append(c.hooks.Alert, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `alert.Intercept(f(g(h())))`.
+func (c *AlertClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Alert = append(c.inters.Alert, interceptors...)
+}
+
+// Create returns a builder for creating a Alert entity.
+func (c *AlertClient) Create() *AlertCreate {
+	mutation := newAlertMutation(c.config, OpCreate)
+	return &AlertCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Alert entities.
+func (c *AlertClient) CreateBulk(builders ...*AlertCreate) *AlertCreateBulk {
+	return &AlertCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AlertClient) MapCreateBulk(slice any, setFunc func(*AlertCreate, int)) *AlertCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AlertCreateBulk{err: fmt.Errorf("calling to AlertClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AlertCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AlertCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Alert.
+func (c *AlertClient) Update() *AlertUpdate {
+	mutation := newAlertMutation(c.config, OpUpdate)
+	return &AlertUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AlertClient) UpdateOne(_m *Alert) *AlertUpdateOne {
+	mutation := newAlertMutation(c.config, OpUpdateOne, withAlert(_m))
+	return &AlertUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AlertClient) UpdateOneID(id int) *AlertUpdateOne {
+	mutation := newAlertMutation(c.config, OpUpdateOne, withAlertID(id))
+	return &AlertUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Alert.
+func (c *AlertClient) Delete() *AlertDelete {
+	mutation := newAlertMutation(c.config, OpDelete)
+	return &AlertDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AlertClient) DeleteOne(_m *Alert) *AlertDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AlertClient) DeleteOneID(id int) *AlertDeleteOne {
+	builder := c.Delete().Where(alert.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AlertDeleteOne{builder}
+}
+
+// Query returns a query builder for Alert.
+func (c *AlertClient) Query() *AlertQuery {
+	return &AlertQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAlert},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Alert entity by its id.
+func (c *AlertClient) Get(ctx context.Context, id int) (*Alert, error) {
+	return c.Query().Where(alert.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AlertClient) GetX(ctx context.Context, id int) *Alert {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryNotices queries the notices edge of a Alert.
+func (c *AlertClient) QueryNotices(_m *Alert) *AlertNoticeQuery {
+	query := (&AlertNoticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(alert.Table, alert.FieldID, id),
+			sqlgraph.To(alertnotice.Table, alertnotice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, alert.NoticesTable, alert.NoticesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AlertClient) Hooks() []Hook {
+	hooks := c.hooks.Alert
+	return append(hooks[:len(hooks):len(hooks)], alert.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AlertClient) Interceptors() []Interceptor {
+	return c.inters.Alert
+}
+
+func (c *AlertClient) mutate(ctx context.Context, m *AlertMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AlertCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AlertUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AlertUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AlertDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Alert mutation op: %q", m.Op())
+	}
+}
+
+// AlertNoticeClient is a client for the AlertNotice schema.
+type AlertNoticeClient struct {
+	config
+}
+
+// NewAlertNoticeClient returns a client for the AlertNotice from the given config.
+func NewAlertNoticeClient(c config) *AlertNoticeClient {
+	return &AlertNoticeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `alertnotice.Hooks(f(g(h())))`.
+func (c *AlertNoticeClient) Use(hooks ...Hook) {
+	c.hooks.AlertNotice = append(c.hooks.AlertNotice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `alertnotice.Intercept(f(g(h())))`.
+func (c *AlertNoticeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AlertNotice = append(c.inters.AlertNotice, interceptors...)
+}
+
+// Create returns a builder for creating a AlertNotice entity.
+func (c *AlertNoticeClient) Create() *AlertNoticeCreate {
+	mutation := newAlertNoticeMutation(c.config, OpCreate)
+	return &AlertNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AlertNotice entities.
+func (c *AlertNoticeClient) CreateBulk(builders ...*AlertNoticeCreate) *AlertNoticeCreateBulk {
+	return &AlertNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AlertNoticeClient) MapCreateBulk(slice any, setFunc func(*AlertNoticeCreate, int)) *AlertNoticeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AlertNoticeCreateBulk{err: fmt.Errorf("calling to AlertNoticeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AlertNoticeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AlertNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AlertNotice.
+func (c *AlertNoticeClient) Update() *AlertNoticeUpdate {
+	mutation := newAlertNoticeMutation(c.config, OpUpdate)
+	return &AlertNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AlertNoticeClient) UpdateOne(_m *AlertNotice) *AlertNoticeUpdateOne {
+	mutation := newAlertNoticeMutation(c.config, OpUpdateOne, withAlertNotice(_m))
+	return &AlertNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AlertNoticeClient) UpdateOneID(id int) *AlertNoticeUpdateOne {
+	mutation := newAlertNoticeMutation(c.config, OpUpdateOne, withAlertNoticeID(id))
+	return &AlertNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AlertNotice.
+func (c *AlertNoticeClient) Delete() *AlertNoticeDelete {
+	mutation := newAlertNoticeMutation(c.config, OpDelete)
+	return &AlertNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AlertNoticeClient) DeleteOne(_m *AlertNotice) *AlertNoticeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AlertNoticeClient) DeleteOneID(id int) *AlertNoticeDeleteOne {
+	builder := c.Delete().Where(alertnotice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AlertNoticeDeleteOne{builder}
+}
+
+// Query returns a query builder for AlertNotice.
+func (c *AlertNoticeClient) Query() *AlertNoticeQuery {
+	return &AlertNoticeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAlertNotice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AlertNotice entity by its id.
+func (c *AlertNoticeClient) Get(ctx context.Context, id int) (*AlertNotice, error) {
+	return c.Query().Where(alertnotice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AlertNoticeClient) GetX(ctx context.Context, id int) *AlertNotice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAlert queries the alert edge of a AlertNotice.
+func (c *AlertNoticeClient) QueryAlert(_m *AlertNotice) *AlertQuery {
+	query := (&AlertClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(alertnotice.Table, alertnotice.FieldID, id),
+			sqlgraph.To(alert.Table, alert.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, alertnotice.AlertTable, alertnotice.AlertColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AlertNoticeClient) Hooks() []Hook {
+	hooks := c.hooks.AlertNotice
+	return append(hooks[:len(hooks):len(hooks)], alertnotice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AlertNoticeClient) Interceptors() []Interceptor {
+	return c.inters.AlertNotice
+}
+
+func (c *AlertNoticeClient) mutate(ctx context.Context, m *AlertNoticeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AlertNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AlertNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AlertNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AlertNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AlertNotice mutation op: %q", m.Op())
 	}
 }
 
@@ -4196,14 +4512,14 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
-		Clarification, Competition, Contract, Document, GateDecision,
+		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
+		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
 		IdempotencyRecord, Interest, JoinRequest, Notice, Organisation, OutboxMessage,
 		Person, Round, Screening, ScreeningCriterion, Session []ent.Hook
 	}
 	inters struct {
-		APIToken, Assessment, Assignment, AuditEvent, AuditHead, Bid, Challenge,
-		Clarification, Competition, Contract, Document, GateDecision,
+		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
+		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
 		IdempotencyRecord, Interest, JoinRequest, Notice, Organisation, OutboxMessage,
 		Person, Round, Screening, ScreeningCriterion, Session []ent.Interceptor
 	}

@@ -12,6 +12,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/ent/alert"
+	"github.com/catalyst-sbri/catalyst/ent/alertnotice"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
@@ -96,6 +98,8 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apitoken.Table:           apitoken.ValidColumn,
+			alert.Table:              alert.ValidColumn,
+			alertnotice.Table:        alertnotice.ValidColumn,
 			assessment.Table:         assessment.ValidColumn,
 			assignment.Table:         assignment.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,

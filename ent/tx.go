@@ -16,6 +16,10 @@ type Tx struct {
 	config
 	// APIToken is the client for interacting with the APIToken builders.
 	APIToken *APITokenClient
+	// Alert is the client for interacting with the Alert builders.
+	Alert *AlertClient
+	// AlertNotice is the client for interacting with the AlertNotice builders.
+	AlertNotice *AlertNoticeClient
 	// Assessment is the client for interacting with the Assessment builders.
 	Assessment *AssessmentClient
 	// Assignment is the client for interacting with the Assignment builders.
@@ -192,6 +196,8 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIToken = NewAPITokenClient(tx.config)
+	tx.Alert = NewAlertClient(tx.config)
+	tx.AlertNotice = NewAlertNoticeClient(tx.config)
 	tx.Assessment = NewAssessmentClient(tx.config)
 	tx.Assignment = NewAssignmentClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)

@@ -126,7 +126,8 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 // Bid is one bid with its organisation, competition and documents.
 func (s *Service) Bid(ctx context.Context, id int) (*ent.Bid, error) {
 	return s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().WithCompetition().
-		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).Only(ctx)
+		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).
+		WithContract(func(q *ent.ContractQuery) { q.WithGateDecision() }).Only(ctx)
 }
 
 // MayChangeBid says at once whether the supplier may still change the bid, so that an upload is

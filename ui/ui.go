@@ -55,6 +55,7 @@ var funcs = template.FuncMap{
 	"roleLabel":   RoleLabel,
 	"deref":       func(t *time.Time) time.Time { return *t },
 	"govukDate":   func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
+	"percent":     func(p *float64) string { return fmt.Sprintf("%.1f%%", *p) },
 }
 
 var pages = map[string]*template.Template{}

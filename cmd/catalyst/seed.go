@@ -105,6 +105,10 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 	if s.roundID, err = s.round(s.c(demoAdmin)); err != nil {
 		return 0, err
 	}
+	// One supplier hears of every competition that opens in its fields.
+	if err := s.c(demoSuppliers[2]).call(http.MethodPost, "/api/v1/alerts", map[string]any{"fields": []string{"Local services", "Transport"}}, nil); err != nil {
+		return 0, err
+	}
 	var todo []demoChallenge
 	for _, d := range demoChallenges {
 		exists, err := db.Challenge.Query().Where(challenge.Title(d.Title)).Exist(ctx)

@@ -21,6 +21,30 @@ func (f APITokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.APITokenMutation", m)
 }
 
+// The AlertFunc type is an adapter to allow the use of ordinary
+// function as Alert mutator.
+type AlertFunc func(context.Context, *ent.AlertMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AlertFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AlertMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AlertMutation", m)
+}
+
+// The AlertNoticeFunc type is an adapter to allow the use of ordinary
+// function as AlertNotice mutator.
+type AlertNoticeFunc func(context.Context, *ent.AlertNoticeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AlertNoticeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AlertNoticeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AlertNoticeMutation", m)
+}
+
 // The AssessmentFunc type is an adapter to allow the use of ordinary
 // function as Assessment mutator.
 type AssessmentFunc func(context.Context, *ent.AssessmentMutation) (ent.Value, error)

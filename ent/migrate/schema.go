@@ -35,6 +35,52 @@ var (
 			},
 		},
 	}
+	// AlertsColumns holds the columns for the "alerts" table.
+	AlertsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "email", Type: field.TypeString, Unique: true},
+		{Name: "fields", Type: field.TypeJSON},
+		{Name: "token", Type: field.TypeString, Unique: true},
+		{Name: "unsubscribed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// AlertsTable holds the schema information for the "alerts" table.
+	AlertsTable = &schema.Table{
+		Name:       "alerts",
+		Columns:    AlertsColumns,
+		PrimaryKey: []*schema.Column{AlertsColumns[0]},
+	}
+	// AlertNoticesColumns holds the columns for the "alert_notices" table.
+	AlertNoticesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "competition_id", Type: field.TypeInt},
+		{Name: "values", Type: field.TypeJSON},
+		{Name: "alert_id", Type: field.TypeInt},
+	}
+	// AlertNoticesTable holds the schema information for the "alert_notices" table.
+	AlertNoticesTable = &schema.Table{
+		Name:       "alert_notices",
+		Columns:    AlertNoticesColumns,
+		PrimaryKey: []*schema.Column{AlertNoticesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "alert_notices_alerts_notices",
+				Columns:    []*schema.Column{AlertNoticesColumns[5]},
+				RefColumns: []*schema.Column{AlertsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "alertnotice_alert_id_competition_id",
+				Unique:  true,
+				Columns: []*schema.Column{AlertNoticesColumns[5], AlertNoticesColumns[3]},
+			},
+		},
+	}
 	// AssessmentsColumns holds the columns for the "assessments" table.
 	AssessmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -756,6 +802,8 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
+		AlertsTable,
+		AlertNoticesTable,
 		AssessmentsTable,
 		AssignmentsTable,
 		AuditEventsTable,
@@ -783,6 +831,7 @@ var (
 
 func init() {
 	APITokensTable.ForeignKeys[0].RefTable = PersonsTable
+	AlertNoticesTable.ForeignKeys[0].RefTable = AlertsTable
 	AssessmentsTable.ForeignKeys[0].RefTable = BidsTable
 	AssessmentsTable.ForeignKeys[1].RefTable = PersonsTable
 	AssignmentsTable.ForeignKeys[0].RefTable = BidsTable

@@ -9,6 +9,12 @@ import (
 // APIToken is the predicate function for apitoken builders.
 type APIToken func(*sql.Selector)
 
+// Alert is the predicate function for alert builders.
+type Alert func(*sql.Selector)
+
+// AlertNotice is the predicate function for alertnotice builders.
+type AlertNotice func(*sql.Selector)
+
 // Assessment is the predicate function for assessment builders.
 type Assessment func(*sql.Selector)
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/alert"
+	"github.com/catalyst-sbri/catalyst/ent/alertnotice"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
@@ -81,6 +83,62 @@ func init() {
 	apitokenDescIssuedBy := apitokenFields[4].Descriptor()
 	// apitoken.IssuedByValidator is a validator for the "issued_by" field. It is called by the builders before save.
 	apitoken.IssuedByValidator = apitokenDescIssuedBy.Validators[0].(func(string) error)
+	alertMixin := schema.Alert{}.Mixin()
+	alert.Policy = privacy.NewPolicies(schema.Alert{})
+	alert.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := alert.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	alertMixinFields0 := alertMixin[0].Fields()
+	_ = alertMixinFields0
+	alertFields := schema.Alert{}.Fields()
+	_ = alertFields
+	// alertDescCreatedAt is the schema descriptor for created_at field.
+	alertDescCreatedAt := alertMixinFields0[0].Descriptor()
+	// alert.DefaultCreatedAt holds the default value on creation for the created_at field.
+	alert.DefaultCreatedAt = alertDescCreatedAt.Default.(func() time.Time)
+	// alertDescUpdatedAt is the schema descriptor for updated_at field.
+	alertDescUpdatedAt := alertMixinFields0[1].Descriptor()
+	// alert.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	alert.DefaultUpdatedAt = alertDescUpdatedAt.Default.(func() time.Time)
+	// alert.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	alert.UpdateDefaultUpdatedAt = alertDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// alertDescEmail is the schema descriptor for email field.
+	alertDescEmail := alertFields[0].Descriptor()
+	// alert.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	alert.EmailValidator = alertDescEmail.Validators[0].(func(string) error)
+	// alertDescToken is the schema descriptor for token field.
+	alertDescToken := alertFields[2].Descriptor()
+	// alert.TokenValidator is a validator for the "token" field. It is called by the builders before save.
+	alert.TokenValidator = alertDescToken.Validators[0].(func(string) error)
+	alertnoticeMixin := schema.AlertNotice{}.Mixin()
+	alertnotice.Policy = privacy.NewPolicies(schema.AlertNotice{})
+	alertnotice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := alertnotice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	alertnoticeMixinFields0 := alertnoticeMixin[0].Fields()
+	_ = alertnoticeMixinFields0
+	alertnoticeFields := schema.AlertNotice{}.Fields()
+	_ = alertnoticeFields
+	// alertnoticeDescCreatedAt is the schema descriptor for created_at field.
+	alertnoticeDescCreatedAt := alertnoticeMixinFields0[0].Descriptor()
+	// alertnotice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	alertnotice.DefaultCreatedAt = alertnoticeDescCreatedAt.Default.(func() time.Time)
+	// alertnoticeDescUpdatedAt is the schema descriptor for updated_at field.
+	alertnoticeDescUpdatedAt := alertnoticeMixinFields0[1].Descriptor()
+	// alertnotice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	alertnotice.DefaultUpdatedAt = alertnoticeDescUpdatedAt.Default.(func() time.Time)
+	// alertnotice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	alertnotice.UpdateDefaultUpdatedAt = alertnoticeDescUpdatedAt.UpdateDefault.(func() time.Time)
 	assessmentMixin := schema.Assessment{}.Mixin()
 	assessment.Policy = privacy.NewPolicies(schema.Assessment{})
 	assessment.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -1,5 +1,5 @@
 // A supplier's bid, in Chromium with JavaScript and without: a new supplier finds a competition
-// by search, registers its organisation, writes its bid over two sittings (signing out
+// by search, asks for alerts in its field, registers its organisation, writes its bid over two sittings (signing out
 // between), meets and fixes a word-limit error and a milestone error, uploads a document,
 // submits, reads the receipt, reopens and resubmits, and sees what is due next; a supplier
 // whose deadline has passed finds nothing editable. axe checks every state.
@@ -38,6 +38,16 @@ for (const javaScript of [true, false]) {
     await page.getByRole("heading", { name: "How to apply" }).waitFor();
     const competition = page.url();
     await accessible(page, `competition brief ${how}`, javaScript);
+
+    // Alerts for its field, without an account: a mistake named first.
+    await page.getByRole("link", { name: /^Get alerts when competitions open in / }).click();
+    await page.getByRole("button", { name: "Get alerts" }).click();
+    await page.getByText("Enter an email address in the right format").first().waitFor();
+    await accessible(page, `alerts with a mistake ${how}`, javaScript);
+    await page.getByLabel("Email address").fill(`kit@moss${n}.example`);
+    await page.getByRole("button", { name: "Get alerts" }).click();
+    await page.getByRole("heading", { name: "Alerts set up" }).waitFor();
+    await accessible(page, `alerts set up ${how}`, javaScript);
 
     // First sign-in, and the organisation registered.
     await page.goto(base + "/sign-in");
