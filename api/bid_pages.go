@@ -54,7 +54,9 @@ type bidPageData struct {
 	// Why the bid cannot be changed now, if it cannot.
 	Locked     error
 	CanReopen  bool
-	CanWithdrw bool
+	CanWithdraw bool
+	// A submitted bid the questions changed under, still to confirm before the deadline.
+	NeedsConfirm bool
 	Done       string
 	// Once feedback is released: each criterion with what each assessor said.
 	Feedback []criterionFeedback
@@ -96,7 +98,8 @@ func (s *Server) bidData(c echo.Context) (bidPageData, error) {
 	d.Missing = d.Content.Missing(service.RulesOf(comp))
 	d.Locked = b.Status.CheckChange(comp.Status, d.Deadline, now)
 	d.CanReopen = b.Status.CheckReopen(comp.Status, d.Deadline, now) == nil
-	d.CanWithdrw = b.Status.CheckWithdraw(comp.Status, d.Deadline, now) == nil
+	d.CanWithdraw = b.Status.CheckWithdraw(comp.Status, d.Deadline, now) == nil
+	d.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) && b.Status.CheckConfirm(comp.Status, d.Deadline, now) == nil
 	return d, nil
 }
 

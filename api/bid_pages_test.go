@@ -28,6 +28,7 @@ func TestASupplierWritesAndSubmitsABidOnPages(t *testing.T) {
 	fx := testdb.Fixture()
 	scheme := domain.DefaultScheme()
 	scheme.Criteria[0].WordLimit = 5
+	scheme.Criteria[2].AppendixTypes, scheme.Criteria[2].AppendixMB = []string{"pdf"}, 1
 	w.db.Competition.UpdateOne(w.compE).SetScheme(scheme).SetSummary("Routes gritted before the frost").ExecX(fx)
 	w.db.Bid.DeleteOne(w.draftBinsight).ExecX(fx)
 	srv := httptest.NewServer(w.h)
@@ -95,16 +96,25 @@ func TestASupplierWritesAndSubmitsABidOnPages(t *testing.T) {
 		post(base+"/tasks/question-"+q.Key, url.Values{"version": {map[bool]string{true: "1", false: "0"}[i == 0]}, "answer-" + q.Key: {"We grit better."}, "then": {"later"}})
 	}
 	// A document, refused by its content, then accepted.
-	upload := func(name, content string) (int, string) {
+	uploadTo := func(task, name, content string) (int, string) {
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		_ = mw.WriteField("csrf_token", csrf)
-		_ = mw.WriteField("task", "documents")
+		_ = mw.WriteField("task", task)
 		fw, _ := mw.CreateFormFile("file", name)
 		_, _ = fw.Write([]byte(content))
 		_ = mw.Close()
 		return read(t)(c.Post(srv.URL+base+"/documents", mw.FormDataContentType(), &body))
 	}
+	upload := func(name, content string) (int, string) { return uploadTo("documents", name, content) }
+	// An appendix keeps to what its question allows.
+	png := "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 64)
+	if code, page := uploadTo("question-feasibility", "chart.png", png); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, "must be pdf: this file is not") {
+		t.Errorf("a PNG appendix to a PDF-only question: %d", code)
+	}
+	_, page = uploadTo("question-feasibility", "plan-detail.pdf", "%PDF-1.4\ndetail\n%%EOF\n")
+	wantIn(t, "the question's appendix", page, "Appendices", "plan-detail.pdf")
 	code, page = upload("plan.pdf", "MZ\x90\x00 not a pdf at all")
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("a program named .pdf: %d", code)

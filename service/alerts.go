@@ -121,4 +121,3 @@ func (s *Service) YourAlert(ctx context.Context) (*ent.Alert, []*ent.AlertNotice
 func AlertText(n *ent.AlertNotice) string {
 	return domain.NoticeCompetitionOpened.Text(n.Values)
 }
-
