@@ -52,12 +52,12 @@ type bidPageData struct {
 	Missing  domain.Problems
 	Content  domain.BidContent
 	// Why the bid cannot be changed now, if it cannot.
-	Locked     error
-	CanReopen  bool
+	Locked      error
+	CanReopen   bool
 	CanWithdraw bool
 	// A submitted bid the questions changed under, still to confirm before the deadline.
 	NeedsConfirm bool
-	Done       string
+	Done         string
 	// Once feedback is released: each criterion with what each assessor said.
 	Feedback []criterionFeedback
 	Released bool

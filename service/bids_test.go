@@ -276,3 +276,42 @@ func TestReopenWithdrawAndTheDeadline(t *testing.T) {
 		t.Errorf("a submit a second early: %v %v", b, err)
 	}
 }
+
+// What is due next follows a bid through its competition: the deadline of a draft, a
+// confirmation after an amendment, the wait for the outcome, then a contract's milestones.
+func TestDueNextFollowsTheBid(t *testing.T) {
+	now := time.Now()
+	comp := &ent.Competition{ID: 7, Status: domain.CompetitionOpen, ClosesAt: now.Add(time.Hour)}
+	b := &ent.Bid{ID: 3, Status: domain.BidDraft}
+	b.Edges.Competition = comp
+	first := func() string {
+		due := DueNext(b, now)
+		if len(due) == 0 {
+			return ""
+		}
+		return due[0].What
+	}
+	if got := first(); got != "Finish and submit your bid" || !DueNext(b, now)[0].When.Equal(comp.ClosesAt) {
+		t.Errorf("a draft: %q", got)
+	}
+	submitted := now.Add(-time.Hour)
+	b.Status, b.SubmittedAt, comp.AmendedAt = domain.BidSubmitted, &submitted, now.Add(-time.Minute)
+	if got := first(); !strings.HasPrefix(got, "Confirm your bid") {
+		t.Errorf("after an amendment: %q", got)
+	}
+	comp.Status = domain.CompetitionAssessment
+	if got := first(); !strings.HasPrefix(got, "Wait for the outcome") {
+		t.Errorf("in assessment: %q", got)
+	}
+	b.Status, comp.Status = domain.BidFunded, domain.CompetitionDecided
+	b.Milestones = []domain.Milestone{{Deliverable: "Map", Month: 1, Amount: 100}, {Deliverable: "Report", Month: 3, Amount: 200}}
+	b.Edges.Contract = &ent.Contract{Status: domain.ContractActive, CreatedAt: now.AddDate(0, -2, 0)}
+	due := DueNext(b, now)
+	var whats []string
+	for _, d := range due {
+		whats = append(whats, d.What)
+	}
+	if len(due) != 3 || !strings.HasPrefix(whats[1], "Milestone 2: Report") || !strings.Contains(whats[2], "end of phase report") {
+		t.Errorf("an active contract: %q", whats)
+	}
+}

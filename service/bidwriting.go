@@ -339,6 +339,12 @@ func DueNext(b *ent.Bid, now time.Time) []Due {
 	if k := b.Edges.Contract; k != nil {
 		switch k.Status {
 		case domain.ContractActive:
+			// Each milestone falls due its month after the contract began.
+			for i, m := range b.Milestones {
+				if when := k.CreatedAt.AddDate(0, m.Month, 0); when.After(now) {
+					out = append(out, Due{What: fmt.Sprintf("Milestone %d: %s (%s)", i+1, m.Deliverable, m.Amount), When: when})
+				}
+			}
 			out = append(out, Due{What: "Send your end of phase report", Link: fmt.Sprintf("/bids/%d", b.ID)})
 		case domain.ContractReported:
 			out = append(out, Due{What: "Wait for the stage gate's decision on your contract"})
