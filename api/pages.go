@@ -92,6 +92,10 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/rounds", s.roundsPage)
 	e.POST("/rounds", s.createRoundForm)
 	e.GET("/audit", s.auditPage)
+	e.GET("/assessments", s.yourAssessmentsPage)
+	e.GET("/assignments/:id", s.scoringPage)
+	e.POST("/assignments/:id", s.scoreForm)
+	e.POST("/assignments/:id/decline", s.declineForm)
 	e.GET("/interests", s.interestsPage)
 	e.POST("/interests", s.declareInterestForm)
 	e.POST("/interests/:id/withdraw", s.withdrawInterestForm)
@@ -131,6 +135,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 	if v, ok := currentViewer(c); ok {
 		nav.Audit = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner)
 		nav.Interests = v.Has(authz.Assessor)
+		nav.Assessments = v.Has(authz.Assessor)
 		nav.Rounds = v.Has(authz.Admin)
 		nav.People = v.Has(authz.Admin)
 		nav.Notices = true

@@ -379,7 +379,8 @@ type RecordAssessment struct {
 // RecordAssessment records an assessor's scoring of a bid assigned to them, and returns the
 // weighted percentage it came to.
 func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (float64, error) {
-	if _, err := s.DB.Competition.Get(ctx, in.CompetitionID); err != nil {
+	comp, err := s.DB.Competition.Get(ctx, in.CompetitionID)
+	if err != nil {
 		return 0, err
 	}
 	// An assessor scores as themselves, and only a bid assigned to them: the bid is visible to
@@ -402,6 +403,11 @@ func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (fl
 	}
 	if in.Fund == nil {
 		ps.Add("fund", "say whether you would fund the bid (fund)")
+	}
+	// Every score and comment is checked here, field by field, before the workflow is asked.
+	var scored domain.Problems
+	if errors.As(comp.Scheme.ValidateAssessment(domain.Assessment{Scores: in.Scores, PassFail: in.PassFail}), &scored) {
+		ps = append(scored, ps...)
 	}
 	if err := ps.Err(); err != nil {
 		return 0, err

@@ -86,6 +86,8 @@ type Nav struct {
 	Audit bool
 	// Interests shows assessors the link to their declared interests.
 	Interests bool
+	// Assessments shows assessors the link to the bids given to them.
+	Assessments bool
 	// Rounds shows the programme team the link to the funding rounds.
 	Rounds bool
 	// Notices shows a signed-in person the link to their notices.

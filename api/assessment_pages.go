@@ -1,0 +1,190 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
+)
+
+// The assessor's pages: their assessments, and a bid read beside its scoring form. Each form
+// calls the same service method as the API.
+
+func (s *Server) yourAssessmentsPage(c echo.Context) error {
+	rows, err := s.svc.YourAssessments(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "assessments", "Your assessments", "assessments", struct {
+		Rows []service.YourAssessment
+		Done string
+	}{Rows: rows, Done: c.QueryParam("done")})
+}
+
+// scoringData is the scoring page: the bid as the assessor reads it, and their form.
+type scoringData struct {
+	service.YourAssessment
+	Title    string
+	Form     ui.Form
+	Decline  ui.Form
+	MayScore error
+}
+
+func (s *Server) scoring(c echo.Context) (scoringData, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return scoringData{}, err
+	}
+	y, err := s.svc.Assessing(c.Request().Context(), id)
+	if err != nil {
+		return scoringData{}, err
+	}
+	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, MayScore: y.MayScore(),
+		Form: ui.Form{Values: map[string]string{}}, Decline: ui.Form{Values: map[string]string{}}}
+	if m := y.Mine; m != nil {
+		for k, sc := range m.Scores {
+			d.Form.Values["scores."+k+".score"], d.Form.Values["scores."+k+".comment"] = strconv.Itoa(sc.Score), sc.Comment
+		}
+		for k, pf := range m.PassFail {
+			d.Form.Values["pass_fail."+k+".pass"], d.Form.Values["pass_fail."+k+".comment"] = map[bool]string{true: "pass", false: "fail"}[pf.Pass], pf.Comment
+		}
+		d.Form.Values["in_scope"], d.Form.Values["fund"] = yesNo(m.InScope), yesNo(m.Fund)
+	}
+	return d, nil
+}
+
+func yesNo(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] }
+
+func (s *Server) renderScoring(c echo.Context, status int, d scoringData) error {
+	title := d.Bid.Title + ": " + d.Title
+	if len(d.Form.Problems) > 0 || len(d.Decline.Problems) > 0 {
+		title = "Error: " + title
+	}
+	return s.render(c, status, "assessment", title, "assessments", d)
+}
+
+func (s *Server) scoringPage(c echo.Context) error {
+	d, err := s.scoring(c)
+	if err != nil {
+		return err
+	}
+	return s.renderScoring(c, http.StatusOK, d)
+}
+
+// scoreForm records the assessor's scores: a score and a comment per criterion, pass or fail
+// with a comment for the pass/fail ones, and the in-scope and fund votes.
+func (s *Server) scoreForm(c echo.Context) error {
+	d, err := s.scoring(c)
+	if err != nil {
+		return err
+	}
+	comp := d.Bid.Edges.Competition
+	in := service.RecordAssessment{CompetitionID: comp.ID, BidID: d.Bid.ID,
+		Scores: map[string]domain.CriterionScore{}, PassFail: map[string]domain.PassFailAnswer{}}
+	d.Form = ui.Form{Values: map[string]string{}}
+	var ps domain.Problems
+	for _, q := range comp.Scheme.Criteria {
+		if q.PassFail {
+			p := "pass_fail." + q.Key
+			pass, comment := c.FormValue(p+".pass"), c.FormValue(p+".comment")
+			d.Form.Values[p+".pass"], d.Form.Values[p+".comment"] = pass, comment
+			if pass != "" {
+				in.PassFail[q.Key] = domain.PassFailAnswer{Pass: pass == "pass", Comment: comment}
+			}
+			continue
+		}
+		p := "scores." + q.Key
+		score, comment := strings.TrimSpace(c.FormValue(p+".score")), c.FormValue(p+".comment")
+		d.Form.Values[p+".score"], d.Form.Values[p+".comment"] = score, comment
+		if score == "" {
+			continue // the service names it missing
+		}
+		n, err := strconv.Atoi(score)
+		if err != nil {
+			ps.Add(p+".score", "Enter the score for %q as a whole number from 0 to %d", q.Title, q.MaxScore())
+			continue
+		}
+		in.Scores[q.Key] = domain.CriterionScore{Score: n, Comment: comment}
+	}
+	for _, vote := range []string{"in_scope", "fund"} {
+		d.Form.Values[vote] = c.FormValue(vote)
+		if v := c.FormValue(vote); v == "yes" || v == "no" {
+			b := v == "yes"
+			if vote == "in_scope" {
+				in.InScope = &b
+			} else {
+				in.Fund = &b
+			}
+		}
+	}
+	if len(ps) > 0 {
+		// A score that is not a number stops the form here; name the rest of its problems too.
+		var more domain.Problems
+		if errors.As(comp.Scheme.ValidateAssessment(domain.Assessment{Scores: in.Scores, PassFail: in.PassFail}), &more) {
+			for _, p := range more {
+				if !strings.HasPrefix(p.Field, "scores.") || ps.For(p.Field+".score") == "" && ps.For(p.Field) == "" {
+					ps = append(ps, p)
+				}
+			}
+		}
+	} else {
+		_, err = s.svc.RecordAssessment(c.Request().Context(), in)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/assessments?done=scored")
+		}
+		if !errors.As(err, &ps) {
+			return err
+		}
+	}
+	d.Form.Problems = scoringProblems(ps)
+	return s.renderScoring(c, http.StatusUnprocessableEntity, d)
+}
+
+// scoringProblems words the service's problems for the page: the votes by their questions.
+func scoringProblems(ps domain.Problems) domain.Problems {
+	out := make(domain.Problems, 0, len(ps))
+	for _, p := range ps {
+		switch {
+		case p.Field == "in_scope":
+			p.Message = "Say whether the bid is in scope"
+		case p.Field == "fund":
+			p.Message = "Say whether you would fund the bid"
+		case strings.HasPrefix(p.Field, "pass_fail.") && !strings.HasSuffix(p.Field, ".comment"):
+			p.Field += ".pass"
+		case strings.HasPrefix(p.Field, "scores.") && strings.Count(p.Field, ".") == 1:
+			p.Field += ".score"
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// declineForm declines a bid for a conflict of interest: the interest is recorded and the bid
+// goes to another assessor.
+func (s *Server) declineForm(c echo.Context) error {
+	d, err := s.scoring(c)
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("reason")
+	_, err = s.svc.DeclineAssignment(c.Request().Context(), d.Assignment.ID, reason)
+	var ps domain.Problems
+	var te *domain.TransitionError
+	switch {
+	case err == nil:
+		return c.Redirect(http.StatusSeeOther, "/assessments?done=declined")
+	case errors.As(err, &ps):
+	case errors.As(err, &te), errors.Is(err, domain.ErrInvalidInput):
+		ps = domain.Problems{domain.ProblemWith("reason", err)}
+	default:
+		return err
+	}
+	d.Decline = ui.Form{Values: map[string]string{"reason": reason}, Problems: ps}
+	return s.renderScoring(c, http.StatusUnprocessableEntity, d)
+}

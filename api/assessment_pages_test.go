@@ -1,0 +1,49 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+)
+
+// TestAnAssessorScoresOnPages: the assessor's list, the bid beside its form with their scores
+// kept, a missing comment named with the rest of the form kept, and a decline without a reason
+// refused; another assessor finds nothing there.
+func TestAnAssessorScoresOnPages(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "ann@panel.example")
+	_, page := read(t)(c.Get(srv.URL + "/assessments"))
+	wantIn(t, "your assessments", page, "Your assessments", "Acme bid", "Scored")
+	path := "/assignments/" + strconv.Itoa(w.assignAcme.ID)
+	_, page = read(t)(c.Get(srv.URL + path))
+	wantIn(t, "the scoring page", page, "Acme bid", "Fit to the challenge, weight 30", "Would you fund it?", "Save your changed scores")
+
+	v := url.Values{"csrf_token": {csrf}, "in_scope": {"yes"}, "fund": {"no"}}
+	for _, k := range []string{"challenge_fit", "innovation", "feasibility", "value"} {
+		v.Set("scores."+k+".score", "7")
+		v.Set("scores."+k+".comment", "Clear plan for "+k)
+	}
+	v.Set("scores.value.comment", "")
+	v.Set("scores.innovation.score", "eleven")
+	code, page := read(t)(c.PostForm(srv.URL+path, v))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a scoring with mistakes: %d", code)
+	}
+	wantIn(t, "the refused scoring", page, "There is a problem", `Comment for "value" is missing`, `href="#scores.innovation.score"`,
+		"Clear plan for feasibility", `value="eleven"`)
+
+	code, page = read(t)(c.PostForm(srv.URL+path+"/decline", url.Values{"csrf_token": {csrf}, "reason": {""}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a decline without a reason: %d", code)
+	}
+	wantIn(t, "the refused decline", page, "There is a problem")
+
+	other, _ := signInAs(t, srv.URL, "otto@panel.example")
+	if code, _ := read(t)(other.Get(srv.URL + path)); code != http.StatusNotFound {
+		t.Errorf("another assessor reading the assignment: %d", code)
+	}
+}

@@ -1,0 +1,102 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/document"
+)
+
+// YourAssessment is one of an assessor's assignments: the bid with its competition, when the
+// scoring is due, and the assessor's own scores once recorded.
+type YourAssessment struct {
+	Assignment *ent.Assignment
+	Bid        *ent.Bid
+	Due        time.Time // the assessment period in working days from the assignment; zero if unset
+	Mine       *ent.Assessment
+}
+
+// Status is where the assessor's work on the bid is, as their list says it.
+func (y YourAssessment) Status() string {
+	switch {
+	case y.Assignment.Status == assignment.StatusDeclined:
+		return "Declined"
+	case y.Mine != nil:
+		return "Scored"
+	}
+	return "To score"
+}
+
+// MayScore says whether the assessor may record or change their scores now: the bid is theirs,
+// not declined, and its competition is in assessment.
+func (y YourAssessment) MayScore() error {
+	if y.Assignment.Status == assignment.StatusDeclined {
+		return &domain.TransitionError{Record: "assignment", Action: "score", From: "declined", Kind: domain.ErrInvalidTransition,
+			Reason: "you declined this bid, so it went to another assessor"}
+	}
+	if c := y.Bid.Edges.Competition; c.Status != domain.CompetitionAssessment {
+		return &domain.TransitionError{Record: "competition", Action: "score", From: string(c.Status), Kind: domain.ErrInvalidTransition,
+			Reason: "the competition is " + c.Status.Label() + ", and bids are scored only while it is in assessment"}
+	}
+	return nil
+}
+
+func (s *Service) yourAssessment(ctx context.Context, a *ent.Assignment) (YourAssessment, error) {
+	y := YourAssessment{Assignment: a, Bid: a.Edges.Bid}
+	if c := y.Bid.Edges.Competition; c != nil && c.AssessmentDays > 0 {
+		due, err := domain.AddWorkingDays(a.CreatedAt, c.AssessmentDays)
+		if err == nil {
+			y.Due = due
+		}
+	}
+	mine, err := s.DB.Assessment.Query().Where(assessment.BidID(a.BidID), assessment.AssessorID(a.AssessorID)).Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return y, err
+	}
+	y.Mine = mine
+	return y, nil
+}
+
+// YourAssessments are the signed-in assessor's assignments, newest competition first.
+func (s *Service) YourAssessments(ctx context.Context) ([]YourAssessment, error) {
+	v, _ := authz.FromContext(ctx)
+	rows, err := s.DB.Assignment.Query().Where(assignment.AssessorID(v.PersonID)).
+		WithBid(func(q *ent.BidQuery) { q.WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }) }).
+		Order(ent.Desc(assignment.FieldCompetitionID), ent.Asc(assignment.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]YourAssessment, 0, len(rows))
+	for _, a := range rows {
+		y, err := s.yourAssessment(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, nil
+}
+
+// Assessing is one of the assessor's assignments with the bid as they read it: its answers,
+// its documents and its competition's questions.
+func (s *Service) Assessing(ctx context.Context, assignmentID int) (YourAssessment, error) {
+	v, _ := authz.FromContext(ctx)
+	a, err := s.DB.Assignment.Query().Where(assignment.ID(assignmentID), assignment.AssessorID(v.PersonID)).
+		WithBid(func(q *ent.BidQuery) {
+			q.Where(bid.StatusNEQ(domain.BidDraft)).WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
+				WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) })
+		}).Only(ctx)
+	if err != nil {
+		return YourAssessment{}, err
+	}
+	if a.Edges.Bid == nil {
+		return YourAssessment{}, &Refusal{Kind: NotFound, Code: "not-found", Title: "Not found", Detail: "there is no such assignment of yours"}
+	}
+	return s.yourAssessment(ctx, a)
+}

@@ -1,0 +1,55 @@
+// An assessor, in Chromium with JavaScript and without: finds the bids given to them, reads one
+// beside its scoring form, meets the missing-comment error with the rest of the form kept, and
+// submits. axe checks every state.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, accessible as check, signIn } from "./journey.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const accessible = (page, name, javaScript) => check(browser, page, name, javaScript);
+const criteria = ["Fit to the challenge", "Innovation", "Technical feasibility and plan", "Value for money"];
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`an assessor scores a bid on its page (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await signIn(page, "Chen Li");
+    await page.getByRole("link", { name: "Your assessments", exact: true }).click();
+    await page.getByRole("heading", { name: "Your assessments" }).waitFor();
+    await accessible(page, `your assessments ${how}`, javaScript);
+    const row = page.locator("tr", { hasText: "To score" }).first();
+    const title = await row.getByRole("link").textContent();
+    await row.getByRole("link").click();
+    await page.getByRole("heading", { name: "Your scores" }).waitFor();
+    await accessible(page, `scoring page ${how}`, javaScript);
+
+    for (const c of criteria) {
+      const group = page.getByRole("group", { name: new RegExp(`^${c}`) });
+      await group.getByLabel("Score").fill("7");
+      if (c !== "Value for money") await group.getByLabel("Comment").fill(`${c}: the evidence is clear.`);
+    }
+    await page.getByRole("group", { name: "Is the bid in scope?" }).getByLabel("Yes").check();
+    await page.getByRole("group", { name: "Would you fund it?" }).getByLabel("Yes").check();
+    await page.getByRole("button", { name: "Submit your scores" }).click();
+    await page.getByText("There is a problem").waitFor();
+    await page.getByRole("link", { name: /Comment for "value" is missing/ }).waitFor();
+    assert.equal(await page.getByRole("group", { name: /^Innovation/ }).getByLabel("Comment").inputValue(), "Innovation: the evidence is clear.");
+    await accessible(page, `scoring with a missing comment ${how}`, javaScript);
+
+    await page.getByRole("group", { name: /^Value for money/ }).getByLabel("Comment").fill("Fair price for twelve weeks.");
+    await page.getByRole("button", { name: "Submit your scores" }).click();
+    await page.getByText("Your scores are saved").waitFor();
+    assert.ok(await page.locator("tr", { hasText: title }).getByText("Scored").isVisible());
+    await accessible(page, `assessments after scoring ${how}`, javaScript);
+    await context.close();
+  });
+}
