@@ -115,11 +115,23 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 	return result.Uncovered, nil
 }
 
-// DeclineAssignment records an assessor's declared conflict on one assignment, hides the bid
-// from them, and asks the rules for a replacement. It runs as the assessor: the data layer lets
-// them change only their own assignments.
-func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason string, actor authz.Actor) (*ent.Assignment, error) {
-	reason, p := domain.DeclineReason.Clean(reason)
+// Decline is why an assessor turns an assignment down.
+type Decline struct {
+	// Capacity: they have no room for it, and nothing is excluded. Otherwise a conflict of
+	// interest: the pairing is never made again and a score they gave never counts.
+	Capacity bool
+	Reason   string
+}
+
+// DeclineAssignment records an assessor's turning down of one assignment, hides the bid from
+// them, and asks the rules for a replacement. It runs as the assessor: the data layer lets them
+// change only their own assignments.
+func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, why Decline, actor authz.Actor) (*ent.Assignment, error) {
+	rule := domain.DeclineReason
+	if why.Capacity {
+		rule = domain.CapacityReason
+	}
+	reason, p := rule.Clean(why.Reason)
 	if p != nil {
 		if p.Message == "Enter the conflict of interest" {
 			p.Message = "Say what the conflict of interest is"
@@ -140,15 +152,19 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason
 	if err := comp.Status.ChangeAssignments(); err != nil {
 		return nil, err
 	}
-	if a, err = tx.Assignment.UpdateOne(a).SetStatus(assignment.StatusDeclined).SetDeclinedReason(reason).Save(ctx); err != nil {
+	kind, event, handOn := assignment.DeclinedForConflict, "assignment.declined", "an assessor declared a conflict"
+	if why.Capacity {
+		kind, event, handOn = assignment.DeclinedForCapacity, "assignment.declined_for_capacity", "an assessor had no capacity"
+	}
+	if a, err = tx.Assignment.UpdateOne(a).SetStatus(assignment.StatusDeclined).SetDeclinedReason(reason).SetDeclinedFor(kind).Save(ctx); err != nil {
 		return nil, err
 	}
 	actor.Reason = reason
-	if err := Audit(ctx, tx, actor, "assignment.declined", "assignment", a.ID,
-		map[string]any{"status": "assigned"}, map[string]any{"status": "declined"}); err != nil {
+	if err := Audit(ctx, tx, actor, event, "assignment", a.ID,
+		map[string]any{"status": "assigned"}, map[string]any{"status": "declined", "for": kind}); err != nil {
 		return nil, err
 	}
-	_, err = AssignAssessors(ctx, tx, a.CompetitionID, authz.Actor{Reason: "an assessor declared a conflict"})
+	_, err = AssignAssessors(ctx, tx, a.CompetitionID, authz.Actor{Reason: handOn})
 	return a, err
 }
 
@@ -157,7 +173,8 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, reason
 // the decision nor as feedback. It reads as the assignment system, because suppliers may not read
 // assignments themselves.
 func Conflicts(ctx context.Context, assignments *ent.AssignmentClient, ps ...predicate.Assignment) (map[domain.Pair]string, error) {
-	rows, err := assignments.Query().Where(append(ps, assignment.StatusEQ(assignment.StatusDeclined))...).
+	rows, err := assignments.Query().Where(append(ps, assignment.StatusEQ(assignment.StatusDeclined),
+		assignment.Or(assignment.DeclinedForIsNil(), assignment.DeclinedForNEQ(assignment.DeclinedForCapacity)))...).
 		All(authz.AsSystem(ctx, assignmentName))
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -282,7 +283,7 @@ func TestAssignmentsAreFixedOnceDecided(t *testing.T) {
 	a := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(p.acmeAssessorIDs[0])).OnlyX(ctx)
 	before := p.db.AuditEvent.Query().CountX(ctx)
 	err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := DeclineAssignment(ctx, tx, a.ID, "I advised Acme last year", authz.Actor{Who: "ann@panel.example"})
+		_, err := DeclineAssignment(ctx, tx, a.ID, Decline{Reason: "I advised Acme last year"}, authz.Actor{Who: "ann@panel.example"})
 		return err
 	})
 	if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Decided") {
@@ -350,5 +351,47 @@ func TestTheOwnerIsToldOfTheProgrammesDecision(t *testing.T) {
 	if !strings.Contains(got["challenge_selected"], "“Bins” was selected into Round 1") ||
 		!strings.Contains(got["challenge_rejected"], "A product already does this.") {
 		t.Errorf("notices read %v", got)
+	}
+}
+
+// TestDecliningForCapacityExcludesNothing: a conflict keeps the assessor's score of the bid out
+// for good; a decline for capacity only hands the bid on. Either way another assessor takes it.
+func TestDecliningForCapacityExcludesNothing(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	decline := func(assessorID int, why Decline) {
+		a := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(assessorID)).OnlyX(ctx)
+		if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
+			_, err := DeclineAssignment(ctx, tx, a.ID, why, authz.Actor{Who: "assessor"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	busy, conflicted := p.acmeAssessorIDs[0], p.acmeAssessorIDs[1]
+	decline(busy, Decline{Capacity: true})
+	decline(conflicted, Decline{Reason: "I advised Acme last year"})
+	got, err := Conflicts(ctx, p.db.Assignment, assignment.BidID(p.bidAcme.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got[domain.Pair{BidID: p.bidAcme.ID, AssessorID: busy}]; ok {
+		t.Error("a decline for capacity counts as a conflict")
+	}
+	if got[domain.Pair{BidID: p.bidAcme.ID, AssessorID: conflicted}] != "I advised Acme last year" {
+		t.Errorf("the conflict is not recorded: %v", got)
+	}
+	if standing := p.standing(t, p.bidAcme); len(standing) != 1 || slices.Contains(standing, busy) || slices.Contains(standing, conflicted) {
+		t.Errorf("after two declines Acme's bid has %v: the third assessor should have it", standing)
+	}
+	// A conflict needs its reason; capacity does not.
+	a := p.db.Assignment.Query().Where(assignment.BidID(p.bidBin.ID)).FirstX(ctx)
+	err = p.db.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := DeclineAssignment(ctx, tx, a.ID, Decline{}, authz.Actor{Who: "assessor"})
+		return err
+	})
+	var ps domain.Problems
+	if !errors.As(err, &ps) || ps.For("reason") != "Say what the conflict of interest is" {
+		t.Errorf("a conflict without its reason: %v", err)
 	}
 }

@@ -115,6 +115,8 @@ var accessMatrix = map[string]routeCase{
 	}, `{"token":"world-token"}`, everyone},
 	"GET /api/v1/competitions/{id}":      {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d", w.compA.ID) }, "", everyone},
 	"GET /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID) }, "", anySignedIn},
+	"GET /api/v1/competitions/{id}/panel": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/panel", w.compA.ID) }, "",
+		[]string{admin}},
 	"POST /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) }, "{}",
 		[]string{supplierOwn, supplierOther}},
 	"POST /api/v1/competitions/{id}/assessments": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/assessments", w.compA.ID) }, "",

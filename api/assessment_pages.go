@@ -46,7 +46,7 @@ func (s *Server) scoring(c echo.Context) (scoringData, error) {
 		return scoringData{}, err
 	}
 	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, MayScore: y.MayScore(),
-		Form: ui.Form{Values: map[string]string{}}, Decline: ui.Form{Values: map[string]string{}}}
+		Form: ui.Form{Values: map[string]string{}}, Decline: ui.Form{Values: map[string]string{"for": "conflict"}}}
 	if m := y.Mine; m != nil {
 		for k, sc := range m.Scores {
 			d.Form.Values["scores."+k+".score"], d.Form.Values["scores."+k+".comment"] = strconv.Itoa(sc.Score), sc.Comment
@@ -172,12 +172,18 @@ func (s *Server) declineForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	reason := c.FormValue("reason")
-	_, err = s.svc.DeclineAssignment(c.Request().Context(), d.Assignment.ID, reason)
+	reason, kind := c.FormValue("reason"), c.FormValue("for")
+	why, err := declineOf(kind, reason)
+	if err == nil {
+		_, err = s.svc.DeclineAssignment(c.Request().Context(), d.Assignment.ID, why)
+	}
 	var ps domain.Problems
 	var te *domain.TransitionError
 	switch {
 	case err == nil:
+		if why.Capacity {
+			return c.Redirect(http.StatusSeeOther, "/assessments?done=handed-on")
+		}
 		return c.Redirect(http.StatusSeeOther, "/assessments?done=declined")
 	case errors.As(err, &ps):
 	case errors.As(err, &te), errors.Is(err, domain.ErrInvalidInput):
@@ -185,6 +191,6 @@ func (s *Server) declineForm(c echo.Context) error {
 	default:
 		return err
 	}
-	d.Decline = ui.Form{Values: map[string]string{"reason": reason}, Problems: ps}
+	d.Decline = ui.Form{Values: map[string]string{"reason": reason, "for": kind}, Problems: ps}
 	return s.renderScoring(c, http.StatusUnprocessableEntity, d)
 }

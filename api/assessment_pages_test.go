@@ -5,7 +5,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
 // TestAnAssessorScoresOnPages: the assessor's list, the bid beside its form with their scores
@@ -45,5 +48,45 @@ func TestAnAssessorScoresOnPages(t *testing.T) {
 	other, _ := signInAs(t, srv.URL, "otto@panel.example")
 	if code, _ := read(t)(other.Get(srv.URL + path)); code != http.StatusNotFound {
 		t.Errorf("another assessor reading the assignment: %d", code)
+	}
+}
+
+// TestThePanelSheetOnPages: the programme reads the ranked sheet and downloads it as CSV, with a
+// title that starts like a formula neutralised; nobody else reads it.
+func TestThePanelSheetOnPages(t *testing.T) {
+	w := newWorld(t)
+	w.db.Bid.UpdateOne(w.bidAcme).SetTitle("=HYPERLINK(\"x\")").ExecX(testdb.Fixture())
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, _ := signInAs(t, srv.URL, "admin@programme.example")
+	path := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID) + "/panel"
+	_, page := read(t)(c.Get(path))
+	wantIn(t, "the panel sheet", page, "Panel sheet", "Ranking", "Binsight", "Scores by assessor", "Weighted")
+	code, csv := read(t)(c.Get(path + ".csv"))
+	if code != http.StatusOK || !strings.HasPrefix(csv, "rank,bid_id,title,supplier,mean_percent") || !strings.Contains(csv, `"'=HYPERLINK(""x"")"`) {
+		t.Errorf("the CSV: %d %q", code, csv)
+	}
+	other, _ := signInAs(t, srv.URL, "dana@acme.example")
+	if code, _ := read(t)(other.Get(path)); code != http.StatusForbidden {
+		t.Errorf("a supplier reading the panel sheet: %d", code)
+	}
+}
+
+// TestADeclinedBidLeavesTheList: once declined for a conflict, the bid is hidden from the
+// assessor, and their list says nothing of it rather than failing.
+func TestADeclinedBidLeavesTheList(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "ann@panel.example")
+	path := "/assignments/" + strconv.Itoa(w.assignAcme.ID)
+	w.db.Assessment.Delete().ExecX(testdb.Fixture()) // not scored yet
+	code, page := read(t)(c.PostForm(srv.URL+path+"/decline", url.Values{"csrf_token": {csrf}, "for": {"conflict"}, "reason": {"I advised Acme"}}))
+	if code != http.StatusOK {
+		t.Fatalf("declining: %d %s", code, page)
+	}
+	wantIn(t, "the list after declining", page, "your interest is recorded")
+	if strings.Contains(page, "Acme bid") {
+		t.Error("the declined bid is still listed")
 	}
 }

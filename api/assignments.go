@@ -21,11 +21,12 @@ type AssignmentView struct {
 	Status         string `json:"status"`
 	Explanation    string `json:"explanation,omitempty"`
 	DeclinedReason string `json:"declined_reason,omitempty"`
+	DeclinedFor    string `json:"declined_for,omitempty"`
 }
 
 func assignmentView(a *ent.Assignment) AssignmentView {
 	return AssignmentView{ID: a.ID, CompetitionID: a.CompetitionID, BidID: a.BidID, AssessorID: a.AssessorID,
-		Status: string(a.Status), Explanation: a.Explanation, DeclinedReason: a.DeclinedReason}
+		Status: string(a.Status), Explanation: a.Explanation, DeclinedReason: a.DeclinedReason, DeclinedFor: string(a.DeclinedFor)}
 }
 
 // listAssignments lists the assignments the viewer may see: an assessor their own.
@@ -45,9 +46,22 @@ func (s *Server) listAssignments(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(rows, limit, func(a *ent.Assignment) int { return a.ID }, assignmentView))
 }
 
-// DeclineRequest declares a conflict of interest on an assignment.
+// DeclineRequest turns an assignment down: for a conflict of interest (the default), which is
+// recorded and keeps the assessor off the bid for good, or for lack of capacity.
 type DeclineRequest struct {
+	For    string `json:"for"`
 	Reason string `json:"reason"`
+}
+
+// declineOf reads why an assignment is declined.
+func declineOf(kind, reason string) (service.Decline, error) {
+	switch kind {
+	case "", "conflict":
+		return service.Decline{Reason: reason}, nil
+	case "capacity":
+		return service.Decline{Capacity: true, Reason: reason}, nil
+	}
+	return service.Decline{}, domain.Problems{{Field: "for", Message: "Say whether you decline for a conflict of interest or for lack of capacity"}}
 }
 
 func (s *Server) declineAssignment(c echo.Context) error {
@@ -56,7 +70,11 @@ func (s *Server) declineAssignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.svc.DeclineAssignment(c.Request().Context(), id, req.Reason)
+	why, err := declineOf(req.For, req.Reason)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.DeclineAssignment(c.Request().Context(), id, why)
 	if err != nil {
 		return err
 	}

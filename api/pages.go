@@ -56,6 +56,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/bids/:id/withdraw", s.withdrawBidForm)
 	e.GET("/receipts/verify", s.verifyReceiptPage)
 	e.POST("/receipts/verify", s.verifyReceiptForm)
+	e.GET("/competitions/:id/panel", s.panelPage)
+	e.GET("/competitions/:id/panel.csv", s.exportPanel)
 	e.GET("/competitions/:id/setup", s.competitionSetupPage)
 	e.GET("/competitions/:id/setup/:task", s.competitionTaskPage)
 	e.POST("/competitions/:id/setup/:task", s.competitionTaskForm)

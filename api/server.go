@@ -152,6 +152,7 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/alerts/unsubscribe", s.unsubscribe, perAddress(s.SignInRate, "Too many attempts"))
 	v1.GET("/competitions/:id", s.getCompetition)
 	v1.GET("/competitions/:id/bids", s.listBids)
+	v1.GET("/competitions/:id/panel", s.getPanel)
 	v1.POST("/competitions/:id/bids", s.createBid)
 	v1.POST("/competitions/:id/assessments", s.recordAssessment)
 	v1.POST("/competitions/:id/decision", s.decide)

@@ -35,6 +35,8 @@ type Assignment struct {
 	Explanation string `json:"explanation,omitempty"`
 	// DeclinedReason holds the value of the "declined_reason" field.
 	DeclinedReason string `json:"declined_reason,omitempty"`
+	// DeclinedFor holds the value of the "declined_for" field.
+	DeclinedFor assignment.DeclinedFor `json:"declined_for,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssignmentQuery when eager-loading is set.
 	Edges        AssignmentEdges `json:"edges"`
@@ -81,7 +83,7 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case assignment.FieldID, assignment.FieldCompetitionID, assignment.FieldBidID, assignment.FieldAssessorID:
 			values[i] = new(sql.NullInt64)
-		case assignment.FieldStatus, assignment.FieldExplanation, assignment.FieldDeclinedReason:
+		case assignment.FieldStatus, assignment.FieldExplanation, assignment.FieldDeclinedReason, assignment.FieldDeclinedFor:
 			values[i] = new(sql.NullString)
 		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -154,6 +156,12 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeclinedReason = value.String
 			}
+		case assignment.FieldDeclinedFor:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field declined_for", values[i])
+			} else if value.Valid {
+				_m.DeclinedFor = assignment.DeclinedFor(value.String)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -223,6 +231,9 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("declined_reason=")
 	builder.WriteString(_m.DeclinedReason)
+	builder.WriteString(", ")
+	builder.WriteString("declined_for=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DeclinedFor))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -112,6 +112,20 @@ func (_c *AssignmentCreate) SetNillableDeclinedReason(v *string) *AssignmentCrea
 	return _c
 }
 
+// SetDeclinedFor sets the "declined_for" field.
+func (_c *AssignmentCreate) SetDeclinedFor(v assignment.DeclinedFor) *AssignmentCreate {
+	_c.mutation.SetDeclinedFor(v)
+	return _c
+}
+
+// SetNillableDeclinedFor sets the "declined_for" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableDeclinedFor(v *assignment.DeclinedFor) *AssignmentCreate {
+	if v != nil {
+		_c.SetDeclinedFor(*v)
+	}
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *AssignmentCreate) SetBid(v *Bid) *AssignmentCreate {
 	return _c.SetBidID(v.ID)
@@ -205,6 +219,11 @@ func (_c *AssignmentCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.DeclinedFor(); ok {
+		if err := assignment.DeclinedForValidator(v); err != nil {
+			return &ValidationError{Name: "declined_for", err: fmt.Errorf(`ent: validator failed for field "Assignment.declined_for": %w`, err)}
+		}
+	}
 	if len(_c.mutation.BidIDs()) == 0 {
 		return &ValidationError{Name: "bid", err: errors.New(`ent: missing required edge "Assignment.bid"`)}
 	}
@@ -261,6 +280,10 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeclinedReason(); ok {
 		_spec.SetField(assignment.FieldDeclinedReason, field.TypeString, value)
 		_node.DeclinedReason = value
+	}
+	if value, ok := _c.mutation.DeclinedFor(); ok {
+		_spec.SetField(assignment.FieldDeclinedFor, field.TypeEnum, value)
+		_node.DeclinedFor = value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -408,6 +431,24 @@ func (u *AssignmentUpsert) ClearDeclinedReason() *AssignmentUpsert {
 	return u
 }
 
+// SetDeclinedFor sets the "declined_for" field.
+func (u *AssignmentUpsert) SetDeclinedFor(v assignment.DeclinedFor) *AssignmentUpsert {
+	u.Set(assignment.FieldDeclinedFor, v)
+	return u
+}
+
+// UpdateDeclinedFor sets the "declined_for" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateDeclinedFor() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldDeclinedFor)
+	return u
+}
+
+// ClearDeclinedFor clears the value of the "declined_for" field.
+func (u *AssignmentUpsert) ClearDeclinedFor() *AssignmentUpsert {
+	u.SetNull(assignment.FieldDeclinedFor)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -529,6 +570,27 @@ func (u *AssignmentUpsertOne) UpdateDeclinedReason() *AssignmentUpsertOne {
 func (u *AssignmentUpsertOne) ClearDeclinedReason() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDeclinedReason()
+	})
+}
+
+// SetDeclinedFor sets the "declined_for" field.
+func (u *AssignmentUpsertOne) SetDeclinedFor(v assignment.DeclinedFor) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetDeclinedFor(v)
+	})
+}
+
+// UpdateDeclinedFor sets the "declined_for" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateDeclinedFor() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateDeclinedFor()
+	})
+}
+
+// ClearDeclinedFor clears the value of the "declined_for" field.
+func (u *AssignmentUpsertOne) ClearDeclinedFor() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearDeclinedFor()
 	})
 }
 
@@ -819,6 +881,27 @@ func (u *AssignmentUpsertBulk) UpdateDeclinedReason() *AssignmentUpsertBulk {
 func (u *AssignmentUpsertBulk) ClearDeclinedReason() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDeclinedReason()
+	})
+}
+
+// SetDeclinedFor sets the "declined_for" field.
+func (u *AssignmentUpsertBulk) SetDeclinedFor(v assignment.DeclinedFor) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetDeclinedFor(v)
+	})
+}
+
+// UpdateDeclinedFor sets the "declined_for" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateDeclinedFor() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateDeclinedFor()
+	})
+}
+
+// ClearDeclinedFor clears the value of the "declined_for" field.
+func (u *AssignmentUpsertBulk) ClearDeclinedFor() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearDeclinedFor()
 	})
 }
 

@@ -88,6 +88,26 @@ func (_u *AssignmentUpdate) ClearDeclinedReason() *AssignmentUpdate {
 	return _u
 }
 
+// SetDeclinedFor sets the "declined_for" field.
+func (_u *AssignmentUpdate) SetDeclinedFor(v assignment.DeclinedFor) *AssignmentUpdate {
+	_u.mutation.SetDeclinedFor(v)
+	return _u
+}
+
+// SetNillableDeclinedFor sets the "declined_for" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableDeclinedFor(v *assignment.DeclinedFor) *AssignmentUpdate {
+	if v != nil {
+		_u.SetDeclinedFor(*v)
+	}
+	return _u
+}
+
+// ClearDeclinedFor clears the value of the "declined_for" field.
+func (_u *AssignmentUpdate) ClearDeclinedFor() *AssignmentUpdate {
+	_u.mutation.ClearDeclinedFor()
+	return _u
+}
+
 // Mutation returns the AssignmentMutation object of the builder.
 func (_u *AssignmentUpdate) Mutation() *AssignmentMutation {
 	return _u.mutation
@@ -142,6 +162,11 @@ func (_u *AssignmentUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DeclinedFor(); ok {
+		if err := assignment.DeclinedForValidator(v); err != nil {
+			return &ValidationError{Name: "declined_for", err: fmt.Errorf(`ent: validator failed for field "Assignment.declined_for": %w`, err)}
+		}
+	}
 	if _u.mutation.BidCleared() && len(_u.mutation.BidIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Assignment.bid"`)
 	}
@@ -180,6 +205,12 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.DeclinedReasonCleared() {
 		_spec.ClearField(assignment.FieldDeclinedReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeclinedFor(); ok {
+		_spec.SetField(assignment.FieldDeclinedFor, field.TypeEnum, value)
+	}
+	if _u.mutation.DeclinedForCleared() {
+		_spec.ClearField(assignment.FieldDeclinedFor, field.TypeEnum)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -261,6 +292,26 @@ func (_u *AssignmentUpdateOne) ClearDeclinedReason() *AssignmentUpdateOne {
 	return _u
 }
 
+// SetDeclinedFor sets the "declined_for" field.
+func (_u *AssignmentUpdateOne) SetDeclinedFor(v assignment.DeclinedFor) *AssignmentUpdateOne {
+	_u.mutation.SetDeclinedFor(v)
+	return _u
+}
+
+// SetNillableDeclinedFor sets the "declined_for" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableDeclinedFor(v *assignment.DeclinedFor) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetDeclinedFor(*v)
+	}
+	return _u
+}
+
+// ClearDeclinedFor clears the value of the "declined_for" field.
+func (_u *AssignmentUpdateOne) ClearDeclinedFor() *AssignmentUpdateOne {
+	_u.mutation.ClearDeclinedFor()
+	return _u
+}
+
 // Mutation returns the AssignmentMutation object of the builder.
 func (_u *AssignmentUpdateOne) Mutation() *AssignmentMutation {
 	return _u.mutation
@@ -328,6 +379,11 @@ func (_u *AssignmentUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DeclinedFor(); ok {
+		if err := assignment.DeclinedForValidator(v); err != nil {
+			return &ValidationError{Name: "declined_for", err: fmt.Errorf(`ent: validator failed for field "Assignment.declined_for": %w`, err)}
+		}
+	}
 	if _u.mutation.BidCleared() && len(_u.mutation.BidIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Assignment.bid"`)
 	}
@@ -383,6 +439,12 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if _u.mutation.DeclinedReasonCleared() {
 		_spec.ClearField(assignment.FieldDeclinedReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeclinedFor(); ok {
+		_spec.SetField(assignment.FieldDeclinedFor, field.TypeEnum, value)
+	}
+	if _u.mutation.DeclinedForCleared() {
+		_spec.ClearField(assignment.FieldDeclinedFor, field.TypeEnum)
 	}
 	_node = &Assignment{config: _u.config}
 	_spec.Assign = _node.assignValues

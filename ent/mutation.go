@@ -3239,6 +3239,7 @@ type AssignmentMutation struct {
 	status            *assignment.Status
 	explanation       *string
 	declined_reason   *string
+	declined_for      *assignment.DeclinedFor
 	clearedFields     map[string]struct{}
 	bid               *int
 	clearedbid        bool
@@ -3681,6 +3682,55 @@ func (m *AssignmentMutation) ResetDeclinedReason() {
 	delete(m.clearedFields, assignment.FieldDeclinedReason)
 }
 
+// SetDeclinedFor sets the "declined_for" field.
+func (m *AssignmentMutation) SetDeclinedFor(af assignment.DeclinedFor) {
+	m.declined_for = &af
+}
+
+// DeclinedFor returns the value of the "declined_for" field in the mutation.
+func (m *AssignmentMutation) DeclinedFor() (r assignment.DeclinedFor, exists bool) {
+	v := m.declined_for
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclinedFor returns the old "declined_for" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDeclinedFor(ctx context.Context) (v assignment.DeclinedFor, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclinedFor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclinedFor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclinedFor: %w", err)
+	}
+	return oldValue.DeclinedFor, nil
+}
+
+// ClearDeclinedFor clears the value of the "declined_for" field.
+func (m *AssignmentMutation) ClearDeclinedFor() {
+	m.declined_for = nil
+	m.clearedFields[assignment.FieldDeclinedFor] = struct{}{}
+}
+
+// DeclinedForCleared returns if the "declined_for" field was cleared in this mutation.
+func (m *AssignmentMutation) DeclinedForCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDeclinedFor]
+	return ok
+}
+
+// ResetDeclinedFor resets all changes to the "declined_for" field.
+func (m *AssignmentMutation) ResetDeclinedFor() {
+	m.declined_for = nil
+	delete(m.clearedFields, assignment.FieldDeclinedFor)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *AssignmentMutation) ClearBid() {
 	m.clearedbid = true
@@ -3769,7 +3819,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -3793,6 +3843,9 @@ func (m *AssignmentMutation) Fields() []string {
 	}
 	if m.declined_reason != nil {
 		fields = append(fields, assignment.FieldDeclinedReason)
+	}
+	if m.declined_for != nil {
+		fields = append(fields, assignment.FieldDeclinedFor)
 	}
 	return fields
 }
@@ -3818,6 +3871,8 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Explanation()
 	case assignment.FieldDeclinedReason:
 		return m.DeclinedReason()
+	case assignment.FieldDeclinedFor:
+		return m.DeclinedFor()
 	}
 	return nil, false
 }
@@ -3843,6 +3898,8 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldExplanation(ctx)
 	case assignment.FieldDeclinedReason:
 		return m.OldDeclinedReason(ctx)
+	case assignment.FieldDeclinedFor:
+		return m.OldDeclinedFor(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -3908,6 +3965,13 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeclinedReason(v)
 		return nil
+	case assignment.FieldDeclinedFor:
+		v, ok := value.(assignment.DeclinedFor)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclinedFor(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -3959,6 +4023,9 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldDeclinedReason) {
 		fields = append(fields, assignment.FieldDeclinedReason)
 	}
+	if m.FieldCleared(assignment.FieldDeclinedFor) {
+		fields = append(fields, assignment.FieldDeclinedFor)
+	}
 	return fields
 }
 
@@ -3978,6 +4045,9 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldDeclinedReason:
 		m.ClearDeclinedReason()
+		return nil
+	case assignment.FieldDeclinedFor:
+		m.ClearDeclinedFor()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment nullable field %s", name)
@@ -4010,6 +4080,9 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldDeclinedReason:
 		m.ResetDeclinedReason()
+		return nil
+	case assignment.FieldDeclinedFor:
+		m.ResetDeclinedFor()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)

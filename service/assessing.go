@@ -63,7 +63,8 @@ func (s *Service) yourAssessment(ctx context.Context, a *ent.Assignment) (YourAs
 	return y, nil
 }
 
-// YourAssessments are the signed-in assessor's assignments, newest competition first.
+// YourAssessments are the signed-in assessor's assignments, newest competition first. A bid
+// they declined is no longer theirs to read, so it is not listed.
 func (s *Service) YourAssessments(ctx context.Context) ([]YourAssessment, error) {
 	v, _ := authz.FromContext(ctx)
 	rows, err := s.DB.Assignment.Query().Where(assignment.AssessorID(v.PersonID)).
@@ -74,6 +75,9 @@ func (s *Service) YourAssessments(ctx context.Context) ([]YourAssessment, error)
 	}
 	out := make([]YourAssessment, 0, len(rows))
 	for _, a := range rows {
+		if a.Edges.Bid == nil {
+			continue // declined: the bid is hidden from them from then on
+		}
 		y, err := s.yourAssessment(ctx, a)
 		if err != nil {
 			return nil, err

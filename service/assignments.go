@@ -22,16 +22,19 @@ func (s *Service) ListAssignments(ctx context.Context, page Page, competitionID 
 	return q.All(ctx)
 }
 
-// DeclineAssignment declares a conflict of interest on one of the assessor's assignments; the
-// bid goes to another assessor.
-func (s *Service) DeclineAssignment(ctx context.Context, id int, reason string) (*ent.Assignment, error) {
+// Decline is why an assessor turns an assignment down: a conflict of interest, or no capacity.
+type Decline = activities.Decline
+
+// DeclineAssignment turns down one of the assessor's assignments, for a conflict of interest or
+// for lack of capacity; the bid goes to another assessor.
+func (s *Service) DeclineAssignment(ctx context.Context, id int, why Decline) (*ent.Assignment, error) {
 	if _, err := s.DB.Assignment.Get(ctx, id); err != nil {
 		return nil, err
 	}
 	var out *ent.Assignment
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		out, err = activities.DeclineAssignment(ctx, tx, id, reason, authz.ActorOf(ctx, ""))
+		out, err = activities.DeclineAssignment(ctx, tx, id, why, authz.ActorOf(ctx, ""))
 		return err
 	})
 	return out, err

@@ -32,6 +32,8 @@ const (
 	FieldExplanation = "explanation"
 	// FieldDeclinedReason holds the string denoting the declined_reason field in the database.
 	FieldDeclinedReason = "declined_reason"
+	// FieldDeclinedFor holds the string denoting the declined_for field in the database.
+	FieldDeclinedFor = "declined_for"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeAssessor holds the string denoting the assessor edge name in mutations.
@@ -65,6 +67,7 @@ var Columns = []string{
 	FieldStatus,
 	FieldExplanation,
 	FieldDeclinedReason,
+	FieldDeclinedFor,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -119,6 +122,29 @@ func StatusValidator(s Status) error {
 	}
 }
 
+// DeclinedFor defines the type for the "declined_for" enum field.
+type DeclinedFor string
+
+// DeclinedFor values.
+const (
+	DeclinedForConflict DeclinedFor = "conflict"
+	DeclinedForCapacity DeclinedFor = "capacity"
+)
+
+func (df DeclinedFor) String() string {
+	return string(df)
+}
+
+// DeclinedForValidator is a validator for the "declined_for" field enum values. It is called by the builders before save.
+func DeclinedForValidator(df DeclinedFor) error {
+	switch df {
+	case DeclinedForConflict, DeclinedForCapacity:
+		return nil
+	default:
+		return fmt.Errorf("assignment: invalid enum value for declined_for field: %q", df)
+	}
+}
+
 // OrderOption defines the ordering options for the Assignment queries.
 type OrderOption func(*sql.Selector)
 
@@ -165,6 +191,11 @@ func ByExplanation(opts ...sql.OrderTermOption) OrderOption {
 // ByDeclinedReason orders the results by the declined_reason field.
 func ByDeclinedReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeclinedReason, opts...).ToFunc()
+}
+
+// ByDeclinedFor orders the results by the declined_for field.
+func ByDeclinedFor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeclinedFor, opts...).ToFunc()
 }
 
 // ByBidField orders the results by bid field.

@@ -420,6 +420,36 @@ func DeclinedReasonContainsFold(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldContainsFold(FieldDeclinedReason, v))
 }
 
+// DeclinedForEQ applies the EQ predicate on the "declined_for" field.
+func DeclinedForEQ(v DeclinedFor) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldDeclinedFor, v))
+}
+
+// DeclinedForNEQ applies the NEQ predicate on the "declined_for" field.
+func DeclinedForNEQ(v DeclinedFor) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldDeclinedFor, v))
+}
+
+// DeclinedForIn applies the In predicate on the "declined_for" field.
+func DeclinedForIn(vs ...DeclinedFor) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldDeclinedFor, vs...))
+}
+
+// DeclinedForNotIn applies the NotIn predicate on the "declined_for" field.
+func DeclinedForNotIn(vs ...DeclinedFor) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldDeclinedFor, vs...))
+}
+
+// DeclinedForIsNil applies the IsNil predicate on the "declined_for" field.
+func DeclinedForIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldDeclinedFor))
+}
+
+// DeclinedForNotNil applies the NotNil predicate on the "declined_for" field.
+func DeclinedForNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldDeclinedFor))
+}
+
 // HasBid applies the HasEdge predicate on the "bid" edge.
 func HasBid() predicate.Assignment {
 	return predicate.Assignment(func(s *sql.Selector) {

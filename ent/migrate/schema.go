@@ -130,6 +130,7 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"assigned", "declined"}, Default: "assigned"},
 		{Name: "explanation", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "declined_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "declined_for", Type: field.TypeEnum, Nullable: true, Enums: []string{"conflict", "capacity"}},
 		{Name: "bid_id", Type: field.TypeInt},
 		{Name: "assessor_id", Type: field.TypeInt},
 	}
@@ -141,13 +142,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_bids_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[7]},
+				Columns:    []*schema.Column{AssignmentsColumns[8]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_persons_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[8]},
+				Columns:    []*schema.Column{AssignmentsColumns[9]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -156,7 +157,7 @@ var (
 			{
 				Name:    "assignment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssignmentsColumns[7], AssignmentsColumns[8]},
+				Columns: []*schema.Column{AssignmentsColumns[8], AssignmentsColumns[9]},
 			},
 		},
 	}

@@ -25,8 +25,11 @@ func (Assignment) Fields() []ent.Field {
 		field.Enum("status").Values("assigned", "declined").Default("assigned"),
 		// Why this assessor was chosen, from the assignment rules.
 		field.Text("explanation").Optional(),
-		// The conflict the assessor declared when declining.
+		// The conflict the assessor declared when declining, or why they had no room for it.
 		field.Text("declined_reason").Optional(),
+		// Why it was declined: a conflict of interest (the assessor's scores of the bid never
+		// count), or no capacity (nothing is excluded). Empty on rows from before the choice.
+		field.Enum("declined_for").Values("conflict", "capacity").Optional(),
 	}
 }
 

@@ -1,9 +1,10 @@
 // An assessor, in Chromium with JavaScript and without: finds the bids given to them, reads one
 // beside its scoring form, meets the missing-comment error with the rest of the form kept, and
-// submits. axe checks every state.
+// submits; another declines a bid for a conflict of interest, its reason asked for first. axe
+// checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, accessible as check, signIn } from "./journey.mjs";
+import { base, launch, accessible as check, signIn } from "./journey.mjs";
 
 let browser;
 before(async () => {
@@ -50,6 +51,41 @@ for (const javaScript of [true, false]) {
     await page.getByText("Your scores are saved").waitFor();
     assert.ok(await page.locator("tr", { hasText: title }).getByText("Scored").isVisible());
     await accessible(page, `assessments after scoring ${how}`, javaScript);
+    await context.close();
+  });
+
+  test(`an assessor declines a bid for a conflict of interest (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await signIn(page, "Amara Okafor");
+    await page.getByRole("link", { name: "Your assessments", exact: true }).click();
+    const row = page.locator("tr", { hasText: "To score" }).first();
+    const title = await row.getByRole("link").textContent();
+    await row.getByRole("link").click();
+    await page.getByText("Decline this bid").click();
+    await page.getByLabel("I have a conflict of interest with the bid or its supplier").check();
+    await page.getByRole("button", { name: "Decline the bid" }).click();
+    await page.getByRole("link", { name: "Say what the conflict of interest is" }).waitFor();
+    await accessible(page, `a decline without its reason ${how}`, javaScript);
+    await page.getByLabel("Your interest, or anything the programme team should know").fill("I advised this supplier last year.");
+    await page.getByRole("button", { name: "Decline the bid" }).click();
+    await page.getByText("your interest is recorded").waitFor();
+    assert.equal(await page.getByRole("link", { name: title, exact: true }).count(), 0, "a declined bid is still listed");
+    await context.close();
+  });
+
+  test(`the programme reads the panel sheet (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await signIn(page, "Priya Shah");
+    const all = await (await page.request.get(base + "/api/v1/competitions?when=all")).json();
+    const assessing = all.items.find((c) => c.status === "assessment");
+    assert.ok(assessing, "the demo has a competition in assessment");
+    await page.goto(`${base}/competitions/${assessing.id}`);
+    await page.getByRole("link", { name: "Read the panel sheet" }).click();
+    await page.getByRole("heading", { name: "Panel sheet" }).waitFor();
+    assert.ok(await page.getByRole("table", { name: "Ranking" }).isVisible());
+    await accessible(page, `panel sheet ${how}`, javaScript);
     await context.close();
   });
 }

@@ -1,0 +1,183 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/service"
+)
+
+// The panel sheet: a competition's eligible bids ranked by mean weighted score, each assessor's
+// scores, the moderation flags and the normalised scores beside the raw ones; as a page, as JSON
+// and as CSV.
+
+// PanelRowView is one bid on the panel sheet.
+type PanelRowView struct {
+	Rank           int                  `json:"rank"`
+	BidID          int                  `json:"bid_id"`
+	Title          string               `json:"title"`
+	Supplier       string               `json:"supplier"`
+	Percent        float64              `json:"percent"`
+	Normalised     *float64             `json:"normalised,omitempty"`
+	InScopeVotes   int                  `json:"in_scope_votes"`
+	FundVotes      int                  `json:"fund_votes"`
+	Fundable       bool                 `json:"fundable"`
+	Reason         string               `json:"reason"`
+	AmountPence    int64                `json:"amount_pence"`
+	Flags          []string             `json:"flags"`
+	AssessorScores []PanelAssessorScore `json:"assessors"`
+}
+
+// PanelAssessorScore is one assessor's scores of one bid.
+type PanelAssessorScore struct {
+	AssessorID int            `json:"assessor_id"`
+	Name       string         `json:"name"`
+	Percent    float64        `json:"percent"`
+	Scores     map[string]int `json:"scores"`
+	InScope    bool           `json:"in_scope"`
+	Fund       bool           `json:"fund"`
+}
+
+// PanelView is the panel sheet.
+type PanelView struct {
+	CompetitionID int            `json:"competition_id"`
+	Threshold     float64        `json:"threshold"`
+	Rows          []PanelRowView `json:"rows"`
+}
+
+func panelView(p service.PanelSheet) PanelView {
+	v := PanelView{CompetitionID: p.Competition.ID, Threshold: p.Competition.Scheme.Threshold, Rows: []PanelRowView{}}
+	for _, r := range p.Rows {
+		row := PanelRowView{Rank: r.Rank, BidID: r.Bid.ID, Title: r.Bid.Title, Percent: r.Result.Percent,
+			InScopeVotes: r.Result.InScopeVotes, FundVotes: r.Result.FundVotes, Fundable: r.Result.Fundable, Reason: r.Result.Reason,
+			AmountPence: int64(r.Bid.Amount), Flags: []string{}, AssessorScores: []PanelAssessorScore{}}
+		if o := r.Bid.Edges.Organisation; o != nil {
+			row.Supplier = o.Name
+		}
+		if r.Normalised != nil {
+			n := r.Normalised.Normalised
+			row.Normalised = &n
+		}
+		if f := r.Flag; f != nil {
+			if f.Wide {
+				row.Flags = append(row.Flags, fmt.Sprintf("The assessors' scores spread %.1f points, wider than the %d-point band", f.Spread, p.Competition.ModerationBand))
+			}
+			for _, o := range f.Outliers {
+				dir := "above"
+				if o.Distance < 0 {
+					dir, o.Distance = "below", -o.Distance
+				}
+				row.Flags = append(row.Flags, fmt.Sprintf("%s gave %.1f%%, %.1f points %s the others' mean of %.1f%%", p.Assessors[o.AssessorID], o.Percent, o.Distance, dir, o.OthersMean))
+			}
+		}
+		for _, a := range r.Assessments {
+			sc := PanelAssessorScore{AssessorID: a.AssessorID, Name: p.Assessors[a.AssessorID], Percent: r.Percents[a.AssessorID],
+				Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund}
+			for k, s := range a.Scores {
+				sc.Scores[k] = s.Score
+			}
+			row.AssessorScores = append(row.AssessorScores, sc)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+func (s *Server) panel(c echo.Context) (service.PanelSheet, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return service.PanelSheet{}, err
+	}
+	return s.svc.Panel(c.Request().Context(), id)
+}
+
+func (s *Server) getPanel(c echo.Context) error {
+	p, err := s.panel(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, panelView(p))
+}
+
+func (s *Server) panelPage(c echo.Context) error {
+	p, err := s.panel(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "panel", "Panel sheet: "+p.Competition.Edges.Challenge.Title, "challenges", struct {
+		Sheet PanelView
+		Title string
+		Phase int
+		Crit  []string
+		Names map[string]string
+	}{Sheet: panelView(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p)})
+}
+
+func scoredKeys(p service.PanelSheet) []string {
+	var keys []string
+	for _, q := range p.Competition.Scheme.Criteria {
+		if !q.PassFail {
+			keys = append(keys, q.Key)
+		}
+	}
+	return keys
+}
+
+func criterionNames(p service.PanelSheet) map[string]string {
+	out := map[string]string{}
+	for _, q := range p.Competition.Scheme.Criteria {
+		out[q.Key] = q.Title
+	}
+	return out
+}
+
+// exportPanel writes the panel sheet as CSV: one line per bid and assessor, with the bid's rank,
+// mean, normalised score, votes and flags on each, cells that start like formulas neutralised.
+func (s *Server) exportPanel(c echo.Context) error {
+	p, err := s.panel(c)
+	if err != nil {
+		return err
+	}
+	v := panelView(p)
+	keys := scoredKeys(p)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="panel-sheet-%d.csv"`, p.Competition.ID))
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	header := []string{"rank", "bid_id", "title", "supplier", "mean_percent", "normalised_percent", "in_scope_votes", "fund_votes",
+		"fundable", "flags", "assessor", "assessor_percent"}
+	header = append(header, keys...)
+	_ = w.Write(append(header, "assessor_in_scope", "assessor_fund"))
+	for _, r := range v.Rows {
+		norm := ""
+		if r.Normalised != nil {
+			norm = strconv.FormatFloat(*r.Normalised, 'f', 2, 64)
+		}
+		flags := ""
+		for i, f := range r.Flags {
+			if i > 0 {
+				flags += "; "
+			}
+			flags += f
+		}
+		base := []string{strconv.Itoa(r.Rank), strconv.Itoa(r.BidID), csvSafe(r.Title), csvSafe(r.Supplier), strconv.FormatFloat(r.Percent, 'f', 2, 64),
+			norm, strconv.Itoa(r.InScopeVotes), strconv.Itoa(r.FundVotes), strconv.FormatBool(r.Fundable), csvSafe(flags)}
+		if len(r.AssessorScores) == 0 {
+			_ = w.Write(base)
+		}
+		for _, a := range r.AssessorScores {
+			line := append(append([]string{}, base...), csvSafe(a.Name), strconv.FormatFloat(a.Percent, 'f', 2, 64))
+			for _, k := range keys {
+				line = append(line, strconv.Itoa(a.Scores[k]))
+			}
+			_ = w.Write(append(line, strconv.FormatBool(a.InScope), strconv.FormatBool(a.Fund)))
+		}
+	}
+	w.Flush()
+	return nil
+}

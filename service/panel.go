@@ -1,0 +1,120 @@
+package service
+
+import (
+	"context"
+	"sort"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+)
+
+// NormaliseFrom is how many bids an assessor must have scored before their scores are also
+// shown as z-scores: fewer, and the estimate of their strictness adds more bias than it removes.
+const NormaliseFrom = 5
+
+// PanelSheet is a competition's eligible bids ranked by their mean weighted score, with each
+// assessor's scores, the moderation flags and the normalised scores beside the raw ones.
+type PanelSheet struct {
+	Competition *ent.Competition
+	Rows        []PanelRow
+	Assessors   map[int]string // names by person ID
+}
+
+// PanelRow is one bid on the sheet.
+type PanelRow struct {
+	Rank        int
+	Bid         *ent.Bid
+	Result      domain.BidResult
+	Normalised  *domain.NormalisedScore // when the sample allows
+	Flag        *domain.ModerationFlag
+	Assessments []domain.Assessment
+	Percents    map[int]float64 // each assessor's weighted percentage, by assessor
+}
+
+// Panel builds the panel sheet from the assessments that count: an assessor who declined the bid
+// for a conflict does not.
+func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, error) {
+	comp, err := s.DB.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(ctx)
+	if err != nil {
+		return PanelSheet{}, err
+	}
+	bids, err := s.DB.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.StatusIn(domain.BidSubmitted, domain.BidFunded, domain.BidNotFunded)).
+		WithOrganisation().Order(ent.Asc(bid.FieldID)).All(ctx)
+	if err != nil {
+		return PanelSheet{}, err
+	}
+	rows, err := s.DB.Assessment.Query().Where(assessment.HasBidWith(bid.CompetitionID(comp.ID))).Order(ent.Asc(assessment.FieldID)).All(ctx)
+	if err != nil {
+		return PanelSheet{}, err
+	}
+	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(comp.ID))
+	if err != nil {
+		return PanelSheet{}, err
+	}
+	byBid := map[int][]domain.Assessment{}
+	ids := map[int]bool{}
+	for _, a := range rows {
+		if _, ok := conflicted[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]; ok {
+			continue
+		}
+		byBid[a.BidID] = append(byBid[a.BidID], domain.Assessment{AssessorID: a.AssessorID, Scores: a.Scores, PassFail: a.PassFail, InScope: a.InScope, Fund: a.Fund})
+		ids[a.AssessorID] = true
+	}
+	sheet := PanelSheet{Competition: comp, Assessors: map[int]string{}}
+	var scores []domain.BidScores
+	var results []domain.BidResult
+	index := map[int]*ent.Bid{}
+	for _, b := range bids {
+		bs := domain.BidScores{BidID: b.ID, Amount: b.Amount, Assessments: byBid[b.ID]}
+		if b.SubmittedAt != nil {
+			bs.SubmittedAt = *b.SubmittedAt
+		}
+		scores = append(scores, bs)
+		results = append(results, comp.Scheme.Score(bs))
+		index[b.ID] = b
+	}
+	flags := map[int]domain.ModerationFlag{}
+	for _, f := range comp.Scheme.Moderate(scores, float64(comp.ModerationBand)) {
+		flags[f.BidID] = f
+	}
+	normalised := map[int]domain.NormalisedScore{}
+	for _, n := range comp.Scheme.Normalise(scores, NormaliseFrom) {
+		if n.Adjusted > 0 {
+			normalised[n.BidID] = n
+		}
+	}
+	for i, r := range domain.Rank(results) {
+		row := PanelRow{Rank: i + 1, Bid: index[r.BidID], Result: r, Assessments: byBid[r.BidID], Percents: map[int]float64{}}
+		for _, a := range row.Assessments {
+			row.Percents[a.AssessorID] = comp.Scheme.Percent(a)
+		}
+		sort.Slice(row.Assessments, func(i, j int) bool { return row.Assessments[i].AssessorID < row.Assessments[j].AssessorID })
+		if f, ok := flags[r.BidID]; ok {
+			row.Flag = &f
+		}
+		if n, ok := normalised[r.BidID]; ok {
+			row.Normalised = &n
+		}
+		sheet.Rows = append(sheet.Rows, row)
+	}
+	if len(ids) > 0 {
+		list := make([]int, 0, len(ids))
+		for id := range ids {
+			list = append(list, id)
+		}
+		people, err := s.DB.Person.Query().Where(person.IDIn(list...)).All(ctx)
+		if err != nil {
+			return PanelSheet{}, err
+		}
+		for _, p := range people {
+			sheet.Assessors[p.ID] = p.Name
+		}
+	}
+	return sheet, nil
+}
