@@ -155,13 +155,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				bs.SubmittedAt = *b.SubmittedAt
 			}
 			for _, as := range b.Edges.Assessments {
-				a := domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund}
-				if why, ok := conflicted[domain.Pair{BidID: b.ID, AssessorID: as.AssessorID}]; ok {
-					if a, err = a.Exclude("the assessor has a conflict of interest: "+why, "system:"+assignmentName); err != nil {
-						return err
-					}
-				}
-				bs.Assessments = append(bs.Assessments, a)
+				bs.Assessments = append(bs.Assessments, AsCounted(as, conflicted))
 			}
 			results = append(results, c.Scheme.Score(bs))
 		}
@@ -233,4 +227,14 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			map[string]any{"status": c.Status}, map[string]any{"status": next, "funded": funded})
 	})
 	return out, err
+}
+
+// AsCounted is an assessment as the decision counts it: left out of the mean, its comments kept,
+// when moderation excluded it or when its assessor has a conflict with the bid, saying why.
+func AsCounted(as *ent.Assessment, conflicted map[domain.Pair]string) domain.Assessment {
+	a := domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund, Excluded: as.Exclusion}
+	if why, ok := conflicted[domain.Pair{BidID: as.BidID, AssessorID: as.AssessorID}]; ok {
+		a.Excluded = &domain.Exclusion{Reason: "the assessor has a conflict of interest: " + why, By: "system:" + assignmentName}
+	}
+	return a
 }

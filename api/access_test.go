@@ -117,6 +117,12 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compA.ID) }, "", anySignedIn},
 	"GET /api/v1/competitions/{id}/panel": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/panel", w.compA.ID) }, "",
 		[]string{admin}},
+	"POST /api/v1/assessments/{id}/exclusion": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/assessments/%d/exclusion", w.db.Assessment.Query().FirstIDX(testdb.Fixture()))
+	}, `{"reason":"Scored the wrong bid"}`, []string{admin}},
+	"DELETE /api/v1/assessments/{id}/exclusion": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/assessments/%d/exclusion", w.db.Assessment.Query().FirstIDX(testdb.Fixture()))
+	}, "", []string{admin}},
 	"POST /api/v1/competitions/{id}/bids": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) }, "{}",
 		[]string{supplierOwn, supplierOther}},
 	"POST /api/v1/competitions/{id}/assessments": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/assessments", w.compA.ID) }, "",

@@ -90,3 +90,26 @@ func TestADeclinedBidLeavesTheList(t *testing.T) {
 		t.Error("the declined bid is still listed")
 	}
 }
+
+// TestTheProgrammeExcludesAScoreOnThePanelSheet: a reason is asked for, then the score is out
+// of the mean and says why, and it can be included again.
+func TestTheProgrammeExcludesAScoreOnThePanelSheet(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	a := w.db.Assessment.Query().FirstX(testdb.Fixture())
+	exclude := "/scores/" + strconv.Itoa(a.ID) + "/exclude"
+	code, page := read(t)(c.PostForm(srv.URL+exclude, url.Values{"csrf_token": {csrf}, "competition_id": {strconv.Itoa(w.compA.ID)}, "reason-" + strconv.Itoa(a.ID): {""}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("an exclusion without a reason: %d", code)
+	}
+	wantIn(t, "the refused exclusion", page, "Give the reason for excluding the score", "Panel sheet")
+	_, page = read(t)(c.PostForm(srv.URL+exclude, url.Values{"csrf_token": {csrf}, "competition_id": {strconv.Itoa(w.compA.ID)}, "reason-" + strconv.Itoa(a.ID): {"Scored the wrong bid"}}))
+	wantIn(t, "the sheet after excluding", page, "The score is out of the mean", "Excluded", "Scored the wrong bid", "Include again")
+	_, page = read(t)(c.PostForm(srv.URL+"/scores/"+strconv.Itoa(a.ID)+"/include", url.Values{"csrf_token": {csrf}}))
+	wantIn(t, "the sheet after including", page, "The score is back in the mean")
+	if w.db.Assessment.GetX(testdb.Fixture(), a.ID).Exclusion != nil {
+		t.Error("the score is still excluded")
+	}
+}

@@ -58,6 +58,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/receipts/verify", s.verifyReceiptForm)
 	e.GET("/competitions/:id/panel", s.panelPage)
 	e.GET("/competitions/:id/panel.csv", s.exportPanel)
+	e.POST("/scores/:id/exclude", s.excludeScoreForm)
+	e.POST("/scores/:id/include", s.includeScoreForm)
 	e.GET("/competitions/:id/setup", s.competitionSetupPage)
 	e.GET("/competitions/:id/setup/:task", s.competitionTaskPage)
 	e.POST("/competitions/:id/setup/:task", s.competitionTaskForm)

@@ -2,13 +2,17 @@ package api
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
 )
 
 // The panel sheet: a competition's eligible bids ranked by mean weighted score, each assessor's
@@ -34,12 +38,14 @@ type PanelRowView struct {
 
 // PanelAssessorScore is one assessor's scores of one bid.
 type PanelAssessorScore struct {
-	AssessorID int            `json:"assessor_id"`
-	Name       string         `json:"name"`
-	Percent    float64        `json:"percent"`
-	Scores     map[string]int `json:"scores"`
-	InScope    bool           `json:"in_scope"`
-	Fund       bool           `json:"fund"`
+	AssessmentID int            `json:"assessment_id"`
+	Excluded     string         `json:"excluded,omitempty"` // why it is out of the mean
+	AssessorID   int            `json:"assessor_id"`
+	Name         string         `json:"name"`
+	Percent      float64        `json:"percent"`
+	Scores       map[string]int `json:"scores"`
+	InScope      bool           `json:"in_scope"`
+	Fund         bool           `json:"fund"`
 }
 
 // PanelView is the panel sheet.
@@ -75,8 +81,11 @@ func panelView(p service.PanelSheet) PanelView {
 			}
 		}
 		for _, a := range r.Assessments {
-			sc := PanelAssessorScore{AssessorID: a.AssessorID, Name: p.Assessors[a.AssessorID], Percent: r.Percents[a.AssessorID],
-				Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund}
+			sc := PanelAssessorScore{AssessmentID: r.IDs[a.AssessorID], AssessorID: a.AssessorID, Name: p.Assessors[a.AssessorID],
+				Percent: r.Percents[a.AssessorID], Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund}
+			if a.Excluded != nil {
+				sc.Excluded = a.Excluded.Reason
+			}
 			for k, s := range a.Scores {
 				sc.Scores[k] = s.Score
 			}
@@ -108,13 +117,109 @@ func (s *Server) panelPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "panel", "Panel sheet: "+p.Competition.Edges.Challenge.Title, "challenges", struct {
-		Sheet PanelView
-		Title string
-		Phase int
-		Crit  []string
-		Names map[string]string
-	}{Sheet: panelView(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p)})
+	return s.renderPanel(c, http.StatusOK, p, ui.Form{Values: map[string]string{}}, c.QueryParam("done"))
+}
+
+func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, form ui.Form, done string) error {
+	return s.render(c, status, "panel", form.Title("Panel sheet: "+p.Competition.Edges.Challenge.Title), "challenges", struct {
+		Sheet    PanelView
+		Title    string
+		Phase    int
+		Crit     []string
+		Names    map[string]string
+		Form     ui.Form
+		Done     string
+		Moderate bool
+	}{Sheet: panelView(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
+		Form: form, Done: done, Moderate: p.Competition.Status.CheckModeration() == nil})
+}
+
+// ExclusionRequest takes a score out of its bid's mean, with the reason.
+type ExclusionRequest struct {
+	Reason string `json:"reason"`
+}
+
+// ExclusionView is an assessment's place in its bid's mean.
+type ExclusionView struct {
+	AssessmentID int    `json:"assessment_id"`
+	BidID        int    `json:"bid_id"`
+	Excluded     bool   `json:"excluded"`
+	Reason       string `json:"reason,omitempty"`
+	By           string `json:"by,omitempty"`
+}
+
+func exclusionView(a *ent.Assessment) ExclusionView {
+	v := ExclusionView{AssessmentID: a.ID, BidID: a.BidID, Excluded: a.Exclusion != nil}
+	if a.Exclusion != nil {
+		v.Reason, v.By = a.Exclusion.Reason, a.Exclusion.By
+	}
+	return v
+}
+
+func (s *Server) excludeScore(c echo.Context) error {
+	var req ExclusionRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.ExcludeScore(c.Request().Context(), id, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, exclusionView(a))
+}
+
+func (s *Server) includeScore(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.IncludeScore(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, exclusionView(a))
+}
+
+// excludeScoreForm and includeScoreForm moderate from the panel sheet, and return to it.
+func (s *Server) excludeScoreForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	// Each score's form names its reason field after the score, so the page's IDs stay unique.
+	reason := c.FormValue("reason-" + strconv.Itoa(id))
+	a, err := s.svc.ExcludeScore(c.Request().Context(), id, reason)
+	var ps domain.Problems
+	if errors.As(err, &ps) {
+		comp, cerr := strconv.Atoi(c.FormValue("competition_id"))
+		if cerr != nil {
+			return badRequest("the form does not say which competition it is from")
+		}
+		p, perr := s.svc.Panel(c.Request().Context(), comp)
+		if perr != nil {
+			return perr
+		}
+		field := "reason-" + strconv.Itoa(id)
+		return s.renderPanel(c, http.StatusUnprocessableEntity, p,
+			ui.Form{Values: map[string]string{field: reason}, Problems: domain.Problems{{Field: field, Message: "Give the reason for excluding the score: it is recorded"}}}, "")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=excluded#bid-%d", a.Edges.Bid.CompetitionID, a.BidID))
+}
+
+func (s *Server) includeScoreForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.IncludeScore(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=included#bid-%d", a.Edges.Bid.CompetitionID, a.BidID))
 }
 
 func scoredKeys(p service.PanelSheet) []string {

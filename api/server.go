@@ -153,6 +153,8 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.GET("/competitions/:id", s.getCompetition)
 	v1.GET("/competitions/:id/bids", s.listBids)
 	v1.GET("/competitions/:id/panel", s.getPanel)
+	v1.POST("/assessments/:id/exclusion", s.excludeScore)
+	v1.DELETE("/assessments/:id/exclusion", s.includeScore)
 	v1.POST("/competitions/:id/bids", s.createBid)
 	v1.POST("/competitions/:id/assessments", s.recordAssessment)
 	v1.POST("/competitions/:id/decision", s.decide)

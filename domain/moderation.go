@@ -144,3 +144,12 @@ func (s Scheme) Normalise(bids []BidScores, minBids int) []NormalisedScore {
 	}
 	return out
 }
+
+// CheckModeration says whether a competition's scores may be excluded or included again: only
+// while it is in assessment, before the decision is made from them.
+func (s CompetitionStatus) CheckModeration() error {
+	if s != CompetitionAssessment {
+		return refuse("competition", "moderate", string(s), "scores are moderated only while the competition is in assessment; it is "+s.Label())
+	}
+	return nil
+}

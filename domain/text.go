@@ -38,6 +38,7 @@ var (
 	ReportSummary       = Text{Field: "summary", Label: "the report's summary", Max: 20000, MultiLine: true}
 	GateRationale       = Text{Field: "rationale", Label: "the rationale", Max: 5000, MultiLine: true}
 	DeclineReason       = Text{Field: "reason", Label: "the conflict of interest", Max: 2000, MultiLine: true}
+	ExclusionReason     = Text{Field: "reason", Label: "the reason for excluding the score", Max: 2000, MultiLine: true}
 	CapacityReason      = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true, Optional: true}
 	InterestDescription = Text{Field: "description", Label: "the description", Max: MaxInterestDescription, MultiLine: true}
 	TokenName           = Text{Field: "name", Label: "the token's name", Max: 100}

@@ -39,6 +39,8 @@ type Assessment struct {
 	Fund bool `json:"fund,omitempty"`
 	// Percent holds the value of the "percent" field.
 	Percent float64 `json:"percent,omitempty"`
+	// Exclusion holds the value of the "exclusion" field.
+	Exclusion *domain.Exclusion `json:"exclusion,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssessmentQuery when eager-loading is set.
 	Edges        AssessmentEdges `json:"edges"`
@@ -83,7 +85,7 @@ func (*Assessment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case assessment.FieldScores, assessment.FieldPassFail:
+		case assessment.FieldScores, assessment.FieldPassFail, assessment.FieldExclusion:
 			values[i] = new([]byte)
 		case assessment.FieldInScope, assessment.FieldFund:
 			values[i] = new(sql.NullBool)
@@ -172,6 +174,14 @@ func (_m *Assessment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Percent = value.Float64
 			}
+		case assessment.FieldExclusion:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field exclusion", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Exclusion); err != nil {
+					return fmt.Errorf("unmarshal field exclusion: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -244,6 +254,9 @@ func (_m *Assessment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("percent=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Percent))
+	builder.WriteString(", ")
+	builder.WriteString("exclusion=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Exclusion))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -95,6 +95,12 @@ func (_c *AssessmentCreate) SetPercent(v float64) *AssessmentCreate {
 	return _c
 }
 
+// SetExclusion sets the "exclusion" field.
+func (_c *AssessmentCreate) SetExclusion(v *domain.Exclusion) *AssessmentCreate {
+	_c.mutation.SetExclusion(v)
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *AssessmentCreate) SetBid(v *Bid) *AssessmentCreate {
 	return _c.SetBidID(v.ID)
@@ -245,6 +251,10 @@ func (_c *AssessmentCreate) createSpec() (*Assessment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Percent(); ok {
 		_spec.SetField(assessment.FieldPercent, field.TypeFloat64, value)
 		_node.Percent = value
+	}
+	if value, ok := _c.mutation.Exclusion(); ok {
+		_spec.SetField(assessment.FieldExclusion, field.TypeJSON, value)
+		_node.Exclusion = value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -440,6 +450,24 @@ func (u *AssessmentUpsert) AddPercent(v float64) *AssessmentUpsert {
 	return u
 }
 
+// SetExclusion sets the "exclusion" field.
+func (u *AssessmentUpsert) SetExclusion(v *domain.Exclusion) *AssessmentUpsert {
+	u.Set(assessment.FieldExclusion, v)
+	return u
+}
+
+// UpdateExclusion sets the "exclusion" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateExclusion() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldExclusion)
+	return u
+}
+
+// ClearExclusion clears the value of the "exclusion" field.
+func (u *AssessmentUpsert) ClearExclusion() *AssessmentUpsert {
+	u.SetNull(assessment.FieldExclusion)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -608,6 +636,27 @@ func (u *AssessmentUpsertOne) AddPercent(v float64) *AssessmentUpsertOne {
 func (u *AssessmentUpsertOne) UpdatePercent() *AssessmentUpsertOne {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.UpdatePercent()
+	})
+}
+
+// SetExclusion sets the "exclusion" field.
+func (u *AssessmentUpsertOne) SetExclusion(v *domain.Exclusion) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetExclusion(v)
+	})
+}
+
+// UpdateExclusion sets the "exclusion" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateExclusion() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateExclusion()
+	})
+}
+
+// ClearExclusion clears the value of the "exclusion" field.
+func (u *AssessmentUpsertOne) ClearExclusion() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearExclusion()
 	})
 }
 
@@ -945,6 +994,27 @@ func (u *AssessmentUpsertBulk) AddPercent(v float64) *AssessmentUpsertBulk {
 func (u *AssessmentUpsertBulk) UpdatePercent() *AssessmentUpsertBulk {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.UpdatePercent()
+	})
+}
+
+// SetExclusion sets the "exclusion" field.
+func (u *AssessmentUpsertBulk) SetExclusion(v *domain.Exclusion) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetExclusion(v)
+	})
+}
+
+// UpdateExclusion sets the "exclusion" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateExclusion() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateExclusion()
+	})
+}
+
+// ClearExclusion clears the value of the "exclusion" field.
+func (u *AssessmentUpsertBulk) ClearExclusion() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearExclusion()
 	})
 }
 

@@ -132,6 +132,18 @@ func (_u *AssessmentUpdate) AddPercent(v float64) *AssessmentUpdate {
 	return _u
 }
 
+// SetExclusion sets the "exclusion" field.
+func (_u *AssessmentUpdate) SetExclusion(v *domain.Exclusion) *AssessmentUpdate {
+	_u.mutation.SetExclusion(v)
+	return _u
+}
+
+// ClearExclusion clears the value of the "exclusion" field.
+func (_u *AssessmentUpdate) ClearExclusion() *AssessmentUpdate {
+	_u.mutation.ClearExclusion()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *AssessmentUpdate) SetBid(v *Bid) *AssessmentUpdate {
 	return _u.SetBidID(v.ID)
@@ -247,6 +259,12 @@ func (_u *AssessmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.AddedPercent(); ok {
 		_spec.AddField(assessment.FieldPercent, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.Exclusion(); ok {
+		_spec.SetField(assessment.FieldExclusion, field.TypeJSON, value)
+	}
+	if _u.mutation.ExclusionCleared() {
+		_spec.ClearField(assessment.FieldExclusion, field.TypeJSON)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -427,6 +445,18 @@ func (_u *AssessmentUpdateOne) AddPercent(v float64) *AssessmentUpdateOne {
 	return _u
 }
 
+// SetExclusion sets the "exclusion" field.
+func (_u *AssessmentUpdateOne) SetExclusion(v *domain.Exclusion) *AssessmentUpdateOne {
+	_u.mutation.SetExclusion(v)
+	return _u
+}
+
+// ClearExclusion clears the value of the "exclusion" field.
+func (_u *AssessmentUpdateOne) ClearExclusion() *AssessmentUpdateOne {
+	_u.mutation.ClearExclusion()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *AssessmentUpdateOne) SetBid(v *Bid) *AssessmentUpdateOne {
 	return _u.SetBidID(v.ID)
@@ -572,6 +602,12 @@ func (_u *AssessmentUpdateOne) sqlSave(ctx context.Context) (_node *Assessment, 
 	}
 	if value, ok := _u.mutation.AddedPercent(); ok {
 		_spec.AddField(assessment.FieldPercent, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.Exclusion(); ok {
+		_spec.SetField(assessment.FieldExclusion, field.TypeJSON, value)
+	}
+	if _u.mutation.ExclusionCleared() {
+		_spec.ClearField(assessment.FieldExclusion, field.TypeJSON)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{

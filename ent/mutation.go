@@ -2324,6 +2324,7 @@ type AssessmentMutation struct {
 	fund            *bool
 	percent         *float64
 	addpercent      *float64
+	exclusion       **domain.Exclusion
 	clearedFields   map[string]struct{}
 	bid             *int
 	clearedbid      bool
@@ -2789,6 +2790,55 @@ func (m *AssessmentMutation) ResetPercent() {
 	m.addpercent = nil
 }
 
+// SetExclusion sets the "exclusion" field.
+func (m *AssessmentMutation) SetExclusion(d *domain.Exclusion) {
+	m.exclusion = &d
+}
+
+// Exclusion returns the value of the "exclusion" field in the mutation.
+func (m *AssessmentMutation) Exclusion() (r *domain.Exclusion, exists bool) {
+	v := m.exclusion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExclusion returns the old "exclusion" field's value of the Assessment entity.
+// If the Assessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssessmentMutation) OldExclusion(ctx context.Context) (v *domain.Exclusion, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExclusion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExclusion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExclusion: %w", err)
+	}
+	return oldValue.Exclusion, nil
+}
+
+// ClearExclusion clears the value of the "exclusion" field.
+func (m *AssessmentMutation) ClearExclusion() {
+	m.exclusion = nil
+	m.clearedFields[assessment.FieldExclusion] = struct{}{}
+}
+
+// ExclusionCleared returns if the "exclusion" field was cleared in this mutation.
+func (m *AssessmentMutation) ExclusionCleared() bool {
+	_, ok := m.clearedFields[assessment.FieldExclusion]
+	return ok
+}
+
+// ResetExclusion resets all changes to the "exclusion" field.
+func (m *AssessmentMutation) ResetExclusion() {
+	m.exclusion = nil
+	delete(m.clearedFields, assessment.FieldExclusion)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *AssessmentMutation) ClearBid() {
 	m.clearedbid = true
@@ -2877,7 +2927,7 @@ func (m *AssessmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssessmentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, assessment.FieldCreatedAt)
 	}
@@ -2905,6 +2955,9 @@ func (m *AssessmentMutation) Fields() []string {
 	if m.percent != nil {
 		fields = append(fields, assessment.FieldPercent)
 	}
+	if m.exclusion != nil {
+		fields = append(fields, assessment.FieldExclusion)
+	}
 	return fields
 }
 
@@ -2931,6 +2984,8 @@ func (m *AssessmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Fund()
 	case assessment.FieldPercent:
 		return m.Percent()
+	case assessment.FieldExclusion:
+		return m.Exclusion()
 	}
 	return nil, false
 }
@@ -2958,6 +3013,8 @@ func (m *AssessmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldFund(ctx)
 	case assessment.FieldPercent:
 		return m.OldPercent(ctx)
+	case assessment.FieldExclusion:
+		return m.OldExclusion(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assessment field %s", name)
 }
@@ -3030,6 +3087,13 @@ func (m *AssessmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPercent(v)
 		return nil
+	case assessment.FieldExclusion:
+		v, ok := value.(*domain.Exclusion)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExclusion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assessment field %s", name)
 }
@@ -3078,6 +3142,9 @@ func (m *AssessmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assessment.FieldPassFail) {
 		fields = append(fields, assessment.FieldPassFail)
 	}
+	if m.FieldCleared(assessment.FieldExclusion) {
+		fields = append(fields, assessment.FieldExclusion)
+	}
 	return fields
 }
 
@@ -3094,6 +3161,9 @@ func (m *AssessmentMutation) ClearField(name string) error {
 	switch name {
 	case assessment.FieldPassFail:
 		m.ClearPassFail()
+		return nil
+	case assessment.FieldExclusion:
+		m.ClearExclusion()
 		return nil
 	}
 	return fmt.Errorf("unknown Assessment nullable field %s", name)
@@ -3129,6 +3199,9 @@ func (m *AssessmentMutation) ResetField(name string) error {
 		return nil
 	case assessment.FieldPercent:
 		m.ResetPercent()
+		return nil
+	case assessment.FieldExclusion:
+		m.ResetExclusion()
 		return nil
 	}
 	return fmt.Errorf("unknown Assessment field %s", name)

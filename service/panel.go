@@ -35,10 +35,10 @@ type PanelRow struct {
 	Flag        *domain.ModerationFlag
 	Assessments []domain.Assessment
 	Percents    map[int]float64 // each assessor's weighted percentage, by assessor
+	IDs         map[int]int     // each assessor's assessment, by assessor
 }
 
-// Panel builds the panel sheet from the assessments that count: an assessor who declined the bid
-// for a conflict does not.
+// Panel builds the panel sheet from the assessments as the decision counts them.
 func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, error) {
 	comp, err := s.DB.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(ctx)
 	if err != nil {
@@ -57,14 +57,15 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 	if err != nil {
 		return PanelSheet{}, err
 	}
+	// As the decision counts them: an excluded score, or one from an assessor with a conflict,
+	// stays on the sheet with why, out of the mean.
 	byBid := map[int][]domain.Assessment{}
 	ids := map[int]bool{}
+	assessmentIDs := map[domain.Pair]int{}
 	for _, a := range rows {
-		if _, ok := conflicted[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]; ok {
-			continue
-		}
-		byBid[a.BidID] = append(byBid[a.BidID], domain.Assessment{AssessorID: a.AssessorID, Scores: a.Scores, PassFail: a.PassFail, InScope: a.InScope, Fund: a.Fund})
+		byBid[a.BidID] = append(byBid[a.BidID], activities.AsCounted(a, conflicted))
 		ids[a.AssessorID] = true
+		assessmentIDs[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = a.ID
 	}
 	sheet := PanelSheet{Competition: comp, Assessors: map[int]string{}}
 	var scores []domain.BidScores
@@ -90,9 +91,10 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 		}
 	}
 	for i, r := range domain.Rank(results) {
-		row := PanelRow{Rank: i + 1, Bid: index[r.BidID], Result: r, Assessments: byBid[r.BidID], Percents: map[int]float64{}}
+		row := PanelRow{Rank: i + 1, Bid: index[r.BidID], Result: r, Assessments: byBid[r.BidID], Percents: map[int]float64{}, IDs: map[int]int{}}
 		for _, a := range row.Assessments {
 			row.Percents[a.AssessorID] = comp.Scheme.Percent(a)
+			row.IDs[a.AssessorID] = assessmentIDs[domain.Pair{BidID: r.BidID, AssessorID: a.AssessorID}]
 		}
 		sort.Slice(row.Assessments, func(i, j int) bool { return row.Assessments[i].AssessorID < row.Assessments[j].AssessorID })
 		if f, ok := flags[r.BidID]; ok {

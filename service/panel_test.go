@@ -1,7 +1,9 @@
 package service
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -50,17 +52,82 @@ func TestThePanelSheetRanksAndFlags(t *testing.T) {
 	if got := sheet.Rows[0].Result.Percent; got < 66.6 || got > 66.7 {
 		t.Errorf("the strong bid's mean is %.2f, want 66.67", got)
 	}
-	if len(sheet.Rows[1].Assessments) != 2 || sheet.Rows[1].Result.Percent != 55 {
-		t.Errorf("the conflicted score counted: %d assessments, %.2f%%", len(sheet.Rows[1].Assessments), sheet.Rows[1].Result.Percent)
+	// The conflicted score stays on the sheet, out of the mean, saying why.
+	if sheet.Rows[1].Result.Percent != 55 || sheet.Rows[1].Result.Excluded != 1 {
+		t.Errorf("the conflicted score counted: %.2f%%, %d excluded", sheet.Rows[1].Result.Percent, sheet.Rows[1].Result.Excluded)
+	}
+	for _, a := range sheet.Rows[1].Assessments {
+		if a.AssessorID == assessors[2] && (a.Excluded == nil || !strings.Contains(a.Excluded.Reason, "Former employer")) {
+			t.Errorf("the conflicted score's exclusion: %+v", a.Excluded)
+		}
 	}
 	f := sheet.Rows[0].Flag
 	if f == nil || !f.Wide || !slices.ContainsFunc(f.Outliers, func(o domain.Outlier) bool { return o.AssessorID == assessors[2] && o.Distance == -55 }) {
 		t.Fatalf("the outlier flag: %+v", f)
 	}
-	if sheet.Rows[1].Flag != nil {
-		t.Errorf("the weak bid's two close scores were flagged: %+v", sheet.Rows[1].Flag)
-	}
 	if sheet.Assessors[assessors[2]] != "chen" {
 		t.Errorf("assessor names: %v", sheet.Assessors)
+	}
+}
+
+// Excluding a score with a reason takes it out of the mean and can change the rank at once; its
+// comments stay in the feedback; it can be included again; nothing is moderated after the
+// decision.
+func TestExcludingAScoreChangesTheRankAndKeepsItsComments(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	comp := openCompetition(t, p)
+	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(domain.DefaultScheme()).ExecX(fx)
+	binsight := p.db.Organisation.Create().SetName("Binsight").SaveX(fx)
+	first := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(40_000)).SetStatus(domain.BidSubmitted).SaveX(fx)
+	second := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(binsight.ID), comp.Scheme, domain.Pounds(40_000)).SetStatus(domain.BidSubmitted).SaveX(fx)
+	var ids []int
+	for i, name := range []string{"amara", "ben"} {
+		a := p.db.Person.Create().SetName(name).SetEmail(name+"@panel.example").SetRoles([]string{"assessor"}).SetOrganisationID(p.council.ID).SaveX(fx)
+		for _, s := range []struct {
+			bid, score int
+		}{{first.ID, []int{9, 1}[i]}, {second.ID, 6}} {
+			scores := map[string]domain.CriterionScore{}
+			for _, q := range domain.DefaultScheme().Criteria {
+				scores[q.Key] = domain.CriterionScore{Score: s.score, Comment: name + " says so"}
+			}
+			x := p.db.Assessment.Create().SetBidID(s.bid).SetAssessorID(a.ID).SetScores(scores).SetInScope(true).SetFund(true).SetPercent(float64(s.score * 10)).SaveX(fx)
+			if s.bid == first.ID {
+				ids = append(ids, x.ID)
+			}
+		}
+	}
+	rank := func() []int {
+		sheet, err := p.svc.Panel(as(p.admin), comp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []int{sheet.Rows[0].Bid.ID, sheet.Rows[1].Bid.ID}
+	}
+	if got := rank(); got[0] != second.ID { // 60% beats the first bid's (90+10)/2 = 50%
+		t.Fatalf("before moderation: %v", got)
+	}
+	if _, err := p.svc.ExcludeScore(as(p.admin), ids[1], " "); err == nil {
+		t.Error("an exclusion without a reason")
+	}
+	if _, err := p.svc.ExcludeScore(as(p.admin), ids[1], "Scored another bid's answers by mistake"); err != nil {
+		t.Fatal(err)
+	}
+	if got := rank(); got[0] != first.ID {
+		t.Errorf("after excluding the 10%%: %v, want the first bid first at 90%%", got)
+	}
+	f, err := p.svc.Feedback(as(p.admin), first.ID)
+	if err != nil || len(f.Assessments) != 2 {
+		t.Errorf("the excluded score's comments left the feedback: %v %v", f.Assessments, err)
+	}
+	if _, err := p.svc.IncludeScore(as(p.admin), ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if got := rank(); got[0] != second.ID {
+		t.Errorf("included again: %v", got)
+	}
+	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionDecided).ExecX(fx)
+	if _, err := p.svc.ExcludeScore(as(p.admin), ids[1], "Too late"); !errors.Is(err, domain.ErrInvalidTransition) {
+		t.Errorf("moderating after the decision: %v", err)
 	}
 }

@@ -33,6 +33,8 @@ const (
 	FieldFund = "fund"
 	// FieldPercent holds the string denoting the percent field in the database.
 	FieldPercent = "percent"
+	// FieldExclusion holds the string denoting the exclusion field in the database.
+	FieldExclusion = "exclusion"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeAssessor holds the string denoting the assessor edge name in mutations.
@@ -67,6 +69,7 @@ var Columns = []string{
 	FieldInScope,
 	FieldFund,
 	FieldPercent,
+	FieldExclusion,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -280,6 +280,16 @@ func PercentLTE(v float64) predicate.Assessment {
 	return predicate.Assessment(sql.FieldLTE(FieldPercent, v))
 }
 
+// ExclusionIsNil applies the IsNil predicate on the "exclusion" field.
+func ExclusionIsNil() predicate.Assessment {
+	return predicate.Assessment(sql.FieldIsNull(FieldExclusion))
+}
+
+// ExclusionNotNil applies the NotNil predicate on the "exclusion" field.
+func ExclusionNotNil() predicate.Assessment {
+	return predicate.Assessment(sql.FieldNotNull(FieldExclusion))
+}
+
 // HasBid applies the HasEdge predicate on the "bid" edge.
 func HasBid() predicate.Assessment {
 	return predicate.Assessment(func(s *sql.Selector) {

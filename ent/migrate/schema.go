@@ -91,6 +91,7 @@ var (
 		{Name: "in_scope", Type: field.TypeBool},
 		{Name: "fund", Type: field.TypeBool},
 		{Name: "percent", Type: field.TypeFloat64},
+		{Name: "exclusion", Type: field.TypeJSON, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt},
 		{Name: "assessor_id", Type: field.TypeInt},
 	}
@@ -102,13 +103,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assessments_bids_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[8]},
+				Columns:    []*schema.Column{AssessmentsColumns[9]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assessments_persons_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[9]},
+				Columns:    []*schema.Column{AssessmentsColumns[10]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -117,7 +118,7 @@ var (
 			{
 				Name:    "assessment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssessmentsColumns[8], AssessmentsColumns[9]},
+				Columns: []*schema.Column{AssessmentsColumns[9], AssessmentsColumns[10]},
 			},
 		},
 	}

@@ -27,6 +27,8 @@ func (Assessment) Fields() []ent.Field {
 		field.Bool("in_scope"),
 		field.Bool("fund"),
 		field.Float("percent"),
+		// Set by moderation with its reason: the score leaves the mean, its comments stay.
+		field.JSON("exclusion", &domain.Exclusion{}).Optional(),
 	}
 }
 

@@ -74,7 +74,7 @@ for (const javaScript of [true, false]) {
     await context.close();
   });
 
-  test(`the programme reads the panel sheet (${how})`, async () => {
+  test(`the programme reads the panel sheet and moderates a score (${how})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled: javaScript });
     const page = await context.newPage();
     await signIn(page, "Priya Shah");
@@ -86,6 +86,19 @@ for (const javaScript of [true, false]) {
     await page.getByRole("heading", { name: "Panel sheet" }).waitFor();
     assert.ok(await page.getByRole("table", { name: "Ranking" }).isVisible());
     await accessible(page, `panel sheet ${how}`, javaScript);
+
+    // Exclude a score: the reason asked for first, then it is out of the mean; then back in.
+    await page.locator("summary", { hasText: "Exclude" }).first().click();
+    await page.getByRole("button", { name: "Exclude the score" }).first().click();
+    await page.getByRole("link", { name: "Give the reason for excluding the score" }).waitFor();
+    await accessible(page, `an exclusion without its reason ${how}`, javaScript);
+    await page.locator("details[open]").getByLabel("Reason").fill("Scored against last year's questions.");
+    await page.locator("details[open]").getByRole("button", { name: "Exclude the score" }).click();
+    await page.getByText("The score is out of the mean").waitFor();
+    await page.getByText("Scored against last year's questions.").waitFor();
+    await accessible(page, `a score excluded ${how}`, javaScript);
+    await page.getByRole("button", { name: /^Include again/ }).first().click();
+    await page.getByText("The score is back in the mean").waitFor();
     await context.close();
   });
 }
