@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -111,5 +112,27 @@ func TestTheProgrammeExcludesAScoreOnThePanelSheet(t *testing.T) {
 	wantIn(t, "the sheet after including", page, "The score is back in the mean")
 	if w.db.Assessment.GetX(testdb.Fixture(), a.ID).Exclusion != nil {
 		t.Error("the score is still excluded")
+	}
+}
+
+// TestTheProgrammeReleasesOutcomesInOneBatch: once decided, the sheet offers the release, and
+// releasing lets every supplier read its outcome and feedback.
+func TestTheProgrammeReleasesOutcomesInOneBatch(t *testing.T) {
+	w := newWorld(t)
+	fx := testdb.Fixture()
+	w.db.Competition.UpdateOne(w.compA).SetStatus(domain.CompetitionDecided).ExecX(fx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	base := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID)
+	_, page := read(t)(c.Get(base + "/panel"))
+	wantIn(t, "the decided sheet", page, "Release outcomes and feedback")
+	if strings.Contains(page, "Record the decision") {
+		t.Error("a decided competition offers the decision again")
+	}
+	_, page = read(t)(c.PostForm(base+"/release", url.Values{"csrf_token": {csrf}}))
+	wantIn(t, "the sheet after the release", page, "Every outcome and its feedback is released", "Outcomes and feedback are released.")
+	if w.db.Competition.GetX(fx, w.compA.ID).FeedbackReleasedAt == nil {
+		t.Error("nothing was released")
 	}
 }

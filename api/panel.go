@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -130,8 +131,68 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Form     ui.Form
 		Done     string
 		Moderate bool
+		Release  bool
+		Released bool
+		Choices  []ui.Option
 	}{Sheet: panelView(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
-		Form: form, Done: done, Moderate: p.Competition.Status.CheckModeration() == nil})
+		Form: form, Done: done, Moderate: p.Competition.Status.CheckModeration() == nil,
+		Release: p.Competition.Status.ReleaseFeedback() == nil && p.Competition.FeedbackReleasedAt == nil, Released: p.Competition.FeedbackReleasedAt != nil,
+		Choices: choicesOf(p, form)})
+}
+
+// choicesOf are the bids a portfolio may be picked from, in rank order.
+func choicesOf(p service.PanelSheet, form ui.Form) []ui.Option {
+	var out []ui.Option
+	for _, r := range p.Rows {
+		v := strconv.Itoa(r.Bid.ID)
+		out = append(out, ui.Option{Value: v, Label: fmt.Sprintf("%d. %s (%.1f%%, %s)", r.Rank, r.Bid.Title, r.Result.Percent, r.Bid.Amount),
+			Checked: slices.Contains(form.Multi["chosen"], v)})
+	}
+	return out
+}
+
+// decideForm records the decision from the panel sheet: top down, or the portfolio chosen on it.
+func (s *Server) decideForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	form, _ := c.FormParams()
+	var chosen []int
+	if c.FormValue("method") == "portfolio" {
+		for _, v := range form["chosen"] {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return badRequest("%q is not a bid", v)
+			}
+			chosen = append(chosen, n)
+		}
+	}
+	err = s.svc.Decide(c.Request().Context(), id, chosen)
+	if p, ok := toProblem(err); ok && p.Status < 500 {
+		sheet, perr := s.svc.Panel(c.Request().Context(), id)
+		if perr != nil {
+			return perr
+		}
+		return s.renderPanel(c, p.Status, sheet, ui.Form{Values: map[string]string{"method": c.FormValue("method")}, Multi: map[string][]string{"chosen": form["chosen"]},
+			Problems: domain.Problems{{Field: "method", Message: "The decision cannot be made yet: " + p.Detail}}}, "")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=decided", id))
+}
+
+// releaseForm releases every outcome and its feedback in one batch: only then do suppliers read them.
+func (s *Server) releaseForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.ReleaseFeedback(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=released", id))
 }
 
 // ExclusionRequest takes a score out of its bid's mean, with the reason.

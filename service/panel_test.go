@@ -83,7 +83,7 @@ func TestExcludingAScoreChangesTheRankAndKeepsItsComments(t *testing.T) {
 	second := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(binsight.ID), comp.Scheme, domain.Pounds(40_000)).SetStatus(domain.BidSubmitted).SaveX(fx)
 	var ids []int
 	for i, name := range []string{"amara", "ben"} {
-		a := p.db.Person.Create().SetName(name).SetEmail(name+"@panel.example").SetRoles([]string{"assessor"}).SetOrganisationID(p.council.ID).SaveX(fx)
+		a := p.db.Person.Create().SetName(name).SetEmail(name + "@panel.example").SetRoles([]string{"assessor"}).SetOrganisationID(p.council.ID).SaveX(fx)
 		for _, s := range []struct {
 			bid, score int
 		}{{first.ID, []int{9, 1}[i]}, {second.ID, 6}} {

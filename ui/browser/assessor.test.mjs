@@ -99,6 +99,12 @@ for (const javaScript of [true, false]) {
     await accessible(page, `a score excluded ${how}`, javaScript);
     await page.getByRole("button", { name: /^Include again/ }).first().click();
     await page.getByText("The score is back in the mean").waitFor();
+
+    // Not every bid is scored yet: the decision is refused, saying why, and nothing is decided.
+    await page.getByLabel("Top down, from the ranking").check();
+    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByRole("link", { name: /^The decision cannot be made yet: / }).waitFor();
+    await accessible(page, `a decision refused ${how}`, javaScript);
     await context.close();
   });
 }
