@@ -18,15 +18,16 @@ import (
 // Alerts: anyone with an email address asks to hear when a competition opens in their fields,
 // and stops from the link every notice carries, without signing in.
 
-// perAddress limits a public form to perMinute requests from one address, so it cannot be used
-// to fill the database or, once email goes out, someone's inbox.
-func perAddress(perMinute int, title string) echo.MiddlewareFunc {
+// perAddress limits a public form to perMinute requests from one address: sign-in, so passwords
+// elsewhere and codes here cannot be hammered through Catalyst; alerts, so they cannot fill the
+// database or, once email goes out, someone's inbox.
+func perAddress(perMinute int, kind, title string) echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 			Rate: rate.Limit(float64(perMinute) / 60), Burst: perMinute, ExpiresIn: 10 * time.Minute}),
 		ErrorHandler: func(c echo.Context, err error) error { return err },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return newProblem(http.StatusTooManyRequests, "too-many-requests", title, "wait a minute, then try again")
+			return newProblem(http.StatusTooManyRequests, kind, title, "wait a minute, then try again")
 		},
 	})
 }

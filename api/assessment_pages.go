@@ -146,15 +146,12 @@ func (s *Server) scoreForm(c echo.Context) error {
 	return s.renderScoring(c, http.StatusUnprocessableEntity, d)
 }
 
-// scoringProblems words the service's problems for the page: the votes by their questions.
+// scoringProblems names the service's problems by the page's fields: a missing pass or fail by
+// its radios, a missing score by its box.
 func scoringProblems(ps domain.Problems) domain.Problems {
 	out := make(domain.Problems, 0, len(ps))
 	for _, p := range ps {
 		switch {
-		case p.Field == "in_scope":
-			p.Message = "Say whether the bid is in scope"
-		case p.Field == "fund":
-			p.Message = "Say whether you would fund the bid"
 		case strings.HasPrefix(p.Field, "pass_fail.") && !strings.HasSuffix(p.Field, ".comment"):
 			p.Field += ".pass"
 		case strings.HasPrefix(p.Field, "scores.") && strings.Count(p.Field, ".") == 1:

@@ -136,3 +136,20 @@ func TestTheProgrammeReleasesOutcomesInOneBatch(t *testing.T) {
 		t.Error("nothing was released")
 	}
 }
+
+// TestTheDecisionFormAsksHowBidsAreChosen: nothing chosen, or a portfolio with no bids ticked,
+// is refused on the page before anything is decided.
+func TestTheDecisionFormAsksHowBidsAreChosen(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	path := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID) + "/decision"
+	for body, want := range map[string]string{"": "Choose top down or a portfolio", "portfolio": "Tick the bids in the portfolio"} {
+		code, page := read(t)(c.PostForm(path, url.Values{"csrf_token": {csrf}, "method": {body}}))
+		if code != http.StatusUnprocessableEntity {
+			t.Errorf("method %q: %d", body, code)
+		}
+		wantIn(t, "the refused decision", page, want)
+	}
+}

@@ -265,22 +265,12 @@ func readTask(c echo.Context, key string) (service.BidAnswers, ui.Form, domain.P
 	case domain.TaskMilestones:
 		n, _ := strconv.Atoi(text("count"))
 		n = min(max(n, 1), domain.MaxMilestones)
-		var ms []domain.Milestone
 		for i := 1; i <= n; i++ {
-			p := "milestone-" + strconv.Itoa(i) + "-"
-			m := domain.Milestone{Deliverable: text(p + "deliverable"), SuccessCriteria: text(p + "success_criteria"),
-				Amount: domain.Money(formMoney(c, f, &ps, p+"amount"))}
-			if v := strings.TrimSpace(text(p + "month")); v != "" {
-				if m.Month, _ = strconv.Atoi(v); m.Month == 0 {
-					ps.Add(p+"month", "Enter the month of milestone %d as a number, such as 2", i)
-				}
-			}
-			// A row left wholly blank is not a milestone.
-			if m.Deliverable != "" || m.SuccessCriteria != "" || m.Amount != 0 || m.Month != 0 {
-				ms = append(ms, m)
+			for _, part := range milestoneParts {
+				text(fmt.Sprintf("milestone-%d-%s", i, part))
 			}
 		}
-		in.Milestones = &ms
+		in, ps = milestonesOf(f, n)
 	case domain.TaskDeclarations:
 		in.Declarations = map[string]bool{}
 		form, _ := c.FormParams()
@@ -323,7 +313,7 @@ func (s *Server) bidTaskForm(c echo.Context) error {
 			if i, _ := strconv.Atoi(strings.TrimPrefix(then, "remove-")); i >= 1 && i <= n && n > 1 {
 				removeRow(form, i, n)
 				n--
-				in, _, ps = readTaskValues(form, n)
+				in, ps = milestonesOf(form, n)
 			}
 		}
 		form.Values["count"] = strconv.Itoa(n)
@@ -377,19 +367,22 @@ func (s *Server) bidTaskForm(c echo.Context) error {
 
 // removeRow drops milestone row i of n from the form, moving the rows after it up.
 func removeRow(f ui.Form, i, n int) {
-	parts := []string{"deliverable", "success_criteria", "month", "amount"}
 	for r := i; r < n; r++ {
-		for _, p := range parts {
+		for _, p := range milestoneParts {
 			f.Values[fmt.Sprintf("milestone-%d-%s", r, p)] = f.Values[fmt.Sprintf("milestone-%d-%s", r+1, p)]
 		}
 	}
-	for _, p := range parts {
+	for _, p := range milestoneParts {
 		delete(f.Values, fmt.Sprintf("milestone-%d-%s", n, p))
 	}
 }
 
-// readTaskValues reads milestones from a form's values, as readTask reads them from a request.
-func readTaskValues(f ui.Form, n int) (service.BidAnswers, ui.Form, domain.Problems) {
+// milestoneParts are the fields of one milestone's row.
+var milestoneParts = []string{"deliverable", "success_criteria", "month", "amount"}
+
+// milestonesOf reads the first n milestone rows of a form; a row left wholly blank is not a
+// milestone.
+func milestonesOf(f ui.Form, n int) (service.BidAnswers, domain.Problems) {
 	var ps domain.Problems
 	var ms []domain.Milestone
 	for i := 1; i <= n; i++ {
@@ -402,12 +395,16 @@ func readTaskValues(f ui.Form, n int) (service.BidAnswers, ui.Form, domain.Probl
 			}
 			m.Amount = a
 		}
-		m.Month, _ = strconv.Atoi(strings.TrimSpace(f.Values[p+"month"]))
+		if v := strings.TrimSpace(f.Values[p+"month"]); v != "" {
+			if m.Month, _ = strconv.Atoi(v); m.Month == 0 {
+				ps.Add(p+"month", "Enter the month of milestone %d as a number, such as 2", i)
+			}
+		}
 		if m.Deliverable != "" || m.SuccessCriteria != "" || m.Amount != 0 || m.Month != 0 {
 			ms = append(ms, m)
 		}
 	}
-	return service.BidAnswers{Milestones: &ms}, f, ps
+	return service.BidAnswers{Milestones: &ms}, ps
 }
 
 // bidUploadForm adds a supporting document, or an appendix to a question's answer.

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -37,9 +35,9 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/challenges/:id/competition-setup", s.startCompetitionSetupForm)
 	e.GET("/competitions", s.competitionsPage)
 	e.GET("/alerts", s.alertsPage)
-	e.POST("/alerts", s.subscribeForm, perAddress(s.SignInRate, "Too many alerts asked for"))
+	e.POST("/alerts", s.subscribeForm, perAddress(s.SignInRate, "too-many-requests", "Too many alerts asked for"))
 	e.GET("/alerts/unsubscribe/:token", s.unsubscribePage)
-	e.POST("/alerts/unsubscribe/:token", s.unsubscribeForm, perAddress(s.SignInRate, "Too many attempts"))
+	e.POST("/alerts/unsubscribe/:token", s.unsubscribeForm, perAddress(s.SignInRate, "too-many-requests", "Too many attempts"))
 	e.GET("/competitions/:id", s.competitionPage)
 	e.POST("/competitions/:id/bids", s.startBidForm)
 	e.GET("/bids", s.yourBidsPage)
@@ -108,15 +106,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/sign-out", s.signOut)
 	// Sign-in is rate limited per address, so passwords elsewhere and codes here cannot be
 	// hammered through Catalyst.
-	limit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(float64(s.SignInRate) / 60), Burst: s.SignInRate, ExpiresIn: 10 * time.Minute}),
-		ErrorHandler: func(c echo.Context, err error) error { return err },
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return newProblem(http.StatusTooManyRequests, "too-many-sign-ins", "Too many attempts to sign in",
-				"wait a minute, then try again")
-		},
-	})
+	limit := perAddress(s.SignInRate, "too-many-sign-ins", "Too many attempts to sign in")
 	if s.DevSignIn || s.oidc != nil {
 		e.GET("/sign-in", s.signInPage)
 	}

@@ -158,8 +158,18 @@ func (s *Server) decideForm(c echo.Context) error {
 		return err
 	}
 	form, _ := c.FormParams()
+	method := c.FormValue("method")
+	// The API takes "no bids chosen" as top down; the page asks, so that an empty portfolio is
+	// never recorded as top down.
+	var refused string
+	switch {
+	case method != "top_down" && method != "portfolio":
+		refused = "Choose top down or a portfolio"
+	case method == "portfolio" && len(form["chosen"]) == 0:
+		refused = "Tick the bids in the portfolio"
+	}
 	var chosen []int
-	if c.FormValue("method") == "portfolio" {
+	if method == "portfolio" {
 		for _, v := range form["chosen"] {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -167,6 +177,15 @@ func (s *Server) decideForm(c echo.Context) error {
 			}
 			chosen = append(chosen, n)
 		}
+	}
+	if refused != "" {
+		sheet, err := s.svc.Panel(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		field := map[bool]string{true: "chosen", false: "method"}[method == "portfolio"]
+		return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: map[string]string{"method": method},
+			Multi: map[string][]string{"chosen": form["chosen"]}, Problems: domain.Problems{{Field: field, Message: refused}}}, "")
 	}
 	err = s.svc.Decide(c.Request().Context(), id, chosen)
 	if p, ok := toProblem(err); ok && p.Status < 500 {

@@ -399,10 +399,10 @@ func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (fl
 		return 0, err // a bid not assigned to the assessor is not found, whatever else is wrong
 	}
 	if in.InScope == nil {
-		ps.Add("in_scope", "say whether the bid is in scope (in_scope)")
+		ps.Add("in_scope", "Say whether the bid is in scope")
 	}
 	if in.Fund == nil {
-		ps.Add("fund", "say whether you would fund the bid (fund)")
+		ps.Add("fund", "Say whether you would fund the bid")
 	}
 	// Every score and comment is checked here, field by field, before the workflow is asked.
 	var scored domain.Problems

@@ -161,9 +161,8 @@ func write(u *ent.BidUpdateOne, c domain.BidContent) *ent.BidUpdateOne {
 // StartBid makes a draft bid in a competition for the signed-in supplier's organisation, or
 // returns the draft it already has there.
 func (s *Service) StartBid(ctx context.Context, competitionID int) (*ent.Bid, error) {
-	v, _ := authz.FromContext(ctx)
-	if b, err := s.DB.Bid.Query().Where(bid.CompetitionID(competitionID), bid.OrganisationID(v.OrganisationID)).Only(ctx); err == nil {
-		return b, nil
+	if b, err := s.YourBidIn(ctx, competitionID); err != nil || b != nil {
+		return b, err
 	}
 	return s.CreateBid(ctx, CreateBid{CompetitionID: competitionID})
 }
