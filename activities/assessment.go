@@ -93,6 +93,8 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 type DecideCompetitionInput struct {
 	CompetitionID int
 	Chosen        []int
+	Reasons       map[int]string         // the panel's own reason for a bid's outcome, by bid
+	Lowered       *domain.LoweredMinimum // the decision went ahead with fewer assessments, and why
 	Actor         authz.Actor
 }
 
@@ -193,6 +195,9 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				status = domain.BidFunded
 			}
 			score := r.Percent
+			if why := in.Reasons[r.BidID]; why != "" {
+				explain[r.BidID] += " The panel's reason: " + why
+			}
 			if err := tx.Bid.UpdateOneID(r.BidID).SetStatus(status).SetScore(score).SetOutcomeReason(explain[r.BidID]).Exec(ctx); err != nil {
 				return err
 			}
@@ -223,8 +228,14 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				return err
 			}
 		}
-		return Audit(ctx, tx, in.Actor, "competition.decided", "competition", c.ID,
-			map[string]any{"status": c.Status}, map[string]any{"status": next, "funded": funded})
+		after := map[string]any{"status": next, "funded": funded}
+		actor := in.Actor
+		if in.Lowered != nil {
+			// The way out of too few assessors is on the record with its reason.
+			after["minimum_assessments"], after["scheme_minimum"] = in.Lowered.Minimum, c.Scheme.MinAssessors
+			actor.Reason = in.Lowered.Reason
+		}
+		return Audit(ctx, tx, actor, "competition.decided", "competition", c.ID, map[string]any{"status": c.Status}, after)
 	})
 	return out, err
 }

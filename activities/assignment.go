@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -200,5 +201,26 @@ func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 	if err := tx.Competition.UpdateOne(comp).SetFeedbackReleasedAt(now).Exec(ctx); err != nil {
 		return err
 	}
-	return Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now})
+	// Every bidder is told at once, in the same transaction as the release.
+	sys := authz.AsSystem(ctx, SystemName)
+	ch, err := tx.Challenge.Get(sys, comp.ChallengeID)
+	if err != nil {
+		return err
+	}
+	decided, err := tx.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.StatusIn(domain.BidFunded, domain.BidNotFunded)).
+		Order(ent.Asc(bid.FieldID)).All(sys)
+	if err != nil {
+		return err
+	}
+	for _, b := range decided {
+		outcome := "not funded"
+		if b.Status == domain.BidFunded {
+			outcome = "funded: you are offered a contract"
+		}
+		values := map[string]string{"bid": b.Title, "title": ch.Title, "outcome": outcome, "link": fmt.Sprintf("/bids/%d", b.ID)}
+		if err := NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeOutcomeReleased, values); err != nil {
+			return err
+		}
+	}
+	return Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now, "outcomes": len(decided)})
 }

@@ -119,13 +119,32 @@ func TestTheProgrammeExcludesAScoreOnThePanelSheet(t *testing.T) {
 // releasing lets every supplier read its outcome and feedback.
 func TestTheProgrammeReleasesOutcomesInOneBatch(t *testing.T) {
 	w := newWorld(t)
+	w.unreleased()
 	fx := testdb.Fixture()
 	w.db.Competition.UpdateOne(w.compA).SetStatus(domain.CompetitionDecided).ExecX(fx)
+	w.db.Bid.UpdateOne(w.bidAcme).SetStatus(domain.BidFunded).SetScore(80).SetOutcomeReason("Ranked 1 of 2: funded").ExecX(fx)
+	w.db.Bid.UpdateOne(w.bidBinsight).SetStatus(domain.BidNotFunded).SetScore(40).SetOutcomeReason("Ranked 2 of 2: below the threshold").ExecX(fx)
 	srv := httptest.NewServer(w.h)
 	defer srv.Close()
+
+	// Before the release the supplier learns nothing: not on its page, not in the API.
+	dana, _ := signInAs(t, srv.URL, "dana@acme.example")
+	_, page := read(t)(dana.Get(srv.URL + "/bids/" + strconv.Itoa(w.bidAcme.ID)))
+	wantIn(t, "the supplier's bid before the release", page, "The outcome and the assessors' feedback are released together")
+	if strings.Contains(page, "Successful") || strings.Contains(page, "Ranked 1 of 2") || strings.Contains(page, "Contract") {
+		t.Error("the outcome shows before its release")
+	}
+	rec := w.do(supplierOwn, http.MethodGet, "/api/v1/bids/"+strconv.Itoa(w.bidAcme.ID), "")
+	if body := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(body, `"status":"submitted"`) || strings.Contains(body, "Ranked") || strings.Contains(body, `"score"`) {
+		t.Errorf("the API's bid before the release: %d %s", rec.Code, body)
+	}
+	if rec := w.do(supplierOwn, http.MethodGet, "/api/v1/contracts/"+strconv.Itoa(w.contractAcme.ID), ""); rec.Code != http.StatusNotFound {
+		t.Errorf("the contract before the release: %d", rec.Code)
+	}
+
 	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID)
-	_, page := read(t)(c.Get(base + "/panel"))
+	_, page = read(t)(c.Get(base + "/panel"))
 	wantIn(t, "the decided sheet", page, "Release outcomes and feedback")
 	if strings.Contains(page, "Record the decision") {
 		t.Error("a decided competition offers the decision again")
@@ -134,6 +153,18 @@ func TestTheProgrammeReleasesOutcomesInOneBatch(t *testing.T) {
 	wantIn(t, "the sheet after the release", page, "Every outcome and its feedback is released", "Outcomes and feedback are released.")
 	if w.db.Competition.GetX(fx, w.compA.ID).FeedbackReleasedAt == nil {
 		t.Error("nothing was released")
+	}
+
+	// Then each supplier is told, and reads its outcome and its contract.
+	_, page = read(t)(dana.Get(srv.URL + "/notices"))
+	wantIn(t, "the supplier's notices", page, "The outcome of your bid “Acme bid” to “Missed bins”: funded")
+	_, page = read(t)(dana.Get(srv.URL + "/bids/" + strconv.Itoa(w.bidAcme.ID)))
+	wantIn(t, "the supplier's bid after the release", page, "Successful", "Ranked 1 of 2: funded", "Contract")
+	ed, _ := signInAs(t, srv.URL, "ed@binsight.example")
+	_, page = read(t)(ed.Get(srv.URL + "/notices"))
+	wantIn(t, "the other supplier's notices", page, "“Binsight bid” to “Missed bins”: not funded")
+	if rec := w.do(supplierOwn, http.MethodGet, "/api/v1/contracts/"+strconv.Itoa(w.contractAcme.ID), ""); rec.Code != http.StatusOK {
+		t.Errorf("the contract after the release: %d", rec.Code)
 	}
 }
 
@@ -151,5 +182,39 @@ func TestTheDecisionFormAsksHowBidsAreChosen(t *testing.T) {
 			t.Errorf("method %q: %d", body, code)
 		}
 		wantIn(t, "the refused decision", page, want)
+	}
+}
+
+// TestTheDecisionFormOffersAWayOutOfTooFewAssessments: the sheet says which bids lack
+// assessments, and a lower minimum is checked (a number below the scheme's, with a reason), as
+// are the panel's reasons, before anything is decided.
+func TestTheDecisionFormOffersAWayOutOfTooFewAssessments(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	base := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID)
+	_, page := read(t)(c.Get(base + "/panel"))
+	wantIn(t, "the sheet with short bids", page, "2 of the bids have fewer than the 3 assessments", "Acme bid: 1 of 3", "Binsight bid: 0 of 3",
+		"Go ahead with at least this many assessments a bid", "Reason for Acme bid, Acme")
+	for _, tc := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"lowered_minimum": {"two"}, "lowered_reason": {"One assessor left"}}, "Enter the lower minimum as a whole number"},
+		{url.Values{"lowered_minimum": {"3"}, "lowered_reason": {"One assessor left"}}, "Lower the minimum to a number from 0 to 2"},
+		{url.Values{"lowered_minimum": {"1"}}, "Enter why the decision goes ahead with fewer assessments"},
+		{url.Values{"reasons." + strconv.Itoa(w.bidAcme.ID): {strings.Repeat("x", 2001)}}, "must be 2000 characters or fewer; it is 2001"},
+	} {
+		tc.form.Set("csrf_token", csrf)
+		tc.form.Set("method", "top_down")
+		code, page := read(t)(c.PostForm(base+"/decision", tc.form))
+		if code != http.StatusUnprocessableEntity {
+			t.Errorf("%v: %d", tc.form, code)
+		}
+		wantIn(t, "the refused decision", page, tc.want)
+	}
+	if st := w.db.Competition.GetX(testdb.Fixture(), w.compA.ID).Status; st != domain.CompetitionAssessment {
+		t.Errorf("a refused decision left the competition %s", st)
 	}
 }

@@ -171,6 +171,7 @@ func TestASupplierWritesAndSubmitsABidOnPages(t *testing.T) {
 // comments from "Assessor 1…n" on its bid's page, and nothing of them before the release.
 func TestFeedbackIsShownOnceReleased(t *testing.T) {
 	w := newWorld(t)
+	w.unreleased()
 	fx := testdb.Fixture()
 	scores := map[string]domain.CriterionScore{}
 	for _, q := range domain.DefaultScheme().Criteria {
@@ -178,6 +179,7 @@ func TestFeedbackIsShownOnceReleased(t *testing.T) {
 	}
 	w.db.Assessment.Update().Where(assessment.BidID(w.bidAcme.ID)).SetScores(scores).SetPercent(80).ExecX(fx)
 	w.db.Bid.UpdateOne(w.bidAcme).SetStatus(domain.BidFunded).SetScore(80).SetOutcomeReason("Above the threshold, within the pot").ExecX(fx)
+	w.db.Competition.UpdateOne(w.compA).SetStatus(domain.CompetitionDecided).ExecX(fx)
 	srv := httptest.NewServer(w.h)
 	defer srv.Close()
 	c, _ := signInAs(t, srv.URL, "dana@acme.example")

@@ -355,7 +355,16 @@ func (s *Server) recordAssessment(c echo.Context) error {
 // DecisionRequest records the funding decision: top down when chosen is empty, else the chosen
 // portfolio of bid IDs, checked against the caps.
 type DecisionRequest struct {
-	Chosen []int `json:"chosen"`
+	Chosen  []int          `json:"chosen"`
+	Reasons map[int]string `json:"reasons"`
+	// LoweredMinimum is the way out when there are too few assessors.
+	LoweredMinimum *LoweredMinimum `json:"lowered_minimum"`
+}
+
+// LoweredMinimum goes ahead with fewer assessments per bid than the scheme asks, and says why.
+type LoweredMinimum struct {
+	Minimum int    `json:"minimum"`
+	Reason  string `json:"reason"`
 }
 
 func (s *Server) decide(c echo.Context) error {
@@ -364,7 +373,11 @@ func (s *Server) decide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Decide(c.Request().Context(), id, req.Chosen); err != nil {
+	in := service.Decision{CompetitionID: id, Chosen: req.Chosen, Reasons: req.Reasons}
+	if l := req.LoweredMinimum; l != nil {
+		in.Lowered = &domain.LoweredMinimum{Minimum: l.Minimum, Reason: l.Reason}
+	}
+	if err := s.svc.Decide(c.Request().Context(), in); err != nil {
 		return err
 	}
 	return s.getCompetition(c)

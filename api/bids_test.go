@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -271,4 +272,21 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestTheDecisionIsCheckedBeforeTheWorkflowIsAsked: reasons for another competition's bid, or a
+// lower minimum that is not lower or has no reason, are refused field by field.
+func TestTheDecisionIsCheckedBeforeTheWorkflowIsAsked(t *testing.T) {
+	w := newWorld(t)
+	path := "/api/v1/competitions/" + strconv.Itoa(w.compA.ID) + "/decision"
+	for body, want := range map[string]string{
+		`{"reasons":{"` + strconv.Itoa(w.sealedAcme.ID) + `":"Strong"}}`:  "Give reasons only for this competition's bids",
+		`{"lowered_minimum":{"minimum":3,"reason":"Two assessors left"}}`: "Lower the minimum to a number from 0 to 2",
+		`{"lowered_minimum":{"minimum":2,"reason":" "}}`:                  "Enter why the decision goes ahead with fewer assessments",
+	} {
+		rec := w.do(admin, http.MethodPost, path, body)
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
+		}
+	}
 }

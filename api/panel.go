@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -134,7 +135,11 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Release  bool
 		Released bool
 		Choices  []ui.Option
-	}{Sheet: panelView(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
+		Short    []service.PanelRow
+		Minimum  int
+		// MaxLowered is the highest minimum the decision may go ahead with: one below the scheme's.
+		MaxLowered int
+	}{Short: p.Short(), Minimum: p.Competition.Scheme.MinAssessors, MaxLowered: p.Competition.Scheme.MinAssessors - 1, Sheet: panelView(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
 		Form: form, Done: done, Moderate: p.Competition.Status.CheckModeration() == nil,
 		Release: p.Competition.Status.ReleaseFeedback() == nil && p.Competition.FeedbackReleasedAt == nil, Released: p.Competition.FeedbackReleasedAt != nil,
 		Choices: choicesOf(p, form)})
@@ -151,55 +156,73 @@ func choicesOf(p service.PanelSheet, form ui.Form) []ui.Option {
 	return out
 }
 
-// decideForm records the decision from the panel sheet: top down, or the portfolio chosen on it.
+// decideForm records the decision from the panel sheet: top down, or the portfolio chosen on it,
+// with the panel's reasons per bid and, when bids lack assessors, the lower minimum and why.
 func (s *Server) decideForm(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	form, _ := c.FormParams()
-	method := c.FormValue("method")
+	values := map[string]string{}
+	for k := range form {
+		values[k] = form.Get(k)
+	}
+	method := values["method"]
 	// The API takes "no bids chosen" as top down; the page asks, so that an empty portfolio is
 	// never recorded as top down.
-	var refused string
+	var ps domain.Problems
 	switch {
 	case method != "top_down" && method != "portfolio":
-		refused = "Choose top down or a portfolio"
+		ps.Add("method", "Choose top down or a portfolio")
 	case method == "portfolio" && len(form["chosen"]) == 0:
-		refused = "Tick the bids in the portfolio"
+		ps.Add("chosen", "Tick the bids in the portfolio")
 	}
-	var chosen []int
+	in := service.Decision{CompetitionID: id, Reasons: map[int]string{}}
 	if method == "portfolio" {
 		for _, v := range form["chosen"] {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return badRequest("%q is not a bid", v)
 			}
-			chosen = append(chosen, n)
+			in.Chosen = append(in.Chosen, n)
 		}
 	}
-	if refused != "" {
-		sheet, err := s.svc.Panel(c.Request().Context(), id)
+	for k, v := range values {
+		if bidID, ok := strings.CutPrefix(k, "reasons."); ok && strings.TrimSpace(v) != "" {
+			n, err := strconv.Atoi(bidID)
+			if err != nil {
+				return badRequest("%q is not a bid", bidID)
+			}
+			in.Reasons[n] = v
+		}
+	}
+	if m := strings.TrimSpace(values["lowered_minimum"]); m != "" || strings.TrimSpace(values["lowered_reason"]) != "" {
+		n, err := strconv.Atoi(m)
 		if err != nil {
+			ps.Add("lowered_minimum", "Enter the lower minimum as a whole number, such as 2")
+		}
+		in.Lowered = &domain.LoweredMinimum{Minimum: n, Reason: values["lowered_reason"]}
+	}
+	if len(ps) == 0 {
+		err = s.svc.Decide(c.Request().Context(), in)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=decided", id))
+		}
+		var fields domain.Problems
+		if errors.As(err, &fields) {
+			ps = fields
+		} else if p, ok := toProblem(err); ok && p.Status < 500 {
+			ps.Add("method", "The decision cannot be made yet: %s", p.Detail)
+		} else {
 			return err
 		}
-		field := map[bool]string{true: "chosen", false: "method"}[method == "portfolio"]
-		return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: map[string]string{"method": method},
-			Multi: map[string][]string{"chosen": form["chosen"]}, Problems: domain.Problems{{Field: field, Message: refused}}}, "")
 	}
-	err = s.svc.Decide(c.Request().Context(), id, chosen)
-	if p, ok := toProblem(err); ok && p.Status < 500 {
-		sheet, perr := s.svc.Panel(c.Request().Context(), id)
-		if perr != nil {
-			return perr
-		}
-		return s.renderPanel(c, p.Status, sheet, ui.Form{Values: map[string]string{"method": c.FormValue("method")}, Multi: map[string][]string{"chosen": form["chosen"]},
-			Problems: domain.Problems{{Field: "method", Message: "The decision cannot be made yet: " + p.Detail}}}, "")
-	}
+	sheet, err := s.svc.Panel(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=decided", id))
+	return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: values, Multi: map[string][]string{"chosen": form["chosen"]}, Problems: ps}, "")
 }
 
 // releaseForm releases every outcome and its feedback in one batch: only then do suppliers read them.

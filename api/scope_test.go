@@ -147,6 +147,7 @@ func TestSealedBidsAreTheirSuppliersAlone(t *testing.T) {
 // TestFeedbackReachesSuppliersOnlyOnceReleasedAndNeverNamesAssessors.
 func TestFeedbackReachesSuppliersOnlyOnceReleasedAndNeverNamesAssessors(t *testing.T) {
 	w := newWorld(t)
+	w.unreleased()
 	ctx := testdb.Fixture()
 	score := 80.0
 	w.db.Bid.UpdateOneID(w.bidAcme.ID).SetScore(score).SetOutcomeReason("Ranked first of two").ExecX(ctx)

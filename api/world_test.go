@@ -161,6 +161,9 @@ func newWorld(t testing.TB) *world {
 		SetInScope(true).SetFund(true).SetPercent(80).ExecX(ctx)
 	w.interestAnn = db.Interest.Create().SetAssessorID(w.people[assessorAssigned].ID).SetOrganisationID(binsight.ID).
 		SetKind(domain.InterestProfessional).SetDescription("Advised Binsight on its data platform in 2025").SaveX(ctx)
+	// Acme's contract is one a supplier may see: its competition's outcomes are released. (That
+	// compA is still in assessment is a shortcut: tests that need the release to wait clear it.)
+	w.compA = db.Competition.UpdateOne(w.compA).SetFeedbackReleasedAt(time.Now()).SaveX(ctx)
 	w.contractAcme = db.Contract.Create().SetBidID(w.bidAcme.ID).SetCompetitionID(w.compA.ID).SetOrganisationID(acme.ID).
 		SetPhase(1).SetValue(domain.Pounds(40_000)).SaveX(ctx)
 
@@ -188,6 +191,11 @@ func newWorld(t testing.TB) *world {
 		}
 	}
 	return w
+}
+
+// unreleased takes back the release of compA's outcomes, for tests of what waits for it.
+func (w *world) unreleased() {
+	w.compA = w.db.Competition.UpdateOne(w.compA).ClearFeedbackReleasedAt().SaveX(testdb.Fixture())
 }
 
 // do sends a request as a persona (by API token; anonymous sends none).

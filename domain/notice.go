@@ -30,6 +30,9 @@ const (
 	// NoticeCompetitionOpened tells someone with an alert for its fields that a competition
 	// opened, with the link that stops their alerts.
 	NoticeCompetitionOpened NoticeTemplate = "competition_opened"
+	// NoticeOutcomeReleased tells a supplier the outcome of its bid and that its feedback is
+	// ready: sent to every bidder at once when the programme releases the decision.
+	NoticeOutcomeReleased NoticeTemplate = "outcome_released"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -56,6 +59,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "The programme team changed the questions of “{title}”: {reason} If you have submitted your bid, read the questions again and confirm your bid before your deadline, or it may be found ineligible."
 	case NoticeCompetitionOpened:
 		text = "A competition in {fields} is open for bids: “{title}”, phase {phase}. It closes {closes_at} (UK time). Read it at {link}. To stop these alerts, go to {unsubscribe}"
+	case NoticeOutcomeReleased:
+		text = "The outcome of your bid “{bid}” to “{title}”: {outcome}. Read why, with the assessors' feedback, at {link}"
 	default:
 		return string(t)
 	}

@@ -123,6 +123,29 @@ func (s Scheme) Check() error {
 	return ps.Err()
 }
 
+// LoweredMinimum lets the decision go ahead with fewer assessments per bid than the scheme
+// asks, when there are not enough assessors to give every bid its number: the programme's way
+// out, with its reason, audited. Zero goes ahead with whatever is scored; an unscored bid ranks
+// as not assessed and is not funded.
+type LoweredMinimum struct {
+	Minimum int
+	Reason  string
+}
+
+// Check says what is wrong with lowering s's minimum as l asks, and cleans the reason.
+func (l *LoweredMinimum) Check(s Scheme) error {
+	var ps Problems
+	if l.Minimum < 0 || l.Minimum >= s.MinAssessors {
+		ps.Add("lowered_minimum", "Lower the minimum to a number from 0 to %d: the scheme asks for %d assessments a bid", s.MinAssessors-1, s.MinAssessors)
+	}
+	reason, p := MinimumReason.Clean(l.Reason)
+	if p != nil {
+		ps = append(ps, *p)
+	}
+	l.Reason = reason
+	return ps.Err()
+}
+
 func validKey(k string) bool {
 	if k == "" || len(k) > MaxCriterionKey || k[0] < 'a' || k[0] > 'z' {
 		return false

@@ -10,6 +10,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
 )
 
 // ListAssignments lists the assignments the viewer may see (an assessor their own), in ID
@@ -52,6 +53,44 @@ func (s *Service) ReleaseFeedback(ctx context.Context, competitionID int) error 
 func FeedbackVisible(ctx context.Context, comp *ent.Competition) bool {
 	v, _ := authz.FromContext(ctx)
 	return domain.FeedbackVisible(v.Has(authz.Admin) || v.Has(authz.ChallengeOwner), comp != nil && comp.FeedbackReleasedAt != nil)
+}
+
+// holdBack hides decided outcomes the viewer may not read yet: until the programme releases
+// them, a supplier's funded or unfunded bid reads as submitted, with no score or reason (its
+// contract is hidden by the contract rule in ent/rule until then too).
+func (s *Service) holdBack(ctx context.Context, bids ...*ent.Bid) error {
+	if v, _ := authz.FromContext(ctx); v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) {
+		return nil
+	}
+	var ask []int
+	for _, b := range bids {
+		if b != nil && (b.Status == domain.BidFunded || b.Status == domain.BidNotFunded) && b.Edges.Competition == nil {
+			ask = append(ask, b.CompetitionID)
+		}
+	}
+	released := map[int]bool{}
+	if len(ask) > 0 {
+		comps, err := s.DB.Competition.Query().Where(competition.IDIn(ask...)).All(authz.AsSystem(ctx, "outcomes"))
+		if err != nil {
+			return err
+		}
+		for _, c := range comps {
+			released[c.ID] = c.FeedbackReleasedAt != nil
+		}
+	}
+	for _, b := range bids {
+		if b == nil || (b.Status != domain.BidFunded && b.Status != domain.BidNotFunded) {
+			continue
+		}
+		out := released[b.CompetitionID]
+		if c := b.Edges.Competition; c != nil {
+			out = c.FeedbackReleasedAt != nil
+		}
+		if !out {
+			b.Status, b.Score, b.OutcomeReason = domain.BidSubmitted, nil, ""
+		}
+	}
+	return nil
 }
 
 // Feedback is a bid's assessments as its feedback: those that counted in the decision, in

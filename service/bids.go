@@ -52,7 +52,10 @@ func (s *Service) ListBids(ctx context.Context, competitionID int, page Page) (*
 	}
 	rows, err := s.DB.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusNEQ(domain.BidDraft), bid.IDGT(page.After)).
 		Order(ent.Asc(bid.FieldID)).Limit(page.Limit + 1).WithOrganisation().WithDocuments().All(ctx)
-	return comp, rows, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return comp, rows, s.holdBack(ctx, rows...)
 }
 
 // CreateBid starts a draft bid, with whatever the supplier has written so far. The
@@ -125,9 +128,13 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 
 // Bid is one bid with its organisation, competition and documents.
 func (s *Service) Bid(ctx context.Context, id int) (*ent.Bid, error) {
-	return s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().WithCompetition().
+	b, err := s.DB.Bid.Query().Where(bid.ID(id)).WithOrganisation().WithCompetition().
 		WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) }).
 		WithContract(func(q *ent.ContractQuery) { q.WithGateDecision() }).Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b, s.holdBack(ctx, b)
 }
 
 // MayChangeBid says at once whether the supplier may still change the bid, so that an upload is
@@ -420,13 +427,58 @@ func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (fl
 	return out.Percent, err
 }
 
-// Decide records a competition's funding decision: top down when chosen is empty, else the
-// chosen portfolio of bids, checked against the caps.
-func (s *Service) Decide(ctx context.Context, competitionID int, chosen []int) error {
-	if _, err := s.DB.Competition.Get(ctx, competitionID); err != nil {
+// Decision is a competition's funding decision: top down when Chosen is empty, else the chosen
+// portfolio of bids, checked against the caps; the panel's reason for any bid's outcome; and,
+// when there are too few assessors, the lower minimum it goes ahead with and why.
+type Decision struct {
+	CompetitionID int
+	Chosen        []int
+	Reasons       map[int]string
+	Lowered       *domain.LoweredMinimum
+}
+
+// Decide records a competition's funding decision, held back until the programme releases it.
+func (s *Service) Decide(ctx context.Context, in Decision) error {
+	comp, err := s.DB.Competition.Get(ctx, in.CompetitionID)
+	if err != nil {
 		return err
 	}
-	_, err := s.Lifecycle.Decide(ctx, competitionID, workflows.DecideRequest{Chosen: chosen, Actor: authz.ActorOf(ctx, "")})
+	var ps domain.Problems
+	reasons := map[int]string{}
+	for id, why := range in.Reasons {
+		why, p := domain.DecisionNote.Clean(why)
+		if p != nil {
+			p.Field = fmt.Sprintf("reasons.%d", id)
+			ps = append(ps, *p)
+		} else if why != "" {
+			reasons[id] = why
+		}
+	}
+	if len(reasons) > 0 {
+		ids := make([]int, 0, len(reasons))
+		for id := range reasons {
+			ids = append(ids, id)
+		}
+		n, err := s.DB.Bid.Query().Where(bid.IDIn(ids...), bid.CompetitionID(comp.ID)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n != len(ids) {
+			ps.Add("reasons", "Give reasons only for this competition's bids")
+		}
+	}
+	if in.Lowered != nil {
+		if err := in.Lowered.Check(comp.Scheme); err != nil {
+			var lp domain.Problems
+			if errors.As(err, &lp) {
+				ps = append(ps, lp...)
+			}
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	_, err = s.Lifecycle.Decide(ctx, comp.ID, workflows.DecideRequest{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Actor: authz.ActorOf(ctx, "")})
 	return err
 }
 

@@ -271,10 +271,14 @@ func (s *Service) unsealBid(ctx context.Context, id int, action string, to domai
 // each with its competition, challenge and contract.
 func (s *Service) YourBids(ctx context.Context) ([]*ent.Bid, error) {
 	v, _ := authz.FromContext(ctx)
-	return s.DB.Bid.Query().Where(bid.OrganisationID(v.OrganisationID)).
+	bids, err := s.DB.Bid.Query().Where(bid.OrganisationID(v.OrganisationID)).
 		WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
 		WithContract(func(q *ent.ContractQuery) { q.WithGateDecision() }).
 		WithDocuments().Order(ent.Desc(bid.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return bids, s.holdBack(ctx, bids...)
 }
 
 // BidsReceived is how many bids a competition has received (submitted, whatever happened to
@@ -363,5 +367,8 @@ func (s *Service) YourBidIn(ctx context.Context, competitionID int) (*ent.Bid, e
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
-	return b, err
+	if err != nil {
+		return nil, err
+	}
+	return b, s.holdBack(ctx, b)
 }

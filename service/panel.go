@@ -38,6 +38,18 @@ type PanelRow struct {
 	IDs         map[int]int     // each assessor's assessment, by assessor
 }
 
+// Short are the rows with fewer assessments than the scheme asks before the decision: while
+// there are any, the decision waits for them, or goes ahead with a lower minimum and a reason.
+func (p PanelSheet) Short() []PanelRow {
+	var out []PanelRow
+	for _, r := range p.Rows {
+		if len(r.Assessments) < p.Competition.Scheme.MinAssessors {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Panel builds the panel sheet from the assessments as the decision counts them.
 func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, error) {
 	comp, err := s.DB.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(ctx)

@@ -226,10 +226,15 @@ func (w *competitionWorkflow) decisionReady(req DecideRequest) error {
 	if err := w.inAssessment(); err != nil {
 		return err
 	}
+	// Requests from before LoweredMinimum existed carry none, so they are checked as they were.
+	minimum := w.in.Scheme.MinAssessors
+	if req.Lowered != nil && req.Lowered.Minimum < minimum {
+		minimum = req.Lowered.Minimum
+	}
 	var short []string
 	for _, id := range w.bids { // w.bids is sorted, so the message is deterministic
-		if n := len(w.assessed[id]); n < w.in.Scheme.MinAssessors {
-			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, w.in.Scheme.MinAssessors))
+		if n := len(w.assessed[id]); n < minimum {
+			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, minimum))
 		}
 	}
 	if len(short) > 0 {
@@ -257,7 +262,7 @@ func (w *competitionWorkflow) decide(ctx workflow.Context, req DecideRequest) (D
 	}
 	var out activities.DecideCompetitionOutput
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.DecideCompetition, activities.DecideCompetitionInput{
-		CompetitionID: w.in.CompetitionID, Chosen: req.Chosen, Actor: req.Actor,
+		CompetitionID: w.in.CompetitionID, Chosen: req.Chosen, Reasons: req.Reasons, Lowered: req.Lowered, Actor: req.Actor,
 	}).Get(ctx, &out)
 	if err != nil {
 		return DecideResponse{}, err

@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -620,5 +621,65 @@ func TestNoEligibleBidClosesTheChallenge(t *testing.T) {
 	}
 	if ch := f.db.Challenge.GetX(ctx, f.challenge); ch.Stage != domain.ChallengeClosed || !strings.Contains(ch.StageReason, "no bid was eligible") {
 		t.Errorf("challenge = %s (%q), want closed because no bid was eligible", ch.Stage, ch.StageReason)
+	}
+}
+
+// With too few assessors the decision is refused with what is short, until the programme goes
+// ahead with a lower minimum and says why; the panel's reason for a bid reaches its outcome.
+func TestTooFewAssessorsHasAWayOut(t *testing.T) {
+	f := newFixture(t)
+	admin := authz.Actor{Who: "admin@catalyst.example"}
+	h := newHarness(t, f)
+	var bids []int
+	checked := false
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(7 * day), Caps: domain.DefaultCaps(1), Scheme: domain.DefaultScheme(), Actor: admin})
+	}, func() {
+		comp := f.competitionID(t, 1)
+		bids = append(bids, f.sealBid(t, comp, f.orgs[0], domain.Pounds(40_000), h.env.Now()),
+			f.sealBid(t, comp, f.orgs[1], domain.Pounds(40_000), h.env.Now()))
+	})
+	h.steps(8*day, func() {
+		comp := f.competitionID(t, 1)
+		f.clearFlags(t, comp)
+		h.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
+	}, func() {
+		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
+		for _, as := range f.assessors[:2] { // the third assessor never scores
+			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[0], AssessorID: as, Assessment: scores(9, true, true), Actor: admin})
+			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[1], AssessorID: as, Assessment: scores(4, true, false), Actor: admin})
+		}
+	}, func() {
+		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
+		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, fmt.Sprintf("bid %d has 2 of 3", bids[0]))
+	}, func() {
+		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
+		h.update(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin,
+			Lowered: &domain.LoweredMinimum{Minimum: 2, Reason: "the third assessor fell ill"},
+			Reasons: map[int]string{bids[1]: "strong team, but no evidence of demand"}})
+	}, func() {
+		checked = true
+		ctx := testdb.Fixture()
+		won, lost := f.db.Bid.GetX(ctx, bids[0]), f.db.Bid.GetX(ctx, bids[1])
+		if won.Status != domain.BidFunded || lost.Status != domain.BidNotFunded {
+			t.Errorf("statuses %s, %s; want funded, not funded", won.Status, lost.Status)
+		}
+		if !strings.HasSuffix(lost.OutcomeReason, "The panel's reason: strong team, but no evidence of demand") {
+			t.Errorf("reason = %q", lost.OutcomeReason)
+		}
+		ev := f.db.AuditEvent.Query().Where(auditevent.Action("competition.decided")).OnlyX(ctx)
+		if ev.Reason != "the third assessor fell ill" || !strings.Contains(ev.After, `"minimum_assessments":2`) {
+			t.Errorf("audit = %q %s", ev.Reason, ev.After)
+		}
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	h.check()
+	if !checked {
+		t.Fatal("the decision was never checked")
 	}
 }

@@ -191,7 +191,12 @@ type RecordAssessmentResponse struct {
 // DecideRequest records funding decisions: top down when Chosen is empty, else a portfolio.
 type DecideRequest struct {
 	Chosen []int
-	Actor  authz.Actor
+	// Reasons are the panel's own words for a bid's outcome, by bid, added to the ranking's.
+	Reasons map[int]string
+	// Lowered, when set, lets the decision go ahead with fewer assessments per bid than the
+	// scheme asks (too few assessors), with the programme's reason.
+	Lowered *domain.LoweredMinimum
+	Actor   authz.Actor
 }
 
 // DecideResponse lists the contracts awarded.

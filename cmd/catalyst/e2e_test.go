@@ -314,6 +314,9 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, admin.call(http.MethodPost, comp2Path+"/decision", map[string]any{}, &decided))
 	k2 := contractOf(t, decided, bid2.OrganisationID)
 	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted"}, nil), 409, "", "")
+	// The supplier learns of its contract with its outcome, when the programme releases it.
+	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Too early."}, nil), 404, "not-found", "")
+	must(t, admin.call(http.MethodPost, comp2Path+"/feedback-release", nil, nil))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Prototype ran for six months."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k2), map[string]any{"outcome": "complete", "rationale": "Met the acceptance tests."}, nil))
 	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it"}, nil), 422, "invalid-input", "outcome must be one of")

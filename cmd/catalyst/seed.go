@@ -414,6 +414,9 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if len(decided.Contracts) != 1 {
 		return fmt.Errorf("phase 2 awarded %d contracts, expected 1", len(decided.Contracts))
 	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/feedback-release", comp2), nil, nil); err != nil {
+		return err
+	}
 	if stop(domain.ChallengePhase2Contracts) {
 		return nil
 	}

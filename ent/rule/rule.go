@@ -191,7 +191,8 @@ func ContractScope(ctx context.Context) scope[predicate.Contract] {
 		s.add(contract.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v))))
 	}
 	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
-		s.add(contract.OrganisationID(v.OrganisationID))
+		// A supplier learns of its contract with its outcome, when the programme releases it.
+		s.add(contract.And(contract.OrganisationID(v.OrganisationID), contract.HasCompetitionWith(competition.FeedbackReleasedAtNotNil())))
 	}
 	return s
 }

@@ -1,6 +1,8 @@
 // An assessor, in Chromium with JavaScript and without: finds the bids given to them, reads one
 // beside its scoring form, meets the missing-comment error with the rest of the form kept, and
-// submits; another declines a bid for a conflict of interest, its reason asked for first. axe
+// submits; another declines a bid for a conflict of interest, its reason asked for first. The
+// programme moderates the panel sheet, decides with fewer assessments than the scheme asks (its
+// reason asked for first), releases, and the supplier then reads its outcome and feedback. axe
 // checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -105,6 +107,55 @@ for (const javaScript of [true, false]) {
     await page.getByRole("button", { name: "Record the decision" }).click();
     await page.getByRole("link", { name: /^The decision cannot be made yet: / }).waitFor();
     await accessible(page, `a decision refused ${how}`, javaScript);
+    await context.close();
+  });
+
+  test(`the programme decides with too few assessors, releases, and a supplier reads its feedback (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await signIn(page, "Priya Shah");
+    const all = await (await page.request.get(base + "/api/v1/competitions?when=all")).json();
+    const assessing = all.items.find((c) => c.status === "assessment");
+    assert.ok(assessing, "the demo has a competition in assessment");
+    const sheet = await (await page.request.get(`${base}/api/v1/competitions/${assessing.id}/panel`)).json();
+    const top = sheet.rows[0];
+    await page.goto(`${base}/competitions/${assessing.id}/panel`);
+    await page.getByText(/fewer than the \d assessments the scheme asks for/).waitFor();
+
+    // Going ahead with fewer assessments needs a reason, asked for before anything is decided.
+    await page.getByLabel("Top down, from the ranking").check();
+    await page.getByLabel("Go ahead with at least this many assessments a bid").fill("0");
+    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByRole("link", { name: "Enter why the decision goes ahead with fewer assessments" }).waitFor();
+    await accessible(page, `a lower minimum without its reason ${how}`, javaScript);
+    assert.equal(await page.getByLabel("Go ahead with at least this many assessments a bid").inputValue(), "0");
+    await page.getByLabel("Why the decision goes ahead with fewer assessments").fill("Two assessors withdrew; the programme board agreed to decide on the scores given.");
+    await page.locator("summary", { hasText: "Add the panel's reasons for particular bids" }).click();
+    await page.getByLabel(`Reason for ${top.title}, ${top.supplier}`).fill("The panel liked the plan to test with the council's own data.");
+    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByText("The decision is recorded and held back").waitFor();
+    await accessible(page, `a decision held back ${how}`, javaScript);
+
+    // Until the release the supplier reads nothing of it.
+    const supplierName = { "Acme Analytics Ltd": "Dana Evans", "Binsight Ltd": "Ed Morgan", "CivicSense Ltd": "Fatima Khan" }[top.supplier];
+    const supplier = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(supplier, supplierName);
+    await supplier.goto(`${base}/bids/${top.bid_id}`);
+    await supplier.getByText("The outcome and the assessors' feedback are released together").waitFor();
+    assert.equal(await supplier.getByText("Feedback from the assessors").count(), 0);
+
+    await page.getByRole("button", { name: "Release outcomes and feedback" }).click();
+    await page.getByText("Every outcome and its feedback is released").waitFor();
+    await accessible(page, `outcomes released ${how}`, javaScript);
+
+    await supplier.getByRole("link", { name: /^Notices/ }).first().click();
+    await supplier.getByText(`The outcome of your bid “${top.title}”`).first().waitFor();
+    await supplier.goto(`${base}/bids/${top.bid_id}`);
+    await supplier.getByRole("heading", { name: "Feedback from the assessors" }).waitFor();
+    await supplier.getByText("The panel's reason: The panel liked the plan to test with the council's own data.").waitFor();
+    assert.ok(await supplier.getByText(/^Assessor 1: /).first().isVisible());
+    await accessible(supplier, `a supplier's released outcome and feedback ${how}`, javaScript);
+    await supplier.context().close();
     await context.close();
   });
 }
