@@ -82,6 +82,14 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 		if err != nil {
 			return err
 		}
+		// Submitted: a sending back is answered, and the draft it was written in is done with.
+		if err := tx.Assessment.UpdateOneID(id).ClearReturned().Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.Assignment.Update().Where(assignment.BidID(b.ID), assignment.AssessorID(in.AssessorID)).
+			ClearDraft().ClearDraftSavedAt().Exec(ctx); err != nil {
+			return err
+		}
 		return Audit(ctx, tx, in.Actor, "assessment.recorded", "assessment", id, nil,
 			map[string]any{"bid": b.ID, "assessor": in.AssessorID, "percent": out.Percent})
 	})
@@ -241,11 +249,21 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 }
 
 // AsCounted is an assessment as the decision counts it: left out of the mean, its comments kept,
-// when moderation excluded it or when its assessor has a conflict with the bid, saying why.
+// when moderation excluded it, while it is sent back to its assessor, or when its assessor has a
+// conflict with the bid, saying why.
 func AsCounted(as *ent.Assessment, conflicted map[domain.Pair]string) domain.Assessment {
 	a := domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund, Excluded: as.Exclusion}
+	if r := as.Returned; r != nil && a.Excluded == nil {
+		a.Excluded = SentBack(r)
+	}
 	if why, ok := conflicted[domain.Pair{BidID: as.BidID, AssessorID: as.AssessorID}]; ok {
 		a.Excluded = &domain.Exclusion{Reason: "the assessor has a conflict of interest: " + why, By: "system:" + assignmentName}
 	}
 	return a
+}
+
+// SentBack is how an assessment sent back to its assessor is left out of the mean until they
+// submit again.
+func SentBack(r *domain.Return) *domain.Exclusion {
+	return &domain.Exclusion{Reason: "sent back to its assessor: " + r.Note, By: r.By}
 }

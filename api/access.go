@@ -82,6 +82,7 @@ var routeAccess = map[string]access{
 	"GET /api/v1/competitions/:id/panel":             only(authz.Admin),
 	"POST /api/v1/assessments/:id/exclusion":         only(authz.Admin),
 	"DELETE /api/v1/assessments/:id/exclusion":       only(authz.Admin),
+	"POST /api/v1/assessments/:id/return":            only(authz.Admin),
 	"POST /api/v1/competitions/:id/bids":             only(authz.Supplier),
 	"POST /api/v1/competitions/:id/assessments":      only(authz.Assessor),
 	"POST /api/v1/competitions/:id/decision":         only(authz.Admin),
@@ -104,6 +105,7 @@ var routeAccess = map[string]access{
 
 	"GET /api/v1/assignments":              only(authz.Admin, authz.ChallengeOwner, authz.Assessor),
 	"POST /api/v1/assignments/:id/decline": only(authz.Assessor),
+	"PUT /api/v1/assignments/:id/draft":    only(authz.Assessor),
 
 	"GET /api/v1/contracts/:id":         signedIn,
 	"POST /api/v1/contracts/:id/report": only(authz.Supplier),
@@ -167,6 +169,7 @@ var routeAccess = map[string]access{
 	"POST /competitions/:id/release":                     only(authz.Admin),
 	"POST /scores/:id/exclude":                           only(authz.Admin),
 	"POST /scores/:id/include":                           only(authz.Admin),
+	"POST /scores/:id/return":                            only(authz.Admin),
 	"GET /competitions/:id/setup":                        only(authz.Admin),
 	"GET /competitions/:id/setup/:task":                  only(authz.Admin),
 	"POST /competitions/:id/setup/:task":                 only(authz.Admin),

@@ -120,6 +120,9 @@ var accessMatrix = map[string]routeCase{
 	"POST /api/v1/assessments/{id}/exclusion": {func(w *world) string {
 		return fmt.Sprintf("/api/v1/assessments/%d/exclusion", w.db.Assessment.Query().FirstIDX(testdb.Fixture()))
 	}, `{"reason":"Scored the wrong bid"}`, []string{admin}},
+	"POST /api/v1/assessments/{id}/return": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/assessments/%d/return", w.db.Assessment.Query().FirstIDX(testdb.Fixture()))
+	}, `{"note":"Look again at value for money"}`, []string{admin}},
 	"DELETE /api/v1/assessments/{id}/exclusion": {func(w *world) string {
 		return fmt.Sprintf("/api/v1/assessments/%d/exclusion", w.db.Assessment.Query().FirstIDX(testdb.Fixture()))
 	}, "", []string{admin}},
@@ -159,6 +162,8 @@ var accessMatrix = map[string]routeCase{
 		[]string{admin, ownerOwn, assessorAssigned, supplierOwn}},
 
 	"GET /api/v1/assignments": {fixed("/api/v1/assignments"), "", []string{admin, ownerOwn, ownerOther, assessorAssigned, assessorOther}},
+	"PUT /api/v1/assignments/{id}/draft": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/draft", w.assignAcme.ID) }, `{}`,
+		[]string{assessorAssigned}},
 	"POST /api/v1/assignments/{id}/decline": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) }, `{"reason":""}`,
 		[]string{assessorAssigned}},
 

@@ -47,16 +47,30 @@ func (s *Server) scoring(c echo.Context) (scoringData, error) {
 	}
 	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, MayScore: y.MayScore(),
 		Form: ui.Form{Values: map[string]string{}}, Decline: ui.Form{Values: map[string]string{"for": "conflict"}}}
-	if m := y.Mine; m != nil {
-		for k, sc := range m.Scores {
-			d.Form.Values["scores."+k+".score"], d.Form.Values["scores."+k+".comment"] = strconv.Itoa(sc.Score), sc.Comment
-		}
-		for k, pf := range m.PassFail {
-			d.Form.Values["pass_fail."+k+".pass"], d.Form.Values["pass_fail."+k+".comment"] = map[bool]string{true: "pass", false: "fail"}[pf.Pass], pf.Comment
-		}
-		d.Form.Values["in_scope"], d.Form.Values["fund"] = yesNo(m.InScope), yesNo(m.Fund)
+	// A draft is the latest word: saved part way, or changes to submitted scores not yet sent.
+	switch m := y.Mine; {
+	case y.Assignment.Draft != nil:
+		draftValues(d.Form.Values, *y.Assignment.Draft)
+	case m != nil:
+		draftValues(d.Form.Values, domain.AssessmentDraft{Scores: m.Scores, PassFail: m.PassFail, InScope: &m.InScope, Fund: &m.Fund})
 	}
 	return d, nil
+}
+
+// draftValues fills the scoring form from scores, saved part way or submitted.
+func draftValues(values map[string]string, d domain.AssessmentDraft) {
+	for k, sc := range d.Scores {
+		values["scores."+k+".score"], values["scores."+k+".comment"] = strconv.Itoa(sc.Score), sc.Comment
+	}
+	for k, pf := range d.PassFail {
+		values["pass_fail."+k+".pass"], values["pass_fail."+k+".comment"] = map[bool]string{true: "pass", false: "fail"}[pf.Pass], pf.Comment
+	}
+	if d.InScope != nil {
+		values["in_scope"] = yesNo(*d.InScope)
+	}
+	if d.Fund != nil {
+		values["fund"] = yesNo(*d.Fund)
+	}
 }
 
 func yesNo(b bool) string { return map[bool]string{true: "yes", false: "no"}[b] }
@@ -78,15 +92,15 @@ func (s *Server) scoringPage(c echo.Context) error {
 }
 
 // scoreForm records the assessor's scores: a score and a comment per criterion, pass or fail
-// with a comment for the pass/fail ones, and the in-scope and fund votes.
+// with a comment for the pass/fail ones, and the in-scope and fund votes. "Save and come back
+// later" keeps them as a draft instead, checked only for what is wrong.
 func (s *Server) scoreForm(c echo.Context) error {
 	d, err := s.scoring(c)
 	if err != nil {
 		return err
 	}
 	comp := d.Bid.Edges.Competition
-	in := service.RecordAssessment{CompetitionID: comp.ID, BidID: d.Bid.ID,
-		Scores: map[string]domain.CriterionScore{}, PassFail: map[string]domain.PassFailAnswer{}}
+	draft := domain.AssessmentDraft{Scores: map[string]domain.CriterionScore{}, PassFail: map[string]domain.PassFailAnswer{}}
 	d.Form = ui.Form{Values: map[string]string{}}
 	var ps domain.Problems
 	for _, q := range comp.Scheme.Criteria {
@@ -95,7 +109,7 @@ func (s *Server) scoreForm(c echo.Context) error {
 			pass, comment := c.FormValue(p+".pass"), c.FormValue(p+".comment")
 			d.Form.Values[p+".pass"], d.Form.Values[p+".comment"] = pass, comment
 			if pass != "" {
-				in.PassFail[q.Key] = domain.PassFailAnswer{Pass: pass == "pass", Comment: comment}
+				draft.PassFail[q.Key] = domain.PassFailAnswer{Pass: pass == "pass", Comment: comment}
 			}
 			continue
 		}
@@ -103,38 +117,56 @@ func (s *Server) scoreForm(c echo.Context) error {
 		score, comment := strings.TrimSpace(c.FormValue(p+".score")), c.FormValue(p+".comment")
 		d.Form.Values[p+".score"], d.Form.Values[p+".comment"] = score, comment
 		if score == "" {
-			continue // the service names it missing
+			if comment != "" && c.FormValue("action") == "draft" {
+				ps.Add(p+".score", "Enter the score for %q too, or clear its comment, to save it", q.Title)
+			}
+			continue // when submitting, the service names it missing
 		}
 		n, err := strconv.Atoi(score)
 		if err != nil {
 			ps.Add(p+".score", "Enter the score for %q as a whole number from 0 to %d", q.Title, q.MaxScore())
 			continue
 		}
-		in.Scores[q.Key] = domain.CriterionScore{Score: n, Comment: comment}
+		draft.Scores[q.Key] = domain.CriterionScore{Score: n, Comment: comment}
 	}
 	for _, vote := range []string{"in_scope", "fund"} {
 		d.Form.Values[vote] = c.FormValue(vote)
 		if v := c.FormValue(vote); v == "yes" || v == "no" {
 			b := v == "yes"
 			if vote == "in_scope" {
-				in.InScope = &b
+				draft.InScope = &b
 			} else {
-				in.Fund = &b
+				draft.Fund = &b
 			}
 		}
 	}
-	if len(ps) > 0 {
+	ctx := c.Request().Context()
+	switch {
+	case len(ps) > 0:
 		// A score that is not a number stops the form here; name the rest of its problems too.
 		var more domain.Problems
-		if errors.As(comp.Scheme.ValidateAssessment(domain.Assessment{Scores: in.Scores, PassFail: in.PassFail}), &more) {
+		check := comp.Scheme.ValidateAssessment(domain.Assessment{Scores: draft.Scores, PassFail: draft.PassFail})
+		if c.FormValue("action") == "draft" {
+			check = comp.Scheme.CheckDraft(draft)
+		}
+		if errors.As(check, &more) {
 			for _, p := range more {
 				if !strings.HasPrefix(p.Field, "scores.") || ps.For(p.Field+".score") == "" && ps.For(p.Field) == "" {
 					ps = append(ps, p)
 				}
 			}
 		}
-	} else {
-		_, err = s.svc.RecordAssessment(c.Request().Context(), in)
+	case c.FormValue("action") == "draft":
+		_, err = s.svc.SaveAssessmentDraft(ctx, d.Assignment.ID, draft)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/assessments?done=draft")
+		}
+		if !errors.As(err, &ps) {
+			return err
+		}
+	default:
+		_, err = s.svc.RecordAssessment(ctx, service.RecordAssessment{CompetitionID: comp.ID, BidID: d.Bid.ID,
+			Scores: draft.Scores, PassFail: draft.PassFail, InScope: draft.InScope, Fund: draft.Fund})
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/assessments?done=scored")
 		}

@@ -24,7 +24,7 @@ func TestAnAssessorScoresOnPages(t *testing.T) {
 	wantIn(t, "your assessments", page, "Your assessments", "Acme bid", "Scored")
 	path := "/assignments/" + strconv.Itoa(w.assignAcme.ID)
 	_, page = read(t)(c.Get(srv.URL + path))
-	wantIn(t, "the scoring page", page, "Acme bid", "Fit to the challenge, weight 30", "Would you fund it?", "Save your changed scores")
+	wantIn(t, "the scoring page", page, "Acme bid", "Fit to the challenge, weight 30", "Would you fund it?", "Submit your changed scores", "What the scores mean", "9 to 10: Excellent", "Save and come back later")
 
 	v := url.Values{"csrf_token": {csrf}, "in_scope": {"yes"}, "fund": {"no"}}
 	for _, k := range []string{"challenge_fit", "innovation", "feasibility", "value"} {
@@ -217,4 +217,47 @@ func TestTheDecisionFormOffersAWayOutOfTooFewAssessments(t *testing.T) {
 	if st := w.db.Competition.GetX(testdb.Fixture(), w.compA.ID).Status; st != domain.CompetitionAssessment {
 		t.Errorf("a refused decision left the competition %s", st)
 	}
+}
+
+// TestAnAssessorSavesADraftAndTheProgrammeSendsScoresBack: a draft keeps what was entered and
+// says the submitted scores stand; a comment without its score is refused; the programme sends
+// the scores back with a note from the panel sheet, and the assessor reads it.
+func TestAnAssessorSavesADraftAndTheProgrammeSendsScoresBack(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "ann@panel.example")
+	path := srv.URL + "/assignments/" + strconv.Itoa(w.assignAcme.ID)
+	v := url.Values{"csrf_token": {csrf}, "action": {"draft"}, "scores.innovation.score": {"6"}, "scores.innovation.comment": {"Half new"},
+		"scores.value.comment": {"Pricey"}}
+	code, page := read(t)(c.PostForm(path, v))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a draft with a comment but no score: %d", code)
+	}
+	wantIn(t, "the refused draft", page, "Enter the score for", "Half new")
+	v.Del("scores.value.comment")
+	_, page = read(t)(c.PostForm(path, v))
+	wantIn(t, "the list after saving a draft", page, "Your scores are saved as a draft")
+	_, page = read(t)(c.Get(path))
+	wantIn(t, "the scoring page with its draft", page, "You saved this draft on", "Your submitted scores stand until you submit again", "Half new", `value="6"`)
+	if a := w.db.Assessment.Query().OnlyX(testdb.Fixture()); a.Scores["innovation"].Score != 8 {
+		t.Errorf("the draft changed the submitted scores: %v", a.Scores)
+	}
+
+	id := w.db.Assessment.Query().OnlyIDX(testdb.Fixture())
+	admin, adminCSRF := signInAs(t, srv.URL, "admin@programme.example")
+	form := url.Values{"csrf_token": {adminCSRF}, "competition_id": {strconv.Itoa(w.compA.ID)}}
+	code, page = read(t)(admin.PostForm(srv.URL+"/scores/"+strconv.Itoa(id)+"/return", form))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("sent back without a note: %d", code)
+	}
+	wantIn(t, "the refused sending back", page, "Enter what the assessor should look at again")
+	form.Set("note-"+strconv.Itoa(id), "Innovation reads as if for another bid.")
+	_, page = read(t)(admin.PostForm(srv.URL+"/scores/"+strconv.Itoa(id)+"/return", form))
+	wantIn(t, "the sheet after sending back", page, "The scores are back with their assessor", "Sent back", "Innovation reads as if for another bid.")
+
+	_, page = read(t)(c.Get(srv.URL + "/assessments"))
+	wantIn(t, "the assessor's list", page, "Sent back")
+	_, page = read(t)(c.Get(path))
+	wantIn(t, "the scoring page sent back", page, "The programme team sent your scores back to look at again", "Innovation reads as if for another bid.")
 }

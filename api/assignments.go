@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -79,6 +80,26 @@ func (s *Server) declineAssignment(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, assignmentView(out))
+}
+
+// SavedDraftView is an assessor's scores saved part way.
+type SavedDraftView struct {
+	AssignmentID int                    `json:"assignment_id"`
+	SavedAt      time.Time              `json:"saved_at"`
+	Draft        domain.AssessmentDraft `json:"draft"`
+}
+
+func (s *Server) saveDraft(c echo.Context) error {
+	var req domain.AssessmentDraft
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.SaveAssessmentDraft(c.Request().Context(), id, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SavedDraftView{AssignmentID: a.ID, SavedAt: *a.DraftSavedAt, Draft: *a.Draft})
 }
 
 // releaseFeedback lets suppliers read their assessments' scores and comments. It is recorded

@@ -60,6 +60,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/competitions/:id/release", s.releaseForm)
 	e.POST("/scores/:id/exclude", s.excludeScoreForm)
 	e.POST("/scores/:id/include", s.includeScoreForm)
+	e.POST("/scores/:id/return", s.sendBackForm)
 	e.GET("/competitions/:id/setup", s.competitionSetupPage)
 	e.GET("/competitions/:id/setup/:task", s.competitionTaskPage)
 	e.POST("/competitions/:id/setup/:task", s.competitionTaskForm)

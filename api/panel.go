@@ -41,7 +41,8 @@ type PanelRowView struct {
 // PanelAssessorScore is one assessor's scores of one bid.
 type PanelAssessorScore struct {
 	AssessmentID int            `json:"assessment_id"`
-	Excluded     string         `json:"excluded,omitempty"` // why it is out of the mean
+	Excluded     string         `json:"excluded,omitempty"`  // why it is out of the mean
+	SentBack     string         `json:"sent_back,omitempty"` // the programme's note, while it is back with its assessor
 	AssessorID   int            `json:"assessor_id"`
 	Name         string         `json:"name"`
 	Percent      float64        `json:"percent"`
@@ -87,6 +88,12 @@ func panelView(p service.PanelSheet) PanelView {
 				Percent: r.Percents[a.AssessorID], Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund}
 			if a.Excluded != nil {
 				sc.Excluded = a.Excluded.Reason
+			}
+			if back := r.Returned[a.AssessorID]; back != nil {
+				sc.SentBack = back.Note
+				if *a.Excluded == *service.SentBack(back) {
+					sc.Excluded = "" // out of the mean only while it is sent back, not excluded
+				}
 			}
 			for k, s := range a.Scores {
 				sc.Scores[k] = s.Score
@@ -249,6 +256,7 @@ type ExclusionView struct {
 	Excluded     bool   `json:"excluded"`
 	Reason       string `json:"reason,omitempty"`
 	By           string `json:"by,omitempty"`
+	SentBack     string `json:"sent_back,omitempty"`
 }
 
 func exclusionView(a *ent.Assessment) ExclusionView {
@@ -256,7 +264,56 @@ func exclusionView(a *ent.Assessment) ExclusionView {
 	if a.Exclusion != nil {
 		v.Reason, v.By = a.Exclusion.Reason, a.Exclusion.By
 	}
+	if a.Returned != nil {
+		v.SentBack = a.Returned.Note
+	}
 	return v
+}
+
+// ReturnRequest sends an assessment back to its assessor, with what to look at again.
+type ReturnRequest struct {
+	Note string `json:"note"`
+}
+
+func (s *Server) sendBack(c echo.Context) error {
+	var req ReturnRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.SendBack(c.Request().Context(), id, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, exclusionView(a))
+}
+
+// sendBackForm sends a score back from the panel sheet, and returns to it.
+func (s *Server) sendBackForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	field := "note-" + strconv.Itoa(id) // named after the score, so the page's IDs stay unique
+	note := c.FormValue(field)
+	a, err := s.svc.SendBack(c.Request().Context(), id, note)
+	var ps domain.Problems
+	if errors.As(err, &ps) {
+		comp, cerr := strconv.Atoi(c.FormValue("competition_id"))
+		if cerr != nil {
+			return badRequest("the form does not say which competition it is from")
+		}
+		p, perr := s.svc.Panel(c.Request().Context(), comp)
+		if perr != nil {
+			return perr
+		}
+		ps[0].Field = field
+		return s.renderPanel(c, http.StatusUnprocessableEntity, p, ui.Form{Values: map[string]string{field: note}, Problems: ps[:1]}, "")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=sent-back#bid-%d", a.Edges.Bid.CompetitionID, a.BidID))
 }
 
 func (s *Server) excludeScore(c echo.Context) error {

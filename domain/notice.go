@@ -33,6 +33,8 @@ const (
 	// NoticeOutcomeReleased tells a supplier the outcome of its bid and that its feedback is
 	// ready: sent to every bidder at once when the programme releases the decision.
 	NoticeOutcomeReleased NoticeTemplate = "outcome_released"
+	// NoticeAssessmentReturned tells an assessor the programme sent their scoring back, and why.
+	NoticeAssessmentReturned NoticeTemplate = "assessment_returned"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -61,6 +63,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "A competition in {fields} is open for bids: “{title}”, phase {phase}. It closes {closes_at} (UK time). Read it at {link}. To stop these alerts, go to {unsubscribe}"
 	case NoticeOutcomeReleased:
 		text = "The outcome of your bid “{bid}” to “{title}”: {outcome}. Read why, with the assessors' feedback, at {link}"
+	case NoticeAssessmentReturned:
+		text = "The programme team sent back your scores for “{bid}” ({title}) to look at again: {note} Change them and submit again on your assessments page."
 	default:
 		return string(t)
 	}

@@ -41,6 +41,8 @@ type Assessment struct {
 	Percent float64 `json:"percent,omitempty"`
 	// Exclusion holds the value of the "exclusion" field.
 	Exclusion *domain.Exclusion `json:"exclusion,omitempty"`
+	// Returned holds the value of the "returned" field.
+	Returned *domain.Return `json:"returned,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssessmentQuery when eager-loading is set.
 	Edges        AssessmentEdges `json:"edges"`
@@ -85,7 +87,7 @@ func (*Assessment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case assessment.FieldScores, assessment.FieldPassFail, assessment.FieldExclusion:
+		case assessment.FieldScores, assessment.FieldPassFail, assessment.FieldExclusion, assessment.FieldReturned:
 			values[i] = new([]byte)
 		case assessment.FieldInScope, assessment.FieldFund:
 			values[i] = new(sql.NullBool)
@@ -182,6 +184,14 @@ func (_m *Assessment) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field exclusion: %w", err)
 				}
 			}
+		case assessment.FieldReturned:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field returned", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Returned); err != nil {
+					return fmt.Errorf("unmarshal field returned: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -257,6 +267,9 @@ func (_m *Assessment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("exclusion=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Exclusion))
+	builder.WriteString(", ")
+	builder.WriteString("returned=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Returned))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -101,6 +101,12 @@ func (_c *AssessmentCreate) SetExclusion(v *domain.Exclusion) *AssessmentCreate 
 	return _c
 }
 
+// SetReturned sets the "returned" field.
+func (_c *AssessmentCreate) SetReturned(v *domain.Return) *AssessmentCreate {
+	_c.mutation.SetReturned(v)
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *AssessmentCreate) SetBid(v *Bid) *AssessmentCreate {
 	return _c.SetBidID(v.ID)
@@ -255,6 +261,10 @@ func (_c *AssessmentCreate) createSpec() (*Assessment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Exclusion(); ok {
 		_spec.SetField(assessment.FieldExclusion, field.TypeJSON, value)
 		_node.Exclusion = value
+	}
+	if value, ok := _c.mutation.Returned(); ok {
+		_spec.SetField(assessment.FieldReturned, field.TypeJSON, value)
+		_node.Returned = value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -468,6 +478,24 @@ func (u *AssessmentUpsert) ClearExclusion() *AssessmentUpsert {
 	return u
 }
 
+// SetReturned sets the "returned" field.
+func (u *AssessmentUpsert) SetReturned(v *domain.Return) *AssessmentUpsert {
+	u.Set(assessment.FieldReturned, v)
+	return u
+}
+
+// UpdateReturned sets the "returned" field to the value that was provided on create.
+func (u *AssessmentUpsert) UpdateReturned() *AssessmentUpsert {
+	u.SetExcluded(assessment.FieldReturned)
+	return u
+}
+
+// ClearReturned clears the value of the "returned" field.
+func (u *AssessmentUpsert) ClearReturned() *AssessmentUpsert {
+	u.SetNull(assessment.FieldReturned)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -657,6 +685,27 @@ func (u *AssessmentUpsertOne) UpdateExclusion() *AssessmentUpsertOne {
 func (u *AssessmentUpsertOne) ClearExclusion() *AssessmentUpsertOne {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.ClearExclusion()
+	})
+}
+
+// SetReturned sets the "returned" field.
+func (u *AssessmentUpsertOne) SetReturned(v *domain.Return) *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetReturned(v)
+	})
+}
+
+// UpdateReturned sets the "returned" field to the value that was provided on create.
+func (u *AssessmentUpsertOne) UpdateReturned() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateReturned()
+	})
+}
+
+// ClearReturned clears the value of the "returned" field.
+func (u *AssessmentUpsertOne) ClearReturned() *AssessmentUpsertOne {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearReturned()
 	})
 }
 
@@ -1015,6 +1064,27 @@ func (u *AssessmentUpsertBulk) UpdateExclusion() *AssessmentUpsertBulk {
 func (u *AssessmentUpsertBulk) ClearExclusion() *AssessmentUpsertBulk {
 	return u.Update(func(s *AssessmentUpsert) {
 		s.ClearExclusion()
+	})
+}
+
+// SetReturned sets the "returned" field.
+func (u *AssessmentUpsertBulk) SetReturned(v *domain.Return) *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.SetReturned(v)
+	})
+}
+
+// UpdateReturned sets the "returned" field to the value that was provided on create.
+func (u *AssessmentUpsertBulk) UpdateReturned() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.UpdateReturned()
+	})
+}
+
+// ClearReturned clears the value of the "returned" field.
+func (u *AssessmentUpsertBulk) ClearReturned() *AssessmentUpsertBulk {
+	return u.Update(func(s *AssessmentUpsert) {
+		s.ClearReturned()
 	})
 }
 

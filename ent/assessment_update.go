@@ -144,6 +144,18 @@ func (_u *AssessmentUpdate) ClearExclusion() *AssessmentUpdate {
 	return _u
 }
 
+// SetReturned sets the "returned" field.
+func (_u *AssessmentUpdate) SetReturned(v *domain.Return) *AssessmentUpdate {
+	_u.mutation.SetReturned(v)
+	return _u
+}
+
+// ClearReturned clears the value of the "returned" field.
+func (_u *AssessmentUpdate) ClearReturned() *AssessmentUpdate {
+	_u.mutation.ClearReturned()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *AssessmentUpdate) SetBid(v *Bid) *AssessmentUpdate {
 	return _u.SetBidID(v.ID)
@@ -265,6 +277,12 @@ func (_u *AssessmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.ExclusionCleared() {
 		_spec.ClearField(assessment.FieldExclusion, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Returned(); ok {
+		_spec.SetField(assessment.FieldReturned, field.TypeJSON, value)
+	}
+	if _u.mutation.ReturnedCleared() {
+		_spec.ClearField(assessment.FieldReturned, field.TypeJSON)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -457,6 +475,18 @@ func (_u *AssessmentUpdateOne) ClearExclusion() *AssessmentUpdateOne {
 	return _u
 }
 
+// SetReturned sets the "returned" field.
+func (_u *AssessmentUpdateOne) SetReturned(v *domain.Return) *AssessmentUpdateOne {
+	_u.mutation.SetReturned(v)
+	return _u
+}
+
+// ClearReturned clears the value of the "returned" field.
+func (_u *AssessmentUpdateOne) ClearReturned() *AssessmentUpdateOne {
+	_u.mutation.ClearReturned()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *AssessmentUpdateOne) SetBid(v *Bid) *AssessmentUpdateOne {
 	return _u.SetBidID(v.ID)
@@ -608,6 +638,12 @@ func (_u *AssessmentUpdateOne) sqlSave(ctx context.Context) (_node *Assessment, 
 	}
 	if _u.mutation.ExclusionCleared() {
 		_spec.ClearField(assessment.FieldExclusion, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Returned(); ok {
+		_spec.SetField(assessment.FieldReturned, field.TypeJSON, value)
+	}
+	if _u.mutation.ReturnedCleared() {
+		_spec.ClearField(assessment.FieldReturned, field.TypeJSON)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3,12 +3,14 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -37,6 +39,10 @@ type Assignment struct {
 	DeclinedReason string `json:"declined_reason,omitempty"`
 	// DeclinedFor holds the value of the "declined_for" field.
 	DeclinedFor assignment.DeclinedFor `json:"declined_for,omitempty"`
+	// Draft holds the value of the "draft" field.
+	Draft *domain.AssessmentDraft `json:"draft,omitempty"`
+	// DraftSavedAt holds the value of the "draft_saved_at" field.
+	DraftSavedAt *time.Time `json:"draft_saved_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssignmentQuery when eager-loading is set.
 	Edges        AssignmentEdges `json:"edges"`
@@ -81,11 +87,13 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case assignment.FieldDraft:
+			values[i] = new([]byte)
 		case assignment.FieldID, assignment.FieldCompetitionID, assignment.FieldBidID, assignment.FieldAssessorID:
 			values[i] = new(sql.NullInt64)
 		case assignment.FieldStatus, assignment.FieldExplanation, assignment.FieldDeclinedReason, assignment.FieldDeclinedFor:
 			values[i] = new(sql.NullString)
-		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt:
+		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldDraftSavedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -162,6 +170,21 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeclinedFor = assignment.DeclinedFor(value.String)
 			}
+		case assignment.FieldDraft:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field draft", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Draft); err != nil {
+					return fmt.Errorf("unmarshal field draft: %w", err)
+				}
+			}
+		case assignment.FieldDraftSavedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field draft_saved_at", values[i])
+			} else if value.Valid {
+				_m.DraftSavedAt = new(time.Time)
+				*_m.DraftSavedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -234,6 +257,14 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("declined_for=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeclinedFor))
+	builder.WriteString(", ")
+	builder.WriteString("draft=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Draft))
+	builder.WriteString(", ")
+	if v := _m.DraftSavedAt; v != nil {
+		builder.WriteString("draft_saved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -122,6 +123,26 @@ func (_c *AssignmentCreate) SetDeclinedFor(v assignment.DeclinedFor) *Assignment
 func (_c *AssignmentCreate) SetNillableDeclinedFor(v *assignment.DeclinedFor) *AssignmentCreate {
 	if v != nil {
 		_c.SetDeclinedFor(*v)
+	}
+	return _c
+}
+
+// SetDraft sets the "draft" field.
+func (_c *AssignmentCreate) SetDraft(v *domain.AssessmentDraft) *AssignmentCreate {
+	_c.mutation.SetDraft(v)
+	return _c
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (_c *AssignmentCreate) SetDraftSavedAt(v time.Time) *AssignmentCreate {
+	_c.mutation.SetDraftSavedAt(v)
+	return _c
+}
+
+// SetNillableDraftSavedAt sets the "draft_saved_at" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableDraftSavedAt(v *time.Time) *AssignmentCreate {
+	if v != nil {
+		_c.SetDraftSavedAt(*v)
 	}
 	return _c
 }
@@ -284,6 +305,14 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeclinedFor(); ok {
 		_spec.SetField(assignment.FieldDeclinedFor, field.TypeEnum, value)
 		_node.DeclinedFor = value
+	}
+	if value, ok := _c.mutation.Draft(); ok {
+		_spec.SetField(assignment.FieldDraft, field.TypeJSON, value)
+		_node.Draft = value
+	}
+	if value, ok := _c.mutation.DraftSavedAt(); ok {
+		_spec.SetField(assignment.FieldDraftSavedAt, field.TypeTime, value)
+		_node.DraftSavedAt = &value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -449,6 +478,42 @@ func (u *AssignmentUpsert) ClearDeclinedFor() *AssignmentUpsert {
 	return u
 }
 
+// SetDraft sets the "draft" field.
+func (u *AssignmentUpsert) SetDraft(v *domain.AssessmentDraft) *AssignmentUpsert {
+	u.Set(assignment.FieldDraft, v)
+	return u
+}
+
+// UpdateDraft sets the "draft" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateDraft() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldDraft)
+	return u
+}
+
+// ClearDraft clears the value of the "draft" field.
+func (u *AssignmentUpsert) ClearDraft() *AssignmentUpsert {
+	u.SetNull(assignment.FieldDraft)
+	return u
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (u *AssignmentUpsert) SetDraftSavedAt(v time.Time) *AssignmentUpsert {
+	u.Set(assignment.FieldDraftSavedAt, v)
+	return u
+}
+
+// UpdateDraftSavedAt sets the "draft_saved_at" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateDraftSavedAt() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldDraftSavedAt)
+	return u
+}
+
+// ClearDraftSavedAt clears the value of the "draft_saved_at" field.
+func (u *AssignmentUpsert) ClearDraftSavedAt() *AssignmentUpsert {
+	u.SetNull(assignment.FieldDraftSavedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -591,6 +656,48 @@ func (u *AssignmentUpsertOne) UpdateDeclinedFor() *AssignmentUpsertOne {
 func (u *AssignmentUpsertOne) ClearDeclinedFor() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDeclinedFor()
+	})
+}
+
+// SetDraft sets the "draft" field.
+func (u *AssignmentUpsertOne) SetDraft(v *domain.AssessmentDraft) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetDraft(v)
+	})
+}
+
+// UpdateDraft sets the "draft" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateDraft() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateDraft()
+	})
+}
+
+// ClearDraft clears the value of the "draft" field.
+func (u *AssignmentUpsertOne) ClearDraft() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearDraft()
+	})
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (u *AssignmentUpsertOne) SetDraftSavedAt(v time.Time) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetDraftSavedAt(v)
+	})
+}
+
+// UpdateDraftSavedAt sets the "draft_saved_at" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateDraftSavedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateDraftSavedAt()
+	})
+}
+
+// ClearDraftSavedAt clears the value of the "draft_saved_at" field.
+func (u *AssignmentUpsertOne) ClearDraftSavedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearDraftSavedAt()
 	})
 }
 
@@ -902,6 +1009,48 @@ func (u *AssignmentUpsertBulk) UpdateDeclinedFor() *AssignmentUpsertBulk {
 func (u *AssignmentUpsertBulk) ClearDeclinedFor() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDeclinedFor()
+	})
+}
+
+// SetDraft sets the "draft" field.
+func (u *AssignmentUpsertBulk) SetDraft(v *domain.AssessmentDraft) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetDraft(v)
+	})
+}
+
+// UpdateDraft sets the "draft" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateDraft() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateDraft()
+	})
+}
+
+// ClearDraft clears the value of the "draft" field.
+func (u *AssignmentUpsertBulk) ClearDraft() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearDraft()
+	})
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (u *AssignmentUpsertBulk) SetDraftSavedAt(v time.Time) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetDraftSavedAt(v)
+	})
+}
+
+// UpdateDraftSavedAt sets the "draft_saved_at" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateDraftSavedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateDraftSavedAt()
+	})
+}
+
+// ClearDraftSavedAt clears the value of the "draft_saved_at" field.
+func (u *AssignmentUpsertBulk) ClearDraftSavedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearDraftSavedAt()
 	})
 }
 

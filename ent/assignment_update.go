@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
@@ -105,6 +106,38 @@ func (_u *AssignmentUpdate) SetNillableDeclinedFor(v *assignment.DeclinedFor) *A
 // ClearDeclinedFor clears the value of the "declined_for" field.
 func (_u *AssignmentUpdate) ClearDeclinedFor() *AssignmentUpdate {
 	_u.mutation.ClearDeclinedFor()
+	return _u
+}
+
+// SetDraft sets the "draft" field.
+func (_u *AssignmentUpdate) SetDraft(v *domain.AssessmentDraft) *AssignmentUpdate {
+	_u.mutation.SetDraft(v)
+	return _u
+}
+
+// ClearDraft clears the value of the "draft" field.
+func (_u *AssignmentUpdate) ClearDraft() *AssignmentUpdate {
+	_u.mutation.ClearDraft()
+	return _u
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (_u *AssignmentUpdate) SetDraftSavedAt(v time.Time) *AssignmentUpdate {
+	_u.mutation.SetDraftSavedAt(v)
+	return _u
+}
+
+// SetNillableDraftSavedAt sets the "draft_saved_at" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableDraftSavedAt(v *time.Time) *AssignmentUpdate {
+	if v != nil {
+		_u.SetDraftSavedAt(*v)
+	}
+	return _u
+}
+
+// ClearDraftSavedAt clears the value of the "draft_saved_at" field.
+func (_u *AssignmentUpdate) ClearDraftSavedAt() *AssignmentUpdate {
+	_u.mutation.ClearDraftSavedAt()
 	return _u
 }
 
@@ -212,6 +245,18 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.DeclinedForCleared() {
 		_spec.ClearField(assignment.FieldDeclinedFor, field.TypeEnum)
 	}
+	if value, ok := _u.mutation.Draft(); ok {
+		_spec.SetField(assignment.FieldDraft, field.TypeJSON, value)
+	}
+	if _u.mutation.DraftCleared() {
+		_spec.ClearField(assignment.FieldDraft, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DraftSavedAt(); ok {
+		_spec.SetField(assignment.FieldDraftSavedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DraftSavedAtCleared() {
+		_spec.ClearField(assignment.FieldDraftSavedAt, field.TypeTime)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{assignment.Label}
@@ -309,6 +354,38 @@ func (_u *AssignmentUpdateOne) SetNillableDeclinedFor(v *assignment.DeclinedFor)
 // ClearDeclinedFor clears the value of the "declined_for" field.
 func (_u *AssignmentUpdateOne) ClearDeclinedFor() *AssignmentUpdateOne {
 	_u.mutation.ClearDeclinedFor()
+	return _u
+}
+
+// SetDraft sets the "draft" field.
+func (_u *AssignmentUpdateOne) SetDraft(v *domain.AssessmentDraft) *AssignmentUpdateOne {
+	_u.mutation.SetDraft(v)
+	return _u
+}
+
+// ClearDraft clears the value of the "draft" field.
+func (_u *AssignmentUpdateOne) ClearDraft() *AssignmentUpdateOne {
+	_u.mutation.ClearDraft()
+	return _u
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (_u *AssignmentUpdateOne) SetDraftSavedAt(v time.Time) *AssignmentUpdateOne {
+	_u.mutation.SetDraftSavedAt(v)
+	return _u
+}
+
+// SetNillableDraftSavedAt sets the "draft_saved_at" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableDraftSavedAt(v *time.Time) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetDraftSavedAt(*v)
+	}
+	return _u
+}
+
+// ClearDraftSavedAt clears the value of the "draft_saved_at" field.
+func (_u *AssignmentUpdateOne) ClearDraftSavedAt() *AssignmentUpdateOne {
+	_u.mutation.ClearDraftSavedAt()
 	return _u
 }
 
@@ -445,6 +522,18 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if _u.mutation.DeclinedForCleared() {
 		_spec.ClearField(assignment.FieldDeclinedFor, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.Draft(); ok {
+		_spec.SetField(assignment.FieldDraft, field.TypeJSON, value)
+	}
+	if _u.mutation.DraftCleared() {
+		_spec.ClearField(assignment.FieldDraft, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DraftSavedAt(); ok {
+		_spec.SetField(assignment.FieldDraftSavedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DraftSavedAtCleared() {
+		_spec.ClearField(assignment.FieldDraftSavedAt, field.TypeTime)
 	}
 	_node = &Assignment{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -2325,6 +2325,7 @@ type AssessmentMutation struct {
 	percent         *float64
 	addpercent      *float64
 	exclusion       **domain.Exclusion
+	returned        **domain.Return
 	clearedFields   map[string]struct{}
 	bid             *int
 	clearedbid      bool
@@ -2839,6 +2840,55 @@ func (m *AssessmentMutation) ResetExclusion() {
 	delete(m.clearedFields, assessment.FieldExclusion)
 }
 
+// SetReturned sets the "returned" field.
+func (m *AssessmentMutation) SetReturned(d *domain.Return) {
+	m.returned = &d
+}
+
+// Returned returns the value of the "returned" field in the mutation.
+func (m *AssessmentMutation) Returned() (r *domain.Return, exists bool) {
+	v := m.returned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReturned returns the old "returned" field's value of the Assessment entity.
+// If the Assessment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssessmentMutation) OldReturned(ctx context.Context) (v *domain.Return, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReturned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReturned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReturned: %w", err)
+	}
+	return oldValue.Returned, nil
+}
+
+// ClearReturned clears the value of the "returned" field.
+func (m *AssessmentMutation) ClearReturned() {
+	m.returned = nil
+	m.clearedFields[assessment.FieldReturned] = struct{}{}
+}
+
+// ReturnedCleared returns if the "returned" field was cleared in this mutation.
+func (m *AssessmentMutation) ReturnedCleared() bool {
+	_, ok := m.clearedFields[assessment.FieldReturned]
+	return ok
+}
+
+// ResetReturned resets all changes to the "returned" field.
+func (m *AssessmentMutation) ResetReturned() {
+	m.returned = nil
+	delete(m.clearedFields, assessment.FieldReturned)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *AssessmentMutation) ClearBid() {
 	m.clearedbid = true
@@ -2927,7 +2977,7 @@ func (m *AssessmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssessmentMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, assessment.FieldCreatedAt)
 	}
@@ -2958,6 +3008,9 @@ func (m *AssessmentMutation) Fields() []string {
 	if m.exclusion != nil {
 		fields = append(fields, assessment.FieldExclusion)
 	}
+	if m.returned != nil {
+		fields = append(fields, assessment.FieldReturned)
+	}
 	return fields
 }
 
@@ -2986,6 +3039,8 @@ func (m *AssessmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Percent()
 	case assessment.FieldExclusion:
 		return m.Exclusion()
+	case assessment.FieldReturned:
+		return m.Returned()
 	}
 	return nil, false
 }
@@ -3015,6 +3070,8 @@ func (m *AssessmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldPercent(ctx)
 	case assessment.FieldExclusion:
 		return m.OldExclusion(ctx)
+	case assessment.FieldReturned:
+		return m.OldReturned(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assessment field %s", name)
 }
@@ -3094,6 +3151,13 @@ func (m *AssessmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetExclusion(v)
 		return nil
+	case assessment.FieldReturned:
+		v, ok := value.(*domain.Return)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReturned(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assessment field %s", name)
 }
@@ -3145,6 +3209,9 @@ func (m *AssessmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assessment.FieldExclusion) {
 		fields = append(fields, assessment.FieldExclusion)
 	}
+	if m.FieldCleared(assessment.FieldReturned) {
+		fields = append(fields, assessment.FieldReturned)
+	}
 	return fields
 }
 
@@ -3164,6 +3231,9 @@ func (m *AssessmentMutation) ClearField(name string) error {
 		return nil
 	case assessment.FieldExclusion:
 		m.ClearExclusion()
+		return nil
+	case assessment.FieldReturned:
+		m.ClearReturned()
 		return nil
 	}
 	return fmt.Errorf("unknown Assessment nullable field %s", name)
@@ -3202,6 +3272,9 @@ func (m *AssessmentMutation) ResetField(name string) error {
 		return nil
 	case assessment.FieldExclusion:
 		m.ResetExclusion()
+		return nil
+	case assessment.FieldReturned:
+		m.ResetReturned()
 		return nil
 	}
 	return fmt.Errorf("unknown Assessment field %s", name)
@@ -3313,6 +3386,8 @@ type AssignmentMutation struct {
 	explanation       *string
 	declined_reason   *string
 	declined_for      *assignment.DeclinedFor
+	draft             **domain.AssessmentDraft
+	draft_saved_at    *time.Time
 	clearedFields     map[string]struct{}
 	bid               *int
 	clearedbid        bool
@@ -3804,6 +3879,104 @@ func (m *AssignmentMutation) ResetDeclinedFor() {
 	delete(m.clearedFields, assignment.FieldDeclinedFor)
 }
 
+// SetDraft sets the "draft" field.
+func (m *AssignmentMutation) SetDraft(dd *domain.AssessmentDraft) {
+	m.draft = &dd
+}
+
+// Draft returns the value of the "draft" field in the mutation.
+func (m *AssignmentMutation) Draft() (r *domain.AssessmentDraft, exists bool) {
+	v := m.draft
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDraft returns the old "draft" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDraft(ctx context.Context) (v *domain.AssessmentDraft, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDraft is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDraft requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDraft: %w", err)
+	}
+	return oldValue.Draft, nil
+}
+
+// ClearDraft clears the value of the "draft" field.
+func (m *AssignmentMutation) ClearDraft() {
+	m.draft = nil
+	m.clearedFields[assignment.FieldDraft] = struct{}{}
+}
+
+// DraftCleared returns if the "draft" field was cleared in this mutation.
+func (m *AssignmentMutation) DraftCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDraft]
+	return ok
+}
+
+// ResetDraft resets all changes to the "draft" field.
+func (m *AssignmentMutation) ResetDraft() {
+	m.draft = nil
+	delete(m.clearedFields, assignment.FieldDraft)
+}
+
+// SetDraftSavedAt sets the "draft_saved_at" field.
+func (m *AssignmentMutation) SetDraftSavedAt(t time.Time) {
+	m.draft_saved_at = &t
+}
+
+// DraftSavedAt returns the value of the "draft_saved_at" field in the mutation.
+func (m *AssignmentMutation) DraftSavedAt() (r time.Time, exists bool) {
+	v := m.draft_saved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDraftSavedAt returns the old "draft_saved_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldDraftSavedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDraftSavedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDraftSavedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDraftSavedAt: %w", err)
+	}
+	return oldValue.DraftSavedAt, nil
+}
+
+// ClearDraftSavedAt clears the value of the "draft_saved_at" field.
+func (m *AssignmentMutation) ClearDraftSavedAt() {
+	m.draft_saved_at = nil
+	m.clearedFields[assignment.FieldDraftSavedAt] = struct{}{}
+}
+
+// DraftSavedAtCleared returns if the "draft_saved_at" field was cleared in this mutation.
+func (m *AssignmentMutation) DraftSavedAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldDraftSavedAt]
+	return ok
+}
+
+// ResetDraftSavedAt resets all changes to the "draft_saved_at" field.
+func (m *AssignmentMutation) ResetDraftSavedAt() {
+	m.draft_saved_at = nil
+	delete(m.clearedFields, assignment.FieldDraftSavedAt)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *AssignmentMutation) ClearBid() {
 	m.clearedbid = true
@@ -3892,7 +4065,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -3920,6 +4093,12 @@ func (m *AssignmentMutation) Fields() []string {
 	if m.declined_for != nil {
 		fields = append(fields, assignment.FieldDeclinedFor)
 	}
+	if m.draft != nil {
+		fields = append(fields, assignment.FieldDraft)
+	}
+	if m.draft_saved_at != nil {
+		fields = append(fields, assignment.FieldDraftSavedAt)
+	}
 	return fields
 }
 
@@ -3946,6 +4125,10 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeclinedReason()
 	case assignment.FieldDeclinedFor:
 		return m.DeclinedFor()
+	case assignment.FieldDraft:
+		return m.Draft()
+	case assignment.FieldDraftSavedAt:
+		return m.DraftSavedAt()
 	}
 	return nil, false
 }
@@ -3973,6 +4156,10 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDeclinedReason(ctx)
 	case assignment.FieldDeclinedFor:
 		return m.OldDeclinedFor(ctx)
+	case assignment.FieldDraft:
+		return m.OldDraft(ctx)
+	case assignment.FieldDraftSavedAt:
+		return m.OldDraftSavedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -4045,6 +4232,20 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeclinedFor(v)
 		return nil
+	case assignment.FieldDraft:
+		v, ok := value.(*domain.AssessmentDraft)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDraft(v)
+		return nil
+	case assignment.FieldDraftSavedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDraftSavedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -4099,6 +4300,12 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldDeclinedFor) {
 		fields = append(fields, assignment.FieldDeclinedFor)
 	}
+	if m.FieldCleared(assignment.FieldDraft) {
+		fields = append(fields, assignment.FieldDraft)
+	}
+	if m.FieldCleared(assignment.FieldDraftSavedAt) {
+		fields = append(fields, assignment.FieldDraftSavedAt)
+	}
 	return fields
 }
 
@@ -4121,6 +4328,12 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldDeclinedFor:
 		m.ClearDeclinedFor()
+		return nil
+	case assignment.FieldDraft:
+		m.ClearDraft()
+		return nil
+	case assignment.FieldDraftSavedAt:
+		m.ClearDraftSavedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment nullable field %s", name)
@@ -4156,6 +4369,12 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldDeclinedFor:
 		m.ResetDeclinedFor()
+		return nil
+	case assignment.FieldDraft:
+		m.ResetDraft()
+		return nil
+	case assignment.FieldDraftSavedAt:
+		m.ResetDraftSavedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)

@@ -27,8 +27,12 @@ func (y YourAssessment) Status() string {
 	switch {
 	case y.Assignment.Status == assignment.StatusDeclined:
 		return "Declined"
+	case y.Mine != nil && y.Mine.Returned != nil:
+		return "Sent back"
 	case y.Mine != nil:
 		return "Scored"
+	case y.Assignment.Draft != nil:
+		return "In progress"
 	}
 	return "To score"
 }
@@ -103,4 +107,22 @@ func (s *Service) Assessing(ctx context.Context, assignmentID int) (YourAssessme
 		return YourAssessment{}, &Refusal{Kind: NotFound, Code: "not-found", Title: "Not found", Detail: "there is no such assignment of yours"}
 	}
 	return s.yourAssessment(ctx, a)
+}
+
+// SaveAssessmentDraft keeps the assessor's scoring part way, to finish at another sitting:
+// whatever they have entered, checked for what is wrong but not for what is missing. Nothing
+// of it counts until they submit.
+func (s *Service) SaveAssessmentDraft(ctx context.Context, assignmentID int, d domain.AssessmentDraft) (*ent.Assignment, error) {
+	y, err := s.Assessing(ctx, assignmentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := y.MayScore(); err != nil {
+		return nil, err
+	}
+	if err := y.Bid.Edges.Competition.Scheme.CheckDraft(d); err != nil {
+		return nil, err
+	}
+	// Written as the assessor: the data layer lets them change only their own assignments.
+	return s.DB.Assignment.UpdateOneID(y.Assignment.ID).SetDraft(&d).SetDraftSavedAt(time.Now().UTC()).Save(ctx)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -477,6 +478,20 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 	}
 	if err := ps.Err(); err != nil {
 		return err
+	}
+	// A score sent back waits for its assessor, unless the programme excludes it instead.
+	back, err := s.DB.Assessment.Query().Where(assessment.HasBidWith(bid.CompetitionID(comp.ID)), assessment.ReturnedNotNil(),
+		assessment.ExclusionIsNil()).WithBid().WithAssessor().Order(ent.Asc(assessment.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	if len(back) > 0 {
+		var waiting []string
+		for _, a := range back {
+			waiting = append(waiting, fmt.Sprintf("%s's scores of %s", a.Edges.Assessor.Name, a.Edges.Bid.Title))
+		}
+		return &domain.TransitionError{Record: "competition", Action: "decide", From: string(comp.Status), Kind: domain.ErrEvidenceMissing,
+			Reason: "scores sent back to their assessors are not in yet (" + strings.Join(waiting, "; ") + "): wait for them, or exclude them"}
 	}
 	_, err = s.Lifecycle.Decide(ctx, comp.ID, workflows.DecideRequest{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Actor: authz.ActorOf(ctx, "")})
 	return err

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -26,18 +27,45 @@ func (s *Service) ExcludeScore(ctx context.Context, assessmentID int, reason str
 	by := authz.ActorOf(ctx, "").Who
 	return s.moderate(ctx, assessmentID, "assessment.excluded", func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
 		return u.SetExclusion(&domain.Exclusion{Reason: reason, By: by})
-	}, reason)
+	}, reason, nil)
 }
 
 // IncludeScore puts an excluded assessment back into its bid's mean.
 func (s *Service) IncludeScore(ctx context.Context, assessmentID int) (*ent.Assessment, error) {
 	return s.moderate(ctx, assessmentID, "assessment.included", func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
 		return u.ClearExclusion()
-	}, "")
+	}, "", nil)
 }
 
-func (s *Service) moderate(ctx context.Context, id int, action string, change func(*ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne, reason string) (*ent.Assessment, error) {
-	a, err := s.DB.Assessment.Query().Where(assessment.ID(id)).WithBid(func(q *ent.BidQuery) { q.WithCompetition() }).Only(ctx)
+// SendBack returns an assessment to its assessor with a note saying what to look at again. It
+// leaves the mean until they submit again, and the decision waits for it; the assessor is told.
+func (s *Service) SendBack(ctx context.Context, assessmentID int, note string) (*ent.Assessment, error) {
+	var ps domain.Problems
+	note = domain.ReturnNote.CleanAll(note, &ps)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	by := authz.ActorOf(ctx, "").Who
+	return s.moderate(ctx, assessmentID, "assessment.returned", func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
+		return u.SetReturned(&domain.Return{Note: note, By: by, At: time.Now().UTC()})
+	}, note, func(tx *ent.Tx, a *ent.Assessment) error {
+		b := a.Edges.Bid
+		title := b.Edges.Competition.Edges.Challenge.Title
+		return activities.Notify(ctx, tx, a.AssessorID, domain.NoticeAssessmentReturned, "bid", b.ID,
+			map[string]string{"bid": b.Title, "title": title, "note": note})
+	})
+}
+
+// SentBack is how a score sent back is left out of the mean: not an exclusion of its own.
+var SentBack = activities.SentBack
+
+// moderate changes one assessment as the moderation identity while its competition is in
+// assessment, audited with the programme's reason; also, if given, writes in the same
+// transaction (a notice).
+func (s *Service) moderate(ctx context.Context, id int, action string, change func(*ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne, reason string,
+	also func(*ent.Tx, *ent.Assessment) error) (*ent.Assessment, error) {
+	a, err := s.DB.Assessment.Query().Where(assessment.ID(id)).
+		WithBid(func(q *ent.BidQuery) { q.WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }) }).Only(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -47,14 +75,18 @@ func (s *Service) moderate(ctx context.Context, id int, action string, change fu
 	var out *ent.Assessment
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		sys := authz.AsSystem(ctx, moderationName)
-		before := a.Exclusion
 		var err error
 		if out, err = change(tx.Assessment.UpdateOneID(id)).Save(sys); err != nil {
 			return err
 		}
 		out.Edges.Bid = a.Edges.Bid
+		if also != nil {
+			if err := also(tx, out); err != nil {
+				return err
+			}
+		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, reason), action, "assessment", id,
-			map[string]any{"exclusion": before}, map[string]any{"exclusion": out.Exclusion})
+			map[string]any{"exclusion": a.Exclusion, "returned": a.Returned}, map[string]any{"exclusion": out.Exclusion, "returned": out.Returned})
 	})
 	return out, err
 }

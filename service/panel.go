@@ -36,6 +36,8 @@ type PanelRow struct {
 	Assessments []domain.Assessment
 	Percents    map[int]float64 // each assessor's weighted percentage, by assessor
 	IDs         map[int]int     // each assessor's assessment, by assessor
+	// Returned are the assessments sent back to their assessors, by assessor, with the note.
+	Returned map[int]*domain.Return
 }
 
 // Short are the rows with fewer assessments than the scheme asks before the decision: while
@@ -74,7 +76,11 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 	byBid := map[int][]domain.Assessment{}
 	ids := map[int]bool{}
 	assessmentIDs := map[domain.Pair]int{}
+	returned := map[domain.Pair]*domain.Return{}
 	for _, a := range rows {
+		if a.Returned != nil {
+			returned[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = a.Returned
+		}
 		byBid[a.BidID] = append(byBid[a.BidID], activities.AsCounted(a, conflicted))
 		ids[a.AssessorID] = true
 		assessmentIDs[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = a.ID
@@ -103,10 +109,15 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 		}
 	}
 	for i, r := range domain.Rank(results) {
-		row := PanelRow{Rank: i + 1, Bid: index[r.BidID], Result: r, Assessments: byBid[r.BidID], Percents: map[int]float64{}, IDs: map[int]int{}}
+		row := PanelRow{Rank: i + 1, Bid: index[r.BidID], Result: r, Assessments: byBid[r.BidID], Percents: map[int]float64{}, IDs: map[int]int{},
+			Returned: map[int]*domain.Return{}}
 		for _, a := range row.Assessments {
+			pair := domain.Pair{BidID: r.BidID, AssessorID: a.AssessorID}
 			row.Percents[a.AssessorID] = comp.Scheme.Percent(a)
-			row.IDs[a.AssessorID] = assessmentIDs[domain.Pair{BidID: r.BidID, AssessorID: a.AssessorID}]
+			row.IDs[a.AssessorID] = assessmentIDs[pair]
+			if back := returned[pair]; back != nil {
+				row.Returned[a.AssessorID] = back
+			}
 		}
 		sort.Slice(row.Assessments, func(i, j int) bool { return row.Assessments[i].AssessorID < row.Assessments[j].AssessorID })
 		if f, ok := flags[r.BidID]; ok {

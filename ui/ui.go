@@ -42,6 +42,7 @@ var funcs = template.FuncMap{
 		return Time(*t)
 	},
 	"inc":         func(i int) int { return i + 1 },
+	"bands":       domain.Bands,
 	"list":        func(xs ...string) []string { return xs },
 	"field":       field,
 	"limited":     limited,

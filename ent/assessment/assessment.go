@@ -35,6 +35,8 @@ const (
 	FieldPercent = "percent"
 	// FieldExclusion holds the string denoting the exclusion field in the database.
 	FieldExclusion = "exclusion"
+	// FieldReturned holds the string denoting the returned field in the database.
+	FieldReturned = "returned"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeAssessor holds the string denoting the assessor edge name in mutations.
@@ -70,6 +72,7 @@ var Columns = []string{
 	FieldFund,
 	FieldPercent,
 	FieldExclusion,
+	FieldReturned,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

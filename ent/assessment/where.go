@@ -290,6 +290,16 @@ func ExclusionNotNil() predicate.Assessment {
 	return predicate.Assessment(sql.FieldNotNull(FieldExclusion))
 }
 
+// ReturnedIsNil applies the IsNil predicate on the "returned" field.
+func ReturnedIsNil() predicate.Assessment {
+	return predicate.Assessment(sql.FieldIsNull(FieldReturned))
+}
+
+// ReturnedNotNil applies the NotNil predicate on the "returned" field.
+func ReturnedNotNil() predicate.Assessment {
+	return predicate.Assessment(sql.FieldNotNull(FieldReturned))
+}
+
 // HasBid applies the HasEdge predicate on the "bid" edge.
 func HasBid() predicate.Assessment {
 	return predicate.Assessment(func(s *sql.Selector) {

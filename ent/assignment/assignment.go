@@ -34,6 +34,10 @@ const (
 	FieldDeclinedReason = "declined_reason"
 	// FieldDeclinedFor holds the string denoting the declined_for field in the database.
 	FieldDeclinedFor = "declined_for"
+	// FieldDraft holds the string denoting the draft field in the database.
+	FieldDraft = "draft"
+	// FieldDraftSavedAt holds the string denoting the draft_saved_at field in the database.
+	FieldDraftSavedAt = "draft_saved_at"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeAssessor holds the string denoting the assessor edge name in mutations.
@@ -68,6 +72,8 @@ var Columns = []string{
 	FieldExplanation,
 	FieldDeclinedReason,
 	FieldDeclinedFor,
+	FieldDraft,
+	FieldDraftSavedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -196,6 +202,11 @@ func ByDeclinedReason(opts ...sql.OrderTermOption) OrderOption {
 // ByDeclinedFor orders the results by the declined_for field.
 func ByDeclinedFor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeclinedFor, opts...).ToFunc()
+}
+
+// ByDraftSavedAt orders the results by the draft_saved_at field.
+func ByDraftSavedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDraftSavedAt, opts...).ToFunc()
 }
 
 // ByBidField orders the results by bid field.

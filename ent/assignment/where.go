@@ -90,6 +90,11 @@ func DeclinedReason(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldDeclinedReason, v))
 }
 
+// DraftSavedAt applies equality check predicate on the "draft_saved_at" field. It's identical to DraftSavedAtEQ.
+func DraftSavedAt(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldDraftSavedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldCreatedAt, v))
@@ -448,6 +453,66 @@ func DeclinedForIsNil() predicate.Assignment {
 // DeclinedForNotNil applies the NotNil predicate on the "declined_for" field.
 func DeclinedForNotNil() predicate.Assignment {
 	return predicate.Assignment(sql.FieldNotNull(FieldDeclinedFor))
+}
+
+// DraftIsNil applies the IsNil predicate on the "draft" field.
+func DraftIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldDraft))
+}
+
+// DraftNotNil applies the NotNil predicate on the "draft" field.
+func DraftNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldDraft))
+}
+
+// DraftSavedAtEQ applies the EQ predicate on the "draft_saved_at" field.
+func DraftSavedAtEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldDraftSavedAt, v))
+}
+
+// DraftSavedAtNEQ applies the NEQ predicate on the "draft_saved_at" field.
+func DraftSavedAtNEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldDraftSavedAt, v))
+}
+
+// DraftSavedAtIn applies the In predicate on the "draft_saved_at" field.
+func DraftSavedAtIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldDraftSavedAt, vs...))
+}
+
+// DraftSavedAtNotIn applies the NotIn predicate on the "draft_saved_at" field.
+func DraftSavedAtNotIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldDraftSavedAt, vs...))
+}
+
+// DraftSavedAtGT applies the GT predicate on the "draft_saved_at" field.
+func DraftSavedAtGT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldDraftSavedAt, v))
+}
+
+// DraftSavedAtGTE applies the GTE predicate on the "draft_saved_at" field.
+func DraftSavedAtGTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldDraftSavedAt, v))
+}
+
+// DraftSavedAtLT applies the LT predicate on the "draft_saved_at" field.
+func DraftSavedAtLT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldDraftSavedAt, v))
+}
+
+// DraftSavedAtLTE applies the LTE predicate on the "draft_saved_at" field.
+func DraftSavedAtLTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldDraftSavedAt, v))
+}
+
+// DraftSavedAtIsNil applies the IsNil predicate on the "draft_saved_at" field.
+func DraftSavedAtIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldDraftSavedAt))
+}
+
+// DraftSavedAtNotNil applies the NotNil predicate on the "draft_saved_at" field.
+func DraftSavedAtNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldDraftSavedAt))
 }
 
 // HasBid applies the HasEdge predicate on the "bid" edge.

@@ -92,6 +92,7 @@ var (
 		{Name: "fund", Type: field.TypeBool},
 		{Name: "percent", Type: field.TypeFloat64},
 		{Name: "exclusion", Type: field.TypeJSON, Nullable: true},
+		{Name: "returned", Type: field.TypeJSON, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt},
 		{Name: "assessor_id", Type: field.TypeInt},
 	}
@@ -103,13 +104,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assessments_bids_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[9]},
+				Columns:    []*schema.Column{AssessmentsColumns[10]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assessments_persons_assessments",
-				Columns:    []*schema.Column{AssessmentsColumns[10]},
+				Columns:    []*schema.Column{AssessmentsColumns[11]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -118,7 +119,7 @@ var (
 			{
 				Name:    "assessment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssessmentsColumns[9], AssessmentsColumns[10]},
+				Columns: []*schema.Column{AssessmentsColumns[10], AssessmentsColumns[11]},
 			},
 		},
 	}
@@ -132,6 +133,8 @@ var (
 		{Name: "explanation", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "declined_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "declined_for", Type: field.TypeEnum, Nullable: true, Enums: []string{"conflict", "capacity"}},
+		{Name: "draft", Type: field.TypeJSON, Nullable: true},
+		{Name: "draft_saved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt},
 		{Name: "assessor_id", Type: field.TypeInt},
 	}
@@ -143,13 +146,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_bids_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[8]},
+				Columns:    []*schema.Column{AssignmentsColumns[10]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_persons_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[9]},
+				Columns:    []*schema.Column{AssignmentsColumns[11]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -158,7 +161,7 @@ var (
 			{
 				Name:    "assignment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssignmentsColumns[8], AssignmentsColumns[9]},
+				Columns: []*schema.Column{AssignmentsColumns[10], AssignmentsColumns[11]},
 			},
 		},
 	}

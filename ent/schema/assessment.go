@@ -29,6 +29,9 @@ func (Assessment) Fields() []ent.Field {
 		field.Float("percent"),
 		// Set by moderation with its reason: the score leaves the mean, its comments stay.
 		field.JSON("exclusion", &domain.Exclusion{}).Optional(),
+		// Set when the programme sends it back to its assessor with a note; cleared when they
+		// submit again. Until then it is out of the mean and the decision waits for it.
+		field.JSON("returned", &domain.Return{}).Optional(),
 	}
 }
 

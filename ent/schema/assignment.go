@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
@@ -30,6 +31,9 @@ func (Assignment) Fields() []ent.Field {
 		// Why it was declined: a conflict of interest (the assessor's scores of the bid never
 		// count), or no capacity (nothing is excluded). Empty on rows from before the choice.
 		field.Enum("declined_for").Values("conflict", "capacity").Optional(),
+		// The assessor's scoring saved part way, cleared when they submit it.
+		field.JSON("draft", &domain.AssessmentDraft{}).Optional(),
+		field.Time("draft_saved_at").Optional().Nillable(),
 	}
 }
 

@@ -1,6 +1,6 @@
 // An assessor, in Chromium with JavaScript and without: finds the bids given to them, reads one
-// beside its scoring form, meets the missing-comment error with the rest of the form kept, and
-// submits; another declines a bid for a conflict of interest, its reason asked for first. The
+// beside its scoring form, scores it over two sittings (a draft between them), meets the
+// missing-comment error with the rest of the form kept, and submits; another declines a bid for a conflict of interest, its reason asked for first. The
 // programme moderates the panel sheet, decides with fewer assessments than the scheme asks (its
 // reason asked for first), releases, and the supplier then reads its outcome and feedback. axe
 // checks every state.
@@ -35,7 +35,25 @@ for (const javaScript of [true, false]) {
     await page.getByRole("heading", { name: "Your scores" }).waitFor();
     await accessible(page, `scoring page ${how}`, javaScript);
 
-    for (const c of criteria) {
+    // The first sitting: two scores, saved as a draft that counts for nothing yet.
+    for (const c of criteria.slice(0, 2)) {
+      const group = page.getByRole("group", { name: new RegExp(`^${c}`) });
+      await group.getByLabel("Score").fill("7");
+      await group.getByLabel("Comment").fill(`${c}: the evidence is clear.`);
+    }
+    await page.getByRole("button", { name: "Save and come back later" }).click();
+    await page.getByText("Your scores are saved as a draft").waitFor();
+    assert.ok(await page.locator("tr", { hasText: title }).getByText("In progress").isVisible());
+    await accessible(page, `assessments with a draft ${how}`, javaScript);
+
+    // The second sitting: what was entered is there; the rest is added and submitted.
+    await page.locator("tr", { hasText: title }).getByRole("link").click();
+    await page.getByText(/You saved this draft on/).waitFor();
+    assert.equal(await page.getByRole("group", { name: /^Innovation/ }).getByLabel("Comment").inputValue(), "Innovation: the evidence is clear.");
+    await page.getByRole("group", { name: /^Innovation/ }).locator("summary", { hasText: "What the scores mean" }).click();
+    await page.getByRole("group", { name: /^Innovation/ }).getByText("9 to 10: Excellent").waitFor();
+    await accessible(page, `scoring page with its draft and the score bands ${how}`, javaScript);
+    for (const c of criteria.slice(2)) {
       const group = page.getByRole("group", { name: new RegExp(`^${c}`) });
       await group.getByLabel("Score").fill("7");
       if (c !== "Value for money") await group.getByLabel("Comment").fill(`${c}: the evidence is clear.`);

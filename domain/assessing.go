@@ -1,0 +1,94 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AssessmentDraft is an assessor's scoring saved part way, to finish at another sitting: what
+// they have entered so far, nothing of it counted until they submit.
+type AssessmentDraft struct {
+	Scores   map[string]CriterionScore `json:"scores,omitempty"`
+	PassFail map[string]PassFailAnswer `json:"pass_fail,omitempty"`
+	InScope  *bool                     `json:"in_scope,omitempty"`
+	Fund     *bool                     `json:"fund,omitempty"`
+}
+
+// CheckDraft checks what a draft holds against the scheme: each score given is in range, each
+// comment within its limit, every key a criterion of the right kind. What is missing is fine.
+func (s Scheme) CheckDraft(d AssessmentDraft) error {
+	var ps Problems
+	comment := func(field, key, text string) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		if _, p := AssessmentComment.Clean(text); p != nil {
+			p.Field = field
+			p.Message = fmt.Sprintf("%s (on %q)", p.Message, key)
+			ps = append(ps, *p)
+		}
+	}
+	for _, k := range sortedKeys(d.Scores) {
+		c, ok := s.Criterion(k)
+		if !ok || c.PassFail {
+			ps.Add("scores."+k, "criterion %q is not a scored criterion of this competition's scheme", k)
+			continue
+		}
+		if sc := d.Scores[k]; sc.Score < 0 || sc.Score > c.MaxScore() {
+			ps.Add("scores."+k+".score", "score for %q must be from 0 to %d, not %d", k, c.MaxScore(), sc.Score)
+		}
+		comment("scores."+k+".comment", k, d.Scores[k].Comment)
+	}
+	for _, k := range sortedKeys(d.PassFail) {
+		if c, ok := s.Criterion(k); !ok || !c.PassFail {
+			ps.Add("pass_fail."+k, "criterion %q is not a pass/fail criterion of this competition's scheme", k)
+			continue
+		}
+		comment("pass_fail."+k+".comment", k, d.PassFail[k].Comment)
+	}
+	return ps.Err()
+}
+
+// Return is the programme sending an assessment back to its assessor with a note: until they
+// submit again it is out of the mean, and the decision waits for it.
+type Return struct {
+	Note string    `json:"note"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// ScoreBand is what a range of scores means, so that assessors score alike.
+type ScoreBand struct {
+	From, To int
+	Label    string
+	Meaning  string
+}
+
+// bandShares split a criterion's range into five bands, as Innovate UK's assessor guidance does:
+// the upper end of each band as a share of the maximum score.
+var bandShares = []struct {
+	upTo           float64
+	label, meaning string
+}{
+	{0.2, "Poor", "The answer does not address the question, or has serious weaknesses."},
+	{0.4, "Weak", "The answer addresses the question in part, with clear weaknesses or gaps."},
+	{0.6, "Adequate", "The answer addresses the question, with some weaknesses."},
+	{0.8, "Good", "A good answer with few, minor weaknesses."},
+	{1.0, "Excellent", "An excellent answer, clear and complete, with strong evidence."},
+}
+
+// Bands are the score bands of a criterion scored from 0 to max.
+func Bands(max int) []ScoreBand {
+	var out []ScoreBand
+	from := 0
+	for _, b := range bandShares {
+		to := int(b.upTo*float64(max) + 0.5)
+		if to < from {
+			continue // a small maximum has fewer bands
+		}
+		out = append(out, ScoreBand{From: from, To: to, Label: b.label, Meaning: b.meaning})
+		from = to + 1
+	}
+	return out
+}

@@ -1,0 +1,47 @@
+package domain
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestBandsCoverEveryScoreOnce(t *testing.T) {
+	for _, max := range []int{1, 3, 5, 10, 20} {
+		bands := Bands(max)
+		next := 0
+		for _, b := range bands {
+			if b.From != next || b.To < b.From {
+				t.Errorf("max %d: band %+v after %d", max, b, next-1)
+			}
+			next = b.To + 1
+		}
+		if next != max+1 {
+			t.Errorf("max %d: bands end at %d", max, next-1)
+		}
+	}
+	if b := Bands(10); len(b) != 5 || b[4].Label != "Excellent" || b[4].From != 9 || b[0].To != 2 {
+		t.Errorf("Bands(10) = %+v", b)
+	}
+}
+
+func TestADraftMayBeIncompleteButNotWrong(t *testing.T) {
+	s := DefaultScheme()
+	s.Criteria = append(s.Criteria, Criterion{Key: "start", Title: "Can start", PassFail: true})
+	if err := s.CheckDraft(AssessmentDraft{Scores: map[string]CriterionScore{"innovation": {Score: 7}}}); err != nil {
+		t.Errorf("a draft with one score and no comment: %v", err)
+	}
+	err := s.CheckDraft(AssessmentDraft{
+		Scores:   map[string]CriterionScore{"innovation": {Score: 11}, "start": {Score: 1}, "value": {Score: 5, Comment: strings.Repeat("x", 5001)}},
+		PassFail: map[string]PassFailAnswer{"innovation": {Pass: true}},
+	})
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("CheckDraft = %v", err)
+	}
+	for _, field := range []string{"scores.innovation.score", "scores.start", "scores.value.comment", "pass_fail.innovation"} {
+		if ps.For(field) == "" {
+			t.Errorf("no problem for %s in %v", field, ps)
+		}
+	}
+}

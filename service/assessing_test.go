@@ -1,0 +1,126 @@
+package service
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// assessing is a competition in assessment with one bid given to one assessor.
+type assessing struct {
+	*people
+	comp     *ent.Competition
+	bid      *ent.Bid
+	assessor authz.Viewer
+	assigned *ent.Assignment
+}
+
+func newAssessing(t *testing.T) *assessing {
+	t.Helper()
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	comp := openCompetition(t, p)
+	comp = p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(domain.DefaultScheme()).SaveX(fx)
+	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(40_000)).
+		SetStatus(domain.BidSubmitted).SaveX(fx)
+	x := p.db.Person.Create().SetName("Amara").SetEmail("amara@panel.example").SetRoles([]string{"assessor"}).SetOrganisationID(p.council.ID).SaveX(fx)
+	a := p.db.Assignment.Create().SetCompetitionID(comp.ID).SetBidID(b.ID).SetAssessorID(x.ID).SaveX(fx)
+	return &assessing{people: p, comp: comp, bid: b, assigned: a,
+		assessor: authz.Viewer{PersonID: x.ID, Email: x.Email, Roles: []authz.Role{authz.Assessor}}}
+}
+
+func full(score int) domain.Assessment {
+	a := domain.Assessment{Scores: map[string]domain.CriterionScore{}, InScope: true, Fund: true}
+	for _, q := range domain.DefaultScheme().Criteria {
+		a.Scores[q.Key] = domain.CriterionScore{Score: score, Comment: "Because of " + q.Title}
+	}
+	return a
+}
+
+// An assessor scores over two sittings: the draft keeps what they entered, counts for nothing,
+// and is done with once they submit.
+func TestAnAssessorSavesADraftAndFinishesLater(t *testing.T) {
+	x := newAssessing(t)
+	yes := true
+	draft := domain.AssessmentDraft{Scores: map[string]domain.CriterionScore{"innovation": {Score: 7, Comment: "New to councils"}}, InScope: &yes}
+	if _, err := x.svc.SaveAssessmentDraft(as(x.assessor), x.assigned.ID, domain.AssessmentDraft{Scores: map[string]domain.CriterionScore{"innovation": {Score: 12}}}); !errors.As(err, new(domain.Problems)) {
+		t.Errorf("a score out of range in a draft: %v", err)
+	}
+	if _, err := x.svc.SaveAssessmentDraft(as(x.supplier), x.assigned.ID, draft); err == nil {
+		t.Error("a supplier saved a draft of someone else's scores")
+	}
+	if _, err := x.svc.SaveAssessmentDraft(as(x.assessor), x.assigned.ID, draft); err != nil {
+		t.Fatal(err)
+	}
+	y, err := x.svc.Assessing(as(x.assessor), x.assigned.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y.Status() != "In progress" || y.Assignment.Draft.Scores["innovation"].Comment != "New to councils" || y.Mine != nil {
+		t.Errorf("after the first sitting: %s %+v %v", y.Status(), y.Assignment.Draft, y.Mine)
+	}
+	if sheet, _ := x.svc.Panel(as(x.admin), x.comp.ID); len(sheet.Rows[0].Assessments) != 0 {
+		t.Error("a draft reached the panel sheet")
+	}
+
+	// The second sitting ends in a submission, through the activity the workflow runs.
+	acts := &activities.Activities{DB: x.db}
+	if _, err := acts.RecordAssessment(testdb.Fixture(), activities.RecordAssessmentInput{CompetitionID: x.comp.ID, BidID: x.bid.ID,
+		AssessorID: x.assessor.PersonID, Assessment: full(7), Actor: authz.Actor{Who: x.assessor.Email}}); err != nil {
+		t.Fatal(err)
+	}
+	y, _ = x.svc.Assessing(as(x.assessor), x.assigned.ID)
+	if y.Status() != "Scored" || y.Assignment.Draft != nil || y.Assignment.DraftSavedAt != nil {
+		t.Errorf("after submitting: %s, draft %+v", y.Status(), y.Assignment.Draft)
+	}
+}
+
+// The programme sends a score back with a note: the assessor is told, the score leaves the mean,
+// the decision waits for it, and submitting again answers it.
+func TestAScoreSentBackWaitsForItsAssessor(t *testing.T) {
+	x := newAssessing(t)
+	fx := testdb.Fixture()
+	mine := x.db.Assessment.Create().SetBidID(x.bid.ID).SetAssessorID(x.assessor.PersonID).SetScores(full(2).Scores).
+		SetInScope(true).SetFund(false).SetPercent(20).SaveX(fx)
+	if _, err := x.svc.SendBack(as(x.admin), mine.ID, "  "); !errors.As(err, new(domain.Problems)) {
+		t.Errorf("sent back without a note: %v", err)
+	}
+	if _, err := x.svc.SendBack(as(x.admin), mine.ID, "The value score reads as if for another bid."); err != nil {
+		t.Fatal(err)
+	}
+	n := x.db.Notice.Query().Where(notice.RecipientID(x.assessor.PersonID)).OnlyX(fx)
+	if text := domain.NoticeTemplate(n.Template).Text(n.Values); !strings.Contains(text, "The value score reads as if for another bid.") {
+		t.Errorf("the assessor was told %q", text)
+	}
+	y, _ := x.svc.Assessing(as(x.assessor), x.assigned.ID)
+	if y.Status() != "Sent back" {
+		t.Errorf("the assessor's list says %q", y.Status())
+	}
+	sheet, err := x.svc.Panel(as(x.admin), x.comp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := sheet.Rows[0]; r.Result.Percent != 0 || r.Returned[x.assessor.PersonID] == nil || r.Assessments[0].Excluded == nil {
+		t.Errorf("the sheet counts a score sent back: %+v", r.Result)
+	}
+	err = x.svc.Decide(as(x.admin), Decision{CompetitionID: x.comp.ID})
+	if !errors.Is(err, domain.ErrEvidenceMissing) || !strings.Contains(err.Error(), "Amara's scores of") {
+		t.Errorf("deciding while a score is sent back: %v", err)
+	}
+
+	acts := &activities.Activities{DB: x.db}
+	if _, err := acts.RecordAssessment(fx, activities.RecordAssessmentInput{CompetitionID: x.comp.ID, BidID: x.bid.ID,
+		AssessorID: x.assessor.PersonID, Assessment: full(6), Actor: authz.Actor{Who: x.assessor.Email}}); err != nil {
+		t.Fatal(err)
+	}
+	if a := x.db.Assessment.GetX(fx, mine.ID); a.Returned != nil || a.Percent != 60 {
+		t.Errorf("submitted again: returned %v, %v%%", a.Returned, a.Percent)
+	}
+}
