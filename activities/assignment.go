@@ -11,6 +11,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
@@ -38,18 +39,9 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 	if err != nil || len(bids) == 0 {
 		return nil, err
 	}
-	// Roles are a small JSON list; filtering people in Go keeps this portable across databases.
-	people, err := tx.Person.Query().WithOrganisation().
-		WithInterests(func(q *ent.InterestQuery) { q.Where(interest.WithdrawnAtIsNil()).WithOrganisation() }).
-		Order(ent.Asc(person.FieldID)).All(ctx)
+	assessors, err := Pool(ctx, tx, time.Now())
 	if err != nil {
 		return nil, err
-	}
-	var assessors []*ent.Person
-	for _, x := range people {
-		if slices.Contains(x.Roles, string(authz.Assessor)) {
-			assessors = append(assessors, x)
-		}
 	}
 	existing, err := tx.Assignment.Query().Where(assignment.CompetitionID(competitionID)).All(ctx)
 	if err != nil {
@@ -57,11 +49,21 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 	}
 	p := domain.AssignmentProblem{PerBid: comp.AssessorsPerBid}
 	for _, b := range bids {
-		p.Bids = append(p.Bids, domain.AssignBid{ID: b.ID, Organisation: b.Edges.Organisation.Name, EmailDomain: b.Edges.Organisation.EmailDomain})
+		// A bid needs the expertise of its competition's fields and of its own.
+		tags := slices.Clone(comp.Fields)
+		for _, f := range b.Fields {
+			if !slices.Contains(tags, f) {
+				tags = append(tags, f)
+			}
+		}
+		p.Bids = append(p.Bids, domain.AssignBid{ID: b.ID, Organisation: b.Edges.Organisation.Name, EmailDomain: b.Edges.Organisation.EmailDomain, Tags: tags})
 	}
 	maxLoad := domain.BalancedLoadCap(len(bids), comp.AssessorsPerBid, len(assessors))
 	for _, a := range assessors {
 		aa := domain.AssignAssessor{ID: a.ID, Name: a.Name, EmailDomain: domain.EmailDomain(a.Email), Expertise: a.Expertise, MaxLoad: maxLoad}
+		if n, ok := comp.AssessorCapacity[a.ID]; ok {
+			aa.MaxLoad = n // the programme's own figure for this competition
+		}
 		if a.Edges.Organisation != nil {
 			aa.Organisation = a.Edges.Organisation.Name
 		}
@@ -113,7 +115,78 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 			return nil, err
 		}
 	}
+	if err := tx.Competition.UpdateOne(comp).SetAssignmentShortfalls(result.Uncovered).Exec(ctx); err != nil {
+		return nil, err
+	}
 	return result.Uncovered, nil
+}
+
+// Pool is every active assessor whose declaration of interests stands at now, with their
+// organisation and standing interests: the people an assignment may give bids to.
+func Pool(ctx context.Context, tx *ent.Tx, now time.Time) ([]*ent.Person, error) {
+	all, err := Assessors(ctx, tx.Person)
+	if err != nil {
+		return nil, err
+	}
+	var out []*ent.Person
+	for _, x := range all {
+		if !domain.DeclarationLapsed(DeclaredSince(x), now) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// Assessors is every active assessor, in ID order, with their organisation and standing
+// interests, whether or not their declaration stands.
+func Assessors(ctx context.Context, people *ent.PersonClient) ([]*ent.Person, error) {
+	// Roles are a small JSON list; filtering people in Go keeps this portable across databases.
+	rows, err := people.Query().Where(person.DeactivatedAtIsNil()).WithOrganisation().
+		WithInterests(func(q *ent.InterestQuery) { q.Where(interest.WithdrawnAtIsNil()).WithOrganisation() }).
+		Order(ent.Asc(person.FieldID)).All(authz.AsSystem(ctx, assignmentName))
+	if err != nil {
+		return nil, err
+	}
+	var out []*ent.Person
+	for _, x := range rows {
+		if slices.Contains(x.Roles, string(authz.Assessor)) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// TellLapsed tells each assessor whose declaration of interests has lapsed that they were given
+// no bids in the competition, and how to be given bids again.
+func TellLapsed(ctx context.Context, tx *ent.Tx, competitionID int, now time.Time) error {
+	all, err := Assessors(ctx, tx.Person)
+	if err != nil {
+		return err
+	}
+	comp, err := tx.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(authz.AsSystem(ctx, assignmentName))
+	if err != nil {
+		return err
+	}
+	for _, x := range all {
+		since := DeclaredSince(x)
+		if !domain.DeclarationLapsed(since, now) {
+			continue
+		}
+		if err := Notify(ctx, tx, x.ID, domain.NoticeDeclarationLapsed, "competition", comp.ID, map[string]string{
+			"title": comp.Edges.Challenge.Title, "lapsed": domain.FormatDate(domain.DeclarationLapses(since))}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeclaredSince is when an assessor last confirmed their declaration of interests: joining the
+// pool counts as the first.
+func DeclaredSince(p *ent.Person) time.Time {
+	if p.InterestsDeclaredAt != nil {
+		return *p.InterestsDeclaredAt
+	}
+	return p.CreatedAt
 }
 
 // Decline is why an assessor turns an assignment down.
@@ -175,7 +248,7 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, why De
 // assignments themselves.
 func Conflicts(ctx context.Context, assignments *ent.AssignmentClient, ps ...predicate.Assignment) (map[domain.Pair]string, error) {
 	rows, err := assignments.Query().Where(append(ps, assignment.StatusEQ(assignment.StatusDeclined),
-		assignment.Or(assignment.DeclinedForIsNil(), assignment.DeclinedForNEQ(assignment.DeclinedForCapacity)))...).
+		assignment.Or(assignment.DeclinedForIsNil(), assignment.DeclinedForEQ(assignment.DeclinedForConflict)))...).
 		All(authz.AsSystem(ctx, assignmentName))
 	if err != nil {
 		return nil, err

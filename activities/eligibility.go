@@ -87,6 +87,9 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 			if _, err := AssignAssessors(ctx, tx, c.ID, in.Actor); err != nil {
 				return err
 			}
+			if err := TellLapsed(ctx, tx, c.ID, time.Now()); err != nil {
+				return err
+			}
 		}
 		return Audit(ctx, tx, in.Actor, "competition."+string(next), "competition", c.ID,
 			map[string]any{"status": c.Status}, map[string]any{"status": next, "eligible_bids": len(ids)})

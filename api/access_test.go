@@ -162,6 +162,20 @@ var accessMatrix = map[string]routeCase{
 		[]string{admin, ownerOwn, assessorAssigned, supplierOwn}},
 
 	"GET /api/v1/assignments": {fixed("/api/v1/assignments"), "", []string{admin, ownerOwn, ownerOther, assessorAssigned, assessorOther}},
+	"POST /api/v1/assignments/{id}/swap": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/swap", w.assignAcme.ID) }, `{"assessor_id":0,"reason":""}`,
+		[]string{admin}},
+	"GET /api/v1/competitions/{id}/assignment-proposal": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/competitions/%d/assignment-proposal", w.compA.ID)
+	}, "", []string{admin}},
+	"POST /api/v1/competitions/{id}/assignments/release": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/competitions/%d/assignments/release", w.compA.ID)
+	}, "", []string{admin}},
+	"POST /api/v1/competitions/{id}/assignments/rerun": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/competitions/%d/assignments/rerun", w.compA.ID)
+	}, "", []string{admin}},
+	"POST /api/v1/competitions/{id}/capacities": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/capacities", w.compA.ID) },
+		`{"assessor_id":0,"capacity":-1}`, []string{admin}},
+	"POST /api/v1/interests/declaration": {fixed("/api/v1/interests/declaration"), "", []string{assessorAssigned, assessorOther}},
 	"PUT /api/v1/assignments/{id}/draft": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/draft", w.assignAcme.ID) }, `{}`,
 		[]string{assessorAssigned}},
 	"POST /api/v1/assignments/{id}/decline": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) }, `{"reason":""}`,

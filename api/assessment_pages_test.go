@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -260,4 +261,47 @@ func TestAnAssessorSavesADraftAndTheProgrammeSendsScoresBack(t *testing.T) {
 	wantIn(t, "the assessor's list", page, "Sent back")
 	_, page = read(t)(c.Get(path))
 	wantIn(t, "the scoring page sent back", page, "The programme team sent your scores back to look at again", "Innovation reads as if for another bid.")
+}
+
+// TestTheProgrammeReviewsTheAssignmentOnPages: the proposal page shows each pairing and why,
+// the pool with its declarations; a swap onto a conflict is refused with why, and a swap to a
+// free assessor with a reason is made; a capacity out of range is refused.
+func TestTheProgrammeReviewsTheAssignmentOnPages(t *testing.T) {
+	w := newWorld(t)
+	fx := testdb.Fixture()
+	dev := w.db.Person.Create().SetName("Dev Free").SetEmail("dev@assess.example").SetRoles([]string{"assessor"}).SaveX(fx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	base := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID)
+	_, page := read(t)(c.Get(base))
+	wantIn(t, "the competition page", page, "Review the assignment of assessors")
+	_, page = read(t)(c.Get(base + "/assignments"))
+	wantIn(t, "the proposal", page, "Assignment of assessors", "Acme bid, Acme", "assessor-assigned", "Dev Free", "Stands until", "Swap the assessor")
+
+	swap := func(assessor int, reason string) (int, string) {
+		id := strconv.Itoa(w.assignAcme.ID)
+		return read(t)(c.PostForm(srv.URL+"/assignments/"+id+"/swap", url.Values{"csrf_token": {csrf}, "competition_id": {strconv.Itoa(w.compA.ID)},
+			"assessor_id-" + id: {strconv.Itoa(assessor)}, "reason-" + id: {reason}}))
+	}
+	// Ann has scored Acme's bid, so her assignment is not swapped; Otto's (Binsight's) is free.
+	code, page := swap(dev.ID, "Ann is away")
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("swapping a scored assignment: %d", code)
+	}
+	wantIn(t, "the refused swap", page, "the assessor has scored the bid")
+	w.assignAcme = w.db.Assignment.Query().Where(assignment.BidID(w.bidBinsight.ID)).OnlyX(fx)
+	code, page = swap(w.people[supplierOther].ID, "Ed knows waste")
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("swapping onto a supplier: %d", code)
+	}
+	wantIn(t, "the swap onto a supplier", page, "Choose an active assessor from the pool")
+	_, page = swap(dev.ID, "Otto is away for a month")
+	wantIn(t, "the proposal after the swap", page, "The bid goes to the assessor you chose", "Swapped: Otto is away for a month", "Chosen by the programme team")
+
+	code, _ = read(t)(c.PostForm(base+"/capacities", url.Values{"csrf_token": {csrf}, "assessor_id": {strconv.Itoa(dev.ID)},
+		"capacity-" + strconv.Itoa(dev.ID): {"lots"}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a capacity of lots: %d", code)
+	}
 }

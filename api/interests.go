@@ -116,7 +116,12 @@ func (s *Server) renderInterests(c echo.Context, status int, form interestsForm)
 		Kinds               []interestKindOption
 		Form                interestsForm
 		Declared, Ended     string
-	}{Organisations: orgs, Form: form}
+		Declaration         service.Declaration
+		Renewed             bool
+	}{Organisations: orgs, Form: form, Renewed: c.QueryParam("done") == "renewed"}
+	if data.Declaration, err = s.svc.YourDeclaration(ctx); err != nil {
+		return err
+	}
 	for _, k := range domain.InterestKinds {
 		data.Kinds = append(data.Kinds, interestKindOption{string(k), k.Label()})
 	}

@@ -148,6 +148,7 @@ func newWorld(t testing.TB) *world {
 
 	w.challengeA = challenge("Missed bins", ownerOwn, domain.ChallengePhase1Assessment)
 	w.compA = competition(w.challengeA, domain.CompetitionAssessment, time.Now().Add(-time.Minute))
+	w.compA = db.Competition.UpdateOne(w.compA).SetAssignmentsReleasedAt(time.Now()).SaveX(ctx) // assessors are at work
 	w.bidAcme = bid(w.compA, acme, domain.BidSubmitted)
 	w.bidBinsight = bid(w.compA, binsight, domain.BidSubmitted)
 	w.docAcme = document(w.bidAcme)

@@ -92,3 +92,22 @@ func Bands(max int) []ScoreBand {
 	}
 	return out
 }
+
+// DeclarationLapses is when an assessor's declaration of interests, confirmed complete at since,
+// lapses: 12 months on. An assessor whose declaration has lapsed is given no bids until they
+// renew it.
+func DeclarationLapses(since time.Time) time.Time { return since.AddDate(1, 0, 0) }
+
+// DeclarationLapsed says whether a declaration confirmed at since has lapsed by now.
+func DeclarationLapsed(since, now time.Time) bool { return !now.Before(DeclarationLapses(since)) }
+
+// MaxCapacity is the most bids one assessor may take in one competition.
+const MaxCapacity = 500
+
+// CheckCapacity checks a capacity the programme sets for an assessor in a competition.
+func CheckCapacity(n int) error {
+	if n < 0 || n > MaxCapacity {
+		return Problems{{Field: "capacity", Message: fmt.Sprintf("Enter the most bids they take as a whole number from 0 to %d", MaxCapacity)}}
+	}
+	return nil
+}

@@ -35,6 +35,11 @@ const (
 	NoticeOutcomeReleased NoticeTemplate = "outcome_released"
 	// NoticeAssessmentReturned tells an assessor the programme sent their scoring back, and why.
 	NoticeAssessmentReturned NoticeTemplate = "assessment_returned"
+	// NoticeAssignmentsReleased tells an assessor they have bids to assess, and by when.
+	NoticeAssignmentsReleased NoticeTemplate = "assignments_released"
+	// NoticeDeclarationLapsed tells an assessor they were given no bids because their
+	// declaration of interests has lapsed.
+	NoticeDeclarationLapsed NoticeTemplate = "declaration_lapsed"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -65,6 +70,10 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "The outcome of your bid “{bid}” to “{title}”: {outcome}. Read why, with the assessors' feedback, at {link}"
 	case NoticeAssessmentReturned:
 		text = "The programme team sent back your scores for “{bid}” ({title}) to look at again: {note} Change them and submit again on your assessments page."
+	case NoticeAssignmentsReleased:
+		text = "You have {count} bid(s) to assess for “{title}”, due by {due}. They are on your assessments page."
+	case NoticeDeclarationLapsed:
+		text = "You were not given bids to assess for “{title}” because your declaration of interests lapsed on {lapsed}. Renew it on your interests page to be given bids again."
 	default:
 		return string(t)
 	}

@@ -42,6 +42,7 @@ var (
 	CapacityReason      = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true, Optional: true}
 	MinimumReason       = Text{Field: "lowered_reason", Label: "why the decision goes ahead with fewer assessments", Max: 2000, MultiLine: true}
 	DecisionNote        = Text{Field: "reason", Label: "the panel's reason", Max: 2000, MultiLine: true, Optional: true}
+	SwapReason          = Text{Field: "reason", Label: "why the bid goes to another assessor", Max: 2000, MultiLine: true}
 	ReturnNote          = Text{Field: "note", Label: "what the assessor should look at again", Max: 2000, MultiLine: true}
 	InterestDescription = Text{Field: "description", Label: "the description", Max: MaxInterestDescription, MultiLine: true}
 	TokenName           = Text{Field: "name", Label: "the token's name", Max: 100}

@@ -24,6 +24,9 @@ func FormatTime(t time.Time) string {
 	return strings.ToLower(l.Format("3:04pm")) + " on " + l.Format("2 January 2006")
 }
 
+// FormatDate writes the day of an instant in UK time as GOV.UK style does: "14 May 2026".
+func FormatDate(t time.Time) string { return t.In(London).Format("2 January 2006") }
+
 // ErrOutsideCalendar: a working-day period reaches a year the shipped bank holiday calendar does
 // not cover; guessing would be wrong by a day around every holiday.
 var ErrOutsideCalendar = errors.New("outside the bank holiday calendar")

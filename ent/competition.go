@@ -72,6 +72,12 @@ type Competition struct {
 	FeedbackReleasedAt *time.Time `json:"feedback_released_at,omitempty"`
 	// AssessorsPerBid holds the value of the "assessors_per_bid" field.
 	AssessorsPerBid int `json:"assessors_per_bid,omitempty"`
+	// AssignmentsReleasedAt holds the value of the "assignments_released_at" field.
+	AssignmentsReleasedAt *time.Time `json:"assignments_released_at,omitempty"`
+	// AssignmentShortfalls holds the value of the "assignment_shortfalls" field.
+	AssignmentShortfalls []domain.Shortfall `json:"assignment_shortfalls,omitempty"`
+	// AssessorCapacity holds the value of the "assessor_capacity" field.
+	AssessorCapacity map[int]int `json:"assessor_capacity,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CompetitionQuery when eager-loading is set.
 	Edges        CompetitionEdges `json:"edges"`
@@ -125,13 +131,13 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations:
+		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations, competition.FieldAssignmentShortfalls, competition.FieldAssessorCapacity:
 			values[i] = new([]byte)
 		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldAssessmentDays, competition.FieldModerationBand, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
 			values[i] = new(sql.NullInt64)
 		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
 			values[i] = new(sql.NullString)
-		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldAmendedAt, competition.FieldFeedbackReleasedAt:
+		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldAmendedAt, competition.FieldFeedbackReleasedAt, competition.FieldAssignmentsReleasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -319,6 +325,29 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AssessorsPerBid = int(value.Int64)
 			}
+		case competition.FieldAssignmentsReleasedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field assignments_released_at", values[i])
+			} else if value.Valid {
+				_m.AssignmentsReleasedAt = new(time.Time)
+				*_m.AssignmentsReleasedAt = value.Time
+			}
+		case competition.FieldAssignmentShortfalls:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field assignment_shortfalls", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.AssignmentShortfalls); err != nil {
+					return fmt.Errorf("unmarshal field assignment_shortfalls: %w", err)
+				}
+			}
+		case competition.FieldAssessorCapacity:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field assessor_capacity", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.AssessorCapacity); err != nil {
+					return fmt.Errorf("unmarshal field assessor_capacity: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -449,6 +478,17 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("assessors_per_bid=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AssessorsPerBid))
+	builder.WriteString(", ")
+	if v := _m.AssignmentsReleasedAt; v != nil {
+		builder.WriteString("assignments_released_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("assignment_shortfalls=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AssignmentShortfalls))
+	builder.WriteString(", ")
+	builder.WriteString("assessor_capacity=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AssessorCapacity))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -342,6 +342,32 @@ func (_c *CompetitionCreate) SetNillableAssessorsPerBid(v *int) *CompetitionCrea
 	return _c
 }
 
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (_c *CompetitionCreate) SetAssignmentsReleasedAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetAssignmentsReleasedAt(v)
+	return _c
+}
+
+// SetNillableAssignmentsReleasedAt sets the "assignments_released_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableAssignmentsReleasedAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetAssignmentsReleasedAt(*v)
+	}
+	return _c
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (_c *CompetitionCreate) SetAssignmentShortfalls(v []domain.Shortfall) *CompetitionCreate {
+	_c.mutation.SetAssignmentShortfalls(v)
+	return _c
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (_c *CompetitionCreate) SetAssessorCapacity(v map[int]int) *CompetitionCreate {
+	_c.mutation.SetAssessorCapacity(v)
+	return _c
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_c *CompetitionCreate) SetChallenge(v *Challenge) *CompetitionCreate {
 	return _c.SetChallengeID(v.ID)
@@ -669,6 +695,18 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AssessorsPerBid(); ok {
 		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)
 		_node.AssessorsPerBid = value
+	}
+	if value, ok := _c.mutation.AssignmentsReleasedAt(); ok {
+		_spec.SetField(competition.FieldAssignmentsReleasedAt, field.TypeTime, value)
+		_node.AssignmentsReleasedAt = &value
+	}
+	if value, ok := _c.mutation.AssignmentShortfalls(); ok {
+		_spec.SetField(competition.FieldAssignmentShortfalls, field.TypeJSON, value)
+		_node.AssignmentShortfalls = value
+	}
+	if value, ok := _c.mutation.AssessorCapacity(); ok {
+		_spec.SetField(competition.FieldAssessorCapacity, field.TypeJSON, value)
+		_node.AssessorCapacity = value
 	}
 	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1170,6 +1208,60 @@ func (u *CompetitionUpsert) UpdateAssessorsPerBid() *CompetitionUpsert {
 // AddAssessorsPerBid adds v to the "assessors_per_bid" field.
 func (u *CompetitionUpsert) AddAssessorsPerBid(v int) *CompetitionUpsert {
 	u.Add(competition.FieldAssessorsPerBid, v)
+	return u
+}
+
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (u *CompetitionUpsert) SetAssignmentsReleasedAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldAssignmentsReleasedAt, v)
+	return u
+}
+
+// UpdateAssignmentsReleasedAt sets the "assignments_released_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAssignmentsReleasedAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAssignmentsReleasedAt)
+	return u
+}
+
+// ClearAssignmentsReleasedAt clears the value of the "assignments_released_at" field.
+func (u *CompetitionUpsert) ClearAssignmentsReleasedAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldAssignmentsReleasedAt)
+	return u
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (u *CompetitionUpsert) SetAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpsert {
+	u.Set(competition.FieldAssignmentShortfalls, v)
+	return u
+}
+
+// UpdateAssignmentShortfalls sets the "assignment_shortfalls" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAssignmentShortfalls() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAssignmentShortfalls)
+	return u
+}
+
+// ClearAssignmentShortfalls clears the value of the "assignment_shortfalls" field.
+func (u *CompetitionUpsert) ClearAssignmentShortfalls() *CompetitionUpsert {
+	u.SetNull(competition.FieldAssignmentShortfalls)
+	return u
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (u *CompetitionUpsert) SetAssessorCapacity(v map[int]int) *CompetitionUpsert {
+	u.Set(competition.FieldAssessorCapacity, v)
+	return u
+}
+
+// UpdateAssessorCapacity sets the "assessor_capacity" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAssessorCapacity() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAssessorCapacity)
+	return u
+}
+
+// ClearAssessorCapacity clears the value of the "assessor_capacity" field.
+func (u *CompetitionUpsert) ClearAssessorCapacity() *CompetitionUpsert {
+	u.SetNull(competition.FieldAssessorCapacity)
 	return u
 }
 
@@ -1684,6 +1776,69 @@ func (u *CompetitionUpsertOne) AddAssessorsPerBid(v int) *CompetitionUpsertOne {
 func (u *CompetitionUpsertOne) UpdateAssessorsPerBid() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateAssessorsPerBid()
+	})
+}
+
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (u *CompetitionUpsertOne) SetAssignmentsReleasedAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssignmentsReleasedAt(v)
+	})
+}
+
+// UpdateAssignmentsReleasedAt sets the "assignments_released_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAssignmentsReleasedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssignmentsReleasedAt()
+	})
+}
+
+// ClearAssignmentsReleasedAt clears the value of the "assignments_released_at" field.
+func (u *CompetitionUpsertOne) ClearAssignmentsReleasedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAssignmentsReleasedAt()
+	})
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (u *CompetitionUpsertOne) SetAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssignmentShortfalls(v)
+	})
+}
+
+// UpdateAssignmentShortfalls sets the "assignment_shortfalls" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAssignmentShortfalls() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssignmentShortfalls()
+	})
+}
+
+// ClearAssignmentShortfalls clears the value of the "assignment_shortfalls" field.
+func (u *CompetitionUpsertOne) ClearAssignmentShortfalls() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAssignmentShortfalls()
+	})
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (u *CompetitionUpsertOne) SetAssessorCapacity(v map[int]int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessorCapacity(v)
+	})
+}
+
+// UpdateAssessorCapacity sets the "assessor_capacity" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAssessorCapacity() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessorCapacity()
+	})
+}
+
+// ClearAssessorCapacity clears the value of the "assessor_capacity" field.
+func (u *CompetitionUpsertOne) ClearAssessorCapacity() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAssessorCapacity()
 	})
 }
 
@@ -2364,6 +2519,69 @@ func (u *CompetitionUpsertBulk) AddAssessorsPerBid(v int) *CompetitionUpsertBulk
 func (u *CompetitionUpsertBulk) UpdateAssessorsPerBid() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateAssessorsPerBid()
+	})
+}
+
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (u *CompetitionUpsertBulk) SetAssignmentsReleasedAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssignmentsReleasedAt(v)
+	})
+}
+
+// UpdateAssignmentsReleasedAt sets the "assignments_released_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAssignmentsReleasedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssignmentsReleasedAt()
+	})
+}
+
+// ClearAssignmentsReleasedAt clears the value of the "assignments_released_at" field.
+func (u *CompetitionUpsertBulk) ClearAssignmentsReleasedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAssignmentsReleasedAt()
+	})
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (u *CompetitionUpsertBulk) SetAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssignmentShortfalls(v)
+	})
+}
+
+// UpdateAssignmentShortfalls sets the "assignment_shortfalls" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAssignmentShortfalls() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssignmentShortfalls()
+	})
+}
+
+// ClearAssignmentShortfalls clears the value of the "assignment_shortfalls" field.
+func (u *CompetitionUpsertBulk) ClearAssignmentShortfalls() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAssignmentShortfalls()
+	})
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (u *CompetitionUpsertBulk) SetAssessorCapacity(v map[int]int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessorCapacity(v)
+	})
+}
+
+// UpdateAssessorCapacity sets the "assessor_capacity" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAssessorCapacity() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessorCapacity()
+	})
+}
+
+// ClearAssessorCapacity clears the value of the "assessor_capacity" field.
+func (u *CompetitionUpsertBulk) ClearAssessorCapacity() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearAssessorCapacity()
 	})
 }
 

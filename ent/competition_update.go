@@ -478,6 +478,56 @@ func (_u *CompetitionUpdate) AddAssessorsPerBid(v int) *CompetitionUpdate {
 	return _u
 }
 
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (_u *CompetitionUpdate) SetAssignmentsReleasedAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetAssignmentsReleasedAt(v)
+	return _u
+}
+
+// SetNillableAssignmentsReleasedAt sets the "assignments_released_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableAssignmentsReleasedAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetAssignmentsReleasedAt(*v)
+	}
+	return _u
+}
+
+// ClearAssignmentsReleasedAt clears the value of the "assignments_released_at" field.
+func (_u *CompetitionUpdate) ClearAssignmentsReleasedAt() *CompetitionUpdate {
+	_u.mutation.ClearAssignmentsReleasedAt()
+	return _u
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (_u *CompetitionUpdate) SetAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpdate {
+	_u.mutation.SetAssignmentShortfalls(v)
+	return _u
+}
+
+// AppendAssignmentShortfalls appends value to the "assignment_shortfalls" field.
+func (_u *CompetitionUpdate) AppendAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpdate {
+	_u.mutation.AppendAssignmentShortfalls(v)
+	return _u
+}
+
+// ClearAssignmentShortfalls clears the value of the "assignment_shortfalls" field.
+func (_u *CompetitionUpdate) ClearAssignmentShortfalls() *CompetitionUpdate {
+	_u.mutation.ClearAssignmentShortfalls()
+	return _u
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (_u *CompetitionUpdate) SetAssessorCapacity(v map[int]int) *CompetitionUpdate {
+	_u.mutation.SetAssessorCapacity(v)
+	return _u
+}
+
+// ClearAssessorCapacity clears the value of the "assessor_capacity" field.
+func (_u *CompetitionUpdate) ClearAssessorCapacity() *CompetitionUpdate {
+	_u.mutation.ClearAssessorCapacity()
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdate) SetChallenge(v *Challenge) *CompetitionUpdate {
 	return _u.SetChallengeID(v.ID)
@@ -780,6 +830,29 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedAssessorsPerBid(); ok {
 		_spec.AddField(competition.FieldAssessorsPerBid, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AssignmentsReleasedAt(); ok {
+		_spec.SetField(competition.FieldAssignmentsReleasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AssignmentsReleasedAtCleared() {
+		_spec.ClearField(competition.FieldAssignmentsReleasedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AssignmentShortfalls(); ok {
+		_spec.SetField(competition.FieldAssignmentShortfalls, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAssignmentShortfalls(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, competition.FieldAssignmentShortfalls, value)
+		})
+	}
+	if _u.mutation.AssignmentShortfallsCleared() {
+		_spec.ClearField(competition.FieldAssignmentShortfalls, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.AssessorCapacity(); ok {
+		_spec.SetField(competition.FieldAssessorCapacity, field.TypeJSON, value)
+	}
+	if _u.mutation.AssessorCapacityCleared() {
+		_spec.ClearField(competition.FieldAssessorCapacity, field.TypeJSON)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1365,6 +1438,56 @@ func (_u *CompetitionUpdateOne) AddAssessorsPerBid(v int) *CompetitionUpdateOne 
 	return _u
 }
 
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (_u *CompetitionUpdateOne) SetAssignmentsReleasedAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetAssignmentsReleasedAt(v)
+	return _u
+}
+
+// SetNillableAssignmentsReleasedAt sets the "assignments_released_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableAssignmentsReleasedAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetAssignmentsReleasedAt(*v)
+	}
+	return _u
+}
+
+// ClearAssignmentsReleasedAt clears the value of the "assignments_released_at" field.
+func (_u *CompetitionUpdateOne) ClearAssignmentsReleasedAt() *CompetitionUpdateOne {
+	_u.mutation.ClearAssignmentsReleasedAt()
+	return _u
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (_u *CompetitionUpdateOne) SetAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpdateOne {
+	_u.mutation.SetAssignmentShortfalls(v)
+	return _u
+}
+
+// AppendAssignmentShortfalls appends value to the "assignment_shortfalls" field.
+func (_u *CompetitionUpdateOne) AppendAssignmentShortfalls(v []domain.Shortfall) *CompetitionUpdateOne {
+	_u.mutation.AppendAssignmentShortfalls(v)
+	return _u
+}
+
+// ClearAssignmentShortfalls clears the value of the "assignment_shortfalls" field.
+func (_u *CompetitionUpdateOne) ClearAssignmentShortfalls() *CompetitionUpdateOne {
+	_u.mutation.ClearAssignmentShortfalls()
+	return _u
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (_u *CompetitionUpdateOne) SetAssessorCapacity(v map[int]int) *CompetitionUpdateOne {
+	_u.mutation.SetAssessorCapacity(v)
+	return _u
+}
+
+// ClearAssessorCapacity clears the value of the "assessor_capacity" field.
+func (_u *CompetitionUpdateOne) ClearAssessorCapacity() *CompetitionUpdateOne {
+	_u.mutation.ClearAssessorCapacity()
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdateOne) SetChallenge(v *Challenge) *CompetitionUpdateOne {
 	return _u.SetChallengeID(v.ID)
@@ -1697,6 +1820,29 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if value, ok := _u.mutation.AddedAssessorsPerBid(); ok {
 		_spec.AddField(competition.FieldAssessorsPerBid, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AssignmentsReleasedAt(); ok {
+		_spec.SetField(competition.FieldAssignmentsReleasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AssignmentsReleasedAtCleared() {
+		_spec.ClearField(competition.FieldAssignmentsReleasedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AssignmentShortfalls(); ok {
+		_spec.SetField(competition.FieldAssignmentShortfalls, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAssignmentShortfalls(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, competition.FieldAssignmentShortfalls, value)
+		})
+	}
+	if _u.mutation.AssignmentShortfallsCleared() {
+		_spec.ClearField(competition.FieldAssignmentShortfalls, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.AssessorCapacity(); ok {
+		_spec.SetField(competition.FieldAssessorCapacity, field.TypeJSON, value)
+	}
+	if _u.mutation.AssessorCapacityCleared() {
+		_spec.ClearField(competition.FieldAssessorCapacity, field.TypeJSON)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -11431,6 +11431,10 @@ type CompetitionMutation struct {
 	feedback_released_at         *time.Time
 	assessors_per_bid            *int
 	addassessors_per_bid         *int
+	assignments_released_at      *time.Time
+	assignment_shortfalls        *[]domain.Shortfall
+	appendassignment_shortfalls  []domain.Shortfall
+	assessor_capacity            *map[int]int
 	clearedFields                map[string]struct{}
 	challenge                    *int
 	clearedchallenge             bool
@@ -12797,6 +12801,169 @@ func (m *CompetitionMutation) ResetAssessorsPerBid() {
 	m.addassessors_per_bid = nil
 }
 
+// SetAssignmentsReleasedAt sets the "assignments_released_at" field.
+func (m *CompetitionMutation) SetAssignmentsReleasedAt(t time.Time) {
+	m.assignments_released_at = &t
+}
+
+// AssignmentsReleasedAt returns the value of the "assignments_released_at" field in the mutation.
+func (m *CompetitionMutation) AssignmentsReleasedAt() (r time.Time, exists bool) {
+	v := m.assignments_released_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentsReleasedAt returns the old "assignments_released_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAssignmentsReleasedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentsReleasedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentsReleasedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentsReleasedAt: %w", err)
+	}
+	return oldValue.AssignmentsReleasedAt, nil
+}
+
+// ClearAssignmentsReleasedAt clears the value of the "assignments_released_at" field.
+func (m *CompetitionMutation) ClearAssignmentsReleasedAt() {
+	m.assignments_released_at = nil
+	m.clearedFields[competition.FieldAssignmentsReleasedAt] = struct{}{}
+}
+
+// AssignmentsReleasedAtCleared returns if the "assignments_released_at" field was cleared in this mutation.
+func (m *CompetitionMutation) AssignmentsReleasedAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldAssignmentsReleasedAt]
+	return ok
+}
+
+// ResetAssignmentsReleasedAt resets all changes to the "assignments_released_at" field.
+func (m *CompetitionMutation) ResetAssignmentsReleasedAt() {
+	m.assignments_released_at = nil
+	delete(m.clearedFields, competition.FieldAssignmentsReleasedAt)
+}
+
+// SetAssignmentShortfalls sets the "assignment_shortfalls" field.
+func (m *CompetitionMutation) SetAssignmentShortfalls(d []domain.Shortfall) {
+	m.assignment_shortfalls = &d
+	m.appendassignment_shortfalls = nil
+}
+
+// AssignmentShortfalls returns the value of the "assignment_shortfalls" field in the mutation.
+func (m *CompetitionMutation) AssignmentShortfalls() (r []domain.Shortfall, exists bool) {
+	v := m.assignment_shortfalls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentShortfalls returns the old "assignment_shortfalls" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAssignmentShortfalls(ctx context.Context) (v []domain.Shortfall, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentShortfalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentShortfalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentShortfalls: %w", err)
+	}
+	return oldValue.AssignmentShortfalls, nil
+}
+
+// AppendAssignmentShortfalls adds d to the "assignment_shortfalls" field.
+func (m *CompetitionMutation) AppendAssignmentShortfalls(d []domain.Shortfall) {
+	m.appendassignment_shortfalls = append(m.appendassignment_shortfalls, d...)
+}
+
+// AppendedAssignmentShortfalls returns the list of values that were appended to the "assignment_shortfalls" field in this mutation.
+func (m *CompetitionMutation) AppendedAssignmentShortfalls() ([]domain.Shortfall, bool) {
+	if len(m.appendassignment_shortfalls) == 0 {
+		return nil, false
+	}
+	return m.appendassignment_shortfalls, true
+}
+
+// ClearAssignmentShortfalls clears the value of the "assignment_shortfalls" field.
+func (m *CompetitionMutation) ClearAssignmentShortfalls() {
+	m.assignment_shortfalls = nil
+	m.appendassignment_shortfalls = nil
+	m.clearedFields[competition.FieldAssignmentShortfalls] = struct{}{}
+}
+
+// AssignmentShortfallsCleared returns if the "assignment_shortfalls" field was cleared in this mutation.
+func (m *CompetitionMutation) AssignmentShortfallsCleared() bool {
+	_, ok := m.clearedFields[competition.FieldAssignmentShortfalls]
+	return ok
+}
+
+// ResetAssignmentShortfalls resets all changes to the "assignment_shortfalls" field.
+func (m *CompetitionMutation) ResetAssignmentShortfalls() {
+	m.assignment_shortfalls = nil
+	m.appendassignment_shortfalls = nil
+	delete(m.clearedFields, competition.FieldAssignmentShortfalls)
+}
+
+// SetAssessorCapacity sets the "assessor_capacity" field.
+func (m *CompetitionMutation) SetAssessorCapacity(value map[int]int) {
+	m.assessor_capacity = &value
+}
+
+// AssessorCapacity returns the value of the "assessor_capacity" field in the mutation.
+func (m *CompetitionMutation) AssessorCapacity() (r map[int]int, exists bool) {
+	v := m.assessor_capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessorCapacity returns the old "assessor_capacity" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAssessorCapacity(ctx context.Context) (v map[int]int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessorCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessorCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessorCapacity: %w", err)
+	}
+	return oldValue.AssessorCapacity, nil
+}
+
+// ClearAssessorCapacity clears the value of the "assessor_capacity" field.
+func (m *CompetitionMutation) ClearAssessorCapacity() {
+	m.assessor_capacity = nil
+	m.clearedFields[competition.FieldAssessorCapacity] = struct{}{}
+}
+
+// AssessorCapacityCleared returns if the "assessor_capacity" field was cleared in this mutation.
+func (m *CompetitionMutation) AssessorCapacityCleared() bool {
+	_, ok := m.clearedFields[competition.FieldAssessorCapacity]
+	return ok
+}
+
+// ResetAssessorCapacity resets all changes to the "assessor_capacity" field.
+func (m *CompetitionMutation) ResetAssessorCapacity() {
+	m.assessor_capacity = nil
+	delete(m.clearedFields, competition.FieldAssessorCapacity)
+}
+
 // ClearChallenge clears the "challenge" edge to the Challenge entity.
 func (m *CompetitionMutation) ClearChallenge() {
 	m.clearedchallenge = true
@@ -12966,7 +13133,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 26)
+	fields := make([]string, 0, 29)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -13045,6 +13212,15 @@ func (m *CompetitionMutation) Fields() []string {
 	if m.assessors_per_bid != nil {
 		fields = append(fields, competition.FieldAssessorsPerBid)
 	}
+	if m.assignments_released_at != nil {
+		fields = append(fields, competition.FieldAssignmentsReleasedAt)
+	}
+	if m.assignment_shortfalls != nil {
+		fields = append(fields, competition.FieldAssignmentShortfalls)
+	}
+	if m.assessor_capacity != nil {
+		fields = append(fields, competition.FieldAssessorCapacity)
+	}
 	return fields
 }
 
@@ -13105,6 +13281,12 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.FeedbackReleasedAt()
 	case competition.FieldAssessorsPerBid:
 		return m.AssessorsPerBid()
+	case competition.FieldAssignmentsReleasedAt:
+		return m.AssignmentsReleasedAt()
+	case competition.FieldAssignmentShortfalls:
+		return m.AssignmentShortfalls()
+	case competition.FieldAssessorCapacity:
+		return m.AssessorCapacity()
 	}
 	return nil, false
 }
@@ -13166,6 +13348,12 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldFeedbackReleasedAt(ctx)
 	case competition.FieldAssessorsPerBid:
 		return m.OldAssessorsPerBid(ctx)
+	case competition.FieldAssignmentsReleasedAt:
+		return m.OldAssignmentsReleasedAt(ctx)
+	case competition.FieldAssignmentShortfalls:
+		return m.OldAssignmentShortfalls(ctx)
+	case competition.FieldAssessorCapacity:
+		return m.OldAssessorCapacity(ctx)
 	}
 	return nil, fmt.Errorf("unknown Competition field %s", name)
 }
@@ -13357,6 +13545,27 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAssessorsPerBid(v)
 		return nil
+	case competition.FieldAssignmentsReleasedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentsReleasedAt(v)
+		return nil
+	case competition.FieldAssignmentShortfalls:
+		v, ok := value.([]domain.Shortfall)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentShortfalls(v)
+		return nil
+	case competition.FieldAssessorCapacity:
+		v, ok := value.(map[int]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessorCapacity(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)
 }
@@ -13504,6 +13713,15 @@ func (m *CompetitionMutation) ClearedFields() []string {
 	if m.FieldCleared(competition.FieldFeedbackReleasedAt) {
 		fields = append(fields, competition.FieldFeedbackReleasedAt)
 	}
+	if m.FieldCleared(competition.FieldAssignmentsReleasedAt) {
+		fields = append(fields, competition.FieldAssignmentsReleasedAt)
+	}
+	if m.FieldCleared(competition.FieldAssignmentShortfalls) {
+		fields = append(fields, competition.FieldAssignmentShortfalls)
+	}
+	if m.FieldCleared(competition.FieldAssessorCapacity) {
+		fields = append(fields, competition.FieldAssessorCapacity)
+	}
 	return fields
 }
 
@@ -13547,6 +13765,15 @@ func (m *CompetitionMutation) ClearField(name string) error {
 		return nil
 	case competition.FieldFeedbackReleasedAt:
 		m.ClearFeedbackReleasedAt()
+		return nil
+	case competition.FieldAssignmentsReleasedAt:
+		m.ClearAssignmentsReleasedAt()
+		return nil
+	case competition.FieldAssignmentShortfalls:
+		m.ClearAssignmentShortfalls()
+		return nil
+	case competition.FieldAssessorCapacity:
+		m.ClearAssessorCapacity()
 		return nil
 	}
 	return fmt.Errorf("unknown Competition nullable field %s", name)
@@ -13633,6 +13860,15 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldAssessorsPerBid:
 		m.ResetAssessorsPerBid()
+		return nil
+	case competition.FieldAssignmentsReleasedAt:
+		m.ResetAssignmentsReleasedAt()
+		return nil
+	case competition.FieldAssignmentShortfalls:
+		m.ResetAssignmentShortfalls()
+		return nil
+	case competition.FieldAssessorCapacity:
+		m.ResetAssessorCapacity()
 		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)
@@ -22092,6 +22328,7 @@ type PersonMutation struct {
 	appendexpertise         []string
 	oidc_subject            *string
 	deactivated_at          *time.Time
+	interests_declared_at   *time.Time
 	clearedFields           map[string]struct{}
 	organisation            *int
 	clearedorganisation     bool
@@ -22582,6 +22819,55 @@ func (m *PersonMutation) ResetDeactivatedAt() {
 	delete(m.clearedFields, person.FieldDeactivatedAt)
 }
 
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (m *PersonMutation) SetInterestsDeclaredAt(t time.Time) {
+	m.interests_declared_at = &t
+}
+
+// InterestsDeclaredAt returns the value of the "interests_declared_at" field in the mutation.
+func (m *PersonMutation) InterestsDeclaredAt() (r time.Time, exists bool) {
+	v := m.interests_declared_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterestsDeclaredAt returns the old "interests_declared_at" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldInterestsDeclaredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterestsDeclaredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterestsDeclaredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterestsDeclaredAt: %w", err)
+	}
+	return oldValue.InterestsDeclaredAt, nil
+}
+
+// ClearInterestsDeclaredAt clears the value of the "interests_declared_at" field.
+func (m *PersonMutation) ClearInterestsDeclaredAt() {
+	m.interests_declared_at = nil
+	m.clearedFields[person.FieldInterestsDeclaredAt] = struct{}{}
+}
+
+// InterestsDeclaredAtCleared returns if the "interests_declared_at" field was cleared in this mutation.
+func (m *PersonMutation) InterestsDeclaredAtCleared() bool {
+	_, ok := m.clearedFields[person.FieldInterestsDeclaredAt]
+	return ok
+}
+
+// ResetInterestsDeclaredAt resets all changes to the "interests_declared_at" field.
+func (m *PersonMutation) ResetInterestsDeclaredAt() {
+	m.interests_declared_at = nil
+	delete(m.clearedFields, person.FieldInterestsDeclaredAt)
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
 func (m *PersonMutation) SetOrganisationID(id int) {
 	m.organisation = &id
@@ -22871,7 +23157,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -22895,6 +23181,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.deactivated_at != nil {
 		fields = append(fields, person.FieldDeactivatedAt)
+	}
+	if m.interests_declared_at != nil {
+		fields = append(fields, person.FieldInterestsDeclaredAt)
 	}
 	return fields
 }
@@ -22920,6 +23209,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.OidcSubject()
 	case person.FieldDeactivatedAt:
 		return m.DeactivatedAt()
+	case person.FieldInterestsDeclaredAt:
+		return m.InterestsDeclaredAt()
 	}
 	return nil, false
 }
@@ -22945,6 +23236,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldOidcSubject(ctx)
 	case person.FieldDeactivatedAt:
 		return m.OldDeactivatedAt(ctx)
+	case person.FieldInterestsDeclaredAt:
+		return m.OldInterestsDeclaredAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -23010,6 +23303,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeactivatedAt(v)
 		return nil
+	case person.FieldInterestsDeclaredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterestsDeclaredAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -23052,6 +23352,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldDeactivatedAt) {
 		fields = append(fields, person.FieldDeactivatedAt)
 	}
+	if m.FieldCleared(person.FieldInterestsDeclaredAt) {
+		fields = append(fields, person.FieldInterestsDeclaredAt)
+	}
 	return fields
 }
 
@@ -23077,6 +23380,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldDeactivatedAt:
 		m.ClearDeactivatedAt()
+		return nil
+	case person.FieldInterestsDeclaredAt:
+		m.ClearInterestsDeclaredAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -23109,6 +23415,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldDeactivatedAt:
 		m.ResetDeactivatedAt()
+		return nil
+	case person.FieldInterestsDeclaredAt:
+		m.ResetInterestsDeclaredAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)

@@ -35,6 +35,8 @@ type Person struct {
 	OidcSubject *string `json:"oidc_subject,omitempty"`
 	// DeactivatedAt holds the value of the "deactivated_at" field.
 	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
+	// InterestsDeclaredAt holds the value of the "interests_declared_at" field.
+	InterestsDeclaredAt *time.Time `json:"interests_declared_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges                PersonEdges `json:"edges"`
@@ -117,7 +119,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case person.FieldName, person.FieldEmail, person.FieldOidcSubject:
 			values[i] = new(sql.NullString)
-		case person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldDeactivatedAt:
+		case person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldDeactivatedAt, person.FieldInterestsDeclaredAt:
 			values[i] = new(sql.NullTime)
 		case person.ForeignKeys[0]: // organisation_members
 			values[i] = new(sql.NullInt64)
@@ -195,6 +197,13 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.DeactivatedAt = new(time.Time)
 				*_m.DeactivatedAt = value.Time
+			}
+		case person.FieldInterestsDeclaredAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field interests_declared_at", values[i])
+			} else if value.Valid {
+				_m.InterestsDeclaredAt = new(time.Time)
+				*_m.InterestsDeclaredAt = value.Time
 			}
 		case person.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -289,6 +298,11 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	if v := _m.DeactivatedAt; v != nil {
 		builder.WriteString("deactivated_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.InterestsDeclaredAt; v != nil {
+		builder.WriteString("interests_declared_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

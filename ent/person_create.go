@@ -107,6 +107,20 @@ func (_c *PersonCreate) SetNillableDeactivatedAt(v *time.Time) *PersonCreate {
 	return _c
 }
 
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (_c *PersonCreate) SetInterestsDeclaredAt(v time.Time) *PersonCreate {
+	_c.mutation.SetInterestsDeclaredAt(v)
+	return _c
+}
+
+// SetNillableInterestsDeclaredAt sets the "interests_declared_at" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableInterestsDeclaredAt(v *time.Time) *PersonCreate {
+	if v != nil {
+		_c.SetInterestsDeclaredAt(*v)
+	}
+	return _c
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_c *PersonCreate) SetOrganisationID(id int) *PersonCreate {
 	_c.mutation.SetOrganisationID(id)
@@ -322,6 +336,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeactivatedAt(); ok {
 		_spec.SetField(person.FieldDeactivatedAt, field.TypeTime, value)
 		_node.DeactivatedAt = &value
+	}
+	if value, ok := _c.mutation.InterestsDeclaredAt(); ok {
+		_spec.SetField(person.FieldInterestsDeclaredAt, field.TypeTime, value)
+		_node.InterestsDeclaredAt = &value
 	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -564,6 +582,24 @@ func (u *PersonUpsert) ClearDeactivatedAt() *PersonUpsert {
 	return u
 }
 
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (u *PersonUpsert) SetInterestsDeclaredAt(v time.Time) *PersonUpsert {
+	u.Set(person.FieldInterestsDeclaredAt, v)
+	return u
+}
+
+// UpdateInterestsDeclaredAt sets the "interests_declared_at" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateInterestsDeclaredAt() *PersonUpsert {
+	u.SetExcluded(person.FieldInterestsDeclaredAt)
+	return u
+}
+
+// ClearInterestsDeclaredAt clears the value of the "interests_declared_at" field.
+func (u *PersonUpsert) ClearInterestsDeclaredAt() *PersonUpsert {
+	u.SetNull(person.FieldInterestsDeclaredAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -732,6 +768,27 @@ func (u *PersonUpsertOne) UpdateDeactivatedAt() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearDeactivatedAt() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearDeactivatedAt()
+	})
+}
+
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (u *PersonUpsertOne) SetInterestsDeclaredAt(v time.Time) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetInterestsDeclaredAt(v)
+	})
+}
+
+// UpdateInterestsDeclaredAt sets the "interests_declared_at" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateInterestsDeclaredAt() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateInterestsDeclaredAt()
+	})
+}
+
+// ClearInterestsDeclaredAt clears the value of the "interests_declared_at" field.
+func (u *PersonUpsertOne) ClearInterestsDeclaredAt() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearInterestsDeclaredAt()
 	})
 }
 
@@ -1069,6 +1126,27 @@ func (u *PersonUpsertBulk) UpdateDeactivatedAt() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearDeactivatedAt() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearDeactivatedAt()
+	})
+}
+
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (u *PersonUpsertBulk) SetInterestsDeclaredAt(v time.Time) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetInterestsDeclaredAt(v)
+	})
+}
+
+// UpdateInterestsDeclaredAt sets the "interests_declared_at" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateInterestsDeclaredAt() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateInterestsDeclaredAt()
+	})
+}
+
+// ClearInterestsDeclaredAt clears the value of the "interests_declared_at" field.
+func (u *PersonUpsertBulk) ClearInterestsDeclaredAt() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearInterestsDeclaredAt()
 	})
 }
 

@@ -144,6 +144,26 @@ func (_u *PersonUpdate) ClearDeactivatedAt() *PersonUpdate {
 	return _u
 }
 
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (_u *PersonUpdate) SetInterestsDeclaredAt(v time.Time) *PersonUpdate {
+	_u.mutation.SetInterestsDeclaredAt(v)
+	return _u
+}
+
+// SetNillableInterestsDeclaredAt sets the "interests_declared_at" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableInterestsDeclaredAt(v *time.Time) *PersonUpdate {
+	if v != nil {
+		_u.SetInterestsDeclaredAt(*v)
+	}
+	return _u
+}
+
+// ClearInterestsDeclaredAt clears the value of the "interests_declared_at" field.
+func (_u *PersonUpdate) ClearInterestsDeclaredAt() *PersonUpdate {
+	_u.mutation.ClearInterestsDeclaredAt()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdate) SetOrganisationID(id int) *PersonUpdate {
 	_u.mutation.SetOrganisationID(id)
@@ -429,6 +449,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DeactivatedAtCleared() {
 		_spec.ClearField(person.FieldDeactivatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.InterestsDeclaredAt(); ok {
+		_spec.SetField(person.FieldInterestsDeclaredAt, field.TypeTime, value)
+	}
+	if _u.mutation.InterestsDeclaredAtCleared() {
+		_spec.ClearField(person.FieldInterestsDeclaredAt, field.TypeTime)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -769,6 +795,26 @@ func (_u *PersonUpdateOne) ClearDeactivatedAt() *PersonUpdateOne {
 	return _u
 }
 
+// SetInterestsDeclaredAt sets the "interests_declared_at" field.
+func (_u *PersonUpdateOne) SetInterestsDeclaredAt(v time.Time) *PersonUpdateOne {
+	_u.mutation.SetInterestsDeclaredAt(v)
+	return _u
+}
+
+// SetNillableInterestsDeclaredAt sets the "interests_declared_at" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableInterestsDeclaredAt(v *time.Time) *PersonUpdateOne {
+	if v != nil {
+		_u.SetInterestsDeclaredAt(*v)
+	}
+	return _u
+}
+
+// ClearInterestsDeclaredAt clears the value of the "interests_declared_at" field.
+func (_u *PersonUpdateOne) ClearInterestsDeclaredAt() *PersonUpdateOne {
+	_u.mutation.ClearInterestsDeclaredAt()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdateOne) SetOrganisationID(id int) *PersonUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -1084,6 +1130,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.DeactivatedAtCleared() {
 		_spec.ClearField(person.FieldDeactivatedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.InterestsDeclaredAt(); ok {
+		_spec.SetField(person.FieldInterestsDeclaredAt, field.TypeTime, value)
+	}
+	if _u.mutation.InterestsDeclaredAtCleared() {
+		_spec.ClearField(person.FieldInterestsDeclaredAt, field.TypeTime)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{

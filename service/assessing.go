@@ -18,7 +18,7 @@ import (
 type YourAssessment struct {
 	Assignment *ent.Assignment
 	Bid        *ent.Bid
-	Due        time.Time // the assessment period in working days from the assignment; zero if unset
+	Due        time.Time // the assessment period in working days from the release; zero if unset
 	Mine       *ent.Assessment
 }
 
@@ -53,11 +53,8 @@ func (y YourAssessment) MayScore() error {
 
 func (s *Service) yourAssessment(ctx context.Context, a *ent.Assignment) (YourAssessment, error) {
 	y := YourAssessment{Assignment: a, Bid: a.Edges.Bid}
-	if c := y.Bid.Edges.Competition; c != nil && c.AssessmentDays > 0 {
-		due, err := domain.AddWorkingDays(a.CreatedAt, c.AssessmentDays)
-		if err == nil {
-			y.Due = due
-		}
+	if c := y.Bid.Edges.Competition; c != nil {
+		y.Due = DueDate(c, a)
 	}
 	mine, err := s.DB.Assessment.Query().Where(assessment.BidID(a.BidID), assessment.AssessorID(a.AssessorID)).Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -27,7 +28,7 @@ func newAssessing(t *testing.T) *assessing {
 	p := newPeople(t)
 	fx := testdb.Fixture()
 	comp := openCompetition(t, p)
-	comp = p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(domain.DefaultScheme()).SaveX(fx)
+	comp = p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(domain.DefaultScheme()).SetAssignmentsReleasedAt(time.Now()).SaveX(fx)
 	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(40_000)).
 		SetStatus(domain.BidSubmitted).SaveX(fx)
 	x := p.db.Person.Create().SetName("Amara").SetEmail("amara@panel.example").SetRoles([]string{"assessor"}).SetOrganisationID(p.council.ID).SaveX(fx)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -69,4 +70,44 @@ func (s *Service) WithdrawInterest(ctx context.Context, id int) (*ent.Interest, 
 		return nil, err
 	}
 	return s.DB.Interest.Query().Where(interest.ID(id)).WithOrganisation().Only(ctx)
+}
+
+// Declaration is where the signed-in assessor's declaration of interests stands.
+type Declaration struct {
+	Since  time.Time // when it was last confirmed complete (or they joined)
+	Lapses time.Time
+	Lapsed bool
+}
+
+// YourDeclaration says when the signed-in assessor's declaration of interests lapses.
+func (s *Service) YourDeclaration(ctx context.Context) (Declaration, error) {
+	v, _ := authz.FromContext(ctx)
+	p, err := s.DB.Person.Get(authz.AsSystem(ctx, "declarations"), v.PersonID)
+	if err != nil {
+		return Declaration{}, err
+	}
+	since := activities.DeclaredSince(p)
+	return Declaration{Since: since, Lapses: domain.DeclarationLapses(since), Lapsed: domain.DeclarationLapsed(since, time.Now())}, nil
+}
+
+// RenewDeclaration records the signed-in assessor's confirmation that their declaration of
+// interests is complete and up to date: it stands for another 12 months.
+func (s *Service) RenewDeclaration(ctx context.Context) (Declaration, error) {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Assessor) {
+		return Declaration{}, forbidden("only an assessor declares their interests")
+	}
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		now := time.Now().UTC()
+		// Written as a system identity: people do not otherwise change their own records.
+		if err := tx.Person.UpdateOneID(v.PersonID).SetInterestsDeclaredAt(now).Exec(authz.AsSystem(ctx, "declarations")); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "interests.declared", "person", v.PersonID, nil,
+			map[string]any{"lapses": domain.DeclarationLapses(now)})
+	})
+	if err != nil {
+		return Declaration{}, err
+	}
+	return s.YourDeclaration(ctx)
 }

@@ -228,6 +228,20 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		"reason": "The proposal reached us by email before the deadline."}, nil))
 	must(t, admin.call(http.MethodPost, compPath+"/eligibility/finish", nil, nil))
 	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "assessment" })
+	// Assessors see nothing until the programme has reviewed the proposal and released it.
+	var assigned struct {
+		Assignments []map[string]any `json:"assignments"`
+		ReleasedAt  *time.Time       `json:"released_at"`
+	}
+	must(t, admin.call(http.MethodGet, compPath+"/assignment-proposal", nil, &assigned))
+	if len(assigned.Assignments) != 6 || assigned.ReleasedAt != nil {
+		t.Errorf("the proposal before the release: %d assignments, released %v", len(assigned.Assignments), assigned.ReleasedAt)
+	}
+	wantProblem(t, assessors[0].call(http.MethodGet, fmt.Sprintf("/api/v1/bids/%d", bidA.ID), nil, nil), 404, "not-found", "")
+	must(t, admin.call(http.MethodPost, compPath+"/assignments/release", nil, &assigned))
+	if assigned.ReleasedAt == nil {
+		t.Error("the release was not recorded")
+	}
 
 	// Assessment: decisions wait for every score; scores out of range are refused.
 	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 409, "evidence-missing", "every bid needs its assessments")
@@ -308,6 +322,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/eligibility", bid2.ID), map[string]any{"eligible": true,
 		"reason": "The phase 1 report stands in for the proposal."}, nil))
 	must(t, admin.call(http.MethodPost, comp2Path+"/eligibility/finish", nil, nil))
+	must(t, admin.call(http.MethodPost, comp2Path+"/assignments/release", nil, nil))
 	for _, a := range assessors {
 		must(t, a.call(http.MethodPost, comp2Path+"/assessments", assessment(bid2.ID, 8, true), nil))
 	}

@@ -343,6 +343,9 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/eligibility/finish", comp), nil, nil); err != nil {
 		return err
 	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/assignments/release", comp), nil, nil); err != nil {
+		return err
+	}
 	scoresFor := []int{9, 8, 5}
 	if stop(domain.ChallengePhase1Assessment) {
 		return s.assess(comp, bids[0], demoAssessors[:2], 9)
@@ -400,6 +403,9 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/eligibility/finish", comp2), nil, nil); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/assignments/release", comp2), nil, nil); err != nil {
 		return err
 	}
 	if stop(domain.ChallengePhase2Assessment) {

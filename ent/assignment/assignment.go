@@ -135,6 +135,7 @@ type DeclinedFor string
 const (
 	DeclinedForConflict DeclinedFor = "conflict"
 	DeclinedForCapacity DeclinedFor = "capacity"
+	DeclinedForSwapped  DeclinedFor = "swapped"
 )
 
 func (df DeclinedFor) String() string {
@@ -144,7 +145,7 @@ func (df DeclinedFor) String() string {
 // DeclinedForValidator is a validator for the "declined_for" field enum values. It is called by the builders before save.
 func DeclinedForValidator(df DeclinedFor) error {
 	switch df {
-	case DeclinedForConflict, DeclinedForCapacity:
+	case DeclinedForConflict, DeclinedForCapacity, DeclinedForSwapped:
 		return nil
 	default:
 		return fmt.Errorf("assignment: invalid enum value for declined_for field: %q", df)

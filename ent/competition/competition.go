@@ -69,6 +69,12 @@ const (
 	FieldFeedbackReleasedAt = "feedback_released_at"
 	// FieldAssessorsPerBid holds the string denoting the assessors_per_bid field in the database.
 	FieldAssessorsPerBid = "assessors_per_bid"
+	// FieldAssignmentsReleasedAt holds the string denoting the assignments_released_at field in the database.
+	FieldAssignmentsReleasedAt = "assignments_released_at"
+	// FieldAssignmentShortfalls holds the string denoting the assignment_shortfalls field in the database.
+	FieldAssignmentShortfalls = "assignment_shortfalls"
+	// FieldAssessorCapacity holds the string denoting the assessor_capacity field in the database.
+	FieldAssessorCapacity = "assessor_capacity"
 	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
 	EdgeChallenge = "challenge"
 	// EdgeBids holds the string denoting the bids edge name in mutations.
@@ -129,6 +135,9 @@ var Columns = []string{
 	FieldEligibleOrganisations,
 	FieldFeedbackReleasedAt,
 	FieldAssessorsPerBid,
+	FieldAssignmentsReleasedAt,
+	FieldAssignmentShortfalls,
+	FieldAssessorCapacity,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -317,6 +326,11 @@ func ByFeedbackReleasedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAssessorsPerBid orders the results by the assessors_per_bid field.
 func ByAssessorsPerBid(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssessorsPerBid, opts...).ToFunc()
+}
+
+// ByAssignmentsReleasedAt orders the results by the assignments_released_at field.
+func ByAssignmentsReleasedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssignmentsReleasedAt, opts...).ToFunc()
 }
 
 // ByChallengeField orders the results by challenge field.

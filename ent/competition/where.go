@@ -158,6 +158,11 @@ func AssessorsPerBid(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldAssessorsPerBid, v))
 }
 
+// AssignmentsReleasedAt applies equality check predicate on the "assignments_released_at" field. It's identical to AssignmentsReleasedAtEQ.
+func AssignmentsReleasedAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssignmentsReleasedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldCreatedAt, v))
@@ -1199,6 +1204,76 @@ func AssessorsPerBidLT(v int) predicate.Competition {
 // AssessorsPerBidLTE applies the LTE predicate on the "assessors_per_bid" field.
 func AssessorsPerBidLTE(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldLTE(FieldAssessorsPerBid, v))
+}
+
+// AssignmentsReleasedAtEQ applies the EQ predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssignmentsReleasedAt, v))
+}
+
+// AssignmentsReleasedAtNEQ applies the NEQ predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldAssignmentsReleasedAt, v))
+}
+
+// AssignmentsReleasedAtIn applies the In predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldAssignmentsReleasedAt, vs...))
+}
+
+// AssignmentsReleasedAtNotIn applies the NotIn predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldAssignmentsReleasedAt, vs...))
+}
+
+// AssignmentsReleasedAtGT applies the GT predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldAssignmentsReleasedAt, v))
+}
+
+// AssignmentsReleasedAtGTE applies the GTE predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldAssignmentsReleasedAt, v))
+}
+
+// AssignmentsReleasedAtLT applies the LT predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldAssignmentsReleasedAt, v))
+}
+
+// AssignmentsReleasedAtLTE applies the LTE predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldAssignmentsReleasedAt, v))
+}
+
+// AssignmentsReleasedAtIsNil applies the IsNil predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldAssignmentsReleasedAt))
+}
+
+// AssignmentsReleasedAtNotNil applies the NotNil predicate on the "assignments_released_at" field.
+func AssignmentsReleasedAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldAssignmentsReleasedAt))
+}
+
+// AssignmentShortfallsIsNil applies the IsNil predicate on the "assignment_shortfalls" field.
+func AssignmentShortfallsIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldAssignmentShortfalls))
+}
+
+// AssignmentShortfallsNotNil applies the NotNil predicate on the "assignment_shortfalls" field.
+func AssignmentShortfallsNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldAssignmentShortfalls))
+}
+
+// AssessorCapacityIsNil applies the IsNil predicate on the "assessor_capacity" field.
+func AssessorCapacityIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldAssessorCapacity))
+}
+
+// AssessorCapacityNotNil applies the NotNil predicate on the "assessor_capacity" field.
+func AssessorCapacityNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldAssessorCapacity))
 }
 
 // HasChallenge applies the HasEdge predicate on the "challenge" edge.

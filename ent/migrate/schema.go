@@ -132,7 +132,7 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"assigned", "declined"}, Default: "assigned"},
 		{Name: "explanation", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "declined_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "declined_for", Type: field.TypeEnum, Nullable: true, Enums: []string{"conflict", "capacity"}},
+		{Name: "declined_for", Type: field.TypeEnum, Nullable: true, Enums: []string{"conflict", "capacity", "swapped"}},
 		{Name: "draft", Type: field.TypeJSON, Nullable: true},
 		{Name: "draft_saved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt},
@@ -391,6 +391,9 @@ var (
 		{Name: "eligible_organisations", Type: field.TypeJSON, Nullable: true},
 		{Name: "feedback_released_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assessors_per_bid", Type: field.TypeInt, Default: 3},
+		{Name: "assignments_released_at", Type: field.TypeTime, Nullable: true},
+		{Name: "assignment_shortfalls", Type: field.TypeJSON, Nullable: true},
+		{Name: "assessor_capacity", Type: field.TypeJSON, Nullable: true},
 		{Name: "challenge_id", Type: field.TypeInt},
 	}
 	// CompetitionsTable holds the schema information for the "competitions" table.
@@ -401,7 +404,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[26]},
+				Columns:    []*schema.Column{CompetitionsColumns[29]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -410,7 +413,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[26], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[29], CompetitionsColumns[3]},
 			},
 		},
 	}
@@ -709,6 +712,7 @@ var (
 		{Name: "expertise", Type: field.TypeJSON, Nullable: true},
 		{Name: "oidc_subject", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "deactivated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "interests_declared_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -719,7 +723,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_members",
-				Columns:    []*schema.Column{PersonsColumns[9]},
+				Columns:    []*schema.Column{PersonsColumns[10]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

@@ -31,6 +31,8 @@ const (
 	FieldOidcSubject = "oidc_subject"
 	// FieldDeactivatedAt holds the string denoting the deactivated_at field in the database.
 	FieldDeactivatedAt = "deactivated_at"
+	// FieldInterestsDeclaredAt holds the string denoting the interests_declared_at field in the database.
+	FieldInterestsDeclaredAt = "interests_declared_at"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeOwnedChallenges holds the string denoting the owned_challenges edge name in mutations.
@@ -91,6 +93,7 @@ var Columns = []string{
 	FieldExpertise,
 	FieldOidcSubject,
 	FieldDeactivatedAt,
+	FieldInterestsDeclaredAt,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "persons"
@@ -170,6 +173,11 @@ func ByOidcSubject(opts ...sql.OrderTermOption) OrderOption {
 // ByDeactivatedAt orders the results by the deactivated_at field.
 func ByDeactivatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeactivatedAt, opts...).ToFunc()
+}
+
+// ByInterestsDeclaredAt orders the results by the interests_declared_at field.
+func ByInterestsDeclaredAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInterestsDeclaredAt, opts...).ToFunc()
 }
 
 // ByOrganisationField orders the results by organisation field.

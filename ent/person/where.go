@@ -85,6 +85,11 @@ func DeactivatedAt(v time.Time) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldDeactivatedAt, v))
 }
 
+// InterestsDeclaredAt applies equality check predicate on the "interests_declared_at" field. It's identical to InterestsDeclaredAtEQ.
+func InterestsDeclaredAt(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldInterestsDeclaredAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldCreatedAt, v))
@@ -438,6 +443,56 @@ func DeactivatedAtIsNil() predicate.Person {
 // DeactivatedAtNotNil applies the NotNil predicate on the "deactivated_at" field.
 func DeactivatedAtNotNil() predicate.Person {
 	return predicate.Person(sql.FieldNotNull(FieldDeactivatedAt))
+}
+
+// InterestsDeclaredAtEQ applies the EQ predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtEQ(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldInterestsDeclaredAt, v))
+}
+
+// InterestsDeclaredAtNEQ applies the NEQ predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtNEQ(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldInterestsDeclaredAt, v))
+}
+
+// InterestsDeclaredAtIn applies the In predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtIn(vs ...time.Time) predicate.Person {
+	return predicate.Person(sql.FieldIn(FieldInterestsDeclaredAt, vs...))
+}
+
+// InterestsDeclaredAtNotIn applies the NotIn predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtNotIn(vs ...time.Time) predicate.Person {
+	return predicate.Person(sql.FieldNotIn(FieldInterestsDeclaredAt, vs...))
+}
+
+// InterestsDeclaredAtGT applies the GT predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtGT(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldGT(FieldInterestsDeclaredAt, v))
+}
+
+// InterestsDeclaredAtGTE applies the GTE predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtGTE(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldGTE(FieldInterestsDeclaredAt, v))
+}
+
+// InterestsDeclaredAtLT applies the LT predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtLT(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldLT(FieldInterestsDeclaredAt, v))
+}
+
+// InterestsDeclaredAtLTE applies the LTE predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtLTE(v time.Time) predicate.Person {
+	return predicate.Person(sql.FieldLTE(FieldInterestsDeclaredAt, v))
+}
+
+// InterestsDeclaredAtIsNil applies the IsNil predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldInterestsDeclaredAt))
+}
+
+// InterestsDeclaredAtNotNil applies the NotNil predicate on the "interests_declared_at" field.
+func InterestsDeclaredAtNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldInterestsDeclaredAt))
 }
 
 // HasOrganisation applies the HasEdge predicate on the "organisation" edge.

@@ -147,6 +147,10 @@ var closed = bid.HasCompetitionWith(competition.StatusNEQ(domain.CompetitionOpen
 
 var submitted = bid.StatusNEQ(domain.BidDraft)
 
+// released is a bid whose competition's assignments the programme has released: assessors see
+// nothing of their bids before then.
+var released = bid.HasCompetitionWith(competition.AssignmentsReleasedAtNotNil())
+
 // BidScope: a bid is sealed to everyone but its own organisation until its competition closes;
 // after that the programme sees submitted bids, an owner those in their challenges, and an
 // assessor only those assigned to them and not declined.
@@ -163,7 +167,7 @@ func BidScope(ctx context.Context) scope[predicate.Bid] {
 		s.add(bid.And(submitted, closed, bid.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v)))))
 	}
 	if v.Has(authz.Assessor) {
-		s.add(bid.And(submitted, closed, bid.HasAssignmentsWith(assignment.AssessorID(v.PersonID), assignment.StatusEQ(assignment.StatusAssigned))))
+		s.add(bid.And(submitted, closed, released, bid.HasAssignmentsWith(assignment.AssessorID(v.PersonID), assignment.StatusEQ(assignment.StatusAssigned))))
 	}
 	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
 		s.add(bid.OrganisationID(v.OrganisationID))
@@ -274,7 +278,8 @@ func FilterAssessments() privacy.AssessmentQueryRuleFunc {
 	}
 }
 
-// FilterAssignments: an assessor sees their own; the programme all; an owner their challenges'.
+// FilterAssignments: an assessor sees their own once released; the programme all; an owner
+// their challenges'.
 func FilterAssignments() privacy.AssignmentQueryRuleFunc {
 	return func(ctx context.Context, q *ent.AssignmentQuery) error {
 		var s scope[predicate.Assignment]
@@ -284,7 +289,8 @@ func FilterAssignments() privacy.AssignmentQueryRuleFunc {
 				s.add(assignment.HasBidWith(ownerOfBid(v)))
 			}
 			if v.Has(authz.Assessor) {
-				s.add(assignment.AssessorID(v.PersonID))
+				// Their own, once the programme has released the competition's assignments.
+				s.add(assignment.And(assignment.AssessorID(v.PersonID), assignment.HasBidWith(released)))
 			}
 		}
 		return apply(s, func(p ...predicate.Assignment) { q.Where(p...) }, assignment.Or)

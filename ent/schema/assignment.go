@@ -29,8 +29,9 @@ func (Assignment) Fields() []ent.Field {
 		// The conflict the assessor declared when declining, or why they had no room for it.
 		field.Text("declined_reason").Optional(),
 		// Why it was declined: a conflict of interest (the assessor's scores of the bid never
-		// count), or no capacity (nothing is excluded). Empty on rows from before the choice.
-		field.Enum("declined_for").Values("conflict", "capacity").Optional(),
+		// count), no capacity (nothing is excluded), or the programme swapped the assessor for
+		// another (nothing is excluded). Empty on rows from before the choice.
+		field.Enum("declined_for").Values("conflict", "capacity", "swapped").Optional(),
 		// The assessor's scoring saved part way, cleared when they submit it.
 		field.JSON("draft", &domain.AssessmentDraft{}).Optional(),
 		field.Time("draft_saved_at").Optional().Nillable(),

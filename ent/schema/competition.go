@@ -57,6 +57,13 @@ func (Competition) Fields() []ent.Field {
 		field.Time("feedback_released_at").Optional().Nillable(),
 		// How many assessors each bid gets when the competition closes.
 		field.Int("assessors_per_bid").Default(3),
+		// Assessors see their bids only once the programme has reviewed the proposal and
+		// released it; due dates count from then.
+		field.Time("assignments_released_at").Optional().Nillable(),
+		// The bids the last assignment run could not give enough assessors, with why.
+		field.JSON("assignment_shortfalls", []domain.Shortfall{}).Optional(),
+		// The most bids each assessor takes in this competition, by person; unset: a fair share.
+		field.JSON("assessor_capacity", map[int]int{}).Optional(),
 	}
 }
 

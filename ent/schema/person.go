@@ -28,6 +28,9 @@ func (Person) Fields() []ent.Field {
 		// When the programme deactivated the person: they can no longer sign in, and their
 		// sessions and tokens ended then.
 		field.Time("deactivated_at").Optional().Nillable(),
+		// When an assessor last confirmed their declaration of interests is complete; it lapses
+		// after 12 months. Unset on people from before it was kept: counted from their joining.
+		field.Time("interests_declared_at").Optional().Nillable(),
 	}
 }
 

@@ -128,6 +128,32 @@ for (const javaScript of [true, false]) {
     await context.close();
   });
 
+  test(`the programme reviews the assignment of assessors, its mistakes named first (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await signIn(page, "Priya Shah");
+    const all = await (await page.request.get(base + "/api/v1/competitions?when=all")).json();
+    const assessing = all.items.find((c) => c.status === "assessment");
+    assert.ok(assessing, "the demo has a competition in assessment");
+    await page.goto(`${base}/competitions/${assessing.id}`);
+    await page.getByRole("link", { name: "Review the assignment of assessors" }).click();
+    await page.getByRole("heading", { name: "Assignment of assessors" }).waitFor();
+    await page.getByText(/^Released on /).waitFor();
+    await accessible(page, `the assignment ${how}`, javaScript);
+
+    // Every assessor is on every bid already: a swap to one of them is refused, saying why.
+    const row = page.locator("tbody tr", { hasText: "Assigned" }).first();
+    await row.locator("summary", { hasText: "Swap" }).click();
+    const swapTo = await row.getByLabel("Give the bid to").locator("option").nth(1).textContent();
+    await row.getByLabel("Give the bid to").selectOption({ label: swapTo });
+    await row.getByLabel("Why").fill("Balancing the load after a late withdrawal.");
+    await row.getByRole("button", { name: "Swap the assessor" }).click();
+    await page.getByText("There is a problem").waitFor();
+    await page.getByRole("link", { name: /has had this bid already|has scored the bid/ }).waitFor();
+    await accessible(page, `a swap refused ${how}`, javaScript);
+    await context.close();
+  });
+
   test(`the programme decides with too few assessors, releases, and a supplier reads its feedback (${how})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled: javaScript });
     const page = await context.newPage();
