@@ -171,6 +171,7 @@ var routeAccess = map[string]access{
 	"POST /receipts/verify":                              signedIn,
 	"GET /competitions/:id/panel":                        only(authz.Admin),
 	"GET /competitions/:id/panel.csv":                    only(authz.Admin),
+	"GET /competitions/:id/panel.xlsx":                   only(authz.Admin),
 	"POST /competitions/:id/decision":                    only(authz.Admin),
 	"POST /competitions/:id/release":                     only(authz.Admin),
 	"POST /scores/:id/exclude":                           only(authz.Admin),

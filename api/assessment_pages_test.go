@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
@@ -65,8 +67,41 @@ func TestThePanelSheetOnPages(t *testing.T) {
 	_, page := read(t)(c.Get(path))
 	wantIn(t, "the panel sheet", page, "Panel sheet", "Ranking", "Binsight", "Scores by assessor", "Weighted")
 	code, csv := read(t)(c.Get(path + ".csv"))
-	if code != http.StatusOK || !strings.HasPrefix(csv, "rank,bid_id,title,supplier,mean_percent") || !strings.Contains(csv, `"'=HYPERLINK(""x"")"`) {
+	if code != http.StatusOK || !strings.HasPrefix(csv, "Rank,Bid,Title,Supplier,Mean %") || !strings.Contains(csv, `"'=HYPERLINK(""x"")"`) {
 		t.Errorf("the CSV: %d %q", code, csv)
+	}
+
+	// The workbook, read back: its header, the neutralised title, numbers stored as numbers.
+	code, xlsx := read(t)(c.Get(path + ".xlsx"))
+	if code != http.StatusOK {
+		t.Fatalf("the XLSX: %d", code)
+	}
+	book, err := excelize.OpenReader(strings.NewReader(xlsx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.GetRows("Panel sheet")
+	if err != nil || len(rows) < 3 {
+		t.Fatalf("the workbook's rows: %v %v", rows, err)
+	}
+	want := []string{"Rank", "Bid", "Title", "Supplier", "Mean %", "Normalised %", "In scope votes", "Fund votes", "Fundable", "Flags", "Decision",
+		"Assessor", "Assessor %", "Fit to the challenge"}
+	for i, h := range want {
+		if rows[0][i] != h {
+			t.Errorf("header %d = %q, want %q", i, rows[0][i], h)
+		}
+	}
+	var acme []string
+	for _, r := range rows[1:] {
+		if len(r) > 2 && strings.Contains(r[2], "HYPERLINK") {
+			acme = r
+		}
+	}
+	if acme == nil || acme[2] != `'=HYPERLINK("x")` || acme[4] != "80" || acme[13] != "8" {
+		t.Errorf("Acme's row: %q", acme)
+	}
+	if kind, err := book.GetCellType("Panel sheet", "E2"); err != nil || kind != excelize.CellTypeUnset && kind != excelize.CellTypeNumber {
+		t.Errorf("the mean is stored as %v (%v), not a number", kind, err)
 	}
 	other, _ := signInAs(t, srv.URL, "dana@acme.example")
 	if code, _ := read(t)(other.Get(path)); code != http.StatusForbidden {

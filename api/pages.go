@@ -56,6 +56,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/receipts/verify", s.verifyReceiptForm)
 	e.GET("/competitions/:id/panel", s.panelPage)
 	e.GET("/competitions/:id/panel.csv", s.exportPanel)
+	e.GET("/competitions/:id/panel.xlsx", s.exportPanelXLSX)
 	e.POST("/competitions/:id/decision", s.decideForm)
 	e.POST("/competitions/:id/release", s.releaseForm)
 	e.POST("/scores/:id/exclude", s.excludeScoreForm)

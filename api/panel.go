@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -400,49 +401,120 @@ func criterionNames(p service.PanelSheet) map[string]string {
 	return out
 }
 
-// exportPanel writes the panel sheet as CSV: one line per bid and assessor, with the bid's rank,
-// mean, normalised score, votes and flags on each, cells that start like formulas neutralised.
+// panelTable is the panel sheet as one table, for the exports: one line per bid and assessor
+// with the bid's rank, mean, normalised score, votes, flags and decision on each, and each
+// assessor's per-criterion scores and exclusion. Text that starts like a formula is neutralised.
+func panelTable(p service.PanelSheet) (header []string, rows [][]any) {
+	v := panelView(p)
+	keys := scoredKeys(p)
+	names := criterionNames(p)
+	header = []string{"Rank", "Bid", "Title", "Supplier", "Mean %", "Normalised %", "In scope votes", "Fund votes", "Fundable", "Flags", "Decision",
+		"Assessor", "Assessor %"}
+	for _, k := range keys {
+		header = append(header, names[k])
+	}
+	header = append(header, "Assessor: in scope", "Assessor: fund", "Excluded", "Sent back")
+	status := map[int]string{}
+	for _, r := range p.Rows {
+		if st := r.Bid.Status; st == domain.BidFunded || st == domain.BidNotFunded {
+			status[r.Bid.ID] = st.Label()
+		}
+	}
+	for _, r := range v.Rows {
+		var norm any
+		if r.Normalised != nil {
+			norm = *r.Normalised
+		}
+		base := []any{r.Rank, r.BidID, csvSafe(r.Title), csvSafe(r.Supplier), r.Percent, norm, r.InScopeVotes, r.FundVotes, r.Fundable,
+			csvSafe(strings.Join(r.Flags, "; ")), status[r.BidID]}
+		if len(r.AssessorScores) == 0 {
+			rows = append(rows, base)
+		}
+		for _, a := range r.AssessorScores {
+			line := append(append([]any{}, base...), csvSafe(a.Name), a.Percent)
+			for _, k := range keys {
+				line = append(line, a.Scores[k])
+			}
+			rows = append(rows, append(line, a.InScope, a.Fund, csvSafe(a.Excluded), csvSafe(a.SentBack)))
+		}
+	}
+	return header, rows
+}
+
+// exportPanel writes the panel sheet as CSV.
 func (s *Server) exportPanel(c echo.Context) error {
 	p, err := s.panel(c)
 	if err != nil {
 		return err
 	}
-	v := panelView(p)
-	keys := scoredKeys(p)
+	header, rows := panelTable(p)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="panel-sheet-%d.csv"`, p.Competition.ID))
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	header := []string{"rank", "bid_id", "title", "supplier", "mean_percent", "normalised_percent", "in_scope_votes", "fund_votes",
-		"fundable", "flags", "assessor", "assessor_percent"}
-	header = append(header, keys...)
-	_ = w.Write(append(header, "assessor_in_scope", "assessor_fund"))
-	for _, r := range v.Rows {
-		norm := ""
-		if r.Normalised != nil {
-			norm = strconv.FormatFloat(*r.Normalised, 'f', 2, 64)
-		}
-		flags := ""
-		for i, f := range r.Flags {
-			if i > 0 {
-				flags += "; "
+	_ = w.Write(header)
+	for _, row := range rows {
+		line := make([]string, len(row))
+		for i, cell := range row {
+			switch x := cell.(type) {
+			case nil:
+			case float64:
+				line[i] = strconv.FormatFloat(x, 'f', 2, 64)
+			default:
+				line[i] = fmt.Sprint(x)
 			}
-			flags += f
 		}
-		base := []string{strconv.Itoa(r.Rank), strconv.Itoa(r.BidID), csvSafe(r.Title), csvSafe(r.Supplier), strconv.FormatFloat(r.Percent, 'f', 2, 64),
-			norm, strconv.Itoa(r.InScopeVotes), strconv.Itoa(r.FundVotes), strconv.FormatBool(r.Fundable), csvSafe(flags)}
-		if len(r.AssessorScores) == 0 {
-			_ = w.Write(base)
-		}
-		for _, a := range r.AssessorScores {
-			line := append(append([]string{}, base...), csvSafe(a.Name), strconv.FormatFloat(a.Percent, 'f', 2, 64))
-			for _, k := range keys {
-				line = append(line, strconv.Itoa(a.Scores[k]))
-			}
-			_ = w.Write(append(line, strconv.FormatBool(a.InScope), strconv.FormatBool(a.Fund)))
-		}
+		_ = w.Write(line)
 	}
 	w.Flush()
-	return nil
+	return w.Error()
+}
+
+// exportPanelXLSX writes the panel sheet as an Excel workbook, numbers as numbers, with the
+// header row frozen.
+func (s *Server) exportPanelXLSX(c echo.Context) error {
+	p, err := s.panel(c)
+	if err != nil {
+		return err
+	}
+	header, rows := panelTable(p)
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Panel sheet"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = h
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for i, row := range rows {
+		at, err := excelize.CoordinatesToCellName(1, i+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(at, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="panel-sheet-%d.xlsx"`, p.Competition.ID))
+	c.Response().WriteHeader(http.StatusOK)
+	_, err = f.WriteTo(c.Response())
+	return err
 }

@@ -84,12 +84,15 @@ func (s Scheme) Normalise(bids []BidScores, minBids int) []NormalisedScore {
 	type stat struct{ n, sum, sumsq float64 }
 	per := map[int]*stat{}
 	var all stat
+	// Each counted score's percentage, in the order both passes visit them: worked out once.
+	var pcts []float64
 	for _, b := range bids {
 		for _, a := range b.Assessments {
 			if a.Excluded != nil {
 				continue
 			}
 			p := s.Percent(a)
+			pcts = append(pcts, p)
 			st := per[a.AssessorID]
 			if st == nil {
 				st = &stat{}
@@ -113,6 +116,7 @@ func (s Scheme) Normalise(bids []BidScores, minBids int) []NormalisedScore {
 		gm, gsd = meanSD(all)
 	}
 	out := make([]NormalisedScore, 0, len(bids))
+	next := 0
 	for _, b := range bids {
 		ns := NormalisedScore{BidID: b.BidID}
 		var raw, norm float64
@@ -120,7 +124,8 @@ func (s Scheme) Normalise(bids []BidScores, minBids int) []NormalisedScore {
 			if a.Excluded != nil {
 				continue
 			}
-			p := s.Percent(a)
+			p := pcts[next]
+			next++
 			raw += p
 			st := per[a.AssessorID]
 			q := p

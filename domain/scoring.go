@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -378,7 +379,16 @@ func (s Scheme) Score(b BidScores) BidResult {
 // tied on score with the one below it gets a TieNote saying what separated them.
 func Rank(results []BidResult) []BidResult {
 	out := append([]BidResult(nil), results...)
-	sort.SliceStable(out, func(i, j int) bool { return before(out[i], out[j]) })
+	// before is a total order (the bid number settles the rest), so an unstable sort is exact.
+	slices.SortFunc(out, func(a, b BidResult) int {
+		switch {
+		case before(a, b):
+			return -1
+		case before(b, a):
+			return 1
+		}
+		return 0
+	})
 	for i := 0; i+1 < len(out); i++ {
 		a, b := out[i], out[i+1]
 		if a.Percent != b.Percent {
