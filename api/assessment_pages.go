@@ -100,7 +100,7 @@ func (s *Server) scoreForm(c echo.Context) error {
 		return err
 	}
 	comp := d.Bid.Edges.Competition
-	draft := domain.AssessmentDraft{Scores: map[string]domain.CriterionScore{}, PassFail: map[string]domain.PassFailAnswer{}}
+	in := domain.DraftAnswers{Scores: map[string]domain.DraftEntry{}, PassFail: map[string]domain.PassFailAnswer{}}
 	d.Form = ui.Form{Values: map[string]string{}}
 	var ps domain.Problems
 	for _, q := range comp.Scheme.Criteria {
@@ -109,45 +109,51 @@ func (s *Server) scoreForm(c echo.Context) error {
 			pass, comment := c.FormValue(p+".pass"), c.FormValue(p+".comment")
 			d.Form.Values[p+".pass"], d.Form.Values[p+".comment"] = pass, comment
 			if pass != "" {
-				draft.PassFail[q.Key] = domain.PassFailAnswer{Pass: pass == "pass", Comment: comment}
+				in.PassFail[q.Key] = domain.PassFailAnswer{Pass: pass == "pass", Comment: comment}
 			}
 			continue
 		}
 		p := "scores." + q.Key
 		score, comment := strings.TrimSpace(c.FormValue(p+".score")), c.FormValue(p+".comment")
 		d.Form.Values[p+".score"], d.Form.Values[p+".comment"] = score, comment
-		if score == "" {
-			if comment != "" && c.FormValue("action") == "draft" {
-				ps.Add(p+".score", "Enter the score for %q too, or clear its comment, to save it", q.Title)
+		e := domain.DraftEntry{Comment: comment}
+		if score != "" {
+			n, err := strconv.Atoi(score)
+			if err != nil {
+				ps.Add(p+".score", "Enter the score for %q as a whole number from 0 to %d", q.Title, q.MaxScore())
+				continue
 			}
-			continue // when submitting, the service names it missing
+			e.Score = &n
 		}
-		n, err := strconv.Atoi(score)
-		if err != nil {
-			ps.Add(p+".score", "Enter the score for %q as a whole number from 0 to %d", q.Title, q.MaxScore())
-			continue
-		}
-		draft.Scores[q.Key] = domain.CriterionScore{Score: n, Comment: comment}
+		in.Scores[q.Key] = e
 	}
 	for _, vote := range []string{"in_scope", "fund"} {
 		d.Form.Values[vote] = c.FormValue(vote)
 		if v := c.FormValue(vote); v == "yes" || v == "no" {
 			b := v == "yes"
 			if vote == "in_scope" {
-				draft.InScope = &b
+				in.InScope = &b
 			} else {
-				draft.Fund = &b
+				in.Fund = &b
 			}
 		}
 	}
+	// What was given: a score left empty is named missing by the service when submitting.
+	given := map[string]domain.CriterionScore{}
+	for k, e := range in.Scores {
+		if e.Score != nil {
+			given[k] = domain.CriterionScore{Score: *e.Score, Comment: e.Comment}
+		}
+	}
 	ctx := c.Request().Context()
+	draft := c.FormValue("action") == "draft"
 	switch {
 	case len(ps) > 0:
 		// A score that is not a number stops the form here; name the rest of its problems too.
 		var more domain.Problems
-		check := comp.Scheme.ValidateAssessment(domain.Assessment{Scores: draft.Scores, PassFail: draft.PassFail})
-		if c.FormValue("action") == "draft" {
-			check = comp.Scheme.CheckDraft(draft)
+		check := comp.Scheme.ValidateAssessment(domain.Assessment{Scores: given, PassFail: in.PassFail})
+		if draft {
+			_, check = comp.Scheme.Draft(in)
 		}
 		if errors.As(check, &more) {
 			for _, p := range more {
@@ -156,8 +162,8 @@ func (s *Server) scoreForm(c echo.Context) error {
 				}
 			}
 		}
-	case c.FormValue("action") == "draft":
-		_, err = s.svc.SaveAssessmentDraft(ctx, d.Assignment.ID, draft)
+	case draft:
+		_, err = s.svc.SaveAssessmentDraft(ctx, d.Assignment.ID, in)
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/assessments?done=draft")
 		}
@@ -166,7 +172,7 @@ func (s *Server) scoreForm(c echo.Context) error {
 		}
 	default:
 		_, err = s.svc.RecordAssessment(ctx, service.RecordAssessment{CompetitionID: comp.ID, BidID: d.Bid.ID,
-			Scores: draft.Scores, PassFail: draft.PassFail, InScope: draft.InScope, Fund: draft.Fund})
+			Scores: given, PassFail: in.PassFail, InScope: in.InScope, Fund: in.Fund})
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/assessments?done=scored")
 		}

@@ -141,7 +141,7 @@ func TestTheProgrammeExcludesAScoreOnThePanelSheet(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("an exclusion without a reason: %d", code)
 	}
-	wantIn(t, "the refused exclusion", page, "Give the reason for excluding the score", "Panel sheet")
+	wantIn(t, "the refused exclusion", page, "Enter the reason for excluding the score", "Panel sheet")
 	_, page = read(t)(c.PostForm(srv.URL+exclude, url.Values{"csrf_token": {csrf}, "competition_id": {strconv.Itoa(w.compA.ID)}, "reason-" + strconv.Itoa(a.ID): {"Scored the wrong bid"}}))
 	wantIn(t, "the sheet after excluding", page, "The score is out of the mean", "Excluded", "Scored the wrong bid", "Include again")
 	_, page = read(t)(c.PostForm(srv.URL+"/scores/"+strconv.Itoa(a.ID)+"/include", url.Values{"csrf_token": {csrf}}))
@@ -338,5 +338,20 @@ func TestTheProgrammeReviewsTheAssignmentOnPages(t *testing.T) {
 		"capacity-" + strconv.Itoa(dev.ID): {"lots"}}))
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("a capacity of lots: %d", code)
+	}
+}
+
+// TestADraftIsCheckedAlikeInTheAPI: a comment without its score is refused by the API with the
+// page's words, and a draft with its score is kept.
+func TestADraftIsCheckedAlikeInTheAPI(t *testing.T) {
+	w := newWorld(t)
+	path := "/api/v1/assignments/" + strconv.Itoa(w.assignAcme.ID) + "/draft"
+	rec := w.do(assessorAssigned, http.MethodPut, path, `{"scores":{"value":{"comment":"Pricey"}}}`)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `Enter the score for \"Value for money\" too`) {
+		t.Errorf("a comment without its score: %d %s", rec.Code, rec.Body)
+	}
+	rec = w.do(assessorAssigned, http.MethodPut, path, `{"scores":{"value":{"score":6,"comment":"Pricey"}},"fund":false}`)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"comment":"Pricey"`) {
+		t.Errorf("a draft with its score: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -90,7 +90,7 @@ type SavedDraftView struct {
 }
 
 func (s *Server) saveDraft(c echo.Context) error {
-	var req domain.AssessmentDraft
+	var req domain.DraftAnswers
 	id, err := s.pathIDAndBody(c, &req)
 	if err != nil {
 		return err

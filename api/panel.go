@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -291,30 +292,7 @@ func (s *Server) sendBack(c echo.Context) error {
 
 // sendBackForm sends a score back from the panel sheet, and returns to it.
 func (s *Server) sendBackForm(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	field := "note-" + strconv.Itoa(id) // named after the score, so the page's IDs stay unique
-	note := c.FormValue(field)
-	a, err := s.svc.SendBack(c.Request().Context(), id, note)
-	var ps domain.Problems
-	if errors.As(err, &ps) {
-		comp, cerr := strconv.Atoi(c.FormValue("competition_id"))
-		if cerr != nil {
-			return badRequest("the form does not say which competition it is from")
-		}
-		p, perr := s.svc.Panel(c.Request().Context(), comp)
-		if perr != nil {
-			return perr
-		}
-		ps[0].Field = field
-		return s.renderPanel(c, http.StatusUnprocessableEntity, p, ui.Form{Values: map[string]string{field: note}, Problems: ps[:1]}, "")
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=sent-back#bid-%d", a.Edges.Bid.CompetitionID, a.BidID))
+	return s.moderateForm(c, "note", "sent-back", s.svc.SendBack)
 }
 
 func (s *Server) excludeScore(c echo.Context) error {
@@ -344,13 +322,20 @@ func (s *Server) includeScore(c echo.Context) error {
 
 // excludeScoreForm and includeScoreForm moderate from the panel sheet, and return to it.
 func (s *Server) excludeScoreForm(c echo.Context) error {
+	return s.moderateForm(c, "reason", "excluded", s.svc.ExcludeScore)
+}
+
+// moderateForm takes one score's moderation form on the panel sheet: its text field is named
+// after the score (name-ID), so the page's IDs stay unique. A problem shows the sheet again with
+// the service's words beside the field; otherwise it returns to the bid on the sheet.
+func (s *Server) moderateForm(c echo.Context, name, done string, act func(context.Context, int, string) (*ent.Assessment, error)) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	// Each score's form names its reason field after the score, so the page's IDs stay unique.
-	reason := c.FormValue("reason-" + strconv.Itoa(id))
-	a, err := s.svc.ExcludeScore(c.Request().Context(), id, reason)
+	field := name + "-" + strconv.Itoa(id)
+	text := c.FormValue(field)
+	a, err := act(c.Request().Context(), id, text)
 	var ps domain.Problems
 	if errors.As(err, &ps) {
 		comp, cerr := strconv.Atoi(c.FormValue("competition_id"))
@@ -361,14 +346,15 @@ func (s *Server) excludeScoreForm(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		field := "reason-" + strconv.Itoa(id)
-		return s.renderPanel(c, http.StatusUnprocessableEntity, p,
-			ui.Form{Values: map[string]string{field: reason}, Problems: domain.Problems{{Field: field, Message: "Give the reason for excluding the score: it is recorded"}}}, "")
+		for i := range ps {
+			ps[i].Field = field
+		}
+		return s.renderPanel(c, http.StatusUnprocessableEntity, p, ui.Form{Values: map[string]string{field: text}, Problems: ps}, "")
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=excluded#bid-%d", a.Edges.Bid.CompetitionID, a.BidID))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=%s#bid-%d", a.Edges.Bid.CompetitionID, done, a.BidID))
 }
 
 func (s *Server) includeScoreForm(c echo.Context) error {

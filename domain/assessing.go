@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,47 @@ type AssessmentDraft struct {
 	PassFail map[string]PassFailAnswer `json:"pass_fail,omitempty"`
 	InScope  *bool                     `json:"in_scope,omitempty"`
 	Fund     *bool                     `json:"fund,omitempty"`
+}
+
+// DraftEntry is one scored criterion as an assessor leaves it part way: the score may be not
+// yet given.
+type DraftEntry struct {
+	Score   *int   `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// DraftAnswers is what an assessor saves part way, from the page or the API alike.
+type DraftAnswers struct {
+	Scores   map[string]DraftEntry     `json:"scores"`
+	PassFail map[string]PassFailAnswer `json:"pass_fail"`
+	InScope  *bool                     `json:"in_scope"`
+	Fund     *bool                     `json:"fund"`
+}
+
+// Draft makes the draft to keep from what the assessor saved: a comment is kept only with its
+// score, so a draft never holds a score nobody gave; then CheckDraft.
+func (s Scheme) Draft(in DraftAnswers) (AssessmentDraft, error) {
+	d := AssessmentDraft{Scores: map[string]CriterionScore{}, PassFail: in.PassFail, InScope: in.InScope, Fund: in.Fund}
+	var ps Problems
+	for _, k := range sortedKeys(in.Scores) {
+		e := in.Scores[k]
+		if e.Score == nil {
+			if strings.TrimSpace(e.Comment) != "" {
+				title := k
+				if c, ok := s.Criterion(k); ok {
+					title = c.Title
+				}
+				ps.Add("scores."+k+".score", "Enter the score for %q too, or clear its comment, to save it", title)
+			}
+			continue
+		}
+		d.Scores[k] = CriterionScore{Score: *e.Score, Comment: e.Comment}
+	}
+	var more Problems
+	if errors.As(s.CheckDraft(d), &more) {
+		ps = append(ps, more...)
+	}
+	return d, ps.Err()
 }
 
 // CheckDraft checks what a draft holds against the scheme: each score given is in range, each
@@ -110,4 +152,22 @@ func CheckCapacity(n int) error {
 		return Problems{{Field: "capacity", Message: fmt.Sprintf("Enter the most bids they take as a whole number from 0 to %d", MaxCapacity)}}
 	}
 	return nil
+}
+
+// AssessmentDue is when an assessor's scoring is due: the competition's assessment period in
+// working days from the release of the assignments, or from the assignment itself when it was
+// handed on later. Zero before the release, or when no period is set or the calendar ends.
+func AssessmentDue(released *time.Time, assigned time.Time, days int) time.Time {
+	if released == nil || days <= 0 {
+		return time.Time{}
+	}
+	from := *released
+	if assigned.After(from) {
+		from = assigned
+	}
+	due, err := AddWorkingDays(from, days)
+	if err != nil {
+		return time.Time{}
+	}
+	return due
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBandsCoverEveryScoreOnce(t *testing.T) {
@@ -43,5 +44,22 @@ func TestADraftMayBeIncompleteButNotWrong(t *testing.T) {
 		if ps.For(field) == "" {
 			t.Errorf("no problem for %s in %v", field, ps)
 		}
+	}
+}
+
+func TestAssessmentIsDueInWorkingDaysFromTheRelease(t *testing.T) {
+	released := time.Date(2026, 12, 18, 10, 0, 0, 0, time.UTC) // a Friday before Christmas
+	if due := AssessmentDue(nil, released, 10); !due.IsZero() {
+		t.Errorf("due before the release: %v", due)
+	}
+	due := AssessmentDue(&released, released.Add(-time.Hour), 3)
+	// Monday 21, Tuesday 22, Wednesday 23 December.
+	if due.Day() != 23 || due.Month() != time.December {
+		t.Errorf("three working days from Friday 18 December: %v", due)
+	}
+	// Handed on after the release: counted from the hand-on, over Christmas and Boxing Day.
+	later := time.Date(2026, 12, 23, 10, 0, 0, 0, time.UTC)
+	if due := AssessmentDue(&released, later, 2); due.Day() != 29 {
+		t.Errorf("two working days from Wednesday 23 December: %v", due)
 	}
 }

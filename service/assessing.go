@@ -109,7 +109,7 @@ func (s *Service) Assessing(ctx context.Context, assignmentID int) (YourAssessme
 // SaveAssessmentDraft keeps the assessor's scoring part way, to finish at another sitting:
 // whatever they have entered, checked for what is wrong but not for what is missing. Nothing
 // of it counts until they submit.
-func (s *Service) SaveAssessmentDraft(ctx context.Context, assignmentID int, d domain.AssessmentDraft) (*ent.Assignment, error) {
+func (s *Service) SaveAssessmentDraft(ctx context.Context, assignmentID int, in domain.DraftAnswers) (*ent.Assignment, error) {
 	y, err := s.Assessing(ctx, assignmentID)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,8 @@ func (s *Service) SaveAssessmentDraft(ctx context.Context, assignmentID int, d d
 	if err := y.MayScore(); err != nil {
 		return nil, err
 	}
-	if err := y.Bid.Edges.Competition.Scheme.CheckDraft(d); err != nil {
+	d, err := y.Bid.Edges.Competition.Scheme.Draft(in)
+	if err != nil {
 		return nil, err
 	}
 	// Written as the assessor: the data layer lets them change only their own assignments.

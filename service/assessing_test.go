@@ -49,10 +49,15 @@ func full(score int) domain.Assessment {
 // and is done with once they submit.
 func TestAnAssessorSavesADraftAndFinishesLater(t *testing.T) {
 	x := newAssessing(t)
-	yes := true
-	draft := domain.AssessmentDraft{Scores: map[string]domain.CriterionScore{"innovation": {Score: 7, Comment: "New to councils"}}, InScope: &yes}
-	if _, err := x.svc.SaveAssessmentDraft(as(x.assessor), x.assigned.ID, domain.AssessmentDraft{Scores: map[string]domain.CriterionScore{"innovation": {Score: 12}}}); !errors.As(err, new(domain.Problems)) {
-		t.Errorf("a score out of range in a draft: %v", err)
+	yes, seven, twelve := true, 7, 12
+	draft := domain.DraftAnswers{Scores: map[string]domain.DraftEntry{"innovation": {Score: &seven, Comment: "New to councils"}}, InScope: &yes}
+	for _, bad := range []domain.DraftAnswers{
+		{Scores: map[string]domain.DraftEntry{"innovation": {Score: &twelve}}},
+		{Scores: map[string]domain.DraftEntry{"value": {Comment: "Pricey, but no score yet"}}},
+	} {
+		if _, err := x.svc.SaveAssessmentDraft(as(x.assessor), x.assigned.ID, bad); !errors.As(err, new(domain.Problems)) {
+			t.Errorf("a draft with %+v: %v", bad.Scores, err)
+		}
 	}
 	if _, err := x.svc.SaveAssessmentDraft(as(x.supplier), x.assigned.ID, draft); err == nil {
 		t.Error("a supplier saved a draft of someone else's scores")

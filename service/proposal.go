@@ -67,15 +67,13 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	if err != nil {
 		return Proposal{}, err
 	}
+	mine := map[domain.Pair]bool{}
 	for _, a := range done {
 		scored[a.AssessorID]++
+		mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = true
 	}
 	load, overdue := map[int]int{}, map[int]int{}
 	now := time.Now()
-	mine := map[domain.Pair]bool{}
-	for _, a := range done {
-		mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = true
-	}
 	for _, a := range rows {
 		if a.Status != assignment.StatusAssigned {
 			continue
@@ -104,22 +102,10 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	return p, nil
 }
 
-// DueDate is when an assessor's scoring of an assignment is due: the competition's assessment
-// period in working days from the release (or from the assignment, when it was handed on
-// later). Zero before the release.
+// DueDate is when an assessor's scoring of an assignment is due (domain.AssessmentDue); zero
+// before the release.
 func DueDate(comp *ent.Competition, a *ent.Assignment) time.Time {
-	if comp.AssignmentsReleasedAt == nil || comp.AssessmentDays <= 0 {
-		return time.Time{}
-	}
-	from := *comp.AssignmentsReleasedAt
-	if a.CreatedAt.After(from) {
-		from = a.CreatedAt
-	}
-	due, err := domain.AddWorkingDays(from, comp.AssessmentDays)
-	if err != nil {
-		return time.Time{}
-	}
-	return due
+	return domain.AssessmentDue(comp.AssignmentsReleasedAt, a.CreatedAt, comp.AssessmentDays)
 }
 
 // proposalOpen checks the programme may still change the proposal: the competition is in

@@ -173,6 +173,28 @@ func (h *harness) steps(start time.Duration, fns ...func()) {
 
 const day = 24 * time.Hour
 
+// twoBidsInAssessment drives the challenge to a phase 1 competition under scheme with a bid from
+// each supplier, both eligible, assessment started 8 days in; bids fills as the steps run.
+func (h *harness) twoBidsInAssessment(t *testing.T, f *fixture, admin authz.Actor, scheme domain.Scheme, bids *[]int) {
+	h.steps(time.Second, func() {
+		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
+			ClosesAt: h.env.Now().Add(7 * day), Caps: domain.DefaultCaps(1), Scheme: scheme, Actor: admin})
+	}, func() {
+		comp := f.competitionID(t, 1)
+		*bids = append(*bids, f.sealBid(t, comp, f.orgs[0], domain.Pounds(40_000), h.env.Now()),
+			f.sealBid(t, comp, f.orgs[1], domain.Pounds(40_000), h.env.Now()))
+	})
+	h.steps(8*day, func() {
+		comp := f.competitionID(t, 1)
+		f.clearFlags(t, comp)
+		h.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
+	})
+}
+
 func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	f := newFixture(t)
 	admin := authz.Actor{Who: "admin@catalyst.example"}
@@ -468,23 +490,8 @@ func TestPassFailAnswersReachTheDecision(t *testing.T) {
 	h := newHarness(t, f)
 	var bids []int
 	checked := false
-	h.steps(time.Second, func() {
-		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
-	}, func() {
-		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
-	}, func() {
-		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
-			ClosesAt: h.env.Now().Add(7 * day), Caps: domain.DefaultCaps(1), Scheme: scheme, Actor: admin})
-	}, func() {
-		comp := f.competitionID(t, 1)
-		bids = append(bids, f.sealBid(t, comp, f.orgs[0], domain.Pounds(40_000), h.env.Now()),
-			f.sealBid(t, comp, f.orgs[1], domain.Pounds(40_000), h.env.Now()))
-	})
-	h.steps(8*day, func() {
-		comp := f.competitionID(t, 1)
-		f.clearFlags(t, comp)
-		h.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
-	}, func() {
+	h.twoBidsInAssessment(t, f, admin, scheme, &bids)
+	h.steps(8*day+time.Minute, func() {
 		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
 		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
 			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, `answer "start" (Can start by 1 June) pass or fail`)
@@ -632,23 +639,8 @@ func TestTooFewAssessorsHasAWayOut(t *testing.T) {
 	h := newHarness(t, f)
 	var bids []int
 	checked := false
-	h.steps(time.Second, func() {
-		h.update("", workflows.UpdateSubmitChallenge, workflows.SubmitChallengeRequest{Actor: admin})
-	}, func() {
-		h.update("", workflows.UpdateSelectChallenge, workflows.SelectChallengeRequest{Select: true, Actor: admin})
-	}, func() {
-		h.update("", workflows.UpdateOpenCompetition, workflows.OpenCompetitionRequest{
-			ClosesAt: h.env.Now().Add(7 * day), Caps: domain.DefaultCaps(1), Scheme: domain.DefaultScheme(), Actor: admin})
-	}, func() {
-		comp := f.competitionID(t, 1)
-		bids = append(bids, f.sealBid(t, comp, f.orgs[0], domain.Pounds(40_000), h.env.Now()),
-			f.sealBid(t, comp, f.orgs[1], domain.Pounds(40_000), h.env.Now()))
-	})
-	h.steps(8*day, func() {
-		comp := f.competitionID(t, 1)
-		f.clearFlags(t, comp)
-		h.update(workflows.CompetitionWorkflowID(comp), workflows.UpdateFinishEligibility, workflows.FinishEligibilityRequest{Actor: admin})
-	}, func() {
+	h.twoBidsInAssessment(t, f, admin, domain.DefaultScheme(), &bids)
+	h.steps(8*day+time.Minute, func() {
 		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
 		for _, as := range f.assessors[:2] { // the third assessor never scores
 			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[0], AssessorID: as, Assessment: scores(9, true, true), Actor: admin})

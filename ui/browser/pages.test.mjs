@@ -114,7 +114,7 @@ test("signing out ends the session", async () => {
   assert.equal(audit.status(), 401);
 });
 
-test("an assessor declares an interest, mistakes named first, and the page passes axe", async () => {
+test("an assessor declares an interest, mistakes named first, renews the declaration, and the page passes axe", async () => {
   const page = await context.newPage();
   await page.goto(base + "/sign-in");
   await page.getByRole("button", { name: "Sign in as Chen Li" }).click();
@@ -141,6 +141,12 @@ test("an assessor declares an interest, mistakes named first, and the page passe
 
   await page.getByRole("button", { name: `Withdraw your interest in ${name}` }).click();
   await page.getByText(`You withdrew your interest in ${name}`).waitFor();
+
+  // The yearly renewal: the declaration stands for 12 more months.
+  await page.getByText(/It stands until/).waitFor();
+  await page.getByRole("button", { name: "Confirm my declaration is complete and up to date" }).click();
+  await page.getByText("Your declaration is renewed for 12 months.").waitFor();
+  await accessible(page, "interests page after renewing the declaration");
   await page.getByRole("button", { name: /Sign out Chen Li/ }).click();
   await page.waitForURL(base + "/");
 });
