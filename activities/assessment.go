@@ -160,7 +160,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		byID := map[int]*ent.Bid{}
 		for _, b := range bids {
 			byID[b.ID] = b
-			bs := domain.BidScores{BidID: b.ID, Amount: b.Amount}
+			bs := domain.BidScores{BidID: b.ID, Amount: b.Amount, Interview: b.InterviewScore}
 			if b.SubmittedAt != nil {
 				bs.SubmittedAt = *b.SubmittedAt
 			}

@@ -167,6 +167,12 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/competitions/{id}/assignment-proposal": {func(w *world) string {
 		return fmt.Sprintf("/api/v1/competitions/%d/assignment-proposal", w.compA.ID)
 	}, "", []string{admin}},
+	"GET /api/v1/competitions/{id}/interviews": {func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/interviews", w.compA.ID) }, "",
+		[]string{admin}},
+	"PUT /api/v1/bids/{id}/interview-slot": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/interview-slot", w.bidAcme.ID) },
+		`{"place":""}`, []string{admin}},
+	"PUT /api/v1/bids/{id}/interview-score": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/interview-score", w.bidAcme.ID) },
+		`{"percent":101}`, []string{admin}},
 	"POST /api/v1/competitions/{id}/assignments/release": {func(w *world) string {
 		return fmt.Sprintf("/api/v1/competitions/%d/assignments/release", w.compA.ID)
 	}, "", []string{admin}},

@@ -233,6 +233,7 @@ type OpenCompetitionRequest struct {
 	Threshold        *float64           `json:"threshold"`
 	MinAssessors     *int               `json:"min_assessors"`
 	TieBreaker       string             `json:"tie_breaker"`
+	InterviewWeight  int                `json:"interview_weight"`
 }
 
 func (s *Server) openCompetition(c echo.Context) error {
@@ -243,7 +244,7 @@ func (s *Server) openCompetition(c echo.Context) error {
 	}
 	comp, err := s.svc.OpenCompetition(c.Request().Context(), service.OpenCompetition{ChallengeID: id, ClosesAt: req.ClosesAt,
 		PotPence: req.PotPence, MaxContractPence: req.MaxContractPence, MaxContracts: req.MaxContracts, Criteria: req.Criteria,
-		Threshold: req.Threshold, MinAssessors: req.MinAssessors, TieBreaker: req.TieBreaker})
+		Threshold: req.Threshold, MinAssessors: req.MinAssessors, TieBreaker: req.TieBreaker, InterviewWeight: req.InterviewWeight})
 	if err != nil {
 		return err
 	}

@@ -164,6 +164,8 @@ func taskForm(comp *ent.Competition, task string) ui.Form {
 		f.Values["assessors_per_bid"] = strconv.Itoa(comp.AssessorsPerBid)
 		f.Values["assessment_days"] = strconv.Itoa(comp.AssessmentDays)
 		f.Values["moderation_band"] = strconv.Itoa(comp.ModerationBand)
+		f.Values["reminder_days"] = strconv.Itoa(comp.ReminderDays)
+		f.Values["interview_weight"] = strconv.Itoa(comp.Scheme.InterviewWeight)
 		f.Values["threshold"] = strconv.FormatFloat(comp.Scheme.Threshold, 'f', -1, 64)
 		f.Values["selection"] = string(comp.Selection)
 	}
@@ -268,6 +270,9 @@ func (s *Server) competitionTaskForm(c echo.Context) error {
 		a.AssessorsPerBid = formInt(c, f, &ps, "assessors_per_bid", "the number of assessors")
 		a.AssessmentDays = formInt(c, f, &ps, "assessment_days", "the assessment period")
 		a.ModerationBand = formInt(c, f, &ps, "moderation_band", "the moderation band")
+		reminder := formInt(c, f, &ps, "reminder_days", "the reminder")
+		a.ReminderDays = &reminder
+		a.InterviewWeight = formInt(c, f, &ps, "interview_weight", "the interview's weight")
 		f.Values["threshold"] = strings.TrimSpace(c.FormValue("threshold"))
 		if t, err := strconv.ParseFloat(strings.TrimSuffix(f.Values["threshold"], "%"), 64); err == nil {
 			a.Threshold = t
@@ -491,7 +496,9 @@ func (s *Server) renderCompetitionCheck(c echo.Context, status int, comp *ent.Co
 		{"questions", "Questions", fmt.Sprintf("%d (%d scored)", len(comp.Scheme.Criteria), scoredCount(comp.Scheme))},
 		{"assessment", "Assessors per bid", strconv.Itoa(comp.AssessorsPerBid)},
 		{"assessment", "Assessment period", fmt.Sprintf("%d working days", comp.AssessmentDays)},
+		{"assessment", "Reminder", reminderSummary(comp.ReminderDays)},
 		{"assessment", "Moderation band", fmt.Sprintf("%d percentage points", comp.ModerationBand)},
+		{"assessment", "Interview stage", interviewSummary(comp.Scheme.InterviewWeight)},
 		{"assessment", "Quality threshold", strconv.FormatFloat(comp.Scheme.Threshold, 'f', -1, 64) + "%"},
 		{"assessment", "Selection", comp.Selection.Label()},
 	}
@@ -902,4 +909,18 @@ func (s *Server) confirmBidForm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, competitionPath(b.CompetitionID, "?done=confirmed"))
+}
+
+func reminderSummary(days int) string {
+	if days == 0 {
+		return "Only when overdue"
+	}
+	return fmt.Sprintf("%d working days before the due date, and when overdue", days)
+}
+
+func interviewSummary(weight int) string {
+	if weight == 0 {
+		return "None"
+	}
+	return fmt.Sprintf("Bids above the threshold are interviewed; the interview is %d%% of the final score", weight)
 }

@@ -52,6 +52,8 @@ type CompetitionSetupRequest struct {
 		ModerationBand  int     `json:"moderation_band"`
 		Threshold       float64 `json:"threshold"`
 		Selection       string  `json:"selection"`
+		ReminderDays    *int    `json:"reminder_days"`
+		InterviewWeight int     `json:"interview_weight"`
 	} `json:"assessment"`
 }
 
@@ -81,7 +83,8 @@ func (s *Server) editCompetitionSetup(c echo.Context) error {
 	}
 	if a := req.Assessment; a != nil {
 		in.Assessment = &service.CompetitionAssessment{AssessorsPerBid: a.AssessorsPerBid, AssessmentDays: a.AssessmentDays,
-			ModerationBand: a.ModerationBand, Threshold: a.Threshold, Selection: domain.SelectionMethod(a.Selection)}
+			ModerationBand: a.ModerationBand, Threshold: a.Threshold, Selection: domain.SelectionMethod(a.Selection),
+			ReminderDays: a.ReminderDays, InterviewWeight: a.InterviewWeight}
 	}
 	comp, err := s.svc.EditCompetition(c.Request().Context(), in)
 	if err != nil {

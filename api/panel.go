@@ -25,19 +25,22 @@ import (
 
 // PanelRowView is one bid on the panel sheet.
 type PanelRowView struct {
-	Rank           int                  `json:"rank"`
-	BidID          int                  `json:"bid_id"`
-	Title          string               `json:"title"`
-	Supplier       string               `json:"supplier"`
-	Percent        float64              `json:"percent"`
-	Normalised     *float64             `json:"normalised,omitempty"`
-	InScopeVotes   int                  `json:"in_scope_votes"`
-	FundVotes      int                  `json:"fund_votes"`
-	Fundable       bool                 `json:"fundable"`
-	Reason         string               `json:"reason"`
-	AmountPence    int64                `json:"amount_pence"`
-	Flags          []string             `json:"flags"`
-	AssessorScores []PanelAssessorScore `json:"assessors"`
+	Rank       int      `json:"rank"`
+	BidID      int      `json:"bid_id"`
+	Title      string   `json:"title"`
+	Supplier   string   `json:"supplier"`
+	Percent    float64  `json:"percent"`
+	Normalised *float64 `json:"normalised,omitempty"`
+	// With an interview stage: the written mean and the interview score that Percent combines.
+	WrittenPercent   *float64             `json:"written_percent,omitempty"`
+	InterviewPercent *float64             `json:"interview_percent,omitempty"`
+	InScopeVotes     int                  `json:"in_scope_votes"`
+	FundVotes        int                  `json:"fund_votes"`
+	Fundable         bool                 `json:"fundable"`
+	Reason           string               `json:"reason"`
+	AmountPence      int64                `json:"amount_pence"`
+	Flags            []string             `json:"flags"`
+	AssessorScores   []PanelAssessorScore `json:"assessors"`
 }
 
 // PanelAssessorScore is one assessor's scores of one bid.
@@ -55,13 +58,16 @@ type PanelAssessorScore struct {
 
 // PanelView is the panel sheet.
 type PanelView struct {
-	CompetitionID int            `json:"competition_id"`
-	Threshold     float64        `json:"threshold"`
-	Rows          []PanelRowView `json:"rows"`
+	CompetitionID int     `json:"competition_id"`
+	Threshold     float64 `json:"threshold"`
+	// InterviewWeight is the interview's share of the final score in percent; 0: no interviews.
+	InterviewWeight int            `json:"interview_weight,omitempty"`
+	Rows            []PanelRowView `json:"rows"`
 }
 
 func panelView(p service.PanelSheet) PanelView {
-	v := PanelView{CompetitionID: p.Competition.ID, Threshold: p.Competition.Scheme.Threshold, Rows: []PanelRowView{}}
+	v := PanelView{CompetitionID: p.Competition.ID, Threshold: p.Competition.Scheme.Threshold, Rows: []PanelRowView{},
+		InterviewWeight: p.Competition.Scheme.InterviewWeight}
 	for _, r := range p.Rows {
 		row := PanelRowView{Rank: r.Rank, BidID: r.Bid.ID, Title: r.Bid.Title, Percent: r.Result.Percent,
 			InScopeVotes: r.Result.InScopeVotes, FundVotes: r.Result.FundVotes, Fundable: r.Result.Fundable, Reason: r.Result.Reason,
@@ -72,6 +78,10 @@ func panelView(p service.PanelSheet) PanelView {
 		if r.Normalised != nil {
 			n := r.Normalised.Normalised
 			row.Normalised = &n
+		}
+		if v.InterviewWeight > 0 {
+			written := r.Result.Written
+			row.WrittenPercent, row.InterviewPercent = &written, r.Result.Interview
 		}
 		if f := r.Flag; f != nil {
 			if f.Wide {
@@ -400,6 +410,9 @@ func panelTable(p service.PanelSheet) (header []string, rows [][]any) {
 		header = append(header, names[k])
 	}
 	header = append(header, "Assessor: in scope", "Assessor: fund", "Excluded", "Sent back")
+	if v.InterviewWeight > 0 {
+		header = slices.Insert(header, 5, "Written %", "Interview %")
+	}
 	status := map[int]string{}
 	for _, r := range p.Rows {
 		if st := r.Bid.Status; st == domain.BidFunded || st == domain.BidNotFunded {
@@ -413,6 +426,13 @@ func panelTable(p service.PanelSheet) (header []string, rows [][]any) {
 		}
 		base := []any{r.Rank, r.BidID, csvSafe(r.Title), csvSafe(r.Supplier), r.Percent, norm, r.InScopeVotes, r.FundVotes, r.Fundable,
 			csvSafe(strings.Join(r.Flags, "; ")), status[r.BidID]}
+		if v.InterviewWeight > 0 {
+			var interview any
+			if r.InterviewPercent != nil {
+				interview = *r.InterviewPercent
+			}
+			base = slices.Insert(base, 5, any(*r.WrittenPercent), interview)
+		}
 		if len(r.AssessorScores) == 0 {
 			rows = append(rows, base)
 		}

@@ -77,6 +77,7 @@ type CompetitionView struct {
 	Fields                []string              `json:"fields,omitempty"`
 	AssessorsPerBid       int                   `json:"assessors_per_bid"`
 	AssessmentDays        int                   `json:"assessment_days"`
+	ReminderDays          int                   `json:"reminder_days"`
 	ModerationBand        int                   `json:"moderation_band"`
 	Selection             string                `json:"selection"`
 	AmendedAt             *time.Time            `json:"amended_at,omitempty"`
@@ -97,7 +98,7 @@ func competitionView(c *ent.Competition) CompetitionView {
 		OpenedAt: timeOrNil(c.OpenedAt), ClosesAt: timeOrNil(c.ClosesAt), OpensAt: timeOrNil(c.OpensAt),
 		ClarificationClosesAt: timeOrNil(c.ClarificationClosesAt), BriefingAt: timeOrNil(c.BriefingAt), BriefingDetails: c.BriefingDetails,
 		Summary: c.Summary, Scope: c.Scope, Fields: c.Fields, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,
-		ModerationBand: c.ModerationBand, Selection: string(c.Selection), AmendedAt: timeOrNil(c.AmendedAt),
+		ReminderDays: c.ReminderDays, ModerationBand: c.ModerationBand, Selection: string(c.Selection), AmendedAt: timeOrNil(c.AmendedAt),
 		PotPence: int64(c.Pot), MaxContractPence: int64(c.MaxContract),
 		MaxContracts: c.MaxContracts, Scheme: c.Scheme, EligibleOrganisations: c.EligibleOrganisations,
 	}
@@ -116,22 +117,27 @@ func sealed(c *ent.Competition) bool { return domain.Sealed(c.Status) }
 
 // BidView is a bid with its receipt and, once decided, its outcome.
 type BidView struct {
-	ID               int                `json:"id"`
-	CompetitionID    int                `json:"competition_id"`
-	OrganisationID   int                `json:"organisation_id"`
-	OrganisationName string             `json:"organisation_name,omitempty"`
-	Title            string             `json:"title"`
-	Summary          string             `json:"summary,omitempty"`
-	AmountPence      int64              `json:"amount_pence"`
-	Amount           string             `json:"amount"`
-	Status           string             `json:"status"`
-	StatusLabel      string             `json:"status_label"`
-	SubmittedAt      *time.Time         `json:"submitted_at,omitempty"`
-	Receipt          string             `json:"receipt,omitempty"`
-	ContentHash      string             `json:"content_hash,omitempty"`
-	Score            *float64           `json:"score,omitempty"`
-	OutcomeReason    string             `json:"outcome_reason,omitempty"`
-	EligibilityNote  string             `json:"eligibility_note,omitempty"`
+	ID               int        `json:"id"`
+	CompetitionID    int        `json:"competition_id"`
+	OrganisationID   int        `json:"organisation_id"`
+	OrganisationName string     `json:"organisation_name,omitempty"`
+	Title            string     `json:"title"`
+	Summary          string     `json:"summary,omitempty"`
+	AmountPence      int64      `json:"amount_pence"`
+	Amount           string     `json:"amount"`
+	Status           string     `json:"status"`
+	StatusLabel      string     `json:"status_label"`
+	SubmittedAt      *time.Time `json:"submitted_at,omitempty"`
+	Receipt          string     `json:"receipt,omitempty"`
+	ContentHash      string     `json:"content_hash,omitempty"`
+	Score            *float64   `json:"score,omitempty"`
+	OutcomeReason    string     `json:"outcome_reason,omitempty"`
+	EligibilityNote  string     `json:"eligibility_note,omitempty"`
+	// A shortlisted bid's interview; its score and the panel's note come with the outcome.
+	InterviewAt      *time.Time         `json:"interview_at,omitempty"`
+	InterviewPlace   string             `json:"interview_place,omitempty"`
+	InterviewPercent *float64           `json:"interview_percent,omitempty"`
+	InterviewNote    string             `json:"interview_note,omitempty"`
 	ConfirmedAt      *time.Time         `json:"confirmed_at,omitempty"`
 	Documents        []DocumentView     `json:"documents,omitempty"`
 	Fields           []string           `json:"fields"`
@@ -167,6 +173,7 @@ func bidView(b *ent.Bid) BidView {
 		ID: b.ID, CompetitionID: b.CompetitionID, OrganisationID: b.OrganisationID, Title: b.Title, Summary: b.Summary,
 		AmountPence: int64(b.Amount), Amount: b.Amount.String(), Status: string(b.Status), StatusLabel: b.Status.Label(),
 		SubmittedAt: b.SubmittedAt, ContentHash: b.ContentHash, Score: b.Score, OutcomeReason: b.OutcomeReason,
+		InterviewAt: b.InterviewAt, InterviewPlace: b.InterviewPlace, InterviewPercent: b.InterviewScore, InterviewNote: b.InterviewNote,
 		EligibilityNote: b.EligibilityNote, ConfirmedAt: b.ConfirmedAt,
 	}
 	if b.Receipt != nil {

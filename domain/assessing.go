@@ -171,3 +171,17 @@ func AssessmentDue(released *time.Time, assigned time.Time, days int) time.Time 
 	}
 	return due
 }
+
+// ReminderDue is when an assessor is reminded that an assignment falls due: days working days
+// before due. Zero when days is 0, or when that is no later than the assessment began (from),
+// since a period that short needs no reminder.
+func ReminderDue(from, due time.Time, days int) time.Time {
+	if days <= 0 || due.IsZero() {
+		return time.Time{}
+	}
+	at, err := AddWorkingDays(due, -days)
+	if err != nil || !at.After(from) {
+		return time.Time{}
+	}
+	return at
+}

@@ -63,3 +63,17 @@ func TestAssessmentIsDueInWorkingDaysFromTheRelease(t *testing.T) {
 		t.Errorf("two working days from Wednesday 23 December: %v", due)
 	}
 }
+
+func TestReminderComesWorkingDaysBeforeTheDueDate(t *testing.T) {
+	released := time.Date(2026, 12, 21, 10, 0, 0, 0, time.UTC)                     // Monday before Christmas
+	due := AssessmentDue(&released, released, 5)                                   // 25 and 28 December are bank holidays: due on the 30th
+	if got := ReminderDue(released, due, 2); got.Day() != 24 || got.Hour() != 10 { // 29 and 24 December are the two working days before
+		t.Errorf("reminder = %v for due %v, want 10:00 on 24 December", got, due)
+	}
+	if got := ReminderDue(released, due, 5); !got.IsZero() {
+		t.Errorf("a reminder as long as the period came at %v; want none", got)
+	}
+	if got := ReminderDue(released, due, 0); !got.IsZero() {
+		t.Errorf("reminder of 0 days = %v, want none", got)
+	}
+}

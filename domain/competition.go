@@ -39,6 +39,7 @@ const (
 	MaxAssessorsPerBid    = 5
 	MaxAssessmentDays     = 60
 	DefaultAssessmentDays = 15
+	DefaultReminderDays   = 2  // working days before the due date that an assessor is reminded
 	DefaultModeration     = 20 // percentage points from the bid's mean before a score is looked at again
 	MaxWordLimit          = 2000
 	MaxAppendixMB         = 50
@@ -83,6 +84,7 @@ type CompetitionSetup struct {
 	Scheme                Scheme
 	AssessorsPerBid       int
 	AssessmentDays        int
+	ReminderDays          int
 	ModerationBand        int
 	Selection             SelectionMethod
 }
@@ -226,6 +228,10 @@ func (s CompetitionSetup) CheckAssessment() Problems {
 	if s.AssessmentDays < 1 || s.AssessmentDays > MaxAssessmentDays {
 		ps.Add("assessment_days", "The assessment period must be from 1 to %d working days", MaxAssessmentDays)
 	}
+	if s.ReminderDays < 0 || (s.ReminderDays > 0 && s.ReminderDays >= s.AssessmentDays) {
+		ps.Add("reminder_days", "The reminder must come from 0 to %d working days before the due date, less than the assessment period", max(s.AssessmentDays-1, 0))
+	}
+	ps = append(ps, CheckInterviewWeight(s.Scheme.InterviewWeight)...)
 	if s.ModerationBand < 1 || s.ModerationBand > 100 {
 		ps.Add("moderation_band", "The moderation band must be from 1 to 100 percentage points")
 	}

@@ -40,6 +40,12 @@ const (
 	// NoticeDeclarationLapsed tells an assessor they were given no bids because their
 	// declaration of interests has lapsed.
 	NoticeDeclarationLapsed NoticeTemplate = "declaration_lapsed"
+	// NoticeAssessmentDueSoon reminds an assessor of bids still to score that fall due soon.
+	NoticeAssessmentDueSoon NoticeTemplate = "assessment_due_soon"
+	// NoticeAssessmentOverdue tells an assessor their scoring of some bids is overdue.
+	NoticeAssessmentOverdue NoticeTemplate = "assessment_overdue"
+	// NoticeInterviewScheduled tells a shortlisted supplier when and where it is interviewed.
+	NoticeInterviewScheduled NoticeTemplate = "interview_scheduled"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -74,6 +80,12 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "You have {count} bid(s) to assess for “{title}”, due by {due}. They are on your assessments page."
 	case NoticeDeclarationLapsed:
 		text = "You were not given bids to assess for “{title}” because your declaration of interests lapsed on {lapsed}. Renew it on your interests page to be given bids again."
+	case NoticeAssessmentDueSoon:
+		text = "A reminder: you have {count} bid(s) still to score for “{title}”, due by {due}. They are on your assessments page."
+	case NoticeAssessmentOverdue:
+		text = "Your scoring of {count} bid(s) for “{title}” was due by {due} and is overdue. Score them on your assessments page, or tell the programme team if you cannot."
+	case NoticeInterviewScheduled:
+		text = "Your bid “{bid}” to “{title}” is shortlisted for interview: {at}, {place}. Its outcome comes after the interviews."
 	default:
 		return string(t)
 	}

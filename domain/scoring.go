@@ -44,6 +44,9 @@ type Scheme struct {
 	Threshold    float64     `json:"threshold"`             // quality threshold, percent
 	MinAssessors int         `json:"min_assessors"`         // assessments a bid needs before decisions
 	TieBreaker   string      `json:"tie_breaker,omitempty"` // the criterion that breaks ties after fund votes
+	// InterviewWeight is the share of the final score, in percent, that an interview gives the
+	// bids shortlisted on their written score; 0: the competition has no interview stage.
+	InterviewWeight int `json:"interview_weight,omitempty"`
 }
 
 // DefaultScheme follows the Innovate UK pattern: four weighted questions scored out of 10, a 70%
@@ -296,6 +299,7 @@ type BidScores struct {
 	Amount      Money
 	SubmittedAt time.Time
 	Assessments []Assessment
+	Interview   *float64 // the interview panel's score in percent, once recorded
 }
 
 // BidResult is a bid's score and whether it may be funded.
@@ -312,6 +316,11 @@ type BidResult struct {
 	Reason       string // why it is or is not fundable, for the supplier
 	TieNote      string // how a tie on score was broken, set by Rank
 	SubmittedAt  time.Time
+	// With an interview stage: Written is the mean written score, Shortlisted says it earned an
+	// interview, and Percent combines it with the Interview score by the scheme's weight.
+	Written     float64
+	Shortlisted bool
+	Interview   *float64
 }
 
 // Score computes a bid's result under the scheme. Excluded assessments leave the mean but their
@@ -371,7 +380,62 @@ func (s Scheme) Score(b BidScores) BidResult {
 		r.Fundable = true
 		r.Reason = fmt.Sprintf("it scored %.2f%%, at or above the quality threshold of %.0f%%, with a majority of in-scope and fund votes", r.Percent, s.Threshold)
 	}
+	r.Written = r.Percent
+	if s.InterviewWeight > 0 && r.Fundable {
+		s.interview(&r, b.Interview)
+	}
 	return r
+}
+
+// interview combines a shortlisted bid's written score with its interview score. The written
+// score earns the interview; the combined score must then meet the threshold too.
+func (s Scheme) interview(r *BidResult, interview *float64) {
+	r.Shortlisted = true
+	if interview == nil {
+		r.Fundable = false
+		r.Reason = fmt.Sprintf("it scored %.2f%% in writing and was shortlisted for interview, whose score is not recorded", r.Written)
+		return
+	}
+	r.Interview = interview
+	w := float64(s.InterviewWeight) / 100
+	r.Percent = round2(r.Written*(1-w) + *interview*w)
+	how := fmt.Sprintf("it scored %.2f%% in writing and %.2f%% at interview, %.2f%% with the interview weighted at %d%%",
+		r.Written, *interview, r.Percent, s.InterviewWeight)
+	if r.Percent < s.Threshold {
+		r.Fundable = false
+		r.Reason = fmt.Sprintf("%s, below the quality threshold of %.0f%%", how, s.Threshold)
+		return
+	}
+	r.Reason = fmt.Sprintf("%s, at or above the quality threshold of %.0f%%, with a majority of in-scope and fund votes", how, s.Threshold)
+}
+
+// The range of an interview's weight in the final score, when a competition has one: enough to
+// matter, never all of it.
+const (
+	MinInterviewWeight = 10
+	MaxInterviewWeight = 90
+)
+
+// Interview is one shortlisted bid's interview: its slot, and the panel's score once held.
+var (
+	InterviewPlace = Text{Field: "place", Label: "where the interview is held, or the link to join it", Max: 500}
+	InterviewNote  = Text{Field: "note", Label: "the interview panel's reasons for the score", Max: 5000, MultiLine: true}
+)
+
+// CheckInterviewWeight checks a competition's interview weight: 0 for no interview stage.
+func CheckInterviewWeight(w int) Problems {
+	if w != 0 && (w < MinInterviewWeight || w > MaxInterviewWeight) {
+		return Problems{{Field: "interview_weight", Message: fmt.Sprintf("The interview's weight must be 0 (no interview stage) or from %d to %d percent", MinInterviewWeight, MaxInterviewWeight)}}
+	}
+	return nil
+}
+
+// CheckInterviewScore checks an interview score, a percentage.
+func CheckInterviewScore(percent float64) error {
+	if percent < 0 || percent > 100 {
+		return Problems{{Field: "percent", Message: "Enter the interview score as a percentage from 0 to 100"}}
+	}
+	return nil
 }
 
 // Rank orders results best first: by score, then fund votes, then the scheme's tie-breaker

@@ -193,3 +193,41 @@ func TestCapsValidate(t *testing.T) {
 		t.Error("zero pot accepted")
 	}
 }
+
+// With an interview stage, the written score earns the interview, and the interview then counts
+// for its weight: a strong interview lifts a bid past one that wrote better, a weak one sinks it.
+func TestInterviewCombinesWithTheWrittenScoreByItsWeight(t *testing.T) {
+	s := DefaultScheme()
+	s.InterviewWeight = 40
+	three := func(score int) []Assessment {
+		return []Assessment{assessment(all(score), true, true), assessment(all(score), true, true), assessment(all(score), true, true)}
+	}
+	pct := func(v float64) *float64 { return &v }
+	cases := []struct {
+		name        string
+		written     int
+		interview   *float64
+		shortlisted bool
+		fundable    bool
+		percent     float64
+		reason      string
+	}{
+		{"below the threshold: no interview", 6, nil, false, false, 60, "below the quality threshold of 70%"},
+		{"shortlisted, not yet interviewed", 8, nil, true, false, 80, "shortlisted for interview, whose score is not recorded"},
+		// 80 × 0.6 + 95 × 0.4 = 86
+		{"a strong interview", 8, pct(95), true, true, 86, "80.00% in writing and 95.00% at interview, 86.00% with the interview weighted at 40%"},
+		// 90 × 0.6 + 30 × 0.4 = 66
+		{"a weak interview sinks it", 9, pct(30), true, false, 66, "66.00% with the interview weighted at 40%, below the quality threshold"},
+	}
+	for _, c := range cases {
+		r := s.Score(BidScores{BidID: 1, Assessments: three(c.written), Interview: c.interview})
+		if r.Shortlisted != c.shortlisted || r.Fundable != c.fundable || r.Percent != c.percent || !strings.Contains(r.Reason, c.reason) {
+			t.Errorf("%s: shortlisted=%v fundable=%v %.2f%% %q; want %v %v %.2f%% %q", c.name, r.Shortlisted, r.Fundable, r.Percent, r.Reason,
+				c.shortlisted, c.fundable, c.percent, c.reason)
+		}
+	}
+	// Without an interview stage an interview score changes nothing.
+	if r := DefaultScheme().Score(BidScores{BidID: 1, Assessments: three(8), Interview: pct(10)}); r.Percent != 80 || !r.Fundable || r.Shortlisted {
+		t.Errorf("no interview stage: %+v", r)
+	}
+}

@@ -43,6 +43,10 @@ type Assignment struct {
 	Draft *domain.AssessmentDraft `json:"draft,omitempty"`
 	// DraftSavedAt holds the value of the "draft_saved_at" field.
 	DraftSavedAt *time.Time `json:"draft_saved_at,omitempty"`
+	// RemindedAt holds the value of the "reminded_at" field.
+	RemindedAt *time.Time `json:"reminded_at,omitempty"`
+	// OverdueAt holds the value of the "overdue_at" field.
+	OverdueAt *time.Time `json:"overdue_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssignmentQuery when eager-loading is set.
 	Edges        AssignmentEdges `json:"edges"`
@@ -93,7 +97,7 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case assignment.FieldStatus, assignment.FieldExplanation, assignment.FieldDeclinedReason, assignment.FieldDeclinedFor:
 			values[i] = new(sql.NullString)
-		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldDraftSavedAt:
+		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldDraftSavedAt, assignment.FieldRemindedAt, assignment.FieldOverdueAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -185,6 +189,20 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 				_m.DraftSavedAt = new(time.Time)
 				*_m.DraftSavedAt = value.Time
 			}
+		case assignment.FieldRemindedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field reminded_at", values[i])
+			} else if value.Valid {
+				_m.RemindedAt = new(time.Time)
+				*_m.RemindedAt = value.Time
+			}
+		case assignment.FieldOverdueAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field overdue_at", values[i])
+			} else if value.Valid {
+				_m.OverdueAt = new(time.Time)
+				*_m.OverdueAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -263,6 +281,16 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	if v := _m.DraftSavedAt; v != nil {
 		builder.WriteString("draft_saved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.RemindedAt; v != nil {
+		builder.WriteString("reminded_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.OverdueAt; v != nil {
+		builder.WriteString("overdue_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -147,6 +147,34 @@ func (_c *AssignmentCreate) SetNillableDraftSavedAt(v *time.Time) *AssignmentCre
 	return _c
 }
 
+// SetRemindedAt sets the "reminded_at" field.
+func (_c *AssignmentCreate) SetRemindedAt(v time.Time) *AssignmentCreate {
+	_c.mutation.SetRemindedAt(v)
+	return _c
+}
+
+// SetNillableRemindedAt sets the "reminded_at" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableRemindedAt(v *time.Time) *AssignmentCreate {
+	if v != nil {
+		_c.SetRemindedAt(*v)
+	}
+	return _c
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_c *AssignmentCreate) SetOverdueAt(v time.Time) *AssignmentCreate {
+	_c.mutation.SetOverdueAt(v)
+	return _c
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableOverdueAt(v *time.Time) *AssignmentCreate {
+	if v != nil {
+		_c.SetOverdueAt(*v)
+	}
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *AssignmentCreate) SetBid(v *Bid) *AssignmentCreate {
 	return _c.SetBidID(v.ID)
@@ -313,6 +341,14 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DraftSavedAt(); ok {
 		_spec.SetField(assignment.FieldDraftSavedAt, field.TypeTime, value)
 		_node.DraftSavedAt = &value
+	}
+	if value, ok := _c.mutation.RemindedAt(); ok {
+		_spec.SetField(assignment.FieldRemindedAt, field.TypeTime, value)
+		_node.RemindedAt = &value
+	}
+	if value, ok := _c.mutation.OverdueAt(); ok {
+		_spec.SetField(assignment.FieldOverdueAt, field.TypeTime, value)
+		_node.OverdueAt = &value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -514,6 +550,42 @@ func (u *AssignmentUpsert) ClearDraftSavedAt() *AssignmentUpsert {
 	return u
 }
 
+// SetRemindedAt sets the "reminded_at" field.
+func (u *AssignmentUpsert) SetRemindedAt(v time.Time) *AssignmentUpsert {
+	u.Set(assignment.FieldRemindedAt, v)
+	return u
+}
+
+// UpdateRemindedAt sets the "reminded_at" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateRemindedAt() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldRemindedAt)
+	return u
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (u *AssignmentUpsert) ClearRemindedAt() *AssignmentUpsert {
+	u.SetNull(assignment.FieldRemindedAt)
+	return u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *AssignmentUpsert) SetOverdueAt(v time.Time) *AssignmentUpsert {
+	u.Set(assignment.FieldOverdueAt, v)
+	return u
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateOverdueAt() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldOverdueAt)
+	return u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *AssignmentUpsert) ClearOverdueAt() *AssignmentUpsert {
+	u.SetNull(assignment.FieldOverdueAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -698,6 +770,48 @@ func (u *AssignmentUpsertOne) UpdateDraftSavedAt() *AssignmentUpsertOne {
 func (u *AssignmentUpsertOne) ClearDraftSavedAt() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDraftSavedAt()
+	})
+}
+
+// SetRemindedAt sets the "reminded_at" field.
+func (u *AssignmentUpsertOne) SetRemindedAt(v time.Time) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetRemindedAt(v)
+	})
+}
+
+// UpdateRemindedAt sets the "reminded_at" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateRemindedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateRemindedAt()
+	})
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (u *AssignmentUpsertOne) ClearRemindedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearRemindedAt()
+	})
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *AssignmentUpsertOne) SetOverdueAt(v time.Time) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetOverdueAt(v)
+	})
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateOverdueAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateOverdueAt()
+	})
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *AssignmentUpsertOne) ClearOverdueAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearOverdueAt()
 	})
 }
 
@@ -1051,6 +1165,48 @@ func (u *AssignmentUpsertBulk) UpdateDraftSavedAt() *AssignmentUpsertBulk {
 func (u *AssignmentUpsertBulk) ClearDraftSavedAt() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDraftSavedAt()
+	})
+}
+
+// SetRemindedAt sets the "reminded_at" field.
+func (u *AssignmentUpsertBulk) SetRemindedAt(v time.Time) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetRemindedAt(v)
+	})
+}
+
+// UpdateRemindedAt sets the "reminded_at" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateRemindedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateRemindedAt()
+	})
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (u *AssignmentUpsertBulk) ClearRemindedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearRemindedAt()
+	})
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *AssignmentUpsertBulk) SetOverdueAt(v time.Time) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetOverdueAt(v)
+	})
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateOverdueAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateOverdueAt()
+	})
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *AssignmentUpsertBulk) ClearOverdueAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearOverdueAt()
 	})
 }
 

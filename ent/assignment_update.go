@@ -141,6 +141,46 @@ func (_u *AssignmentUpdate) ClearDraftSavedAt() *AssignmentUpdate {
 	return _u
 }
 
+// SetRemindedAt sets the "reminded_at" field.
+func (_u *AssignmentUpdate) SetRemindedAt(v time.Time) *AssignmentUpdate {
+	_u.mutation.SetRemindedAt(v)
+	return _u
+}
+
+// SetNillableRemindedAt sets the "reminded_at" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableRemindedAt(v *time.Time) *AssignmentUpdate {
+	if v != nil {
+		_u.SetRemindedAt(*v)
+	}
+	return _u
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (_u *AssignmentUpdate) ClearRemindedAt() *AssignmentUpdate {
+	_u.mutation.ClearRemindedAt()
+	return _u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_u *AssignmentUpdate) SetOverdueAt(v time.Time) *AssignmentUpdate {
+	_u.mutation.SetOverdueAt(v)
+	return _u
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableOverdueAt(v *time.Time) *AssignmentUpdate {
+	if v != nil {
+		_u.SetOverdueAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (_u *AssignmentUpdate) ClearOverdueAt() *AssignmentUpdate {
+	_u.mutation.ClearOverdueAt()
+	return _u
+}
+
 // Mutation returns the AssignmentMutation object of the builder.
 func (_u *AssignmentUpdate) Mutation() *AssignmentMutation {
 	return _u.mutation
@@ -256,6 +296,18 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.DraftSavedAtCleared() {
 		_spec.ClearField(assignment.FieldDraftSavedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RemindedAt(); ok {
+		_spec.SetField(assignment.FieldRemindedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RemindedAtCleared() {
+		_spec.ClearField(assignment.FieldRemindedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OverdueAt(); ok {
+		_spec.SetField(assignment.FieldOverdueAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAtCleared() {
+		_spec.ClearField(assignment.FieldOverdueAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -386,6 +438,46 @@ func (_u *AssignmentUpdateOne) SetNillableDraftSavedAt(v *time.Time) *Assignment
 // ClearDraftSavedAt clears the value of the "draft_saved_at" field.
 func (_u *AssignmentUpdateOne) ClearDraftSavedAt() *AssignmentUpdateOne {
 	_u.mutation.ClearDraftSavedAt()
+	return _u
+}
+
+// SetRemindedAt sets the "reminded_at" field.
+func (_u *AssignmentUpdateOne) SetRemindedAt(v time.Time) *AssignmentUpdateOne {
+	_u.mutation.SetRemindedAt(v)
+	return _u
+}
+
+// SetNillableRemindedAt sets the "reminded_at" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableRemindedAt(v *time.Time) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetRemindedAt(*v)
+	}
+	return _u
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (_u *AssignmentUpdateOne) ClearRemindedAt() *AssignmentUpdateOne {
+	_u.mutation.ClearRemindedAt()
+	return _u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_u *AssignmentUpdateOne) SetOverdueAt(v time.Time) *AssignmentUpdateOne {
+	_u.mutation.SetOverdueAt(v)
+	return _u
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableOverdueAt(v *time.Time) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetOverdueAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (_u *AssignmentUpdateOne) ClearOverdueAt() *AssignmentUpdateOne {
+	_u.mutation.ClearOverdueAt()
 	return _u
 }
 
@@ -534,6 +626,18 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if _u.mutation.DraftSavedAtCleared() {
 		_spec.ClearField(assignment.FieldDraftSavedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RemindedAt(); ok {
+		_spec.SetField(assignment.FieldRemindedAt, field.TypeTime, value)
+	}
+	if _u.mutation.RemindedAtCleared() {
+		_spec.ClearField(assignment.FieldRemindedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OverdueAt(); ok {
+		_spec.SetField(assignment.FieldOverdueAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAtCleared() {
+		_spec.ClearField(assignment.FieldOverdueAt, field.TypeTime)
 	}
 	_node = &Assignment{config: _u.config}
 	_spec.Assign = _node.assignValues

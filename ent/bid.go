@@ -70,6 +70,14 @@ type Bid struct {
 	EligibilityFlags []string `json:"eligibility_flags,omitempty"`
 	// EligibilityNote holds the value of the "eligibility_note" field.
 	EligibilityNote string `json:"eligibility_note,omitempty"`
+	// InterviewAt holds the value of the "interview_at" field.
+	InterviewAt *time.Time `json:"interview_at,omitempty"`
+	// InterviewPlace holds the value of the "interview_place" field.
+	InterviewPlace string `json:"interview_place,omitempty"`
+	// InterviewScore holds the value of the "interview_score" field.
+	InterviewScore *float64 `json:"interview_score,omitempty"`
+	// InterviewNote holds the value of the "interview_note" field.
+	InterviewNote string `json:"interview_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BidQuery when eager-loading is set.
 	Edges        BidEdges `json:"edges"`
@@ -164,13 +172,13 @@ func (*Bid) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case bid.FieldPriceGiven:
 			values[i] = new(sql.NullBool)
-		case bid.FieldScore:
+		case bid.FieldScore, bid.FieldInterviewScore:
 			values[i] = new(sql.NullFloat64)
 		case bid.FieldID, bid.FieldCompetitionID, bid.FieldOrganisationID, bid.FieldAmount, bid.FieldNetPrice, bid.FieldVatRate:
 			values[i] = new(sql.NullInt64)
-		case bid.FieldTitle, bid.FieldSummary, bid.FieldStatus, bid.FieldReceipt, bid.FieldContentHash, bid.FieldOutcomeReason, bid.FieldEligibilityNote:
+		case bid.FieldTitle, bid.FieldSummary, bid.FieldStatus, bid.FieldReceipt, bid.FieldContentHash, bid.FieldOutcomeReason, bid.FieldEligibilityNote, bid.FieldInterviewPlace, bid.FieldInterviewNote:
 			values[i] = new(sql.NullString)
-		case bid.FieldCreatedAt, bid.FieldUpdatedAt, bid.FieldSubmittedAt, bid.FieldConfirmedAt:
+		case bid.FieldCreatedAt, bid.FieldUpdatedAt, bid.FieldSubmittedAt, bid.FieldConfirmedAt, bid.FieldInterviewAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -353,6 +361,32 @@ func (_m *Bid) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.EligibilityNote = value.String
 			}
+		case bid.FieldInterviewAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field interview_at", values[i])
+			} else if value.Valid {
+				_m.InterviewAt = new(time.Time)
+				*_m.InterviewAt = value.Time
+			}
+		case bid.FieldInterviewPlace:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field interview_place", values[i])
+			} else if value.Valid {
+				_m.InterviewPlace = value.String
+			}
+		case bid.FieldInterviewScore:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field interview_score", values[i])
+			} else if value.Valid {
+				_m.InterviewScore = new(float64)
+				*_m.InterviewScore = value.Float64
+			}
+		case bid.FieldInterviewNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field interview_note", values[i])
+			} else if value.Valid {
+				_m.InterviewNote = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -498,6 +532,22 @@ func (_m *Bid) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("eligibility_note=")
 	builder.WriteString(_m.EligibilityNote)
+	builder.WriteString(", ")
+	if v := _m.InterviewAt; v != nil {
+		builder.WriteString("interview_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("interview_place=")
+	builder.WriteString(_m.InterviewPlace)
+	builder.WriteString(", ")
+	if v := _m.InterviewScore; v != nil {
+		builder.WriteString("interview_score=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("interview_note=")
+	builder.WriteString(_m.InterviewNote)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -301,6 +301,62 @@ func (_c *BidCreate) SetNillableEligibilityNote(v *string) *BidCreate {
 	return _c
 }
 
+// SetInterviewAt sets the "interview_at" field.
+func (_c *BidCreate) SetInterviewAt(v time.Time) *BidCreate {
+	_c.mutation.SetInterviewAt(v)
+	return _c
+}
+
+// SetNillableInterviewAt sets the "interview_at" field if the given value is not nil.
+func (_c *BidCreate) SetNillableInterviewAt(v *time.Time) *BidCreate {
+	if v != nil {
+		_c.SetInterviewAt(*v)
+	}
+	return _c
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (_c *BidCreate) SetInterviewPlace(v string) *BidCreate {
+	_c.mutation.SetInterviewPlace(v)
+	return _c
+}
+
+// SetNillableInterviewPlace sets the "interview_place" field if the given value is not nil.
+func (_c *BidCreate) SetNillableInterviewPlace(v *string) *BidCreate {
+	if v != nil {
+		_c.SetInterviewPlace(*v)
+	}
+	return _c
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (_c *BidCreate) SetInterviewScore(v float64) *BidCreate {
+	_c.mutation.SetInterviewScore(v)
+	return _c
+}
+
+// SetNillableInterviewScore sets the "interview_score" field if the given value is not nil.
+func (_c *BidCreate) SetNillableInterviewScore(v *float64) *BidCreate {
+	if v != nil {
+		_c.SetInterviewScore(*v)
+	}
+	return _c
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (_c *BidCreate) SetInterviewNote(v string) *BidCreate {
+	_c.mutation.SetInterviewNote(v)
+	return _c
+}
+
+// SetNillableInterviewNote sets the "interview_note" field if the given value is not nil.
+func (_c *BidCreate) SetNillableInterviewNote(v *string) *BidCreate {
+	if v != nil {
+		_c.SetInterviewNote(*v)
+	}
+	return _c
+}
+
 // SetCompetition sets the "competition" edge to the Competition entity.
 func (_c *BidCreate) SetCompetition(v *Competition) *BidCreate {
 	return _c.SetCompetitionID(v.ID)
@@ -615,6 +671,22 @@ func (_c *BidCreate) createSpec() (*Bid, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EligibilityNote(); ok {
 		_spec.SetField(bid.FieldEligibilityNote, field.TypeString, value)
 		_node.EligibilityNote = value
+	}
+	if value, ok := _c.mutation.InterviewAt(); ok {
+		_spec.SetField(bid.FieldInterviewAt, field.TypeTime, value)
+		_node.InterviewAt = &value
+	}
+	if value, ok := _c.mutation.InterviewPlace(); ok {
+		_spec.SetField(bid.FieldInterviewPlace, field.TypeString, value)
+		_node.InterviewPlace = value
+	}
+	if value, ok := _c.mutation.InterviewScore(); ok {
+		_spec.SetField(bid.FieldInterviewScore, field.TypeFloat64, value)
+		_node.InterviewScore = &value
+	}
+	if value, ok := _c.mutation.InterviewNote(); ok {
+		_spec.SetField(bid.FieldInterviewNote, field.TypeString, value)
+		_node.InterviewNote = value
 	}
 	if nodes := _c.mutation.CompetitionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1150,6 +1222,84 @@ func (u *BidUpsert) ClearEligibilityNote() *BidUpsert {
 	return u
 }
 
+// SetInterviewAt sets the "interview_at" field.
+func (u *BidUpsert) SetInterviewAt(v time.Time) *BidUpsert {
+	u.Set(bid.FieldInterviewAt, v)
+	return u
+}
+
+// UpdateInterviewAt sets the "interview_at" field to the value that was provided on create.
+func (u *BidUpsert) UpdateInterviewAt() *BidUpsert {
+	u.SetExcluded(bid.FieldInterviewAt)
+	return u
+}
+
+// ClearInterviewAt clears the value of the "interview_at" field.
+func (u *BidUpsert) ClearInterviewAt() *BidUpsert {
+	u.SetNull(bid.FieldInterviewAt)
+	return u
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (u *BidUpsert) SetInterviewPlace(v string) *BidUpsert {
+	u.Set(bid.FieldInterviewPlace, v)
+	return u
+}
+
+// UpdateInterviewPlace sets the "interview_place" field to the value that was provided on create.
+func (u *BidUpsert) UpdateInterviewPlace() *BidUpsert {
+	u.SetExcluded(bid.FieldInterviewPlace)
+	return u
+}
+
+// ClearInterviewPlace clears the value of the "interview_place" field.
+func (u *BidUpsert) ClearInterviewPlace() *BidUpsert {
+	u.SetNull(bid.FieldInterviewPlace)
+	return u
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (u *BidUpsert) SetInterviewScore(v float64) *BidUpsert {
+	u.Set(bid.FieldInterviewScore, v)
+	return u
+}
+
+// UpdateInterviewScore sets the "interview_score" field to the value that was provided on create.
+func (u *BidUpsert) UpdateInterviewScore() *BidUpsert {
+	u.SetExcluded(bid.FieldInterviewScore)
+	return u
+}
+
+// AddInterviewScore adds v to the "interview_score" field.
+func (u *BidUpsert) AddInterviewScore(v float64) *BidUpsert {
+	u.Add(bid.FieldInterviewScore, v)
+	return u
+}
+
+// ClearInterviewScore clears the value of the "interview_score" field.
+func (u *BidUpsert) ClearInterviewScore() *BidUpsert {
+	u.SetNull(bid.FieldInterviewScore)
+	return u
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (u *BidUpsert) SetInterviewNote(v string) *BidUpsert {
+	u.Set(bid.FieldInterviewNote, v)
+	return u
+}
+
+// UpdateInterviewNote sets the "interview_note" field to the value that was provided on create.
+func (u *BidUpsert) UpdateInterviewNote() *BidUpsert {
+	u.SetExcluded(bid.FieldInterviewNote)
+	return u
+}
+
+// ClearInterviewNote clears the value of the "interview_note" field.
+func (u *BidUpsert) ClearInterviewNote() *BidUpsert {
+	u.SetNull(bid.FieldInterviewNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1640,6 +1790,97 @@ func (u *BidUpsertOne) UpdateEligibilityNote() *BidUpsertOne {
 func (u *BidUpsertOne) ClearEligibilityNote() *BidUpsertOne {
 	return u.Update(func(s *BidUpsert) {
 		s.ClearEligibilityNote()
+	})
+}
+
+// SetInterviewAt sets the "interview_at" field.
+func (u *BidUpsertOne) SetInterviewAt(v time.Time) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewAt(v)
+	})
+}
+
+// UpdateInterviewAt sets the "interview_at" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateInterviewAt() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewAt()
+	})
+}
+
+// ClearInterviewAt clears the value of the "interview_at" field.
+func (u *BidUpsertOne) ClearInterviewAt() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewAt()
+	})
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (u *BidUpsertOne) SetInterviewPlace(v string) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewPlace(v)
+	})
+}
+
+// UpdateInterviewPlace sets the "interview_place" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateInterviewPlace() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewPlace()
+	})
+}
+
+// ClearInterviewPlace clears the value of the "interview_place" field.
+func (u *BidUpsertOne) ClearInterviewPlace() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewPlace()
+	})
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (u *BidUpsertOne) SetInterviewScore(v float64) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewScore(v)
+	})
+}
+
+// AddInterviewScore adds v to the "interview_score" field.
+func (u *BidUpsertOne) AddInterviewScore(v float64) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.AddInterviewScore(v)
+	})
+}
+
+// UpdateInterviewScore sets the "interview_score" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateInterviewScore() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewScore()
+	})
+}
+
+// ClearInterviewScore clears the value of the "interview_score" field.
+func (u *BidUpsertOne) ClearInterviewScore() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewScore()
+	})
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (u *BidUpsertOne) SetInterviewNote(v string) *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewNote(v)
+	})
+}
+
+// UpdateInterviewNote sets the "interview_note" field to the value that was provided on create.
+func (u *BidUpsertOne) UpdateInterviewNote() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewNote()
+	})
+}
+
+// ClearInterviewNote clears the value of the "interview_note" field.
+func (u *BidUpsertOne) ClearInterviewNote() *BidUpsertOne {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewNote()
 	})
 }
 
@@ -2299,6 +2540,97 @@ func (u *BidUpsertBulk) UpdateEligibilityNote() *BidUpsertBulk {
 func (u *BidUpsertBulk) ClearEligibilityNote() *BidUpsertBulk {
 	return u.Update(func(s *BidUpsert) {
 		s.ClearEligibilityNote()
+	})
+}
+
+// SetInterviewAt sets the "interview_at" field.
+func (u *BidUpsertBulk) SetInterviewAt(v time.Time) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewAt(v)
+	})
+}
+
+// UpdateInterviewAt sets the "interview_at" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateInterviewAt() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewAt()
+	})
+}
+
+// ClearInterviewAt clears the value of the "interview_at" field.
+func (u *BidUpsertBulk) ClearInterviewAt() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewAt()
+	})
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (u *BidUpsertBulk) SetInterviewPlace(v string) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewPlace(v)
+	})
+}
+
+// UpdateInterviewPlace sets the "interview_place" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateInterviewPlace() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewPlace()
+	})
+}
+
+// ClearInterviewPlace clears the value of the "interview_place" field.
+func (u *BidUpsertBulk) ClearInterviewPlace() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewPlace()
+	})
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (u *BidUpsertBulk) SetInterviewScore(v float64) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewScore(v)
+	})
+}
+
+// AddInterviewScore adds v to the "interview_score" field.
+func (u *BidUpsertBulk) AddInterviewScore(v float64) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.AddInterviewScore(v)
+	})
+}
+
+// UpdateInterviewScore sets the "interview_score" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateInterviewScore() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewScore()
+	})
+}
+
+// ClearInterviewScore clears the value of the "interview_score" field.
+func (u *BidUpsertBulk) ClearInterviewScore() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewScore()
+	})
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (u *BidUpsertBulk) SetInterviewNote(v string) *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.SetInterviewNote(v)
+	})
+}
+
+// UpdateInterviewNote sets the "interview_note" field to the value that was provided on create.
+func (u *BidUpsertBulk) UpdateInterviewNote() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.UpdateInterviewNote()
+	})
+}
+
+// ClearInterviewNote clears the value of the "interview_note" field.
+func (u *BidUpsertBulk) ClearInterviewNote() *BidUpsertBulk {
+	return u.Update(func(s *BidUpsert) {
+		s.ClearInterviewNote()
 	})
 }
 

@@ -432,6 +432,93 @@ func (_u *BidUpdate) ClearEligibilityNote() *BidUpdate {
 	return _u
 }
 
+// SetInterviewAt sets the "interview_at" field.
+func (_u *BidUpdate) SetInterviewAt(v time.Time) *BidUpdate {
+	_u.mutation.SetInterviewAt(v)
+	return _u
+}
+
+// SetNillableInterviewAt sets the "interview_at" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableInterviewAt(v *time.Time) *BidUpdate {
+	if v != nil {
+		_u.SetInterviewAt(*v)
+	}
+	return _u
+}
+
+// ClearInterviewAt clears the value of the "interview_at" field.
+func (_u *BidUpdate) ClearInterviewAt() *BidUpdate {
+	_u.mutation.ClearInterviewAt()
+	return _u
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (_u *BidUpdate) SetInterviewPlace(v string) *BidUpdate {
+	_u.mutation.SetInterviewPlace(v)
+	return _u
+}
+
+// SetNillableInterviewPlace sets the "interview_place" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableInterviewPlace(v *string) *BidUpdate {
+	if v != nil {
+		_u.SetInterviewPlace(*v)
+	}
+	return _u
+}
+
+// ClearInterviewPlace clears the value of the "interview_place" field.
+func (_u *BidUpdate) ClearInterviewPlace() *BidUpdate {
+	_u.mutation.ClearInterviewPlace()
+	return _u
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (_u *BidUpdate) SetInterviewScore(v float64) *BidUpdate {
+	_u.mutation.ResetInterviewScore()
+	_u.mutation.SetInterviewScore(v)
+	return _u
+}
+
+// SetNillableInterviewScore sets the "interview_score" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableInterviewScore(v *float64) *BidUpdate {
+	if v != nil {
+		_u.SetInterviewScore(*v)
+	}
+	return _u
+}
+
+// AddInterviewScore adds value to the "interview_score" field.
+func (_u *BidUpdate) AddInterviewScore(v float64) *BidUpdate {
+	_u.mutation.AddInterviewScore(v)
+	return _u
+}
+
+// ClearInterviewScore clears the value of the "interview_score" field.
+func (_u *BidUpdate) ClearInterviewScore() *BidUpdate {
+	_u.mutation.ClearInterviewScore()
+	return _u
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (_u *BidUpdate) SetInterviewNote(v string) *BidUpdate {
+	_u.mutation.SetInterviewNote(v)
+	return _u
+}
+
+// SetNillableInterviewNote sets the "interview_note" field if the given value is not nil.
+func (_u *BidUpdate) SetNillableInterviewNote(v *string) *BidUpdate {
+	if v != nil {
+		_u.SetInterviewNote(*v)
+	}
+	return _u
+}
+
+// ClearInterviewNote clears the value of the "interview_note" field.
+func (_u *BidUpdate) ClearInterviewNote() *BidUpdate {
+	_u.mutation.ClearInterviewNote()
+	return _u
+}
+
 // SetCompetition sets the "competition" edge to the Competition entity.
 func (_u *BidUpdate) SetCompetition(v *Competition) *BidUpdate {
 	return _u.SetCompetitionID(v.ID)
@@ -798,6 +885,33 @@ func (_u *BidUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.EligibilityNoteCleared() {
 		_spec.ClearField(bid.FieldEligibilityNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.InterviewAt(); ok {
+		_spec.SetField(bid.FieldInterviewAt, field.TypeTime, value)
+	}
+	if _u.mutation.InterviewAtCleared() {
+		_spec.ClearField(bid.FieldInterviewAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.InterviewPlace(); ok {
+		_spec.SetField(bid.FieldInterviewPlace, field.TypeString, value)
+	}
+	if _u.mutation.InterviewPlaceCleared() {
+		_spec.ClearField(bid.FieldInterviewPlace, field.TypeString)
+	}
+	if value, ok := _u.mutation.InterviewScore(); ok {
+		_spec.SetField(bid.FieldInterviewScore, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedInterviewScore(); ok {
+		_spec.AddField(bid.FieldInterviewScore, field.TypeFloat64, value)
+	}
+	if _u.mutation.InterviewScoreCleared() {
+		_spec.ClearField(bid.FieldInterviewScore, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.InterviewNote(); ok {
+		_spec.SetField(bid.FieldInterviewNote, field.TypeString, value)
+	}
+	if _u.mutation.InterviewNoteCleared() {
+		_spec.ClearField(bid.FieldInterviewNote, field.TypeString)
 	}
 	if _u.mutation.CompetitionCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1437,6 +1551,93 @@ func (_u *BidUpdateOne) ClearEligibilityNote() *BidUpdateOne {
 	return _u
 }
 
+// SetInterviewAt sets the "interview_at" field.
+func (_u *BidUpdateOne) SetInterviewAt(v time.Time) *BidUpdateOne {
+	_u.mutation.SetInterviewAt(v)
+	return _u
+}
+
+// SetNillableInterviewAt sets the "interview_at" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableInterviewAt(v *time.Time) *BidUpdateOne {
+	if v != nil {
+		_u.SetInterviewAt(*v)
+	}
+	return _u
+}
+
+// ClearInterviewAt clears the value of the "interview_at" field.
+func (_u *BidUpdateOne) ClearInterviewAt() *BidUpdateOne {
+	_u.mutation.ClearInterviewAt()
+	return _u
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (_u *BidUpdateOne) SetInterviewPlace(v string) *BidUpdateOne {
+	_u.mutation.SetInterviewPlace(v)
+	return _u
+}
+
+// SetNillableInterviewPlace sets the "interview_place" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableInterviewPlace(v *string) *BidUpdateOne {
+	if v != nil {
+		_u.SetInterviewPlace(*v)
+	}
+	return _u
+}
+
+// ClearInterviewPlace clears the value of the "interview_place" field.
+func (_u *BidUpdateOne) ClearInterviewPlace() *BidUpdateOne {
+	_u.mutation.ClearInterviewPlace()
+	return _u
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (_u *BidUpdateOne) SetInterviewScore(v float64) *BidUpdateOne {
+	_u.mutation.ResetInterviewScore()
+	_u.mutation.SetInterviewScore(v)
+	return _u
+}
+
+// SetNillableInterviewScore sets the "interview_score" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableInterviewScore(v *float64) *BidUpdateOne {
+	if v != nil {
+		_u.SetInterviewScore(*v)
+	}
+	return _u
+}
+
+// AddInterviewScore adds value to the "interview_score" field.
+func (_u *BidUpdateOne) AddInterviewScore(v float64) *BidUpdateOne {
+	_u.mutation.AddInterviewScore(v)
+	return _u
+}
+
+// ClearInterviewScore clears the value of the "interview_score" field.
+func (_u *BidUpdateOne) ClearInterviewScore() *BidUpdateOne {
+	_u.mutation.ClearInterviewScore()
+	return _u
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (_u *BidUpdateOne) SetInterviewNote(v string) *BidUpdateOne {
+	_u.mutation.SetInterviewNote(v)
+	return _u
+}
+
+// SetNillableInterviewNote sets the "interview_note" field if the given value is not nil.
+func (_u *BidUpdateOne) SetNillableInterviewNote(v *string) *BidUpdateOne {
+	if v != nil {
+		_u.SetInterviewNote(*v)
+	}
+	return _u
+}
+
+// ClearInterviewNote clears the value of the "interview_note" field.
+func (_u *BidUpdateOne) ClearInterviewNote() *BidUpdateOne {
+	_u.mutation.ClearInterviewNote()
+	return _u
+}
+
 // SetCompetition sets the "competition" edge to the Competition entity.
 func (_u *BidUpdateOne) SetCompetition(v *Competition) *BidUpdateOne {
 	return _u.SetCompetitionID(v.ID)
@@ -1833,6 +2034,33 @@ func (_u *BidUpdateOne) sqlSave(ctx context.Context) (_node *Bid, err error) {
 	}
 	if _u.mutation.EligibilityNoteCleared() {
 		_spec.ClearField(bid.FieldEligibilityNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.InterviewAt(); ok {
+		_spec.SetField(bid.FieldInterviewAt, field.TypeTime, value)
+	}
+	if _u.mutation.InterviewAtCleared() {
+		_spec.ClearField(bid.FieldInterviewAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.InterviewPlace(); ok {
+		_spec.SetField(bid.FieldInterviewPlace, field.TypeString, value)
+	}
+	if _u.mutation.InterviewPlaceCleared() {
+		_spec.ClearField(bid.FieldInterviewPlace, field.TypeString)
+	}
+	if value, ok := _u.mutation.InterviewScore(); ok {
+		_spec.SetField(bid.FieldInterviewScore, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedInterviewScore(); ok {
+		_spec.AddField(bid.FieldInterviewScore, field.TypeFloat64, value)
+	}
+	if _u.mutation.InterviewScoreCleared() {
+		_spec.ClearField(bid.FieldInterviewScore, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.InterviewNote(); ok {
+		_spec.SetField(bid.FieldInterviewNote, field.TypeString, value)
+	}
+	if _u.mutation.InterviewNoteCleared() {
+		_spec.ClearField(bid.FieldInterviewNote, field.TypeString)
 	}
 	if _u.mutation.CompetitionCleared() {
 		edge := &sqlgraph.EdgeSpec{

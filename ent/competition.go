@@ -54,6 +54,8 @@ type Competition struct {
 	AssessmentDays int `json:"assessment_days,omitempty"`
 	// ModerationBand holds the value of the "moderation_band" field.
 	ModerationBand int `json:"moderation_band,omitempty"`
+	// ReminderDays holds the value of the "reminder_days" field.
+	ReminderDays int `json:"reminder_days,omitempty"`
 	// AmendedAt holds the value of the "amended_at" field.
 	AmendedAt time.Time `json:"amended_at,omitempty"`
 	// Selection holds the value of the "selection" field.
@@ -133,7 +135,7 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations, competition.FieldAssignmentShortfalls, competition.FieldAssessorCapacity:
 			values[i] = new([]byte)
-		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldAssessmentDays, competition.FieldModerationBand, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
+		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldAssessmentDays, competition.FieldModerationBand, competition.FieldReminderDays, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
 			values[i] = new(sql.NullInt64)
 		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
 			values[i] = new(sql.NullString)
@@ -265,6 +267,12 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field moderation_band", values[i])
 			} else if value.Valid {
 				_m.ModerationBand = int(value.Int64)
+			}
+		case competition.FieldReminderDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field reminder_days", values[i])
+			} else if value.Valid {
+				_m.ReminderDays = int(value.Int64)
 			}
 		case competition.FieldAmendedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -449,6 +457,9 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("moderation_band=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ModerationBand))
+	builder.WriteString(", ")
+	builder.WriteString("reminder_days=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReminderDays))
 	builder.WriteString(", ")
 	builder.WriteString("amended_at=")
 	builder.WriteString(_m.AmendedAt.Format(time.ANSIC))

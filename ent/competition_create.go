@@ -232,6 +232,20 @@ func (_c *CompetitionCreate) SetNillableModerationBand(v *int) *CompetitionCreat
 	return _c
 }
 
+// SetReminderDays sets the "reminder_days" field.
+func (_c *CompetitionCreate) SetReminderDays(v int) *CompetitionCreate {
+	_c.mutation.SetReminderDays(v)
+	return _c
+}
+
+// SetNillableReminderDays sets the "reminder_days" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableReminderDays(v *int) *CompetitionCreate {
+	if v != nil {
+		_c.SetReminderDays(*v)
+	}
+	return _c
+}
+
 // SetAmendedAt sets the "amended_at" field.
 func (_c *CompetitionCreate) SetAmendedAt(v time.Time) *CompetitionCreate {
 	_c.mutation.SetAmendedAt(v)
@@ -478,6 +492,10 @@ func (_c *CompetitionCreate) defaults() error {
 		v := competition.DefaultModerationBand
 		_c.mutation.SetModerationBand(v)
 	}
+	if _, ok := _c.mutation.ReminderDays(); !ok {
+		v := competition.DefaultReminderDays
+		_c.mutation.SetReminderDays(v)
+	}
 	if _, ok := _c.mutation.Selection(); !ok {
 		v := competition.DefaultSelection
 		_c.mutation.SetSelection(v)
@@ -542,6 +560,9 @@ func (_c *CompetitionCreate) check() error {
 	}
 	if _, ok := _c.mutation.ModerationBand(); !ok {
 		return &ValidationError{Name: "moderation_band", err: errors.New(`ent: missing required field "Competition.moderation_band"`)}
+	}
+	if _, ok := _c.mutation.ReminderDays(); !ok {
+		return &ValidationError{Name: "reminder_days", err: errors.New(`ent: missing required field "Competition.reminder_days"`)}
 	}
 	if _, ok := _c.mutation.Selection(); !ok {
 		return &ValidationError{Name: "selection", err: errors.New(`ent: missing required field "Competition.selection"`)}
@@ -659,6 +680,10 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ModerationBand(); ok {
 		_spec.SetField(competition.FieldModerationBand, field.TypeInt, value)
 		_node.ModerationBand = value
+	}
+	if value, ok := _c.mutation.ReminderDays(); ok {
+		_spec.SetField(competition.FieldReminderDays, field.TypeInt, value)
+		_node.ReminderDays = value
 	}
 	if value, ok := _c.mutation.AmendedAt(); ok {
 		_spec.SetField(competition.FieldAmendedAt, field.TypeTime, value)
@@ -1058,6 +1083,24 @@ func (u *CompetitionUpsert) UpdateModerationBand() *CompetitionUpsert {
 // AddModerationBand adds v to the "moderation_band" field.
 func (u *CompetitionUpsert) AddModerationBand(v int) *CompetitionUpsert {
 	u.Add(competition.FieldModerationBand, v)
+	return u
+}
+
+// SetReminderDays sets the "reminder_days" field.
+func (u *CompetitionUpsert) SetReminderDays(v int) *CompetitionUpsert {
+	u.Set(competition.FieldReminderDays, v)
+	return u
+}
+
+// UpdateReminderDays sets the "reminder_days" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateReminderDays() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldReminderDays)
+	return u
+}
+
+// AddReminderDays adds v to the "reminder_days" field.
+func (u *CompetitionUpsert) AddReminderDays(v int) *CompetitionUpsert {
+	u.Add(competition.FieldReminderDays, v)
 	return u
 }
 
@@ -1601,6 +1644,27 @@ func (u *CompetitionUpsertOne) AddModerationBand(v int) *CompetitionUpsertOne {
 func (u *CompetitionUpsertOne) UpdateModerationBand() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateModerationBand()
+	})
+}
+
+// SetReminderDays sets the "reminder_days" field.
+func (u *CompetitionUpsertOne) SetReminderDays(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetReminderDays(v)
+	})
+}
+
+// AddReminderDays adds v to the "reminder_days" field.
+func (u *CompetitionUpsertOne) AddReminderDays(v int) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddReminderDays(v)
+	})
+}
+
+// UpdateReminderDays sets the "reminder_days" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateReminderDays() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateReminderDays()
 	})
 }
 
@@ -2344,6 +2408,27 @@ func (u *CompetitionUpsertBulk) AddModerationBand(v int) *CompetitionUpsertBulk 
 func (u *CompetitionUpsertBulk) UpdateModerationBand() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateModerationBand()
+	})
+}
+
+// SetReminderDays sets the "reminder_days" field.
+func (u *CompetitionUpsertBulk) SetReminderDays(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetReminderDays(v)
+	})
+}
+
+// AddReminderDays adds v to the "reminder_days" field.
+func (u *CompetitionUpsertBulk) AddReminderDays(v int) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.AddReminderDays(v)
+	})
+}
+
+// UpdateReminderDays sets the "reminder_days" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateReminderDays() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateReminderDays()
 	})
 }
 

@@ -308,6 +308,27 @@ func (_u *CompetitionUpdate) AddModerationBand(v int) *CompetitionUpdate {
 	return _u
 }
 
+// SetReminderDays sets the "reminder_days" field.
+func (_u *CompetitionUpdate) SetReminderDays(v int) *CompetitionUpdate {
+	_u.mutation.ResetReminderDays()
+	_u.mutation.SetReminderDays(v)
+	return _u
+}
+
+// SetNillableReminderDays sets the "reminder_days" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableReminderDays(v *int) *CompetitionUpdate {
+	if v != nil {
+		_u.SetReminderDays(*v)
+	}
+	return _u
+}
+
+// AddReminderDays adds value to the "reminder_days" field.
+func (_u *CompetitionUpdate) AddReminderDays(v int) *CompetitionUpdate {
+	_u.mutation.AddReminderDays(v)
+	return _u
+}
+
 // SetAmendedAt sets the "amended_at" field.
 func (_u *CompetitionUpdate) SetAmendedAt(v time.Time) *CompetitionUpdate {
 	_u.mutation.SetAmendedAt(v)
@@ -777,6 +798,12 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AddedModerationBand(); ok {
 		_spec.AddField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ReminderDays(); ok {
+		_spec.SetField(competition.FieldReminderDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedReminderDays(); ok {
+		_spec.AddField(competition.FieldReminderDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AmendedAt(); ok {
 		_spec.SetField(competition.FieldAmendedAt, field.TypeTime, value)
@@ -1265,6 +1292,27 @@ func (_u *CompetitionUpdateOne) SetNillableModerationBand(v *int) *CompetitionUp
 // AddModerationBand adds value to the "moderation_band" field.
 func (_u *CompetitionUpdateOne) AddModerationBand(v int) *CompetitionUpdateOne {
 	_u.mutation.AddModerationBand(v)
+	return _u
+}
+
+// SetReminderDays sets the "reminder_days" field.
+func (_u *CompetitionUpdateOne) SetReminderDays(v int) *CompetitionUpdateOne {
+	_u.mutation.ResetReminderDays()
+	_u.mutation.SetReminderDays(v)
+	return _u
+}
+
+// SetNillableReminderDays sets the "reminder_days" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableReminderDays(v *int) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetReminderDays(*v)
+	}
+	return _u
+}
+
+// AddReminderDays adds value to the "reminder_days" field.
+func (_u *CompetitionUpdateOne) AddReminderDays(v int) *CompetitionUpdateOne {
+	_u.mutation.AddReminderDays(v)
 	return _u
 }
 
@@ -1767,6 +1815,12 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if value, ok := _u.mutation.AddedModerationBand(); ok {
 		_spec.AddField(competition.FieldModerationBand, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ReminderDays(); ok {
+		_spec.SetField(competition.FieldReminderDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedReminderDays(); ok {
+		_spec.AddField(competition.FieldReminderDays, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.AmendedAt(); ok {
 		_spec.SetField(competition.FieldAmendedAt, field.TypeTime, value)

@@ -3388,6 +3388,8 @@ type AssignmentMutation struct {
 	declined_for      *assignment.DeclinedFor
 	draft             **domain.AssessmentDraft
 	draft_saved_at    *time.Time
+	reminded_at       *time.Time
+	overdue_at        *time.Time
 	clearedFields     map[string]struct{}
 	bid               *int
 	clearedbid        bool
@@ -3977,6 +3979,104 @@ func (m *AssignmentMutation) ResetDraftSavedAt() {
 	delete(m.clearedFields, assignment.FieldDraftSavedAt)
 }
 
+// SetRemindedAt sets the "reminded_at" field.
+func (m *AssignmentMutation) SetRemindedAt(t time.Time) {
+	m.reminded_at = &t
+}
+
+// RemindedAt returns the value of the "reminded_at" field in the mutation.
+func (m *AssignmentMutation) RemindedAt() (r time.Time, exists bool) {
+	v := m.reminded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemindedAt returns the old "reminded_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldRemindedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemindedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemindedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemindedAt: %w", err)
+	}
+	return oldValue.RemindedAt, nil
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (m *AssignmentMutation) ClearRemindedAt() {
+	m.reminded_at = nil
+	m.clearedFields[assignment.FieldRemindedAt] = struct{}{}
+}
+
+// RemindedAtCleared returns if the "reminded_at" field was cleared in this mutation.
+func (m *AssignmentMutation) RemindedAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldRemindedAt]
+	return ok
+}
+
+// ResetRemindedAt resets all changes to the "reminded_at" field.
+func (m *AssignmentMutation) ResetRemindedAt() {
+	m.reminded_at = nil
+	delete(m.clearedFields, assignment.FieldRemindedAt)
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (m *AssignmentMutation) SetOverdueAt(t time.Time) {
+	m.overdue_at = &t
+}
+
+// OverdueAt returns the value of the "overdue_at" field in the mutation.
+func (m *AssignmentMutation) OverdueAt() (r time.Time, exists bool) {
+	v := m.overdue_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverdueAt returns the old "overdue_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldOverdueAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverdueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverdueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverdueAt: %w", err)
+	}
+	return oldValue.OverdueAt, nil
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (m *AssignmentMutation) ClearOverdueAt() {
+	m.overdue_at = nil
+	m.clearedFields[assignment.FieldOverdueAt] = struct{}{}
+}
+
+// OverdueAtCleared returns if the "overdue_at" field was cleared in this mutation.
+func (m *AssignmentMutation) OverdueAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldOverdueAt]
+	return ok
+}
+
+// ResetOverdueAt resets all changes to the "overdue_at" field.
+func (m *AssignmentMutation) ResetOverdueAt() {
+	m.overdue_at = nil
+	delete(m.clearedFields, assignment.FieldOverdueAt)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *AssignmentMutation) ClearBid() {
 	m.clearedbid = true
@@ -4065,7 +4165,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -4099,6 +4199,12 @@ func (m *AssignmentMutation) Fields() []string {
 	if m.draft_saved_at != nil {
 		fields = append(fields, assignment.FieldDraftSavedAt)
 	}
+	if m.reminded_at != nil {
+		fields = append(fields, assignment.FieldRemindedAt)
+	}
+	if m.overdue_at != nil {
+		fields = append(fields, assignment.FieldOverdueAt)
+	}
 	return fields
 }
 
@@ -4129,6 +4235,10 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Draft()
 	case assignment.FieldDraftSavedAt:
 		return m.DraftSavedAt()
+	case assignment.FieldRemindedAt:
+		return m.RemindedAt()
+	case assignment.FieldOverdueAt:
+		return m.OverdueAt()
 	}
 	return nil, false
 }
@@ -4160,6 +4270,10 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDraft(ctx)
 	case assignment.FieldDraftSavedAt:
 		return m.OldDraftSavedAt(ctx)
+	case assignment.FieldRemindedAt:
+		return m.OldRemindedAt(ctx)
+	case assignment.FieldOverdueAt:
+		return m.OldOverdueAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -4246,6 +4360,20 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDraftSavedAt(v)
 		return nil
+	case assignment.FieldRemindedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemindedAt(v)
+		return nil
+	case assignment.FieldOverdueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverdueAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -4306,6 +4434,12 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldDraftSavedAt) {
 		fields = append(fields, assignment.FieldDraftSavedAt)
 	}
+	if m.FieldCleared(assignment.FieldRemindedAt) {
+		fields = append(fields, assignment.FieldRemindedAt)
+	}
+	if m.FieldCleared(assignment.FieldOverdueAt) {
+		fields = append(fields, assignment.FieldOverdueAt)
+	}
 	return fields
 }
 
@@ -4334,6 +4468,12 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldDraftSavedAt:
 		m.ClearDraftSavedAt()
+		return nil
+	case assignment.FieldRemindedAt:
+		m.ClearRemindedAt()
+		return nil
+	case assignment.FieldOverdueAt:
+		m.ClearOverdueAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment nullable field %s", name)
@@ -4375,6 +4515,12 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldDraftSavedAt:
 		m.ResetDraftSavedAt()
+		return nil
+	case assignment.FieldRemindedAt:
+		m.ResetRemindedAt()
+		return nil
+	case assignment.FieldOverdueAt:
+		m.ResetOverdueAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
@@ -6098,6 +6244,11 @@ type BidMutation struct {
 	eligibility_flags       *[]string
 	appendeligibility_flags []string
 	eligibility_note        *string
+	interview_at            *time.Time
+	interview_place         *string
+	interview_score         *float64
+	addinterview_score      *float64
+	interview_note          *string
 	clearedFields           map[string]struct{}
 	competition             *int
 	clearedcompetition      bool
@@ -7392,6 +7543,223 @@ func (m *BidMutation) ResetEligibilityNote() {
 	delete(m.clearedFields, bid.FieldEligibilityNote)
 }
 
+// SetInterviewAt sets the "interview_at" field.
+func (m *BidMutation) SetInterviewAt(t time.Time) {
+	m.interview_at = &t
+}
+
+// InterviewAt returns the value of the "interview_at" field in the mutation.
+func (m *BidMutation) InterviewAt() (r time.Time, exists bool) {
+	v := m.interview_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterviewAt returns the old "interview_at" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldInterviewAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterviewAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterviewAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterviewAt: %w", err)
+	}
+	return oldValue.InterviewAt, nil
+}
+
+// ClearInterviewAt clears the value of the "interview_at" field.
+func (m *BidMutation) ClearInterviewAt() {
+	m.interview_at = nil
+	m.clearedFields[bid.FieldInterviewAt] = struct{}{}
+}
+
+// InterviewAtCleared returns if the "interview_at" field was cleared in this mutation.
+func (m *BidMutation) InterviewAtCleared() bool {
+	_, ok := m.clearedFields[bid.FieldInterviewAt]
+	return ok
+}
+
+// ResetInterviewAt resets all changes to the "interview_at" field.
+func (m *BidMutation) ResetInterviewAt() {
+	m.interview_at = nil
+	delete(m.clearedFields, bid.FieldInterviewAt)
+}
+
+// SetInterviewPlace sets the "interview_place" field.
+func (m *BidMutation) SetInterviewPlace(s string) {
+	m.interview_place = &s
+}
+
+// InterviewPlace returns the value of the "interview_place" field in the mutation.
+func (m *BidMutation) InterviewPlace() (r string, exists bool) {
+	v := m.interview_place
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterviewPlace returns the old "interview_place" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldInterviewPlace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterviewPlace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterviewPlace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterviewPlace: %w", err)
+	}
+	return oldValue.InterviewPlace, nil
+}
+
+// ClearInterviewPlace clears the value of the "interview_place" field.
+func (m *BidMutation) ClearInterviewPlace() {
+	m.interview_place = nil
+	m.clearedFields[bid.FieldInterviewPlace] = struct{}{}
+}
+
+// InterviewPlaceCleared returns if the "interview_place" field was cleared in this mutation.
+func (m *BidMutation) InterviewPlaceCleared() bool {
+	_, ok := m.clearedFields[bid.FieldInterviewPlace]
+	return ok
+}
+
+// ResetInterviewPlace resets all changes to the "interview_place" field.
+func (m *BidMutation) ResetInterviewPlace() {
+	m.interview_place = nil
+	delete(m.clearedFields, bid.FieldInterviewPlace)
+}
+
+// SetInterviewScore sets the "interview_score" field.
+func (m *BidMutation) SetInterviewScore(f float64) {
+	m.interview_score = &f
+	m.addinterview_score = nil
+}
+
+// InterviewScore returns the value of the "interview_score" field in the mutation.
+func (m *BidMutation) InterviewScore() (r float64, exists bool) {
+	v := m.interview_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterviewScore returns the old "interview_score" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldInterviewScore(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterviewScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterviewScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterviewScore: %w", err)
+	}
+	return oldValue.InterviewScore, nil
+}
+
+// AddInterviewScore adds f to the "interview_score" field.
+func (m *BidMutation) AddInterviewScore(f float64) {
+	if m.addinterview_score != nil {
+		*m.addinterview_score += f
+	} else {
+		m.addinterview_score = &f
+	}
+}
+
+// AddedInterviewScore returns the value that was added to the "interview_score" field in this mutation.
+func (m *BidMutation) AddedInterviewScore() (r float64, exists bool) {
+	v := m.addinterview_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearInterviewScore clears the value of the "interview_score" field.
+func (m *BidMutation) ClearInterviewScore() {
+	m.interview_score = nil
+	m.addinterview_score = nil
+	m.clearedFields[bid.FieldInterviewScore] = struct{}{}
+}
+
+// InterviewScoreCleared returns if the "interview_score" field was cleared in this mutation.
+func (m *BidMutation) InterviewScoreCleared() bool {
+	_, ok := m.clearedFields[bid.FieldInterviewScore]
+	return ok
+}
+
+// ResetInterviewScore resets all changes to the "interview_score" field.
+func (m *BidMutation) ResetInterviewScore() {
+	m.interview_score = nil
+	m.addinterview_score = nil
+	delete(m.clearedFields, bid.FieldInterviewScore)
+}
+
+// SetInterviewNote sets the "interview_note" field.
+func (m *BidMutation) SetInterviewNote(s string) {
+	m.interview_note = &s
+}
+
+// InterviewNote returns the value of the "interview_note" field in the mutation.
+func (m *BidMutation) InterviewNote() (r string, exists bool) {
+	v := m.interview_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterviewNote returns the old "interview_note" field's value of the Bid entity.
+// If the Bid object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BidMutation) OldInterviewNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterviewNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterviewNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterviewNote: %w", err)
+	}
+	return oldValue.InterviewNote, nil
+}
+
+// ClearInterviewNote clears the value of the "interview_note" field.
+func (m *BidMutation) ClearInterviewNote() {
+	m.interview_note = nil
+	m.clearedFields[bid.FieldInterviewNote] = struct{}{}
+}
+
+// InterviewNoteCleared returns if the "interview_note" field was cleared in this mutation.
+func (m *BidMutation) InterviewNoteCleared() bool {
+	_, ok := m.clearedFields[bid.FieldInterviewNote]
+	return ok
+}
+
+// ResetInterviewNote resets all changes to the "interview_note" field.
+func (m *BidMutation) ResetInterviewNote() {
+	m.interview_note = nil
+	delete(m.clearedFields, bid.FieldInterviewNote)
+}
+
 // ClearCompetition clears the "competition" edge to the Competition entity.
 func (m *BidMutation) ClearCompetition() {
 	m.clearedcompetition = true
@@ -7681,7 +8049,7 @@ func (m *BidMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BidMutation) Fields() []string {
-	fields := make([]string, 0, 24)
+	fields := make([]string, 0, 28)
 	if m.created_at != nil {
 		fields = append(fields, bid.FieldCreatedAt)
 	}
@@ -7754,6 +8122,18 @@ func (m *BidMutation) Fields() []string {
 	if m.eligibility_note != nil {
 		fields = append(fields, bid.FieldEligibilityNote)
 	}
+	if m.interview_at != nil {
+		fields = append(fields, bid.FieldInterviewAt)
+	}
+	if m.interview_place != nil {
+		fields = append(fields, bid.FieldInterviewPlace)
+	}
+	if m.interview_score != nil {
+		fields = append(fields, bid.FieldInterviewScore)
+	}
+	if m.interview_note != nil {
+		fields = append(fields, bid.FieldInterviewNote)
+	}
 	return fields
 }
 
@@ -7810,6 +8190,14 @@ func (m *BidMutation) Field(name string) (ent.Value, bool) {
 		return m.EligibilityFlags()
 	case bid.FieldEligibilityNote:
 		return m.EligibilityNote()
+	case bid.FieldInterviewAt:
+		return m.InterviewAt()
+	case bid.FieldInterviewPlace:
+		return m.InterviewPlace()
+	case bid.FieldInterviewScore:
+		return m.InterviewScore()
+	case bid.FieldInterviewNote:
+		return m.InterviewNote()
 	}
 	return nil, false
 }
@@ -7867,6 +8255,14 @@ func (m *BidMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldEligibilityFlags(ctx)
 	case bid.FieldEligibilityNote:
 		return m.OldEligibilityNote(ctx)
+	case bid.FieldInterviewAt:
+		return m.OldInterviewAt(ctx)
+	case bid.FieldInterviewPlace:
+		return m.OldInterviewPlace(ctx)
+	case bid.FieldInterviewScore:
+		return m.OldInterviewScore(ctx)
+	case bid.FieldInterviewNote:
+		return m.OldInterviewNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown Bid field %s", name)
 }
@@ -8044,6 +8440,34 @@ func (m *BidMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEligibilityNote(v)
 		return nil
+	case bid.FieldInterviewAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterviewAt(v)
+		return nil
+	case bid.FieldInterviewPlace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterviewPlace(v)
+		return nil
+	case bid.FieldInterviewScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterviewScore(v)
+		return nil
+	case bid.FieldInterviewNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterviewNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Bid field %s", name)
 }
@@ -8064,6 +8488,9 @@ func (m *BidMutation) AddedFields() []string {
 	if m.addscore != nil {
 		fields = append(fields, bid.FieldScore)
 	}
+	if m.addinterview_score != nil {
+		fields = append(fields, bid.FieldInterviewScore)
+	}
 	return fields
 }
 
@@ -8080,6 +8507,8 @@ func (m *BidMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedVatRate()
 	case bid.FieldScore:
 		return m.AddedScore()
+	case bid.FieldInterviewScore:
+		return m.AddedInterviewScore()
 	}
 	return nil, false
 }
@@ -8116,6 +8545,13 @@ func (m *BidMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddScore(v)
+		return nil
+	case bid.FieldInterviewScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddInterviewScore(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Bid numeric field %s", name)
@@ -8166,6 +8602,18 @@ func (m *BidMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(bid.FieldEligibilityNote) {
 		fields = append(fields, bid.FieldEligibilityNote)
+	}
+	if m.FieldCleared(bid.FieldInterviewAt) {
+		fields = append(fields, bid.FieldInterviewAt)
+	}
+	if m.FieldCleared(bid.FieldInterviewPlace) {
+		fields = append(fields, bid.FieldInterviewPlace)
+	}
+	if m.FieldCleared(bid.FieldInterviewScore) {
+		fields = append(fields, bid.FieldInterviewScore)
+	}
+	if m.FieldCleared(bid.FieldInterviewNote) {
+		fields = append(fields, bid.FieldInterviewNote)
 	}
 	return fields
 }
@@ -8222,6 +8670,18 @@ func (m *BidMutation) ClearField(name string) error {
 		return nil
 	case bid.FieldEligibilityNote:
 		m.ClearEligibilityNote()
+		return nil
+	case bid.FieldInterviewAt:
+		m.ClearInterviewAt()
+		return nil
+	case bid.FieldInterviewPlace:
+		m.ClearInterviewPlace()
+		return nil
+	case bid.FieldInterviewScore:
+		m.ClearInterviewScore()
+		return nil
+	case bid.FieldInterviewNote:
+		m.ClearInterviewNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Bid nullable field %s", name)
@@ -8302,6 +8762,18 @@ func (m *BidMutation) ResetField(name string) error {
 		return nil
 	case bid.FieldEligibilityNote:
 		m.ResetEligibilityNote()
+		return nil
+	case bid.FieldInterviewAt:
+		m.ResetInterviewAt()
+		return nil
+	case bid.FieldInterviewPlace:
+		m.ResetInterviewPlace()
+		return nil
+	case bid.FieldInterviewScore:
+		m.ResetInterviewScore()
+		return nil
+	case bid.FieldInterviewNote:
+		m.ResetInterviewNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Bid field %s", name)
@@ -11417,6 +11889,8 @@ type CompetitionMutation struct {
 	addassessment_days           *int
 	moderation_band              *int
 	addmoderation_band           *int
+	reminder_days                *int
+	addreminder_days             *int
 	amended_at                   *time.Time
 	selection                    *domain.SelectionMethod
 	pot                          *domain.Money
@@ -12342,6 +12816,62 @@ func (m *CompetitionMutation) ResetModerationBand() {
 	m.addmoderation_band = nil
 }
 
+// SetReminderDays sets the "reminder_days" field.
+func (m *CompetitionMutation) SetReminderDays(i int) {
+	m.reminder_days = &i
+	m.addreminder_days = nil
+}
+
+// ReminderDays returns the value of the "reminder_days" field in the mutation.
+func (m *CompetitionMutation) ReminderDays() (r int, exists bool) {
+	v := m.reminder_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReminderDays returns the old "reminder_days" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldReminderDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReminderDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReminderDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReminderDays: %w", err)
+	}
+	return oldValue.ReminderDays, nil
+}
+
+// AddReminderDays adds i to the "reminder_days" field.
+func (m *CompetitionMutation) AddReminderDays(i int) {
+	if m.addreminder_days != nil {
+		*m.addreminder_days += i
+	} else {
+		m.addreminder_days = &i
+	}
+}
+
+// AddedReminderDays returns the value that was added to the "reminder_days" field in this mutation.
+func (m *CompetitionMutation) AddedReminderDays() (r int, exists bool) {
+	v := m.addreminder_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReminderDays resets all changes to the "reminder_days" field.
+func (m *CompetitionMutation) ResetReminderDays() {
+	m.reminder_days = nil
+	m.addreminder_days = nil
+}
+
 // SetAmendedAt sets the "amended_at" field.
 func (m *CompetitionMutation) SetAmendedAt(t time.Time) {
 	m.amended_at = &t
@@ -13133,7 +13663,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 30)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -13184,6 +13714,9 @@ func (m *CompetitionMutation) Fields() []string {
 	}
 	if m.moderation_band != nil {
 		fields = append(fields, competition.FieldModerationBand)
+	}
+	if m.reminder_days != nil {
+		fields = append(fields, competition.FieldReminderDays)
 	}
 	if m.amended_at != nil {
 		fields = append(fields, competition.FieldAmendedAt)
@@ -13263,6 +13796,8 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.AssessmentDays()
 	case competition.FieldModerationBand:
 		return m.ModerationBand()
+	case competition.FieldReminderDays:
+		return m.ReminderDays()
 	case competition.FieldAmendedAt:
 		return m.AmendedAt()
 	case competition.FieldSelection:
@@ -13330,6 +13865,8 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldAssessmentDays(ctx)
 	case competition.FieldModerationBand:
 		return m.OldModerationBand(ctx)
+	case competition.FieldReminderDays:
+		return m.OldReminderDays(ctx)
 	case competition.FieldAmendedAt:
 		return m.OldAmendedAt(ctx)
 	case competition.FieldSelection:
@@ -13482,6 +14019,13 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetModerationBand(v)
 		return nil
+	case competition.FieldReminderDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReminderDays(v)
+		return nil
 	case competition.FieldAmendedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -13583,6 +14127,9 @@ func (m *CompetitionMutation) AddedFields() []string {
 	if m.addmoderation_band != nil {
 		fields = append(fields, competition.FieldModerationBand)
 	}
+	if m.addreminder_days != nil {
+		fields = append(fields, competition.FieldReminderDays)
+	}
 	if m.addpot != nil {
 		fields = append(fields, competition.FieldPot)
 	}
@@ -13609,6 +14156,8 @@ func (m *CompetitionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedAssessmentDays()
 	case competition.FieldModerationBand:
 		return m.AddedModerationBand()
+	case competition.FieldReminderDays:
+		return m.AddedReminderDays()
 	case competition.FieldPot:
 		return m.AddedPot()
 	case competition.FieldMaxContract:
@@ -13646,6 +14195,13 @@ func (m *CompetitionMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddModerationBand(v)
+		return nil
+	case competition.FieldReminderDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReminderDays(v)
 		return nil
 	case competition.FieldPot:
 		v, ok := value.(domain.Money)
@@ -13833,6 +14389,9 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldModerationBand:
 		m.ResetModerationBand()
+		return nil
+	case competition.FieldReminderDays:
+		m.ResetReminderDays()
 		return nil
 	case competition.FieldAmendedAt:
 		m.ResetAmendedAt()

@@ -35,8 +35,10 @@ func (s *Service) DeclineAssignment(ctx context.Context, id int, why Decline) (*
 	var out *ent.Assignment
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		out, err = activities.DeclineAssignment(ctx, tx, id, why, authz.ActorOf(ctx, ""))
-		return err
+		if out, err = activities.DeclineAssignment(ctx, tx, id, why, authz.ActorOf(ctx, "")); err != nil {
+			return err
+		}
+		return assignmentsChanged(ctx, tx, out.CompetitionID)
 	})
 	return out, err
 }
@@ -57,14 +59,15 @@ func FeedbackVisible(ctx context.Context, comp *ent.Competition) bool {
 
 // holdBack hides decided outcomes the viewer may not read yet: until the programme releases
 // them, a supplier's funded or unfunded bid reads as submitted, with no score or reason (its
-// contract is hidden by the contract rule in ent/rule until then too).
+// contract is hidden by the contract rule in ent/rule until then too), and its interview score
+// is hidden with it.
 func (s *Service) holdBack(ctx context.Context, bids ...*ent.Bid) error {
 	if v, _ := authz.FromContext(ctx); v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) {
 		return nil
 	}
 	var ask []int
 	for _, b := range bids {
-		if b != nil && (b.Status == domain.BidFunded || b.Status == domain.BidNotFunded) && b.Edges.Competition == nil {
+		if b != nil && (decided(b) || b.InterviewScore != nil) && b.Edges.Competition == nil {
 			ask = append(ask, b.CompetitionID)
 		}
 	}
@@ -79,19 +82,24 @@ func (s *Service) holdBack(ctx context.Context, bids ...*ent.Bid) error {
 		}
 	}
 	for _, b := range bids {
-		if b == nil || (b.Status != domain.BidFunded && b.Status != domain.BidNotFunded) {
+		if b == nil || (!decided(b) && b.InterviewScore == nil) {
 			continue
 		}
 		out := released[b.CompetitionID]
 		if c := b.Edges.Competition; c != nil {
 			out = c.FeedbackReleasedAt != nil
 		}
-		if !out {
+		if !out && decided(b) {
 			b.Status, b.Score, b.OutcomeReason = domain.BidSubmitted, nil, ""
+		}
+		if !out {
+			b.InterviewScore, b.InterviewNote = nil, ""
 		}
 	}
 	return nil
 }
+
+func decided(b *ent.Bid) bool { return b.Status == domain.BidFunded || b.Status == domain.BidNotFunded }
 
 // Feedback is a bid's assessments as its feedback: those that counted in the decision, in
 // the order they were made.

@@ -493,6 +493,9 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 		return &domain.TransitionError{Record: "competition", Action: "decide", From: string(comp.Status), Kind: domain.ErrEvidenceMissing,
 			Reason: "scores sent back to their assessors are not in yet (" + strings.Join(waiting, "; ") + "): wait for them, or exclude them"}
 	}
+	if err := s.interviewsHeld(ctx, comp); err != nil {
+		return err
+	}
 	_, err = s.Lifecycle.Decide(ctx, comp.ID, workflows.DecideRequest{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Actor: authz.ActorOf(ctx, "")})
 	return err
 }

@@ -366,6 +366,7 @@ type OpenCompetition struct {
 	Threshold        *float64
 	MinAssessors     *int
 	TieBreaker       string
+	InterviewWeight  int // 0: no interview stage
 }
 
 // OpenCompetition opens the challenge's current phase's competition.
@@ -402,7 +403,7 @@ func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent
 	if in.MinAssessors != nil {
 		scheme.MinAssessors = *in.MinAssessors
 	}
-	scheme.TieBreaker = in.TieBreaker
+	scheme.TieBreaker, scheme.InterviewWeight = in.TieBreaker, in.InterviewWeight
 	var left domain.Money
 	var roundName string
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
@@ -415,6 +416,7 @@ func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent
 	}
 	// The same money rules as a competition set up task by task.
 	ps := domain.CompetitionSetup{Phase: phase, Caps: caps}.CheckMoney(left, roundName)
+	ps = append(ps, domain.CheckInterviewWeight(in.InterviewWeight)...)
 	for _, check := range []error{domain.CheckDeadline(in.ClosesAt, time.Now()), scheme.Check()} {
 		var more domain.Problems
 		if errors.As(check, &more) {

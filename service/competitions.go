@@ -34,7 +34,7 @@ func SetupOf(c *ent.Competition) domain.CompetitionSetup {
 		OpensAt: c.OpensAt, ClosesAt: c.ClosesAt, ClarificationClosesAt: c.ClarificationClosesAt,
 		BriefingAt: c.BriefingAt, BriefingDetails: c.BriefingDetails,
 		Caps:   domain.PhaseCaps{Pot: c.Pot, MaxContract: c.MaxContract, MaxContracts: c.MaxContracts},
-		Scheme: c.Scheme, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,
+		Scheme: c.Scheme, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays, ReminderDays: c.ReminderDays,
 		ModerationBand: c.ModerationBand, Selection: c.Selection,
 	}
 }
@@ -105,6 +105,11 @@ type CompetitionAssessment struct {
 	AssessorsPerBid, AssessmentDays, ModerationBand int
 	Threshold                                       float64
 	Selection                                       domain.SelectionMethod
+	// ReminderDays is how many working days before the due date assessors are reminded; nil
+	// keeps what is set (2 at first).
+	ReminderDays *int
+	// InterviewWeight is the interview's share of the final score in percent; 0: no interview.
+	InterviewWeight int
 }
 
 // EditCompetition changes any of a competition's setup tasks; nil leaves a task as it is.
@@ -190,6 +195,10 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 		if a := in.Assessment; a != nil {
 			setup.AssessorsPerBid, setup.AssessmentDays, setup.ModerationBand = a.AssessorsPerBid, a.AssessmentDays, a.ModerationBand
 			setup.Scheme.Threshold, setup.Selection = a.Threshold, a.Selection
+			setup.Scheme.InterviewWeight = a.InterviewWeight
+			if a.ReminderDays != nil {
+				setup.ReminderDays = *a.ReminderDays
+			}
 			ps = append(ps, setup.CheckAssessment()...)
 			if a.AssessorsPerBid == 0 {
 				ps.Add("assessors_per_bid", "Choose from %d to %d assessors a bid", domain.MinAssessorsPerBid, domain.MaxAssessorsPerBid)
@@ -198,7 +207,8 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 				ps.Add("selection", "Choose top down or portfolio")
 			}
 			setup.Scheme.MinAssessors = a.AssessorsPerBid
-			upd.SetAssessorsPerBid(a.AssessorsPerBid).SetAssessmentDays(a.AssessmentDays).SetModerationBand(a.ModerationBand)
+			upd.SetAssessorsPerBid(a.AssessorsPerBid).SetAssessmentDays(a.AssessmentDays).SetModerationBand(a.ModerationBand).
+				SetReminderDays(setup.ReminderDays)
 			if a.Selection.Valid() {
 				upd.SetSelection(a.Selection)
 			}

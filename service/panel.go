@@ -90,7 +90,7 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 	var results []domain.BidResult
 	index := map[int]*ent.Bid{}
 	for _, b := range bids {
-		bs := domain.BidScores{BidID: b.ID, Amount: b.Amount, Assessments: byBid[b.ID]}
+		bs := domain.BidScores{BidID: b.ID, Amount: b.Amount, Assessments: byBid[b.ID], Interview: b.InterviewScore}
 		if b.SubmittedAt != nil {
 			bs.SubmittedAt = *b.SubmittedAt
 		}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // The assignment proposal: after eligibility the optimiser pairs assessors with bids; the
@@ -67,10 +69,12 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	if err != nil {
 		return Proposal{}, err
 	}
-	mine := map[domain.Pair]bool{}
 	for _, a := range done {
 		scored[a.AssessorID]++
-		mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = true
+	}
+	mine, err := activities.Scored(ctx, s.DB.Assessment, comp.ID)
+	if err != nil {
+		return Proposal{}, err
 	}
 	load, overdue := map[int]int{}, map[int]int{}
 	now := time.Now()
@@ -165,6 +169,9 @@ func (s *Service) ReleaseAssignments(ctx context.Context, competitionID int) (*e
 				"count": strconv.Itoa(count[id]), "title": comp.Edges.Challenge.Title, "due": due}); err != nil {
 				return err
 			}
+		}
+		if err := assignmentsChanged(ctx, tx, comp.ID); err != nil {
+			return err
 		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assignments.released", "competition", comp.ID, nil,
 			map[string]any{"assignments": len(rows), "assessors": len(order)})
@@ -284,6 +291,9 @@ func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, e
 			SetExplanation("Chosen by the programme team: " + reason).Save(sys); err != nil {
 			return err
 		}
+		if err := assignmentsChanged(ctx, tx, comp.ID); err != nil {
+			return err
+		}
 		actor := authz.ActorOf(ctx, reason)
 		if err := activities.Audit(ctx, tx, actor, "assignment.swapped", "assignment", old.ID,
 			map[string]any{"assessor": old.AssessorID}, map[string]any{"assessor": next.ID, "assignment": out.ID}); err != nil {
@@ -342,4 +352,15 @@ func (s *Service) SetCapacity(ctx context.Context, competitionID, assessorID, ca
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assessor.capacity_set", "competition", comp.ID,
 			map[string]any{"assessor": assessorID, "capacity": was}, map[string]any{"assessor": assessorID, "capacity": capacity})
 	})
+}
+
+// assignmentsChanged tells the competition's workflow, through the outbox in the same
+// transaction, that its assignments were released or changed, so it sets its reminders again.
+func assignmentsChanged(ctx context.Context, tx *ent.Tx, competitionID int) error {
+	payload, err := json.Marshal(workflows.AssignmentsChangedSignal{CompetitionID: competitionID})
+	if err != nil {
+		return err
+	}
+	return tx.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(competitionID)).
+		SetSignal(workflows.SignalAssignmentsChanged).SetPayload(payload).Exec(authz.AsSystem(ctx, "assignment"))
 }

@@ -127,14 +127,54 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 		return CompetitionResult{Status: w.status, NoneEligible: len(closed.BidIDs) > 0}, nil
 	}
 
-	// Assessment: wait for the decision, which needs every bid fully assessed.
+	// Assessment: wait for the decision, which needs every bid fully assessed, reminding
+	// assessors meanwhile (from versionReminders on).
+	stopReminders := func() {}
+	if workflow.GetVersion(ctx, versionReminders, workflow.DefaultVersion, 1) == 1 {
+		var remindCtx workflow.Context
+		remindCtx, stopReminders = workflow.WithCancel(ctx)
+		workflow.Go(remindCtx, w.remind)
+	}
 	if err := workflow.Await(ctx, func() bool { return w.status == domain.CompetitionDecided }); err != nil {
 		return CompetitionResult{}, err
 	}
+	stopReminders()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return CompetitionResult{}, err
 	}
 	return CompetitionResult{Status: w.status, Contracts: w.contracts}, nil
+}
+
+// remind sends the reminders that are due, then sleeps on a durable timer until the next one,
+// or until the outbox says the assignments were released or changed. It runs until the
+// decision cancels it.
+func (w *competitionWorkflow) remind(ctx workflow.Context) {
+	changed := workflow.GetSignalChannel(ctx, SignalAssignmentsChanged)
+	for ctx.Err() == nil {
+		var out activities.RemindAssessorsOutput
+		err := workflow.ExecuteActivity(activityOptions(ctx), a.RemindAssessors,
+			activities.RemindAssessorsInput{CompetitionID: w.in.CompetitionID, Now: workflow.Now(ctx)}).Get(ctx, &out)
+		if err != nil {
+			// Cancelled by the decision, or refused for good: the assessment goes on without
+			// reminders rather than failing the competition.
+			if ctx.Err() == nil {
+				workflow.GetLogger(ctx).Error("assessment reminders stopped", "error", err)
+			}
+			return
+		}
+		timerCtx, cancelTimer := workflow.WithCancel(ctx)
+		sel := workflow.NewSelector(ctx)
+		if out.Next != nil {
+			sel.AddFuture(workflow.NewTimer(timerCtx, out.Next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+		}
+		sel.AddReceive(changed, func(c workflow.ReceiveChannel, more bool) {
+			for c.ReceiveAsync(nil) { // one run of the activity answers every change so far
+			}
+		})
+		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
+		sel.Select(ctx)
+		cancelTimer()
+	}
 }
 
 func (w *competitionWorkflow) inAssessment() error {

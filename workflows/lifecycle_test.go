@@ -675,3 +675,82 @@ func TestTooFewAssessorsHasAWayOut(t *testing.T) {
 		t.Fatal("the decision was never checked")
 	}
 }
+
+// Once the assignments are released, an assessor with bids still to score is reminded a set
+// number of working days before the due date, and told when it has passed, once each; an
+// assessor who has scored everything hears nothing.
+func TestAssessorsAreRemindedBeforeTheDueDateAndWhenOverdue(t *testing.T) {
+	f := newFixture(t)
+	admin := authz.Actor{Who: "admin@catalyst.example"}
+	h := newHarness(t, f)
+	// The assignments' rows are written at the real time, so the workflow's clock starts there.
+	start := time.Now().UTC().Truncate(time.Second)
+	h.env.SetStartTime(start)
+	released := start.Add(8*day + time.Minute)
+	due, err := domain.AddWorkingDays(released, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	remind := domain.ReminderDue(released, due, 2)
+	var bids []int
+	ctx := testdb.Fixture()
+	told := func(template domain.NoticeTemplate) map[int]string {
+		out := map[int]string{}
+		for _, n := range f.db.Notice.Query().Where(notice.Template(string(template))).AllX(ctx) {
+			if _, twice := out[n.RecipientID]; twice {
+				t.Errorf("%s sent twice to %d", template, n.RecipientID)
+			}
+			out[n.RecipientID] = n.Values["count"] + " due " + n.Values["due"]
+		}
+		return out
+	}
+	h.twoBidsInAssessment(t, f, admin, domain.DefaultScheme(), &bids)
+	wf := func() string { return workflows.CompetitionWorkflowID(f.competitionID(t, 1)) }
+	h.at(released.Sub(start), func() { // the programme releases the assignments, as the service does
+		f.db.Competition.UpdateOneID(f.competitionID(t, 1)).SetAssignmentsReleasedAt(h.env.Now()).
+			SetAssessmentDays(5).SetReminderDays(2).ExecX(ctx)
+		h.env.SignalWorkflowByID(wf(), workflows.SignalAssignmentsChanged, workflows.AssignmentsChangedSignal{})
+	})
+	h.at(released.Sub(start)+time.Minute, func() {
+		for _, as := range f.assessors[:2] { // the third assessor never scores
+			for _, b := range bids {
+				h.update(wf(), workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: b, AssessorID: as, Assessment: scores(7, true, true), Actor: admin})
+			}
+		}
+	})
+	late := f.assessors[2]
+	want := "2 due " + domain.FormatTime(due)
+	h.at(remind.Sub(start)-time.Hour, func() {
+		if got := told(domain.NoticeAssessmentDueSoon); len(got) != 0 {
+			t.Errorf("reminded before time: %v", got)
+		}
+	})
+	h.at(remind.Sub(start)+time.Hour, func() {
+		if got := told(domain.NoticeAssessmentDueSoon); len(got) != 1 || got[late] != want {
+			t.Errorf("reminders = %v, want only assessor %d told %q", got, late, want)
+		}
+		if got := told(domain.NoticeAssessmentOverdue); len(got) != 0 {
+			t.Errorf("overdue before the due date: %v", got)
+		}
+	})
+	h.at(due.Sub(start)+time.Hour, func() {
+		if got := told(domain.NoticeAssessmentOverdue); len(got) != 1 || got[late] != want {
+			t.Errorf("overdue = %v, want only assessor %d told %q", got, late, want)
+		}
+		// Run again, as a retry would: nothing is sent twice.
+		out, err := (&activities.Activities{DB: f.db}).RemindAssessors(ctx, activities.RemindAssessorsInput{
+			CompetitionID: f.competitionID(t, 1), Now: h.env.Now()})
+		if err != nil || out.Reminded+out.Overdue != 0 || out.Next != nil {
+			t.Errorf("run again = %+v, %v; want nothing sent and nothing pending", out, err)
+		}
+		told(domain.NoticeAssessmentDueSoon)
+		told(domain.NoticeAssessmentOverdue)
+		h.update(wf(), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin,
+			Lowered: &domain.LoweredMinimum{Minimum: 2, Reason: "the third assessor did not score in time"}})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	h.check()
+	if got := f.db.Competition.GetX(ctx, f.competitionID(t, 1)).Status; got != domain.CompetitionDecided {
+		t.Errorf("competition = %s, want decided", got)
+	}
+}

@@ -42,6 +42,9 @@ const (
 	// versionEligibility: the close leads to the programme's eligibility check, and the
 	// workflow waits for it before anyone is assigned.
 	versionEligibility = "eligibility"
+	// versionReminders: while in assessment, durable timers remind assessors before their due
+	// date and when overdue.
+	versionReminders = "assessment-reminders"
 )
 
 // Signal names: facts that need no answer.
@@ -56,6 +59,9 @@ const (
 	// SignalCompetitionProgress tells a challenge that its competition closed or was decided,
 	// before the command that caused it returns, so the challenge's next command sees it.
 	SignalCompetitionProgress = "competition_progress"
+	// SignalAssignmentsChanged reaches a competition from the outbox when its assignments are
+	// released or an assessor is handed a bid later, so the reminders' timer is set again.
+	SignalAssignmentsChanged = "assignments_changed"
 )
 
 // ChallengeWorkflowID is the workflow ID of a challenge's lifecycle.
@@ -173,6 +179,12 @@ type CompetitionResult struct {
 // BidSubmittedSignal says a bid was sealed; the database holds the bid itself.
 type BidSubmittedSignal struct {
 	BidID int
+}
+
+// AssignmentsChangedSignal says a competition's assignments were released or changed; the
+// database holds the assignments and their due dates.
+type AssignmentsChangedSignal struct {
+	CompetitionID int
 }
 
 // RecordAssessmentRequest is one assessor's scoring of one bid.

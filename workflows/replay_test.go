@@ -14,8 +14,9 @@ import (
 // break a running competition fails here: put it behind workflow.GetVersion.
 //
 // testdata/*.json are recorded from today's code; testdata/v1/ holds those recorded before
-// versionNoReportSignal and testdata/v2/ those before versionScheduledOpen (and deadline
-// extensions), from runs that may still be in flight somewhere. Keep every generation: each is
+// versionNoReportSignal, testdata/v2/ those before versionScheduledOpen (and deadline
+// extensions) and testdata/v3/ those before versionReminders, from runs that may still be in
+// flight somewhere. Keep every generation: each is
 // a run a deploy must not break.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -46,7 +47,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			t.Errorf("no recorded history testdata/%s from today's code: every workflow type needs one", name)
 		}
 	}
-	if len(older) < 8 {
-		t.Errorf("older generations of histories are gone (%d found in testdata/v1 and v2)", len(older))
+	if len(older) < 12 {
+		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v3)", len(older))
 	}
 }

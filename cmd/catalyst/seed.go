@@ -49,6 +49,9 @@ type demoChallenge struct {
 	// Checking: its phase 1 competition stops in the eligibility check, one bid flagged and
 	// one found ineligible.
 	Checking bool
+	// Interview: its phase 1 competition has an interview stage; every bid is scored, and the
+	// best is given its interview slot.
+	Interview bool
 }
 
 // intake is a challenge's whole intake, as a challenge owner at Anytown Council gives it.
@@ -65,20 +68,21 @@ func intake(title, problem, need string) map[string]any {
 }
 
 var demoChallenges = []demoChallenge{
-	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false},
-	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false},
-	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false},
-	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false},
-	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false},
-	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false},
-	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true},
-	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false},
-	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false},
-	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false},
-	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false},
-	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false},
-	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false},
-	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false},
+	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false, false},
+	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false, false},
+	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false, false},
+	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false, false},
+	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false, false},
+	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false, false},
+	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true, false},
+	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false, false},
+	{"Answer residents' calls first time", "Residents call several times before their problem reaches the right team.", "As a resident I need my problem sorted on my first call.", domain.ChallengePhase1Assessment, false, false, true},
+	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false, false},
+	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false, false},
+	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false, false},
+	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false, false},
+	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false, false},
+	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false, false},
 }
 
 // seedDemo loads the demo people and drives each demo challenge through the real API and
@@ -310,7 +314,11 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 			return err
 		}
 	} else {
-		comp, err = s.open(admin, path, false, 0)
+		interview := 0
+		if d.Interview {
+			interview = 30
+		}
+		comp, err = s.open(admin, path, false, 0, interview)
 	}
 	if err != nil {
 		return err
@@ -347,13 +355,18 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	scoresFor := []int{9, 8, 5}
-	if stop(domain.ChallengePhase1Assessment) {
+	if stop(domain.ChallengePhase1Assessment) && !d.Interview {
 		return s.assess(comp, bids[0], demoAssessors[:2], 9)
 	}
 	for i, b := range bids {
 		if err := s.assess(comp, b, demoAssessors, scoresFor[i]); err != nil {
 			return err
 		}
+	}
+	if d.Interview {
+		// The best bid has its interview slot; the next one is still to be given one.
+		return admin.call(http.MethodPut, fmt.Sprintf("/api/v1/bids/%d/interview-slot", bids[0]), map[string]any{
+			"at": noon(time.Now().Add(14 * 24 * time.Hour)), "place": "Committee Room 2, Anytown Town Hall"}, nil)
 	}
 	var decided competitionJSON
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", comp), map[string]any{}, &decided); err != nil {
@@ -388,7 +401,7 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 
 	// Phase 2, open only to the continued supplier.
 	longOpen = stop(domain.ChallengePhase2Open)
-	comp2, err := s.open(admin, path, longOpen, 8*7*24*time.Hour)
+	comp2, err := s.open(admin, path, longOpen, 8*7*24*time.Hour, 0)
 	if err != nil {
 		return err
 	}
@@ -439,13 +452,14 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		map[string]any{"outcome": "adopted", "lessons": "Agree data sharing before phase 1 starts."}, &ch)
 }
 
-func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor time.Duration) (int, error) {
+func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor time.Duration, interviewWeight int) (int, error) {
 	closes := time.Now().Add(shortDeadline)
 	if long {
 		closes = time.Now().Add(longFor).Truncate(time.Hour)
 	}
 	var comp competitionJSON
-	if err := admin.call(http.MethodPost, challengePath+"/competitions", map[string]any{"closes_at": closes}, &comp); err != nil {
+	body := map[string]any{"closes_at": closes, "interview_weight": interviewWeight}
+	if err := admin.call(http.MethodPost, challengePath+"/competitions", body, &comp); err != nil {
 		return 0, err
 	}
 	return comp.ID, nil

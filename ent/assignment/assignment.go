@@ -38,6 +38,10 @@ const (
 	FieldDraft = "draft"
 	// FieldDraftSavedAt holds the string denoting the draft_saved_at field in the database.
 	FieldDraftSavedAt = "draft_saved_at"
+	// FieldRemindedAt holds the string denoting the reminded_at field in the database.
+	FieldRemindedAt = "reminded_at"
+	// FieldOverdueAt holds the string denoting the overdue_at field in the database.
+	FieldOverdueAt = "overdue_at"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeAssessor holds the string denoting the assessor edge name in mutations.
@@ -74,6 +78,8 @@ var Columns = []string{
 	FieldDeclinedFor,
 	FieldDraft,
 	FieldDraftSavedAt,
+	FieldRemindedAt,
+	FieldOverdueAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -208,6 +214,16 @@ func ByDeclinedFor(opts ...sql.OrderTermOption) OrderOption {
 // ByDraftSavedAt orders the results by the draft_saved_at field.
 func ByDraftSavedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDraftSavedAt, opts...).ToFunc()
+}
+
+// ByRemindedAt orders the results by the reminded_at field.
+func ByRemindedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRemindedAt, opts...).ToFunc()
+}
+
+// ByOverdueAt orders the results by the overdue_at field.
+func ByOverdueAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverdueAt, opts...).ToFunc()
 }
 
 // ByBidField orders the results by bid field.

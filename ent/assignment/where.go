@@ -95,6 +95,16 @@ func DraftSavedAt(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldDraftSavedAt, v))
 }
 
+// RemindedAt applies equality check predicate on the "reminded_at" field. It's identical to RemindedAtEQ.
+func RemindedAt(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldRemindedAt, v))
+}
+
+// OverdueAt applies equality check predicate on the "overdue_at" field. It's identical to OverdueAtEQ.
+func OverdueAt(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldOverdueAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldCreatedAt, v))
@@ -513,6 +523,106 @@ func DraftSavedAtIsNil() predicate.Assignment {
 // DraftSavedAtNotNil applies the NotNil predicate on the "draft_saved_at" field.
 func DraftSavedAtNotNil() predicate.Assignment {
 	return predicate.Assignment(sql.FieldNotNull(FieldDraftSavedAt))
+}
+
+// RemindedAtEQ applies the EQ predicate on the "reminded_at" field.
+func RemindedAtEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldRemindedAt, v))
+}
+
+// RemindedAtNEQ applies the NEQ predicate on the "reminded_at" field.
+func RemindedAtNEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldRemindedAt, v))
+}
+
+// RemindedAtIn applies the In predicate on the "reminded_at" field.
+func RemindedAtIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldRemindedAt, vs...))
+}
+
+// RemindedAtNotIn applies the NotIn predicate on the "reminded_at" field.
+func RemindedAtNotIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldRemindedAt, vs...))
+}
+
+// RemindedAtGT applies the GT predicate on the "reminded_at" field.
+func RemindedAtGT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldRemindedAt, v))
+}
+
+// RemindedAtGTE applies the GTE predicate on the "reminded_at" field.
+func RemindedAtGTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldRemindedAt, v))
+}
+
+// RemindedAtLT applies the LT predicate on the "reminded_at" field.
+func RemindedAtLT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldRemindedAt, v))
+}
+
+// RemindedAtLTE applies the LTE predicate on the "reminded_at" field.
+func RemindedAtLTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldRemindedAt, v))
+}
+
+// RemindedAtIsNil applies the IsNil predicate on the "reminded_at" field.
+func RemindedAtIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldRemindedAt))
+}
+
+// RemindedAtNotNil applies the NotNil predicate on the "reminded_at" field.
+func RemindedAtNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldRemindedAt))
+}
+
+// OverdueAtEQ applies the EQ predicate on the "overdue_at" field.
+func OverdueAtEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldOverdueAt, v))
+}
+
+// OverdueAtNEQ applies the NEQ predicate on the "overdue_at" field.
+func OverdueAtNEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldOverdueAt, v))
+}
+
+// OverdueAtIn applies the In predicate on the "overdue_at" field.
+func OverdueAtIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldOverdueAt, vs...))
+}
+
+// OverdueAtNotIn applies the NotIn predicate on the "overdue_at" field.
+func OverdueAtNotIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldOverdueAt, vs...))
+}
+
+// OverdueAtGT applies the GT predicate on the "overdue_at" field.
+func OverdueAtGT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldOverdueAt, v))
+}
+
+// OverdueAtGTE applies the GTE predicate on the "overdue_at" field.
+func OverdueAtGTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldOverdueAt, v))
+}
+
+// OverdueAtLT applies the LT predicate on the "overdue_at" field.
+func OverdueAtLT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldOverdueAt, v))
+}
+
+// OverdueAtLTE applies the LTE predicate on the "overdue_at" field.
+func OverdueAtLTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldOverdueAt, v))
+}
+
+// OverdueAtIsNil applies the IsNil predicate on the "overdue_at" field.
+func OverdueAtIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldOverdueAt))
+}
+
+// OverdueAtNotNil applies the NotNil predicate on the "overdue_at" field.
+func OverdueAtNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldOverdueAt))
 }
 
 // HasBid applies the HasEdge predicate on the "bid" edge.

@@ -65,6 +65,14 @@ const (
 	FieldEligibilityFlags = "eligibility_flags"
 	// FieldEligibilityNote holds the string denoting the eligibility_note field in the database.
 	FieldEligibilityNote = "eligibility_note"
+	// FieldInterviewAt holds the string denoting the interview_at field in the database.
+	FieldInterviewAt = "interview_at"
+	// FieldInterviewPlace holds the string denoting the interview_place field in the database.
+	FieldInterviewPlace = "interview_place"
+	// FieldInterviewScore holds the string denoting the interview_score field in the database.
+	FieldInterviewScore = "interview_score"
+	// FieldInterviewNote holds the string denoting the interview_note field in the database.
+	FieldInterviewNote = "interview_note"
 	// EdgeCompetition holds the string denoting the competition edge name in mutations.
 	EdgeCompetition = "competition"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
@@ -150,6 +158,10 @@ var Columns = []string{
 	FieldConfirmedAt,
 	FieldEligibilityFlags,
 	FieldEligibilityNote,
+	FieldInterviewAt,
+	FieldInterviewPlace,
+	FieldInterviewScore,
+	FieldInterviewNote,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -298,6 +310,26 @@ func ByConfirmedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByEligibilityNote orders the results by the eligibility_note field.
 func ByEligibilityNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEligibilityNote, opts...).ToFunc()
+}
+
+// ByInterviewAt orders the results by the interview_at field.
+func ByInterviewAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInterviewAt, opts...).ToFunc()
+}
+
+// ByInterviewPlace orders the results by the interview_place field.
+func ByInterviewPlace(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInterviewPlace, opts...).ToFunc()
+}
+
+// ByInterviewScore orders the results by the interview_score field.
+func ByInterviewScore(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInterviewScore, opts...).ToFunc()
+}
+
+// ByInterviewNote orders the results by the interview_note field.
+func ByInterviewNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInterviewNote, opts...).ToFunc()
 }
 
 // ByCompetitionField orders the results by competition field.

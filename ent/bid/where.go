@@ -144,6 +144,26 @@ func EligibilityNote(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldEligibilityNote, v))
 }
 
+// InterviewAt applies equality check predicate on the "interview_at" field. It's identical to InterviewAtEQ.
+func InterviewAt(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewAt, v))
+}
+
+// InterviewPlace applies equality check predicate on the "interview_place" field. It's identical to InterviewPlaceEQ.
+func InterviewPlace(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewPlace, v))
+}
+
+// InterviewScore applies equality check predicate on the "interview_score" field. It's identical to InterviewScoreEQ.
+func InterviewScore(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewScore, v))
+}
+
+// InterviewNote applies equality check predicate on the "interview_note" field. It's identical to InterviewNoteEQ.
+func InterviewNote(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewNote, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Bid {
 	return predicate.Bid(sql.FieldEQ(FieldCreatedAt, v))
@@ -1114,6 +1134,256 @@ func EligibilityNoteEqualFold(v string) predicate.Bid {
 // EligibilityNoteContainsFold applies the ContainsFold predicate on the "eligibility_note" field.
 func EligibilityNoteContainsFold(v string) predicate.Bid {
 	return predicate.Bid(sql.FieldContainsFold(FieldEligibilityNote, v))
+}
+
+// InterviewAtEQ applies the EQ predicate on the "interview_at" field.
+func InterviewAtEQ(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewAt, v))
+}
+
+// InterviewAtNEQ applies the NEQ predicate on the "interview_at" field.
+func InterviewAtNEQ(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldInterviewAt, v))
+}
+
+// InterviewAtIn applies the In predicate on the "interview_at" field.
+func InterviewAtIn(vs ...time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldIn(FieldInterviewAt, vs...))
+}
+
+// InterviewAtNotIn applies the NotIn predicate on the "interview_at" field.
+func InterviewAtNotIn(vs ...time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldNotIn(FieldInterviewAt, vs...))
+}
+
+// InterviewAtGT applies the GT predicate on the "interview_at" field.
+func InterviewAtGT(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldGT(FieldInterviewAt, v))
+}
+
+// InterviewAtGTE applies the GTE predicate on the "interview_at" field.
+func InterviewAtGTE(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldGTE(FieldInterviewAt, v))
+}
+
+// InterviewAtLT applies the LT predicate on the "interview_at" field.
+func InterviewAtLT(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldLT(FieldInterviewAt, v))
+}
+
+// InterviewAtLTE applies the LTE predicate on the "interview_at" field.
+func InterviewAtLTE(v time.Time) predicate.Bid {
+	return predicate.Bid(sql.FieldLTE(FieldInterviewAt, v))
+}
+
+// InterviewAtIsNil applies the IsNil predicate on the "interview_at" field.
+func InterviewAtIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldInterviewAt))
+}
+
+// InterviewAtNotNil applies the NotNil predicate on the "interview_at" field.
+func InterviewAtNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldInterviewAt))
+}
+
+// InterviewPlaceEQ applies the EQ predicate on the "interview_place" field.
+func InterviewPlaceEQ(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceNEQ applies the NEQ predicate on the "interview_place" field.
+func InterviewPlaceNEQ(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceIn applies the In predicate on the "interview_place" field.
+func InterviewPlaceIn(vs ...string) predicate.Bid {
+	return predicate.Bid(sql.FieldIn(FieldInterviewPlace, vs...))
+}
+
+// InterviewPlaceNotIn applies the NotIn predicate on the "interview_place" field.
+func InterviewPlaceNotIn(vs ...string) predicate.Bid {
+	return predicate.Bid(sql.FieldNotIn(FieldInterviewPlace, vs...))
+}
+
+// InterviewPlaceGT applies the GT predicate on the "interview_place" field.
+func InterviewPlaceGT(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldGT(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceGTE applies the GTE predicate on the "interview_place" field.
+func InterviewPlaceGTE(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldGTE(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceLT applies the LT predicate on the "interview_place" field.
+func InterviewPlaceLT(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldLT(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceLTE applies the LTE predicate on the "interview_place" field.
+func InterviewPlaceLTE(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldLTE(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceContains applies the Contains predicate on the "interview_place" field.
+func InterviewPlaceContains(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldContains(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceHasPrefix applies the HasPrefix predicate on the "interview_place" field.
+func InterviewPlaceHasPrefix(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldHasPrefix(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceHasSuffix applies the HasSuffix predicate on the "interview_place" field.
+func InterviewPlaceHasSuffix(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldHasSuffix(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceIsNil applies the IsNil predicate on the "interview_place" field.
+func InterviewPlaceIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldInterviewPlace))
+}
+
+// InterviewPlaceNotNil applies the NotNil predicate on the "interview_place" field.
+func InterviewPlaceNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldInterviewPlace))
+}
+
+// InterviewPlaceEqualFold applies the EqualFold predicate on the "interview_place" field.
+func InterviewPlaceEqualFold(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEqualFold(FieldInterviewPlace, v))
+}
+
+// InterviewPlaceContainsFold applies the ContainsFold predicate on the "interview_place" field.
+func InterviewPlaceContainsFold(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldContainsFold(FieldInterviewPlace, v))
+}
+
+// InterviewScoreEQ applies the EQ predicate on the "interview_score" field.
+func InterviewScoreEQ(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewScore, v))
+}
+
+// InterviewScoreNEQ applies the NEQ predicate on the "interview_score" field.
+func InterviewScoreNEQ(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldInterviewScore, v))
+}
+
+// InterviewScoreIn applies the In predicate on the "interview_score" field.
+func InterviewScoreIn(vs ...float64) predicate.Bid {
+	return predicate.Bid(sql.FieldIn(FieldInterviewScore, vs...))
+}
+
+// InterviewScoreNotIn applies the NotIn predicate on the "interview_score" field.
+func InterviewScoreNotIn(vs ...float64) predicate.Bid {
+	return predicate.Bid(sql.FieldNotIn(FieldInterviewScore, vs...))
+}
+
+// InterviewScoreGT applies the GT predicate on the "interview_score" field.
+func InterviewScoreGT(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldGT(FieldInterviewScore, v))
+}
+
+// InterviewScoreGTE applies the GTE predicate on the "interview_score" field.
+func InterviewScoreGTE(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldGTE(FieldInterviewScore, v))
+}
+
+// InterviewScoreLT applies the LT predicate on the "interview_score" field.
+func InterviewScoreLT(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldLT(FieldInterviewScore, v))
+}
+
+// InterviewScoreLTE applies the LTE predicate on the "interview_score" field.
+func InterviewScoreLTE(v float64) predicate.Bid {
+	return predicate.Bid(sql.FieldLTE(FieldInterviewScore, v))
+}
+
+// InterviewScoreIsNil applies the IsNil predicate on the "interview_score" field.
+func InterviewScoreIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldInterviewScore))
+}
+
+// InterviewScoreNotNil applies the NotNil predicate on the "interview_score" field.
+func InterviewScoreNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldInterviewScore))
+}
+
+// InterviewNoteEQ applies the EQ predicate on the "interview_note" field.
+func InterviewNoteEQ(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEQ(FieldInterviewNote, v))
+}
+
+// InterviewNoteNEQ applies the NEQ predicate on the "interview_note" field.
+func InterviewNoteNEQ(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldNEQ(FieldInterviewNote, v))
+}
+
+// InterviewNoteIn applies the In predicate on the "interview_note" field.
+func InterviewNoteIn(vs ...string) predicate.Bid {
+	return predicate.Bid(sql.FieldIn(FieldInterviewNote, vs...))
+}
+
+// InterviewNoteNotIn applies the NotIn predicate on the "interview_note" field.
+func InterviewNoteNotIn(vs ...string) predicate.Bid {
+	return predicate.Bid(sql.FieldNotIn(FieldInterviewNote, vs...))
+}
+
+// InterviewNoteGT applies the GT predicate on the "interview_note" field.
+func InterviewNoteGT(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldGT(FieldInterviewNote, v))
+}
+
+// InterviewNoteGTE applies the GTE predicate on the "interview_note" field.
+func InterviewNoteGTE(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldGTE(FieldInterviewNote, v))
+}
+
+// InterviewNoteLT applies the LT predicate on the "interview_note" field.
+func InterviewNoteLT(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldLT(FieldInterviewNote, v))
+}
+
+// InterviewNoteLTE applies the LTE predicate on the "interview_note" field.
+func InterviewNoteLTE(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldLTE(FieldInterviewNote, v))
+}
+
+// InterviewNoteContains applies the Contains predicate on the "interview_note" field.
+func InterviewNoteContains(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldContains(FieldInterviewNote, v))
+}
+
+// InterviewNoteHasPrefix applies the HasPrefix predicate on the "interview_note" field.
+func InterviewNoteHasPrefix(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldHasPrefix(FieldInterviewNote, v))
+}
+
+// InterviewNoteHasSuffix applies the HasSuffix predicate on the "interview_note" field.
+func InterviewNoteHasSuffix(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldHasSuffix(FieldInterviewNote, v))
+}
+
+// InterviewNoteIsNil applies the IsNil predicate on the "interview_note" field.
+func InterviewNoteIsNil() predicate.Bid {
+	return predicate.Bid(sql.FieldIsNull(FieldInterviewNote))
+}
+
+// InterviewNoteNotNil applies the NotNil predicate on the "interview_note" field.
+func InterviewNoteNotNil() predicate.Bid {
+	return predicate.Bid(sql.FieldNotNull(FieldInterviewNote))
+}
+
+// InterviewNoteEqualFold applies the EqualFold predicate on the "interview_note" field.
+func InterviewNoteEqualFold(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldEqualFold(FieldInterviewNote, v))
+}
+
+// InterviewNoteContainsFold applies the ContainsFold predicate on the "interview_note" field.
+func InterviewNoteContainsFold(v string) predicate.Bid {
+	return predicate.Bid(sql.FieldContainsFold(FieldInterviewNote, v))
 }
 
 // HasCompetition applies the HasEdge predicate on the "competition" edge.

@@ -51,6 +51,8 @@ const (
 	FieldAssessmentDays = "assessment_days"
 	// FieldModerationBand holds the string denoting the moderation_band field in the database.
 	FieldModerationBand = "moderation_band"
+	// FieldReminderDays holds the string denoting the reminder_days field in the database.
+	FieldReminderDays = "reminder_days"
 	// FieldAmendedAt holds the string denoting the amended_at field in the database.
 	FieldAmendedAt = "amended_at"
 	// FieldSelection holds the string denoting the selection field in the database.
@@ -126,6 +128,7 @@ var Columns = []string{
 	FieldExtensions,
 	FieldAssessmentDays,
 	FieldModerationBand,
+	FieldReminderDays,
 	FieldAmendedAt,
 	FieldSelection,
 	FieldPot,
@@ -176,6 +179,8 @@ var (
 	DefaultAssessmentDays int
 	// DefaultModerationBand holds the default value on creation for the "moderation_band" field.
 	DefaultModerationBand int
+	// DefaultReminderDays holds the default value on creation for the "reminder_days" field.
+	DefaultReminderDays int
 	// DefaultPot holds the default value on creation for the "pot" field.
 	DefaultPot domain.Money
 	// DefaultMaxContract holds the default value on creation for the "max_contract" field.
@@ -291,6 +296,11 @@ func ByAssessmentDays(opts ...sql.OrderTermOption) OrderOption {
 // ByModerationBand orders the results by the moderation_band field.
 func ByModerationBand(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldModerationBand, opts...).ToFunc()
+}
+
+// ByReminderDays orders the results by the reminder_days field.
+func ByReminderDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReminderDays, opts...).ToFunc()
 }
 
 // ByAmendedAt orders the results by the amended_at field.

@@ -126,6 +126,11 @@ func ModerationBand(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldModerationBand, v))
 }
 
+// ReminderDays applies equality check predicate on the "reminder_days" field. It's identical to ReminderDaysEQ.
+func ReminderDays(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldReminderDays, v))
+}
+
 // AmendedAt applies equality check predicate on the "amended_at" field. It's identical to AmendedAtEQ.
 func AmendedAt(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldAmendedAt, v))
@@ -876,6 +881,46 @@ func ModerationBandLT(v int) predicate.Competition {
 // ModerationBandLTE applies the LTE predicate on the "moderation_band" field.
 func ModerationBandLTE(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldLTE(FieldModerationBand, v))
+}
+
+// ReminderDaysEQ applies the EQ predicate on the "reminder_days" field.
+func ReminderDaysEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldReminderDays, v))
+}
+
+// ReminderDaysNEQ applies the NEQ predicate on the "reminder_days" field.
+func ReminderDaysNEQ(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldReminderDays, v))
+}
+
+// ReminderDaysIn applies the In predicate on the "reminder_days" field.
+func ReminderDaysIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldReminderDays, vs...))
+}
+
+// ReminderDaysNotIn applies the NotIn predicate on the "reminder_days" field.
+func ReminderDaysNotIn(vs ...int) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldReminderDays, vs...))
+}
+
+// ReminderDaysGT applies the GT predicate on the "reminder_days" field.
+func ReminderDaysGT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldReminderDays, v))
+}
+
+// ReminderDaysGTE applies the GTE predicate on the "reminder_days" field.
+func ReminderDaysGTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldReminderDays, v))
+}
+
+// ReminderDaysLT applies the LT predicate on the "reminder_days" field.
+func ReminderDaysLT(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldReminderDays, v))
+}
+
+// ReminderDaysLTE applies the LTE predicate on the "reminder_days" field.
+func ReminderDaysLTE(v int) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldReminderDays, v))
 }
 
 // AmendedAtEQ applies the EQ predicate on the "amended_at" field.

@@ -135,6 +135,8 @@ var (
 		{Name: "declined_for", Type: field.TypeEnum, Nullable: true, Enums: []string{"conflict", "capacity", "swapped"}},
 		{Name: "draft", Type: field.TypeJSON, Nullable: true},
 		{Name: "draft_saved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reminded_at", Type: field.TypeTime, Nullable: true},
+		{Name: "overdue_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt},
 		{Name: "assessor_id", Type: field.TypeInt},
 	}
@@ -146,13 +148,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_bids_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[10]},
+				Columns:    []*schema.Column{AssignmentsColumns[12]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_persons_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[11]},
+				Columns:    []*schema.Column{AssignmentsColumns[13]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -161,7 +163,7 @@ var (
 			{
 				Name:    "assignment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssignmentsColumns[10], AssignmentsColumns[11]},
+				Columns: []*schema.Column{AssignmentsColumns[12], AssignmentsColumns[13]},
 			},
 		},
 	}
@@ -242,6 +244,10 @@ var (
 		{Name: "confirmed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "eligibility_flags", Type: field.TypeJSON, Nullable: true},
 		{Name: "eligibility_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "interview_at", Type: field.TypeTime, Nullable: true},
+		{Name: "interview_place", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "interview_score", Type: field.TypeFloat64, Nullable: true},
+		{Name: "interview_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "competition_id", Type: field.TypeInt},
 		{Name: "organisation_id", Type: field.TypeInt},
 	}
@@ -253,13 +259,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "bids_competitions_bids",
-				Columns:    []*schema.Column{BidsColumns[23]},
+				Columns:    []*schema.Column{BidsColumns[27]},
 				RefColumns: []*schema.Column{CompetitionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "bids_organisations_bids",
-				Columns:    []*schema.Column{BidsColumns[24]},
+				Columns:    []*schema.Column{BidsColumns[28]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -268,7 +274,7 @@ var (
 			{
 				Name:    "bid_competition_id_organisation_id",
 				Unique:  true,
-				Columns: []*schema.Column{BidsColumns[23], BidsColumns[24]},
+				Columns: []*schema.Column{BidsColumns[27], BidsColumns[28]},
 			},
 		},
 	}
@@ -382,6 +388,7 @@ var (
 		{Name: "extensions", Type: field.TypeJSON, Nullable: true},
 		{Name: "assessment_days", Type: field.TypeInt, Default: 15},
 		{Name: "moderation_band", Type: field.TypeInt, Default: 20},
+		{Name: "reminder_days", Type: field.TypeInt, Default: 2},
 		{Name: "amended_at", Type: field.TypeTime, Nullable: true},
 		{Name: "selection", Type: field.TypeEnum, Enums: []string{"top_down", "portfolio"}, Default: "top_down"},
 		{Name: "pot", Type: field.TypeInt64, Default: 0},
@@ -404,7 +411,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[29]},
+				Columns:    []*schema.Column{CompetitionsColumns[30]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -413,7 +420,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[29], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[30], CompetitionsColumns[3]},
 			},
 		},
 	}

@@ -527,8 +527,8 @@ func noticeNotAboutSealedCompetition(s *sql.Selector) {
 	))
 }
 
-// ProgrammeEligibility lets the programme record its eligibility decision on a bid: the bid's
-// status and the reason, nothing else about it.
+// ProgrammeEligibility lets the programme record its eligibility decision on a bid (the bid's
+// status and the reason) and its interview, nothing else about it.
 func ProgrammeEligibility() privacy.BidMutationRuleFunc {
 	return func(ctx context.Context, m *ent.BidMutation) error {
 		v, ok := personViewer(ctx)
@@ -536,8 +536,11 @@ func ProgrammeEligibility() privacy.BidMutationRuleFunc {
 			return privacy.Skip
 		}
 		for _, f := range m.Fields() {
-			if f != bid.FieldStatus && f != bid.FieldEligibilityNote && f != bid.FieldUpdatedAt {
-				return privacy.Denyf("the programme records only a bid's eligibility, not its %s", f)
+			switch f {
+			case bid.FieldStatus, bid.FieldEligibilityNote, bid.FieldUpdatedAt,
+				bid.FieldInterviewAt, bid.FieldInterviewPlace, bid.FieldInterviewScore, bid.FieldInterviewNote:
+			default:
+				return privacy.Denyf("the programme records only a bid's eligibility and interview, not its %s", f)
 			}
 		}
 		return privacy.Allow

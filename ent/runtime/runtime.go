@@ -433,20 +433,24 @@ func init() {
 	competitionDescModerationBand := competitionFields[14].Descriptor()
 	// competition.DefaultModerationBand holds the default value on creation for the moderation_band field.
 	competition.DefaultModerationBand = competitionDescModerationBand.Default.(int)
+	// competitionDescReminderDays is the schema descriptor for reminder_days field.
+	competitionDescReminderDays := competitionFields[15].Descriptor()
+	// competition.DefaultReminderDays holds the default value on creation for the reminder_days field.
+	competition.DefaultReminderDays = competitionDescReminderDays.Default.(int)
 	// competitionDescPot is the schema descriptor for pot field.
-	competitionDescPot := competitionFields[17].Descriptor()
+	competitionDescPot := competitionFields[18].Descriptor()
 	// competition.DefaultPot holds the default value on creation for the pot field.
 	competition.DefaultPot = domain.Money(competitionDescPot.Default.(int64))
 	// competitionDescMaxContract is the schema descriptor for max_contract field.
-	competitionDescMaxContract := competitionFields[18].Descriptor()
+	competitionDescMaxContract := competitionFields[19].Descriptor()
 	// competition.DefaultMaxContract holds the default value on creation for the max_contract field.
 	competition.DefaultMaxContract = domain.Money(competitionDescMaxContract.Default.(int64))
 	// competitionDescMaxContracts is the schema descriptor for max_contracts field.
-	competitionDescMaxContracts := competitionFields[19].Descriptor()
+	competitionDescMaxContracts := competitionFields[20].Descriptor()
 	// competition.DefaultMaxContracts holds the default value on creation for the max_contracts field.
 	competition.DefaultMaxContracts = competitionDescMaxContracts.Default.(int)
 	// competitionDescAssessorsPerBid is the schema descriptor for assessors_per_bid field.
-	competitionDescAssessorsPerBid := competitionFields[23].Descriptor()
+	competitionDescAssessorsPerBid := competitionFields[24].Descriptor()
 	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
 	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
 	contractMixin := schema.Contract{}.Mixin()

@@ -35,6 +35,10 @@ func (Assignment) Fields() []ent.Field {
 		// The assessor's scoring saved part way, cleared when they submit it.
 		field.JSON("draft", &domain.AssessmentDraft{}).Optional(),
 		field.Time("draft_saved_at").Optional().Nillable(),
+		// When the assessor was reminded that it falls due soon, and told it is overdue: each
+		// is sent once.
+		field.Time("reminded_at").Optional().Nillable(),
+		field.Time("overdue_at").Optional().Nillable(),
 	}
 }
 

@@ -52,6 +52,12 @@ func (Bid) Fields() []ent.Field {
 		// for its decision on them; the supplier reads the reason.
 		field.JSON("eligibility_flags", []string{}).Optional(),
 		field.Text("eligibility_note").Optional(),
+		// A shortlisted bid's interview: its slot, then the panel's score in percent and why;
+		// the supplier reads the score only with the outcome.
+		field.Time("interview_at").Optional().Nillable(),
+		field.Text("interview_place").Optional(),
+		field.Float("interview_score").Optional().Nillable(),
+		field.Text("interview_note").Optional(),
 	}
 }
 

@@ -43,6 +43,8 @@ func (Competition) Fields() []ent.Field {
 		// Working days assessors have from assignment; the moderation band in percentage points.
 		field.Int("assessment_days").Default(domain.DefaultAssessmentDays),
 		field.Int("moderation_band").Default(domain.DefaultModeration),
+		// Working days before an assessor's due date that they are reminded; 0: only when overdue.
+		field.Int("reminder_days").Default(domain.DefaultReminderDays),
 		// When the programme last amended the questions while open: bids submitted before it
 		// must be confirmed again.
 		field.Time("amended_at").Optional(),

@@ -2,8 +2,9 @@
 // beside its scoring form, scores it over two sittings (a draft between them), meets the
 // missing-comment error with the rest of the form kept, and submits; another declines a bid for a conflict of interest, its reason asked for first. The
 // programme moderates the panel sheet, decides with fewer assessments than the scheme asks (its
-// reason asked for first), releases, and the supplier then reads its outcome and feedback. axe
-// checks every state.
+// reason asked for first), releases, and the supplier then reads its outcome and feedback. In a
+// competition with an interview stage the programme gives the shortlist their slots and records
+// the interview scores, which reorder the ranking. axe checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { base, launch, accessible as check, signIn } from "./journey.mjs";
@@ -21,9 +22,17 @@ const accessible = (page, name, javaScript) => check(browser, page, name, javaSc
 // inAssessment is the first of the demo's competitions in assessment, as the API lists them.
 async function inAssessment(page) {
   const all = await (await page.request.get(base + "/api/v1/competitions?when=all")).json();
-  const assessing = all.items.find((c) => c.status === "assessment");
+  const assessing = all.items.find((c) => c.status === "assessment" && !c.scheme?.interview_weight);
   assert.ok(assessing, "the demo has a competition in assessment");
   return assessing;
+}
+
+// withInterviews is the demo's competition in assessment that has an interview stage.
+async function withInterviews(page) {
+  const all = await (await page.request.get(base + "/api/v1/competitions?when=all")).json();
+  const found = all.items.find((c) => c.status === "assessment" && c.scheme?.interview_weight);
+  assert.ok(found, "the demo has a competition with an interview stage in assessment");
+  return found;
 }
 const criteria = ["Fit to the challenge", "Innovation", "Technical feasibility and plan", "Value for money"];
 
@@ -202,6 +211,77 @@ for (const javaScript of [true, false]) {
     assert.ok(await supplier.getByText(/^Assessor 1: /).first().isVisible());
     await accessible(supplier, `a supplier's released outcome and feedback ${how}`, javaScript);
     await supplier.context().close();
+    await context.close();
+  });
+
+  test(`the programme interviews the shortlist, and the interviews move the ranking (${how})`, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await signIn(page, "Priya Shah");
+    const comp = await withInterviews(page);
+    await page.goto(`${base}/competitions/${comp.id}/panel`);
+    await page.getByRole("link", { name: "Schedule and score the interviews" }).click();
+    await page.getByRole("heading", { name: "Interviews", exact: true }).waitFor();
+    await accessible(page, `the interview shortlist ${how}`, javaScript);
+    const { shortlist } = await (await page.request.get(`${base}/api/v1/competitions/${comp.id}/interviews`)).json();
+    assert.equal(shortlist.length, 2, "the two bids at or above the threshold are shortlisted");
+    const [best, next] = shortlist; // best written score first
+
+    // A slot without its place is refused with the rest kept; then it is saved, and the supplier told.
+    const card = (b) => page.locator(`#bid-${b.bid_id}`);
+    const when = card(next).getByRole("group", { name: /^When is/ });
+    await when.getByLabel("Day").fill("15");
+    await when.getByLabel("Month").fill("3");
+    await when.getByLabel("Year").fill(String(new Date().getFullYear() + 1));
+    await when.getByLabel("Time").fill("2:30pm");
+    await card(next).getByLabel("Where").fill("");
+    await card(next).getByRole("button", { name: /^(Save the slot|Move the interview)/ }).click();
+    await page.getByRole("link", { name: "Enter where the interview is held, or the link to join it" }).waitFor();
+    assert.equal(await card(next).getByRole("group", { name: /^When is/ }).getByLabel("Time").inputValue(), "2:30pm");
+    await accessible(page, `an interview slot without its place ${how}`, javaScript);
+    await card(next).getByLabel("Where").fill("Committee Room 2, Anytown Town Hall");
+    await card(next).getByRole("button", { name: /^(Save the slot|Move the interview)/ }).click();
+    await page.getByText("The interview slot is saved, and the supplier is told").waitFor();
+    await card(next).getByText(/2:30pm on 15 March/).waitFor();
+
+    // Scores: a percentage and the panel's reasons, asked for first.
+    await card(best).getByLabel(/^Interview score for/).fill("150");
+    await card(best).getByLabel("The panel's reasons").fill("");
+    await card(best).getByRole("button", { name: /^Save the interview score/ }).click();
+    await page.getByRole("link", { name: "Enter the interview score as a percentage from 0 to 100" }).waitFor();
+    await page.getByRole("link", { name: "Enter the interview panel's reasons for the score" }).waitFor();
+    await accessible(page, `an interview score refused ${how}`, javaScript);
+    for (const [b, pct, why] of [[best, "60", "Vague on how the trial would reach residents."], [next, "95", "A clear plan to test with the contact centre's own calls."]]) {
+      await card(b).getByLabel(/^Interview score for/).fill(pct);
+      await card(b).getByLabel("The panel's reasons").fill(why);
+      await card(b).getByRole("button", { name: /^Save the interview score/ }).click();
+      await page.getByText("The interview score is saved").waitFor();
+    }
+    await accessible(page, `the interviews scored ${how}`, javaScript);
+
+    // 80% written and 95% at interview (84.5%) now ranks above 90% and 60% (81%).
+    await page.getByRole("link", { name: "Back to the panel sheet" }).click();
+    const first = page.getByRole("table", { name: "Ranking" }).locator("tbody tr").filter({ hasText: /^\s*1\s/ }).first();
+    await first.getByText(next.title).waitFor();
+    await first.getByText("84.5%").waitFor();
+    await first.getByText("written 80.0%, interview 95.0%").waitFor();
+
+    // The decision is made once, in the run without JavaScript, so both runs find the stage open.
+    if (!javaScript) {
+      await page.getByLabel("Top down, from the ranking").check();
+      await page.getByRole("button", { name: "Record the decision" }).click();
+      await page.getByText("The decision is recorded and held back").waitFor();
+      await page.getByRole("button", { name: "Release outcomes and feedback" }).click();
+      await page.getByText("Every outcome and its feedback is released").waitFor();
+      const supplierName = { "Acme Analytics Ltd": "Dana Evans", "Binsight Ltd": "Ed Morgan", "CivicSense Ltd": "Fatima Khan" }[next.supplier];
+      const supplier = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+      await signIn(supplier, supplierName);
+      await supplier.goto(`${base}/bids/${next.bid_id}`);
+      await supplier.getByText("95.0%: A clear plan to test with the contact centre's own calls.").waitFor();
+      await supplier.getByText(/95.00% at interview, 84.50% with the interview weighted at 30%/).waitFor();
+      await accessible(supplier, `a supplier's outcome with its interview ${how}`, javaScript);
+      await supplier.context().close();
+    }
     await context.close();
   });
 }

@@ -1,0 +1,181 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+)
+
+// The interview stage, when a competition has one: the bids whose written score meets the
+// threshold are shortlisted, the programme gives each supplier a slot, and records the interview
+// panel's score, which combines with the written score by the competition's weight.
+
+// Interviews is a competition's shortlist: the panel sheet's rows shortlisted for interview,
+// best written score first.
+type Interviews struct {
+	Competition *ent.Competition
+	Shortlist   []PanelRow
+}
+
+// Waiting names the shortlisted bids whose interview score is not recorded yet.
+func (iv Interviews) Waiting() []string {
+	var out []string
+	for _, r := range iv.Shortlist {
+		if r.Bid.InterviewScore == nil {
+			out = append(out, r.Bid.Title+" ("+r.Bid.Edges.Organisation.Name+")")
+		}
+	}
+	return out
+}
+
+// Interviews builds a competition's shortlist from its panel sheet as it stands: moderation may
+// move a bid onto it or off it until the decision.
+func (s *Service) Interviews(ctx context.Context, competitionID int) (Interviews, error) {
+	sheet, err := s.Panel(ctx, competitionID)
+	if err != nil {
+		return Interviews{}, err
+	}
+	iv := Interviews{Competition: sheet.Competition}
+	for _, r := range sheet.Rows {
+		if r.Result.Shortlisted {
+			iv.Shortlist = append(iv.Shortlist, r)
+		}
+	}
+	// Best written score first: the combined score would order them by interviews not yet held.
+	sort.SliceStable(iv.Shortlist, func(i, j int) bool { return iv.Shortlist[i].Result.Written > iv.Shortlist[j].Result.Written })
+	return iv, nil
+}
+
+// InterviewSlot is when and where a shortlisted supplier is interviewed.
+type InterviewSlot struct {
+	BidID int
+	At    time.Time
+	Place string
+}
+
+// InterviewScore is the interview panel's score of a bid, in percent, and why.
+type InterviewScore struct {
+	BidID   int
+	Percent float64
+	Note    string
+}
+
+// ScheduleInterview gives a shortlisted bid its interview slot, or moves it, and tells the
+// supplier.
+func (s *Service) ScheduleInterview(ctx context.Context, in InterviewSlot) (*ent.Bid, error) {
+	var ps domain.Problems
+	in.Place = domain.InterviewPlace.CleanAll(in.Place, &ps)
+	if in.At.IsZero() {
+		ps.Add("at", "Enter the date and time of the interview")
+	} else if !in.At.After(time.Now()) {
+		ps.Add("at", "The interview must be in the future")
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return s.interview(ctx, in.BidID, "bid.interview_scheduled", func(b *ent.Bid, u *ent.BidUpdateOne) *ent.BidUpdateOne {
+		return u.SetInterviewAt(in.At.UTC()).SetInterviewPlace(in.Place)
+	}, func(tx *ent.Tx, b *ent.Bid, comp *ent.Competition) error {
+		return activities.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeInterviewScheduled, map[string]string{
+			"bid": b.Title, "title": comp.Edges.Challenge.Title, "at": domain.FormatTime(in.At), "place": in.Place})
+	})
+}
+
+// RecordInterviewScore records the interview panel's score of a bid whose interview is
+// scheduled; recording again replaces it until the decision.
+func (s *Service) RecordInterviewScore(ctx context.Context, in InterviewScore) (*ent.Bid, error) {
+	var ps domain.Problems
+	in.Note = domain.InterviewNote.CleanAll(in.Note, &ps)
+	if err := domain.CheckInterviewScore(in.Percent); err != nil {
+		ps = append(ps, err.(domain.Problems)...)
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return s.interview(ctx, in.BidID, "bid.interview_scored", func(b *ent.Bid, u *ent.BidUpdateOne) *ent.BidUpdateOne {
+		return u.SetInterviewScore(in.Percent).SetInterviewNote(in.Note)
+	}, nil)
+}
+
+// interview changes a shortlisted bid's interview in one transaction with its audit event.
+func (s *Service) interview(ctx context.Context, bidID int, action string, change func(*ent.Bid, *ent.BidUpdateOne) *ent.BidUpdateOne,
+	also func(*ent.Tx, *ent.Bid, *ent.Competition) error) (*ent.Bid, error) {
+	b, err := s.DB.Bid.Get(ctx, bidID)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := s.Interviews(ctx, b.CompetitionID)
+	if err != nil {
+		return nil, err
+	}
+	comp := iv.Competition
+	if err := interviewsOpen(comp); err != nil {
+		return nil, err
+	}
+	var org *ent.Organisation
+	for _, r := range iv.Shortlist {
+		if r.Bid.ID == b.ID {
+			org = r.Bid.Edges.Organisation
+		}
+	}
+	if org == nil {
+		return nil, &domain.TransitionError{Record: "bid", Action: "interview", From: string(b.Status), Kind: domain.ErrInvalidTransition,
+			Reason: fmt.Sprintf("it is not shortlisted: only bids whose written score meets the %.0f%% threshold are interviewed", comp.Scheme.Threshold)}
+	}
+	if action == "bid.interview_scored" && b.InterviewAt == nil {
+		return nil, &domain.TransitionError{Record: "bid", Action: "score the interview", From: string(b.Status), Kind: domain.ErrEvidenceMissing,
+			Reason: "the interview has no slot yet: schedule it first"}
+	}
+	var out *ent.Bid
+	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		if out, err = change(b, tx.Bid.UpdateOneID(b.ID)).Save(ctx); err != nil {
+			return err
+		}
+		out.Edges.Organisation = org
+		if also != nil {
+			if err := also(tx, out, comp); err != nil {
+				return err
+			}
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "bid", b.ID,
+			map[string]any{"at": b.InterviewAt, "place": b.InterviewPlace, "score": b.InterviewScore},
+			map[string]any{"at": out.InterviewAt, "place": out.InterviewPlace, "score": out.InterviewScore})
+	})
+	return out, err
+}
+
+// interviewsOpen checks the competition has an interview stage and is still being assessed.
+func interviewsOpen(comp *ent.Competition) error {
+	if comp.Scheme.InterviewWeight == 0 {
+		return &domain.TransitionError{Record: "competition", Action: "interview", From: string(comp.Status), Kind: domain.ErrInvalidTransition,
+			Reason: "it has no interview stage"}
+	}
+	if comp.Status != domain.CompetitionAssessment {
+		return &domain.TransitionError{Record: "competition", Action: "interview", From: string(comp.Status), Kind: domain.ErrInvalidTransition,
+			Reason: "interviews are held while the competition is in assessment; it is " + comp.Status.Label()}
+	}
+	return nil
+}
+
+// interviewsHeld refuses a decision while a shortlisted bid's interview is not scored.
+func (s *Service) interviewsHeld(ctx context.Context, comp *ent.Competition) error {
+	if comp.Scheme.InterviewWeight == 0 {
+		return nil
+	}
+	iv, err := s.Interviews(ctx, comp.ID)
+	if err != nil {
+		return err
+	}
+	if waiting := iv.Waiting(); len(waiting) > 0 {
+		return &domain.TransitionError{Record: "competition", Action: "decide", From: string(comp.Status), Kind: domain.ErrEvidenceMissing,
+			Reason: "the shortlisted bids need their interview scores first: " + strings.Join(waiting, "; ")}
+	}
+	return nil
+}
