@@ -73,6 +73,10 @@ func TestACompetitionIsSetUpTaskByTask(t *testing.T) {
 	soon := time.Now().Add(2 * time.Hour)
 	_, err = p.svc.EditCompetition(ctx, EditCompetition{ID: c.ID, Dates: &CompetitionDates{ClosesAt: soon, ClarificationClosesAt: soon.Add(time.Hour)}})
 	wantProblems(t, err, "closes_at", "clarification_closes_at")
+	ten := 10
+	_, err = p.svc.EditCompetition(ctx, EditCompetition{ID: c.ID, Assessment: &CompetitionAssessment{AssessorsPerBid: 3, AssessmentDays: 10,
+		ModerationBand: 20, Threshold: 70, Selection: domain.TopDown, ReminderDays: &ten, InterviewWeight: 95}})
+	wantProblems(t, err, "reminder_days", "interview_weight") // a reminder as long as the period; an interview that is nearly all
 	if n := p.db.AuditEvent.Query().CountX(testdb.Fixture()); n != 1 {
 		t.Errorf("%d audit events after refused saves, want only the start", n)
 	}
@@ -85,7 +89,8 @@ func TestACompetitionIsSetUpTaskByTask(t *testing.T) {
 		{ID: c.ID, Dates: &CompetitionDates{OpensAt: opens, ClosesAt: closes, ClarificationClosesAt: closes.Add(-7 * 24 * time.Hour)}},
 		{ID: c.ID, Money: &CompetitionMoney{PotPence: int64(domain.Pounds(50_000)), MaxContractPence: int64(domain.Pounds(25_000)), MaxContracts: 2}},
 		{ID: c.ID, Questions: &[]domain.Question{q, pf}},
-		{ID: c.ID, Assessment: &CompetitionAssessment{AssessorsPerBid: 4, AssessmentDays: 10, ModerationBand: 20, Threshold: 70, Selection: domain.Portfolio}},
+		{ID: c.ID, Assessment: &CompetitionAssessment{AssessorsPerBid: 4, AssessmentDays: 10, ModerationBand: 20, Threshold: 70, Selection: domain.Portfolio,
+			InterviewWeight: 25}},
 	}
 	for _, e := range edits {
 		if c, err = p.svc.EditCompetition(ctx, e); err != nil {
@@ -99,6 +104,9 @@ func TestACompetitionIsSetUpTaskByTask(t *testing.T) {
 	}
 	if c.Scheme.Criteria[0].Key != "q1" || c.Scheme.Criteria[1].Key != "q2" || c.Scheme.MinAssessors != 4 {
 		t.Errorf("questions %+v, min assessors %d", c.Scheme.Criteria, c.Scheme.MinAssessors)
+	}
+	if c.ReminderDays != domain.DefaultReminderDays || c.Scheme.InterviewWeight != 25 {
+		t.Errorf("reminder %d days, interview weight %d; want the default 2 and 25", c.ReminderDays, c.Scheme.InterviewWeight)
 	}
 	if err := p.svc.CompetitionReadiness(ctx, c); err != nil {
 		t.Errorf("a complete setup is not ready: %v", err)

@@ -330,10 +330,11 @@ func (s *Service) SetCapacity(ctx context.Context, competitionID, assessorID, ca
 		if err := proposalOpen(comp, false); err != nil {
 			return err
 		}
-		if ok, err := tx.Person.Query().Where(person.ID(assessorID)).Exist(ctx); err != nil || !ok {
-			if err == nil {
-				err = domain.Problems{{Field: "assessor_id", Message: "Choose an assessor from the pool"}}
-			}
+		who, err := tx.Person.Query().Where(person.ID(assessorID), person.DeactivatedAtIsNil()).Only(ctx)
+		if ent.IsNotFound(err) || (err == nil && !slices.Contains(who.Roles, string(authz.Assessor))) {
+			return domain.Problems{{Field: "assessor_id", Message: "Choose an assessor from the pool"}}
+		}
+		if err != nil {
 			return err
 		}
 		caps := map[int]int{}

@@ -161,6 +161,9 @@ func TestCapacityHoldsAtTheNextRun(t *testing.T) {
 	if err := x.svc.SetCapacity(as(x.admin), x.comp.ID, x.assessors[0].ID, -1); !errors.As(err, new(domain.Problems)) {
 		t.Errorf("a capacity of -1: %v", err)
 	}
+	if err := x.svc.SetCapacity(as(x.admin), x.comp.ID, x.supplier.PersonID, 2); !errors.As(err, new(domain.Problems)) {
+		t.Errorf("a capacity for a supplier: %v", err)
+	}
 	if err := x.svc.SetCapacity(as(x.admin), x.comp.ID, x.assessors[0].ID, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -356,7 +356,16 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	}
 	scoresFor := []int{9, 8, 5}
 	if stop(domain.ChallengePhase1Assessment) && !d.Interview {
-		return s.assess(comp, bids[0], demoAssessors[:2], 9)
+		// Part way through, with an outlier for moderation: 90% and 20% on the first bid.
+		for _, a := range []struct {
+			bid, score int
+			by         []string
+		}{{bids[0], 9, demoAssessors[:1]}, {bids[0], 2, demoAssessors[1:2]}, {bids[1], 7, demoAssessors[1:2]}} {
+			if err := s.assess(comp, a.bid, a.by, a.score); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for i, b := range bids {
 		if err := s.assess(comp, b, demoAssessors, scoresFor[i]); err != nil {
@@ -422,7 +431,11 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	if stop(domain.ChallengePhase2Assessment) {
-		return s.assess(comp2, b2, demoAssessors[:1], 8)
+		// Two of three assessors, 30 points apart: wider than the moderation band.
+		if err := s.assess(comp2, b2, demoAssessors[:1], 10); err != nil {
+			return err
+		}
+		return s.assess(comp2, b2, demoAssessors[2:3], 7)
 	}
 	if err := s.assess(comp2, b2, demoAssessors, 8); err != nil {
 		return err

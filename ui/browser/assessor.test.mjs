@@ -34,6 +34,8 @@ async function withInterviews(page) {
   assert.ok(found, "the demo has a competition with an interview stage in assessment");
   return found;
 }
+// portfolioChoice is the label of the panel sheet's first-ranked bid among the portfolio's choices.
+const portfolioChoice = (title) => new RegExp(`^1\\. ${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(`);
 const criteria = ["Fit to the challenge", "Innovation", "Technical feasibility and plan", "Value for money"];
 
 for (const javaScript of [true, false]) {
@@ -122,15 +124,27 @@ for (const javaScript of [true, false]) {
     assert.ok(await page.getByRole("table", { name: "Ranking" }).isVisible());
     await accessible(page, `panel sheet ${how}`, javaScript);
 
-    // Exclude a score: the reason asked for first, then it is out of the mean; then back in.
-    await page.locator("summary", { hasText: "Exclude" }).first().click();
-    await page.getByRole("button", { name: "Exclude the score" }).first().click();
+    // Exclude the flagged outlier: the reason asked for first, then it is out of the mean and the
+    // ranking moves at once; then it is back in.
+    const panel = async () => (await page.request.get(`${base}/api/v1/competitions/${assessing.id}/panel`)).json();
+    const before = (await panel()).rows.find((r) => r.flags.length > 0);
+    assert.ok(before, "the demo's panel sheet flags an outlier");
+    const low = before.assessors.filter((a) => !a.excluded).sort((a, b) => a.percent - b.percent)[0];
+    const box = page.locator("details", { has: page.locator(`[name="reason-${low.assessment_id}"]`) });
+    await box.locator("summary").click();
+    await box.getByRole("button", { name: "Exclude the score" }).click();
     await page.getByRole("link", { name: "Enter the reason for excluding the score" }).waitFor();
     await accessible(page, `an exclusion without its reason ${how}`, javaScript);
     await page.locator("details[open]").getByLabel("Reason").fill("Scored against last year's questions.");
     await page.locator("details[open]").getByRole("button", { name: "Exclude the score" }).click();
     await page.getByText("The score is out of the mean").waitFor();
     await page.getByText("Scored against last year's questions.").waitFor();
+    const after = (await panel()).rows.find((r) => r.bid_id === before.bid_id);
+    assert.ok(after.percent > before.percent, `the mean rose from ${before.percent} to ${after.percent}`);
+    assert.ok(after.rank < before.rank || before.rank === 1, `the rank moved from ${before.rank} to ${after.rank}`);
+    const ranked = page.getByRole("table", { name: "Ranking" }).locator("tbody tr", { hasText: before.title });
+    await ranked.getByText(`${after.percent.toFixed(1)}%`).first().waitFor();
+    assert.equal((await ranked.locator("td").first().textContent()).trim(), String(after.rank));
     await accessible(page, `a score excluded ${how}`, javaScript);
     await page.getByRole("button", { name: /^Include again/ }).first().click();
     await page.getByText("The score is back in the mean").waitFor();
@@ -164,6 +178,32 @@ for (const javaScript of [true, false]) {
     await page.getByText("There is a problem").waitFor();
     await page.getByRole("link", { name: /has had this bid already|has scored the bid/ }).waitFor();
     await accessible(page, `a swap refused ${how}`, javaScript);
+
+    // A new assessor joins the pool, and a bid not yet scored goes to them with the reason kept.
+    const name = `Noor Haddad (${javaScript ? "with" : "without"} JavaScript)`;
+    await page.goto(`${base}/people`);
+    await page.getByLabel("Full name").fill(name);
+    await page.getByLabel("Email address").fill(`noor.${javaScript ? "js" : "nojs"}.${Date.now() % 100000}@panel.example`);
+    await page.getByLabel("Assessor", { exact: true }).check();
+    await page.getByLabel("Organisation").selectOption({ label: "Anytown Council (public body)" });
+    await page.getByRole("button", { name: "Add person" }).click();
+    await page.getByText(`${name} can now sign in`).waitFor();
+    const proposal = await (await page.request.get(`${base}/api/v1/competitions/${assessing.id}/assignment-proposal`)).json();
+    const sheet = await (await page.request.get(`${base}/api/v1/competitions/${assessing.id}/panel`)).json();
+    const scored = new Set(sheet.rows.flatMap((r) => r.assessors.map((a) => `${r.bid_id}:${a.assessor_id}`)));
+    const open = proposal.assignments.find((a) => a.status === "assigned" && a.assessor !== "Chen Li" && !scored.has(`${a.bid_id}:${a.assessor_id}`));
+    assert.ok(open, "an assignment not yet scored");
+    await page.goto(`${base}/competitions/${assessing.id}/assignments`);
+    const mine = page.locator(`#assignment-${open.id}`);
+    await mine.locator("summary", { hasText: "Swap" }).click();
+    await mine.getByLabel("Give the bid to").selectOption({ label: `${name} (0 bids)` });
+    await mine.getByLabel("Why").fill(`${open.assessor} is away until the assessment closes.`);
+    await mine.getByRole("button", { name: "Swap the assessor" }).click();
+    await page.getByText("The bid goes to the assessor you chose").waitFor();
+    const given = page.locator("tbody tr", { hasText: name });
+    await given.getByText(`Chosen by the programme team: ${open.assessor} is away until the assessment closes.`).waitFor();
+    await page.locator(`#assignment-${open.id}`).getByText(/^Swapped: /).waitFor();
+    await accessible(page, `a swap made ${how}`, javaScript);
     await context.close();
   });
 
@@ -177,8 +217,14 @@ for (const javaScript of [true, false]) {
     await page.goto(`${base}/competitions/${assessing.id}/panel`);
     await page.getByText(/fewer than the \d assessments the scheme asks for/).waitFor();
 
-    // Going ahead with fewer assessments needs a reason, asked for before anything is decided.
-    await page.getByLabel("Top down, from the ranking").check();
+    // Going ahead with fewer assessments needs a reason, asked for before anything is decided. With
+    // JavaScript the panel picks a portfolio of the top bid alone; without, it goes top down.
+    if (javaScript) {
+      await page.getByLabel("A portfolio: the bids ticked below").check();
+      await page.getByLabel(portfolioChoice(top.title)).check();
+    } else {
+      await page.getByLabel("Top down, from the ranking").check();
+    }
     await page.getByLabel("Go ahead with at least this many assessments a bid").fill("0");
     await page.getByRole("button", { name: "Record the decision" }).click();
     await page.getByRole("link", { name: "Enter why the decision goes ahead with fewer assessments" }).waitFor();
@@ -268,7 +314,8 @@ for (const javaScript of [true, false]) {
 
     // The decision is made once, in the run without JavaScript, so both runs find the stage open.
     if (!javaScript) {
-      await page.getByLabel("Top down, from the ranking").check();
+      await page.getByLabel("A portfolio: the bids ticked below").check();
+      await page.getByLabel(portfolioChoice(next.title)).check();
       await page.getByRole("button", { name: "Record the decision" }).click();
       await page.getByText("The decision is recorded and held back").waitFor();
       await page.getByRole("button", { name: "Release outcomes and feedback" }).click();
