@@ -153,7 +153,7 @@ func (s *Server) renderInterviews(c echo.Context, status, id int, form ui.Form, 
 		Done       string
 		Open       bool
 	}{Interviews: iv, View: interviewsView(iv), Form: form, Done: done,
-		Open: comp.Scheme.InterviewWeight > 0 && comp.Status == domain.CompetitionAssessment})
+		Open: domain.CheckInterviews(comp.Status, comp.Scheme.InterviewWeight) == nil})
 }
 
 // interviewRefused shows the interviews page again with the service's words beside the row's

@@ -431,9 +431,34 @@ func CheckInterviewWeight(w int) Problems {
 }
 
 // CheckInterviewScore checks an interview score, a percentage.
-func CheckInterviewScore(percent float64) error {
+func CheckInterviewScore(percent float64) Problems {
 	if percent < 0 || percent > 100 {
 		return Problems{{Field: "percent", Message: "Enter the interview score as a percentage from 0 to 100"}}
+	}
+	return nil
+}
+
+// CheckInterviewSlot checks an interview's time: given, and in the future.
+func CheckInterviewSlot(at, now time.Time) Problems {
+	switch {
+	case at.IsZero():
+		return Problems{{Field: "at", Message: "Enter the date and time of the interview"}}
+	case !at.After(now):
+		return Problems{{Field: "at", Message: "The interview must be in the future"}}
+	}
+	return nil
+}
+
+// CheckInterviews says whether a competition's interviews may be scheduled or scored now: it has
+// an interview stage, and is in assessment.
+func CheckInterviews(status CompetitionStatus, weight int) error {
+	if weight == 0 {
+		return &TransitionError{Record: "competition", Action: "interview", From: string(status), Kind: ErrInvalidTransition,
+			Reason: "it has no interview stage"}
+	}
+	if status != CompetitionAssessment {
+		return &TransitionError{Record: "competition", Action: "interview", From: string(status), Kind: ErrInvalidTransition,
+			Reason: "interviews are held while the competition is in assessment; it is " + status.Label()}
 	}
 	return nil
 }

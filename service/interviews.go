@@ -70,17 +70,12 @@ type InterviewScore struct {
 // ScheduleInterview gives a shortlisted bid its interview slot, or moves it, and tells the
 // supplier.
 func (s *Service) ScheduleInterview(ctx context.Context, in InterviewSlot) (*ent.Bid, error) {
-	var ps domain.Problems
+	ps := domain.CheckInterviewSlot(in.At, time.Now())
 	in.Place = domain.InterviewPlace.CleanAll(in.Place, &ps)
-	if in.At.IsZero() {
-		ps.Add("at", "Enter the date and time of the interview")
-	} else if !in.At.After(time.Now()) {
-		ps.Add("at", "The interview must be in the future")
-	}
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	return s.interview(ctx, in.BidID, "bid.interview_scheduled", func(b *ent.Bid, u *ent.BidUpdateOne) *ent.BidUpdateOne {
+	return s.interview(ctx, in.BidID, "bid.interview_scheduled", nil, func(u *ent.BidUpdateOne) *ent.BidUpdateOne {
 		return u.SetInterviewAt(in.At.UTC()).SetInterviewPlace(in.Place)
 	}, func(tx *ent.Tx, b *ent.Bid, comp *ent.Competition) error {
 		return activities.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeInterviewScheduled, map[string]string{
@@ -91,22 +86,27 @@ func (s *Service) ScheduleInterview(ctx context.Context, in InterviewSlot) (*ent
 // RecordInterviewScore records the interview panel's score of a bid whose interview is
 // scheduled; recording again replaces it until the decision.
 func (s *Service) RecordInterviewScore(ctx context.Context, in InterviewScore) (*ent.Bid, error) {
-	var ps domain.Problems
+	ps := domain.CheckInterviewScore(in.Percent)
 	in.Note = domain.InterviewNote.CleanAll(in.Note, &ps)
-	if err := domain.CheckInterviewScore(in.Percent); err != nil {
-		ps = append(ps, err.(domain.Problems)...)
-	}
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	return s.interview(ctx, in.BidID, "bid.interview_scored", func(b *ent.Bid, u *ent.BidUpdateOne) *ent.BidUpdateOne {
+	scheduled := func(b *ent.Bid) error {
+		if b.InterviewAt == nil {
+			return &domain.TransitionError{Record: "bid", Action: "score the interview", From: string(b.Status), Kind: domain.ErrEvidenceMissing,
+				Reason: "the interview has no slot yet: schedule it first"}
+		}
+		return nil
+	}
+	return s.interview(ctx, in.BidID, "bid.interview_scored", scheduled, func(u *ent.BidUpdateOne) *ent.BidUpdateOne {
 		return u.SetInterviewScore(in.Percent).SetInterviewNote(in.Note)
 	}, nil)
 }
 
-// interview changes a shortlisted bid's interview in one transaction with its audit event.
-func (s *Service) interview(ctx context.Context, bidID int, action string, change func(*ent.Bid, *ent.BidUpdateOne) *ent.BidUpdateOne,
-	also func(*ent.Tx, *ent.Bid, *ent.Competition) error) (*ent.Bid, error) {
+// interview changes a shortlisted bid's interview, once ready (if given) allows it, in one
+// transaction with its audit event and what else goes with it.
+func (s *Service) interview(ctx context.Context, bidID int, action string, ready func(*ent.Bid) error,
+	change func(*ent.BidUpdateOne) *ent.BidUpdateOne, also func(*ent.Tx, *ent.Bid, *ent.Competition) error) (*ent.Bid, error) {
 	b, err := s.DB.Bid.Get(ctx, bidID)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (s *Service) interview(ctx context.Context, bidID int, action string, chang
 		return nil, err
 	}
 	comp := iv.Competition
-	if err := interviewsOpen(comp); err != nil {
+	if err := domain.CheckInterviews(comp.Status, comp.Scheme.InterviewWeight); err != nil {
 		return nil, err
 	}
 	var org *ent.Organisation
@@ -129,13 +129,14 @@ func (s *Service) interview(ctx context.Context, bidID int, action string, chang
 		return nil, &domain.TransitionError{Record: "bid", Action: "interview", From: string(b.Status), Kind: domain.ErrInvalidTransition,
 			Reason: fmt.Sprintf("it is not shortlisted: only bids whose written score meets the %.0f%% threshold are interviewed", comp.Scheme.Threshold)}
 	}
-	if action == "bid.interview_scored" && b.InterviewAt == nil {
-		return nil, &domain.TransitionError{Record: "bid", Action: "score the interview", From: string(b.Status), Kind: domain.ErrEvidenceMissing,
-			Reason: "the interview has no slot yet: schedule it first"}
+	if ready != nil {
+		if err := ready(b); err != nil {
+			return nil, err
+		}
 	}
 	var out *ent.Bid
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		if out, err = change(b, tx.Bid.UpdateOneID(b.ID)).Save(ctx); err != nil {
+		if out, err = change(tx.Bid.UpdateOneID(b.ID)).Save(ctx); err != nil {
 			return err
 		}
 		out.Edges.Organisation = org
@@ -149,19 +150,6 @@ func (s *Service) interview(ctx context.Context, bidID int, action string, chang
 			map[string]any{"at": out.InterviewAt, "place": out.InterviewPlace, "score": out.InterviewScore})
 	})
 	return out, err
-}
-
-// interviewsOpen checks the competition has an interview stage and is still being assessed.
-func interviewsOpen(comp *ent.Competition) error {
-	if comp.Scheme.InterviewWeight == 0 {
-		return &domain.TransitionError{Record: "competition", Action: "interview", From: string(comp.Status), Kind: domain.ErrInvalidTransition,
-			Reason: "it has no interview stage"}
-	}
-	if comp.Status != domain.CompetitionAssessment {
-		return &domain.TransitionError{Record: "competition", Action: "interview", From: string(comp.Status), Kind: domain.ErrInvalidTransition,
-			Reason: "interviews are held while the competition is in assessment; it is " + comp.Status.Label()}
-	}
-	return nil
 }
 
 // interviewsHeld refuses a decision while a shortlisted bid's interview is not scored.

@@ -56,7 +56,7 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 	}
 	var ps domain.Problems
 	if _, err := x.svc.ScheduleInterview(admin, InterviewSlot{BidID: acme.ID, At: time.Now().Add(-time.Hour)}); !errors.As(err, &ps) ||
-		len(ps) != 2 || !strings.Contains(err.Error(), "must be in the future") || !strings.Contains(err.Error(), "Enter where the interview is held") {
+		len(ps) != 2 || ps[0].Message != "The interview must be in the future" || !strings.HasPrefix(ps[1].Message, "Enter where the interview is held") {
 		t.Errorf("a slot in the past with no place: %v", err)
 	}
 	at := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
