@@ -216,12 +216,20 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		}
 		for _, id := range funded {
 			b := byID[id]
+			// Offered: the programme may adjust the milestones until the supplier accepts.
 			k, err := tx.Contract.Create().
 				SetBidID(b.ID).SetCompetitionID(c.ID).SetOrganisationID(b.OrganisationID).
-				SetPhase(c.Phase).SetValue(b.Amount).SetStatus(domain.ContractActive).
+				SetPhase(c.Phase).SetValue(b.Amount).SetAwardedValue(b.Amount).SetStatus(domain.ContractOffered).
+				SetTermWeeks(domain.ContractTermWeeks(c.Phase)).
 				Save(ctx)
 			if err != nil {
 				return err
+			}
+			for i, m := range domain.ContractMilestones(b.Milestones, b.Amount, c.Phase) {
+				if err := tx.Milestone.Create().SetContractID(k.ID).SetNumber(i + 1).SetDeliverable(m.Deliverable).
+					SetSuccessCriteria(m.SuccessCriteria).SetMonth(m.Month).SetAmount(m.Amount).Exec(ctx); err != nil {
+					return err
+				}
 			}
 			if err := Audit(ctx, tx, in.Actor, "contract.awarded", "contract", k.ID, nil, map[string]any{"bid": b.ID, "value": b.Amount}); err != nil {
 				return err

@@ -112,6 +112,15 @@ func NotifyBidders(ctx context.Context, tx *ent.Tx, competitionID, organisationI
 			orgs = append(orgs, o)
 		}
 	}
+	return notifySuppliers(ctx, tx, orgs, template, "competition", competitionID, values)
+}
+
+// NotifyOrganisation tells each active supplier person of one organisation about a record.
+func NotifyOrganisation(ctx context.Context, tx *ent.Tx, organisationID int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
+	return notifySuppliers(asSystem(ctx), tx, []int{organisationID}, template, recordType, recordID, values)
+}
+
+func notifySuppliers(ctx context.Context, tx *ent.Tx, orgs []int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
 	people, err := tx.Person.Query().
 		Where(person.HasOrganisationWith(organisation.IDIn(orgs...)), person.DeactivatedAtIsNil()).
 		Order(ent.Asc(person.FieldID)).All(ctx)
@@ -122,7 +131,7 @@ func NotifyBidders(ctx context.Context, tx *ent.Tx, competitionID, organisationI
 		if !slices.Contains(p.Roles, string(authz.Supplier)) {
 			continue
 		}
-		if err := Notify(ctx, tx, p.ID, template, "competition", competitionID, values); err != nil {
+		if err := Notify(ctx, tx, p.ID, template, recordType, recordID, values); err != nil {
 			return err
 		}
 	}

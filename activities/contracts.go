@@ -8,7 +8,17 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 )
+
+// MilestoneMoney is what the spend so far needs of a contract's milestones.
+func MilestoneMoney(ms []*ent.Milestone) []domain.MilestoneMoney {
+	out := make([]domain.MilestoneMoney, len(ms))
+	for i, m := range ms {
+		out[i] = domain.MilestoneMoney{Status: m.Status, Amount: m.Amount}
+	}
+	return out
+}
 
 // RecordReportInput is a supplier's end-of-phase report.
 type RecordReportInput struct {
@@ -64,7 +74,24 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 		if err != nil {
 			return refusal(err)
 		}
-		if err := tx.Contract.UpdateOne(k).SetStatus(next).Exec(ctx); err != nil {
+		update := tx.Contract.UpdateOne(k).SetStatus(next)
+		after := map[string]any{"status": next, "rationale": in.Rationale}
+		if next == domain.ContractStopped {
+			// Money limited by design: the contract closes at what it has spent, and no milestone
+			// still to be accepted will ever be payable.
+			ms, err := tx.Milestone.Query().Where(milestone.ContractID(k.ID)).All(ctx)
+			if err != nil {
+				return err
+			}
+			spent := domain.SpendSoFar(MilestoneMoney(ms))
+			if _, err := tx.Milestone.Update().Where(milestone.ContractID(k.ID), milestone.StatusIn(domain.MilestonePlanned, domain.MilestoneSubmitted, domain.MilestoneChangesAsked)).
+				SetStatus(domain.MilestoneCancelled).Save(ctx); err != nil {
+				return err
+			}
+			update.SetValue(spent)
+			after["value"] = spent
+		}
+		if err := update.Exec(ctx); err != nil {
 			return err
 		}
 		if err := tx.GateDecision.Create().SetContractID(k.ID).SetOutcome(in.Outcome).
@@ -72,7 +99,7 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			return err
 		}
 		return Audit(ctx, tx, in.Actor, "contract.gate_"+string(in.Outcome), "contract", k.ID,
-			map[string]any{"status": k.Status}, map[string]any{"status": next, "rationale": in.Rationale})
+			map[string]any{"status": k.Status, "value": k.Value}, after)
 	})
 }
 

@@ -95,6 +95,17 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/organisation/join", s.askToJoinForm)
 	e.POST("/join-requests/:id", s.decideJoinRequestForm)
 	e.GET("/notices", s.noticesPage)
+	e.GET("/contracts", s.contractsPage)
+	e.GET("/contracts/:id", s.contractPage)
+	e.POST("/contracts/:id/accept", s.acceptContractForm)
+	e.POST("/contracts/:id/terms", s.contractTermsForm)
+	e.POST("/contracts/:id/documents", s.contractDocumentForm)
+	e.POST("/contracts/:id/report", s.reportForm)
+	e.POST("/contracts/:id/gate", s.gateForm)
+	e.POST("/milestones/:id/documents", s.deliverableDocumentForm)
+	e.POST("/milestones/:id/deliverable", s.deliverableForm)
+	e.POST("/milestones/:id/review", s.reviewForm)
+	e.POST("/milestones/:id/payment", s.paymentForm)
 	e.GET("/people", s.peoplePage)
 	e.POST("/people", s.addPersonForm)
 	e.GET("/people/:id", s.personPage)
@@ -146,6 +157,7 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 		nav.Rounds = v.Has(authz.Admin)
 		nav.People = v.Has(authz.Admin)
 		nav.Notices = true
+		nav.Contracts = v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) // a supplier's are with its bids
 		nav.Organisation = v.Has(authz.Supplier)
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)

@@ -254,6 +254,80 @@ type ContractView struct {
 	ReportSummary    string     `json:"report_summary,omitempty"`
 	ReportedAt       *time.Time `json:"reported_at,omitempty"`
 	Gate             *GateView  `json:"gate,omitempty"`
+	// The detail of one contract: its terms, money and milestones.
+	ChallengeID       int             `json:"challenge_id,omitempty"`
+	ChallengeTitle    string          `json:"challenge_title,omitempty"`
+	AwardedValuePence int64           `json:"awarded_value_pence,omitempty"`
+	AwardedValue      string          `json:"awarded_value,omitempty"`
+	TermWeeks         int             `json:"term_weeks,omitempty"`
+	StartsOn          string          `json:"starts_on,omitempty"`
+	EndsOn            string          `json:"ends_on,omitempty"`
+	AcceptedAt        *time.Time      `json:"accepted_at,omitempty"`
+	SpentPence        *int64          `json:"spent_pence,omitempty"`
+	Spent             string          `json:"spent,omitempty"`
+	PaidPence         *int64          `json:"paid_pence,omitempty"`
+	Paid              string          `json:"paid,omitempty"`
+	OverduePayments   int             `json:"overdue_payments,omitempty"`
+	Milestones        []MilestoneView `json:"milestones,omitempty"`
+	Documents         []DocumentView  `json:"documents,omitempty"`
+}
+
+// MilestoneView is one payment milestone of a contract and where its deliverable and payment are.
+type MilestoneView struct {
+	ID              int            `json:"id"`
+	Number          int            `json:"number"`
+	Deliverable     string         `json:"deliverable"`
+	SuccessCriteria string         `json:"success_criteria,omitempty"`
+	Month           int            `json:"month"`
+	AmountPence     int64          `json:"amount_pence"`
+	Amount          string         `json:"amount"`
+	Status          string         `json:"status"`
+	StatusLabel     string         `json:"status_label"`
+	DueOn           string         `json:"due_on,omitempty"`
+	Note            string         `json:"note,omitempty"`
+	SubmittedAt     *time.Time     `json:"submitted_at,omitempty"`
+	ReviewNote      string         `json:"review_note,omitempty"`
+	AcceptedAt      *time.Time     `json:"accepted_at,omitempty"`
+	PaymentDue      string         `json:"payment_due,omitempty"`
+	PaymentOverdue  bool           `json:"payment_overdue"`
+	PaidAt          *time.Time     `json:"paid_at,omitempty"`
+	Documents       []DocumentView `json:"documents,omitempty"`
+}
+
+func day(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(domain.London).Format("2006-01-02")
+}
+
+// contractDetail is one contract with its terms, money and milestones.
+func contractDetail(cv service.ContractView) ContractView {
+	k := cv.Contract
+	v := contractView(k)
+	if comp := k.Edges.Competition; comp != nil && comp.Edges.Challenge != nil {
+		v.ChallengeID, v.ChallengeTitle = comp.Edges.Challenge.ID, comp.Edges.Challenge.Title
+	}
+	awarded := cv.Awarded()
+	spent, paid := int64(cv.Spent), int64(cv.Paid)
+	v.AwardedValuePence, v.AwardedValue = int64(awarded), awarded.String()
+	v.TermWeeks, v.StartsOn, v.EndsOn, v.AcceptedAt = k.TermWeeks, day(k.StartsOn), day(k.EndsOn), k.AcceptedAt
+	v.SpentPence, v.Spent, v.PaidPence, v.Paid = &spent, cv.Spent.String(), &paid, cv.Paid.String()
+	v.OverduePayments = cv.OverduePayments()
+	for _, d := range k.Edges.Documents {
+		v.Documents = append(v.Documents, documentView(d))
+	}
+	for _, m := range cv.Milestones {
+		mv := MilestoneView{ID: m.ID, Number: m.Number, Deliverable: m.Deliverable, SuccessCriteria: m.SuccessCriteria, Month: m.Month,
+			AmountPence: int64(m.Amount), Amount: m.Amount.String(), Status: string(m.Status), StatusLabel: m.Status.Label(),
+			DueOn: day(cv.Due(m)), Note: m.Note, SubmittedAt: m.SubmittedAt, ReviewNote: m.ReviewNote, AcceptedAt: m.AcceptedAt,
+			PaymentDue: day(m.PaymentDue), PaymentOverdue: cv.Overdue(m), PaidAt: m.PaidAt}
+		for _, d := range m.Edges.Documents {
+			mv.Documents = append(mv.Documents, documentView(d))
+		}
+		v.Milestones = append(v.Milestones, mv)
+	}
+	return v
 }
 
 // GateView is a gate decision with its rationale.

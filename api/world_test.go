@@ -85,6 +85,7 @@ type world struct {
 	clarification                      *ent.Clarification
 	joinRequest                        *ent.JoinRequest
 	contractAcme                       *ent.Contract
+	milestoneAcme                      *ent.Milestone
 	assignAcme                         *ent.Assignment
 	interestAnn                        *ent.Interest // assessor-assigned's declared interest in Binsight
 	spareToken                         *ent.APIToken // a token that may be revoked
@@ -166,7 +167,12 @@ func newWorld(t testing.TB) *world {
 	// compA is still in assessment is a shortcut: tests that need the release to wait clear it.)
 	w.compA = db.Competition.UpdateOne(w.compA).SetFeedbackReleasedAt(time.Now()).SaveX(ctx)
 	w.contractAcme = db.Contract.Create().SetBidID(w.bidAcme.ID).SetCompetitionID(w.compA.ID).SetOrganisationID(acme.ID).
-		SetPhase(1).SetValue(domain.Pounds(40_000)).SaveX(ctx)
+		SetPhase(1).SetValue(domain.Pounds(40_000)).SetAwardedValue(domain.Pounds(40_000)).SetStatus(domain.ContractActive).
+		SetStartsOn(time.Now().AddDate(0, 0, -7)).SetEndsOn(time.Now().AddDate(0, 0, 76)).SaveX(ctx)
+	w.milestoneAcme = db.Milestone.Create().SetContractID(w.contractAcme.ID).SetNumber(1).SetDeliverable("A feasibility study").
+		SetSuccessCriteria("The owner can decide on it").SetMonth(1).SetAmount(domain.Pounds(15_000)).SaveX(ctx)
+	db.Milestone.Create().SetContractID(w.contractAcme.ID).SetNumber(2).SetDeliverable("The trial and its report").
+		SetMonth(3).SetAmount(domain.Pounds(25_000)).ExecX(ctx)
 
 	w.criterion = db.ScreeningCriterion.Create().SetText("The public body commits to buy what works").SaveX(ctx)
 	w.challengeD = challenge("Draft idea", ownerOwn, domain.ChallengeDraft)

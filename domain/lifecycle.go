@@ -440,7 +440,10 @@ func CanOwnChallenge(holdsOwnerRole, inPublicBody bool) error {
 type ContractStatus string
 
 const (
-	// ContractActive: awarded and running; the supplier is doing the work.
+	// ContractOffered: awarded; the programme may adjust its milestones until the supplier
+	// accepts it.
+	ContractOffered ContractStatus = "offered"
+	// ContractActive: accepted and running; the supplier is doing the work.
 	ContractActive ContractStatus = "active"
 	// ContractReported: the end-of-phase report is in; waiting for the gate.
 	ContractReported ContractStatus = "reported"
@@ -455,6 +458,8 @@ const (
 // Label is the status as a person reads it.
 func (s ContractStatus) Label() string {
 	switch s {
+	case ContractOffered:
+		return "Offered: waiting for the supplier to accept"
 	case ContractActive:
 		return "Active"
 	case ContractReported:
@@ -469,8 +474,27 @@ func (s ContractStatus) Label() string {
 	return string(s)
 }
 
+// Accept is the supplier's acceptance of the contract offered to it: the contract starts.
+func (s ContractStatus) Accept() (ContractStatus, error) {
+	if s != ContractOffered {
+		return s, refuse("contract", "accept", string(s), "it has been accepted already: the contract is "+s.Label())
+	}
+	return ContractActive, nil
+}
+
+// Adjust lets the programme change the contract's terms and milestones before the supplier signs.
+func (s ContractStatus) Adjust() error {
+	if s != ContractOffered {
+		return refuse("contract", "change the terms of", string(s), "the supplier has accepted it: its terms and milestones are fixed")
+	}
+	return nil
+}
+
 // Report records the end-of-phase report.
 func (s ContractStatus) Report() (ContractStatus, error) {
+	if s == ContractOffered {
+		return s, refuse("contract", "report on", string(s), "the supplier has not accepted the contract yet")
+	}
 	if s != ContractActive {
 		return s, refuse("contract", "report on", string(s), "only an active contract takes an end-of-phase report; it is "+s.Label())
 	}
@@ -582,7 +606,7 @@ func (BidStatus) Values() []string {
 
 // Values lists the statuses, for the database enum.
 func (ContractStatus) Values() []string {
-	return stringsOf([]ContractStatus{ContractActive, ContractReported, ContractContinued, ContractStopped, ContractCompleted})
+	return stringsOf([]ContractStatus{ContractOffered, ContractActive, ContractReported, ContractContinued, ContractStopped, ContractCompleted})
 }
 
 // Values lists the outcomes, for the database enum.

@@ -46,6 +46,15 @@ const (
 	NoticeAssessmentOverdue NoticeTemplate = "assessment_overdue"
 	// NoticeInterviewScheduled tells a shortlisted supplier when and where it is interviewed.
 	NoticeInterviewScheduled NoticeTemplate = "interview_scheduled"
+	// NoticeDeliverableSubmitted tells a challenge's owner a supplier submitted a deliverable.
+	NoticeDeliverableSubmitted NoticeTemplate = "deliverable_submitted"
+	// NoticeDeliverableAccepted tells a supplier its deliverable was accepted and when the
+	// payment falls due.
+	NoticeDeliverableAccepted NoticeTemplate = "deliverable_accepted"
+	// NoticeChangesRequested tells a supplier what to change in its deliverable.
+	NoticeChangesRequested NoticeTemplate = "changes_requested"
+	// NoticePaymentMade tells a supplier the programme has paid a milestone.
+	NoticePaymentMade NoticeTemplate = "payment_made"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -86,6 +95,14 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "Your scoring of {count} bid(s) for “{title}” was due by {due} and is overdue. Score them on your assessments page, or tell the programme team if you cannot."
 	case NoticeInterviewScheduled:
 		text = "Your bid “{bid}” to “{title}” is shortlisted for interview: {at}, {place}. Its outcome comes after the interviews."
+	case NoticeDeliverableSubmitted:
+		text = "{supplier} submitted the deliverable for milestone {milestone} of its contract for “{title}”: {deliverable}. Accept it or ask for changes on the contract's page."
+	case NoticeDeliverableAccepted:
+		text = "Your deliverable for milestone {milestone} of your contract for “{title}” was accepted. Its payment of {amount} falls due by {due}."
+	case NoticeChangesRequested:
+		text = "Changes were asked for in your deliverable for milestone {milestone} of your contract for “{title}”: {reason} Submit it again on the contract's page."
+	case NoticePaymentMade:
+		text = "The programme team has paid {amount} for milestone {milestone} of your contract for “{title}”."
 	default:
 		return string(t)
 	}

@@ -37,6 +37,8 @@ var (
 	BidSummary          = Text{Field: "summary", Label: "the summary", Max: 5000, MultiLine: true, Optional: true}
 	ReportSummary       = Text{Field: "summary", Label: "the report's summary", Max: 20000, MultiLine: true}
 	GateRationale       = Text{Field: "rationale", Label: "the rationale", Max: 5000, MultiLine: true}
+	DeliverableNote     = Text{Field: "note", Label: "a note on what you are delivering", Max: 5000, MultiLine: true}
+	ReviewNote          = Text{Field: "reason", Label: "the reason", Max: 5000, MultiLine: true, Optional: true}
 	DeclineReason       = Text{Field: "reason", Label: "the conflict of interest", Max: 2000, MultiLine: true}
 	ExclusionReason     = Text{Field: "reason", Label: "the reason for excluding the score", Max: 2000, MultiLine: true}
 	CapacityReason      = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true, Optional: true}

@@ -32,6 +32,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -83,6 +84,8 @@ type Client struct {
 	Interest *InterestClient
 	// JoinRequest is the client for interacting with the JoinRequest builders.
 	JoinRequest *JoinRequestClient
+	// Milestone is the client for interacting with the Milestone builders.
+	Milestone *MilestoneClient
 	// Notice is the client for interacting with the Notice builders.
 	Notice *NoticeClient
 	// Organisation is the client for interacting with the Organisation builders.
@@ -127,6 +130,7 @@ func (c *Client) init() {
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Interest = NewInterestClient(c.config)
 	c.JoinRequest = NewJoinRequestClient(c.config)
+	c.Milestone = NewMilestoneClient(c.config)
 	c.Notice = NewNoticeClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
@@ -244,6 +248,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
 		JoinRequest:        NewJoinRequestClient(cfg),
+		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
 		OutboxMessage:      NewOutboxMessageClient(cfg),
@@ -288,6 +293,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
 		JoinRequest:        NewJoinRequestClient(cfg),
+		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
 		OutboxMessage:      NewOutboxMessageClient(cfg),
@@ -328,8 +334,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
-		c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
-		c.ScreeningCriterion, c.Session,
+		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round,
+		c.Screening, c.ScreeningCriterion, c.Session,
 	} {
 		n.Use(hooks...)
 	}
@@ -342,8 +348,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
-		c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round, c.Screening,
-		c.ScreeningCriterion, c.Session,
+		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round,
+		c.Screening, c.ScreeningCriterion, c.Session,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -386,6 +392,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Interest.mutate(ctx, m)
 	case *JoinRequestMutation:
 		return c.JoinRequest.mutate(ctx, m)
+	case *MilestoneMutation:
+		return c.Milestone.mutate(ctx, m)
 	case *NoticeMutation:
 		return c.Notice.mutate(ctx, m)
 	case *OrganisationMutation:
@@ -2421,6 +2429,22 @@ func (c *ContractClient) QueryDocuments(_m *Contract) *DocumentQuery {
 	return query
 }
 
+// QueryMilestones queries the milestones edge of a Contract.
+func (c *ContractClient) QueryMilestones(_m *Contract) *MilestoneQuery {
+	query := (&MilestoneClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contract.Table, contract.FieldID, id),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, contract.MilestonesTable, contract.MilestonesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryGateDecision queries the gate_decision edge of a Contract.
 func (c *ContractClient) QueryGateDecision(_m *Contract) *GateDecisionQuery {
 	query := (&GateDecisionClient{config: c.config}).Query()
@@ -2596,6 +2620,22 @@ func (c *DocumentClient) QueryContract(_m *Document) *ContractQuery {
 			sqlgraph.From(document.Table, document.FieldID, id),
 			sqlgraph.To(contract.Table, contract.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.ContractTable, document.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMilestone queries the milestone edge of a Document.
+func (c *DocumentClient) QueryMilestone(_m *Document) *MilestoneQuery {
+	query := (&MilestoneClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.MilestoneTable, document.MilestoneColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3258,6 +3298,172 @@ func (c *JoinRequestClient) mutate(ctx context.Context, m *JoinRequestMutation) 
 		return (&JoinRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown JoinRequest mutation op: %q", m.Op())
+	}
+}
+
+// MilestoneClient is a client for the Milestone schema.
+type MilestoneClient struct {
+	config
+}
+
+// NewMilestoneClient returns a client for the Milestone from the given config.
+func NewMilestoneClient(c config) *MilestoneClient {
+	return &MilestoneClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `milestone.Hooks(f(g(h())))`.
+func (c *MilestoneClient) Use(hooks ...Hook) {
+	c.hooks.Milestone = append(c.hooks.Milestone, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `milestone.Intercept(f(g(h())))`.
+func (c *MilestoneClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Milestone = append(c.inters.Milestone, interceptors...)
+}
+
+// Create returns a builder for creating a Milestone entity.
+func (c *MilestoneClient) Create() *MilestoneCreate {
+	mutation := newMilestoneMutation(c.config, OpCreate)
+	return &MilestoneCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Milestone entities.
+func (c *MilestoneClient) CreateBulk(builders ...*MilestoneCreate) *MilestoneCreateBulk {
+	return &MilestoneCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MilestoneClient) MapCreateBulk(slice any, setFunc func(*MilestoneCreate, int)) *MilestoneCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MilestoneCreateBulk{err: fmt.Errorf("calling to MilestoneClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MilestoneCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MilestoneCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Milestone.
+func (c *MilestoneClient) Update() *MilestoneUpdate {
+	mutation := newMilestoneMutation(c.config, OpUpdate)
+	return &MilestoneUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MilestoneClient) UpdateOne(_m *Milestone) *MilestoneUpdateOne {
+	mutation := newMilestoneMutation(c.config, OpUpdateOne, withMilestone(_m))
+	return &MilestoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MilestoneClient) UpdateOneID(id int) *MilestoneUpdateOne {
+	mutation := newMilestoneMutation(c.config, OpUpdateOne, withMilestoneID(id))
+	return &MilestoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Milestone.
+func (c *MilestoneClient) Delete() *MilestoneDelete {
+	mutation := newMilestoneMutation(c.config, OpDelete)
+	return &MilestoneDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MilestoneClient) DeleteOne(_m *Milestone) *MilestoneDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MilestoneClient) DeleteOneID(id int) *MilestoneDeleteOne {
+	builder := c.Delete().Where(milestone.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MilestoneDeleteOne{builder}
+}
+
+// Query returns a query builder for Milestone.
+func (c *MilestoneClient) Query() *MilestoneQuery {
+	return &MilestoneQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMilestone},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Milestone entity by its id.
+func (c *MilestoneClient) Get(ctx context.Context, id int) (*Milestone, error) {
+	return c.Query().Where(milestone.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MilestoneClient) GetX(ctx context.Context, id int) *Milestone {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryContract queries the contract edge of a Milestone.
+func (c *MilestoneClient) QueryContract(_m *Milestone) *ContractQuery {
+	query := (&ContractClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(milestone.Table, milestone.FieldID, id),
+			sqlgraph.To(contract.Table, contract.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, milestone.ContractTable, milestone.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocuments queries the documents edge of a Milestone.
+func (c *MilestoneClient) QueryDocuments(_m *Milestone) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(milestone.Table, milestone.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, milestone.DocumentsTable, milestone.DocumentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MilestoneClient) Hooks() []Hook {
+	hooks := c.hooks.Milestone
+	return append(hooks[:len(hooks):len(hooks)], milestone.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MilestoneClient) Interceptors() []Interceptor {
+	return c.inters.Milestone
+}
+
+func (c *MilestoneClient) mutate(ctx context.Context, m *MilestoneMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MilestoneCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MilestoneUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MilestoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MilestoneDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Milestone mutation op: %q", m.Op())
 	}
 }
 
@@ -4514,14 +4720,15 @@ type (
 	hooks struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, JoinRequest, Notice, Organisation, OutboxMessage,
-		Person, Round, Screening, ScreeningCriterion, Session []ent.Hook
+		IdempotencyRecord, Interest, JoinRequest, Milestone, Notice, Organisation,
+		OutboxMessage, Person, Round, Screening, ScreeningCriterion, Session []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, JoinRequest, Notice, Organisation, OutboxMessage,
-		Person, Round, Screening, ScreeningCriterion, Session []ent.Interceptor
+		IdempotencyRecord, Interest, JoinRequest, Milestone, Notice, Organisation,
+		OutboxMessage, Person, Round, Screening, ScreeningCriterion,
+		Session []ent.Interceptor
 	}
 )
 

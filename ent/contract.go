@@ -36,8 +36,20 @@ type Contract struct {
 	Phase int `json:"phase,omitempty"`
 	// Value holds the value of the "value" field.
 	Value domain.Money `json:"value,omitempty"`
+	// AwardedValue holds the value of the "awarded_value" field.
+	AwardedValue domain.Money `json:"awarded_value,omitempty"`
 	// Status holds the value of the "status" field.
 	Status domain.ContractStatus `json:"status,omitempty"`
+	// TermWeeks holds the value of the "term_weeks" field.
+	TermWeeks int `json:"term_weeks,omitempty"`
+	// StartsOn holds the value of the "starts_on" field.
+	StartsOn *time.Time `json:"starts_on,omitempty"`
+	// EndsOn holds the value of the "ends_on" field.
+	EndsOn *time.Time `json:"ends_on,omitempty"`
+	// AcceptedAt holds the value of the "accepted_at" field.
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+	// AcceptedBy holds the value of the "accepted_by" field.
+	AcceptedBy string `json:"accepted_by,omitempty"`
 	// ReportSummary holds the value of the "report_summary" field.
 	ReportSummary string `json:"report_summary,omitempty"`
 	// ReportedAt holds the value of the "reported_at" field.
@@ -58,11 +70,13 @@ type ContractEdges struct {
 	Organisation *Organisation `json:"organisation,omitempty"`
 	// Documents holds the value of the documents edge.
 	Documents []*Document `json:"documents,omitempty"`
+	// Milestones holds the value of the milestones edge.
+	Milestones []*Milestone `json:"milestones,omitempty"`
 	// GateDecision holds the value of the gate_decision edge.
 	GateDecision *GateDecision `json:"gate_decision,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 }
 
 // BidOrErr returns the Bid value or an error if the edge
@@ -107,12 +121,21 @@ func (e ContractEdges) DocumentsOrErr() ([]*Document, error) {
 	return nil, &NotLoadedError{edge: "documents"}
 }
 
+// MilestonesOrErr returns the Milestones value or an error if the edge
+// was not loaded in eager-loading.
+func (e ContractEdges) MilestonesOrErr() ([]*Milestone, error) {
+	if e.loadedTypes[4] {
+		return e.Milestones, nil
+	}
+	return nil, &NotLoadedError{edge: "milestones"}
+}
+
 // GateDecisionOrErr returns the GateDecision value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e ContractEdges) GateDecisionOrErr() (*GateDecision, error) {
 	if e.GateDecision != nil {
 		return e.GateDecision, nil
-	} else if e.loadedTypes[4] {
+	} else if e.loadedTypes[5] {
 		return nil, &NotFoundError{label: gatedecision.Label}
 	}
 	return nil, &NotLoadedError{edge: "gate_decision"}
@@ -123,11 +146,11 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case contract.FieldID, contract.FieldBidID, contract.FieldCompetitionID, contract.FieldOrganisationID, contract.FieldPhase, contract.FieldValue:
+		case contract.FieldID, contract.FieldBidID, contract.FieldCompetitionID, contract.FieldOrganisationID, contract.FieldPhase, contract.FieldValue, contract.FieldAwardedValue, contract.FieldTermWeeks:
 			values[i] = new(sql.NullInt64)
-		case contract.FieldStatus, contract.FieldReportSummary:
+		case contract.FieldStatus, contract.FieldAcceptedBy, contract.FieldReportSummary:
 			values[i] = new(sql.NullString)
-		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldReportedAt:
+		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldStartsOn, contract.FieldEndsOn, contract.FieldAcceptedAt, contract.FieldReportedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -192,11 +215,50 @@ func (_m *Contract) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Value = domain.Money(value.Int64)
 			}
+		case contract.FieldAwardedValue:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field awarded_value", values[i])
+			} else if value.Valid {
+				_m.AwardedValue = domain.Money(value.Int64)
+			}
 		case contract.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = domain.ContractStatus(value.String)
+			}
+		case contract.FieldTermWeeks:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field term_weeks", values[i])
+			} else if value.Valid {
+				_m.TermWeeks = int(value.Int64)
+			}
+		case contract.FieldStartsOn:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field starts_on", values[i])
+			} else if value.Valid {
+				_m.StartsOn = new(time.Time)
+				*_m.StartsOn = value.Time
+			}
+		case contract.FieldEndsOn:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field ends_on", values[i])
+			} else if value.Valid {
+				_m.EndsOn = new(time.Time)
+				*_m.EndsOn = value.Time
+			}
+		case contract.FieldAcceptedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field accepted_at", values[i])
+			} else if value.Valid {
+				_m.AcceptedAt = new(time.Time)
+				*_m.AcceptedAt = value.Time
+			}
+		case contract.FieldAcceptedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field accepted_by", values[i])
+			} else if value.Valid {
+				_m.AcceptedBy = value.String
 			}
 		case contract.FieldReportSummary:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -242,6 +304,11 @@ func (_m *Contract) QueryOrganisation() *OrganisationQuery {
 // QueryDocuments queries the "documents" edge of the Contract entity.
 func (_m *Contract) QueryDocuments() *DocumentQuery {
 	return NewContractClient(_m.config).QueryDocuments(_m)
+}
+
+// QueryMilestones queries the "milestones" edge of the Contract entity.
+func (_m *Contract) QueryMilestones() *MilestoneQuery {
+	return NewContractClient(_m.config).QueryMilestones(_m)
 }
 
 // QueryGateDecision queries the "gate_decision" edge of the Contract entity.
@@ -293,8 +360,32 @@ func (_m *Contract) String() string {
 	builder.WriteString("value=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Value))
 	builder.WriteString(", ")
+	builder.WriteString("awarded_value=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AwardedValue))
+	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("term_weeks=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TermWeeks))
+	builder.WriteString(", ")
+	if v := _m.StartsOn; v != nil {
+		builder.WriteString("starts_on=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.EndsOn; v != nil {
+		builder.WriteString("ends_on=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.AcceptedAt; v != nil {
+		builder.WriteString("accepted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("accepted_by=")
+	builder.WriteString(_m.AcceptedBy)
 	builder.WriteString(", ")
 	builder.WriteString("report_summary=")
 	builder.WriteString(_m.ReportSummary)

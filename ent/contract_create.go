@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 )
 
@@ -86,6 +87,20 @@ func (_c *ContractCreate) SetValue(v domain.Money) *ContractCreate {
 	return _c
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (_c *ContractCreate) SetAwardedValue(v domain.Money) *ContractCreate {
+	_c.mutation.SetAwardedValue(v)
+	return _c
+}
+
+// SetNillableAwardedValue sets the "awarded_value" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableAwardedValue(v *domain.Money) *ContractCreate {
+	if v != nil {
+		_c.SetAwardedValue(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *ContractCreate) SetStatus(v domain.ContractStatus) *ContractCreate {
 	_c.mutation.SetStatus(v)
@@ -96,6 +111,76 @@ func (_c *ContractCreate) SetStatus(v domain.ContractStatus) *ContractCreate {
 func (_c *ContractCreate) SetNillableStatus(v *domain.ContractStatus) *ContractCreate {
 	if v != nil {
 		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (_c *ContractCreate) SetTermWeeks(v int) *ContractCreate {
+	_c.mutation.SetTermWeeks(v)
+	return _c
+}
+
+// SetNillableTermWeeks sets the "term_weeks" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableTermWeeks(v *int) *ContractCreate {
+	if v != nil {
+		_c.SetTermWeeks(*v)
+	}
+	return _c
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (_c *ContractCreate) SetStartsOn(v time.Time) *ContractCreate {
+	_c.mutation.SetStartsOn(v)
+	return _c
+}
+
+// SetNillableStartsOn sets the "starts_on" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableStartsOn(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetStartsOn(*v)
+	}
+	return _c
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (_c *ContractCreate) SetEndsOn(v time.Time) *ContractCreate {
+	_c.mutation.SetEndsOn(v)
+	return _c
+}
+
+// SetNillableEndsOn sets the "ends_on" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableEndsOn(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetEndsOn(*v)
+	}
+	return _c
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (_c *ContractCreate) SetAcceptedAt(v time.Time) *ContractCreate {
+	_c.mutation.SetAcceptedAt(v)
+	return _c
+}
+
+// SetNillableAcceptedAt sets the "accepted_at" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableAcceptedAt(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetAcceptedAt(*v)
+	}
+	return _c
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (_c *ContractCreate) SetAcceptedBy(v string) *ContractCreate {
+	_c.mutation.SetAcceptedBy(v)
+	return _c
+}
+
+// SetNillableAcceptedBy sets the "accepted_by" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableAcceptedBy(v *string) *ContractCreate {
+	if v != nil {
+		_c.SetAcceptedBy(*v)
 	}
 	return _c
 }
@@ -156,6 +241,21 @@ func (_c *ContractCreate) AddDocuments(v ...*Document) *ContractCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddDocumentIDs(ids...)
+}
+
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by IDs.
+func (_c *ContractCreate) AddMilestoneIDs(ids ...int) *ContractCreate {
+	_c.mutation.AddMilestoneIDs(ids...)
+	return _c
+}
+
+// AddMilestones adds the "milestones" edges to the Milestone entity.
+func (_c *ContractCreate) AddMilestones(v ...*Milestone) *ContractCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMilestoneIDs(ids...)
 }
 
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by ID.
@@ -228,9 +328,17 @@ func (_c *ContractCreate) defaults() error {
 		v := contract.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.AwardedValue(); !ok {
+		v := contract.DefaultAwardedValue
+		_c.mutation.SetAwardedValue(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := contract.DefaultStatus
 		_c.mutation.SetStatus(v)
+	}
+	if _, ok := _c.mutation.TermWeeks(); !ok {
+		v := contract.DefaultTermWeeks
+		_c.mutation.SetTermWeeks(v)
 	}
 	return nil
 }
@@ -263,6 +371,9 @@ func (_c *ContractCreate) check() error {
 	if _, ok := _c.mutation.Value(); !ok {
 		return &ValidationError{Name: "value", err: errors.New(`ent: missing required field "Contract.value"`)}
 	}
+	if _, ok := _c.mutation.AwardedValue(); !ok {
+		return &ValidationError{Name: "awarded_value", err: errors.New(`ent: missing required field "Contract.awarded_value"`)}
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Contract.status"`)}
 	}
@@ -270,6 +381,9 @@ func (_c *ContractCreate) check() error {
 		if err := contract.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Contract.status": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.TermWeeks(); !ok {
+		return &ValidationError{Name: "term_weeks", err: errors.New(`ent: missing required field "Contract.term_weeks"`)}
 	}
 	if len(_c.mutation.BidIDs()) == 0 {
 		return &ValidationError{Name: "bid", err: errors.New(`ent: missing required edge "Contract.bid"`)}
@@ -323,9 +437,33 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 		_spec.SetField(contract.FieldValue, field.TypeInt64, value)
 		_node.Value = value
 	}
+	if value, ok := _c.mutation.AwardedValue(); ok {
+		_spec.SetField(contract.FieldAwardedValue, field.TypeInt64, value)
+		_node.AwardedValue = value
+	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(contract.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.TermWeeks(); ok {
+		_spec.SetField(contract.FieldTermWeeks, field.TypeInt, value)
+		_node.TermWeeks = value
+	}
+	if value, ok := _c.mutation.StartsOn(); ok {
+		_spec.SetField(contract.FieldStartsOn, field.TypeTime, value)
+		_node.StartsOn = &value
+	}
+	if value, ok := _c.mutation.EndsOn(); ok {
+		_spec.SetField(contract.FieldEndsOn, field.TypeTime, value)
+		_node.EndsOn = &value
+	}
+	if value, ok := _c.mutation.AcceptedAt(); ok {
+		_spec.SetField(contract.FieldAcceptedAt, field.TypeTime, value)
+		_node.AcceptedAt = &value
+	}
+	if value, ok := _c.mutation.AcceptedBy(); ok {
+		_spec.SetField(contract.FieldAcceptedBy, field.TypeString, value)
+		_node.AcceptedBy = value
 	}
 	if value, ok := _c.mutation.ReportSummary(); ok {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)
@@ -395,6 +533,22 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MilestonesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -554,6 +708,24 @@ func (u *ContractUpsert) AddValue(v domain.Money) *ContractUpsert {
 	return u
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (u *ContractUpsert) SetAwardedValue(v domain.Money) *ContractUpsert {
+	u.Set(contract.FieldAwardedValue, v)
+	return u
+}
+
+// UpdateAwardedValue sets the "awarded_value" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateAwardedValue() *ContractUpsert {
+	u.SetExcluded(contract.FieldAwardedValue)
+	return u
+}
+
+// AddAwardedValue adds v to the "awarded_value" field.
+func (u *ContractUpsert) AddAwardedValue(v domain.Money) *ContractUpsert {
+	u.Add(contract.FieldAwardedValue, v)
+	return u
+}
+
 // SetStatus sets the "status" field.
 func (u *ContractUpsert) SetStatus(v domain.ContractStatus) *ContractUpsert {
 	u.Set(contract.FieldStatus, v)
@@ -563,6 +735,96 @@ func (u *ContractUpsert) SetStatus(v domain.ContractStatus) *ContractUpsert {
 // UpdateStatus sets the "status" field to the value that was provided on create.
 func (u *ContractUpsert) UpdateStatus() *ContractUpsert {
 	u.SetExcluded(contract.FieldStatus)
+	return u
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (u *ContractUpsert) SetTermWeeks(v int) *ContractUpsert {
+	u.Set(contract.FieldTermWeeks, v)
+	return u
+}
+
+// UpdateTermWeeks sets the "term_weeks" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateTermWeeks() *ContractUpsert {
+	u.SetExcluded(contract.FieldTermWeeks)
+	return u
+}
+
+// AddTermWeeks adds v to the "term_weeks" field.
+func (u *ContractUpsert) AddTermWeeks(v int) *ContractUpsert {
+	u.Add(contract.FieldTermWeeks, v)
+	return u
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (u *ContractUpsert) SetStartsOn(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldStartsOn, v)
+	return u
+}
+
+// UpdateStartsOn sets the "starts_on" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateStartsOn() *ContractUpsert {
+	u.SetExcluded(contract.FieldStartsOn)
+	return u
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (u *ContractUpsert) ClearStartsOn() *ContractUpsert {
+	u.SetNull(contract.FieldStartsOn)
+	return u
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (u *ContractUpsert) SetEndsOn(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldEndsOn, v)
+	return u
+}
+
+// UpdateEndsOn sets the "ends_on" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateEndsOn() *ContractUpsert {
+	u.SetExcluded(contract.FieldEndsOn)
+	return u
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (u *ContractUpsert) ClearEndsOn() *ContractUpsert {
+	u.SetNull(contract.FieldEndsOn)
+	return u
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (u *ContractUpsert) SetAcceptedAt(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldAcceptedAt, v)
+	return u
+}
+
+// UpdateAcceptedAt sets the "accepted_at" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateAcceptedAt() *ContractUpsert {
+	u.SetExcluded(contract.FieldAcceptedAt)
+	return u
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (u *ContractUpsert) ClearAcceptedAt() *ContractUpsert {
+	u.SetNull(contract.FieldAcceptedAt)
+	return u
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (u *ContractUpsert) SetAcceptedBy(v string) *ContractUpsert {
+	u.Set(contract.FieldAcceptedBy, v)
+	return u
+}
+
+// UpdateAcceptedBy sets the "accepted_by" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateAcceptedBy() *ContractUpsert {
+	u.SetExcluded(contract.FieldAcceptedBy)
+	return u
+}
+
+// ClearAcceptedBy clears the value of the "accepted_by" field.
+func (u *ContractUpsert) ClearAcceptedBy() *ContractUpsert {
+	u.SetNull(contract.FieldAcceptedBy)
 	return u
 }
 
@@ -745,6 +1007,27 @@ func (u *ContractUpsertOne) UpdateValue() *ContractUpsertOne {
 	})
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (u *ContractUpsertOne) SetAwardedValue(v domain.Money) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAwardedValue(v)
+	})
+}
+
+// AddAwardedValue adds v to the "awarded_value" field.
+func (u *ContractUpsertOne) AddAwardedValue(v domain.Money) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.AddAwardedValue(v)
+	})
+}
+
+// UpdateAwardedValue sets the "awarded_value" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateAwardedValue() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAwardedValue()
+	})
+}
+
 // SetStatus sets the "status" field.
 func (u *ContractUpsertOne) SetStatus(v domain.ContractStatus) *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
@@ -756,6 +1039,111 @@ func (u *ContractUpsertOne) SetStatus(v domain.ContractStatus) *ContractUpsertOn
 func (u *ContractUpsertOne) UpdateStatus() *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (u *ContractUpsertOne) SetTermWeeks(v int) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetTermWeeks(v)
+	})
+}
+
+// AddTermWeeks adds v to the "term_weeks" field.
+func (u *ContractUpsertOne) AddTermWeeks(v int) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.AddTermWeeks(v)
+	})
+}
+
+// UpdateTermWeeks sets the "term_weeks" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateTermWeeks() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateTermWeeks()
+	})
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (u *ContractUpsertOne) SetStartsOn(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetStartsOn(v)
+	})
+}
+
+// UpdateStartsOn sets the "starts_on" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateStartsOn() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateStartsOn()
+	})
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (u *ContractUpsertOne) ClearStartsOn() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearStartsOn()
+	})
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (u *ContractUpsertOne) SetEndsOn(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetEndsOn(v)
+	})
+}
+
+// UpdateEndsOn sets the "ends_on" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateEndsOn() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateEndsOn()
+	})
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (u *ContractUpsertOne) ClearEndsOn() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearEndsOn()
+	})
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (u *ContractUpsertOne) SetAcceptedAt(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAcceptedAt(v)
+	})
+}
+
+// UpdateAcceptedAt sets the "accepted_at" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateAcceptedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAcceptedAt()
+	})
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (u *ContractUpsertOne) ClearAcceptedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAcceptedAt()
+	})
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (u *ContractUpsertOne) SetAcceptedBy(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAcceptedBy(v)
+	})
+}
+
+// UpdateAcceptedBy sets the "accepted_by" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateAcceptedBy() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAcceptedBy()
+	})
+}
+
+// ClearAcceptedBy clears the value of the "accepted_by" field.
+func (u *ContractUpsertOne) ClearAcceptedBy() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAcceptedBy()
 	})
 }
 
@@ -1110,6 +1498,27 @@ func (u *ContractUpsertBulk) UpdateValue() *ContractUpsertBulk {
 	})
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (u *ContractUpsertBulk) SetAwardedValue(v domain.Money) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAwardedValue(v)
+	})
+}
+
+// AddAwardedValue adds v to the "awarded_value" field.
+func (u *ContractUpsertBulk) AddAwardedValue(v domain.Money) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.AddAwardedValue(v)
+	})
+}
+
+// UpdateAwardedValue sets the "awarded_value" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateAwardedValue() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAwardedValue()
+	})
+}
+
 // SetStatus sets the "status" field.
 func (u *ContractUpsertBulk) SetStatus(v domain.ContractStatus) *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
@@ -1121,6 +1530,111 @@ func (u *ContractUpsertBulk) SetStatus(v domain.ContractStatus) *ContractUpsertB
 func (u *ContractUpsertBulk) UpdateStatus() *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (u *ContractUpsertBulk) SetTermWeeks(v int) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetTermWeeks(v)
+	})
+}
+
+// AddTermWeeks adds v to the "term_weeks" field.
+func (u *ContractUpsertBulk) AddTermWeeks(v int) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.AddTermWeeks(v)
+	})
+}
+
+// UpdateTermWeeks sets the "term_weeks" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateTermWeeks() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateTermWeeks()
+	})
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (u *ContractUpsertBulk) SetStartsOn(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetStartsOn(v)
+	})
+}
+
+// UpdateStartsOn sets the "starts_on" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateStartsOn() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateStartsOn()
+	})
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (u *ContractUpsertBulk) ClearStartsOn() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearStartsOn()
+	})
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (u *ContractUpsertBulk) SetEndsOn(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetEndsOn(v)
+	})
+}
+
+// UpdateEndsOn sets the "ends_on" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateEndsOn() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateEndsOn()
+	})
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (u *ContractUpsertBulk) ClearEndsOn() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearEndsOn()
+	})
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (u *ContractUpsertBulk) SetAcceptedAt(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAcceptedAt(v)
+	})
+}
+
+// UpdateAcceptedAt sets the "accepted_at" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateAcceptedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAcceptedAt()
+	})
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (u *ContractUpsertBulk) ClearAcceptedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAcceptedAt()
+	})
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (u *ContractUpsertBulk) SetAcceptedBy(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetAcceptedBy(v)
+	})
+}
+
+// UpdateAcceptedBy sets the "accepted_by" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateAcceptedBy() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateAcceptedBy()
+	})
+}
+
+// ClearAcceptedBy clears the value of the "accepted_by" field.
+func (u *ContractUpsertBulk) ClearAcceptedBy() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearAcceptedBy()
 	})
 }
 

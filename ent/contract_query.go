@@ -19,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
@@ -34,6 +35,7 @@ type ContractQuery struct {
 	withCompetition  *CompetitionQuery
 	withOrganisation *OrganisationQuery
 	withDocuments    *DocumentQuery
+	withMilestones   *MilestoneQuery
 	withGateDecision *GateDecisionQuery
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -153,6 +155,28 @@ func (_q *ContractQuery) QueryDocuments() *DocumentQuery {
 			sqlgraph.From(contract.Table, contract.FieldID, selector),
 			sqlgraph.To(document.Table, document.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, contract.DocumentsTable, contract.DocumentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMilestones chains the current query on the "milestones" edge.
+func (_q *ContractQuery) QueryMilestones() *MilestoneQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contract.Table, contract.FieldID, selector),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, contract.MilestonesTable, contract.MilestonesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -378,6 +402,7 @@ func (_q *ContractQuery) Clone() *ContractQuery {
 		withCompetition:  _q.withCompetition.Clone(),
 		withOrganisation: _q.withOrganisation.Clone(),
 		withDocuments:    _q.withDocuments.Clone(),
+		withMilestones:   _q.withMilestones.Clone(),
 		withGateDecision: _q.withGateDecision.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -426,6 +451,17 @@ func (_q *ContractQuery) WithDocuments(opts ...func(*DocumentQuery)) *ContractQu
 		opt(query)
 	}
 	_q.withDocuments = query
+	return _q
+}
+
+// WithMilestones tells the query-builder to eager-load the nodes that are connected to
+// the "milestones" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContractQuery) WithMilestones(opts ...func(*MilestoneQuery)) *ContractQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMilestones = query
 	return _q
 }
 
@@ -524,11 +560,12 @@ func (_q *ContractQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Con
 	var (
 		nodes       = []*Contract{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withBid != nil,
 			_q.withCompetition != nil,
 			_q.withOrganisation != nil,
 			_q.withDocuments != nil,
+			_q.withMilestones != nil,
 			_q.withGateDecision != nil,
 		}
 	)
@@ -575,6 +612,13 @@ func (_q *ContractQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Con
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Contract) { n.Edges.Documents = []*Document{} },
 			func(n *Contract, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMilestones; query != nil {
+		if err := _q.loadMilestones(ctx, query, nodes,
+			func(n *Contract) { n.Edges.Milestones = []*Milestone{} },
+			func(n *Contract, e *Milestone) { n.Edges.Milestones = append(n.Edges.Milestones, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -702,6 +746,36 @@ func (_q *ContractQuery) loadDocuments(ctx context.Context, query *DocumentQuery
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "contract_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ContractQuery) loadMilestones(ctx context.Context, query *MilestoneQuery, nodes []*Contract, init func(*Contract), assign func(*Contract, *Milestone)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Contract)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(milestone.FieldContractID)
+	}
+	query.Where(predicate.Milestone(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(contract.MilestonesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ContractID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "contract_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
@@ -124,6 +125,27 @@ func (_u *ContractUpdate) AddValue(v domain.Money) *ContractUpdate {
 	return _u
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (_u *ContractUpdate) SetAwardedValue(v domain.Money) *ContractUpdate {
+	_u.mutation.ResetAwardedValue()
+	_u.mutation.SetAwardedValue(v)
+	return _u
+}
+
+// SetNillableAwardedValue sets the "awarded_value" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableAwardedValue(v *domain.Money) *ContractUpdate {
+	if v != nil {
+		_u.SetAwardedValue(*v)
+	}
+	return _u
+}
+
+// AddAwardedValue adds value to the "awarded_value" field.
+func (_u *ContractUpdate) AddAwardedValue(v domain.Money) *ContractUpdate {
+	_u.mutation.AddAwardedValue(v)
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *ContractUpdate) SetStatus(v domain.ContractStatus) *ContractUpdate {
 	_u.mutation.SetStatus(v)
@@ -135,6 +157,107 @@ func (_u *ContractUpdate) SetNillableStatus(v *domain.ContractStatus) *ContractU
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (_u *ContractUpdate) SetTermWeeks(v int) *ContractUpdate {
+	_u.mutation.ResetTermWeeks()
+	_u.mutation.SetTermWeeks(v)
+	return _u
+}
+
+// SetNillableTermWeeks sets the "term_weeks" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableTermWeeks(v *int) *ContractUpdate {
+	if v != nil {
+		_u.SetTermWeeks(*v)
+	}
+	return _u
+}
+
+// AddTermWeeks adds value to the "term_weeks" field.
+func (_u *ContractUpdate) AddTermWeeks(v int) *ContractUpdate {
+	_u.mutation.AddTermWeeks(v)
+	return _u
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (_u *ContractUpdate) SetStartsOn(v time.Time) *ContractUpdate {
+	_u.mutation.SetStartsOn(v)
+	return _u
+}
+
+// SetNillableStartsOn sets the "starts_on" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableStartsOn(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetStartsOn(*v)
+	}
+	return _u
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (_u *ContractUpdate) ClearStartsOn() *ContractUpdate {
+	_u.mutation.ClearStartsOn()
+	return _u
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (_u *ContractUpdate) SetEndsOn(v time.Time) *ContractUpdate {
+	_u.mutation.SetEndsOn(v)
+	return _u
+}
+
+// SetNillableEndsOn sets the "ends_on" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableEndsOn(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetEndsOn(*v)
+	}
+	return _u
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (_u *ContractUpdate) ClearEndsOn() *ContractUpdate {
+	_u.mutation.ClearEndsOn()
+	return _u
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (_u *ContractUpdate) SetAcceptedAt(v time.Time) *ContractUpdate {
+	_u.mutation.SetAcceptedAt(v)
+	return _u
+}
+
+// SetNillableAcceptedAt sets the "accepted_at" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableAcceptedAt(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetAcceptedAt(*v)
+	}
+	return _u
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (_u *ContractUpdate) ClearAcceptedAt() *ContractUpdate {
+	_u.mutation.ClearAcceptedAt()
+	return _u
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (_u *ContractUpdate) SetAcceptedBy(v string) *ContractUpdate {
+	_u.mutation.SetAcceptedBy(v)
+	return _u
+}
+
+// SetNillableAcceptedBy sets the "accepted_by" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableAcceptedBy(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetAcceptedBy(*v)
+	}
+	return _u
+}
+
+// ClearAcceptedBy clears the value of the "accepted_by" field.
+func (_u *ContractUpdate) ClearAcceptedBy() *ContractUpdate {
+	_u.mutation.ClearAcceptedBy()
 	return _u
 }
 
@@ -208,6 +331,21 @@ func (_u *ContractUpdate) AddDocuments(v ...*Document) *ContractUpdate {
 	return _u.AddDocumentIDs(ids...)
 }
 
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by IDs.
+func (_u *ContractUpdate) AddMilestoneIDs(ids ...int) *ContractUpdate {
+	_u.mutation.AddMilestoneIDs(ids...)
+	return _u
+}
+
+// AddMilestones adds the "milestones" edges to the Milestone entity.
+func (_u *ContractUpdate) AddMilestones(v ...*Milestone) *ContractUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMilestoneIDs(ids...)
+}
+
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by ID.
 func (_u *ContractUpdate) SetGateDecisionID(id int) *ContractUpdate {
 	_u.mutation.SetGateDecisionID(id)
@@ -269,6 +407,27 @@ func (_u *ContractUpdate) RemoveDocuments(v ...*Document) *ContractUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDocumentIDs(ids...)
+}
+
+// ClearMilestones clears all "milestones" edges to the Milestone entity.
+func (_u *ContractUpdate) ClearMilestones() *ContractUpdate {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to Milestone entities by IDs.
+func (_u *ContractUpdate) RemoveMilestoneIDs(ids ...int) *ContractUpdate {
+	_u.mutation.RemoveMilestoneIDs(ids...)
+	return _u
+}
+
+// RemoveMilestones removes "milestones" edges to Milestone entities.
+func (_u *ContractUpdate) RemoveMilestones(v ...*Milestone) *ContractUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMilestoneIDs(ids...)
 }
 
 // ClearGateDecision clears the "gate_decision" edge to the GateDecision entity.
@@ -370,8 +529,44 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedValue(); ok {
 		_spec.AddField(contract.FieldValue, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.AwardedValue(); ok {
+		_spec.SetField(contract.FieldAwardedValue, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedAwardedValue(); ok {
+		_spec.AddField(contract.FieldAwardedValue, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(contract.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.TermWeeks(); ok {
+		_spec.SetField(contract.FieldTermWeeks, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTermWeeks(); ok {
+		_spec.AddField(contract.FieldTermWeeks, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StartsOn(); ok {
+		_spec.SetField(contract.FieldStartsOn, field.TypeTime, value)
+	}
+	if _u.mutation.StartsOnCleared() {
+		_spec.ClearField(contract.FieldStartsOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EndsOn(); ok {
+		_spec.SetField(contract.FieldEndsOn, field.TypeTime, value)
+	}
+	if _u.mutation.EndsOnCleared() {
+		_spec.ClearField(contract.FieldEndsOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AcceptedAt(); ok {
+		_spec.SetField(contract.FieldAcceptedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AcceptedAtCleared() {
+		_spec.ClearField(contract.FieldAcceptedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AcceptedBy(); ok {
+		_spec.SetField(contract.FieldAcceptedBy, field.TypeString, value)
+	}
+	if _u.mutation.AcceptedByCleared() {
+		_spec.ClearField(contract.FieldAcceptedBy, field.TypeString)
 	}
 	if value, ok := _u.mutation.ReportSummary(); ok {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)
@@ -510,6 +705,51 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMilestonesIDs(); len(nodes) > 0 && !_u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MilestonesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -656,6 +896,27 @@ func (_u *ContractUpdateOne) AddValue(v domain.Money) *ContractUpdateOne {
 	return _u
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (_u *ContractUpdateOne) SetAwardedValue(v domain.Money) *ContractUpdateOne {
+	_u.mutation.ResetAwardedValue()
+	_u.mutation.SetAwardedValue(v)
+	return _u
+}
+
+// SetNillableAwardedValue sets the "awarded_value" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableAwardedValue(v *domain.Money) *ContractUpdateOne {
+	if v != nil {
+		_u.SetAwardedValue(*v)
+	}
+	return _u
+}
+
+// AddAwardedValue adds value to the "awarded_value" field.
+func (_u *ContractUpdateOne) AddAwardedValue(v domain.Money) *ContractUpdateOne {
+	_u.mutation.AddAwardedValue(v)
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *ContractUpdateOne) SetStatus(v domain.ContractStatus) *ContractUpdateOne {
 	_u.mutation.SetStatus(v)
@@ -667,6 +928,107 @@ func (_u *ContractUpdateOne) SetNillableStatus(v *domain.ContractStatus) *Contra
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (_u *ContractUpdateOne) SetTermWeeks(v int) *ContractUpdateOne {
+	_u.mutation.ResetTermWeeks()
+	_u.mutation.SetTermWeeks(v)
+	return _u
+}
+
+// SetNillableTermWeeks sets the "term_weeks" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableTermWeeks(v *int) *ContractUpdateOne {
+	if v != nil {
+		_u.SetTermWeeks(*v)
+	}
+	return _u
+}
+
+// AddTermWeeks adds value to the "term_weeks" field.
+func (_u *ContractUpdateOne) AddTermWeeks(v int) *ContractUpdateOne {
+	_u.mutation.AddTermWeeks(v)
+	return _u
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (_u *ContractUpdateOne) SetStartsOn(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetStartsOn(v)
+	return _u
+}
+
+// SetNillableStartsOn sets the "starts_on" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableStartsOn(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetStartsOn(*v)
+	}
+	return _u
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (_u *ContractUpdateOne) ClearStartsOn() *ContractUpdateOne {
+	_u.mutation.ClearStartsOn()
+	return _u
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (_u *ContractUpdateOne) SetEndsOn(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetEndsOn(v)
+	return _u
+}
+
+// SetNillableEndsOn sets the "ends_on" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableEndsOn(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetEndsOn(*v)
+	}
+	return _u
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (_u *ContractUpdateOne) ClearEndsOn() *ContractUpdateOne {
+	_u.mutation.ClearEndsOn()
+	return _u
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (_u *ContractUpdateOne) SetAcceptedAt(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetAcceptedAt(v)
+	return _u
+}
+
+// SetNillableAcceptedAt sets the "accepted_at" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableAcceptedAt(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetAcceptedAt(*v)
+	}
+	return _u
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (_u *ContractUpdateOne) ClearAcceptedAt() *ContractUpdateOne {
+	_u.mutation.ClearAcceptedAt()
+	return _u
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (_u *ContractUpdateOne) SetAcceptedBy(v string) *ContractUpdateOne {
+	_u.mutation.SetAcceptedBy(v)
+	return _u
+}
+
+// SetNillableAcceptedBy sets the "accepted_by" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableAcceptedBy(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetAcceptedBy(*v)
+	}
+	return _u
+}
+
+// ClearAcceptedBy clears the value of the "accepted_by" field.
+func (_u *ContractUpdateOne) ClearAcceptedBy() *ContractUpdateOne {
+	_u.mutation.ClearAcceptedBy()
 	return _u
 }
 
@@ -740,6 +1102,21 @@ func (_u *ContractUpdateOne) AddDocuments(v ...*Document) *ContractUpdateOne {
 	return _u.AddDocumentIDs(ids...)
 }
 
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by IDs.
+func (_u *ContractUpdateOne) AddMilestoneIDs(ids ...int) *ContractUpdateOne {
+	_u.mutation.AddMilestoneIDs(ids...)
+	return _u
+}
+
+// AddMilestones adds the "milestones" edges to the Milestone entity.
+func (_u *ContractUpdateOne) AddMilestones(v ...*Milestone) *ContractUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMilestoneIDs(ids...)
+}
+
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by ID.
 func (_u *ContractUpdateOne) SetGateDecisionID(id int) *ContractUpdateOne {
 	_u.mutation.SetGateDecisionID(id)
@@ -801,6 +1178,27 @@ func (_u *ContractUpdateOne) RemoveDocuments(v ...*Document) *ContractUpdateOne 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDocumentIDs(ids...)
+}
+
+// ClearMilestones clears all "milestones" edges to the Milestone entity.
+func (_u *ContractUpdateOne) ClearMilestones() *ContractUpdateOne {
+	_u.mutation.ClearMilestones()
+	return _u
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to Milestone entities by IDs.
+func (_u *ContractUpdateOne) RemoveMilestoneIDs(ids ...int) *ContractUpdateOne {
+	_u.mutation.RemoveMilestoneIDs(ids...)
+	return _u
+}
+
+// RemoveMilestones removes "milestones" edges to Milestone entities.
+func (_u *ContractUpdateOne) RemoveMilestones(v ...*Milestone) *ContractUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMilestoneIDs(ids...)
 }
 
 // ClearGateDecision clears the "gate_decision" edge to the GateDecision entity.
@@ -932,8 +1330,44 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 	if value, ok := _u.mutation.AddedValue(); ok {
 		_spec.AddField(contract.FieldValue, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.AwardedValue(); ok {
+		_spec.SetField(contract.FieldAwardedValue, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedAwardedValue(); ok {
+		_spec.AddField(contract.FieldAwardedValue, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(contract.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.TermWeeks(); ok {
+		_spec.SetField(contract.FieldTermWeeks, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTermWeeks(); ok {
+		_spec.AddField(contract.FieldTermWeeks, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.StartsOn(); ok {
+		_spec.SetField(contract.FieldStartsOn, field.TypeTime, value)
+	}
+	if _u.mutation.StartsOnCleared() {
+		_spec.ClearField(contract.FieldStartsOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EndsOn(); ok {
+		_spec.SetField(contract.FieldEndsOn, field.TypeTime, value)
+	}
+	if _u.mutation.EndsOnCleared() {
+		_spec.ClearField(contract.FieldEndsOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AcceptedAt(); ok {
+		_spec.SetField(contract.FieldAcceptedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AcceptedAtCleared() {
+		_spec.ClearField(contract.FieldAcceptedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AcceptedBy(); ok {
+		_spec.SetField(contract.FieldAcceptedBy, field.TypeString, value)
+	}
+	if _u.mutation.AcceptedByCleared() {
+		_spec.ClearField(contract.FieldAcceptedBy, field.TypeString)
 	}
 	if value, ok := _u.mutation.ReportSummary(); ok {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)
@@ -1072,6 +1506,51 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMilestonesIDs(); len(nodes) > 0 && !_u.mutation.MilestonesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MilestonesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contract.MilestonesTable,
+			Columns: []string{contract.MilestonesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

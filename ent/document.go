@@ -13,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 )
 
 // Document is the model entity for the Document schema.
@@ -40,6 +41,8 @@ type Document struct {
 	QuestionKey string `json:"question_key,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
 	ContractID *int `json:"contract_id,omitempty"`
+	// MilestoneID holds the value of the "milestone_id" field.
+	MilestoneID *int `json:"milestone_id,omitempty"`
 	// ChallengeID holds the value of the "challenge_id" field.
 	ChallengeID *int `json:"challenge_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -54,11 +57,13 @@ type DocumentEdges struct {
 	Bid *Bid `json:"bid,omitempty"`
 	// Contract holds the value of the contract edge.
 	Contract *Contract `json:"contract,omitempty"`
+	// Milestone holds the value of the milestone edge.
+	Milestone *Milestone `json:"milestone,omitempty"`
 	// Challenge holds the value of the challenge edge.
 	Challenge *Challenge `json:"challenge,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 }
 
 // BidOrErr returns the Bid value or an error if the edge
@@ -83,12 +88,23 @@ func (e DocumentEdges) ContractOrErr() (*Contract, error) {
 	return nil, &NotLoadedError{edge: "contract"}
 }
 
+// MilestoneOrErr returns the Milestone value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e DocumentEdges) MilestoneOrErr() (*Milestone, error) {
+	if e.Milestone != nil {
+		return e.Milestone, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: milestone.Label}
+	}
+	return nil, &NotLoadedError{edge: "milestone"}
+}
+
 // ChallengeOrErr returns the Challenge value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e DocumentEdges) ChallengeOrErr() (*Challenge, error) {
 	if e.Challenge != nil {
 		return e.Challenge, nil
-	} else if e.loadedTypes[2] {
+	} else if e.loadedTypes[3] {
 		return nil, &NotFoundError{label: challenge.Label}
 	}
 	return nil, &NotLoadedError{edge: "challenge"}
@@ -99,7 +115,7 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldChallengeID:
+		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldMilestoneID, document.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
 		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey:
 			values[i] = new(sql.NullString)
@@ -188,6 +204,13 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 				_m.ContractID = new(int)
 				*_m.ContractID = int(value.Int64)
 			}
+		case document.FieldMilestoneID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field milestone_id", values[i])
+			} else if value.Valid {
+				_m.MilestoneID = new(int)
+				*_m.MilestoneID = int(value.Int64)
+			}
 		case document.FieldChallengeID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field challenge_id", values[i])
@@ -216,6 +239,11 @@ func (_m *Document) QueryBid() *BidQuery {
 // QueryContract queries the "contract" edge of the Document entity.
 func (_m *Document) QueryContract() *ContractQuery {
 	return NewDocumentClient(_m.config).QueryContract(_m)
+}
+
+// QueryMilestone queries the "milestone" edge of the Document entity.
+func (_m *Document) QueryMilestone() *MilestoneQuery {
+	return NewDocumentClient(_m.config).QueryMilestone(_m)
 }
 
 // QueryChallenge queries the "challenge" edge of the Document entity.
@@ -277,6 +305,11 @@ func (_m *Document) String() string {
 	builder.WriteString(", ")
 	if v := _m.ContractID; v != nil {
 		builder.WriteString("contract_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.MilestoneID; v != nil {
+		builder.WriteString("milestone_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 )
 
 // DocumentCreate is the builder for creating a Document entity.
@@ -125,6 +126,20 @@ func (_c *DocumentCreate) SetNillableContractID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetMilestoneID sets the "milestone_id" field.
+func (_c *DocumentCreate) SetMilestoneID(v int) *DocumentCreate {
+	_c.mutation.SetMilestoneID(v)
+	return _c
+}
+
+// SetNillableMilestoneID sets the "milestone_id" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableMilestoneID(v *int) *DocumentCreate {
+	if v != nil {
+		_c.SetMilestoneID(*v)
+	}
+	return _c
+}
+
 // SetChallengeID sets the "challenge_id" field.
 func (_c *DocumentCreate) SetChallengeID(v int) *DocumentCreate {
 	_c.mutation.SetChallengeID(v)
@@ -147,6 +162,11 @@ func (_c *DocumentCreate) SetBid(v *Bid) *DocumentCreate {
 // SetContract sets the "contract" edge to the Contract entity.
 func (_c *DocumentCreate) SetContract(v *Contract) *DocumentCreate {
 	return _c.SetContractID(v.ID)
+}
+
+// SetMilestone sets the "milestone" edge to the Milestone entity.
+func (_c *DocumentCreate) SetMilestone(v *Milestone) *DocumentCreate {
+	return _c.SetMilestoneID(v.ID)
 }
 
 // SetChallenge sets the "challenge" edge to the Challenge entity.
@@ -349,6 +369,23 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 		_node.ContractID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.MilestoneIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.MilestoneTable,
+			Columns: []string{document.MilestoneColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.MilestoneID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -535,6 +572,24 @@ func (u *DocumentUpsert) UpdateContractID() *DocumentUpsert {
 // ClearContractID clears the value of the "contract_id" field.
 func (u *DocumentUpsert) ClearContractID() *DocumentUpsert {
 	u.SetNull(document.FieldContractID)
+	return u
+}
+
+// SetMilestoneID sets the "milestone_id" field.
+func (u *DocumentUpsert) SetMilestoneID(v int) *DocumentUpsert {
+	u.Set(document.FieldMilestoneID, v)
+	return u
+}
+
+// UpdateMilestoneID sets the "milestone_id" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateMilestoneID() *DocumentUpsert {
+	u.SetExcluded(document.FieldMilestoneID)
+	return u
+}
+
+// ClearMilestoneID clears the value of the "milestone_id" field.
+func (u *DocumentUpsert) ClearMilestoneID() *DocumentUpsert {
+	u.SetNull(document.FieldMilestoneID)
 	return u
 }
 
@@ -741,6 +796,27 @@ func (u *DocumentUpsertOne) UpdateContractID() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearContractID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearContractID()
+	})
+}
+
+// SetMilestoneID sets the "milestone_id" field.
+func (u *DocumentUpsertOne) SetMilestoneID(v int) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetMilestoneID(v)
+	})
+}
+
+// UpdateMilestoneID sets the "milestone_id" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateMilestoneID() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateMilestoneID()
+	})
+}
+
+// ClearMilestoneID clears the value of the "milestone_id" field.
+func (u *DocumentUpsertOne) ClearMilestoneID() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearMilestoneID()
 	})
 }
 
@@ -1116,6 +1192,27 @@ func (u *DocumentUpsertBulk) UpdateContractID() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearContractID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearContractID()
+	})
+}
+
+// SetMilestoneID sets the "milestone_id" field.
+func (u *DocumentUpsertBulk) SetMilestoneID(v int) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetMilestoneID(v)
+	})
+}
+
+// UpdateMilestoneID sets the "milestone_id" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateMilestoneID() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateMilestoneID()
+	})
+}
+
+// ClearMilestoneID clears the value of the "milestone_id" field.
+func (u *DocumentUpsertBulk) ClearMilestoneID() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearMilestoneID()
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -29,6 +30,7 @@ type DocumentQuery struct {
 	predicates    []predicate.Document
 	withBid       *BidQuery
 	withContract  *ContractQuery
+	withMilestone *MilestoneQuery
 	withChallenge *ChallengeQuery
 	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -104,6 +106,28 @@ func (_q *DocumentQuery) QueryContract() *ContractQuery {
 			sqlgraph.From(document.Table, document.FieldID, selector),
 			sqlgraph.To(contract.Table, contract.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, document.ContractTable, document.ContractColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMilestone chains the current query on the "milestone" edge.
+func (_q *DocumentQuery) QueryMilestone() *MilestoneQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, selector),
+			sqlgraph.To(milestone.Table, milestone.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, document.MilestoneTable, document.MilestoneColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -327,6 +351,7 @@ func (_q *DocumentQuery) Clone() *DocumentQuery {
 		predicates:    append([]predicate.Document{}, _q.predicates...),
 		withBid:       _q.withBid.Clone(),
 		withContract:  _q.withContract.Clone(),
+		withMilestone: _q.withMilestone.Clone(),
 		withChallenge: _q.withChallenge.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -353,6 +378,17 @@ func (_q *DocumentQuery) WithContract(opts ...func(*ContractQuery)) *DocumentQue
 		opt(query)
 	}
 	_q.withContract = query
+	return _q
+}
+
+// WithMilestone tells the query-builder to eager-load the nodes that are connected to
+// the "milestone" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithMilestone(opts ...func(*MilestoneQuery)) *DocumentQuery {
+	query := (&MilestoneClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMilestone = query
 	return _q
 }
 
@@ -451,9 +487,10 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	var (
 		nodes       = []*Document{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withBid != nil,
 			_q.withContract != nil,
+			_q.withMilestone != nil,
 			_q.withChallenge != nil,
 		}
 	)
@@ -487,6 +524,12 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	if query := _q.withContract; query != nil {
 		if err := _q.loadContract(ctx, query, nodes, nil,
 			func(n *Document, e *Contract) { n.Edges.Contract = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMilestone; query != nil {
+		if err := _q.loadMilestone(ctx, query, nodes, nil,
+			func(n *Document, e *Milestone) { n.Edges.Milestone = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -563,6 +606,38 @@ func (_q *DocumentQuery) loadContract(ctx context.Context, query *ContractQuery,
 	}
 	return nil
 }
+func (_q *DocumentQuery) loadMilestone(ctx context.Context, query *MilestoneQuery, nodes []*Document, init func(*Document), assign func(*Document, *Milestone)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Document)
+	for i := range nodes {
+		if nodes[i].MilestoneID == nil {
+			continue
+		}
+		fk := *nodes[i].MilestoneID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(milestone.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "milestone_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *DocumentQuery) loadChallenge(ctx context.Context, query *ChallengeQuery, nodes []*Document, init func(*Document), assign func(*Document, *Challenge)) error {
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Document)
@@ -629,6 +704,9 @@ func (_q *DocumentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withContract != nil {
 			_spec.Node.AddColumnOnce(document.FieldContractID)
+		}
+		if _q.withMilestone != nil {
+			_spec.Node.AddColumnOnce(document.FieldMilestoneID)
 		}
 		if _q.withChallenge != nil {
 			_spec.Node.AddColumnOnce(document.FieldChallengeID)

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -160,6 +161,26 @@ func (_u *DocumentUpdate) ClearContractID() *DocumentUpdate {
 	return _u
 }
 
+// SetMilestoneID sets the "milestone_id" field.
+func (_u *DocumentUpdate) SetMilestoneID(v int) *DocumentUpdate {
+	_u.mutation.SetMilestoneID(v)
+	return _u
+}
+
+// SetNillableMilestoneID sets the "milestone_id" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableMilestoneID(v *int) *DocumentUpdate {
+	if v != nil {
+		_u.SetMilestoneID(*v)
+	}
+	return _u
+}
+
+// ClearMilestoneID clears the value of the "milestone_id" field.
+func (_u *DocumentUpdate) ClearMilestoneID() *DocumentUpdate {
+	_u.mutation.ClearMilestoneID()
+	return _u
+}
+
 // SetChallengeID sets the "challenge_id" field.
 func (_u *DocumentUpdate) SetChallengeID(v int) *DocumentUpdate {
 	_u.mutation.SetChallengeID(v)
@@ -190,6 +211,11 @@ func (_u *DocumentUpdate) SetContract(v *Contract) *DocumentUpdate {
 	return _u.SetContractID(v.ID)
 }
 
+// SetMilestone sets the "milestone" edge to the Milestone entity.
+func (_u *DocumentUpdate) SetMilestone(v *Milestone) *DocumentUpdate {
+	return _u.SetMilestoneID(v.ID)
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *DocumentUpdate) SetChallenge(v *Challenge) *DocumentUpdate {
 	return _u.SetChallengeID(v.ID)
@@ -209,6 +235,12 @@ func (_u *DocumentUpdate) ClearBid() *DocumentUpdate {
 // ClearContract clears the "contract" edge to the Contract entity.
 func (_u *DocumentUpdate) ClearContract() *DocumentUpdate {
 	_u.mutation.ClearContract()
+	return _u
+}
+
+// ClearMilestone clears the "milestone" edge to the Milestone entity.
+func (_u *DocumentUpdate) ClearMilestone() *DocumentUpdate {
+	_u.mutation.ClearMilestone()
 	return _u
 }
 
@@ -372,6 +404,35 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contract.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MilestoneCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.MilestoneTable,
+			Columns: []string{document.MilestoneColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MilestoneIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.MilestoneTable,
+			Columns: []string{document.MilestoneColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -557,6 +618,26 @@ func (_u *DocumentUpdateOne) ClearContractID() *DocumentUpdateOne {
 	return _u
 }
 
+// SetMilestoneID sets the "milestone_id" field.
+func (_u *DocumentUpdateOne) SetMilestoneID(v int) *DocumentUpdateOne {
+	_u.mutation.SetMilestoneID(v)
+	return _u
+}
+
+// SetNillableMilestoneID sets the "milestone_id" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableMilestoneID(v *int) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetMilestoneID(*v)
+	}
+	return _u
+}
+
+// ClearMilestoneID clears the value of the "milestone_id" field.
+func (_u *DocumentUpdateOne) ClearMilestoneID() *DocumentUpdateOne {
+	_u.mutation.ClearMilestoneID()
+	return _u
+}
+
 // SetChallengeID sets the "challenge_id" field.
 func (_u *DocumentUpdateOne) SetChallengeID(v int) *DocumentUpdateOne {
 	_u.mutation.SetChallengeID(v)
@@ -587,6 +668,11 @@ func (_u *DocumentUpdateOne) SetContract(v *Contract) *DocumentUpdateOne {
 	return _u.SetContractID(v.ID)
 }
 
+// SetMilestone sets the "milestone" edge to the Milestone entity.
+func (_u *DocumentUpdateOne) SetMilestone(v *Milestone) *DocumentUpdateOne {
+	return _u.SetMilestoneID(v.ID)
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *DocumentUpdateOne) SetChallenge(v *Challenge) *DocumentUpdateOne {
 	return _u.SetChallengeID(v.ID)
@@ -606,6 +692,12 @@ func (_u *DocumentUpdateOne) ClearBid() *DocumentUpdateOne {
 // ClearContract clears the "contract" edge to the Contract entity.
 func (_u *DocumentUpdateOne) ClearContract() *DocumentUpdateOne {
 	_u.mutation.ClearContract()
+	return _u
+}
+
+// ClearMilestone clears the "milestone" edge to the Milestone entity.
+func (_u *DocumentUpdateOne) ClearMilestone() *DocumentUpdateOne {
+	_u.mutation.ClearMilestone()
 	return _u
 }
 
@@ -799,6 +891,35 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contract.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MilestoneCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.MilestoneTable,
+			Columns: []string{document.MilestoneColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MilestoneIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   document.MilestoneTable,
+			Columns: []string{document.MilestoneColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -29,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -114,6 +115,7 @@ func checkColumn(t, c string) error {
 			idempotencyrecord.Table:  idempotencyrecord.ValidColumn,
 			interest.Table:           interest.ValidColumn,
 			joinrequest.Table:        joinrequest.ValidColumn,
+			milestone.Table:          milestone.ValidColumn,
 			notice.Table:             notice.ValidColumn,
 			organisation.Table:       organisation.ValidColumn,
 			outboxmessage.Table:      outboxmessage.ValidColumn,

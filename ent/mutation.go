@@ -29,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -66,6 +67,7 @@ const (
 	TypeIdempotencyRecord  = "IdempotencyRecord"
 	TypeInterest           = "Interest"
 	TypeJoinRequest        = "JoinRequest"
+	TypeMilestone          = "Milestone"
 	TypeNotice             = "Notice"
 	TypeOrganisation       = "Organisation"
 	TypeOutboxMessage      = "OutboxMessage"
@@ -14573,7 +14575,15 @@ type ContractMutation struct {
 	addphase             *int
 	value                *domain.Money
 	addvalue             *domain.Money
+	awarded_value        *domain.Money
+	addawarded_value     *domain.Money
 	status               *domain.ContractStatus
+	term_weeks           *int
+	addterm_weeks        *int
+	starts_on            *time.Time
+	ends_on              *time.Time
+	accepted_at          *time.Time
+	accepted_by          *string
 	report_summary       *string
 	reported_at          *time.Time
 	clearedFields        map[string]struct{}
@@ -14586,6 +14596,9 @@ type ContractMutation struct {
 	documents            map[int]struct{}
 	removeddocuments     map[int]struct{}
 	cleareddocuments     bool
+	milestones           map[int]struct{}
+	removedmilestones    map[int]struct{}
+	clearedmilestones    bool
 	gate_decision        *int
 	clearedgate_decision bool
 	done                 bool
@@ -14983,6 +14996,62 @@ func (m *ContractMutation) ResetValue() {
 	m.addvalue = nil
 }
 
+// SetAwardedValue sets the "awarded_value" field.
+func (m *ContractMutation) SetAwardedValue(d domain.Money) {
+	m.awarded_value = &d
+	m.addawarded_value = nil
+}
+
+// AwardedValue returns the value of the "awarded_value" field in the mutation.
+func (m *ContractMutation) AwardedValue() (r domain.Money, exists bool) {
+	v := m.awarded_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAwardedValue returns the old "awarded_value" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldAwardedValue(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAwardedValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAwardedValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAwardedValue: %w", err)
+	}
+	return oldValue.AwardedValue, nil
+}
+
+// AddAwardedValue adds d to the "awarded_value" field.
+func (m *ContractMutation) AddAwardedValue(d domain.Money) {
+	if m.addawarded_value != nil {
+		*m.addawarded_value += d
+	} else {
+		m.addawarded_value = &d
+	}
+}
+
+// AddedAwardedValue returns the value that was added to the "awarded_value" field in this mutation.
+func (m *ContractMutation) AddedAwardedValue() (r domain.Money, exists bool) {
+	v := m.addawarded_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAwardedValue resets all changes to the "awarded_value" field.
+func (m *ContractMutation) ResetAwardedValue() {
+	m.awarded_value = nil
+	m.addawarded_value = nil
+}
+
 // SetStatus sets the "status" field.
 func (m *ContractMutation) SetStatus(ds domain.ContractStatus) {
 	m.status = &ds
@@ -15017,6 +15086,258 @@ func (m *ContractMutation) OldStatus(ctx context.Context) (v domain.ContractStat
 // ResetStatus resets all changes to the "status" field.
 func (m *ContractMutation) ResetStatus() {
 	m.status = nil
+}
+
+// SetTermWeeks sets the "term_weeks" field.
+func (m *ContractMutation) SetTermWeeks(i int) {
+	m.term_weeks = &i
+	m.addterm_weeks = nil
+}
+
+// TermWeeks returns the value of the "term_weeks" field in the mutation.
+func (m *ContractMutation) TermWeeks() (r int, exists bool) {
+	v := m.term_weeks
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermWeeks returns the old "term_weeks" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldTermWeeks(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermWeeks is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermWeeks requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermWeeks: %w", err)
+	}
+	return oldValue.TermWeeks, nil
+}
+
+// AddTermWeeks adds i to the "term_weeks" field.
+func (m *ContractMutation) AddTermWeeks(i int) {
+	if m.addterm_weeks != nil {
+		*m.addterm_weeks += i
+	} else {
+		m.addterm_weeks = &i
+	}
+}
+
+// AddedTermWeeks returns the value that was added to the "term_weeks" field in this mutation.
+func (m *ContractMutation) AddedTermWeeks() (r int, exists bool) {
+	v := m.addterm_weeks
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTermWeeks resets all changes to the "term_weeks" field.
+func (m *ContractMutation) ResetTermWeeks() {
+	m.term_weeks = nil
+	m.addterm_weeks = nil
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (m *ContractMutation) SetStartsOn(t time.Time) {
+	m.starts_on = &t
+}
+
+// StartsOn returns the value of the "starts_on" field in the mutation.
+func (m *ContractMutation) StartsOn() (r time.Time, exists bool) {
+	v := m.starts_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsOn returns the old "starts_on" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldStartsOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsOn: %w", err)
+	}
+	return oldValue.StartsOn, nil
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (m *ContractMutation) ClearStartsOn() {
+	m.starts_on = nil
+	m.clearedFields[contract.FieldStartsOn] = struct{}{}
+}
+
+// StartsOnCleared returns if the "starts_on" field was cleared in this mutation.
+func (m *ContractMutation) StartsOnCleared() bool {
+	_, ok := m.clearedFields[contract.FieldStartsOn]
+	return ok
+}
+
+// ResetStartsOn resets all changes to the "starts_on" field.
+func (m *ContractMutation) ResetStartsOn() {
+	m.starts_on = nil
+	delete(m.clearedFields, contract.FieldStartsOn)
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (m *ContractMutation) SetEndsOn(t time.Time) {
+	m.ends_on = &t
+}
+
+// EndsOn returns the value of the "ends_on" field in the mutation.
+func (m *ContractMutation) EndsOn() (r time.Time, exists bool) {
+	v := m.ends_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsOn returns the old "ends_on" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldEndsOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsOn: %w", err)
+	}
+	return oldValue.EndsOn, nil
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (m *ContractMutation) ClearEndsOn() {
+	m.ends_on = nil
+	m.clearedFields[contract.FieldEndsOn] = struct{}{}
+}
+
+// EndsOnCleared returns if the "ends_on" field was cleared in this mutation.
+func (m *ContractMutation) EndsOnCleared() bool {
+	_, ok := m.clearedFields[contract.FieldEndsOn]
+	return ok
+}
+
+// ResetEndsOn resets all changes to the "ends_on" field.
+func (m *ContractMutation) ResetEndsOn() {
+	m.ends_on = nil
+	delete(m.clearedFields, contract.FieldEndsOn)
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (m *ContractMutation) SetAcceptedAt(t time.Time) {
+	m.accepted_at = &t
+}
+
+// AcceptedAt returns the value of the "accepted_at" field in the mutation.
+func (m *ContractMutation) AcceptedAt() (r time.Time, exists bool) {
+	v := m.accepted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcceptedAt returns the old "accepted_at" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldAcceptedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcceptedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcceptedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcceptedAt: %w", err)
+	}
+	return oldValue.AcceptedAt, nil
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (m *ContractMutation) ClearAcceptedAt() {
+	m.accepted_at = nil
+	m.clearedFields[contract.FieldAcceptedAt] = struct{}{}
+}
+
+// AcceptedAtCleared returns if the "accepted_at" field was cleared in this mutation.
+func (m *ContractMutation) AcceptedAtCleared() bool {
+	_, ok := m.clearedFields[contract.FieldAcceptedAt]
+	return ok
+}
+
+// ResetAcceptedAt resets all changes to the "accepted_at" field.
+func (m *ContractMutation) ResetAcceptedAt() {
+	m.accepted_at = nil
+	delete(m.clearedFields, contract.FieldAcceptedAt)
+}
+
+// SetAcceptedBy sets the "accepted_by" field.
+func (m *ContractMutation) SetAcceptedBy(s string) {
+	m.accepted_by = &s
+}
+
+// AcceptedBy returns the value of the "accepted_by" field in the mutation.
+func (m *ContractMutation) AcceptedBy() (r string, exists bool) {
+	v := m.accepted_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcceptedBy returns the old "accepted_by" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldAcceptedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcceptedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcceptedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcceptedBy: %w", err)
+	}
+	return oldValue.AcceptedBy, nil
+}
+
+// ClearAcceptedBy clears the value of the "accepted_by" field.
+func (m *ContractMutation) ClearAcceptedBy() {
+	m.accepted_by = nil
+	m.clearedFields[contract.FieldAcceptedBy] = struct{}{}
+}
+
+// AcceptedByCleared returns if the "accepted_by" field was cleared in this mutation.
+func (m *ContractMutation) AcceptedByCleared() bool {
+	_, ok := m.clearedFields[contract.FieldAcceptedBy]
+	return ok
+}
+
+// ResetAcceptedBy resets all changes to the "accepted_by" field.
+func (m *ContractMutation) ResetAcceptedBy() {
+	m.accepted_by = nil
+	delete(m.clearedFields, contract.FieldAcceptedBy)
 }
 
 // SetReportSummary sets the "report_summary" field.
@@ -15252,6 +15573,60 @@ func (m *ContractMutation) ResetDocuments() {
 	m.removeddocuments = nil
 }
 
+// AddMilestoneIDs adds the "milestones" edge to the Milestone entity by ids.
+func (m *ContractMutation) AddMilestoneIDs(ids ...int) {
+	if m.milestones == nil {
+		m.milestones = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.milestones[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMilestones clears the "milestones" edge to the Milestone entity.
+func (m *ContractMutation) ClearMilestones() {
+	m.clearedmilestones = true
+}
+
+// MilestonesCleared reports if the "milestones" edge to the Milestone entity was cleared.
+func (m *ContractMutation) MilestonesCleared() bool {
+	return m.clearedmilestones
+}
+
+// RemoveMilestoneIDs removes the "milestones" edge to the Milestone entity by IDs.
+func (m *ContractMutation) RemoveMilestoneIDs(ids ...int) {
+	if m.removedmilestones == nil {
+		m.removedmilestones = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.milestones, ids[i])
+		m.removedmilestones[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMilestones returns the removed IDs of the "milestones" edge to the Milestone entity.
+func (m *ContractMutation) RemovedMilestonesIDs() (ids []int) {
+	for id := range m.removedmilestones {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MilestonesIDs returns the "milestones" edge IDs in the mutation.
+func (m *ContractMutation) MilestonesIDs() (ids []int) {
+	for id := range m.milestones {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMilestones resets all changes to the "milestones" edge.
+func (m *ContractMutation) ResetMilestones() {
+	m.milestones = nil
+	m.clearedmilestones = false
+	m.removedmilestones = nil
+}
+
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by id.
 func (m *ContractMutation) SetGateDecisionID(id int) {
 	m.gate_decision = &id
@@ -15325,7 +15700,7 @@ func (m *ContractMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContractMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, contract.FieldCreatedAt)
 	}
@@ -15347,8 +15722,26 @@ func (m *ContractMutation) Fields() []string {
 	if m.value != nil {
 		fields = append(fields, contract.FieldValue)
 	}
+	if m.awarded_value != nil {
+		fields = append(fields, contract.FieldAwardedValue)
+	}
 	if m.status != nil {
 		fields = append(fields, contract.FieldStatus)
+	}
+	if m.term_weeks != nil {
+		fields = append(fields, contract.FieldTermWeeks)
+	}
+	if m.starts_on != nil {
+		fields = append(fields, contract.FieldStartsOn)
+	}
+	if m.ends_on != nil {
+		fields = append(fields, contract.FieldEndsOn)
+	}
+	if m.accepted_at != nil {
+		fields = append(fields, contract.FieldAcceptedAt)
+	}
+	if m.accepted_by != nil {
+		fields = append(fields, contract.FieldAcceptedBy)
 	}
 	if m.report_summary != nil {
 		fields = append(fields, contract.FieldReportSummary)
@@ -15378,8 +15771,20 @@ func (m *ContractMutation) Field(name string) (ent.Value, bool) {
 		return m.Phase()
 	case contract.FieldValue:
 		return m.Value()
+	case contract.FieldAwardedValue:
+		return m.AwardedValue()
 	case contract.FieldStatus:
 		return m.Status()
+	case contract.FieldTermWeeks:
+		return m.TermWeeks()
+	case contract.FieldStartsOn:
+		return m.StartsOn()
+	case contract.FieldEndsOn:
+		return m.EndsOn()
+	case contract.FieldAcceptedAt:
+		return m.AcceptedAt()
+	case contract.FieldAcceptedBy:
+		return m.AcceptedBy()
 	case contract.FieldReportSummary:
 		return m.ReportSummary()
 	case contract.FieldReportedAt:
@@ -15407,8 +15812,20 @@ func (m *ContractMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldPhase(ctx)
 	case contract.FieldValue:
 		return m.OldValue(ctx)
+	case contract.FieldAwardedValue:
+		return m.OldAwardedValue(ctx)
 	case contract.FieldStatus:
 		return m.OldStatus(ctx)
+	case contract.FieldTermWeeks:
+		return m.OldTermWeeks(ctx)
+	case contract.FieldStartsOn:
+		return m.OldStartsOn(ctx)
+	case contract.FieldEndsOn:
+		return m.OldEndsOn(ctx)
+	case contract.FieldAcceptedAt:
+		return m.OldAcceptedAt(ctx)
+	case contract.FieldAcceptedBy:
+		return m.OldAcceptedBy(ctx)
 	case contract.FieldReportSummary:
 		return m.OldReportSummary(ctx)
 	case contract.FieldReportedAt:
@@ -15471,12 +15888,54 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetValue(v)
 		return nil
+	case contract.FieldAwardedValue:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAwardedValue(v)
+		return nil
 	case contract.FieldStatus:
 		v, ok := value.(domain.ContractStatus)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStatus(v)
+		return nil
+	case contract.FieldTermWeeks:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermWeeks(v)
+		return nil
+	case contract.FieldStartsOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsOn(v)
+		return nil
+	case contract.FieldEndsOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsOn(v)
+		return nil
+	case contract.FieldAcceptedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcceptedAt(v)
+		return nil
+	case contract.FieldAcceptedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcceptedBy(v)
 		return nil
 	case contract.FieldReportSummary:
 		v, ok := value.(string)
@@ -15506,6 +15965,12 @@ func (m *ContractMutation) AddedFields() []string {
 	if m.addvalue != nil {
 		fields = append(fields, contract.FieldValue)
 	}
+	if m.addawarded_value != nil {
+		fields = append(fields, contract.FieldAwardedValue)
+	}
+	if m.addterm_weeks != nil {
+		fields = append(fields, contract.FieldTermWeeks)
+	}
 	return fields
 }
 
@@ -15518,6 +15983,10 @@ func (m *ContractMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPhase()
 	case contract.FieldValue:
 		return m.AddedValue()
+	case contract.FieldAwardedValue:
+		return m.AddedAwardedValue()
+	case contract.FieldTermWeeks:
+		return m.AddedTermWeeks()
 	}
 	return nil, false
 }
@@ -15541,6 +16010,20 @@ func (m *ContractMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddValue(v)
 		return nil
+	case contract.FieldAwardedValue:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAwardedValue(v)
+		return nil
+	case contract.FieldTermWeeks:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTermWeeks(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Contract numeric field %s", name)
 }
@@ -15549,6 +16032,18 @@ func (m *ContractMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ContractMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(contract.FieldStartsOn) {
+		fields = append(fields, contract.FieldStartsOn)
+	}
+	if m.FieldCleared(contract.FieldEndsOn) {
+		fields = append(fields, contract.FieldEndsOn)
+	}
+	if m.FieldCleared(contract.FieldAcceptedAt) {
+		fields = append(fields, contract.FieldAcceptedAt)
+	}
+	if m.FieldCleared(contract.FieldAcceptedBy) {
+		fields = append(fields, contract.FieldAcceptedBy)
+	}
 	if m.FieldCleared(contract.FieldReportSummary) {
 		fields = append(fields, contract.FieldReportSummary)
 	}
@@ -15569,6 +16064,18 @@ func (m *ContractMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ContractMutation) ClearField(name string) error {
 	switch name {
+	case contract.FieldStartsOn:
+		m.ClearStartsOn()
+		return nil
+	case contract.FieldEndsOn:
+		m.ClearEndsOn()
+		return nil
+	case contract.FieldAcceptedAt:
+		m.ClearAcceptedAt()
+		return nil
+	case contract.FieldAcceptedBy:
+		m.ClearAcceptedBy()
+		return nil
 	case contract.FieldReportSummary:
 		m.ClearReportSummary()
 		return nil
@@ -15604,8 +16111,26 @@ func (m *ContractMutation) ResetField(name string) error {
 	case contract.FieldValue:
 		m.ResetValue()
 		return nil
+	case contract.FieldAwardedValue:
+		m.ResetAwardedValue()
+		return nil
 	case contract.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case contract.FieldTermWeeks:
+		m.ResetTermWeeks()
+		return nil
+	case contract.FieldStartsOn:
+		m.ResetStartsOn()
+		return nil
+	case contract.FieldEndsOn:
+		m.ResetEndsOn()
+		return nil
+	case contract.FieldAcceptedAt:
+		m.ResetAcceptedAt()
+		return nil
+	case contract.FieldAcceptedBy:
+		m.ResetAcceptedBy()
 		return nil
 	case contract.FieldReportSummary:
 		m.ResetReportSummary()
@@ -15619,7 +16144,7 @@ func (m *ContractMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContractMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.bid != nil {
 		edges = append(edges, contract.EdgeBid)
 	}
@@ -15631,6 +16156,9 @@ func (m *ContractMutation) AddedEdges() []string {
 	}
 	if m.documents != nil {
 		edges = append(edges, contract.EdgeDocuments)
+	}
+	if m.milestones != nil {
+		edges = append(edges, contract.EdgeMilestones)
 	}
 	if m.gate_decision != nil {
 		edges = append(edges, contract.EdgeGateDecision)
@@ -15660,6 +16188,12 @@ func (m *ContractMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case contract.EdgeMilestones:
+		ids := make([]ent.Value, 0, len(m.milestones))
+		for id := range m.milestones {
+			ids = append(ids, id)
+		}
+		return ids
 	case contract.EdgeGateDecision:
 		if id := m.gate_decision; id != nil {
 			return []ent.Value{*id}
@@ -15670,9 +16204,12 @@ func (m *ContractMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContractMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removeddocuments != nil {
 		edges = append(edges, contract.EdgeDocuments)
+	}
+	if m.removedmilestones != nil {
+		edges = append(edges, contract.EdgeMilestones)
 	}
 	return edges
 }
@@ -15687,13 +16224,19 @@ func (m *ContractMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case contract.EdgeMilestones:
+		ids := make([]ent.Value, 0, len(m.removedmilestones))
+		for id := range m.removedmilestones {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContractMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedbid {
 		edges = append(edges, contract.EdgeBid)
 	}
@@ -15705,6 +16248,9 @@ func (m *ContractMutation) ClearedEdges() []string {
 	}
 	if m.cleareddocuments {
 		edges = append(edges, contract.EdgeDocuments)
+	}
+	if m.clearedmilestones {
+		edges = append(edges, contract.EdgeMilestones)
 	}
 	if m.clearedgate_decision {
 		edges = append(edges, contract.EdgeGateDecision)
@@ -15724,6 +16270,8 @@ func (m *ContractMutation) EdgeCleared(name string) bool {
 		return m.clearedorganisation
 	case contract.EdgeDocuments:
 		return m.cleareddocuments
+	case contract.EdgeMilestones:
+		return m.clearedmilestones
 	case contract.EdgeGateDecision:
 		return m.clearedgate_decision
 	}
@@ -15766,6 +16314,9 @@ func (m *ContractMutation) ResetEdge(name string) error {
 	case contract.EdgeDocuments:
 		m.ResetDocuments()
 		return nil
+	case contract.EdgeMilestones:
+		m.ResetMilestones()
+		return nil
 	case contract.EdgeGateDecision:
 		m.ResetGateDecision()
 		return nil
@@ -15793,6 +16344,8 @@ type DocumentMutation struct {
 	clearedbid       bool
 	contract         *int
 	clearedcontract  bool
+	milestone        *int
+	clearedmilestone bool
 	challenge        *int
 	clearedchallenge bool
 	done             bool
@@ -16317,6 +16870,55 @@ func (m *DocumentMutation) ResetContractID() {
 	delete(m.clearedFields, document.FieldContractID)
 }
 
+// SetMilestoneID sets the "milestone_id" field.
+func (m *DocumentMutation) SetMilestoneID(i int) {
+	m.milestone = &i
+}
+
+// MilestoneID returns the value of the "milestone_id" field in the mutation.
+func (m *DocumentMutation) MilestoneID() (r int, exists bool) {
+	v := m.milestone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMilestoneID returns the old "milestone_id" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldMilestoneID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMilestoneID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMilestoneID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMilestoneID: %w", err)
+	}
+	return oldValue.MilestoneID, nil
+}
+
+// ClearMilestoneID clears the value of the "milestone_id" field.
+func (m *DocumentMutation) ClearMilestoneID() {
+	m.milestone = nil
+	m.clearedFields[document.FieldMilestoneID] = struct{}{}
+}
+
+// MilestoneIDCleared returns if the "milestone_id" field was cleared in this mutation.
+func (m *DocumentMutation) MilestoneIDCleared() bool {
+	_, ok := m.clearedFields[document.FieldMilestoneID]
+	return ok
+}
+
+// ResetMilestoneID resets all changes to the "milestone_id" field.
+func (m *DocumentMutation) ResetMilestoneID() {
+	m.milestone = nil
+	delete(m.clearedFields, document.FieldMilestoneID)
+}
+
 // SetChallengeID sets the "challenge_id" field.
 func (m *DocumentMutation) SetChallengeID(i int) {
 	m.challenge = &i
@@ -16420,6 +17022,33 @@ func (m *DocumentMutation) ResetContract() {
 	m.clearedcontract = false
 }
 
+// ClearMilestone clears the "milestone" edge to the Milestone entity.
+func (m *DocumentMutation) ClearMilestone() {
+	m.clearedmilestone = true
+	m.clearedFields[document.FieldMilestoneID] = struct{}{}
+}
+
+// MilestoneCleared reports if the "milestone" edge to the Milestone entity was cleared.
+func (m *DocumentMutation) MilestoneCleared() bool {
+	return m.MilestoneIDCleared() || m.clearedmilestone
+}
+
+// MilestoneIDs returns the "milestone" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MilestoneID instead. It exists only for internal usage by the builders.
+func (m *DocumentMutation) MilestoneIDs() (ids []int) {
+	if id := m.milestone; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMilestone resets all changes to the "milestone" edge.
+func (m *DocumentMutation) ResetMilestone() {
+	m.milestone = nil
+	m.clearedmilestone = false
+}
+
 // ClearChallenge clears the "challenge" edge to the Challenge entity.
 func (m *DocumentMutation) ClearChallenge() {
 	m.clearedchallenge = true
@@ -16481,7 +17110,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -16511,6 +17140,9 @@ func (m *DocumentMutation) Fields() []string {
 	}
 	if m.contract != nil {
 		fields = append(fields, document.FieldContractID)
+	}
+	if m.milestone != nil {
+		fields = append(fields, document.FieldMilestoneID)
 	}
 	if m.challenge != nil {
 		fields = append(fields, document.FieldChallengeID)
@@ -16543,6 +17175,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.QuestionKey()
 	case document.FieldContractID:
 		return m.ContractID()
+	case document.FieldMilestoneID:
+		return m.MilestoneID()
 	case document.FieldChallengeID:
 		return m.ChallengeID()
 	}
@@ -16574,6 +17208,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldQuestionKey(ctx)
 	case document.FieldContractID:
 		return m.OldContractID(ctx)
+	case document.FieldMilestoneID:
+		return m.OldMilestoneID(ctx)
 	case document.FieldChallengeID:
 		return m.OldChallengeID(ctx)
 	}
@@ -16655,6 +17291,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetContractID(v)
 		return nil
+	case document.FieldMilestoneID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMilestoneID(v)
+		return nil
 	case document.FieldChallengeID:
 		v, ok := value.(int)
 		if !ok {
@@ -16716,6 +17359,9 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldContractID) {
 		fields = append(fields, document.FieldContractID)
 	}
+	if m.FieldCleared(document.FieldMilestoneID) {
+		fields = append(fields, document.FieldMilestoneID)
+	}
 	if m.FieldCleared(document.FieldChallengeID) {
 		fields = append(fields, document.FieldChallengeID)
 	}
@@ -16741,6 +17387,9 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldContractID:
 		m.ClearContractID()
+		return nil
+	case document.FieldMilestoneID:
+		m.ClearMilestoneID()
 		return nil
 	case document.FieldChallengeID:
 		m.ClearChallengeID()
@@ -16783,6 +17432,9 @@ func (m *DocumentMutation) ResetField(name string) error {
 	case document.FieldContractID:
 		m.ResetContractID()
 		return nil
+	case document.FieldMilestoneID:
+		m.ResetMilestoneID()
+		return nil
 	case document.FieldChallengeID:
 		m.ResetChallengeID()
 		return nil
@@ -16792,12 +17444,15 @@ func (m *DocumentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DocumentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.bid != nil {
 		edges = append(edges, document.EdgeBid)
 	}
 	if m.contract != nil {
 		edges = append(edges, document.EdgeContract)
+	}
+	if m.milestone != nil {
+		edges = append(edges, document.EdgeMilestone)
 	}
 	if m.challenge != nil {
 		edges = append(edges, document.EdgeChallenge)
@@ -16817,6 +17472,10 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.contract; id != nil {
 			return []ent.Value{*id}
 		}
+	case document.EdgeMilestone:
+		if id := m.milestone; id != nil {
+			return []ent.Value{*id}
+		}
 	case document.EdgeChallenge:
 		if id := m.challenge; id != nil {
 			return []ent.Value{*id}
@@ -16827,7 +17486,7 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DocumentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	return edges
 }
 
@@ -16839,12 +17498,15 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DocumentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedbid {
 		edges = append(edges, document.EdgeBid)
 	}
 	if m.clearedcontract {
 		edges = append(edges, document.EdgeContract)
+	}
+	if m.clearedmilestone {
+		edges = append(edges, document.EdgeMilestone)
 	}
 	if m.clearedchallenge {
 		edges = append(edges, document.EdgeChallenge)
@@ -16860,6 +17522,8 @@ func (m *DocumentMutation) EdgeCleared(name string) bool {
 		return m.clearedbid
 	case document.EdgeContract:
 		return m.clearedcontract
+	case document.EdgeMilestone:
+		return m.clearedmilestone
 	case document.EdgeChallenge:
 		return m.clearedchallenge
 	}
@@ -16875,6 +17539,9 @@ func (m *DocumentMutation) ClearEdge(name string) error {
 		return nil
 	case document.EdgeContract:
 		m.ClearContract()
+		return nil
+	case document.EdgeMilestone:
+		m.ClearMilestone()
 		return nil
 	case document.EdgeChallenge:
 		m.ClearChallenge()
@@ -16892,6 +17559,9 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 		return nil
 	case document.EdgeContract:
 		m.ResetContract()
+		return nil
+	case document.EdgeMilestone:
+		m.ResetMilestone()
 		return nil
 	case document.EdgeChallenge:
 		m.ResetChallenge()
@@ -19882,6 +20552,1611 @@ func (m *JoinRequestMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown JoinRequest edge %s", name)
+}
+
+// MilestoneMutation represents an operation that mutates the Milestone nodes in the graph.
+type MilestoneMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	number           *int
+	addnumber        *int
+	deliverable      *string
+	success_criteria *string
+	month            *int
+	addmonth         *int
+	amount           *domain.Money
+	addamount        *domain.Money
+	status           *domain.MilestoneStatus
+	note             *string
+	submitted_at     *time.Time
+	review_note      *string
+	reviewed_by      *string
+	accepted_at      *time.Time
+	payment_due      *time.Time
+	paid_at          *time.Time
+	paid_by          *string
+	clearedFields    map[string]struct{}
+	contract         *int
+	clearedcontract  bool
+	documents        map[int]struct{}
+	removeddocuments map[int]struct{}
+	cleareddocuments bool
+	done             bool
+	oldValue         func(context.Context) (*Milestone, error)
+	predicates       []predicate.Milestone
+}
+
+var _ ent.Mutation = (*MilestoneMutation)(nil)
+
+// milestoneOption allows management of the mutation configuration using functional options.
+type milestoneOption func(*MilestoneMutation)
+
+// newMilestoneMutation creates new mutation for the Milestone entity.
+func newMilestoneMutation(c config, op Op, opts ...milestoneOption) *MilestoneMutation {
+	m := &MilestoneMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMilestone,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMilestoneID sets the ID field of the mutation.
+func withMilestoneID(id int) milestoneOption {
+	return func(m *MilestoneMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Milestone
+		)
+		m.oldValue = func(ctx context.Context) (*Milestone, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Milestone.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMilestone sets the old Milestone of the mutation.
+func withMilestone(node *Milestone) milestoneOption {
+	return func(m *MilestoneMutation) {
+		m.oldValue = func(context.Context) (*Milestone, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MilestoneMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MilestoneMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MilestoneMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MilestoneMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Milestone.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MilestoneMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MilestoneMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MilestoneMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MilestoneMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MilestoneMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MilestoneMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *MilestoneMutation) SetContractID(i int) {
+	m.contract = &i
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *MilestoneMutation) ContractID() (r int, exists bool) {
+	v := m.contract
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldContractID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *MilestoneMutation) ResetContractID() {
+	m.contract = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *MilestoneMutation) SetNumber(i int) {
+	m.number = &i
+	m.addnumber = nil
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *MilestoneMutation) Number() (r int, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldNumber(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// AddNumber adds i to the "number" field.
+func (m *MilestoneMutation) AddNumber(i int) {
+	if m.addnumber != nil {
+		*m.addnumber += i
+	} else {
+		m.addnumber = &i
+	}
+}
+
+// AddedNumber returns the value that was added to the "number" field in this mutation.
+func (m *MilestoneMutation) AddedNumber() (r int, exists bool) {
+	v := m.addnumber
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *MilestoneMutation) ResetNumber() {
+	m.number = nil
+	m.addnumber = nil
+}
+
+// SetDeliverable sets the "deliverable" field.
+func (m *MilestoneMutation) SetDeliverable(s string) {
+	m.deliverable = &s
+}
+
+// Deliverable returns the value of the "deliverable" field in the mutation.
+func (m *MilestoneMutation) Deliverable() (r string, exists bool) {
+	v := m.deliverable
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliverable returns the old "deliverable" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldDeliverable(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliverable is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliverable requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliverable: %w", err)
+	}
+	return oldValue.Deliverable, nil
+}
+
+// ResetDeliverable resets all changes to the "deliverable" field.
+func (m *MilestoneMutation) ResetDeliverable() {
+	m.deliverable = nil
+}
+
+// SetSuccessCriteria sets the "success_criteria" field.
+func (m *MilestoneMutation) SetSuccessCriteria(s string) {
+	m.success_criteria = &s
+}
+
+// SuccessCriteria returns the value of the "success_criteria" field in the mutation.
+func (m *MilestoneMutation) SuccessCriteria() (r string, exists bool) {
+	v := m.success_criteria
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuccessCriteria returns the old "success_criteria" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldSuccessCriteria(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuccessCriteria is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuccessCriteria requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuccessCriteria: %w", err)
+	}
+	return oldValue.SuccessCriteria, nil
+}
+
+// ClearSuccessCriteria clears the value of the "success_criteria" field.
+func (m *MilestoneMutation) ClearSuccessCriteria() {
+	m.success_criteria = nil
+	m.clearedFields[milestone.FieldSuccessCriteria] = struct{}{}
+}
+
+// SuccessCriteriaCleared returns if the "success_criteria" field was cleared in this mutation.
+func (m *MilestoneMutation) SuccessCriteriaCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldSuccessCriteria]
+	return ok
+}
+
+// ResetSuccessCriteria resets all changes to the "success_criteria" field.
+func (m *MilestoneMutation) ResetSuccessCriteria() {
+	m.success_criteria = nil
+	delete(m.clearedFields, milestone.FieldSuccessCriteria)
+}
+
+// SetMonth sets the "month" field.
+func (m *MilestoneMutation) SetMonth(i int) {
+	m.month = &i
+	m.addmonth = nil
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *MilestoneMutation) Month() (r int, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldMonth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// AddMonth adds i to the "month" field.
+func (m *MilestoneMutation) AddMonth(i int) {
+	if m.addmonth != nil {
+		*m.addmonth += i
+	} else {
+		m.addmonth = &i
+	}
+}
+
+// AddedMonth returns the value that was added to the "month" field in this mutation.
+func (m *MilestoneMutation) AddedMonth() (r int, exists bool) {
+	v := m.addmonth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *MilestoneMutation) ResetMonth() {
+	m.month = nil
+	m.addmonth = nil
+}
+
+// SetAmount sets the "amount" field.
+func (m *MilestoneMutation) SetAmount(d domain.Money) {
+	m.amount = &d
+	m.addamount = nil
+}
+
+// Amount returns the value of the "amount" field in the mutation.
+func (m *MilestoneMutation) Amount() (r domain.Money, exists bool) {
+	v := m.amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmount returns the old "amount" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldAmount(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmount: %w", err)
+	}
+	return oldValue.Amount, nil
+}
+
+// AddAmount adds d to the "amount" field.
+func (m *MilestoneMutation) AddAmount(d domain.Money) {
+	if m.addamount != nil {
+		*m.addamount += d
+	} else {
+		m.addamount = &d
+	}
+}
+
+// AddedAmount returns the value that was added to the "amount" field in this mutation.
+func (m *MilestoneMutation) AddedAmount() (r domain.Money, exists bool) {
+	v := m.addamount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmount resets all changes to the "amount" field.
+func (m *MilestoneMutation) ResetAmount() {
+	m.amount = nil
+	m.addamount = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *MilestoneMutation) SetStatus(ds domain.MilestoneStatus) {
+	m.status = &ds
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *MilestoneMutation) Status() (r domain.MilestoneStatus, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldStatus(ctx context.Context) (v domain.MilestoneStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *MilestoneMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetNote sets the "note" field.
+func (m *MilestoneMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *MilestoneMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *MilestoneMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[milestone.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *MilestoneMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *MilestoneMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, milestone.FieldNote)
+}
+
+// SetSubmittedAt sets the "submitted_at" field.
+func (m *MilestoneMutation) SetSubmittedAt(t time.Time) {
+	m.submitted_at = &t
+}
+
+// SubmittedAt returns the value of the "submitted_at" field in the mutation.
+func (m *MilestoneMutation) SubmittedAt() (r time.Time, exists bool) {
+	v := m.submitted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedAt returns the old "submitted_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldSubmittedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedAt: %w", err)
+	}
+	return oldValue.SubmittedAt, nil
+}
+
+// ClearSubmittedAt clears the value of the "submitted_at" field.
+func (m *MilestoneMutation) ClearSubmittedAt() {
+	m.submitted_at = nil
+	m.clearedFields[milestone.FieldSubmittedAt] = struct{}{}
+}
+
+// SubmittedAtCleared returns if the "submitted_at" field was cleared in this mutation.
+func (m *MilestoneMutation) SubmittedAtCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldSubmittedAt]
+	return ok
+}
+
+// ResetSubmittedAt resets all changes to the "submitted_at" field.
+func (m *MilestoneMutation) ResetSubmittedAt() {
+	m.submitted_at = nil
+	delete(m.clearedFields, milestone.FieldSubmittedAt)
+}
+
+// SetReviewNote sets the "review_note" field.
+func (m *MilestoneMutation) SetReviewNote(s string) {
+	m.review_note = &s
+}
+
+// ReviewNote returns the value of the "review_note" field in the mutation.
+func (m *MilestoneMutation) ReviewNote() (r string, exists bool) {
+	v := m.review_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewNote returns the old "review_note" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldReviewNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewNote: %w", err)
+	}
+	return oldValue.ReviewNote, nil
+}
+
+// ClearReviewNote clears the value of the "review_note" field.
+func (m *MilestoneMutation) ClearReviewNote() {
+	m.review_note = nil
+	m.clearedFields[milestone.FieldReviewNote] = struct{}{}
+}
+
+// ReviewNoteCleared returns if the "review_note" field was cleared in this mutation.
+func (m *MilestoneMutation) ReviewNoteCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldReviewNote]
+	return ok
+}
+
+// ResetReviewNote resets all changes to the "review_note" field.
+func (m *MilestoneMutation) ResetReviewNote() {
+	m.review_note = nil
+	delete(m.clearedFields, milestone.FieldReviewNote)
+}
+
+// SetReviewedBy sets the "reviewed_by" field.
+func (m *MilestoneMutation) SetReviewedBy(s string) {
+	m.reviewed_by = &s
+}
+
+// ReviewedBy returns the value of the "reviewed_by" field in the mutation.
+func (m *MilestoneMutation) ReviewedBy() (r string, exists bool) {
+	v := m.reviewed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedBy returns the old "reviewed_by" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldReviewedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedBy: %w", err)
+	}
+	return oldValue.ReviewedBy, nil
+}
+
+// ClearReviewedBy clears the value of the "reviewed_by" field.
+func (m *MilestoneMutation) ClearReviewedBy() {
+	m.reviewed_by = nil
+	m.clearedFields[milestone.FieldReviewedBy] = struct{}{}
+}
+
+// ReviewedByCleared returns if the "reviewed_by" field was cleared in this mutation.
+func (m *MilestoneMutation) ReviewedByCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldReviewedBy]
+	return ok
+}
+
+// ResetReviewedBy resets all changes to the "reviewed_by" field.
+func (m *MilestoneMutation) ResetReviewedBy() {
+	m.reviewed_by = nil
+	delete(m.clearedFields, milestone.FieldReviewedBy)
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (m *MilestoneMutation) SetAcceptedAt(t time.Time) {
+	m.accepted_at = &t
+}
+
+// AcceptedAt returns the value of the "accepted_at" field in the mutation.
+func (m *MilestoneMutation) AcceptedAt() (r time.Time, exists bool) {
+	v := m.accepted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcceptedAt returns the old "accepted_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldAcceptedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcceptedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcceptedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcceptedAt: %w", err)
+	}
+	return oldValue.AcceptedAt, nil
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (m *MilestoneMutation) ClearAcceptedAt() {
+	m.accepted_at = nil
+	m.clearedFields[milestone.FieldAcceptedAt] = struct{}{}
+}
+
+// AcceptedAtCleared returns if the "accepted_at" field was cleared in this mutation.
+func (m *MilestoneMutation) AcceptedAtCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldAcceptedAt]
+	return ok
+}
+
+// ResetAcceptedAt resets all changes to the "accepted_at" field.
+func (m *MilestoneMutation) ResetAcceptedAt() {
+	m.accepted_at = nil
+	delete(m.clearedFields, milestone.FieldAcceptedAt)
+}
+
+// SetPaymentDue sets the "payment_due" field.
+func (m *MilestoneMutation) SetPaymentDue(t time.Time) {
+	m.payment_due = &t
+}
+
+// PaymentDue returns the value of the "payment_due" field in the mutation.
+func (m *MilestoneMutation) PaymentDue() (r time.Time, exists bool) {
+	v := m.payment_due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentDue returns the old "payment_due" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPaymentDue(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentDue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentDue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentDue: %w", err)
+	}
+	return oldValue.PaymentDue, nil
+}
+
+// ClearPaymentDue clears the value of the "payment_due" field.
+func (m *MilestoneMutation) ClearPaymentDue() {
+	m.payment_due = nil
+	m.clearedFields[milestone.FieldPaymentDue] = struct{}{}
+}
+
+// PaymentDueCleared returns if the "payment_due" field was cleared in this mutation.
+func (m *MilestoneMutation) PaymentDueCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldPaymentDue]
+	return ok
+}
+
+// ResetPaymentDue resets all changes to the "payment_due" field.
+func (m *MilestoneMutation) ResetPaymentDue() {
+	m.payment_due = nil
+	delete(m.clearedFields, milestone.FieldPaymentDue)
+}
+
+// SetPaidAt sets the "paid_at" field.
+func (m *MilestoneMutation) SetPaidAt(t time.Time) {
+	m.paid_at = &t
+}
+
+// PaidAt returns the value of the "paid_at" field in the mutation.
+func (m *MilestoneMutation) PaidAt() (r time.Time, exists bool) {
+	v := m.paid_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidAt returns the old "paid_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPaidAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidAt: %w", err)
+	}
+	return oldValue.PaidAt, nil
+}
+
+// ClearPaidAt clears the value of the "paid_at" field.
+func (m *MilestoneMutation) ClearPaidAt() {
+	m.paid_at = nil
+	m.clearedFields[milestone.FieldPaidAt] = struct{}{}
+}
+
+// PaidAtCleared returns if the "paid_at" field was cleared in this mutation.
+func (m *MilestoneMutation) PaidAtCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldPaidAt]
+	return ok
+}
+
+// ResetPaidAt resets all changes to the "paid_at" field.
+func (m *MilestoneMutation) ResetPaidAt() {
+	m.paid_at = nil
+	delete(m.clearedFields, milestone.FieldPaidAt)
+}
+
+// SetPaidBy sets the "paid_by" field.
+func (m *MilestoneMutation) SetPaidBy(s string) {
+	m.paid_by = &s
+}
+
+// PaidBy returns the value of the "paid_by" field in the mutation.
+func (m *MilestoneMutation) PaidBy() (r string, exists bool) {
+	v := m.paid_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidBy returns the old "paid_by" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldPaidBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidBy: %w", err)
+	}
+	return oldValue.PaidBy, nil
+}
+
+// ClearPaidBy clears the value of the "paid_by" field.
+func (m *MilestoneMutation) ClearPaidBy() {
+	m.paid_by = nil
+	m.clearedFields[milestone.FieldPaidBy] = struct{}{}
+}
+
+// PaidByCleared returns if the "paid_by" field was cleared in this mutation.
+func (m *MilestoneMutation) PaidByCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldPaidBy]
+	return ok
+}
+
+// ResetPaidBy resets all changes to the "paid_by" field.
+func (m *MilestoneMutation) ResetPaidBy() {
+	m.paid_by = nil
+	delete(m.clearedFields, milestone.FieldPaidBy)
+}
+
+// ClearContract clears the "contract" edge to the Contract entity.
+func (m *MilestoneMutation) ClearContract() {
+	m.clearedcontract = true
+	m.clearedFields[milestone.FieldContractID] = struct{}{}
+}
+
+// ContractCleared reports if the "contract" edge to the Contract entity was cleared.
+func (m *MilestoneMutation) ContractCleared() bool {
+	return m.clearedcontract
+}
+
+// ContractIDs returns the "contract" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractID instead. It exists only for internal usage by the builders.
+func (m *MilestoneMutation) ContractIDs() (ids []int) {
+	if id := m.contract; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContract resets all changes to the "contract" edge.
+func (m *MilestoneMutation) ResetContract() {
+	m.contract = nil
+	m.clearedcontract = false
+}
+
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *MilestoneMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *MilestoneMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *MilestoneMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *MilestoneMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *MilestoneMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *MilestoneMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *MilestoneMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
+// Where appends a list predicates to the MilestoneMutation builder.
+func (m *MilestoneMutation) Where(ps ...predicate.Milestone) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MilestoneMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MilestoneMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Milestone, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MilestoneMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MilestoneMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Milestone).
+func (m *MilestoneMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MilestoneMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, milestone.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, milestone.FieldUpdatedAt)
+	}
+	if m.contract != nil {
+		fields = append(fields, milestone.FieldContractID)
+	}
+	if m.number != nil {
+		fields = append(fields, milestone.FieldNumber)
+	}
+	if m.deliverable != nil {
+		fields = append(fields, milestone.FieldDeliverable)
+	}
+	if m.success_criteria != nil {
+		fields = append(fields, milestone.FieldSuccessCriteria)
+	}
+	if m.month != nil {
+		fields = append(fields, milestone.FieldMonth)
+	}
+	if m.amount != nil {
+		fields = append(fields, milestone.FieldAmount)
+	}
+	if m.status != nil {
+		fields = append(fields, milestone.FieldStatus)
+	}
+	if m.note != nil {
+		fields = append(fields, milestone.FieldNote)
+	}
+	if m.submitted_at != nil {
+		fields = append(fields, milestone.FieldSubmittedAt)
+	}
+	if m.review_note != nil {
+		fields = append(fields, milestone.FieldReviewNote)
+	}
+	if m.reviewed_by != nil {
+		fields = append(fields, milestone.FieldReviewedBy)
+	}
+	if m.accepted_at != nil {
+		fields = append(fields, milestone.FieldAcceptedAt)
+	}
+	if m.payment_due != nil {
+		fields = append(fields, milestone.FieldPaymentDue)
+	}
+	if m.paid_at != nil {
+		fields = append(fields, milestone.FieldPaidAt)
+	}
+	if m.paid_by != nil {
+		fields = append(fields, milestone.FieldPaidBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MilestoneMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case milestone.FieldCreatedAt:
+		return m.CreatedAt()
+	case milestone.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case milestone.FieldContractID:
+		return m.ContractID()
+	case milestone.FieldNumber:
+		return m.Number()
+	case milestone.FieldDeliverable:
+		return m.Deliverable()
+	case milestone.FieldSuccessCriteria:
+		return m.SuccessCriteria()
+	case milestone.FieldMonth:
+		return m.Month()
+	case milestone.FieldAmount:
+		return m.Amount()
+	case milestone.FieldStatus:
+		return m.Status()
+	case milestone.FieldNote:
+		return m.Note()
+	case milestone.FieldSubmittedAt:
+		return m.SubmittedAt()
+	case milestone.FieldReviewNote:
+		return m.ReviewNote()
+	case milestone.FieldReviewedBy:
+		return m.ReviewedBy()
+	case milestone.FieldAcceptedAt:
+		return m.AcceptedAt()
+	case milestone.FieldPaymentDue:
+		return m.PaymentDue()
+	case milestone.FieldPaidAt:
+		return m.PaidAt()
+	case milestone.FieldPaidBy:
+		return m.PaidBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MilestoneMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case milestone.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case milestone.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case milestone.FieldContractID:
+		return m.OldContractID(ctx)
+	case milestone.FieldNumber:
+		return m.OldNumber(ctx)
+	case milestone.FieldDeliverable:
+		return m.OldDeliverable(ctx)
+	case milestone.FieldSuccessCriteria:
+		return m.OldSuccessCriteria(ctx)
+	case milestone.FieldMonth:
+		return m.OldMonth(ctx)
+	case milestone.FieldAmount:
+		return m.OldAmount(ctx)
+	case milestone.FieldStatus:
+		return m.OldStatus(ctx)
+	case milestone.FieldNote:
+		return m.OldNote(ctx)
+	case milestone.FieldSubmittedAt:
+		return m.OldSubmittedAt(ctx)
+	case milestone.FieldReviewNote:
+		return m.OldReviewNote(ctx)
+	case milestone.FieldReviewedBy:
+		return m.OldReviewedBy(ctx)
+	case milestone.FieldAcceptedAt:
+		return m.OldAcceptedAt(ctx)
+	case milestone.FieldPaymentDue:
+		return m.OldPaymentDue(ctx)
+	case milestone.FieldPaidAt:
+		return m.OldPaidAt(ctx)
+	case milestone.FieldPaidBy:
+		return m.OldPaidBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown Milestone field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MilestoneMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case milestone.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case milestone.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case milestone.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case milestone.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case milestone.FieldDeliverable:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliverable(v)
+		return nil
+	case milestone.FieldSuccessCriteria:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuccessCriteria(v)
+		return nil
+	case milestone.FieldMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case milestone.FieldAmount:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmount(v)
+		return nil
+	case milestone.FieldStatus:
+		v, ok := value.(domain.MilestoneStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case milestone.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case milestone.FieldSubmittedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedAt(v)
+		return nil
+	case milestone.FieldReviewNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewNote(v)
+		return nil
+	case milestone.FieldReviewedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedBy(v)
+		return nil
+	case milestone.FieldAcceptedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcceptedAt(v)
+		return nil
+	case milestone.FieldPaymentDue:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentDue(v)
+		return nil
+	case milestone.FieldPaidAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidAt(v)
+		return nil
+	case milestone.FieldPaidBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MilestoneMutation) AddedFields() []string {
+	var fields []string
+	if m.addnumber != nil {
+		fields = append(fields, milestone.FieldNumber)
+	}
+	if m.addmonth != nil {
+		fields = append(fields, milestone.FieldMonth)
+	}
+	if m.addamount != nil {
+		fields = append(fields, milestone.FieldAmount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MilestoneMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case milestone.FieldNumber:
+		return m.AddedNumber()
+	case milestone.FieldMonth:
+		return m.AddedMonth()
+	case milestone.FieldAmount:
+		return m.AddedAmount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MilestoneMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case milestone.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNumber(v)
+		return nil
+	case milestone.FieldMonth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMonth(v)
+		return nil
+	case milestone.FieldAmount:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MilestoneMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(milestone.FieldSuccessCriteria) {
+		fields = append(fields, milestone.FieldSuccessCriteria)
+	}
+	if m.FieldCleared(milestone.FieldNote) {
+		fields = append(fields, milestone.FieldNote)
+	}
+	if m.FieldCleared(milestone.FieldSubmittedAt) {
+		fields = append(fields, milestone.FieldSubmittedAt)
+	}
+	if m.FieldCleared(milestone.FieldReviewNote) {
+		fields = append(fields, milestone.FieldReviewNote)
+	}
+	if m.FieldCleared(milestone.FieldReviewedBy) {
+		fields = append(fields, milestone.FieldReviewedBy)
+	}
+	if m.FieldCleared(milestone.FieldAcceptedAt) {
+		fields = append(fields, milestone.FieldAcceptedAt)
+	}
+	if m.FieldCleared(milestone.FieldPaymentDue) {
+		fields = append(fields, milestone.FieldPaymentDue)
+	}
+	if m.FieldCleared(milestone.FieldPaidAt) {
+		fields = append(fields, milestone.FieldPaidAt)
+	}
+	if m.FieldCleared(milestone.FieldPaidBy) {
+		fields = append(fields, milestone.FieldPaidBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MilestoneMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MilestoneMutation) ClearField(name string) error {
+	switch name {
+	case milestone.FieldSuccessCriteria:
+		m.ClearSuccessCriteria()
+		return nil
+	case milestone.FieldNote:
+		m.ClearNote()
+		return nil
+	case milestone.FieldSubmittedAt:
+		m.ClearSubmittedAt()
+		return nil
+	case milestone.FieldReviewNote:
+		m.ClearReviewNote()
+		return nil
+	case milestone.FieldReviewedBy:
+		m.ClearReviewedBy()
+		return nil
+	case milestone.FieldAcceptedAt:
+		m.ClearAcceptedAt()
+		return nil
+	case milestone.FieldPaymentDue:
+		m.ClearPaymentDue()
+		return nil
+	case milestone.FieldPaidAt:
+		m.ClearPaidAt()
+		return nil
+	case milestone.FieldPaidBy:
+		m.ClearPaidBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MilestoneMutation) ResetField(name string) error {
+	switch name {
+	case milestone.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case milestone.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case milestone.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case milestone.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case milestone.FieldDeliverable:
+		m.ResetDeliverable()
+		return nil
+	case milestone.FieldSuccessCriteria:
+		m.ResetSuccessCriteria()
+		return nil
+	case milestone.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case milestone.FieldAmount:
+		m.ResetAmount()
+		return nil
+	case milestone.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case milestone.FieldNote:
+		m.ResetNote()
+		return nil
+	case milestone.FieldSubmittedAt:
+		m.ResetSubmittedAt()
+		return nil
+	case milestone.FieldReviewNote:
+		m.ResetReviewNote()
+		return nil
+	case milestone.FieldReviewedBy:
+		m.ResetReviewedBy()
+		return nil
+	case milestone.FieldAcceptedAt:
+		m.ResetAcceptedAt()
+		return nil
+	case milestone.FieldPaymentDue:
+		m.ResetPaymentDue()
+		return nil
+	case milestone.FieldPaidAt:
+		m.ResetPaidAt()
+		return nil
+	case milestone.FieldPaidBy:
+		m.ResetPaidBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MilestoneMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.contract != nil {
+		edges = append(edges, milestone.EdgeContract)
+	}
+	if m.documents != nil {
+		edges = append(edges, milestone.EdgeDocuments)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MilestoneMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case milestone.EdgeContract:
+		if id := m.contract; id != nil {
+			return []ent.Value{*id}
+		}
+	case milestone.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MilestoneMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removeddocuments != nil {
+		edges = append(edges, milestone.EdgeDocuments)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MilestoneMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case milestone.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MilestoneMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcontract {
+		edges = append(edges, milestone.EdgeContract)
+	}
+	if m.cleareddocuments {
+		edges = append(edges, milestone.EdgeDocuments)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MilestoneMutation) EdgeCleared(name string) bool {
+	switch name {
+	case milestone.EdgeContract:
+		return m.clearedcontract
+	case milestone.EdgeDocuments:
+		return m.cleareddocuments
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MilestoneMutation) ClearEdge(name string) error {
+	switch name {
+	case milestone.EdgeContract:
+		m.ClearContract()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MilestoneMutation) ResetEdge(name string) error {
+	switch name {
+	case milestone.EdgeContract:
+		m.ResetContract()
+		return nil
+	case milestone.EdgeDocuments:
+		m.ResetDocuments()
+		return nil
+	}
+	return fmt.Errorf("unknown Milestone edge %s", name)
 }
 
 // NoticeMutation represents an operation that mutates the Notice nodes in the graph.

@@ -48,6 +48,8 @@ type Tx struct {
 	Interest *InterestClient
 	// JoinRequest is the client for interacting with the JoinRequest builders.
 	JoinRequest *JoinRequestClient
+	// Milestone is the client for interacting with the Milestone builders.
+	Milestone *MilestoneClient
 	// Notice is the client for interacting with the Notice builders.
 	Notice *NoticeClient
 	// Organisation is the client for interacting with the Organisation builders.
@@ -212,6 +214,7 @@ func (tx *Tx) init() {
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Interest = NewInterestClient(tx.config)
 	tx.JoinRequest = NewJoinRequestClient(tx.config)
+	tx.Milestone = NewMilestoneClient(tx.config)
 	tx.Notice = NewNoticeClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)

@@ -95,6 +95,8 @@ type Nav struct {
 	Notices bool
 	// Organisation shows suppliers the link to their organisation.
 	Organisation bool
+	// Contracts shows the link to the contracts a person may see.
+	Contracts bool
 	// People shows the programme team the link to the people who can sign in.
 	People bool
 }

@@ -293,6 +293,8 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 			ContractID: contracts[0], Outcome: domain.GateContinue, Rationale: "Good", Actor: admin}, "the gate needs the end-of-phase report first")
 	})
 	h.at(8*day+2*time.Hour, func() {
+		// Each supplier accepts its contract (a service call, outside the workflows).
+		f.db.Contract.Update().Where(contract.IDIn(contracts...)).SetStatus(domain.ContractActive).ExecX(testdb.Fixture())
 		for _, k := range contracts {
 			h.update(workflows.ContractWorkflowID(k), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Feasible", Actor: admin})
 		}
@@ -362,6 +364,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	h2.at(16*day, func() {
 		p2contract = f.db.Contract.Query().Where(contract.Phase(2)).OnlyIDX(ctx)
 		h2.refused("", workflows.UpdateCompleteChallenge, workflows.CompleteChallengeRequest{Outcome: domain.OutcomeAdopted, Actor: admin}, "has not decided every phase 2 contract")
+		f.db.Contract.UpdateOneID(p2contract).SetStatus(domain.ContractActive).ExecX(ctx)
 		h2.update(workflows.ContractWorkflowID(p2contract), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Prototype works", Actor: admin})
 	})
 	h2.steps(380*day, func() {

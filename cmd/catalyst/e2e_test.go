@@ -294,6 +294,17 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		409, "evidence-missing", "end-of-phase report")
 	wantProblem(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 404, "not-found", "")
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 403, "forbidden", "")
+	// A contract starts when its supplier accepts it: before that there is nothing to report on.
+	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Early."}, nil),
+		409, "invalid-transition", "not accepted the contract")
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", kA), nil, nil))
+	var kBView contractJSON
+	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", kB), nil, &kBView))
+	// Binsight delivers its first milestone, the owner accepts it and the programme pays it.
+	m1 := kBView.Milestones[0]
+	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/deliverable", m1.ID), map[string]any{"note": "The app, live for a month."}, nil))
+	must(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/review", m1.ID), map[string]any{"accept": true}, nil))
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", m1.ID), nil, nil))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Sensors found 90% of misses."}, nil))
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kB), map[string]any{"summary": "Residents did not use the app."}, nil))
 	// A second report is a conflict with the contract's state, named, not bad input.
@@ -306,6 +317,13 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low."}, nil))
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "continue", "rationale": "On reflection."}, nil),
 		409, "invalid-transition", "Stopped at the gate")
+	// The stop closed Binsight's contract at its spend so far: nothing more is payable.
+	must(t, binsight.call(http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", kB), nil, &kBView))
+	if kBView.ValuePence != m1.AmountPence || kBView.Milestones[1].Status != "cancelled" {
+		t.Errorf("the stopped contract is worth %d with its second milestone %s; want %d and cancelled", kBView.ValuePence, kBView.Milestones[1].Status, m1.AmountPence)
+	}
+	wantProblem(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/deliverable", kBView.Milestones[1].ID), map[string]any{"note": "More."}, nil),
+		409, "invalid-transition", "no further milestone is payable")
 
 	// Phase 2, open to the continued supplier only.
 	var comp2 competitionJSON
@@ -332,6 +350,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	// The supplier learns of its contract with its outcome, when the programme releases it.
 	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Too early."}, nil), 404, "not-found", "")
 	must(t, admin.call(http.MethodPost, comp2Path+"/feedback-release", nil, nil))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", k2), nil, nil))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Prototype ran for six months."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k2), map[string]any{"outcome": "complete", "rationale": "Met the acceptance tests."}, nil))
 	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it"}, nil), 422, "invalid-input", "outcome must be one of")

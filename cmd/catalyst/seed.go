@@ -262,10 +262,16 @@ type contractJSON struct {
 	OrganisationID int    `json:"organisation_id"`
 	Phase          int    `json:"phase"`
 	Status         string `json:"status"`
+	ValuePence     int64  `json:"value_pence"`
 	Gate           *struct {
 		Outcome   string `json:"outcome"`
 		Rationale string `json:"rationale"`
 	} `json:"gate"`
+	Milestones []struct {
+		ID          int    `json:"id"`
+		AmountPence int64  `json:"amount_pence"`
+		Status      string `json:"status"`
+	} `json:"milestones"`
 }
 
 // shortDeadline is how far ahead the seed sets a deadline it wants to see pass.
@@ -388,12 +394,33 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	lead, second := decided.Contracts[0], decided.Contracts[1]
+	// The lead supplier accepts its contract; its first milestone is delivered, accepted and
+	// paid, and its second is waiting for the owner's review.
+	leadK, err := s.acceptContract(demoSuppliers[0], lead.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.milestone(demoSuppliers[0], leadK.Milestones[0].ID, true, true); err != nil {
+		return err
+	}
+	if stop(domain.ChallengePhase1Contracts) {
+		// The second supplier has not accepted its offer yet.
+		return s.milestone(demoSuppliers[0], leadK.Milestones[1].ID, false, false)
+	}
+	if err := s.milestone(demoSuppliers[0], leadK.Milestones[1].ID, true, true); err != nil {
+		return err
+	}
 	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", lead.ID),
 		map[string]any{"summary": "The feasibility study showed the approach works with the council's own data."}, nil); err != nil {
 		return err
 	}
-	if stop(domain.ChallengePhase1Contracts) {
-		return nil
+	// The second supplier's first milestone is accepted but not yet paid when the gate stops it.
+	secondK, err := s.acceptContract(demoSuppliers[1], second.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.milestone(demoSuppliers[1], secondK.Milestones[0].ID, true, false); err != nil {
+		return err
 	}
 	if err := s.c(demoSuppliers[1]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", second.ID),
 		map[string]any{"summary": "The data needed is not collected today."}, nil); err != nil {
@@ -453,6 +480,15 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return nil
 	}
 	k := decided.Contracts[0].ID
+	k2, err := s.acceptContract(demoSuppliers[0], k)
+	if err != nil {
+		return err
+	}
+	for _, m := range k2.Milestones {
+		if err := s.milestone(demoSuppliers[0], m.ID, true, true); err != nil {
+			return err
+		}
+	}
 	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k),
 		map[string]any{"summary": "The prototype ran for six months on live data."}, nil); err != nil {
 		return err
@@ -463,6 +499,36 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	}
 	return admin.call(http.MethodPost, path+"/completion",
 		map[string]any{"outcome": "adopted", "lessons": "Agree data sharing before phase 1 starts."}, &ch)
+}
+
+// acceptContract is the supplier's acceptance of its contract.
+func (s *seeder) acceptContract(supplier string, id int) (contractJSON, error) {
+	var k contractJSON
+	err := s.c(supplier).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", id), nil, &k)
+	if err == nil && len(k.Milestones) == 0 {
+		err = fmt.Errorf("contract %d has no milestones", id)
+	}
+	return k, err
+}
+
+// milestone has the supplier deliver a milestone, then, as asked, the owner accept it and the
+// programme pay it.
+func (s *seeder) milestone(supplier string, id int, accept, pay bool) error {
+	if err := s.c(supplier).call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/deliverable", id),
+		map[string]any{"note": "Delivered as the milestone describes: the documents and a short note of what we found."}, nil); err != nil {
+		return err
+	}
+	if !accept {
+		return nil
+	}
+	if err := s.c(demoOwner).call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/review", id),
+		map[string]any{"accept": true, "reason": "It meets the success criteria."}, nil); err != nil {
+		return err
+	}
+	if !pay {
+		return nil
+	}
+	return s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", id), nil, nil)
 }
 
 func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor time.Duration, interviewWeight int) (int, error) {

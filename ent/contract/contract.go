@@ -31,8 +31,20 @@ const (
 	FieldPhase = "phase"
 	// FieldValue holds the string denoting the value field in the database.
 	FieldValue = "value"
+	// FieldAwardedValue holds the string denoting the awarded_value field in the database.
+	FieldAwardedValue = "awarded_value"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldTermWeeks holds the string denoting the term_weeks field in the database.
+	FieldTermWeeks = "term_weeks"
+	// FieldStartsOn holds the string denoting the starts_on field in the database.
+	FieldStartsOn = "starts_on"
+	// FieldEndsOn holds the string denoting the ends_on field in the database.
+	FieldEndsOn = "ends_on"
+	// FieldAcceptedAt holds the string denoting the accepted_at field in the database.
+	FieldAcceptedAt = "accepted_at"
+	// FieldAcceptedBy holds the string denoting the accepted_by field in the database.
+	FieldAcceptedBy = "accepted_by"
 	// FieldReportSummary holds the string denoting the report_summary field in the database.
 	FieldReportSummary = "report_summary"
 	// FieldReportedAt holds the string denoting the reported_at field in the database.
@@ -45,6 +57,8 @@ const (
 	EdgeOrganisation = "organisation"
 	// EdgeDocuments holds the string denoting the documents edge name in mutations.
 	EdgeDocuments = "documents"
+	// EdgeMilestones holds the string denoting the milestones edge name in mutations.
+	EdgeMilestones = "milestones"
 	// EdgeGateDecision holds the string denoting the gate_decision edge name in mutations.
 	EdgeGateDecision = "gate_decision"
 	// Table holds the table name of the contract in the database.
@@ -77,6 +91,13 @@ const (
 	DocumentsInverseTable = "documents"
 	// DocumentsColumn is the table column denoting the documents relation/edge.
 	DocumentsColumn = "contract_id"
+	// MilestonesTable is the table that holds the milestones relation/edge.
+	MilestonesTable = "milestones"
+	// MilestonesInverseTable is the table name for the Milestone entity.
+	// It exists in this package in order to avoid circular dependency with the "milestone" package.
+	MilestonesInverseTable = "milestones"
+	// MilestonesColumn is the table column denoting the milestones relation/edge.
+	MilestonesColumn = "contract_id"
 	// GateDecisionTable is the table that holds the gate_decision relation/edge.
 	GateDecisionTable = "gate_decisions"
 	// GateDecisionInverseTable is the table name for the GateDecision entity.
@@ -96,7 +117,13 @@ var Columns = []string{
 	FieldOrganisationID,
 	FieldPhase,
 	FieldValue,
+	FieldAwardedValue,
 	FieldStatus,
+	FieldTermWeeks,
+	FieldStartsOn,
+	FieldEndsOn,
+	FieldAcceptedAt,
+	FieldAcceptedBy,
 	FieldReportSummary,
 	FieldReportedAt,
 }
@@ -127,6 +154,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
 	PhaseValidator func(int) error
+	// DefaultAwardedValue holds the default value on creation for the "awarded_value" field.
+	DefaultAwardedValue domain.Money
+	// DefaultTermWeeks holds the default value on creation for the "term_weeks" field.
+	DefaultTermWeeks int
 )
 
 const DefaultStatus domain.ContractStatus = "active"
@@ -134,7 +165,7 @@ const DefaultStatus domain.ContractStatus = "active"
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s domain.ContractStatus) error {
 	switch s {
-	case "active", "reported", "continued", "stopped", "completed":
+	case "offered", "active", "reported", "continued", "stopped", "completed":
 		return nil
 	default:
 		return fmt.Errorf("contract: invalid enum value for status field: %q", s)
@@ -184,9 +215,39 @@ func ByValue(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldValue, opts...).ToFunc()
 }
 
+// ByAwardedValue orders the results by the awarded_value field.
+func ByAwardedValue(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAwardedValue, opts...).ToFunc()
+}
+
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByTermWeeks orders the results by the term_weeks field.
+func ByTermWeeks(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTermWeeks, opts...).ToFunc()
+}
+
+// ByStartsOn orders the results by the starts_on field.
+func ByStartsOn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStartsOn, opts...).ToFunc()
+}
+
+// ByEndsOn orders the results by the ends_on field.
+func ByEndsOn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEndsOn, opts...).ToFunc()
+}
+
+// ByAcceptedAt orders the results by the accepted_at field.
+func ByAcceptedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAcceptedAt, opts...).ToFunc()
+}
+
+// ByAcceptedBy orders the results by the accepted_by field.
+func ByAcceptedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAcceptedBy, opts...).ToFunc()
 }
 
 // ByReportSummary orders the results by the report_summary field.
@@ -234,6 +295,20 @@ func ByDocuments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByMilestonesCount orders the results by milestones count.
+func ByMilestonesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMilestonesStep(), opts...)
+	}
+}
+
+// ByMilestones orders the results by milestones terms.
+func ByMilestones(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMilestonesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByGateDecisionField orders the results by gate_decision field.
 func ByGateDecisionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -266,6 +341,13 @@ func newDocumentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DocumentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, DocumentsTable, DocumentsColumn),
+	)
+}
+func newMilestonesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MilestonesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MilestonesTable, MilestonesColumn),
 	)
 }
 func newGateDecisionStep() *sqlgraph.Step {

@@ -92,6 +92,37 @@ func Value(v domain.Money) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldValue, vc))
 }
 
+// AwardedValue applies equality check predicate on the "awarded_value" field. It's identical to AwardedValueEQ.
+func AwardedValue(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldEQ(FieldAwardedValue, vc))
+}
+
+// TermWeeks applies equality check predicate on the "term_weeks" field. It's identical to TermWeeksEQ.
+func TermWeeks(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldTermWeeks, v))
+}
+
+// StartsOn applies equality check predicate on the "starts_on" field. It's identical to StartsOnEQ.
+func StartsOn(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldStartsOn, v))
+}
+
+// EndsOn applies equality check predicate on the "ends_on" field. It's identical to EndsOnEQ.
+func EndsOn(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldEndsOn, v))
+}
+
+// AcceptedAt applies equality check predicate on the "accepted_at" field. It's identical to AcceptedAtEQ.
+func AcceptedAt(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAcceptedAt, v))
+}
+
+// AcceptedBy applies equality check predicate on the "accepted_by" field. It's identical to AcceptedByEQ.
+func AcceptedBy(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAcceptedBy, v))
+}
+
 // ReportSummary applies equality check predicate on the "report_summary" field. It's identical to ReportSummaryEQ.
 func ReportSummary(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldReportSummary, v))
@@ -336,6 +367,60 @@ func ValueLTE(v domain.Money) predicate.Contract {
 	return predicate.Contract(sql.FieldLTE(FieldValue, vc))
 }
 
+// AwardedValueEQ applies the EQ predicate on the "awarded_value" field.
+func AwardedValueEQ(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldEQ(FieldAwardedValue, vc))
+}
+
+// AwardedValueNEQ applies the NEQ predicate on the "awarded_value" field.
+func AwardedValueNEQ(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldNEQ(FieldAwardedValue, vc))
+}
+
+// AwardedValueIn applies the In predicate on the "awarded_value" field.
+func AwardedValueIn(vs ...domain.Money) predicate.Contract {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Contract(sql.FieldIn(FieldAwardedValue, v...))
+}
+
+// AwardedValueNotIn applies the NotIn predicate on the "awarded_value" field.
+func AwardedValueNotIn(vs ...domain.Money) predicate.Contract {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Contract(sql.FieldNotIn(FieldAwardedValue, v...))
+}
+
+// AwardedValueGT applies the GT predicate on the "awarded_value" field.
+func AwardedValueGT(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldGT(FieldAwardedValue, vc))
+}
+
+// AwardedValueGTE applies the GTE predicate on the "awarded_value" field.
+func AwardedValueGTE(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldGTE(FieldAwardedValue, vc))
+}
+
+// AwardedValueLT applies the LT predicate on the "awarded_value" field.
+func AwardedValueLT(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldLT(FieldAwardedValue, vc))
+}
+
+// AwardedValueLTE applies the LTE predicate on the "awarded_value" field.
+func AwardedValueLTE(v domain.Money) predicate.Contract {
+	vc := int64(v)
+	return predicate.Contract(sql.FieldLTE(FieldAwardedValue, vc))
+}
+
 // StatusEQ applies the EQ predicate on the "status" field.
 func StatusEQ(v domain.ContractStatus) predicate.Contract {
 	vc := v
@@ -364,6 +449,271 @@ func StatusNotIn(vs ...domain.ContractStatus) predicate.Contract {
 		v[i] = vs[i]
 	}
 	return predicate.Contract(sql.FieldNotIn(FieldStatus, v...))
+}
+
+// TermWeeksEQ applies the EQ predicate on the "term_weeks" field.
+func TermWeeksEQ(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldTermWeeks, v))
+}
+
+// TermWeeksNEQ applies the NEQ predicate on the "term_weeks" field.
+func TermWeeksNEQ(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldTermWeeks, v))
+}
+
+// TermWeeksIn applies the In predicate on the "term_weeks" field.
+func TermWeeksIn(vs ...int) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldTermWeeks, vs...))
+}
+
+// TermWeeksNotIn applies the NotIn predicate on the "term_weeks" field.
+func TermWeeksNotIn(vs ...int) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldTermWeeks, vs...))
+}
+
+// TermWeeksGT applies the GT predicate on the "term_weeks" field.
+func TermWeeksGT(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldTermWeeks, v))
+}
+
+// TermWeeksGTE applies the GTE predicate on the "term_weeks" field.
+func TermWeeksGTE(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldTermWeeks, v))
+}
+
+// TermWeeksLT applies the LT predicate on the "term_weeks" field.
+func TermWeeksLT(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldTermWeeks, v))
+}
+
+// TermWeeksLTE applies the LTE predicate on the "term_weeks" field.
+func TermWeeksLTE(v int) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldTermWeeks, v))
+}
+
+// StartsOnEQ applies the EQ predicate on the "starts_on" field.
+func StartsOnEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldStartsOn, v))
+}
+
+// StartsOnNEQ applies the NEQ predicate on the "starts_on" field.
+func StartsOnNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldStartsOn, v))
+}
+
+// StartsOnIn applies the In predicate on the "starts_on" field.
+func StartsOnIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldStartsOn, vs...))
+}
+
+// StartsOnNotIn applies the NotIn predicate on the "starts_on" field.
+func StartsOnNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldStartsOn, vs...))
+}
+
+// StartsOnGT applies the GT predicate on the "starts_on" field.
+func StartsOnGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldStartsOn, v))
+}
+
+// StartsOnGTE applies the GTE predicate on the "starts_on" field.
+func StartsOnGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldStartsOn, v))
+}
+
+// StartsOnLT applies the LT predicate on the "starts_on" field.
+func StartsOnLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldStartsOn, v))
+}
+
+// StartsOnLTE applies the LTE predicate on the "starts_on" field.
+func StartsOnLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldStartsOn, v))
+}
+
+// StartsOnIsNil applies the IsNil predicate on the "starts_on" field.
+func StartsOnIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldStartsOn))
+}
+
+// StartsOnNotNil applies the NotNil predicate on the "starts_on" field.
+func StartsOnNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldStartsOn))
+}
+
+// EndsOnEQ applies the EQ predicate on the "ends_on" field.
+func EndsOnEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldEndsOn, v))
+}
+
+// EndsOnNEQ applies the NEQ predicate on the "ends_on" field.
+func EndsOnNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldEndsOn, v))
+}
+
+// EndsOnIn applies the In predicate on the "ends_on" field.
+func EndsOnIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldEndsOn, vs...))
+}
+
+// EndsOnNotIn applies the NotIn predicate on the "ends_on" field.
+func EndsOnNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldEndsOn, vs...))
+}
+
+// EndsOnGT applies the GT predicate on the "ends_on" field.
+func EndsOnGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldEndsOn, v))
+}
+
+// EndsOnGTE applies the GTE predicate on the "ends_on" field.
+func EndsOnGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldEndsOn, v))
+}
+
+// EndsOnLT applies the LT predicate on the "ends_on" field.
+func EndsOnLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldEndsOn, v))
+}
+
+// EndsOnLTE applies the LTE predicate on the "ends_on" field.
+func EndsOnLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldEndsOn, v))
+}
+
+// EndsOnIsNil applies the IsNil predicate on the "ends_on" field.
+func EndsOnIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldEndsOn))
+}
+
+// EndsOnNotNil applies the NotNil predicate on the "ends_on" field.
+func EndsOnNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldEndsOn))
+}
+
+// AcceptedAtEQ applies the EQ predicate on the "accepted_at" field.
+func AcceptedAtEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAcceptedAt, v))
+}
+
+// AcceptedAtNEQ applies the NEQ predicate on the "accepted_at" field.
+func AcceptedAtNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldAcceptedAt, v))
+}
+
+// AcceptedAtIn applies the In predicate on the "accepted_at" field.
+func AcceptedAtIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldAcceptedAt, vs...))
+}
+
+// AcceptedAtNotIn applies the NotIn predicate on the "accepted_at" field.
+func AcceptedAtNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldAcceptedAt, vs...))
+}
+
+// AcceptedAtGT applies the GT predicate on the "accepted_at" field.
+func AcceptedAtGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldAcceptedAt, v))
+}
+
+// AcceptedAtGTE applies the GTE predicate on the "accepted_at" field.
+func AcceptedAtGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldAcceptedAt, v))
+}
+
+// AcceptedAtLT applies the LT predicate on the "accepted_at" field.
+func AcceptedAtLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldAcceptedAt, v))
+}
+
+// AcceptedAtLTE applies the LTE predicate on the "accepted_at" field.
+func AcceptedAtLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldAcceptedAt, v))
+}
+
+// AcceptedAtIsNil applies the IsNil predicate on the "accepted_at" field.
+func AcceptedAtIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldAcceptedAt))
+}
+
+// AcceptedAtNotNil applies the NotNil predicate on the "accepted_at" field.
+func AcceptedAtNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldAcceptedAt))
+}
+
+// AcceptedByEQ applies the EQ predicate on the "accepted_by" field.
+func AcceptedByEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldAcceptedBy, v))
+}
+
+// AcceptedByNEQ applies the NEQ predicate on the "accepted_by" field.
+func AcceptedByNEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldAcceptedBy, v))
+}
+
+// AcceptedByIn applies the In predicate on the "accepted_by" field.
+func AcceptedByIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldAcceptedBy, vs...))
+}
+
+// AcceptedByNotIn applies the NotIn predicate on the "accepted_by" field.
+func AcceptedByNotIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldAcceptedBy, vs...))
+}
+
+// AcceptedByGT applies the GT predicate on the "accepted_by" field.
+func AcceptedByGT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldAcceptedBy, v))
+}
+
+// AcceptedByGTE applies the GTE predicate on the "accepted_by" field.
+func AcceptedByGTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldAcceptedBy, v))
+}
+
+// AcceptedByLT applies the LT predicate on the "accepted_by" field.
+func AcceptedByLT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldAcceptedBy, v))
+}
+
+// AcceptedByLTE applies the LTE predicate on the "accepted_by" field.
+func AcceptedByLTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldAcceptedBy, v))
+}
+
+// AcceptedByContains applies the Contains predicate on the "accepted_by" field.
+func AcceptedByContains(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContains(FieldAcceptedBy, v))
+}
+
+// AcceptedByHasPrefix applies the HasPrefix predicate on the "accepted_by" field.
+func AcceptedByHasPrefix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasPrefix(FieldAcceptedBy, v))
+}
+
+// AcceptedByHasSuffix applies the HasSuffix predicate on the "accepted_by" field.
+func AcceptedByHasSuffix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasSuffix(FieldAcceptedBy, v))
+}
+
+// AcceptedByIsNil applies the IsNil predicate on the "accepted_by" field.
+func AcceptedByIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldAcceptedBy))
+}
+
+// AcceptedByNotNil applies the NotNil predicate on the "accepted_by" field.
+func AcceptedByNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldAcceptedBy))
+}
+
+// AcceptedByEqualFold applies the EqualFold predicate on the "accepted_by" field.
+func AcceptedByEqualFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEqualFold(FieldAcceptedBy, v))
+}
+
+// AcceptedByContainsFold applies the ContainsFold predicate on the "accepted_by" field.
+func AcceptedByContainsFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContainsFold(FieldAcceptedBy, v))
 }
 
 // ReportSummaryEQ applies the EQ predicate on the "report_summary" field.
@@ -575,6 +925,29 @@ func HasDocuments() predicate.Contract {
 func HasDocumentsWith(preds ...predicate.Document) predicate.Contract {
 	return predicate.Contract(func(s *sql.Selector) {
 		step := newDocumentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMilestones applies the HasEdge predicate on the "milestones" edge.
+func HasMilestones() predicate.Contract {
+	return predicate.Contract(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, MilestonesTable, MilestonesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMilestonesWith applies the HasEdge predicate on the "milestones" edge with a given conditions (other predicates).
+func HasMilestonesWith(preds ...predicate.Milestone) predicate.Contract {
+	return predicate.Contract(func(s *sql.Selector) {
+		step := newMilestonesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -35,12 +35,16 @@ const (
 	FieldQuestionKey = "question_key"
 	// FieldContractID holds the string denoting the contract_id field in the database.
 	FieldContractID = "contract_id"
+	// FieldMilestoneID holds the string denoting the milestone_id field in the database.
+	FieldMilestoneID = "milestone_id"
 	// FieldChallengeID holds the string denoting the challenge_id field in the database.
 	FieldChallengeID = "challenge_id"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
 	EdgeContract = "contract"
+	// EdgeMilestone holds the string denoting the milestone edge name in mutations.
+	EdgeMilestone = "milestone"
 	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
 	EdgeChallenge = "challenge"
 	// Table holds the table name of the document in the database.
@@ -59,6 +63,13 @@ const (
 	ContractInverseTable = "contracts"
 	// ContractColumn is the table column denoting the contract relation/edge.
 	ContractColumn = "contract_id"
+	// MilestoneTable is the table that holds the milestone relation/edge.
+	MilestoneTable = "documents"
+	// MilestoneInverseTable is the table name for the Milestone entity.
+	// It exists in this package in order to avoid circular dependency with the "milestone" package.
+	MilestoneInverseTable = "milestones"
+	// MilestoneColumn is the table column denoting the milestone relation/edge.
+	MilestoneColumn = "milestone_id"
 	// ChallengeTable is the table that holds the challenge relation/edge.
 	ChallengeTable = "documents"
 	// ChallengeInverseTable is the table name for the Challenge entity.
@@ -81,6 +92,7 @@ var Columns = []string{
 	FieldBidID,
 	FieldQuestionKey,
 	FieldContractID,
+	FieldMilestoneID,
 	FieldChallengeID,
 }
 
@@ -178,6 +190,11 @@ func ByContractID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContractID, opts...).ToFunc()
 }
 
+// ByMilestoneID orders the results by the milestone_id field.
+func ByMilestoneID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMilestoneID, opts...).ToFunc()
+}
+
 // ByChallengeID orders the results by the challenge_id field.
 func ByChallengeID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldChallengeID, opts...).ToFunc()
@@ -194,6 +211,13 @@ func ByBidField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByContractField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newContractStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByMilestoneField orders the results by milestone field.
+func ByMilestoneField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMilestoneStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -215,6 +239,13 @@ func newContractStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContractInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ContractTable, ContractColumn),
+	)
+}
+func newMilestoneStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MilestoneInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, MilestoneTable, MilestoneColumn),
 	)
 }
 func newChallengeStep() *sqlgraph.Step {

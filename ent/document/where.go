@@ -105,6 +105,11 @@ func ContractID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldContractID, v))
 }
 
+// MilestoneID applies equality check predicate on the "milestone_id" field. It's identical to MilestoneIDEQ.
+func MilestoneID(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldMilestoneID, v))
+}
+
 // ChallengeID applies equality check predicate on the "challenge_id" field. It's identical to ChallengeIDEQ.
 func ChallengeID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldChallengeID, v))
@@ -625,6 +630,36 @@ func ContractIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldContractID))
 }
 
+// MilestoneIDEQ applies the EQ predicate on the "milestone_id" field.
+func MilestoneIDEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldMilestoneID, v))
+}
+
+// MilestoneIDNEQ applies the NEQ predicate on the "milestone_id" field.
+func MilestoneIDNEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldMilestoneID, v))
+}
+
+// MilestoneIDIn applies the In predicate on the "milestone_id" field.
+func MilestoneIDIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldMilestoneID, vs...))
+}
+
+// MilestoneIDNotIn applies the NotIn predicate on the "milestone_id" field.
+func MilestoneIDNotIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldMilestoneID, vs...))
+}
+
+// MilestoneIDIsNil applies the IsNil predicate on the "milestone_id" field.
+func MilestoneIDIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldMilestoneID))
+}
+
+// MilestoneIDNotNil applies the NotNil predicate on the "milestone_id" field.
+func MilestoneIDNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldMilestoneID))
+}
+
 // ChallengeIDEQ applies the EQ predicate on the "challenge_id" field.
 func ChallengeIDEQ(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldChallengeID, v))
@@ -693,6 +728,29 @@ func HasContract() predicate.Document {
 func HasContractWith(preds ...predicate.Contract) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newContractStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMilestone applies the HasEdge predicate on the "milestone" edge.
+func HasMilestone() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, MilestoneTable, MilestoneColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMilestoneWith applies the HasEdge predicate on the "milestone" edge with a given conditions (other predicates).
+func HasMilestoneWith(preds ...predicate.Milestone) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newMilestoneStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -431,7 +431,13 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "phase", Type: field.TypeInt},
 		{Name: "value", Type: field.TypeInt64},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"active", "reported", "continued", "stopped", "completed"}, Default: "active"},
+		{Name: "awarded_value", Type: field.TypeInt64, Default: 0},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"offered", "active", "reported", "continued", "stopped", "completed"}, Default: "active"},
+		{Name: "term_weeks", Type: field.TypeInt, Default: 12},
+		{Name: "starts_on", Type: field.TypeTime, Nullable: true},
+		{Name: "ends_on", Type: field.TypeTime, Nullable: true},
+		{Name: "accepted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "accepted_by", Type: field.TypeString, Nullable: true},
 		{Name: "report_summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "reported_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt, Unique: true},
@@ -446,19 +452,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contracts_bids_contract",
-				Columns:    []*schema.Column{ContractsColumns[8]},
+				Columns:    []*schema.Column{ContractsColumns[14]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_competitions_contracts",
-				Columns:    []*schema.Column{ContractsColumns[9]},
+				Columns:    []*schema.Column{ContractsColumns[15]},
 				RefColumns: []*schema.Column{CompetitionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_organisations_contracts",
-				Columns:    []*schema.Column{ContractsColumns[10]},
+				Columns:    []*schema.Column{ContractsColumns[16]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -478,6 +484,7 @@ var (
 		{Name: "bid_id", Type: field.TypeInt, Nullable: true},
 		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
+		{Name: "milestone_id", Type: field.TypeInt, Nullable: true},
 	}
 	// DocumentsTable holds the schema information for the "documents" table.
 	DocumentsTable = &schema.Table{
@@ -501,6 +508,12 @@ var (
 				Symbol:     "documents_contracts_documents",
 				Columns:    []*schema.Column{DocumentsColumns[11]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "documents_milestones_documents",
+				Columns:    []*schema.Column{DocumentsColumns[12]},
+				RefColumns: []*schema.Column{MilestonesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -625,6 +638,48 @@ var (
 				Columns:    []*schema.Column{JoinRequestsColumns[6]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// MilestonesColumns holds the columns for the "milestones" table.
+	MilestonesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "number", Type: field.TypeInt},
+		{Name: "deliverable", Type: field.TypeString, Size: 2147483647},
+		{Name: "success_criteria", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "month", Type: field.TypeInt},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"planned", "submitted", "changes_requested", "accepted", "paid", "cancelled"}, Default: "planned"},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "review_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "reviewed_by", Type: field.TypeString, Nullable: true},
+		{Name: "accepted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "payment_due", Type: field.TypeTime, Nullable: true},
+		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
+		{Name: "paid_by", Type: field.TypeString, Nullable: true},
+		{Name: "contract_id", Type: field.TypeInt},
+	}
+	// MilestonesTable holds the schema information for the "milestones" table.
+	MilestonesTable = &schema.Table{
+		Name:       "milestones",
+		Columns:    MilestonesColumns,
+		PrimaryKey: []*schema.Column{MilestonesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "milestones_contracts_milestones",
+				Columns:    []*schema.Column{MilestonesColumns[17]},
+				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "milestone_contract_id_number",
+				Unique:  true,
+				Columns: []*schema.Column{MilestonesColumns[17], MilestonesColumns[3]},
 			},
 		},
 	}
@@ -834,6 +889,7 @@ var (
 		IdempotencyRecordsTable,
 		InterestsTable,
 		JoinRequestsTable,
+		MilestonesTable,
 		NoticesTable,
 		OrganisationsTable,
 		OutboxMessagesTable,
@@ -866,11 +922,13 @@ func init() {
 	DocumentsTable.ForeignKeys[0].RefTable = BidsTable
 	DocumentsTable.ForeignKeys[1].RefTable = ChallengesTable
 	DocumentsTable.ForeignKeys[2].RefTable = ContractsTable
+	DocumentsTable.ForeignKeys[3].RefTable = MilestonesTable
 	GateDecisionsTable.ForeignKeys[0].RefTable = ContractsTable
 	InterestsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	InterestsTable.ForeignKeys[1].RefTable = PersonsTable
 	JoinRequestsTable.ForeignKeys[0].RefTable = PersonsTable
 	JoinRequestsTable.ForeignKeys[1].RefTable = OrganisationsTable
+	MilestonesTable.ForeignKeys[0].RefTable = ContractsTable
 	NoticesTable.ForeignKeys[0].RefTable = PersonsTable
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	SessionsTable.ForeignKeys[0].RefTable = PersonsTable

@@ -57,6 +57,9 @@ type Interest func(*sql.Selector)
 // JoinRequest is the predicate function for joinrequest builders.
 type JoinRequest func(*sql.Selector)
 
+// Milestone is the predicate function for milestone builders.
+type Milestone func(*sql.Selector)
+
 // Notice is the predicate function for notice builders.
 type Notice func(*sql.Selector)
 

@@ -518,6 +518,30 @@ func (f JoinRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JoinRequestMutation", m)
 }
 
+// The MilestoneQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MilestoneQueryRuleFunc func(context.Context, *ent.MilestoneQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MilestoneQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MilestoneQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MilestoneQuery", q)
+}
+
+// The MilestoneMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MilestoneMutationRuleFunc func(context.Context, *ent.MilestoneMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MilestoneMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MilestoneMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MilestoneMutation", m)
+}
+
 // The NoticeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type NoticeQueryRuleFunc func(context.Context, *ent.NoticeQuery) error

@@ -23,6 +23,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -80,7 +81,7 @@ type scope[P ~func(*sql.Selector)] struct {
 	preds []P
 }
 
-func (s *scope[P]) add(p P) { s.preds = append(s.preds, p) }
+func (s *scope[P]) add(p ...P) { s.preds = append(s.preds, p...) }
 
 // apply filters with the scope. A scope that reaches nothing filters everything out, so a list
 // or an eager-loaded edge is empty (and a direct read "not found") rather than an error.
@@ -221,6 +222,19 @@ func FilterGateDecisions() privacy.GateDecisionQueryRuleFunc {
 	}
 }
 
+// FilterMilestones shows the milestones of contracts the viewer may see.
+func FilterMilestones() privacy.MilestoneQueryRuleFunc {
+	return func(ctx context.Context, q *ent.MilestoneQuery) error {
+		cs := ContractScope(ctx)
+		var s scope[predicate.Milestone]
+		s.all = cs.all
+		if len(cs.preds) > 0 {
+			s.add(milestone.HasContractWith(contract.Or(cs.preds...)))
+		}
+		return apply(s, func(p ...predicate.Milestone) { q.Where(p...) }, milestone.Or)
+	}
+}
+
 // documentScope: a document is readable with the bid or contract it belongs to.
 func documentScope(ctx context.Context) scope[predicate.Document] {
 	var s scope[predicate.Document]
@@ -229,9 +243,9 @@ func documentScope(ctx context.Context) scope[predicate.Document] {
 	}
 	cs := ContractScope(ctx)
 	if cs.all {
-		s.add(document.HasContract())
+		s.add(document.HasContract(), document.HasMilestone())
 	} else if len(cs.preds) > 0 {
-		s.add(document.HasContractWith(contract.Or(cs.preds...)))
+		s.add(document.HasContractWith(contract.Or(cs.preds...)), document.HasMilestoneWith(milestone.HasContractWith(contract.Or(cs.preds...))))
 	}
 	// A challenge's evidence: its owner and the programme read it.
 	if v, ok := personViewer(ctx); ok {

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
@@ -481,6 +482,14 @@ func init() {
 	contractDescPhase := contractFields[3].Descriptor()
 	// contract.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
 	contract.PhaseValidator = contractDescPhase.Validators[0].(func(int) error)
+	// contractDescAwardedValue is the schema descriptor for awarded_value field.
+	contractDescAwardedValue := contractFields[5].Descriptor()
+	// contract.DefaultAwardedValue holds the default value on creation for the awarded_value field.
+	contract.DefaultAwardedValue = domain.Money(contractDescAwardedValue.Default.(int64))
+	// contractDescTermWeeks is the schema descriptor for term_weeks field.
+	contractDescTermWeeks := contractFields[7].Descriptor()
+	// contract.DefaultTermWeeks holds the default value on creation for the term_weeks field.
+	contract.DefaultTermWeeks = contractDescTermWeeks.Default.(int)
 	documentMixin := schema.Document{}.Mixin()
 	document.Policy = privacy.NewPolicies(schema.Document{})
 	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -660,6 +669,42 @@ func init() {
 	joinrequest.DefaultUpdatedAt = joinrequestDescUpdatedAt.Default.(func() time.Time)
 	// joinrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	joinrequest.UpdateDefaultUpdatedAt = joinrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	milestoneMixin := schema.Milestone{}.Mixin()
+	milestone.Policy = privacy.NewPolicies(schema.Milestone{})
+	milestone.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := milestone.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	milestoneMixinFields0 := milestoneMixin[0].Fields()
+	_ = milestoneMixinFields0
+	milestoneFields := schema.Milestone{}.Fields()
+	_ = milestoneFields
+	// milestoneDescCreatedAt is the schema descriptor for created_at field.
+	milestoneDescCreatedAt := milestoneMixinFields0[0].Descriptor()
+	// milestone.DefaultCreatedAt holds the default value on creation for the created_at field.
+	milestone.DefaultCreatedAt = milestoneDescCreatedAt.Default.(func() time.Time)
+	// milestoneDescUpdatedAt is the schema descriptor for updated_at field.
+	milestoneDescUpdatedAt := milestoneMixinFields0[1].Descriptor()
+	// milestone.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	milestone.DefaultUpdatedAt = milestoneDescUpdatedAt.Default.(func() time.Time)
+	// milestone.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	milestone.UpdateDefaultUpdatedAt = milestoneDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// milestoneDescNumber is the schema descriptor for number field.
+	milestoneDescNumber := milestoneFields[1].Descriptor()
+	// milestone.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	milestone.NumberValidator = milestoneDescNumber.Validators[0].(func(int) error)
+	// milestoneDescDeliverable is the schema descriptor for deliverable field.
+	milestoneDescDeliverable := milestoneFields[2].Descriptor()
+	// milestone.DeliverableValidator is a validator for the "deliverable" field. It is called by the builders before save.
+	milestone.DeliverableValidator = milestoneDescDeliverable.Validators[0].(func(string) error)
+	// milestoneDescMonth is the schema descriptor for month field.
+	milestoneDescMonth := milestoneFields[4].Descriptor()
+	// milestone.MonthValidator is a validator for the "month" field. It is called by the builders before save.
+	milestone.MonthValidator = milestoneDescMonth.Validators[0].(func(int) error)
 	noticeMixin := schema.Notice{}.Mixin()
 	notice.Policy = privacy.NewPolicies(schema.Notice{})
 	notice.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -25,7 +25,15 @@ func (Contract) Fields() []ent.Field {
 		field.Int("phase").Range(1, 2),
 		// Contract value, VAT inclusive; never above the phase's per-contract cap.
 		field.Int64("value").GoType(domain.Money(0)),
+		// The value at award; value falls to the spend so far when the gate stops the contract.
+		field.Int64("awarded_value").GoType(domain.Money(0)).Default(0),
 		field.Enum("status").GoType(domain.ContractStatus("")).Default(string(domain.ContractActive)),
+		field.Int("term_weeks").Default(12),
+		// Set when the supplier accepts: the contract runs from then for its term.
+		field.Time("starts_on").Optional().Nillable(),
+		field.Time("ends_on").Optional().Nillable(),
+		field.Time("accepted_at").Optional().Nillable(),
+		field.String("accepted_by").Optional(),
 		field.Text("report_summary").Optional(),
 		field.Time("reported_at").Optional().Nillable(),
 	}
@@ -38,6 +46,7 @@ func (Contract) Edges() []ent.Edge {
 		edge.From("competition", Competition.Type).Ref("contracts").Field("competition_id").Unique().Required(),
 		edge.From("organisation", Organisation.Type).Ref("contracts").Field("organisation_id").Unique().Required(),
 		edge.To("documents", Document.Type),
+		edge.To("milestones", Milestone.Type),
 		edge.To("gate_decision", GateDecision.Type).Unique(),
 	}
 }

@@ -27,6 +27,8 @@ func (Document) Fields() []ent.Field {
 		// The question a bid's appendix belongs to; empty for a supporting document.
 		field.String("question_key").Optional(),
 		field.Int("contract_id").Optional().Nillable(),
+		// A deliverable submitted for a contract's milestone.
+		field.Int("milestone_id").Optional().Nillable(),
 		// Evidence for a challenge's problem, given with its intake.
 		field.Int("challenge_id").Optional().Nillable(),
 	}
@@ -37,6 +39,7 @@ func (Document) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("bid", Bid.Type).Ref("documents").Field("bid_id").Unique(),
 		edge.From("contract", Contract.Type).Ref("documents").Field("contract_id").Unique(),
+		edge.From("milestone", Milestone.Type).Ref("documents").Field("milestone_id").Unique(),
 		edge.From("challenge", Challenge.Type).Ref("documents").Field("challenge_id").Unique(),
 	}
 }

@@ -1,0 +1,105 @@
+// A contract from award to payment, in Chromium with JavaScript and without: the supplier
+// accepts the contract offered to it and submits a deliverable with a document (meeting the
+// missing note first); the challenge owner accepts it and the payment's due date shows on both
+// sides; the programme records the payment and the spend so far moves. axe checks every state.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { base, launch, accessible as check, signIn } from "./journey.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const accessible = (page, name, javaScript) => check(browser, page, name, javaScript);
+const challenge = "Route gritters by road temperature";
+
+// binsightContract is the demo's phase 1 contract for Binsight on the gritters challenge.
+async function binsightContract(page) {
+  const all = await (await page.request.get(base + "/api/v1/contracts")).json();
+  const k = all.items.find((c) => c.challenge_title === challenge && c.organisation_name === "Binsight Ltd");
+  assert.ok(k, "the demo has Binsight's contract for the gritters challenge");
+  return k;
+}
+
+// The payment's due date as the pages write it: 30 days from today, in UK time.
+function dueIn30Days() {
+  const d = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+  return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
+}
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`a milestone is delivered, accepted and paid (${how})`, async () => {
+    // The supplier finds its contract from its bids, accepts it if it is still an offer, and
+    // delivers the next milestone.
+    const ed = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(ed, "Ed Morgan");
+    await ed.getByRole("link", { name: "Your bids and contracts", exact: true }).click();
+    await ed.getByRole("link", { name: /^Contract worth/ }).first().waitFor();
+    const k = await binsightContract(ed);
+    await ed.goto(`${base}/contracts/${k.id}`);
+    await ed.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
+    await accessible(ed, `the supplier's contract ${how}`, javaScript);
+    if (k.status === "offered") {
+      await ed.getByRole("button", { name: "Accept the contract" }).click();
+      await ed.getByText("You have accepted the contract").waitFor();
+      await accessible(ed, `the accepted contract ${how}`, javaScript);
+    }
+    const next = (await binsightContract(ed)).milestones.find((m) => m.status === "planned");
+    assert.ok(next, "a milestone is still to deliver");
+    const card = ed.locator(`#milestone-${next.number}`);
+    await card.getByLabel("Add a document to the deliverable").setInputFiles({ name: `milestone-${next.number}.pdf`,
+      mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });
+    await card.getByRole("button", { name: `Upload document for milestone ${next.number}` }).click();
+    await ed.getByText("The document is uploaded").waitFor();
+    await ed.locator(`#milestone-${next.number}`).getByRole("button", { name: `Submit the deliverable for milestone ${next.number}` }).click();
+    await ed.getByRole("link", { name: /Enter a note on what you are delivering/ }).waitFor();
+    await accessible(ed, `the refused deliverable ${how}`, javaScript);
+    await ed.getByLabel(`What are you delivering for milestone ${next.number}?`).fill("The routing model, tested on last winter's data.");
+    await ed.locator(`#milestone-${next.number}`).getByRole("button", { name: `Submit the deliverable for milestone ${next.number}` }).click();
+    await ed.getByText("The deliverable is submitted").waitFor();
+    assert.match(await ed.locator(`#milestone-row-${next.number}`).textContent(), /Submitted for review/);
+
+    // The owner is told, reads the deliverable with its document, and accepts it.
+    const tom = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(tom, "Tom Reed");
+    await tom.getByRole("link", { name: "Notices", exact: true }).click();
+    await tom.getByText(new RegExp(`Binsight Ltd submitted the deliverable for milestone ${next.number}`)).first().waitFor();
+    await tom.getByRole("link", { name: "See the contract" }).first().click();
+    await tom.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
+    const review = tom.locator(`#milestone-${next.number}`);
+    assert.ok(await review.getByRole("link", { name: `milestone-${next.number}.pdf` }).isVisible());
+    await accessible(tom, `the owner's review ${how}`, javaScript);
+    await review.getByLabel("Yes, accept it").check();
+    await review.getByRole("button", { name: `Save the review of milestone ${next.number}` }).click();
+    await tom.getByText("The deliverable is accepted").waitFor();
+    const due = dueIn30Days();
+    assert.match(await tom.locator(`#milestone-row-${next.number}`).textContent(), new RegExp(`Accepted, payment due.*${due}`, "s"));
+    await accessible(tom, `the accepted deliverable ${how}`, javaScript);
+
+    // The programme sees what is due and records the payment; the supplier sees it paid.
+    const priya = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(priya, "Priya Shah");
+    await priya.getByRole("link", { name: "Contracts", exact: true }).click();
+    await priya.getByRole("heading", { name: "Contracts", level: 1 }).waitFor();
+    await accessible(priya, `the programme's contracts ${how}`, javaScript);
+    await priya.goto(`${base}/contracts/${k.id}`);
+    const spentBefore = await priya.locator("#money").textContent();
+    await priya.getByRole("button", { name: `Record the payment of milestone ${next.number}` }).click();
+    await priya.getByText("The payment is recorded").waitFor();
+    assert.match(await priya.locator(`#milestone-row-${next.number}`).textContent(), /Paid/);
+    assert.notEqual(await priya.locator("#money").textContent(), spentBefore, "the money moved");
+    await accessible(priya, `the recorded payment ${how}`, javaScript);
+
+    await ed.goto(`${base}/contracts/${k.id}`);
+    assert.match(await ed.locator(`#milestone-row-${next.number}`).textContent(), new RegExp(`Paid.*${due}`, "s"));
+    const after = await binsightContract(ed);
+    assert.equal(after.paid_pence, after.milestones.filter((m) => m.status === "paid").reduce((s, m) => s + m.amount_pence, 0));
+    for (const p of [ed, tom, priya]) await p.context().close();
+  });
+}
