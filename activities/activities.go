@@ -5,6 +5,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -167,6 +168,19 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 			return err
 		}
 		out.CompetitionID = c.ID
+		if len(in.EligibleOrganisations) > 0 {
+			// Phase 2 is open only to the suppliers the gate continued: each is invited.
+			ch, err := tx.Challenge.Get(ctx, in.ChallengeID)
+			if err != nil {
+				return err
+			}
+			for _, org := range in.EligibleOrganisations {
+				if err := NotifyOrganisation(ctx, tx, org, domain.NoticePhase2Invitation, "competition", c.ID, map[string]string{
+					"title": ch.Title, "closes_at": domain.FormatTime(c.ClosesAt), "link": fmt.Sprintf("/competitions/%d", c.ID)}); err != nil {
+					return err
+				}
+			}
+		}
 		if status == domain.CompetitionOpen {
 			if err := AlertOpened(ctx, tx, c); err != nil {
 				return err

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -24,6 +25,7 @@ func MilestoneMoney(ms []*ent.Milestone) []domain.MilestoneMoney {
 type RecordReportInput struct {
 	ContractID int
 	Summary    string
+	Report     domain.PhaseReport
 	Actor      authz.Actor
 }
 
@@ -42,7 +44,7 @@ func (a *Activities) RecordReport(ctx context.Context, in RecordReportInput) err
 		if err != nil {
 			return refusal(err)
 		}
-		if err := tx.Contract.UpdateOne(k).SetStatus(next).SetReportSummary(in.Summary).SetReportedAt(time.Now().UTC()).Exec(ctx); err != nil {
+		if err := tx.Contract.UpdateOne(k).SetStatus(next).SetReportSummary(in.Summary).SetReport(in.Report).SetReportedAt(time.Now().UTC()).Exec(ctx); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, in.Actor, "contract.reported", "contract", k.ID,
@@ -55,7 +57,10 @@ type RecordGateDecisionInput struct {
 	ContractID int
 	Outcome    domain.GateOutcome
 	Rationale  string
-	Actor      authz.Actor
+	// NoGo: the challenge-level no-go stops the contract whatever evidence it has.
+	NoGo   bool
+	Lesson *domain.Lesson
+	Actor  authz.Actor
 }
 
 // RecordGateDecision closes a contract at the gate with the rationale the supplier will read.
@@ -71,6 +76,9 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			return err
 		}
 		next, err := k.Status.Decide(in.Outcome, k.Phase)
+		if in.NoGo && in.Outcome == domain.GateStop {
+			next, err = domain.ContractStopped, nil
+		}
 		if err != nil {
 			return refusal(err)
 		}
@@ -98,6 +106,21 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			SetRationale(in.Rationale).SetDecidedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
 			return err
 		}
+		if in.Lesson != nil {
+			comp, err := tx.Competition.Get(ctx, k.CompetitionID)
+			if err != nil {
+				return err
+			}
+			if err := tx.Lesson.Create().SetChallengeID(comp.ChallengeID).SetContractID(k.ID).SetKind(domain.LessonStop).SetPhase(k.Phase).
+				SetWhatWorked(in.Lesson.WhatWorked).SetWhatFailed(in.Lesson.WhatFailed).SetWhy(in.Lesson.Why).
+				SetRecordedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if err := NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeGateDecided, "contract", k.ID, map[string]string{
+			"decision": strings.ToLower(next.Label()), "rationale": in.Rationale}); err != nil {
+			return err
+		}
 		return Audit(ctx, tx, in.Actor, "contract.gate_"+string(in.Outcome), "contract", k.ID,
 			map[string]any{"status": k.Status, "value": k.Value}, after)
 	})
@@ -108,6 +131,8 @@ type CompleteChallengeInput struct {
 	ChallengeID int
 	Outcome     domain.ProgrammeOutcome
 	Lessons     string
+	Route       string
+	Lesson      *domain.Lesson
 	Actor       authz.Actor
 }
 
@@ -122,10 +147,17 @@ func (a *Activities) CompleteChallenge(ctx context.Context, in CompleteChallenge
 		if err := moveChallenge(ctx, tx, ch.ID, in.Actor, domain.ChallengeStage.Complete); err != nil {
 			return err
 		}
-		if err := tx.Challenge.UpdateOneID(ch.ID).SetOutcome(in.Outcome).SetLessons(in.Lessons).Exec(ctx); err != nil {
+		if err := tx.Challenge.UpdateOneID(ch.ID).SetOutcome(in.Outcome).SetLessons(in.Lessons).SetOutcomeRoute(in.Route).Exec(ctx); err != nil {
 			return err
 		}
+		if in.Lesson != nil {
+			if err := tx.Lesson.Create().SetChallengeID(ch.ID).SetKind(domain.LessonOutcome).SetPhase(2).
+				SetWhatWorked(in.Lesson.WhatWorked).SetWhatFailed(in.Lesson.WhatFailed).SetWhy(in.Lesson.Why).
+				SetRecordedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
+				return err
+			}
+		}
 		return Audit(ctx, tx, in.Actor, "challenge.outcome_recorded", "challenge", ch.ID, nil,
-			map[string]any{"outcome": in.Outcome, "lessons": in.Lessons})
+			map[string]any{"outcome": in.Outcome, "lessons": in.Lessons, "route": in.Route, "lesson": in.Lesson})
 	})
 }

@@ -204,6 +204,16 @@ var accessMatrix = map[string]routeCase{
 		[]string{admin, ownerOwn}},
 	"POST /api/v1/milestones/{id}/payment": {func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/payment", w.milestoneAcme.ID) }, "",
 		[]string{admin}},
+	"PUT /api/v1/contracts/{id}/show-and-tell": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", w.contractAcme.ID) },
+		`{"place":""}`, []string{admin}},
+	"POST /api/v1/contracts/{id}/show-and-tell/record": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", w.contractAcme.ID)
+	}, `{"attended":""}`, []string{admin}},
+	"POST /api/v1/contracts/{id}/recommendation": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/recommendation", w.contractAcme.ID) },
+		`{"outcome":"bogus"}`, []string{admin, ownerOwn}},
+	"POST /api/v1/challenges/{id}/gate": {func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/gate", w.challengeA.ID) }, `{"decision":"bogus"}`,
+		[]string{admin}},
+	"GET /api/v1/lessons": {fixed("/api/v1/lessons"), "", everyone},
 	"POST /api/v1/contracts/{id}/report": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.contractAcme.ID) }, `{"summary":""}`,
 		[]string{supplierOwn}},
 	"POST /api/v1/contracts/{id}/gate": {func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) }, `{"outcome":"bogus"}`,

@@ -253,8 +253,10 @@ func (s *Server) openCompetition(c echo.Context) error {
 
 // CompletionRequest records what became of the challenge.
 type CompletionRequest struct {
-	Outcome string `json:"outcome"`
-	Lessons string `json:"lessons"`
+	Outcome string        `json:"outcome"`
+	Route   string        `json:"route"`
+	Lessons string        `json:"lessons"`
+	Lesson  domain.Lesson `json:"lesson"`
 }
 
 func (s *Server) completeChallenge(c echo.Context) error {
@@ -263,7 +265,7 @@ func (s *Server) completeChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.CompleteChallenge(c.Request().Context(), service.CompleteChallenge{ID: id, Outcome: req.Outcome, Lessons: req.Lessons}); err != nil {
+	if err := s.svc.CompleteChallenge(c.Request().Context(), service.CompleteChallenge{ID: id, Outcome: req.Outcome, Route: req.Route, Lessons: req.Lessons, Lesson: req.Lesson}); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/ui"
 )
@@ -35,6 +38,10 @@ type contractPageData struct {
 	Supplier bool  // the viewer is the supplier
 	Reviewer bool  // the viewer may review deliverables: the owner or the programme
 	Team     bool  // the viewer is the programme team
+	Show     *ent.ShowAndTell
+	Evidence domain.GateEvidence
+	Sections []domain.ReportSection
+	Criteria []domain.GateCriterion
 }
 
 func (s *Server) contractPage(c echo.Context) error {
@@ -57,6 +64,16 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 		Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID,
 		Reviewer: viewer.Has(authz.Admin) || viewer.Has(authz.ChallengeOwner),
 		Team:     viewer.Has(authz.Admin)}
+	d.Show, d.Evidence = v.Show, v.Evidence
+	d.Sections, d.Criteria = domain.ReportSections, domain.GateCriteria
+	if _, typed := form.Values["presentation_minutes"]; !typed {
+		form.Values["presentation_minutes"], form.Values["questions_minutes"] = strconv.Itoa(domain.PresentationMinutes), strconv.Itoa(domain.QuestionsMinutes)
+		if st := d.Show; st != nil {
+			form.Values["presentation_minutes"], form.Values["questions_minutes"] = strconv.Itoa(st.PresentationMinutes), strconv.Itoa(st.QuestionsMinutes)
+			form.Values["show-place"], form.Values["show-attendees"] = st.Place, st.Attendees
+			ui.DateTimeValues(form.Values, "show-at", st.At)
+		}
+	}
 	if _, typed := form.Values["term_weeks"]; !typed {
 		form.Values["term_weeks"] = strconv.Itoa(k.TermWeeks)
 		for i, m := range v.Milestones {
@@ -78,20 +95,29 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 	return s.render(c, status, "contract", form.Title(title), "contracts", d)
 }
 
+// contractForm runs one of a contract page's forms: the fields as typed, one service call, then
+// the page with its banner, or again with the service's words beside the field named.
+func (s *Server) contractForm(c echo.Context, fields []string, field, done string, call func(ctx context.Context, id int, values map[string]string) error) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	for _, f := range fields {
+		values[f] = c.FormValue(f)
+	}
+	if err := call(c.Request().Context(), id, values); err != nil {
+		return s.contractRefused(c, id, err, values, field, "")
+	}
+	return s.backToContract(c, id, done)
+}
+
 // contractRefused shows the contract page again with the service's words beside the field
 // named (suffixed with the milestone's ID for a milestone's form, so IDs stay unique).
 func (s *Server) contractRefused(c echo.Context, contractID int, err error, values map[string]string, field, suffix string) error {
-	var ps domain.Problems
-	if errors.As(err, &ps) {
-		for i := range ps {
-			ps[i].Field += suffix
-		}
-	} else {
-		p, ok := toProblem(err)
-		if !ok || p.Status >= 500 {
-			return err
-		}
-		ps = domain.Problems{{Field: field + suffix, Message: p.Detail}}
+	ps, err := fieldProblems(err, field, suffix)
+	if err != nil {
+		return err
 	}
 	return s.renderContract(c, http.StatusUnprocessableEntity, contractID, ui.Form{Values: values, Problems: ps}, "")
 }
@@ -110,14 +136,10 @@ func formContractID(c echo.Context) (int, error) {
 }
 
 func (s *Server) acceptContractForm(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
+	return s.contractForm(c, nil, "accept", "accepted", func(ctx context.Context, id int, _ map[string]string) error {
+		_, err := s.svc.AcceptContract(ctx, id)
 		return err
-	}
-	if _, err := s.svc.AcceptContract(c.Request().Context(), id); err != nil {
-		return s.contractRefused(c, id, err, map[string]string{}, "accept", "")
-	}
-	return s.backToContract(c, id, "accepted")
+	})
 }
 
 func (s *Server) contractTermsForm(c echo.Context) error {
@@ -250,26 +272,113 @@ func (s *Server) paymentForm(c echo.Context) error {
 }
 
 func (s *Server) reportForm(c echo.Context) error {
+	var fields []string
+	for _, sec := range domain.ReportSections {
+		fields = append(fields, reportField(sec.Key))
+	}
+	return s.contractForm(c, fields, "summary", "reported", func(ctx context.Context, id int, v map[string]string) error {
+		report := domain.PhaseReport{}
+		for _, sec := range domain.ReportSections {
+			report[sec.Key] = v[reportField(sec.Key)]
+		}
+		return s.svc.SubmitReport(ctx, id, report)
+	})
+}
+
+// reportField is the form field of a report section, as domain.PhaseReport.Clean names it.
+func reportField(key string) string {
+	if key == "summary" {
+		return key
+	}
+	return "report-" + key
+}
+
+func (s *Server) reportDocumentForm(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	values := map[string]string{"summary": c.FormValue("summary")}
-	if err := s.svc.SubmitReport(c.Request().Context(), id, values["summary"]); err != nil {
-		return s.contractRefused(c, id, err, values, "summary", "")
+	if err := s.pageUpload(c, service.ContractDocument{ContractID: id, Report: true}); err != nil {
+		return s.contractRefused(c, id, err, map[string]string{}, "report-file", "")
 	}
-	return s.backToContract(c, id, "reported")
+	return s.backToContract(c, id, "document")
+}
+
+func (s *Server) showAndTellForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f := ui.Form{Values: map[string]string{}}
+	var ps domain.Problems
+	at := formDateTime(c, f, &ps, "show-at")
+	for _, k := range []string{"show-place", "show-attendees", "presentation_minutes", "questions_minutes"} {
+		f.Values[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	minutes := func(k string) int {
+		n, err := strconv.Atoi(f.Values[k])
+		if err != nil {
+			ps.Add(k, "Enter the minutes as a whole number, such as 30")
+		}
+		return n
+	}
+	in := service.ShowAndTellSlot{ContractID: id, At: at, Place: f.Values["show-place"], Attendees: f.Values["show-attendees"],
+		PresentationMinutes: minutes("presentation_minutes"), QuestionsMinutes: minutes("questions_minutes")}
+	_, err = s.svc.ScheduleShowAndTell(c.Request().Context(), in)
+	if len(ps) > 0 {
+		// The form's own words for a date it could not read come first, then every problem the
+		// service finds with the rest.
+		var sps domain.Problems
+		if errors.As(err, &sps) {
+			for _, p := range sps {
+				if p.Field != "at" && !slices.ContainsFunc(ps, func(q domain.FieldProblem) bool { return q.Field == p.Field }) {
+					ps = append(ps, p)
+				}
+			}
+		}
+		err = ps
+	}
+	if err != nil {
+		var sps domain.Problems
+		if errors.As(err, &sps) {
+			for i := range sps {
+				switch sps[i].Field {
+				case "at", "place", "attendees":
+					sps[i].Field = "show-" + sps[i].Field
+				}
+			}
+			err = sps
+		}
+		return s.contractRefused(c, id, err, f.Values, "show-at", "")
+	}
+	return s.backToContract(c, id, "show-scheduled")
+}
+
+func (s *Server) showAndTellRecordForm(c echo.Context) error {
+	return s.contractForm(c, []string{"attended", "notes"}, "attended", "show-held", func(ctx context.Context, id int, v map[string]string) error {
+		_, err := s.svc.RecordShowAndTell(ctx, service.ShowAndTellRecord{ContractID: id, Attended: v["attended"], Notes: v["notes"]})
+		return err
+	})
+}
+
+func (s *Server) recommendationForm(c echo.Context) error {
+	return s.contractForm(c, []string{"recommendation", "reason"}, "recommendation", "recommended", func(ctx context.Context, id int, v map[string]string) error {
+		_, err := s.svc.RecommendAtGate(ctx, service.Recommendation{ContractID: id, Outcome: v["recommendation"], Reason: v["reason"]})
+		return err
+	})
+}
+
+// lessonFields are a lesson's three parts as a form names them.
+var lessonFields = []string{"what_worked", "what_failed", "why"}
+
+// lessonOf is the lesson in a form's values.
+func lessonOf(v map[string]string) domain.Lesson {
+	return domain.Lesson{WhatWorked: v["what_worked"], WhatFailed: v["what_failed"], Why: v["why"]}
 }
 
 func (s *Server) gateForm(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	values := map[string]string{"outcome": c.FormValue("outcome"), "rationale": c.FormValue("rationale")}
-	err = s.svc.RecordGateDecision(c.Request().Context(), service.RecordGateDecision{ContractID: id, Outcome: values["outcome"], Rationale: values["rationale"]})
-	if err != nil {
-		return s.contractRefused(c, id, err, values, "outcome", "")
-	}
-	return s.backToContract(c, id, "gate")
+	return s.contractForm(c, []string{"outcome", "rationale", "what_worked", "what_failed", "why"}, "outcome", "gate", func(ctx context.Context, id int, v map[string]string) error {
+		return s.svc.RecordGateDecision(ctx, service.RecordGateDecision{ContractID: id, Outcome: v["outcome"], Rationale: v["rationale"],
+			Lesson: lessonOf(v)})
+	})
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -76,7 +78,7 @@ func (s *Server) uploadContractDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.contractUpload(c, service.ContractDocument{ContractID: id})
+	return s.contractUpload(c, service.ContractDocument{ContractID: id, Report: c.QueryParam("part") == "report"})
 }
 
 func (s *Server) uploadDeliverableDocument(c echo.Context) error {
@@ -162,9 +164,23 @@ func (s *Server) recordPayment(c echo.Context) error {
 	return s.answerContract(c, m.ContractID)
 }
 
-// ReportRequest is the supplier's end-of-phase report.
+// ReportRequest is the supplier's end-of-phase report, section by section (domain.ReportSections).
 type ReportRequest struct {
-	Summary string `json:"summary"`
+	Summary    string `json:"summary"`
+	Problem    string `json:"problem"`
+	Hypothesis string `json:"hypothesis"`
+	Testing    string `json:"testing"`
+	Learnt     string `json:"learnt"`
+	Changes    string `json:"changes"`
+	Barriers   string `json:"barriers"`
+	UserNeeds  string `json:"user_needs"`
+	NextSteps  string `json:"next_steps"`
+	Standards  string `json:"standards"`
+}
+
+func (r ReportRequest) report() domain.PhaseReport {
+	return domain.PhaseReport{"summary": r.Summary, "problem": r.Problem, "hypothesis": r.Hypothesis, "testing": r.Testing, "learnt": r.Learnt,
+		"changes": r.Changes, "barriers": r.Barriers, "user_needs": r.UserNeeds, "next_steps": r.NextSteps, "standards": r.Standards}
 }
 
 func (s *Server) submitReport(c echo.Context) error {
@@ -173,16 +189,17 @@ func (s *Server) submitReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.SubmitReport(c.Request().Context(), id, req.Summary); err != nil {
+	if err := s.svc.SubmitReport(c.Request().Context(), id, req.report()); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
 }
 
-// GateRequest is the stage gate's decision for one contract.
+// GateRequest is the stage gate's decision for one contract, with what a stop taught.
 type GateRequest struct {
-	Outcome   string `json:"outcome"`
-	Rationale string `json:"rationale"`
+	Outcome   string        `json:"outcome"`
+	Rationale string        `json:"rationale"`
+	Lesson    domain.Lesson `json:"lesson"`
 }
 
 func (s *Server) recordGate(c echo.Context) error {
@@ -191,10 +208,159 @@ func (s *Server) recordGate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RecordGateDecision(c.Request().Context(), service.RecordGateDecision{ContractID: id, Outcome: req.Outcome, Rationale: req.Rationale}); err != nil {
+	if err := s.svc.RecordGateDecision(c.Request().Context(), service.RecordGateDecision{ContractID: id, Outcome: req.Outcome, Rationale: req.Rationale, Lesson: req.Lesson}); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
+}
+
+// ShowAndTellRequest is a show-and-tell's slot and who is asked.
+type ShowAndTellRequest struct {
+	At                  time.Time `json:"at"`
+	Place               string    `json:"place"`
+	PresentationMinutes *int      `json:"presentation_minutes"`
+	QuestionsMinutes    *int      `json:"questions_minutes"`
+	Attendees           string    `json:"attendees"`
+}
+
+func (s *Server) scheduleShowAndTell(c echo.Context) error {
+	var req ShowAndTellRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	in := service.ShowAndTellSlot{ContractID: id, At: req.At, Place: req.Place, Attendees: req.Attendees,
+		PresentationMinutes: domain.PresentationMinutes, QuestionsMinutes: domain.QuestionsMinutes}
+	if req.PresentationMinutes != nil {
+		in.PresentationMinutes = *req.PresentationMinutes
+	}
+	if req.QuestionsMinutes != nil {
+		in.QuestionsMinutes = *req.QuestionsMinutes
+	}
+	if _, err := s.svc.ScheduleShowAndTell(c.Request().Context(), in); err != nil {
+		return err
+	}
+	return s.answerContract(c, id)
+}
+
+// ShowAndTellRecordRequest is who attended the show-and-tell and the notes.
+type ShowAndTellRecordRequest struct {
+	Attended string `json:"attended"`
+	Notes    string `json:"notes"`
+}
+
+func (s *Server) recordShowAndTell(c echo.Context) error {
+	var req ShowAndTellRecordRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.RecordShowAndTell(c.Request().Context(), service.ShowAndTellRecord{ContractID: id, Attended: req.Attended, Notes: req.Notes}); err != nil {
+		return err
+	}
+	return s.answerContract(c, id)
+}
+
+// RecommendationRequest is the challenge owner's recommendation at the gate, and why.
+type RecommendationRequest struct {
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason"`
+}
+
+func (s *Server) recommend(c echo.Context) error {
+	var req RecommendationRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.RecommendAtGate(c.Request().Context(), service.Recommendation{ContractID: id, Outcome: req.Outcome, Reason: req.Reason}); err != nil {
+		return err
+	}
+	return s.answerContract(c, id)
+}
+
+// ChallengeGateRequest is the challenge-level go or no-go, the criteria met, and why.
+type ChallengeGateRequest struct {
+	Decision  string        `json:"decision"`
+	Criteria  []string      `json:"criteria"`
+	Rationale string        `json:"rationale"`
+	Lesson    domain.Lesson `json:"lesson"`
+}
+
+func (s *Server) decideChallengeGate(c echo.Context) error {
+	var req ChallengeGateRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.DecideChallengeGate(c.Request().Context(), service.ChallengeGate{ChallengeID: id, Decision: req.Decision,
+		Criteria: req.Criteria, Rationale: req.Rationale, Lesson: req.Lesson}); err != nil {
+		return err
+	}
+	return s.respondChallenge(c, id)
+}
+
+// LessonView is one lesson in the register.
+type LessonView struct {
+	ID             int       `json:"id"`
+	ChallengeID    int       `json:"challenge_id"`
+	ChallengeTitle string    `json:"challenge_title"`
+	Fields         []string  `json:"fields"`
+	Kind           string    `json:"kind"`
+	KindLabel      string    `json:"kind_label"`
+	Phase          int       `json:"phase"`
+	WhatWorked     string    `json:"what_worked"`
+	WhatFailed     string    `json:"what_failed"`
+	Why            string    `json:"why"`
+	RecordedAt     time.Time `json:"recorded_at"`
+}
+
+func lessonView(e service.LessonEntry) LessonView {
+	l := e.Lesson
+	fields := e.Challenge.Fields
+	if fields == nil {
+		fields = []string{}
+	}
+	return LessonView{ID: l.ID, ChallengeID: l.ChallengeID, ChallengeTitle: e.Challenge.Title, Fields: fields, Kind: string(l.Kind),
+		KindLabel: l.Kind.Label(), Phase: l.Phase, WhatWorked: l.WhatWorked, WhatFailed: l.WhatFailed, Why: l.Why, RecordedAt: l.CreatedAt}
+}
+
+func lessonFilter(c echo.Context) (service.LessonFilter, error) {
+	f := service.LessonFilter{Words: c.QueryParam("words"), Field: c.QueryParam("field"), Kind: c.QueryParam("kind")}
+	for _, v := range []string{f.Words, f.Field, f.Kind} {
+		if _, p := (domain.Text{Field: "words", Label: "the search", Max: 200, Optional: true}).Clean(v); p != nil {
+			return f, badRequest("%s", p.Message)
+		}
+	}
+	if f.Kind != "" && !slices.Contains(domain.LessonKind("").Values(), f.Kind) {
+		return f, badRequest("kind must be one of %s", strings.Join(domain.LessonKind("").Values(), ", "))
+	}
+	return f, nil
+}
+
+func (s *Server) listLessons(c echo.Context) error {
+	f, err := lessonFilter(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.lessons(c, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Page[LessonView]{Items: out})
+}
+
+// lessons reads the register, filtered, as its page and the JSON show it.
+func (s *Server) lessons(c echo.Context, f service.LessonFilter) ([]LessonView, error) {
+	rows, err := s.svc.Lessons(c.Request().Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LessonView, 0, len(rows))
+	for _, e := range rows {
+		out = append(out, lessonView(e))
+	}
+	return out, nil
 }
 
 // PersonView is a person and the roles they hold.

@@ -156,6 +156,24 @@ func (s *Server) renderInterviews(c echo.Context, status, id int, form ui.Form, 
 		Open: domain.CheckInterviews(comp.Status, comp.Scheme.InterviewWeight) == nil})
 }
 
+// fieldProblems is a refusal as a form shows it: the problems of each field, with the suffix
+// that keeps a row's fields apart, or the refusal's words beside the field named. An error
+// that is no refusal comes back as it is.
+func fieldProblems(err error, field, suffix string) (domain.Problems, error) {
+	var ps domain.Problems
+	if errors.As(err, &ps) {
+		for i := range ps {
+			ps[i].Field += suffix
+		}
+		return ps, nil
+	}
+	p, ok := toProblem(err)
+	if !ok || p.Status >= 500 {
+		return nil, err
+	}
+	return domain.Problems{{Field: field + suffix, Message: p.Detail}}, nil
+}
+
 // interviewRefused shows the interviews page again with the service's words beside the row's
 // fields, which are named after the bid so the page's IDs stay unique.
 func (s *Server) interviewRefused(c echo.Context, bidID int, err error, values map[string]string, field string) error {
@@ -163,18 +181,9 @@ func (s *Server) interviewRefused(c echo.Context, bidID int, err error, values m
 	if cerr != nil {
 		return badRequest("the form does not say which competition it is from")
 	}
-	suffix := "-" + strconv.Itoa(bidID)
-	var ps domain.Problems
-	if errors.As(err, &ps) {
-		for i := range ps {
-			ps[i].Field += suffix
-		}
-	} else {
-		p, ok := toProblem(err)
-		if !ok || p.Status >= 500 {
-			return err
-		}
-		ps = domain.Problems{{Field: field + suffix, Message: p.Detail}}
+	ps, err := fieldProblems(err, field, "-"+strconv.Itoa(bidID))
+	if err != nil {
+		return err
 	}
 	return s.renderInterviews(c, http.StatusUnprocessableEntity, comp, ui.Form{Values: values, Problems: ps}, "")
 }

@@ -102,6 +102,13 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/contracts/:id/documents", s.contractDocumentForm)
 	e.POST("/contracts/:id/report", s.reportForm)
 	e.POST("/contracts/:id/gate", s.gateForm)
+	e.POST("/contracts/:id/report-documents", s.reportDocumentForm)
+	e.POST("/contracts/:id/show-and-tell", s.showAndTellForm)
+	e.POST("/contracts/:id/show-and-tell/record", s.showAndTellRecordForm)
+	e.POST("/contracts/:id/recommendation", s.recommendationForm)
+	e.POST("/challenges/:id/gate", s.challengeGateForm)
+	e.POST("/challenges/:id/outcome", s.outcomeForm)
+	e.GET("/lessons", s.lessonsPage)
 	e.POST("/milestones/:id/documents", s.deliverableDocumentForm)
 	e.POST("/milestones/:id/deliverable", s.deliverableForm)
 	e.POST("/milestones/:id/review", s.reviewForm)
@@ -341,7 +348,14 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		Rounds    []service.RoundUse
 		Screening []screeningRow
 		Evidence  []*ent.Document
-	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil, nil}
+		// The programme's gate and outcome forms, when they apply.
+		GateOpen, OutcomeOpen bool
+		Criteria              []domain.GateCriterion
+	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil, nil, false, false, domain.GateCriteria}
+	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) {
+		data.GateOpen = ch.Stage == domain.ChallengePhase1Contracts && (ch.GateGo == nil || *ch.GateGo == domain.GateNoGo)
+		data.OutcomeOpen = ch.Stage == domain.ChallengePhase2Contracts
+	}
 	// Only its owner and the programme read the evidence; for anyone else the list is empty.
 	if data.Evidence, err = s.svc.Evidence(ctx, ch.ID); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 
@@ -45,7 +46,7 @@ func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
 		{w.challengeD.ID, "/selection", `{"select": true}`, "only a submitted challenge can be selected; this one is " + domain.ChallengeDraft.Label()},
 		{w.challengeD.ID, "/selection", `{"select": false, "reason": "no"}`, "only a submitted challenge can be rejected"},
 		{w.challengeD.ID, "/competitions", `{"closes_at": "2030-01-01T12:00:00Z"}`, "the phase 1 competition can only open from"},
-		{rejected.ID, "/completion", `{"outcome": "adopted"}`, "this one is " + domain.ChallengeRejected.Label()},
+		{rejected.ID, "/completion", `{"outcome": "adopted", "lesson": {"what_worked": "a", "what_failed": "b", "why": "c"}}`, "this one is " + domain.ChallengeRejected.Label()},
 	}
 	for _, c := range cases {
 		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d%s", c.id, c.path), c.body)
@@ -56,13 +57,34 @@ func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
 	}
 }
 
-// The gate needs the end-of-phase report. The contract's record answers that at once; the
-// gate's own transaction checks it again, because the workflow may not yet have heard of a
-// report that has just been recorded.
-func TestTheGateAsksForTheReportFirst(t *testing.T) {
+// The gate needs its evidence, and names what is missing: the challenge-level decision, the
+// end-of-phase report, the show-and-tell and the owner's recommendation. The contract's record
+// answers at once; the gate's own transaction checks the report again, because the workflow
+// may not yet have heard of a report that has just been recorded.
+func TestTheGateAsksForItsEvidenceFirst(t *testing.T) {
 	w := newWorld(t)
-	rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
-	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "evidence-missing") || !strings.Contains(rec.Body.String(), "needs the end-of-phase report first") {
-		t.Errorf("gate before the report: %d %s, want 409 evidence-missing", rec.Code, rec.Body)
+	ctx := testdb.Fixture()
+	gate := func() (int, string) {
+		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
+		return rec.Code, rec.Body.String()
+	}
+	code, body := gate()
+	for _, want := range []string{"evidence-missing", "the challenge-level go or no-go", "the end-of-phase report", "the show-and-tell", "the challenge owner's recommendation"} {
+		if code != http.StatusConflict || !strings.Contains(body, want) {
+			t.Errorf("gate with no evidence: %d %s, want 409 naming %q", code, body, want)
+		}
+	}
+	// With the challenge's go, the report and the show-and-tell in, only the recommendation is missing.
+	w.db.Challenge.UpdateOne(w.challengeA).SetGateGo(domain.GateGo).ExecX(ctx)
+	w.db.Contract.UpdateOne(w.contractAcme).SetStatus(domain.ContractReported).SetReportedAt(time.Now()).ExecX(ctx)
+	w.db.ShowAndTell.Create().SetContractID(w.contractAcme.ID).SetAt(time.Now()).SetPlace("Room 1").SetHeldAt(time.Now()).ExecX(ctx)
+	code, body = gate()
+	if code != http.StatusConflict || !strings.Contains(body, "the gate needs the challenge owner's recommendation first") || strings.Contains(body, "end-of-phase report") {
+		t.Errorf("gate without the recommendation: %d %s", code, body)
+	}
+	// The contract's page lists the same evidence, with the recommendation missing.
+	rec := w.do(admin, http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", w.contractAcme.ID), "")
+	if !strings.Contains(rec.Body.String(), `"gate_missing":["the challenge owner's recommendation"]`) {
+		t.Errorf("the contract's JSON: %s", rec.Body)
 	}
 }

@@ -32,6 +32,8 @@ type ChallengeView struct {
 	StageReason  string                `json:"stage_reason,omitempty"`
 	Outcome      string                `json:"outcome,omitempty"`
 	Lessons      string                `json:"lessons,omitempty"`
+	OutcomeRoute string                `json:"outcome_route,omitempty"`
+	Gate         *ChallengeGateView    `json:"gate,omitempty"`
 	Version      int                   `json:"version"`
 	CreatedAt    time.Time             `json:"created_at"`
 	UpdatedAt    time.Time             `json:"updated_at"`
@@ -55,7 +57,26 @@ func challengeView(ch *ent.Challenge) ChallengeView {
 	if ch.Outcome != nil {
 		v.Outcome = string(*ch.Outcome)
 	}
+	v.OutcomeRoute = ch.OutcomeRoute
+	if g := ch.GateGo; g != nil {
+		v.Gate = &ChallengeGateView{Decision: string(*g), Label: g.Label(), Criteria: []string{}, Rationale: ch.GateRationale, DecidedBy: ch.GateDecidedBy, DecidedAt: ch.GateDecidedAt}
+		for _, c := range domain.GateCriteria {
+			if ch.GateCriteria[c.Key] {
+				v.Gate.Criteria = append(v.Gate.Criteria, c.Key)
+			}
+		}
+	}
 	return v
+}
+
+// ChallengeGateView is the challenge-level decision at the phase 1 gate.
+type ChallengeGateView struct {
+	Decision  string     `json:"decision"`
+	Label     string     `json:"label"`
+	Criteria  []string   `json:"criteria"`
+	Rationale string     `json:"rationale"`
+	DecidedBy string     `json:"decided_by"`
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
 }
 
 // CompetitionView is one phase's competition. Bids are listed only once it has closed: until
@@ -233,10 +254,12 @@ type DocumentView struct {
 	Size        int64     `json:"size"`
 	SHA256      string    `json:"sha256"`
 	UploadedAt  time.Time `json:"uploaded_at"`
+	// Part says what a contract's document is: "contract" or "report".
+	Part string `json:"part,omitempty"`
 }
 
 func documentView(d *ent.Document) DocumentView {
-	return DocumentView{ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.Sha256, UploadedAt: d.CreatedAt}
+	return DocumentView{ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.Sha256, UploadedAt: d.CreatedAt, Part: d.Part}
 }
 
 // ContractView is a phase contract and its gate decision.
@@ -255,21 +278,39 @@ type ContractView struct {
 	ReportedAt       *time.Time `json:"reported_at,omitempty"`
 	Gate             *GateView  `json:"gate,omitempty"`
 	// The detail of one contract: its terms, money and milestones.
-	ChallengeID       int             `json:"challenge_id,omitempty"`
-	ChallengeTitle    string          `json:"challenge_title,omitempty"`
-	AwardedValuePence int64           `json:"awarded_value_pence,omitempty"`
-	AwardedValue      string          `json:"awarded_value,omitempty"`
-	TermWeeks         int             `json:"term_weeks,omitempty"`
-	StartsOn          string          `json:"starts_on,omitempty"`
-	EndsOn            string          `json:"ends_on,omitempty"`
-	AcceptedAt        *time.Time      `json:"accepted_at,omitempty"`
-	SpentPence        *int64          `json:"spent_pence,omitempty"`
-	Spent             string          `json:"spent,omitempty"`
-	PaidPence         *int64          `json:"paid_pence,omitempty"`
-	Paid              string          `json:"paid,omitempty"`
-	OverduePayments   int             `json:"overdue_payments,omitempty"`
-	Milestones        []MilestoneView `json:"milestones,omitempty"`
-	Documents         []DocumentView  `json:"documents,omitempty"`
+	ChallengeID       int               `json:"challenge_id,omitempty"`
+	ChallengeTitle    string            `json:"challenge_title,omitempty"`
+	AwardedValuePence int64             `json:"awarded_value_pence,omitempty"`
+	AwardedValue      string            `json:"awarded_value,omitempty"`
+	TermWeeks         int               `json:"term_weeks,omitempty"`
+	StartsOn          string            `json:"starts_on,omitempty"`
+	EndsOn            string            `json:"ends_on,omitempty"`
+	AcceptedAt        *time.Time        `json:"accepted_at,omitempty"`
+	SpentPence        *int64            `json:"spent_pence,omitempty"`
+	Spent             string            `json:"spent,omitempty"`
+	PaidPence         *int64            `json:"paid_pence,omitempty"`
+	Paid              string            `json:"paid,omitempty"`
+	OverduePayments   int               `json:"overdue_payments,omitempty"`
+	Milestones        []MilestoneView   `json:"milestones,omitempty"`
+	Documents         []DocumentView    `json:"documents,omitempty"`
+	Report            map[string]string `json:"report,omitempty"`
+	ShowAndTell       *ShowAndTellView  `json:"show_and_tell,omitempty"`
+	// GateMissing names the evidence the gate still needs, before it decides.
+	GateMissing []string `json:"gate_missing,omitempty"`
+}
+
+// ShowAndTellView is a supplier's show-and-tell and the owner's recommendation.
+type ShowAndTellView struct {
+	At                   time.Time  `json:"at"`
+	Place                string     `json:"place"`
+	PresentationMinutes  int        `json:"presentation_minutes"`
+	QuestionsMinutes     int        `json:"questions_minutes"`
+	Attendees            string     `json:"attendees,omitempty"`
+	HeldAt               *time.Time `json:"held_at,omitempty"`
+	Attended             string     `json:"attended,omitempty"`
+	Notes                string     `json:"notes,omitempty"`
+	Recommendation       string     `json:"recommendation,omitempty"`
+	RecommendationReason string     `json:"recommendation_reason,omitempty"`
 }
 
 // MilestoneView is one payment milestone of a contract and where its deliverable and payment are.
@@ -316,6 +357,19 @@ func contractDetail(cv service.ContractView) ContractView {
 	v.OverduePayments = cv.OverduePayments()
 	for _, d := range k.Edges.Documents {
 		v.Documents = append(v.Documents, documentView(d))
+	}
+	if k.ReportedAt != nil {
+		v.Report = k.Report
+	}
+	if st := cv.Show; st != nil {
+		v.ShowAndTell = &ShowAndTellView{At: st.At, Place: st.Place, PresentationMinutes: st.PresentationMinutes, QuestionsMinutes: st.QuestionsMinutes,
+			Attendees: st.Attendees, HeldAt: st.HeldAt, Attended: st.Attended, Notes: st.Notes, RecommendationReason: st.RecommendationReason}
+		if st.Recommendation != nil {
+			v.ShowAndTell.Recommendation = string(*st.Recommendation)
+		}
+	}
+	if k.Edges.GateDecision == nil {
+		v.GateMissing = cv.Evidence.Missing()
 	}
 	for _, m := range cv.Milestones {
 		mv := MilestoneView{ID: m.ID, Number: m.Number, Deliverable: m.Deliverable, SuccessCriteria: m.SuccessCriteria, Month: m.Month,

@@ -55,6 +55,12 @@ const (
 	NoticeChangesRequested NoticeTemplate = "changes_requested"
 	// NoticePaymentMade tells a supplier the programme has paid a milestone.
 	NoticePaymentMade NoticeTemplate = "payment_made"
+	// NoticeGateDecided tells a supplier the gate's decision on its contract, and why.
+	NoticeGateDecided NoticeTemplate = "gate_decided"
+	// NoticeShowAndTellScheduled tells a supplier when and where it presents to the gate.
+	NoticeShowAndTellScheduled NoticeTemplate = "show_and_tell_scheduled"
+	// NoticePhase2Invitation invites a continued supplier to bid in the phase 2 competition.
+	NoticePhase2Invitation NoticeTemplate = "phase2_invitation"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -101,6 +107,12 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "Your deliverable for milestone {milestone} of your contract for “{title}” was accepted. Its payment of {amount} falls due by {due}."
 	case NoticeChangesRequested:
 		text = "Changes were asked for in your deliverable for milestone {milestone} of your contract for “{title}”: {reason} Submit it again on the contract's page."
+	case NoticeGateDecided:
+		text = "The stage gate decided on your contract: {decision}. The rationale: {rationale}"
+	case NoticeShowAndTellScheduled:
+		text = "Your show-and-tell for “{title}” is at {at}, {place}: {presentation} minutes to present and {questions} of questions."
+	case NoticePhase2Invitation:
+		text = "You are invited to bid in the phase 2 competition of “{title}”, open only to the suppliers the gate continued. It closes {closes_at} (UK time). Read it at {link}"
 	case NoticePaymentMade:
 		text = "The programme team has paid {amount} for milestone {milestone} of your contract for “{title}”."
 	default:

@@ -57,6 +57,18 @@ type Challenge struct {
 	Outcome *domain.ProgrammeOutcome `json:"outcome,omitempty"`
 	// Lessons holds the value of the "lessons" field.
 	Lessons string `json:"lessons,omitempty"`
+	// OutcomeRoute holds the value of the "outcome_route" field.
+	OutcomeRoute string `json:"outcome_route,omitempty"`
+	// GateGo holds the value of the "gate_go" field.
+	GateGo *domain.ChallengeGo `json:"gate_go,omitempty"`
+	// GateCriteria holds the value of the "gate_criteria" field.
+	GateCriteria map[string]bool `json:"gate_criteria,omitempty"`
+	// GateRationale holds the value of the "gate_rationale" field.
+	GateRationale string `json:"gate_rationale,omitempty"`
+	// GateDecidedBy holds the value of the "gate_decided_by" field.
+	GateDecidedBy string `json:"gate_decided_by,omitempty"`
+	// GateDecidedAt holds the value of the "gate_decided_at" field.
+	GateDecidedAt *time.Time `json:"gate_decided_at,omitempty"`
 	// RoundID holds the value of the "round_id" field.
 	RoundID *int `json:"round_id,omitempty"`
 	// Version holds the value of the "version" field.
@@ -76,11 +88,13 @@ type ChallengeEdges struct {
 	Owner *Person `json:"owner,omitempty"`
 	// Competitions holds the value of the competitions edge.
 	Competitions []*Competition `json:"competitions,omitempty"`
+	// LessonRegister holds the value of the lesson_register edge.
+	LessonRegister []*Lesson `json:"lesson_register,omitempty"`
 	// Round holds the value of the round edge.
 	Round *Round `json:"round,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 }
 
 // DocumentsOrErr returns the Documents value or an error if the edge
@@ -112,12 +126,21 @@ func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
 	return nil, &NotLoadedError{edge: "competitions"}
 }
 
+// LessonRegisterOrErr returns the LessonRegister value or an error if the edge
+// was not loaded in eager-loading.
+func (e ChallengeEdges) LessonRegisterOrErr() ([]*Lesson, error) {
+	if e.loadedTypes[3] {
+		return e.LessonRegister, nil
+	}
+	return nil, &NotLoadedError{edge: "lesson_register"}
+}
+
 // RoundOrErr returns the Round value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e ChallengeEdges) RoundOrErr() (*Round, error) {
 	if e.Round != nil {
 		return e.Round, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: round.Label}
 	}
 	return nil, &NotLoadedError{edge: "round"}
@@ -128,13 +151,13 @@ func (*Challenge) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case challenge.FieldFields:
+		case challenge.FieldFields, challenge.FieldGateCriteria:
 			values[i] = new([]byte)
 		case challenge.FieldID, challenge.FieldBudgetPhase1, challenge.FieldBudgetPhase2, challenge.FieldRoundID, challenge.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case challenge.FieldTitle, challenge.FieldPublicBody, challenge.FieldProblem, challenge.FieldUserNeed, challenge.FieldWhoHasIt, challenge.FieldEvidence, challenge.FieldCommitment, challenge.FieldSponsorName, challenge.FieldSponsorRole, challenge.FieldStage, challenge.FieldStageReason, challenge.FieldOutcome, challenge.FieldLessons:
+		case challenge.FieldTitle, challenge.FieldPublicBody, challenge.FieldProblem, challenge.FieldUserNeed, challenge.FieldWhoHasIt, challenge.FieldEvidence, challenge.FieldCommitment, challenge.FieldSponsorName, challenge.FieldSponsorRole, challenge.FieldStage, challenge.FieldStageReason, challenge.FieldOutcome, challenge.FieldLessons, challenge.FieldOutcomeRoute, challenge.FieldGateGo, challenge.FieldGateRationale, challenge.FieldGateDecidedBy:
 			values[i] = new(sql.NullString)
-		case challenge.FieldCreatedAt, challenge.FieldUpdatedAt:
+		case challenge.FieldCreatedAt, challenge.FieldUpdatedAt, challenge.FieldGateDecidedAt:
 			values[i] = new(sql.NullTime)
 		case challenge.ForeignKeys[0]: // person_owned_challenges
 			values[i] = new(sql.NullInt64)
@@ -270,6 +293,46 @@ func (_m *Challenge) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Lessons = value.String
 			}
+		case challenge.FieldOutcomeRoute:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field outcome_route", values[i])
+			} else if value.Valid {
+				_m.OutcomeRoute = value.String
+			}
+		case challenge.FieldGateGo:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field gate_go", values[i])
+			} else if value.Valid {
+				_m.GateGo = new(domain.ChallengeGo)
+				*_m.GateGo = domain.ChallengeGo(value.String)
+			}
+		case challenge.FieldGateCriteria:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field gate_criteria", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.GateCriteria); err != nil {
+					return fmt.Errorf("unmarshal field gate_criteria: %w", err)
+				}
+			}
+		case challenge.FieldGateRationale:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field gate_rationale", values[i])
+			} else if value.Valid {
+				_m.GateRationale = value.String
+			}
+		case challenge.FieldGateDecidedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field gate_decided_by", values[i])
+			} else if value.Valid {
+				_m.GateDecidedBy = value.String
+			}
+		case challenge.FieldGateDecidedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field gate_decided_at", values[i])
+			} else if value.Valid {
+				_m.GateDecidedAt = new(time.Time)
+				*_m.GateDecidedAt = value.Time
+			}
 		case challenge.FieldRoundID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field round_id", values[i])
@@ -316,6 +379,11 @@ func (_m *Challenge) QueryOwner() *PersonQuery {
 // QueryCompetitions queries the "competitions" edge of the Challenge entity.
 func (_m *Challenge) QueryCompetitions() *CompetitionQuery {
 	return NewChallengeClient(_m.config).QueryCompetitions(_m)
+}
+
+// QueryLessonRegister queries the "lesson_register" edge of the Challenge entity.
+func (_m *Challenge) QueryLessonRegister() *LessonQuery {
+	return NewChallengeClient(_m.config).QueryLessonRegister(_m)
 }
 
 // QueryRound queries the "round" edge of the Challenge entity.
@@ -401,6 +469,28 @@ func (_m *Challenge) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("lessons=")
 	builder.WriteString(_m.Lessons)
+	builder.WriteString(", ")
+	builder.WriteString("outcome_route=")
+	builder.WriteString(_m.OutcomeRoute)
+	builder.WriteString(", ")
+	if v := _m.GateGo; v != nil {
+		builder.WriteString("gate_go=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("gate_criteria=")
+	builder.WriteString(fmt.Sprintf("%v", _m.GateCriteria))
+	builder.WriteString(", ")
+	builder.WriteString("gate_rationale=")
+	builder.WriteString(_m.GateRationale)
+	builder.WriteString(", ")
+	builder.WriteString("gate_decided_by=")
+	builder.WriteString(_m.GateDecidedBy)
+	builder.WriteString(", ")
+	if v := _m.GateDecidedAt; v != nil {
+		builder.WriteString("gate_decided_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.RoundID; v != nil {
 		builder.WriteString("round_id=")

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 )
@@ -247,6 +248,82 @@ func (_c *ChallengeCreate) SetNillableLessons(v *string) *ChallengeCreate {
 	return _c
 }
 
+// SetOutcomeRoute sets the "outcome_route" field.
+func (_c *ChallengeCreate) SetOutcomeRoute(v string) *ChallengeCreate {
+	_c.mutation.SetOutcomeRoute(v)
+	return _c
+}
+
+// SetNillableOutcomeRoute sets the "outcome_route" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableOutcomeRoute(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetOutcomeRoute(*v)
+	}
+	return _c
+}
+
+// SetGateGo sets the "gate_go" field.
+func (_c *ChallengeCreate) SetGateGo(v domain.ChallengeGo) *ChallengeCreate {
+	_c.mutation.SetGateGo(v)
+	return _c
+}
+
+// SetNillableGateGo sets the "gate_go" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableGateGo(v *domain.ChallengeGo) *ChallengeCreate {
+	if v != nil {
+		_c.SetGateGo(*v)
+	}
+	return _c
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (_c *ChallengeCreate) SetGateCriteria(v map[string]bool) *ChallengeCreate {
+	_c.mutation.SetGateCriteria(v)
+	return _c
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (_c *ChallengeCreate) SetGateRationale(v string) *ChallengeCreate {
+	_c.mutation.SetGateRationale(v)
+	return _c
+}
+
+// SetNillableGateRationale sets the "gate_rationale" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableGateRationale(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetGateRationale(*v)
+	}
+	return _c
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (_c *ChallengeCreate) SetGateDecidedBy(v string) *ChallengeCreate {
+	_c.mutation.SetGateDecidedBy(v)
+	return _c
+}
+
+// SetNillableGateDecidedBy sets the "gate_decided_by" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableGateDecidedBy(v *string) *ChallengeCreate {
+	if v != nil {
+		_c.SetGateDecidedBy(*v)
+	}
+	return _c
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (_c *ChallengeCreate) SetGateDecidedAt(v time.Time) *ChallengeCreate {
+	_c.mutation.SetGateDecidedAt(v)
+	return _c
+}
+
+// SetNillableGateDecidedAt sets the "gate_decided_at" field if the given value is not nil.
+func (_c *ChallengeCreate) SetNillableGateDecidedAt(v *time.Time) *ChallengeCreate {
+	if v != nil {
+		_c.SetGateDecidedAt(*v)
+	}
+	return _c
+}
+
 // SetRoundID sets the "round_id" field.
 func (_c *ChallengeCreate) SetRoundID(v int) *ChallengeCreate {
 	_c.mutation.SetRoundID(v)
@@ -322,6 +399,21 @@ func (_c *ChallengeCreate) AddCompetitions(v ...*Competition) *ChallengeCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddCompetitionIDs(ids...)
+}
+
+// AddLessonRegisterIDs adds the "lesson_register" edge to the Lesson entity by IDs.
+func (_c *ChallengeCreate) AddLessonRegisterIDs(ids ...int) *ChallengeCreate {
+	_c.mutation.AddLessonRegisterIDs(ids...)
+	return _c
+}
+
+// AddLessonRegister adds the "lesson_register" edges to the Lesson entity.
+func (_c *ChallengeCreate) AddLessonRegister(v ...*Lesson) *ChallengeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLessonRegisterIDs(ids...)
 }
 
 // SetRound sets the "round" edge to the Round entity.
@@ -460,6 +552,11 @@ func (_c *ChallengeCreate) check() error {
 			return &ValidationError{Name: "outcome", err: fmt.Errorf(`ent: validator failed for field "Challenge.outcome": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.GateGo(); ok {
+		if err := challenge.GateGoValidator(v); err != nil {
+			return &ValidationError{Name: "gate_go", err: fmt.Errorf(`ent: validator failed for field "Challenge.gate_go": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Challenge.version"`)}
 	}
@@ -562,6 +659,30 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 		_spec.SetField(challenge.FieldLessons, field.TypeString, value)
 		_node.Lessons = value
 	}
+	if value, ok := _c.mutation.OutcomeRoute(); ok {
+		_spec.SetField(challenge.FieldOutcomeRoute, field.TypeString, value)
+		_node.OutcomeRoute = value
+	}
+	if value, ok := _c.mutation.GateGo(); ok {
+		_spec.SetField(challenge.FieldGateGo, field.TypeEnum, value)
+		_node.GateGo = &value
+	}
+	if value, ok := _c.mutation.GateCriteria(); ok {
+		_spec.SetField(challenge.FieldGateCriteria, field.TypeJSON, value)
+		_node.GateCriteria = value
+	}
+	if value, ok := _c.mutation.GateRationale(); ok {
+		_spec.SetField(challenge.FieldGateRationale, field.TypeString, value)
+		_node.GateRationale = value
+	}
+	if value, ok := _c.mutation.GateDecidedBy(); ok {
+		_spec.SetField(challenge.FieldGateDecidedBy, field.TypeString, value)
+		_node.GateDecidedBy = value
+	}
+	if value, ok := _c.mutation.GateDecidedAt(); ok {
+		_spec.SetField(challenge.FieldGateDecidedAt, field.TypeTime, value)
+		_node.GateDecidedAt = &value
+	}
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(challenge.FieldVersion, field.TypeInt, value)
 		_node.Version = value
@@ -608,6 +729,22 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LessonRegisterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -957,6 +1094,114 @@ func (u *ChallengeUpsert) UpdateLessons() *ChallengeUpsert {
 // ClearLessons clears the value of the "lessons" field.
 func (u *ChallengeUpsert) ClearLessons() *ChallengeUpsert {
 	u.SetNull(challenge.FieldLessons)
+	return u
+}
+
+// SetOutcomeRoute sets the "outcome_route" field.
+func (u *ChallengeUpsert) SetOutcomeRoute(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldOutcomeRoute, v)
+	return u
+}
+
+// UpdateOutcomeRoute sets the "outcome_route" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateOutcomeRoute() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldOutcomeRoute)
+	return u
+}
+
+// ClearOutcomeRoute clears the value of the "outcome_route" field.
+func (u *ChallengeUpsert) ClearOutcomeRoute() *ChallengeUpsert {
+	u.SetNull(challenge.FieldOutcomeRoute)
+	return u
+}
+
+// SetGateGo sets the "gate_go" field.
+func (u *ChallengeUpsert) SetGateGo(v domain.ChallengeGo) *ChallengeUpsert {
+	u.Set(challenge.FieldGateGo, v)
+	return u
+}
+
+// UpdateGateGo sets the "gate_go" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateGateGo() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldGateGo)
+	return u
+}
+
+// ClearGateGo clears the value of the "gate_go" field.
+func (u *ChallengeUpsert) ClearGateGo() *ChallengeUpsert {
+	u.SetNull(challenge.FieldGateGo)
+	return u
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (u *ChallengeUpsert) SetGateCriteria(v map[string]bool) *ChallengeUpsert {
+	u.Set(challenge.FieldGateCriteria, v)
+	return u
+}
+
+// UpdateGateCriteria sets the "gate_criteria" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateGateCriteria() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldGateCriteria)
+	return u
+}
+
+// ClearGateCriteria clears the value of the "gate_criteria" field.
+func (u *ChallengeUpsert) ClearGateCriteria() *ChallengeUpsert {
+	u.SetNull(challenge.FieldGateCriteria)
+	return u
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (u *ChallengeUpsert) SetGateRationale(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldGateRationale, v)
+	return u
+}
+
+// UpdateGateRationale sets the "gate_rationale" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateGateRationale() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldGateRationale)
+	return u
+}
+
+// ClearGateRationale clears the value of the "gate_rationale" field.
+func (u *ChallengeUpsert) ClearGateRationale() *ChallengeUpsert {
+	u.SetNull(challenge.FieldGateRationale)
+	return u
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (u *ChallengeUpsert) SetGateDecidedBy(v string) *ChallengeUpsert {
+	u.Set(challenge.FieldGateDecidedBy, v)
+	return u
+}
+
+// UpdateGateDecidedBy sets the "gate_decided_by" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateGateDecidedBy() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldGateDecidedBy)
+	return u
+}
+
+// ClearGateDecidedBy clears the value of the "gate_decided_by" field.
+func (u *ChallengeUpsert) ClearGateDecidedBy() *ChallengeUpsert {
+	u.SetNull(challenge.FieldGateDecidedBy)
+	return u
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (u *ChallengeUpsert) SetGateDecidedAt(v time.Time) *ChallengeUpsert {
+	u.Set(challenge.FieldGateDecidedAt, v)
+	return u
+}
+
+// UpdateGateDecidedAt sets the "gate_decided_at" field to the value that was provided on create.
+func (u *ChallengeUpsert) UpdateGateDecidedAt() *ChallengeUpsert {
+	u.SetExcluded(challenge.FieldGateDecidedAt)
+	return u
+}
+
+// ClearGateDecidedAt clears the value of the "gate_decided_at" field.
+func (u *ChallengeUpsert) ClearGateDecidedAt() *ChallengeUpsert {
+	u.SetNull(challenge.FieldGateDecidedAt)
 	return u
 }
 
@@ -1360,6 +1605,132 @@ func (u *ChallengeUpsertOne) UpdateLessons() *ChallengeUpsertOne {
 func (u *ChallengeUpsertOne) ClearLessons() *ChallengeUpsertOne {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearLessons()
+	})
+}
+
+// SetOutcomeRoute sets the "outcome_route" field.
+func (u *ChallengeUpsertOne) SetOutcomeRoute(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetOutcomeRoute(v)
+	})
+}
+
+// UpdateOutcomeRoute sets the "outcome_route" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateOutcomeRoute() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateOutcomeRoute()
+	})
+}
+
+// ClearOutcomeRoute clears the value of the "outcome_route" field.
+func (u *ChallengeUpsertOne) ClearOutcomeRoute() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearOutcomeRoute()
+	})
+}
+
+// SetGateGo sets the "gate_go" field.
+func (u *ChallengeUpsertOne) SetGateGo(v domain.ChallengeGo) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateGo(v)
+	})
+}
+
+// UpdateGateGo sets the "gate_go" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateGateGo() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateGo()
+	})
+}
+
+// ClearGateGo clears the value of the "gate_go" field.
+func (u *ChallengeUpsertOne) ClearGateGo() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateGo()
+	})
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (u *ChallengeUpsertOne) SetGateCriteria(v map[string]bool) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateCriteria(v)
+	})
+}
+
+// UpdateGateCriteria sets the "gate_criteria" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateGateCriteria() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateCriteria()
+	})
+}
+
+// ClearGateCriteria clears the value of the "gate_criteria" field.
+func (u *ChallengeUpsertOne) ClearGateCriteria() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateCriteria()
+	})
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (u *ChallengeUpsertOne) SetGateRationale(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateRationale(v)
+	})
+}
+
+// UpdateGateRationale sets the "gate_rationale" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateGateRationale() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateRationale()
+	})
+}
+
+// ClearGateRationale clears the value of the "gate_rationale" field.
+func (u *ChallengeUpsertOne) ClearGateRationale() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateRationale()
+	})
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (u *ChallengeUpsertOne) SetGateDecidedBy(v string) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateDecidedBy(v)
+	})
+}
+
+// UpdateGateDecidedBy sets the "gate_decided_by" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateGateDecidedBy() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateDecidedBy()
+	})
+}
+
+// ClearGateDecidedBy clears the value of the "gate_decided_by" field.
+func (u *ChallengeUpsertOne) ClearGateDecidedBy() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateDecidedBy()
+	})
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (u *ChallengeUpsertOne) SetGateDecidedAt(v time.Time) *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateDecidedAt(v)
+	})
+}
+
+// UpdateGateDecidedAt sets the "gate_decided_at" field to the value that was provided on create.
+func (u *ChallengeUpsertOne) UpdateGateDecidedAt() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateDecidedAt()
+	})
+}
+
+// ClearGateDecidedAt clears the value of the "gate_decided_at" field.
+func (u *ChallengeUpsertOne) ClearGateDecidedAt() *ChallengeUpsertOne {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateDecidedAt()
 	})
 }
 
@@ -1935,6 +2306,132 @@ func (u *ChallengeUpsertBulk) UpdateLessons() *ChallengeUpsertBulk {
 func (u *ChallengeUpsertBulk) ClearLessons() *ChallengeUpsertBulk {
 	return u.Update(func(s *ChallengeUpsert) {
 		s.ClearLessons()
+	})
+}
+
+// SetOutcomeRoute sets the "outcome_route" field.
+func (u *ChallengeUpsertBulk) SetOutcomeRoute(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetOutcomeRoute(v)
+	})
+}
+
+// UpdateOutcomeRoute sets the "outcome_route" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateOutcomeRoute() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateOutcomeRoute()
+	})
+}
+
+// ClearOutcomeRoute clears the value of the "outcome_route" field.
+func (u *ChallengeUpsertBulk) ClearOutcomeRoute() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearOutcomeRoute()
+	})
+}
+
+// SetGateGo sets the "gate_go" field.
+func (u *ChallengeUpsertBulk) SetGateGo(v domain.ChallengeGo) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateGo(v)
+	})
+}
+
+// UpdateGateGo sets the "gate_go" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateGateGo() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateGo()
+	})
+}
+
+// ClearGateGo clears the value of the "gate_go" field.
+func (u *ChallengeUpsertBulk) ClearGateGo() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateGo()
+	})
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (u *ChallengeUpsertBulk) SetGateCriteria(v map[string]bool) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateCriteria(v)
+	})
+}
+
+// UpdateGateCriteria sets the "gate_criteria" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateGateCriteria() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateCriteria()
+	})
+}
+
+// ClearGateCriteria clears the value of the "gate_criteria" field.
+func (u *ChallengeUpsertBulk) ClearGateCriteria() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateCriteria()
+	})
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (u *ChallengeUpsertBulk) SetGateRationale(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateRationale(v)
+	})
+}
+
+// UpdateGateRationale sets the "gate_rationale" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateGateRationale() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateRationale()
+	})
+}
+
+// ClearGateRationale clears the value of the "gate_rationale" field.
+func (u *ChallengeUpsertBulk) ClearGateRationale() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateRationale()
+	})
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (u *ChallengeUpsertBulk) SetGateDecidedBy(v string) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateDecidedBy(v)
+	})
+}
+
+// UpdateGateDecidedBy sets the "gate_decided_by" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateGateDecidedBy() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateDecidedBy()
+	})
+}
+
+// ClearGateDecidedBy clears the value of the "gate_decided_by" field.
+func (u *ChallengeUpsertBulk) ClearGateDecidedBy() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateDecidedBy()
+	})
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (u *ChallengeUpsertBulk) SetGateDecidedAt(v time.Time) *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.SetGateDecidedAt(v)
+	})
+}
+
+// UpdateGateDecidedAt sets the "gate_decided_at" field to the value that was provided on create.
+func (u *ChallengeUpsertBulk) UpdateGateDecidedAt() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.UpdateGateDecidedAt()
+	})
+}
+
+// ClearGateDecidedAt clears the value of the "gate_decided_at" field.
+func (u *ChallengeUpsertBulk) ClearGateDecidedAt() *ChallengeUpsertBulk {
+	return u.Update(func(s *ChallengeUpsert) {
+		s.ClearGateDecidedAt()
 	})
 }
 

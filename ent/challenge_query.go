@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/round"
@@ -25,16 +26,17 @@ import (
 // ChallengeQuery is the builder for querying Challenge entities.
 type ChallengeQuery struct {
 	config
-	ctx              *QueryContext
-	order            []challenge.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Challenge
-	withDocuments    *DocumentQuery
-	withOwner        *PersonQuery
-	withCompetitions *CompetitionQuery
-	withRound        *RoundQuery
-	withFKs          bool
-	modifiers        []func(*sql.Selector)
+	ctx                *QueryContext
+	order              []challenge.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Challenge
+	withDocuments      *DocumentQuery
+	withOwner          *PersonQuery
+	withCompetitions   *CompetitionQuery
+	withLessonRegister *LessonQuery
+	withRound          *RoundQuery
+	withFKs            bool
+	modifiers          []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -130,6 +132,28 @@ func (_q *ChallengeQuery) QueryCompetitions() *CompetitionQuery {
 			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
 			sqlgraph.To(competition.Table, competition.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, challenge.CompetitionsTable, challenge.CompetitionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLessonRegister chains the current query on the "lesson_register" edge.
+func (_q *ChallengeQuery) QueryLessonRegister() *LessonQuery {
+	query := (&LessonClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
+			sqlgraph.To(lesson.Table, lesson.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, challenge.LessonRegisterTable, challenge.LessonRegisterColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -346,15 +370,16 @@ func (_q *ChallengeQuery) Clone() *ChallengeQuery {
 		return nil
 	}
 	return &ChallengeQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]challenge.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Challenge{}, _q.predicates...),
-		withDocuments:    _q.withDocuments.Clone(),
-		withOwner:        _q.withOwner.Clone(),
-		withCompetitions: _q.withCompetitions.Clone(),
-		withRound:        _q.withRound.Clone(),
+		config:             _q.config,
+		ctx:                _q.ctx.Clone(),
+		order:              append([]challenge.OrderOption{}, _q.order...),
+		inters:             append([]Interceptor{}, _q.inters...),
+		predicates:         append([]predicate.Challenge{}, _q.predicates...),
+		withDocuments:      _q.withDocuments.Clone(),
+		withOwner:          _q.withOwner.Clone(),
+		withCompetitions:   _q.withCompetitions.Clone(),
+		withLessonRegister: _q.withLessonRegister.Clone(),
+		withRound:          _q.withRound.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -391,6 +416,17 @@ func (_q *ChallengeQuery) WithCompetitions(opts ...func(*CompetitionQuery)) *Cha
 		opt(query)
 	}
 	_q.withCompetitions = query
+	return _q
+}
+
+// WithLessonRegister tells the query-builder to eager-load the nodes that are connected to
+// the "lesson_register" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ChallengeQuery) WithLessonRegister(opts ...func(*LessonQuery)) *ChallengeQuery {
+	query := (&LessonClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLessonRegister = query
 	return _q
 }
 
@@ -490,10 +526,11 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		nodes       = []*Challenge{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withDocuments != nil,
 			_q.withOwner != nil,
 			_q.withCompetitions != nil,
+			_q.withLessonRegister != nil,
 			_q.withRound != nil,
 		}
 	)
@@ -541,6 +578,13 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		if err := _q.loadCompetitions(ctx, query, nodes,
 			func(n *Challenge) { n.Edges.Competitions = []*Competition{} },
 			func(n *Challenge, e *Competition) { n.Edges.Competitions = append(n.Edges.Competitions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLessonRegister; query != nil {
+		if err := _q.loadLessonRegister(ctx, query, nodes,
+			func(n *Challenge) { n.Edges.LessonRegister = []*Lesson{} },
+			func(n *Challenge, e *Lesson) { n.Edges.LessonRegister = append(n.Edges.LessonRegister, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -633,6 +677,36 @@ func (_q *ChallengeQuery) loadCompetitions(ctx context.Context, query *Competiti
 	}
 	query.Where(predicate.Competition(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(challenge.CompetitionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ChallengeID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "challenge_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ChallengeQuery) loadLessonRegister(ctx context.Context, query *LessonQuery, nodes []*Challenge, init func(*Challenge), assign func(*Challenge, *Lesson)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Challenge)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(lesson.FieldChallengeID)
+	}
+	query.Where(predicate.Lesson(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(challenge.LessonRegisterColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/round"
@@ -336,6 +337,118 @@ func (_u *ChallengeUpdate) ClearLessons() *ChallengeUpdate {
 	return _u
 }
 
+// SetOutcomeRoute sets the "outcome_route" field.
+func (_u *ChallengeUpdate) SetOutcomeRoute(v string) *ChallengeUpdate {
+	_u.mutation.SetOutcomeRoute(v)
+	return _u
+}
+
+// SetNillableOutcomeRoute sets the "outcome_route" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableOutcomeRoute(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetOutcomeRoute(*v)
+	}
+	return _u
+}
+
+// ClearOutcomeRoute clears the value of the "outcome_route" field.
+func (_u *ChallengeUpdate) ClearOutcomeRoute() *ChallengeUpdate {
+	_u.mutation.ClearOutcomeRoute()
+	return _u
+}
+
+// SetGateGo sets the "gate_go" field.
+func (_u *ChallengeUpdate) SetGateGo(v domain.ChallengeGo) *ChallengeUpdate {
+	_u.mutation.SetGateGo(v)
+	return _u
+}
+
+// SetNillableGateGo sets the "gate_go" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableGateGo(v *domain.ChallengeGo) *ChallengeUpdate {
+	if v != nil {
+		_u.SetGateGo(*v)
+	}
+	return _u
+}
+
+// ClearGateGo clears the value of the "gate_go" field.
+func (_u *ChallengeUpdate) ClearGateGo() *ChallengeUpdate {
+	_u.mutation.ClearGateGo()
+	return _u
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (_u *ChallengeUpdate) SetGateCriteria(v map[string]bool) *ChallengeUpdate {
+	_u.mutation.SetGateCriteria(v)
+	return _u
+}
+
+// ClearGateCriteria clears the value of the "gate_criteria" field.
+func (_u *ChallengeUpdate) ClearGateCriteria() *ChallengeUpdate {
+	_u.mutation.ClearGateCriteria()
+	return _u
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (_u *ChallengeUpdate) SetGateRationale(v string) *ChallengeUpdate {
+	_u.mutation.SetGateRationale(v)
+	return _u
+}
+
+// SetNillableGateRationale sets the "gate_rationale" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableGateRationale(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetGateRationale(*v)
+	}
+	return _u
+}
+
+// ClearGateRationale clears the value of the "gate_rationale" field.
+func (_u *ChallengeUpdate) ClearGateRationale() *ChallengeUpdate {
+	_u.mutation.ClearGateRationale()
+	return _u
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (_u *ChallengeUpdate) SetGateDecidedBy(v string) *ChallengeUpdate {
+	_u.mutation.SetGateDecidedBy(v)
+	return _u
+}
+
+// SetNillableGateDecidedBy sets the "gate_decided_by" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableGateDecidedBy(v *string) *ChallengeUpdate {
+	if v != nil {
+		_u.SetGateDecidedBy(*v)
+	}
+	return _u
+}
+
+// ClearGateDecidedBy clears the value of the "gate_decided_by" field.
+func (_u *ChallengeUpdate) ClearGateDecidedBy() *ChallengeUpdate {
+	_u.mutation.ClearGateDecidedBy()
+	return _u
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (_u *ChallengeUpdate) SetGateDecidedAt(v time.Time) *ChallengeUpdate {
+	_u.mutation.SetGateDecidedAt(v)
+	return _u
+}
+
+// SetNillableGateDecidedAt sets the "gate_decided_at" field if the given value is not nil.
+func (_u *ChallengeUpdate) SetNillableGateDecidedAt(v *time.Time) *ChallengeUpdate {
+	if v != nil {
+		_u.SetGateDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearGateDecidedAt clears the value of the "gate_decided_at" field.
+func (_u *ChallengeUpdate) ClearGateDecidedAt() *ChallengeUpdate {
+	_u.mutation.ClearGateDecidedAt()
+	return _u
+}
+
 // SetRoundID sets the "round_id" field.
 func (_u *ChallengeUpdate) SetRoundID(v int) *ChallengeUpdate {
 	_u.mutation.SetRoundID(v)
@@ -426,6 +539,21 @@ func (_u *ChallengeUpdate) AddCompetitions(v ...*Competition) *ChallengeUpdate {
 	return _u.AddCompetitionIDs(ids...)
 }
 
+// AddLessonRegisterIDs adds the "lesson_register" edge to the Lesson entity by IDs.
+func (_u *ChallengeUpdate) AddLessonRegisterIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.AddLessonRegisterIDs(ids...)
+	return _u
+}
+
+// AddLessonRegister adds the "lesson_register" edges to the Lesson entity.
+func (_u *ChallengeUpdate) AddLessonRegister(v ...*Lesson) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLessonRegisterIDs(ids...)
+}
+
 // SetRound sets the "round" edge to the Round entity.
 func (_u *ChallengeUpdate) SetRound(v *Round) *ChallengeUpdate {
 	return _u.SetRoundID(v.ID)
@@ -482,6 +610,27 @@ func (_u *ChallengeUpdate) RemoveCompetitions(v ...*Competition) *ChallengeUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCompetitionIDs(ids...)
+}
+
+// ClearLessonRegister clears all "lesson_register" edges to the Lesson entity.
+func (_u *ChallengeUpdate) ClearLessonRegister() *ChallengeUpdate {
+	_u.mutation.ClearLessonRegister()
+	return _u
+}
+
+// RemoveLessonRegisterIDs removes the "lesson_register" edge to Lesson entities by IDs.
+func (_u *ChallengeUpdate) RemoveLessonRegisterIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.RemoveLessonRegisterIDs(ids...)
+	return _u
+}
+
+// RemoveLessonRegister removes "lesson_register" edges to Lesson entities.
+func (_u *ChallengeUpdate) RemoveLessonRegister(v ...*Lesson) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLessonRegisterIDs(ids...)
 }
 
 // ClearRound clears the "round" edge to the Round entity.
@@ -567,6 +716,11 @@ func (_u *ChallengeUpdate) check() error {
 	if v, ok := _u.mutation.Outcome(); ok {
 		if err := challenge.OutcomeValidator(v); err != nil {
 			return &ValidationError{Name: "outcome", err: fmt.Errorf(`ent: validator failed for field "Challenge.outcome": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.GateGo(); ok {
+		if err := challenge.GateGoValidator(v); err != nil {
+			return &ValidationError{Name: "gate_go", err: fmt.Errorf(`ent: validator failed for field "Challenge.gate_go": %w`, err)}
 		}
 	}
 	return nil
@@ -675,6 +829,42 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LessonsCleared() {
 		_spec.ClearField(challenge.FieldLessons, field.TypeString)
+	}
+	if value, ok := _u.mutation.OutcomeRoute(); ok {
+		_spec.SetField(challenge.FieldOutcomeRoute, field.TypeString, value)
+	}
+	if _u.mutation.OutcomeRouteCleared() {
+		_spec.ClearField(challenge.FieldOutcomeRoute, field.TypeString)
+	}
+	if value, ok := _u.mutation.GateGo(); ok {
+		_spec.SetField(challenge.FieldGateGo, field.TypeEnum, value)
+	}
+	if _u.mutation.GateGoCleared() {
+		_spec.ClearField(challenge.FieldGateGo, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.GateCriteria(); ok {
+		_spec.SetField(challenge.FieldGateCriteria, field.TypeJSON, value)
+	}
+	if _u.mutation.GateCriteriaCleared() {
+		_spec.ClearField(challenge.FieldGateCriteria, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.GateRationale(); ok {
+		_spec.SetField(challenge.FieldGateRationale, field.TypeString, value)
+	}
+	if _u.mutation.GateRationaleCleared() {
+		_spec.ClearField(challenge.FieldGateRationale, field.TypeString)
+	}
+	if value, ok := _u.mutation.GateDecidedBy(); ok {
+		_spec.SetField(challenge.FieldGateDecidedBy, field.TypeString, value)
+	}
+	if _u.mutation.GateDecidedByCleared() {
+		_spec.ClearField(challenge.FieldGateDecidedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.GateDecidedAt(); ok {
+		_spec.SetField(challenge.FieldGateDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.GateDecidedAtCleared() {
+		_spec.ClearField(challenge.FieldGateDecidedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(challenge.FieldVersion, field.TypeInt, value)
@@ -794,6 +984,51 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LessonRegisterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLessonRegisterIDs(); len(nodes) > 0 && !_u.mutation.LessonRegisterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LessonRegisterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1152,6 +1387,118 @@ func (_u *ChallengeUpdateOne) ClearLessons() *ChallengeUpdateOne {
 	return _u
 }
 
+// SetOutcomeRoute sets the "outcome_route" field.
+func (_u *ChallengeUpdateOne) SetOutcomeRoute(v string) *ChallengeUpdateOne {
+	_u.mutation.SetOutcomeRoute(v)
+	return _u
+}
+
+// SetNillableOutcomeRoute sets the "outcome_route" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableOutcomeRoute(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetOutcomeRoute(*v)
+	}
+	return _u
+}
+
+// ClearOutcomeRoute clears the value of the "outcome_route" field.
+func (_u *ChallengeUpdateOne) ClearOutcomeRoute() *ChallengeUpdateOne {
+	_u.mutation.ClearOutcomeRoute()
+	return _u
+}
+
+// SetGateGo sets the "gate_go" field.
+func (_u *ChallengeUpdateOne) SetGateGo(v domain.ChallengeGo) *ChallengeUpdateOne {
+	_u.mutation.SetGateGo(v)
+	return _u
+}
+
+// SetNillableGateGo sets the "gate_go" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableGateGo(v *domain.ChallengeGo) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetGateGo(*v)
+	}
+	return _u
+}
+
+// ClearGateGo clears the value of the "gate_go" field.
+func (_u *ChallengeUpdateOne) ClearGateGo() *ChallengeUpdateOne {
+	_u.mutation.ClearGateGo()
+	return _u
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (_u *ChallengeUpdateOne) SetGateCriteria(v map[string]bool) *ChallengeUpdateOne {
+	_u.mutation.SetGateCriteria(v)
+	return _u
+}
+
+// ClearGateCriteria clears the value of the "gate_criteria" field.
+func (_u *ChallengeUpdateOne) ClearGateCriteria() *ChallengeUpdateOne {
+	_u.mutation.ClearGateCriteria()
+	return _u
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (_u *ChallengeUpdateOne) SetGateRationale(v string) *ChallengeUpdateOne {
+	_u.mutation.SetGateRationale(v)
+	return _u
+}
+
+// SetNillableGateRationale sets the "gate_rationale" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableGateRationale(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetGateRationale(*v)
+	}
+	return _u
+}
+
+// ClearGateRationale clears the value of the "gate_rationale" field.
+func (_u *ChallengeUpdateOne) ClearGateRationale() *ChallengeUpdateOne {
+	_u.mutation.ClearGateRationale()
+	return _u
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (_u *ChallengeUpdateOne) SetGateDecidedBy(v string) *ChallengeUpdateOne {
+	_u.mutation.SetGateDecidedBy(v)
+	return _u
+}
+
+// SetNillableGateDecidedBy sets the "gate_decided_by" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableGateDecidedBy(v *string) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetGateDecidedBy(*v)
+	}
+	return _u
+}
+
+// ClearGateDecidedBy clears the value of the "gate_decided_by" field.
+func (_u *ChallengeUpdateOne) ClearGateDecidedBy() *ChallengeUpdateOne {
+	_u.mutation.ClearGateDecidedBy()
+	return _u
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (_u *ChallengeUpdateOne) SetGateDecidedAt(v time.Time) *ChallengeUpdateOne {
+	_u.mutation.SetGateDecidedAt(v)
+	return _u
+}
+
+// SetNillableGateDecidedAt sets the "gate_decided_at" field if the given value is not nil.
+func (_u *ChallengeUpdateOne) SetNillableGateDecidedAt(v *time.Time) *ChallengeUpdateOne {
+	if v != nil {
+		_u.SetGateDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearGateDecidedAt clears the value of the "gate_decided_at" field.
+func (_u *ChallengeUpdateOne) ClearGateDecidedAt() *ChallengeUpdateOne {
+	_u.mutation.ClearGateDecidedAt()
+	return _u
+}
+
 // SetRoundID sets the "round_id" field.
 func (_u *ChallengeUpdateOne) SetRoundID(v int) *ChallengeUpdateOne {
 	_u.mutation.SetRoundID(v)
@@ -1242,6 +1589,21 @@ func (_u *ChallengeUpdateOne) AddCompetitions(v ...*Competition) *ChallengeUpdat
 	return _u.AddCompetitionIDs(ids...)
 }
 
+// AddLessonRegisterIDs adds the "lesson_register" edge to the Lesson entity by IDs.
+func (_u *ChallengeUpdateOne) AddLessonRegisterIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.AddLessonRegisterIDs(ids...)
+	return _u
+}
+
+// AddLessonRegister adds the "lesson_register" edges to the Lesson entity.
+func (_u *ChallengeUpdateOne) AddLessonRegister(v ...*Lesson) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLessonRegisterIDs(ids...)
+}
+
 // SetRound sets the "round" edge to the Round entity.
 func (_u *ChallengeUpdateOne) SetRound(v *Round) *ChallengeUpdateOne {
 	return _u.SetRoundID(v.ID)
@@ -1298,6 +1660,27 @@ func (_u *ChallengeUpdateOne) RemoveCompetitions(v ...*Competition) *ChallengeUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCompetitionIDs(ids...)
+}
+
+// ClearLessonRegister clears all "lesson_register" edges to the Lesson entity.
+func (_u *ChallengeUpdateOne) ClearLessonRegister() *ChallengeUpdateOne {
+	_u.mutation.ClearLessonRegister()
+	return _u
+}
+
+// RemoveLessonRegisterIDs removes the "lesson_register" edge to Lesson entities by IDs.
+func (_u *ChallengeUpdateOne) RemoveLessonRegisterIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.RemoveLessonRegisterIDs(ids...)
+	return _u
+}
+
+// RemoveLessonRegister removes "lesson_register" edges to Lesson entities.
+func (_u *ChallengeUpdateOne) RemoveLessonRegister(v ...*Lesson) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLessonRegisterIDs(ids...)
 }
 
 // ClearRound clears the "round" edge to the Round entity.
@@ -1396,6 +1779,11 @@ func (_u *ChallengeUpdateOne) check() error {
 	if v, ok := _u.mutation.Outcome(); ok {
 		if err := challenge.OutcomeValidator(v); err != nil {
 			return &ValidationError{Name: "outcome", err: fmt.Errorf(`ent: validator failed for field "Challenge.outcome": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.GateGo(); ok {
+		if err := challenge.GateGoValidator(v); err != nil {
+			return &ValidationError{Name: "gate_go", err: fmt.Errorf(`ent: validator failed for field "Challenge.gate_go": %w`, err)}
 		}
 	}
 	return nil
@@ -1522,6 +1910,42 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 	if _u.mutation.LessonsCleared() {
 		_spec.ClearField(challenge.FieldLessons, field.TypeString)
 	}
+	if value, ok := _u.mutation.OutcomeRoute(); ok {
+		_spec.SetField(challenge.FieldOutcomeRoute, field.TypeString, value)
+	}
+	if _u.mutation.OutcomeRouteCleared() {
+		_spec.ClearField(challenge.FieldOutcomeRoute, field.TypeString)
+	}
+	if value, ok := _u.mutation.GateGo(); ok {
+		_spec.SetField(challenge.FieldGateGo, field.TypeEnum, value)
+	}
+	if _u.mutation.GateGoCleared() {
+		_spec.ClearField(challenge.FieldGateGo, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.GateCriteria(); ok {
+		_spec.SetField(challenge.FieldGateCriteria, field.TypeJSON, value)
+	}
+	if _u.mutation.GateCriteriaCleared() {
+		_spec.ClearField(challenge.FieldGateCriteria, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.GateRationale(); ok {
+		_spec.SetField(challenge.FieldGateRationale, field.TypeString, value)
+	}
+	if _u.mutation.GateRationaleCleared() {
+		_spec.ClearField(challenge.FieldGateRationale, field.TypeString)
+	}
+	if value, ok := _u.mutation.GateDecidedBy(); ok {
+		_spec.SetField(challenge.FieldGateDecidedBy, field.TypeString, value)
+	}
+	if _u.mutation.GateDecidedByCleared() {
+		_spec.ClearField(challenge.FieldGateDecidedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.GateDecidedAt(); ok {
+		_spec.SetField(challenge.FieldGateDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.GateDecidedAtCleared() {
+		_spec.ClearField(challenge.FieldGateDecidedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(challenge.FieldVersion, field.TypeInt, value)
 	}
@@ -1640,6 +2064,51 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(competition.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LessonRegisterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLessonRegisterIDs(); len(nodes) > 0 && !_u.mutation.LessonRegisterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LessonRegisterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   challenge.LessonRegisterTable,
+			Columns: []string{challenge.LessonRegisterColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(lesson.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -32,6 +32,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -41,6 +42,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 
 	stdsql "database/sql"
 )
@@ -84,6 +86,8 @@ type Client struct {
 	Interest *InterestClient
 	// JoinRequest is the client for interacting with the JoinRequest builders.
 	JoinRequest *JoinRequestClient
+	// Lesson is the client for interacting with the Lesson builders.
+	Lesson *LessonClient
 	// Milestone is the client for interacting with the Milestone builders.
 	Milestone *MilestoneClient
 	// Notice is the client for interacting with the Notice builders.
@@ -102,6 +106,8 @@ type Client struct {
 	ScreeningCriterion *ScreeningCriterionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// ShowAndTell is the client for interacting with the ShowAndTell builders.
+	ShowAndTell *ShowAndTellClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -130,6 +136,7 @@ func (c *Client) init() {
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Interest = NewInterestClient(c.config)
 	c.JoinRequest = NewJoinRequestClient(c.config)
+	c.Lesson = NewLessonClient(c.config)
 	c.Milestone = NewMilestoneClient(c.config)
 	c.Notice = NewNoticeClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
@@ -139,6 +146,7 @@ func (c *Client) init() {
 	c.Screening = NewScreeningClient(c.config)
 	c.ScreeningCriterion = NewScreeningCriterionClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.ShowAndTell = NewShowAndTellClient(c.config)
 }
 
 type (
@@ -248,6 +256,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
 		JoinRequest:        NewJoinRequestClient(cfg),
+		Lesson:             NewLessonClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
@@ -257,6 +266,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
 		Session:            NewSessionClient(cfg),
+		ShowAndTell:        NewShowAndTellClient(cfg),
 	}, nil
 }
 
@@ -293,6 +303,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
 		JoinRequest:        NewJoinRequestClient(cfg),
+		Lesson:             NewLessonClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
@@ -302,6 +313,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
 		Session:            NewSessionClient(cfg),
+		ShowAndTell:        NewShowAndTellClient(cfg),
 	}, nil
 }
 
@@ -334,8 +346,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
-		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round,
-		c.Screening, c.ScreeningCriterion, c.Session,
+		c.Lesson, c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
+		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
 	} {
 		n.Use(hooks...)
 	}
@@ -348,8 +360,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
-		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.Round,
-		c.Screening, c.ScreeningCriterion, c.Session,
+		c.Lesson, c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
+		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -392,6 +404,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Interest.mutate(ctx, m)
 	case *JoinRequestMutation:
 		return c.JoinRequest.mutate(ctx, m)
+	case *LessonMutation:
+		return c.Lesson.mutate(ctx, m)
 	case *MilestoneMutation:
 		return c.Milestone.mutate(ctx, m)
 	case *NoticeMutation:
@@ -410,6 +424,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ScreeningCriterion.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *ShowAndTellMutation:
+		return c.ShowAndTell.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -1851,6 +1867,22 @@ func (c *ChallengeClient) QueryCompetitions(_m *Challenge) *CompetitionQuery {
 	return query
 }
 
+// QueryLessonRegister queries the lesson_register edge of a Challenge.
+func (c *ChallengeClient) QueryLessonRegister(_m *Challenge) *LessonQuery {
+	query := (&LessonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, id),
+			sqlgraph.To(lesson.Table, lesson.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, challenge.LessonRegisterTable, challenge.LessonRegisterColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryRound queries the round edge of a Challenge.
 func (c *ChallengeClient) QueryRound(_m *Challenge) *RoundQuery {
 	query := (&RoundClient{config: c.config}).Query()
@@ -2438,6 +2470,22 @@ func (c *ContractClient) QueryMilestones(_m *Contract) *MilestoneQuery {
 			sqlgraph.From(contract.Table, contract.FieldID, id),
 			sqlgraph.To(milestone.Table, milestone.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, contract.MilestonesTable, contract.MilestonesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryShowAndTell queries the show_and_tell edge of a Contract.
+func (c *ContractClient) QueryShowAndTell(_m *Contract) *ShowAndTellQuery {
+	query := (&ShowAndTellClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contract.Table, contract.FieldID, id),
+			sqlgraph.To(showandtell.Table, showandtell.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, contract.ShowAndTellTable, contract.ShowAndTellColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3298,6 +3346,156 @@ func (c *JoinRequestClient) mutate(ctx context.Context, m *JoinRequestMutation) 
 		return (&JoinRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown JoinRequest mutation op: %q", m.Op())
+	}
+}
+
+// LessonClient is a client for the Lesson schema.
+type LessonClient struct {
+	config
+}
+
+// NewLessonClient returns a client for the Lesson from the given config.
+func NewLessonClient(c config) *LessonClient {
+	return &LessonClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `lesson.Hooks(f(g(h())))`.
+func (c *LessonClient) Use(hooks ...Hook) {
+	c.hooks.Lesson = append(c.hooks.Lesson, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `lesson.Intercept(f(g(h())))`.
+func (c *LessonClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Lesson = append(c.inters.Lesson, interceptors...)
+}
+
+// Create returns a builder for creating a Lesson entity.
+func (c *LessonClient) Create() *LessonCreate {
+	mutation := newLessonMutation(c.config, OpCreate)
+	return &LessonCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Lesson entities.
+func (c *LessonClient) CreateBulk(builders ...*LessonCreate) *LessonCreateBulk {
+	return &LessonCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LessonClient) MapCreateBulk(slice any, setFunc func(*LessonCreate, int)) *LessonCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LessonCreateBulk{err: fmt.Errorf("calling to LessonClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LessonCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LessonCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Lesson.
+func (c *LessonClient) Update() *LessonUpdate {
+	mutation := newLessonMutation(c.config, OpUpdate)
+	return &LessonUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LessonClient) UpdateOne(_m *Lesson) *LessonUpdateOne {
+	mutation := newLessonMutation(c.config, OpUpdateOne, withLesson(_m))
+	return &LessonUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LessonClient) UpdateOneID(id int) *LessonUpdateOne {
+	mutation := newLessonMutation(c.config, OpUpdateOne, withLessonID(id))
+	return &LessonUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Lesson.
+func (c *LessonClient) Delete() *LessonDelete {
+	mutation := newLessonMutation(c.config, OpDelete)
+	return &LessonDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LessonClient) DeleteOne(_m *Lesson) *LessonDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LessonClient) DeleteOneID(id int) *LessonDeleteOne {
+	builder := c.Delete().Where(lesson.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LessonDeleteOne{builder}
+}
+
+// Query returns a query builder for Lesson.
+func (c *LessonClient) Query() *LessonQuery {
+	return &LessonQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLesson},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Lesson entity by its id.
+func (c *LessonClient) Get(ctx context.Context, id int) (*Lesson, error) {
+	return c.Query().Where(lesson.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LessonClient) GetX(ctx context.Context, id int) *Lesson {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryChallenge queries the challenge edge of a Lesson.
+func (c *LessonClient) QueryChallenge(_m *Lesson) *ChallengeQuery {
+	query := (&ChallengeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(lesson.Table, lesson.FieldID, id),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, lesson.ChallengeTable, lesson.ChallengeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LessonClient) Hooks() []Hook {
+	hooks := c.hooks.Lesson
+	return append(hooks[:len(hooks):len(hooks)], lesson.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LessonClient) Interceptors() []Interceptor {
+	return c.inters.Lesson
+}
+
+func (c *LessonClient) mutate(ctx context.Context, m *LessonMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LessonCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LessonUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LessonUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LessonDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Lesson mutation op: %q", m.Op())
 	}
 }
 
@@ -4715,20 +4913,171 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// ShowAndTellClient is a client for the ShowAndTell schema.
+type ShowAndTellClient struct {
+	config
+}
+
+// NewShowAndTellClient returns a client for the ShowAndTell from the given config.
+func NewShowAndTellClient(c config) *ShowAndTellClient {
+	return &ShowAndTellClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `showandtell.Hooks(f(g(h())))`.
+func (c *ShowAndTellClient) Use(hooks ...Hook) {
+	c.hooks.ShowAndTell = append(c.hooks.ShowAndTell, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `showandtell.Intercept(f(g(h())))`.
+func (c *ShowAndTellClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ShowAndTell = append(c.inters.ShowAndTell, interceptors...)
+}
+
+// Create returns a builder for creating a ShowAndTell entity.
+func (c *ShowAndTellClient) Create() *ShowAndTellCreate {
+	mutation := newShowAndTellMutation(c.config, OpCreate)
+	return &ShowAndTellCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ShowAndTell entities.
+func (c *ShowAndTellClient) CreateBulk(builders ...*ShowAndTellCreate) *ShowAndTellCreateBulk {
+	return &ShowAndTellCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ShowAndTellClient) MapCreateBulk(slice any, setFunc func(*ShowAndTellCreate, int)) *ShowAndTellCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ShowAndTellCreateBulk{err: fmt.Errorf("calling to ShowAndTellClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ShowAndTellCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ShowAndTellCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ShowAndTell.
+func (c *ShowAndTellClient) Update() *ShowAndTellUpdate {
+	mutation := newShowAndTellMutation(c.config, OpUpdate)
+	return &ShowAndTellUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ShowAndTellClient) UpdateOne(_m *ShowAndTell) *ShowAndTellUpdateOne {
+	mutation := newShowAndTellMutation(c.config, OpUpdateOne, withShowAndTell(_m))
+	return &ShowAndTellUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ShowAndTellClient) UpdateOneID(id int) *ShowAndTellUpdateOne {
+	mutation := newShowAndTellMutation(c.config, OpUpdateOne, withShowAndTellID(id))
+	return &ShowAndTellUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ShowAndTell.
+func (c *ShowAndTellClient) Delete() *ShowAndTellDelete {
+	mutation := newShowAndTellMutation(c.config, OpDelete)
+	return &ShowAndTellDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ShowAndTellClient) DeleteOne(_m *ShowAndTell) *ShowAndTellDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ShowAndTellClient) DeleteOneID(id int) *ShowAndTellDeleteOne {
+	builder := c.Delete().Where(showandtell.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ShowAndTellDeleteOne{builder}
+}
+
+// Query returns a query builder for ShowAndTell.
+func (c *ShowAndTellClient) Query() *ShowAndTellQuery {
+	return &ShowAndTellQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeShowAndTell},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ShowAndTell entity by its id.
+func (c *ShowAndTellClient) Get(ctx context.Context, id int) (*ShowAndTell, error) {
+	return c.Query().Where(showandtell.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ShowAndTellClient) GetX(ctx context.Context, id int) *ShowAndTell {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryContract queries the contract edge of a ShowAndTell.
+func (c *ShowAndTellClient) QueryContract(_m *ShowAndTell) *ContractQuery {
+	query := (&ContractClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(showandtell.Table, showandtell.FieldID, id),
+			sqlgraph.To(contract.Table, contract.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, showandtell.ContractTable, showandtell.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ShowAndTellClient) Hooks() []Hook {
+	hooks := c.hooks.ShowAndTell
+	return append(hooks[:len(hooks):len(hooks)], showandtell.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ShowAndTellClient) Interceptors() []Interceptor {
+	return c.inters.ShowAndTell
+}
+
+func (c *ShowAndTellClient) mutate(ctx context.Context, m *ShowAndTellMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ShowAndTellCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ShowAndTellUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ShowAndTellUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ShowAndTellDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ShowAndTell mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, JoinRequest, Milestone, Notice, Organisation,
-		OutboxMessage, Person, Round, Screening, ScreeningCriterion, Session []ent.Hook
+		IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone, Notice,
+		Organisation, OutboxMessage, Person, Round, Screening, ScreeningCriterion,
+		Session, ShowAndTell []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, JoinRequest, Milestone, Notice, Organisation,
-		OutboxMessage, Person, Round, Screening, ScreeningCriterion,
-		Session []ent.Interceptor
+		IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone, Notice,
+		Organisation, OutboxMessage, Person, Round, Screening, ScreeningCriterion,
+		Session, ShowAndTell []ent.Interceptor
 	}
 )
 

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 )
 
 // Contract is the model entity for the Contract schema.
@@ -52,6 +54,8 @@ type Contract struct {
 	AcceptedBy string `json:"accepted_by,omitempty"`
 	// ReportSummary holds the value of the "report_summary" field.
 	ReportSummary string `json:"report_summary,omitempty"`
+	// Report holds the value of the "report" field.
+	Report domain.PhaseReport `json:"report,omitempty"`
 	// ReportedAt holds the value of the "reported_at" field.
 	ReportedAt *time.Time `json:"reported_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -72,11 +76,13 @@ type ContractEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// Milestones holds the value of the milestones edge.
 	Milestones []*Milestone `json:"milestones,omitempty"`
+	// ShowAndTell holds the value of the show_and_tell edge.
+	ShowAndTell *ShowAndTell `json:"show_and_tell,omitempty"`
 	// GateDecision holds the value of the gate_decision edge.
 	GateDecision *GateDecision `json:"gate_decision,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 }
 
 // BidOrErr returns the Bid value or an error if the edge
@@ -130,12 +136,23 @@ func (e ContractEdges) MilestonesOrErr() ([]*Milestone, error) {
 	return nil, &NotLoadedError{edge: "milestones"}
 }
 
+// ShowAndTellOrErr returns the ShowAndTell value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ContractEdges) ShowAndTellOrErr() (*ShowAndTell, error) {
+	if e.ShowAndTell != nil {
+		return e.ShowAndTell, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: showandtell.Label}
+	}
+	return nil, &NotLoadedError{edge: "show_and_tell"}
+}
+
 // GateDecisionOrErr returns the GateDecision value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e ContractEdges) GateDecisionOrErr() (*GateDecision, error) {
 	if e.GateDecision != nil {
 		return e.GateDecision, nil
-	} else if e.loadedTypes[5] {
+	} else if e.loadedTypes[6] {
 		return nil, &NotFoundError{label: gatedecision.Label}
 	}
 	return nil, &NotLoadedError{edge: "gate_decision"}
@@ -146,6 +163,8 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case contract.FieldReport:
+			values[i] = new([]byte)
 		case contract.FieldID, contract.FieldBidID, contract.FieldCompetitionID, contract.FieldOrganisationID, contract.FieldPhase, contract.FieldValue, contract.FieldAwardedValue, contract.FieldTermWeeks:
 			values[i] = new(sql.NullInt64)
 		case contract.FieldStatus, contract.FieldAcceptedBy, contract.FieldReportSummary:
@@ -266,6 +285,14 @@ func (_m *Contract) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReportSummary = value.String
 			}
+		case contract.FieldReport:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field report", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Report); err != nil {
+					return fmt.Errorf("unmarshal field report: %w", err)
+				}
+			}
 		case contract.FieldReportedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field reported_at", values[i])
@@ -309,6 +336,11 @@ func (_m *Contract) QueryDocuments() *DocumentQuery {
 // QueryMilestones queries the "milestones" edge of the Contract entity.
 func (_m *Contract) QueryMilestones() *MilestoneQuery {
 	return NewContractClient(_m.config).QueryMilestones(_m)
+}
+
+// QueryShowAndTell queries the "show_and_tell" edge of the Contract entity.
+func (_m *Contract) QueryShowAndTell() *ShowAndTellQuery {
+	return NewContractClient(_m.config).QueryShowAndTell(_m)
 }
 
 // QueryGateDecision queries the "gate_decision" edge of the Contract entity.
@@ -389,6 +421,9 @@ func (_m *Contract) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("report_summary=")
 	builder.WriteString(_m.ReportSummary)
+	builder.WriteString(", ")
+	builder.WriteString("report=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Report))
 	builder.WriteString(", ")
 	if v := _m.ReportedAt; v != nil {
 		builder.WriteString("reported_at=")

@@ -19,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 )
 
 // ContractCreate is the builder for creating a Contract entity.
@@ -199,6 +200,12 @@ func (_c *ContractCreate) SetNillableReportSummary(v *string) *ContractCreate {
 	return _c
 }
 
+// SetReport sets the "report" field.
+func (_c *ContractCreate) SetReport(v domain.PhaseReport) *ContractCreate {
+	_c.mutation.SetReport(v)
+	return _c
+}
+
 // SetReportedAt sets the "reported_at" field.
 func (_c *ContractCreate) SetReportedAt(v time.Time) *ContractCreate {
 	_c.mutation.SetReportedAt(v)
@@ -256,6 +263,25 @@ func (_c *ContractCreate) AddMilestones(v ...*Milestone) *ContractCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMilestoneIDs(ids...)
+}
+
+// SetShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by ID.
+func (_c *ContractCreate) SetShowAndTellID(id int) *ContractCreate {
+	_c.mutation.SetShowAndTellID(id)
+	return _c
+}
+
+// SetNillableShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by ID if the given value is not nil.
+func (_c *ContractCreate) SetNillableShowAndTellID(id *int) *ContractCreate {
+	if id != nil {
+		_c = _c.SetShowAndTellID(*id)
+	}
+	return _c
+}
+
+// SetShowAndTell sets the "show_and_tell" edge to the ShowAndTell entity.
+func (_c *ContractCreate) SetShowAndTell(v *ShowAndTell) *ContractCreate {
+	return _c.SetShowAndTellID(v.ID)
 }
 
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by ID.
@@ -469,6 +495,10 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)
 		_node.ReportSummary = value
 	}
+	if value, ok := _c.mutation.Report(); ok {
+		_spec.SetField(contract.FieldReport, field.TypeJSON, value)
+		_node.Report = value
+	}
 	if value, ok := _c.mutation.ReportedAt(); ok {
 		_spec.SetField(contract.FieldReportedAt, field.TypeTime, value)
 		_node.ReportedAt = &value
@@ -549,6 +579,22 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ShowAndTellIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   contract.ShowAndTellTable,
+			Columns: []string{contract.ShowAndTellColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(showandtell.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -843,6 +889,24 @@ func (u *ContractUpsert) UpdateReportSummary() *ContractUpsert {
 // ClearReportSummary clears the value of the "report_summary" field.
 func (u *ContractUpsert) ClearReportSummary() *ContractUpsert {
 	u.SetNull(contract.FieldReportSummary)
+	return u
+}
+
+// SetReport sets the "report" field.
+func (u *ContractUpsert) SetReport(v domain.PhaseReport) *ContractUpsert {
+	u.Set(contract.FieldReport, v)
+	return u
+}
+
+// UpdateReport sets the "report" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateReport() *ContractUpsert {
+	u.SetExcluded(contract.FieldReport)
+	return u
+}
+
+// ClearReport clears the value of the "report" field.
+func (u *ContractUpsert) ClearReport() *ContractUpsert {
+	u.SetNull(contract.FieldReport)
 	return u
 }
 
@@ -1165,6 +1229,27 @@ func (u *ContractUpsertOne) UpdateReportSummary() *ContractUpsertOne {
 func (u *ContractUpsertOne) ClearReportSummary() *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearReportSummary()
+	})
+}
+
+// SetReport sets the "report" field.
+func (u *ContractUpsertOne) SetReport(v domain.PhaseReport) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetReport(v)
+	})
+}
+
+// UpdateReport sets the "report" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateReport() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateReport()
+	})
+}
+
+// ClearReport clears the value of the "report" field.
+func (u *ContractUpsertOne) ClearReport() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearReport()
 	})
 }
 
@@ -1656,6 +1741,27 @@ func (u *ContractUpsertBulk) UpdateReportSummary() *ContractUpsertBulk {
 func (u *ContractUpsertBulk) ClearReportSummary() *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearReportSummary()
+	})
+}
+
+// SetReport sets the "report" field.
+func (u *ContractUpsertBulk) SetReport(v domain.PhaseReport) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetReport(v)
+	})
+}
+
+// UpdateReport sets the "report" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateReport() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateReport()
+	})
+}
+
+// ClearReport clears the value of the "report" field.
+func (u *ContractUpsertBulk) ClearReport() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearReport()
 	})
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 )
 
 // ContractQuery is the builder for querying Contract entities.
@@ -36,6 +37,7 @@ type ContractQuery struct {
 	withOrganisation *OrganisationQuery
 	withDocuments    *DocumentQuery
 	withMilestones   *MilestoneQuery
+	withShowAndTell  *ShowAndTellQuery
 	withGateDecision *GateDecisionQuery
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -177,6 +179,28 @@ func (_q *ContractQuery) QueryMilestones() *MilestoneQuery {
 			sqlgraph.From(contract.Table, contract.FieldID, selector),
 			sqlgraph.To(milestone.Table, milestone.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, contract.MilestonesTable, contract.MilestonesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryShowAndTell chains the current query on the "show_and_tell" edge.
+func (_q *ContractQuery) QueryShowAndTell() *ShowAndTellQuery {
+	query := (&ShowAndTellClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contract.Table, contract.FieldID, selector),
+			sqlgraph.To(showandtell.Table, showandtell.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, contract.ShowAndTellTable, contract.ShowAndTellColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -403,6 +427,7 @@ func (_q *ContractQuery) Clone() *ContractQuery {
 		withOrganisation: _q.withOrganisation.Clone(),
 		withDocuments:    _q.withDocuments.Clone(),
 		withMilestones:   _q.withMilestones.Clone(),
+		withShowAndTell:  _q.withShowAndTell.Clone(),
 		withGateDecision: _q.withGateDecision.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -462,6 +487,17 @@ func (_q *ContractQuery) WithMilestones(opts ...func(*MilestoneQuery)) *Contract
 		opt(query)
 	}
 	_q.withMilestones = query
+	return _q
+}
+
+// WithShowAndTell tells the query-builder to eager-load the nodes that are connected to
+// the "show_and_tell" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContractQuery) WithShowAndTell(opts ...func(*ShowAndTellQuery)) *ContractQuery {
+	query := (&ShowAndTellClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withShowAndTell = query
 	return _q
 }
 
@@ -560,12 +596,13 @@ func (_q *ContractQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Con
 	var (
 		nodes       = []*Contract{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withBid != nil,
 			_q.withCompetition != nil,
 			_q.withOrganisation != nil,
 			_q.withDocuments != nil,
 			_q.withMilestones != nil,
+			_q.withShowAndTell != nil,
 			_q.withGateDecision != nil,
 		}
 	)
@@ -619,6 +656,12 @@ func (_q *ContractQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Con
 		if err := _q.loadMilestones(ctx, query, nodes,
 			func(n *Contract) { n.Edges.Milestones = []*Milestone{} },
 			func(n *Contract, e *Milestone) { n.Edges.Milestones = append(n.Edges.Milestones, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withShowAndTell; query != nil {
+		if err := _q.loadShowAndTell(ctx, query, nodes, nil,
+			func(n *Contract, e *ShowAndTell) { n.Edges.ShowAndTell = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -766,6 +809,33 @@ func (_q *ContractQuery) loadMilestones(ctx context.Context, query *MilestoneQue
 	}
 	query.Where(predicate.Milestone(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(contract.MilestonesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ContractID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "contract_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ContractQuery) loadShowAndTell(ctx context.Context, query *ShowAndTellQuery, nodes []*Contract, init func(*Contract), assign func(*Contract, *ShowAndTell)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Contract)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(showandtell.FieldContractID)
+	}
+	query.Where(predicate.ShowAndTell(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(contract.ShowAndTellColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

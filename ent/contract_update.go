@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 )
 
 // ContractUpdate is the builder for updating Contract entities.
@@ -281,6 +282,18 @@ func (_u *ContractUpdate) ClearReportSummary() *ContractUpdate {
 	return _u
 }
 
+// SetReport sets the "report" field.
+func (_u *ContractUpdate) SetReport(v domain.PhaseReport) *ContractUpdate {
+	_u.mutation.SetReport(v)
+	return _u
+}
+
+// ClearReport clears the value of the "report" field.
+func (_u *ContractUpdate) ClearReport() *ContractUpdate {
+	_u.mutation.ClearReport()
+	return _u
+}
+
 // SetReportedAt sets the "reported_at" field.
 func (_u *ContractUpdate) SetReportedAt(v time.Time) *ContractUpdate {
 	_u.mutation.SetReportedAt(v)
@@ -344,6 +357,25 @@ func (_u *ContractUpdate) AddMilestones(v ...*Milestone) *ContractUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddMilestoneIDs(ids...)
+}
+
+// SetShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by ID.
+func (_u *ContractUpdate) SetShowAndTellID(id int) *ContractUpdate {
+	_u.mutation.SetShowAndTellID(id)
+	return _u
+}
+
+// SetNillableShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by ID if the given value is not nil.
+func (_u *ContractUpdate) SetNillableShowAndTellID(id *int) *ContractUpdate {
+	if id != nil {
+		_u = _u.SetShowAndTellID(*id)
+	}
+	return _u
+}
+
+// SetShowAndTell sets the "show_and_tell" edge to the ShowAndTell entity.
+func (_u *ContractUpdate) SetShowAndTell(v *ShowAndTell) *ContractUpdate {
+	return _u.SetShowAndTellID(v.ID)
 }
 
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by ID.
@@ -428,6 +460,12 @@ func (_u *ContractUpdate) RemoveMilestones(v ...*Milestone) *ContractUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMilestoneIDs(ids...)
+}
+
+// ClearShowAndTell clears the "show_and_tell" edge to the ShowAndTell entity.
+func (_u *ContractUpdate) ClearShowAndTell() *ContractUpdate {
+	_u.mutation.ClearShowAndTell()
+	return _u
 }
 
 // ClearGateDecision clears the "gate_decision" edge to the GateDecision entity.
@@ -573,6 +611,12 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ReportSummaryCleared() {
 		_spec.ClearField(contract.FieldReportSummary, field.TypeString)
+	}
+	if value, ok := _u.mutation.Report(); ok {
+		_spec.SetField(contract.FieldReport, field.TypeJSON, value)
+	}
+	if _u.mutation.ReportCleared() {
+		_spec.ClearField(contract.FieldReport, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ReportedAt(); ok {
 		_spec.SetField(contract.FieldReportedAt, field.TypeTime, value)
@@ -750,6 +794,35 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ShowAndTellCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   contract.ShowAndTellTable,
+			Columns: []string{contract.ShowAndTellColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(showandtell.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ShowAndTellIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   contract.ShowAndTellTable,
+			Columns: []string{contract.ShowAndTellColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(showandtell.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1052,6 +1125,18 @@ func (_u *ContractUpdateOne) ClearReportSummary() *ContractUpdateOne {
 	return _u
 }
 
+// SetReport sets the "report" field.
+func (_u *ContractUpdateOne) SetReport(v domain.PhaseReport) *ContractUpdateOne {
+	_u.mutation.SetReport(v)
+	return _u
+}
+
+// ClearReport clears the value of the "report" field.
+func (_u *ContractUpdateOne) ClearReport() *ContractUpdateOne {
+	_u.mutation.ClearReport()
+	return _u
+}
+
 // SetReportedAt sets the "reported_at" field.
 func (_u *ContractUpdateOne) SetReportedAt(v time.Time) *ContractUpdateOne {
 	_u.mutation.SetReportedAt(v)
@@ -1115,6 +1200,25 @@ func (_u *ContractUpdateOne) AddMilestones(v ...*Milestone) *ContractUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddMilestoneIDs(ids...)
+}
+
+// SetShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by ID.
+func (_u *ContractUpdateOne) SetShowAndTellID(id int) *ContractUpdateOne {
+	_u.mutation.SetShowAndTellID(id)
+	return _u
+}
+
+// SetNillableShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by ID if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableShowAndTellID(id *int) *ContractUpdateOne {
+	if id != nil {
+		_u = _u.SetShowAndTellID(*id)
+	}
+	return _u
+}
+
+// SetShowAndTell sets the "show_and_tell" edge to the ShowAndTell entity.
+func (_u *ContractUpdateOne) SetShowAndTell(v *ShowAndTell) *ContractUpdateOne {
+	return _u.SetShowAndTellID(v.ID)
 }
 
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by ID.
@@ -1199,6 +1303,12 @@ func (_u *ContractUpdateOne) RemoveMilestones(v ...*Milestone) *ContractUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMilestoneIDs(ids...)
+}
+
+// ClearShowAndTell clears the "show_and_tell" edge to the ShowAndTell entity.
+func (_u *ContractUpdateOne) ClearShowAndTell() *ContractUpdateOne {
+	_u.mutation.ClearShowAndTell()
+	return _u
 }
 
 // ClearGateDecision clears the "gate_decision" edge to the GateDecision entity.
@@ -1374,6 +1484,12 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 	}
 	if _u.mutation.ReportSummaryCleared() {
 		_spec.ClearField(contract.FieldReportSummary, field.TypeString)
+	}
+	if value, ok := _u.mutation.Report(); ok {
+		_spec.SetField(contract.FieldReport, field.TypeJSON, value)
+	}
+	if _u.mutation.ReportCleared() {
+		_spec.ClearField(contract.FieldReport, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.ReportedAt(); ok {
 		_spec.SetField(contract.FieldReportedAt, field.TypeTime, value)
@@ -1551,6 +1667,35 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(milestone.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ShowAndTellCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   contract.ShowAndTellTable,
+			Columns: []string{contract.ShowAndTellColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(showandtell.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ShowAndTellIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   contract.ShowAndTellTable,
+			Columns: []string{contract.ShowAndTellColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(showandtell.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -41,6 +41,8 @@ type Document struct {
 	QuestionKey string `json:"question_key,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
 	ContractID *int `json:"contract_id,omitempty"`
+	// Part holds the value of the "part" field.
+	Part string `json:"part,omitempty"`
 	// MilestoneID holds the value of the "milestone_id" field.
 	MilestoneID *int `json:"milestone_id,omitempty"`
 	// ChallengeID holds the value of the "challenge_id" field.
@@ -117,7 +119,7 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldMilestoneID, document.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
-		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey:
+		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey, document.FieldPart:
 			values[i] = new(sql.NullString)
 		case document.FieldCreatedAt, document.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -203,6 +205,12 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ContractID = new(int)
 				*_m.ContractID = int(value.Int64)
+			}
+		case document.FieldPart:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field part", values[i])
+			} else if value.Valid {
+				_m.Part = value.String
 			}
 		case document.FieldMilestoneID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -307,6 +315,9 @@ func (_m *Document) String() string {
 		builder.WriteString("contract_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("part=")
+	builder.WriteString(_m.Part)
 	builder.WriteString(", ")
 	if v := _m.MilestoneID; v != nil {
 		builder.WriteString("milestone_id=")

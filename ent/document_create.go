@@ -126,6 +126,20 @@ func (_c *DocumentCreate) SetNillableContractID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetPart sets the "part" field.
+func (_c *DocumentCreate) SetPart(v string) *DocumentCreate {
+	_c.mutation.SetPart(v)
+	return _c
+}
+
+// SetNillablePart sets the "part" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillablePart(v *string) *DocumentCreate {
+	if v != nil {
+		_c.SetPart(*v)
+	}
+	return _c
+}
+
 // SetMilestoneID sets the "milestone_id" field.
 func (_c *DocumentCreate) SetMilestoneID(v int) *DocumentCreate {
 	_c.mutation.SetMilestoneID(v)
@@ -334,6 +348,10 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.QuestionKey(); ok {
 		_spec.SetField(document.FieldQuestionKey, field.TypeString, value)
 		_node.QuestionKey = value
+	}
+	if value, ok := _c.mutation.Part(); ok {
+		_spec.SetField(document.FieldPart, field.TypeString, value)
+		_node.Part = value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -575,6 +593,24 @@ func (u *DocumentUpsert) ClearContractID() *DocumentUpsert {
 	return u
 }
 
+// SetPart sets the "part" field.
+func (u *DocumentUpsert) SetPart(v string) *DocumentUpsert {
+	u.Set(document.FieldPart, v)
+	return u
+}
+
+// UpdatePart sets the "part" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdatePart() *DocumentUpsert {
+	u.SetExcluded(document.FieldPart)
+	return u
+}
+
+// ClearPart clears the value of the "part" field.
+func (u *DocumentUpsert) ClearPart() *DocumentUpsert {
+	u.SetNull(document.FieldPart)
+	return u
+}
+
 // SetMilestoneID sets the "milestone_id" field.
 func (u *DocumentUpsert) SetMilestoneID(v int) *DocumentUpsert {
 	u.Set(document.FieldMilestoneID, v)
@@ -796,6 +832,27 @@ func (u *DocumentUpsertOne) UpdateContractID() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearContractID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearContractID()
+	})
+}
+
+// SetPart sets the "part" field.
+func (u *DocumentUpsertOne) SetPart(v string) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetPart(v)
+	})
+}
+
+// UpdatePart sets the "part" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdatePart() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdatePart()
+	})
+}
+
+// ClearPart clears the value of the "part" field.
+func (u *DocumentUpsertOne) ClearPart() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearPart()
 	})
 }
 
@@ -1192,6 +1249,27 @@ func (u *DocumentUpsertBulk) UpdateContractID() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearContractID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearContractID()
+	})
+}
+
+// SetPart sets the "part" field.
+func (u *DocumentUpsertBulk) SetPart(v string) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetPart(v)
+	})
+}
+
+// UpdatePart sets the "part" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdatePart() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdatePart()
+	})
+}
+
+// ClearPart clears the value of the "part" field.
+func (u *DocumentUpsertBulk) ClearPart() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearPart()
 	})
 }
 

@@ -161,6 +161,26 @@ func (_u *DocumentUpdate) ClearContractID() *DocumentUpdate {
 	return _u
 }
 
+// SetPart sets the "part" field.
+func (_u *DocumentUpdate) SetPart(v string) *DocumentUpdate {
+	_u.mutation.SetPart(v)
+	return _u
+}
+
+// SetNillablePart sets the "part" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillablePart(v *string) *DocumentUpdate {
+	if v != nil {
+		_u.SetPart(*v)
+	}
+	return _u
+}
+
+// ClearPart clears the value of the "part" field.
+func (_u *DocumentUpdate) ClearPart() *DocumentUpdate {
+	_u.mutation.ClearPart()
+	return _u
+}
+
 // SetMilestoneID sets the "milestone_id" field.
 func (_u *DocumentUpdate) SetMilestoneID(v int) *DocumentUpdate {
 	_u.mutation.SetMilestoneID(v)
@@ -352,6 +372,12 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.QuestionKeyCleared() {
 		_spec.ClearField(document.FieldQuestionKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.Part(); ok {
+		_spec.SetField(document.FieldPart, field.TypeString, value)
+	}
+	if _u.mutation.PartCleared() {
+		_spec.ClearField(document.FieldPart, field.TypeString)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -618,6 +644,26 @@ func (_u *DocumentUpdateOne) ClearContractID() *DocumentUpdateOne {
 	return _u
 }
 
+// SetPart sets the "part" field.
+func (_u *DocumentUpdateOne) SetPart(v string) *DocumentUpdateOne {
+	_u.mutation.SetPart(v)
+	return _u
+}
+
+// SetNillablePart sets the "part" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillablePart(v *string) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetPart(*v)
+	}
+	return _u
+}
+
+// ClearPart clears the value of the "part" field.
+func (_u *DocumentUpdateOne) ClearPart() *DocumentUpdateOne {
+	_u.mutation.ClearPart()
+	return _u
+}
+
 // SetMilestoneID sets the "milestone_id" field.
 func (_u *DocumentUpdateOne) SetMilestoneID(v int) *DocumentUpdateOne {
 	_u.mutation.SetMilestoneID(v)
@@ -839,6 +885,12 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if _u.mutation.QuestionKeyCleared() {
 		_spec.ClearField(document.FieldQuestionKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.Part(); ok {
+		_spec.SetField(document.FieldPart, field.TypeString, value)
+	}
+	if _u.mutation.PartCleared() {
+		_spec.ClearField(document.FieldPart, field.TypeString)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{

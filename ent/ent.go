@@ -29,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -38,6 +39,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -115,6 +117,7 @@ func checkColumn(t, c string) error {
 			idempotencyrecord.Table:  idempotencyrecord.ValidColumn,
 			interest.Table:           interest.ValidColumn,
 			joinrequest.Table:        joinrequest.ValidColumn,
+			lesson.Table:             lesson.ValidColumn,
 			milestone.Table:          milestone.ValidColumn,
 			notice.Table:             notice.ValidColumn,
 			organisation.Table:       organisation.ValidColumn,
@@ -124,6 +127,7 @@ func checkColumn(t, c string) error {
 			screening.Table:          screening.ValidColumn,
 			screeningcriterion.Table: screeningcriterion.ValidColumn,
 			session.Table:            session.ValidColumn,
+			showandtell.Table:        showandtell.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -29,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -39,6 +40,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 )
 
 const (
@@ -67,6 +69,7 @@ const (
 	TypeIdempotencyRecord  = "IdempotencyRecord"
 	TypeInterest           = "Interest"
 	TypeJoinRequest        = "JoinRequest"
+	TypeLesson             = "Lesson"
 	TypeMilestone          = "Milestone"
 	TypeNotice             = "Notice"
 	TypeOrganisation       = "Organisation"
@@ -76,6 +79,7 @@ const (
 	TypeScreening          = "Screening"
 	TypeScreeningCriterion = "ScreeningCriterion"
 	TypeSession            = "Session"
+	TypeShowAndTell        = "ShowAndTell"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -8974,46 +8978,55 @@ func (m *BidMutation) ResetEdge(name string) error {
 // ChallengeMutation represents an operation that mutates the Challenge nodes in the graph.
 type ChallengeMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	title               *string
-	public_body         *string
-	problem             *string
-	user_need           *string
-	who_has_it          *string
-	evidence            *string
-	fields              *[]string
-	appendfields        []string
-	budget_phase1       *domain.Money
-	addbudget_phase1    *domain.Money
-	budget_phase2       *domain.Money
-	addbudget_phase2    *domain.Money
-	commitment          *string
-	sponsor_name        *string
-	sponsor_role        *string
-	stage               *domain.ChallengeStage
-	stage_reason        *string
-	outcome             *domain.ProgrammeOutcome
-	lessons             *string
-	version             *int
-	addversion          *int
-	clearedFields       map[string]struct{}
-	documents           map[int]struct{}
-	removeddocuments    map[int]struct{}
-	cleareddocuments    bool
-	owner               *int
-	clearedowner        bool
-	competitions        map[int]struct{}
-	removedcompetitions map[int]struct{}
-	clearedcompetitions bool
-	round               *int
-	clearedround        bool
-	done                bool
-	oldValue            func(context.Context) (*Challenge, error)
-	predicates          []predicate.Challenge
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	title                  *string
+	public_body            *string
+	problem                *string
+	user_need              *string
+	who_has_it             *string
+	evidence               *string
+	fields                 *[]string
+	appendfields           []string
+	budget_phase1          *domain.Money
+	addbudget_phase1       *domain.Money
+	budget_phase2          *domain.Money
+	addbudget_phase2       *domain.Money
+	commitment             *string
+	sponsor_name           *string
+	sponsor_role           *string
+	stage                  *domain.ChallengeStage
+	stage_reason           *string
+	outcome                *domain.ProgrammeOutcome
+	lessons                *string
+	outcome_route          *string
+	gate_go                *domain.ChallengeGo
+	gate_criteria          *map[string]bool
+	gate_rationale         *string
+	gate_decided_by        *string
+	gate_decided_at        *time.Time
+	version                *int
+	addversion             *int
+	clearedFields          map[string]struct{}
+	documents              map[int]struct{}
+	removeddocuments       map[int]struct{}
+	cleareddocuments       bool
+	owner                  *int
+	clearedowner           bool
+	competitions           map[int]struct{}
+	removedcompetitions    map[int]struct{}
+	clearedcompetitions    bool
+	lesson_register        map[int]struct{}
+	removedlesson_register map[int]struct{}
+	clearedlesson_register bool
+	round                  *int
+	clearedround           bool
+	done                   bool
+	oldValue               func(context.Context) (*Challenge, error)
+	predicates             []predicate.Challenge
 }
 
 var _ ent.Mutation = (*ChallengeMutation)(nil)
@@ -9948,6 +9961,300 @@ func (m *ChallengeMutation) ResetLessons() {
 	delete(m.clearedFields, challenge.FieldLessons)
 }
 
+// SetOutcomeRoute sets the "outcome_route" field.
+func (m *ChallengeMutation) SetOutcomeRoute(s string) {
+	m.outcome_route = &s
+}
+
+// OutcomeRoute returns the value of the "outcome_route" field in the mutation.
+func (m *ChallengeMutation) OutcomeRoute() (r string, exists bool) {
+	v := m.outcome_route
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutcomeRoute returns the old "outcome_route" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldOutcomeRoute(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutcomeRoute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutcomeRoute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutcomeRoute: %w", err)
+	}
+	return oldValue.OutcomeRoute, nil
+}
+
+// ClearOutcomeRoute clears the value of the "outcome_route" field.
+func (m *ChallengeMutation) ClearOutcomeRoute() {
+	m.outcome_route = nil
+	m.clearedFields[challenge.FieldOutcomeRoute] = struct{}{}
+}
+
+// OutcomeRouteCleared returns if the "outcome_route" field was cleared in this mutation.
+func (m *ChallengeMutation) OutcomeRouteCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldOutcomeRoute]
+	return ok
+}
+
+// ResetOutcomeRoute resets all changes to the "outcome_route" field.
+func (m *ChallengeMutation) ResetOutcomeRoute() {
+	m.outcome_route = nil
+	delete(m.clearedFields, challenge.FieldOutcomeRoute)
+}
+
+// SetGateGo sets the "gate_go" field.
+func (m *ChallengeMutation) SetGateGo(dg domain.ChallengeGo) {
+	m.gate_go = &dg
+}
+
+// GateGo returns the value of the "gate_go" field in the mutation.
+func (m *ChallengeMutation) GateGo() (r domain.ChallengeGo, exists bool) {
+	v := m.gate_go
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGateGo returns the old "gate_go" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldGateGo(ctx context.Context) (v *domain.ChallengeGo, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGateGo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGateGo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGateGo: %w", err)
+	}
+	return oldValue.GateGo, nil
+}
+
+// ClearGateGo clears the value of the "gate_go" field.
+func (m *ChallengeMutation) ClearGateGo() {
+	m.gate_go = nil
+	m.clearedFields[challenge.FieldGateGo] = struct{}{}
+}
+
+// GateGoCleared returns if the "gate_go" field was cleared in this mutation.
+func (m *ChallengeMutation) GateGoCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldGateGo]
+	return ok
+}
+
+// ResetGateGo resets all changes to the "gate_go" field.
+func (m *ChallengeMutation) ResetGateGo() {
+	m.gate_go = nil
+	delete(m.clearedFields, challenge.FieldGateGo)
+}
+
+// SetGateCriteria sets the "gate_criteria" field.
+func (m *ChallengeMutation) SetGateCriteria(value map[string]bool) {
+	m.gate_criteria = &value
+}
+
+// GateCriteria returns the value of the "gate_criteria" field in the mutation.
+func (m *ChallengeMutation) GateCriteria() (r map[string]bool, exists bool) {
+	v := m.gate_criteria
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGateCriteria returns the old "gate_criteria" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldGateCriteria(ctx context.Context) (v map[string]bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGateCriteria is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGateCriteria requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGateCriteria: %w", err)
+	}
+	return oldValue.GateCriteria, nil
+}
+
+// ClearGateCriteria clears the value of the "gate_criteria" field.
+func (m *ChallengeMutation) ClearGateCriteria() {
+	m.gate_criteria = nil
+	m.clearedFields[challenge.FieldGateCriteria] = struct{}{}
+}
+
+// GateCriteriaCleared returns if the "gate_criteria" field was cleared in this mutation.
+func (m *ChallengeMutation) GateCriteriaCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldGateCriteria]
+	return ok
+}
+
+// ResetGateCriteria resets all changes to the "gate_criteria" field.
+func (m *ChallengeMutation) ResetGateCriteria() {
+	m.gate_criteria = nil
+	delete(m.clearedFields, challenge.FieldGateCriteria)
+}
+
+// SetGateRationale sets the "gate_rationale" field.
+func (m *ChallengeMutation) SetGateRationale(s string) {
+	m.gate_rationale = &s
+}
+
+// GateRationale returns the value of the "gate_rationale" field in the mutation.
+func (m *ChallengeMutation) GateRationale() (r string, exists bool) {
+	v := m.gate_rationale
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGateRationale returns the old "gate_rationale" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldGateRationale(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGateRationale is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGateRationale requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGateRationale: %w", err)
+	}
+	return oldValue.GateRationale, nil
+}
+
+// ClearGateRationale clears the value of the "gate_rationale" field.
+func (m *ChallengeMutation) ClearGateRationale() {
+	m.gate_rationale = nil
+	m.clearedFields[challenge.FieldGateRationale] = struct{}{}
+}
+
+// GateRationaleCleared returns if the "gate_rationale" field was cleared in this mutation.
+func (m *ChallengeMutation) GateRationaleCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldGateRationale]
+	return ok
+}
+
+// ResetGateRationale resets all changes to the "gate_rationale" field.
+func (m *ChallengeMutation) ResetGateRationale() {
+	m.gate_rationale = nil
+	delete(m.clearedFields, challenge.FieldGateRationale)
+}
+
+// SetGateDecidedBy sets the "gate_decided_by" field.
+func (m *ChallengeMutation) SetGateDecidedBy(s string) {
+	m.gate_decided_by = &s
+}
+
+// GateDecidedBy returns the value of the "gate_decided_by" field in the mutation.
+func (m *ChallengeMutation) GateDecidedBy() (r string, exists bool) {
+	v := m.gate_decided_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGateDecidedBy returns the old "gate_decided_by" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldGateDecidedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGateDecidedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGateDecidedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGateDecidedBy: %w", err)
+	}
+	return oldValue.GateDecidedBy, nil
+}
+
+// ClearGateDecidedBy clears the value of the "gate_decided_by" field.
+func (m *ChallengeMutation) ClearGateDecidedBy() {
+	m.gate_decided_by = nil
+	m.clearedFields[challenge.FieldGateDecidedBy] = struct{}{}
+}
+
+// GateDecidedByCleared returns if the "gate_decided_by" field was cleared in this mutation.
+func (m *ChallengeMutation) GateDecidedByCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldGateDecidedBy]
+	return ok
+}
+
+// ResetGateDecidedBy resets all changes to the "gate_decided_by" field.
+func (m *ChallengeMutation) ResetGateDecidedBy() {
+	m.gate_decided_by = nil
+	delete(m.clearedFields, challenge.FieldGateDecidedBy)
+}
+
+// SetGateDecidedAt sets the "gate_decided_at" field.
+func (m *ChallengeMutation) SetGateDecidedAt(t time.Time) {
+	m.gate_decided_at = &t
+}
+
+// GateDecidedAt returns the value of the "gate_decided_at" field in the mutation.
+func (m *ChallengeMutation) GateDecidedAt() (r time.Time, exists bool) {
+	v := m.gate_decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGateDecidedAt returns the old "gate_decided_at" field's value of the Challenge entity.
+// If the Challenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChallengeMutation) OldGateDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGateDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGateDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGateDecidedAt: %w", err)
+	}
+	return oldValue.GateDecidedAt, nil
+}
+
+// ClearGateDecidedAt clears the value of the "gate_decided_at" field.
+func (m *ChallengeMutation) ClearGateDecidedAt() {
+	m.gate_decided_at = nil
+	m.clearedFields[challenge.FieldGateDecidedAt] = struct{}{}
+}
+
+// GateDecidedAtCleared returns if the "gate_decided_at" field was cleared in this mutation.
+func (m *ChallengeMutation) GateDecidedAtCleared() bool {
+	_, ok := m.clearedFields[challenge.FieldGateDecidedAt]
+	return ok
+}
+
+// ResetGateDecidedAt resets all changes to the "gate_decided_at" field.
+func (m *ChallengeMutation) ResetGateDecidedAt() {
+	m.gate_decided_at = nil
+	delete(m.clearedFields, challenge.FieldGateDecidedAt)
+}
+
 // SetRoundID sets the "round_id" field.
 func (m *ChallengeMutation) SetRoundID(i int) {
 	m.round = &i
@@ -10200,6 +10507,60 @@ func (m *ChallengeMutation) ResetCompetitions() {
 	m.removedcompetitions = nil
 }
 
+// AddLessonRegisterIDs adds the "lesson_register" edge to the Lesson entity by ids.
+func (m *ChallengeMutation) AddLessonRegisterIDs(ids ...int) {
+	if m.lesson_register == nil {
+		m.lesson_register = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.lesson_register[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLessonRegister clears the "lesson_register" edge to the Lesson entity.
+func (m *ChallengeMutation) ClearLessonRegister() {
+	m.clearedlesson_register = true
+}
+
+// LessonRegisterCleared reports if the "lesson_register" edge to the Lesson entity was cleared.
+func (m *ChallengeMutation) LessonRegisterCleared() bool {
+	return m.clearedlesson_register
+}
+
+// RemoveLessonRegisterIDs removes the "lesson_register" edge to the Lesson entity by IDs.
+func (m *ChallengeMutation) RemoveLessonRegisterIDs(ids ...int) {
+	if m.removedlesson_register == nil {
+		m.removedlesson_register = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.lesson_register, ids[i])
+		m.removedlesson_register[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLessonRegister returns the removed IDs of the "lesson_register" edge to the Lesson entity.
+func (m *ChallengeMutation) RemovedLessonRegisterIDs() (ids []int) {
+	for id := range m.removedlesson_register {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LessonRegisterIDs returns the "lesson_register" edge IDs in the mutation.
+func (m *ChallengeMutation) LessonRegisterIDs() (ids []int) {
+	for id := range m.lesson_register {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLessonRegister resets all changes to the "lesson_register" edge.
+func (m *ChallengeMutation) ResetLessonRegister() {
+	m.lesson_register = nil
+	m.clearedlesson_register = false
+	m.removedlesson_register = nil
+}
+
 // ClearRound clears the "round" edge to the Round entity.
 func (m *ChallengeMutation) ClearRound() {
 	m.clearedround = true
@@ -10261,7 +10622,7 @@ func (m *ChallengeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ChallengeMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 26)
 	if m.created_at != nil {
 		fields = append(fields, challenge.FieldCreatedAt)
 	}
@@ -10316,6 +10677,24 @@ func (m *ChallengeMutation) Fields() []string {
 	if m.lessons != nil {
 		fields = append(fields, challenge.FieldLessons)
 	}
+	if m.outcome_route != nil {
+		fields = append(fields, challenge.FieldOutcomeRoute)
+	}
+	if m.gate_go != nil {
+		fields = append(fields, challenge.FieldGateGo)
+	}
+	if m.gate_criteria != nil {
+		fields = append(fields, challenge.FieldGateCriteria)
+	}
+	if m.gate_rationale != nil {
+		fields = append(fields, challenge.FieldGateRationale)
+	}
+	if m.gate_decided_by != nil {
+		fields = append(fields, challenge.FieldGateDecidedBy)
+	}
+	if m.gate_decided_at != nil {
+		fields = append(fields, challenge.FieldGateDecidedAt)
+	}
 	if m.round != nil {
 		fields = append(fields, challenge.FieldRoundID)
 	}
@@ -10366,6 +10745,18 @@ func (m *ChallengeMutation) Field(name string) (ent.Value, bool) {
 		return m.Outcome()
 	case challenge.FieldLessons:
 		return m.Lessons()
+	case challenge.FieldOutcomeRoute:
+		return m.OutcomeRoute()
+	case challenge.FieldGateGo:
+		return m.GateGo()
+	case challenge.FieldGateCriteria:
+		return m.GateCriteria()
+	case challenge.FieldGateRationale:
+		return m.GateRationale()
+	case challenge.FieldGateDecidedBy:
+		return m.GateDecidedBy()
+	case challenge.FieldGateDecidedAt:
+		return m.GateDecidedAt()
 	case challenge.FieldRoundID:
 		return m.RoundID()
 	case challenge.FieldVersion:
@@ -10415,6 +10806,18 @@ func (m *ChallengeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldOutcome(ctx)
 	case challenge.FieldLessons:
 		return m.OldLessons(ctx)
+	case challenge.FieldOutcomeRoute:
+		return m.OldOutcomeRoute(ctx)
+	case challenge.FieldGateGo:
+		return m.OldGateGo(ctx)
+	case challenge.FieldGateCriteria:
+		return m.OldGateCriteria(ctx)
+	case challenge.FieldGateRationale:
+		return m.OldGateRationale(ctx)
+	case challenge.FieldGateDecidedBy:
+		return m.OldGateDecidedBy(ctx)
+	case challenge.FieldGateDecidedAt:
+		return m.OldGateDecidedAt(ctx)
 	case challenge.FieldRoundID:
 		return m.OldRoundID(ctx)
 	case challenge.FieldVersion:
@@ -10554,6 +10957,48 @@ func (m *ChallengeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLessons(v)
 		return nil
+	case challenge.FieldOutcomeRoute:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutcomeRoute(v)
+		return nil
+	case challenge.FieldGateGo:
+		v, ok := value.(domain.ChallengeGo)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGateGo(v)
+		return nil
+	case challenge.FieldGateCriteria:
+		v, ok := value.(map[string]bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGateCriteria(v)
+		return nil
+	case challenge.FieldGateRationale:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGateRationale(v)
+		return nil
+	case challenge.FieldGateDecidedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGateDecidedBy(v)
+		return nil
+	case challenge.FieldGateDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGateDecidedAt(v)
+		return nil
 	case challenge.FieldRoundID:
 		v, ok := value.(int)
 		if !ok {
@@ -10667,6 +11112,24 @@ func (m *ChallengeMutation) ClearedFields() []string {
 	if m.FieldCleared(challenge.FieldLessons) {
 		fields = append(fields, challenge.FieldLessons)
 	}
+	if m.FieldCleared(challenge.FieldOutcomeRoute) {
+		fields = append(fields, challenge.FieldOutcomeRoute)
+	}
+	if m.FieldCleared(challenge.FieldGateGo) {
+		fields = append(fields, challenge.FieldGateGo)
+	}
+	if m.FieldCleared(challenge.FieldGateCriteria) {
+		fields = append(fields, challenge.FieldGateCriteria)
+	}
+	if m.FieldCleared(challenge.FieldGateRationale) {
+		fields = append(fields, challenge.FieldGateRationale)
+	}
+	if m.FieldCleared(challenge.FieldGateDecidedBy) {
+		fields = append(fields, challenge.FieldGateDecidedBy)
+	}
+	if m.FieldCleared(challenge.FieldGateDecidedAt) {
+		fields = append(fields, challenge.FieldGateDecidedAt)
+	}
 	if m.FieldCleared(challenge.FieldRoundID) {
 		fields = append(fields, challenge.FieldRoundID)
 	}
@@ -10713,6 +11176,24 @@ func (m *ChallengeMutation) ClearField(name string) error {
 		return nil
 	case challenge.FieldLessons:
 		m.ClearLessons()
+		return nil
+	case challenge.FieldOutcomeRoute:
+		m.ClearOutcomeRoute()
+		return nil
+	case challenge.FieldGateGo:
+		m.ClearGateGo()
+		return nil
+	case challenge.FieldGateCriteria:
+		m.ClearGateCriteria()
+		return nil
+	case challenge.FieldGateRationale:
+		m.ClearGateRationale()
+		return nil
+	case challenge.FieldGateDecidedBy:
+		m.ClearGateDecidedBy()
+		return nil
+	case challenge.FieldGateDecidedAt:
+		m.ClearGateDecidedAt()
 		return nil
 	case challenge.FieldRoundID:
 		m.ClearRoundID()
@@ -10779,6 +11260,24 @@ func (m *ChallengeMutation) ResetField(name string) error {
 	case challenge.FieldLessons:
 		m.ResetLessons()
 		return nil
+	case challenge.FieldOutcomeRoute:
+		m.ResetOutcomeRoute()
+		return nil
+	case challenge.FieldGateGo:
+		m.ResetGateGo()
+		return nil
+	case challenge.FieldGateCriteria:
+		m.ResetGateCriteria()
+		return nil
+	case challenge.FieldGateRationale:
+		m.ResetGateRationale()
+		return nil
+	case challenge.FieldGateDecidedBy:
+		m.ResetGateDecidedBy()
+		return nil
+	case challenge.FieldGateDecidedAt:
+		m.ResetGateDecidedAt()
+		return nil
 	case challenge.FieldRoundID:
 		m.ResetRoundID()
 		return nil
@@ -10791,7 +11290,7 @@ func (m *ChallengeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ChallengeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.documents != nil {
 		edges = append(edges, challenge.EdgeDocuments)
 	}
@@ -10800,6 +11299,9 @@ func (m *ChallengeMutation) AddedEdges() []string {
 	}
 	if m.competitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.lesson_register != nil {
+		edges = append(edges, challenge.EdgeLessonRegister)
 	}
 	if m.round != nil {
 		edges = append(edges, challenge.EdgeRound)
@@ -10827,6 +11329,12 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case challenge.EdgeLessonRegister:
+		ids := make([]ent.Value, 0, len(m.lesson_register))
+		for id := range m.lesson_register {
+			ids = append(ids, id)
+		}
+		return ids
 	case challenge.EdgeRound:
 		if id := m.round; id != nil {
 			return []ent.Value{*id}
@@ -10837,12 +11345,15 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ChallengeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removeddocuments != nil {
 		edges = append(edges, challenge.EdgeDocuments)
 	}
 	if m.removedcompetitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.removedlesson_register != nil {
+		edges = append(edges, challenge.EdgeLessonRegister)
 	}
 	return edges
 }
@@ -10863,13 +11374,19 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case challenge.EdgeLessonRegister:
+		ids := make([]ent.Value, 0, len(m.removedlesson_register))
+		for id := range m.removedlesson_register {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ChallengeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.cleareddocuments {
 		edges = append(edges, challenge.EdgeDocuments)
 	}
@@ -10878,6 +11395,9 @@ func (m *ChallengeMutation) ClearedEdges() []string {
 	}
 	if m.clearedcompetitions {
 		edges = append(edges, challenge.EdgeCompetitions)
+	}
+	if m.clearedlesson_register {
+		edges = append(edges, challenge.EdgeLessonRegister)
 	}
 	if m.clearedround {
 		edges = append(edges, challenge.EdgeRound)
@@ -10895,6 +11415,8 @@ func (m *ChallengeMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case challenge.EdgeCompetitions:
 		return m.clearedcompetitions
+	case challenge.EdgeLessonRegister:
+		return m.clearedlesson_register
 	case challenge.EdgeRound:
 		return m.clearedround
 	}
@@ -10927,6 +11449,9 @@ func (m *ChallengeMutation) ResetEdge(name string) error {
 		return nil
 	case challenge.EdgeCompetitions:
 		m.ResetCompetitions()
+		return nil
+	case challenge.EdgeLessonRegister:
+		m.ResetLessonRegister()
 		return nil
 	case challenge.EdgeRound:
 		m.ResetRound()
@@ -14585,6 +15110,7 @@ type ContractMutation struct {
 	accepted_at          *time.Time
 	accepted_by          *string
 	report_summary       *string
+	report               *domain.PhaseReport
 	reported_at          *time.Time
 	clearedFields        map[string]struct{}
 	bid                  *int
@@ -14599,6 +15125,8 @@ type ContractMutation struct {
 	milestones           map[int]struct{}
 	removedmilestones    map[int]struct{}
 	clearedmilestones    bool
+	show_and_tell        *int
+	clearedshow_and_tell bool
 	gate_decision        *int
 	clearedgate_decision bool
 	done                 bool
@@ -15389,6 +15917,55 @@ func (m *ContractMutation) ResetReportSummary() {
 	delete(m.clearedFields, contract.FieldReportSummary)
 }
 
+// SetReport sets the "report" field.
+func (m *ContractMutation) SetReport(dr domain.PhaseReport) {
+	m.report = &dr
+}
+
+// Report returns the value of the "report" field in the mutation.
+func (m *ContractMutation) Report() (r domain.PhaseReport, exists bool) {
+	v := m.report
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReport returns the old "report" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldReport(ctx context.Context) (v domain.PhaseReport, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReport is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReport requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReport: %w", err)
+	}
+	return oldValue.Report, nil
+}
+
+// ClearReport clears the value of the "report" field.
+func (m *ContractMutation) ClearReport() {
+	m.report = nil
+	m.clearedFields[contract.FieldReport] = struct{}{}
+}
+
+// ReportCleared returns if the "report" field was cleared in this mutation.
+func (m *ContractMutation) ReportCleared() bool {
+	_, ok := m.clearedFields[contract.FieldReport]
+	return ok
+}
+
+// ResetReport resets all changes to the "report" field.
+func (m *ContractMutation) ResetReport() {
+	m.report = nil
+	delete(m.clearedFields, contract.FieldReport)
+}
+
 // SetReportedAt sets the "reported_at" field.
 func (m *ContractMutation) SetReportedAt(t time.Time) {
 	m.reported_at = &t
@@ -15627,6 +16204,45 @@ func (m *ContractMutation) ResetMilestones() {
 	m.removedmilestones = nil
 }
 
+// SetShowAndTellID sets the "show_and_tell" edge to the ShowAndTell entity by id.
+func (m *ContractMutation) SetShowAndTellID(id int) {
+	m.show_and_tell = &id
+}
+
+// ClearShowAndTell clears the "show_and_tell" edge to the ShowAndTell entity.
+func (m *ContractMutation) ClearShowAndTell() {
+	m.clearedshow_and_tell = true
+}
+
+// ShowAndTellCleared reports if the "show_and_tell" edge to the ShowAndTell entity was cleared.
+func (m *ContractMutation) ShowAndTellCleared() bool {
+	return m.clearedshow_and_tell
+}
+
+// ShowAndTellID returns the "show_and_tell" edge ID in the mutation.
+func (m *ContractMutation) ShowAndTellID() (id int, exists bool) {
+	if m.show_and_tell != nil {
+		return *m.show_and_tell, true
+	}
+	return
+}
+
+// ShowAndTellIDs returns the "show_and_tell" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ShowAndTellID instead. It exists only for internal usage by the builders.
+func (m *ContractMutation) ShowAndTellIDs() (ids []int) {
+	if id := m.show_and_tell; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetShowAndTell resets all changes to the "show_and_tell" edge.
+func (m *ContractMutation) ResetShowAndTell() {
+	m.show_and_tell = nil
+	m.clearedshow_and_tell = false
+}
+
 // SetGateDecisionID sets the "gate_decision" edge to the GateDecision entity by id.
 func (m *ContractMutation) SetGateDecisionID(id int) {
 	m.gate_decision = &id
@@ -15700,7 +16316,7 @@ func (m *ContractMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContractMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, contract.FieldCreatedAt)
 	}
@@ -15746,6 +16362,9 @@ func (m *ContractMutation) Fields() []string {
 	if m.report_summary != nil {
 		fields = append(fields, contract.FieldReportSummary)
 	}
+	if m.report != nil {
+		fields = append(fields, contract.FieldReport)
+	}
 	if m.reported_at != nil {
 		fields = append(fields, contract.FieldReportedAt)
 	}
@@ -15787,6 +16406,8 @@ func (m *ContractMutation) Field(name string) (ent.Value, bool) {
 		return m.AcceptedBy()
 	case contract.FieldReportSummary:
 		return m.ReportSummary()
+	case contract.FieldReport:
+		return m.Report()
 	case contract.FieldReportedAt:
 		return m.ReportedAt()
 	}
@@ -15828,6 +16449,8 @@ func (m *ContractMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldAcceptedBy(ctx)
 	case contract.FieldReportSummary:
 		return m.OldReportSummary(ctx)
+	case contract.FieldReport:
+		return m.OldReport(ctx)
 	case contract.FieldReportedAt:
 		return m.OldReportedAt(ctx)
 	}
@@ -15944,6 +16567,13 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReportSummary(v)
 		return nil
+	case contract.FieldReport:
+		v, ok := value.(domain.PhaseReport)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReport(v)
+		return nil
 	case contract.FieldReportedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -16047,6 +16677,9 @@ func (m *ContractMutation) ClearedFields() []string {
 	if m.FieldCleared(contract.FieldReportSummary) {
 		fields = append(fields, contract.FieldReportSummary)
 	}
+	if m.FieldCleared(contract.FieldReport) {
+		fields = append(fields, contract.FieldReport)
+	}
 	if m.FieldCleared(contract.FieldReportedAt) {
 		fields = append(fields, contract.FieldReportedAt)
 	}
@@ -16078,6 +16711,9 @@ func (m *ContractMutation) ClearField(name string) error {
 		return nil
 	case contract.FieldReportSummary:
 		m.ClearReportSummary()
+		return nil
+	case contract.FieldReport:
+		m.ClearReport()
 		return nil
 	case contract.FieldReportedAt:
 		m.ClearReportedAt()
@@ -16135,6 +16771,9 @@ func (m *ContractMutation) ResetField(name string) error {
 	case contract.FieldReportSummary:
 		m.ResetReportSummary()
 		return nil
+	case contract.FieldReport:
+		m.ResetReport()
+		return nil
 	case contract.FieldReportedAt:
 		m.ResetReportedAt()
 		return nil
@@ -16144,7 +16783,7 @@ func (m *ContractMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContractMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.bid != nil {
 		edges = append(edges, contract.EdgeBid)
 	}
@@ -16159,6 +16798,9 @@ func (m *ContractMutation) AddedEdges() []string {
 	}
 	if m.milestones != nil {
 		edges = append(edges, contract.EdgeMilestones)
+	}
+	if m.show_and_tell != nil {
+		edges = append(edges, contract.EdgeShowAndTell)
 	}
 	if m.gate_decision != nil {
 		edges = append(edges, contract.EdgeGateDecision)
@@ -16194,6 +16836,10 @@ func (m *ContractMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case contract.EdgeShowAndTell:
+		if id := m.show_and_tell; id != nil {
+			return []ent.Value{*id}
+		}
 	case contract.EdgeGateDecision:
 		if id := m.gate_decision; id != nil {
 			return []ent.Value{*id}
@@ -16204,7 +16850,7 @@ func (m *ContractMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContractMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removeddocuments != nil {
 		edges = append(edges, contract.EdgeDocuments)
 	}
@@ -16236,7 +16882,7 @@ func (m *ContractMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContractMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedbid {
 		edges = append(edges, contract.EdgeBid)
 	}
@@ -16251,6 +16897,9 @@ func (m *ContractMutation) ClearedEdges() []string {
 	}
 	if m.clearedmilestones {
 		edges = append(edges, contract.EdgeMilestones)
+	}
+	if m.clearedshow_and_tell {
+		edges = append(edges, contract.EdgeShowAndTell)
 	}
 	if m.clearedgate_decision {
 		edges = append(edges, contract.EdgeGateDecision)
@@ -16272,6 +16921,8 @@ func (m *ContractMutation) EdgeCleared(name string) bool {
 		return m.cleareddocuments
 	case contract.EdgeMilestones:
 		return m.clearedmilestones
+	case contract.EdgeShowAndTell:
+		return m.clearedshow_and_tell
 	case contract.EdgeGateDecision:
 		return m.clearedgate_decision
 	}
@@ -16290,6 +16941,9 @@ func (m *ContractMutation) ClearEdge(name string) error {
 		return nil
 	case contract.EdgeOrganisation:
 		m.ClearOrganisation()
+		return nil
+	case contract.EdgeShowAndTell:
+		m.ClearShowAndTell()
 		return nil
 	case contract.EdgeGateDecision:
 		m.ClearGateDecision()
@@ -16317,6 +16971,9 @@ func (m *ContractMutation) ResetEdge(name string) error {
 	case contract.EdgeMilestones:
 		m.ResetMilestones()
 		return nil
+	case contract.EdgeShowAndTell:
+		m.ResetShowAndTell()
+		return nil
 	case contract.EdgeGateDecision:
 		m.ResetGateDecision()
 		return nil
@@ -16339,6 +16996,7 @@ type DocumentMutation struct {
 	addsize          *int64
 	sha256           *string
 	question_key     *string
+	part             *string
 	clearedFields    map[string]struct{}
 	bid              *int
 	clearedbid       bool
@@ -16870,6 +17528,55 @@ func (m *DocumentMutation) ResetContractID() {
 	delete(m.clearedFields, document.FieldContractID)
 }
 
+// SetPart sets the "part" field.
+func (m *DocumentMutation) SetPart(s string) {
+	m.part = &s
+}
+
+// Part returns the value of the "part" field in the mutation.
+func (m *DocumentMutation) Part() (r string, exists bool) {
+	v := m.part
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPart returns the old "part" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldPart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPart: %w", err)
+	}
+	return oldValue.Part, nil
+}
+
+// ClearPart clears the value of the "part" field.
+func (m *DocumentMutation) ClearPart() {
+	m.part = nil
+	m.clearedFields[document.FieldPart] = struct{}{}
+}
+
+// PartCleared returns if the "part" field was cleared in this mutation.
+func (m *DocumentMutation) PartCleared() bool {
+	_, ok := m.clearedFields[document.FieldPart]
+	return ok
+}
+
+// ResetPart resets all changes to the "part" field.
+func (m *DocumentMutation) ResetPart() {
+	m.part = nil
+	delete(m.clearedFields, document.FieldPart)
+}
+
 // SetMilestoneID sets the "milestone_id" field.
 func (m *DocumentMutation) SetMilestoneID(i int) {
 	m.milestone = &i
@@ -17110,7 +17817,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -17140,6 +17847,9 @@ func (m *DocumentMutation) Fields() []string {
 	}
 	if m.contract != nil {
 		fields = append(fields, document.FieldContractID)
+	}
+	if m.part != nil {
+		fields = append(fields, document.FieldPart)
 	}
 	if m.milestone != nil {
 		fields = append(fields, document.FieldMilestoneID)
@@ -17175,6 +17885,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.QuestionKey()
 	case document.FieldContractID:
 		return m.ContractID()
+	case document.FieldPart:
+		return m.Part()
 	case document.FieldMilestoneID:
 		return m.MilestoneID()
 	case document.FieldChallengeID:
@@ -17208,6 +17920,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldQuestionKey(ctx)
 	case document.FieldContractID:
 		return m.OldContractID(ctx)
+	case document.FieldPart:
+		return m.OldPart(ctx)
 	case document.FieldMilestoneID:
 		return m.OldMilestoneID(ctx)
 	case document.FieldChallengeID:
@@ -17291,6 +18005,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetContractID(v)
 		return nil
+	case document.FieldPart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPart(v)
+		return nil
 	case document.FieldMilestoneID:
 		v, ok := value.(int)
 		if !ok {
@@ -17359,6 +18080,9 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldContractID) {
 		fields = append(fields, document.FieldContractID)
 	}
+	if m.FieldCleared(document.FieldPart) {
+		fields = append(fields, document.FieldPart)
+	}
 	if m.FieldCleared(document.FieldMilestoneID) {
 		fields = append(fields, document.FieldMilestoneID)
 	}
@@ -17387,6 +18111,9 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldContractID:
 		m.ClearContractID()
+		return nil
+	case document.FieldPart:
+		m.ClearPart()
 		return nil
 	case document.FieldMilestoneID:
 		m.ClearMilestoneID()
@@ -17431,6 +18158,9 @@ func (m *DocumentMutation) ResetField(name string) error {
 		return nil
 	case document.FieldContractID:
 		m.ResetContractID()
+		return nil
+	case document.FieldPart:
+		m.ResetPart()
 		return nil
 	case document.FieldMilestoneID:
 		m.ResetMilestoneID()
@@ -20552,6 +21282,964 @@ func (m *JoinRequestMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown JoinRequest edge %s", name)
+}
+
+// LessonMutation represents an operation that mutates the Lesson nodes in the graph.
+type LessonMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	contract_id      *int
+	addcontract_id   *int
+	kind             *domain.LessonKind
+	phase            *int
+	addphase         *int
+	what_worked      *string
+	what_failed      *string
+	why              *string
+	recorded_by      *string
+	clearedFields    map[string]struct{}
+	challenge        *int
+	clearedchallenge bool
+	done             bool
+	oldValue         func(context.Context) (*Lesson, error)
+	predicates       []predicate.Lesson
+}
+
+var _ ent.Mutation = (*LessonMutation)(nil)
+
+// lessonOption allows management of the mutation configuration using functional options.
+type lessonOption func(*LessonMutation)
+
+// newLessonMutation creates new mutation for the Lesson entity.
+func newLessonMutation(c config, op Op, opts ...lessonOption) *LessonMutation {
+	m := &LessonMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLesson,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLessonID sets the ID field of the mutation.
+func withLessonID(id int) lessonOption {
+	return func(m *LessonMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Lesson
+		)
+		m.oldValue = func(ctx context.Context) (*Lesson, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Lesson.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLesson sets the old Lesson of the mutation.
+func withLesson(node *Lesson) lessonOption {
+	return func(m *LessonMutation) {
+		m.oldValue = func(context.Context) (*Lesson, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LessonMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LessonMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LessonMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LessonMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Lesson.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LessonMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LessonMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LessonMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LessonMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LessonMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LessonMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetChallengeID sets the "challenge_id" field.
+func (m *LessonMutation) SetChallengeID(i int) {
+	m.challenge = &i
+}
+
+// ChallengeID returns the value of the "challenge_id" field in the mutation.
+func (m *LessonMutation) ChallengeID() (r int, exists bool) {
+	v := m.challenge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChallengeID returns the old "challenge_id" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldChallengeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChallengeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChallengeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChallengeID: %w", err)
+	}
+	return oldValue.ChallengeID, nil
+}
+
+// ResetChallengeID resets all changes to the "challenge_id" field.
+func (m *LessonMutation) ResetChallengeID() {
+	m.challenge = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *LessonMutation) SetContractID(i int) {
+	m.contract_id = &i
+	m.addcontract_id = nil
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *LessonMutation) ContractID() (r int, exists bool) {
+	v := m.contract_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldContractID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// AddContractID adds i to the "contract_id" field.
+func (m *LessonMutation) AddContractID(i int) {
+	if m.addcontract_id != nil {
+		*m.addcontract_id += i
+	} else {
+		m.addcontract_id = &i
+	}
+}
+
+// AddedContractID returns the value that was added to the "contract_id" field in this mutation.
+func (m *LessonMutation) AddedContractID() (r int, exists bool) {
+	v := m.addcontract_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearContractID clears the value of the "contract_id" field.
+func (m *LessonMutation) ClearContractID() {
+	m.contract_id = nil
+	m.addcontract_id = nil
+	m.clearedFields[lesson.FieldContractID] = struct{}{}
+}
+
+// ContractIDCleared returns if the "contract_id" field was cleared in this mutation.
+func (m *LessonMutation) ContractIDCleared() bool {
+	_, ok := m.clearedFields[lesson.FieldContractID]
+	return ok
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *LessonMutation) ResetContractID() {
+	m.contract_id = nil
+	m.addcontract_id = nil
+	delete(m.clearedFields, lesson.FieldContractID)
+}
+
+// SetKind sets the "kind" field.
+func (m *LessonMutation) SetKind(dk domain.LessonKind) {
+	m.kind = &dk
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LessonMutation) Kind() (r domain.LessonKind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldKind(ctx context.Context) (v domain.LessonKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LessonMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetPhase sets the "phase" field.
+func (m *LessonMutation) SetPhase(i int) {
+	m.phase = &i
+	m.addphase = nil
+}
+
+// Phase returns the value of the "phase" field in the mutation.
+func (m *LessonMutation) Phase() (r int, exists bool) {
+	v := m.phase
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhase returns the old "phase" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldPhase(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhase is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhase requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhase: %w", err)
+	}
+	return oldValue.Phase, nil
+}
+
+// AddPhase adds i to the "phase" field.
+func (m *LessonMutation) AddPhase(i int) {
+	if m.addphase != nil {
+		*m.addphase += i
+	} else {
+		m.addphase = &i
+	}
+}
+
+// AddedPhase returns the value that was added to the "phase" field in this mutation.
+func (m *LessonMutation) AddedPhase() (r int, exists bool) {
+	v := m.addphase
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPhase resets all changes to the "phase" field.
+func (m *LessonMutation) ResetPhase() {
+	m.phase = nil
+	m.addphase = nil
+}
+
+// SetWhatWorked sets the "what_worked" field.
+func (m *LessonMutation) SetWhatWorked(s string) {
+	m.what_worked = &s
+}
+
+// WhatWorked returns the value of the "what_worked" field in the mutation.
+func (m *LessonMutation) WhatWorked() (r string, exists bool) {
+	v := m.what_worked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhatWorked returns the old "what_worked" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldWhatWorked(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhatWorked is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhatWorked requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhatWorked: %w", err)
+	}
+	return oldValue.WhatWorked, nil
+}
+
+// ResetWhatWorked resets all changes to the "what_worked" field.
+func (m *LessonMutation) ResetWhatWorked() {
+	m.what_worked = nil
+}
+
+// SetWhatFailed sets the "what_failed" field.
+func (m *LessonMutation) SetWhatFailed(s string) {
+	m.what_failed = &s
+}
+
+// WhatFailed returns the value of the "what_failed" field in the mutation.
+func (m *LessonMutation) WhatFailed() (r string, exists bool) {
+	v := m.what_failed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhatFailed returns the old "what_failed" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldWhatFailed(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhatFailed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhatFailed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhatFailed: %w", err)
+	}
+	return oldValue.WhatFailed, nil
+}
+
+// ResetWhatFailed resets all changes to the "what_failed" field.
+func (m *LessonMutation) ResetWhatFailed() {
+	m.what_failed = nil
+}
+
+// SetWhy sets the "why" field.
+func (m *LessonMutation) SetWhy(s string) {
+	m.why = &s
+}
+
+// Why returns the value of the "why" field in the mutation.
+func (m *LessonMutation) Why() (r string, exists bool) {
+	v := m.why
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhy returns the old "why" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldWhy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhy: %w", err)
+	}
+	return oldValue.Why, nil
+}
+
+// ResetWhy resets all changes to the "why" field.
+func (m *LessonMutation) ResetWhy() {
+	m.why = nil
+}
+
+// SetRecordedBy sets the "recorded_by" field.
+func (m *LessonMutation) SetRecordedBy(s string) {
+	m.recorded_by = &s
+}
+
+// RecordedBy returns the value of the "recorded_by" field in the mutation.
+func (m *LessonMutation) RecordedBy() (r string, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedBy returns the old "recorded_by" field's value of the Lesson entity.
+// If the Lesson object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LessonMutation) OldRecordedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedBy: %w", err)
+	}
+	return oldValue.RecordedBy, nil
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" field.
+func (m *LessonMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+}
+
+// ClearChallenge clears the "challenge" edge to the Challenge entity.
+func (m *LessonMutation) ClearChallenge() {
+	m.clearedchallenge = true
+	m.clearedFields[lesson.FieldChallengeID] = struct{}{}
+}
+
+// ChallengeCleared reports if the "challenge" edge to the Challenge entity was cleared.
+func (m *LessonMutation) ChallengeCleared() bool {
+	return m.clearedchallenge
+}
+
+// ChallengeIDs returns the "challenge" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ChallengeID instead. It exists only for internal usage by the builders.
+func (m *LessonMutation) ChallengeIDs() (ids []int) {
+	if id := m.challenge; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetChallenge resets all changes to the "challenge" edge.
+func (m *LessonMutation) ResetChallenge() {
+	m.challenge = nil
+	m.clearedchallenge = false
+}
+
+// Where appends a list predicates to the LessonMutation builder.
+func (m *LessonMutation) Where(ps ...predicate.Lesson) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LessonMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LessonMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Lesson, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LessonMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LessonMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Lesson).
+func (m *LessonMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LessonMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, lesson.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, lesson.FieldUpdatedAt)
+	}
+	if m.challenge != nil {
+		fields = append(fields, lesson.FieldChallengeID)
+	}
+	if m.contract_id != nil {
+		fields = append(fields, lesson.FieldContractID)
+	}
+	if m.kind != nil {
+		fields = append(fields, lesson.FieldKind)
+	}
+	if m.phase != nil {
+		fields = append(fields, lesson.FieldPhase)
+	}
+	if m.what_worked != nil {
+		fields = append(fields, lesson.FieldWhatWorked)
+	}
+	if m.what_failed != nil {
+		fields = append(fields, lesson.FieldWhatFailed)
+	}
+	if m.why != nil {
+		fields = append(fields, lesson.FieldWhy)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, lesson.FieldRecordedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LessonMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case lesson.FieldCreatedAt:
+		return m.CreatedAt()
+	case lesson.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case lesson.FieldChallengeID:
+		return m.ChallengeID()
+	case lesson.FieldContractID:
+		return m.ContractID()
+	case lesson.FieldKind:
+		return m.Kind()
+	case lesson.FieldPhase:
+		return m.Phase()
+	case lesson.FieldWhatWorked:
+		return m.WhatWorked()
+	case lesson.FieldWhatFailed:
+		return m.WhatFailed()
+	case lesson.FieldWhy:
+		return m.Why()
+	case lesson.FieldRecordedBy:
+		return m.RecordedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LessonMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case lesson.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case lesson.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case lesson.FieldChallengeID:
+		return m.OldChallengeID(ctx)
+	case lesson.FieldContractID:
+		return m.OldContractID(ctx)
+	case lesson.FieldKind:
+		return m.OldKind(ctx)
+	case lesson.FieldPhase:
+		return m.OldPhase(ctx)
+	case lesson.FieldWhatWorked:
+		return m.OldWhatWorked(ctx)
+	case lesson.FieldWhatFailed:
+		return m.OldWhatFailed(ctx)
+	case lesson.FieldWhy:
+		return m.OldWhy(ctx)
+	case lesson.FieldRecordedBy:
+		return m.OldRecordedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown Lesson field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LessonMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case lesson.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case lesson.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case lesson.FieldChallengeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChallengeID(v)
+		return nil
+	case lesson.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case lesson.FieldKind:
+		v, ok := value.(domain.LessonKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case lesson.FieldPhase:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhase(v)
+		return nil
+	case lesson.FieldWhatWorked:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhatWorked(v)
+		return nil
+	case lesson.FieldWhatFailed:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhatFailed(v)
+		return nil
+	case lesson.FieldWhy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhy(v)
+		return nil
+	case lesson.FieldRecordedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Lesson field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LessonMutation) AddedFields() []string {
+	var fields []string
+	if m.addcontract_id != nil {
+		fields = append(fields, lesson.FieldContractID)
+	}
+	if m.addphase != nil {
+		fields = append(fields, lesson.FieldPhase)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LessonMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case lesson.FieldContractID:
+		return m.AddedContractID()
+	case lesson.FieldPhase:
+		return m.AddedPhase()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LessonMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case lesson.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddContractID(v)
+		return nil
+	case lesson.FieldPhase:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPhase(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Lesson numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LessonMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(lesson.FieldContractID) {
+		fields = append(fields, lesson.FieldContractID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LessonMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LessonMutation) ClearField(name string) error {
+	switch name {
+	case lesson.FieldContractID:
+		m.ClearContractID()
+		return nil
+	}
+	return fmt.Errorf("unknown Lesson nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LessonMutation) ResetField(name string) error {
+	switch name {
+	case lesson.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case lesson.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case lesson.FieldChallengeID:
+		m.ResetChallengeID()
+		return nil
+	case lesson.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case lesson.FieldKind:
+		m.ResetKind()
+		return nil
+	case lesson.FieldPhase:
+		m.ResetPhase()
+		return nil
+	case lesson.FieldWhatWorked:
+		m.ResetWhatWorked()
+		return nil
+	case lesson.FieldWhatFailed:
+		m.ResetWhatFailed()
+		return nil
+	case lesson.FieldWhy:
+		m.ResetWhy()
+		return nil
+	case lesson.FieldRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Lesson field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LessonMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.challenge != nil {
+		edges = append(edges, lesson.EdgeChallenge)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LessonMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case lesson.EdgeChallenge:
+		if id := m.challenge; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LessonMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LessonMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LessonMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedchallenge {
+		edges = append(edges, lesson.EdgeChallenge)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LessonMutation) EdgeCleared(name string) bool {
+	switch name {
+	case lesson.EdgeChallenge:
+		return m.clearedchallenge
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LessonMutation) ClearEdge(name string) error {
+	switch name {
+	case lesson.EdgeChallenge:
+		m.ClearChallenge()
+		return nil
+	}
+	return fmt.Errorf("unknown Lesson unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LessonMutation) ResetEdge(name string) error {
+	switch name {
+	case lesson.EdgeChallenge:
+		m.ResetChallenge()
+		return nil
+	}
+	return fmt.Errorf("unknown Lesson edge %s", name)
 }
 
 // MilestoneMutation represents an operation that mutates the Milestone nodes in the graph.
@@ -29118,4 +30806,1291 @@ func (m *SessionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Session edge %s", name)
+}
+
+// ShowAndTellMutation represents an operation that mutates the ShowAndTell nodes in the graph.
+type ShowAndTellMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	at                      *time.Time
+	place                   *string
+	presentation_minutes    *int
+	addpresentation_minutes *int
+	questions_minutes       *int
+	addquestions_minutes    *int
+	attendees               *string
+	held_at                 *time.Time
+	attended                *string
+	notes                   *string
+	recommendation          *domain.GateOutcome
+	recommendation_reason   *string
+	recommended_by          *string
+	clearedFields           map[string]struct{}
+	contract                *int
+	clearedcontract         bool
+	done                    bool
+	oldValue                func(context.Context) (*ShowAndTell, error)
+	predicates              []predicate.ShowAndTell
+}
+
+var _ ent.Mutation = (*ShowAndTellMutation)(nil)
+
+// showandtellOption allows management of the mutation configuration using functional options.
+type showandtellOption func(*ShowAndTellMutation)
+
+// newShowAndTellMutation creates new mutation for the ShowAndTell entity.
+func newShowAndTellMutation(c config, op Op, opts ...showandtellOption) *ShowAndTellMutation {
+	m := &ShowAndTellMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeShowAndTell,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withShowAndTellID sets the ID field of the mutation.
+func withShowAndTellID(id int) showandtellOption {
+	return func(m *ShowAndTellMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ShowAndTell
+		)
+		m.oldValue = func(ctx context.Context) (*ShowAndTell, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ShowAndTell.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withShowAndTell sets the old ShowAndTell of the mutation.
+func withShowAndTell(node *ShowAndTell) showandtellOption {
+	return func(m *ShowAndTellMutation) {
+		m.oldValue = func(context.Context) (*ShowAndTell, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ShowAndTellMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ShowAndTellMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ShowAndTellMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ShowAndTellMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ShowAndTell.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ShowAndTellMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ShowAndTellMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ShowAndTellMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ShowAndTellMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ShowAndTellMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ShowAndTellMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *ShowAndTellMutation) SetContractID(i int) {
+	m.contract = &i
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *ShowAndTellMutation) ContractID() (r int, exists bool) {
+	v := m.contract
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldContractID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *ShowAndTellMutation) ResetContractID() {
+	m.contract = nil
+}
+
+// SetAt sets the "at" field.
+func (m *ShowAndTellMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *ShowAndTellMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *ShowAndTellMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetPlace sets the "place" field.
+func (m *ShowAndTellMutation) SetPlace(s string) {
+	m.place = &s
+}
+
+// Place returns the value of the "place" field in the mutation.
+func (m *ShowAndTellMutation) Place() (r string, exists bool) {
+	v := m.place
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlace returns the old "place" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldPlace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlace: %w", err)
+	}
+	return oldValue.Place, nil
+}
+
+// ResetPlace resets all changes to the "place" field.
+func (m *ShowAndTellMutation) ResetPlace() {
+	m.place = nil
+}
+
+// SetPresentationMinutes sets the "presentation_minutes" field.
+func (m *ShowAndTellMutation) SetPresentationMinutes(i int) {
+	m.presentation_minutes = &i
+	m.addpresentation_minutes = nil
+}
+
+// PresentationMinutes returns the value of the "presentation_minutes" field in the mutation.
+func (m *ShowAndTellMutation) PresentationMinutes() (r int, exists bool) {
+	v := m.presentation_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPresentationMinutes returns the old "presentation_minutes" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldPresentationMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPresentationMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPresentationMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPresentationMinutes: %w", err)
+	}
+	return oldValue.PresentationMinutes, nil
+}
+
+// AddPresentationMinutes adds i to the "presentation_minutes" field.
+func (m *ShowAndTellMutation) AddPresentationMinutes(i int) {
+	if m.addpresentation_minutes != nil {
+		*m.addpresentation_minutes += i
+	} else {
+		m.addpresentation_minutes = &i
+	}
+}
+
+// AddedPresentationMinutes returns the value that was added to the "presentation_minutes" field in this mutation.
+func (m *ShowAndTellMutation) AddedPresentationMinutes() (r int, exists bool) {
+	v := m.addpresentation_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPresentationMinutes resets all changes to the "presentation_minutes" field.
+func (m *ShowAndTellMutation) ResetPresentationMinutes() {
+	m.presentation_minutes = nil
+	m.addpresentation_minutes = nil
+}
+
+// SetQuestionsMinutes sets the "questions_minutes" field.
+func (m *ShowAndTellMutation) SetQuestionsMinutes(i int) {
+	m.questions_minutes = &i
+	m.addquestions_minutes = nil
+}
+
+// QuestionsMinutes returns the value of the "questions_minutes" field in the mutation.
+func (m *ShowAndTellMutation) QuestionsMinutes() (r int, exists bool) {
+	v := m.questions_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestionsMinutes returns the old "questions_minutes" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldQuestionsMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestionsMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestionsMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestionsMinutes: %w", err)
+	}
+	return oldValue.QuestionsMinutes, nil
+}
+
+// AddQuestionsMinutes adds i to the "questions_minutes" field.
+func (m *ShowAndTellMutation) AddQuestionsMinutes(i int) {
+	if m.addquestions_minutes != nil {
+		*m.addquestions_minutes += i
+	} else {
+		m.addquestions_minutes = &i
+	}
+}
+
+// AddedQuestionsMinutes returns the value that was added to the "questions_minutes" field in this mutation.
+func (m *ShowAndTellMutation) AddedQuestionsMinutes() (r int, exists bool) {
+	v := m.addquestions_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuestionsMinutes resets all changes to the "questions_minutes" field.
+func (m *ShowAndTellMutation) ResetQuestionsMinutes() {
+	m.questions_minutes = nil
+	m.addquestions_minutes = nil
+}
+
+// SetAttendees sets the "attendees" field.
+func (m *ShowAndTellMutation) SetAttendees(s string) {
+	m.attendees = &s
+}
+
+// Attendees returns the value of the "attendees" field in the mutation.
+func (m *ShowAndTellMutation) Attendees() (r string, exists bool) {
+	v := m.attendees
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttendees returns the old "attendees" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldAttendees(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttendees is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttendees requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttendees: %w", err)
+	}
+	return oldValue.Attendees, nil
+}
+
+// ClearAttendees clears the value of the "attendees" field.
+func (m *ShowAndTellMutation) ClearAttendees() {
+	m.attendees = nil
+	m.clearedFields[showandtell.FieldAttendees] = struct{}{}
+}
+
+// AttendeesCleared returns if the "attendees" field was cleared in this mutation.
+func (m *ShowAndTellMutation) AttendeesCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldAttendees]
+	return ok
+}
+
+// ResetAttendees resets all changes to the "attendees" field.
+func (m *ShowAndTellMutation) ResetAttendees() {
+	m.attendees = nil
+	delete(m.clearedFields, showandtell.FieldAttendees)
+}
+
+// SetHeldAt sets the "held_at" field.
+func (m *ShowAndTellMutation) SetHeldAt(t time.Time) {
+	m.held_at = &t
+}
+
+// HeldAt returns the value of the "held_at" field in the mutation.
+func (m *ShowAndTellMutation) HeldAt() (r time.Time, exists bool) {
+	v := m.held_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeldAt returns the old "held_at" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldHeldAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeldAt: %w", err)
+	}
+	return oldValue.HeldAt, nil
+}
+
+// ClearHeldAt clears the value of the "held_at" field.
+func (m *ShowAndTellMutation) ClearHeldAt() {
+	m.held_at = nil
+	m.clearedFields[showandtell.FieldHeldAt] = struct{}{}
+}
+
+// HeldAtCleared returns if the "held_at" field was cleared in this mutation.
+func (m *ShowAndTellMutation) HeldAtCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldHeldAt]
+	return ok
+}
+
+// ResetHeldAt resets all changes to the "held_at" field.
+func (m *ShowAndTellMutation) ResetHeldAt() {
+	m.held_at = nil
+	delete(m.clearedFields, showandtell.FieldHeldAt)
+}
+
+// SetAttended sets the "attended" field.
+func (m *ShowAndTellMutation) SetAttended(s string) {
+	m.attended = &s
+}
+
+// Attended returns the value of the "attended" field in the mutation.
+func (m *ShowAndTellMutation) Attended() (r string, exists bool) {
+	v := m.attended
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttended returns the old "attended" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldAttended(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttended is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttended requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttended: %w", err)
+	}
+	return oldValue.Attended, nil
+}
+
+// ClearAttended clears the value of the "attended" field.
+func (m *ShowAndTellMutation) ClearAttended() {
+	m.attended = nil
+	m.clearedFields[showandtell.FieldAttended] = struct{}{}
+}
+
+// AttendedCleared returns if the "attended" field was cleared in this mutation.
+func (m *ShowAndTellMutation) AttendedCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldAttended]
+	return ok
+}
+
+// ResetAttended resets all changes to the "attended" field.
+func (m *ShowAndTellMutation) ResetAttended() {
+	m.attended = nil
+	delete(m.clearedFields, showandtell.FieldAttended)
+}
+
+// SetNotes sets the "notes" field.
+func (m *ShowAndTellMutation) SetNotes(s string) {
+	m.notes = &s
+}
+
+// Notes returns the value of the "notes" field in the mutation.
+func (m *ShowAndTellMutation) Notes() (r string, exists bool) {
+	v := m.notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotes returns the old "notes" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldNotes(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotes: %w", err)
+	}
+	return oldValue.Notes, nil
+}
+
+// ClearNotes clears the value of the "notes" field.
+func (m *ShowAndTellMutation) ClearNotes() {
+	m.notes = nil
+	m.clearedFields[showandtell.FieldNotes] = struct{}{}
+}
+
+// NotesCleared returns if the "notes" field was cleared in this mutation.
+func (m *ShowAndTellMutation) NotesCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldNotes]
+	return ok
+}
+
+// ResetNotes resets all changes to the "notes" field.
+func (m *ShowAndTellMutation) ResetNotes() {
+	m.notes = nil
+	delete(m.clearedFields, showandtell.FieldNotes)
+}
+
+// SetRecommendation sets the "recommendation" field.
+func (m *ShowAndTellMutation) SetRecommendation(do domain.GateOutcome) {
+	m.recommendation = &do
+}
+
+// Recommendation returns the value of the "recommendation" field in the mutation.
+func (m *ShowAndTellMutation) Recommendation() (r domain.GateOutcome, exists bool) {
+	v := m.recommendation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecommendation returns the old "recommendation" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldRecommendation(ctx context.Context) (v *domain.GateOutcome, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecommendation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecommendation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecommendation: %w", err)
+	}
+	return oldValue.Recommendation, nil
+}
+
+// ClearRecommendation clears the value of the "recommendation" field.
+func (m *ShowAndTellMutation) ClearRecommendation() {
+	m.recommendation = nil
+	m.clearedFields[showandtell.FieldRecommendation] = struct{}{}
+}
+
+// RecommendationCleared returns if the "recommendation" field was cleared in this mutation.
+func (m *ShowAndTellMutation) RecommendationCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldRecommendation]
+	return ok
+}
+
+// ResetRecommendation resets all changes to the "recommendation" field.
+func (m *ShowAndTellMutation) ResetRecommendation() {
+	m.recommendation = nil
+	delete(m.clearedFields, showandtell.FieldRecommendation)
+}
+
+// SetRecommendationReason sets the "recommendation_reason" field.
+func (m *ShowAndTellMutation) SetRecommendationReason(s string) {
+	m.recommendation_reason = &s
+}
+
+// RecommendationReason returns the value of the "recommendation_reason" field in the mutation.
+func (m *ShowAndTellMutation) RecommendationReason() (r string, exists bool) {
+	v := m.recommendation_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecommendationReason returns the old "recommendation_reason" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldRecommendationReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecommendationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecommendationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecommendationReason: %w", err)
+	}
+	return oldValue.RecommendationReason, nil
+}
+
+// ClearRecommendationReason clears the value of the "recommendation_reason" field.
+func (m *ShowAndTellMutation) ClearRecommendationReason() {
+	m.recommendation_reason = nil
+	m.clearedFields[showandtell.FieldRecommendationReason] = struct{}{}
+}
+
+// RecommendationReasonCleared returns if the "recommendation_reason" field was cleared in this mutation.
+func (m *ShowAndTellMutation) RecommendationReasonCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldRecommendationReason]
+	return ok
+}
+
+// ResetRecommendationReason resets all changes to the "recommendation_reason" field.
+func (m *ShowAndTellMutation) ResetRecommendationReason() {
+	m.recommendation_reason = nil
+	delete(m.clearedFields, showandtell.FieldRecommendationReason)
+}
+
+// SetRecommendedBy sets the "recommended_by" field.
+func (m *ShowAndTellMutation) SetRecommendedBy(s string) {
+	m.recommended_by = &s
+}
+
+// RecommendedBy returns the value of the "recommended_by" field in the mutation.
+func (m *ShowAndTellMutation) RecommendedBy() (r string, exists bool) {
+	v := m.recommended_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecommendedBy returns the old "recommended_by" field's value of the ShowAndTell entity.
+// If the ShowAndTell object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShowAndTellMutation) OldRecommendedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecommendedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecommendedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecommendedBy: %w", err)
+	}
+	return oldValue.RecommendedBy, nil
+}
+
+// ClearRecommendedBy clears the value of the "recommended_by" field.
+func (m *ShowAndTellMutation) ClearRecommendedBy() {
+	m.recommended_by = nil
+	m.clearedFields[showandtell.FieldRecommendedBy] = struct{}{}
+}
+
+// RecommendedByCleared returns if the "recommended_by" field was cleared in this mutation.
+func (m *ShowAndTellMutation) RecommendedByCleared() bool {
+	_, ok := m.clearedFields[showandtell.FieldRecommendedBy]
+	return ok
+}
+
+// ResetRecommendedBy resets all changes to the "recommended_by" field.
+func (m *ShowAndTellMutation) ResetRecommendedBy() {
+	m.recommended_by = nil
+	delete(m.clearedFields, showandtell.FieldRecommendedBy)
+}
+
+// ClearContract clears the "contract" edge to the Contract entity.
+func (m *ShowAndTellMutation) ClearContract() {
+	m.clearedcontract = true
+	m.clearedFields[showandtell.FieldContractID] = struct{}{}
+}
+
+// ContractCleared reports if the "contract" edge to the Contract entity was cleared.
+func (m *ShowAndTellMutation) ContractCleared() bool {
+	return m.clearedcontract
+}
+
+// ContractIDs returns the "contract" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractID instead. It exists only for internal usage by the builders.
+func (m *ShowAndTellMutation) ContractIDs() (ids []int) {
+	if id := m.contract; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContract resets all changes to the "contract" edge.
+func (m *ShowAndTellMutation) ResetContract() {
+	m.contract = nil
+	m.clearedcontract = false
+}
+
+// Where appends a list predicates to the ShowAndTellMutation builder.
+func (m *ShowAndTellMutation) Where(ps ...predicate.ShowAndTell) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ShowAndTellMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ShowAndTellMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ShowAndTell, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ShowAndTellMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ShowAndTellMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ShowAndTell).
+func (m *ShowAndTellMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ShowAndTellMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, showandtell.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, showandtell.FieldUpdatedAt)
+	}
+	if m.contract != nil {
+		fields = append(fields, showandtell.FieldContractID)
+	}
+	if m.at != nil {
+		fields = append(fields, showandtell.FieldAt)
+	}
+	if m.place != nil {
+		fields = append(fields, showandtell.FieldPlace)
+	}
+	if m.presentation_minutes != nil {
+		fields = append(fields, showandtell.FieldPresentationMinutes)
+	}
+	if m.questions_minutes != nil {
+		fields = append(fields, showandtell.FieldQuestionsMinutes)
+	}
+	if m.attendees != nil {
+		fields = append(fields, showandtell.FieldAttendees)
+	}
+	if m.held_at != nil {
+		fields = append(fields, showandtell.FieldHeldAt)
+	}
+	if m.attended != nil {
+		fields = append(fields, showandtell.FieldAttended)
+	}
+	if m.notes != nil {
+		fields = append(fields, showandtell.FieldNotes)
+	}
+	if m.recommendation != nil {
+		fields = append(fields, showandtell.FieldRecommendation)
+	}
+	if m.recommendation_reason != nil {
+		fields = append(fields, showandtell.FieldRecommendationReason)
+	}
+	if m.recommended_by != nil {
+		fields = append(fields, showandtell.FieldRecommendedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ShowAndTellMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case showandtell.FieldCreatedAt:
+		return m.CreatedAt()
+	case showandtell.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case showandtell.FieldContractID:
+		return m.ContractID()
+	case showandtell.FieldAt:
+		return m.At()
+	case showandtell.FieldPlace:
+		return m.Place()
+	case showandtell.FieldPresentationMinutes:
+		return m.PresentationMinutes()
+	case showandtell.FieldQuestionsMinutes:
+		return m.QuestionsMinutes()
+	case showandtell.FieldAttendees:
+		return m.Attendees()
+	case showandtell.FieldHeldAt:
+		return m.HeldAt()
+	case showandtell.FieldAttended:
+		return m.Attended()
+	case showandtell.FieldNotes:
+		return m.Notes()
+	case showandtell.FieldRecommendation:
+		return m.Recommendation()
+	case showandtell.FieldRecommendationReason:
+		return m.RecommendationReason()
+	case showandtell.FieldRecommendedBy:
+		return m.RecommendedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ShowAndTellMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case showandtell.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case showandtell.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case showandtell.FieldContractID:
+		return m.OldContractID(ctx)
+	case showandtell.FieldAt:
+		return m.OldAt(ctx)
+	case showandtell.FieldPlace:
+		return m.OldPlace(ctx)
+	case showandtell.FieldPresentationMinutes:
+		return m.OldPresentationMinutes(ctx)
+	case showandtell.FieldQuestionsMinutes:
+		return m.OldQuestionsMinutes(ctx)
+	case showandtell.FieldAttendees:
+		return m.OldAttendees(ctx)
+	case showandtell.FieldHeldAt:
+		return m.OldHeldAt(ctx)
+	case showandtell.FieldAttended:
+		return m.OldAttended(ctx)
+	case showandtell.FieldNotes:
+		return m.OldNotes(ctx)
+	case showandtell.FieldRecommendation:
+		return m.OldRecommendation(ctx)
+	case showandtell.FieldRecommendationReason:
+		return m.OldRecommendationReason(ctx)
+	case showandtell.FieldRecommendedBy:
+		return m.OldRecommendedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown ShowAndTell field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShowAndTellMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case showandtell.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case showandtell.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case showandtell.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case showandtell.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case showandtell.FieldPlace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlace(v)
+		return nil
+	case showandtell.FieldPresentationMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPresentationMinutes(v)
+		return nil
+	case showandtell.FieldQuestionsMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestionsMinutes(v)
+		return nil
+	case showandtell.FieldAttendees:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttendees(v)
+		return nil
+	case showandtell.FieldHeldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeldAt(v)
+		return nil
+	case showandtell.FieldAttended:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttended(v)
+		return nil
+	case showandtell.FieldNotes:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotes(v)
+		return nil
+	case showandtell.FieldRecommendation:
+		v, ok := value.(domain.GateOutcome)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecommendation(v)
+		return nil
+	case showandtell.FieldRecommendationReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecommendationReason(v)
+		return nil
+	case showandtell.FieldRecommendedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecommendedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShowAndTell field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ShowAndTellMutation) AddedFields() []string {
+	var fields []string
+	if m.addpresentation_minutes != nil {
+		fields = append(fields, showandtell.FieldPresentationMinutes)
+	}
+	if m.addquestions_minutes != nil {
+		fields = append(fields, showandtell.FieldQuestionsMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ShowAndTellMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case showandtell.FieldPresentationMinutes:
+		return m.AddedPresentationMinutes()
+	case showandtell.FieldQuestionsMinutes:
+		return m.AddedQuestionsMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShowAndTellMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case showandtell.FieldPresentationMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPresentationMinutes(v)
+		return nil
+	case showandtell.FieldQuestionsMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuestionsMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShowAndTell numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ShowAndTellMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(showandtell.FieldAttendees) {
+		fields = append(fields, showandtell.FieldAttendees)
+	}
+	if m.FieldCleared(showandtell.FieldHeldAt) {
+		fields = append(fields, showandtell.FieldHeldAt)
+	}
+	if m.FieldCleared(showandtell.FieldAttended) {
+		fields = append(fields, showandtell.FieldAttended)
+	}
+	if m.FieldCleared(showandtell.FieldNotes) {
+		fields = append(fields, showandtell.FieldNotes)
+	}
+	if m.FieldCleared(showandtell.FieldRecommendation) {
+		fields = append(fields, showandtell.FieldRecommendation)
+	}
+	if m.FieldCleared(showandtell.FieldRecommendationReason) {
+		fields = append(fields, showandtell.FieldRecommendationReason)
+	}
+	if m.FieldCleared(showandtell.FieldRecommendedBy) {
+		fields = append(fields, showandtell.FieldRecommendedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ShowAndTellMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ShowAndTellMutation) ClearField(name string) error {
+	switch name {
+	case showandtell.FieldAttendees:
+		m.ClearAttendees()
+		return nil
+	case showandtell.FieldHeldAt:
+		m.ClearHeldAt()
+		return nil
+	case showandtell.FieldAttended:
+		m.ClearAttended()
+		return nil
+	case showandtell.FieldNotes:
+		m.ClearNotes()
+		return nil
+	case showandtell.FieldRecommendation:
+		m.ClearRecommendation()
+		return nil
+	case showandtell.FieldRecommendationReason:
+		m.ClearRecommendationReason()
+		return nil
+	case showandtell.FieldRecommendedBy:
+		m.ClearRecommendedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ShowAndTell nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ShowAndTellMutation) ResetField(name string) error {
+	switch name {
+	case showandtell.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case showandtell.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case showandtell.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case showandtell.FieldAt:
+		m.ResetAt()
+		return nil
+	case showandtell.FieldPlace:
+		m.ResetPlace()
+		return nil
+	case showandtell.FieldPresentationMinutes:
+		m.ResetPresentationMinutes()
+		return nil
+	case showandtell.FieldQuestionsMinutes:
+		m.ResetQuestionsMinutes()
+		return nil
+	case showandtell.FieldAttendees:
+		m.ResetAttendees()
+		return nil
+	case showandtell.FieldHeldAt:
+		m.ResetHeldAt()
+		return nil
+	case showandtell.FieldAttended:
+		m.ResetAttended()
+		return nil
+	case showandtell.FieldNotes:
+		m.ResetNotes()
+		return nil
+	case showandtell.FieldRecommendation:
+		m.ResetRecommendation()
+		return nil
+	case showandtell.FieldRecommendationReason:
+		m.ResetRecommendationReason()
+		return nil
+	case showandtell.FieldRecommendedBy:
+		m.ResetRecommendedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ShowAndTell field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ShowAndTellMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.contract != nil {
+		edges = append(edges, showandtell.EdgeContract)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ShowAndTellMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case showandtell.EdgeContract:
+		if id := m.contract; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ShowAndTellMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ShowAndTellMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ShowAndTellMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcontract {
+		edges = append(edges, showandtell.EdgeContract)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ShowAndTellMutation) EdgeCleared(name string) bool {
+	switch name {
+	case showandtell.EdgeContract:
+		return m.clearedcontract
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ShowAndTellMutation) ClearEdge(name string) error {
+	switch name {
+	case showandtell.EdgeContract:
+		m.ClearContract()
+		return nil
+	}
+	return fmt.Errorf("unknown ShowAndTell unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ShowAndTellMutation) ResetEdge(name string) error {
+	switch name {
+	case showandtell.EdgeContract:
+		m.ResetContract()
+		return nil
+	}
+	return fmt.Errorf("unknown ShowAndTell edge %s", name)
 }

@@ -48,6 +48,8 @@ type Tx struct {
 	Interest *InterestClient
 	// JoinRequest is the client for interacting with the JoinRequest builders.
 	JoinRequest *JoinRequestClient
+	// Lesson is the client for interacting with the Lesson builders.
+	Lesson *LessonClient
 	// Milestone is the client for interacting with the Milestone builders.
 	Milestone *MilestoneClient
 	// Notice is the client for interacting with the Notice builders.
@@ -66,6 +68,8 @@ type Tx struct {
 	ScreeningCriterion *ScreeningCriterionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// ShowAndTell is the client for interacting with the ShowAndTell builders.
+	ShowAndTell *ShowAndTellClient
 
 	// lazily loaded.
 	client     *Client
@@ -214,6 +218,7 @@ func (tx *Tx) init() {
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Interest = NewInterestClient(tx.config)
 	tx.JoinRequest = NewJoinRequestClient(tx.config)
+	tx.Lesson = NewLessonClient(tx.config)
 	tx.Milestone = NewMilestoneClient(tx.config)
 	tx.Notice = NewNoticeClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
@@ -223,6 +228,7 @@ func (tx *Tx) init() {
 	tx.Screening = NewScreeningClient(tx.config)
 	tx.ScreeningCriterion = NewScreeningCriterionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.ShowAndTell = NewShowAndTellClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -434,32 +434,3 @@ func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent
 	}
 	return s.DB.Competition.Get(ctx, out.CompetitionID)
 }
-
-// CompleteChallenge records what became of a challenge after its final gate.
-type CompleteChallenge struct {
-	ID      int
-	Outcome string
-	Lessons string
-}
-
-// CompleteChallenge records the programme outcome and lessons.
-func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) error {
-	var ps domain.Problems
-	if !domain.ProgrammeOutcome(in.Outcome).Valid() {
-		ps.Add("outcome", "the outcome must be one of %v", domain.ProgrammeOutcome("").Values())
-	}
-	in.Lessons = domain.ChallengeLessons.CleanAll(in.Lessons, &ps)
-	if err := ps.Err(); err != nil {
-		return err
-	}
-	ch, err := s.changeChallenge(ctx, in.ID)
-	if err != nil {
-		return err
-	}
-	if err := refuseIfNotRunning(ch.Stage, domain.ChallengeStage.Complete); err != nil {
-		return err
-	}
-	_, err = s.Lifecycle.CompleteChallenge(ctx, in.ID, workflows.CompleteChallengeRequest{
-		Outcome: domain.ProgrammeOutcome(in.Outcome), Lessons: in.Lessons, Actor: authz.ActorOf(ctx, "")})
-	return err
-}

@@ -136,7 +136,7 @@ func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
 	for name, err := range map[string]error{
 		"select":   p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &yes}),
 		"reject":   p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no, Reason: "Out of scope"}),
-		"complete": p.svc.CompleteChallenge(as(p.admin), CompleteChallenge{ID: ch.ID, Outcome: "adopted"}),
+		"complete": p.svc.CompleteChallenge(as(p.admin), CompleteChallenge{ID: ch.ID, Outcome: "adopted", Lesson: domain.Lesson{WhatWorked: "a", WhatFailed: "b", Why: "c"}}),
 	} {
 		if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Draft") {
 			t.Errorf("%s a draft: %v", name, err)

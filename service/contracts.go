@@ -18,7 +18,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/person"
-	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // contractsName is the identity the service writes contracts and milestones as, once it has
@@ -34,6 +33,9 @@ type ContractView struct {
 	Spent, Paid domain.Money
 	// Now is when the view was read, for what is due and overdue.
 	Now time.Time
+	// Show is the show-and-tell, nil until scheduled; Evidence what the gate has.
+	Show     *ent.ShowAndTell
+	Evidence domain.GateEvidence
 }
 
 // Challenge is the challenge the contract serves.
@@ -106,7 +108,12 @@ func (s *Service) contractView(ctx context.Context, k *ent.Contract) (ContractVi
 		return ContractView{}, err
 	}
 	money := activities.MilestoneMoney(ms)
-	return ContractView{Contract: k, Milestones: ms, Spent: domain.SpendSoFar(money), Paid: domain.Paid(money), Now: time.Now()}, nil
+	v := ContractView{Contract: k, Milestones: ms, Spent: domain.SpendSoFar(money), Paid: domain.Paid(money), Now: time.Now()}
+	if v.Show, err = s.ShowAndTell(ctx, k.ID); err != nil {
+		return v, err
+	}
+	v.Evidence, err = s.GateEvidence(ctx, k)
+	return v, err
 }
 
 // Contracts lists the contracts the viewer may see, newest first, with their milestones: the
@@ -430,8 +437,9 @@ func (s *Service) moveMilestone(ctx context.Context, m *ent.Milestone, action st
 // ContractDocument is a document added to a contract (the signed contract, by the programme) or
 // to a milestone's deliverable (by the supplier, before submitting it).
 type ContractDocument struct {
-	ContractID  int // set for the contract's own document
-	MilestoneID int // set for a deliverable's document
+	ContractID  int  // set for the contract's own document, or a report's
+	MilestoneID int  // set for a deliverable's document
+	Report      bool // a document of the supplier's end-of-phase report
 	Filename    string
 	Content     io.Reader
 }
@@ -439,6 +447,14 @@ type ContractDocument struct {
 // MayAddContractDocument says at once whether the viewer may add this document now, so an
 // upload is refused before it is streamed.
 func (s *Service) MayAddContractDocument(ctx context.Context, in ContractDocument) error {
+	if in.Report {
+		k, err := s.contractFor(ctx, in.ContractID, "supplier")
+		if err != nil {
+			return err
+		}
+		_, err = k.Status.Report()
+		return err
+	}
 	if in.MilestoneID == 0 {
 		_, err := s.contractFor(ctx, in.ContractID, "programme")
 		return err
@@ -456,7 +472,14 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 	var m *ent.Milestone
 	var k *ent.Contract
 	var err error
-	if in.MilestoneID != 0 {
+	if err := s.MayAddContractDocument(ctx, in); err != nil {
+		return nil, err
+	}
+	if in.Report {
+		if k, err = s.contractFor(ctx, in.ContractID, "supplier"); err != nil {
+			return nil, err
+		}
+	} else if in.MilestoneID != 0 {
 		if m, k, err = s.milestoneFor(ctx, in.MilestoneID, "supplier"); err != nil {
 			return nil, err
 		}
@@ -496,8 +519,17 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 				return err
 			}
 			create.SetMilestoneID(m.ID)
+		} else if in.Report {
+			kNow, err := tx.Contract.Get(sys, k.ID)
+			if err != nil {
+				return err
+			}
+			if _, err := kNow.Status.Report(); err != nil {
+				return err
+			}
+			create.SetContractID(k.ID).SetPart("report")
 		} else {
-			create.SetContractID(k.ID)
+			create.SetContractID(k.ID).SetPart("contract")
 		}
 		if doc, err = create.Save(sys); err != nil {
 			return err
@@ -513,55 +545,4 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 		return nil, err
 	}
 	return doc, nil
-}
-
-// SubmitReport records a supplier's end-of-phase report on its contract.
-func (s *Service) SubmitReport(ctx context.Context, contractID int, summary string) error {
-	k, err := s.contractFor(ctx, contractID, "supplier")
-	if err != nil {
-		return err
-	}
-	if k.Status == domain.ContractOffered {
-		_, err := k.Status.Report()
-		return err
-	}
-	clean, p := domain.ReportSummary.Clean(summary)
-	if p != nil {
-		if clean == "" && p.Message == "Enter the report's summary" {
-			p.Message = "Write a summary of what the phase found: the gate reads it"
-		}
-		return domain.Problems{*p}
-	}
-	return s.Lifecycle.SubmitReport(ctx, contractID, workflows.SubmitReportRequest{Summary: clean, Actor: authz.ActorOf(ctx, "")})
-}
-
-// RecordGateDecision is the stage gate's decision for one contract.
-type RecordGateDecision struct {
-	ContractID int
-	Outcome    string
-	Rationale  string
-}
-
-// RecordGateDecision records the gate's continue, stop or complete for a contract, with the
-// rationale its supplier reads.
-func (s *Service) RecordGateDecision(ctx context.Context, in RecordGateDecision) error {
-	k, err := s.Contract(ctx, in.ContractID)
-	if err != nil {
-		return err
-	}
-	outcome := domain.GateOutcome(in.Outcome)
-	if k.Status != domain.ContractReported {
-		// No report yet, or decided already: the record says so at once, naming its state (the
-		// gate's transaction checks it again).
-		if _, err := k.Status.Decide(outcome, k.Phase); err != nil {
-			return err
-		}
-	}
-	if err := domain.CheckGateDecision(outcome, in.Rationale, k.Phase); err != nil {
-		return err
-	}
-	rationale, _ := domain.GateRationale.Clean(in.Rationale)
-	_, err = s.Lifecycle.RecordGateOutcome(ctx, k.Edges.Competition.ChallengeID,
-		workflows.GateOutcomeRequest{ContractID: in.ContractID, Outcome: outcome, Rationale: rationale, Actor: authz.ActorOf(ctx, "")})
-	return err
 }

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,13 @@ var funcs = template.FuncMap{
 	"deref":       func(t *time.Time) time.Time { return *t },
 	"govukDate":   func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
 	"percent":     func(p *float64) string { return fmt.Sprintf("%.1f%%", *p) },
+	"gateCriteria": func(f Form, cs []domain.GateCriterion) []Option {
+		var out []Option
+		for _, c := range cs {
+			out = append(out, Option{Value: c.Key, Label: c.Text, Checked: slices.Contains(f.Multi["criteria"], c.Key)})
+		}
+		return out
+	},
 }
 
 var pages = map[string]*template.Template{}

@@ -384,7 +384,7 @@ func (w *challengeWorkflow) recordGateOutcome(ctx workflow.Context, req GateOutc
 		return *k, refused(err)
 	}
 	err = workflow.ExecuteActivity(activityOptions(ctx), a.RecordGateDecision, activities.RecordGateDecisionInput{
-		ContractID: req.ContractID, Outcome: req.Outcome, Rationale: req.Rationale, Actor: req.Actor,
+		ContractID: req.ContractID, Outcome: req.Outcome, Rationale: req.Rationale, NoGo: req.NoGo, Lesson: req.Lesson, Actor: req.Actor,
 	}).Get(ctx, nil)
 	if err != nil {
 		return *k, err
@@ -440,7 +440,7 @@ func (w *challengeWorkflow) complete(ctx workflow.Context, req CompleteChallenge
 		return StageResponse{Stage: w.Stage}, refused(err)
 	}
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.CompleteChallenge, activities.CompleteChallengeInput{
-		ChallengeID: w.ChallengeID, Outcome: req.Outcome, Lessons: req.Lessons, Actor: req.Actor,
+		ChallengeID: w.ChallengeID, Outcome: req.Outcome, Lessons: req.Lessons, Route: req.Route, Lesson: req.Lesson, Actor: req.Actor,
 	}).Get(ctx, nil)
 	if err != nil {
 		return StageResponse{Stage: w.Stage}, err

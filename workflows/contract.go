@@ -63,7 +63,7 @@ func (w *contractWorkflow) submitReport(ctx workflow.Context, req SubmitReportRe
 		return refused(err)
 	}
 	err := workflow.ExecuteActivity(activityOptions(ctx), a.RecordReport, activities.RecordReportInput{
-		ContractID: w.in.ContractID, Summary: req.Summary, Actor: req.Actor,
+		ContractID: w.in.ContractID, Summary: req.Summary, Report: req.Report, Actor: req.Actor,
 	}).Get(ctx, nil)
 	if err != nil {
 		return err

@@ -757,3 +757,60 @@ func TestAssessorsAreRemindedBeforeTheDueDateAndWhenOverdue(t *testing.T) {
 		t.Errorf("competition = %s, want decided", got)
 	}
 }
+
+// A challenge-level no-go stops every phase 1 contract, whether or not its supplier has reported
+// (one has, one has not even accepted), each at its spend so far, and closes the challenge
+// with nothing left to decide: no phase 2 follows.
+func TestANoGoStopsEveryContractAndClosesTheChallenge(t *testing.T) {
+	f := newFixture(t)
+	admin := authz.Actor{Who: "admin@catalyst.example"}
+	h := newHarness(t, f)
+	var bids, contracts []int
+	h.twoBidsInAssessment(t, f, admin, domain.DefaultScheme(), &bids)
+	h.at(8*day+time.Minute, func() {
+		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
+		for _, as := range f.assessors {
+			for _, b := range bids {
+				h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: b, AssessorID: as, Assessment: scores(8, true, true), Actor: admin})
+			}
+		}
+	})
+	h.at(8*day+2*time.Minute, func() {
+		h.update(workflows.CompetitionWorkflowID(f.competitionID(t, 1)), workflows.UpdateDecide, workflows.DecideRequest{Actor: admin})
+	})
+	h.at(8*day+time.Hour, func() {
+		contracts = f.db.Contract.Query().Order(ent.Asc(contract.FieldID)).IDsX(testdb.Fixture())
+		if len(contracts) != 2 {
+			t.Fatalf("contracts awarded = %d, want 2", len(contracts))
+		}
+		// The first supplier accepts and reports; the second never accepts its offer.
+		f.db.Contract.UpdateOneID(contracts[0]).SetStatus(domain.ContractActive).ExecX(testdb.Fixture())
+		h.update(workflows.ContractWorkflowID(contracts[0]), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Partly feasible", Actor: admin})
+	})
+	// Twelve weeks on, the challenge-level gate decides no-go, as the service sends it: a stop
+	// for each contract.
+	h.steps(8*day+84*day, func() {
+		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{ContractID: contracts[0], Outcome: domain.GateStop, NoGo: true,
+			Rationale: "No-go: the data will not exist for years", Actor: admin})
+	}, func() {
+		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{ContractID: contracts[1], Outcome: domain.GateStop, NoGo: true,
+			Rationale: "No-go: the data will not exist for years", Actor: admin})
+	})
+	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
+	h.check()
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatalf("the challenge did not end after the no-go: %v", err)
+	}
+	ctx := testdb.Fixture()
+	for _, id := range contracts {
+		if k := f.db.Contract.GetX(ctx, id); k.Status != domain.ContractStopped || k.Value != 0 {
+			t.Errorf("contract %d after the no-go: %s worth %s, want stopped at its spend so far (nothing accepted: £0)", id, k.Status, k.Value)
+		}
+	}
+	if ch := f.db.Challenge.GetX(ctx, f.challenge); ch.Stage != domain.ChallengeClosed || !strings.Contains(ch.StageReason, "stopped every supplier") {
+		t.Errorf("challenge = %s (%q), want closed", ch.Stage, ch.StageReason)
+	}
+	if n := f.db.Competition.Query().CountX(ctx); n != 1 {
+		t.Errorf("%d competitions after a no-go, want only phase 1's", n)
+	}
+}

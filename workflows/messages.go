@@ -146,14 +146,22 @@ type GateOutcomeRequest struct {
 	ContractID int
 	Outcome    domain.GateOutcome
 	Rationale  string
-	Actor      authz.Actor
+	// NoGo: the stop is the challenge-level no-go's, made whatever evidence the contract has.
+	NoGo bool
+	// Lesson is what a stop taught, kept in the register with it.
+	Lesson *domain.Lesson
+	Actor  authz.Actor
 }
 
 // CompleteChallengeRequest records the programme outcome after the final gate.
 type CompleteChallengeRequest struct {
 	Outcome domain.ProgrammeOutcome
 	Lessons string
-	Actor   authz.Actor
+	// Route is a follow-on procurement's route.
+	Route string
+	// Lesson is what the challenge taught, kept in the register.
+	Lesson *domain.Lesson
+	Actor  authz.Actor
 }
 
 // CompetitionInput starts a competition's round: open until the deadline, then assessment.
@@ -262,7 +270,9 @@ type ContractResult struct {
 // SubmitReportRequest is the supplier's end-of-phase report.
 type SubmitReportRequest struct {
 	Summary string
-	Actor   authz.Actor
+	// Report is the whole report, section by section; Summary is its summary.
+	Report domain.PhaseReport
+	Actor  authz.Actor
 }
 
 // ReportReceivedSignal tells the challenge which contract reported.

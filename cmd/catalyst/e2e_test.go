@@ -24,6 +24,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
@@ -295,7 +296,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 404, "not-found", "")
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Not ours."}, nil), 403, "forbidden", "")
 	// A contract starts when its supplier accepts it: before that there is nothing to report on.
-	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Early."}, nil),
+	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), fullReport("Early."), nil),
 		409, "invalid-transition", "not accepted the contract")
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", kA), nil, nil))
 	var kBView contractJSON
@@ -305,16 +306,29 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/deliverable", m1.ID), map[string]any{"note": "The app, live for a month."}, nil))
 	must(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/review", m1.ID), map[string]any{"accept": true}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", m1.ID), nil, nil))
-	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Sensors found 90% of misses."}, nil))
-	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kB), map[string]any{"summary": "Residents did not use the app."}, nil))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), fullReport("Sensors found 90% of misses."), nil))
+	must(t, binsight.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kB), fullReport("Residents did not use the app."), nil))
 	// A second report is a conflict with the contract's state, named, not bad input.
-	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), map[string]any{"summary": "Again."}, nil),
+	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", kA), fullReport("Again."), nil),
 		409, "invalid-transition", "End-of-phase report received")
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "complete", "rationale": "x"}, nil), 422, "invalid-input", "continue or stop")
 	wantProblem(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil), 403, "forbidden", "")
 	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil), 403, "forbidden", "")
+	// The gate names what it still needs: the challenge-level decision, the show-and-tell and
+	// the owner's recommendation.
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "x"}, nil),
+		409, "evidence-missing", "the challenge-level go or no-go, the show-and-tell, held and recorded, the challenge owner's recommendation")
+	must(t, admin.call(http.MethodPost, path+"/gate", map[string]any{"decision": "go", "criteria": []string{"success", "budget", "standards"}, "rationale": "Acme's trial worked."}, nil))
+	for k, rec := range map[int]string{kA: "continue", kB: "stop"} {
+		must(t, admin.call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", k), map[string]any{"at": time.Now().Add(time.Hour), "place": "Room 1"}, nil))
+		must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k), map[string]any{"attended": "Tom, Priya", "notes": "Shown."}, nil))
+		must(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/recommendation", k), map[string]any{"outcome": rec, "reason": "As shown."}, nil))
+	}
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Found 90% of misses."}, nil))
-	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low."}, nil))
+	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low."}, nil),
+		422, "invalid-input", "what worked")
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "stop", "rationale": "Take-up was too low.",
+		"lesson": lesson}, nil))
 	wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kB), map[string]any{"outcome": "continue", "rationale": "On reflection."}, nil),
 		409, "invalid-transition", "Stopped at the gate")
 	// The stop closed Binsight's contract at its spend so far: nothing more is payable.
@@ -346,16 +360,29 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	must(t, admin.call(http.MethodPost, comp2Path+"/decision", map[string]any{}, &decided))
 	k2 := contractOf(t, decided, bid2.OrganisationID)
-	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted"}, nil), 409, "", "")
+	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lesson": lesson}, nil), 409, "", "")
 	// The supplier learns of its contract with its outcome, when the programme releases it.
 	wantProblem(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Too early."}, nil), 404, "not-found", "")
 	must(t, admin.call(http.MethodPost, comp2Path+"/feedback-release", nil, nil))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", k2), nil, nil))
-	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), map[string]any{"summary": "Prototype ran for six months."}, nil))
+	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), fullReport("Prototype ran for six months."), nil))
+	must(t, admin.call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", k2), map[string]any{"at": time.Now().Add(time.Hour), "place": "Room 1"}, nil))
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k2), map[string]any{"attended": "Tom, Priya", "notes": "Shown."}, nil))
+	must(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/recommendation", k2), map[string]any{"outcome": "complete", "reason": "It works."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k2), map[string]any{"outcome": "complete", "rationale": "Met the acceptance tests."}, nil))
-	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it"}, nil), 422, "invalid-input", "outcome must be one of")
+	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it", "lesson": lesson}, nil), 422, "invalid-input", "Choose the outcome")
 	wantProblem(t, owner.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted"}, nil), 403, "forbidden", "")
-	must(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lessons": "Share data early."}, &ch))
+	must(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lessons": "Share data early.", "lesson": lesson}, &ch))
+	// Both lessons are in the public register.
+	var register struct {
+		Items []struct {
+			Kind string `json:"kind"`
+		} `json:"items"`
+	}
+	must(t, anon.call(http.MethodGet, "/api/v1/lessons?words=data", nil, &register))
+	if len(register.Items) != 2 || register.Items[0].Kind != "outcome" || register.Items[1].Kind != "stop" {
+		t.Errorf("the lessons register: %+v, want the outcome's and the stop's", register.Items)
+	}
 	wantStage(t, ch, "complete")
 	if ch.Outcome != "adopted" {
 		t.Errorf("outcome = %q, want adopted", ch.Outcome)
@@ -502,6 +529,18 @@ func assessment(bid, score int, fund bool) map[string]any {
 	}
 	return map[string]any{"bid_id": bid, "scores": scores, "in_scope": true, "fund": fund}
 }
+
+// fullReport is an end-of-phase report with every section written.
+func fullReport(summary string) map[string]any {
+	body := map[string]any{"summary": summary}
+	for _, sec := range domain.ReportSections[1:] {
+		body[sec.Key] = sec.Title + ": as the documents show."
+	}
+	return body
+}
+
+// lesson is what a stop or an outcome taught, for the register.
+var lesson = map[string]any{"what_worked": "Sharing the data early.", "what_failed": "Residents did not use the app.", "why": "It asked too much of them."}
 
 func contractOf(t *testing.T, c competitionJSON, org int) int {
 	t.Helper()

@@ -52,6 +52,9 @@ type demoChallenge struct {
 	// Interview: its phase 1 competition has an interview stage; every bid is scored, and the
 	// best is given its interview slot.
 	Interview bool
+	// AtGate: its phase 1 contracts wait at the stage gate, both reported; the second
+	// supplier's show-and-tell is held with the owner's recommendation, the first's scheduled.
+	AtGate bool
 }
 
 // intake is a challenge's whole intake, as a challenge owner at Anytown Council gives it.
@@ -68,21 +71,23 @@ func intake(title, problem, need string) map[string]any {
 }
 
 var demoChallenges = []demoChallenge{
-	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false, false},
-	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false, false},
-	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false, false},
-	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false, false},
-	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false, false},
-	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false, false},
-	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true, false},
-	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false, false},
-	{"Answer residents' calls first time", "Residents call several times before their problem reaches the right team.", "As a resident I need my problem sorted on my first call.", domain.ChallengePhase1Assessment, false, false, true},
-	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false, false},
-	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false, false},
-	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false, false},
-	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false, false},
-	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false, false},
-	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false, false},
+	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false, false, false},
+	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false, false, false},
+	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false, false, false},
+	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false, false, false},
+	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false, false, false},
+	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false, false, false},
+	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true, false, false},
+	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false, false, false},
+	{"Answer residents' calls first time", "Residents call several times before their problem reaches the right team.", "As a resident I need my problem sorted on my first call.", domain.ChallengePhase1Assessment, false, false, true, false},
+	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false, false, false},
+	{"Spot blocked gullies from photos", "Gullies are inspected on a fixed round, blocked or not.", "As a highways officer I need to visit the gullies that are blocked.", domain.ChallengePhase1Contracts, false, false, false, true},
+	{"Warn of school bus delays", "Parents learn the school bus is late when it does not come.", "As a parent I need to know the bus is late before I leave.", domain.ChallengePhase1Contracts, false, false, false, true},
+	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false, false, false},
+	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false, false, false},
+	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false, false, false},
+	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false, false, false},
+	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false, false, false},
 }
 
 // seedDemo loads the demo people and drives each demo challenge through the real API and
@@ -403,15 +408,14 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if err := s.milestone(demoSuppliers[0], leadK.Milestones[0].ID, true, true); err != nil {
 		return err
 	}
-	if stop(domain.ChallengePhase1Contracts) {
+	if stop(domain.ChallengePhase1Contracts) && !d.AtGate {
 		// The second supplier has not accepted its offer yet.
 		return s.milestone(demoSuppliers[0], leadK.Milestones[1].ID, false, false)
 	}
 	if err := s.milestone(demoSuppliers[0], leadK.Milestones[1].ID, true, true); err != nil {
 		return err
 	}
-	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", lead.ID),
-		map[string]any{"summary": "The feasibility study showed the approach works with the council's own data."}, nil); err != nil {
+	if err := s.report(demoSuppliers[0], lead.ID, "The feasibility study showed the approach works with the council's own data."); err != nil {
 		return err
 	}
 	// The second supplier's first milestone is accepted but not yet paid when the gate stops it.
@@ -422,8 +426,20 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if err := s.milestone(demoSuppliers[1], secondK.Milestones[0].ID, true, false); err != nil {
 		return err
 	}
-	if err := s.c(demoSuppliers[1]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", second.ID),
-		map[string]any{"summary": "The data needed is not collected today."}, nil); err != nil {
+	if err := s.report(demoSuppliers[1], second.ID, "The data needed is not collected today."); err != nil {
+		return err
+	}
+	if err := s.showAndTell(second.ID, true, "stop"); err != nil {
+		return err
+	}
+	if d.AtGate {
+		return s.showAndTell(lead.ID, false, "")
+	}
+	if err := s.showAndTell(lead.ID, true, "continue"); err != nil {
+		return err
+	}
+	if err := admin.call(http.MethodPost, path+"/gate", map[string]any{"decision": "go", "criteria": []string{"success", "budget", "standards"},
+		"rationale": "The lead supplier's trial met its target, the phase 2 budget is set aside and the work meets the standards."}, nil); err != nil {
 		return err
 	}
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", lead.ID),
@@ -431,7 +447,10 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", second.ID),
-		map[string]any{"outcome": "stop", "rationale": "Without the data the approach cannot work; stopping saves the phase 2 budget."}, nil); err != nil {
+		map[string]any{"outcome": "stop", "rationale": "Without the data the approach cannot work; stopping saves the phase 2 budget.",
+			"lesson": map[string]any{"what_worked": "The supplier's model was sound on the sample it had.",
+				"what_failed": "The council does not collect the data the model needs.",
+				"why":         "Nobody checked the data existed before phase 1 began: check it at selection."}}, nil); err != nil {
 		return err
 	}
 
@@ -489,8 +508,10 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 			return err
 		}
 	}
-	if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k),
-		map[string]any{"summary": "The prototype ran for six months on live data."}, nil); err != nil {
+	if err := s.report(demoSuppliers[0], k, "The prototype ran for six months on live data."); err != nil {
+		return err
+	}
+	if err := s.showAndTell(k, true, "complete"); err != nil {
 		return err
 	}
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k),
@@ -498,7 +519,40 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	return admin.call(http.MethodPost, path+"/completion",
-		map[string]any{"outcome": "adopted", "lessons": "Agree data sharing before phase 1 starts."}, &ch)
+		map[string]any{"outcome": "adopted", "lessons": "Agree data sharing before phase 1 starts.", "lesson": map[string]any{
+			"what_worked": "Live data from the council's own systems, shared from the first week.",
+			"what_failed": "The first prototype's interface was built before users were asked.",
+			"why":         "Data sharing agreed early saved months; user research came late. Agree both before phase 1 starts."}}, &ch)
+}
+
+// report is a supplier's end-of-phase report, every section written.
+func (s *seeder) report(supplier string, contract int, summary string) error {
+	body := map[string]any{"summary": summary}
+	for _, sec := range domain.ReportSections[1:] {
+		body[sec.Key] = sec.Title + ": what the phase showed, with the evidence in the documents."
+	}
+	return s.c(supplier).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", contract), body, nil)
+}
+
+// showAndTell schedules a supplier's show-and-tell for tomorrow and, when held, records it with
+// the owner's recommendation.
+func (s *seeder) showAndTell(contract int, held bool, recommend string) error {
+	at := noon(time.Now().Add(24 * time.Hour))
+	if err := s.c(demoAdmin).call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", contract), map[string]any{
+		"at": at, "place": "Committee Room 1, Anytown Town Hall", "attendees": "Tom Reed (challenge owner), the programme team, two residents"}, nil); err != nil {
+		return err
+	}
+	if !held {
+		return nil
+	}
+	if err := s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", contract), map[string]any{
+		"attended": "Tom Reed, Priya Shah, two residents", "notes": "A clear demonstration; questions on data and cost answered."}, nil); err != nil {
+		return err
+	}
+	why := map[string]string{"continue": "It works on our data and residents want it.", "stop": "The data it needs is not there.",
+		"complete": "The prototype met every acceptance test."}[recommend]
+	return s.c(demoOwner).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/recommendation", contract),
+		map[string]any{"outcome": recommend, "reason": why}, nil)
 }
 
 // acceptContract is the supplier's acceptance of its contract.

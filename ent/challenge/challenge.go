@@ -53,6 +53,18 @@ const (
 	FieldOutcome = "outcome"
 	// FieldLessons holds the string denoting the lessons field in the database.
 	FieldLessons = "lessons"
+	// FieldOutcomeRoute holds the string denoting the outcome_route field in the database.
+	FieldOutcomeRoute = "outcome_route"
+	// FieldGateGo holds the string denoting the gate_go field in the database.
+	FieldGateGo = "gate_go"
+	// FieldGateCriteria holds the string denoting the gate_criteria field in the database.
+	FieldGateCriteria = "gate_criteria"
+	// FieldGateRationale holds the string denoting the gate_rationale field in the database.
+	FieldGateRationale = "gate_rationale"
+	// FieldGateDecidedBy holds the string denoting the gate_decided_by field in the database.
+	FieldGateDecidedBy = "gate_decided_by"
+	// FieldGateDecidedAt holds the string denoting the gate_decided_at field in the database.
+	FieldGateDecidedAt = "gate_decided_at"
 	// FieldRoundID holds the string denoting the round_id field in the database.
 	FieldRoundID = "round_id"
 	// FieldVersion holds the string denoting the version field in the database.
@@ -63,6 +75,8 @@ const (
 	EdgeOwner = "owner"
 	// EdgeCompetitions holds the string denoting the competitions edge name in mutations.
 	EdgeCompetitions = "competitions"
+	// EdgeLessonRegister holds the string denoting the lesson_register edge name in mutations.
+	EdgeLessonRegister = "lesson_register"
 	// EdgeRound holds the string denoting the round edge name in mutations.
 	EdgeRound = "round"
 	// Table holds the table name of the challenge in the database.
@@ -88,6 +102,13 @@ const (
 	CompetitionsInverseTable = "competitions"
 	// CompetitionsColumn is the table column denoting the competitions relation/edge.
 	CompetitionsColumn = "challenge_id"
+	// LessonRegisterTable is the table that holds the lesson_register relation/edge.
+	LessonRegisterTable = "lessons"
+	// LessonRegisterInverseTable is the table name for the Lesson entity.
+	// It exists in this package in order to avoid circular dependency with the "lesson" package.
+	LessonRegisterInverseTable = "lessons"
+	// LessonRegisterColumn is the table column denoting the lesson_register relation/edge.
+	LessonRegisterColumn = "challenge_id"
 	// RoundTable is the table that holds the round relation/edge.
 	RoundTable = "challenges"
 	// RoundInverseTable is the table name for the Round entity.
@@ -118,6 +139,12 @@ var Columns = []string{
 	FieldStageReason,
 	FieldOutcome,
 	FieldLessons,
+	FieldOutcomeRoute,
+	FieldGateGo,
+	FieldGateCriteria,
+	FieldGateRationale,
+	FieldGateDecidedBy,
+	FieldGateDecidedAt,
 	FieldRoundID,
 	FieldVersion,
 }
@@ -194,6 +221,16 @@ func OutcomeValidator(o domain.ProgrammeOutcome) error {
 		return nil
 	default:
 		return fmt.Errorf("challenge: invalid enum value for outcome field: %q", o)
+	}
+}
+
+// GateGoValidator is a validator for the "gate_go" field enum values. It is called by the builders before save.
+func GateGoValidator(gg domain.ChallengeGo) error {
+	switch gg {
+	case "go", "no_go":
+		return nil
+	default:
+		return fmt.Errorf("challenge: invalid enum value for gate_go field: %q", gg)
 	}
 }
 
@@ -290,6 +327,31 @@ func ByLessons(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLessons, opts...).ToFunc()
 }
 
+// ByOutcomeRoute orders the results by the outcome_route field.
+func ByOutcomeRoute(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOutcomeRoute, opts...).ToFunc()
+}
+
+// ByGateGo orders the results by the gate_go field.
+func ByGateGo(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGateGo, opts...).ToFunc()
+}
+
+// ByGateRationale orders the results by the gate_rationale field.
+func ByGateRationale(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGateRationale, opts...).ToFunc()
+}
+
+// ByGateDecidedBy orders the results by the gate_decided_by field.
+func ByGateDecidedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGateDecidedBy, opts...).ToFunc()
+}
+
+// ByGateDecidedAt orders the results by the gate_decided_at field.
+func ByGateDecidedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGateDecidedAt, opts...).ToFunc()
+}
+
 // ByRoundID orders the results by the round_id field.
 func ByRoundID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRoundID, opts...).ToFunc()
@@ -335,6 +397,20 @@ func ByCompetitions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByLessonRegisterCount orders the results by lesson_register count.
+func ByLessonRegisterCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLessonRegisterStep(), opts...)
+	}
+}
+
+// ByLessonRegister orders the results by lesson_register terms.
+func ByLessonRegister(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLessonRegisterStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByRoundField orders the results by round field.
 func ByRoundField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -360,6 +436,13 @@ func newCompetitionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CompetitionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CompetitionsTable, CompetitionsColumn),
+	)
+}
+func newLessonRegisterStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LessonRegisterInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LessonRegisterTable, LessonRegisterColumn),
 	)
 }
 func newRoundStep() *sqlgraph.Step {

@@ -133,6 +133,26 @@ func Lessons(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldLessons, v))
 }
 
+// OutcomeRoute applies equality check predicate on the "outcome_route" field. It's identical to OutcomeRouteEQ.
+func OutcomeRoute(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldOutcomeRoute, v))
+}
+
+// GateRationale applies equality check predicate on the "gate_rationale" field. It's identical to GateRationaleEQ.
+func GateRationale(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldGateRationale, v))
+}
+
+// GateDecidedBy applies equality check predicate on the "gate_decided_by" field. It's identical to GateDecidedByEQ.
+func GateDecidedBy(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldGateDecidedBy, v))
+}
+
+// GateDecidedAt applies equality check predicate on the "gate_decided_at" field. It's identical to GateDecidedAtEQ.
+func GateDecidedAt(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldGateDecidedAt, v))
+}
+
 // RoundID applies equality check predicate on the "round_id" field. It's identical to RoundIDEQ.
 func RoundID(v int) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldRoundID, v))
@@ -1206,6 +1226,331 @@ func LessonsContainsFold(v string) predicate.Challenge {
 	return predicate.Challenge(sql.FieldContainsFold(FieldLessons, v))
 }
 
+// OutcomeRouteEQ applies the EQ predicate on the "outcome_route" field.
+func OutcomeRouteEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteNEQ applies the NEQ predicate on the "outcome_route" field.
+func OutcomeRouteNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteIn applies the In predicate on the "outcome_route" field.
+func OutcomeRouteIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldOutcomeRoute, vs...))
+}
+
+// OutcomeRouteNotIn applies the NotIn predicate on the "outcome_route" field.
+func OutcomeRouteNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldOutcomeRoute, vs...))
+}
+
+// OutcomeRouteGT applies the GT predicate on the "outcome_route" field.
+func OutcomeRouteGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteGTE applies the GTE predicate on the "outcome_route" field.
+func OutcomeRouteGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteLT applies the LT predicate on the "outcome_route" field.
+func OutcomeRouteLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteLTE applies the LTE predicate on the "outcome_route" field.
+func OutcomeRouteLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteContains applies the Contains predicate on the "outcome_route" field.
+func OutcomeRouteContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteHasPrefix applies the HasPrefix predicate on the "outcome_route" field.
+func OutcomeRouteHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteHasSuffix applies the HasSuffix predicate on the "outcome_route" field.
+func OutcomeRouteHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteIsNil applies the IsNil predicate on the "outcome_route" field.
+func OutcomeRouteIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldOutcomeRoute))
+}
+
+// OutcomeRouteNotNil applies the NotNil predicate on the "outcome_route" field.
+func OutcomeRouteNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldOutcomeRoute))
+}
+
+// OutcomeRouteEqualFold applies the EqualFold predicate on the "outcome_route" field.
+func OutcomeRouteEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldOutcomeRoute, v))
+}
+
+// OutcomeRouteContainsFold applies the ContainsFold predicate on the "outcome_route" field.
+func OutcomeRouteContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldOutcomeRoute, v))
+}
+
+// GateGoEQ applies the EQ predicate on the "gate_go" field.
+func GateGoEQ(v domain.ChallengeGo) predicate.Challenge {
+	vc := v
+	return predicate.Challenge(sql.FieldEQ(FieldGateGo, vc))
+}
+
+// GateGoNEQ applies the NEQ predicate on the "gate_go" field.
+func GateGoNEQ(v domain.ChallengeGo) predicate.Challenge {
+	vc := v
+	return predicate.Challenge(sql.FieldNEQ(FieldGateGo, vc))
+}
+
+// GateGoIn applies the In predicate on the "gate_go" field.
+func GateGoIn(vs ...domain.ChallengeGo) predicate.Challenge {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Challenge(sql.FieldIn(FieldGateGo, v...))
+}
+
+// GateGoNotIn applies the NotIn predicate on the "gate_go" field.
+func GateGoNotIn(vs ...domain.ChallengeGo) predicate.Challenge {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Challenge(sql.FieldNotIn(FieldGateGo, v...))
+}
+
+// GateGoIsNil applies the IsNil predicate on the "gate_go" field.
+func GateGoIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldGateGo))
+}
+
+// GateGoNotNil applies the NotNil predicate on the "gate_go" field.
+func GateGoNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldGateGo))
+}
+
+// GateCriteriaIsNil applies the IsNil predicate on the "gate_criteria" field.
+func GateCriteriaIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldGateCriteria))
+}
+
+// GateCriteriaNotNil applies the NotNil predicate on the "gate_criteria" field.
+func GateCriteriaNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldGateCriteria))
+}
+
+// GateRationaleEQ applies the EQ predicate on the "gate_rationale" field.
+func GateRationaleEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldGateRationale, v))
+}
+
+// GateRationaleNEQ applies the NEQ predicate on the "gate_rationale" field.
+func GateRationaleNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldGateRationale, v))
+}
+
+// GateRationaleIn applies the In predicate on the "gate_rationale" field.
+func GateRationaleIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldGateRationale, vs...))
+}
+
+// GateRationaleNotIn applies the NotIn predicate on the "gate_rationale" field.
+func GateRationaleNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldGateRationale, vs...))
+}
+
+// GateRationaleGT applies the GT predicate on the "gate_rationale" field.
+func GateRationaleGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldGateRationale, v))
+}
+
+// GateRationaleGTE applies the GTE predicate on the "gate_rationale" field.
+func GateRationaleGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldGateRationale, v))
+}
+
+// GateRationaleLT applies the LT predicate on the "gate_rationale" field.
+func GateRationaleLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldGateRationale, v))
+}
+
+// GateRationaleLTE applies the LTE predicate on the "gate_rationale" field.
+func GateRationaleLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldGateRationale, v))
+}
+
+// GateRationaleContains applies the Contains predicate on the "gate_rationale" field.
+func GateRationaleContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldGateRationale, v))
+}
+
+// GateRationaleHasPrefix applies the HasPrefix predicate on the "gate_rationale" field.
+func GateRationaleHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldGateRationale, v))
+}
+
+// GateRationaleHasSuffix applies the HasSuffix predicate on the "gate_rationale" field.
+func GateRationaleHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldGateRationale, v))
+}
+
+// GateRationaleIsNil applies the IsNil predicate on the "gate_rationale" field.
+func GateRationaleIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldGateRationale))
+}
+
+// GateRationaleNotNil applies the NotNil predicate on the "gate_rationale" field.
+func GateRationaleNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldGateRationale))
+}
+
+// GateRationaleEqualFold applies the EqualFold predicate on the "gate_rationale" field.
+func GateRationaleEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldGateRationale, v))
+}
+
+// GateRationaleContainsFold applies the ContainsFold predicate on the "gate_rationale" field.
+func GateRationaleContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldGateRationale, v))
+}
+
+// GateDecidedByEQ applies the EQ predicate on the "gate_decided_by" field.
+func GateDecidedByEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByNEQ applies the NEQ predicate on the "gate_decided_by" field.
+func GateDecidedByNEQ(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByIn applies the In predicate on the "gate_decided_by" field.
+func GateDecidedByIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldGateDecidedBy, vs...))
+}
+
+// GateDecidedByNotIn applies the NotIn predicate on the "gate_decided_by" field.
+func GateDecidedByNotIn(vs ...string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldGateDecidedBy, vs...))
+}
+
+// GateDecidedByGT applies the GT predicate on the "gate_decided_by" field.
+func GateDecidedByGT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByGTE applies the GTE predicate on the "gate_decided_by" field.
+func GateDecidedByGTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByLT applies the LT predicate on the "gate_decided_by" field.
+func GateDecidedByLT(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByLTE applies the LTE predicate on the "gate_decided_by" field.
+func GateDecidedByLTE(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByContains applies the Contains predicate on the "gate_decided_by" field.
+func GateDecidedByContains(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContains(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByHasPrefix applies the HasPrefix predicate on the "gate_decided_by" field.
+func GateDecidedByHasPrefix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasPrefix(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByHasSuffix applies the HasSuffix predicate on the "gate_decided_by" field.
+func GateDecidedByHasSuffix(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldHasSuffix(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByIsNil applies the IsNil predicate on the "gate_decided_by" field.
+func GateDecidedByIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldGateDecidedBy))
+}
+
+// GateDecidedByNotNil applies the NotNil predicate on the "gate_decided_by" field.
+func GateDecidedByNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldGateDecidedBy))
+}
+
+// GateDecidedByEqualFold applies the EqualFold predicate on the "gate_decided_by" field.
+func GateDecidedByEqualFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEqualFold(FieldGateDecidedBy, v))
+}
+
+// GateDecidedByContainsFold applies the ContainsFold predicate on the "gate_decided_by" field.
+func GateDecidedByContainsFold(v string) predicate.Challenge {
+	return predicate.Challenge(sql.FieldContainsFold(FieldGateDecidedBy, v))
+}
+
+// GateDecidedAtEQ applies the EQ predicate on the "gate_decided_at" field.
+func GateDecidedAtEQ(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldEQ(FieldGateDecidedAt, v))
+}
+
+// GateDecidedAtNEQ applies the NEQ predicate on the "gate_decided_at" field.
+func GateDecidedAtNEQ(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNEQ(FieldGateDecidedAt, v))
+}
+
+// GateDecidedAtIn applies the In predicate on the "gate_decided_at" field.
+func GateDecidedAtIn(vs ...time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldIn(FieldGateDecidedAt, vs...))
+}
+
+// GateDecidedAtNotIn applies the NotIn predicate on the "gate_decided_at" field.
+func GateDecidedAtNotIn(vs ...time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotIn(FieldGateDecidedAt, vs...))
+}
+
+// GateDecidedAtGT applies the GT predicate on the "gate_decided_at" field.
+func GateDecidedAtGT(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGT(FieldGateDecidedAt, v))
+}
+
+// GateDecidedAtGTE applies the GTE predicate on the "gate_decided_at" field.
+func GateDecidedAtGTE(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldGTE(FieldGateDecidedAt, v))
+}
+
+// GateDecidedAtLT applies the LT predicate on the "gate_decided_at" field.
+func GateDecidedAtLT(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLT(FieldGateDecidedAt, v))
+}
+
+// GateDecidedAtLTE applies the LTE predicate on the "gate_decided_at" field.
+func GateDecidedAtLTE(v time.Time) predicate.Challenge {
+	return predicate.Challenge(sql.FieldLTE(FieldGateDecidedAt, v))
+}
+
+// GateDecidedAtIsNil applies the IsNil predicate on the "gate_decided_at" field.
+func GateDecidedAtIsNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldIsNull(FieldGateDecidedAt))
+}
+
+// GateDecidedAtNotNil applies the NotNil predicate on the "gate_decided_at" field.
+func GateDecidedAtNotNil() predicate.Challenge {
+	return predicate.Challenge(sql.FieldNotNull(FieldGateDecidedAt))
+}
+
 // RoundIDEQ applies the EQ predicate on the "round_id" field.
 func RoundIDEQ(v int) predicate.Challenge {
 	return predicate.Challenge(sql.FieldEQ(FieldRoundID, v))
@@ -1337,6 +1682,29 @@ func HasCompetitions() predicate.Challenge {
 func HasCompetitionsWith(preds ...predicate.Competition) predicate.Challenge {
 	return predicate.Challenge(func(s *sql.Selector) {
 		step := newCompetitionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLessonRegister applies the HasEdge predicate on the "lesson_register" edge.
+func HasLessonRegister() predicate.Challenge {
+	return predicate.Challenge(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LessonRegisterTable, LessonRegisterColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLessonRegisterWith applies the HasEdge predicate on the "lesson_register" edge with a given conditions (other predicates).
+func HasLessonRegisterWith(preds ...predicate.Lesson) predicate.Challenge {
+	return predicate.Challenge(func(s *sql.Selector) {
+		step := newLessonRegisterStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -47,6 +47,8 @@ const (
 	FieldAcceptedBy = "accepted_by"
 	// FieldReportSummary holds the string denoting the report_summary field in the database.
 	FieldReportSummary = "report_summary"
+	// FieldReport holds the string denoting the report field in the database.
+	FieldReport = "report"
 	// FieldReportedAt holds the string denoting the reported_at field in the database.
 	FieldReportedAt = "reported_at"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
@@ -59,6 +61,8 @@ const (
 	EdgeDocuments = "documents"
 	// EdgeMilestones holds the string denoting the milestones edge name in mutations.
 	EdgeMilestones = "milestones"
+	// EdgeShowAndTell holds the string denoting the show_and_tell edge name in mutations.
+	EdgeShowAndTell = "show_and_tell"
 	// EdgeGateDecision holds the string denoting the gate_decision edge name in mutations.
 	EdgeGateDecision = "gate_decision"
 	// Table holds the table name of the contract in the database.
@@ -98,6 +102,13 @@ const (
 	MilestonesInverseTable = "milestones"
 	// MilestonesColumn is the table column denoting the milestones relation/edge.
 	MilestonesColumn = "contract_id"
+	// ShowAndTellTable is the table that holds the show_and_tell relation/edge.
+	ShowAndTellTable = "show_and_tells"
+	// ShowAndTellInverseTable is the table name for the ShowAndTell entity.
+	// It exists in this package in order to avoid circular dependency with the "showandtell" package.
+	ShowAndTellInverseTable = "show_and_tells"
+	// ShowAndTellColumn is the table column denoting the show_and_tell relation/edge.
+	ShowAndTellColumn = "contract_id"
 	// GateDecisionTable is the table that holds the gate_decision relation/edge.
 	GateDecisionTable = "gate_decisions"
 	// GateDecisionInverseTable is the table name for the GateDecision entity.
@@ -125,6 +136,7 @@ var Columns = []string{
 	FieldAcceptedAt,
 	FieldAcceptedBy,
 	FieldReportSummary,
+	FieldReport,
 	FieldReportedAt,
 }
 
@@ -309,6 +321,13 @@ func ByMilestones(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByShowAndTellField orders the results by show_and_tell field.
+func ByShowAndTellField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newShowAndTellStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByGateDecisionField orders the results by gate_decision field.
 func ByGateDecisionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -348,6 +367,13 @@ func newMilestonesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MilestonesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, MilestonesTable, MilestonesColumn),
+	)
+}
+func newShowAndTellStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ShowAndTellInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, ShowAndTellTable, ShowAndTellColumn),
 	)
 }
 func newGateDecisionStep() *sqlgraph.Step {

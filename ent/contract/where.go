@@ -791,6 +791,16 @@ func ReportSummaryContainsFold(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldContainsFold(FieldReportSummary, v))
 }
 
+// ReportIsNil applies the IsNil predicate on the "report" field.
+func ReportIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldReport))
+}
+
+// ReportNotNil applies the NotNil predicate on the "report" field.
+func ReportNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldReport))
+}
+
 // ReportedAtEQ applies the EQ predicate on the "reported_at" field.
 func ReportedAtEQ(v time.Time) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldReportedAt, v))
@@ -948,6 +958,29 @@ func HasMilestones() predicate.Contract {
 func HasMilestonesWith(preds ...predicate.Milestone) predicate.Contract {
 	return predicate.Contract(func(s *sql.Selector) {
 		step := newMilestonesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasShowAndTell applies the HasEdge predicate on the "show_and_tell" edge.
+func HasShowAndTell() predicate.Contract {
+	return predicate.Contract(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, ShowAndTellTable, ShowAndTellColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasShowAndTellWith applies the HasEdge predicate on the "show_and_tell" edge with a given conditions (other predicates).
+func HasShowAndTellWith(preds ...predicate.ShowAndTell) predicate.Contract {
+	return predicate.Contract(func(s *sql.Selector) {
+		step := newShowAndTellStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

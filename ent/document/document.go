@@ -35,6 +35,8 @@ const (
 	FieldQuestionKey = "question_key"
 	// FieldContractID holds the string denoting the contract_id field in the database.
 	FieldContractID = "contract_id"
+	// FieldPart holds the string denoting the part field in the database.
+	FieldPart = "part"
 	// FieldMilestoneID holds the string denoting the milestone_id field in the database.
 	FieldMilestoneID = "milestone_id"
 	// FieldChallengeID holds the string denoting the challenge_id field in the database.
@@ -92,6 +94,7 @@ var Columns = []string{
 	FieldBidID,
 	FieldQuestionKey,
 	FieldContractID,
+	FieldPart,
 	FieldMilestoneID,
 	FieldChallengeID,
 }
@@ -188,6 +191,11 @@ func ByQuestionKey(opts ...sql.OrderTermOption) OrderOption {
 // ByContractID orders the results by the contract_id field.
 func ByContractID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContractID, opts...).ToFunc()
+}
+
+// ByPart orders the results by the part field.
+func ByPart(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPart, opts...).ToFunc()
 }
 
 // ByMilestoneID orders the results by the milestone_id field.

@@ -105,6 +105,11 @@ func ContractID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldContractID, v))
 }
 
+// Part applies equality check predicate on the "part" field. It's identical to PartEQ.
+func Part(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldPart, v))
+}
+
 // MilestoneID applies equality check predicate on the "milestone_id" field. It's identical to MilestoneIDEQ.
 func MilestoneID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldMilestoneID, v))
@@ -628,6 +633,81 @@ func ContractIDIsNil() predicate.Document {
 // ContractIDNotNil applies the NotNil predicate on the "contract_id" field.
 func ContractIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldContractID))
+}
+
+// PartEQ applies the EQ predicate on the "part" field.
+func PartEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldPart, v))
+}
+
+// PartNEQ applies the NEQ predicate on the "part" field.
+func PartNEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldPart, v))
+}
+
+// PartIn applies the In predicate on the "part" field.
+func PartIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldPart, vs...))
+}
+
+// PartNotIn applies the NotIn predicate on the "part" field.
+func PartNotIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldPart, vs...))
+}
+
+// PartGT applies the GT predicate on the "part" field.
+func PartGT(v string) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldPart, v))
+}
+
+// PartGTE applies the GTE predicate on the "part" field.
+func PartGTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldPart, v))
+}
+
+// PartLT applies the LT predicate on the "part" field.
+func PartLT(v string) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldPart, v))
+}
+
+// PartLTE applies the LTE predicate on the "part" field.
+func PartLTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldPart, v))
+}
+
+// PartContains applies the Contains predicate on the "part" field.
+func PartContains(v string) predicate.Document {
+	return predicate.Document(sql.FieldContains(FieldPart, v))
+}
+
+// PartHasPrefix applies the HasPrefix predicate on the "part" field.
+func PartHasPrefix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasPrefix(FieldPart, v))
+}
+
+// PartHasSuffix applies the HasSuffix predicate on the "part" field.
+func PartHasSuffix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasSuffix(FieldPart, v))
+}
+
+// PartIsNil applies the IsNil predicate on the "part" field.
+func PartIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldPart))
+}
+
+// PartNotNil applies the NotNil predicate on the "part" field.
+func PartNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldPart))
+}
+
+// PartEqualFold applies the EqualFold predicate on the "part" field.
+func PartEqualFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldEqualFold(FieldPart, v))
+}
+
+// PartContainsFold applies the ContainsFold predicate on the "part" field.
+func PartContainsFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldContainsFold(FieldPart, v))
 }
 
 // MilestoneIDEQ applies the EQ predicate on the "milestone_id" field.

@@ -213,6 +213,18 @@ func (f JoinRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.JoinRequestMutation", m)
 }
 
+// The LessonFunc type is an adapter to allow the use of ordinary
+// function as Lesson mutator.
+type LessonFunc func(context.Context, *ent.LessonMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LessonFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LessonMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LessonMutation", m)
+}
+
 // The MilestoneFunc type is an adapter to allow the use of ordinary
 // function as Milestone mutator.
 type MilestoneFunc func(context.Context, *ent.MilestoneMutation) (ent.Value, error)
@@ -319,6 +331,18 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
+}
+
+// The ShowAndTellFunc type is an adapter to allow the use of ordinary
+// function as ShowAndTell mutator.
+type ShowAndTellFunc func(context.Context, *ent.ShowAndTellMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ShowAndTellFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ShowAndTellMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShowAndTellMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -299,6 +299,12 @@ var (
 		{Name: "stage_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"adopted", "not_adopted", "follow_on_procurement"}},
 		{Name: "lessons", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "outcome_route", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "gate_go", Type: field.TypeEnum, Nullable: true, Enums: []string{"go", "no_go"}},
+		{Name: "gate_criteria", Type: field.TypeJSON, Nullable: true},
+		{Name: "gate_rationale", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "gate_decided_by", Type: field.TypeString, Nullable: true},
+		{Name: "gate_decided_at", Type: field.TypeTime, Nullable: true},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "person_owned_challenges", Type: field.TypeInt, Nullable: true},
 		{Name: "round_id", Type: field.TypeInt, Nullable: true},
@@ -311,13 +317,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "challenges_persons_owned_challenges",
-				Columns:    []*schema.Column{ChallengesColumns[20]},
+				Columns:    []*schema.Column{ChallengesColumns[26]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "challenges_rounds_challenges",
-				Columns:    []*schema.Column{ChallengesColumns[21]},
+				Columns:    []*schema.Column{ChallengesColumns[27]},
 				RefColumns: []*schema.Column{RoundsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -439,6 +445,7 @@ var (
 		{Name: "accepted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "accepted_by", Type: field.TypeString, Nullable: true},
 		{Name: "report_summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "report", Type: field.TypeJSON, Nullable: true},
 		{Name: "reported_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt, Unique: true},
 		{Name: "competition_id", Type: field.TypeInt},
@@ -452,19 +459,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contracts_bids_contract",
-				Columns:    []*schema.Column{ContractsColumns[14]},
+				Columns:    []*schema.Column{ContractsColumns[15]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_competitions_contracts",
-				Columns:    []*schema.Column{ContractsColumns[15]},
+				Columns:    []*schema.Column{ContractsColumns[16]},
 				RefColumns: []*schema.Column{CompetitionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_organisations_contracts",
-				Columns:    []*schema.Column{ContractsColumns[16]},
+				Columns:    []*schema.Column{ContractsColumns[17]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -481,6 +488,7 @@ var (
 		{Name: "size", Type: field.TypeInt64},
 		{Name: "sha256", Type: field.TypeString},
 		{Name: "question_key", Type: field.TypeString, Nullable: true},
+		{Name: "part", Type: field.TypeString, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt, Nullable: true},
 		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
@@ -494,25 +502,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "documents_bids_documents",
-				Columns:    []*schema.Column{DocumentsColumns[9]},
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_challenges_documents",
-				Columns:    []*schema.Column{DocumentsColumns[10]},
+				Columns:    []*schema.Column{DocumentsColumns[11]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_contracts_documents",
-				Columns:    []*schema.Column{DocumentsColumns[11]},
+				Columns:    []*schema.Column{DocumentsColumns[12]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_milestones_documents",
-				Columns:    []*schema.Column{DocumentsColumns[12]},
+				Columns:    []*schema.Column{DocumentsColumns[13]},
 				RefColumns: []*schema.Column{MilestonesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -637,6 +645,34 @@ var (
 				Symbol:     "join_requests_organisations_organisation",
 				Columns:    []*schema.Column{JoinRequestsColumns[6]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// LessonsColumns holds the columns for the "lessons" table.
+	LessonsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"stop", "no_go", "outcome"}},
+		{Name: "phase", Type: field.TypeInt},
+		{Name: "what_worked", Type: field.TypeString, Size: 2147483647},
+		{Name: "what_failed", Type: field.TypeString, Size: 2147483647},
+		{Name: "why", Type: field.TypeString, Size: 2147483647},
+		{Name: "recorded_by", Type: field.TypeString},
+		{Name: "challenge_id", Type: field.TypeInt},
+	}
+	// LessonsTable holds the schema information for the "lessons" table.
+	LessonsTable = &schema.Table{
+		Name:       "lessons",
+		Columns:    LessonsColumns,
+		PrimaryKey: []*schema.Column{LessonsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "lessons_challenges_lesson_register",
+				Columns:    []*schema.Column{LessonsColumns[10]},
+				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
@@ -870,6 +906,38 @@ var (
 			},
 		},
 	}
+	// ShowAndTellsColumns holds the columns for the "show_and_tells" table.
+	ShowAndTellsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "place", Type: field.TypeString, Size: 2147483647},
+		{Name: "presentation_minutes", Type: field.TypeInt, Default: 30},
+		{Name: "questions_minutes", Type: field.TypeInt, Default: 45},
+		{Name: "attendees", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "held_at", Type: field.TypeTime, Nullable: true},
+		{Name: "attended", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "recommendation", Type: field.TypeEnum, Nullable: true, Enums: []string{"continue", "stop", "complete"}},
+		{Name: "recommendation_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "recommended_by", Type: field.TypeString, Nullable: true},
+		{Name: "contract_id", Type: field.TypeInt, Unique: true},
+	}
+	// ShowAndTellsTable holds the schema information for the "show_and_tells" table.
+	ShowAndTellsTable = &schema.Table{
+		Name:       "show_and_tells",
+		Columns:    ShowAndTellsColumns,
+		PrimaryKey: []*schema.Column{ShowAndTellsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "show_and_tells_contracts_show_and_tell",
+				Columns:    []*schema.Column{ShowAndTellsColumns[14]},
+				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
@@ -889,6 +957,7 @@ var (
 		IdempotencyRecordsTable,
 		InterestsTable,
 		JoinRequestsTable,
+		LessonsTable,
 		MilestonesTable,
 		NoticesTable,
 		OrganisationsTable,
@@ -898,6 +967,7 @@ var (
 		ScreeningsTable,
 		ScreeningCriterionsTable,
 		SessionsTable,
+		ShowAndTellsTable,
 	}
 )
 
@@ -928,8 +998,10 @@ func init() {
 	InterestsTable.ForeignKeys[1].RefTable = PersonsTable
 	JoinRequestsTable.ForeignKeys[0].RefTable = PersonsTable
 	JoinRequestsTable.ForeignKeys[1].RefTable = OrganisationsTable
+	LessonsTable.ForeignKeys[0].RefTable = ChallengesTable
 	MilestonesTable.ForeignKeys[0].RefTable = ContractsTable
 	NoticesTable.ForeignKeys[0].RefTable = PersonsTable
 	PersonsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	SessionsTable.ForeignKeys[0].RefTable = PersonsTable
+	ShowAndTellsTable.ForeignKeys[0].RefTable = ContractsTable
 }

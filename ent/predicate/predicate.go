@@ -57,6 +57,9 @@ type Interest func(*sql.Selector)
 // JoinRequest is the predicate function for joinrequest builders.
 type JoinRequest func(*sql.Selector)
 
+// Lesson is the predicate function for lesson builders.
+type Lesson func(*sql.Selector)
+
 // Milestone is the predicate function for milestone builders.
 type Milestone func(*sql.Selector)
 
@@ -83,3 +86,6 @@ type ScreeningCriterion func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
+
+// ShowAndTell is the predicate function for showandtell builders.
+type ShowAndTell func(*sql.Selector)

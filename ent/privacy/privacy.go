@@ -518,6 +518,30 @@ func (f JoinRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JoinRequestMutation", m)
 }
 
+// The LessonQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LessonQueryRuleFunc func(context.Context, *ent.LessonQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LessonQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LessonQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LessonQuery", q)
+}
+
+// The LessonMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LessonMutationRuleFunc func(context.Context, *ent.LessonMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LessonMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LessonMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LessonMutation", m)
+}
+
 // The MilestoneQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MilestoneQueryRuleFunc func(context.Context, *ent.MilestoneQuery) error
@@ -732,4 +756,28 @@ func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
+}
+
+// The ShowAndTellQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ShowAndTellQueryRuleFunc func(context.Context, *ent.ShowAndTellQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ShowAndTellQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShowAndTellQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ShowAndTellQuery", q)
+}
+
+// The ShowAndTellMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ShowAndTellMutationRuleFunc func(context.Context, *ent.ShowAndTellMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ShowAndTellMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ShowAndTellMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ShowAndTellMutation", m)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -232,6 +233,19 @@ func FilterMilestones() privacy.MilestoneQueryRuleFunc {
 			s.add(milestone.HasContractWith(contract.Or(cs.preds...)))
 		}
 		return apply(s, func(p ...predicate.Milestone) { q.Where(p...) }, milestone.Or)
+	}
+}
+
+// FilterShowAndTells shows the show-and-tells of contracts the viewer may see.
+func FilterShowAndTells() privacy.ShowAndTellQueryRuleFunc {
+	return func(ctx context.Context, q *ent.ShowAndTellQuery) error {
+		cs := ContractScope(ctx)
+		var s scope[predicate.ShowAndTell]
+		s.all = cs.all
+		if len(cs.preds) > 0 {
+			s.add(showandtell.HasContractWith(contract.Or(cs.preds...)))
+		}
+		return apply(s, func(p ...predicate.ShowAndTell) { q.Where(p...) }, showandtell.Or)
 	}
 }
 

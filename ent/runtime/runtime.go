@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -34,6 +35,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -347,7 +349,7 @@ func init() {
 	// challenge.SponsorRoleValidator is a validator for the "sponsor_role" field. It is called by the builders before save.
 	challenge.SponsorRoleValidator = challengeDescSponsorRole.Validators[0].(func(string) error)
 	// challengeDescVersion is the schema descriptor for version field.
-	challengeDescVersion := challengeFields[17].Descriptor()
+	challengeDescVersion := challengeFields[23].Descriptor()
 	// challenge.DefaultVersion holds the default value on creation for the version field.
 	challenge.DefaultVersion = challengeDescVersion.Default.(int)
 	clarificationMixin := schema.Clarification{}.Mixin()
@@ -669,6 +671,34 @@ func init() {
 	joinrequest.DefaultUpdatedAt = joinrequestDescUpdatedAt.Default.(func() time.Time)
 	// joinrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	joinrequest.UpdateDefaultUpdatedAt = joinrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	lessonMixin := schema.Lesson{}.Mixin()
+	lesson.Policy = privacy.NewPolicies(schema.Lesson{})
+	lesson.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := lesson.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	lessonMixinFields0 := lessonMixin[0].Fields()
+	_ = lessonMixinFields0
+	lessonFields := schema.Lesson{}.Fields()
+	_ = lessonFields
+	// lessonDescCreatedAt is the schema descriptor for created_at field.
+	lessonDescCreatedAt := lessonMixinFields0[0].Descriptor()
+	// lesson.DefaultCreatedAt holds the default value on creation for the created_at field.
+	lesson.DefaultCreatedAt = lessonDescCreatedAt.Default.(func() time.Time)
+	// lessonDescUpdatedAt is the schema descriptor for updated_at field.
+	lessonDescUpdatedAt := lessonMixinFields0[1].Descriptor()
+	// lesson.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	lesson.DefaultUpdatedAt = lessonDescUpdatedAt.Default.(func() time.Time)
+	// lesson.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	lesson.UpdateDefaultUpdatedAt = lessonDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// lessonDescPhase is the schema descriptor for phase field.
+	lessonDescPhase := lessonFields[3].Descriptor()
+	// lesson.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
+	lesson.PhaseValidator = lessonDescPhase.Validators[0].(func(int) error)
 	milestoneMixin := schema.Milestone{}.Mixin()
 	milestone.Policy = privacy.NewPolicies(schema.Milestone{})
 	milestone.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -972,6 +1002,38 @@ func init() {
 	sessionDescCsrfToken := sessionFields[3].Descriptor()
 	// session.CsrfTokenValidator is a validator for the "csrf_token" field. It is called by the builders before save.
 	session.CsrfTokenValidator = sessionDescCsrfToken.Validators[0].(func(string) error)
+	showandtellMixin := schema.ShowAndTell{}.Mixin()
+	showandtell.Policy = privacy.NewPolicies(schema.ShowAndTell{})
+	showandtell.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := showandtell.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	showandtellMixinFields0 := showandtellMixin[0].Fields()
+	_ = showandtellMixinFields0
+	showandtellFields := schema.ShowAndTell{}.Fields()
+	_ = showandtellFields
+	// showandtellDescCreatedAt is the schema descriptor for created_at field.
+	showandtellDescCreatedAt := showandtellMixinFields0[0].Descriptor()
+	// showandtell.DefaultCreatedAt holds the default value on creation for the created_at field.
+	showandtell.DefaultCreatedAt = showandtellDescCreatedAt.Default.(func() time.Time)
+	// showandtellDescUpdatedAt is the schema descriptor for updated_at field.
+	showandtellDescUpdatedAt := showandtellMixinFields0[1].Descriptor()
+	// showandtell.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	showandtell.DefaultUpdatedAt = showandtellDescUpdatedAt.Default.(func() time.Time)
+	// showandtell.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	showandtell.UpdateDefaultUpdatedAt = showandtellDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// showandtellDescPresentationMinutes is the schema descriptor for presentation_minutes field.
+	showandtellDescPresentationMinutes := showandtellFields[3].Descriptor()
+	// showandtell.DefaultPresentationMinutes holds the default value on creation for the presentation_minutes field.
+	showandtell.DefaultPresentationMinutes = showandtellDescPresentationMinutes.Default.(int)
+	// showandtellDescQuestionsMinutes is the schema descriptor for questions_minutes field.
+	showandtellDescQuestionsMinutes := showandtellFields[4].Descriptor()
+	// showandtell.DefaultQuestionsMinutes holds the default value on creation for the questions_minutes field.
+	showandtell.DefaultQuestionsMinutes = showandtellDescQuestionsMinutes.Default.(int)
 }
 
 const (

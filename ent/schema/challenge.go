@@ -39,6 +39,14 @@ func (Challenge) Fields() []ent.Field {
 		field.Text("stage_reason").Optional(),
 		field.Enum("outcome").GoType(domain.ProgrammeOutcome("")).Optional().Nillable(),
 		field.Text("lessons").Optional(),
+		// A follow-on procurement's route, such as an open procedure or a framework.
+		field.Text("outcome_route").Optional(),
+		// The challenge-level gate after phase 1: go or no-go, the criteria met, and why.
+		field.Enum("gate_go").GoType(domain.ChallengeGo("")).Optional().Nillable(),
+		field.JSON("gate_criteria", map[string]bool{}).Optional(),
+		field.Text("gate_rationale").Optional(),
+		field.String("gate_decided_by").Optional(),
+		field.Time("gate_decided_at").Optional().Nillable(),
 		field.Int("round_id").Optional().Nillable(),
 		// Counts edits, for ETag and If-Match: a stale edit is refused, not merged.
 		field.Int("version").Default(1),
@@ -51,6 +59,7 @@ func (Challenge) Edges() []ent.Edge {
 		edge.To("documents", Document.Type),
 		edge.From("owner", Person.Type).Ref("owned_challenges").Unique(),
 		edge.To("competitions", Competition.Type),
+		edge.To("lesson_register", Lesson.Type),
 		// The round the programme selected the challenge into.
 		edge.From("round", Round.Type).Ref("challenges").Field("round_id").Unique(),
 	}

@@ -35,6 +35,8 @@ func (Contract) Fields() []ent.Field {
 		field.Time("accepted_at").Optional().Nillable(),
 		field.String("accepted_by").Optional(),
 		field.Text("report_summary").Optional(),
+		// The end-of-phase report, section by section (domain.ReportSections).
+		field.JSON("report", domain.PhaseReport{}).Optional(),
 		field.Time("reported_at").Optional().Nillable(),
 	}
 }
@@ -47,6 +49,7 @@ func (Contract) Edges() []ent.Edge {
 		edge.From("organisation", Organisation.Type).Ref("contracts").Field("organisation_id").Unique().Required(),
 		edge.To("documents", Document.Type),
 		edge.To("milestones", Milestone.Type),
+		edge.To("show_and_tell", ShowAndTell.Type).Unique(),
 		edge.To("gate_decision", GateDecision.Type).Unique(),
 	}
 }

@@ -27,6 +27,9 @@ func (Document) Fields() []ent.Field {
 		// The question a bid's appendix belongs to; empty for a supporting document.
 		field.String("question_key").Optional(),
 		field.Int("contract_id").Optional().Nillable(),
+		// What a contract's document is: "contract" (the programme's) or "report" (the supplier's,
+		// with its end-of-phase report).
+		field.String("part").Optional(),
 		// A deliverable submitted for a contract's milestone.
 		field.Int("milestone_id").Optional().Nillable(),
 		// Evidence for a challenge's problem, given with its intake.

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestTheGateEvidenceIsGatheredOnPages drives, without JavaScript, what the gate needs before it
+// decides: the show-and-tell scheduled (meeting its errors first) and recorded, the owner's
+// recommendation, and the challenge-level go on the challenge's page (refused without every
+// criterion); the contract's page lists the evidence as it comes in.
+func TestTheGateEvidenceIsGatheredOnPages(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	w.db.Challenge.UpdateOne(w.challengeA).SetStage(domain.ChallengePhase1Contracts).ExecX(ctx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	k := strconv.Itoa(w.contractAcme.ID)
+	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	_, page := read(t)(admin.Get(srv.URL + "/contracts/" + k))
+	if n := strings.Count(page, "Missing</strong>"); n != 4 {
+		t.Errorf("a new contract's page shows %d pieces of evidence missing, want 4", n)
+	}
+
+	next := time.Now().AddDate(0, 1, 0).In(domain.London)
+	show := func(day, place string) (int, string) {
+		return read(t)(admin.PostForm(srv.URL+"/contracts/"+k+"/show-and-tell", url.Values{"csrf_token": {csrf},
+			"show-at-day": {day}, "show-at-month": {strconv.Itoa(int(next.Month()))}, "show-at-year": {strconv.Itoa(next.Year())}, "show-at-time": {"2pm"},
+			"show-place": {place}, "presentation_minutes": {"30"}, "questions_minutes": {"45"}, "show-attendees": {"Tom, residents"}}))
+	}
+	code, page := show("", "")
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("an empty show-and-tell: %d", code)
+	}
+	wantIn(t, "the refused show-and-tell", page, `href="#show-at"`, `href="#show-place"`)
+	_, page = show(strconv.Itoa(next.Day()), "Committee Room 1")
+	wantIn(t, "the scheduled show-and-tell", page, "The show-and-tell is scheduled", "30 minutes to present, 45 of questions", "Committee Room 1")
+
+	_, page = read(t)(admin.PostForm(srv.URL+"/contracts/"+k+"/show-and-tell/record", url.Values{"csrf_token": {csrf}, "attended": {"Tom, Priya"}, "notes": {"A working demo"}}))
+	wantIn(t, "the recorded show-and-tell", page, "The show-and-tell is recorded", "A working demo")
+
+	tom, tcsrf := signInAs(t, srv.URL, "owner@anytown.gov.uk")
+	code, page = read(t)(tom.PostForm(srv.URL+"/contracts/"+k+"/recommendation", url.Values{"csrf_token": {tcsrf}, "recommendation": {"continue"}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a recommendation without a reason: %d", code)
+	}
+	wantIn(t, "the refused recommendation", page, `href="#reason"`)
+	_, page = read(t)(tom.PostForm(srv.URL+"/contracts/"+k+"/recommendation", url.Values{"csrf_token": {tcsrf}, "recommendation": {"continue"}, "reason": {"It works on our data"}}))
+	wantIn(t, "the recommendation", page, "Your recommendation is recorded", "It works on our data")
+
+	ch := strconv.Itoa(w.challengeA.ID)
+	_, page = read(t)(admin.Get(srv.URL + "/challenges/" + ch))
+	wantIn(t, "the challenge's gate form", page, "Decide the challenge-level gate", "Phase 2 has a high chance of success")
+	code, page = read(t)(admin.PostForm(srv.URL+"/challenges/"+ch+"/gate", url.Values{"csrf_token": {csrf}, "decision": {"go"},
+		"criteria": {"success"}, "rationale": {"Promising"}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a go without every criterion: %d", code)
+	}
+	wantIn(t, "the refused go", page, "A go needs every criterion met", `href="#criteria"`)
+	if !strings.Contains(page, `value="success" checked`) {
+		t.Error("the refused form lost the criterion ticked")
+	}
+	_, page = read(t)(admin.PostForm(srv.URL+"/challenges/"+ch+"/gate", url.Values{"csrf_token": {csrf}, "decision": {"go"},
+		"criteria": {"success", "budget", "standards"}, "rationale": {"Promising on every count"}}))
+	wantIn(t, "after the go", page, "The challenge-level decision is recorded", "Go: the challenge goes on to phase 2", "Promising on every count")
+
+	_, page = read(t)(admin.Get(srv.URL + "/contracts/" + k))
+	if n := strings.Count(page, "Missing</strong>"); n != 1 || !strings.Contains(page, "Missing</strong> The end-of-phase report") {
+		t.Errorf("after the evidence, %d pieces missing; want only the report", n)
+	}
+}
+
+// The lessons register is public and searchable by words, field and kind.
+func TestTheLessonsRegisterIsPublicAndSearchable(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	w.db.Challenge.UpdateOne(w.challengeA).SetFields([]string{"Transport"}).ExecX(ctx)
+	w.db.Lesson.Create().SetChallengeID(w.challengeA.ID).SetKind(domain.LessonStop).SetPhase(1).SetWhatWorked("The sensors").
+		SetWhatFailed("The batteries froze").SetWhy("Nobody tested them in winter").SetRecordedBy("person:1").ExecX(ctx)
+	w.db.Lesson.Create().SetChallengeID(w.challengeA.ID).SetKind(domain.LessonOutcome).SetPhase(2).SetWhatWorked("Early data").
+		SetWhatFailed("Late research").SetWhy("Agree both first").SetRecordedBy("person:1").ExecX(ctx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	_, page := read(t)(http.Get(srv.URL + "/lessons"))
+	wantIn(t, "the register", page, "2 lessons", "The batteries froze", "Agree both first")
+	_, page = read(t)(http.Get(srv.URL + "/lessons?words=winter"))
+	wantIn(t, "words", page, "1 lesson", "The batteries froze")
+	_, page = read(t)(http.Get(srv.URL + "/lessons?kind=outcome&field=Transport"))
+	if !strings.Contains(page, "Agree both first") || strings.Contains(page, "The batteries froze") {
+		t.Error("the kind filter let a stop's lesson through")
+	}
+	_, page = read(t)(http.Get(srv.URL + "/lessons?field=Housing+and+planning"))
+	wantIn(t, "another field", page, "No lesson matches")
+	if code, _ := read(t)(http.Get(srv.URL + "/lessons?kind=bogus")); code != http.StatusBadRequest {
+		t.Errorf("an unknown kind: %d, want 400", code)
+	}
+}

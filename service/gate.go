@@ -1,0 +1,476 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/lesson"
+	"github.com/catalyst-sbri/catalyst/ent/showandtell"
+	"github.com/catalyst-sbri/catalyst/workflows"
+)
+
+// The stage gate in full: the structured end-of-phase report, the show-and-tell with the
+// owner's recommendation, the challenge-level go or no-go, each supplier's continue or stop
+// once the evidence is in, and the lessons every stop, no-go and outcome records.
+
+// ShowAndTell reads a contract's show-and-tell, nil when none is scheduled.
+func (s *Service) ShowAndTell(ctx context.Context, contractID int) (*ent.ShowAndTell, error) {
+	st, err := s.DB.ShowAndTell.Query().Where(showandtell.ContractID(contractID)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return st, err
+}
+
+// GateEvidence is what the gate has for a contract now.
+func (s *Service) GateEvidence(ctx context.Context, k *ent.Contract) (domain.GateEvidence, error) {
+	e := domain.GateEvidence{Phase: k.Phase, Reported: k.ReportedAt != nil}
+	ch, err := s.DB.Challenge.Query().Where(challenge.HasCompetitionsWith(competition.ID(k.CompetitionID))).Only(authz.AsSystem(ctx, contractsName))
+	if err != nil {
+		return e, err
+	}
+	if ch.GateGo != nil {
+		e.ChallengeGo = *ch.GateGo
+	}
+	st, err := s.ShowAndTell(authz.AsSystem(ctx, contractsName), k.ID)
+	if err != nil {
+		return e, err
+	}
+	e.ShowAndTellHeld = st != nil && st.HeldAt != nil
+	e.Recommended = st != nil && st.Recommendation != nil
+	return e, nil
+}
+
+// SubmitReport records a supplier's end-of-phase report on its contract, section by section.
+func (s *Service) SubmitReport(ctx context.Context, contractID int, report domain.PhaseReport) error {
+	k, err := s.contractFor(ctx, contractID, "supplier")
+	if err != nil {
+		return err
+	}
+	clean, ps := report.Clean()
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	if _, err := k.Status.Report(); err != nil {
+		return err
+	}
+	return s.Lifecycle.SubmitReport(ctx, contractID, workflows.SubmitReportRequest{Summary: clean["summary"], Report: clean, Actor: authz.ActorOf(ctx, "")})
+}
+
+// ShowAndTellSlot is when and where a supplier presents to the gate, and who is asked.
+type ShowAndTellSlot struct {
+	ContractID          int
+	At                  time.Time
+	Place               string
+	PresentationMinutes int
+	QuestionsMinutes    int
+	Attendees           string
+}
+
+var (
+	showPlace     = domain.Text{Field: "place", Label: "where the show-and-tell is held", Max: 500}
+	showAttendees = domain.Text{Field: "attendees", Label: "who is asked", Max: 2000, MultiLine: true, Optional: true}
+	showAttended  = domain.Text{Field: "attended", Label: "who attended", Max: 2000, MultiLine: true}
+	showNotes     = domain.Text{Field: "notes", Label: "the notes", Max: 10000, MultiLine: true}
+	recommendWhy  = domain.Text{Field: "reason", Label: "why", Max: 5000, MultiLine: true}
+)
+
+// gateOpen refuses gate work on a contract that is not running: offered, or decided.
+func gateOpen(k *ent.Contract, action string) error {
+	switch k.Status {
+	case domain.ContractActive, domain.ContractReported:
+		return nil
+	}
+	return &domain.TransitionError{Record: "contract", Action: action, From: string(k.Status), Kind: domain.ErrInvalidTransition,
+		Reason: "the contract is " + k.Status.Label()}
+}
+
+// ScheduleShowAndTell gives a supplier its show-and-tell slot, or moves it, and tells it.
+func (s *Service) ScheduleShowAndTell(ctx context.Context, in ShowAndTellSlot) (*ent.ShowAndTell, error) {
+	k, err := s.contractFor(ctx, in.ContractID, "programme")
+	if err != nil {
+		return nil, err
+	}
+	if err := gateOpen(k, "schedule the show-and-tell of"); err != nil {
+		return nil, err
+	}
+	ps := domain.CheckInterviewSlot(in.At, time.Now())
+	for i := range ps {
+		ps[i].Message = strings.ReplaceAll(ps[i].Message, "interview", "show-and-tell")
+	}
+	in.Place = showPlace.CleanAll(in.Place, &ps)
+	in.Attendees = showAttendees.CleanAll(in.Attendees, &ps)
+	ps = append(ps, domain.CheckShowAndTellLength(in.PresentationMinutes, in.QuestionsMinutes)...)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	sys := authz.AsSystem(ctx, contractsName)
+	var out *ent.ShowAndTell
+	err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		before, err := tx.ShowAndTell.Query().Where(showandtell.ContractID(k.ID)).Only(sys)
+		if err != nil && !ent.IsNotFound(err) {
+			return err
+		}
+		if before != nil && before.HeldAt != nil {
+			return &domain.TransitionError{Record: "show-and-tell", Action: "move", Kind: domain.ErrInvalidTransition, Reason: "it has been held"}
+		}
+		if before == nil {
+			out, err = tx.ShowAndTell.Create().SetContractID(k.ID).SetAt(in.At.UTC()).SetPlace(in.Place).SetAttendees(in.Attendees).
+				SetPresentationMinutes(in.PresentationMinutes).SetQuestionsMinutes(in.QuestionsMinutes).Save(sys)
+		} else {
+			out, err = tx.ShowAndTell.UpdateOne(before).SetAt(in.At.UTC()).SetPlace(in.Place).SetAttendees(in.Attendees).
+				SetPresentationMinutes(in.PresentationMinutes).SetQuestionsMinutes(in.QuestionsMinutes).Save(sys)
+		}
+		if err != nil {
+			return err
+		}
+		if err := activities.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeShowAndTellScheduled, "contract", k.ID, map[string]string{
+			"title": k.Edges.Competition.Edges.Challenge.Title, "at": domain.FormatTime(in.At), "place": in.Place,
+			"presentation": strconv.Itoa(in.PresentationMinutes), "questions": strconv.Itoa(in.QuestionsMinutes)}); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.show_and_tell_scheduled", "contract", k.ID, before, out)
+	})
+	return out, err
+}
+
+// ShowAndTellRecord is what the programme records after the show-and-tell.
+type ShowAndTellRecord struct {
+	ContractID int
+	Attended   string
+	Notes      string
+}
+
+// RecordShowAndTell records who attended the show-and-tell and the notes.
+func (s *Service) RecordShowAndTell(ctx context.Context, in ShowAndTellRecord) (*ent.ShowAndTell, error) {
+	k, err := s.contractFor(ctx, in.ContractID, "programme")
+	if err != nil {
+		return nil, err
+	}
+	if err := gateOpen(k, "record the show-and-tell of"); err != nil {
+		return nil, err
+	}
+	var ps domain.Problems
+	in.Attended = showAttended.CleanAll(in.Attended, &ps)
+	in.Notes = showNotes.CleanAll(in.Notes, &ps)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return s.changeShowAndTell(ctx, k, "contract.show_and_tell_held", func(u *ent.ShowAndTellUpdateOne) {
+		u.SetHeldAt(time.Now().UTC()).SetAttended(in.Attended).SetNotes(in.Notes)
+	}, nil)
+}
+
+// Recommendation is the challenge owner's recommendation for a supplier at the gate, and why.
+type Recommendation struct {
+	ContractID int
+	Outcome    string
+	Reason     string
+}
+
+// RecommendAtGate records the challenge owner's recommendation after the show-and-tell.
+func (s *Service) RecommendAtGate(ctx context.Context, in Recommendation) (*ent.ShowAndTell, error) {
+	k, err := s.contractFor(ctx, in.ContractID, "owner")
+	if err != nil {
+		return nil, err
+	}
+	if err := gateOpen(k, "recommend at the gate for"); err != nil {
+		return nil, err
+	}
+	var ps domain.Problems
+	outcome := domain.GateOutcome(in.Outcome)
+	if !outcome.Valid(k.Phase) {
+		ps.Add("recommendation", "Choose %s", map[int]string{1: "continue or stop", 2: "complete or stop"}[k.Phase])
+	}
+	in.Reason = recommendWhy.CleanAll(in.Reason, &ps)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	held := func(st *ent.ShowAndTell) error {
+		if st.HeldAt == nil {
+			return &domain.TransitionError{Record: "contract", Action: "recommend at the gate for", Kind: domain.ErrEvidenceMissing,
+				Reason: "the show-and-tell has not been held and recorded yet"}
+		}
+		return nil
+	}
+	return s.changeShowAndTell(ctx, k, "contract.recommended", func(u *ent.ShowAndTellUpdateOne) {
+		u.SetRecommendation(outcome).SetRecommendationReason(in.Reason).SetRecommendedBy(authz.ActorOf(ctx, "").Who)
+	}, held)
+}
+
+func (s *Service) changeShowAndTell(ctx context.Context, k *ent.Contract, action string, change func(*ent.ShowAndTellUpdateOne), ready func(*ent.ShowAndTell) error) (*ent.ShowAndTell, error) {
+	sys := authz.AsSystem(ctx, contractsName)
+	var out *ent.ShowAndTell
+	err := s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		before, err := tx.ShowAndTell.Query().Where(showandtell.ContractID(k.ID)).Only(sys)
+		if ent.IsNotFound(err) {
+			return &domain.TransitionError{Record: "contract", Action: "record the show-and-tell of", Kind: domain.ErrEvidenceMissing,
+				Reason: "no show-and-tell is scheduled yet"}
+		}
+		if err != nil {
+			return err
+		}
+		if ready != nil {
+			if err := ready(before); err != nil {
+				return err
+			}
+		}
+		u := tx.ShowAndTell.UpdateOne(before)
+		change(u)
+		if out, err = u.Save(sys); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID, before, out)
+	})
+	return out, err
+}
+
+// RecordGateDecision is the stage gate's decision for one contract, with what a stop taught.
+type RecordGateDecision struct {
+	ContractID int
+	Outcome    string
+	Rationale  string
+	Lesson     domain.Lesson
+}
+
+// RecordGateDecision records the gate's continue, stop or complete for a contract, with the
+// rationale its supplier reads, once the evidence is in.
+func (s *Service) RecordGateDecision(ctx context.Context, in RecordGateDecision) error {
+	k, err := s.contractFor(ctx, in.ContractID, "programme")
+	if err != nil {
+		return err
+	}
+	outcome := domain.GateOutcome(in.Outcome)
+	if k.Status != domain.ContractReported {
+		// No report yet, or decided already: the record says so at once, naming its state (the
+		// gate's transaction checks it again).
+		if _, err := k.Status.Decide(outcome, k.Phase); err != nil {
+			if !strings.Contains(err.Error(), "end-of-phase report") {
+				return err
+			}
+		}
+	}
+	ps := domain.Problems{}
+	if err := domain.CheckGateDecision(outcome, in.Rationale, k.Phase); err != nil {
+		if !errors.As(err, &ps) {
+			return err
+		}
+	}
+	var lesson *domain.Lesson
+	if outcome == domain.GateStop {
+		l, lps := in.Lesson.Clean()
+		ps = append(ps, lps...)
+		lesson = &l
+	}
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	e, err := s.GateEvidence(ctx, k)
+	if err != nil {
+		return err
+	}
+	if err := domain.CheckGateEvidence(e); err != nil {
+		return err
+	}
+	rationale, _ := domain.GateRationale.Clean(in.Rationale)
+	_, err = s.Lifecycle.RecordGateOutcome(ctx, k.Edges.Competition.ChallengeID,
+		workflows.GateOutcomeRequest{ContractID: in.ContractID, Outcome: outcome, Rationale: rationale, Lesson: lesson, Actor: authz.ActorOf(ctx, "")})
+	return err
+}
+
+// ChallengeGate is the challenge-level decision at the phase 1 gate.
+type ChallengeGate struct {
+	ChallengeID int
+	Decision    string
+	Criteria    []string // the keys of the criteria met
+	Rationale   string
+	Lesson      domain.Lesson // needed for a no-go
+}
+
+// DecideChallengeGate records whether the challenge goes on to phase 2. A no-go records its
+// lesson, then stops every phase 1 contract not yet decided; the challenge closes once they
+// are. Asked again after a failure part way, a no-go stops the contracts it had not reached.
+func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*ent.Challenge, error) {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) {
+		return nil, forbidden("only the programme team decides the challenge-level gate")
+	}
+	ch, err := s.DB.Challenge.Get(ctx, in.ChallengeID)
+	if err != nil {
+		return nil, err
+	}
+	decision := domain.ChallengeGo(in.Decision)
+	again := ch.GateGo != nil && *ch.GateGo == domain.GateNoGo && decision == domain.GateNoGo
+	if ch.GateGo != nil && !again {
+		return nil, &domain.TransitionError{Record: "challenge", Action: "decide the gate for", From: string(ch.Stage), Kind: domain.ErrInvalidTransition,
+			Reason: "the challenge-level gate has decided already: " + strings.ToLower(ch.GateGo.Label())}
+	}
+	if ch.Stage != domain.ChallengePhase1Contracts {
+		return nil, &domain.TransitionError{Record: "challenge", Action: "decide the gate for", From: string(ch.Stage), Kind: domain.ErrInvalidTransition,
+			Reason: "the challenge-level gate comes while phase 1 contracts run; the challenge is " + ch.Stage.Label()}
+	}
+	met := map[string]bool{}
+	for _, c := range in.Criteria {
+		met[c] = true
+	}
+	ps := domain.CheckChallengeGo(decision, met, in.Rationale)
+	var l domain.Lesson
+	if decision == domain.GateNoGo {
+		var lps domain.Problems
+		l, lps = in.Lesson.Clean()
+		ps = append(ps, lps...)
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	rationale, _ := domain.GateRationale.Clean(in.Rationale)
+	actor := authz.ActorOf(ctx, "")
+	if !again {
+		sys := authz.AsSystem(ctx, contractsName)
+		err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
+			now, err := tx.Challenge.Get(sys, ch.ID)
+			if err != nil {
+				return err
+			}
+			if now.GateGo != nil {
+				return &domain.TransitionError{Record: "challenge", Action: "decide the gate for", From: string(now.Stage), Kind: domain.ErrInvalidTransition,
+					Reason: "the challenge-level gate has decided already"}
+			}
+			if err := tx.Challenge.UpdateOne(now).SetGateGo(decision).SetGateCriteria(met).SetGateRationale(rationale).
+				SetGateDecidedBy(actor.Who).SetGateDecidedAt(time.Now().UTC()).Exec(sys); err != nil {
+				return err
+			}
+			if decision == domain.GateNoGo {
+				if err := tx.Lesson.Create().SetChallengeID(ch.ID).SetKind(domain.LessonNoGo).SetPhase(1).SetWhatWorked(l.WhatWorked).
+					SetWhatFailed(l.WhatFailed).SetWhy(l.Why).SetRecordedBy(actor.Who).Exec(sys); err != nil {
+					return err
+				}
+			}
+			return activities.Audit(ctx, tx, actor, "challenge.gate_"+string(decision), "challenge", ch.ID, nil,
+				map[string]any{"decision": decision, "criteria": met, "rationale": rationale})
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if decision == domain.GateNoGo {
+		ks, err := s.DB.Contract.Query().Where(contract.HasCompetitionWith(competition.ChallengeID(ch.ID), competition.Phase(1)),
+			contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).Order(ent.Asc(contract.FieldID)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range ks {
+			_, err := s.Lifecycle.RecordGateOutcome(ctx, ch.ID, workflows.GateOutcomeRequest{ContractID: k.ID, Outcome: domain.GateStop, NoGo: true,
+				Rationale: "The challenge-level gate decided no-go, which stops every contract: " + rationale, Actor: actor})
+			if err != nil {
+				return nil, fmt.Errorf("the no-go is recorded, but stopping contract %d failed (decide no-go again to finish): %w", k.ID, err)
+			}
+		}
+	}
+	return s.DB.Challenge.Get(ctx, ch.ID)
+}
+
+// CompleteChallenge records what became of a challenge after its final gate.
+type CompleteChallenge struct {
+	ID      int
+	Outcome string
+	Route   string // a follow-on procurement's route
+	Lessons string
+	Lesson  domain.Lesson
+}
+
+var outcomeRoute = domain.Text{Field: "route", Label: "the follow-on procurement's route", Max: 500, Optional: true}
+
+// CompleteChallenge records the programme outcome and its lesson.
+func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) error {
+	var ps domain.Problems
+	outcome := domain.ProgrammeOutcome(in.Outcome)
+	if !outcome.Valid() {
+		ps.Add("outcome", "Choose the outcome: adopted, not adopted, or a follow-on procurement")
+	}
+	in.Route = outcomeRoute.CleanAll(in.Route, &ps)
+	if outcome == domain.OutcomeFollowOn && in.Route == "" {
+		ps.Add("route", "Say which route the follow-on procurement takes, such as an open procedure or a framework")
+	}
+	in.Lessons = domain.ChallengeLessons.CleanAll(in.Lessons, &ps)
+	l, lps := in.Lesson.Clean()
+	ps = append(ps, lps...)
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	ch, err := s.changeChallenge(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	if err := refuseIfNotRunning(ch.Stage, domain.ChallengeStage.Complete); err != nil {
+		return err
+	}
+	if in.Lessons == "" {
+		in.Lessons = l.Why
+	}
+	_, err = s.Lifecycle.CompleteChallenge(ctx, in.ID, workflows.CompleteChallengeRequest{
+		Outcome: outcome, Route: in.Route, Lessons: in.Lessons, Lesson: &l, Actor: authz.ActorOf(ctx, "")})
+	return err
+}
+
+// LessonFilter narrows the register: words in any part, a challenge's field, a kind.
+type LessonFilter struct {
+	Words string
+	Field string
+	Kind  string
+}
+
+// LessonEntry is one lesson with its challenge.
+type LessonEntry struct {
+	Lesson    *ent.Lesson
+	Challenge *ent.Challenge
+}
+
+// Lessons is the register: every lesson recorded, newest first, as anyone may read it.
+func (s *Service) Lessons(ctx context.Context, f LessonFilter) ([]LessonEntry, error) {
+	q := s.DB.Lesson.Query().Order(ent.Desc(lesson.FieldID))
+	if f.Kind != "" {
+		q.Where(lesson.KindEQ(domain.LessonKind(f.Kind)))
+	}
+	if w := strings.TrimSpace(f.Words); w != "" {
+		q.Where(lesson.Or(lesson.WhatWorkedContainsFold(w), lesson.WhatFailedContainsFold(w), lesson.WhyContainsFold(w)))
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The challenge's title and fields are public once the register names them.
+	sys := authz.AsSystem(ctx, "lessons")
+	out := make([]LessonEntry, 0, len(rows))
+	for _, l := range rows {
+		ch, err := s.DB.Challenge.Get(sys, l.ChallengeID)
+		if err != nil {
+			return nil, err
+		}
+		if f.Field != "" && !containsString(ch.Fields, f.Field) {
+			continue
+		}
+		out = append(out, LessonEntry{Lesson: l, Challenge: ch})
+	}
+	return out, nil
+}
+
+func containsString(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
