@@ -2,14 +2,18 @@ package activities
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
+	"github.com/catalyst-sbri/catalyst/ent/person"
 )
 
 // MilestoneMoney is what the spend so far needs of a contract's milestones.
@@ -160,4 +164,104 @@ func (a *Activities) CompleteChallenge(ctx context.Context, in CompleteChallenge
 		return Audit(ctx, tx, in.Actor, "challenge.outcome_recorded", "challenge", ch.ID, nil,
 			map[string]any{"outcome": in.Outcome, "lessons": in.Lessons, "route": in.Route, "lesson": in.Lesson})
 	})
+}
+
+// KeepContractTimeInput names the contract, and the time as the workflow has it.
+type KeepContractTimeInput struct {
+	ContractID int
+	Now        time.Time
+}
+
+// KeepContractTimeOutput is when the contract next needs the activity: nil when nothing dated
+// is pending (not yet accepted, or everything told).
+type KeepContractTimeOutput struct {
+	Next *time.Time
+}
+
+// KeepContractTime sends what a running contract's dates call for by now, each once: the
+// midpoint review's request for a progress update, the reminder that the end-of-phase report is
+// due, and each overdue payment flagged to the programme. Its markers are written in the
+// notice's transaction, so a second run sends nothing.
+func (a *Activities) KeepContractTime(ctx context.Context, in KeepContractTimeInput) (KeepContractTimeOutput, error) {
+	ctx = asSystem(ctx)
+	var out KeepContractTimeOutput
+	later := func(t time.Time) {
+		if out.Next == nil || t.Before(*out.Next) {
+			out.Next = &t
+		}
+	}
+	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		out.Next = nil
+		k, err := tx.Contract.Query().Where(contract.ID(in.ContractID)).WithOrganisation().
+			WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).Only(ctx)
+		if err != nil {
+			return err
+		}
+		if k.StartsOn == nil || k.EndsOn == nil || (k.Status != domain.ContractActive && k.Status != domain.ContractReported) {
+			return nil
+		}
+		title := k.Edges.Competition.Edges.Challenge.Title
+		if k.MidpointAskedAt == nil {
+			if mid := domain.ContractMidpoint(*k.StartsOn, *k.EndsOn); in.Now.Before(mid) {
+				later(mid)
+			} else {
+				if err := NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeMidpointReview, "contract", k.ID, map[string]string{"title": title}); err != nil {
+					return err
+				}
+				if err := tx.Contract.UpdateOne(k).SetMidpointAskedAt(in.Now.UTC()).Exec(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		if k.ReportedAt == nil && k.ReportRemindedAt == nil {
+			if remind := domain.ReportReminder(*k.EndsOn); in.Now.Before(remind) {
+				later(remind)
+			} else {
+				if err := NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeReportDue, "contract", k.ID, map[string]string{
+					"title": title, "due": domain.FormatDate(*k.EndsOn)}); err != nil {
+					return err
+				}
+				if err := tx.Contract.UpdateOneID(k.ID).SetReportRemindedAt(in.Now.UTC()).Exec(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		ms, err := tx.Milestone.Query().Where(milestone.ContractID(k.ID), milestone.StatusEQ(domain.MilestoneAccepted),
+			milestone.OverdueFlaggedAtIsNil(), milestone.PaymentDueNotNil()).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if from := domain.OverdueFrom(*m.PaymentDue); in.Now.Before(from) {
+				later(from)
+				continue
+			}
+			if err := NotifyProgramme(ctx, tx, domain.NoticePaymentOverdue, "contract", k.ID, map[string]string{"title": title,
+				"amount": m.Amount.String(), "supplier": k.Edges.Organisation.Name, "milestone": strconv.Itoa(m.Number), "due": domain.FormatDate(*m.PaymentDue)}); err != nil {
+				return err
+			}
+			if err := tx.Milestone.UpdateOne(m).SetOverdueFlaggedAt(in.Now.UTC()).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// NotifyProgramme tells every active member of the programme team.
+func NotifyProgramme(ctx context.Context, tx *ent.Tx, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
+	ctx = asSystem(ctx)
+	people, err := tx.Person.Query().Where(person.DeactivatedAtIsNil()).Order(ent.Asc(person.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		if slices.Contains(p.Roles, string(authz.Admin)) {
+			if err := Notify(ctx, tx, p.ID, template, recordType, recordID, values); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -3,12 +3,14 @@ package activities
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
+	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -40,5 +42,37 @@ func TestTheGateNeedsTheReportInItsOwnTransaction(t *testing.T) {
 	}
 	if got := p.db.Contract.GetX(ctx, k.ID).Status; got != domain.ContractContinued {
 		t.Errorf("contract after the gate is %s, want %s", got, domain.ContractContinued)
+	}
+}
+
+// Run twice at the same moment, the contract's timers send each notice once.
+func TestKeepContractTimeTwiceIsOnce(t *testing.T) {
+	p := newPanel(t)
+	ctx := testdb.Fixture()
+	admin := p.db.Person.Create().SetName("priya").SetEmail("priya@programme.example").SetRoles([]string{string(authz.Admin)}).SaveX(ctx)
+	start := domain.StartOfDay(time.Date(2027, 1, 4, 9, 0, 0, 0, domain.London))
+	end := domain.ContractEnd(start, 12)
+	k := p.db.Contract.Create().SetBidID(p.bidAcme.ID).SetCompetitionID(p.comp.ID).SetOrganisationID(p.acme.ID).SetPhase(1).
+		SetValue(domain.Pounds(40_000)).SetStatus(domain.ContractActive).SetStartsOn(start).SetEndsOn(end).SaveX(ctx)
+	accepted := start.AddDate(0, 0, 5)
+	p.db.Milestone.Create().SetContractID(k.ID).SetNumber(1).SetDeliverable("Discovery").SetMonth(1).SetAmount(domain.Pounds(10_000)).
+		SetStatus(domain.MilestoneAccepted).SetAcceptedAt(accepted).SetPaymentDue(domain.PaymentDue(accepted)).ExecX(ctx)
+	acts := &Activities{DB: p.db}
+	now := end.AddDate(0, 0, -1) // past the midpoint, the report's reminder and the payment's term
+	for range 2 {
+		out, err := acts.KeepContractTime(ctx, KeepContractTimeInput{ContractID: k.ID, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Next != nil {
+			t.Errorf("with everything told, the next wake is %v, want none", out.Next)
+		}
+	}
+	for who, templates := range map[int][]domain.NoticeTemplate{p.supplier.ID: {domain.NoticeMidpointReview, domain.NoticeReportDue}, admin.ID: {domain.NoticePaymentOverdue}} {
+		for _, tpl := range templates {
+			if n := p.db.Notice.Query().Where(notice.RecipientID(who), notice.Template(string(tpl))).CountX(ctx); n != 1 {
+				t.Errorf("%s sent %d times over two runs, want once", tpl, n)
+			}
+		}
 	}
 }

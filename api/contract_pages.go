@@ -40,6 +40,7 @@ type contractPageData struct {
 	Team     bool  // the viewer is the programme team
 	Show     *ent.ShowAndTell
 	Evidence domain.GateEvidence
+	RAG      domain.RAG // the midpoint status, "" until recorded
 	Sections []domain.ReportSection
 	Criteria []domain.GateCriterion
 }
@@ -65,6 +66,9 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 		Reviewer: viewer.Has(authz.Admin) || viewer.Has(authz.ChallengeOwner),
 		Team:     viewer.Has(authz.Admin)}
 	d.Show, d.Evidence = v.Show, v.Evidence
+	if k.Rag != nil {
+		d.RAG = *k.Rag
+	}
 	d.Sections, d.Criteria = domain.ReportSections, domain.GateCriteria
 	if _, typed := form.Values["presentation_minutes"]; !typed {
 		form.Values["presentation_minutes"], form.Values["questions_minutes"] = strconv.Itoa(domain.PresentationMinutes), strconv.Itoa(domain.QuestionsMinutes)
@@ -380,5 +384,19 @@ func (s *Server) gateForm(c echo.Context) error {
 	return s.contractForm(c, []string{"outcome", "rationale", "what_worked", "what_failed", "why"}, "outcome", "gate", func(ctx context.Context, id int, v map[string]string) error {
 		return s.svc.RecordGateDecision(ctx, service.RecordGateDecision{ContractID: id, Outcome: v["outcome"], Rationale: v["rationale"],
 			Lesson: lessonOf(v)})
+	})
+}
+
+func (s *Server) progressForm(c echo.Context) error {
+	return s.contractForm(c, []string{"progress"}, "progress", "progress", func(ctx context.Context, id int, v map[string]string) error {
+		_, err := s.svc.SubmitProgress(ctx, id, v["progress"])
+		return err
+	})
+}
+
+func (s *Server) midpointForm(c echo.Context) error {
+	return s.contractForm(c, []string{"rag", "rag_note"}, "rag", "midpoint", func(ctx context.Context, id int, v map[string]string) error {
+		_, err := s.svc.ReviewMidpoint(ctx, service.MidpointReview{ContractID: id, RAG: v["rag"], Note: v["rag_note"]})
+		return err
 	})
 }

@@ -119,3 +119,29 @@ func TestAStoppedContractShowsItsSpendToBothSides(t *testing.T) {
 		}
 	}
 }
+
+// The midpoint review on pages: the supplier sends its progress update, the owner gives the
+// contract a status only after it, and both read it.
+func TestTheMidpointReviewOnPages(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	k := strconv.Itoa(w.contractAcme.ID)
+	tom, tcsrf := signInAs(t, srv.URL, "owner@anytown.gov.uk")
+	rec := w.do(ownerOwn, http.MethodPost, "/api/v1/contracts/"+k+"/midpoint-review", `{"rag":"green","rag_note":"Fine"}`)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "has not sent its progress update yet") {
+		t.Errorf("a status before the update: %d %s", rec.Code, rec.Body)
+	}
+	dana, csrf := signInAs(t, srv.URL, "dana@acme.example")
+	code, page := read(t)(dana.PostForm(srv.URL+"/contracts/"+k+"/progress", url.Values{"csrf_token": {csrf}, "progress": {""}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("an empty update: %d", code)
+	}
+	wantIn(t, "the refused update", page, `href="#progress"`)
+	_, page = read(t)(dana.PostForm(srv.URL+"/contracts/"+k+"/progress", url.Values{"csrf_token": {csrf}, "progress": {"The trial is running on two routes"}}))
+	wantIn(t, "after the update", page, "Your progress update is sent", "The trial is running on two routes")
+	_, page = read(t)(tom.PostForm(srv.URL+"/contracts/"+k+"/midpoint-review", url.Values{"csrf_token": {tcsrf}, "rag": {"amber"}, "rag_note": {"One route is late"}}))
+	wantIn(t, "after the status", page, "The midpoint status is recorded", "Amber: at risk", "One route is late")
+	_, page = read(t)(dana.Get(srv.URL + "/contracts/" + k))
+	wantIn(t, "the supplier reads the status", page, "Amber: at risk", "One route is late")
+}

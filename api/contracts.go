@@ -279,6 +279,41 @@ func (s *Server) recommend(c echo.Context) error {
 	return s.answerContract(c, id)
 }
 
+// ProgressRequest is the supplier's progress update at the midpoint review.
+type ProgressRequest struct {
+	Progress string `json:"progress"`
+}
+
+func (s *Server) submitProgress(c echo.Context) error {
+	var req ProgressRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.SubmitProgress(c.Request().Context(), id, req.Progress); err != nil {
+		return err
+	}
+	return s.answerContract(c, id)
+}
+
+// MidpointRequest is the owner's red, amber or green status and its note.
+type MidpointRequest struct {
+	RAG  string `json:"rag"`
+	Note string `json:"rag_note"`
+}
+
+func (s *Server) reviewMidpoint(c echo.Context) error {
+	var req MidpointRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.ReviewMidpoint(c.Request().Context(), service.MidpointReview{ContractID: id, RAG: req.RAG, Note: req.Note}); err != nil {
+		return err
+	}
+	return s.answerContract(c, id)
+}
+
 // ChallengeGateRequest is the challenge-level go or no-go, the criteria met, and why.
 type ChallengeGateRequest struct {
 	Decision  string        `json:"decision"`

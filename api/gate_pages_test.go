@@ -103,3 +103,33 @@ func TestTheLessonsRegisterIsPublicAndSearchable(t *testing.T) {
 		t.Errorf("an unknown kind: %d, want 400", code)
 	}
 }
+
+// The owner sees the whole challenge on one page: the money against the caps as a chart with
+// its figures as a table, the contracts with their milestones, the bids and scores, and what
+// is due next; the JSON answers the same figures.
+func TestTheOwnerSeesTheWholeChallenge(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	w.db.Milestone.UpdateOne(w.milestoneAcme).SetStatus(domain.MilestoneAccepted).SetAcceptedAt(time.Now()).
+		SetPaymentDue(domain.PaymentDue(time.Now())).ExecX(ctx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	tom, _ := signInAs(t, srv.URL, "owner@anytown.gov.uk")
+	ch := strconv.Itoa(w.challengeA.ID)
+	_, page := read(t)(tom.Get(srv.URL + "/challenges/" + ch))
+	wantIn(t, "the challenge's link", page, `href="/challenges/`+ch+`/overview"`)
+	code, page := read(t)(tom.Get(srv.URL + "/challenges/" + ch + "/overview"))
+	if code != http.StatusOK {
+		t.Fatalf("the overview: %d", code)
+	}
+	wantIn(t, "the overview", page, `<svg role="img"`, "Money against the caps, by phase", "£40,000.00", "£15,000.00",
+		"A feasibility study", "Payment of £15,000.00 to Acme", domain.FormatDate(domain.PaymentDue(time.Now())))
+	other, _ := signInAs(t, srv.URL, "other-owner@anytown.gov.uk")
+	if code, _ := read(t)(other.Get(srv.URL + "/challenges/" + ch + "/overview")); code != http.StatusForbidden {
+		t.Errorf("another owner's overview: %d, want 403", code)
+	}
+	rec := w.do(ownerOwn, http.MethodGet, "/api/v1/challenges/"+ch+"/overview", "")
+	if body := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(body, `"spent_pence": 1500000`) && !strings.Contains(body, `"spent_pence":1500000`) {
+		t.Errorf("the overview's JSON: %d %s", rec.Code, body)
+	}
+}

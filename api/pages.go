@@ -106,9 +106,12 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/contracts/:id/show-and-tell", s.showAndTellForm)
 	e.POST("/contracts/:id/show-and-tell/record", s.showAndTellRecordForm)
 	e.POST("/contracts/:id/recommendation", s.recommendationForm)
+	e.POST("/contracts/:id/progress", s.progressForm)
+	e.POST("/contracts/:id/midpoint-review", s.midpointForm)
 	e.POST("/challenges/:id/gate", s.challengeGateForm)
 	e.POST("/challenges/:id/outcome", s.outcomeForm)
 	e.GET("/lessons", s.lessonsPage)
+	e.GET("/challenges/:id/overview", s.overviewPage)
 	e.POST("/milestones/:id/documents", s.deliverableDocumentForm)
 	e.POST("/milestones/:id/deliverable", s.deliverableForm)
 	e.POST("/milestones/:id/review", s.reviewForm)
@@ -351,7 +354,9 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		// The programme's gate and outcome forms, when they apply.
 		GateOpen, OutcomeOpen bool
 		Criteria              []domain.GateCriterion
-	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil, nil, false, false, domain.GateCriteria}
+		Overview              bool // the viewer may see the whole challenge: its owner or the programme
+	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil, nil, false, false, domain.GateCriteria, false}
+	data.Overview = s.svc.MayChangeChallenge(ctx, ch.ID) == nil && ch.Stage != domain.ChallengeDraft
 	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) {
 		data.GateOpen = ch.Stage == domain.ChallengePhase1Contracts && (ch.GateGo == nil || *ch.GateGo == domain.GateNoGo)
 		data.OutcomeOpen = ch.Stage == domain.ChallengePhase2Contracts

@@ -295,6 +295,12 @@ type ContractView struct {
 	Documents         []DocumentView    `json:"documents,omitempty"`
 	Report            map[string]string `json:"report,omitempty"`
 	ShowAndTell       *ShowAndTellView  `json:"show_and_tell,omitempty"`
+	// The midpoint review: the supplier's update and the owner's status.
+	MidpointAskedAt *time.Time `json:"midpoint_asked_at,omitempty"`
+	Progress        string     `json:"progress,omitempty"`
+	ProgressAt      *time.Time `json:"progress_at,omitempty"`
+	RAG             string     `json:"rag,omitempty"`
+	RAGNote         string     `json:"rag_note,omitempty"`
 	// GateMissing names the evidence the gate still needs, before it decides.
 	GateMissing []string `json:"gate_missing,omitempty"`
 }
@@ -370,6 +376,10 @@ func contractDetail(cv service.ContractView) ContractView {
 	}
 	if k.Edges.GateDecision == nil {
 		v.GateMissing = cv.Evidence.Missing()
+	}
+	v.MidpointAskedAt, v.Progress, v.ProgressAt, v.RAGNote = k.MidpointAskedAt, k.ProgressUpdate, k.ProgressAt, k.RagNote
+	if k.Rag != nil {
+		v.RAG = string(*k.Rag)
 	}
 	for _, m := range cv.Milestones {
 		mv := MilestoneView{ID: m.ID, Number: m.Number, Deliverable: m.Deliverable, SuccessCriteria: m.SuccessCriteria, Month: m.Month,

@@ -60,6 +60,9 @@ var (
 	ClarificationAnswer = Text{Field: "answer", Label: "the answer", Max: 5000, MultiLine: true}
 )
 
+// Phase2MaxContracts is the most contracts a phase 2 competition funds.
+const Phase2MaxContracts = 2
+
 // PhaseContractLimit is the most one contract may be worth in a GovTech Catalyst phase: £50,000
 // for phase 1 feasibility, £500,000 for phase 2 prototypes (VAT inclusive).
 func PhaseContractLimit(phase int) Money {
@@ -212,6 +215,9 @@ func (s CompetitionSetup) CheckMoney(roundLeft Money, roundName string) Problems
 	}
 	if limit := PhaseContractLimit(s.Phase); s.Caps.MaxContract > limit {
 		ps.Add("max_contract_pence", "A phase %d contract can be worth at most %s, including VAT", s.Phase, limit)
+	}
+	if s.Phase == 2 && s.Caps.MaxContracts > Phase2MaxContracts {
+		ps.Add("max_contracts", "Phase 2 funds at most %d contracts, to build prototypes of the best ideas", Phase2MaxContracts)
 	}
 	if roundLeft >= 0 && s.Caps.Pot > roundLeft {
 		ps.Add("pot_pence", "The pot (%s) is more than %s has left of its budget (%s)", s.Caps.Pot, roundName, roundLeft)

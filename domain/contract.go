@@ -259,3 +259,54 @@ func CheckMilestonePlan(ms []Milestone, value Money, phase int) Problems {
 	}
 	return ps
 }
+
+// ReportReminderDays is how long before a contract's end its supplier is reminded that the
+// end-of-phase report is due.
+const ReportReminderDays = 14
+
+// ContractMidpoint is the day halfway through a contract: its midpoint review.
+func ContractMidpoint(start, end time.Time) time.Time {
+	s, e := StartOfDay(start), StartOfDay(end)
+	days := int(e.Sub(s).Hours()/24+0.5) / 2
+	return s.AddDate(0, 0, days)
+}
+
+// ReportReminder is the day the supplier is reminded its end-of-phase report is due.
+func ReportReminder(end time.Time) time.Time {
+	return StartOfDay(end).AddDate(0, 0, -ReportReminderDays)
+}
+
+// OverdueFrom is when an accepted milestone's unpaid payment becomes overdue: the day after it
+// falls due.
+func OverdueFrom(due time.Time) time.Time { return StartOfDay(due).AddDate(0, 0, 1) }
+
+// RAG is the challenge owner's red, amber or green status of a contract at its midpoint review.
+type RAG string
+
+const (
+	// RAGGreen: on track.
+	RAGGreen RAG = "green"
+	// RAGAmber: at risk; the owner says what would bring it back.
+	RAGAmber RAG = "amber"
+	// RAGRed: off track.
+	RAGRed RAG = "red"
+)
+
+// Values lists the statuses, for the database enum.
+func (RAG) Values() []string { return stringsOf([]RAG{RAGGreen, RAGAmber, RAGRed}) }
+
+// Label is the status as a person reads it.
+func (r RAG) Label() string {
+	switch r {
+	case RAGGreen:
+		return "Green: on track"
+	case RAGAmber:
+		return "Amber: at risk"
+	case RAGRed:
+		return "Red: off track"
+	}
+	return string(r)
+}
+
+// Valid says whether r is red, amber or green.
+func (r RAG) Valid() bool { return r == RAGGreen || r == RAGAmber || r == RAGRed }

@@ -72,3 +72,18 @@ func TestMilestonesMoveOnlyForward(t *testing.T) {
 		t.Errorf("spend so far %s, want accepted and paid only", got)
 	}
 }
+
+func TestPhase2FundsAtMostTwoContractsOfHalfAMillion(t *testing.T) {
+	s := CompetitionSetup{Phase: 2, Caps: PhaseCaps{Pot: Pounds(1_000_000), MaxContract: Pounds(500_000), MaxContracts: 3}}
+	ps := s.CheckMoney(-1, "")
+	if ps.For("max_contracts") == "" {
+		t.Errorf("three phase 2 contracts were allowed: %v", ps)
+	}
+	s.Caps.MaxContracts, s.Caps.MaxContract = 2, Pounds(500_001)
+	if ps := s.CheckMoney(-1, ""); ps.For("max_contract_pence") == "" || ps.For("max_contracts") != "" {
+		t.Errorf("a phase 2 contract over £500,000: %v", ps)
+	}
+	if got := ContractTermWeeks(2); got != 52 {
+		t.Errorf("phase 2 runs %d weeks by default, want 12 months", got)
+	}
+}

@@ -59,6 +59,12 @@ const (
 	NoticeGateDecided NoticeTemplate = "gate_decided"
 	// NoticeShowAndTellScheduled tells a supplier when and where it presents to the gate.
 	NoticeShowAndTellScheduled NoticeTemplate = "show_and_tell_scheduled"
+	// NoticeMidpointReview asks a supplier for a short progress update at its contract's midpoint.
+	NoticeMidpointReview NoticeTemplate = "midpoint_review"
+	// NoticeReportDue reminds a supplier its end-of-phase report is due.
+	NoticeReportDue NoticeTemplate = "report_due"
+	// NoticePaymentOverdue flags to the programme team a payment past its 30-day term.
+	NoticePaymentOverdue NoticeTemplate = "payment_overdue"
 	// NoticePhase2Invitation invites a continued supplier to bid in the phase 2 competition.
 	NoticePhase2Invitation NoticeTemplate = "phase2_invitation"
 )
@@ -111,6 +117,12 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "The stage gate decided on your contract: {decision}. The rationale: {rationale}"
 	case NoticeShowAndTellScheduled:
 		text = "Your show-and-tell for “{title}” is at {at}, {place}: {presentation} minutes to present and {questions} of questions."
+	case NoticeMidpointReview:
+		text = "Your contract for “{title}” is halfway through. Send the challenge owner a short progress update on the contract's page."
+	case NoticeReportDue:
+		text = "Your end-of-phase report for “{title}” is due by {due}, when the contract ends. Write it on the contract's page: the stage gate reads it."
+	case NoticePaymentOverdue:
+		text = "The payment of {amount} to {supplier} for milestone {milestone} of “{title}” was due by {due} and is overdue. Pay it and record it on the contract's page."
 	case NoticePhase2Invitation:
 		text = "You are invited to bid in the phase 2 competition of “{title}”, open only to the suppliers the gate continued. It closes {closes_at} (UK time). Read it at {link}"
 	case NoticePaymentMade:

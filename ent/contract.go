@@ -52,6 +52,20 @@ type Contract struct {
 	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 	// AcceptedBy holds the value of the "accepted_by" field.
 	AcceptedBy string `json:"accepted_by,omitempty"`
+	// MidpointAskedAt holds the value of the "midpoint_asked_at" field.
+	MidpointAskedAt *time.Time `json:"midpoint_asked_at,omitempty"`
+	// ProgressUpdate holds the value of the "progress_update" field.
+	ProgressUpdate string `json:"progress_update,omitempty"`
+	// ProgressAt holds the value of the "progress_at" field.
+	ProgressAt *time.Time `json:"progress_at,omitempty"`
+	// Rag holds the value of the "rag" field.
+	Rag *domain.RAG `json:"rag,omitempty"`
+	// RagNote holds the value of the "rag_note" field.
+	RagNote string `json:"rag_note,omitempty"`
+	// RagBy holds the value of the "rag_by" field.
+	RagBy string `json:"rag_by,omitempty"`
+	// ReportRemindedAt holds the value of the "report_reminded_at" field.
+	ReportRemindedAt *time.Time `json:"report_reminded_at,omitempty"`
 	// ReportSummary holds the value of the "report_summary" field.
 	ReportSummary string `json:"report_summary,omitempty"`
 	// Report holds the value of the "report" field.
@@ -167,9 +181,9 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case contract.FieldID, contract.FieldBidID, contract.FieldCompetitionID, contract.FieldOrganisationID, contract.FieldPhase, contract.FieldValue, contract.FieldAwardedValue, contract.FieldTermWeeks:
 			values[i] = new(sql.NullInt64)
-		case contract.FieldStatus, contract.FieldAcceptedBy, contract.FieldReportSummary:
+		case contract.FieldStatus, contract.FieldAcceptedBy, contract.FieldProgressUpdate, contract.FieldRag, contract.FieldRagNote, contract.FieldRagBy, contract.FieldReportSummary:
 			values[i] = new(sql.NullString)
-		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldStartsOn, contract.FieldEndsOn, contract.FieldAcceptedAt, contract.FieldReportedAt:
+		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldStartsOn, contract.FieldEndsOn, contract.FieldAcceptedAt, contract.FieldMidpointAskedAt, contract.FieldProgressAt, contract.FieldReportRemindedAt, contract.FieldReportedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -278,6 +292,52 @@ func (_m *Contract) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field accepted_by", values[i])
 			} else if value.Valid {
 				_m.AcceptedBy = value.String
+			}
+		case contract.FieldMidpointAskedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field midpoint_asked_at", values[i])
+			} else if value.Valid {
+				_m.MidpointAskedAt = new(time.Time)
+				*_m.MidpointAskedAt = value.Time
+			}
+		case contract.FieldProgressUpdate:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field progress_update", values[i])
+			} else if value.Valid {
+				_m.ProgressUpdate = value.String
+			}
+		case contract.FieldProgressAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field progress_at", values[i])
+			} else if value.Valid {
+				_m.ProgressAt = new(time.Time)
+				*_m.ProgressAt = value.Time
+			}
+		case contract.FieldRag:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field rag", values[i])
+			} else if value.Valid {
+				_m.Rag = new(domain.RAG)
+				*_m.Rag = domain.RAG(value.String)
+			}
+		case contract.FieldRagNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field rag_note", values[i])
+			} else if value.Valid {
+				_m.RagNote = value.String
+			}
+		case contract.FieldRagBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field rag_by", values[i])
+			} else if value.Valid {
+				_m.RagBy = value.String
+			}
+		case contract.FieldReportRemindedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field report_reminded_at", values[i])
+			} else if value.Valid {
+				_m.ReportRemindedAt = new(time.Time)
+				*_m.ReportRemindedAt = value.Time
 			}
 		case contract.FieldReportSummary:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -418,6 +478,35 @@ func (_m *Contract) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("accepted_by=")
 	builder.WriteString(_m.AcceptedBy)
+	builder.WriteString(", ")
+	if v := _m.MidpointAskedAt; v != nil {
+		builder.WriteString("midpoint_asked_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("progress_update=")
+	builder.WriteString(_m.ProgressUpdate)
+	builder.WriteString(", ")
+	if v := _m.ProgressAt; v != nil {
+		builder.WriteString("progress_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.Rag; v != nil {
+		builder.WriteString("rag=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("rag_note=")
+	builder.WriteString(_m.RagNote)
+	builder.WriteString(", ")
+	builder.WriteString("rag_by=")
+	builder.WriteString(_m.RagBy)
+	builder.WriteString(", ")
+	if v := _m.ReportRemindedAt; v != nil {
+		builder.WriteString("report_reminded_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("report_summary=")
 	builder.WriteString(_m.ReportSummary)

@@ -186,6 +186,104 @@ func (_c *ContractCreate) SetNillableAcceptedBy(v *string) *ContractCreate {
 	return _c
 }
 
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (_c *ContractCreate) SetMidpointAskedAt(v time.Time) *ContractCreate {
+	_c.mutation.SetMidpointAskedAt(v)
+	return _c
+}
+
+// SetNillableMidpointAskedAt sets the "midpoint_asked_at" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableMidpointAskedAt(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetMidpointAskedAt(*v)
+	}
+	return _c
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (_c *ContractCreate) SetProgressUpdate(v string) *ContractCreate {
+	_c.mutation.SetProgressUpdate(v)
+	return _c
+}
+
+// SetNillableProgressUpdate sets the "progress_update" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableProgressUpdate(v *string) *ContractCreate {
+	if v != nil {
+		_c.SetProgressUpdate(*v)
+	}
+	return _c
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (_c *ContractCreate) SetProgressAt(v time.Time) *ContractCreate {
+	_c.mutation.SetProgressAt(v)
+	return _c
+}
+
+// SetNillableProgressAt sets the "progress_at" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableProgressAt(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetProgressAt(*v)
+	}
+	return _c
+}
+
+// SetRag sets the "rag" field.
+func (_c *ContractCreate) SetRag(v domain.RAG) *ContractCreate {
+	_c.mutation.SetRag(v)
+	return _c
+}
+
+// SetNillableRag sets the "rag" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableRag(v *domain.RAG) *ContractCreate {
+	if v != nil {
+		_c.SetRag(*v)
+	}
+	return _c
+}
+
+// SetRagNote sets the "rag_note" field.
+func (_c *ContractCreate) SetRagNote(v string) *ContractCreate {
+	_c.mutation.SetRagNote(v)
+	return _c
+}
+
+// SetNillableRagNote sets the "rag_note" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableRagNote(v *string) *ContractCreate {
+	if v != nil {
+		_c.SetRagNote(*v)
+	}
+	return _c
+}
+
+// SetRagBy sets the "rag_by" field.
+func (_c *ContractCreate) SetRagBy(v string) *ContractCreate {
+	_c.mutation.SetRagBy(v)
+	return _c
+}
+
+// SetNillableRagBy sets the "rag_by" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableRagBy(v *string) *ContractCreate {
+	if v != nil {
+		_c.SetRagBy(*v)
+	}
+	return _c
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (_c *ContractCreate) SetReportRemindedAt(v time.Time) *ContractCreate {
+	_c.mutation.SetReportRemindedAt(v)
+	return _c
+}
+
+// SetNillableReportRemindedAt sets the "report_reminded_at" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableReportRemindedAt(v *time.Time) *ContractCreate {
+	if v != nil {
+		_c.SetReportRemindedAt(*v)
+	}
+	return _c
+}
+
 // SetReportSummary sets the "report_summary" field.
 func (_c *ContractCreate) SetReportSummary(v string) *ContractCreate {
 	_c.mutation.SetReportSummary(v)
@@ -411,6 +509,11 @@ func (_c *ContractCreate) check() error {
 	if _, ok := _c.mutation.TermWeeks(); !ok {
 		return &ValidationError{Name: "term_weeks", err: errors.New(`ent: missing required field "Contract.term_weeks"`)}
 	}
+	if v, ok := _c.mutation.Rag(); ok {
+		if err := contract.RagValidator(v); err != nil {
+			return &ValidationError{Name: "rag", err: fmt.Errorf(`ent: validator failed for field "Contract.rag": %w`, err)}
+		}
+	}
 	if len(_c.mutation.BidIDs()) == 0 {
 		return &ValidationError{Name: "bid", err: errors.New(`ent: missing required edge "Contract.bid"`)}
 	}
@@ -490,6 +593,34 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AcceptedBy(); ok {
 		_spec.SetField(contract.FieldAcceptedBy, field.TypeString, value)
 		_node.AcceptedBy = value
+	}
+	if value, ok := _c.mutation.MidpointAskedAt(); ok {
+		_spec.SetField(contract.FieldMidpointAskedAt, field.TypeTime, value)
+		_node.MidpointAskedAt = &value
+	}
+	if value, ok := _c.mutation.ProgressUpdate(); ok {
+		_spec.SetField(contract.FieldProgressUpdate, field.TypeString, value)
+		_node.ProgressUpdate = value
+	}
+	if value, ok := _c.mutation.ProgressAt(); ok {
+		_spec.SetField(contract.FieldProgressAt, field.TypeTime, value)
+		_node.ProgressAt = &value
+	}
+	if value, ok := _c.mutation.Rag(); ok {
+		_spec.SetField(contract.FieldRag, field.TypeEnum, value)
+		_node.Rag = &value
+	}
+	if value, ok := _c.mutation.RagNote(); ok {
+		_spec.SetField(contract.FieldRagNote, field.TypeString, value)
+		_node.RagNote = value
+	}
+	if value, ok := _c.mutation.RagBy(); ok {
+		_spec.SetField(contract.FieldRagBy, field.TypeString, value)
+		_node.RagBy = value
+	}
+	if value, ok := _c.mutation.ReportRemindedAt(); ok {
+		_spec.SetField(contract.FieldReportRemindedAt, field.TypeTime, value)
+		_node.ReportRemindedAt = &value
 	}
 	if value, ok := _c.mutation.ReportSummary(); ok {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)
@@ -874,6 +1005,132 @@ func (u *ContractUpsert) ClearAcceptedBy() *ContractUpsert {
 	return u
 }
 
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (u *ContractUpsert) SetMidpointAskedAt(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldMidpointAskedAt, v)
+	return u
+}
+
+// UpdateMidpointAskedAt sets the "midpoint_asked_at" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateMidpointAskedAt() *ContractUpsert {
+	u.SetExcluded(contract.FieldMidpointAskedAt)
+	return u
+}
+
+// ClearMidpointAskedAt clears the value of the "midpoint_asked_at" field.
+func (u *ContractUpsert) ClearMidpointAskedAt() *ContractUpsert {
+	u.SetNull(contract.FieldMidpointAskedAt)
+	return u
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (u *ContractUpsert) SetProgressUpdate(v string) *ContractUpsert {
+	u.Set(contract.FieldProgressUpdate, v)
+	return u
+}
+
+// UpdateProgressUpdate sets the "progress_update" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateProgressUpdate() *ContractUpsert {
+	u.SetExcluded(contract.FieldProgressUpdate)
+	return u
+}
+
+// ClearProgressUpdate clears the value of the "progress_update" field.
+func (u *ContractUpsert) ClearProgressUpdate() *ContractUpsert {
+	u.SetNull(contract.FieldProgressUpdate)
+	return u
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (u *ContractUpsert) SetProgressAt(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldProgressAt, v)
+	return u
+}
+
+// UpdateProgressAt sets the "progress_at" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateProgressAt() *ContractUpsert {
+	u.SetExcluded(contract.FieldProgressAt)
+	return u
+}
+
+// ClearProgressAt clears the value of the "progress_at" field.
+func (u *ContractUpsert) ClearProgressAt() *ContractUpsert {
+	u.SetNull(contract.FieldProgressAt)
+	return u
+}
+
+// SetRag sets the "rag" field.
+func (u *ContractUpsert) SetRag(v domain.RAG) *ContractUpsert {
+	u.Set(contract.FieldRag, v)
+	return u
+}
+
+// UpdateRag sets the "rag" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateRag() *ContractUpsert {
+	u.SetExcluded(contract.FieldRag)
+	return u
+}
+
+// ClearRag clears the value of the "rag" field.
+func (u *ContractUpsert) ClearRag() *ContractUpsert {
+	u.SetNull(contract.FieldRag)
+	return u
+}
+
+// SetRagNote sets the "rag_note" field.
+func (u *ContractUpsert) SetRagNote(v string) *ContractUpsert {
+	u.Set(contract.FieldRagNote, v)
+	return u
+}
+
+// UpdateRagNote sets the "rag_note" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateRagNote() *ContractUpsert {
+	u.SetExcluded(contract.FieldRagNote)
+	return u
+}
+
+// ClearRagNote clears the value of the "rag_note" field.
+func (u *ContractUpsert) ClearRagNote() *ContractUpsert {
+	u.SetNull(contract.FieldRagNote)
+	return u
+}
+
+// SetRagBy sets the "rag_by" field.
+func (u *ContractUpsert) SetRagBy(v string) *ContractUpsert {
+	u.Set(contract.FieldRagBy, v)
+	return u
+}
+
+// UpdateRagBy sets the "rag_by" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateRagBy() *ContractUpsert {
+	u.SetExcluded(contract.FieldRagBy)
+	return u
+}
+
+// ClearRagBy clears the value of the "rag_by" field.
+func (u *ContractUpsert) ClearRagBy() *ContractUpsert {
+	u.SetNull(contract.FieldRagBy)
+	return u
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (u *ContractUpsert) SetReportRemindedAt(v time.Time) *ContractUpsert {
+	u.Set(contract.FieldReportRemindedAt, v)
+	return u
+}
+
+// UpdateReportRemindedAt sets the "report_reminded_at" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateReportRemindedAt() *ContractUpsert {
+	u.SetExcluded(contract.FieldReportRemindedAt)
+	return u
+}
+
+// ClearReportRemindedAt clears the value of the "report_reminded_at" field.
+func (u *ContractUpsert) ClearReportRemindedAt() *ContractUpsert {
+	u.SetNull(contract.FieldReportRemindedAt)
+	return u
+}
+
 // SetReportSummary sets the "report_summary" field.
 func (u *ContractUpsert) SetReportSummary(v string) *ContractUpsert {
 	u.Set(contract.FieldReportSummary, v)
@@ -1208,6 +1465,153 @@ func (u *ContractUpsertOne) UpdateAcceptedBy() *ContractUpsertOne {
 func (u *ContractUpsertOne) ClearAcceptedBy() *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearAcceptedBy()
+	})
+}
+
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (u *ContractUpsertOne) SetMidpointAskedAt(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetMidpointAskedAt(v)
+	})
+}
+
+// UpdateMidpointAskedAt sets the "midpoint_asked_at" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateMidpointAskedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateMidpointAskedAt()
+	})
+}
+
+// ClearMidpointAskedAt clears the value of the "midpoint_asked_at" field.
+func (u *ContractUpsertOne) ClearMidpointAskedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearMidpointAskedAt()
+	})
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (u *ContractUpsertOne) SetProgressUpdate(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetProgressUpdate(v)
+	})
+}
+
+// UpdateProgressUpdate sets the "progress_update" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateProgressUpdate() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateProgressUpdate()
+	})
+}
+
+// ClearProgressUpdate clears the value of the "progress_update" field.
+func (u *ContractUpsertOne) ClearProgressUpdate() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearProgressUpdate()
+	})
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (u *ContractUpsertOne) SetProgressAt(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetProgressAt(v)
+	})
+}
+
+// UpdateProgressAt sets the "progress_at" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateProgressAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateProgressAt()
+	})
+}
+
+// ClearProgressAt clears the value of the "progress_at" field.
+func (u *ContractUpsertOne) ClearProgressAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearProgressAt()
+	})
+}
+
+// SetRag sets the "rag" field.
+func (u *ContractUpsertOne) SetRag(v domain.RAG) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRag(v)
+	})
+}
+
+// UpdateRag sets the "rag" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateRag() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRag()
+	})
+}
+
+// ClearRag clears the value of the "rag" field.
+func (u *ContractUpsertOne) ClearRag() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearRag()
+	})
+}
+
+// SetRagNote sets the "rag_note" field.
+func (u *ContractUpsertOne) SetRagNote(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRagNote(v)
+	})
+}
+
+// UpdateRagNote sets the "rag_note" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateRagNote() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRagNote()
+	})
+}
+
+// ClearRagNote clears the value of the "rag_note" field.
+func (u *ContractUpsertOne) ClearRagNote() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearRagNote()
+	})
+}
+
+// SetRagBy sets the "rag_by" field.
+func (u *ContractUpsertOne) SetRagBy(v string) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRagBy(v)
+	})
+}
+
+// UpdateRagBy sets the "rag_by" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateRagBy() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRagBy()
+	})
+}
+
+// ClearRagBy clears the value of the "rag_by" field.
+func (u *ContractUpsertOne) ClearRagBy() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearRagBy()
+	})
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (u *ContractUpsertOne) SetReportRemindedAt(v time.Time) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetReportRemindedAt(v)
+	})
+}
+
+// UpdateReportRemindedAt sets the "report_reminded_at" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateReportRemindedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateReportRemindedAt()
+	})
+}
+
+// ClearReportRemindedAt clears the value of the "report_reminded_at" field.
+func (u *ContractUpsertOne) ClearReportRemindedAt() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearReportRemindedAt()
 	})
 }
 
@@ -1720,6 +2124,153 @@ func (u *ContractUpsertBulk) UpdateAcceptedBy() *ContractUpsertBulk {
 func (u *ContractUpsertBulk) ClearAcceptedBy() *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearAcceptedBy()
+	})
+}
+
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (u *ContractUpsertBulk) SetMidpointAskedAt(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetMidpointAskedAt(v)
+	})
+}
+
+// UpdateMidpointAskedAt sets the "midpoint_asked_at" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateMidpointAskedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateMidpointAskedAt()
+	})
+}
+
+// ClearMidpointAskedAt clears the value of the "midpoint_asked_at" field.
+func (u *ContractUpsertBulk) ClearMidpointAskedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearMidpointAskedAt()
+	})
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (u *ContractUpsertBulk) SetProgressUpdate(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetProgressUpdate(v)
+	})
+}
+
+// UpdateProgressUpdate sets the "progress_update" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateProgressUpdate() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateProgressUpdate()
+	})
+}
+
+// ClearProgressUpdate clears the value of the "progress_update" field.
+func (u *ContractUpsertBulk) ClearProgressUpdate() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearProgressUpdate()
+	})
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (u *ContractUpsertBulk) SetProgressAt(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetProgressAt(v)
+	})
+}
+
+// UpdateProgressAt sets the "progress_at" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateProgressAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateProgressAt()
+	})
+}
+
+// ClearProgressAt clears the value of the "progress_at" field.
+func (u *ContractUpsertBulk) ClearProgressAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearProgressAt()
+	})
+}
+
+// SetRag sets the "rag" field.
+func (u *ContractUpsertBulk) SetRag(v domain.RAG) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRag(v)
+	})
+}
+
+// UpdateRag sets the "rag" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateRag() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRag()
+	})
+}
+
+// ClearRag clears the value of the "rag" field.
+func (u *ContractUpsertBulk) ClearRag() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearRag()
+	})
+}
+
+// SetRagNote sets the "rag_note" field.
+func (u *ContractUpsertBulk) SetRagNote(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRagNote(v)
+	})
+}
+
+// UpdateRagNote sets the "rag_note" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateRagNote() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRagNote()
+	})
+}
+
+// ClearRagNote clears the value of the "rag_note" field.
+func (u *ContractUpsertBulk) ClearRagNote() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearRagNote()
+	})
+}
+
+// SetRagBy sets the "rag_by" field.
+func (u *ContractUpsertBulk) SetRagBy(v string) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetRagBy(v)
+	})
+}
+
+// UpdateRagBy sets the "rag_by" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateRagBy() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateRagBy()
+	})
+}
+
+// ClearRagBy clears the value of the "rag_by" field.
+func (u *ContractUpsertBulk) ClearRagBy() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearRagBy()
+	})
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (u *ContractUpsertBulk) SetReportRemindedAt(v time.Time) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetReportRemindedAt(v)
+	})
+}
+
+// UpdateReportRemindedAt sets the "report_reminded_at" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateReportRemindedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateReportRemindedAt()
+	})
+}
+
+// ClearReportRemindedAt clears the value of the "report_reminded_at" field.
+func (u *ContractUpsertBulk) ClearReportRemindedAt() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.ClearReportRemindedAt()
 	})
 }
 

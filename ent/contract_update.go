@@ -262,6 +262,146 @@ func (_u *ContractUpdate) ClearAcceptedBy() *ContractUpdate {
 	return _u
 }
 
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (_u *ContractUpdate) SetMidpointAskedAt(v time.Time) *ContractUpdate {
+	_u.mutation.SetMidpointAskedAt(v)
+	return _u
+}
+
+// SetNillableMidpointAskedAt sets the "midpoint_asked_at" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableMidpointAskedAt(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetMidpointAskedAt(*v)
+	}
+	return _u
+}
+
+// ClearMidpointAskedAt clears the value of the "midpoint_asked_at" field.
+func (_u *ContractUpdate) ClearMidpointAskedAt() *ContractUpdate {
+	_u.mutation.ClearMidpointAskedAt()
+	return _u
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (_u *ContractUpdate) SetProgressUpdate(v string) *ContractUpdate {
+	_u.mutation.SetProgressUpdate(v)
+	return _u
+}
+
+// SetNillableProgressUpdate sets the "progress_update" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableProgressUpdate(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetProgressUpdate(*v)
+	}
+	return _u
+}
+
+// ClearProgressUpdate clears the value of the "progress_update" field.
+func (_u *ContractUpdate) ClearProgressUpdate() *ContractUpdate {
+	_u.mutation.ClearProgressUpdate()
+	return _u
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (_u *ContractUpdate) SetProgressAt(v time.Time) *ContractUpdate {
+	_u.mutation.SetProgressAt(v)
+	return _u
+}
+
+// SetNillableProgressAt sets the "progress_at" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableProgressAt(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetProgressAt(*v)
+	}
+	return _u
+}
+
+// ClearProgressAt clears the value of the "progress_at" field.
+func (_u *ContractUpdate) ClearProgressAt() *ContractUpdate {
+	_u.mutation.ClearProgressAt()
+	return _u
+}
+
+// SetRag sets the "rag" field.
+func (_u *ContractUpdate) SetRag(v domain.RAG) *ContractUpdate {
+	_u.mutation.SetRag(v)
+	return _u
+}
+
+// SetNillableRag sets the "rag" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableRag(v *domain.RAG) *ContractUpdate {
+	if v != nil {
+		_u.SetRag(*v)
+	}
+	return _u
+}
+
+// ClearRag clears the value of the "rag" field.
+func (_u *ContractUpdate) ClearRag() *ContractUpdate {
+	_u.mutation.ClearRag()
+	return _u
+}
+
+// SetRagNote sets the "rag_note" field.
+func (_u *ContractUpdate) SetRagNote(v string) *ContractUpdate {
+	_u.mutation.SetRagNote(v)
+	return _u
+}
+
+// SetNillableRagNote sets the "rag_note" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableRagNote(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetRagNote(*v)
+	}
+	return _u
+}
+
+// ClearRagNote clears the value of the "rag_note" field.
+func (_u *ContractUpdate) ClearRagNote() *ContractUpdate {
+	_u.mutation.ClearRagNote()
+	return _u
+}
+
+// SetRagBy sets the "rag_by" field.
+func (_u *ContractUpdate) SetRagBy(v string) *ContractUpdate {
+	_u.mutation.SetRagBy(v)
+	return _u
+}
+
+// SetNillableRagBy sets the "rag_by" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableRagBy(v *string) *ContractUpdate {
+	if v != nil {
+		_u.SetRagBy(*v)
+	}
+	return _u
+}
+
+// ClearRagBy clears the value of the "rag_by" field.
+func (_u *ContractUpdate) ClearRagBy() *ContractUpdate {
+	_u.mutation.ClearRagBy()
+	return _u
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (_u *ContractUpdate) SetReportRemindedAt(v time.Time) *ContractUpdate {
+	_u.mutation.SetReportRemindedAt(v)
+	return _u
+}
+
+// SetNillableReportRemindedAt sets the "report_reminded_at" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableReportRemindedAt(v *time.Time) *ContractUpdate {
+	if v != nil {
+		_u.SetReportRemindedAt(*v)
+	}
+	return _u
+}
+
+// ClearReportRemindedAt clears the value of the "report_reminded_at" field.
+func (_u *ContractUpdate) ClearReportRemindedAt() *ContractUpdate {
+	_u.mutation.ClearReportRemindedAt()
+	return _u
+}
+
 // SetReportSummary sets the "report_summary" field.
 func (_u *ContractUpdate) SetReportSummary(v string) *ContractUpdate {
 	_u.mutation.SetReportSummary(v)
@@ -528,6 +668,11 @@ func (_u *ContractUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Contract.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Rag(); ok {
+		if err := contract.RagValidator(v); err != nil {
+			return &ValidationError{Name: "rag", err: fmt.Errorf(`ent: validator failed for field "Contract.rag": %w`, err)}
+		}
+	}
 	if _u.mutation.BidCleared() && len(_u.mutation.BidIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Contract.bid"`)
 	}
@@ -605,6 +750,48 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AcceptedByCleared() {
 		_spec.ClearField(contract.FieldAcceptedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.MidpointAskedAt(); ok {
+		_spec.SetField(contract.FieldMidpointAskedAt, field.TypeTime, value)
+	}
+	if _u.mutation.MidpointAskedAtCleared() {
+		_spec.ClearField(contract.FieldMidpointAskedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ProgressUpdate(); ok {
+		_spec.SetField(contract.FieldProgressUpdate, field.TypeString, value)
+	}
+	if _u.mutation.ProgressUpdateCleared() {
+		_spec.ClearField(contract.FieldProgressUpdate, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProgressAt(); ok {
+		_spec.SetField(contract.FieldProgressAt, field.TypeTime, value)
+	}
+	if _u.mutation.ProgressAtCleared() {
+		_spec.ClearField(contract.FieldProgressAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Rag(); ok {
+		_spec.SetField(contract.FieldRag, field.TypeEnum, value)
+	}
+	if _u.mutation.RagCleared() {
+		_spec.ClearField(contract.FieldRag, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.RagNote(); ok {
+		_spec.SetField(contract.FieldRagNote, field.TypeString, value)
+	}
+	if _u.mutation.RagNoteCleared() {
+		_spec.ClearField(contract.FieldRagNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.RagBy(); ok {
+		_spec.SetField(contract.FieldRagBy, field.TypeString, value)
+	}
+	if _u.mutation.RagByCleared() {
+		_spec.ClearField(contract.FieldRagBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReportRemindedAt(); ok {
+		_spec.SetField(contract.FieldReportRemindedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReportRemindedAtCleared() {
+		_spec.ClearField(contract.FieldReportRemindedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ReportSummary(); ok {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)
@@ -1105,6 +1292,146 @@ func (_u *ContractUpdateOne) ClearAcceptedBy() *ContractUpdateOne {
 	return _u
 }
 
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (_u *ContractUpdateOne) SetMidpointAskedAt(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetMidpointAskedAt(v)
+	return _u
+}
+
+// SetNillableMidpointAskedAt sets the "midpoint_asked_at" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableMidpointAskedAt(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetMidpointAskedAt(*v)
+	}
+	return _u
+}
+
+// ClearMidpointAskedAt clears the value of the "midpoint_asked_at" field.
+func (_u *ContractUpdateOne) ClearMidpointAskedAt() *ContractUpdateOne {
+	_u.mutation.ClearMidpointAskedAt()
+	return _u
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (_u *ContractUpdateOne) SetProgressUpdate(v string) *ContractUpdateOne {
+	_u.mutation.SetProgressUpdate(v)
+	return _u
+}
+
+// SetNillableProgressUpdate sets the "progress_update" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableProgressUpdate(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetProgressUpdate(*v)
+	}
+	return _u
+}
+
+// ClearProgressUpdate clears the value of the "progress_update" field.
+func (_u *ContractUpdateOne) ClearProgressUpdate() *ContractUpdateOne {
+	_u.mutation.ClearProgressUpdate()
+	return _u
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (_u *ContractUpdateOne) SetProgressAt(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetProgressAt(v)
+	return _u
+}
+
+// SetNillableProgressAt sets the "progress_at" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableProgressAt(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetProgressAt(*v)
+	}
+	return _u
+}
+
+// ClearProgressAt clears the value of the "progress_at" field.
+func (_u *ContractUpdateOne) ClearProgressAt() *ContractUpdateOne {
+	_u.mutation.ClearProgressAt()
+	return _u
+}
+
+// SetRag sets the "rag" field.
+func (_u *ContractUpdateOne) SetRag(v domain.RAG) *ContractUpdateOne {
+	_u.mutation.SetRag(v)
+	return _u
+}
+
+// SetNillableRag sets the "rag" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableRag(v *domain.RAG) *ContractUpdateOne {
+	if v != nil {
+		_u.SetRag(*v)
+	}
+	return _u
+}
+
+// ClearRag clears the value of the "rag" field.
+func (_u *ContractUpdateOne) ClearRag() *ContractUpdateOne {
+	_u.mutation.ClearRag()
+	return _u
+}
+
+// SetRagNote sets the "rag_note" field.
+func (_u *ContractUpdateOne) SetRagNote(v string) *ContractUpdateOne {
+	_u.mutation.SetRagNote(v)
+	return _u
+}
+
+// SetNillableRagNote sets the "rag_note" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableRagNote(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetRagNote(*v)
+	}
+	return _u
+}
+
+// ClearRagNote clears the value of the "rag_note" field.
+func (_u *ContractUpdateOne) ClearRagNote() *ContractUpdateOne {
+	_u.mutation.ClearRagNote()
+	return _u
+}
+
+// SetRagBy sets the "rag_by" field.
+func (_u *ContractUpdateOne) SetRagBy(v string) *ContractUpdateOne {
+	_u.mutation.SetRagBy(v)
+	return _u
+}
+
+// SetNillableRagBy sets the "rag_by" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableRagBy(v *string) *ContractUpdateOne {
+	if v != nil {
+		_u.SetRagBy(*v)
+	}
+	return _u
+}
+
+// ClearRagBy clears the value of the "rag_by" field.
+func (_u *ContractUpdateOne) ClearRagBy() *ContractUpdateOne {
+	_u.mutation.ClearRagBy()
+	return _u
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (_u *ContractUpdateOne) SetReportRemindedAt(v time.Time) *ContractUpdateOne {
+	_u.mutation.SetReportRemindedAt(v)
+	return _u
+}
+
+// SetNillableReportRemindedAt sets the "report_reminded_at" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableReportRemindedAt(v *time.Time) *ContractUpdateOne {
+	if v != nil {
+		_u.SetReportRemindedAt(*v)
+	}
+	return _u
+}
+
+// ClearReportRemindedAt clears the value of the "report_reminded_at" field.
+func (_u *ContractUpdateOne) ClearReportRemindedAt() *ContractUpdateOne {
+	_u.mutation.ClearReportRemindedAt()
+	return _u
+}
+
 // SetReportSummary sets the "report_summary" field.
 func (_u *ContractUpdateOne) SetReportSummary(v string) *ContractUpdateOne {
 	_u.mutation.SetReportSummary(v)
@@ -1384,6 +1711,11 @@ func (_u *ContractUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Contract.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Rag(); ok {
+		if err := contract.RagValidator(v); err != nil {
+			return &ValidationError{Name: "rag", err: fmt.Errorf(`ent: validator failed for field "Contract.rag": %w`, err)}
+		}
+	}
 	if _u.mutation.BidCleared() && len(_u.mutation.BidIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Contract.bid"`)
 	}
@@ -1478,6 +1810,48 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 	}
 	if _u.mutation.AcceptedByCleared() {
 		_spec.ClearField(contract.FieldAcceptedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.MidpointAskedAt(); ok {
+		_spec.SetField(contract.FieldMidpointAskedAt, field.TypeTime, value)
+	}
+	if _u.mutation.MidpointAskedAtCleared() {
+		_spec.ClearField(contract.FieldMidpointAskedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ProgressUpdate(); ok {
+		_spec.SetField(contract.FieldProgressUpdate, field.TypeString, value)
+	}
+	if _u.mutation.ProgressUpdateCleared() {
+		_spec.ClearField(contract.FieldProgressUpdate, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProgressAt(); ok {
+		_spec.SetField(contract.FieldProgressAt, field.TypeTime, value)
+	}
+	if _u.mutation.ProgressAtCleared() {
+		_spec.ClearField(contract.FieldProgressAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Rag(); ok {
+		_spec.SetField(contract.FieldRag, field.TypeEnum, value)
+	}
+	if _u.mutation.RagCleared() {
+		_spec.ClearField(contract.FieldRag, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.RagNote(); ok {
+		_spec.SetField(contract.FieldRagNote, field.TypeString, value)
+	}
+	if _u.mutation.RagNoteCleared() {
+		_spec.ClearField(contract.FieldRagNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.RagBy(); ok {
+		_spec.SetField(contract.FieldRagBy, field.TypeString, value)
+	}
+	if _u.mutation.RagByCleared() {
+		_spec.ClearField(contract.FieldRagBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ReportRemindedAt(); ok {
+		_spec.SetField(contract.FieldReportRemindedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ReportRemindedAtCleared() {
+		_spec.ClearField(contract.FieldReportRemindedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ReportSummary(); ok {
 		_spec.SetField(contract.FieldReportSummary, field.TypeString, value)

@@ -51,6 +51,8 @@ type Milestone struct {
 	PaymentDue *time.Time `json:"payment_due,omitempty"`
 	// PaidAt holds the value of the "paid_at" field.
 	PaidAt *time.Time `json:"paid_at,omitempty"`
+	// OverdueFlaggedAt holds the value of the "overdue_flagged_at" field.
+	OverdueFlaggedAt *time.Time `json:"overdue_flagged_at,omitempty"`
 	// PaidBy holds the value of the "paid_by" field.
 	PaidBy string `json:"paid_by,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -99,7 +101,7 @@ func (*Milestone) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case milestone.FieldDeliverable, milestone.FieldSuccessCriteria, milestone.FieldStatus, milestone.FieldNote, milestone.FieldReviewNote, milestone.FieldReviewedBy, milestone.FieldPaidBy:
 			values[i] = new(sql.NullString)
-		case milestone.FieldCreatedAt, milestone.FieldUpdatedAt, milestone.FieldSubmittedAt, milestone.FieldAcceptedAt, milestone.FieldPaymentDue, milestone.FieldPaidAt:
+		case milestone.FieldCreatedAt, milestone.FieldUpdatedAt, milestone.FieldSubmittedAt, milestone.FieldAcceptedAt, milestone.FieldPaymentDue, milestone.FieldPaidAt, milestone.FieldOverdueFlaggedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -222,6 +224,13 @@ func (_m *Milestone) assignValues(columns []string, values []any) error {
 				_m.PaidAt = new(time.Time)
 				*_m.PaidAt = value.Time
 			}
+		case milestone.FieldOverdueFlaggedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field overdue_flagged_at", values[i])
+			} else if value.Valid {
+				_m.OverdueFlaggedAt = new(time.Time)
+				*_m.OverdueFlaggedAt = value.Time
+			}
 		case milestone.FieldPaidBy:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field paid_by", values[i])
@@ -327,6 +336,11 @@ func (_m *Milestone) String() string {
 	builder.WriteString(", ")
 	if v := _m.PaidAt; v != nil {
 		builder.WriteString("paid_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.OverdueFlaggedAt; v != nil {
+		builder.WriteString("overdue_flagged_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -209,6 +209,20 @@ func (_c *MilestoneCreate) SetNillablePaidAt(v *time.Time) *MilestoneCreate {
 	return _c
 }
 
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (_c *MilestoneCreate) SetOverdueFlaggedAt(v time.Time) *MilestoneCreate {
+	_c.mutation.SetOverdueFlaggedAt(v)
+	return _c
+}
+
+// SetNillableOverdueFlaggedAt sets the "overdue_flagged_at" field if the given value is not nil.
+func (_c *MilestoneCreate) SetNillableOverdueFlaggedAt(v *time.Time) *MilestoneCreate {
+	if v != nil {
+		_c.SetOverdueFlaggedAt(*v)
+	}
+	return _c
+}
+
 // SetPaidBy sets the "paid_by" field.
 func (_c *MilestoneCreate) SetPaidBy(v string) *MilestoneCreate {
 	_c.mutation.SetPaidBy(v)
@@ -436,6 +450,10 @@ func (_c *MilestoneCreate) createSpec() (*Milestone, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PaidAt(); ok {
 		_spec.SetField(milestone.FieldPaidAt, field.TypeTime, value)
 		_node.PaidAt = &value
+	}
+	if value, ok := _c.mutation.OverdueFlaggedAt(); ok {
+		_spec.SetField(milestone.FieldOverdueFlaggedAt, field.TypeTime, value)
+		_node.OverdueFlaggedAt = &value
 	}
 	if value, ok := _c.mutation.PaidBy(); ok {
 		_spec.SetField(milestone.FieldPaidBy, field.TypeString, value)
@@ -769,6 +787,24 @@ func (u *MilestoneUpsert) UpdatePaidAt() *MilestoneUpsert {
 // ClearPaidAt clears the value of the "paid_at" field.
 func (u *MilestoneUpsert) ClearPaidAt() *MilestoneUpsert {
 	u.SetNull(milestone.FieldPaidAt)
+	return u
+}
+
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (u *MilestoneUpsert) SetOverdueFlaggedAt(v time.Time) *MilestoneUpsert {
+	u.Set(milestone.FieldOverdueFlaggedAt, v)
+	return u
+}
+
+// UpdateOverdueFlaggedAt sets the "overdue_flagged_at" field to the value that was provided on create.
+func (u *MilestoneUpsert) UpdateOverdueFlaggedAt() *MilestoneUpsert {
+	u.SetExcluded(milestone.FieldOverdueFlaggedAt)
+	return u
+}
+
+// ClearOverdueFlaggedAt clears the value of the "overdue_flagged_at" field.
+func (u *MilestoneUpsert) ClearOverdueFlaggedAt() *MilestoneUpsert {
+	u.SetNull(milestone.FieldOverdueFlaggedAt)
 	return u
 }
 
@@ -1119,6 +1155,27 @@ func (u *MilestoneUpsertOne) UpdatePaidAt() *MilestoneUpsertOne {
 func (u *MilestoneUpsertOne) ClearPaidAt() *MilestoneUpsertOne {
 	return u.Update(func(s *MilestoneUpsert) {
 		s.ClearPaidAt()
+	})
+}
+
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (u *MilestoneUpsertOne) SetOverdueFlaggedAt(v time.Time) *MilestoneUpsertOne {
+	return u.Update(func(s *MilestoneUpsert) {
+		s.SetOverdueFlaggedAt(v)
+	})
+}
+
+// UpdateOverdueFlaggedAt sets the "overdue_flagged_at" field to the value that was provided on create.
+func (u *MilestoneUpsertOne) UpdateOverdueFlaggedAt() *MilestoneUpsertOne {
+	return u.Update(func(s *MilestoneUpsert) {
+		s.UpdateOverdueFlaggedAt()
+	})
+}
+
+// ClearOverdueFlaggedAt clears the value of the "overdue_flagged_at" field.
+func (u *MilestoneUpsertOne) ClearOverdueFlaggedAt() *MilestoneUpsertOne {
+	return u.Update(func(s *MilestoneUpsert) {
+		s.ClearOverdueFlaggedAt()
 	})
 }
 
@@ -1638,6 +1695,27 @@ func (u *MilestoneUpsertBulk) UpdatePaidAt() *MilestoneUpsertBulk {
 func (u *MilestoneUpsertBulk) ClearPaidAt() *MilestoneUpsertBulk {
 	return u.Update(func(s *MilestoneUpsert) {
 		s.ClearPaidAt()
+	})
+}
+
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (u *MilestoneUpsertBulk) SetOverdueFlaggedAt(v time.Time) *MilestoneUpsertBulk {
+	return u.Update(func(s *MilestoneUpsert) {
+		s.SetOverdueFlaggedAt(v)
+	})
+}
+
+// UpdateOverdueFlaggedAt sets the "overdue_flagged_at" field to the value that was provided on create.
+func (u *MilestoneUpsertBulk) UpdateOverdueFlaggedAt() *MilestoneUpsertBulk {
+	return u.Update(func(s *MilestoneUpsert) {
+		s.UpdateOverdueFlaggedAt()
+	})
+}
+
+// ClearOverdueFlaggedAt clears the value of the "overdue_flagged_at" field.
+func (u *MilestoneUpsertBulk) ClearOverdueFlaggedAt() *MilestoneUpsertBulk {
+	return u.Update(func(s *MilestoneUpsert) {
+		s.ClearOverdueFlaggedAt()
 	})
 }
 

@@ -302,6 +302,26 @@ func (_u *MilestoneUpdate) ClearPaidAt() *MilestoneUpdate {
 	return _u
 }
 
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (_u *MilestoneUpdate) SetOverdueFlaggedAt(v time.Time) *MilestoneUpdate {
+	_u.mutation.SetOverdueFlaggedAt(v)
+	return _u
+}
+
+// SetNillableOverdueFlaggedAt sets the "overdue_flagged_at" field if the given value is not nil.
+func (_u *MilestoneUpdate) SetNillableOverdueFlaggedAt(v *time.Time) *MilestoneUpdate {
+	if v != nil {
+		_u.SetOverdueFlaggedAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueFlaggedAt clears the value of the "overdue_flagged_at" field.
+func (_u *MilestoneUpdate) ClearOverdueFlaggedAt() *MilestoneUpdate {
+	_u.mutation.ClearOverdueFlaggedAt()
+	return _u
+}
+
 // SetPaidBy sets the "paid_by" field.
 func (_u *MilestoneUpdate) SetPaidBy(v string) *MilestoneUpdate {
 	_u.mutation.SetPaidBy(v)
@@ -530,6 +550,12 @@ func (_u *MilestoneUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PaidAtCleared() {
 		_spec.ClearField(milestone.FieldPaidAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OverdueFlaggedAt(); ok {
+		_spec.SetField(milestone.FieldOverdueFlaggedAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueFlaggedAtCleared() {
+		_spec.ClearField(milestone.FieldOverdueFlaggedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.PaidBy(); ok {
 		_spec.SetField(milestone.FieldPaidBy, field.TypeString, value)
@@ -902,6 +928,26 @@ func (_u *MilestoneUpdateOne) ClearPaidAt() *MilestoneUpdateOne {
 	return _u
 }
 
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (_u *MilestoneUpdateOne) SetOverdueFlaggedAt(v time.Time) *MilestoneUpdateOne {
+	_u.mutation.SetOverdueFlaggedAt(v)
+	return _u
+}
+
+// SetNillableOverdueFlaggedAt sets the "overdue_flagged_at" field if the given value is not nil.
+func (_u *MilestoneUpdateOne) SetNillableOverdueFlaggedAt(v *time.Time) *MilestoneUpdateOne {
+	if v != nil {
+		_u.SetOverdueFlaggedAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueFlaggedAt clears the value of the "overdue_flagged_at" field.
+func (_u *MilestoneUpdateOne) ClearOverdueFlaggedAt() *MilestoneUpdateOne {
+	_u.mutation.ClearOverdueFlaggedAt()
+	return _u
+}
+
 // SetPaidBy sets the "paid_by" field.
 func (_u *MilestoneUpdateOne) SetPaidBy(v string) *MilestoneUpdateOne {
 	_u.mutation.SetPaidBy(v)
@@ -1160,6 +1206,12 @@ func (_u *MilestoneUpdateOne) sqlSave(ctx context.Context) (_node *Milestone, er
 	}
 	if _u.mutation.PaidAtCleared() {
 		_spec.ClearField(milestone.FieldPaidAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OverdueFlaggedAt(); ok {
+		_spec.SetField(milestone.FieldOverdueFlaggedAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueFlaggedAtCleared() {
+		_spec.ClearField(milestone.FieldOverdueFlaggedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.PaidBy(); ok {
 		_spec.SetField(milestone.FieldPaidBy, field.TypeString, value)

@@ -15109,6 +15109,13 @@ type ContractMutation struct {
 	ends_on              *time.Time
 	accepted_at          *time.Time
 	accepted_by          *string
+	midpoint_asked_at    *time.Time
+	progress_update      *string
+	progress_at          *time.Time
+	rag                  *domain.RAG
+	rag_note             *string
+	rag_by               *string
+	report_reminded_at   *time.Time
 	report_summary       *string
 	report               *domain.PhaseReport
 	reported_at          *time.Time
@@ -15868,6 +15875,349 @@ func (m *ContractMutation) ResetAcceptedBy() {
 	delete(m.clearedFields, contract.FieldAcceptedBy)
 }
 
+// SetMidpointAskedAt sets the "midpoint_asked_at" field.
+func (m *ContractMutation) SetMidpointAskedAt(t time.Time) {
+	m.midpoint_asked_at = &t
+}
+
+// MidpointAskedAt returns the value of the "midpoint_asked_at" field in the mutation.
+func (m *ContractMutation) MidpointAskedAt() (r time.Time, exists bool) {
+	v := m.midpoint_asked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMidpointAskedAt returns the old "midpoint_asked_at" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldMidpointAskedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMidpointAskedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMidpointAskedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMidpointAskedAt: %w", err)
+	}
+	return oldValue.MidpointAskedAt, nil
+}
+
+// ClearMidpointAskedAt clears the value of the "midpoint_asked_at" field.
+func (m *ContractMutation) ClearMidpointAskedAt() {
+	m.midpoint_asked_at = nil
+	m.clearedFields[contract.FieldMidpointAskedAt] = struct{}{}
+}
+
+// MidpointAskedAtCleared returns if the "midpoint_asked_at" field was cleared in this mutation.
+func (m *ContractMutation) MidpointAskedAtCleared() bool {
+	_, ok := m.clearedFields[contract.FieldMidpointAskedAt]
+	return ok
+}
+
+// ResetMidpointAskedAt resets all changes to the "midpoint_asked_at" field.
+func (m *ContractMutation) ResetMidpointAskedAt() {
+	m.midpoint_asked_at = nil
+	delete(m.clearedFields, contract.FieldMidpointAskedAt)
+}
+
+// SetProgressUpdate sets the "progress_update" field.
+func (m *ContractMutation) SetProgressUpdate(s string) {
+	m.progress_update = &s
+}
+
+// ProgressUpdate returns the value of the "progress_update" field in the mutation.
+func (m *ContractMutation) ProgressUpdate() (r string, exists bool) {
+	v := m.progress_update
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgressUpdate returns the old "progress_update" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldProgressUpdate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgressUpdate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgressUpdate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgressUpdate: %w", err)
+	}
+	return oldValue.ProgressUpdate, nil
+}
+
+// ClearProgressUpdate clears the value of the "progress_update" field.
+func (m *ContractMutation) ClearProgressUpdate() {
+	m.progress_update = nil
+	m.clearedFields[contract.FieldProgressUpdate] = struct{}{}
+}
+
+// ProgressUpdateCleared returns if the "progress_update" field was cleared in this mutation.
+func (m *ContractMutation) ProgressUpdateCleared() bool {
+	_, ok := m.clearedFields[contract.FieldProgressUpdate]
+	return ok
+}
+
+// ResetProgressUpdate resets all changes to the "progress_update" field.
+func (m *ContractMutation) ResetProgressUpdate() {
+	m.progress_update = nil
+	delete(m.clearedFields, contract.FieldProgressUpdate)
+}
+
+// SetProgressAt sets the "progress_at" field.
+func (m *ContractMutation) SetProgressAt(t time.Time) {
+	m.progress_at = &t
+}
+
+// ProgressAt returns the value of the "progress_at" field in the mutation.
+func (m *ContractMutation) ProgressAt() (r time.Time, exists bool) {
+	v := m.progress_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgressAt returns the old "progress_at" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldProgressAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgressAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgressAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgressAt: %w", err)
+	}
+	return oldValue.ProgressAt, nil
+}
+
+// ClearProgressAt clears the value of the "progress_at" field.
+func (m *ContractMutation) ClearProgressAt() {
+	m.progress_at = nil
+	m.clearedFields[contract.FieldProgressAt] = struct{}{}
+}
+
+// ProgressAtCleared returns if the "progress_at" field was cleared in this mutation.
+func (m *ContractMutation) ProgressAtCleared() bool {
+	_, ok := m.clearedFields[contract.FieldProgressAt]
+	return ok
+}
+
+// ResetProgressAt resets all changes to the "progress_at" field.
+func (m *ContractMutation) ResetProgressAt() {
+	m.progress_at = nil
+	delete(m.clearedFields, contract.FieldProgressAt)
+}
+
+// SetRag sets the "rag" field.
+func (m *ContractMutation) SetRag(d domain.RAG) {
+	m.rag = &d
+}
+
+// Rag returns the value of the "rag" field in the mutation.
+func (m *ContractMutation) Rag() (r domain.RAG, exists bool) {
+	v := m.rag
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRag returns the old "rag" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldRag(ctx context.Context) (v *domain.RAG, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRag is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRag requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRag: %w", err)
+	}
+	return oldValue.Rag, nil
+}
+
+// ClearRag clears the value of the "rag" field.
+func (m *ContractMutation) ClearRag() {
+	m.rag = nil
+	m.clearedFields[contract.FieldRag] = struct{}{}
+}
+
+// RagCleared returns if the "rag" field was cleared in this mutation.
+func (m *ContractMutation) RagCleared() bool {
+	_, ok := m.clearedFields[contract.FieldRag]
+	return ok
+}
+
+// ResetRag resets all changes to the "rag" field.
+func (m *ContractMutation) ResetRag() {
+	m.rag = nil
+	delete(m.clearedFields, contract.FieldRag)
+}
+
+// SetRagNote sets the "rag_note" field.
+func (m *ContractMutation) SetRagNote(s string) {
+	m.rag_note = &s
+}
+
+// RagNote returns the value of the "rag_note" field in the mutation.
+func (m *ContractMutation) RagNote() (r string, exists bool) {
+	v := m.rag_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRagNote returns the old "rag_note" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldRagNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRagNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRagNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRagNote: %w", err)
+	}
+	return oldValue.RagNote, nil
+}
+
+// ClearRagNote clears the value of the "rag_note" field.
+func (m *ContractMutation) ClearRagNote() {
+	m.rag_note = nil
+	m.clearedFields[contract.FieldRagNote] = struct{}{}
+}
+
+// RagNoteCleared returns if the "rag_note" field was cleared in this mutation.
+func (m *ContractMutation) RagNoteCleared() bool {
+	_, ok := m.clearedFields[contract.FieldRagNote]
+	return ok
+}
+
+// ResetRagNote resets all changes to the "rag_note" field.
+func (m *ContractMutation) ResetRagNote() {
+	m.rag_note = nil
+	delete(m.clearedFields, contract.FieldRagNote)
+}
+
+// SetRagBy sets the "rag_by" field.
+func (m *ContractMutation) SetRagBy(s string) {
+	m.rag_by = &s
+}
+
+// RagBy returns the value of the "rag_by" field in the mutation.
+func (m *ContractMutation) RagBy() (r string, exists bool) {
+	v := m.rag_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRagBy returns the old "rag_by" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldRagBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRagBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRagBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRagBy: %w", err)
+	}
+	return oldValue.RagBy, nil
+}
+
+// ClearRagBy clears the value of the "rag_by" field.
+func (m *ContractMutation) ClearRagBy() {
+	m.rag_by = nil
+	m.clearedFields[contract.FieldRagBy] = struct{}{}
+}
+
+// RagByCleared returns if the "rag_by" field was cleared in this mutation.
+func (m *ContractMutation) RagByCleared() bool {
+	_, ok := m.clearedFields[contract.FieldRagBy]
+	return ok
+}
+
+// ResetRagBy resets all changes to the "rag_by" field.
+func (m *ContractMutation) ResetRagBy() {
+	m.rag_by = nil
+	delete(m.clearedFields, contract.FieldRagBy)
+}
+
+// SetReportRemindedAt sets the "report_reminded_at" field.
+func (m *ContractMutation) SetReportRemindedAt(t time.Time) {
+	m.report_reminded_at = &t
+}
+
+// ReportRemindedAt returns the value of the "report_reminded_at" field in the mutation.
+func (m *ContractMutation) ReportRemindedAt() (r time.Time, exists bool) {
+	v := m.report_reminded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportRemindedAt returns the old "report_reminded_at" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldReportRemindedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportRemindedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportRemindedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportRemindedAt: %w", err)
+	}
+	return oldValue.ReportRemindedAt, nil
+}
+
+// ClearReportRemindedAt clears the value of the "report_reminded_at" field.
+func (m *ContractMutation) ClearReportRemindedAt() {
+	m.report_reminded_at = nil
+	m.clearedFields[contract.FieldReportRemindedAt] = struct{}{}
+}
+
+// ReportRemindedAtCleared returns if the "report_reminded_at" field was cleared in this mutation.
+func (m *ContractMutation) ReportRemindedAtCleared() bool {
+	_, ok := m.clearedFields[contract.FieldReportRemindedAt]
+	return ok
+}
+
+// ResetReportRemindedAt resets all changes to the "report_reminded_at" field.
+func (m *ContractMutation) ResetReportRemindedAt() {
+	m.report_reminded_at = nil
+	delete(m.clearedFields, contract.FieldReportRemindedAt)
+}
+
 // SetReportSummary sets the "report_summary" field.
 func (m *ContractMutation) SetReportSummary(s string) {
 	m.report_summary = &s
@@ -16316,7 +16666,7 @@ func (m *ContractMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContractMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, contract.FieldCreatedAt)
 	}
@@ -16358,6 +16708,27 @@ func (m *ContractMutation) Fields() []string {
 	}
 	if m.accepted_by != nil {
 		fields = append(fields, contract.FieldAcceptedBy)
+	}
+	if m.midpoint_asked_at != nil {
+		fields = append(fields, contract.FieldMidpointAskedAt)
+	}
+	if m.progress_update != nil {
+		fields = append(fields, contract.FieldProgressUpdate)
+	}
+	if m.progress_at != nil {
+		fields = append(fields, contract.FieldProgressAt)
+	}
+	if m.rag != nil {
+		fields = append(fields, contract.FieldRag)
+	}
+	if m.rag_note != nil {
+		fields = append(fields, contract.FieldRagNote)
+	}
+	if m.rag_by != nil {
+		fields = append(fields, contract.FieldRagBy)
+	}
+	if m.report_reminded_at != nil {
+		fields = append(fields, contract.FieldReportRemindedAt)
 	}
 	if m.report_summary != nil {
 		fields = append(fields, contract.FieldReportSummary)
@@ -16404,6 +16775,20 @@ func (m *ContractMutation) Field(name string) (ent.Value, bool) {
 		return m.AcceptedAt()
 	case contract.FieldAcceptedBy:
 		return m.AcceptedBy()
+	case contract.FieldMidpointAskedAt:
+		return m.MidpointAskedAt()
+	case contract.FieldProgressUpdate:
+		return m.ProgressUpdate()
+	case contract.FieldProgressAt:
+		return m.ProgressAt()
+	case contract.FieldRag:
+		return m.Rag()
+	case contract.FieldRagNote:
+		return m.RagNote()
+	case contract.FieldRagBy:
+		return m.RagBy()
+	case contract.FieldReportRemindedAt:
+		return m.ReportRemindedAt()
 	case contract.FieldReportSummary:
 		return m.ReportSummary()
 	case contract.FieldReport:
@@ -16447,6 +16832,20 @@ func (m *ContractMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldAcceptedAt(ctx)
 	case contract.FieldAcceptedBy:
 		return m.OldAcceptedBy(ctx)
+	case contract.FieldMidpointAskedAt:
+		return m.OldMidpointAskedAt(ctx)
+	case contract.FieldProgressUpdate:
+		return m.OldProgressUpdate(ctx)
+	case contract.FieldProgressAt:
+		return m.OldProgressAt(ctx)
+	case contract.FieldRag:
+		return m.OldRag(ctx)
+	case contract.FieldRagNote:
+		return m.OldRagNote(ctx)
+	case contract.FieldRagBy:
+		return m.OldRagBy(ctx)
+	case contract.FieldReportRemindedAt:
+		return m.OldReportRemindedAt(ctx)
 	case contract.FieldReportSummary:
 		return m.OldReportSummary(ctx)
 	case contract.FieldReport:
@@ -16559,6 +16958,55 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAcceptedBy(v)
+		return nil
+	case contract.FieldMidpointAskedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMidpointAskedAt(v)
+		return nil
+	case contract.FieldProgressUpdate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgressUpdate(v)
+		return nil
+	case contract.FieldProgressAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgressAt(v)
+		return nil
+	case contract.FieldRag:
+		v, ok := value.(domain.RAG)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRag(v)
+		return nil
+	case contract.FieldRagNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRagNote(v)
+		return nil
+	case contract.FieldRagBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRagBy(v)
+		return nil
+	case contract.FieldReportRemindedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportRemindedAt(v)
 		return nil
 	case contract.FieldReportSummary:
 		v, ok := value.(string)
@@ -16674,6 +17122,27 @@ func (m *ContractMutation) ClearedFields() []string {
 	if m.FieldCleared(contract.FieldAcceptedBy) {
 		fields = append(fields, contract.FieldAcceptedBy)
 	}
+	if m.FieldCleared(contract.FieldMidpointAskedAt) {
+		fields = append(fields, contract.FieldMidpointAskedAt)
+	}
+	if m.FieldCleared(contract.FieldProgressUpdate) {
+		fields = append(fields, contract.FieldProgressUpdate)
+	}
+	if m.FieldCleared(contract.FieldProgressAt) {
+		fields = append(fields, contract.FieldProgressAt)
+	}
+	if m.FieldCleared(contract.FieldRag) {
+		fields = append(fields, contract.FieldRag)
+	}
+	if m.FieldCleared(contract.FieldRagNote) {
+		fields = append(fields, contract.FieldRagNote)
+	}
+	if m.FieldCleared(contract.FieldRagBy) {
+		fields = append(fields, contract.FieldRagBy)
+	}
+	if m.FieldCleared(contract.FieldReportRemindedAt) {
+		fields = append(fields, contract.FieldReportRemindedAt)
+	}
 	if m.FieldCleared(contract.FieldReportSummary) {
 		fields = append(fields, contract.FieldReportSummary)
 	}
@@ -16708,6 +17177,27 @@ func (m *ContractMutation) ClearField(name string) error {
 		return nil
 	case contract.FieldAcceptedBy:
 		m.ClearAcceptedBy()
+		return nil
+	case contract.FieldMidpointAskedAt:
+		m.ClearMidpointAskedAt()
+		return nil
+	case contract.FieldProgressUpdate:
+		m.ClearProgressUpdate()
+		return nil
+	case contract.FieldProgressAt:
+		m.ClearProgressAt()
+		return nil
+	case contract.FieldRag:
+		m.ClearRag()
+		return nil
+	case contract.FieldRagNote:
+		m.ClearRagNote()
+		return nil
+	case contract.FieldRagBy:
+		m.ClearRagBy()
+		return nil
+	case contract.FieldReportRemindedAt:
+		m.ClearReportRemindedAt()
 		return nil
 	case contract.FieldReportSummary:
 		m.ClearReportSummary()
@@ -16767,6 +17257,27 @@ func (m *ContractMutation) ResetField(name string) error {
 		return nil
 	case contract.FieldAcceptedBy:
 		m.ResetAcceptedBy()
+		return nil
+	case contract.FieldMidpointAskedAt:
+		m.ResetMidpointAskedAt()
+		return nil
+	case contract.FieldProgressUpdate:
+		m.ResetProgressUpdate()
+		return nil
+	case contract.FieldProgressAt:
+		m.ResetProgressAt()
+		return nil
+	case contract.FieldRag:
+		m.ResetRag()
+		return nil
+	case contract.FieldRagNote:
+		m.ResetRagNote()
+		return nil
+	case contract.FieldRagBy:
+		m.ResetRagBy()
+		return nil
+	case contract.FieldReportRemindedAt:
+		m.ResetReportRemindedAt()
 		return nil
 	case contract.FieldReportSummary:
 		m.ResetReportSummary()
@@ -22245,37 +22756,38 @@ func (m *LessonMutation) ResetEdge(name string) error {
 // MilestoneMutation represents an operation that mutates the Milestone nodes in the graph.
 type MilestoneMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	number           *int
-	addnumber        *int
-	deliverable      *string
-	success_criteria *string
-	month            *int
-	addmonth         *int
-	amount           *domain.Money
-	addamount        *domain.Money
-	status           *domain.MilestoneStatus
-	note             *string
-	submitted_at     *time.Time
-	review_note      *string
-	reviewed_by      *string
-	accepted_at      *time.Time
-	payment_due      *time.Time
-	paid_at          *time.Time
-	paid_by          *string
-	clearedFields    map[string]struct{}
-	contract         *int
-	clearedcontract  bool
-	documents        map[int]struct{}
-	removeddocuments map[int]struct{}
-	cleareddocuments bool
-	done             bool
-	oldValue         func(context.Context) (*Milestone, error)
-	predicates       []predicate.Milestone
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	number             *int
+	addnumber          *int
+	deliverable        *string
+	success_criteria   *string
+	month              *int
+	addmonth           *int
+	amount             *domain.Money
+	addamount          *domain.Money
+	status             *domain.MilestoneStatus
+	note               *string
+	submitted_at       *time.Time
+	review_note        *string
+	reviewed_by        *string
+	accepted_at        *time.Time
+	payment_due        *time.Time
+	paid_at            *time.Time
+	overdue_flagged_at *time.Time
+	paid_by            *string
+	clearedFields      map[string]struct{}
+	contract           *int
+	clearedcontract    bool
+	documents          map[int]struct{}
+	removeddocuments   map[int]struct{}
+	cleareddocuments   bool
+	done               bool
+	oldValue           func(context.Context) (*Milestone, error)
+	predicates         []predicate.Milestone
 }
 
 var _ ent.Mutation = (*MilestoneMutation)(nil)
@@ -23116,6 +23628,55 @@ func (m *MilestoneMutation) ResetPaidAt() {
 	delete(m.clearedFields, milestone.FieldPaidAt)
 }
 
+// SetOverdueFlaggedAt sets the "overdue_flagged_at" field.
+func (m *MilestoneMutation) SetOverdueFlaggedAt(t time.Time) {
+	m.overdue_flagged_at = &t
+}
+
+// OverdueFlaggedAt returns the value of the "overdue_flagged_at" field in the mutation.
+func (m *MilestoneMutation) OverdueFlaggedAt() (r time.Time, exists bool) {
+	v := m.overdue_flagged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverdueFlaggedAt returns the old "overdue_flagged_at" field's value of the Milestone entity.
+// If the Milestone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MilestoneMutation) OldOverdueFlaggedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverdueFlaggedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverdueFlaggedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverdueFlaggedAt: %w", err)
+	}
+	return oldValue.OverdueFlaggedAt, nil
+}
+
+// ClearOverdueFlaggedAt clears the value of the "overdue_flagged_at" field.
+func (m *MilestoneMutation) ClearOverdueFlaggedAt() {
+	m.overdue_flagged_at = nil
+	m.clearedFields[milestone.FieldOverdueFlaggedAt] = struct{}{}
+}
+
+// OverdueFlaggedAtCleared returns if the "overdue_flagged_at" field was cleared in this mutation.
+func (m *MilestoneMutation) OverdueFlaggedAtCleared() bool {
+	_, ok := m.clearedFields[milestone.FieldOverdueFlaggedAt]
+	return ok
+}
+
+// ResetOverdueFlaggedAt resets all changes to the "overdue_flagged_at" field.
+func (m *MilestoneMutation) ResetOverdueFlaggedAt() {
+	m.overdue_flagged_at = nil
+	delete(m.clearedFields, milestone.FieldOverdueFlaggedAt)
+}
+
 // SetPaidBy sets the "paid_by" field.
 func (m *MilestoneMutation) SetPaidBy(s string) {
 	m.paid_by = &s
@@ -23280,7 +23841,7 @@ func (m *MilestoneMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MilestoneMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, milestone.FieldCreatedAt)
 	}
@@ -23329,6 +23890,9 @@ func (m *MilestoneMutation) Fields() []string {
 	if m.paid_at != nil {
 		fields = append(fields, milestone.FieldPaidAt)
 	}
+	if m.overdue_flagged_at != nil {
+		fields = append(fields, milestone.FieldOverdueFlaggedAt)
+	}
 	if m.paid_by != nil {
 		fields = append(fields, milestone.FieldPaidBy)
 	}
@@ -23372,6 +23936,8 @@ func (m *MilestoneMutation) Field(name string) (ent.Value, bool) {
 		return m.PaymentDue()
 	case milestone.FieldPaidAt:
 		return m.PaidAt()
+	case milestone.FieldOverdueFlaggedAt:
+		return m.OverdueFlaggedAt()
 	case milestone.FieldPaidBy:
 		return m.PaidBy()
 	}
@@ -23415,6 +23981,8 @@ func (m *MilestoneMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldPaymentDue(ctx)
 	case milestone.FieldPaidAt:
 		return m.OldPaidAt(ctx)
+	case milestone.FieldOverdueFlaggedAt:
+		return m.OldOverdueFlaggedAt(ctx)
 	case milestone.FieldPaidBy:
 		return m.OldPaidBy(ctx)
 	}
@@ -23538,6 +24106,13 @@ func (m *MilestoneMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaidAt(v)
 		return nil
+	case milestone.FieldOverdueFlaggedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverdueFlaggedAt(v)
+		return nil
 	case milestone.FieldPaidBy:
 		v, ok := value.(string)
 		if !ok {
@@ -23638,6 +24213,9 @@ func (m *MilestoneMutation) ClearedFields() []string {
 	if m.FieldCleared(milestone.FieldPaidAt) {
 		fields = append(fields, milestone.FieldPaidAt)
 	}
+	if m.FieldCleared(milestone.FieldOverdueFlaggedAt) {
+		fields = append(fields, milestone.FieldOverdueFlaggedAt)
+	}
 	if m.FieldCleared(milestone.FieldPaidBy) {
 		fields = append(fields, milestone.FieldPaidBy)
 	}
@@ -23678,6 +24256,9 @@ func (m *MilestoneMutation) ClearField(name string) error {
 		return nil
 	case milestone.FieldPaidAt:
 		m.ClearPaidAt()
+		return nil
+	case milestone.FieldOverdueFlaggedAt:
+		m.ClearOverdueFlaggedAt()
 		return nil
 	case milestone.FieldPaidBy:
 		m.ClearPaidBy()
@@ -23737,6 +24318,9 @@ func (m *MilestoneMutation) ResetField(name string) error {
 		return nil
 	case milestone.FieldPaidAt:
 		m.ResetPaidAt()
+		return nil
+	case milestone.FieldOverdueFlaggedAt:
+		m.ResetOverdueFlaggedAt()
 		return nil
 	case milestone.FieldPaidBy:
 		m.ResetPaidBy()

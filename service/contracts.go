@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // contractsName is the identity the service writes contracts and milestones as, once it has
@@ -279,6 +281,9 @@ func (s *Service) AcceptContract(ctx context.Context, id int) (ContractView, err
 			SetStartsOn(start.UTC()).SetEndsOn(end.UTC()).Exec(sys); err != nil {
 			return err
 		}
+		if err := contractChanged(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.accepted", "contract", k.ID,
 			map[string]any{"status": now.Status}, map[string]any{"status": next, "starts_on": start, "ends_on": end})
 	})
@@ -376,6 +381,11 @@ func (s *Service) ReviewDeliverable(ctx context.Context, in Review) (*ent.Milest
 			u.SetAcceptedAt(at).SetPaymentDue(due.UTC())
 		}
 	}, func(tx *ent.Tx) error {
+		if accept {
+			if err := contractChanged(ctx, tx, k.ID); err != nil { // its payment's timer
+				return err
+			}
+		}
 		return activities.NotifyOrganisation(ctx, tx, k.OrganisationID, notice, "contract", k.ID, map[string]string{
 			"milestone": fmt.Sprint(m.Number), "deliverable": m.Deliverable, "title": k.Edges.Competition.Edges.Challenge.Title,
 			"reason": reason, "due": domain.FormatDate(due), "amount": m.Amount.String()})
@@ -545,4 +555,15 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 		return nil, err
 	}
 	return doc, nil
+}
+
+// contractChanged writes the outbox row that wakes the contract workflow's timers, in the
+// transaction of the change.
+func contractChanged(ctx context.Context, tx *ent.Tx, contractID int) error {
+	payload, err := json.Marshal(workflows.ContractChangedSignal{ContractID: contractID})
+	if err != nil {
+		return err
+	}
+	return tx.OutboxMessage.Create().SetWorkflowID(workflows.ContractWorkflowID(contractID)).
+		SetSignal(workflows.SignalContractChanged).SetPayload(payload).Exec(authz.AsSystem(ctx, contractsName))
 }

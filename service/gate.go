@@ -474,3 +474,79 @@ func containsString(xs []string, x string) bool {
 	}
 	return false
 }
+
+var (
+	progressText = domain.Text{Field: "progress", Label: "the progress update", Max: 5000, MultiLine: true}
+	ragNote      = domain.Text{Field: "rag_note", Label: "the note", Max: 5000, MultiLine: true}
+)
+
+// SubmitProgress is the supplier's short progress update for the midpoint review.
+func (s *Service) SubmitProgress(ctx context.Context, contractID int, update string) (*ent.Contract, error) {
+	k, err := s.contractFor(ctx, contractID, "supplier")
+	if err != nil {
+		return nil, err
+	}
+	update, p := progressText.Clean(update)
+	if p != nil {
+		return nil, domain.Problems{*p}
+	}
+	if k.Status != domain.ContractActive {
+		return nil, &domain.TransitionError{Record: "contract", Action: "update the progress of", From: string(k.Status), Kind: domain.ErrInvalidTransition,
+			Reason: "only a running contract reports its progress; the contract is " + k.Status.Label()}
+	}
+	return s.changeContract(ctx, k, "contract.progress_updated", func(u *ent.ContractUpdateOne) {
+		u.SetProgressUpdate(update).SetProgressAt(time.Now().UTC())
+	})
+}
+
+// MidpointReview is the challenge owner's red, amber or green status of a contract, and why.
+type MidpointReview struct {
+	ContractID int
+	RAG        string
+	Note       string
+}
+
+// ReviewMidpoint records the owner's status of a contract after the supplier's progress update.
+func (s *Service) ReviewMidpoint(ctx context.Context, in MidpointReview) (*ent.Contract, error) {
+	k, err := s.contractFor(ctx, in.ContractID, "owner")
+	if err != nil {
+		return nil, err
+	}
+	var ps domain.Problems
+	rag := domain.RAG(in.RAG)
+	if !rag.Valid() {
+		ps.Add("rag", "Choose red, amber or green")
+	}
+	in.Note = ragNote.CleanAll(in.Note, &ps)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	if err := gateOpen(k, "review the midpoint of"); err != nil {
+		return nil, err
+	}
+	if k.ProgressAt == nil {
+		return nil, &domain.TransitionError{Record: "contract", Action: "review the midpoint of", From: string(k.Status), Kind: domain.ErrEvidenceMissing,
+			Reason: "the supplier has not sent its progress update yet"}
+	}
+	return s.changeContract(ctx, k, "contract.midpoint_reviewed", func(u *ent.ContractUpdateOne) {
+		u.SetRag(rag).SetRagNote(in.Note).SetRagBy(authz.ActorOf(ctx, "").Who)
+	})
+}
+
+// changeContract writes one change to a contract with its audit event.
+func (s *Service) changeContract(ctx context.Context, k *ent.Contract, action string, change func(*ent.ContractUpdateOne)) (*ent.Contract, error) {
+	sys := authz.AsSystem(ctx, contractsName)
+	var out *ent.Contract
+	err := s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		u := tx.Contract.UpdateOneID(k.ID)
+		change(u)
+		var err error
+		if out, err = u.Save(sys); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID,
+			map[string]any{"progress_update": k.ProgressUpdate, "rag": k.Rag, "rag_note": k.RagNote},
+			map[string]any{"progress_update": out.ProgressUpdate, "rag": out.Rag, "rag_note": out.RagNote})
+	})
+	return out, err
+}

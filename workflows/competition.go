@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -149,26 +150,35 @@ func (w *competitionWorkflow) run(ctx workflow.Context) (CompetitionResult, erro
 // or until the outbox says the assignments were released or changed. It runs until the
 // decision cancels it.
 func (w *competitionWorkflow) remind(ctx workflow.Context) {
-	changed := workflow.GetSignalChannel(ctx, SignalAssignmentsChanged)
-	for ctx.Err() == nil {
+	wakeLoop(ctx, SignalAssignmentsChanged, "assessment reminders", func(ctx workflow.Context) (*time.Time, error) {
 		var out activities.RemindAssessorsOutput
 		err := workflow.ExecuteActivity(activityOptions(ctx), a.RemindAssessors,
 			activities.RemindAssessorsInput{CompetitionID: w.in.CompetitionID, Now: workflow.Now(ctx)}).Get(ctx, &out)
+		return out.Next, err
+	})
+}
+
+// wakeLoop runs step, then sleeps on a durable timer until the time it returns (none: until a
+// change), or until the signal named says something changed, so its dates are read again. It
+// runs until ctx is cancelled. A step refused for good ends it, logged, rather than failing the
+// workflow it serves.
+func wakeLoop(ctx workflow.Context, signal, what string, step func(workflow.Context) (*time.Time, error)) {
+	changed := workflow.GetSignalChannel(ctx, signal)
+	for ctx.Err() == nil {
+		next, err := step(ctx)
 		if err != nil {
-			// Cancelled by the decision, or refused for good: the assessment goes on without
-			// reminders rather than failing the competition.
 			if ctx.Err() == nil {
-				workflow.GetLogger(ctx).Error("assessment reminders stopped", "error", err)
+				workflow.GetLogger(ctx).Error(what+" stopped", "error", err)
 			}
 			return
 		}
 		timerCtx, cancelTimer := workflow.WithCancel(ctx)
 		sel := workflow.NewSelector(ctx)
-		if out.Next != nil {
-			sel.AddFuture(workflow.NewTimer(timerCtx, out.Next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+		if next != nil {
+			sel.AddFuture(workflow.NewTimer(timerCtx, next.Sub(workflow.Now(ctx))), func(workflow.Future) {})
 		}
 		sel.AddReceive(changed, func(c workflow.ReceiveChannel, more bool) {
-			for c.ReceiveAsync(nil) { // one run of the activity answers every change so far
+			for c.ReceiveAsync(nil) { // one run of the step answers every change so far
 			}
 		})
 		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/catalyst-sbri/catalyst/activities"
@@ -31,14 +33,34 @@ func (w *contractWorkflow) setup(ctx workflow.Context) error {
 }
 
 func (w *contractWorkflow) run(ctx workflow.Context) (ContractResult, error) {
+	// While the contract runs, keep its dates (from versionContractTimers on).
+	stopTimers := func() {}
+	if workflow.GetVersion(ctx, versionContractTimers, workflow.DefaultVersion, 1) == 1 {
+		var timersCtx workflow.Context
+		timersCtx, stopTimers = workflow.WithCancel(ctx)
+		workflow.Go(timersCtx, w.keepTime)
+	}
 	gate := workflow.GetSignalChannel(ctx, SignalGateDecided)
 	var s GateDecidedSignal
 	gate.Receive(ctx, &s)
 	w.outcome = s.Outcome
+	stopTimers()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return ContractResult{}, err
 	}
 	return ContractResult{Outcome: w.outcome}, nil
+}
+
+// keepTime sends what the contract's dates call for, then sleeps on a durable timer until the
+// next date, or until the outbox says the contract changed (accepted, or a deliverable accepted).
+// It runs until the gate's decision cancels it.
+func (w *contractWorkflow) keepTime(ctx workflow.Context) {
+	wakeLoop(ctx, SignalContractChanged, "contract timers", func(ctx workflow.Context) (*time.Time, error) {
+		var out activities.KeepContractTimeOutput
+		err := workflow.ExecuteActivity(activityOptions(ctx), a.KeepContractTime,
+			activities.KeepContractTimeInput{ContractID: w.in.ContractID, Now: workflow.Now(ctx)}).Get(ctx, &out)
+		return out.Next, err
+	})
 }
 
 func (w *contractWorkflow) validateReport(ctx workflow.Context, req SubmitReportRequest) error {

@@ -814,3 +814,69 @@ func TestANoGoStopsEveryContractAndClosesTheChallenge(t *testing.T) {
 		t.Errorf("%d competitions after a no-go, want only phase 1's", n)
 	}
 }
+
+// A 12-week contract keeps its own dates on durable timers: the supplier is asked for a progress
+// update at the midpoint (not before), reminded of its report two weeks before the end, and a
+// payment past its 30-day term is flagged to the programme the day after; a deliverable accepted
+// later wakes the timers through the outbox's signal. Each is told once.
+func TestAContractsDatesAreKeptByDurableTimers(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, f)
+	ctx := testdb.Fixture()
+	start := time.Date(2027, 1, 4, 9, 0, 0, 0, domain.London)
+	h.env.SetStartTime(start)
+	supplier := f.db.Person.Create().SetName("Dana").SetEmail("dana@s0.example").SetRoles([]string{"supplier"}).SetOrganisationID(f.orgs[0]).SaveX(ctx)
+	admin := f.db.Person.Create().SetName("Priya").SetEmail("priya@programme.example").SetRoles([]string{"admin"}).SaveX(ctx)
+	comp := f.db.Competition.Create().SetChallengeID(f.challenge).SetPhase(1).SetStatus(domain.CompetitionDecided).
+		SetClosesAt(start.AddDate(0, 0, -30)).SetScheme(domain.DefaultScheme()).SaveX(ctx)
+	b := f.sealBid(t, comp.ID, f.orgs[0], domain.Pounds(40_000), start.AddDate(0, 0, -31))
+	end := domain.ContractEnd(start, 12)
+	k := f.db.Contract.Create().SetBidID(b).SetCompetitionID(comp.ID).SetOrganisationID(f.orgs[0]).SetPhase(1).
+		SetValue(domain.Pounds(40_000)).SetStatus(domain.ContractActive).SetStartsOn(domain.StartOfDay(start)).SetEndsOn(end).SaveX(ctx)
+	accepted := start.AddDate(0, 0, 10)
+	first := f.db.Milestone.Create().SetContractID(k.ID).SetNumber(1).SetDeliverable("Discovery").SetMonth(1).SetAmount(domain.Pounds(15_000)).
+		SetStatus(domain.MilestoneAccepted).SetAcceptedAt(accepted).SetPaymentDue(domain.PaymentDue(accepted)).SaveX(ctx)
+	second := f.db.Milestone.Create().SetContractID(k.ID).SetNumber(2).SetDeliverable("Trial").SetMonth(3).SetAmount(domain.Pounds(25_000)).SaveX(ctx)
+
+	told := func(who int, template domain.NoticeTemplate) int {
+		return f.db.Notice.Query().Where(notice.RecipientID(who), notice.Template(string(template))).CountX(ctx)
+	}
+	want := func(when string, who int, template domain.NoticeTemplate, n int) {
+		if got := told(who, template); got != n {
+			t.Errorf("%s: %s sent %d times, want %d", when, template, got, n)
+		}
+	}
+	mid := domain.ContractMidpoint(*k.StartsOn, end)
+	h.at(mid.Sub(start)-time.Hour, func() { want("an hour before the midpoint", supplier.ID, domain.NoticeMidpointReview, 0) })
+	h.at(mid.Sub(start)+time.Hour, func() { want("an hour after the midpoint", supplier.ID, domain.NoticeMidpointReview, 1) })
+	overdue := domain.OverdueFrom(*first.PaymentDue)
+	h.at(overdue.Sub(start)-time.Hour, func() { want("on the payment's due day", admin.ID, domain.NoticePaymentOverdue, 0) })
+	h.at(overdue.Sub(start)+time.Hour, func() { want("the day after it", admin.ID, domain.NoticePaymentOverdue, 1) })
+	// The second deliverable is accepted later; the outbox wakes the timers with its payment.
+	later := start.AddDate(0, 0, 50)
+	h.at(later.Sub(start), func() {
+		f.db.Milestone.UpdateOne(second).SetStatus(domain.MilestoneAccepted).SetAcceptedAt(later).SetPaymentDue(domain.PaymentDue(later)).ExecX(ctx)
+		if err := h.env.SignalWorkflowByID(workflows.ContractWorkflowID(k.ID), workflows.SignalContractChanged, workflows.ContractChangedSignal{ContractID: k.ID}); err != nil {
+			t.Error(err)
+		}
+	})
+	h.at(domain.OverdueFrom(domain.PaymentDue(later)).Sub(start)+time.Hour, func() {
+		want("after the second payment's term", admin.ID, domain.NoticePaymentOverdue, 2)
+	})
+	remind := domain.ReportReminder(end)
+	h.at(remind.Sub(start)-time.Hour, func() { want("before the report's reminder", supplier.ID, domain.NoticeReportDue, 0) })
+	h.at(remind.Sub(start)+time.Hour, func() { want("after it", supplier.ID, domain.NoticeReportDue, 1) })
+	h.at(end.Sub(start)+30*day, func() {
+		if err := h.env.SignalWorkflowByID(workflows.ContractWorkflowID(k.ID), workflows.SignalGateDecided, workflows.GateDecidedSignal{Outcome: domain.GateStop}); err != nil {
+			t.Error(err)
+		}
+	})
+	h.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.ContractWorkflowID(k.ID)})
+	h.env.ExecuteWorkflow(workflows.ContractWorkflow, workflows.ContractInput{ContractID: k.ID, ChallengeID: f.challenge, Phase: 1})
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	want("at the end", supplier.ID, domain.NoticeMidpointReview, 1)
+	want("at the end", supplier.ID, domain.NoticeReportDue, 1)
+	want("at the end", admin.ID, domain.NoticePaymentOverdue, 2)
+}

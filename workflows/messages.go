@@ -45,6 +45,9 @@ const (
 	// versionReminders: while in assessment, durable timers remind assessors before their due
 	// date and when overdue.
 	versionReminders = "assessment-reminders"
+	// versionContractTimers: while a contract runs, durable timers ask for the midpoint review,
+	// remind the supplier of the report, and flag overdue payments to the programme.
+	versionContractTimers = "contract-timers"
 )
 
 // Signal names: facts that need no answer.
@@ -62,6 +65,9 @@ const (
 	// SignalAssignmentsChanged reaches a competition from the outbox when its assignments are
 	// released or an assessor is handed a bid later, so the reminders' timer is set again.
 	SignalAssignmentsChanged = "assignments_changed"
+	// SignalContractChanged reaches a contract from the outbox when its supplier accepts it or a
+	// deliverable is accepted, so its timers are set again.
+	SignalContractChanged = "contract_changed"
 )
 
 // ChallengeWorkflowID is the workflow ID of a challenge's lifecycle.
@@ -276,6 +282,11 @@ type SubmitReportRequest struct {
 }
 
 // ReportReceivedSignal tells the challenge which contract reported.
+// ContractChangedSignal wakes a contract's timers: it was accepted, or a deliverable was.
+type ContractChangedSignal struct {
+	ContractID int
+}
+
 type ReportReceivedSignal struct {
 	ContractID int
 }

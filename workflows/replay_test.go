@@ -15,7 +15,8 @@ import (
 //
 // testdata/*.json are recorded from today's code; testdata/v1/ holds those recorded before
 // versionNoReportSignal, testdata/v2/ those before versionScheduledOpen (and deadline
-// extensions) and testdata/v3/ those before versionReminders, from runs that may still be in
+// extensions), testdata/v3/ those before versionReminders and testdata/v4/ those before
+// versionContractTimers, from runs that may still be in
 // flight somewhere. Keep every generation: each is
 // a run a deploy must not break.
 func TestReplayRecordedHistories(t *testing.T) {
@@ -47,7 +48,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			t.Errorf("no recorded history testdata/%s from today's code: every workflow type needs one", name)
 		}
 	}
-	if len(older) < 12 {
-		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v3)", len(older))
+	if len(older) < 16 {
+		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v4)", len(older))
 	}
 }

@@ -409,7 +409,16 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 		return err
 	}
 	if stop(domain.ChallengePhase1Contracts) && !d.AtGate {
-		// The second supplier has not accepted its offer yet.
+		// The lead supplier's midpoint review is done; the second supplier has not accepted its
+		// offer yet.
+		if err := s.c(demoSuppliers[0]).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/progress", lead.ID),
+			map[string]any{"progress": "The model runs on last winter's data; the live feed from the road sensors starts next month."}, nil); err != nil {
+			return err
+		}
+		if err := owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/midpoint-review", lead.ID),
+			map[string]any{"rag": "amber", "rag_note": "On track, but the live feed is a risk: agree a date with the sensor supplier."}, nil); err != nil {
+			return err
+		}
 		return s.milestone(demoSuppliers[0], leadK.Milestones[1].ID, false, false)
 	}
 	if err := s.milestone(demoSuppliers[0], leadK.Milestones[1].ID, true, true); err != nil {

@@ -45,6 +45,20 @@ const (
 	FieldAcceptedAt = "accepted_at"
 	// FieldAcceptedBy holds the string denoting the accepted_by field in the database.
 	FieldAcceptedBy = "accepted_by"
+	// FieldMidpointAskedAt holds the string denoting the midpoint_asked_at field in the database.
+	FieldMidpointAskedAt = "midpoint_asked_at"
+	// FieldProgressUpdate holds the string denoting the progress_update field in the database.
+	FieldProgressUpdate = "progress_update"
+	// FieldProgressAt holds the string denoting the progress_at field in the database.
+	FieldProgressAt = "progress_at"
+	// FieldRag holds the string denoting the rag field in the database.
+	FieldRag = "rag"
+	// FieldRagNote holds the string denoting the rag_note field in the database.
+	FieldRagNote = "rag_note"
+	// FieldRagBy holds the string denoting the rag_by field in the database.
+	FieldRagBy = "rag_by"
+	// FieldReportRemindedAt holds the string denoting the report_reminded_at field in the database.
+	FieldReportRemindedAt = "report_reminded_at"
 	// FieldReportSummary holds the string denoting the report_summary field in the database.
 	FieldReportSummary = "report_summary"
 	// FieldReport holds the string denoting the report field in the database.
@@ -135,6 +149,13 @@ var Columns = []string{
 	FieldEndsOn,
 	FieldAcceptedAt,
 	FieldAcceptedBy,
+	FieldMidpointAskedAt,
+	FieldProgressUpdate,
+	FieldProgressAt,
+	FieldRag,
+	FieldRagNote,
+	FieldRagBy,
+	FieldReportRemindedAt,
 	FieldReportSummary,
 	FieldReport,
 	FieldReportedAt,
@@ -181,6 +202,16 @@ func StatusValidator(s domain.ContractStatus) error {
 		return nil
 	default:
 		return fmt.Errorf("contract: invalid enum value for status field: %q", s)
+	}
+}
+
+// RagValidator is a validator for the "rag" field enum values. It is called by the builders before save.
+func RagValidator(r domain.RAG) error {
+	switch r {
+	case "green", "amber", "red":
+		return nil
+	default:
+		return fmt.Errorf("contract: invalid enum value for rag field: %q", r)
 	}
 }
 
@@ -260,6 +291,41 @@ func ByAcceptedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAcceptedBy orders the results by the accepted_by field.
 func ByAcceptedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAcceptedBy, opts...).ToFunc()
+}
+
+// ByMidpointAskedAt orders the results by the midpoint_asked_at field.
+func ByMidpointAskedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMidpointAskedAt, opts...).ToFunc()
+}
+
+// ByProgressUpdate orders the results by the progress_update field.
+func ByProgressUpdate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProgressUpdate, opts...).ToFunc()
+}
+
+// ByProgressAt orders the results by the progress_at field.
+func ByProgressAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProgressAt, opts...).ToFunc()
+}
+
+// ByRag orders the results by the rag field.
+func ByRag(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRag, opts...).ToFunc()
+}
+
+// ByRagNote orders the results by the rag_note field.
+func ByRagNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRagNote, opts...).ToFunc()
+}
+
+// ByRagBy orders the results by the rag_by field.
+func ByRagBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRagBy, opts...).ToFunc()
+}
+
+// ByReportRemindedAt orders the results by the report_reminded_at field.
+func ByReportRemindedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReportRemindedAt, opts...).ToFunc()
 }
 
 // ByReportSummary orders the results by the report_summary field.

@@ -123,6 +123,36 @@ func AcceptedBy(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldAcceptedBy, v))
 }
 
+// MidpointAskedAt applies equality check predicate on the "midpoint_asked_at" field. It's identical to MidpointAskedAtEQ.
+func MidpointAskedAt(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldMidpointAskedAt, v))
+}
+
+// ProgressUpdate applies equality check predicate on the "progress_update" field. It's identical to ProgressUpdateEQ.
+func ProgressUpdate(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldProgressUpdate, v))
+}
+
+// ProgressAt applies equality check predicate on the "progress_at" field. It's identical to ProgressAtEQ.
+func ProgressAt(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldProgressAt, v))
+}
+
+// RagNote applies equality check predicate on the "rag_note" field. It's identical to RagNoteEQ.
+func RagNote(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldRagNote, v))
+}
+
+// RagBy applies equality check predicate on the "rag_by" field. It's identical to RagByEQ.
+func RagBy(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldRagBy, v))
+}
+
+// ReportRemindedAt applies equality check predicate on the "report_reminded_at" field. It's identical to ReportRemindedAtEQ.
+func ReportRemindedAt(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldReportRemindedAt, v))
+}
+
 // ReportSummary applies equality check predicate on the "report_summary" field. It's identical to ReportSummaryEQ.
 func ReportSummary(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldReportSummary, v))
@@ -714,6 +744,421 @@ func AcceptedByEqualFold(v string) predicate.Contract {
 // AcceptedByContainsFold applies the ContainsFold predicate on the "accepted_by" field.
 func AcceptedByContainsFold(v string) predicate.Contract {
 	return predicate.Contract(sql.FieldContainsFold(FieldAcceptedBy, v))
+}
+
+// MidpointAskedAtEQ applies the EQ predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldMidpointAskedAt, v))
+}
+
+// MidpointAskedAtNEQ applies the NEQ predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldMidpointAskedAt, v))
+}
+
+// MidpointAskedAtIn applies the In predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldMidpointAskedAt, vs...))
+}
+
+// MidpointAskedAtNotIn applies the NotIn predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldMidpointAskedAt, vs...))
+}
+
+// MidpointAskedAtGT applies the GT predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldMidpointAskedAt, v))
+}
+
+// MidpointAskedAtGTE applies the GTE predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldMidpointAskedAt, v))
+}
+
+// MidpointAskedAtLT applies the LT predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldMidpointAskedAt, v))
+}
+
+// MidpointAskedAtLTE applies the LTE predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldMidpointAskedAt, v))
+}
+
+// MidpointAskedAtIsNil applies the IsNil predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldMidpointAskedAt))
+}
+
+// MidpointAskedAtNotNil applies the NotNil predicate on the "midpoint_asked_at" field.
+func MidpointAskedAtNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldMidpointAskedAt))
+}
+
+// ProgressUpdateEQ applies the EQ predicate on the "progress_update" field.
+func ProgressUpdateEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateNEQ applies the NEQ predicate on the "progress_update" field.
+func ProgressUpdateNEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateIn applies the In predicate on the "progress_update" field.
+func ProgressUpdateIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldProgressUpdate, vs...))
+}
+
+// ProgressUpdateNotIn applies the NotIn predicate on the "progress_update" field.
+func ProgressUpdateNotIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldProgressUpdate, vs...))
+}
+
+// ProgressUpdateGT applies the GT predicate on the "progress_update" field.
+func ProgressUpdateGT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateGTE applies the GTE predicate on the "progress_update" field.
+func ProgressUpdateGTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateLT applies the LT predicate on the "progress_update" field.
+func ProgressUpdateLT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateLTE applies the LTE predicate on the "progress_update" field.
+func ProgressUpdateLTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateContains applies the Contains predicate on the "progress_update" field.
+func ProgressUpdateContains(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContains(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateHasPrefix applies the HasPrefix predicate on the "progress_update" field.
+func ProgressUpdateHasPrefix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasPrefix(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateHasSuffix applies the HasSuffix predicate on the "progress_update" field.
+func ProgressUpdateHasSuffix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasSuffix(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateIsNil applies the IsNil predicate on the "progress_update" field.
+func ProgressUpdateIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldProgressUpdate))
+}
+
+// ProgressUpdateNotNil applies the NotNil predicate on the "progress_update" field.
+func ProgressUpdateNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldProgressUpdate))
+}
+
+// ProgressUpdateEqualFold applies the EqualFold predicate on the "progress_update" field.
+func ProgressUpdateEqualFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEqualFold(FieldProgressUpdate, v))
+}
+
+// ProgressUpdateContainsFold applies the ContainsFold predicate on the "progress_update" field.
+func ProgressUpdateContainsFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContainsFold(FieldProgressUpdate, v))
+}
+
+// ProgressAtEQ applies the EQ predicate on the "progress_at" field.
+func ProgressAtEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldProgressAt, v))
+}
+
+// ProgressAtNEQ applies the NEQ predicate on the "progress_at" field.
+func ProgressAtNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldProgressAt, v))
+}
+
+// ProgressAtIn applies the In predicate on the "progress_at" field.
+func ProgressAtIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldProgressAt, vs...))
+}
+
+// ProgressAtNotIn applies the NotIn predicate on the "progress_at" field.
+func ProgressAtNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldProgressAt, vs...))
+}
+
+// ProgressAtGT applies the GT predicate on the "progress_at" field.
+func ProgressAtGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldProgressAt, v))
+}
+
+// ProgressAtGTE applies the GTE predicate on the "progress_at" field.
+func ProgressAtGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldProgressAt, v))
+}
+
+// ProgressAtLT applies the LT predicate on the "progress_at" field.
+func ProgressAtLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldProgressAt, v))
+}
+
+// ProgressAtLTE applies the LTE predicate on the "progress_at" field.
+func ProgressAtLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldProgressAt, v))
+}
+
+// ProgressAtIsNil applies the IsNil predicate on the "progress_at" field.
+func ProgressAtIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldProgressAt))
+}
+
+// ProgressAtNotNil applies the NotNil predicate on the "progress_at" field.
+func ProgressAtNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldProgressAt))
+}
+
+// RagEQ applies the EQ predicate on the "rag" field.
+func RagEQ(v domain.RAG) predicate.Contract {
+	vc := v
+	return predicate.Contract(sql.FieldEQ(FieldRag, vc))
+}
+
+// RagNEQ applies the NEQ predicate on the "rag" field.
+func RagNEQ(v domain.RAG) predicate.Contract {
+	vc := v
+	return predicate.Contract(sql.FieldNEQ(FieldRag, vc))
+}
+
+// RagIn applies the In predicate on the "rag" field.
+func RagIn(vs ...domain.RAG) predicate.Contract {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Contract(sql.FieldIn(FieldRag, v...))
+}
+
+// RagNotIn applies the NotIn predicate on the "rag" field.
+func RagNotIn(vs ...domain.RAG) predicate.Contract {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Contract(sql.FieldNotIn(FieldRag, v...))
+}
+
+// RagIsNil applies the IsNil predicate on the "rag" field.
+func RagIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldRag))
+}
+
+// RagNotNil applies the NotNil predicate on the "rag" field.
+func RagNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldRag))
+}
+
+// RagNoteEQ applies the EQ predicate on the "rag_note" field.
+func RagNoteEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldRagNote, v))
+}
+
+// RagNoteNEQ applies the NEQ predicate on the "rag_note" field.
+func RagNoteNEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldRagNote, v))
+}
+
+// RagNoteIn applies the In predicate on the "rag_note" field.
+func RagNoteIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldRagNote, vs...))
+}
+
+// RagNoteNotIn applies the NotIn predicate on the "rag_note" field.
+func RagNoteNotIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldRagNote, vs...))
+}
+
+// RagNoteGT applies the GT predicate on the "rag_note" field.
+func RagNoteGT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldRagNote, v))
+}
+
+// RagNoteGTE applies the GTE predicate on the "rag_note" field.
+func RagNoteGTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldRagNote, v))
+}
+
+// RagNoteLT applies the LT predicate on the "rag_note" field.
+func RagNoteLT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldRagNote, v))
+}
+
+// RagNoteLTE applies the LTE predicate on the "rag_note" field.
+func RagNoteLTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldRagNote, v))
+}
+
+// RagNoteContains applies the Contains predicate on the "rag_note" field.
+func RagNoteContains(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContains(FieldRagNote, v))
+}
+
+// RagNoteHasPrefix applies the HasPrefix predicate on the "rag_note" field.
+func RagNoteHasPrefix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasPrefix(FieldRagNote, v))
+}
+
+// RagNoteHasSuffix applies the HasSuffix predicate on the "rag_note" field.
+func RagNoteHasSuffix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasSuffix(FieldRagNote, v))
+}
+
+// RagNoteIsNil applies the IsNil predicate on the "rag_note" field.
+func RagNoteIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldRagNote))
+}
+
+// RagNoteNotNil applies the NotNil predicate on the "rag_note" field.
+func RagNoteNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldRagNote))
+}
+
+// RagNoteEqualFold applies the EqualFold predicate on the "rag_note" field.
+func RagNoteEqualFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEqualFold(FieldRagNote, v))
+}
+
+// RagNoteContainsFold applies the ContainsFold predicate on the "rag_note" field.
+func RagNoteContainsFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContainsFold(FieldRagNote, v))
+}
+
+// RagByEQ applies the EQ predicate on the "rag_by" field.
+func RagByEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldRagBy, v))
+}
+
+// RagByNEQ applies the NEQ predicate on the "rag_by" field.
+func RagByNEQ(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldRagBy, v))
+}
+
+// RagByIn applies the In predicate on the "rag_by" field.
+func RagByIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldRagBy, vs...))
+}
+
+// RagByNotIn applies the NotIn predicate on the "rag_by" field.
+func RagByNotIn(vs ...string) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldRagBy, vs...))
+}
+
+// RagByGT applies the GT predicate on the "rag_by" field.
+func RagByGT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldRagBy, v))
+}
+
+// RagByGTE applies the GTE predicate on the "rag_by" field.
+func RagByGTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldRagBy, v))
+}
+
+// RagByLT applies the LT predicate on the "rag_by" field.
+func RagByLT(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldRagBy, v))
+}
+
+// RagByLTE applies the LTE predicate on the "rag_by" field.
+func RagByLTE(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldRagBy, v))
+}
+
+// RagByContains applies the Contains predicate on the "rag_by" field.
+func RagByContains(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContains(FieldRagBy, v))
+}
+
+// RagByHasPrefix applies the HasPrefix predicate on the "rag_by" field.
+func RagByHasPrefix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasPrefix(FieldRagBy, v))
+}
+
+// RagByHasSuffix applies the HasSuffix predicate on the "rag_by" field.
+func RagByHasSuffix(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldHasSuffix(FieldRagBy, v))
+}
+
+// RagByIsNil applies the IsNil predicate on the "rag_by" field.
+func RagByIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldRagBy))
+}
+
+// RagByNotNil applies the NotNil predicate on the "rag_by" field.
+func RagByNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldRagBy))
+}
+
+// RagByEqualFold applies the EqualFold predicate on the "rag_by" field.
+func RagByEqualFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldEqualFold(FieldRagBy, v))
+}
+
+// RagByContainsFold applies the ContainsFold predicate on the "rag_by" field.
+func RagByContainsFold(v string) predicate.Contract {
+	return predicate.Contract(sql.FieldContainsFold(FieldRagBy, v))
+}
+
+// ReportRemindedAtEQ applies the EQ predicate on the "report_reminded_at" field.
+func ReportRemindedAtEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldReportRemindedAt, v))
+}
+
+// ReportRemindedAtNEQ applies the NEQ predicate on the "report_reminded_at" field.
+func ReportRemindedAtNEQ(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldReportRemindedAt, v))
+}
+
+// ReportRemindedAtIn applies the In predicate on the "report_reminded_at" field.
+func ReportRemindedAtIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldReportRemindedAt, vs...))
+}
+
+// ReportRemindedAtNotIn applies the NotIn predicate on the "report_reminded_at" field.
+func ReportRemindedAtNotIn(vs ...time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldReportRemindedAt, vs...))
+}
+
+// ReportRemindedAtGT applies the GT predicate on the "report_reminded_at" field.
+func ReportRemindedAtGT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGT(FieldReportRemindedAt, v))
+}
+
+// ReportRemindedAtGTE applies the GTE predicate on the "report_reminded_at" field.
+func ReportRemindedAtGTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldGTE(FieldReportRemindedAt, v))
+}
+
+// ReportRemindedAtLT applies the LT predicate on the "report_reminded_at" field.
+func ReportRemindedAtLT(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLT(FieldReportRemindedAt, v))
+}
+
+// ReportRemindedAtLTE applies the LTE predicate on the "report_reminded_at" field.
+func ReportRemindedAtLTE(v time.Time) predicate.Contract {
+	return predicate.Contract(sql.FieldLTE(FieldReportRemindedAt, v))
+}
+
+// ReportRemindedAtIsNil applies the IsNil predicate on the "report_reminded_at" field.
+func ReportRemindedAtIsNil() predicate.Contract {
+	return predicate.Contract(sql.FieldIsNull(FieldReportRemindedAt))
+}
+
+// ReportRemindedAtNotNil applies the NotNil predicate on the "report_reminded_at" field.
+func ReportRemindedAtNotNil() predicate.Contract {
+	return predicate.Contract(sql.FieldNotNull(FieldReportRemindedAt))
 }
 
 // ReportSummaryEQ applies the EQ predicate on the "report_summary" field.

@@ -444,6 +444,13 @@ var (
 		{Name: "ends_on", Type: field.TypeTime, Nullable: true},
 		{Name: "accepted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "accepted_by", Type: field.TypeString, Nullable: true},
+		{Name: "midpoint_asked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "progress_update", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "progress_at", Type: field.TypeTime, Nullable: true},
+		{Name: "rag", Type: field.TypeEnum, Nullable: true, Enums: []string{"green", "amber", "red"}},
+		{Name: "rag_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "rag_by", Type: field.TypeString, Nullable: true},
+		{Name: "report_reminded_at", Type: field.TypeTime, Nullable: true},
 		{Name: "report_summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "report", Type: field.TypeJSON, Nullable: true},
 		{Name: "reported_at", Type: field.TypeTime, Nullable: true},
@@ -459,19 +466,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contracts_bids_contract",
-				Columns:    []*schema.Column{ContractsColumns[15]},
+				Columns:    []*schema.Column{ContractsColumns[22]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_competitions_contracts",
-				Columns:    []*schema.Column{ContractsColumns[16]},
+				Columns:    []*schema.Column{ContractsColumns[23]},
 				RefColumns: []*schema.Column{CompetitionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_organisations_contracts",
-				Columns:    []*schema.Column{ContractsColumns[17]},
+				Columns:    []*schema.Column{ContractsColumns[24]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -695,6 +702,7 @@ var (
 		{Name: "accepted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "payment_due", Type: field.TypeTime, Nullable: true},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
+		{Name: "overdue_flagged_at", Type: field.TypeTime, Nullable: true},
 		{Name: "paid_by", Type: field.TypeString, Nullable: true},
 		{Name: "contract_id", Type: field.TypeInt},
 	}
@@ -706,7 +714,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "milestones_contracts_milestones",
-				Columns:    []*schema.Column{MilestonesColumns[17]},
+				Columns:    []*schema.Column{MilestonesColumns[18]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -715,7 +723,7 @@ var (
 			{
 				Name:    "milestone_contract_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{MilestonesColumns[17], MilestonesColumns[3]},
+				Columns: []*schema.Column{MilestonesColumns[18], MilestonesColumns[3]},
 			},
 		},
 	}

@@ -49,6 +49,8 @@ const (
 	FieldPaymentDue = "payment_due"
 	// FieldPaidAt holds the string denoting the paid_at field in the database.
 	FieldPaidAt = "paid_at"
+	// FieldOverdueFlaggedAt holds the string denoting the overdue_flagged_at field in the database.
+	FieldOverdueFlaggedAt = "overdue_flagged_at"
 	// FieldPaidBy holds the string denoting the paid_by field in the database.
 	FieldPaidBy = "paid_by"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
@@ -92,6 +94,7 @@ var Columns = []string{
 	FieldAcceptedAt,
 	FieldPaymentDue,
 	FieldPaidAt,
+	FieldOverdueFlaggedAt,
 	FieldPaidBy,
 }
 
@@ -225,6 +228,11 @@ func ByPaymentDue(opts ...sql.OrderTermOption) OrderOption {
 // ByPaidAt orders the results by the paid_at field.
 func ByPaidAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaidAt, opts...).ToFunc()
+}
+
+// ByOverdueFlaggedAt orders the results by the overdue_flagged_at field.
+func ByOverdueFlaggedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverdueFlaggedAt, opts...).ToFunc()
 }
 
 // ByPaidBy orders the results by the paid_by field.

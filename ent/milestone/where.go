@@ -132,6 +132,11 @@ func PaidAt(v time.Time) predicate.Milestone {
 	return predicate.Milestone(sql.FieldEQ(FieldPaidAt, v))
 }
 
+// OverdueFlaggedAt applies equality check predicate on the "overdue_flagged_at" field. It's identical to OverdueFlaggedAtEQ.
+func OverdueFlaggedAt(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldEQ(FieldOverdueFlaggedAt, v))
+}
+
 // PaidBy applies equality check predicate on the "paid_by" field. It's identical to PaidByEQ.
 func PaidBy(v string) predicate.Milestone {
 	return predicate.Milestone(sql.FieldEQ(FieldPaidBy, v))
@@ -964,6 +969,56 @@ func PaidAtIsNil() predicate.Milestone {
 // PaidAtNotNil applies the NotNil predicate on the "paid_at" field.
 func PaidAtNotNil() predicate.Milestone {
 	return predicate.Milestone(sql.FieldNotNull(FieldPaidAt))
+}
+
+// OverdueFlaggedAtEQ applies the EQ predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtEQ(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldEQ(FieldOverdueFlaggedAt, v))
+}
+
+// OverdueFlaggedAtNEQ applies the NEQ predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtNEQ(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldNEQ(FieldOverdueFlaggedAt, v))
+}
+
+// OverdueFlaggedAtIn applies the In predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtIn(vs ...time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldIn(FieldOverdueFlaggedAt, vs...))
+}
+
+// OverdueFlaggedAtNotIn applies the NotIn predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtNotIn(vs ...time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldNotIn(FieldOverdueFlaggedAt, vs...))
+}
+
+// OverdueFlaggedAtGT applies the GT predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtGT(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldGT(FieldOverdueFlaggedAt, v))
+}
+
+// OverdueFlaggedAtGTE applies the GTE predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtGTE(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldGTE(FieldOverdueFlaggedAt, v))
+}
+
+// OverdueFlaggedAtLT applies the LT predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtLT(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldLT(FieldOverdueFlaggedAt, v))
+}
+
+// OverdueFlaggedAtLTE applies the LTE predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtLTE(v time.Time) predicate.Milestone {
+	return predicate.Milestone(sql.FieldLTE(FieldOverdueFlaggedAt, v))
+}
+
+// OverdueFlaggedAtIsNil applies the IsNil predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtIsNil() predicate.Milestone {
+	return predicate.Milestone(sql.FieldIsNull(FieldOverdueFlaggedAt))
+}
+
+// OverdueFlaggedAtNotNil applies the NotNil predicate on the "overdue_flagged_at" field.
+func OverdueFlaggedAtNotNil() predicate.Milestone {
+	return predicate.Milestone(sql.FieldNotNull(FieldOverdueFlaggedAt))
 }
 
 // PaidByEQ applies the EQ predicate on the "paid_by" field.

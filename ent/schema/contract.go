@@ -34,6 +34,16 @@ func (Contract) Fields() []ent.Field {
 		field.Time("ends_on").Optional().Nillable(),
 		field.Time("accepted_at").Optional().Nillable(),
 		field.String("accepted_by").Optional(),
+		// The midpoint review: when the supplier was asked for a progress update, the update,
+		// and the owner's red, amber or green status with a note.
+		field.Time("midpoint_asked_at").Optional().Nillable(),
+		field.Text("progress_update").Optional(),
+		field.Time("progress_at").Optional().Nillable(),
+		field.Enum("rag").GoType(domain.RAG("")).Optional().Nillable(),
+		field.Text("rag_note").Optional(),
+		field.String("rag_by").Optional(),
+		// When the supplier was reminded its end-of-phase report is due.
+		field.Time("report_reminded_at").Optional().Nillable(),
 		field.Text("report_summary").Optional(),
 		// The end-of-phase report, section by section (domain.ReportSections).
 		field.JSON("report", domain.PhaseReport{}).Optional(),

@@ -39,6 +39,8 @@ func (Milestone) Fields() []ent.Field {
 		// PaymentTermDays after acceptance.
 		field.Time("payment_due").Optional().Nillable(),
 		field.Time("paid_at").Optional().Nillable(),
+		// When the programme was told the payment is overdue.
+		field.Time("overdue_flagged_at").Optional().Nillable(),
 		field.String("paid_by").Optional(),
 	}
 }

@@ -1,6 +1,7 @@
 // A contract from award to payment, in Chromium with JavaScript and without: the supplier
-// accepts the contract offered to it and submits a deliverable with a document (meeting the
-// missing note first); the challenge owner accepts it and the payment's due date shows on both
+// accepts the contract offered to it, sends its midpoint progress update and submits a
+// deliverable with a document (meeting the missing note first); the challenge owner gives the
+// midpoint status and accepts the deliverable and the payment's due date shows on both
 // sides; the programme records the payment and the spend so far moves. axe checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -65,6 +66,11 @@ for (const javaScript of [true, false]) {
     await ed.getByText("The deliverable is submitted").waitFor();
     assert.match(await ed.locator(`#milestone-row-${next.number}`).textContent(), /Submitted for review/);
 
+    // The midpoint review: the supplier's progress update.
+    await ed.getByLabel("Your progress update").fill(`Routing tested on last winter's data (${how}).`);
+    await ed.getByRole("button", { name: "Send the progress update" }).click();
+    await ed.getByText("Your progress update is sent").waitFor();
+
     // The owner is told, reads the deliverable with its document, and accepts it.
     const tom = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
     await signIn(tom, "Tom Reed");
@@ -75,6 +81,12 @@ for (const javaScript of [true, false]) {
     const review = tom.locator(`#milestone-${next.number}`);
     assert.ok(await review.getByRole("link", { name: `milestone-${next.number}.pdf` }).isVisible());
     await accessible(tom, `the owner's review ${how}`, javaScript);
+    // The owner gives the midpoint status, having read the update.
+    assert.match(await tom.locator("#midpoint ~ dl").first().textContent(), new RegExp(`Routing tested on last winter's data \\(${how}\\)`));
+    await tom.getByLabel("Amber: at risk").check();
+    await tom.getByLabel("Your note").fill("The live feed is a risk.");
+    await tom.getByRole("button", { name: "Record the status" }).click();
+    await tom.getByText("The midpoint status is recorded").waitFor();
     await review.getByLabel("Yes, accept it").check();
     await review.getByRole("button", { name: `Save the review of milestone ${next.number}` }).click();
     await tom.getByText("The deliverable is accepted").waitFor();

@@ -113,6 +113,13 @@ for (const javaScript of [true, false]) {
     assert.match(await ed.locator("#gate-decision").textContent(), /cannot find gullies/);
     await accessible(ed, `the supplier's stopped contract ${how}`, javaScript);
 
+    // The owner sees the whole challenge: the money against the caps, with the stop's saving.
+    await tom.goto(`${base}/challenges/${lead.challenge_id}`);
+    await tom.getByRole("link", { name: /See the whole challenge/ }).click();
+    await tom.getByRole("img", { name: "Money against the caps, by phase" }).waitFor();
+    assert.match(await tom.locator("#money").textContent(), /saved by stops/);
+    await accessible(tom, `the owner's view of the challenge ${how}`, javaScript);
+
     // A continued supplier is invited to phase 2 (the demo's phase 2 competitions did so).
     const dana = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
     await signIn(dana, "Dana Evans");
