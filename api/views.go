@@ -32,6 +32,7 @@ type ChallengeView struct {
 	StageReason  string                `json:"stage_reason,omitempty"`
 	Outcome      string                `json:"outcome,omitempty"`
 	Lessons      string                `json:"lessons,omitempty"`
+	OutcomeLabel string                `json:"outcome_label,omitempty"`
 	OutcomeRoute string                `json:"outcome_route,omitempty"`
 	Gate         *ChallengeGateView    `json:"gate,omitempty"`
 	Version      int                   `json:"version"`
@@ -55,7 +56,7 @@ func challengeView(ch *ent.Challenge) ChallengeView {
 		v.Missing = service.MissingAnswers(ch)
 	}
 	if ch.Outcome != nil {
-		v.Outcome = string(*ch.Outcome)
+		v.Outcome, v.OutcomeLabel = string(*ch.Outcome), ch.Outcome.Label()
 	}
 	v.OutcomeRoute = ch.OutcomeRoute
 	if g := ch.GateGo; g != nil {

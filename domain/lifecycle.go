@@ -586,6 +586,19 @@ const (
 	OutcomeFollowOn ProgrammeOutcome = "follow_on_procurement"
 )
 
+// Label is the outcome as a person reads it.
+func (o ProgrammeOutcome) Label() string {
+	switch o {
+	case OutcomeAdopted:
+		return "Adopted"
+	case OutcomeNotAdopted:
+		return "Not adopted"
+	case OutcomeFollowOn:
+		return "A follow-on procurement"
+	}
+	return string(o)
+}
+
 // Valid reports whether o is a known outcome.
 func (o ProgrammeOutcome) Valid() bool {
 	return o == OutcomeAdopted || o == OutcomeNotAdopted || o == OutcomeFollowOn

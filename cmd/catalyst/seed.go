@@ -55,6 +55,9 @@ type demoChallenge struct {
 	// AtGate: its phase 1 contracts wait at the stage gate, both reported; the second
 	// supplier's show-and-tell is held with the owner's recommendation, the first's scheduled.
 	AtGate bool
+	// AwaitingOutcome: its phase 2 contract has passed the final gate; the outcome is still to
+	// record.
+	AwaitingOutcome bool
 }
 
 // intake is a challenge's whole intake, as a challenge owner at Anytown Council gives it.
@@ -71,23 +74,25 @@ func intake(title, problem, need string) map[string]any {
 }
 
 var demoChallenges = []demoChallenge{
-	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false, false, false},
-	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false, false, false},
-	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false, false, false},
-	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false, false, false},
-	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false, false, false},
-	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false, false, false},
-	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true, false, false},
-	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false, false, false},
-	{"Answer residents' calls first time", "Residents call several times before their problem reaches the right team.", "As a resident I need my problem sorted on my first call.", domain.ChallengePhase1Assessment, false, false, true, false},
-	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false, false, false},
-	{"Spot blocked gullies from photos", "Gullies are inspected on a fixed round, blocked or not.", "As a highways officer I need to visit the gullies that are blocked.", domain.ChallengePhase1Contracts, false, false, false, true},
-	{"Warn of school bus delays", "Parents learn the school bus is late when it does not come.", "As a parent I need to know the bus is late before I leave.", domain.ChallengePhase1Contracts, false, false, false, true},
-	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false, false, false},
-	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false, false, false},
-	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false, false, false},
-	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false, false, false},
-	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false, false, false},
+	{"Predict where potholes will form", "Potholes are repaired after they appear, at higher cost and risk.", "As a highways manager I need to know where roads will fail so I can repair them first.", domain.ChallengeDraft, false, false, false, false, false},
+	{"Reduce missed bin collections", "One in fifty bin collections is missed, and residents report it by phone.", "As a resident I need my bins emptied on the day I was told.", domain.ChallengeSubmitted, false, false, false, false, false},
+	{"Replace paper parking permits", "Permits are printed and posted; most residents want them on their phones.", "As a resident I need a permit without waiting for the post.", domain.ChallengeRejected, false, false, false, false, false},
+	{"Find empty homes sooner", "Empty homes are found years late, from complaints, not data.", "As a housing officer I need to know which homes have stood empty.", domain.ChallengeSelected, false, false, false, false, false},
+	{"Cut damp and mould in social housing", "Damp is found when tenants complain, often after harm to health.", "As a tenant I need damp found and fixed before it harms my family.", domain.ChallengePhase1Open, false, false, false, false, false},
+	{"Keep street lights working", "Broken street lights are found by residents, weeks after they fail.", "As a resident I need the street lit on my way home.", domain.ChallengePhase1Open, true, false, false, false, false},
+	{"Clear fly-tipping faster", "Fly-tipping is cleared days after it is dumped, once someone reports it.", "As a street cleansing officer I need to know where rubbish was dumped today.", domain.ChallengePhase1Assessment, false, true, false, false, false},
+	{"Spot lonely older residents early", "Loneliness among older people is seen too late by services.", "As a care coordinator I need to know who is at risk of isolation.", domain.ChallengePhase1Assessment, false, false, false, false, false},
+	{"Answer residents' calls first time", "Residents call several times before their problem reaches the right team.", "As a resident I need my problem sorted on my first call.", domain.ChallengePhase1Assessment, false, false, true, false, false},
+	{"Route gritters by road temperature", "Gritting routes are fixed, not driven by live road conditions.", "As a winter service manager I need to grit the roads that will freeze.", domain.ChallengePhase1Contracts, false, false, false, false, false},
+	{"Spot blocked gullies from photos", "Gullies are inspected on a fixed round, blocked or not.", "As a highways officer I need to visit the gullies that are blocked.", domain.ChallengePhase1Contracts, false, false, false, true, false},
+	{"Warn of school bus delays", "Parents learn the school bus is late when it does not come.", "As a parent I need to know the bus is late before I leave.", domain.ChallengePhase1Contracts, false, false, false, true, false},
+	{"Tell flooding from blocked drains", "Drains are cleared on a schedule, not where they are blocked.", "As a drainage engineer I need to clear the drains that are about to flood.", domain.ChallengePhase2Open, false, false, false, false, false},
+	{"Match volunteers to hospital discharge", "Patients wait in hospital for simple help at home.", "As a discharge nurse I need a volunteer for a patient going home today.", domain.ChallengePhase2Assessment, false, false, false, false, false},
+	{"Measure air quality outside schools", "There is one monitor for the whole town, nowhere near a school.", "As a head teacher I need to know the air my pupils breathe at the gate.", domain.ChallengePhase2Contracts, false, false, false, false, false},
+	{"Light cycle paths when in use", "Cycle paths are lit all night or not at all.", "As a cyclist I need to see the path I am on.", domain.ChallengePhase2Contracts, false, false, false, false, true},
+	{"Find leaks in council buildings", "Leaks are found when ceilings stain, long after they start.", "As a facilities manager I need to know a pipe leaks before the damage.", domain.ChallengePhase2Contracts, false, false, false, false, true},
+	{"Plan bus routes from real journeys", "Routes were planned decades ago; journeys have changed.", "As a passenger I need a bus that goes where I go.", domain.ChallengeComplete, false, false, false, false, false},
+	{"Translate council letters instantly", "Letters reach residents in a language many cannot read.", "As a resident I need to understand letters from the council.", domain.ChallengeClosed, false, false, false, false, false},
 }
 
 // seedDemo loads the demo people and drives each demo challenge through the real API and
@@ -504,7 +509,7 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/feedback-release", comp2), nil, nil); err != nil {
 		return err
 	}
-	if stop(domain.ChallengePhase2Contracts) {
+	if stop(domain.ChallengePhase2Contracts) && !d.AwaitingOutcome {
 		return nil
 	}
 	k := decided.Contracts[0].ID
@@ -526,6 +531,9 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k),
 		map[string]any{"outcome": "complete", "rationale": "The prototype met every acceptance test."}, nil); err != nil {
 		return err
+	}
+	if d.AwaitingOutcome {
+		return nil
 	}
 	return admin.call(http.MethodPost, path+"/completion",
 		map[string]any{"outcome": "adopted", "lessons": "Agree data sharing before phase 1 starts.", "lesson": map[string]any{
