@@ -44,7 +44,7 @@ func (r PhaseReport) Clean() (PhaseReport, Problems) {
 		t := reportSection
 		t.Field, t.Label = "report-"+s.Key, strings.ToLower(s.Title[:1])+s.Title[1:]
 		if s.Key == "summary" {
-			t.Field = "summary"
+			t.Field, t.Label = "summary", "the summary"
 		}
 		out[s.Key] = t.CleanAll(r[s.Key], &ps)
 	}

@@ -114,4 +114,40 @@ for (const javaScript of [true, false]) {
     assert.equal(after.paid_pence, after.milestones.filter((m) => m.status === "paid").reduce((s, m) => s + m.amount_pence, 0));
     for (const p of [ed, tom, priya]) await p.context().close();
   });
+
+  test(`the supplier writes its end-of-phase report (${how})`, async () => {
+    // With JavaScript Acme reports on its gritters contract, without it Binsight does.
+    const [who, org] = javaScript ? ["Dana Evans", "Acme Analytics Ltd"] : ["Ed Morgan", "Binsight Ltd"];
+    const page = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(page, who);
+    const all = await (await page.request.get(base + "/api/v1/contracts")).json();
+    const k = all.items.find((c) => c.challenge_title === challenge && c.organisation_name === org);
+    assert.equal(k?.status, "active", `${org}'s gritters contract is running`);
+    await page.goto(`${base}/contracts/${k.id}`);
+    await page.getByLabel("Add a document to the report").setInputFiles({ name: "trial-results.pdf", mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });
+    await page.getByRole("button", { name: "Upload the document" }).click();
+    await page.getByText("The document is uploaded").waitFor();
+    await page.getByRole("link", { name: "trial-results.pdf" }).waitFor();
+
+    // Every section is needed: the gate reads each.
+    await page.getByRole("button", { name: "Submit the report" }).click();
+    await page.getByRole("link", { name: /Enter the summary/ }).waitFor();
+    await page.getByRole("link", { name: /Enter how you applied the Service Standard/ }).waitFor();
+    await accessible(page, `the refused report ${how}`, javaScript);
+    const sections = ["Summary", "Your understanding of the problem", "Your original hypothesis", "How you tested it, and the evidence",
+      "What you learnt", "Changes you made", "Barriers", "User needs", "Next steps and the biggest risks",
+      "How you applied the Service Standard and the Technology Code of Practice"];
+    for (const label of sections) {
+      await page.getByLabel(label, { exact: true }).fill(`${label}: what the trial on four winter routes showed (${how}).`);
+    }
+    await page.getByRole("button", { name: "Submit the report" }).click();
+    await page.getByText("Your end-of-phase report is submitted").waitFor();
+    assert.match(await page.locator("#report ~ dl").first().textContent(), /Barriers: what the trial on four winter routes showed/);
+    await accessible(page, `the submitted report ${how}`, javaScript);
+    const after = (await (await page.request.get(base + `/api/v1/contracts/${k.id}`)).json());
+    assert.equal(after.status, "reported");
+    assert.ok(after.gate_missing.includes("the show-and-tell, held and recorded"), "the gate still needs the show-and-tell");
+    await page.context().close();
+  });
 }
