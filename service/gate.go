@@ -255,10 +255,8 @@ func (s *Service) RecordGateDecision(ctx context.Context, in RecordGateDecision)
 	if k.Status != domain.ContractReported {
 		// No report yet, or decided already: the record says so at once, naming its state (the
 		// gate's transaction checks it again).
-		if _, err := k.Status.Decide(outcome, k.Phase); err != nil {
-			if !strings.Contains(err.Error(), "end-of-phase report") {
-				return err
-			}
+		if _, err := k.Status.Decide(outcome, k.Phase); err != nil && !errors.Is(err, domain.ErrEvidenceMissing) {
+			return err // missing evidence is named in full below
 		}
 	}
 	ps := domain.Problems{}
