@@ -403,6 +403,50 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		recordHistories(t, ctx, st, historyDir, ch.ID, comp.ID, kA)
 	}
 
+	// A challenge-level no-go stops every phase 1 contract, whatever its evidence, at its spend
+	// so far, and closes the challenge, with its lesson in the register. The seed brings the
+	// challenge to the gate: both contracts reported, milestones accepted and paid.
+	seed := &seeder{clients: map[string]*apiClient{}, roundID: round.ID}
+	for _, p := range demoPeople {
+		seed.clients[p.Email] = as(p.Email)
+	}
+	var nogo challengeJSON
+	must(t, owner.call(http.MethodPost, "/api/v1/challenges", intake("Count footfall on the high street", "Nobody knows how many people visit.", "As a town centre manager I need footfall by day."), &nogo))
+	if err := seed.drive(ctx, nogo.ID, demoChallenge{Title: "Count footfall on the high street", Stage: domain.ChallengePhase1Contracts, AtGate: true}); err != nil {
+		t.Fatal(err)
+	}
+	nogoPath := fmt.Sprintf("/api/v1/challenges/%d", nogo.ID)
+	noGo := map[string]any{"decision": "no_go", "rationale": "Counting needs cameras the council will not install."}
+	wantProblem(t, admin.call(http.MethodPost, nogoPath+"/gate", noGo, nil), 422, "invalid-input", "what worked")
+	noGo["lesson"] = map[string]any{"what_worked": "Counting from phone signals in a trial street.", "what_failed": "Consent for the whole high street.", "why": "Privacy rules, checked too late."}
+	must(t, admin.call(http.MethodPost, nogoPath+"/gate", noGo, nil))
+	for until := time.Now().Add(time.Minute); nogo.Stage != "closed" && time.Now().Before(until); time.Sleep(200 * time.Millisecond) {
+		must(t, admin.call(http.MethodGet, nogoPath, nil, &nogo))
+	}
+	wantStage(t, nogo, "closed")
+	var stopped struct {
+		Items []contractJSON `json:"items"`
+	}
+	must(t, admin.call(http.MethodGet, "/api/v1/contracts", nil, &stopped))
+	n := 0
+	for _, k := range stopped.Items {
+		var full struct {
+			ChallengeID int   `json:"challenge_id"`
+			Spent       int64 `json:"spent_pence"`
+		}
+		must(t, admin.call(http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", k.ID), nil, &full))
+		if full.ChallengeID != nogo.ID {
+			continue
+		}
+		n++
+		if k.Status != "stopped" || k.ValuePence != full.Spent || k.Gate == nil || !strings.Contains(k.Gate.Rationale, "no-go") {
+			t.Errorf("contract %d after the no-go: %s worth %d with %d spent, gate %+v", k.ID, k.Status, k.ValuePence, full.Spent, k.Gate)
+		}
+	}
+	if n != 2 {
+		t.Errorf("the no-go's challenge has %d contracts, want 2", n)
+	}
+
 	// A second challenge opens a competition whose deadline will pass while Catalyst is stopped.
 	var ch2 challengeJSON
 	must(t, owner.call(http.MethodPost, "/api/v1/challenges", intake("Late timers", "P", "N"), &ch2))
