@@ -361,11 +361,16 @@ func lessonView(e service.LessonEntry) LessonView {
 }
 
 func lessonFilter(c echo.Context) (service.LessonFilter, error) {
-	f := service.LessonFilter{Words: c.QueryParam("words"), Field: c.QueryParam("field"), Kind: c.QueryParam("kind")}
-	for _, v := range []string{f.Words, f.Field, f.Kind} {
-		if _, p := (domain.Text{Field: "words", Label: "the search", Max: 200, Optional: true}).Clean(v); p != nil {
-			return f, badRequest("%s", p.Message)
+	var f service.LessonFilter
+	for _, q := range []struct {
+		name string
+		to   *string
+	}{{"words", &f.Words}, {"field", &f.Field}, {"kind", &f.Kind}} {
+		v, err := queryText(c, q.name)
+		if err != nil {
+			return f, err
 		}
+		*q.to = v
 	}
 	if f.Kind != "" && !slices.Contains(domain.LessonKind("").Values(), f.Kind) {
 		return f, badRequest("kind must be one of %s", strings.Join(domain.LessonKind("").Values(), ", "))

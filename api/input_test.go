@@ -178,6 +178,28 @@ var textFields = []textField{
 		func(_ *world, v string) string { return `{"summary":` + jsonString(v) + `}` }, "summary", domain.ReportSummary.Max, true},
 	{"gate rationale", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) },
 		func(_ *world, v string) string { return `{"outcome":"stop","rationale":` + jsonString(v) + `}` }, "rationale", domain.GateRationale.Max, true},
+	{"deliverable's note", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.milestoneAcme.ID) },
+		func(_ *world, v string) string { return `{"note":` + jsonString(v) + `}` }, "note", domain.DeliverableNote.Max, true},
+	{"show-and-tell's place", admin, http.MethodPut, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", w.contractAcme.ID) },
+		func(_ *world, v string) string {
+			return fmt.Sprintf(`{"at":%q,"place":%s}`, time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
+		}, "place", domain.ShowAndTellPlace.Max, false},
+	{"show-and-tell's notes", admin, http.MethodPost, func(w *world) string {
+		return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", w.contractAcme.ID)
+	},
+		func(_ *world, v string) string { return `{"attended":"Tom","notes":` + jsonString(v) + `}` }, "notes", domain.ShowAndTellNotes.Max, true},
+	{"recommendation's reason", ownerOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/recommendation", w.contractAcme.ID) },
+		func(_ *world, v string) string { return `{"outcome":"continue","reason":` + jsonString(v) + `}` }, "reason", domain.RecommendationReason.Max, true},
+	{"progress update", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/progress", w.contractAcme.ID) },
+		func(_ *world, v string) string { return `{"progress":` + jsonString(v) + `}` }, "progress", domain.ProgressUpdate.Max, true},
+	{"midpoint note", ownerOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/midpoint-review", w.contractAcme.ID) },
+		func(_ *world, v string) string { return `{"rag":"green","rag_note":` + jsonString(v) + `}` }, "rag_note", domain.MidpointNote.Max, true},
+	{"report section", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.contractAcme.ID) },
+		func(_ *world, v string) string { return `{"summary":"s","barriers":` + jsonString(v) + `}` }, "report-barriers", domain.ReportSectionText.Max, true},
+	{"stop's lesson", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) },
+		func(_ *world, v string) string {
+			return `{"outcome":"stop","rationale":"r","lesson":{"what_worked":"a","what_failed":` + jsonString(v) + `,"why":"c"}}`
+		}, "what_failed", domain.LessonFailed.Max, true},
 	{"declined assignment's reason", assessorAssigned, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) },
 		func(_ *world, v string) string { return `{"reason":` + jsonString(v) + `}` }, "reason", domain.DeclineReason.Max, true},
 	{"interest's description", assessorAssigned, http.MethodPost, fixed("/api/v1/interests"),

@@ -32,17 +32,14 @@ var ReportSections = []ReportSection{
 // PhaseReport is a supplier's end-of-phase report, section by section (by ReportSections key).
 type PhaseReport map[string]string
 
-// reportSection is how long each section may be.
-var reportSection = Text{Field: "report", Label: "the section", Max: 5000, MultiLine: true}
-
 // Clean checks each section and returns the report as it is to be stored: every section is
 // needed, because the gate reads each.
 func (r PhaseReport) Clean() (PhaseReport, Problems) {
 	var ps Problems
 	out := PhaseReport{}
 	for _, s := range ReportSections {
-		t := reportSection
-		t.Field, t.Label = "report-"+s.Key, strings.ToLower(s.Title[:1])+s.Title[1:]
+		t := ReportSectionText
+		t.Field, t.Label = "report-"+s.Key, lower(s.Title)
 		if s.Key == "summary" {
 			t.Field, t.Label = "summary", "the summary"
 		}
@@ -135,7 +132,7 @@ func CheckChallengeGo(g ChallengeGo, met map[string]bool, rationale string) Prob
 		var missing []string
 		for _, c := range GateCriteria {
 			if !met[c.Key] {
-				missing = append(missing, strings.ToLower(c.Text[:1])+c.Text[1:])
+				missing = append(missing, lower(c.Text))
 			}
 		}
 		if len(missing) > 0 {
@@ -170,17 +167,11 @@ type Lesson struct {
 	Why        string `json:"why"`
 }
 
-var (
-	lessonWorked = Text{Field: "what_worked", Label: "what worked", Max: 5000, MultiLine: true}
-	lessonFailed = Text{Field: "what_failed", Label: "what failed", Max: 5000, MultiLine: true}
-	lessonWhy    = Text{Field: "why", Label: "why", Max: 5000, MultiLine: true}
-)
-
 // Clean checks each part of the lesson, all of which are needed: the register shares failure
 // as well as success.
 func (l Lesson) Clean() (Lesson, Problems) {
 	var ps Problems
-	out := Lesson{WhatWorked: lessonWorked.CleanAll(l.WhatWorked, &ps), WhatFailed: lessonFailed.CleanAll(l.WhatFailed, &ps), Why: lessonWhy.CleanAll(l.Why, &ps)}
+	out := Lesson{WhatWorked: LessonWorked.CleanAll(l.WhatWorked, &ps), WhatFailed: LessonFailed.CleanAll(l.WhatFailed, &ps), Why: LessonWhy.CleanAll(l.Why, &ps)}
 	return out, ps
 }
 

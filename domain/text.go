@@ -27,30 +27,42 @@ type Text struct {
 
 // The text fields Catalyst stores, with their limits.
 var (
-	ChallengeTitle      = Text{Field: "title", Label: "the title", Max: 200}
-	ChallengePublicBody = Text{Field: "public_body", Label: "the public body", Max: 200}
-	ChallengeProblem    = Text{Field: "problem", Label: "the problem", Max: 20000, MultiLine: true}
-	ChallengeUserNeed   = Text{Field: "user_need", Label: "the user need", Max: 20000, MultiLine: true, Optional: true}
-	SelectionReason     = Text{Field: "reason", Label: "the reason", Max: 5000, MultiLine: true, Optional: true}
-	ChallengeLessons    = Text{Field: "lessons", Label: "the lessons learnt", Max: 20000, MultiLine: true, Optional: true}
-	BidTitle            = Text{Field: "title", Label: "the bid's title", Max: 200}
-	BidSummary          = Text{Field: "summary", Label: "the summary", Max: 5000, MultiLine: true, Optional: true}
-	ReportSummary       = Text{Field: "summary", Label: "the report's summary", Max: 20000, MultiLine: true}
-	GateRationale       = Text{Field: "rationale", Label: "the rationale", Max: 5000, MultiLine: true}
-	DeliverableNote     = Text{Field: "note", Label: "a note on what you are delivering", Max: 5000, MultiLine: true}
-	ReviewNote          = Text{Field: "reason", Label: "the reason", Max: 5000, MultiLine: true, Optional: true}
-	DeclineReason       = Text{Field: "reason", Label: "the conflict of interest", Max: 2000, MultiLine: true}
-	ExclusionReason     = Text{Field: "reason", Label: "the reason for excluding the score", Max: 2000, MultiLine: true}
-	CapacityReason      = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true, Optional: true}
-	MinimumReason       = Text{Field: "lowered_reason", Label: "why the decision goes ahead with fewer assessments", Max: 2000, MultiLine: true}
-	DecisionNote        = Text{Field: "reason", Label: "the panel's reason", Max: 2000, MultiLine: true, Optional: true}
-	SwapReason          = Text{Field: "reason", Label: "why the bid goes to another assessor", Max: 2000, MultiLine: true}
-	ReturnNote          = Text{Field: "note", Label: "what the assessor should look at again", Max: 2000, MultiLine: true}
-	InterestDescription = Text{Field: "description", Label: "the description", Max: MaxInterestDescription, MultiLine: true}
-	TokenName           = Text{Field: "name", Label: "the token's name", Max: 100}
-	PersonName          = Text{Field: "name", Label: "the name", Max: 200}
-	CriterionTitle      = Text{Field: "title", Label: "the criterion's title", Max: 200}
-	AssessmentComment   = Text{Field: "comment", Label: "the comment", Max: 5000, MultiLine: true}
+	ChallengeTitle       = Text{Field: "title", Label: "the title", Max: 200}
+	ChallengePublicBody  = Text{Field: "public_body", Label: "the public body", Max: 200}
+	ChallengeProblem     = Text{Field: "problem", Label: "the problem", Max: 20000, MultiLine: true}
+	ChallengeUserNeed    = Text{Field: "user_need", Label: "the user need", Max: 20000, MultiLine: true, Optional: true}
+	SelectionReason      = Text{Field: "reason", Label: "the reason", Max: 5000, MultiLine: true, Optional: true}
+	ChallengeLessons     = Text{Field: "lessons", Label: "the lessons learnt", Max: 20000, MultiLine: true, Optional: true}
+	BidTitle             = Text{Field: "title", Label: "the bid's title", Max: 200}
+	BidSummary           = Text{Field: "summary", Label: "the summary", Max: 5000, MultiLine: true, Optional: true}
+	ReportSummary        = Text{Field: "summary", Label: "the report's summary", Max: 20000, MultiLine: true}
+	GateRationale        = Text{Field: "rationale", Label: "the rationale", Max: 5000, MultiLine: true}
+	DeliverableNote      = Text{Field: "note", Label: "a note on what you are delivering", Max: 5000, MultiLine: true}
+	ReviewNote           = Text{Field: "reason", Label: "the reason", Max: 5000, MultiLine: true, Optional: true}
+	ShowAndTellPlace     = Text{Field: "place", Label: "where the show-and-tell is held", Max: 500}
+	ShowAndTellAttendees = Text{Field: "attendees", Label: "who is asked", Max: 2000, MultiLine: true, Optional: true}
+	ShowAndTellAttended  = Text{Field: "attended", Label: "who attended", Max: 2000, MultiLine: true}
+	ShowAndTellNotes     = Text{Field: "notes", Label: "the notes", Max: 10000, MultiLine: true}
+	RecommendationReason = Text{Field: "reason", Label: "why", Max: 5000, MultiLine: true}
+	ProgressUpdate       = Text{Field: "progress", Label: "the progress update", Max: 5000, MultiLine: true}
+	MidpointNote         = Text{Field: "rag_note", Label: "the note", Max: 5000, MultiLine: true}
+	OutcomeRoute         = Text{Field: "route", Label: "the follow-on procurement's route", Max: 500, Optional: true}
+	ReportSectionText    = Text{Field: "report", Label: "the section", Max: 5000, MultiLine: true}
+	LessonWorked         = Text{Field: "what_worked", Label: "what worked", Max: 5000, MultiLine: true}
+	LessonFailed         = Text{Field: "what_failed", Label: "what failed", Max: 5000, MultiLine: true}
+	LessonWhy            = Text{Field: "why", Label: "why", Max: 5000, MultiLine: true}
+	DeclineReason        = Text{Field: "reason", Label: "the conflict of interest", Max: 2000, MultiLine: true}
+	ExclusionReason      = Text{Field: "reason", Label: "the reason for excluding the score", Max: 2000, MultiLine: true}
+	CapacityReason       = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true, Optional: true}
+	MinimumReason        = Text{Field: "lowered_reason", Label: "why the decision goes ahead with fewer assessments", Max: 2000, MultiLine: true}
+	DecisionNote         = Text{Field: "reason", Label: "the panel's reason", Max: 2000, MultiLine: true, Optional: true}
+	SwapReason           = Text{Field: "reason", Label: "why the bid goes to another assessor", Max: 2000, MultiLine: true}
+	ReturnNote           = Text{Field: "note", Label: "what the assessor should look at again", Max: 2000, MultiLine: true}
+	InterestDescription  = Text{Field: "description", Label: "the description", Max: MaxInterestDescription, MultiLine: true}
+	TokenName            = Text{Field: "name", Label: "the token's name", Max: 100}
+	PersonName           = Text{Field: "name", Label: "the name", Max: 200}
+	CriterionTitle       = Text{Field: "title", Label: "the criterion's title", Max: 200}
+	AssessmentComment    = Text{Field: "comment", Label: "the comment", Max: 5000, MultiLine: true}
 )
 
 // Clean returns the text as it is to be stored, or the problem with it, named for the field.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,14 +79,6 @@ type ShowAndTellSlot struct {
 	Attendees           string
 }
 
-var (
-	showPlace     = domain.Text{Field: "place", Label: "where the show-and-tell is held", Max: 500}
-	showAttendees = domain.Text{Field: "attendees", Label: "who is asked", Max: 2000, MultiLine: true, Optional: true}
-	showAttended  = domain.Text{Field: "attended", Label: "who attended", Max: 2000, MultiLine: true}
-	showNotes     = domain.Text{Field: "notes", Label: "the notes", Max: 10000, MultiLine: true}
-	recommendWhy  = domain.Text{Field: "reason", Label: "why", Max: 5000, MultiLine: true}
-)
-
 // gateOpen refuses gate work on a contract that is not running: offered, or decided.
 func gateOpen(k *ent.Contract, action string) error {
 	switch k.Status {
@@ -109,8 +102,8 @@ func (s *Service) ScheduleShowAndTell(ctx context.Context, in ShowAndTellSlot) (
 	for i := range ps {
 		ps[i].Message = strings.ReplaceAll(ps[i].Message, "interview", "show-and-tell")
 	}
-	in.Place = showPlace.CleanAll(in.Place, &ps)
-	in.Attendees = showAttendees.CleanAll(in.Attendees, &ps)
+	in.Place = domain.ShowAndTellPlace.CleanAll(in.Place, &ps)
+	in.Attendees = domain.ShowAndTellAttendees.CleanAll(in.Attendees, &ps)
 	ps = append(ps, domain.CheckShowAndTellLength(in.PresentationMinutes, in.QuestionsMinutes)...)
 	if err := ps.Err(); err != nil {
 		return nil, err
@@ -162,8 +155,8 @@ func (s *Service) RecordShowAndTell(ctx context.Context, in ShowAndTellRecord) (
 		return nil, err
 	}
 	var ps domain.Problems
-	in.Attended = showAttended.CleanAll(in.Attended, &ps)
-	in.Notes = showNotes.CleanAll(in.Notes, &ps)
+	in.Attended = domain.ShowAndTellAttended.CleanAll(in.Attended, &ps)
+	in.Notes = domain.ShowAndTellNotes.CleanAll(in.Notes, &ps)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
@@ -193,7 +186,7 @@ func (s *Service) RecommendAtGate(ctx context.Context, in Recommendation) (*ent.
 	if !outcome.Valid(k.Phase) {
 		ps.Add("recommendation", "Choose %s", map[int]string{1: "continue or stop", 2: "complete or stop"}[k.Phase])
 	}
-	in.Reason = recommendWhy.CleanAll(in.Reason, &ps)
+	in.Reason = domain.RecommendationReason.CleanAll(in.Reason, &ps)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
@@ -388,8 +381,6 @@ type CompleteChallenge struct {
 	Lesson  domain.Lesson
 }
 
-var outcomeRoute = domain.Text{Field: "route", Label: "the follow-on procurement's route", Max: 500, Optional: true}
-
 // CompleteChallenge records the programme outcome and its lesson.
 func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) error {
 	var ps domain.Problems
@@ -397,7 +388,7 @@ func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) e
 	if !outcome.Valid() {
 		ps.Add("outcome", "Choose the outcome: adopted, not adopted, or a follow-on procurement")
 	}
-	in.Route = outcomeRoute.CleanAll(in.Route, &ps)
+	in.Route = domain.OutcomeRoute.CleanAll(in.Route, &ps)
 	if outcome == domain.OutcomeFollowOn && in.Route == "" {
 		ps.Add("route", "Say which route the follow-on procurement takes, such as an open procedure or a framework")
 	}
@@ -456,7 +447,7 @@ func (s *Service) Lessons(ctx context.Context, f LessonFilter) ([]LessonEntry, e
 		if err != nil {
 			return nil, err
 		}
-		if f.Field != "" && !containsString(ch.Fields, f.Field) {
+		if f.Field != "" && !slices.Contains(ch.Fields, f.Field) {
 			continue
 		}
 		out = append(out, LessonEntry{Lesson: l, Challenge: ch})
@@ -464,27 +455,13 @@ func (s *Service) Lessons(ctx context.Context, f LessonFilter) ([]LessonEntry, e
 	return out, nil
 }
 
-func containsString(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-var (
-	progressText = domain.Text{Field: "progress", Label: "the progress update", Max: 5000, MultiLine: true}
-	ragNote      = domain.Text{Field: "rag_note", Label: "the note", Max: 5000, MultiLine: true}
-)
-
 // SubmitProgress is the supplier's short progress update for the midpoint review.
 func (s *Service) SubmitProgress(ctx context.Context, contractID int, update string) (*ent.Contract, error) {
 	k, err := s.contractFor(ctx, contractID, "supplier")
 	if err != nil {
 		return nil, err
 	}
-	update, p := progressText.Clean(update)
+	update, p := domain.ProgressUpdate.Clean(update)
 	if p != nil {
 		return nil, domain.Problems{*p}
 	}
@@ -515,7 +492,7 @@ func (s *Service) ReviewMidpoint(ctx context.Context, in MidpointReview) (*ent.C
 	if !rag.Valid() {
 		ps.Add("rag", "Choose red, amber or green")
 	}
-	in.Note = ragNote.CleanAll(in.Note, &ps)
+	in.Note = domain.MidpointNote.CleanAll(in.Note, &ps)
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
