@@ -12,6 +12,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
 )
@@ -31,6 +32,10 @@ func asSystem(ctx context.Context) context.Context { return authz.AsSystem(ctx, 
 // Activities holds the dependencies of every activity.
 type Activities struct {
 	DB *ent.Client
+	// Mail sends email: GOV.UK Notify, SMTP, or the dev sink; nil leaves email waiting.
+	Mail email.Sender
+	// BaseURL is where people reach Catalyst, for the links in emails.
+	BaseURL string
 }
 
 // Application error types of refusals, which are never retried; the API maps each to a status.
@@ -322,6 +327,11 @@ func noticeOfStage(ctx context.Context, tx *ent.Tx, ch *ent.Challenge, stage dom
 
 // Notify writes a notice for a person in tx, with its cause.
 func Notify(ctx context.Context, tx *ent.Tx, recipientID int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
-	return tx.Notice.Create().SetRecipientID(recipientID).SetTemplate(string(template)).SetValues(values).
-		SetRecordType(recordType).SetRecordID(recordID).Exec(authz.AsSystem(ctx, SystemName))
+	ctx = authz.AsSystem(ctx, SystemName)
+	n, err := tx.Notice.Create().SetRecipientID(recipientID).SetTemplate(string(template)).SetValues(values).
+		SetRecordType(recordType).SetRecordID(recordID).Save(ctx)
+	if err != nil {
+		return err
+	}
+	return emailNotice(ctx, tx, n)
 }

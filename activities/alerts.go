@@ -43,11 +43,17 @@ func AlertOpened(ctx context.Context, tx *ent.Tx, c *ent.Competition) error {
 		if len(shared) == 0 {
 			continue
 		}
-		err := tx.AlertNotice.Create().SetAlertID(a.ID).SetCompetitionID(c.ID).SetValues(map[string]string{
+		id, err := tx.AlertNotice.Create().SetAlertID(a.ID).SetCompetitionID(c.ID).SetValues(map[string]string{
 			"title": ch.Title, "phase": strconv.Itoa(c.Phase), "closes_at": domain.FormatTime(c.ClosesAt),
 			"fields": strings.Join(shared, ", "), "link": fmt.Sprintf("/competitions/%d", c.ID), "unsubscribe": AlertPath(a.Token),
-		}).OnConflictColumns(alertnotice.FieldAlertID, alertnotice.FieldCompetitionID).DoNothing().Exec(ctx)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		}).OnConflictColumns(alertnotice.FieldAlertID, alertnotice.FieldCompetitionID).DoNothing().ID(ctx)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			continue // told already, and emailed then
+		case err != nil:
+			return err
+		}
+		if err := queueEmail(ctx, tx, a.Email, domain.NoticeCompetitionOpened, nil, &id); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -104,9 +105,20 @@ var accessMatrix = map[string]routeCase{
 		[]string{supplierOwn}},
 	"POST /api/v1/bids/{id}/eligibility": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/eligibility", w.bidAcme.ID) }, "{}",
 		[]string{admin}},
-	"GET /api/v1/competitions": {fixed("/api/v1/competitions"), "", everyone},
-	"GET /api/v1/alerts":       {fixed("/api/v1/alerts"), "", anySignedIn},
-	"POST /api/v1/alerts":      {fixed("/api/v1/alerts"), `{"email":"x@example.org","fields":["Transport"]}`, everyone},
+	"GET /api/v1/competitions":     {fixed("/api/v1/competitions"), "", everyone},
+	"GET /api/v1/me/email-choices": {fixed("/api/v1/me/email-choices"), "", anySignedIn},
+	"PUT /api/v1/me/email-choices": {fixed("/api/v1/me/email-choices"), `{"off":["not-a-kind"]}`, anySignedIn},
+	"GET /api/v1/emails":           {fixed("/api/v1/emails"), "", []string{admin}},
+	"POST /api/v1/emails/{id}/send-again": {func(w *world) string {
+		ctx := authz.AsSystem(testdb.Fixture(), "test")
+		e, err := w.db.Email.Query().First(ctx)
+		if err != nil {
+			e = w.db.Email.Create().SetTo("rosa@example.org").SetTemplate("payment_made").SetUnsubscribeToken("world-email").SaveX(ctx)
+		}
+		return fmt.Sprintf("/api/v1/emails/%d/send-again", e.ID) // not failed: refused with 409
+	}, "", []string{admin}},
+	"GET /api/v1/alerts":  {fixed("/api/v1/alerts"), "", anySignedIn},
+	"POST /api/v1/alerts": {fixed("/api/v1/alerts"), `{"email":"x@example.org","fields":["Transport"]}`, everyone},
 	"POST /api/v1/alerts/unsubscribe": {func(w *world) string {
 		if !w.db.Alert.Query().ExistX(testdb.Fixture()) {
 			w.db.Alert.Create().SetEmail("rosa@example.org").SetFields([]string{"Transport"}).SetToken("world-token").ExecX(testdb.Fixture())

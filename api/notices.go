@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/service"
 )
 
@@ -18,11 +19,16 @@ type NoticeView struct {
 	RecordType string            `json:"record_type,omitempty"`
 	RecordID   int               `json:"record_id,omitempty"`
 	SentAt     time.Time         `json:"sent_at"`
+	// Link is the page the notice is about, and LinkText what a link to it says.
+	Link     string `json:"link,omitempty"`
+	LinkText string `json:"-"`
 }
 
 func noticeView(n service.Notice) NoticeView {
-	return NoticeView{ID: n.Row.ID, Template: n.Row.Template, Values: n.Row.Values, Text: n.Text,
+	v := NoticeView{ID: n.Row.ID, Template: n.Row.Template, Values: n.Row.Values, Text: n.Text,
 		RecordType: n.Row.RecordType, RecordID: n.Row.RecordID, SentAt: n.Row.CreatedAt}
+	v.Link, v.LinkText = domain.NoticeLink(n.Row.RecordType, n.Row.RecordID)
+	return v
 }
 
 // listNotices lists the notices sent to the signed-in person, newest first.

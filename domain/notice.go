@@ -1,6 +1,10 @@
 package domain
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // NoticeTemplate names a kind of notice. Each is written as a row in the same transaction as
 // its cause, and read on the person's notices page (and later sent by email).
@@ -149,4 +153,102 @@ func AlertFields(alert, competition []string) []string {
 		}
 	}
 	return out
+}
+
+// NoticeTemplates lists every kind of notice, in the order a person's email choices show them.
+var NoticeTemplates = []NoticeTemplate{
+	NoticeChallengeSelected, NoticeChallengeRejected, NoticeCompetitionOpened, NoticeDeadlineExtended,
+	NoticeClarificationPublished, NoticeCompetitionAmended, NoticeBidIneligible, NoticeBidReinstated,
+	NoticeInterviewScheduled, NoticeOutcomeReleased, NoticeJoinRequested, NoticeJoinDecided,
+	NoticeAssignmentsReleased, NoticeAssessmentDueSoon, NoticeAssessmentOverdue, NoticeAssessmentReturned,
+	NoticeDeclarationLapsed, NoticeDeliverableSubmitted, NoticeDeliverableAccepted, NoticeChangesRequested,
+	NoticePaymentMade, NoticePaymentOverdue, NoticeMidpointReview, NoticeReportDue,
+	NoticeShowAndTellScheduled, NoticeGateDecided, NoticePhase2Invitation,
+}
+
+// noticeSubjects are the email subject lines, filled in like the text.
+var noticeSubjects = map[NoticeTemplate]string{
+	NoticeChallengeSelected:      "Your challenge was selected: {title}",
+	NoticeChallengeRejected:      "Your challenge was not selected: {title}",
+	NoticeCompetitionOpened:      "A competition is open for bids: {title}",
+	NoticeDeadlineExtended:       "The deadline for your bid moved: {title}",
+	NoticeClarificationPublished: "A clarification was published: {title}",
+	NoticeCompetitionAmended:     "The questions changed: {title}",
+	NoticeBidIneligible:          "Your bid is not eligible: {title}",
+	NoticeBidReinstated:          "Your bid is eligible after all: {title}",
+	NoticeInterviewScheduled:     "Your bid is shortlisted for interview: {title}",
+	NoticeOutcomeReleased:        "The outcome of your bid: {title}",
+	NoticeJoinRequested:          "A colleague asks to join {organisation}: {name}",
+	NoticeJoinDecided:            "A decision on your request to join {organisation}",
+	NoticeAssignmentsReleased:    "You have bids to assess: {title}",
+	NoticeAssessmentDueSoon:      "Bids to score soon: {title}",
+	NoticeAssessmentOverdue:      "Your scoring is overdue: {title}",
+	NoticeAssessmentReturned:     "Your scores were sent back: {title}",
+	NoticeDeclarationLapsed:      "Your declaration of interests has lapsed",
+	NoticeDeliverableSubmitted:   "A deliverable to review: {title}",
+	NoticeDeliverableAccepted:    "Your deliverable was accepted: {title}",
+	NoticeChangesRequested:       "Changes asked for in your deliverable: {title}",
+	NoticePaymentMade:            "A milestone was paid: {title}",
+	NoticePaymentOverdue:         "A payment is overdue: {title}",
+	NoticeMidpointReview:         "Your contract is halfway through: {title}",
+	NoticeReportDue:              "Your end-of-phase report is due: {title}",
+	NoticeShowAndTellScheduled:   "Your show-and-tell: {title}",
+	NoticeGateDecided:            "The stage gate decided on your contract",
+	NoticePhase2Invitation:       "You are invited to bid in phase 2: {title}",
+}
+
+// Subject is the notice's email subject line with its values filled in; a value missing leaves
+// the subject without that part rather than a placeholder.
+func (t NoticeTemplate) Subject(values map[string]string) string {
+	s, ok := noticeSubjects[t]
+	if !ok {
+		return "A notice from Catalyst"
+	}
+	for k, v := range values {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	if i := strings.Index(s, "{"); i >= 0 {
+		s = strings.TrimRight(s[:i], ": ")
+	}
+	// Without its values, the subject names the kind: the email choices list it so.
+	return s
+}
+
+// Known says whether t is a kind of notice Catalyst sends.
+func (t NoticeTemplate) Known() bool { _, ok := noticeSubjects[t]; return ok }
+
+// NoticeLink is the page a notice is about, as a path and the words of a link to it; "" when
+// the notice is about no page.
+func NoticeLink(recordType string, recordID int) (path, label string) {
+	if recordID == 0 {
+		return "", ""
+	}
+	switch recordType {
+	case "challenge":
+		return fmt.Sprintf("/challenges/%d", recordID), "See the challenge"
+	case "contract":
+		return fmt.Sprintf("/contracts/%d", recordID), "See the contract"
+	case "competition":
+		return fmt.Sprintf("/competitions/%d", recordID), "See the competition"
+	}
+	return "", ""
+}
+
+// EmailAll is the choice that turns off every email.
+const EmailAll = "all"
+
+// WantsEmail says whether a person who turned off the kinds in off is emailed a notice of kind t.
+func WantsEmail(off []string, t NoticeTemplate) bool {
+	return !slices.Contains(off, EmailAll) && !slices.Contains(off, string(t))
+}
+
+// CheckEmailChoices refuses a kind of notice that does not exist.
+func CheckEmailChoices(off []string) error {
+	var ps Problems
+	for _, k := range off {
+		if k != EmailAll && !NoticeTemplate(k).Known() {
+			ps.Add("off", "%q is not a kind of email Catalyst sends", k)
+		}
+	}
+	return ps.Err()
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
@@ -78,6 +79,8 @@ type Client struct {
 	Contract *ContractClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
+	// Email is the client for interacting with the Email builders.
+	Email *EmailClient
 	// GateDecision is the client for interacting with the GateDecision builders.
 	GateDecision *GateDecisionClient
 	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
@@ -132,6 +135,7 @@ func (c *Client) init() {
 	c.Competition = NewCompetitionClient(c.config)
 	c.Contract = NewContractClient(c.config)
 	c.Document = NewDocumentClient(c.config)
+	c.Email = NewEmailClient(c.config)
 	c.GateDecision = NewGateDecisionClient(c.config)
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Interest = NewInterestClient(c.config)
@@ -252,6 +256,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Competition:        NewCompetitionClient(cfg),
 		Contract:           NewContractClient(cfg),
 		Document:           NewDocumentClient(cfg),
+		Email:              NewEmailClient(cfg),
 		GateDecision:       NewGateDecisionClient(cfg),
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
@@ -299,6 +304,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Competition:        NewCompetitionClient(cfg),
 		Contract:           NewContractClient(cfg),
 		Document:           NewDocumentClient(cfg),
+		Email:              NewEmailClient(cfg),
 		GateDecision:       NewGateDecisionClient(cfg),
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
@@ -345,9 +351,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
-		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
-		c.Lesson, c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
-		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
+		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
+		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
+		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
+		c.Session, c.ShowAndTell,
 	} {
 		n.Use(hooks...)
 	}
@@ -359,9 +366,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
-		c.Document, c.GateDecision, c.IdempotencyRecord, c.Interest, c.JoinRequest,
-		c.Lesson, c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
-		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
+		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
+		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
+		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
+		c.Session, c.ShowAndTell,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -396,6 +404,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Contract.mutate(ctx, m)
 	case *DocumentMutation:
 		return c.Document.mutate(ctx, m)
+	case *EmailMutation:
+		return c.Email.mutate(ctx, m)
 	case *GateDecisionMutation:
 		return c.GateDecision.mutate(ctx, m)
 	case *IdempotencyRecordMutation:
@@ -2733,6 +2743,140 @@ func (c *DocumentClient) mutate(ctx context.Context, m *DocumentMutation) (Value
 	}
 }
 
+// EmailClient is a client for the Email schema.
+type EmailClient struct {
+	config
+}
+
+// NewEmailClient returns a client for the Email from the given config.
+func NewEmailClient(c config) *EmailClient {
+	return &EmailClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `email.Hooks(f(g(h())))`.
+func (c *EmailClient) Use(hooks ...Hook) {
+	c.hooks.Email = append(c.hooks.Email, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `email.Intercept(f(g(h())))`.
+func (c *EmailClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Email = append(c.inters.Email, interceptors...)
+}
+
+// Create returns a builder for creating a Email entity.
+func (c *EmailClient) Create() *EmailCreate {
+	mutation := newEmailMutation(c.config, OpCreate)
+	return &EmailCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Email entities.
+func (c *EmailClient) CreateBulk(builders ...*EmailCreate) *EmailCreateBulk {
+	return &EmailCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailClient) MapCreateBulk(slice any, setFunc func(*EmailCreate, int)) *EmailCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailCreateBulk{err: fmt.Errorf("calling to EmailClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Email.
+func (c *EmailClient) Update() *EmailUpdate {
+	mutation := newEmailMutation(c.config, OpUpdate)
+	return &EmailUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailClient) UpdateOne(_m *Email) *EmailUpdateOne {
+	mutation := newEmailMutation(c.config, OpUpdateOne, withEmail(_m))
+	return &EmailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailClient) UpdateOneID(id int) *EmailUpdateOne {
+	mutation := newEmailMutation(c.config, OpUpdateOne, withEmailID(id))
+	return &EmailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Email.
+func (c *EmailClient) Delete() *EmailDelete {
+	mutation := newEmailMutation(c.config, OpDelete)
+	return &EmailDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailClient) DeleteOne(_m *Email) *EmailDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailClient) DeleteOneID(id int) *EmailDeleteOne {
+	builder := c.Delete().Where(email.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailDeleteOne{builder}
+}
+
+// Query returns a query builder for Email.
+func (c *EmailClient) Query() *EmailQuery {
+	return &EmailQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmail},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Email entity by its id.
+func (c *EmailClient) Get(ctx context.Context, id int) (*Email, error) {
+	return c.Query().Where(email.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailClient) GetX(ctx context.Context, id int) *Email {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *EmailClient) Hooks() []Hook {
+	hooks := c.hooks.Email
+	return append(hooks[:len(hooks):len(hooks)], email.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailClient) Interceptors() []Interceptor {
+	return c.inters.Email
+}
+
+func (c *EmailClient) mutate(ctx context.Context, m *EmailMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Email mutation op: %q", m.Op())
+	}
+}
+
 // GateDecisionClient is a client for the GateDecision schema.
 type GateDecisionClient struct {
 	config
@@ -5067,17 +5211,17 @@ func (c *ShowAndTellClient) mutate(ctx context.Context, m *ShowAndTellMutation) 
 type (
 	hooks struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
-		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone, Notice,
-		Organisation, OutboxMessage, Person, Round, Screening, ScreeningCriterion,
-		Session, ShowAndTell []ent.Hook
+		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
+		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
+		Notice, Organisation, OutboxMessage, Person, Round, Screening,
+		ScreeningCriterion, Session, ShowAndTell []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
-		Bid, Challenge, Clarification, Competition, Contract, Document, GateDecision,
-		IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone, Notice,
-		Organisation, OutboxMessage, Person, Round, Screening, ScreeningCriterion,
-		Session, ShowAndTell []ent.Interceptor
+		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
+		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
+		Notice, Organisation, OutboxMessage, Person, Round, Screening,
+		ScreeningCriterion, Session, ShowAndTell []ent.Interceptor
 	}
 )
 

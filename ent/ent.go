@@ -25,6 +25,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
@@ -113,6 +114,7 @@ func checkColumn(t, c string) error {
 			competition.Table:        competition.ValidColumn,
 			contract.Table:           contract.ValidColumn,
 			document.Table:           document.ValidColumn,
+			email.Table:              email.ValidColumn,
 			gatedecision.Table:       gatedecision.ValidColumn,
 			idempotencyrecord.Table:  idempotencyrecord.ValidColumn,
 			interest.Table:           interest.ValidColumn,

@@ -25,6 +25,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
@@ -65,6 +66,7 @@ const (
 	TypeCompetition        = "Competition"
 	TypeContract           = "Contract"
 	TypeDocument           = "Document"
+	TypeEmail              = "Email"
 	TypeGateDecision       = "GateDecision"
 	TypeIdempotencyRecord  = "IdempotencyRecord"
 	TypeInterest           = "Interest"
@@ -18811,6 +18813,1128 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Document edge %s", name)
 }
 
+// EmailMutation represents an operation that mutates the Email nodes in the graph.
+type EmailMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	to                 *string
+	notice_id          *int
+	addnotice_id       *int
+	alert_notice_id    *int
+	addalert_notice_id *int
+	template           *string
+	state              *email.State
+	attempts           *int
+	addattempts        *int
+	last_error         *string
+	sent_at            *time.Time
+	provider_id        *string
+	unsubscribe_token  *string
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*Email, error)
+	predicates         []predicate.Email
+}
+
+var _ ent.Mutation = (*EmailMutation)(nil)
+
+// emailOption allows management of the mutation configuration using functional options.
+type emailOption func(*EmailMutation)
+
+// newEmailMutation creates new mutation for the Email entity.
+func newEmailMutation(c config, op Op, opts ...emailOption) *EmailMutation {
+	m := &EmailMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmail,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmailID sets the ID field of the mutation.
+func withEmailID(id int) emailOption {
+	return func(m *EmailMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Email
+		)
+		m.oldValue = func(ctx context.Context) (*Email, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Email.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmail sets the old Email of the mutation.
+func withEmail(node *Email) emailOption {
+	return func(m *EmailMutation) {
+		m.oldValue = func(context.Context) (*Email, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmailMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmailMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmailMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmailMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Email.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmailMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmailMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmailMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmailMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmailMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmailMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTo sets the "to" field.
+func (m *EmailMutation) SetTo(s string) {
+	m.to = &s
+}
+
+// To returns the value of the "to" field in the mutation.
+func (m *EmailMutation) To() (r string, exists bool) {
+	v := m.to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTo returns the old "to" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldTo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTo: %w", err)
+	}
+	return oldValue.To, nil
+}
+
+// ResetTo resets all changes to the "to" field.
+func (m *EmailMutation) ResetTo() {
+	m.to = nil
+}
+
+// SetNoticeID sets the "notice_id" field.
+func (m *EmailMutation) SetNoticeID(i int) {
+	m.notice_id = &i
+	m.addnotice_id = nil
+}
+
+// NoticeID returns the value of the "notice_id" field in the mutation.
+func (m *EmailMutation) NoticeID() (r int, exists bool) {
+	v := m.notice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNoticeID returns the old "notice_id" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldNoticeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNoticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNoticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNoticeID: %w", err)
+	}
+	return oldValue.NoticeID, nil
+}
+
+// AddNoticeID adds i to the "notice_id" field.
+func (m *EmailMutation) AddNoticeID(i int) {
+	if m.addnotice_id != nil {
+		*m.addnotice_id += i
+	} else {
+		m.addnotice_id = &i
+	}
+}
+
+// AddedNoticeID returns the value that was added to the "notice_id" field in this mutation.
+func (m *EmailMutation) AddedNoticeID() (r int, exists bool) {
+	v := m.addnotice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearNoticeID clears the value of the "notice_id" field.
+func (m *EmailMutation) ClearNoticeID() {
+	m.notice_id = nil
+	m.addnotice_id = nil
+	m.clearedFields[email.FieldNoticeID] = struct{}{}
+}
+
+// NoticeIDCleared returns if the "notice_id" field was cleared in this mutation.
+func (m *EmailMutation) NoticeIDCleared() bool {
+	_, ok := m.clearedFields[email.FieldNoticeID]
+	return ok
+}
+
+// ResetNoticeID resets all changes to the "notice_id" field.
+func (m *EmailMutation) ResetNoticeID() {
+	m.notice_id = nil
+	m.addnotice_id = nil
+	delete(m.clearedFields, email.FieldNoticeID)
+}
+
+// SetAlertNoticeID sets the "alert_notice_id" field.
+func (m *EmailMutation) SetAlertNoticeID(i int) {
+	m.alert_notice_id = &i
+	m.addalert_notice_id = nil
+}
+
+// AlertNoticeID returns the value of the "alert_notice_id" field in the mutation.
+func (m *EmailMutation) AlertNoticeID() (r int, exists bool) {
+	v := m.alert_notice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAlertNoticeID returns the old "alert_notice_id" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldAlertNoticeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAlertNoticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAlertNoticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAlertNoticeID: %w", err)
+	}
+	return oldValue.AlertNoticeID, nil
+}
+
+// AddAlertNoticeID adds i to the "alert_notice_id" field.
+func (m *EmailMutation) AddAlertNoticeID(i int) {
+	if m.addalert_notice_id != nil {
+		*m.addalert_notice_id += i
+	} else {
+		m.addalert_notice_id = &i
+	}
+}
+
+// AddedAlertNoticeID returns the value that was added to the "alert_notice_id" field in this mutation.
+func (m *EmailMutation) AddedAlertNoticeID() (r int, exists bool) {
+	v := m.addalert_notice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAlertNoticeID clears the value of the "alert_notice_id" field.
+func (m *EmailMutation) ClearAlertNoticeID() {
+	m.alert_notice_id = nil
+	m.addalert_notice_id = nil
+	m.clearedFields[email.FieldAlertNoticeID] = struct{}{}
+}
+
+// AlertNoticeIDCleared returns if the "alert_notice_id" field was cleared in this mutation.
+func (m *EmailMutation) AlertNoticeIDCleared() bool {
+	_, ok := m.clearedFields[email.FieldAlertNoticeID]
+	return ok
+}
+
+// ResetAlertNoticeID resets all changes to the "alert_notice_id" field.
+func (m *EmailMutation) ResetAlertNoticeID() {
+	m.alert_notice_id = nil
+	m.addalert_notice_id = nil
+	delete(m.clearedFields, email.FieldAlertNoticeID)
+}
+
+// SetTemplate sets the "template" field.
+func (m *EmailMutation) SetTemplate(s string) {
+	m.template = &s
+}
+
+// Template returns the value of the "template" field in the mutation.
+func (m *EmailMutation) Template() (r string, exists bool) {
+	v := m.template
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTemplate returns the old "template" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldTemplate(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTemplate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTemplate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTemplate: %w", err)
+	}
+	return oldValue.Template, nil
+}
+
+// ResetTemplate resets all changes to the "template" field.
+func (m *EmailMutation) ResetTemplate() {
+	m.template = nil
+}
+
+// SetState sets the "state" field.
+func (m *EmailMutation) SetState(e email.State) {
+	m.state = &e
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *EmailMutation) State() (r email.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldState(ctx context.Context) (v email.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *EmailMutation) ResetState() {
+	m.state = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *EmailMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *EmailMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *EmailMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *EmailMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *EmailMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetLastError sets the "last_error" field.
+func (m *EmailMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *EmailMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *EmailMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[email.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *EmailMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[email.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *EmailMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, email.FieldLastError)
+}
+
+// SetSentAt sets the "sent_at" field.
+func (m *EmailMutation) SetSentAt(t time.Time) {
+	m.sent_at = &t
+}
+
+// SentAt returns the value of the "sent_at" field in the mutation.
+func (m *EmailMutation) SentAt() (r time.Time, exists bool) {
+	v := m.sent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentAt returns the old "sent_at" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldSentAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentAt: %w", err)
+	}
+	return oldValue.SentAt, nil
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (m *EmailMutation) ClearSentAt() {
+	m.sent_at = nil
+	m.clearedFields[email.FieldSentAt] = struct{}{}
+}
+
+// SentAtCleared returns if the "sent_at" field was cleared in this mutation.
+func (m *EmailMutation) SentAtCleared() bool {
+	_, ok := m.clearedFields[email.FieldSentAt]
+	return ok
+}
+
+// ResetSentAt resets all changes to the "sent_at" field.
+func (m *EmailMutation) ResetSentAt() {
+	m.sent_at = nil
+	delete(m.clearedFields, email.FieldSentAt)
+}
+
+// SetProviderID sets the "provider_id" field.
+func (m *EmailMutation) SetProviderID(s string) {
+	m.provider_id = &s
+}
+
+// ProviderID returns the value of the "provider_id" field in the mutation.
+func (m *EmailMutation) ProviderID() (r string, exists bool) {
+	v := m.provider_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderID returns the old "provider_id" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldProviderID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderID: %w", err)
+	}
+	return oldValue.ProviderID, nil
+}
+
+// ClearProviderID clears the value of the "provider_id" field.
+func (m *EmailMutation) ClearProviderID() {
+	m.provider_id = nil
+	m.clearedFields[email.FieldProviderID] = struct{}{}
+}
+
+// ProviderIDCleared returns if the "provider_id" field was cleared in this mutation.
+func (m *EmailMutation) ProviderIDCleared() bool {
+	_, ok := m.clearedFields[email.FieldProviderID]
+	return ok
+}
+
+// ResetProviderID resets all changes to the "provider_id" field.
+func (m *EmailMutation) ResetProviderID() {
+	m.provider_id = nil
+	delete(m.clearedFields, email.FieldProviderID)
+}
+
+// SetUnsubscribeToken sets the "unsubscribe_token" field.
+func (m *EmailMutation) SetUnsubscribeToken(s string) {
+	m.unsubscribe_token = &s
+}
+
+// UnsubscribeToken returns the value of the "unsubscribe_token" field in the mutation.
+func (m *EmailMutation) UnsubscribeToken() (r string, exists bool) {
+	v := m.unsubscribe_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnsubscribeToken returns the old "unsubscribe_token" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldUnsubscribeToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnsubscribeToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnsubscribeToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnsubscribeToken: %w", err)
+	}
+	return oldValue.UnsubscribeToken, nil
+}
+
+// ResetUnsubscribeToken resets all changes to the "unsubscribe_token" field.
+func (m *EmailMutation) ResetUnsubscribeToken() {
+	m.unsubscribe_token = nil
+}
+
+// Where appends a list predicates to the EmailMutation builder.
+func (m *EmailMutation) Where(ps ...predicate.Email) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmailMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmailMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Email, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmailMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmailMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Email).
+func (m *EmailMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmailMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, email.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, email.FieldUpdatedAt)
+	}
+	if m.to != nil {
+		fields = append(fields, email.FieldTo)
+	}
+	if m.notice_id != nil {
+		fields = append(fields, email.FieldNoticeID)
+	}
+	if m.alert_notice_id != nil {
+		fields = append(fields, email.FieldAlertNoticeID)
+	}
+	if m.template != nil {
+		fields = append(fields, email.FieldTemplate)
+	}
+	if m.state != nil {
+		fields = append(fields, email.FieldState)
+	}
+	if m.attempts != nil {
+		fields = append(fields, email.FieldAttempts)
+	}
+	if m.last_error != nil {
+		fields = append(fields, email.FieldLastError)
+	}
+	if m.sent_at != nil {
+		fields = append(fields, email.FieldSentAt)
+	}
+	if m.provider_id != nil {
+		fields = append(fields, email.FieldProviderID)
+	}
+	if m.unsubscribe_token != nil {
+		fields = append(fields, email.FieldUnsubscribeToken)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmailMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case email.FieldCreatedAt:
+		return m.CreatedAt()
+	case email.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case email.FieldTo:
+		return m.To()
+	case email.FieldNoticeID:
+		return m.NoticeID()
+	case email.FieldAlertNoticeID:
+		return m.AlertNoticeID()
+	case email.FieldTemplate:
+		return m.Template()
+	case email.FieldState:
+		return m.State()
+	case email.FieldAttempts:
+		return m.Attempts()
+	case email.FieldLastError:
+		return m.LastError()
+	case email.FieldSentAt:
+		return m.SentAt()
+	case email.FieldProviderID:
+		return m.ProviderID()
+	case email.FieldUnsubscribeToken:
+		return m.UnsubscribeToken()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmailMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case email.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case email.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case email.FieldTo:
+		return m.OldTo(ctx)
+	case email.FieldNoticeID:
+		return m.OldNoticeID(ctx)
+	case email.FieldAlertNoticeID:
+		return m.OldAlertNoticeID(ctx)
+	case email.FieldTemplate:
+		return m.OldTemplate(ctx)
+	case email.FieldState:
+		return m.OldState(ctx)
+	case email.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case email.FieldLastError:
+		return m.OldLastError(ctx)
+	case email.FieldSentAt:
+		return m.OldSentAt(ctx)
+	case email.FieldProviderID:
+		return m.OldProviderID(ctx)
+	case email.FieldUnsubscribeToken:
+		return m.OldUnsubscribeToken(ctx)
+	}
+	return nil, fmt.Errorf("unknown Email field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case email.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case email.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case email.FieldTo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTo(v)
+		return nil
+	case email.FieldNoticeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNoticeID(v)
+		return nil
+	case email.FieldAlertNoticeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAlertNoticeID(v)
+		return nil
+	case email.FieldTemplate:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTemplate(v)
+		return nil
+	case email.FieldState:
+		v, ok := value.(email.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case email.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case email.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case email.FieldSentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentAt(v)
+		return nil
+	case email.FieldProviderID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderID(v)
+		return nil
+	case email.FieldUnsubscribeToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnsubscribeToken(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Email field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmailMutation) AddedFields() []string {
+	var fields []string
+	if m.addnotice_id != nil {
+		fields = append(fields, email.FieldNoticeID)
+	}
+	if m.addalert_notice_id != nil {
+		fields = append(fields, email.FieldAlertNoticeID)
+	}
+	if m.addattempts != nil {
+		fields = append(fields, email.FieldAttempts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmailMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case email.FieldNoticeID:
+		return m.AddedNoticeID()
+	case email.FieldAlertNoticeID:
+		return m.AddedAlertNoticeID()
+	case email.FieldAttempts:
+		return m.AddedAttempts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case email.FieldNoticeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNoticeID(v)
+		return nil
+	case email.FieldAlertNoticeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAlertNoticeID(v)
+		return nil
+	case email.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Email numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmailMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(email.FieldNoticeID) {
+		fields = append(fields, email.FieldNoticeID)
+	}
+	if m.FieldCleared(email.FieldAlertNoticeID) {
+		fields = append(fields, email.FieldAlertNoticeID)
+	}
+	if m.FieldCleared(email.FieldLastError) {
+		fields = append(fields, email.FieldLastError)
+	}
+	if m.FieldCleared(email.FieldSentAt) {
+		fields = append(fields, email.FieldSentAt)
+	}
+	if m.FieldCleared(email.FieldProviderID) {
+		fields = append(fields, email.FieldProviderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmailMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmailMutation) ClearField(name string) error {
+	switch name {
+	case email.FieldNoticeID:
+		m.ClearNoticeID()
+		return nil
+	case email.FieldAlertNoticeID:
+		m.ClearAlertNoticeID()
+		return nil
+	case email.FieldLastError:
+		m.ClearLastError()
+		return nil
+	case email.FieldSentAt:
+		m.ClearSentAt()
+		return nil
+	case email.FieldProviderID:
+		m.ClearProviderID()
+		return nil
+	}
+	return fmt.Errorf("unknown Email nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmailMutation) ResetField(name string) error {
+	switch name {
+	case email.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case email.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case email.FieldTo:
+		m.ResetTo()
+		return nil
+	case email.FieldNoticeID:
+		m.ResetNoticeID()
+		return nil
+	case email.FieldAlertNoticeID:
+		m.ResetAlertNoticeID()
+		return nil
+	case email.FieldTemplate:
+		m.ResetTemplate()
+		return nil
+	case email.FieldState:
+		m.ResetState()
+		return nil
+	case email.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case email.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case email.FieldSentAt:
+		m.ResetSentAt()
+		return nil
+	case email.FieldProviderID:
+		m.ResetProviderID()
+		return nil
+	case email.FieldUnsubscribeToken:
+		m.ResetUnsubscribeToken()
+		return nil
+	}
+	return fmt.Errorf("unknown Email field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmailMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmailMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmailMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmailMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmailMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmailMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmailMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Email unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmailMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Email edge %s", name)
+}
+
 // GateDecisionMutation represents an operation that mutates the GateDecision nodes in the graph.
 type GateDecisionMutation struct {
 	config
@@ -27435,6 +28559,8 @@ type PersonMutation struct {
 	oidc_subject            *string
 	deactivated_at          *time.Time
 	interests_declared_at   *time.Time
+	email_off               *[]string
+	appendemail_off         []string
 	clearedFields           map[string]struct{}
 	organisation            *int
 	clearedorganisation     bool
@@ -27974,6 +29100,71 @@ func (m *PersonMutation) ResetInterestsDeclaredAt() {
 	delete(m.clearedFields, person.FieldInterestsDeclaredAt)
 }
 
+// SetEmailOff sets the "email_off" field.
+func (m *PersonMutation) SetEmailOff(s []string) {
+	m.email_off = &s
+	m.appendemail_off = nil
+}
+
+// EmailOff returns the value of the "email_off" field in the mutation.
+func (m *PersonMutation) EmailOff() (r []string, exists bool) {
+	v := m.email_off
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmailOff returns the old "email_off" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldEmailOff(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmailOff is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmailOff requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmailOff: %w", err)
+	}
+	return oldValue.EmailOff, nil
+}
+
+// AppendEmailOff adds s to the "email_off" field.
+func (m *PersonMutation) AppendEmailOff(s []string) {
+	m.appendemail_off = append(m.appendemail_off, s...)
+}
+
+// AppendedEmailOff returns the list of values that were appended to the "email_off" field in this mutation.
+func (m *PersonMutation) AppendedEmailOff() ([]string, bool) {
+	if len(m.appendemail_off) == 0 {
+		return nil, false
+	}
+	return m.appendemail_off, true
+}
+
+// ClearEmailOff clears the value of the "email_off" field.
+func (m *PersonMutation) ClearEmailOff() {
+	m.email_off = nil
+	m.appendemail_off = nil
+	m.clearedFields[person.FieldEmailOff] = struct{}{}
+}
+
+// EmailOffCleared returns if the "email_off" field was cleared in this mutation.
+func (m *PersonMutation) EmailOffCleared() bool {
+	_, ok := m.clearedFields[person.FieldEmailOff]
+	return ok
+}
+
+// ResetEmailOff resets all changes to the "email_off" field.
+func (m *PersonMutation) ResetEmailOff() {
+	m.email_off = nil
+	m.appendemail_off = nil
+	delete(m.clearedFields, person.FieldEmailOff)
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
 func (m *PersonMutation) SetOrganisationID(id int) {
 	m.organisation = &id
@@ -28263,7 +29454,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -28291,6 +29482,9 @@ func (m *PersonMutation) Fields() []string {
 	if m.interests_declared_at != nil {
 		fields = append(fields, person.FieldInterestsDeclaredAt)
 	}
+	if m.email_off != nil {
+		fields = append(fields, person.FieldEmailOff)
+	}
 	return fields
 }
 
@@ -28317,6 +29511,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.DeactivatedAt()
 	case person.FieldInterestsDeclaredAt:
 		return m.InterestsDeclaredAt()
+	case person.FieldEmailOff:
+		return m.EmailOff()
 	}
 	return nil, false
 }
@@ -28344,6 +29540,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDeactivatedAt(ctx)
 	case person.FieldInterestsDeclaredAt:
 		return m.OldInterestsDeclaredAt(ctx)
+	case person.FieldEmailOff:
+		return m.OldEmailOff(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -28416,6 +29614,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInterestsDeclaredAt(v)
 		return nil
+	case person.FieldEmailOff:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmailOff(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -28461,6 +29666,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldInterestsDeclaredAt) {
 		fields = append(fields, person.FieldInterestsDeclaredAt)
 	}
+	if m.FieldCleared(person.FieldEmailOff) {
+		fields = append(fields, person.FieldEmailOff)
+	}
 	return fields
 }
 
@@ -28489,6 +29697,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldInterestsDeclaredAt:
 		m.ClearInterestsDeclaredAt()
+		return nil
+	case person.FieldEmailOff:
+		m.ClearEmailOff()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -28524,6 +29735,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldInterestsDeclaredAt:
 		m.ResetInterestsDeclaredAt()
+		return nil
+	case person.FieldEmailOff:
+		m.ResetEmailOff()
 		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)

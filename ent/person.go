@@ -37,6 +37,8 @@ type Person struct {
 	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
 	// InterestsDeclaredAt holds the value of the "interests_declared_at" field.
 	InterestsDeclaredAt *time.Time `json:"interests_declared_at,omitempty"`
+	// EmailOff holds the value of the "email_off" field.
+	EmailOff []string `json:"email_off,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges                PersonEdges `json:"edges"`
@@ -113,7 +115,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case person.FieldRoles, person.FieldExpertise:
+		case person.FieldRoles, person.FieldExpertise, person.FieldEmailOff:
 			values[i] = new([]byte)
 		case person.FieldID:
 			values[i] = new(sql.NullInt64)
@@ -204,6 +206,14 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.InterestsDeclaredAt = new(time.Time)
 				*_m.InterestsDeclaredAt = value.Time
+			}
+		case person.FieldEmailOff:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field email_off", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.EmailOff); err != nil {
+					return fmt.Errorf("unmarshal field email_off: %w", err)
+				}
 			}
 		case person.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -305,6 +315,9 @@ func (_m *Person) String() string {
 		builder.WriteString("interests_declared_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("email_off=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EmailOff))
 	builder.WriteByte(')')
 	return builder.String()
 }

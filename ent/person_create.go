@@ -121,6 +121,12 @@ func (_c *PersonCreate) SetNillableInterestsDeclaredAt(v *time.Time) *PersonCrea
 	return _c
 }
 
+// SetEmailOff sets the "email_off" field.
+func (_c *PersonCreate) SetEmailOff(v []string) *PersonCreate {
+	_c.mutation.SetEmailOff(v)
+	return _c
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_c *PersonCreate) SetOrganisationID(id int) *PersonCreate {
 	_c.mutation.SetOrganisationID(id)
@@ -340,6 +346,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.InterestsDeclaredAt(); ok {
 		_spec.SetField(person.FieldInterestsDeclaredAt, field.TypeTime, value)
 		_node.InterestsDeclaredAt = &value
+	}
+	if value, ok := _c.mutation.EmailOff(); ok {
+		_spec.SetField(person.FieldEmailOff, field.TypeJSON, value)
+		_node.EmailOff = value
 	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -600,6 +610,24 @@ func (u *PersonUpsert) ClearInterestsDeclaredAt() *PersonUpsert {
 	return u
 }
 
+// SetEmailOff sets the "email_off" field.
+func (u *PersonUpsert) SetEmailOff(v []string) *PersonUpsert {
+	u.Set(person.FieldEmailOff, v)
+	return u
+}
+
+// UpdateEmailOff sets the "email_off" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateEmailOff() *PersonUpsert {
+	u.SetExcluded(person.FieldEmailOff)
+	return u
+}
+
+// ClearEmailOff clears the value of the "email_off" field.
+func (u *PersonUpsert) ClearEmailOff() *PersonUpsert {
+	u.SetNull(person.FieldEmailOff)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -789,6 +817,27 @@ func (u *PersonUpsertOne) UpdateInterestsDeclaredAt() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearInterestsDeclaredAt() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearInterestsDeclaredAt()
+	})
+}
+
+// SetEmailOff sets the "email_off" field.
+func (u *PersonUpsertOne) SetEmailOff(v []string) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetEmailOff(v)
+	})
+}
+
+// UpdateEmailOff sets the "email_off" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateEmailOff() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateEmailOff()
+	})
+}
+
+// ClearEmailOff clears the value of the "email_off" field.
+func (u *PersonUpsertOne) ClearEmailOff() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearEmailOff()
 	})
 }
 
@@ -1147,6 +1196,27 @@ func (u *PersonUpsertBulk) UpdateInterestsDeclaredAt() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearInterestsDeclaredAt() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearInterestsDeclaredAt()
+	})
+}
+
+// SetEmailOff sets the "email_off" field.
+func (u *PersonUpsertBulk) SetEmailOff(v []string) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetEmailOff(v)
+	})
+}
+
+// UpdateEmailOff sets the "email_off" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateEmailOff() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateEmailOff()
+	})
+}
+
+// ClearEmailOff clears the value of the "email_off" field.
+func (u *PersonUpsertBulk) ClearEmailOff() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearEmailOff()
 	})
 }
 

@@ -164,6 +164,24 @@ func (_u *PersonUpdate) ClearInterestsDeclaredAt() *PersonUpdate {
 	return _u
 }
 
+// SetEmailOff sets the "email_off" field.
+func (_u *PersonUpdate) SetEmailOff(v []string) *PersonUpdate {
+	_u.mutation.SetEmailOff(v)
+	return _u
+}
+
+// AppendEmailOff appends value to the "email_off" field.
+func (_u *PersonUpdate) AppendEmailOff(v []string) *PersonUpdate {
+	_u.mutation.AppendEmailOff(v)
+	return _u
+}
+
+// ClearEmailOff clears the value of the "email_off" field.
+func (_u *PersonUpdate) ClearEmailOff() *PersonUpdate {
+	_u.mutation.ClearEmailOff()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdate) SetOrganisationID(id int) *PersonUpdate {
 	_u.mutation.SetOrganisationID(id)
@@ -455,6 +473,17 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.InterestsDeclaredAtCleared() {
 		_spec.ClearField(person.FieldInterestsDeclaredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EmailOff(); ok {
+		_spec.SetField(person.FieldEmailOff, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEmailOff(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, person.FieldEmailOff, value)
+		})
+	}
+	if _u.mutation.EmailOffCleared() {
+		_spec.ClearField(person.FieldEmailOff, field.TypeJSON)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -815,6 +844,24 @@ func (_u *PersonUpdateOne) ClearInterestsDeclaredAt() *PersonUpdateOne {
 	return _u
 }
 
+// SetEmailOff sets the "email_off" field.
+func (_u *PersonUpdateOne) SetEmailOff(v []string) *PersonUpdateOne {
+	_u.mutation.SetEmailOff(v)
+	return _u
+}
+
+// AppendEmailOff appends value to the "email_off" field.
+func (_u *PersonUpdateOne) AppendEmailOff(v []string) *PersonUpdateOne {
+	_u.mutation.AppendEmailOff(v)
+	return _u
+}
+
+// ClearEmailOff clears the value of the "email_off" field.
+func (_u *PersonUpdateOne) ClearEmailOff() *PersonUpdateOne {
+	_u.mutation.ClearEmailOff()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdateOne) SetOrganisationID(id int) *PersonUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -1136,6 +1183,17 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.InterestsDeclaredAtCleared() {
 		_spec.ClearField(person.FieldInterestsDeclaredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.EmailOff(); ok {
+		_spec.SetField(person.FieldEmailOff, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEmailOff(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, person.FieldEmailOff, value)
+		})
+	}
+	if _u.mutation.EmailOffCleared() {
+		_spec.ClearField(person.FieldEmailOff, field.TypeJSON)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -40,6 +40,8 @@ type Tx struct {
 	Contract *ContractClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
+	// Email is the client for interacting with the Email builders.
+	Email *EmailClient
 	// GateDecision is the client for interacting with the GateDecision builders.
 	GateDecision *GateDecisionClient
 	// IdempotencyRecord is the client for interacting with the IdempotencyRecord builders.
@@ -214,6 +216,7 @@ func (tx *Tx) init() {
 	tx.Competition = NewCompetitionClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
+	tx.Email = NewEmailClient(tx.config)
 	tx.GateDecision = NewGateDecisionClient(tx.config)
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Interest = NewInterestClient(tx.config)

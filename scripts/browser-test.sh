@@ -10,7 +10,8 @@ command -v chromium >/dev/null || { echo "chromium is not installed: apt-get ins
 work=$(mktemp -d /tmp/catalyst-browser.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 go build -o "$work/catalyst" ./cmd/catalyst
-"$work/catalyst" dev --data "$work/data" --addr "127.0.0.1:$port" >"$work/out.log" 2>"$work/err.log" &
+mailport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$work/catalyst" dev --data "$work/data" --addr "127.0.0.1:$port" --mail "127.0.0.1:$mailport" >"$work/out.log" 2>"$work/err.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -21,4 +22,4 @@ for _ in $(seq 1 240); do
 done
 grep -q "Demo data loaded" "$work/out.log" || { echo "demo data did not load"; cat "$work/out.log" "$work/err.log"; exit 1; }
 
-CATALYST_URL="http://127.0.0.1:$port" node --test ui/browser/
+CATALYST_URL="http://127.0.0.1:$port" CATALYST_MAIL_URL="http://127.0.0.1:$mailport" node --test ui/browser/

@@ -5,11 +5,15 @@ package worker
 import (
 	"context"
 	"log/slog"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -19,6 +23,12 @@ type Deps struct {
 	Temporal client.Client
 	DB       *ent.Client
 	Log      *slog.Logger
+	// Mail sends email; nil leaves every email waiting (and the mail workflow unstarted).
+	Mail email.Sender
+	// BaseURL is where people reach Catalyst, for the links in emails.
+	BaseURL string
+	// MailPollEvery is the mail workflow's safety-net look for waiting email.
+	MailPollEvery time.Duration
 }
 
 // Register adds every workflow and activity to r.
@@ -26,6 +36,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.ChallengeWorkflow)
 	r.RegisterWorkflow(workflows.CompetitionWorkflow)
 	r.RegisterWorkflow(workflows.ContractWorkflow)
+	r.RegisterWorkflow(workflows.MailWorkflow)
 	r.RegisterActivity(acts)
 }
 
@@ -35,12 +46,37 @@ func Run(ctx context.Context, d Deps) error {
 		d.Log = slog.Default()
 	}
 	w := sdkworker.New(d.Temporal, workflows.TaskQueue, sdkworker.Options{})
-	Register(w, &activities.Activities{DB: d.DB})
+	Register(w, &activities.Activities{DB: d.DB, Mail: d.Mail, BaseURL: d.BaseURL})
 	if err := w.Start(); err != nil {
 		return err
 	}
 	defer w.Stop()
+	if d.Mail != nil {
+		go startMail(ctx, d)
+	}
 	relay := &OutboxRelay{DB: d.DB, Temporal: d.Temporal, Log: d.Log}
 	relay.Run(ctx)
 	return nil
+}
+
+// startMail starts the mail workflow unless it runs already, trying again while Temporal is
+// out of reach: every worker asks, and the one workflow ID keeps it to one.
+func startMail(ctx context.Context, d Deps) {
+	opts := client.StartWorkflowOptions{
+		ID: workflows.MailWorkflowID, TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}
+	for {
+		_, err := d.Temporal.ExecuteWorkflow(ctx, opts, workflows.MailWorkflow, workflows.MailInput{PollEvery: d.MailPollEvery})
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		d.Log.Warn("starting the mail workflow", "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Second):
+		}
+	}
 }

@@ -70,6 +70,18 @@ const (
 	SignalContractChanged = "contract_changed"
 )
 
+// The mail workflow: one for the namespace, woken by SignalMailWaiting from the outbox.
+const (
+	MailWorkflowID    = activities.MailWorkflowID
+	SignalMailWaiting = activities.SignalMailWaiting
+)
+
+// MailInput starts the mail workflow. PollEvery is how often it looks for waiting email
+// without being woken (5 minutes if unset), a safety net for a wake that was lost.
+type MailInput struct {
+	PollEvery time.Duration `json:",omitempty"`
+}
+
 // ChallengeWorkflowID is the workflow ID of a challenge's lifecycle.
 func ChallengeWorkflowID(challengeID int) string { return fmt.Sprintf("challenge-%d", challengeID) }
 

@@ -28,7 +28,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false}
+	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false}
 	for _, f := range files {
 		want[filepath.Base(f)] = true
 	}
@@ -38,6 +38,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflow(workflows.ChallengeWorkflow)
 			r.RegisterWorkflow(workflows.CompetitionWorkflow)
 			r.RegisterWorkflow(workflows.ContractWorkflow)
+			r.RegisterWorkflow(workflows.MailWorkflow)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatal(err)
 			}

@@ -76,7 +76,8 @@ func TestComposeGivesEachProcessItsConfiguration(t *testing.T) {
 
 func allEnv() []envVar {
 	return []envVar{envDatabaseURL, envTemporal, envNamespace, envS3Endpoint, envS3AccessKey, envS3SecretKey, envS3Bucket,
-		envS3Region, envS3TLS, envAddr, envSessionKey, envDevSignIn, envMaxDocument, envWorkerHealth}
+		envS3Region, envS3TLS, envAddr, envSessionKey, envDevSignIn, envMaxDocument, envWorkerHealth,
+		envPublicURL, envNotifyKey, envNotifyTpls, envSMTPURL, envMailFrom}
 }
 
 func TestConfigNamesEveryProblem(t *testing.T) {
@@ -96,6 +97,21 @@ func TestConfigNamesEveryProblem(t *testing.T) {
 			t.Errorf("error does not say %q:\n%v", want, err)
 		}
 	}
+	// A worker given a mail provider half set up is told what is missing.
+	t.Setenv(envSMTPURL.Name, "smtp://mail.example:587")
+	t.Setenv(envMailFrom.Name, "nobody")
+	_, err = loadConfig("worker")
+	if err == nil || !strings.Contains(err.Error(), "CATALYST_PUBLIC_URL must be set to send email") || !strings.Contains(err.Error(), "not an email address") {
+		t.Errorf("a half-set SMTP provider gave %v", err)
+	}
+	t.Setenv(envSMTPURL.Name, "")
+	t.Setenv(envNotifyKey.Name, "not-a-key")
+	t.Setenv(envPublicURL.Name, "https://catalyst.example")
+	_, err = loadConfig("worker")
+	if err == nil || !strings.Contains(err.Error(), "no default Notify template") && !strings.Contains(err.Error(), "Notify's form") {
+		t.Errorf("a bad Notify key gave %v", err)
+	}
+	t.Setenv(envNotifyKey.Name, "")
 	t.Setenv(envDatabaseURL.Name, "mysql://root:hunter2@db/x")
 	_, err = loadConfig("migrate")
 	if err == nil || !strings.Contains(err.Error(), "must be a postgres:// URL") || strings.Contains(err.Error(), "hunter2") {

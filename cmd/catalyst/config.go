@@ -19,6 +19,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/email"
 )
 
 // envVar is one setting of the production processes.
@@ -51,6 +52,11 @@ var (
 	envOIDCRedirect = envVar{"CATALYST_OIDC_REDIRECT_URL", "", "Catalyst's callback as registered with the provider, e.g. https://catalyst.example.gov.uk/sign-in/oidc/callback"}
 	envOIDCScopes   = envVar{"CATALYST_OIDC_SCOPES", "openid email", "the scopes to ask for, separated by spaces"}
 	envOIDCName     = envVar{"CATALYST_OIDC_NAME", "GOV.UK One Login", "what the sign-in button calls the provider"}
+	envPublicURL    = envVar{"CATALYST_PUBLIC_URL", "", "where people reach Catalyst, for the links in emails, e.g. https://catalyst.example.gov.uk"}
+	envNotifyKey    = envVar{"CATALYST_NOTIFY_API_KEY", "", "a GOV.UK Notify API key, to send email through Notify"}
+	envNotifyTpls   = envVar{"CATALYST_NOTIFY_TEMPLATES", "", "Notify template IDs by kind of notice: default=<id>[,outcome_released=<id>…]; each shows ((subject)) and ((body))"}
+	envSMTPURL      = envVar{"CATALYST_SMTP_URL", "", "an SMTP server to send email through instead: smtp://user:password@host:587?tls=starttls"}
+	envMailFrom     = envVar{"CATALYST_MAIL_FROM", "", "the address SMTP mail comes from, e.g. catalyst@programme.example.gov.uk"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )
 
@@ -71,6 +77,8 @@ type prodConfig struct {
 	Addr              string
 	SessionKey        []byte
 	OIDC              *api.OIDCConfig
+	Mail              email.Sender // nil when no provider is set: email waits
+	PublicURL         string
 }
 
 func get(v envVar) string {
@@ -122,6 +130,9 @@ func loadConfig(command string) (prodConfig, error) {
 		}
 		cfg.SessionKey = key
 	}
+	if command == "worker" {
+		cfg.Mail, cfg.PublicURL = loadMail(&problems)
+	}
 	if command == "api" {
 		oidcCfg, oidcProblems := loadOIDC()
 		cfg.OIDC = oidcCfg
@@ -131,6 +142,38 @@ func loadConfig(command string) (prodConfig, error) {
 		return cfg, fmt.Errorf("the configuration is not complete:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 	return cfg, nil
+}
+
+// loadMail chooses the email provider: GOV.UK Notify if its key is set, else SMTP if its URL
+// is, else none (email is written and waits until one is set).
+func loadMail(problems *[]string) (email.Sender, string) {
+	public := strings.TrimRight(get(envPublicURL), "/")
+	key, smtpURL := get(envNotifyKey), get(envSMTPURL)
+	if key == "" && smtpURL == "" {
+		return nil, public
+	}
+	if !strings.HasPrefix(public, "https://") && !strings.HasPrefix(public, "http://") {
+		*problems = append(*problems, fmt.Sprintf("%s must be set to send email: set it to %s", envPublicURL.Name, envPublicURL.Help))
+	}
+	if key != "" {
+		tpls, err := email.ParseTemplates(get(envNotifyTpls))
+		if err != nil {
+			*problems = append(*problems, fmt.Sprintf("%s: %v", envNotifyTpls.Name, err))
+			return nil, public
+		}
+		n, err := email.NewNotify(key, tpls)
+		if err != nil {
+			*problems = append(*problems, fmt.Sprintf("%s or %s: %v", envNotifyKey.Name, envNotifyTpls.Name, err))
+			return nil, public
+		}
+		return n, public
+	}
+	s, err := email.ParseSMTP(smtpURL, get(envMailFrom))
+	if err != nil {
+		*problems = append(*problems, fmt.Sprintf("%s or %s: %v", envSMTPURL.Name, envMailFrom.Name, err))
+		return nil, public
+	}
+	return s, public
 }
 
 func redact(u string) string {

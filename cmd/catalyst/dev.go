@@ -21,6 +21,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/devstack"
 	"github.com/catalyst-sbri/catalyst/devstack/s3server"
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/worker"
 )
@@ -32,8 +33,12 @@ type devOptions struct {
 	Seed bool   // load the demo data in the background
 	// DatabaseURL, if set, puts the records in PostgreSQL instead of the data folder's SQLite.
 	DatabaseURL string
-	Out         io.Writer // where the banner goes
-	Log         *slog.Logger
+	// MailAddr is where the mail viewer listens; every email is caught by a local SMTP sink.
+	MailAddr string
+	// MailPollEvery is the mail workflow's look for waiting email without a wake.
+	MailPollEvery time.Duration
+	Out           io.Writer // where the banner goes
+	Log           *slog.Logger
 }
 
 // devStack is everything `catalyst dev` runs, in one process.
@@ -43,12 +48,15 @@ type devStack struct {
 	Temporal client.Client
 	Docs     *docstore.Store
 	S3       *s3server.Server
+	Mail     *email.Sink
+	MailURL  string // the mail viewer
 	// SeedDone is closed when the demo data is loaded (or failed: see SeedErr).
 	SeedDone chan struct{}
 	SeedErr  error
 
 	temporalServer *devstack.Temporal
 	server         *http.Server
+	mailViewer     *http.Server
 	stopWorker     context.CancelFunc
 	workerDone     chan error
 	closeOnce      sync.Once
@@ -58,11 +66,12 @@ func runDev(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	data := fs.String("data", ".catalyst", "folder for the database, workflow history and documents")
 	addr := fs.String("addr", "127.0.0.1:8080", "address for the API and pages")
+	mailAddr := fs.String("mail", "127.0.0.1:8025", "address for the mail viewer, which shows every email sent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	started := time.Now()
-	st, err := startDev(ctx, devOptions{Data: *data, Addr: *addr, Seed: true, Out: os.Stdout})
+	st, err := startDev(ctx, devOptions{Data: *data, Addr: *addr, MailAddr: *mailAddr, Seed: true, Out: os.Stdout})
 	if err != nil {
 		return err
 	}
@@ -93,10 +102,19 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (is another catalyst running? use --addr): %w", o.Addr, err)
 	}
+	if o.MailAddr == "" {
+		o.MailAddr = "127.0.0.1:0"
+	}
+	mailLn, err := net.Listen("tcp", o.MailAddr)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("the mail viewer cannot listen on %s (use --mail): %w", o.MailAddr, err)
+	}
 	st := &devStack{URL: "http://" + ln.Addr().String(), SeedDone: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			ln.Close()
+			mailLn.Close()
 			st.Close()
 		}
 	}()
@@ -132,9 +150,24 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 		return nil, err
 	}
 
+	// Every email goes to a local SMTP sink, through the same SMTP sender production may use.
+	if st.Mail, err = email.StartSink(filepath.Join(o.Data, "mail"), "127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	sender, err := email.ParseSMTP("smtp://"+st.Mail.Addr()+"?tls=none", "catalyst@catalyst.localhost")
+	if err != nil {
+		return nil, err
+	}
+	st.mailViewer = &http.Server{Handler: st.Mail.Viewer(), ReadHeaderTimeout: 10 * time.Second}
+	st.MailURL = "http://" + mailLn.Addr().String()
+	go func() { _ = st.mailViewer.Serve(mailLn) }()
+
 	wctx, stopWorker := context.WithCancel(context.Background())
 	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
-	go func() { st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Log: o.Log}) }()
+	go func() {
+		st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Log: o.Log,
+			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery})
+	}()
 
 	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, Log: o.Log})
 	if err != nil {
@@ -149,6 +182,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 
 	fmt.Fprintf(o.Out, "Catalyst is running at %s\n", st.URL)
 	fmt.Fprintf(o.Out, "  Temporal frontend: %s (namespace %q)\n", st.temporalServer.HostPort, devstack.Namespace)
+	fmt.Fprintf(o.Out, "  Mail viewer:       %s (every email sent is caught here)\n", st.MailURL)
 	fmt.Fprintf(o.Out, "  Data folder:       %s\n", o.Data)
 	fmt.Fprintf(o.Out, "Sign in at %s/sign-in as one of the demo people:\n", st.URL)
 	for _, p := range demoPeople {
@@ -199,10 +233,16 @@ func (st *devStack) Close() error {
 			errs = append(errs, st.server.Shutdown(ctx))
 			cancel()
 		}
+		if st.mailViewer != nil {
+			errs = append(errs, st.mailViewer.Close())
+		}
 		if st.stopWorker != nil {
 			st.stopWorker()
 			<-st.SeedDone
 			errs = append(errs, <-st.workerDone)
+		}
+		if st.Mail != nil {
+			errs = append(errs, st.Mail.Close())
 		}
 		if st.Temporal != nil {
 			st.Temporal.Close()

@@ -26,7 +26,10 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
+	entemail "github.com/catalyst-sbri/catalyst/ent/email"
+	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // TestLifecycleEndToEnd starts the real embedded stack (Temporal on SQLite, S3 on a folder,
@@ -197,7 +200,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	// The workflow learns of each sealed bid afterwards: the relay delivers the outbox.
 	for deadline := time.Now().Add(time.Minute); ; {
-		msgs := st.DB.OutboxMessage.Query().AllX(sys)
+		msgs := st.DB.OutboxMessage.Query().Where(outboxmessage.WorkflowIDHasPrefix("competition-")).AllX(sys)
 		delivered := 0
 		for _, m := range msgs {
 			if m.SentAt != nil && m.LastError == "" {
@@ -398,6 +401,9 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	if n := st.DB.AuditEvent.Query().Where(auditevent.Action("bid.submitted"), auditevent.Actor(demoSuppliers[0])).CountX(sys); n != 2 {
 		t.Errorf("bid.submitted by %s: %d events, want 2", demoSuppliers[0], n)
 	}
+
+	// Every notice was emailed once, through the mail workflow, to the dev stack's SMTP sink.
+	waitForEmails(t, st)
 
 	if os.Getenv("CATALYST_RECORD_HISTORIES") != "" {
 		recordHistories(t, ctx, st, historyDir, ch.ID, comp.ID, kA)
@@ -690,6 +696,53 @@ func recordHistories(t *testing.T, ctx context.Context, st *devStack, dir string
 	}
 	for name, id := range ids {
 		writeHistory(t, ctx, st, filepath.Join(dir, name+".json"), id, "")
+	}
+	writeHistory(t, ctx, st, filepath.Join(dir, "mail.json"), workflows.MailWorkflowID, "")
+}
+
+// waitForEmails waits until every email written is sent, then checks that each notice's email
+// reached the SMTP sink once, with a working unsubscribe link.
+func waitForEmails(t *testing.T, st *devStack) {
+	t.Helper()
+	sys := authz.AsSystem(context.Background(), "test")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		waiting := st.DB.Email.Query().Where(entemail.StateNEQ(entemail.StateSent)).CountX(sys)
+		if waiting == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			for _, e := range st.DB.Email.Query().Where(entemail.StateNEQ(entemail.StateSent)).Limit(5).AllX(sys) {
+				t.Logf("email %d to %s: %s (%s)", e.ID, e.To, e.State, e.LastError)
+			}
+			t.Fatalf("%d emails not sent after 60 s", waiting)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	emails := st.DB.Email.Query().CountX(sys)
+	notices := st.DB.Notice.Query().CountX(sys)
+	if emails == 0 || emails > notices+st.DB.AlertNotice.Query().CountX(sys) {
+		t.Errorf("%d emails for %d notices", emails, notices)
+	}
+	caught, err := st.Mail.Messages()
+	must(t, err)
+	seen := map[string]bool{}
+	for _, m := range caught {
+		if seen[m.Reference] {
+			t.Errorf("%s was emailed twice", m.Reference)
+		}
+		seen[m.Reference] = true
+	}
+	if len(seen) != emails {
+		t.Errorf("the sink caught %d emails, %d were written", len(seen), emails)
+	}
+	// The unsubscribe link in an email works without signing in, as a mail program's one click.
+	link := strings.Trim(caught[0].Unsubscribe, "<>")
+	resp, err := http.PostForm(link, url.Values{"List-Unsubscribe": {"One-Click"}})
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("one-click unsubscribe answered %d", resp.StatusCode)
 	}
 }
 

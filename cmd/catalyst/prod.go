@@ -76,7 +76,10 @@ func runWorker(ctx context.Context) error {
 	}()
 	defer health.Close()
 	log.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace)
-	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Log: log})
+	if cfg.Mail == nil {
+		log.Warn("email is off: notices are kept and wait to be sent; set " + envNotifyKey.Name + " or " + envSMTPURL.Name)
+	}
+	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL})
 }
 
 func runAPI(ctx context.Context) error {

@@ -533,6 +533,35 @@ var (
 			},
 		},
 	}
+	// EmailsColumns holds the columns for the "emails" table.
+	EmailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "to", Type: field.TypeString},
+		{Name: "notice_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "alert_notice_id", Type: field.TypeInt, Unique: true, Nullable: true},
+		{Name: "template", Type: field.TypeString},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"pending", "sending", "sent", "failed"}, Default: "pending"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "provider_id", Type: field.TypeString, Nullable: true},
+		{Name: "unsubscribe_token", Type: field.TypeString, Unique: true},
+	}
+	// EmailsTable holds the schema information for the "emails" table.
+	EmailsTable = &schema.Table{
+		Name:       "emails",
+		Columns:    EmailsColumns,
+		PrimaryKey: []*schema.Column{EmailsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "email_state",
+				Unique:  false,
+				Columns: []*schema.Column{EmailsColumns[7]},
+			},
+		},
+	}
 	// GateDecisionsColumns holds the columns for the "gate_decisions" table.
 	GateDecisionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -819,6 +848,7 @@ var (
 		{Name: "oidc_subject", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "deactivated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "interests_declared_at", Type: field.TypeTime, Nullable: true},
+		{Name: "email_off", Type: field.TypeJSON, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -829,7 +859,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_members",
-				Columns:    []*schema.Column{PersonsColumns[10]},
+				Columns:    []*schema.Column{PersonsColumns[11]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -961,6 +991,7 @@ var (
 		CompetitionsTable,
 		ContractsTable,
 		DocumentsTable,
+		EmailsTable,
 		GateDecisionsTable,
 		IdempotencyRecordsTable,
 		InterestsTable,

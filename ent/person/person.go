@@ -33,6 +33,8 @@ const (
 	FieldDeactivatedAt = "deactivated_at"
 	// FieldInterestsDeclaredAt holds the string denoting the interests_declared_at field in the database.
 	FieldInterestsDeclaredAt = "interests_declared_at"
+	// FieldEmailOff holds the string denoting the email_off field in the database.
+	FieldEmailOff = "email_off"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeOwnedChallenges holds the string denoting the owned_challenges edge name in mutations.
@@ -94,6 +96,7 @@ var Columns = []string{
 	FieldOidcSubject,
 	FieldDeactivatedAt,
 	FieldInterestsDeclaredAt,
+	FieldEmailOff,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "persons"

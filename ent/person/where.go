@@ -495,6 +495,16 @@ func InterestsDeclaredAtNotNil() predicate.Person {
 	return predicate.Person(sql.FieldNotNull(FieldInterestsDeclaredAt))
 }
 
+// EmailOffIsNil applies the IsNil predicate on the "email_off" field.
+func EmailOffIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldEmailOff))
+}
+
+// EmailOffNotNil applies the NotNil predicate on the "email_off" field.
+func EmailOffNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldEmailOff))
+}
+
 // HasOrganisation applies the HasEdge predicate on the "organisation" edge.
 func HasOrganisation() predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {

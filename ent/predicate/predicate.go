@@ -45,6 +45,9 @@ type Contract func(*sql.Selector)
 // Document is the predicate function for document builders.
 type Document func(*sql.Selector)
 
+// Email is the predicate function for email builders.
+type Email func(*sql.Selector)
+
 // GateDecision is the predicate function for gatedecision builders.
 type GateDecision func(*sql.Selector)
 

@@ -422,6 +422,30 @@ func (f DocumentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DocumentMutation", m)
 }
 
+// The EmailQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailQueryRuleFunc func(context.Context, *ent.EmailQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailQuery", q)
+}
+
+// The EmailMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailMutationRuleFunc func(context.Context, *ent.EmailMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailMutation", m)
+}
+
 // The GateDecisionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type GateDecisionQueryRuleFunc func(context.Context, *ent.GateDecisionQuery) error

@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
@@ -536,6 +537,46 @@ func init() {
 	documentDescSha256 := documentFields[4].Descriptor()
 	// document.Sha256Validator is a validator for the "sha256" field. It is called by the builders before save.
 	document.Sha256Validator = documentDescSha256.Validators[0].(func(string) error)
+	emailMixin := schema.Email{}.Mixin()
+	email.Policy = privacy.NewPolicies(schema.Email{})
+	email.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := email.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emailMixinFields0 := emailMixin[0].Fields()
+	_ = emailMixinFields0
+	emailFields := schema.Email{}.Fields()
+	_ = emailFields
+	// emailDescCreatedAt is the schema descriptor for created_at field.
+	emailDescCreatedAt := emailMixinFields0[0].Descriptor()
+	// email.DefaultCreatedAt holds the default value on creation for the created_at field.
+	email.DefaultCreatedAt = emailDescCreatedAt.Default.(func() time.Time)
+	// emailDescUpdatedAt is the schema descriptor for updated_at field.
+	emailDescUpdatedAt := emailMixinFields0[1].Descriptor()
+	// email.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	email.DefaultUpdatedAt = emailDescUpdatedAt.Default.(func() time.Time)
+	// email.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	email.UpdateDefaultUpdatedAt = emailDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emailDescTo is the schema descriptor for to field.
+	emailDescTo := emailFields[0].Descriptor()
+	// email.ToValidator is a validator for the "to" field. It is called by the builders before save.
+	email.ToValidator = emailDescTo.Validators[0].(func(string) error)
+	// emailDescTemplate is the schema descriptor for template field.
+	emailDescTemplate := emailFields[3].Descriptor()
+	// email.TemplateValidator is a validator for the "template" field. It is called by the builders before save.
+	email.TemplateValidator = emailDescTemplate.Validators[0].(func(string) error)
+	// emailDescAttempts is the schema descriptor for attempts field.
+	emailDescAttempts := emailFields[5].Descriptor()
+	// email.DefaultAttempts holds the default value on creation for the attempts field.
+	email.DefaultAttempts = emailDescAttempts.Default.(int)
+	// emailDescUnsubscribeToken is the schema descriptor for unsubscribe_token field.
+	emailDescUnsubscribeToken := emailFields[9].Descriptor()
+	// email.UnsubscribeTokenValidator is a validator for the "unsubscribe_token" field. It is called by the builders before save.
+	email.UnsubscribeTokenValidator = emailDescUnsubscribeToken.Validators[0].(func(string) error)
 	gatedecisionMixin := schema.GateDecision{}.Mixin()
 	gatedecision.Policy = privacy.NewPolicies(schema.GateDecision{})
 	gatedecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -31,6 +31,9 @@ func (Person) Fields() []ent.Field {
 		// When an assessor last confirmed their declaration of interests is complete; it lapses
 		// after 12 months. Unset on people from before it was kept: counted from their joining.
 		field.Time("interests_declared_at").Optional().Nillable(),
+		// The kinds of notice the person does not want by email ("all" for none); they still
+		// read them on their notices page.
+		field.Strings("email_off").Optional(),
 	}
 }
 

@@ -1,0 +1,222 @@
+package activities
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/email"
+	"github.com/catalyst-sbri/catalyst/ent"
+	entemail "github.com/catalyst-sbri/catalyst/ent/email"
+	"github.com/catalyst-sbri/catalyst/ent/person"
+)
+
+// The mail workflow's contract, here because the activities that write emails wake it: the
+// workflows package names them again for its own callers.
+const (
+	// MailWorkflowID is the one workflow that sends every email.
+	MailWorkflowID = "mail"
+	// SignalMailWaiting reaches it from the outbox when an email is written.
+	SignalMailWaiting = "mail_waiting"
+	// EmailAttempts is how often a send is tried before it is given up and shown to the
+	// programme team: with the mail workflow's backoff, about a day.
+	EmailAttempts = 10
+)
+
+// mailName is the system identity the sender acts as.
+const mailName = "mail"
+
+// UnsubscribePath is the page that stops one kind of email, from the link in each.
+func UnsubscribePath(token string) string { return "/email/unsubscribe/" + token }
+
+// EmailChoicesPath is where a signed-in person chooses which notices they get by email.
+const EmailChoicesPath = "/notices/email"
+
+// queueEmail writes an email waiting to be sent, and the outbox row that wakes the sender, in
+// the transaction of its notice: the notice and its email are written together or not at all.
+func queueEmail(ctx context.Context, tx *ent.Tx, to string, template domain.NoticeTemplate, noticeID, alertNoticeID *int) error {
+	tok := make([]byte, 16)
+	if _, err := rand.Read(tok); err != nil {
+		return err
+	}
+	err := tx.Email.Create().SetTo(to).SetTemplate(string(template)).SetNillableNoticeID(noticeID).
+		SetNillableAlertNoticeID(alertNoticeID).SetUnsubscribeToken(hex.EncodeToString(tok)).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	return tx.OutboxMessage.Create().SetWorkflowID(MailWorkflowID).SetSignal(SignalMailWaiting).
+		SetPayload([]byte("{}")).Exec(ctx)
+}
+
+// emailNotice queues the email of a notice to a person, unless they turned that kind off.
+func emailNotice(ctx context.Context, tx *ent.Tx, n *ent.Notice) error {
+	p, err := tx.Person.Query().Where(person.ID(n.RecipientID)).Only(ctx)
+	if err != nil {
+		return err
+	}
+	if p.DeactivatedAt != nil || !domain.WantsEmail(p.EmailOff, domain.NoticeTemplate(n.Template)) {
+		return nil
+	}
+	return queueEmail(ctx, tx, p.Email, domain.NoticeTemplate(n.Template), &n.ID, nil)
+}
+
+// WaitingEmailsInput asks for emails to send, leaving out those already being sent.
+type WaitingEmailsInput struct {
+	Skip  []int
+	Limit int
+}
+
+// WaitingEmailsResult lists emails to send, oldest first.
+type WaitingEmailsResult struct{ IDs []int }
+
+// WaitingEmails lists the emails waiting to be sent: pending, or cut off mid-send.
+func (a *Activities) WaitingEmails(ctx context.Context, in WaitingEmailsInput) (WaitingEmailsResult, error) {
+	ctx = authz.AsSystem(ctx, mailName)
+	if in.Limit <= 0 {
+		in.Limit = 50
+	}
+	q := a.DB.Email.Query().Where(entemail.StateIn(entemail.StatePending, entemail.StateSending)).
+		Order(ent.Asc(entemail.FieldID)).Limit(in.Limit)
+	if len(in.Skip) > 0 {
+		q.Where(entemail.IDNotIn(in.Skip...))
+	}
+	ids, err := q.IDs(ctx)
+	return WaitingEmailsResult{IDs: ids}, err
+}
+
+// SendEmailInput names the email to send.
+type SendEmailInput struct{ EmailID int }
+
+// SendEmail sends one email at most once, however often it runs. The email is claimed
+// (sending) in one transaction before the send and marked sent in another after it; a run that
+// finds it sent does nothing, and one that finds it still sending (a crash between the two)
+// asks the provider by the email's reference before sending again. SMTP cannot be asked, so
+// such an email is shown to the programme team as failed rather than risk a second copy. A
+// permanent refusal is recorded as failed at once; a transient one is retried by the workflow
+// with backoff, and given up after EmailAttempts.
+func (a *Activities) SendEmail(ctx context.Context, in SendEmailInput) error {
+	if a.Mail == nil {
+		return errors.New("no email provider is configured")
+	}
+	ctx = authz.AsSystem(ctx, mailName)
+	e, err := a.DB.Email.Get(ctx, in.EmailID)
+	if err != nil {
+		return err
+	}
+	ref := EmailReference(e)
+	switch e.State {
+	case entemail.StateSent, entemail.StateFailed:
+		return nil
+	case entemail.StateSending:
+		id, found, err := a.Mail.Lookup(ctx, ref)
+		switch {
+		case errors.Is(err, email.ErrCannotTell):
+			return a.emailFailed(ctx, e.ID, "A send was cut off before its result was recorded, and the mail server cannot say whether it went. Check with the recipient before sending it again.")
+		case err != nil:
+			return err
+		case found:
+			return a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StateSent).SetProviderID(id).SetSentAt(time.Now().UTC()).Exec(ctx)
+		}
+	}
+	m, err := a.emailMessage(ctx, e)
+	if err != nil {
+		return err
+	}
+	claimed, err := a.DB.Email.Update().Where(entemail.ID(e.ID), entemail.StateIn(entemail.StatePending, entemail.StateSending)).
+		SetState(entemail.StateSending).AddAttempts(1).Save(ctx)
+	if err != nil || claimed == 0 {
+		return err
+	}
+	id, sendErr := a.Mail.Send(ctx, m)
+	switch {
+	case sendErr == nil:
+		return a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StateSent).SetProviderID(id).SetSentAt(time.Now().UTC()).SetLastError("").Exec(ctx)
+	case email.IsPermanent(sendErr):
+		return a.emailFailed(ctx, e.ID, sendErr.Error())
+	case activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt >= EmailAttempts:
+		return a.emailFailed(ctx, e.ID, fmt.Sprintf("Given up after %d attempts: %v", EmailAttempts, sendErr))
+	}
+	if err := a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StatePending).SetLastError(sendErr.Error()).Exec(ctx); err != nil {
+		return err
+	}
+	return sendErr
+}
+
+func (a *Activities) emailFailed(ctx context.Context, id int, why string) error {
+	return a.DB.Email.UpdateOneID(id).SetState(entemail.StateFailed).SetLastError(why).Exec(ctx)
+}
+
+// EmailReference is the email's reference at the provider: its notice's ID, or its alert
+// notice's, which Notify keeps and SMTP carries in the Message-ID.
+func EmailReference(e *ent.Email) string {
+	if e.NoticeID != nil {
+		return fmt.Sprintf("notice-%d", *e.NoticeID)
+	}
+	if e.AlertNoticeID != nil {
+		return fmt.Sprintf("alert-%d", *e.AlertNoticeID)
+	}
+	return fmt.Sprintf("email-%d", e.ID)
+}
+
+// emailMessage builds the email from its notice, in the words the notices page shows.
+func (a *Activities) emailMessage(ctx context.Context, e *ent.Email) (email.Message, error) {
+	m := email.Message{Reference: EmailReference(e), To: e.To, Template: e.Template}
+	values := map[string]string{}
+	var recordType string
+	var recordID int
+	switch {
+	case e.NoticeID != nil:
+		n, err := a.DB.Notice.Get(ctx, *e.NoticeID)
+		if err != nil {
+			return m, err
+		}
+		p, err := a.DB.Person.Get(ctx, n.RecipientID)
+		if err != nil {
+			return m, err
+		}
+		m.Name = p.Name
+		for k, v := range n.Values {
+			values[k] = v
+		}
+		recordType, recordID = n.RecordType, n.RecordID
+		m.UnsubscribeURL = a.absolute(UnsubscribePath(e.UnsubscribeToken))
+		m.ChoicesURL = a.absolute(EmailChoicesPath)
+	case e.AlertNoticeID != nil:
+		n, err := a.DB.AlertNotice.Get(ctx, *e.AlertNoticeID)
+		if err != nil {
+			return m, err
+		}
+		for k, v := range n.Values {
+			values[k] = v
+		}
+		recordType, recordID = "competition", n.CompetitionID
+		// An alert's own stop link is its unsubscribe: the alert is all it signed up for.
+		m.UnsubscribeURL = a.absolute(values["unsubscribe"])
+	}
+	for k, v := range values {
+		if strings.HasPrefix(v, "/") {
+			values[k] = a.absolute(v)
+		}
+	}
+	t := domain.NoticeTemplate(e.Template)
+	m.Values, m.Subject, m.Body = values, t.Subject(values), t.Text(values)
+	if path, label := domain.NoticeLink(recordType, recordID); path != "" {
+		m.Link, m.LinkText = a.absolute(path), label
+	}
+	return m, nil
+}
+
+func (a *Activities) absolute(path string) string {
+	if path == "" {
+		return ""
+	}
+	return strings.TrimRight(a.BaseURL, "/") + path
+}
