@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -236,7 +237,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			}
 			out.Contracts = append(out.Contracts, AwardedContract{ContractID: k.ID, BidID: b.ID, OrganisationID: b.OrganisationID, Value: b.Amount})
 		}
-		if err := tx.Competition.UpdateOne(c).SetStatus(next).Exec(ctx); err != nil {
+		if err := tx.Competition.UpdateOne(c).SetStatus(next).SetDecidedAt(time.Now().UTC()).Exec(ctx); err != nil {
 			return err
 		}
 		if len(funded) > 0 {

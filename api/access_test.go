@@ -109,6 +109,8 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/me/email-choices": {fixed("/api/v1/me/email-choices"), "", anySignedIn},
 	"PUT /api/v1/me/email-choices": {fixed("/api/v1/me/email-choices"), `{"off":["not-a-kind"]}`, anySignedIn},
 	"GET /api/v1/emails":           {fixed("/api/v1/emails"), "", []string{admin}},
+	"GET /api/v1/figures":          {fixed("/api/v1/figures"), "", []string{admin}},
+	"PUT /api/v1/figures/targets":  {fixed("/api/v1/figures/targets"), `{"targets":{"sme":101}}`, []string{admin}},
 	"POST /api/v1/emails/{id}/send-again": {func(w *world) string {
 		ctx := authz.AsSystem(testdb.Fixture(), "test")
 		e, err := w.db.Email.Query().First(ctx)

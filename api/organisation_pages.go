@@ -72,13 +72,18 @@ func (s *Server) organisationPage(c echo.Context) error {
 
 func (s *Server) registerOrganisationForm(c echo.Context) error {
 	f := ui.Form{Values: map[string]string{}, Multi: map[string][]string{}}
-	for _, n := range []string{"name", "legal_form", "company_number", "size", "region", "incorporated_on-day", "incorporated_on-month", "incorporated_on-year"} {
+	for _, n := range []string{"name", "legal_form", "company_number", "size", "region", "public_contract_before", "incorporated_on-day", "incorporated_on-month", "incorporated_on-year"} {
 		f.Values[n] = strings.TrimSpace(c.FormValue(n))
 	}
 	fields := c.Request().Form["fields"]
 	f.Multi["fields"] = fields
 	in := domain.SupplierRegistration{Name: f.Values["name"], LegalForm: domain.LegalForm(f.Values["legal_form"]), CompanyNumber: f.Values["company_number"],
 		Size: domain.OrganisationSize(f.Values["size"]), Region: f.Values["region"], Fields: fields}
+	switch f.Values["public_contract_before"] {
+	case "yes", "no":
+		before := f.Values["public_contract_before"] == "yes"
+		in.PublicContractBefore = &before
+	}
 	var ps domain.Problems
 	if f.Values["incorporated_on-day"]+f.Values["incorporated_on-month"]+f.Values["incorporated_on-year"] != "" {
 		t, err := domain.ParseDate(f.Values["incorporated_on-day"], f.Values["incorporated_on-month"], f.Values["incorporated_on-year"])

@@ -20,6 +20,8 @@ type RegisterOrganisationRequest struct {
 	IncorporatedOn string   `json:"incorporated_on"` // 2021-03-27
 	Region         string   `json:"region"`
 	Fields         []string `json:"fields"`
+	// Whether it had a contract with a UK public body before; left out if it prefers not to say.
+	PublicContractBefore *bool `json:"public_contract_before"`
 }
 
 func (s *Server) registerOrganisation(c echo.Context) error {
@@ -28,7 +30,7 @@ func (s *Server) registerOrganisation(c echo.Context) error {
 		return err
 	}
 	in := domain.SupplierRegistration{Name: req.Name, LegalForm: domain.LegalForm(req.LegalForm), CompanyNumber: req.CompanyNumber,
-		Size: domain.OrganisationSize(req.Size), Region: req.Region, Fields: req.Fields}
+		Size: domain.OrganisationSize(req.Size), Region: req.Region, Fields: req.Fields, PublicContractBefore: req.PublicContractBefore}
 	if req.IncorporatedOn != "" {
 		t, err := time.ParseInLocation("2006-01-02", req.IncorporatedOn, domain.London)
 		if err != nil {

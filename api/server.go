@@ -141,6 +141,8 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.GET("/notices", s.listNotices)
 	v1.GET("/me/email-choices", s.getEmailChoices)
 	v1.PUT("/me/email-choices", s.setEmailChoices)
+	v1.GET("/figures", s.getFigures)
+	v1.PUT("/figures/targets", s.setTargets)
 	v1.GET("/emails", s.listEmails)
 	v1.POST("/emails/:id/send-again", s.sendEmailAgain)
 	v1.GET("/screening-criteria", s.listScreeningCriteria)

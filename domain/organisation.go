@@ -111,6 +111,9 @@ type SupplierRegistration struct {
 	IncorporatedOn time.Time // zero for a sole trader or partnership that gives none
 	Region         string
 	Fields         []string
+	// PublicContractBefore: whether it had a UK public sector contract before; nil if it
+	// prefers not to say. The programme counts first-time suppliers from it.
+	PublicContractBefore *bool
 }
 
 // Check cleans the registration in place and names every problem with it.

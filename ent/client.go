@@ -39,6 +39,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -101,6 +102,8 @@ type Client struct {
 	OutboxMessage *OutboxMessageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// ProgrammeTarget is the client for interacting with the ProgrammeTarget builders.
+	ProgrammeTarget *ProgrammeTargetClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
 	// Screening is the client for interacting with the Screening builders.
@@ -146,6 +149,7 @@ func (c *Client) init() {
 	c.Organisation = NewOrganisationClient(c.config)
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.Person = NewPersonClient(c.config)
+	c.ProgrammeTarget = NewProgrammeTargetClient(c.config)
 	c.Round = NewRoundClient(c.config)
 	c.Screening = NewScreeningClient(c.config)
 	c.ScreeningCriterion = NewScreeningCriterionClient(c.config)
@@ -267,6 +271,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Organisation:       NewOrganisationClient(cfg),
 		OutboxMessage:      NewOutboxMessageClient(cfg),
 		Person:             NewPersonClient(cfg),
+		ProgrammeTarget:    NewProgrammeTargetClient(cfg),
 		Round:              NewRoundClient(cfg),
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
@@ -315,6 +320,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Organisation:       NewOrganisationClient(cfg),
 		OutboxMessage:      NewOutboxMessageClient(cfg),
 		Person:             NewPersonClient(cfg),
+		ProgrammeTarget:    NewProgrammeTargetClient(cfg),
 		Round:              NewRoundClient(cfg),
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
@@ -353,8 +359,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
 		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
-		c.Session, c.ShowAndTell,
+		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.Round, c.Screening,
+		c.ScreeningCriterion, c.Session, c.ShowAndTell,
 	} {
 		n.Use(hooks...)
 	}
@@ -368,8 +374,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
 		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.Round, c.Screening, c.ScreeningCriterion,
-		c.Session, c.ShowAndTell,
+		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.Round, c.Screening,
+		c.ScreeningCriterion, c.Session, c.ShowAndTell,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -426,6 +432,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.OutboxMessage.mutate(ctx, m)
 	case *PersonMutation:
 		return c.Person.mutate(ctx, m)
+	case *ProgrammeTargetMutation:
+		return c.ProgrammeTarget.mutate(ctx, m)
 	case *RoundMutation:
 		return c.Round.mutate(ctx, m)
 	case *ScreeningMutation:
@@ -4489,6 +4497,140 @@ func (c *PersonClient) mutate(ctx context.Context, m *PersonMutation) (Value, er
 	}
 }
 
+// ProgrammeTargetClient is a client for the ProgrammeTarget schema.
+type ProgrammeTargetClient struct {
+	config
+}
+
+// NewProgrammeTargetClient returns a client for the ProgrammeTarget from the given config.
+func NewProgrammeTargetClient(c config) *ProgrammeTargetClient {
+	return &ProgrammeTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `programmetarget.Hooks(f(g(h())))`.
+func (c *ProgrammeTargetClient) Use(hooks ...Hook) {
+	c.hooks.ProgrammeTarget = append(c.hooks.ProgrammeTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `programmetarget.Intercept(f(g(h())))`.
+func (c *ProgrammeTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProgrammeTarget = append(c.inters.ProgrammeTarget, interceptors...)
+}
+
+// Create returns a builder for creating a ProgrammeTarget entity.
+func (c *ProgrammeTargetClient) Create() *ProgrammeTargetCreate {
+	mutation := newProgrammeTargetMutation(c.config, OpCreate)
+	return &ProgrammeTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProgrammeTarget entities.
+func (c *ProgrammeTargetClient) CreateBulk(builders ...*ProgrammeTargetCreate) *ProgrammeTargetCreateBulk {
+	return &ProgrammeTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProgrammeTargetClient) MapCreateBulk(slice any, setFunc func(*ProgrammeTargetCreate, int)) *ProgrammeTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProgrammeTargetCreateBulk{err: fmt.Errorf("calling to ProgrammeTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProgrammeTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProgrammeTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProgrammeTarget.
+func (c *ProgrammeTargetClient) Update() *ProgrammeTargetUpdate {
+	mutation := newProgrammeTargetMutation(c.config, OpUpdate)
+	return &ProgrammeTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProgrammeTargetClient) UpdateOne(_m *ProgrammeTarget) *ProgrammeTargetUpdateOne {
+	mutation := newProgrammeTargetMutation(c.config, OpUpdateOne, withProgrammeTarget(_m))
+	return &ProgrammeTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProgrammeTargetClient) UpdateOneID(id int) *ProgrammeTargetUpdateOne {
+	mutation := newProgrammeTargetMutation(c.config, OpUpdateOne, withProgrammeTargetID(id))
+	return &ProgrammeTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProgrammeTarget.
+func (c *ProgrammeTargetClient) Delete() *ProgrammeTargetDelete {
+	mutation := newProgrammeTargetMutation(c.config, OpDelete)
+	return &ProgrammeTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProgrammeTargetClient) DeleteOne(_m *ProgrammeTarget) *ProgrammeTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProgrammeTargetClient) DeleteOneID(id int) *ProgrammeTargetDeleteOne {
+	builder := c.Delete().Where(programmetarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProgrammeTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for ProgrammeTarget.
+func (c *ProgrammeTargetClient) Query() *ProgrammeTargetQuery {
+	return &ProgrammeTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProgrammeTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProgrammeTarget entity by its id.
+func (c *ProgrammeTargetClient) Get(ctx context.Context, id int) (*ProgrammeTarget, error) {
+	return c.Query().Where(programmetarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProgrammeTargetClient) GetX(ctx context.Context, id int) *ProgrammeTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ProgrammeTargetClient) Hooks() []Hook {
+	hooks := c.hooks.ProgrammeTarget
+	return append(hooks[:len(hooks):len(hooks)], programmetarget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProgrammeTargetClient) Interceptors() []Interceptor {
+	return c.inters.ProgrammeTarget
+}
+
+func (c *ProgrammeTargetClient) mutate(ctx context.Context, m *ProgrammeTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProgrammeTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProgrammeTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProgrammeTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProgrammeTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProgrammeTarget mutation op: %q", m.Op())
+	}
+}
+
 // RoundClient is a client for the Round schema.
 type RoundClient struct {
 	config
@@ -5213,14 +5355,14 @@ type (
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
 		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
-		Notice, Organisation, OutboxMessage, Person, Round, Screening,
+		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, Round, Screening,
 		ScreeningCriterion, Session, ShowAndTell []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
 		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
-		Notice, Organisation, OutboxMessage, Person, Round, Screening,
+		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, Round, Screening,
 		ScreeningCriterion, Session, ShowAndTell []ent.Interceptor
 	}
 )

@@ -72,6 +72,8 @@ type Competition struct {
 	EligibleOrganisations []int `json:"eligible_organisations,omitempty"`
 	// FeedbackReleasedAt holds the value of the "feedback_released_at" field.
 	FeedbackReleasedAt *time.Time `json:"feedback_released_at,omitempty"`
+	// DecidedAt holds the value of the "decided_at" field.
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
 	// AssessorsPerBid holds the value of the "assessors_per_bid" field.
 	AssessorsPerBid int `json:"assessors_per_bid,omitempty"`
 	// AssignmentsReleasedAt holds the value of the "assignments_released_at" field.
@@ -139,7 +141,7 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
 			values[i] = new(sql.NullString)
-		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldAmendedAt, competition.FieldFeedbackReleasedAt, competition.FieldAssignmentsReleasedAt:
+		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldAmendedAt, competition.FieldFeedbackReleasedAt, competition.FieldDecidedAt, competition.FieldAssignmentsReleasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -327,6 +329,13 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 				_m.FeedbackReleasedAt = new(time.Time)
 				*_m.FeedbackReleasedAt = value.Time
 			}
+		case competition.FieldDecidedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field decided_at", values[i])
+			} else if value.Valid {
+				_m.DecidedAt = new(time.Time)
+				*_m.DecidedAt = value.Time
+			}
 		case competition.FieldAssessorsPerBid:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field assessors_per_bid", values[i])
@@ -484,6 +493,11 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	if v := _m.FeedbackReleasedAt; v != nil {
 		builder.WriteString("feedback_released_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DecidedAt; v != nil {
+		builder.WriteString("decided_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -342,6 +342,20 @@ func (_c *CompetitionCreate) SetNillableFeedbackReleasedAt(v *time.Time) *Compet
 	return _c
 }
 
+// SetDecidedAt sets the "decided_at" field.
+func (_c *CompetitionCreate) SetDecidedAt(v time.Time) *CompetitionCreate {
+	_c.mutation.SetDecidedAt(v)
+	return _c
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableDecidedAt(v *time.Time) *CompetitionCreate {
+	if v != nil {
+		_c.SetDecidedAt(*v)
+	}
+	return _c
+}
+
 // SetAssessorsPerBid sets the "assessors_per_bid" field.
 func (_c *CompetitionCreate) SetAssessorsPerBid(v int) *CompetitionCreate {
 	_c.mutation.SetAssessorsPerBid(v)
@@ -716,6 +730,10 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.FeedbackReleasedAt(); ok {
 		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)
 		_node.FeedbackReleasedAt = &value
+	}
+	if value, ok := _c.mutation.DecidedAt(); ok {
+		_spec.SetField(competition.FieldDecidedAt, field.TypeTime, value)
+		_node.DecidedAt = &value
 	}
 	if value, ok := _c.mutation.AssessorsPerBid(); ok {
 		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)
@@ -1233,6 +1251,24 @@ func (u *CompetitionUpsert) UpdateFeedbackReleasedAt() *CompetitionUpsert {
 // ClearFeedbackReleasedAt clears the value of the "feedback_released_at" field.
 func (u *CompetitionUpsert) ClearFeedbackReleasedAt() *CompetitionUpsert {
 	u.SetNull(competition.FieldFeedbackReleasedAt)
+	return u
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *CompetitionUpsert) SetDecidedAt(v time.Time) *CompetitionUpsert {
+	u.Set(competition.FieldDecidedAt, v)
+	return u
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateDecidedAt() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldDecidedAt)
+	return u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *CompetitionUpsert) ClearDecidedAt() *CompetitionUpsert {
+	u.SetNull(competition.FieldDecidedAt)
 	return u
 }
 
@@ -1819,6 +1855,27 @@ func (u *CompetitionUpsertOne) UpdateFeedbackReleasedAt() *CompetitionUpsertOne 
 func (u *CompetitionUpsertOne) ClearFeedbackReleasedAt() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearFeedbackReleasedAt()
+	})
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *CompetitionUpsertOne) SetDecidedAt(v time.Time) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetDecidedAt(v)
+	})
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateDecidedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateDecidedAt()
+	})
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *CompetitionUpsertOne) ClearDecidedAt() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearDecidedAt()
 	})
 }
 
@@ -2583,6 +2640,27 @@ func (u *CompetitionUpsertBulk) UpdateFeedbackReleasedAt() *CompetitionUpsertBul
 func (u *CompetitionUpsertBulk) ClearFeedbackReleasedAt() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearFeedbackReleasedAt()
+	})
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (u *CompetitionUpsertBulk) SetDecidedAt(v time.Time) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetDecidedAt(v)
+	})
+}
+
+// UpdateDecidedAt sets the "decided_at" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateDecidedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateDecidedAt()
+	})
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (u *CompetitionUpsertBulk) ClearDecidedAt() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearDecidedAt()
 	})
 }
 

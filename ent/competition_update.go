@@ -478,6 +478,26 @@ func (_u *CompetitionUpdate) ClearFeedbackReleasedAt() *CompetitionUpdate {
 	return _u
 }
 
+// SetDecidedAt sets the "decided_at" field.
+func (_u *CompetitionUpdate) SetDecidedAt(v time.Time) *CompetitionUpdate {
+	_u.mutation.SetDecidedAt(v)
+	return _u
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableDecidedAt(v *time.Time) *CompetitionUpdate {
+	if v != nil {
+		_u.SetDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (_u *CompetitionUpdate) ClearDecidedAt() *CompetitionUpdate {
+	_u.mutation.ClearDecidedAt()
+	return _u
+}
+
 // SetAssessorsPerBid sets the "assessors_per_bid" field.
 func (_u *CompetitionUpdate) SetAssessorsPerBid(v int) *CompetitionUpdate {
 	_u.mutation.ResetAssessorsPerBid()
@@ -851,6 +871,12 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.FeedbackReleasedAtCleared() {
 		_spec.ClearField(competition.FieldFeedbackReleasedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DecidedAt(); ok {
+		_spec.SetField(competition.FieldDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DecidedAtCleared() {
+		_spec.ClearField(competition.FieldDecidedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.AssessorsPerBid(); ok {
 		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)
@@ -1465,6 +1491,26 @@ func (_u *CompetitionUpdateOne) ClearFeedbackReleasedAt() *CompetitionUpdateOne 
 	return _u
 }
 
+// SetDecidedAt sets the "decided_at" field.
+func (_u *CompetitionUpdateOne) SetDecidedAt(v time.Time) *CompetitionUpdateOne {
+	_u.mutation.SetDecidedAt(v)
+	return _u
+}
+
+// SetNillableDecidedAt sets the "decided_at" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableDecidedAt(v *time.Time) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetDecidedAt(*v)
+	}
+	return _u
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (_u *CompetitionUpdateOne) ClearDecidedAt() *CompetitionUpdateOne {
+	_u.mutation.ClearDecidedAt()
+	return _u
+}
+
 // SetAssessorsPerBid sets the "assessors_per_bid" field.
 func (_u *CompetitionUpdateOne) SetAssessorsPerBid(v int) *CompetitionUpdateOne {
 	_u.mutation.ResetAssessorsPerBid()
@@ -1868,6 +1914,12 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if _u.mutation.FeedbackReleasedAtCleared() {
 		_spec.ClearField(competition.FieldFeedbackReleasedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DecidedAt(); ok {
+		_spec.SetField(competition.FieldDecidedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DecidedAtCleared() {
+		_spec.ClearField(competition.FieldDecidedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.AssessorsPerBid(); ok {
 		_spec.SetField(competition.FieldAssessorsPerBid, field.TypeInt, value)

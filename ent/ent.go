@@ -36,6 +36,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -125,6 +126,7 @@ func checkColumn(t, c string) error {
 			organisation.Table:       organisation.ValidColumn,
 			outboxmessage.Table:      outboxmessage.ValidColumn,
 			person.Table:             person.ValidColumn,
+			programmetarget.Table:    programmetarget.ValidColumn,
 			round.Table:              round.ValidColumn,
 			screening.Table:          screening.ValidColumn,
 			screeningcriterion.Table: screeningcriterion.ValidColumn,

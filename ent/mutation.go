@@ -37,6 +37,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -77,6 +78,7 @@ const (
 	TypeOrganisation       = "Organisation"
 	TypeOutboxMessage      = "OutboxMessage"
 	TypePerson             = "Person"
+	TypeProgrammeTarget    = "ProgrammeTarget"
 	TypeRound              = "Round"
 	TypeScreening          = "Screening"
 	TypeScreeningCriterion = "ScreeningCriterion"
@@ -12432,6 +12434,7 @@ type CompetitionMutation struct {
 	eligible_organisations       *[]int
 	appendeligible_organisations []int
 	feedback_released_at         *time.Time
+	decided_at                   *time.Time
 	assessors_per_bid            *int
 	addassessors_per_bid         *int
 	assignments_released_at      *time.Time
@@ -13804,6 +13807,55 @@ func (m *CompetitionMutation) ResetFeedbackReleasedAt() {
 	delete(m.clearedFields, competition.FieldFeedbackReleasedAt)
 }
 
+// SetDecidedAt sets the "decided_at" field.
+func (m *CompetitionMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *CompetitionMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *CompetitionMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[competition.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *CompetitionMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[competition.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *CompetitionMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, competition.FieldDecidedAt)
+}
+
 // SetAssessorsPerBid sets the "assessors_per_bid" field.
 func (m *CompetitionMutation) SetAssessorsPerBid(i int) {
 	m.assessors_per_bid = &i
@@ -14192,7 +14244,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 30)
+	fields := make([]string, 0, 31)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -14271,6 +14323,9 @@ func (m *CompetitionMutation) Fields() []string {
 	if m.feedback_released_at != nil {
 		fields = append(fields, competition.FieldFeedbackReleasedAt)
 	}
+	if m.decided_at != nil {
+		fields = append(fields, competition.FieldDecidedAt)
+	}
 	if m.assessors_per_bid != nil {
 		fields = append(fields, competition.FieldAssessorsPerBid)
 	}
@@ -14343,6 +14398,8 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.EligibleOrganisations()
 	case competition.FieldFeedbackReleasedAt:
 		return m.FeedbackReleasedAt()
+	case competition.FieldDecidedAt:
+		return m.DecidedAt()
 	case competition.FieldAssessorsPerBid:
 		return m.AssessorsPerBid()
 	case competition.FieldAssignmentsReleasedAt:
@@ -14412,6 +14469,8 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldEligibleOrganisations(ctx)
 	case competition.FieldFeedbackReleasedAt:
 		return m.OldFeedbackReleasedAt(ctx)
+	case competition.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
 	case competition.FieldAssessorsPerBid:
 		return m.OldAssessorsPerBid(ctx)
 	case competition.FieldAssignmentsReleasedAt:
@@ -14611,6 +14670,13 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFeedbackReleasedAt(v)
 		return nil
+	case competition.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
 	case competition.FieldAssessorsPerBid:
 		v, ok := value.(int)
 		if !ok {
@@ -14798,6 +14864,9 @@ func (m *CompetitionMutation) ClearedFields() []string {
 	if m.FieldCleared(competition.FieldFeedbackReleasedAt) {
 		fields = append(fields, competition.FieldFeedbackReleasedAt)
 	}
+	if m.FieldCleared(competition.FieldDecidedAt) {
+		fields = append(fields, competition.FieldDecidedAt)
+	}
 	if m.FieldCleared(competition.FieldAssignmentsReleasedAt) {
 		fields = append(fields, competition.FieldAssignmentsReleasedAt)
 	}
@@ -14850,6 +14919,9 @@ func (m *CompetitionMutation) ClearField(name string) error {
 		return nil
 	case competition.FieldFeedbackReleasedAt:
 		m.ClearFeedbackReleasedAt()
+		return nil
+	case competition.FieldDecidedAt:
+		m.ClearDecidedAt()
 		return nil
 	case competition.FieldAssignmentsReleasedAt:
 		m.ClearAssignmentsReleasedAt()
@@ -14945,6 +15017,9 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldFeedbackReleasedAt:
 		m.ResetFeedbackReleasedAt()
+		return nil
+	case competition.FieldDecidedAt:
+		m.ResetDecidedAt()
 		return nil
 	case competition.FieldAssessorsPerBid:
 		m.ResetAssessorsPerBid()
@@ -26413,35 +26488,36 @@ func (m *NoticeMutation) ResetEdge(name string) error {
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	name             *string
-	email_domain     *string
-	public_body      *bool
-	legal_form       *domain.LegalForm
-	company_number   *string
-	size             *domain.OrganisationSize
-	incorporated_on  *time.Time
-	region           *string
-	fields           *[]string
-	appendfields     []string
-	registered_by    *string
-	clearedFields    map[string]struct{}
-	members          map[int]struct{}
-	removedmembers   map[int]struct{}
-	clearedmembers   bool
-	bids             map[int]struct{}
-	removedbids      map[int]struct{}
-	clearedbids      bool
-	contracts        map[int]struct{}
-	removedcontracts map[int]struct{}
-	clearedcontracts bool
-	done             bool
-	oldValue         func(context.Context) (*Organisation, error)
-	predicates       []predicate.Organisation
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	name                   *string
+	email_domain           *string
+	public_body            *bool
+	legal_form             *domain.LegalForm
+	company_number         *string
+	size                   *domain.OrganisationSize
+	incorporated_on        *time.Time
+	region                 *string
+	public_contract_before *bool
+	fields                 *[]string
+	appendfields           []string
+	registered_by          *string
+	clearedFields          map[string]struct{}
+	members                map[int]struct{}
+	removedmembers         map[int]struct{}
+	clearedmembers         bool
+	bids                   map[int]struct{}
+	removedbids            map[int]struct{}
+	clearedbids            bool
+	contracts              map[int]struct{}
+	removedcontracts       map[int]struct{}
+	clearedcontracts       bool
+	done                   bool
+	oldValue               func(context.Context) (*Organisation, error)
+	predicates             []predicate.Organisation
 }
 
 var _ ent.Mutation = (*OrganisationMutation)(nil)
@@ -26980,6 +27056,55 @@ func (m *OrganisationMutation) ResetRegion() {
 	delete(m.clearedFields, organisation.FieldRegion)
 }
 
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (m *OrganisationMutation) SetPublicContractBefore(b bool) {
+	m.public_contract_before = &b
+}
+
+// PublicContractBefore returns the value of the "public_contract_before" field in the mutation.
+func (m *OrganisationMutation) PublicContractBefore() (r bool, exists bool) {
+	v := m.public_contract_before
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublicContractBefore returns the old "public_contract_before" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldPublicContractBefore(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublicContractBefore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublicContractBefore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublicContractBefore: %w", err)
+	}
+	return oldValue.PublicContractBefore, nil
+}
+
+// ClearPublicContractBefore clears the value of the "public_contract_before" field.
+func (m *OrganisationMutation) ClearPublicContractBefore() {
+	m.public_contract_before = nil
+	m.clearedFields[organisation.FieldPublicContractBefore] = struct{}{}
+}
+
+// PublicContractBeforeCleared returns if the "public_contract_before" field was cleared in this mutation.
+func (m *OrganisationMutation) PublicContractBeforeCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldPublicContractBefore]
+	return ok
+}
+
+// ResetPublicContractBefore resets all changes to the "public_contract_before" field.
+func (m *OrganisationMutation) ResetPublicContractBefore() {
+	m.public_contract_before = nil
+	delete(m.clearedFields, organisation.FieldPublicContractBefore)
+}
+
 // SetFields sets the "fields" field.
 func (m *OrganisationMutation) SetFields(s []string) {
 	m.fields = &s
@@ -27290,7 +27415,7 @@ func (m *OrganisationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganisationMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, organisation.FieldCreatedAt)
 	}
@@ -27320,6 +27445,9 @@ func (m *OrganisationMutation) Fields() []string {
 	}
 	if m.region != nil {
 		fields = append(fields, organisation.FieldRegion)
+	}
+	if m.public_contract_before != nil {
+		fields = append(fields, organisation.FieldPublicContractBefore)
 	}
 	if m.fields != nil {
 		fields = append(fields, organisation.FieldFields)
@@ -27355,6 +27483,8 @@ func (m *OrganisationMutation) Field(name string) (ent.Value, bool) {
 		return m.IncorporatedOn()
 	case organisation.FieldRegion:
 		return m.Region()
+	case organisation.FieldPublicContractBefore:
+		return m.PublicContractBefore()
 	case organisation.FieldFields:
 		return m.GetFields()
 	case organisation.FieldRegisteredBy:
@@ -27388,6 +27518,8 @@ func (m *OrganisationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldIncorporatedOn(ctx)
 	case organisation.FieldRegion:
 		return m.OldRegion(ctx)
+	case organisation.FieldPublicContractBefore:
+		return m.OldPublicContractBefore(ctx)
 	case organisation.FieldFields:
 		return m.OldFields(ctx)
 	case organisation.FieldRegisteredBy:
@@ -27471,6 +27603,13 @@ func (m *OrganisationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRegion(v)
 		return nil
+	case organisation.FieldPublicContractBefore:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublicContractBefore(v)
+		return nil
 	case organisation.FieldFields:
 		v, ok := value.([]string)
 		if !ok {
@@ -27533,6 +27672,9 @@ func (m *OrganisationMutation) ClearedFields() []string {
 	if m.FieldCleared(organisation.FieldRegion) {
 		fields = append(fields, organisation.FieldRegion)
 	}
+	if m.FieldCleared(organisation.FieldPublicContractBefore) {
+		fields = append(fields, organisation.FieldPublicContractBefore)
+	}
 	if m.FieldCleared(organisation.FieldFields) {
 		fields = append(fields, organisation.FieldFields)
 	}
@@ -27570,6 +27712,9 @@ func (m *OrganisationMutation) ClearField(name string) error {
 		return nil
 	case organisation.FieldRegion:
 		m.ClearRegion()
+		return nil
+	case organisation.FieldPublicContractBefore:
+		m.ClearPublicContractBefore()
 		return nil
 	case organisation.FieldFields:
 		m.ClearFields()
@@ -27614,6 +27759,9 @@ func (m *OrganisationMutation) ResetField(name string) error {
 		return nil
 	case organisation.FieldRegion:
 		m.ResetRegion()
+		return nil
+	case organisation.FieldPublicContractBefore:
+		m.ResetPublicContractBefore()
 		return nil
 	case organisation.FieldFields:
 		m.ResetFields()
@@ -29921,6 +30069,606 @@ func (m *PersonMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)
+}
+
+// ProgrammeTargetMutation represents an operation that mutates the ProgrammeTarget nodes in the graph.
+type ProgrammeTargetMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	target        *domain.Target
+	value         *int
+	addvalue      *int
+	set_by        *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ProgrammeTarget, error)
+	predicates    []predicate.ProgrammeTarget
+}
+
+var _ ent.Mutation = (*ProgrammeTargetMutation)(nil)
+
+// programmetargetOption allows management of the mutation configuration using functional options.
+type programmetargetOption func(*ProgrammeTargetMutation)
+
+// newProgrammeTargetMutation creates new mutation for the ProgrammeTarget entity.
+func newProgrammeTargetMutation(c config, op Op, opts ...programmetargetOption) *ProgrammeTargetMutation {
+	m := &ProgrammeTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProgrammeTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProgrammeTargetID sets the ID field of the mutation.
+func withProgrammeTargetID(id int) programmetargetOption {
+	return func(m *ProgrammeTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ProgrammeTarget
+		)
+		m.oldValue = func(ctx context.Context) (*ProgrammeTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ProgrammeTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProgrammeTarget sets the old ProgrammeTarget of the mutation.
+func withProgrammeTarget(node *ProgrammeTarget) programmetargetOption {
+	return func(m *ProgrammeTargetMutation) {
+		m.oldValue = func(context.Context) (*ProgrammeTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProgrammeTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProgrammeTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProgrammeTargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProgrammeTargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ProgrammeTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ProgrammeTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ProgrammeTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ProgrammeTarget entity.
+// If the ProgrammeTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ProgrammeTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ProgrammeTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ProgrammeTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ProgrammeTarget entity.
+// If the ProgrammeTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ProgrammeTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTarget sets the "target" field.
+func (m *ProgrammeTargetMutation) SetTarget(d domain.Target) {
+	m.target = &d
+}
+
+// Target returns the value of the "target" field in the mutation.
+func (m *ProgrammeTargetMutation) Target() (r domain.Target, exists bool) {
+	v := m.target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTarget returns the old "target" field's value of the ProgrammeTarget entity.
+// If the ProgrammeTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeTargetMutation) OldTarget(ctx context.Context) (v domain.Target, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTarget: %w", err)
+	}
+	return oldValue.Target, nil
+}
+
+// ResetTarget resets all changes to the "target" field.
+func (m *ProgrammeTargetMutation) ResetTarget() {
+	m.target = nil
+}
+
+// SetValue sets the "value" field.
+func (m *ProgrammeTargetMutation) SetValue(i int) {
+	m.value = &i
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *ProgrammeTargetMutation) Value() (r int, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the ProgrammeTarget entity.
+// If the ProgrammeTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeTargetMutation) OldValue(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds i to the "value" field.
+func (m *ProgrammeTargetMutation) AddValue(i int) {
+	if m.addvalue != nil {
+		*m.addvalue += i
+	} else {
+		m.addvalue = &i
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *ProgrammeTargetMutation) AddedValue() (r int, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *ProgrammeTargetMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// SetSetBy sets the "set_by" field.
+func (m *ProgrammeTargetMutation) SetSetBy(s string) {
+	m.set_by = &s
+}
+
+// SetBy returns the value of the "set_by" field in the mutation.
+func (m *ProgrammeTargetMutation) SetBy() (r string, exists bool) {
+	v := m.set_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSetBy returns the old "set_by" field's value of the ProgrammeTarget entity.
+// If the ProgrammeTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeTargetMutation) OldSetBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSetBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSetBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSetBy: %w", err)
+	}
+	return oldValue.SetBy, nil
+}
+
+// ClearSetBy clears the value of the "set_by" field.
+func (m *ProgrammeTargetMutation) ClearSetBy() {
+	m.set_by = nil
+	m.clearedFields[programmetarget.FieldSetBy] = struct{}{}
+}
+
+// SetByCleared returns if the "set_by" field was cleared in this mutation.
+func (m *ProgrammeTargetMutation) SetByCleared() bool {
+	_, ok := m.clearedFields[programmetarget.FieldSetBy]
+	return ok
+}
+
+// ResetSetBy resets all changes to the "set_by" field.
+func (m *ProgrammeTargetMutation) ResetSetBy() {
+	m.set_by = nil
+	delete(m.clearedFields, programmetarget.FieldSetBy)
+}
+
+// Where appends a list predicates to the ProgrammeTargetMutation builder.
+func (m *ProgrammeTargetMutation) Where(ps ...predicate.ProgrammeTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProgrammeTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProgrammeTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ProgrammeTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProgrammeTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProgrammeTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ProgrammeTarget).
+func (m *ProgrammeTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProgrammeTargetMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, programmetarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, programmetarget.FieldUpdatedAt)
+	}
+	if m.target != nil {
+		fields = append(fields, programmetarget.FieldTarget)
+	}
+	if m.value != nil {
+		fields = append(fields, programmetarget.FieldValue)
+	}
+	if m.set_by != nil {
+		fields = append(fields, programmetarget.FieldSetBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProgrammeTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case programmetarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case programmetarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case programmetarget.FieldTarget:
+		return m.Target()
+	case programmetarget.FieldValue:
+		return m.Value()
+	case programmetarget.FieldSetBy:
+		return m.SetBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProgrammeTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case programmetarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case programmetarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case programmetarget.FieldTarget:
+		return m.OldTarget(ctx)
+	case programmetarget.FieldValue:
+		return m.OldValue(ctx)
+	case programmetarget.FieldSetBy:
+		return m.OldSetBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown ProgrammeTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProgrammeTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case programmetarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case programmetarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case programmetarget.FieldTarget:
+		v, ok := value.(domain.Target)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTarget(v)
+		return nil
+	case programmetarget.FieldValue:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case programmetarget.FieldSetBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSetBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProgrammeTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProgrammeTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addvalue != nil {
+		fields = append(fields, programmetarget.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProgrammeTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case programmetarget.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProgrammeTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case programmetarget.FieldValue:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProgrammeTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProgrammeTargetMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(programmetarget.FieldSetBy) {
+		fields = append(fields, programmetarget.FieldSetBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProgrammeTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProgrammeTargetMutation) ClearField(name string) error {
+	switch name {
+	case programmetarget.FieldSetBy:
+		m.ClearSetBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ProgrammeTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProgrammeTargetMutation) ResetField(name string) error {
+	switch name {
+	case programmetarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case programmetarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case programmetarget.FieldTarget:
+		m.ResetTarget()
+		return nil
+	case programmetarget.FieldValue:
+		m.ResetValue()
+		return nil
+	case programmetarget.FieldSetBy:
+		m.ResetSetBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ProgrammeTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProgrammeTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProgrammeTargetMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProgrammeTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProgrammeTargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProgrammeTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProgrammeTargetMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProgrammeTargetMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ProgrammeTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProgrammeTargetMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ProgrammeTarget edge %s", name)
 }
 
 // RoundMutation represents an operation that mutates the Round nodes in the graph.

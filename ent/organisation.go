@@ -39,6 +39,8 @@ type Organisation struct {
 	IncorporatedOn time.Time `json:"incorporated_on,omitempty"`
 	// Region holds the value of the "region" field.
 	Region string `json:"region,omitempty"`
+	// PublicContractBefore holds the value of the "public_contract_before" field.
+	PublicContractBefore *bool `json:"public_contract_before,omitempty"`
 	// Fields holds the value of the "fields" field.
 	Fields []string `json:"fields,omitempty"`
 	// RegisteredBy holds the value of the "registered_by" field.
@@ -96,7 +98,7 @@ func (*Organisation) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case organisation.FieldFields:
 			values[i] = new([]byte)
-		case organisation.FieldPublicBody:
+		case organisation.FieldPublicBody, organisation.FieldPublicContractBefore:
 			values[i] = new(sql.NullBool)
 		case organisation.FieldID:
 			values[i] = new(sql.NullInt64)
@@ -184,6 +186,13 @@ func (_m *Organisation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field region", values[i])
 			} else if value.Valid {
 				_m.Region = value.String
+			}
+		case organisation.FieldPublicContractBefore:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field public_contract_before", values[i])
+			} else if value.Valid {
+				_m.PublicContractBefore = new(bool)
+				*_m.PublicContractBefore = value.Bool
 			}
 		case organisation.FieldFields:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -279,6 +288,11 @@ func (_m *Organisation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("region=")
 	builder.WriteString(_m.Region)
+	builder.WriteString(", ")
+	if v := _m.PublicContractBefore; v != nil {
+		builder.WriteString("public_contract_before=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("fields=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Fields))

@@ -158,6 +158,20 @@ func (_c *OrganisationCreate) SetNillableRegion(v *string) *OrganisationCreate {
 	return _c
 }
 
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (_c *OrganisationCreate) SetPublicContractBefore(v bool) *OrganisationCreate {
+	_c.mutation.SetPublicContractBefore(v)
+	return _c
+}
+
+// SetNillablePublicContractBefore sets the "public_contract_before" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillablePublicContractBefore(v *bool) *OrganisationCreate {
+	if v != nil {
+		_c.SetPublicContractBefore(*v)
+	}
+	return _c
+}
+
 // SetFields sets the "fields" field.
 func (_c *OrganisationCreate) SetFields(v []string) *OrganisationCreate {
 	_c.mutation.SetFields(v)
@@ -366,6 +380,10 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Region(); ok {
 		_spec.SetField(organisation.FieldRegion, field.TypeString, value)
 		_node.Region = value
+	}
+	if value, ok := _c.mutation.PublicContractBefore(); ok {
+		_spec.SetField(organisation.FieldPublicContractBefore, field.TypeBool, value)
+		_node.PublicContractBefore = &value
 	}
 	if value, ok := _c.mutation.GetFields(); ok {
 		_spec.SetField(organisation.FieldFields, field.TypeJSON, value)
@@ -619,6 +637,24 @@ func (u *OrganisationUpsert) ClearRegion() *OrganisationUpsert {
 	return u
 }
 
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (u *OrganisationUpsert) SetPublicContractBefore(v bool) *OrganisationUpsert {
+	u.Set(organisation.FieldPublicContractBefore, v)
+	return u
+}
+
+// UpdatePublicContractBefore sets the "public_contract_before" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdatePublicContractBefore() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldPublicContractBefore)
+	return u
+}
+
+// ClearPublicContractBefore clears the value of the "public_contract_before" field.
+func (u *OrganisationUpsert) ClearPublicContractBefore() *OrganisationUpsert {
+	u.SetNull(organisation.FieldPublicContractBefore)
+	return u
+}
+
 // SetFields sets the "fields" field.
 func (u *OrganisationUpsert) SetFields(v []string) *OrganisationUpsert {
 	u.Set(organisation.FieldFields, v)
@@ -865,6 +901,27 @@ func (u *OrganisationUpsertOne) UpdateRegion() *OrganisationUpsertOne {
 func (u *OrganisationUpsertOne) ClearRegion() *OrganisationUpsertOne {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.ClearRegion()
+	})
+}
+
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (u *OrganisationUpsertOne) SetPublicContractBefore(v bool) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetPublicContractBefore(v)
+	})
+}
+
+// UpdatePublicContractBefore sets the "public_contract_before" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdatePublicContractBefore() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdatePublicContractBefore()
+	})
+}
+
+// ClearPublicContractBefore clears the value of the "public_contract_before" field.
+func (u *OrganisationUpsertOne) ClearPublicContractBefore() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearPublicContractBefore()
 	})
 }
 
@@ -1286,6 +1343,27 @@ func (u *OrganisationUpsertBulk) UpdateRegion() *OrganisationUpsertBulk {
 func (u *OrganisationUpsertBulk) ClearRegion() *OrganisationUpsertBulk {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.ClearRegion()
+	})
+}
+
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (u *OrganisationUpsertBulk) SetPublicContractBefore(v bool) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetPublicContractBefore(v)
+	})
+}
+
+// UpdatePublicContractBefore sets the "public_contract_before" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdatePublicContractBefore() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdatePublicContractBefore()
+	})
+}
+
+// ClearPublicContractBefore clears the value of the "public_contract_before" field.
+func (u *OrganisationUpsertBulk) ClearPublicContractBefore() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearPublicContractBefore()
 	})
 }
 

@@ -187,6 +187,26 @@ func (_u *OrganisationUpdate) ClearRegion() *OrganisationUpdate {
 	return _u
 }
 
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (_u *OrganisationUpdate) SetPublicContractBefore(v bool) *OrganisationUpdate {
+	_u.mutation.SetPublicContractBefore(v)
+	return _u
+}
+
+// SetNillablePublicContractBefore sets the "public_contract_before" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillablePublicContractBefore(v *bool) *OrganisationUpdate {
+	if v != nil {
+		_u.SetPublicContractBefore(*v)
+	}
+	return _u
+}
+
+// ClearPublicContractBefore clears the value of the "public_contract_before" field.
+func (_u *OrganisationUpdate) ClearPublicContractBefore() *OrganisationUpdate {
+	_u.mutation.ClearPublicContractBefore()
+	return _u
+}
+
 // SetFields sets the "fields" field.
 func (_u *OrganisationUpdate) SetFields(v []string) *OrganisationUpdate {
 	_u.mutation.SetFields(v)
@@ -446,6 +466,12 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.RegionCleared() {
 		_spec.ClearField(organisation.FieldRegion, field.TypeString)
+	}
+	if value, ok := _u.mutation.PublicContractBefore(); ok {
+		_spec.SetField(organisation.FieldPublicContractBefore, field.TypeBool, value)
+	}
+	if _u.mutation.PublicContractBeforeCleared() {
+		_spec.ClearField(organisation.FieldPublicContractBefore, field.TypeBool)
 	}
 	if value, ok := _u.mutation.GetFields(); ok {
 		_spec.SetField(organisation.FieldFields, field.TypeJSON, value)
@@ -773,6 +799,26 @@ func (_u *OrganisationUpdateOne) ClearRegion() *OrganisationUpdateOne {
 	return _u
 }
 
+// SetPublicContractBefore sets the "public_contract_before" field.
+func (_u *OrganisationUpdateOne) SetPublicContractBefore(v bool) *OrganisationUpdateOne {
+	_u.mutation.SetPublicContractBefore(v)
+	return _u
+}
+
+// SetNillablePublicContractBefore sets the "public_contract_before" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillablePublicContractBefore(v *bool) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetPublicContractBefore(*v)
+	}
+	return _u
+}
+
+// ClearPublicContractBefore clears the value of the "public_contract_before" field.
+func (_u *OrganisationUpdateOne) ClearPublicContractBefore() *OrganisationUpdateOne {
+	_u.mutation.ClearPublicContractBefore()
+	return _u
+}
+
 // SetFields sets the "fields" field.
 func (_u *OrganisationUpdateOne) SetFields(v []string) *OrganisationUpdateOne {
 	_u.mutation.SetFields(v)
@@ -1062,6 +1108,12 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 	}
 	if _u.mutation.RegionCleared() {
 		_spec.ClearField(organisation.FieldRegion, field.TypeString)
+	}
+	if value, ok := _u.mutation.PublicContractBefore(); ok {
+		_spec.SetField(organisation.FieldPublicContractBefore, field.TypeBool, value)
+	}
+	if _u.mutation.PublicContractBeforeCleared() {
+		_spec.ClearField(organisation.FieldPublicContractBefore, field.TypeBool)
 	}
 	if value, ok := _u.mutation.GetFields(); ok {
 		_spec.SetField(organisation.FieldFields, field.TypeJSON, value)

@@ -62,6 +62,8 @@ type Tx struct {
 	OutboxMessage *OutboxMessageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
+	// ProgrammeTarget is the client for interacting with the ProgrammeTarget builders.
+	ProgrammeTarget *ProgrammeTargetClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
 	// Screening is the client for interacting with the Screening builders.
@@ -227,6 +229,7 @@ func (tx *Tx) init() {
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
+	tx.ProgrammeTarget = NewProgrammeTargetClient(tx.config)
 	tx.Round = NewRoundClient(tx.config)
 	tx.Screening = NewScreeningClient(tx.config)
 	tx.ScreeningCriterion = NewScreeningCriterionClient(tx.config)

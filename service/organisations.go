@@ -93,7 +93,8 @@ func (s *Service) RegisterOrganisation(ctx context.Context, in domain.SupplierRe
 			return domain.Problems{{Field: "name", Message: fmt.Sprintf("%s is already registered: ask to join it instead", in.Name)}}
 		}
 		c := tx.Organisation.Create().SetName(in.Name).SetEmailDomain(domain.EmailDomain(me.Email)).SetLegalForm(in.LegalForm).
-			SetSize(in.Size).SetRegion(in.Region).SetFields(in.Fields).SetRegisteredBy(me.Email)
+			SetSize(in.Size).SetRegion(in.Region).SetFields(in.Fields).SetRegisteredBy(me.Email).
+			SetNillablePublicContractBefore(in.PublicContractBefore)
 		if in.CompanyNumber != "" {
 			c.SetCompanyNumber(in.CompanyNumber)
 		}

@@ -53,6 +53,7 @@ var funcs = template.FuncMap{
 	"withOptions": withOptions,
 	"reason":      Reason,
 	"money":       func(m domain.Money) string { return m.String() },
+	"pence":       func(p int64) string { return domain.Money(p).String() },
 	"lower":       strings.ToLower,
 	"roleLabel":   RoleLabel,
 	"deref":       func(t *time.Time) time.Time { return *t },

@@ -405,6 +405,14 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	// Every notice was emailed once, through the mail workflow, to the dev stack's SMTP sink.
 	waitForEmails(t, st)
 
+	// The programme's figures come from these live records: the decision's turnaround is
+	// counted, and the stop at the gate shows as money saved.
+	var figures api.FiguresView
+	must(t, admin.call(http.MethodGet, "/api/v1/figures", nil, &figures))
+	if figures.Time[0].Count == 0 || figures.Total.SavedPence <= 0 || figures.Funnel[4].Count < 2 {
+		t.Errorf("figures from the lifecycle: time %+v, total %+v, funnel %+v", figures.Time, figures.Total, figures.Funnel)
+	}
+
 	if os.Getenv("CATALYST_RECORD_HISTORIES") != "" {
 		recordHistories(t, ctx, st, historyDir, ch.ID, comp.ID, kA)
 	}

@@ -32,6 +32,20 @@ var demoPeople = []demoPerson{
 	{"Fatima Khan", "fatima@civicsense.example", "supplier", "CivicSense Ltd"},
 }
 
+// demoRegistrations are what the demo suppliers registered, so the programme's figures of who
+// it reaches have something to count: a small firm from the north-west that has sold to
+// government before, a young micro business in Wales and a medium one in London, both new to it.
+var demoRegistrations = map[string]struct {
+	number, region string
+	size           domain.OrganisationSize
+	incorporated   time.Time
+	before         bool
+}{
+	"Acme Analytics Ltd": {"09876543", "North West (England)", domain.Small, time.Date(2019, 5, 14, 0, 0, 0, 0, domain.London), true},
+	"Binsight Ltd":       {"14567890", "Wales", domain.Micro, time.Date(2024, 2, 1, 0, 0, 0, 0, domain.London), false},
+	"CivicSense Ltd":     {"10293847", "London", domain.Medium, time.Date(2016, 9, 30, 0, 0, 0, 0, domain.London), false},
+}
+
 const (
 	demoAdmin = "priya.shah@catalyst.example"
 	demoOwner = "tom.reed@anytown.gov.uk"
@@ -169,8 +183,13 @@ func seedPeople(ctx context.Context, db *ent.Client) error {
 			id, err := db.Organisation.Query().Where(organisation.Name(p.Organisation)).OnlyID(ctx)
 			if ent.IsNotFound(err) {
 				var org *ent.Organisation
-				org, err = db.Organisation.Create().SetName(p.Organisation).SetEmailDomain(domain.EmailDomain(p.Email)).
-					SetPublicBody(p.Role == "challenge_owner").Save(ctx)
+				create := db.Organisation.Create().SetName(p.Organisation).SetEmailDomain(domain.EmailDomain(p.Email)).
+					SetPublicBody(p.Role == "challenge_owner")
+				if r, ok := demoRegistrations[p.Organisation]; ok {
+					create.SetLegalForm(domain.FormCompany).SetCompanyNumber(r.number).SetSize(r.size).
+						SetIncorporatedOn(r.incorporated).SetRegion(r.region).SetPublicContractBefore(r.before)
+				}
+				org, err = create.Save(ctx)
 				if err == nil {
 					id = org.ID
 				}

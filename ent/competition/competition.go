@@ -69,6 +69,8 @@ const (
 	FieldEligibleOrganisations = "eligible_organisations"
 	// FieldFeedbackReleasedAt holds the string denoting the feedback_released_at field in the database.
 	FieldFeedbackReleasedAt = "feedback_released_at"
+	// FieldDecidedAt holds the string denoting the decided_at field in the database.
+	FieldDecidedAt = "decided_at"
 	// FieldAssessorsPerBid holds the string denoting the assessors_per_bid field in the database.
 	FieldAssessorsPerBid = "assessors_per_bid"
 	// FieldAssignmentsReleasedAt holds the string denoting the assignments_released_at field in the database.
@@ -137,6 +139,7 @@ var Columns = []string{
 	FieldScheme,
 	FieldEligibleOrganisations,
 	FieldFeedbackReleasedAt,
+	FieldDecidedAt,
 	FieldAssessorsPerBid,
 	FieldAssignmentsReleasedAt,
 	FieldAssignmentShortfalls,
@@ -331,6 +334,11 @@ func ByMaxContracts(opts ...sql.OrderTermOption) OrderOption {
 // ByFeedbackReleasedAt orders the results by the feedback_released_at field.
 func ByFeedbackReleasedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFeedbackReleasedAt, opts...).ToFunc()
+}
+
+// ByDecidedAt orders the results by the decided_at field.
+func ByDecidedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDecidedAt, opts...).ToFunc()
 }
 
 // ByAssessorsPerBid orders the results by the assessors_per_bid field.

@@ -158,6 +158,11 @@ func FeedbackReleasedAt(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldFeedbackReleasedAt, v))
 }
 
+// DecidedAt applies equality check predicate on the "decided_at" field. It's identical to DecidedAtEQ.
+func DecidedAt(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldDecidedAt, v))
+}
+
 // AssessorsPerBid applies equality check predicate on the "assessors_per_bid" field. It's identical to AssessorsPerBidEQ.
 func AssessorsPerBid(v int) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldAssessorsPerBid, v))
@@ -1209,6 +1214,56 @@ func FeedbackReleasedAtIsNil() predicate.Competition {
 // FeedbackReleasedAtNotNil applies the NotNil predicate on the "feedback_released_at" field.
 func FeedbackReleasedAtNotNil() predicate.Competition {
 	return predicate.Competition(sql.FieldNotNull(FieldFeedbackReleasedAt))
+}
+
+// DecidedAtEQ applies the EQ predicate on the "decided_at" field.
+func DecidedAtEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldDecidedAt, v))
+}
+
+// DecidedAtNEQ applies the NEQ predicate on the "decided_at" field.
+func DecidedAtNEQ(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldDecidedAt, v))
+}
+
+// DecidedAtIn applies the In predicate on the "decided_at" field.
+func DecidedAtIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldDecidedAt, vs...))
+}
+
+// DecidedAtNotIn applies the NotIn predicate on the "decided_at" field.
+func DecidedAtNotIn(vs ...time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldDecidedAt, vs...))
+}
+
+// DecidedAtGT applies the GT predicate on the "decided_at" field.
+func DecidedAtGT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldDecidedAt, v))
+}
+
+// DecidedAtGTE applies the GTE predicate on the "decided_at" field.
+func DecidedAtGTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldDecidedAt, v))
+}
+
+// DecidedAtLT applies the LT predicate on the "decided_at" field.
+func DecidedAtLT(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldDecidedAt, v))
+}
+
+// DecidedAtLTE applies the LTE predicate on the "decided_at" field.
+func DecidedAtLTE(v time.Time) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldDecidedAt, v))
+}
+
+// DecidedAtIsNil applies the IsNil predicate on the "decided_at" field.
+func DecidedAtIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldDecidedAt))
+}
+
+// DecidedAtNotNil applies the NotNil predicate on the "decided_at" field.
+func DecidedAtNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldDecidedAt))
 }
 
 // AssessorsPerBidEQ applies the EQ predicate on the "assessors_per_bid" field.

@@ -297,6 +297,18 @@ func (f PersonFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PersonMutation", m)
 }
 
+// The ProgrammeTargetFunc type is an adapter to allow the use of ordinary
+// function as ProgrammeTarget mutator.
+type ProgrammeTargetFunc func(context.Context, *ent.ProgrammeTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ProgrammeTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ProgrammeTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProgrammeTargetMutation", m)
+}
+
 // The RoundFunc type is an adapter to allow the use of ordinary
 // function as Round mutator.
 type RoundFunc func(context.Context, *ent.RoundMutation) (ent.Value, error)

@@ -403,6 +403,7 @@ var (
 		{Name: "scheme", Type: field.TypeJSON},
 		{Name: "eligible_organisations", Type: field.TypeJSON, Nullable: true},
 		{Name: "feedback_released_at", Type: field.TypeTime, Nullable: true},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assessors_per_bid", Type: field.TypeInt, Default: 3},
 		{Name: "assignments_released_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assignment_shortfalls", Type: field.TypeJSON, Nullable: true},
@@ -417,7 +418,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[30]},
+				Columns:    []*schema.Column{CompetitionsColumns[31]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -426,7 +427,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[30], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[31], CompetitionsColumns[3]},
 			},
 		},
 	}
@@ -802,6 +803,7 @@ var (
 		{Name: "size", Type: field.TypeString, Nullable: true},
 		{Name: "incorporated_on", Type: field.TypeTime, Nullable: true},
 		{Name: "region", Type: field.TypeString, Nullable: true},
+		{Name: "public_contract_before", Type: field.TypeBool, Nullable: true},
 		{Name: "fields", Type: field.TypeJSON, Nullable: true},
 		{Name: "registered_by", Type: field.TypeString, Nullable: true},
 	}
@@ -864,6 +866,21 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+	}
+	// ProgrammeTargetsColumns holds the columns for the "programme_targets" table.
+	ProgrammeTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "target", Type: field.TypeString, Unique: true},
+		{Name: "value", Type: field.TypeInt},
+		{Name: "set_by", Type: field.TypeString, Nullable: true},
+	}
+	// ProgrammeTargetsTable holds the schema information for the "programme_targets" table.
+	ProgrammeTargetsTable = &schema.Table{
+		Name:       "programme_targets",
+		Columns:    ProgrammeTargetsColumns,
+		PrimaryKey: []*schema.Column{ProgrammeTargetsColumns[0]},
 	}
 	// RoundsColumns holds the columns for the "rounds" table.
 	RoundsColumns = []*schema.Column{
@@ -1002,6 +1019,7 @@ var (
 		OrganisationsTable,
 		OutboxMessagesTable,
 		PersonsTable,
+		ProgrammeTargetsTable,
 		RoundsTable,
 		ScreeningsTable,
 		ScreeningCriterionsTable,

@@ -35,6 +35,8 @@ const (
 	FieldIncorporatedOn = "incorporated_on"
 	// FieldRegion holds the string denoting the region field in the database.
 	FieldRegion = "region"
+	// FieldPublicContractBefore holds the string denoting the public_contract_before field in the database.
+	FieldPublicContractBefore = "public_contract_before"
 	// FieldFields holds the string denoting the fields field in the database.
 	FieldFields = "fields"
 	// FieldRegisteredBy holds the string denoting the registered_by field in the database.
@@ -83,6 +85,7 @@ var Columns = []string{
 	FieldSize,
 	FieldIncorporatedOn,
 	FieldRegion,
+	FieldPublicContractBefore,
 	FieldFields,
 	FieldRegisteredBy,
 }
@@ -173,6 +176,11 @@ func ByIncorporatedOn(opts ...sql.OrderTermOption) OrderOption {
 // ByRegion orders the results by the region field.
 func ByRegion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegion, opts...).ToFunc()
+}
+
+// ByPublicContractBefore orders the results by the public_contract_before field.
+func ByPublicContractBefore(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPublicContractBefore, opts...).ToFunc()
 }
 
 // ByRegisteredBy orders the results by the registered_by field.

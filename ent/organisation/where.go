@@ -108,6 +108,11 @@ func Region(v string) predicate.Organisation {
 	return predicate.Organisation(sql.FieldEQ(FieldRegion, v))
 }
 
+// PublicContractBefore applies equality check predicate on the "public_contract_before" field. It's identical to PublicContractBeforeEQ.
+func PublicContractBefore(v bool) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldPublicContractBefore, v))
+}
+
 // RegisteredBy applies equality check predicate on the "registered_by" field. It's identical to RegisteredByEQ.
 func RegisteredBy(v string) predicate.Organisation {
 	return predicate.Organisation(sql.FieldEQ(FieldRegisteredBy, v))
@@ -729,6 +734,26 @@ func RegionEqualFold(v string) predicate.Organisation {
 // RegionContainsFold applies the ContainsFold predicate on the "region" field.
 func RegionContainsFold(v string) predicate.Organisation {
 	return predicate.Organisation(sql.FieldContainsFold(FieldRegion, v))
+}
+
+// PublicContractBeforeEQ applies the EQ predicate on the "public_contract_before" field.
+func PublicContractBeforeEQ(v bool) predicate.Organisation {
+	return predicate.Organisation(sql.FieldEQ(FieldPublicContractBefore, v))
+}
+
+// PublicContractBeforeNEQ applies the NEQ predicate on the "public_contract_before" field.
+func PublicContractBeforeNEQ(v bool) predicate.Organisation {
+	return predicate.Organisation(sql.FieldNEQ(FieldPublicContractBefore, v))
+}
+
+// PublicContractBeforeIsNil applies the IsNil predicate on the "public_contract_before" field.
+func PublicContractBeforeIsNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldIsNull(FieldPublicContractBefore))
+}
+
+// PublicContractBeforeNotNil applies the NotNil predicate on the "public_contract_before" field.
+func PublicContractBeforeNotNil() predicate.Organisation {
+	return predicate.Organisation(sql.FieldNotNull(FieldPublicContractBefore))
 }
 
 // FieldsIsNil applies the IsNil predicate on the "fields" field.

@@ -78,6 +78,9 @@ type OutboxMessage func(*sql.Selector)
 // Person is the predicate function for person builders.
 type Person func(*sql.Selector)
 
+// ProgrammeTarget is the predicate function for programmetarget builders.
+type ProgrammeTarget func(*sql.Selector)
+
 // Round is the predicate function for round builders.
 type Round func(*sql.Selector)
 

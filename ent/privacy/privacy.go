@@ -686,6 +686,30 @@ func (f PersonMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PersonMutation", m)
 }
 
+// The ProgrammeTargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ProgrammeTargetQueryRuleFunc func(context.Context, *ent.ProgrammeTargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ProgrammeTargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ProgrammeTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ProgrammeTargetQuery", q)
+}
+
+// The ProgrammeTargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ProgrammeTargetMutationRuleFunc func(context.Context, *ent.ProgrammeTargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ProgrammeTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ProgrammeTargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProgrammeTargetMutation", m)
+}
+
 // The RoundQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RoundQueryRuleFunc func(context.Context, *ent.RoundQuery) error

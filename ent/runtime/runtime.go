@@ -31,6 +31,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/schema"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
@@ -454,7 +455,7 @@ func init() {
 	// competition.DefaultMaxContracts holds the default value on creation for the max_contracts field.
 	competition.DefaultMaxContracts = competitionDescMaxContracts.Default.(int)
 	// competitionDescAssessorsPerBid is the schema descriptor for assessors_per_bid field.
-	competitionDescAssessorsPerBid := competitionFields[24].Descriptor()
+	competitionDescAssessorsPerBid := competitionFields[25].Descriptor()
 	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
 	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
 	contractMixin := schema.Contract{}.Mixin()
@@ -904,6 +905,34 @@ func init() {
 	personDescEmail := personFields[1].Descriptor()
 	// person.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	person.EmailValidator = personDescEmail.Validators[0].(func(string) error)
+	programmetargetMixin := schema.ProgrammeTarget{}.Mixin()
+	programmetarget.Policy = privacy.NewPolicies(schema.ProgrammeTarget{})
+	programmetarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := programmetarget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	programmetargetMixinFields0 := programmetargetMixin[0].Fields()
+	_ = programmetargetMixinFields0
+	programmetargetFields := schema.ProgrammeTarget{}.Fields()
+	_ = programmetargetFields
+	// programmetargetDescCreatedAt is the schema descriptor for created_at field.
+	programmetargetDescCreatedAt := programmetargetMixinFields0[0].Descriptor()
+	// programmetarget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	programmetarget.DefaultCreatedAt = programmetargetDescCreatedAt.Default.(func() time.Time)
+	// programmetargetDescUpdatedAt is the schema descriptor for updated_at field.
+	programmetargetDescUpdatedAt := programmetargetMixinFields0[1].Descriptor()
+	// programmetarget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	programmetarget.DefaultUpdatedAt = programmetargetDescUpdatedAt.Default.(func() time.Time)
+	// programmetarget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	programmetarget.UpdateDefaultUpdatedAt = programmetargetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// programmetargetDescTarget is the schema descriptor for target field.
+	programmetargetDescTarget := programmetargetFields[0].Descriptor()
+	// programmetarget.TargetValidator is a validator for the "target" field. It is called by the builders before save.
+	programmetarget.TargetValidator = programmetargetDescTarget.Validators[0].(func(string) error)
 	roundMixin := schema.Round{}.Mixin()
 	round.Policy = privacy.NewPolicies(schema.Round{})
 	round.Hooks[0] = func(next ent.Mutator) ent.Mutator {

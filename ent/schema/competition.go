@@ -57,6 +57,9 @@ func (Competition) Fields() []ent.Field {
 		field.Ints("eligible_organisations").Optional(),
 		// When the programme released feedback to suppliers; until then they see none.
 		field.Time("feedback_released_at").Optional().Nillable(),
+		// When the panel's decision was recorded: the programme's turnaround counts from the
+		// close to here.
+		field.Time("decided_at").Optional().Nillable(),
 		// How many assessors each bid gets when the competition closes.
 		field.Int("assessors_per_bid").Default(3),
 		// Assessors see their bids only once the programme has reviewed the proposal and

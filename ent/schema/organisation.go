@@ -29,6 +29,9 @@ func (Organisation) Fields() []ent.Field {
 		field.String("size").GoType(domain.OrganisationSize("")).Optional(),
 		field.Time("incorporated_on").Optional(),
 		field.String("region").Optional(),
+		// Whether it had a contract with a UK public body before registering; unset if it did
+		// not say. The programme counts first-time public sector suppliers from it.
+		field.Bool("public_contract_before").Optional().Nillable(),
 		field.Strings("fields").Optional(),
 		// Who registered it; empty for organisations the programme added.
 		field.String("registered_by").Optional(),
