@@ -48,10 +48,14 @@ func compile() {
 }
 
 // ReleasePackage validates a release package's JSON against the official schema.
-func ReleasePackage(b []byte) error { return validate(b, func() *jsonschema.Schema { return releasePkg }) }
+func ReleasePackage(b []byte) error {
+	return validate(b, func() *jsonschema.Schema { return releasePkg })
+}
 
 // RecordPackage validates a record package's JSON against the official schema.
-func RecordPackage(b []byte) error { return validate(b, func() *jsonschema.Schema { return recordPkg }) }
+func RecordPackage(b []byte) error {
+	return validate(b, func() *jsonschema.Schema { return recordPkg })
+}
 
 func validate(b []byte, which func() *jsonschema.Schema) error {
 	once.Do(compile)
