@@ -46,6 +46,9 @@ type Deps struct {
 	// SignInRate is how many sign-in attempts one address may make per minute (default 20), and
 	// how many times it may ask for or stop alerts.
 	SignInRate int
+	// OCIDPrefix is the programme's ocid prefix for open contracting data (DefaultOCIDPrefix
+	// until it registers one).
+	OCIDPrefix string
 	Log        *slog.Logger
 }
 

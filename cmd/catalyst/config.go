@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,7 @@ var (
 	envNotifyTpls   = envVar{"CATALYST_NOTIFY_TEMPLATES", "", "Notify template IDs by kind of notice: default=<id>[,outcome_released=<id>…]; each shows ((subject)) and ((body))"}
 	envSMTPURL      = envVar{"CATALYST_SMTP_URL", "", "an SMTP server to send email through instead: smtp://user:password@host:587?tls=starttls"}
 	envMailFrom     = envVar{"CATALYST_MAIL_FROM", "", "the address SMTP mail comes from, e.g. catalyst@programme.example.gov.uk"}
+	envOCIDPrefix   = envVar{"CATALYST_OCID_PREFIX", "ocds-catalyst", "the ocid prefix the Open Contracting Partnership registered for the programme, e.g. ocds-a1b2c3"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )
 
@@ -77,6 +79,7 @@ type prodConfig struct {
 	Addr              string
 	SessionKey        []byte
 	OIDC              *api.OIDCConfig
+	OCIDPrefix        string
 	Mail              email.Sender // nil when no provider is set: email waits
 	PublicURL         string
 }
@@ -102,6 +105,7 @@ func loadConfig(command string) (prodConfig, error) {
 		TemporalAddress:   get(envTemporal),
 		TemporalNamespace: get(envNamespace),
 		Addr:              get(envAddr),
+		OCIDPrefix:        get(envOCIDPrefix),
 		S3: docstore.Config{
 			Endpoint: get(envS3Endpoint), AccessKey: get(envS3AccessKey), SecretKey: get(envS3SecretKey),
 			Bucket: get(envS3Bucket), Region: get(envS3Region),
@@ -109,6 +113,9 @@ func loadConfig(command string) (prodConfig, error) {
 	}
 	if u := cfg.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		problems = append(problems, fmt.Sprintf("%s must be a postgres:// URL, not %q", envDatabaseURL.Name, redact(u)))
+	}
+	if !ocidPrefix.MatchString(cfg.OCIDPrefix) {
+		problems = append(problems, fmt.Sprintf("%s must be ocds- and letters or digits, like ocds-a1b2c3, not %q", envOCIDPrefix.Name, cfg.OCIDPrefix))
 	}
 	if tls, err := strconv.ParseBool(get(envS3TLS)); err != nil {
 		problems = append(problems, fmt.Sprintf("%s must be true or false, not %q", envS3TLS.Name, get(envS3TLS)))
@@ -143,6 +150,8 @@ func loadConfig(command string) (prodConfig, error) {
 	}
 	return cfg, nil
 }
+
+var ocidPrefix = regexp.MustCompile(`^ocds-[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // loadMail chooses the email provider: GOV.UK Notify if its key is set, else SMTP if its URL
 // is, else none (email is written and waits until one is set).

@@ -133,7 +133,7 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 	// The seed drives an in-process handler with the dev sign-in; a listening server is
 	// production: Secure cookies, HSTS, and no dev sign-in.
 	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
-		SecureCookies: !devSignIn, OIDC: cfg.OIDC, Log: log})
+		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, Log: log})
 	if err != nil {
 		tc.Close()
 		db.Close()

@@ -60,3 +60,23 @@ for (const javaScript of [true, false]) {
     await priya.getByText("The targets are saved").waitFor();
   });
 }
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`anyone finds the open contracting data (${how})`, async () => {
+    const anyone = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await anyone.goto(base + "/");
+    await anyone.getByRole("link", { name: "Open contracting data" }).click();
+    await anyone.getByRole("heading", { name: "Open contracting data" }).waitFor();
+    const table = anyone.getByRole("table", { name: /Competitions published, by ocid/ });
+    assert.ok(await table.getByRole("row").count() > 10, "the demo data's competitions are published");
+    assert.ok(await table.getByText("award", { exact: false }).count() > 0, "awards are published once released");
+    await accessible(anyone, `the open data page ${how}`, javaScript);
+    const bulk = await anyone.request.get(base + "/ocds/releases.json");
+    assert.equal(bulk.status(), 200);
+    const pkg = await bulk.json();
+    assert.equal(pkg.version, "1.1");
+    assert.ok(pkg.releases.length > 20);
+  });
+}
