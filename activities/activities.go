@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
+	"github.com/catalyst-sbri/catalyst/webhook"
 )
 
 // SystemName is the system identity activities act under: the lifecycle's own account. The
@@ -36,6 +37,8 @@ type Activities struct {
 	Mail email.Sender
 	// BaseURL is where people reach Catalyst, for the links in emails.
 	BaseURL string
+	// Webhooks delivers webhooks; nil for webhook.NewClient().
+	Webhooks *webhook.Client
 }
 
 // Application error types of refusals, which are never retried; the API maps each to a status.

@@ -55,7 +55,10 @@ func Audit(ctx context.Context, tx *ent.Tx, actor authz.Actor, action, recordTyp
 		SetPrevHash(ev.PrevHash).SetHash(ev.Hash).Exec(ctx); err != nil {
 		return err
 	}
-	return tx.AuditHead.UpdateOne(head).SetHash(ev.Hash).Exec(ctx)
+	if err := tx.AuditHead.UpdateOne(head).SetHash(ev.Hash).Exec(ctx); err != nil {
+		return err
+	}
+	return queueWebhooks(ctx, tx, ev)
 }
 
 func nonZero(id int) *int {

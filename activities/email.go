@@ -28,7 +28,7 @@ const (
 	SignalMailWaiting = "mail_waiting"
 	// EmailAttempts is how often a send is tried before it is given up and shown to the
 	// programme team: with the mail workflow's backoff, about a day.
-	EmailAttempts = 10
+	EmailAttempts int32 = 10
 )
 
 // mailName is the system identity the sender acts as.
@@ -68,17 +68,18 @@ func emailNotice(ctx context.Context, tx *ent.Tx, n *ent.Notice) error {
 	return queueEmail(ctx, tx, p.Email, domain.NoticeTemplate(n.Template), &n.ID, nil)
 }
 
-// WaitingEmailsInput asks for emails to send, leaving out those already being sent.
-type WaitingEmailsInput struct {
+// WaitingInput asks for what is waiting to be sent (emails, webhook deliveries), leaving out
+// those already in flight.
+type WaitingInput struct {
 	Skip  []int
 	Limit int
 }
 
-// WaitingEmailsResult lists emails to send, oldest first.
-type WaitingEmailsResult struct{ IDs []int }
+// WaitingResult lists what to send, oldest first.
+type WaitingResult struct{ IDs []int }
 
 // WaitingEmails lists the emails waiting to be sent: pending, or cut off mid-send.
-func (a *Activities) WaitingEmails(ctx context.Context, in WaitingEmailsInput) (WaitingEmailsResult, error) {
+func (a *Activities) WaitingEmails(ctx context.Context, in WaitingInput) (WaitingResult, error) {
 	ctx = authz.AsSystem(ctx, mailName)
 	if in.Limit <= 0 {
 		in.Limit = 50
@@ -89,7 +90,7 @@ func (a *Activities) WaitingEmails(ctx context.Context, in WaitingEmailsInput) (
 		q.Where(entemail.IDNotIn(in.Skip...))
 	}
 	ids, err := q.IDs(ctx)
-	return WaitingEmailsResult{IDs: ids}, err
+	return WaitingResult{IDs: ids}, err
 }
 
 // SendEmailInput names the email to send.

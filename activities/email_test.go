@@ -235,7 +235,7 @@ func TestWaitingEmails(t *testing.T) {
 	c := writeNotice(t, db, dana, domain.NoticeReportDue, nil)
 	db.Email.UpdateOneID(c.ID).SetState(entemail.StateSent).ExecX(ctx)
 	acts := &Activities{DB: db}
-	out, err := acts.WaitingEmails(ctx, WaitingEmailsInput{Skip: []int{a.ID}})
+	out, err := acts.WaitingEmails(ctx, WaitingInput{Skip: []int{a.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}

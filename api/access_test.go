@@ -8,8 +8,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -105,12 +108,25 @@ var accessMatrix = map[string]routeCase{
 		[]string{supplierOwn}},
 	"POST /api/v1/bids/{id}/eligibility": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/eligibility", w.bidAcme.ID) }, "{}",
 		[]string{admin}},
-	"GET /api/v1/competitions":     {fixed("/api/v1/competitions"), "", everyone},
-	"GET /api/v1/me/email-choices": {fixed("/api/v1/me/email-choices"), "", anySignedIn},
-	"PUT /api/v1/me/email-choices": {fixed("/api/v1/me/email-choices"), `{"off":["not-a-kind"]}`, anySignedIn},
-	"GET /api/v1/emails":           {fixed("/api/v1/emails"), "", []string{admin}},
-	"GET /api/v1/figures":          {fixed("/api/v1/figures"), "", []string{admin}},
-	"PUT /api/v1/figures/targets":  {fixed("/api/v1/figures/targets"), `{"targets":{"sme":101}}`, []string{admin}},
+	"GET /api/v1/competitions":             {fixed("/api/v1/competitions"), "", everyone},
+	"GET /api/v1/me/email-choices":         {fixed("/api/v1/me/email-choices"), "", anySignedIn},
+	"PUT /api/v1/me/email-choices":         {fixed("/api/v1/me/email-choices"), `{"off":["not-a-kind"]}`, anySignedIn},
+	"GET /api/v1/emails":                   {fixed("/api/v1/emails"), "", []string{admin}},
+	"GET /api/v1/figures":                  {fixed("/api/v1/figures"), "", []string{admin}},
+	"GET /api/v1/webhooks":                 {fixed("/api/v1/webhooks"), "", []string{admin}},
+	"POST /api/v1/webhooks":                {fixed("/api/v1/webhooks"), `{"url":"ftp://nowhere"}`, []string{admin}},
+	"GET /api/v1/webhooks/{id}/deliveries": {func(w *world) string { return fmt.Sprintf("/api/v1/webhooks/%d/deliveries", worldWebhook(w).ID) }, "", []string{admin}},
+	"POST /api/v1/webhooks/{id}/rotate-secret": {func(w *world) string {
+		return fmt.Sprintf("/api/v1/webhooks/%d/rotate-secret", disabledWebhook(w).ID) // disabled: 409
+	}, "", []string{admin}},
+	"POST /api/v1/webhooks/{id}/disable": {func(w *world) string { return fmt.Sprintf("/api/v1/webhooks/%d/disable", disabledWebhook(w).ID) }, "", []string{admin}},
+	"POST /api/v1/webhook-deliveries/{id}/send-again": {func(w *world) string {
+		ctx := authz.AsSystem(testdb.Fixture(), "test")
+		d := w.db.WebhookDelivery.Create().SetEndpointID(worldWebhook(w).ID).SetMessageID(fmt.Sprintf("msg_world_%d", time.Now().UnixNano())).
+			SetEvent("contract.awarded").SetPayload([]byte("{}")).SaveX(ctx)
+		return fmt.Sprintf("/api/v1/webhook-deliveries/%d/send-again", d.ID) // pending, not failed: 409
+	}, "", []string{admin}},
+	"PUT /api/v1/figures/targets": {fixed("/api/v1/figures/targets"), `{"targets":{"sme":101}}`, []string{admin}},
 	"POST /api/v1/emails/{id}/send-again": {func(w *world) string {
 		ctx := authz.AsSystem(testdb.Fixture(), "test")
 		e, err := w.db.Email.Query().First(ctx)
@@ -344,4 +360,22 @@ func ids(t testing.TB, body []byte) []int {
 		out = append(out, it.ID)
 	}
 	return out
+}
+
+// worldWebhook is an endpoint registered in the world, for the routes that read one.
+func worldWebhook(w *world) *ent.WebhookEndpoint {
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	if e, err := w.db.WebhookEndpoint.Query().First(ctx); err == nil {
+		return e
+	}
+	return w.db.WebhookEndpoint.Create().SetURL("https://finance.example/hook").SetEvents([]string{"contract.awarded"}).
+		SetSecrets([]domain.WebhookSecret{{Secret: "whsec_AAAA", CreatedAt: time.Now()}}).SaveX(ctx)
+}
+
+// disabledWebhook is a disabled endpoint: rotating its secret is refused (409) and disabling it
+// again changes nothing.
+func disabledWebhook(w *world) *ent.WebhookEndpoint {
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	return w.db.WebhookEndpoint.Create().SetURL("https://old.example/hook").SetEvents([]string{"contract.awarded"}).
+		SetSecrets([]domain.WebhookSecret{{Secret: "whsec_AAAA", CreatedAt: time.Now()}}).SetDisabledAt(time.Now()).SaveX(ctx)
 }

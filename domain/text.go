@@ -27,7 +27,9 @@ type Text struct {
 
 // The text fields Catalyst stores, with their limits.
 var (
-	ChallengeTitle       = Text{Field: "title", Label: "the title", Max: 200}
+	ChallengeTitle = Text{Field: "title", Label: "the title", Max: 200}
+	// WebhookDescription says what a webhook endpoint is for (the finance system…).
+	WebhookDescription   = Text{Field: "description", Label: "what the endpoint is for", Max: 200}
 	ChallengePublicBody  = Text{Field: "public_body", Label: "the public body", Max: 200}
 	ChallengeProblem     = Text{Field: "problem", Label: "the problem", Max: 20000, MultiLine: true}
 	ChallengeUserNeed    = Text{Field: "user_need", Label: "the user need", Max: 20000, MultiLine: true, Optional: true}

@@ -42,6 +42,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 	"github.com/catalyst-sbri/catalyst/ent/showandtell"
+	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
+	"github.com/catalyst-sbri/catalyst/ent/webhookendpoint"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -132,6 +134,8 @@ func checkColumn(t, c string) error {
 			screeningcriterion.Table: screeningcriterion.ValidColumn,
 			session.Table:            session.ValidColumn,
 			showandtell.Table:        showandtell.ValidColumn,
+			webhookdelivery.Table:    webhookdelivery.ValidColumn,
+			webhookendpoint.Table:    webhookendpoint.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -74,6 +74,10 @@ type Tx struct {
 	Session *SessionClient
 	// ShowAndTell is the client for interacting with the ShowAndTell builders.
 	ShowAndTell *ShowAndTellClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
 
 	// lazily loaded.
 	client     *Client
@@ -235,6 +239,8 @@ func (tx *Tx) init() {
 	tx.ScreeningCriterion = NewScreeningCriterionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.ShowAndTell = NewShowAndTellClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -37,6 +37,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CompetitionWorkflow)
 	r.RegisterWorkflow(workflows.ContractWorkflow)
 	r.RegisterWorkflow(workflows.MailWorkflow)
+	r.RegisterWorkflow(workflows.WebhookWorkflow)
 	r.RegisterActivity(acts)
 }
 
@@ -52,27 +53,29 @@ func Run(ctx context.Context, d Deps) error {
 	}
 	defer w.Stop()
 	if d.Mail != nil {
-		go startMail(ctx, d)
+		go startForGood(ctx, d, workflows.MailWorkflowID, workflows.MailWorkflow, workflows.MailInput{PollEvery: d.MailPollEvery})
 	}
+	go startForGood(ctx, d, workflows.WebhookWorkflowID, workflows.WebhookWorkflow, workflows.WebhookInput{PollEvery: d.MailPollEvery})
 	relay := &OutboxRelay{DB: d.DB, Temporal: d.Temporal, Log: d.Log}
 	relay.Run(ctx)
 	return nil
 }
 
-// startMail starts the mail workflow unless it runs already, trying again while Temporal is
-// out of reach: every worker asks, and the one workflow ID keeps it to one.
-func startMail(ctx context.Context, d Deps) {
+// startForGood starts one of the workflows that run for good (mail, webhooks) unless it runs
+// already, trying again while Temporal is out of reach: every worker asks, and the one workflow
+// ID keeps it to one.
+func startForGood(ctx context.Context, d Deps, id string, wf, in any) {
 	opts := client.StartWorkflowOptions{
-		ID: workflows.MailWorkflowID, TaskQueue: workflows.TaskQueue,
+		ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 	}
 	for {
-		_, err := d.Temporal.ExecuteWorkflow(ctx, opts, workflows.MailWorkflow, workflows.MailInput{PollEvery: d.MailPollEvery})
+		_, err := d.Temporal.ExecuteWorkflow(ctx, opts, wf, in)
 		if err == nil || ctx.Err() != nil {
 			return
 		}
-		d.Log.Warn("starting the mail workflow", "error", err)
+		d.Log.Warn("starting a workflow", "workflow", id, "error", err)
 		select {
 		case <-ctx.Done():
 			return

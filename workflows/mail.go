@@ -14,75 +14,104 @@ import (
 // PollEvery, and sends each waiting email by activities.SendEmail with backoff. It continues as
 // new when its history has grown and nothing is in flight.
 func MailWorkflow(ctx workflow.Context, in MailInput) error {
-	w := &mailWorkflow{in: in, sending: map[int]bool{}}
-	return w.run(ctx)
+	return sendLoop(ctx, sender{
+		signal: SignalMailWaiting, poll: in.PollEvery,
+		waiting: func(ctx workflow.Context, skip []int) workflow.Future {
+			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingEmails, activities.WaitingInput{Skip: skip})
+		},
+		send: func(ctx workflow.Context, id int) workflow.Future {
+			return workflow.ExecuteActivity(sendOptions(ctx, activities.EmailAttempts), a.SendEmail, activities.SendEmailInput{EmailID: id})
+		},
+		again: func(ctx workflow.Context) error { return workflow.NewContinueAsNewError(ctx, MailWorkflow, in) },
+	})
 }
 
-type mailWorkflow struct {
-	in      MailInput
-	sending map[int]bool // emails whose send is in flight
+// WebhookWorkflow delivers every webhook Catalyst writes, as MailWorkflow sends email: one per
+// namespace (ID WebhookWorkflowID), woken by the outbox, each delivery by
+// activities.DeliverWebhook with backoff.
+func WebhookWorkflow(ctx workflow.Context, in WebhookInput) error {
+	return sendLoop(ctx, sender{
+		signal: SignalWebhookWaiting, poll: in.PollEvery,
+		waiting: func(ctx workflow.Context, skip []int) workflow.Future {
+			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingWebhooks, activities.WaitingInput{Skip: skip})
+		},
+		send: func(ctx workflow.Context, id int) workflow.Future {
+			return workflow.ExecuteActivity(sendOptions(ctx, activities.WebhookAttempts), a.DeliverWebhook, activities.DeliverWebhookInput{DeliveryID: id})
+		},
+		again: func(ctx workflow.Context) error { return workflow.NewContinueAsNewError(ctx, WebhookWorkflow, in) },
+	})
 }
 
-// mailTurns is how many wakes a run takes before continuing as new.
-const mailTurns = 500
+// sender is what a send loop sends: how it lists what waits, sends one, and starts again.
+type sender struct {
+	signal  string
+	poll    time.Duration
+	waiting func(ctx workflow.Context, skip []int) workflow.Future
+	send    func(ctx workflow.Context, id int) workflow.Future
+	again   func(ctx workflow.Context) error
+}
 
-func (w *mailWorkflow) run(ctx workflow.Context) error {
-	poll := w.in.PollEvery
-	if poll <= 0 {
-		poll = 5 * time.Minute
+// sendTurns is how many wakes a run takes before continuing as new.
+const sendTurns = 500
+
+// sendLoop looks for what waits when woken by its signal or every poll, sends each in its own
+// goroutine (so one receiver's backoff holds up nothing else), and continues as new when its
+// history has grown and nothing is in flight.
+func sendLoop(ctx workflow.Context, s sender) error {
+	if s.poll <= 0 {
+		s.poll = 5 * time.Minute
 	}
-	waiting := workflow.GetSignalChannel(ctx, SignalMailWaiting)
+	sending := map[int]bool{}
+	waiting := workflow.GetSignalChannel(ctx, s.signal)
 	done := workflow.NewChannel(ctx)
 	look := true
 	for turn := 0; ; turn++ {
 		if look {
-			var out activities.WaitingEmailsResult
-			skip := workflow.DeterministicKeys(w.sending)
-			if err := workflow.ExecuteActivity(activityOptions(ctx), a.WaitingEmails,
-				activities.WaitingEmailsInput{Skip: skip}).Get(ctx, &out); err != nil {
+			var out activities.WaitingResult
+			if err := s.waiting(ctx, workflow.DeterministicKeys(sending)).Get(ctx, &out); err != nil {
 				return err
 			}
 			for _, id := range out.IDs {
-				w.sending[id] = true
+				sending[id] = true
 				workflow.Go(ctx, func(ctx workflow.Context) {
-					// SendEmail records a failure itself; an error left here is one the
-					// retries did not cure, and the email stays waiting for the next look.
-					_ = workflow.ExecuteActivity(sendOptions(ctx), a.SendEmail, activities.SendEmailInput{EmailID: id}).Get(ctx, nil)
+					// The activity records a failure itself; an error left here is one the
+					// retries did not cure, and the item stays waiting for the next look.
+					_ = s.send(ctx, id).Get(ctx, nil)
 					done.Send(ctx, id)
 				})
 			}
 		}
-		if turn >= mailTurns && len(w.sending) == 0 {
-			return workflow.NewContinueAsNewError(ctx, MailWorkflow, w.in)
+		if turn >= sendTurns && len(sending) == 0 {
+			return s.again(ctx)
 		}
 		look = false
 		timerCtx, cancelTimer := workflow.WithCancel(ctx)
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(waiting, func(c workflow.ReceiveChannel, _ bool) {
-			for c.ReceiveAsync(nil) { // one look answers every email written so far
+			for c.ReceiveAsync(nil) { // one look answers everything written so far
 			}
 			look = true
 		})
 		sel.AddReceive(done, func(c workflow.ReceiveChannel, _ bool) {
 			var id int
 			c.Receive(ctx, &id)
-			delete(w.sending, id)
+			delete(sending, id)
 		})
-		sel.AddFuture(workflow.NewTimer(timerCtx, poll), func(workflow.Future) { look = true })
+		sel.AddFuture(workflow.NewTimer(timerCtx, s.poll), func(workflow.Future) { look = true })
 		sel.Select(ctx)
 		cancelTimer()
 	}
 }
 
-// sendOptions retry a send with backoff from 10 seconds to an hour, EmailAttempts times.
-func sendOptions(ctx workflow.Context) workflow.Context {
+// sendOptions retry a send with backoff from 10 seconds to an hour, attempts times.
+func sendOptions(ctx workflow.Context, attempts int32) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    10 * time.Second,
 			BackoffCoefficient: 2,
 			MaximumInterval:    time.Hour,
-			MaximumAttempts:    activities.EmailAttempts,
+			MaximumAttempts:    attempts,
 		},
 	})
 }

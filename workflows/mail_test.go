@@ -1,6 +1,10 @@
 package workflows_test
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +17,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
+	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/webhook"
 	"github.com/catalyst-sbri/catalyst/worker"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -69,5 +75,51 @@ func TestMailWorkflowSendsEachEmailOnce(t *testing.T) {
 			t.Errorf("%s sent twice", m.Reference)
 		}
 		seen[m.Reference] = true
+	}
+}
+
+// The webhook workflow delivers what is written; a receiver that never answers 2xx is tried
+// WebhookAttempts times with backoff, then the delivery is failed for the programme to send
+// again.
+func TestWebhookWorkflowGivesUpAfterItsLimit(t *testing.T) {
+	db := testdb.Open(t)
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	var mu sync.Mutex
+	calls := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls[r.URL.Path]++
+		mu.Unlock()
+		if r.URL.Path == "/down" {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	secrets := []domain.WebhookSecret{{Secret: webhook.NewSecret(), CreatedAt: time.Now()}}
+	up := db.WebhookEndpoint.Create().SetURL(srv.URL + "/up").SetEvents([]string{"contract.awarded"}).SetSecrets(secrets).SaveX(ctx)
+	down := db.WebhookEndpoint.Create().SetURL(srv.URL + "/down").SetEvents([]string{"contract.awarded"}).SetSecrets(secrets).SaveX(ctx)
+	if err := db.WithTx(ctx, func(tx *ent.Tx) error {
+		return activities.Audit(ctx, tx, authz.Actor{Who: "person:1"}, "contract.awarded", "contract", 3, nil, nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.WebhookWorkflowID})
+	worker.Register(env, &activities.Activities{DB: db})
+	env.RegisterDelayedCallback(env.CancelWorkflow, 48*time.Hour)
+	env.ExecuteWorkflow(workflows.WebhookWorkflow, workflows.WebhookInput{PollEvery: 24 * time.Hour})
+
+	ok := db.WebhookDelivery.Query().Where(webhookdelivery.EndpointID(up.ID)).OnlyX(ctx)
+	failed := db.WebhookDelivery.Query().Where(webhookdelivery.EndpointID(down.ID)).OnlyX(ctx)
+	if ok.State != webhookdelivery.StateDelivered || calls["/up"] != 1 {
+		t.Errorf("the working receiver: %+v, %d calls", ok, calls["/up"])
+	}
+	if failed.State != webhookdelivery.StateFailed || failed.Attempts != int(activities.WebhookAttempts) || calls["/down"] != int(activities.WebhookAttempts) ||
+		!strings.Contains(failed.LastError, "Given up after 10 attempts") {
+		t.Errorf("the failing receiver: %+v, %d calls", failed, calls["/down"])
 	}
 }

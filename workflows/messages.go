@@ -82,6 +82,18 @@ type MailInput struct {
 	PollEvery time.Duration `json:",omitempty"`
 }
 
+// The webhook workflow: one for the namespace, woken by SignalWebhookWaiting from the outbox.
+const (
+	WebhookWorkflowID    = activities.WebhookWorkflowID
+	SignalWebhookWaiting = activities.SignalWebhookWaiting
+)
+
+// WebhookInput starts the webhook workflow. PollEvery is its safety-net look (5 minutes if
+// unset).
+type WebhookInput struct {
+	PollEvery time.Duration `json:",omitempty"`
+}
+
 // ChallengeWorkflowID is the workflow ID of a challenge's lifecycle.
 func ChallengeWorkflowID(challengeID int) string { return fmt.Sprintf("challenge-%d", challengeID) }
 

@@ -16,8 +16,8 @@ import (
 // testdata/*.json are recorded from today's code; testdata/v1/ holds those recorded before
 // versionNoReportSignal, testdata/v2/ those before versionScheduledOpen (and deadline
 // extensions), testdata/v3/ those before versionReminders and testdata/v4/ those before
-// versionContractTimers, from runs that may still be in
-// flight somewhere. Keep every generation: each is
+// versionContractTimers, and testdata/v5/ the mail workflow's from before its loop was shared
+// with the webhook workflow, from runs that may still be in flight somewhere. Keep every generation: each is
 // a run a deploy must not break.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -28,7 +28,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false}
+	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false, "webhooks.json": false}
 	for _, f := range files {
 		want[filepath.Base(f)] = true
 	}
@@ -39,6 +39,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflow(workflows.CompetitionWorkflow)
 			r.RegisterWorkflow(workflows.ContractWorkflow)
 			r.RegisterWorkflow(workflows.MailWorkflow)
+			r.RegisterWorkflow(workflows.WebhookWorkflow)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +50,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			t.Errorf("no recorded history testdata/%s from today's code: every workflow type needs one", name)
 		}
 	}
-	if len(older) < 16 {
-		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v4)", len(older))
+	if len(older) < 17 {
+		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v5)", len(older))
 	}
 }

@@ -5,18 +5,23 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
@@ -83,6 +88,16 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	assessors := []*apiClient{as(demoAssessors[0]), as(demoAssessors[1]), as(demoAssessors[2])}
 	// The test reads the database as its own named identity, as any background work does.
 	sys := authz.AsSystem(ctx, "e2e-check")
+
+	// The programme's finance system hears of awards, payments and stops by webhook, and
+	// verifies each delivery with the Standard Webhooks specification's own library.
+	rx := &webhookReceiver{}
+	rxServer := httptest.NewServer(rx)
+	defer rxServer.Close()
+	var registered api.WebhookSecretView
+	must(t, admin.call(http.MethodPost, "/api/v1/webhooks", map[string]any{"url": rxServer.URL, "description": "Finance",
+		"events": []string{"contract.awarded", "milestone.paid", "contract.gate_stop", "contract.gate_continue"}}, &registered))
+	rx.secret = registered.Secret
 
 	// Every step below is done by the person whose job it is, after the people whose job it
 	// is not have been refused: 401 without signing in, 403 for the wrong role, 404 for a
@@ -404,6 +419,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 
 	// Every notice was emailed once, through the mail workflow, to the dev stack's SMTP sink.
 	waitForEmails(t, st)
+	// Every chosen event reached the finance system, signed so that it verified.
+	rx.waitFor(t, "contract.awarded", "contract.gate_stop", "contract.gate_continue")
 
 	// The programme's figures come from these live records: the decision's turnaround is
 	// counted, and the stop at the gate shows as money saved.
@@ -706,6 +723,7 @@ func recordHistories(t *testing.T, ctx context.Context, st *devStack, dir string
 		writeHistory(t, ctx, st, filepath.Join(dir, name+".json"), id, "")
 	}
 	writeHistory(t, ctx, st, filepath.Join(dir, "mail.json"), workflows.MailWorkflowID, "")
+	writeHistory(t, ctx, st, filepath.Join(dir, "webhooks.json"), workflows.WebhookWorkflowID, "")
 }
 
 // waitForEmails waits until every email written is sent, then checks that each notice's email
@@ -768,4 +786,58 @@ func writeHistory(t *testing.T, ctx context.Context, st *devStack, file, workflo
 	must(t, os.WriteFile(file, b, 0o644))
 	abs, _ := filepath.Abs(file)
 	t.Logf("recorded %s (%d events)", abs, len(h.Events))
+}
+
+// webhookReceiver is a programme system receiving webhooks: it verifies each with the Standard
+// Webhooks specification's own library and keeps the event types it verified.
+type webhookReceiver struct {
+	mu         sync.Mutex
+	secret     string
+	events     map[string]int
+	unverified int
+}
+
+func (rx *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rx.mu.Lock()
+	defer rx.mu.Unlock()
+	body, _ := io.ReadAll(r.Body)
+	wh, err := standardwebhooks.NewWebhook(rx.secret)
+	if err == nil {
+		err = wh.Verify(body, r.Header)
+	}
+	if err != nil {
+		rx.unverified++
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	var p struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(body, &p)
+	if rx.events == nil {
+		rx.events = map[string]int{}
+	}
+	rx.events[p.Type]++
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (rx *webhookReceiver) waitFor(t *testing.T, types ...string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		rx.mu.Lock()
+		missing := slices.DeleteFunc(slices.Clone(types), func(ty string) bool { return rx.events[ty] > 0 })
+		unverified, got := rx.unverified, maps.Clone(rx.events)
+		rx.mu.Unlock()
+		if unverified > 0 {
+			t.Fatalf("%d webhook deliveries did not verify", unverified)
+		}
+		if len(missing) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no webhook for %v after 60 s; got %v", missing, got)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -95,3 +95,9 @@ type Session func(*sql.Selector)
 
 // ShowAndTell is the predicate function for showandtell builders.
 type ShowAndTell func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)

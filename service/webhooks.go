@@ -1,0 +1,159 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
+	"github.com/catalyst-sbri/catalyst/ent/webhookendpoint"
+	"github.com/catalyst-sbri/catalyst/webhook"
+)
+
+// webhooksName is the identity webhook endpoints are written as, after the service's checks.
+const webhooksName = "webhooks"
+
+// RegisterWebhook is an endpoint the programme registers.
+type RegisterWebhook struct {
+	URL         string
+	Description string
+	Events      []string
+}
+
+// RegisterWebhook registers an endpoint and returns it with its signing secret, shown this
+// once: only the receiver keeps it.
+func (s *Service) RegisterWebhook(ctx context.Context, in RegisterWebhook) (*ent.WebhookEndpoint, string, error) {
+	if err := requireProgramme(ctx); err != nil {
+		return nil, "", err
+	}
+	e := domain.WebhookEndpoint{URL: in.URL, Description: in.Description, Events: in.Events}
+	if err := e.Check().Err(); err != nil {
+		return nil, "", err
+	}
+	secret := webhook.NewSecret()
+	actor := authz.ActorOf(ctx, "")
+	sys := authz.AsSystem(ctx, webhooksName)
+	var out *ent.WebhookEndpoint
+	err := s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		var err error
+		out, err = tx.WebhookEndpoint.Create().SetURL(e.URL).SetDescription(e.Description).SetEvents(e.Events).
+			SetSecrets([]domain.WebhookSecret{{Secret: secret, CreatedAt: time.Now().UTC()}}).SetCreatedBy(actor.Who).Save(sys)
+		if err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, actor, "webhook.registered", "webhook", out.ID, nil, map[string]any{"url": e.URL, "events": e.Events})
+	})
+	return out, secret, err
+}
+
+// Webhooks lists the endpoints, newest first.
+func (s *Service) Webhooks(ctx context.Context) ([]*ent.WebhookEndpoint, error) {
+	if err := requireProgramme(ctx); err != nil {
+		return nil, err
+	}
+	return s.DB.WebhookEndpoint.Query().Order(ent.Desc(webhookendpoint.FieldID)).All(ctx)
+}
+
+// Webhook is one endpoint with its delivery log, newest first (up to 200).
+func (s *Service) Webhook(ctx context.Context, id int) (*ent.WebhookEndpoint, []*ent.WebhookDelivery, error) {
+	if err := requireProgramme(ctx); err != nil {
+		return nil, nil, err
+	}
+	e, err := s.DB.WebhookEndpoint.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, nil, notFound("webhook endpoint", id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := s.DB.WebhookDelivery.Query().Where(webhookdelivery.EndpointID(id)).Order(ent.Desc(webhookdelivery.FieldID)).Limit(200).All(ctx)
+	return e, ds, err
+}
+
+// RotateWebhookSecret gives an endpoint a new secret, shown this once. The old ones keep
+// signing for domain.SecretOverlap, so deliveries carry both signatures while the receiver
+// changes over.
+func (s *Service) RotateWebhookSecret(ctx context.Context, id int) (string, error) {
+	e, _, err := s.Webhook(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if e.DisabledAt != nil {
+		return "", conflict("endpoint-disabled", "the endpoint is disabled: register it again rather than give it a secret")
+	}
+	now := time.Now().UTC()
+	ends := now.Add(domain.SecretOverlap)
+	var secrets []domain.WebhookSecret
+	for _, old := range e.Secrets {
+		if old.EndsAt != nil && !now.Before(*old.EndsAt) {
+			continue // ended: dropped
+		}
+		if old.EndsAt == nil {
+			old.EndsAt = &ends
+		}
+		secrets = append(secrets, old)
+	}
+	secret := webhook.NewSecret()
+	secrets = append(secrets, domain.WebhookSecret{Secret: secret, CreatedAt: now})
+	sys := authz.AsSystem(ctx, webhooksName)
+	return secret, s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		if err := tx.WebhookEndpoint.UpdateOneID(id).SetSecrets(secrets).Exec(sys); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.secret_rotated", "webhook", id, nil, map[string]any{"old_secrets_end": ends})
+	})
+}
+
+// DisableWebhook stops deliveries to an endpoint; what is waiting is failed, not sent.
+func (s *Service) DisableWebhook(ctx context.Context, id int) (*ent.WebhookEndpoint, error) {
+	e, _, err := s.Webhook(ctx, id)
+	if err != nil || e.DisabledAt != nil {
+		return e, err
+	}
+	sys := authz.AsSystem(ctx, webhooksName)
+	var out *ent.WebhookEndpoint
+	err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		if out, err = tx.WebhookEndpoint.UpdateOneID(id).SetDisabledAt(time.Now().UTC()).Save(sys); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.disabled", "webhook", id, nil, nil)
+	})
+	return out, err
+}
+
+// SendWebhookAgain puts a failed delivery back in the queue from its first attempt, with the
+// same webhook-id, once the receiver is mended.
+func (s *Service) SendWebhookAgain(ctx context.Context, deliveryID int) (*ent.WebhookDelivery, error) {
+	if err := requireProgramme(ctx); err != nil {
+		return nil, err
+	}
+	d, err := s.DB.WebhookDelivery.Query().Where(webhookdelivery.ID(deliveryID)).WithEndpoint().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, notFound("webhook delivery", deliveryID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.State != webhookdelivery.StateFailed {
+		return nil, conflict("not-failed", "this delivery is %s: only a failed delivery is sent again", d.State)
+	}
+	if d.Edges.Endpoint.DisabledAt != nil {
+		return nil, conflict("endpoint-disabled", "the endpoint is disabled: register it again to send to it")
+	}
+	sys := authz.AsSystem(ctx, webhooksName)
+	var out *ent.WebhookDelivery
+	err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		if out, err = tx.WebhookDelivery.UpdateOneID(deliveryID).SetState(webhookdelivery.StatePending).SetAttempts(0).Save(sys); err != nil {
+			return err
+		}
+		if err := tx.OutboxMessage.Create().SetWorkflowID(activities.WebhookWorkflowID).SetSignal(activities.SignalWebhookWaiting).
+			SetPayload([]byte("{}")).Exec(sys); err != nil {
+			return err
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.send_again", "webhook", d.EndpointID, nil, map[string]any{"delivery": deliveryID})
+	})
+	return out, err
+}
