@@ -28,6 +28,7 @@ func only(r ...authz.Role) access { return access{roles: r} }
 var routeAccess = map[string]access{
 	"GET /readyz":           public,
 	"GET /healthz":          public,
+	"GET /metrics":          public,
 	"GET /api/openapi.json": public,
 
 	"GET /api/v1/people":                           signedIn,

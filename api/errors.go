@@ -184,6 +184,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	p, expected := toProblem(err)
+	if s.Metrics != nil && expected && p.Status < 500 {
+		s.Metrics.Refused(strings.TrimPrefix(p.Type, problemBase))
+	}
 	rid := c.Response().Header().Get(echo.HeaderXRequestID)
 	p.Instance = c.Request().URL.Path
 	switch {

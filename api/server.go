@@ -21,6 +21,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/metrics"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -49,7 +50,9 @@ type Deps struct {
 	// OCIDPrefix is the programme's ocid prefix for open contracting data (DefaultOCIDPrefix
 	// until it registers one).
 	OCIDPrefix string
-	Log        *slog.Logger
+	// Metrics records requests and refusals and serves /metrics; nil for none.
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
 }
 
 // Server is the HTTP side of Catalyst.
@@ -107,6 +110,7 @@ func New(d Deps) (*echo.Echo, error) {
 
 	e.GET("/readyz", s.readyz)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	e.GET("/metrics", s.metrics)
 	e.GET("/api/openapi.json", s.openAPI)
 
 	v1 := e.Group("/api/v1")
@@ -242,13 +246,31 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		level := slog.LevelInfo
-		if p := c.Request().URL.Path; (p == "/readyz" || p == "/healthz") && c.Response().Status == http.StatusOK {
+		if p := c.Request().URL.Path; (p == "/readyz" || p == "/healthz" || p == "/metrics") && c.Response().Status == http.StatusOK {
 			level = slog.LevelDebug // health checks every few seconds would drown the log
 		}
+		took := time.Since(start)
 		s.log.Log(c.Request().Context(), level, "request", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
-			"status", c.Response().Status, "duration_ms", time.Since(start).Milliseconds())
+			"status", c.Response().Status, "duration_ms", took.Milliseconds())
+		if s.Metrics != nil {
+			route := c.Path() // the route's pattern, so IDs do not make a metric each
+			if route == "" || route == "/*" {
+				route = "unmatched"
+			}
+			s.Metrics.Request(route, c.Request().Method, c.Response().Status, took)
+		}
 		return nil
 	}
+}
+
+// metrics serves Prometheus. It says how busy Catalyst is and how far behind its outbox,
+// email and webhooks are, never what any record holds; restrict it at the network edge.
+func (s *Server) metrics(c echo.Context) error {
+	if s.Metrics == nil {
+		return echo.ErrNotFound
+	}
+	s.Metrics.Handler().ServeHTTP(c.Response(), c.Request())
+	return nil
 }
 
 func (s *Server) readyz(c echo.Context) error {

@@ -21,6 +21,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/email"
+	"github.com/catalyst-sbri/catalyst/metrics"
 )
 
 // envVar is one setting of the production processes.
@@ -195,10 +196,13 @@ func redact(u string) string {
 }
 
 // dialTemporal connects to Temporal, waiting up to a minute for it to answer.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	// The SDK logs every poll and start at info; only its warnings are worth a person's time.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "temporal-sdk")
 	opts := client.Options{HostPort: hostPort, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet)}
+	if m != nil {
+		opts.MetricsHandler = m.Temporal()
+	}
 	deadline := time.Now().Add(time.Minute)
 	for {
 		c, err := client.DialContext(ctx, opts)

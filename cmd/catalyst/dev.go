@@ -23,6 +23,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/metrics"
 	"github.com/catalyst-sbri/catalyst/worker"
 )
 
@@ -49,6 +50,7 @@ type devStack struct {
 	Docs     *docstore.Store
 	S3       *s3server.Server
 	Mail     *email.Sink
+	Metrics  *metrics.Metrics
 	MailURL  string // the mail viewer
 	// SeedDone is closed when the demo data is loaded (or failed: see SeedErr).
 	SeedDone chan struct{}
@@ -142,7 +144,9 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if err = st.Docs.EnsureBucket(ctx); err != nil {
 		return nil, err
 	}
-	if st.Temporal, err = dialTemporal(ctx, st.temporalServer.HostPort, devstack.Namespace, o.Log); err != nil {
+	st.Metrics = metrics.New()
+	st.Metrics.WatchStore(st.DB)
+	if st.Temporal, err = dialTemporal(ctx, st.temporalServer.HostPort, devstack.Namespace, o.Log, st.Metrics); err != nil {
 		return nil, err
 	}
 	key, err := sessionKeyIn(filepath.Join(o.Data, "session.key"))
@@ -169,7 +173,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery})
 	}()
 
-	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, Log: o.Log})
+	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, Metrics: st.Metrics, Log: o.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -246,6 +250,9 @@ func (st *devStack) Close() error {
 		}
 		if st.Temporal != nil {
 			st.Temporal.Close()
+		}
+		if st.Metrics != nil {
+			st.Metrics.Close()
 		}
 		if st.temporalServer != nil {
 			errs = append(errs, st.temporalServer.Stop())

@@ -422,6 +422,18 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	// Every chosen event reached the finance system, signed so that it verified.
 	rx.waitFor(t, "contract.awarded", "contract.gate_stop", "contract.gate_continue")
 
+	// Prometheus reads the workflows' and activities' own metrics beside Catalyst's.
+	resp, err = http.Get(st.URL + "/metrics")
+	must(t, err)
+	scraped, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"temporal_workflow_completed", "temporal_activity_execution_latency", "catalyst_http_request_duration_seconds_bucket",
+		`catalyst_emails{state="sent"}`, `catalyst_webhook_deliveries{state="delivered"}`} {
+		if !strings.Contains(string(scraped), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
 	// The programme's figures come from these live records: the decision's turnaround is
 	// counted, and the stop at the gate shows as money saved.
 	var figures api.FiguresView

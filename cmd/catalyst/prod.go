@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/metrics"
 	"github.com/catalyst-sbri/catalyst/worker"
 )
 
@@ -49,26 +50,31 @@ func runWorker(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
-	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	m := metrics.New()
+	defer m.Close()
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log, m)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
 	// A small health endpoint: the worker is healthy while the database and Temporal answer.
-	health := &http.Server{Addr: get(envWorkerHealth), ReadHeaderTimeout: 5 * time.Second,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-			defer cancel()
-			if _, err := db.Challenge.Query().Exist(ctx); err != nil {
-				http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
-				return
-			}
-			if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-				http.Error(w, "temporal: "+err.Error(), http.StatusServiceUnavailable)
-				return
-			}
-			fmt.Fprintln(w, "ok")
-		})}
+	// /metrics beside it is the worker's Temporal SDK metrics: workflow tasks and activities.
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	health := &http.Server{Addr: get(envWorkerHealth), ReadHeaderTimeout: 5 * time.Second, Handler: mux}
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if _, err := db.Challenge.Query().Exist(ctx); err != nil {
+			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			http.Error(w, "temporal: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}))
 	go func() {
 		if err := health.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Warn("worker health endpoint", "error", err)
@@ -125,7 +131,9 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		db.Close()
 		return nil, nil, nil, err
 	}
-	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	m := metrics.New()
+	m.WatchStore(db)
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log, m)
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err
@@ -133,13 +141,13 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 	// The seed drives an in-process handler with the dev sign-in; a listening server is
 	// production: Secure cookies, HSTS, and no dev sign-in.
 	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
-		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, Log: log})
+		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, Metrics: m, Log: log})
 	if err != nil {
 		tc.Close()
 		db.Close()
 		return nil, nil, nil, err
 	}
-	return h, db, func() { tc.Close(); db.Close() }, nil
+	return h, db, func() { tc.Close(); m.Close(); db.Close() }, nil
 }
 
 // runSeedCommand loads the demo data into a production-mode system. It drives the API in this

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/metrics"
+)
+
+// /metrics tells Prometheus each route's latency by its pattern, the refusals by reason, and
+// what waits in the outbox, in email and in webhooks.
+func TestMetricsForPrometheus(t *testing.T) {
+	w := newWorld(t)
+	sys := authz.AsSystem(testdb.Fixture(), "test")
+	m := metrics.New()
+	defer m.Close()
+	m.WatchStore(w.db)
+	h, err := New(Deps{DB: w.db, Docs: docs, SessionKey: make([]byte, 32), Metrics: m, Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, path, body, persona string) int {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if persona != "" {
+			req.Header.Set("Authorization", "Bearer "+w.tokens[persona])
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	do(http.MethodGet, "/api/v1/competitions/"+itoa(w.compA.ID), "", "")
+	do(http.MethodGet, "/api/v1/competitions/"+itoa(w.compE.ID), "", "")
+	if code := do(http.MethodPost, "/api/v1/challenges", `{"title":" "}`, ownerOwn); code != http.StatusUnprocessableEntity {
+		t.Fatalf("the refused challenge: %d", code)
+	}
+	// An email waiting, as every notice writes one.
+	dana := w.people[supplierOwn]
+	w.db.Email.Create().SetTo(dana.Email).SetTemplate(string(domain.NoticeGateDecided)).SetUnsubscribeToken("metrics-test").ExecX(sys)
+
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body, _ := io.ReadAll(rec.Body)
+	text := string(body)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/metrics: %d", rec.Code)
+	}
+	for _, want := range []string{
+		`catalyst_http_request_duration_seconds_count{method="GET",route="/api/v1/competitions/:id",status="OK"} 2`,
+		`catalyst_commands_refused_total{reason="invalid-input"} 1`,
+		`catalyst_emails{state="pending"} `,
+		`catalyst_outbox_waiting `,
+		`catalyst_webhook_deliveries{state="failed"} 0`,
+		`catalyst_store_up 1`,
+		`go_goroutines `,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(text, `route="/api/v1/competitions/`+itoa(w.compA.ID)) {
+		t.Error("a record's ID made its own metric")
+	}
+}
