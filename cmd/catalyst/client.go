@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,16 @@ type apiClient struct {
 	token   string // an API token, sent as a bearer
 
 	busyRetries int // how many times a POST answered 503 is sent again
+	// ctx ends every request when it is done: the seed's requests stop when `catalyst dev`
+	// is asked to stop. Nil means none.
+	ctx context.Context
+}
+
+func (c *apiClient) context() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
 }
 
 // inProcess sends requests straight to a handler, for the seed.
@@ -55,14 +66,19 @@ func (e *apiError) Error() string {
 func (c *apiClient) as(email string) (*apiClient, error) {
 	noRedirect := *c.http
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := noRedirect.PostForm(c.base+"/sign-in", url.Values{"email": {email}})
+	req, err := http.NewRequestWithContext(c.context(), http.MethodPost, c.base+"/sign-in", strings.NewReader(url.Values{"email": {email}}.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	resp.Body.Close()
 	for _, ck := range resp.Cookies() {
 		if ck.Name == "catalyst_session" && ck.Value != "" {
-			return &apiClient{http: c.http, base: c.base, session: ck, busyRetries: c.busyRetries}, nil
+			return &apiClient{http: c.http, base: c.base, session: ck, busyRetries: c.busyRetries, ctx: c.ctx}, nil
 		}
 	}
 	return nil, fmt.Errorf("signing in as %s: no session (status %d)", email, resp.StatusCode)
@@ -113,7 +129,11 @@ func (c *apiClient) send(method, path, contentType string, body []byte, out any)
 		if attempt >= c.busyRetries || !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable {
 			return err
 		}
-		time.Sleep(time.Second << attempt)
+		select {
+		case <-c.context().Done():
+			return c.context().Err()
+		case <-time.After(time.Second << attempt):
+		}
 	}
 }
 
@@ -132,7 +152,7 @@ func (c *apiClient) overwrite(method, path string, body, out any) error {
 }
 
 func (c *apiClient) sendOnce(method, path, contentType, idempotencyKey, ifMatch string, body []byte, out any) error {
-	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(c.context(), method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

@@ -96,6 +96,16 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if o.Data, err = filepath.Abs(o.Data); err != nil {
 		return nil, err
 	}
+	// A demo load cut off part way leaves challenges stopped mid-lifecycle that no later load
+	// can finish: that folder is set aside whole (nothing in it is lost) and the demo loads
+	// afresh.
+	if o.Seed && o.DatabaseURL == "" && demoInterrupted(o.Data) {
+		aside := fmt.Sprintf("%s.interrupted-%s", o.Data, time.Now().Format("20060102-150405.000"))
+		if err := os.Rename(o.Data, aside); err != nil {
+			return nil, fmt.Errorf("setting aside the interrupted demo data: %w", err)
+		}
+		fmt.Fprintf(o.Out, "The demo data's last load was stopped part way: that folder is kept at %s, and the demo data loads afresh.\n", aside)
+	}
 	if err := os.MkdirAll(o.Data, 0o755); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -193,15 +203,25 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 		fmt.Fprintf(o.Out, "  %-22s %-36s %s\n", p.Name, p.Email, p.Role)
 	}
 	if o.Seed {
+		if err := markDemo(o.Data, demoStarted); err != nil {
+			return nil, err
+		}
 		go func() {
 			defer close(st.SeedDone)
 			n, err := seedDemo(wctx, st.DB, handler, o.Log)
 			st.SeedErr = err
 			switch {
-			case err != nil && wctx.Err() == nil:
+			case wctx.Err() != nil:
+				// Stopped part way: the next start sets this load aside and loads afresh.
+			case err != nil:
 				o.Log.Error("loading demo data", "error", err)
-			case n > 0:
-				fmt.Fprintf(o.Out, "Demo data loaded: %d challenges.\n", n)
+			default:
+				if err := markDemo(o.Data, demoLoaded); err != nil {
+					o.Log.Error("marking the demo data loaded", "error", err)
+				}
+				if n > 0 {
+					fmt.Fprintf(o.Out, "Demo data loaded: %d challenges.\n", n)
+				}
 			}
 		}()
 	} else {
@@ -277,4 +297,26 @@ func sessionKeyIn(path string) ([]byte, error) {
 		return nil, err
 	}
 	return key, os.WriteFile(path, key, 0o600)
+}
+
+// The demo load's marks in the data folder: started when it begins, loaded when it finishes.
+const (
+	demoStarted = "demo-started"
+	demoLoaded  = "demo-loaded"
+)
+
+func markDemo(data, mark string) error {
+	if mark == demoStarted {
+		if _, err := os.Stat(filepath.Join(data, demoLoaded)); err == nil {
+			return nil // loaded before: a later start only adds what is missing
+		}
+	}
+	return os.WriteFile(filepath.Join(data, mark), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+}
+
+// demoInterrupted says whether the folder holds a demo load that began and never finished.
+func demoInterrupted(data string) bool {
+	_, started := os.Stat(filepath.Join(data, demoStarted))
+	_, loaded := os.Stat(filepath.Join(data, demoLoaded))
+	return started == nil && loaded != nil
 }

@@ -114,13 +114,16 @@ var demoChallenges = []demoChallenge{
 // exists is left alone. It returns how many challenges it created.
 func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Logger) (int, error) {
 	// The seed writes people and reads titles as its own named identity; everything else it
-	// does goes through the API as the demo people, with their permissions.
+	// does goes through the API as the demo people, with their permissions (and the caller's
+	// context alone, which carries no identity).
+	requests := ctx
 	ctx = authz.AsSystem(ctx, "seed")
 	if err := seedPeople(ctx, db); err != nil {
 		return 0, err
 	}
 	anon := newInProcessClient(h)
 	anon.busyRetries = 3 // under load a command can find its workflow busy; the API says when
+	anon.ctx = requests  // asked to stop, the seed stops sending at once
 	s := &seeder{clients: map[string]*apiClient{}}
 	for _, p := range demoPeople {
 		c, err := anon.as(p.Email)
