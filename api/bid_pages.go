@@ -437,7 +437,7 @@ func (s *Server) bidUploadForm(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	_, err = s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: question, Filename: fh.Filename, Content: f})
+	_, err = s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: question, Filename: sentFilename(fh.Header, fh.Filename), Content: f})
 	if p, ok := toProblem(err); ok && p.Status < 500 {
 		return refused(errors.New(p.Detail))
 	}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"time"
@@ -236,7 +238,7 @@ func (s *Server) uploadDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: c.QueryParam("question"), Filename: part.FileName(), Content: part})
+	doc, err := s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: c.QueryParam("question"), Filename: sentFilename(part.Header, part.FileName()), Content: part})
 	if err != nil {
 		return err
 	}
@@ -392,4 +394,14 @@ func (s *Server) removeDocument(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// sentFilename is the file's name exactly as the upload sent it. Go's multipart reader keeps
+// only the last part of a path, which would quietly accept "../../etc/passwd"; the service
+// refuses such a name, so it is read whole here.
+func sentFilename(h textproto.MIMEHeader, fallback string) string {
+	if _, params, err := mime.ParseMediaType(h.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		return params["filename"]
+	}
+	return fallback
 }

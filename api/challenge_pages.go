@@ -284,7 +284,7 @@ func (s *Server) uploadEvidenceForm(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	_, err = s.svc.UploadEvidence(c.Request().Context(), service.UploadEvidence{ChallengeID: ch.ID, Filename: fh.Filename, Content: f})
+	_, err = s.svc.UploadEvidence(c.Request().Context(), service.UploadEvidence{ChallengeID: ch.ID, Filename: sentFilename(fh.Header, fh.Filename), Content: f})
 	if err == nil {
 		return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(ch.ID)+"/check?evidence=1")
 	}

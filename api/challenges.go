@@ -285,7 +285,7 @@ func (s *Server) uploadEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.svc.UploadEvidence(ctx, service.UploadEvidence{ChallengeID: id, Filename: part.FileName(), Content: part})
+	doc, err := s.svc.UploadEvidence(ctx, service.UploadEvidence{ChallengeID: id, Filename: sentFilename(part.Header, part.FileName()), Content: part})
 	if err != nil {
 		return err
 	}

@@ -216,7 +216,7 @@ func (s *Server) pageUpload(c echo.Context, in service.ContractDocument) error {
 		return err
 	}
 	defer f.Close()
-	in.Filename, in.Content = fh.Filename, f
+	in.Filename, in.Content = sentFilename(fh.Header, fh.Filename), f
 	_, err = s.svc.AddContractDocument(c.Request().Context(), in)
 	return err
 }

@@ -97,7 +97,7 @@ func (s *Server) contractUpload(c echo.Context, in service.ContractDocument) err
 	if err != nil {
 		return err
 	}
-	in.Filename, in.Content = part.FileName(), part
+	in.Filename, in.Content = sentFilename(part.Header, part.FileName()), part
 	doc, err := s.svc.AddContractDocument(c.Request().Context(), in)
 	if err != nil {
 		return err

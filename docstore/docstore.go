@@ -3,7 +3,9 @@
 package docstore
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -149,6 +151,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Stored, error
 	if _, ok := allowedTypes[ctype]; !ok {
 		return Stored{}, fmt.Errorf("%w: it looks like %s; upload %s", ErrTypeRefused, ctype, AllowedTypesText())
 	}
+	if err := notPolyglot(ctype, head); err != nil {
+		return Stored{}, err
+	}
 	h := sha256.New()
 	counted := &countingReader{r: io.LimitReader(br, s.maxSize+1)}
 	body := io.TeeReader(counted, h)
@@ -162,6 +167,12 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Stored, error
 	if counted.n > s.maxSize {
 		_ = s.client.RemoveObject(context.WithoutCancel(ctx), s.bucket, key, minio.RemoveObjectOptions{})
 		return Stored{}, fmt.Errorf("%w: the limit is %d MB", ErrTooLarge, s.maxSize>>20)
+	}
+	if ctype == "application/zip" {
+		if err := s.checkZip(ctx, key, counted.n); err != nil {
+			_ = s.client.RemoveObject(context.WithoutCancel(ctx), s.bucket, key, minio.RemoveObjectOptions{})
+			return Stored{}, err
+		}
 	}
 	return Stored{Key: key, Size: counted.n, SHA256: hex.EncodeToString(h.Sum(nil)), ContentType: ctype}, nil
 }
@@ -228,4 +239,60 @@ func ContentDisposition(name string) string {
 		}
 	}
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, fallback, enc.String())
+}
+
+// notPolyglot refuses a file whose first bytes are one allowed type and also a web page, so a
+// browser or a careless viewer could run it as HTML (a PDF with a script in its head).
+func notPolyglot(ctype string, head []byte) error {
+	lower := bytes.ToLower(head)
+	for _, tag := range [][]byte{[]byte("<html"), []byte("<script"), []byte("<svg"), []byte("<iframe"), []byte("<!doctype html")} {
+		if bytes.Contains(lower, tag) {
+			return fmt.Errorf("%w: it is a %s that also holds a web page (%s…); save it again as a plain %s",
+				ErrTypeRefused, allowedTypes[ctype], tag, allowedTypes[ctype])
+		}
+	}
+	return nil
+}
+
+// Limits on what a ZIP (an Office document) may expand to: nobody opening it should be sent a
+// bomb that fills their disk.
+const (
+	maxZipEntries  = 10_000
+	maxZipExpanded = 1 << 30 // 1 GiB in all
+	maxZipRatio    = 100     // an entry over 10 MiB unpacked may be 100 times its packed size
+	bigZipEntry    = 10 << 20
+)
+
+// checkZip reads the stored ZIP's directory (by ranged reads, not whole) and refuses a nested
+// archive, or one that would expand past the limits.
+func (s *Store) checkZip(ctx context.Context, key string, size int64) error {
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return fmt.Errorf("checking document: %w", err)
+	}
+	defer obj.Close()
+	zr, err := zip.NewReader(obj, size)
+	if err != nil {
+		return fmt.Errorf("%w: it begins like a ZIP or Office document but its contents cannot be read; save it again", ErrTypeRefused)
+	}
+	if len(zr.File) > maxZipEntries {
+		return fmt.Errorf("%w: it holds %d files, more than %d", ErrTypeRefused, len(zr.File), maxZipEntries)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		name := strings.ToLower(f.Name)
+		switch {
+		case strings.HasSuffix(name, ".zip") || strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".7z") || strings.HasSuffix(name, ".rar"):
+			return fmt.Errorf("%w: it holds another archive (%s); upload the documents themselves", ErrTypeRefused, f.Name)
+		case strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/"):
+			return fmt.Errorf("%w: a file inside it is named as a path outside it (%s)", ErrTypeRefused, f.Name)
+		case f.UncompressedSize64 > bigZipEntry && (f.CompressedSize64 == 0 || f.UncompressedSize64/f.CompressedSize64 > maxZipRatio):
+			return fmt.Errorf("%w: it would expand far beyond its size (%s is %d MB unpacked); it looks like a ZIP bomb", ErrTypeRefused, f.Name, f.UncompressedSize64>>20)
+		}
+	}
+	if total > maxZipExpanded {
+		return fmt.Errorf("%w: it would expand to %d MB; the limit is %d MB", ErrTypeRefused, total>>20, maxZipExpanded>>20)
+	}
+	return nil
 }

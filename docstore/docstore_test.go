@@ -1,6 +1,7 @@
 package docstore_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -139,5 +140,54 @@ func TestSignedLinksExpireAndAreVerified(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("an expired link answered %d, want 403", resp.StatusCode)
+	}
+}
+
+// zipWith is a ZIP holding the files given, each deflated.
+func zipWith(t *testing.T, files map[string][]byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, content := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(content)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// An attack corpus: each is refused by what it is, and nothing of it is kept.
+func TestPutRefusesAnAttackCorpus(t *testing.T) {
+	ctx := context.Background()
+	cases := map[string][]byte{
+		// 100 MB of zeros deflates to about 100 KB: a bomb for whoever opens it.
+		"a ZIP bomb":               zipWith(t, map[string][]byte{"word/document.xml": bytes.Repeat([]byte{0}, 100<<20)}),
+		"a ZIP inside a ZIP":       zipWith(t, map[string][]byte{"inner.zip": zipWith(t, map[string][]byte{"a.txt": []byte("a")})}),
+		"a ZIP with a path out":    zipWith(t, map[string][]byte{"../../etc/cron.d/x": []byte("* * * * * root sh")}),
+		"a PDF that is a web page": []byte("%PDF-1.4\n<html><script>fetch('/api/v1/people')</script></html>\n%%EOF\n"),
+		"a broken ZIP":             append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 200)...),
+	}
+	for name, content := range cases {
+		key := docstore.NewKey("bids/9")
+		_, err := store.Put(ctx, key, bytes.NewReader(content))
+		if !errors.Is(err, docstore.ErrTypeRefused) {
+			t.Errorf("%s: err = %v, want a refusal", name, err)
+			continue
+		}
+		t.Logf("%s: %v", name, err)
+		if _, _, err := store.Open(ctx, key); !errors.Is(err, docstore.ErrNotFound) {
+			t.Errorf("%s: it was kept (open: %v)", name, err)
+		}
+	}
+	// A real Office document passes: XML compresses well, but not like a bomb.
+	docx := zipWith(t, map[string][]byte{"[Content_Types].xml": []byte(`<?xml version="1.0"?><Types/>`),
+		"word/document.xml": bytes.Repeat([]byte("<w:p><w:r><w:t>The feasibility study found the sensors work.</w:t></w:r></w:p>"), 2000)})
+	if _, err := store.Put(ctx, docstore.NewKey("bids/9"), bytes.NewReader(docx)); err != nil {
+		t.Errorf("an Office document was refused: %v", err)
 	}
 }

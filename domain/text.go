@@ -197,6 +197,12 @@ const MaxDocumentName = 200
 // with its extension kept. It is only shown, and offered as the download's name: the object's key
 // is generated. A name with nothing left is refused.
 func DocumentName(name string) (string, error) {
+	// A name that climbs out of a folder or starts at a root is someone probing, not a file's
+	// name: refused rather than cleaned, so it is seen.
+	if strings.Contains(name, "../") || strings.Contains(name, `..\`) || strings.HasPrefix(name, "/") || strings.HasPrefix(name, `\`) ||
+		len(name) > 2 && name[1] == ':' && (name[2] == '\\' || name[2] == '/') {
+		return "", Problems{{Field: "file", Message: "Give the file's own name, not a path to it"}}
+	}
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(name, "") {
 		switch {

@@ -128,7 +128,7 @@ func TestDocumentNamesAreCutOnCharactersAndCleaned(t *testing.T) {
 			t.Errorf("DocumentName(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, empty := range []string{"", "  ", "\u202E", ".."} {
+	for _, empty := range []string{"", "  ", "\u202E", "..", "../../etc/passwd", `..\..\boot.ini`, "/etc/passwd", `C:\Windows\x.pdf`} {
 		if _, err := DocumentName(empty); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("DocumentName(%q) = %v; want a refusal", empty, err)
 		}
