@@ -31,6 +31,9 @@ type TransitionError struct {
 	From   string
 	Reason string
 	Kind   error // one of the Err* values above
+	// At is the server's time the refusal was judged at: for a bid past its deadline, when
+	// the request reached the service.
+	At time.Time
 }
 
 // Error says what was refused and why, in words a person can act on.
@@ -421,7 +424,7 @@ func (s BidStatus) CheckChange(comp CompetitionStatus, closesAt, now time.Time) 
 		return refuse("bid", "change", string(s), "it has been submitted, and a submitted bid is sealed: it never changes")
 	}
 	if !AcceptsBids(comp, closesAt, now) {
-		return &TransitionError{Record: "bid", Action: "change", From: string(s), Kind: ErrCompetitionClosed,
+		return &TransitionError{Record: "bid", Action: "change", From: string(s), Kind: ErrCompetitionClosed, At: now,
 			Reason: fmt.Sprintf("the deadline was %s (UK time), and nothing about a bid changes after it", FormatTime(closesAt))}
 	}
 	return nil

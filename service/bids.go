@@ -261,10 +261,14 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // server's clock, stamps the receipt time and queues the workflow's signal in the outbox. It
 // never waits on Temporal, so it holds at the deadline and while Temporal is down. Submitting
 // again returns the same receipt.
+//
+// The receipt time is when the request reached the service, before it waits its turn for the
+// database: on deadline day a bid that arrived in time is judged by when it arrived, not by
+// how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
+	now := time.Now().UTC()
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		now := time.Now().UTC()
 		b, comp, err := changeBid(ctx, tx, id, now)
 		if b != nil && b.Status != domain.BidDraft {
 			// A repeat (a double click, a retry), or a submit that committed while this one

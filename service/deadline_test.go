@@ -1,0 +1,104 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestTheDeadlinesEdge sends 1,000 submissions spread evenly over the second either side of a
+// competition's deadline, from 1,000 suppliers at once, on the real database. Judged by the
+// server's receipt time: none is accepted at or after the deadline, none that arrived and was
+// answered before it is refused, none that arrived after it is accepted, and every bid
+// acknowledged is sealed exactly once.
+func TestTheDeadlinesEdge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 suppliers")
+	}
+	const n = 1000
+	p := newPeople(t)
+	comp := openCompetition(t, p)
+	fx := testdb.Fixture()
+	type supplier struct {
+		ctx   context.Context
+		bidID int
+	}
+	suppliers := make([]supplier, n)
+	for i := range suppliers {
+		org := p.db.Organisation.Create().SetName(fmt.Sprintf("Supplier %04d", i)).SetEmailDomain(fmt.Sprintf("s%04d.example", i)).SaveX(fx)
+		person := p.db.Person.Create().SetName(fmt.Sprintf("Supplier %04d", i)).SetEmail(fmt.Sprintf("bid@s%04d.example", i)).
+			SetRoles([]string{string(authz.Supplier)}).SetOrganisationID(org.ID).SaveX(fx)
+		b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID), comp.Scheme, domain.Pounds(40_000)).SaveX(fx)
+		v := authz.Viewer{PersonID: person.ID, Email: person.Email, Roles: []authz.Role{authz.Supplier}, OrganisationID: org.ID}
+		suppliers[i] = supplier{ctx: as(v), bidID: b.ID}
+	}
+	deadline := time.Now().Add(3 * time.Second).Truncate(time.Millisecond)
+	p.db.Competition.UpdateOneID(comp.ID).SetClosesAt(deadline).ExecX(fx)
+
+	type result struct {
+		sent, answered time.Time
+		bid            *ent.Bid
+		err            error
+	}
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	for i := range suppliers {
+		at := deadline.Add(-time.Second + time.Duration(i)*2*time.Second/n)
+		wg.Go(func() {
+			time.Sleep(time.Until(at))
+			r := result{sent: time.Now()}
+			r.bid, r.err = p.svc.SubmitBid(suppliers[i].ctx, suppliers[i].bidID)
+			r.answered = time.Now()
+			results[i] = r
+		})
+	}
+	wg.Wait()
+
+	var accepted, refused, straddled int
+	for i, r := range results {
+		switch {
+		case r.err == nil && r.bid.Status == domain.BidSubmitted:
+			accepted++
+			if !r.bid.SubmittedAt.Before(deadline) {
+				t.Errorf("bid %d accepted with a receipt time %s at or after the deadline", i, r.bid.SubmittedAt.Sub(deadline))
+			}
+			if !r.sent.Before(deadline) {
+				t.Errorf("bid %d sent %s after the deadline was accepted", i, r.sent.Sub(deadline))
+			}
+		case r.err != nil:
+			refused++
+			var te *domain.TransitionError
+			switch {
+			case !errors.As(r.err, &te) || te.Kind != domain.ErrCompetitionClosed:
+				t.Errorf("bid %d refused for another reason: %v", i, r.err)
+			case te.At.Before(deadline):
+				t.Errorf("bid %d received %s before the deadline was refused", i, deadline.Sub(te.At))
+			case te.At.Before(r.sent) || te.At.After(r.answered):
+				t.Errorf("bid %d: its receipt time is outside its request", i)
+			}
+			if r.sent.Before(deadline) {
+				straddled++ // arrived as the deadline passed: its receipt time decided
+			}
+		default:
+			t.Errorf("bid %d: neither accepted nor refused (%v)", i, r.bid.Status)
+		}
+	}
+	sealed := p.db.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.StatusEQ(domain.BidSubmitted)).CountX(fx)
+	if sealed != accepted {
+		t.Errorf("%d acknowledged, %d sealed", accepted, sealed)
+	}
+	var latest time.Duration
+	for _, r := range results {
+		latest = max(latest, r.answered.Sub(r.sent))
+	}
+	t.Logf("%d accepted, %d refused (%d sent before the deadline and refused as it passed); slowest answer %s", accepted, refused, straddled, latest)
+}
