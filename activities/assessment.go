@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -69,6 +70,17 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 			return refusal(domain.InvalidInput("assessor %d is not assigned bid %d, or has declined it", in.AssessorID, b.ID))
 		}
 		out.Percent = c.Scheme.Percent(in.Assessment)
+		// A retry of a submission already recorded (the same scores, not sent back since)
+		// writes nothing again, not even its audit event; a changed submission replaces it.
+		prev, err := tx.Assessment.Query().Where(assessment.BidID(b.ID), assessment.AssessorID(in.AssessorID)).Only(ctx)
+		if err == nil && prev.Returned == nil && prev.InScope == in.Assessment.InScope && prev.Fund == in.Assessment.Fund &&
+			reflect.DeepEqual(prev.Scores, in.Assessment.Scores) && len(prev.PassFail) == len(in.Assessment.PassFail) &&
+			(len(prev.PassFail) == 0 || reflect.DeepEqual(prev.PassFail, in.Assessment.PassFail)) {
+			return nil
+		}
+		if err != nil && !ent.IsNotFound(err) {
+			return err
+		}
 		id, err := tx.Assessment.Create().
 			SetBidID(b.ID).
 			SetAssessorID(in.AssessorID).
