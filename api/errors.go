@@ -136,6 +136,8 @@ func toProblem(err error) (Problem, bool) {
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("%s is not valid", ve.Name)}, true
+	case errors.Is(err, errBusy):
+		return busyProblem(), true
 	case errors.Is(err, workflows.ErrBusy), errors.As(err, &notReady):
 		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "this record's lifecycle is busy and did not take the command in time; nothing was changed, try again in a minute"}, false
@@ -199,6 +201,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
 		_ = s.renderError(c, p)
 		return
+	}
+	if p.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", "30") // a busy lifecycle or an unreachable Temporal
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)

@@ -47,7 +47,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/bids/:id/documents", s.bidUploadForm)
 	e.POST("/documents/:id/remove", s.removeDocumentForm)
 	e.GET("/bids/:id/check", s.bidCheckPage)
-	e.POST("/bids/:id/submit", s.submitBidForm)
+	e.POST("/bids/:id/submit", s.submitBidForm, s.submits.admit)
 	e.GET("/bids/:id/submitted", s.bidSubmittedPage)
 	e.GET("/bids/:id/receipt", s.downloadReceipt)
 	e.POST("/bids/:id/reopen", s.reopenBidForm)

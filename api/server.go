@@ -50,6 +50,10 @@ type Deps struct {
 	// OCIDPrefix is the programme's ocid prefix for open contracting data (DefaultOCIDPrefix
 	// until it registers one).
 	OCIDPrefix string
+	// SubmitSlots is how many bid submissions run at once (DefaultSubmitSlots if 0); one that
+	// waits SubmitWait for its turn is answered 503 with Retry-After.
+	SubmitSlots int
+	SubmitWait  time.Duration
 	// Metrics records requests and refusals and serves /metrics; nil for none.
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -58,9 +62,10 @@ type Deps struct {
 // Server is the HTTP side of Catalyst.
 type Server struct {
 	Deps
-	svc  *service.Service
-	log  *slog.Logger
-	oidc *oidcClient
+	submits *admission
+	svc     *service.Service
+	log     *slog.Logger
+	oidc    *oidcClient
 }
 
 // New builds the Echo server with every route.
@@ -77,7 +82,7 @@ func New(d Deps) (*echo.Echo, error) {
 	if d.SignInRate == 0 {
 		d.SignInRate = 20
 	}
-	s := &Server{Deps: d, log: d.Log,
+	s := &Server{Deps: d, log: d.Log, submits: newAdmission(d.SubmitSlots, d.SubmitWait),
 		svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}}}
 	if d.OIDC != nil {
 		s.oidc = newOIDCClient(*d.OIDC)
@@ -189,7 +194,7 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.DELETE("/documents/:id", s.removeDocument)
 	v1.GET("/bids/:id/feedback", s.getFeedback)
 	v1.POST("/bids/:id/documents", s.uploadDocument)
-	v1.POST("/bids/:id/submit", s.submitBid)
+	v1.POST("/bids/:id/submit", s.submitBid, s.submits.admit)
 	v1.GET("/documents/:id", s.getDocument)
 	v1.GET("/documents/:id/content", s.downloadDocument)
 	v1.GET("/assignments", s.listAssignments)
