@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -151,16 +152,14 @@ func figureTables(v FiguresView) (names []string, tables map[string][][]string) 
 		funnel = append(funnel, []string{s.Label, strconv.Itoa(s.Count)})
 	}
 	money := [][]string{{"Round", "Challenge", "Pot", "Awarded", "Spent", "Saved by stops"}}
-	for _, r := range append(v.Money, v.Total) {
-		round, ch := r.Round, r.Challenge
-		switch {
-		case r == v.Total:
-			round, ch = "All rounds", "Total"
-		case ch == "":
-			ch = "Round total"
-		}
-		money = append(money, []string{round, ch, pounds(r.PotPence), pounds(r.AwardedPence), pounds(r.SpentPence), pounds(r.SavedPence)})
+	row := func(round, challenge string, r MoneyRowView) []string {
+		return []string{round, challenge, pounds(r.PotPence), pounds(r.AwardedPence), pounds(r.SpentPence), pounds(r.SavedPence)}
 	}
+	for _, r := range v.Money {
+		// A row without a challenge is its round's total.
+		money = append(money, row(r.Round, cmp.Or(r.Challenge, "Round total"), r))
+	}
+	money = append(money, row("All rounds", "Total", v.Total))
 	time := [][]string{{"Step", "Counted", "Median days", "90th percentile days", "Target days", "Median within target"}}
 	for _, t := range v.Time {
 		time = append(time, []string{t.Label, strconv.Itoa(t.Count), fmt.Sprint(t.MedianDays), fmt.Sprint(t.P90Days), strconv.Itoa(t.TargetDays), yesNo(t.Met)})

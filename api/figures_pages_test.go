@@ -67,6 +67,13 @@ func TestTheProgrammesFiguresOnPages(t *testing.T) {
 	if err != nil || len(rows) != 6 || rows[0][0] != "Group" || rows[1][0] != "Small and medium-sized enterprises" {
 		t.Errorf("the CSV: %v %v", rows, err)
 	}
+	// The money ends with the programme's total, after each round's.
+	_, body = read(t)(c.Get(srv.URL + "/figures.csv?table=money"))
+	money, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(money) < 2 || strings.Join(money[len(money)-1][:2], ",") != "All rounds,Total" ||
+		len(money) > 2 && money[len(money)-2][1] != "Round total" {
+		t.Errorf("the money CSV: %v %v", money, err)
+	}
 	if code, _ := read(t)(c.Get(srv.URL + "/figures.csv?table=secrets")); code != http.StatusUnprocessableEntity {
 		t.Errorf("an unknown table: %d", code)
 	}
