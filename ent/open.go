@@ -12,6 +12,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/migrations"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
@@ -65,11 +66,30 @@ func OpenPostgres(dsn string) (*Client, error) {
 	return NewClient(Driver(entsql.OpenDB(dialect.Postgres, db))), nil
 }
 
-// Migrate brings the schema up to date. It only adds: it never drops a column or a table.
+// Migrate brings the schema up to date by applying the versioned migrations in ent/migrations.
 func (c *Client) Migrate(ctx context.Context) error {
-	if err := c.Schema.Create(ctx); err != nil {
-		return fmt.Errorf("migrating the database: %w", err)
+	_, err := c.MigrateReport(ctx)
+	return err
+}
+
+// MigrateReport is Migrate, saying which migrations it applied.
+func (c *Client) MigrateReport(ctx context.Context) ([]migrations.Applied, error) {
+	drv := c.driver
+	if d, ok := drv.(*dialect.DebugDriver); ok {
+		drv = d.Driver
 	}
+	sqlDrv, ok := drv.(*entsql.Driver)
+	if !ok {
+		return nil, fmt.Errorf("migrating the database: a %T is not a SQL database", drv)
+	}
+	applied, err := migrations.Apply(ctx, sqlDrv.DB(), sqlDrv.Dialect())
+	if err != nil {
+		return applied, fmt.Errorf("migrating the database: %w", err)
+	}
+	return applied, c.ensureAuditHead(ctx)
+}
+
+func (c *Client) ensureAuditHead(ctx context.Context) error {
 	// The audit chain's head row exists before any event is appended, so appenders only ever
 	// lock it and never race to create it.
 	ctx = authz.AsSystem(ctx, "migrate")

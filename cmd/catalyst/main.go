@@ -21,7 +21,7 @@ Usage:
   catalyst dev [--data DIR] [--addr HOST:PORT]   everything in one process, with demo data
   catalyst api                                   the HTTP API and pages (production)
   catalyst worker                                the Temporal worker (production)
-  catalyst migrate                               bring the database schema up to date (production)
+  catalyst migrate [--data DIR]                  apply the versioned migrations (production, or a dev folder)
   catalyst seed                                  load the demo data into a running system (production)
   catalyst audit verify [--data DIR]             check the audit trail's hash chain (dev folder or production database)
   catalyst people grant --email E --role R [--name N] [--data DIR]
@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string) error {
 	case "worker":
 		return runWorker(ctx)
 	case "migrate":
-		return runMigrate(ctx)
+		return runMigrate(ctx, args[1:], os.Stdout)
 	case "seed":
 		return runSeedCommand(ctx)
 	case "audit":

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"io"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -22,20 +25,49 @@ func prodLog() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-func runMigrate(ctx context.Context) error {
-	cfg, err := loadConfig("migrate")
-	if err != nil {
+// runMigrate is `catalyst migrate [--data DIR]`: it applies the versioned migrations to the
+// production PostgreSQL (CATALYST_DATABASE_URL), or with --data to a `catalyst dev` folder's
+// SQLite database, and says which it applied.
+func runMigrate(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	data := fs.String("data", "", "a `catalyst dev` data folder, to migrate its SQLite database instead")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := ent.OpenPostgres(cfg.DatabaseURL)
+	var db *ent.Client
+	var err error
+	if *data != "" {
+		if err := os.MkdirAll(*data, 0o755); err != nil {
+			return err
+		}
+		db, err = ent.OpenSQLite(filepath.Join(*data, "catalyst.db"))
+	} else {
+		var cfg prodConfig
+		if cfg, err = loadConfig("migrate"); err != nil {
+			return fmt.Errorf("%w\n(or give --data DIR for a `catalyst dev` data folder)", err)
+		}
+		db, err = ent.OpenPostgres(cfg.DatabaseURL)
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
+	applied, err := db.MigrateReport(ctx)
+	for _, a := range applied {
+		if a.Took > 0 {
+			fmt.Fprintf(out, "Applied %s %s in %s.\n", a.Version, a.Description, a.Took.Round(10*time.Microsecond))
+		} else {
+			fmt.Fprintf(out, "%s %s: %s.\n", "Baseline", a.Version, a.Description)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	fmt.Println("The database schema is up to date.")
+	if len(applied) == 0 {
+		fmt.Fprintln(out, "The database schema is up to date: no migration to apply.")
+	} else {
+		fmt.Fprintln(out, "The database schema is up to date.")
+	}
 	return nil
 }
 

@@ -165,6 +165,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{AssignmentsColumns[12], AssignmentsColumns[13]},
 			},
+			{
+				Name:    "assignment_assessor_id_competition_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[13], AssignmentsColumns[3]},
+			},
 		},
 	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.

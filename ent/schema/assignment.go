@@ -50,9 +50,13 @@ func (Assignment) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of Assignment: one per assessor per bid.
+// Indexes of Assignment: one per assessor per bid; and an assessor's own, which every read an
+// assessor makes is scoped by (ent/rule), found without reading every assignment.
 func (Assignment) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("bid_id", "assessor_id").Unique()}
+	return []ent.Index{
+		index.Fields("bid_id", "assessor_id").Unique(),
+		index.Fields("assessor_id", "competition_id"),
+	}
 }
 
 // Policy of Assignment: see ent/rule for who may read and change what.
