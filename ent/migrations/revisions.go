@@ -143,4 +143,3 @@ func (r *revisions) DeleteRevision(ctx context.Context, version string) error {
 	_, err := r.tx.ExecContext(ctx, r.q(`DELETE FROM `+revisionsTable+` WHERE version = ?`), version)
 	return err
 }
-

@@ -92,4 +92,3 @@ func diff(ctx context.Context, c *ent.Client, path, d, name string) error {
 	fmt.Println("wrote", path)
 	return nil
 }
-
