@@ -39,6 +39,27 @@ type Activities struct {
 	BaseURL string
 	// Webhooks delivers webhooks; nil for webhook.NewClient().
 	Webhooks *webhook.Client
+	// CloseGrace is how long after a competition's last deadline its close waits, for submits
+	// received in time and still in flight (domain.CloseGrace); zero in the workflows' tests.
+	CloseGrace time.Duration
+}
+
+// waitCloseGrace waits until CloseGrace after the competition's last deadline.
+func (a *Activities) waitCloseGrace(ctx context.Context, id int) error {
+	if a.CloseGrace <= 0 {
+		return nil
+	}
+	c, err := a.DB.Competition.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	last := domain.Deadlines{ClosesAt: c.ClosesAt, Extension: c.Extensions}.Last()
+	select {
+	case <-time.After(time.Until(last.Add(a.CloseGrace))):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Application error types of refusals, which are never retried; the API maps each to a status.
@@ -223,6 +244,9 @@ type CloseCompetitionOutput struct {
 func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionInput) (CloseCompetitionOutput, error) {
 	ctx = asSystem(ctx)
 	var out CloseCompetitionOutput
+	if err := a.waitCloseGrace(ctx, in.CompetitionID); err != nil {
+		return out, err
+	}
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		// Take the competition's row first: a bid being sealed at this moment holds it, so the
 		// count below sees every bid that committed before the deadline.

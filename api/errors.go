@@ -136,7 +136,7 @@ func toProblem(err error) (Problem, bool) {
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("%s is not valid", ve.Name)}, true
-	case errors.Is(err, errBusy):
+	case errors.Is(err, errBusy), errors.Is(err, service.ErrSubmitTooSlow):
 		return busyProblem(), true
 	case errors.Is(err, workflows.ErrBusy), errors.As(err, &notReady):
 		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,

@@ -21,7 +21,10 @@ import (
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
-var docs *docstore.Store
+var (
+	docs  *docstore.Store
+	s3srv *s3server.Server // the one S3 server, for benchmarks that go to it directly
+)
 
 // TestMain runs one real S3 server (versitygw allows one per process) for the tests here.
 func TestMain(m *testing.M) {
@@ -33,6 +36,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
+	s3srv = srv
 	docs, err = docstore.New(docstore.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey,
 		Bucket: "api-test", MaxSize: 1 << 20})
 	if err == nil {

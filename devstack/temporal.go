@@ -22,6 +22,7 @@ const Namespace = "default"
 type Temporal struct {
 	HostPort string
 	server   temporal.Server
+	opts     []temporal.ServerOption // to start it again on the same ports and files
 }
 
 // StartTemporal starts a Temporal server whose state lives in dir/temporal.db. The schema is set
@@ -112,20 +113,30 @@ func StartTemporal(dir string) (*Temporal, error) {
 	for name, svc := range cfg.Services {
 		hosts[primitives.ServiceName(name)] = static.SingleLocalHost(fmt.Sprintf("127.0.0.1:%d", svc.RPC.GRPCPort))
 	}
-	srv, err := temporal.NewServer(
+	t := &Temporal{HostPort: frontend, opts: []temporal.ServerOption{
 		temporal.WithConfig(cfg),
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithStaticHosts(hosts),
 		temporal.WithLogger(logger),
-	)
+	}}
+	return t, t.start()
+}
+
+func (t *Temporal) start() error {
+	srv, err := temporal.NewServer(t.opts...)
 	if err != nil {
-		return nil, fmt.Errorf("creating the Temporal server: %w", err)
+		return fmt.Errorf("creating the Temporal server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
-		return nil, fmt.Errorf("starting the Temporal server: %w", err)
+		return fmt.Errorf("starting the Temporal server: %w", err)
 	}
-	return &Temporal{HostPort: frontend, server: srv}, nil
+	t.server = srv
+	return nil
 }
 
 // Stop stops the server; its state stays in the SQLite file.
 func (t *Temporal) Stop() error { return t.server.Stop() }
+
+// Start starts a stopped server again, on the same address and state, as a Temporal cluster
+// coming back after an outage: its clients and workers reconnect by themselves.
+func (t *Temporal) Start() error { return t.start() }

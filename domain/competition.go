@@ -349,6 +349,16 @@ func (d Deadlines) For(organisationID int) time.Time {
 	return at
 }
 
+// A bid is judged by its receipt time, taken when its submit arrives, before it waits its turn
+// to write. So that no bid received in time is shut out by the close committing first, a submit
+// must commit within SubmitCommitLimit of its receipt or be turned away (nothing sealed, send it
+// again), and the close waits CloseGrace after the last deadline, longer than any submit may
+// still be in flight.
+const (
+	SubmitCommitLimit = 10 * time.Second
+	CloseGrace        = 12 * time.Second
+)
+
 // Last is when the competition closes for everyone: the latest of all its deadlines.
 func (d Deadlines) Last() time.Time {
 	at := d.ClosesAt

@@ -267,6 +267,9 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	now := time.Now().UTC()
+	// The receipt time holds only if the seal commits soon after it (see domain.CloseGrace).
+	ctx, cancel := context.WithTimeout(ctx, domain.SubmitCommitLimit)
+	defer cancel()
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		b, comp, err := changeBid(ctx, tx, id, now)
@@ -302,8 +305,15 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
 			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash})
 	})
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%w: %w", ErrSubmitTooSlow, err)
+	}
 	return out, err
 }
+
+// ErrSubmitTooSlow is a submit that could not be sealed within domain.SubmitCommitLimit of its
+// arrival, so its receipt time would not be true: nothing was sealed, and it may be sent again.
+var ErrSubmitTooSlow = errors.New("too many bids are being submitted at this moment and yours could not be sealed in time")
 
 // SealedForm is the canonical form of a sealed bid that its receipt's hash is taken over: every
 // field the supplier wrote, and each document's SHA-256, in a fixed order (Go's JSON encoding

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -101,4 +102,56 @@ func TestTheDeadlinesEdge(t *testing.T) {
 		latest = max(latest, r.answered.Sub(r.sent))
 	}
 	t.Logf("%d accepted, %d refused (%d sent before the deadline and refused as it passed); slowest answer %s", accepted, refused, straddled, latest)
+}
+
+// TestTheCloseWaitsForASubmitReceivedInTime: a submit arrives just before the deadline and must
+// wait its turn to write (another writer holds the competition past the deadline). The close
+// comes due meanwhile; it waits its grace, so the bid is sealed on its receipt time and counted
+// in the close, never shut out by the close committing first.
+func TestTheCloseWaitsForASubmitReceivedInTime(t *testing.T) {
+	p := newPeople(t)
+	comp := openCompetition(t, p)
+	fx := testdb.Fixture()
+	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(40_000)).SaveX(fx)
+	p.db.Challenge.UpdateOneID(comp.ChallengeID).SetStage(domain.ChallengePhase1Open).ExecX(fx)
+	deadline := time.Now().Add(300 * time.Millisecond)
+	p.db.Competition.UpdateOneID(comp.ID).SetClosesAt(deadline).ExecX(fx)
+
+	// Another writer holds the competition's row from before the deadline until after it.
+	blocker, err := p.db.Tx(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocker.Competition.UpdateOneID(comp.ID).SetUpdatedAt(time.Now()).ExecX(fx)
+	acts := &activities.Activities{DB: p.db, CloseGrace: time.Second}
+	closed := make(chan activities.CloseCompetitionOutput, 1)
+	closeErr := make(chan error, 1)
+	go func() {
+		out, err := acts.CloseCompetition(context.Background(), activities.CloseCompetitionInput{CompetitionID: comp.ID})
+		closed <- out
+		closeErr <- err
+	}()
+	submitted := make(chan error, 1)
+	time.Sleep(time.Until(deadline.Add(-100 * time.Millisecond)))
+	go func() {
+		_, err := p.svc.SubmitBid(as(p.supplier), b.ID)
+		submitted <- err
+	}()
+	time.Sleep(time.Until(deadline.Add(300 * time.Millisecond)))
+	if err := blocker.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-submitted; err != nil {
+		t.Fatalf("a bid received before the deadline was refused: %v", err)
+	}
+	out := <-closed
+	if err := <-closeErr; err != nil {
+		t.Fatal(err)
+	}
+	if len(out.BidIDs) != 1 || out.BidIDs[0] != b.ID {
+		t.Fatalf("the close counted bids %v, want the bid received in time", out.BidIDs)
+	}
+	if sealed := p.db.Bid.GetX(fx, b.ID); !sealed.SubmittedAt.Before(deadline) {
+		t.Errorf("sealed at %s after the deadline, want its receipt time before it", sealed.SubmittedAt.Sub(deadline))
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/email"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -47,7 +48,7 @@ func Run(ctx context.Context, d Deps) error {
 		d.Log = slog.Default()
 	}
 	w := sdkworker.New(d.Temporal, workflows.TaskQueue, sdkworker.Options{})
-	Register(w, &activities.Activities{DB: d.DB, Mail: d.Mail, BaseURL: d.BaseURL})
+	Register(w, &activities.Activities{DB: d.DB, Mail: d.Mail, BaseURL: d.BaseURL, CloseGrace: domain.CloseGrace})
 	if err := w.Start(); err != nil {
 		return err
 	}
