@@ -205,7 +205,7 @@ func writtenBids(b testing.TB, st *devStack, hc *http.Client, compID, n int) ([]
 	// Each signs in with an API token, as a supplier's own system would (sign-in by form is
 	// rate limited per address, and every request here comes from one).
 	suppliers := make([]*apiClient, n)
-	people := st.DB.Person.Query().Where(person.EmailHasPrefix("bid@"+prefix)).Order(person.ByEmail()).AllX(sys)
+	people := st.DB.Person.Query().Where(person.EmailHasPrefix("bid@" + prefix)).Order(person.ByEmail()).AllX(sys)
 	for i, p := range people {
 		err := st.DB.WithTx(sys, func(tx *ent.Tx) error {
 			issued, err := activities.IssueToken(sys, tx, activities.IssueTokenInput{Name: "Bid system", PersonID: p.ID,
