@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -275,5 +276,42 @@ func TestAdminIssuesAndRevokesScopedTokens(t *testing.T) {
 	}
 	if code := use(); code != http.StatusUnauthorized {
 		t.Errorf("a revoked token still works: %d", code)
+	}
+}
+
+// TestAKeyedRequestCutOffIsServedAfreshOnRetry: a keyed request whose process stopped before it
+// answered leaves its key unanswered. A retry soon after is told it is still in progress; one
+// after service.abandonedAfter is served afresh rather than refused for good.
+func TestAKeyedRequestCutOffIsServedAfreshOnRetry(t *testing.T) {
+	w := newWorld(t)
+	fx := testdb.Fixture()
+	body := `{"title": "Cold homes", "public_body": "Anytown", "problem": "Damp"}`
+	cutOff := func(key string, ago time.Duration) {
+		if rec := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", key); rec.Code != http.StatusCreated {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		// As if the process had stopped before it could keep the answer.
+		r := w.db.IdempotencyRecord.Query().Where(idempotencyrecord.Key(key)).OnlyX(fx)
+		w.db.IdempotencyRecord.DeleteOne(r).ExecX(fx)
+		w.db.IdempotencyRecord.Create().SetPrincipal(r.Principal).SetKey(r.Key).SetMethod(r.Method).SetPath(r.Path).
+			SetBodyHash(r.BodyHash).SetCreatedAt(time.Now().Add(-ago)).ExecX(fx)
+	}
+	cutOff("k-recent", time.Second)
+	if rec := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", "k-recent"); rec.Code != http.StatusConflict ||
+		!strings.Contains(rec.Body.String(), "idempotency-in-progress") {
+		t.Errorf("a retry while the first may still be answered: %d %s, want 409 in progress", rec.Code, rec.Body)
+	}
+	cutOff("k-old", time.Minute)
+	before := w.db.Challenge.Query().CountX(fx)
+	rec := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", "k-old")
+	if rec.Code != http.StatusCreated || rec.Header().Get("Idempotent-Replayed") != "" {
+		t.Fatalf("a retry a minute after a request was cut off: %d %s, want it served afresh", rec.Code, rec.Body)
+	}
+	if n := w.db.Challenge.Query().CountX(fx); n != before+1 {
+		t.Errorf("%d challenges after the retry, want %d", n, before+1)
+	}
+	again := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", body, "Idempotency-Key", "k-old")
+	if again.Code != http.StatusCreated || again.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("the retry's answer is kept for the next: %d, replayed %q", again.Code, again.Header().Get("Idempotent-Replayed"))
 	}
 }

@@ -15,6 +15,11 @@ const idempotencyName = "idempotency"
 // keyLifetime is how long a key's answer is kept: long enough for any client's retries.
 const keyLifetime = 24 * time.Hour
 
+// abandonedAfter is when a keyed request still unanswered is taken to have been cut off (its
+// process stopped mid-way) rather than in progress: a retry with its key is then served afresh.
+// No request takes this long; the rules of each command stop a repeat from doing anything twice.
+const abandonedAfter = 30 * time.Second
+
 // KeyedRequest is a request sent with an Idempotency-Key, by one sender.
 type KeyedRequest struct {
 	Principal, Key, Method, Path, BodyHash string
@@ -24,11 +29,21 @@ type KeyedRequest struct {
 // key (prior), whose answer may still be being written (Status 0).
 func (s *Service) BeginKeyed(ctx context.Context, in KeyedRequest) (rec, prior *ent.IdempotencyRecord, err error) {
 	ctx = authz.AsSystem(ctx, idempotencyName)
-	rec, err = s.DB.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
-		SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
-	if ent.IsConstraintError(err) {
+	for try := 0; ; try++ {
+		rec, err = s.DB.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
+			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
+		if !ent.IsConstraintError(err) {
+			break
+		}
 		prior, err = s.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Principal(in.Principal), idempotencyrecord.Key(in.Key)).Only(ctx)
-		return nil, prior, err
+		if err != nil || try > 0 || prior.Status != 0 || prior.CreatedAt.After(time.Now().Add(-abandonedAfter)) ||
+			prior.Path != in.Path || prior.BodyHash != in.BodyHash {
+			return nil, prior, err
+		}
+		// Cut off before it was answered: forget it (if no other retry did first) and begin again.
+		if _, err := s.DB.IdempotencyRecord.Delete().Where(idempotencyrecord.ID(prior.ID), idempotencyrecord.Status(0)).Exec(ctx); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err != nil {
 		return nil, nil, err
