@@ -69,13 +69,20 @@ func runDev(ctx context.Context, args []string) error {
 	data := fs.String("data", ".catalyst", "folder for the database, workflow history and documents")
 	addr := fs.String("addr", "127.0.0.1:8080", "address for the API and pages")
 	mailAddr := fs.String("mail", "127.0.0.1:8025", "address for the mail viewer, which shows every email sent")
+	demo := fs.Bool("demo", true, "load the demo data; with --demo=false only the demo people are made, to sign in as")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	started := time.Now()
-	st, err := startDev(ctx, devOptions{Data: *data, Addr: *addr, MailAddr: *mailAddr, Seed: true, Out: os.Stdout})
+	st, err := startDev(ctx, devOptions{Data: *data, Addr: *addr, MailAddr: *mailAddr, Seed: *demo, Out: os.Stdout})
 	if err != nil {
 		return err
+	}
+	if !*demo {
+		if err := seedPeople(ctx, st.DB); err != nil {
+			st.Close()
+			return err
+		}
 	}
 	fmt.Fprintf(os.Stdout, "Ready in %s. Press Ctrl+C to stop.\n", time.Since(started).Round(10*time.Millisecond))
 	<-ctx.Done()

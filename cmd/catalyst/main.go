@@ -18,7 +18,8 @@ var version = "dev"
 const usage = `catalyst runs challenge-based innovation procurement (GovTech Catalyst / SBRI).
 
 Usage:
-  catalyst dev [--data DIR] [--addr HOST:PORT]   everything in one process, with demo data
+  catalyst dev [--data DIR] [--addr HOST:PORT] [--demo=false]
+                                                 everything in one process, with demo data
   catalyst api                                   the HTTP API and pages (production)
   catalyst worker                                the Temporal worker (production)
   catalyst migrate [--data DIR]                  apply the versioned migrations (production, or a dev folder)

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -31,6 +33,7 @@ var (
 	rushSuppliers = flag.Int("rush.suppliers", 2000, "deadline rush: how many suppliers")
 	rushClients   = flag.Int("rush.clients", 32, "deadline rush: how many at once")
 	rushMB        = flag.Int("rush.mb", 5, "deadline rush: each supplier's document, in MB")
+	rushProfile   = flag.String("rush.cpuprofile", "", "deadline rush: write a CPU profile of the submits here")
 	rushWindow    = flag.Duration("rush.window", 2*time.Minute, "deadline rush: from the first upload to the deadline (the goal is all done in 60 s)")
 )
 
@@ -102,6 +105,16 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		err     error
 	}
 	answers := make([]answer, n)
+	if path := *rushProfile; path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+	}
 	each(clients, n, func(i int) {
 		t0 := time.Now()
 		var r api.Receipt
@@ -109,6 +122,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		answers[i] = answer{receipt: r, took: time.Since(t0), err: err}
 	})
 	submitted := time.Now()
+	pprof.StopCPUProfile()
 	b.StopTimer()
 
 	// Judge by the records: every acknowledged bid sealed once with its receipt, none after the

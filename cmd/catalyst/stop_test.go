@@ -33,11 +33,14 @@ type devProcess struct {
 	done chan struct{}
 }
 
-func startDevProcess(t *testing.T, data string) *devProcess {
+func startDevProcess(t *testing.T, data string, args ...string) *devProcess {
 	t.Helper()
+	if len(args) == 0 {
+		args = []string{"--addr", "127.0.0.1:0"}
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "CATALYST_TEST_RUN_MAIN=1",
-		"CATALYST_TEST_ARGS=dev --data "+data+" --addr 127.0.0.1:0 --mail 127.0.0.1:0")
+		"CATALYST_TEST_ARGS=dev --data "+data+" --mail 127.0.0.1:0 "+strings.Join(args, " "))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
