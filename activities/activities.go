@@ -139,6 +139,8 @@ type OpenCompetitionInput struct {
 	// OpensAt, when after now, schedules the competition to open then.
 	OpensAt time.Time
 	Actor   authz.Actor
+	// AssessmentsInRecords marks the competition's assessments as written by the service.
+	AssessmentsInRecords bool
 }
 
 // OpenCompetitionOutput names the competition.
@@ -178,6 +180,7 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 				SetStatus(status).SetOpenedAt(openedAt).SetOpensAt(in.OpensAt.UTC()).SetClosesAt(in.ClosesAt.UTC()).
 				SetPot(in.Caps.Pot).SetMaxContract(in.Caps.MaxContract).SetMaxContracts(in.Caps.MaxContracts).
 				SetScheme(in.Scheme).SetEligibleOrganisations(in.EligibleOrganisations).
+				SetAssessmentsInRecords(in.AssessmentsInRecords).
 				Save(ctx)
 		} else {
 			c, err = tx.Competition.Create().
@@ -191,6 +194,7 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 				SetMaxContracts(in.Caps.MaxContracts).
 				SetScheme(in.Scheme).
 				SetEligibleOrganisations(in.EligibleOrganisations).
+				SetAssessmentsInRecords(in.AssessmentsInRecords).
 				Save(ctx)
 		}
 		if err != nil {

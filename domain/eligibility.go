@@ -67,6 +67,17 @@ func (s CompetitionStatus) CheckEligibility() error {
 	return nil
 }
 
+// CheckAssess says whether assessments are taken now: only in assessment. The workflow and the
+// service's own path (competitions whose assessments are in the records) both ask it.
+func (s CompetitionStatus) CheckAssess() error {
+	if s != CompetitionAssessment {
+		return &TransitionError{Record: "competition", Action: "assess", From: string(s),
+			Reason: "assessment starts after the deadline, once eligibility is checked; it is " + s.Label(),
+			Kind:   ErrInvalidTransition}
+	}
+	return nil
+}
+
 // StartAssessment ends the eligibility check: to assessment if any bid is eligible, else
 // closed with no bids to assess.
 func (s CompetitionStatus) StartAssessment(eligible int) (CompetitionStatus, error) {

@@ -82,6 +82,8 @@ type Competition struct {
 	AssignmentShortfalls []domain.Shortfall `json:"assignment_shortfalls,omitempty"`
 	// AssessorCapacity holds the value of the "assessor_capacity" field.
 	AssessorCapacity map[int]int `json:"assessor_capacity,omitempty"`
+	// AssessmentsInRecords holds the value of the "assessments_in_records" field.
+	AssessmentsInRecords bool `json:"assessments_in_records,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CompetitionQuery when eager-loading is set.
 	Edges        CompetitionEdges `json:"edges"`
@@ -137,6 +139,8 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations, competition.FieldAssignmentShortfalls, competition.FieldAssessorCapacity:
 			values[i] = new([]byte)
+		case competition.FieldAssessmentsInRecords:
+			values[i] = new(sql.NullBool)
 		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldAssessmentDays, competition.FieldModerationBand, competition.FieldReminderDays, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
 			values[i] = new(sql.NullInt64)
 		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
@@ -365,6 +369,12 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field assessor_capacity: %w", err)
 				}
 			}
+		case competition.FieldAssessmentsInRecords:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field assessments_in_records", values[i])
+			} else if value.Valid {
+				_m.AssessmentsInRecords = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -514,6 +524,9 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("assessor_capacity=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AssessorCapacity))
+	builder.WriteString(", ")
+	builder.WriteString("assessments_in_records=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AssessmentsInRecords))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -396,6 +396,20 @@ func (_c *CompetitionCreate) SetAssessorCapacity(v map[int]int) *CompetitionCrea
 	return _c
 }
 
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (_c *CompetitionCreate) SetAssessmentsInRecords(v bool) *CompetitionCreate {
+	_c.mutation.SetAssessmentsInRecords(v)
+	return _c
+}
+
+// SetNillableAssessmentsInRecords sets the "assessments_in_records" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableAssessmentsInRecords(v *bool) *CompetitionCreate {
+	if v != nil {
+		_c.SetAssessmentsInRecords(*v)
+	}
+	return _c
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_c *CompetitionCreate) SetChallenge(v *Challenge) *CompetitionCreate {
 	return _c.SetChallengeID(v.ID)
@@ -530,6 +544,10 @@ func (_c *CompetitionCreate) defaults() error {
 		v := competition.DefaultAssessorsPerBid
 		_c.mutation.SetAssessorsPerBid(v)
 	}
+	if _, ok := _c.mutation.AssessmentsInRecords(); !ok {
+		v := competition.DefaultAssessmentsInRecords
+		_c.mutation.SetAssessmentsInRecords(v)
+	}
 	return nil
 }
 
@@ -600,6 +618,9 @@ func (_c *CompetitionCreate) check() error {
 	}
 	if _, ok := _c.mutation.AssessorsPerBid(); !ok {
 		return &ValidationError{Name: "assessors_per_bid", err: errors.New(`ent: missing required field "Competition.assessors_per_bid"`)}
+	}
+	if _, ok := _c.mutation.AssessmentsInRecords(); !ok {
+		return &ValidationError{Name: "assessments_in_records", err: errors.New(`ent: missing required field "Competition.assessments_in_records"`)}
 	}
 	if len(_c.mutation.ChallengeIDs()) == 0 {
 		return &ValidationError{Name: "challenge", err: errors.New(`ent: missing required edge "Competition.challenge"`)}
@@ -750,6 +771,10 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AssessorCapacity(); ok {
 		_spec.SetField(competition.FieldAssessorCapacity, field.TypeJSON, value)
 		_node.AssessorCapacity = value
+	}
+	if value, ok := _c.mutation.AssessmentsInRecords(); ok {
+		_spec.SetField(competition.FieldAssessmentsInRecords, field.TypeBool, value)
+		_node.AssessmentsInRecords = value
 	}
 	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1341,6 +1366,18 @@ func (u *CompetitionUpsert) UpdateAssessorCapacity() *CompetitionUpsert {
 // ClearAssessorCapacity clears the value of the "assessor_capacity" field.
 func (u *CompetitionUpsert) ClearAssessorCapacity() *CompetitionUpsert {
 	u.SetNull(competition.FieldAssessorCapacity)
+	return u
+}
+
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (u *CompetitionUpsert) SetAssessmentsInRecords(v bool) *CompetitionUpsert {
+	u.Set(competition.FieldAssessmentsInRecords, v)
+	return u
+}
+
+// UpdateAssessmentsInRecords sets the "assessments_in_records" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateAssessmentsInRecords() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldAssessmentsInRecords)
 	return u
 }
 
@@ -1960,6 +1997,20 @@ func (u *CompetitionUpsertOne) UpdateAssessorCapacity() *CompetitionUpsertOne {
 func (u *CompetitionUpsertOne) ClearAssessorCapacity() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearAssessorCapacity()
+	})
+}
+
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (u *CompetitionUpsertOne) SetAssessmentsInRecords(v bool) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessmentsInRecords(v)
+	})
+}
+
+// UpdateAssessmentsInRecords sets the "assessments_in_records" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateAssessmentsInRecords() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessmentsInRecords()
 	})
 }
 
@@ -2745,6 +2796,20 @@ func (u *CompetitionUpsertBulk) UpdateAssessorCapacity() *CompetitionUpsertBulk 
 func (u *CompetitionUpsertBulk) ClearAssessorCapacity() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearAssessorCapacity()
+	})
+}
+
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (u *CompetitionUpsertBulk) SetAssessmentsInRecords(v bool) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetAssessmentsInRecords(v)
+	})
+}
+
+// UpdateAssessmentsInRecords sets the "assessments_in_records" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateAssessmentsInRecords() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateAssessmentsInRecords()
 	})
 }
 

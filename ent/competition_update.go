@@ -569,6 +569,20 @@ func (_u *CompetitionUpdate) ClearAssessorCapacity() *CompetitionUpdate {
 	return _u
 }
 
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (_u *CompetitionUpdate) SetAssessmentsInRecords(v bool) *CompetitionUpdate {
+	_u.mutation.SetAssessmentsInRecords(v)
+	return _u
+}
+
+// SetNillableAssessmentsInRecords sets the "assessments_in_records" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableAssessmentsInRecords(v *bool) *CompetitionUpdate {
+	if v != nil {
+		_u.SetAssessmentsInRecords(*v)
+	}
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdate) SetChallenge(v *Challenge) *CompetitionUpdate {
 	return _u.SetChallengeID(v.ID)
@@ -906,6 +920,9 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.AssessorCapacityCleared() {
 		_spec.ClearField(competition.FieldAssessorCapacity, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.AssessmentsInRecords(); ok {
+		_spec.SetField(competition.FieldAssessmentsInRecords, field.TypeBool, value)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1582,6 +1599,20 @@ func (_u *CompetitionUpdateOne) ClearAssessorCapacity() *CompetitionUpdateOne {
 	return _u
 }
 
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (_u *CompetitionUpdateOne) SetAssessmentsInRecords(v bool) *CompetitionUpdateOne {
+	_u.mutation.SetAssessmentsInRecords(v)
+	return _u
+}
+
+// SetNillableAssessmentsInRecords sets the "assessments_in_records" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableAssessmentsInRecords(v *bool) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetAssessmentsInRecords(*v)
+	}
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdateOne) SetChallenge(v *Challenge) *CompetitionUpdateOne {
 	return _u.SetChallengeID(v.ID)
@@ -1949,6 +1980,9 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if _u.mutation.AssessorCapacityCleared() {
 		_spec.ClearField(competition.FieldAssessorCapacity, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.AssessmentsInRecords(); ok {
+		_spec.SetField(competition.FieldAssessmentsInRecords, field.TypeBool, value)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -12445,6 +12445,7 @@ type CompetitionMutation struct {
 	assignment_shortfalls        *[]domain.Shortfall
 	appendassignment_shortfalls  []domain.Shortfall
 	assessor_capacity            *map[int]int
+	assessments_in_records       *bool
 	clearedFields                map[string]struct{}
 	challenge                    *int
 	clearedchallenge             bool
@@ -14079,6 +14080,42 @@ func (m *CompetitionMutation) ResetAssessorCapacity() {
 	delete(m.clearedFields, competition.FieldAssessorCapacity)
 }
 
+// SetAssessmentsInRecords sets the "assessments_in_records" field.
+func (m *CompetitionMutation) SetAssessmentsInRecords(b bool) {
+	m.assessments_in_records = &b
+}
+
+// AssessmentsInRecords returns the value of the "assessments_in_records" field in the mutation.
+func (m *CompetitionMutation) AssessmentsInRecords() (r bool, exists bool) {
+	v := m.assessments_in_records
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessmentsInRecords returns the old "assessments_in_records" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldAssessmentsInRecords(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessmentsInRecords is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessmentsInRecords requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessmentsInRecords: %w", err)
+	}
+	return oldValue.AssessmentsInRecords, nil
+}
+
+// ResetAssessmentsInRecords resets all changes to the "assessments_in_records" field.
+func (m *CompetitionMutation) ResetAssessmentsInRecords() {
+	m.assessments_in_records = nil
+}
+
 // ClearChallenge clears the "challenge" edge to the Challenge entity.
 func (m *CompetitionMutation) ClearChallenge() {
 	m.clearedchallenge = true
@@ -14248,7 +14285,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 31)
+	fields := make([]string, 0, 32)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -14342,6 +14379,9 @@ func (m *CompetitionMutation) Fields() []string {
 	if m.assessor_capacity != nil {
 		fields = append(fields, competition.FieldAssessorCapacity)
 	}
+	if m.assessments_in_records != nil {
+		fields = append(fields, competition.FieldAssessmentsInRecords)
+	}
 	return fields
 }
 
@@ -14412,6 +14452,8 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.AssignmentShortfalls()
 	case competition.FieldAssessorCapacity:
 		return m.AssessorCapacity()
+	case competition.FieldAssessmentsInRecords:
+		return m.AssessmentsInRecords()
 	}
 	return nil, false
 }
@@ -14483,6 +14525,8 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldAssignmentShortfalls(ctx)
 	case competition.FieldAssessorCapacity:
 		return m.OldAssessorCapacity(ctx)
+	case competition.FieldAssessmentsInRecords:
+		return m.OldAssessmentsInRecords(ctx)
 	}
 	return nil, fmt.Errorf("unknown Competition field %s", name)
 }
@@ -14708,6 +14752,13 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAssessorCapacity(v)
+		return nil
+	case competition.FieldAssessmentsInRecords:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessmentsInRecords(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)
@@ -15036,6 +15087,9 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldAssessorCapacity:
 		m.ResetAssessorCapacity()
+		return nil
+	case competition.FieldAssessmentsInRecords:
+		m.ResetAssessmentsInRecords()
 		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +129,45 @@ func TestAScoreSentBackWaitsForItsAssessor(t *testing.T) {
 	}
 	if a := x.db.Assessment.GetX(fx, mine.ID); a.Returned != nil || a.Percent != 60 {
 		t.Errorf("submitted again: returned %v, %v%%", a.Returned, a.Percent)
+	}
+}
+
+// TestAssessmentsInTheRecordsTakeNoWorkflow: in a competition opened from
+// versionAssessedInRecords on, an assessment is written by the service itself, under the same
+// rules (assessment only, the assessor's own assigned bid, the scores checked), with no call to
+// the workflow (this service has none); the decision's activity counts them in the records.
+func TestAssessmentsInTheRecordsTakeNoWorkflow(t *testing.T) {
+	x := newAssessing(t)
+	fx := testdb.Fixture()
+	x.db.Competition.UpdateOne(x.comp).SetAssessmentsInRecords(true).ExecX(fx)
+	yes := true
+	record := func(score int) (float64, error) {
+		a := full(score)
+		return x.svc.RecordAssessment(as(x.assessor), RecordAssessment{CompetitionID: x.comp.ID, BidID: x.bid.ID,
+			Scores: a.Scores, InScope: &yes, Fund: &yes})
+	}
+	percent, err := record(8)
+	if err != nil || percent != 80 {
+		t.Fatalf("recorded %v%%, %v; want 80%% with no workflow", percent, err)
+	}
+	if _, err := record(9); err != nil {
+		t.Fatalf("a re-score: %v", err)
+	}
+	if a := x.db.Assessment.Query().OnlyX(fx); a.Percent != 90 {
+		t.Errorf("the re-score left %v%%, want it to replace the first", a.Percent)
+	}
+	// Three assessors are the scheme's minimum: the decision refuses with one, naming the bid.
+	acts := &activities.Activities{DB: x.db}
+	_, err = acts.DecideCompetition(fx, activities.DecideCompetitionInput{CompetitionID: x.comp.ID})
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("bid %d has 1 of 3", x.bid.ID)) {
+		t.Errorf("a decision with one assessment of three: %v", err)
+	}
+	// Once decided, no more assessments: the rule the workflow applied, applied here.
+	x.db.Competition.UpdateOne(x.comp).SetStatus(domain.CompetitionDecided).ExecX(fx)
+	if _, err := record(5); err == nil || !strings.Contains(err.Error(), "assessment starts after the deadline") {
+		t.Errorf("an assessment after the decision: %v", err)
+	}
+	if a := x.db.Assessment.Query().OnlyX(fx); a.Percent != 90 {
+		t.Errorf("a refused assessment changed the record to %v%%", a.Percent)
 	}
 }

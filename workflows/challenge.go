@@ -321,17 +321,18 @@ func (w *challengeWorkflow) openCompetition(ctx workflow.Context, req OpenCompet
 	if err != nil {
 		return OpenCompetitionResponse{}, refused(err)
 	}
+	inRecords := workflow.GetVersion(ctx, versionAssessedInRecords, workflow.DefaultVersion, 1) == 1
 	var out activities.OpenCompetitionOutput
 	err = workflow.ExecuteActivity(activityOptions(ctx), a.OpenCompetition, activities.OpenCompetitionInput{
 		ChallengeID: w.ChallengeID, Phase: phase, ClosesAt: req.ClosesAt, Caps: req.Caps, Scheme: req.Scheme,
-		EligibleOrganisations: w.Continued, OpensAt: req.OpensAt, Actor: req.Actor,
+		EligibleOrganisations: w.Continued, OpensAt: req.OpensAt, Actor: req.Actor, AssessmentsInRecords: inRecords,
 	}).Get(ctx, &out)
 	if err != nil {
 		return OpenCompetitionResponse{}, err
 	}
 	w.Round = &CompetitionInput{
 		CompetitionID: out.CompetitionID, ChallengeID: w.ChallengeID, Phase: phase,
-		ClosesAt: req.ClosesAt, Scheme: req.Scheme, OpensAt: req.OpensAt,
+		ClosesAt: req.ClosesAt, Scheme: req.Scheme, OpensAt: req.OpensAt, AssessmentsInRecords: inRecords,
 	}
 	w.CompetitionID = out.CompetitionID
 	w.Stage = next

@@ -187,14 +187,7 @@ func wakeLoop(ctx workflow.Context, signal, what string, step func(workflow.Cont
 	}
 }
 
-func (w *competitionWorkflow) inAssessment() error {
-	if w.status != domain.CompetitionAssessment {
-		return &domain.TransitionError{Record: "competition", Action: "assess", From: string(w.status),
-			Reason: "assessment starts after the deadline, once eligibility is checked; it is " + w.status.Label(),
-			Kind:   domain.ErrInvalidTransition}
-	}
-	return nil
-}
+func (w *competitionWorkflow) inAssessment() error { return w.status.CheckAssess() }
 
 // closing reports whether the deadline has passed but the close is still being written: the
 // database may already say "assessment", so a command arriving now is accepted and waits.
@@ -283,6 +276,9 @@ func (w *competitionWorkflow) decisionReady(req DecideRequest) error {
 	}
 	var short []string
 	for _, id := range w.bids { // w.bids is sorted, so the message is deterministic
+		if w.in.AssessmentsInRecords {
+			break // counted in the records by the decision's activity
+		}
 		if n := len(w.assessed[id]); n < minimum {
 			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, minimum))
 		}

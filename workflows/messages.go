@@ -48,6 +48,10 @@ const (
 	// versionContractTimers: while a contract runs, durable timers ask for the midpoint review,
 	// remind the supplier of the report, and flag overdue payments to the programme.
 	versionContractTimers = "contract-timers"
+	// versionAssessedInRecords: a competition's assessments are written by the service, not
+	// through its workflow (an update and an activity each, two workflow tasks or more); the
+	// decision reads them from the records.
+	versionAssessedInRecords = "assessed-in-records"
 )
 
 // Signal names: facts that need no answer.
@@ -204,6 +208,9 @@ type CompetitionInput struct {
 	// OpensAt is when a scheduled competition opens; zero (and in older histories, absent)
 	// when it opened at once.
 	OpensAt time.Time
+	// AssessmentsInRecords: its assessments are not sent through it (versionAssessedInRecords);
+	// false in older histories.
+	AssessmentsInRecords bool
 }
 
 // CompetitionResult is how the round ended.

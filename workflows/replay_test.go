@@ -16,9 +16,10 @@ import (
 // testdata/*.json are recorded from today's code; testdata/v1/ holds those recorded before
 // versionNoReportSignal, testdata/v2/ those before versionScheduledOpen (and deadline
 // extensions), testdata/v3/ those before versionReminders and testdata/v4/ those before
-// versionContractTimers, and testdata/v5/ the mail workflow's from before its loop was shared
-// with the webhook workflow, from runs that may still be in flight somewhere. Keep every generation: each is
-// a run a deploy must not break.
+// versionContractTimers, testdata/v5/ the mail workflow's from before its loop was shared
+// with the webhook workflow, and testdata/v6/ the lifecycle's from before
+// versionAssessedInRecords: runs that may still be in flight somewhere. Keep every generation:
+// each is a run a deploy must not break.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil {
@@ -50,7 +51,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			t.Errorf("no recorded history testdata/%s from today's code: every workflow type needs one", name)
 		}
 	}
-	if len(older) < 17 {
-		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v5)", len(older))
+	if len(older) < 21 {
+		t.Errorf("older generations of histories are gone (%d found in testdata/v1 to v6)", len(older))
 	}
 }

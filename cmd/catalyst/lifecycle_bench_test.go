@@ -99,7 +99,7 @@ func lifecycle(b *testing.B, n int) {
 		var bidsToScore []int
 		for after := ""; ; after = page.Next {
 			page.Items, page.Next = nil, ""
-			must(a.call(http.MethodGet, fmt.Sprintf("/api/v1/assignments?competition_id=%d&limit=100&after=%s", compID, after), nil, &page))
+			must(a.call(http.MethodGet, fmt.Sprintf("/api/v1/assignments?competition_id=%d&limit=100&cursor=%s", compID, after), nil, &page))
 			for _, it := range page.Items {
 				bidsToScore = append(bidsToScore, it.BidID)
 			}
@@ -152,18 +152,17 @@ func lifecycle(b *testing.B, n int) {
 		}
 	}) {
 		total += tasks[kind]
-		lines = append(lines, fmt.Sprintf("    %-22s %4d runs %6d tasks  %.2f a bid", kind, runs[kind], tasks[kind], float64(tasks[kind])/float64(n)))
+		lines = append(lines, fmt.Sprintf("%s %d (%d runs)", strings.TrimSuffix(kind, "Workflow"), tasks[kind], runs[kind]))
 	}
 	b.Logf(`lifecycle of %d bids on the embedded stack (SQLite), a 20 s deadline, through the API:
   written, uploaded and submitted in %.1f s; closed (deadline and its %s grace) %.1f s after the opening
   eligibility finished and assignments released in %.1f s; %d assessments in %.1f s; decided and released in %.1f s
   all of it %.1f s; %d contracts awarded
-  Temporal workflow tasks, from every workflow's history:
-%s
-    all workflows: %d tasks, %.2f a bid (goal at most 2)`,
+  Temporal workflow tasks, from every workflow's history: %s
+  all workflows: %d tasks, %.2f a bid (goal at most 2)`,
 		n, submitted.Sub(t0).Seconds(), "12s", closed.Sub(t0).Seconds(),
 		assigned.Sub(closed).Seconds(), 3*n, assessed.Sub(assigned).Seconds(), done.Sub(assessed).Seconds(),
-		done.Sub(t0).Seconds(), len(decided.Contracts), strings.Join(lines, "\n"), total, float64(total)/float64(n))
+		done.Sub(t0).Seconds(), len(decided.Contracts), strings.Join(lines, ", "), total, float64(total)/float64(n))
 	b.ReportMetric(float64(total)/float64(n), "workflow-tasks/bid")
 	b.ReportMetric(done.Sub(t0).Seconds(), "lifecycle-s")
 }

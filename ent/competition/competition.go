@@ -79,6 +79,8 @@ const (
 	FieldAssignmentShortfalls = "assignment_shortfalls"
 	// FieldAssessorCapacity holds the string denoting the assessor_capacity field in the database.
 	FieldAssessorCapacity = "assessor_capacity"
+	// FieldAssessmentsInRecords holds the string denoting the assessments_in_records field in the database.
+	FieldAssessmentsInRecords = "assessments_in_records"
 	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
 	EdgeChallenge = "challenge"
 	// EdgeBids holds the string denoting the bids edge name in mutations.
@@ -144,6 +146,7 @@ var Columns = []string{
 	FieldAssignmentsReleasedAt,
 	FieldAssignmentShortfalls,
 	FieldAssessorCapacity,
+	FieldAssessmentsInRecords,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -192,6 +195,8 @@ var (
 	DefaultMaxContracts int
 	// DefaultAssessorsPerBid holds the default value on creation for the "assessors_per_bid" field.
 	DefaultAssessorsPerBid int
+	// DefaultAssessmentsInRecords holds the default value on creation for the "assessments_in_records" field.
+	DefaultAssessmentsInRecords bool
 )
 
 const DefaultStatus domain.CompetitionStatus = "open"
@@ -349,6 +354,11 @@ func ByAssessorsPerBid(opts ...sql.OrderTermOption) OrderOption {
 // ByAssignmentsReleasedAt orders the results by the assignments_released_at field.
 func ByAssignmentsReleasedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssignmentsReleasedAt, opts...).ToFunc()
+}
+
+// ByAssessmentsInRecords orders the results by the assessments_in_records field.
+func ByAssessmentsInRecords(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssessmentsInRecords, opts...).ToFunc()
 }
 
 // ByChallengeField orders the results by challenge field.

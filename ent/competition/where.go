@@ -173,6 +173,11 @@ func AssignmentsReleasedAt(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldAssignmentsReleasedAt, v))
 }
 
+// AssessmentsInRecords applies equality check predicate on the "assessments_in_records" field. It's identical to AssessmentsInRecordsEQ.
+func AssessmentsInRecords(v bool) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssessmentsInRecords, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldCreatedAt, v))
@@ -1374,6 +1379,16 @@ func AssessorCapacityIsNil() predicate.Competition {
 // AssessorCapacityNotNil applies the NotNil predicate on the "assessor_capacity" field.
 func AssessorCapacityNotNil() predicate.Competition {
 	return predicate.Competition(sql.FieldNotNull(FieldAssessorCapacity))
+}
+
+// AssessmentsInRecordsEQ applies the EQ predicate on the "assessments_in_records" field.
+func AssessmentsInRecordsEQ(v bool) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldAssessmentsInRecords, v))
+}
+
+// AssessmentsInRecordsNEQ applies the NEQ predicate on the "assessments_in_records" field.
+func AssessmentsInRecordsNEQ(v bool) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldAssessmentsInRecords, v))
 }
 
 // HasChallenge applies the HasEdge predicate on the "challenge" edge.

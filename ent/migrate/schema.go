@@ -413,6 +413,7 @@ var (
 		{Name: "assignments_released_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assignment_shortfalls", Type: field.TypeJSON, Nullable: true},
 		{Name: "assessor_capacity", Type: field.TypeJSON, Nullable: true},
+		{Name: "assessments_in_records", Type: field.TypeBool, Default: false},
 		{Name: "challenge_id", Type: field.TypeInt},
 	}
 	// CompetitionsTable holds the schema information for the "competitions" table.
@@ -423,7 +424,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[31]},
+				Columns:    []*schema.Column{CompetitionsColumns[32]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -432,7 +433,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[31], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[32], CompetitionsColumns[3]},
 			},
 		},
 	}

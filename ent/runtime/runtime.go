@@ -460,6 +460,10 @@ func init() {
 	competitionDescAssessorsPerBid := competitionFields[25].Descriptor()
 	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
 	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
+	// competitionDescAssessmentsInRecords is the schema descriptor for assessments_in_records field.
+	competitionDescAssessmentsInRecords := competitionFields[29].Descriptor()
+	// competition.DefaultAssessmentsInRecords holds the default value on creation for the assessments_in_records field.
+	competition.DefaultAssessmentsInRecords = competitionDescAssessmentsInRecords.Default.(bool)
 	contractMixin := schema.Contract{}.Mixin()
 	contract.Policy = privacy.NewPolicies(schema.Contract{})
 	contract.Hooks[0] = func(next ent.Mutator) ent.Mutator {

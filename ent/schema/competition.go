@@ -69,6 +69,10 @@ func (Competition) Fields() []ent.Field {
 		field.JSON("assignment_shortfalls", []domain.Shortfall{}).Optional(),
 		// The most bids each assessor takes in this competition, by person; unset: a fair share.
 		field.JSON("assessor_capacity", map[int]int{}).Optional(),
+		// Its assessments are written straight to the records by the service, and its workflow
+		// reads them there at the decision (from versionAssessedInRecords on); false on
+		// competitions opened before, whose workflows count them as updates.
+		field.Bool("assessments_in_records").Default(false),
 	}
 }
 
