@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sync"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -50,7 +51,48 @@ func OpenSQLite(path string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", abs, err)
 	}
-	return NewClient(Driver(entsql.OpenDB(dialect.SQLite, db))), nil
+	return NewClient(Driver(&oneWriter{Driver: entsql.OpenDB(dialect.SQLite, db), turn: make(chan struct{}, 1)})), nil
+}
+
+// oneWriter gives SQLite's write transactions (every transaction here: they begin IMMEDIATE)
+// their turns in this process in the order they asked, instead of all of them polling SQLite's
+// lock and backing off by sleeping, which left some waiting seconds while the lock stood free.
+type oneWriter struct {
+	*entsql.Driver
+	turn chan struct{}
+}
+
+func (d *oneWriter) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
+
+func (d *oneWriter) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
+	select {
+	case d.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	tx, err := d.Driver.BeginTx(ctx, opts)
+	if err != nil {
+		<-d.turn
+		return nil, err
+	}
+	return &turnTx{Tx: tx.(*entsql.Tx), done: func() { <-d.turn }}, nil
+}
+
+// turnTx gives the turn back when it ends, once.
+type turnTx struct {
+	*entsql.Tx
+	once sync.Once
+	done func()
+}
+
+func (t *turnTx) Commit() error {
+	defer t.once.Do(t.done)
+	return t.Tx.Commit()
+}
+
+func (t *turnTx) Rollback() error {
+	defer t.once.Do(t.done)
+	return t.Tx.Rollback()
 }
 
 // OpenPostgres opens a PostgreSQL database by DSN (postgres://user:pass@host:port/db?sslmode=...).
@@ -76,6 +118,9 @@ func (c *Client) Migrate(ctx context.Context) error {
 func (c *Client) MigrateReport(ctx context.Context) ([]migrations.Applied, error) {
 	drv := c.driver
 	if d, ok := drv.(*dialect.DebugDriver); ok {
+		drv = d.Driver
+	}
+	if d, ok := drv.(*oneWriter); ok {
 		drv = d.Driver
 	}
 	sqlDrv, ok := drv.(*entsql.Driver)
