@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -33,11 +32,7 @@ import (
 func BenchmarkListOf10000Bids(b *testing.B) {
 	ctx := testdb.Fixture()
 	path := filepath.Join(b.TempDir(), "bench.db")
-	q := url.Values{}
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(20000)")
-	raw, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	raw, err := sql.Open("sqlite", ent.SQLiteDSN(path))
 	if err != nil {
 		b.Fatal(err)
 	}

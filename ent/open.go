@@ -41,17 +41,24 @@ func OpenSQLite(path string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	db, err := sql.Open("sqlite", SQLiteDSN(abs))
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", abs, err)
+	}
+	return NewClient(Driver(&oneWriter{Driver: entsql.OpenDB(dialect.SQLite, db), turn: make(chan struct{}, 1)})), nil
+}
+
+// SQLiteDSN is how Catalyst opens the SQLite file at path: foreign keys on, write-ahead logging,
+// writes waiting their turn, and immediate write transactions. Benchmarks open their raw baseline
+// with it too.
+func SQLiteDSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(20000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+abs+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", abs, err)
-	}
-	return NewClient(Driver(&oneWriter{Driver: entsql.OpenDB(dialect.SQLite, db), turn: make(chan struct{}, 1)})), nil
+	return "file:" + path + "?" + q.Encode()
 }
 
 // oneWriter gives SQLite's write transactions (every transaction here: they begin IMMEDIATE)

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -304,13 +303,7 @@ func rawInserts(b *testing.B, st *devStack, dsn, data string, n, clients int) fl
 		insert = `INSERT INTO rush_raw (bid_id, received_at, receipt) VALUES ($1, $2, $3)`
 		db.SetMaxOpenConns(20)
 	} else {
-		q := url.Values{}
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "busy_timeout(20000)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_txlock", "immediate")
-		db, err = sql.Open("sqlite", "file:"+filepath.Join(data, "catalyst.db")+"?"+q.Encode())
+		db, err = sql.Open("sqlite", ent.SQLiteDSN(filepath.Join(data, "catalyst.db")))
 	}
 	if err != nil {
 		b.Fatal(err)
