@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // On deadline day many suppliers submit at once. Rather than let requests queue until they time
@@ -43,6 +45,8 @@ func newAdmission(slots int, wait time.Duration) *admission {
 // admit runs next once a slot is free, or answers errBusy after the wait.
 func (a *admission) admit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		// A submit's receipt time is when it arrived, not when it was let in.
+		c.SetRequest(c.Request().WithContext(service.WithArrival(c.Request().Context(), time.Now())))
 		t := time.NewTimer(a.wait)
 		defer t.Stop()
 		select {

@@ -58,23 +58,34 @@ func StartTemporal(dir string) (*Temporal, error) {
 		return nil, fmt.Errorf("registering the %q namespace: %w", Namespace, err)
 	}
 
+	persistence := config.Persistence{
+		DefaultStore:     sqliteplugin.PluginName,
+		VisibilityStore:  sqliteplugin.PluginName,
+		NumHistoryShards: 1,
+		DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
+	}
+	return newTemporal(persistence, 0, dir)
+}
+
+// newTemporal starts a server holding every service, with its state in persistence, its
+// frontend on frontendPort (0 for any free port) and its log in dir.
+func newTemporal(persistence config.Persistence, frontendPort int, dir string) (*Temporal, error) {
 	ports := make([]int, 4) // one gRPC port per service
+	var err error
 	for i := range ports {
 		if ports[i], err = freePort(); err != nil {
 			return nil, err
 		}
+	}
+	if frontendPort != 0 {
+		ports[0] = frontendPort
 	}
 	frontend := fmt.Sprintf("127.0.0.1:%d", ports[0])
 	service := func(grpc int) config.Service {
 		return config.Service{RPC: config.RPC{GRPCPort: grpc, BindOnIP: "127.0.0.1"}}
 	}
 	cfg := &config.Config{
-		Persistence: config.Persistence{
-			DefaultStore:     sqliteplugin.PluginName,
-			VisibilityStore:  sqliteplugin.PluginName,
-			NumHistoryShards: 1,
-			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
-		},
+		Persistence: persistence,
 		ClusterMetadata: &cluster.Config{
 			EnableGlobalNamespace:    false,
 			FailoverVersionIncrement: 10,

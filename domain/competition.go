@@ -349,8 +349,8 @@ func (d Deadlines) For(organisationID int) time.Time {
 	return at
 }
 
-// A bid is judged by its receipt time, taken when its submit arrives, before it waits its turn
-// to write. So that no bid received in time is shut out by the close committing first, a submit
+// A bid is judged by its receipt time, taken when its submit arrives, before it waits for a turn
+// (the API's admission, at most 2 s, then the database). So that no bid received in time is shut out by the close committing first, a submit
 // must commit within SubmitCommitLimit of its receipt or be turned away (nothing sealed, send it
 // again), and the close waits CloseGrace after the last deadline, longer than any submit may
 // still be in flight.

@@ -266,9 +266,9 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // database: on deadline day a bid that arrived in time is judged by when it arrived, not by
 // how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
-	now := time.Now().UTC()
+	now := arrivalOf(ctx).UTC()
 	// The receipt time holds only if the seal commits soon after it (see domain.CloseGrace).
-	ctx, cancel := context.WithTimeout(ctx, domain.SubmitCommitLimit)
+	ctx, cancel := context.WithDeadline(ctx, now.Add(domain.SubmitCommitLimit))
 	defer cancel()
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
@@ -309,6 +309,21 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		return nil, fmt.Errorf("%w: %w", ErrSubmitTooSlow, err)
 	}
 	return out, err
+}
+
+type arrivalKey struct{}
+
+// WithArrival marks when a submit reached Catalyst, before it waited for a turn to be served: its
+// receipt time. Without it, the receipt time is when SubmitBid is called.
+func WithArrival(ctx context.Context, at time.Time) context.Context {
+	return context.WithValue(ctx, arrivalKey{}, at)
+}
+
+func arrivalOf(ctx context.Context) time.Time {
+	if at, ok := ctx.Value(arrivalKey{}).(time.Time); ok {
+		return at
+	}
+	return time.Now()
 }
 
 // ErrSubmitTooSlow is a submit that could not be sealed within domain.SubmitCommitLimit of its

@@ -75,7 +75,7 @@ func lifecycle(b *testing.B, n int) {
 	t0 := time.Now()
 	compID := openForRush(b, admin, owner, time.Now().Add(20*time.Second))
 	compPath := fmt.Sprintf("/api/v1/competitions/%d", compID)
-	bidIDs, suppliers := writtenBids(b, st, hc, compID, n)
+	bidIDs, suppliers := writtenBids(b, st.DB, hc, []string{st.URL}, compID, n)
 	doc := rushDocument(64 << 10)
 	each(8, n, func(i int) {
 		must(suppliers[i].upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidIDs[i]), "proposal.pdf", doc, nil))

@@ -29,6 +29,8 @@ Usage:
                                                  give a person a role (how the first admin is made)
   catalyst token issue --email E --role R --name N [--days D] [--data DIR]
                                                  print a new API token for a person in one role
+  catalyst part temporal|s3 ...                  a Temporal server in PostgreSQL, or an S3 server, for
+                                                 scripts/topology.sh (production uses a cluster and MinIO)
   catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
   catalyst version                               print the version
 
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string) error {
 		return runToken(ctx, args[1:], os.Stdout)
 	case "probe":
 		return probe(ctx, args[1:])
+	case "part":
+		return runPart(ctx, args[1:], os.Stdout)
 	case "version":
 		fmt.Println("catalyst", version)
 		return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"flag"
@@ -23,17 +24,23 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
 var (
-	rushSuppliers = flag.Int("rush.suppliers", 2000, "deadline rush: how many suppliers")
-	rushClients   = flag.Int("rush.clients", 32, "deadline rush: how many at once")
-	rushMB        = flag.Int("rush.mb", 5, "deadline rush: each supplier's document, in MB")
-	rushProfile   = flag.String("rush.cpuprofile", "", "deadline rush: write a CPU profile of the submits here")
-	rushWindow    = flag.Duration("rush.window", 2*time.Minute, "deadline rush: from the first upload to the deadline (the goal is all done in 60 s)")
+	rushCount    = flag.Int("rush.suppliers", 2000, "deadline rush: how many suppliers")
+	rushClients  = flag.Int("rush.clients", 32, "deadline rush: how many at once")
+	rushMB       = flag.Int("rush.mb", 5, "deadline rush: each supplier's document, in MB")
+	rushURLs     = flag.String("rush.urls", "", "deadline rush against running APIs (comma separated), not the embedded stack: see scripts/topology.sh")
+	rushDatabase = flag.String("rush.database", "", "with -rush.urls: their PostgreSQL URL")
+	rushAdmin    = flag.String("rush.admin-token", "", "with -rush.urls: an API token of the programme team")
+	rushOwner    = flag.String("rush.owner-token", "", "with -rush.urls: an API token of a challenge owner")
+	rushFinish   = flag.Bool("rush.finish", false, "then see the lifecycle on: the close, eligibility and assignment")
+	rushProfile  = flag.String("rush.cpuprofile", "", "deadline rush: write a CPU profile of the submits here")
+	rushWindow   = flag.Duration("rush.window", 2*time.Minute, "deadline rush: from the first upload to the deadline (the goal is all done in 60 s)")
 )
 
 // BenchmarkDeadlineRush is deadline day on the real embedded stack (Temporal, the S3 server, and
@@ -49,49 +56,100 @@ var (
 //	go test -run '^$' -bench BenchmarkDeadlineRush -benchtime 1x ./cmd/catalyst -args -rush.suppliers 200
 func BenchmarkDeadlineRush(b *testing.B) {
 	for range b.N {
-		deadlineRush(b, *rushSuppliers, *rushClients, *rushMB<<20, *rushWindow)
+		deadlineRush(b, *rushCount, *rushClients, *rushMB<<20, *rushWindow)
+	}
+}
+
+// rushTarget is what the rush runs against: the embedded stack, or running APIs over one
+// PostgreSQL (scripts/topology.sh).
+type rushTarget struct {
+	db   *ent.Client
+	dsn  string // PostgreSQL; empty for the dev folder's SQLite in data
+	data string
+	urls []string
+	name string
+}
+
+// next is the API after base, for a client whose API stopped answering.
+func (tg *rushTarget) next(base string) string {
+	for i, u := range tg.urls {
+		if u == base {
+			return tg.urls[(i+1)%len(tg.urls)]
+		}
+	}
+	return tg.urls[0]
+}
+
+// resend sends until answered, moving to the next API when one does not answer (stopped, or
+// 502/503), as a load balancer would; each command keeps its Idempotency-Key throughout.
+func (tg *rushTarget) resend(c *apiClient, do func(c *apiClient) error) error {
+	give := time.Now().Add(2 * time.Minute)
+	for {
+		err := do(c)
+		var e *apiError
+		if err == nil || (errors.As(err, &e) && e.Status != http.StatusBadGateway && e.Status != http.StatusServiceUnavailable) || time.Now().After(give) {
+			return err
+		}
+		c.base = tg.next(c.base)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
 func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	ctx := context.Background()
-	b.Chdir(".")
-	data := b.TempDir()
-	var dsn string
-	if testdb.Postgres() {
-		_, dsn = testdb.OpenURL(b)
-	}
-	st, err := startDev(ctx, devOptions{Data: data, Addr: "127.0.0.1:0", DatabaseURL: dsn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if err := seedPeople(ctx, st.DB); err != nil {
-		b.Fatal(err)
-	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
-	anon := &apiClient{http: hc, base: st.URL}
-	admin, err := anon.as(demoAdmin)
-	if err != nil {
-		b.Fatal(err)
+	var tg rushTarget
+	var admin, owner *apiClient
+	if *rushURLs != "" {
+		tg.urls, tg.dsn, tg.name = strings.Split(*rushURLs, ","), *rushDatabase, "production processes"
+		db, err := ent.OpenPostgres(tg.dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		tg.db = db
+		admin = &apiClient{http: hc, base: tg.urls[0], token: *rushAdmin}
+		owner = &apiClient{http: hc, base: tg.urls[0], token: *rushOwner}
+	} else {
+		b.Chdir(".")
+		tg.data, tg.name = b.TempDir(), "the embedded stack"
+		if testdb.Postgres() {
+			_, tg.dsn = testdb.OpenURL(b)
+		}
+		st, err := startDev(ctx, devOptions{Data: tg.data, Addr: "127.0.0.1:0", DatabaseURL: tg.dsn})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		if err := seedPeople(ctx, st.DB); err != nil {
+			b.Fatal(err)
+		}
+		tg.db, tg.urls = st.DB, []string{st.URL}
+		anon := &apiClient{http: hc, base: st.URL}
+		if admin, err = anon.as(demoAdmin); err != nil {
+			b.Fatal(err)
+		}
+		if owner, err = anon.as(demoOwner); err != nil {
+			b.Fatal(err)
+		}
 	}
-	owner, err := anon.as(demoOwner)
-	if err != nil {
-		b.Fatal(err)
-	}
-	compID := openForRush(b, admin, owner, time.Now().Add(time.Hour))
+	// The suppliers first; then the competition opens with its deadline --rush.window away,
+	// through the API, so that its workflow closes it then; then their bids are written.
 	sys := authz.AsSystem(ctx, "bench")
-
-	bidIDs, suppliers := writtenBids(b, st, hc, compID, n)
+	orgs, suppliers := rushSuppliers(b, tg.db, hc, tg.urls, fmt.Sprintf("r%d-", time.Now().UnixNano()), n)
+	compID := openForRush(b, admin, owner, time.Now().Add(window))
+	bidIDs := rushBids(b, tg.db, compID, orgs)
 	document := rushDocument(size)
 
 	b.ResetTimer()
 	started := time.Now()
-	deadline := started.Add(window).Truncate(time.Millisecond)
-	st.DB.Competition.UpdateOneID(compID).SetClosesAt(deadline).ExecX(sys)
+	deadline := tg.db.Competition.GetX(sys, compID).ClosesAt
 	var uploadErrs atomic.Int64
 	each(clients, n, func(i int) {
-		if err := suppliers[i].upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidIDs[i]), "proposal.pdf", document, nil); err != nil {
+		err := tg.resend(suppliers[i], func(c *apiClient) error {
+			return c.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidIDs[i]), "proposal.pdf", document, nil)
+		})
+		if err != nil {
 			uploadErrs.Add(1)
 			b.Errorf("upload %d: %v", i, err)
 		}
@@ -117,7 +175,10 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	each(clients, n, func(i int) {
 		t0 := time.Now()
 		var r api.Receipt
-		err := suppliers[i].call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidIDs[i]), nil, &r)
+		key := rand.Text()
+		err := tg.resend(suppliers[i], func(c *apiClient) error {
+			return c.sendOnce(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidIDs[i]), "", key, "", nil, &r)
+		})
 		answers[i] = answer{receipt: r, took: time.Since(t0), err: err}
 	})
 	submitted := time.Now()
@@ -129,7 +190,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	var acked, refusedLate, otherErrs, lost, late int
 	var took []time.Duration
 	sealed := map[int]*ent.Bid{}
-	for _, bd := range st.DB.Bid.Query().Where(bid.CompetitionID(compID), bid.StatusEQ(domain.BidSubmitted)).AllX(sys) {
+	for _, bd := range tg.db.Bid.Query().Where(bid.CompetitionID(compID), bid.StatusEQ(domain.BidSubmitted)).AllX(sys) {
 		sealed[bd.ID] = bd
 		if !bd.SubmittedAt.Before(deadline) {
 			late++
@@ -156,7 +217,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		b.Errorf("%d acknowledged bids lost, %d accepted at or after the deadline", lost, late)
 	}
 
-	rawRate := rawInserts(b, st, dsn, data, n, clients)
+	rawRate := rawInserts(b, tg.dsn, tg.data, n, clients)
 	slices.Sort(took)
 	p := func(q float64) time.Duration {
 		if len(took) == 0 {
@@ -165,24 +226,27 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		return took[min(len(took)-1, int(q*float64(len(took))))]
 	}
 	db := "SQLite"
-	if dsn != "" {
+	if tg.dsn != "" {
 		db = "PostgreSQL"
 	}
 	submitRate := float64(acked) / submitted.Sub(uploaded).Seconds()
 	mb := float64(n) * float64(size) / (1 << 20)
-	b.Logf(`deadline rush on the embedded stack with %s: %d suppliers, %d at once, a %d MB document each
+	b.Logf(`deadline rush on %s (%d API) with %s: %d suppliers, %d at once, a %d MB document each
   uploads:  %d in %.1f s (%.0f MB/s), %d failed
   submits:  %d acknowledged in %.1f s (%.0f a second), p50 %s, p99 %s
             lost %d, accepted at or after the deadline %d, refused as late %d, other errors %d
   all of it %.1f s from the first upload (goal: within 60 s); the deadline was at %.0f s
   raw durable single-row INSERT transactions, %d at once on the same database: %.0f a second
   submit throughput / raw INSERT throughput = %.2f (goal at least 0.5)`,
-		db, n, clients, size>>20,
+		tg.name, len(tg.urls), db, n, clients, size>>20,
 		n-int(uploadErrs.Load()), uploaded.Sub(started).Seconds(), mb/uploaded.Sub(started).Seconds(), uploadErrs.Load(),
 		acked, submitted.Sub(uploaded).Seconds(), submitRate, p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond),
 		lost, late, refusedLate, otherErrs,
 		submitted.Sub(started).Seconds(), window.Seconds(),
 		clients, rawRate, submitRate/rawRate)
+	if *rushFinish {
+		finishRush(b, &tg, admin, compID, deadline)
+	}
 	b.ReportMetric(float64(p(0.5).Microseconds())/1000, "submit-p50-ms")
 	b.ReportMetric(float64(p(0.99).Microseconds())/1000, "submit-p99-ms")
 	b.ReportMetric(submitRate/rawRate, "ratio-vs-raw-insert")
@@ -192,45 +256,98 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 // writtenBids makes n supplier organisations, each with a person signed in by API token and a
 // bid written in full in the competition, straight into the records: what is measured or tested
 // is the upload and the submit, not the writing.
-func writtenBids(b testing.TB, st *devStack, hc *http.Client, compID, n int) ([]int, []*apiClient) {
+func writtenBids(b testing.TB, db *ent.Client, hc *http.Client, urls []string, compID, n int) ([]int, []*apiClient) {
+	orgs, clients := rushSuppliers(b, db, hc, urls, fmt.Sprintf("c%d-", compID), n)
+	return rushBids(b, db, compID, orgs), clients
+}
+
+// rushSuppliers makes n supplier organisations, each with a person holding an API token (as a
+// supplier's own system would sign in: sign-in by form is rate limited per address, and every
+// request here comes from one), and a client for each, spread over the APIs.
+func rushSuppliers(b testing.TB, db *ent.Client, hc *http.Client, urls []string, prefix string, n int) ([]int, []*apiClient) {
 	sys := authz.AsSystem(context.Background(), "bench")
-	comp := st.DB.Competition.GetX(sys, compID)
-	prefix := fmt.Sprintf("c%d-", compID)
-	bidIDs := make([]int, n)
+	orgIDs := make([]int, 0, n)
 	for from := 0; from < n; from += 500 {
 		to := min(from+500, n)
 		orgs := make([]*ent.OrganisationCreate, 0, to-from)
 		for i := from; i < to; i++ {
-			orgs = append(orgs, st.DB.Organisation.Create().SetName(fmt.Sprintf("Supplier %s%05d", prefix, i)).SetEmailDomain(fmt.Sprintf("%s%05d.example", prefix, i)))
+			orgs = append(orgs, db.Organisation.Create().SetName(fmt.Sprintf("Supplier %s%05d", prefix, i)).SetEmailDomain(fmt.Sprintf("%s%05d.example", prefix, i)))
 		}
-		os := st.DB.Organisation.CreateBulk(orgs...).SaveX(sys)
-		people := make([]*ent.PersonCreate, len(os))
-		bids := make([]*ent.BidCreate, len(os))
-		for j, o := range os {
-			people[j] = st.DB.Person.Create().SetName(o.Name).SetEmail("bid@" + o.EmailDomain).SetRoles([]string{string(authz.Supplier)}).SetOrganisationID(o.ID)
-			bids[j] = testdb.Written(st.DB.Bid.Create().SetCompetitionID(compID).SetOrganisationID(o.ID), comp.Scheme, domain.Pounds(40_000))
+		saved := db.Organisation.CreateBulk(orgs...).SaveX(sys)
+		people := make([]*ent.PersonCreate, len(saved))
+		for j, o := range saved {
+			orgIDs = append(orgIDs, o.ID)
+			people[j] = db.Person.Create().SetName(o.Name).SetEmail("bid@" + o.EmailDomain).SetRoles([]string{string(authz.Supplier)}).SetOrganisationID(o.ID)
 		}
-		st.DB.Person.CreateBulk(people...).ExecX(sys)
-		for j, bd := range st.DB.Bid.CreateBulk(bids...).SaveX(sys) {
-			bidIDs[from+j] = bd.ID
-		}
+		db.Person.CreateBulk(people...).ExecX(sys)
 	}
-	// Each signs in with an API token, as a supplier's own system would (sign-in by form is
-	// rate limited per address, and every request here comes from one).
-	suppliers := make([]*apiClient, n)
-	people := st.DB.Person.Query().Where(person.EmailHasPrefix("bid@" + prefix)).Order(person.ByEmail()).AllX(sys)
+	clients := make([]*apiClient, n)
+	people := db.Person.Query().Where(person.EmailHasPrefix("bid@" + prefix)).Order(person.ByEmail()).AllX(sys)
 	for i, p := range people {
-		err := st.DB.WithTx(sys, func(tx *ent.Tx) error {
+		err := db.WithTx(sys, func(tx *ent.Tx) error {
 			issued, err := activities.IssueToken(sys, tx, activities.IssueTokenInput{Name: "Bid system", PersonID: p.ID,
 				Role: string(authz.Supplier), Actor: operator})
-			suppliers[i] = &apiClient{http: hc, base: st.URL, token: issued.Secret}
+			clients[i] = &apiClient{http: hc, base: urls[i%len(urls)], token: issued.Secret}
 			return err
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	return bidIDs, suppliers
+	return orgIDs, clients
+}
+
+// rushBids writes a whole bid for each organisation in the competition, in bulk.
+func rushBids(b testing.TB, db *ent.Client, compID int, orgIDs []int) []int {
+	sys := authz.AsSystem(context.Background(), "bench")
+	comp := db.Competition.GetX(sys, compID)
+	var ids []int
+	for from := 0; from < len(orgIDs); from += 500 {
+		to := min(from+500, len(orgIDs))
+		bids := make([]*ent.BidCreate, 0, to-from)
+		for _, o := range orgIDs[from:to] {
+			bids = append(bids, testdb.Written(db.Bid.Create().SetCompetitionID(compID).SetOrganisationID(o), comp.Scheme, domain.Pounds(40_000)))
+		}
+		for _, bd := range db.Bid.CreateBulk(bids...).SaveX(sys) {
+			ids = append(ids, bd.ID)
+		}
+	}
+	return ids
+}
+
+// finishRush sees the lifecycle on after the rush: the close at the deadline (after its grace),
+// the programme finishing eligibility, and assignment; it reports how long each took.
+func finishRush(b *testing.B, tg *rushTarget, admin *apiClient, compID int, deadline time.Time) {
+	path := fmt.Sprintf("/api/v1/competitions/%d", compID)
+	wait := func(status string) time.Time {
+		give := time.Now().Add(5 * time.Minute)
+		for {
+			var c competitionJSON
+			err := tg.resend(admin, func(a *apiClient) error { return a.call(http.MethodGet, path, nil, &c) })
+			if err == nil && c.Status == status {
+				return time.Now()
+			}
+			if time.Now().After(give) {
+				b.Fatalf("%s stayed %s (%v), want %s", path, c.Status, err, status)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+	}
+	closed := wait("eligibility")
+	key := rand.Text()
+	if err := tg.resend(admin, func(a *apiClient) error {
+		return a.sendOnce(http.MethodPost, path+"/eligibility/finish", "", key, "", nil, nil)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	assessing := wait("assessment")
+	sys := authz.AsSystem(context.Background(), "bench")
+	n := tg.db.Assignment.Query().Where(assignment.CompetitionID(compID)).CountX(sys)
+	if n == 0 {
+		b.Error("no assessor was assigned")
+	}
+	b.Logf("the lifecycle went on: closed %.1f s after the deadline (its grace is %s); eligibility finished and %d assignments made %.1f s later",
+		closed.Sub(deadline).Seconds(), domain.CloseGrace, n, assessing.Sub(closed).Seconds())
 }
 
 // openForRush opens a competition through the API, as the owner and the programme would.
@@ -292,7 +409,7 @@ func each(workers, n int, fn func(i int)) {
 
 // rawInserts is the baseline: n durable single-row INSERT transactions from `clients` at once,
 // on the same database file (or PostgreSQL schema) the submits wrote to, with the same settings.
-func rawInserts(b *testing.B, st *devStack, dsn, data string, n, clients int) float64 {
+func rawInserts(b *testing.B, dsn, data string, n, clients int) float64 {
 	var db *sql.DB
 	var err error
 	create := `CREATE TABLE rush_raw (id integer PRIMARY KEY AUTOINCREMENT, bid_id integer NOT NULL, received_at timestamp NOT NULL, receipt text NOT NULL)`

@@ -49,7 +49,7 @@ func TestTemporalDownAcrossTheDeadline(t *testing.T) {
 	deadline := time.Now().Add(15 * time.Second).Truncate(time.Second)
 	compID := openForRush(t, admin, owner, deadline)
 	compPath := fmt.Sprintf("/api/v1/competitions/%d", compID)
-	bidIDs, suppliers := writtenBids(t, st, http.DefaultClient, compID, onTime+late)
+	bidIDs, suppliers := writtenBids(t, st.DB, http.DefaultClient, []string{st.URL}, compID, onTime+late)
 	for i := range bidIDs {
 		must(t, suppliers[i].upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidIDs[i]), "proposal.pdf", rushDocument(64<<10), nil))
 	}
