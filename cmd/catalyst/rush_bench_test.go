@@ -40,7 +40,7 @@ var (
 	rushOwner    = flag.String("rush.owner-token", "", "with -rush.urls: an API token of a challenge owner")
 	rushFinish   = flag.Bool("rush.finish", false, "then see the lifecycle on: the close, eligibility and assignment")
 	rushProfile  = flag.String("rush.cpuprofile", "", "deadline rush: write a CPU profile of the submits here")
-	rushWindow   = flag.Duration("rush.window", 2*time.Minute, "deadline rush: from the first upload to the deadline (the goal is all done in 60 s)")
+	rushWindow   = flag.Duration("rush.window", 3*time.Minute, "deadline rush: from the opening to the deadline (the goal is all done in 60 s)")
 )
 
 // BenchmarkDeadlineRush is deadline day on the real embedded stack (Temporal, the S3 server, and
