@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,14 +64,36 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		killed  atomic.Int64
 		lastOut string
 	)
-	start := func() {
-		p := startDevProcess(t, data, "--addr", addr, "--demo=false")
-		p.waitFor(t, "Press Ctrl+C to stop", 2*time.Minute)
-		mu.Lock()
-		proc, lastOut = p, p.output()
-		mu.Unlock()
+	// start starts it and waits until it is ready. A start that ends at once is tried again (up
+	// to three times, each logged): on a busy machine another process's outgoing connection can
+	// hold the address for a moment while it is down.
+	start := func() bool {
+		for try := 1; try <= 3; try++ {
+			p := startDevProcess(t, data, "--addr", addr, "--demo=false")
+			deadline := time.Now().Add(2 * time.Minute)
+			for !strings.Contains(p.output(), "Press Ctrl+C to stop") && time.Now().Before(deadline) {
+				select {
+				case <-p.done:
+					deadline = time.Time{}
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			if strings.Contains(p.output(), "Press Ctrl+C to stop") {
+				mu.Lock()
+				proc, lastOut = p, p.output()
+				mu.Unlock()
+				return true
+			}
+			_ = p.cmd.Process.Kill()
+			<-p.done
+			t.Logf("start %d after a kill did not become ready:\n%s", try, p.output())
+			time.Sleep(time.Second)
+		}
+		return false
 	}
-	start()
+	if !start() {
+		t.Fatal("catalyst dev did not start")
+	}
 	driverDone := make(chan struct{})
 	killerDone := make(chan struct{})
 	rng := mrand.New(mrand.NewPCG(14, 25))
@@ -88,7 +111,11 @@ func TestCrashAtAnyMoment(t *testing.T) {
 			_ = p.cmd.Process.Kill()
 			<-p.done
 			killed.Add(1)
-			start()
+			if !start() {
+				t.Errorf("catalyst dev did not start again after kill %d", killed.Load())
+				cancel() // the clients stop waiting for it
+				return
+			}
 		}
 	}()
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +44,8 @@ func startDevProcess(t *testing.T, data string, args ...string) *devProcess {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = io.Discard
+	// Its errors (why it stopped at start, say) are kept with its output.
+	cmd.Stderr = cmd.Stdout
 	p := &devProcess{cmd: cmd, done: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
