@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -199,15 +198,15 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		if in.Lowered != nil && in.Lowered.Minimum < minimum {
 			minimum = in.Lowered.Minimum
 		}
-		var short []string
-		for _, b := range bids {
-			if n := len(b.Edges.Assessments); c.AssessmentsInRecords && n < minimum {
-				short = append(short, fmt.Sprintf("bid %d has %d of %d", b.ID, n, minimum))
+		if c.AssessmentsInRecords {
+			scored := map[int]int{}
+			ids := make([]int, len(bids))
+			for i, b := range bids {
+				ids[i], scored[b.ID] = b.ID, len(b.Edges.Assessments)
 			}
-		}
-		if len(short) > 0 {
-			return refusal(&domain.TransitionError{Record: "competition", Action: "decide", From: string(c.Status),
-				Reason: "every bid needs its assessments first: " + strings.Join(short, "; "), Kind: domain.ErrEvidenceMissing})
+			if err := domain.CheckAssessed(c.Status, ids, func(id int) int { return scored[id] }, minimum); err != nil {
+				return refusal(err)
+			}
 		}
 		conflicted, err := Conflicts(ctx, tx.Assignment, assignment.CompetitionID(c.ID))
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 // On deadline day many suppliers submit at once. Rather than let requests queue until they time
 // out, the submit path takes a bounded number at a time; one that waits too long for its turn is
 // answered 503 with Retry-After at once, having changed nothing, and the client sends it again.
-// A bid's receipt time is taken only once it is admitted.
+// A bid's receipt time is when it arrived here, before its wait for a slot (service.WithArrival).
 
 // Submit admission defaults.
 const (

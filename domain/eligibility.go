@@ -78,6 +78,23 @@ func (s CompetitionStatus) CheckAssess() error {
 	return nil
 }
 
+// CheckAssessed says whether every bid has its assessments for a decision: scored counts, by
+// bid in the order given, against minimum (the scheme's, or a lower one the programme gave).
+// The workflow and the decision's activity both ask it.
+func CheckAssessed(status CompetitionStatus, bids []int, scored func(bid int) int, minimum int) error {
+	var short []string
+	for _, id := range bids {
+		if n := scored(id); n < minimum {
+			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, minimum))
+		}
+	}
+	if len(short) == 0 {
+		return nil
+	}
+	return &TransitionError{Record: "competition", Action: "decide", From: string(status),
+		Reason: "every bid needs its assessments first: " + strings.Join(short, "; "), Kind: ErrEvidenceMissing}
+}
+
 // StartAssessment ends the eligibility check: to assessment if any bid is eligible, else
 // closed with no bids to assess.
 func (s CompetitionStatus) StartAssessment(eligible int) (CompetitionStatus, error) {

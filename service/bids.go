@@ -262,8 +262,8 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // never waits on Temporal, so it holds at the deadline and while Temporal is down. Submitting
 // again returns the same receipt.
 //
-// The receipt time is when the request reached the service, before it waits its turn for the
-// database: on deadline day a bid that arrived in time is judged by when it arrived, not by
+// The receipt time is when the request reached the API (WithArrival), or else the service,
+// before it waits its turn for a slot or the database: on deadline day a bid that arrived in time is judged by when it arrived, not by
 // how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	now := arrivalOf(ctx).UTC()

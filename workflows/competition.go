@@ -1,9 +1,7 @@
 package workflows
 
 import (
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -274,18 +272,12 @@ func (w *competitionWorkflow) decisionReady(req DecideRequest) error {
 	if req.Lowered != nil && req.Lowered.Minimum < minimum {
 		minimum = req.Lowered.Minimum
 	}
-	var short []string
-	for _, id := range w.bids { // w.bids is sorted, so the message is deterministic
-		if w.in.AssessmentsInRecords {
-			break // counted in the records by the decision's activity
+	// Counted in the records by the decision's activity from versionAssessedInRecords on; w.bids
+	// is sorted, so the message is deterministic.
+	if !w.in.AssessmentsInRecords {
+		if err := domain.CheckAssessed(w.status, w.bids, func(id int) int { return len(w.assessed[id]) }, minimum); err != nil {
+			return err
 		}
-		if n := len(w.assessed[id]); n < minimum {
-			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, minimum))
-		}
-	}
-	if len(short) > 0 {
-		return &domain.TransitionError{Record: "competition", Action: "decide", From: string(w.status),
-			Reason: "every bid needs its assessments first: " + strings.Join(short, "; "), Kind: domain.ErrEvidenceMissing}
 	}
 	for _, id := range req.Chosen {
 		if !w.hasBid(id) {
