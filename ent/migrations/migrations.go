@@ -23,6 +23,12 @@ import (
 	"ariga.io/atlas/sql/sqlite"
 )
 
+// PostgresLock is the advisory lock key a migration holds for its transaction. Anything else
+// that changes the catalogue while migrations may run (tests dropping their schemas) takes it
+// too, since PostgreSQL's catalogue reads during Atlas's inspection fail on a relation another
+// session drops at the same moment.
+const PostgresLock = 7234001
+
 //go:embed postgres sqlite
 var files embed.FS
 
@@ -133,7 +139,7 @@ func applyOne(ctx context.Context, db *sql.DB, dialect string, dir migrate.Dir) 
 	var drv migrate.Driver
 	switch dialect {
 	case Postgres:
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7234001)"); err != nil {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", PostgresLock); err != nil {
 			return nil, err
 		}
 		drv, err = postgres.Open(tx)

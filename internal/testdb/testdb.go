@@ -14,6 +14,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/migrations"
 	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
 )
 
@@ -79,12 +80,7 @@ func schemaFor(t testing.TB, base string) string {
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatalf("creating schema in %s: %v", os.Getenv(EnvPostgres), err)
 	}
-	t.Cleanup(func() {
-		if a, err := sql.Open("pgx", base); err == nil {
-			_, _ = a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
+	t.Cleanup(func() { dropSchema(base, schema) })
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +89,28 @@ func schemaFor(t testing.TB, base string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// dropSchema removes a test's schema under the migrations' lock: a DROP beside another test's
+// migration makes that migration's catalogue reads fail ("could not open relation with OID").
+func dropSchema(base, schema string) {
+	a, err := sql.Open("pgx", base)
+	if err != nil {
+		return
+	}
+	defer a.Close()
+	tx, err := a.Begin()
+	if err != nil {
+		return
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("SELECT pg_advisory_xact_lock($1)", migrations.PostgresLock); err != nil {
+		return
+	}
+	if _, err := tx.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+		return
+	}
+	_ = tx.Commit()
 }
 
 // Fixture is the context tests set up and inspect records in: a named system identity, so
