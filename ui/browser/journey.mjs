@@ -23,15 +23,15 @@ export async function accessible(browser, page, name, javaScript) {
   if (javaScript === false) {
     const html = await page.content();
     const url = page.url();
-    const checker = await browser.newContext();
-    const copy = await checker.newPage();
-    await copy.route(url, (r) => r.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
-    await copy.route("**/assets/init.js", (r) => r.fulfill({ body: "", contentType: "text/javascript" }));
-    await copy.goto(url);
+    const copy = await checkerFor(browser);
+    const serve = (r) => r.fulfill({ body: html, contentType: "text/html; charset=utf-8" });
+    await copy.route(url, serve);
     try {
+      await copy.goto(url);
       await accessible(browser, copy, name);
     } finally {
-      await checker.close();
+      await copy.unroute(url, serve);
+      await copy.goto("about:blank"); // so the next copy is loaded afresh, even at this URL
     }
     return;
   }
@@ -42,6 +42,21 @@ export async function accessible(browser, page, name, javaScript) {
     `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
   assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
   assert.ok(result.passes.length > 10, `${name}: axe ran too few checks (${result.passes.length})`);
+}
+
+// checkerFor gives the page a browser's copies are checked in: one per browser, kept, since
+// opening a context and a page for every check took most of a second each time. Its context
+// holds no cookies, and Catalyst's own script is never run in it.
+const checkers = new WeakMap();
+function checkerFor(browser) {
+  if (!checkers.has(browser)) {
+    checkers.set(browser, (async () => {
+      const copy = await (await browser.newContext()).newPage();
+      await copy.route("**/assets/init.js", (r) => r.fulfill({ body: "", contentType: "text/javascript" }));
+      return copy;
+    })());
+  }
+  return checkers.get(browser);
 }
 
 // signIn signs in as a demo person with one click on the dev sign-in page.
