@@ -307,7 +307,8 @@ var routeAccess = map[string]access{
 }
 
 // authorize applies routeAccess: anonymous callers of a non-public route get 401, signed-in
-// people without a permitted role 403, and a route without a rule is refused to everyone.
+// people without a permitted role 403, and a route without a rule is refused to everyone. A
+// method the path does not have is the router's to answer: 405 with Allow (OPTIONS: 204).
 func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		path := c.Path()
@@ -315,6 +316,9 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // no such route: the router answers 404
 		}
 		rule, ok := routeAccess[c.Request().Method+" "+path]
+		if !ok && c.Get(echo.ContextKeyHeaderAllow) != nil {
+			return next(c) // the path exists, not with this method: the router answers 405 with Allow
+		}
 		if !ok {
 			s.log.Error("route has no access rule; refusing it", "method", c.Request().Method, "path", path)
 			return forbidden("this route has no access rule, so nobody may use it")

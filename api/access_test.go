@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -378,4 +381,95 @@ func disabledWebhook(w *world) *ent.WebhookEndpoint {
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
 	return w.db.WebhookEndpoint.Create().SetURL("https://old.example/hook").SetEvents([]string{"contract.awarded"}).
 		SetSecrets([]domain.WebhookSecret{{Secret: "whsec_AAAA", CreatedAt: time.Now()}}).SetDisabledAt(time.Now()).SaveX(ctx)
+}
+
+// levels counts the log records at each level, so a test can say nothing was logged as an error.
+type levels struct {
+	mu sync.Mutex
+	n  map[slog.Level]int
+}
+
+func (l *levels) Enabled(context.Context, slog.Level) bool { return true }
+func (l *levels) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n[r.Level]++
+	return nil
+}
+func (l *levels) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *levels) WithGroup(string) slog.Handler      { return l }
+
+// TestAMethodAPathLacksIs405WithAllow: every documented path, asked with a method it does not
+// have, answers 405 naming the methods it has (OPTIONS: 204 with them), signed in or not, and
+// logs nothing as an error, so no caller can fill the log. HEAD is answered as GET without a
+// body.
+func TestAMethodAPathLacksIs405WithAllow(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t)
+	logged := &levels{n: map[slog.Level]int{}}
+	h, err := newTestHandler(t, Deps{DB: w.db, Docs: docs, SessionKey: make([]byte, 32), Log: slog.New(logged)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.h = h
+	checked := 0
+	for path, ops := range doc.Paths {
+		concrete := strings.NewReplacer("{id}", "1", "{task}", "summary", "{ocid}", "x").Replace(path)
+		var has []string
+		for m := range ops {
+			if m != "parameters" {
+				has = append(has, strings.ToUpper(m))
+			}
+		}
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodTrace} {
+			if slices.Contains(has, m) {
+				continue
+			}
+			for _, p := range []string{anon, supplierOwn} {
+				rec := w.do(p, m, concrete, "")
+				allow := strings.Split(strings.ReplaceAll(rec.Header().Get("Allow"), " ", ""), ",")
+				if rec.Code != http.StatusMethodNotAllowed {
+					t.Errorf("%s %s as %s: %d, want 405", m, concrete, p, rec.Code)
+					continue
+				}
+				for _, want := range has {
+					if !slices.Contains(allow, want) {
+						t.Errorf("%s %s: Allow %q lacks %s", m, concrete, rec.Header().Get("Allow"), want)
+					}
+				}
+				checked++
+			}
+		}
+		if rec := w.do(anon, http.MethodOptions, concrete, ""); rec.Code != http.StatusNoContent || rec.Header().Get("Allow") == "" {
+			t.Errorf("OPTIONS %s: %d, Allow %q", concrete, rec.Code, rec.Header().Get("Allow"))
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d requests checked", checked)
+	}
+	if logged.n[slog.LevelError] > 0 || logged.n[slog.LevelWarn] > 0 {
+		t.Errorf("methods a path lacks were logged as errors (%d) or warnings (%d)", logged.n[slog.LevelError], logged.n[slog.LevelWarn])
+	}
+	if rec := w.do(anon, http.MethodHead, "/api/v1/competitions", ""); rec.Code != http.StatusOK {
+		t.Errorf("HEAD /api/v1/competitions: %d, want 200", rec.Code)
+	}
+}
+
+// TestA401SaysHowToAuthenticate: every 401 carries a Bearer challenge (RFC 9110, RFC 6750),
+// naming a token that failed.
+func TestA401SaysHowToAuthenticate(t *testing.T) {
+	w := newWorld(t)
+	if rec := w.do(anon, http.MethodGet, "/api/v1/notices", ""); rec.Code != http.StatusUnauthorized ||
+		rec.Header().Get("WWW-Authenticate") != `Bearer realm="Catalyst"` {
+		t.Errorf("anonymous: %d, WWW-Authenticate %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
+	}
+	if rec := w.do(anon, http.MethodGet, "/api/v1/notices", "", "Authorization", "Bearer cat_nonsense"); rec.Code != http.StatusUnauthorized ||
+		rec.Header().Get("WWW-Authenticate") != `Bearer realm="Catalyst", error="invalid_token"` {
+		t.Errorf("a bad token: %d, WWW-Authenticate %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
+	}
 }

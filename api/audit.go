@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/csv"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -137,21 +138,38 @@ func csvSafe(v string) string {
 	return v
 }
 
+// auditPageSize is how many of the newest events the page shows; the CSV has every one.
+const auditPageSize = 200
+
 func (s *Server) auditPage(c echo.Context) error {
 	f, filter, err := readAuditFilter(c)
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.LatestAuditEvents(c.Request().Context(), filter, 200)
+	ctx := c.Request().Context()
+	rows, err := s.svc.LatestAuditEvents(ctx, filter, auditPageSize)
 	if err != nil {
 		return err
 	}
+	total, err := s.svc.CountAuditEvents(ctx, filter)
+	if err != nil {
+		return err
+	}
+	types, err := s.svc.AuditRecordTypes(ctx)
+	if err != nil {
+		return err
+	}
+	if f.RecordType != "" && !slices.Contains(types, f.RecordType) {
+		types = append(types, f.RecordType) // the filter asked for stays chosen, though it finds none
+	}
 	q := c.QueryString()
 	data := struct {
-		Filter  auditFilter
-		Events  []AuditView
-		CSVLink string
-	}{Filter: f, CSVLink: "/api/v1/audit.csv"}
+		Filter      auditFilter
+		RecordTypes []string
+		Events      []AuditView
+		Total       int
+		CSVLink     string
+	}{Filter: f, RecordTypes: types, Total: total, CSVLink: "/api/v1/audit.csv"}
 	if q != "" {
 		data.CSVLink += "?" + q
 	}

@@ -198,6 +198,14 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		// Expected once a lifecycle ends, but worth finding if it ever happens mid-lifecycle.
 		s.log.Warn("command refused", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 	}
+	if p.Status == http.StatusUnauthorized {
+		// RFC 9110 §15.5.2 and RFC 6750 §3: say how to authenticate, and that a token sent failed.
+		challenge := `Bearer realm="Catalyst"`
+		if c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+			challenge += `, error="invalid_token"`
+		}
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, challenge)
+	}
 	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
 		_ = s.renderError(c, p)
 		return

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // maxRememberedAnswer bounds what is kept of an answer; API answers are far smaller.
@@ -62,6 +63,10 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set("Idempotent-Replayed", "true")
 			return c.Blob(prior.Status, prior.ContentType, prior.Body)
 		}
+		// A workflow command the request sends is named by the key, so a retry after a 503 (its
+		// answer not kept) is the same command to Temporal, and gets the first one's outcome.
+		command := sha256.Sum256([]byte(principal + "\x00" + key + "\x00" + path))
+		c.SetRequest(c.Request().WithContext(workflows.WithCommandKey(ctx, "key-"+hex.EncodeToString(command[:16]))))
 		// Answer the request, writing errors here rather than later, so the answer can be kept.
 		w := &teeWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = w

@@ -55,7 +55,7 @@ func TestMetricsForPrometheus(t *testing.T) {
 		t.Fatalf("/metrics: %d", rec.Code)
 	}
 	for _, want := range []string{
-		`catalyst_http_request_duration_seconds_count{method="GET",route="/api/v1/competitions/:id",status="OK"} 2`,
+		`catalyst_http_request_duration_seconds_count{method="GET",route="/api/v1/competitions/:id",status="200"} 2`,
 		`catalyst_commands_refused_total{reason="invalid-input"} 1`,
 		`catalyst_emails{state="pending"} `,
 		`catalyst_outbox_waiting `,

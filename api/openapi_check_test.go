@@ -74,13 +74,23 @@ func newTestHandler(t testing.TB, d Deps) (http.Handler, error) {
 
 // checkResponse says how a response of a documented route differs from the OpenAPI document.
 func checkResponse(router routers.Router, r *http.Request, rec *httptest.ResponseRecorder) error {
-	if !documented(r.URL.Path) {
-		return nil // pages and assets
+	// HTTP's own rules, for pages and API alike (RFC 9110 §15.5.2, §15.5.6).
+	if rec.Code == http.StatusUnauthorized && !strings.HasPrefix(rec.Header().Get("WWW-Authenticate"), "Bearer ") {
+		return fmt.Errorf("%s %s answered 401 without a WWW-Authenticate challenge", r.Method, r.URL.Path)
+	}
+	if rec.Code == http.StatusMethodNotAllowed && rec.Header().Get("Allow") == "" {
+		return fmt.Errorf("%s %s answered 405 without Allow", r.Method, r.URL.Path)
+	}
+	if !documented(r.URL.Path) || (r.Method == http.MethodOptions && rec.Code == http.StatusNoContent && rec.Header().Get("Allow") != "") {
+		return nil // pages and assets; OPTIONS, which HTTP answers for every path with its methods
 	}
 	// The document's server is "/": match on the path alone.
 	probe := r.Clone(context.Background())
 	probe.URL = &url.URL{Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	probe.Host, probe.RequestURI = "", ""
+	if probe.Method == http.MethodHead {
+		probe.Method = http.MethodGet // HEAD is GET's answer without its body (RFC 9110 §9.3.2)
+	}
 	route, params, err := router.FindRoute(probe)
 	if errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
 		if rec.Code != http.StatusNotFound && rec.Code != http.StatusMethodNotAllowed {

@@ -93,6 +93,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// The caller's address is the connection's, not a header anyone can set: sign-in rate
 	// limits key on it.
 	e.IPExtractor = echo.ExtractIPDirect()
+	e.Pre(headAsGet(e))
 	e.Use(keepOnlyPlainRequestIDs)
 	e.Use(middleware.RequestID())
 	e.Use(carryRequestID)
@@ -306,6 +307,23 @@ func carryRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.SetRequest(c.Request().WithContext(authz.WithRequestID(c.Request().Context(), requestID(c))))
 		return next(c)
+	}
+}
+
+// headAsGet answers HEAD as GET (RFC 9110 §9.3.2: every resource that has GET has HEAD): the
+// request is served again as GET into the same connection, whose server knows it was HEAD and
+// so sends the headers alone.
+func headAsGet(e *echo.Echo) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if r := c.Request(); r.Method == http.MethodHead {
+				get := r.Clone(r.Context())
+				get.Method = http.MethodGet
+				e.ServeHTTP(c.Response().Writer, get)
+				return nil
+			}
+			return next(c)
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +54,8 @@ func New() *Metrics {
 	reporter := tallyprom.NewReporter(tallyprom.Options{Registerer: reg})
 	scope, closer := tally.NewRootScope(tally.ScopeOptions{
 		CachedReporter: reporter, Separator: tallyprom.DefaultSeparator,
+		// tally's own series count its metrics under names Prometheus's conventions refuse.
+		OmitCardinalityMetrics: true,
 		SanitizeOptions: &tally.SanitizeOptions{
 			NameCharacters:       tally.ValidCharacters{Ranges: tally.AlphanumericRange, Characters: tally.UnderscoreCharacters},
 			KeyCharacters:        tally.ValidCharacters{Ranges: tally.AlphanumericRange, Characters: tally.UnderscoreCharacters},
@@ -59,7 +63,7 @@ func New() *Metrics {
 			ReplacementCharacter: tally.DefaultReplacementCharacter,
 		},
 	}, time.Second)
-	m.temporal = sdktally.NewMetricsHandler(scope)
+	m.temporal = prometheusNames{sdktally.NewMetricsHandler(scope)}
 	m.closer = func() { _ = closer.Close() }
 	return m
 }
@@ -72,7 +76,24 @@ func (m *Metrics) Close() { m.closer() }
 
 // Request records one request's time.
 func (m *Metrics) Request(route, method string, status int, took time.Duration) {
-	m.requests.WithLabelValues(route, method, http.StatusText(status)).Observe(took.Seconds())
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Observe(took.Seconds())
+}
+
+// prometheusNames gives the Temporal SDK's metrics the names Prometheus's conventions ask for
+// (https://prometheus.io/docs/practices/naming/): a counter ends in _total and a timer, which
+// tally reports in seconds, in _seconds. The SDK names them for any backend.
+type prometheusNames struct{ client.MetricsHandler }
+
+func (h prometheusNames) WithTags(tags map[string]string) client.MetricsHandler {
+	return prometheusNames{h.MetricsHandler.WithTags(tags)}
+}
+
+func (h prometheusNames) Counter(name string) client.MetricsCounter {
+	return h.MetricsHandler.Counter(strings.TrimSuffix(name, "_total") + "_total")
+}
+
+func (h prometheusNames) Timer(name string) client.MetricsTimer {
+	return h.MetricsHandler.Timer(strings.TrimSuffix(name, "_seconds") + "_seconds")
 }
 
 // Refused counts a refusal by its problem's code.

@@ -69,12 +69,12 @@ type Milestone struct {
 // The OCDS objects Catalyst fills, as the 1.1 schema names them.
 type (
 	Release struct {
-		OCID             string           `json:"ocid"`
-		ID               string           `json:"id"`
-		Date             string           `json:"date"`
-		Tag              []string         `json:"tag"`
-		InitiationType   string           `json:"initiationType"`
-		Language         string           `json:"language"`
+		OCID             string           `json:"ocid,omitempty"`
+		ID               string           `json:"id,omitempty"`
+		Date             string           `json:"date,omitempty"`
+		Tag              []string         `json:"tag,omitempty"`
+		InitiationType   string           `json:"initiationType,omitempty"`
+		Language         string           `json:"language,omitempty"`
 		Parties          []Party          `json:"parties,omitempty"`
 		Buyer            *OrgRef          `json:"buyer,omitempty"`
 		Planning         *Planning        `json:"planning,omitempty"`
@@ -84,111 +84,111 @@ type (
 		RelatedProcesses []RelatedProcess `json:"relatedProcesses,omitempty"`
 	}
 	Party struct {
-		ID    string   `json:"id"`
-		Name  string   `json:"name"`
-		Roles []string `json:"roles"`
+		ID    string   `json:"id,omitempty"`
+		Name  string   `json:"name,omitempty"`
+		Roles []string `json:"roles,omitempty"`
 	}
 	OrgRef struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
+		ID   string `json:"id,omitempty"`
+		Name string `json:"name,omitempty"`
 	}
 	Value struct {
 		Amount   float64 `json:"amount"`
-		Currency string  `json:"currency"`
+		Currency string  `json:"currency,omitempty"`
 	}
 	Period struct {
 		StartDate string `json:"startDate,omitempty"`
 		EndDate   string `json:"endDate,omitempty"`
 	}
 	Budget struct {
-		Description string `json:"description"`
-		Amount      Value  `json:"amount"`
+		Description string `json:"description,omitempty"`
+		Amount      Value  `json:"amount,omitzero"`
 	}
 	Planning struct {
-		Rationale string `json:"rationale"`
-		Budget    Budget `json:"budget"`
+		Rationale string `json:"rationale,omitempty"`
+		Budget    Budget `json:"budget,omitzero"`
 	}
 	Classification struct {
-		Scheme      string `json:"scheme"`
-		ID          string `json:"id"`
-		Description string `json:"description"`
+		Scheme      string `json:"scheme,omitempty"`
+		ID          string `json:"id,omitempty"`
+		Description string `json:"description,omitempty"`
 	}
 	Item struct {
-		ID             string         `json:"id"`
-		Description    string         `json:"description"`
-		Classification Classification `json:"classification"`
+		ID             string         `json:"id,omitempty"`
+		Description    string         `json:"description,omitempty"`
+		Classification Classification `json:"classification,omitzero"`
 		Quantity       float64        `json:"quantity"`
 	}
 	Document struct {
-		ID           string `json:"id"`
-		DocumentType string `json:"documentType"`
-		Title        string `json:"title"`
-		URL          string `json:"url"`
-		Format       string `json:"format"`
-		Language     string `json:"language"`
+		ID           string `json:"id,omitempty"`
+		DocumentType string `json:"documentType,omitempty"`
+		Title        string `json:"title,omitempty"`
+		URL          string `json:"url,omitempty"`
+		Format       string `json:"format,omitempty"`
+		Language     string `json:"language,omitempty"`
 	}
 	Tender struct {
-		ID                       string     `json:"id"`
-		Title                    string     `json:"title"`
-		Description              string     `json:"description"`
-		Status                   string     `json:"status"`
-		ProcuringEntity          OrgRef     `json:"procuringEntity"`
-		Items                    []Item     `json:"items"`
-		Value                    Value      `json:"value"`
-		ProcurementMethod        string     `json:"procurementMethod"`
-		ProcurementMethodDetails string     `json:"procurementMethodDetails"`
-		MainProcurementCategory  string     `json:"mainProcurementCategory"`
-		TenderPeriod             Period     `json:"tenderPeriod"`
+		ID                       string     `json:"id,omitempty"`
+		Title                    string     `json:"title,omitempty"`
+		Description              string     `json:"description,omitempty"`
+		Status                   string     `json:"status,omitempty"`
+		ProcuringEntity          OrgRef     `json:"procuringEntity,omitzero"`
+		Items                    []Item     `json:"items,omitempty"`
+		Value                    Value      `json:"value,omitzero"`
+		ProcurementMethod        string     `json:"procurementMethod,omitempty"`
+		ProcurementMethodDetails string     `json:"procurementMethodDetails,omitempty"`
+		MainProcurementCategory  string     `json:"mainProcurementCategory,omitempty"`
+		TenderPeriod             Period     `json:"tenderPeriod,omitzero"`
 		EnquiryPeriod            *Period    `json:"enquiryPeriod,omitempty"`
 		HasEnquiries             bool       `json:"hasEnquiries"`
 		NumberOfTenderers        *int       `json:"numberOfTenderers,omitempty"`
-		Documents                []Document `json:"documents"`
+		Documents                []Document `json:"documents,omitempty"`
 	}
 	Award struct {
-		ID        string   `json:"id"`
-		Title     string   `json:"title"`
-		Status    string   `json:"status"`
-		Date      string   `json:"date"`
-		Value     Value    `json:"value"`
-		Suppliers []OrgRef `json:"suppliers"`
+		ID        string   `json:"id,omitempty"`
+		Title     string   `json:"title,omitempty"`
+		Status    string   `json:"status,omitempty"`
+		Date      string   `json:"date,omitempty"`
+		Value     Value    `json:"value,omitzero"`
+		Suppliers []OrgRef `json:"suppliers,omitempty"`
 	}
 	OMilestone struct {
-		ID      string `json:"id"`
-		Title   string `json:"title"`
-		Type    string `json:"type"`
+		ID      string `json:"id,omitempty"`
+		Title   string `json:"title,omitempty"`
+		Type    string `json:"type,omitempty"`
 		DueDate string `json:"dueDate,omitempty"`
 		DateMet string `json:"dateMet,omitempty"`
-		Status  string `json:"status"`
+		Status  string `json:"status,omitempty"`
 	}
 	Transaction struct {
-		ID    string `json:"id"`
-		Date  string `json:"date"`
-		Value Value  `json:"value"`
-		Payer OrgRef `json:"payer"`
-		Payee OrgRef `json:"payee"`
+		ID    string `json:"id,omitempty"`
+		Date  string `json:"date,omitempty"`
+		Value Value  `json:"value,omitzero"`
+		Payer OrgRef `json:"payer,omitzero"`
+		Payee OrgRef `json:"payee,omitzero"`
 	}
 	Implementation struct {
 		Transactions []Transaction `json:"transactions,omitempty"`
 		Milestones   []OMilestone  `json:"milestones,omitempty"`
 	}
 	OContract struct {
-		ID             string          `json:"id"`
-		AwardID        string          `json:"awardID"`
-		Title          string          `json:"title"`
+		ID             string          `json:"id,omitempty"`
+		AwardID        string          `json:"awardID,omitempty"`
+		Title          string          `json:"title,omitempty"`
 		Description    string          `json:"description,omitempty"`
-		Status         string          `json:"status"`
+		Status         string          `json:"status,omitempty"`
 		Period         *Period         `json:"period,omitempty"`
-		Value          Value           `json:"value"`
+		Value          Value           `json:"value,omitzero"`
 		DateSigned     string          `json:"dateSigned,omitempty"`
 		Milestones     []OMilestone    `json:"milestones,omitempty"`
 		Implementation *Implementation `json:"implementation,omitempty"`
 	}
 	RelatedProcess struct {
-		ID           string   `json:"id"`
-		Relationship []string `json:"relationship"`
-		Title        string   `json:"title"`
-		Scheme       string   `json:"scheme"`
-		Identifier   string   `json:"identifier"`
+		ID           string   `json:"id,omitempty"`
+		Relationship []string `json:"relationship,omitempty"`
+		Title        string   `json:"title,omitempty"`
+		Scheme       string   `json:"scheme,omitempty"`
+		Identifier   string   `json:"identifier,omitempty"`
 	}
 )
 
@@ -447,17 +447,17 @@ func contractStatus(s domain.ContractStatus) string {
 
 // Package is a release package.
 type Package struct {
-	URI           string    `json:"uri"`
-	Version       string    `json:"version"`
-	PublishedDate string    `json:"publishedDate"`
-	Publisher     OrgName   `json:"publisher"`
-	License       string    `json:"license"`
-	Releases      []Release `json:"releases"`
+	URI           string    `json:"uri,omitempty"`
+	Version       string    `json:"version,omitempty"`
+	PublishedDate string    `json:"publishedDate,omitempty"`
+	Publisher     OrgName   `json:"publisher,omitzero"`
+	License       string    `json:"license,omitempty"`
+	Releases      []Release `json:"releases,omitempty"`
 }
 
 // OrgName is a publisher.
 type OrgName struct {
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 }
 
 // License is the licence the data is published under.
@@ -483,27 +483,27 @@ func latestDate(rs []Release) string {
 
 // Record is one process's record: its releases, linked, and the compiled release.
 type Record struct {
-	OCID            string          `json:"ocid"`
-	Releases        []LinkedRelease `json:"releases"`
-	CompiledRelease Release         `json:"compiledRelease"`
+	OCID            string          `json:"ocid,omitempty"`
+	Releases        []LinkedRelease `json:"releases,omitempty"`
+	CompiledRelease Release         `json:"compiledRelease,omitzero"`
 }
 
 // LinkedRelease points to a release in its package.
 type LinkedRelease struct {
-	URL  string   `json:"url"`
-	Date string   `json:"date"`
-	Tag  []string `json:"tag"`
+	URL  string   `json:"url,omitempty"`
+	Date string   `json:"date,omitempty"`
+	Tag  []string `json:"tag,omitempty"`
 }
 
 // RecordPackage is a record package.
 type RecordPackage struct {
-	URI           string   `json:"uri"`
-	Version       string   `json:"version"`
-	PublishedDate string   `json:"publishedDate"`
-	Publisher     OrgName  `json:"publisher"`
-	License       string   `json:"license"`
-	Packages      []string `json:"packages"`
-	Records       []Record `json:"records"`
+	URI           string   `json:"uri,omitempty"`
+	Version       string   `json:"version,omitempty"`
+	PublishedDate string   `json:"publishedDate,omitempty"`
+	Publisher     OrgName  `json:"publisher,omitzero"`
+	License       string   `json:"license,omitempty"`
+	Packages      []string `json:"packages,omitempty"`
+	Records       []Record `json:"records,omitempty"`
 }
 
 // Record compiles a process's releases: the latest of each part wins, as OCDS's merge would

@@ -114,3 +114,28 @@ func TestTheSchemaRefusesWhatIsWrong(t *testing.T) {
 		t.Error("a tag outside the codelist passed")
 	}
 }
+
+// A process with only what is required, and nothing optional, publishes no empty string, list
+// or object anywhere in its packages: what is not known is left out, as OCDS asks (ocdstest
+// checks that of every package it validates).
+func TestNothingEmptyIsPublished(t *testing.T) {
+	sparse := process()
+	sparse.Summary, sparse.Problem, sparse.Buyer = "", "", ""
+	sparse.Contracts[0].Title, sparse.Contracts[0].Milestones[0].Deliverable = "", ""
+	sparse.Contracts[1].StopReason = ""
+	releases := pub.Releases(sparse)
+	pkg, _ := json.Marshal(pub.ReleasePackage("https://catalyst.example/ocds/releases/ocds-test01-7.json", releases))
+	if err := ocdstest.ReleasePackage(pkg); err != nil {
+		t.Error(err)
+	}
+	rec, _ := json.Marshal(pub.RecordPackage("https://catalyst.example/ocds/records/ocds-test01-7.json",
+		[]string{"https://catalyst.example/ocds/releases/ocds-test01-7.json"}, []ocds.Record{pub.Record(sparse, "https://catalyst.example/ocds/releases/ocds-test01-7.json", releases)}))
+	if err := ocdstest.RecordPackage(rec); err != nil {
+		t.Error(err)
+	}
+	var doc any
+	_ = json.Unmarshal([]byte(`{"a":"","b":[],"c":{"d":{}},"e":[1,""]}`), &doc)
+	if got := strings.Join(ocdstest.Empty(doc), " "); got != "/a /b /c/d /e/1" {
+		t.Errorf("Empty found %q", got)
+	}
+}

@@ -45,3 +45,15 @@ func (s *Service) AuditEvents(ctx context.Context, f AuditFilter, page Page) ([]
 func (s *Service) LatestAuditEvents(ctx context.Context, f AuditFilter, limit int) ([]*ent.AuditEvent, error) {
 	return s.DB.AuditEvent.Query().Where(f.predicates()...).Order(ent.Desc(auditevent.FieldSeq)).Limit(limit).All(ctx)
 }
+
+// AuditRecordTypes are the kinds of record the viewer's trail holds, for its filter: taken from
+// the trail itself, so a new kind of record is offered as soon as it is audited.
+func (s *Service) AuditRecordTypes(ctx context.Context) ([]string, error) {
+	return s.DB.AuditEvent.Query().Unique(true).Order(ent.Asc(auditevent.FieldRecordType)).
+		Select(auditevent.FieldRecordType).Strings(ctx)
+}
+
+// CountAuditEvents is how many events of the viewer's trail the filter matches.
+func (s *Service) CountAuditEvents(ctx context.Context, f AuditFilter) (int, error) {
+	return s.DB.AuditEvent.Query().Where(f.predicates()...).Count(ctx)
+}

@@ -452,6 +452,9 @@ func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (fl
 	if comp.AssessmentsInRecords {
 		return s.writeAssessment(ctx, in)
 	}
+	if err := comp.Status.CheckAssess(); err != nil {
+		return 0, err // refused at once, rather than asking a workflow that may not be running
+	}
 	out, err := s.Lifecycle.RecordAssessment(ctx, in.CompetitionID, workflows.RecordAssessmentRequest{
 		BidID: in.BidID, AssessorID: in.AssessorID,
 		Assessment: domain.Assessment{Scores: in.Scores, PassFail: in.PassFail, InScope: *in.InScope, Fund: *in.Fund},
@@ -507,6 +510,11 @@ type Decision struct {
 func (s *Service) Decide(ctx context.Context, in Decision) error {
 	comp, err := s.DB.Competition.Get(ctx, in.CompetitionID)
 	if err != nil {
+		return err
+	}
+	// The state first, as the workflow will judge it: a competition not in assessment (still
+	// being set up, say, with no workflow yet) is refused at once.
+	if _, err := comp.Status.Decide(); err != nil {
 		return err
 	}
 	var ps domain.Problems

@@ -55,6 +55,7 @@ var funcs = template.FuncMap{
 	"money":       func(m domain.Money) string { return m.String() },
 	"pence":       func(p int64) string { return domain.Money(p).String() },
 	"lower":       strings.ToLower,
+	"words":       func(key string) string { return strings.ReplaceAll(key, "_", " ") },
 	"roleLabel":   RoleLabel,
 	"deref":       func(t *time.Time) time.Time { return *t },
 	"govukDate":   func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },

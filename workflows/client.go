@@ -23,9 +23,41 @@ type Lifecycle struct {
 // UpdateTimeout bounds how long a command waits for a workflow's answer.
 const UpdateTimeout = 20 * time.Second
 
-// ErrBusy is a command that could not be delivered in time although its workflow is running or
-// about to: the command was not applied, and sending it again later is safe.
+// ErrBusy is a command whose workflow did not answer in time although it is running or about
+// to: it may or may not have been applied, and sending it again is safe. A command sent again
+// under the same command key (WithCommandKey) is the same update, so Temporal answers it with
+// the first one's outcome rather than applying it twice.
 var ErrBusy = errors.New("the workflow did not take the command in time")
+
+// notStartedGrace is how long a command waits for a workflow that does not exist yet: a parent
+// starts a child moments after its record is written, so a short wait covers that. A command
+// that still finds none is refused as not running, never as busy: waiting longer will not help.
+const notStartedGrace = 5 * time.Second
+
+type commandKey struct{}
+
+// WithCommandKey names the command a request carries (from its Idempotency-Key), so that the
+// same request sent again is the same workflow update.
+func WithCommandKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, commandKey{}, key)
+}
+
+// updateID is the update's ID: the request's command key where it has one, else a new one.
+func updateID(ctx context.Context, name string) string {
+	if k, ok := ctx.Value(commandKey{}).(string); ok && k != "" {
+		return k + "/" + name
+	}
+	return rand.Text()
+}
+
+// busy says whether err is Temporal not answering in time, rather than refusing.
+func busy(err error) bool {
+	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	return errors.As(err, &timeout) || errors.As(err, &deadline) || errors.As(err, &canceled) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
 
 // SubmitChallenge starts a challenge's workflow with its first command, in one call, so the
 // answer says whether the submission took.
@@ -42,14 +74,17 @@ func (l Lifecycle) SubmitChallenge(ctx context.Context, challengeID int, req Sub
 	h, err := l.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
 		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: UpdateSubmitChallenge, Args: []any{req},
+			UpdateID: updateID(ctx, UpdateSubmitChallenge), UpdateName: UpdateSubmitChallenge, Args: []any{req},
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
-	if err != nil {
-		return out, err
+	if err == nil {
+		err = h.Get(ctx, &out)
 	}
-	return out, h.Get(ctx, &out)
+	if busy(err) {
+		return out, fmt.Errorf("%w: %w", ErrBusy, err)
+	}
+	return out, err
 }
 
 // SelectChallenge selects or rejects a submitted challenge.
@@ -114,14 +149,25 @@ func (l Lifecycle) SubmitReport(ctx context.Context, contractID int, req SubmitR
 func (l Lifecycle) update(ctx context.Context, workflowID, name string, arg, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, UpdateTimeout)
 	defer cancel()
-	updateID := rand.Text()
+	id := updateID(ctx, name)
+	notStartedUntil := time.Now().Add(notStartedGrace)
 	for {
-		err := l.updateOnce(ctx, workflowID, updateID, name, arg, out)
+		err := l.updateOnce(ctx, workflowID, id, name, arg, out)
+		if busy(err) {
+			return fmt.Errorf("%w: %w", ErrBusy, err)
+		}
 		if err == nil || !Passing(err, l.status(ctx, workflowID)) {
 			return err
 		}
+		var nf *serviceerror.NotFound
+		if errors.As(err, &nf) && time.Now().After(notStartedUntil) {
+			return err // still no workflow: not running, which no retry will change
+		}
 		select {
 		case <-ctx.Done():
+			if errors.As(err, &nf) {
+				return err
+			}
 			return fmt.Errorf("%w: %w", ErrBusy, err)
 		case <-time.After(200 * time.Millisecond):
 		}

@@ -85,7 +85,18 @@ func runDev(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(os.Stdout, "Ready in %s. Press Ctrl+C to stop.\n", time.Since(started).Round(10*time.Millisecond))
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-st.SeedDone:
+		if st.SeedErr != nil && ctx.Err() == nil {
+			// A half-loaded demo is worse than none: say so and stop, and the next start sets
+			// this load aside and loads the demo afresh.
+			fmt.Fprintf(os.Stderr, "The demo data could not be loaded: %v\nCatalyst has stopped. Start it again to load the demo afresh.\n", st.SeedErr)
+			_ = st.Close()
+			return errors.New("the demo data could not be loaded")
+		}
+		<-ctx.Done()
+	}
 	fmt.Fprintln(os.Stdout, "Stopping…")
 	return st.Close()
 }

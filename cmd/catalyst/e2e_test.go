@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/api/workflowservice/v1"
 
@@ -134,8 +136,30 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	must(t, admin.call(http.MethodPost, "/api/v1/rounds", map[string]any{"name": "Test round", "budget_pence": 2_000_000_00,
 		"starts_at": time.Now(), "ends_at": time.Now().AddDate(1, 0, 0)}, &round))
-	must(t, admin.call(http.MethodPost, path+"/selection", map[string]any{"select": true, "round_id": round.ID}, &ch))
+	// A command sent again under the same command key (a client's Idempotency-Key, retried
+	// after a 503) is the same workflow update: it gets the first one's outcome, where the same
+	// command sent afresh is refused.
+	lc := workflows.Lifecycle{Temporal: st.Temporal}
+	keyed := workflows.WithCommandKey(ctx, "e2e-selection")
+	selectIt := workflows.SelectChallengeRequest{Select: true, RoundID: round.ID, Actor: authz.Actor{Who: demoAdmin}}
+	for i := range 2 {
+		if out, err := lc.SelectChallenge(keyed, ch.ID, selectIt); err != nil || out.Stage != domain.ChallengeSelected {
+			t.Fatalf("keyed selection %d: %+v %v", i+1, out, err)
+		}
+	}
+	if _, err := lc.SelectChallenge(ctx, ch.ID, selectIt); err == nil {
+		t.Error("selecting the challenge again, unkeyed, was not refused")
+	}
+	must(t, admin.call(http.MethodGet, path, nil, &ch))
 	wantStage(t, ch, "selected")
+	// A command to a workflow that does not exist is refused as not running, soon, and is never
+	// "busy": retrying it would change nothing.
+	began := time.Now()
+	_, err = lc.Decide(ctx, 999_999, workflows.DecideRequest{Actor: authz.Actor{Who: demoAdmin}})
+	var notRunning *serviceerror.NotFound
+	if !errors.As(err, &notRunning) || errors.Is(err, workflows.ErrBusy) || time.Since(began) > 10*time.Second {
+		t.Errorf("a command to no workflow: %v after %s, want not found within the grace", err, time.Since(began))
+	}
 
 	// Phase 1 competition: a deadline in the past is refused; a real one opens it.
 	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(-time.Hour)}, nil), 422, "invalid-input", "deadline")
@@ -433,6 +457,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+	checkPrometheusNaming(t, scraped)
 
 	// The programme's figures come from these live records: the decision's turnaround is
 	// counted, and the stop at the gate shows as money saved.
@@ -851,5 +876,24 @@ func (rx *webhookReceiver) waitFor(t *testing.T, types ...string) {
 			t.Fatalf("no webhook for %v after 60 s; got %v", missing, got)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// checkPrometheusNaming runs Prometheus's own linter over a scrape: what a Prometheus operator's
+// tooling would say of Catalyst's names, the Temporal SDK's series among them. CI installs
+// promtool (Debian's prometheus package); elsewhere the check is skipped with a note.
+func checkPrometheusNaming(t *testing.T, scraped []byte) {
+	t.Helper()
+	if _, err := exec.LookPath("promtool"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("promtool is not installed: .ci/run installs Debian's prometheus package")
+		}
+		t.Log("promtool is not installed; the metrics' names are not linted")
+		return
+	}
+	cmd := exec.Command("promtool", "check", "metrics")
+	cmd.Stdin = bytes.NewReader(scraped)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("promtool check metrics found problems in /metrics:\n%s", out)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -47,12 +49,14 @@ func compile() {
 	recordPkg, compileErr = c.Compile(base + "record-package-schema.json")
 }
 
-// ReleasePackage validates a release package's JSON against the official schema.
+// ReleasePackage validates a release package's JSON against the official schema, and finds
+// no empty value in it.
 func ReleasePackage(b []byte) error {
 	return validate(b, func() *jsonschema.Schema { return releasePkg })
 }
 
-// RecordPackage validates a record package's JSON against the official schema.
+// RecordPackage validates a record package's JSON against the official schema, and finds no
+// empty value in it.
 func RecordPackage(b []byte) error {
 	return validate(b, func() *jsonschema.Schema { return recordPkg })
 }
@@ -66,5 +70,43 @@ func validate(b []byte, which func() *jsonschema.Schema) error {
 	if err != nil {
 		return err
 	}
-	return which().Validate(doc)
+	if err := which().Validate(doc); err != nil {
+		return err
+	}
+	if empty := Empty(doc); len(empty) > 0 {
+		return fmt.Errorf("published empty (leave out what is not known): %s", strings.Join(empty, ", "))
+	}
+	return nil
+}
+
+// Empty lists the JSON paths in a decoded document whose value is an empty string, list or
+// object: OCDS asks publishers to leave out what they do not know rather than publish blanks.
+func Empty(doc any) []string {
+	var out []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case string:
+			if v == "" {
+				out = append(out, path)
+			}
+		case []any:
+			if len(v) == 0 {
+				out = append(out, path)
+			}
+			for i, e := range v {
+				walk(fmt.Sprintf("%s/%d", path, i), e)
+			}
+		case map[string]any:
+			if len(v) == 0 {
+				out = append(out, path)
+			}
+			for k, e := range v {
+				walk(path+"/"+k, e)
+			}
+		}
+	}
+	walk("", doc)
+	sort.Strings(out)
+	return out
 }

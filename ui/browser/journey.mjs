@@ -1,6 +1,9 @@
 // What every browser test shares: Debian's Chromium through playwright-core, axe's WCAG 2.2 AA
 // rules on a page as it stands (with JavaScript or without), and the dev sign-in by clicking.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 
@@ -20,6 +23,7 @@ export function launch() {
 // without it, the same HTML is shown again in a page that may run axe but not Catalyst's own
 // script: what is checked is the markup a person without JavaScript gets.
 export async function accessible(browser, page, name, javaScript) {
+  if (!(await firstTime(page, javaScript))) return;
   if (javaScript === false) {
     const html = await page.content();
     const url = page.url();
@@ -28,13 +32,33 @@ export async function accessible(browser, page, name, javaScript) {
     await copy.route(url, serve);
     try {
       await copy.goto(url);
-      await accessible(browser, copy, name);
+      await axe(copy, name);
     } finally {
       await copy.unroute(url, serve);
       await copy.goto("about:blank"); // so the next copy is loaded afresh, even at this URL
     }
     return;
   }
+  await axe(page, name);
+}
+
+// firstTime says whether this state of a page (its DOM as it stands, with or without
+// JavaScript) is new to this run: axe's verdict on the same markup is the same, so each distinct
+// state is checked once, however many journeys reach it. The states seen are kept as files in
+// CATALYST_AXE_SEEN, shared by every test file of one run; a CSRF token is not part of a state.
+const seen = new Set();
+async function firstTime(page, javaScript) {
+  const html = (await page.content()).replace(/(name="csrf_token" value=")[^"]*"/g, "$1\"");
+  const key = createHash("sha256").update(`${javaScript !== false}\n${html}`).digest("hex");
+  const dir = process.env.CATALYST_AXE_SEEN;
+  if (dir) appendFileSync(join(dir, "checks"), key + "\n");
+  if (seen.has(key) || (dir && existsSync(join(dir, key)))) return false;
+  seen.add(key);
+  if (dir) writeFileSync(join(dir, key), "");
+  return true;
+}
+
+async function axe(page, name) {
   const result = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
     .analyze();

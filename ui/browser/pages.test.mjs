@@ -2,20 +2,12 @@
 // running `catalyst dev` at CATALYST_URL. Every page must pass axe's WCAG 2.2 AA rules.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
-
-const base = process.env.CATALYST_URL;
-if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
+import { accessible as check, base, launch } from "./journey.mjs";
 
 let browser, context;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
   context = await browser.newContext();
 });
 
@@ -23,15 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function accessible(page, name) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  const problems = result.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
-  assert.deepEqual(problems, [], `${name} has accessibility violations:\n${problems.join("\n")}`);
-  assert.ok(result.passes.length > 10, `${name}: axe ran too few checks (${result.passes.length})`);
-}
+const accessible = (page, name) => check(browser, page, name);
 
 test("the start page explains the service and passes axe", async () => {
   const page = await context.newPage();

@@ -1,0 +1,42 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestACommandInTheWrongStateIsRefusedAtOnce: a command on a record whose state cannot take it
+// answers 409 naming the state, at once, whether or not its workflow has started; it never waits
+// on the workflow and never answers "busy" (a client following Retry-After would retry for ever).
+func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
+	w := newWorld(t)
+	draft := w.db.Competition.Create().SetChallengeID(w.challengeA.ID).SetPhase(2).SetStatus(domain.CompetitionDraft).
+		SetClosesAt(time.Now().Add(30 * 24 * time.Hour)).SetPot(domain.Pounds(1_000_000)).SetMaxContract(domain.Pounds(500_000)).
+		SetScheme(domain.DefaultScheme()).SaveX(testdb.Fixture())
+	for name, c := range map[string]struct {
+		id    int
+		label string
+	}{
+		"being set up": {draft.ID, domain.CompetitionDraft.Label()},
+		"open":         {w.compE.ID, domain.CompetitionOpen.Label()},
+	} {
+		start := time.Now()
+		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", c.id), "{}")
+		took := time.Since(start)
+		var p Problem
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		if rec.Code != http.StatusConflict || !strings.Contains(p.Detail, c.label) {
+			t.Errorf("deciding a competition %s: %d %s, want 409 naming %q", name, rec.Code, rec.Body, c.label)
+		}
+		if took > 2*time.Second {
+			t.Errorf("deciding a competition %s took %s to refuse", name, took)
+		}
+	}
+}
