@@ -58,6 +58,9 @@ func (s *Server) setEmailChoices(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	if req.Off == nil { // the document requires it: {} must not switch every email back on
+		return domain.Problems{{Field: "off", Message: `List the kinds of email to turn off, as "off": [] for none`}}
+	}
 	if err := s.svc.SetEmailChoices(c.Request().Context(), req.Off); err != nil {
 		return err
 	}

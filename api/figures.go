@@ -128,6 +128,9 @@ func (s *Server) setTargets(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	if req.Targets == nil { // the document requires it
+		return domain.Problems{{Field: "targets", Message: "Give the targets to set, by name"}}
+	}
 	in := map[domain.Target]int{}
 	for k, v := range req.Targets {
 		in[domain.Target(k)] = v

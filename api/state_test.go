@@ -40,3 +40,27 @@ func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestARequiredFieldLeftOutIsRefused: a body without a field the document requires is refused
+// with 422 naming the field, and changes nothing; {} never means "switch every email back on".
+func TestARequiredFieldLeftOutIsRefused(t *testing.T) {
+	w := newWorld(t)
+	if rec := w.do(supplierOwn, http.MethodPut, "/api/v1/me/email-choices", `{"off":["all"]}`); rec.Code != http.StatusOK {
+		t.Fatalf("turning every email off: %d %s", rec.Code, rec.Body)
+	}
+	for _, c := range []struct{ persona, path, field string }{
+		{supplierOwn, "/api/v1/me/email-choices", "off"},
+		{admin, "/api/v1/figures/targets", "targets"},
+	} {
+		rec := w.do(c.persona, http.MethodPut, c.path, "{}")
+		var p Problem
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		if rec.Code != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Field != c.field {
+			t.Errorf("PUT %s {}: %d %s, want 422 naming %s", c.path, rec.Code, rec.Body, c.field)
+		}
+	}
+	rec := w.do(supplierOwn, http.MethodGet, "/api/v1/me/email-choices", "")
+	if !strings.Contains(rec.Body.String(), `"off":["all"`) {
+		t.Errorf("the refused {} changed the choices: %s", rec.Body)
+	}
+}
