@@ -106,6 +106,11 @@ for (const javaScript of [true, false]) {
     await page.getByLabel("Your answer").fill("Our cameras already ride on the council's gritters.");
     await page.getByRole("button", { name: "Save and continue" }).click();
     await page.getByRole("link", { name: "Innovation", exact: true }).click();
+    if (javaScript) {
+      // Type once the page's script is listening, as a person would after it loads: a fill
+      // racing the module script's start was missed by the autosave on a busy machine.
+      await page.waitForFunction(() => document.body.classList.contains("govuk-frontend-supported"));
+    }
     await page.getByLabel("Your answer").fill("Nobody maps verges from vehicles already on the road.");
     if (javaScript) {
       // The answer saves in the background without a click.
