@@ -12,23 +12,31 @@ import (
 	"github.com/catalyst-sbri/catalyst/ui"
 )
 
-// RoundView is a funding round with what its selected challenges plan to spend.
+// RoundView is a funding round with its money (domain.RoundMoney).
 type RoundView struct {
-	ID          int       `json:"id"`
-	Name        string    `json:"name"`
-	BudgetPence int64     `json:"budget_pence"`
-	Budget      string    `json:"budget"`
-	StartsAt    time.Time `json:"starts_at"`
-	EndsAt      time.Time `json:"ends_at"`
-	Challenges  int       `json:"challenges"`
-	UsedPence   int64     `json:"used_pence"`
-	Used        string    `json:"used"`
+	ID             int       `json:"id"`
+	Name           string    `json:"name"`
+	BudgetPence    int64     `json:"budget_pence"`
+	Budget         string    `json:"budget"`
+	StartsAt       time.Time `json:"starts_at"`
+	EndsAt         time.Time `json:"ends_at"`
+	Challenges     int       `json:"challenges"`
+	CommittedPence int64     `json:"committed_pence"`
+	Committed      string    `json:"committed"`
+	PlannedPence   int64     `json:"planned_pence"`
+	Planned        string    `json:"planned"`
+	LeftPence      int64     `json:"left_pence"`
+	Left           string    `json:"left"`
 }
 
 func roundView(u service.RoundUse) RoundView {
-	r := u.Round
+	r, m := u.Round, u.Money
+	if m.Budget == 0 {
+		m.Budget = r.Budget // a round just made holds nothing yet
+	}
 	return RoundView{ID: r.ID, Name: r.Name, BudgetPence: int64(r.Budget), Budget: r.Budget.String(), StartsAt: r.StartsAt,
-		EndsAt: r.EndsAt, Challenges: u.Challenges, UsedPence: int64(u.Used), Used: u.Used.String()}
+		EndsAt: r.EndsAt, Challenges: u.Challenges, CommittedPence: int64(m.Committed), Committed: m.Committed.String(),
+		PlannedPence: int64(m.Planned), Planned: m.Planned.String(), LeftPence: int64(m.Left()), Left: m.Left().String()}
 }
 
 func (s *Server) listRounds(c echo.Context) error {

@@ -116,9 +116,47 @@ func (r Round) Problems() Problems {
 	return ps
 }
 
-// Planned is what a challenge's public body plans to put into both its phases, which a round's
-// budget is measured against.
+// Planned is what a challenge's public body plans to put into both its phases.
 func (c ChallengeIntake) Planned() Money { return c.BudgetPhase1 + c.BudgetPhase2 }
+
+// RoundMoney is a funding round's budget and what is held against it. It is the one rule for a
+// round's money, which the rounds page, the API, the selection form and the check before a
+// competition opens all use: a competition that has opened holds its whole pot (committed); a
+// selected challenge still running plans its budget for each phase that has no open competition
+// yet (planned); what is not committed is left to open competitions with.
+type RoundMoney struct {
+	Budget, Committed, Planned Money
+}
+
+// ChallengeMoney is one challenge of a round as its money counts: its stage, its plan for each
+// phase, and the pots of its competitions that have opened, by phase.
+type ChallengeMoney struct {
+	Stage  ChallengeStage
+	Plan   [2]Money // phase 1, phase 2
+	Opened [2]Money
+	// HasOpened says which phases have an opened competition (a pot may be £0 in a test).
+	HasOpened [2]bool
+}
+
+// Add counts a challenge against the round.
+func (m *RoundMoney) Add(c ChallengeMoney) {
+	for phase := range 2 {
+		m.Committed += c.Opened[phase]
+		if !c.HasOpened[phase] && !c.Stage.Final() {
+			m.Planned += c.Plan[phase]
+		}
+	}
+}
+
+// Left is what the round can still commit: its budget less what is committed.
+func (m RoundMoney) Left() Money { return max(m.Budget-m.Committed, 0) }
+
+// Over says whether more is committed than the budget: the check before opening prevents it,
+// so it shows only a budget lowered after the fact.
+func (m RoundMoney) Over() bool { return m.Committed > m.Budget }
+
+// PlansExceedLeft says whether the plans of its running challenges need more than is left.
+func (m RoundMoney) PlansExceedLeft() bool { return m.Planned > m.Left() }
 
 // The screening's text fields.
 var (

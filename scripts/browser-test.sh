@@ -26,7 +26,7 @@ grep -q "Demo data loaded" "$work/out.log" || { echo "demo data did not load"; c
 mkdir -p "$work/axe"
 status=0
 CATALYST_URL="http://127.0.0.1:$port" CATALYST_MAIL_URL="http://127.0.0.1:$mailport" CATALYST_AXE_SEEN="$work/axe" \
-  node --test ui/browser/ || status=$?
+  node --test --test-concurrency="${CATALYST_BROWSER_JOBS:-2}" ui/browser/ || status=$?
 checks=$(cat "$work/axe/checks" 2>/dev/null | wc -l)
 distinct=$(find "$work/axe" -type f ! -name checks | wc -l)
 echo "axe: $distinct distinct page states checked, of $checks states reached"

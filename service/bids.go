@@ -452,7 +452,7 @@ func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (fl
 	if comp.AssessmentsInRecords {
 		return s.writeAssessment(ctx, in)
 	}
-	if err := comp.Status.CheckAssess(); err != nil {
+	if err := comp.Status.CheckAssess(); err != nil && !s.Lifecycle.Sent(ctx, workflows.CompetitionWorkflowID(comp.ID), workflows.UpdateRecordAssessment) {
 		return 0, err // refused at once, rather than asking a workflow that may not be running
 	}
 	out, err := s.Lifecycle.RecordAssessment(ctx, in.CompetitionID, workflows.RecordAssessmentRequest{
@@ -514,7 +514,7 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 	}
 	// The state first, as the workflow will judge it: a competition not in assessment (still
 	// being set up, say, with no workflow yet) is refused at once.
-	if _, err := comp.Status.Decide(); err != nil {
+	if _, err := comp.Status.Decide(); err != nil && !s.Lifecycle.Sent(ctx, workflows.CompetitionWorkflowID(comp.ID), workflows.UpdateDecide) {
 		return err
 	}
 	var ps domain.Problems

@@ -288,7 +288,7 @@ func (s *Service) SubmitChallenge(ctx context.Context, id int) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ch.Stage.Submit(); err != nil {
+	if _, err := ch.Stage.Submit(); err != nil && !s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(id), workflows.UpdateSubmitChallenge) {
 		return err
 	}
 	if err := MissingAnswers(ch).Err(); err != nil {
@@ -319,7 +319,8 @@ func (s *Service) SelectChallenge(ctx context.Context, in SelectChallenge) error
 		if *in.Select {
 			step = domain.ChallengeStage.Select
 		}
-		if err := refuseIfNotRunning(ch.Stage, step); err != nil {
+		if err := refuseIfNotRunning(ch.Stage, step); err != nil &&
+			!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ID), workflows.UpdateSelectChallenge) {
 			return err
 		}
 	}
@@ -380,7 +381,8 @@ func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent
 		phase = 2
 	}
 	openPhase := func(s domain.ChallengeStage) (domain.ChallengeStage, error) { return s.OpenCompetition(phase) }
-	if err := refuseIfNotRunning(ch.Stage, openPhase); err != nil {
+	if err := refuseIfNotRunning(ch.Stage, openPhase); err != nil &&
+		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ChallengeID), workflows.UpdateOpenCompetition) {
 		return nil, err
 	}
 	caps := domain.DefaultCaps(phase)

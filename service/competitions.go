@@ -226,7 +226,7 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 }
 
 // roundLeft is what the challenge's round has left for this competition's pot: its budget less
-// the pots of the round's other competitions. A challenge in no round gives -1.
+// what the round's other competitions committed. A challenge in no round gives -1.
 func roundLeft(ctx context.Context, tx *ent.Tx, c *ent.Competition) (domain.Money, string, error) {
 	ch := c.Edges.Challenge
 	if ch == nil || ch.RoundID == nil || *ch.RoundID == 0 {
@@ -236,19 +236,34 @@ func roundLeft(ctx context.Context, tx *ent.Tx, c *ent.Competition) (domain.Mone
 	if err != nil {
 		return 0, "", err
 	}
-	others, err := tx.Competition.Query().Where(competition.IDNEQ(c.ID), competition.StatusNEQ(domain.CompetitionDraft),
-		competition.HasChallengeWith(challenge.RoundID(r.ID))).All(ctx)
+	m, err := roundMoney(ctx, tx.Client(), r, c.ID)
 	if err != nil {
 		return 0, "", err
 	}
-	left := r.Budget
-	for _, o := range others {
-		left -= o.Pot
+	return m.Left(), r.Name, nil
+}
+
+// roundMoney counts the round's challenges and their opened competitions by domain.RoundMoney,
+// leaving out one competition (0 for none): the one about to open.
+func roundMoney(ctx context.Context, db *ent.Client, r *ent.Round, except int) (domain.RoundMoney, error) {
+	chs, err := db.Challenge.Query().Where(challenge.RoundID(r.ID)).WithCompetitions(func(q *ent.CompetitionQuery) {
+		q.Where(competition.IDNEQ(except), competition.StatusNEQ(domain.CompetitionDraft))
+	}).All(ctx)
+	if err != nil {
+		return domain.RoundMoney{}, err
 	}
-	if left < 0 {
-		left = 0
+	m := domain.RoundMoney{Budget: r.Budget}
+	for _, ch := range chs {
+		c := domain.ChallengeMoney{Stage: ch.Stage, Plan: [2]domain.Money{ch.BudgetPhase1, ch.BudgetPhase2}}
+		for _, comp := range ch.Edges.Competitions {
+			if p := comp.Phase - 1; p == 0 || p == 1 {
+				c.Opened[p] += comp.Pot
+				c.HasOpened[p] = true
+			}
+		}
+		m.Add(c)
 	}
-	return left, r.Name, nil
+	return m, nil
 }
 
 // CompetitionReadiness says whether a competition being set up may open now, and if not, why.
@@ -280,7 +295,7 @@ func (s *Service) LaunchCompetition(ctx context.Context, id int) (*ent.Competiti
 	if err != nil {
 		return nil, err
 	}
-	if err := s.CompetitionReadiness(ctx, c); err != nil {
+	if err := s.CompetitionReadiness(ctx, c); err != nil && !s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(c.ChallengeID), workflows.UpdateOpenCompetition) {
 		return nil, err
 	}
 	setup := SetupOf(c)
@@ -323,7 +338,8 @@ func (s *Service) ExtendDeadline(ctx context.Context, in ExtendDeadline) (*ent.C
 			ps.Add("organisation_id", "%s is a public body: only suppliers bid", org.Name)
 		}
 	}
-	if err := domain.CheckExtension(c.Status, DeadlineFor(c, in.OrganisationID), in.ClosesAt, time.Now()); err != nil {
+	if err := domain.CheckExtension(c.Status, DeadlineFor(c, in.OrganisationID), in.ClosesAt, time.Now()); err != nil &&
+		!s.Lifecycle.Sent(ctx, workflows.CompetitionWorkflowID(c.ID), workflows.UpdateExtendDeadline) {
 		if more, ok := err.(domain.Problems); ok {
 			ps = append(ps, more...)
 		} else {

@@ -110,7 +110,7 @@ func (s *Service) FinishEligibility(ctx context.Context, competitionID int) (*en
 	if err != nil {
 		return nil, err
 	}
-	if err := s.EligibilityReadiness(ctx, comp); err != nil {
+	if err := s.EligibilityReadiness(ctx, comp); err != nil && !s.Lifecycle.Sent(ctx, workflows.CompetitionWorkflowID(comp.ID), workflows.UpdateFinishEligibility) {
 		return nil, err
 	}
 	if _, err := s.Lifecycle.FinishEligibility(ctx, comp.ID, workflows.FinishEligibilityRequest{Actor: authz.ActorOf(ctx, "")}); err != nil {

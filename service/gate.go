@@ -63,7 +63,7 @@ func (s *Service) SubmitReport(ctx context.Context, contractID int, report domai
 	if err := ps.Err(); err != nil {
 		return err
 	}
-	if _, err := k.Status.Report(); err != nil {
+	if _, err := k.Status.Report(); err != nil && !s.Lifecycle.Sent(ctx, workflows.ContractWorkflowID(contractID), workflows.UpdateSubmitReport) {
 		return err
 	}
 	return s.Lifecycle.SubmitReport(ctx, contractID, workflows.SubmitReportRequest{Summary: clean["summary"], Report: clean, Actor: authz.ActorOf(ctx, "")})
@@ -248,7 +248,8 @@ func (s *Service) RecordGateDecision(ctx context.Context, in RecordGateDecision)
 	if k.Status != domain.ContractReported {
 		// No report yet, or decided already: the record says so at once, naming its state (the
 		// gate's transaction checks it again).
-		if _, err := k.Status.Decide(outcome, k.Phase); err != nil && !errors.Is(err, domain.ErrEvidenceMissing) {
+		if _, err := k.Status.Decide(outcome, k.Phase); err != nil && !errors.Is(err, domain.ErrEvidenceMissing) &&
+			!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.GateOutcomeUpdate(in.ContractID)) {
 			return err // missing evidence is named in full below
 		}
 	}
@@ -402,7 +403,8 @@ func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) e
 	if err != nil {
 		return err
 	}
-	if err := refuseIfNotRunning(ch.Stage, domain.ChallengeStage.Complete); err != nil {
+	if err := refuseIfNotRunning(ch.Stage, domain.ChallengeStage.Complete); err != nil &&
+		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ID), workflows.UpdateCompleteChallenge) {
 		return err
 	}
 	if in.Lessons == "" {

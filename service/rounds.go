@@ -38,14 +38,14 @@ func (s *Service) CreateRound(ctx context.Context, in CreateRound) (*ent.Round, 
 	return out, err
 }
 
-// RoundUse is a round with what its selected challenges plan to spend.
+// RoundUse is a round with its money, as domain.RoundMoney counts it.
 type RoundUse struct {
 	Round      *ent.Round
 	Challenges int
-	Used       domain.Money
+	Money      domain.RoundMoney
 }
 
-// Rounds lists the rounds, newest first, each with the budget its selected challenges use.
+// Rounds lists the rounds, newest first, each with its money.
 func (s *Service) Rounds(ctx context.Context) ([]RoundUse, error) {
 	rows, err := s.DB.Round.Query().WithChallenges().Order(ent.Desc(round.FieldStartsAt), ent.Desc(round.FieldID)).All(ctx)
 	if err != nil {
@@ -53,11 +53,11 @@ func (s *Service) Rounds(ctx context.Context) ([]RoundUse, error) {
 	}
 	out := make([]RoundUse, 0, len(rows))
 	for _, r := range rows {
-		u := RoundUse{Round: r, Challenges: len(r.Edges.Challenges)}
-		for _, ch := range r.Edges.Challenges {
-			u.Used += intake(ch).Planned()
+		m, err := roundMoney(ctx, s.DB, r, 0)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, u)
+		out = append(out, RoundUse{Round: r, Challenges: len(r.Edges.Challenges), Money: m})
 	}
 	return out, nil
 }

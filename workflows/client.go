@@ -50,6 +50,25 @@ func updateID(ctx context.Context, name string) string {
 	return rand.Text()
 }
 
+// Sent says whether the request's keyed command (WithCommandKey) has already reached the
+// workflow: a retry whose first try took effect although its answer was lost. The record's
+// state has moved on since, so a caller's state check would refuse the retry; a caller lets
+// such a command through, and the workflow answers it with the first try's outcome.
+func (l Lifecycle) Sent(ctx context.Context, workflowID, name string) bool {
+	k, ok := ctx.Value(commandKey{}).(string)
+	if !ok || k == "" {
+		return false
+	}
+	// An update that is known but not yet finished keeps the poll waiting: that is sent too.
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	err := l.Temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{
+		WorkflowID: workflowID, UpdateID: updateID(ctx, name),
+	}).Get(ctx, nil)
+	var nf *serviceerror.NotFound
+	return !errors.As(err, &nf)
+}
+
 // busy says whether err is Temporal not answering in time, rather than refusing.
 func busy(err error) bool {
 	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
@@ -120,7 +139,13 @@ func (l Lifecycle) CompleteChallenge(ctx context.Context, challengeID int, req C
 // RecordGateOutcome records the stage gate's decision for one of the challenge's contracts.
 func (l Lifecycle) RecordGateOutcome(ctx context.Context, challengeID int, req GateOutcomeRequest) (ContractState, error) {
 	var out ContractState
-	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateRecordGateOutcome, req, &out)
+	return out, l.command(ctx, ChallengeWorkflowID(challengeID), GateOutcomeUpdate(req.ContractID), UpdateRecordGateOutcome, req, &out)
+}
+
+// GateOutcomeUpdate names the gate's command for one contract (for Sent): a no-go stops several contracts
+// in one request, each its own command.
+func GateOutcomeUpdate(contractID int) string {
+	return fmt.Sprintf("%s/contract-%d", UpdateRecordGateOutcome, contractID)
 }
 
 // RecordAssessment records one assessor's scoring of one bid in a competition.
@@ -147,9 +172,15 @@ func (l Lifecycle) SubmitReport(ctx context.Context, contractID int, req SubmitR
 // workflow applies the command at most once, until UpdateTimeout; a workflow that has really
 // finished is answered at once.
 func (l Lifecycle) update(ctx context.Context, workflowID, name string, arg, out any) error {
+	return l.command(ctx, workflowID, name, name, arg, out)
+}
+
+// command is update for a command named apart from its update, such as the gate's for one
+// contract (GateOutcomeUpdate), so that its update ID is its own.
+func (l Lifecycle) command(ctx context.Context, workflowID, command, name string, arg, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, UpdateTimeout)
 	defer cancel()
-	id := updateID(ctx, name)
+	id := updateID(ctx, command)
 	notStartedUntil := time.Now().Add(notStartedGrace)
 	for {
 		err := l.updateOnce(ctx, workflowID, id, name, arg, out)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/api"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/ocds/ocdstest"
 )
 
@@ -25,7 +26,11 @@ func TestDemoDataIsPublishedAndCounted(t *testing.T) {
 	defer cancel()
 	t.Chdir(".")
 	data := t.TempDir()
-	st, err := startDev(ctx, devOptions{Data: data, Addr: "127.0.0.1:0", Seed: true})
+	var dsn string // the dev folder's SQLite, or in the PostgreSQL suite a throwaway database
+	if testdb.Postgres() {
+		_, dsn = testdb.OpenURL(t)
+	}
+	st, err := startDev(ctx, devOptions{Data: data, Addr: "127.0.0.1:0", Seed: true, DatabaseURL: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,5 +113,15 @@ func TestDemoDataIsPublishedAndCounted(t *testing.T) {
 	i := slices.IndexFunc(f.Reach, func(r api.ReachView) bool { return r.Label == "Under five years old" })
 	if i < 0 || f.Reach[i].Bidders.Of != 3 || f.Reach[i].Bidders.N != 1 {
 		t.Errorf("who the demo data reached: %+v", f.Reach)
+	}
+	// No round is over its budget, nor are its challenges' plans beyond what it has left.
+	var rounds api.Page[api.RoundView]
+	if err := admin.call(http.MethodGet, "/api/v1/rounds", nil, &rounds); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rounds.Items {
+		if r.CommittedPence > r.BudgetPence || r.PlannedPence > r.LeftPence || r.LeftPence != r.BudgetPence-r.CommittedPence {
+			t.Errorf("the demo round %q: budget %s, committed %s, left %s, planned %s", r.Name, r.Budget, r.Committed, r.Left, r.Planned)
+		}
 	}
 }
