@@ -40,7 +40,7 @@ func TestAnAssessorScoresOnPages(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("a scoring with mistakes: %d", code)
 	}
-	wantIn(t, "the refused scoring", page, "There is a problem", `Comment for "value" is missing`, `href="#scores.innovation.score"`,
+	wantIn(t, "the refused scoring", page, "There is a problem", "Enter your comment on Value for money", `href="#scores.innovation.score"`,
 		"Clear plan for feasibility", `value="eleven"`)
 
 	code, page = read(t)(c.PostForm(srv.URL+path+"/decline", url.Values{"csrf_token": {csrf}, "reason": {""}}))

@@ -200,21 +200,35 @@ type emailsPage struct {
 	State  string
 	States []string
 	Again  string // the email just put back in the queue
+	Pager  pager
 }
+
+// emailsPerPage is how many emails a page of the list shows.
+const emailsPerPage = 100
 
 func (s *Server) emailsPage(c echo.Context) error {
 	state := c.QueryParam("state")
-	rows, counts, err := s.svc.Emails(c.Request().Context(), service.EmailFilter{State: state, Page: service.Page{Limit: 200}})
+	n := pageNumber(c)
+	rows, counts, err := s.svc.Emails(c.Request().Context(), service.EmailFilter{State: state,
+		Page: service.Page{Limit: emailsPerPage, Offset: (n - 1) * emailsPerPage}})
 	if err != nil {
 		return err
 	}
 	data := emailsPage{Counts: counts, State: state, States: []string{"failed", "pending", "sending", "sent"}, Again: c.QueryParam("again")}
 	for i, r := range rows {
-		if i == 200 {
+		if i == emailsPerPage {
 			break
 		}
 		data.Emails = append(data.Emails, emailView(r))
 	}
+	total := counts[state]
+	if state == "" {
+		total = 0
+		for _, n := range counts {
+			total += n
+		}
+	}
+	data.Pager = newPager(c, n, emailsPerPage, total, len(data.Emails), "emails")
 	return s.render(c, http.StatusOK, "emails", "Emails", "emails", data)
 }
 

@@ -44,15 +44,28 @@ func (s *Server) listNotices(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(rows, limit, func(n service.Notice) int { return n.Row.ID }, noticeView))
 }
 
+// noticesPerPage is how many notices a page of them shows.
+const noticesPerPage = 100
+
 // noticesPage shows the signed-in person their notices.
 func (s *Server) noticesPage(c echo.Context) error {
-	rows, err := s.svc.MyNotices(c.Request().Context(), service.Page{Limit: 200})
+	ctx := c.Request().Context()
+	n := pageNumber(c)
+	rows, err := s.svc.MyNotices(ctx, service.Page{Limit: noticesPerPage, Offset: (n - 1) * noticesPerPage})
 	if err != nil {
 		return err
 	}
-	views := make([]NoticeView, 0, len(rows))
-	for _, n := range rows {
-		views = append(views, noticeView(n))
+	total, err := s.svc.CountMyNotices(ctx)
+	if err != nil {
+		return err
 	}
-	return s.render(c, http.StatusOK, "notices", "Your notices", "notices", views)
+	data := struct {
+		Notices []NoticeView
+		Pager   pager
+	}{Notices: make([]NoticeView, 0, len(rows))}
+	for _, r := range rows[:min(len(rows), noticesPerPage)] {
+		data.Notices = append(data.Notices, noticeView(r))
+	}
+	data.Pager = newPager(c, n, noticesPerPage, total, len(data.Notices), "notices")
+	return s.render(c, http.StatusOK, "notices", "Your notices", "notices", data)
 }

@@ -35,4 +35,14 @@ func TestANewSupplierRegistersOnItsFirstSignIn(t *testing.T) {
 		t.Fatalf("registering: %d", code)
 	}
 	wantIn(t, "the organisation page", page, "Your organisation is registered", "Newco Ltd", "Sole trader", "Scotland", "newco.example")
+
+	// Coming back as "someone new" with the same email signs in to the account, never refused.
+	again := browser(t)
+	resp, err = again.PostForm(srv.URL+"/sign-in/new", url.Values{"name": {"Rosa D"}, "email": {"ROSA@newco.example"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther || resp.Header.Get("Location") != "/challenges" {
+		t.Fatalf("signing in as new with an email that has an account: %d to %q", code, resp.Header.Get("Location"))
+	}
+	again.CheckRedirect = nil
+	_, page = read(t)(again.Get(srv.URL + "/organisation"))
+	wantIn(t, "the organisation page, signed in again", page, "Newco Ltd")
 }

@@ -100,17 +100,15 @@ func (s *Server) webhookDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, ds, err := s.svc.Webhook(c.Request().Context(), id)
+	after, limit, err := pageArgs(c)
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Items []WebhookDeliveryView `json:"items"`
-	}{Items: []WebhookDeliveryView{}}
-	for _, d := range ds {
-		out.Items = append(out.Items, webhookDeliveryView(d))
+	ds, _, err := s.svc.WebhookDeliveries(c.Request().Context(), id, service.Page{After: after, Limit: limit})
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, pageOf(ds, limit, func(d *ent.WebhookDelivery) int { return d.ID }, webhookDeliveryView))
 }
 
 func (s *Server) rotateWebhookSecret(c echo.Context) error {
@@ -123,7 +121,7 @@ func (s *Server) rotateWebhookSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	e, _, err := s.svc.Webhook(ctx, id)
+	e, err := s.svc.Webhook(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -205,6 +203,7 @@ type webhookPage struct {
 	Deliveries []WebhookDeliveryView
 	Secret     string
 	Done       string
+	Pager      pager
 }
 
 func (s *Server) webhookPage(c echo.Context) error {
@@ -215,15 +214,25 @@ func (s *Server) webhookPage(c echo.Context) error {
 	return s.renderWebhook(c, id, "", c.QueryParam("done"))
 }
 
+// deliveriesPerPage is how many deliveries a page of an endpoint's log shows.
+const deliveriesPerPage = 100
+
 func (s *Server) renderWebhook(c echo.Context, id int, secret, done string) error {
-	e, ds, err := s.svc.Webhook(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	e, err := s.svc.Webhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	n := pageNumber(c)
+	ds, total, err := s.svc.WebhookDeliveries(ctx, id, service.Page{Limit: deliveriesPerPage, Offset: (n - 1) * deliveriesPerPage})
 	if err != nil {
 		return err
 	}
 	p := webhookPage{Endpoint: webhookView(e), Secret: secret, Done: done}
-	for _, d := range ds {
+	for _, d := range ds[:min(len(ds), deliveriesPerPage)] {
 		p.Deliveries = append(p.Deliveries, webhookDeliveryView(d))
 	}
+	p.Pager = newPager(c, n, deliveriesPerPage, total, len(p.Deliveries), "deliveries")
 	return s.render(c, http.StatusOK, "webhook", e.URL, "webhooks", p)
 }
 

@@ -71,7 +71,7 @@ func TestPassFailCriteriaGateFunding(t *testing.T) {
 		a.PassFail = map[string]PassFailAnswer{"start_date": {Pass: ok, Comment: "checked the plan"}}
 		return a
 	}
-	if err := s.ValidateAssessment(assessment(all(9), true, true)); err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(`answer "start_date" (Can start by 1 June) pass or fail`)) {
+	if err := s.ValidateAssessment(assessment(all(9), true, true)); err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(`Say whether the bid passes or fails Can start by 1 June`)) {
 		t.Errorf("missing pass/fail answer: %v", err)
 	}
 	// 90% everywhere, but two of three assessors fail the start date.

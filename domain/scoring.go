@@ -207,12 +207,13 @@ func (a Assessment) Exclude(reason, by string) (Assessment, error) {
 // ValidateAssessment checks an assessment against the scheme and names every problem at once.
 func (s Scheme) ValidateAssessment(a Assessment) error {
 	var ps Problems
-	comment := func(field, key, text string) {
+	// Messages name a criterion by its title, as the scoring page shows it.
+	comment := func(field, title, text string) {
 		if _, p := AssessmentComment.Clean(text); p != nil {
 			p.Field = field
-			p.Message = fmt.Sprintf("%s (on %q)", p.Message, key)
+			p.Message = fmt.Sprintf("%s (on %s)", p.Message, title)
 			if strings.TrimSpace(text) == "" {
-				p.Message = fmt.Sprintf("Comment for %q is missing: the supplier's feedback comes from it", key)
+				p.Message = fmt.Sprintf("Enter your comment on %s: the supplier's feedback comes from it", title)
 			}
 			ps = append(ps, *p)
 		}
@@ -222,22 +223,22 @@ func (s Scheme) ValidateAssessment(a Assessment) error {
 			field := "pass_fail." + c.Key
 			ans, ok := a.PassFail[c.Key]
 			if !ok {
-				ps.Add(field, "answer %q (%s) pass or fail", c.Key, c.Title)
+				ps.Add(field, "Say whether the bid passes or fails %s", c.Title)
 				continue
 			}
-			comment(field+".comment", c.Key, ans.Comment)
+			comment(field+".comment", c.Title, ans.Comment)
 			continue
 		}
 		field := "scores." + c.Key
 		cs, ok := a.Scores[c.Key]
 		if !ok {
-			ps.Add(field, "score %q (%s) is missing", c.Key, c.Title)
+			ps.Add(field, "Enter a score for %s", c.Title)
 			continue
 		}
 		if cs.Score < 0 || cs.Score > c.MaxScore() {
-			ps.Add(field+".score", "score for %q must be from 0 to %d, not %d", c.Key, c.MaxScore(), cs.Score)
+			ps.Add(field+".score", "The score for %s must be from 0 to %d, not %d", c.Title, c.MaxScore(), cs.Score)
 		}
-		comment(field+".comment", c.Key, cs.Comment)
+		comment(field+".comment", c.Title, cs.Comment)
 	}
 	for _, k := range sortedKeys(a.Scores) {
 		if c, ok := s.Criterion(k); !ok || c.PassFail {

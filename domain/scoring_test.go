@@ -54,8 +54,9 @@ func TestValidateAssessmentNamesEveryProblem(t *testing.T) {
 	if !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{`score for "challenge_fit" must be from 0 to 10, not 11`, `comment for "innovation" is missing`,
-		`score "feasibility" (Technical feasibility and plan) is missing`, `score "value" (Value for money) is missing`, `criterion "typo" is not a scored criterion`} {
+	// Each criterion is named by its title, as the scoring page shows it; never by its key.
+	for _, want := range []string{`The score for Fit to the challenge must be from 0 to 10, not 11`, `Enter your comment on Innovation`,
+		`Enter a score for Technical feasibility and plan`, `Enter a score for Value for money`, `criterion "typo" is not a scored criterion`} {
 		if !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want)) {
 			t.Errorf("error does not say %q: %v", want, err)
 		}

@@ -21,7 +21,7 @@ import (
 // ListChallenges lists the challenges the viewer may see, in ID order, optionally in one stage.
 // It returns up to Limit+1, so the caller knows whether there is a next page.
 func (s *Service) ListChallenges(ctx context.Context, page Page, stage string) ([]*ent.Challenge, error) {
-	q := s.DB.Challenge.Query().Where(challenge.IDGT(page.After)).Order(ent.Asc(challenge.FieldID)).Limit(page.Limit + 1)
+	q := s.DB.Challenge.Query().Where(challenge.IDGT(page.After)).Order(ent.Asc(challenge.FieldID)).Offset(page.Offset).Limit(page.Limit + 1)
 	if stage != "" {
 		st := domain.ChallengeStage(stage)
 		if !st.Valid() {
@@ -30,6 +30,11 @@ func (s *Service) ListChallenges(ctx context.Context, page Page, stage string) (
 		q.Where(challenge.StageEQ(st))
 	}
 	return q.All(ctx)
+}
+
+// CountChallenges is how many challenges the viewer may see.
+func (s *Service) CountChallenges(ctx context.Context) (int, error) {
+	return s.DB.Challenge.Query().Count(ctx)
 }
 
 // Challenge is one challenge with its competitions, their bids the viewer may see and their

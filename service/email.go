@@ -134,7 +134,7 @@ func (s *Service) Emails(ctx context.Context, f EmailFilter) ([]*ent.Email, Emai
 		ps.Add("state", "Choose pending, sending, sent or failed")
 		return nil, nil, ps.Err()
 	}
-	q := s.DB.Email.Query().Order(ent.Desc(entemail.FieldID)).Limit(f.Limit + 1)
+	q := s.DB.Email.Query().Order(ent.Desc(entemail.FieldID)).Offset(f.Offset).Limit(f.Limit + 1)
 	if f.State != "" {
 		q.Where(entemail.StateEQ(entemail.State(f.State)))
 	}

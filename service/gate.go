@@ -407,12 +407,36 @@ func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) e
 		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ID), workflows.UpdateCompleteChallenge) {
 		return err
 	}
+	if err := s.phase2Undecided(ctx, ch); err != nil {
+		return err
+	}
 	if in.Lessons == "" {
 		in.Lessons = l.Why
 	}
 	_, err = s.Lifecycle.CompleteChallenge(ctx, in.ID, workflows.CompleteChallengeRequest{
 		Outcome: outcome, Route: in.Route, Lessons: in.Lessons, Lesson: &l, Actor: authz.ActorOf(ctx, "")})
 	return err
+}
+
+// phase2Undecided names the phase 2 contracts the final gate has still to decide, by their
+// suppliers, and where to decide them: the challenge is complete only once it has decided
+// each (the workflow holds the same rule).
+func (s *Service) phase2Undecided(ctx context.Context, ch *ent.Challenge) error {
+	if ch.Stage != domain.ChallengePhase2Contracts {
+		return nil
+	}
+	ks, err := s.DB.Contract.Query().Where(contract.HasCompetitionWith(competition.ChallengeID(ch.ID), competition.Phase(2)),
+		contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
+		WithOrganisation().Order(ent.Asc(contract.FieldID)).All(authz.AsSystem(ctx, contractsName))
+	if err != nil || len(ks) == 0 {
+		return err
+	}
+	var which []string
+	for _, k := range ks {
+		which = append(which, fmt.Sprintf("%s's contract (%s: decide it at the gate on /contracts/%d)", k.Edges.Organisation.Name, strings.ToLower(k.Status.Label()[:1])+k.Status.Label()[1:], k.ID))
+	}
+	return &domain.TransitionError{Record: "challenge", Action: "complete", From: string(ch.Stage), Kind: domain.ErrEvidenceMissing,
+		Reason: "the final gate has still to decide " + strings.Join(which, "; ")}
 }
 
 // LessonFilter narrows the register: words in any part, a challenge's field, a kind.

@@ -19,7 +19,7 @@ type Notice struct {
 // the cursor (a notice ID; 0 from the newest).
 func (s *Service) MyNotices(ctx context.Context, page Page) ([]Notice, error) {
 	v, _ := authz.FromContext(ctx)
-	q := s.DB.Notice.Query().Where(notice.RecipientID(v.PersonID)).Order(ent.Desc(notice.FieldID)).Limit(page.Limit + 1)
+	q := s.DB.Notice.Query().Where(notice.RecipientID(v.PersonID)).Order(ent.Desc(notice.FieldID)).Offset(page.Offset).Limit(page.Limit + 1)
 	if page.After != 0 {
 		q.Where(notice.IDLT(page.After))
 	}
@@ -32,4 +32,10 @@ func (s *Service) MyNotices(ctx context.Context, page Page) ([]Notice, error) {
 		out[i] = Notice{Row: n, Text: domain.NoticeTemplate(n.Template).Text(n.Values)}
 	}
 	return out, nil
+}
+
+// CountMyNotices is how many notices the signed-in person has.
+func (s *Service) CountMyNotices(ctx context.Context) (int, error) {
+	v, _ := authz.FromContext(ctx)
+	return s.DB.Notice.Query().Where(notice.RecipientID(v.PersonID)).Count(ctx)
 }

@@ -66,6 +66,8 @@ func notFound(what string, id int) error {
 type Page struct {
 	After int // the last ID (or sequence) already seen; 0 from the start
 	Limit int // the most to return
+	// Offset skips rows, for a list the pages show by page number.
+	Offset int
 }
 
 // Record names a kind of record a path can name.

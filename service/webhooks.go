@@ -57,27 +57,41 @@ func (s *Service) Webhooks(ctx context.Context) ([]*ent.WebhookEndpoint, error) 
 	return s.DB.WebhookEndpoint.Query().Order(ent.Desc(webhookendpoint.FieldID)).All(ctx)
 }
 
-// Webhook is one endpoint with its delivery log, newest first (up to 200).
-func (s *Service) Webhook(ctx context.Context, id int) (*ent.WebhookEndpoint, []*ent.WebhookDelivery, error) {
+// Webhook is one endpoint.
+func (s *Service) Webhook(ctx context.Context, id int) (*ent.WebhookEndpoint, error) {
 	if err := requireProgramme(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	e, err := s.DB.WebhookEndpoint.Get(ctx, id)
 	if ent.IsNotFound(err) {
-		return nil, nil, notFound("webhook endpoint", id)
+		return nil, notFound("webhook endpoint", id)
 	}
+	return e, err
+}
+
+// WebhookDeliveries is a page of an endpoint's delivery log, newest first: up to Limit+1 after
+// the cursor (a delivery ID; 0 from the newest), and how many deliveries there are in all.
+func (s *Service) WebhookDeliveries(ctx context.Context, id int, page Page) ([]*ent.WebhookDelivery, int, error) {
+	if _, err := s.Webhook(ctx, id); err != nil {
+		return nil, 0, err
+	}
+	q := s.DB.WebhookDelivery.Query().Where(webhookdelivery.EndpointID(id))
+	total, err := q.Clone().Count(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, err
 	}
-	ds, err := s.DB.WebhookDelivery.Query().Where(webhookdelivery.EndpointID(id)).Order(ent.Desc(webhookdelivery.FieldID)).Limit(200).All(ctx)
-	return e, ds, err
+	if page.After != 0 {
+		q.Where(webhookdelivery.IDLT(page.After))
+	}
+	ds, err := q.Order(ent.Desc(webhookdelivery.FieldID)).Offset(page.Offset).Limit(page.Limit + 1).All(ctx)
+	return ds, total, err
 }
 
 // RotateWebhookSecret gives an endpoint a new secret, shown this once. The old ones keep
 // signing for domain.SecretOverlap, so deliveries carry both signatures while the receiver
 // changes over.
 func (s *Service) RotateWebhookSecret(ctx context.Context, id int) (string, error) {
-	e, _, err := s.Webhook(ctx, id)
+	e, err := s.Webhook(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -109,7 +123,7 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, id int) (string, erro
 
 // DisableWebhook stops deliveries to an endpoint; what is waiting is failed, not sent.
 func (s *Service) DisableWebhook(ctx context.Context, id int) (*ent.WebhookEndpoint, error) {
-	e, _, err := s.Webhook(ctx, id)
+	e, err := s.Webhook(ctx, id)
 	if err != nil || e.DisabledAt != nil {
 		return e, err
 	}

@@ -30,9 +30,10 @@ const UpdateTimeout = 20 * time.Second
 var ErrBusy = errors.New("the workflow did not take the command in time")
 
 // notStartedGrace is how long a command waits for a workflow that does not exist yet: a parent
-// starts a child moments after its record is written, so a short wait covers that. A command
-// that still finds none is refused as not running, never as busy: waiting longer will not help.
-const notStartedGrace = 5 * time.Second
+// starts a child moments after its record is written, or longer on a busy machine, and the
+// service has already checked that the record's state takes the command. A command that still
+// finds none is refused as not running, never as busy: waiting longer will not help.
+const notStartedGrace = 15 * time.Second
 
 type commandKey struct{}
 

@@ -497,7 +497,7 @@ func TestPassFailAnswersReachTheDecision(t *testing.T) {
 	h.steps(8*day+time.Minute, func() {
 		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
 		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
-			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, `answer "start" (Can start by 1 June) pass or fail`)
+			BidID: bids[0], AssessorID: f.assessors[0], Assessment: scores(9, true, true), Actor: admin}, `Say whether the bid passes or fails Can start by 1 June`)
 		for i, as := range f.assessors {
 			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[0], AssessorID: as, Assessment: answer(true), Actor: admin})
 			h.update(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{BidID: bids[1], AssessorID: as, Assessment: answer(i == 0), Actor: admin})

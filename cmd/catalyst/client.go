@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,6 +29,30 @@ type apiClient struct {
 	// ctx ends every request when it is done: the seed's requests stop when `catalyst dev`
 	// is asked to stop. Nil means none.
 	ctx context.Context
+	// pace, when set, learns how long commands take, shared by every client made from this one.
+	pace *pace
+}
+
+// pace is how long commands (POSTs) have lately taken: the slowest of the last few, so that
+// whoever sets a deadline it must beat can allow for a busy machine.
+type pace struct {
+	mu     sync.Mutex
+	recent [8]time.Duration
+	next   int
+}
+
+func (p *pace) record(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.recent[p.next%len(p.recent)] = d
+	p.next++
+}
+
+// slowest is the slowest of the recent commands (0 before any).
+func (p *pace) slowest() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Max(p.recent[:])
 }
 
 func (c *apiClient) context() context.Context {
@@ -78,7 +104,7 @@ func (c *apiClient) as(email string) (*apiClient, error) {
 	resp.Body.Close()
 	for _, ck := range resp.Cookies() {
 		if ck.Name == "catalyst_session" && ck.Value != "" {
-			return &apiClient{http: c.http, base: c.base, session: ck, busyRetries: c.busyRetries, ctx: c.ctx}, nil
+			return &apiClient{http: c.http, base: c.base, session: ck, busyRetries: c.busyRetries, ctx: c.ctx, pace: c.pace}, nil
 		}
 	}
 	return nil, fmt.Errorf("signing in as %s: no session (status %d)", email, resp.StatusCode)
@@ -124,7 +150,11 @@ func (c *apiClient) send(method, path, contentType string, body []byte, out any)
 		key = rand.Text()
 	}
 	for attempt := 0; ; attempt++ {
+		began := time.Now()
 		err := c.sendOnce(method, path, contentType, key, "", body, out)
+		if c.pace != nil && method == http.MethodPost {
+			c.pace.record(time.Since(began))
+		}
 		var e *apiError
 		if attempt >= c.busyRetries || !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable {
 			return err

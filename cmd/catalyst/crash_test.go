@@ -204,6 +204,12 @@ func TestCrashAtAnyMoment(t *testing.T) {
 	var decided competitionJSON
 	r.post(admin, compPath+"/decision", map[string]any{}, &decided)
 	r.post(admin, compPath+"/feedback-release", nil, nil)
+	// The kills go on to their number, however fast this machine drove the lifecycle: what the
+	// last commands left running (its notices, emails and webhooks) is cut off too.
+	select {
+	case <-killerDone:
+	case <-ctx.Done():
+	}
 	close(driverDone)
 	<-killerDone
 	t.Logf("the lifecycle finished with %d kills (%d while bids were sent, %d after); %d contracts awarded",

@@ -155,7 +155,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	began := time.Now()
 	_, err = lc.Decide(ctx, 999_999, workflows.DecideRequest{Actor: authz.Actor{Who: demoAdmin}})
 	var notRunning *serviceerror.NotFound
-	if !errors.As(err, &notRunning) || errors.Is(err, workflows.ErrBusy) || time.Since(began) > 10*time.Second {
+	if !errors.As(err, &notRunning) || errors.Is(err, workflows.ErrBusy) || time.Since(began) > workflows.UpdateTimeout {
 		t.Errorf("a command to no workflow: %v after %s, want not found within the grace", err, time.Since(began))
 	}
 

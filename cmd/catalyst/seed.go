@@ -125,7 +125,8 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 	anon := newInProcessClient(h)
 	anon.busyRetries = 3 // under load a command can find its workflow busy; the API says when
 	anon.ctx = requests  // asked to stop, the seed stops sending at once
-	s := &seeder{clients: map[string]*apiClient{}}
+	anon.pace = &pace{}  // how slow commands are today, which the short deadlines allow for
+	s := &seeder{clients: map[string]*apiClient{}, pace: anon.pace}
 	for _, p := range demoPeople {
 		c, err := anon.as(p.Email)
 		if err != nil {
@@ -224,6 +225,7 @@ func seedPeople(ctx context.Context, db *ent.Client) error {
 type seeder struct {
 	clients map[string]*apiClient
 	roundID int // the demo round the programme selects challenges into
+	pace    *pace
 }
 
 // demoRound is the funding round the demo's challenges are selected into.
@@ -626,9 +628,11 @@ func (s *seeder) milestone(supplier string, id int, accept, pay bool) error {
 }
 
 func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor time.Duration, interviewWeight int) (int, error) {
-	// A short deadline is reckoned from just before the request; a request slow enough to
-	// leave it too close is refused with nothing opened, and is sent again with more time.
-	for lead := shortDeadline; ; lead *= 2 {
+	// A short deadline allows for three bids of about a dozen commands each, at today's pace:
+	// on a quiet machine that is shortDeadline, on a busy one more. It is reckoned from just
+	// before the request; a request slow enough to leave it too close is refused with nothing
+	// opened, and is sent again with more time.
+	for lead := shortDeadline + min(15*s.pace.slowest(), time.Minute); ; lead *= 2 {
 		closes := time.Now().Add(lead)
 		if long {
 			closes = time.Now().Add(longFor).Truncate(time.Hour)
@@ -637,7 +641,7 @@ func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor
 		body := map[string]any{"closes_at": closes, "interview_weight": interviewWeight}
 		err := admin.call(http.MethodPost, challengePath+"/competitions", body, &comp)
 		var e *apiError
-		if !long && lead < time.Minute && errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && strings.Contains(e.Detail, "deadline") {
+		if !long && lead < 2*time.Minute && errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && strings.Contains(e.Detail, "deadline") {
 			continue
 		}
 		return comp.ID, err
@@ -648,11 +652,12 @@ func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor
 // deadline: on a machine slow enough that what is left is less than the bid has taken so
 // far, the programme extends the deadline for everyone, as it would for bidders held up.
 func (s *seeder) inTime(comp competitionJSON, took time.Duration) error {
-	if time.Until(comp.ClosesAt) > time.Second+3*took {
+	margin := time.Second + 3*took + 3*s.pace.slowest()
+	if time.Until(comp.ClosesAt) > margin {
 		return nil
 	}
 	return s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/extensions", comp.ID), map[string]any{
-		"closes_at": time.Now().Add(shortDeadline + 3*took).UTC(), "reason": "More time for bidders, as the service was slow today."}, nil)
+		"closes_at": time.Now().Add(shortDeadline + 2*margin).UTC(), "reason": "More time for bidders, as the service was slow today."}, nil)
 }
 
 // noon is midday, UK time, on t's day: when a demo competition opens or closes.

@@ -81,7 +81,7 @@ for (const javaScript of [true, false]) {
     await page.getByRole("group", { name: "Would you fund it?" }).getByLabel("Yes").check();
     await page.getByRole("button", { name: "Submit your scores" }).click();
     await page.getByText("There is a problem").waitFor();
-    await page.getByRole("link", { name: /Comment for "value" is missing/ }).waitFor();
+    await page.getByRole("link", { name: /Enter your comment on Value for money/ }).waitFor();
     assert.equal(await page.getByRole("group", { name: /^Innovation/ }).getByLabel("Comment").inputValue(), "Innovation: the evidence is clear.");
     await accessible(page, `scoring with a missing comment ${how}`, javaScript);
 
