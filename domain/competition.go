@@ -471,6 +471,22 @@ func ParseDateTime(day, month, year, timeOfDay string) (time.Time, error) {
 // AmendmentReason is why the programme changed an open competition's questions; bidders read it.
 var AmendmentReason = Text{Field: "reason", Label: "the reason", Max: 2000, MultiLine: true}
 
+// MinAfterAmendment is the least time an amendment leaves bidders before the deadline, as
+// Prozorro requires of any change while bids are taken (seven days): time to read the change,
+// and to revise and confirm a bid. A later deadline comes first, through an extension.
+const MinAfterAmendment = 7 * 24 * time.Hour
+
+// CheckAmendmentTime says whether an amendment now leaves bidders MinAfterAmendment before the
+// competition's deadline, and if not, to what the deadline must first be extended.
+func CheckAmendmentTime(closes, now time.Time) error {
+	if closes.Sub(now) >= MinAfterAmendment {
+		return nil
+	}
+	return &TransitionError{Record: "competition", Action: "amend", Kind: ErrInvalidTransition,
+		Reason: fmt.Sprintf("an amendment leaves bidders at least 7 days before the deadline, and it is %s: extend the deadline for everyone to %s or later first",
+			FormatTime(closes), FormatTime(now.Add(MinAfterAmendment)))}
+}
+
 // CheckAmendment says whether an open competition's questions may become next: the same
 // questions, scored the same way, with only their wording, guidance, word limits or appendices
 // changed. Adding, removing or rescoring a question would change how bids already in are judged.

@@ -387,6 +387,9 @@ func (s *Service) AmendCompetition(ctx context.Context, in AmendCompetition) (*e
 		if err := domain.CheckAmendment(c.Status, c.Scheme.Criteria, in.Questions); err != nil {
 			return err
 		}
+		if err := domain.CheckAmendmentTime(c.ClosesAt, time.Now()); err != nil {
+			return err
+		}
 		scheme := c.Scheme
 		scheme.Criteria = in.Questions
 		if out, err = tx.Competition.UpdateOne(c).SetScheme(scheme).SetAmendedAt(time.Now().UTC()).Save(ctx); err != nil {

@@ -2,6 +2,8 @@ package service
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,6 +181,14 @@ func TestAnAmendmentAsksBiddersToConfirmAgain(t *testing.T) {
 	scheme.Criteria = qs
 	comp := p.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now()).
 		SetClosesAt(time.Now().Add(48 * time.Hour)).SetPot(domain.Pounds(50_000)).SetMaxContract(domain.Pounds(25_000)).SetScheme(scheme).SaveX(fx)
+	// Two days before the deadline is too late to amend: bidders are left at least seven.
+	late := slices.Clone(scheme.Criteria)
+	late[0].Text += " (say how)"
+	if _, err := p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: late, Reason: "Clearer"}); err == nil ||
+		!strings.Contains(err.Error(), "extend the deadline for everyone to") {
+		t.Errorf("amending two days before the deadline: %v", err)
+	}
+	comp = p.db.Competition.UpdateOne(comp).SetClosesAt(time.Now().Add(8 * 24 * time.Hour)).SaveX(fx)
 	submitted := time.Now().Add(-time.Hour)
 	b := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID).SetTitle("Sensors").SetAmount(domain.Pounds(20_000)).
 		SetStatus(domain.BidSubmitted).SetSubmittedAt(submitted).SetReceipt("R-1").SaveX(fx)
