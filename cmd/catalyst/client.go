@@ -42,14 +42,20 @@ type pace struct {
 }
 
 func (p *pace) record(d time.Duration) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.recent[p.next%len(p.recent)] = d
 	p.next++
 }
 
-// slowest is the slowest of the recent commands (0 before any).
+// slowest is the slowest of the recent commands (0 before any, or with no pace kept).
 func (p *pace) slowest() time.Duration {
+	if p == nil {
+		return 0
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Max(p.recent[:])

@@ -162,11 +162,12 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		err := r.postErr(sup, compPath+"/bids", writtenBidFor(comp.Scheme, fmt.Sprintf("Idea %d", i), 48_000_00), &b)
 		var e *apiError
 		if errors.As(err, &e) && e.Status == http.StatusConflict {
-			// Made by an attempt cut off before it answered: it is this supplier's one bid.
+			// Made by an attempt cut off before it answered: it is this supplier's one bid, found
+			// among its own (the competition's list stays sealed until the deadline).
 			var page struct {
 				Items []bidJSON `json:"items"`
 			}
-			r.get(sup, compPath+"/bids", &page)
+			r.get(sup, "/api/v1/bids", &page)
 			if len(page.Items) != 1 {
 				t.Errorf("supplier %d: after a conflict, %d bids of its own", i, len(page.Items))
 				return

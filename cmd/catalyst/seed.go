@@ -847,6 +847,8 @@ func (s *seeder) waitClosed(ctx context.Context, admin *apiClient, comp int) err
 		if c.Status != string(domain.CompetitionOpen) {
 			return nil
 		}
+		// Two minutes from the deadline, which an extension may have moved.
+		deadline = c.ClosesAt.Add(2 * time.Minute)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
