@@ -31,9 +31,6 @@ type RoundView struct {
 
 func roundView(u service.RoundUse) RoundView {
 	r, m := u.Round, u.Money
-	if m.Budget == 0 {
-		m.Budget = r.Budget // a round just made holds nothing yet
-	}
 	return RoundView{ID: r.ID, Name: r.Name, BudgetPence: int64(r.Budget), Budget: r.Budget.String(), StartsAt: r.StartsAt,
 		EndsAt: r.EndsAt, Challenges: u.Challenges, CommittedPence: int64(m.Committed), Committed: m.Committed.String(),
 		PlannedPence: int64(m.Planned), Planned: m.Planned.String(), LeftPence: int64(m.Left()), Left: m.Left().String()}
@@ -68,7 +65,8 @@ func (s *Server) createRound(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, roundView(service.RoundUse{Round: r}))
+	// A round just made holds nothing: all of its budget is left.
+	return c.JSON(http.StatusCreated, roundView(service.RoundUse{Round: r, Money: domain.RoundMoney{Budget: r.Budget}}))
 }
 
 // roundsPage lists the rounds with their budgets used, and the form to set up another.

@@ -433,7 +433,7 @@ func (s *Service) phase2Undecided(ctx context.Context, ch *ent.Challenge) error 
 	}
 	var which []string
 	for _, k := range ks {
-		which = append(which, fmt.Sprintf("%s's contract (%s: decide it at the gate on /contracts/%d)", k.Edges.Organisation.Name, strings.ToLower(k.Status.Label()[:1])+k.Status.Label()[1:], k.ID))
+		which = append(which, fmt.Sprintf("%s's phase 2 contract (%s: decide it at the gate on that contract's page)", k.Edges.Organisation.Name, strings.ToLower(k.Status.Label()[:1])+k.Status.Label()[1:]))
 	}
 	return &domain.TransitionError{Record: "challenge", Action: "complete", From: string(ch.Stage), Kind: domain.ErrEvidenceMissing,
 		Reason: "the final gate has still to decide " + strings.Join(which, "; ")}
