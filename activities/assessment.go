@@ -132,6 +132,11 @@ func WriteAssessment(ctx context.Context, tx *ent.Tx, in RecordAssessmentInput) 
 		ClearDraft().ClearDraftSavedAt().Exec(ctx); err != nil {
 		return out, err
 	}
+	// Scoring a bid confirms the assessor will assess it, if they had not said so first.
+	if err := tx.Assignment.Update().Where(assignment.BidID(b.ID), assignment.AssessorID(in.AssessorID), assignment.AcceptedAtIsNil()).
+		SetAcceptedAt(time.Now().UTC()).Exec(ctx); err != nil {
+		return out, err
+	}
 	return out, Audit(ctx, tx, in.Actor, "assessment.recorded", "assessment", id, nil,
 		map[string]any{"bid": b.ID, "assessor": in.AssessorID, "percent": out.Percent})
 }
@@ -186,7 +191,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		}
 		bids, err := tx.Bid.Query().
 			Where(bid.CompetitionID(c.ID), assessable).
-			WithAssessments().
+			WithAssessments().WithOrganisation().
 			Order(ent.Asc(bid.FieldID)).
 			All(ctx)
 		if err != nil {
@@ -199,12 +204,16 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			minimum = in.Lowered.Minimum
 		}
 		if c.AssessmentsInRecords {
-			scored := map[int]int{}
+			scored, names := map[int]int{}, map[int]string{}
 			ids := make([]int, len(bids))
 			for i, b := range bids {
 				ids[i], scored[b.ID] = b.ID, len(b.Edges.Assessments)
+				names[b.ID] = fmt.Sprintf("%q", b.Title)
+				if o := b.Edges.Organisation; o != nil {
+					names[b.ID] += " from " + o.Name
+				}
 			}
-			if err := domain.CheckAssessed(c.Status, ids, func(id int) int { return scored[id] }, minimum); err != nil {
+			if err := domain.CheckAssessed(c.Status, ids, func(id int) int { return scored[id] }, func(id int) string { return names[id] }, minimum); err != nil {
 				return refusal(err)
 			}
 		}

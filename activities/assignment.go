@@ -197,6 +197,31 @@ type Decline struct {
 	Reason   string
 }
 
+// AcceptAssignment records an assessor's confirmation that they will assess one bid given to
+// them, having seen its title and supplier and found no conflict of interest. Accepting again
+// changes nothing. It runs as the assessor: the data layer lets them change only their own
+// assignments.
+func AcceptAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, actor authz.Actor) (*ent.Assignment, error) {
+	a, err := tx.Assignment.Get(ctx, assignmentID)
+	if err != nil {
+		return nil, err
+	}
+	if a.AcceptedAt != nil {
+		return a, nil
+	}
+	comp, err := tx.Competition.Get(authz.AsSystem(ctx, assignmentName), a.CompetitionID)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.CheckAcceptAssignment(a.Status == assignment.StatusDeclined, comp.Status); err != nil {
+		return nil, err
+	}
+	if a, err = tx.Assignment.UpdateOne(a).SetAcceptedAt(time.Now().UTC()).Save(ctx); err != nil {
+		return nil, err
+	}
+	return a, Audit(ctx, tx, actor, "assignment.accepted", "assignment", a.ID, nil, map[string]any{"accepted": true})
+}
+
 // DeclineAssignment records an assessor's turning down of one assignment, hides the bid from
 // them, and asks the rules for a replacement. It runs as the assessor: the data layer lets them
 // change only their own assignments.

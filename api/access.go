@@ -117,6 +117,7 @@ var routeAccess = map[string]access{
 	"GET /api/v1/documents/:id/content": signedIn,
 
 	"GET /api/v1/assignments":                           only(authz.Admin, authz.ChallengeOwner, authz.Assessor),
+	"POST /api/v1/assignments/:id/accept":               only(authz.Assessor),
 	"POST /api/v1/assignments/:id/decline":              only(authz.Assessor),
 	"PUT /api/v1/assignments/:id/draft":                 only(authz.Assessor),
 	"POST /api/v1/assignments/:id/swap":                 only(authz.Admin),
@@ -176,6 +177,7 @@ var routeAccess = map[string]access{
 	"GET /assessments":                                   only(authz.Assessor),
 	"GET /assignments/:id":                               only(authz.Assessor),
 	"POST /assignments/:id":                              only(authz.Assessor),
+	"POST /assignments/:id/accept":                       only(authz.Assessor),
 	"POST /assignments/:id/decline":                      only(authz.Assessor),
 	"GET /competitions":                                  public,
 	"GET /alerts":                                        public,

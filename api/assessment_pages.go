@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,6 +32,8 @@ func (s *Server) yourAssessmentsPage(c echo.Context) error {
 type scoringData struct {
 	service.YourAssessment
 	Title    string
+	Supplier string
+	Done     string
 	Form     ui.Form
 	Decline  ui.Form
 	MayScore error
@@ -45,8 +48,11 @@ func (s *Server) scoring(c echo.Context) (scoringData, error) {
 	if err != nil {
 		return scoringData{}, err
 	}
-	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, MayScore: y.MayScore(),
+	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, MayScore: y.MayScore(), Done: c.QueryParam("done"),
 		Form: ui.Form{Values: map[string]string{}}, Decline: ui.Form{Values: map[string]string{"for": "conflict"}}}
+	if o := y.Bid.Edges.Organisation; o != nil {
+		d.Supplier = o.Name
+	}
 	// A draft is the latest word: saved part way, or changes to submitted scores not yet sent.
 	switch m := y.Mine; {
 	case y.Assignment.Draft != nil:
@@ -198,6 +204,23 @@ func scoringProblems(ps domain.Problems) domain.Problems {
 		out = append(out, p)
 	}
 	return out
+}
+
+// acceptForm confirms the assessor will assess the bid, and shows it to score.
+func (s *Server) acceptForm(c echo.Context) error {
+	d, err := s.scoring(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.AcceptAssignment(c.Request().Context(), d.Assignment.ID); err != nil {
+		var te *domain.TransitionError
+		if !errors.As(err, &te) {
+			return err
+		}
+		d.Form.Problems = domain.Problems{domain.ProblemWith("accept", err)}
+		return s.renderScoring(c, http.StatusConflict, d)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/assignments/%d?done=accepted", d.Assignment.ID))
 }
 
 // declineForm declines a bid for a conflict of interest: the interest is recorded and the bid

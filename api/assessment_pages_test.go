@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -353,5 +354,63 @@ func TestADraftIsCheckedAlikeInTheAPI(t *testing.T) {
 	rec = w.do(assessorAssigned, http.MethodPut, path, `{"scores":{"value":{"score":6,"comment":"Pricey"}},"fund":false}`)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"comment":"Pricey"`) {
 		t.Errorf("a draft with its score: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestAnAssessorAnswersAnAssignmentOnPages: an assessor first sees only a bid's title and
+// supplier, to check for a conflict, and says they will assess it; then the bid and its form
+// show. The programme sees who has not answered, and a declined assignment cannot be accepted.
+func TestAnAssessorAnswersAnAssignmentOnPages(t *testing.T) {
+	w := newWorld(t)
+	fx := testdb.Fixture()
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	otto := w.db.Assignment.Query().Where(assignment.BidID(w.bidBinsight.ID)).OnlyX(fx)
+	path := "/assignments/" + strconv.Itoa(otto.ID)
+
+	c, csrf := signInAs(t, srv.URL, "otto@panel.example")
+	_, page := read(t)(c.Get(srv.URL + "/assessments"))
+	wantIn(t, "the assessor's list", page, "Binsight bid", "Not answered")
+	_, page = read(t)(c.Get(srv.URL + path))
+	wantIn(t, "an assignment not answered", page, "Will you assess this bid?", "Binsight bid", "Binsight", "Yes, I have no conflict and will assess it", "Decline this bid")
+	if strings.Contains(page, "Submit your scores") || strings.Contains(page, "Fit to the challenge") {
+		t.Error("the bid and its scoring form show before the assessor has said they will assess it")
+	}
+
+	prog, _ := signInAs(t, srv.URL, "admin@programme.example")
+	proposal := srv.URL + "/competitions/" + strconv.Itoa(w.compA.ID) + "/assignments"
+	_, page = read(t)(prog.Get(proposal))
+	wantIn(t, "the programme's view before the answer", page, "1 not answered", `govuk-tag--yellow">Not answered`)
+
+	code, page := read(t)(c.PostForm(srv.URL+path+"/accept", url.Values{"csrf_token": {csrf}}))
+	if code != http.StatusOK {
+		t.Fatalf("accepting: %d", code)
+	}
+	wantIn(t, "after accepting", page, "You will assess this bid", "Fit to the challenge, weight 30", "Submit your scores")
+	_, page = read(t)(prog.Get(proposal))
+	if strings.Contains(page, "1 not answered") || strings.Contains(page, `govuk-tag--yellow">Not answered`) {
+		t.Error("the programme still sees the accepted assignment as not answered")
+	}
+	var v struct {
+		Assignments []struct {
+			BidID      int     `json:"bid_id"`
+			Answer     string  `json:"answer"`
+			AcceptedAt *string `json:"accepted_at"`
+		} `json:"assignments"`
+	}
+	if err := json.Unmarshal(w.do(admin, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.compA.ID)+"/assignments", "").Body.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range v.Assignments {
+		if a.Answer != "accepted" || (a.BidID == w.bidBinsight.ID && a.AcceptedAt == nil) {
+			t.Errorf("the API's proposal: %+v", v.Assignments)
+		}
+	}
+
+	// A declined assignment is not taken back by accepting it.
+	w.db.Assignment.UpdateOne(otto).SetStatus(assignment.StatusDeclined).ClearAcceptedAt().ExecX(fx)
+	rec := w.do(assessorOther, http.MethodPost, "/api/v1/assignments/"+strconv.Itoa(otto.ID)+"/accept", "")
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "you declined this bid") {
+		t.Errorf("accepting a declined assignment: %d %s", rec.Code, rec.Body)
 	}
 }

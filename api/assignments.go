@@ -15,19 +15,20 @@ import (
 
 // AssignmentView is one bid given to one assessor, with why.
 type AssignmentView struct {
-	ID             int    `json:"id"`
-	CompetitionID  int    `json:"competition_id"`
-	BidID          int    `json:"bid_id"`
-	AssessorID     int    `json:"assessor_id"`
-	Status         string `json:"status"`
-	Explanation    string `json:"explanation,omitempty"`
-	DeclinedReason string `json:"declined_reason,omitempty"`
-	DeclinedFor    string `json:"declined_for,omitempty"`
+	ID             int        `json:"id"`
+	CompetitionID  int        `json:"competition_id"`
+	BidID          int        `json:"bid_id"`
+	AssessorID     int        `json:"assessor_id"`
+	Status         string     `json:"status"`
+	AcceptedAt     *time.Time `json:"accepted_at,omitempty"`
+	Explanation    string     `json:"explanation,omitempty"`
+	DeclinedReason string     `json:"declined_reason,omitempty"`
+	DeclinedFor    string     `json:"declined_for,omitempty"`
 }
 
 func assignmentView(a *ent.Assignment) AssignmentView {
 	return AssignmentView{ID: a.ID, CompetitionID: a.CompetitionID, BidID: a.BidID, AssessorID: a.AssessorID,
-		Status: string(a.Status), Explanation: a.Explanation, DeclinedReason: a.DeclinedReason, DeclinedFor: string(a.DeclinedFor)}
+		Status: string(a.Status), AcceptedAt: a.AcceptedAt, Explanation: a.Explanation, DeclinedReason: a.DeclinedReason, DeclinedFor: string(a.DeclinedFor)}
 }
 
 // listAssignments lists the assignments the viewer may see: an assessor their own.
@@ -63,6 +64,20 @@ func declineOf(kind, reason string) (service.Decline, error) {
 		return service.Decline{Capacity: true, Reason: reason}, nil
 	}
 	return service.Decline{}, domain.Problems{{Field: "for", Message: "Say whether you decline for a conflict of interest or for lack of capacity"}}
+}
+
+// acceptAssignment confirms the assessor will assess the bid: they have seen its title and
+// supplier and have no conflict of interest.
+func (s *Server) acceptAssignment(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.AcceptAssignment(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, assignmentView(out))
 }
 
 func (s *Server) declineAssignment(c echo.Context) error {

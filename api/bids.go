@@ -202,9 +202,11 @@ func (s *Server) yourBids(c echo.Context) error {
 	now := time.Now()
 	for _, b := range bids {
 		v := bidViewFor(ctx, b.Edges.Competition)(b)
-		for _, d := range service.DueNext(b, now) {
-			v.Due = append(v.Due, DueView{What: d.What, When: timeOrNil(d.When)})
+		due := service.DueNext(b, now)
+		for _, d := range due {
+			v.Due = append(v.Due, DueView{What: d.What, When: timeOrNil(d.When), Link: d.Link, Yours: d.Yours})
 		}
+		v.Standing = string(service.StandingOf(due))
 		out.Items = append(out.Items, v)
 	}
 	return c.JSON(http.StatusOK, out)

@@ -92,49 +92,8 @@ type yourBidRow struct {
 	*ent.Bid
 	Challenge string
 	Phase     int
-	Stages    []stage
+	Stages    []service.Stage
 	Due       []service.Due
-}
-
-// stage is one step of a bid's way through a competition, as a timeline shows it.
-type stage struct {
-	Label string
-	Done  bool
-	Now   bool
-}
-
-// stagesOf places a bid on its way: written, submitted, checked, assessed, decided, contracted,
-// gate.
-func stagesOf(b *ent.Bid) []stage {
-	comp := b.Edges.Competition
-	labels := []string{"Written", "Submitted", "Eligibility checked", "Assessed", "Outcome"}
-	reached := 0
-	switch {
-	case b.Status == domain.BidDraft || b.Status == domain.BidWithdrawn:
-		reached = 0
-	case b.Status == domain.BidIneligible:
-		reached = 2
-	case comp.Status == domain.CompetitionOpen:
-		reached = 1
-	case comp.Status == domain.CompetitionEligibility:
-		reached = 1
-	case comp.Status == domain.CompetitionAssessment:
-		reached = 2
-	default:
-		reached = 4
-	}
-	if k := b.Edges.Contract; k != nil {
-		labels = append(labels, "Contract", "Stage gate")
-		reached = 5
-		if k.Status != domain.ContractActive && k.Status != domain.ContractReported {
-			reached = 6
-		}
-	}
-	out := make([]stage, len(labels))
-	for i, l := range labels {
-		out[i] = stage{Label: l, Done: i < reached, Now: i == reached}
-	}
-	return out
 }
 
 func (s *Server) yourBidsPage(c echo.Context) error {
@@ -143,14 +102,17 @@ func (s *Server) yourBidsPage(c echo.Context) error {
 		return err
 	}
 	now := time.Now()
-	var rows []yourBidRow
+	// What needs the supplier now first, then what waits on others, then history.
+	groups := map[service.Standing][]yourBidRow{}
 	for _, b := range bids {
-		rows = append(rows, yourBidRow{Bid: b, Challenge: b.Edges.Competition.Edges.Challenge.Title, Phase: b.Edges.Competition.Phase,
-			Stages: stagesOf(b), Due: service.DueNext(b, now)})
+		due := service.DueNext(b, now)
+		groups[service.StandingOf(due)] = append(groups[service.StandingOf(due)], yourBidRow{Bid: b,
+			Challenge: b.Edges.Competition.Edges.Challenge.Title, Phase: b.Edges.Competition.Phase, Stages: service.Stages(b), Due: due})
 	}
 	v, _ := currentViewer(c)
 	return s.render(c, http.StatusOK, "bids", "Your bids and contracts", "bids", struct {
-		Rows          []yourBidRow
-		NoOrganistion bool
-	}{Rows: rows, NoOrganistion: v.OrganisationID == 0})
+		Yours, Waiting, Done []yourBidRow
+		NoOrganistion        bool
+	}{Yours: groups[service.StandingYours], Waiting: groups[service.StandingWaiting], Done: groups[service.StandingDone],
+		NoOrganistion: v.OrganisationID == 0})
 }

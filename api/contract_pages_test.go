@@ -27,7 +27,13 @@ func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 	k, m := strconv.Itoa(w.contractAcme.ID), strconv.Itoa(w.milestoneAcme.ID)
 
 	dana, csrf := signInAs(t, srv.URL, "dana@acme.example")
-	_, page := read(t)(dana.Get(srv.URL + "/bids/" + strconv.Itoa(w.bidAcme.ID)))
+	// The supplier's list says what the contract needs, with the contract page's own money
+	// (VAT included), linking to where each thing is done.
+	_, page := read(t)(dana.Get(srv.URL + "/bids"))
+	wantIn(t, "the supplier's list", page, "Needs you now",
+		`href="/contracts/`+k+`#milestone-1">Submit the deliverable for milestone 1, A feasibility study (£15,000.00 including VAT)`,
+		`href="/contracts/`+k+`#report">Write and submit your end-of-phase report`)
+	_, page = read(t)(dana.Get(srv.URL + "/bids/" + strconv.Itoa(w.bidAcme.ID)))
 	wantIn(t, "the bid's link to its contract", page, `href="/contracts/`+k+`"`)
 	_, page = read(t)(dana.Get(srv.URL + "/contracts/" + k))
 	wantIn(t, "the supplier's contract", page, "Acme", "£40,000.00", "Spend so far", "A feasibility study", "Submit the deliverable")
@@ -55,6 +61,8 @@ func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 	wantIn(t, "the refused deliverable", page, "There is a problem", `href="#note-`+m+`"`, "Enter a note on what you are delivering")
 	_, page = deliver("The study, with the council's data")
 	wantIn(t, "after submitting", page, "The deliverable is submitted", "Submitted for review")
+	_, page = read(t)(dana.Get(srv.URL + "/bids"))
+	wantIn(t, "the list after submitting", page, "Waiting: </span>Wait for the challenge owner to review your deliverable for milestone 1")
 
 	tom, tcsrf := signInAs(t, srv.URL, "owner@anytown.gov.uk")
 	review := func(decision, reason string) (int, string) {
@@ -80,6 +88,33 @@ func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 		t.Errorf("recording the payment: %d", code)
 	}
 	wantIn(t, "after payment", page, "The payment is recorded", "Paid")
+	if _, page = read(t)(dana.Get(srv.URL + "/bids")); strings.Contains(page, "milestone 1,") {
+		t.Errorf("a paid milestone is still listed as due on the supplier's list")
+	}
+	var list struct {
+		Items []struct {
+			Standing string `json:"standing"`
+			Due      []struct {
+				What  string `json:"what"`
+				Link  string `json:"link"`
+				Yours bool   `json:"yours"`
+			} `json:"due"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(w.do(supplierOwn, http.MethodGet, "/api/v1/bids", "").Body.Bytes(), &list); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range list.Items {
+		for _, d := range it.Due {
+			if d.Link == "/contracts/"+k+"#report" && d.Yours && it.Standing == "yours" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("GET /api/v1/bids does not link the report to its contract: %+v", list)
+	}
 	_, page = read(t)(admin.PostForm(srv.URL+"/milestones/"+m+"/payment", url.Values{"csrf_token": {acsrf}, "contract_id": {k}}))
 	wantIn(t, "a second payment", page, "only an accepted milestone is paid")
 

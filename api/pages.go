@@ -152,6 +152,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.GET("/assessments", s.yourAssessmentsPage)
 	e.GET("/assignments/:id", s.scoringPage)
 	e.POST("/assignments/:id", s.scoreForm)
+	e.POST("/assignments/:id/accept", s.acceptForm)
 	e.POST("/assignments/:id/decline", s.declineForm)
 	e.GET("/interests", s.interestsPage)
 	e.POST("/interests", s.declareInterestForm)

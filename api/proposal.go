@@ -34,6 +34,7 @@ type ProposedAssignment struct {
 	BidTitle string    `json:"bid_title"`
 	Supplier string    `json:"supplier"`
 	Assessor string    `json:"assessor"`
+	Answer   string    `json:"answer"`
 	Due      time.Time `json:"due,omitzero"`
 }
 
@@ -54,6 +55,7 @@ type PoolView struct {
 	Capacity          *int      `json:"capacity,omitempty"`
 	Scored            int       `json:"scored"`
 	Overdue           int       `json:"overdue"`
+	NotAnswered       int       `json:"not_answered"`
 	DeclarationLapses time.Time `json:"declaration_lapses"`
 	Lapsed            bool      `json:"lapsed"`
 }
@@ -62,7 +64,7 @@ func proposalView(p service.Proposal) ProposalView {
 	v := ProposalView{CompetitionID: p.Competition.ID, ReleasedAt: p.Competition.AssignmentsReleasedAt,
 		Assignments: []ProposedAssignment{}, Shortfalls: []ShortfallView{}, Pool: []PoolView{}}
 	for _, a := range p.Assignments {
-		row := ProposedAssignment{AssignmentView: assignmentView(a), Due: service.DueDate(p.Competition, a)}
+		row := ProposedAssignment{AssignmentView: assignmentView(a), Answer: string(p.Answers[a.ID]), Due: service.DueDate(p.Competition, a)}
 		if b := a.Edges.Bid; b != nil {
 			row.BidTitle = b.Title
 			if o := b.Edges.Organisation; o != nil {
@@ -79,7 +81,7 @@ func proposalView(p service.Proposal) ProposalView {
 	}
 	for _, m := range p.Pool {
 		v.Pool = append(v.Pool, PoolView{AssessorID: m.Person.ID, Name: m.Person.Name, Expertise: append([]string{}, m.Person.Expertise...),
-			Load: m.Load, Capacity: m.Capacity, Scored: m.Scored, Overdue: m.Overdue, DeclarationLapses: m.Lapses, Lapsed: m.Lapsed})
+			Load: m.Load, Capacity: m.Capacity, Scored: m.Scored, Overdue: m.Overdue, NotAnswered: m.Unanswered, DeclarationLapses: m.Lapses, Lapsed: m.Lapsed})
 	}
 	return v
 }

@@ -199,6 +199,7 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.GET("/documents/:id", s.getDocument)
 	v1.GET("/documents/:id/content", s.downloadDocument)
 	v1.GET("/assignments", s.listAssignments)
+	v1.POST("/assignments/:id/accept", s.acceptAssignment)
 	v1.POST("/assignments/:id/decline", s.declineAssignment)
 	v1.PUT("/assignments/:id/draft", s.saveDraft)
 	v1.POST("/assignments/:id/swap", s.swapAssessor)

@@ -171,12 +171,15 @@ type BidView struct {
 	Declarations     map[string]bool    `json:"declarations"`
 	Tasks            []BidTaskView      `json:"tasks,omitempty"`
 	Due              []DueView          `json:"due,omitempty"`
+	Standing         string             `json:"standing,omitempty"`
 }
 
 // DueView is one thing a supplier must do next, or wait for, with its date where it has one.
 type DueView struct {
-	What string     `json:"what"`
-	When *time.Time `json:"when,omitempty"`
+	What  string     `json:"what"`
+	When  *time.Time `json:"when,omitempty"`
+	Link  string     `json:"link,omitempty"`
+	Yours bool       `json:"yours"`
 }
 
 // BidTaskView is one task of a bid: its status, what it still needs, and its etag for If-Match.

@@ -118,6 +118,9 @@ func (s MilestoneStatus) Open() bool {
 	return s == MilestonePlanned || s == MilestoneSubmitted || s == MilestoneChangesAsked
 }
 
+// TakesDeliverables says whether a contract in status s takes a milestone's deliverable.
+func (s ContractStatus) TakesDeliverables() bool { return s.takesDeliverables("") == nil }
+
 // takesDeliverables refuses work on a contract that is not running: not yet accepted by its
 // supplier, or stopped at the gate.
 func (s ContractStatus) takesDeliverables(action string) error {

@@ -79,13 +79,14 @@ func (s CompetitionStatus) CheckAssess() error {
 }
 
 // CheckAssessed says whether every bid has its assessments for a decision: scored counts, by
-// bid in the order given, against minimum (the scheme's, or a lower one the programme gave).
-// The workflow and the decision's activity both ask it.
-func CheckAssessed(status CompetitionStatus, bids []int, scored func(bid int) int, minimum int) error {
+// bid in the order given, against minimum (the scheme's, or a lower one the programme gave);
+// name says which bid it is as people know it. The workflow and the decision's activity both
+// ask it.
+func CheckAssessed(status CompetitionStatus, bids []int, scored func(bid int) int, name func(bid int) string, minimum int) error {
 	var short []string
 	for _, id := range bids {
 		if n := scored(id); n < minimum {
-			short = append(short, fmt.Sprintf("bid %d has %d of %d", id, n, minimum))
+			short = append(short, fmt.Sprintf("%s has %d of its %d assessments", name(id), n, minimum))
 		}
 	}
 	if len(short) == 0 {

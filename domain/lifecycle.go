@@ -336,6 +336,19 @@ func (s CompetitionStatus) ChangeAssignments() error {
 	return nil
 }
 
+// CheckAcceptAssignment says whether an assessor may confirm they will assess a bid given to
+// them: not once they have declined it, and only while the competition is in assessment.
+func CheckAcceptAssignment(declined bool, s CompetitionStatus) error {
+	if declined {
+		return refuse("assignment", "accept", "declined", "you declined this bid, so it went to another assessor")
+	}
+	if s != CompetitionAssessment {
+		return refuse("competition", "accept a bid to assess in", string(s),
+			"bids are taken on only while the competition is in assessment; it is "+s.Label())
+	}
+	return nil
+}
+
 // Deadlines a competition may have: one sooner than MinOpenPeriod would pass before the
 // competition is even recorded, and one more than MaxOpenPeriod away is a typing mistake.
 const (

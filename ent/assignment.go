@@ -39,6 +39,8 @@ type Assignment struct {
 	DeclinedReason string `json:"declined_reason,omitempty"`
 	// DeclinedFor holds the value of the "declined_for" field.
 	DeclinedFor assignment.DeclinedFor `json:"declined_for,omitempty"`
+	// AcceptedAt holds the value of the "accepted_at" field.
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 	// Draft holds the value of the "draft" field.
 	Draft *domain.AssessmentDraft `json:"draft,omitempty"`
 	// DraftSavedAt holds the value of the "draft_saved_at" field.
@@ -97,7 +99,7 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case assignment.FieldStatus, assignment.FieldExplanation, assignment.FieldDeclinedReason, assignment.FieldDeclinedFor:
 			values[i] = new(sql.NullString)
-		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldDraftSavedAt, assignment.FieldRemindedAt, assignment.FieldOverdueAt:
+		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldAcceptedAt, assignment.FieldDraftSavedAt, assignment.FieldRemindedAt, assignment.FieldOverdueAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -173,6 +175,13 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field declined_for", values[i])
 			} else if value.Valid {
 				_m.DeclinedFor = assignment.DeclinedFor(value.String)
+			}
+		case assignment.FieldAcceptedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field accepted_at", values[i])
+			} else if value.Valid {
+				_m.AcceptedAt = new(time.Time)
+				*_m.AcceptedAt = value.Time
 			}
 		case assignment.FieldDraft:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -275,6 +284,11 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("declined_for=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DeclinedFor))
+	builder.WriteString(", ")
+	if v := _m.AcceptedAt; v != nil {
+		builder.WriteString("accepted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("draft=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Draft))

@@ -127,6 +127,20 @@ func (_c *AssignmentCreate) SetNillableDeclinedFor(v *assignment.DeclinedFor) *A
 	return _c
 }
 
+// SetAcceptedAt sets the "accepted_at" field.
+func (_c *AssignmentCreate) SetAcceptedAt(v time.Time) *AssignmentCreate {
+	_c.mutation.SetAcceptedAt(v)
+	return _c
+}
+
+// SetNillableAcceptedAt sets the "accepted_at" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableAcceptedAt(v *time.Time) *AssignmentCreate {
+	if v != nil {
+		_c.SetAcceptedAt(*v)
+	}
+	return _c
+}
+
 // SetDraft sets the "draft" field.
 func (_c *AssignmentCreate) SetDraft(v *domain.AssessmentDraft) *AssignmentCreate {
 	_c.mutation.SetDraft(v)
@@ -334,6 +348,10 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 		_spec.SetField(assignment.FieldDeclinedFor, field.TypeEnum, value)
 		_node.DeclinedFor = value
 	}
+	if value, ok := _c.mutation.AcceptedAt(); ok {
+		_spec.SetField(assignment.FieldAcceptedAt, field.TypeTime, value)
+		_node.AcceptedAt = &value
+	}
 	if value, ok := _c.mutation.Draft(); ok {
 		_spec.SetField(assignment.FieldDraft, field.TypeJSON, value)
 		_node.Draft = value
@@ -511,6 +529,24 @@ func (u *AssignmentUpsert) UpdateDeclinedFor() *AssignmentUpsert {
 // ClearDeclinedFor clears the value of the "declined_for" field.
 func (u *AssignmentUpsert) ClearDeclinedFor() *AssignmentUpsert {
 	u.SetNull(assignment.FieldDeclinedFor)
+	return u
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (u *AssignmentUpsert) SetAcceptedAt(v time.Time) *AssignmentUpsert {
+	u.Set(assignment.FieldAcceptedAt, v)
+	return u
+}
+
+// UpdateAcceptedAt sets the "accepted_at" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateAcceptedAt() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldAcceptedAt)
+	return u
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (u *AssignmentUpsert) ClearAcceptedAt() *AssignmentUpsert {
+	u.SetNull(assignment.FieldAcceptedAt)
 	return u
 }
 
@@ -728,6 +764,27 @@ func (u *AssignmentUpsertOne) UpdateDeclinedFor() *AssignmentUpsertOne {
 func (u *AssignmentUpsertOne) ClearDeclinedFor() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDeclinedFor()
+	})
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (u *AssignmentUpsertOne) SetAcceptedAt(v time.Time) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetAcceptedAt(v)
+	})
+}
+
+// UpdateAcceptedAt sets the "accepted_at" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateAcceptedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateAcceptedAt()
+	})
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (u *AssignmentUpsertOne) ClearAcceptedAt() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearAcceptedAt()
 	})
 }
 
@@ -1123,6 +1180,27 @@ func (u *AssignmentUpsertBulk) UpdateDeclinedFor() *AssignmentUpsertBulk {
 func (u *AssignmentUpsertBulk) ClearDeclinedFor() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.ClearDeclinedFor()
+	})
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (u *AssignmentUpsertBulk) SetAcceptedAt(v time.Time) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetAcceptedAt(v)
+	})
+}
+
+// UpdateAcceptedAt sets the "accepted_at" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateAcceptedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateAcceptedAt()
+	})
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (u *AssignmentUpsertBulk) ClearAcceptedAt() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearAcceptedAt()
 	})
 }
 

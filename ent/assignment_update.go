@@ -109,6 +109,26 @@ func (_u *AssignmentUpdate) ClearDeclinedFor() *AssignmentUpdate {
 	return _u
 }
 
+// SetAcceptedAt sets the "accepted_at" field.
+func (_u *AssignmentUpdate) SetAcceptedAt(v time.Time) *AssignmentUpdate {
+	_u.mutation.SetAcceptedAt(v)
+	return _u
+}
+
+// SetNillableAcceptedAt sets the "accepted_at" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableAcceptedAt(v *time.Time) *AssignmentUpdate {
+	if v != nil {
+		_u.SetAcceptedAt(*v)
+	}
+	return _u
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (_u *AssignmentUpdate) ClearAcceptedAt() *AssignmentUpdate {
+	_u.mutation.ClearAcceptedAt()
+	return _u
+}
+
 // SetDraft sets the "draft" field.
 func (_u *AssignmentUpdate) SetDraft(v *domain.AssessmentDraft) *AssignmentUpdate {
 	_u.mutation.SetDraft(v)
@@ -285,6 +305,12 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.DeclinedForCleared() {
 		_spec.ClearField(assignment.FieldDeclinedFor, field.TypeEnum)
 	}
+	if value, ok := _u.mutation.AcceptedAt(); ok {
+		_spec.SetField(assignment.FieldAcceptedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AcceptedAtCleared() {
+		_spec.ClearField(assignment.FieldAcceptedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Draft(); ok {
 		_spec.SetField(assignment.FieldDraft, field.TypeJSON, value)
 	}
@@ -406,6 +432,26 @@ func (_u *AssignmentUpdateOne) SetNillableDeclinedFor(v *assignment.DeclinedFor)
 // ClearDeclinedFor clears the value of the "declined_for" field.
 func (_u *AssignmentUpdateOne) ClearDeclinedFor() *AssignmentUpdateOne {
 	_u.mutation.ClearDeclinedFor()
+	return _u
+}
+
+// SetAcceptedAt sets the "accepted_at" field.
+func (_u *AssignmentUpdateOne) SetAcceptedAt(v time.Time) *AssignmentUpdateOne {
+	_u.mutation.SetAcceptedAt(v)
+	return _u
+}
+
+// SetNillableAcceptedAt sets the "accepted_at" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableAcceptedAt(v *time.Time) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetAcceptedAt(*v)
+	}
+	return _u
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (_u *AssignmentUpdateOne) ClearAcceptedAt() *AssignmentUpdateOne {
+	_u.mutation.ClearAcceptedAt()
 	return _u
 }
 
@@ -614,6 +660,12 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if _u.mutation.DeclinedForCleared() {
 		_spec.ClearField(assignment.FieldDeclinedFor, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AcceptedAt(); ok {
+		_spec.SetField(assignment.FieldAcceptedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AcceptedAtCleared() {
+		_spec.ClearField(assignment.FieldAcceptedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Draft(); ok {
 		_spec.SetField(assignment.FieldDraft, field.TypeJSON, value)

@@ -3400,6 +3400,7 @@ type AssignmentMutation struct {
 	explanation       *string
 	declined_reason   *string
 	declined_for      *assignment.DeclinedFor
+	accepted_at       *time.Time
 	draft             **domain.AssessmentDraft
 	draft_saved_at    *time.Time
 	reminded_at       *time.Time
@@ -3895,6 +3896,55 @@ func (m *AssignmentMutation) ResetDeclinedFor() {
 	delete(m.clearedFields, assignment.FieldDeclinedFor)
 }
 
+// SetAcceptedAt sets the "accepted_at" field.
+func (m *AssignmentMutation) SetAcceptedAt(t time.Time) {
+	m.accepted_at = &t
+}
+
+// AcceptedAt returns the value of the "accepted_at" field in the mutation.
+func (m *AssignmentMutation) AcceptedAt() (r time.Time, exists bool) {
+	v := m.accepted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcceptedAt returns the old "accepted_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldAcceptedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcceptedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcceptedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcceptedAt: %w", err)
+	}
+	return oldValue.AcceptedAt, nil
+}
+
+// ClearAcceptedAt clears the value of the "accepted_at" field.
+func (m *AssignmentMutation) ClearAcceptedAt() {
+	m.accepted_at = nil
+	m.clearedFields[assignment.FieldAcceptedAt] = struct{}{}
+}
+
+// AcceptedAtCleared returns if the "accepted_at" field was cleared in this mutation.
+func (m *AssignmentMutation) AcceptedAtCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldAcceptedAt]
+	return ok
+}
+
+// ResetAcceptedAt resets all changes to the "accepted_at" field.
+func (m *AssignmentMutation) ResetAcceptedAt() {
+	m.accepted_at = nil
+	delete(m.clearedFields, assignment.FieldAcceptedAt)
+}
+
 // SetDraft sets the "draft" field.
 func (m *AssignmentMutation) SetDraft(dd *domain.AssessmentDraft) {
 	m.draft = &dd
@@ -4179,7 +4229,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -4206,6 +4256,9 @@ func (m *AssignmentMutation) Fields() []string {
 	}
 	if m.declined_for != nil {
 		fields = append(fields, assignment.FieldDeclinedFor)
+	}
+	if m.accepted_at != nil {
+		fields = append(fields, assignment.FieldAcceptedAt)
 	}
 	if m.draft != nil {
 		fields = append(fields, assignment.FieldDraft)
@@ -4245,6 +4298,8 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeclinedReason()
 	case assignment.FieldDeclinedFor:
 		return m.DeclinedFor()
+	case assignment.FieldAcceptedAt:
+		return m.AcceptedAt()
 	case assignment.FieldDraft:
 		return m.Draft()
 	case assignment.FieldDraftSavedAt:
@@ -4280,6 +4335,8 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDeclinedReason(ctx)
 	case assignment.FieldDeclinedFor:
 		return m.OldDeclinedFor(ctx)
+	case assignment.FieldAcceptedAt:
+		return m.OldAcceptedAt(ctx)
 	case assignment.FieldDraft:
 		return m.OldDraft(ctx)
 	case assignment.FieldDraftSavedAt:
@@ -4359,6 +4416,13 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDeclinedFor(v)
+		return nil
+	case assignment.FieldAcceptedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcceptedAt(v)
 		return nil
 	case assignment.FieldDraft:
 		v, ok := value.(*domain.AssessmentDraft)
@@ -4442,6 +4506,9 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldDeclinedFor) {
 		fields = append(fields, assignment.FieldDeclinedFor)
 	}
+	if m.FieldCleared(assignment.FieldAcceptedAt) {
+		fields = append(fields, assignment.FieldAcceptedAt)
+	}
 	if m.FieldCleared(assignment.FieldDraft) {
 		fields = append(fields, assignment.FieldDraft)
 	}
@@ -4476,6 +4543,9 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldDeclinedFor:
 		m.ClearDeclinedFor()
+		return nil
+	case assignment.FieldAcceptedAt:
+		m.ClearAcceptedAt()
 		return nil
 	case assignment.FieldDraft:
 		m.ClearDraft()
@@ -4523,6 +4593,9 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldDeclinedFor:
 		m.ResetDeclinedFor()
+		return nil
+	case assignment.FieldAcceptedAt:
+		m.ResetAcceptedAt()
 		return nil
 	case assignment.FieldDraft:
 		m.ResetDraft()

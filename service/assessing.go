@@ -27,6 +27,8 @@ func (y YourAssessment) Status() string {
 	switch {
 	case y.Assignment.Status == assignment.StatusDeclined:
 		return "Declined"
+	case y.Assignment.AcceptedAt == nil && y.Mine == nil && y.Assignment.Draft == nil:
+		return "Not answered"
 	case y.Mine != nil && y.Mine.Returned != nil:
 		return "Sent back"
 	case y.Mine != nil:
@@ -94,7 +96,7 @@ func (s *Service) Assessing(ctx context.Context, assignmentID int) (YourAssessme
 	v, _ := authz.FromContext(ctx)
 	a, err := s.DB.Assignment.Query().Where(assignment.ID(assignmentID), assignment.AssessorID(v.PersonID)).
 		WithBid(func(q *ent.BidQuery) {
-			q.Where(bid.StatusNEQ(domain.BidDraft)).WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
+			q.Where(bid.StatusNEQ(domain.BidDraft)).WithOrganisation().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
 				WithDocuments(func(q *ent.DocumentQuery) { q.Order(ent.Asc(document.FieldID)) })
 		}).Only(ctx)
 	if err != nil {
@@ -122,5 +124,10 @@ func (s *Service) SaveAssessmentDraft(ctx context.Context, assignmentID int, in 
 		return nil, err
 	}
 	// Written as the assessor: the data layer lets them change only their own assignments.
-	return s.DB.Assignment.UpdateOneID(y.Assignment.ID).SetDraft(&d).SetDraftSavedAt(time.Now().UTC()).Save(ctx)
+	// Scoring a bid, even part way, confirms the assessor will assess it.
+	up := s.DB.Assignment.UpdateOneID(y.Assignment.ID).SetDraft(&d).SetDraftSavedAt(time.Now().UTC())
+	if y.Assignment.AcceptedAt == nil {
+		up.SetAcceptedAt(time.Now().UTC())
+	}
+	return up.Save(ctx)
 }

@@ -43,6 +43,21 @@ func (s *Service) DeclineAssignment(ctx context.Context, id int, why Decline) (*
 	return out, err
 }
 
+// AcceptAssignment confirms that the assessor will assess one of their bids: they have seen its
+// title and supplier and have no conflict of interest.
+func (s *Service) AcceptAssignment(ctx context.Context, id int) (*ent.Assignment, error) {
+	if _, err := s.DB.Assignment.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	var out *ent.Assignment
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		out, err = activities.AcceptAssignment(ctx, tx, id, authz.ActorOf(ctx, ""))
+		return err
+	})
+	return out, err
+}
+
 // ReleaseFeedback lets a decided competition's suppliers read their assessments. It is
 // recorded once; releasing again changes nothing.
 func (s *Service) ReleaseFeedback(ctx context.Context, competitionID int) error {

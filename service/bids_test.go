@@ -304,14 +304,80 @@ func TestDueNextFollowsTheBid(t *testing.T) {
 		t.Errorf("in assessment: %q", got)
 	}
 	b.Status, comp.Status = domain.BidFunded, domain.CompetitionDecided
+	released := now.Add(-time.Hour)
+	comp.FeedbackReleasedAt = &released
 	b.Milestones = []domain.Milestone{{Deliverable: "Map", Month: 1, Amount: 100}, {Deliverable: "Report", Month: 3, Amount: 200}}
-	b.Edges.Contract = &ent.Contract{Status: domain.ContractActive, CreatedAt: now.AddDate(0, -2, 0)}
+
+	// An offered contract: the supplier accepts it, on the contract's page.
+	k := &ent.Contract{ID: 5, Status: domain.ContractOffered, Value: 360}
+	b.Edges.Contract = k
 	due := DueNext(b, now)
+	if len(due) != 1 || !due[0].Yours || due[0].Link != "/contracts/5#accept" || !strings.Contains(due[0].What, "£3.60 including VAT") {
+		t.Errorf("an offered contract: %+v", due)
+	}
+	if st := nowStage(Stages(b)); st != "Contract" {
+		t.Errorf("an offered contract's timeline is now at %q", st)
+	}
+
+	// A running contract: what is paid is not due, what is submitted waits on the owner, what
+	// is to do has the contract's own amount (VAT included) and due day, and the report is
+	// written on the contract's page.
+	start, end := now.AddDate(0, -2, 0), now.AddDate(0, 1, 0)
+	k.Status, k.StartsOn, k.EndsOn = domain.ContractActive, &start, &end
+	k.Edges.Milestones = []*ent.Milestone{
+		{Number: 1, Deliverable: "Survey", Month: 1, Amount: 120, Status: domain.MilestonePaid},
+		{Number: 2, Deliverable: "Map", Month: 2, Amount: 120, Status: domain.MilestoneSubmitted},
+		{Number: 3, Deliverable: "Trial", Month: 3, Amount: 120, Status: domain.MilestonePlanned},
+	}
+	due = DueNext(b, now)
 	var whats []string
 	for _, d := range due {
 		whats = append(whats, d.What)
+		if strings.Contains(d.What, "Survey") {
+			t.Errorf("a paid milestone is listed as due: %q", d.What)
+		}
 	}
-	if len(due) != 3 || !strings.HasPrefix(whats[1], "Milestone 2: Report") || !strings.Contains(whats[2], "end of phase report") {
-		t.Errorf("an active contract: %q", whats)
+	if len(due) != 4 {
+		t.Fatalf("a running contract: %q", whats)
 	}
+	if due[0].Yours || !strings.Contains(due[0].What, "review your deliverable for milestone 2, Map (£1.20 including VAT)") {
+		t.Errorf("a submitted milestone: %+v", due[0])
+	}
+	if d := due[1]; !d.Yours || d.Link != "/contracts/5#milestone-3" || !d.Day || !d.When.Equal(domain.MilestoneDue(start, end, 3)) || !strings.Contains(d.What, "Trial (£1.20 including VAT)") {
+		t.Errorf("a milestone to do: %+v", d)
+	}
+	if d := due[2]; !d.Yours || d.Link != "/contracts/5#midpoint" {
+		t.Errorf("the progress update: %+v", d)
+	}
+	if d := due[3]; !d.Yours || d.Link != "/contracts/5#report" || !d.When.Equal(end) {
+		t.Errorf("the report: %+v", d)
+	}
+	if StandingOf(due) != StandingYours || nowStage(Stages(b)) != "Work and report" {
+		t.Errorf("a running contract stands %q, now at %q", StandingOf(due), nowStage(Stages(b)))
+	}
+
+	// Reported with everything submitted: it waits on others.
+	reported := now
+	k.Status, k.ReportedAt, k.ProgressAt = domain.ContractReported, &reported, &reported
+	k.Edges.Milestones[2].Status = domain.MilestoneSubmitted
+	if due := DueNext(b, now); StandingOf(due) != StandingWaiting || nowStage(Stages(b)) != "Stage gate" {
+		t.Errorf("a reported contract: %+v %q", due, StandingOf(due))
+	}
+	// Decided and paid: history.
+	k.Status = domain.ContractContinued
+	for _, m := range k.Edges.Milestones {
+		m.Status = domain.MilestonePaid
+	}
+	if due := DueNext(b, now); StandingOf(due) != StandingDone || nowStage(Stages(b)) != "" {
+		t.Errorf("a finished contract: %+v, now at %q", due, nowStage(Stages(b)))
+	}
+}
+
+func nowStage(ss []Stage) string {
+	for _, s := range ss {
+		if s.Now {
+			return s.Label
+		}
+	}
+	return ""
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 )
 
 // BidAnswers is what a supplier writes in a bid. A nil field is left as it is; a field given is
@@ -273,7 +274,9 @@ func (s *Service) YourBids(ctx context.Context) ([]*ent.Bid, error) {
 	v, _ := authz.FromContext(ctx)
 	bids, err := s.DB.Bid.Query().Where(bid.OrganisationID(v.OrganisationID)).
 		WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
-		WithContract(func(q *ent.ContractQuery) { q.WithGateDecision() }).
+		WithContract(func(q *ent.ContractQuery) {
+			q.WithGateDecision().WithShowAndTell().WithMilestones(func(q *ent.MilestoneQuery) { q.Order(ent.Asc(milestone.FieldNumber)) })
+		}).
 		WithDocuments().Order(ent.Desc(bid.FieldID)).All(ctx)
 	if err != nil {
 		return nil, err
@@ -297,16 +300,44 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Due is one thing a supplier must do next, or wait for, with its date where it has one.
+// Due is one thing on a supplier's bid or contract: something the supplier must do (Yours), or
+// something it waits on others for, with its date where it has one.
 type Due struct {
-	What string
-	When time.Time // zero: no date
-	Link string    // the page that does it
+	What  string
+	When  time.Time // zero: no date
+	Day   bool      // When is a day (due by its end), not an instant
+	Link  string    // the page, and place on it, where it is done; empty when nothing is to do there
+	Yours bool      // the supplier does it; otherwise it waits on someone else
 }
 
-// DueNext is what a supplier's bid, and its contract, need next, at the instant now: the
-// deadline of a draft, a confirmation an amendment asks for, the outcome awaited, the end of
-// phase report, the gate's decision.
+// Standing is where a bid stands for its supplier: something to do now, waiting on others, or
+// finished (history). The supplier's list of bids is grouped by it.
+type Standing string
+
+const (
+	StandingYours   Standing = "yours"
+	StandingWaiting Standing = "waiting"
+	StandingDone    Standing = "done"
+)
+
+// StandingOf is a bid's standing from what is due on it.
+func StandingOf(due []Due) Standing {
+	out := StandingDone
+	for _, d := range due {
+		if d.Yours {
+			return StandingYours
+		}
+		out = StandingWaiting
+	}
+	return out
+}
+
+// DueNext is what a supplier's bid, and its contract, need next, at the instant now, from each
+// record's own state: the deadline of a draft, a confirmation an amendment asks for, the outcome
+// awaited; then the contract to accept, each milestone's deliverable (its amount including VAT,
+// as on the contract's page) or payment, the progress update, the end-of-phase report, the
+// show-and-tell and the gate's decision. The contract needs its milestones and show-and-tell
+// loaded.
 func DueNext(b *ent.Bid, now time.Time) []Due {
 	comp := b.Edges.Competition
 	if comp == nil {
@@ -319,16 +350,16 @@ func DueNext(b *ent.Bid, now time.Time) []Due {
 	switch b.Status {
 	case domain.BidDraft:
 		if open {
-			out = append(out, Due{What: "Finish and submit your bid", When: deadline, Link: bidPage})
+			out = append(out, Due{What: "Finish and submit your bid", When: deadline, Link: bidPage, Yours: true})
 		}
 	case domain.BidWithdrawn:
 		if open {
-			out = append(out, Due{What: "Reopen your bid if you want it assessed", When: deadline, Link: bidPage})
+			out = append(out, Due{What: "Reopen your bid if you want it assessed", When: deadline, Link: bidPage, Yours: true})
 		}
 	case domain.BidSubmitted:
 		switch {
 		case domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) && open:
-			out = append(out, Due{What: "Confirm your bid: the questions changed after you submitted it", When: deadline, Link: fmt.Sprintf("/competitions/%d", comp.ID)})
+			out = append(out, Due{What: "Confirm your bid: the questions changed after you submitted it", When: deadline, Link: fmt.Sprintf("/competitions/%d", comp.ID), Yours: true})
 		case comp.Status == domain.CompetitionOpen:
 			out = append(out, Due{What: "Nothing to do: the competition closes, then bids are checked and assessed", When: deadline})
 		default:
@@ -340,18 +371,101 @@ func DueNext(b *ent.Bid, now time.Time) []Due {
 		}
 	}
 	if k := b.Edges.Contract; k != nil {
-		switch k.Status {
-		case domain.ContractActive:
-			// Each milestone falls due its month after the contract began.
-			for i, m := range b.Milestones {
-				if when := k.CreatedAt.AddDate(0, m.Month, 0); when.After(now) {
-					out = append(out, Due{What: fmt.Sprintf("Milestone %d: %s (%s)", i+1, m.Deliverable, m.Amount), When: when})
-				}
+		out = append(out, contractDue(k, now)...)
+	}
+	return out
+}
+
+// contractDue is what a contract needs next from its supplier, or from others.
+func contractDue(k *ent.Contract, now time.Time) []Due {
+	page := fmt.Sprintf("/contracts/%d", k.ID)
+	var out []Due
+	if k.Status == domain.ContractOffered {
+		return append(out, Due{What: fmt.Sprintf("Accept your contract, worth %s including VAT", k.Value), Link: page + "#accept", Yours: true})
+	}
+	started := k.StartsOn != nil && k.EndsOn != nil
+	for _, m := range k.Edges.Milestones {
+		label := fmt.Sprintf("milestone %d, %s (%s including VAT)", m.Number, m.Deliverable, m.Amount)
+		switch {
+		case m.Status == domain.MilestoneChangesAsked && k.Status.TakesDeliverables():
+			out = append(out, Due{What: "Make the changes asked for and submit " + label + " again", Link: fmt.Sprintf("%s#milestone-%d", page, m.Number), Yours: true})
+		case m.Status == domain.MilestonePlanned && k.Status.TakesDeliverables():
+			d := Due{What: "Submit the deliverable for " + label, Link: fmt.Sprintf("%s#milestone-%d", page, m.Number), Yours: true}
+			if started {
+				d.When, d.Day = domain.MilestoneDue(*k.StartsOn, *k.EndsOn, m.Month), true
 			}
-			out = append(out, Due{What: "Send your end of phase report", Link: fmt.Sprintf("/bids/%d", b.ID)})
-		case domain.ContractReported:
-			out = append(out, Due{What: "Wait for the stage gate's decision on your contract"})
+			out = append(out, d)
+		case m.Status == domain.MilestoneSubmitted:
+			out = append(out, Due{What: "Wait for the challenge owner to review your deliverable for " + label})
+		case m.Status == domain.MilestoneAccepted:
+			d := Due{What: "Wait for the payment of " + label}
+			if m.PaymentDue != nil {
+				d.When, d.Day = *m.PaymentDue, true
+			}
+			out = append(out, d)
 		}
+	}
+	switch k.Status {
+	case domain.ContractActive:
+		if k.ProgressAt == nil && started {
+			out = append(out, Due{What: "Send your progress update for the midpoint review", When: domain.ContractMidpoint(*k.StartsOn, *k.EndsOn), Day: true, Link: page + "#midpoint", Yours: true})
+		}
+		d := Due{What: "Write and submit your end-of-phase report", Link: page + "#report", Yours: true}
+		if started {
+			d.When, d.Day = *k.EndsOn, true
+		}
+		out = append(out, d)
+	case domain.ContractReported:
+		out = append(out, Due{What: "Wait for the stage gate's decision on your contract"})
+	}
+	if st := k.Edges.ShowAndTell; st != nil && st.HeldAt == nil && (k.Status == domain.ContractActive || k.Status == domain.ContractReported) {
+		out = append(out, Due{What: "Present your work at the show-and-tell: " + st.Place, When: st.At, Link: page + "#show-and-tell", Yours: true})
+	}
+	return out
+}
+
+// Stage is one step of a bid's way, from written to the stage gate, as its supplier sees it.
+type Stage struct {
+	Label     string
+	Done, Now bool
+}
+
+// Stages places a bid on its way: written, submitted, checked, assessed, decided; then, with a
+// contract, accepted, worked and reported, and decided at the stage gate.
+func Stages(b *ent.Bid) []Stage {
+	comp := b.Edges.Competition
+	labels := []string{"Written", "Submitted", "Eligibility checked", "Assessed", "Outcome"}
+	reached := 0
+	switch {
+	case b.Status == domain.BidDraft || b.Status == domain.BidWithdrawn:
+		reached = 0
+	case b.Status == domain.BidIneligible:
+		reached = 2
+	case comp.Status == domain.CompetitionOpen, comp.Status == domain.CompetitionEligibility:
+		reached = 1
+	case comp.Status == domain.CompetitionAssessment:
+		reached = 2
+	case comp.FeedbackReleasedAt != nil && b.Edges.Contract == nil:
+		reached = 5 // told the outcome, and no contract follows
+	default:
+		reached = 4
+	}
+	if k := b.Edges.Contract; k != nil {
+		labels = append(labels, "Contract", "Work and report", "Stage gate")
+		switch k.Status {
+		case domain.ContractOffered:
+			reached = 5
+		case domain.ContractActive:
+			reached = 6
+		case domain.ContractReported:
+			reached = 7
+		default:
+			reached = 8
+		}
+	}
+	out := make([]Stage, len(labels))
+	for i, l := range labels {
+		out[i] = Stage{Label: l, Done: i < reached, Now: i == reached}
 	}
 	return out
 }

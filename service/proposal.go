@@ -31,18 +31,41 @@ type Proposal struct {
 	Pool        []PoolMember      // every active assessor
 	Shortfalls  []domain.Shortfall
 	Titles      map[int]string // each bid's title and supplier, by bid
+	Answers     map[int]Answer // each assignment's answer from its assessor, by assignment
+}
+
+// Answer is what an assessor has said to an assignment: that they will assess it (by saying so,
+// or by scoring it), that they will not, or nothing yet.
+type Answer string
+
+const (
+	AnswerAccepted    Answer = "accepted"
+	AnswerDeclined    Answer = "declined"
+	AnswerNotAnswered Answer = "not_answered"
+)
+
+// answerOf is an assignment's answer; scored says whether its assessor has scored the bid.
+func answerOf(a *ent.Assignment, scored bool) Answer {
+	switch {
+	case a.Status == assignment.StatusDeclined:
+		return AnswerDeclined
+	case a.AcceptedAt != nil || scored || a.Draft != nil:
+		return AnswerAccepted
+	}
+	return AnswerNotAnswered
 }
 
 // PoolMember is one assessor as the proposal shows them: their load and capacity in this
 // competition, and whether their declaration of interests stands.
 type PoolMember struct {
-	Person   *ent.Person
-	Load     int       // bids assigned now (not declined)
-	Capacity *int      // the programme's figure for this competition; nil: a fair share
-	Lapses   time.Time // when their declaration of interests lapses (or lapsed)
-	Lapsed   bool
-	Scored   int // bids they have scored
-	Overdue  int // released bids not scored by the due date
+	Person     *ent.Person
+	Load       int       // bids assigned now (not declined)
+	Capacity   *int      // the programme's figure for this competition; nil: a fair share
+	Lapses     time.Time // when their declaration of interests lapses (or lapsed)
+	Lapsed     bool
+	Scored     int // bids they have scored
+	Unanswered int // released bids they have neither accepted nor declined
+	Overdue    int // released bids not scored by the due date
 }
 
 // Released says whether assessors see their bids.
@@ -76,18 +99,23 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	if err != nil {
 		return Proposal{}, err
 	}
-	load, overdue := map[int]int{}, map[int]int{}
+	load, overdue, unanswered := map[int]int{}, map[int]int{}, map[int]int{}
+	answers := map[int]Answer{}
 	now := time.Now()
 	for _, a := range rows {
+		answers[a.ID] = answerOf(a, mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}])
 		if a.Status != assignment.StatusAssigned {
 			continue
+		}
+		if answers[a.ID] == AnswerNotAnswered && comp.AssignmentsReleasedAt != nil {
+			unanswered[a.AssessorID]++
 		}
 		load[a.AssessorID]++
 		if due := DueDate(comp, a); !due.IsZero() && now.After(due) && !mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] {
 			overdue[a.AssessorID]++
 		}
 	}
-	p := Proposal{Competition: comp, Assignments: rows, Shortfalls: comp.AssignmentShortfalls, Titles: map[int]string{}}
+	p := Proposal{Competition: comp, Assignments: rows, Shortfalls: comp.AssignmentShortfalls, Titles: map[int]string{}, Answers: answers}
 	bids, err := s.DB.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.StatusNEQ(domain.BidDraft)).WithOrganisation().All(ctx)
 	if err != nil {
 		return Proposal{}, err
@@ -96,7 +124,7 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 		p.Titles[b.ID] = b.Title + ", " + b.Edges.Organisation.Name
 	}
 	for _, x := range pool {
-		m := PoolMember{Person: x, Load: load[x.ID], Scored: scored[x.ID], Overdue: overdue[x.ID],
+		m := PoolMember{Person: x, Load: load[x.ID], Scored: scored[x.ID], Overdue: overdue[x.ID], Unanswered: unanswered[x.ID],
 			Lapses: domain.DeclarationLapses(activities.DeclaredSince(x)), Lapsed: domain.DeclarationLapsed(activities.DeclaredSince(x), now)}
 		if n, ok := comp.AssessorCapacity[x.ID]; ok {
 			m.Capacity = &n

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -275,7 +276,9 @@ func (w *competitionWorkflow) decisionReady(req DecideRequest) error {
 	// Counted in the records by the decision's activity from versionAssessedInRecords on; w.bids
 	// is sorted, so the message is deterministic.
 	if !w.in.AssessmentsInRecords {
-		if err := domain.CheckAssessed(w.status, w.bids, func(id int) int { return len(w.assessed[id]) }, minimum); err != nil {
+		// Only the IDs are in the workflow's state: these old workflows name a bid by its number.
+		byNumber := func(id int) string { return fmt.Sprintf("bid %d", id) }
+		if err := domain.CheckAssessed(w.status, w.bids, func(id int) int { return len(w.assessed[id]) }, byNumber, minimum); err != nil {
 			return err
 		}
 	}

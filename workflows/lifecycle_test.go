@@ -263,7 +263,7 @@ func TestChallengeLifecycleThroughBothPhases(t *testing.T) {
 	h.at(8*day+time.Minute, func() {
 		comp := f.competitionID(t, 1)
 		wf := workflows.CompetitionWorkflowID(comp)
-		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, fmt.Sprintf("bid %d has 0 of 3", bids[0]))
+		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, "from Acme Analytics Ltd has 0 of its 3 assessments")
 		h.refused(wf, workflows.UpdateRecordAssessment, workflows.RecordAssessmentRequest{
 			BidID: bids[0], AssessorID: f.assessors[0], Assessment: domain.Assessment{Scores: map[string]domain.CriterionScore{"innovation": {Score: 11}}}, Actor: admin},
 			"must be from 0 to 10")
@@ -651,7 +651,7 @@ func TestTooFewAssessorsHasAWayOut(t *testing.T) {
 		}
 	}, func() {
 		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
-		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, fmt.Sprintf("bid %d has 2 of 3", bids[0]))
+		h.refused(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin}, "from Acme Analytics Ltd has 2 of its 3 assessments")
 	}, func() {
 		wf := workflows.CompetitionWorkflowID(f.competitionID(t, 1))
 		h.update(wf, workflows.UpdateDecide, workflows.DecideRequest{Actor: admin,

@@ -34,6 +34,8 @@ const (
 	FieldDeclinedReason = "declined_reason"
 	// FieldDeclinedFor holds the string denoting the declined_for field in the database.
 	FieldDeclinedFor = "declined_for"
+	// FieldAcceptedAt holds the string denoting the accepted_at field in the database.
+	FieldAcceptedAt = "accepted_at"
 	// FieldDraft holds the string denoting the draft field in the database.
 	FieldDraft = "draft"
 	// FieldDraftSavedAt holds the string denoting the draft_saved_at field in the database.
@@ -76,6 +78,7 @@ var Columns = []string{
 	FieldExplanation,
 	FieldDeclinedReason,
 	FieldDeclinedFor,
+	FieldAcceptedAt,
 	FieldDraft,
 	FieldDraftSavedAt,
 	FieldRemindedAt,
@@ -209,6 +212,11 @@ func ByDeclinedReason(opts ...sql.OrderTermOption) OrderOption {
 // ByDeclinedFor orders the results by the declined_for field.
 func ByDeclinedFor(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeclinedFor, opts...).ToFunc()
+}
+
+// ByAcceptedAt orders the results by the accepted_at field.
+func ByAcceptedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAcceptedAt, opts...).ToFunc()
 }
 
 // ByDraftSavedAt orders the results by the draft_saved_at field.

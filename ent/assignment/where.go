@@ -90,6 +90,11 @@ func DeclinedReason(v string) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldDeclinedReason, v))
 }
 
+// AcceptedAt applies equality check predicate on the "accepted_at" field. It's identical to AcceptedAtEQ.
+func AcceptedAt(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldAcceptedAt, v))
+}
+
 // DraftSavedAt applies equality check predicate on the "draft_saved_at" field. It's identical to DraftSavedAtEQ.
 func DraftSavedAt(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldDraftSavedAt, v))
@@ -463,6 +468,56 @@ func DeclinedForIsNil() predicate.Assignment {
 // DeclinedForNotNil applies the NotNil predicate on the "declined_for" field.
 func DeclinedForNotNil() predicate.Assignment {
 	return predicate.Assignment(sql.FieldNotNull(FieldDeclinedFor))
+}
+
+// AcceptedAtEQ applies the EQ predicate on the "accepted_at" field.
+func AcceptedAtEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldAcceptedAt, v))
+}
+
+// AcceptedAtNEQ applies the NEQ predicate on the "accepted_at" field.
+func AcceptedAtNEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldAcceptedAt, v))
+}
+
+// AcceptedAtIn applies the In predicate on the "accepted_at" field.
+func AcceptedAtIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldAcceptedAt, vs...))
+}
+
+// AcceptedAtNotIn applies the NotIn predicate on the "accepted_at" field.
+func AcceptedAtNotIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldAcceptedAt, vs...))
+}
+
+// AcceptedAtGT applies the GT predicate on the "accepted_at" field.
+func AcceptedAtGT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldAcceptedAt, v))
+}
+
+// AcceptedAtGTE applies the GTE predicate on the "accepted_at" field.
+func AcceptedAtGTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldAcceptedAt, v))
+}
+
+// AcceptedAtLT applies the LT predicate on the "accepted_at" field.
+func AcceptedAtLT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldAcceptedAt, v))
+}
+
+// AcceptedAtLTE applies the LTE predicate on the "accepted_at" field.
+func AcceptedAtLTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldAcceptedAt, v))
+}
+
+// AcceptedAtIsNil applies the IsNil predicate on the "accepted_at" field.
+func AcceptedAtIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldAcceptedAt))
+}
+
+// AcceptedAtNotNil applies the NotNil predicate on the "accepted_at" field.
+func AcceptedAtNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldAcceptedAt))
 }
 
 // DraftIsNil applies the IsNil predicate on the "draft" field.

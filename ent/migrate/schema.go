@@ -133,6 +133,7 @@ var (
 		{Name: "explanation", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "declined_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "declined_for", Type: field.TypeEnum, Nullable: true, Enums: []string{"conflict", "capacity", "swapped"}},
+		{Name: "accepted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "draft", Type: field.TypeJSON, Nullable: true},
 		{Name: "draft_saved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "reminded_at", Type: field.TypeTime, Nullable: true},
@@ -148,13 +149,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "assignments_bids_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[12]},
+				Columns:    []*schema.Column{AssignmentsColumns[13]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "assignments_persons_assignments",
-				Columns:    []*schema.Column{AssignmentsColumns[13]},
+				Columns:    []*schema.Column{AssignmentsColumns[14]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -163,12 +164,12 @@ var (
 			{
 				Name:    "assignment_bid_id_assessor_id",
 				Unique:  true,
-				Columns: []*schema.Column{AssignmentsColumns[12], AssignmentsColumns[13]},
+				Columns: []*schema.Column{AssignmentsColumns[13], AssignmentsColumns[14]},
 			},
 			{
 				Name:    "assignment_assessor_id_competition_id",
 				Unique:  false,
-				Columns: []*schema.Column{AssignmentsColumns[13], AssignmentsColumns[3]},
+				Columns: []*schema.Column{AssignmentsColumns[14], AssignmentsColumns[3]},
 			},
 		},
 	}

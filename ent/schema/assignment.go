@@ -32,6 +32,10 @@ func (Assignment) Fields() []ent.Field {
 		// count), no capacity (nothing is excluded), or the programme swapped the assessor for
 		// another (nothing is excluded). Empty on rows from before the choice.
 		field.Enum("declined_for").Values("conflict", "capacity", "swapped").Optional(),
+		// When the assessor confirmed they will assess the bid, having seen its title and
+		// supplier and found no conflict of interest; scoring it confirms it too. Nil while
+		// they have not answered (or after they declined).
+		field.Time("accepted_at").Optional().Nillable(),
 		// The assessor's scoring saved part way, cleared when they submit it.
 		field.JSON("draft", &domain.AssessmentDraft{}).Optional(),
 		field.Time("draft_saved_at").Optional().Nillable(),

@@ -48,9 +48,15 @@ for (const javaScript of [true, false]) {
     await page.getByRole("link", { name: "Your assessments", exact: true }).click();
     await page.getByRole("heading", { name: "Your assessments" }).waitFor();
     await accessible(page, `your assessments ${how}`, javaScript);
-    const row = page.locator("tr", { hasText: "To score" }).first();
+    const row = page.locator("tr", { hasText: "Not answered" }).first();
     const title = await row.getByRole("link").textContent();
     await row.getByRole("link").click();
+    // First only the title and supplier, to check for a conflict of interest.
+    await page.getByRole("heading", { name: "Will you assess this bid?" }).waitFor();
+    assert.equal(await page.getByRole("heading", { name: "Your scores" }).count(), 0, "the bid shows before the assessor answers");
+    await accessible(page, `an assignment to answer ${how}`, javaScript);
+    await page.getByRole("button", { name: "Yes, I have no conflict and will assess it" }).click();
+    await page.getByText("You will assess this bid").waitFor();
     await page.getByRole("heading", { name: "Your scores" }).waitFor();
     await accessible(page, `scoring page ${how}`, javaScript);
 
@@ -98,9 +104,10 @@ for (const javaScript of [true, false]) {
     const page = await context.newPage();
     await signIn(page, "Amara Okafor");
     await page.getByRole("link", { name: "Your assessments", exact: true }).click();
-    const row = page.locator("tr", { hasText: "To score" }).first();
+    const row = page.locator("tr", { hasText: "Not answered" }).first();
     const title = await row.getByRole("link").textContent();
     await row.getByRole("link").click();
+    await page.getByRole("heading", { name: "Will you assess this bid?" }).waitFor();
     await page.getByText("Decline this bid").click();
     await page.getByLabel("I have a conflict of interest with the bid or its supplier").check();
     await page.getByRole("button", { name: "Decline the bid" }).click();
@@ -169,7 +176,9 @@ for (const javaScript of [true, false]) {
     await accessible(page, `the assignment ${how}`, javaScript);
 
     // Every assessor is on every bid already: a swap to one of them is refused, saying why.
-    const row = page.locator("tbody tr", { hasText: "Assigned" }).first();
+    // The pairings that stand (accepted, or not answered yet: the programme sees which) offer a swap.
+    assert.ok(await page.locator("tbody tr", { hasText: /Accepted|Not answered/ }).count() > 0, "no pairing says its assessor's answer");
+    const row = page.locator("tbody tr").filter({ has: page.locator("summary", { hasText: "Swap" }) }).first();
     await row.locator("summary", { hasText: "Swap" }).click();
     const swapTo = await row.getByLabel("Give the bid to").locator("option").nth(1).textContent();
     await row.getByLabel("Give the bid to").selectOption({ label: swapTo });

@@ -53,6 +53,12 @@ for (const javaScript of [true, false]) {
     }
     const next = (await binsightContract(ed)).milestones.find((m) => m.status === "planned");
     assert.ok(next, "a milestone is still to deliver");
+    // The supplier's list says the milestone is due, and links to where it is delivered.
+    await ed.getByRole("link", { name: "Your bids and contracts", exact: true }).click();
+    await ed.getByRole("heading", { name: /^Needs you now/ }).waitFor();
+    await accessible(ed, `the supplier's list with a contract running ${how}`, javaScript);
+    await ed.locator(`a[href="/contracts/${k.id}#milestone-${next.number}"]`).click();
+    await ed.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
     const card = ed.locator(`#milestone-${next.number}`);
     await card.getByLabel("Add a document to the deliverable").setInputFiles({ name: `milestone-${next.number}.pdf`,
       mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });

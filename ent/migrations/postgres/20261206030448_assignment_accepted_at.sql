@@ -1,0 +1,2 @@
+-- Modify "assignments" table
+ALTER TABLE "assignments" ADD COLUMN "accepted_at" timestamptz NULL;

@@ -1,0 +1,2 @@
+-- Add column "accepted_at" to table: "assignments"
+ALTER TABLE `assignments` ADD COLUMN `accepted_at` datetime NULL;
