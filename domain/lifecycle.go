@@ -336,6 +336,28 @@ func (s CompetitionStatus) ChangeAssignments() error {
 	return nil
 }
 
+// AssignmentAnswer is what an assessor has said to a bid given to them: that they will assess it,
+// that they will not, or nothing yet.
+type AssignmentAnswer string
+
+const (
+	AnswerAccepted    AssignmentAnswer = "accepted"
+	AnswerDeclined    AssignmentAnswer = "declined"
+	AnswerNotAnswered AssignmentAnswer = "not_answered"
+)
+
+// AnswerOf is an assignment's answer. Scoring a bid, even part way, says the assessor will
+// assess it; rows from before acceptance was recorded say so only that way.
+func AnswerOf(declined, accepted, scored bool) AssignmentAnswer {
+	switch {
+	case declined:
+		return AnswerDeclined
+	case accepted || scored:
+		return AnswerAccepted
+	}
+	return AnswerNotAnswered
+}
+
 // CheckAcceptAssignment says whether an assessor may confirm they will assess a bid given to
 // them: not once they have declined it, and only while the competition is in assessment.
 func CheckAcceptAssignment(declined bool, s CompetitionStatus) error {

@@ -27,7 +27,7 @@ func (y YourAssessment) Status() string {
 	switch {
 	case y.Assignment.Status == assignment.StatusDeclined:
 		return "Declined"
-	case y.Assignment.AcceptedAt == nil && y.Mine == nil && y.Assignment.Draft == nil:
+	case answerOf(y.Assignment, y.Mine != nil) == domain.AnswerNotAnswered:
 		return "Not answered"
 	case y.Mine != nil && y.Mine.Returned != nil:
 		return "Sent back"
@@ -37,6 +37,11 @@ func (y YourAssessment) Status() string {
 		return "In progress"
 	}
 	return "To score"
+}
+
+// MayAccept says whether the assessor may say they will assess the bid now.
+func (y YourAssessment) MayAccept() error {
+	return domain.CheckAcceptAssignment(y.Assignment.Status == assignment.StatusDeclined, y.Bid.Edges.Competition.Status)
 }
 
 // MayScore says whether the assessor may record or change their scores now: the bid is theirs,

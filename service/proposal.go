@@ -30,29 +30,8 @@ type Proposal struct {
 	Assignments []*ent.Assignment // with bid and assessor, by bid then ID
 	Pool        []PoolMember      // every active assessor
 	Shortfalls  []domain.Shortfall
-	Titles      map[int]string // each bid's title and supplier, by bid
-	Answers     map[int]Answer // each assignment's answer from its assessor, by assignment
-}
-
-// Answer is what an assessor has said to an assignment: that they will assess it (by saying so,
-// or by scoring it), that they will not, or nothing yet.
-type Answer string
-
-const (
-	AnswerAccepted    Answer = "accepted"
-	AnswerDeclined    Answer = "declined"
-	AnswerNotAnswered Answer = "not_answered"
-)
-
-// answerOf is an assignment's answer; scored says whether its assessor has scored the bid.
-func answerOf(a *ent.Assignment, scored bool) Answer {
-	switch {
-	case a.Status == assignment.StatusDeclined:
-		return AnswerDeclined
-	case a.AcceptedAt != nil || scored || a.Draft != nil:
-		return AnswerAccepted
-	}
-	return AnswerNotAnswered
+	Titles      map[int]string                  // each bid's title and supplier, by bid
+	Answers     map[int]domain.AssignmentAnswer // each assignment's answer from its assessor, by assignment
 }
 
 // PoolMember is one assessor as the proposal shows them: their load and capacity in this
@@ -100,14 +79,14 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 		return Proposal{}, err
 	}
 	load, overdue, unanswered := map[int]int{}, map[int]int{}, map[int]int{}
-	answers := map[int]Answer{}
+	answers := map[int]domain.AssignmentAnswer{}
 	now := time.Now()
 	for _, a := range rows {
 		answers[a.ID] = answerOf(a, mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}])
 		if a.Status != assignment.StatusAssigned {
 			continue
 		}
-		if answers[a.ID] == AnswerNotAnswered && comp.AssignmentsReleasedAt != nil {
+		if answers[a.ID] == domain.AnswerNotAnswered && comp.AssignmentsReleasedAt != nil {
 			unanswered[a.AssessorID]++
 		}
 		load[a.AssessorID]++
@@ -132,6 +111,11 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 		p.Pool = append(p.Pool, m)
 	}
 	return p, nil
+}
+
+// answerOf is an assignment's answer; scored says whether its assessor has submitted scores.
+func answerOf(a *ent.Assignment, scored bool) domain.AssignmentAnswer {
+	return domain.AnswerOf(a.Status == assignment.StatusDeclined, a.AcceptedAt != nil, scored || a.Draft != nil)
 }
 
 // DueDate is when an assessor's scoring of an assignment is due (domain.AssessmentDue); zero
