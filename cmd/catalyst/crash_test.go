@@ -155,13 +155,21 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		ContentHash string    `json:"content_hash"`
 	}
 	acks := make([]ack, suppliers)
+	// A supplier whose attempts the kills delayed past the deadline is refused as late, as any
+	// late bid is, and is not acknowledged: that is not a loss. On a machine short of CPU each
+	// restart takes seconds, so some may be.
+	late := make([]bool, suppliers)
+	isLate := func(err error) bool {
+		var e *apiError
+		return errors.As(err, &e) && e.Type == "https://catalyst.example/problems/competition-closed"
+	}
 	each(suppliers, suppliers, func(i int) {
 		time.Sleep(time.Until(opened.Add(time.Duration(i) * 1500 * time.Millisecond)))
 		sup := &apiClient{http: hc, base: base, token: tokens[i]}
 		var b bidJSON
 		err := r.postErr(sup, compPath+"/bids", writtenBidFor(comp.Scheme, fmt.Sprintf("Idea %d", i), 48_000_00), &b)
 		var e *apiError
-		if errors.As(err, &e) && e.Status == http.StatusConflict {
+		if errors.As(err, &e) && e.Status == http.StatusConflict && !isLate(err) {
 			// Made by an attempt cut off before it answered: it is this supplier's one bid, found
 			// among its own (the competition's list stays sealed until the deadline).
 			var page struct {
@@ -169,22 +177,33 @@ func TestCrashAtAnyMoment(t *testing.T) {
 			}
 			r.get(sup, "/api/v1/bids", &page)
 			if len(page.Items) != 1 {
-				t.Errorf("supplier %d: after a conflict, %d bids of its own", i, len(page.Items))
+				t.Errorf("supplier %d: after %v, %d bids of its own", i, err, len(page.Items))
 				return
 			}
 			b, err = page.Items[0], nil
 		}
-		if err != nil {
-			t.Errorf("supplier %d: %v", i, err)
-			return
+		if err == nil {
+			r.do("upload", func() error {
+				err = sup.upload(fmt.Sprintf("/api/v1/bids/%d/documents", b.ID), "proposal.pdf", rushDocument(256<<10), nil)
+				return retryable(err)
+			})
 		}
-		r.do("upload", func() error {
-			return retryable(sup.upload(fmt.Sprintf("/api/v1/bids/%d/documents", b.ID), "proposal.pdf", rushDocument(256<<10), nil))
-		})
-		r.post(sup, fmt.Sprintf("/api/v1/bids/%d/submit", b.ID), nil, &acks[i])
+		if err == nil {
+			err = r.postErr(sup, fmt.Sprintf("/api/v1/bids/%d/submit", b.ID), nil, &acks[i])
+		}
+		switch {
+		case isLate(err):
+			late[i] = true
+		case err != nil:
+			t.Errorf("supplier %d: %v", i, err)
+		}
 	})
 	duringSubmits := killed.Load()
-	t.Logf("%d bids acknowledged, with %d kills while they were sent", suppliers, duringSubmits)
+	acknowledged := suppliers - countTrue(late)
+	t.Logf("%d bids acknowledged and %d refused as late, with %d kills while they were sent", acknowledged, countTrue(late), duringSubmits)
+	if acknowledged == 0 {
+		t.Fatal("every supplier was refused as late: the kills left no time to bid")
+	}
 
 	r.waitStatus(admin, compPath, "eligibility", 2*time.Minute)
 	r.post(admin, compPath+"/eligibility/finish", nil, nil)
@@ -231,10 +250,13 @@ func TestCrashAtAnyMoment(t *testing.T) {
 	for _, b := range sealed {
 		byID[b.ID] = b
 	}
-	if len(sealed) != suppliers {
-		t.Errorf("%d sealed bids, want the %d acknowledged", len(sealed), suppliers)
+	if len(sealed) != acknowledged {
+		t.Errorf("%d sealed bids, want the %d acknowledged", len(sealed), acknowledged)
 	}
 	for i, a := range acks {
+		if late[i] {
+			continue
+		}
 		b := byID[a.BidID]
 		if b == nil || b.Receipt == nil || *b.Receipt != a.Receipt || b.ContentHash != a.ContentHash || !b.SubmittedAt.Equal(a.SubmittedAt) {
 			t.Errorf("supplier %d: acknowledged %+v, the records hold %+v", i, a, b)
@@ -267,6 +289,16 @@ func TestCrashAtAnyMoment(t *testing.T) {
 			t.Errorf("%d workflows %s", n.Count, status)
 		}
 	}
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // retrier sends each command until it is answered: through a kill, a restart and a 503.
