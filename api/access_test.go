@@ -234,8 +234,8 @@ var accessMatrix = map[string]routeCase{
 	"POST /api/v1/milestones/{id}/documents": {func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/documents", w.milestoneAcme.ID) }, "",
 		[]string{supplierOwn}},
 	"POST /api/v1/milestones/{id}/deliverable": {func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.milestoneAcme.ID) },
-		`{"note":""}`, []string{supplierOwn}},
-	"POST /api/v1/milestones/{id}/review": {func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/review", w.milestoneAcme.ID) }, `{}`,
+		`{"note":"The prototype"}`, []string{supplierOwn}},
+	"POST /api/v1/milestones/{id}/review": {func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/review", w.milestoneAcme.ID) }, `{"accept": false}`,
 		[]string{admin, ownerOwn}},
 	"POST /api/v1/milestones/{id}/payment": {func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/payment", w.milestoneAcme.ID) }, "",
 		[]string{admin}},
@@ -311,7 +311,7 @@ func TestEveryRouteAllowsOnlyWhomItShould(t *testing.T) {
 			for _, p := range ordered {
 				body := rc.body
 				if route == "POST /api/v1/competitions/{id}/assessments" {
-					body = fmt.Sprintf(`{"bid_id": %d}`, w.bidAcme.ID)
+					body = fmt.Sprintf(`{"bid_id": %d, "scores": {}, "in_scope": true, "fund": true}`, w.bidAcme.ID)
 				}
 				rec := w.do(p, method, rc.path(w), body)
 				denied := rec.Code == http.StatusUnauthorized || rec.Code == http.StatusForbidden || rec.Code == http.StatusNotFound

@@ -43,6 +43,11 @@ func (s *Server) getCompetition(c echo.Context) error {
 	for _, k := range comp.Edges.Contracts {
 		v.Contracts = append(v.Contracts, contractView(k))
 	}
+	actions, err := s.svc.CompetitionActions(ctx, comp)
+	if err != nil {
+		return err
+	}
+	v.Actions = actionViews(actions)
 	return c.JSON(http.StatusOK, v)
 }
 

@@ -140,7 +140,7 @@ func TestBadRequestBodiesSayWhatToFix(t *testing.T) {
 		{`{"title": 5}`, "400", `\"title\" must be a string`},
 		{`{"titel": "x"}`, "400", `a field this request does not take: \"titel\"`},
 		{``, "400", "body is empty"},
-		{`{"title": "x"}`, "422", `"detail": "Enter the public body; enter the problem"`},
+		{`{"title": "x"}`, "422", `"detail": "Give \"public_body\": it is required; give \"problem\": it is required"`},
 	}
 	for _, c := range cases {
 		rec := f.do(http.MethodPost, "/api/v1/challenges", c.body)
@@ -282,7 +282,7 @@ func TestTheDecisionIsCheckedBeforeTheWorkflowIsAsked(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"reasons":{"` + strconv.Itoa(w.sealedAcme.ID) + `":"Strong"}}`:  "Give reasons only for this competition's bids",
 		`{"lowered_minimum":{"minimum":3,"reason":"Two assessors left"}}`: "Lower the minimum to a number from 0 to 2",
-		`{"lowered_minimum":{"minimum":2,"reason":" "}}`:                  "Enter why the decision goes ahead with fewer assessments",
+		`{"lowered_minimum":{"minimum":2,"reason":" "}}`:                  `\"lowered_minimum.reason\" must not be blank`,
 	} {
 		rec := w.do(admin, http.MethodPost, path, body)
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), want) {

@@ -108,7 +108,10 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 	if err != nil {
 		return ChallengeView{}, err
 	}
-	return challengeViewFor(ctx, ch), nil
+	v := challengeViewFor(ctx, ch)
+	actions, err := s.svc.ChallengeActions(ctx, ch)
+	v.Actions = actionViews(actions)
+	return v, err
 }
 
 // challengeViewFor is a challenge with its competitions as the viewer may see them.

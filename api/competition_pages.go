@@ -606,18 +606,15 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		Organisations []*ent.Organisation
 		Which         string
 		Form          ui.Form
-		AskNow        error
-		ExtendNow     error
+		Actions       service.Actions
 		Extensions    []extensionRow
 		Eligibility   []eligibilityRow
-		FinishNow     error
 		Amend         bool
 		AmendForm     ui.Form
 		YourBid       *ent.Bid
 		NeedsConfirm  bool
 		Scored        int
 		SignedIn      bool
-		MayBid        error
 		Received      int
 		Term          int
 		NeedsOrg      bool
@@ -625,6 +622,9 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		Admin: viewer.Has(authz.Admin), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
 		Which: which, Form: form, Scored: scoredCount(comp.Scheme)}
 	data.SignedIn = viewer.PersonID != 0
+	if data.Actions, err = s.svc.CompetitionActions(ctx, comp); err != nil {
+		return err
+	}
 	data.NeedsOrg = viewer.Has(authz.Supplier) && viewer.OrganisationID == 0
 	data.Term = domain.PhaseTermMonths(comp.Phase)
 	if data.Received, err = s.svc.BidsReceived(ctx, comp.ID); err != nil {
@@ -638,9 +638,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 			data.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) &&
 				b.Status.CheckConfirm(comp.Status, service.DeadlineFor(comp, b.OrganisationID), time.Now()) == nil
 		}
-		data.MayBid = domain.BidDraft.CheckChange(comp.Status, service.DeadlineFor(comp, viewer.OrganisationID), time.Now())
 		data.YourDeadline = service.DeadlineFor(comp, viewer.OrganisationID)
-		data.AskNow = domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, time.Now())
 	}
 	for _, r := range rows {
 		row := clarificationRow{ClarificationView: clarificationView(r, viewer.OrganisationID), Asked: domain.FormatTime(r.CreatedAt)}
@@ -659,7 +657,6 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		}
 	}
 	if data.Admin {
-		data.ExtendNow = domain.CheckExtension(comp.Status, comp.ClosesAt, comp.ClosesAt.Add(time.Minute), time.Now())
 		orgs, err := s.svc.Organisations(ctx)
 		if err != nil {
 			return err
@@ -688,7 +685,6 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 			}
 			data.Eligibility = append(data.Eligibility, row)
 		}
-		data.FinishNow = s.svc.EligibilityReadiness(ctx, comp)
 	}
 	if data.Admin && (comp.Status == domain.CompetitionOpen || comp.Status == domain.CompetitionScheduled) && len(comp.Scheme.Criteria) > 0 {
 		data.Amend = true

@@ -359,10 +359,23 @@ func (s *Server) showAndTellForm(c echo.Context) error {
 }
 
 func (s *Server) showAndTellRecordForm(c echo.Context) error {
-	return s.contractForm(c, []string{"attended", "notes"}, "attended", "show-held", func(ctx context.Context, id int, v map[string]string) error {
-		_, err := s.svc.RecordShowAndTell(ctx, service.ShowAndTellRecord{ContractID: id, Attended: v["attended"], Notes: v["notes"]})
+	id, err := pathID(c)
+	if err != nil {
 		return err
-	})
+	}
+	f := ui.Form{Values: map[string]string{"attended": c.FormValue("attended"), "notes": c.FormValue("notes")}}
+	var ps domain.Problems
+	heldAt := formDateTime(c, f, &ps, "held_at")
+	if len(ps) == 0 {
+		_, err = s.svc.RecordShowAndTell(c.Request().Context(), service.ShowAndTellRecord{ContractID: id, HeldAt: heldAt,
+			Attended: f.Values["attended"], Notes: f.Values["notes"]})
+	} else {
+		err = ps
+	}
+	if err != nil {
+		return s.contractRefused(c, id, err, f.Values, "attended", "")
+	}
+	return s.backToContract(c, id, "show-held")
 }
 
 func (s *Server) recommendationForm(c echo.Context) error {

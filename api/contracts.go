@@ -245,8 +245,10 @@ func (s *Server) scheduleShowAndTell(c echo.Context) error {
 
 // ShowAndTellRecordRequest is who attended the show-and-tell and the notes.
 type ShowAndTellRecordRequest struct {
-	Attended string `json:"attended"`
-	Notes    string `json:"notes"`
+	// HeldAt is when it was held, if not when it was scheduled (brought forward).
+	HeldAt   *time.Time `json:"held_at"`
+	Attended string     `json:"attended"`
+	Notes    string     `json:"notes"`
 }
 
 func (s *Server) recordShowAndTell(c echo.Context) error {
@@ -255,7 +257,11 @@ func (s *Server) recordShowAndTell(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.RecordShowAndTell(c.Request().Context(), service.ShowAndTellRecord{ContractID: id, Attended: req.Attended, Notes: req.Notes}); err != nil {
+	in := service.ShowAndTellRecord{ContractID: id, Attended: req.Attended, Notes: req.Notes}
+	if req.HeldAt != nil {
+		in.HeldAt = *req.HeldAt
+	}
+	if _, err := s.svc.RecordShowAndTell(c.Request().Context(), in); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)

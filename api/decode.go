@@ -36,7 +36,10 @@ func bind(c echo.Context, v any) error {
 		}
 		return badRequest("the request body could not be read")
 	}
-	return decodeObject(body, v)
+	if err := decodeObject(body, v); err != nil {
+		return err
+	}
+	return checkBody(c, body)
 }
 
 // decodeObject decodes body, which must be exactly one JSON object, into v, a pointer to a

@@ -40,6 +40,7 @@ type problemError struct {
 	kind   string
 	title  string
 	detail string
+	errors domain.Problems // each field's problem, when the detail sums up several
 }
 
 func (e *problemError) Error() string { return e.detail }
@@ -89,7 +90,7 @@ func toProblem(err error) (Problem, bool) {
 			service.Unauthenticated: http.StatusUnauthorized}[refusal.Kind]
 		return Problem{Type: problemBase + refusal.Code, Title: refusal.Title, Status: status, Detail: refusal.Detail}, true
 	case errors.As(err, &pe):
-		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail}, true
+		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail, Errors: pe.errors}, true
 	case errors.As(err, &he):
 		msg := fmt.Sprint(he.Message)
 		if he.Code == http.StatusRequestEntityTooLarge {

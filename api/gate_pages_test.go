@@ -44,7 +44,17 @@ func TestTheGateEvidenceIsGatheredOnPages(t *testing.T) {
 	_, page = show(strconv.Itoa(next.Day()), "Committee Room 1")
 	wantIn(t, "the scheduled show-and-tell", page, "The show-and-tell is scheduled", "30 minutes to present, 45 of questions", "Committee Room 1")
 
-	_, page = read(t)(admin.PostForm(srv.URL+"/contracts/"+k+"/show-and-tell/record", url.Values{"csrf_token": {csrf}, "attended": {"Tom, Priya"}, "notes": {"A working demo"}}))
+	// Scheduled for next month, it cannot be recorded as held yet; brought forward, it is
+	// recorded with when it was held.
+	code, page = read(t)(admin.PostForm(srv.URL+"/contracts/"+k+"/show-and-tell/record", url.Values{"csrf_token": {csrf}, "attended": {"Tom, Priya"}, "notes": {"A working demo"}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a show-and-tell recorded before its time: %d", code)
+	}
+	wantIn(t, "the show-and-tell recorded before its time", page, `href="#held_at"`, "can be recorded only once it has been held")
+	held := time.Now().Add(-time.Hour).In(domain.London)
+	_, page = read(t)(admin.PostForm(srv.URL+"/contracts/"+k+"/show-and-tell/record", url.Values{"csrf_token": {csrf}, "attended": {"Tom, Priya"}, "notes": {"A working demo"},
+		"held_at-day": {strconv.Itoa(held.Day())}, "held_at-month": {strconv.Itoa(int(held.Month()))}, "held_at-year": {strconv.Itoa(held.Year())},
+		"held_at-time": {held.Format("15:04")}}))
 	wantIn(t, "the recorded show-and-tell", page, "The show-and-tell is recorded", "A working demo")
 
 	tom, tcsrf := signInAs(t, srv.URL, "owner@anytown.gov.uk")

@@ -386,7 +386,7 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		Challenge ChallengeView
 		TagClass  string
 		Timeline  []timelineItem
-		Actions   []service.Action
+		Actions   service.Actions
 		Form      ui.Form
 		Decided   string
 		Rounds    []service.RoundUse
@@ -396,12 +396,12 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		GateOpen, OutcomeOpen bool
 		Criteria              []domain.GateCriterion
 		Overview              bool // the viewer may see the whole challenge: its owner or the programme
-	}{v, tagClass(v.Stage), timeline(v), s.svc.ChallengeActions(ctx, ch), form, c.QueryParam("decided"), nil, nil, nil, false, false, domain.GateCriteria, false}
-	data.Overview = s.svc.MayChangeChallenge(ctx, ch.ID) == nil && ch.Stage != domain.ChallengeDraft
-	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) {
-		data.GateOpen = ch.Stage == domain.ChallengePhase1Contracts && (ch.GateGo == nil || *ch.GateGo == domain.GateNoGo)
-		data.OutcomeOpen = ch.Stage == domain.ChallengePhase2Contracts
+	}{Challenge: v, TagClass: tagClass(v.Stage), Timeline: timeline(v), Form: form, Decided: c.QueryParam("decided"), Criteria: domain.GateCriteria}
+	if data.Actions, err = s.svc.ChallengeActions(ctx, ch); err != nil {
+		return err
 	}
+	data.Overview = s.svc.MayChangeChallenge(ctx, ch.ID) == nil && ch.Stage != domain.ChallengeDraft
+	data.GateOpen, data.OutcomeOpen = data.Actions.Allows("gate"), data.Actions.Allows("complete")
 	// Only its owner and the programme read the evidence; for anyone else the list is empty.
 	if data.Evidence, err = s.svc.Evidence(ctx, ch.ID); err != nil {
 		return err

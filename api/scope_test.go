@@ -226,9 +226,9 @@ func TestAnAssessorDeclaresAnInterestAndLosesTheSuppliersBids(t *testing.T) {
 	acme := w.bidAcme.OrganisationID
 	rec := w.do(assessorAssigned, http.MethodPost, "/api/v1/interests", `{"organisation_id": 0, "kind": "cousin", "description": ""}`)
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `"field": "kind",
-      "detail": "Choose the kind`) ||
+      "detail": "\"kind\" must be one of: employer, professional`) ||
 		!strings.Contains(rec.Body.String(), `"field": "description",
-      "detail": "Describe the interest`) {
+      "detail": "\"description\" must not be empty`) {
 		t.Fatalf("a bad declaration: %d %s", rec.Code, rec.Body)
 	}
 	rec = w.do(assessorAssigned, http.MethodPost, "/api/v1/interests",

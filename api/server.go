@@ -82,6 +82,9 @@ func New(d Deps) (*echo.Echo, error) {
 	if d.SignInRate == 0 {
 		d.SignInRate = 20
 	}
+	if _, err := apiContract(); err != nil {
+		return nil, err
+	}
 	s := &Server{Deps: d, log: d.Log, submits: newAdmission(d.SubmitSlots, d.SubmitWait),
 		svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}}}
 	if d.OIDC != nil {
@@ -112,6 +115,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Use(s.crossOrigin)
 	e.Use(s.identify)
 	e.Use(s.authorize)
+	e.Use(s.checkQuery)
 	e.Use(s.idempotent)
 
 	e.GET("/readyz", s.readyz)

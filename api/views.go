@@ -39,6 +39,24 @@ type ChallengeView struct {
 	CreatedAt    time.Time             `json:"created_at"`
 	UpdatedAt    time.Time             `json:"updated_at"`
 	Competitions []CompetitionView     `json:"competitions,omitempty"`
+	// Actions is what the viewer may do to the challenge now, and what not yet and why.
+	Actions []ActionView `json:"actions,omitempty"`
+}
+
+// ActionView is one thing the viewer might do to a record: allowed now, or why not.
+type ActionView struct {
+	Name    string `json:"name"`
+	Label   string `json:"label"`
+	Allowed bool   `json:"allowed"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+func actionViews(as service.Actions) []ActionView {
+	var out []ActionView
+	for _, a := range as {
+		out = append(out, ActionView{Name: a.Name, Label: a.Label, Allowed: a.Allowed, Reason: a.Reason})
+	}
+	return out
 }
 
 func challengeView(ch *ent.Challenge) ChallengeView {
@@ -112,6 +130,8 @@ type CompetitionView struct {
 	SubmittedBids         int                   `json:"submitted_bids"`
 	Bids                  []BidView             `json:"bids,omitempty"`
 	Contracts             []ContractView        `json:"contracts,omitempty"`
+	// Actions is what the viewer may do to the competition now, and what not yet and why.
+	Actions []ActionView `json:"actions,omitempty"`
 }
 
 func competitionView(c *ent.Competition) CompetitionView {

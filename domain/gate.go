@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The stage gate, as GovTech Catalyst runs it: each supplier reports on its phase in a set
@@ -241,6 +242,61 @@ func CheckGateEvidence(e GateEvidence) error {
 	if missing := e.Missing(); len(missing) > 0 {
 		return &TransitionError{Record: "contract", Action: "record a gate outcome for", Kind: ErrEvidenceMissing,
 			Reason: fmt.Sprintf("the gate needs %s first", strings.Join(missing, ", "))}
+	}
+	return nil
+}
+
+// CheckPhaseTwoSetUp says whether phase 2's competition may be set up: once the stage gate has
+// decided every phase 1 contract (undecided names each one still waiting, as a person reads
+// it), and only if it continued at least one supplier, since only those may bid.
+func CheckPhaseTwoSetUp(undecided []string, continued int) error {
+	if len(undecided) > 0 {
+		return &TransitionError{Record: "challenge", Action: "set up the phase 2 competition for", From: string(ChallengePhase1Contracts),
+			Kind: ErrEvidenceMissing, Reason: "the stage gate has still to decide " + strings.Join(undecided, "; ")}
+	}
+	if continued == 0 {
+		return refuse("challenge", "set up the phase 2 competition for", string(ChallengePhase1Contracts),
+			"the stage gate continued no supplier, and only those it continues may bid in phase 2")
+	}
+	return nil
+}
+
+// CheckComplete says whether a challenge's outcome may be recorded: after phase 2, once the
+// final gate has decided every phase 2 contract (undecided names each one still waiting).
+func CheckComplete(stage ChallengeStage, undecided []string) error {
+	if _, err := stage.Complete(); err != nil {
+		return err
+	}
+	if len(undecided) > 0 {
+		return &TransitionError{Record: "challenge", Action: "complete", From: string(stage), Kind: ErrEvidenceMissing,
+			Reason: "the final gate has still to decide " + strings.Join(undecided, "; ")}
+	}
+	return nil
+}
+
+// CheckShowAndTellHeld says whether a show-and-tell may be recorded as held at heldAt: it has
+// been scheduled, and the time it was held has come. One brought forward is recorded with the
+// time it was really held.
+func CheckShowAndTellHeld(scheduled bool, scheduledAt, heldAt, now time.Time) error {
+	switch {
+	case !scheduled:
+		return refuse("show-and-tell", "record", "not scheduled", "it has not been scheduled yet: schedule it first")
+	case heldAt.After(now):
+		return Problems{{Field: "held_at", Message: fmt.Sprintf(
+			"A show-and-tell can be recorded only once it has been held: this one is scheduled for %s. If it was held earlier, enter when", FormatTime(scheduledAt))}}
+	}
+	return nil
+}
+
+// CheckChallengeGate says whether the challenge-level gate may be decided: while phase 1
+// contracts run, and once. A no-go may be sent again with the same decision, since it stops each
+// contract in turn and a retry finishes what a failure part way left.
+func CheckChallengeGate(stage ChallengeStage, decided *ChallengeGo, decision ChallengeGo) error {
+	if decided != nil && (*decided != GateNoGo || decision != GateNoGo) {
+		return refuse("challenge", "decide the gate for", string(stage), "the challenge-level gate has decided already: "+strings.ToLower(decided.Label()))
+	}
+	if stage != ChallengePhase1Contracts {
+		return refuse("challenge", "decide the gate for", string(stage), "the challenge-level gate comes while phase 1 contracts run; the challenge is "+stage.Label())
 	}
 	return nil
 }

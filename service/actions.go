@@ -2,55 +2,89 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
 )
 
 // Action is something a person might do to a record: whether they may do it now, and if not,
-// the domain's reason, the same words the command's refusal would use.
+// the domain's reason, the same words the command's refusal would use. Each action's rule is
+// one function that its command calls too (the may… functions below, or a domain check), so
+// a page that offers an action and the command it sends cannot disagree.
 type Action struct {
-	Name    string // the command, as the pages name it: "submit", "select"
+	Name    string // the command, as the pages and the API name it: "submit", "start-bid"
 	Label   string // what a button says
 	Allowed bool
 	Reason  string // why not now, when not allowed
 }
 
+// Actions are what a person may do to one record now, and what not yet and why.
+type Actions []Action
+
+// Find is the named action; ok is false when it is not the viewer's to take at all.
+func (as Actions) Find(name string) (Action, bool) {
+	for _, a := range as {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// Get is the named action, or none (an empty Name) when it is not the viewer's to take: for
+// templates, which take one value.
+func (as Actions) Get(name string) Action {
+	a, _ := as.Find(name)
+	return a
+}
+
+// Allows reports whether the named action is the viewer's and allowed now.
+func (as Actions) Allows(name string) bool {
+	a, ok := as.Find(name)
+	return ok && a.Allowed
+}
+
+func (as *Actions) add(name, label string, err error) {
+	a := Action{Name: name, Label: label, Allowed: err == nil}
+	if err != nil {
+		a.Reason = reason(err)
+	}
+	*as = append(*as, a)
+}
+
 // ChallengeActions lists what the viewer may do to a challenge now, and what not yet and why.
 // Only the actions that belong to the viewer's roles are listed.
-func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) []Action {
+func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) (Actions, error) {
 	v, _ := authz.FromContext(ctx)
 	admin := v.Has(authz.Admin)
 	owner := admin || (v.Has(authz.ChallengeOwner) && s.MayChangeChallenge(ctx, ch.ID) == nil)
-	var out []Action
-	add := func(name, label string, err error) {
-		a := Action{Name: name, Label: label, Allowed: err == nil}
-		if err != nil {
-			a.Reason = reason(err)
-		}
-		out = append(out, a)
-	}
+	var out Actions
 	if owner && ch.Stage == domain.ChallengeSubmitted {
-		add("edit", "Change your answers", ch.Stage.Edit())
+		out.add("edit", "Change your answers", ch.Stage.Edit())
 	}
 	if owner && ch.Stage == domain.ChallengeDraft {
-		add("edit", "Change your answers", ch.Stage.Edit())
+		out.add("edit", "Change your answers", ch.Stage.Edit())
 		err := MissingAnswers(ch).Err()
 		if _, serr := ch.Stage.Submit(); serr != nil {
 			err = serr
 		}
-		add("submit", "Submit challenge", err)
+		out.add("submit", "Submit challenge", err)
 	}
 	if admin && (ch.Stage == domain.ChallengeSubmitted || ch.Stage == domain.ChallengeDraft) {
 		_, err := ch.Stage.Select()
-		add("screen", "Screen this challenge", err)
-		add("select", "Select or reject this challenge", err)
+		out.add("screen", "Screen this challenge", err)
+		out.add("select", "Select or reject this challenge", err)
 		if err == nil {
 			if serr := s.checkScreened(ctx, ch.ID); serr != nil {
-				add("select-only", "Select this challenge", serr)
+				out.add("select-only", "Select this challenge", serr)
 			}
 		}
 	}
@@ -62,14 +96,133 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) []Act
 				label = fmt.Sprintf("Continue setting up the phase %d competition", phase)
 			}
 		}
-		if ch.Stage == domain.ChallengePhase1Contracts {
-			_, err := ch.Stage.OpenCompetition(phase)
-			add("setup", label, err)
-		} else {
-			add("setup", label, nil)
+		_, err := s.maySetUpCompetition(ctx, ch)
+		if err != nil && !isRefusal(err) {
+			return nil, err
+		}
+		out.add("setup", label, err)
+	}
+	if admin && ch.Stage == domain.ChallengePhase1Contracts && (ch.GateGo == nil || *ch.GateGo == domain.GateNoGo) {
+		out.add("gate", "Decide the challenge-level gate", domain.CheckChallengeGate(ch.Stage, ch.GateGo, domain.GateNoGo))
+	}
+	if admin && ch.Stage == domain.ChallengePhase2Contracts {
+		err := s.mayComplete(ctx, ch)
+		if err != nil && !isRefusal(err) {
+			return nil, err
+		}
+		out.add("complete", "Record the outcome", err)
+	}
+	return out, nil
+}
+
+// maySetUpCompetition is the rule for setting up a challenge's next competition, which
+// StartCompetitionSetup applies and the challenge's page offers: the challenge is selected
+// (phase 1), or the stage gate has decided every phase 1 contract and continued someone.
+func (s *Service) maySetUpCompetition(ctx context.Context, ch *ent.Challenge) (int, error) {
+	phase := phaseToOpen(ch.Stage)
+	if _, err := ch.Stage.OpenCompetition(phase); err != nil {
+		return phase, err
+	}
+	if phase == 1 {
+		return phase, nil
+	}
+	undecided, continued, err := s.undecidedContracts(ctx, ch.ID, 1)
+	if err != nil {
+		return phase, err
+	}
+	return phase, domain.CheckPhaseTwoSetUp(undecided, continued)
+}
+
+// mayComplete is the rule for recording a challenge's outcome, which CompleteChallenge applies
+// and the challenge's page offers: after phase 2, once the final gate has decided every contract.
+func (s *Service) mayComplete(ctx context.Context, ch *ent.Challenge) error {
+	undecided, _, err := s.undecidedContracts(ctx, ch.ID, 2)
+	if err != nil {
+		return err
+	}
+	return domain.CheckComplete(ch.Stage, undecided)
+}
+
+// undecidedContracts names each of a challenge's phase contracts the gate has still to decide,
+// as a person reads it, and counts those it continued.
+func (s *Service) undecidedContracts(ctx context.Context, challengeID, phase int) ([]string, int, error) {
+	ks, err := s.DB.Contract.Query().Where(contract.HasCompetitionWith(competition.ChallengeID(challengeID), competition.Phase(phase))).
+		WithOrganisation().Order(ent.Asc(contract.FieldID)).All(authz.AsSystem(ctx, contractsName))
+	if err != nil {
+		return nil, 0, err
+	}
+	var undecided []string
+	continued := 0
+	for _, k := range ks {
+		switch k.Status {
+		case domain.ContractOffered, domain.ContractActive, domain.ContractReported:
+			undecided = append(undecided, fmt.Sprintf("%s's phase %d contract (%s: decide it at the gate on that contract's page)",
+				k.Edges.Organisation.Name, phase, strings.ToLower(k.Status.Label()[:1])+k.Status.Label()[1:]))
+		case domain.ContractContinued:
+			continued++
 		}
 	}
-	return out
+	return undecided, continued, nil
+}
+
+// CompetitionActions lists what the viewer may do to a competition now, and what not yet and
+// why: a supplier starts a bid or asks a question; the programme extends the deadline or
+// finishes the eligibility check.
+func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition) (Actions, error) {
+	v, _ := authz.FromContext(ctx)
+	now := time.Now()
+	var out Actions
+	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+		org, err := s.DB.Organisation.Get(ctx, v.OrganisationID)
+		if err != nil {
+			return nil, err
+		}
+		yours, err := s.YourBidIn(ctx, comp.ID)
+		if err != nil {
+			return nil, err
+		}
+		if yours == nil {
+			out.add("start-bid", "Start a bid", mayStartBid(comp, org, now))
+		}
+		out.add("ask", "Ask a question", domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, now))
+	}
+	if v.Has(authz.Admin) {
+		out.add("extend", "Extend the deadline", domain.CheckExtension(comp.Status, comp.ClosesAt, comp.ClosesAt.Add(time.Minute), now))
+		if comp.Status == domain.CompetitionEligibility {
+			err := s.EligibilityReadiness(ctx, comp)
+			if err != nil && !isRefusal(err) {
+				return nil, err
+			}
+			out.add("finish-eligibility", "Finish the eligibility check", err)
+		}
+	}
+	return out, nil
+}
+
+// mayStartBid is the rule for starting a bid, which CreateBid applies and the competition's
+// page offers: the competition takes bids, a supplier (not a public body) bids, and in phase 2
+// only the suppliers the stage gate continued.
+func mayStartBid(comp *ent.Competition, org *ent.Organisation, now time.Time) error {
+	if err := domain.BidDraft.CheckChange(comp.Status, DeadlineFor(comp, org.ID), now); err != nil {
+		return err
+	}
+	if org.PublicBody {
+		return domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("%s is a public body: only suppliers bid", org.Name)}}
+	}
+	if comp.Phase == 2 && !slices.Contains(comp.EligibleOrganisations, org.ID) {
+		return &Refusal{Kind: Forbidden, Code: "not-eligible", Title: "Not eligible",
+			Detail: fmt.Sprintf("%s cannot bid: phase 2 is open only to the phase 1 suppliers the stage gate continued", org.Name)}
+	}
+	return nil
+}
+
+// isRefusal tells a rule's refusal (which an action shows as its reason) from a failure to
+// read the records (which the page reports as an error).
+func isRefusal(err error) bool {
+	var te *domain.TransitionError
+	var ps domain.Problems
+	var r *Refusal
+	return errors.As(err, &te) || errors.As(err, &ps) || errors.As(err, &r)
 }
 
 // reason is a refusal in words a page shows after "You cannot … yet:".
@@ -78,6 +231,8 @@ func reason(err error) string {
 	switch e := err.(type) {
 	case *domain.TransitionError:
 		msg = e.Reason
+	case *Refusal:
+		msg = e.Detail
 	case domain.Problems:
 		parts := make([]string, len(e))
 		for i, p := range e {

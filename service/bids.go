@@ -89,9 +89,6 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 		if err != nil {
 			return err
 		}
-		if err := domain.BidDraft.CheckChange(comp.Status, DeadlineFor(comp, in.OrganisationID), time.Now()); err != nil {
-			return err
-		}
 		org, err := tx.Organisation.Query().Where(organisation.ID(in.OrganisationID)).Only(ctx)
 		if ent.IsNotFound(err) {
 			return domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("There is no organisation %d", in.OrganisationID)}}
@@ -99,12 +96,8 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 		if err != nil {
 			return err
 		}
-		if org.PublicBody {
-			return domain.Problems{{Field: "organisation_id", Message: fmt.Sprintf("%s is a public body: only suppliers bid", org.Name)}}
-		}
-		if comp.Phase == 2 && !slices.Contains(comp.EligibleOrganisations, org.ID) {
-			return &Refusal{Kind: Forbidden, Code: "not-eligible", Title: "Not eligible",
-				Detail: fmt.Sprintf("%s cannot bid: phase 2 is open only to the phase 1 suppliers the stage gate continued", org.Name)}
+		if err := mayStartBid(comp, org, time.Now()); err != nil {
+			return err
 		}
 		content := domain.BidContent{VATRate: domain.StandardVAT}
 		var ps domain.Problems

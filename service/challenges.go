@@ -390,6 +390,11 @@ func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent
 		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ChallengeID), workflows.UpdateOpenCompetition) {
 		return nil, err
 	}
+	if phase == 2 {
+		if _, err := s.maySetUpCompetition(ctx, ch); err != nil {
+			return nil, err
+		}
+	}
 	caps := domain.DefaultCaps(phase)
 	if in.PotPence != 0 {
 		caps.Pot = domain.Money(in.PotPence)

@@ -54,8 +54,8 @@ func (s *Service) StartCompetitionSetup(ctx context.Context, challengeID int) (*
 	if err != nil {
 		return nil, err
 	}
-	phase := phaseToOpen(ch.Stage)
-	if _, err := ch.Stage.OpenCompetition(phase); err != nil {
+	phase, err := s.maySetUpCompetition(ctx, ch)
+	if err != nil {
 		return nil, err
 	}
 	var out *ent.Competition

@@ -141,8 +141,10 @@ func (s *Service) ScheduleShowAndTell(ctx context.Context, in ShowAndTellSlot) (
 // ShowAndTellRecord is what the programme records after the show-and-tell.
 type ShowAndTellRecord struct {
 	ContractID int
-	Attended   string
-	Notes      string
+	// HeldAt is when it was held; zero means when it was scheduled.
+	HeldAt   time.Time
+	Attended string
+	Notes    string
 }
 
 // RecordShowAndTell records who attended the show-and-tell and the notes.
@@ -160,9 +162,15 @@ func (s *Service) RecordShowAndTell(ctx context.Context, in ShowAndTellRecord) (
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
+	heldAt := in.HeldAt
 	return s.changeShowAndTell(ctx, k, "contract.show_and_tell_held", func(u *ent.ShowAndTellUpdateOne) {
-		u.SetHeldAt(time.Now().UTC()).SetAttended(in.Attended).SetNotes(in.Notes)
-	}, nil)
+		u.SetHeldAt(heldAt.UTC()).SetAttended(in.Attended).SetNotes(in.Notes)
+	}, func(st *ent.ShowAndTell) error {
+		if heldAt.IsZero() {
+			heldAt = st.At
+		}
+		return domain.CheckShowAndTellHeld(true, st.At, heldAt, time.Now())
+	})
 }
 
 // Recommendation is the challenge owner's recommendation for a supplier at the gate, and why.
@@ -303,15 +311,10 @@ func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*e
 		return nil, err
 	}
 	decision := domain.ChallengeGo(in.Decision)
-	again := ch.GateGo != nil && *ch.GateGo == domain.GateNoGo && decision == domain.GateNoGo
-	if ch.GateGo != nil && !again {
-		return nil, &domain.TransitionError{Record: "challenge", Action: "decide the gate for", From: string(ch.Stage), Kind: domain.ErrInvalidTransition,
-			Reason: "the challenge-level gate has decided already: " + strings.ToLower(ch.GateGo.Label())}
+	if err := domain.CheckChallengeGate(ch.Stage, ch.GateGo, decision); err != nil {
+		return nil, err
 	}
-	if ch.Stage != domain.ChallengePhase1Contracts {
-		return nil, &domain.TransitionError{Record: "challenge", Action: "decide the gate for", From: string(ch.Stage), Kind: domain.ErrInvalidTransition,
-			Reason: "the challenge-level gate comes while phase 1 contracts run; the challenge is " + ch.Stage.Label()}
-	}
+	again := ch.GateGo != nil // a no-go sent again: finish stopping its contracts
 	met := map[string]bool{}
 	for _, c := range in.Criteria {
 		met[c] = true
@@ -407,8 +410,10 @@ func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) e
 		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ID), workflows.UpdateCompleteChallenge) {
 		return err
 	}
-	if err := s.phase2Undecided(ctx, ch); err != nil {
-		return err
+	if ch.Stage == domain.ChallengePhase2Contracts {
+		if err := s.mayComplete(ctx, ch); err != nil {
+			return err
+		}
 	}
 	if in.Lessons == "" {
 		in.Lessons = l.Why
@@ -416,27 +421,6 @@ func (s *Service) CompleteChallenge(ctx context.Context, in CompleteChallenge) e
 	_, err = s.Lifecycle.CompleteChallenge(ctx, in.ID, workflows.CompleteChallengeRequest{
 		Outcome: outcome, Route: in.Route, Lessons: in.Lessons, Lesson: &l, Actor: authz.ActorOf(ctx, "")})
 	return err
-}
-
-// phase2Undecided names the phase 2 contracts the final gate has still to decide, by their
-// suppliers, and where to decide them: the challenge is complete only once it has decided
-// each (the workflow holds the same rule).
-func (s *Service) phase2Undecided(ctx context.Context, ch *ent.Challenge) error {
-	if ch.Stage != domain.ChallengePhase2Contracts {
-		return nil
-	}
-	ks, err := s.DB.Contract.Query().Where(contract.HasCompetitionWith(competition.ChallengeID(ch.ID), competition.Phase(2)),
-		contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
-		WithOrganisation().Order(ent.Asc(contract.FieldID)).All(authz.AsSystem(ctx, contractsName))
-	if err != nil || len(ks) == 0 {
-		return err
-	}
-	var which []string
-	for _, k := range ks {
-		which = append(which, fmt.Sprintf("%s's phase 2 contract (%s: decide it at the gate on that contract's page)", k.Edges.Organisation.Name, strings.ToLower(k.Status.Label()[:1])+k.Status.Label()[1:]))
-	}
-	return &domain.TransitionError{Record: "challenge", Action: "complete", From: string(ch.Stage), Kind: domain.ErrEvidenceMissing,
-		Reason: "the final gate has still to decide " + strings.Join(which, "; ")}
 }
 
 // LessonFilter narrows the register: words in any part, a challenge's field, a kind.

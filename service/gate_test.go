@@ -58,8 +58,19 @@ func TestTheGateGathersItsEvidence(t *testing.T) {
 	wantRefused(t, "a recommendation before the show-and-tell", err, "has not been held")
 	_, err = p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID})
 	wantProblems(t, err, "attended", "notes")
-	if _, err := p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, Attended: "Olu, Priya", Notes: "A working demo"}); err != nil {
+	// Not before its time: scheduled for tomorrow, it cannot be recorded as held now, nor as held
+	// at a time still to come; brought forward, it is recorded with when it was really held.
+	_, err = p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, Attended: "Olu, Priya", Notes: "A working demo"})
+	wantProblems(t, err, "held_at")
+	_, err = p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, HeldAt: time.Now().Add(time.Hour), Attended: "Olu, Priya", Notes: "A working demo"})
+	wantProblems(t, err, "held_at")
+	held := time.Now().Add(-time.Hour).Truncate(time.Second)
+	st, err := p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, HeldAt: held, Attended: "Olu, Priya", Notes: "A working demo"})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if st.HeldAt == nil || !st.HeldAt.Equal(held) {
+		t.Errorf("the show-and-tell is recorded as held at %v, want %v", st.HeldAt, held)
 	}
 	_, err = p.svc.RecommendAtGate(owner, Recommendation{ContractID: k.ID, Outcome: "complete", Reason: "Strong"})
 	wantProblems(t, err, "recommendation")

@@ -108,7 +108,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	wantProblem(t, acme.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "T", "public_body": "B", "problem": "P"}, nil), 403, "forbidden", "")
 
 	// Bad input is refused with a problem a person can act on, and nothing is written.
-	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "  "}, nil), 422, "invalid-input", "Enter the title; enter the public body; enter the problem")
+	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"title": "  "}, nil), 422, "invalid-input",
+		`"title" must not be blank: write something in it; give "public_body": it is required; give "problem": it is required`)
 	wantProblem(t, owner.call(http.MethodPost, "/api/v1/challenges", map[string]any{"titel": "typo"}, nil), 400, "bad-request", `a field this request does not take: "titel"`)
 	if n := st.DB.Challenge.Query().CountX(sys); n != 0 {
 		t.Fatalf("a refused request wrote %d challenges", n)
@@ -361,7 +362,11 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, admin.call(http.MethodPost, path+"/gate", map[string]any{"decision": "go", "criteria": []string{"success", "budget", "standards"}, "rationale": "Acme's trial worked."}, nil))
 	for k, rec := range map[int]string{kA: "continue", kB: "stop"} {
 		must(t, admin.call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", k), map[string]any{"at": time.Now().Add(time.Hour), "place": "Room 1"}, nil))
-		must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k), map[string]any{"attended": "Tom, Priya", "notes": "Shown."}, nil))
+		// Scheduled for an hour from now, it cannot be recorded as held yet; brought forward, it is
+		// recorded with when it was held.
+		wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k), map[string]any{"attended": "Tom, Priya", "notes": "Shown."}, nil),
+			422, "invalid-input", "can be recorded only once it has been held")
+		must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k), map[string]any{"held_at": time.Now().Add(-time.Minute), "attended": "Tom, Priya", "notes": "Shown."}, nil))
 		must(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/recommendation", k), map[string]any{"outcome": rec, "reason": "As shown."}, nil))
 	}
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", kA), map[string]any{"outcome": "continue", "rationale": "Found 90% of misses."}, nil))
@@ -407,10 +412,10 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/acceptance", k2), nil, nil))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", k2), fullReport("Prototype ran for six months."), nil))
 	must(t, admin.call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", k2), map[string]any{"at": time.Now().Add(time.Hour), "place": "Room 1"}, nil))
-	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k2), map[string]any{"attended": "Tom, Priya", "notes": "Shown."}, nil))
+	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", k2), map[string]any{"held_at": time.Now().Add(-time.Minute), "attended": "Tom, Priya", "notes": "Shown."}, nil))
 	must(t, owner.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/recommendation", k2), map[string]any{"outcome": "complete", "reason": "It works."}, nil))
 	must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", k2), map[string]any{"outcome": "complete", "rationale": "Met the acceptance tests."}, nil))
-	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it", "lesson": lesson}, nil), 422, "invalid-input", "Choose the outcome")
+	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "bought it", "lesson": lesson}, nil), 422, "invalid-input", `"outcome" must be one of: adopted, not_adopted`)
 	wantProblem(t, owner.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted"}, nil), 403, "forbidden", "")
 	must(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lessons": "Share data early.", "lesson": lesson}, &ch))
 	// Both lessons are in the public register.

@@ -576,8 +576,8 @@ func (s *seeder) report(supplier string, contract int, summary string) error {
 	return s.c(supplier).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/report", contract), body, nil)
 }
 
-// showAndTell schedules a supplier's show-and-tell for tomorrow and, when held, records it with
-// the owner's recommendation.
+// showAndTell schedules a supplier's show-and-tell for tomorrow and, when held (brought forward
+// to today), records it with the owner's recommendation.
 func (s *seeder) showAndTell(contract int, held bool, recommend string) error {
 	at := noon(time.Now().Add(24 * time.Hour))
 	if err := s.c(demoAdmin).call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", contract), map[string]any{
@@ -587,8 +587,10 @@ func (s *seeder) showAndTell(contract int, held bool, recommend string) error {
 	if !held {
 		return nil
 	}
+	// Brought forward to today: recorded with when it was really held.
 	if err := s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", contract), map[string]any{
-		"attended": "Tom Reed, Priya Shah, two residents", "notes": "A clear demonstration; questions on data and cost answered."}, nil); err != nil {
+		"held_at": time.Now().Add(-time.Minute).UTC(), "attended": "Tom Reed, Priya Shah, two residents",
+		"notes": "A clear demonstration; questions on data and cost answered."}, nil); err != nil {
 		return err
 	}
 	why := map[string]string{"continue": "It works on our data and residents want it.", "stop": "The data it needs is not there.",

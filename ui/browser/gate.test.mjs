@@ -26,6 +26,14 @@ async function contractsOf(page, title) {
   return { lead: mine.find((c) => c.organisation_name.startsWith("Acme")), second: mine.find((c) => c.organisation_name.startsWith("Binsight")) };
 }
 
+// ukParts is a moment as the UK writes it on a form: day, month, year, and a 24-hour time.
+function ukParts(d) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London", day: "numeric", month: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(d).map((p) => [p.type, p.value]));
+  return { day: parts.day, month: parts.month, year: parts.year, hour: parts.hour, minute: parts.minute };
+}
+
 for (const javaScript of [true, false]) {
   const how = javaScript ? "with JavaScript" : "without JavaScript";
   const title = challenges[javaScript];
@@ -47,9 +55,21 @@ for (const javaScript of [true, false]) {
     await priya.getByRole("link", { name: /the gate needs the challenge-level go or no-go, the show-and-tell, held and recorded, the challenge owner's recommendation first/ }).waitFor();
     await accessible(priya, `the gate's refusal ${how}`, javaScript);
 
-    // The show-and-tell is held and recorded; the owner recommends.
+    // The show-and-tell is held and recorded; the owner recommends. It is scheduled for
+    // tomorrow, so it cannot be recorded as held until it was: brought forward to a few minutes
+    // ago, it is recorded with when it was held.
     await priya.getByLabel("Who attended").fill("Tom Reed, Priya Shah, two residents");
     await priya.getByLabel("Notes").fill("A live demonstration on last month's photos; questions on cost answered.");
+    await priya.getByRole("button", { name: "Record the show-and-tell" }).click();
+    await priya.getByRole("link", { name: /can be recorded only once it has been held/ }).waitFor();
+    await accessible(priya, `a show-and-tell recorded before its time ${how}`, javaScript);
+    const held = ukParts(new Date(Date.now() - 5 * 60 * 1000));
+    const when = priya.getByRole("group", { name: "When was it held?" });
+    await when.getByLabel("Day").fill(held.day);
+    await when.getByLabel("Month").fill(held.month);
+    await when.getByLabel("Year").fill(held.year);
+    await when.getByLabel("Time").fill(`${held.hour}:${held.minute}`);
+    assert.equal(await priya.getByLabel("Who attended").inputValue(), "Tom Reed, Priya Shah, two residents", "what was typed is kept");
     await priya.getByRole("button", { name: "Record the show-and-tell" }).click();
     await priya.getByText("The show-and-tell is recorded").waitFor();
 

@@ -1,0 +1,74 @@
+package api
+
+import (
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestPagesOfferOnlyWhatTheServiceAllows: where the service would refuse an action, the page
+// does not offer it but says why, in the words the refusal would use, and the API lists it
+// the same way: setting up phase 2 before the gate has decided every phase 1 contract, then
+// after; recording the outcome before the final gate has decided every phase 2 contract.
+func TestPagesOfferOnlyWhatTheServiceAllows(t *testing.T) {
+	w := newWorld(t)
+	ctx := testdb.Fixture()
+	w.db.Challenge.UpdateOne(w.challengeA).SetStage(domain.ChallengePhase1Contracts).ExecX(ctx)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	ch := strconv.Itoa(w.challengeA.ID)
+	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	why := "the stage gate has still to decide Acme's phase 1 contract (active: decide it at the gate on that contract's page)"
+
+	_, page := read(t)(admin.Get(srv.URL + "/challenges/" + ch))
+	page = html.UnescapeString(page)
+	wantIn(t, "the challenge with a phase 1 contract undecided", page, "You cannot set up the phase 2 competition yet: "+why)
+	if strings.Contains(page, `action="/challenges/`+ch+`/competition-setup"`) {
+		t.Error("the page offers setting up phase 2 before the gate has decided")
+	}
+	code, page := read(t)(admin.PostForm(srv.URL+"/challenges/"+ch+"/competition-setup", url.Values{"csrf_token": {csrf}}))
+	if code < 400 || !strings.Contains(html.UnescapeString(page), why) {
+		t.Errorf("setting up phase 2 anyway: %d, want the same reason", code)
+	}
+	rec := w.do("admin", http.MethodGet, "/api/v1/challenges/"+ch, "")
+	var v ChallengeView
+	_ = json.Unmarshal(rec.Body.Bytes(), &v)
+	setup := actionNamed(v.Actions, "setup")
+	if setup == nil || setup.Allowed || setup.Reason != why {
+		t.Errorf("the API's setup action: %+v, want refused because %s", setup, why)
+	}
+
+	// Continued, phase 2 may be set up: the page offers it.
+	w.db.Contract.UpdateOne(w.contractAcme).SetStatus(domain.ContractContinued).ExecX(ctx)
+	_, page = read(t)(admin.Get(srv.URL + "/challenges/" + ch))
+	wantIn(t, "the challenge once the gate continued Acme", page, `action="/challenges/`+ch+`/competition-setup"`, "Set up the phase 2 competition")
+
+	// The outcome waits for the final gate.
+	w.db.Challenge.UpdateOne(w.challengeA).SetStage(domain.ChallengePhase2Contracts).ExecX(ctx)
+	w.db.Contract.UpdateOne(w.contractAcme).SetPhase(2).SetStatus(domain.ContractReported).ExecX(ctx)
+	w.db.Competition.UpdateOne(w.compA).SetPhase(2).ExecX(ctx)
+	_, page = read(t)(admin.Get(srv.URL + "/challenges/" + ch))
+	page = html.UnescapeString(page)
+	wantIn(t, "the challenge with a phase 2 contract undecided", page,
+		"You cannot record the outcome yet: the final gate has still to decide Acme's phase 2 contract (end-of-phase report received")
+	if strings.Contains(page, `action="/challenges/`+ch+`/outcome"`) {
+		t.Error("the page offers recording the outcome before the final gate has decided")
+	}
+}
+
+func actionNamed(as []ActionView, name string) *ActionView {
+	for i := range as {
+		if as[i].Name == name {
+			return &as[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package service
+
+import (
+	"testing"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// agree checks that the action the model lists and the command it names agree: offered when
+// the command takes it, and refused by the command with the model's reason.
+func agree(t *testing.T, what string, as Actions, name string, err error) {
+	t.Helper()
+	a, ok := as.Find(name)
+	switch {
+	case !ok:
+		t.Errorf("%s: the model does not list %q at all", what, name)
+	case a.Allowed && err != nil:
+		t.Errorf("%s: the model allows %q, the command refuses it: %v", what, name, err)
+	case !a.Allowed && err == nil:
+		t.Errorf("%s: the model refuses %q (%s), the command took it", what, name, a.Reason)
+	case !a.Allowed && reason(err) != a.Reason:
+		t.Errorf("%s: the model says %q, the command %q", what, a.Reason, reason(err))
+	}
+}
+
+// TestTheActionsAndTheCommandsAgree walks a challenge from its phase 1 contracts to its outcome.
+// At each step, what the model says the programme or a supplier may do is what the command then
+// does: refused with the same words, or taken.
+func TestTheActionsAndTheCommandsAgree(t *testing.T) {
+	p := newPeople(t)
+	ctx := testdb.Fixture()
+	k, _ := offered(t, p)
+	admin := as(p.admin)
+	comp1 := k.QueryCompetition().OnlyX(ctx)
+	ch := comp1.QueryChallenge().OnlyX(ctx)
+	ch = p.db.Challenge.UpdateOne(ch).SetStage(domain.ChallengePhase1Contracts).SaveX(ctx)
+	p.db.Contract.UpdateOneID(k.ID).SetStatus(domain.ContractActive).ExecX(ctx)
+
+	// Phase 2 is not set up while the gate has a phase 1 contract to decide.
+	actions, err := p.svc.ChallengeActions(admin, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.svc.StartCompetitionSetup(admin, ch.ID)
+	agree(t, "an undecided phase 1 contract", actions, "setup", err)
+	wantRefused(t, "setting up phase 2 early", err, "the stage gate has still to decide Acme's phase 1 contract (active")
+
+	// Nor when the gate stopped everyone.
+	p.db.Contract.UpdateOneID(k.ID).SetStatus(domain.ContractStopped).ExecX(ctx)
+	actions, _ = p.svc.ChallengeActions(admin, ch)
+	_, err = p.svc.StartCompetitionSetup(admin, ch.ID)
+	agree(t, "every supplier stopped", actions, "setup", err)
+
+	// Once it continued Acme, phase 2 is set up.
+	p.db.Contract.UpdateOneID(k.ID).SetStatus(domain.ContractContinued).ExecX(ctx)
+	actions, _ = p.svc.ChallengeActions(admin, ch)
+	comp2, err := p.svc.StartCompetitionSetup(admin, ch.ID)
+	agree(t, "Acme continued", actions, "setup", err)
+
+	// In phase 2, Acme may start a bid; a supplier the gate never continued may not.
+	comp2 = p.db.Competition.UpdateOne(comp2).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now()).SetClosesAt(time.Now().Add(time.Hour)).
+		SetPot(domain.Pounds(500_000)).SetMaxContract(domain.Pounds(500_000)).SetEligibleOrganisations([]int{p.acme.ID}).SaveX(ctx)
+	binsight := p.db.Organisation.Create().SetName("Binsight").SaveX(ctx)
+	dev := p.db.Person.Create().SetName("dev").SetEmail("dev@binsight.example").SetRoles([]string{string(authz.Supplier)}).SetOrganisationID(binsight.ID).SaveX(ctx)
+	stranger := as(authz.Viewer{PersonID: dev.ID, Email: dev.Email, Roles: []authz.Role{authz.Supplier}, OrganisationID: binsight.ID})
+	actions, err = p.svc.CompetitionActions(stranger, comp2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.svc.StartBid(stranger, comp2.ID)
+	agree(t, "a supplier the gate never continued", actions, "start-bid", err)
+	wantRefused(t, "a stranger's phase 2 bid", err, "phase 2 is open only to the phase 1 suppliers the stage gate continued")
+	actions, _ = p.svc.CompetitionActions(as(p.supplier), comp2)
+	_, err = p.svc.StartBid(as(p.supplier), comp2.ID)
+	agree(t, "the continued supplier", actions, "start-bid", err)
+
+	// The outcome waits for the final gate's decision on every phase 2 contract.
+	ch = p.db.Challenge.UpdateOne(ch).SetStage(domain.ChallengePhase2Contracts).SaveX(ctx)
+	b2 := p.db.Bid.Create().SetCompetitionID(comp2.ID).SetOrganisationID(binsight.ID).SetTitle("Phase 2").SetStatus(domain.BidFunded).
+		SetAmount(domain.Pounds(400_000)).SaveX(ctx)
+	p.db.Contract.Create().SetBidID(b2.ID).SetCompetitionID(comp2.ID).SetOrganisationID(binsight.ID).SetPhase(2).
+		SetValue(domain.Pounds(400_000)).SetAwardedValue(domain.Pounds(400_000)).SetStatus(domain.ContractReported).ExecX(ctx)
+	actions, _ = p.svc.ChallengeActions(admin, ch)
+	err = p.svc.CompleteChallenge(admin, CompleteChallenge{ID: ch.ID, Outcome: "adopted", Lesson: domain.Lesson{WhatWorked: "a", WhatFailed: "b", Why: "c"}})
+	agree(t, "an undecided phase 2 contract", actions, "complete", err)
+	wantRefused(t, "the outcome too soon", err, "the final gate has still to decide Binsight's phase 2 contract")
+}
