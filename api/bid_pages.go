@@ -97,9 +97,8 @@ func (s *Server) bidData(c echo.Context) (bidPageData, error) {
 	d.Tasks = d.Content.Tasks(service.RulesOf(comp))
 	d.Missing = d.Content.Missing(service.RulesOf(comp))
 	d.Locked = b.Status.CheckChange(comp.Status, d.Deadline, now)
-	d.CanReopen = b.Status.CheckReopen(comp.Status, d.Deadline, now) == nil
-	d.CanWithdraw = b.Status.CheckWithdraw(comp.Status, d.Deadline, now) == nil
-	d.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) && b.Status.CheckConfirm(comp.Status, d.Deadline, now) == nil
+	actions := service.BidActions(b, comp, now)
+	d.CanReopen, d.CanWithdraw, d.NeedsConfirm = actions.Allows("reopen"), actions.Allows("withdraw"), actions.Allows("confirm")
 	return d, nil
 }
 

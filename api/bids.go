@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -226,7 +227,11 @@ func (s *Server) getBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, bidViewFor(c.Request().Context(), b.Edges.Competition)(b))
+	v := bidViewFor(c.Request().Context(), b.Edges.Competition)(b)
+	if viewer, _ := currentViewer(c); viewer.Has(authz.Supplier) && viewer.OrganisationID == b.OrganisationID {
+		v.Actions = actionViews(service.BidActions(b, b.Edges.Competition, time.Now()))
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 // uploadDocument streams one file (multipart field "file") to the object store, then records

@@ -635,8 +635,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 			return err
 		}
 		if b := data.YourBid; b != nil {
-			data.NeedsConfirm = domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) &&
-				b.Status.CheckConfirm(comp.Status, service.DeadlineFor(comp, b.OrganisationID), time.Now()) == nil
+			data.NeedsConfirm = service.BidActions(b, comp, time.Now()).Allows("confirm")
 		}
 		data.YourDeadline = service.DeadlineFor(comp, viewer.OrganisationID)
 	}

@@ -43,6 +43,7 @@ type contractPageData struct {
 	RAG      domain.RAG // the midpoint status, "" until recorded
 	Sections []domain.ReportSection
 	Criteria []domain.GateCriterion
+	Actions  service.Actions
 }
 
 func (s *Server) contractPage(c echo.Context) error {
@@ -66,6 +67,7 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 		Reviewer: viewer.Has(authz.Admin) || viewer.Has(authz.ChallengeOwner),
 		Team:     viewer.Has(authz.Admin)}
 	d.Show, d.Evidence = v.Show, v.Evidence
+	d.Actions = s.svc.ContractActions(ctx, v)
 	if k.Rag != nil {
 		d.RAG = *k.Rag
 	}

@@ -20,7 +20,7 @@ func (s *Server) listContracts(c echo.Context) error {
 	}
 	out := make([]ContractView, 0, len(rows))
 	for _, v := range rows {
-		out = append(out, contractDetail(v))
+		out = append(out, s.contractAnswer(c, v))
 	}
 	return c.JSON(http.StatusOK, Page[ContractView]{Items: out})
 }
@@ -38,7 +38,14 @@ func (s *Server) answerContract(c echo.Context, id int) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, contractDetail(v))
+	return c.JSON(http.StatusOK, s.contractAnswer(c, v))
+}
+
+// contractAnswer is a contract as the API answers it, with what the viewer may do to it now.
+func (s *Server) contractAnswer(c echo.Context, v service.ContractView) ContractView {
+	out := contractDetail(v)
+	out.Actions = actionViews(s.svc.ContractActions(c.Request().Context(), v))
+	return out
 }
 
 // TermsRequest is the programme's adjustment of an offered contract: its term and milestones,
@@ -58,7 +65,7 @@ func (s *Server) changeContractTerms(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, contractDetail(v))
+	return c.JSON(http.StatusOK, s.contractAnswer(c, v))
 }
 
 func (s *Server) acceptContract(c echo.Context) error {
@@ -70,7 +77,7 @@ func (s *Server) acceptContract(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, contractDetail(v))
+	return c.JSON(http.StatusOK, s.contractAnswer(c, v))
 }
 
 func (s *Server) uploadContractDocument(c echo.Context) error {

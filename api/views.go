@@ -192,6 +192,8 @@ type BidView struct {
 	Tasks            []BidTaskView      `json:"tasks,omitempty"`
 	Due              []DueView          `json:"due,omitempty"`
 	Standing         string             `json:"standing,omitempty"`
+	// Actions is what the bid's supplier may do to it now, and what not yet and why.
+	Actions []ActionView `json:"actions,omitempty"`
 }
 
 // DueView is one thing a supplier must do next, or wait for, with its date where it has one.
@@ -327,6 +329,8 @@ type ContractView struct {
 	RAGNote         string     `json:"rag_note,omitempty"`
 	// GateMissing names the evidence the gate still needs, before it decides.
 	GateMissing []string `json:"gate_missing,omitempty"`
+	// Actions is what the viewer may do to the contract now, and what not yet and why.
+	Actions []ActionView `json:"actions,omitempty"`
 }
 
 // ShowAndTellView is a supplier's show-and-tell and the owner's recommendation.

@@ -274,13 +274,11 @@ func CheckComplete(stage ChallengeStage, undecided []string) error {
 	return nil
 }
 
-// CheckShowAndTellHeld says whether a show-and-tell may be recorded as held at heldAt: it has
-// been scheduled, and the time it was held has come. One brought forward is recorded with the
-// time it was really held.
-func CheckShowAndTellHeld(scheduled bool, scheduledAt, heldAt, now time.Time) error {
+// CheckShowAndTellHeld says whether a show-and-tell scheduled for scheduledAt may be recorded
+// as held at heldAt: only once that time has come. One brought forward is recorded with the time
+// it was really held.
+func CheckShowAndTellHeld(scheduledAt, heldAt, now time.Time) error {
 	switch {
-	case !scheduled:
-		return refuse("show-and-tell", "record", "not scheduled", "it has not been scheduled yet: schedule it first")
 	case heldAt.After(now):
 		return Problems{{Field: "held_at", Message: fmt.Sprintf(
 			"A show-and-tell can be recorded only once it has been held: this one is scheduled for %s. If it was held earlier, enter when", FormatTime(scheduledAt))}}

@@ -244,3 +244,65 @@ func reason(err error) string {
 	}
 	return msg
 }
+
+// ContractActions lists what the viewer may do to a contract now, and what not yet and why: the
+// supplier accepts it and reports; the programme schedules and records the show-and-tell and
+// decides the gate; the challenge owner recommends. Each rule is the one its command applies.
+func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
+	viewer, _ := authz.FromContext(ctx)
+	k, st := v.Contract, v.Show
+	supplier := viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID
+	programme := viewer.Has(authz.Admin)
+	owner := programme || viewer.Has(authz.ChallengeOwner) // the contract is in their scope only if theirs
+	held := st != nil && st.HeldAt != nil
+	var out Actions
+	if supplier && k.Status == domain.ContractOffered {
+		_, err := k.Status.Accept()
+		out.add("accept", "Accept the contract", err)
+	}
+	if supplier && (k.Status == domain.ContractOffered || k.Status == domain.ContractActive) {
+		_, err := k.Status.Report()
+		out.add("report", "Send your end-of-phase report", err)
+	}
+	running := gateOpen(k, "schedule the show-and-tell of") == nil
+	if programme && running && !held {
+		out.add("schedule-show-and-tell", "Schedule the show-and-tell", nil)
+		var err error
+		if st == nil {
+			err = noShowAndTell()
+		}
+		out.add("record-show-and-tell", "Record the show-and-tell", err)
+	}
+	if owner && running {
+		out.add("recommend", "Recommend at the gate", heldForRecommendation(st))
+	}
+	if programme && running {
+		out.add("gate", "Record the gate's decision", mayDecideGate(k, v.Evidence))
+	}
+	return out
+}
+
+// BidActions lists what a bid's supplier may do to it now, and what not yet and why: change
+// and submit its draft; confirm it again after the questions changed; reopen or withdraw it
+// before the deadline. Each rule is the domain's, as its command applies it.
+func BidActions(b *ent.Bid, comp *ent.Competition, now time.Time) Actions {
+	deadline := DeadlineFor(comp, b.OrganisationID)
+	var out Actions
+	switch b.Status {
+	case domain.BidDraft:
+		change := b.Status.CheckChange(comp.Status, deadline, now)
+		out.add("edit", "Change your bid", change)
+		submit := change
+		if submit == nil {
+			submit = ContentOf(b).Missing(RulesOf(comp)).Err()
+		}
+		out.add("submit", "Submit your bid", submit)
+	case domain.BidSubmitted:
+		if domain.NeedsConfirmation(b.SubmittedAt, b.ConfirmedAt, comp.AmendedAt) {
+			out.add("confirm", "Confirm your bid", b.Status.CheckConfirm(comp.Status, deadline, now))
+		}
+		out.add("reopen", "Reopen your bid to change it", b.Status.CheckReopen(comp.Status, deadline, now))
+		out.add("withdraw", "Withdraw your bid", b.Status.CheckWithdraw(comp.Status, deadline, now))
+	}
+	return out
+}

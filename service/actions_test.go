@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -87,4 +88,74 @@ func TestTheActionsAndTheCommandsAgree(t *testing.T) {
 	err = p.svc.CompleteChallenge(admin, CompleteChallenge{ID: ch.ID, Outcome: "adopted", Lesson: domain.Lesson{WhatWorked: "a", WhatFailed: "b", Why: "c"}})
 	agree(t, "an undecided phase 2 contract", actions, "complete", err)
 	wantRefused(t, "the outcome too soon", err, "the final gate has still to decide Binsight's phase 2 contract")
+}
+
+// TestAContractsActionsAndItsCommandsAgree: on an offered contract and then a running one, what
+// the model offers the supplier, the programme and the challenge owner is what each command does.
+func TestAContractsActionsAndItsCommandsAgree(t *testing.T) {
+	p := newPeople(t)
+	k, _ := offered(t, p)
+	supplier, admin, owner := as(p.supplier), as(p.admin), as(p.owner)
+	actionsFor := func(ctx context.Context) Actions {
+		t.Helper()
+		v, err := p.svc.ContractView(ctx, k.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.svc.ContractActions(ctx, v)
+	}
+	report := domain.PhaseReport{}
+	for _, s := range domain.ReportSections {
+		report[s.Key] = "Written."
+	}
+
+	// Offered: the supplier accepts it before it reports.
+	acts := actionsFor(supplier)
+	agree(t, "an offered contract's report", acts, "report", p.svc.SubmitReport(supplier, k.ID, report))
+	_, err := p.svc.AcceptContract(supplier, k.ID)
+	agree(t, "accepting the offer", acts, "accept", err)
+
+	// Running, nothing scheduled: no recording, no recommendation, no gate yet.
+	acts = actionsFor(admin)
+	_, err = p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, Attended: "Olu", Notes: "Shown"})
+	agree(t, "recording a show-and-tell never scheduled", acts, "record-show-and-tell", err)
+	err = p.svc.RecordGateDecision(admin, RecordGateDecision{ContractID: k.ID, Outcome: "continue", Rationale: "Good"})
+	agree(t, "the gate before its evidence", acts, "gate", err)
+	wantRefused(t, "the gate before its evidence", err, "the gate needs")
+	_, err = p.svc.ScheduleShowAndTell(admin, ShowAndTellSlot{ContractID: k.ID, At: time.Now().Add(time.Hour), Place: "Room 1",
+		PresentationMinutes: domain.PresentationMinutes, QuestionsMinutes: domain.QuestionsMinutes})
+	agree(t, "scheduling the show-and-tell", acts, "schedule-show-and-tell", err)
+	acts = actionsFor(owner)
+	_, err = p.svc.RecommendAtGate(owner, Recommendation{ContractID: k.ID, Outcome: "continue", Reason: "Strong"})
+	agree(t, "recommending before the show-and-tell is held", acts, "recommend", err)
+
+	// Scheduled: it may be recorded, with when it was held.
+	acts = actionsFor(admin)
+	_, err = p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, HeldAt: time.Now().Add(-time.Minute), Attended: "Olu", Notes: "Shown"})
+	agree(t, "recording the show-and-tell", acts, "record-show-and-tell", err)
+	acts = actionsFor(owner)
+	_, err = p.svc.RecommendAtGate(owner, Recommendation{ContractID: k.ID, Outcome: "continue", Reason: "Strong"})
+	agree(t, "recommending after it", acts, "recommend", err)
+}
+
+// TestABidsActionsAndItsCommandsAgree: an incomplete draft is not offered for submission, with
+// the submit's own words; after the deadline nothing is offered, for the deadline's reason.
+func TestABidsActionsAndItsCommandsAgree(t *testing.T) {
+	p := newPeople(t)
+	ctx := testdb.Fixture()
+	comp := openCompetition(t, p)
+	supplier := as(p.supplier)
+	b, err := p.svc.CreateBid(supplier, CreateBid{CompetitionID: comp.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := BidActions(b, comp, time.Now())
+	_, err = p.svc.SubmitBid(supplier, b.ID)
+	agree(t, "an incomplete draft", acts, "submit", err)
+
+	comp = p.db.Competition.UpdateOne(comp).SetClosesAt(time.Now().Add(-time.Minute)).SaveX(ctx)
+	acts = BidActions(b, comp, time.Now())
+	_, err = p.svc.SubmitBid(supplier, b.ID)
+	agree(t, "a draft after the deadline", acts, "submit", err)
+	wantRefused(t, "a draft after the deadline", err, "the deadline was")
 }

@@ -169,7 +169,7 @@ func (s *Service) RecordShowAndTell(ctx context.Context, in ShowAndTellRecord) (
 		if heldAt.IsZero() {
 			heldAt = st.At
 		}
-		return domain.CheckShowAndTellHeld(true, st.At, heldAt, time.Now())
+		return domain.CheckShowAndTellHeld(st.At, heldAt, time.Now())
 	})
 }
 
@@ -198,16 +198,24 @@ func (s *Service) RecommendAtGate(ctx context.Context, in Recommendation) (*ent.
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	held := func(st *ent.ShowAndTell) error {
-		if st.HeldAt == nil {
-			return &domain.TransitionError{Record: "contract", Action: "recommend at the gate for", Kind: domain.ErrEvidenceMissing,
-				Reason: "the show-and-tell has not been held and recorded yet"}
-		}
-		return nil
-	}
 	return s.changeShowAndTell(ctx, k, "contract.recommended", func(u *ent.ShowAndTellUpdateOne) {
 		u.SetRecommendation(outcome).SetRecommendationReason(in.Reason).SetRecommendedBy(authz.ActorOf(ctx, "").Who)
-	}, held)
+	}, heldForRecommendation)
+}
+
+// heldForRecommendation is the rule for the owner's recommendation: after the show-and-tell.
+func heldForRecommendation(st *ent.ShowAndTell) error {
+	if st == nil || st.HeldAt == nil {
+		return &domain.TransitionError{Record: "contract", Action: "recommend at the gate for", Kind: domain.ErrEvidenceMissing,
+			Reason: "the show-and-tell has not been held and recorded yet"}
+	}
+	return nil
+}
+
+// noShowAndTell refuses what needs a show-and-tell before one is scheduled.
+func noShowAndTell() error {
+	return &domain.TransitionError{Record: "contract", Action: "record the show-and-tell of", Kind: domain.ErrEvidenceMissing,
+		Reason: "no show-and-tell is scheduled yet"}
 }
 
 func (s *Service) changeShowAndTell(ctx context.Context, k *ent.Contract, action string, change func(*ent.ShowAndTellUpdateOne), ready func(*ent.ShowAndTell) error) (*ent.ShowAndTell, error) {
@@ -216,8 +224,7 @@ func (s *Service) changeShowAndTell(ctx context.Context, k *ent.Contract, action
 	err := s.DB.WithTx(sys, func(tx *ent.Tx) error {
 		before, err := tx.ShowAndTell.Query().Where(showandtell.ContractID(k.ID)).Only(sys)
 		if ent.IsNotFound(err) {
-			return &domain.TransitionError{Record: "contract", Action: "record the show-and-tell of", Kind: domain.ErrEvidenceMissing,
-				Reason: "no show-and-tell is scheduled yet"}
+			return noShowAndTell()
 		}
 		if err != nil {
 			return err
@@ -253,13 +260,16 @@ func (s *Service) RecordGateDecision(ctx context.Context, in RecordGateDecision)
 		return err
 	}
 	outcome := domain.GateOutcome(in.Outcome)
-	if k.Status != domain.ContractReported {
-		// No report yet, or decided already: the record says so at once, naming its state (the
-		// gate's transaction checks it again).
-		if _, err := k.Status.Decide(outcome, k.Phase); err != nil && !errors.Is(err, domain.ErrEvidenceMissing) &&
-			!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.GateOutcomeUpdate(in.ContractID)) {
-			return err // missing evidence is named in full below
-		}
+	e, err := s.GateEvidence(ctx, k)
+	if err != nil {
+		return err
+	}
+	// Decided already, or not running, is said at once; missing evidence after the input's
+	// problems, so a person fixes both in one go.
+	may := mayDecideGate(k, e)
+	if may != nil && !errors.Is(may, domain.ErrEvidenceMissing) &&
+		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(k.Edges.Competition.ChallengeID), workflows.GateOutcomeUpdate(in.ContractID)) {
+		return may
 	}
 	ps := domain.Problems{}
 	if err := domain.CheckGateDecision(outcome, in.Rationale, k.Phase); err != nil {
@@ -276,17 +286,26 @@ func (s *Service) RecordGateDecision(ctx context.Context, in RecordGateDecision)
 	if err := ps.Err(); err != nil {
 		return err
 	}
-	e, err := s.GateEvidence(ctx, k)
-	if err != nil {
-		return err
-	}
-	if err := domain.CheckGateEvidence(e); err != nil {
-		return err
+	if errors.Is(may, domain.ErrEvidenceMissing) {
+		return may
 	}
 	rationale, _ := domain.GateRationale.Clean(in.Rationale)
 	_, err = s.Lifecycle.RecordGateOutcome(ctx, k.Edges.Competition.ChallengeID,
 		workflows.GateOutcomeRequest{ContractID: in.ContractID, Outcome: outcome, Rationale: rationale, Lesson: lesson, Actor: authz.ActorOf(ctx, "")})
 	return err
+}
+
+// mayDecideGate is the rule for the gate's decision on a contract, which RecordGateDecision
+// applies and the contract's page offers: the contract waits at the gate (not decided already)
+// and every piece of evidence is in, each missing one named (the gate's transaction checks the
+// state again).
+func mayDecideGate(k *ent.Contract, e domain.GateEvidence) error {
+	if k.Status != domain.ContractReported {
+		if _, err := k.Status.Decide(domain.GateStop, k.Phase); err != nil && !errors.Is(err, domain.ErrEvidenceMissing) {
+			return err // missing evidence is named in full below
+		}
+	}
+	return domain.CheckGateEvidence(e)
 }
 
 // ChallengeGate is the challenge-level decision at the phase 1 gate.

@@ -44,16 +44,12 @@ for (const javaScript of [true, false]) {
     const { lead, second } = await contractsOf(priya, title);
     assert.equal(lead.status, "reported");
 
-    // Too soon: the gate names what it still needs.
+    // Too soon: the gate is not offered, and the page names what it still needs.
     await priya.goto(`${base}/contracts/${lead.id}`);
     await priya.getByRole("heading", { name: /^Acme/, level: 1 }).waitFor();
     await accessible(priya, `a contract waiting at the gate ${how}`, javaScript);
-    let gate = priya.locator('form[action$="/gate"]');
-    await gate.getByLabel("Continue to phase 2").check();
-    await gate.getByLabel("Rationale").fill("The trial met its target.");
-    await gate.getByRole("button", { name: "Record the decision" }).click();
-    await priya.getByRole("link", { name: /the gate needs the challenge-level go or no-go, the show-and-tell, held and recorded, the challenge owner's recommendation first/ }).waitFor();
-    await accessible(priya, `the gate's refusal ${how}`, javaScript);
+    await priya.getByText("You cannot record the gate's decision yet: the gate needs the challenge-level go or no-go, the show-and-tell, held and recorded, the challenge owner's recommendation first.").waitFor();
+    assert.equal(await priya.getByRole("button", { name: "Record the decision" }).count(), 0, "the gate's decision is not offered before its evidence");
 
     // The show-and-tell is held and recorded; the owner recommends. It is scheduled for
     // tomorrow, so it cannot be recorded as held until it was: brought forward to a few minutes
@@ -97,7 +93,7 @@ for (const javaScript of [true, false]) {
 
     // Continue the lead supplier.
     await priya.goto(`${base}/contracts/${lead.id}`);
-    gate = priya.locator('form[action$="/gate"]');
+    let gate = priya.locator('form[action$="/gate"]');
     await gate.getByLabel("Continue to phase 2").check();
     await gate.getByLabel("Rationale").fill("The trial met its target and the owner recommends a prototype.");
     await gate.getByRole("button", { name: "Record the decision" }).click();

@@ -62,6 +62,9 @@ async function firstTime(page, javaScript) {
 // every check to finish its run in: that took most of each check's second, the rules a tenth.)
 const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 async function axe(page, name) {
+  // A journey waits for what it reads, which can be in the page before its stylesheet is: judged
+  // unstyled, every link is too small a target. axe judges the page as a person sees it, loaded.
+  await page.waitForLoadState("load");
   if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeCore.source);
   const result = await page.evaluate((values) => window.axe.run(document, { runOnly: { type: "tag", values } }), tags);
   const problems = result.violations.map((v) =>
