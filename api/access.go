@@ -65,6 +65,7 @@ var routeAccess = map[string]access{
 	"POST /api/v1/bids/:id/confirm":                    only(authz.Supplier),
 
 	"GET /api/v1/notices":                            signedIn,
+	"GET /api/v1/me/work":                            signedIn,
 	"GET /api/v1/me/email-choices":                   signedIn,
 	"PUT /api/v1/me/email-choices":                   signedIn,
 	"GET /api/v1/emails":                             only(authz.Admin),
@@ -261,6 +262,7 @@ var routeAccess = map[string]access{
 	"POST /milestones/:id/review":                        only(authz.ChallengeOwner, authz.Admin),
 	"POST /milestones/:id/payment":                       only(authz.Admin),
 	"GET /notices":                                       signedIn,
+	"GET /work":                                          signedIn,
 	"GET /notices/email":                                 signedIn,
 	"POST /notices/email":                                signedIn,
 	"GET /email/unsubscribe/:token":                      public,

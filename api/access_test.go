@@ -112,6 +112,7 @@ var accessMatrix = map[string]routeCase{
 	"POST /api/v1/bids/{id}/eligibility": {func(w *world) string { return fmt.Sprintf("/api/v1/bids/%d/eligibility", w.bidAcme.ID) }, "{}",
 		[]string{admin}},
 	"GET /api/v1/competitions":             {fixed("/api/v1/competitions"), "", everyone},
+	"GET /api/v1/me/work":                  {fixed("/api/v1/me/work"), "", anySignedIn},
 	"GET /api/v1/me/email-choices":         {fixed("/api/v1/me/email-choices"), "", anySignedIn},
 	"PUT /api/v1/me/email-choices":         {fixed("/api/v1/me/email-choices"), `{"off":["not-a-kind"]}`, anySignedIn},
 	"GET /api/v1/emails":                   {fixed("/api/v1/emails"), "", []string{admin}},

@@ -72,3 +72,33 @@ func actionNamed(as []ActionView, name string) *ActionView {
 	}
 	return nil
 }
+
+// TestYourWorkListsWhatThePagesOffer: the supplier's work, on its page and in the API, asks it
+// for its running contract's end-of-phase report, linking to the contract, whose page offers it.
+func TestYourWorkListsWhatThePagesOffer(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	k := strconv.Itoa(w.contractAcme.ID)
+	dana, _ := signInAs(t, srv.URL, "dana@acme.example")
+	_, page := read(t)(dana.Get(srv.URL + "/work"))
+	wantIn(t, "the supplier's work", page, `href="/contracts/`+k+`#report">Send your end-of-phase report`)
+	_, page = read(t)(dana.Get(srv.URL + "/contracts/" + k))
+	wantIn(t, "the contract the work links to", page, `action="/contracts/`+k+`/report"`)
+
+	rec := w.do(supplierOwn, "GET", "/api/v1/me/work", "")
+	var got struct{ Items []WorkItemView }
+	_ = json.Unmarshal(rec.Body.Bytes(), &got)
+	found := false
+	for _, it := range got.Items {
+		found = found || it.Kind == "contract" && it.Action == "report" && it.Link == "/contracts/"+k+"#report"
+	}
+	if !found {
+		t.Errorf("the API's work for the supplier: %s", rec.Body)
+	}
+	// Someone else's contract is nobody else's work.
+	rec = w.do(supplierOther, "GET", "/api/v1/me/work", "")
+	if strings.Contains(rec.Body.String(), `"/contracts/`+k+`#`) {
+		t.Errorf("another supplier is given Acme's contract: %s", rec.Body)
+	}
+}

@@ -95,6 +95,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	e.POST("/organisation/join", s.askToJoinForm)
 	e.POST("/join-requests/:id", s.decideJoinRequestForm)
 	e.GET("/notices", s.noticesPage)
+	e.GET("/work", s.workPage)
 	e.GET("/notices/email", s.emailChoicesPage)
 	e.POST("/notices/email", s.emailChoicesForm)
 	e.GET("/email/unsubscribe/:token", s.emailUnsubscribePage)

@@ -156,6 +156,7 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/competitions/:id/amendments", s.amendCompetition)
 	v1.POST("/bids/:id/confirm", s.confirmBid)
 	v1.GET("/notices", s.listNotices)
+	v1.GET("/me/work", s.myWork)
 	v1.GET("/me/email-choices", s.getEmailChoices)
 	v1.PUT("/me/email-choices", s.setEmailChoices)
 	v1.GET("/figures", s.getFigures)

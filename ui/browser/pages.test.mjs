@@ -61,6 +61,24 @@ test("signed in, the programme team sees every stage, and the list passes axe", 
   await accessible(page, "challenge list, signed in");
 });
 
+test("the programme's work lists what needs it now, each leading to the page that offers it, and passes axe", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/challenges");
+  await page.getByRole("link", { name: "Your work" }).click();
+  await page.getByRole("heading", { name: "Your work" }).waitFor();
+  const items = page.locator(".govuk-task-list__item a");
+  assert.ok((await items.count()) >= 1, "the demo gives the programme something to do");
+  await accessible(page, "your work");
+  const first = items.first();
+  const what = (await first.innerText()).split(":")[0].trim();
+  await first.click();
+  // The record's page has the place the item names, and does not refuse what it asks.
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  const place = new URL(page.url()).hash;
+  if (place) assert.equal(await page.locator(place).count(), 1, `the page has ${place}`);
+  assert.equal(await page.getByText(`You cannot ${what.toLowerCase()}`).count(), 0, `the page refuses “${what}”`);
+});
+
 test("a completed challenge shows its whole lifecycle as a timeline and passes axe", async () => {
   const page = await context.newPage();
   await page.goto(base + "/challenges");

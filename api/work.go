@@ -1,0 +1,46 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/service"
+)
+
+// WorkItemView is one thing the signed-in person can do now, and where.
+type WorkItemView struct {
+	Action string     `json:"action"`
+	What   string     `json:"what"`
+	Kind   string     `json:"kind"`
+	Record string     `json:"record"`
+	Link   string     `json:"link"`
+	Due    *time.Time `json:"due,omitempty"`
+}
+
+func workViews(items []service.WorkItem) []WorkItemView {
+	out := make([]WorkItemView, 0, len(items))
+	for _, w := range items {
+		out = append(out, WorkItemView{Action: w.Action, What: w.What, Kind: w.Kind, Record: w.Record, Link: w.Link, Due: w.Due})
+	}
+	return out
+}
+
+// myWork answers what the signed-in person can do now, across every record in their scope.
+func (s *Server) myWork(c echo.Context) error {
+	items, err := s.svc.Work(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Page[WorkItemView]{Items: workViews(items)})
+}
+
+// workPage is the same list as a page: what needs the person now, due first.
+func (s *Server) workPage(c echo.Context) error {
+	items, err := s.svc.Work(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "work", "Your work", "work", struct{ Items []service.WorkItem }{items})
+}

@@ -1,0 +1,157 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
+)
+
+// WorkItem is one thing a person can do now: an action the model allows them, on which record,
+// and where it is done.
+type WorkItem struct {
+	Action string     // the action's name, as the record's actions name it
+	What   string     // what to do, as its button says
+	Kind   string     // the kind of record: challenge, competition, contract, bid, assignment
+	Record string     // the record as a person names it
+	Link   string     // the page where it is done
+	Due    *time.Time // when it is due, if it has a due date
+}
+
+// workActions are the actions that are a person's work, as against options they have (editing,
+// withdrawing, asking a question): each record kind's, by name.
+var workActions = map[string][]string{
+	"challenge":   {"submit", "select", "setup", "gate", "complete"},
+	"competition": {"finish-eligibility"},
+	"contract":    {"accept", "report", "record-show-and-tell", "recommend", "gate"},
+	"bid":         {"submit", "confirm"},
+}
+
+// workPlaces are where on its record's page each action is done.
+var workPlaces = map[string]string{
+	"challenge submit": "#actions", "challenge select": "#actions", "challenge setup": "#actions", "challenge gate": "#gate",
+	"challenge complete": "#outcome", "competition finish-eligibility": "#finish", "contract accept": "#accept",
+	"contract report": "#report", "contract record-show-and-tell": "#show-and-tell", "contract recommend": "#show-and-tell",
+	"contract gate": "#gate",
+}
+
+// Work is what the viewer may do now across every record in their scope: each item an action
+// the same model allows on that record's page (so the list and the pages cannot disagree),
+// those with a due date first, soonest first.
+func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
+	v, _ := authz.FromContext(ctx)
+	var out []WorkItem
+	add := func(kind, record, link string, due *time.Time, as Actions) {
+		for _, a := range as {
+			if a.Allowed && slices.Contains(workActions[kind], a.Name) {
+				out = append(out, WorkItem{Action: a.Name, What: a.Label, Kind: kind, Record: record, Link: link + workPlaces[kind+" "+a.Name], Due: due})
+			}
+		}
+	}
+	if v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) {
+		// The privacy rules leave an owner their own challenges.
+		chs, err := s.DB.Challenge.Query().Where(challenge.StageNotIn(domain.ChallengeComplete, domain.ChallengeRejected, domain.ChallengeClosed)).
+			WithCompetitions(func(q *ent.CompetitionQuery) { q.Order(ent.Asc(competition.FieldPhase)) }).
+			Order(ent.Asc(challenge.FieldID)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range chs {
+			as, err := s.ChallengeActions(ctx, ch)
+			if err != nil {
+				return nil, err
+			}
+			add("challenge", ch.Title, fmt.Sprintf("/challenges/%d", ch.ID), nil, as)
+		}
+	}
+	if v.Has(authz.Admin) {
+		comps, err := s.DB.Competition.Query().Where(competition.StatusEQ(domain.CompetitionEligibility)).WithChallenge().
+			Order(ent.Asc(competition.FieldID)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range comps {
+			as, err := s.CompetitionActions(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			add("competition", fmt.Sprintf("%s: phase %d competition", c.Edges.Challenge.Title, c.Phase), fmt.Sprintf("/competitions/%d", c.ID), nil, as)
+		}
+	}
+	if v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) || v.Has(authz.Supplier) {
+		ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
+			WithOrganisation().WithGateDecision().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
+			Order(ent.Asc(contract.FieldID)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range ks {
+			cv, err := s.contractView(ctx, k)
+			if err != nil {
+				return nil, err
+			}
+			add("contract", fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title),
+				fmt.Sprintf("/contracts/%d", k.ID), nil, s.ContractActions(ctx, cv))
+		}
+	}
+	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
+		bids, err := s.YourBids(ctx)
+		if err != nil {
+			return nil, err
+		}
+		now := time.Now()
+		for _, b := range bids {
+			comp := b.Edges.Competition
+			due := DeadlineFor(comp, b.OrganisationID)
+			record, link := fmt.Sprintf("Your bid for %s", comp.Edges.Challenge.Title), fmt.Sprintf("/bids/%d", b.ID)
+			as := BidActions(b, comp, now)
+			if as.Allows("edit") && !as.Allows("submit") {
+				// A draft with something still to write is work too, before its deadline.
+				out = append(out, WorkItem{Action: "edit", What: "Finish your bid", Kind: "bid", Record: record, Link: link, Due: &due})
+			}
+			add("bid", record, link, &due, as)
+		}
+	}
+	if v.Has(authz.Assessor) {
+		mine, err := s.YourAssessments(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, y := range mine {
+			item := WorkItem{Kind: "assignment", Record: fmt.Sprintf("%q from %s", y.Bid.Title, y.Bid.Edges.Competition.Edges.Challenge.Title),
+				Link: fmt.Sprintf("/assessments/%d", y.Assignment.ID)}
+			if !y.Due.IsZero() {
+				due := y.Due
+				item.Due = &due
+			}
+			switch {
+			case y.MayAccept() == nil:
+				item.Action, item.What = "accept", "Say whether you will assess this bid"
+			case y.MayScore() == nil && y.Mine == nil:
+				item.Action, item.What = "score", "Score this bid"
+			default:
+				continue
+			}
+			out = append(out, item)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b WorkItem) int {
+		switch {
+		case a.Due != nil && b.Due != nil:
+			return a.Due.Compare(*b.Due)
+		case a.Due != nil:
+			return -1
+		case b.Due != nil:
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
