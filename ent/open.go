@@ -3,6 +3,7 @@ package ent
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -158,6 +159,13 @@ func (c *Client) ensureAuditHead(ctx context.Context) error {
 // WithTx runs fn in one transaction, committing if it returns nil and rolling back otherwise.
 func (c *Client) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := c.Tx(ctx)
+	// A pooled PostgreSQL connection that another request's cancelled context left closed comes
+	// back as a bad connection; database/sql tries two more and then a new one, which under a
+	// burst of cancellations can all be bad too. A transaction not yet begun has changed
+	// nothing, so beginning it again is always safe.
+	for tries := 0; errors.Is(err, driver.ErrBadConn) && ctx.Err() == nil && tries < 3; tries++ {
+		tx, err = c.Tx(ctx)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -298,7 +299,9 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
 			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash})
 	})
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	// Out of time, or the database's connections lost to other submits' cancellations: either
+	// way nothing was sealed, and it may be sent again.
+	if err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn)) {
 		return nil, fmt.Errorf("%w: %w", ErrSubmitTooSlow, err)
 	}
 	return out, err
