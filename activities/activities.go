@@ -79,8 +79,12 @@ func refusal(err error) error {
 // application error keeps only its message otherwise.
 func RefusalDetails(err error) []any {
 	var ps domain.Problems
-	if errors.As(err, &ps) {
+	var te *domain.TransitionError
+	switch {
+	case errors.As(err, &ps):
 		return []any{ps}
+	case errors.As(err, &te):
+		return []any{te.Refused()}
 	}
 	return nil
 }
@@ -170,9 +174,17 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 			return err
 		}
 		now := time.Now().UTC()
-		status, openedAt, event := domain.CompetitionOpen, now, "competition.opened"
-		if in.OpensAt.After(now) {
-			status, openedAt, event = domain.CompetitionScheduled, time.Time{}, "competition.scheduled"
+		from := domain.CompetitionStatus(domain.Created)
+		if existing != nil {
+			from = existing.Status
+		}
+		status, err := from.Open(in.OpensAt, now)
+		if err != nil {
+			return refusal(err)
+		}
+		openedAt, event := now, "competition.opened"
+		if status == domain.CompetitionScheduled {
+			openedAt, event = time.Time{}, "competition.scheduled"
 		}
 		var c *ent.Competition
 		if existing != nil {

@@ -203,15 +203,18 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 		if in.Lowered != nil && in.Lowered.Minimum < minimum {
 			minimum = in.Lowered.Minimum
 		}
+		names := map[int]string{}
+		for _, b := range bids {
+			names[b.ID] = fmt.Sprintf("%q", b.Title)
+			if o := b.Edges.Organisation; o != nil {
+				names[b.ID] += " from " + o.Name
+			}
+		}
 		if c.AssessmentsInRecords {
-			scored, names := map[int]int{}, map[int]string{}
+			scored := map[int]int{}
 			ids := make([]int, len(bids))
 			for i, b := range bids {
 				ids[i], scored[b.ID] = b.ID, len(b.Edges.Assessments)
-				names[b.ID] = fmt.Sprintf("%q", b.Title)
-				if o := b.Edges.Organisation; o != nil {
-					names[b.ID] += " from " + o.Name
-				}
 			}
 			if err := domain.CheckAssessed(c.Status, ids, func(id int) int { return scored[id] }, func(id int) string { return names[id] }, minimum); err != nil {
 				return refusal(err)
@@ -242,7 +245,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			sel := domain.SelectTopDown(ranked, caps)
 			funded, explain = sel.Funded, sel.Explanation
 		} else {
-			if _, err := domain.CheckPortfolio(in.Chosen, ranked, caps); err != nil {
+			if _, err := domain.CheckPortfolio(in.Chosen, ranked, caps, func(id int) string { return names[id] }); err != nil {
 				return refusal(err)
 			}
 			funded = in.Chosen
@@ -263,9 +266,9 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			isFunded[id] = true
 		}
 		for _, r := range ranked {
-			status := domain.BidNotFunded
-			if isFunded[r.BidID] {
-				status = domain.BidFunded
+			status, err := byID[r.BidID].Status.Outcome(isFunded[r.BidID])
+			if err != nil {
+				return refusal(err)
 			}
 			score := r.Percent
 			if why := in.Reasons[r.BidID]; why != "" {

@@ -27,10 +27,11 @@ func (a *Activities) OpenScheduledCompetition(ctx context.Context, in OpenSchedu
 		if err != nil {
 			return err
 		}
-		if c.Status != domain.CompetitionScheduled {
-			return nil
+		next, err := c.Status.OpenAtTime()
+		if err != nil {
+			return nil // opened already, or no longer to open
 		}
-		if c, err = tx.Competition.UpdateOne(c).SetStatus(domain.CompetitionOpen).SetOpenedAt(time.Now().UTC()).Save(ctx); err != nil {
+		if c, err = tx.Competition.UpdateOne(c).SetStatus(next).SetOpenedAt(time.Now().UTC()).Save(ctx); err != nil {
 			return err
 		}
 		if err := AlertOpened(ctx, tx, c); err != nil {

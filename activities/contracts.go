@@ -81,7 +81,7 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 		}
 		next, err := k.Status.Decide(in.Outcome, k.Phase)
 		if in.NoGo && in.Outcome == domain.GateStop {
-			next, err = domain.ContractStopped, nil
+			next, err = k.Status.StopWithChallenge()
 		}
 		if err != nil {
 			return refusal(err)
@@ -96,9 +96,14 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 				return err
 			}
 			spent := domain.SpendSoFar(MilestoneMoney(ms))
-			if _, err := tx.Milestone.Update().Where(milestone.ContractID(k.ID), milestone.StatusIn(domain.MilestonePlanned, domain.MilestoneSubmitted, domain.MilestoneChangesAsked)).
-				SetStatus(domain.MilestoneCancelled).Save(ctx); err != nil {
-				return err
+			for _, m := range ms {
+				cancelled, err := m.Status.Cancel()
+				if err != nil {
+					continue // accepted or paid: the work was done, and stays payable
+				}
+				if err := tx.Milestone.UpdateOne(m).SetStatus(cancelled).Exec(ctx); err != nil {
+					return err
+				}
 			}
 			update.SetValue(spent)
 			after["value"] = spent

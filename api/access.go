@@ -66,6 +66,8 @@ var routeAccess = map[string]access{
 
 	"GET /api/v1/notices":                            signedIn,
 	"GET /api/v1/me/work":                            signedIn,
+	"GET /api/v1/lifecycles":                         public,
+	"GET /api/v1/lifecycles/:record":                 public,
 	"GET /api/v1/me/email-choices":                   signedIn,
 	"PUT /api/v1/me/email-choices":                   signedIn,
 	"GET /api/v1/emails":                             only(authz.Admin),
@@ -263,6 +265,9 @@ var routeAccess = map[string]access{
 	"POST /milestones/:id/payment":                       only(authz.Admin),
 	"GET /notices":                                       signedIn,
 	"GET /work":                                          signedIn,
+	"GET /lifecycle":                                     public,
+	"GET /lifecycle/:record":                             public,
+	"GET /lifecycle/:record/drawing.svg":                 public,
 	"GET /notices/email":                                 signedIn,
 	"POST /notices/email":                                signedIn,
 	"GET /email/unsubscribe/:token":                      public,

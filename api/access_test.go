@@ -113,6 +113,8 @@ var accessMatrix = map[string]routeCase{
 		[]string{admin}},
 	"GET /api/v1/competitions":             {fixed("/api/v1/competitions"), "", everyone},
 	"GET /api/v1/me/work":                  {fixed("/api/v1/me/work"), "", anySignedIn},
+	"GET /api/v1/lifecycles":               {fixed("/api/v1/lifecycles"), "", everyone},
+	"GET /api/v1/lifecycles/{record}":      {fixed("/api/v1/lifecycles/bid"), "", everyone},
 	"GET /api/v1/me/email-choices":         {fixed("/api/v1/me/email-choices"), "", anySignedIn},
 	"PUT /api/v1/me/email-choices":         {fixed("/api/v1/me/email-choices"), `{"off":["not-a-kind"]}`, anySignedIn},
 	"GET /api/v1/emails":                   {fixed("/api/v1/emails"), "", []string{admin}},

@@ -29,6 +29,8 @@ type Problem struct {
 	// Errors lists each problem with the request's fields, when there are several or a form
 	// must show one beside its field (RFC 9457 §3.2 extension).
 	Errors []domain.FieldProblem `json:"errors,omitempty"`
+	// Refused says which action the record's state refused and why (RFC 9457 extension).
+	Refused *domain.Refused `json:"refused,omitempty"`
 }
 
 // problemBase prefixes every problem type; the path names the kind of problem, stably.
@@ -112,7 +114,8 @@ func toProblem(err error) (Problem, bool) {
 		case te.Record == "bid":
 			kind, title = "bid-sealed", "The bid is sealed"
 		}
-		return Problem{Type: problemBase + kind, Title: title, Status: http.StatusConflict, Detail: te.Error()}, true
+		refused := te.Refused()
+		return Problem{Type: problemBase + kind, Title: title, Status: http.StatusConflict, Detail: te.Error(), Refused: &refused}, true
 	case errors.Is(err, domain.ErrInvalidInput):
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity,
 			Detail: strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": ")}, true
@@ -167,12 +170,21 @@ func fromApplicationError(app *temporal.ApplicationError) Problem {
 		}
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: msg}
 	case workflows.ErrTypeEvidenceMissing:
-		return Problem{Type: problemBase + "evidence-missing", Title: "Evidence is missing", Status: http.StatusConflict, Detail: msg}
+		return Problem{Type: problemBase + "evidence-missing", Title: "Evidence is missing", Status: http.StatusConflict, Detail: msg, Refused: refusedIn(app)}
 	case workflows.ErrTypeInvalidTransition:
-		return Problem{Type: problemBase + "invalid-transition", Title: "This cannot be done now", Status: http.StatusConflict, Detail: msg}
+		return Problem{Type: problemBase + "invalid-transition", Title: "This cannot be done now", Status: http.StatusConflict, Detail: msg, Refused: refusedIn(app)}
 	}
 	return Problem{Type: problemBase + "internal", Title: "Something went wrong", Status: http.StatusInternalServerError,
 		Detail: "the error has been logged with this request's ID"}
+}
+
+// refusedIn is the refusal a workflow's error carries, if it carries one.
+func refusedIn(app *temporal.ApplicationError) *domain.Refused {
+	var r domain.Refused
+	if !app.HasDetails() || app.Details(&r) != nil || r.Action == "" {
+		return nil
+	}
+	return &r
 }
 
 // invalidProblem lists the problems with a request one by one, with one sentence for all.

@@ -25,6 +25,7 @@ func TestEachViewAndItsSchemaNameTheSameFields(t *testing.T) {
 		"Competition": CompetitionView{}, "Challenge": ChallengeView{}, "Person": PersonView{},
 		"Organisation": OrganisationView{}, "LessonEntry": LessonView{}, "Clarification": ClarificationView{},
 		"ContractMilestone": MilestoneView{}, "Interest": InterestView{},
+		"Lifecycle": LifecycleView{}, "LifecycleState": StateView{}, "LifecycleMove": MoveView{},
 	} {
 		ref, ok := doc.Components.Schemas[schema]
 		if !ok {

@@ -157,6 +157,8 @@ func New(d Deps) (*echo.Echo, error) {
 	v1.POST("/bids/:id/confirm", s.confirmBid)
 	v1.GET("/notices", s.listNotices)
 	v1.GET("/me/work", s.myWork)
+	v1.GET("/lifecycles", s.lifecycles)
+	v1.GET("/lifecycles/:record", s.lifecycle)
 	v1.GET("/me/email-choices", s.getEmailChoices)
 	v1.PUT("/me/email-choices", s.setEmailChoices)
 	v1.GET("/figures", s.getFigures)

@@ -35,6 +35,10 @@ func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
 		if rec.Code != http.StatusConflict || !strings.Contains(p.Detail, c.label) {
 			t.Errorf("deciding a competition %s: %d %s, want 409 naming %q", name, rec.Code, rec.Body, c.label)
 		}
+		// A client can act on the refusal without reading prose: what was refused, and why.
+		if r := p.Refused; r == nil || r.Record != "competition" || r.Action != "decide" || !strings.Contains(r.Reason, c.label) {
+			t.Errorf("deciding a competition %s: the problem's refusal is %+v", name, p.Refused)
+		}
 		if took > 2*time.Second {
 			t.Errorf("deciding a competition %s took %s to refuse", name, took)
 		}

@@ -208,9 +208,10 @@ func (c BidContent) CheckFinances(r BidRules) Problems {
 		ps.Add("price", "Enter your price for the work, not including VAT, more than £0")
 	case !c.VATRate.Valid():
 		ps.Add("vat_rate", "Choose the VAT rate you charge")
-	case r.MaxContract > 0 && c.Total() > r.MaxContract:
+	}
+	if over, ok := AboveMaximum(c.Total(), r.MaxContract); ok && len(ps) == 0 {
 		ps.Add("price", "Your price with VAT is %s, above this competition's maximum of %s per contract, VAT included: lower it by %s",
-			c.Total(), r.MaxContract, c.Total()-r.MaxContract)
+			c.Total(), r.MaxContract, over)
 	}
 	return ps
 }

@@ -167,6 +167,14 @@ func (s MilestoneStatus) Pay() (MilestoneStatus, error) {
 	return MilestonePaid, nil
 }
 
+// Cancel closes a milestone not yet accepted when its contract stops: it will never be payable.
+func (s MilestoneStatus) Cancel() (MilestoneStatus, error) {
+	if !s.Open() {
+		return s, refuse("milestone", "cancel", string(s), "its deliverable is "+lower(s.Label()))
+	}
+	return MilestoneCancelled, nil
+}
+
 func lower(s string) string {
 	if s == "" {
 		return s

@@ -24,7 +24,7 @@ type BidFacts struct {
 // reads before it decides. None: nothing to look at.
 func (f BidFacts) EligibilityFlags() []string {
 	var out []string
-	if f.Amount > f.MaxContract {
+	if _, over := AboveMaximum(f.Amount, f.MaxContract); over {
 		out = append(out, fmt.Sprintf("Its price, %s, is above the %s maximum per contract", f.Amount, f.MaxContract))
 	}
 	if f.Documents == 0 {

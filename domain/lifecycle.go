@@ -44,6 +44,20 @@ func (e *TransitionError) Error() string {
 // Unwrap lets errors.Is match the kind of refusal.
 func (e *TransitionError) Unwrap() error { return e.Kind }
 
+// Refused is a refusal as data, for a client to act on: which action on which kind of record,
+// in which state, and why not.
+type Refused struct {
+	Record string `json:"record"`
+	Action string `json:"action"`
+	State  string `json:"state,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Refused is the refusal as data.
+func (e *TransitionError) Refused() Refused {
+	return Refused{Record: e.Record, Action: e.Action, State: e.From, Reason: e.Reason}
+}
+
 func refuse(record, action, from, reason string) error {
 	return &TransitionError{Record: record, Action: action, From: from, Reason: reason, Kind: ErrInvalidTransition}
 }
@@ -288,6 +302,26 @@ func (s CompetitionStatus) Label() string {
 	return string(s)
 }
 
+// Open opens a competition whose setup is done (a draft, or one made in a single step, Created),
+// at once or, if its opening time is still to come, scheduled to open then.
+func (s CompetitionStatus) Open(opensAt, now time.Time) (CompetitionStatus, error) {
+	if s != CompetitionStatus(Created) && s != CompetitionDraft {
+		return s, refuse("competition", "open", string(s), "it has been opened already; it is "+s.Label())
+	}
+	if opensAt.After(now) {
+		return CompetitionScheduled, nil
+	}
+	return CompetitionOpen, nil
+}
+
+// OpenAtTime opens a scheduled competition when its opening time comes.
+func (s CompetitionStatus) OpenAtTime() (CompetitionStatus, error) {
+	if s != CompetitionScheduled {
+		return s, refuse("competition", "open", string(s), "only a scheduled competition opens at its time; it is "+s.Label())
+	}
+	return CompetitionOpen, nil
+}
+
 // Close applies the deadline: to assessment if any bid arrived, else closed with no bids.
 func (s CompetitionStatus) Close(bids int) (CompetitionStatus, error) {
 	if s != CompetitionOpen {
@@ -448,6 +482,17 @@ func (s BidStatus) Submit() (BidStatus, error) {
 	return BidSubmitted, nil
 }
 
+// Outcome is the funding decision's for a submitted bid: funded, or not.
+func (s BidStatus) Outcome(funded bool) (BidStatus, error) {
+	if s != BidSubmitted {
+		return s, refuse("bid", "decide the funding of", string(s), "only a submitted, eligible bid is funded or not; this one is "+s.Label())
+	}
+	if funded {
+		return BidFunded, nil
+	}
+	return BidNotFunded, nil
+}
+
 // Editable reports whether the supplier may still change the bid and its documents.
 func (s BidStatus) Editable() bool { return s == BidDraft }
 
@@ -599,6 +644,16 @@ func (s ContractStatus) Decide(o GateOutcome, phase int) (ContractStatus, error)
 		return ContractCompleted, nil
 	}
 	return ContractStopped, nil
+}
+
+// StopWithChallenge stops a contract the gate has not decided when the challenge-level gate
+// decides no-go: whatever its evidence, the challenge goes no further.
+func (s ContractStatus) StopWithChallenge() (ContractStatus, error) {
+	switch s {
+	case ContractOffered, ContractActive, ContractReported:
+		return ContractStopped, nil
+	}
+	return s, refuse("contract", "stop", string(s), "the gate has already decided it: the contract is "+s.Label())
 }
 
 // Contract is the status a gate outcome leaves its contract in.

@@ -185,13 +185,27 @@ func divRound(a, b int64) int64 {
 	return (a + b/2) / b
 }
 
+// AboveMaximum is the maximum-per-contract rule, the one place an amount (VAT included) is
+// compared with it: by how much the amount is above the maximum, if it is (none without one).
+func AboveMaximum(amount, maximum Money) (Money, bool) {
+	if maximum <= 0 || amount <= maximum {
+		return 0, false
+	}
+	return amount - maximum, true
+}
+
+func (c PhaseCaps) overMaximum(amount Money) bool {
+	_, over := AboveMaximum(amount, c.MaxContract)
+	return over
+}
+
 // Commit checks an amount against all three caps, given what the phase has committed so far and
 // how many contracts it has awarded, and says which cap it would break.
 func (c PhaseCaps) Commit(committed Money, contracts int, amount Money) error {
 	switch {
 	case amount <= 0:
 		return InvalidInput("the amount must be more than £0")
-	case amount > c.MaxContract:
+	case c.overMaximum(amount):
 		return fmt.Errorf("%w: %s is above the %s maximum per contract", ErrOverContractCap, amount, c.MaxContract)
 	case c.MaxContracts > 0 && contracts >= c.MaxContracts:
 		return fmt.Errorf("%w: all %d contracts have been awarded", ErrTooManyContracts, c.MaxContracts)

@@ -558,8 +558,9 @@ func SelectTopDown(ranked []BidResult, caps PhaseCaps) Selection {
 	return sel
 }
 
-// CheckPortfolio checks a chosen set of bids against the caps and says exactly what is over.
-func CheckPortfolio(chosen []int, results []BidResult, caps PhaseCaps) (Money, error) {
+// CheckPortfolio checks a chosen set of bids against the caps and says exactly what is over;
+// name says which bid it is as people know it.
+func CheckPortfolio(chosen []int, results []BidResult, caps PhaseCaps, name func(bid int) string) (Money, error) {
 	byID := map[int]BidResult{}
 	for _, r := range results {
 		byID[r.BidID] = r
@@ -571,15 +572,15 @@ func CheckPortfolio(chosen []int, results []BidResult, caps PhaseCaps) (Money, e
 		r, ok := byID[id]
 		switch {
 		case !ok:
-			problems = append(problems, fmt.Sprintf("bid %d is not in this competition's assessed bids", id))
+			problems = append(problems, fmt.Sprintf("bid number %d is not one of this competition's assessed bids", id))
 			continue
 		case seen[id]:
-			problems = append(problems, fmt.Sprintf("bid %d is chosen twice", id))
+			problems = append(problems, fmt.Sprintf("%s is chosen twice", name(id)))
 			continue
 		case !r.Fundable:
-			problems = append(problems, fmt.Sprintf("bid %d is not fundable: %s", id, r.Reason))
-		case r.Amount > caps.MaxContract:
-			problems = append(problems, fmt.Sprintf("bid %d asks for %s, above the %s maximum per contract", id, r.Amount, caps.MaxContract))
+			problems = append(problems, fmt.Sprintf("%s is not fundable: %s", name(id), r.Reason))
+		case caps.overMaximum(r.Amount):
+			problems = append(problems, fmt.Sprintf("%s asks for %s, above the %s maximum per contract", name(id), r.Amount, caps.MaxContract))
 		}
 		seen[id] = true
 		total += r.Amount

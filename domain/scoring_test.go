@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -164,11 +165,12 @@ func TestCheckPortfolioSaysWhatIsOver(t *testing.T) {
 		{BidID: 3, Amount: Pounds(20_000), Fundable: true},
 		{BidID: 4, Amount: Pounds(10_000), Fundable: false, Reason: "below threshold"},
 	}
-	if total, err := CheckPortfolio([]int{1, 2}, results, caps); err != nil || total != Pounds(100_000) {
+	name := func(id int) string { return fmt.Sprintf("Bid %c from Acme", 'A'+id-1) }
+	if total, err := CheckPortfolio([]int{1, 2}, results, caps, name); err != nil || total != Pounds(100_000) {
 		t.Errorf("[1 2]: %s, %v", total, err)
 	}
-	_, err := CheckPortfolio([]int{1, 2, 3, 4, 9}, results, caps)
-	for _, want := range []string{"bid 9 is not in", "bid 4 is not fundable", "4 bids are chosen but at most 2", "total £130,000.00, £30,000.00 over"} {
+	_, err := CheckPortfolio([]int{1, 2, 3, 4, 9}, results, caps, name)
+	for _, want := range []string{"bid number 9 is not one of", "Bid D from Acme is not fundable", "4 bids are chosen but at most 2", "total £130,000.00, £30,000.00 over"} {
 		if err == nil || !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(want)) {
 			t.Errorf("error %v does not say %q", err, want)
 		}

@@ -46,7 +46,9 @@ func OpenSQLite(path string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", abs, err)
 	}
-	return NewClient(Driver(&oneWriter{Driver: entsql.OpenDB(dialect.SQLite, db), turn: make(chan struct{}, 1)})), nil
+	c := NewClient(Driver(&oneWriter{Driver: entsql.OpenDB(dialect.SQLite, db), turn: make(chan struct{}, 1)}))
+	guardLifecycles(c)
+	return c, nil
 }
 
 // SQLiteDSN is how Catalyst opens the SQLite file at path: foreign keys on, write-ahead logging,
@@ -113,7 +115,9 @@ func OpenPostgres(dsn string) (*Client, error) {
 		return nil, fmt.Errorf("opening PostgreSQL: %w", err)
 	}
 	db.SetMaxOpenConns(20)
-	return NewClient(Driver(entsql.OpenDB(dialect.Postgres, db))), nil
+	c := NewClient(Driver(entsql.OpenDB(dialect.Postgres, db)))
+	guardLifecycles(c)
+	return c, nil
 }
 
 // Migrate brings the schema up to date by applying the versioned migrations in ent/migrations.

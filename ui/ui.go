@@ -60,6 +60,7 @@ var funcs = template.FuncMap{
 	"deref":       func(t *time.Time) time.Time { return *t },
 	"govukDate":   func(t time.Time) string { return t.In(domain.London).Format("2 January 2006") },
 	"percent":     func(p *float64) string { return fmt.Sprintf("%.1f%%", *p) },
+	"lineY":       func(first, height, i int) int { return first + height*i },
 	"gateCriteria": func(f Form, cs []domain.GateCriterion) []Option {
 		var out []Option
 		for _, c := range cs {
@@ -116,6 +117,16 @@ type Page struct {
 	Title string
 	Nav   Nav
 	Data  any
+}
+
+// RenderDrawing writes a lifecycle's drawing alone, as an SVG document.
+func RenderDrawing(w io.Writer, d Drawing) error {
+	var buf bytes.Buffer
+	if err := pages["lifecycle"].ExecuteTemplate(&buf, "lifecycle-drawing", d); err != nil {
+		return err
+	}
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 // Render writes a whole page. It renders into a buffer first so a template error never sends

@@ -114,5 +114,8 @@ func dropSchema(base, schema string) {
 }
 
 // Fixture is the context tests set up and inspect records in: a named system identity, so
-// fixtures pass the privacy rules the way background work does, explicitly.
-func Fixture() context.Context { return authz.AsSystem(context.Background(), "test-fixture") }
+// fixtures pass the privacy rules the way background work does, explicitly, and setting the
+// scene, so a fixture may put a record straight into the state its test needs.
+func Fixture() context.Context {
+	return ent.SettingTheScene(authz.AsSystem(context.Background(), "test-fixture"))
+}

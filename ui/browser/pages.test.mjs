@@ -89,6 +89,14 @@ test("a completed challenge shows its whole lifecycle as a timeline and passes a
   assert.equal(await page.locator(".app-timeline__item--done").count(), 8);
   assert.ok(await page.getByText("Continued to phase 2", { exact: false }).first().isVisible());
   await accessible(page, "challenge page");
+  // Its place in the lifecycle the store enforces, drawn and tabled.
+  await page.getByRole("link", { name: "Where this is in a challenge's lifecycle" }).click();
+  await page.getByRole("heading", { name: "A challenge's lifecycle" }).waitFor();
+  assert.match(await page.locator("#here").innerText(), /This challenge is at Complete/);
+  assert.equal(await page.locator(".app-lifecycle__state--here").getAttribute("data-state"), "complete");
+  assert.ok(await page.getByRole("img", { name: "A challenge's lifecycle" }).isVisible(), "the drawing is an image with a name");
+  assert.ok((await page.locator("#moves tbody tr").count()) >= 12, "every move is tabled");
+  await accessible(page, "lifecycle page");
 });
 
 test("the audit trail can be filtered and exported, and passes axe", async () => {
