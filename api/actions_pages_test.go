@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
@@ -100,5 +101,30 @@ func TestYourWorkListsWhatThePagesOffer(t *testing.T) {
 	rec = w.do(supplierOther, "GET", "/api/v1/me/work", "")
 	if strings.Contains(rec.Body.String(), `"/contracts/`+k+`#`) {
 		t.Errorf("another supplier is given Acme's contract: %s", rec.Body)
+	}
+}
+
+// TestTheCompetitionPageOffersAmendingOnlyWhenTheServiceWouldTakeIt: an hour before the deadline
+// the page says why the questions cannot be amended, rather than offering a form the service
+// then refuses; with more than a week left it offers the form.
+func TestTheCompetitionPageOffersAmendingOnlyWhenTheServiceWouldTakeIt(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	path := srv.URL + "/competitions/" + strconv.Itoa(w.compE.ID)
+	form := `action="/competitions/` + strconv.Itoa(w.compE.ID) + `/amendments"`
+
+	_, page := read(t)(admin.Get(path))
+	page = html.UnescapeString(page)
+	wantIn(t, "an hour before the deadline", page, "You cannot amend the questions now: an amendment leaves bidders at least 7 days before the deadline")
+	if strings.Contains(page, form) {
+		t.Error("the page offers amending an hour before the deadline")
+	}
+
+	w.db.Competition.UpdateOne(w.compE).SetClosesAt(time.Now().Add(8 * 24 * time.Hour)).ExecX(testdb.Fixture())
+	_, page = read(t)(admin.Get(path))
+	if !strings.Contains(page, form) || strings.Contains(page, "You cannot amend") {
+		t.Error("with eight days left the page does not offer amending")
 	}
 }

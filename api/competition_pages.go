@@ -671,7 +671,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 			data.Extensions = append(data.Extensions, extensionRow{Name: names[e.OrganisationID], Until: domain.FormatTime(e.ClosesAt), Reason: e.Reason})
 		}
 	}
-	if data.Admin && comp.Status == domain.CompetitionEligibility {
+	if data.Actions.Allows("decide-eligibility") {
 		bids, err := s.svc.EligibilityBids(ctx, comp.ID)
 		if err != nil {
 			return err
@@ -685,7 +685,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 			data.Eligibility = append(data.Eligibility, row)
 		}
 	}
-	if data.Admin && (comp.Status == domain.CompetitionOpen || comp.Status == domain.CompetitionScheduled) && len(comp.Scheme.Criteria) > 0 {
+	if data.Actions.Allows("amend") {
 		data.Amend = true
 		data.AmendForm = ui.Form{Values: map[string]string{}}
 		for _, q := range comp.Scheme.Criteria {

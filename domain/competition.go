@@ -487,12 +487,21 @@ func CheckAmendmentTime(closes, now time.Time) error {
 			FormatTime(closes), FormatTime(now.Add(MinAfterAmendment)))}
 }
 
+// CheckAmend says whether a competition in this state may have its questions amended: only
+// while it is open or scheduled.
+func (s CompetitionStatus) CheckAmend() error {
+	if s != CompetitionOpen && s != CompetitionScheduled {
+		return refuse("competition", "amend", string(s), "only an open or scheduled competition is amended; it is "+s.Label())
+	}
+	return nil
+}
+
 // CheckAmendment says whether an open competition's questions may become next: the same
 // questions, scored the same way, with only their wording, guidance, word limits or appendices
 // changed. Adding, removing or rescoring a question would change how bids already in are judged.
 func CheckAmendment(status CompetitionStatus, current, next []Question) error {
-	if status != CompetitionOpen && status != CompetitionScheduled {
-		return refuse("competition", "amend", string(status), "only an open or scheduled competition is amended; it is "+status.Label())
+	if err := status.CheckAmend(); err != nil {
+		return err
 	}
 	if len(current) != len(next) {
 		return InvalidInput("an amendment keeps every question: it changes their wording, guidance, word limits or appendices, not how many there are")

@@ -187,6 +187,12 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 		out.add("ask", "Ask a question", domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, now))
 	}
 	if v.Has(authz.Admin) {
+		if comp.Status.CheckAmend() == nil && len(comp.Scheme.Criteria) > 0 {
+			out.add("amend", "Amend the questions", domain.CheckAmendmentTime(comp.ClosesAt, now))
+		}
+		if comp.Status.CheckEligibility() == nil {
+			out.add("decide-eligibility", "Decide a bid's eligibility", nil)
+		}
 		out.add("extend", "Extend the deadline", domain.CheckExtension(comp.Status, comp.ClosesAt, comp.ClosesAt.Add(time.Minute), now))
 		if comp.Status == domain.CompetitionEligibility {
 			err := s.EligibilityReadiness(ctx, comp)

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,25 @@ func TestTheActionsAndTheCommandsAgree(t *testing.T) {
 	actions, _ = p.svc.CompetitionActions(as(p.supplier), comp2)
 	_, err = p.svc.StartBid(as(p.supplier), comp2.ID)
 	agree(t, "the continued supplier", actions, "start-bid", err)
+
+	// The programme amends the questions only with a week left to the deadline: the page says
+	// so rather than offering a form the command would refuse.
+	comp2 = p.db.Competition.UpdateOne(comp2).SetScheme(domain.DefaultScheme()).SaveX(ctx)
+	changed := append([]domain.Question(nil), comp2.Scheme.Criteria...)
+	for i := range changed {
+		changed[i].Text, changed[i].WordLimit = "Say how your idea meets the challenge, and who benefits.", 500
+	}
+	actions, _ = p.svc.CompetitionActions(admin, comp2)
+	_, err = p.svc.AmendCompetition(admin, AmendCompetition{ID: comp2.ID, Questions: changed, Reason: "Clearer"})
+	amend, _ := actions.Find("amend")
+	const tooLate = "an amendment leaves bidders at least 7 days before the deadline"
+	if amend.Allowed || err == nil || !strings.HasPrefix(amend.Reason, tooLate) || !strings.HasPrefix(reason(err), tooLate) {
+		t.Errorf("amending an hour before the deadline: the model %+v, the command %v", amend, err)
+	}
+	comp2 = p.db.Competition.UpdateOne(comp2).SetClosesAt(time.Now().Add(8 * 24 * time.Hour)).SaveX(ctx)
+	actions, _ = p.svc.CompetitionActions(admin, comp2)
+	_, err = p.svc.AmendCompetition(admin, AmendCompetition{ID: comp2.ID, Questions: changed, Reason: "Clearer"})
+	agree(t, "amending with eight days left", actions, "amend", err)
 
 	// The outcome waits for the final gate's decision on every phase 2 contract.
 	ch = p.db.Challenge.UpdateOne(ch).SetStage(domain.ChallengePhase2Contracts).SaveX(ctx)
