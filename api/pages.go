@@ -410,7 +410,7 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 	if data.Evidence, err = s.svc.Evidence(ctx, ch.ID); err != nil {
 		return err
 	}
-	if viewer, _ := currentViewer(c); viewer.Has(authz.Admin) && ch.Stage == domain.ChallengeSubmitted {
+	if data.Actions.Allows("screen") || data.Actions.Allows("select") {
 		if data.Rounds, err = s.svc.Rounds(ctx); err != nil {
 			return err
 		}
