@@ -52,9 +52,15 @@ func startDevProcess(t *testing.T, data string, args ...string) *devProcess {
 	}
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		sc.Buffer(nil, 4<<20) // a long log line must not end the reading, and so hide what followed
 		for sc.Scan() {
 			p.mu.Lock()
 			p.out.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+		}
+		if err := sc.Err(); err != nil {
+			p.mu.Lock()
+			p.out.WriteString("(reading its output failed: " + err.Error() + ")\n")
 			p.mu.Unlock()
 		}
 		_ = cmd.Wait()
@@ -77,7 +83,7 @@ func (p *devProcess) waitFor(t *testing.T, want string, limit time.Duration) {
 	for !strings.Contains(p.output(), want) {
 		select {
 		case <-p.done:
-			t.Fatalf("catalyst dev ended before saying %q:\n%s", want, p.output())
+			t.Fatalf("catalyst dev ended (%v) before saying %q:\n%s", p.cmd.ProcessState, want, p.output())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
