@@ -261,6 +261,7 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	now := arrivalOf(ctx).UTC()
+	asked := ctx
 	// The receipt time holds only if the seal commits soon after it (see domain.CloseGrace).
 	ctx, cancel := context.WithDeadline(ctx, now.Add(domain.SubmitCommitLimit))
 	defer cancel()
@@ -283,12 +284,13 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
 		// Seal only a draft: of two submits racing, the second finds the first's seal here and
 		// returns its receipt.
-		sealed, err := tx.Bid.Update().Where(bid.ID(b.ID), bid.StatusEQ(domain.BidDraft)).
+		out, err = tx.Bid.UpdateOne(b).Where(bid.StatusEQ(domain.BidDraft)).
 			SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
-		if err != nil {
+		if ent.IsNotFound(err) {
+			out, err = tx.Bid.Get(ctx, b.ID)
 			return err
 		}
-		if out, err = tx.Bid.Get(ctx, b.ID); err != nil || sealed == 0 {
+		if err != nil {
 			return err
 		}
 		payload, _ := json.Marshal(workflows.BidSubmittedSignal{BidID: b.ID})
@@ -302,9 +304,23 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	// Out of time, or the database's connections lost to other submits' cancellations: either
 	// way nothing was sealed, and it may be sent again.
 	if err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn)) {
+		// The commit may have reached the database before its answer was cut off: a bid that is
+		// sealed is answered with its receipt, never told that nothing was sealed.
+		if b, ok := s.sealedBy(asked, id, now); ok {
+			return b, nil
+		}
 		return nil, fmt.Errorf("%w: %w", ErrSubmitTooSlow, err)
 	}
 	return out, err
+}
+
+// sealedBy finds the bid sealed by the submit that arrived at now, if its seal committed.
+func (s *Service) sealedBy(asked context.Context, id int, now time.Time) (*ent.Bid, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(asked), 10*time.Second)
+	defer cancel()
+	b, err := s.DB.Bid.Query().Where(bid.ID(id), bid.StatusEQ(domain.BidSubmitted),
+		bid.SubmittedAtGTE(now.Truncate(time.Microsecond)), bid.SubmittedAtLTE(now.Add(time.Microsecond))).Only(ctx)
+	return b, err == nil
 }
 
 type arrivalKey struct{}
