@@ -337,3 +337,48 @@ func walkObjects(v any, f func(*object)) {
 		}
 	}
 }
+
+// A route served but not described, or described but not served, stops the document being
+// written, naming it; a public operation is written as one anyone may call.
+func TestWritingTheDocumentNamesWhatIsMissing(t *testing.T) {
+	hand := []byte(`{"paths": {"/api/v1/things": {"get": {"responses": {"200": {"description": "OK"}}}},
+		"/api/v1/gone": {"get": {"responses": {}}}}}`)
+	_, err := writeDocument(hand, []servedRoute{
+		{http.MethodGet, "/api/v1/things", public},
+		{http.MethodPost, "/api/v1/things/:id", only(authz.Admin)},
+	})
+	for _, want := range []string{"POST /api/v1/things/{id} is served but not described", "describes GET /api/v1/gone, which no route serves"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want it to say %q", err, want)
+		}
+	}
+	written, err := writeDocument([]byte(`{"paths": {"/api/v1/things/{id}": {"post": {"responses": {"200": {"description": "OK"}}},
+		"get": {"responses": {}}}}}`), []servedRoute{
+		{http.MethodPost, "/api/v1/things/:id", only(authz.Admin)},
+		{http.MethodGet, "/api/v1/things/:id", public},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security   []map[string][]string `json:"security"`
+			Roles      []string              `json:"x-roles"`
+			Parameters []struct{ Name, In string }
+			Responses  map[string]any
+		}
+	}
+	if err := json.Unmarshal(written, &doc); err != nil {
+		t.Fatal(err)
+	}
+	post, get := doc.Paths["/api/v1/things/{id}"]["post"], doc.Paths["/api/v1/things/{id}"]["get"]
+	if !slices.Equal(post.Roles, []string{"admin"}) || post.Security != nil || post.Responses["401"] == nil || post.Responses["403"] == nil || post.Responses["422"] == nil {
+		t.Errorf("the admin's command: %+v", post)
+	}
+	if len(post.Parameters) != 2 || post.Parameters[0].Name != "id" || post.Parameters[1].Name != "Idempotency-Key" {
+		t.Errorf("the command's parameters: %+v", post.Parameters)
+	}
+	if len(get.Security) == 0 || len(get.Security[0]) != 0 || get.Roles != nil || get.Responses["401"] != nil {
+		t.Errorf("the public read: %+v", get)
+	}
+}
