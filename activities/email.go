@@ -52,8 +52,12 @@ func queueEmail(ctx context.Context, tx *ent.Tx, to string, template domain.Noti
 	if err != nil {
 		return err
 	}
-	return tx.OutboxMessage.Create().SetWorkflowID(MailWorkflowID).SetSignal(SignalMailWaiting).
-		SetPayload([]byte("{}")).Exec(ctx)
+	return MailWaiting(ctx, tx)
+}
+
+// MailWaiting writes, in tx, the signal that wakes the mail workflow once tx commits.
+func MailWaiting(ctx context.Context, tx *ent.Tx) error {
+	return tx.OutboxMessage.Create().SetWorkflowID(MailWorkflowID).SetSignal(SignalMailWaiting).SetPayload([]byte("{}")).Exec(ctx)
 }
 
 // emailNotice queues the email of a notice to a person, unless they turned that kind off.

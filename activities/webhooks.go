@@ -78,6 +78,11 @@ func queueWebhooks(ctx context.Context, tx *ent.Tx, ev ChainedEvent) error {
 	if !queued {
 		return nil
 	}
+	return WebhooksWaiting(ctx, tx)
+}
+
+// WebhooksWaiting writes, in tx, the signal that wakes the webhook workflow once tx commits.
+func WebhooksWaiting(ctx context.Context, tx *ent.Tx) error {
 	return tx.OutboxMessage.Create().SetWorkflowID(WebhookWorkflowID).SetSignal(SignalWebhookWaiting).SetPayload([]byte("{}")).Exec(ctx)
 }
 

@@ -293,9 +293,7 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		if err != nil {
 			return err
 		}
-		payload, _ := json.Marshal(workflows.BidSubmittedSignal{BidID: b.ID})
-		if err := tx.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(comp.ID)).
-			SetSignal(workflows.SignalBidSubmitted).SetPayload(payload).Exec(authz.AsSystem(ctx, submitPath)); err != nil {
+		if err := (workflows.Outbox{Tx: tx}).BidSubmitted(authz.AsSystem(ctx, submitPath), comp.ID, b.ID); err != nil {
 			return err
 		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,

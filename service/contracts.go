@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -560,10 +559,5 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 // contractChanged writes the outbox row that wakes the contract workflow's timers, in the
 // transaction of the change.
 func contractChanged(ctx context.Context, tx *ent.Tx, contractID int) error {
-	payload, err := json.Marshal(workflows.ContractChangedSignal{ContractID: contractID})
-	if err != nil {
-		return err
-	}
-	return tx.OutboxMessage.Create().SetWorkflowID(workflows.ContractWorkflowID(contractID)).
-		SetSignal(workflows.SignalContractChanged).SetPayload(payload).Exec(authz.AsSystem(ctx, contractsName))
+	return workflows.Outbox{Tx: tx}.ContractChanged(authz.AsSystem(ctx, contractsName), contractID)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // emailName is the identity a person's own email choices are written as.
@@ -181,8 +182,7 @@ func (s *Service) SendEmailAgain(ctx context.Context, id int) (*ent.Email, error
 		if out, err = tx.Email.UpdateOneID(id).SetState(entemail.StatePending).SetAttempts(0).Save(sys); err != nil {
 			return err
 		}
-		if err := tx.OutboxMessage.Create().SetWorkflowID(activities.MailWorkflowID).SetSignal(activities.SignalMailWaiting).
-			SetPayload([]byte("{}")).Exec(sys); err != nil {
+		if err := (workflows.Outbox{Tx: tx}).MailWaiting(sys); err != nil {
 			return err
 		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "email.send_again", "email", id, nil, nil)

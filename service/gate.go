@@ -15,7 +15,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/showandtell"
 	"github.com/catalyst-sbri/catalyst/workflows"
@@ -379,17 +378,10 @@ func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*e
 		}
 	}
 	if decision == domain.GateNoGo {
-		ks, err := s.DB.Contract.Query().Where(contract.HasCompetitionWith(competition.ChallengeID(ch.ID), competition.Phase(1)),
-			contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).Order(ent.Asc(contract.FieldID)).All(ctx)
+		_, err := s.Lifecycle.StopForNoGo(ctx, ch.ID, workflows.NoGoRequest{
+			Rationale: "The challenge-level gate decided no-go, which stops every contract: " + rationale, Actor: actor})
 		if err != nil {
-			return nil, err
-		}
-		for _, k := range ks {
-			_, err := s.Lifecycle.RecordGateOutcome(ctx, ch.ID, workflows.GateOutcomeRequest{ContractID: k.ID, Outcome: domain.GateStop, NoGo: true,
-				Rationale: "The challenge-level gate decided no-go, which stops every contract: " + rationale, Actor: actor})
-			if err != nil {
-				return nil, fmt.Errorf("the no-go is recorded, but stopping contract %d failed (decide no-go again to finish): %w", k.ID, err)
-			}
+			return nil, fmt.Errorf("the no-go is recorded, but stopping its contracts did not finish (decide no-go again to finish): %w", err)
 		}
 	}
 	return s.DB.Challenge.Get(ctx, ch.ID)

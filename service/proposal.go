@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -370,10 +369,5 @@ func (s *Service) SetCapacity(ctx context.Context, competitionID, assessorID, ca
 // assignmentsChanged tells the competition's workflow, through the outbox in the same
 // transaction, that its assignments were released or changed, so it sets its reminders again.
 func assignmentsChanged(ctx context.Context, tx *ent.Tx, competitionID int) error {
-	payload, err := json.Marshal(workflows.AssignmentsChangedSignal{CompetitionID: competitionID})
-	if err != nil {
-		return err
-	}
-	return tx.OutboxMessage.Create().SetWorkflowID(workflows.CompetitionWorkflowID(competitionID)).
-		SetSignal(workflows.SignalAssignmentsChanged).SetPayload(payload).Exec(authz.AsSystem(ctx, "assignment"))
+	return workflows.Outbox{Tx: tx}.AssignmentsChanged(authz.AsSystem(ctx, "assignment"), competitionID)
 }

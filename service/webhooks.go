@@ -11,6 +11,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/ent/webhookendpoint"
 	"github.com/catalyst-sbri/catalyst/webhook"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // webhooksName is the identity webhook endpoints are written as, after the service's checks.
@@ -163,8 +164,7 @@ func (s *Service) SendWebhookAgain(ctx context.Context, deliveryID int) (*ent.We
 		if out, err = tx.WebhookDelivery.UpdateOneID(deliveryID).SetState(webhookdelivery.StatePending).SetAttempts(0).Save(sys); err != nil {
 			return err
 		}
-		if err := tx.OutboxMessage.Create().SetWorkflowID(activities.WebhookWorkflowID).SetSignal(activities.SignalWebhookWaiting).
-			SetPayload([]byte("{}")).Exec(sys); err != nil {
+		if err := (workflows.Outbox{Tx: tx}).WebhooksWaiting(sys); err != nil {
 			return err
 		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.send_again", "webhook", d.EndpointID, nil, map[string]any{"delivery": deliveryID})

@@ -65,6 +65,7 @@ func (w *challengeWorkflow) setup(ctx workflow.Context) error {
 		{UpdateOpenCompetition, w.openCompetition, w.validateOpenCompetition},
 		{UpdateRecordGateOutcome, w.recordGateOutcome, w.validateGateOutcome},
 		{UpdateCompleteChallenge, w.complete, w.validateComplete},
+		{UpdateStopForNoGo, w.stopForNoGo, w.validateStopForNoGo},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,
@@ -384,7 +385,13 @@ func (w *challengeWorkflow) recordGateOutcome(ctx workflow.Context, req GateOutc
 		_, err := k.Outcome.Contract().Decide(req.Outcome, w.Stage.Phase())
 		return *k, refused(err)
 	}
-	err = workflow.ExecuteActivity(activityOptions(ctx), a.RecordGateDecision, activities.RecordGateDecisionInput{
+	return w.decideContract(ctx, k, req)
+}
+
+// decideContract records the gate's outcome for k and tells its contract; the last one decided
+// in phase 1 moves the challenge on.
+func (w *challengeWorkflow) decideContract(ctx workflow.Context, k *ContractState, req GateOutcomeRequest) (ContractState, error) {
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.RecordGateDecision, activities.RecordGateDecisionInput{
 		ContractID: req.ContractID, Outcome: req.Outcome, Rationale: req.Rationale, NoGo: req.NoGo, Lesson: req.Lesson, Actor: req.Actor,
 	}).Get(ctx, nil)
 	if err != nil {
@@ -399,6 +406,36 @@ func (w *challengeWorkflow) recordGateOutcome(ctx workflow.Context, req GateOutc
 	out := *k
 	if w.Phase == 1 && w.allDecided() {
 		w.toPhase2()
+	}
+	return out, nil
+}
+
+func (w *challengeWorkflow) validateStopForNoGo(ctx workflow.Context, req NoGoRequest) error {
+	if w.Stage != domain.ChallengePhase1Contracts {
+		return refused(&domain.TransitionError{Record: "challenge", Action: "stop the contracts for a no-go of", From: string(w.Stage),
+			Reason: "a no-go stops phase 1's contracts at the challenge-level gate; the challenge is " + w.Stage.Label(), Kind: domain.ErrInvalidTransition})
+	}
+	return nil
+}
+
+// stopForNoGo stops each phase 1 contract the gate has not decided, one after another, whatever
+// its evidence. Sent again, it stops only those it had not reached.
+func (w *challengeWorkflow) stopForNoGo(ctx workflow.Context, req NoGoRequest) (NoGoResponse, error) {
+	var out NoGoResponse
+	if err := w.mu.Lock(ctx); err != nil {
+		return out, err
+	}
+	defer w.mu.Unlock()
+	for i := range w.Contracts {
+		k := &w.Contracts[i]
+		if k.Outcome != "" {
+			continue
+		}
+		if _, err := w.decideContract(ctx, k, GateOutcomeRequest{ContractID: k.ContractID, Outcome: domain.GateStop, NoGo: true,
+			Rationale: req.Rationale, Actor: req.Actor}); err != nil {
+			return out, err
+		}
+		out.Stopped = append(out.Stopped, k.ContractID)
 	}
 	return out, nil
 }

@@ -143,8 +143,16 @@ func (l Lifecycle) RecordGateOutcome(ctx context.Context, challengeID int, req G
 	return out, l.command(ctx, ChallengeWorkflowID(challengeID), GateOutcomeUpdate(req.ContractID), UpdateRecordGateOutcome, req, &out)
 }
 
-// GateOutcomeUpdate names the gate's command for one contract (for Sent): a no-go stops several contracts
-// in one request, each its own command.
+// StopForNoGo stops, inside the challenge's workflow, every phase 1 contract the gate has not
+// decided: one update, which Temporal carries to its end once accepted, so a no-go is never
+// left stopping some contracts and not others.
+func (l Lifecycle) StopForNoGo(ctx context.Context, challengeID int, req NoGoRequest) (NoGoResponse, error) {
+	var out NoGoResponse
+	return out, l.update(ctx, ChallengeWorkflowID(challengeID), UpdateStopForNoGo, req, &out)
+}
+
+// GateOutcomeUpdate names the gate's command for one contract (for Sent), so each contract's
+// decision has its own update ID.
 func GateOutcomeUpdate(contractID int) string {
 	return fmt.Sprintf("%s/contract-%d", UpdateRecordGateOutcome, contractID)
 }

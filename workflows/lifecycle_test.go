@@ -787,14 +787,10 @@ func TestANoGoStopsEveryContractAndClosesTheChallenge(t *testing.T) {
 		f.db.Contract.UpdateOneID(contracts[0]).SetStatus(domain.ContractActive).ExecX(testdb.Fixture())
 		h.update(workflows.ContractWorkflowID(contracts[0]), workflows.UpdateSubmitReport, workflows.SubmitReportRequest{Summary: "Partly feasible", Actor: admin})
 	})
-	// Twelve weeks on, the challenge-level gate decides no-go, as the service sends it: a stop
-	// for each contract.
-	h.steps(8*day+84*day, func() {
-		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{ContractID: contracts[0], Outcome: domain.GateStop, NoGo: true,
-			Rationale: "No-go: the data will not exist for years", Actor: admin})
-	}, func() {
-		h.update("", workflows.UpdateRecordGateOutcome, workflows.GateOutcomeRequest{ContractID: contracts[1], Outcome: domain.GateStop, NoGo: true,
-			Rationale: "No-go: the data will not exist for years", Actor: admin})
+	// Twelve weeks on, the challenge-level gate decides no-go, as the service sends it: one
+	// update, which stops both contracts inside the workflow.
+	h.at(8*day+84*day, func() {
+		h.update("", workflows.UpdateStopForNoGo, workflows.NoGoRequest{Rationale: "No-go: the data will not exist for years", Actor: admin})
 	})
 	h.env.ExecuteWorkflow(workflows.ChallengeWorkflow, workflows.ChallengeInput{ChallengeID: f.challenge})
 	h.check()

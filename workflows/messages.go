@@ -25,6 +25,7 @@ const (
 	UpdateOpenCompetition   = "open_competition"
 	UpdateRecordGateOutcome = "record_gate_outcome"
 	UpdateCompleteChallenge = "complete_challenge"
+	UpdateStopForNoGo       = "stop_for_no_go"
 	UpdateRecordAssessment  = "record_assessment"
 	UpdateDecide            = "decide"
 	UpdateSubmitReport      = "submit_report"
@@ -185,6 +186,18 @@ type GateOutcomeRequest struct {
 	// Lesson is what a stop taught, kept in the register with it.
 	Lesson *domain.Lesson
 	Actor  authz.Actor
+}
+
+// NoGoRequest stops every phase 1 contract the gate has not decided, for the challenge-level
+// no-go (recorded already, with its lesson).
+type NoGoRequest struct {
+	Rationale string // what each stopped supplier reads
+	Actor     authz.Actor
+}
+
+// NoGoResponse names the contracts the no-go stopped.
+type NoGoResponse struct {
+	Stopped []int
 }
 
 // CompleteChallengeRequest records the programme outcome after the final gate.

@@ -29,7 +29,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"challenge-phase1.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false, "webhooks.json": false}
+	want := map[string]bool{"challenge-phase1.json": false, "challenge-nogo.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false, "webhooks.json": false}
 	for _, f := range files {
 		want[filepath.Base(f)] = true
 	}

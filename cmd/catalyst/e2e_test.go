@@ -517,6 +517,9 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	if n != 2 {
 		t.Errorf("the no-go's challenge has %d contracts, want 2", n)
 	}
+	if os.Getenv("CATALYST_RECORD_HISTORIES") != "" {
+		writeHistory(t, ctx, st, filepath.Join(historyDir, "challenge-nogo.json"), workflows.ChallengeWorkflowID(nogo.ID), "")
+	}
 
 	// A second challenge opens a competition whose deadline will pass while Catalyst is stopped.
 	var ch2 challengeJSON
