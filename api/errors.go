@@ -8,13 +8,9 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
-	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -59,16 +55,6 @@ func notFound(what string, id any) error {
 	return newProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
 }
 
-// notFoundDetail names the kind of record Ent did not find ("ent: bid not found").
-func notFoundDetail(err error) string {
-	var nf *ent.NotFoundError
-	if errors.As(err, &nf) {
-		label := strings.TrimSuffix(strings.TrimPrefix(nf.Error(), "ent: "), " not found")
-		return "there is no such " + strings.ReplaceAll(label, "_", " ")
-	}
-	return "the record does not exist"
-}
-
 func conflict(kind, format string, args ...any) error {
 	return newProblem(http.StatusConflict, kind, "This cannot be done now", fmt.Sprintf(format, args...))
 }
@@ -76,13 +62,10 @@ func conflict(kind, format string, args ...any) error {
 // toProblem is the one place an error becomes an HTTP status and a problem document. Internal
 // detail never reaches the client in a 5xx; it goes to the log.
 func toProblem(err error) (Problem, bool) {
+	err = service.Explain(err) // the store's errors, in the service's words
 	var pe *problemError
 	var he *echo.HTTPError
-	var app *temporal.ApplicationError
 	var te *domain.TransitionError
-	var nf *serviceerror.NotFound
-	var unavailable *serviceerror.Unavailable
-	var notReady *serviceerror.WorkflowNotReady
 	var ps domain.Problems
 	var refusal *service.Refusal
 	switch {
@@ -102,20 +85,24 @@ func toProblem(err error) (Problem, bool) {
 			Title: http.StatusText(he.Code), Status: he.Code, Detail: msg}, true
 	case errors.As(err, &ps):
 		return invalidProblem(ps), true
-	case errors.As(err, &app):
-		return fromApplicationError(app), true
 	case errors.As(err, &te):
 		kind, title := "invalid-transition", "This cannot be done now"
 		switch {
 		case errors.Is(err, domain.ErrEvidenceMissing):
-			kind = "evidence-missing"
+			kind, title = "evidence-missing", "Evidence is missing"
 		case errors.Is(err, domain.ErrCompetitionClosed):
 			kind, title = "competition-closed", "The competition is closed"
-		case te.Record == "bid":
+		case te.Record == "bid" && (te.Action == "change" || te.Action == "submit"):
 			kind, title = "bid-sealed", "The bid is sealed"
 		}
 		refused := te.Refused()
 		return Problem{Type: problemBase + kind, Title: title, Status: http.StatusConflict, Detail: te.Error(), Refused: &refused}, true
+	case errors.Is(err, domain.ErrEvidenceMissing):
+		return Problem{Type: problemBase + "evidence-missing", Title: "Evidence is missing", Status: http.StatusConflict,
+			Detail: strings.TrimPrefix(err.Error(), domain.ErrEvidenceMissing.Error()+": ")}, true
+	case errors.Is(err, domain.ErrInvalidTransition):
+		return Problem{Type: problemBase + "invalid-transition", Title: "This cannot be done now", Status: http.StatusConflict,
+			Detail: strings.TrimPrefix(err.Error(), domain.ErrInvalidTransition.Error()+": ")}, true
 	case errors.Is(err, domain.ErrInvalidInput):
 		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity,
 			Detail: strings.TrimPrefix(err.Error(), domain.ErrInvalidInput.Error()+": ")}, true
@@ -125,66 +112,20 @@ func toProblem(err error) (Problem, bool) {
 		return Problem{Type: problemBase + "document-type", Title: "The document cannot be accepted", Status: http.StatusUnsupportedMediaType, Detail: err.Error()}, true
 	case errors.Is(err, docstore.ErrNotFound):
 		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the document's content is missing"}, true
-	case errors.Is(err, privacy.Deny):
-		// The rule's own words name what was refused, never a record's contents.
-		detail := strings.TrimSuffix(err.Error(), ": "+privacy.Deny.Error())
-		if detail == privacy.Deny.Error() || detail == "" {
-			detail = "your role does not allow this"
-		}
-		return Problem{Type: problemBase + "forbidden", Title: "You cannot do this", Status: http.StatusForbidden, Detail: detail}, true
-	case ent.IsNotFound(err):
-		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: notFoundDetail(err)}, true
-	case ent.IsConstraintError(err):
-		return Problem{Type: problemBase + "conflict", Title: "This conflicts with an existing record", Status: http.StatusConflict, Detail: "a record like this already exists"}, true
-	case ent.IsValidationError(err):
-		var ve *ent.ValidationError
-		errors.As(err, &ve)
-		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: fmt.Sprintf("%s is not valid", ve.Name)}, true
 	case errors.Is(err, errBusy), errors.Is(err, service.ErrSubmitTooSlow):
 		return busyProblem(), true
-	case errors.Is(err, workflows.ErrBusy), errors.As(err, &notReady):
+	case errors.Is(err, workflows.ErrBusy):
 		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "this record's lifecycle is busy and did not take the command in time; nothing was changed, try again in a minute"}, false
-	case errors.As(err, &nf):
+	case errors.Is(err, workflows.ErrNotRunning):
 		return Problem{Type: problemBase + "lifecycle-not-running", Title: "This cannot be done now", Status: http.StatusConflict,
 			Detail: "this record's lifecycle is not running: it has finished, or has not started yet"}, true
-	case errors.As(err, &unavailable), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, workflows.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "the workflow service did not answer in time; nothing was changed, try again in a minute"}, false
 	}
 	return Problem{Type: problemBase + "internal", Title: "Something went wrong", Status: http.StatusInternalServerError,
 		Detail: "the error has been logged with this request's ID"}, false
-}
-
-func fromApplicationError(app *temporal.ApplicationError) Problem {
-	msg := app.Error()
-	// The SDK appends "(type: X, retryable: Y)"; people do not need it.
-	if i := strings.Index(msg, " (type: "); i > 0 {
-		msg = msg[:i]
-	}
-	switch app.Type() {
-	case workflows.ErrTypeInvalidInput:
-		var ps domain.Problems
-		if app.HasDetails() && app.Details(&ps) == nil && len(ps) > 0 {
-			return invalidProblem(ps)
-		}
-		return Problem{Type: problemBase + "invalid-input", Title: "Check what you entered", Status: http.StatusUnprocessableEntity, Detail: msg}
-	case workflows.ErrTypeEvidenceMissing:
-		return Problem{Type: problemBase + "evidence-missing", Title: "Evidence is missing", Status: http.StatusConflict, Detail: msg, Refused: refusedIn(app)}
-	case workflows.ErrTypeInvalidTransition:
-		return Problem{Type: problemBase + "invalid-transition", Title: "This cannot be done now", Status: http.StatusConflict, Detail: msg, Refused: refusedIn(app)}
-	}
-	return Problem{Type: problemBase + "internal", Title: "Something went wrong", Status: http.StatusInternalServerError,
-		Detail: "the error has been logged with this request's ID"}
-}
-
-// refusedIn is the refusal a workflow's error carries, if it carries one.
-func refusedIn(app *temporal.ApplicationError) *domain.Refused {
-	var r domain.Refused
-	if !app.HasDetails() || app.Details(&r) != nil || r.Action == "" {
-		return nil
-	}
-	return &r
 }
 
 // invalidProblem lists the problems with a request one by one, with one sentence for all.

@@ -10,9 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
@@ -51,22 +48,5 @@ func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), rid) || !strings.Contains(logs.String(), "nil pointer") {
 		t.Errorf("the log does not carry the request ID %s and the cause:\n%s", rid, logs.String())
-	}
-}
-
-// A refusal from a workflow's rule reaches the client as the same data as one from the
-// service's: the action, the state and the reason, whichever side judged it.
-func TestAWorkflowsRefusalCarriesItsActionAndReason(t *testing.T) {
-	_, err := domain.ContractActive.Decide(domain.GateContinue, 1)
-	wf := temporal.NewNonRetryableApplicationError(err.Error(), activities.RefusalType(err), nil, activities.RefusalDetails(err)...)
-	for name, e := range map[string]error{"service": err, "workflow": wf} {
-		p, _ := toProblem(e)
-		if p.Status != http.StatusConflict || p.Refused == nil {
-			t.Fatalf("%s: %+v, want a 409 with its refusal", name, p)
-		}
-		if r := *p.Refused; r.Record != "contract" || r.Action != "record a gate outcome for" || r.State != "active" ||
-			!strings.Contains(r.Reason, "end-of-phase report first") {
-			t.Errorf("%s: refusal %+v", name, r)
-		}
 	}
 }

@@ -7,25 +7,24 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/api/serviceerror"
-
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
-// A command that could not be delivered in time says "try again", never "finished".
+// A command that could not be delivered in time says "try again", never "finished"; one for a
+// lifecycle that has finished says so.
 func TestABusyLifecycleAsksToTryAgain(t *testing.T) {
 	for _, err := range []error{
-		fmt.Errorf("%w: %w", workflows.ErrBusy, serviceerror.NewNotFound("workflow execution not found")),
-		serviceerror.NewWorkflowNotReady("Workflow task is not scheduled yet."),
+		fmt.Errorf("%w: not found", workflows.ErrBusy),
+		fmt.Errorf("%w: no answer", workflows.ErrUnavailable),
 	} {
 		p, _ := toProblem(err)
 		if p.Status != 503 || p.Type != problemBase+"unavailable" {
 			t.Errorf("%v: got %d %s, want 503 unavailable", err, p.Status, p.Type)
 		}
 	}
-	p, _ := toProblem(serviceerror.NewNotFound("workflow execution already completed"))
+	p, _ := toProblem(fmt.Errorf("%w: workflow execution already completed", workflows.ErrNotRunning))
 	if p.Status != 409 || p.Type != problemBase+"lifecycle-not-running" {
 		t.Errorf("a finished lifecycle: got %d %s, want 409 lifecycle-not-running", p.Status, p.Type)
 	}

@@ -104,7 +104,7 @@ func (l Lifecycle) SubmitChallenge(ctx context.Context, challengeID int, req Sub
 	if busy(err) {
 		return out, fmt.Errorf("%w: %w", ErrBusy, err)
 	}
-	return out, err
+	return out, translate(err)
 }
 
 // SelectChallenge selects or rejects a submitted challenge.
@@ -187,6 +187,10 @@ func (l Lifecycle) update(ctx context.Context, workflowID, name string, arg, out
 // command is update for a command named apart from its update, such as the gate's for one
 // contract (GateOutcomeUpdate), so that its update ID is its own.
 func (l Lifecycle) command(ctx context.Context, workflowID, command, name string, arg, out any) error {
+	return translate(l.send(ctx, workflowID, command, name, arg, out))
+}
+
+func (l Lifecycle) send(ctx context.Context, workflowID, command, name string, arg, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, UpdateTimeout)
 	defer cancel()
 	id := updateID(ctx, command)
