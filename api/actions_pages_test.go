@@ -128,3 +128,29 @@ func TestTheCompetitionPageOffersAmendingOnlyWhenTheServiceWouldTakeIt(t *testin
 		t.Error("with eight days left the page does not offer amending")
 	}
 }
+
+// TestTheCompetitionPageLinksToItsSetupOnlyWhileItCanChange: a draft competition's page links to
+// its setup; once it is open the link is gone, and the setup's own form is refused with the
+// reason the action model gives.
+func TestTheCompetitionPageLinksToItsSetupOnlyWhileItCanChange(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.h)
+	defer srv.Close()
+	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	ctx := testdb.Fixture()
+	id := strconv.Itoa(w.compE.ID)
+	link := `href="/competitions/` + id + `/setup"`
+
+	_, page := read(t)(admin.Get(srv.URL + "/competitions/" + id))
+	if strings.Contains(page, link) {
+		t.Error("an open competition's page links to its setup")
+	}
+	rec := w.do("admin", http.MethodPost, "/api/v1/competitions/"+id+"/setup", `{"details": {"summary": "Changed"}}`)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "its setup can change only before it opens") {
+		t.Errorf("changing an open competition's setup: %d %s", rec.Code, rec.Body)
+	}
+
+	w.db.Competition.UpdateOne(w.compE).SetStatus(domain.CompetitionDraft).ExecX(ctx)
+	_, page = read(t)(admin.Get(srv.URL + "/competitions/" + id))
+	wantIn(t, "a draft competition", page, link, "Continue setting it up")
+}

@@ -496,6 +496,16 @@ func (s CompetitionStatus) CheckAmend() error {
 	return nil
 }
 
+// CheckSetUp says whether the competition's setup may change: only before it opens or is
+// scheduled.
+func (s CompetitionStatus) CheckSetUp() error {
+	if s != CompetitionDraft {
+		return &TransitionError{Record: "competition", Action: "change the setup of", From: string(s), Kind: ErrInvalidTransition,
+			Reason: "its setup can change only before it opens or is scheduled; it is " + s.Label() + ". Once open, its deadline can be extended"}
+	}
+	return nil
+}
+
 // CheckAmendment says whether an open competition's questions may become next: the same
 // questions, scored the same way, with only their wording, guidance, word limits or appendices
 // changed. Adding, removing or rescoring a question would change how bids already in are judged.

@@ -187,6 +187,9 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 		out.add("ask", "Ask a question", domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, now))
 	}
 	if v.Has(authz.Admin) {
+		if comp.Status.CheckSetUp() == nil {
+			out.add("set-up", "Continue setting it up", nil)
+		}
 		if comp.Status.CheckAmend() == nil && len(comp.Scheme.Criteria) > 0 {
 			out.add("amend", "Amend the questions", domain.CheckAmendmentTime(comp.ClosesAt, now))
 		}

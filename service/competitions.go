@@ -155,10 +155,8 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 		if err != nil {
 			return err
 		}
-		if c.Status != domain.CompetitionDraft {
-			return &domain.TransitionError{Record: "competition", Action: "change the setup of", From: string(c.Status),
-				Kind:   domain.ErrInvalidTransition,
-				Reason: "its setup can change only before it opens or is scheduled; it is " + c.Status.Label() + ". Once open, its deadline can be extended"}
+		if err := c.Status.CheckSetUp(); err != nil {
+			return err
 		}
 		setup := SetupOf(c)
 		var ps domain.Problems
