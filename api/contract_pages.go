@@ -36,7 +36,6 @@ type contractPageData struct {
 	Done     string
 	Rows     []int // the rows of the terms form
 	Supplier bool  // the viewer is the supplier
-	Reviewer bool  // the viewer may review deliverables: the owner or the programme
 	Team     bool  // the viewer is the programme team
 	Show     *ent.ShowAndTell
 	Evidence domain.GateEvidence
@@ -44,6 +43,8 @@ type contractPageData struct {
 	Sections []domain.ReportSection
 	Criteria []domain.GateCriterion
 	Actions  service.Actions
+	// MilestoneActions are each milestone's actions for the viewer, by its ID.
+	MilestoneActions map[int]service.Actions
 }
 
 func (s *Server) contractPage(c echo.Context) error {
@@ -64,10 +65,13 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 	k := v.Contract
 	d := contractPageData{View: v, Form: form, Done: done,
 		Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID,
-		Reviewer: viewer.Has(authz.Admin) || viewer.Has(authz.ChallengeOwner),
 		Team:     viewer.Has(authz.Admin)}
 	d.Show, d.Evidence = v.Show, v.Evidence
 	d.Actions = s.svc.ContractActions(ctx, v)
+	d.MilestoneActions = map[int]service.Actions{}
+	for _, m := range v.Milestones {
+		d.MilestoneActions[m.ID] = s.svc.MilestoneActions(ctx, k, m)
+	}
 	if k.Rag != nil {
 		d.RAG = *k.Rag
 	}

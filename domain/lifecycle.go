@@ -573,6 +573,15 @@ func (s ContractStatus) Adjust() error {
 	return nil
 }
 
+// CheckProgress says whether the supplier may send its progress update: only while the
+// contract runs.
+func (s ContractStatus) CheckProgress() error {
+	if s != ContractActive {
+		return refuse("contract", "update the progress of", string(s), "only a running contract reports its progress; the contract is "+s.Label())
+	}
+	return nil
+}
+
 // Report records the end-of-phase report.
 func (s ContractStatus) Report() (ContractStatus, error) {
 	if s == ContractOffered {

@@ -288,6 +288,37 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 	if programme && running {
 		out.add("gate", "Record the gate's decision", mayDecideGate(k, v.Evidence))
 	}
+	if programme && k.Status == domain.ContractOffered {
+		out.add("adjust-terms", "Change the term and milestones", k.Status.Adjust())
+	}
+	if supplier && k.Status.CheckProgress() == nil {
+		out.add("progress", "Send your progress update", nil)
+	}
+	if owner && running {
+		out.add("review-midpoint", "Review the midpoint", mayReviewMidpoint(k))
+	}
+	return out
+}
+
+// MilestoneActions lists what the viewer may do to one of the contract's milestones now: the
+// supplier submits its deliverable, the challenge owner (or the programme) reviews it, the
+// programme records its payment. Each rule is the one its command applies; a milestone whose
+// state offers this person nothing has no actions.
+func (s *Service) MilestoneActions(ctx context.Context, k *ent.Contract, m *ent.Milestone) Actions {
+	viewer, _ := authz.FromContext(ctx)
+	var out Actions
+	if viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID && (m.Status == domain.MilestonePlanned || m.Status == domain.MilestoneChangesAsked) {
+		_, err := m.Status.Submit(k.Status)
+		out.add("submit-deliverable", "Submit the deliverable", err)
+	}
+	if (viewer.Has(authz.Admin) || viewer.Has(authz.ChallengeOwner)) && m.Status == domain.MilestoneSubmitted {
+		_, err := m.Status.Review(true, k.Status)
+		out.add("review", "Review the deliverable", err)
+	}
+	if viewer.Has(authz.Admin) && m.Status == domain.MilestoneAccepted {
+		_, err := m.Status.Pay()
+		out.add("pay", "Record the payment", err)
+	}
 	return out
 }
 

@@ -135,6 +135,52 @@ func TestAContractsActionsAndItsCommandsAgree(t *testing.T) {
 	_, err := p.svc.AcceptContract(supplier, k.ID)
 	agree(t, "accepting the offer", acts, "accept", err)
 
+	// Running: the midpoint review waits for the supplier's progress update.
+	midpoint := MidpointReview{ContractID: k.ID, RAG: "green", Note: "On track"}
+	acts = actionsFor(owner)
+	_, err = p.svc.ReviewMidpoint(owner, midpoint)
+	agree(t, "the midpoint review before the progress update", acts, "review-midpoint", err)
+	acts = actionsFor(supplier)
+	_, err = p.svc.SubmitProgress(supplier, k.ID, "Half the sensors are in.")
+	agree(t, "the progress update", acts, "progress", err)
+	acts = actionsFor(owner)
+	_, err = p.svc.ReviewMidpoint(owner, midpoint)
+	agree(t, "the midpoint review after it", acts, "review-midpoint", err)
+
+	// A milestone: the supplier submits its deliverable, the owner accepts it, the programme pays.
+	v, err := p.svc.ContractView(admin, k.ID)
+	if err != nil || len(v.Milestones) == 0 {
+		t.Fatalf("the contract's milestones: %v", err)
+	}
+	m := v.Milestones[0]
+	milestoneActions := func(ctx context.Context) Actions {
+		t.Helper()
+		now, err := p.db.Milestone.Get(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kNow, err := p.db.Contract.Get(ctx, k.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.svc.MilestoneActions(ctx, kNow, now)
+	}
+	if acts := milestoneActions(owner); len(acts) != 0 {
+		t.Errorf("a planned milestone offers its owner %+v, want nothing until its deliverable is in", acts)
+	}
+	acts = milestoneActions(supplier)
+	_, err = p.svc.SubmitDeliverable(supplier, Deliverable{MilestoneID: m.ID, Note: "Sensors installed."})
+	agree(t, "submitting the deliverable", acts, "submit-deliverable", err)
+	acts = milestoneActions(owner)
+	_, err = p.svc.ReviewDeliverable(owner, Review{MilestoneID: m.ID, Decision: ReviewAccept})
+	agree(t, "accepting the deliverable", acts, "review", err)
+	acts = milestoneActions(admin)
+	_, err = p.svc.RecordPayment(admin, m.ID)
+	agree(t, "paying the milestone", acts, "pay", err)
+	if acts := milestoneActions(admin); len(acts) != 0 {
+		t.Errorf("a paid milestone offers %+v, want nothing", acts)
+	}
+
 	// Running, nothing scheduled: no recording, no recommendation, no gate yet.
 	acts = actionsFor(admin)
 	_, err = p.svc.RecordShowAndTell(admin, ShowAndTellRecord{ContractID: k.ID, Attended: "Olu", Notes: "Shown"})

@@ -486,9 +486,8 @@ func (s *Service) SubmitProgress(ctx context.Context, contractID int, update str
 	if p != nil {
 		return nil, domain.Problems{*p}
 	}
-	if k.Status != domain.ContractActive {
-		return nil, &domain.TransitionError{Record: "contract", Action: "update the progress of", From: string(k.Status), Kind: domain.ErrInvalidTransition,
-			Reason: "only a running contract reports its progress; the contract is " + k.Status.Label()}
+	if err := k.Status.CheckProgress(); err != nil {
+		return nil, err
 	}
 	return s.changeContract(ctx, k, "contract.progress_updated", func(u *ent.ContractUpdateOne) {
 		u.SetProgressUpdate(update).SetProgressAt(time.Now().UTC())
@@ -517,16 +516,25 @@ func (s *Service) ReviewMidpoint(ctx context.Context, in MidpointReview) (*ent.C
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	if err := gateOpen(k, "review the midpoint of"); err != nil {
+	if err := mayReviewMidpoint(k); err != nil {
 		return nil, err
-	}
-	if k.ProgressAt == nil {
-		return nil, &domain.TransitionError{Record: "contract", Action: "review the midpoint of", From: string(k.Status), Kind: domain.ErrEvidenceMissing,
-			Reason: "the supplier has not sent its progress update yet"}
 	}
 	return s.changeContract(ctx, k, "contract.midpoint_reviewed", func(u *ent.ContractUpdateOne) {
 		u.SetRag(rag).SetRagNote(in.Note).SetRagBy(authz.ActorOf(ctx, "").Who)
 	})
+}
+
+// mayReviewMidpoint is the rule for the owner's midpoint review, which ReviewMidpoint applies
+// and the contract's page offers: the contract runs and its supplier has sent its progress.
+func mayReviewMidpoint(k *ent.Contract) error {
+	if err := gateOpen(k, "review the midpoint of"); err != nil {
+		return err
+	}
+	if k.ProgressAt == nil {
+		return &domain.TransitionError{Record: "contract", Action: "review the midpoint of", From: string(k.Status), Kind: domain.ErrEvidenceMissing,
+			Reason: "the supplier has not sent its progress update yet"}
+	}
+	return nil
 }
 
 // changeContract writes one change to a contract with its audit event.
