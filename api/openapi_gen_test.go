@@ -16,6 +16,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 //go:generate env CATALYST_WRITE_OPENAPI=1 go test -count=1 -run TestTheDocumentIsWrittenFromTheRoutesAndTheDomain .
@@ -78,6 +79,7 @@ var documentLists = map[string]func() []string{
 	"interest-kinds":     domain.InterestKind("").Values,
 	"selection-methods":  domain.SelectionMethod("").Values,
 	"ratings":            domain.RAG("").Values,
+	"work-kinds":         func() []string { return service.WorkKinds },
 	"webhook-events": func() []string {
 		var out []string
 		for _, e := range domain.WebhookEvents {

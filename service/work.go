@@ -19,11 +19,14 @@ import (
 type WorkItem struct {
 	Action string     // the action's name, as the record's actions name it
 	What   string     // what to do, as its button says
-	Kind   string     // the kind of record: challenge, competition, contract, bid, assignment
+	Kind   string     // the kind of record, one of WorkKinds
 	Record string     // the record as a person names it
 	Link   string     // the page where it is done
 	Due    *time.Time // when it is due, if it has a due date
 }
+
+// WorkKinds are the kinds of record work is on.
+var WorkKinds = []string{"challenge", "competition", "contract", "milestone", "bid", "assignment"}
 
 // workActions are the actions that are a person's work, as against options they have (editing,
 // withdrawing, asking a question): each record kind's, by name.
@@ -31,6 +34,7 @@ var workActions = map[string][]string{
 	"challenge":   {"submit", "select", "setup", "gate", "complete"},
 	"competition": {"finish-eligibility"},
 	"contract":    {"accept", "report", "record-show-and-tell", "recommend", "gate"},
+	"milestone":   {"submit-deliverable", "review", "pay"},
 	"bid":         {"submit", "confirm"},
 }
 
@@ -97,8 +101,12 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			if err != nil {
 				return nil, err
 			}
-			add("contract", fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title),
-				fmt.Sprintf("/contracts/%d", k.ID), nil, s.ContractActions(ctx, cv))
+			name := fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title)
+			add("contract", name, fmt.Sprintf("/contracts/%d", k.ID), nil, s.ContractActions(ctx, cv))
+			for _, m := range cv.Milestones {
+				add("milestone", fmt.Sprintf("Milestone %d, %s, of %s", m.Number, m.Deliverable, name),
+					fmt.Sprintf("/contracts/%d#milestone-%d", k.ID, m.Number), m.PaymentDue, s.MilestoneActions(ctx, k, m))
+			}
 		}
 	}
 	if v.Has(authz.Supplier) && v.OrganisationID != 0 {

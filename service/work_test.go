@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
@@ -53,5 +54,53 @@ func TestEachPersonsWorkIsWhatTheirRecordsAllow(t *testing.T) {
 	}
 	if has("owner", work, "challenge", "select", fmt.Sprintf("/challenges/%d#actions", submitted.ID)) {
 		t.Error("the owner is asked to select its own challenge")
+	}
+}
+
+// TestAMilestonesWorkPassesFromPersonToPerson: once a contract runs, its supplier is asked to
+// submit each milestone's deliverable; once submitted, its owner to review it; once accepted, the
+// programme to pay it, due when its payment falls due; then nobody.
+func TestAMilestonesWorkPassesFromPersonToPerson(t *testing.T) {
+	p := newPeople(t)
+	k, _ := offered(t, p)
+	if _, err := p.svc.AcceptContract(as(p.supplier), k.ID); err != nil {
+		t.Fatal(err)
+	}
+	m := p.db.Milestone.Query().FirstX(testdb.Fixture())
+	link := fmt.Sprintf("/contracts/%d#milestone-%d", k.ID, m.Number)
+	asked := func(who authz.Viewer, action string) *WorkItem {
+		t.Helper()
+		work, err := p.svc.Work(as(who))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range work {
+			if w.Kind == "milestone" && w.Link == link && w.Action == action {
+				return &w
+			}
+		}
+		return nil
+	}
+	if asked(p.supplier, "submit-deliverable") == nil || asked(p.owner, "review") != nil {
+		t.Error("a planned milestone: the supplier is not asked for its deliverable, or the owner is asked to review nothing")
+	}
+	if _, err := p.svc.SubmitDeliverable(as(p.supplier), Deliverable{MilestoneID: m.ID, Note: "Done."}); err != nil {
+		t.Fatal(err)
+	}
+	if asked(p.supplier, "submit-deliverable") != nil || asked(p.owner, "review") == nil {
+		t.Error("a submitted deliverable: the supplier is still asked for it, or the owner is not asked to review it")
+	}
+	if _, err := p.svc.ReviewDeliverable(as(p.owner), Review{MilestoneID: m.ID, Decision: ReviewAccept}); err != nil {
+		t.Fatal(err)
+	}
+	pay := asked(p.admin, "pay")
+	if pay == nil || pay.Due == nil || asked(p.owner, "review") != nil {
+		t.Fatalf("an accepted milestone: the programme's payment %+v, or the owner still asked to review it", pay)
+	}
+	if _, err := p.svc.RecordPayment(as(p.admin), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if asked(p.admin, "pay") != nil {
+		t.Error("a paid milestone is still the programme's work")
 	}
 }
