@@ -19,6 +19,21 @@ type WorkItemView struct {
 	Due    *time.Time `json:"due,omitempty"`
 }
 
+// WaitingView is what another person must do next on a record the signed-in person works on.
+type WaitingView struct {
+	On     string `json:"on"`
+	What   string `json:"what"`
+	Kind   string `json:"kind"`
+	Record string `json:"record"`
+	Link   string `json:"link"`
+}
+
+// WorkView is the signed-in person's work, and what waits on others.
+type WorkView struct {
+	Items   []WorkItemView `json:"items"`
+	Waiting []WaitingView  `json:"waiting"`
+}
+
 func workViews(items []service.WorkItem) []WorkItemView {
 	out := make([]WorkItemView, 0, len(items))
 	for _, w := range items {
@@ -29,18 +44,35 @@ func workViews(items []service.WorkItem) []WorkItemView {
 
 // myWork answers what the signed-in person can do now, across every record in their scope.
 func (s *Server) myWork(c echo.Context) error {
-	items, err := s.svc.Work(c.Request().Context())
+	ctx := c.Request().Context()
+	items, err := s.svc.Work(ctx)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, Page[WorkItemView]{Items: workViews(items)})
+	waiting, err := s.svc.WaitingOnOthers(ctx)
+	if err != nil {
+		return err
+	}
+	out := WorkView{Items: workViews(items), Waiting: make([]WaitingView, 0, len(waiting))}
+	for _, w := range waiting {
+		out.Waiting = append(out.Waiting, WaitingView(w))
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // workPage is the same list as a page: what needs the person now, due first.
 func (s *Server) workPage(c echo.Context) error {
-	items, err := s.svc.Work(c.Request().Context())
+	ctx := c.Request().Context()
+	items, err := s.svc.Work(ctx)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "work", "Your work", "work", struct{ Items []service.WorkItem }{items})
+	waiting, err := s.svc.WaitingOnOthers(ctx)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "work", "Your work", "work", struct {
+		Items   []service.WorkItem
+		Waiting []service.Waiting
+	}{items, waiting})
 }

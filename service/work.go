@@ -163,3 +163,67 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 	})
 	return out, nil
 }
+
+// Waiting is what another person must do next on a record the viewer works on.
+type Waiting struct {
+	On     string // who: the supplier's name, "the challenge owner" or "the programme team"
+	What   string // what they must do, as their button says
+	Kind   string // the kind of record, one of WorkKinds
+	Record string
+	Link   string
+}
+
+// workParties are whose each piece of work is, so that what one person may do is what the
+// others wait on.
+var workParties = map[string]string{
+	"contract accept": domain.BySupplier, "contract report": domain.BySupplier,
+	"contract record-show-and-tell": domain.ByProgramme, "contract gate": domain.ByProgramme,
+	"contract recommend":           domain.ByOwner,
+	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByProgramme,
+}
+
+// WaitingOnOthers is what others must do next on the contracts the viewer works on, and their
+// milestones: the work the same action model gives each other party, so what waits on them is
+// exactly what their own queue asks of them.
+func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) {
+		return nil, nil
+	}
+	ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
+		WithOrganisation().WithGateDecision().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
+		Order(ent.Asc(contract.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Waiting
+	for _, k := range ks {
+		cv, err := s.contractView(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		mine := map[string]bool{
+			domain.BySupplier:  v.Has(authz.Supplier) && v.OrganisationID == k.OrganisationID,
+			domain.ByOwner:     v.Has(authz.ChallengeOwner), // the privacy rules leave an owner only their own
+			domain.ByProgramme: v.Has(authz.Admin),
+		}
+		on := map[string]string{domain.BySupplier: k.Edges.Organisation.Name, domain.ByOwner: "the challenge owner", domain.ByProgramme: "the programme team"}
+		// Every party's actions at once: a viewer holding every role, of the supplier's organisation.
+		everyone := authz.NewContext(ctx, authz.Viewer{Roles: authz.Roles, OrganisationID: k.OrganisationID})
+		name := fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title)
+		add := func(kind, record, link string, as Actions) {
+			for _, a := range as {
+				party, ok := workParties[kind+" "+a.Name]
+				if a.Allowed && ok && !mine[party] {
+					out = append(out, Waiting{On: on[party], What: a.Label, Kind: kind, Record: record, Link: link})
+				}
+			}
+		}
+		add("contract", name, fmt.Sprintf("/contracts/%d", k.ID), s.ContractActions(everyone, cv))
+		for _, m := range cv.Milestones {
+			add("milestone", fmt.Sprintf("Milestone %d, %s, of %s", m.Number, m.Deliverable, name),
+				fmt.Sprintf("/contracts/%d#milestone-%d", k.ID, m.Number), s.MilestoneActions(everyone, k, m))
+		}
+	}
+	return out, nil
+}

@@ -90,6 +90,27 @@ func TestAMilestonesWorkPassesFromPersonToPerson(t *testing.T) {
 	if asked(p.supplier, "submit-deliverable") != nil || asked(p.owner, "review") == nil {
 		t.Error("a submitted deliverable: the supplier is still asked for it, or the owner is not asked to review it")
 	}
+	// What the owner is asked, the supplier waits on; the owner waits on nobody for it.
+	waitsOn := func(who authz.Viewer) []string {
+		t.Helper()
+		waiting, err := p.svc.WaitingOnOthers(as(who))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, w := range waiting {
+			if w.Link == link {
+				out = append(out, w.On+": "+w.What)
+			}
+		}
+		return out
+	}
+	if got := waitsOn(p.supplier); len(got) != 1 || got[0] != "the challenge owner: Review the deliverable" {
+		t.Errorf("the supplier waits on %q, want the challenge owner's review", got)
+	}
+	if got := waitsOn(p.owner); len(got) != 0 {
+		t.Errorf("the owner waits on %q for a deliverable it must review itself", got)
+	}
 	if _, err := p.svc.ReviewDeliverable(as(p.owner), Review{MilestoneID: m.ID, Decision: ReviewAccept}); err != nil {
 		t.Fatal(err)
 	}
