@@ -71,6 +71,13 @@ for (const javaScript of [true, false]) {
     await ed.locator(`#milestone-${next.number}`).getByRole("button", { name: `Submit the deliverable for milestone ${next.number}` }).click();
     await ed.getByText("The deliverable is submitted").waitFor();
     assert.match(await ed.locator(`#milestone-row-${next.number}`).textContent(), /Submitted for review/);
+    // The supplier's work says the deliverable now waits on the challenge owner.
+    await ed.getByRole("link", { name: "Your work", exact: true }).click();
+    await ed.getByRole("heading", { name: "Waiting on others" }).waitFor();
+    const waiting = ed.locator(".govuk-task-list__item", { has: ed.locator(`a[href="/contracts/${k.id}#milestone-${next.number}"]`) });
+    assert.match(await waiting.last().textContent(), /Review the deliverable[\s\S]*Waiting on the challenge owner/);
+    await accessible(ed, `the supplier's work, waiting on the owner ${how}`, javaScript);
+    await ed.goto(`${base}/contracts/${k.id}`);
 
     // The midpoint review: the supplier's progress update.
     await ed.getByLabel("Your progress update").fill(`Routing tested on last winter's data (${how}).`);
@@ -100,13 +107,17 @@ for (const javaScript of [true, false]) {
     assert.match(await tom.locator(`#milestone-row-${next.number}`).textContent(), new RegExp(`Accepted, payment due.*${due}`, "s"));
     await accessible(tom, `the accepted deliverable ${how}`, javaScript);
 
-    // The programme sees what is due and records the payment; the supplier sees it paid.
+    // The programme sees what is due and, from its work, records the payment; the supplier
+    // sees it paid.
     const priya = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
     await signIn(priya, "Priya Shah");
     await priya.getByRole("link", { name: "Contracts", exact: true }).click();
     await priya.getByRole("heading", { name: "Contracts", level: 1 }).waitFor();
     await accessible(priya, `the programme's contracts ${how}`, javaScript);
-    await priya.goto(`${base}/contracts/${k.id}`);
+    await priya.getByRole("link", { name: "Your work", exact: true }).click();
+    await priya.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    await priya.locator(`a[href="/contracts/${k.id}#milestone-${next.number}"]`, { hasText: "Record the payment" }).first().click();
+    await priya.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
     const spentBefore = await priya.locator("#money").textContent();
     await priya.getByRole("button", { name: `Record the payment of milestone ${next.number}` }).click();
     await priya.getByText("The payment is recorded").waitFor();
