@@ -35,7 +35,6 @@ type contractPageData struct {
 	Form     ui.Form
 	Done     string
 	Rows     []int // the rows of the terms form
-	Supplier bool  // the viewer is the supplier
 	Team     bool  // the viewer is the programme team
 	Show     *ent.ShowAndTell
 	Evidence domain.GateEvidence
@@ -64,8 +63,7 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 	viewer, _ := currentViewer(c)
 	k := v.Contract
 	d := contractPageData{View: v, Form: form, Done: done,
-		Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID,
-		Team:     viewer.Has(authz.Admin)}
+		Team: viewer.Has(authz.Admin)}
 	d.Show, d.Evidence = v.Show, v.Evidence
 	d.Actions = s.svc.ContractActions(ctx, v)
 	d.MilestoneActions = map[int]service.Actions{}

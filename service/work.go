@@ -28,14 +28,18 @@ type WorkItem struct {
 // WorkKinds are the kinds of record work is on.
 var WorkKinds = []string{"challenge", "competition", "contract", "milestone", "bid", "assignment"}
 
-// workActions are the actions that are a person's work, as against options they have (editing,
-// withdrawing, asking a question): each record kind's, by name.
-var workActions = map[string][]string{
-	"challenge":   {"submit", "select", "setup", "gate", "complete"},
-	"competition": {"finish-eligibility"},
-	"contract":    {"accept", "report", "record-show-and-tell", "recommend", "gate"},
-	"milestone":   {"submit-deliverable", "review", "pay"},
-	"bid":         {"submit", "confirm"},
+// workParties are the actions that are a person's work, as against options they have
+// (editing, withdrawing, asking a question), keyed "kind action", and whose work each is: what
+// one party may do is what the others wait on.
+var workParties = map[string]string{
+	"challenge submit": domain.ByOwner, "challenge select": domain.ByProgramme, "challenge setup": domain.ByProgramme,
+	"challenge gate": domain.ByProgramme, "challenge complete": domain.ByProgramme,
+	"competition finish-eligibility": domain.ByProgramme,
+	"contract accept":                domain.BySupplier, "contract report": domain.BySupplier,
+	"contract record-show-and-tell": domain.ByProgramme, "contract gate": domain.ByProgramme,
+	"contract recommend":           domain.ByOwner,
+	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByProgramme,
+	"bid submit": domain.BySupplier, "bid confirm": domain.BySupplier,
 }
 
 // workPlaces are where on its record's page each action is done.
@@ -54,7 +58,7 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 	var out []WorkItem
 	add := func(kind, record, link string, due *time.Time, as Actions) {
 		for _, a := range as {
-			if a.Allowed && slices.Contains(workActions[kind], a.Name) {
+			if _, work := workParties[kind+" "+a.Name]; a.Allowed && work {
 				out = append(out, WorkItem{Action: a.Name, What: a.Label, Kind: kind, Record: record, Link: link + workPlaces[kind+" "+a.Name], Due: due})
 			}
 		}
@@ -89,25 +93,14 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			add("competition", fmt.Sprintf("%s: phase %d competition", c.Edges.Challenge.Title, c.Phase), fmt.Sprintf("/competitions/%d", c.ID), nil, as)
 		}
 	}
-	if v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) || v.Has(authz.Supplier) {
-		ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
-			WithOrganisation().WithGateDecision().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
-			Order(ent.Asc(contract.FieldID)).All(ctx)
-		if err != nil {
-			return nil, err
+	err := s.eachRunningContract(ctx, func(cv ContractView, name string) {
+		add("contract", name, contractLink(cv.Contract), nil, s.ContractActions(ctx, cv))
+		for _, m := range cv.Milestones {
+			add("milestone", milestoneName(m, name), milestoneLink(cv.Contract, m), m.PaymentDue, s.MilestoneActions(ctx, cv.Contract, m))
 		}
-		for _, k := range ks {
-			cv, err := s.contractView(ctx, k)
-			if err != nil {
-				return nil, err
-			}
-			name := fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title)
-			add("contract", name, fmt.Sprintf("/contracts/%d", k.ID), nil, s.ContractActions(ctx, cv))
-			for _, m := range cv.Milestones {
-				add("milestone", fmt.Sprintf("Milestone %d, %s, of %s", m.Number, m.Deliverable, name),
-					fmt.Sprintf("/contracts/%d#milestone-%d", k.ID, m.Number), m.PaymentDue, s.MilestoneActions(ctx, k, m))
-			}
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
 		bids, err := s.YourBids(ctx)
@@ -173,44 +166,24 @@ type Waiting struct {
 	Link   string
 }
 
-// workParties are whose each piece of work is, so that what one person may do is what the
-// others wait on.
-var workParties = map[string]string{
-	"contract accept": domain.BySupplier, "contract report": domain.BySupplier,
-	"contract record-show-and-tell": domain.ByProgramme, "contract gate": domain.ByProgramme,
-	"contract recommend":           domain.ByOwner,
-	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByProgramme,
-}
-
 // WaitingOnOthers is what others must do next on the contracts the viewer works on, and their
 // milestones: the work the same action model gives each other party, so what waits on them is
 // exactly what their own queue asks of them.
 func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) {
-		return nil, nil
-	}
-	ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
-		WithOrganisation().WithGateDecision().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
-		Order(ent.Asc(contract.FieldID)).All(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []Waiting
-	for _, k := range ks {
-		cv, err := s.contractView(ctx, k)
-		if err != nil {
-			return nil, err
-		}
+	err := s.eachRunningContract(ctx, func(cv ContractView, name string) {
+		k := cv.Contract
 		mine := map[string]bool{
 			domain.BySupplier:  v.Has(authz.Supplier) && v.OrganisationID == k.OrganisationID,
 			domain.ByOwner:     v.Has(authz.ChallengeOwner), // the privacy rules leave an owner only their own
 			domain.ByProgramme: v.Has(authz.Admin),
 		}
 		on := map[string]string{domain.BySupplier: k.Edges.Organisation.Name, domain.ByOwner: "the challenge owner", domain.ByProgramme: "the programme team"}
-		// Every party's actions at once: a viewer holding every role, of the supplier's organisation.
+		// Every party's actions at once: a viewer holding every role, of the supplier's
+		// organisation. ContractActions and MilestoneActions judge the records already read and
+		// never read the store, so this viewer reaches nothing.
 		everyone := authz.NewContext(ctx, authz.Viewer{Roles: authz.Roles, OrganisationID: k.OrganisationID})
-		name := fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title)
 		add := func(kind, record, link string, as Actions) {
 			for _, a := range as {
 				party, ok := workParties[kind+" "+a.Name]
@@ -219,11 +192,43 @@ func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
 				}
 			}
 		}
-		add("contract", name, fmt.Sprintf("/contracts/%d", k.ID), s.ContractActions(everyone, cv))
+		add("contract", name, contractLink(k), s.ContractActions(everyone, cv))
 		for _, m := range cv.Milestones {
-			add("milestone", fmt.Sprintf("Milestone %d, %s, of %s", m.Number, m.Deliverable, name),
-				fmt.Sprintf("/contracts/%d#milestone-%d", k.ID, m.Number), s.MilestoneActions(everyone, k, m))
+			add("milestone", milestoneName(m, name), milestoneLink(k, m), s.MilestoneActions(everyone, k, m))
 		}
+	})
+	return out, err
+}
+
+// eachRunningContract calls f with each contract in the viewer's scope that is offered or
+// running, and its name as a person reads it.
+func (s *Service) eachRunningContract(ctx context.Context, f func(cv ContractView, name string)) error {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) {
+		return nil
 	}
-	return out, nil
+	ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).
+		WithOrganisation().WithGateDecision().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).
+		Order(ent.Asc(contract.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range ks {
+		cv, err := s.contractView(ctx, k)
+		if err != nil {
+			return err
+		}
+		f(cv, fmt.Sprintf("%s's phase %d contract for %s", k.Edges.Organisation.Name, k.Phase, cv.Challenge().Title))
+	}
+	return nil
+}
+
+func contractLink(k *ent.Contract) string { return fmt.Sprintf("/contracts/%d", k.ID) }
+
+func milestoneLink(k *ent.Contract, m *ent.Milestone) string {
+	return fmt.Sprintf("/contracts/%d#milestone-%d", k.ID, m.Number)
+}
+
+func milestoneName(m *ent.Milestone, of string) string {
+	return fmt.Sprintf("Milestone %d, %s, of %s", m.Number, m.Deliverable, of)
 }
