@@ -23,6 +23,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/workflows"
@@ -38,7 +39,7 @@ func (s *Service) Competition(ctx context.Context, id int) (*ent.Competition, er
 		WithBids(func(q *ent.BidQuery) {
 			q.Where(bid.StatusNEQ(domain.BidDraft)).Order(ent.Asc(bid.FieldID)).WithOrganisation()
 		}).
-		WithContracts(func(q *ent.ContractQuery) { q.WithOrganisation().WithGateDecision() }).
+		WithContracts(func(q *ent.ContractQuery) { q.Order(ent.Asc(contract.FieldID)).WithOrganisation().WithGateDecision() }).
 		Only(ctx)
 }
 

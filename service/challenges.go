@@ -11,6 +11,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -43,7 +44,7 @@ func (s *Service) Challenge(ctx context.Context, id int) (*ent.Challenge, error)
 	return s.DB.Challenge.Query().Where(challenge.ID(id)).
 		WithCompetitions(func(q *ent.CompetitionQuery) {
 			q.Order(ent.Asc(competition.FieldPhase)).
-				WithBids(func(b *ent.BidQuery) { b.WithOrganisation() }).
+				WithBids(func(b *ent.BidQuery) { b.Order(ent.Asc(bid.FieldID)).WithOrganisation() }).
 				WithContracts(func(k *ent.ContractQuery) {
 					k.Order(ent.Asc(contract.FieldID)).WithOrganisation().WithGateDecision()
 				})
