@@ -220,6 +220,8 @@ var accessMatrix = map[string]routeCase{
 	"POST /api/v1/interests/declaration": {fixed("/api/v1/interests/declaration"), "", []string{assessorAssigned, assessorOther}},
 	"PUT /api/v1/assignments/{id}/draft": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/draft", w.assignAcme.ID) }, `{}`,
 		[]string{assessorAssigned}},
+	"GET /api/v1/assignments/{id}": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d", w.assignAcme.ID) }, "",
+		[]string{assessorAssigned}},
 	"POST /api/v1/assignments/{id}/accept": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/accept", w.assignAcme.ID) }, "",
 		[]string{assessorAssigned}},
 	"POST /api/v1/assignments/{id}/decline": {func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) }, `{"reason":""}`,

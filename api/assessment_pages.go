@@ -36,7 +36,7 @@ type scoringData struct {
 	Done     string
 	Form     ui.Form
 	Decline  ui.Form
-	MayScore error
+	Actions  service.Actions
 }
 
 func (s *Server) scoring(c echo.Context) (scoringData, error) {
@@ -48,7 +48,7 @@ func (s *Server) scoring(c echo.Context) (scoringData, error) {
 	if err != nil {
 		return scoringData{}, err
 	}
-	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, MayScore: y.MayScore(), Done: c.QueryParam("done"),
+	d := scoringData{YourAssessment: y, Title: y.Bid.Edges.Competition.Edges.Challenge.Title, Actions: service.AssignmentActions(y), Done: c.QueryParam("done"),
 		Form: ui.Form{Values: map[string]string{}}, Decline: ui.Form{Values: map[string]string{"for": "conflict"}}}
 	if o := y.Bid.Edges.Organisation; o != nil {
 		d.Supplier = o.Name

@@ -31,6 +31,34 @@ func assignmentView(a *ent.Assignment) AssignmentView {
 		Status: string(a.Status), AcceptedAt: a.AcceptedAt, Explanation: a.Explanation, DeclinedReason: a.DeclinedReason, DeclinedFor: string(a.DeclinedFor)}
 }
 
+// YourAssignmentView is one of the assessor's own assignments: the bid, where their work on it
+// is, when it is due, and what they may do with it now.
+type YourAssignmentView struct {
+	AssignmentView
+	BidTitle string       `json:"bid_title"`
+	Progress string       `json:"progress"`
+	Due      *time.Time   `json:"due,omitempty"`
+	Actions  []ActionView `json:"actions"`
+}
+
+// getAssignment is one of the assessor's own assignments with its actions.
+func (s *Server) getAssignment(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	y, err := s.svc.Assessing(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v := YourAssignmentView{AssignmentView: assignmentView(y.Assignment), BidTitle: y.Bid.Title, Progress: y.Status(),
+		Actions: actionViews(service.AssignmentActions(y))}
+	if !y.Due.IsZero() {
+		v.Due = &y.Due
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
 // listAssignments lists the assignments the viewer may see: an assessor their own.
 func (s *Server) listAssignments(c echo.Context) error {
 	after, limit, err := pageArgs(c)

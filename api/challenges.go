@@ -228,15 +228,26 @@ func (s *Server) selectChallenge(c echo.Context) error {
 // OpenCompetitionRequest configures the current phase's competition. Amounts are pence, VAT
 // inclusive; omitted caps and scheme take the GovTech Catalyst defaults for the phase.
 type OpenCompetitionRequest struct {
-	ClosesAt         time.Time          `json:"closes_at"`
-	PotPence         int64              `json:"pot_pence"`
-	MaxContractPence int64              `json:"max_contract_pence"`
-	MaxContracts     *int               `json:"max_contracts"`
-	Criteria         []domain.Criterion `json:"criteria"`
-	Threshold        *float64           `json:"threshold"`
-	MinAssessors     *int               `json:"min_assessors"`
-	TieBreaker       string             `json:"tie_breaker"`
-	InterviewWeight  int                `json:"interview_weight"`
+	Summary               string            `json:"summary"`
+	Scope                 string            `json:"scope"`
+	Fields                []string          `json:"fields"`
+	OpensAt               time.Time         `json:"opens_at"`
+	ClosesAt              time.Time         `json:"closes_at"`
+	ClarificationClosesAt time.Time         `json:"clarification_closes_at"`
+	BriefingAt            time.Time         `json:"briefing_at"`
+	BriefingDetails       string            `json:"briefing_details"`
+	PotPence              int64             `json:"pot_pence"`
+	MaxContractPence      int64             `json:"max_contract_pence"`
+	MaxContracts          *int              `json:"max_contracts"`
+	Questions             []domain.Question `json:"questions"`
+	Threshold             *float64          `json:"threshold"`
+	AssessorsPerBid       int               `json:"assessors_per_bid"`
+	AssessmentDays        int               `json:"assessment_days"`
+	ReminderDays          *int              `json:"reminder_days"`
+	ModerationBand        int               `json:"moderation_band"`
+	Selection             string            `json:"selection"`
+	TieBreaker            string            `json:"tie_breaker"`
+	InterviewWeight       int               `json:"interview_weight"`
 }
 
 func (s *Server) openCompetition(c echo.Context) error {
@@ -245,9 +256,15 @@ func (s *Server) openCompetition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.OpenCompetition(c.Request().Context(), service.OpenCompetition{ChallengeID: id, ClosesAt: req.ClosesAt,
-		PotPence: req.PotPence, MaxContractPence: req.MaxContractPence, MaxContracts: req.MaxContracts, Criteria: req.Criteria,
-		Threshold: req.Threshold, MinAssessors: req.MinAssessors, TieBreaker: req.TieBreaker, InterviewWeight: req.InterviewWeight})
+	comp, err := s.svc.OpenCompetition(c.Request().Context(), service.OpenCompetition{ChallengeID: id,
+		Details: service.CompetitionDetails{Summary: req.Summary, Scope: req.Scope, Fields: req.Fields},
+		Dates: service.CompetitionDates{OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, ClarificationClosesAt: req.ClarificationClosesAt,
+			BriefingAt: req.BriefingAt, BriefingDetails: req.BriefingDetails},
+		Money:        service.CompetitionMoney{PotPence: req.PotPence, MaxContractPence: req.MaxContractPence},
+		MaxContracts: req.MaxContracts, Questions: req.Questions, Threshold: req.Threshold,
+		Assessment: service.CompetitionAssessment{AssessorsPerBid: req.AssessorsPerBid, AssessmentDays: req.AssessmentDays,
+			ReminderDays: req.ReminderDays, ModerationBand: req.ModerationBand, Selection: domain.SelectionMethod(req.Selection),
+			TieBreaker: req.TieBreaker, InterviewWeight: req.InterviewWeight}})
 	if err != nil {
 		return err
 	}

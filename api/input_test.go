@@ -175,11 +175,15 @@ var textFields = []textField{
 		func(_ *world, v string) string {
 			return `{"outcome":"adopted","lessons":` + jsonString(v) + `,"lesson":{"what_worked":"a","what_failed":"b","why":"c"}}`
 		}, "lessons", domain.ChallengeLessons.Max, true},
-	{"criterion title", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/competitions", w.challengeA.ID) },
+	{"question title", admin, http.MethodPost, func(w *world) string {
+		selected := w.db.Challenge.Create().SetTitle("Selected").SetPublicBody("Anytown").SetProblem("P").
+			SetStage(domain.ChallengeSelected).SetOwnerID(w.people[ownerOwn].ID).SaveX(testdb.Fixture())
+		return fmt.Sprintf("/api/v1/challenges/%d/competitions", selected.ID)
+	},
 		func(_ *world, v string) string {
-			return fmt.Sprintf(`{"closes_at":%q,"criteria":[{"key":"fit","title":%s,"weight":10}]}`,
-				time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
-		}, "criteria[0].title", domain.CriterionTitle.Max, false},
+			return fmt.Sprintf(`{"summary":"s","scope":"s","closes_at":%q,"clarification_closes_at":%q,"questions":[{"key":"fit","title":%s,"text":"Why?","word_limit":100,"weight":10,"max":10}]}`,
+				time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
+		}, "questions[0].title", domain.CriterionTitle.Max, false},
 	{"bid title", supplierOther, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) },
 		func(_ *world, v string) string { return `{"title":` + jsonString(v) + `,"price_pence":100}` }, "title", domain.BidTitle.Max, false},
 	{"bid summary", supplierOther, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) },

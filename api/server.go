@@ -54,6 +54,8 @@ type Deps struct {
 	// waits SubmitWait for its turn is answered 503 with Retry-After.
 	SubmitSlots int
 	SubmitWait  time.Duration
+	// ShortestOpen is how long a competition must be open at least (a day if 0).
+	ShortestOpen time.Duration
 	// Metrics records requests and refusals and serves /metrics; nil for none.
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -93,7 +95,7 @@ func build(d Deps) (*Server, *echo.Echo, error) {
 		return nil, nil, err
 	}
 	s := &Server{Deps: d, log: d.Log, submits: newAdmission(d.SubmitSlots, d.SubmitWait),
-		svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}}}
+		svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}, ShortestOpen: d.ShortestOpen}}
 	if d.OIDC != nil {
 		s.oidc = newOIDCClient(*d.OIDC)
 	}
@@ -214,6 +216,7 @@ func build(d Deps) (*Server, *echo.Echo, error) {
 	v1.get("/documents/:id", signedIn, s.getDocument)
 	v1.get("/documents/:id/content", signedIn, s.downloadDocument)
 	v1.get("/assignments", only(authz.Admin, authz.ChallengeOwner, authz.Assessor), s.listAssignments)
+	v1.get("/assignments/:id", only(authz.Assessor), s.getAssignment)
 	v1.post("/assignments/:id/accept", only(authz.Assessor), s.acceptAssignment)
 	v1.post("/assignments/:id/decline", only(authz.Assessor), s.declineAssignment)
 	v1.put("/assignments/:id/draft", only(authz.Assessor), s.saveDraft)

@@ -44,7 +44,8 @@ func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
 	}{
 		{w.challengeD.ID, "/selection", `{"select": true}`, "only a submitted challenge can be selected; this one is " + domain.ChallengeDraft.Label()},
 		{w.challengeD.ID, "/selection", `{"select": false, "reason": "no"}`, "only a submitted challenge can be rejected"},
-		{w.challengeD.ID, "/competitions", `{"closes_at": "2030-01-01T12:00:00Z"}`, "the phase 1 competition can only open from"},
+		{w.challengeD.ID, "/competitions", `{"summary": "s", "scope": "s", "closes_at": "2030-01-01T12:00:00Z", "clarification_closes_at": "2029-12-01T12:00:00Z",
+			"questions": [{"key": "fit", "title": "Fit", "text": "Why?", "word_limit": 100, "weight": 10, "max": 10}]}`, "the phase 1 competition can only open from"},
 		{rejected.ID, "/completion", `{"outcome": "adopted", "lesson": {"what_worked": "a", "what_failed": "b", "why": "c"}}`, "this one is " + domain.ChallengeRejected.Label()},
 	}
 	for _, c := range cases {

@@ -28,11 +28,22 @@ type WaitingView struct {
 	Link   string `json:"link"`
 }
 
-// WorkView is the signed-in person's work, and what waits on others.
+// DoneView is something the signed-in person did lately.
+type DoneView struct {
+	At   time.Time `json:"at"`
+	What string    `json:"what"`
+	Link string    `json:"link,omitempty"`
+}
+
+// WorkView is the signed-in person's work, what waits on others, and what they did lately.
 type WorkView struct {
 	Items   []WorkItemView `json:"items"`
 	Waiting []WaitingView  `json:"waiting"`
+	Done    []DoneView     `json:"done"`
 }
+
+// doneLately is how much of their history the work queue shows.
+const doneLately = 10
 
 func workViews(items []service.WorkItem) []WorkItemView {
 	out := make([]WorkItemView, 0, len(items))
@@ -53,9 +64,16 @@ func (s *Server) myWork(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := WorkView{Items: workViews(items), Waiting: make([]WaitingView, 0, len(waiting))}
+	done, err := s.svc.DoneRecently(ctx, doneLately)
+	if err != nil {
+		return err
+	}
+	out := WorkView{Items: workViews(items), Waiting: make([]WaitingView, 0, len(waiting)), Done: make([]DoneView, 0, len(done))}
 	for _, w := range waiting {
 		out.Waiting = append(out.Waiting, WaitingView(w))
+	}
+	for _, d := range done {
+		out.Done = append(out.Done, DoneView(d))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -71,8 +89,13 @@ func (s *Server) workPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	done, err := s.svc.DoneRecently(ctx, doneLately)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "work", "Your work", "work", struct {
 		Items   []service.WorkItem
 		Waiting []service.Waiting
-	}{items, waiting})
+		Done    []service.Done
+	}{items, waiting, done})
 }

@@ -175,10 +175,15 @@ func (s CompetitionSetup) Missing() Problems {
 	return ps
 }
 
+// DefaultShortestOpen is how long a competition must be open at least, unless the deployment
+// says otherwise (a demo runs whole competitions in seconds).
+const DefaultShortestOpen = 24 * time.Hour
+
 // CheckDates checks the dates against each other and against now: the competition opens in the
-// future or now, closes at least a day after it opens, clarification questions stop before the
-// close, and the briefing happens while it is open.
-func (s CompetitionSetup) CheckDates(now time.Time) Problems {
+// future or now, is open at least shortest (never less than MinOpenPeriod), clarification
+// questions stop before the close, and the briefing happens while it is open.
+func (s CompetitionSetup) CheckDates(now time.Time, shortest time.Duration) Problems {
+	shortest = max(shortest, MinOpenPeriod)
 	var ps Problems
 	opens := s.OpensAt
 	if !opens.IsZero() && opens.Before(now) {
@@ -189,8 +194,8 @@ func (s CompetitionSetup) CheckDates(now time.Time) Problems {
 	}
 	if !s.ClosesAt.IsZero() {
 		switch {
-		case s.ClosesAt.Before(opens.Add(24 * time.Hour)):
-			ps.Add("closes_at", "The closing time must be at least a day after the competition opens (%s)", FormatTime(opens))
+		case s.ClosesAt.Before(opens.Add(shortest)):
+			ps.Add("closes_at", "The closing time must be at least %s after the competition opens (%s)", Period(shortest), FormatTime(opens))
 		case s.ClosesAt.After(opens.Add(MaxOpenPeriod)):
 			ps.Add("closes_at", "The closing time must be within a year of opening, not %s", FormatTime(s.ClosesAt))
 		}
@@ -253,9 +258,9 @@ func (s CompetitionSetup) CheckAssessment() Problems {
 // CheckOpen is everything that must hold before the competition opens or is scheduled: every
 // task complete, the dates, the money and the questions. Its words are the ones the pages show
 // under "You cannot open this competition yet".
-func (s CompetitionSetup) CheckOpen(now time.Time, roundLeft Money, roundName string) error {
+func (s CompetitionSetup) CheckOpen(now time.Time, shortest time.Duration, roundLeft Money, roundName string) error {
 	ps := s.Missing()
-	for _, more := range []Problems{s.CheckDates(now), s.CheckMoney(roundLeft, roundName), s.CheckAssessment()} {
+	for _, more := range []Problems{s.CheckDates(now, shortest), s.CheckMoney(roundLeft, roundName), s.CheckAssessment()} {
 		for _, p := range more {
 			if ps.For(p.Field) == "" {
 				ps = append(ps, p)

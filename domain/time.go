@@ -163,3 +163,22 @@ func ParseDate(day, month, year string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// Period writes a length of time as a person says it: "a day", "3 days", "2 hours", "5 seconds".
+func Period(d time.Duration) string {
+	for _, u := range []struct {
+		size       time.Duration
+		one, units string
+	}{{24 * time.Hour, "a day", "days"}, {time.Hour, "an hour", "hours"}, {time.Minute, "a minute", "minutes"}} {
+		if d >= u.size && d%u.size == 0 {
+			if d == u.size {
+				return u.one
+			}
+			return fmt.Sprintf("%d %s", d/u.size, u.units)
+		}
+	}
+	if d == time.Second {
+		return "a second"
+	}
+	return fmt.Sprintf("%d seconds", int(d.Round(time.Second)/time.Second))
+}

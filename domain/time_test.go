@@ -185,3 +185,14 @@ func TestWorkingDaysBetween(t *testing.T) {
 		}
 	}
 }
+
+func TestPeriodIsWrittenAsAPersonSaysIt(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		24 * time.Hour: "a day", 72 * time.Hour: "3 days", time.Hour: "an hour", 90 * time.Minute: "90 minutes",
+		5 * time.Second: "5 seconds", time.Second: "a second", 36 * time.Hour: "36 hours",
+	} {
+		if got := Period(d); got != want {
+			t.Errorf("Period(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

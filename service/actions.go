@@ -346,3 +346,18 @@ func BidActions(b *ent.Bid, comp *ent.Competition, now time.Time) Actions {
 	}
 	return out
 }
+
+// AssignmentActions are what an assessor may do with a bid given to them now: say they will
+// assess it (until they have answered), decline it (until they have), and score it.
+func AssignmentActions(y YourAssessment) Actions {
+	var as Actions
+	answer := answerOf(y.Assignment, y.Mine != nil)
+	if answer == domain.AnswerNotAnswered {
+		as.add("accept", "Yes, I have no conflict and will assess it", y.MayAccept())
+	}
+	if answer != domain.AnswerDeclined {
+		as.add("decline", "Decline the bid", y.MayDecline())
+	}
+	as.add("score", "Score the bid", y.MayScore())
+	return as
+}

@@ -225,3 +225,45 @@ func TestABidsActionsAndItsCommandsAgree(t *testing.T) {
 	agree(t, "a draft after the deadline", acts, "submit", err)
 	wantRefused(t, "a draft after the deadline", err, "the deadline was")
 }
+
+// An assessor's actions on a bid given to them agree with the commands: while the competition
+// is in assessment they may accept, decline and score; once it is decided, none, each refused
+// with the model's words; once they have answered, accepting is no longer theirs to do.
+func TestAnAssignmentsActionsAndItsCommandsAgree(t *testing.T) {
+	x := newAssessing(t)
+	ctx := as(x.assessor)
+	fx := testdb.Fixture()
+	y, err := x.svc.Assessing(ctx, x.assigned.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"accept", "decline", "score"} {
+		if !AssignmentActions(y).Allows(name) {
+			t.Errorf("in assessment, %q is not allowed: %+v", name, AssignmentActions(y))
+		}
+	}
+
+	// Decided: nothing more to do with the bid, and each command says why.
+	x.db.Competition.UpdateOneID(x.comp.ID).SetStatus(domain.CompetitionDecided).ExecX(fx)
+	y, _ = x.svc.Assessing(ctx, x.assigned.ID)
+	actions := AssignmentActions(y)
+	_, err = x.svc.AcceptAssignment(ctx, x.assigned.ID)
+	agree(t, "a decided competition", actions, "accept", err)
+	_, err = x.svc.DeclineAssignment(ctx, x.assigned.ID, Decline{Reason: "I advised the supplier last year"})
+	agree(t, "a decided competition", actions, "decline", err)
+	_, err = x.svc.SaveAssessmentDraft(ctx, x.assigned.ID, domain.DraftAnswers{})
+	agree(t, "a decided competition", actions, "score", err)
+
+	// Back in assessment, the assessor accepts; accepting is then done, declining still open.
+	x.db.Competition.UpdateOneID(x.comp.ID).SetStatus(domain.CompetitionAssessment).ExecX(fx)
+	y, _ = x.svc.Assessing(ctx, x.assigned.ID)
+	_, err = x.svc.AcceptAssignment(ctx, x.assigned.ID)
+	agree(t, "in assessment", AssignmentActions(y), "accept", err)
+	y, _ = x.svc.Assessing(ctx, x.assigned.ID)
+	actions = AssignmentActions(y)
+	if _, ok := actions.Find("accept"); ok {
+		t.Errorf("accepting is still offered once accepted: %+v", actions)
+	}
+	_, err = x.svc.DeclineAssignment(ctx, x.assigned.ID, Decline{Capacity: true, Reason: "No time this month after all"})
+	agree(t, "accepted", actions, "decline", err)
+}

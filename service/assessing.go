@@ -44,6 +44,12 @@ func (y YourAssessment) MayAccept() error {
 	return domain.CheckAcceptAssignment(y.Assignment.Status == assignment.StatusDeclined, y.Bid.Edges.Competition.Status)
 }
 
+// MayDecline says whether the assessor may turn the bid down now: the rule DeclineAssignment
+// applies, while the competition's assessors may change.
+func (y YourAssessment) MayDecline() error {
+	return y.Bid.Edges.Competition.Status.ChangeAssignments()
+}
+
 // MayScore says whether the assessor may record or change their scores now: the bid is theirs,
 // not declined, and its competition is in assessment.
 func (y YourAssessment) MayScore() error {

@@ -361,89 +361,135 @@ func (s *Service) SelectChallenge(ctx context.Context, in SelectChallenge) error
 	return err
 }
 
-// OpenCompetition configures the current phase's competition. Amounts are pence, VAT
-// inclusive; omitted caps and scheme take the GovTech Catalyst defaults for the phase.
+// OpenCompetition is a competition's whole setup in one request: the answers to each of the
+// setup's tasks, as the task list takes them, with the same defaults (the challenge's fields,
+// the phase's caps, the default assessment settings).
 type OpenCompetition struct {
-	ChallengeID      int
-	ClosesAt         time.Time
-	PotPence         int64
-	MaxContractPence int64
-	MaxContracts     *int
-	Criteria         []domain.Criterion
-	Threshold        *float64
-	MinAssessors     *int
-	TieBreaker       string
-	InterviewWeight  int // 0: no interview stage
+	ChallengeID  int
+	Details      CompetitionDetails // nil Fields: the challenge's
+	Dates        CompetitionDates
+	Money        CompetitionMoney // zeros: the phase's defaults
+	MaxContracts *int
+	Questions    []domain.Question
+	Assessment   CompetitionAssessment // zeros: the defaults; AssessorsPerBid 0: the default
+	Threshold    *float64
 }
 
-// OpenCompetition opens the challenge's current phase's competition.
+// OpenCompetition sets up the challenge's next competition and opens it (or schedules it), by
+// the same path and the same rule as the task list: nothing is written unless the whole setup
+// would open.
 func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent.Competition, error) {
-	ch, err := s.changeChallenge(ctx, in.ChallengeID)
+	if s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ChallengeID), workflows.UpdateOpenCompetition) {
+		// A keyed retry whose first attempt reached the workflow: it answers with its first outcome.
+		c, err := s.DB.Competition.Query().Where(competition.ChallengeID(in.ChallengeID)).
+			Order(ent.Desc(competition.FieldPhase)).First(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return s.LaunchCompetition(ctx, c.ID)
+	}
+	ch, err := s.Challenge(ctx, in.ChallengeID)
 	if err != nil {
 		return nil, err
 	}
-	phase := 1
-	if ch.Stage == domain.ChallengePhase1Contracts {
-		phase = 2
-	}
-	openPhase := func(s domain.ChallengeStage) (domain.ChallengeStage, error) { return s.OpenCompetition(phase) }
-	if err := refuseIfNotRunning(ch.Stage, openPhase); err != nil &&
-		!s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ChallengeID), workflows.UpdateOpenCompetition) {
+	phase, err := s.maySetUpCompetition(ctx, ch)
+	if err != nil {
 		return nil, err
 	}
-	if phase == 2 {
-		if _, err := s.maySetUpCompetition(ctx, ch); err != nil {
-			return nil, err
-		}
+	edit, err := s.checkWholeSetup(ctx, ch, phase, in)
+	if err != nil {
+		return nil, err
 	}
+	draft, err := s.StartCompetitionSetup(ctx, in.ChallengeID)
+	if err != nil {
+		return nil, err
+	}
+	edit.ID = draft.ID
+	if _, err := s.EditCompetition(ctx, edit); err != nil {
+		return nil, err
+	}
+	return s.LaunchCompetition(ctx, draft.ID)
+}
+
+// checkWholeSetup fills in the defaults and applies the rule the task list applies before a
+// competition opens (domain.CompetitionSetup.CheckOpen), with each task's own checks.
+func (s *Service) checkWholeSetup(ctx context.Context, ch *ent.Challenge, phase int, in OpenCompetition) (EditCompetition, error) {
+	var ps domain.Problems
+	details := in.Details
+	if details.Fields == nil {
+		details.Fields = ch.Fields
+	}
+	details.Summary = domain.CompetitionSummary.CleanAll(details.Summary, &ps)
+	details.Scope = domain.CompetitionScope.CleanAll(details.Scope, &ps)
+	domain.CheckFields(details.Fields, &ps)
+	dates := in.Dates
+	dates.BriefingDetails = domain.BriefingDetails.CleanAll(dates.BriefingDetails, &ps)
 	caps := domain.DefaultCaps(phase)
-	if in.PotPence != 0 {
-		caps.Pot = domain.Money(in.PotPence)
+	if in.Money.PotPence != 0 {
+		caps.Pot = domain.Money(in.Money.PotPence)
 	}
-	if in.MaxContractPence != 0 {
-		caps.MaxContract = domain.Money(in.MaxContractPence)
+	if in.Money.MaxContractPence != 0 {
+		caps.MaxContract = domain.Money(in.Money.MaxContractPence)
 	}
 	if in.MaxContracts != nil {
 		caps.MaxContracts = *in.MaxContracts
 	}
-	scheme := domain.DefaultScheme()
-	if len(in.Criteria) > 0 {
-		scheme.Criteria = in.Criteria
+	questions := slices.Clone(in.Questions)
+	ps = append(ps, CheckQuestions(questions)...)
+	a := in.Assessment
+	if a.AssessorsPerBid == 0 {
+		a.AssessorsPerBid = domain.DefaultAssessorsPerBid
 	}
+	if a.AssessmentDays == 0 {
+		a.AssessmentDays = domain.DefaultAssessmentDays
+	}
+	if a.ModerationBand == 0 {
+		a.ModerationBand = domain.DefaultModeration
+	}
+	if a.ReminderDays == nil {
+		days := domain.DefaultReminderDays
+		a.ReminderDays = &days
+	}
+	if a.Selection == "" {
+		a.Selection = domain.TopDown
+	}
+	a.Threshold = domain.DefaultScheme().Threshold
 	if in.Threshold != nil {
-		scheme.Threshold = *in.Threshold
+		a.Threshold = *in.Threshold
 	}
-	if in.MinAssessors != nil {
-		scheme.MinAssessors = *in.MinAssessors
+	setup := domain.CompetitionSetup{
+		Phase: phase, Summary: details.Summary, Scope: details.Scope, Fields: details.Fields,
+		OpensAt: dates.OpensAt, ClosesAt: dates.ClosesAt, ClarificationClosesAt: dates.ClarificationClosesAt,
+		BriefingAt: dates.BriefingAt, BriefingDetails: dates.BriefingDetails, Caps: caps,
+		Scheme: domain.Scheme{Criteria: questions, Threshold: a.Threshold, MinAssessors: a.AssessorsPerBid,
+			TieBreaker: a.TieBreaker, InterviewWeight: a.InterviewWeight},
+		AssessorsPerBid: a.AssessorsPerBid, AssessmentDays: a.AssessmentDays, ReminderDays: *a.ReminderDays,
+		ModerationBand: a.ModerationBand, Selection: a.Selection,
 	}
-	scheme.TieBreaker, scheme.InterviewWeight = in.TieBreaker, in.InterviewWeight
 	var left domain.Money
 	var roundName string
-	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
 		left, roundName, err = roundLeft(ctx, tx, &ent.Competition{Edges: ent.CompetitionEdges{Challenge: ch}})
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return EditCompetition{}, err
 	}
-	// The same money rules as a competition set up task by task.
-	ps := domain.CompetitionSetup{Phase: phase, Caps: caps}.CheckMoney(left, roundName)
-	ps = append(ps, domain.CheckInterviewWeight(in.InterviewWeight)...)
-	for _, check := range []error{domain.CheckDeadline(in.ClosesAt, time.Now()), scheme.Check()} {
+	if err := setup.CheckOpen(time.Now(), s.shortestOpen(), left, roundName); err != nil {
 		var more domain.Problems
-		if errors.As(check, &more) {
-			ps = append(ps, more...)
+		if !errors.As(err, &more) {
+			return EditCompetition{}, err
+		}
+		for _, p := range more {
+			if ps.For(p.Field) == "" {
+				ps = append(ps, p)
+			}
 		}
 	}
 	if err := ps.Err(); err != nil {
-		return nil, err
+		return EditCompetition{}, err
 	}
-	out, err := s.Lifecycle.OpenCompetition(ctx, in.ChallengeID, workflows.OpenCompetitionRequest{
-		ClosesAt: in.ClosesAt.UTC(), Caps: caps, Scheme: scheme, Actor: authz.ActorOf(ctx, ""),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.DB.Competition.Get(ctx, out.CompetitionID)
+	money := CompetitionMoney{PotPence: int64(caps.Pot), MaxContractPence: int64(caps.MaxContract), MaxContracts: caps.MaxContracts}
+	return EditCompetition{Details: &details, Dates: &dates, Money: &money, Questions: &questions, Assessment: &a}, nil
 }

@@ -110,6 +110,8 @@ type CompetitionAssessment struct {
 	ReminderDays *int
 	// InterviewWeight is the interview's share of the final score in percent; 0: no interview.
 	InterviewWeight int
+	// TieBreaker is the key of the question whose score breaks a tie; "": none.
+	TieBreaker string
 }
 
 // EditCompetition changes any of a competition's setup tasks; nil leaves a task as it is.
@@ -170,7 +172,7 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 		if d := in.Dates; d != nil {
 			d.BriefingDetails = domain.BriefingDetails.CleanAll(d.BriefingDetails, &ps)
 			setup.OpensAt, setup.ClosesAt, setup.ClarificationClosesAt, setup.BriefingAt = d.OpensAt, d.ClosesAt, d.ClarificationClosesAt, d.BriefingAt
-			ps = append(ps, setup.CheckDates(time.Now())...)
+			ps = append(ps, setup.CheckDates(time.Now(), s.shortestOpen())...)
 			upd.SetOpensAt(d.OpensAt.UTC()).SetClosesAt(d.ClosesAt.UTC()).SetClarificationClosesAt(d.ClarificationClosesAt.UTC()).
 				SetBriefingAt(d.BriefingAt.UTC()).SetBriefingDetails(d.BriefingDetails)
 		}
@@ -193,7 +195,7 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 		if a := in.Assessment; a != nil {
 			setup.AssessorsPerBid, setup.AssessmentDays, setup.ModerationBand = a.AssessorsPerBid, a.AssessmentDays, a.ModerationBand
 			setup.Scheme.Threshold, setup.Selection = a.Threshold, a.Selection
-			setup.Scheme.InterviewWeight = a.InterviewWeight
+			setup.Scheme.InterviewWeight, setup.Scheme.TieBreaker = a.InterviewWeight, a.TieBreaker
 			if a.ReminderDays != nil {
 				setup.ReminderDays = *a.ReminderDays
 			}
@@ -283,7 +285,7 @@ func (s *Service) CompetitionReadiness(ctx context.Context, c *ent.Competition) 
 	if err != nil {
 		return err
 	}
-	return SetupOf(c).CheckOpen(time.Now(), left, name)
+	return SetupOf(c).CheckOpen(time.Now(), s.shortestOpen(), left, name)
 }
 
 // LaunchCompetition opens a competition that is set up, or schedules it to open at its

@@ -10,6 +10,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
@@ -250,5 +251,34 @@ func TestTheSubmitPathUsesEachSuppliersOwnDeadline(t *testing.T) {
 	var te *domain.TransitionError
 	if _, err := p.svc.SubmitBid(as(benV), theirs.ID); !errors.As(err, &te) || te.Kind != domain.ErrCompetitionClosed {
 		t.Errorf("the supplier without one: %v", err)
+	}
+}
+
+// The whole setup in one request is checked by the rule the task list applies before it opens,
+// and a refused request writes nothing: no draft, no audit event.
+func TestTheOneRequestSetupAppliesTheTaskListsRule(t *testing.T) {
+	p := newPeople(t)
+	ch := selected(t, p)
+	ctx := as(p.admin)
+	soon := time.Now().Add(time.Hour)
+	_, err := p.svc.OpenCompetition(ctx, OpenCompetition{ChallengeID: ch.ID, Dates: CompetitionDates{ClosesAt: soon},
+		Questions: domain.DefaultScheme().Criteria})
+	wantProblems(t, err, "summary", "scope", "clarification_closes_at", "closes_at", "questions[0].text", "questions[0].word_limit")
+	var ps domain.Problems
+	if errors.As(err, &ps); !strings.Contains(ps.For("closes_at"), "at least a day after") {
+		t.Errorf("a competition open for an hour: %q, want the task list's words", ps.For("closes_at"))
+	}
+	if n := p.db.Competition.Query().Where(competition.ChallengeID(ch.ID)).CountX(testdb.Fixture()); n != 0 {
+		t.Errorf("a refused setup left %d competitions", n)
+	}
+	if n := p.db.AuditEvent.Query().CountX(testdb.Fixture()); n != 0 {
+		t.Errorf("a refused setup wrote %d audit events", n)
+	}
+	// The same rule, with the deployment's shorter open period.
+	ps = nil
+	p.svc.ShortestOpen = domain.MinOpenPeriod
+	_, err = p.svc.OpenCompetition(ctx, OpenCompetition{ChallengeID: ch.ID, Dates: CompetitionDates{ClosesAt: soon}})
+	if errors.As(err, &ps); ps.For("closes_at") != "" {
+		t.Errorf("an hour is refused where the shortest open period is %s: %q", domain.MinOpenPeriod, ps.For("closes_at"))
 	}
 }

@@ -10,8 +10,10 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -21,6 +23,17 @@ type Service struct {
 	DB        *ent.Client
 	Docs      *docstore.Store
 	Lifecycle workflows.Lifecycle
+	// ShortestOpen is how long a competition must be open at least (domain.DefaultShortestOpen
+	// if 0); the dev stack runs its demo competitions in seconds.
+	ShortestOpen time.Duration
+}
+
+// shortestOpen is the deployment's shortest open period.
+func (s *Service) shortestOpen() time.Duration {
+	if s.ShortestOpen == 0 {
+		return domain.DefaultShortestOpen
+	}
+	return s.ShortestOpen
 }
 
 // Kind is the kind of a refusal, which the API turns into a status.

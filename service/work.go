@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -132,10 +134,10 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 				due := y.Due
 				item.Due = &due
 			}
-			switch {
-			case y.MayAccept() == nil:
+			switch as := AssignmentActions(y); {
+			case as.Allows("accept"):
 				item.Action, item.What = "accept", "Say whether you will assess this bid"
-			case y.MayScore() == nil && y.Mine == nil:
+			case as.Allows("score") && y.Mine == nil:
 				item.Action, item.What = "score", "Score this bid"
 			default:
 				continue
@@ -231,4 +233,54 @@ func milestoneLink(k *ent.Contract, m *ent.Milestone) string {
 
 func milestoneName(m *ent.Milestone, of string) string {
 	return fmt.Sprintf("Milestone %d, %s, of %s", m.Number, m.Deliverable, of)
+}
+
+// Done is something the person did, as their history lists it.
+type Done struct {
+	At   time.Time
+	What string // the record and what was done to it: "Bid 12: submitted"
+	Link string // the record's page, where it has one
+}
+
+// quietActions are recorded but are not work a person looks back on.
+var quietActions = []string{"person.signed_in", "person.sign_in_linked", "bid.saved"}
+
+// donePages are the record kinds with a page of their own.
+var donePages = map[string]string{"challenge": "/challenges/%d", "competition": "/competitions/%d", "bid": "/bids/%d", "contract": "/contracts/%d"}
+
+// DoneRecently is the viewer's own latest actions, newest first, from the audit trail: the work
+// queue's history. The trail's privacy rule lets each person read what they did.
+func (s *Service) DoneRecently(ctx context.Context, limit int) ([]Done, error) {
+	v, _ := authz.FromContext(ctx)
+	if v.Email == "" {
+		return nil, nil
+	}
+	rows, err := s.DB.AuditEvent.Query().Where(auditevent.ActorEqualFold(v.Email), auditevent.ActionNotIn(quietActions...)).
+		Order(ent.Desc(auditevent.FieldSeq)).Limit(limit).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Done, 0, len(rows))
+	for _, e := range rows {
+		// "bid.submitted" on bid 12 is "Bid 12: submitted"; "milestone.paid" on contract 3 is
+		// "Contract 3: milestone paid".
+		of, did, _ := strings.Cut(e.Action, ".")
+		if did == "" || of != e.RecordType {
+			did = strings.TrimSpace(of + " " + did)
+		}
+		d := Done{At: e.At, What: fmt.Sprintf("%s %d: %s", capitalise(strings.ReplaceAll(e.RecordType, "_", " ")), e.RecordID,
+			strings.ReplaceAll(did, "_", " "))}
+		if page, ok := donePages[e.RecordType]; ok {
+			d.Link = fmt.Sprintf(page, e.RecordID)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

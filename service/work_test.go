@@ -124,4 +124,27 @@ func TestAMilestonesWorkPassesFromPersonToPerson(t *testing.T) {
 	if asked(p.admin, "pay") != nil {
 		t.Error("a paid milestone is still the programme's work")
 	}
+	// Each person's history is what they did themselves, newest first.
+	did := func(who authz.Viewer) []string {
+		t.Helper()
+		done, err := p.svc.DoneRecently(as(who), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range done {
+			out = append(out, d.What)
+		}
+		return out
+	}
+	milestone := fmt.Sprintf("Contract %d: milestone ", k.ID)
+	if got := did(p.supplier); len(got) != 2 || got[0] != milestone+"submitted" || got[1] != fmt.Sprintf("Contract %d: accepted", k.ID) {
+		t.Errorf("the supplier's history: %q, want its deliverable, then its acceptance", got)
+	}
+	if got := did(p.owner); len(got) != 1 || got[0] != milestone+"accepted" {
+		t.Errorf("the owner's history: %q, want its review only", got)
+	}
+	if got := did(p.admin); len(got) == 0 || got[0] != milestone+"paid" {
+		t.Errorf("the programme's history: %q, want its payment first", got)
+	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/metrics"
 )
@@ -60,6 +61,7 @@ var (
 	envSMTPURL      = envVar{"CATALYST_SMTP_URL", "", "an SMTP server to send email through instead: smtp://user:password@host:587?tls=starttls"}
 	envMailFrom     = envVar{"CATALYST_MAIL_FROM", "", "the address SMTP mail comes from, e.g. catalyst@programme.example.gov.uk"}
 	envOCIDPrefix   = envVar{"CATALYST_OCID_PREFIX", "ocds-catalyst", "the ocid prefix the Open Contracting Partnership registered for the programme, e.g. ocds-a1b2c3"}
+	envShortestOpen = envVar{"CATALYST_SHORTEST_OPEN", "24h", "how long a competition must be open at least, as a Go duration such as 24h or 168h"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )
 
@@ -81,6 +83,7 @@ type prodConfig struct {
 	SessionKey        []byte
 	OIDC              *api.OIDCConfig
 	OCIDPrefix        string
+	ShortestOpen      time.Duration
 	Mail              email.Sender // nil when no provider is set: email waits
 	PublicURL         string
 }
@@ -122,6 +125,11 @@ func loadConfig(command string) (prodConfig, error) {
 		problems = append(problems, fmt.Sprintf("%s must be true or false, not %q", envS3TLS.Name, get(envS3TLS)))
 	} else {
 		cfg.S3.UseTLS = tls
+	}
+	if d, err := time.ParseDuration(get(envShortestOpen)); err != nil || d < domain.MinOpenPeriod || d > domain.MaxOpenPeriod {
+		problems = append(problems, fmt.Sprintf("%s must be a duration from %s to %s, such as 24h, not %q", envShortestOpen.Name, domain.MinOpenPeriod, domain.MaxOpenPeriod, get(envShortestOpen)))
+	} else {
+		cfg.ShortestOpen = d
 	}
 	if mb, err := strconv.Atoi(get(envMaxDocument)); err != nil || mb < 1 || mb > 5000 {
 		problems = append(problems, fmt.Sprintf("%s must be a whole number of MB from 1 to 5000", envMaxDocument.Name))

@@ -142,7 +142,7 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		"starts_at": time.Now(), "ends_at": time.Now().AddDate(1, 0, 0)}, &round)
 	r.post(admin, path+"/selection", map[string]any{"select": true, "round_id": round.ID}, nil)
 	var comp competitionJSON
-	r.post(admin, path+"/competitions", map[string]any{"closes_at": time.Now().Add(60 * time.Second)}, &comp)
+	r.post(admin, path+"/competitions", wholeSetup("A competition whose processes are killed.", time.Now().Add(60*time.Second)), &comp)
 	opened := time.Now()
 	compPath := fmt.Sprintf("/api/v1/competitions/%d", comp.ID)
 

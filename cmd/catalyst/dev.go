@@ -21,6 +21,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/devstack"
 	"github.com/catalyst-sbri/catalyst/devstack/s3server"
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
@@ -204,10 +205,12 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery})
 	}()
 
+	// The demo runs whole competitions in seconds, so a competition may close soon after it opens.
 	// The demo's sign-in is one click as a demo person, with no secret to guess, on a loopback
 	// address: production's 20 a minute per address would stop a person (or the browser tests,
 	// two journeys at once) switching between demo people, for nothing.
-	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, SignInRate: devSignInRate, Metrics: st.Metrics, Log: o.Log})
+	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, SignInRate: devSignInRate,
+		ShortestOpen: domain.MinOpenPeriod, Metrics: st.Metrics, Log: o.Log})
 	if err != nil {
 		return nil, err
 	}

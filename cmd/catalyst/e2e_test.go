@@ -160,13 +160,21 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		t.Errorf("a command to no workflow: %v after %s, want not found within the grace", err, time.Since(began))
 	}
 
-	// Phase 1 competition: a deadline in the past is refused; a real one opens it.
-	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(-time.Hour)}, nil), 422, "invalid-input", "deadline")
-	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(time.Hour), "pot_pence": 100, "max_contract_pence": 500}, nil),
-		422, "invalid-input", "cannot be more than the pot")
+	// Phase 1 competition, set up whole in one request: by the setup task list's rule, a
+	// deadline in the past is refused, and so is a setup with no summary or question text
+	// (alerts and search would miss it); a whole one opens.
+	past := wholeSetup("Sensors and apps for bin collections.", time.Now().Add(-time.Hour))
+	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", past, nil), 422, "invalid-input", "closing time")
+	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", wholeSetup("", time.Now().Add(time.Hour)), nil), 422, "invalid-input", "summary")
+	unwritten := wholeSetup("Sensors and apps for bin collections.", time.Now().Add(time.Hour))
+	unwritten["questions"] = domain.DefaultScheme().Criteria
+	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", unwritten, nil), 422, "invalid-input", "the question")
+	poor := wholeSetup("Sensors and apps for bin collections.", time.Now().Add(time.Hour))
+	poor["pot_pence"], poor["max_contract_pence"] = 100, 500
+	wantProblem(t, admin.call(http.MethodPost, path+"/competitions", poor, nil), 422, "invalid-input", "cannot be more than the pot")
 	var comp competitionJSON
-	wantProblem(t, owner.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(time.Hour)}, nil), 403, "forbidden", "")
-	must(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(8 * time.Second)}, &comp))
+	wantProblem(t, owner.call(http.MethodPost, path+"/competitions", wholeSetup("Sensors and apps for bin collections.", time.Now().Add(time.Hour)), nil), 403, "forbidden", "")
+	must(t, admin.call(http.MethodPost, path+"/competitions", wholeSetup("Sensors and apps for bin collections.", time.Now().Add(8*time.Second)), &comp))
 	compPath := fmt.Sprintf("/api/v1/competitions/%d", comp.ID)
 
 	var bidA, bidB, bidC bidJSON
@@ -386,7 +394,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 
 	// Phase 2, open to the continued supplier only.
 	var comp2 competitionJSON
-	must(t, admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": time.Now().Add(8 * time.Second)}, &comp2))
+	must(t, admin.call(http.MethodPost, path+"/competitions", wholeSetup("Prototypes of the bin sensors.", time.Now().Add(8*time.Second)), &comp2))
 	if comp2.Phase != 2 || len(comp2.EligibleOrganisations) != 1 || comp2.EligibleOrganisations[0] != bidA.OrganisationID {
 		t.Fatalf("phase 2 competition = %+v, want phase 2 open to organisation %d only", comp2, bidA.OrganisationID)
 	}
@@ -528,7 +536,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, owner.call(http.MethodPost, path2+"/submit", nil, nil))
 	must(t, admin.call(http.MethodPost, path2+"/selection", map[string]any{"select": true, "round_id": round.ID}, nil))
 	var late competitionJSON
-	must(t, admin.call(http.MethodPost, path2+"/competitions", map[string]any{"closes_at": time.Now().Add(6 * time.Second)}, &late))
+	must(t, admin.call(http.MethodPost, path2+"/competitions", wholeSetup("A competition that closes before the stop.", time.Now().Add(6*time.Second)), &late))
 	var lateBid bidJSON
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/bids", late.ID), writtenBid("Before the stop", 10_000_00), &lateBid))
 	must(t, acme.call(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", lateBid.ID), nil, nil))

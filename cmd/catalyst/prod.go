@@ -16,6 +16,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
 	"github.com/catalyst-sbri/catalyst/worker"
@@ -170,10 +171,14 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		db.Close()
 		return nil, nil, nil, err
 	}
-	// The seed drives an in-process handler with the dev sign-in; a listening server is
-	// production: Secure cookies, HSTS, and no dev sign-in.
+	// The seed drives an in-process handler with the dev sign-in, and runs its demo competitions
+	// in seconds; a listening server is production: Secure cookies, HSTS, and no dev sign-in.
+	shortest := cfg.ShortestOpen
+	if devSignIn {
+		shortest = domain.MinOpenPeriod
+	}
 	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
-		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, Metrics: m, Log: log})
+		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, ShortestOpen: shortest, Metrics: m, Log: log})
 	if err != nil {
 		tc.Close()
 		db.Close()

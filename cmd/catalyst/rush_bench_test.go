@@ -399,7 +399,7 @@ func openForRush(b testing.TB, admin, owner *apiClient, closes time.Time) int {
 		b.Fatal(err)
 	}
 	var comp competitionJSON
-	if err := admin.call(http.MethodPost, path+"/competitions", map[string]any{"closes_at": closes}, &comp); err != nil {
+	if err := admin.call(http.MethodPost, path+"/competitions", wholeSetup("The deadline rush.", closes), &comp); err != nil {
 		b.Fatal(err)
 	}
 	return comp.ID

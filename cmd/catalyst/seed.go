@@ -640,10 +640,11 @@ func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor
 			closes = time.Now().Add(longFor).Truncate(time.Hour)
 		}
 		var comp competitionJSON
-		body := map[string]any{"closes_at": closes, "interview_weight": interviewWeight}
+		body := wholeSetup("Ideas that solve the challenge, tested in a short feasibility study.", closes)
+		body["interview_weight"] = interviewWeight
 		err := admin.call(http.MethodPost, challengePath+"/competitions", body, &comp)
 		var e *apiError
-		if !long && lead < 2*time.Minute && errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && strings.Contains(e.Detail, "deadline") {
+		if !long && lead < 2*time.Minute && errors.As(err, &e) && e.Status == http.StatusUnprocessableEntity && strings.Contains(e.Detail, "closing time") {
 			continue
 		}
 		return comp.ID, err
@@ -793,6 +794,31 @@ func (s *seeder) bidWith(sup *apiClient, comp int, title string, pence int64, su
 		}
 	}
 	return b.ID, nil
+}
+
+// defaultQuestions are the default scheme's questions, each with its text as a programme writes it.
+func defaultQuestions() []domain.Question {
+	texts := map[string]string{
+		"challenge_fit": "How does your idea meet the need the challenge describes?",
+		"innovation":    "What is new about your approach?",
+		"feasibility":   "How will you show that it works within the contract?",
+		"value":         "Why is your price good value for public money?",
+	}
+	qs := domain.DefaultScheme().Criteria
+	for i := range qs {
+		qs[i].Text, qs[i].WordLimit = texts[qs[i].Key], 500
+	}
+	return qs
+}
+
+// wholeSetup is a competition's whole setup in one request, with the default questions, closing
+// at closes; clarification questions stop half way to the close, or a week before it.
+func wholeSetup(summary string, closes time.Time) map[string]any {
+	return map[string]any{
+		"summary": summary, "scope": "In scope: a trial with the public body's own data. Out of scope: buying equipment.",
+		"closes_at": closes, "clarification_closes_at": closes.Add(-min(time.Until(closes)/2, 7*24*time.Hour)),
+		"questions": defaultQuestions(),
+	}
 }
 
 // writtenBid is a whole bid for a competition with the default questions, worth total pence

@@ -341,8 +341,9 @@ func FilterPeople() privacy.PersonQueryRuleFunc {
 	}
 }
 
-// FilterAuditEvents: the programme reads the whole trail, an owner their challenges' trail; and
-// nobody reads an event about a bid or a document they may not read themselves. So while a
+// FilterAuditEvents: the programme reads the whole trail, an owner their challenges' trail,
+// everyone what they did themselves; and nobody reads an event about a bid or a document they
+// may not read themselves. So while a
 // competition is open its trail shows no one who is bidding, and a draft that was never
 // submitted never shows at all: the trail is sealed exactly as the records are.
 func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
@@ -355,6 +356,9 @@ func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
 			}
 			if v.Has(authz.ChallengeOwner) {
 				s.add(auditevent.And(auditOfOwnedChallenges(v.PersonID), readable))
+			}
+			if v.Email != "" {
+				s.add(auditevent.And(auditevent.ActorEqualFold(v.Email), readable))
 			}
 		}
 		return apply(s, func(p ...predicate.AuditEvent) { q.Where(p...) }, auditevent.Or)
