@@ -17,16 +17,23 @@ type access struct {
 }
 
 var (
-	public   = access{public: true}
-	signedIn = access{roles: authz.Roles}
+	Public   = access{public: true}
+	SignedIn = access{roles: authz.Roles}
 )
 
-func only(r ...authz.Role) access { return access{roles: r} }
+func Only(r ...authz.Role) access { return access{roles: r} }
 
-// mayOpen says whether the viewer may open the page at path, by the route's own guard.
-func (s *Server) mayOpen(v authz.Viewer, path string) bool {
+// MayOpen says whether the viewer may open the page at path, by the route's own guard.
+func (s *Server) MayOpen(v authz.Viewer, path string) bool {
 	rule, ok := s.access[http.MethodGet+" "+path]
 	return ok && (rule.public || slices.ContainsFunc(rule.roles, v.Has))
+}
+
+// Guarded says whether the route was registered with its access, as every route must be: one
+// added past the routes helper has none, and is refused to everyone.
+func (s *Server) Guarded(method, path string) bool {
+	_, ok := s.access[method+" "+path]
+	return ok
 }
 
 // authorize applies each route's access, declared where the route is registered (routes.go):
@@ -44,7 +51,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // the path exists, not with this method: the router answers 405 with Allow
 		}
 		if !ok {
-			s.log.Error("route has no access rule; refusing it", "method", c.Request().Method, "path", path)
+			s.Log.Error("route has no access rule; refusing it", "method", c.Request().Method, "path", path)
 			return forbidden("this route has no access rule, so nobody may use it")
 		}
 		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
@@ -55,7 +62,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if rule.public {
 			return next(c)
 		}
-		v, ok := currentViewer(c)
+		v, ok := CurrentViewer(c)
 		if !ok {
 			return unauthorised("sign in, or send an API token as 'Authorization: Bearer <token>'")
 		}

@@ -42,8 +42,8 @@ func newAdmission(slots int, wait time.Duration) *admission {
 	return &admission{slots: make(chan struct{}, slots), wait: wait}
 }
 
-// admit runs next once a slot is free, or answers errBusy after the wait.
-func (a *admission) admit(next echo.HandlerFunc) echo.HandlerFunc {
+// Admit runs next once a slot is free, or answers errBusy after the wait.
+func (a *admission) Admit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		// A submit's receipt time is when it arrived, not when it was let in.
 		c.SetRequest(c.Request().WithContext(service.WithArrival(c.Request().Context(), time.Now())))

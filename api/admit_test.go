@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
 	"github.com/labstack/echo/v4"
 )
 
@@ -19,7 +20,7 @@ func TestOverloadedSubmitsAreAskedToComeBack(t *testing.T) {
 	a := newAdmission(2, 50*time.Millisecond)
 	release := make(chan struct{})
 	var ran sync.WaitGroup
-	slow := a.admit(func(c echo.Context) error { ran.Done(); <-release; return c.NoContent(http.StatusOK) })
+	slow := a.Admit(func(c echo.Context) error { ran.Done(); <-release; return c.NoContent(http.StatusOK) })
 	e := echo.New()
 	serve := func(h echo.HandlerFunc) (*httptest.ResponseRecorder, error, time.Duration) {
 		rec := httptest.NewRecorder()
@@ -34,18 +35,18 @@ func TestOverloadedSubmitsAreAskedToComeBack(t *testing.T) {
 		go serve(slow)
 	}
 	ran.Wait()
-	rec, err, took := serve(a.admit(func(c echo.Context) error { t.Error("an overloaded submit ran"); return nil }))
+	rec, err, took := serve(a.Admit(func(c echo.Context) error { t.Error("an overloaded submit ran"); return nil }))
 	if err != errBusy || rec.Header().Get("Retry-After") != "2" {
 		t.Fatalf("the third submit: %v, Retry-After %q", err, rec.Header().Get("Retry-After"))
 	}
 	t.Logf("turned away in %s", took.Round(time.Millisecond))
-	p, expected := toProblem(err)
+	p, expected := ToProblem(err)
 	if p.Status != http.StatusServiceUnavailable || !expected || !strings.Contains(p.Detail, "nothing was changed") {
 		t.Errorf("problem %+v", p)
 	}
 	close(release)
 	// With the slots free again, a submit goes through.
-	rec, err, _ = serve(a.admit(func(c echo.Context) error { return c.NoContent(http.StatusOK) }))
+	rec, err, _ = serve(a.Admit(func(c echo.Context) error { return c.NoContent(http.StatusOK) }))
 	if err != nil || rec.Code != http.StatusOK {
 		t.Errorf("after the rush: %v %d", err, rec.Code)
 	}
@@ -53,15 +54,15 @@ func TestOverloadedSubmitsAreAskedToComeBack(t *testing.T) {
 
 // A 503 through the whole server carries Retry-After, as a well-behaved client needs.
 func TestEveryUnavailableSaysWhenToComeBack(t *testing.T) {
-	w := newWorld(t)
-	h, err := New(Deps{DB: w.db, Docs: docs, SessionKey: make([]byte, 32), Log: quiet})
+	w := NewWorld(t)
+	h, err := New(Deps{DB: w.DB, Docs: testworld.Docs, SessionKey: make([]byte, 32), Log: Quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := h
 	// The busy answer as the server's own error handler writes it.
 	rec := httptest.NewRecorder()
-	c := srv.NewContext(httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", w.bidAcme.ID), nil), rec)
+	c := srv.NewContext(httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", w.BidAcme.ID), nil), rec)
 	srv.HTTPErrorHandler(errBusy, c)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "busy") {
 		t.Errorf("%d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)

@@ -43,11 +43,11 @@ type YourAssignmentView struct {
 
 // getAssignment is one of the assessor's own assignments with its actions.
 func (s *Server) getAssignment(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	y, err := s.svc.Assessing(c.Request().Context(), id)
+	y, err := s.Svc.Assessing(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) listAssignments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.ListAssignments(c.Request().Context(), service.Page{After: after, Limit: limit}, comp)
+	rows, err := s.Svc.ListAssignments(c.Request().Context(), service.Page{After: after, Limit: limit}, comp)
 	if err != nil {
 		return err
 	}
@@ -83,8 +83,8 @@ type DeclineRequest struct {
 	Reason string `json:"reason"`
 }
 
-// declineOf reads why an assignment is declined.
-func declineOf(kind, reason string) (service.Decline, error) {
+// DeclineOf reads why an assignment is declined.
+func DeclineOf(kind, reason string) (service.Decline, error) {
 	switch kind {
 	case "", "conflict":
 		return service.Decline{Reason: reason}, nil
@@ -97,11 +97,11 @@ func declineOf(kind, reason string) (service.Decline, error) {
 // acceptAssignment confirms the assessor will assess the bid: they have seen its title and
 // supplier and have no conflict of interest.
 func (s *Server) acceptAssignment(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	out, err := s.svc.AcceptAssignment(c.Request().Context(), id)
+	out, err := s.Svc.AcceptAssignment(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -114,11 +114,11 @@ func (s *Server) declineAssignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	why, err := declineOf(req.For, req.Reason)
+	why, err := DeclineOf(req.For, req.Reason)
 	if err != nil {
 		return err
 	}
-	out, err := s.svc.DeclineAssignment(c.Request().Context(), id, why)
+	out, err := s.Svc.DeclineAssignment(c.Request().Context(), id, why)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *Server) saveDraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.svc.SaveAssessmentDraft(c.Request().Context(), id, req)
+	a, err := s.Svc.SaveAssessmentDraft(c.Request().Context(), id, req)
 	if err != nil {
 		return err
 	}
@@ -148,11 +148,11 @@ func (s *Server) saveDraft(c echo.Context) error {
 // releaseFeedback lets suppliers read their assessments' scores and comments. It is recorded
 // once; releasing again changes nothing.
 func (s *Server) releaseFeedback(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := s.svc.ReleaseFeedback(c.Request().Context(), id); err != nil {
+	if err := s.Svc.ReleaseFeedback(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return s.getCompetition(c)
@@ -178,11 +178,11 @@ type FeedbackSection struct {
 }
 
 func (s *Server) getFeedback(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	f, err := s.svc.Feedback(c.Request().Context(), id)
+	f, err := s.Svc.Feedback(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

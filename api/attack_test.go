@@ -27,9 +27,9 @@ func zipOf(files map[string][]byte) string {
 // TestUploadsRefuseAnAttackCorpus: each attack on the upload is refused with a 4xx that says
 // what to do, and nothing is stored.
 func TestUploadsRefuseAnAttackCorpus(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	sys := authz.AsSystem(testdb.Fixture(), "test")
-	path := fmt.Sprintf("/api/v1/bids/%d/documents", w.draftBinsight.ID)
+	path := fmt.Sprintf("/api/v1/bids/%d/documents", w.DraftBinsight.ID)
 	cases := []struct {
 		name, filename, content string
 		status                  int
@@ -43,14 +43,14 @@ func TestUploadsRefuseAnAttackCorpus(t *testing.T) {
 		{"too large", "plan.pdf", "%PDF-1.4\n" + strings.Repeat("y", (1<<20)+10), 413, "limit is 1 MB"},
 		{"empty", "plan.pdf", "", 415, ""},
 	}
-	before := w.db.Document.Query().CountX(sys)
+	before := w.DB.Document.Query().CountX(sys)
 	for _, c := range cases {
-		rec := w.do(supplierOther, http.MethodPost, path, multipartBody(c.filename, c.content), "Content-Type", "multipart/form-data; boundary="+boundary)
+		rec := w.Do(SupplierOther, http.MethodPost, path, multipartBody(c.filename, c.content), "Content-Type", "multipart/form-data; boundary="+boundary)
 		if rec.Code < 400 || rec.Code >= 500 || (c.status != 0 && rec.Code != c.status && !(c.name == "empty" && rec.Code == 422)) || !strings.Contains(rec.Body.String(), c.says) {
 			t.Errorf("%s: %d %s", c.name, rec.Code, rec.Body)
 		}
 	}
-	if after := w.db.Document.Query().CountX(sys); after != before {
+	if after := w.DB.Document.Query().CountX(sys); after != before {
 		t.Errorf("%d documents were stored from the attacks", after-before)
 	}
 }
@@ -80,13 +80,13 @@ func FuzzEveryJSONBody(f *testing.F) {
 	f.Add(uint16(0), []byte(`{"a":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}`))
 	f.Add(uint16(1), []byte("{\"off\":[\"\u202e\"],\"value\":1e999}"))
 	f.Add(uint16(2), []byte(`{"targets":{"sme":-1},"events":null,"url":"javascript:alert(1)"}`))
-	w := newWorld(f)
+	w := NewWorld(f)
 	f.Fuzz(func(t *testing.T, which uint16, body []byte) {
-		w.t = t
+		w.T = t
 		route := routes[int(which)%len(routes)]
 		rc := accessMatrix[route]
 		method, _, _ := strings.Cut(route, " ")
-		rec := w.do(rc.allow[0], method, rc.path(w), string(body), "If-Match", "*")
+		rec := w.Do(rc.allow[0], method, rc.path(w), string(body), "If-Match", "*")
 		if rec.Code >= 500 {
 			t.Fatalf("%s with %q answered %d: %s", route, body, rec.Code, rec.Body)
 		}
@@ -101,11 +101,11 @@ func FuzzUpload(f *testing.F) {
 	f.Add("a\"b\r\nContent-Type: text/html\r\n\r\n<script>", []byte("<html>"))
 	f.Add("", []byte{})
 	f.Add(strings.Repeat("€", 300), []byte("\x89PNG\r\n\x1a\n"))
-	w := newWorld(f)
-	path := fmt.Sprintf("/api/v1/bids/%d/documents", w.draftBinsight.ID)
+	w := NewWorld(f)
+	path := fmt.Sprintf("/api/v1/bids/%d/documents", w.DraftBinsight.ID)
 	f.Fuzz(func(t *testing.T, name string, content []byte) {
-		w.t = t
-		rec := w.do(supplierOther, http.MethodPost, path, multipartBody(name, string(content)), "Content-Type", "multipart/form-data; boundary="+boundary)
+		w.T = t
+		rec := w.Do(SupplierOther, http.MethodPost, path, multipartBody(name, string(content)), "Content-Type", "multipart/form-data; boundary="+boundary)
 		if rec.Code >= 500 {
 			t.Fatalf("uploading %q (%d bytes) answered %d: %s", name, len(content), rec.Code, rec.Body)
 		}

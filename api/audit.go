@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/csv"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,23 +29,23 @@ type AuditView struct {
 	Hash        string    `json:"hash"`
 }
 
-func auditView(e *ent.AuditEvent) AuditView {
+func AuditViewOf(e *ent.AuditEvent) AuditView {
 	return AuditView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, RecordType: e.RecordType, RecordID: e.RecordID,
 		ChallengeID: e.ChallengeID, Before: e.Before, After: e.After, Reason: e.Reason, RequestID: e.RequestID, Hash: e.Hash}
 }
 
-// auditFilter is the trail's filters as typed, kept for the page's form.
-type auditFilter struct {
+// AuditFilter is the trail's filters as typed, kept for the page's form.
+type AuditFilter struct {
 	RecordType  string
 	RecordID    string
 	Actor       string
 	ChallengeID string
 }
 
-// readAuditFilter reads the trail's filters: by record (type and number), by person, by
+// ReadAuditFilter reads the trail's filters: by record (type and number), by person, by
 // challenge.
-func readAuditFilter(c echo.Context) (auditFilter, service.AuditFilter, error) {
-	var f auditFilter
+func ReadAuditFilter(c echo.Context) (AuditFilter, service.AuditFilter, error) {
+	var f AuditFilter
 	for _, q := range []struct {
 		name string
 		to   *string
@@ -71,7 +70,7 @@ func readAuditFilter(c echo.Context) (auditFilter, service.AuditFilter, error) {
 // listAudit pages through the trail the viewer may read, oldest first; the cursor is a
 // sequence number.
 func (s *Server) listAudit(c echo.Context) error {
-	_, filter, err := readAuditFilter(c)
+	_, filter, err := ReadAuditFilter(c)
 	if err != nil {
 		return err
 	}
@@ -79,16 +78,16 @@ func (s *Server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.AuditEvents(c.Request().Context(), filter, service.Page{After: after, Limit: limit})
+	rows, err := s.Svc.AuditEvents(c.Request().Context(), filter, service.Page{After: after, Limit: limit})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pageOf(rows, limit, func(e *ent.AuditEvent) int { return int(e.Seq) }, auditView))
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(e *ent.AuditEvent) int { return int(e.Seq) }, AuditViewOf))
 }
 
 // exportAudit streams the filtered trail as CSV, in batches, never all in memory.
 func (s *Server) exportAudit(c echo.Context) error {
-	_, filter, err := readAuditFilter(c)
+	_, filter, err := ReadAuditFilter(c)
 	if err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ func (s *Server) exportAudit(c echo.Context) error {
 	// Read the first batch before writing, so a refusal is still a proper problem document.
 	const batch = 500
 	next := func(after int64) ([]*ent.AuditEvent, error) {
-		rows, err := s.svc.AuditEvents(ctx, filter, service.Page{After: int(after), Limit: batch - 1})
+		rows, err := s.Svc.AuditEvents(ctx, filter, service.Page{After: int(after), Limit: batch - 1})
 		return rows, err
 	}
 	rows, err := next(0)
@@ -115,66 +114,25 @@ func (s *Server) exportAudit(c echo.Context) error {
 			if e.ChallengeID != nil {
 				ch = strconv.Itoa(*e.ChallengeID)
 			}
-			_ = w.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339), csvSafe(e.Actor), csvSafe(e.Action),
-				e.RecordType, strconv.Itoa(e.RecordID), ch, csvSafe(e.Before), csvSafe(e.After), csvSafe(e.Reason), e.RequestID, e.Hash})
+			_ = w.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339), CsvSafe(e.Actor), CsvSafe(e.Action),
+				e.RecordType, strconv.Itoa(e.RecordID), ch, CsvSafe(e.Before), CsvSafe(e.After), CsvSafe(e.Reason), e.RequestID, e.Hash})
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
 			return nil // the client went away
 		}
 		if rows, err = next(rows[len(rows)-1].Seq); err != nil {
-			s.log.Error("audit export stopped", "error", err, "request_id", requestID(c))
+			s.Log.Error("audit export stopped", "error", err, "request_id", RequestID(c))
 			return nil
 		}
 	}
 	return nil
 }
 
-// csvSafe stops a spreadsheet from reading a cell as a formula.
-func csvSafe(v string) string {
+// CsvSafe stops a spreadsheet from reading a cell as a formula.
+func CsvSafe(v string) string {
 	if v != "" && strings.ContainsAny(v[:1], "=+-@\t\r") {
 		return "'" + v
 	}
 	return v
-}
-
-// auditPageSize is how many of the newest events the page shows; the CSV has every one.
-const auditPageSize = 200
-
-func (s *Server) auditPage(c echo.Context) error {
-	f, filter, err := readAuditFilter(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	rows, err := s.svc.LatestAuditEvents(ctx, filter, auditPageSize)
-	if err != nil {
-		return err
-	}
-	total, err := s.svc.CountAuditEvents(ctx, filter)
-	if err != nil {
-		return err
-	}
-	types, err := s.svc.AuditRecordTypes(ctx)
-	if err != nil {
-		return err
-	}
-	if f.RecordType != "" && !slices.Contains(types, f.RecordType) {
-		types = append(types, f.RecordType) // the filter asked for stays chosen, though it finds none
-	}
-	q := c.QueryString()
-	data := struct {
-		Filter      auditFilter
-		RecordTypes []string
-		Events      []AuditView
-		Total       int
-		CSVLink     string
-	}{Filter: f, RecordTypes: types, Total: total, CSVLink: "/api/v1/audit.csv"}
-	if q != "" {
-		data.CSVLink += "?" + q
-	}
-	for _, r := range rows {
-		data.Events = append(data.Events, auditView(r))
-	}
-	return s.render(c, http.StatusOK, "audit", "Audit trail", "audit", data)
 }

@@ -19,7 +19,7 @@ const (
 	AbsoluteTimeout = service.AbsoluteTimeout
 )
 
-const sessionCookie = "catalyst_session"
+const SessionCookie = "catalyst_session"
 
 type ctxKey string
 
@@ -45,7 +45,7 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			if !strings.HasPrefix(secret, authz.TokenPrefix) {
 				return service.ErrBadToken
 			}
-			t, err := s.svc.TokenHolder(ctx, secret)
+			t, err := s.Svc.TokenHolder(ctx, secret)
 			if err != nil {
 				return err
 			}
@@ -55,8 +55,8 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			s.setViewer(c, v, t.Edges.Person)
 			return next(c)
 		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			sess, err := s.svc.LiveSession(ctx, ck.Value)
+		if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" {
+			sess, err := s.Svc.LiveSession(ctx, ck.Value)
 			if err != nil {
 				return err
 			}
@@ -93,25 +93,25 @@ func personViewer(p *ent.Person, only *authz.Role) authz.Viewer {
 	return v
 }
 
-// startSession signs a person in: a new session, its cookie, and an audit event.
-func (s *Server) startSession(c echo.Context, p *ent.Person, method string) error {
+// StartSession signs a person in: a new session, its cookie, and an audit event.
+func (s *Server) StartSession(c echo.Context, p *ent.Person, method string) error {
 	previous := ""
-	if ck, err := c.Cookie(sessionCookie); err == nil {
+	if ck, err := c.Cookie(SessionCookie); err == nil {
 		previous = ck.Value
 	}
-	token, err := s.svc.StartSession(c.Request().Context(), p, method, previous)
+	token, err := s.Svc.StartSession(c.Request().Context(), p, method, previous)
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.SecureCookies, MaxAge: int(AbsoluteTimeout / time.Second)})
 	return nil
 }
 
-// endSession signs out: the session row goes, so the cookie is worthless even if kept.
-func (s *Server) endSession(c echo.Context) error {
-	if sess := currentSession(c); sess != nil {
-		if err := s.svc.EndSession(c.Request().Context(), sess.ID); err != nil {
+// EndSession signs out: the session row goes, so the cookie is worthless even if kept.
+func (s *Server) EndSession(c echo.Context) error {
+	if sess := CurrentSession(c); sess != nil {
+		if err := s.Svc.EndSession(c.Request().Context(), sess.ID); err != nil {
 			return err
 		}
 	}
@@ -120,25 +120,25 @@ func (s *Server) endSession(c echo.Context) error {
 }
 
 func (s *Server) clearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
 }
 
-func currentSession(c echo.Context) *ent.Session {
+func CurrentSession(c echo.Context) *ent.Session {
 	sess, _ := c.Get(string(sessionKey)).(*ent.Session)
 	return sess
 }
 
-func currentPerson(c echo.Context) *ent.Person {
+func CurrentPerson(c echo.Context) *ent.Person {
 	p, _ := c.Get(string(personKey)).(*ent.Person)
 	return p
 }
 
-func currentViewer(c echo.Context) (authz.Viewer, bool) {
+func CurrentViewer(c echo.Context) (authz.Viewer, bool) {
 	v, ok := c.Get(string(viewerKey)).(authz.Viewer)
 	return v, ok
 }
 
-func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+func RequestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
 
 // actor is who the audit trail records for this request.
 func actor(c echo.Context, reason string) authz.Actor {
@@ -152,7 +152,7 @@ const csrfField = "csrf_token"
 // token. API requests are JSON or uploads guarded by crossOrigin, and bearer tokens carry no
 // ambient credential.
 func (s *Server) checkCSRF(c echo.Context) error {
-	sess := currentSession(c)
+	sess := CurrentSession(c)
 	if sess == nil || strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		return nil
 	}
@@ -162,7 +162,7 @@ func (s *Server) checkCSRF(c echo.Context) error {
 	}
 	got := c.FormValue(csrfField)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(sess.CsrfToken)) != 1 {
-		return newProblem(http.StatusForbidden, "csrf", "The form has expired",
+		return NewProblem(http.StatusForbidden, "csrf", "The form has expired",
 			"the form was not sent from this session: go back, reload the page and try again")
 	}
 	return nil
@@ -174,7 +174,7 @@ func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	cop := http.NewCrossOriginProtection()
 	return func(c echo.Context) error {
 		if err := cop.Check(c.Request()); err != nil {
-			return newProblem(http.StatusForbidden, "cross-origin", "Request refused",
+			return NewProblem(http.StatusForbidden, "cross-origin", "Request refused",
 				"the request came from another site; use Catalyst's own pages or the API with a token")
 		}
 		return next(c)
@@ -182,9 +182,9 @@ func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func unauthorised(detail string) error {
-	return newProblem(http.StatusUnauthorized, "unauthenticated", "Sign in first", detail)
+	return NewProblem(http.StatusUnauthorized, "unauthenticated", "Sign in first", detail)
 }
 
 func forbidden(detail string) error {
-	return newProblem(http.StatusForbidden, "forbidden", "You cannot do this", detail)
+	return NewProblem(http.StatusForbidden, "forbidden", "You cannot do this", detail)
 }

@@ -23,17 +23,17 @@ import (
 )
 
 func (s *Server) getCompetition(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	comp, err := s.svc.Competition(ctx, id)
+	comp, err := s.Svc.Competition(ctx, id)
 	if err != nil {
 		return err
 	}
 	v := competitionView(comp)
-	if v.SubmittedBids, err = s.svc.BidsReceived(ctx, comp.ID); err != nil {
+	if v.SubmittedBids, err = s.Svc.BidsReceived(ctx, comp.ID); err != nil {
 		return err
 	}
 	if !sealed(comp) {
@@ -44,7 +44,7 @@ func (s *Server) getCompetition(c echo.Context) error {
 	for _, k := range comp.Edges.Contracts {
 		v.Contracts = append(v.Contracts, contractView(k))
 	}
-	actions, err := s.svc.CompetitionActions(ctx, comp)
+	actions, err := s.Svc.CompetitionActions(ctx, comp)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) getCompetition(c echo.Context) error {
 }
 
 func (s *Server) listBids(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (s *Server) listBids(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	comp, rows, err := s.svc.ListBids(ctx, id, service.Page{After: after, Limit: limit})
+	comp, rows, err := s.Svc.ListBids(ctx, id, service.Page{After: after, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) createBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.svc.CreateBid(c.Request().Context(), service.CreateBid{CompetitionID: id, OrganisationID: req.OrganisationID,
+	b, err := s.Svc.CreateBid(c.Request().Context(), service.CreateBid{CompetitionID: id, OrganisationID: req.OrganisationID,
 		BidAnswers: req.answers()})
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func (s *Server) createBid(c echo.Context) error {
 
 // respondBid answers with the bid as it now is.
 func (s *Server) respondBid(c echo.Context, status, id int) error {
-	b, err := s.svc.Bid(c.Request().Context(), id)
+	b, err := s.Svc.Bid(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func bidTaskETag(id int, task string, version int) string {
 // on (If-Match with the task's etag from GET); a save of a version someone else in the
 // organisation has since saved is refused with 412, never silently merged.
 func (s *Server) saveBidTask(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Server) saveBidTask(c echo.Context) error {
 	}
 	match := c.Request().Header.Get("If-Match")
 	if match == "" {
-		return newProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
+		return NewProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
 			fmt.Sprintf("send If-Match with the task's etag from GET /api/v1/bids/%d (or \"*\" to overwrite whatever is there)", id))
 	}
 	version := -1
@@ -166,7 +166,7 @@ func (s *Server) saveBidTask(c echo.Context) error {
 		key, _ := domain.QuestionOfTask(task)
 		in.Answers = map[string]string{key: *req.Answer}
 	}
-	b, err := s.svc.SaveBidTask(c.Request().Context(), in)
+	b, err := s.Svc.SaveBidTask(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -175,22 +175,22 @@ func (s *Server) saveBidTask(c echo.Context) error {
 }
 
 func (s *Server) reopenBid(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.ReopenBid(c.Request().Context(), id); err != nil {
+	if _, err := s.Svc.ReopenBid(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return s.respondBid(c, http.StatusOK, id)
 }
 
 func (s *Server) withdrawBid(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.WithdrawBid(c.Request().Context(), id); err != nil {
+	if _, err := s.Svc.WithdrawBid(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return s.respondBid(c, http.StatusOK, id)
@@ -198,7 +198,7 @@ func (s *Server) withdrawBid(c echo.Context) error {
 
 func (s *Server) yourBids(c echo.Context) error {
 	ctx := c.Request().Context()
-	bids, err := s.svc.YourBids(ctx)
+	bids, err := s.Svc.YourBids(ctx)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (s *Server) yourBids(c echo.Context) error {
 		v := bidViewFor(ctx, b.Edges.Competition)(b)
 		due := service.DueNext(b, now)
 		for _, d := range due {
-			v.Due = append(v.Due, DueView{What: d.What, When: timeOrNil(d.When), Link: d.Link, Yours: d.Yours})
+			v.Due = append(v.Due, DueView{What: d.What, When: TimeOrNil(d.When), Link: d.Link, Yours: d.Yours})
 		}
 		v.Standing = string(service.StandingOf(due))
 		out.Items = append(out.Items, v)
@@ -219,16 +219,16 @@ func (s *Server) yourBids(c echo.Context) error {
 }
 
 func (s *Server) getBid(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	b, err := s.svc.Bid(c.Request().Context(), id)
+	b, err := s.Svc.Bid(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
 	v := bidViewFor(c.Request().Context(), b.Edges.Competition)(b)
-	if viewer, _ := currentViewer(c); viewer.Has(authz.Supplier) && viewer.OrganisationID == b.OrganisationID {
+	if viewer, _ := CurrentViewer(c); viewer.Has(authz.Supplier) && viewer.OrganisationID == b.OrganisationID {
 		v.Actions = actionViews(service.BidActions(b, b.Edges.Competition, time.Now()))
 	}
 	return c.JSON(http.StatusOK, v)
@@ -237,20 +237,20 @@ func (s *Server) getBid(c echo.Context) error {
 // uploadDocument streams one file (multipart field "file") to the object store, then records
 // it. The bytes never sit whole in memory or on local disk.
 func (s *Server) uploadDocument(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	// Refuse at once what the change's transaction would refuse, before the upload is streamed.
-	if err := s.svc.MayChangeBid(ctx, id); err != nil {
+	if err := s.Svc.MayChangeBid(ctx, id); err != nil {
 		return err
 	}
 	part, err := s.filePart(c)
 	if err != nil {
 		return err
 	}
-	doc, err := s.svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: c.QueryParam("question"), Filename: sentFilename(part.Header, part.FileName()), Content: part})
+	doc, err := s.Svc.UploadDocument(ctx, service.UploadDocument{BidID: id, Question: c.QueryParam("question"), Filename: SentFilename(part.Header, part.FileName()), Content: part})
 	if err != nil {
 		return err
 	}
@@ -262,15 +262,15 @@ func (s *Server) filePart(c echo.Context) (*multipart.Part, error) {
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, s.Docs.MaxSize()+(1<<20))
 	mr, err := c.Request().MultipartReader()
 	if err != nil {
-		return nil, badRequest("send the document as multipart/form-data, in a field named \"file\"")
+		return nil, BadRequest("send the document as multipart/form-data, in a field named \"file\"")
 	}
 	for {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, badRequest("there is no field named \"file\" in the form")
+			return nil, BadRequest("there is no field named \"file\" in the form")
 		}
 		if err != nil {
-			return nil, badRequest("the form could not be read: %v", err)
+			return nil, BadRequest("the form could not be read: %v", err)
 		}
 		if p.FormName() == "file" {
 			return p, nil
@@ -286,11 +286,11 @@ type DocumentWithLink struct {
 }
 
 func (s *Server) getDocument(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	d, link, expires, err := s.svc.Document(c.Request().Context(), id)
+	d, link, expires, err := s.Svc.Document(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -298,11 +298,11 @@ func (s *Server) getDocument(c echo.Context) error {
 }
 
 func (s *Server) downloadDocument(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	d, r, size, err := s.svc.OpenDocument(c.Request().Context(), id)
+	d, r, size, err := s.Svc.OpenDocument(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -326,11 +326,11 @@ type Receipt struct {
 // submitBid seals a bid with a receipt; it never waits on Temporal. Submitting again returns
 // the same receipt.
 func (s *Server) submitBid(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	out, err := s.svc.SubmitBid(c.Request().Context(), id)
+	out, err := s.Svc.SubmitBid(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -357,12 +357,12 @@ func (s *Server) recordAssessment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	percent, err := s.svc.RecordAssessment(c.Request().Context(), service.RecordAssessment{CompetitionID: id, BidID: req.BidID,
+	percent, err := s.Svc.RecordAssessment(c.Request().Context(), service.RecordAssessment{CompetitionID: id, BidID: req.BidID,
 		AssessorID: req.AssessorID, Scores: req.Scores, PassFail: req.PassFail, InScope: req.InScope, Fund: req.Fund})
 	if err != nil {
 		return err
 	}
-	v, _ := currentViewer(c)
+	v, _ := CurrentViewer(c)
 	return c.JSON(http.StatusOK, map[string]any{"bid_id": req.BidID, "assessor_id": v.PersonID, "percent": percent})
 }
 
@@ -391,27 +391,27 @@ func (s *Server) decide(c echo.Context) error {
 	if l := req.LoweredMinimum; l != nil {
 		in.Lowered = &domain.LoweredMinimum{Minimum: l.Minimum, Reason: l.Reason}
 	}
-	if err := s.svc.Decide(c.Request().Context(), in); err != nil {
+	if err := s.Svc.Decide(c.Request().Context(), in); err != nil {
 		return err
 	}
 	return s.getCompetition(c)
 }
 
 func (s *Server) removeDocument(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.RemoveDocument(c.Request().Context(), id); err != nil {
+	if _, err := s.Svc.RemoveDocument(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
-// sentFilename is the file's name exactly as the upload sent it. Go's multipart reader keeps
+// SentFilename is the file's name exactly as the upload sent it. Go's multipart reader keeps
 // only the last part of a path, which would quietly accept "../../etc/passwd"; the service
 // refuses such a name, so it is read whole here.
-func sentFilename(h textproto.MIMEHeader, fallback string) string {
+func SentFilename(h textproto.MIMEHeader, fallback string) string {
 	if _, params, err := mime.ParseMediaType(h.Get("Content-Disposition")); err == nil && params["filename"] != "" {
 		return params["filename"]
 	}

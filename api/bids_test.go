@@ -34,7 +34,7 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 	t.Helper()
 	ctx := testdb.Fixture()
 	db := testdb.Open(t)
-	e, err := newTestHandler(t, Deps{DB: db, SessionKey: make([]byte, 32), Log: quiet})
+	e, err := NewTestHandler(t, Deps{DB: db, SessionKey: make([]byte, 32), Log: Quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,41 +190,41 @@ func TestListChallengesPagesWithCursors(t *testing.T) {
 // a task saved with its etag, a stale etag refused with 412 and none with 428, what is still
 // missing listed task by task, then a receipt that verifies, and its own bids listed.
 func TestABidIsWrittenThroughTheAPI(t *testing.T) {
-	w := newWorld(t)
-	path := fmt.Sprintf("/api/v1/bids/%d", w.draftBinsight.ID)
+	w := NewWorld(t)
+	path := fmt.Sprintf("/api/v1/bids/%d", w.DraftBinsight.ID)
 	var b BidView
-	rec := w.do(supplierOther, http.MethodGet, path, "")
+	rec := w.Do(SupplierOther, http.MethodGet, path, "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || len(b.Tasks) == 0 || b.Tasks[0].Key != "about" {
 		t.Fatalf("the draft: %v %s", err, rec.Body)
 	}
 	etag := b.Tasks[0].ETag
-	if rec := w.do(supplierOther, http.MethodPut, path+"/tasks/about", `{"title":"App"}`); rec.Code != http.StatusPreconditionRequired {
+	if rec := w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", `{"title":"App"}`); rec.Code != http.StatusPreconditionRequired {
 		t.Errorf("no If-Match: %d", rec.Code)
 	}
-	rec = w.do(supplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Bin app","summary":"Residents report"}`, "If-Match", etag)
+	rec = w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Bin app","summary":"Residents report"}`, "If-Match", etag)
 	if rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag {
 		t.Fatalf("a save: %d %s", rec.Code, rec.Body)
 	}
-	if rec := w.do(supplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Mine"}`, "If-Match", etag); rec.Code != http.StatusPreconditionFailed ||
+	if rec := w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Mine"}`, "If-Match", etag); rec.Code != http.StatusPreconditionFailed ||
 		!strings.Contains(rec.Body.String(), "ed@binsight.example saved") {
 		t.Errorf("a stale etag: %d %s", rec.Code, rec.Body)
 	}
-	if rec := w.do(supplierOther, http.MethodPut, path+"/tasks/finances", `{"title":"Sneaky"}`, "If-Match", "*"); rec.Code != http.StatusUnprocessableEntity {
+	if rec := w.Do(SupplierOther, http.MethodPut, path+"/tasks/finances", `{"title":"Sneaky"}`, "If-Match", "*"); rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("a title through finances: %d", rec.Code)
 	}
-	rec = w.do(supplierOther, http.MethodPost, path+"/submit", "")
+	rec = w.Do(SupplierOther, http.MethodPost, path+"/submit", "")
 	var p Problem
 	_ = json.Unmarshal(rec.Body.Bytes(), &p)
 	if rec.Code != http.StatusUnprocessableEntity || len(p.Errors) < 3 {
 		t.Fatalf("an unfinished submit: %d %s", rec.Code, rec.Body)
 	}
 	answers := `{"fields":["Transport"]}`
-	w.do(supplierOther, http.MethodPut, path+"/tasks/about", answers, "If-Match", "*")
+	w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", answers, "If-Match", "*")
 	for _, q := range domain.DefaultScheme().Criteria {
-		w.do(supplierOther, http.MethodPut, path+"/tasks/question-"+q.Key, `{"answer":"Well."}`, "If-Match", "*")
+		w.Do(SupplierOther, http.MethodPut, path+"/tasks/question-"+q.Key, `{"answer":"Well."}`, "If-Match", "*")
 	}
-	w.do(supplierOther, http.MethodPut, path+"/tasks/finances", `{"price_pence":1000000,"vat_rate":2000}`, "If-Match", "*")
-	rec = w.do(supplierOther, http.MethodPut, path+"/tasks/milestones",
+	w.Do(SupplierOther, http.MethodPut, path+"/tasks/finances", `{"price_pence":1000000,"vat_rate":2000}`, "If-Match", "*")
+	rec = w.Do(SupplierOther, http.MethodPut, path+"/tasks/milestones",
 		`{"milestones":[{"deliverable":"App","success_criteria":"Used","month":2,"amount_pence":1000000}]}`, "If-Match", "*")
 	_ = json.Unmarshal(rec.Body.Bytes(), &b)
 	for _, task := range b.Tasks {
@@ -236,30 +236,30 @@ func TestABidIsWrittenThroughTheAPI(t *testing.T) {
 		t.Errorf("total %d, VAT %d", b.AmountPence, b.VATPence)
 	}
 	var receipt Receipt
-	rec = w.do(supplierOther, http.MethodPost, path+"/submit", "")
+	rec = w.Do(SupplierOther, http.MethodPost, path+"/submit", "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("the submit: %d %s", rec.Code, rec.Body)
 	}
 	var file ReceiptFile
-	_ = json.Unmarshal(w.do(supplierOther, http.MethodGet, path+"/receipt", "").Body.Bytes(), &file)
+	_ = json.Unmarshal(w.Do(SupplierOther, http.MethodGet, path+"/receipt", "").Body.Bytes(), &file)
 	sum := sha256.Sum256(mustJSON(t, file.Sealed))
 	if file.ContentHash != receipt.ContentHash || hex.EncodeToString(sum[:]) != receipt.ContentHash {
 		t.Errorf("the receipt's sealed form does not hash to its hash")
 	}
 	var v VerificationView
-	_ = json.Unmarshal(w.do(supplierOther, http.MethodPost, "/api/v1/receipts/verify",
+	_ = json.Unmarshal(w.Do(SupplierOther, http.MethodPost, "/api/v1/receipts/verify",
 		fmt.Sprintf(`{"receipt":%q,"content_hash":%q}`, receipt.Receipt, receipt.ContentHash)).Body.Bytes(), &v)
 	if !v.Matches {
 		t.Errorf("the receipt does not verify: %+v", v)
 	}
 	// Another supplier cannot find it to verify: their view holds no such bid.
-	_ = json.Unmarshal(w.do(supplierOwn, http.MethodPost, "/api/v1/receipts/verify",
+	_ = json.Unmarshal(w.Do(SupplierOwn, http.MethodPost, "/api/v1/receipts/verify",
 		fmt.Sprintf(`{"receipt":%q,"content_hash":%q}`, receipt.Receipt, receipt.ContentHash)).Body.Bytes(), &v)
 	if v.Matches {
 		t.Error("another supplier verified the bid")
 	}
 	var mine struct{ Items []BidView }
-	_ = json.Unmarshal(w.do(supplierOther, http.MethodGet, "/api/v1/bids", "").Body.Bytes(), &mine)
+	_ = json.Unmarshal(w.Do(SupplierOther, http.MethodGet, "/api/v1/bids", "").Body.Bytes(), &mine)
 	if len(mine.Items) == 0 || len(mine.Items[0].Due) == 0 {
 		t.Errorf("its own bids: %+v", mine)
 	}
@@ -277,14 +277,14 @@ func mustJSON(t *testing.T, v any) []byte {
 // TestTheDecisionIsCheckedBeforeTheWorkflowIsAsked: reasons for another competition's bid, or a
 // lower minimum that is not lower or has no reason, are refused field by field.
 func TestTheDecisionIsCheckedBeforeTheWorkflowIsAsked(t *testing.T) {
-	w := newWorld(t)
-	path := "/api/v1/competitions/" + strconv.Itoa(w.compA.ID) + "/decision"
+	w := NewWorld(t)
+	path := "/api/v1/competitions/" + strconv.Itoa(w.CompA.ID) + "/decision"
 	for body, want := range map[string]string{
-		`{"reasons":{"` + strconv.Itoa(w.sealedAcme.ID) + `":"Strong"}}`:  "Give reasons only for this competition's bids",
+		`{"reasons":{"` + strconv.Itoa(w.SealedAcme.ID) + `":"Strong"}}`:  "Give reasons only for this competition's bids",
 		`{"lowered_minimum":{"minimum":3,"reason":"Two assessors left"}}`: "Lower the minimum to a number from 0 to 2",
 		`{"lowered_minimum":{"minimum":2,"reason":" "}}`:                  `\"lowered_minimum.reason\" must not be blank`,
 	} {
-		rec := w.do(admin, http.MethodPost, path, body)
+		rec := w.Do(Admin, http.MethodPost, path, body)
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
 		}

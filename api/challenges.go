@@ -20,7 +20,7 @@ func pageArgs(c echo.Context) (after, limit int, err error) {
 	limit = 50
 	if v := c.QueryParam("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 200 {
-			return 0, 0, badRequest("limit must be a whole number from 1 to 200")
+			return 0, 0, BadRequest("limit must be a whole number from 1 to 200")
 		}
 	}
 	if v := c.QueryParam("cursor"); v != "" {
@@ -29,7 +29,7 @@ func pageArgs(c echo.Context) (after, limit int, err error) {
 			after, err = strconv.Atoi(string(b))
 		}
 		if err != nil || after < 0 {
-			return 0, 0, badRequest("the cursor is not one this API gave out; start again without it")
+			return 0, 0, BadRequest("the cursor is not one this API gave out; start again without it")
 		}
 	}
 	return after, limit, nil
@@ -58,11 +58,11 @@ func (s *Server) listChallenges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.ListChallenges(c.Request().Context(), service.Page{After: after, Limit: limit}, c.QueryParam("stage"))
+	rows, err := s.Svc.ListChallenges(c.Request().Context(), service.Page{After: after, Limit: limit}, c.QueryParam("stage"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pageOf(rows, limit, func(ch *ent.Challenge) int { return ch.ID }, challengeView))
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(ch *ent.Challenge) int { return ch.ID }, ChallengeViewOf))
 }
 
 // ChallengeAnswers are the intake's answers. In an edit, a field left out stays as it is.
@@ -93,30 +93,30 @@ func (s *Server) createChallenge(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	ch, err := s.svc.CreateChallenge(c.Request().Context(), service.CreateChallenge{
+	ch, err := s.Svc.CreateChallenge(c.Request().Context(), service.CreateChallenge{
 		ChallengeAnswers: service.ChallengeAnswers(req.ChallengeAnswers), OwnerID: req.OwnerID})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, challengeView(ch))
+	return c.JSON(http.StatusCreated, ChallengeViewOf(ch))
 }
 
 // loadChallenge is a challenge as the viewer may see it: bids only once their competition is
 // no longer sealed, feedback only once the viewer may read it.
 func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, error) {
-	ch, err := s.svc.Challenge(ctx, id)
+	ch, err := s.Svc.Challenge(ctx, id)
 	if err != nil {
 		return ChallengeView{}, err
 	}
-	v := challengeViewFor(ctx, ch)
-	actions, err := s.svc.ChallengeActions(ctx, ch)
+	v := ChallengeViewFor(ctx, ch)
+	actions, err := s.Svc.ChallengeActions(ctx, ch)
 	v.Actions = actionViews(actions)
 	return v, err
 }
 
-// challengeViewFor is a challenge with its competitions as the viewer may see them.
-func challengeViewFor(ctx context.Context, ch *ent.Challenge) ChallengeView {
-	v := challengeView(ch)
+// ChallengeViewFor is a challenge with its competitions as the viewer may see them.
+func ChallengeViewFor(ctx context.Context, ch *ent.Challenge) ChallengeView {
+	v := ChallengeViewOf(ch)
 	for _, comp := range ch.Edges.Competitions {
 		cv := competitionView(comp)
 		for _, b := range comp.Edges.Bids {
@@ -137,7 +137,7 @@ func challengeViewFor(ctx context.Context, ch *ent.Challenge) ChallengeView {
 }
 
 func (s *Server) getChallenge(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -156,16 +156,16 @@ func challengeETag(id, version int) string { return fmt.Sprintf(`"challenge-%d-v
 // The edit must name the version it was made on (If-Match with the ETag from GET); an edit of
 // a version someone else has since changed is refused with 412, never silently merged.
 func (s *Server) editChallenge(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := s.svc.MayChangeChallenge(c.Request().Context(), id); err != nil {
+	if err := s.Svc.MayChangeChallenge(c.Request().Context(), id); err != nil {
 		return err
 	}
 	match := c.Request().Header.Get("If-Match")
 	if match == "" {
-		return newProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
+		return NewProblem(http.StatusPreconditionRequired, "precondition-required", "Say which version you changed",
 			"send If-Match with the ETag from GET /api/v1/challenges/"+strconv.Itoa(id))
 	}
 	version := 0
@@ -179,7 +179,7 @@ func (s *Server) editChallenge(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if _, err := s.svc.EditChallenge(c.Request().Context(), service.EditChallenge{ID: id, Version: version,
+	if _, err := s.Svc.EditChallenge(c.Request().Context(), service.EditChallenge{ID: id, Version: version,
 		ChallengeAnswers: service.ChallengeAnswers(req)}); err != nil {
 		return err
 	}
@@ -196,11 +196,11 @@ func (s *Server) respondChallenge(c echo.Context, id int) error {
 }
 
 func (s *Server) submitChallenge(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := s.svc.SubmitChallenge(c.Request().Context(), id); err != nil {
+	if err := s.Svc.SubmitChallenge(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)
@@ -219,7 +219,7 @@ func (s *Server) selectChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.SelectChallenge(c.Request().Context(), service.SelectChallenge{ID: id, Select: req.Select, RoundID: req.RoundID, Reason: req.Reason}); err != nil {
+	if err := s.Svc.SelectChallenge(c.Request().Context(), service.SelectChallenge{ID: id, Select: req.Select, RoundID: req.RoundID, Reason: req.Reason}); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)
@@ -256,7 +256,7 @@ func (s *Server) openCompetition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.OpenCompetition(c.Request().Context(), service.OpenCompetition{ChallengeID: id,
+	comp, err := s.Svc.OpenCompetition(c.Request().Context(), service.OpenCompetition{ChallengeID: id,
 		Details: service.CompetitionDetails{Summary: req.Summary, Scope: req.Scope, Fields: req.Fields},
 		Dates: service.CompetitionDates{OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, ClarificationClosesAt: req.ClarificationClosesAt,
 			BriefingAt: req.BriefingAt, BriefingDetails: req.BriefingDetails},
@@ -285,27 +285,27 @@ func (s *Server) completeChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.CompleteChallenge(c.Request().Context(), service.CompleteChallenge{ID: id, Outcome: req.Outcome, Route: req.Route, Lessons: req.Lessons, Lesson: req.Lesson}); err != nil {
+	if err := s.Svc.CompleteChallenge(c.Request().Context(), service.CompleteChallenge{ID: id, Outcome: req.Outcome, Route: req.Route, Lessons: req.Lessons, Lesson: req.Lesson}); err != nil {
 		return err
 	}
 	return s.respondChallenge(c, id)
 }
 
 func (s *Server) uploadEvidence(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	// Refuse at once what the upload's transaction would refuse, before it is streamed.
-	if err := s.svc.MayAddEvidence(ctx, id); err != nil {
+	if err := s.Svc.MayAddEvidence(ctx, id); err != nil {
 		return err
 	}
 	part, err := s.filePart(c)
 	if err != nil {
 		return err
 	}
-	doc, err := s.svc.UploadEvidence(ctx, service.UploadEvidence{ChallengeID: id, Filename: sentFilename(part.Header, part.FileName()), Content: part})
+	doc, err := s.Svc.UploadEvidence(ctx, service.UploadEvidence{ChallengeID: id, Filename: SentFilename(part.Header, part.FileName()), Content: part})
 	if err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func (s *Server) listEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	docs, err := s.svc.Evidence(c.Request().Context(), id)
+	docs, err := s.Svc.Evidence(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

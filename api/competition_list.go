@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,16 +8,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/domain"
-	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/ui"
 )
 
 // The public list of competitions, and a supplier's own bids and contracts.
 
-// searchOf reads a competition search from the query string, as the page's form and the API
+// SearchOf reads a competition search from the query string, as the page's form and the API
 // both send it.
-func searchOf(c echo.Context) (service.CompetitionSearch, ui.Form, error) {
+func SearchOf(c echo.Context) (service.CompetitionSearch, ui.Form, error) {
 	f := ui.Form{Values: map[string]string{}}
 	for _, k := range []string{"q", "field", "phase", "when", "budget"} {
 		f.Values[k] = c.QueryParam(k)
@@ -35,11 +33,11 @@ func searchOf(c echo.Context) (service.CompetitionSearch, ui.Form, error) {
 }
 
 func (s *Server) listCompetitions(c echo.Context) error {
-	in, _, err := searchOf(c)
+	in, _, err := SearchOf(c)
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.SearchCompetitions(c.Request().Context(), in, time.Now())
+	rows, err := s.Svc.SearchCompetitions(c.Request().Context(), in, time.Now())
 	if err != nil {
 		return err
 	}
@@ -50,69 +48,4 @@ func (s *Server) listCompetitions(c echo.Context) error {
 		out.Items = append(out.Items, competitionView(r))
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-type competitionRow struct {
-	*ent.Competition
-	Title       string
-	ClosingSoon bool
-	PhasePays   string
-}
-
-func (s *Server) competitionsPage(c echo.Context) error {
-	in, form, err := searchOf(c)
-	data := struct {
-		Form   ui.Form
-		Rows   []competitionRow
-		Fields []string
-	}{Form: form}
-	for _, f := range domain.Fields {
-		data.Fields = append(data.Fields, string(f))
-	}
-	var rows []*ent.Competition
-	if err == nil {
-		rows, err = s.svc.SearchCompetitions(c.Request().Context(), in, time.Now())
-	}
-	if errors.As(err, &data.Form.Problems) {
-		return s.render(c, http.StatusUnprocessableEntity, "competitions", "Error: Competitions", "competitions", data)
-	}
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	for _, r := range rows {
-		data.Rows = append(data.Rows, competitionRow{Competition: r, Title: r.Edges.Challenge.Title,
-			ClosingSoon: r.Status == domain.CompetitionOpen && r.ClosesAt.Sub(now) <= service.ClosingSoon})
-	}
-	return s.render(c, http.StatusOK, "competitions", "Competitions", "competitions", data)
-}
-
-// yourBidRow is one bid on the supplier's dashboard.
-type yourBidRow struct {
-	*ent.Bid
-	Challenge string
-	Phase     int
-	Stages    []service.Stage
-	Due       []service.Due
-}
-
-func (s *Server) yourBidsPage(c echo.Context) error {
-	bids, err := s.svc.YourBids(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	// What needs the supplier now first, then what waits on others, then history.
-	groups := map[service.Standing][]yourBidRow{}
-	for _, b := range bids {
-		due := service.DueNext(b, now)
-		groups[service.StandingOf(due)] = append(groups[service.StandingOf(due)], yourBidRow{Bid: b,
-			Challenge: b.Edges.Competition.Edges.Challenge.Title, Phase: b.Edges.Competition.Phase, Stages: service.Stages(b), Due: due})
-	}
-	v, _ := currentViewer(c)
-	return s.render(c, http.StatusOK, "bids", "Your bids and contracts", "bids", struct {
-		Yours, Waiting, Done []yourBidRow
-		NoOrganistion        bool
-	}{Yours: groups[service.StandingYours], Waiting: groups[service.StandingWaiting], Done: groups[service.StandingDone],
-		NoOrganistion: v.OrganisationID == 0})
 }

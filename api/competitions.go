@@ -19,7 +19,7 @@ func (s *Server) startCompetitionSetup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.StartCompetitionSetup(c.Request().Context(), id)
+	comp, err := s.Svc.StartCompetitionSetup(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) editCompetitionSetup(c echo.Context) error {
 			ModerationBand: a.ModerationBand, Threshold: a.Threshold, Selection: domain.SelectionMethod(a.Selection),
 			ReminderDays: a.ReminderDays, InterviewWeight: a.InterviewWeight}
 	}
-	comp, err := s.svc.EditCompetition(c.Request().Context(), in)
+	comp, err := s.Svc.EditCompetition(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) launchCompetition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.LaunchCompetition(c.Request().Context(), id)
+	comp, err := s.Svc.LaunchCompetition(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Server) extendDeadline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.ExtendDeadline(c.Request().Context(), service.ExtendDeadline{CompetitionID: id,
+	comp, err := s.Svc.ExtendDeadline(c.Request().Context(), service.ExtendDeadline{CompetitionID: id,
 		OrganisationID: req.OrganisationID, ClosesAt: req.ClosesAt, Reason: req.Reason})
 	if err != nil {
 		return err
@@ -130,9 +130,9 @@ func (s *Server) extendDeadline(c echo.Context) error {
 func (s *Server) competitionSetupView(c echo.Context, comp *ent.Competition) CompetitionView {
 	v := competitionView(comp)
 	if comp.Status == domain.CompetitionDraft {
-		if err := s.svc.CompetitionReadiness(c.Request().Context(), comp); err != nil {
-			if v.ToOpen = problemsOf(err); v.ToOpen == nil {
-				v.ToOpen = domain.Problems{{Field: "competition", Message: reasonOf(err)}}
+		if err := s.Svc.CompetitionReadiness(c.Request().Context(), comp); err != nil {
+			if v.ToOpen = ProblemsOf(err); v.ToOpen == nil {
+				v.ToOpen = domain.Problems{{Field: "competition", Message: ReasonOf(err)}}
 			}
 		}
 	}
@@ -151,7 +151,7 @@ type ClarificationView struct {
 	Yours         bool       `json:"yours"`
 }
 
-func clarificationView(cl *ent.Clarification, viewerOrg int) ClarificationView {
+func ClarificationViewOf(cl *ent.Clarification, viewerOrg int) ClarificationView {
 	v := ClarificationView{ID: cl.ID, CompetitionID: cl.CompetitionID, Question: cl.Question, AskedAt: cl.CreatedAt,
 		PublishedAt: cl.PublishedAt, Yours: viewerOrg != 0 && cl.OrganisationID == viewerOrg}
 	if cl.PublishedAt != nil {
@@ -164,11 +164,11 @@ func clarificationView(cl *ent.Clarification, viewerOrg int) ClarificationView {
 }
 
 func (s *Server) listClarifications(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.Clarifications(c.Request().Context(), id)
+	rows, err := s.Svc.Clarifications(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *Server) listClarifications(c echo.Context) error {
 		Items []ClarificationView `json:"items"`
 	}{Items: []ClarificationView{}}
 	for _, r := range rows {
-		out.Items = append(out.Items, clarificationView(r, org))
+		out.Items = append(out.Items, ClarificationViewOf(r, org))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -193,11 +193,11 @@ func (s *Server) askClarification(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.svc.AskClarification(c.Request().Context(), service.AskClarification{CompetitionID: id, Question: req.Question})
+	cl, err := s.Svc.AskClarification(c.Request().Context(), service.AskClarification{CompetitionID: id, Question: req.Question})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, clarificationView(cl, viewerOrg(c)))
+	return c.JSON(http.StatusCreated, ClarificationViewOf(cl, viewerOrg(c)))
 }
 
 // PublishClarificationRequest is the answer and the question as it will be published.
@@ -212,16 +212,16 @@ func (s *Server) publishClarification(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.svc.PublishClarification(c.Request().Context(), service.PublishClarification{ID: id, Question: req.Question, Answer: req.Answer})
+	cl, err := s.Svc.PublishClarification(c.Request().Context(), service.PublishClarification{ID: id, Question: req.Question, Answer: req.Answer})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, clarificationView(cl, 0))
+	return c.JSON(http.StatusOK, ClarificationViewOf(cl, 0))
 }
 
 // viewerOrg is the signed-in person's organisation, 0 for none.
 func viewerOrg(c echo.Context) int {
-	v, _ := currentViewer(c)
+	v, _ := CurrentViewer(c)
 	return v.OrganisationID
 }
 
@@ -238,7 +238,7 @@ type EligibilityView struct {
 	Documents        int      `json:"documents"`
 }
 
-func eligibilityView(b *ent.Bid) EligibilityView {
+func EligibilityViewOf(b *ent.Bid) EligibilityView {
 	v := EligibilityView{BidID: b.ID, Title: b.Title, Status: string(b.Status), StatusLabel: b.Status.Label(),
 		Flags: b.EligibilityFlags, Note: b.EligibilityNote, Documents: len(b.Edges.Documents)}
 	if v.Flags == nil {
@@ -251,16 +251,16 @@ func eligibilityView(b *ent.Bid) EligibilityView {
 }
 
 func (s *Server) getEligibility(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	comp, err := s.svc.Competition(ctx, id)
+	comp, err := s.Svc.Competition(ctx, id)
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.EligibilityBids(ctx, id)
+	rows, err := s.Svc.EligibilityBids(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -270,10 +270,10 @@ func (s *Server) getEligibility(c echo.Context) error {
 		ToFinish []domain.FieldProblem `json:"to_finish,omitempty"`
 	}{Status: string(comp.Status), Items: []EligibilityView{}}
 	for _, b := range rows {
-		out.Items = append(out.Items, eligibilityView(b))
+		out.Items = append(out.Items, EligibilityViewOf(b))
 	}
-	if err := s.svc.EligibilityReadiness(ctx, comp); err != nil {
-		out.ToFinish = []domain.FieldProblem{{Field: "competition", Message: reasonOf(err)}}
+	if err := s.Svc.EligibilityReadiness(ctx, comp); err != nil {
+		out.ToFinish = []domain.FieldProblem{{Field: "competition", Message: ReasonOf(err)}}
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -293,14 +293,14 @@ func (s *Server) decideEligibility(c echo.Context) error {
 	if req.Eligible == nil {
 		return domain.Problems{{Field: "eligible", Message: "Say whether the bid is eligible: true or false"}}
 	}
-	if _, err := s.svc.DecideEligibility(c.Request().Context(), service.DecideEligibility{BidID: id, Eligible: *req.Eligible, Reason: req.Reason}); err != nil {
+	if _, err := s.Svc.DecideEligibility(c.Request().Context(), service.DecideEligibility{BidID: id, Eligible: *req.Eligible, Reason: req.Reason}); err != nil {
 		return err
 	}
-	b, err := s.svc.Bid(c.Request().Context(), id)
+	b, err := s.Svc.Bid(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, eligibilityView(b))
+	return c.JSON(http.StatusOK, EligibilityViewOf(b))
 }
 
 func (s *Server) finishEligibility(c echo.Context) error {
@@ -308,7 +308,7 @@ func (s *Server) finishEligibility(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.FinishEligibility(c.Request().Context(), id)
+	comp, err := s.Svc.FinishEligibility(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (s *Server) amendCompetition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	comp, err := s.svc.AmendCompetition(c.Request().Context(), service.AmendCompetition{ID: id, Questions: req.Questions, Reason: req.Reason})
+	comp, err := s.Svc.AmendCompetition(c.Request().Context(), service.AmendCompetition{ID: id, Questions: req.Questions, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
@@ -339,10 +339,10 @@ func (s *Server) confirmBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.ConfirmBid(c.Request().Context(), id); err != nil {
+	if _, err := s.Svc.ConfirmBid(c.Request().Context(), id); err != nil {
 		return err
 	}
-	b, err := s.svc.Bid(c.Request().Context(), id)
+	b, err := s.Svc.Bid(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

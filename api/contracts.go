@@ -14,7 +14,7 @@ import (
 )
 
 func (s *Server) listContracts(c echo.Context) error {
-	rows, err := s.svc.Contracts(c.Request().Context())
+	rows, err := s.Svc.Contracts(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (s *Server) listContracts(c echo.Context) error {
 }
 
 func (s *Server) getContract(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (s *Server) getContract(c echo.Context) error {
 }
 
 func (s *Server) answerContract(c echo.Context, id int) error {
-	v, err := s.svc.ContractView(c.Request().Context(), id)
+	v, err := s.Svc.ContractView(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) answerContract(c echo.Context, id int) error {
 // contractAnswer is a contract as the API answers it, with what the viewer may do to it now.
 func (s *Server) contractAnswer(c echo.Context, v service.ContractView) ContractView {
 	out := contractDetail(v)
-	out.Actions = actionViews(s.svc.ContractActions(c.Request().Context(), v))
+	out.Actions = actionViews(s.Svc.ContractActions(c.Request().Context(), v))
 	return out
 }
 
@@ -61,7 +61,7 @@ func (s *Server) changeContractTerms(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.AdjustContract(c.Request().Context(), service.ContractTerms{ContractID: id, TermWeeks: req.TermWeeks, Milestones: req.Milestones})
+	v, err := s.Svc.AdjustContract(c.Request().Context(), service.ContractTerms{ContractID: id, TermWeeks: req.TermWeeks, Milestones: req.Milestones})
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (s *Server) acceptContract(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.AcceptContract(c.Request().Context(), id)
+	v, err := s.Svc.AcceptContract(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) uploadContractDocument(c echo.Context) error {
 }
 
 func (s *Server) uploadDeliverableDocument(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -97,15 +97,15 @@ func (s *Server) uploadDeliverableDocument(c echo.Context) error {
 }
 
 func (s *Server) contractUpload(c echo.Context, in service.ContractDocument) error {
-	if err := s.svc.MayAddContractDocument(c.Request().Context(), in); err != nil {
+	if err := s.Svc.MayAddContractDocument(c.Request().Context(), in); err != nil {
 		return err
 	}
 	part, err := s.filePart(c)
 	if err != nil {
 		return err
 	}
-	in.Filename, in.Content = sentFilename(part.Header, part.FileName()), part
-	doc, err := s.svc.AddContractDocument(c.Request().Context(), in)
+	in.Filename, in.Content = SentFilename(part.Header, part.FileName()), part
+	doc, err := s.Svc.AddContractDocument(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ type DeliverableRequest struct {
 }
 
 func (s *Server) submitDeliverable(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Server) submitDeliverable(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	m, err := s.svc.SubmitDeliverable(c.Request().Context(), service.Deliverable{MilestoneID: id, Note: req.Note})
+	m, err := s.Svc.SubmitDeliverable(c.Request().Context(), service.Deliverable{MilestoneID: id, Note: req.Note})
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ type ReviewRequest struct {
 }
 
 func (s *Server) reviewDeliverable(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (s *Server) reviewDeliverable(c echo.Context) error {
 	if req.Accept != nil {
 		decision = map[bool]string{true: service.ReviewAccept, false: service.ReviewChanges}[*req.Accept]
 	}
-	m, err := s.svc.ReviewDeliverable(c.Request().Context(), service.Review{MilestoneID: id, Decision: decision, Reason: req.Reason})
+	m, err := s.Svc.ReviewDeliverable(c.Request().Context(), service.Review{MilestoneID: id, Decision: decision, Reason: req.Reason})
 	if err != nil {
 		return err
 	}
@@ -160,11 +160,11 @@ func (s *Server) reviewDeliverable(c echo.Context) error {
 }
 
 func (s *Server) recordPayment(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	m, err := s.svc.RecordPayment(c.Request().Context(), id)
+	m, err := s.Svc.RecordPayment(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (s *Server) submitReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.SubmitReport(c.Request().Context(), id, req.report()); err != nil {
+	if err := s.Svc.SubmitReport(c.Request().Context(), id, req.report()); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -215,7 +215,7 @@ func (s *Server) recordGate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RecordGateDecision(c.Request().Context(), service.RecordGateDecision{ContractID: id, Outcome: req.Outcome, Rationale: req.Rationale, Lesson: req.Lesson}); err != nil {
+	if err := s.Svc.RecordGateDecision(c.Request().Context(), service.RecordGateDecision{ContractID: id, Outcome: req.Outcome, Rationale: req.Rationale, Lesson: req.Lesson}); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -244,7 +244,7 @@ func (s *Server) scheduleShowAndTell(c echo.Context) error {
 	if req.QuestionsMinutes != nil {
 		in.QuestionsMinutes = *req.QuestionsMinutes
 	}
-	if _, err := s.svc.ScheduleShowAndTell(c.Request().Context(), in); err != nil {
+	if _, err := s.Svc.ScheduleShowAndTell(c.Request().Context(), in); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -268,7 +268,7 @@ func (s *Server) recordShowAndTell(c echo.Context) error {
 	if req.HeldAt != nil {
 		in.HeldAt = *req.HeldAt
 	}
-	if _, err := s.svc.RecordShowAndTell(c.Request().Context(), in); err != nil {
+	if _, err := s.Svc.RecordShowAndTell(c.Request().Context(), in); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -286,7 +286,7 @@ func (s *Server) recommend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.RecommendAtGate(c.Request().Context(), service.Recommendation{ContractID: id, Outcome: req.Outcome, Reason: req.Reason}); err != nil {
+	if _, err := s.Svc.RecommendAtGate(c.Request().Context(), service.Recommendation{ContractID: id, Outcome: req.Outcome, Reason: req.Reason}); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -303,7 +303,7 @@ func (s *Server) submitProgress(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.SubmitProgress(c.Request().Context(), id, req.Progress); err != nil {
+	if _, err := s.Svc.SubmitProgress(c.Request().Context(), id, req.Progress); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -321,7 +321,7 @@ func (s *Server) reviewMidpoint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.ReviewMidpoint(c.Request().Context(), service.MidpointReview{ContractID: id, RAG: req.RAG, Note: req.Note}); err != nil {
+	if _, err := s.Svc.ReviewMidpoint(c.Request().Context(), service.MidpointReview{ContractID: id, RAG: req.RAG, Note: req.Note}); err != nil {
 		return err
 	}
 	return s.answerContract(c, id)
@@ -341,7 +341,7 @@ func (s *Server) decideChallengeGate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.DecideChallengeGate(c.Request().Context(), service.ChallengeGate{ChallengeID: id, Decision: req.Decision,
+	if _, err := s.Svc.DecideChallengeGate(c.Request().Context(), service.ChallengeGate{ChallengeID: id, Decision: req.Decision,
 		Criteria: req.Criteria, Rationale: req.Rationale, Lesson: req.Lesson}); err != nil {
 		return err
 	}
@@ -373,7 +373,7 @@ func lessonView(e service.LessonEntry) LessonView {
 		KindLabel: l.Kind.Label(), Phase: l.Phase, WhatWorked: l.WhatWorked, WhatFailed: l.WhatFailed, Why: l.Why, RecordedAt: l.CreatedAt}
 }
 
-func lessonFilter(c echo.Context) (service.LessonFilter, error) {
+func LessonFilter(c echo.Context) (service.LessonFilter, error) {
 	var f service.LessonFilter
 	for _, q := range []struct {
 		name string
@@ -386,26 +386,26 @@ func lessonFilter(c echo.Context) (service.LessonFilter, error) {
 		*q.to = v
 	}
 	if f.Kind != "" && !slices.Contains(domain.LessonKind("").Values(), f.Kind) {
-		return f, badRequest("kind must be one of %s", strings.Join(domain.LessonKind("").Values(), ", "))
+		return f, BadRequest("kind must be one of %s", strings.Join(domain.LessonKind("").Values(), ", "))
 	}
 	return f, nil
 }
 
 func (s *Server) listLessons(c echo.Context) error {
-	f, err := lessonFilter(c)
+	f, err := LessonFilter(c)
 	if err != nil {
 		return err
 	}
-	out, err := s.lessons(c, f)
+	out, err := s.Lessons(c, f)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, Page[LessonView]{Items: out})
 }
 
-// lessons reads the register, filtered, as its page and the JSON show it.
-func (s *Server) lessons(c echo.Context, f service.LessonFilter) ([]LessonView, error) {
-	rows, err := s.svc.Lessons(c.Request().Context(), f)
+// Lessons reads the register, filtered, as its page and the JSON show it.
+func (s *Server) Lessons(c echo.Context, f service.LessonFilter) ([]LessonView, error) {
+	rows, err := s.Svc.Lessons(c.Request().Context(), f)
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +439,7 @@ func personView(p *ent.Person) PersonView {
 }
 
 func (s *Server) listPeople(c echo.Context) error {
-	rows, err := s.svc.People(c.Request().Context())
+	rows, err := s.Svc.People(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -464,7 +464,7 @@ func (s *Server) addPerson(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.svc.AddPerson(c.Request().Context(), service.PersonInput(req))
+	p, err := s.Svc.AddPerson(c.Request().Context(), service.PersonInput(req))
 	if err != nil {
 		return err
 	}
@@ -472,7 +472,7 @@ func (s *Server) addPerson(c echo.Context) error {
 }
 
 func (s *Server) changePerson(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -480,7 +480,7 @@ func (s *Server) changePerson(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.svc.ChangePerson(c.Request().Context(), id, service.PersonInput(req))
+	p, err := s.Svc.ChangePerson(c.Request().Context(), id, service.PersonInput(req))
 	if err != nil {
 		return err
 	}
@@ -488,11 +488,11 @@ func (s *Server) changePerson(c echo.Context) error {
 }
 
 func (s *Server) deactivatePerson(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.DeactivatePerson(c.Request().Context(), id)
+	p, err := s.Svc.DeactivatePerson(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -523,7 +523,7 @@ func organisationView(o *ent.Organisation) OrganisationView {
 }
 
 func (s *Server) listOrganisations(c echo.Context) error {
-	rows, err := s.svc.Organisations(c.Request().Context())
+	rows, err := s.Svc.Organisations(c.Request().Context())
 	if err != nil {
 		return err
 	}

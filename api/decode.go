@@ -26,15 +26,15 @@ const maxJSONBody = 1 << 20
 func bind(c echo.Context, v any) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	if ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
-		return newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Send JSON", "send the body as application/json")
+		return NewProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Send JSON", "send the body as application/json")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return newProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large", "send at most 1 MB of JSON")
+			return NewProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large", "send at most 1 MB of JSON")
 		}
-		return badRequest("the request body could not be read")
+		return BadRequest("the request body could not be read")
 	}
 	if err := decodeObject(body, v); err != nil {
 		return err
@@ -46,7 +46,7 @@ func bind(c echo.Context, v any) error {
 // struct.
 func decodeObject(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("the request body is empty: send a JSON object")
+		return BadRequest("the request body is empty: send a JSON object")
 	}
 	if !utf8.Valid(body) {
 		at := 0
@@ -57,7 +57,7 @@ func decodeObject(body []byte, v any) error {
 			}
 			at += n
 		}
-		return badRequest("the body is not valid UTF-8 (at byte %d): send text encoded as UTF-8", at)
+		return BadRequest("the body is not valid UTF-8 (at byte %d): send text encoded as UTF-8", at)
 	}
 	keys, err := topLevelKeys(body)
 	if err != nil {
@@ -68,7 +68,7 @@ func decodeObject(body []byte, v any) error {
 		if len(unknown) > 1 {
 			what = "fields"
 		}
-		return badRequest("the body has %s this request does not take: %s; check the spelling against the API's description",
+		return BadRequest("the body has %s this request does not take: %s; check the spelling against the API's description",
 			what, strings.Join(unknown, ", "))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -78,15 +78,15 @@ func decodeObject(body []byte, v any) error {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return badRequest("the body is not valid JSON (at byte %d)", syn.Offset)
+			return BadRequest("the body is not valid JSON (at byte %d)", syn.Offset)
 		case errors.As(err, &typ):
 			field := jsonPath(typ.Field)
 			if field == "" {
 				field = "the body"
 			}
-			return badRequest("%s must be %s, not %s", quoteField(field), jsonKind(typ.Type), typ.Value)
+			return BadRequest("%s must be %s, not %s", quoteField(field), jsonKind(typ.Type), typ.Value)
 		}
-		return badRequest("%s", strings.TrimPrefix(err.Error(), "json: "))
+		return BadRequest("%s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil
 }
@@ -97,32 +97,32 @@ func topLevelKeys(body []byte) ([]string, error) {
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, badRequest("the body is not valid JSON: send one JSON object")
+		return nil, BadRequest("the body is not valid JSON: send one JSON object")
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, badRequest("the body must be one JSON object, {…}, not %s", describeToken(tok))
+		return nil, BadRequest("the body must be one JSON object, {…}, not %s", describeToken(tok))
 	}
 	var keys []string
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, badRequest("the body is not valid JSON (at byte %d)", dec.InputOffset())
+			return nil, BadRequest("the body is not valid JSON (at byte %d)", dec.InputOffset())
 		}
 		key, _ := tok.(string)
 		if slices.Contains(keys, key) {
-			return nil, badRequest("the body gives the field %q twice: give each field once", key)
+			return nil, BadRequest("the body gives the field %q twice: give each field once", key)
 		}
 		keys = append(keys, key)
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
-			return nil, badRequest("the body is not valid JSON (at byte %d)", dec.InputOffset())
+			return nil, BadRequest("the body is not valid JSON (at byte %d)", dec.InputOffset())
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, badRequest("the body is not valid JSON: it ends before the object does")
+		return nil, BadRequest("the body is not valid JSON: it ends before the object does")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, badRequest("the body has more after its JSON object (at byte %d): send exactly one object", dec.InputOffset())
+		return nil, BadRequest("the body has more after its JSON object (at byte %d): send exactly one object", dec.InputOffset())
 	}
 	return keys, nil
 }

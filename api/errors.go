@@ -43,25 +43,25 @@ type problemError struct {
 
 func (e *problemError) Error() string { return e.detail }
 
-func newProblem(status int, kind, title, detail string) error {
+func NewProblem(status int, kind, title, detail string) error {
 	return &problemError{status: status, kind: kind, title: title, detail: detail}
 }
 
-func badRequest(format string, args ...any) error {
-	return newProblem(http.StatusBadRequest, "bad-request", "The request is not valid", fmt.Sprintf(format, args...))
+func BadRequest(format string, args ...any) error {
+	return NewProblem(http.StatusBadRequest, "bad-request", "The request is not valid", fmt.Sprintf(format, args...))
 }
 
-func notFound(what string, id any) error {
-	return newProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
+func NotFound(what string, id any) error {
+	return NewProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
 }
 
 func conflict(kind, format string, args ...any) error {
-	return newProblem(http.StatusConflict, kind, "This cannot be done now", fmt.Sprintf(format, args...))
+	return NewProblem(http.StatusConflict, kind, "This cannot be done now", fmt.Sprintf(format, args...))
 }
 
-// toProblem is the one place an error becomes an HTTP status and a problem document. Internal
+// ToProblem is the one place an error becomes an HTTP status and a problem document. Internal
 // detail never reaches the client in a 5xx; it goes to the log.
-func toProblem(err error) (Problem, bool) {
+func ToProblem(err error) (Problem, bool) {
 	err = service.Explain(err) // the store's errors, in the service's words
 	var pe *problemError
 	var he *echo.HTTPError
@@ -139,7 +139,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	p, expected := toProblem(err)
+	p, expected := ToProblem(err)
 	if s.Metrics != nil && expected && p.Status < 500 {
 		s.Metrics.Refused(strings.TrimPrefix(p.Type, problemBase))
 	}
@@ -147,10 +147,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	p.Instance = c.Request().URL.Path
 	switch {
 	case !expected || p.Status >= 500:
-		s.log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+		s.Log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 	case p.Type == problemBase+"lifecycle-not-running":
 		// Expected once a lifecycle ends, but worth finding if it ever happens mid-lifecycle.
-		s.log.Warn("command refused", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+		s.Log.Warn("command refused", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 	}
 	if p.Status == http.StatusUnauthorized {
 		// RFC 9110 §15.5.2 and RFC 6750 §3: say how to authenticate, and that a token sent failed.
@@ -160,8 +160,8 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		}
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, challenge)
 	}
-	if !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
-		_ = s.renderError(c, p)
+	if s.ErrorPage != nil && !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
+		_ = s.ErrorPage(c, p)
 		return
 	}
 	if p.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
@@ -170,4 +170,30 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)
 	_ = jsonEncode(c.Response(), p)
+}
+
+// ProblemsOf gives a refusal's problems for a form, or nil when the refusal is of another kind.
+func ProblemsOf(err error) domain.Problems {
+	var ps domain.Problems
+	if errors.As(err, &ps) {
+		return ps
+	}
+	var r *service.Refusal
+	if errors.As(err, &r) && r.Kind == service.Stale {
+		return domain.Problems{{Field: "title", Message: "Someone else changed this challenge while you were editing it: check the answers below, which are yours, and save again to replace theirs"}}
+	}
+	return nil
+}
+
+// ReasonOf is a refusal's reason as a page shows it.
+func ReasonOf(err error) string {
+	var te *domain.TransitionError
+	if errors.As(err, &te) {
+		return te.Reason
+	}
+	var r *service.Refusal
+	if errors.As(err, &r) {
+		return r.Detail
+	}
+	return err.Error()
 }

@@ -17,20 +17,20 @@ import (
 // TestServerErrorsHideTheirInsidesAndCarryTheRequestID: a failure deep inside (here, no
 // workflow service at all) answers a plain problem; the detail and the request ID go to the log.
 func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	var logs bytes.Buffer
-	h, err := newTestHandler(t, Deps{DB: w.db, SessionKey: make([]byte, 32), Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	h, err := NewTestHandler(t, Deps{DB: w.DB, SessionKey: make([]byte, 32), Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.db.Screening.Create().SetChallengeID(w.challengeA.ID).SetCriterionID(w.criterion.ID).SetMet(true).SetScreenedBy("test").
+	w.DB.Screening.Create().SetChallengeID(w.ChallengeA.ID).SetCriterionID(w.Criterion.ID).SetMet(true).SetScreenedBy("test").
 		ExecX(testdb.Fixture())
-	round := w.db.Round.Create().SetName("2026").SetBudget(domain.Pounds(1_000_000)).SetStartsAt(time.Now()).
+	round := w.DB.Round.Create().SetName("2026").SetBudget(domain.Pounds(1_000_000)).SetStartsAt(time.Now()).
 		SetEndsAt(time.Now().AddDate(1, 0, 0)).SaveX(testdb.Fixture())
-	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID),
+	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.ChallengeA.ID),
 		strings.NewReader(fmt.Sprintf(`{"select": true, "round_id": %d}`, round.ID)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+w.tokens[admin])
+	req.Header.Set("Authorization", "Bearer "+w.Tokens[Admin])
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	rid := rec.Header().Get("X-Request-Id")

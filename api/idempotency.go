@@ -29,9 +29,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if !printableASCII(key, 255) {
-			return badRequest("the Idempotency-Key must be 1 to 255 printable ASCII characters, such as a UUID")
+			return BadRequest("the Idempotency-Key must be 1 to 255 printable ASCII characters, such as a UUID")
 		}
-		v, _ := currentViewer(c)
+		v, _ := CurrentViewer(c)
 		principal := v.Name()
 		if v.TokenID != 0 {
 			principal += "#token"
@@ -47,7 +47,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		defer cleanup()
 		ctx := c.Request().Context()
 		path := c.Request().URL.Path
-		rec, prior, err := s.svc.BeginKeyed(ctx, service.KeyedRequest{Principal: principal, Key: key, Method: c.Request().Method,
+		rec, prior, err := s.Svc.BeginKeyed(ctx, service.KeyedRequest{Principal: principal, Key: key, Method: c.Request().Method,
 			Path: path, BodyHash: bodyHash})
 		if err != nil {
 			return err
@@ -55,7 +55,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if prior != nil {
 			switch {
 			case prior.Path != path || prior.BodyHash != bodyHash:
-				return newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another request",
+				return NewProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another request",
 					"each Idempotency-Key names one request: send a new key for a different request")
 			case prior.Status == 0:
 				return conflict("idempotency-in-progress", "the first request with this Idempotency-Key is still being answered: try again in a moment")
@@ -75,11 +75,11 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		if status >= 500 || w.buf.Len() > maxRememberedAnswer {
-			s.svc.ForgetKeyed(ctx, rec)
+			s.Svc.ForgetKeyed(ctx, rec)
 			return nil
 		}
-		if err := s.svc.RememberAnswer(ctx, rec, status, c.Response().Header().Get(echo.HeaderContentType), w.buf.Bytes()); err != nil {
-			s.log.Error("keeping an idempotent answer failed", "error", err, "request_id", requestID(c))
+		if err := s.Svc.RememberAnswer(ctx, rec, status, c.Response().Header().Get(echo.HeaderContentType), w.buf.Bytes()); err != nil {
+			s.Log.Error("keeping an idempotent answer failed", "error", err, "request_id", RequestID(c))
 		}
 		return nil
 	}
@@ -97,11 +97,11 @@ func hashBody(r *http.Request, limit int64) (string, func(), error) {
 	n, err := io.Copy(io.MultiWriter(h, f), io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		cleanup()
-		return "", func() {}, badRequest("the request body could not be read")
+		return "", func() {}, BadRequest("the request body could not be read")
 	}
 	if n > limit {
 		cleanup()
-		return "", func() {}, newProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large",
+		return "", func() {}, NewProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large",
 			"the request is larger than any Catalyst accepts")
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

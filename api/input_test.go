@@ -17,7 +17,7 @@ import (
 // bodies one decoder refuses, as every persona: none is ever acted on, none is a 5xx, and the
 // callers the route allows are told what to fix.
 func TestEveryJSONCommandTakesExactlyOneObject(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	bodies := map[string]string{
 		"null":             "null",
 		"an array":         `[{"title": "x"}]`,
@@ -42,7 +42,7 @@ func TestEveryJSONCommandTakesExactlyOneObject(t *testing.T) {
 				if method == http.MethodPatch {
 					header = []string{"If-Match", "*"}
 				}
-				rec := w.do(p, method, rc.path(w), body, header...)
+				rec := w.Do(p, method, rc.path(w), body, header...)
 				if rec.Code < 400 || rec.Code >= 500 {
 					t.Errorf("%s with %s as %s: %d %s", route, name, p, rec.Code, rec.Body)
 				}
@@ -122,8 +122,8 @@ type textField struct {
 	name    string
 	persona string
 	method  string
-	path    func(w *world) string
-	body    func(w *world, v string) string
+	path    func(w *World) string
+	body    func(w *World, v string) string
 	field   string
 	max     int
 	multi   bool
@@ -151,88 +151,88 @@ func jsonString(v string) string {
 // textFields is every text field a request stores, through one table: each meets the same
 // text rule, on create and edit alike.
 var textFields = []textField{
-	{"challenge title (create)", ownerOwn, http.MethodPost, fixed("/api/v1/challenges"),
-		func(_ *world, v string) string {
+	{"challenge title (create)", OwnerOwn, http.MethodPost, fixed("/api/v1/challenges"),
+		func(_ *World, v string) string {
 			return `{"title":` + jsonString(v) + `,"public_body":"Anytown","problem":"Bins are missed"}`
 		}, "title", domain.ChallengeTitle.Max, false},
-	{"challenge title (edit)", ownerOwn, http.MethodPatch, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) },
-		func(_ *world, v string) string { return `{"title":` + jsonString(v) + `}` }, "title", domain.ChallengeTitle.Max, false},
-	{"public body (create)", ownerOwn, http.MethodPost, fixed("/api/v1/challenges"),
-		func(_ *world, v string) string {
+	{"challenge title (edit)", OwnerOwn, http.MethodPatch, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d", w.ChallengeD.ID) },
+		func(_ *World, v string) string { return `{"title":` + jsonString(v) + `}` }, "title", domain.ChallengeTitle.Max, false},
+	{"public body (create)", OwnerOwn, http.MethodPost, fixed("/api/v1/challenges"),
+		func(_ *World, v string) string {
 			return `{"title":"Bins","public_body":` + jsonString(v) + `,"problem":"Bins are missed"}`
 		}, "public_body", domain.ChallengePublicBody.Max, false},
-	{"problem (create)", ownerOwn, http.MethodPost, fixed("/api/v1/challenges"),
-		func(_ *world, v string) string {
+	{"problem (create)", OwnerOwn, http.MethodPost, fixed("/api/v1/challenges"),
+		func(_ *World, v string) string {
 			return `{"title":"Bins","public_body":"Anytown","problem":` + jsonString(v) + `}`
 		}, "problem", domain.ChallengeProblem.Max, true},
-	{"problem (edit)", ownerOwn, http.MethodPatch, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) },
-		func(_ *world, v string) string { return `{"problem":` + jsonString(v) + `}` }, "problem", domain.ChallengeProblem.Max, true},
-	{"user need (edit)", ownerOwn, http.MethodPatch, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID) },
-		func(_ *world, v string) string { return `{"user_need":` + jsonString(v) + `}` }, "user_need", domain.ChallengeUserNeed.Max, true},
-	{"rejection reason", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/selection", w.challengeA.ID) },
-		func(_ *world, v string) string { return `{"select":false,"reason":` + jsonString(v) + `}` }, "reason", domain.SelectionReason.Max, true},
-	{"lessons", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.challengeA.ID) },
-		func(_ *world, v string) string {
+	{"problem (edit)", OwnerOwn, http.MethodPatch, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d", w.ChallengeD.ID) },
+		func(_ *World, v string) string { return `{"problem":` + jsonString(v) + `}` }, "problem", domain.ChallengeProblem.Max, true},
+	{"user need (edit)", OwnerOwn, http.MethodPatch, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d", w.ChallengeD.ID) },
+		func(_ *World, v string) string { return `{"user_need":` + jsonString(v) + `}` }, "user_need", domain.ChallengeUserNeed.Max, true},
+	{"rejection reason", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d/selection", w.ChallengeA.ID) },
+		func(_ *World, v string) string { return `{"select":false,"reason":` + jsonString(v) + `}` }, "reason", domain.SelectionReason.Max, true},
+	{"lessons", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.ChallengeA.ID) },
+		func(_ *World, v string) string {
 			return `{"outcome":"adopted","lessons":` + jsonString(v) + `,"lesson":{"what_worked":"a","what_failed":"b","why":"c"}}`
 		}, "lessons", domain.ChallengeLessons.Max, true},
-	{"question title", admin, http.MethodPost, func(w *world) string {
-		selected := w.db.Challenge.Create().SetTitle("Selected").SetPublicBody("Anytown").SetProblem("P").
-			SetStage(domain.ChallengeSelected).SetOwnerID(w.people[ownerOwn].ID).SaveX(testdb.Fixture())
+	{"question title", Admin, http.MethodPost, func(w *World) string {
+		selected := w.DB.Challenge.Create().SetTitle("Selected").SetPublicBody("Anytown").SetProblem("P").
+			SetStage(domain.ChallengeSelected).SetOwnerID(w.People[OwnerOwn].ID).SaveX(testdb.Fixture())
 		return fmt.Sprintf("/api/v1/challenges/%d/competitions", selected.ID)
 	},
-		func(_ *world, v string) string {
+		func(_ *World, v string) string {
 			return fmt.Sprintf(`{"summary":"s","scope":"s","closes_at":%q,"clarification_closes_at":%q,"questions":[{"key":"fit","title":%s,"text":"Why?","word_limit":100,"weight":10,"max":10}]}`,
 				time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339), time.Now().Add(24*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
 		}, "questions[0].title", domain.CriterionTitle.Max, false},
-	{"bid title", supplierOther, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) },
-		func(_ *world, v string) string { return `{"title":` + jsonString(v) + `,"price_pence":100}` }, "title", domain.BidTitle.Max, false},
-	{"bid summary", supplierOther, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.compE.ID) },
-		func(_ *world, v string) string {
+	{"bid title", SupplierOther, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.CompE.ID) },
+		func(_ *World, v string) string { return `{"title":` + jsonString(v) + `,"price_pence":100}` }, "title", domain.BidTitle.Max, false},
+	{"bid summary", SupplierOther, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.CompE.ID) },
+		func(_ *World, v string) string {
 			return `{"title":"Bid","summary":` + jsonString(v) + `,"price_pence":100}`
 		}, "summary", domain.BidSummary.Max, true},
-	{"bid answer", supplierOther, http.MethodPut, func(w *world) string {
-		return fmt.Sprintf("/api/v1/bids/%d/tasks/question-challenge_fit", w.draftBinsight.ID)
+	{"bid answer", SupplierOther, http.MethodPut, func(w *World) string {
+		return fmt.Sprintf("/api/v1/bids/%d/tasks/question-challenge_fit", w.DraftBinsight.ID)
 	},
-		func(_ *world, v string) string { return `{"answer":` + jsonString(v) + `}` }, "answer-challenge_fit", domain.BidAnswer.Max, true},
-	{"report summary", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.contractAcme.ID) },
-		func(_ *world, v string) string { return reportWith("summary", v) }, "summary", domain.ReportSummary.Max, true},
-	{"gate rationale", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) },
-		func(_ *world, v string) string { return `{"outcome":"stop","rationale":` + jsonString(v) + `}` }, "rationale", domain.GateRationale.Max, true},
-	{"deliverable's note", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.milestoneAcme.ID) },
-		func(_ *world, v string) string { return `{"note":` + jsonString(v) + `}` }, "note", domain.DeliverableNote.Max, true},
-	{"show-and-tell's place", admin, http.MethodPut, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", w.contractAcme.ID) },
-		func(_ *world, v string) string {
+		func(_ *World, v string) string { return `{"answer":` + jsonString(v) + `}` }, "answer-challenge_fit", domain.BidAnswer.Max, true},
+	{"report summary", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.ContractAcme.ID) },
+		func(_ *World, v string) string { return reportWith("summary", v) }, "summary", domain.ReportSummary.Max, true},
+	{"gate rationale", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID) },
+		func(_ *World, v string) string { return `{"outcome":"stop","rationale":` + jsonString(v) + `}` }, "rationale", domain.GateRationale.Max, true},
+	{"deliverable's note", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.MilestoneAcme.ID) },
+		func(_ *World, v string) string { return `{"note":` + jsonString(v) + `}` }, "note", domain.DeliverableNote.Max, true},
+	{"show-and-tell's place", Admin, http.MethodPut, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", w.ContractAcme.ID) },
+		func(_ *World, v string) string {
 			return fmt.Sprintf(`{"at":%q,"place":%s}`, time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
 		}, "place", domain.ShowAndTellPlace.Max, false},
-	{"show-and-tell's notes", admin, http.MethodPost, func(w *world) string {
-		return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", w.contractAcme.ID)
+	{"show-and-tell's notes", Admin, http.MethodPost, func(w *World) string {
+		return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", w.ContractAcme.ID)
 	},
-		func(_ *world, v string) string { return `{"attended":"Tom","notes":` + jsonString(v) + `}` }, "notes", domain.ShowAndTellNotes.Max, true},
-	{"recommendation's reason", ownerOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/recommendation", w.contractAcme.ID) },
-		func(_ *world, v string) string { return `{"outcome":"continue","reason":` + jsonString(v) + `}` }, "reason", domain.RecommendationReason.Max, true},
-	{"progress update", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/progress", w.contractAcme.ID) },
-		func(_ *world, v string) string { return `{"progress":` + jsonString(v) + `}` }, "progress", domain.ProgressUpdate.Max, true},
-	{"midpoint note", ownerOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/midpoint-review", w.contractAcme.ID) },
-		func(_ *world, v string) string { return `{"rag":"green","rag_note":` + jsonString(v) + `}` }, "rag_note", domain.MidpointNote.Max, true},
-	{"report section", supplierOwn, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.contractAcme.ID) },
-		func(_ *world, v string) string { return reportWith("barriers", v) }, "report-barriers", domain.ReportSectionText.Max, true},
-	{"stop's lesson", admin, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID) },
-		func(_ *world, v string) string {
+		func(_ *World, v string) string { return `{"attended":"Tom","notes":` + jsonString(v) + `}` }, "notes", domain.ShowAndTellNotes.Max, true},
+	{"recommendation's reason", OwnerOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/recommendation", w.ContractAcme.ID) },
+		func(_ *World, v string) string { return `{"outcome":"continue","reason":` + jsonString(v) + `}` }, "reason", domain.RecommendationReason.Max, true},
+	{"progress update", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/progress", w.ContractAcme.ID) },
+		func(_ *World, v string) string { return `{"progress":` + jsonString(v) + `}` }, "progress", domain.ProgressUpdate.Max, true},
+	{"midpoint note", OwnerOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/midpoint-review", w.ContractAcme.ID) },
+		func(_ *World, v string) string { return `{"rag":"green","rag_note":` + jsonString(v) + `}` }, "rag_note", domain.MidpointNote.Max, true},
+	{"report section", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.ContractAcme.ID) },
+		func(_ *World, v string) string { return reportWith("barriers", v) }, "report-barriers", domain.ReportSectionText.Max, true},
+	{"stop's lesson", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID) },
+		func(_ *World, v string) string {
 			return `{"outcome":"stop","rationale":"r","lesson":{"what_worked":"a","what_failed":` + jsonString(v) + `,"why":"c"}}`
 		}, "what_failed", domain.LessonFailed.Max, true},
-	{"declined assignment's reason", assessorAssigned, http.MethodPost, func(w *world) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.assignAcme.ID) },
-		func(_ *world, v string) string { return `{"reason":` + jsonString(v) + `}` }, "reason", domain.DeclineReason.Max, true},
-	{"interest's description", assessorAssigned, http.MethodPost, fixed("/api/v1/interests"),
-		func(w *world, v string) string {
-			return fmt.Sprintf(`{"organisation_id":%d,"kind":"employer","description":%s}`, w.bidAcme.OrganisationID, jsonString(v))
+	{"declined assignment's reason", AssessorAssigned, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/assignments/%d/decline", w.AssignAcme.ID) },
+		func(_ *World, v string) string { return `{"reason":` + jsonString(v) + `}` }, "reason", domain.DeclineReason.Max, true},
+	{"interest's description", AssessorAssigned, http.MethodPost, fixed("/api/v1/interests"),
+		func(w *World, v string) string {
+			return fmt.Sprintf(`{"organisation_id":%d,"kind":"employer","description":%s}`, w.BidAcme.OrganisationID, jsonString(v))
 		}, "description", domain.InterestDescription.Max, true},
-	{"webhook description", admin, http.MethodPost, fixed("/api/v1/webhooks"),
-		func(_ *world, v string) string {
+	{"webhook description", Admin, http.MethodPost, fixed("/api/v1/webhooks"),
+		func(_ *World, v string) string {
 			return `{"url":"https://finance.example/hook","events":["contract.awarded"],"description":` + jsonString(v) + `}`
 		}, "description", domain.WebhookDescription.Max, false},
-	{"token name", admin, http.MethodPost, fixed("/api/v1/tokens"),
-		func(w *world, v string) string {
-			return fmt.Sprintf(`{"name":%s,"person_id":%d,"role":"admin"}`, jsonString(v), w.people[admin].ID)
+	{"token name", Admin, http.MethodPost, fixed("/api/v1/tokens"),
+		func(w *World, v string) string {
+			return fmt.Sprintf(`{"name":%s,"person_id":%d,"role":"admin"}`, jsonString(v), w.People[Admin].ID)
 		}, "name", domain.TokenName.Max, false},
 }
 
@@ -242,10 +242,10 @@ const loneSurrogate = "LONESURROGATE"
 // TestEveryTextFieldMeetsTheOneTextRule sends each character class the text rule refuses to
 // every stored text field: each is refused with 422 naming the field, and nothing is written.
 func TestEveryTextFieldMeetsTheOneTextRule(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	ctx := testdb.Fixture()
 	// The gate reads a reported contract, so its rationale is what is judged.
-	w.db.Contract.UpdateOne(w.contractAcme).SetStatus(domain.ContractReported).ExecX(ctx)
+	w.DB.Contract.UpdateOne(w.ContractAcme).SetStatus(domain.ContractReported).ExecX(ctx)
 	type class struct{ name, value string }
 	classes := func(f textField) []class {
 		cs := []class{
@@ -258,16 +258,16 @@ func TestEveryTextFieldMeetsTheOneTextRule(t *testing.T) {
 		}
 		return cs
 	}
-	trail := w.db.AuditEvent.Query().CountX(ctx)
+	trail := w.DB.AuditEvent.Query().CountX(ctx)
 	for _, f := range textFields {
 		for _, c := range classes(f) {
-			if c.name == "only spaces" && (f.field == "user_need" || f.field == "summary" && f.persona == supplierOther || f.field == "lessons" ||
+			if c.name == "only spaces" && (f.field == "user_need" || f.field == "summary" && f.persona == SupplierOther || f.field == "lessons" ||
 				f.name == "bid title" || f.name == "bid answer" || f.name == "webhook description") {
 				continue // optional fields may be empty
 			}
 			header := []string{"If-Match", "*"}
 			body := strings.ReplaceAll(f.body(w, c.value), loneSurrogate, `\ud800`)
-			rec := w.do(f.persona, f.method, f.path(w), body, header...)
+			rec := w.Do(f.persona, f.method, f.path(w), body, header...)
 			var p Problem
 			_ = json.Unmarshal(rec.Body.Bytes(), &p)
 			named := false
@@ -279,7 +279,7 @@ func TestEveryTextFieldMeetsTheOneTextRule(t *testing.T) {
 			}
 		}
 		// The same field takes ordinary text in any script, up to its limit.
-		rec := w.do(f.persona, f.method, f.path(w), f.body(w, strings.Repeat("é", min(f.max, 50))), "If-Match", "*")
+		rec := w.Do(f.persona, f.method, f.path(w), f.body(w, strings.Repeat("é", min(f.max, 50))), "If-Match", "*")
 		var p Problem
 		_ = json.Unmarshal(rec.Body.Bytes(), &p)
 		for _, e := range p.Errors {
@@ -288,12 +288,12 @@ func TestEveryTextFieldMeetsTheOneTextRule(t *testing.T) {
 			}
 		}
 	}
-	if rec := w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", "{\"title\":\"a\xffb\",\"public_body\":\"B\",\"problem\":\"P\"}"); rec.Code != http.StatusBadRequest ||
+	if rec := w.Do(OwnerOwn, http.MethodPost, "/api/v1/challenges", "{\"title\":\"a\xffb\",\"public_body\":\"B\",\"problem\":\"P\"}"); rec.Code != http.StatusBadRequest ||
 		!strings.Contains(rec.Body.String(), "UTF-8") {
 		t.Errorf("invalid UTF-8: %d %s", rec.Code, rec.Body)
 	}
 	// Only the ordinary texts above may have written anything; the refusals wrote nothing.
-	for _, e := range w.db.AuditEvent.Query().AllX(ctx)[trail:] {
+	for _, e := range w.DB.AuditEvent.Query().AllX(ctx)[trail:] {
 		if strings.Contains(e.After, `\u0000`) || strings.Contains(e.After, "\u202e") {
 			t.Errorf("a refused text reached the trail: %s %s", e.Action, e.After)
 		}
@@ -302,15 +302,15 @@ func TestEveryTextFieldMeetsTheOneTextRule(t *testing.T) {
 
 // TestAnEditMustChangeSomething: an empty or null edit is refused, and the version stays.
 func TestAnEditMustChangeSomething(t *testing.T) {
-	w := newWorld(t)
-	path := fmt.Sprintf("/api/v1/challenges/%d", w.challengeD.ID)
+	w := NewWorld(t)
+	path := fmt.Sprintf("/api/v1/challenges/%d", w.ChallengeD.ID)
 	for _, body := range []string{`{}`, `null`, `{"title": null}`} {
-		rec := w.do(ownerOwn, http.MethodPatch, path, body, "If-Match", challengeETag(w.challengeD.ID, 1))
+		rec := w.Do(OwnerOwn, http.MethodPatch, path, body, "If-Match", challengeETag(w.ChallengeD.ID, 1))
 		if rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusBadRequest {
 			t.Errorf("edit %s: %d %s", body, rec.Code, rec.Body)
 		}
 	}
-	if v := w.db.Challenge.GetX(testdb.Fixture(), w.challengeD.ID).Version; v != 1 {
+	if v := w.DB.Challenge.GetX(testdb.Fixture(), w.ChallengeD.ID).Version; v != 1 {
 		t.Errorf("version %d after refused edits, want 1", v)
 	}
 }
@@ -319,20 +319,20 @@ func TestAnEditMustChangeSomething(t *testing.T) {
 // or queried too, so it is held to plain text: a request ID is replaced, an idempotency key or
 // a filter refused.
 func TestHeadersAndQueriesMeetTheTextRuleToo(t *testing.T) {
-	w := newWorld(t)
-	rec := w.do(admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "evil\x7f\nline")
+	w := NewWorld(t)
+	rec := w.Do(Admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "evil\x7f\nline")
 	if id := rec.Header().Get("X-Request-Id"); id == "" || strings.ContainsAny(id, "\x7f\n") {
 		t.Errorf("a request ID with control characters was kept: %q", id)
 	}
-	if rec := w.do(admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "req-123.abc"); rec.Header().Get("X-Request-Id") != "req-123.abc" {
+	if rec := w.Do(Admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "req-123.abc"); rec.Header().Get("X-Request-Id") != "req-123.abc" {
 		t.Errorf("a plain request ID was not kept: %q", rec.Header().Get("X-Request-Id"))
 	}
 	for _, q := range []string{"actor=%FF", "actor=a%00b", "record_type=bid%E2%80%AE"} {
-		if rec := w.do(admin, http.MethodGet, "/api/v1/audit?"+q, ""); rec.Code != http.StatusBadRequest {
+		if rec := w.Do(Admin, http.MethodGet, "/api/v1/audit?"+q, ""); rec.Code != http.StatusBadRequest {
 			t.Errorf("audit filter %s: %d %s", q, rec.Code, rec.Body)
 		}
 	}
-	rec = w.do(ownerOwn, http.MethodPost, "/api/v1/challenges", `{"title":"T","public_body":"B","problem":"P"}`, "Idempotency-Key", "key\xff")
+	rec = w.Do(OwnerOwn, http.MethodPost, "/api/v1/challenges", `{"title":"T","public_body":"B","problem":"P"}`, "Idempotency-Key", "key\xff")
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Idempotency-Key") {
 		t.Errorf("an Idempotency-Key that is not ASCII: %d %s", rec.Code, rec.Body)
 	}
@@ -341,9 +341,9 @@ func TestHeadersAndQueriesMeetTheTextRuleToo(t *testing.T) {
 // TestDocumentNamesKeepWholeCharactersAndDownloadAsAttachments: a long name of multi-byte
 // characters is cut between characters, and the download names it both ways (RFC 6266).
 func TestDocumentNamesKeepWholeCharactersAndDownloadAsAttachments(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	name := strings.Repeat("€", 100) + ".pdf" // 304 bytes
-	rec := w.do(supplierOther, http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/documents", w.draftBinsight.ID),
+	rec := w.Do(SupplierOther, http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/documents", w.DraftBinsight.ID),
 		multipartBody(name, "%PDF-1.4\nplan\n%%EOF\n"), "Content-Type", "multipart/form-data; boundary="+boundary)
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
@@ -353,7 +353,7 @@ func TestDocumentNamesKeepWholeCharactersAndDownloadAsAttachments(t *testing.T) 
 	if doc.Filename != name {
 		t.Errorf("stored name %q, want the whole name", doc.Filename)
 	}
-	rec = w.do(supplierOther, http.MethodGet, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID), "")
+	rec = w.Do(SupplierOther, http.MethodGet, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID), "")
 	cd := rec.Header().Get("Content-Disposition")
 	if rec.Code != http.StatusOK || !strings.HasPrefix(cd, `attachment; filename="`) || !strings.Contains(cd, "filename*=UTF-8''%E2%82%AC") {
 		t.Errorf("download: %d, Content-Disposition %q", rec.Code, cd)

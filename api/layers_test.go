@@ -10,15 +10,21 @@ import (
 	"testing"
 )
 
-// TestHandlersAreAdaptersOverTheService fails when the API's code (handlers and pages alike)
+// TestHandlersAreAdaptersOverTheService fails when the JSON API's code or the pages' (web/)
 // imports an Ent query package or the activities: every command and read goes through
-// service/, so a rule and its refusal are the same wherever a person meets them.
+// service/, so a rule and its refusal are the same wherever a person meets them. The API never
+// imports the pages: they register themselves on it.
 func TestHandlersAreAdaptersOverTheService(t *testing.T) {
 	_, self, _, _ := runtime.Caller(0) // absolute: the S3 server in TestMain changes directory
 	files, err := filepath.Glob(filepath.Join(filepath.Dir(self), "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	pages, err := filepath.Glob(filepath.Join(filepath.Dir(self), "..", "web", "*.go"))
+	if err != nil || len(pages) < 10 {
+		t.Fatalf("the pages' files: %d, %v", len(pages), err)
+	}
+	files = append(files, pages...)
 	const module = "github.com/catalyst-sbri/catalyst/"
 	allowed := map[string]bool{module + "ent": true, module + "ent/privacy": true}
 	checked := 0
@@ -27,7 +33,7 @@ func TestHandlersAreAdaptersOverTheService(t *testing.T) {
 			continue
 		}
 		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-		f = filepath.Base(f)
+		f = filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,10 +45,12 @@ func TestHandlersAreAdaptersOverTheService(t *testing.T) {
 				t.Errorf("%s imports %s: read and write records through service/", f, path)
 			case path == module+"activities":
 				t.Errorf("%s imports the activities: call service/, which shares their writes", f)
+			case path == module+"web" && parsed.Name.Name == "api":
+				t.Errorf("%s imports the pages: they register themselves on the API's server (api.New(d, web.Pages))", f)
 			}
 		}
 	}
-	if checked < 10 {
+	if checked < 40 {
 		t.Fatalf("only %d files checked", checked)
 	}
 }

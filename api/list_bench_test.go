@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
 )
 
 // BenchmarkListOf10000Bids: a page of 50 from a competition of 10,000 bids, through the API as
@@ -75,7 +76,7 @@ func BenchmarkListOf10000Bids(b *testing.B) {
 		}
 		db.Assignment.CreateBulk(assigns...).ExecX(ctx)
 	}
-	h, err := New(Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), Log: quiet})
+	h, err := New(Deps{DB: db, Docs: testworld.Docs, SessionKey: make([]byte, 32), Log: Quiet})
 	if err != nil {
 		b.Fatal(err)
 	}

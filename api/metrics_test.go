@@ -4,24 +4,26 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
 	"github.com/catalyst-sbri/catalyst/metrics"
 )
 
 // /metrics tells Prometheus each route's latency by its pattern, the refusals by reason, and
 // what waits in the outbox, in email and in webhooks.
 func TestMetricsForPrometheus(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	sys := authz.AsSystem(testdb.Fixture(), "test")
 	m := metrics.New()
 	defer m.Close()
-	m.WatchStore(w.db)
-	h, err := New(Deps{DB: w.db, Docs: docs, SessionKey: make([]byte, 32), Metrics: m, Log: quiet})
+	m.WatchStore(w.DB)
+	h, err := New(Deps{DB: w.DB, Docs: testworld.Docs, SessionKey: make([]byte, 32), Metrics: m, Log: Quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,20 +33,20 @@ func TestMetricsForPrometheus(t *testing.T) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 		if persona != "" {
-			req.Header.Set("Authorization", "Bearer "+w.tokens[persona])
+			req.Header.Set("Authorization", "Bearer "+w.Tokens[persona])
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec.Code
 	}
-	do(http.MethodGet, "/api/v1/competitions/"+itoa(w.compA.ID), "", "")
-	do(http.MethodGet, "/api/v1/competitions/"+itoa(w.compE.ID), "", "")
-	if code := do(http.MethodPost, "/api/v1/challenges", `{"title":" "}`, ownerOwn); code != http.StatusUnprocessableEntity {
+	do(http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID), "", "")
+	do(http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompE.ID), "", "")
+	if code := do(http.MethodPost, "/api/v1/challenges", `{"title":" "}`, OwnerOwn); code != http.StatusUnprocessableEntity {
 		t.Fatalf("the refused challenge: %d", code)
 	}
 	// An email waiting, as every notice writes one.
-	dana := w.people[supplierOwn]
-	w.db.Email.Create().SetTo(dana.Email).SetTemplate(string(domain.NoticeGateDecided)).SetUnsubscribeToken("metrics-test").ExecX(sys)
+	dana := w.People[SupplierOwn]
+	w.DB.Email.Create().SetTo(dana.Email).SetTemplate(string(domain.NoticeGateDecided)).SetUnsubscribeToken("metrics-test").ExecX(sys)
 
 	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 	rec := httptest.NewRecorder()
@@ -67,7 +69,7 @@ func TestMetricsForPrometheus(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if strings.Contains(text, `route="/api/v1/competitions/`+itoa(w.compA.ID)) {
+	if strings.Contains(text, `route="/api/v1/competitions/`+strconv.Itoa(w.CompA.ID)) {
 		t.Error("a record's ID made its own metric")
 	}
 }

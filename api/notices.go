@@ -24,7 +24,7 @@ type NoticeView struct {
 	LinkText string `json:"-"`
 }
 
-func noticeView(n service.Notice) NoticeView {
+func NoticeViewOf(n service.Notice) NoticeView {
 	v := NoticeView{ID: n.Row.ID, Template: n.Row.Template, Values: n.Row.Values, Text: n.Text,
 		RecordType: n.Row.RecordType, RecordID: n.Row.RecordID, SentAt: n.Row.CreatedAt}
 	v.Link, v.LinkText = domain.NoticeLink(n.Row.RecordType, n.Row.RecordID)
@@ -37,35 +37,9 @@ func (s *Server) listNotices(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.MyNotices(c.Request().Context(), service.Page{After: after, Limit: limit})
+	rows, err := s.Svc.MyNotices(c.Request().Context(), service.Page{After: after, Limit: limit})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pageOf(rows, limit, func(n service.Notice) int { return n.Row.ID }, noticeView))
-}
-
-// noticesPerPage is how many notices a page of them shows.
-const noticesPerPage = 100
-
-// noticesPage shows the signed-in person their notices.
-func (s *Server) noticesPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	n := pageNumber(c)
-	rows, err := s.svc.MyNotices(ctx, service.Page{Limit: noticesPerPage, Offset: (n - 1) * noticesPerPage})
-	if err != nil {
-		return err
-	}
-	total, err := s.svc.CountMyNotices(ctx)
-	if err != nil {
-		return err
-	}
-	data := struct {
-		Notices []NoticeView
-		Pager   pager
-	}{Notices: make([]NoticeView, 0, len(rows))}
-	for _, r := range rows[:min(len(rows), noticesPerPage)] {
-		data.Notices = append(data.Notices, noticeView(r))
-	}
-	data.Pager = newPager(c, n, noticesPerPage, total, len(data.Notices), "notices")
-	return s.render(c, http.StatusOK, "notices", "Your notices", "notices", data)
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(n service.Notice) int { return n.Row.ID }, NoticeViewOf))
 }

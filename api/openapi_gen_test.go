@@ -346,8 +346,8 @@ func TestWritingTheDocumentNamesWhatIsMissing(t *testing.T) {
 	hand := []byte(`{"paths": {"/api/v1/things": {"get": {"responses": {"200": {"description": "OK"}}}},
 		"/api/v1/gone": {"get": {"responses": {}}}}}`)
 	_, err := writeDocument(hand, []servedRoute{
-		{http.MethodGet, "/api/v1/things", public},
-		{http.MethodPost, "/api/v1/things/:id", only(authz.Admin)},
+		{http.MethodGet, "/api/v1/things", Public},
+		{http.MethodPost, "/api/v1/things/:id", Only(authz.Admin)},
 	})
 	for _, want := range []string{"POST /api/v1/things/{id} is served but not described", "describes GET /api/v1/gone, which no route serves"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -356,8 +356,8 @@ func TestWritingTheDocumentNamesWhatIsMissing(t *testing.T) {
 	}
 	written, err := writeDocument([]byte(`{"paths": {"/api/v1/things/{id}": {"post": {"responses": {"200": {"description": "OK"}}},
 		"get": {"responses": {}}}}}`), []servedRoute{
-		{http.MethodPost, "/api/v1/things/:id", only(authz.Admin)},
-		{http.MethodGet, "/api/v1/things/:id", public},
+		{http.MethodPost, "/api/v1/things/:id", Only(authz.Admin)},
+		{http.MethodGet, "/api/v1/things/:id", Public},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,12 +49,12 @@ func TestAQueryParametersLimitIsTheDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWorld(t)
+	w := NewWorld(t)
 	s, _, err := build(Deps{SessionKey: make([]byte, 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(w.h)
+	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	param := regexp.MustCompile(`\{([^}]+)\}`)
 	checked := 0

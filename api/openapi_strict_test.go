@@ -90,33 +90,33 @@ func TestTheDocumentIsNoLooserThanTheServer(t *testing.T) {
 // TestTheServerRefusesWhatTheDocumentRefuses: a request the document refuses is refused before
 // anything happens, with each field's problem in words that say what to send.
 func TestTheServerRefusesWhatTheDocumentRefuses(t *testing.T) {
-	w := newWorld(t)
-	trail := w.db.AuditEvent.Query().CountX(testdb.Fixture())
+	w := NewWorld(t)
+	trail := w.DB.AuditEvent.Query().CountX(testdb.Fixture())
 	for _, c := range []struct {
 		name, persona, method, path, body string
 		status                            int
 		field, says                       string
 	}{
-		{"a search over its length", anon, http.MethodGet, "/api/v1/competitions?q=" + strings.Repeat("a", 501), "",
+		{"a search over its length", Anon, http.MethodGet, "/api/v1/competitions?q=" + strings.Repeat("a", 501), "",
 			http.StatusBadRequest, "q", `"q" must be at most 500 characters`},
-		{"a field that is not one", anon, http.MethodGet, "/api/v1/lessons?field=" + url.QueryEscape("Astrology"), "",
+		{"a field that is not one", Anon, http.MethodGet, "/api/v1/lessons?field=" + url.QueryEscape("Astrology"), "",
 			http.StatusBadRequest, "field", `"field" must be one of: Health and social care, Transport`},
-		{"a page too long", admin, http.MethodGet, "/api/v1/audit?limit=500", "",
+		{"a page too long", Admin, http.MethodGet, "/api/v1/audit?limit=500", "",
 			http.StatusBadRequest, "limit", `"limit" must be at most 200`},
-		{"record number 0", assessorAssigned, http.MethodPost, "/api/v1/interests",
+		{"record number 0", AssessorAssigned, http.MethodPost, "/api/v1/interests",
 			`{"organisation_id": 0, "kind": "employer", "description": "Worked there"}`,
 			http.StatusUnprocessableEntity, "organisation_id", `"organisation_id" must be at least 1`},
-		{"an event nobody sends", admin, http.MethodPost, "/api/v1/webhooks",
+		{"an event nobody sends", Admin, http.MethodPost, "/api/v1/webhooks",
 			`{"url": "https://finance.example/hook", "events": ["contract.lost"]}`,
 			http.StatusUnprocessableEntity, "events[0]", `"events[0]" must be one of: challenge.selected`},
-		{"a target there is not", admin, http.MethodPut, "/api/v1/figures/targets", `{"targets": {"happiness": 100}}`,
+		{"a target there is not", Admin, http.MethodPut, "/api/v1/figures/targets", `{"targets": {"happiness": 100}}`,
 			http.StatusUnprocessableEntity, "targets", `"targets" has a field this request does not take`},
-		{"empty required text", ownerOwn, http.MethodPost, "/api/v1/challenges", `{"title": "", "public_body": "Anytown", "problem": "Bins"}`,
+		{"empty required text", OwnerOwn, http.MethodPost, "/api/v1/challenges", `{"title": "", "public_body": "Anytown", "problem": "Bins"}`,
 			http.StatusUnprocessableEntity, "title", `"title" must not be empty`},
-		{"blank required text", ownerOwn, http.MethodPost, "/api/v1/challenges", `{"title": "Bins", "public_body": "  ", "problem": "Bins"}`,
+		{"blank required text", OwnerOwn, http.MethodPost, "/api/v1/challenges", `{"title": "Bins", "public_body": "  ", "problem": "Bins"}`,
 			http.StatusUnprocessableEntity, "public_body", `"public_body" must not be blank`},
 	} {
-		rec := w.do(c.persona, c.method, c.path, c.body)
+		rec := w.Do(c.persona, c.method, c.path, c.body)
 		var p Problem
 		_ = json.Unmarshal(rec.Body.Bytes(), &p)
 		said := ""
@@ -129,7 +129,7 @@ func TestTheServerRefusesWhatTheDocumentRefuses(t *testing.T) {
 			t.Errorf("%s: %d %s; want %d with %s: %s…", c.name, rec.Code, rec.Body, c.status, c.field, c.says)
 		}
 	}
-	if after := w.db.AuditEvent.Query().CountX(testdb.Fixture()); after != trail {
+	if after := w.DB.AuditEvent.Query().CountX(testdb.Fixture()); after != trail {
 		t.Errorf("refused requests wrote %d audit events", after-trail)
 	}
 }

@@ -6,13 +6,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
 )
 
 // documented reports whether a route belongs in the OpenAPI document: the API and the
 // operational endpoints, not the pages and their assets.
-func documented(path string) bool {
-	return strings.HasPrefix(path, "/api/") || path == "/readyz" || path == "/healthz"
-}
+var documented = testworld.Documented
 
 // TestOpenAPIMatchesRoutes fails when a route is missing from the document, or the document
 // describes an operation no route serves.

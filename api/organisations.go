@@ -38,7 +38,7 @@ func (s *Server) registerOrganisation(c echo.Context) error {
 		}
 		in.IncorporatedOn = t
 	}
-	org, err := s.svc.RegisterOrganisation(c.Request().Context(), in)
+	org, err := s.Svc.RegisterOrganisation(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -68,16 +68,16 @@ func joinRequestView(r *ent.JoinRequest) JoinRequestView {
 }
 
 func (s *Server) askToJoin(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	r, err := s.svc.AskToJoin(ctx, id)
+	r, err := s.Svc.AskToJoin(ctx, id)
 	if err != nil {
 		return err
 	}
-	rows, err := s.svc.JoinRequests(ctx)
+	rows, err := s.Svc.JoinRequests(ctx)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) askToJoin(c echo.Context) error {
 }
 
 func (s *Server) listJoinRequests(c echo.Context) error {
-	rows, err := s.svc.JoinRequests(c.Request().Context())
+	rows, err := s.Svc.JoinRequests(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Server) decideJoinRequest(c echo.Context) error {
 	if req.Approve == nil {
 		return domain.Problems{{Field: "approve", Message: "Say whether you approve the request: true or false"}}
 	}
-	r, err := s.svc.DecideJoinRequest(c.Request().Context(), service.DecideJoinRequest{ID: id, Approve: *req.Approve})
+	r, err := s.Svc.DecideJoinRequest(c.Request().Context(), service.DecideJoinRequest{ID: id, Approve: *req.Approve})
 	if err != nil {
 		return err
 	}

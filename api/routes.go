@@ -7,10 +7,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// routes registers each route together with who may call it, so a route and its guard are
+// Routes registers each route together with who may call it, so a route and its guard are
 // declared once, on one line. There is no way to register a route without its access, and a
 // request whose route has none is refused (authorize): access is denied by default.
-type routes struct {
+type Routes struct {
 	to interface {
 		Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
 	}
@@ -18,18 +18,18 @@ type routes struct {
 	access map[string]access // "METHOD /path/:id" as Echo matches it
 }
 
-func (s *Server) routes(e *echo.Echo) routes {
+func (s *Server) routes(e *echo.Echo) Routes {
 	s.access = map[string]access{}
-	return routes{to: e, e: e, access: s.access}
+	return Routes{to: e, e: e, access: s.access}
 }
 
 // group registers its routes under prefix.
-func (r routes) group(prefix string) routes {
+func (r Routes) group(prefix string) Routes {
 	r.to = r.e.Group(prefix)
 	return r
 }
 
-func (r routes) add(method, path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) add(method, path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	route := r.to.Add(method, path, h, m...)
 	key := method + " " + route.Path
 	if _, twice := r.access[key]; twice {
@@ -38,27 +38,27 @@ func (r routes) add(method, path string, who access, h echo.HandlerFunc, m ...ec
 	r.access[key] = who
 }
 
-func (r routes) get(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) Get(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodGet, path, who, h, m...)
 }
 
-func (r routes) post(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) Post(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPost, path, who, h, m...)
 }
 
-func (r routes) put(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) put(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPut, path, who, h, m...)
 }
 
-func (r routes) patch(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) patch(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPatch, path, who, h, m...)
 }
 
-func (r routes) delete(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) delete(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodDelete, path, who, h, m...)
 }
 
-// static serves files to anyone.
-func (r routes) static(prefix string, files fs.FS) {
-	r.access[http.MethodGet+" "+r.e.StaticFS(prefix, files).Path] = public
+// Static serves files to anyone.
+func (r Routes) Static(prefix string, files fs.FS) {
+	r.access[http.MethodGet+" "+r.e.StaticFS(prefix, files).Path] = Public
 }

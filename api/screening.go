@@ -2,14 +2,12 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ui"
 )
 
 // ScreeningCriterionView is one of the programme's screening criteria.
@@ -24,7 +22,7 @@ func screeningCriterionView(c *ent.ScreeningCriterion) ScreeningCriterionView {
 }
 
 func (s *Server) listScreeningCriteria(c echo.Context) error {
-	rows, err := s.svc.ScreeningCriteria(c.Request().Context(), true)
+	rows, err := s.Svc.ScreeningCriteria(c.Request().Context(), true)
 	if err != nil {
 		return err
 	}
@@ -45,7 +43,7 @@ func (s *Server) addScreeningCriterion(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	out, err := s.svc.AddScreeningCriterion(c.Request().Context(), req.Text)
+	out, err := s.Svc.AddScreeningCriterion(c.Request().Context(), req.Text)
 	if err != nil {
 		return err
 	}
@@ -53,11 +51,11 @@ func (s *Server) addScreeningCriterion(c echo.Context) error {
 }
 
 func (s *Server) retireScreeningCriterion(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	out, err := s.svc.RetireScreeningCriterion(c.Request().Context(), id)
+	out, err := s.Svc.RetireScreeningCriterion(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -92,18 +90,18 @@ func (s *Server) screenChallenge(c echo.Context) error {
 	for i, r := range req.Results {
 		results[i] = domain.ScreeningResult{CriterionID: r.CriterionID, Met: r.Met, Note: r.Note}
 	}
-	if err := s.svc.ScreenChallenge(c.Request().Context(), id, results); err != nil {
+	if err := s.Svc.ScreenChallenge(c.Request().Context(), id, results); err != nil {
 		return err
 	}
 	return s.getScreening(c)
 }
 
 func (s *Server) getScreening(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	done, err := s.svc.Screenings(c.Request().Context(), id)
+	done, err := s.Svc.Screenings(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -121,42 +119,4 @@ func sortScreenings(v []ScreeningView) {
 			v[j], v[j-1] = v[j-1], v[j]
 		}
 	}
-}
-
-// screeningCriteriaPage lists the programme's criteria, with the form to add one.
-func (s *Server) screeningCriteriaPage(c echo.Context) error {
-	return s.renderScreeningCriteria(c, http.StatusOK, ui.Form{Values: map[string]string{}})
-}
-
-func (s *Server) renderScreeningCriteria(c echo.Context, status int, form ui.Form) error {
-	rows, err := s.svc.ScreeningCriteria(c.Request().Context(), true)
-	if err != nil {
-		return err
-	}
-	return s.render(c, status, "screening_criteria", form.Title("Screening criteria"), "rounds", struct {
-		Criteria []*ent.ScreeningCriterion
-		Form     ui.Form
-	}{rows, form})
-}
-
-func (s *Server) addScreeningCriterionForm(c echo.Context) error {
-	form := ui.Form{Values: map[string]string{"text": c.FormValue("text")}}
-	if _, err := s.svc.AddScreeningCriterion(c.Request().Context(), form.Values["text"]); err != nil {
-		if form.Problems = problemsOf(err); form.Problems == nil {
-			return err
-		}
-		return s.renderScreeningCriteria(c, http.StatusUnprocessableEntity, form)
-	}
-	return c.Redirect(http.StatusSeeOther, "/screening-criteria")
-}
-
-func (s *Server) retireScreeningCriterionForm(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.RetireScreeningCriterion(c.Request().Context(), id); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/screening-criteria?retired="+strconv.Itoa(id))
 }

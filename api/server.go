@@ -61,24 +61,26 @@ type Deps struct {
 	Log     *slog.Logger
 }
 
-// Server is the HTTP side of Catalyst.
+// Server is the HTTP side of Catalyst: what the JSON API and the pages share (the service,
+// sign-in, who may call each route, errors as problems), and the JSON API's handlers.
 type Server struct {
 	Deps
-	submits *admission
-	svc     *service.Service
-	log     *slog.Logger
-	oidc    *oidcClient
+	// Submits takes bid submissions in turns (admit.go).
+	Submits *admission
+	Svc     *service.Service
 	// access is who may call each route, as its registration declared (routes.go).
 	access map[string]access
+	// ErrorPage answers a refused or failed request for a page as a page; the pages set it.
+	ErrorPage func(echo.Context, Problem) error
 }
 
 // New builds the Echo server with every route.
-func New(d Deps) (*echo.Echo, error) {
-	_, e, err := build(d)
+func New(d Deps, more ...func(*Server, Routes)) (*echo.Echo, error) {
+	_, e, err := build(d, more...)
 	return e, err
 }
 
-func build(d Deps) (*Server, *echo.Echo, error) {
+func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
@@ -94,11 +96,8 @@ func build(d Deps) (*Server, *echo.Echo, error) {
 	if _, err := apiContract(); err != nil {
 		return nil, nil, err
 	}
-	s := &Server{Deps: d, log: d.Log, submits: newAdmission(d.SubmitSlots, d.SubmitWait),
-		svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}, ShortestOpen: d.ShortestOpen}}
-	if d.OIDC != nil {
-		s.oidc = newOIDCClient(*d.OIDC)
-	}
+	s := &Server{Deps: d, Submits: newAdmission(d.SubmitSlots, d.SubmitWait),
+		Svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}, ShortestOpen: d.ShortestOpen}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
@@ -128,136 +127,138 @@ func build(d Deps) (*Server, *echo.Echo, error) {
 	e.Use(s.idempotent)
 
 	r := s.routes(e)
-	r.get("/readyz", public, s.readyz)
-	r.get("/healthz", public, func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	r.get("/metrics", public, s.metrics)
-	r.get("/api/openapi.json", public, s.openAPI)
+	r.Get("/readyz", Public, s.readyz)
+	r.Get("/healthz", Public, func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	r.Get("/metrics", Public, s.metrics)
+	r.Get("/api/openapi.json", Public, s.openAPI)
 
 	v1 := r.group("/api/v1")
-	v1.get("/people", signedIn, s.listPeople)
-	v1.post("/people", only(authz.Admin), s.addPerson)
-	v1.post("/people/:id", only(authz.Admin), s.changePerson)
-	v1.post("/people/:id/deactivate", only(authz.Admin), s.deactivatePerson)
-	v1.get("/organisations", signedIn, s.listOrganisations)
-	v1.post("/organisations", only(authz.Supplier), s.registerOrganisation)
-	v1.post("/organisations/:id/join-requests", only(authz.Supplier), s.askToJoin)
-	v1.get("/join-requests", signedIn, s.listJoinRequests)
-	v1.post("/join-requests/:id/decision", only(authz.Supplier), s.decideJoinRequest)
-	v1.get("/challenges", signedIn, s.listChallenges)
-	v1.post("/challenges", only(authz.Admin, authz.ChallengeOwner), s.createChallenge)
-	v1.get("/challenges/:id", signedIn, s.getChallenge)
-	v1.patch("/challenges/:id", only(authz.Admin, authz.ChallengeOwner), s.editChallenge)
-	v1.post("/challenges/:id/submit", only(authz.Admin, authz.ChallengeOwner), s.submitChallenge)
-	v1.post("/challenges/:id/selection", only(authz.Admin), s.selectChallenge)
-	v1.post("/challenges/:id/competitions", only(authz.Admin), s.openCompetition)
-	v1.post("/challenges/:id/completion", only(authz.Admin), s.completeChallenge)
-	v1.post("/challenges/:id/competition-setup", only(authz.Admin), s.startCompetitionSetup)
-	v1.get("/challenges/:id/documents", only(authz.Admin, authz.ChallengeOwner), s.listEvidence)
-	v1.post("/challenges/:id/documents", only(authz.Admin, authz.ChallengeOwner), s.uploadEvidence)
-	v1.post("/competitions/:id/setup", only(authz.Admin), s.editCompetitionSetup)
-	v1.post("/competitions/:id/launch", only(authz.Admin), s.launchCompetition)
-	v1.post("/competitions/:id/extensions", only(authz.Admin), s.extendDeadline)
-	v1.get("/competitions/:id/clarifications", public, s.listClarifications)
-	v1.post("/competitions/:id/clarifications", only(authz.Supplier), s.askClarification)
-	v1.post("/clarifications/:id/publish", only(authz.Admin), s.publishClarification)
-	v1.get("/competitions/:id/eligibility", only(authz.Admin), s.getEligibility)
-	v1.post("/competitions/:id/eligibility/finish", only(authz.Admin), s.finishEligibility)
-	v1.post("/bids/:id/eligibility", only(authz.Admin), s.decideEligibility)
-	v1.post("/competitions/:id/amendments", only(authz.Admin), s.amendCompetition)
-	v1.post("/bids/:id/confirm", only(authz.Supplier), s.confirmBid)
-	v1.get("/notices", signedIn, s.listNotices)
-	v1.get("/me/work", signedIn, s.myWork)
-	v1.get("/lifecycles", public, s.lifecycles)
-	v1.get("/lifecycles/:record", public, s.lifecycle)
-	v1.get("/me/email-choices", signedIn, s.getEmailChoices)
-	v1.put("/me/email-choices", signedIn, s.setEmailChoices)
-	v1.get("/figures", only(authz.Admin), s.getFigures)
-	v1.put("/figures/targets", only(authz.Admin), s.setTargets)
-	v1.get("/webhooks", only(authz.Admin), s.listWebhooks)
-	v1.post("/webhooks", only(authz.Admin), s.registerWebhook)
-	v1.get("/webhooks/:id/deliveries", only(authz.Admin), s.webhookDeliveries)
-	v1.post("/webhooks/:id/rotate-secret", only(authz.Admin), s.rotateWebhookSecret)
-	v1.post("/webhooks/:id/disable", only(authz.Admin), s.disableWebhook)
-	v1.post("/webhook-deliveries/:id/send-again", only(authz.Admin), s.sendWebhookAgain)
-	v1.get("/emails", only(authz.Admin), s.listEmails)
-	v1.post("/emails/:id/send-again", only(authz.Admin), s.sendEmailAgain)
-	v1.get("/screening-criteria", only(authz.Admin), s.listScreeningCriteria)
-	v1.post("/screening-criteria", only(authz.Admin), s.addScreeningCriterion)
-	v1.post("/screening-criteria/:id/retire", only(authz.Admin), s.retireScreeningCriterion)
-	v1.get("/challenges/:id/screening", only(authz.Admin), s.getScreening)
-	v1.post("/challenges/:id/screening", only(authz.Admin), s.screenChallenge)
-	v1.get("/rounds", only(authz.Admin), s.listRounds)
-	v1.post("/rounds", only(authz.Admin), s.createRound)
-	v1.get("/competitions", public, s.listCompetitions)
-	v1.get("/alerts", signedIn, s.yourAlert)
-	v1.post("/alerts", public, s.subscribe, perAddress(s.SignInRate, "too-many-requests", "Too many alerts asked for"))
-	v1.post("/alerts/unsubscribe", public, s.unsubscribe, perAddress(s.SignInRate, "too-many-requests", "Too many attempts"))
-	v1.get("/competitions/:id", public, s.getCompetition)
-	v1.get("/competitions/:id/bids", signedIn, s.listBids)
-	v1.get("/competitions/:id/panel", only(authz.Admin), s.getPanel)
-	v1.post("/assessments/:id/exclusion", only(authz.Admin), s.excludeScore)
-	v1.delete("/assessments/:id/exclusion", only(authz.Admin), s.includeScore)
-	v1.post("/assessments/:id/return", only(authz.Admin), s.sendBack)
-	v1.post("/competitions/:id/bids", only(authz.Supplier), s.createBid)
-	v1.post("/competitions/:id/assessments", only(authz.Assessor), s.recordAssessment)
-	v1.post("/competitions/:id/decision", only(authz.Admin), s.decide)
-	v1.post("/competitions/:id/feedback-release", only(authz.Admin), s.releaseFeedback)
-	v1.get("/bids", only(authz.Supplier), s.yourBids)
-	v1.get("/bids/:id", signedIn, s.getBid)
-	v1.put("/bids/:id/tasks/:task", only(authz.Supplier), s.saveBidTask)
-	v1.post("/bids/:id/reopen", only(authz.Supplier), s.reopenBid)
-	v1.post("/bids/:id/withdraw", only(authz.Supplier), s.withdrawBid)
-	v1.get("/bids/:id/receipt", signedIn, s.getReceipt)
-	v1.post("/receipts/verify", signedIn, s.verifyReceipt)
-	v1.delete("/documents/:id", only(authz.Supplier), s.removeDocument)
-	v1.get("/bids/:id/feedback", signedIn, s.getFeedback)
-	v1.post("/bids/:id/documents", only(authz.Supplier), s.uploadDocument)
-	v1.post("/bids/:id/submit", only(authz.Supplier), s.submitBid, s.submits.admit)
-	v1.get("/documents/:id", signedIn, s.getDocument)
-	v1.get("/documents/:id/content", signedIn, s.downloadDocument)
-	v1.get("/assignments", only(authz.Admin, authz.ChallengeOwner, authz.Assessor), s.listAssignments)
-	v1.get("/assignments/:id", only(authz.Assessor), s.getAssignment)
-	v1.post("/assignments/:id/accept", only(authz.Assessor), s.acceptAssignment)
-	v1.post("/assignments/:id/decline", only(authz.Assessor), s.declineAssignment)
-	v1.put("/assignments/:id/draft", only(authz.Assessor), s.saveDraft)
-	v1.post("/assignments/:id/swap", only(authz.Admin), s.swapAssessor)
-	v1.get("/competitions/:id/assignment-proposal", only(authz.Admin), s.getProposal)
-	v1.get("/competitions/:id/interviews", only(authz.Admin), s.getInterviews)
-	v1.put("/bids/:id/interview-slot", only(authz.Admin), s.scheduleInterview)
-	v1.put("/bids/:id/interview-score", only(authz.Admin), s.scoreInterview)
-	v1.post("/competitions/:id/assignments/release", only(authz.Admin), s.releaseAssignments)
-	v1.post("/competitions/:id/assignments/rerun", only(authz.Admin), s.rerunAssignment)
-	v1.post("/competitions/:id/capacities", only(authz.Admin), s.setCapacity)
-	v1.post("/interests/declaration", only(authz.Assessor), s.renewDeclaration)
-	v1.get("/contracts", signedIn, s.listContracts)
-	v1.get("/contracts/:id", signedIn, s.getContract)
-	v1.put("/contracts/:id/terms", only(authz.Admin), s.changeContractTerms)
-	v1.post("/contracts/:id/acceptance", only(authz.Supplier), s.acceptContract)
-	v1.post("/contracts/:id/documents", only(authz.Admin, authz.Supplier), s.uploadContractDocument)
-	v1.post("/milestones/:id/documents", only(authz.Supplier), s.uploadDeliverableDocument)
-	v1.post("/milestones/:id/deliverable", only(authz.Supplier), s.submitDeliverable)
-	v1.post("/milestones/:id/review", only(authz.ChallengeOwner, authz.Admin), s.reviewDeliverable)
-	v1.post("/milestones/:id/payment", only(authz.Admin), s.recordPayment)
-	v1.put("/contracts/:id/show-and-tell", only(authz.Admin), s.scheduleShowAndTell)
-	v1.post("/contracts/:id/show-and-tell/record", only(authz.Admin), s.recordShowAndTell)
-	v1.post("/contracts/:id/recommendation", only(authz.ChallengeOwner, authz.Admin), s.recommend)
-	v1.post("/contracts/:id/progress", only(authz.Supplier), s.submitProgress)
-	v1.post("/contracts/:id/midpoint-review", only(authz.ChallengeOwner, authz.Admin), s.reviewMidpoint)
-	v1.post("/challenges/:id/gate", only(authz.Admin), s.decideChallengeGate)
-	v1.get("/lessons", public, s.listLessons)
-	v1.get("/challenges/:id/overview", only(authz.Admin, authz.ChallengeOwner), s.getOverview)
-	v1.post("/contracts/:id/report", only(authz.Supplier), s.submitReport)
-	v1.post("/contracts/:id/gate", only(authz.Admin), s.recordGate)
-	v1.get("/audit", only(authz.Admin, authz.ChallengeOwner), s.listAudit)
-	v1.get("/audit.csv", only(authz.Admin, authz.ChallengeOwner), s.exportAudit)
-	v1.get("/interests", only(authz.Admin, authz.Assessor), s.listInterests)
-	v1.post("/interests", only(authz.Assessor), s.declareInterest)
-	v1.post("/interests/:id/withdraw", only(authz.Assessor), s.withdrawInterest)
-	v1.get("/tokens", signedIn, s.listTokens)
-	v1.post("/tokens", only(authz.Admin), s.issueToken)
-	v1.post("/tokens/:id/revoke", only(authz.Admin), s.revokeToken)
+	v1.Get("/people", SignedIn, s.listPeople)
+	v1.Post("/people", Only(authz.Admin), s.addPerson)
+	v1.Post("/people/:id", Only(authz.Admin), s.changePerson)
+	v1.Post("/people/:id/deactivate", Only(authz.Admin), s.deactivatePerson)
+	v1.Get("/organisations", SignedIn, s.listOrganisations)
+	v1.Post("/organisations", Only(authz.Supplier), s.registerOrganisation)
+	v1.Post("/organisations/:id/join-requests", Only(authz.Supplier), s.askToJoin)
+	v1.Get("/join-requests", SignedIn, s.listJoinRequests)
+	v1.Post("/join-requests/:id/decision", Only(authz.Supplier), s.decideJoinRequest)
+	v1.Get("/challenges", SignedIn, s.listChallenges)
+	v1.Post("/challenges", Only(authz.Admin, authz.ChallengeOwner), s.createChallenge)
+	v1.Get("/challenges/:id", SignedIn, s.getChallenge)
+	v1.patch("/challenges/:id", Only(authz.Admin, authz.ChallengeOwner), s.editChallenge)
+	v1.Post("/challenges/:id/submit", Only(authz.Admin, authz.ChallengeOwner), s.submitChallenge)
+	v1.Post("/challenges/:id/selection", Only(authz.Admin), s.selectChallenge)
+	v1.Post("/challenges/:id/competitions", Only(authz.Admin), s.openCompetition)
+	v1.Post("/challenges/:id/completion", Only(authz.Admin), s.completeChallenge)
+	v1.Post("/challenges/:id/competition-setup", Only(authz.Admin), s.startCompetitionSetup)
+	v1.Get("/challenges/:id/documents", Only(authz.Admin, authz.ChallengeOwner), s.listEvidence)
+	v1.Post("/challenges/:id/documents", Only(authz.Admin, authz.ChallengeOwner), s.uploadEvidence)
+	v1.Post("/competitions/:id/setup", Only(authz.Admin), s.editCompetitionSetup)
+	v1.Post("/competitions/:id/launch", Only(authz.Admin), s.launchCompetition)
+	v1.Post("/competitions/:id/extensions", Only(authz.Admin), s.extendDeadline)
+	v1.Get("/competitions/:id/clarifications", Public, s.listClarifications)
+	v1.Post("/competitions/:id/clarifications", Only(authz.Supplier), s.askClarification)
+	v1.Post("/clarifications/:id/publish", Only(authz.Admin), s.publishClarification)
+	v1.Get("/competitions/:id/eligibility", Only(authz.Admin), s.getEligibility)
+	v1.Post("/competitions/:id/eligibility/finish", Only(authz.Admin), s.finishEligibility)
+	v1.Post("/bids/:id/eligibility", Only(authz.Admin), s.decideEligibility)
+	v1.Post("/competitions/:id/amendments", Only(authz.Admin), s.amendCompetition)
+	v1.Post("/bids/:id/confirm", Only(authz.Supplier), s.confirmBid)
+	v1.Get("/notices", SignedIn, s.listNotices)
+	v1.Get("/me/work", SignedIn, s.myWork)
+	v1.Get("/lifecycles", Public, s.lifecycles)
+	v1.Get("/lifecycles/:record", Public, s.lifecycle)
+	v1.Get("/me/email-choices", SignedIn, s.getEmailChoices)
+	v1.put("/me/email-choices", SignedIn, s.setEmailChoices)
+	v1.Get("/figures", Only(authz.Admin), s.getFigures)
+	v1.put("/figures/targets", Only(authz.Admin), s.setTargets)
+	v1.Get("/webhooks", Only(authz.Admin), s.listWebhooks)
+	v1.Post("/webhooks", Only(authz.Admin), s.registerWebhook)
+	v1.Get("/webhooks/:id/deliveries", Only(authz.Admin), s.webhookDeliveries)
+	v1.Post("/webhooks/:id/rotate-secret", Only(authz.Admin), s.rotateWebhookSecret)
+	v1.Post("/webhooks/:id/disable", Only(authz.Admin), s.disableWebhook)
+	v1.Post("/webhook-deliveries/:id/send-again", Only(authz.Admin), s.sendWebhookAgain)
+	v1.Get("/emails", Only(authz.Admin), s.listEmails)
+	v1.Post("/emails/:id/send-again", Only(authz.Admin), s.sendEmailAgain)
+	v1.Get("/screening-criteria", Only(authz.Admin), s.listScreeningCriteria)
+	v1.Post("/screening-criteria", Only(authz.Admin), s.addScreeningCriterion)
+	v1.Post("/screening-criteria/:id/retire", Only(authz.Admin), s.retireScreeningCriterion)
+	v1.Get("/challenges/:id/screening", Only(authz.Admin), s.getScreening)
+	v1.Post("/challenges/:id/screening", Only(authz.Admin), s.screenChallenge)
+	v1.Get("/rounds", Only(authz.Admin), s.listRounds)
+	v1.Post("/rounds", Only(authz.Admin), s.createRound)
+	v1.Get("/competitions", Public, s.listCompetitions)
+	v1.Get("/alerts", SignedIn, s.yourAlert)
+	v1.Post("/alerts", Public, s.subscribe, PerAddress(s.SignInRate, "too-many-requests", "Too many alerts asked for"))
+	v1.Post("/alerts/unsubscribe", Public, s.unsubscribe, PerAddress(s.SignInRate, "too-many-requests", "Too many attempts"))
+	v1.Get("/competitions/:id", Public, s.getCompetition)
+	v1.Get("/competitions/:id/bids", SignedIn, s.listBids)
+	v1.Get("/competitions/:id/panel", Only(authz.Admin), s.getPanel)
+	v1.Post("/assessments/:id/exclusion", Only(authz.Admin), s.excludeScore)
+	v1.delete("/assessments/:id/exclusion", Only(authz.Admin), s.includeScore)
+	v1.Post("/assessments/:id/return", Only(authz.Admin), s.sendBack)
+	v1.Post("/competitions/:id/bids", Only(authz.Supplier), s.createBid)
+	v1.Post("/competitions/:id/assessments", Only(authz.Assessor), s.recordAssessment)
+	v1.Post("/competitions/:id/decision", Only(authz.Admin), s.decide)
+	v1.Post("/competitions/:id/feedback-release", Only(authz.Admin), s.releaseFeedback)
+	v1.Get("/bids", Only(authz.Supplier), s.yourBids)
+	v1.Get("/bids/:id", SignedIn, s.getBid)
+	v1.put("/bids/:id/tasks/:task", Only(authz.Supplier), s.saveBidTask)
+	v1.Post("/bids/:id/reopen", Only(authz.Supplier), s.reopenBid)
+	v1.Post("/bids/:id/withdraw", Only(authz.Supplier), s.withdrawBid)
+	v1.Get("/bids/:id/receipt", SignedIn, s.getReceipt)
+	v1.Post("/receipts/verify", SignedIn, s.verifyReceipt)
+	v1.delete("/documents/:id", Only(authz.Supplier), s.removeDocument)
+	v1.Get("/bids/:id/feedback", SignedIn, s.getFeedback)
+	v1.Post("/bids/:id/documents", Only(authz.Supplier), s.uploadDocument)
+	v1.Post("/bids/:id/submit", Only(authz.Supplier), s.submitBid, s.Submits.Admit)
+	v1.Get("/documents/:id", SignedIn, s.getDocument)
+	v1.Get("/documents/:id/content", SignedIn, s.downloadDocument)
+	v1.Get("/assignments", Only(authz.Admin, authz.ChallengeOwner, authz.Assessor), s.listAssignments)
+	v1.Get("/assignments/:id", Only(authz.Assessor), s.getAssignment)
+	v1.Post("/assignments/:id/accept", Only(authz.Assessor), s.acceptAssignment)
+	v1.Post("/assignments/:id/decline", Only(authz.Assessor), s.declineAssignment)
+	v1.put("/assignments/:id/draft", Only(authz.Assessor), s.saveDraft)
+	v1.Post("/assignments/:id/swap", Only(authz.Admin), s.swapAssessor)
+	v1.Get("/competitions/:id/assignment-proposal", Only(authz.Admin), s.getProposal)
+	v1.Get("/competitions/:id/interviews", Only(authz.Admin), s.getInterviews)
+	v1.put("/bids/:id/interview-slot", Only(authz.Admin), s.scheduleInterview)
+	v1.put("/bids/:id/interview-score", Only(authz.Admin), s.scoreInterview)
+	v1.Post("/competitions/:id/assignments/release", Only(authz.Admin), s.releaseAssignments)
+	v1.Post("/competitions/:id/assignments/rerun", Only(authz.Admin), s.rerunAssignment)
+	v1.Post("/competitions/:id/capacities", Only(authz.Admin), s.setCapacity)
+	v1.Post("/interests/declaration", Only(authz.Assessor), s.renewDeclaration)
+	v1.Get("/contracts", SignedIn, s.listContracts)
+	v1.Get("/contracts/:id", SignedIn, s.getContract)
+	v1.put("/contracts/:id/terms", Only(authz.Admin), s.changeContractTerms)
+	v1.Post("/contracts/:id/acceptance", Only(authz.Supplier), s.acceptContract)
+	v1.Post("/contracts/:id/documents", Only(authz.Admin, authz.Supplier), s.uploadContractDocument)
+	v1.Post("/milestones/:id/documents", Only(authz.Supplier), s.uploadDeliverableDocument)
+	v1.Post("/milestones/:id/deliverable", Only(authz.Supplier), s.submitDeliverable)
+	v1.Post("/milestones/:id/review", Only(authz.ChallengeOwner, authz.Admin), s.reviewDeliverable)
+	v1.Post("/milestones/:id/payment", Only(authz.Admin), s.recordPayment)
+	v1.put("/contracts/:id/show-and-tell", Only(authz.Admin), s.scheduleShowAndTell)
+	v1.Post("/contracts/:id/show-and-tell/record", Only(authz.Admin), s.recordShowAndTell)
+	v1.Post("/contracts/:id/recommendation", Only(authz.ChallengeOwner, authz.Admin), s.recommend)
+	v1.Post("/contracts/:id/progress", Only(authz.Supplier), s.submitProgress)
+	v1.Post("/contracts/:id/midpoint-review", Only(authz.ChallengeOwner, authz.Admin), s.reviewMidpoint)
+	v1.Post("/challenges/:id/gate", Only(authz.Admin), s.decideChallengeGate)
+	v1.Get("/lessons", Public, s.listLessons)
+	v1.Get("/challenges/:id/overview", Only(authz.Admin, authz.ChallengeOwner), s.getOverview)
+	v1.Post("/contracts/:id/report", Only(authz.Supplier), s.submitReport)
+	v1.Post("/contracts/:id/gate", Only(authz.Admin), s.recordGate)
+	v1.Get("/audit", Only(authz.Admin, authz.ChallengeOwner), s.listAudit)
+	v1.Get("/audit.csv", Only(authz.Admin, authz.ChallengeOwner), s.exportAudit)
+	v1.Get("/interests", Only(authz.Admin, authz.Assessor), s.listInterests)
+	v1.Post("/interests", Only(authz.Assessor), s.declareInterest)
+	v1.Post("/interests/:id/withdraw", Only(authz.Assessor), s.withdrawInterest)
+	v1.Get("/tokens", SignedIn, s.listTokens)
+	v1.Post("/tokens", Only(authz.Admin), s.issueToken)
+	v1.Post("/tokens/:id/revoke", Only(authz.Admin), s.revokeToken)
 
-	s.pageRoutes(r)
+	for _, add := range more {
+		add(s, r)
+	}
 	return s, e, nil
 }
 
@@ -275,7 +276,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelDebug // health checks every few seconds would drown the log
 		}
 		took := time.Since(start)
-		s.log.Log(c.Request().Context(), level, "request", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
+		s.Log.Log(c.Request().Context(), level, "request", "request_id", RequestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", c.Response().Status, "duration_ms", took.Milliseconds())
 		if s.Metrics != nil {
 			route := c.Path() // the route's pattern, so IDs do not make a metric each
@@ -303,7 +304,7 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	if s.Ready != nil {
 		if err := s.Ready(ctx); err != nil {
-			s.log.Warn("not ready", "error", err)
+			s.Log.Warn("not ready", "error", err)
 			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
 		}
 	}
@@ -312,10 +313,10 @@ func (s *Server) readyz(c echo.Context) error {
 
 // --- helpers -------------------------------------------------------------------------------
 
-func pathID(c echo.Context) (int, error) {
+func PathID(c echo.Context) (int, error) {
 	id, err := strconv.Atoi(c.Param("id"))
 	if err != nil || id <= 0 {
-		return 0, badRequest("%q is not a record number", c.Param("id"))
+		return 0, BadRequest("%q is not a record number", c.Param("id"))
 	}
 	return id, nil
 }
@@ -324,7 +325,7 @@ func pathID(c echo.Context) (int, error) {
 // audit trail.
 func carryRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.SetRequest(c.Request().WithContext(authz.WithRequestID(c.Request().Context(), requestID(c))))
+		c.SetRequest(c.Request().WithContext(authz.WithRequestID(c.Request().Context(), RequestID(c))))
 		return next(c)
 	}
 }
@@ -378,7 +379,7 @@ func plainToken(s string, max int) bool {
 func queryText(c echo.Context, name string) (string, error) {
 	v, p := (domain.Text{Field: name, Label: name, Max: 500, Optional: true}).Clean(c.QueryParam(name))
 	if p != nil {
-		return "", badRequest("the query parameter %s: %s", name, lowerFirst(p.Message))
+		return "", BadRequest("the query parameter %s: %s", name, lowerFirst(p.Message))
 	}
 	return v, nil
 }
@@ -398,7 +399,7 @@ func queryID(c echo.Context, name string) (int, error) {
 	}
 	id, err := strconv.Atoi(v)
 	if err != nil || id <= 0 {
-		return 0, badRequest("%s must be a record number, such as 12", name)
+		return 0, BadRequest("%s must be a record number, such as 12", name)
 	}
 	return id, nil
 }
@@ -418,7 +419,7 @@ func (s *Server) pathIDAndBody(c echo.Context, v any) (int, error) {
 // scope, so a record out of scope is "not found". A command on a challenge also needs the
 // viewer to own it, unless they are the programme team.
 func (s *Server) pathRecord(c echo.Context) (int, error) {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return 0, err
 	}
@@ -427,22 +428,22 @@ func (s *Server) pathRecord(c echo.Context) (int, error) {
 	switch {
 	case strings.HasPrefix(path, "/api/v1/challenges/:id"):
 		if c.Request().Method == http.MethodGet {
-			err = s.svc.Find(ctx, service.ChallengeRecord, id)
+			err = s.Svc.Find(ctx, service.ChallengeRecord, id)
 		} else {
-			err = s.svc.MayChangeChallenge(ctx, id)
+			err = s.Svc.MayChangeChallenge(ctx, id)
 		}
 	case strings.HasPrefix(path, "/api/v1/competitions/:id"):
-		err = s.svc.Find(ctx, service.CompetitionRecord, id)
+		err = s.Svc.Find(ctx, service.CompetitionRecord, id)
 	case strings.HasPrefix(path, "/api/v1/contracts/:id"):
-		err = s.svc.Find(ctx, service.ContractRecord, id)
+		err = s.Svc.Find(ctx, service.ContractRecord, id)
 	case strings.HasPrefix(path, "/api/v1/bids/:id"):
-		err = s.svc.Find(ctx, service.BidRecord, id)
+		err = s.Svc.Find(ctx, service.BidRecord, id)
 	case strings.HasPrefix(path, "/api/v1/assignments/:id"):
-		err = s.svc.Find(ctx, service.AssignmentRecord, id)
+		err = s.Svc.Find(ctx, service.AssignmentRecord, id)
 	case strings.HasPrefix(path, "/api/v1/clarifications/:id"):
-		err = s.svc.Find(ctx, service.ClarificationRecord, id)
+		err = s.Svc.Find(ctx, service.ClarificationRecord, id)
 	case strings.HasPrefix(path, "/api/v1/join-requests/:id"):
-		err = s.svc.Find(ctx, service.JoinRequestRecord, id)
+		err = s.Svc.Find(ctx, service.JoinRequestRecord, id)
 	}
 	return id, err
 }

@@ -16,8 +16,8 @@ import (
 // answers 409 naming the state, at once, whether or not its workflow has started; it never waits
 // on the workflow and never answers "busy" (a client following Retry-After would retry for ever).
 func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
-	w := newWorld(t)
-	draft := w.db.Competition.Create().SetChallengeID(w.challengeA.ID).SetPhase(2).SetStatus(domain.CompetitionDraft).
+	w := NewWorld(t)
+	draft := w.DB.Competition.Create().SetChallengeID(w.ChallengeA.ID).SetPhase(2).SetStatus(domain.CompetitionDraft).
 		SetClosesAt(time.Now().Add(30 * 24 * time.Hour)).SetPot(domain.Pounds(1_000_000)).SetMaxContract(domain.Pounds(500_000)).
 		SetScheme(domain.DefaultScheme()).SaveX(testdb.Fixture())
 	for name, c := range map[string]struct {
@@ -25,10 +25,10 @@ func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
 		label string
 	}{
 		"being set up": {draft.ID, domain.CompetitionDraft.Label()},
-		"open":         {w.compE.ID, domain.CompetitionOpen.Label()},
+		"open":         {w.CompE.ID, domain.CompetitionOpen.Label()},
 	} {
 		start := time.Now()
-		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", c.id), "{}")
+		rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", c.id), "{}")
 		took := time.Since(start)
 		var p Problem
 		_ = json.Unmarshal(rec.Body.Bytes(), &p)
@@ -48,22 +48,22 @@ func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
 // TestARequiredFieldLeftOutIsRefused: a body without a field the document requires is refused
 // with 422 naming the field, and changes nothing; {} never means "switch every email back on".
 func TestARequiredFieldLeftOutIsRefused(t *testing.T) {
-	w := newWorld(t)
-	if rec := w.do(supplierOwn, http.MethodPut, "/api/v1/me/email-choices", `{"off":["all"]}`); rec.Code != http.StatusOK {
+	w := NewWorld(t)
+	if rec := w.Do(SupplierOwn, http.MethodPut, "/api/v1/me/email-choices", `{"off":["all"]}`); rec.Code != http.StatusOK {
 		t.Fatalf("turning every email off: %d %s", rec.Code, rec.Body)
 	}
 	for _, c := range []struct{ persona, path, field string }{
-		{supplierOwn, "/api/v1/me/email-choices", "off"},
-		{admin, "/api/v1/figures/targets", "targets"},
+		{SupplierOwn, "/api/v1/me/email-choices", "off"},
+		{Admin, "/api/v1/figures/targets", "targets"},
 	} {
-		rec := w.do(c.persona, http.MethodPut, c.path, "{}")
+		rec := w.Do(c.persona, http.MethodPut, c.path, "{}")
 		var p Problem
 		_ = json.Unmarshal(rec.Body.Bytes(), &p)
 		if rec.Code != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Field != c.field {
 			t.Errorf("PUT %s {}: %d %s, want 422 naming %s", c.path, rec.Code, rec.Body, c.field)
 		}
 	}
-	rec := w.do(supplierOwn, http.MethodGet, "/api/v1/me/email-choices", "")
+	rec := w.Do(SupplierOwn, http.MethodGet, "/api/v1/me/email-choices", "")
 	if !strings.Contains(rec.Body.String(), `"off":["all"`) {
 		t.Errorf("the refused {} changed the choices: %s", rec.Body)
 	}

@@ -31,7 +31,7 @@ func tokenView(t *ent.APIToken) TokenView {
 }
 
 func (s *Server) listTokens(c echo.Context) error {
-	rows, err := s.svc.Tokens(c.Request().Context())
+	rows, err := s.Svc.Tokens(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) issueToken(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	t, secret, err := s.svc.IssueToken(c.Request().Context(), service.IssueToken(req))
+	t, secret, err := s.Svc.IssueToken(c.Request().Context(), service.IssueToken(req))
 	if err != nil {
 		return err
 	}
@@ -65,11 +65,11 @@ func (s *Server) issueToken(c echo.Context) error {
 }
 
 func (s *Server) revokeToken(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	t, err := s.svc.RevokeToken(c.Request().Context(), id)
+	t, err := s.Svc.RevokeToken(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

@@ -19,12 +19,12 @@ func TestABusyLifecycleAsksToTryAgain(t *testing.T) {
 		fmt.Errorf("%w: not found", workflows.ErrBusy),
 		fmt.Errorf("%w: no answer", workflows.ErrUnavailable),
 	} {
-		p, _ := toProblem(err)
+		p, _ := ToProblem(err)
 		if p.Status != 503 || p.Type != problemBase+"unavailable" {
 			t.Errorf("%v: got %d %s, want 503 unavailable", err, p.Status, p.Type)
 		}
 	}
-	p, _ := toProblem(fmt.Errorf("%w: workflow execution already completed", workflows.ErrNotRunning))
+	p, _ := ToProblem(fmt.Errorf("%w: workflow execution already completed", workflows.ErrNotRunning))
 	if p.Status != 409 || p.Type != problemBase+"lifecycle-not-running" {
 		t.Errorf("a finished lifecycle: got %d %s, want 409 lifecycle-not-running", p.Status, p.Type)
 	}
@@ -34,25 +34,25 @@ func TestABusyLifecycleAsksToTryAgain(t *testing.T) {
 // either is answered at once with the stage, without waiting on a workflow that is not there.
 // (This server has no workflow service at all, so any wait would fail.)
 func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	ctx := testdb.Fixture()
-	rejected := w.db.Challenge.UpdateOne(w.challengeA).SetStage(domain.ChallengeRejected).SaveX(ctx)
+	rejected := w.DB.Challenge.UpdateOne(w.ChallengeA).SetStage(domain.ChallengeRejected).SaveX(ctx)
 	cases := []struct {
 		id         int
 		path, body string
 		want       string
 	}{
-		{w.challengeD.ID, "/selection", `{"select": true}`, "only a submitted challenge can be selected; this one is " + domain.ChallengeDraft.Label()},
-		{w.challengeD.ID, "/selection", `{"select": false, "reason": "no"}`, "only a submitted challenge can be rejected"},
-		{w.challengeD.ID, "/competitions", `{"summary": "s", "scope": "s", "closes_at": "2030-01-01T12:00:00Z", "clarification_closes_at": "2029-12-01T12:00:00Z",
+		{w.ChallengeD.ID, "/selection", `{"select": true}`, "only a submitted challenge can be selected; this one is " + domain.ChallengeDraft.Label()},
+		{w.ChallengeD.ID, "/selection", `{"select": false, "reason": "no"}`, "only a submitted challenge can be rejected"},
+		{w.ChallengeD.ID, "/competitions", `{"summary": "s", "scope": "s", "closes_at": "2030-01-01T12:00:00Z", "clarification_closes_at": "2029-12-01T12:00:00Z",
 			"questions": [{"key": "fit", "title": "Fit", "text": "Why?", "word_limit": 100, "weight": 10, "max": 10}]}`, "the phase 1 competition can only open from"},
 		{rejected.ID, "/completion", `{"outcome": "adopted", "lesson": {"what_worked": "a", "what_failed": "b", "why": "c"}}`, "this one is " + domain.ChallengeRejected.Label()},
 	}
 	for _, c := range cases {
-		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d%s", c.id, c.path), c.body)
+		rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d%s", c.id, c.path), c.body)
 		if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "invalid-transition") || !strings.Contains(rec.Body.String(), c.want) {
 			t.Errorf("POST %s on a %s challenge: %d %s, want 409 invalid-transition saying %q", c.path,
-				w.db.Challenge.GetX(ctx, c.id).Stage, rec.Code, rec.Body, c.want)
+				w.DB.Challenge.GetX(ctx, c.id).Stage, rec.Code, rec.Body, c.want)
 		}
 	}
 }
@@ -62,10 +62,10 @@ func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
 // answers at once; the gate's own transaction checks the report again, because the workflow
 // may not yet have heard of a report that has just been recorded.
 func TestTheGateAsksForItsEvidenceFirst(t *testing.T) {
-	w := newWorld(t)
+	w := NewWorld(t)
 	ctx := testdb.Fixture()
 	gate := func() (int, string) {
-		rec := w.do(admin, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.contractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
+		rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
 		return rec.Code, rec.Body.String()
 	}
 	code, body := gate()
@@ -75,15 +75,15 @@ func TestTheGateAsksForItsEvidenceFirst(t *testing.T) {
 		}
 	}
 	// With the challenge's go, the report and the show-and-tell in, only the recommendation is missing.
-	w.db.Challenge.UpdateOne(w.challengeA).SetGateGo(domain.GateGo).ExecX(ctx)
-	w.db.Contract.UpdateOne(w.contractAcme).SetStatus(domain.ContractReported).SetReportedAt(time.Now()).ExecX(ctx)
-	w.db.ShowAndTell.Create().SetContractID(w.contractAcme.ID).SetAt(time.Now()).SetPlace("Room 1").SetHeldAt(time.Now()).ExecX(ctx)
+	w.DB.Challenge.UpdateOne(w.ChallengeA).SetGateGo(domain.GateGo).ExecX(ctx)
+	w.DB.Contract.UpdateOne(w.ContractAcme).SetStatus(domain.ContractReported).SetReportedAt(time.Now()).ExecX(ctx)
+	w.DB.ShowAndTell.Create().SetContractID(w.ContractAcme.ID).SetAt(time.Now()).SetPlace("Room 1").SetHeldAt(time.Now()).ExecX(ctx)
 	code, body = gate()
 	if code != http.StatusConflict || !strings.Contains(body, "the gate needs the challenge owner's recommendation first") || strings.Contains(body, "end-of-phase report") {
 		t.Errorf("gate without the recommendation: %d %s", code, body)
 	}
 	// The contract's page lists the same evidence, with the recommendation missing.
-	rec := w.do(admin, http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", w.contractAcme.ID), "")
+	rec := w.Do(Admin, http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", w.ContractAcme.ID), "")
 	if !strings.Contains(rec.Body.String(), `"gate_missing":["the challenge owner's recommendation"]`) {
 		t.Errorf("the contract's JSON: %s", rec.Body)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
 )
 
 // BenchmarkUpload: a supplier's document through the API (HTTP, multipart, the type and size
@@ -28,20 +29,20 @@ import (
 func BenchmarkUpload(b *testing.B) {
 	const size = 256 << 20
 	const rounds = 4
-	w := newWorld(b)
-	big, err := docstore.New(docstore.Config{Endpoint: s3srv.Endpoint, AccessKey: s3srv.AccessKey, SecretKey: s3srv.SecretKey,
+	w := NewWorld(b)
+	big, err := docstore.New(docstore.Config{Endpoint: testworld.S3.Endpoint, AccessKey: testworld.S3.AccessKey, SecretKey: testworld.S3.SecretKey,
 		Bucket: "api-test", MaxSize: 2 << 30})
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(Deps{DB: w.db, Docs: big, SessionKey: make([]byte, 32), Log: quiet})
+	h, err := New(Deps{DB: w.DB, Docs: big, SessionKey: make([]byte, 32), Log: Quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	token := w.tokens[supplierOther]
-	path := fmt.Sprintf("%s/api/v1/bids/%d/documents", srv.URL, w.draftBinsight.ID)
+	token := w.Tokens[SupplierOther]
+	path := fmt.Sprintf("%s/api/v1/bids/%d/documents", srv.URL, w.DraftBinsight.ID)
 	upload := func(n int64) {
 		body, contentType := streamedPDF(n)
 		req, _ := http.NewRequest(http.MethodPost, path, body)
@@ -57,7 +58,7 @@ func BenchmarkUpload(b *testing.B) {
 			b.Fatalf("upload: %d %s", resp.StatusCode, msg)
 		}
 	}
-	mc, err := minio.New(s3srv.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(s3srv.AccessKey, s3srv.SecretKey, "")})
+	mc, err := minio.New(testworld.S3.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(testworld.S3.AccessKey, testworld.S3.SecretKey, "")})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func actionViews(as service.Actions) []ActionView {
 	return out
 }
 
-func challengeView(ch *ent.Challenge) ChallengeView {
+func ChallengeViewOf(ch *ent.Challenge) ChallengeView {
 	v := ChallengeView{
 		ID: ch.ID, Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, UserNeed: ch.UserNeed,
 		Stage: string(ch.Stage), StageLabel: ch.Stage.Label(), StageReason: ch.StageReason, Lessons: ch.Lessons,
@@ -137,17 +137,17 @@ type CompetitionView struct {
 func competitionView(c *ent.Competition) CompetitionView {
 	return CompetitionView{
 		ID: c.ID, ChallengeID: c.ChallengeID, Phase: c.Phase, Status: string(c.Status), StatusLabel: c.Status.Label(),
-		OpenedAt: timeOrNil(c.OpenedAt), ClosesAt: timeOrNil(c.ClosesAt), OpensAt: timeOrNil(c.OpensAt),
-		ClarificationClosesAt: timeOrNil(c.ClarificationClosesAt), BriefingAt: timeOrNil(c.BriefingAt), BriefingDetails: c.BriefingDetails,
+		OpenedAt: TimeOrNil(c.OpenedAt), ClosesAt: TimeOrNil(c.ClosesAt), OpensAt: TimeOrNil(c.OpensAt),
+		ClarificationClosesAt: TimeOrNil(c.ClarificationClosesAt), BriefingAt: TimeOrNil(c.BriefingAt), BriefingDetails: c.BriefingDetails,
 		Summary: c.Summary, Scope: c.Scope, Fields: c.Fields, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,
-		ReminderDays: c.ReminderDays, ModerationBand: c.ModerationBand, Selection: string(c.Selection), AmendedAt: timeOrNil(c.AmendedAt),
+		ReminderDays: c.ReminderDays, ModerationBand: c.ModerationBand, Selection: string(c.Selection), AmendedAt: TimeOrNil(c.AmendedAt),
 		PotPence: int64(c.Pot), MaxContractPence: int64(c.MaxContract),
 		MaxContracts: c.MaxContracts, Scheme: c.Scheme, EligibleOrganisations: c.EligibleOrganisations,
 	}
 }
 
-// timeOrNil leaves out a time that was never set.
-func timeOrNil(t time.Time) *time.Time {
+// TimeOrNil leaves out a time that was never set.
+func TimeOrNil(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}

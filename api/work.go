@@ -42,8 +42,8 @@ type WorkView struct {
 	Done    []DoneView     `json:"done"`
 }
 
-// doneLately is how much of their history the work queue shows.
-const doneLately = 10
+// DoneLately is how much of their history the work queue shows.
+const DoneLately = 10
 
 func workViews(items []service.WorkItem) []WorkItemView {
 	out := make([]WorkItemView, 0, len(items))
@@ -56,15 +56,15 @@ func workViews(items []service.WorkItem) []WorkItemView {
 // myWork answers what the signed-in person can do now, across every record in their scope.
 func (s *Server) myWork(c echo.Context) error {
 	ctx := c.Request().Context()
-	items, err := s.svc.Work(ctx)
+	items, err := s.Svc.Work(ctx)
 	if err != nil {
 		return err
 	}
-	waiting, err := s.svc.WaitingOnOthers(ctx)
+	waiting, err := s.Svc.WaitingOnOthers(ctx)
 	if err != nil {
 		return err
 	}
-	done, err := s.svc.DoneRecently(ctx, doneLately)
+	done, err := s.Svc.DoneRecently(ctx, DoneLately)
 	if err != nil {
 		return err
 	}
@@ -76,26 +76,4 @@ func (s *Server) myWork(c echo.Context) error {
 		out.Done = append(out.Done, DoneView(d))
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// workPage is the same list as a page: what needs the person now, due first.
-func (s *Server) workPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	items, err := s.svc.Work(ctx)
-	if err != nil {
-		return err
-	}
-	waiting, err := s.svc.WaitingOnOthers(ctx)
-	if err != nil {
-		return err
-	}
-	done, err := s.svc.DoneRecently(ctx, doneLately)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "work", "Your work", "work", struct {
-		Items   []service.WorkItem
-		Waiting []service.Waiting
-		Done    []service.Done
-	}{items, waiting, done})
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
+	"github.com/catalyst-sbri/catalyst/web"
 	"github.com/catalyst-sbri/catalyst/worker"
 )
 
@@ -272,7 +273,7 @@ func newAPI(db *ent.Client, tc client.Client, docs *docstore.Store, d api.Deps) 
 		}
 		return nil
 	}
-	return api.New(d)
+	return api.New(d, web.Pages)
 }
 
 // Close stops everything; what was written stays in the data folder.

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/api"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
+)
+
+// A supplier's organisation: registered on first sign-in, or joined by asking a member; its
+// members answer colleagues' requests. Each form calls the same service method as the API.
+
+type organisationPage struct {
+	Me        *ent.Person
+	Form      ui.Form
+	Sizes     []ui.Option
+	Legal     []ui.Option
+	Regions   []string
+	Fields    []string
+	Joinable  []*ent.Organisation
+	Requests  []*ent.JoinRequest
+	Done      string
+	Size      string // the organisation's size, legal form and incorporation as read
+	LegalForm string
+	Incorp    string
+}
+
+func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) error {
+	ctx := c.Request().Context()
+	me, err := s.Svc.Me(ctx)
+	if err != nil {
+		return err
+	}
+	p := organisationPage{Me: me, Form: form, Regions: domain.Regions, Done: c.QueryParam("done")}
+	for _, f := range domain.Fields {
+		p.Fields = append(p.Fields, string(f))
+	}
+	for _, z := range domain.OrganisationSizes {
+		p.Sizes = append(p.Sizes, ui.Option{Value: string(z), Label: z.Label(), Checked: form.Values["size"] == string(z)})
+	}
+	for _, l := range domain.LegalForms {
+		p.Legal = append(p.Legal, ui.Option{Value: string(l), Label: l.Label(), Checked: form.Values["legal_form"] == string(l)})
+	}
+	if o := me.Edges.Organisation; o != nil {
+		p.Size, p.LegalForm = o.Size.Label(), o.LegalForm.Label()
+		if !o.IncorporatedOn.IsZero() {
+			p.Incorp = o.IncorporatedOn.In(domain.London).Format("2 January 2006")
+		}
+	} else if p.Joinable, err = s.Svc.JoinableOrganisations(ctx); err != nil {
+		return err
+	}
+	if p.Requests, err = s.Svc.JoinRequests(ctx); err != nil {
+		return err
+	}
+	title := "Your organisation"
+	if me.Edges.Organisation == nil {
+		title = "Register your organisation"
+	}
+	return s.render(c, status, "organisation", form.Title(title), "organisation", p)
+}
+
+func (s *Server) organisationPage(c echo.Context) error {
+	return s.renderOrganisation(c, http.StatusOK, ui.Form{Values: map[string]string{}, Multi: map[string][]string{}})
+}
+
+func (s *Server) registerOrganisationForm(c echo.Context) error {
+	f := ui.Form{Values: map[string]string{}, Multi: map[string][]string{}}
+	for _, n := range []string{"name", "legal_form", "company_number", "size", "region", "public_contract_before", "incorporated_on-day", "incorporated_on-month", "incorporated_on-year"} {
+		f.Values[n] = strings.TrimSpace(c.FormValue(n))
+	}
+	fields := c.Request().Form["fields"]
+	f.Multi["fields"] = fields
+	in := domain.SupplierRegistration{Name: f.Values["name"], LegalForm: domain.LegalForm(f.Values["legal_form"]), CompanyNumber: f.Values["company_number"],
+		Size: domain.OrganisationSize(f.Values["size"]), Region: f.Values["region"], Fields: fields}
+	switch f.Values["public_contract_before"] {
+	case "yes", "no":
+		before := f.Values["public_contract_before"] == "yes"
+		in.PublicContractBefore = &before
+	}
+	var ps domain.Problems
+	if f.Values["incorporated_on-day"]+f.Values["incorporated_on-month"]+f.Values["incorporated_on-year"] != "" {
+		t, err := domain.ParseDate(f.Values["incorporated_on-day"], f.Values["incorporated_on-month"], f.Values["incorporated_on-year"])
+		if err != nil {
+			ps = append(ps, domain.ProblemWith("incorporated_on", err))
+		}
+		in.IncorporatedOn = t
+	}
+	if len(ps) == 0 {
+		_, err := s.Svc.RegisterOrganisation(c.Request().Context(), in)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/organisation?done=registered")
+		}
+		if ps = api.ProblemsOf(err); ps == nil {
+			return err
+		}
+	}
+	// The page's own problems first; the service names the rest, once each.
+	for _, p := range in.Check(time.Now()) {
+		if ps.For(p.Field) == "" {
+			ps = append(ps, p)
+		}
+	}
+	f.Problems = ps
+	return s.renderOrganisation(c, http.StatusUnprocessableEntity, f)
+}
+
+func (s *Server) askToJoinForm(c echo.Context) error {
+	id, _ := strconv.Atoi(c.FormValue("organisation_id"))
+	_, err := s.Svc.AskToJoin(c.Request().Context(), id)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/organisation?done=asked")
+	}
+	ps := api.ProblemsOf(err)
+	if ps == nil {
+		return err
+	}
+	return s.renderOrganisation(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{}, Multi: map[string][]string{}, Problems: ps})
+}
+
+func (s *Server) decideJoinRequestForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Svc.DecideJoinRequest(c.Request().Context(), service.DecideJoinRequest{ID: id, Approve: c.FormValue("decision") == "approve"}); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/organisation?done="+map[bool]string{true: "approved", false: "declined"}[c.FormValue("decision") == "approve"])
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/catalyst-sbri/catalyst/api"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
+)
+
+// The programme team's people pages: who can sign in, in which roles; add, change, deactivate.
+
+type peopleData struct {
+	People        []*ent.Person
+	Person        *ent.Person
+	Organisations []*ent.Organisation
+	Roles, Fields []string
+	Form          ui.Form
+	Action, Done  string
+}
+
+func (s *Server) peopleData(c echo.Context, form ui.Form) (peopleData, error) {
+	ctx := c.Request().Context()
+	d := peopleData{Form: form, Action: "/people"}
+	var err error
+	if d.Organisations, err = s.Svc.Organisations(ctx); err != nil {
+		return d, err
+	}
+	for _, r := range authz.Roles {
+		d.Roles = append(d.Roles, string(r))
+	}
+	for _, f := range domain.Fields {
+		d.Fields = append(d.Fields, string(f))
+	}
+	return d, nil
+}
+
+func (s *Server) peoplePage(c echo.Context) error {
+	return s.renderPeople(c, http.StatusOK, ui.Form{Values: map[string]string{}, Multi: map[string][]string{}})
+}
+
+func (s *Server) renderPeople(c echo.Context, status int, form ui.Form) error {
+	d, err := s.peopleData(c, form)
+	if err != nil {
+		return err
+	}
+	if d.People, err = s.Svc.People(c.Request().Context()); err != nil {
+		return err
+	}
+	if id := c.QueryParam("added"); id != "" {
+		for _, p := range d.People {
+			if strconv.Itoa(p.ID) == id {
+				d.Done = p.Name + " can now sign in"
+			}
+		}
+	}
+	return s.render(c, status, "people", form.Title("People"), "people", d)
+}
+
+// personForm reads the person form as typed.
+func personForm(c echo.Context) (ui.Form, service.PersonInput) {
+	_ = c.Request().ParseForm()
+	form := ui.Form{Values: map[string]string{"name": c.FormValue("name"), "email": c.FormValue("email"),
+		"organisation_id": c.FormValue("organisation_id")},
+		Multi: map[string][]string{"roles": c.Request().Form["roles"], "expertise": c.Request().Form["expertise"]}}
+	in := service.PersonInput{Name: form.Values["name"], Email: form.Values["email"], Roles: form.Multi["roles"], Expertise: form.Multi["expertise"]}
+	in.OrganisationID, _ = strconv.Atoi(form.Values["organisation_id"])
+	return form, in
+}
+
+func (s *Server) addPersonForm(c echo.Context) error {
+	form, in := personForm(c)
+	p, err := s.Svc.AddPerson(c.Request().Context(), in)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/people?added="+strconv.Itoa(p.ID))
+	}
+	if form.Problems = api.ProblemsOf(err); form.Problems == nil {
+		return err
+	}
+	return s.renderPeople(c, http.StatusUnprocessableEntity, form)
+}
+
+func (s *Server) personPage(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.Svc.Person(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	form := ui.Form{Values: map[string]string{}, Multi: map[string][]string{"roles": p.Roles, "expertise": p.Expertise}}
+	if p.Edges.Organisation != nil {
+		form.Values["organisation_id"] = strconv.Itoa(p.Edges.Organisation.ID)
+	}
+	return s.renderPerson(c, http.StatusOK, p, form)
+}
+
+func (s *Server) renderPerson(c echo.Context, status int, p *ent.Person, form ui.Form) error {
+	d, err := s.peopleData(c, form)
+	if err != nil {
+		return err
+	}
+	d.Person, d.Action = p, "/people/"+strconv.Itoa(p.ID)
+	return s.render(c, status, "person", form.Title(p.Name), "people", d)
+}
+
+func (s *Server) changePersonForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.Svc.Person(ctx, id)
+	if err != nil {
+		return err
+	}
+	form, in := personForm(c)
+	if _, err := s.Svc.ChangePerson(ctx, id, in); err != nil {
+		if form.Problems = api.ProblemsOf(err); form.Problems == nil {
+			return err
+		}
+		return s.renderPerson(c, http.StatusUnprocessableEntity, p, form)
+	}
+	return c.Redirect(http.StatusSeeOther, "/people?changed="+strconv.Itoa(id))
+}
+
+func (s *Server) deactivatePersonForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Svc.DeactivatePerson(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/people/"+strconv.Itoa(id))
+}

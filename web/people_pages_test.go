@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+)
+
+// TestTheProgrammeManagesPeopleOnPages: a person is added with their roles (mistakes named,
+// what was typed kept), their roles are changed, and deactivating them ends their sessions and
+// tokens at once.
+func TestTheProgrammeManagesPeopleOnPages(t *testing.T) {
+	w := NewWorld(t)
+	ctx := testdb.Fixture()
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	c := browser(t)
+	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	code, page := read(t)(c.Get(srv.URL + "/people"))
+	if code != http.StatusOK || !strings.Contains(page, "dana@acme.example") {
+		t.Fatalf("the people page: %d", code)
+	}
+	csrf := csrfInput.FindStringSubmatch(page)[1]
+	acme := strconv.Itoa(w.BidAcme.OrganisationID)
+
+	code, page = read(t)(c.PostForm(srv.URL+"/people", url.Values{"csrf_token": {csrf}, "name": {"Ravi Patel"}, "email": {"ravi at acme"},
+		"roles": {"challenge_owner"}, "organisation_id": {acme}}))
+	for _, want := range []string{`href="#email"`, "right format", `href="#organisation_id"`, "a public body", `value="Ravi Patel"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refused person lacks %q", want)
+		}
+	}
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("the refused person: %d", code)
+	}
+	resp, err := c.PostForm(srv.URL+"/people", url.Values{"csrf_token": {csrf}, "name": {"Ravi Patel"}, "email": {"Ravi@Acme.example"},
+		"roles": {"supplier"}, "organisation_id": {acme}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("adding a person: %d", code)
+	}
+	_, page = read(t)(c.Get(srv.URL + resp.Header.Get("Location")))
+	if !strings.Contains(page, "Ravi Patel can now sign in") {
+		t.Error("no confirmation after adding a person")
+	}
+	ravi := w.DB.Person.Query().Where(person.Email("ravi@acme.example")).OnlyX(ctx)
+
+	// Deactivating ends the sessions and tokens of the person at once.
+	dana := w.People[SupplierOwn]
+	danaBrowser := browser(t)
+	read(t)(danaBrowser.PostForm(srv.URL+"/sign-in", url.Values{"email": {dana.Email}}))
+	if code, _ := read(t)(danaBrowser.Get(srv.URL + "/notices")); code != http.StatusOK {
+		t.Fatalf("dana signed in: %d", code)
+	}
+	resp, err = c.PostForm(srv.URL+"/people/"+strconv.Itoa(dana.ID)+"/deactivate", url.Values{"csrf_token": {csrf}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("deactivating: %d", code)
+	}
+	if code, _ := read(t)(danaBrowser.Get(srv.URL + "/notices")); code != http.StatusUnauthorized {
+		t.Errorf("a deactivated person's session still works: %d", code)
+	}
+	if rec := w.Do(SupplierOwn, http.MethodGet, "/api/v1/challenges", ""); rec.Code != http.StatusUnauthorized {
+		t.Errorf("a deactivated person's token still works: %d", rec.Code)
+	}
+	if code, _ := read(t)(browser(t).PostForm(srv.URL+"/sign-in", url.Values{"email": {dana.Email}})); code != http.StatusForbidden {
+		t.Errorf("a deactivated person signed in again: %d", code)
+	}
+	_, page = read(t)(c.Get(srv.URL + "/people/" + strconv.Itoa(dana.ID)))
+	if !strings.Contains(page, "They cannot sign in") {
+		t.Error("the person's page does not say they are deactivated")
+	}
+	// Changing roles: a supplier made an assessor with expertise.
+	resp, err = c.PostForm(srv.URL+"/people/"+strconv.Itoa(ravi.ID), url.Values{"csrf_token": {csrf}, "roles": {"assessor"},
+		"organisation_id": {acme}, "expertise": {"Transport"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("changing roles: %d", code)
+	}
+	if got := w.DB.Person.GetX(ctx, ravi.ID); len(got.Roles) != 1 || got.Roles[0] != "assessor" || len(got.Expertise) != 1 {
+		t.Errorf("stored %v %v", got.Roles, got.Expertise)
+	}
+}
