@@ -9,19 +9,19 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 )
 
-// access says who may call a route. It is the first of two checks: the route says which roles
+// Guard says who may call a route. It is the first of two checks: the route says which roles
 // may ask at all, and the privacy rules (ent/rule) then limit each role to its own records.
-type access struct {
+type Guard struct {
 	public bool         // anyone, signed in or not
 	roles  []authz.Role // any of these roles
 }
 
 var (
-	Public   = access{public: true}
-	SignedIn = access{roles: authz.Roles}
+	Public   = Guard{public: true}
+	SignedIn = Guard{roles: authz.Roles}
 )
 
-func Only(r ...authz.Role) access { return access{roles: r} }
+func Only(r ...authz.Role) Guard { return Guard{roles: r} }
 
 // MayOpen says whether the viewer may open the page at path, by the route's own guard.
 func (s *Server) MayOpen(v authz.Viewer, path string) bool {

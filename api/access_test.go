@@ -350,7 +350,7 @@ func TestEveryRouteHasAnAccessRule(t *testing.T) {
 			continue
 		}
 		if !s.Guarded(r.Method, r.Path) {
-			t.Errorf("%s %s was registered without its access: register it with routes' get, post, put, patch or delete", r.Method, r.Path)
+			t.Errorf("%s %s was registered without its access: register it with the routes' Get, Post, Put, Patch or Delete", r.Method, r.Path)
 		}
 	}
 }

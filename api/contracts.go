@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -425,10 +426,13 @@ type PersonView struct {
 	OrganisationID int        `json:"organisation_id,omitempty"`
 	Expertise      []string   `json:"expertise,omitempty"`
 	DeactivatedAt  *time.Time `json:"deactivated_at,omitempty"`
+	// Actions are what the programme team may do to the person now; others are given none.
+	Actions []ActionView `json:"actions,omitempty"`
 }
 
-func personView(p *ent.Person) PersonView {
-	v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles, Expertise: p.Expertise, DeactivatedAt: p.DeactivatedAt}
+func personView(ctx context.Context, p *ent.Person) PersonView {
+	v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles, Expertise: p.Expertise, DeactivatedAt: p.DeactivatedAt,
+		Actions: actionViews(service.PersonActions(ctx, p))}
 	if v.Roles == nil {
 		v.Roles = []string{}
 	}
@@ -445,7 +449,7 @@ func (s *Server) listPeople(c echo.Context) error {
 	}
 	out := make([]PersonView, 0, len(rows))
 	for _, p := range rows {
-		out = append(out, personView(p))
+		out = append(out, personView(c.Request().Context(), p))
 	}
 	return c.JSON(http.StatusOK, Page[PersonView]{Items: out})
 }
@@ -468,7 +472,7 @@ func (s *Server) addPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, personView(p))
+	return c.JSON(http.StatusCreated, personView(c.Request().Context(), p))
 }
 
 func (s *Server) changePerson(c echo.Context) error {
@@ -484,7 +488,7 @@ func (s *Server) changePerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, personView(p))
+	return c.JSON(http.StatusOK, personView(c.Request().Context(), p))
 }
 
 func (s *Server) deactivatePerson(c echo.Context) error {
@@ -496,7 +500,7 @@ func (s *Server) deactivatePerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, personView(p))
+	return c.JSON(http.StatusOK, personView(c.Request().Context(), p))
 }
 
 // OrganisationView is an organisation.

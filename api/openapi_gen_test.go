@@ -60,7 +60,7 @@ func TestTheDocumentIsWrittenFromTheRoutesAndTheDomain(t *testing.T) {
 
 type servedRoute struct {
 	method, path string
-	who          access
+	who          Guard
 }
 
 // documentLists are the domain's lists a schema can name with x-enum.
@@ -172,7 +172,7 @@ func writeDocument(hand []byte, served []servedRoute) ([]byte, error) {
 // writeAccess says who may call the operation: anyone (an empty requirement beside the two
 // ways to sign in, which a public operation also reads), or the roles after signing in in
 // either way (the document's default), who are refused with 401 and 403.
-func writeAccess(op *object, who access) {
+func writeAccess(op *object, who Guard) {
 	if who.public {
 		op.set("security", []any{newObject(), newObject("bearer", []any{}), newObject("session", []any{})})
 		op.del("x-roles")

@@ -15,21 +15,21 @@ type Routes struct {
 		Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
 	}
 	e      *echo.Echo
-	access map[string]access // "METHOD /path/:id" as Echo matches it
+	access map[string]Guard // "METHOD /path/:id" as Echo matches it
 }
 
 func (s *Server) routes(e *echo.Echo) Routes {
-	s.access = map[string]access{}
+	s.access = map[string]Guard{}
 	return Routes{to: e, e: e, access: s.access}
 }
 
-// group registers its routes under prefix.
-func (r Routes) group(prefix string) Routes {
+// Group registers its routes under prefix.
+func (r Routes) Group(prefix string) Routes {
 	r.to = r.e.Group(prefix)
 	return r
 }
 
-func (r Routes) add(method, path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) add(method, path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	route := r.to.Add(method, path, h, m...)
 	key := method + " " + route.Path
 	if _, twice := r.access[key]; twice {
@@ -38,23 +38,28 @@ func (r Routes) add(method, path string, who access, h echo.HandlerFunc, m ...ec
 	r.access[key] = who
 }
 
-func (r Routes) Get(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+// Get registers a GET route with who may call it.
+func (r Routes) Get(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodGet, path, who, h, m...)
 }
 
-func (r Routes) Post(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+// Post registers a POST route with who may call it.
+func (r Routes) Post(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPost, path, who, h, m...)
 }
 
-func (r Routes) put(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+// Put registers a PUT route with who may call it.
+func (r Routes) Put(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPut, path, who, h, m...)
 }
 
-func (r Routes) patch(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+// Patch registers a PATCH route with who may call it.
+func (r Routes) Patch(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPatch, path, who, h, m...)
 }
 
-func (r Routes) delete(path string, who access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+// Delete registers a DELETE route with who may call it.
+func (r Routes) Delete(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodDelete, path, who, h, m...)
 }
 

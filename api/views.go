@@ -154,7 +154,7 @@ func TimeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// Sealed reports whether the competition's bids are still sealed.
+// sealed reports whether the competition's bids are still sealed.
 func sealed(c *ent.Competition) bool { return domain.Sealed(c.Status) }
 
 // BidView is a bid with its receipt and, once decided, its outcome.

@@ -361,3 +361,34 @@ func AssignmentActions(y YourAssessment) Actions {
 	as.add("score", "Score the bid", y.MayScore())
 	return as
 }
+
+// PersonActions are what the programme team may do to a person's record now: change their
+// roles (while they may sign in), and deactivate them (never themselves). Others have none.
+func PersonActions(ctx context.Context, p *ent.Person) Actions {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) {
+		return nil
+	}
+	var as Actions
+	as.add("change", "Save changes", mayChangePerson(p))
+	if p.DeactivatedAt == nil {
+		as.add("deactivate", "Deactivate "+p.Name, mayDeactivate(v, p.ID))
+	}
+	return as
+}
+
+// mayChangePerson is the rule ChangePerson applies: a deactivated person's roles stay as they were.
+func mayChangePerson(p *ent.Person) error {
+	if p.DeactivatedAt != nil {
+		return conflict("person-deactivated", "%s is deactivated and cannot sign in, so their roles and organisation stay as they were", p.Name)
+	}
+	return nil
+}
+
+// mayDeactivate is the rule DeactivatePerson applies: nobody deactivates themselves.
+func mayDeactivate(v authz.Viewer, id int) error {
+	if v.PersonID == id {
+		return conflict("self-deactivation", "you cannot deactivate yourself: ask another member of the programme team")
+	}
+	return nil
+}

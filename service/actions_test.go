@@ -267,3 +267,29 @@ func TestAnAssignmentsActionsAndItsCommandsAgree(t *testing.T) {
 	_, err = x.svc.DeclineAssignment(ctx, x.assigned.ID, Decline{Capacity: true, Reason: "No time this month after all"})
 	agree(t, "accepted", actions, "decline", err)
 }
+
+// A person's actions agree with the commands: nobody deactivates themselves, a deactivated
+// person's roles stay as they were, and only the programme team has any actions on people.
+func TestAPersonsActionsAndTheirCommandsAgree(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	admin := as(p.admin)
+	me := p.db.Person.GetX(fx, p.admin.PersonID)
+	_, err := p.svc.DeactivatePerson(admin, me.ID)
+	agree(t, "yourself", PersonActions(admin, me), "deactivate", err)
+
+	other := p.db.Person.GetX(fx, p.owner.PersonID)
+	if PersonActions(as(p.owner), other) != nil {
+		t.Error("a challenge owner has actions on people")
+	}
+	actions := PersonActions(admin, other)
+	_, err = p.svc.DeactivatePerson(admin, other.ID)
+	agree(t, "another person", actions, "deactivate", err)
+	other = p.db.Person.GetX(fx, other.ID)
+	actions = PersonActions(admin, other)
+	if _, ok := actions.Find("deactivate"); ok {
+		t.Errorf("a deactivated person is offered for deactivation again: %+v", actions)
+	}
+	_, err = p.svc.ChangePerson(admin, other.ID, PersonInput{Roles: []string{string(authz.ChallengeOwner)}, OrganisationID: p.council.ID})
+	agree(t, "a deactivated person", actions, "change", err)
+}

@@ -180,8 +180,43 @@ func (s *Service) JoinRequests(ctx context.Context) ([]*ent.JoinRequest, error) 
 		return nil, err
 	}
 	// Who asked is shown to the members who answer, though they are not colleagues yet.
-	return s.DB.JoinRequest.Query().Where(joinrequest.IDIn(ids...)).WithPerson().WithOrganisation().
+	return s.DB.JoinRequest.Query().Where(joinrequest.IDIn(ids...)).WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).WithOrganisation().
 		Order(ent.Desc(joinrequest.FieldID)).All(authz.AsSystem(ctx, registrationName))
+}
+
+// mayDecideJoin is the rule DecideJoinRequest applies: a member of the organisation answers a
+// pending request, and approves it only while the person who asked belongs to no organisation.
+func mayDecideJoin(me *ent.Person, r *ent.JoinRequest, approve bool) error {
+	if me.Edges.Organisation == nil || me.Edges.Organisation.ID != r.OrganisationID {
+		return forbidden("only a member of %s can answer a request to join it", r.Edges.Organisation.Name)
+	}
+	if r.Status != joinrequest.StatusPending {
+		return conflict("already-decided", "this request was %s by %s", r.Status, r.DecidedBy)
+	}
+	if p := r.Edges.Person; approve && p.Edges.Organisation != nil {
+		return conflict("has-organisation", "%s already belongs to %s", p.Name, p.Edges.Organisation.Name)
+	}
+	return nil
+}
+
+// JoinRequestActions are the viewer's answers to each pending request to join their
+// organisation, by the request's number: approve (or why not) and decline.
+func (s *Service) JoinRequestActions(ctx context.Context, rs []*ent.JoinRequest) (map[int]Actions, error) {
+	me, err := s.me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]Actions{}
+	for _, r := range rs {
+		if mayDecideJoin(me, r, false) != nil {
+			continue // not theirs to answer, or answered
+		}
+		var as Actions
+		as.add("approve", "Approve", mayDecideJoin(me, r, true))
+		as.add("decline", "Decline", nil)
+		out[r.ID] = as
+	}
+	return out, nil
 }
 
 // DecideJoinRequest is a member's answer to a request to join their organisation.
@@ -206,18 +241,12 @@ func (s *Service) DecideJoinRequest(ctx context.Context, in DecideJoinRequest) (
 	if err != nil {
 		return nil, err
 	}
-	if me.Edges.Organisation == nil || me.Edges.Organisation.ID != r.OrganisationID {
-		return nil, forbidden("only a member of %s can answer a request to join it", r.Edges.Organisation.Name)
-	}
-	if r.Status != joinrequest.StatusPending {
-		return nil, conflict("already-decided", "this request was %s by %s", r.Status, r.DecidedBy)
+	if err := mayDecideJoin(me, r, in.Approve); err != nil {
+		return nil, err
 	}
 	status, decision := joinrequest.StatusDeclined, "declined"
 	if in.Approve {
 		status, decision = joinrequest.StatusApproved, "approved"
-		if r.Edges.Person.Edges.Organisation != nil {
-			return nil, conflict("has-organisation", "%s already belongs to %s", r.Edges.Person.Name, r.Edges.Person.Edges.Organisation.Name)
-		}
 	}
 	actor := authz.ActorOf(ctx, "")
 	ctx = authz.AsSystem(ctx, registrationName)

@@ -63,9 +63,29 @@ func TestASupplierRegistersItsOrganisationAndAColleagueJoins(t *testing.T) {
 		t.Errorf("the asker approved themselves: %v", err)
 	}
 	rosa.OrganisationID = org.ID
-	if _, err := p.svc.DecideJoinRequest(as(rosa), DecideJoinRequest{ID: req.ID, Approve: true}); err != nil {
+	// Someone who joined elsewhere meanwhile cannot be approved, only declined: the page offers
+	// what the command takes.
+	tom, _ := p.svc.NewSupplier(as(authz.Viewer{}), "tom@newco.example", "Tom Hale")
+	tomReq, err := p.svc.AskToJoin(as(authz.Viewer{PersonID: tom.ID, Email: tom.Email, Roles: []authz.Role{authz.Supplier}}), org.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
+	p.db.Person.UpdateOneID(tom.ID).SetOrganisationID(p.acme.ID).ExecX(fx)
+	reqs, err := p.svc.JoinRequests(as(rosa))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers, err := p.svc.JoinRequestActions(as(rosa), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine, _ := p.svc.JoinRequestActions(as(samV), reqs); len(mine) != 0 {
+		t.Errorf("the asker may answer requests: %+v", mine)
+	}
+	_, err = p.svc.DecideJoinRequest(as(rosa), DecideJoinRequest{ID: tomReq.ID, Approve: true})
+	agree(t, "someone who joined elsewhere", answers[tomReq.ID], "approve", err)
+	_, err = p.svc.DecideJoinRequest(as(rosa), DecideJoinRequest{ID: req.ID, Approve: true})
+	agree(t, "a colleague", answers[req.ID], "approve", err)
 	if got := p.db.Person.QueryOrganisation(sam).OnlyIDX(fx); got != org.ID {
 		t.Errorf("after approval Sam is in %d, want %d", got, org.ID)
 	}

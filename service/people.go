@@ -104,6 +104,9 @@ func (s *Service) ChangePerson(ctx context.Context, id int, in PersonInput) (*en
 	if err != nil {
 		return nil, err
 	}
+	if err := mayChangePerson(p); err != nil {
+		return nil, err
+	}
 	in.Name, in.Email = p.Name, p.Email
 	ps, err := s.checkPerson(ctx, &in)
 	if err != nil {
@@ -139,8 +142,8 @@ func (s *Service) ChangePerson(ctx context.Context, id int, in PersonInput) (*en
 // tokens in the same transaction. Their records and the trail keep their name.
 func (s *Service) DeactivatePerson(ctx context.Context, id int) (*ent.Person, error) {
 	v, _ := authz.FromContext(ctx)
-	if v.PersonID == id {
-		return nil, conflict("self-deactivation", "you cannot deactivate yourself: ask another member of the programme team")
+	if err := mayDeactivate(v, id); err != nil {
+		return nil, err
 	}
 	var out *ent.Person
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {

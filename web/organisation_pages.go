@@ -28,6 +28,7 @@ type organisationPage struct {
 	Fields    []string
 	Joinable  []*ent.Organisation
 	Requests  []*ent.JoinRequest
+	Answers   map[int]service.Actions // what the viewer may answer to each request
 	Done      string
 	Size      string // the organisation's size, legal form and incorporation as read
 	LegalForm string
@@ -59,6 +60,9 @@ func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) er
 		return err
 	}
 	if p.Requests, err = s.Svc.JoinRequests(ctx); err != nil {
+		return err
+	}
+	if p.Answers, err = s.Svc.JoinRequestActions(ctx, p.Requests); err != nil {
 		return err
 	}
 	title := "Your organisation"

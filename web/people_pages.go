@@ -24,6 +24,7 @@ type peopleData struct {
 	Roles, Fields []string
 	Form          ui.Form
 	Action, Done  string
+	Actions       service.Actions // on Person
 }
 
 func (s *Server) peopleData(c echo.Context, form ui.Form) (peopleData, error) {
@@ -108,7 +109,7 @@ func (s *Server) renderPerson(c echo.Context, status int, p *ent.Person, form ui
 	if err != nil {
 		return err
 	}
-	d.Person, d.Action = p, "/people/"+strconv.Itoa(p.ID)
+	d.Person, d.Action, d.Actions = p, "/people/"+strconv.Itoa(p.ID), service.PersonActions(c.Request().Context(), p)
 	return s.render(c, status, "person", form.Title(p.Name), "people", d)
 }
 

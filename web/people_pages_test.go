@@ -71,8 +71,13 @@ func TestTheProgrammeManagesPeopleOnPages(t *testing.T) {
 		t.Errorf("a deactivated person signed in again: %d", code)
 	}
 	_, page = read(t)(c.Get(srv.URL + "/people/" + strconv.Itoa(dana.ID)))
-	if !strings.Contains(page, "They cannot sign in") {
-		t.Error("the person's page does not say they are deactivated")
+	if !strings.Contains(page, "They cannot sign in") || strings.Contains(page, "/deactivate") || strings.Contains(page, `action="/people/`+strconv.Itoa(dana.ID)+`"`) {
+		t.Error("the person's page does not say they are deactivated, or still offers to change or deactivate them")
+	}
+	// Nobody deactivates themselves: their own page says so instead of offering it.
+	_, page = read(t)(c.Get(srv.URL + "/people/" + strconv.Itoa(w.People[Admin].ID)))
+	if strings.Contains(page, "/deactivate") || !strings.Contains(page, "You cannot deactivate yourself") {
+		t.Error("the programme's own page offers to deactivate them, or does not say why not")
 	}
 	// Changing roles: a supplier made an assessor with expertise.
 	resp, err = c.PostForm(srv.URL+"/people/"+strconv.Itoa(ravi.ID), url.Values{"csrf_token": {csrf}, "roles": {"assessor"},
