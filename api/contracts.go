@@ -44,8 +44,12 @@ func (s *Server) answerContract(c echo.Context, id int) error {
 
 // contractAnswer is a contract as the API answers it, with what the viewer may do to it now.
 func (s *Server) contractAnswer(c echo.Context, v service.ContractView) ContractView {
+	ctx := c.Request().Context()
 	out := contractDetail(v)
-	out.Actions = actionViews(s.Svc.ContractActions(c.Request().Context(), v))
+	out.Actions = actionViews(s.Svc.ContractActions(ctx, v))
+	for i, m := range v.Milestones {
+		out.Milestones[i].Actions = actionViews(s.Svc.MilestoneActions(ctx, v.Contract, m))
+	}
 	return out
 }
 

@@ -68,3 +68,43 @@ func TestARequiredFieldLeftOutIsRefused(t *testing.T) {
 		t.Errorf("the refused {} changed the choices: %s", rec.Body)
 	}
 }
+
+// A contract's answer carries each milestone's actions for the viewer, as its page offers them:
+// the supplier may submit the first deliverable, and the programme has nothing to do to it yet
+// (paying early is refused); once submitted, the owner may review it.
+func TestAContractsAnswerCarriesEachMilestonesActions(t *testing.T) {
+	w := NewWorld(t)
+	path := fmt.Sprintf("/api/v1/contracts/%d", w.ContractAcme.ID)
+	actions := func(persona string) map[string]ActionView {
+		t.Helper()
+		rec := w.Do(persona, http.MethodGet, path, "")
+		var k ContractView
+		if err := json.Unmarshal(rec.Body.Bytes(), &k); err != nil || rec.Code != http.StatusOK || len(k.Milestones) == 0 {
+			t.Fatalf("GET %s as %s: %d %s", path, persona, rec.Code, rec.Body)
+		}
+		out := map[string]ActionView{}
+		for _, a := range k.Milestones[0].Actions {
+			out[a.Name] = a
+		}
+		return out
+	}
+	if a, ok := actions(SupplierOwn)["submit-deliverable"]; !ok || !a.Allowed {
+		t.Errorf("the supplier's first milestone does not offer its deliverable: %+v", a)
+	}
+	if got := actions(Admin); len(got) != 0 {
+		t.Errorf("the programme is offered %+v on a milestone waiting for its deliverable", got)
+	}
+	if rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", w.MilestoneAcme.ID), ""); rec.Code != http.StatusConflict {
+		t.Errorf("paying before the deliverable: %d %s, want 409", rec.Code, rec.Body)
+	}
+	rec := w.Do(SupplierOwn, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.MilestoneAcme.ID), `{"note":"The study is attached."}`)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("submitting the deliverable: %d %s", rec.Code, rec.Body)
+	}
+	if a, ok := actions(OwnerOwn)["review"]; !ok || !a.Allowed {
+		t.Errorf("the owner is not offered the submitted deliverable's review: %+v", a)
+	}
+	if _, ok := actions(SupplierOwn)["submit-deliverable"]; ok {
+		t.Error("the supplier is still offered a deliverable it submitted")
+	}
+}

@@ -367,6 +367,9 @@ type MilestoneView struct {
 	PaymentOverdue  bool           `json:"payment_overdue"`
 	PaidAt          *time.Time     `json:"paid_at,omitempty"`
 	Documents       []DocumentView `json:"documents,omitempty"`
+	// Actions are what the viewer may do to the milestone now: submit its deliverable, review
+	// it, record its payment.
+	Actions []ActionView `json:"actions,omitempty"`
 }
 
 func day(t *time.Time) string {

@@ -15,6 +15,10 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/alertnotice"
 )
 
+// Anyone's alerts of new competitions in their fields, kept by address and written as the alerts
+// identity; stopped from the link in each notice. activities.AlertOpened writes one AlertNotice
+// per alert and competition in the transaction that opens it.
+
 // alertsName is the system identity the service writes alerts as, after its own checks: an
 // alert belongs to an address, not to a signed-in person.
 const alertsName = "alerts"

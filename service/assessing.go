@@ -13,6 +13,13 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 )
 
+// An assessor's own assignments with their due dates in working days. AcceptAssignment records
+// that the assessor, shown only the bid's title and supplier, has no conflict and will assess it
+// (scoring it records the same; domain.AnswerOf is the one rule for an answer). A bid as they
+// read it to score it, and SaveAssessmentDraft: scores saved part way on the assignment, made by
+// domain.Scheme.Draft and checked for what is wrong but not what is missing, counted for nothing
+// and cleared when the submission is recorded.
+
 // YourAssessment is one of an assessor's assignments: the bid with its competition, when the
 // scoring is due, and the assessor's own scores once recorded.
 type YourAssessment struct {

@@ -13,6 +13,10 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 )
 
+// Assignments, feedback, and holdBack: until the programme releases a decided competition's
+// outcomes in one batch, a supplier's bid reads as submitted, with no score or reason, and its
+// contract is hidden by ent/rule; the release tells every bidder.
+
 // ListAssignments lists the assignments the viewer may see (an assessor their own), in ID
 // order, optionally of one competition, up to Limit+1.
 func (s *Service) ListAssignments(ctx context.Context, page Page, competitionID int) ([]*ent.Assignment, error) {

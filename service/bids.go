@@ -29,6 +29,19 @@ import (
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
+// Competitions, bids, documents, the submit path and its canonical sealed form, assessments and
+// the decision. The submit path takes its receipt time as the request reaches it and must seal
+// within domain.SubmitCommitLimit of it (else ErrSubmitTooSlow, a 503 with nothing sealed); the
+// close activity waits domain.CloseGrace after the last deadline, so no bid received in time is
+// shut out by the close committing first. A competition opened from versionAssessedInRecords on
+// (assessments_in_records) takes assessments straight from the service, which holds the
+// competition's row and applies domain.CheckAssess and activities.WriteAssessment; its decision's
+// activity counts them in the records with domain.CheckAssessed, the rule the workflow applies to
+// its own count for older competitions, which send each assessment through their workflow as an
+// update. A Decision is top down or a portfolio, with the panel's reason per bid and
+// domain.LoweredMinimum, the audited way out when too few assessors leave bids short of the
+// scheme's minimum.
+
 // submitPath is the system identity of the bid path's own work on a competition's row: a
 // supplier may not otherwise change a competition.
 const submitPath = "submit-path"

@@ -15,6 +15,15 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 )
 
+// A draft bid written task by task: BidAnswers kept as typed with what each task still needs
+// from domain.BidContent, each task's version for the edit conflict check, reopen and withdraw, a
+// supplier's own bids and what is due next. DueNext derives each item from the bid's and its
+// contract's own state (the contract to accept, each milestone's deliverable with the contract's
+// VAT-inclusive amount and due day, or its review or payment waited for, the progress update, the
+// report, the show-and-tell, the gate), each linking to where it is done and marked as the
+// supplier's to do or waited on; StandingOf groups the list into needs you now, waiting on
+// others and finished, and Stages is the timeline.
+
 // BidAnswers is what a supplier writes in a bid. A nil field is left as it is; a field given is
 // checked for what can never be stored (text too long or unreadable, an unknown question, a
 // negative amount) and otherwise kept as typed, so nothing written is lost: what still stops the

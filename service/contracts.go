@@ -21,6 +21,16 @@ import (
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
+// A contract from award to the gate: offered with the funded bid's milestones made VAT inclusive
+// by domain.ContractMilestones, which the programme may change within the value until the
+// supplier accepts it and it starts (12 weeks in phase 1, 52 in phase 2); each milestone's
+// deliverable submitted by the supplier with a note and documents, accepted by the challenge's
+// owner or sent back with a reason, paid by the programme. A payment falls due
+// domain.PaymentTermDays after acceptance and is overdue after that, read from the record rather
+// than stored; the spend so far is the accepted and paid milestones (domain.SpendSoFar). A stop
+// at the gate, in activities.RecordGateDecision's transaction, fixes the value at it and cancels
+// every milestone not yet accepted. Each side's check is contractFor.
+
 // contractsName is the identity the service writes contracts and milestones as, once it has
 // checked who is asking: the records' own policies let only the system change them.
 const contractsName = "contracts"

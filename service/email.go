@@ -12,6 +12,11 @@ import (
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
+// A person's email choices, kept as the kinds turned off in person.email_off; an email's
+// unsubscribe link, which stops its kind without signing in, one-click (RFC 8058) too; the
+// programme's list of every email with its state and why it failed, and sending a failed one
+// again.
+
 // emailName is the identity a person's own email choices are written as.
 const emailName = "email-choices"
 

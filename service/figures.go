@@ -11,6 +11,14 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 )
 
+// The programme's figures, for the programme team: the records read as plain facts and computed
+// by domain.ComputeFigures, never stored: the funnel from challenges submitted to adopted, the
+// money per challenge and round with what stops saved, the turnarounds from the close to the
+// decision and from the decision to a signed contract (median and 90th percentile), and the
+// shares of bidders and winners that are SMEs, small or micro, under five years old, outside
+// London and the south-east, and first-time public sector suppliers; each against the
+// programme's targets (ProgrammeTarget rows over domain.DefaultTargets).
+
 // figuresName is the identity the programme's figures are read as: they count every record,
 // and show only totals and shares, to the programme team alone.
 const figuresName = "figures"

@@ -165,6 +165,9 @@ func (s *Service) RecordShowAndTell(ctx context.Context, in ShowAndTellRecord) (
 	return s.changeShowAndTell(ctx, k, "contract.show_and_tell_held", func(u *ent.ShowAndTellUpdateOne) {
 		u.SetHeldAt(heldAt.UTC()).SetAttended(in.Attended).SetNotes(in.Notes)
 	}, func(st *ent.ShowAndTell) error {
+		if st == nil {
+			return noShowAndTell()
+		}
 		if heldAt.IsZero() {
 			heldAt = st.At
 		}
@@ -221,17 +224,16 @@ func (s *Service) changeShowAndTell(ctx context.Context, k *ent.Contract, action
 	sys := authz.AsSystem(ctx, contractsName)
 	var out *ent.ShowAndTell
 	err := s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		// ready judges the show-and-tell, or its absence (nil), by its command's own rule.
 		before, err := tx.ShowAndTell.Query().Where(showandtell.ContractID(k.ID)).Only(sys)
 		if ent.IsNotFound(err) {
-			return noShowAndTell()
+			before, err = nil, nil
 		}
 		if err != nil {
 			return err
 		}
-		if ready != nil {
-			if err := ready(before); err != nil {
-				return err
-			}
+		if err := ready(before); err != nil {
+			return err
 		}
 		u := tx.ShowAndTell.UpdateOne(before)
 		change(u)

@@ -14,6 +14,11 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 )
 
+// The panel sheet: eligible bids ranked by mean weighted score with each assessor's scores,
+// domain's moderation flags and normalised scores, counted as the decision counts them with
+// activities.AsCounted; a page, JSON and CSV. On its page the programme also moderates, decides
+// and releases.
+
 // NormaliseFrom is how many bids an assessor must have scored before their scores are also
 // shown as z-scores: fewer, and the estimate of their strictness adds more bias than it removes.
 const NormaliseFrom = 5

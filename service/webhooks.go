@@ -14,6 +14,11 @@ import (
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
+// The programme's webhook endpoints: registered with the events they choose from
+// domain.WebhookEvents, a secret shown once, rotated with the old one signing beside the new for
+// domain.SecretOverlap, disabled; each endpoint's delivery log, and a failed delivery sent again
+// with its webhook-id.
+
 // webhooksName is the identity webhook endpoints are written as, after the service's checks.
 const webhooksName = "webhooks"
 

@@ -124,4 +124,7 @@ func TestDemoDataIsPublishedAndCounted(t *testing.T) {
 			t.Errorf("the demo round %q: budget %s, committed %s, left %s, planned %s", r.Name, r.Budget, r.Committed, r.Left, r.Planned)
 		}
 	}
+	// In every state the demo leaves its records in, what the model refuses each person the
+	// command refuses, with the same reason.
+	checkRefusalsAgree(t, anon, append(append([]string{demoAdmin, demoOwner}, demoSuppliers...), demoAssessors...))
 }
