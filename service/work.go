@@ -129,7 +129,7 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 		}
 		for _, y := range mine {
 			item := WorkItem{Kind: "assignment", Record: fmt.Sprintf("%q from %s", y.Bid.Title, y.Bid.Edges.Competition.Edges.Challenge.Title),
-				Link: fmt.Sprintf("/assessments/%d", y.Assignment.ID)}
+				Link: fmt.Sprintf("/assignments/%d", y.Assignment.ID)}
 			if !y.Due.IsZero() {
 				due := y.Due
 				item.Due = &due

@@ -41,18 +41,20 @@ const criteria = ["Fit to the challenge", "Innovation", "Technical feasibility a
 for (const javaScript of [true, false]) {
   const how = javaScript ? "with JavaScript" : "without JavaScript";
 
-  test(`an assessor scores a bid on its page (${how})`, async () => {
+  test(`an assessor works from their queue: answers a bid and scores it on its page (${how})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled: javaScript });
     const page = await context.newPage();
     await signIn(page, "Chen Li");
     await page.getByRole("link", { name: "Your assessments", exact: true }).click();
     await page.getByRole("heading", { name: "Your assessments" }).waitFor();
     await accessible(page, `your assessments ${how}`, javaScript);
-    const row = page.locator("tr", { hasText: "Not answered" }).first();
-    const title = await row.getByRole("link").textContent();
-    await row.getByRole("link").click();
+    // The queue asks for an answer to each bid not yet answered, and opens it.
+    await page.getByRole("link", { name: "Your work", exact: true }).click();
+    await page.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    await page.getByRole("link", { name: /^Say whether you will assess this bid/ }).first().click();
     // First only the title and supplier, to check for a conflict of interest.
     await page.getByRole("heading", { name: "Will you assess this bid?" }).waitFor();
+    const title = (await page.locator(".govuk-summary-list__row", { hasText: "Bid" }).locator("dd").textContent()).trim();
     assert.equal(await page.getByRole("heading", { name: "Your scores" }).count(), 0, "the bid shows before the assessor answers");
     await accessible(page, `an assignment to answer ${how}`, javaScript);
     await page.getByRole("button", { name: "Yes, I have no conflict and will assess it" }).click();
@@ -96,6 +98,13 @@ for (const javaScript of [true, false]) {
     await page.getByText("Your scores are saved").waitFor();
     assert.ok(await page.locator("tr", { hasText: title }).getByText("Scored").isVisible());
     await accessible(page, `assessments after scoring ${how}`, javaScript);
+    // Done: the queue no longer asks for the bid, and says what the assessor did.
+    await page.getByRole("link", { name: "Your work", exact: true }).click();
+    await page.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    assert.equal(await page.getByRole("link", { name: new RegExp(`: "${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`) }).count(), 0,
+      "the queue still asks for a bid scored");
+    await page.locator("#done").getByText(/accepted/).first().waitFor();
+    await accessible(page, `your work after scoring ${how}`, javaScript);
     await context.close();
   });
 
