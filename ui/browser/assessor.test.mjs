@@ -1,4 +1,4 @@
-// An assessor, in Chromium with JavaScript and without: finds the bids given to them, reads one
+// An assessor, in Chromium with JavaScript and without: from their work queue, answers a bid given to them, reads it
 // beside its scoring form, scores it over two sittings (a draft between them), meets the
 // missing-comment error with the rest of the form kept, and submits; another declines a bid for a conflict of interest, its reason asked for first. The
 // programme moderates the panel sheet, decides with fewer assessments than the scheme asks (its

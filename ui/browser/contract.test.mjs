@@ -89,7 +89,11 @@ for (const javaScript of [true, false]) {
     await signIn(tom, "Tom Reed");
     await tom.getByRole("link", { name: "Notices", exact: true }).click();
     await tom.getByText(new RegExp(`Binsight Ltd submitted the deliverable for milestone ${next.number}`)).first().waitFor();
-    await tom.getByRole("link", { name: "See the contract" }).first().click();
+    // The owner's work asks for the review, and opens the milestone.
+    await tom.getByRole("link", { name: "Your work", exact: true }).click();
+    await tom.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    await accessible(tom, `the owner's work with a deliverable to review ${how}`, javaScript);
+    await tom.locator(`a[href="/contracts/${k.id}#milestone-${next.number}"]`, { hasText: "Review the deliverable" }).first().click();
     await tom.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
     const review = tom.locator(`#milestone-${next.number}`);
     assert.ok(await review.getByRole("link", { name: `milestone-${next.number}.pdf` }).isVisible());
