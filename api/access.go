@@ -21,6 +21,7 @@ var (
 	SignedIn = Guard{roles: authz.Roles}
 )
 
+// Only lets the named roles call a route.
 func Only(r ...authz.Role) Guard { return Guard{roles: r} }
 
 // MayOpen says whether the viewer may open the page at path, by the route's own guard.

@@ -50,6 +50,7 @@ type AlertNoticeView struct {
 	SentAt        time.Time `json:"sent_at"`
 }
 
+// AlertViewOf is an alert as the API shows it.
 func AlertViewOf(a *ent.Alert, notices []*ent.AlertNotice) AlertView {
 	v := AlertView{Email: a.Email, Fields: a.Fields, Active: a.UnsubscribedAt == nil}
 	for _, n := range notices {

@@ -29,6 +29,7 @@ type AuditView struct {
 	Hash        string    `json:"hash"`
 }
 
+// AuditViewOf is an audit event as the API shows it.
 func AuditViewOf(e *ent.AuditEvent) AuditView {
 	return AuditView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, RecordType: e.RecordType, RecordID: e.RecordID,
 		ChallengeID: e.ChallengeID, Before: e.Before, After: e.After, Reason: e.Reason, RequestID: e.RequestID, Hash: e.Hash}

@@ -123,27 +123,26 @@ func (s *Server) clearSessionCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
 }
 
+// CurrentSession is the request's sign-in session, or nil when it came with an API token.
 func CurrentSession(c echo.Context) *ent.Session {
 	sess, _ := c.Get(string(sessionKey)).(*ent.Session)
 	return sess
 }
 
+// CurrentPerson is the signed-in person, or nil.
 func CurrentPerson(c echo.Context) *ent.Person {
 	p, _ := c.Get(string(personKey)).(*ent.Person)
 	return p
 }
 
+// CurrentViewer is who is acting, and whether anyone is signed in.
 func CurrentViewer(c echo.Context) (authz.Viewer, bool) {
 	v, ok := c.Get(string(viewerKey)).(authz.Viewer)
 	return v, ok
 }
 
+// RequestID is the request's ID, as its answer and the log carry it.
 func RequestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
-
-// actor is who the audit trail records for this request.
-func actor(c echo.Context, reason string) authz.Actor {
-	return authz.ActorOf(c.Request().Context(), reason)
-}
 
 // csrfField is the form field every state-changing form carries.
 const csrfField = "csrf_token"

@@ -151,6 +151,7 @@ type ClarificationView struct {
 	Yours         bool       `json:"yours"`
 }
 
+// ClarificationViewOf is a clarification question as the API shows it.
 func ClarificationViewOf(cl *ent.Clarification, viewerOrg int) ClarificationView {
 	v := ClarificationView{ID: cl.ID, CompetitionID: cl.CompetitionID, Question: cl.Question, AskedAt: cl.CreatedAt,
 		PublishedAt: cl.PublishedAt, Yours: viewerOrg != 0 && cl.OrganisationID == viewerOrg}
@@ -238,6 +239,7 @@ type EligibilityView struct {
 	Documents        int      `json:"documents"`
 }
 
+// EligibilityViewOf is a bid's eligibility check as the API shows it.
 func EligibilityViewOf(b *ent.Bid) EligibilityView {
 	v := EligibilityView{BidID: b.ID, Title: b.Title, Status: string(b.Status), StatusLabel: b.Status.Label(),
 		Flags: b.EligibilityFlags, Note: b.EligibilityNote, Documents: len(b.Edges.Documents)}

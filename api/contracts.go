@@ -378,6 +378,7 @@ func lessonView(e service.LessonEntry) LessonView {
 		KindLabel: l.Kind.Label(), Phase: l.Phase, WhatWorked: l.WhatWorked, WhatFailed: l.WhatFailed, Why: l.Why, RecordedAt: l.CreatedAt}
 }
 
+// LessonFilter reads the lessons register's filter from the query.
 func LessonFilter(c echo.Context) (service.LessonFilter, error) {
 	var f service.LessonFilter
 	for _, q := range []struct {

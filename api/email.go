@@ -30,6 +30,7 @@ type EmailChoicesRequest struct {
 	Off []string `json:"off"`
 }
 
+// EmailChoicesViewOf is a person's email choices as the API shows them.
 func EmailChoicesViewOf(choices []service.EmailChoice, allOff bool) EmailChoicesView {
 	v := EmailChoicesView{Off: []string{}, Kinds: make([]EmailKindView, len(choices))}
 	if allOff {
@@ -80,6 +81,7 @@ type EmailView struct {
 	SentAt    *time.Time `json:"sent_at,omitempty"`
 }
 
+// EmailViewOf is an email as the API shows it.
 func EmailViewOf(e *ent.Email) EmailView {
 	return EmailView{ID: e.ID, To: e.To, Kind: e.Template, Subject: domain.NoticeTemplate(e.Template).Subject(nil),
 		Reference: service.EmailReference(e), State: string(e.State), Attempts: e.Attempts,

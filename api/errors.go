@@ -43,14 +43,17 @@ type problemError struct {
 
 func (e *problemError) Error() string { return e.detail }
 
+// NewProblem is a refusal answered as a problem of its own kind.
 func NewProblem(status int, kind, title, detail string) error {
 	return &problemError{status: status, kind: kind, title: title, detail: detail}
 }
 
+// BadRequest is a request that cannot be read, and what to fix.
 func BadRequest(format string, args ...any) error {
 	return NewProblem(http.StatusBadRequest, "bad-request", "The request is not valid", fmt.Sprintf(format, args...))
 }
 
+// NotFound is the answer for a record that is not there, or not the viewer's to see.
 func NotFound(what string, id any) error {
 	return NewProblem(http.StatusNotFound, "not-found", "Not found", fmt.Sprintf("there is no %s %v", what, id))
 }

@@ -95,6 +95,7 @@ func figuresView(f domain.Figures, targets map[domain.Target]int) FiguresView {
 	return v
 }
 
+// Figures reads the programme's figures for the query's round and year.
 func (s *Server) Figures(c echo.Context) (FiguresView, error) {
 	ctx := c.Request().Context()
 	f, err := s.Svc.ProgrammeReport(ctx)

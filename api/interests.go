@@ -23,6 +23,7 @@ type InterestView struct {
 	WithdrawnAt      *time.Time `json:"withdrawn_at,omitempty"`
 }
 
+// InterestViewOf is a declared interest as the API shows it.
 func InterestViewOf(d *ent.Interest) InterestView {
 	v := InterestView{ID: d.ID, AssessorID: d.AssessorID, OrganisationID: d.OrganisationID, Kind: string(d.Kind),
 		KindLabel: d.Kind.Label(), Description: d.Description, DeclaredAt: d.CreatedAt, WithdrawnAt: d.WithdrawnAt}

@@ -37,6 +37,7 @@ type InterviewView struct {
 	CombinedPercent *float64 `json:"combined_percent,omitempty"`
 }
 
+// InterviewsViewOf is a competition's interview stage as the API shows it.
 func InterviewsViewOf(iv service.Interviews) InterviewsView {
 	v := InterviewsView{CompetitionID: iv.Competition.ID, InterviewWeight: iv.Competition.Scheme.InterviewWeight,
 		Threshold: iv.Competition.Scheme.Threshold, Shortlist: []InterviewView{}, Waiting: iv.Waiting()}

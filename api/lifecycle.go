@@ -45,6 +45,7 @@ func lifecycleView(l domain.Lifecycle) LifecycleView {
 	return v
 }
 
+// LifecycleOf is the lifecycle a path names.
 func LifecycleOf(c echo.Context) (domain.Lifecycle, error) {
 	l, ok := domain.LifecycleOf(c.Param("record"))
 	if !ok {

@@ -24,6 +24,7 @@ type NoticeView struct {
 	LinkText string `json:"-"`
 }
 
+// NoticeViewOf is a notice as the API shows it.
 func NoticeViewOf(n service.Notice) NoticeView {
 	v := NoticeView{ID: n.Row.ID, Template: n.Row.Template, Values: n.Row.Values, Text: n.Text,
 		RecordType: n.Row.RecordType, RecordID: n.Row.RecordID, SentAt: n.Row.CreatedAt}

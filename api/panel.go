@@ -56,6 +56,7 @@ type PanelView struct {
 	Rows            []PanelRowView `json:"rows"`
 }
 
+// PanelViewOf is the panel sheet as the API shows it.
 func PanelViewOf(p service.PanelSheet) PanelView {
 	v := PanelView{CompetitionID: p.Competition.ID, Threshold: p.Competition.Scheme.Threshold, Rows: []PanelRowView{},
 		InterviewWeight: p.Competition.Scheme.InterviewWeight}
@@ -108,6 +109,7 @@ func PanelViewOf(p service.PanelSheet) PanelView {
 	return v
 }
 
+// Panel reads the panel sheet of the competition the path names.
 func (s *Server) Panel(c echo.Context) (service.PanelSheet, error) {
 	id, err := PathID(c)
 	if err != nil {

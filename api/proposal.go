@@ -55,6 +55,7 @@ type PoolView struct {
 	Lapsed            bool      `json:"lapsed"`
 }
 
+// ProposalViewOf is the assignment proposal as the API shows it.
 func ProposalViewOf(p service.Proposal) ProposalView {
 	v := ProposalView{CompetitionID: p.Competition.ID, ReleasedAt: p.Competition.AssignmentsReleasedAt,
 		Assignments: []ProposedAssignment{}, Shortfalls: []ShortfallView{}, Pool: []PoolView{}}

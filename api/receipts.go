@@ -23,6 +23,7 @@ type ReceiptFile struct {
 	Sealed      service.SealedForm `json:"sealed"`
 }
 
+// ReceiptFor is the receipt of the bid the path names, as its supplier keeps it.
 func (s *Server) ReceiptFor(c echo.Context) (ReceiptFile, error) {
 	id, err := PathID(c)
 	if err != nil {

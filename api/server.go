@@ -313,6 +313,7 @@ func (s *Server) readyz(c echo.Context) error {
 
 // --- helpers -------------------------------------------------------------------------------
 
+// PathID is the record number in the path, or a 400 that says it is not one.
 func PathID(c echo.Context) (int, error) {
 	id, err := strconv.Atoi(c.Param("id"))
 	if err != nil || id <= 0 {
@@ -379,16 +380,9 @@ func plainToken(s string, max int) bool {
 func queryText(c echo.Context, name string) (string, error) {
 	v, p := (domain.Text{Field: name, Label: name, Max: 500, Optional: true}).Clean(c.QueryParam(name))
 	if p != nil {
-		return "", BadRequest("the query parameter %s: %s", name, lowerFirst(p.Message))
+		return "", BadRequest("the query parameter %s: %s", name, domain.LowerFirst(p.Message))
 	}
 	return v, nil
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // queryID reads an optional record number from the query string; 0 when it is absent.

@@ -59,6 +59,7 @@ func actionViews(as service.Actions) []ActionView {
 	return out
 }
 
+// ChallengeViewOf is a challenge as the API shows it.
 func ChallengeViewOf(ch *ent.Challenge) ChallengeView {
 	v := ChallengeView{
 		ID: ch.ID, Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, UserNeed: ch.UserNeed,

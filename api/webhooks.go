@@ -23,6 +23,7 @@ type WebhookView struct {
 	DisabledAt  *time.Time `json:"disabled_at,omitempty"`
 }
 
+// WebhookViewOf is a webhook endpoint as the API shows it.
 func WebhookViewOf(e *ent.WebhookEndpoint) WebhookView {
 	v := WebhookView{ID: e.ID, URL: e.URL, Description: e.Description, Events: e.Events, CreatedAt: e.CreatedAt, DisabledAt: e.DisabledAt, Secrets: []string{}}
 	for _, s := range e.Secrets {
@@ -49,6 +50,7 @@ type WebhookDeliveryView struct {
 	DeliveredAt *time.Time      `json:"delivered_at,omitempty"`
 }
 
+// WebhookDeliveryViewOf is a webhook delivery as the API shows it.
 func WebhookDeliveryViewOf(d *ent.WebhookDelivery) WebhookDeliveryView {
 	return WebhookDeliveryView{ID: d.ID, MessageID: d.MessageID, Event: d.Event, State: string(d.State), Attempts: d.Attempts,
 		LastStatus: d.LastStatus, LastError: d.LastError, Payload: d.Payload, WrittenAt: d.CreatedAt, DeliveredAt: d.DeliveredAt}

@@ -155,7 +155,7 @@ func (ps Problems) Error() string {
 	for i, p := range ps {
 		parts[i] = strings.TrimSuffix(p.Message, ".")
 		if i > 0 {
-			parts[i] = lowerFirst(parts[i])
+			parts[i] = LowerFirst(parts[i])
 		}
 	}
 	return strings.Join(parts, "; ")
@@ -180,12 +180,23 @@ func (ps Problems) For(field string) string {
 	return ""
 }
 
-func lowerFirst(s string) string {
+// LowerFirst starts s with a small letter, to go on from a sentence already begun; an initialism
+// such as "VAT" keeps its capitals.
+func LowerFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 || (n < len(s) && unicode.IsUpper(rune(s[n]))) {
 		return s // an initialism such as "VAT" keeps its capitals
 	}
 	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// UpperFirst starts s with a capital letter, to stand as a sentence of its own.
+func UpperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // MaxDocumentName is the longest name a document is kept under, in characters.

@@ -377,7 +377,7 @@ type OpenCompetition struct {
 
 // OpenCompetition sets up the challenge's next competition and opens it (or schedules it), by
 // the same path and the same rule as the task list: nothing is written unless the whole setup
-// would open.
+// would open. A draft already begun for the phase is filled in with what the request says.
 func (s *Service) OpenCompetition(ctx context.Context, in OpenCompetition) (*ent.Competition, error) {
 	if s.Lifecycle.Sent(ctx, workflows.ChallengeWorkflowID(in.ChallengeID), workflows.UpdateOpenCompetition) {
 		// A keyed retry whose first attempt reached the workflow: it answers with its first outcome.

@@ -268,7 +268,7 @@ func (s *Service) DoneRecently(ctx context.Context, limit int) ([]Done, error) {
 		if did == "" || of != e.RecordType {
 			did = strings.TrimSpace(of + " " + did)
 		}
-		d := Done{At: e.At, What: fmt.Sprintf("%s %d: %s", capitalise(strings.ReplaceAll(e.RecordType, "_", " ")), e.RecordID,
+		d := Done{At: e.At, What: fmt.Sprintf("%s %d: %s", domain.UpperFirst(strings.ReplaceAll(e.RecordType, "_", " ")), e.RecordID,
 			strings.ReplaceAll(did, "_", " "))}
 		if page, ok := donePages[e.RecordType]; ok {
 			d.Link = fmt.Sprintf(page, e.RecordID)
@@ -276,11 +276,4 @@ func (s *Service) DoneRecently(ctx context.Context, limit int) ([]Done, error) {
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

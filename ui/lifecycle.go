@@ -102,7 +102,7 @@ func DrawLifecycle(l domain.Lifecycle, here string) Drawing {
 	for _, m := range l.Moves {
 		to := boxes[m.To]
 		for _, f := range m.From {
-			a := Arrow{Title: fmt.Sprintf("%s: %s, by %s", m.Label, lowerFirst(movePhrase(l, f, m.To)), strings.ToLower(m.By[:1])+m.By[1:])}
+			a := Arrow{Title: fmt.Sprintf("%s: %s, by %s", m.Label, domain.LowerFirst(movePhrase(l, f, m.To)), domain.LowerFirst(m.By))}
 			if m.When != "" {
 				a.Title += ", when " + m.When
 			}
@@ -231,13 +231,6 @@ func movePhrase(l domain.Lifecycle, from, to string) string {
 	}
 	f, _ := l.State(from)
 	return "from " + f.Label + " to " + t.Label
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func wrap(s string, width int) []string {

@@ -52,7 +52,7 @@ var funcs = template.FuncMap{
 	"dict":        dict,
 	"withOptions": withOptions,
 	"reason":      Reason,
-	"sentence":    func(s string) string { return strings.ToUpper(s[:min(1, len(s))]) + s[min(1, len(s)):] },
+	"sentence":    domain.UpperFirst,
 	"money":       func(m domain.Money) string { return m.String() },
 	"pence":       func(p int64) string { return domain.Money(p).String() },
 	"lower":       strings.ToLower,

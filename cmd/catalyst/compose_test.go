@@ -86,13 +86,14 @@ func TestConfigNamesEveryProblem(t *testing.T) {
 	}
 	t.Setenv(envS3TLS.Name, "maybe")
 	t.Setenv(envDevSignIn.Name, "true")
+	t.Setenv(envShortestOpen.Name, "1s")
 	_, err := loadConfig("api")
 	if err == nil {
 		t.Fatal("an empty environment was accepted")
 	}
 	for _, want := range []string{"CATALYST_DATABASE_URL is not set", "CATALYST_TEMPORAL_ADDRESS is not set", "CATALYST_S3_ENDPOINT is not set",
 		"CATALYST_SESSION_KEY is not set: set it to 64 hex characters", "CATALYST_S3_USE_TLS must be true or false",
-		"the demo sign-in cannot be enabled in production"} {
+		"the demo sign-in cannot be enabled in production", "CATALYST_SHORTEST_OPEN must be a duration from 5s"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not say %q:\n%v", want, err)
 		}
