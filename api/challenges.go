@@ -65,7 +65,8 @@ func (s *Server) listChallenges(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(rows, limit, func(ch *ent.Challenge) int { return ch.ID }, ChallengeViewOf))
 }
 
-// ChallengeAnswers are the intake's answers. In an edit, a field left out stays as it is.
+// ChallengeAnswers are the intake's answers (domain.IntakeQuestions). In an edit, a field left
+// out stays as it is.
 type ChallengeAnswers struct {
 	Title             *string   `json:"title"`
 	PublicBody        *string   `json:"public_body"`
@@ -81,6 +82,18 @@ type ChallengeAnswers struct {
 	SponsorRole       *string   `json:"sponsor_role"`
 }
 
+// answers are the request's answers as the service takes them.
+func (a ChallengeAnswers) answers() service.ChallengeAnswers {
+	texts := map[string]string{}
+	for f, v := range map[string]*string{"title": a.Title, "public_body": a.PublicBody, "problem": a.Problem, "who_has_it": a.WhoHasIt,
+		"evidence": a.Evidence, "user_need": a.UserNeed, "commitment": a.Commitment, "sponsor_name": a.SponsorName, "sponsor_role": a.SponsorRole} {
+		if v != nil {
+			texts[f] = *v
+		}
+	}
+	return service.ChallengeAnswers{Texts: texts, Fields: a.Fields, BudgetPhase1Pence: a.BudgetPhase1Pence, BudgetPhase2Pence: a.BudgetPhase2Pence}
+}
+
 // CreateChallengeRequest is a challenge owner's draft: a title, public body and problem at
 // least; the rest may follow in later edits.
 type CreateChallengeRequest struct {
@@ -94,7 +107,7 @@ func (s *Server) createChallenge(c echo.Context) error {
 		return err
 	}
 	ch, err := s.Svc.CreateChallenge(c.Request().Context(), service.CreateChallenge{
-		ChallengeAnswers: service.ChallengeAnswers(req.ChallengeAnswers), OwnerID: req.OwnerID})
+		ChallengeAnswers: req.answers(), OwnerID: req.OwnerID})
 	if err != nil {
 		return err
 	}
@@ -112,6 +125,69 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 	actions, err := s.Svc.ChallengeActions(ctx, ch)
 	v.Actions = actionViews(actions)
 	return v, err
+}
+
+// ChallengeView is a challenge with where it is in the lifecycle.
+type ChallengeView struct {
+	ID           int      `json:"id"`
+	Title        string   `json:"title"`
+	PublicBody   string   `json:"public_body"`
+	Problem      string   `json:"problem"`
+	UserNeed     string   `json:"user_need,omitempty"`
+	WhoHasIt     string   `json:"who_has_it,omitempty"`
+	Evidence     string   `json:"evidence,omitempty"`
+	Fields       []string `json:"fields"`
+	BudgetPhase1 int64    `json:"budget_phase1_pence"`
+	BudgetPhase2 int64    `json:"budget_phase2_pence"`
+	Commitment   string   `json:"commitment,omitempty"`
+	SponsorName  string   `json:"sponsor_name,omitempty"`
+	SponsorRole  string   `json:"sponsor_role,omitempty"`
+	// Missing lists what the challenge still needs before it can be submitted.
+	Missing      []domain.FieldProblem `json:"missing,omitempty"`
+	Stage        string                `json:"stage"`
+	StageLabel   string                `json:"stage_label"`
+	StageReason  string                `json:"stage_reason,omitempty"`
+	Outcome      string                `json:"outcome,omitempty"`
+	Lessons      string                `json:"lessons,omitempty"`
+	OutcomeLabel string                `json:"outcome_label,omitempty"`
+	OutcomeRoute string                `json:"outcome_route,omitempty"`
+	Gate         *ChallengeGateView    `json:"gate,omitempty"`
+	Version      int                   `json:"version"`
+	CreatedAt    time.Time             `json:"created_at"`
+	UpdatedAt    time.Time             `json:"updated_at"`
+	Competitions []CompetitionView     `json:"competitions,omitempty"`
+	// Actions is what the viewer may do to the challenge now, and what not yet and why.
+	Actions []ActionView `json:"actions,omitempty"`
+}
+
+// ChallengeViewOf is a challenge as the API shows it.
+func ChallengeViewOf(ch *ent.Challenge) ChallengeView {
+	v := ChallengeView{
+		ID: ch.ID, Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, UserNeed: ch.UserNeed,
+		Stage: string(ch.Stage), StageLabel: ch.Stage.Label(), StageReason: ch.StageReason, Lessons: ch.Lessons,
+		CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt, Version: ch.Version,
+		WhoHasIt: ch.WhoHasIt, Evidence: ch.Evidence, Fields: ch.Fields, BudgetPhase1: int64(ch.BudgetPhase1),
+		BudgetPhase2: int64(ch.BudgetPhase2), Commitment: ch.Commitment, SponsorName: ch.SponsorName, SponsorRole: ch.SponsorRole,
+	}
+	if v.Fields == nil {
+		v.Fields = []string{}
+	}
+	if ch.Stage == domain.ChallengeDraft {
+		v.Missing = service.MissingAnswers(ch)
+	}
+	if ch.Outcome != nil {
+		v.Outcome, v.OutcomeLabel = string(*ch.Outcome), ch.Outcome.Label()
+	}
+	v.OutcomeRoute = ch.OutcomeRoute
+	if g := ch.GateGo; g != nil {
+		v.Gate = &ChallengeGateView{Decision: string(*g), Label: g.Label(), Criteria: []string{}, Rationale: ch.GateRationale, DecidedBy: ch.GateDecidedBy, DecidedAt: ch.GateDecidedAt}
+		for _, c := range domain.GateCriteria {
+			if ch.GateCriteria[c.Key] {
+				v.Gate.Criteria = append(v.Gate.Criteria, c.Key)
+			}
+		}
+	}
+	return v
 }
 
 // ChallengeViewFor is a challenge with its competitions as the viewer may see them.
@@ -180,7 +256,7 @@ func (s *Server) editChallenge(c echo.Context) error {
 		return err
 	}
 	if _, err := s.Svc.EditChallenge(c.Request().Context(), service.EditChallenge{ID: id, Version: version,
-		ChallengeAnswers: service.ChallengeAnswers(req)}); err != nil {
+		ChallengeAnswers: req.answers()}); err != nil {
 		return err
 	}
 	return s.getChallenge(c)

@@ -151,6 +151,11 @@ func writeDocument(hand []byte, served []servedRoute) ([]byte, error) {
 		}
 		o.set("enum", values)
 	})
+	walkObjects(doc, func(o *object) {
+		if use, ok := o.get("x-intake").(string); ok {
+			writeIntake(o.get("properties").(*object), use)
+		}
+	})
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return nil, fmt.Errorf("the document and the routes disagree:\n%s", strings.Join(problems, "\n"))
@@ -167,6 +172,23 @@ func writeDocument(hand []byte, served []servedRoute) ([]byte, error) {
 	}
 	indented.WriteByte('\n')
 	return indented.Bytes(), nil
+}
+
+// writeIntake gives a challenge's schema (use: "create", "edit" or "answer") a property for each
+// text question of the intake, as the domain declares it. A draft is created with every answer
+// that is not optional.
+func writeIntake(properties *object, use string) {
+	for _, q := range domain.IntakeQuestions {
+		if !q.IsText() {
+			continue
+		}
+		p := newObject("type", "string", "maxLength", q.Max, "description", q.Hint)
+		if use == "create" && !q.Optional {
+			p.set("minLength", 1)
+			p.set("pattern", `\S`)
+		}
+		properties.set(q.Field, p)
+	}
 }
 
 // writeAccess says who may call the operation: anyone (an empty requirement beside the two

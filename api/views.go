@@ -10,39 +10,6 @@ import (
 
 // The views are what the API shows of each record: stable JSON, never the storage structs.
 
-// ChallengeView is a challenge with where it is in the lifecycle.
-type ChallengeView struct {
-	ID           int      `json:"id"`
-	Title        string   `json:"title"`
-	PublicBody   string   `json:"public_body"`
-	Problem      string   `json:"problem"`
-	UserNeed     string   `json:"user_need,omitempty"`
-	WhoHasIt     string   `json:"who_has_it,omitempty"`
-	Evidence     string   `json:"evidence,omitempty"`
-	Fields       []string `json:"fields"`
-	BudgetPhase1 int64    `json:"budget_phase1_pence"`
-	BudgetPhase2 int64    `json:"budget_phase2_pence"`
-	Commitment   string   `json:"commitment,omitempty"`
-	SponsorName  string   `json:"sponsor_name,omitempty"`
-	SponsorRole  string   `json:"sponsor_role,omitempty"`
-	// Missing lists what the challenge still needs before it can be submitted.
-	Missing      []domain.FieldProblem `json:"missing,omitempty"`
-	Stage        string                `json:"stage"`
-	StageLabel   string                `json:"stage_label"`
-	StageReason  string                `json:"stage_reason,omitempty"`
-	Outcome      string                `json:"outcome,omitempty"`
-	Lessons      string                `json:"lessons,omitempty"`
-	OutcomeLabel string                `json:"outcome_label,omitempty"`
-	OutcomeRoute string                `json:"outcome_route,omitempty"`
-	Gate         *ChallengeGateView    `json:"gate,omitempty"`
-	Version      int                   `json:"version"`
-	CreatedAt    time.Time             `json:"created_at"`
-	UpdatedAt    time.Time             `json:"updated_at"`
-	Competitions []CompetitionView     `json:"competitions,omitempty"`
-	// Actions is what the viewer may do to the challenge now, and what not yet and why.
-	Actions []ActionView `json:"actions,omitempty"`
-}
-
 // ActionView is one thing the viewer might do to a record: allowed now, or why not.
 type ActionView struct {
 	Name    string `json:"name"`
@@ -57,36 +24,6 @@ func actionViews(as service.Actions) []ActionView {
 		out = append(out, ActionView{Name: a.Name, Label: a.Label, Allowed: a.Allowed, Reason: a.Reason})
 	}
 	return out
-}
-
-// ChallengeViewOf is a challenge as the API shows it.
-func ChallengeViewOf(ch *ent.Challenge) ChallengeView {
-	v := ChallengeView{
-		ID: ch.ID, Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, UserNeed: ch.UserNeed,
-		Stage: string(ch.Stage), StageLabel: ch.Stage.Label(), StageReason: ch.StageReason, Lessons: ch.Lessons,
-		CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt, Version: ch.Version,
-		WhoHasIt: ch.WhoHasIt, Evidence: ch.Evidence, Fields: ch.Fields, BudgetPhase1: int64(ch.BudgetPhase1),
-		BudgetPhase2: int64(ch.BudgetPhase2), Commitment: ch.Commitment, SponsorName: ch.SponsorName, SponsorRole: ch.SponsorRole,
-	}
-	if v.Fields == nil {
-		v.Fields = []string{}
-	}
-	if ch.Stage == domain.ChallengeDraft {
-		v.Missing = service.MissingAnswers(ch)
-	}
-	if ch.Outcome != nil {
-		v.Outcome, v.OutcomeLabel = string(*ch.Outcome), ch.Outcome.Label()
-	}
-	v.OutcomeRoute = ch.OutcomeRoute
-	if g := ch.GateGo; g != nil {
-		v.Gate = &ChallengeGateView{Decision: string(*g), Label: g.Label(), Criteria: []string{}, Rationale: ch.GateRationale, DecidedBy: ch.GateDecidedBy, DecidedAt: ch.GateDecidedAt}
-		for _, c := range domain.GateCriteria {
-			if ch.GateCriteria[c.Key] {
-				v.Gate.Criteria = append(v.Gate.Criteria, c.Key)
-			}
-		}
-	}
-	return v
 }
 
 // ChallengeGateView is the challenge-level decision at the phase 1 gate.

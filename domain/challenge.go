@@ -21,7 +21,7 @@ var Fields = []Field{
 // Valid reports whether f is one of the fields.
 func (f Field) Valid() bool { return slices.Contains(Fields, f) }
 
-// The intake's text fields, beyond the title, public body, problem and user need.
+// The intake's text answers, beyond the title, public body, problem and user need (text.go).
 var (
 	ChallengeWhoHasIt   = Text{Field: "who_has_it", Label: "who has the problem", Max: 5000, MultiLine: true, Optional: true}
 	ChallengeEvidence   = Text{Field: "evidence", Label: "the evidence", Max: 10000, MultiLine: true, Optional: true}
@@ -30,16 +30,74 @@ var (
 	SponsorRole         = Text{Field: "sponsor_role", Label: "the senior sponsor's role", Max: 200, Optional: true}
 )
 
+// AnswerKind is how a question of the intake is answered.
+type AnswerKind string
+
+const (
+	AnswerLine      AnswerKind = "line"      // a line of text
+	AnswerParagraph AnswerKind = "paragraph" // text of several lines, up to its limit
+	AnswerFields    AnswerKind = "fields"    // one or more of the Fields
+	AnswerMoney     AnswerKind = "money"     // an amount of money, typed as people type it
+)
+
+// IntakeQuestion is one question the challenge intake asks: its answer's rule (a text answer's
+// Text; Field names the answer everywhere), how the form asks it, its name on the check page,
+// and what the owner is told while it is unanswered ("" if it may stay empty).
+type IntakeQuestion struct {
+	Text
+	Kind      AnswerKind
+	Section   string // the form's heading it sits under
+	Ask, Hint string
+	Short     string
+	Need      string
+}
+
+// IsText reports whether the answer is text.
+func (q IntakeQuestion) IsText() bool { return q.Kind == AnswerLine || q.Kind == AnswerParagraph }
+
+// IntakeQuestions are what a challenge owner is asked, in the form's order. This is the one
+// declaration of the intake: the service's checks, the API's document, the form, the check page
+// and what is missing are all drawn from it. A new text answer is added here, in the challenge's
+// schema, where the service reads it (intake), and in the API's request and answer.
+var IntakeQuestions = []IntakeQuestion{
+	{Text: ChallengeTitle, Kind: AnswerLine, Section: "The problem", Ask: "Title",
+		Hint: "A short name for the challenge, such as ‘Predict where potholes will form’", Short: "Title", Need: "Give the challenge a title"},
+	{Text: ChallengePublicBody, Kind: AnswerLine, Section: "The problem", Ask: "Public body",
+		Hint: "The organisation that has the problem", Short: "Public body", Need: "Say which public body has the challenge"},
+	{Text: ChallengeProblem, Kind: AnswerParagraph, Section: "The problem", Ask: "What is the problem?",
+		Hint: "What goes wrong today, and what it costs", Short: "The problem", Need: "Describe the problem"},
+	{Text: ChallengeWhoHasIt, Kind: AnswerParagraph, Section: "The problem", Ask: "Who has the problem?",
+		Hint: "The people or services affected, and how many", Short: "Who has it", Need: "Say who has the problem"},
+	{Text: ChallengeEvidence, Kind: AnswerParagraph, Section: "The problem", Ask: "What is the evidence for it?",
+		Hint: "Figures, complaints, reports or research that show the problem is real", Short: "Evidence", Need: "Give the evidence for the problem"},
+	{Text: ChallengeUserNeed, Kind: AnswerParagraph, Section: "The problem", Ask: "What do users need?",
+		Hint: "For example: As a resident I need my bins emptied on the day I was told", Short: "User need", Need: "Describe the user need"},
+	{Text: Text{Field: "fields", Label: "the fields"}, Kind: AnswerFields, Section: "The problem", Ask: "Which fields is it in?",
+		Hint: "Select all that apply", Short: "Fields", Need: "Choose at least one field the challenge is in"},
+	{Text: Text{Field: "budget_phase1_pence", Label: "the phase 1 budget"}, Kind: AnswerMoney, Section: "Money and commitment",
+		Ask: "What can your organisation put into phase 1?", Hint: "Feasibility: usually up to £50,000 a contract for about 5 contracts, including VAT",
+		Short: "Phase 1 budget", Need: "Say how much the public body can put into phase 1"},
+	{Text: Text{Field: "budget_phase2_pence", Label: "the phase 2 budget"}, Kind: AnswerMoney, Section: "Money and commitment",
+		Ask: "What can your organisation put into phase 2?", Hint: "Prototypes: usually up to £500,000 a contract for up to 2 contracts, including VAT. Leave it empty if you do not know yet",
+		Short: "Phase 2 budget"},
+	{Text: ChallengeCommitment, Kind: AnswerParagraph, Section: "Money and commitment", Ask: "How will you buy or adopt what works?",
+		Hint: "Your route to market: how a successful solution will be bought or used after phase 2", Short: "How it will be bought or adopted",
+		Need: "Say how the public body will buy or adopt what works"},
+	{Text: SponsorName, Kind: AnswerLine, Section: "Senior sponsor", Ask: "Sponsor's name",
+		Hint: "The senior person who will champion the challenge", Short: "Senior sponsor", Need: "Name the senior sponsor"},
+	{Text: SponsorRole, Kind: AnswerLine, Section: "Senior sponsor", Ask: "Sponsor's role",
+		Hint: "For example: Director of Place", Short: "Sponsor's role", Need: "Give the senior sponsor's role"},
+}
+
 // MaxChallengeBudget is the most a public body may put into one phase of a challenge.
 const MaxChallengeBudget = MaxPot
 
 // ChallengeIntake is what a challenge owner tells the programme about a challenge. A draft may
 // be saved with any of it missing; submission needs all of it.
 type ChallengeIntake struct {
-	Title, PublicBody, Problem, WhoHasIt, Evidence, UserNeed string
-	Fields                                                   []string
-	BudgetPhase1, BudgetPhase2                               Money
-	Commitment, SponsorName, SponsorRole                     string
+	Texts                      map[string]string // by the question's field
+	Fields                     []string
+	BudgetPhase1, BudgetPhase2 Money
 }
 
 // CheckFields names the problem with a list of fields, if any.
@@ -52,39 +110,39 @@ func CheckFields(fields []string, problems *Problems) {
 	}
 }
 
-// CheckBudgets names the problems with a challenge's phase budgets, if any.
-func CheckBudgets(phase1, phase2 Money, problems *Problems) {
-	for field, m := range map[string]Money{"budget_phase1_pence": phase1, "budget_phase2_pence": phase2} {
-		if m < 0 || m > MaxChallengeBudget {
-			problems.Add(field, "a phase's budget must be from £0 to %s", MaxChallengeBudget)
-		}
+// CheckBudget names the problem with one phase's budget (field names the phase), if any.
+func CheckBudget(field string, m Money, problems *Problems) {
+	if m < 0 || m > MaxChallengeBudget {
+		problems.Add(field, "a phase's budget must be from £0 to %s", MaxChallengeBudget)
 	}
+}
+
+// Budget is the budget a money question (its field) names.
+func (c ChallengeIntake) Budget(field string) Money {
+	if field == "budget_phase2_pence" {
+		return c.BudgetPhase2
+	}
+	return c.BudgetPhase1
 }
 
 // Missing names every answer a challenge needs before it can be submitted, in the order the
 // form asks them: the programme screens what the owner tells it, so nothing may be left out.
 func (c ChallengeIntake) Missing() Problems {
 	var ps Problems
-	need := func(field, v, what string) {
-		if v == "" {
-			ps.Add(field, "%s", what)
+	for _, q := range IntakeQuestions {
+		var empty bool
+		switch q.Kind {
+		case AnswerFields:
+			empty = len(c.Fields) == 0
+		case AnswerMoney:
+			empty = c.Budget(q.Field) <= 0
+		default:
+			empty = c.Texts[q.Field] == ""
+		}
+		if empty && q.Need != "" {
+			ps.Add(q.Field, "%s", q.Need)
 		}
 	}
-	need("title", c.Title, "Give the challenge a title")
-	need("public_body", c.PublicBody, "Say which public body has the challenge")
-	need("problem", c.Problem, "Describe the problem")
-	need("who_has_it", c.WhoHasIt, "Say who has the problem")
-	need("evidence", c.Evidence, "Give the evidence for the problem")
-	need("user_need", c.UserNeed, "Describe the user need")
-	if len(c.Fields) == 0 {
-		ps.Add("fields", "Choose at least one field the challenge is in")
-	}
-	if c.BudgetPhase1 <= 0 {
-		ps.Add("budget_phase1_pence", "Say how much the public body can put into phase 1")
-	}
-	need("commitment", c.Commitment, "Say how the public body will buy or adopt what works")
-	need("sponsor_name", c.SponsorName, "Name the senior sponsor")
-	need("sponsor_role", c.SponsorRole, "Give the senior sponsor's role")
 	return ps
 }
 

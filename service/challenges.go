@@ -51,50 +51,48 @@ func (s *Service) Challenge(ctx context.Context, id int) (*ent.Challenge, error)
 		}).Only(ctx)
 }
 
-// ChallengeAnswers are the intake's answers as typed. In an edit, nil leaves an answer as it
-// is; at creation, nil is empty. Budgets are pence.
+// ChallengeAnswers are the intake's answers as typed. In an edit, an answer not given stays as
+// it is; at creation, it is empty. Budgets are pence.
 type ChallengeAnswers struct {
-	Title, PublicBody, Problem, WhoHasIt, Evidence, UserNeed *string
-	Fields                                                   *[]string
-	BudgetPhase1Pence, BudgetPhase2Pence                     *int64
-	Commitment, SponsorName, SponsorRole                     *string
+	Texts                                map[string]string // by the question's field (domain.IntakeQuestions)
+	Fields                               *[]string
+	BudgetPhase1Pence, BudgetPhase2Pence *int64
 }
 
 // clean checks every answer given with its one rule and names every problem. A draft is
 // created with at least its title, public body and problem.
 func (a *ChallengeAnswers) clean(creating bool) domain.Problems {
 	var ps domain.Problems
-	text := func(f domain.Text, v **string) {
-		if *v == nil && creating {
-			empty := ""
-			*v = &empty
+	texts := map[string]string{}
+	for _, q := range domain.IntakeQuestions {
+		switch {
+		case q.IsText():
+			if v, given := a.Texts[q.Field]; given || creating {
+				texts[q.Field] = q.CleanAll(v, &ps)
+			}
+		case q.Kind == domain.AnswerFields && a.Fields != nil:
+			domain.CheckFields(*a.Fields, &ps)
+		case q.Kind == domain.AnswerMoney:
+			if p := a.pence(q.Field); p != nil {
+				domain.CheckBudget(q.Field, domain.Money(*p), &ps)
+			}
 		}
-		if *v != nil {
-			cleaned := f.CleanAll(**v, &ps)
-			*v = &cleaned
+	}
+	for f := range a.Texts {
+		if _, asked := texts[f]; !asked && !slices.ContainsFunc(domain.IntakeQuestions, func(q domain.IntakeQuestion) bool { return q.Field == f }) {
+			ps.Add(f, "the intake asks no question %q", f)
 		}
 	}
-	text(domain.ChallengeTitle, &a.Title)
-	text(domain.ChallengePublicBody, &a.PublicBody)
-	text(domain.ChallengeProblem, &a.Problem)
-	text(domain.ChallengeWhoHasIt, &a.WhoHasIt)
-	text(domain.ChallengeEvidence, &a.Evidence)
-	text(domain.ChallengeUserNeed, &a.UserNeed)
-	if a.Fields != nil {
-		domain.CheckFields(*a.Fields, &ps)
-	}
-	var p1, p2 domain.Money
-	if a.BudgetPhase1Pence != nil {
-		p1 = domain.Money(*a.BudgetPhase1Pence)
-	}
-	if a.BudgetPhase2Pence != nil {
-		p2 = domain.Money(*a.BudgetPhase2Pence)
-	}
-	domain.CheckBudgets(p1, p2, &ps)
-	text(domain.ChallengeCommitment, &a.Commitment)
-	text(domain.SponsorName, &a.SponsorName)
-	text(domain.SponsorRole, &a.SponsorRole)
+	a.Texts = texts
 	return ps
+}
+
+// pence is the amount a money question (its field) was given, if any.
+func (a ChallengeAnswers) pence(field string) *int64 {
+	if field == "budget_phase2_pence" {
+		return a.BudgetPhase2Pence
+	}
+	return a.BudgetPhase1Pence
 }
 
 // CheckChallengeAnswers names every problem with the answers, without saving anything: a form
@@ -105,24 +103,17 @@ func CheckChallengeAnswers(a ChallengeAnswers, creating bool) domain.Problems {
 
 // empty reports whether no answer is given.
 func (a ChallengeAnswers) empty() bool {
-	return a.Title == nil && a.PublicBody == nil && a.Problem == nil && a.WhoHasIt == nil && a.Evidence == nil &&
-		a.UserNeed == nil && a.Fields == nil && a.BudgetPhase1Pence == nil && a.BudgetPhase2Pence == nil &&
-		a.Commitment == nil && a.SponsorName == nil && a.SponsorRole == nil
+	return len(a.Texts) == 0 && a.Fields == nil && a.BudgetPhase1Pence == nil && a.BudgetPhase2Pence == nil
 }
 
-// apply sets the answers given on a challenge's mutation.
-func (a ChallengeAnswers) apply(m *ent.ChallengeMutation) {
-	set := func(v *string, f func(string)) {
-		if v != nil {
-			f(*v)
+// apply sets the answers given on a challenge's mutation. Each text answer is stored under its
+// question's field, so a new question needs no line here.
+func (a ChallengeAnswers) apply(m *ent.ChallengeMutation) error {
+	for f, v := range a.Texts {
+		if err := m.SetField(f, v); err != nil {
+			return fmt.Errorf("the challenge has no place for the answer %q: %w", f, err)
 		}
 	}
-	set(a.Title, m.SetTitle)
-	set(a.PublicBody, m.SetPublicBody)
-	set(a.Problem, m.SetProblem)
-	set(a.WhoHasIt, m.SetWhoHasIt)
-	set(a.Evidence, m.SetEvidence)
-	set(a.UserNeed, m.SetUserNeed)
 	if a.Fields != nil {
 		m.SetFields(*a.Fields)
 	}
@@ -132,9 +123,7 @@ func (a ChallengeAnswers) apply(m *ent.ChallengeMutation) {
 	if a.BudgetPhase2Pence != nil {
 		m.SetBudgetPhase2(domain.Money(*a.BudgetPhase2Pence))
 	}
-	set(a.Commitment, m.SetCommitment)
-	set(a.SponsorName, m.SetSponsorName)
-	set(a.SponsorRole, m.SetSponsorRole)
+	return nil
 }
 
 // CreateChallenge is a challenge owner's draft, or one the programme team writes for an owner.
@@ -159,7 +148,9 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 	var out *ent.Challenge
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		create := tx.Challenge.Create()
-		in.apply(create.Mutation())
+		if err := in.apply(create.Mutation()); err != nil {
+			return err
+		}
 		if in.OwnerID != 0 {
 			owner, err := tx.Person.Query().Where(person.ID(in.OwnerID)).WithOrganisation().Only(authz.AsSystem(ctx, "owner-check"))
 			if ent.IsNotFound(err) {
@@ -179,20 +170,22 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 			return err
 		}
 		out = ch
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, intake(ch))
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, Intake(ch))
 	})
 	return out, err
 }
 
-// intake is a challenge's answers as the domain judges them.
-func intake(ch *ent.Challenge) domain.ChallengeIntake {
-	return domain.ChallengeIntake{Title: ch.Title, PublicBody: ch.PublicBody, Problem: ch.Problem, WhoHasIt: ch.WhoHasIt,
-		Evidence: ch.Evidence, UserNeed: ch.UserNeed, Fields: ch.Fields, BudgetPhase1: ch.BudgetPhase1, BudgetPhase2: ch.BudgetPhase2,
-		Commitment: ch.Commitment, SponsorName: ch.SponsorName, SponsorRole: ch.SponsorRole}
+// Intake is a challenge's answers as the domain judges them: the one place a text answer is read
+// from where it is stored.
+func Intake(ch *ent.Challenge) domain.ChallengeIntake {
+	return domain.ChallengeIntake{Fields: ch.Fields, BudgetPhase1: ch.BudgetPhase1, BudgetPhase2: ch.BudgetPhase2, Texts: map[string]string{
+		"title": ch.Title, "public_body": ch.PublicBody, "problem": ch.Problem, "who_has_it": ch.WhoHasIt, "evidence": ch.Evidence,
+		"user_need": ch.UserNeed, "commitment": ch.Commitment, "sponsor_name": ch.SponsorName, "sponsor_role": ch.SponsorRole,
+	}}
 }
 
 // MissingAnswers names what a challenge still needs before it can be submitted.
-func MissingAnswers(ch *ent.Challenge) domain.Problems { return intake(ch).Missing() }
+func MissingAnswers(ch *ent.Challenge) domain.Problems { return Intake(ch).Missing() }
 
 // changeChallenge finds a challenge the viewer may change: its owner, or the programme team.
 func (s *Service) changeChallenge(ctx context.Context, id int) (*ent.Challenge, error) {
@@ -261,7 +254,9 @@ func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Cha
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		// The version in the WHERE makes a concurrent edit lose cleanly: it updates nothing.
 		u := tx.Challenge.Update().Where(challenge.ID(ch.ID), challenge.Version(ch.Version)).AddVersion(1)
-		in.apply(u.Mutation())
+		if err := in.apply(u.Mutation()); err != nil {
+			return err
+		}
 		n, err := u.Save(ctx)
 		if err != nil {
 			return err
@@ -272,7 +267,7 @@ func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Cha
 		if out, err = tx.Challenge.Get(ctx, ch.ID); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, intake(ch), intake(out))
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, Intake(ch), Intake(out))
 	})
 	return out, err
 }

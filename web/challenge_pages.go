@@ -19,25 +19,33 @@ import (
 // The challenge owner's pages: describe a challenge over as many sittings as it takes, check
 // the answers, submit. Each is a form → the same service call the API makes → a template.
 
-// challengeTextFields are the intake's text answers, in the form's order.
-var challengeTextFields = []string{"title", "public_body", "problem", "who_has_it", "evidence", "user_need", "commitment", "sponsor_name", "sponsor_role"}
-
-// challengeFormData is what the intake form shows.
+// challengeFormData is what the intake form shows: the domain's questions under their headings.
 type challengeFormData struct {
-	ID      int
-	Action  string
-	Version int
-	Form    ui.Form
-	Fields  []string
-	Max     struct{ Problem, WhoHasIt, Evidence, UserNeed, Commitment int }
+	ID       int
+	Action   string
+	Version  int
+	Form     ui.Form
+	Fields   []string
+	Sections []intakeSection
+}
+
+// intakeSection is one heading of the intake form and the questions under it.
+type intakeSection struct {
+	Heading   string
+	Questions []domain.IntakeQuestion
 }
 
 func (s *Server) renderChallengeForm(c echo.Context, status int, d challengeFormData) error {
 	for _, f := range domain.Fields {
 		d.Fields = append(d.Fields, string(f))
 	}
-	d.Max.Problem, d.Max.WhoHasIt, d.Max.Evidence = domain.ChallengeProblem.Max, domain.ChallengeWhoHasIt.Max, domain.ChallengeEvidence.Max
-	d.Max.UserNeed, d.Max.Commitment = domain.ChallengeUserNeed.Max, domain.ChallengeCommitment.Max
+	for _, q := range domain.IntakeQuestions {
+		if n := len(d.Sections); n == 0 || d.Sections[n-1].Heading != q.Section {
+			d.Sections = append(d.Sections, intakeSection{Heading: q.Section})
+		}
+		last := &d.Sections[len(d.Sections)-1]
+		last.Questions = append(last.Questions, q)
+	}
 	return s.render(c, status, "challenge_form", d.Form.Title("Describe your challenge"), "challenges", d)
 }
 
@@ -50,31 +58,36 @@ func (s *Server) newChallengePage(c echo.Context) error {
 // challengeForm reads the intake form: every answer as typed, and the money as people type it.
 func challengeForm(c echo.Context) (ui.Form, service.ChallengeAnswers, domain.Problems) {
 	form := ui.Form{Values: map[string]string{}, Multi: map[string][]string{}}
-	var a service.ChallengeAnswers
-	text := map[string]**string{"title": &a.Title, "public_body": &a.PublicBody, "problem": &a.Problem, "who_has_it": &a.WhoHasIt,
-		"evidence": &a.Evidence, "user_need": &a.UserNeed, "commitment": &a.Commitment, "sponsor_name": &a.SponsorName, "sponsor_role": &a.SponsorRole}
-	for _, name := range challengeTextFields {
-		v := c.FormValue(name)
-		form.Values[name] = v
-		*text[name] = &v
-	}
-	fields := c.Request().Form["fields"]
-	form.Multi["fields"] = fields
-	a.Fields = &fields
+	a := service.ChallengeAnswers{Texts: map[string]string{}}
 	var ps domain.Problems
-	for name, to := range map[string]**int64{"budget_phase1_pence": &a.BudgetPhase1Pence, "budget_phase2_pence": &a.BudgetPhase2Pence} {
-		typed := strings.TrimSpace(c.FormValue(name))
-		form.Values[name] = typed
-		pence := int64(0)
-		if typed != "" {
-			m, err := domain.ParseMoney(typed)
-			if err != nil {
-				ps = append(ps, domain.ProblemWith(name, err))
-				continue
+	for _, q := range domain.IntakeQuestions {
+		switch q.Kind {
+		case domain.AnswerFields:
+			fields := c.Request().Form[q.Field]
+			form.Multi[q.Field] = fields
+			a.Fields = &fields
+		case domain.AnswerMoney:
+			typed := strings.TrimSpace(c.FormValue(q.Field))
+			form.Values[q.Field] = typed
+			pence := int64(0)
+			if typed != "" {
+				m, err := domain.ParseMoney(typed)
+				if err != nil {
+					ps = append(ps, domain.ProblemWith(q.Field, err))
+					continue
+				}
+				pence = int64(m)
 			}
-			pence = int64(m)
+			if q.Field == "budget_phase2_pence" {
+				a.BudgetPhase2Pence = &pence
+			} else {
+				a.BudgetPhase1Pence = &pence
+			}
+		default:
+			v := c.FormValue(q.Field)
+			form.Values[q.Field] = v
+			a.Texts[q.Field] = v
 		}
-		*to = &pence
 	}
 	return form, a, ps
 }
@@ -82,13 +95,12 @@ func challengeForm(c echo.Context) (ui.Form, service.ChallengeAnswers, domain.Pr
 // mergeProblems lists every field's problem once, in the form's order: those the page found
 // itself and those the service names.
 func mergeProblems(page, service domain.Problems) domain.Problems {
-	order := append(append([]string{}, challengeTextFields[:6]...), "fields", "budget_phase1_pence", "budget_phase2_pence", "commitment", "sponsor_name", "sponsor_role")
 	var out domain.Problems
-	for _, f := range order {
-		if m := page.For(f); m != "" {
-			out = append(out, domain.FieldProblem{Field: f, Message: m})
-		} else if m := service.For(f); m != "" {
-			out = append(out, domain.FieldProblem{Field: f, Message: m})
+	for _, q := range domain.IntakeQuestions {
+		if m := page.For(q.Field); m != "" {
+			out = append(out, domain.FieldProblem{Field: q.Field, Message: m})
+		} else if m := service.For(q.Field); m != "" {
+			out = append(out, domain.FieldProblem{Field: q.Field, Message: m})
 		}
 	}
 	for _, p := range append(page, service...) { // anything not tied to a form field
@@ -121,11 +133,18 @@ func (s *Server) editChallengePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := ui.Form{Values: map[string]string{
-		"title": ch.Title, "public_body": ch.PublicBody, "problem": ch.Problem, "who_has_it": ch.WhoHasIt, "evidence": ch.Evidence,
-		"user_need": ch.UserNeed, "commitment": ch.Commitment, "sponsor_name": ch.SponsorName, "sponsor_role": ch.SponsorRole,
-		"budget_phase1_pence": ui.MoneyValue(ch.BudgetPhase1), "budget_phase2_pence": ui.MoneyValue(ch.BudgetPhase2),
-	}, Multi: map[string][]string{"fields": ch.Fields}}
+	in := service.Intake(ch)
+	form := ui.Form{Values: map[string]string{}, Multi: map[string][]string{}}
+	for _, q := range domain.IntakeQuestions {
+		switch q.Kind {
+		case domain.AnswerFields:
+			form.Multi[q.Field] = in.Fields
+		case domain.AnswerMoney:
+			form.Values[q.Field] = ui.MoneyValue(in.Budget(q.Field))
+		default:
+			form.Values[q.Field] = in.Texts[q.Field]
+		}
+	}
 	return s.renderChallengeForm(c, http.StatusOK, challengeFormData{ID: ch.ID, Action: "/challenges/" + strconv.Itoa(ch.ID) + "/edit",
 		Version: ch.Version, Form: form})
 }
@@ -195,13 +214,16 @@ func (s *Server) renderChallengeCheck(c echo.Context, status int, ch *ent.Challe
 		Added     bool
 	}{Challenge: ch, Missing: service.MissingAnswers(ch), Problems: problems, Saved: c.QueryParam("saved") != "" && status == http.StatusOK,
 		Evidence: evidence, Added: c.QueryParam("evidence") != "" && status == http.StatusOK}
-	data.Rows = []summaryRow{
-		{"title", "Title", ch.Title}, {"public_body", "Public body", ch.PublicBody}, {"problem", "The problem", ch.Problem},
-		{"who_has_it", "Who has it", ch.WhoHasIt}, {"evidence", "Evidence", ch.Evidence}, {"user_need", "User need", ch.UserNeed},
-		{"fields", "Fields", strings.Join(ch.Fields, ", ")},
-		{"budget_phase1_pence", "Phase 1 budget", budget(ch.BudgetPhase1)}, {"budget_phase2_pence", "Phase 2 budget", budget(ch.BudgetPhase2)},
-		{"commitment", "How it will be bought or adopted", ch.Commitment},
-		{"sponsor_name", "Senior sponsor", ch.SponsorName}, {"sponsor_role", "Sponsor's role", ch.SponsorRole},
+	in := service.Intake(ch)
+	for _, q := range domain.IntakeQuestions {
+		value := in.Texts[q.Field]
+		switch q.Kind {
+		case domain.AnswerFields:
+			value = strings.Join(in.Fields, ", ")
+		case domain.AnswerMoney:
+			value = budget(in.Budget(q.Field))
+		}
+		data.Rows = append(data.Rows, summaryRow{q.Field, q.Short, value})
 	}
 	title := "Check your answers"
 	if len(problems) > 0 {
