@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -45,6 +46,8 @@ type PanelAssessorScore struct {
 	Scores       map[string]int `json:"scores"`
 	InScope      bool           `json:"in_scope"`
 	Fund         bool           `json:"fund"`
+	// Actions is what the viewer may do to these scores now (the programme moderates them).
+	Actions ActionList `json:"actions,omitempty"`
 }
 
 // PanelView is the panel sheet.
@@ -56,8 +59,8 @@ type PanelView struct {
 	Rows            []PanelRowView `json:"rows"`
 }
 
-// PanelViewOf is the panel sheet as the API shows it.
-func PanelViewOf(p service.PanelSheet) PanelView {
+// PanelViewOf is the panel sheet as the viewer may see it.
+func PanelViewOf(ctx context.Context, p service.PanelSheet) PanelView {
 	v := PanelView{CompetitionID: p.Competition.ID, Threshold: p.Competition.Scheme.Threshold, Rows: []PanelRowView{},
 		InterviewWeight: p.Competition.Scheme.InterviewWeight}
 	for _, r := range p.Rows {
@@ -89,7 +92,8 @@ func PanelViewOf(p service.PanelSheet) PanelView {
 		}
 		for _, a := range r.Assessments {
 			sc := PanelAssessorScore{AssessmentID: r.IDs[a.AssessorID], AssessorID: a.AssessorID, Name: p.Assessors[a.AssessorID],
-				Percent: r.Percents[a.AssessorID], Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund}
+				Percent: r.Percents[a.AssessorID], Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund,
+				Actions: actionViews(service.ScoreActions(ctx, r.Moderation[a.AssessorID]))}
 			if a.Excluded != nil {
 				sc.Excluded = a.Excluded.Reason
 			}
@@ -123,7 +127,7 @@ func (s *Server) getPanel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, PanelViewOf(p))
+	return c.JSON(http.StatusOK, PanelViewOf(c.Request().Context(), p))
 }
 
 // ExclusionRequest takes a score out of its bid's mean, with the reason.

@@ -18,8 +18,21 @@ type ActionView struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-func actionViews(as service.Actions) []ActionView {
-	var out []ActionView
+// ActionList is a record's actions as the API shows them.
+type ActionList []ActionView
+
+// Allows reports whether the named action is the viewer's and allowed now: for templates.
+func (l ActionList) Allows(name string) bool {
+	for _, a := range l {
+		if a.Name == name {
+			return a.Allowed
+		}
+	}
+	return false
+}
+
+func actionViews(as service.Actions) ActionList {
+	var out ActionList
 	for _, a := range as {
 		out = append(out, ActionView{Name: a.Name, Label: a.Label, Allowed: a.Allowed, Reason: a.Reason})
 	}

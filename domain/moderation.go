@@ -158,3 +158,77 @@ func (s CompetitionStatus) CheckModeration() error {
 	}
 	return nil
 }
+
+// ScoreModeration is one assessor's scores of a bid as moderation judges them: its
+// competition's state, and whether the score is out of the mean by moderation (excluded),
+// back with its assessor (sent back), or because its assessor declared a conflict with the bid.
+// Each check is the one rule its command applies and the panel sheet offers by.
+type ScoreModeration struct {
+	Competition                  CompetitionStatus
+	Excluded, SentBack, Conflict bool
+}
+
+func (m ScoreModeration) state() string {
+	switch {
+	case m.Conflict:
+		return "conflicted"
+	case m.Excluded:
+		return "excluded"
+	case m.SentBack:
+		return "sent back"
+	}
+	return "in the mean"
+}
+
+// CheckExclude says whether the score may be taken out of its bid's mean: not twice, so its
+// first reason stands until it is included again.
+func (m ScoreModeration) CheckExclude() error {
+	if err := m.check("exclude"); err != nil {
+		return err
+	}
+	if m.Excluded {
+		return refuse("score", "exclude", m.state(), "the score is already out of the mean; include it again to exclude it for another reason")
+	}
+	return nil
+}
+
+// CheckInclude says whether an excluded score may be put back into its bid's mean.
+func (m ScoreModeration) CheckInclude() error {
+	if err := m.check("include"); err != nil {
+		return err
+	}
+	switch {
+	case !m.Excluded && m.SentBack:
+		return refuse("score", "include", m.state(), "the scores are back with their assessor, and return to the mean when the assessor submits them again")
+	case !m.Excluded:
+		return refuse("score", "include", m.state(), "the score is in the mean already")
+	}
+	return nil
+}
+
+// CheckSendBack says whether the score may go back to its assessor: once at a time, and not
+// while it is excluded, which already keeps it out of the mean.
+func (m ScoreModeration) CheckSendBack() error {
+	if err := m.check("send-back"); err != nil {
+		return err
+	}
+	switch {
+	case m.SentBack:
+		return refuse("score", "send-back", m.state(), "the scores are already back with their assessor, who has not submitted them again")
+	case m.Excluded:
+		return refuse("score", "send-back", m.state(), "the score is excluded from the mean; include it again before sending it back")
+	}
+	return nil
+}
+
+// check is what every moderation of a score needs: the competition in assessment, and an
+// assessor with no conflict, whose score stays out of the mean whatever moderation does.
+func (m ScoreModeration) check(action string) error {
+	if err := m.Competition.CheckModeration(); err != nil {
+		return err
+	}
+	if m.Conflict {
+		return refuse("score", action, m.state(), "the assessor declared a conflict of interest with the bid, so the score stays out of the mean")
+	}
+	return nil
+}

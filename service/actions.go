@@ -166,8 +166,8 @@ func (s *Service) undecidedContracts(ctx context.Context, challengeID, phase int
 }
 
 // CompetitionActions lists what the viewer may do to a competition now, and what not yet and
-// why: a supplier starts a bid or asks a question; the programme extends the deadline or
-// finishes the eligibility check.
+// why: a supplier starts a bid or asks a question; the programme extends the deadline,
+// finishes the eligibility check, makes the decision from the panel sheet and releases it.
 func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition) (Actions, error) {
 	v, _ := authz.FromContext(ctx)
 	now := time.Now()
@@ -203,6 +203,11 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 				return nil, err
 			}
 			out.add("finish-eligibility", "Finish the eligibility check", err)
+		}
+		_, err := comp.Status.Decide()
+		out.add("decide", "Make the decision", err)
+		if comp.FeedbackReleasedAt == nil { // releasing again changes nothing, so is not offered
+			out.add("release", "Release outcomes and feedback", comp.Status.ReleaseFeedback())
 		}
 	}
 	return out, nil

@@ -293,3 +293,81 @@ func TestAPersonsActionsAndTheirCommandsAgree(t *testing.T) {
 	_, err = p.svc.ChangePerson(admin, other.ID, PersonInput{Roles: []string{string(authz.ChallengeOwner)}, OrganisationID: p.council.ID})
 	agree(t, "a deactivated person", actions, "change", err)
 }
+
+// TestAScoresActionsAndItsCommandsAgree moderates two assessors' scores of a bid, one of whom
+// declared a conflict with it. At each step, what the panel sheet says the programme may do to
+// each score (exclude, include, send back) is what the command then does: refused with the
+// same words, or taken.
+func TestAScoresActionsAndItsCommandsAgree(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	admin := as(p.admin)
+	comp := openCompetition(t, p)
+	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(domain.DefaultScheme()).ExecX(fx)
+	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(40_000)).
+		SetStatus(domain.BidSubmitted).SaveX(fx)
+	ids := map[string]int{}
+	for _, name := range []string{"amara", "chen"} {
+		a := p.db.Person.Create().SetName(name).SetEmail(name + "@panel.example").SetRoles([]string{"assessor"}).SetOrganisationID(p.council.ID).SaveX(fx)
+		scores := map[string]domain.CriterionScore{}
+		for _, q := range domain.DefaultScheme().Criteria {
+			scores[q.Key] = domain.CriterionScore{Score: 7, Comment: "Because"}
+		}
+		ids[name] = p.db.Assessment.Create().SetBidID(b.ID).SetAssessorID(a.ID).SetScores(scores).SetInScope(true).SetFund(true).
+			SetPercent(70).SaveX(fx).ID
+		if name == "chen" {
+			p.db.Assignment.Create().SetCompetitionID(comp.ID).SetBidID(b.ID).SetAssessorID(a.ID).SetStatus("declined").
+				SetDeclinedReason("Former employer").ExecX(fx)
+		}
+	}
+	actionsOf := func(name string) Actions {
+		t.Helper()
+		sheet, err := p.svc.Panel(admin, comp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for assessor, id := range sheet.Rows[0].IDs {
+			if id == ids[name] {
+				return ScoreActions(admin, sheet.Rows[0].Moderation[assessor])
+			}
+		}
+		t.Fatalf("no score of %s on the sheet", name)
+		return nil
+	}
+	try := func(step, name, action string) {
+		t.Helper()
+		as := actionsOf(name)
+		var err error
+		switch action {
+		case "exclude":
+			_, err = p.svc.ExcludeScore(admin, ids[name], "Scored another bid's answers by mistake")
+		case "include":
+			_, err = p.svc.IncludeScore(admin, ids[name])
+		case "send-back":
+			_, err = p.svc.SendBack(admin, ids[name], "Look at the value score again.")
+		}
+		agree(t, step+": "+name+"'s score", as, action, err)
+	}
+	try("in the mean", "amara", "include")
+	try("in the mean", "amara", "exclude")
+	try("excluded", "amara", "exclude")
+	try("excluded", "amara", "send-back")
+	try("excluded", "amara", "include")
+	try("included again", "amara", "send-back")
+	try("sent back", "amara", "send-back")
+	try("sent back", "amara", "include")
+	if got := actionsOf("amara").Get("include").Reason; !strings.Contains(got, "when the assessor submits them again") {
+		t.Errorf("including a score sent back: %q", got)
+	}
+	for _, action := range []string{"exclude", "include", "send-back"} {
+		try("conflicted", "chen", action)
+	}
+	if got := actionsOf("chen").Get("include").Reason; !strings.Contains(got, "conflict of interest") {
+		t.Errorf("including a conflicted score: %q", got)
+	}
+	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionDecided).ExecX(fx)
+	try("decided", "amara", "exclude")
+	if ScoreActions(as(p.owner), domain.ScoreModeration{Competition: domain.CompetitionAssessment}) != nil {
+		t.Error("the challenge owner is offered moderation")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
+	"github.com/catalyst-sbri/catalyst/ent/assignment"
 )
 
 // moderationName is the system identity moderation writes assessments as, after the service
@@ -25,14 +26,14 @@ func (s *Service) ExcludeScore(ctx context.Context, assessmentID int, reason str
 		return nil, err
 	}
 	by := authz.ActorOf(ctx, "").Who
-	return s.moderate(ctx, assessmentID, "assessment.excluded", func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
+	return s.moderate(ctx, assessmentID, "assessment.excluded", domain.ScoreModeration.CheckExclude, func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
 		return u.SetExclusion(&domain.Exclusion{Reason: reason, By: by})
 	}, reason, nil)
 }
 
 // IncludeScore puts an excluded assessment back into its bid's mean.
 func (s *Service) IncludeScore(ctx context.Context, assessmentID int) (*ent.Assessment, error) {
-	return s.moderate(ctx, assessmentID, "assessment.included", func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
+	return s.moderate(ctx, assessmentID, "assessment.included", domain.ScoreModeration.CheckInclude, func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
 		return u.ClearExclusion()
 	}, "", nil)
 }
@@ -46,7 +47,7 @@ func (s *Service) SendBack(ctx context.Context, assessmentID int, note string) (
 		return nil, err
 	}
 	by := authz.ActorOf(ctx, "").Who
-	return s.moderate(ctx, assessmentID, "assessment.returned", func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
+	return s.moderate(ctx, assessmentID, "assessment.returned", domain.ScoreModeration.CheckSendBack, func(u *ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne {
 		return u.SetReturned(&domain.Return{Note: note, By: by, At: time.Now().UTC()})
 	}, note, func(tx *ent.Tx, a *ent.Assessment) error {
 		b := a.Edges.Bid
@@ -56,20 +57,44 @@ func (s *Service) SendBack(ctx context.Context, assessmentID int, note string) (
 	})
 }
 
+// scoreModeration is an assessment as moderation judges it.
+func scoreModeration(a *ent.Assessment, status domain.CompetitionStatus, conflicted map[domain.Pair]string) domain.ScoreModeration {
+	_, conflict := conflicted[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]
+	return domain.ScoreModeration{Competition: status, Excluded: a.Exclusion != nil, SentBack: a.Returned != nil, Conflict: conflict}
+}
+
+// ScoreActions are what the programme may do to one assessor's scores of a bid on the panel
+// sheet now: exclude them from the mean, include them again, send them back. Each is the rule
+// its command applies; others have none.
+func ScoreActions(ctx context.Context, m domain.ScoreModeration) Actions {
+	if v, _ := authz.FromContext(ctx); !v.Has(authz.Admin) {
+		return nil
+	}
+	var out Actions
+	out.add("exclude", "Exclude the score", m.CheckExclude())
+	out.add("include", "Include again", m.CheckInclude())
+	out.add("send-back", "Send back to the assessor", m.CheckSendBack())
+	return out
+}
+
 // SentBack is how a score sent back is left out of the mean: not an exclusion of its own.
 var SentBack = activities.SentBack
 
-// moderate changes one assessment as the moderation identity while its competition is in
-// assessment, audited with the programme's reason; also, if given, writes in the same
-// transaction (a notice).
-func (s *Service) moderate(ctx context.Context, id int, action string, change func(*ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne, reason string,
-	also func(*ent.Tx, *ent.Assessment) error) (*ent.Assessment, error) {
+// moderate changes one assessment as the moderation identity when its rule (check) allows,
+// audited with the programme's reason; also, if given, writes in the same transaction (a notice).
+func (s *Service) moderate(ctx context.Context, id int, action string, check func(domain.ScoreModeration) error,
+	change func(*ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne, reason string, also func(*ent.Tx, *ent.Assessment) error) (*ent.Assessment, error) {
 	a, err := s.DB.Assessment.Query().Where(assessment.ID(id)).
 		WithBid(func(q *ent.BidQuery) { q.WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }) }).Only(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Edges.Bid.Edges.Competition.Status.CheckModeration(); err != nil {
+	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(a.Edges.Bid.CompetitionID),
+		assignment.BidID(a.BidID), assignment.AssessorID(a.AssessorID))
+	if err != nil {
+		return nil, err
+	}
+	if err := check(scoreModeration(a, a.Edges.Bid.Edges.Competition.Status, conflicted)); err != nil {
 		return nil, err
 	}
 	var out *ent.Assessment

@@ -43,6 +43,8 @@ type PanelRow struct {
 	IDs         map[int]int     // each assessor's assessment, by assessor
 	// Returned are the assessments sent back to their assessors, by assessor, with the note.
 	Returned map[int]*domain.Return
+	// Moderation is each assessor's scores as moderation judges them, by assessor.
+	Moderation map[int]domain.ScoreModeration
 }
 
 // Short are the rows with fewer assessments than the scheme asks before the decision: while
@@ -82,7 +84,9 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 	ids := map[int]bool{}
 	assessmentIDs := map[domain.Pair]int{}
 	returned := map[domain.Pair]*domain.Return{}
+	moderation := map[domain.Pair]domain.ScoreModeration{}
 	for _, a := range rows {
+		moderation[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = scoreModeration(a, comp.Status, conflicted)
 		if a.Returned != nil {
 			returned[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = a.Returned
 		}
@@ -115,11 +119,12 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 	}
 	for i, r := range domain.Rank(results) {
 		row := PanelRow{Rank: i + 1, Bid: index[r.BidID], Result: r, Assessments: byBid[r.BidID], Percents: map[int]float64{}, IDs: map[int]int{},
-			Returned: map[int]*domain.Return{}}
+			Returned: map[int]*domain.Return{}, Moderation: map[int]domain.ScoreModeration{}}
 		for _, a := range row.Assessments {
 			pair := domain.Pair{BidID: r.BidID, AssessorID: a.AssessorID}
 			row.Percents[a.AssessorID] = comp.Scheme.Percent(a)
 			row.IDs[a.AssessorID] = assessmentIDs[pair]
+			row.Moderation[a.AssessorID] = moderation[pair]
 			if back := returned[pair]; back != nil {
 				row.Returned[a.AssessorID] = back
 			}

@@ -30,6 +30,10 @@ func (s *Server) panelPage(c echo.Context) error {
 }
 
 func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, form ui.Form, done string) error {
+	actions, err := s.Svc.CompetitionActions(c.Request().Context(), p.Competition)
+	if err != nil {
+		return err
+	}
 	return s.render(c, status, "panel", form.Title("Panel sheet: "+p.Competition.Edges.Challenge.Title), "challenges", struct {
 		Sheet    api.PanelView
 		Title    string
@@ -38,7 +42,7 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Names    map[string]string
 		Form     ui.Form
 		Done     string
-		Moderate bool
+		Decide   bool
 		Release  bool
 		Released bool
 		Choices  []ui.Option
@@ -46,9 +50,9 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Minimum  int
 		// MaxLowered is the highest minimum the decision may go ahead with: one below the scheme's.
 		MaxLowered int
-	}{Short: p.Short(), Minimum: p.Competition.Scheme.MinAssessors, MaxLowered: p.Competition.Scheme.MinAssessors - 1, Sheet: api.PanelViewOf(p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
-		Form: form, Done: done, Moderate: p.Competition.Status.CheckModeration() == nil,
-		Release: p.Competition.Status.ReleaseFeedback() == nil && p.Competition.FeedbackReleasedAt == nil, Released: p.Competition.FeedbackReleasedAt != nil,
+	}{Short: p.Short(), Minimum: p.Competition.Scheme.MinAssessors, MaxLowered: p.Competition.Scheme.MinAssessors - 1, Sheet: api.PanelViewOf(c.Request().Context(), p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
+		Form: form, Done: done, Decide: actions.Allows("decide"),
+		Release: actions.Allows("release"), Released: p.Competition.FeedbackReleasedAt != nil,
 		Choices: choicesOf(p, form)})
 }
 
@@ -220,7 +224,7 @@ func criterionNames(p service.PanelSheet) map[string]string {
 // with the bid's rank, mean, normalised score, votes, flags and decision on each, and each
 // assessor's per-criterion scores and exclusion. Text that starts like a formula is neutralised.
 func panelTable(p service.PanelSheet) (header []string, rows [][]any) {
-	v := api.PanelViewOf(p)
+	v := api.PanelViewOf(context.Background(), p) // the exports carry no actions
 	keys := scoredKeys(p)
 	names := criterionNames(p)
 	header = []string{"Rank", "Bid", "Title", "Supplier", "Mean %", "Normalised %", "In scope votes", "Fund votes", "Fundable", "Flags", "Decision",

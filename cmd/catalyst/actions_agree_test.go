@@ -39,6 +39,11 @@ var commandOf = map[string]refusedCommand{
 	}},
 	"competition finish-eligibility": {http.MethodPost, "/api/v1/competitions/%d/eligibility/finish", noBody},
 	"competition start-bid":          {http.MethodPost, "/api/v1/competitions/%d/bids", body(map[string]any{"title": "Another idea"})},
+	"competition decide":             {http.MethodPost, "/api/v1/competitions/%d/decision", body(map[string]any{})},
+	"competition release":            {http.MethodPost, "/api/v1/competitions/%d/feedback-release", noBody},
+	"score exclude":                  {http.MethodPost, "/api/v1/assessments/%d/exclusion", body(map[string]any{"reason": "Scored another bid."})},
+	"score include":                  {http.MethodDelete, "/api/v1/assessments/%d/exclusion", noBody},
+	"score send-back":                {http.MethodPost, "/api/v1/assessments/%d/return", body(map[string]any{"note": "Look again."})},
 	"contract accept":                {http.MethodPost, "/api/v1/contracts/%d/acceptance", noBody},
 	"contract report":                {http.MethodPost, "/api/v1/contracts/%d/report", func() any { return fullReport("What the phase showed.") }},
 	"contract record-show-and-tell": {http.MethodPost, "/api/v1/contracts/%d/show-and-tell/record", func() any {
@@ -131,6 +136,23 @@ func checkRefusalsAgree(t *testing.T, anon *apiClient, people []string) {
 				}
 				get(fmt.Sprintf("/api/v1/competitions/%d", comp.ID), &cv)
 				try("competition", comp.ID, cv.Actions)
+				if email != demoAdmin {
+					continue // the panel sheet is the programme's
+				}
+				var panel struct {
+					Rows []struct {
+						Assessors []struct {
+							AssessmentID int          `json:"assessment_id"`
+							Actions      []actionJSON `json:"actions"`
+						} `json:"assessors"`
+					} `json:"rows"`
+				}
+				get(fmt.Sprintf("/api/v1/competitions/%d/panel", comp.ID), &panel)
+				for _, r := range panel.Rows {
+					for _, a := range r.Assessors {
+						try("score", a.AssessmentID, a.Actions)
+					}
+				}
 			}
 		}
 		var contracts struct {
