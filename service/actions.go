@@ -80,7 +80,13 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) (Acti
 	}
 	if admin && (ch.Stage == domain.ChallengeSubmitted || ch.Stage == domain.ChallengeDraft) {
 		_, err := ch.Stage.Select()
-		out.add("screen", "Screen this challenge", err)
+		criteria, cerr := s.ScreeningCriteria(ctx, false)
+		if cerr != nil {
+			return nil, cerr
+		}
+		if len(criteria) > 0 { // with none in force, screening is no part of the programme's work
+			out.add("screen", "Screen this challenge", err)
+		}
 		out.add("select", "Select or reject this challenge", err)
 		if err == nil {
 			if serr := s.checkScreened(ctx, ch.ID); serr != nil {
@@ -204,7 +210,10 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 			}
 			out.add("finish-eligibility", "Finish the eligibility check", err)
 		}
-		_, err := comp.Status.Decide()
+		err := s.mayDecide(ctx, comp)
+		if err != nil && !isRefusal(err) {
+			return nil, err
+		}
 		out.add("decide", "Make the decision", err)
 		if comp.FeedbackReleasedAt == nil { // releasing again changes nothing, so is not offered
 			out.add("release", "Release outcomes and feedback", comp.Status.ReleaseFeedback())
@@ -368,22 +377,26 @@ func AssignmentActions(y YourAssessment) Actions {
 }
 
 // PersonActions are what the programme team may do to a person's record now: change their
-// roles (while they may sign in), and deactivate them (never themselves). Others have none.
+// roles (while they may sign in), and deactivate them (never their own of either). Others have none.
 func PersonActions(ctx context.Context, p *ent.Person) Actions {
 	v, _ := authz.FromContext(ctx)
 	if !v.Has(authz.Admin) {
 		return nil
 	}
 	var as Actions
-	as.add("change", "Save changes", mayChangePerson(p))
+	as.add("change", "Save changes", mayChangePerson(v, p))
 	if p.DeactivatedAt == nil {
 		as.add("deactivate", "Deactivate "+p.Name, mayDeactivate(v, p.ID))
 	}
 	return as
 }
 
-// mayChangePerson is the rule ChangePerson applies: a deactivated person's roles stay as they were.
-func mayChangePerson(p *ent.Person) error {
+// mayChangePerson is the rule ChangePerson applies: a deactivated person's roles stay as they
+// were, and nobody changes their own (another administrator must).
+func mayChangePerson(v authz.Viewer, p *ent.Person) error {
+	if p.ID == v.PersonID {
+		return conflict("self-change", "you cannot change your own roles: ask another member of the programme team")
+	}
 	if p.DeactivatedAt != nil {
 		return conflict("person-deactivated", "%s is deactivated and cannot sign in, so their roles and organisation stay as they were", p.Name)
 	}

@@ -576,7 +576,18 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 	if err := ps.Err(); err != nil {
 		return err
 	}
-	// A score sent back waits for its assessor, unless the programme excludes it instead.
+	if err := s.decisionEvidence(ctx, comp); err != nil {
+		return err
+	}
+	_, err = s.Lifecycle.Decide(ctx, comp.ID, workflows.DecideRequest{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Actor: authz.ActorOf(ctx, "")})
+	return err
+}
+
+// decisionEvidence is what a decision waits for beyond the competition's state: every score
+// sent back to its assessor (unless the programme excludes it instead) and, with an interview
+// stage, every shortlisted bid's interview score. Too few assessments a bid is not here: the
+// decision may go ahead with a lower minimum and a reason.
+func (s *Service) decisionEvidence(ctx context.Context, comp *ent.Competition) error {
 	back, err := s.DB.Assessment.Query().Where(assessment.HasBidWith(bid.CompetitionID(comp.ID)), assessment.ReturnedNotNil(),
 		assessment.ExclusionIsNil()).WithBid().WithAssessor().Order(ent.Asc(assessment.FieldID)).All(ctx)
 	if err != nil {
@@ -590,11 +601,16 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 		return &domain.TransitionError{Record: "competition", Action: "decide", From: string(comp.Status), Kind: domain.ErrEvidenceMissing,
 			Reason: "scores sent back to their assessors are not in yet (" + strings.Join(waiting, "; ") + "): wait for them, or exclude them"}
 	}
-	if err := s.interviewsHeld(ctx, comp); err != nil {
+	return s.interviewsHeld(ctx, comp)
+}
+
+// mayDecide is the rule for making the decision, which Decide applies and the panel sheet
+// offers by: the competition in assessment, with the evidence the decision waits for.
+func (s *Service) mayDecide(ctx context.Context, comp *ent.Competition) error {
+	if _, err := comp.Status.Decide(); err != nil {
 		return err
 	}
-	_, err = s.Lifecycle.Decide(ctx, comp.ID, workflows.DecideRequest{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Actor: authz.ActorOf(ctx, "")})
-	return err
+	return s.decisionEvidence(ctx, comp)
 }
 
 // ConfirmBid confirms a submitted bid again after the competition's questions were amended,

@@ -74,10 +74,21 @@ func TestTheProgrammeManagesPeopleOnPages(t *testing.T) {
 	if !strings.Contains(page, "They cannot sign in") || strings.Contains(page, "/deactivate") || strings.Contains(page, `action="/people/`+strconv.Itoa(dana.ID)+`"`) {
 		t.Error("the person's page does not say they are deactivated, or still offers to change or deactivate them")
 	}
-	// Nobody deactivates themselves: their own page says so instead of offering it.
-	_, page = read(t)(c.Get(srv.URL + "/people/" + strconv.Itoa(w.People[Admin].ID)))
+	// Nobody deactivates themselves or changes their own roles: their own page says so instead
+	// of offering it, and the command refuses it too.
+	self := "/people/" + strconv.Itoa(w.People[Admin].ID)
+	_, page = read(t)(c.Get(srv.URL + self))
 	if strings.Contains(page, "/deactivate") || !strings.Contains(page, "You cannot deactivate yourself") {
 		t.Error("the programme's own page offers to deactivate them, or does not say why not")
+	}
+	if strings.Contains(page, `action="`+self+`"`) || !strings.Contains(page, "You cannot change your own roles") {
+		t.Error("the programme's own page offers to change their roles, or does not say why not")
+	}
+	if code, _ := read(t)(c.PostForm(srv.URL+self, url.Values{"csrf_token": {csrf}, "roles": {"assessor"}})); code != http.StatusConflict {
+		t.Errorf("changing one's own roles: %d, want 409", code)
+	}
+	if got := w.DB.Person.GetX(ctx, w.People[Admin].ID); len(got.Roles) != 1 || got.Roles[0] != "admin" {
+		t.Errorf("the programme changed their own roles to %v", got.Roles)
 	}
 	// Changing roles: a supplier made an assessor with expertise.
 	resp, err = c.PostForm(srv.URL+"/people/"+strconv.Itoa(ravi.ID), url.Values{"csrf_token": {csrf}, "roles": {"assessor"},
