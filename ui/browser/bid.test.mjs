@@ -1,6 +1,6 @@
 // A supplier's bid, in Chromium with JavaScript and without: a new supplier finds a competition
 // by search, asks for alerts in its field, registers its organisation, writes its bid over two sittings (signing out
-// between), meets and fixes a word-limit error and a milestone error, uploads a document,
+// between, and coming back to it from Your work), meets and fixes a word-limit error and a milestone error, uploads a document,
 // submits, reads the receipt, reopens and resubmits, and sees what is due next; a supplier
 // whose deadline has passed finds nothing editable. axe checks every state.
 import { test, before, after } from "node:test";
@@ -87,7 +87,11 @@ for (const javaScript of [true, false]) {
     await page.getByRole("link", { name: "Your bids and contracts", exact: true }).click();
     await page.getByText("What is due next").waitFor();
     await accessible(page, `dashboard with a draft ${how}`, javaScript);
-    await page.getByRole("link", { name: `Verge mapping ${n}` }).click();
+    // The queue asks the supplier to finish the bid, by its deadline, and opens it.
+    await page.getByRole("link", { name: "Your work", exact: true }).click();
+    await page.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    await accessible(page, `your work with a draft bid ${how}`, javaScript);
+    await page.getByRole("link", { name: /^Finish your bid/ }).click();
     assert.equal(page.url(), bid);
     await page.getByRole("link", { name: "About your project" }).click();
     assert.equal(await page.getByLabel("Title of your project").inputValue(), `Verge mapping ${n}`);
@@ -176,6 +180,11 @@ for (const javaScript of [true, false]) {
     await page.getByRole("heading", { name: "Bid submitted" }).waitFor();
     await page.getByRole("link", { name: "Your bids and contracts", exact: true }).click();
     await page.getByText("Nothing to do: the competition closes").waitFor();
+    // Done: the queue no longer asks for the bid, and says the supplier submitted it.
+    await page.getByRole("link", { name: "Your work", exact: true }).click();
+    await page.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    assert.equal(await page.getByRole("link", { name: /^Finish your bid/ }).count(), 0, "the queue still asks for a bid submitted");
+    await page.locator("#done").getByText(/submitted/).first().waitFor();
     await context.close();
   });
 
