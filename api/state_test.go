@@ -70,8 +70,9 @@ func TestARequiredFieldLeftOutIsRefused(t *testing.T) {
 }
 
 // A contract's answer carries each milestone's actions for the viewer, as its page offers them:
-// the supplier may submit the first deliverable, and the programme has nothing to do to it yet
-// (paying early is refused); once submitted, the owner may review it.
+// the supplier may submit the first deliverable, and neither the programme nor finance has
+// anything to do to it yet (paying early is refused); once submitted, the owner may review it,
+// and the programme may not (the judgement is the owner's); once accepted, finance may pay it.
 func TestAContractsAnswerCarriesEachMilestonesActions(t *testing.T) {
 	w := NewWorld(t)
 	path := fmt.Sprintf("/api/v1/contracts/%d", w.ContractAcme.ID)
@@ -91,10 +92,12 @@ func TestAContractsAnswerCarriesEachMilestonesActions(t *testing.T) {
 	if a, ok := actions(SupplierOwn)["submit-deliverable"]; !ok || !a.Allowed {
 		t.Errorf("the supplier's first milestone does not offer its deliverable: %+v", a)
 	}
-	if got := actions(Admin); len(got) != 0 {
-		t.Errorf("the programme is offered %+v on a milestone waiting for its deliverable", got)
+	for _, p := range []string{Admin, Finance} {
+		if got := actions(p); len(got) != 0 {
+			t.Errorf("%s is offered %+v on a milestone waiting for its deliverable", p, got)
+		}
 	}
-	if rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", w.MilestoneAcme.ID), ""); rec.Code != http.StatusConflict {
+	if rec := w.Do(Finance, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", w.MilestoneAcme.ID), ""); rec.Code != http.StatusConflict {
 		t.Errorf("paying before the deliverable: %d %s, want 409", rec.Code, rec.Body)
 	}
 	rec := w.Do(SupplierOwn, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.MilestoneAcme.ID), `{"note":"The study is attached."}`)
@@ -106,5 +109,18 @@ func TestAContractsAnswerCarriesEachMilestonesActions(t *testing.T) {
 	}
 	if _, ok := actions(SupplierOwn)["submit-deliverable"]; ok {
 		t.Error("the supplier is still offered a deliverable it submitted")
+	}
+	if got := actions(Admin); len(got) != 0 {
+		t.Errorf("the programme is offered %+v on the owner's review", got)
+	}
+	rec = w.Do(OwnerOwn, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/review", w.MilestoneAcme.ID), `{"accept":true}`)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("accepting the deliverable: %d %s", rec.Code, rec.Body)
+	}
+	if a, ok := actions(Finance)["pay"]; !ok || !a.Allowed {
+		t.Errorf("finance is not offered the accepted milestone's payment: %+v", a)
+	}
+	if rec := w.Do(Finance, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", w.MilestoneAcme.ID), ""); rec.Code != http.StatusOK {
+		t.Errorf("finance paying the accepted milestone: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -26,6 +26,7 @@ const (
 	AssessorOther    = testworld.AssessorOther
 	SupplierOwn      = testworld.SupplierOwn
 	SupplierOther    = testworld.SupplierOther
+	Finance          = testworld.Finance
 )
 
 var (

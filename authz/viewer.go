@@ -23,10 +23,13 @@ const (
 	Assessor Role = "assessor"
 	// Supplier is a member of one organisation, scoped to its bids and contracts.
 	Supplier Role = "supplier"
+	// Finance records the payments that a challenge owner's acceptance makes due, and nothing
+	// else of the programme's: it reads every contract, and pays none it accepted itself.
+	Finance Role = "finance"
 )
 
 // Roles lists every role.
-var Roles = []Role{Admin, ChallengeOwner, Assessor, Supplier}
+var Roles = []Role{Admin, ChallengeOwner, Assessor, Supplier, Finance}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

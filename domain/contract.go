@@ -167,6 +167,16 @@ func (s MilestoneStatus) Pay() (MilestoneStatus, error) {
 	return MilestonePaid, nil
 }
 
+// CheckPayer says whether payer may record the payment of a deliverable that acceptedBy
+// accepted: never the same person, so that nobody both approves a thing and pays for it.
+func CheckPayer(acceptedBy, payer string) error {
+	if acceptedBy != "" && acceptedBy == payer {
+		return refuse("milestone", "record the payment of", string(MilestoneAccepted),
+			"you accepted this deliverable, so someone else in finance records its payment")
+	}
+	return nil
+}
+
 // Cancel closes a milestone not yet accepted when its contract stops: it will never be payable.
 func (s MilestoneStatus) Cancel() (MilestoneStatus, error) {
 	if !s.Open() {

@@ -16,6 +16,7 @@ const (
 	ByOwner     = "Challenge owner"
 	ByProgramme = "Programme team"
 	BySupplier  = "Supplier"
+	ByFinance   = "Finance"
 	ByCatalyst  = "Catalyst, by itself"
 )
 
@@ -240,7 +241,8 @@ var MilestoneLifecycle = Lifecycle{
 			When: "the contract is running"},
 		{Action: "accept", Label: "Accept the deliverable", By: ByOwner, From: from(MilestoneSubmitted), To: string(MilestoneAccepted)},
 		{Action: "ask-for-changes", Label: "Ask for changes", By: ByOwner, From: from(MilestoneSubmitted), To: string(MilestoneChangesAsked)},
-		{Action: "pay", Label: "Record the payment", By: ByProgramme, From: from(MilestoneAccepted), To: string(MilestonePaid)},
+		{Action: "pay", Label: "Record the payment", By: ByFinance, From: from(MilestoneAccepted), To: string(MilestonePaid),
+			When: "by someone other than who accepted the deliverable"},
 		{Action: "cancel", Label: "Cancel", By: ByProgramme, From: from(MilestonePlanned, MilestoneSubmitted, MilestoneChangesAsked), To: string(MilestoneCancelled),
 			When: "the contract is stopped"},
 	},

@@ -276,7 +276,7 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 	k, st := v.Contract, v.Show
 	supplier := viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID
 	programme := viewer.Has(authz.Admin)
-	owner := programme || viewer.Has(authz.ChallengeOwner) // the contract is in their scope only if theirs
+	owner := viewer.Has(authz.ChallengeOwner) // the contract is in their scope only if theirs; their judgement is their own
 	held := st != nil && st.HeldAt != nil
 	var out Actions
 	if supplier && k.Status == domain.ContractOffered {
@@ -315,8 +315,8 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 }
 
 // MilestoneActions lists what the viewer may do to one of the contract's milestones now: the
-// supplier submits its deliverable, the challenge owner (or the programme) reviews it, the
-// programme records its payment. Each rule is the one its command applies; a milestone whose
+// supplier submits its deliverable, the challenge owner reviews it, finance records its payment
+// (never the person who accepted it). Each rule is the one its command applies; a milestone whose
 // state offers this person nothing has no actions.
 func (s *Service) MilestoneActions(ctx context.Context, k *ent.Contract, m *ent.Milestone) Actions {
 	viewer, _ := authz.FromContext(ctx)
@@ -325,13 +325,12 @@ func (s *Service) MilestoneActions(ctx context.Context, k *ent.Contract, m *ent.
 		_, err := m.Status.Submit(k.Status)
 		out.add("submit-deliverable", "Submit the deliverable", err)
 	}
-	if (viewer.Has(authz.Admin) || viewer.Has(authz.ChallengeOwner)) && m.Status == domain.MilestoneSubmitted {
+	if viewer.Has(authz.ChallengeOwner) && m.Status == domain.MilestoneSubmitted {
 		_, err := m.Status.Review(true, k.Status)
 		out.add("review", "Review the deliverable", err)
 	}
-	if viewer.Has(authz.Admin) && m.Status == domain.MilestoneAccepted {
-		_, err := m.Status.Pay()
-		out.add("pay", "Record the payment", err)
+	if viewer.Has(authz.Finance) && m.Status == domain.MilestoneAccepted {
+		out.add("pay", "Record the payment", mayPay(m, viewer.Name()))
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -147,7 +149,7 @@ func TestAContractsActionsAndItsCommandsAgree(t *testing.T) {
 	_, err = p.svc.ReviewMidpoint(owner, midpoint)
 	agree(t, "the midpoint review after it", acts, "review-midpoint", err)
 
-	// A milestone: the supplier submits its deliverable, the owner accepts it, the programme pays.
+	// A milestone: the supplier submits its deliverable, the owner accepts it, finance pays.
 	v, err := p.svc.ContractView(admin, k.ID)
 	if err != nil || len(v.Milestones) == 0 {
 		t.Fatalf("the contract's milestones: %v", err)
@@ -171,13 +173,17 @@ func TestAContractsActionsAndItsCommandsAgree(t *testing.T) {
 	acts = milestoneActions(supplier)
 	_, err = p.svc.SubmitDeliverable(supplier, Deliverable{MilestoneID: m.ID, Note: "Sensors installed."})
 	agree(t, "submitting the deliverable", acts, "submit-deliverable", err)
+	if acts := milestoneActions(admin); len(acts) != 0 {
+		t.Errorf("a submitted deliverable offers the programme %+v: its review is the owner's", acts)
+	}
 	acts = milestoneActions(owner)
 	_, err = p.svc.ReviewDeliverable(owner, Review{MilestoneID: m.ID, Decision: ReviewAccept})
 	agree(t, "accepting the deliverable", acts, "review", err)
-	acts = milestoneActions(admin)
-	_, err = p.svc.RecordPayment(admin, m.ID)
+	finance := as(p.finance)
+	acts = milestoneActions(finance)
+	_, err = p.svc.RecordPayment(finance, m.ID)
 	agree(t, "paying the milestone", acts, "pay", err)
-	if acts := milestoneActions(admin); len(acts) != 0 {
+	if acts := milestoneActions(finance); len(acts) != 0 {
 		t.Errorf("a paid milestone offers %+v, want nothing", acts)
 	}
 
@@ -370,4 +376,41 @@ func TestAScoresActionsAndItsCommandsAgree(t *testing.T) {
 	if ScoreActions(as(p.owner), domain.ScoreModeration{Competition: domain.CompetitionAssessment}) != nil {
 		t.Error("the challenge owner is offered moderation")
 	}
+}
+
+// TestNobodyPaysForWhatTheyAccepted: a person who is both a challenge owner and in finance
+// accepts a deliverable; the model refuses them its payment, with why, and so does the command;
+// another person in finance pays it.
+func TestNobodyPaysForWhatTheyAccepted(t *testing.T) {
+	p := newPeople(t)
+	ctx := testdb.Fixture()
+	k, _ := offered(t, p)
+	supplier := as(p.supplier)
+	if _, err := p.svc.AcceptContract(supplier, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The owner also holds the finance role.
+	p.db.Person.UpdateOneID(p.ownerID).SetRoles([]string{string(authz.ChallengeOwner), string(authz.Finance)}).ExecX(ctx)
+	both := p.owner
+	both.Roles = []authz.Role{authz.ChallengeOwner, authz.Finance}
+	m := p.db.Milestone.Query().Where(milestone.ContractID(k.ID)).Order(ent.Asc(milestone.FieldNumber)).FirstX(ctx)
+	if _, err := p.svc.SubmitDeliverable(supplier, Deliverable{MilestoneID: m.ID, Note: "The study."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.ReviewDeliverable(as(both), Review{MilestoneID: m.ID, Decision: ReviewAccept}); err != nil {
+		t.Fatal(err)
+	}
+	actionsOf := func(v authz.Viewer) Actions {
+		now := p.db.Milestone.GetX(ctx, m.ID)
+		return p.svc.MilestoneActions(as(v), p.db.Contract.GetX(ctx, k.ID), now)
+	}
+	acts := actionsOf(both)
+	_, err := p.svc.RecordPayment(as(both), m.ID)
+	agree(t, "paying for what one accepted", acts, "pay", err)
+	if a := acts.Get("pay"); !strings.Contains(a.Reason, "someone else in finance") {
+		t.Errorf("the reason: %q", a.Reason)
+	}
+	acts = actionsOf(p.finance)
+	_, err = p.svc.RecordPayment(as(p.finance), m.ID)
+	agree(t, "another in finance paying", acts, "pay", err)
 }

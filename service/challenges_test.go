@@ -13,12 +13,12 @@ import (
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
-// people is a council with two challenge owners, the programme team and a supplier.
+// people is a council with two challenge owners, the programme team, finance and a supplier.
 type people struct {
 	svc                 *Service
 	db                  *ent.Client
 	owner, other, admin authz.Viewer
-	supplier            authz.Viewer
+	supplier, finance   authz.Viewer
 	ownerID, supplierID int
 	council, acme       *ent.Organisation
 }
@@ -36,6 +36,7 @@ func newPeople(t *testing.T) *people {
 	}
 	p.owner, p.other = person("olu", authz.ChallengeOwner, p.council), person("oona", authz.ChallengeOwner, p.council)
 	p.admin, p.supplier = person("priya", authz.Admin, p.council), person("dana", authz.Supplier, p.acme)
+	p.finance = person("sam", authz.Finance, p.council)
 	p.ownerID, p.supplierID = p.owner.PersonID, p.supplier.PersonID
 	return p
 }

@@ -161,17 +161,18 @@ func (s *Service) contractFor(ctx context.Context, id int, side string) (*ent.Co
 		if !v.Has(authz.Supplier) || v.OrganisationID != k.OrganisationID {
 			return nil, forbidden("only the supplier whose contract this is can do this")
 		}
-	case "owner":
-		if v.Has(authz.Admin) {
-			return k, nil
-		}
+	case "owner": // the owner's own judgement: the programme does not give it for them
 		owns, err := s.DB.Challenge.Query().Where(challenge.ID(k.Edges.Competition.ChallengeID),
 			challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(authz.AsSystem(ctx, contractsName))
 		if err != nil {
 			return nil, err
 		}
 		if !v.Has(authz.ChallengeOwner) || !owns {
-			return nil, forbidden("only the challenge's owner or the programme team can review a deliverable")
+			return nil, forbidden("only the challenge's owner can do this")
+		}
+	case "finance":
+		if !v.Has(authz.Finance) {
+			return nil, forbidden("only finance records payments")
 		}
 	case "programme":
 		if !v.Has(authz.Admin) {
@@ -403,14 +404,18 @@ func (s *Service) ReviewDeliverable(ctx context.Context, in Review) (*ent.Milest
 
 // RecordPayment records that the programme has paid an accepted milestone; the supplier is told.
 func (s *Service) RecordPayment(ctx context.Context, milestoneID int) (*ent.Milestone, error) {
-	m, k, err := s.milestoneFor(ctx, milestoneID, "programme")
+	m, k, err := s.milestoneFor(ctx, milestoneID, "finance")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.Status.Pay(); err != nil {
+	payer := authz.ActorOf(ctx, "").Who
+	if err := mayPay(m, payer); err != nil {
 		return nil, err
 	}
 	return s.moveMilestone(ctx, m, "milestone.paid", func(now *ent.Milestone, _ *ent.Contract) (domain.MilestoneStatus, error) {
+		if err := mayPay(now, payer); err != nil {
+			return now.Status, err
+		}
 		return now.Status.Pay()
 	}, func(u *ent.MilestoneUpdateOne) {
 		u.SetPaidAt(time.Now().UTC()).SetPaidBy(authz.ActorOf(ctx, "").Who)
@@ -418,6 +423,15 @@ func (s *Service) RecordPayment(ctx context.Context, milestoneID int) (*ent.Mile
 		return activities.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticePaymentMade, "contract", k.ID, map[string]string{
 			"milestone": fmt.Sprint(m.Number), "amount": m.Amount.String(), "title": k.Edges.Competition.Edges.Challenge.Title})
 	})
+}
+
+// mayPay is the rule for recording a milestone's payment, which RecordPayment applies and the
+// contract's page offers by: an accepted milestone, paid by someone other than who accepted it.
+func mayPay(m *ent.Milestone, payer string) error {
+	if _, err := m.Status.Pay(); err != nil {
+		return err
+	}
+	return domain.CheckPayer(m.ReviewedBy, payer)
 }
 
 // moveMilestone moves a milestone on in one transaction, judging the move again against the

@@ -106,7 +106,7 @@ func TestAContractIsAcceptedDeliveredAndPaid(t *testing.T) {
 	if _, err := p.svc.ReviewDeliverable(owner, Review{MilestoneID: ms[0].ID, Decision: ReviewChanges, Reason: "Add the user research"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.svc.RecordPayment(admin, ms[0].ID)
+	_, err = p.svc.RecordPayment(as(p.finance), ms[0].ID)
 	wantRefused(t, "paying what is not accepted", err, "only an accepted milestone is paid")
 	if _, err := p.svc.SubmitDeliverable(supplier, Deliverable{MilestoneID: ms[0].ID, Note: "With the user research"}); err != nil {
 		t.Fatal(err)
@@ -127,14 +127,16 @@ func TestAContractIsAcceptedDeliveredAndPaid(t *testing.T) {
 		t.Error("a payment 31 days after acceptance is not flagged overdue")
 	}
 
-	// Only the programme records the payment, once.
-	if _, err := p.svc.RecordPayment(owner, ms[0].ID); !errors.As(err, &r) || r.Kind != Forbidden {
-		t.Errorf("the owner recording a payment: %v, want forbidden", err)
+	// Only finance records the payment, once: not the owner, not the programme team.
+	for _, who := range []authz.Viewer{p.owner, p.admin} {
+		if _, err := p.svc.RecordPayment(as(who), ms[0].ID); !errors.As(err, &r) || r.Kind != Forbidden {
+			t.Errorf("%s recording a payment: %v, want forbidden", who.Email, err)
+		}
 	}
-	if _, err := p.svc.RecordPayment(admin, ms[0].ID); err != nil {
+	if _, err := p.svc.RecordPayment(as(p.finance), ms[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.svc.RecordPayment(admin, ms[0].ID)
+	_, err = p.svc.RecordPayment(as(p.finance), ms[0].ID)
 	wantRefused(t, "paid twice", err, "this one is paid")
 	v, _ = p.svc.ContractView(supplier, k.ID)
 	if v.Spent != domain.Pounds(10_000) || v.Paid != domain.Pounds(10_000) {
@@ -151,7 +153,7 @@ func TestAContractIsAcceptedDeliveredAndPaid(t *testing.T) {
 func TestAStopClosesTheContractAtItsSpendSoFar(t *testing.T) {
 	p := newPeople(t)
 	k, ms := offered(t, p)
-	admin, owner, supplier := as(p.admin), as(p.owner), as(p.supplier)
+	owner, supplier := as(p.owner), as(p.supplier)
 	if _, err := p.svc.AcceptContract(supplier, k.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +188,7 @@ func TestAStopClosesTheContractAtItsSpendSoFar(t *testing.T) {
 	_, err = p.svc.SubmitDeliverable(supplier, Deliverable{MilestoneID: ms[1].ID, Note: "Again"})
 	wantRefused(t, "delivering after the stop", err, "no further milestone is payable")
 	// The work accepted before the stop is still paid.
-	if _, err := p.svc.RecordPayment(admin, ms[0].ID); err != nil {
+	if _, err := p.svc.RecordPayment(as(p.finance), ms[0].ID); err != nil {
 		t.Errorf("paying the milestone accepted before the stop: %v", err)
 	}
 }

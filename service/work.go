@@ -40,7 +40,7 @@ var workParties = map[string]string{
 	"contract accept":                domain.BySupplier, "contract report": domain.BySupplier,
 	"contract record-show-and-tell": domain.ByProgramme, "contract gate": domain.ByProgramme,
 	"contract recommend":           domain.ByOwner,
-	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByProgramme,
+	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByFinance,
 	"bid submit": domain.BySupplier, "bid confirm": domain.BySupplier,
 }
 
@@ -180,8 +180,10 @@ func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
 			domain.BySupplier:  v.Has(authz.Supplier) && v.OrganisationID == k.OrganisationID,
 			domain.ByOwner:     v.Has(authz.ChallengeOwner), // the privacy rules leave an owner only their own
 			domain.ByProgramme: v.Has(authz.Admin),
+			domain.ByFinance:   v.Has(authz.Finance),
 		}
-		on := map[string]string{domain.BySupplier: k.Edges.Organisation.Name, domain.ByOwner: "the challenge owner", domain.ByProgramme: "the programme team"}
+		on := map[string]string{domain.BySupplier: k.Edges.Organisation.Name, domain.ByOwner: "the challenge owner", domain.ByProgramme: "the programme team",
+			domain.ByFinance: "finance"}
 		// Every party's actions at once: a viewer holding every role, of the supplier's
 		// organisation. ContractActions and MilestoneActions judge the records already read and
 		// never read the store, so this viewer reaches nothing.
@@ -206,7 +208,7 @@ func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
 // running, and its name as a person reads it.
 func (s *Service) eachRunningContract(ctx context.Context, f func(cv ContractView, name string)) error {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) {
+	if !v.Has(authz.Admin) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) && !v.Has(authz.Finance) {
 		return nil
 	}
 	ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).

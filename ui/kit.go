@@ -118,6 +118,8 @@ func RoleLabel(role string) string {
 		return "Assessor"
 	case "supplier":
 		return "Supplier"
+	case "finance":
+		return "Finance"
 	}
 	return role
 }

@@ -18,8 +18,8 @@ import (
 
 // TestAMilestoneIsDeliveredAcceptedAndPaidOnPages drives the contract page without JavaScript:
 // the supplier uploads a document and submits its deliverable (meeting the missing note first),
-// the owner accepts it and the payment's due date shows, the programme records the payment;
-// the JSON answers the same figures.
+// the owner accepts it and the payment's due date shows, finance records the payment (the
+// programme team sees it due but has no way to pay it); the JSON answers the same figures.
 func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 	w := NewWorld(t)
 	srv := httptest.NewServer(w.H)
@@ -83,7 +83,17 @@ func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 	admin, acsrf := signInAs(t, srv.URL, "admin@programme.example")
 	_, page = read(t)(admin.Get(srv.URL + "/contracts"))
 	wantIn(t, "the programme's contracts", page, "Acme", "£15,000.00")
-	code, page = read(t)(admin.PostForm(srv.URL+"/milestones/"+m+"/payment", url.Values{"csrf_token": {acsrf}, "contract_id": {k}}))
+	_, page = read(t)(admin.Get(srv.URL + "/contracts/" + k))
+	if strings.Contains(page, `action="/milestones/`+m+`/payment"`) {
+		t.Error("the programme team is offered the payment that finance records")
+	}
+	if code, _ := read(t)(admin.PostForm(srv.URL+"/milestones/"+m+"/payment", url.Values{"csrf_token": {acsrf}, "contract_id": {k}})); code != http.StatusForbidden {
+		t.Errorf("the programme team recording the payment: %d, want 403", code)
+	}
+	fin, fcsrf := signInAs(t, srv.URL, "fin@programme.example")
+	_, page = read(t)(fin.Get(srv.URL + "/work"))
+	wantIn(t, "finance's work", page, `href="/contracts/`+k+`#milestone-1">Record the payment`)
+	code, page = read(t)(fin.PostForm(srv.URL+"/milestones/"+m+"/payment", url.Values{"csrf_token": {fcsrf}, "contract_id": {k}}))
 	if code != http.StatusOK {
 		t.Errorf("recording the payment: %d", code)
 	}
@@ -115,7 +125,7 @@ func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 	if !found {
 		t.Errorf("GET /api/v1/bids does not link the report to its contract: %+v", list)
 	}
-	_, page = read(t)(admin.PostForm(srv.URL+"/milestones/"+m+"/payment", url.Values{"csrf_token": {acsrf}, "contract_id": {k}}))
+	_, page = read(t)(fin.PostForm(srv.URL+"/milestones/"+m+"/payment", url.Values{"csrf_token": {fcsrf}, "contract_id": {k}}))
 	wantIn(t, "a second payment", page, "only an accepted milestone is paid")
 
 	rec := w.Do(SupplierOwn, http.MethodGet, "/api/v1/contracts/"+k, "")

@@ -28,6 +28,7 @@ const (
 	AssessorOther    = testworld.AssessorOther
 	SupplierOwn      = testworld.SupplierOwn
 	SupplierOther    = testworld.SupplierOther
+	Finance          = testworld.Finance
 )
 
 // Quiet keeps request logs out of test output.

@@ -24,6 +24,7 @@ type demoPerson struct {
 // demoPeople hold every role; the suppliers belong to the demo organisations.
 var demoPeople = []demoPerson{
 	{"Priya Shah", "priya.shah@catalyst.example", "admin", ""},
+	{"Sam Patel", "sam.patel@catalyst.example", "finance", ""},
 	{"Tom Reed", "tom.reed@anytown.gov.uk", "challenge_owner", "Anytown Council"},
 	{"Amara Okafor", "amara.okafor@assessors.example", "assessor", ""},
 	{"Ben Carter", "ben.carter@assessors.example", "assessor", ""},
@@ -48,8 +49,9 @@ var demoRegistrations = map[string]struct {
 }
 
 const (
-	demoAdmin = "priya.shah@catalyst.example"
-	demoOwner = "tom.reed@anytown.gov.uk"
+	demoAdmin   = "priya.shah@catalyst.example"
+	demoFinance = "sam.patel@catalyst.example"
+	demoOwner   = "tom.reed@anytown.gov.uk"
 )
 
 var demoAssessors = []string{"amara.okafor@assessors.example", "ben.carter@assessors.example", "chen.li@assessors.example"}
@@ -626,7 +628,7 @@ func (s *seeder) milestone(supplier string, id int, accept, pay bool) error {
 	if !pay {
 		return nil
 	}
-	return s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", id), nil, nil)
+	return s.c(demoFinance).call(http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/payment", id), nil, nil)
 }
 
 func (s *seeder) open(admin *apiClient, challengePath string, long bool, longFor time.Duration, interviewWeight int) (int, error) {

@@ -184,15 +184,15 @@ func FilterBids() privacy.BidQueryRuleFunc {
 	}
 }
 
-// ContractScope: the programme sees every contract, an owner those of their challenges, a
-// supplier its own organisation's.
+// ContractScope: the programme and finance see every contract, an owner those of their
+// challenges, a supplier its own organisation's.
 func ContractScope(ctx context.Context) scope[predicate.Contract] {
 	var s scope[predicate.Contract]
 	v, ok := personViewer(ctx)
 	if !ok {
 		return s
 	}
-	s.all = v.Has(authz.Admin)
+	s.all = v.Has(authz.Admin) || v.Has(authz.Finance) // finance pays what contracts make due
 	if v.Has(authz.ChallengeOwner) {
 		s.add(contract.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v))))
 	}

@@ -69,9 +69,10 @@ const (
 	AssessorOther    = "assessor-other"
 	SupplierOwn      = "supplier-own"
 	SupplierOther    = "supplier-other"
+	Finance          = "finance"
 )
 
-var Personas = []string{Anon, Admin, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther}
+var Personas = []string{Anon, Admin, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance}
 
 // World is a small programme on a real database, with a token per persona:
 //
@@ -131,6 +132,7 @@ func New(t testing.TB, serve func(db *ent.Client, docs *docstore.Store) (http.Ha
 	mk(AssessorOther, "otto@panel.example", authz.Assessor, panel)
 	mk(SupplierOwn, "dana@acme.example", authz.Supplier, acme)
 	mk(SupplierOther, "ed@binsight.example", authz.Supplier, binsight)
+	mk(Finance, "fin@programme.example", authz.Finance, council)
 	w.SpareToken = db.APIToken.Create().SetName("spare").SetTokenHash(authz.HashSecret(authz.NewAPIToken())).
 		SetPersonID(w.People[SupplierOwn].ID).SetRole(string(authz.Supplier)).SetIssuedBy("test").SetCreatedAt(time.Now()).SaveX(ctx)
 

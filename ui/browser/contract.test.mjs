@@ -2,7 +2,8 @@
 // accepts the contract offered to it, sends its midpoint progress update and submits a
 // deliverable with a document (meeting the missing note first); the challenge owner gives the
 // midpoint status and accepts the deliverable and the payment's due date shows on both
-// sides; the programme records the payment and the spend so far moves. axe checks every state.
+// sides; the programme team sees it due and cannot pay it; finance records the payment from its
+// work and the spend so far moves. axe checks every state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { base, launch, accessible as check, signIn } from "./journey.mjs";
@@ -111,29 +112,35 @@ for (const javaScript of [true, false]) {
     assert.match(await tom.locator(`#milestone-row-${next.number}`).textContent(), new RegExp(`Accepted, payment due.*${due}`, "s"));
     await accessible(tom, `the accepted deliverable ${how}`, javaScript);
 
-    // The programme sees what is due and, from its work, records the payment; the supplier
-    // sees it paid.
+    // The programme team sees what is due, and has no way to pay it: finance records payments.
     const priya = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
     await signIn(priya, "Priya Shah");
     await priya.getByRole("link", { name: "Contracts", exact: true }).click();
     await priya.getByRole("heading", { name: "Contracts", level: 1 }).waitFor();
     await accessible(priya, `the programme's contracts ${how}`, javaScript);
-    await priya.getByRole("link", { name: "Your work", exact: true }).click();
-    await priya.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
-    await priya.locator(`a[href="/contracts/${k.id}#milestone-${next.number}"]`, { hasText: "Record the payment" }).first().click();
-    await priya.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
-    const spentBefore = await priya.locator("#money").textContent();
-    await priya.getByRole("button", { name: `Record the payment of milestone ${next.number}` }).click();
-    await priya.getByText("The payment is recorded").waitFor();
-    assert.match(await priya.locator(`#milestone-row-${next.number}`).textContent(), /Paid/);
-    assert.notEqual(await priya.locator("#money").textContent(), spentBefore, "the money moved");
-    await accessible(priya, `the recorded payment ${how}`, javaScript);
+    await priya.goto(`${base}/contracts/${k.id}`);
+    assert.equal(await priya.getByRole("button", { name: `Record the payment of milestone ${next.number}` }).count(), 0,
+      "the programme team is offered the payment");
+    // Finance, from its work, records the payment; the supplier sees it paid.
+    const sam = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(sam, "Sam Patel");
+    await sam.getByRole("link", { name: "Your work", exact: true }).click();
+    await sam.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    await accessible(sam, `finance's work ${how}`, javaScript);
+    await sam.locator(`a[href="/contracts/${k.id}#milestone-${next.number}"]`, { hasText: "Record the payment" }).first().click();
+    await sam.getByRole("heading", { name: "Binsight Ltd", level: 1 }).waitFor();
+    const spentBefore = await sam.locator("#money").textContent();
+    await sam.getByRole("button", { name: `Record the payment of milestone ${next.number}` }).click();
+    await sam.getByText("The payment is recorded").waitFor();
+    assert.match(await sam.locator(`#milestone-row-${next.number}`).textContent(), /Paid/);
+    assert.notEqual(await sam.locator("#money").textContent(), spentBefore, "the money moved");
+    await accessible(sam, `the recorded payment ${how}`, javaScript);
 
     await ed.goto(`${base}/contracts/${k.id}`);
     assert.match(await ed.locator(`#milestone-row-${next.number}`).textContent(), new RegExp(`Paid.*${due}`, "s"));
     const after = await binsightContract(ed);
     assert.equal(after.paid_pence, after.milestones.filter((m) => m.status === "paid").reduce((s, m) => s + m.amount_pence, 0));
-    for (const p of [ed, tom, priya]) await p.context().close();
+    for (const p of [ed, tom, priya, sam]) await p.context().close();
   });
 
   test(`the supplier writes its end-of-phase report (${how})`, async () => {
