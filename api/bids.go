@@ -391,10 +391,31 @@ func (s *Server) decide(c echo.Context) error {
 	if l := req.LoweredMinimum; l != nil {
 		in.Lowered = &domain.LoweredMinimum{Minimum: l.Minimum, Reason: l.Reason}
 	}
-	if err := s.Svc.Decide(c.Request().Context(), in); err != nil {
+	if _, err := s.Svc.ProposeDecision(c.Request().Context(), in); err != nil {
 		return err
 	}
-	return s.getCompetition(c)
+	return s.getPanel(c)
+}
+
+// ApprovalRequest is a panel chair's or budget holder's answer to a proposed decision.
+type ApprovalRequest struct {
+	Approve *bool  `json:"approve"`
+	Reason  string `json:"reason"`
+}
+
+func (s *Server) approveDecision(c echo.Context) error {
+	var req ApprovalRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if req.Approve == nil {
+		return domain.Problems{{Field: "approve", Message: "Say whether you approve the decision: true or false"}}
+	}
+	if err := s.Svc.ApproveDecision(c.Request().Context(), service.Approval{CompetitionID: id, Approve: *req.Approve, Reason: req.Reason}); err != nil {
+		return err
+	}
+	return s.getPanel(c)
 }
 
 func (s *Server) removeDocument(c echo.Context) error {

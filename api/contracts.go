@@ -430,13 +430,16 @@ type PersonView struct {
 	Roles          []string   `json:"roles"`
 	OrganisationID int        `json:"organisation_id,omitempty"`
 	Expertise      []string   `json:"expertise,omitempty"`
-	DeactivatedAt  *time.Time `json:"deactivated_at,omitempty"`
+	// DelegatedLimitPence is the most a panel chair or budget holder may approve alone.
+	DelegatedLimitPence int64      `json:"delegated_limit_pence,omitempty"`
+	DeactivatedAt       *time.Time `json:"deactivated_at,omitempty"`
 	// Actions are what the programme team may do to the person now; others are given none.
 	Actions []ActionView `json:"actions,omitempty"`
 }
 
 func personView(ctx context.Context, p *ent.Person) PersonView {
 	v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles, Expertise: p.Expertise, DeactivatedAt: p.DeactivatedAt,
+		DelegatedLimitPence: int64(p.DelegatedLimit),
 		Actions: actionViews(service.PersonActions(ctx, p))}
 	if v.Roles == nil {
 		v.Roles = []string{}
@@ -466,6 +469,13 @@ type PersonRequest struct {
 	Roles          []string `json:"roles"`
 	OrganisationID int      `json:"organisation_id"`
 	Expertise      []string `json:"expertise"`
+	// DelegatedLimitPence is the most a panel chair or budget holder may approve alone.
+	DelegatedLimitPence int64 `json:"delegated_limit_pence"`
+}
+
+func (r PersonRequest) input() service.PersonInput {
+	return service.PersonInput{Name: r.Name, Email: r.Email, Roles: r.Roles, OrganisationID: r.OrganisationID, Expertise: r.Expertise,
+		DelegatedLimit: domain.Money(r.DelegatedLimitPence)}
 }
 
 func (s *Server) addPerson(c echo.Context) error {
@@ -473,7 +483,7 @@ func (s *Server) addPerson(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Svc.AddPerson(c.Request().Context(), service.PersonInput(req))
+	p, err := s.Svc.AddPerson(c.Request().Context(), req.input())
 	if err != nil {
 		return err
 	}
@@ -489,7 +499,7 @@ func (s *Server) changePerson(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Svc.ChangePerson(c.Request().Context(), id, service.PersonInput(req))
+	p, err := s.Svc.ChangePerson(c.Request().Context(), id, req.input())
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
 )
@@ -57,12 +59,51 @@ type PanelView struct {
 	// InterviewWeight is the interview's share of the final score in percent; 0: no interviews.
 	InterviewWeight int            `json:"interview_weight,omitempty"`
 	Rows            []PanelRowView `json:"rows"`
+	// Proposal is the programme's proposed decision while it waits for approval, and then the
+	// record of who proposed and who approved it.
+	Proposal *DecisionProposalView `json:"proposal,omitempty"`
+}
+
+// DecisionProposalView is a proposed funding decision and its approvals.
+type DecisionProposalView struct {
+	Funded     []int          `json:"funded"`
+	Portfolio  bool           `json:"portfolio"`
+	TotalPence int64          `json:"total_pence"`
+	Total      string         `json:"total"`
+	ProposedBy string         `json:"proposed_by"`
+	ProposedAt time.Time      `json:"proposed_at"`
+	Approved   bool           `json:"approved"`
+	Waiting    string         `json:"waiting"`
+	Approvals  []DecisionApprovalView `json:"approvals"`
+}
+
+// DecisionApprovalView is one approval of a proposed decision.
+type DecisionApprovalView struct {
+	By         string    `json:"by"`
+	LimitPence int64     `json:"limit_pence"`
+	Reason     string    `json:"reason,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+func decisionProposalView(p *domain.FundingProposal) *DecisionProposalView {
+	if p == nil {
+		return nil
+	}
+	v := &DecisionProposalView{Funded: p.Funded, Portfolio: len(p.Chosen) > 0, TotalPence: int64(p.Total), Total: p.Total.String(),
+		ProposedBy: p.ProposedBy, ProposedAt: p.ProposedAt, Approved: p.Approved(), Waiting: p.Waiting(), Approvals: []DecisionApprovalView{}}
+	if v.Funded == nil {
+		v.Funded = []int{}
+	}
+	for _, a := range p.Approvals {
+		v.Approvals = append(v.Approvals, DecisionApprovalView{By: a.By, LimitPence: int64(a.Limit), Reason: a.Reason, At: a.At})
+	}
+	return v
 }
 
 // PanelViewOf is the panel sheet as the viewer may see it.
 func PanelViewOf(ctx context.Context, p service.PanelSheet) PanelView {
 	v := PanelView{CompetitionID: p.Competition.ID, Threshold: p.Competition.Scheme.Threshold, Rows: []PanelRowView{},
-		InterviewWeight: p.Competition.Scheme.InterviewWeight}
+		InterviewWeight: p.Competition.Scheme.InterviewWeight, Proposal: decisionProposalView(p.Competition.FundingProposal)}
 	for _, r := range p.Rows {
 		row := PanelRowView{Rank: r.Rank, BidID: r.Bid.ID, Title: r.Bid.Title, Percent: r.Result.Percent,
 			InScopeVotes: r.Result.InScopeVotes, FundVotes: r.Result.FundVotes, Fundable: r.Result.Fundable, Reason: r.Result.Reason,

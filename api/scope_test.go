@@ -89,8 +89,8 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 	if strings.Contains(rec.Body.String(), "panel.example") || !strings.Contains(rec.Body.String(), "dana@acme.example") {
 		t.Errorf("people as a supplier: %s", rec.Body)
 	}
-	if got := getIDs(t, w, Admin, "/api/v1/people"); len(got) != 9 {
-		t.Errorf("people as admin = %v, want all 9 (the personas and one supplier waiting to join)", got)
+	if got := getIDs(t, w, Admin, "/api/v1/people"); len(got) != 10 {
+		t.Errorf("people as admin = %v, want all 10 (the personas and one supplier waiting to join)", got)
 	}
 	// Audit: an owner reads only their own challenges' trail.
 	var trail Page[AuditView]

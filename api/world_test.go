@@ -27,6 +27,7 @@ const (
 	SupplierOwn      = testworld.SupplierOwn
 	SupplierOther    = testworld.SupplierOther
 	Finance          = testworld.Finance
+	PanelChair       = testworld.PanelChair
 )
 
 var (

@@ -26,10 +26,32 @@ const (
 	// Finance records the payments that a challenge owner's acceptance makes due, and nothing
 	// else of the programme's: it reads every contract, and pays none it accepted itself.
 	Finance Role = "finance"
+	// PanelChair chairs the funding panel: approves the programme's proposed funding decisions
+	// within their delegated limit, and reads the panel sheet to do so.
+	PanelChair Role = "panel_chair"
+	// BudgetHolder approves spending within their delegated limit, as a panel chair does.
+	BudgetHolder Role = "budget_holder"
 )
 
 // Roles lists every role.
-var Roles = []Role{Admin, ChallengeOwner, Assessor, Supplier, Finance}
+var Roles = []Role{Admin, ChallengeOwner, Assessor, Supplier, Finance, PanelChair, BudgetHolder}
+
+// RolesOf is the roles named, as stored.
+func RolesOf(names []string) []Role {
+	out := make([]Role, len(names))
+	for i, n := range names {
+		out[i] = Role(n)
+	}
+	return out
+}
+
+// Approvers are the roles that approve funding decisions, within their delegated limits.
+var Approvers = []Role{PanelChair, BudgetHolder}
+
+// Approves reports whether the viewer holds a role that approves funding decisions.
+func (v Viewer) Approves() bool {
+	return slices.ContainsFunc(Approvers, v.Has)
+}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

@@ -17,6 +17,7 @@ const (
 	ByProgramme = "Programme team"
 	BySupplier  = "Supplier"
 	ByFinance   = "Finance"
+	ByApprover  = "Panel chair or budget holder"
 	ByCatalyst  = "Catalyst, by itself"
 )
 
@@ -131,14 +132,14 @@ var ChallengeLifecycle = Lifecycle{
 			When: "its setup is complete and the round's money covers its pot"},
 		{Action: "close", Label: "Close at the deadline", By: ByCatalyst, From: from(ChallengePhase1Open), To: string(ChallengePhase1Assessment),
 			When: "the deadline has come and bids arrived"},
-		{Action: "decide", Label: "Decide the funding", By: ByProgramme, From: from(ChallengePhase1Assessment), To: string(ChallengePhase1Contracts),
-			When: "every bid has its assessments"},
+		{Action: "decide", Label: "Decide the funding", By: ByApprover, From: from(ChallengePhase1Assessment), To: string(ChallengePhase1Contracts),
+			When: "the programme proposed it, every bid has its assessments, and it is approved within delegated limits"},
 		{Action: "open-phase-2", Label: "Open the phase 2 competition", By: ByProgramme, From: from(ChallengePhase1Contracts), To: string(ChallengePhase2Open),
 			When: "the stage gate has decided every phase 1 contract and continued at least one"},
 		{Action: "close", Label: "Close at the deadline", By: ByCatalyst, From: from(ChallengePhase2Open), To: string(ChallengePhase2Assessment),
 			When: "the deadline has come and bids arrived"},
-		{Action: "decide", Label: "Decide the funding", By: ByProgramme, From: from(ChallengePhase2Assessment), To: string(ChallengePhase2Contracts),
-			When: "every bid has its assessments"},
+		{Action: "decide", Label: "Decide the funding", By: ByApprover, From: from(ChallengePhase2Assessment), To: string(ChallengePhase2Contracts),
+			When: "the programme proposed it, every bid has its assessments, and it is approved within delegated limits"},
 		{Action: "complete", Label: "Record the outcome", By: ByProgramme, From: from(ChallengePhase2Contracts), To: string(ChallengeComplete),
 			When: "the final gate has decided every phase 2 contract"},
 		{Action: "stop", Label: "Close without completing", By: ByCatalyst, To: string(ChallengeClosed),
@@ -173,8 +174,8 @@ var CompetitionLifecycle = Lifecycle{
 			When: "every bid the automatic checks flagged is decided, and one is eligible"},
 		{Action: "finish-eligibility", Label: "Finish the eligibility check", By: ByProgramme, From: from(CompetitionEligibility), To: string(CompetitionClosedNoBids),
 			When: "no bid is eligible"},
-		{Action: "decide", Label: "Decide the funding", By: ByProgramme, From: from(CompetitionAssessment), To: string(CompetitionDecided),
-			When: "every bid has its assessments"},
+		{Action: "decide", Label: "Decide the funding", By: ByApprover, From: from(CompetitionAssessment), To: string(CompetitionDecided),
+			When: "the programme proposed it, every bid has its assessments, and it is approved within delegated limits"},
 	},
 }
 

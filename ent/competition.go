@@ -70,6 +70,8 @@ type Competition struct {
 	Scheme domain.Scheme `json:"scheme,omitempty"`
 	// EligibleOrganisations holds the value of the "eligible_organisations" field.
 	EligibleOrganisations []int `json:"eligible_organisations,omitempty"`
+	// FundingProposal holds the value of the "funding_proposal" field.
+	FundingProposal *domain.FundingProposal `json:"funding_proposal,omitempty"`
 	// FeedbackReleasedAt holds the value of the "feedback_released_at" field.
 	FeedbackReleasedAt *time.Time `json:"feedback_released_at,omitempty"`
 	// DecidedAt holds the value of the "decided_at" field.
@@ -137,7 +139,7 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations, competition.FieldAssignmentShortfalls, competition.FieldAssessorCapacity:
+		case competition.FieldFields, competition.FieldExtensions, competition.FieldScheme, competition.FieldEligibleOrganisations, competition.FieldFundingProposal, competition.FieldAssignmentShortfalls, competition.FieldAssessorCapacity:
 			values[i] = new([]byte)
 		case competition.FieldAssessmentsInRecords:
 			values[i] = new(sql.NullBool)
@@ -326,6 +328,14 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field eligible_organisations: %w", err)
 				}
 			}
+		case competition.FieldFundingProposal:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field funding_proposal", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.FundingProposal); err != nil {
+					return fmt.Errorf("unmarshal field funding_proposal: %w", err)
+				}
+			}
 		case competition.FieldFeedbackReleasedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field feedback_released_at", values[i])
@@ -500,6 +510,9 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("eligible_organisations=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EligibleOrganisations))
+	builder.WriteString(", ")
+	builder.WriteString("funding_proposal=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FundingProposal))
 	builder.WriteString(", ")
 	if v := _m.FeedbackReleasedAt; v != nil {
 		builder.WriteString("feedback_released_at=")

@@ -328,6 +328,12 @@ func (_c *CompetitionCreate) SetEligibleOrganisations(v []int) *CompetitionCreat
 	return _c
 }
 
+// SetFundingProposal sets the "funding_proposal" field.
+func (_c *CompetitionCreate) SetFundingProposal(v *domain.FundingProposal) *CompetitionCreate {
+	_c.mutation.SetFundingProposal(v)
+	return _c
+}
+
 // SetFeedbackReleasedAt sets the "feedback_released_at" field.
 func (_c *CompetitionCreate) SetFeedbackReleasedAt(v time.Time) *CompetitionCreate {
 	_c.mutation.SetFeedbackReleasedAt(v)
@@ -747,6 +753,10 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EligibleOrganisations(); ok {
 		_spec.SetField(competition.FieldEligibleOrganisations, field.TypeJSON, value)
 		_node.EligibleOrganisations = value
+	}
+	if value, ok := _c.mutation.FundingProposal(); ok {
+		_spec.SetField(competition.FieldFundingProposal, field.TypeJSON, value)
+		_node.FundingProposal = value
 	}
 	if value, ok := _c.mutation.FeedbackReleasedAt(); ok {
 		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)
@@ -1258,6 +1268,24 @@ func (u *CompetitionUpsert) UpdateEligibleOrganisations() *CompetitionUpsert {
 // ClearEligibleOrganisations clears the value of the "eligible_organisations" field.
 func (u *CompetitionUpsert) ClearEligibleOrganisations() *CompetitionUpsert {
 	u.SetNull(competition.FieldEligibleOrganisations)
+	return u
+}
+
+// SetFundingProposal sets the "funding_proposal" field.
+func (u *CompetitionUpsert) SetFundingProposal(v *domain.FundingProposal) *CompetitionUpsert {
+	u.Set(competition.FieldFundingProposal, v)
+	return u
+}
+
+// UpdateFundingProposal sets the "funding_proposal" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateFundingProposal() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldFundingProposal)
+	return u
+}
+
+// ClearFundingProposal clears the value of the "funding_proposal" field.
+func (u *CompetitionUpsert) ClearFundingProposal() *CompetitionUpsert {
+	u.SetNull(competition.FieldFundingProposal)
 	return u
 }
 
@@ -1871,6 +1899,27 @@ func (u *CompetitionUpsertOne) UpdateEligibleOrganisations() *CompetitionUpsertO
 func (u *CompetitionUpsertOne) ClearEligibleOrganisations() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearEligibleOrganisations()
+	})
+}
+
+// SetFundingProposal sets the "funding_proposal" field.
+func (u *CompetitionUpsertOne) SetFundingProposal(v *domain.FundingProposal) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetFundingProposal(v)
+	})
+}
+
+// UpdateFundingProposal sets the "funding_proposal" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateFundingProposal() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateFundingProposal()
+	})
+}
+
+// ClearFundingProposal clears the value of the "funding_proposal" field.
+func (u *CompetitionUpsertOne) ClearFundingProposal() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearFundingProposal()
 	})
 }
 
@@ -2670,6 +2719,27 @@ func (u *CompetitionUpsertBulk) UpdateEligibleOrganisations() *CompetitionUpsert
 func (u *CompetitionUpsertBulk) ClearEligibleOrganisations() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.ClearEligibleOrganisations()
+	})
+}
+
+// SetFundingProposal sets the "funding_proposal" field.
+func (u *CompetitionUpsertBulk) SetFundingProposal(v *domain.FundingProposal) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetFundingProposal(v)
+	})
+}
+
+// UpdateFundingProposal sets the "funding_proposal" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateFundingProposal() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateFundingProposal()
+	})
+}
+
+// ClearFundingProposal clears the value of the "funding_proposal" field.
+func (u *CompetitionUpsertBulk) ClearFundingProposal() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.ClearFundingProposal()
 	})
 }
 

@@ -458,6 +458,18 @@ func (_u *CompetitionUpdate) ClearEligibleOrganisations() *CompetitionUpdate {
 	return _u
 }
 
+// SetFundingProposal sets the "funding_proposal" field.
+func (_u *CompetitionUpdate) SetFundingProposal(v *domain.FundingProposal) *CompetitionUpdate {
+	_u.mutation.SetFundingProposal(v)
+	return _u
+}
+
+// ClearFundingProposal clears the value of the "funding_proposal" field.
+func (_u *CompetitionUpdate) ClearFundingProposal() *CompetitionUpdate {
+	_u.mutation.ClearFundingProposal()
+	return _u
+}
+
 // SetFeedbackReleasedAt sets the "feedback_released_at" field.
 func (_u *CompetitionUpdate) SetFeedbackReleasedAt(v time.Time) *CompetitionUpdate {
 	_u.mutation.SetFeedbackReleasedAt(v)
@@ -879,6 +891,12 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.EligibleOrganisationsCleared() {
 		_spec.ClearField(competition.FieldEligibleOrganisations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.FundingProposal(); ok {
+		_spec.SetField(competition.FieldFundingProposal, field.TypeJSON, value)
+	}
+	if _u.mutation.FundingProposalCleared() {
+		_spec.ClearField(competition.FieldFundingProposal, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.FeedbackReleasedAt(); ok {
 		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)
@@ -1488,6 +1506,18 @@ func (_u *CompetitionUpdateOne) ClearEligibleOrganisations() *CompetitionUpdateO
 	return _u
 }
 
+// SetFundingProposal sets the "funding_proposal" field.
+func (_u *CompetitionUpdateOne) SetFundingProposal(v *domain.FundingProposal) *CompetitionUpdateOne {
+	_u.mutation.SetFundingProposal(v)
+	return _u
+}
+
+// ClearFundingProposal clears the value of the "funding_proposal" field.
+func (_u *CompetitionUpdateOne) ClearFundingProposal() *CompetitionUpdateOne {
+	_u.mutation.ClearFundingProposal()
+	return _u
+}
+
 // SetFeedbackReleasedAt sets the "feedback_released_at" field.
 func (_u *CompetitionUpdateOne) SetFeedbackReleasedAt(v time.Time) *CompetitionUpdateOne {
 	_u.mutation.SetFeedbackReleasedAt(v)
@@ -1939,6 +1969,12 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if _u.mutation.EligibleOrganisationsCleared() {
 		_spec.ClearField(competition.FieldEligibleOrganisations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.FundingProposal(); ok {
+		_spec.SetField(competition.FieldFundingProposal, field.TypeJSON, value)
+	}
+	if _u.mutation.FundingProposalCleared() {
+		_spec.ClearField(competition.FieldFundingProposal, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.FeedbackReleasedAt(); ok {
 		_spec.SetField(competition.FieldFeedbackReleasedAt, field.TypeTime, value)

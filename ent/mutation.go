@@ -12510,6 +12510,7 @@ type CompetitionMutation struct {
 	scheme                       *domain.Scheme
 	eligible_organisations       *[]int
 	appendeligible_organisations []int
+	funding_proposal             **domain.FundingProposal
 	feedback_released_at         *time.Time
 	decided_at                   *time.Time
 	assessors_per_bid            *int
@@ -13836,6 +13837,55 @@ func (m *CompetitionMutation) ResetEligibleOrganisations() {
 	delete(m.clearedFields, competition.FieldEligibleOrganisations)
 }
 
+// SetFundingProposal sets the "funding_proposal" field.
+func (m *CompetitionMutation) SetFundingProposal(dp *domain.FundingProposal) {
+	m.funding_proposal = &dp
+}
+
+// FundingProposal returns the value of the "funding_proposal" field in the mutation.
+func (m *CompetitionMutation) FundingProposal() (r *domain.FundingProposal, exists bool) {
+	v := m.funding_proposal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFundingProposal returns the old "funding_proposal" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldFundingProposal(ctx context.Context) (v *domain.FundingProposal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFundingProposal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFundingProposal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFundingProposal: %w", err)
+	}
+	return oldValue.FundingProposal, nil
+}
+
+// ClearFundingProposal clears the value of the "funding_proposal" field.
+func (m *CompetitionMutation) ClearFundingProposal() {
+	m.funding_proposal = nil
+	m.clearedFields[competition.FieldFundingProposal] = struct{}{}
+}
+
+// FundingProposalCleared returns if the "funding_proposal" field was cleared in this mutation.
+func (m *CompetitionMutation) FundingProposalCleared() bool {
+	_, ok := m.clearedFields[competition.FieldFundingProposal]
+	return ok
+}
+
+// ResetFundingProposal resets all changes to the "funding_proposal" field.
+func (m *CompetitionMutation) ResetFundingProposal() {
+	m.funding_proposal = nil
+	delete(m.clearedFields, competition.FieldFundingProposal)
+}
+
 // SetFeedbackReleasedAt sets the "feedback_released_at" field.
 func (m *CompetitionMutation) SetFeedbackReleasedAt(t time.Time) {
 	m.feedback_released_at = &t
@@ -14358,7 +14408,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 32)
+	fields := make([]string, 0, 33)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -14433,6 +14483,9 @@ func (m *CompetitionMutation) Fields() []string {
 	}
 	if m.eligible_organisations != nil {
 		fields = append(fields, competition.FieldEligibleOrganisations)
+	}
+	if m.funding_proposal != nil {
+		fields = append(fields, competition.FieldFundingProposal)
 	}
 	if m.feedback_released_at != nil {
 		fields = append(fields, competition.FieldFeedbackReleasedAt)
@@ -14513,6 +14566,8 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.Scheme()
 	case competition.FieldEligibleOrganisations:
 		return m.EligibleOrganisations()
+	case competition.FieldFundingProposal:
+		return m.FundingProposal()
 	case competition.FieldFeedbackReleasedAt:
 		return m.FeedbackReleasedAt()
 	case competition.FieldDecidedAt:
@@ -14586,6 +14641,8 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldScheme(ctx)
 	case competition.FieldEligibleOrganisations:
 		return m.OldEligibleOrganisations(ctx)
+	case competition.FieldFundingProposal:
+		return m.OldFundingProposal(ctx)
 	case competition.FieldFeedbackReleasedAt:
 		return m.OldFeedbackReleasedAt(ctx)
 	case competition.FieldDecidedAt:
@@ -14783,6 +14840,13 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEligibleOrganisations(v)
+		return nil
+	case competition.FieldFundingProposal:
+		v, ok := value.(*domain.FundingProposal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFundingProposal(v)
 		return nil
 	case competition.FieldFeedbackReleasedAt:
 		v, ok := value.(time.Time)
@@ -14989,6 +15053,9 @@ func (m *CompetitionMutation) ClearedFields() []string {
 	if m.FieldCleared(competition.FieldEligibleOrganisations) {
 		fields = append(fields, competition.FieldEligibleOrganisations)
 	}
+	if m.FieldCleared(competition.FieldFundingProposal) {
+		fields = append(fields, competition.FieldFundingProposal)
+	}
 	if m.FieldCleared(competition.FieldFeedbackReleasedAt) {
 		fields = append(fields, competition.FieldFeedbackReleasedAt)
 	}
@@ -15044,6 +15111,9 @@ func (m *CompetitionMutation) ClearField(name string) error {
 		return nil
 	case competition.FieldEligibleOrganisations:
 		m.ClearEligibleOrganisations()
+		return nil
+	case competition.FieldFundingProposal:
+		m.ClearFundingProposal()
 		return nil
 	case competition.FieldFeedbackReleasedAt:
 		m.ClearFeedbackReleasedAt()
@@ -15142,6 +15212,9 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldEligibleOrganisations:
 		m.ResetEligibleOrganisations()
+		return nil
+	case competition.FieldFundingProposal:
+		m.ResetFundingProposal()
 		return nil
 	case competition.FieldFeedbackReleasedAt:
 		m.ResetFeedbackReleasedAt()
@@ -28840,6 +28913,8 @@ type PersonMutation struct {
 	interests_declared_at   *time.Time
 	email_off               *[]string
 	appendemail_off         []string
+	delegated_limit         *domain.Money
+	adddelegated_limit      *domain.Money
 	clearedFields           map[string]struct{}
 	organisation            *int
 	clearedorganisation     bool
@@ -29444,6 +29519,62 @@ func (m *PersonMutation) ResetEmailOff() {
 	delete(m.clearedFields, person.FieldEmailOff)
 }
 
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (m *PersonMutation) SetDelegatedLimit(d domain.Money) {
+	m.delegated_limit = &d
+	m.adddelegated_limit = nil
+}
+
+// DelegatedLimit returns the value of the "delegated_limit" field in the mutation.
+func (m *PersonMutation) DelegatedLimit() (r domain.Money, exists bool) {
+	v := m.delegated_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelegatedLimit returns the old "delegated_limit" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldDelegatedLimit(ctx context.Context) (v domain.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelegatedLimit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelegatedLimit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelegatedLimit: %w", err)
+	}
+	return oldValue.DelegatedLimit, nil
+}
+
+// AddDelegatedLimit adds d to the "delegated_limit" field.
+func (m *PersonMutation) AddDelegatedLimit(d domain.Money) {
+	if m.adddelegated_limit != nil {
+		*m.adddelegated_limit += d
+	} else {
+		m.adddelegated_limit = &d
+	}
+}
+
+// AddedDelegatedLimit returns the value that was added to the "delegated_limit" field in this mutation.
+func (m *PersonMutation) AddedDelegatedLimit() (r domain.Money, exists bool) {
+	v := m.adddelegated_limit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDelegatedLimit resets all changes to the "delegated_limit" field.
+func (m *PersonMutation) ResetDelegatedLimit() {
+	m.delegated_limit = nil
+	m.adddelegated_limit = nil
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
 func (m *PersonMutation) SetOrganisationID(id int) {
 	m.organisation = &id
@@ -29733,7 +29864,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -29764,6 +29895,9 @@ func (m *PersonMutation) Fields() []string {
 	if m.email_off != nil {
 		fields = append(fields, person.FieldEmailOff)
 	}
+	if m.delegated_limit != nil {
+		fields = append(fields, person.FieldDelegatedLimit)
+	}
 	return fields
 }
 
@@ -29792,6 +29926,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.InterestsDeclaredAt()
 	case person.FieldEmailOff:
 		return m.EmailOff()
+	case person.FieldDelegatedLimit:
+		return m.DelegatedLimit()
 	}
 	return nil, false
 }
@@ -29821,6 +29957,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldInterestsDeclaredAt(ctx)
 	case person.FieldEmailOff:
 		return m.OldEmailOff(ctx)
+	case person.FieldDelegatedLimit:
+		return m.OldDelegatedLimit(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -29900,6 +30038,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEmailOff(v)
 		return nil
+	case person.FieldDelegatedLimit:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelegatedLimit(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -29907,13 +30052,21 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *PersonMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.adddelegated_limit != nil {
+		fields = append(fields, person.FieldDelegatedLimit)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *PersonMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case person.FieldDelegatedLimit:
+		return m.AddedDelegatedLimit()
+	}
 	return nil, false
 }
 
@@ -29922,6 +30075,13 @@ func (m *PersonMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PersonMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case person.FieldDelegatedLimit:
+		v, ok := value.(domain.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDelegatedLimit(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person numeric field %s", name)
 }
@@ -30017,6 +30177,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldEmailOff:
 		m.ResetEmailOff()
+		return nil
+	case person.FieldDelegatedLimit:
+		m.ResetDelegatedLimit()
 		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)

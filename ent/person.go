@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 )
@@ -39,6 +40,8 @@ type Person struct {
 	InterestsDeclaredAt *time.Time `json:"interests_declared_at,omitempty"`
 	// EmailOff holds the value of the "email_off" field.
 	EmailOff []string `json:"email_off,omitempty"`
+	// DelegatedLimit holds the value of the "delegated_limit" field.
+	DelegatedLimit domain.Money `json:"delegated_limit,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges                PersonEdges `json:"edges"`
@@ -117,7 +120,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case person.FieldRoles, person.FieldExpertise, person.FieldEmailOff:
 			values[i] = new([]byte)
-		case person.FieldID:
+		case person.FieldID, person.FieldDelegatedLimit:
 			values[i] = new(sql.NullInt64)
 		case person.FieldName, person.FieldEmail, person.FieldOidcSubject:
 			values[i] = new(sql.NullString)
@@ -214,6 +217,12 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.EmailOff); err != nil {
 					return fmt.Errorf("unmarshal field email_off: %w", err)
 				}
+			}
+		case person.FieldDelegatedLimit:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field delegated_limit", values[i])
+			} else if value.Valid {
+				_m.DelegatedLimit = domain.Money(value.Int64)
 			}
 		case person.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -318,6 +327,9 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("email_off=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EmailOff))
+	builder.WriteString(", ")
+	builder.WriteString("delegated_limit=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DelegatedLimit))
 	builder.WriteByte(')')
 	return builder.String()
 }

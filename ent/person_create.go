@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
@@ -124,6 +125,20 @@ func (_c *PersonCreate) SetNillableInterestsDeclaredAt(v *time.Time) *PersonCrea
 // SetEmailOff sets the "email_off" field.
 func (_c *PersonCreate) SetEmailOff(v []string) *PersonCreate {
 	_c.mutation.SetEmailOff(v)
+	return _c
+}
+
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (_c *PersonCreate) SetDelegatedLimit(v domain.Money) *PersonCreate {
+	_c.mutation.SetDelegatedLimit(v)
+	return _c
+}
+
+// SetNillableDelegatedLimit sets the "delegated_limit" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableDelegatedLimit(v *domain.Money) *PersonCreate {
+	if v != nil {
+		_c.SetDelegatedLimit(*v)
+	}
 	return _c
 }
 
@@ -257,6 +272,10 @@ func (_c *PersonCreate) defaults() error {
 		v := person.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.DelegatedLimit(); !ok {
+		v := person.DefaultDelegatedLimit
+		_c.mutation.SetDelegatedLimit(v)
+	}
 	return nil
 }
 
@@ -283,6 +302,9 @@ func (_c *PersonCreate) check() error {
 		if err := person.EmailValidator(v); err != nil {
 			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Person.email": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.DelegatedLimit(); !ok {
+		return &ValidationError{Name: "delegated_limit", err: errors.New(`ent: missing required field "Person.delegated_limit"`)}
 	}
 	return nil
 }
@@ -350,6 +372,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EmailOff(); ok {
 		_spec.SetField(person.FieldEmailOff, field.TypeJSON, value)
 		_node.EmailOff = value
+	}
+	if value, ok := _c.mutation.DelegatedLimit(); ok {
+		_spec.SetField(person.FieldDelegatedLimit, field.TypeInt64, value)
+		_node.DelegatedLimit = value
 	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -628,6 +654,24 @@ func (u *PersonUpsert) ClearEmailOff() *PersonUpsert {
 	return u
 }
 
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (u *PersonUpsert) SetDelegatedLimit(v domain.Money) *PersonUpsert {
+	u.Set(person.FieldDelegatedLimit, v)
+	return u
+}
+
+// UpdateDelegatedLimit sets the "delegated_limit" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateDelegatedLimit() *PersonUpsert {
+	u.SetExcluded(person.FieldDelegatedLimit)
+	return u
+}
+
+// AddDelegatedLimit adds v to the "delegated_limit" field.
+func (u *PersonUpsert) AddDelegatedLimit(v domain.Money) *PersonUpsert {
+	u.Add(person.FieldDelegatedLimit, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -838,6 +882,27 @@ func (u *PersonUpsertOne) UpdateEmailOff() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearEmailOff() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearEmailOff()
+	})
+}
+
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (u *PersonUpsertOne) SetDelegatedLimit(v domain.Money) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetDelegatedLimit(v)
+	})
+}
+
+// AddDelegatedLimit adds v to the "delegated_limit" field.
+func (u *PersonUpsertOne) AddDelegatedLimit(v domain.Money) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.AddDelegatedLimit(v)
+	})
+}
+
+// UpdateDelegatedLimit sets the "delegated_limit" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateDelegatedLimit() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateDelegatedLimit()
 	})
 }
 
@@ -1217,6 +1282,27 @@ func (u *PersonUpsertBulk) UpdateEmailOff() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearEmailOff() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearEmailOff()
+	})
+}
+
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (u *PersonUpsertBulk) SetDelegatedLimit(v domain.Money) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetDelegatedLimit(v)
+	})
+}
+
+// AddDelegatedLimit adds v to the "delegated_limit" field.
+func (u *PersonUpsertBulk) AddDelegatedLimit(v domain.Money) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.AddDelegatedLimit(v)
+	})
+}
+
+// UpdateDelegatedLimit sets the "delegated_limit" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateDelegatedLimit() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateDelegatedLimit()
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
@@ -179,6 +180,27 @@ func (_u *PersonUpdate) AppendEmailOff(v []string) *PersonUpdate {
 // ClearEmailOff clears the value of the "email_off" field.
 func (_u *PersonUpdate) ClearEmailOff() *PersonUpdate {
 	_u.mutation.ClearEmailOff()
+	return _u
+}
+
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (_u *PersonUpdate) SetDelegatedLimit(v domain.Money) *PersonUpdate {
+	_u.mutation.ResetDelegatedLimit()
+	_u.mutation.SetDelegatedLimit(v)
+	return _u
+}
+
+// SetNillableDelegatedLimit sets the "delegated_limit" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableDelegatedLimit(v *domain.Money) *PersonUpdate {
+	if v != nil {
+		_u.SetDelegatedLimit(*v)
+	}
+	return _u
+}
+
+// AddDelegatedLimit adds value to the "delegated_limit" field.
+func (_u *PersonUpdate) AddDelegatedLimit(v domain.Money) *PersonUpdate {
+	_u.mutation.AddDelegatedLimit(v)
 	return _u
 }
 
@@ -484,6 +506,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.EmailOffCleared() {
 		_spec.ClearField(person.FieldEmailOff, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DelegatedLimit(); ok {
+		_spec.SetField(person.FieldDelegatedLimit, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDelegatedLimit(); ok {
+		_spec.AddField(person.FieldDelegatedLimit, field.TypeInt64, value)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -862,6 +890,27 @@ func (_u *PersonUpdateOne) ClearEmailOff() *PersonUpdateOne {
 	return _u
 }
 
+// SetDelegatedLimit sets the "delegated_limit" field.
+func (_u *PersonUpdateOne) SetDelegatedLimit(v domain.Money) *PersonUpdateOne {
+	_u.mutation.ResetDelegatedLimit()
+	_u.mutation.SetDelegatedLimit(v)
+	return _u
+}
+
+// SetNillableDelegatedLimit sets the "delegated_limit" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableDelegatedLimit(v *domain.Money) *PersonUpdateOne {
+	if v != nil {
+		_u.SetDelegatedLimit(*v)
+	}
+	return _u
+}
+
+// AddDelegatedLimit adds value to the "delegated_limit" field.
+func (_u *PersonUpdateOne) AddDelegatedLimit(v domain.Money) *PersonUpdateOne {
+	_u.mutation.AddDelegatedLimit(v)
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *PersonUpdateOne) SetOrganisationID(id int) *PersonUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -1194,6 +1243,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.EmailOffCleared() {
 		_spec.ClearField(person.FieldEmailOff, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DelegatedLimit(); ok {
+		_spec.SetField(person.FieldDelegatedLimit, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDelegatedLimit(); ok {
+		_spec.AddField(person.FieldDelegatedLimit, field.TypeInt64, value)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -214,10 +214,21 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 		if err != nil && !isRefusal(err) {
 			return nil, err
 		}
-		out.add("decide", "Make the decision", err)
+		out.add("decide", "Propose the decision", err)
 		if comp.FeedbackReleasedAt == nil { // releasing again changes nothing, so is not offered
 			out.add("release", "Release outcomes and feedback", comp.Status.ReleaseFeedback())
 		}
+	}
+	if v.Approves() && comp.Status == domain.CompetitionAssessment {
+		_, approve := s.mayApprove(ctx, comp)
+		_, answer := s.mayAnswer(ctx, comp)
+		for _, err := range []error{approve, answer} {
+			if err != nil && !isRefusal(err) {
+				return nil, err
+			}
+		}
+		out.add("approve-decision", "Approve the decision", approve)
+		out.add("refuse-decision", "Refuse the decision", answer)
 	}
 	return out, nil
 }

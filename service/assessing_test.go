@@ -117,7 +117,7 @@ func TestAScoreSentBackWaitsForItsAssessor(t *testing.T) {
 	if r := sheet.Rows[0]; r.Result.Percent != 0 || r.Returned[x.assessor.PersonID] == nil || r.Assessments[0].Excluded == nil {
 		t.Errorf("the sheet counts a score sent back: %+v", r.Result)
 	}
-	err = x.svc.Decide(as(x.admin), Decision{CompetitionID: x.comp.ID})
+	_, err = x.svc.ProposeDecision(as(x.admin), Decision{CompetitionID: x.comp.ID})
 	if !errors.Is(err, domain.ErrEvidenceMissing) || !strings.Contains(err.Error(), "Amara's scores of") {
 		t.Errorf("deciding while a score is sent back: %v", err)
 	}

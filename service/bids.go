@@ -530,17 +530,9 @@ type Decision struct {
 	Lowered       *domain.LoweredMinimum
 }
 
-// Decide records a competition's funding decision, held back until the programme releases it.
-func (s *Service) Decide(ctx context.Context, in Decision) error {
-	comp, err := s.DB.Competition.Get(ctx, in.CompetitionID)
-	if err != nil {
-		return err
-	}
-	// The state first, as the workflow will judge it: a competition not in assessment (still
-	// being set up, say, with no workflow yet) is refused at once.
-	if _, err := comp.Status.Decide(); err != nil && !s.Lifecycle.Sent(ctx, workflows.CompetitionWorkflowID(comp.ID), workflows.UpdateDecide) {
-		return err
-	}
+// checkDecision names every problem with a decision's own answers (the panel's reasons, a lower
+// minimum) and returns the reasons as cleaned.
+func (s *Service) checkDecision(ctx context.Context, comp *ent.Competition, in Decision) (map[int]string, error) {
 	var ps domain.Problems
 	reasons := map[int]string{}
 	for id, why := range in.Reasons {
@@ -559,7 +551,7 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 		}
 		n, err := s.DB.Bid.Query().Where(bid.IDIn(ids...), bid.CompetitionID(comp.ID)).Count(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if n != len(ids) {
 			ps.Add("reasons", "Give reasons only for this competition's bids")
@@ -573,14 +565,7 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 			}
 		}
 	}
-	if err := ps.Err(); err != nil {
-		return err
-	}
-	if err := s.decisionEvidence(ctx, comp); err != nil {
-		return err
-	}
-	_, err = s.Lifecycle.Decide(ctx, comp.ID, workflows.DecideRequest{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Actor: authz.ActorOf(ctx, "")})
-	return err
+	return reasons, ps.Err()
 }
 
 // decisionEvidence is what a decision waits for beyond the competition's state: every score
@@ -588,8 +573,9 @@ func (s *Service) Decide(ctx context.Context, in Decision) error {
 // stage, every shortlisted bid's interview score. Too few assessments a bid is not here: the
 // decision may go ahead with a lower minimum and a reason.
 func (s *Service) decisionEvidence(ctx context.Context, comp *ent.Competition) error {
+	// Read as the rule's own: who holds a score back is named to whoever the decision waits on.
 	back, err := s.DB.Assessment.Query().Where(assessment.HasBidWith(bid.CompetitionID(comp.ID)), assessment.ReturnedNotNil(),
-		assessment.ExclusionIsNil()).WithBid().WithAssessor().Order(ent.Asc(assessment.FieldID)).All(ctx)
+		assessment.ExclusionIsNil()).WithBid().WithAssessor().Order(ent.Asc(assessment.FieldID)).All(authz.AsSystem(ctx, "decision"))
 	if err != nil {
 		return err
 	}
@@ -604,10 +590,14 @@ func (s *Service) decisionEvidence(ctx context.Context, comp *ent.Competition) e
 	return s.interviewsHeld(ctx, comp)
 }
 
-// mayDecide is the rule for making the decision, which Decide applies and the panel sheet
-// offers by: the competition in assessment, with the evidence the decision waits for.
+// mayDecide is the rule for proposing the decision, which ProposeDecision applies and the
+// panel sheet offers by: the competition in assessment, no other proposal waiting, and the
+// evidence the decision waits for.
 func (s *Service) mayDecide(ctx context.Context, comp *ent.Competition) error {
 	if _, err := comp.Status.Decide(); err != nil {
+		return err
+	}
+	if err := domain.CheckProposal(comp.FundingProposal, comp.Status); err != nil {
 		return err
 	}
 	return s.decisionEvidence(ctx, comp)

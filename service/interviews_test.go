@@ -72,7 +72,7 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 	if len(told) != 1 || told[0].Values["place"] != "Room 1, Anytown Council offices" {
 		t.Errorf("Acme's supplier was told %+v", told)
 	}
-	err = x.svc.Decide(admin, Decision{CompetitionID: comp.ID})
+	_, err = x.svc.ProposeDecision(admin, Decision{CompetitionID: comp.ID})
 	if !errors.Is(err, domain.ErrEvidenceMissing) || !strings.Contains(err.Error(), "Acme") || !strings.Contains(err.Error(), "Binsight bid (Binsight)") {
 		t.Errorf("decision before the interviews = %v", err)
 	}

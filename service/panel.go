@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
@@ -143,7 +144,8 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 		for id := range ids {
 			list = append(list, id)
 		}
-		people, err := s.DB.Person.Query().Where(person.IDIn(list...)).All(ctx)
+		// Who scored what is the panel sheet's to show its readers (its route names them).
+		people, err := s.DB.Person.Query().Where(person.IDIn(list...)).All(authz.AsSystem(ctx, "panel"))
 		if err != nil {
 			return PanelSheet{}, err
 		}

@@ -37,6 +37,8 @@ type PersonInput struct {
 	Roles          []string
 	OrganisationID int // 0 for none
 	Expertise      []string
+	// DelegatedLimit is the most a panel chair or budget holder may approve alone.
+	DelegatedLimit domain.Money
 }
 
 // check names every problem with the input, reading the organisation's kind.
@@ -55,7 +57,15 @@ func (s *Service) checkPerson(ctx context.Context, in *PersonInput) (domain.Prob
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	rec := domain.PersonRecord{Name: in.Name, Email: in.Email, Roles: in.Roles, Organisation: kind, Expertise: in.Expertise}
-	return rec.Problems(func(r string) bool { return authz.Role(r).Valid() }), nil
+	ps := rec.Problems(func(r string) bool { return authz.Role(r).Valid() })
+	approves := authz.Viewer{Roles: authz.RolesOf(in.Roles)}.Approves()
+	switch {
+	case in.DelegatedLimit < 0 || in.DelegatedLimit > domain.MaxPot*10:
+		ps.Add("delegated_limit_pence", "a delegated limit is from £0 to %s", domain.MaxPot*10)
+	case in.DelegatedLimit > 0 && !approves:
+		ps.Add("delegated_limit_pence", "only a panel chair or a budget holder approves within a delegated limit: give one of those roles, or leave the limit at £0")
+	}
+	return ps, nil
 }
 
 // AddPerson records a person with their roles, so they can sign in.
@@ -75,7 +85,7 @@ func (s *Service) AddPerson(ctx context.Context, in PersonInput) (*ent.Person, e
 			}
 			return err
 		}
-		create := tx.Person.Create().SetName(in.Name).SetEmail(in.Email).SetRoles(in.Roles).SetExpertise(in.Expertise)
+		create := tx.Person.Create().SetName(in.Name).SetEmail(in.Email).SetRoles(in.Roles).SetExpertise(in.Expertise).SetDelegatedLimit(in.DelegatedLimit)
 		if in.OrganisationID != 0 {
 			create.SetOrganisationID(in.OrganisationID)
 		}
@@ -84,7 +94,7 @@ func (s *Service) AddPerson(ctx context.Context, in PersonInput) (*ent.Person, e
 			return err
 		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.created", "person", out.ID, nil,
-			map[string]any{"email": in.Email, "roles": in.Roles, "organisation": in.OrganisationID, "expertise": in.Expertise})
+			map[string]any{"email": in.Email, "roles": in.Roles, "organisation": in.OrganisationID, "expertise": in.Expertise, "delegated_limit": in.DelegatedLimit})
 	})
 	if err != nil {
 		return nil, err
@@ -118,7 +128,7 @@ func (s *Service) ChangePerson(ctx context.Context, id int, in PersonInput) (*en
 	}
 	var out *ent.Person
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		u := tx.Person.UpdateOneID(id).SetRoles(in.Roles).SetExpertise(in.Expertise).ClearOrganisation()
+		u := tx.Person.UpdateOneID(id).SetRoles(in.Roles).SetExpertise(in.Expertise).SetDelegatedLimit(in.DelegatedLimit).ClearOrganisation()
 		if in.OrganisationID != 0 {
 			u.SetOrganisationID(in.OrganisationID)
 		}
@@ -126,12 +136,12 @@ func (s *Service) ChangePerson(ctx context.Context, id int, in PersonInput) (*en
 		if out, err = u.Save(ctx); err != nil {
 			return err
 		}
-		before := map[string]any{"roles": p.Roles, "expertise": p.Expertise}
+		before := map[string]any{"roles": p.Roles, "expertise": p.Expertise, "delegated_limit": p.DelegatedLimit}
 		if p.Edges.Organisation != nil {
 			before["organisation"] = p.Edges.Organisation.ID
 		}
 		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.changed", "person", id, before,
-			map[string]any{"roles": in.Roles, "organisation": in.OrganisationID, "expertise": in.Expertise})
+			map[string]any{"roles": in.Roles, "organisation": in.OrganisationID, "expertise": in.Expertise, "delegated_limit": in.DelegatedLimit})
 	})
 	if err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ var WorkKinds = []string{"challenge", "competition", "contract", "milestone", "b
 var workParties = map[string]string{
 	"challenge submit": domain.ByOwner, "challenge select": domain.ByProgramme, "challenge setup": domain.ByProgramme,
 	"challenge gate": domain.ByProgramme, "challenge complete": domain.ByProgramme,
-	"competition finish-eligibility": domain.ByProgramme,
+	"competition finish-eligibility": domain.ByProgramme, "competition approve-decision": domain.ByApprover,
 	"contract accept":                domain.BySupplier, "contract report": domain.BySupplier,
 	"contract record-show-and-tell": domain.ByProgramme, "contract gate": domain.ByProgramme,
 	"contract recommend":           domain.ByOwner,
@@ -47,7 +47,7 @@ var workParties = map[string]string{
 // workPlaces are where on its record's page each action is done.
 var workPlaces = map[string]string{
 	"challenge submit": "#actions", "challenge select": "#actions", "challenge setup": "#actions", "challenge gate": "#gate",
-	"challenge complete": "#outcome", "competition finish-eligibility": "#finish", "contract accept": "#accept",
+	"challenge complete": "#outcome", "competition finish-eligibility": "#finish", "competition approve-decision": "/panel#proposal", "contract accept": "#accept",
 	"contract report": "#report", "contract record-show-and-tell": "#show-and-tell", "contract recommend": "#show-and-tell",
 	"contract gate": "#gate",
 }
@@ -81,8 +81,9 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			add("challenge", ch.Title, fmt.Sprintf("/challenges/%d", ch.ID), nil, as)
 		}
 	}
-	if v.Has(authz.Admin) {
-		comps, err := s.DB.Competition.Query().Where(competition.StatusEQ(domain.CompetitionEligibility)).WithChallenge().
+	if v.Has(authz.Admin) || v.Approves() {
+		comps, err := s.DB.Competition.Query().Where(competition.Or(competition.StatusEQ(domain.CompetitionEligibility),
+			competition.And(competition.StatusEQ(domain.CompetitionAssessment), competition.FundingProposalNotNil()))).WithChallenge().
 			Order(ent.Asc(competition.FieldID)).All(ctx)
 		if err != nil {
 			return nil, err

@@ -120,6 +120,10 @@ func RoleLabel(role string) string {
 		return "Supplier"
 	case "finance":
 		return "Finance"
+	case "panel_chair":
+		return "Panel chair"
+	case "budget_holder":
+		return "Budget holder"
 	}
 	return role
 }

@@ -414,3 +414,56 @@ func TestAnAssessorAnswersAnAssignmentOnPages(t *testing.T) {
 		t.Errorf("accepting a declined assignment: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestTheProgrammeProposesAndAnotherAnswers: the programme proposes the decision on the panel
+// sheet and is told nothing is decided yet; the panel chair finds it in their work, reads what
+// it funds and its total, and is asked for a reason before refusing it; the refusal sends it
+// back, and the programme may propose again. The programme cannot answer its own proposal.
+func TestTheProgrammeProposesAndAnotherAnswers(t *testing.T) {
+	w := NewWorld(t)
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	ctx := testdb.Fixture()
+	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
+	propose := func() (int, string) {
+		return read(t)(admin.PostForm(base+"/decision", url.Values{"csrf_token": {csrf}, "method": {"top_down"},
+			"lowered_minimum": {"0"}, "lowered_reason": {"Two assessors withdrew."}}))
+	}
+	code, page := propose()
+	if code != http.StatusOK {
+		t.Fatalf("proposing: %d", code)
+	}
+	wantIn(t, "after proposing", page, "The decision is proposed", "The proposed decision", "aiting for approval by a panel chair or budget holder")
+	if strings.Contains(page, `action="/competitions/`+strconv.Itoa(w.CompA.ID)+`/decision/approval"`) {
+		t.Error("the programme is offered its own proposal's approval")
+	}
+	if code, _ := read(t)(admin.PostForm(base+"/decision/approval", url.Values{"csrf_token": {csrf}, "answer": {"approve"}})); code != http.StatusForbidden {
+		t.Errorf("the programme approving: %d, want 403", code)
+	}
+	_, page = propose()
+	wantIn(t, "proposing again", page, "The decision cannot be made yet", "waiting for approval")
+
+	chair, ccsrf := signInAs(t, srv.URL, "chair@programme.example")
+	_, page = read(t)(chair.Get(srv.URL + "/work"))
+	wantIn(t, "the chair's work", page, `href="/competitions/`+strconv.Itoa(w.CompA.ID)+`/panel#proposal">Approve the decision`)
+	_, page = read(t)(chair.Get(base + "/panel"))
+	wantIn(t, "the chair's panel sheet", page, "The proposed decision", "admin@programme.example", "Do you approve this decision?")
+	code, page = read(t)(chair.PostForm(base+"/decision/approval", url.Values{"csrf_token": {ccsrf}, "answer": {"refuse"}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("a refusal without a reason: %d", code)
+	}
+	wantIn(t, "a refusal without a reason", page, `href="#approval_reason"`, "Say why you refuse it")
+	code, page = read(t)(chair.PostForm(base+"/decision/approval", url.Values{"csrf_token": {ccsrf}, "answer": {"refuse"},
+		"approval_reason": {"Wait for the third assessor."}}))
+	if code != http.StatusOK {
+		t.Fatalf("refusing: %d", code)
+	}
+	wantIn(t, "after refusing", page, "You refused the proposed decision")
+	if c := w.DB.Competition.GetX(ctx, w.CompA.ID); c.FundingProposal != nil || c.Status != domain.CompetitionAssessment {
+		t.Errorf("after the refusal: %s %+v", c.Status, c.FundingProposal)
+	}
+	if code, page := propose(); code != http.StatusOK || !strings.Contains(page, "The decision is proposed") {
+		t.Errorf("proposing again after the refusal: %d", code)
+	}
+}

@@ -43,6 +43,10 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Form     ui.Form
 		Done     string
 		Decide   bool
+		Approve  bool
+		// Funded names the bids the proposal funds; WhyNot is why this approver may not answer it.
+		Funded   []string
+		WhyNot   string
 		Release  bool
 		Released bool
 		Choices  []ui.Option
@@ -51,9 +55,38 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		// MaxLowered is the highest minimum the decision may go ahead with: one below the scheme's.
 		MaxLowered int
 	}{Short: p.Short(), Minimum: p.Competition.Scheme.MinAssessors, MaxLowered: p.Competition.Scheme.MinAssessors - 1, Sheet: api.PanelViewOf(c.Request().Context(), p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
-		Form: form, Done: done, Decide: actions.Allows("decide"),
+		Form: form, Done: done, Decide: actions.Allows("decide"), Approve: actions.Allows("approve-decision"),
+		Funded: fundedTitles(p), WhyNot: whyNotApprove(actions, p),
 		Release: actions.Allows("release"), Released: p.Competition.FeedbackReleasedAt != nil,
 		Choices: choicesOf(p, form)})
+}
+
+// fundedTitles names the bids the proposed decision funds, in rank order.
+func fundedTitles(p service.PanelSheet) []string {
+	fp := p.Competition.FundingProposal
+	if fp == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range p.Rows {
+		if slices.Contains(fp.Funded, r.Bid.ID) {
+			name := r.Bid.Title
+			if o := r.Bid.Edges.Organisation; o != nil {
+				name += ", " + o.Name
+			}
+			out = append(out, fmt.Sprintf("%s (%s)", name, r.Bid.Amount))
+		}
+	}
+	return out
+}
+
+// whyNotApprove is why an approver may not answer the proposal there is, if they may not.
+func whyNotApprove(actions service.Actions, p service.PanelSheet) string {
+	a, ok := actions.Find("approve-decision")
+	if !ok || a.Allowed || p.Competition.FundingProposal == nil {
+		return ""
+	}
+	return a.Reason
 }
 
 // choicesOf are the bids a portfolio may be picked from, in rank order.
@@ -116,9 +149,9 @@ func (s *Server) decideForm(c echo.Context) error {
 		in.Lowered = &domain.LoweredMinimum{Minimum: n, Reason: values["lowered_reason"]}
 	}
 	if len(ps) == 0 {
-		err = s.Svc.Decide(c.Request().Context(), in)
+		_, err = s.Svc.ProposeDecision(c.Request().Context(), in)
 		if err == nil {
-			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=decided", id))
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=proposed", id))
 		}
 		var fields domain.Problems
 		if errors.As(err, &fields) {
@@ -134,6 +167,43 @@ func (s *Server) decideForm(c echo.Context) error {
 		return err
 	}
 	return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: values, Multi: map[string][]string{"chosen": form["chosen"]}, Problems: ps}, "")
+}
+
+// approvalForm records a panel chair's or budget holder's answer to the proposed decision; a
+// refusal without a reason shows the sheet again with why.
+func (s *Server) approvalForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	answer := c.FormValue("answer")
+	in := service.Approval{CompetitionID: id, Approve: answer == "approve", Reason: c.FormValue("approval_reason")}
+	var ps domain.Problems
+	if answer != "approve" && answer != "refuse" {
+		ps.Add("answer", "Choose whether you approve the decision or refuse it")
+	} else if err := s.Svc.ApproveDecision(c.Request().Context(), in); err == nil {
+		done := "approved"
+		if !in.Approve {
+			done = "refused"
+		}
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=%s", id, done))
+	} else if !errors.As(err, &ps) {
+		if p, ok := api.ToProblem(err); ok && p.Status < 500 {
+			ps.Add("answer", "%s", domain.UpperFirst(p.Detail))
+		} else {
+			return err
+		}
+	}
+	for i := range ps {
+		if ps[i].Field == "reason" {
+			ps[i].Field = "approval_reason"
+		}
+	}
+	sheet, err := s.Svc.Panel(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: map[string]string{"answer": answer, "approval_reason": in.Reason}, Problems: ps}, "")
 }
 
 // releaseForm releases every outcome and its feedback in one batch: only then do suppliers read them.

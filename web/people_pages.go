@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/catalyst-sbri/catalyst/api"
 
@@ -69,15 +70,25 @@ func (s *Server) renderPeople(c echo.Context, status int, form ui.Form) error {
 func personForm(c echo.Context) (ui.Form, service.PersonInput) {
 	_ = c.Request().ParseForm()
 	form := ui.Form{Values: map[string]string{"name": c.FormValue("name"), "email": c.FormValue("email"),
-		"organisation_id": c.FormValue("organisation_id")},
+		"organisation_id": c.FormValue("organisation_id"), "delegated_limit_pence": strings.TrimSpace(c.FormValue("delegated_limit_pence"))},
 		Multi: map[string][]string{"roles": c.Request().Form["roles"], "expertise": c.Request().Form["expertise"]}}
 	in := service.PersonInput{Name: form.Values["name"], Email: form.Values["email"], Roles: form.Multi["roles"], Expertise: form.Multi["expertise"]}
 	in.OrganisationID, _ = strconv.Atoi(form.Values["organisation_id"])
+	if typed := form.Values["delegated_limit_pence"]; typed != "" {
+		m, err := domain.ParseMoney(typed)
+		if err != nil {
+			form.Problems = domain.Problems{domain.ProblemWith("delegated_limit_pence", err)}
+		}
+		in.DelegatedLimit = m
+	}
 	return form, in
 }
 
 func (s *Server) addPersonForm(c echo.Context) error {
 	form, in := personForm(c)
+	if len(form.Problems) > 0 { // money typed wrongly: nothing is saved
+		return s.renderPeople(c, http.StatusUnprocessableEntity, form)
+	}
 	p, err := s.Svc.AddPerson(c.Request().Context(), in)
 	if err == nil {
 		return c.Redirect(http.StatusSeeOther, "/people?added="+strconv.Itoa(p.ID))
@@ -97,7 +108,7 @@ func (s *Server) personPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := ui.Form{Values: map[string]string{}, Multi: map[string][]string{"roles": p.Roles, "expertise": p.Expertise}}
+	form := ui.Form{Values: map[string]string{"delegated_limit_pence": ui.MoneyValue(p.DelegatedLimit)}, Multi: map[string][]string{"roles": p.Roles, "expertise": p.Expertise}}
 	if p.Edges.Organisation != nil {
 		form.Values["organisation_id"] = strconv.Itoa(p.Edges.Organisation.ID)
 	}
@@ -124,6 +135,9 @@ func (s *Server) changePersonForm(c echo.Context) error {
 		return err
 	}
 	form, in := personForm(c)
+	if len(form.Problems) > 0 { // money typed wrongly: nothing is saved
+		return s.renderPerson(c, http.StatusUnprocessableEntity, p, form)
+	}
 	if _, err := s.Svc.ChangePerson(ctx, id, in); err != nil {
 		if form.Problems = api.ProblemsOf(err); form.Problems == nil {
 			return err

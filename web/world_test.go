@@ -29,6 +29,7 @@ const (
 	SupplierOwn      = testworld.SupplierOwn
 	SupplierOther    = testworld.SupplierOther
 	Finance          = testworld.Finance
+	PanelChair       = testworld.PanelChair
 )
 
 // Quiet keeps request logs out of test output.

@@ -102,6 +102,10 @@ var commandOf = map[string]actionCommand{
 	"competition start-bid":          {method: http.MethodPost, path: "/api/v1/competitions/%d/bids", body: body(map[string]any{"title": "Another idea"})},
 	"competition decide": {method: http.MethodPost, path: "/api/v1/competitions/%d/decision", body: body(map[string]any{
 		"lowered_minimum": map[string]any{"minimum": 0, "reason": "Two assessors fell ill; the panel decides on the scores it has."}})},
+	"competition approve-decision": {method: http.MethodPost, path: "/api/v1/competitions/%d/decision/approval",
+		body: body(map[string]any{"approve": true, "reason": "The ranking holds."})},
+	"competition refuse-decision": {method: http.MethodPost, path: "/api/v1/competitions/%d/decision/approval",
+		body: body(map[string]any{"approve": false, "reason": "Look at the second bid again."})},
 	"competition release": {method: http.MethodPost, path: "/api/v1/competitions/%d/feedback-release", body: noBody},
 	"score exclude":       {method: http.MethodPost, path: "/api/v1/assessments/%d/exclusion", body: body(map[string]any{"reason": "Scored another bid."})},
 	"score include":       {method: http.MethodDelete, path: "/api/v1/assessments/%d/exclusion", body: noBody},
@@ -194,8 +198,8 @@ func walkRecords(t *testing.T, c *apiClient, email string, visit visitFunc) {
 			}
 			get(fmt.Sprintf("/api/v1/competitions/%d", comp.ID), &cv)
 			visit("competition", comp.ID, cv.Actions)
-			if email != demoAdmin {
-				continue // the panel sheet is the programme's
+			if email != demoAdmin && email != demoChair && email != demoBudget {
+				continue // the panel sheet is the programme's and its approvers'
 			}
 			var panel struct {
 				Rows []struct {
@@ -339,59 +343,72 @@ func phaseOutcome(c *apiClient, id int) string {
 }
 
 // endsIt are the actions after which a record offers this person nothing more.
-var endsIt = map[string]bool{"decline": true, "withdraw": true, "deactivate": true}
+var endsIt = map[string]bool{"decline": true, "withdraw": true, "deactivate": true, "refuse-decision": true}
 
-// checkAllowedAreTaken then sends what the model allows, person by person (the programme last,
-// as it may deactivate the others), each record's actions read afresh before each is sent: the
-// command must take it. This changes the demo, so it runs after every other check. A record
-// that changes is read again in the next pass, until a pass finds nothing new to send.
+// checkAllowedAreTaken then sends what the model allows, person by person, each record's
+// actions read afresh before each is sent: the command must take it. This changes the demo, so
+// it runs after every other check. A record that changes is read again in the next pass, until
+// a pass finds nothing new to send. People's own records go last (the programme may deactivate
+// the others), once everyone has taken the rest.
 func checkAllowedAreTaken(t *testing.T, anon *apiClient, people []string) {
 	t.Helper()
 	taken := map[string]int{}
-	for _, email := range people {
-		c, err := anon.as(email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sent := map[string]bool{}
-		for pass := 1; ; pass++ {
-			if pass > 20 {
-				t.Fatalf("%s: still sending allowed actions after 20 passes", email)
-			}
-			any := false
-			walkRecords(t, c, email, func(kind string, id int, actions []actionJSON) bool {
-				t.Helper()
-				// What ends a record's story for this person goes last, so the rest is sent first.
-				ordered := append([]actionJSON{}, actions...)
-				sort.SliceStable(ordered, func(i, j int) bool { return !endsIt[ordered[i].Name] && endsIt[ordered[j].Name] })
-				for _, a := range ordered {
-					key := fmt.Sprintf("%s %d %s", kind, id, a.Name)
-					if !a.Allowed || sent[key] {
-						continue
-					}
-					sent[key] = true
-					cmd, ok := commandOf[kind+" "+a.Name]
-					if !ok {
-						t.Errorf("%s: %s %d allows %q, and the test has no command for it", email, kind, id, a.Name)
-						continue
-					}
-					if err := sendCommand(c, cmd, id); err != nil {
-						t.Errorf("%s: %s %d: the model allows %q, and the command refused it: %v", email, kind, id, a.Name, err)
-						continue
-					}
-					taken[kind+" "+a.Name]++
-					any = true
-					return true // the record has changed: the rest of this read is stale
-				}
-				return false
-			})
-			if !any {
-				break
-			}
+	for _, people := range [][]string{people, {demoAdmin}} {
+		last := len(people) == 1
+		for _, email := range people {
+			takeAllowed(t, anon, email, taken, func(kind string) bool { return (kind == "person") == last })
 		}
 	}
 	if len(taken) < 10 {
 		t.Errorf("only %d kinds of allowed action met in the demo: %v", len(taken), taken)
 	}
 	t.Logf("allowed actions taken, by action: %v", taken)
+}
+
+// takeAllowed sends each allowed action on the records of the kinds given, as email.
+func takeAllowed(t *testing.T, anon *apiClient, email string, taken map[string]int, kinds func(string) bool) {
+	t.Helper()
+	c, err := anon.as(email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := map[string]bool{}
+	for pass := 1; ; pass++ {
+		if pass > 20 {
+			t.Fatalf("%s: still sending allowed actions after 20 passes", email)
+		}
+		any := false
+		walkRecords(t, c, email, func(kind string, id int, actions []actionJSON) bool {
+			t.Helper()
+			if !kinds(kind) {
+				return false
+			}
+			// What ends a record's story for this person goes last, so the rest is sent first.
+			ordered := append([]actionJSON{}, actions...)
+			sort.SliceStable(ordered, func(i, j int) bool { return !endsIt[ordered[i].Name] && endsIt[ordered[j].Name] })
+			for _, a := range ordered {
+				key := fmt.Sprintf("%s %d %s", kind, id, a.Name)
+				if !a.Allowed || sent[key] {
+					continue
+				}
+				sent[key] = true
+				cmd, ok := commandOf[kind+" "+a.Name]
+				if !ok {
+					t.Errorf("%s: %s %d allows %q, and the test has no command for it", email, kind, id, a.Name)
+					continue
+				}
+				if err := sendCommand(c, cmd, id); err != nil {
+					t.Errorf("%s: %s %d: the model allows %q, and the command refused it: %v", email, kind, id, a.Name, err)
+					continue
+				}
+				taken[kind+" "+a.Name]++
+				any = true
+				return true // the record has changed: the rest of this read is stale
+			}
+			return false
+		})
+		if !any {
+			return
+		}
+	}
 }

@@ -222,7 +222,9 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		}
 	}
 	var decided competitionJSON
-	r.post(admin, compPath+"/decision", map[string]any{}, &decided)
+	r.post(admin, compPath+"/decision", map[string]any{}, nil)
+	r.post(as(demoChair), compPath+"/decision/approval", map[string]any{"approve": true, "reason": "The panel's ranking holds."}, nil)
+	r.get(admin, compPath, &decided)
 	r.post(admin, compPath+"/feedback-release", nil, nil)
 	// The kills go on to their number, however fast this machine drove the lifecycle: what the
 	// last commands left running (its notices, emails and webhooks) is cut off too.

@@ -309,7 +309,40 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	var decided competitionJSON
 	wantProblem(t, owner.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 403, "forbidden", "")
 	wantProblem(t, assessors[0].call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 403, "forbidden", "")
-	must(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, &decided))
+	// The programme proposes; nothing is decided until someone else approves it within their
+	// limit. The programme cannot approve it; the budget holder's limit is below its total, so
+	// one approval waits for a second; the panel chair's covers it.
+	var sheet struct {
+		Proposal struct {
+			TotalPence int64  `json:"total_pence"`
+			Waiting    string `json:"waiting"`
+		} `json:"proposal"`
+	}
+	must(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, &sheet))
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 409, "", "waiting for approval")
+	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision/approval", map[string]any{"approve": true}, nil), 403, "forbidden", "")
+	// The programme sets the budget holder's limit at £50,000, below the two contracts' total.
+	var people struct {
+		Items []struct {
+			ID    int    `json:"id"`
+			Email string `json:"email"`
+		} `json:"items"`
+	}
+	must(t, admin.call(http.MethodGet, "/api/v1/people", nil, &people))
+	for _, p := range people.Items {
+		if p.Email == demoBudget {
+			must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/people/%d", p.ID), map[string]any{
+				"roles": []string{"budget_holder"}, "delegated_limit_pence": 50_000_00}, nil))
+		}
+	}
+	budget := as(demoBudget)
+	must(t, budget.call(http.MethodPost, compPath+"/decision/approval", map[string]any{"approve": true, "reason": "Good value."}, &sheet))
+	if !strings.Contains(sheet.Proposal.Waiting, "waiting for a second approval") {
+		t.Errorf("after an approval below the total (%d pence): %q", sheet.Proposal.TotalPence, sheet.Proposal.Waiting)
+	}
+	waitFor(t, admin, compPath, func(c competitionJSON) bool { return c.Status == "assessment" })
+	must(t, as(demoChair).call(http.MethodPost, compPath+"/decision/approval", map[string]any{"approve": true, "reason": "The ranking holds."}, nil))
+	must(t, admin.call(http.MethodGet, compPath, nil, &decided))
 	if len(decided.Contracts) != 2 {
 		t.Fatalf("phase 1 contracts = %d, want 2", len(decided.Contracts))
 	}
@@ -411,7 +444,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	for _, a := range assessors {
 		must(t, a.call(http.MethodPost, comp2Path+"/assessments", assessment(bid2.ID, 8, true), nil))
 	}
-	must(t, admin.call(http.MethodPost, comp2Path+"/decision", map[string]any{}, &decided))
+	must(t, proposeAndApprove(admin, as(demoChair), comp2.ID, map[string]any{}, &decided))
 	k2 := contractOf(t, decided, bid2.OrganisationID)
 	wantProblem(t, admin.call(http.MethodPost, path+"/completion", map[string]any{"outcome": "adopted", "lesson": lesson}, nil), 409, "", "")
 	// The supplier learns of its contract with its outcome, when the programme releases it.

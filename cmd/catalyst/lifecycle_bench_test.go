@@ -113,7 +113,7 @@ func lifecycle(b *testing.B, n int) {
 	}
 	assessed := time.Now()
 	var decided competitionJSON
-	must(admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, &decided))
+	must(proposeAndApprove(admin, sign(demoChair), compID, map[string]any{}, &decided))
 	must(admin.call(http.MethodPost, compPath+"/feedback-release", nil, nil))
 	done := time.Now()
 	b.StopTimer()

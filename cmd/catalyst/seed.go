@@ -19,19 +19,22 @@ import (
 
 type demoPerson struct {
 	Name, Email, Role, Organisation string
+	Limit                           domain.Money // a panel chair's or budget holder's delegated limit
 }
 
 // demoPeople hold every role; the suppliers belong to the demo organisations.
 var demoPeople = []demoPerson{
-	{"Priya Shah", "priya.shah@catalyst.example", "admin", ""},
-	{"Sam Patel", "sam.patel@catalyst.example", "finance", ""},
-	{"Tom Reed", "tom.reed@anytown.gov.uk", "challenge_owner", "Anytown Council"},
-	{"Amara Okafor", "amara.okafor@assessors.example", "assessor", ""},
-	{"Ben Carter", "ben.carter@assessors.example", "assessor", ""},
-	{"Chen Li", "chen.li@assessors.example", "assessor", ""},
-	{"Dana Evans", "dana@acme-analytics.example", "supplier", "Acme Analytics Ltd"},
-	{"Ed Morgan", "ed@binsight.example", "supplier", "Binsight Ltd"},
-	{"Fatima Khan", "fatima@civicsense.example", "supplier", "CivicSense Ltd"},
+	{"Priya Shah", "priya.shah@catalyst.example", "admin", "", 0},
+	{"Sam Patel", "sam.patel@catalyst.example", "finance", "", 0},
+	{"Grace Hall", "grace.hall@catalyst.example", "panel_chair", "", domain.Pounds(1_000_000)},
+	{"Omar Aziz", "omar.aziz@catalyst.example", "budget_holder", "", domain.Pounds(100_000)},
+	{"Tom Reed", "tom.reed@anytown.gov.uk", "challenge_owner", "Anytown Council", 0},
+	{"Amara Okafor", "amara.okafor@assessors.example", "assessor", "", 0},
+	{"Ben Carter", "ben.carter@assessors.example", "assessor", "", 0},
+	{"Chen Li", "chen.li@assessors.example", "assessor", "", 0},
+	{"Dana Evans", "dana@acme-analytics.example", "supplier", "Acme Analytics Ltd", 0},
+	{"Ed Morgan", "ed@binsight.example", "supplier", "Binsight Ltd", 0},
+	{"Fatima Khan", "fatima@civicsense.example", "supplier", "CivicSense Ltd", 0},
 }
 
 // demoRegistrations are what the demo suppliers registered, so the programme's figures of who
@@ -51,6 +54,8 @@ var demoRegistrations = map[string]struct {
 const (
 	demoAdmin   = "priya.shah@catalyst.example"
 	demoFinance = "sam.patel@catalyst.example"
+	demoChair   = "grace.hall@catalyst.example"
+	demoBudget  = "omar.aziz@catalyst.example"
 	demoOwner   = "tom.reed@anytown.gov.uk"
 )
 
@@ -182,6 +187,21 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 	return len(todo), errors.Join(all...)
 }
 
+// proposeAndApprove makes a competition's funding decision as the controls ask: the programme
+// proposes it, and a panel chair approves it within their delegated limit. out is the
+// competition as decided.
+func proposeAndApprove(programme, chair *apiClient, comp int, decision map[string]any, out any) error {
+	if err := programme.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", comp), decision, nil); err != nil {
+		return err
+	}
+	if err := chair.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision/approval", comp),
+		map[string]any{"approve": true, "reason": "Within the round's budget, and the panel's ranking holds."}, nil); err != nil {
+		return err
+	}
+	return programme.call(http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", comp), nil, out)
+}
+
+// seedPeople makes the demo people, with their roles and limits.
 func seedPeople(ctx context.Context, db *ent.Client) error {
 	ctx = authz.AsSystem(ctx, "seed")
 	for _, p := range demoPeople {
@@ -213,7 +233,7 @@ func seedPeople(ctx context.Context, db *ent.Client) error {
 		if exists {
 			continue
 		}
-		create := db.Person.Create().SetName(p.Name).SetEmail(p.Email).SetRoles([]string{p.Role})
+		create := db.Person.Create().SetName(p.Name).SetEmail(p.Email).SetRoles([]string{p.Role}).SetDelegatedLimit(p.Limit)
 		if orgID != 0 {
 			create.SetOrganisationID(orgID)
 		}
@@ -421,7 +441,7 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 			"at": noon(time.Now().Add(14 * 24 * time.Hour)), "place": "Committee Room 2, Anytown Town Hall"}, nil)
 	}
 	var decided competitionJSON
-	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", comp), map[string]any{}, &decided); err != nil {
+	if err := proposeAndApprove(admin, s.c(demoChair), comp, map[string]any{}, &decided); err != nil {
 		return err
 	}
 	if len(decided.Contracts) != 2 {
@@ -527,7 +547,7 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	if err := s.assess(comp2, b2, demoAssessors, 8); err != nil {
 		return err
 	}
-	if err := admin.call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", comp2), map[string]any{}, &decided); err != nil {
+	if err := proposeAndApprove(admin, s.c(demoChair), comp2, map[string]any{}, &decided); err != nil {
 		return err
 	}
 	if len(decided.Contracts) != 1 {

@@ -67,6 +67,8 @@ const (
 	FieldScheme = "scheme"
 	// FieldEligibleOrganisations holds the string denoting the eligible_organisations field in the database.
 	FieldEligibleOrganisations = "eligible_organisations"
+	// FieldFundingProposal holds the string denoting the funding_proposal field in the database.
+	FieldFundingProposal = "funding_proposal"
 	// FieldFeedbackReleasedAt holds the string denoting the feedback_released_at field in the database.
 	FieldFeedbackReleasedAt = "feedback_released_at"
 	// FieldDecidedAt holds the string denoting the decided_at field in the database.
@@ -140,6 +142,7 @@ var Columns = []string{
 	FieldMaxContracts,
 	FieldScheme,
 	FieldEligibleOrganisations,
+	FieldFundingProposal,
 	FieldFeedbackReleasedAt,
 	FieldDecidedAt,
 	FieldAssessorsPerBid,

@@ -1171,6 +1171,16 @@ func EligibleOrganisationsNotNil() predicate.Competition {
 	return predicate.Competition(sql.FieldNotNull(FieldEligibleOrganisations))
 }
 
+// FundingProposalIsNil applies the IsNil predicate on the "funding_proposal" field.
+func FundingProposalIsNil() predicate.Competition {
+	return predicate.Competition(sql.FieldIsNull(FieldFundingProposal))
+}
+
+// FundingProposalNotNil applies the NotNil predicate on the "funding_proposal" field.
+func FundingProposalNotNil() predicate.Competition {
+	return predicate.Competition(sql.FieldNotNull(FieldFundingProposal))
+}
+
 // FeedbackReleasedAtEQ applies the EQ predicate on the "feedback_released_at" field.
 func FeedbackReleasedAtEQ(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldFeedbackReleasedAt, v))

@@ -408,6 +408,7 @@ var (
 		{Name: "max_contracts", Type: field.TypeInt, Default: 0},
 		{Name: "scheme", Type: field.TypeJSON},
 		{Name: "eligible_organisations", Type: field.TypeJSON, Nullable: true},
+		{Name: "funding_proposal", Type: field.TypeJSON, Nullable: true},
 		{Name: "feedback_released_at", Type: field.TypeTime, Nullable: true},
 		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
 		{Name: "assessors_per_bid", Type: field.TypeInt, Default: 3},
@@ -425,7 +426,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[32]},
+				Columns:    []*schema.Column{CompetitionsColumns[33]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -434,7 +435,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[32], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[33], CompetitionsColumns[3]},
 			},
 		},
 	}
@@ -858,6 +859,7 @@ var (
 		{Name: "deactivated_at", Type: field.TypeTime, Nullable: true},
 		{Name: "interests_declared_at", Type: field.TypeTime, Nullable: true},
 		{Name: "email_off", Type: field.TypeJSON, Nullable: true},
+		{Name: "delegated_limit", Type: field.TypeInt64, Default: 0},
 		{Name: "organisation_members", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -868,7 +870,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organisations_members",
-				Columns:    []*schema.Column{PersonsColumns[11]},
+				Columns:    []*schema.Column{PersonsColumns[12]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/domain"
 )
 
 const (
@@ -35,6 +36,8 @@ const (
 	FieldInterestsDeclaredAt = "interests_declared_at"
 	// FieldEmailOff holds the string denoting the email_off field in the database.
 	FieldEmailOff = "email_off"
+	// FieldDelegatedLimit holds the string denoting the delegated_limit field in the database.
+	FieldDelegatedLimit = "delegated_limit"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeOwnedChallenges holds the string denoting the owned_challenges edge name in mutations.
@@ -97,6 +100,7 @@ var Columns = []string{
 	FieldDeactivatedAt,
 	FieldInterestsDeclaredAt,
 	FieldEmailOff,
+	FieldDelegatedLimit,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "persons"
@@ -138,6 +142,8 @@ var (
 	NameValidator func(string) error
 	// EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	EmailValidator func(string) error
+	// DefaultDelegatedLimit holds the default value on creation for the "delegated_limit" field.
+	DefaultDelegatedLimit domain.Money
 )
 
 // OrderOption defines the ordering options for the Person queries.
@@ -181,6 +187,11 @@ func ByDeactivatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByInterestsDeclaredAt orders the results by the interests_declared_at field.
 func ByInterestsDeclaredAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInterestsDeclaredAt, opts...).ToFunc()
+}
+
+// ByDelegatedLimit orders the results by the delegated_limit field.
+func ByDelegatedLimit(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDelegatedLimit, opts...).ToFunc()
 }
 
 // ByOrganisationField orders the results by organisation field.

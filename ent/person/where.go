@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -88,6 +89,12 @@ func DeactivatedAt(v time.Time) predicate.Person {
 // InterestsDeclaredAt applies equality check predicate on the "interests_declared_at" field. It's identical to InterestsDeclaredAtEQ.
 func InterestsDeclaredAt(v time.Time) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldInterestsDeclaredAt, v))
+}
+
+// DelegatedLimit applies equality check predicate on the "delegated_limit" field. It's identical to DelegatedLimitEQ.
+func DelegatedLimit(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldEQ(FieldDelegatedLimit, vc))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -503,6 +510,60 @@ func EmailOffIsNil() predicate.Person {
 // EmailOffNotNil applies the NotNil predicate on the "email_off" field.
 func EmailOffNotNil() predicate.Person {
 	return predicate.Person(sql.FieldNotNull(FieldEmailOff))
+}
+
+// DelegatedLimitEQ applies the EQ predicate on the "delegated_limit" field.
+func DelegatedLimitEQ(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldEQ(FieldDelegatedLimit, vc))
+}
+
+// DelegatedLimitNEQ applies the NEQ predicate on the "delegated_limit" field.
+func DelegatedLimitNEQ(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldNEQ(FieldDelegatedLimit, vc))
+}
+
+// DelegatedLimitIn applies the In predicate on the "delegated_limit" field.
+func DelegatedLimitIn(vs ...domain.Money) predicate.Person {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Person(sql.FieldIn(FieldDelegatedLimit, v...))
+}
+
+// DelegatedLimitNotIn applies the NotIn predicate on the "delegated_limit" field.
+func DelegatedLimitNotIn(vs ...domain.Money) predicate.Person {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Person(sql.FieldNotIn(FieldDelegatedLimit, v...))
+}
+
+// DelegatedLimitGT applies the GT predicate on the "delegated_limit" field.
+func DelegatedLimitGT(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldGT(FieldDelegatedLimit, vc))
+}
+
+// DelegatedLimitGTE applies the GTE predicate on the "delegated_limit" field.
+func DelegatedLimitGTE(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldGTE(FieldDelegatedLimit, vc))
+}
+
+// DelegatedLimitLT applies the LT predicate on the "delegated_limit" field.
+func DelegatedLimitLT(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldLT(FieldDelegatedLimit, vc))
+}
+
+// DelegatedLimitLTE applies the LTE predicate on the "delegated_limit" field.
+func DelegatedLimitLTE(v domain.Money) predicate.Person {
+	vc := int64(v)
+	return predicate.Person(sql.FieldLTE(FieldDelegatedLimit, vc))
 }
 
 // HasOrganisation applies the HasEdge predicate on the "organisation" edge.

@@ -162,7 +162,7 @@ func BidScope(ctx context.Context) scope[predicate.Bid] {
 	if !ok {
 		return s
 	}
-	if v.Has(authz.Admin) {
+	if v.Has(authz.Admin) || v.Approves() { // the programme, and the panel that approves its decision
 		s.add(bid.And(submitted, closed))
 	}
 	if v.Has(authz.ChallengeOwner) {
@@ -283,14 +283,14 @@ func ownerOfBid(v authz.Viewer) predicate.Bid {
 	return bid.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v)))
 }
 
-// FilterAssessments: an assessor sees only their own scores, never another's; the programme
-// and the challenge's owner see all of a bid's; a supplier sees its own bids' assessments only
+// FilterAssessments: an assessor sees only their own scores, never another's; the programme,
+// those who approve its funding decisions and the challenge's owner see all of a bid's; a supplier sees its own bids' assessments only
 // once feedback is released (and the API never shows them who wrote them).
 func FilterAssessments() privacy.AssessmentQueryRuleFunc {
 	return func(ctx context.Context, q *ent.AssessmentQuery) error {
 		var s scope[predicate.Assessment]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.Has(authz.Admin) || v.Approves()
 			if v.Has(authz.ChallengeOwner) {
 				s.add(assessment.HasBidWith(ownerOfBid(v)))
 			}

@@ -457,11 +457,11 @@ func init() {
 	// competition.DefaultMaxContracts holds the default value on creation for the max_contracts field.
 	competition.DefaultMaxContracts = competitionDescMaxContracts.Default.(int)
 	// competitionDescAssessorsPerBid is the schema descriptor for assessors_per_bid field.
-	competitionDescAssessorsPerBid := competitionFields[25].Descriptor()
+	competitionDescAssessorsPerBid := competitionFields[26].Descriptor()
 	// competition.DefaultAssessorsPerBid holds the default value on creation for the assessors_per_bid field.
 	competition.DefaultAssessorsPerBid = competitionDescAssessorsPerBid.Default.(int)
 	// competitionDescAssessmentsInRecords is the schema descriptor for assessments_in_records field.
-	competitionDescAssessmentsInRecords := competitionFields[29].Descriptor()
+	competitionDescAssessmentsInRecords := competitionFields[30].Descriptor()
 	// competition.DefaultAssessmentsInRecords holds the default value on creation for the assessments_in_records field.
 	competition.DefaultAssessmentsInRecords = competitionDescAssessmentsInRecords.Default.(bool)
 	contractMixin := schema.Contract{}.Mixin()
@@ -911,6 +911,10 @@ func init() {
 	personDescEmail := personFields[1].Descriptor()
 	// person.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	person.EmailValidator = personDescEmail.Validators[0].(func(string) error)
+	// personDescDelegatedLimit is the schema descriptor for delegated_limit field.
+	personDescDelegatedLimit := personFields[8].Descriptor()
+	// person.DefaultDelegatedLimit holds the default value on creation for the delegated_limit field.
+	person.DefaultDelegatedLimit = domain.Money(personDescDelegatedLimit.Default.(int64))
 	programmetargetMixin := schema.ProgrammeTarget{}.Mixin()
 	programmetarget.Policy = privacy.NewPolicies(schema.ProgrammeTarget{})
 	programmetarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -55,6 +55,9 @@ func (Competition) Fields() []ent.Field {
 		field.JSON("scheme", domain.Scheme{}),
 		// Phase 2 is open only to the organisations the phase 1 gate continued.
 		field.Ints("eligible_organisations").Optional(),
+		// The programme's proposed funding decision and its approvals: waiting while the
+		// competition is in assessment, then the record of who proposed and who approved it.
+		field.JSON("funding_proposal", &domain.FundingProposal{}).Optional(),
 		// When the programme released feedback to suppliers; until then they see none.
 		field.Time("feedback_released_at").Optional().Nillable(),
 		// When the panel's decision was recorded: the programme's turnaround counts from the

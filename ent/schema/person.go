@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/catalyst-sbri/catalyst/domain"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -34,6 +35,8 @@ func (Person) Fields() []ent.Field {
 		// The kinds of notice the person does not want by email ("all" for none); they still
 		// read them on their notices page.
 		field.Strings("email_off").Optional(),
+		// The most a panel chair or budget holder may approve alone, set by an administrator.
+		field.Int64("delegated_limit").GoType(domain.Money(0)).Default(0),
 	}
 }
 

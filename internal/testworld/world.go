@@ -70,9 +70,10 @@ const (
 	SupplierOwn      = "supplier-own"
 	SupplierOther    = "supplier-other"
 	Finance          = "finance"
+	PanelChair       = "panel-chair"
 )
 
-var Personas = []string{Anon, Admin, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance}
+var Personas = []string{Anon, Admin, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance, PanelChair}
 
 // World is a small programme on a real database, with a token per persona:
 //
@@ -133,6 +134,8 @@ func New(t testing.TB, serve func(db *ent.Client, docs *docstore.Store) (http.Ha
 	mk(SupplierOwn, "dana@acme.example", authz.Supplier, acme)
 	mk(SupplierOther, "ed@binsight.example", authz.Supplier, binsight)
 	mk(Finance, "fin@programme.example", authz.Finance, council)
+	mk(PanelChair, "chair@programme.example", authz.PanelChair, council)
+	db.Person.UpdateOne(w.People[PanelChair]).SetDelegatedLimit(domain.Pounds(250_000)).ExecX(ctx)
 	w.SpareToken = db.APIToken.Create().SetName("spare").SetTokenHash(authz.HashSecret(authz.NewAPIToken())).
 		SetPersonID(w.People[SupplierOwn].ID).SetRole(string(authz.Supplier)).SetIssuedBy("test").SetCreatedAt(time.Now()).SaveX(ctx)
 

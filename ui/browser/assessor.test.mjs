@@ -167,7 +167,7 @@ for (const javaScript of [true, false]) {
 
     // Not every bid is scored yet: the decision is refused, saying why, and nothing is decided.
     await page.getByLabel("Top down, from the ranking").check();
-    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByRole("button", { name: "Propose the decision" }).click();
     await page.getByRole("link", { name: /^The decision cannot be made yet: / }).waitFor();
     await accessible(page, `a decision refused ${how}`, javaScript);
     await context.close();
@@ -244,15 +244,38 @@ for (const javaScript of [true, false]) {
       await page.getByLabel("Top down, from the ranking").check();
     }
     await page.getByLabel("Go ahead with at least this many assessments a bid").fill("0");
-    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByRole("button", { name: "Propose the decision" }).click();
     await page.getByRole("link", { name: "Enter why the decision goes ahead with fewer assessments" }).waitFor();
     await accessible(page, `a lower minimum without its reason ${how}`, javaScript);
     assert.equal(await page.getByLabel("Go ahead with at least this many assessments a bid").inputValue(), "0");
     await page.getByLabel("Why the decision goes ahead with fewer assessments").fill("Two assessors withdrew; the programme board agreed to decide on the scores given.");
     await page.locator("summary", { hasText: "Add the panel's reasons for particular bids" }).click();
     await page.getByLabel(`Reason for ${top.title}, ${top.supplier}`).fill("The panel liked the plan to test with the council's own data.");
-    await page.getByRole("button", { name: "Record the decision" }).click();
-    await page.getByText("The decision is recorded and held back").waitFor();
+    await page.getByRole("button", { name: "Propose the decision" }).click();
+    await page.getByText("The decision is proposed").waitFor();
+    await accessible(page, `a decision proposed ${how}`, javaScript);
+
+    // The panel chair approves it from her work, within her delegated limit; a refusal would
+    // need a reason, asked for first.
+    const grace = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(grace, "Grace Hall");
+    await grace.getByRole("link", { name: "Your work", exact: true }).click();
+    await grace.getByRole("heading", { name: "Your work", level: 1 }).waitFor();
+    await grace.locator(`a[href="/competitions/${assessing.id}/panel#proposal"]`).first().click();
+    await grace.getByRole("heading", { name: "The proposed decision" }).waitFor();
+    await accessible(grace, `a decision to approve ${how}`, javaScript);
+    await grace.getByLabel("Refuse it, and send it back to the programme").check();
+    await grace.getByRole("button", { name: "Send your answer" }).click();
+    await grace.getByRole("link", { name: "Say why you refuse it: the programme reads it" }).waitFor();
+    await accessible(grace, `a refusal without its reason ${how}`, javaScript);
+    await grace.getByLabel("Approve it").check();
+    await grace.getByLabel("Your reason").fill("Within the round's budget.");
+    await grace.getByRole("button", { name: "Send your answer" }).click();
+    await grace.getByText("Your approval is recorded").waitFor();
+    await grace.getByText("grace.hall@catalyst.example, within a delegated limit of £1,000,000.00").waitFor();
+    await grace.context().close();
+    await page.goto(`${base}/competitions/${assessing.id}/panel`);
+    await page.getByRole("button", { name: "Release outcomes and feedback" }).waitFor();
     await accessible(page, `a decision held back ${how}`, javaScript);
 
     // Until the release the supplier reads nothing of it.
@@ -334,8 +357,16 @@ for (const javaScript of [true, false]) {
     if (!javaScript) {
       await page.getByLabel("A portfolio: the bids ticked below").check();
       await page.getByLabel(portfolioChoice(next.title)).check();
-      await page.getByRole("button", { name: "Record the decision" }).click();
-      await page.getByText("The decision is recorded and held back").waitFor();
+      await page.getByRole("button", { name: "Propose the decision" }).click();
+      await page.getByText("The decision is proposed").waitFor();
+      const grace = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+      await signIn(grace, "Grace Hall");
+      await grace.goto(`${base}/competitions/${comp.id}/panel`);
+      await grace.getByLabel("Approve it").check();
+      await grace.getByRole("button", { name: "Send your answer" }).click();
+      await grace.getByText("Your approval is recorded").waitFor();
+      await grace.context().close();
+      await page.goto(`${base}/competitions/${comp.id}/panel`);
       await page.getByRole("button", { name: "Release outcomes and feedback" }).click();
       await page.getByText("Every outcome and its feedback is released").waitFor();
       const supplierName = { "Acme Analytics Ltd": "Dana Evans", "Binsight Ltd": "Ed Morgan", "CivicSense Ltd": "Fatima Khan" }[next.supplier];
