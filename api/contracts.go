@@ -424,12 +424,12 @@ func (s *Server) Lessons(c echo.Context, f service.LessonFilter) ([]LessonView, 
 
 // PersonView is a person and the roles they hold.
 type PersonView struct {
-	ID             int        `json:"id"`
-	Name           string     `json:"name"`
-	Email          string     `json:"email"`
-	Roles          []string   `json:"roles"`
-	OrganisationID int        `json:"organisation_id,omitempty"`
-	Expertise      []string   `json:"expertise,omitempty"`
+	ID             int      `json:"id"`
+	Name           string   `json:"name"`
+	Email          string   `json:"email"`
+	Roles          []string `json:"roles"`
+	OrganisationID int      `json:"organisation_id,omitempty"`
+	Expertise      []string `json:"expertise,omitempty"`
 	// DelegatedLimitPence is the most a panel chair or budget holder may approve alone.
 	DelegatedLimitPence int64      `json:"delegated_limit_pence,omitempty"`
 	DeactivatedAt       *time.Time `json:"deactivated_at,omitempty"`
@@ -440,7 +440,7 @@ type PersonView struct {
 func personView(ctx context.Context, p *ent.Person) PersonView {
 	v := PersonView{ID: p.ID, Name: p.Name, Email: p.Email, Roles: p.Roles, Expertise: p.Expertise, DeactivatedAt: p.DeactivatedAt,
 		DelegatedLimitPence: int64(p.DelegatedLimit),
-		Actions: actionViews(service.PersonActions(ctx, p))}
+		Actions:             actionViews(service.PersonActions(ctx, p))}
 	if v.Roles == nil {
 		v.Roles = []string{}
 	}

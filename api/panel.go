@@ -66,14 +66,14 @@ type PanelView struct {
 
 // DecisionProposalView is a proposed funding decision and its approvals.
 type DecisionProposalView struct {
-	Funded     []int          `json:"funded"`
-	Portfolio  bool           `json:"portfolio"`
-	TotalPence int64          `json:"total_pence"`
-	Total      string         `json:"total"`
-	ProposedBy string         `json:"proposed_by"`
-	ProposedAt time.Time      `json:"proposed_at"`
-	Approved   bool           `json:"approved"`
-	Waiting    string         `json:"waiting"`
+	Funded     []int                  `json:"funded"`
+	Portfolio  bool                   `json:"portfolio"`
+	TotalPence int64                  `json:"total_pence"`
+	Total      string                 `json:"total"`
+	ProposedBy string                 `json:"proposed_by"`
+	ProposedAt time.Time              `json:"proposed_at"`
+	Approved   bool                   `json:"approved"`
+	Waiting    string                 `json:"waiting"`
 	Approvals  []DecisionApprovalView `json:"approvals"`
 }
 

@@ -37,7 +37,7 @@ var workParties = map[string]string{
 	"challenge submit": domain.ByOwner, "challenge select": domain.ByProgramme, "challenge setup": domain.ByProgramme,
 	"challenge gate": domain.ByProgramme, "challenge complete": domain.ByProgramme,
 	"competition finish-eligibility": domain.ByProgramme, "competition approve-decision": domain.ByApprover,
-	"contract accept":                domain.BySupplier, "contract report": domain.BySupplier,
+	"contract accept": domain.BySupplier, "contract report": domain.BySupplier,
 	"contract record-show-and-tell": domain.ByProgramme, "contract gate": domain.ByProgramme,
 	"contract recommend":           domain.ByOwner,
 	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByFinance,

@@ -35,15 +35,15 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		return err
 	}
 	return s.render(c, status, "panel", form.Title("Panel sheet: "+p.Competition.Edges.Challenge.Title), "challenges", struct {
-		Sheet    api.PanelView
-		Title    string
-		Phase    int
-		Crit     []string
-		Names    map[string]string
-		Form     ui.Form
-		Done     string
-		Decide   bool
-		Approve  bool
+		Sheet   api.PanelView
+		Title   string
+		Phase   int
+		Crit    []string
+		Names   map[string]string
+		Form    ui.Form
+		Done    string
+		Decide  bool
+		Approve bool
 		// Funded names the bids the proposal funds; WhyNot is why this approver may not answer it.
 		Funded   []string
 		WhyNot   string
