@@ -115,3 +115,40 @@ func TestAFundingDecisionIsProposedThenApprovedByAnother(t *testing.T) {
 		t.Errorf("a supplier approving: %v", err)
 	}
 }
+
+// TestDelegatedLimitsAreSetByTheProgrammeAndAudited: an administrator gives a panel chair a
+// limit, recorded in the audit trail; a limit for someone who approves nothing, or below £0, is
+// refused by name, and nothing is written.
+func TestDelegatedLimitsAreSetByTheProgrammeAndAudited(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	admin := as(p.admin)
+	chair, err := p.svc.AddPerson(admin, PersonInput{Name: "Grace Hall", Email: "grace@example.org", Roles: []string{"panel_chair"},
+		DelegatedLimit: domain.Pounds(250_000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chair.DelegatedLimit != domain.Pounds(250_000) {
+		t.Errorf("the chair's limit: %s", chair.DelegatedLimit)
+	}
+	changed, err := p.svc.ChangePerson(admin, chair.ID, PersonInput{Roles: []string{"panel_chair"}, DelegatedLimit: domain.Pounds(500_000)})
+	if err != nil || changed.DelegatedLimit != domain.Pounds(500_000) {
+		t.Fatalf("raising the limit: %v %+v", err, changed)
+	}
+	ev := p.db.AuditEvent.Query().Where(auditevent.Action("person.changed"), auditevent.RecordID(chair.ID)).OnlyX(fx)
+	if !strings.Contains(string(ev.After), "50000000") || !strings.Contains(string(ev.Before), "25000000") {
+		t.Errorf("the change's record: %s → %s", ev.Before, ev.After)
+	}
+	for name, in := range map[string]PersonInput{
+		"a limit for a finance officer": {Name: "Sam", Email: "sam@example.org", Roles: []string{"finance"}, DelegatedLimit: domain.Pounds(1)},
+		"a limit below £0":              {Name: "Omar", Email: "omar@example.org", Roles: []string{"budget_holder"}, DelegatedLimit: -1},
+	} {
+		var ps domain.Problems
+		if _, err := p.svc.AddPerson(admin, in); !errors.As(err, &ps) || ps.For("delegated_limit_pence") == "" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := p.db.Person.Query().Where().CountX(fx); n != 6 {
+		t.Errorf("%d people, want the five and the chair", n)
+	}
+}
