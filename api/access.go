@@ -55,6 +55,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			s.Log.Error("route has no access rule; refusing it", "method", c.Request().Method, "path", path)
 			return forbidden("this route has no access rule, so nobody may use it")
 		}
+		c.SetRequest(c.Request().WithContext(authz.WithRoute(c.Request().Context(), c.Request().Method+" "+path)))
 		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
 			if err := s.checkCSRF(c); err != nil {
 				return err

@@ -192,6 +192,10 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/bids/{id}/receipt": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/receipt", w.BidAcme.ID) }, "",
 		[]string{Admin, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair}},
 	"POST /api/v1/receipts/verify": {fixed("/api/v1/receipts/verify"), "{}", anySignedIn},
+	"GET /api/v1/bids/{id}/reads": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/reads", w.BidAcme.ID) }, "",
+		[]string{SupplierOwn}},
+	"GET /api/v1/reads":     {fixed("/api/v1/reads"), "", []string{Admin}},
+	"GET /api/v1/reads.csv": {fixed("/api/v1/reads.csv"), "", []string{Admin}},
 	"DELETE /api/v1/documents/{id}": {func(w *World) string { return fmt.Sprintf("/api/v1/documents/%d", w.DocAcme.ID) }, "",
 		[]string{SupplierOwn}},
 

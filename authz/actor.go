@@ -27,6 +27,20 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
 
+type routeKey struct{}
+
+// WithRoute returns ctx carrying the page or API route being served ("GET /bids/:id"): why a
+// record was read, as the read log records it.
+func WithRoute(ctx context.Context, route string) context.Context {
+	return context.WithValue(ctx, routeKey{}, route)
+}
+
+// RouteOf is the route ctx serves, if any.
+func RouteOf(ctx context.Context) string {
+	r, _ := ctx.Value(routeKey{}).(string)
+	return r
+}
+
 // ActorOf is who is asking in ctx, as the trail records them: the viewer's name and the
 // request's ID, with the reason they gave.
 func ActorOf(ctx context.Context, reason string) Actor {

@@ -40,6 +40,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
+	"github.com/catalyst-sbri/catalyst/ent/readevent"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -106,6 +107,8 @@ type Client struct {
 	Person *PersonClient
 	// ProgrammeTarget is the client for interacting with the ProgrammeTarget builders.
 	ProgrammeTarget *ProgrammeTargetClient
+	// ReadEvent is the client for interacting with the ReadEvent builders.
+	ReadEvent *ReadEventClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
 	// Screening is the client for interacting with the Screening builders.
@@ -156,6 +159,7 @@ func (c *Client) init() {
 	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.ProgrammeTarget = NewProgrammeTargetClient(c.config)
+	c.ReadEvent = NewReadEventClient(c.config)
 	c.Round = NewRoundClient(c.config)
 	c.Screening = NewScreeningClient(c.config)
 	c.ScreeningCriterion = NewScreeningCriterionClient(c.config)
@@ -280,6 +284,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		OutboxMessage:      NewOutboxMessageClient(cfg),
 		Person:             NewPersonClient(cfg),
 		ProgrammeTarget:    NewProgrammeTargetClient(cfg),
+		ReadEvent:          NewReadEventClient(cfg),
 		Round:              NewRoundClient(cfg),
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
@@ -331,6 +336,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		OutboxMessage:      NewOutboxMessageClient(cfg),
 		Person:             NewPersonClient(cfg),
 		ProgrammeTarget:    NewProgrammeTargetClient(cfg),
+		ReadEvent:          NewReadEventClient(cfg),
 		Round:              NewRoundClient(cfg),
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
@@ -371,8 +377,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
 		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.Round, c.Screening,
-		c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
+		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.Round,
+		c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
 		c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
@@ -387,8 +393,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
 		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.Round, c.Screening,
-		c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
+		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.Round,
+		c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
 		c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
@@ -448,6 +454,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Person.mutate(ctx, m)
 	case *ProgrammeTargetMutation:
 		return c.ProgrammeTarget.mutate(ctx, m)
+	case *ReadEventMutation:
+		return c.ReadEvent.mutate(ctx, m)
 	case *RoundMutation:
 		return c.Round.mutate(ctx, m)
 	case *ScreeningMutation:
@@ -4649,6 +4657,140 @@ func (c *ProgrammeTargetClient) mutate(ctx context.Context, m *ProgrammeTargetMu
 	}
 }
 
+// ReadEventClient is a client for the ReadEvent schema.
+type ReadEventClient struct {
+	config
+}
+
+// NewReadEventClient returns a client for the ReadEvent from the given config.
+func NewReadEventClient(c config) *ReadEventClient {
+	return &ReadEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `readevent.Hooks(f(g(h())))`.
+func (c *ReadEventClient) Use(hooks ...Hook) {
+	c.hooks.ReadEvent = append(c.hooks.ReadEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `readevent.Intercept(f(g(h())))`.
+func (c *ReadEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ReadEvent = append(c.inters.ReadEvent, interceptors...)
+}
+
+// Create returns a builder for creating a ReadEvent entity.
+func (c *ReadEventClient) Create() *ReadEventCreate {
+	mutation := newReadEventMutation(c.config, OpCreate)
+	return &ReadEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ReadEvent entities.
+func (c *ReadEventClient) CreateBulk(builders ...*ReadEventCreate) *ReadEventCreateBulk {
+	return &ReadEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReadEventClient) MapCreateBulk(slice any, setFunc func(*ReadEventCreate, int)) *ReadEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReadEventCreateBulk{err: fmt.Errorf("calling to ReadEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReadEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReadEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ReadEvent.
+func (c *ReadEventClient) Update() *ReadEventUpdate {
+	mutation := newReadEventMutation(c.config, OpUpdate)
+	return &ReadEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReadEventClient) UpdateOne(_m *ReadEvent) *ReadEventUpdateOne {
+	mutation := newReadEventMutation(c.config, OpUpdateOne, withReadEvent(_m))
+	return &ReadEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReadEventClient) UpdateOneID(id int) *ReadEventUpdateOne {
+	mutation := newReadEventMutation(c.config, OpUpdateOne, withReadEventID(id))
+	return &ReadEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ReadEvent.
+func (c *ReadEventClient) Delete() *ReadEventDelete {
+	mutation := newReadEventMutation(c.config, OpDelete)
+	return &ReadEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReadEventClient) DeleteOne(_m *ReadEvent) *ReadEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReadEventClient) DeleteOneID(id int) *ReadEventDeleteOne {
+	builder := c.Delete().Where(readevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReadEventDeleteOne{builder}
+}
+
+// Query returns a query builder for ReadEvent.
+func (c *ReadEventClient) Query() *ReadEventQuery {
+	return &ReadEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReadEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ReadEvent entity by its id.
+func (c *ReadEventClient) Get(ctx context.Context, id int) (*ReadEvent, error) {
+	return c.Query().Where(readevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReadEventClient) GetX(ctx context.Context, id int) *ReadEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ReadEventClient) Hooks() []Hook {
+	hooks := c.hooks.ReadEvent
+	return append(hooks[:len(hooks):len(hooks)], readevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReadEventClient) Interceptors() []Interceptor {
+	return c.inters.ReadEvent
+}
+
+func (c *ReadEventClient) mutate(ctx context.Context, m *ReadEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReadEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReadEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReadEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReadEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ReadEvent mutation op: %q", m.Op())
+	}
+}
+
 // RoundClient is a client for the Round schema.
 type RoundClient struct {
 	config
@@ -5673,16 +5815,16 @@ type (
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
 		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
-		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, Round, Screening,
-		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
+		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent, Round,
+		Screening, ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
 		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
 		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
-		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, Round, Screening,
-		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
+		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent, Round,
+		Screening, ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
 		WebhookEndpoint []ent.Interceptor
 	}
 )

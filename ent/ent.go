@@ -37,6 +37,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
+	"github.com/catalyst-sbri/catalyst/ent/readevent"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -129,6 +130,7 @@ func checkColumn(t, c string) error {
 			outboxmessage.Table:      outboxmessage.ValidColumn,
 			person.Table:             person.ValidColumn,
 			programmetarget.Table:    programmetarget.ValidColumn,
+			readevent.Table:          readevent.ValidColumn,
 			round.Table:              round.ValidColumn,
 			screening.Table:          screening.ValidColumn,
 			screeningcriterion.Table: screeningcriterion.ValidColumn,

@@ -38,6 +38,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
+	"github.com/catalyst-sbri/catalyst/ent/readevent"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -81,6 +82,7 @@ const (
 	TypeOutboxMessage      = "OutboxMessage"
 	TypePerson             = "Person"
 	TypeProgrammeTarget    = "ProgrammeTarget"
+	TypeReadEvent          = "ReadEvent"
 	TypeRound              = "Round"
 	TypeScreening          = "Screening"
 	TypeScreeningCriterion = "ScreeningCriterion"
@@ -30963,6 +30965,961 @@ func (m *ProgrammeTargetMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *ProgrammeTargetMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ProgrammeTarget edge %s", name)
+}
+
+// ReadEventMutation represents an operation that mutates the ReadEvent nodes in the graph.
+type ReadEventMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	at                 *time.Time
+	reader             *string
+	reader_id          *int
+	addreader_id       *int
+	record_type        *string
+	record_id          *int
+	addrecord_id       *int
+	organisation_id    *int
+	addorganisation_id *int
+	bid_id             *int
+	addbid_id          *int
+	route              *string
+	request_id         *string
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*ReadEvent, error)
+	predicates         []predicate.ReadEvent
+}
+
+var _ ent.Mutation = (*ReadEventMutation)(nil)
+
+// readeventOption allows management of the mutation configuration using functional options.
+type readeventOption func(*ReadEventMutation)
+
+// newReadEventMutation creates new mutation for the ReadEvent entity.
+func newReadEventMutation(c config, op Op, opts ...readeventOption) *ReadEventMutation {
+	m := &ReadEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReadEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReadEventID sets the ID field of the mutation.
+func withReadEventID(id int) readeventOption {
+	return func(m *ReadEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ReadEvent
+		)
+		m.oldValue = func(ctx context.Context) (*ReadEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ReadEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReadEvent sets the old ReadEvent of the mutation.
+func withReadEvent(node *ReadEvent) readeventOption {
+	return func(m *ReadEventMutation) {
+		m.oldValue = func(context.Context) (*ReadEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReadEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReadEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReadEventMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReadEventMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ReadEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAt sets the "at" field.
+func (m *ReadEventMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *ReadEventMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *ReadEventMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetReader sets the "reader" field.
+func (m *ReadEventMutation) SetReader(s string) {
+	m.reader = &s
+}
+
+// Reader returns the value of the "reader" field in the mutation.
+func (m *ReadEventMutation) Reader() (r string, exists bool) {
+	v := m.reader
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReader returns the old "reader" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldReader(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReader is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReader requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReader: %w", err)
+	}
+	return oldValue.Reader, nil
+}
+
+// ResetReader resets all changes to the "reader" field.
+func (m *ReadEventMutation) ResetReader() {
+	m.reader = nil
+}
+
+// SetReaderID sets the "reader_id" field.
+func (m *ReadEventMutation) SetReaderID(i int) {
+	m.reader_id = &i
+	m.addreader_id = nil
+}
+
+// ReaderID returns the value of the "reader_id" field in the mutation.
+func (m *ReadEventMutation) ReaderID() (r int, exists bool) {
+	v := m.reader_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReaderID returns the old "reader_id" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldReaderID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReaderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReaderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReaderID: %w", err)
+	}
+	return oldValue.ReaderID, nil
+}
+
+// AddReaderID adds i to the "reader_id" field.
+func (m *ReadEventMutation) AddReaderID(i int) {
+	if m.addreader_id != nil {
+		*m.addreader_id += i
+	} else {
+		m.addreader_id = &i
+	}
+}
+
+// AddedReaderID returns the value that was added to the "reader_id" field in this mutation.
+func (m *ReadEventMutation) AddedReaderID() (r int, exists bool) {
+	v := m.addreader_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReaderID resets all changes to the "reader_id" field.
+func (m *ReadEventMutation) ResetReaderID() {
+	m.reader_id = nil
+	m.addreader_id = nil
+}
+
+// SetRecordType sets the "record_type" field.
+func (m *ReadEventMutation) SetRecordType(s string) {
+	m.record_type = &s
+}
+
+// RecordType returns the value of the "record_type" field in the mutation.
+func (m *ReadEventMutation) RecordType() (r string, exists bool) {
+	v := m.record_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordType returns the old "record_type" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldRecordType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordType: %w", err)
+	}
+	return oldValue.RecordType, nil
+}
+
+// ResetRecordType resets all changes to the "record_type" field.
+func (m *ReadEventMutation) ResetRecordType() {
+	m.record_type = nil
+}
+
+// SetRecordID sets the "record_id" field.
+func (m *ReadEventMutation) SetRecordID(i int) {
+	m.record_id = &i
+	m.addrecord_id = nil
+}
+
+// RecordID returns the value of the "record_id" field in the mutation.
+func (m *ReadEventMutation) RecordID() (r int, exists bool) {
+	v := m.record_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordID returns the old "record_id" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldRecordID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordID: %w", err)
+	}
+	return oldValue.RecordID, nil
+}
+
+// AddRecordID adds i to the "record_id" field.
+func (m *ReadEventMutation) AddRecordID(i int) {
+	if m.addrecord_id != nil {
+		*m.addrecord_id += i
+	} else {
+		m.addrecord_id = &i
+	}
+}
+
+// AddedRecordID returns the value that was added to the "record_id" field in this mutation.
+func (m *ReadEventMutation) AddedRecordID() (r int, exists bool) {
+	v := m.addrecord_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecordID resets all changes to the "record_id" field.
+func (m *ReadEventMutation) ResetRecordID() {
+	m.record_id = nil
+	m.addrecord_id = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *ReadEventMutation) SetOrganisationID(i int) {
+	m.organisation_id = &i
+	m.addorganisation_id = nil
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *ReadEventMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldOrganisationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// AddOrganisationID adds i to the "organisation_id" field.
+func (m *ReadEventMutation) AddOrganisationID(i int) {
+	if m.addorganisation_id != nil {
+		*m.addorganisation_id += i
+	} else {
+		m.addorganisation_id = &i
+	}
+}
+
+// AddedOrganisationID returns the value that was added to the "organisation_id" field in this mutation.
+func (m *ReadEventMutation) AddedOrganisationID() (r int, exists bool) {
+	v := m.addorganisation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (m *ReadEventMutation) ClearOrganisationID() {
+	m.organisation_id = nil
+	m.addorganisation_id = nil
+	m.clearedFields[readevent.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationIDCleared returns if the "organisation_id" field was cleared in this mutation.
+func (m *ReadEventMutation) OrganisationIDCleared() bool {
+	_, ok := m.clearedFields[readevent.FieldOrganisationID]
+	return ok
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *ReadEventMutation) ResetOrganisationID() {
+	m.organisation_id = nil
+	m.addorganisation_id = nil
+	delete(m.clearedFields, readevent.FieldOrganisationID)
+}
+
+// SetBidID sets the "bid_id" field.
+func (m *ReadEventMutation) SetBidID(i int) {
+	m.bid_id = &i
+	m.addbid_id = nil
+}
+
+// BidID returns the value of the "bid_id" field in the mutation.
+func (m *ReadEventMutation) BidID() (r int, exists bool) {
+	v := m.bid_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBidID returns the old "bid_id" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldBidID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBidID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBidID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBidID: %w", err)
+	}
+	return oldValue.BidID, nil
+}
+
+// AddBidID adds i to the "bid_id" field.
+func (m *ReadEventMutation) AddBidID(i int) {
+	if m.addbid_id != nil {
+		*m.addbid_id += i
+	} else {
+		m.addbid_id = &i
+	}
+}
+
+// AddedBidID returns the value that was added to the "bid_id" field in this mutation.
+func (m *ReadEventMutation) AddedBidID() (r int, exists bool) {
+	v := m.addbid_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBidID clears the value of the "bid_id" field.
+func (m *ReadEventMutation) ClearBidID() {
+	m.bid_id = nil
+	m.addbid_id = nil
+	m.clearedFields[readevent.FieldBidID] = struct{}{}
+}
+
+// BidIDCleared returns if the "bid_id" field was cleared in this mutation.
+func (m *ReadEventMutation) BidIDCleared() bool {
+	_, ok := m.clearedFields[readevent.FieldBidID]
+	return ok
+}
+
+// ResetBidID resets all changes to the "bid_id" field.
+func (m *ReadEventMutation) ResetBidID() {
+	m.bid_id = nil
+	m.addbid_id = nil
+	delete(m.clearedFields, readevent.FieldBidID)
+}
+
+// SetRoute sets the "route" field.
+func (m *ReadEventMutation) SetRoute(s string) {
+	m.route = &s
+}
+
+// Route returns the value of the "route" field in the mutation.
+func (m *ReadEventMutation) Route() (r string, exists bool) {
+	v := m.route
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoute returns the old "route" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldRoute(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoute: %w", err)
+	}
+	return oldValue.Route, nil
+}
+
+// ResetRoute resets all changes to the "route" field.
+func (m *ReadEventMutation) ResetRoute() {
+	m.route = nil
+}
+
+// SetRequestID sets the "request_id" field.
+func (m *ReadEventMutation) SetRequestID(s string) {
+	m.request_id = &s
+}
+
+// RequestID returns the value of the "request_id" field in the mutation.
+func (m *ReadEventMutation) RequestID() (r string, exists bool) {
+	v := m.request_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestID returns the old "request_id" field's value of the ReadEvent entity.
+// If the ReadEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReadEventMutation) OldRequestID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestID: %w", err)
+	}
+	return oldValue.RequestID, nil
+}
+
+// ClearRequestID clears the value of the "request_id" field.
+func (m *ReadEventMutation) ClearRequestID() {
+	m.request_id = nil
+	m.clearedFields[readevent.FieldRequestID] = struct{}{}
+}
+
+// RequestIDCleared returns if the "request_id" field was cleared in this mutation.
+func (m *ReadEventMutation) RequestIDCleared() bool {
+	_, ok := m.clearedFields[readevent.FieldRequestID]
+	return ok
+}
+
+// ResetRequestID resets all changes to the "request_id" field.
+func (m *ReadEventMutation) ResetRequestID() {
+	m.request_id = nil
+	delete(m.clearedFields, readevent.FieldRequestID)
+}
+
+// Where appends a list predicates to the ReadEventMutation builder.
+func (m *ReadEventMutation) Where(ps ...predicate.ReadEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReadEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReadEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ReadEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReadEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReadEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ReadEvent).
+func (m *ReadEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReadEventMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.at != nil {
+		fields = append(fields, readevent.FieldAt)
+	}
+	if m.reader != nil {
+		fields = append(fields, readevent.FieldReader)
+	}
+	if m.reader_id != nil {
+		fields = append(fields, readevent.FieldReaderID)
+	}
+	if m.record_type != nil {
+		fields = append(fields, readevent.FieldRecordType)
+	}
+	if m.record_id != nil {
+		fields = append(fields, readevent.FieldRecordID)
+	}
+	if m.organisation_id != nil {
+		fields = append(fields, readevent.FieldOrganisationID)
+	}
+	if m.bid_id != nil {
+		fields = append(fields, readevent.FieldBidID)
+	}
+	if m.route != nil {
+		fields = append(fields, readevent.FieldRoute)
+	}
+	if m.request_id != nil {
+		fields = append(fields, readevent.FieldRequestID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReadEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case readevent.FieldAt:
+		return m.At()
+	case readevent.FieldReader:
+		return m.Reader()
+	case readevent.FieldReaderID:
+		return m.ReaderID()
+	case readevent.FieldRecordType:
+		return m.RecordType()
+	case readevent.FieldRecordID:
+		return m.RecordID()
+	case readevent.FieldOrganisationID:
+		return m.OrganisationID()
+	case readevent.FieldBidID:
+		return m.BidID()
+	case readevent.FieldRoute:
+		return m.Route()
+	case readevent.FieldRequestID:
+		return m.RequestID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReadEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case readevent.FieldAt:
+		return m.OldAt(ctx)
+	case readevent.FieldReader:
+		return m.OldReader(ctx)
+	case readevent.FieldReaderID:
+		return m.OldReaderID(ctx)
+	case readevent.FieldRecordType:
+		return m.OldRecordType(ctx)
+	case readevent.FieldRecordID:
+		return m.OldRecordID(ctx)
+	case readevent.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case readevent.FieldBidID:
+		return m.OldBidID(ctx)
+	case readevent.FieldRoute:
+		return m.OldRoute(ctx)
+	case readevent.FieldRequestID:
+		return m.OldRequestID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ReadEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReadEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case readevent.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case readevent.FieldReader:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReader(v)
+		return nil
+	case readevent.FieldReaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReaderID(v)
+		return nil
+	case readevent.FieldRecordType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordType(v)
+		return nil
+	case readevent.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordID(v)
+		return nil
+	case readevent.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case readevent.FieldBidID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBidID(v)
+		return nil
+	case readevent.FieldRoute:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoute(v)
+		return nil
+	case readevent.FieldRequestID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReadEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReadEventMutation) AddedFields() []string {
+	var fields []string
+	if m.addreader_id != nil {
+		fields = append(fields, readevent.FieldReaderID)
+	}
+	if m.addrecord_id != nil {
+		fields = append(fields, readevent.FieldRecordID)
+	}
+	if m.addorganisation_id != nil {
+		fields = append(fields, readevent.FieldOrganisationID)
+	}
+	if m.addbid_id != nil {
+		fields = append(fields, readevent.FieldBidID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReadEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case readevent.FieldReaderID:
+		return m.AddedReaderID()
+	case readevent.FieldRecordID:
+		return m.AddedRecordID()
+	case readevent.FieldOrganisationID:
+		return m.AddedOrganisationID()
+	case readevent.FieldBidID:
+		return m.AddedBidID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReadEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case readevent.FieldReaderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReaderID(v)
+		return nil
+	case readevent.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordID(v)
+		return nil
+	case readevent.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganisationID(v)
+		return nil
+	case readevent.FieldBidID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBidID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ReadEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReadEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(readevent.FieldOrganisationID) {
+		fields = append(fields, readevent.FieldOrganisationID)
+	}
+	if m.FieldCleared(readevent.FieldBidID) {
+		fields = append(fields, readevent.FieldBidID)
+	}
+	if m.FieldCleared(readevent.FieldRequestID) {
+		fields = append(fields, readevent.FieldRequestID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReadEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReadEventMutation) ClearField(name string) error {
+	switch name {
+	case readevent.FieldOrganisationID:
+		m.ClearOrganisationID()
+		return nil
+	case readevent.FieldBidID:
+		m.ClearBidID()
+		return nil
+	case readevent.FieldRequestID:
+		m.ClearRequestID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReadEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReadEventMutation) ResetField(name string) error {
+	switch name {
+	case readevent.FieldAt:
+		m.ResetAt()
+		return nil
+	case readevent.FieldReader:
+		m.ResetReader()
+		return nil
+	case readevent.FieldReaderID:
+		m.ResetReaderID()
+		return nil
+	case readevent.FieldRecordType:
+		m.ResetRecordType()
+		return nil
+	case readevent.FieldRecordID:
+		m.ResetRecordID()
+		return nil
+	case readevent.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case readevent.FieldBidID:
+		m.ResetBidID()
+		return nil
+	case readevent.FieldRoute:
+		m.ResetRoute()
+		return nil
+	case readevent.FieldRequestID:
+		m.ResetRequestID()
+		return nil
+	}
+	return fmt.Errorf("unknown ReadEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReadEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReadEventMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReadEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReadEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReadEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReadEventMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReadEventMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ReadEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReadEventMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ReadEvent edge %s", name)
 }
 
 // RoundMutation represents an operation that mutates the Round nodes in the graph.

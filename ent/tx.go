@@ -64,6 +64,8 @@ type Tx struct {
 	Person *PersonClient
 	// ProgrammeTarget is the client for interacting with the ProgrammeTarget builders.
 	ProgrammeTarget *ProgrammeTargetClient
+	// ReadEvent is the client for interacting with the ReadEvent builders.
+	ReadEvent *ReadEventClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
 	// Screening is the client for interacting with the Screening builders.
@@ -234,6 +236,7 @@ func (tx *Tx) init() {
 	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.ProgrammeTarget = NewProgrammeTargetClient(tx.config)
+	tx.ReadEvent = NewReadEventClient(tx.config)
 	tx.Round = NewRoundClient(tx.config)
 	tx.Screening = NewScreeningClient(tx.config)
 	tx.ScreeningCriterion = NewScreeningCriterionClient(tx.config)

@@ -137,6 +137,9 @@ func (s *Service) Feedback(ctx context.Context, bidID int) (Feedback, error) {
 	if !FeedbackVisible(ctx, b.Edges.Competition) {
 		return Feedback{}, conflict("feedback-not-released", "feedback on this bid has not been released yet; you will be told when it is")
 	}
+	if err := s.recordRead(ctx, readOf{kind: ReadOfScores, id: b.ID, bidID: b.ID, orgID: b.OrganisationID}); err != nil {
+		return Feedback{}, err
+	}
 	rows, err := s.DB.Assessment.Query().Where(assessment.BidID(b.ID)).Order(ent.Asc(assessment.FieldID)).All(ctx)
 	if err != nil {
 		return Feedback{}, err

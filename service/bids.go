@@ -143,6 +143,9 @@ func (s *Service) Bid(ctx context.Context, id int) (*ent.Bid, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.recordRead(ctx, readOf{kind: ReadOfBid, id: b.ID, bidID: b.ID, orgID: b.OrganisationID}); err != nil {
+		return nil, err
+	}
 	return b, s.holdBack(ctx, b)
 }
 
@@ -245,6 +248,9 @@ func (s *Service) Document(ctx context.Context, id int) (*ent.Document, string, 
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
+	if err := s.documentRead(ctx, d); err != nil {
+		return nil, "", time.Time{}, err
+	}
 	u, err := s.Docs.DownloadURL(ctx, d.ObjectKey, d.Filename, d.ContentType, DownloadLinkTTL)
 	if err != nil {
 		return nil, "", time.Time{}, err
@@ -252,10 +258,21 @@ func (s *Service) Document(ctx context.Context, id int) (*ent.Document, string, 
 	return d, u.String(), time.Now().Add(DownloadLinkTTL).UTC(), nil
 }
 
+// documentRead logs the read of a bid's document (others are not in the read log).
+func (s *Service) documentRead(ctx context.Context, d *ent.Document) error {
+	if d.BidID == nil {
+		return nil
+	}
+	return s.bidRead(ctx, ReadOfDocument, d.ID, *d.BidID)
+}
+
 // OpenDocument opens a document the viewer may read; the caller closes the reader.
 func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.ReadCloser, int64, error) {
 	d, err := s.DB.Document.Get(ctx, id)
 	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := s.documentRead(ctx, d); err != nil {
 		return nil, nil, 0, err
 	}
 	r, size, err := s.Docs.Open(ctx, d.ObjectKey)

@@ -18,6 +18,9 @@ import (
 
 // People lists the people the viewer may see, with their organisations.
 func (s *Service) People(ctx context.Context) ([]*ent.Person, error) {
+	if err := s.recordRead(ctx, readOf{kind: ReadOfPeople}); err != nil {
+		return nil, err
+	}
 	return s.DB.Person.Query().Order(ent.Asc(person.FieldID)).WithOrganisation().All(ctx)
 }
 
@@ -104,7 +107,11 @@ func (s *Service) AddPerson(ctx context.Context, in PersonInput) (*ent.Person, e
 
 // Person is one person with their organisation.
 func (s *Service) Person(ctx context.Context, id int) (*ent.Person, error) {
-	return s.DB.Person.Query().Where(person.ID(id)).WithOrganisation().Only(ctx)
+	p, err := s.DB.Person.Query().Where(person.ID(id)).WithOrganisation().Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p, s.recordRead(ctx, readOf{kind: ReadOfPerson, id: p.ID})
 }
 
 // ChangePerson changes a person's roles, organisation and expertise. Their email and name are

@@ -40,7 +40,11 @@ func (s *Server) auditPage(c echo.Context) error {
 		Events      []api.AuditView
 		Total       int
 		CSVLink     string
+		ReadLog     bool
 	}{Filter: f, RecordTypes: types, Total: total, CSVLink: "/api/v1/audit.csv"}
+	if v, ok := api.CurrentViewer(c); ok {
+		data.ReadLog = s.MayOpen(v, "/reads")
+	}
 	if q != "" {
 		data.CSVLink += "?" + q
 	}

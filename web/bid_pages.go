@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/api"
+	"github.com/catalyst-sbri/catalyst/authz"
 
 	"github.com/labstack/echo/v4"
 
@@ -59,6 +60,10 @@ type bidPageData struct {
 	// Once feedback is released: each criterion with what each assessor said.
 	Feedback []criterionFeedback
 	Released bool
+	// ReadBy is who outside the supplier read the bid, its documents and scores: its supplier's
+	// to see (Yours), once submitted.
+	ReadBy []api.ReadView
+	Yours  bool
 }
 
 // criterionFeedback is one criterion's scores and comments, assessors numbered 1…n.
@@ -124,6 +129,16 @@ func (s *Server) bidPage(c echo.Context) error {
 				cf.Comments = append(cf.Comments, ac)
 			}
 			d.Feedback = append(d.Feedback, cf)
+		}
+	}
+	v, _ := api.CurrentViewer(c)
+	if d.Yours = v.Has(authz.Supplier) && v.OrganisationID == d.Bid.OrganisationID; d.Yours && d.Bid.Status != domain.BidDraft {
+		reads, err := s.Svc.WhoReadYourBid(c.Request().Context(), d.Bid.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range reads {
+			d.ReadBy = append(d.ReadBy, api.ReadViewOf(r))
 		}
 	}
 	return s.render(c, http.StatusOK, "bid", d.Title+": your bid", "bids", d)

@@ -156,6 +156,7 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Get("/rounds", api.Only(authz.Admin), s.roundsPage)
 	r.Post("/rounds", api.Only(authz.Admin), s.createRoundForm)
 	r.Get("/audit", api.Only(authz.Admin, authz.ChallengeOwner), s.auditPage)
+	r.Get("/reads", api.Only(authz.Admin), s.readsPage)
 	r.Get("/assessments", api.Only(authz.Assessor), s.yourAssessmentsPage)
 	r.Get("/assignments/:id", api.Only(authz.Assessor), s.scoringPage)
 	r.Post("/assignments/:id", api.Only(authz.Assessor), s.scoreForm)

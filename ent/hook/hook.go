@@ -309,6 +309,18 @@ func (f ProgrammeTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProgrammeTargetMutation", m)
 }
 
+// The ReadEventFunc type is an adapter to allow the use of ordinary
+// function as ReadEvent mutator.
+type ReadEventFunc func(context.Context, *ent.ReadEventMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ReadEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReadEventMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReadEventMutation", m)
+}
+
 // The RoundFunc type is an adapter to allow the use of ordinary
 // function as Round mutator.
 type RoundFunc func(context.Context, *ent.RoundMutation) (ent.Value, error)

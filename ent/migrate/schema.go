@@ -891,6 +891,42 @@ var (
 		Columns:    ProgrammeTargetsColumns,
 		PrimaryKey: []*schema.Column{ProgrammeTargetsColumns[0]},
 	}
+	// ReadEventsColumns holds the columns for the "read_events" table.
+	ReadEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "reader", Type: field.TypeString},
+		{Name: "reader_id", Type: field.TypeInt},
+		{Name: "record_type", Type: field.TypeString},
+		{Name: "record_id", Type: field.TypeInt},
+		{Name: "organisation_id", Type: field.TypeInt, Nullable: true},
+		{Name: "bid_id", Type: field.TypeInt, Nullable: true},
+		{Name: "route", Type: field.TypeString},
+		{Name: "request_id", Type: field.TypeString, Nullable: true},
+	}
+	// ReadEventsTable holds the schema information for the "read_events" table.
+	ReadEventsTable = &schema.Table{
+		Name:       "read_events",
+		Columns:    ReadEventsColumns,
+		PrimaryKey: []*schema.Column{ReadEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "readevent_record_type_record_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReadEventsColumns[4], ReadEventsColumns[5]},
+			},
+			{
+				Name:    "readevent_reader_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReadEventsColumns[3]},
+			},
+			{
+				Name:    "readevent_organisation_id_bid_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReadEventsColumns[6], ReadEventsColumns[7]},
+			},
+		},
+	}
 	// RoundsColumns holds the columns for the "rounds" table.
 	RoundsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1089,6 +1125,7 @@ var (
 		OutboxMessagesTable,
 		PersonsTable,
 		ProgrammeTargetsTable,
+		ReadEventsTable,
 		RoundsTable,
 		ScreeningsTable,
 		ScreeningCriterionsTable,

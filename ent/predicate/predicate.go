@@ -81,6 +81,9 @@ type Person func(*sql.Selector)
 // ProgrammeTarget is the predicate function for programmetarget builders.
 type ProgrammeTarget func(*sql.Selector)
 
+// ReadEvent is the predicate function for readevent builders.
+type ReadEvent func(*sql.Selector)
+
 // Round is the predicate function for round builders.
 type Round func(*sql.Selector)
 

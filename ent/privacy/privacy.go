@@ -710,6 +710,30 @@ func (f ProgrammeTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProgrammeTargetMutation", m)
 }
 
+// The ReadEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReadEventQueryRuleFunc func(context.Context, *ent.ReadEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReadEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReadEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReadEventQuery", q)
+}
+
+// The ReadEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReadEventMutationRuleFunc func(context.Context, *ent.ReadEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReadEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReadEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReadEventMutation", m)
+}
+
 // The RoundQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RoundQueryRuleFunc func(context.Context, *ent.RoundQuery) error

@@ -32,6 +32,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
+	"github.com/catalyst-sbri/catalyst/ent/readevent"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/schema"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
@@ -943,6 +944,25 @@ func init() {
 	programmetargetDescTarget := programmetargetFields[0].Descriptor()
 	// programmetarget.TargetValidator is a validator for the "target" field. It is called by the builders before save.
 	programmetarget.TargetValidator = programmetargetDescTarget.Validators[0].(func(string) error)
+	readevent.Policy = privacy.NewPolicies(schema.ReadEvent{})
+	readevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := readevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	readeventFields := schema.ReadEvent{}.Fields()
+	_ = readeventFields
+	// readeventDescReader is the schema descriptor for reader field.
+	readeventDescReader := readeventFields[1].Descriptor()
+	// readevent.ReaderValidator is a validator for the "reader" field. It is called by the builders before save.
+	readevent.ReaderValidator = readeventDescReader.Validators[0].(func(string) error)
+	// readeventDescRecordType is the schema descriptor for record_type field.
+	readeventDescRecordType := readeventFields[3].Descriptor()
+	// readevent.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
+	readevent.RecordTypeValidator = readeventDescRecordType.Validators[0].(func(string) error)
 	roundMixin := schema.Round{}.Mixin()
 	round.Policy = privacy.NewPolicies(schema.Round{})
 	round.Hooks[0] = func(next ent.Mutator) ent.Mutator {
