@@ -24,6 +24,8 @@ type FundingProposal struct {
 	ProposedBy string          `json:"proposed_by"`
 	ProposedAt time.Time       `json:"proposed_at"`
 	Approvals  []Approval      `json:"approvals,omitempty"`
+	// Key is the proposing request's Idempotency-Key: its retry is answered as it was.
+	Key string `json:"key,omitempty"`
 }
 
 // Approval is one person's approval of a proposal, with the delegated limit they held.
@@ -32,6 +34,7 @@ type Approval struct {
 	Limit  Money     `json:"limit"`
 	Reason string    `json:"reason,omitempty"`
 	At     time.Time `json:"at"`
+	Key    string    `json:"key,omitempty"` // the approving request's Idempotency-Key
 }
 
 // ApprovalsNeeded is how many approvals are needed above every approver's limit.

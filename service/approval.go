@@ -32,6 +32,10 @@ func (s *Service) ProposeDecision(ctx context.Context, in Decision) (*domain.Fun
 	if err != nil {
 		return nil, err
 	}
+	key := workflows.CommandKeyOf(ctx)
+	if p := comp.FundingProposal; p != nil && key != "" && p.Key == key {
+		return p, nil // a retry of this proposal, whose answer was lost: answered as it was
+	}
 	if err := s.mayDecide(ctx, comp); err != nil {
 		return nil, err
 	}
@@ -45,7 +49,7 @@ func (s *Service) ProposeDecision(ctx context.Context, in Decision) (*domain.Fun
 	}
 	actor := authz.ActorOf(ctx, "")
 	p := &domain.FundingProposal{Chosen: in.Chosen, Reasons: reasons, Lowered: in.Lowered, Funded: funded, Total: total,
-		ProposedBy: actor.Who, ProposedAt: time.Now().UTC()}
+		ProposedBy: actor.Who, ProposedAt: time.Now().UTC(), Key: key}
 	sys := authz.AsSystem(ctx, fundingName)
 	err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
 		// Only where none waits: two proposals at once leave one.
@@ -159,8 +163,14 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 	if err != nil {
 		return err
 	}
-	if p := comp.FundingProposal; p != nil && p.Approved() && comp.Status == domain.CompetitionAssessment {
+	p := comp.FundingProposal
+	key := workflows.CommandKeyOf(ctx)
+	retry := p != nil && key != "" && slices.ContainsFunc(p.Approvals, func(a domain.Approval) bool { return a.Key == key })
+	switch {
+	case p != nil && p.Approved() && comp.Status == domain.CompetitionAssessment:
 		return s.makeDecision(ctx, comp, p) // approved before, and not yet made: make it now
+	case retry:
+		return nil // a retry of an approval that took effect although its answer was lost
 	}
 	var ps domain.Problems
 	reason := domain.ApprovalReason.CleanAll(in.Reason, &ps)
@@ -178,7 +188,7 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 	if err := ps.Err(); err != nil {
 		return err
 	}
-	p := *comp.FundingProposal
+	proposal := *comp.FundingProposal
 	actor := authz.ActorOf(ctx, reason)
 	sys := authz.AsSystem(ctx, fundingName)
 	if !in.Approve {
@@ -186,20 +196,20 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 			if err := tx.Competition.UpdateOneID(comp.ID).ClearFundingProposal().Exec(sys); err != nil {
 				return err
 			}
-			return activities.Audit(ctx, tx, actor, "competition.decision_refused", "competition", comp.ID, p, nil)
+			return activities.Audit(ctx, tx, actor, "competition.decision_refused", "competition", comp.ID, proposal, nil)
 		})
 	}
-	p.Approvals = append(slices.Clone(p.Approvals), domain.Approval{By: actor.Who, Limit: limit, Reason: reason, At: time.Now().UTC()})
+	proposal.Approvals = append(slices.Clone(proposal.Approvals), domain.Approval{By: actor.Who, Limit: limit, Reason: reason, At: time.Now().UTC(), Key: key})
 	err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
-		if err := tx.Competition.UpdateOneID(comp.ID).SetFundingProposal(&p).Exec(sys); err != nil {
+		if err := tx.Competition.UpdateOneID(comp.ID).SetFundingProposal(&proposal).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "competition.decision_approved", "competition", comp.ID, comp.FundingProposal, p)
+		return activities.Audit(ctx, tx, actor, "competition.decision_approved", "competition", comp.ID, comp.FundingProposal, proposal)
 	})
-	if err != nil || !p.Approved() {
+	if err != nil || !proposal.Approved() {
 		return err
 	}
-	return s.makeDecision(ctx, comp, &p)
+	return s.makeDecision(ctx, comp, &proposal)
 }
 
 // makeDecision makes an approved proposal the competition's decision, through its workflow, in

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // TestAFundingDecisionIsProposedThenApprovedByAnother: the programme proposes a decision from
@@ -150,5 +152,56 @@ func TestDelegatedLimitsAreSetByTheProgrammeAndAudited(t *testing.T) {
 	}
 	if n := p.db.Person.Query().Where().CountX(fx); n != 6 {
 		t.Errorf("%d people, want the five and the chair", n)
+	}
+}
+
+// TestARetriedProposalOrApprovalIsAnsweredAsTheFirst: a proposal or an approval whose answer
+// was lost (a crash after it committed) and that is sent again with the same Idempotency-Key
+// is answered as the first was, not refused by the state the first left; the same person's new
+// request is still refused.
+func TestARetriedProposalOrApprovalIsAnsweredAsTheFirst(t *testing.T) {
+	p := newPeople(t)
+	fx := testdb.Fixture()
+	comp := openCompetition(t, p)
+	scheme := domain.DefaultScheme()
+	scheme.MinAssessors = 1
+	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(scheme).ExecX(fx)
+	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), scheme, domain.Pounds(40_000)).
+		SetStatus(domain.BidSubmitted).SaveX(fx)
+	scores := map[string]domain.CriterionScore{}
+	for _, q := range scheme.Criteria {
+		scores[q.Key] = domain.CriterionScore{Score: 8, Comment: "Good"}
+	}
+	p.db.Assessment.Create().SetBidID(b.ID).SetAssessorID(p.ownerID).SetScores(scores).SetInScope(true).SetFund(true).SetPercent(80).ExecX(fx)
+	x := p.db.Person.Create().SetName("omar").SetEmail("omar@example.org").SetRoles([]string{"budget_holder"}).
+		SetDelegatedLimit(domain.Pounds(1)).SetOrganisationID(p.council.ID).SaveX(fx)
+	omar := authz.Viewer{PersonID: x.ID, Email: x.Email, Roles: []authz.Role{authz.BudgetHolder}}
+	keyed := func(v authz.Viewer, key string) context.Context { return workflows.WithCommandKey(as(v), key) }
+
+	first, err := p.svc.ProposeDecision(keyed(p.admin, "propose-1"), Decision{CompetitionID: comp.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := p.svc.ProposeDecision(keyed(p.admin, "propose-1"), Decision{CompetitionID: comp.ID})
+	if err != nil || !again.ProposedAt.Equal(first.ProposedAt) {
+		t.Errorf("the proposal retried: %v %+v", err, again)
+	}
+	if _, err := p.svc.ProposeDecision(keyed(p.admin, "propose-2"), Decision{CompetitionID: comp.ID}); err == nil {
+		t.Error("a new proposal while one waits was taken")
+	}
+	approve := func(key string) error {
+		return p.svc.ApproveDecision(keyed(omar, key), Approval{CompetitionID: comp.ID, Approve: true, Reason: "Fine."})
+	}
+	if err := approve("approve-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := approve("approve-1"); err != nil {
+		t.Errorf("the approval retried: %v", err)
+	}
+	if err := approve("approve-2"); err == nil || !strings.Contains(err.Error(), "you approved it already") {
+		t.Errorf("a second approval by the same person: %v", err)
+	}
+	if got := p.db.Competition.GetX(fx, comp.ID).FundingProposal; len(got.Approvals) != 1 {
+		t.Errorf("approvals recorded: %+v", got.Approvals)
 	}
 }

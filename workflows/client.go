@@ -51,6 +51,12 @@ func updateID(ctx context.Context, name string) string {
 	return rand.Text()
 }
 
+// CommandKeyOf is the request's command key (its Idempotency-Key), if it has one.
+func CommandKeyOf(ctx context.Context) string {
+	k, _ := ctx.Value(commandKey{}).(string)
+	return k
+}
+
 // Sent says whether the request's keyed command (WithCommandKey) has already reached the
 // workflow: a retry whose first try took effect although its answer was lost. The record's
 // state has moved on since, so a caller's state check would refuse the retry; a caller lets
