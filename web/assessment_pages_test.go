@@ -467,3 +467,42 @@ func TestTheProgrammeProposesAndAnotherAnswers(t *testing.T) {
 		t.Errorf("proposing again after the refusal: %d", code)
 	}
 }
+
+// TestAnApproverRefusesAProposalTheSheetNoLongerBacks: once a score is excluded after the
+// proposal, the panel chair is told why they cannot approve it and is offered only the refusal,
+// which the service takes.
+func TestAnApproverRefusesAProposalTheSheetNoLongerBacks(t *testing.T) {
+	w := NewWorld(t)
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	ctx := testdb.Fixture()
+	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
+	if code, _ := read(t)(admin.PostForm(base+"/decision", url.Values{"csrf_token": {csrf}, "method": {"top_down"},
+		"lowered_minimum": {"0"}, "lowered_reason": {"Two assessors withdrew."}})); code != http.StatusOK {
+		t.Fatalf("proposing: %d", code)
+	}
+	if p := w.DB.Competition.GetX(ctx, w.CompA.ID).FundingProposal; p == nil || len(p.Funded) != 1 {
+		t.Fatalf("the proposal funds %+v, want Acme's bid", p)
+	}
+	score := w.DB.Assessment.Query().FirstX(ctx)
+	if code, _ := read(t)(admin.PostForm(srv.URL+"/scores/"+strconv.Itoa(score.ID)+"/exclude", url.Values{"csrf_token": {csrf},
+		"competition_id": {strconv.Itoa(w.CompA.ID)}, "reason-" + strconv.Itoa(score.ID): {"Scored another bid."}})); code != http.StatusOK {
+		t.Fatalf("excluding the score: %d", code)
+	}
+	chair, ccsrf := signInAs(t, srv.URL, "chair@programme.example")
+	_, page := read(t)(chair.Get(base + "/panel"))
+	wantIn(t, "the chair's sheet", page, "You cannot approve this decision: the panel sheet has changed since the proposal",
+		`<input type="hidden" name="answer" value="refuse">`, "Refuse it, and send it back to the programme")
+	if strings.Contains(page, "Approve it") {
+		t.Error("the chair is offered an approval the service would refuse")
+	}
+	code, page := read(t)(chair.PostForm(base+"/decision/approval", url.Values{"csrf_token": {ccsrf}, "answer": {"refuse"},
+		"approval_reason": {"The scores changed: propose again."}}))
+	if code != http.StatusOK || !strings.Contains(page, "You refused the proposed decision") {
+		t.Errorf("refusing: %d", code)
+	}
+	if p := w.DB.Competition.GetX(ctx, w.CompA.ID).FundingProposal; p != nil {
+		t.Errorf("the proposal is still there: %+v", p)
+	}
+}

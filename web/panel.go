@@ -44,6 +44,7 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Done    string
 		Decide  bool
 		Approve bool
+		Refuse  bool
 		// Funded names the bids the proposal funds; WhyNot is why this approver may not answer it.
 		Funded   []string
 		WhyNot   string
@@ -56,6 +57,7 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		MaxLowered int
 	}{Short: p.Short(), Minimum: p.Competition.Scheme.MinAssessors, MaxLowered: p.Competition.Scheme.MinAssessors - 1, Sheet: api.PanelViewOf(c.Request().Context(), p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
 		Form: form, Done: done, Decide: actions.Allows("decide"), Approve: actions.Allows("approve-decision"),
+		Refuse: actions.Allows("refuse-decision"),
 		Funded: fundedTitles(p), WhyNot: whyNotApprove(actions, p),
 		Release: actions.Allows("release"), Released: p.Competition.FeedbackReleasedAt != nil,
 		Choices: choicesOf(p, form)})

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"github.com/catalyst-sbri/catalyst/domain"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
