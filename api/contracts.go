@@ -530,11 +530,13 @@ type OrganisationView struct {
 	IncorporatedOn string   `json:"incorporated_on,omitempty"`
 	Region         string   `json:"region,omitempty"`
 	Fields         []string `json:"fields,omitempty"`
+	// Whether it had a contract with a UK public body before; left out if it preferred not to say.
+	PublicContractBefore *bool `json:"public_contract_before,omitempty"`
 }
 
 func organisationView(o *ent.Organisation) OrganisationView {
 	v := OrganisationView{ID: o.ID, Name: o.Name, EmailDomain: o.EmailDomain, PublicBody: o.PublicBody, LegalForm: string(o.LegalForm),
-		CompanyNumber: o.CompanyNumber, Size: string(o.Size), Region: o.Region, Fields: o.Fields}
+		CompanyNumber: o.CompanyNumber, Size: string(o.Size), Region: o.Region, Fields: o.Fields, PublicContractBefore: o.PublicContractBefore}
 	if !o.IncorporatedOn.IsZero() {
 		v.IncorporatedOn = o.IncorporatedOn.In(domain.London).Format("2006-01-02")
 	}

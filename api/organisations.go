@@ -24,19 +24,28 @@ type RegisterOrganisationRequest struct {
 	PublicContractBefore *bool `json:"public_contract_before"`
 }
 
-func (s *Server) registerOrganisation(c echo.Context) error {
-	var req RegisterOrganisationRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
+// registration is the request as the domain checks it.
+func (req RegisterOrganisationRequest) registration() (domain.SupplierRegistration, error) {
 	in := domain.SupplierRegistration{Name: req.Name, LegalForm: domain.LegalForm(req.LegalForm), CompanyNumber: req.CompanyNumber,
 		Size: domain.OrganisationSize(req.Size), Region: req.Region, Fields: req.Fields, PublicContractBefore: req.PublicContractBefore}
 	if req.IncorporatedOn != "" {
 		t, err := time.ParseInLocation("2006-01-02", req.IncorporatedOn, domain.London)
 		if err != nil {
-			return domain.Problems{{Field: "incorporated_on", Message: "Enter the date of incorporation as 2021-03-27"}}
+			return in, domain.Problems{{Field: "incorporated_on", Message: "Enter the date of incorporation as 2021-03-27"}}
 		}
 		in.IncorporatedOn = t
+	}
+	return in, nil
+}
+
+func (s *Server) registerOrganisation(c echo.Context) error {
+	var req RegisterOrganisationRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	in, err := req.registration()
+	if err != nil {
+		return err
 	}
 	org, err := s.Svc.RegisterOrganisation(c.Request().Context(), in)
 	if err != nil {

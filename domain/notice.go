@@ -71,6 +71,9 @@ const (
 	NoticePaymentOverdue NoticeTemplate = "payment_overdue"
 	// NoticePhase2Invitation invites a continued supplier to bid in the phase 2 competition.
 	NoticePhase2Invitation NoticeTemplate = "phase2_invitation"
+	// NoticeCorrectionAnswered tells a person what the programme did about the correction of
+	// their data they asked for.
+	NoticeCorrectionAnswered NoticeTemplate = "correction_answered"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -129,6 +132,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "The payment of {amount} to {supplier} for milestone {milestone} of “{title}” was due by {due} and is overdue. Pay it and record it on the contract's page."
 	case NoticePhase2Invitation:
 		text = "You are invited to bid in the phase 2 competition of “{title}”, open only to the suppliers the gate continued. It closes {closes_at} (UK time). Read it at {link}"
+	case NoticeCorrectionAnswered:
+		text = "The programme team answered your request to correct your data: {outcome}. {answer}"
 	case NoticePaymentMade:
 		text = "The programme team has paid {amount} for milestone {milestone} of your contract for “{title}”."
 	default:
@@ -163,7 +168,7 @@ var NoticeTemplates = []NoticeTemplate{
 	NoticeAssignmentsReleased, NoticeAssessmentDueSoon, NoticeAssessmentOverdue, NoticeAssessmentReturned,
 	NoticeDeclarationLapsed, NoticeDeliverableSubmitted, NoticeDeliverableAccepted, NoticeChangesRequested,
 	NoticePaymentMade, NoticePaymentOverdue, NoticeMidpointReview, NoticeReportDue,
-	NoticeShowAndTellScheduled, NoticeGateDecided, NoticePhase2Invitation,
+	NoticeShowAndTellScheduled, NoticeGateDecided, NoticePhase2Invitation, NoticeCorrectionAnswered,
 }
 
 // noticeSubjects are the email subject lines, filled in like the text.
@@ -195,6 +200,7 @@ var noticeSubjects = map[NoticeTemplate]string{
 	NoticeShowAndTellScheduled:   "Your show-and-tell: {title}",
 	NoticeGateDecided:            "The stage gate decided on your contract",
 	NoticePhase2Invitation:       "You are invited to bid in phase 2: {title}",
+	NoticeCorrectionAnswered:     "Your request to correct your data was answered",
 }
 
 // Subject is the notice's email subject line with its values filled in; a value missing leaves

@@ -27,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
@@ -81,6 +82,8 @@ type Client struct {
 	Competition *CompetitionClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
+	// CorrectionRequest is the client for interacting with the CorrectionRequest builders.
+	CorrectionRequest *CorrectionRequestClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
 	// Email is the client for interacting with the Email builders.
@@ -146,6 +149,7 @@ func (c *Client) init() {
 	c.Clarification = NewClarificationClient(c.config)
 	c.Competition = NewCompetitionClient(c.config)
 	c.Contract = NewContractClient(c.config)
+	c.CorrectionRequest = NewCorrectionRequestClient(c.config)
 	c.Document = NewDocumentClient(c.config)
 	c.Email = NewEmailClient(c.config)
 	c.GateDecision = NewGateDecisionClient(c.config)
@@ -271,6 +275,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Clarification:      NewClarificationClient(cfg),
 		Competition:        NewCompetitionClient(cfg),
 		Contract:           NewContractClient(cfg),
+		CorrectionRequest:  NewCorrectionRequestClient(cfg),
 		Document:           NewDocumentClient(cfg),
 		Email:              NewEmailClient(cfg),
 		GateDecision:       NewGateDecisionClient(cfg),
@@ -323,6 +328,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Clarification:      NewClarificationClient(cfg),
 		Competition:        NewCompetitionClient(cfg),
 		Contract:           NewContractClient(cfg),
+		CorrectionRequest:  NewCorrectionRequestClient(cfg),
 		Document:           NewDocumentClient(cfg),
 		Email:              NewEmailClient(cfg),
 		GateDecision:       NewGateDecisionClient(cfg),
@@ -375,8 +381,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
-		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
-		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
+		c.CorrectionRequest, c.Document, c.Email, c.GateDecision, c.IdempotencyRecord,
+		c.Interest, c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
 		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.Round,
 		c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
 		c.WebhookEndpoint,
@@ -391,8 +397,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
-		c.Document, c.Email, c.GateDecision, c.IdempotencyRecord, c.Interest,
-		c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
+		c.CorrectionRequest, c.Document, c.Email, c.GateDecision, c.IdempotencyRecord,
+		c.Interest, c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
 		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.Round,
 		c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
 		c.WebhookEndpoint,
@@ -428,6 +434,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Competition.mutate(ctx, m)
 	case *ContractMutation:
 		return c.Contract.mutate(ctx, m)
+	case *CorrectionRequestMutation:
+		return c.CorrectionRequest.mutate(ctx, m)
 	case *DocumentMutation:
 		return c.Document.mutate(ctx, m)
 	case *EmailMutation:
@@ -2579,6 +2587,156 @@ func (c *ContractClient) mutate(ctx context.Context, m *ContractMutation) (Value
 	}
 }
 
+// CorrectionRequestClient is a client for the CorrectionRequest schema.
+type CorrectionRequestClient struct {
+	config
+}
+
+// NewCorrectionRequestClient returns a client for the CorrectionRequest from the given config.
+func NewCorrectionRequestClient(c config) *CorrectionRequestClient {
+	return &CorrectionRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `correctionrequest.Hooks(f(g(h())))`.
+func (c *CorrectionRequestClient) Use(hooks ...Hook) {
+	c.hooks.CorrectionRequest = append(c.hooks.CorrectionRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `correctionrequest.Intercept(f(g(h())))`.
+func (c *CorrectionRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CorrectionRequest = append(c.inters.CorrectionRequest, interceptors...)
+}
+
+// Create returns a builder for creating a CorrectionRequest entity.
+func (c *CorrectionRequestClient) Create() *CorrectionRequestCreate {
+	mutation := newCorrectionRequestMutation(c.config, OpCreate)
+	return &CorrectionRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CorrectionRequest entities.
+func (c *CorrectionRequestClient) CreateBulk(builders ...*CorrectionRequestCreate) *CorrectionRequestCreateBulk {
+	return &CorrectionRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CorrectionRequestClient) MapCreateBulk(slice any, setFunc func(*CorrectionRequestCreate, int)) *CorrectionRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CorrectionRequestCreateBulk{err: fmt.Errorf("calling to CorrectionRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CorrectionRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CorrectionRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CorrectionRequest.
+func (c *CorrectionRequestClient) Update() *CorrectionRequestUpdate {
+	mutation := newCorrectionRequestMutation(c.config, OpUpdate)
+	return &CorrectionRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CorrectionRequestClient) UpdateOne(_m *CorrectionRequest) *CorrectionRequestUpdateOne {
+	mutation := newCorrectionRequestMutation(c.config, OpUpdateOne, withCorrectionRequest(_m))
+	return &CorrectionRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CorrectionRequestClient) UpdateOneID(id int) *CorrectionRequestUpdateOne {
+	mutation := newCorrectionRequestMutation(c.config, OpUpdateOne, withCorrectionRequestID(id))
+	return &CorrectionRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CorrectionRequest.
+func (c *CorrectionRequestClient) Delete() *CorrectionRequestDelete {
+	mutation := newCorrectionRequestMutation(c.config, OpDelete)
+	return &CorrectionRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CorrectionRequestClient) DeleteOne(_m *CorrectionRequest) *CorrectionRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CorrectionRequestClient) DeleteOneID(id int) *CorrectionRequestDeleteOne {
+	builder := c.Delete().Where(correctionrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CorrectionRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for CorrectionRequest.
+func (c *CorrectionRequestClient) Query() *CorrectionRequestQuery {
+	return &CorrectionRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCorrectionRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CorrectionRequest entity by its id.
+func (c *CorrectionRequestClient) Get(ctx context.Context, id int) (*CorrectionRequest, error) {
+	return c.Query().Where(correctionrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CorrectionRequestClient) GetX(ctx context.Context, id int) *CorrectionRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPerson queries the person edge of a CorrectionRequest.
+func (c *CorrectionRequestClient) QueryPerson(_m *CorrectionRequest) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(correctionrequest.Table, correctionrequest.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, correctionrequest.PersonTable, correctionrequest.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CorrectionRequestClient) Hooks() []Hook {
+	hooks := c.hooks.CorrectionRequest
+	return append(hooks[:len(hooks):len(hooks)], correctionrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CorrectionRequestClient) Interceptors() []Interceptor {
+	return c.inters.CorrectionRequest
+}
+
+func (c *CorrectionRequestClient) mutate(ctx context.Context, m *CorrectionRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CorrectionRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CorrectionRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CorrectionRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CorrectionRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CorrectionRequest mutation op: %q", m.Op())
+	}
+}
+
 // DocumentClient is a client for the Document schema.
 type DocumentClient struct {
 	config
@@ -4497,6 +4655,22 @@ func (c *PersonClient) QueryInterests(_m *Person) *InterestQuery {
 	return query
 }
 
+// QueryCorrections queries the corrections edge of a Person.
+func (c *PersonClient) QueryCorrections(_m *Person) *CorrectionRequestQuery {
+	query := (&CorrectionRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, id),
+			sqlgraph.To(correctionrequest.Table, correctionrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.CorrectionsTable, person.CorrectionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PersonClient) Hooks() []Hook {
 	hooks := c.hooks.Person
@@ -5813,19 +5987,19 @@ func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMu
 type (
 	hooks struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
-		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
-		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
-		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent, Round,
-		Screening, ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
-		WebhookEndpoint []ent.Hook
+		Bid, Challenge, Clarification, Competition, Contract, CorrectionRequest,
+		Document, Email, GateDecision, IdempotencyRecord, Interest, JoinRequest,
+		Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
+		ProgrammeTarget, ReadEvent, Round, Screening, ScreeningCriterion, Session,
+		ShowAndTell, WebhookDelivery, WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
-		Bid, Challenge, Clarification, Competition, Contract, Document, Email,
-		GateDecision, IdempotencyRecord, Interest, JoinRequest, Lesson, Milestone,
-		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent, Round,
-		Screening, ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
-		WebhookEndpoint []ent.Interceptor
+		Bid, Challenge, Clarification, Competition, Contract, CorrectionRequest,
+		Document, Email, GateDecision, IdempotencyRecord, Interest, JoinRequest,
+		Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
+		ProgrammeTarget, ReadEvent, Round, Screening, ScreeningCriterion, Session,
+		ShowAndTell, WebhookDelivery, WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
@@ -117,6 +118,7 @@ func checkColumn(t, c string) error {
 			clarification.Table:      clarification.ValidColumn,
 			competition.Table:        competition.ValidColumn,
 			contract.Table:           contract.ValidColumn,
+			correctionrequest.Table:  correctionrequest.ValidColumn,
 			document.Table:           document.ValidColumn,
 			email.Table:              email.ValidColumn,
 			gatedecision.Table:       gatedecision.ValidColumn,

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
@@ -69,6 +70,7 @@ const (
 	TypeClarification      = "Clarification"
 	TypeCompetition        = "Competition"
 	TypeContract           = "Contract"
+	TypeCorrectionRequest  = "CorrectionRequest"
 	TypeDocument           = "Document"
 	TypeEmail              = "Email"
 	TypeGateDecision       = "GateDecision"
@@ -17775,6 +17777,827 @@ func (m *ContractMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Contract edge %s", name)
 }
 
+// CorrectionRequestMutation represents an operation that mutates the CorrectionRequest nodes in the graph.
+type CorrectionRequestMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	what          *string
+	status        *domain.CorrectionStatus
+	answered_by   *string
+	answered_at   *time.Time
+	answer        *string
+	clearedFields map[string]struct{}
+	person        *int
+	clearedperson bool
+	done          bool
+	oldValue      func(context.Context) (*CorrectionRequest, error)
+	predicates    []predicate.CorrectionRequest
+}
+
+var _ ent.Mutation = (*CorrectionRequestMutation)(nil)
+
+// correctionrequestOption allows management of the mutation configuration using functional options.
+type correctionrequestOption func(*CorrectionRequestMutation)
+
+// newCorrectionRequestMutation creates new mutation for the CorrectionRequest entity.
+func newCorrectionRequestMutation(c config, op Op, opts ...correctionrequestOption) *CorrectionRequestMutation {
+	m := &CorrectionRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCorrectionRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCorrectionRequestID sets the ID field of the mutation.
+func withCorrectionRequestID(id int) correctionrequestOption {
+	return func(m *CorrectionRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CorrectionRequest
+		)
+		m.oldValue = func(ctx context.Context) (*CorrectionRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CorrectionRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCorrectionRequest sets the old CorrectionRequest of the mutation.
+func withCorrectionRequest(node *CorrectionRequest) correctionrequestOption {
+	return func(m *CorrectionRequestMutation) {
+		m.oldValue = func(context.Context) (*CorrectionRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CorrectionRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CorrectionRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CorrectionRequestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CorrectionRequestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CorrectionRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CorrectionRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CorrectionRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CorrectionRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CorrectionRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CorrectionRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CorrectionRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *CorrectionRequestMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *CorrectionRequestMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *CorrectionRequestMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetWhat sets the "what" field.
+func (m *CorrectionRequestMutation) SetWhat(s string) {
+	m.what = &s
+}
+
+// What returns the value of the "what" field in the mutation.
+func (m *CorrectionRequestMutation) What() (r string, exists bool) {
+	v := m.what
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhat returns the old "what" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldWhat(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhat: %w", err)
+	}
+	return oldValue.What, nil
+}
+
+// ResetWhat resets all changes to the "what" field.
+func (m *CorrectionRequestMutation) ResetWhat() {
+	m.what = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CorrectionRequestMutation) SetStatus(ds domain.CorrectionStatus) {
+	m.status = &ds
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CorrectionRequestMutation) Status() (r domain.CorrectionStatus, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldStatus(ctx context.Context) (v domain.CorrectionStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CorrectionRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (m *CorrectionRequestMutation) SetAnsweredBy(s string) {
+	m.answered_by = &s
+}
+
+// AnsweredBy returns the value of the "answered_by" field in the mutation.
+func (m *CorrectionRequestMutation) AnsweredBy() (r string, exists bool) {
+	v := m.answered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredBy returns the old "answered_by" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldAnsweredBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredBy: %w", err)
+	}
+	return oldValue.AnsweredBy, nil
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (m *CorrectionRequestMutation) ClearAnsweredBy() {
+	m.answered_by = nil
+	m.clearedFields[correctionrequest.FieldAnsweredBy] = struct{}{}
+}
+
+// AnsweredByCleared returns if the "answered_by" field was cleared in this mutation.
+func (m *CorrectionRequestMutation) AnsweredByCleared() bool {
+	_, ok := m.clearedFields[correctionrequest.FieldAnsweredBy]
+	return ok
+}
+
+// ResetAnsweredBy resets all changes to the "answered_by" field.
+func (m *CorrectionRequestMutation) ResetAnsweredBy() {
+	m.answered_by = nil
+	delete(m.clearedFields, correctionrequest.FieldAnsweredBy)
+}
+
+// SetAnsweredAt sets the "answered_at" field.
+func (m *CorrectionRequestMutation) SetAnsweredAt(t time.Time) {
+	m.answered_at = &t
+}
+
+// AnsweredAt returns the value of the "answered_at" field in the mutation.
+func (m *CorrectionRequestMutation) AnsweredAt() (r time.Time, exists bool) {
+	v := m.answered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredAt returns the old "answered_at" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldAnsweredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredAt: %w", err)
+	}
+	return oldValue.AnsweredAt, nil
+}
+
+// ClearAnsweredAt clears the value of the "answered_at" field.
+func (m *CorrectionRequestMutation) ClearAnsweredAt() {
+	m.answered_at = nil
+	m.clearedFields[correctionrequest.FieldAnsweredAt] = struct{}{}
+}
+
+// AnsweredAtCleared returns if the "answered_at" field was cleared in this mutation.
+func (m *CorrectionRequestMutation) AnsweredAtCleared() bool {
+	_, ok := m.clearedFields[correctionrequest.FieldAnsweredAt]
+	return ok
+}
+
+// ResetAnsweredAt resets all changes to the "answered_at" field.
+func (m *CorrectionRequestMutation) ResetAnsweredAt() {
+	m.answered_at = nil
+	delete(m.clearedFields, correctionrequest.FieldAnsweredAt)
+}
+
+// SetAnswer sets the "answer" field.
+func (m *CorrectionRequestMutation) SetAnswer(s string) {
+	m.answer = &s
+}
+
+// Answer returns the value of the "answer" field in the mutation.
+func (m *CorrectionRequestMutation) Answer() (r string, exists bool) {
+	v := m.answer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswer returns the old "answer" field's value of the CorrectionRequest entity.
+// If the CorrectionRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CorrectionRequestMutation) OldAnswer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswer: %w", err)
+	}
+	return oldValue.Answer, nil
+}
+
+// ClearAnswer clears the value of the "answer" field.
+func (m *CorrectionRequestMutation) ClearAnswer() {
+	m.answer = nil
+	m.clearedFields[correctionrequest.FieldAnswer] = struct{}{}
+}
+
+// AnswerCleared returns if the "answer" field was cleared in this mutation.
+func (m *CorrectionRequestMutation) AnswerCleared() bool {
+	_, ok := m.clearedFields[correctionrequest.FieldAnswer]
+	return ok
+}
+
+// ResetAnswer resets all changes to the "answer" field.
+func (m *CorrectionRequestMutation) ResetAnswer() {
+	m.answer = nil
+	delete(m.clearedFields, correctionrequest.FieldAnswer)
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *CorrectionRequestMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[correctionrequest.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *CorrectionRequestMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *CorrectionRequestMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *CorrectionRequestMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the CorrectionRequestMutation builder.
+func (m *CorrectionRequestMutation) Where(ps ...predicate.CorrectionRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CorrectionRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CorrectionRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CorrectionRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CorrectionRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CorrectionRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CorrectionRequest).
+func (m *CorrectionRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CorrectionRequestMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, correctionrequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, correctionrequest.FieldUpdatedAt)
+	}
+	if m.person != nil {
+		fields = append(fields, correctionrequest.FieldPersonID)
+	}
+	if m.what != nil {
+		fields = append(fields, correctionrequest.FieldWhat)
+	}
+	if m.status != nil {
+		fields = append(fields, correctionrequest.FieldStatus)
+	}
+	if m.answered_by != nil {
+		fields = append(fields, correctionrequest.FieldAnsweredBy)
+	}
+	if m.answered_at != nil {
+		fields = append(fields, correctionrequest.FieldAnsweredAt)
+	}
+	if m.answer != nil {
+		fields = append(fields, correctionrequest.FieldAnswer)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CorrectionRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case correctionrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case correctionrequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case correctionrequest.FieldPersonID:
+		return m.PersonID()
+	case correctionrequest.FieldWhat:
+		return m.What()
+	case correctionrequest.FieldStatus:
+		return m.Status()
+	case correctionrequest.FieldAnsweredBy:
+		return m.AnsweredBy()
+	case correctionrequest.FieldAnsweredAt:
+		return m.AnsweredAt()
+	case correctionrequest.FieldAnswer:
+		return m.Answer()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CorrectionRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case correctionrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case correctionrequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case correctionrequest.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case correctionrequest.FieldWhat:
+		return m.OldWhat(ctx)
+	case correctionrequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case correctionrequest.FieldAnsweredBy:
+		return m.OldAnsweredBy(ctx)
+	case correctionrequest.FieldAnsweredAt:
+		return m.OldAnsweredAt(ctx)
+	case correctionrequest.FieldAnswer:
+		return m.OldAnswer(ctx)
+	}
+	return nil, fmt.Errorf("unknown CorrectionRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CorrectionRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case correctionrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case correctionrequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case correctionrequest.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case correctionrequest.FieldWhat:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhat(v)
+		return nil
+	case correctionrequest.FieldStatus:
+		v, ok := value.(domain.CorrectionStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case correctionrequest.FieldAnsweredBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredBy(v)
+		return nil
+	case correctionrequest.FieldAnsweredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredAt(v)
+		return nil
+	case correctionrequest.FieldAnswer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswer(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CorrectionRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CorrectionRequestMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CorrectionRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CorrectionRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CorrectionRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CorrectionRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(correctionrequest.FieldAnsweredBy) {
+		fields = append(fields, correctionrequest.FieldAnsweredBy)
+	}
+	if m.FieldCleared(correctionrequest.FieldAnsweredAt) {
+		fields = append(fields, correctionrequest.FieldAnsweredAt)
+	}
+	if m.FieldCleared(correctionrequest.FieldAnswer) {
+		fields = append(fields, correctionrequest.FieldAnswer)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CorrectionRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CorrectionRequestMutation) ClearField(name string) error {
+	switch name {
+	case correctionrequest.FieldAnsweredBy:
+		m.ClearAnsweredBy()
+		return nil
+	case correctionrequest.FieldAnsweredAt:
+		m.ClearAnsweredAt()
+		return nil
+	case correctionrequest.FieldAnswer:
+		m.ClearAnswer()
+		return nil
+	}
+	return fmt.Errorf("unknown CorrectionRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CorrectionRequestMutation) ResetField(name string) error {
+	switch name {
+	case correctionrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case correctionrequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case correctionrequest.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case correctionrequest.FieldWhat:
+		m.ResetWhat()
+		return nil
+	case correctionrequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case correctionrequest.FieldAnsweredBy:
+		m.ResetAnsweredBy()
+		return nil
+	case correctionrequest.FieldAnsweredAt:
+		m.ResetAnsweredAt()
+		return nil
+	case correctionrequest.FieldAnswer:
+		m.ResetAnswer()
+		return nil
+	}
+	return fmt.Errorf("unknown CorrectionRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CorrectionRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.person != nil {
+		edges = append(edges, correctionrequest.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CorrectionRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case correctionrequest.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CorrectionRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CorrectionRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CorrectionRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedperson {
+		edges = append(edges, correctionrequest.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CorrectionRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case correctionrequest.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CorrectionRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case correctionrequest.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown CorrectionRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CorrectionRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case correctionrequest.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown CorrectionRequest edge %s", name)
+}
+
 // DocumentMutation represents an operation that mutates the Document nodes in the graph.
 type DocumentMutation struct {
 	config
@@ -28932,6 +29755,9 @@ type PersonMutation struct {
 	interests               map[int]struct{}
 	removedinterests        map[int]struct{}
 	clearedinterests        bool
+	corrections             map[int]struct{}
+	removedcorrections      map[int]struct{}
+	clearedcorrections      bool
 	done                    bool
 	oldValue                func(context.Context) (*Person, error)
 	predicates              []predicate.Person
@@ -29832,6 +30658,60 @@ func (m *PersonMutation) ResetInterests() {
 	m.removedinterests = nil
 }
 
+// AddCorrectionIDs adds the "corrections" edge to the CorrectionRequest entity by ids.
+func (m *PersonMutation) AddCorrectionIDs(ids ...int) {
+	if m.corrections == nil {
+		m.corrections = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.corrections[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCorrections clears the "corrections" edge to the CorrectionRequest entity.
+func (m *PersonMutation) ClearCorrections() {
+	m.clearedcorrections = true
+}
+
+// CorrectionsCleared reports if the "corrections" edge to the CorrectionRequest entity was cleared.
+func (m *PersonMutation) CorrectionsCleared() bool {
+	return m.clearedcorrections
+}
+
+// RemoveCorrectionIDs removes the "corrections" edge to the CorrectionRequest entity by IDs.
+func (m *PersonMutation) RemoveCorrectionIDs(ids ...int) {
+	if m.removedcorrections == nil {
+		m.removedcorrections = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.corrections, ids[i])
+		m.removedcorrections[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCorrections returns the removed IDs of the "corrections" edge to the CorrectionRequest entity.
+func (m *PersonMutation) RemovedCorrectionsIDs() (ids []int) {
+	for id := range m.removedcorrections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CorrectionsIDs returns the "corrections" edge IDs in the mutation.
+func (m *PersonMutation) CorrectionsIDs() (ids []int) {
+	for id := range m.corrections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCorrections resets all changes to the "corrections" edge.
+func (m *PersonMutation) ResetCorrections() {
+	m.corrections = nil
+	m.clearedcorrections = false
+	m.removedcorrections = nil
+}
+
 // Where appends a list predicates to the PersonMutation builder.
 func (m *PersonMutation) Where(ps ...predicate.Person) {
 	m.predicates = append(m.predicates, ps...)
@@ -30189,7 +31069,7 @@ func (m *PersonMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.organisation != nil {
 		edges = append(edges, person.EdgeOrganisation)
 	}
@@ -30204,6 +31084,9 @@ func (m *PersonMutation) AddedEdges() []string {
 	}
 	if m.interests != nil {
 		edges = append(edges, person.EdgeInterests)
+	}
+	if m.corrections != nil {
+		edges = append(edges, person.EdgeCorrections)
 	}
 	return edges
 }
@@ -30240,13 +31123,19 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeCorrections:
+		ids := make([]ent.Value, 0, len(m.corrections))
+		for id := range m.corrections {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedowned_challenges != nil {
 		edges = append(edges, person.EdgeOwnedChallenges)
 	}
@@ -30258,6 +31147,9 @@ func (m *PersonMutation) RemovedEdges() []string {
 	}
 	if m.removedinterests != nil {
 		edges = append(edges, person.EdgeInterests)
+	}
+	if m.removedcorrections != nil {
+		edges = append(edges, person.EdgeCorrections)
 	}
 	return edges
 }
@@ -30290,13 +31182,19 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeCorrections:
+		ids := make([]ent.Value, 0, len(m.removedcorrections))
+		for id := range m.removedcorrections {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedorganisation {
 		edges = append(edges, person.EdgeOrganisation)
 	}
@@ -30311,6 +31209,9 @@ func (m *PersonMutation) ClearedEdges() []string {
 	}
 	if m.clearedinterests {
 		edges = append(edges, person.EdgeInterests)
+	}
+	if m.clearedcorrections {
+		edges = append(edges, person.EdgeCorrections)
 	}
 	return edges
 }
@@ -30329,6 +31230,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 		return m.clearedassignments
 	case person.EdgeInterests:
 		return m.clearedinterests
+	case person.EdgeCorrections:
+		return m.clearedcorrections
 	}
 	return false
 }
@@ -30362,6 +31265,9 @@ func (m *PersonMutation) ResetEdge(name string) error {
 		return nil
 	case person.EdgeInterests:
 		m.ResetInterests()
+		return nil
+	case person.EdgeCorrections:
+		m.ResetCorrections()
 		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)

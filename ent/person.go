@@ -61,9 +61,11 @@ type PersonEdges struct {
 	Assignments []*Assignment `json:"assignments,omitempty"`
 	// Interests holds the value of the interests edge.
 	Interests []*Interest `json:"interests,omitempty"`
+	// Corrections holds the value of the corrections edge.
+	Corrections []*CorrectionRequest `json:"corrections,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -111,6 +113,15 @@ func (e PersonEdges) InterestsOrErr() ([]*Interest, error) {
 		return e.Interests, nil
 	}
 	return nil, &NotLoadedError{edge: "interests"}
+}
+
+// CorrectionsOrErr returns the Corrections value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) CorrectionsOrErr() ([]*CorrectionRequest, error) {
+	if e.loadedTypes[5] {
+		return e.Corrections, nil
+	}
+	return nil, &NotLoadedError{edge: "corrections"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -267,6 +278,11 @@ func (_m *Person) QueryAssignments() *AssignmentQuery {
 // QueryInterests queries the "interests" edge of the Person entity.
 func (_m *Person) QueryInterests() *InterestQuery {
 	return NewPersonClient(_m.config).QueryInterests(_m)
+}
+
+// QueryCorrections queries the "corrections" edge of the Person entity.
+func (_m *Person) QueryCorrections() *CorrectionRequestQuery {
+	return NewPersonClient(_m.config).QueryCorrections(_m)
 }
 
 // Update returns a builder for updating this Person.

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -219,6 +220,21 @@ func (_c *PersonCreate) AddInterests(v ...*Interest) *PersonCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInterestIDs(ids...)
+}
+
+// AddCorrectionIDs adds the "corrections" edge to the CorrectionRequest entity by IDs.
+func (_c *PersonCreate) AddCorrectionIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddCorrectionIDs(ids...)
+	return _c
+}
+
+// AddCorrections adds the "corrections" edges to the CorrectionRequest entity.
+func (_c *PersonCreate) AddCorrections(v ...*CorrectionRequest) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCorrectionIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -451,6 +467,22 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CorrectionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

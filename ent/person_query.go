@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -35,6 +36,7 @@ type PersonQuery struct {
 	withAssessments     *AssessmentQuery
 	withAssignments     *AssignmentQuery
 	withInterests       *InterestQuery
+	withCorrections     *CorrectionRequestQuery
 	withFKs             bool
 	modifiers           []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -176,6 +178,28 @@ func (_q *PersonQuery) QueryInterests() *InterestQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(interest.Table, interest.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, person.InterestsTable, person.InterestsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCorrections chains the current query on the "corrections" edge.
+func (_q *PersonQuery) QueryCorrections() *CorrectionRequestQuery {
+	query := (&CorrectionRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(correctionrequest.Table, correctionrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.CorrectionsTable, person.CorrectionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -380,6 +404,7 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		withAssessments:     _q.withAssessments.Clone(),
 		withAssignments:     _q.withAssignments.Clone(),
 		withInterests:       _q.withInterests.Clone(),
+		withCorrections:     _q.withCorrections.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -438,6 +463,17 @@ func (_q *PersonQuery) WithInterests(opts ...func(*InterestQuery)) *PersonQuery 
 		opt(query)
 	}
 	_q.withInterests = query
+	return _q
+}
+
+// WithCorrections tells the query-builder to eager-load the nodes that are connected to
+// the "corrections" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithCorrections(opts ...func(*CorrectionRequestQuery)) *PersonQuery {
+	query := (&CorrectionRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCorrections = query
 	return _q
 }
 
@@ -526,12 +562,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		nodes       = []*Person{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withOrganisation != nil,
 			_q.withOwnedChallenges != nil,
 			_q.withAssessments != nil,
 			_q.withAssignments != nil,
 			_q.withInterests != nil,
+			_q.withCorrections != nil,
 		}
 	)
 	if _q.withOrganisation != nil {
@@ -592,6 +629,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		if err := _q.loadInterests(ctx, query, nodes,
 			func(n *Person) { n.Edges.Interests = []*Interest{} },
 			func(n *Person, e *Interest) { n.Edges.Interests = append(n.Edges.Interests, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCorrections; query != nil {
+		if err := _q.loadCorrections(ctx, query, nodes,
+			func(n *Person) { n.Edges.Corrections = []*CorrectionRequest{} },
+			func(n *Person, e *CorrectionRequest) { n.Edges.Corrections = append(n.Edges.Corrections, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -746,6 +790,36 @@ func (_q *PersonQuery) loadInterests(ctx context.Context, query *InterestQuery, 
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "assessor_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PersonQuery) loadCorrections(ctx context.Context, query *CorrectionRequestQuery, nodes []*Person, init func(*Person), assign func(*Person, *CorrectionRequest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(correctionrequest.FieldPersonID)
+	}
+	query.Where(predicate.CorrectionRequest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.CorrectionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PersonID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "person_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
 	}

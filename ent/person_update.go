@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
@@ -283,6 +284,21 @@ func (_u *PersonUpdate) AddInterests(v ...*Interest) *PersonUpdate {
 	return _u.AddInterestIDs(ids...)
 }
 
+// AddCorrectionIDs adds the "corrections" edge to the CorrectionRequest entity by IDs.
+func (_u *PersonUpdate) AddCorrectionIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddCorrectionIDs(ids...)
+	return _u
+}
+
+// AddCorrections adds the "corrections" edges to the CorrectionRequest entity.
+func (_u *PersonUpdate) AddCorrections(v ...*CorrectionRequest) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCorrectionIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdate) Mutation() *PersonMutation {
 	return _u.mutation
@@ -376,6 +392,27 @@ func (_u *PersonUpdate) RemoveInterests(v ...*Interest) *PersonUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterestIDs(ids...)
+}
+
+// ClearCorrections clears all "corrections" edges to the CorrectionRequest entity.
+func (_u *PersonUpdate) ClearCorrections() *PersonUpdate {
+	_u.mutation.ClearCorrections()
+	return _u
+}
+
+// RemoveCorrectionIDs removes the "corrections" edge to CorrectionRequest entities by IDs.
+func (_u *PersonUpdate) RemoveCorrectionIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveCorrectionIDs(ids...)
+	return _u
+}
+
+// RemoveCorrections removes "corrections" edges to CorrectionRequest entities.
+func (_u *PersonUpdate) RemoveCorrections(v ...*CorrectionRequest) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCorrectionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -722,6 +759,51 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCorrectionsIDs(); len(nodes) > 0 && !_u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CorrectionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{person.Label}
@@ -990,6 +1072,21 @@ func (_u *PersonUpdateOne) AddInterests(v ...*Interest) *PersonUpdateOne {
 	return _u.AddInterestIDs(ids...)
 }
 
+// AddCorrectionIDs adds the "corrections" edge to the CorrectionRequest entity by IDs.
+func (_u *PersonUpdateOne) AddCorrectionIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddCorrectionIDs(ids...)
+	return _u
+}
+
+// AddCorrections adds the "corrections" edges to the CorrectionRequest entity.
+func (_u *PersonUpdateOne) AddCorrections(v ...*CorrectionRequest) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCorrectionIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 	return _u.mutation
@@ -1083,6 +1180,27 @@ func (_u *PersonUpdateOne) RemoveInterests(v ...*Interest) *PersonUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInterestIDs(ids...)
+}
+
+// ClearCorrections clears all "corrections" edges to the CorrectionRequest entity.
+func (_u *PersonUpdateOne) ClearCorrections() *PersonUpdateOne {
+	_u.mutation.ClearCorrections()
+	return _u
+}
+
+// RemoveCorrectionIDs removes the "corrections" edge to CorrectionRequest entities by IDs.
+func (_u *PersonUpdateOne) RemoveCorrectionIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveCorrectionIDs(ids...)
+	return _u
+}
+
+// RemoveCorrections removes "corrections" edges to CorrectionRequest entities.
+func (_u *PersonUpdateOne) RemoveCorrections(v ...*CorrectionRequest) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCorrectionIDs(ids...)
 }
 
 // Where appends a list predicates to the PersonUpdate builder.
@@ -1452,6 +1570,51 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(interest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCorrectionsIDs(); len(nodes) > 0 && !_u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CorrectionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CorrectionsTable,
+			Columns: []string{person.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(correctionrequest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

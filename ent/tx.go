@@ -38,6 +38,8 @@ type Tx struct {
 	Competition *CompetitionClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
+	// CorrectionRequest is the client for interacting with the CorrectionRequest builders.
+	CorrectionRequest *CorrectionRequestClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
 	// Email is the client for interacting with the Email builders.
@@ -223,6 +225,7 @@ func (tx *Tx) init() {
 	tx.Clarification = NewClarificationClient(tx.config)
 	tx.Competition = NewCompetitionClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
+	tx.CorrectionRequest = NewCorrectionRequestClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
 	tx.Email = NewEmailClient(tx.config)
 	tx.GateDecision = NewGateDecisionClient(tx.config)

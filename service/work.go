@@ -28,7 +28,7 @@ type WorkItem struct {
 }
 
 // WorkKinds are the kinds of record work is on.
-var WorkKinds = []string{"challenge", "competition", "contract", "milestone", "bid", "assignment"}
+var WorkKinds = []string{"challenge", "competition", "contract", "milestone", "bid", "assignment", "correction"}
 
 // workParties are the actions that are a person's work, as against options they have
 // (editing, withdrawing, asking a question), keyed "kind action", and whose work each is: what
@@ -42,6 +42,7 @@ var workParties = map[string]string{
 	"contract recommend":           domain.ByOwner,
 	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByFinance,
 	"bid submit": domain.BySupplier, "bid confirm": domain.BySupplier,
+	"correction answer": domain.ByProgramme,
 }
 
 // workPlaces are where on its record's page each action is done.
@@ -49,7 +50,7 @@ var workPlaces = map[string]string{
 	"challenge submit": "#actions", "challenge select": "#actions", "challenge setup": "#actions", "challenge gate": "#gate",
 	"challenge complete": "#outcome", "competition finish-eligibility": "#finish", "competition approve-decision": "/panel#proposal", "contract accept": "#accept",
 	"contract report": "#report", "contract record-show-and-tell": "#show-and-tell", "contract recommend": "#show-and-tell",
-	"contract gate": "#gate",
+	"contract gate": "#gate", "correction answer": "#corrections",
 }
 
 // Work is what the viewer may do now across every record in their scope: each item an action
@@ -94,6 +95,15 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 				return nil, err
 			}
 			add("competition", fmt.Sprintf("%s: phase %d competition", c.Edges.Challenge.Title, c.Phase), fmt.Sprintf("/competitions/%d", c.ID), nil, as)
+		}
+	}
+	if v.Has(authz.Admin) {
+		rs, err := s.CorrectionRequests(ctx, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			add("correction", fmt.Sprintf("%s asked for a correction of their data", r.Edges.Person.Name), fmt.Sprintf("/people/%d", r.PersonID), nil, CorrectionActions(ctx, r))
 		}
 	}
 	err := s.eachRunningContract(ctx, func(cv ContractView, name string) {

@@ -33,6 +33,8 @@ type organisationPage struct {
 	Size      string // the organisation's size, legal form and incorporation as read
 	LegalForm string
 	Incorp    string
+	// Correcting shows a member the registration's form filled with the details as they stand.
+	Correcting bool
 }
 
 func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) error {
@@ -41,7 +43,8 @@ func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) er
 	if err != nil {
 		return err
 	}
-	p := organisationPage{Me: me, Form: form, Regions: domain.Regions, Done: c.QueryParam("done")}
+	p := organisationPage{Me: me, Form: form, Regions: domain.Regions, Done: c.QueryParam("done"),
+		Correcting: me.Edges.Organisation != nil && (c.QueryParam("correct") == "1" || len(form.Problems) > 0)}
 	for _, f := range domain.Fields {
 		p.Fields = append(p.Fields, string(f))
 	}
@@ -73,7 +76,27 @@ func (s *Server) renderOrganisation(c echo.Context, status int, form ui.Form) er
 }
 
 func (s *Server) organisationPage(c echo.Context) error {
-	return s.renderOrganisation(c, http.StatusOK, ui.Form{Values: map[string]string{}, Multi: map[string][]string{}})
+	form := ui.Form{Values: map[string]string{}, Multi: map[string][]string{}}
+	if c.QueryParam("correct") == "1" {
+		me, err := s.Svc.Me(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		if o := me.Edges.Organisation; o != nil {
+			form.Values = map[string]string{"name": o.Name, "legal_form": string(o.LegalForm), "company_number": o.CompanyNumber,
+				"size": string(o.Size), "region": o.Region}
+			form.Multi["fields"] = o.Fields
+			if b := o.PublicContractBefore; b != nil {
+				form.Values["public_contract_before"] = map[bool]string{true: "yes", false: "no"}[*b]
+			}
+			if !o.IncorporatedOn.IsZero() {
+				d := o.IncorporatedOn.In(domain.London)
+				form.Values["incorporated_on-day"], form.Values["incorporated_on-month"], form.Values["incorporated_on-year"] =
+					strconv.Itoa(d.Day()), strconv.Itoa(int(d.Month())), strconv.Itoa(d.Year())
+			}
+		}
+	}
+	return s.renderOrganisation(c, http.StatusOK, form)
 }
 
 func (s *Server) registerOrganisationForm(c echo.Context) error {
@@ -99,9 +122,20 @@ func (s *Server) registerOrganisationForm(c echo.Context) error {
 		in.IncorporatedOn = t
 	}
 	if len(ps) == 0 {
-		_, err := s.Svc.RegisterOrganisation(c.Request().Context(), in)
+		// A member's form corrects the organisation; anyone else's registers one.
+		me, err := s.Svc.Me(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		done := "registered"
+		if me.Edges.Organisation != nil {
+			done = "corrected"
+			_, err = s.Svc.CorrectOrganisation(c.Request().Context(), in)
+		} else {
+			_, err = s.Svc.RegisterOrganisation(c.Request().Context(), in)
+		}
 		if err == nil {
-			return c.Redirect(http.StatusSeeOther, "/organisation?done=registered")
+			return c.Redirect(http.StatusSeeOther, "/organisation?done="+done)
 		}
 		if ps = api.ProblemsOf(err); ps == nil {
 			return err

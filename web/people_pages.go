@@ -26,6 +26,10 @@ type peopleData struct {
 	Form          ui.Form
 	Action, Done  string
 	Actions       service.Actions // on Person
+	// Corrections are what Person asked the programme to correct, and Answer the form of the
+	// answer to one of them.
+	Corrections []api.CorrectionView
+	Answer      ui.Form
 }
 
 func (s *Server) peopleData(c echo.Context, form ui.Form) (peopleData, error) {
@@ -108,20 +112,41 @@ func (s *Server) personPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderPerson(c, http.StatusOK, p, personFormOf(p))
+}
+
+// personFormOf is the form of a person's record as it stands.
+func personFormOf(p *ent.Person) ui.Form {
 	form := ui.Form{Values: map[string]string{"delegated_limit_pence": ui.MoneyValue(p.DelegatedLimit)}, Multi: map[string][]string{"roles": p.Roles, "expertise": p.Expertise}}
 	if p.Edges.Organisation != nil {
 		form.Values["organisation_id"] = strconv.Itoa(p.Edges.Organisation.ID)
 	}
-	return s.renderPerson(c, http.StatusOK, p, form)
+	return form
 }
 
 func (s *Server) renderPerson(c echo.Context, status int, p *ent.Person, form ui.Form) error {
+	return s.renderPersonAnswering(c, status, p, form, ui.Form{Values: map[string]string{}})
+}
+
+func (s *Server) renderPersonAnswering(c echo.Context, status int, p *ent.Person, form, answer ui.Form) error {
+	ctx := c.Request().Context()
 	d, err := s.peopleData(c, form)
 	if err != nil {
 		return err
 	}
-	d.Person, d.Action, d.Actions = p, "/people/"+strconv.Itoa(p.ID), service.PersonActions(c.Request().Context(), p)
-	return s.render(c, status, "person", form.Title(p.Name), "people", d)
+	d.Person, d.Action, d.Actions, d.Answer, d.Done = p, "/people/"+strconv.Itoa(p.ID), service.PersonActions(ctx, p), answer, c.QueryParam("done")
+	rs, err := s.Svc.CorrectionsOf(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		d.Corrections = append(d.Corrections, api.CorrectionViewOf(ctx, r))
+	}
+	title := form.Title(p.Name)
+	if len(answer.Problems) > 0 {
+		title = answer.Title(p.Name)
+	}
+	return s.render(c, status, "person", title, "people", d)
 }
 
 func (s *Server) changePersonForm(c echo.Context) error {

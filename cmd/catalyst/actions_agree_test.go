@@ -154,7 +154,9 @@ var commandOf = map[string]actionCommand{
 	"assignment decline": {method: http.MethodPost, path: "/api/v1/assignments/%d/decline", body: body(map[string]any{"for": "capacity", "reason": "No time."})},
 	"assignment score":   {method: http.MethodPut, path: "/api/v1/assignments/%d/draft", body: body(map[string]any{"in_scope": true})},
 	"person deactivate":  {method: http.MethodPost, path: "/api/v1/people/%d/deactivate", body: noBody},
-	"person change":      {method: http.MethodPost, path: "/api/v1/people/%d", body: body(map[string]any{"roles": []string{"assessor"}})},
+	"correction answer": {method: http.MethodPost, path: "/api/v1/corrections/%d/answer",
+		body: body(map[string]any{"corrected": true, "answer": "Your sign-in address is changed."})},
+	"person change": {method: http.MethodPost, path: "/api/v1/people/%d", body: body(map[string]any{"roles": []string{"assessor"}})},
 }
 
 type actionJSON struct {
@@ -273,6 +275,18 @@ func walkRecords(t *testing.T, c *apiClient, email string, visit visitFunc) {
 				t.Fatal(err)
 			}
 			visit("assignment", a.ID, av.Actions)
+		}
+	}
+	if email == demoAdmin {
+		var corrections struct {
+			Items []struct {
+				ID      int          `json:"id"`
+				Actions []actionJSON `json:"actions"`
+			} `json:"items"`
+		}
+		get("/api/v1/corrections", &corrections)
+		for _, r := range corrections.Items {
+			visit("correction", r.ID, r.Actions)
 		}
 	}
 	var people struct {

@@ -145,9 +145,19 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 	if s.roundID, err = s.round(s.c(demoAdmin)); err != nil {
 		return 0, err
 	}
-	// One supplier hears of every competition that opens in its fields.
+	// One supplier hears of every competition that opens in its fields; another asks the
+	// programme to correct its sign-in address, which waits in the programme's work.
 	if err := s.c(demoSuppliers[2]).call(http.MethodPost, "/api/v1/alerts", map[string]any{"fields": []string{"Local services", "Transport"}}, nil); err != nil {
 		return 0, err
+	}
+	if n, err := db.CorrectionRequest.Query().Count(authz.AsSystem(ctx, "seed")); err != nil || n == 0 {
+		if err == nil {
+			err = s.c(demoSuppliers[1]).call(http.MethodPost, "/api/v1/me/corrections",
+				map[string]any{"what": "My email address changed to ed.okafor@binsight.example when we moved to a new domain"}, nil)
+		}
+		if err != nil {
+			return 0, err
+		}
 	}
 	var todo []demoChallenge
 	for _, d := range demoChallenges {

@@ -153,6 +153,18 @@ func (f ContractFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContractMutation", m)
 }
 
+// The CorrectionRequestFunc type is an adapter to allow the use of ordinary
+// function as CorrectionRequest mutator.
+type CorrectionRequestFunc func(context.Context, *ent.CorrectionRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CorrectionRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CorrectionRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CorrectionRequestMutation", m)
+}
+
 // The DocumentFunc type is an adapter to allow the use of ordinary
 // function as Document mutator.
 type DocumentFunc func(context.Context, *ent.DocumentMutation) (ent.Value, error)

@@ -493,6 +493,32 @@ var (
 			},
 		},
 	}
+	// CorrectionRequestsColumns holds the columns for the "correction_requests" table.
+	CorrectionRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "what", Type: field.TypeString, Size: 8000},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"open", "corrected", "declined"}, Default: "open"},
+		{Name: "answered_by", Type: field.TypeString, Nullable: true},
+		{Name: "answered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "answer", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// CorrectionRequestsTable holds the schema information for the "correction_requests" table.
+	CorrectionRequestsTable = &schema.Table{
+		Name:       "correction_requests",
+		Columns:    CorrectionRequestsColumns,
+		PrimaryKey: []*schema.Column{CorrectionRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "correction_requests_persons_corrections",
+				Columns:    []*schema.Column{CorrectionRequestsColumns[8]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// DocumentsColumns holds the columns for the "documents" table.
 	DocumentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1112,6 +1138,7 @@ var (
 		ClarificationsTable,
 		CompetitionsTable,
 		ContractsTable,
+		CorrectionRequestsTable,
 		DocumentsTable,
 		EmailsTable,
 		GateDecisionsTable,
@@ -1154,6 +1181,7 @@ func init() {
 	ContractsTable.ForeignKeys[0].RefTable = BidsTable
 	ContractsTable.ForeignKeys[1].RefTable = CompetitionsTable
 	ContractsTable.ForeignKeys[2].RefTable = OrganisationsTable
+	CorrectionRequestsTable.ForeignKeys[0].RefTable = PersonsTable
 	DocumentsTable.ForeignKeys[0].RefTable = BidsTable
 	DocumentsTable.ForeignKeys[1].RefTable = ChallengesTable
 	DocumentsTable.ForeignKeys[2].RefTable = ContractsTable

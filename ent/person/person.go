@@ -48,6 +48,8 @@ const (
 	EdgeAssignments = "assignments"
 	// EdgeInterests holds the string denoting the interests edge name in mutations.
 	EdgeInterests = "interests"
+	// EdgeCorrections holds the string denoting the corrections edge name in mutations.
+	EdgeCorrections = "corrections"
 	// Table holds the table name of the person in the database.
 	Table = "persons"
 	// OrganisationTable is the table that holds the organisation relation/edge.
@@ -85,6 +87,13 @@ const (
 	InterestsInverseTable = "interests"
 	// InterestsColumn is the table column denoting the interests relation/edge.
 	InterestsColumn = "assessor_id"
+	// CorrectionsTable is the table that holds the corrections relation/edge.
+	CorrectionsTable = "correction_requests"
+	// CorrectionsInverseTable is the table name for the CorrectionRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "correctionrequest" package.
+	CorrectionsInverseTable = "correction_requests"
+	// CorrectionsColumn is the table column denoting the corrections relation/edge.
+	CorrectionsColumn = "person_id"
 )
 
 // Columns holds all SQL columns for person fields.
@@ -256,6 +265,20 @@ func ByInterests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInterestsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCorrectionsCount orders the results by corrections count.
+func ByCorrectionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCorrectionsStep(), opts...)
+	}
+}
+
+// ByCorrections orders the results by corrections terms.
+func ByCorrections(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCorrectionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganisationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -289,5 +312,12 @@ func newInterestsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InterestsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, InterestsTable, InterestsColumn),
+	)
+}
+func newCorrectionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CorrectionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CorrectionsTable, CorrectionsColumn),
 	)
 }

@@ -42,6 +42,9 @@ type Competition func(*sql.Selector)
 // Contract is the predicate function for contract builders.
 type Contract func(*sql.Selector)
 
+// CorrectionRequest is the predicate function for correctionrequest builders.
+type CorrectionRequest func(*sql.Selector)
+
 // Document is the predicate function for document builders.
 type Document func(*sql.Selector)
 

@@ -398,6 +398,30 @@ func (f ContractMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContractMutation", m)
 }
 
+// The CorrectionRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CorrectionRequestQueryRuleFunc func(context.Context, *ent.CorrectionRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CorrectionRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CorrectionRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CorrectionRequestQuery", q)
+}
+
+// The CorrectionRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CorrectionRequestMutationRuleFunc func(context.Context, *ent.CorrectionRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CorrectionRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CorrectionRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CorrectionRequestMutation", m)
+}
+
 // The DocumentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DocumentQueryRuleFunc func(context.Context, *ent.DocumentQuery) error

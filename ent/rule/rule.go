@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -618,5 +619,18 @@ func ChallengeEvidence() privacy.DocumentMutationRuleFunc {
 			return privacy.Denyf("a challenge owner adds evidence only to their own challenges")
 		}
 		return privacy.Allow
+	}
+}
+
+// FilterCorrectionRequests: a person reads what they asked to be corrected; the programme reads
+// all.
+func FilterCorrectionRequests() privacy.CorrectionRequestQueryRuleFunc {
+	return func(ctx context.Context, q *ent.CorrectionRequestQuery) error {
+		var s scope[predicate.CorrectionRequest]
+		if v, ok := personViewer(ctx); ok {
+			s.all = v.Has(authz.Admin)
+			s.add(correctionrequest.PersonID(v.PersonID))
+		}
+		return apply(s, func(p ...predicate.CorrectionRequest) { q.Where(p...) }, correctionrequest.Or)
 	}
 }

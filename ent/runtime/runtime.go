@@ -19,6 +19,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
+	"github.com/catalyst-sbri/catalyst/ent/correctionrequest"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
@@ -501,6 +502,48 @@ func init() {
 	contractDescTermWeeks := contractFields[7].Descriptor()
 	// contract.DefaultTermWeeks holds the default value on creation for the term_weeks field.
 	contract.DefaultTermWeeks = contractDescTermWeeks.Default.(int)
+	correctionrequestMixin := schema.CorrectionRequest{}.Mixin()
+	correctionrequest.Policy = privacy.NewPolicies(schema.CorrectionRequest{})
+	correctionrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := correctionrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	correctionrequestMixinFields0 := correctionrequestMixin[0].Fields()
+	_ = correctionrequestMixinFields0
+	correctionrequestFields := schema.CorrectionRequest{}.Fields()
+	_ = correctionrequestFields
+	// correctionrequestDescCreatedAt is the schema descriptor for created_at field.
+	correctionrequestDescCreatedAt := correctionrequestMixinFields0[0].Descriptor()
+	// correctionrequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	correctionrequest.DefaultCreatedAt = correctionrequestDescCreatedAt.Default.(func() time.Time)
+	// correctionrequestDescUpdatedAt is the schema descriptor for updated_at field.
+	correctionrequestDescUpdatedAt := correctionrequestMixinFields0[1].Descriptor()
+	// correctionrequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	correctionrequest.DefaultUpdatedAt = correctionrequestDescUpdatedAt.Default.(func() time.Time)
+	// correctionrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	correctionrequest.UpdateDefaultUpdatedAt = correctionrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// correctionrequestDescWhat is the schema descriptor for what field.
+	correctionrequestDescWhat := correctionrequestFields[1].Descriptor()
+	// correctionrequest.WhatValidator is a validator for the "what" field. It is called by the builders before save.
+	correctionrequest.WhatValidator = func() func(string) error {
+		validators := correctionrequestDescWhat.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(what string) error {
+			for _, fn := range fns {
+				if err := fn(what); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	documentMixin := schema.Document{}.Mixin()
 	document.Policy = privacy.NewPolicies(schema.Document{})
 	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {

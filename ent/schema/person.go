@@ -49,6 +49,8 @@ func (Person) Edges() []ent.Edge {
 		edge.To("assignments", Assignment.Type),
 		// Interests an assessor has declared in suppliers: never assigned their bids.
 		edge.To("interests", Interest.Type),
+		// What they asked the programme to correct about them.
+		edge.To("corrections", CorrectionRequest.Type),
 	}
 }
 

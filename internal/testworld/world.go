@@ -248,6 +248,15 @@ func (w *World) Do(persona, method, path, body string, header ...string) *httpte
 var Quiet = slog.New(slog.DiscardHandler)
 
 // Webhook is an endpoint registered in the world, for the routes that read one.
+// Correction is supplier-own's request that the programme correct their data, made once.
+func (w *World) Correction() *ent.CorrectionRequest {
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	if r, err := w.DB.CorrectionRequest.Query().First(ctx); err == nil {
+		return r
+	}
+	return w.DB.CorrectionRequest.Create().SetPersonID(w.People[SupplierOwn].ID).SetWhat("My email address is now dana@acme.co.uk").SaveX(ctx)
+}
+
 func (w *World) Webhook() *ent.WebhookEndpoint {
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
 	if e, err := w.DB.WebhookEndpoint.Query().First(ctx); err == nil {

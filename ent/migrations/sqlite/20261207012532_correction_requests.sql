@@ -1,0 +1,2 @@
+-- Create "correction_requests" table
+CREATE TABLE `correction_requests` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `what` text NOT NULL, `status` text NOT NULL DEFAULT ('open'), `answered_by` text NULL, `answered_at` datetime NULL, `answer` text NULL, `person_id` integer NOT NULL, CONSTRAINT `correction_requests_persons_corrections` FOREIGN KEY (`person_id`) REFERENCES `persons` (`id`) ON DELETE NO ACTION);

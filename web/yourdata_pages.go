@@ -1,0 +1,124 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/catalyst-sbri/catalyst/api"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
+)
+
+// A person's own data: the page that shows it, the same document as a download, the person's
+// own corrections, and their requests to the programme; and the programme's answers to those,
+// on the person's record.
+
+type yourDataPage struct {
+	Data                   api.YourDataView
+	Form                   ui.Form
+	Done                   string
+	MayCorrectOrganisation bool
+}
+
+func (s *Server) renderYourData(c echo.Context, status int, form ui.Form) error {
+	ctx := c.Request().Context()
+	d, err := s.Svc.YourData(ctx)
+	if err != nil {
+		return err
+	}
+	v, _ := authz.FromContext(ctx)
+	p := yourDataPage{Data: api.YourDataViewOf(ctx, d), Form: form, Done: c.QueryParam("done"),
+		MayCorrectOrganisation: d.Organisation != nil && v.Has(authz.Supplier) && slices.Contains(d.Person.Roles, string(authz.Supplier))}
+	if form.Values["name"] == "" && len(form.Problems) == 0 {
+		form.Values["name"] = d.Person.Name
+	}
+	return s.render(c, status, "your_data", form.Title("Your data"), "your-data", p)
+}
+
+func (s *Server) yourDataPage(c echo.Context) error {
+	return s.renderYourData(c, http.StatusOK, ui.Form{Values: map[string]string{}})
+}
+
+// yourDataDownload is the page's data as one JSON file: the API's document, byte for byte.
+func (s *Server) yourDataDownload(c echo.Context) error {
+	ctx := c.Request().Context()
+	d, err := s.Svc.YourData(ctx)
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(api.YourDataViewOf(ctx, d), "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition,
+		fmt.Sprintf(`attachment; filename="catalyst-your-data-%s.json"`, d.At.In(domain.London).Format("2006-01-02")))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, append(body, '\n'))
+}
+
+func (s *Server) correctYourNameForm(c echo.Context) error {
+	form := ui.Form{Values: map[string]string{"name": c.FormValue("name")}}
+	_, err := s.Svc.CorrectYourName(c.Request().Context(), form.Values["name"])
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/your-data?done=name")
+	}
+	if form.Problems = api.ProblemsOf(err); form.Problems == nil {
+		return err
+	}
+	return s.renderYourData(c, http.StatusUnprocessableEntity, form)
+}
+
+func (s *Server) askForCorrectionForm(c echo.Context) error {
+	form := ui.Form{Values: map[string]string{"what": c.FormValue("what")}}
+	_, err := s.Svc.AskForCorrection(c.Request().Context(), form.Values["what"])
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/your-data?done=asked#corrections")
+	}
+	if form.Problems = api.ProblemsOf(err); form.Problems == nil {
+		return err
+	}
+	return s.renderYourData(c, http.StatusUnprocessableEntity, form)
+}
+
+// answerCorrectionForm is the programme's answer, given on the person's record. Each request's
+// fields are named by its number (answer-3, corrected-3), so that several on one page stay apart.
+func (s *Server) answerCorrectionForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	r, err := s.Svc.Correction(ctx, id)
+	if err != nil {
+		return err
+	}
+	answer, corrected := fmt.Sprintf("answer-%d", id), fmt.Sprintf("corrected-%d", id)
+	form := ui.Form{Values: map[string]string{answer: c.FormValue(answer), corrected: c.FormValue(corrected)}}
+	var ps domain.Problems
+	if v := form.Values[corrected]; v != "yes" && v != "no" {
+		ps.Add(corrected, "Say whether you corrected it")
+	}
+	if len(ps) == 0 {
+		_, err := s.Svc.AnswerCorrection(ctx, service.AnswerCorrection{ID: id, Corrected: form.Values[corrected] == "yes", Answer: form.Values[answer]})
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/people/%d?done=answered#corrections", r.PersonID))
+		}
+		if ps = api.ProblemsOf(err); ps == nil {
+			return err
+		}
+		for i := range ps { // the service names the field; the page names this request's
+			ps[i].Field += fmt.Sprintf("-%d", id)
+		}
+	}
+	form.Problems = ps
+	p, err := s.Svc.Person(ctx, r.PersonID)
+	if err != nil {
+		return err
+	}
+	return s.renderPersonAnswering(c, http.StatusUnprocessableEntity, p, personFormOf(p), form)
+}
