@@ -37,6 +37,8 @@ type Activities struct {
 	Mail email.Sender
 	// BaseURL is where people reach Catalyst, for the links in emails.
 	BaseURL string
+	// Docs holds documents' bytes, which the retention schedule deletes.
+	Docs Bytes
 	// Webhooks delivers webhooks; nil for webhook.NewClient().
 	Webhooks *webhook.Client
 	// CloseGrace is how long after a competition's last deadline its close waits, for submits

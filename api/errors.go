@@ -75,7 +75,7 @@ func ToProblem(err error) (Problem, bool) {
 	case errors.As(err, &refusal):
 		status := map[service.Kind]int{service.Forbidden: http.StatusForbidden, service.Conflict: http.StatusConflict,
 			service.Stale: http.StatusPreconditionFailed, service.NotFound: http.StatusNotFound,
-			service.Unauthenticated: http.StatusUnauthorized}[refusal.Kind]
+			service.Unauthenticated: http.StatusUnauthorized, service.Gone: http.StatusGone}[refusal.Kind]
 		return Problem{Type: problemBase + refusal.Code, Title: refusal.Title, Status: status, Detail: refusal.Detail}, true
 	case errors.As(err, &pe):
 		return Problem{Type: problemBase + pe.kind, Title: pe.title, Status: pe.status, Detail: pe.detail, Errors: pe.errors}, true

@@ -80,6 +80,7 @@ var documentLists = map[string]func() []string{
 	"selection-methods":  domain.SelectionMethod("").Values,
 	"ratings":            domain.RAG("").Values,
 	"work-kinds":         func() []string { return service.WorkKinds },
+	"retention-kinds":    domain.RetentionKinds,
 	"webhook-events": func() []string {
 		var out []string
 		for _, e := range domain.WebhookEvents {

@@ -233,10 +233,15 @@ type DocumentView struct {
 	UploadedAt  time.Time `json:"uploaded_at"`
 	// Part says what a contract's document is: "contract" or "report".
 	Part string `json:"part,omitempty"`
+	// DeletedAt is when the retention schedule deleted its bytes, and DeletedUnder the kind of
+	// record it was kept as; its name, size and SHA-256 stay.
+	DeletedAt    *time.Time `json:"deleted_at,omitempty"`
+	DeletedUnder string     `json:"deleted_under,omitempty"`
 }
 
 func documentView(d *ent.Document) DocumentView {
-	return DocumentView{ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.Sha256, UploadedAt: d.CreatedAt, Part: d.Part}
+	return DocumentView{ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.Sha256, UploadedAt: d.CreatedAt, Part: d.Part,
+		DeletedAt: d.DeletedAt, DeletedUnder: d.DeletedUnder}
 }
 
 // ContractView is a phase contract and its gate decision.

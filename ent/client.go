@@ -34,6 +34,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -42,6 +43,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/readevent"
+	"github.com/catalyst-sbri/catalyst/ent/retentionperiod"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -96,6 +98,8 @@ type Client struct {
 	Interest *InterestClient
 	// JoinRequest is the client for interacting with the JoinRequest builders.
 	JoinRequest *JoinRequestClient
+	// LegalHold is the client for interacting with the LegalHold builders.
+	LegalHold *LegalHoldClient
 	// Lesson is the client for interacting with the Lesson builders.
 	Lesson *LessonClient
 	// Milestone is the client for interacting with the Milestone builders.
@@ -112,6 +116,8 @@ type Client struct {
 	ProgrammeTarget *ProgrammeTargetClient
 	// ReadEvent is the client for interacting with the ReadEvent builders.
 	ReadEvent *ReadEventClient
+	// RetentionPeriod is the client for interacting with the RetentionPeriod builders.
+	RetentionPeriod *RetentionPeriodClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
 	// Screening is the client for interacting with the Screening builders.
@@ -156,6 +162,7 @@ func (c *Client) init() {
 	c.IdempotencyRecord = NewIdempotencyRecordClient(c.config)
 	c.Interest = NewInterestClient(c.config)
 	c.JoinRequest = NewJoinRequestClient(c.config)
+	c.LegalHold = NewLegalHoldClient(c.config)
 	c.Lesson = NewLessonClient(c.config)
 	c.Milestone = NewMilestoneClient(c.config)
 	c.Notice = NewNoticeClient(c.config)
@@ -164,6 +171,7 @@ func (c *Client) init() {
 	c.Person = NewPersonClient(c.config)
 	c.ProgrammeTarget = NewProgrammeTargetClient(c.config)
 	c.ReadEvent = NewReadEventClient(c.config)
+	c.RetentionPeriod = NewRetentionPeriodClient(c.config)
 	c.Round = NewRoundClient(c.config)
 	c.Screening = NewScreeningClient(c.config)
 	c.ScreeningCriterion = NewScreeningCriterionClient(c.config)
@@ -282,6 +290,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
 		JoinRequest:        NewJoinRequestClient(cfg),
+		LegalHold:          NewLegalHoldClient(cfg),
 		Lesson:             NewLessonClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
@@ -290,6 +299,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Person:             NewPersonClient(cfg),
 		ProgrammeTarget:    NewProgrammeTargetClient(cfg),
 		ReadEvent:          NewReadEventClient(cfg),
+		RetentionPeriod:    NewRetentionPeriodClient(cfg),
 		Round:              NewRoundClient(cfg),
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
@@ -335,6 +345,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		IdempotencyRecord:  NewIdempotencyRecordClient(cfg),
 		Interest:           NewInterestClient(cfg),
 		JoinRequest:        NewJoinRequestClient(cfg),
+		LegalHold:          NewLegalHoldClient(cfg),
 		Lesson:             NewLessonClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
@@ -343,6 +354,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Person:             NewPersonClient(cfg),
 		ProgrammeTarget:    NewProgrammeTargetClient(cfg),
 		ReadEvent:          NewReadEventClient(cfg),
+		RetentionPeriod:    NewRetentionPeriodClient(cfg),
 		Round:              NewRoundClient(cfg),
 		Screening:          NewScreeningClient(cfg),
 		ScreeningCriterion: NewScreeningCriterionClient(cfg),
@@ -382,10 +394,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.CorrectionRequest, c.Document, c.Email, c.GateDecision, c.IdempotencyRecord,
-		c.Interest, c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.Round,
-		c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
-		c.WebhookEndpoint,
+		c.Interest, c.JoinRequest, c.LegalHold, c.Lesson, c.Milestone, c.Notice,
+		c.Organisation, c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent,
+		c.RetentionPeriod, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
+		c.ShowAndTell, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -398,10 +410,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
 		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
 		c.CorrectionRequest, c.Document, c.Email, c.GateDecision, c.IdempotencyRecord,
-		c.Interest, c.JoinRequest, c.Lesson, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.Round,
-		c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
-		c.WebhookEndpoint,
+		c.Interest, c.JoinRequest, c.LegalHold, c.Lesson, c.Milestone, c.Notice,
+		c.Organisation, c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent,
+		c.RetentionPeriod, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
+		c.ShowAndTell, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -448,6 +460,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Interest.mutate(ctx, m)
 	case *JoinRequestMutation:
 		return c.JoinRequest.mutate(ctx, m)
+	case *LegalHoldMutation:
+		return c.LegalHold.mutate(ctx, m)
 	case *LessonMutation:
 		return c.Lesson.mutate(ctx, m)
 	case *MilestoneMutation:
@@ -464,6 +478,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProgrammeTarget.mutate(ctx, m)
 	case *ReadEventMutation:
 		return c.ReadEvent.mutate(ctx, m)
+	case *RetentionPeriodMutation:
+		return c.RetentionPeriod.mutate(ctx, m)
 	case *RoundMutation:
 		return c.Round.mutate(ctx, m)
 	case *ScreeningMutation:
@@ -3685,6 +3701,140 @@ func (c *JoinRequestClient) mutate(ctx context.Context, m *JoinRequestMutation) 
 	}
 }
 
+// LegalHoldClient is a client for the LegalHold schema.
+type LegalHoldClient struct {
+	config
+}
+
+// NewLegalHoldClient returns a client for the LegalHold from the given config.
+func NewLegalHoldClient(c config) *LegalHoldClient {
+	return &LegalHoldClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `legalhold.Hooks(f(g(h())))`.
+func (c *LegalHoldClient) Use(hooks ...Hook) {
+	c.hooks.LegalHold = append(c.hooks.LegalHold, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `legalhold.Intercept(f(g(h())))`.
+func (c *LegalHoldClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LegalHold = append(c.inters.LegalHold, interceptors...)
+}
+
+// Create returns a builder for creating a LegalHold entity.
+func (c *LegalHoldClient) Create() *LegalHoldCreate {
+	mutation := newLegalHoldMutation(c.config, OpCreate)
+	return &LegalHoldCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LegalHold entities.
+func (c *LegalHoldClient) CreateBulk(builders ...*LegalHoldCreate) *LegalHoldCreateBulk {
+	return &LegalHoldCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LegalHoldClient) MapCreateBulk(slice any, setFunc func(*LegalHoldCreate, int)) *LegalHoldCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LegalHoldCreateBulk{err: fmt.Errorf("calling to LegalHoldClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LegalHoldCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LegalHoldCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LegalHold.
+func (c *LegalHoldClient) Update() *LegalHoldUpdate {
+	mutation := newLegalHoldMutation(c.config, OpUpdate)
+	return &LegalHoldUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LegalHoldClient) UpdateOne(_m *LegalHold) *LegalHoldUpdateOne {
+	mutation := newLegalHoldMutation(c.config, OpUpdateOne, withLegalHold(_m))
+	return &LegalHoldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LegalHoldClient) UpdateOneID(id int) *LegalHoldUpdateOne {
+	mutation := newLegalHoldMutation(c.config, OpUpdateOne, withLegalHoldID(id))
+	return &LegalHoldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LegalHold.
+func (c *LegalHoldClient) Delete() *LegalHoldDelete {
+	mutation := newLegalHoldMutation(c.config, OpDelete)
+	return &LegalHoldDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LegalHoldClient) DeleteOne(_m *LegalHold) *LegalHoldDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LegalHoldClient) DeleteOneID(id int) *LegalHoldDeleteOne {
+	builder := c.Delete().Where(legalhold.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LegalHoldDeleteOne{builder}
+}
+
+// Query returns a query builder for LegalHold.
+func (c *LegalHoldClient) Query() *LegalHoldQuery {
+	return &LegalHoldQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLegalHold},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LegalHold entity by its id.
+func (c *LegalHoldClient) Get(ctx context.Context, id int) (*LegalHold, error) {
+	return c.Query().Where(legalhold.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LegalHoldClient) GetX(ctx context.Context, id int) *LegalHold {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LegalHoldClient) Hooks() []Hook {
+	hooks := c.hooks.LegalHold
+	return append(hooks[:len(hooks):len(hooks)], legalhold.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LegalHoldClient) Interceptors() []Interceptor {
+	return c.inters.LegalHold
+}
+
+func (c *LegalHoldClient) mutate(ctx context.Context, m *LegalHoldMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LegalHoldCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LegalHoldUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LegalHoldUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LegalHoldDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LegalHold mutation op: %q", m.Op())
+	}
+}
+
 // LessonClient is a client for the Lesson schema.
 type LessonClient struct {
 	config
@@ -4965,6 +5115,140 @@ func (c *ReadEventClient) mutate(ctx context.Context, m *ReadEventMutation) (Val
 	}
 }
 
+// RetentionPeriodClient is a client for the RetentionPeriod schema.
+type RetentionPeriodClient struct {
+	config
+}
+
+// NewRetentionPeriodClient returns a client for the RetentionPeriod from the given config.
+func NewRetentionPeriodClient(c config) *RetentionPeriodClient {
+	return &RetentionPeriodClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `retentionperiod.Hooks(f(g(h())))`.
+func (c *RetentionPeriodClient) Use(hooks ...Hook) {
+	c.hooks.RetentionPeriod = append(c.hooks.RetentionPeriod, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `retentionperiod.Intercept(f(g(h())))`.
+func (c *RetentionPeriodClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RetentionPeriod = append(c.inters.RetentionPeriod, interceptors...)
+}
+
+// Create returns a builder for creating a RetentionPeriod entity.
+func (c *RetentionPeriodClient) Create() *RetentionPeriodCreate {
+	mutation := newRetentionPeriodMutation(c.config, OpCreate)
+	return &RetentionPeriodCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RetentionPeriod entities.
+func (c *RetentionPeriodClient) CreateBulk(builders ...*RetentionPeriodCreate) *RetentionPeriodCreateBulk {
+	return &RetentionPeriodCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RetentionPeriodClient) MapCreateBulk(slice any, setFunc func(*RetentionPeriodCreate, int)) *RetentionPeriodCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RetentionPeriodCreateBulk{err: fmt.Errorf("calling to RetentionPeriodClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RetentionPeriodCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RetentionPeriodCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RetentionPeriod.
+func (c *RetentionPeriodClient) Update() *RetentionPeriodUpdate {
+	mutation := newRetentionPeriodMutation(c.config, OpUpdate)
+	return &RetentionPeriodUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RetentionPeriodClient) UpdateOne(_m *RetentionPeriod) *RetentionPeriodUpdateOne {
+	mutation := newRetentionPeriodMutation(c.config, OpUpdateOne, withRetentionPeriod(_m))
+	return &RetentionPeriodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RetentionPeriodClient) UpdateOneID(id int) *RetentionPeriodUpdateOne {
+	mutation := newRetentionPeriodMutation(c.config, OpUpdateOne, withRetentionPeriodID(id))
+	return &RetentionPeriodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RetentionPeriod.
+func (c *RetentionPeriodClient) Delete() *RetentionPeriodDelete {
+	mutation := newRetentionPeriodMutation(c.config, OpDelete)
+	return &RetentionPeriodDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RetentionPeriodClient) DeleteOne(_m *RetentionPeriod) *RetentionPeriodDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RetentionPeriodClient) DeleteOneID(id int) *RetentionPeriodDeleteOne {
+	builder := c.Delete().Where(retentionperiod.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RetentionPeriodDeleteOne{builder}
+}
+
+// Query returns a query builder for RetentionPeriod.
+func (c *RetentionPeriodClient) Query() *RetentionPeriodQuery {
+	return &RetentionPeriodQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRetentionPeriod},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RetentionPeriod entity by its id.
+func (c *RetentionPeriodClient) Get(ctx context.Context, id int) (*RetentionPeriod, error) {
+	return c.Query().Where(retentionperiod.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RetentionPeriodClient) GetX(ctx context.Context, id int) *RetentionPeriod {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RetentionPeriodClient) Hooks() []Hook {
+	hooks := c.hooks.RetentionPeriod
+	return append(hooks[:len(hooks):len(hooks)], retentionperiod.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RetentionPeriodClient) Interceptors() []Interceptor {
+	return c.inters.RetentionPeriod
+}
+
+func (c *RetentionPeriodClient) mutate(ctx context.Context, m *RetentionPeriodMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RetentionPeriodCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RetentionPeriodUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RetentionPeriodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RetentionPeriodDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RetentionPeriod mutation op: %q", m.Op())
+	}
+}
+
 // RoundClient is a client for the Round schema.
 type RoundClient struct {
 	config
@@ -5989,17 +6273,19 @@ type (
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, CorrectionRequest,
 		Document, Email, GateDecision, IdempotencyRecord, Interest, JoinRequest,
-		Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
-		ProgrammeTarget, ReadEvent, Round, Screening, ScreeningCriterion, Session,
-		ShowAndTell, WebhookDelivery, WebhookEndpoint []ent.Hook
+		LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
+		ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
+		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
+		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
 		Bid, Challenge, Clarification, Competition, Contract, CorrectionRequest,
 		Document, Email, GateDecision, IdempotencyRecord, Interest, JoinRequest,
-		Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
-		ProgrammeTarget, ReadEvent, Round, Screening, ScreeningCriterion, Session,
-		ShowAndTell, WebhookDelivery, WebhookEndpoint []ent.Interceptor
+		LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
+		ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
+		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
+		WebhookEndpoint []ent.Interceptor
 	}
 )
 

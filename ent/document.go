@@ -47,6 +47,12 @@ type Document struct {
 	MilestoneID *int `json:"milestone_id,omitempty"`
 	// ChallengeID holds the value of the "challenge_id" field.
 	ChallengeID *int `json:"challenge_id,omitempty"`
+	// DeletedAt holds the value of the "deleted_at" field.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// DeletedUnder holds the value of the "deleted_under" field.
+	DeletedUnder string `json:"deleted_under,omitempty"`
+	// BytesRemovedAt holds the value of the "bytes_removed_at" field.
+	BytesRemovedAt *time.Time `json:"bytes_removed_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DocumentQuery when eager-loading is set.
 	Edges        DocumentEdges `json:"edges"`
@@ -119,9 +125,9 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldMilestoneID, document.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
-		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey, document.FieldPart:
+		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey, document.FieldPart, document.FieldDeletedUnder:
 			values[i] = new(sql.NullString)
-		case document.FieldCreatedAt, document.FieldUpdatedAt:
+		case document.FieldCreatedAt, document.FieldUpdatedAt, document.FieldDeletedAt, document.FieldBytesRemovedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -226,6 +232,26 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 				_m.ChallengeID = new(int)
 				*_m.ChallengeID = int(value.Int64)
 			}
+		case document.FieldDeletedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field deleted_at", values[i])
+			} else if value.Valid {
+				_m.DeletedAt = new(time.Time)
+				*_m.DeletedAt = value.Time
+			}
+		case document.FieldDeletedUnder:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field deleted_under", values[i])
+			} else if value.Valid {
+				_m.DeletedUnder = value.String
+			}
+		case document.FieldBytesRemovedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field bytes_removed_at", values[i])
+			} else if value.Valid {
+				_m.BytesRemovedAt = new(time.Time)
+				*_m.BytesRemovedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -327,6 +353,19 @@ func (_m *Document) String() string {
 	if v := _m.ChallengeID; v != nil {
 		builder.WriteString("challenge_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeletedAt; v != nil {
+		builder.WriteString("deleted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("deleted_under=")
+	builder.WriteString(_m.DeletedUnder)
+	builder.WriteString(", ")
+	if v := _m.BytesRemovedAt; v != nil {
+		builder.WriteString("bytes_removed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -168,6 +168,48 @@ func (_c *DocumentCreate) SetNillableChallengeID(v *int) *DocumentCreate {
 	return _c
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (_c *DocumentCreate) SetDeletedAt(v time.Time) *DocumentCreate {
+	_c.mutation.SetDeletedAt(v)
+	return _c
+}
+
+// SetNillableDeletedAt sets the "deleted_at" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableDeletedAt(v *time.Time) *DocumentCreate {
+	if v != nil {
+		_c.SetDeletedAt(*v)
+	}
+	return _c
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (_c *DocumentCreate) SetDeletedUnder(v string) *DocumentCreate {
+	_c.mutation.SetDeletedUnder(v)
+	return _c
+}
+
+// SetNillableDeletedUnder sets the "deleted_under" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableDeletedUnder(v *string) *DocumentCreate {
+	if v != nil {
+		_c.SetDeletedUnder(*v)
+	}
+	return _c
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (_c *DocumentCreate) SetBytesRemovedAt(v time.Time) *DocumentCreate {
+	_c.mutation.SetBytesRemovedAt(v)
+	return _c
+}
+
+// SetNillableBytesRemovedAt sets the "bytes_removed_at" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableBytesRemovedAt(v *time.Time) *DocumentCreate {
+	if v != nil {
+		_c.SetBytesRemovedAt(*v)
+	}
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *DocumentCreate) SetBid(v *Bid) *DocumentCreate {
 	return _c.SetBidID(v.ID)
@@ -352,6 +394,18 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Part(); ok {
 		_spec.SetField(document.FieldPart, field.TypeString, value)
 		_node.Part = value
+	}
+	if value, ok := _c.mutation.DeletedAt(); ok {
+		_spec.SetField(document.FieldDeletedAt, field.TypeTime, value)
+		_node.DeletedAt = &value
+	}
+	if value, ok := _c.mutation.DeletedUnder(); ok {
+		_spec.SetField(document.FieldDeletedUnder, field.TypeString, value)
+		_node.DeletedUnder = value
+	}
+	if value, ok := _c.mutation.BytesRemovedAt(); ok {
+		_spec.SetField(document.FieldBytesRemovedAt, field.TypeTime, value)
+		_node.BytesRemovedAt = &value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -647,6 +701,60 @@ func (u *DocumentUpsert) ClearChallengeID() *DocumentUpsert {
 	return u
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DocumentUpsert) SetDeletedAt(v time.Time) *DocumentUpsert {
+	u.Set(document.FieldDeletedAt, v)
+	return u
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateDeletedAt() *DocumentUpsert {
+	u.SetExcluded(document.FieldDeletedAt)
+	return u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DocumentUpsert) ClearDeletedAt() *DocumentUpsert {
+	u.SetNull(document.FieldDeletedAt)
+	return u
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (u *DocumentUpsert) SetDeletedUnder(v string) *DocumentUpsert {
+	u.Set(document.FieldDeletedUnder, v)
+	return u
+}
+
+// UpdateDeletedUnder sets the "deleted_under" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateDeletedUnder() *DocumentUpsert {
+	u.SetExcluded(document.FieldDeletedUnder)
+	return u
+}
+
+// ClearDeletedUnder clears the value of the "deleted_under" field.
+func (u *DocumentUpsert) ClearDeletedUnder() *DocumentUpsert {
+	u.SetNull(document.FieldDeletedUnder)
+	return u
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (u *DocumentUpsert) SetBytesRemovedAt(v time.Time) *DocumentUpsert {
+	u.Set(document.FieldBytesRemovedAt, v)
+	return u
+}
+
+// UpdateBytesRemovedAt sets the "bytes_removed_at" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateBytesRemovedAt() *DocumentUpsert {
+	u.SetExcluded(document.FieldBytesRemovedAt)
+	return u
+}
+
+// ClearBytesRemovedAt clears the value of the "bytes_removed_at" field.
+func (u *DocumentUpsert) ClearBytesRemovedAt() *DocumentUpsert {
+	u.SetNull(document.FieldBytesRemovedAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -895,6 +1003,69 @@ func (u *DocumentUpsertOne) UpdateChallengeID() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearChallengeID() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearChallengeID()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DocumentUpsertOne) SetDeletedAt(v time.Time) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateDeletedAt() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DocumentUpsertOne) ClearDeletedAt() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (u *DocumentUpsertOne) SetDeletedUnder(v string) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetDeletedUnder(v)
+	})
+}
+
+// UpdateDeletedUnder sets the "deleted_under" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateDeletedUnder() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateDeletedUnder()
+	})
+}
+
+// ClearDeletedUnder clears the value of the "deleted_under" field.
+func (u *DocumentUpsertOne) ClearDeletedUnder() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearDeletedUnder()
+	})
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (u *DocumentUpsertOne) SetBytesRemovedAt(v time.Time) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetBytesRemovedAt(v)
+	})
+}
+
+// UpdateBytesRemovedAt sets the "bytes_removed_at" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateBytesRemovedAt() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateBytesRemovedAt()
+	})
+}
+
+// ClearBytesRemovedAt clears the value of the "bytes_removed_at" field.
+func (u *DocumentUpsertOne) ClearBytesRemovedAt() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearBytesRemovedAt()
 	})
 }
 
@@ -1312,6 +1483,69 @@ func (u *DocumentUpsertBulk) UpdateChallengeID() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearChallengeID() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearChallengeID()
+	})
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (u *DocumentUpsertBulk) SetDeletedAt(v time.Time) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetDeletedAt(v)
+	})
+}
+
+// UpdateDeletedAt sets the "deleted_at" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateDeletedAt() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateDeletedAt()
+	})
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (u *DocumentUpsertBulk) ClearDeletedAt() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearDeletedAt()
+	})
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (u *DocumentUpsertBulk) SetDeletedUnder(v string) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetDeletedUnder(v)
+	})
+}
+
+// UpdateDeletedUnder sets the "deleted_under" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateDeletedUnder() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateDeletedUnder()
+	})
+}
+
+// ClearDeletedUnder clears the value of the "deleted_under" field.
+func (u *DocumentUpsertBulk) ClearDeletedUnder() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearDeletedUnder()
+	})
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (u *DocumentUpsertBulk) SetBytesRemovedAt(v time.Time) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetBytesRemovedAt(v)
+	})
+}
+
+// UpdateBytesRemovedAt sets the "bytes_removed_at" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateBytesRemovedAt() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateBytesRemovedAt()
+	})
+}
+
+// ClearBytesRemovedAt clears the value of the "bytes_removed_at" field.
+func (u *DocumentUpsertBulk) ClearBytesRemovedAt() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearBytesRemovedAt()
 	})
 }
 

@@ -221,6 +221,66 @@ func (_u *DocumentUpdate) ClearChallengeID() *DocumentUpdate {
 	return _u
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (_u *DocumentUpdate) SetDeletedAt(v time.Time) *DocumentUpdate {
+	_u.mutation.SetDeletedAt(v)
+	return _u
+}
+
+// SetNillableDeletedAt sets the "deleted_at" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableDeletedAt(v *time.Time) *DocumentUpdate {
+	if v != nil {
+		_u.SetDeletedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (_u *DocumentUpdate) ClearDeletedAt() *DocumentUpdate {
+	_u.mutation.ClearDeletedAt()
+	return _u
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (_u *DocumentUpdate) SetDeletedUnder(v string) *DocumentUpdate {
+	_u.mutation.SetDeletedUnder(v)
+	return _u
+}
+
+// SetNillableDeletedUnder sets the "deleted_under" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableDeletedUnder(v *string) *DocumentUpdate {
+	if v != nil {
+		_u.SetDeletedUnder(*v)
+	}
+	return _u
+}
+
+// ClearDeletedUnder clears the value of the "deleted_under" field.
+func (_u *DocumentUpdate) ClearDeletedUnder() *DocumentUpdate {
+	_u.mutation.ClearDeletedUnder()
+	return _u
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (_u *DocumentUpdate) SetBytesRemovedAt(v time.Time) *DocumentUpdate {
+	_u.mutation.SetBytesRemovedAt(v)
+	return _u
+}
+
+// SetNillableBytesRemovedAt sets the "bytes_removed_at" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableBytesRemovedAt(v *time.Time) *DocumentUpdate {
+	if v != nil {
+		_u.SetBytesRemovedAt(*v)
+	}
+	return _u
+}
+
+// ClearBytesRemovedAt clears the value of the "bytes_removed_at" field.
+func (_u *DocumentUpdate) ClearBytesRemovedAt() *DocumentUpdate {
+	_u.mutation.ClearBytesRemovedAt()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *DocumentUpdate) SetBid(v *Bid) *DocumentUpdate {
 	return _u.SetBidID(v.ID)
@@ -378,6 +438,24 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PartCleared() {
 		_spec.ClearField(document.FieldPart, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeletedAt(); ok {
+		_spec.SetField(document.FieldDeletedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeletedAtCleared() {
+		_spec.ClearField(document.FieldDeletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletedUnder(); ok {
+		_spec.SetField(document.FieldDeletedUnder, field.TypeString, value)
+	}
+	if _u.mutation.DeletedUnderCleared() {
+		_spec.ClearField(document.FieldDeletedUnder, field.TypeString)
+	}
+	if value, ok := _u.mutation.BytesRemovedAt(); ok {
+		_spec.SetField(document.FieldBytesRemovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BytesRemovedAtCleared() {
+		_spec.ClearField(document.FieldBytesRemovedAt, field.TypeTime)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -704,6 +782,66 @@ func (_u *DocumentUpdateOne) ClearChallengeID() *DocumentUpdateOne {
 	return _u
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (_u *DocumentUpdateOne) SetDeletedAt(v time.Time) *DocumentUpdateOne {
+	_u.mutation.SetDeletedAt(v)
+	return _u
+}
+
+// SetNillableDeletedAt sets the "deleted_at" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableDeletedAt(v *time.Time) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetDeletedAt(*v)
+	}
+	return _u
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (_u *DocumentUpdateOne) ClearDeletedAt() *DocumentUpdateOne {
+	_u.mutation.ClearDeletedAt()
+	return _u
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (_u *DocumentUpdateOne) SetDeletedUnder(v string) *DocumentUpdateOne {
+	_u.mutation.SetDeletedUnder(v)
+	return _u
+}
+
+// SetNillableDeletedUnder sets the "deleted_under" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableDeletedUnder(v *string) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetDeletedUnder(*v)
+	}
+	return _u
+}
+
+// ClearDeletedUnder clears the value of the "deleted_under" field.
+func (_u *DocumentUpdateOne) ClearDeletedUnder() *DocumentUpdateOne {
+	_u.mutation.ClearDeletedUnder()
+	return _u
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (_u *DocumentUpdateOne) SetBytesRemovedAt(v time.Time) *DocumentUpdateOne {
+	_u.mutation.SetBytesRemovedAt(v)
+	return _u
+}
+
+// SetNillableBytesRemovedAt sets the "bytes_removed_at" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableBytesRemovedAt(v *time.Time) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetBytesRemovedAt(*v)
+	}
+	return _u
+}
+
+// ClearBytesRemovedAt clears the value of the "bytes_removed_at" field.
+func (_u *DocumentUpdateOne) ClearBytesRemovedAt() *DocumentUpdateOne {
+	_u.mutation.ClearBytesRemovedAt()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *DocumentUpdateOne) SetBid(v *Bid) *DocumentUpdateOne {
 	return _u.SetBidID(v.ID)
@@ -891,6 +1029,24 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if _u.mutation.PartCleared() {
 		_spec.ClearField(document.FieldPart, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeletedAt(); ok {
+		_spec.SetField(document.FieldDeletedAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeletedAtCleared() {
+		_spec.ClearField(document.FieldDeletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletedUnder(); ok {
+		_spec.SetField(document.FieldDeletedUnder, field.TypeString, value)
+	}
+	if _u.mutation.DeletedUnderCleared() {
+		_spec.ClearField(document.FieldDeletedUnder, field.TypeString)
+	}
+	if value, ok := _u.mutation.BytesRemovedAt(); ok {
+		_spec.SetField(document.FieldBytesRemovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BytesRemovedAtCleared() {
+		_spec.ClearField(document.FieldBytesRemovedAt, field.TypeTime)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -31,6 +31,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -39,6 +40,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/readevent"
+	"github.com/catalyst-sbri/catalyst/ent/retentionperiod"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -125,6 +127,7 @@ func checkColumn(t, c string) error {
 			idempotencyrecord.Table:  idempotencyrecord.ValidColumn,
 			interest.Table:           interest.ValidColumn,
 			joinrequest.Table:        joinrequest.ValidColumn,
+			legalhold.Table:          legalhold.ValidColumn,
 			lesson.Table:             lesson.ValidColumn,
 			milestone.Table:          milestone.ValidColumn,
 			notice.Table:             notice.ValidColumn,
@@ -133,6 +136,7 @@ func checkColumn(t, c string) error {
 			person.Table:             person.ValidColumn,
 			programmetarget.Table:    programmetarget.ValidColumn,
 			readevent.Table:          readevent.ValidColumn,
+			retentionperiod.Table:    retentionperiod.ValidColumn,
 			round.Table:              round.ValidColumn,
 			screening.Table:          screening.ValidColumn,
 			screeningcriterion.Table: screeningcriterion.ValidColumn,

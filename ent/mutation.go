@@ -31,6 +31,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -40,6 +41,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/readevent"
+	"github.com/catalyst-sbri/catalyst/ent/retentionperiod"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
@@ -77,6 +79,7 @@ const (
 	TypeIdempotencyRecord  = "IdempotencyRecord"
 	TypeInterest           = "Interest"
 	TypeJoinRequest        = "JoinRequest"
+	TypeLegalHold          = "LegalHold"
 	TypeLesson             = "Lesson"
 	TypeMilestone          = "Milestone"
 	TypeNotice             = "Notice"
@@ -85,6 +88,7 @@ const (
 	TypePerson             = "Person"
 	TypeProgrammeTarget    = "ProgrammeTarget"
 	TypeReadEvent          = "ReadEvent"
+	TypeRetentionPeriod    = "RetentionPeriod"
 	TypeRound              = "Round"
 	TypeScreening          = "Screening"
 	TypeScreeningCriterion = "ScreeningCriterion"
@@ -18614,6 +18618,9 @@ type DocumentMutation struct {
 	sha256           *string
 	question_key     *string
 	part             *string
+	deleted_at       *time.Time
+	deleted_under    *string
+	bytes_removed_at *time.Time
 	clearedFields    map[string]struct{}
 	bid              *int
 	clearedbid       bool
@@ -19292,6 +19299,153 @@ func (m *DocumentMutation) ResetChallengeID() {
 	delete(m.clearedFields, document.FieldChallengeID)
 }
 
+// SetDeletedAt sets the "deleted_at" field.
+func (m *DocumentMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *DocumentMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldDeletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ClearDeletedAt clears the value of the "deleted_at" field.
+func (m *DocumentMutation) ClearDeletedAt() {
+	m.deleted_at = nil
+	m.clearedFields[document.FieldDeletedAt] = struct{}{}
+}
+
+// DeletedAtCleared returns if the "deleted_at" field was cleared in this mutation.
+func (m *DocumentMutation) DeletedAtCleared() bool {
+	_, ok := m.clearedFields[document.FieldDeletedAt]
+	return ok
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *DocumentMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+	delete(m.clearedFields, document.FieldDeletedAt)
+}
+
+// SetDeletedUnder sets the "deleted_under" field.
+func (m *DocumentMutation) SetDeletedUnder(s string) {
+	m.deleted_under = &s
+}
+
+// DeletedUnder returns the value of the "deleted_under" field in the mutation.
+func (m *DocumentMutation) DeletedUnder() (r string, exists bool) {
+	v := m.deleted_under
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedUnder returns the old "deleted_under" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldDeletedUnder(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedUnder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedUnder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedUnder: %w", err)
+	}
+	return oldValue.DeletedUnder, nil
+}
+
+// ClearDeletedUnder clears the value of the "deleted_under" field.
+func (m *DocumentMutation) ClearDeletedUnder() {
+	m.deleted_under = nil
+	m.clearedFields[document.FieldDeletedUnder] = struct{}{}
+}
+
+// DeletedUnderCleared returns if the "deleted_under" field was cleared in this mutation.
+func (m *DocumentMutation) DeletedUnderCleared() bool {
+	_, ok := m.clearedFields[document.FieldDeletedUnder]
+	return ok
+}
+
+// ResetDeletedUnder resets all changes to the "deleted_under" field.
+func (m *DocumentMutation) ResetDeletedUnder() {
+	m.deleted_under = nil
+	delete(m.clearedFields, document.FieldDeletedUnder)
+}
+
+// SetBytesRemovedAt sets the "bytes_removed_at" field.
+func (m *DocumentMutation) SetBytesRemovedAt(t time.Time) {
+	m.bytes_removed_at = &t
+}
+
+// BytesRemovedAt returns the value of the "bytes_removed_at" field in the mutation.
+func (m *DocumentMutation) BytesRemovedAt() (r time.Time, exists bool) {
+	v := m.bytes_removed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBytesRemovedAt returns the old "bytes_removed_at" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldBytesRemovedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBytesRemovedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBytesRemovedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBytesRemovedAt: %w", err)
+	}
+	return oldValue.BytesRemovedAt, nil
+}
+
+// ClearBytesRemovedAt clears the value of the "bytes_removed_at" field.
+func (m *DocumentMutation) ClearBytesRemovedAt() {
+	m.bytes_removed_at = nil
+	m.clearedFields[document.FieldBytesRemovedAt] = struct{}{}
+}
+
+// BytesRemovedAtCleared returns if the "bytes_removed_at" field was cleared in this mutation.
+func (m *DocumentMutation) BytesRemovedAtCleared() bool {
+	_, ok := m.clearedFields[document.FieldBytesRemovedAt]
+	return ok
+}
+
+// ResetBytesRemovedAt resets all changes to the "bytes_removed_at" field.
+func (m *DocumentMutation) ResetBytesRemovedAt() {
+	m.bytes_removed_at = nil
+	delete(m.clearedFields, document.FieldBytesRemovedAt)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *DocumentMutation) ClearBid() {
 	m.clearedbid = true
@@ -19434,7 +19588,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -19474,6 +19628,15 @@ func (m *DocumentMutation) Fields() []string {
 	if m.challenge != nil {
 		fields = append(fields, document.FieldChallengeID)
 	}
+	if m.deleted_at != nil {
+		fields = append(fields, document.FieldDeletedAt)
+	}
+	if m.deleted_under != nil {
+		fields = append(fields, document.FieldDeletedUnder)
+	}
+	if m.bytes_removed_at != nil {
+		fields = append(fields, document.FieldBytesRemovedAt)
+	}
 	return fields
 }
 
@@ -19508,6 +19671,12 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.MilestoneID()
 	case document.FieldChallengeID:
 		return m.ChallengeID()
+	case document.FieldDeletedAt:
+		return m.DeletedAt()
+	case document.FieldDeletedUnder:
+		return m.DeletedUnder()
+	case document.FieldBytesRemovedAt:
+		return m.BytesRemovedAt()
 	}
 	return nil, false
 }
@@ -19543,6 +19712,12 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldMilestoneID(ctx)
 	case document.FieldChallengeID:
 		return m.OldChallengeID(ctx)
+	case document.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	case document.FieldDeletedUnder:
+		return m.OldDeletedUnder(ctx)
+	case document.FieldBytesRemovedAt:
+		return m.OldBytesRemovedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Document field %s", name)
 }
@@ -19643,6 +19818,27 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChallengeID(v)
 		return nil
+	case document.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	case document.FieldDeletedUnder:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedUnder(v)
+		return nil
+	case document.FieldBytesRemovedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBytesRemovedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
@@ -19706,6 +19902,15 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldChallengeID) {
 		fields = append(fields, document.FieldChallengeID)
 	}
+	if m.FieldCleared(document.FieldDeletedAt) {
+		fields = append(fields, document.FieldDeletedAt)
+	}
+	if m.FieldCleared(document.FieldDeletedUnder) {
+		fields = append(fields, document.FieldDeletedUnder)
+	}
+	if m.FieldCleared(document.FieldBytesRemovedAt) {
+		fields = append(fields, document.FieldBytesRemovedAt)
+	}
 	return fields
 }
 
@@ -19737,6 +19942,15 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldChallengeID:
 		m.ClearChallengeID()
+		return nil
+	case document.FieldDeletedAt:
+		m.ClearDeletedAt()
+		return nil
+	case document.FieldDeletedUnder:
+		m.ClearDeletedUnder()
+		return nil
+	case document.FieldBytesRemovedAt:
+		m.ClearBytesRemovedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Document nullable field %s", name)
@@ -19784,6 +19998,15 @@ func (m *DocumentMutation) ResetField(name string) error {
 		return nil
 	case document.FieldChallengeID:
 		m.ResetChallengeID()
+		return nil
+	case document.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	case document.FieldDeletedUnder:
+		m.ResetDeletedUnder()
+		return nil
+	case document.FieldBytesRemovedAt:
+		m.ResetBytesRemovedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
@@ -24023,6 +24246,860 @@ func (m *JoinRequestMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown JoinRequest edge %s", name)
 }
 
+// LegalHoldMutation represents an operation that mutates the LegalHold nodes in the graph.
+type LegalHoldMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	kind           *domain.HoldKind
+	record_id      *int
+	addrecord_id   *int
+	reason         *string
+	placed_by      *string
+	released_at    *time.Time
+	released_by    *string
+	release_reason *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*LegalHold, error)
+	predicates     []predicate.LegalHold
+}
+
+var _ ent.Mutation = (*LegalHoldMutation)(nil)
+
+// legalholdOption allows management of the mutation configuration using functional options.
+type legalholdOption func(*LegalHoldMutation)
+
+// newLegalHoldMutation creates new mutation for the LegalHold entity.
+func newLegalHoldMutation(c config, op Op, opts ...legalholdOption) *LegalHoldMutation {
+	m := &LegalHoldMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLegalHold,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLegalHoldID sets the ID field of the mutation.
+func withLegalHoldID(id int) legalholdOption {
+	return func(m *LegalHoldMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LegalHold
+		)
+		m.oldValue = func(ctx context.Context) (*LegalHold, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LegalHold.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLegalHold sets the old LegalHold of the mutation.
+func withLegalHold(node *LegalHold) legalholdOption {
+	return func(m *LegalHoldMutation) {
+		m.oldValue = func(context.Context) (*LegalHold, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LegalHoldMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LegalHoldMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LegalHoldMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LegalHoldMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LegalHold.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LegalHoldMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LegalHoldMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LegalHoldMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LegalHoldMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LegalHoldMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LegalHoldMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *LegalHoldMutation) SetKind(dk domain.HoldKind) {
+	m.kind = &dk
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LegalHoldMutation) Kind() (r domain.HoldKind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldKind(ctx context.Context) (v domain.HoldKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LegalHoldMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetRecordID sets the "record_id" field.
+func (m *LegalHoldMutation) SetRecordID(i int) {
+	m.record_id = &i
+	m.addrecord_id = nil
+}
+
+// RecordID returns the value of the "record_id" field in the mutation.
+func (m *LegalHoldMutation) RecordID() (r int, exists bool) {
+	v := m.record_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordID returns the old "record_id" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldRecordID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordID: %w", err)
+	}
+	return oldValue.RecordID, nil
+}
+
+// AddRecordID adds i to the "record_id" field.
+func (m *LegalHoldMutation) AddRecordID(i int) {
+	if m.addrecord_id != nil {
+		*m.addrecord_id += i
+	} else {
+		m.addrecord_id = &i
+	}
+}
+
+// AddedRecordID returns the value that was added to the "record_id" field in this mutation.
+func (m *LegalHoldMutation) AddedRecordID() (r int, exists bool) {
+	v := m.addrecord_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecordID resets all changes to the "record_id" field.
+func (m *LegalHoldMutation) ResetRecordID() {
+	m.record_id = nil
+	m.addrecord_id = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *LegalHoldMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *LegalHoldMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *LegalHoldMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetPlacedBy sets the "placed_by" field.
+func (m *LegalHoldMutation) SetPlacedBy(s string) {
+	m.placed_by = &s
+}
+
+// PlacedBy returns the value of the "placed_by" field in the mutation.
+func (m *LegalHoldMutation) PlacedBy() (r string, exists bool) {
+	v := m.placed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlacedBy returns the old "placed_by" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldPlacedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlacedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlacedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlacedBy: %w", err)
+	}
+	return oldValue.PlacedBy, nil
+}
+
+// ResetPlacedBy resets all changes to the "placed_by" field.
+func (m *LegalHoldMutation) ResetPlacedBy() {
+	m.placed_by = nil
+}
+
+// SetReleasedAt sets the "released_at" field.
+func (m *LegalHoldMutation) SetReleasedAt(t time.Time) {
+	m.released_at = &t
+}
+
+// ReleasedAt returns the value of the "released_at" field in the mutation.
+func (m *LegalHoldMutation) ReleasedAt() (r time.Time, exists bool) {
+	v := m.released_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReleasedAt returns the old "released_at" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldReleasedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReleasedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReleasedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReleasedAt: %w", err)
+	}
+	return oldValue.ReleasedAt, nil
+}
+
+// ClearReleasedAt clears the value of the "released_at" field.
+func (m *LegalHoldMutation) ClearReleasedAt() {
+	m.released_at = nil
+	m.clearedFields[legalhold.FieldReleasedAt] = struct{}{}
+}
+
+// ReleasedAtCleared returns if the "released_at" field was cleared in this mutation.
+func (m *LegalHoldMutation) ReleasedAtCleared() bool {
+	_, ok := m.clearedFields[legalhold.FieldReleasedAt]
+	return ok
+}
+
+// ResetReleasedAt resets all changes to the "released_at" field.
+func (m *LegalHoldMutation) ResetReleasedAt() {
+	m.released_at = nil
+	delete(m.clearedFields, legalhold.FieldReleasedAt)
+}
+
+// SetReleasedBy sets the "released_by" field.
+func (m *LegalHoldMutation) SetReleasedBy(s string) {
+	m.released_by = &s
+}
+
+// ReleasedBy returns the value of the "released_by" field in the mutation.
+func (m *LegalHoldMutation) ReleasedBy() (r string, exists bool) {
+	v := m.released_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReleasedBy returns the old "released_by" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldReleasedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReleasedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReleasedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReleasedBy: %w", err)
+	}
+	return oldValue.ReleasedBy, nil
+}
+
+// ClearReleasedBy clears the value of the "released_by" field.
+func (m *LegalHoldMutation) ClearReleasedBy() {
+	m.released_by = nil
+	m.clearedFields[legalhold.FieldReleasedBy] = struct{}{}
+}
+
+// ReleasedByCleared returns if the "released_by" field was cleared in this mutation.
+func (m *LegalHoldMutation) ReleasedByCleared() bool {
+	_, ok := m.clearedFields[legalhold.FieldReleasedBy]
+	return ok
+}
+
+// ResetReleasedBy resets all changes to the "released_by" field.
+func (m *LegalHoldMutation) ResetReleasedBy() {
+	m.released_by = nil
+	delete(m.clearedFields, legalhold.FieldReleasedBy)
+}
+
+// SetReleaseReason sets the "release_reason" field.
+func (m *LegalHoldMutation) SetReleaseReason(s string) {
+	m.release_reason = &s
+}
+
+// ReleaseReason returns the value of the "release_reason" field in the mutation.
+func (m *LegalHoldMutation) ReleaseReason() (r string, exists bool) {
+	v := m.release_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReleaseReason returns the old "release_reason" field's value of the LegalHold entity.
+// If the LegalHold object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LegalHoldMutation) OldReleaseReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReleaseReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReleaseReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReleaseReason: %w", err)
+	}
+	return oldValue.ReleaseReason, nil
+}
+
+// ClearReleaseReason clears the value of the "release_reason" field.
+func (m *LegalHoldMutation) ClearReleaseReason() {
+	m.release_reason = nil
+	m.clearedFields[legalhold.FieldReleaseReason] = struct{}{}
+}
+
+// ReleaseReasonCleared returns if the "release_reason" field was cleared in this mutation.
+func (m *LegalHoldMutation) ReleaseReasonCleared() bool {
+	_, ok := m.clearedFields[legalhold.FieldReleaseReason]
+	return ok
+}
+
+// ResetReleaseReason resets all changes to the "release_reason" field.
+func (m *LegalHoldMutation) ResetReleaseReason() {
+	m.release_reason = nil
+	delete(m.clearedFields, legalhold.FieldReleaseReason)
+}
+
+// Where appends a list predicates to the LegalHoldMutation builder.
+func (m *LegalHoldMutation) Where(ps ...predicate.LegalHold) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LegalHoldMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LegalHoldMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LegalHold, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LegalHoldMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LegalHoldMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LegalHold).
+func (m *LegalHoldMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LegalHoldMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, legalhold.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, legalhold.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, legalhold.FieldKind)
+	}
+	if m.record_id != nil {
+		fields = append(fields, legalhold.FieldRecordID)
+	}
+	if m.reason != nil {
+		fields = append(fields, legalhold.FieldReason)
+	}
+	if m.placed_by != nil {
+		fields = append(fields, legalhold.FieldPlacedBy)
+	}
+	if m.released_at != nil {
+		fields = append(fields, legalhold.FieldReleasedAt)
+	}
+	if m.released_by != nil {
+		fields = append(fields, legalhold.FieldReleasedBy)
+	}
+	if m.release_reason != nil {
+		fields = append(fields, legalhold.FieldReleaseReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LegalHoldMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case legalhold.FieldCreatedAt:
+		return m.CreatedAt()
+	case legalhold.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case legalhold.FieldKind:
+		return m.Kind()
+	case legalhold.FieldRecordID:
+		return m.RecordID()
+	case legalhold.FieldReason:
+		return m.Reason()
+	case legalhold.FieldPlacedBy:
+		return m.PlacedBy()
+	case legalhold.FieldReleasedAt:
+		return m.ReleasedAt()
+	case legalhold.FieldReleasedBy:
+		return m.ReleasedBy()
+	case legalhold.FieldReleaseReason:
+		return m.ReleaseReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LegalHoldMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case legalhold.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case legalhold.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case legalhold.FieldKind:
+		return m.OldKind(ctx)
+	case legalhold.FieldRecordID:
+		return m.OldRecordID(ctx)
+	case legalhold.FieldReason:
+		return m.OldReason(ctx)
+	case legalhold.FieldPlacedBy:
+		return m.OldPlacedBy(ctx)
+	case legalhold.FieldReleasedAt:
+		return m.OldReleasedAt(ctx)
+	case legalhold.FieldReleasedBy:
+		return m.OldReleasedBy(ctx)
+	case legalhold.FieldReleaseReason:
+		return m.OldReleaseReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown LegalHold field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LegalHoldMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case legalhold.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case legalhold.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case legalhold.FieldKind:
+		v, ok := value.(domain.HoldKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case legalhold.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordID(v)
+		return nil
+	case legalhold.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case legalhold.FieldPlacedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlacedBy(v)
+		return nil
+	case legalhold.FieldReleasedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReleasedAt(v)
+		return nil
+	case legalhold.FieldReleasedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReleasedBy(v)
+		return nil
+	case legalhold.FieldReleaseReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReleaseReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LegalHold field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LegalHoldMutation) AddedFields() []string {
+	var fields []string
+	if m.addrecord_id != nil {
+		fields = append(fields, legalhold.FieldRecordID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LegalHoldMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case legalhold.FieldRecordID:
+		return m.AddedRecordID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LegalHoldMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case legalhold.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LegalHold numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LegalHoldMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(legalhold.FieldReleasedAt) {
+		fields = append(fields, legalhold.FieldReleasedAt)
+	}
+	if m.FieldCleared(legalhold.FieldReleasedBy) {
+		fields = append(fields, legalhold.FieldReleasedBy)
+	}
+	if m.FieldCleared(legalhold.FieldReleaseReason) {
+		fields = append(fields, legalhold.FieldReleaseReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LegalHoldMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LegalHoldMutation) ClearField(name string) error {
+	switch name {
+	case legalhold.FieldReleasedAt:
+		m.ClearReleasedAt()
+		return nil
+	case legalhold.FieldReleasedBy:
+		m.ClearReleasedBy()
+		return nil
+	case legalhold.FieldReleaseReason:
+		m.ClearReleaseReason()
+		return nil
+	}
+	return fmt.Errorf("unknown LegalHold nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LegalHoldMutation) ResetField(name string) error {
+	switch name {
+	case legalhold.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case legalhold.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case legalhold.FieldKind:
+		m.ResetKind()
+		return nil
+	case legalhold.FieldRecordID:
+		m.ResetRecordID()
+		return nil
+	case legalhold.FieldReason:
+		m.ResetReason()
+		return nil
+	case legalhold.FieldPlacedBy:
+		m.ResetPlacedBy()
+		return nil
+	case legalhold.FieldReleasedAt:
+		m.ResetReleasedAt()
+		return nil
+	case legalhold.FieldReleasedBy:
+		m.ResetReleasedBy()
+		return nil
+	case legalhold.FieldReleaseReason:
+		m.ResetReleaseReason()
+		return nil
+	}
+	return fmt.Errorf("unknown LegalHold field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LegalHoldMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LegalHoldMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LegalHoldMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LegalHoldMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LegalHoldMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LegalHoldMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LegalHoldMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LegalHold unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LegalHoldMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LegalHold edge %s", name)
+}
+
 // LessonMutation represents an operation that mutates the Lesson nodes in the graph.
 type LessonMutation struct {
 	config
@@ -26673,6 +27750,7 @@ type NoticeMutation struct {
 	record_id        *int
 	addrecord_id     *int
 	read_at          *time.Time
+	erased_at        *time.Time
 	clearedFields    map[string]struct{}
 	recipient        *int
 	clearedrecipient bool
@@ -27127,6 +28205,55 @@ func (m *NoticeMutation) ResetReadAt() {
 	delete(m.clearedFields, notice.FieldReadAt)
 }
 
+// SetErasedAt sets the "erased_at" field.
+func (m *NoticeMutation) SetErasedAt(t time.Time) {
+	m.erased_at = &t
+}
+
+// ErasedAt returns the value of the "erased_at" field in the mutation.
+func (m *NoticeMutation) ErasedAt() (r time.Time, exists bool) {
+	v := m.erased_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErasedAt returns the old "erased_at" field's value of the Notice entity.
+// If the Notice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NoticeMutation) OldErasedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErasedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErasedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErasedAt: %w", err)
+	}
+	return oldValue.ErasedAt, nil
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (m *NoticeMutation) ClearErasedAt() {
+	m.erased_at = nil
+	m.clearedFields[notice.FieldErasedAt] = struct{}{}
+}
+
+// ErasedAtCleared returns if the "erased_at" field was cleared in this mutation.
+func (m *NoticeMutation) ErasedAtCleared() bool {
+	_, ok := m.clearedFields[notice.FieldErasedAt]
+	return ok
+}
+
+// ResetErasedAt resets all changes to the "erased_at" field.
+func (m *NoticeMutation) ResetErasedAt() {
+	m.erased_at = nil
+	delete(m.clearedFields, notice.FieldErasedAt)
+}
+
 // ClearRecipient clears the "recipient" edge to the Person entity.
 func (m *NoticeMutation) ClearRecipient() {
 	m.clearedrecipient = true
@@ -27188,7 +28315,7 @@ func (m *NoticeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NoticeMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, notice.FieldCreatedAt)
 	}
@@ -27212,6 +28339,9 @@ func (m *NoticeMutation) Fields() []string {
 	}
 	if m.read_at != nil {
 		fields = append(fields, notice.FieldReadAt)
+	}
+	if m.erased_at != nil {
+		fields = append(fields, notice.FieldErasedAt)
 	}
 	return fields
 }
@@ -27237,6 +28367,8 @@ func (m *NoticeMutation) Field(name string) (ent.Value, bool) {
 		return m.RecordID()
 	case notice.FieldReadAt:
 		return m.ReadAt()
+	case notice.FieldErasedAt:
+		return m.ErasedAt()
 	}
 	return nil, false
 }
@@ -27262,6 +28394,8 @@ func (m *NoticeMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldRecordID(ctx)
 	case notice.FieldReadAt:
 		return m.OldReadAt(ctx)
+	case notice.FieldErasedAt:
+		return m.OldErasedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Notice field %s", name)
 }
@@ -27327,6 +28461,13 @@ func (m *NoticeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReadAt(v)
 		return nil
+	case notice.FieldErasedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErasedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Notice field %s", name)
 }
@@ -27381,6 +28522,9 @@ func (m *NoticeMutation) ClearedFields() []string {
 	if m.FieldCleared(notice.FieldReadAt) {
 		fields = append(fields, notice.FieldReadAt)
 	}
+	if m.FieldCleared(notice.FieldErasedAt) {
+		fields = append(fields, notice.FieldErasedAt)
+	}
 	return fields
 }
 
@@ -27403,6 +28547,9 @@ func (m *NoticeMutation) ClearField(name string) error {
 		return nil
 	case notice.FieldReadAt:
 		m.ClearReadAt()
+		return nil
+	case notice.FieldErasedAt:
+		m.ClearErasedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Notice nullable field %s", name)
@@ -27435,6 +28582,9 @@ func (m *NoticeMutation) ResetField(name string) error {
 		return nil
 	case notice.FieldReadAt:
 		m.ResetReadAt()
+		return nil
+	case notice.FieldErasedAt:
+		m.ResetErasedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Notice field %s", name)
@@ -32826,6 +33976,584 @@ func (m *ReadEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *ReadEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ReadEvent edge %s", name)
+}
+
+// RetentionPeriodMutation represents an operation that mutates the RetentionPeriod nodes in the graph.
+type RetentionPeriodMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *string
+	months        *int
+	addmonths     *int
+	set_by        *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*RetentionPeriod, error)
+	predicates    []predicate.RetentionPeriod
+}
+
+var _ ent.Mutation = (*RetentionPeriodMutation)(nil)
+
+// retentionperiodOption allows management of the mutation configuration using functional options.
+type retentionperiodOption func(*RetentionPeriodMutation)
+
+// newRetentionPeriodMutation creates new mutation for the RetentionPeriod entity.
+func newRetentionPeriodMutation(c config, op Op, opts ...retentionperiodOption) *RetentionPeriodMutation {
+	m := &RetentionPeriodMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRetentionPeriod,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRetentionPeriodID sets the ID field of the mutation.
+func withRetentionPeriodID(id int) retentionperiodOption {
+	return func(m *RetentionPeriodMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RetentionPeriod
+		)
+		m.oldValue = func(ctx context.Context) (*RetentionPeriod, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RetentionPeriod.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRetentionPeriod sets the old RetentionPeriod of the mutation.
+func withRetentionPeriod(node *RetentionPeriod) retentionperiodOption {
+	return func(m *RetentionPeriodMutation) {
+		m.oldValue = func(context.Context) (*RetentionPeriod, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RetentionPeriodMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RetentionPeriodMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RetentionPeriodMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RetentionPeriodMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RetentionPeriod.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RetentionPeriodMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RetentionPeriodMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the RetentionPeriod entity.
+// If the RetentionPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionPeriodMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RetentionPeriodMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RetentionPeriodMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RetentionPeriodMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the RetentionPeriod entity.
+// If the RetentionPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionPeriodMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RetentionPeriodMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *RetentionPeriodMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *RetentionPeriodMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the RetentionPeriod entity.
+// If the RetentionPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionPeriodMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *RetentionPeriodMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetMonths sets the "months" field.
+func (m *RetentionPeriodMutation) SetMonths(i int) {
+	m.months = &i
+	m.addmonths = nil
+}
+
+// Months returns the value of the "months" field in the mutation.
+func (m *RetentionPeriodMutation) Months() (r int, exists bool) {
+	v := m.months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonths returns the old "months" field's value of the RetentionPeriod entity.
+// If the RetentionPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionPeriodMutation) OldMonths(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonths: %w", err)
+	}
+	return oldValue.Months, nil
+}
+
+// AddMonths adds i to the "months" field.
+func (m *RetentionPeriodMutation) AddMonths(i int) {
+	if m.addmonths != nil {
+		*m.addmonths += i
+	} else {
+		m.addmonths = &i
+	}
+}
+
+// AddedMonths returns the value that was added to the "months" field in this mutation.
+func (m *RetentionPeriodMutation) AddedMonths() (r int, exists bool) {
+	v := m.addmonths
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMonths resets all changes to the "months" field.
+func (m *RetentionPeriodMutation) ResetMonths() {
+	m.months = nil
+	m.addmonths = nil
+}
+
+// SetSetBy sets the "set_by" field.
+func (m *RetentionPeriodMutation) SetSetBy(s string) {
+	m.set_by = &s
+}
+
+// SetBy returns the value of the "set_by" field in the mutation.
+func (m *RetentionPeriodMutation) SetBy() (r string, exists bool) {
+	v := m.set_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSetBy returns the old "set_by" field's value of the RetentionPeriod entity.
+// If the RetentionPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionPeriodMutation) OldSetBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSetBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSetBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSetBy: %w", err)
+	}
+	return oldValue.SetBy, nil
+}
+
+// ResetSetBy resets all changes to the "set_by" field.
+func (m *RetentionPeriodMutation) ResetSetBy() {
+	m.set_by = nil
+}
+
+// Where appends a list predicates to the RetentionPeriodMutation builder.
+func (m *RetentionPeriodMutation) Where(ps ...predicate.RetentionPeriod) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RetentionPeriodMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RetentionPeriodMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RetentionPeriod, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RetentionPeriodMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RetentionPeriodMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RetentionPeriod).
+func (m *RetentionPeriodMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RetentionPeriodMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, retentionperiod.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, retentionperiod.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, retentionperiod.FieldKind)
+	}
+	if m.months != nil {
+		fields = append(fields, retentionperiod.FieldMonths)
+	}
+	if m.set_by != nil {
+		fields = append(fields, retentionperiod.FieldSetBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RetentionPeriodMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case retentionperiod.FieldCreatedAt:
+		return m.CreatedAt()
+	case retentionperiod.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case retentionperiod.FieldKind:
+		return m.Kind()
+	case retentionperiod.FieldMonths:
+		return m.Months()
+	case retentionperiod.FieldSetBy:
+		return m.SetBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RetentionPeriodMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case retentionperiod.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case retentionperiod.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case retentionperiod.FieldKind:
+		return m.OldKind(ctx)
+	case retentionperiod.FieldMonths:
+		return m.OldMonths(ctx)
+	case retentionperiod.FieldSetBy:
+		return m.OldSetBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown RetentionPeriod field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RetentionPeriodMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case retentionperiod.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case retentionperiod.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case retentionperiod.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case retentionperiod.FieldMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonths(v)
+		return nil
+	case retentionperiod.FieldSetBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSetBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionPeriod field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RetentionPeriodMutation) AddedFields() []string {
+	var fields []string
+	if m.addmonths != nil {
+		fields = append(fields, retentionperiod.FieldMonths)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RetentionPeriodMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case retentionperiod.FieldMonths:
+		return m.AddedMonths()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RetentionPeriodMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case retentionperiod.FieldMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMonths(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionPeriod numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RetentionPeriodMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RetentionPeriodMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RetentionPeriodMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown RetentionPeriod nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RetentionPeriodMutation) ResetField(name string) error {
+	switch name {
+	case retentionperiod.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case retentionperiod.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case retentionperiod.FieldKind:
+		m.ResetKind()
+		return nil
+	case retentionperiod.FieldMonths:
+		m.ResetMonths()
+		return nil
+	case retentionperiod.FieldSetBy:
+		m.ResetSetBy()
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionPeriod field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RetentionPeriodMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RetentionPeriodMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RetentionPeriodMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RetentionPeriodMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RetentionPeriodMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RetentionPeriodMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RetentionPeriodMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown RetentionPeriod unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RetentionPeriodMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown RetentionPeriod edge %s", name)
 }
 
 // RoundMutation represents an operation that mutates the Round nodes in the graph.

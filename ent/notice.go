@@ -35,6 +35,8 @@ type Notice struct {
 	RecordID int `json:"record_id,omitempty"`
 	// ReadAt holds the value of the "read_at" field.
 	ReadAt *time.Time `json:"read_at,omitempty"`
+	// ErasedAt holds the value of the "erased_at" field.
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the NoticeQuery when eager-loading is set.
 	Edges        NoticeEdges `json:"edges"`
@@ -72,7 +74,7 @@ func (*Notice) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case notice.FieldTemplate, notice.FieldRecordType:
 			values[i] = new(sql.NullString)
-		case notice.FieldCreatedAt, notice.FieldUpdatedAt, notice.FieldReadAt:
+		case notice.FieldCreatedAt, notice.FieldUpdatedAt, notice.FieldReadAt, notice.FieldErasedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -146,6 +148,13 @@ func (_m *Notice) assignValues(columns []string, values []any) error {
 				_m.ReadAt = new(time.Time)
 				*_m.ReadAt = value.Time
 			}
+		case notice.FieldErasedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field erased_at", values[i])
+			} else if value.Valid {
+				_m.ErasedAt = new(time.Time)
+				*_m.ErasedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -210,6 +219,11 @@ func (_m *Notice) String() string {
 	builder.WriteString(", ")
 	if v := _m.ReadAt; v != nil {
 		builder.WriteString("read_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ErasedAt; v != nil {
+		builder.WriteString("erased_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

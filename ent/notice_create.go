@@ -111,6 +111,20 @@ func (_c *NoticeCreate) SetNillableReadAt(v *time.Time) *NoticeCreate {
 	return _c
 }
 
+// SetErasedAt sets the "erased_at" field.
+func (_c *NoticeCreate) SetErasedAt(v time.Time) *NoticeCreate {
+	_c.mutation.SetErasedAt(v)
+	return _c
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_c *NoticeCreate) SetNillableErasedAt(v *time.Time) *NoticeCreate {
+	if v != nil {
+		_c.SetErasedAt(*v)
+	}
+	return _c
+}
+
 // SetRecipient sets the "recipient" edge to the Person entity.
 func (_c *NoticeCreate) SetRecipient(v *Person) *NoticeCreate {
 	return _c.SetRecipientID(v.ID)
@@ -250,6 +264,10 @@ func (_c *NoticeCreate) createSpec() (*Notice, *sqlgraph.CreateSpec) {
 		_spec.SetField(notice.FieldReadAt, field.TypeTime, value)
 		_node.ReadAt = &value
 	}
+	if value, ok := _c.mutation.ErasedAt(); ok {
+		_spec.SetField(notice.FieldErasedAt, field.TypeTime, value)
+		_node.ErasedAt = &value
+	}
 	if nodes := _c.mutation.RecipientIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -331,6 +349,18 @@ func (u *NoticeUpsert) UpdateUpdatedAt() *NoticeUpsert {
 	return u
 }
 
+// SetValues sets the "values" field.
+func (u *NoticeUpsert) SetValues(v map[string]string) *NoticeUpsert {
+	u.Set(notice.FieldValues, v)
+	return u
+}
+
+// UpdateValues sets the "values" field to the value that was provided on create.
+func (u *NoticeUpsert) UpdateValues() *NoticeUpsert {
+	u.SetExcluded(notice.FieldValues)
+	return u
+}
+
 // SetReadAt sets the "read_at" field.
 func (u *NoticeUpsert) SetReadAt(v time.Time) *NoticeUpsert {
 	u.Set(notice.FieldReadAt, v)
@@ -346,6 +376,24 @@ func (u *NoticeUpsert) UpdateReadAt() *NoticeUpsert {
 // ClearReadAt clears the value of the "read_at" field.
 func (u *NoticeUpsert) ClearReadAt() *NoticeUpsert {
 	u.SetNull(notice.FieldReadAt)
+	return u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *NoticeUpsert) SetErasedAt(v time.Time) *NoticeUpsert {
+	u.Set(notice.FieldErasedAt, v)
+	return u
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *NoticeUpsert) UpdateErasedAt() *NoticeUpsert {
+	u.SetExcluded(notice.FieldErasedAt)
+	return u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *NoticeUpsert) ClearErasedAt() *NoticeUpsert {
+	u.SetNull(notice.FieldErasedAt)
 	return u
 }
 
@@ -368,9 +416,6 @@ func (u *NoticeUpsertOne) UpdateNewValues() *NoticeUpsertOne {
 		}
 		if _, exists := u.create.mutation.Template(); exists {
 			s.SetIgnore(notice.FieldTemplate)
-		}
-		if _, exists := u.create.mutation.Values(); exists {
-			s.SetIgnore(notice.FieldValues)
 		}
 		if _, exists := u.create.mutation.RecordType(); exists {
 			s.SetIgnore(notice.FieldRecordType)
@@ -423,6 +468,20 @@ func (u *NoticeUpsertOne) UpdateUpdatedAt() *NoticeUpsertOne {
 	})
 }
 
+// SetValues sets the "values" field.
+func (u *NoticeUpsertOne) SetValues(v map[string]string) *NoticeUpsertOne {
+	return u.Update(func(s *NoticeUpsert) {
+		s.SetValues(v)
+	})
+}
+
+// UpdateValues sets the "values" field to the value that was provided on create.
+func (u *NoticeUpsertOne) UpdateValues() *NoticeUpsertOne {
+	return u.Update(func(s *NoticeUpsert) {
+		s.UpdateValues()
+	})
+}
+
 // SetReadAt sets the "read_at" field.
 func (u *NoticeUpsertOne) SetReadAt(v time.Time) *NoticeUpsertOne {
 	return u.Update(func(s *NoticeUpsert) {
@@ -441,6 +500,27 @@ func (u *NoticeUpsertOne) UpdateReadAt() *NoticeUpsertOne {
 func (u *NoticeUpsertOne) ClearReadAt() *NoticeUpsertOne {
 	return u.Update(func(s *NoticeUpsert) {
 		s.ClearReadAt()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *NoticeUpsertOne) SetErasedAt(v time.Time) *NoticeUpsertOne {
+	return u.Update(func(s *NoticeUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *NoticeUpsertOne) UpdateErasedAt() *NoticeUpsertOne {
+	return u.Update(func(s *NoticeUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *NoticeUpsertOne) ClearErasedAt() *NoticeUpsertOne {
+	return u.Update(func(s *NoticeUpsert) {
+		s.ClearErasedAt()
 	})
 }
 
@@ -629,9 +709,6 @@ func (u *NoticeUpsertBulk) UpdateNewValues() *NoticeUpsertBulk {
 			if _, exists := b.mutation.Template(); exists {
 				s.SetIgnore(notice.FieldTemplate)
 			}
-			if _, exists := b.mutation.Values(); exists {
-				s.SetIgnore(notice.FieldValues)
-			}
 			if _, exists := b.mutation.RecordType(); exists {
 				s.SetIgnore(notice.FieldRecordType)
 			}
@@ -684,6 +761,20 @@ func (u *NoticeUpsertBulk) UpdateUpdatedAt() *NoticeUpsertBulk {
 	})
 }
 
+// SetValues sets the "values" field.
+func (u *NoticeUpsertBulk) SetValues(v map[string]string) *NoticeUpsertBulk {
+	return u.Update(func(s *NoticeUpsert) {
+		s.SetValues(v)
+	})
+}
+
+// UpdateValues sets the "values" field to the value that was provided on create.
+func (u *NoticeUpsertBulk) UpdateValues() *NoticeUpsertBulk {
+	return u.Update(func(s *NoticeUpsert) {
+		s.UpdateValues()
+	})
+}
+
 // SetReadAt sets the "read_at" field.
 func (u *NoticeUpsertBulk) SetReadAt(v time.Time) *NoticeUpsertBulk {
 	return u.Update(func(s *NoticeUpsert) {
@@ -702,6 +793,27 @@ func (u *NoticeUpsertBulk) UpdateReadAt() *NoticeUpsertBulk {
 func (u *NoticeUpsertBulk) ClearReadAt() *NoticeUpsertBulk {
 	return u.Update(func(s *NoticeUpsert) {
 		s.ClearReadAt()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *NoticeUpsertBulk) SetErasedAt(v time.Time) *NoticeUpsertBulk {
+	return u.Update(func(s *NoticeUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *NoticeUpsertBulk) UpdateErasedAt() *NoticeUpsertBulk {
+	return u.Update(func(s *NoticeUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *NoticeUpsertBulk) ClearErasedAt() *NoticeUpsertBulk {
+	return u.Update(func(s *NoticeUpsert) {
+		s.ClearErasedAt()
 	})
 }
 

@@ -34,6 +34,12 @@ func (_u *NoticeUpdate) SetUpdatedAt(v time.Time) *NoticeUpdate {
 	return _u
 }
 
+// SetValues sets the "values" field.
+func (_u *NoticeUpdate) SetValues(v map[string]string) *NoticeUpdate {
+	_u.mutation.SetValues(v)
+	return _u
+}
+
 // SetReadAt sets the "read_at" field.
 func (_u *NoticeUpdate) SetReadAt(v time.Time) *NoticeUpdate {
 	_u.mutation.SetReadAt(v)
@@ -51,6 +57,26 @@ func (_u *NoticeUpdate) SetNillableReadAt(v *time.Time) *NoticeUpdate {
 // ClearReadAt clears the value of the "read_at" field.
 func (_u *NoticeUpdate) ClearReadAt() *NoticeUpdate {
 	_u.mutation.ClearReadAt()
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *NoticeUpdate) SetErasedAt(v time.Time) *NoticeUpdate {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *NoticeUpdate) SetNillableErasedAt(v *time.Time) *NoticeUpdate {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *NoticeUpdate) ClearErasedAt() *NoticeUpdate {
+	_u.mutation.ClearErasedAt()
 	return _u
 }
 
@@ -124,6 +150,9 @@ func (_u *NoticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(notice.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Values(); ok {
+		_spec.SetField(notice.FieldValues, field.TypeJSON, value)
+	}
 	if _u.mutation.RecordTypeCleared() {
 		_spec.ClearField(notice.FieldRecordType, field.TypeString)
 	}
@@ -135,6 +164,12 @@ func (_u *NoticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ReadAtCleared() {
 		_spec.ClearField(notice.FieldReadAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(notice.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(notice.FieldErasedAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -162,6 +197,12 @@ func (_u *NoticeUpdateOne) SetUpdatedAt(v time.Time) *NoticeUpdateOne {
 	return _u
 }
 
+// SetValues sets the "values" field.
+func (_u *NoticeUpdateOne) SetValues(v map[string]string) *NoticeUpdateOne {
+	_u.mutation.SetValues(v)
+	return _u
+}
+
 // SetReadAt sets the "read_at" field.
 func (_u *NoticeUpdateOne) SetReadAt(v time.Time) *NoticeUpdateOne {
 	_u.mutation.SetReadAt(v)
@@ -179,6 +220,26 @@ func (_u *NoticeUpdateOne) SetNillableReadAt(v *time.Time) *NoticeUpdateOne {
 // ClearReadAt clears the value of the "read_at" field.
 func (_u *NoticeUpdateOne) ClearReadAt() *NoticeUpdateOne {
 	_u.mutation.ClearReadAt()
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *NoticeUpdateOne) SetErasedAt(v time.Time) *NoticeUpdateOne {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *NoticeUpdateOne) SetNillableErasedAt(v *time.Time) *NoticeUpdateOne {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *NoticeUpdateOne) ClearErasedAt() *NoticeUpdateOne {
+	_u.mutation.ClearErasedAt()
 	return _u
 }
 
@@ -282,6 +343,9 @@ func (_u *NoticeUpdateOne) sqlSave(ctx context.Context) (_node *Notice, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(notice.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Values(); ok {
+		_spec.SetField(notice.FieldValues, field.TypeJSON, value)
+	}
 	if _u.mutation.RecordTypeCleared() {
 		_spec.ClearField(notice.FieldRecordType, field.TypeString)
 	}
@@ -293,6 +357,12 @@ func (_u *NoticeUpdateOne) sqlSave(ctx context.Context) (_node *Notice, err erro
 	}
 	if _u.mutation.ReadAtCleared() {
 		_spec.ClearField(notice.FieldReadAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(notice.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(notice.FieldErasedAt, field.TypeTime)
 	}
 	_node = &Notice{config: _u.config}
 	_spec.Assign = _node.assignValues

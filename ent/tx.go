@@ -52,6 +52,8 @@ type Tx struct {
 	Interest *InterestClient
 	// JoinRequest is the client for interacting with the JoinRequest builders.
 	JoinRequest *JoinRequestClient
+	// LegalHold is the client for interacting with the LegalHold builders.
+	LegalHold *LegalHoldClient
 	// Lesson is the client for interacting with the Lesson builders.
 	Lesson *LessonClient
 	// Milestone is the client for interacting with the Milestone builders.
@@ -68,6 +70,8 @@ type Tx struct {
 	ProgrammeTarget *ProgrammeTargetClient
 	// ReadEvent is the client for interacting with the ReadEvent builders.
 	ReadEvent *ReadEventClient
+	// RetentionPeriod is the client for interacting with the RetentionPeriod builders.
+	RetentionPeriod *RetentionPeriodClient
 	// Round is the client for interacting with the Round builders.
 	Round *RoundClient
 	// Screening is the client for interacting with the Screening builders.
@@ -232,6 +236,7 @@ func (tx *Tx) init() {
 	tx.IdempotencyRecord = NewIdempotencyRecordClient(tx.config)
 	tx.Interest = NewInterestClient(tx.config)
 	tx.JoinRequest = NewJoinRequestClient(tx.config)
+	tx.LegalHold = NewLegalHoldClient(tx.config)
 	tx.Lesson = NewLessonClient(tx.config)
 	tx.Milestone = NewMilestoneClient(tx.config)
 	tx.Notice = NewNoticeClient(tx.config)
@@ -240,6 +245,7 @@ func (tx *Tx) init() {
 	tx.Person = NewPersonClient(tx.config)
 	tx.ProgrammeTarget = NewProgrammeTargetClient(tx.config)
 	tx.ReadEvent = NewReadEventClient(tx.config)
+	tx.RetentionPeriod = NewRetentionPeriodClient(tx.config)
 	tx.Round = NewRoundClient(tx.config)
 	tx.Screening = NewScreeningClient(tx.config)
 	tx.ScreeningCriterion = NewScreeningCriterionClient(tx.config)

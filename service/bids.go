@@ -248,6 +248,9 @@ func (s *Service) Document(ctx context.Context, id int) (*ent.Document, string, 
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
+	if err := documentGone(d); err != nil {
+		return nil, "", time.Time{}, err
+	}
 	if err := s.documentRead(ctx, d); err != nil {
 		return nil, "", time.Time{}, err
 	}
@@ -270,6 +273,9 @@ func (s *Service) documentRead(ctx context.Context, d *ent.Document) error {
 func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.ReadCloser, int64, error) {
 	d, err := s.DB.Document.Get(ctx, id)
 	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := documentGone(d); err != nil {
 		return nil, nil, 0, err
 	}
 	if err := s.documentRead(ctx, d); err != nil {

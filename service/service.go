@@ -50,6 +50,8 @@ const (
 	NotFound
 	// Unauthenticated: the credential sent is not (or no longer) valid.
 	Unauthenticated
+	// Gone: the record's content was deleted on purpose (under the retention schedule).
+	Gone
 )
 
 // Refusal is a command refused for a reason outside the domain's own rules: who may act, or

@@ -4,12 +4,14 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/catalyst-sbri/catalyst/activities"
@@ -23,7 +25,9 @@ import (
 type Deps struct {
 	Temporal client.Client
 	DB       *ent.Client
-	Log      *slog.Logger
+	// Docs holds documents' bytes, which the retention schedule deletes.
+	Docs activities.Bytes
+	Log  *slog.Logger
 	// Mail sends email; nil leaves every email waiting (and the mail workflow unstarted).
 	Mail email.Sender
 	// BaseURL is where people reach Catalyst, for the links in emails.
@@ -39,6 +43,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.ContractWorkflow)
 	r.RegisterWorkflow(workflows.MailWorkflow)
 	r.RegisterWorkflow(workflows.WebhookWorkflow)
+	r.RegisterWorkflow(workflows.RetentionWorkflow)
 	r.RegisterActivity(acts)
 }
 
@@ -48,7 +53,7 @@ func Run(ctx context.Context, d Deps) error {
 		d.Log = slog.Default()
 	}
 	w := sdkworker.New(d.Temporal, workflows.TaskQueue, sdkworker.Options{})
-	Register(w, &activities.Activities{DB: d.DB, Mail: d.Mail, BaseURL: d.BaseURL, CloseGrace: domain.CloseGrace})
+	Register(w, &activities.Activities{DB: d.DB, Docs: d.Docs, Mail: d.Mail, BaseURL: d.BaseURL, CloseGrace: domain.CloseGrace})
 	if err := w.Start(); err != nil {
 		return err
 	}
@@ -57,6 +62,9 @@ func Run(ctx context.Context, d Deps) error {
 		go startForGood(ctx, d, workflows.MailWorkflowID, workflows.MailWorkflow, workflows.MailInput{PollEvery: d.MailPollEvery})
 	}
 	go startForGood(ctx, d, workflows.WebhookWorkflowID, workflows.WebhookWorkflow, workflows.WebhookInput{PollEvery: d.MailPollEvery})
+	if d.Docs != nil {
+		go scheduleRetention(ctx, d)
+	}
 	relay := &OutboxRelay{DB: d.DB, Temporal: d.Temporal, Log: d.Log}
 	relay.Run(ctx)
 	return nil
@@ -77,6 +85,39 @@ func startForGood(ctx context.Context, d Deps, id string, wf, in any) {
 			return
 		}
 		d.Log.Warn("starting a workflow", "workflow", id, "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+// scheduleRetention makes the Temporal schedule that runs the retention schedule each night,
+// unless it is there already: every worker asks, and the one schedule ID keeps it to one. A run
+// still going when the next falls due makes the next wait (skip); one missed while the cluster
+// was down runs when it is back, within a day.
+func scheduleRetention(ctx context.Context, d Deps) {
+	opts := client.ScheduleOptions{
+		ID: workflows.RetentionScheduleID,
+		Spec: client.ScheduleSpec{
+			Calendars:    []client.ScheduleCalendarSpec{{Hour: []client.ScheduleRange{{Start: workflows.RetentionHour}}, Minute: []client.ScheduleRange{{Start: 0}}}},
+			TimeZoneName: "Europe/London",
+		},
+		Action: &client.ScheduleWorkflowAction{
+			ID: workflows.RetentionWorkflowID, Workflow: workflows.RetentionWorkflow, Args: []any{workflows.RetentionInput{}},
+			TaskQueue: workflows.TaskQueue,
+		},
+		Overlap:       enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+		CatchupWindow: 24 * time.Hour,
+		Note:          "Catalyst's retention schedule: deletes what is past its period, unless a legal hold keeps it",
+	}
+	for {
+		_, err := d.Temporal.ScheduleClient().Create(ctx, opts)
+		if err == nil || errors.Is(err, temporal.ErrScheduleAlreadyRunning) || ctx.Err() != nil {
+			return
+		}
+		d.Log.Warn("making the retention schedule", "error", err)
 		select {
 		case <-ctx.Done():
 			return

@@ -87,6 +87,19 @@ type MailInput struct {
 	PollEvery time.Duration `json:",omitempty"`
 }
 
+// The retention schedule: a Temporal schedule that starts RetentionWorkflow each night at
+// RetentionHour (UK time), one run at a time.
+const (
+	RetentionScheduleID = "retention"
+	RetentionWorkflowID = activities.RetentionWorkflowID
+	RetentionHour       = 2
+)
+
+// RetentionInput starts a run of the retention schedule; a dry run only lists what is due.
+type RetentionInput struct {
+	DryRun bool `json:",omitempty"`
+}
+
 // The webhook workflow: one for the namespace, woken by SignalWebhookWaiting from the outbox.
 const (
 	WebhookWorkflowID    = activities.WebhookWorkflowID

@@ -29,7 +29,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"challenge-phase1.json": false, "challenge-nogo.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false, "webhooks.json": false}
+	want := map[string]bool{"challenge-phase1.json": false, "challenge-nogo.json": false, "challenge-phase2.json": false, "competition.json": false, "contract.json": false, "mail.json": false, "webhooks.json": false, "retention.json": false}
 	for _, f := range files {
 		want[filepath.Base(f)] = true
 	}
@@ -41,6 +41,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflow(workflows.ContractWorkflow)
 			r.RegisterWorkflow(workflows.MailWorkflow)
 			r.RegisterWorkflow(workflows.WebhookWorkflow)
+			r.RegisterWorkflow(workflows.RetentionWorkflow)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatal(err)
 			}

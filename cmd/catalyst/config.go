@@ -68,7 +68,7 @@ var (
 // needs lists the settings each production command requires (no default).
 var needs = map[string][]envVar{
 	"api":     {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey},
-	"worker":  {envDatabaseURL, envTemporal},
+	"worker":  {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey},
 	"migrate": {envDatabaseURL},
 	"seed":    {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey},
 }

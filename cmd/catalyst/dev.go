@@ -202,7 +202,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	wctx, stopWorker := context.WithCancel(context.Background())
 	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
 	go func() {
-		st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Log: o.Log,
+		st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Docs: st.Docs, Log: o.Log,
 			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery})
 	}()
 

@@ -28,7 +28,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 
+	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -560,6 +562,39 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	if os.Getenv("CATALYST_RECORD_HISTORIES") != "" {
 		writeHistory(t, ctx, st, filepath.Join(historyDir, "challenge-nogo.json"), workflows.ChallengeWorkflowID(nogo.ID), "")
+	}
+
+	// The retention schedule is a Temporal schedule the worker made, each night at 2am; triggered
+	// now, its run (a workflow of its own) finds nothing past its period in a programme minutes
+	// old, deletes nothing, and says so in the trail.
+	sched := st.Temporal.ScheduleClient().GetHandle(ctx, workflows.RetentionScheduleID)
+	desc, err := sched.Describe(ctx)
+	for until := time.Now().Add(30 * time.Second); err != nil && time.Now().Before(until); desc, err = sched.Describe(ctx) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	must(t, err)
+	if len(desc.Info.NextActionTimes) == 0 || desc.Info.NextActionTimes[0].In(domain.London).Hour() != workflows.RetentionHour {
+		t.Errorf("the retention schedule's next runs: %v", desc.Info.NextActionTimes)
+	}
+	must(t, sched.Trigger(ctx, client.ScheduleTriggerOptions{}))
+	for until := time.Now().Add(30 * time.Second); len(desc.Info.RecentActions) == 0 && time.Now().Before(until); time.Sleep(200 * time.Millisecond) {
+		desc, err = sched.Describe(ctx)
+		must(t, err)
+	}
+	if len(desc.Info.RecentActions) == 0 {
+		t.Fatal("the triggered retention schedule started no run")
+	}
+	started := desc.Info.RecentActions[len(desc.Info.RecentActions)-1].StartWorkflowResult
+	var report activities.RetentionReport
+	must(t, st.Temporal.GetWorkflow(ctx, started.WorkflowID, started.FirstExecutionRunID).Get(ctx, &report))
+	if len(report.Due) != 0 || len(report.Held) != 0 || report.At.IsZero() {
+		t.Errorf("the retention run of a new programme: %+v", report)
+	}
+	if n := st.DB.AuditEvent.Query().Where(auditevent.Action("retention.run")).CountX(sys); n != 1 {
+		t.Errorf("%d retention runs in the trail, want 1", n)
+	}
+	if os.Getenv("CATALYST_RECORD_HISTORIES") != "" {
+		writeHistory(t, ctx, st, filepath.Join(historyDir, "retention.json"), started.WorkflowID, started.FirstExecutionRunID)
 	}
 
 	// A second challenge opens a competition whose deadline will pass while Catalyst is stopped.

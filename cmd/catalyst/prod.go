@@ -118,7 +118,12 @@ func runWorker(ctx context.Context) error {
 	if cfg.Mail == nil {
 		log.Warn("email is off: notices are kept and wait to be sent; set " + envNotifyKey.Name + " or " + envSMTPURL.Name)
 	}
-	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL})
+	// The worker deletes documents' bytes for the retention schedule; the API made the bucket.
+	docs, err := docstore.New(cfg.S3)
+	if err != nil {
+		return err
+	}
+	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL})
 }
 
 func runAPI(ctx context.Context) error {

@@ -41,6 +41,12 @@ const (
 	FieldMilestoneID = "milestone_id"
 	// FieldChallengeID holds the string denoting the challenge_id field in the database.
 	FieldChallengeID = "challenge_id"
+	// FieldDeletedAt holds the string denoting the deleted_at field in the database.
+	FieldDeletedAt = "deleted_at"
+	// FieldDeletedUnder holds the string denoting the deleted_under field in the database.
+	FieldDeletedUnder = "deleted_under"
+	// FieldBytesRemovedAt holds the string denoting the bytes_removed_at field in the database.
+	FieldBytesRemovedAt = "bytes_removed_at"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
@@ -97,6 +103,9 @@ var Columns = []string{
 	FieldPart,
 	FieldMilestoneID,
 	FieldChallengeID,
+	FieldDeletedAt,
+	FieldDeletedUnder,
+	FieldBytesRemovedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -206,6 +215,21 @@ func ByMilestoneID(opts ...sql.OrderTermOption) OrderOption {
 // ByChallengeID orders the results by the challenge_id field.
 func ByChallengeID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldChallengeID, opts...).ToFunc()
+}
+
+// ByDeletedAt orders the results by the deleted_at field.
+func ByDeletedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeletedAt, opts...).ToFunc()
+}
+
+// ByDeletedUnder orders the results by the deleted_under field.
+func ByDeletedUnder(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeletedUnder, opts...).ToFunc()
+}
+
+// ByBytesRemovedAt orders the results by the bytes_removed_at field.
+func ByBytesRemovedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBytesRemovedAt, opts...).ToFunc()
 }
 
 // ByBidField orders the results by bid field.

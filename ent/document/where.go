@@ -120,6 +120,21 @@ func ChallengeID(v int) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldChallengeID, v))
 }
 
+// DeletedAt applies equality check predicate on the "deleted_at" field. It's identical to DeletedAtEQ.
+func DeletedAt(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldDeletedAt, v))
+}
+
+// DeletedUnder applies equality check predicate on the "deleted_under" field. It's identical to DeletedUnderEQ.
+func DeletedUnder(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldDeletedUnder, v))
+}
+
+// BytesRemovedAt applies equality check predicate on the "bytes_removed_at" field. It's identical to BytesRemovedAtEQ.
+func BytesRemovedAt(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldBytesRemovedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldCreatedAt, v))
@@ -768,6 +783,181 @@ func ChallengeIDIsNil() predicate.Document {
 // ChallengeIDNotNil applies the NotNil predicate on the "challenge_id" field.
 func ChallengeIDNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldChallengeID))
+}
+
+// DeletedAtEQ applies the EQ predicate on the "deleted_at" field.
+func DeletedAtEQ(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldDeletedAt, v))
+}
+
+// DeletedAtNEQ applies the NEQ predicate on the "deleted_at" field.
+func DeletedAtNEQ(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldDeletedAt, v))
+}
+
+// DeletedAtIn applies the In predicate on the "deleted_at" field.
+func DeletedAtIn(vs ...time.Time) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldDeletedAt, vs...))
+}
+
+// DeletedAtNotIn applies the NotIn predicate on the "deleted_at" field.
+func DeletedAtNotIn(vs ...time.Time) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldDeletedAt, vs...))
+}
+
+// DeletedAtGT applies the GT predicate on the "deleted_at" field.
+func DeletedAtGT(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldDeletedAt, v))
+}
+
+// DeletedAtGTE applies the GTE predicate on the "deleted_at" field.
+func DeletedAtGTE(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldDeletedAt, v))
+}
+
+// DeletedAtLT applies the LT predicate on the "deleted_at" field.
+func DeletedAtLT(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldDeletedAt, v))
+}
+
+// DeletedAtLTE applies the LTE predicate on the "deleted_at" field.
+func DeletedAtLTE(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldDeletedAt, v))
+}
+
+// DeletedAtIsNil applies the IsNil predicate on the "deleted_at" field.
+func DeletedAtIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldDeletedAt))
+}
+
+// DeletedAtNotNil applies the NotNil predicate on the "deleted_at" field.
+func DeletedAtNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldDeletedAt))
+}
+
+// DeletedUnderEQ applies the EQ predicate on the "deleted_under" field.
+func DeletedUnderEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldDeletedUnder, v))
+}
+
+// DeletedUnderNEQ applies the NEQ predicate on the "deleted_under" field.
+func DeletedUnderNEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldDeletedUnder, v))
+}
+
+// DeletedUnderIn applies the In predicate on the "deleted_under" field.
+func DeletedUnderIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldDeletedUnder, vs...))
+}
+
+// DeletedUnderNotIn applies the NotIn predicate on the "deleted_under" field.
+func DeletedUnderNotIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldDeletedUnder, vs...))
+}
+
+// DeletedUnderGT applies the GT predicate on the "deleted_under" field.
+func DeletedUnderGT(v string) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldDeletedUnder, v))
+}
+
+// DeletedUnderGTE applies the GTE predicate on the "deleted_under" field.
+func DeletedUnderGTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldDeletedUnder, v))
+}
+
+// DeletedUnderLT applies the LT predicate on the "deleted_under" field.
+func DeletedUnderLT(v string) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldDeletedUnder, v))
+}
+
+// DeletedUnderLTE applies the LTE predicate on the "deleted_under" field.
+func DeletedUnderLTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldDeletedUnder, v))
+}
+
+// DeletedUnderContains applies the Contains predicate on the "deleted_under" field.
+func DeletedUnderContains(v string) predicate.Document {
+	return predicate.Document(sql.FieldContains(FieldDeletedUnder, v))
+}
+
+// DeletedUnderHasPrefix applies the HasPrefix predicate on the "deleted_under" field.
+func DeletedUnderHasPrefix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasPrefix(FieldDeletedUnder, v))
+}
+
+// DeletedUnderHasSuffix applies the HasSuffix predicate on the "deleted_under" field.
+func DeletedUnderHasSuffix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasSuffix(FieldDeletedUnder, v))
+}
+
+// DeletedUnderIsNil applies the IsNil predicate on the "deleted_under" field.
+func DeletedUnderIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldDeletedUnder))
+}
+
+// DeletedUnderNotNil applies the NotNil predicate on the "deleted_under" field.
+func DeletedUnderNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldDeletedUnder))
+}
+
+// DeletedUnderEqualFold applies the EqualFold predicate on the "deleted_under" field.
+func DeletedUnderEqualFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldEqualFold(FieldDeletedUnder, v))
+}
+
+// DeletedUnderContainsFold applies the ContainsFold predicate on the "deleted_under" field.
+func DeletedUnderContainsFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldContainsFold(FieldDeletedUnder, v))
+}
+
+// BytesRemovedAtEQ applies the EQ predicate on the "bytes_removed_at" field.
+func BytesRemovedAtEQ(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldBytesRemovedAt, v))
+}
+
+// BytesRemovedAtNEQ applies the NEQ predicate on the "bytes_removed_at" field.
+func BytesRemovedAtNEQ(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldBytesRemovedAt, v))
+}
+
+// BytesRemovedAtIn applies the In predicate on the "bytes_removed_at" field.
+func BytesRemovedAtIn(vs ...time.Time) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldBytesRemovedAt, vs...))
+}
+
+// BytesRemovedAtNotIn applies the NotIn predicate on the "bytes_removed_at" field.
+func BytesRemovedAtNotIn(vs ...time.Time) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldBytesRemovedAt, vs...))
+}
+
+// BytesRemovedAtGT applies the GT predicate on the "bytes_removed_at" field.
+func BytesRemovedAtGT(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldBytesRemovedAt, v))
+}
+
+// BytesRemovedAtGTE applies the GTE predicate on the "bytes_removed_at" field.
+func BytesRemovedAtGTE(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldBytesRemovedAt, v))
+}
+
+// BytesRemovedAtLT applies the LT predicate on the "bytes_removed_at" field.
+func BytesRemovedAtLT(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldBytesRemovedAt, v))
+}
+
+// BytesRemovedAtLTE applies the LTE predicate on the "bytes_removed_at" field.
+func BytesRemovedAtLTE(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldBytesRemovedAt, v))
+}
+
+// BytesRemovedAtIsNil applies the IsNil predicate on the "bytes_removed_at" field.
+func BytesRemovedAtIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldBytesRemovedAt))
+}
+
+// BytesRemovedAtNotNil applies the NotNil predicate on the "bytes_removed_at" field.
+func BytesRemovedAtNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldBytesRemovedAt))
 }
 
 // HasBid applies the HasEdge predicate on the "bid" edge.

@@ -237,6 +237,18 @@ func (f JoinRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.JoinRequestMutation", m)
 }
 
+// The LegalHoldFunc type is an adapter to allow the use of ordinary
+// function as LegalHold mutator.
+type LegalHoldFunc func(context.Context, *ent.LegalHoldMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LegalHoldFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LegalHoldMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LegalHoldMutation", m)
+}
+
 // The LessonFunc type is an adapter to allow the use of ordinary
 // function as Lesson mutator.
 type LessonFunc func(context.Context, *ent.LessonMutation) (ent.Value, error)
@@ -331,6 +343,18 @@ func (f ReadEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReadEventMutation", m)
+}
+
+// The RetentionPeriodFunc type is an adapter to allow the use of ordinary
+// function as RetentionPeriod mutator.
+type RetentionPeriodFunc func(context.Context, *ent.RetentionPeriodMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RetentionPeriodFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RetentionPeriodMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RetentionPeriodMutation", m)
 }
 
 // The RoundFunc type is an adapter to allow the use of ordinary

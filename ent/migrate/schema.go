@@ -531,6 +531,9 @@ var (
 		{Name: "sha256", Type: field.TypeString},
 		{Name: "question_key", Type: field.TypeString, Nullable: true},
 		{Name: "part", Type: field.TypeString, Nullable: true},
+		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "deleted_under", Type: field.TypeString, Nullable: true},
+		{Name: "bytes_removed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "bid_id", Type: field.TypeInt, Nullable: true},
 		{Name: "challenge_id", Type: field.TypeInt, Nullable: true},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
@@ -544,25 +547,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "documents_bids_documents",
-				Columns:    []*schema.Column{DocumentsColumns[10]},
+				Columns:    []*schema.Column{DocumentsColumns[13]},
 				RefColumns: []*schema.Column{BidsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_challenges_documents",
-				Columns:    []*schema.Column{DocumentsColumns[11]},
+				Columns:    []*schema.Column{DocumentsColumns[14]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_contracts_documents",
-				Columns:    []*schema.Column{DocumentsColumns[12]},
+				Columns:    []*schema.Column{DocumentsColumns[15]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "documents_milestones_documents",
-				Columns:    []*schema.Column{DocumentsColumns[13]},
+				Columns:    []*schema.Column{DocumentsColumns[16]},
 				RefColumns: []*schema.Column{MilestonesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -720,6 +723,25 @@ var (
 			},
 		},
 	}
+	// LegalHoldsColumns holds the columns for the "legal_holds" table.
+	LegalHoldsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"competition", "bid"}},
+		{Name: "record_id", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeString, Size: 2147483647},
+		{Name: "placed_by", Type: field.TypeString},
+		{Name: "released_at", Type: field.TypeTime, Nullable: true},
+		{Name: "released_by", Type: field.TypeString, Nullable: true},
+		{Name: "release_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+	}
+	// LegalHoldsTable holds the schema information for the "legal_holds" table.
+	LegalHoldsTable = &schema.Table{
+		Name:       "legal_holds",
+		Columns:    LegalHoldsColumns,
+		PrimaryKey: []*schema.Column{LegalHoldsColumns[0]},
+	}
 	// LessonsColumns holds the columns for the "lessons" table.
 	LessonsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -801,6 +823,7 @@ var (
 		{Name: "record_type", Type: field.TypeString, Nullable: true},
 		{Name: "record_id", Type: field.TypeInt, Nullable: true},
 		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "erased_at", Type: field.TypeTime, Nullable: true},
 		{Name: "recipient_id", Type: field.TypeInt},
 	}
 	// NoticesTable holds the schema information for the "notices" table.
@@ -811,7 +834,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "notices_persons_recipient",
-				Columns:    []*schema.Column{NoticesColumns[8]},
+				Columns:    []*schema.Column{NoticesColumns[9]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -820,7 +843,7 @@ var (
 			{
 				Name:    "notice_recipient_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{NoticesColumns[8], NoticesColumns[1]},
+				Columns: []*schema.Column{NoticesColumns[9], NoticesColumns[1]},
 			},
 		},
 	}
@@ -952,6 +975,21 @@ var (
 				Columns: []*schema.Column{ReadEventsColumns[6], ReadEventsColumns[7]},
 			},
 		},
+	}
+	// RetentionPeriodsColumns holds the columns for the "retention_periods" table.
+	RetentionPeriodsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeString, Unique: true},
+		{Name: "months", Type: field.TypeInt},
+		{Name: "set_by", Type: field.TypeString},
+	}
+	// RetentionPeriodsTable holds the schema information for the "retention_periods" table.
+	RetentionPeriodsTable = &schema.Table{
+		Name:       "retention_periods",
+		Columns:    RetentionPeriodsColumns,
+		PrimaryKey: []*schema.Column{RetentionPeriodsColumns[0]},
 	}
 	// RoundsColumns holds the columns for the "rounds" table.
 	RoundsColumns = []*schema.Column{
@@ -1145,6 +1183,7 @@ var (
 		IdempotencyRecordsTable,
 		InterestsTable,
 		JoinRequestsTable,
+		LegalHoldsTable,
 		LessonsTable,
 		MilestonesTable,
 		NoticesTable,
@@ -1153,6 +1192,7 @@ var (
 		PersonsTable,
 		ProgrammeTargetsTable,
 		ReadEventsTable,
+		RetentionPeriodsTable,
 		RoundsTable,
 		ScreeningsTable,
 		ScreeningCriterionsTable,

@@ -31,6 +31,8 @@ const (
 	FieldRecordID = "record_id"
 	// FieldReadAt holds the string denoting the read_at field in the database.
 	FieldReadAt = "read_at"
+	// FieldErasedAt holds the string denoting the erased_at field in the database.
+	FieldErasedAt = "erased_at"
 	// EdgeRecipient holds the string denoting the recipient edge name in mutations.
 	EdgeRecipient = "recipient"
 	// Table holds the table name of the notice in the database.
@@ -55,6 +57,7 @@ var Columns = []string{
 	FieldRecordType,
 	FieldRecordID,
 	FieldReadAt,
+	FieldErasedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -126,6 +129,11 @@ func ByRecordID(opts ...sql.OrderTermOption) OrderOption {
 // ByReadAt orders the results by the read_at field.
 func ByReadAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReadAt, opts...).ToFunc()
+}
+
+// ByErasedAt orders the results by the erased_at field.
+func ByErasedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldErasedAt, opts...).ToFunc()
 }
 
 // ByRecipientField orders the results by recipient field.

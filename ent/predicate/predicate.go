@@ -63,6 +63,9 @@ type Interest func(*sql.Selector)
 // JoinRequest is the predicate function for joinrequest builders.
 type JoinRequest func(*sql.Selector)
 
+// LegalHold is the predicate function for legalhold builders.
+type LegalHold func(*sql.Selector)
+
 // Lesson is the predicate function for lesson builders.
 type Lesson func(*sql.Selector)
 
@@ -86,6 +89,9 @@ type ProgrammeTarget func(*sql.Selector)
 
 // ReadEvent is the predicate function for readevent builders.
 type ReadEvent func(*sql.Selector)
+
+// RetentionPeriod is the predicate function for retentionperiod builders.
+type RetentionPeriod func(*sql.Selector)
 
 // Round is the predicate function for round builders.
 type Round func(*sql.Selector)

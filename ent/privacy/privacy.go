@@ -566,6 +566,30 @@ func (f JoinRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JoinRequestMutation", m)
 }
 
+// The LegalHoldQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LegalHoldQueryRuleFunc func(context.Context, *ent.LegalHoldQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LegalHoldQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LegalHoldQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LegalHoldQuery", q)
+}
+
+// The LegalHoldMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LegalHoldMutationRuleFunc func(context.Context, *ent.LegalHoldMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LegalHoldMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LegalHoldMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LegalHoldMutation", m)
+}
+
 // The LessonQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LessonQueryRuleFunc func(context.Context, *ent.LessonQuery) error
@@ -756,6 +780,30 @@ func (f ReadEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReadEventMutation", m)
+}
+
+// The RetentionPeriodQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RetentionPeriodQueryRuleFunc func(context.Context, *ent.RetentionPeriodQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RetentionPeriodQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RetentionPeriodQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RetentionPeriodQuery", q)
+}
+
+// The RetentionPeriodMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RetentionPeriodMutationRuleFunc func(context.Context, *ent.RetentionPeriodMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RetentionPeriodMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RetentionPeriodMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RetentionPeriodMutation", m)
 }
 
 // The RoundQueryRuleFunc type is an adapter to allow the use of ordinary

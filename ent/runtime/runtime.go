@@ -26,6 +26,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
+	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
@@ -34,6 +35,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
 	"github.com/catalyst-sbri/catalyst/ent/readevent"
+	"github.com/catalyst-sbri/catalyst/ent/retentionperiod"
 	"github.com/catalyst-sbri/catalyst/ent/round"
 	"github.com/catalyst-sbri/catalyst/ent/schema"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
@@ -763,6 +765,38 @@ func init() {
 	joinrequest.DefaultUpdatedAt = joinrequestDescUpdatedAt.Default.(func() time.Time)
 	// joinrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	joinrequest.UpdateDefaultUpdatedAt = joinrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	legalholdMixin := schema.LegalHold{}.Mixin()
+	legalhold.Policy = privacy.NewPolicies(schema.LegalHold{})
+	legalhold.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := legalhold.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	legalholdMixinFields0 := legalholdMixin[0].Fields()
+	_ = legalholdMixinFields0
+	legalholdFields := schema.LegalHold{}.Fields()
+	_ = legalholdFields
+	// legalholdDescCreatedAt is the schema descriptor for created_at field.
+	legalholdDescCreatedAt := legalholdMixinFields0[0].Descriptor()
+	// legalhold.DefaultCreatedAt holds the default value on creation for the created_at field.
+	legalhold.DefaultCreatedAt = legalholdDescCreatedAt.Default.(func() time.Time)
+	// legalholdDescUpdatedAt is the schema descriptor for updated_at field.
+	legalholdDescUpdatedAt := legalholdMixinFields0[1].Descriptor()
+	// legalhold.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	legalhold.DefaultUpdatedAt = legalholdDescUpdatedAt.Default.(func() time.Time)
+	// legalhold.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	legalhold.UpdateDefaultUpdatedAt = legalholdDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// legalholdDescReason is the schema descriptor for reason field.
+	legalholdDescReason := legalholdFields[2].Descriptor()
+	// legalhold.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	legalhold.ReasonValidator = legalholdDescReason.Validators[0].(func(string) error)
+	// legalholdDescPlacedBy is the schema descriptor for placed_by field.
+	legalholdDescPlacedBy := legalholdFields[3].Descriptor()
+	// legalhold.PlacedByValidator is a validator for the "placed_by" field. It is called by the builders before save.
+	legalhold.PlacedByValidator = legalholdDescPlacedBy.Validators[0].(func(string) error)
 	lessonMixin := schema.Lesson{}.Mixin()
 	lesson.Policy = privacy.NewPolicies(schema.Lesson{})
 	lesson.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1006,6 +1040,42 @@ func init() {
 	readeventDescRecordType := readeventFields[3].Descriptor()
 	// readevent.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
 	readevent.RecordTypeValidator = readeventDescRecordType.Validators[0].(func(string) error)
+	retentionperiodMixin := schema.RetentionPeriod{}.Mixin()
+	retentionperiod.Policy = privacy.NewPolicies(schema.RetentionPeriod{})
+	retentionperiod.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := retentionperiod.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	retentionperiodMixinFields0 := retentionperiodMixin[0].Fields()
+	_ = retentionperiodMixinFields0
+	retentionperiodFields := schema.RetentionPeriod{}.Fields()
+	_ = retentionperiodFields
+	// retentionperiodDescCreatedAt is the schema descriptor for created_at field.
+	retentionperiodDescCreatedAt := retentionperiodMixinFields0[0].Descriptor()
+	// retentionperiod.DefaultCreatedAt holds the default value on creation for the created_at field.
+	retentionperiod.DefaultCreatedAt = retentionperiodDescCreatedAt.Default.(func() time.Time)
+	// retentionperiodDescUpdatedAt is the schema descriptor for updated_at field.
+	retentionperiodDescUpdatedAt := retentionperiodMixinFields0[1].Descriptor()
+	// retentionperiod.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	retentionperiod.DefaultUpdatedAt = retentionperiodDescUpdatedAt.Default.(func() time.Time)
+	// retentionperiod.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	retentionperiod.UpdateDefaultUpdatedAt = retentionperiodDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// retentionperiodDescKind is the schema descriptor for kind field.
+	retentionperiodDescKind := retentionperiodFields[0].Descriptor()
+	// retentionperiod.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	retentionperiod.KindValidator = retentionperiodDescKind.Validators[0].(func(string) error)
+	// retentionperiodDescMonths is the schema descriptor for months field.
+	retentionperiodDescMonths := retentionperiodFields[1].Descriptor()
+	// retentionperiod.MonthsValidator is a validator for the "months" field. It is called by the builders before save.
+	retentionperiod.MonthsValidator = retentionperiodDescMonths.Validators[0].(func(int) error)
+	// retentionperiodDescSetBy is the schema descriptor for set_by field.
+	retentionperiodDescSetBy := retentionperiodFields[2].Descriptor()
+	// retentionperiod.SetByValidator is a validator for the "set_by" field. It is called by the builders before save.
+	retentionperiod.SetByValidator = retentionperiodDescSetBy.Validators[0].(func(string) error)
 	roundMixin := schema.Round{}.Mixin()
 	round.Policy = privacy.NewPolicies(schema.Round{})
 	round.Hooks[0] = func(next ent.Mutator) ent.Mutator {

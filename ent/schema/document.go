@@ -34,6 +34,12 @@ func (Document) Fields() []ent.Field {
 		field.Int("milestone_id").Optional().Nillable(),
 		// Evidence for a challenge's problem, given with its intake.
 		field.Int("challenge_id").Optional().Nillable(),
+		// When the retention schedule deleted its bytes, and under which kind; its name, size and
+		// SHA-256 stay. BytesRemovedAt is set once the object store confirmed the removal, so a
+		// run cut short removes them next time.
+		field.Time("deleted_at").Optional().Nillable(),
+		field.String("deleted_under").Optional(),
+		field.Time("bytes_removed_at").Optional().Nillable(),
 	}
 }
 

@@ -23,11 +23,14 @@ func (Notice) Fields() []ent.Field {
 		field.Int("recipient_id").Immutable(),
 		// Template names the kind of notice (challenge_rejected…); Values fill it in.
 		field.String("template").NotEmpty().Immutable(),
-		field.JSON("values", map[string]string{}).Immutable(),
+		// Values are erased (emptied) by the retention schedule; the kind and when stay.
+		field.JSON("values", map[string]string{}),
 		// The record the notice is about, so it can link to it.
 		field.String("record_type").Optional().Immutable(),
 		field.Int("record_id").Optional().Immutable(),
 		field.Time("read_at").Optional().Nillable(),
+		// When the retention schedule erased its words.
+		field.Time("erased_at").Optional().Nillable(),
 	}
 }
 

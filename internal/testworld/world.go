@@ -257,6 +257,16 @@ func (w *World) Correction() *ent.CorrectionRequest {
 	return w.DB.CorrectionRequest.Create().SetPersonID(w.People[SupplierOwn].ID).SetWhat("My email address is now dana@acme.co.uk").SaveX(ctx)
 }
 
+// Hold is a legal hold on competition A, placed once.
+func (w *World) Hold() *ent.LegalHold {
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	if h, err := w.DB.LegalHold.Query().First(ctx); err == nil {
+		return h
+	}
+	return w.DB.LegalHold.Create().SetKind(domain.HoldCompetition).SetRecordID(w.CompA.ID).SetReason("A claim about the award").
+		SetPlacedBy("admin@programme.example").SaveX(ctx)
+}
+
 func (w *World) Webhook() *ent.WebhookEndpoint {
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
 	if e, err := w.DB.WebhookEndpoint.Query().First(ctx); err == nil {
