@@ -47,8 +47,8 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(assessor.Roles, string(authz.Assessor)) {
-		return nil, domain.InvalidInput("%s is not an assessor: only assessors declare interests", assessor.Email)
+	if !slices.ContainsFunc(authz.RolesOf(assessor.Roles), func(r authz.Role) bool { return slices.Contains(authz.Declarers, r) }) {
+		return nil, domain.InvalidInput("%s is a supplier: the programme's people, challenge owners and assessors declare interests", assessor.Email)
 	}
 	org, err := tx.Organisation.Get(ctx, in.OrganisationID)
 	if ent.IsNotFound(err) {

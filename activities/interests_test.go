@@ -224,7 +224,7 @@ func TestADeclarationNamesEveryProblem(t *testing.T) {
 		}
 	}
 	if _, err := p.declare(DeclareInterestInput{AssessorID: p.supplier.ID, OrganisationID: p.binsight.ID,
-		Kind: domain.InterestEmployer, Description: "x"}); err == nil || !strings.Contains(err.Error(), "not an assessor") {
+		Kind: domain.InterestEmployer, Description: "x"}); err == nil || !strings.Contains(err.Error(), "is a supplier") {
 		t.Errorf("a supplier declaring: %v", err)
 	}
 	if _, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: 999_999,

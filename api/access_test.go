@@ -32,7 +32,9 @@ func fixed(p string) func(*World) string { return func(*World) string { return p
 var (
 	everyone    = personas
 	anySignedIn = personas[1:]
-	owners      = []string{Admin, OwnerOwn, OwnerOther}
+	// declarers are everyone who may declare an interest in a supplier: all but suppliers.
+	declarers = []string{Admin, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, Finance, PanelChair}
+	owners    = []string{Admin, OwnerOwn, OwnerOther}
 )
 
 // accessMatrix is every documented route. A route added without a row here fails the test.
@@ -286,8 +288,8 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/audit":     {fixed("/api/v1/audit"), "", owners},
 	"GET /api/v1/audit.csv": {fixed("/api/v1/audit.csv"), "", owners},
 
-	"GET /api/v1/interests":  {fixed("/api/v1/interests"), "", []string{Admin, AssessorAssigned, AssessorOther}},
-	"POST /api/v1/interests": {fixed("/api/v1/interests"), "{}", []string{AssessorAssigned, AssessorOther}},
+	"GET /api/v1/interests":  {fixed("/api/v1/interests"), "", declarers},
+	"POST /api/v1/interests": {fixed("/api/v1/interests"), "{}", declarers},
 	"POST /api/v1/interests/{id}/withdraw": {func(w *World) string { return fmt.Sprintf("/api/v1/interests/%d/withdraw", w.InterestAnn.ID) }, "",
 		[]string{AssessorAssigned}},
 

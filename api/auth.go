@@ -90,6 +90,9 @@ func personViewer(p *ent.Person, only *authz.Role) authz.Viewer {
 	if o := p.Edges.Organisation; o != nil {
 		v.OrganisationID = o.ID
 	}
+	for _, d := range p.Edges.Interests {
+		v.Interests = append(v.Interests, d.OrganisationID)
+	}
 	return v
 }
 

@@ -45,6 +45,10 @@ func RolesOf(names []string) []Role {
 	return out
 }
 
+// Declarers are the roles that declare interests in suppliers: everyone who judges, decides or
+// pays for a supplier's work. A supplier does not.
+var Declarers = []Role{Admin, ChallengeOwner, Assessor, Finance, PanelChair, BudgetHolder}
+
 // Approvers are the roles that approve funding decisions, within their delegated limits.
 var Approvers = []Role{PanelChair, BudgetHolder}
 
@@ -67,7 +71,13 @@ type Viewer struct {
 	System string
 	// TokenID is the API token the request came with, if any.
 	TokenID int
+	// Interests are the organisations the person has declared an interest in, in force: they act
+	// on nothing of those organisations'.
+	Interests []int
 }
+
+// InterestIn reports whether the viewer declared an interest in the organisation.
+func (v Viewer) InterestIn(organisationID int) bool { return slices.Contains(v.Interests, organisationID) }
 
 // Has reports whether the viewer holds role r.
 func (v Viewer) Has(r Role) bool { return slices.Contains(v.Roles, r) }

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -279,6 +280,14 @@ func reason(err error) string {
 	return msg
 }
 
+// orgName is the contract's supplier as a person reads it.
+func orgName(k *ent.Contract) string {
+	if o := k.Edges.Organisation; o != nil {
+		return o.Name
+	}
+	return "the supplier"
+}
+
 // ContractActions lists what the viewer may do to a contract now, and what not yet and why: the
 // supplier accepts it and reports; the programme schedules and records the show-and-tell and
 // decides the gate; the challenge owner recommends. Each rule is the one its command applies.
@@ -289,6 +298,9 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 	programme := viewer.Has(authz.Admin)
 	owner := viewer.Has(authz.ChallengeOwner) // the contract is in their scope only if theirs; their judgement is their own
 	held := st != nil && st.HeldAt != nil
+	// Whoever declared an interest in the supplier acts on none of this: each of their actions is
+	// refused with that reason, before any other.
+	conflicted := noInterest(viewer, k.OrganisationID, orgName(k))
 	var out Actions
 	if supplier && k.Status == domain.ContractOffered {
 		_, err := k.Status.Accept()
@@ -322,6 +334,11 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 	if owner && running {
 		out.add("review-midpoint", "Review the midpoint", mayReviewMidpoint(k))
 	}
+	if conflicted != nil && !supplier {
+		for i := range out {
+			out[i].Allowed, out[i].Reason = false, reason(conflicted)
+		}
+	}
 	return out
 }
 
@@ -331,6 +348,7 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 // state offers this person nothing has no actions.
 func (s *Service) MilestoneActions(ctx context.Context, k *ent.Contract, m *ent.Milestone) Actions {
 	viewer, _ := authz.FromContext(ctx)
+	conflicted := noInterest(viewer, k.OrganisationID, orgName(k))
 	var out Actions
 	if viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID && (m.Status == domain.MilestonePlanned || m.Status == domain.MilestoneChangesAsked) {
 		_, err := m.Status.Submit(k.Status)
@@ -338,10 +356,10 @@ func (s *Service) MilestoneActions(ctx context.Context, k *ent.Contract, m *ent.
 	}
 	if viewer.Has(authz.ChallengeOwner) && m.Status == domain.MilestoneSubmitted {
 		_, err := m.Status.Review(true, k.Status)
-		out.add("review", "Review the deliverable", err)
+		out.add("review", "Review the deliverable", cmp.Or(conflicted, err))
 	}
 	if viewer.Has(authz.Finance) && m.Status == domain.MilestoneAccepted {
-		out.add("pay", "Record the payment", mayPay(m, viewer.Name()))
+		out.add("pay", "Record the payment", cmp.Or(conflicted, mayPay(m, viewer.Name())))
 	}
 	return out
 }

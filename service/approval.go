@@ -147,7 +147,10 @@ func (s *Service) mayAnswer(ctx context.Context, comp *ent.Competition) (domain.
 	if err != nil {
 		return 0, err
 	}
-	return me.DelegatedLimit, domain.CheckApproval(comp.FundingProposal, comp.Status, v.Name(), me.DelegatedLimit)
+	if err := domain.CheckApproval(comp.FundingProposal, comp.Status, v.Name(), me.DelegatedLimit); err != nil {
+		return 0, err
+	}
+	return me.DelegatedLimit, s.noInterestInBidders(ctx, comp.ID)
 }
 
 // ApproveDecision records an approver's answer to the proposed decision. A refusal, with its

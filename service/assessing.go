@@ -111,6 +111,15 @@ func (s *Service) YourAssessments(ctx context.Context) ([]YourAssessment, error)
 // Assessing is one of the assessor's assignments with the bid as they read it: its answers,
 // its documents and its competition's questions.
 func (s *Service) Assessing(ctx context.Context, assignmentID int) (YourAssessment, error) {
+	y, err := s.assessing(ctx, assignmentID)
+	if err != nil {
+		return y, err
+	}
+	return y, s.recordRead(ctx, readOf{kind: ReadOfBid, id: y.Bid.ID, bidID: y.Bid.ID, orgID: y.Bid.OrganisationID})
+}
+
+// assessing is Assessing without the read log, for the commands that save what was read.
+func (s *Service) assessing(ctx context.Context, assignmentID int) (YourAssessment, error) {
 	v, _ := authz.FromContext(ctx)
 	a, err := s.DB.Assignment.Query().Where(assignment.ID(assignmentID), assignment.AssessorID(v.PersonID)).
 		WithBid(func(q *ent.BidQuery) {
@@ -130,7 +139,7 @@ func (s *Service) Assessing(ctx context.Context, assignmentID int) (YourAssessme
 // whatever they have entered, checked for what is wrong but not for what is missing. Nothing
 // of it counts until they submit.
 func (s *Service) SaveAssessmentDraft(ctx context.Context, assignmentID int, in domain.DraftAnswers) (*ent.Assignment, error) {
-	y, err := s.Assessing(ctx, assignmentID)
+	y, err := s.assessing(ctx, assignmentID)
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,9 @@ func (s *Service) ListBids(ctx context.Context, competitionID int, page Page) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.bidsRead(ctx, ReadOfBid, rows[:min(len(rows), page.Limit)]); err != nil {
+		return nil, nil, err
+	}
 	return comp, rows, s.holdBack(ctx, rows...)
 }
 
@@ -621,6 +624,9 @@ func (s *Service) mayDecide(ctx context.Context, comp *ent.Competition) error {
 		return err
 	}
 	if err := domain.CheckProposal(comp.FundingProposal, comp.Status); err != nil {
+		return err
+	}
+	if err := s.noInterestInBidders(ctx, comp.ID); err != nil {
 		return err
 	}
 	return s.decisionEvidence(ctx, comp)

@@ -179,6 +179,11 @@ func (s *Service) contractFor(ctx context.Context, id int, side string) (*ent.Co
 			return nil, forbidden("only the programme team can do this")
 		}
 	}
+	if side != "supplier" {
+		if err := noInterest(v, k.OrganisationID, k.Edges.Organisation.Name); err != nil {
+			return nil, err
+		}
+	}
 	return k, nil
 }
 

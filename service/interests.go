@@ -8,6 +8,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 )
 
@@ -110,4 +111,31 @@ func (s *Service) RenewDeclaration(ctx context.Context) (Declaration, error) {
 		return Declaration{}, err
 	}
 	return s.YourDeclaration(ctx)
+}
+
+// noInterest is the rule that nobody acts on a record of a supplier they declared an interest
+// in: the contract's owner, finance and the programme alike leave it to someone else.
+func noInterest(v authz.Viewer, organisationID int, name string) error {
+	if v.InterestIn(organisationID) {
+		return conflict("declared-interest", "you declared an interest in %s: someone else in the team must do this", name)
+	}
+	return nil
+}
+
+// noInterestInBidders is the same rule for a competition's decision: nobody proposes, approves
+// or refuses it who declared an interest in one of its bidders.
+func (s *Service) noInterestInBidders(ctx context.Context, competitionID int) error {
+	v, _ := authz.FromContext(ctx)
+	if len(v.Interests) == 0 {
+		return nil
+	}
+	b, err := s.DB.Bid.Query().Where(bid.CompetitionID(competitionID), bid.OrganisationIDIn(v.Interests...),
+		bid.StatusNotIn(domain.BidDraft, domain.BidWithdrawn)).WithOrganisation().First(authz.AsSystem(ctx, "interests"))
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return conflict("declared-interest", "you declared an interest in %s, which bid in this competition: someone else in the team must decide it", b.Edges.Organisation.Name)
 }

@@ -153,5 +153,5 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 			sheet.Assessors[p.ID] = p.Name
 		}
 	}
-	return sheet, nil
+	return sheet, s.bidsRead(ctx, ReadOfScores, bids)
 }

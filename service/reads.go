@@ -11,7 +11,8 @@ import (
 )
 
 // The read log: who read a bid, a bid's document or its scores, or a person's details; when; by
-// which page or API route; in which request. It is written before the record is given, so a
+// which page or API route; in which request. A list that shows bids (the competition's bids,
+// the panel sheet, the interviews, an assessor's bid to score) logs a read of each. It is written before the record is given, so a
 // read it cannot record is refused, not left out. It is of who else read a record: a supplier
 // reading its own bid, or a person their own details, is not in it.
 
@@ -58,6 +59,29 @@ func (s *Service) recordRead(ctx context.Context, r readOf) error {
 		create.SetBidID(r.bidID)
 	}
 	return create.Exec(authz.AsSystem(ctx, readLogName))
+}
+
+// bidsRead logs a list's read of each bid in it (of kind ReadOfBid or ReadOfScores) at once,
+// leaving out the reader's own organisation's.
+func (s *Service) bidsRead(ctx context.Context, kind string, bids []*ent.Bid) error {
+	v, ok := authz.FromContext(ctx)
+	if !ok || v.IsSystem() || v.PersonID == 0 || len(bids) == 0 {
+		return nil
+	}
+	route := authz.RouteOf(ctx)
+	if route == "" {
+		route = "the service"
+	}
+	now, id := time.Now().UTC(), authz.ActorOf(ctx, "").RequestID
+	var rows []*ent.ReadEventCreate
+	for _, b := range bids {
+		if v.Has(authz.Supplier) && v.OrganisationID == b.OrganisationID {
+			continue
+		}
+		rows = append(rows, s.DB.ReadEvent.Create().SetAt(now).SetReader(v.Name()).SetReaderID(v.PersonID).SetRecordType(kind).
+			SetRecordID(b.ID).SetBidID(b.ID).SetOrganisationID(b.OrganisationID).SetRoute(route).SetRequestID(id))
+	}
+	return s.DB.ReadEvent.CreateBulk(rows...).Exec(authz.AsSystem(ctx, readLogName))
 }
 
 // bidRead is a read of something of bid id's (the bid, a document, its scores).

@@ -10,6 +10,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/session"
 )
@@ -30,12 +31,18 @@ const sessionsName = "sessions"
 var ErrBadToken = &Refusal{Kind: Unauthenticated, Code: "unauthenticated", Title: "Sign in first",
 	Detail: "the API token is not valid: it may have been revoked or have expired; ask the programme team for a new one"}
 
+// withScope loads what a person's viewer is made of: their organisation and the interests they
+// declared, in force.
+func withScope(q *ent.PersonQuery) {
+	q.WithOrganisation().WithInterests(func(q *ent.InterestQuery) { q.Where(interest.WithdrawnAtIsNil()) })
+}
+
 // TokenHolder finds the live token a secret belongs to, with its person and their
 // organisation, and notes that it was used.
 func (s *Service) TokenHolder(ctx context.Context, secret string) (*ent.APIToken, error) {
 	ctx = authz.AsSystem(ctx, sessionsName)
 	t, err := s.DB.APIToken.Query().Where(apitoken.TokenHash(authz.HashSecret(secret))).
-		WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).Only(ctx)
+		WithPerson(withScope).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, ErrBadToken
 	}
@@ -57,7 +64,7 @@ func (s *Service) TokenHolder(ctx context.Context, secret string) (*ent.APIToken
 func (s *Service) LiveSession(ctx context.Context, token string) (*ent.Session, error) {
 	ctx = authz.AsSystem(ctx, sessionsName)
 	sess, err := s.DB.Session.Query().Where(session.TokenHash(authz.HashSecret(token))).
-		WithPerson(func(q *ent.PersonQuery) { q.WithOrganisation() }).Only(ctx)
+		WithPerson(withScope).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
@@ -48,7 +49,10 @@ func (s *Server) renderInterests(c echo.Context, status int, form interestsForm)
 		Declared, Ended     string
 		Declaration         service.Declaration
 		Renewed             bool
+		Assessor            bool // an assessor renews their declaration each year
 	}{Organisations: orgs, Form: form, Renewed: c.QueryParam("done") == "renewed"}
+	v, _ := authz.FromContext(ctx)
+	data.Assessor = v.Has(authz.Assessor)
 	if data.Declaration, err = s.Svc.YourDeclaration(ctx); err != nil {
 		return err
 	}

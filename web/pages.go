@@ -171,9 +171,9 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Post("/assignments/:id", api.Only(authz.Assessor), s.scoreForm)
 	r.Post("/assignments/:id/accept", api.Only(authz.Assessor), s.acceptForm)
 	r.Post("/assignments/:id/decline", api.Only(authz.Assessor), s.declineForm)
-	r.Get("/interests", api.Only(authz.Assessor), s.interestsPage)
-	r.Post("/interests", api.Only(authz.Assessor), s.declareInterestForm)
-	r.Post("/interests/:id/withdraw", api.Only(authz.Assessor), s.withdrawInterestForm)
+	r.Get("/interests", api.Only(authz.Declarers...), s.interestsPage)
+	r.Post("/interests", api.Only(authz.Declarers...), s.declareInterestForm)
+	r.Post("/interests/:id/withdraw", api.Only(authz.Declarers...), s.withdrawInterestForm)
 	r.Post("/sign-out", api.Public, s.signOut)
 	// Sign-in is rate limited per address, so passwords elsewhere and codes here cannot be
 	// hammered through Catalyst.

@@ -100,3 +100,46 @@ func TestEveryReadOfABidIsLoggedAndShown(t *testing.T) {
 		t.Error("the log was deleted")
 	}
 }
+
+// TestAListOfBidsLogsAReadOfEach: the programme's list of a closed competition's bids and its
+// panel sheet log a read of each bid on them (the list's route, the bid's supplier), which each
+// supplier is shown; an assessor's page of the bid given them logs its read too, but saving
+// their draft scores does not.
+func TestAListOfBidsLogsAReadOfEach(t *testing.T) {
+	w := NewWorld(t)
+	ctx := testdb.Fixture()
+	comp := strconv.Itoa(w.CompA.ID)
+	for _, path := range []string{"/api/v1/competitions/" + comp + "/bids", "/api/v1/competitions/" + comp + "/panel"} {
+		if rec := w.Do(Admin, http.MethodGet, path, ""); rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	for _, b := range []int{w.BidAcme.ID, w.BidBinsight.ID} {
+		var got []string
+		for _, r := range w.DB.ReadEvent.Query().Where(readevent.BidID(b)).Order(readevent.ByID()).AllX(ctx) {
+			got = append(got, r.RecordType+" "+r.Route)
+		}
+		want := "bid GET /api/v1/competitions/:id/bids\nscores GET /api/v1/competitions/:id/panel"
+		if strings.Join(got, "\n") != want {
+			t.Errorf("bid %d's reads:\n%s\nwant:\n%s", b, strings.Join(got, "\n"), want)
+		}
+	}
+	rec := w.Do(SupplierOwn, http.MethodGet, "/api/v1/bids/"+strconv.Itoa(w.BidAcme.ID)+"/reads", "")
+	if !strings.Contains(rec.Body.String(), "GET /api/v1/competitions/:id/panel") {
+		t.Errorf("Acme is not shown the panel sheet's read: %s", rec.Body)
+	}
+	before := w.DB.ReadEvent.Query().CountX(ctx)
+	assignment := strconv.Itoa(w.AssignAcme.ID)
+	if rec := w.Do(AssessorAssigned, http.MethodGet, "/api/v1/assignments/"+assignment, ""); rec.Code != http.StatusOK {
+		t.Fatalf("the assessor's bid: %d", rec.Code)
+	}
+	if n := w.DB.ReadEvent.Query().Where(readevent.Reader("ann@panel.example"), readevent.BidID(w.BidAcme.ID)).CountX(ctx); n != 1 {
+		t.Errorf("the assessor's read of the bid given them is logged %d times", n)
+	}
+	if rec := w.Do(AssessorAssigned, http.MethodPut, "/api/v1/assignments/"+assignment+"/draft", `{"scores": {}}`); rec.Code >= 500 {
+		t.Fatalf("saving a draft: %d", rec.Code)
+	}
+	if n := w.DB.ReadEvent.Query().CountX(ctx); n != before+1 {
+		t.Errorf("saving a draft logged a read: %d reads, want %d", n, before+1)
+	}
+}

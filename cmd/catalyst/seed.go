@@ -13,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
+	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 )
@@ -149,6 +150,20 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 	// programme to correct its sign-in address, which waits in the programme's work.
 	if err := s.c(demoSuppliers[2]).call(http.MethodPost, "/api/v1/alerts", map[string]any{"fields": []string{"Local services", "Transport"}}, nil); err != nil {
 		return 0, err
+	}
+	// The budget holder once advised CivicSense: he declared it, so he acts on nothing of its.
+	if n, err := db.Interest.Query().Where(interest.HasAssessorWith(person.Email(demoBudget))).Count(authz.AsSystem(ctx, "seed")); err != nil || n == 0 {
+		var civic int
+		if err == nil {
+			civic, err = db.Organisation.Query().Where(organisation.Name("CivicSense Ltd")).OnlyID(authz.AsSystem(ctx, "seed"))
+		}
+		if err == nil {
+			err = s.c(demoBudget).call(http.MethodPost, "/api/v1/interests", map[string]any{"organisation_id": civic, "kind": "professional",
+				"description": "Advised CivicSense on its first public sector bid in 2024"}, nil)
+		}
+		if err != nil {
+			return 0, err
+		}
 	}
 	if n, err := db.CorrectionRequest.Query().Count(authz.AsSystem(ctx, "seed")); err != nil || n == 0 {
 		if err == nil {

@@ -414,9 +414,7 @@ func FilterInterests() privacy.InterestQueryRuleFunc {
 		var s scope[predicate.Interest]
 		if v, ok := personViewer(ctx); ok {
 			s.all = v.Has(authz.Admin)
-			if v.Has(authz.Assessor) {
-				s.add(interest.AssessorID(v.PersonID))
-			}
+			s.add(interest.AssessorID(v.PersonID)) // anyone's own declarations
 		}
 		return apply(s, func(p ...predicate.Interest) { q.Where(p...) }, interest.Or)
 	}

@@ -188,3 +188,20 @@ for (const javaScript of [true, false]) {
     await context.close();
   });
 }
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`a challenge owner reads their declared interests, and a declaration without its details is refused (${how})`, async () => {
+    const page = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(page, "Tom Reed");
+    await page.getByRole("link", { name: "Your interests" }).click();
+    await page.getByRole("heading", { name: "Your declared interests" }).waitFor();
+    await page.getByText("you take no action on that supplier's bids or contracts").waitFor();
+    assert.equal(await page.getByRole("button", { name: /Confirm my declaration/ }).count(), 0, "an owner renews no assessor's declaration");
+    await accessible(page, `an owner's interests ${how}`, javaScript);
+    await page.getByRole("button", { name: "Declare interest" }).click();
+    await page.getByText("There is a problem").waitFor();
+    await accessible(page, `an owner's declaration refused ${how}`, javaScript);
+  });
+}
