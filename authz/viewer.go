@@ -77,7 +77,9 @@ type Viewer struct {
 }
 
 // InterestIn reports whether the viewer declared an interest in the organisation.
-func (v Viewer) InterestIn(organisationID int) bool { return slices.Contains(v.Interests, organisationID) }
+func (v Viewer) InterestIn(organisationID int) bool {
+	return slices.Contains(v.Interests, organisationID)
+}
 
 // Has reports whether the viewer holds role r.
 func (v Viewer) Has(r Role) bool { return slices.Contains(v.Roles, r) }
