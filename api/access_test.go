@@ -182,6 +182,8 @@ var accessMatrix = map[string]routeCase{
 		[]string{AssessorAssigned}},
 	"POST /api/v1/competitions/{id}/decision": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/decision", w.CompA.ID) }, `{"chosen":"x"}`,
 		[]string{Admin}},
+	"POST /api/v1/competitions/{id}/decision/withdrawal": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/decision/withdrawal", w.CompA.ID) }, "{}",
+		[]string{Admin}},
 	"POST /api/v1/competitions/{id}/decision/approval": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/decision/approval", w.CompA.ID) },
 		`{"approve":"x"}`, []string{PanelChair}},
 	"POST /api/v1/competitions/{id}/feedback-release": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/feedback-release", w.CompA.ID) }, "",

@@ -418,6 +418,23 @@ func (s *Server) approveDecision(c echo.Context) error {
 	return s.getPanel(c)
 }
 
+// WithdrawalRequest takes back the programme's proposed decision, saying why.
+type WithdrawalRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) withdrawProposal(c echo.Context) error {
+	var req WithdrawalRequest
+	id, err := s.pathIDAndBody(c, &req)
+	if err != nil {
+		return err
+	}
+	if err := s.Svc.WithdrawProposal(c.Request().Context(), id, req.Reason); err != nil {
+		return err
+	}
+	return s.getPanel(c)
+}
+
 func (s *Server) removeDocument(c echo.Context) error {
 	id, err := PathID(c)
 	if err != nil {

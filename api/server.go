@@ -212,6 +212,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Post("/competitions/:id/assessments", Only(authz.Assessor), s.recordAssessment)
 	v1.Post("/competitions/:id/decision", Only(authz.Admin), s.decide)
 	v1.Post("/competitions/:id/decision/approval", Only(authz.PanelChair, authz.BudgetHolder), s.approveDecision)
+	v1.Post("/competitions/:id/decision/withdrawal", Only(authz.Admin), s.withdrawProposal)
 	v1.Post("/competitions/:id/feedback-release", Only(authz.Admin), s.releaseFeedback)
 	v1.Get("/bids", Only(authz.Supplier), s.yourBids)
 	v1.Get("/bids/:id", SignedIn, s.getBid)

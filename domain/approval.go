@@ -93,3 +93,21 @@ func CheckProposal(p *FundingProposal, status CompetitionStatus) error {
 	}
 	return nil
 }
+
+// WithdrawalReason is why the programme withdraws its proposal: the approvers read it.
+var WithdrawalReason = Text{Field: "reason", Label: "why you withdraw it", Max: 5000, MultiLine: true}
+
+// CheckWithdrawal says whether the programme may withdraw the proposal now: one is waiting,
+// and it is not approved yet (once approved, the decision is being made).
+func CheckWithdrawal(p *FundingProposal, status CompetitionStatus) error {
+	refused := func(why string) error { return refuse("competition", "withdraw the proposed decision for", string(status), why) }
+	switch {
+	case status != CompetitionAssessment:
+		return refused("a proposal is withdrawn while the competition is in assessment; it is " + status.Label())
+	case p == nil:
+		return refused("no decision is proposed")
+	case p.Approved():
+		return refused("the proposal is approved, and the decision is being made")
+	}
+	return nil
+}

@@ -40,3 +40,31 @@ func TestAFundingDecisionIsApprovedWithinDelegatedLimits(t *testing.T) {
 	}
 	want("nothing waiting", CheckProposal(nil, CompetitionAssessment), "")
 }
+
+// TestAProposalIsWithdrawnOnlyWhileItWaits: withdrawn while waiting for approval (with or
+// without a first approval), never once approved, nor when nothing is proposed or the
+// competition has moved on.
+func TestAProposalIsWithdrawnOnlyWhileItWaits(t *testing.T) {
+	waiting := &FundingProposal{Total: Pounds(100_000), ProposedBy: "p@x"}
+	half := &FundingProposal{Total: Pounds(100_000), ProposedBy: "p@x", Approvals: []Approval{{By: "a@x", Limit: Pounds(50_000)}}}
+	approved := &FundingProposal{Total: Pounds(100_000), ProposedBy: "p@x", Approvals: []Approval{{By: "a@x", Limit: Pounds(200_000)}}}
+	for _, c := range []struct {
+		p      *FundingProposal
+		status CompetitionStatus
+		want   string
+	}{
+		{waiting, CompetitionAssessment, ""},
+		{half, CompetitionAssessment, ""},
+		{approved, CompetitionAssessment, "the proposal is approved"},
+		{nil, CompetitionAssessment, "no decision is proposed"},
+		{waiting, CompetitionDecided, "while the competition is in assessment"},
+	} {
+		err := CheckWithdrawal(c.p, c.status)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%+v in %s: refused (%v)", c.p, c.status, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%+v in %s: %v, want %q", c.p, c.status, err, c.want)
+		}
+	}
+}

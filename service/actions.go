@@ -216,6 +216,9 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 			return nil, err
 		}
 		out.add("decide", "Propose the decision", err)
+		if comp.FundingProposal != nil && comp.Status == domain.CompetitionAssessment { // once decided, its proposal is history
+			out.add("withdraw-proposal", "Withdraw the proposed decision", domain.CheckWithdrawal(comp.FundingProposal, comp.Status))
+		}
 		if comp.FeedbackReleasedAt == nil { // releasing again changes nothing, so is not offered
 			out.add("release", "Release outcomes and feedback", comp.Status.ReleaseFeedback())
 		}

@@ -215,6 +215,42 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 	return s.makeDecision(ctx, comp, &proposal)
 }
 
+// WithdrawProposal takes back the programme's proposed decision before it is approved, saying
+// why (a score to look at again, a bid found ineligible late): it may then propose again.
+func (s *Service) WithdrawProposal(ctx context.Context, competitionID int, reason string) error {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) {
+		return forbidden("only the programme team withdraws its proposed decision")
+	}
+	comp, err := s.DB.Competition.Get(ctx, competitionID)
+	if err != nil {
+		return err
+	}
+	if err := domain.CheckWithdrawal(comp.FundingProposal, comp.Status); err != nil {
+		return err
+	}
+	var ps domain.Problems
+	reason = domain.WithdrawalReason.CleanAll(reason, &ps)
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	proposal := *comp.FundingProposal
+	sys := authz.AsSystem(ctx, fundingName)
+	return s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		// Only the proposal as read (the record unchanged since): one approved or answered
+		// meanwhile is not withdrawn.
+		n, err := tx.Competition.Update().Where(competition.ID(comp.ID), competition.FundingProposalNotNil(), competition.UpdatedAt(comp.UpdatedAt)).
+			ClearFundingProposal().Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return conflict("proposal-changed", "the proposal was answered a moment ago: read the panel sheet again")
+		}
+		return activities.Audit(ctx, tx, authz.ActorOf(ctx, reason), "competition.decision_withdrawn", "competition", comp.ID, proposal, nil)
+	})
+}
+
 // makeDecision makes an approved proposal the competition's decision, through its workflow, in
 // the name of who approved it, saying who proposed it.
 func (s *Service) makeDecision(ctx context.Context, comp *ent.Competition, p *domain.FundingProposal) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
@@ -504,5 +505,56 @@ func TestAnApproverRefusesAProposalTheSheetNoLongerBacks(t *testing.T) {
 	}
 	if p := w.DB.Competition.GetX(ctx, w.CompA.ID).FundingProposal; p != nil {
 		t.Errorf("the proposal is still there: %+v", p)
+	}
+}
+
+// TestTheProgrammeWithdrawsItsProposal: while a proposal waits, the programme is offered its
+// withdrawal; without a reason it is refused in the page's words, with one it is withdrawn,
+// audited with the proposal and the reason, gone from the approvers' work, and the programme
+// may propose again. Nobody else may withdraw it.
+func TestTheProgrammeWithdrawsItsProposal(t *testing.T) {
+	w := NewWorld(t)
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	ctx := testdb.Fixture()
+	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
+	propose := func() (int, string) {
+		return read(t)(admin.PostForm(base+"/decision", url.Values{"csrf_token": {csrf}, "method": {"top_down"},
+			"lowered_minimum": {"0"}, "lowered_reason": {"Two assessors withdrew."}}))
+	}
+	if code, page := propose(); code != http.StatusOK || !strings.Contains(page, "Withdraw the proposed decision") {
+		t.Fatalf("proposing: %d, or the withdrawal is not offered", code)
+	}
+	if rec := w.Do(PanelChair, http.MethodPost, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/decision/withdrawal", `{"reason": "x"}`); rec.Code != http.StatusForbidden {
+		t.Errorf("the chair withdrawing: %d", rec.Code)
+	}
+	code, page := read(t)(admin.PostForm(base+"/decision/withdrawal", url.Values{"csrf_token": {csrf}, "withdrawal_reason": {" "}}))
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("withdrawing without a reason: %d", code)
+	}
+	wantIn(t, "the refused withdrawal", page, `href="#withdrawal_reason"`, "Enter why you withdraw it", `<details class="govuk-details" open>`)
+	code, page = read(t)(admin.PostForm(base+"/decision/withdrawal", url.Values{"csrf_token": {csrf},
+		"withdrawal_reason": {"Binsight's bid was found ineligible after the proposal."}}))
+	if code != http.StatusOK {
+		t.Fatalf("withdrawing: %d", code)
+	}
+	wantIn(t, "after withdrawing", page, "The proposed decision is withdrawn")
+	if c := w.DB.Competition.GetX(ctx, w.CompA.ID); c.FundingProposal != nil {
+		t.Errorf("the proposal is still there: %+v", c.FundingProposal)
+	}
+	e := w.DB.AuditEvent.Query().Where(auditevent.Action("competition.decision_withdrawn")).OnlyX(ctx)
+	if e.Reason != "Binsight's bid was found ineligible after the proposal." || !strings.Contains(e.Before, `"proposed_by":"admin@programme.example"`) {
+		t.Errorf("the trail of the withdrawal: %q, %s", e.Reason, e.Before)
+	}
+	chair, _ := signInAs(t, srv.URL, "chair@programme.example")
+	if _, page := read(t)(chair.Get(srv.URL + "/work")); strings.Contains(page, "Approve the decision") {
+		t.Error("the withdrawn proposal is still in the chair's work")
+	}
+	if rec := w.Do(Admin, http.MethodPost, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/decision/withdrawal", `{"reason": "again"}`); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "no decision is proposed") {
+		t.Errorf("withdrawing again: %d %s", rec.Code, rec.Body)
+	}
+	if code, page := propose(); code != http.StatusOK || !strings.Contains(page, "The decision is proposed") {
+		t.Errorf("proposing again: %d", code)
 	}
 }

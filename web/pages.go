@@ -58,6 +58,7 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Post("/receipts/verify", api.SignedIn, s.verifyReceiptForm)
 	r.Get("/competitions/:id/panel", api.Only(authz.Admin, authz.PanelChair, authz.BudgetHolder), s.panelPage)
 	r.Post("/competitions/:id/decision/approval", api.Only(authz.PanelChair, authz.BudgetHolder), s.approvalForm)
+	r.Post("/competitions/:id/decision/withdrawal", api.Only(authz.Admin), s.withdrawalForm)
 	r.Get("/competitions/:id/panel.csv", api.Only(authz.Admin), s.exportPanel)
 	r.Get("/competitions/:id/panel.xlsx", api.Only(authz.Admin), s.exportPanelXLSX)
 	r.Post("/competitions/:id/decision", api.Only(authz.Admin), s.decideForm)

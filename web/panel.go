@@ -45,6 +45,8 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		Decide  bool
 		Approve bool
 		Refuse  bool
+		// Withdraw offers the programme the withdrawal of its waiting proposal.
+		Withdraw bool
 		// Funded names the bids the proposal funds; WhyNot is why this approver may not answer it.
 		Funded   []string
 		WhyNot   string
@@ -57,7 +59,7 @@ func (s *Server) renderPanel(c echo.Context, status int, p service.PanelSheet, f
 		MaxLowered int
 	}{Short: p.Short(), Minimum: p.Competition.Scheme.MinAssessors, MaxLowered: p.Competition.Scheme.MinAssessors - 1, Sheet: api.PanelViewOf(c.Request().Context(), p), Title: p.Competition.Edges.Challenge.Title, Phase: p.Competition.Phase, Crit: scoredKeys(p), Names: criterionNames(p),
 		Form: form, Done: done, Decide: actions.Allows("decide"), Approve: actions.Allows("approve-decision"),
-		Refuse: actions.Allows("refuse-decision"),
+		Refuse: actions.Allows("refuse-decision"), Withdraw: actions.Allows("withdraw-proposal"),
 		Funded: fundedTitles(p), WhyNot: whyNotApprove(actions, p),
 		Release: actions.Allows("release"), Released: p.Competition.FeedbackReleasedAt != nil,
 		Choices: choicesOf(p, form)})
@@ -206,6 +208,31 @@ func (s *Server) approvalForm(c echo.Context) error {
 		return err
 	}
 	return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: map[string]string{"answer": answer, "approval_reason": in.Reason}, Problems: ps}, "")
+}
+
+// withdrawalForm takes back the programme's waiting proposal, with why.
+func (s *Server) withdrawalForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("withdrawal_reason")
+	err = s.Svc.WithdrawProposal(c.Request().Context(), id, reason)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/competitions/%d/panel?done=withdrawn", id))
+	}
+	ps := api.ProblemsOf(err)
+	if ps == nil {
+		return err
+	}
+	for i := range ps {
+		ps[i].Field = "withdrawal_reason"
+	}
+	sheet, err := s.Svc.Panel(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderPanel(c, http.StatusUnprocessableEntity, sheet, ui.Form{Values: map[string]string{"withdrawal_reason": reason}, Problems: ps}, "")
 }
 
 // releaseForm releases every outcome and its feedback in one batch: only then do suppliers read them.
