@@ -27,6 +27,7 @@ const (
 	personKey  ctxKey = "person"
 	viewerKey  ctxKey = "viewer"
 	sessionKey ctxKey = "session"
+	helperKey  ctxKey = "assistance"
 )
 
 // identify learns who is asking, from a bearer token or the session cookie, and puts the viewer
@@ -62,7 +63,22 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			if sess != nil {
 				c.Set(string(sessionKey), sess)
-				s.setViewer(c, personViewer(sess.Edges.Person, nil), sess.Edges.Person)
+				v, p := personViewer(sess.Edges.Person, nil), sess.Edges.Person
+				// Acting for someone (assisted digital): the session is theirs, as the helper.
+				a, err := s.Svc.Assisting(ctx, sess)
+				if err != nil {
+					return err
+				}
+				if a != nil {
+					p = a.Edges.Person
+					v = personViewer(p, nil)
+					v.AssistedBy = sess.Edges.Person.Email
+					for _, d := range a.Edges.Helper.Edges.Interests { // the helper's interests bind them still
+						v.Interests = append(v.Interests, d.OrganisationID)
+					}
+					c.Set(string(helperKey), a)
+				}
+				s.setViewer(c, v, p)
 			} else {
 				s.clearSessionCookie(c)
 			}
@@ -136,6 +152,13 @@ func CurrentSession(c echo.Context) *ent.Session {
 func CurrentPerson(c echo.Context) *ent.Person {
 	p, _ := c.Get(string(personKey)).(*ent.Person)
 	return p
+}
+
+// CurrentAssistance is the assistance the signed-in helper acts in, with the person and the
+// helper, or nil.
+func CurrentAssistance(c echo.Context) *ent.Assistance {
+	a, _ := c.Get(string(helperKey)).(*ent.Assistance)
+	return a
 }
 
 // CurrentViewer is who is acting, and whether anyone is signed in.

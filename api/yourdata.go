@@ -35,6 +35,16 @@ type YourDataView struct {
 	Activity     []ActivityView         `json:"activity"`
 	Corrections  []CorrectionView       `json:"corrections"`
 	History      []AuditView            `json:"history"`
+	Assistances  []AssistanceView       `json:"assistances"`
+}
+
+// AssistanceView is a time someone in the programme team acted for the person.
+type AssistanceView struct {
+	Helper     string     `json:"helper"`
+	ConsentHow string     `json:"consent_how"`
+	Consent    string     `json:"consent"`
+	StartedAt  time.Time  `json:"started_at"`
+	EndedAt    *time.Time `json:"ended_at,omitempty"`
 }
 
 // MemberView is a person of the same organisation.
@@ -131,7 +141,7 @@ func YourDataViewOf(ctx context.Context, d service.YourData) YourDataView {
 		Members: []MemberView{}, JoinRequests: []JoinRequestView{}, Bids: []YourBidView{}, Documents: []DocumentView{},
 		Contracts: []YourContractView{}, Challenges: []YourChallengeView{}, Assignments: []YourAssignmentRecord{},
 		Interests: []InterestView{}, Notices: []NoticeView{}, Emails: []EmailView{}, Sessions: []SessionView{},
-		Tokens: []TokenView{}, Reads: []ReadView{}, Activity: []ActivityView{}, Corrections: []CorrectionView{}, History: []AuditView{}}
+		Tokens: []TokenView{}, Reads: []ReadView{}, Activity: []ActivityView{}, Corrections: []CorrectionView{}, History: []AuditView{}, Assistances: []AssistanceView{}}
 	if v.EmailOff == nil {
 		v.EmailOff = []string{}
 	}
@@ -190,6 +200,13 @@ func YourDataViewOf(ctx context.Context, d service.YourData) YourDataView {
 	}
 	for _, e := range d.History {
 		v.History = append(v.History, AuditViewOf(e))
+	}
+	for _, a := range d.Assistances {
+		av := AssistanceView{ConsentHow: string(a.ConsentHow), Consent: a.Consent, StartedAt: a.CreatedAt, EndedAt: a.EndedAt}
+		if h := a.Edges.Helper; h != nil {
+			av.Helper = h.Name
+		}
+		v.Assistances = append(v.Assistances, av)
 	}
 	return v
 }

@@ -47,6 +47,9 @@ func ActorOf(ctx context.Context, reason string) Actor {
 	who := "anonymous"
 	if v, ok := FromContext(ctx); ok {
 		who = v.Name()
+		if v.AssistedBy != "" {
+			who = v.AssistedBy + " on behalf of " + who
+		}
 	}
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return Actor{Who: who, RequestID: id, Reason: reason}

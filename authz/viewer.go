@@ -74,6 +74,9 @@ type Viewer struct {
 	// Interests are the organisations the person has declared an interest in, in force: they act
 	// on nothing of those organisations'.
 	Interests []int
+	// AssistedBy is who in the programme team acts as this person, with their consent (assisted
+	// digital): the trail records each act as theirs on the person's behalf.
+	AssistedBy string
 }
 
 // InterestIn reports whether the viewer declared an interest in the organisation.

@@ -170,7 +170,7 @@ func (s MilestoneStatus) Pay() (MilestoneStatus, error) {
 // CheckPayer says whether payer may record the payment of a deliverable that acceptedBy
 // accepted: never the same person, so that nobody both approves a thing and pays for it.
 func CheckPayer(acceptedBy, payer string) error {
-	if acceptedBy != "" && acceptedBy == payer {
+	if ActedBy(acceptedBy, payer) {
 		return refuse("milestone", "record the payment of", string(MilestoneAccepted),
 			"you accepted this deliverable, so someone else in finance records its payment")
 	}

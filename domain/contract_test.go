@@ -87,3 +87,23 @@ func TestPhase2FundsAtMostTwoContractsOfHalfAMillion(t *testing.T) {
 		t.Errorf("phase 2 runs %d weeks by default, want 12 months", got)
 	}
 }
+
+// TestTheHelpersOwnHandCountsInSeparationOfDuties: a deliverable accepted by a helper on the
+// owner's behalf was accepted by the helper too, who may not then record its payment.
+func TestTheHelpersOwnHandCountsInSeparationOfDuties(t *testing.T) {
+	onBehalf := "priya@programme.example on behalf of tom@council.example"
+	for _, c := range []struct {
+		accepted, payer string
+		refused         bool
+	}{
+		{"tom@council.example", "sam@programme.example", false},
+		{"sam@programme.example", "sam@programme.example", true},
+		{onBehalf, "priya@programme.example", true},
+		{onBehalf, "sam@programme.example", false},
+		{"", "sam@programme.example", false},
+	} {
+		if err := CheckPayer(c.accepted, c.payer); (err != nil) != c.refused {
+			t.Errorf("accepted by %q, paid by %q: %v", c.accepted, c.payer, err)
+		}
+	}
+}

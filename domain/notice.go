@@ -74,6 +74,12 @@ const (
 	// NoticeCorrectionAnswered tells a person what the programme did about the correction of
 	// their data they asked for.
 	NoticeCorrectionAnswered NoticeTemplate = "correction_answered"
+	// NoticeAssisted tells a person that someone in the programme team is acting for them on
+	// Catalyst, with the consent they gave.
+	NoticeAssisted NoticeTemplate = "assisted"
+	// NoticeSubmittedForYou gives a supplier the receipt of the bid the programme team submitted
+	// for them.
+	NoticeSubmittedForYou NoticeTemplate = "submitted_for_you"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -132,6 +138,10 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "The payment of {amount} to {supplier} for milestone {milestone} of “{title}” was due by {due} and is overdue. Pay it and record it on the contract's page."
 	case NoticePhase2Invitation:
 		text = "You are invited to bid in the phase 2 competition of “{title}”, open only to the suppliers the gate continued. It closes {closes_at} (UK time). Read it at {link}"
+	case NoticeAssisted:
+		text = "{helper} of the programme team is acting for you on Catalyst, with the consent you gave {how}: {consent}. Everything they do is recorded as done by them on your behalf. If you did not agree to this, tell the programme team at once."
+	case NoticeSubmittedForYou:
+		text = "{helper} of the programme team submitted your bid “{title}” for you at {at} (UK time). Your receipt number is {receipt}: keep it, as it shows what was submitted and when."
 	case NoticeCorrectionAnswered:
 		text = "The programme team answered your request to correct your data: {outcome}. {answer}"
 	case NoticePaymentMade:
@@ -169,6 +179,7 @@ var NoticeTemplates = []NoticeTemplate{
 	NoticeDeclarationLapsed, NoticeDeliverableSubmitted, NoticeDeliverableAccepted, NoticeChangesRequested,
 	NoticePaymentMade, NoticePaymentOverdue, NoticeMidpointReview, NoticeReportDue,
 	NoticeShowAndTellScheduled, NoticeGateDecided, NoticePhase2Invitation, NoticeCorrectionAnswered,
+	NoticeAssisted, NoticeSubmittedForYou,
 }
 
 // noticeSubjects are the email subject lines, filled in like the text.
@@ -201,6 +212,8 @@ var noticeSubjects = map[NoticeTemplate]string{
 	NoticeGateDecided:            "The stage gate decided on your contract",
 	NoticePhase2Invitation:       "You are invited to bid in phase 2: {title}",
 	NoticeCorrectionAnswered:     "Your request to correct your data was answered",
+	NoticeAssisted:               "The programme team is acting for you on Catalyst",
+	NoticeSubmittedForYou:        "Your bid was submitted for you: {title}",
 }
 
 // Subject is the notice's email subject line with its values filled in; a value missing leaves

@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/assistance"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
@@ -70,6 +71,8 @@ type Client struct {
 	Assessment *AssessmentClient
 	// Assignment is the client for interacting with the Assignment builders.
 	Assignment *AssignmentClient
+	// Assistance is the client for interacting with the Assistance builders.
+	Assistance *AssistanceClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// AuditHead is the client for interacting with the AuditHead builders.
@@ -148,6 +151,7 @@ func (c *Client) init() {
 	c.AlertNotice = NewAlertNoticeClient(c.config)
 	c.Assessment = NewAssessmentClient(c.config)
 	c.Assignment = NewAssignmentClient(c.config)
+	c.Assistance = NewAssistanceClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.AuditHead = NewAuditHeadClient(c.config)
 	c.Bid = NewBidClient(c.config)
@@ -276,6 +280,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AlertNotice:        NewAlertNoticeClient(cfg),
 		Assessment:         NewAssessmentClient(cfg),
 		Assignment:         NewAssignmentClient(cfg),
+		Assistance:         NewAssistanceClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
 		AuditHead:          NewAuditHeadClient(cfg),
 		Bid:                NewBidClient(cfg),
@@ -331,6 +336,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AlertNotice:        NewAlertNoticeClient(cfg),
 		Assessment:         NewAssessmentClient(cfg),
 		Assignment:         NewAssignmentClient(cfg),
+		Assistance:         NewAssistanceClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
 		AuditHead:          NewAuditHeadClient(cfg),
 		Bid:                NewBidClient(cfg),
@@ -391,13 +397,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
-		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
-		c.CorrectionRequest, c.Document, c.Email, c.GateDecision, c.IdempotencyRecord,
-		c.Interest, c.JoinRequest, c.LegalHold, c.Lesson, c.Milestone, c.Notice,
-		c.Organisation, c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent,
-		c.RetentionPeriod, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
-		c.ShowAndTell, c.WebhookDelivery, c.WebhookEndpoint,
+		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.Assistance,
+		c.AuditEvent, c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition,
+		c.Contract, c.CorrectionRequest, c.Document, c.Email, c.GateDecision,
+		c.IdempotencyRecord, c.Interest, c.JoinRequest, c.LegalHold, c.Lesson,
+		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
+		c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod, c.Round, c.Screening,
+		c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
+		c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -407,13 +414,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.AuditEvent,
-		c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition, c.Contract,
-		c.CorrectionRequest, c.Document, c.Email, c.GateDecision, c.IdempotencyRecord,
-		c.Interest, c.JoinRequest, c.LegalHold, c.Lesson, c.Milestone, c.Notice,
-		c.Organisation, c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent,
-		c.RetentionPeriod, c.Round, c.Screening, c.ScreeningCriterion, c.Session,
-		c.ShowAndTell, c.WebhookDelivery, c.WebhookEndpoint,
+		c.APIToken, c.Alert, c.AlertNotice, c.Assessment, c.Assignment, c.Assistance,
+		c.AuditEvent, c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition,
+		c.Contract, c.CorrectionRequest, c.Document, c.Email, c.GateDecision,
+		c.IdempotencyRecord, c.Interest, c.JoinRequest, c.LegalHold, c.Lesson,
+		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
+		c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod, c.Round, c.Screening,
+		c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
+		c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -432,6 +440,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Assessment.mutate(ctx, m)
 	case *AssignmentMutation:
 		return c.Assignment.mutate(ctx, m)
+	case *AssistanceMutation:
+		return c.Assistance.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *AuditHeadMutation:
@@ -1278,6 +1288,172 @@ func (c *AssignmentClient) mutate(ctx context.Context, m *AssignmentMutation) (V
 		return (&AssignmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Assignment mutation op: %q", m.Op())
+	}
+}
+
+// AssistanceClient is a client for the Assistance schema.
+type AssistanceClient struct {
+	config
+}
+
+// NewAssistanceClient returns a client for the Assistance from the given config.
+func NewAssistanceClient(c config) *AssistanceClient {
+	return &AssistanceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `assistance.Hooks(f(g(h())))`.
+func (c *AssistanceClient) Use(hooks ...Hook) {
+	c.hooks.Assistance = append(c.hooks.Assistance, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `assistance.Intercept(f(g(h())))`.
+func (c *AssistanceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Assistance = append(c.inters.Assistance, interceptors...)
+}
+
+// Create returns a builder for creating a Assistance entity.
+func (c *AssistanceClient) Create() *AssistanceCreate {
+	mutation := newAssistanceMutation(c.config, OpCreate)
+	return &AssistanceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Assistance entities.
+func (c *AssistanceClient) CreateBulk(builders ...*AssistanceCreate) *AssistanceCreateBulk {
+	return &AssistanceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AssistanceClient) MapCreateBulk(slice any, setFunc func(*AssistanceCreate, int)) *AssistanceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AssistanceCreateBulk{err: fmt.Errorf("calling to AssistanceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AssistanceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AssistanceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Assistance.
+func (c *AssistanceClient) Update() *AssistanceUpdate {
+	mutation := newAssistanceMutation(c.config, OpUpdate)
+	return &AssistanceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AssistanceClient) UpdateOne(_m *Assistance) *AssistanceUpdateOne {
+	mutation := newAssistanceMutation(c.config, OpUpdateOne, withAssistance(_m))
+	return &AssistanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AssistanceClient) UpdateOneID(id int) *AssistanceUpdateOne {
+	mutation := newAssistanceMutation(c.config, OpUpdateOne, withAssistanceID(id))
+	return &AssistanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Assistance.
+func (c *AssistanceClient) Delete() *AssistanceDelete {
+	mutation := newAssistanceMutation(c.config, OpDelete)
+	return &AssistanceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AssistanceClient) DeleteOne(_m *Assistance) *AssistanceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AssistanceClient) DeleteOneID(id int) *AssistanceDeleteOne {
+	builder := c.Delete().Where(assistance.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AssistanceDeleteOne{builder}
+}
+
+// Query returns a query builder for Assistance.
+func (c *AssistanceClient) Query() *AssistanceQuery {
+	return &AssistanceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAssistance},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Assistance entity by its id.
+func (c *AssistanceClient) Get(ctx context.Context, id int) (*Assistance, error) {
+	return c.Query().Where(assistance.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AssistanceClient) GetX(ctx context.Context, id int) *Assistance {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryHelper queries the helper edge of a Assistance.
+func (c *AssistanceClient) QueryHelper(_m *Assistance) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assistance.Table, assistance.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assistance.HelperTable, assistance.HelperColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPerson queries the person edge of a Assistance.
+func (c *AssistanceClient) QueryPerson(_m *Assistance) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assistance.Table, assistance.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, assistance.PersonTable, assistance.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AssistanceClient) Hooks() []Hook {
+	hooks := c.hooks.Assistance
+	return append(hooks[:len(hooks):len(hooks)], assistance.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AssistanceClient) Interceptors() []Interceptor {
+	return c.inters.Assistance
+}
+
+func (c *AssistanceClient) mutate(ctx context.Context, m *AssistanceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AssistanceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AssistanceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AssistanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AssistanceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Assistance mutation op: %q", m.Op())
 	}
 }
 
@@ -6270,20 +6446,20 @@ func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMu
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
-		Bid, Challenge, Clarification, Competition, Contract, CorrectionRequest,
-		Document, Email, GateDecision, IdempotencyRecord, Interest, JoinRequest,
-		LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
-		ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
+		APIToken, Alert, AlertNotice, Assessment, Assignment, Assistance, AuditEvent,
+		AuditHead, Bid, Challenge, Clarification, Competition, Contract,
+		CorrectionRequest, Document, Email, GateDecision, IdempotencyRecord, Interest,
+		JoinRequest, LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage,
+		Person, ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
 		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
 		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
-		APIToken, Alert, AlertNotice, Assessment, Assignment, AuditEvent, AuditHead,
-		Bid, Challenge, Clarification, Competition, Contract, CorrectionRequest,
-		Document, Email, GateDecision, IdempotencyRecord, Interest, JoinRequest,
-		LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage, Person,
-		ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
+		APIToken, Alert, AlertNotice, Assessment, Assignment, Assistance, AuditEvent,
+		AuditHead, Bid, Challenge, Clarification, Competition, Contract,
+		CorrectionRequest, Document, Email, GateDecision, IdempotencyRecord, Interest,
+		JoinRequest, LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage,
+		Person, ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
 		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
 		WebhookEndpoint []ent.Interceptor
 	}

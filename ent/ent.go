@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/assistance"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
@@ -113,6 +114,7 @@ func checkColumn(t, c string) error {
 			alertnotice.Table:        alertnotice.ValidColumn,
 			assessment.Table:         assessment.ValidColumn,
 			assignment.Table:         assignment.ValidColumn,
+			assistance.Table:         assistance.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,
 			audithead.Table:          audithead.ValidColumn,
 			bid.Table:                bid.ValidColumn,

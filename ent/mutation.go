@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/assistance"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
@@ -65,6 +66,7 @@ const (
 	TypeAlertNotice        = "AlertNotice"
 	TypeAssessment         = "Assessment"
 	TypeAssignment         = "Assignment"
+	TypeAssistance         = "Assistance"
 	TypeAuditEvent         = "AuditEvent"
 	TypeAuditHead          = "AuditHead"
 	TypeBid                = "Bid"
@@ -4711,6 +4713,781 @@ func (m *AssignmentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment edge %s", name)
+}
+
+// AssistanceMutation represents an operation that mutates the Assistance nodes in the graph.
+type AssistanceMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	consent_how   *domain.ConsentHow
+	consent       *string
+	ended_at      *time.Time
+	clearedFields map[string]struct{}
+	helper        *int
+	clearedhelper bool
+	person        *int
+	clearedperson bool
+	done          bool
+	oldValue      func(context.Context) (*Assistance, error)
+	predicates    []predicate.Assistance
+}
+
+var _ ent.Mutation = (*AssistanceMutation)(nil)
+
+// assistanceOption allows management of the mutation configuration using functional options.
+type assistanceOption func(*AssistanceMutation)
+
+// newAssistanceMutation creates new mutation for the Assistance entity.
+func newAssistanceMutation(c config, op Op, opts ...assistanceOption) *AssistanceMutation {
+	m := &AssistanceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAssistance,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssistanceID sets the ID field of the mutation.
+func withAssistanceID(id int) assistanceOption {
+	return func(m *AssistanceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Assistance
+		)
+		m.oldValue = func(ctx context.Context) (*Assistance, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Assistance.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAssistance sets the old Assistance of the mutation.
+func withAssistance(node *Assistance) assistanceOption {
+	return func(m *AssistanceMutation) {
+		m.oldValue = func(context.Context) (*Assistance, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssistanceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssistanceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssistanceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssistanceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Assistance.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssistanceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssistanceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssistanceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AssistanceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AssistanceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AssistanceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetHelperID sets the "helper_id" field.
+func (m *AssistanceMutation) SetHelperID(i int) {
+	m.helper = &i
+}
+
+// HelperID returns the value of the "helper_id" field in the mutation.
+func (m *AssistanceMutation) HelperID() (r int, exists bool) {
+	v := m.helper
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHelperID returns the old "helper_id" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldHelperID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHelperID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHelperID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHelperID: %w", err)
+	}
+	return oldValue.HelperID, nil
+}
+
+// ResetHelperID resets all changes to the "helper_id" field.
+func (m *AssistanceMutation) ResetHelperID() {
+	m.helper = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *AssistanceMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *AssistanceMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *AssistanceMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetConsentHow sets the "consent_how" field.
+func (m *AssistanceMutation) SetConsentHow(dh domain.ConsentHow) {
+	m.consent_how = &dh
+}
+
+// ConsentHow returns the value of the "consent_how" field in the mutation.
+func (m *AssistanceMutation) ConsentHow() (r domain.ConsentHow, exists bool) {
+	v := m.consent_how
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsentHow returns the old "consent_how" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldConsentHow(ctx context.Context) (v domain.ConsentHow, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsentHow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsentHow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsentHow: %w", err)
+	}
+	return oldValue.ConsentHow, nil
+}
+
+// ResetConsentHow resets all changes to the "consent_how" field.
+func (m *AssistanceMutation) ResetConsentHow() {
+	m.consent_how = nil
+}
+
+// SetConsent sets the "consent" field.
+func (m *AssistanceMutation) SetConsent(s string) {
+	m.consent = &s
+}
+
+// Consent returns the value of the "consent" field in the mutation.
+func (m *AssistanceMutation) Consent() (r string, exists bool) {
+	v := m.consent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsent returns the old "consent" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldConsent(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsent: %w", err)
+	}
+	return oldValue.Consent, nil
+}
+
+// ResetConsent resets all changes to the "consent" field.
+func (m *AssistanceMutation) ResetConsent() {
+	m.consent = nil
+}
+
+// SetEndedAt sets the "ended_at" field.
+func (m *AssistanceMutation) SetEndedAt(t time.Time) {
+	m.ended_at = &t
+}
+
+// EndedAt returns the value of the "ended_at" field in the mutation.
+func (m *AssistanceMutation) EndedAt() (r time.Time, exists bool) {
+	v := m.ended_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedAt returns the old "ended_at" field's value of the Assistance entity.
+// If the Assistance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssistanceMutation) OldEndedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedAt: %w", err)
+	}
+	return oldValue.EndedAt, nil
+}
+
+// ClearEndedAt clears the value of the "ended_at" field.
+func (m *AssistanceMutation) ClearEndedAt() {
+	m.ended_at = nil
+	m.clearedFields[assistance.FieldEndedAt] = struct{}{}
+}
+
+// EndedAtCleared returns if the "ended_at" field was cleared in this mutation.
+func (m *AssistanceMutation) EndedAtCleared() bool {
+	_, ok := m.clearedFields[assistance.FieldEndedAt]
+	return ok
+}
+
+// ResetEndedAt resets all changes to the "ended_at" field.
+func (m *AssistanceMutation) ResetEndedAt() {
+	m.ended_at = nil
+	delete(m.clearedFields, assistance.FieldEndedAt)
+}
+
+// ClearHelper clears the "helper" edge to the Person entity.
+func (m *AssistanceMutation) ClearHelper() {
+	m.clearedhelper = true
+	m.clearedFields[assistance.FieldHelperID] = struct{}{}
+}
+
+// HelperCleared reports if the "helper" edge to the Person entity was cleared.
+func (m *AssistanceMutation) HelperCleared() bool {
+	return m.clearedhelper
+}
+
+// HelperIDs returns the "helper" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HelperID instead. It exists only for internal usage by the builders.
+func (m *AssistanceMutation) HelperIDs() (ids []int) {
+	if id := m.helper; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHelper resets all changes to the "helper" edge.
+func (m *AssistanceMutation) ResetHelper() {
+	m.helper = nil
+	m.clearedhelper = false
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *AssistanceMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[assistance.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *AssistanceMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *AssistanceMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *AssistanceMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the AssistanceMutation builder.
+func (m *AssistanceMutation) Where(ps ...predicate.Assistance) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssistanceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssistanceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Assistance, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssistanceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssistanceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Assistance).
+func (m *AssistanceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssistanceMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, assistance.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, assistance.FieldUpdatedAt)
+	}
+	if m.helper != nil {
+		fields = append(fields, assistance.FieldHelperID)
+	}
+	if m.person != nil {
+		fields = append(fields, assistance.FieldPersonID)
+	}
+	if m.consent_how != nil {
+		fields = append(fields, assistance.FieldConsentHow)
+	}
+	if m.consent != nil {
+		fields = append(fields, assistance.FieldConsent)
+	}
+	if m.ended_at != nil {
+		fields = append(fields, assistance.FieldEndedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssistanceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case assistance.FieldCreatedAt:
+		return m.CreatedAt()
+	case assistance.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case assistance.FieldHelperID:
+		return m.HelperID()
+	case assistance.FieldPersonID:
+		return m.PersonID()
+	case assistance.FieldConsentHow:
+		return m.ConsentHow()
+	case assistance.FieldConsent:
+		return m.Consent()
+	case assistance.FieldEndedAt:
+		return m.EndedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssistanceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case assistance.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case assistance.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case assistance.FieldHelperID:
+		return m.OldHelperID(ctx)
+	case assistance.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case assistance.FieldConsentHow:
+		return m.OldConsentHow(ctx)
+	case assistance.FieldConsent:
+		return m.OldConsent(ctx)
+	case assistance.FieldEndedAt:
+		return m.OldEndedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Assistance field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssistanceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case assistance.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case assistance.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case assistance.FieldHelperID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHelperID(v)
+		return nil
+	case assistance.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case assistance.FieldConsentHow:
+		v, ok := value.(domain.ConsentHow)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsentHow(v)
+		return nil
+	case assistance.FieldConsent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsent(v)
+		return nil
+	case assistance.FieldEndedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Assistance field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssistanceMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssistanceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssistanceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Assistance numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssistanceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(assistance.FieldEndedAt) {
+		fields = append(fields, assistance.FieldEndedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssistanceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssistanceMutation) ClearField(name string) error {
+	switch name {
+	case assistance.FieldEndedAt:
+		m.ClearEndedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Assistance nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssistanceMutation) ResetField(name string) error {
+	switch name {
+	case assistance.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case assistance.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case assistance.FieldHelperID:
+		m.ResetHelperID()
+		return nil
+	case assistance.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case assistance.FieldConsentHow:
+		m.ResetConsentHow()
+		return nil
+	case assistance.FieldConsent:
+		m.ResetConsent()
+		return nil
+	case assistance.FieldEndedAt:
+		m.ResetEndedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Assistance field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssistanceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.helper != nil {
+		edges = append(edges, assistance.EdgeHelper)
+	}
+	if m.person != nil {
+		edges = append(edges, assistance.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssistanceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case assistance.EdgeHelper:
+		if id := m.helper; id != nil {
+			return []ent.Value{*id}
+		}
+	case assistance.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssistanceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssistanceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssistanceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedhelper {
+		edges = append(edges, assistance.EdgeHelper)
+	}
+	if m.clearedperson {
+		edges = append(edges, assistance.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssistanceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case assistance.EdgeHelper:
+		return m.clearedhelper
+	case assistance.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssistanceMutation) ClearEdge(name string) error {
+	switch name {
+	case assistance.EdgeHelper:
+		m.ClearHelper()
+		return nil
+	case assistance.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Assistance unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssistanceMutation) ResetEdge(name string) error {
+	switch name {
+	case assistance.EdgeHelper:
+		m.ResetHelper()
+		return nil
+	case assistance.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Assistance edge %s", name)
 }
 
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
@@ -36535,21 +37312,23 @@ func (m *ScreeningCriterionMutation) ResetEdge(name string) error {
 // SessionMutation represents an operation that mutates the Session nodes in the graph.
 type SessionMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	token_hash    *string
-	method        *string
-	csrf_token    *string
-	created_at    *time.Time
-	last_seen_at  *time.Time
-	expires_at    *time.Time
-	clearedFields map[string]struct{}
-	person        *int
-	clearedperson bool
-	done          bool
-	oldValue      func(context.Context) (*Session, error)
-	predicates    []predicate.Session
+	op               Op
+	typ              string
+	id               *int
+	token_hash       *string
+	method           *string
+	csrf_token       *string
+	created_at       *time.Time
+	last_seen_at     *time.Time
+	expires_at       *time.Time
+	assistance_id    *int
+	addassistance_id *int
+	clearedFields    map[string]struct{}
+	person           *int
+	clearedperson    bool
+	done             bool
+	oldValue         func(context.Context) (*Session, error)
+	predicates       []predicate.Session
 }
 
 var _ ent.Mutation = (*SessionMutation)(nil)
@@ -36902,6 +37681,76 @@ func (m *SessionMutation) ResetExpiresAt() {
 	m.expires_at = nil
 }
 
+// SetAssistanceID sets the "assistance_id" field.
+func (m *SessionMutation) SetAssistanceID(i int) {
+	m.assistance_id = &i
+	m.addassistance_id = nil
+}
+
+// AssistanceID returns the value of the "assistance_id" field in the mutation.
+func (m *SessionMutation) AssistanceID() (r int, exists bool) {
+	v := m.assistance_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssistanceID returns the old "assistance_id" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldAssistanceID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssistanceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssistanceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssistanceID: %w", err)
+	}
+	return oldValue.AssistanceID, nil
+}
+
+// AddAssistanceID adds i to the "assistance_id" field.
+func (m *SessionMutation) AddAssistanceID(i int) {
+	if m.addassistance_id != nil {
+		*m.addassistance_id += i
+	} else {
+		m.addassistance_id = &i
+	}
+}
+
+// AddedAssistanceID returns the value that was added to the "assistance_id" field in this mutation.
+func (m *SessionMutation) AddedAssistanceID() (r int, exists bool) {
+	v := m.addassistance_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAssistanceID clears the value of the "assistance_id" field.
+func (m *SessionMutation) ClearAssistanceID() {
+	m.assistance_id = nil
+	m.addassistance_id = nil
+	m.clearedFields[session.FieldAssistanceID] = struct{}{}
+}
+
+// AssistanceIDCleared returns if the "assistance_id" field was cleared in this mutation.
+func (m *SessionMutation) AssistanceIDCleared() bool {
+	_, ok := m.clearedFields[session.FieldAssistanceID]
+	return ok
+}
+
+// ResetAssistanceID resets all changes to the "assistance_id" field.
+func (m *SessionMutation) ResetAssistanceID() {
+	m.assistance_id = nil
+	m.addassistance_id = nil
+	delete(m.clearedFields, session.FieldAssistanceID)
+}
+
 // ClearPerson clears the "person" edge to the Person entity.
 func (m *SessionMutation) ClearPerson() {
 	m.clearedperson = true
@@ -36963,7 +37812,7 @@ func (m *SessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SessionMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.token_hash != nil {
 		fields = append(fields, session.FieldTokenHash)
 	}
@@ -36984,6 +37833,9 @@ func (m *SessionMutation) Fields() []string {
 	}
 	if m.expires_at != nil {
 		fields = append(fields, session.FieldExpiresAt)
+	}
+	if m.assistance_id != nil {
+		fields = append(fields, session.FieldAssistanceID)
 	}
 	return fields
 }
@@ -37007,6 +37859,8 @@ func (m *SessionMutation) Field(name string) (ent.Value, bool) {
 		return m.LastSeenAt()
 	case session.FieldExpiresAt:
 		return m.ExpiresAt()
+	case session.FieldAssistanceID:
+		return m.AssistanceID()
 	}
 	return nil, false
 }
@@ -37030,6 +37884,8 @@ func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldLastSeenAt(ctx)
 	case session.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
+	case session.FieldAssistanceID:
+		return m.OldAssistanceID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Session field %s", name)
 }
@@ -37088,6 +37944,13 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetExpiresAt(v)
 		return nil
+	case session.FieldAssistanceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssistanceID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Session field %s", name)
 }
@@ -37096,6 +37959,9 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *SessionMutation) AddedFields() []string {
 	var fields []string
+	if m.addassistance_id != nil {
+		fields = append(fields, session.FieldAssistanceID)
+	}
 	return fields
 }
 
@@ -37104,6 +37970,8 @@ func (m *SessionMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *SessionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case session.FieldAssistanceID:
+		return m.AddedAssistanceID()
 	}
 	return nil, false
 }
@@ -37113,6 +37981,13 @@ func (m *SessionMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *SessionMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case session.FieldAssistanceID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAssistanceID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Session numeric field %s", name)
 }
@@ -37120,7 +37995,11 @@ func (m *SessionMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *SessionMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(session.FieldAssistanceID) {
+		fields = append(fields, session.FieldAssistanceID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -37133,6 +38012,11 @@ func (m *SessionMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *SessionMutation) ClearField(name string) error {
+	switch name {
+	case session.FieldAssistanceID:
+		m.ClearAssistanceID()
+		return nil
+	}
 	return fmt.Errorf("unknown Session nullable field %s", name)
 }
 
@@ -37160,6 +38044,9 @@ func (m *SessionMutation) ResetField(name string) error {
 		return nil
 	case session.FieldExpiresAt:
 		m.ResetExpiresAt()
+		return nil
+	case session.FieldAssistanceID:
+		m.ResetAssistanceID()
 		return nil
 	}
 	return fmt.Errorf("unknown Session field %s", name)

@@ -32,6 +32,8 @@ type Session struct {
 	LastSeenAt time.Time `json:"last_seen_at,omitempty"`
 	// ExpiresAt holds the value of the "expires_at" field.
 	ExpiresAt time.Time `json:"expires_at,omitempty"`
+	// AssistanceID holds the value of the "assistance_id" field.
+	AssistanceID *int `json:"assistance_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SessionQuery when eager-loading is set.
 	Edges        SessionEdges `json:"edges"`
@@ -63,7 +65,7 @@ func (*Session) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case session.FieldID, session.FieldPersonID:
+		case session.FieldID, session.FieldPersonID, session.FieldAssistanceID:
 			values[i] = new(sql.NullInt64)
 		case session.FieldTokenHash, session.FieldMethod, session.FieldCsrfToken:
 			values[i] = new(sql.NullString)
@@ -132,6 +134,13 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ExpiresAt = value.Time
 			}
+		case session.FieldAssistanceID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field assistance_id", values[i])
+			} else if value.Valid {
+				_m.AssistanceID = new(int)
+				*_m.AssistanceID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -191,6 +200,11 @@ func (_m *Session) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("expires_at=")
 	builder.WriteString(_m.ExpiresAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.AssistanceID; v != nil {
+		builder.WriteString("assistance_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

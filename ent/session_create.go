@@ -65,6 +65,20 @@ func (_c *SessionCreate) SetExpiresAt(v time.Time) *SessionCreate {
 	return _c
 }
 
+// SetAssistanceID sets the "assistance_id" field.
+func (_c *SessionCreate) SetAssistanceID(v int) *SessionCreate {
+	_c.mutation.SetAssistanceID(v)
+	return _c
+}
+
+// SetNillableAssistanceID sets the "assistance_id" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableAssistanceID(v *int) *SessionCreate {
+	if v != nil {
+		_c.SetAssistanceID(*v)
+	}
+	return _c
+}
+
 // SetPerson sets the "person" edge to the Person entity.
 func (_c *SessionCreate) SetPerson(v *Person) *SessionCreate {
 	return _c.SetPersonID(v.ID)
@@ -194,6 +208,10 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_spec.SetField(session.FieldExpiresAt, field.TypeTime, value)
 		_node.ExpiresAt = value
 	}
+	if value, ok := _c.mutation.AssistanceID(); ok {
+		_spec.SetField(session.FieldAssistanceID, field.TypeInt, value)
+		_node.AssistanceID = &value
+	}
 	if nodes := _c.mutation.PersonIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -275,6 +293,30 @@ func (u *SessionUpsert) UpdateLastSeenAt() *SessionUpsert {
 	return u
 }
 
+// SetAssistanceID sets the "assistance_id" field.
+func (u *SessionUpsert) SetAssistanceID(v int) *SessionUpsert {
+	u.Set(session.FieldAssistanceID, v)
+	return u
+}
+
+// UpdateAssistanceID sets the "assistance_id" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateAssistanceID() *SessionUpsert {
+	u.SetExcluded(session.FieldAssistanceID)
+	return u
+}
+
+// AddAssistanceID adds v to the "assistance_id" field.
+func (u *SessionUpsert) AddAssistanceID(v int) *SessionUpsert {
+	u.Add(session.FieldAssistanceID, v)
+	return u
+}
+
+// ClearAssistanceID clears the value of the "assistance_id" field.
+func (u *SessionUpsert) ClearAssistanceID() *SessionUpsert {
+	u.SetNull(session.FieldAssistanceID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -346,6 +388,34 @@ func (u *SessionUpsertOne) SetLastSeenAt(v time.Time) *SessionUpsertOne {
 func (u *SessionUpsertOne) UpdateLastSeenAt() *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
 		s.UpdateLastSeenAt()
+	})
+}
+
+// SetAssistanceID sets the "assistance_id" field.
+func (u *SessionUpsertOne) SetAssistanceID(v int) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetAssistanceID(v)
+	})
+}
+
+// AddAssistanceID adds v to the "assistance_id" field.
+func (u *SessionUpsertOne) AddAssistanceID(v int) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.AddAssistanceID(v)
+	})
+}
+
+// UpdateAssistanceID sets the "assistance_id" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateAssistanceID() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateAssistanceID()
+	})
+}
+
+// ClearAssistanceID clears the value of the "assistance_id" field.
+func (u *SessionUpsertOne) ClearAssistanceID() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearAssistanceID()
 	})
 }
 
@@ -585,6 +655,34 @@ func (u *SessionUpsertBulk) SetLastSeenAt(v time.Time) *SessionUpsertBulk {
 func (u *SessionUpsertBulk) UpdateLastSeenAt() *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
 		s.UpdateLastSeenAt()
+	})
+}
+
+// SetAssistanceID sets the "assistance_id" field.
+func (u *SessionUpsertBulk) SetAssistanceID(v int) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetAssistanceID(v)
+	})
+}
+
+// AddAssistanceID adds v to the "assistance_id" field.
+func (u *SessionUpsertBulk) AddAssistanceID(v int) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.AddAssistanceID(v)
+	})
+}
+
+// UpdateAssistanceID sets the "assistance_id" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateAssistanceID() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateAssistanceID()
+	})
+}
+
+// ClearAssistanceID clears the value of the "assistance_id" field.
+func (u *SessionUpsertBulk) ClearAssistanceID() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearAssistanceID()
 	})
 }
 

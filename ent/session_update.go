@@ -42,6 +42,33 @@ func (_u *SessionUpdate) SetNillableLastSeenAt(v *time.Time) *SessionUpdate {
 	return _u
 }
 
+// SetAssistanceID sets the "assistance_id" field.
+func (_u *SessionUpdate) SetAssistanceID(v int) *SessionUpdate {
+	_u.mutation.ResetAssistanceID()
+	_u.mutation.SetAssistanceID(v)
+	return _u
+}
+
+// SetNillableAssistanceID sets the "assistance_id" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableAssistanceID(v *int) *SessionUpdate {
+	if v != nil {
+		_u.SetAssistanceID(*v)
+	}
+	return _u
+}
+
+// AddAssistanceID adds value to the "assistance_id" field.
+func (_u *SessionUpdate) AddAssistanceID(v int) *SessionUpdate {
+	_u.mutation.AddAssistanceID(v)
+	return _u
+}
+
+// ClearAssistanceID clears the value of the "assistance_id" field.
+func (_u *SessionUpdate) ClearAssistanceID() *SessionUpdate {
+	_u.mutation.ClearAssistanceID()
+	return _u
+}
+
 // Mutation returns the SessionMutation object of the builder.
 func (_u *SessionUpdate) Mutation() *SessionMutation {
 	return _u.mutation
@@ -97,6 +124,15 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.LastSeenAt(); ok {
 		_spec.SetField(session.FieldLastSeenAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.AssistanceID(); ok {
+		_spec.SetField(session.FieldAssistanceID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAssistanceID(); ok {
+		_spec.AddField(session.FieldAssistanceID, field.TypeInt, value)
+	}
+	if _u.mutation.AssistanceIDCleared() {
+		_spec.ClearField(session.FieldAssistanceID, field.TypeInt)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{session.Label}
@@ -128,6 +164,33 @@ func (_u *SessionUpdateOne) SetNillableLastSeenAt(v *time.Time) *SessionUpdateOn
 	if v != nil {
 		_u.SetLastSeenAt(*v)
 	}
+	return _u
+}
+
+// SetAssistanceID sets the "assistance_id" field.
+func (_u *SessionUpdateOne) SetAssistanceID(v int) *SessionUpdateOne {
+	_u.mutation.ResetAssistanceID()
+	_u.mutation.SetAssistanceID(v)
+	return _u
+}
+
+// SetNillableAssistanceID sets the "assistance_id" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableAssistanceID(v *int) *SessionUpdateOne {
+	if v != nil {
+		_u.SetAssistanceID(*v)
+	}
+	return _u
+}
+
+// AddAssistanceID adds value to the "assistance_id" field.
+func (_u *SessionUpdateOne) AddAssistanceID(v int) *SessionUpdateOne {
+	_u.mutation.AddAssistanceID(v)
+	return _u
+}
+
+// ClearAssistanceID clears the value of the "assistance_id" field.
+func (_u *SessionUpdateOne) ClearAssistanceID() *SessionUpdateOne {
+	_u.mutation.ClearAssistanceID()
 	return _u
 }
 
@@ -215,6 +278,15 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 	}
 	if value, ok := _u.mutation.LastSeenAt(); ok {
 		_spec.SetField(session.FieldLastSeenAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.AssistanceID(); ok {
+		_spec.SetField(session.FieldAssistanceID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAssistanceID(); ok {
+		_spec.AddField(session.FieldAssistanceID, field.TypeInt, value)
+	}
+	if _u.mutation.AssistanceIDCleared() {
+		_spec.ClearField(session.FieldAssistanceID, field.TypeInt)
 	}
 	_node = &Session{config: _u.config}
 	_spec.Assign = _node.assignValues

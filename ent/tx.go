@@ -24,6 +24,8 @@ type Tx struct {
 	Assessment *AssessmentClient
 	// Assignment is the client for interacting with the Assignment builders.
 	Assignment *AssignmentClient
+	// Assistance is the client for interacting with the Assistance builders.
+	Assistance *AssistanceClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// AuditHead is the client for interacting with the AuditHead builders.
@@ -222,6 +224,7 @@ func (tx *Tx) init() {
 	tx.AlertNotice = NewAlertNoticeClient(tx.config)
 	tx.Assessment = NewAssessmentClient(tx.config)
 	tx.Assignment = NewAssignmentClient(tx.config)
+	tx.Assistance = NewAssistanceClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.AuditHead = NewAuditHeadClient(tx.config)
 	tx.Bid = NewBidClient(tx.config)

@@ -336,8 +336,15 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		if err := (workflows.Outbox{Tx: tx}).BidSubmitted(authz.AsSystem(ctx, submitPath), comp.ID, b.ID); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
-			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash})
+		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
+			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash}); err != nil {
+			return err
+		}
+		if v, _ := authz.FromContext(ctx); v.AssistedBy != "" { // the supplier's own receipt still comes to them
+			return activities.Notify(ctx, tx, v.PersonID, domain.NoticeSubmittedForYou, "bid", b.ID, map[string]string{
+				"helper": v.AssistedBy, "title": b.Title, "at": domain.FormatTime(now), "receipt": receipt})
+		}
+		return nil
 	})
 	// Out of time, or the database's connections lost to other submits' cancellations: either
 	// way nothing was sealed, and it may be sent again.

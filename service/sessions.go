@@ -115,6 +115,9 @@ func (s *Service) StartSession(ctx context.Context, p *ent.Person, method, previ
 
 // EndSession signs out: the session's row goes, so its cookie is worthless even if kept.
 func (s *Service) EndSession(ctx context.Context, sessionID int) error {
+	if err := s.StopAssisting(ctx, sessionID); err != nil && !ent.IsNotFound(err) {
+		return err
+	}
 	_, err := s.DB.Session.Delete().Where(session.ID(sessionID)).Exec(authz.AsSystem(ctx, sessionsName))
 	return err
 }

@@ -59,6 +59,7 @@ type YourData struct {
 	Reads        []*ent.ReadEvent  // who read their details or their organisation's bids
 	Done         []*ent.AuditEvent // what they did, and what was done to their own record
 	Corrections  []*ent.CorrectionRequest
+	Assistances  []*ent.Assistance // who in the programme team acted for them, with their consent
 	// History is every change to their own record and their organisation's, oldest first: who
 	// made it, when, and what it was before and after.
 	History []*ent.AuditEvent
@@ -150,6 +151,10 @@ func (s *Service) YourData(ctx context.Context) (YourData, error) {
 	})
 	load(func() (e error) {
 		out.History, e = s.history(sys, me)
+		return
+	})
+	load(func() (e error) {
+		out.Assistances, e = s.AssistancesOf(ctx, me.ID)
 		return
 	})
 	return out, err

@@ -111,6 +111,9 @@ type Nav struct {
 	Contracts bool
 	// People shows the programme team the link to the people who can sign in.
 	People bool
+	// ActingFor is the person the signed-in helper acts for (assisted digital), and Helper the
+	// helper's name: every page says so, with the way to stop.
+	ActingFor, Helper string
 }
 
 // Page is what every page template gets.

@@ -155,6 +155,8 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Get("/people/:id", api.Only(authz.Admin), s.personPage)
 	r.Post("/people/:id", api.Only(authz.Admin), s.changePersonForm)
 	r.Post("/people/:id/deactivate", api.Only(authz.Admin), s.deactivatePersonForm)
+	r.Post("/people/:id/assist", api.Only(authz.Admin), s.assistForm)
+	r.Post("/assist/stop", api.SignedIn, s.stopAssistingForm)
 	r.Post("/challenges/:id/screening", api.Only(authz.Admin), s.screenChallengeForm)
 	r.Get("/screening-criteria", api.Only(authz.Admin), s.screeningCriteriaPage)
 	r.Post("/screening-criteria", api.Only(authz.Admin), s.addScreeningCriterionForm)
@@ -199,6 +201,9 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 	}
 	if sess := api.CurrentSession(c); sess != nil {
 		nav.CSRFToken = sess.CsrfToken
+	}
+	if a := api.CurrentAssistance(c); a != nil { // signing out signs the helper out
+		nav.ActingFor, nav.Helper, nav.PersonName = a.Edges.Person.Name, a.Edges.Helper.Name, a.Edges.Helper.Name
 	}
 	if v, ok := api.CurrentViewer(c); ok {
 		// The navigation offers the pages the routes' own guards let this person open.

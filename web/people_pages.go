@@ -30,6 +30,10 @@ type peopleData struct {
 	// answer to one of them.
 	Corrections []api.CorrectionView
 	Answer      ui.Form
+	// Assist is whether the viewer may act for the person, and why not; Assisted who has.
+	Assist     service.Actions
+	Assisted   []*ent.Assistance
+	ConsentHow []ui.Option
 }
 
 func (s *Server) peopleData(c echo.Context, form ui.Form) (peopleData, error) {
@@ -138,6 +142,13 @@ func (s *Server) renderPersonAnswering(c echo.Context, status int, p *ent.Person
 	rs, err := s.Svc.CorrectionsOf(ctx, p.ID)
 	if err != nil {
 		return err
+	}
+	d.Assist = service.AssistActions(ctx, p)
+	if d.Assisted, err = s.Svc.AssistancesOf(ctx, p.ID); err != nil {
+		return err
+	}
+	for _, h := range domain.ConsentHows {
+		d.ConsentHow = append(d.ConsentHow, ui.Option{Value: string(h), Label: domain.UpperFirst(h.Label()), Checked: answer.Values["how"] == string(h)})
 	}
 	for _, r := range rs {
 		d.Corrections = append(d.Corrections, api.CorrectionViewOf(ctx, r))

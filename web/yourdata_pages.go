@@ -122,3 +122,44 @@ func (s *Server) answerCorrectionForm(c echo.Context) error {
 	}
 	return s.renderPersonAnswering(c, http.StatusUnprocessableEntity, p, personFormOf(p), form)
 }
+
+// assistForm starts acting for the person, with the consent they gave: the helper's session is
+// theirs from the next page.
+func (s *Server) assistForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	form := ui.Form{Values: map[string]string{"how": c.FormValue("how"), "consent": c.FormValue("consent")}}
+	sessionID := 0
+	if sess := api.CurrentSession(c); sess != nil {
+		sessionID = sess.ID
+	}
+	_, err = s.Svc.StartAssisting(ctx, service.StartAssisting{SessionID: sessionID, PersonID: id, How: domain.ConsentHow(form.Values["how"]), Consent: form.Values["consent"]})
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/work")
+	}
+	if form.Problems = api.ProblemsOf(err); form.Problems == nil {
+		return err
+	}
+	p, err := s.Svc.Person(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.renderPersonAnswering(c, http.StatusUnprocessableEntity, p, personFormOf(p), form)
+}
+
+// stopAssistingForm stops acting for someone: the helper is themselves again, back on the
+// person's record.
+func (s *Server) stopAssistingForm(c echo.Context) error {
+	sess := api.CurrentSession(c)
+	a := api.CurrentAssistance(c)
+	if sess == nil || a == nil {
+		return c.Redirect(http.StatusSeeOther, "/work")
+	}
+	if err := s.Svc.StopAssisting(c.Request().Context(), sess.ID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/people/%d?done=assisted", a.PersonID))
+}

@@ -69,6 +69,18 @@ func (f AssignmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AssignmentMutation", m)
 }
 
+// The AssistanceFunc type is an adapter to allow the use of ordinary
+// function as Assistance mutator.
+type AssistanceFunc func(context.Context, *ent.AssistanceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AssistanceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AssistanceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AssistanceMutation", m)
+}
+
 // The AuditEventFunc type is an adapter to allow the use of ordinary
 // function as AuditEvent mutator.
 type AuditEventFunc func(context.Context, *ent.AuditEventMutation) (ent.Value, error)

@@ -173,6 +173,37 @@ var (
 			},
 		},
 	}
+	// AssistancesColumns holds the columns for the "assistances" table.
+	AssistancesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "consent_how", Type: field.TypeEnum, Enums: []string{"phone", "in_person", "letter", "email"}},
+		{Name: "consent", Type: field.TypeString, Size: 8000},
+		{Name: "ended_at", Type: field.TypeTime, Nullable: true},
+		{Name: "helper_id", Type: field.TypeInt},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// AssistancesTable holds the schema information for the "assistances" table.
+	AssistancesTable = &schema.Table{
+		Name:       "assistances",
+		Columns:    AssistancesColumns,
+		PrimaryKey: []*schema.Column{AssistancesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assistances_persons_helper",
+				Columns:    []*schema.Column{AssistancesColumns[6]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "assistances_persons_person",
+				Columns:    []*schema.Column{AssistancesColumns[7]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1054,6 +1085,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "last_seen_at", Type: field.TypeTime},
 		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "assistance_id", Type: field.TypeInt, Nullable: true},
 		{Name: "person_id", Type: field.TypeInt},
 	}
 	// SessionsTable holds the schema information for the "sessions" table.
@@ -1064,7 +1096,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sessions_persons_person",
-				Columns:    []*schema.Column{SessionsColumns[7]},
+				Columns:    []*schema.Column{SessionsColumns[8]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1169,6 +1201,7 @@ var (
 		AlertNoticesTable,
 		AssessmentsTable,
 		AssignmentsTable,
+		AssistancesTable,
 		AuditEventsTable,
 		AuditHeadsTable,
 		BidsTable,
@@ -1210,6 +1243,8 @@ func init() {
 	AssessmentsTable.ForeignKeys[1].RefTable = PersonsTable
 	AssignmentsTable.ForeignKeys[0].RefTable = BidsTable
 	AssignmentsTable.ForeignKeys[1].RefTable = PersonsTable
+	AssistancesTable.ForeignKeys[0].RefTable = PersonsTable
+	AssistancesTable.ForeignKeys[1].RefTable = PersonsTable
 	BidsTable.ForeignKeys[0].RefTable = CompetitionsTable
 	BidsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ChallengesTable.ForeignKeys[0].RefTable = PersonsTable

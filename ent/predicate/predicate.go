@@ -21,6 +21,9 @@ type Assessment func(*sql.Selector)
 // Assignment is the predicate function for assignment builders.
 type Assignment func(*sql.Selector)
 
+// Assistance is the predicate function for assistance builders.
+type Assistance func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 

@@ -230,6 +230,30 @@ func (f AssignmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AssignmentMutation", m)
 }
 
+// The AssistanceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AssistanceQueryRuleFunc func(context.Context, *ent.AssistanceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AssistanceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssistanceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AssistanceQuery", q)
+}
+
+// The AssistanceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AssistanceMutationRuleFunc func(context.Context, *ent.AssistanceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AssistanceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AssistanceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AssistanceMutation", m)
+}
+
 // The AuditEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEventQueryRuleFunc func(context.Context, *ent.AuditEventQuery) error

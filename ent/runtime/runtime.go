@@ -12,6 +12,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/ent/assistance"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/audithead"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
@@ -198,6 +199,48 @@ func init() {
 	assignment.DefaultUpdatedAt = assignmentDescUpdatedAt.Default.(func() time.Time)
 	// assignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	assignment.UpdateDefaultUpdatedAt = assignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	assistanceMixin := schema.Assistance{}.Mixin()
+	assistance.Policy = privacy.NewPolicies(schema.Assistance{})
+	assistance.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assistance.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assistanceMixinFields0 := assistanceMixin[0].Fields()
+	_ = assistanceMixinFields0
+	assistanceFields := schema.Assistance{}.Fields()
+	_ = assistanceFields
+	// assistanceDescCreatedAt is the schema descriptor for created_at field.
+	assistanceDescCreatedAt := assistanceMixinFields0[0].Descriptor()
+	// assistance.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assistance.DefaultCreatedAt = assistanceDescCreatedAt.Default.(func() time.Time)
+	// assistanceDescUpdatedAt is the schema descriptor for updated_at field.
+	assistanceDescUpdatedAt := assistanceMixinFields0[1].Descriptor()
+	// assistance.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	assistance.DefaultUpdatedAt = assistanceDescUpdatedAt.Default.(func() time.Time)
+	// assistance.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	assistance.UpdateDefaultUpdatedAt = assistanceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// assistanceDescConsent is the schema descriptor for consent field.
+	assistanceDescConsent := assistanceFields[3].Descriptor()
+	// assistance.ConsentValidator is a validator for the "consent" field. It is called by the builders before save.
+	assistance.ConsentValidator = func() func(string) error {
+		validators := assistanceDescConsent.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(consent string) error {
+			for _, fn := range fns {
+				if err := fn(consent); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

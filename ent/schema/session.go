@@ -25,6 +25,9 @@ func (Session) Fields() []ent.Field {
 		field.Time("last_seen_at"),
 		// The absolute end of the session, however active it is.
 		field.Time("expires_at").Immutable(),
+		// The assistance this session acts in: the programme person signed in acts for someone
+		// else, with their consent, until they stop.
+		field.Int("assistance_id").Optional().Nillable(),
 	}
 }
 

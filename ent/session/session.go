@@ -27,6 +27,8 @@ const (
 	FieldLastSeenAt = "last_seen_at"
 	// FieldExpiresAt holds the string denoting the expires_at field in the database.
 	FieldExpiresAt = "expires_at"
+	// FieldAssistanceID holds the string denoting the assistance_id field in the database.
+	FieldAssistanceID = "assistance_id"
 	// EdgePerson holds the string denoting the person edge name in mutations.
 	EdgePerson = "person"
 	// Table holds the table name of the session in the database.
@@ -50,6 +52,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldLastSeenAt,
 	FieldExpiresAt,
+	FieldAssistanceID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -119,6 +122,11 @@ func ByLastSeenAt(opts ...sql.OrderTermOption) OrderOption {
 // ByExpiresAt orders the results by the expires_at field.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+}
+
+// ByAssistanceID orders the results by the assistance_id field.
+func ByAssistanceID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssistanceID, opts...).ToFunc()
 }
 
 // ByPersonField orders the results by person field.

@@ -90,6 +90,11 @@ func ExpiresAt(v time.Time) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldExpiresAt, v))
 }
 
+// AssistanceID applies equality check predicate on the "assistance_id" field. It's identical to AssistanceIDEQ.
+func AssistanceID(v int) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldAssistanceID, v))
+}
+
 // TokenHashEQ applies the EQ predicate on the "token_hash" field.
 func TokenHashEQ(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldTokenHash, v))
@@ -423,6 +428,56 @@ func ExpiresAtLT(v time.Time) predicate.Session {
 // ExpiresAtLTE applies the LTE predicate on the "expires_at" field.
 func ExpiresAtLTE(v time.Time) predicate.Session {
 	return predicate.Session(sql.FieldLTE(FieldExpiresAt, v))
+}
+
+// AssistanceIDEQ applies the EQ predicate on the "assistance_id" field.
+func AssistanceIDEQ(v int) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldAssistanceID, v))
+}
+
+// AssistanceIDNEQ applies the NEQ predicate on the "assistance_id" field.
+func AssistanceIDNEQ(v int) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldAssistanceID, v))
+}
+
+// AssistanceIDIn applies the In predicate on the "assistance_id" field.
+func AssistanceIDIn(vs ...int) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldAssistanceID, vs...))
+}
+
+// AssistanceIDNotIn applies the NotIn predicate on the "assistance_id" field.
+func AssistanceIDNotIn(vs ...int) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldAssistanceID, vs...))
+}
+
+// AssistanceIDGT applies the GT predicate on the "assistance_id" field.
+func AssistanceIDGT(v int) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldAssistanceID, v))
+}
+
+// AssistanceIDGTE applies the GTE predicate on the "assistance_id" field.
+func AssistanceIDGTE(v int) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldAssistanceID, v))
+}
+
+// AssistanceIDLT applies the LT predicate on the "assistance_id" field.
+func AssistanceIDLT(v int) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldAssistanceID, v))
+}
+
+// AssistanceIDLTE applies the LTE predicate on the "assistance_id" field.
+func AssistanceIDLTE(v int) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldAssistanceID, v))
+}
+
+// AssistanceIDIsNil applies the IsNil predicate on the "assistance_id" field.
+func AssistanceIDIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldAssistanceID))
+}
+
+// AssistanceIDNotNil applies the NotNil predicate on the "assistance_id" field.
+func AssistanceIDNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldAssistanceID))
 }
 
 // HasPerson applies the HasEdge predicate on the "person" edge.
