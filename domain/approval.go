@@ -100,7 +100,9 @@ var WithdrawalReason = Text{Field: "reason", Label: "why you withdraw it", Max: 
 // CheckWithdrawal says whether the programme may withdraw the proposal now: one is waiting,
 // and it is not approved yet (once approved, the decision is being made).
 func CheckWithdrawal(p *FundingProposal, status CompetitionStatus) error {
-	refused := func(why string) error { return refuse("competition", "withdraw the proposed decision for", string(status), why) }
+	refused := func(why string) error {
+		return refuse("competition", "withdraw the proposed decision for", string(status), why)
+	}
 	switch {
 	case status != CompetitionAssessment:
 		return refused("a proposal is withdrawn while the competition is in assessment; it is " + status.Label())
