@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -237,14 +238,19 @@ type EligibilityView struct {
 	Flags            []string `json:"flags"`
 	Note             string   `json:"note,omitempty"`
 	Documents        int      `json:"documents"`
+	// Actions are what the viewer may do to the bid in the check: decide it, or why not.
+	Actions ActionList `json:"actions"`
 }
 
-// EligibilityViewOf is a bid's eligibility check as the API shows it.
-func EligibilityViewOf(b *ent.Bid) EligibilityView {
+// EligibilityViewOf is a bid's eligibility check as the API shows it to the viewer.
+func EligibilityViewOf(ctx context.Context, b *ent.Bid) EligibilityView {
 	v := EligibilityView{BidID: b.ID, Title: b.Title, Status: string(b.Status), StatusLabel: b.Status.Label(),
-		Flags: b.EligibilityFlags, Note: b.EligibilityNote, Documents: len(b.Edges.Documents)}
+		Flags: b.EligibilityFlags, Note: b.EligibilityNote, Documents: len(b.Edges.Documents), Actions: actionViews(service.EligibilityActions(ctx, b))}
 	if v.Flags == nil {
 		v.Flags = []string{}
+	}
+	if v.Actions == nil {
+		v.Actions = ActionList{}
 	}
 	if o := b.Edges.Organisation; o != nil {
 		v.OrganisationName = o.Name
@@ -272,7 +278,7 @@ func (s *Server) getEligibility(c echo.Context) error {
 		ToFinish []domain.FieldProblem `json:"to_finish,omitempty"`
 	}{Status: string(comp.Status), Items: []EligibilityView{}}
 	for _, b := range rows {
-		out.Items = append(out.Items, EligibilityViewOf(b))
+		out.Items = append(out.Items, EligibilityViewOf(ctx, b))
 	}
 	if err := s.Svc.EligibilityReadiness(ctx, comp); err != nil {
 		out.ToFinish = []domain.FieldProblem{{Field: "competition", Message: ReasonOf(err)}}
@@ -302,7 +308,7 @@ func (s *Server) decideEligibility(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, EligibilityViewOf(b))
+	return c.JSON(http.StatusOK, EligibilityViewOf(c.Request().Context(), b))
 }
 
 func (s *Server) finishEligibility(c echo.Context) error {

@@ -31,6 +31,16 @@ func (l ActionList) Allows(name string) bool {
 	return false
 }
 
+// Why is why the named action is not allowed now, if it is the viewer's: for templates.
+func (l ActionList) Why(name string) string {
+	for _, a := range l {
+		if a.Name == name {
+			return a.Reason
+		}
+	}
+	return ""
+}
+
 func actionViews(as service.Actions) ActionList {
 	var out ActionList
 	for _, a := range as {

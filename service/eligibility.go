@@ -25,6 +25,27 @@ func (s *Service) EligibilityBids(ctx context.Context, competitionID int) ([]*en
 		Order(ent.Asc(bid.FieldID)).WithOrganisation().WithDocuments().All(ctx)
 }
 
+// EligibilityActions are what the viewer may do to one bid in the eligibility check: decide it,
+// unless they declared an interest in its supplier. The competition's own actions say whether
+// the check is open at all.
+func EligibilityActions(ctx context.Context, b *ent.Bid) Actions {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) {
+		return nil
+	}
+	var as Actions
+	as.add("decide", "Save decision", noInterest(v, b.OrganisationID, bidderName(b)))
+	return as
+}
+
+// bidderName is the bid's supplier as a person reads it.
+func bidderName(b *ent.Bid) string {
+	if o := b.Edges.Organisation; o != nil {
+		return o.Name
+	}
+	return "the supplier"
+}
+
 // DecideEligibility is the programme's decision on one bid, with its reason.
 type DecideEligibility struct {
 	BidID    int
@@ -43,8 +64,12 @@ func (s *Service) DecideEligibility(ctx context.Context, in DecideEligibility) (
 	}
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		b, err := tx.Bid.Query().Where(bid.ID(in.BidID)).WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).Only(ctx)
+		b, err := tx.Bid.Query().Where(bid.ID(in.BidID)).WithOrganisation().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }).Only(ctx)
 		if err != nil {
+			return err
+		}
+		v, _ := authz.FromContext(ctx)
+		if err := noInterest(v, b.OrganisationID, bidderName(b)); err != nil {
 			return err
 		}
 		comp := b.Edges.Competition

@@ -661,7 +661,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		}
 		for _, b := range bids {
 			id := strconv.Itoa(b.ID)
-			row := eligibilityRow{EligibilityView: api.EligibilityViewOf(b), Form: ui.Form{Values: map[string]string{}}}
+			row := eligibilityRow{EligibilityView: api.EligibilityViewOf(ctx, b), Form: ui.Form{Values: map[string]string{}}}
 			if which == "eligibility-"+id {
 				row.Form = form
 			}

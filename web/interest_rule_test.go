@@ -126,3 +126,46 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 		t.Error("the owner is asked to renew an assessor's declaration")
 	}
 }
+
+// TestNobodyDecidesTheEligibilityOfABidTheyDeclaredAnInterestIn: in the eligibility check, the
+// programme person who declared an interest in Acme is shown why they cannot decide Acme's bid
+// (and no form), the API's check says so, and the command refuses it in the same words; they
+// still decide Binsight's.
+func TestNobodyDecidesTheEligibilityOfABidTheyDeclaredAnInterestIn(t *testing.T) {
+	w := NewWorld(t)
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	fx := testdb.Fixture()
+	w.DB.Competition.UpdateOne(w.CompA).SetStatus(domain.CompetitionEligibility).ExecX(fx)
+	want := "you declared an interest in Acme"
+	if rec := w.Do(Admin, http.MethodPost, "/api/v1/interests", fmt.Sprintf(`{"organisation_id": %d, "kind": "personal", "description": "My brother runs Acme"}`, w.BidAcme.OrganisationID)); rec.Code != http.StatusCreated {
+		t.Fatalf("declaring: %d %s", rec.Code, rec.Body)
+	}
+	var check struct {
+		Items []api.EligibilityView `json:"items"`
+	}
+	rec := w.Do(Admin, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/eligibility", "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &check); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("the check: %d %v", rec.Code, err)
+	}
+	for _, it := range check.Items {
+		acme := it.BidID == w.BidAcme.ID
+		if it.Actions.Allows("decide") == acme || acme && !strings.Contains(it.Actions.Why("decide"), want) {
+			t.Errorf("bid %d's actions in the check: %+v", it.BidID, it.Actions)
+		}
+	}
+	rec = w.Do(Admin, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(w.BidAcme.ID)+"/eligibility", `{"eligible": false, "reason": "Late"}`)
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("deciding Acme's bid: %d %s", rec.Code, rec.Body)
+	}
+	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	_, page := read(t)(admin.Get(srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)))
+	wantIn(t, "the eligibility check", page, "You cannot decide this bid: "+want, `action="/bids/`+strconv.Itoa(w.BidBinsight.ID)+`/eligibility"`)
+	if strings.Contains(page, `action="/bids/`+strconv.Itoa(w.BidAcme.ID)+`/eligibility"`) {
+		t.Error("the page offers a decision on Acme's bid that the service refuses")
+	}
+	rec = w.Do(Admin, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(w.BidBinsight.ID)+"/eligibility", `{"eligible": true, "reason": "Nothing missing"}`)
+	if rec.Code != http.StatusOK {
+		t.Errorf("deciding Binsight's bid: %d %s", rec.Code, rec.Body)
+	}
+}
