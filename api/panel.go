@@ -134,7 +134,7 @@ func PanelViewOf(ctx context.Context, p service.PanelSheet) PanelView {
 		for _, a := range r.Assessments {
 			sc := PanelAssessorScore{AssessmentID: r.IDs[a.AssessorID], AssessorID: a.AssessorID, Name: p.Assessors[a.AssessorID],
 				Percent: r.Percents[a.AssessorID], Scores: map[string]int{}, InScope: a.InScope, Fund: a.Fund,
-				Actions: actionViews(service.ScoreActions(ctx, r.Moderation[a.AssessorID]))}
+				Actions: actionViews(service.ScoreActions(ctx, r.Bid, r.Moderation[a.AssessorID]))}
 			if a.Excluded != nil {
 				sc.Excluded = a.Excluded.Reason
 			}

@@ -334,7 +334,7 @@ func TestAScoresActionsAndItsCommandsAgree(t *testing.T) {
 		}
 		for assessor, id := range sheet.Rows[0].IDs {
 			if id == ids[name] {
-				return ScoreActions(admin, sheet.Rows[0].Moderation[assessor])
+				return ScoreActions(admin, sheet.Rows[0].Bid, sheet.Rows[0].Moderation[assessor])
 			}
 		}
 		t.Fatalf("no score of %s on the sheet", name)
@@ -373,7 +373,7 @@ func TestAScoresActionsAndItsCommandsAgree(t *testing.T) {
 	}
 	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionDecided).ExecX(fx)
 	try("decided", "amara", "exclude")
-	if ScoreActions(as(p.owner), domain.ScoreModeration{Competition: domain.CompetitionAssessment}) != nil {
+	if ScoreActions(as(p.owner), &ent.Bid{}, domain.ScoreModeration{Competition: domain.CompetitionAssessment}) != nil {
 		t.Error("the challenge owner is offered moderation")
 	}
 }

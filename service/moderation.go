@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -63,17 +64,20 @@ func scoreModeration(a *ent.Assessment, status domain.CompetitionStatus, conflic
 	return domain.ScoreModeration{Competition: status, Excluded: a.Exclusion != nil, SentBack: a.Returned != nil, Conflict: conflict}
 }
 
-// ScoreActions are what the programme may do to one assessor's scores of a bid on the panel
-// sheet now: exclude them from the mean, include them again, send them back. Each is the rule
-// its command applies; others have none.
-func ScoreActions(ctx context.Context, m domain.ScoreModeration) Actions {
-	if v, _ := authz.FromContext(ctx); !v.Has(authz.Admin) {
+// ScoreActions are what the programme may do to one assessor's scores of bid b on the panel
+// sheet now: exclude them from the mean, include them again, send them back; none for someone
+// who declared an interest in the bid's supplier. Each is the rule its command applies; others
+// have none.
+func ScoreActions(ctx context.Context, b *ent.Bid, m domain.ScoreModeration) Actions {
+	v, _ := authz.FromContext(ctx)
+	if !v.Has(authz.Admin) {
 		return nil
 	}
+	conflicted := noInterest(v, b.OrganisationID, bidderName(b))
 	var out Actions
-	out.add("exclude", "Exclude the score", m.CheckExclude())
-	out.add("include", "Include again", m.CheckInclude())
-	out.add("send-back", "Send back to the assessor", m.CheckSendBack())
+	out.add("exclude", "Exclude the score", cmp.Or(conflicted, m.CheckExclude()))
+	out.add("include", "Include again", cmp.Or(conflicted, m.CheckInclude()))
+	out.add("send-back", "Send back to the assessor", cmp.Or(conflicted, m.CheckSendBack()))
 	return out
 }
 
@@ -85,8 +89,14 @@ var SentBack = activities.SentBack
 func (s *Service) moderate(ctx context.Context, id int, action string, check func(domain.ScoreModeration) error,
 	change func(*ent.AssessmentUpdateOne) *ent.AssessmentUpdateOne, reason string, also func(*ent.Tx, *ent.Assessment) error) (*ent.Assessment, error) {
 	a, err := s.DB.Assessment.Query().Where(assessment.ID(id)).
-		WithBid(func(q *ent.BidQuery) { q.WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() }) }).Only(ctx)
+		WithBid(func(q *ent.BidQuery) {
+			q.WithOrganisation().WithCompetition(func(q *ent.CompetitionQuery) { q.WithChallenge() })
+		}).Only(ctx)
 	if err != nil {
+		return nil, err
+	}
+	v, _ := authz.FromContext(ctx)
+	if err := noInterest(v, a.Edges.Bid.OrganisationID, bidderName(a.Edges.Bid)); err != nil {
 		return nil, err
 	}
 	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(a.Edges.Bid.CompetitionID),

@@ -19,7 +19,7 @@ import (
 // TestNobodyActsWhereTheyDeclaredAnInterest: finance, the challenge owner, a panel chair and the
 // programme each declare an interest in Acme (a supplier may not). From then on each is refused,
 // by the action model and by the command with the same words, whatever they would do on Acme's
-// contract, its milestones or the decision of a competition Acme bid in; withdrawn, the
+// contract, its milestones, its scores or the decision of a competition Acme bid in; withdrawn, the
 // interest no longer stands in the way. The owner's interests page asks for no yearly renewal,
 // which is the assessors'.
 func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
@@ -106,6 +106,25 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 	wantIn(t, "the chair's panel page", page, "You cannot approve this decision: "+want)
 	if strings.Contains(page, "Send your answer") || strings.Contains(page, "Refuse it, and send it back") {
 		t.Error("the chair's page offers an answer the service refuses")
+	}
+
+	// The programme moderates no score of Acme's bid.
+	var sheet api.PanelView
+	rec = w.Do(Admin, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/panel", "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &sheet); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("the programme's panel sheet: %d %v", rec.Code, err)
+	}
+	moderated := 0
+	for _, row := range sheet.Rows {
+		for _, a := range row.AssessorScores {
+			if row.BidID == w.BidAcme.ID {
+				moderated++
+				refused(Admin, "exclusion", a.Actions, "exclude", http.MethodPost, fmt.Sprintf("/api/v1/assessments/%d/exclusion", a.AssessmentID), `{"reason": "Scored another bid."}`)
+			}
+		}
+	}
+	if moderated == 0 {
+		t.Error("no score of Acme's bid on the panel sheet")
 	}
 
 	// Withdrawn, the interest stands in the way no more.
