@@ -125,17 +125,7 @@ func (s *Server) retentionDue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, retentionReport(r))
-}
-
-// retentionReport is a run's report with empty lists, never null.
-func retentionReport(r service.RetentionReport) service.RetentionReport {
-	for _, list := range []*[]service.RetentionItem{&r.Due, &r.Held} {
-		if *list == nil {
-			*list = []service.RetentionItem{}
-		}
-	}
-	return r
+	return c.JSON(http.StatusOK, r) // its lists are never null
 }
 
 // LegalHoldRequest places a legal hold on a competition or a bid.

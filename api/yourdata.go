@@ -36,6 +36,8 @@ type YourDataView struct {
 	Corrections  []CorrectionView       `json:"corrections"`
 	History      []AuditView            `json:"history"`
 	Assistances  []AssistanceView       `json:"assistances"`
+	// Actions are what the person may correct themselves: correct-organisation, or why not.
+	Actions ActionList `json:"actions"`
 }
 
 // AssistanceView is a time someone in the programme team acted for the person.
@@ -141,7 +143,7 @@ func YourDataViewOf(ctx context.Context, d service.YourData) YourDataView {
 		Members: []MemberView{}, JoinRequests: []JoinRequestView{}, Bids: []YourBidView{}, Documents: []DocumentView{},
 		Contracts: []YourContractView{}, Challenges: []YourChallengeView{}, Assignments: []YourAssignmentRecord{},
 		Interests: []InterestView{}, Notices: []NoticeView{}, Emails: []EmailView{}, Sessions: []SessionView{},
-		Tokens: []TokenView{}, Reads: []ReadView{}, Activity: []ActivityView{}, Corrections: []CorrectionView{}, History: []AuditView{}, Assistances: []AssistanceView{}}
+		Tokens: []TokenView{}, Reads: []ReadView{}, Activity: []ActivityView{}, Corrections: []CorrectionView{}, History: []AuditView{}, Assistances: []AssistanceView{}, Actions: ActionList{}}
 	if v.EmailOff == nil {
 		v.EmailOff = []string{}
 	}
@@ -200,6 +202,9 @@ func YourDataViewOf(ctx context.Context, d service.YourData) YourDataView {
 	}
 	for _, e := range d.History {
 		v.History = append(v.History, AuditViewOf(e))
+	}
+	if as := actionViews(d.Actions); as != nil {
+		v.Actions = as
 	}
 	for _, a := range d.Assistances {
 		av := AssistanceView{ConsentHow: string(a.ConsentHow), Consent: a.Consent, StartedAt: a.CreatedAt, EndedAt: a.EndedAt}

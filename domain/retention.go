@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -69,6 +71,22 @@ func CheckRetentionPeriod(kind RetentionKind, months int) Problems {
 	}
 	if months < 1 || months > MaxRetentionMonths {
 		ps.Add("months", "Enter a period from 1 to %d months", MaxRetentionMonths)
+	}
+	return ps
+}
+
+// CheckRetentionPeriods names what is wrong with a whole schedule's periods, each problem at its
+// kind (the field is the kind's name), saying which kind it is.
+func CheckRetentionPeriods(periods map[RetentionKind]int) Problems {
+	var ps Problems
+	for _, kind := range slices.Sorted(maps.Keys(periods)) {
+		for _, p := range CheckRetentionPeriod(kind, periods[kind]) {
+			if p.Field == "months" {
+				rule, _ := RetentionRuleOf(kind)
+				p.Field, p.Message = string(kind), rule.Label+": "+LowerFirst(p.Message)
+			}
+			ps = append(ps, p)
+		}
 	}
 	return ps
 }

@@ -32,8 +32,6 @@ func mayAssist(v authz.Viewer, p *ent.Person) error {
 	switch {
 	case !v.Has(authz.Admin):
 		return forbidden("only the programme team acts for someone")
-	case v.AssistedBy != "":
-		return conflict("assisting", "you are acting for someone already: stop first")
 	case p.ID == v.PersonID:
 		return conflict("self-assist", "you cannot act for yourself")
 	case p.DeactivatedAt != nil:

@@ -38,50 +38,48 @@ type readOf struct {
 }
 
 // recordRead writes the read to the log, unless it is the reader's own record or a system's.
-func (s *Service) recordRead(ctx context.Context, r readOf) error {
+func (s *Service) recordRead(ctx context.Context, r readOf) error { return s.recordReads(ctx, r) }
+
+// recordReads writes reads given at once (a list's) to the log, leaving out the reader's own
+// records: their own details, and a supplier's own organisation's bids.
+func (s *Service) recordReads(ctx context.Context, reads ...readOf) error {
 	v, ok := authz.FromContext(ctx)
 	if !ok || v.IsSystem() || v.PersonID == 0 {
-		return nil
-	}
-	if r.orgID != 0 && v.OrganisationID == r.orgID && v.Has(authz.Supplier) || r.kind == ReadOfPerson && r.id == v.PersonID {
 		return nil
 	}
 	route := authz.RouteOf(ctx)
 	if route == "" {
 		route = "the service" // a caller inside Catalyst, not a page or the API
 	}
-	create := s.DB.ReadEvent.Create().SetAt(time.Now().UTC()).SetReader(v.Name()).SetReaderID(v.PersonID).
-		SetRecordType(r.kind).SetRecordID(r.id).SetRoute(route).SetRequestID(authz.ActorOf(ctx, "").RequestID)
-	if r.orgID != 0 {
-		create.SetOrganisationID(r.orgID)
-	}
-	if r.bidID != 0 {
-		create.SetBidID(r.bidID)
-	}
-	return create.Exec(authz.AsSystem(ctx, readLogName))
-}
-
-// bidsRead logs a list's read of each bid in it (of kind ReadOfBid or ReadOfScores) at once,
-// leaving out the reader's own organisation's.
-func (s *Service) bidsRead(ctx context.Context, kind string, bids []*ent.Bid) error {
-	v, ok := authz.FromContext(ctx)
-	if !ok || v.IsSystem() || v.PersonID == 0 || len(bids) == 0 {
-		return nil
-	}
-	route := authz.RouteOf(ctx)
-	if route == "" {
-		route = "the service"
-	}
-	now, id := time.Now().UTC(), authz.ActorOf(ctx, "").RequestID
+	now, request := time.Now().UTC(), authz.ActorOf(ctx, "").RequestID
 	var rows []*ent.ReadEventCreate
-	for _, b := range bids {
-		if v.Has(authz.Supplier) && v.OrganisationID == b.OrganisationID {
+	for _, r := range reads {
+		if r.orgID != 0 && v.OrganisationID == r.orgID && v.Has(authz.Supplier) || r.kind == ReadOfPerson && r.id == v.PersonID {
 			continue
 		}
-		rows = append(rows, s.DB.ReadEvent.Create().SetAt(now).SetReader(v.Name()).SetReaderID(v.PersonID).SetRecordType(kind).
-			SetRecordID(b.ID).SetBidID(b.ID).SetOrganisationID(b.OrganisationID).SetRoute(route).SetRequestID(id))
+		create := s.DB.ReadEvent.Create().SetAt(now).SetReader(v.Name()).SetReaderID(v.PersonID).
+			SetRecordType(r.kind).SetRecordID(r.id).SetRoute(route).SetRequestID(request)
+		if r.orgID != 0 {
+			create.SetOrganisationID(r.orgID)
+		}
+		if r.bidID != 0 {
+			create.SetBidID(r.bidID)
+		}
+		rows = append(rows, create)
+	}
+	if len(rows) == 0 {
+		return nil
 	}
 	return s.DB.ReadEvent.CreateBulk(rows...).Exec(authz.AsSystem(ctx, readLogName))
+}
+
+// bidsRead logs a list's read of each bid on it (of kind ReadOfBid or ReadOfScores).
+func (s *Service) bidsRead(ctx context.Context, kind string, bids []*ent.Bid) error {
+	reads := make([]readOf, len(bids))
+	for i, b := range bids {
+		reads[i] = readOf{kind: kind, id: b.ID, bidID: b.ID, orgID: b.OrganisationID}
+	}
+	return s.recordReads(ctx, reads...)
 }
 
 // bidRead is a read of something of bid id's (the bid, a document, its scores).

@@ -2,7 +2,10 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/activities"
@@ -57,14 +60,31 @@ func (s *Service) RetentionSchedule(ctx context.Context) ([]RetentionPeriod, err
 	return out, nil
 }
 
-// SetRetentionPeriod sets how long a kind of record is kept, audited with the period before.
+// SetRetentionPeriod sets how long one kind of record is kept.
 func (s *Service) SetRetentionPeriod(ctx context.Context, kind domain.RetentionKind, months int) error {
-	if err := domain.CheckRetentionPeriod(kind, months).Err(); err != nil {
-		return err
+	err := s.SetRetentionPeriods(ctx, map[domain.RetentionKind]int{kind: months})
+	var ps domain.Problems
+	if errors.As(err, &ps) {
+		for i := range ps {
+			if ps[i].Field == string(kind) {
+				ps[i].Field = "months"
+			}
+		}
+		return ps
 	}
+	return err
+}
+
+// SetRetentionPeriods sets how long each kind given is kept: all of them or, if any is wrong,
+// none (a problem names its kind as its field). Each change is audited with the period before;
+// a period unchanged is left alone.
+func (s *Service) SetRetentionPeriods(ctx context.Context, periods map[domain.RetentionKind]int) error {
 	v, _ := authz.FromContext(ctx)
 	if !v.Has(authz.Admin) {
 		return forbidden("only the programme team sets the retention schedule")
+	}
+	if err := domain.CheckRetentionPeriods(periods).Err(); err != nil {
+		return err
 	}
 	before, err := activities.RetentionPeriods(ctx, s.DB)
 	if err != nil {
@@ -72,13 +92,22 @@ func (s *Service) SetRetentionPeriod(ctx context.Context, kind domain.RetentionK
 	}
 	sys := authz.AsSystem(ctx, retentionSetName)
 	return s.DB.WithTx(sys, func(tx *ent.Tx) error {
-		err := tx.RetentionPeriod.Create().SetKind(string(kind)).SetMonths(months).SetSetBy(v.Name()).
-			OnConflictColumns(retentionperiod.FieldKind).UpdateMonths().UpdateSetBy().UpdateUpdatedAt().Exec(sys)
-		if err != nil {
-			return err
+		for _, kind := range slices.Sorted(maps.Keys(periods)) {
+			months := periods[kind]
+			if months == before[kind] {
+				continue
+			}
+			err := tx.RetentionPeriod.Create().SetKind(string(kind)).SetMonths(months).SetSetBy(v.Name()).
+				OnConflictColumns(retentionperiod.FieldKind).UpdateMonths().UpdateSetBy().UpdateUpdatedAt().Exec(sys)
+			if err != nil {
+				return err
+			}
+			if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "retention.period_set", "retention", 0,
+				map[string]any{"kind": kind, "months": before[kind]}, map[string]any{"kind": kind, "months": months}); err != nil {
+				return err
+			}
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "retention.period_set", "retention", 0,
-			map[string]any{"kind": kind, "months": before[kind]}, map[string]any{"kind": kind, "months": months})
+		return nil
 	})
 }
 

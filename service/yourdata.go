@@ -60,6 +60,9 @@ type YourData struct {
 	Done         []*ent.AuditEvent // what they did, and what was done to their own record
 	Corrections  []*ent.CorrectionRequest
 	Assistances  []*ent.Assistance // who in the programme team acted for them, with their consent
+	// Actions are what they may correct themselves of it: their organisation's details, if they
+	// belong to one.
+	Actions Actions
 	// History is every change to their own record and their organisation's, oldest first: who
 	// made it, when, and what it was before and after.
 	History []*ent.AuditEvent
@@ -73,6 +76,9 @@ func (s *Service) YourData(ctx context.Context) (YourData, error) {
 	}
 	sys := authz.AsSystem(ctx, yourDataName)
 	out := YourData{At: time.Now().UTC(), Person: me, Organisation: me.Edges.Organisation}
+	if me.Edges.Organisation != nil {
+		out.Actions.add("correct-organisation", "Correct your organisation's details", mayCorrectOrganisation(me))
+	}
 	load := func(f func() error) {
 		if err == nil {
 			err = f()
@@ -206,10 +212,10 @@ func (s *Service) CorrectOrganisation(ctx context.Context, in domain.SupplierReg
 	if err != nil {
 		return nil, err
 	}
-	org := me.Edges.Organisation
-	if org == nil || !slices.Contains(me.Roles, string(authz.Supplier)) {
-		return nil, forbidden("only a member of a supplier's organisation corrects its details: register or join one first")
+	if err := mayCorrectOrganisation(me); err != nil {
+		return nil, err
 	}
+	org := me.Edges.Organisation
 	if err := in.Check(time.Now()).Err(); err != nil {
 		return nil, err
 	}
@@ -240,6 +246,19 @@ func (s *Service) CorrectOrganisation(ctx context.Context, in domain.SupplierReg
 			organisationDetails(org), organisationDetails(out))
 	})
 	return out, err
+}
+
+// mayCorrectOrganisation is the rule CorrectOrganisation applies and the person's data offers
+// by: a supplier corrects its own organisation's details; a public body's are the programme's.
+func mayCorrectOrganisation(me *ent.Person) error {
+	org := me.Edges.Organisation
+	switch {
+	case org == nil:
+		return forbidden("you belong to no organisation: register or join one first")
+	case org.PublicBody || !slices.Contains(me.Roles, string(authz.Supplier)):
+		return forbidden("%s's details are kept by the programme team: ask them to correct them", org.Name)
+	}
+	return nil
 }
 
 // organisationDetails is what a member may correct, as the trail records it.

@@ -26,8 +26,8 @@ type peopleData struct {
 	Form          ui.Form
 	Action, Done  string
 	Actions       service.Actions // on Person
-	// Corrections are what Person asked the programme to correct, and Answer the form of the
-	// answer to one of them.
+	// Corrections are what Person asked the programme to correct. Answer is the form sent back
+	// with its problems: the answer to one of them, or acting for them (the fields differ).
 	Corrections []api.CorrectionView
 	Answer      ui.Form
 	// Assist is whether the viewer may act for the person, and why not; Assisted who has.

@@ -46,43 +46,40 @@ func (s *Server) retentionPage(c echo.Context) error {
 	return s.renderRetention(c, http.StatusOK, ui.Form{Values: map[string]string{}})
 }
 
-// retentionPeriodsForm saves each period that changed; a period typed wrongly is named and
-// nothing else is saved.
+// retentionPeriodsForm saves the schedule: every period, or, if one is wrong, none, each
+// problem named at its own period.
 func (s *Server) retentionPeriodsForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	current, err := s.Svc.RetentionSchedule(ctx)
-	if err != nil {
+	form := ui.Form{Values: map[string]string{}}
+	periods := map[domain.RetentionKind]int{}
+	var typo domain.Problems
+	for _, r := range domain.RetentionRules {
+		name := "months-" + string(r.Kind)
+		form.Values[name] = strings.TrimSpace(c.FormValue(name))
+		months, err := strconv.Atoi(form.Values[name])
+		if err != nil {
+			typo.Add(name, "Enter %s's period as a whole number of months, like 36", strings.ToLower(r.Label))
+			continue
+		}
+		periods[r.Kind] = months
+	}
+	// With a period mistyped nothing is saved; the rest are still checked, so every problem is
+	// named at once.
+	err := domain.CheckRetentionPeriods(periods).Err()
+	if len(typo) == 0 {
+		if err = s.Svc.SetRetentionPeriods(ctx, periods); err == nil {
+			return c.Redirect(http.StatusSeeOther, "/retention?done=periods")
+		}
+	}
+	ps := api.ProblemsOf(err)
+	if err != nil && ps == nil {
 		return err
 	}
-	form := ui.Form{Values: map[string]string{}}
-	var ps domain.Problems
-	changed := map[domain.RetentionKind]int{}
-	for _, p := range current {
-		name := "months-" + string(p.Rule.Kind)
-		typed := strings.TrimSpace(c.FormValue(name))
-		form.Values[name] = typed
-		months, err := strconv.Atoi(typed)
-		switch {
-		case err != nil:
-			ps.Add(name, "Enter %s's period as a whole number of months, like 36", strings.ToLower(p.Rule.Label))
-		case months != p.Months:
-			if bad := domain.CheckRetentionPeriod(p.Rule.Kind, months); len(bad) > 0 {
-				ps.Add(name, "%s: %s", p.Rule.Label, strings.ToLower(bad[0].Message))
-			}
-			changed[p.Rule.Kind] = months
-		}
+	for _, p := range ps { // the rule names the kind; the page its field
+		p.Field = "months-" + p.Field
+		typo = append(typo, p)
 	}
-	if len(ps) == 0 {
-		for _, p := range current {
-			if months, ok := changed[p.Rule.Kind]; ok {
-				if err := s.Svc.SetRetentionPeriod(ctx, p.Rule.Kind, months); err != nil {
-					return err
-				}
-			}
-		}
-		return c.Redirect(http.StatusSeeOther, "/retention?done=periods")
-	}
-	form.Problems = ps
+	form.Problems = typo
 	return s.renderRetention(c, http.StatusUnprocessableEntity, form)
 }
 

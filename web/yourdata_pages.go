@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/api"
-	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/ui"
@@ -20,10 +18,9 @@ import (
 // on the person's record.
 
 type yourDataPage struct {
-	Data                   api.YourDataView
-	Form                   ui.Form
-	Done                   string
-	MayCorrectOrganisation bool
+	Data api.YourDataView
+	Form ui.Form
+	Done string
 }
 
 func (s *Server) renderYourData(c echo.Context, status int, form ui.Form) error {
@@ -32,12 +29,10 @@ func (s *Server) renderYourData(c echo.Context, status int, form ui.Form) error 
 	if err != nil {
 		return err
 	}
-	v, _ := authz.FromContext(ctx)
-	p := yourDataPage{Data: api.YourDataViewOf(ctx, d), Form: form, Done: c.QueryParam("done"),
-		MayCorrectOrganisation: d.Organisation != nil && v.Has(authz.Supplier) && slices.Contains(d.Person.Roles, string(authz.Supplier))}
 	if form.Values["name"] == "" && len(form.Problems) == 0 {
 		form.Values["name"] = d.Person.Name
 	}
+	p := yourDataPage{Data: api.YourDataViewOf(ctx, d), Form: form, Done: c.QueryParam("done")}
 	return s.render(c, status, "your_data", form.Title("Your data"), "your-data", p)
 }
 
