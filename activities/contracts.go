@@ -262,7 +262,7 @@ func NotifyProgramme(ctx context.Context, tx *ent.Tx, template domain.NoticeTemp
 		return err
 	}
 	for _, p := range people {
-		if slices.Contains(p.Roles, string(authz.Admin)) {
+		if slices.Contains(p.Roles, string(authz.ProgrammeOfficer)) {
 			if err := Notify(ctx, tx, p.ID, template, recordType, recordID, values); err != nil {
 				return err
 			}

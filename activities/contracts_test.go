@@ -49,7 +49,7 @@ func TestTheGateNeedsTheReportInItsOwnTransaction(t *testing.T) {
 func TestKeepContractTimeTwiceIsOnce(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
-	admin := p.db.Person.Create().SetName("priya").SetEmail("priya@programme.example").SetRoles([]string{string(authz.Admin)}).SaveX(ctx)
+	admin := p.db.Person.Create().SetName("priya").SetEmail("priya@programme.example").SetRoles([]string{string(authz.ProgrammeOfficer)}).SaveX(ctx)
 	start := domain.StartOfDay(time.Date(2027, 1, 4, 9, 0, 0, 0, domain.London))
 	end := domain.ContractEnd(start, 12)
 	k := p.db.Contract.Create().SetBidID(p.bidAcme.ID).SetCompetitionID(p.comp.ID).SetOrganisationID(p.acme.ID).SetPhase(1).

@@ -40,7 +40,7 @@ func IssueToken(ctx context.Context, tx *ent.Tx, in IssueTokenInput) (IssuedToke
 		ps.Add("person_id", "say which person the token acts as (person_id)")
 	}
 	if !authz.Role(in.Role).Valid() {
-		ps.Add("role", "the role must be one of admin, challenge_owner, assessor, supplier")
+		ps.Add("role", "the role must be one of %s", authz.RoleNames())
 	}
 	if in.ExpiresInDays < 0 || in.ExpiresInDays > 366 {
 		ps.Add("expires_in_days", "expires_in_days must be from 1 to 366 (or 0 for the default of 90)")
@@ -83,7 +83,7 @@ func GrantRole(ctx context.Context, tx *ent.Tx, email, name string, role authz.R
 		return nil, domain.InvalidInput("%q is not an email address", email)
 	}
 	if !role.Valid() {
-		return nil, domain.InvalidInput("role must be one of admin, challenge_owner, assessor, supplier")
+		return nil, domain.InvalidInput("role must be one of %s", authz.RoleNames())
 	}
 	p, err := tx.Person.Query().Where(person.EmailEqualFold(email)).Only(ctx)
 	switch {

@@ -46,8 +46,8 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 	org := db.Organisation.Create().SetName("Acme").SaveX(ctx)
 	b := testdb.Written(db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID), comp.Scheme, domain.Pounds(40_000)).SaveX(ctx)
 	f := &submitFixture{db: db, h: e, comp: comp, bid: b, tokens: map[authz.Role]string{}}
-	// A supplier of the bidding organisation, and a programme admin, each with a token.
-	for _, r := range []authz.Role{authz.Supplier, authz.Admin} {
+	// A supplier of the bidding organisation, and a programme officer, each with a token.
+	for _, r := range []authz.Role{authz.Supplier, authz.ProgrammeOfficer} {
 		p := db.Person.Create().SetName(string(r)).SetEmail(string(r) + "@acme.example").SetRoles([]string{string(r)}).SetOrganisationID(org.ID).SaveX(ctx)
 		secret := authz.NewAPIToken()
 		db.APIToken.Create().SetName("test").SetTokenHash(authz.HashSecret(secret)).SetPersonID(p.ID).SetRole(string(r)).
@@ -57,7 +57,7 @@ func newSubmitFixture(t *testing.T, closesIn time.Duration) *submitFixture {
 	return f
 }
 
-// do sends a request as the supplier, or as the admin for paths outside the bid.
+// do sends a request as the supplier, or as the programme officer for paths outside the bid.
 func (f *submitFixture) do(method, path, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	if body != "" {
@@ -65,7 +65,7 @@ func (f *submitFixture) do(method, path, body string) *httptest.ResponseRecorder
 	}
 	role := authz.Supplier
 	if strings.HasPrefix(path, "/api/v1/challenges") {
-		role = authz.Admin
+		role = authz.ProgrammeOfficer
 	}
 	req.Header.Set("Authorization", "Bearer "+f.tokens[role])
 	rec := httptest.NewRecorder()
@@ -284,7 +284,7 @@ func TestTheDecisionIsCheckedBeforeTheWorkflowIsAsked(t *testing.T) {
 		`{"lowered_minimum":{"minimum":3,"reason":"Two assessors left"}}`: "Lower the minimum to a number from 0 to 2",
 		`{"lowered_minimum":{"minimum":2,"reason":" "}}`:                  `\"lowered_minimum.reason\" must not be blank`,
 	} {
-		rec := w.Do(Admin, http.MethodPost, path, body)
+		rec := w.Do(Officer, http.MethodPost, path, body)
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
 		}

@@ -122,9 +122,78 @@ func (s *Server) loadChallenge(ctx context.Context, id int) (ChallengeView, erro
 		return ChallengeView{}, err
 	}
 	v := ChallengeViewFor(ctx, ch)
+	if v.Delegates, err = s.Delegates(ctx, ch.ID); err != nil {
+		return v, err
+	}
 	actions, err := s.Svc.ChallengeActions(ctx, ch)
+	if err != nil {
+		return v, err
+	}
 	v.Actions = actionViews(actions)
-	return v, err
+	if actions.Allows("delegates") {
+		candidates, err := s.Svc.DelegateCandidates(ctx, ch.ID)
+		if err != nil {
+			return v, err
+		}
+		for _, p := range candidates {
+			v.DelegateCandidates = append(v.DelegateCandidates, DelegateView{PersonID: p.ID, Name: p.Name})
+		}
+	}
+	return v, nil
+}
+
+// Delegates are the challenge's delegates, as far as the viewer may know them.
+func (s *Server) Delegates(ctx context.Context, id int) ([]DelegateView, error) {
+	delegates, err := s.Svc.Delegates(ctx, id)
+	var out []DelegateView
+	for _, p := range delegates {
+		out = append(out, DelegateView{PersonID: p.ID, Name: p.Name})
+	}
+	return out, err
+}
+
+// DelegateView is a colleague the challenge's owner named to act for them on its contracts.
+type DelegateView struct {
+	PersonID int    `json:"person_id"`
+	Name     string `json:"name"`
+}
+
+// DelegateRequest names or removes a delegate.
+type DelegateRequest struct {
+	PersonID int `json:"person_id"`
+}
+
+// nameDelegate lets a colleague act for the owner on the challenge's contracts.
+func (s *Server) nameDelegate(c echo.Context) error {
+	return s.changeDelegate(c, s.Svc.NameDelegate)
+}
+
+// removeDelegate ends a colleague's acting for the owner.
+func (s *Server) removeDelegate(c echo.Context) error {
+	return s.changeDelegate(c, s.Svc.RemoveDelegate)
+}
+
+func (s *Server) changeDelegate(c echo.Context, change func(context.Context, service.Delegate) (*ent.Person, error)) error {
+	id, err := PathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.Svc.MayManageDelegates(ctx, id); err != nil {
+		return err
+	}
+	var req DelegateRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if _, err := change(ctx, service.Delegate{ChallengeID: id, PersonID: req.PersonID}); err != nil {
+		return err
+	}
+	v, err := s.loadChallenge(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 // ChallengeView is a challenge with where it is in the lifecycle.
@@ -156,6 +225,11 @@ type ChallengeView struct {
 	CreatedAt    time.Time             `json:"created_at"`
 	UpdatedAt    time.Time             `json:"updated_at"`
 	Competitions []CompetitionView     `json:"competitions,omitempty"`
+	// Delegates are the colleagues the owner named to act for them on the challenge's
+	// contracts, shown to the owner, the delegates and the programme officer.
+	Delegates []DelegateView `json:"delegates,omitempty"`
+	// DelegateCandidates are the colleagues the owner may name now (to the owner only).
+	DelegateCandidates []DelegateView `json:"delegate_candidates,omitempty"`
 	// Actions is what the viewer may do to the challenge now, and what not yet and why.
 	Actions []ActionView `json:"actions,omitempty"`
 }

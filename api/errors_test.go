@@ -30,7 +30,7 @@ func TestServerErrorsHideTheirInsidesAndCarryTheRequestID(t *testing.T) {
 	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", w.ChallengeA.ID),
 		strings.NewReader(fmt.Sprintf(`{"select": true, "round_id": %d}`, round.ID)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+w.Tokens[Admin])
+	req.Header.Set("Authorization", "Bearer "+w.Tokens[Officer])
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	rid := rec.Header().Get("X-Request-Id")

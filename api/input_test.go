@@ -169,13 +169,13 @@ var textFields = []textField{
 		func(_ *World, v string) string { return `{"problem":` + jsonString(v) + `}` }, "problem", domain.ChallengeProblem.Max, true},
 	{"user need (edit)", OwnerOwn, http.MethodPatch, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d", w.ChallengeD.ID) },
 		func(_ *World, v string) string { return `{"user_need":` + jsonString(v) + `}` }, "user_need", domain.ChallengeUserNeed.Max, true},
-	{"rejection reason", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d/selection", w.ChallengeA.ID) },
+	{"rejection reason", Officer, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d/selection", w.ChallengeA.ID) },
 		func(_ *World, v string) string { return `{"select":false,"reason":` + jsonString(v) + `}` }, "reason", domain.SelectionReason.Max, true},
-	{"lessons", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.ChallengeA.ID) },
+	{"lessons", Officer, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/challenges/%d/completion", w.ChallengeA.ID) },
 		func(_ *World, v string) string {
 			return `{"outcome":"adopted","lessons":` + jsonString(v) + `,"lesson":{"what_worked":"a","what_failed":"b","why":"c"}}`
 		}, "lessons", domain.ChallengeLessons.Max, true},
-	{"question title", Admin, http.MethodPost, func(w *World) string {
+	{"question title", Officer, http.MethodPost, func(w *World) string {
 		selected := w.DB.Challenge.Create().SetTitle("Selected").SetPublicBody("Anytown").SetProblem("P").
 			SetStage(domain.ChallengeSelected).SetOwnerID(w.People[OwnerOwn].ID).SaveX(testdb.Fixture())
 		return fmt.Sprintf("/api/v1/challenges/%d/competitions", selected.ID)
@@ -196,15 +196,15 @@ var textFields = []textField{
 		func(_ *World, v string) string { return `{"answer":` + jsonString(v) + `}` }, "answer-challenge_fit", domain.BidAnswer.Max, true},
 	{"report summary", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.ContractAcme.ID) },
 		func(_ *World, v string) string { return reportWith("summary", v) }, "summary", domain.ReportSummary.Max, true},
-	{"gate rationale", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID) },
+	{"gate rationale", Officer, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID) },
 		func(_ *World, v string) string { return `{"outcome":"stop","rationale":` + jsonString(v) + `}` }, "rationale", domain.GateRationale.Max, true},
 	{"deliverable's note", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/milestones/%d/deliverable", w.MilestoneAcme.ID) },
 		func(_ *World, v string) string { return `{"note":` + jsonString(v) + `}` }, "note", domain.DeliverableNote.Max, true},
-	{"show-and-tell's place", Admin, http.MethodPut, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", w.ContractAcme.ID) },
+	{"show-and-tell's place", Officer, http.MethodPut, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", w.ContractAcme.ID) },
 		func(_ *World, v string) string {
 			return fmt.Sprintf(`{"at":%q,"place":%s}`, time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339), jsonString(v))
 		}, "place", domain.ShowAndTellPlace.Max, false},
-	{"show-and-tell's notes", Admin, http.MethodPost, func(w *World) string {
+	{"show-and-tell's notes", Officer, http.MethodPost, func(w *World) string {
 		return fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", w.ContractAcme.ID)
 	},
 		func(_ *World, v string) string { return `{"attended":"Tom","notes":` + jsonString(v) + `}` }, "notes", domain.ShowAndTellNotes.Max, true},
@@ -216,7 +216,7 @@ var textFields = []textField{
 		func(_ *World, v string) string { return `{"rag":"green","rag_note":` + jsonString(v) + `}` }, "rag_note", domain.MidpointNote.Max, true},
 	{"report section", SupplierOwn, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/report", w.ContractAcme.ID) },
 		func(_ *World, v string) string { return reportWith("barriers", v) }, "report-barriers", domain.ReportSectionText.Max, true},
-	{"stop's lesson", Admin, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID) },
+	{"stop's lesson", Officer, http.MethodPost, func(w *World) string { return fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID) },
 		func(_ *World, v string) string {
 			return `{"outcome":"stop","rationale":"r","lesson":{"what_worked":"a","what_failed":` + jsonString(v) + `,"why":"c"}}`
 		}, "what_failed", domain.LessonFailed.Max, true},
@@ -232,7 +232,7 @@ var textFields = []textField{
 		}, "description", domain.WebhookDescription.Max, false},
 	{"token name", Admin, http.MethodPost, fixed("/api/v1/tokens"),
 		func(w *World, v string) string {
-			return fmt.Sprintf(`{"name":%s,"person_id":%d,"role":"admin"}`, jsonString(v), w.People[Admin].ID)
+			return fmt.Sprintf(`{"name":%s,"person_id":%d,"role":"admin"}`, jsonString(v), w.People[Officer].ID)
 		}, "name", domain.TokenName.Max, false},
 }
 
@@ -320,15 +320,15 @@ func TestAnEditMustChangeSomething(t *testing.T) {
 // a filter refused.
 func TestHeadersAndQueriesMeetTheTextRuleToo(t *testing.T) {
 	w := NewWorld(t)
-	rec := w.Do(Admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "evil\x7f\nline")
+	rec := w.Do(Officer, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "evil\x7f\nline")
 	if id := rec.Header().Get("X-Request-Id"); id == "" || strings.ContainsAny(id, "\x7f\n") {
 		t.Errorf("a request ID with control characters was kept: %q", id)
 	}
-	if rec := w.Do(Admin, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "req-123.abc"); rec.Header().Get("X-Request-Id") != "req-123.abc" {
+	if rec := w.Do(Officer, http.MethodGet, "/api/v1/challenges", "", "X-Request-Id", "req-123.abc"); rec.Header().Get("X-Request-Id") != "req-123.abc" {
 		t.Errorf("a plain request ID was not kept: %q", rec.Header().Get("X-Request-Id"))
 	}
 	for _, q := range []string{"actor=%FF", "actor=a%00b", "record_type=bid%E2%80%AE"} {
-		if rec := w.Do(Admin, http.MethodGet, "/api/v1/audit?"+q, ""); rec.Code != http.StatusBadRequest {
+		if rec := w.Do(Officer, http.MethodGet, "/api/v1/audit?"+q, ""); rec.Code != http.StatusBadRequest {
 			t.Errorf("audit filter %s: %d %s", q, rec.Code, rec.Body)
 		}
 	}

@@ -15,6 +15,8 @@ import (
 
 // RetentionView is the retention schedule: each kind's period, the legal holds, the last runs.
 type RetentionView struct {
+	// Actions are what the viewer may do now: set-periods (an admin) and place-hold.
+	Actions ActionList            `json:"actions"`
 	Periods []RetentionPeriodView `json:"periods"`
 	Holds   []LegalHoldView       `json:"holds"`
 	Runs    []RetentionRunView    `json:"runs"`
@@ -63,7 +65,7 @@ func LegalHoldViewOf(ctx context.Context, h *ent.LegalHold) LegalHoldView {
 
 // Retention reads the schedule, its holds and its last runs, as the page and the JSON show it.
 func (s *Server) Retention(ctx context.Context) (RetentionView, error) {
-	v := RetentionView{Periods: []RetentionPeriodView{}, Holds: []LegalHoldView{}, Runs: []RetentionRunView{}}
+	v := RetentionView{Actions: actionViews(service.RetentionActions(ctx)), Periods: []RetentionPeriodView{}, Holds: []LegalHoldView{}, Runs: []RetentionRunView{}}
 	periods, err := s.Svc.RetentionSchedule(ctx)
 	if err != nil {
 		return v, err

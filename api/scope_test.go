@@ -30,7 +30,7 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 
 	// Challenges: a draft is its owner's and the programme's alone.
 	for p, want := range map[string][]int{
-		Admin: {A, D, E}, OwnerOwn: {A, D, E}, OwnerOther: {A, E}, AssessorAssigned: {A, E}, SupplierOwn: {A, E},
+		Officer: {A, D, E}, OwnerOwn: {A, D, E}, OwnerOther: {A, E}, AssessorAssigned: {A, E}, SupplierOwn: {A, E},
 	} {
 		if got := getIDs(t, w, p, "/api/v1/challenges"); !slices.Equal(got, want) {
 			t.Errorf("challenges as %s = %v, want %v", p, got, want)
@@ -39,7 +39,7 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 	// Bids of a closed competition: each persona only its scope.
 	bids := fmt.Sprintf("/api/v1/competitions/%d/bids", w.CompA.ID)
 	for p, want := range map[string][]int{
-		Admin: {acme, binsight}, OwnerOwn: {acme, binsight}, OwnerOther: {},
+		Officer: {acme, binsight}, OwnerOwn: {acme, binsight}, OwnerOther: {},
 		AssessorAssigned: {acme}, AssessorOther: {binsight}, SupplierOwn: {acme}, SupplierOther: {binsight},
 	} {
 		if got := getIDs(t, w, p, bids); !slices.Equal(got, want) {
@@ -48,7 +48,7 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 	}
 	// Eager-loaded edges: the competition's own page and the challenge's. The count of bids
 	// received is a public figure, the same for everyone.
-	for p, want := range map[string]int{Admin: 2, OwnerOther: 0, AssessorAssigned: 1, SupplierOther: 1} {
+	for p, want := range map[string]int{Officer: 2, OwnerOther: 0, AssessorAssigned: 1, SupplierOther: 1} {
 		var comp CompetitionView
 		rec := w.Do(p, http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", w.CompA.ID), "")
 		_ = json.Unmarshal(rec.Body.Bytes(), &comp)
@@ -63,7 +63,7 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 		}
 	}
 	// Contracts ride along on the challenge only for those who may see them.
-	for p, want := range map[string]int{Admin: 1, OwnerOwn: 1, OwnerOther: 0, AssessorAssigned: 0, SupplierOwn: 1, SupplierOther: 0} {
+	for p, want := range map[string]int{Officer: 1, OwnerOwn: 1, OwnerOther: 0, AssessorAssigned: 0, SupplierOwn: 1, SupplierOther: 0} {
 		var ch ChallengeView
 		rec := w.Do(p, http.MethodGet, fmt.Sprintf("/api/v1/challenges/%d", A), "")
 		_ = json.Unmarshal(rec.Body.Bytes(), &ch)
@@ -79,7 +79,7 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 		t.Errorf("assignments as another challenge's owner = %v, want none", got)
 	}
 	// Declared interests: the assessor's own and the programme's; no one else learns of them.
-	for p, want := range map[string][]int{Admin: {w.InterestAnn.ID}, AssessorAssigned: {w.InterestAnn.ID}, AssessorOther: {}} {
+	for p, want := range map[string][]int{Officer: {w.InterestAnn.ID}, AssessorAssigned: {w.InterestAnn.ID}, AssessorOther: {}} {
 		if got := getIDs(t, w, p, "/api/v1/interests"); !slices.Equal(got, want) {
 			t.Errorf("interests as %s = %v, want %v", p, got, want)
 		}
@@ -89,8 +89,8 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 	if strings.Contains(rec.Body.String(), "panel.example") || !strings.Contains(rec.Body.String(), "dana@acme.example") {
 		t.Errorf("people as a supplier: %s", rec.Body)
 	}
-	if got := getIDs(t, w, Admin, "/api/v1/people"); len(got) != 10 {
-		t.Errorf("people as admin = %v, want all 10 (the personas and one supplier waiting to join)", got)
+	if got := getIDs(t, w, Officer, "/api/v1/people"); len(got) != 11 {
+		t.Errorf("people as the programme officer = %v, want all 11 (the personas and one supplier waiting to join)", got)
 	}
 	// Audit: an owner reads only their own challenges' trail.
 	var trail Page[AuditView]
@@ -121,7 +121,7 @@ func TestSealedBidsAreTheirSuppliersAlone(t *testing.T) {
 		fmt.Sprintf("/api/v1/documents/%d", w.DocSealed.ID),
 		fmt.Sprintf("/api/v1/documents/%d/content", w.DocSealed.ID),
 	} {
-		for _, p := range []string{Admin, OwnerOther, AssessorAssigned, AssessorOther, SupplierOther} {
+		for _, p := range []string{Officer, OwnerOther, AssessorAssigned, AssessorOther, SupplierOther} {
 			if rec := w.Do(p, http.MethodGet, path, ""); rec.Code != http.StatusNotFound {
 				t.Errorf("GET %s as %s = %d, want 404 while sealed", path, p, rec.Code)
 			}
@@ -131,13 +131,13 @@ func TestSealedBidsAreTheirSuppliersAlone(t *testing.T) {
 		}
 	}
 	compE := fmt.Sprintf("/api/v1/competitions/%d", w.CompE.ID)
-	if rec := w.Do(Admin, http.MethodGet, compE+"/bids", ""); rec.Code != http.StatusConflict {
+	if rec := w.Do(Officer, http.MethodGet, compE+"/bids", ""); rec.Code != http.StatusConflict {
 		t.Errorf("listing sealed bids as admin = %d, want 409", rec.Code)
 	}
 	// The deadline passes: the programme and the owner may now read it, assessors still not.
 	w.DB.Competition.UpdateOneID(w.CompE.ID).SetStatus("assessment").ExecX(testdb.Fixture())
 	path := fmt.Sprintf("/api/v1/bids/%d", w.SealedAcme.ID)
-	for p, want := range map[string]int{Admin: 200, OwnerOther: 200, AssessorAssigned: 404, SupplierOther: 404} {
+	for p, want := range map[string]int{Officer: 200, OwnerOther: 200, AssessorAssigned: 404, SupplierOther: 404} {
 		if rec := w.Do(p, http.MethodGet, path, ""); rec.Code != want {
 			t.Errorf("after the deadline, GET bid as %s = %d, want %d", p, rec.Code, want)
 		}
@@ -162,11 +162,11 @@ func TestFeedbackReachesSuppliersOnlyOnceReleasedAndNeverNamesAssessors(t *testi
 	}
 	// Release needs a decision.
 	release := fmt.Sprintf("/api/v1/competitions/%d/feedback-release", w.CompA.ID)
-	if rec := w.Do(Admin, http.MethodPost, release, ""); rec.Code != http.StatusConflict {
+	if rec := w.Do(Officer, http.MethodPost, release, ""); rec.Code != http.StatusConflict {
 		t.Fatalf("release before the decision: %d %s", rec.Code, rec.Body)
 	}
 	w.DB.Competition.UpdateOneID(w.CompA.ID).SetStatus("decided").ExecX(ctx)
-	if rec := w.Do(Admin, http.MethodPost, release, ""); rec.Code != http.StatusOK {
+	if rec := w.Do(Officer, http.MethodPost, release, ""); rec.Code != http.StatusOK {
 		t.Fatalf("release: %d %s", rec.Code, rec.Body)
 	}
 	rec := w.Do(SupplierOwn, http.MethodGet, bidPath+"/feedback", "")
@@ -212,7 +212,7 @@ func TestAnAssessorWhoDeclaresAConflictLosesTheBid(t *testing.T) {
 		t.Errorf("no replacement assessor: the other assessor sees %v", got)
 	}
 	var trail Page[AuditView]
-	_ = json.Unmarshal(w.Do(Admin, http.MethodGet, "/api/v1/audit?record_type=assignment", "").Body.Bytes(), &trail)
+	_ = json.Unmarshal(w.Do(Officer, http.MethodGet, "/api/v1/audit?record_type=assignment", "").Body.Bytes(), &trail)
 	if len(trail.Items) < 2 || trail.Items[0].Action != "assignment.declined" || trail.Items[0].Reason != "I advised Acme last year" {
 		t.Errorf("audit of the decline: %+v", trail.Items)
 	}

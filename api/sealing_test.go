@@ -85,7 +85,7 @@ func TestTheAuditTrailIsSealedAsTheBidsAre(t *testing.T) {
 	// At the close the submitted bid and its document open to the programme and the owner; a
 	// draft never submitted stays sealed for good.
 	w.DB.Competition.UpdateOne(w.CompE).SetStatus(domain.CompetitionAssessment).SetClosesAt(time.Now().Add(-time.Minute)).ExecX(ctx)
-	for _, p := range []string{Admin, OwnerOther} {
+	for _, p := range []string{Officer, OwnerOther} {
 		got := seen(p)
 		if !got["bid/"+strconv.Itoa(w.SealedAcme.ID)] || !got["document/"+strconv.Itoa(w.DocSealed.ID)] {
 			t.Errorf("after the close %s cannot read the submitted bid's trail: %v", p, got)
@@ -145,9 +145,9 @@ func TestAChallengesOwnerIsAChallengeOwnerInAPublicBody(t *testing.T) {
 	w := NewWorld(t)
 	ctx := testdb.Fixture()
 	before := w.DB.Challenge.Query().CountX(ctx)
-	for _, p := range []string{SupplierOwn, AssessorAssigned, Admin} {
+	for _, p := range []string{SupplierOwn, AssessorAssigned, Officer} {
 		body := fmt.Sprintf(`{"title":"Bins","public_body":"Anytown","problem":"Missed","owner_id":%d}`, w.People[p].ID)
-		rec := w.Do(Admin, http.MethodPost, "/api/v1/challenges", body)
+		rec := w.Do(Officer, http.MethodPost, "/api/v1/challenges", body)
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "owner_id") {
 			t.Errorf("%s as owner: %d %s", p, rec.Code, rec.Body)
 		}
@@ -155,7 +155,7 @@ func TestAChallengesOwnerIsAChallengeOwnerInAPublicBody(t *testing.T) {
 	if n := w.DB.Challenge.Query().CountX(ctx); n != before {
 		t.Errorf("%d challenges written", n-before)
 	}
-	rec := w.Do(Admin, http.MethodPost, "/api/v1/challenges",
+	rec := w.Do(Officer, http.MethodPost, "/api/v1/challenges",
 		fmt.Sprintf(`{"title":"Bins","public_body":"Anytown","problem":"Missed","owner_id":%d}`, w.People[OwnerOwn].ID))
 	if rec.Code != http.StatusCreated {
 		t.Errorf("a challenge owner in a public body: %d %s", rec.Code, rec.Body)

@@ -28,7 +28,7 @@ func TestACommandInTheWrongStateIsRefusedAtOnce(t *testing.T) {
 		"open":         {w.CompE.ID, domain.CompetitionOpen.Label()},
 	} {
 		start := time.Now()
-		rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", c.id), "{}")
+		rec := w.Do(Officer, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/decision", c.id), "{}")
 		took := time.Since(start)
 		var p Problem
 		_ = json.Unmarshal(rec.Body.Bytes(), &p)
@@ -54,7 +54,7 @@ func TestARequiredFieldLeftOutIsRefused(t *testing.T) {
 	}
 	for _, c := range []struct{ persona, path, field string }{
 		{SupplierOwn, "/api/v1/me/email-choices", "off"},
-		{Admin, "/api/v1/figures/targets", "targets"},
+		{Officer, "/api/v1/figures/targets", "targets"},
 	} {
 		rec := w.Do(c.persona, http.MethodPut, c.path, "{}")
 		var p Problem
@@ -92,7 +92,7 @@ func TestAContractsAnswerCarriesEachMilestonesActions(t *testing.T) {
 	if a, ok := actions(SupplierOwn)["submit-deliverable"]; !ok || !a.Allowed {
 		t.Errorf("the supplier's first milestone does not offer its deliverable: %+v", a)
 	}
-	for _, p := range []string{Admin, Finance} {
+	for _, p := range []string{Officer, Finance} {
 		if got := actions(p); len(got) != 0 {
 			t.Errorf("%s is offered %+v on a milestone waiting for its deliverable", p, got)
 		}
@@ -110,7 +110,7 @@ func TestAContractsAnswerCarriesEachMilestonesActions(t *testing.T) {
 	if _, ok := actions(SupplierOwn)["submit-deliverable"]; ok {
 		t.Error("the supplier is still offered a deliverable it submitted")
 	}
-	if got := actions(Admin); len(got) != 0 {
+	if got := actions(Officer); len(got) != 0 {
 		t.Errorf("the programme is offered %+v on the owner's review", got)
 	}
 	rec = w.Do(OwnerOwn, http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/review", w.MilestoneAcme.ID), `{"accept":true}`)

@@ -49,7 +49,7 @@ func TestCommandsForAChallengeWithoutALifecycleNameItsStage(t *testing.T) {
 		{rejected.ID, "/completion", `{"outcome": "adopted", "lesson": {"what_worked": "a", "what_failed": "b", "why": "c"}}`, "this one is " + domain.ChallengeRejected.Label()},
 	}
 	for _, c := range cases {
-		rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d%s", c.id, c.path), c.body)
+		rec := w.Do(Officer, http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d%s", c.id, c.path), c.body)
 		if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "invalid-transition") || !strings.Contains(rec.Body.String(), c.want) {
 			t.Errorf("POST %s on a %s challenge: %d %s, want 409 invalid-transition saying %q", c.path,
 				w.DB.Challenge.GetX(ctx, c.id).Stage, rec.Code, rec.Body, c.want)
@@ -65,7 +65,7 @@ func TestTheGateAsksForItsEvidenceFirst(t *testing.T) {
 	w := NewWorld(t)
 	ctx := testdb.Fixture()
 	gate := func() (int, string) {
-		rec := w.Do(Admin, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
+		rec := w.Do(Officer, http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
 		return rec.Code, rec.Body.String()
 	}
 	code, body := gate()
@@ -83,7 +83,7 @@ func TestTheGateAsksForItsEvidenceFirst(t *testing.T) {
 		t.Errorf("gate without the recommendation: %d %s", code, body)
 	}
 	// The contract's page lists the same evidence, with the recommendation missing.
-	rec := w.Do(Admin, http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", w.ContractAcme.ID), "")
+	rec := w.Do(Officer, http.MethodGet, fmt.Sprintf("/api/v1/contracts/%d", w.ContractAcme.ID), "")
 	if !strings.Contains(rec.Body.String(), `"gate_missing":["the challenge owner's recommendation"]`) {
 		t.Errorf("the contract's JSON: %s", rec.Body)
 	}

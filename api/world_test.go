@@ -20,6 +20,7 @@ type World = testworld.World
 const (
 	Anon             = testworld.Anon
 	Admin            = testworld.Admin
+	Officer          = testworld.Officer
 	OwnerOwn         = testworld.OwnerOwn
 	OwnerOther       = testworld.OwnerOther
 	AssessorAssigned = testworld.AssessorAssigned

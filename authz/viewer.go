@@ -6,6 +6,7 @@ package authz
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // Role is a kind of person Catalyst serves. Roles are held in Catalyst's own records, never
@@ -15,8 +16,13 @@ import (
 type Role string
 
 const (
-	// Admin is the programme team: runs competitions, records decisions.
+	// Admin manages people, their roles and delegated limits, API tokens and the service's
+	// settings (webhooks, the retention schedule). It runs no competition and reads no bid.
 	Admin Role = "admin"
+	// ProgrammeOfficer runs the programme: screens challenges, sets up and opens competitions,
+	// checks eligibility, assigns assessors, moderates, proposes funding decisions, awards
+	// contracts, schedules show and tells and records the gate's decisions.
+	ProgrammeOfficer Role = "programme_officer"
 	// ChallengeOwner is a public body's person, scoped to the challenges they own.
 	ChallengeOwner Role = "challenge_owner"
 	// Assessor scores the bids assigned to them and nothing else.
@@ -34,7 +40,16 @@ const (
 )
 
 // Roles lists every role.
-var Roles = []Role{Admin, ChallengeOwner, Assessor, Supplier, Finance, PanelChair, BudgetHolder}
+var Roles = []Role{Admin, ProgrammeOfficer, ChallengeOwner, Assessor, Supplier, Finance, PanelChair, BudgetHolder}
+
+// RoleNames lists every role's name, for a message that says which are valid.
+func RoleNames() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
 
 // RolesOf is the roles named, as stored.
 func RolesOf(names []string) []Role {
@@ -47,7 +62,16 @@ func RolesOf(names []string) []Role {
 
 // Declarers are the roles that declare interests in suppliers: everyone who judges, decides or
 // pays for a supplier's work. A supplier does not.
-var Declarers = []Role{Admin, ChallengeOwner, Assessor, Finance, PanelChair, BudgetHolder}
+var Declarers = []Role{ProgrammeOfficer, ChallengeOwner, Assessor, Finance, PanelChair, BudgetHolder}
+
+// ProgrammeTeam are the roles of the programme's own staff who read its records of people and
+// its trails: an admin and a programme officer.
+var ProgrammeTeam = []Role{Admin, ProgrammeOfficer}
+
+// InProgrammeTeam reports whether the viewer is one of the programme's own staff.
+func (v Viewer) InProgrammeTeam() bool {
+	return slices.ContainsFunc(ProgrammeTeam, v.Has)
+}
 
 // Approvers are the roles that approve funding decisions, within their delegated limits.
 var Approvers = []Role{PanelChair, BudgetHolder}

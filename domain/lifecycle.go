@@ -519,6 +519,22 @@ func CanOwnChallenge(holdsOwnerRole, inPublicBody bool) error {
 	return nil
 }
 
+// CheckDelegate is the rule for naming a challenge's delegate (field person_id): a colleague who
+// could own the challenge themselves (canOwn, from CanOwnChallenge), not its owner, not named
+// already.
+func CheckDelegate(canOwn error, isOwner, already bool) error {
+	var ps Problems
+	switch {
+	case canOwn != nil:
+		ps.Add("person_id", "A delegate must be a challenge owner in a public body, as the owner is")
+	case isOwner:
+		ps.Add("person_id", "You act for the challenge already: choose a colleague")
+	case already:
+		ps.Add("person_id", "They are a delegate for this challenge already")
+	}
+	return ps.Err()
+}
+
 // ContractStatus is where a phase contract is.
 type ContractStatus string
 

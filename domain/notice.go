@@ -80,6 +80,10 @@ const (
 	// NoticeSubmittedForYou gives a supplier the receipt of the bid the programme team submitted
 	// for them.
 	NoticeSubmittedForYou NoticeTemplate = "submitted_for_you"
+	// NoticeDelegateNamed tells a colleague that a challenge's owner named them a delegate, and
+	// NoticeDelegateRemoved that they no longer are.
+	NoticeDelegateNamed   NoticeTemplate = "delegate_named"
+	NoticeDelegateRemoved NoticeTemplate = "delegate_removed"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -142,6 +146,10 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "{helper} of the programme team is acting for you on Catalyst, with the consent you gave {how}: {consent}. Everything they do is recorded as done by them on your behalf. If you did not agree to this, tell the programme team at once."
 	case NoticeSubmittedForYou:
 		text = "{helper} of the programme team submitted your bid “{title}” for you at {at} (UK time). Your receipt number is {receipt}: keep it, as it shows what was submitted and when."
+	case NoticeDelegateNamed:
+		text = "{owner} named you a delegate for the challenge “{title}”: you may now act for them on its contracts (accept deliverables, the midpoint review and the recommendation at the stage gate)."
+	case NoticeDelegateRemoved:
+		text = "{owner} no longer has you act for them on the challenge “{title}”."
 	case NoticeCorrectionAnswered:
 		text = "The programme team answered your request to correct your data: {outcome}. {answer}"
 	case NoticePaymentMade:
@@ -179,7 +187,7 @@ var NoticeTemplates = []NoticeTemplate{
 	NoticeDeclarationLapsed, NoticeDeliverableSubmitted, NoticeDeliverableAccepted, NoticeChangesRequested,
 	NoticePaymentMade, NoticePaymentOverdue, NoticeMidpointReview, NoticeReportDue,
 	NoticeShowAndTellScheduled, NoticeGateDecided, NoticePhase2Invitation, NoticeCorrectionAnswered,
-	NoticeAssisted, NoticeSubmittedForYou,
+	NoticeAssisted, NoticeSubmittedForYou, NoticeDelegateNamed, NoticeDelegateRemoved,
 }
 
 // noticeSubjects are the email subject lines, filled in like the text.
@@ -214,6 +222,8 @@ var noticeSubjects = map[NoticeTemplate]string{
 	NoticeCorrectionAnswered:     "Your request to correct your data was answered",
 	NoticeAssisted:               "The programme team is acting for you on Catalyst",
 	NoticeSubmittedForYou:        "Your bid was submitted for you: {title}",
+	NoticeDelegateNamed:          "You can act for {owner} on a challenge: {title}",
+	NoticeDelegateRemoved:        "You no longer act for {owner} on a challenge: {title}",
 }
 
 // Subject is the notice's email subject line with its values filled in; a value missing leaves

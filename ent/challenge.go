@@ -86,6 +86,8 @@ type ChallengeEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// Owner holds the value of the owner edge.
 	Owner *Person `json:"owner,omitempty"`
+	// Delegates holds the value of the delegates edge.
+	Delegates []*Person `json:"delegates,omitempty"`
 	// Competitions holds the value of the competitions edge.
 	Competitions []*Competition `json:"competitions,omitempty"`
 	// LessonRegister holds the value of the lesson_register edge.
@@ -94,7 +96,7 @@ type ChallengeEdges struct {
 	Round *Round `json:"round,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 }
 
 // DocumentsOrErr returns the Documents value or an error if the edge
@@ -117,10 +119,19 @@ func (e ChallengeEdges) OwnerOrErr() (*Person, error) {
 	return nil, &NotLoadedError{edge: "owner"}
 }
 
+// DelegatesOrErr returns the Delegates value or an error if the edge
+// was not loaded in eager-loading.
+func (e ChallengeEdges) DelegatesOrErr() ([]*Person, error) {
+	if e.loadedTypes[2] {
+		return e.Delegates, nil
+	}
+	return nil, &NotLoadedError{edge: "delegates"}
+}
+
 // CompetitionsOrErr returns the Competitions value or an error if the edge
 // was not loaded in eager-loading.
 func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Competitions, nil
 	}
 	return nil, &NotLoadedError{edge: "competitions"}
@@ -129,7 +140,7 @@ func (e ChallengeEdges) CompetitionsOrErr() ([]*Competition, error) {
 // LessonRegisterOrErr returns the LessonRegister value or an error if the edge
 // was not loaded in eager-loading.
 func (e ChallengeEdges) LessonRegisterOrErr() ([]*Lesson, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.LessonRegister, nil
 	}
 	return nil, &NotLoadedError{edge: "lesson_register"}
@@ -140,7 +151,7 @@ func (e ChallengeEdges) LessonRegisterOrErr() ([]*Lesson, error) {
 func (e ChallengeEdges) RoundOrErr() (*Round, error) {
 	if e.Round != nil {
 		return e.Round, nil
-	} else if e.loadedTypes[4] {
+	} else if e.loadedTypes[5] {
 		return nil, &NotFoundError{label: round.Label}
 	}
 	return nil, &NotLoadedError{edge: "round"}
@@ -374,6 +385,11 @@ func (_m *Challenge) QueryDocuments() *DocumentQuery {
 // QueryOwner queries the "owner" edge of the Challenge entity.
 func (_m *Challenge) QueryOwner() *PersonQuery {
 	return NewChallengeClient(_m.config).QueryOwner(_m)
+}
+
+// QueryDelegates queries the "delegates" edge of the Challenge entity.
+func (_m *Challenge) QueryDelegates() *PersonQuery {
+	return NewChallengeClient(_m.config).QueryDelegates(_m)
 }
 
 // QueryCompetitions queries the "competitions" edge of the Challenge entity.

@@ -386,6 +386,21 @@ func (_c *ChallengeCreate) SetOwner(v *Person) *ChallengeCreate {
 	return _c.SetOwnerID(v.ID)
 }
 
+// AddDelegateIDs adds the "delegates" edge to the Person entity by IDs.
+func (_c *ChallengeCreate) AddDelegateIDs(ids ...int) *ChallengeCreate {
+	_c.mutation.AddDelegateIDs(ids...)
+	return _c
+}
+
+// AddDelegates adds the "delegates" edges to the Person entity.
+func (_c *ChallengeCreate) AddDelegates(v ...*Person) *ChallengeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDelegateIDs(ids...)
+}
+
 // AddCompetitionIDs adds the "competitions" edge to the Competition entity by IDs.
 func (_c *ChallengeCreate) AddCompetitionIDs(ids ...int) *ChallengeCreate {
 	_c.mutation.AddCompetitionIDs(ids...)
@@ -718,6 +733,22 @@ func (_c *ChallengeCreate) createSpec() (*Challenge, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.person_owned_challenges = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DelegatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CompetitionsIDs(); len(nodes) > 0 {

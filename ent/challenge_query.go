@@ -32,6 +32,7 @@ type ChallengeQuery struct {
 	predicates         []predicate.Challenge
 	withDocuments      *DocumentQuery
 	withOwner          *PersonQuery
+	withDelegates      *PersonQuery
 	withCompetitions   *CompetitionQuery
 	withLessonRegister *LessonQuery
 	withRound          *RoundQuery
@@ -110,6 +111,28 @@ func (_q *ChallengeQuery) QueryOwner() *PersonQuery {
 			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
 			sqlgraph.To(person.Table, person.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, challenge.OwnerTable, challenge.OwnerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDelegates chains the current query on the "delegates" edge.
+func (_q *ChallengeQuery) QueryDelegates() *PersonQuery {
+	query := (&PersonClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, selector),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, challenge.DelegatesTable, challenge.DelegatesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -377,6 +400,7 @@ func (_q *ChallengeQuery) Clone() *ChallengeQuery {
 		predicates:         append([]predicate.Challenge{}, _q.predicates...),
 		withDocuments:      _q.withDocuments.Clone(),
 		withOwner:          _q.withOwner.Clone(),
+		withDelegates:      _q.withDelegates.Clone(),
 		withCompetitions:   _q.withCompetitions.Clone(),
 		withLessonRegister: _q.withLessonRegister.Clone(),
 		withRound:          _q.withRound.Clone(),
@@ -405,6 +429,17 @@ func (_q *ChallengeQuery) WithOwner(opts ...func(*PersonQuery)) *ChallengeQuery 
 		opt(query)
 	}
 	_q.withOwner = query
+	return _q
+}
+
+// WithDelegates tells the query-builder to eager-load the nodes that are connected to
+// the "delegates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ChallengeQuery) WithDelegates(opts ...func(*PersonQuery)) *ChallengeQuery {
+	query := (&PersonClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDelegates = query
 	return _q
 }
 
@@ -526,9 +561,10 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 		nodes       = []*Challenge{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withDocuments != nil,
 			_q.withOwner != nil,
+			_q.withDelegates != nil,
 			_q.withCompetitions != nil,
 			_q.withLessonRegister != nil,
 			_q.withRound != nil,
@@ -571,6 +607,13 @@ func (_q *ChallengeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ch
 	if query := _q.withOwner; query != nil {
 		if err := _q.loadOwner(ctx, query, nodes, nil,
 			func(n *Challenge, e *Person) { n.Edges.Owner = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDelegates; query != nil {
+		if err := _q.loadDelegates(ctx, query, nodes,
+			func(n *Challenge) { n.Edges.Delegates = []*Person{} },
+			func(n *Challenge, e *Person) { n.Edges.Delegates = append(n.Edges.Delegates, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -658,6 +701,67 @@ func (_q *ChallengeQuery) loadOwner(ctx context.Context, query *PersonQuery, nod
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ChallengeQuery) loadDelegates(ctx context.Context, query *PersonQuery, nodes []*Challenge, init func(*Challenge), assign func(*Challenge, *Person)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Challenge)
+	nids := make(map[int]map[*Challenge]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(challenge.DelegatesTable)
+		s.Join(joinT).On(s.C(person.FieldID), joinT.C(challenge.DelegatesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(challenge.DelegatesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(challenge.DelegatesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Challenge]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Person](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "delegates" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil

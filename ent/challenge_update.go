@@ -524,6 +524,21 @@ func (_u *ChallengeUpdate) SetOwner(v *Person) *ChallengeUpdate {
 	return _u.SetOwnerID(v.ID)
 }
 
+// AddDelegateIDs adds the "delegates" edge to the Person entity by IDs.
+func (_u *ChallengeUpdate) AddDelegateIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.AddDelegateIDs(ids...)
+	return _u
+}
+
+// AddDelegates adds the "delegates" edges to the Person entity.
+func (_u *ChallengeUpdate) AddDelegates(v ...*Person) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDelegateIDs(ids...)
+}
+
 // AddCompetitionIDs adds the "competitions" edge to the Competition entity by IDs.
 func (_u *ChallengeUpdate) AddCompetitionIDs(ids ...int) *ChallengeUpdate {
 	_u.mutation.AddCompetitionIDs(ids...)
@@ -589,6 +604,27 @@ func (_u *ChallengeUpdate) RemoveDocuments(v ...*Document) *ChallengeUpdate {
 func (_u *ChallengeUpdate) ClearOwner() *ChallengeUpdate {
 	_u.mutation.ClearOwner()
 	return _u
+}
+
+// ClearDelegates clears all "delegates" edges to the Person entity.
+func (_u *ChallengeUpdate) ClearDelegates() *ChallengeUpdate {
+	_u.mutation.ClearDelegates()
+	return _u
+}
+
+// RemoveDelegateIDs removes the "delegates" edge to Person entities by IDs.
+func (_u *ChallengeUpdate) RemoveDelegateIDs(ids ...int) *ChallengeUpdate {
+	_u.mutation.RemoveDelegateIDs(ids...)
+	return _u
+}
+
+// RemoveDelegates removes "delegates" edges to Person entities.
+func (_u *ChallengeUpdate) RemoveDelegates(v ...*Person) *ChallengeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDelegateIDs(ids...)
 }
 
 // ClearCompetitions clears all "competitions" edges to the Competition entity.
@@ -936,6 +972,51 @@ func (_u *ChallengeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Inverse: true,
 			Table:   challenge.OwnerTable,
 			Columns: []string{challenge.OwnerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DelegatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDelegatesIDs(); len(nodes) > 0 && !_u.mutation.DelegatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DelegatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
@@ -1574,6 +1655,21 @@ func (_u *ChallengeUpdateOne) SetOwner(v *Person) *ChallengeUpdateOne {
 	return _u.SetOwnerID(v.ID)
 }
 
+// AddDelegateIDs adds the "delegates" edge to the Person entity by IDs.
+func (_u *ChallengeUpdateOne) AddDelegateIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.AddDelegateIDs(ids...)
+	return _u
+}
+
+// AddDelegates adds the "delegates" edges to the Person entity.
+func (_u *ChallengeUpdateOne) AddDelegates(v ...*Person) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDelegateIDs(ids...)
+}
+
 // AddCompetitionIDs adds the "competitions" edge to the Competition entity by IDs.
 func (_u *ChallengeUpdateOne) AddCompetitionIDs(ids ...int) *ChallengeUpdateOne {
 	_u.mutation.AddCompetitionIDs(ids...)
@@ -1639,6 +1735,27 @@ func (_u *ChallengeUpdateOne) RemoveDocuments(v ...*Document) *ChallengeUpdateOn
 func (_u *ChallengeUpdateOne) ClearOwner() *ChallengeUpdateOne {
 	_u.mutation.ClearOwner()
 	return _u
+}
+
+// ClearDelegates clears all "delegates" edges to the Person entity.
+func (_u *ChallengeUpdateOne) ClearDelegates() *ChallengeUpdateOne {
+	_u.mutation.ClearDelegates()
+	return _u
+}
+
+// RemoveDelegateIDs removes the "delegates" edge to Person entities by IDs.
+func (_u *ChallengeUpdateOne) RemoveDelegateIDs(ids ...int) *ChallengeUpdateOne {
+	_u.mutation.RemoveDelegateIDs(ids...)
+	return _u
+}
+
+// RemoveDelegates removes "delegates" edges to Person entities.
+func (_u *ChallengeUpdateOne) RemoveDelegates(v ...*Person) *ChallengeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDelegateIDs(ids...)
 }
 
 // ClearCompetitions clears all "competitions" edges to the Competition entity.
@@ -2016,6 +2133,51 @@ func (_u *ChallengeUpdateOne) sqlSave(ctx context.Context) (_node *Challenge, er
 			Inverse: true,
 			Table:   challenge.OwnerTable,
 			Columns: []string{challenge.OwnerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DelegatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDelegatesIDs(); len(nodes) > 0 && !_u.mutation.DelegatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DelegatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   challenge.DelegatesTable,
+			Columns: challenge.DelegatesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),

@@ -2095,6 +2095,22 @@ func (c *ChallengeClient) QueryOwner(_m *Challenge) *PersonQuery {
 	return query
 }
 
+// QueryDelegates queries the delegates edge of a Challenge.
+func (c *ChallengeClient) QueryDelegates(_m *Challenge) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(challenge.Table, challenge.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, challenge.DelegatesTable, challenge.DelegatesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryCompetitions queries the competitions edge of a Challenge.
 func (c *ChallengeClient) QueryCompetitions(_m *Challenge) *CompetitionQuery {
 	query := (&CompetitionClient{config: c.config}).Query()
@@ -4926,6 +4942,22 @@ func (c *PersonClient) QueryOwnedChallenges(_m *Person) *ChallengeQuery {
 			sqlgraph.From(person.Table, person.FieldID, id),
 			sqlgraph.To(challenge.Table, challenge.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, person.OwnedChallengesTable, person.OwnedChallengesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDelegatedChallenges queries the delegated_challenges edge of a Person.
+func (c *PersonClient) QueryDelegatedChallenges(_m *Person) *ChallengeQuery {
+	query := (&ChallengeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, id),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, person.DelegatedChallengesTable, person.DelegatedChallengesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -9882,6 +9882,9 @@ type ChallengeMutation struct {
 	cleareddocuments       bool
 	owner                  *int
 	clearedowner           bool
+	delegates              map[int]struct{}
+	removeddelegates       map[int]struct{}
+	cleareddelegates       bool
 	competitions           map[int]struct{}
 	removedcompetitions    map[int]struct{}
 	clearedcompetitions    bool
@@ -11319,6 +11322,60 @@ func (m *ChallengeMutation) ResetOwner() {
 	m.clearedowner = false
 }
 
+// AddDelegateIDs adds the "delegates" edge to the Person entity by ids.
+func (m *ChallengeMutation) AddDelegateIDs(ids ...int) {
+	if m.delegates == nil {
+		m.delegates = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.delegates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDelegates clears the "delegates" edge to the Person entity.
+func (m *ChallengeMutation) ClearDelegates() {
+	m.cleareddelegates = true
+}
+
+// DelegatesCleared reports if the "delegates" edge to the Person entity was cleared.
+func (m *ChallengeMutation) DelegatesCleared() bool {
+	return m.cleareddelegates
+}
+
+// RemoveDelegateIDs removes the "delegates" edge to the Person entity by IDs.
+func (m *ChallengeMutation) RemoveDelegateIDs(ids ...int) {
+	if m.removeddelegates == nil {
+		m.removeddelegates = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.delegates, ids[i])
+		m.removeddelegates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDelegates returns the removed IDs of the "delegates" edge to the Person entity.
+func (m *ChallengeMutation) RemovedDelegatesIDs() (ids []int) {
+	for id := range m.removeddelegates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DelegatesIDs returns the "delegates" edge IDs in the mutation.
+func (m *ChallengeMutation) DelegatesIDs() (ids []int) {
+	for id := range m.delegates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDelegates resets all changes to the "delegates" edge.
+func (m *ChallengeMutation) ResetDelegates() {
+	m.delegates = nil
+	m.cleareddelegates = false
+	m.removeddelegates = nil
+}
+
 // AddCompetitionIDs adds the "competitions" edge to the Competition entity by ids.
 func (m *ChallengeMutation) AddCompetitionIDs(ids ...int) {
 	if m.competitions == nil {
@@ -12156,12 +12213,15 @@ func (m *ChallengeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ChallengeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.documents != nil {
 		edges = append(edges, challenge.EdgeDocuments)
 	}
 	if m.owner != nil {
 		edges = append(edges, challenge.EdgeOwner)
+	}
+	if m.delegates != nil {
+		edges = append(edges, challenge.EdgeDelegates)
 	}
 	if m.competitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
@@ -12189,6 +12249,12 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 		if id := m.owner; id != nil {
 			return []ent.Value{*id}
 		}
+	case challenge.EdgeDelegates:
+		ids := make([]ent.Value, 0, len(m.delegates))
+		for id := range m.delegates {
+			ids = append(ids, id)
+		}
+		return ids
 	case challenge.EdgeCompetitions:
 		ids := make([]ent.Value, 0, len(m.competitions))
 		for id := range m.competitions {
@@ -12211,9 +12277,12 @@ func (m *ChallengeMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ChallengeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removeddocuments != nil {
 		edges = append(edges, challenge.EdgeDocuments)
+	}
+	if m.removeddelegates != nil {
+		edges = append(edges, challenge.EdgeDelegates)
 	}
 	if m.removedcompetitions != nil {
 		edges = append(edges, challenge.EdgeCompetitions)
@@ -12231,6 +12300,12 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 	case challenge.EdgeDocuments:
 		ids := make([]ent.Value, 0, len(m.removeddocuments))
 		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
+	case challenge.EdgeDelegates:
+		ids := make([]ent.Value, 0, len(m.removeddelegates))
+		for id := range m.removeddelegates {
 			ids = append(ids, id)
 		}
 		return ids
@@ -12252,12 +12327,15 @@ func (m *ChallengeMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ChallengeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.cleareddocuments {
 		edges = append(edges, challenge.EdgeDocuments)
 	}
 	if m.clearedowner {
 		edges = append(edges, challenge.EdgeOwner)
+	}
+	if m.cleareddelegates {
+		edges = append(edges, challenge.EdgeDelegates)
 	}
 	if m.clearedcompetitions {
 		edges = append(edges, challenge.EdgeCompetitions)
@@ -12279,6 +12357,8 @@ func (m *ChallengeMutation) EdgeCleared(name string) bool {
 		return m.cleareddocuments
 	case challenge.EdgeOwner:
 		return m.clearedowner
+	case challenge.EdgeDelegates:
+		return m.cleareddelegates
 	case challenge.EdgeCompetitions:
 		return m.clearedcompetitions
 	case challenge.EdgeLessonRegister:
@@ -12312,6 +12392,9 @@ func (m *ChallengeMutation) ResetEdge(name string) error {
 		return nil
 	case challenge.EdgeOwner:
 		m.ResetOwner()
+		return nil
+	case challenge.EdgeDelegates:
+		m.ResetDelegates()
 		return nil
 	case challenge.EdgeCompetitions:
 		m.ResetCompetitions()
@@ -31649,45 +31732,48 @@ func (m *OutboxMessageMutation) ResetEdge(name string) error {
 // PersonMutation represents an operation that mutates the Person nodes in the graph.
 type PersonMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	name                    *string
-	email                   *string
-	roles                   *[]string
-	appendroles             []string
-	expertise               *[]string
-	appendexpertise         []string
-	oidc_subject            *string
-	deactivated_at          *time.Time
-	interests_declared_at   *time.Time
-	email_off               *[]string
-	appendemail_off         []string
-	delegated_limit         *domain.Money
-	adddelegated_limit      *domain.Money
-	clearedFields           map[string]struct{}
-	organisation            *int
-	clearedorganisation     bool
-	owned_challenges        map[int]struct{}
-	removedowned_challenges map[int]struct{}
-	clearedowned_challenges bool
-	assessments             map[int]struct{}
-	removedassessments      map[int]struct{}
-	clearedassessments      bool
-	assignments             map[int]struct{}
-	removedassignments      map[int]struct{}
-	clearedassignments      bool
-	interests               map[int]struct{}
-	removedinterests        map[int]struct{}
-	clearedinterests        bool
-	corrections             map[int]struct{}
-	removedcorrections      map[int]struct{}
-	clearedcorrections      bool
-	done                    bool
-	oldValue                func(context.Context) (*Person, error)
-	predicates              []predicate.Person
+	op                          Op
+	typ                         string
+	id                          *int
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	name                        *string
+	email                       *string
+	roles                       *[]string
+	appendroles                 []string
+	expertise                   *[]string
+	appendexpertise             []string
+	oidc_subject                *string
+	deactivated_at              *time.Time
+	interests_declared_at       *time.Time
+	email_off                   *[]string
+	appendemail_off             []string
+	delegated_limit             *domain.Money
+	adddelegated_limit          *domain.Money
+	clearedFields               map[string]struct{}
+	organisation                *int
+	clearedorganisation         bool
+	owned_challenges            map[int]struct{}
+	removedowned_challenges     map[int]struct{}
+	clearedowned_challenges     bool
+	delegated_challenges        map[int]struct{}
+	removeddelegated_challenges map[int]struct{}
+	cleareddelegated_challenges bool
+	assessments                 map[int]struct{}
+	removedassessments          map[int]struct{}
+	clearedassessments          bool
+	assignments                 map[int]struct{}
+	removedassignments          map[int]struct{}
+	clearedassignments          bool
+	interests                   map[int]struct{}
+	removedinterests            map[int]struct{}
+	clearedinterests            bool
+	corrections                 map[int]struct{}
+	removedcorrections          map[int]struct{}
+	clearedcorrections          bool
+	done                        bool
+	oldValue                    func(context.Context) (*Person, error)
+	predicates                  []predicate.Person
 }
 
 var _ ent.Mutation = (*PersonMutation)(nil)
@@ -32423,6 +32509,60 @@ func (m *PersonMutation) ResetOwnedChallenges() {
 	m.removedowned_challenges = nil
 }
 
+// AddDelegatedChallengeIDs adds the "delegated_challenges" edge to the Challenge entity by ids.
+func (m *PersonMutation) AddDelegatedChallengeIDs(ids ...int) {
+	if m.delegated_challenges == nil {
+		m.delegated_challenges = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.delegated_challenges[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDelegatedChallenges clears the "delegated_challenges" edge to the Challenge entity.
+func (m *PersonMutation) ClearDelegatedChallenges() {
+	m.cleareddelegated_challenges = true
+}
+
+// DelegatedChallengesCleared reports if the "delegated_challenges" edge to the Challenge entity was cleared.
+func (m *PersonMutation) DelegatedChallengesCleared() bool {
+	return m.cleareddelegated_challenges
+}
+
+// RemoveDelegatedChallengeIDs removes the "delegated_challenges" edge to the Challenge entity by IDs.
+func (m *PersonMutation) RemoveDelegatedChallengeIDs(ids ...int) {
+	if m.removeddelegated_challenges == nil {
+		m.removeddelegated_challenges = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.delegated_challenges, ids[i])
+		m.removeddelegated_challenges[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDelegatedChallenges returns the removed IDs of the "delegated_challenges" edge to the Challenge entity.
+func (m *PersonMutation) RemovedDelegatedChallengesIDs() (ids []int) {
+	for id := range m.removeddelegated_challenges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DelegatedChallengesIDs returns the "delegated_challenges" edge IDs in the mutation.
+func (m *PersonMutation) DelegatedChallengesIDs() (ids []int) {
+	for id := range m.delegated_challenges {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDelegatedChallenges resets all changes to the "delegated_challenges" edge.
+func (m *PersonMutation) ResetDelegatedChallenges() {
+	m.delegated_challenges = nil
+	m.cleareddelegated_challenges = false
+	m.removeddelegated_challenges = nil
+}
+
 // AddAssessmentIDs adds the "assessments" edge to the Assessment entity by ids.
 func (m *PersonMutation) AddAssessmentIDs(ids ...int) {
 	if m.assessments == nil {
@@ -32996,12 +33136,15 @@ func (m *PersonMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.organisation != nil {
 		edges = append(edges, person.EdgeOrganisation)
 	}
 	if m.owned_challenges != nil {
 		edges = append(edges, person.EdgeOwnedChallenges)
+	}
+	if m.delegated_challenges != nil {
+		edges = append(edges, person.EdgeDelegatedChallenges)
 	}
 	if m.assessments != nil {
 		edges = append(edges, person.EdgeAssessments)
@@ -33029,6 +33172,12 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 	case person.EdgeOwnedChallenges:
 		ids := make([]ent.Value, 0, len(m.owned_challenges))
 		for id := range m.owned_challenges {
+			ids = append(ids, id)
+		}
+		return ids
+	case person.EdgeDelegatedChallenges:
+		ids := make([]ent.Value, 0, len(m.delegated_challenges))
+		for id := range m.delegated_challenges {
 			ids = append(ids, id)
 		}
 		return ids
@@ -33062,9 +33211,12 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedowned_challenges != nil {
 		edges = append(edges, person.EdgeOwnedChallenges)
+	}
+	if m.removeddelegated_challenges != nil {
+		edges = append(edges, person.EdgeDelegatedChallenges)
 	}
 	if m.removedassessments != nil {
 		edges = append(edges, person.EdgeAssessments)
@@ -33088,6 +33240,12 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 	case person.EdgeOwnedChallenges:
 		ids := make([]ent.Value, 0, len(m.removedowned_challenges))
 		for id := range m.removedowned_challenges {
+			ids = append(ids, id)
+		}
+		return ids
+	case person.EdgeDelegatedChallenges:
+		ids := make([]ent.Value, 0, len(m.removeddelegated_challenges))
+		for id := range m.removeddelegated_challenges {
 			ids = append(ids, id)
 		}
 		return ids
@@ -33121,12 +33279,15 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedorganisation {
 		edges = append(edges, person.EdgeOrganisation)
 	}
 	if m.clearedowned_challenges {
 		edges = append(edges, person.EdgeOwnedChallenges)
+	}
+	if m.cleareddelegated_challenges {
+		edges = append(edges, person.EdgeDelegatedChallenges)
 	}
 	if m.clearedassessments {
 		edges = append(edges, person.EdgeAssessments)
@@ -33151,6 +33312,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 		return m.clearedorganisation
 	case person.EdgeOwnedChallenges:
 		return m.clearedowned_challenges
+	case person.EdgeDelegatedChallenges:
+		return m.cleareddelegated_challenges
 	case person.EdgeAssessments:
 		return m.clearedassessments
 	case person.EdgeAssignments:
@@ -33183,6 +33346,9 @@ func (m *PersonMutation) ResetEdge(name string) error {
 		return nil
 	case person.EdgeOwnedChallenges:
 		m.ResetOwnedChallenges()
+		return nil
+	case person.EdgeDelegatedChallenges:
+		m.ResetDelegatedChallenges()
 		return nil
 	case person.EdgeAssessments:
 		m.ResetAssessments()

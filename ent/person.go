@@ -55,6 +55,8 @@ type PersonEdges struct {
 	Organisation *Organisation `json:"organisation,omitempty"`
 	// OwnedChallenges holds the value of the owned_challenges edge.
 	OwnedChallenges []*Challenge `json:"owned_challenges,omitempty"`
+	// DelegatedChallenges holds the value of the delegated_challenges edge.
+	DelegatedChallenges []*Challenge `json:"delegated_challenges,omitempty"`
 	// Assessments holds the value of the assessments edge.
 	Assessments []*Assessment `json:"assessments,omitempty"`
 	// Assignments holds the value of the assignments edge.
@@ -65,7 +67,7 @@ type PersonEdges struct {
 	Corrections []*CorrectionRequest `json:"corrections,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -88,10 +90,19 @@ func (e PersonEdges) OwnedChallengesOrErr() ([]*Challenge, error) {
 	return nil, &NotLoadedError{edge: "owned_challenges"}
 }
 
+// DelegatedChallengesOrErr returns the DelegatedChallenges value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) DelegatedChallengesOrErr() ([]*Challenge, error) {
+	if e.loadedTypes[2] {
+		return e.DelegatedChallenges, nil
+	}
+	return nil, &NotLoadedError{edge: "delegated_challenges"}
+}
+
 // AssessmentsOrErr returns the Assessments value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) AssessmentsOrErr() ([]*Assessment, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Assessments, nil
 	}
 	return nil, &NotLoadedError{edge: "assessments"}
@@ -100,7 +111,7 @@ func (e PersonEdges) AssessmentsOrErr() ([]*Assessment, error) {
 // AssignmentsOrErr returns the Assignments value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) AssignmentsOrErr() ([]*Assignment, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Assignments, nil
 	}
 	return nil, &NotLoadedError{edge: "assignments"}
@@ -109,7 +120,7 @@ func (e PersonEdges) AssignmentsOrErr() ([]*Assignment, error) {
 // InterestsOrErr returns the Interests value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) InterestsOrErr() ([]*Interest, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Interests, nil
 	}
 	return nil, &NotLoadedError{edge: "interests"}
@@ -118,7 +129,7 @@ func (e PersonEdges) InterestsOrErr() ([]*Interest, error) {
 // CorrectionsOrErr returns the Corrections value or an error if the edge
 // was not loaded in eager-loading.
 func (e PersonEdges) CorrectionsOrErr() ([]*CorrectionRequest, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Corrections, nil
 	}
 	return nil, &NotLoadedError{edge: "corrections"}
@@ -263,6 +274,11 @@ func (_m *Person) QueryOrganisation() *OrganisationQuery {
 // QueryOwnedChallenges queries the "owned_challenges" edge of the Person entity.
 func (_m *Person) QueryOwnedChallenges() *ChallengeQuery {
 	return NewPersonClient(_m.config).QueryOwnedChallenges(_m)
+}
+
+// QueryDelegatedChallenges queries the "delegated_challenges" edge of the Person entity.
+func (_m *Person) QueryDelegatedChallenges() *ChallengeQuery {
+	return NewPersonClient(_m.config).QueryDelegatedChallenges(_m)
 }
 
 // QueryAssessments queries the "assessments" edge of the Person entity.

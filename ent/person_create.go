@@ -177,6 +177,21 @@ func (_c *PersonCreate) AddOwnedChallenges(v ...*Challenge) *PersonCreate {
 	return _c.AddOwnedChallengeIDs(ids...)
 }
 
+// AddDelegatedChallengeIDs adds the "delegated_challenges" edge to the Challenge entity by IDs.
+func (_c *PersonCreate) AddDelegatedChallengeIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddDelegatedChallengeIDs(ids...)
+	return _c
+}
+
+// AddDelegatedChallenges adds the "delegated_challenges" edges to the Challenge entity.
+func (_c *PersonCreate) AddDelegatedChallenges(v ...*Challenge) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDelegatedChallengeIDs(ids...)
+}
+
 // AddAssessmentIDs adds the "assessments" edge to the Assessment entity by IDs.
 func (_c *PersonCreate) AddAssessmentIDs(ids ...int) *PersonCreate {
 	_c.mutation.AddAssessmentIDs(ids...)
@@ -416,6 +431,22 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			Inverse: false,
 			Table:   person.OwnedChallengesTable,
 			Columns: []string{person.OwnedChallengesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DelegatedChallengesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),

@@ -27,18 +27,19 @@ import (
 // PersonQuery is the builder for querying Person entities.
 type PersonQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []person.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Person
-	withOrganisation    *OrganisationQuery
-	withOwnedChallenges *ChallengeQuery
-	withAssessments     *AssessmentQuery
-	withAssignments     *AssignmentQuery
-	withInterests       *InterestQuery
-	withCorrections     *CorrectionRequestQuery
-	withFKs             bool
-	modifiers           []func(*sql.Selector)
+	ctx                     *QueryContext
+	order                   []person.OrderOption
+	inters                  []Interceptor
+	predicates              []predicate.Person
+	withOrganisation        *OrganisationQuery
+	withOwnedChallenges     *ChallengeQuery
+	withDelegatedChallenges *ChallengeQuery
+	withAssessments         *AssessmentQuery
+	withAssignments         *AssignmentQuery
+	withInterests           *InterestQuery
+	withCorrections         *CorrectionRequestQuery
+	withFKs                 bool
+	modifiers               []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -112,6 +113,28 @@ func (_q *PersonQuery) QueryOwnedChallenges() *ChallengeQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(challenge.Table, challenge.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, person.OwnedChallengesTable, person.OwnedChallengesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDelegatedChallenges chains the current query on the "delegated_challenges" edge.
+func (_q *PersonQuery) QueryDelegatedChallenges() *ChallengeQuery {
+	query := (&ChallengeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(challenge.Table, challenge.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, person.DelegatedChallengesTable, person.DelegatedChallengesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -394,17 +417,18 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		return nil
 	}
 	return &PersonQuery{
-		config:              _q.config,
-		ctx:                 _q.ctx.Clone(),
-		order:               append([]person.OrderOption{}, _q.order...),
-		inters:              append([]Interceptor{}, _q.inters...),
-		predicates:          append([]predicate.Person{}, _q.predicates...),
-		withOrganisation:    _q.withOrganisation.Clone(),
-		withOwnedChallenges: _q.withOwnedChallenges.Clone(),
-		withAssessments:     _q.withAssessments.Clone(),
-		withAssignments:     _q.withAssignments.Clone(),
-		withInterests:       _q.withInterests.Clone(),
-		withCorrections:     _q.withCorrections.Clone(),
+		config:                  _q.config,
+		ctx:                     _q.ctx.Clone(),
+		order:                   append([]person.OrderOption{}, _q.order...),
+		inters:                  append([]Interceptor{}, _q.inters...),
+		predicates:              append([]predicate.Person{}, _q.predicates...),
+		withOrganisation:        _q.withOrganisation.Clone(),
+		withOwnedChallenges:     _q.withOwnedChallenges.Clone(),
+		withDelegatedChallenges: _q.withDelegatedChallenges.Clone(),
+		withAssessments:         _q.withAssessments.Clone(),
+		withAssignments:         _q.withAssignments.Clone(),
+		withInterests:           _q.withInterests.Clone(),
+		withCorrections:         _q.withCorrections.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -430,6 +454,17 @@ func (_q *PersonQuery) WithOwnedChallenges(opts ...func(*ChallengeQuery)) *Perso
 		opt(query)
 	}
 	_q.withOwnedChallenges = query
+	return _q
+}
+
+// WithDelegatedChallenges tells the query-builder to eager-load the nodes that are connected to
+// the "delegated_challenges" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithDelegatedChallenges(opts ...func(*ChallengeQuery)) *PersonQuery {
+	query := (&ChallengeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDelegatedChallenges = query
 	return _q
 }
 
@@ -562,9 +597,10 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		nodes       = []*Person{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withOrganisation != nil,
 			_q.withOwnedChallenges != nil,
+			_q.withDelegatedChallenges != nil,
 			_q.withAssessments != nil,
 			_q.withAssignments != nil,
 			_q.withInterests != nil,
@@ -608,6 +644,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		if err := _q.loadOwnedChallenges(ctx, query, nodes,
 			func(n *Person) { n.Edges.OwnedChallenges = []*Challenge{} },
 			func(n *Person, e *Challenge) { n.Edges.OwnedChallenges = append(n.Edges.OwnedChallenges, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDelegatedChallenges; query != nil {
+		if err := _q.loadDelegatedChallenges(ctx, query, nodes,
+			func(n *Person) { n.Edges.DelegatedChallenges = []*Challenge{} },
+			func(n *Person, e *Challenge) { n.Edges.DelegatedChallenges = append(n.Edges.DelegatedChallenges, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -702,6 +745,67 @@ func (_q *PersonQuery) loadOwnedChallenges(ctx context.Context, query *Challenge
 			return fmt.Errorf(`unexpected referenced foreign-key "person_owned_challenges" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *PersonQuery) loadDelegatedChallenges(ctx context.Context, query *ChallengeQuery, nodes []*Person, init func(*Person), assign func(*Person, *Challenge)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Person)
+	nids := make(map[int]map[*Person]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(person.DelegatedChallengesTable)
+		s.Join(joinT).On(s.C(challenge.FieldID), joinT.C(person.DelegatedChallengesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(person.DelegatedChallengesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(person.DelegatedChallengesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Person]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Challenge](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "delegated_challenges" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }

@@ -239,6 +239,21 @@ func (_u *PersonUpdate) AddOwnedChallenges(v ...*Challenge) *PersonUpdate {
 	return _u.AddOwnedChallengeIDs(ids...)
 }
 
+// AddDelegatedChallengeIDs adds the "delegated_challenges" edge to the Challenge entity by IDs.
+func (_u *PersonUpdate) AddDelegatedChallengeIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddDelegatedChallengeIDs(ids...)
+	return _u
+}
+
+// AddDelegatedChallenges adds the "delegated_challenges" edges to the Challenge entity.
+func (_u *PersonUpdate) AddDelegatedChallenges(v ...*Challenge) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDelegatedChallengeIDs(ids...)
+}
+
 // AddAssessmentIDs adds the "assessments" edge to the Assessment entity by IDs.
 func (_u *PersonUpdate) AddAssessmentIDs(ids ...int) *PersonUpdate {
 	_u.mutation.AddAssessmentIDs(ids...)
@@ -329,6 +344,27 @@ func (_u *PersonUpdate) RemoveOwnedChallenges(v ...*Challenge) *PersonUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOwnedChallengeIDs(ids...)
+}
+
+// ClearDelegatedChallenges clears all "delegated_challenges" edges to the Challenge entity.
+func (_u *PersonUpdate) ClearDelegatedChallenges() *PersonUpdate {
+	_u.mutation.ClearDelegatedChallenges()
+	return _u
+}
+
+// RemoveDelegatedChallengeIDs removes the "delegated_challenges" edge to Challenge entities by IDs.
+func (_u *PersonUpdate) RemoveDelegatedChallengeIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveDelegatedChallengeIDs(ids...)
+	return _u
+}
+
+// RemoveDelegatedChallenges removes "delegated_challenges" edges to Challenge entities.
+func (_u *PersonUpdate) RemoveDelegatedChallenges(v ...*Challenge) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDelegatedChallengeIDs(ids...)
 }
 
 // ClearAssessments clears all "assessments" edges to the Assessment entity.
@@ -614,6 +650,51 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Inverse: false,
 			Table:   person.OwnedChallengesTable,
 			Columns: []string{person.OwnedChallengesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DelegatedChallengesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDelegatedChallengesIDs(); len(nodes) > 0 && !_u.mutation.DelegatedChallengesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DelegatedChallengesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
@@ -1027,6 +1108,21 @@ func (_u *PersonUpdateOne) AddOwnedChallenges(v ...*Challenge) *PersonUpdateOne 
 	return _u.AddOwnedChallengeIDs(ids...)
 }
 
+// AddDelegatedChallengeIDs adds the "delegated_challenges" edge to the Challenge entity by IDs.
+func (_u *PersonUpdateOne) AddDelegatedChallengeIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddDelegatedChallengeIDs(ids...)
+	return _u
+}
+
+// AddDelegatedChallenges adds the "delegated_challenges" edges to the Challenge entity.
+func (_u *PersonUpdateOne) AddDelegatedChallenges(v ...*Challenge) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDelegatedChallengeIDs(ids...)
+}
+
 // AddAssessmentIDs adds the "assessments" edge to the Assessment entity by IDs.
 func (_u *PersonUpdateOne) AddAssessmentIDs(ids ...int) *PersonUpdateOne {
 	_u.mutation.AddAssessmentIDs(ids...)
@@ -1117,6 +1213,27 @@ func (_u *PersonUpdateOne) RemoveOwnedChallenges(v ...*Challenge) *PersonUpdateO
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOwnedChallengeIDs(ids...)
+}
+
+// ClearDelegatedChallenges clears all "delegated_challenges" edges to the Challenge entity.
+func (_u *PersonUpdateOne) ClearDelegatedChallenges() *PersonUpdateOne {
+	_u.mutation.ClearDelegatedChallenges()
+	return _u
+}
+
+// RemoveDelegatedChallengeIDs removes the "delegated_challenges" edge to Challenge entities by IDs.
+func (_u *PersonUpdateOne) RemoveDelegatedChallengeIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveDelegatedChallengeIDs(ids...)
+	return _u
+}
+
+// RemoveDelegatedChallenges removes "delegated_challenges" edges to Challenge entities.
+func (_u *PersonUpdateOne) RemoveDelegatedChallenges(v ...*Challenge) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDelegatedChallengeIDs(ids...)
 }
 
 // ClearAssessments clears all "assessments" edges to the Assessment entity.
@@ -1432,6 +1549,51 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Inverse: false,
 			Table:   person.OwnedChallengesTable,
 			Columns: []string{person.OwnedChallengesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DelegatedChallengesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDelegatedChallengesIDs(); len(nodes) > 0 && !_u.mutation.DelegatedChallengesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DelegatedChallengesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   person.DelegatedChallengesTable,
+			Columns: person.DelegatedChallengesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(challenge.FieldID, field.TypeInt),

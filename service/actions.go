@@ -65,7 +65,7 @@ func (as *Actions) add(name, label string, err error) {
 // Only the actions that belong to the viewer's roles are listed.
 func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) (Actions, error) {
 	v, _ := authz.FromContext(ctx)
-	admin := v.Has(authz.Admin)
+	admin := v.Has(authz.ProgrammeOfficer)
 	owner := admin || (v.Has(authz.ChallengeOwner) && s.MayChangeChallenge(ctx, ch.ID) == nil)
 	var out Actions
 	if owner && ch.Stage == domain.ChallengeSubmitted {
@@ -78,6 +78,13 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) (Acti
 			err = serr
 		}
 		out.add("submit", "Submit challenge", err)
+	}
+	if v.Has(authz.ChallengeOwner) {
+		err := s.mayManageDelegates(ctx, ch.ID)
+		if err != nil && !isRefusal(err) {
+			return nil, err
+		}
+		out.add("delegates", "Name or remove delegates", err)
 	}
 	if admin && (ch.Stage == domain.ChallengeSubmitted || ch.Stage == domain.ChallengeDraft) {
 		_, err := ch.Stage.Select()
@@ -193,7 +200,7 @@ func (s *Service) CompetitionActions(ctx context.Context, comp *ent.Competition)
 		}
 		out.add("ask", "Ask a question", domain.CheckClarification(comp.Status, comp.ClarificationClosesAt, now))
 	}
-	if v.Has(authz.Admin) {
+	if v.Has(authz.ProgrammeOfficer) {
 		if comp.Status.CheckSetUp() == nil {
 			out.add("set-up", "Continue setting it up", nil)
 		}
@@ -298,7 +305,7 @@ func (s *Service) ContractActions(ctx context.Context, v ContractView) Actions {
 	viewer, _ := authz.FromContext(ctx)
 	k, st := v.Contract, v.Show
 	supplier := viewer.Has(authz.Supplier) && viewer.OrganisationID == k.OrganisationID
-	programme := viewer.Has(authz.Admin)
+	programme := viewer.Has(authz.ProgrammeOfficer)
 	owner := viewer.Has(authz.ChallengeOwner) // the contract is in their scope only if theirs; their judgement is their own
 	held := st != nil && st.HeldAt != nil
 	// Whoever declared an interest in the supplier acts on none of this: each of their actions is
@@ -407,8 +414,8 @@ func AssignmentActions(y YourAssessment) Actions {
 	return as
 }
 
-// PersonActions are what the programme team may do to a person's record now: change their
-// roles (while they may sign in), and deactivate them (never their own of either). Others have none.
+// PersonActions are what an admin may do to a person's record now: change their roles (while
+// they may sign in), and deactivate them (never their own of either). Others have none.
 func PersonActions(ctx context.Context, p *ent.Person) Actions {
 	v, _ := authz.FromContext(ctx)
 	if !v.Has(authz.Admin) {
@@ -422,11 +429,31 @@ func PersonActions(ctx context.Context, p *ent.Person) Actions {
 	return as
 }
 
+// PeopleActions are what the viewer may do to the list of people now: add a person (an admin).
+func PeopleActions(ctx context.Context) Actions {
+	v, _ := authz.FromContext(ctx)
+	var as Actions
+	as.add("add", "Add person", mayManagePeople(v))
+	return as
+}
+
+// mayManagePeople is the rule every change to people applies: an admin's, never a programme
+// officer's, so that who holds which power is decided apart from its use.
+func mayManagePeople(v authz.Viewer) error {
+	if !v.Has(authz.Admin) {
+		return forbidden("only an admin adds people and changes their roles")
+	}
+	return nil
+}
+
 // mayChangePerson is the rule ChangePerson applies: a deactivated person's roles stay as they
 // were, and nobody changes their own (another administrator must).
 func mayChangePerson(v authz.Viewer, p *ent.Person) error {
+	if err := mayManagePeople(v); err != nil {
+		return err
+	}
 	if p.ID == v.PersonID {
-		return conflict("self-change", "you cannot change your own roles: ask another member of the programme team")
+		return conflict("self-change", "you cannot change your own roles: ask another admin")
 	}
 	if p.DeactivatedAt != nil {
 		return conflict("person-deactivated", "%s is deactivated and cannot sign in, so their roles and organisation stay as they were", p.Name)
@@ -436,8 +463,11 @@ func mayChangePerson(v authz.Viewer, p *ent.Person) error {
 
 // mayDeactivate is the rule DeactivatePerson applies: nobody deactivates themselves.
 func mayDeactivate(v authz.Viewer, id int) error {
+	if err := mayManagePeople(v); err != nil {
+		return err
+	}
 	if v.PersonID == id {
-		return conflict("self-deactivation", "you cannot deactivate yourself: ask another member of the programme team")
+		return conflict("self-deactivation", "you cannot deactivate yourself: ask another admin")
 	}
 	return nil
 }

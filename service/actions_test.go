@@ -37,7 +37,7 @@ func TestTheActionsAndTheCommandsAgree(t *testing.T) {
 	p := newPeople(t)
 	ctx := testdb.Fixture()
 	k, _ := offered(t, p)
-	admin := as(p.admin)
+	admin := as(p.officer)
 	comp1 := k.QueryCompetition().OnlyX(ctx)
 	ch := comp1.QueryChallenge().OnlyX(ctx)
 	ch = p.db.Challenge.UpdateOne(ch).SetStage(domain.ChallengePhase1Contracts).SaveX(ctx)
@@ -117,7 +117,7 @@ func TestTheActionsAndTheCommandsAgree(t *testing.T) {
 func TestAContractsActionsAndItsCommandsAgree(t *testing.T) {
 	p := newPeople(t)
 	k, _ := offered(t, p)
-	supplier, admin, owner := as(p.supplier), as(p.admin), as(p.owner)
+	supplier, admin, owner := as(p.supplier), as(p.officer), as(p.owner)
 	actionsFor := func(ctx context.Context) Actions {
 		t.Helper()
 		v, err := p.svc.ContractView(ctx, k.ID)
@@ -275,7 +275,8 @@ func TestAnAssignmentsActionsAndItsCommandsAgree(t *testing.T) {
 }
 
 // A person's actions agree with the commands: nobody deactivates themselves, a deactivated
-// person's roles stay as they were, and only the programme team has any actions on people.
+// person's roles stay as they were, and only an admin has any actions on people: a programme
+// officer runs competitions but changes nobody's roles.
 func TestAPersonsActionsAndTheirCommandsAgree(t *testing.T) {
 	p := newPeople(t)
 	fx := testdb.Fixture()
@@ -285,8 +286,11 @@ func TestAPersonsActionsAndTheirCommandsAgree(t *testing.T) {
 	agree(t, "yourself", PersonActions(admin, me), "deactivate", err)
 
 	other := p.db.Person.GetX(fx, p.owner.PersonID)
-	if PersonActions(as(p.owner), other) != nil {
-		t.Error("a challenge owner has actions on people")
+	if PersonActions(as(p.owner), other) != nil || PersonActions(as(p.officer), other) != nil {
+		t.Error("a challenge owner or a programme officer has actions on people")
+	}
+	if _, err := p.svc.ChangePerson(as(p.officer), other.ID, PersonInput{Roles: []string{string(authz.Assessor)}, OrganisationID: p.council.ID}); err == nil {
+		t.Error("a programme officer changed a person's roles")
 	}
 	actions := PersonActions(admin, other)
 	_, err = p.svc.DeactivatePerson(admin, other.ID)
@@ -307,7 +311,7 @@ func TestAPersonsActionsAndTheirCommandsAgree(t *testing.T) {
 func TestAScoresActionsAndItsCommandsAgree(t *testing.T) {
 	p := newPeople(t)
 	fx := testdb.Fixture()
-	admin := as(p.admin)
+	admin := as(p.officer)
 	comp := openCompetition(t, p)
 	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionAssessment).SetScheme(domain.DefaultScheme()).ExecX(fx)
 	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(40_000)).

@@ -219,7 +219,7 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 // why (a score to look at again, a bid found ineligible late): it may then propose again.
 func (s *Service) WithdrawProposal(ctx context.Context, competitionID int, reason string) error {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.Has(authz.ProgrammeOfficer) {
 		return forbidden("only the programme team withdraws its proposed decision")
 	}
 	comp, err := s.DB.Competition.Get(ctx, competitionID)

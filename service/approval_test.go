@@ -45,9 +45,9 @@ func TestAFundingDecisionIsProposedThenApprovedByAnother(t *testing.T) {
 	grace := approver("grace", authz.PanelChair, domain.Pounds(20_000))
 	omar := approver("omar", authz.BudgetHolder, domain.Pounds(20_000))
 	// The proposer is also a panel chair, with a limit that would cover it.
-	p.db.Person.UpdateOneID(p.admin.PersonID).SetRoles([]string{"admin", "panel_chair"}).SetDelegatedLimit(domain.Pounds(1_000_000)).ExecX(fx)
-	priya := p.admin
-	priya.Roles = []authz.Role{authz.Admin, authz.PanelChair}
+	p.db.Person.UpdateOneID(p.officer.PersonID).SetRoles([]string{"programme_officer", "panel_chair"}).SetDelegatedLimit(domain.Pounds(1_000_000)).ExecX(fx)
+	priya := p.officer
+	priya.Roles = []authz.Role{authz.ProgrammeOfficer, authz.PanelChair}
 
 	actions := func(v authz.Viewer) Actions {
 		t.Helper()
@@ -150,8 +150,8 @@ func TestDelegatedLimitsAreSetByTheProgrammeAndAudited(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if n := p.db.Person.Query().Where().CountX(fx); n != 6 {
-		t.Errorf("%d people, want the five and the chair", n)
+	if n := p.db.Person.Query().Where().CountX(fx); n != 7 {
+		t.Errorf("%d people, want the six and the chair", n)
 	}
 }
 
@@ -178,15 +178,15 @@ func TestARetriedProposalOrApprovalIsAnsweredAsTheFirst(t *testing.T) {
 	omar := authz.Viewer{PersonID: x.ID, Email: x.Email, Roles: []authz.Role{authz.BudgetHolder}}
 	keyed := func(v authz.Viewer, key string) context.Context { return workflows.WithCommandKey(as(v), key) }
 
-	first, err := p.svc.ProposeDecision(keyed(p.admin, "propose-1"), Decision{CompetitionID: comp.ID})
+	first, err := p.svc.ProposeDecision(keyed(p.officer, "propose-1"), Decision{CompetitionID: comp.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := p.svc.ProposeDecision(keyed(p.admin, "propose-1"), Decision{CompetitionID: comp.ID})
+	again, err := p.svc.ProposeDecision(keyed(p.officer, "propose-1"), Decision{CompetitionID: comp.ID})
 	if err != nil || !again.ProposedAt.Equal(first.ProposedAt) {
 		t.Errorf("the proposal retried: %v %+v", err, again)
 	}
-	if _, err := p.svc.ProposeDecision(keyed(p.admin, "propose-2"), Decision{CompetitionID: comp.ID}); err == nil {
+	if _, err := p.svc.ProposeDecision(keyed(p.officer, "propose-2"), Decision{CompetitionID: comp.ID}); err == nil {
 		t.Error("a new proposal while one waits was taken")
 	}
 	approve := func(key string) error {

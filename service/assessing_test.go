@@ -73,7 +73,7 @@ func TestAnAssessorSavesADraftAndFinishesLater(t *testing.T) {
 	if y.Status() != "In progress" || y.Assignment.Draft.Scores["innovation"].Comment != "New to councils" || y.Mine != nil {
 		t.Errorf("after the first sitting: %s %+v %v", y.Status(), y.Assignment.Draft, y.Mine)
 	}
-	if sheet, _ := x.svc.Panel(as(x.admin), x.comp.ID); len(sheet.Rows[0].Assessments) != 0 {
+	if sheet, _ := x.svc.Panel(as(x.officer), x.comp.ID); len(sheet.Rows[0].Assessments) != 0 {
 		t.Error("a draft reached the panel sheet")
 	}
 
@@ -96,10 +96,10 @@ func TestAScoreSentBackWaitsForItsAssessor(t *testing.T) {
 	fx := testdb.Fixture()
 	mine := x.db.Assessment.Create().SetBidID(x.bid.ID).SetAssessorID(x.assessor.PersonID).SetScores(full(2).Scores).
 		SetInScope(true).SetFund(false).SetPercent(20).SaveX(fx)
-	if _, err := x.svc.SendBack(as(x.admin), mine.ID, "  "); !errors.As(err, new(domain.Problems)) {
+	if _, err := x.svc.SendBack(as(x.officer), mine.ID, "  "); !errors.As(err, new(domain.Problems)) {
 		t.Errorf("sent back without a note: %v", err)
 	}
-	if _, err := x.svc.SendBack(as(x.admin), mine.ID, "The value score reads as if for another bid."); err != nil {
+	if _, err := x.svc.SendBack(as(x.officer), mine.ID, "The value score reads as if for another bid."); err != nil {
 		t.Fatal(err)
 	}
 	n := x.db.Notice.Query().Where(notice.RecipientID(x.assessor.PersonID)).OnlyX(fx)
@@ -110,14 +110,14 @@ func TestAScoreSentBackWaitsForItsAssessor(t *testing.T) {
 	if y.Status() != "Sent back" {
 		t.Errorf("the assessor's list says %q", y.Status())
 	}
-	sheet, err := x.svc.Panel(as(x.admin), x.comp.ID)
+	sheet, err := x.svc.Panel(as(x.officer), x.comp.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r := sheet.Rows[0]; r.Result.Percent != 0 || r.Returned[x.assessor.PersonID] == nil || r.Assessments[0].Excluded == nil {
 		t.Errorf("the sheet counts a score sent back: %+v", r.Result)
 	}
-	_, err = x.svc.ProposeDecision(as(x.admin), Decision{CompetitionID: x.comp.ID})
+	_, err = x.svc.ProposeDecision(as(x.officer), Decision{CompetitionID: x.comp.ID})
 	if !errors.Is(err, domain.ErrEvidenceMissing) || !strings.Contains(err.Error(), "Amara's scores of") {
 		t.Errorf("deciding while a score is sent back: %v", err)
 	}

@@ -73,7 +73,7 @@ func (s *Service) ReleaseFeedback(ctx context.Context, competitionID int) error 
 // FeedbackVisible says whether the viewer may read the scores and comments of comp's bids.
 func FeedbackVisible(ctx context.Context, comp *ent.Competition) bool {
 	v, _ := authz.FromContext(ctx)
-	return domain.FeedbackVisible(v.Has(authz.Admin) || v.Has(authz.ChallengeOwner), comp != nil && comp.FeedbackReleasedAt != nil)
+	return domain.FeedbackVisible(v.Has(authz.ProgrammeOfficer) || v.Has(authz.ChallengeOwner), comp != nil && comp.FeedbackReleasedAt != nil)
 }
 
 // holdBack hides decided outcomes the viewer may not read yet: until the programme releases
@@ -81,7 +81,7 @@ func FeedbackVisible(ctx context.Context, comp *ent.Competition) bool {
 // contract is hidden by the contract rule in ent/rule until then too), and its interview score
 // is hidden with it.
 func (s *Service) holdBack(ctx context.Context, bids ...*ent.Bid) error {
-	if v, _ := authz.FromContext(ctx); v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) {
+	if v, _ := authz.FromContext(ctx); v.Has(authz.ProgrammeOfficer) || v.Has(authz.ChallengeOwner) {
 		return nil
 	}
 	var ask []int

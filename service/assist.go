@@ -30,7 +30,7 @@ var assistable = []authz.Role{authz.Supplier, authz.ChallengeOwner}
 // mayAssist is the rule StartAssisting applies and the person's page offers by.
 func mayAssist(v authz.Viewer, p *ent.Person) error {
 	switch {
-	case !v.Has(authz.Admin):
+	case !v.Has(authz.ProgrammeOfficer):
 		return forbidden("only the programme team acts for someone")
 	case p.ID == v.PersonID:
 		return conflict("self-assist", "you cannot act for yourself")
@@ -46,7 +46,7 @@ func mayAssist(v authz.Viewer, p *ent.Person) error {
 // are the pages' only, as acting for someone is done signed in.
 func AssistActions(ctx context.Context, p *ent.Person) Actions {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.Has(authz.ProgrammeOfficer) {
 		return nil
 	}
 	var as Actions

@@ -142,7 +142,7 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 	if in.OwnerID == 0 && v.Has(authz.ChallengeOwner) {
 		in.OwnerID = v.PersonID
 	}
-	if in.OwnerID != v.PersonID && !v.Has(authz.Admin) {
+	if in.OwnerID != v.PersonID && !v.Has(authz.ProgrammeOfficer) {
 		return nil, forbidden("a challenge owner creates challenges they own; leave owner_id out")
 	}
 	var out *ent.Challenge
@@ -194,7 +194,7 @@ func (s *Service) changeChallenge(ctx context.Context, id int) (*ent.Challenge, 
 		return nil, err
 	}
 	v, _ := authz.FromContext(ctx)
-	if v.Has(authz.Admin) {
+	if v.Has(authz.ProgrammeOfficer) {
 		return ch, nil
 	}
 	owns, err := s.DB.Challenge.Query().Where(challenge.ID(id), challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(ctx)

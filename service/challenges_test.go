@@ -15,12 +15,13 @@ import (
 
 // people is a council with two challenge owners, the programme team, finance and a supplier.
 type people struct {
-	svc                 *Service
-	db                  *ent.Client
-	owner, other, admin authz.Viewer
-	supplier, finance   authz.Viewer
-	ownerID, supplierID int
-	council, acme       *ent.Organisation
+	svc                   *Service
+	db                    *ent.Client
+	owner, other, officer authz.Viewer
+	admin                 authz.Viewer // manages people and settings
+	supplier, finance     authz.Viewer
+	ownerID, supplierID   int
+	council, acme         *ent.Organisation
 }
 
 func newPeople(t *testing.T) *people {
@@ -35,8 +36,9 @@ func newPeople(t *testing.T) *people {
 		return authz.Viewer{PersonID: x.ID, Email: x.Email, Roles: []authz.Role{role}, OrganisationID: org.ID}
 	}
 	p.owner, p.other = person("olu", authz.ChallengeOwner, p.council), person("oona", authz.ChallengeOwner, p.council)
-	p.admin, p.supplier = person("priya", authz.Admin, p.council), person("dana", authz.Supplier, p.acme)
+	p.officer, p.supplier = person("priya", authz.ProgrammeOfficer, p.council), person("dana", authz.Supplier, p.acme)
 	p.finance = person("sam", authz.Finance, p.council)
+	p.admin = person("hannah", authz.Admin, p.council)
 	p.ownerID, p.supplierID = p.owner.PersonID, p.supplier.PersonID
 	return p
 }
@@ -70,8 +72,8 @@ func TestACreateRefusedWritesNothing(t *testing.T) {
 		want string // a field with a problem, or a refusal's code
 	}{
 		{"no title", p.owner, CreateChallenge{ChallengeAnswers: ChallengeAnswers{Texts: map[string]string{"public_body": "B", "problem": "P"}}}, "title"},
-		{"a supplier as owner", p.admin, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.supplierID}, "owner_id"},
-		{"the programme as owner", p.admin, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.admin.PersonID}, "owner_id"},
+		{"a supplier as owner", p.officer, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.supplierID}, "owner_id"},
+		{"the programme as owner", p.officer, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.officer.PersonID}, "owner_id"},
 		{"an owner for another", p.owner, CreateChallenge{ChallengeAnswers: draft("T", "B", "P"), OwnerID: p.other.PersonID}, "forbidden"},
 	}
 	for _, c := range cases {
@@ -135,9 +137,9 @@ func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
 	}
 	yes, no := true, false
 	for name, err := range map[string]error{
-		"select":   p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &yes}),
-		"reject":   p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no, Reason: "Out of scope"}),
-		"complete": p.svc.CompleteChallenge(as(p.admin), CompleteChallenge{ID: ch.ID, Outcome: "adopted", Lesson: domain.Lesson{WhatWorked: "a", WhatFailed: "b", Why: "c"}}),
+		"select":   p.svc.SelectChallenge(as(p.officer), SelectChallenge{ID: ch.ID, Select: &yes}),
+		"reject":   p.svc.SelectChallenge(as(p.officer), SelectChallenge{ID: ch.ID, Select: &no, Reason: "Out of scope"}),
+		"complete": p.svc.CompleteChallenge(as(p.officer), CompleteChallenge{ID: ch.ID, Outcome: "adopted", Lesson: domain.Lesson{WhatWorked: "a", WhatFailed: "b", Why: "c"}}),
 	} {
 		if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Draft") {
 			t.Errorf("%s a draft: %v", name, err)
@@ -145,10 +147,10 @@ func TestCommandsBeforeTheLifecycleStartsNameTheStage(t *testing.T) {
 	}
 	p.db.Challenge.UpdateOneID(ch.ID).SetStage(domain.ChallengeSubmitted).ExecX(testdb.Fixture())
 	var ps domain.Problems
-	if err := p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &no}); !errors.As(err, &ps) || ps.For("reason") == "" {
+	if err := p.svc.SelectChallenge(as(p.officer), SelectChallenge{ID: ch.ID, Select: &no}); !errors.As(err, &ps) || ps.For("reason") == "" {
 		t.Errorf("a rejection without a reason: %v", err)
 	}
-	if err := p.svc.SelectChallenge(as(p.admin), SelectChallenge{ID: ch.ID, Select: &yes}); !errors.As(err, &ps) || ps.For("round_id") == "" {
+	if err := p.svc.SelectChallenge(as(p.officer), SelectChallenge{ID: ch.ID, Select: &yes}); !errors.As(err, &ps) || ps.For("round_id") == "" {
 		t.Errorf("a selection into no round: %v", err)
 	}
 }
@@ -195,7 +197,7 @@ func TestEveryIntakeQuestionIsKeptAndReadBack(t *testing.T) {
 func TestAChallengeIsScreenedBeforeItIsSelected(t *testing.T) {
 	p := newPeople(t)
 	ctx := testdb.Fixture()
-	admin := as(p.admin)
+	admin := as(p.officer)
 	buy, err := p.svc.AddScreeningCriterion(admin, "The public body commits to buy what works")
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +231,7 @@ func TestAChallengeIsScreenedBeforeItIsSelected(t *testing.T) {
 		t.Fatal(err)
 	}
 	done, _ := p.svc.Screenings(admin, ch.ID)
-	if d := done[buy.ID]; d == nil || !d.Met || d.Note != "Letter from the director" || d.ScreenedBy != p.admin.Email {
+	if d := done[buy.ID]; d == nil || !d.Met || d.Note != "Letter from the director" || d.ScreenedBy != p.officer.Email {
 		t.Errorf("screening stored %+v", d)
 	}
 	if err := p.svc.checkScreened(admin, ch.ID); err != nil {

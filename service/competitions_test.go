@@ -44,7 +44,7 @@ func wantProblems(t *testing.T, err error, fields ...string) {
 func TestACompetitionIsSetUpTaskByTask(t *testing.T) {
 	p := newPeople(t)
 	ch := selected(t, p)
-	ctx := as(p.admin)
+	ctx := as(p.officer)
 	c, err := p.svc.StartCompetitionSetup(ctx, ch.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -144,10 +144,10 @@ func TestClarificationsArePrivateUntilPublishedToEveryBidder(t *testing.T) {
 	if rows, _ := p.svc.Clarifications(as(p.owner), comp.ID); len(rows) != 0 {
 		t.Errorf("the challenge owner read an unpublished question: %v", rows)
 	}
-	if _, err := p.svc.PublishClarification(as(p.admin), PublishClarification{ID: cl.ID, Question: "May a supplier bid with a partner?"}); err == nil {
+	if _, err := p.svc.PublishClarification(as(p.officer), PublishClarification{ID: cl.ID, Question: "May a supplier bid with a partner?"}); err == nil {
 		t.Error("published without an answer")
 	}
-	if _, err := p.svc.PublishClarification(as(p.admin), PublishClarification{ID: cl.ID, Question: "May a supplier bid with a partner?",
+	if _, err := p.svc.PublishClarification(as(p.officer), PublishClarification{ID: cl.ID, Question: "May a supplier bid with a partner?",
 		Answer: "Yes, as the lead of a consortium."}); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestClarificationsArePrivateUntilPublishedToEveryBidder(t *testing.T) {
 	if len(told) != 2 || !(told[0].RecipientID == p.supplierID && told[1].RecipientID == ben.ID || told[1].RecipientID == p.supplierID && told[0].RecipientID == ben.ID) {
 		t.Errorf("notices: %v", told)
 	}
-	if n, _ := p.db.Notice.Query().Where(notice.Template(string(domain.NoticeClarificationPublished))).Count(as(p.admin)); n != 0 {
+	if n, _ := p.db.Notice.Query().Where(notice.Template(string(domain.NoticeClarificationPublished))).Count(as(p.officer)); n != 0 {
 		t.Errorf("the programme reads %d notices that say who bids in a sealed competition", n)
 	}
 	// After the last day for questions, none are taken.
@@ -185,7 +185,7 @@ func TestAnAmendmentAsksBiddersToConfirmAgain(t *testing.T) {
 	// Two days before the deadline is too late to amend: bidders are left at least seven.
 	late := slices.Clone(scheme.Criteria)
 	late[0].Text += " (say how)"
-	if _, err := p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: late, Reason: "Clearer"}); err == nil ||
+	if _, err := p.svc.AmendCompetition(as(p.officer), AmendCompetition{ID: comp.ID, Questions: late, Reason: "Clearer"}); err == nil ||
 		!strings.Contains(err.Error(), "extend the deadline for everyone to") {
 		t.Errorf("amending two days before the deadline: %v", err)
 	}
@@ -196,16 +196,16 @@ func TestAnAmendmentAsksBiddersToConfirmAgain(t *testing.T) {
 
 	rescored := []domain.Question{qs[0]}
 	rescored[0].Weight = 50
-	_, err := p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: rescored, Reason: "Clearer"})
+	_, err := p.svc.AmendCompetition(as(p.officer), AmendCompetition{ID: comp.ID, Questions: rescored, Reason: "Clearer"})
 	wantProblems(t, err, "questions[0]")
-	_, err = p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: qs, Reason: "Clearer"})
+	_, err = p.svc.AmendCompetition(as(p.officer), AmendCompetition{ID: comp.ID, Questions: qs, Reason: "Clearer"})
 	wantProblems(t, err, "questions")
-	_, err = p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: qs})
+	_, err = p.svc.AmendCompetition(as(p.officer), AmendCompetition{ID: comp.ID, Questions: qs})
 	wantProblems(t, err, "reason")
 
 	reworded := []domain.Question{qs[0]}
 	reworded[0].Text = "What is new, and who has tried it before?"
-	amended, err := p.svc.AmendCompetition(as(p.admin), AmendCompetition{ID: comp.ID, Questions: reworded, Reason: "Suppliers asked what we meant by new"})
+	amended, err := p.svc.AmendCompetition(as(p.officer), AmendCompetition{ID: comp.ID, Questions: reworded, Reason: "Suppliers asked what we meant by new"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestTheSubmitPathUsesEachSuppliersOwnDeadline(t *testing.T) {
 func TestTheOneRequestSetupAppliesTheTaskListsRule(t *testing.T) {
 	p := newPeople(t)
 	ch := selected(t, p)
-	ctx := as(p.admin)
+	ctx := as(p.officer)
 	soon := time.Now().Add(time.Hour)
 	_, err := p.svc.OpenCompetition(ctx, OpenCompetition{ChallengeID: ch.ID, Dates: CompetitionDates{ClosesAt: soon},
 		Questions: domain.DefaultScheme().Criteria})

@@ -20,7 +20,7 @@ func TestCompletingNamesTheContractsTheGateHasStillToDecide(t *testing.T) {
 	b := testdb.Written(p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID), comp.Scheme, domain.Pounds(400_000)).SaveX(fx)
 	p.db.Contract.Create().SetCompetitionID(comp.ID).SetBidID(b.ID).SetOrganisationID(p.acme.ID).SetPhase(2).
 		SetValue(domain.Pounds(400_000)).SetStatus(domain.ContractReported).ExecX(fx)
-	err := p.svc.CompleteChallenge(as(p.admin), CompleteChallenge{ID: ch.ID, Outcome: "adopted",
+	err := p.svc.CompleteChallenge(as(p.officer), CompleteChallenge{ID: ch.ID, Outcome: "adopted",
 		Lesson: domain.Lesson{WhatWorked: "a", WhatFailed: "b", Why: "c"}})
 	want := "Acme's phase 2 contract (end-of-phase report received: decide it at the gate on that contract's page)"
 	if err == nil || !strings.Contains(err.Error(), want) {

@@ -13,11 +13,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
-	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -161,21 +159,20 @@ func (s *Service) contractFor(ctx context.Context, id int, side string) (*ent.Co
 		if !v.Has(authz.Supplier) || v.OrganisationID != k.OrganisationID {
 			return nil, forbidden("only the supplier whose contract this is can do this")
 		}
-	case "owner": // the owner's own judgement: the programme does not give it for them
-		owns, err := s.DB.Challenge.Query().Where(challenge.ID(k.Edges.Competition.ChallengeID),
-			challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(authz.AsSystem(ctx, contractsName))
+	case "owner": // the owner's own judgement, or a delegate's: the programme does not give it for them
+		acts, err := s.actsForChallenge(ctx, v, k.Edges.Competition.ChallengeID)
 		if err != nil {
 			return nil, err
 		}
-		if !v.Has(authz.ChallengeOwner) || !owns {
-			return nil, forbidden("only the challenge's owner can do this")
+		if !acts {
+			return nil, forbidden("only the challenge's owner, or a delegate they named, can do this")
 		}
 	case "finance":
 		if !v.Has(authz.Finance) {
 			return nil, forbidden("only finance records payments")
 		}
 	case "programme":
-		if !v.Has(authz.Admin) {
+		if !v.Has(authz.ProgrammeOfficer) {
 			return nil, forbidden("only the programme team can do this")
 		}
 	}

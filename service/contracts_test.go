@@ -43,7 +43,7 @@ func wantRefused(t *testing.T, what string, err error, words string) {
 func TestAContractIsAcceptedDeliveredAndPaid(t *testing.T) {
 	p := newPeople(t)
 	k, ms := offered(t, p)
-	admin, owner, supplier := as(p.admin), as(p.owner), as(p.supplier)
+	admin, owner, supplier := as(p.officer), as(p.owner), as(p.supplier)
 
 	// Before signing the programme may change the milestones, but never beyond the value.
 	_, err := p.svc.AdjustContract(supplier, ContractTerms{ContractID: k.ID, TermWeeks: 12})
@@ -128,7 +128,7 @@ func TestAContractIsAcceptedDeliveredAndPaid(t *testing.T) {
 	}
 
 	// Only finance records the payment, once: not the owner, not the programme team.
-	for _, who := range []authz.Viewer{p.owner, p.admin} {
+	for _, who := range []authz.Viewer{p.owner, p.officer} {
 		if _, err := p.svc.RecordPayment(as(who), ms[0].ID); !errors.As(err, &r) || r.Kind != Forbidden {
 			t.Errorf("%s recording a payment: %v, want forbidden", who.Email, err)
 		}

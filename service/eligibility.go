@@ -30,7 +30,7 @@ func (s *Service) EligibilityBids(ctx context.Context, competitionID int) ([]*en
 // the check is open at all.
 func EligibilityActions(ctx context.Context, b *ent.Bid) Actions {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.Has(authz.ProgrammeOfficer) {
 		return nil
 	}
 	var as Actions

@@ -20,25 +20,25 @@ func TestTheProgrammeDecidesEligibilityWithReasonsTheSupplierReads(t *testing.T)
 	flagged := p.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(p.acme.ID).SetTitle("Damp sensors").SetAmount(domain.Pounds(20_000)).
 		SetStatus(domain.BidSubmitted).SetEligibilityFlags([]string{"It has no documents: the proposal is missing"}).SaveX(fx)
 
-	err := p.svc.EligibilityReadiness(as(p.admin), comp)
+	err := p.svc.EligibilityReadiness(as(p.officer), comp)
 	var te *domain.TransitionError
 	if !errors.As(err, &te) || te.Reason != "decide the 1 bid the automatic checks flagged first: bid "+strconv.Itoa(flagged.ID)+" from Acme" {
 		t.Errorf("readiness with a flagged bid: %v", err)
 	}
-	if _, err := p.svc.DecideEligibility(as(p.admin), DecideEligibility{BidID: flagged.ID, Eligible: false}); err == nil {
+	if _, err := p.svc.DecideEligibility(as(p.officer), DecideEligibility{BidID: flagged.ID, Eligible: false}); err == nil {
 		t.Error("found ineligible without a reason")
 	}
 	if _, err := p.svc.DecideEligibility(as(p.owner), DecideEligibility{BidID: flagged.ID, Eligible: false, Reason: "No proposal"}); err == nil {
 		t.Error("the challenge owner decided eligibility")
 	}
-	b, err := p.svc.DecideEligibility(as(p.admin), DecideEligibility{BidID: flagged.ID, Eligible: false, Reason: "No proposal was attached"})
+	b, err := p.svc.DecideEligibility(as(p.officer), DecideEligibility{BidID: flagged.ID, Eligible: false, Reason: "No proposal was attached"})
 	if err != nil || b.Status != domain.BidIneligible {
 		t.Fatalf("found ineligible: %v %v", b, err)
 	}
-	if err := p.svc.EligibilityReadiness(as(p.admin), comp); err != nil {
+	if err := p.svc.EligibilityReadiness(as(p.officer), comp); err != nil {
 		t.Errorf("readiness once decided: %v", err)
 	}
-	b, err = p.svc.DecideEligibility(as(p.admin), DecideEligibility{BidID: flagged.ID, Eligible: true, Reason: "The proposal came by post in time"})
+	b, err = p.svc.DecideEligibility(as(p.officer), DecideEligibility{BidID: flagged.ID, Eligible: true, Reason: "The proposal came by post in time"})
 	if err != nil || b.Status != domain.BidSubmitted || b.EligibilityNote != "The proposal came by post in time" {
 		t.Fatalf("reinstated: %v %v", b, err)
 	}
@@ -52,7 +52,7 @@ func TestTheProgrammeDecidesEligibilityWithReasonsTheSupplierReads(t *testing.T)
 
 	// Once assessment has started, eligibility is fixed.
 	p.db.Competition.UpdateOneID(comp.ID).SetStatus(domain.CompetitionAssessment).ExecX(fx)
-	if _, err := p.svc.DecideEligibility(as(p.admin), DecideEligibility{BidID: flagged.ID, Eligible: false, Reason: "Changed our mind"}); !errors.As(err, &te) {
+	if _, err := p.svc.DecideEligibility(as(p.officer), DecideEligibility{BidID: flagged.ID, Eligible: false, Reason: "Changed our mind"}); !errors.As(err, &te) {
 		t.Errorf("a decision during assessment: %v", err)
 	}
 }

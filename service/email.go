@@ -196,7 +196,7 @@ func (s *Service) SendEmailAgain(ctx context.Context, id int) (*ent.Email, error
 }
 
 func requireProgramme(ctx context.Context) error {
-	if v, _ := authz.FromContext(ctx); !v.Has(authz.Admin) {
+	if v, _ := authz.FromContext(ctx); !v.InProgrammeTeam() {
 		return forbidden("only the programme team sees the emails Catalyst sends")
 	}
 	return nil

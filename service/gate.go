@@ -323,7 +323,7 @@ type ChallengeGate struct {
 // are. Asked again after a failure part way, a no-go stops the contracts it had not reached.
 func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*ent.Challenge, error) {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.Has(authz.ProgrammeOfficer) {
 		return nil, forbidden("only the programme team decides the challenge-level gate")
 	}
 	ch, err := s.DB.Challenge.Get(ctx, in.ChallengeID)

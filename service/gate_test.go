@@ -16,7 +16,7 @@ import (
 func TestTheGateGathersItsEvidence(t *testing.T) {
 	p := newPeople(t)
 	k, _ := offered(t, p)
-	admin, owner, supplier := as(p.admin), as(p.owner), as(p.supplier)
+	admin, owner, supplier := as(p.officer), as(p.owner), as(p.supplier)
 	ctx := testdb.Fixture()
 	if _, err := p.svc.AcceptContract(supplier, k.ID); err != nil {
 		t.Fatal(err)

@@ -38,7 +38,7 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	admin := as(x.admin)
+	admin := as(x.officer)
 	iv, err := x.svc.Interviews(admin, comp.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 	}
 	// The decision the workflow's activity makes counts the interview the same way.
 	x.db.Challenge.UpdateOneID(comp.ChallengeID).SetStage(domain.ChallengePhase1Assessment).ExecX(fx)
-	if _, err := acts.DecideCompetition(fx, activities.DecideCompetitionInput{CompetitionID: comp.ID, Actor: authz.Actor{Who: x.admin.Email}}); err != nil {
+	if _, err := acts.DecideCompetition(fx, activities.DecideCompetitionInput{CompetitionID: comp.ID, Actor: authz.Actor{Who: x.officer.Email}}); err != nil {
 		t.Fatal(err)
 	}
 	won := x.db.Bid.GetX(fx, acme.ID)

@@ -70,7 +70,7 @@ func scoreModeration(a *ent.Assessment, status domain.CompetitionStatus, conflic
 // have none.
 func ScoreActions(ctx context.Context, b *ent.Bid, m domain.ScoreModeration) Actions {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.Has(authz.ProgrammeOfficer) {
 		return nil
 	}
 	conflicted := noInterest(v, b.OrganisationID, bidderName(b))

@@ -42,7 +42,7 @@ func TestThePanelSheetRanksAndFlags(t *testing.T) {
 	score(weak.ID, assessors[2], 2) // declared a conflict: does not count
 	p.db.Assignment.Create().SetCompetitionID(comp.ID).SetBidID(weak.ID).SetAssessorID(assessors[2]).SetStatus("declined").SetDeclinedReason("Former employer").ExecX(fx)
 
-	sheet, err := p.svc.Panel(as(p.admin), comp.ID)
+	sheet, err := p.svc.Panel(as(p.officer), comp.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestExcludingAScoreChangesTheRankAndKeepsItsComments(t *testing.T) {
 		}
 	}
 	rank := func() []int {
-		sheet, err := p.svc.Panel(as(p.admin), comp.ID)
+		sheet, err := p.svc.Panel(as(p.officer), comp.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,27 +107,27 @@ func TestExcludingAScoreChangesTheRankAndKeepsItsComments(t *testing.T) {
 	if got := rank(); got[0] != second.ID { // 60% beats the first bid's (90+10)/2 = 50%
 		t.Fatalf("before moderation: %v", got)
 	}
-	if _, err := p.svc.ExcludeScore(as(p.admin), ids[1], " "); err == nil {
+	if _, err := p.svc.ExcludeScore(as(p.officer), ids[1], " "); err == nil {
 		t.Error("an exclusion without a reason")
 	}
-	if _, err := p.svc.ExcludeScore(as(p.admin), ids[1], "Scored another bid's answers by mistake"); err != nil {
+	if _, err := p.svc.ExcludeScore(as(p.officer), ids[1], "Scored another bid's answers by mistake"); err != nil {
 		t.Fatal(err)
 	}
 	if got := rank(); got[0] != first.ID {
 		t.Errorf("after excluding the 10%%: %v, want the first bid first at 90%%", got)
 	}
-	f, err := p.svc.Feedback(as(p.admin), first.ID)
+	f, err := p.svc.Feedback(as(p.officer), first.ID)
 	if err != nil || len(f.Assessments) != 2 {
 		t.Errorf("the excluded score's comments left the feedback: %v %v", f.Assessments, err)
 	}
-	if _, err := p.svc.IncludeScore(as(p.admin), ids[1]); err != nil {
+	if _, err := p.svc.IncludeScore(as(p.officer), ids[1]); err != nil {
 		t.Fatal(err)
 	}
 	if got := rank(); got[0] != second.ID {
 		t.Errorf("included again: %v", got)
 	}
 	p.db.Competition.UpdateOne(comp).SetStatus(domain.CompetitionDecided).ExecX(fx)
-	if _, err := p.svc.ExcludeScore(as(p.admin), ids[1], "Too late"); !errors.Is(err, domain.ErrInvalidTransition) {
+	if _, err := p.svc.ExcludeScore(as(p.officer), ids[1], "Too late"); !errors.Is(err, domain.ErrInvalidTransition) {
 		t.Errorf("moderating after the decision: %v", err)
 	}
 }

@@ -73,6 +73,10 @@ func (s *Service) checkPerson(ctx context.Context, in *PersonInput) (domain.Prob
 
 // AddPerson records a person with their roles, so they can sign in.
 func (s *Service) AddPerson(ctx context.Context, in PersonInput) (*ent.Person, error) {
+	v, _ := authz.FromContext(ctx)
+	if err := mayManagePeople(v); err != nil {
+		return nil, err
+	}
 	ps, err := s.checkPerson(ctx, &in)
 	if err != nil {
 		return nil, err

@@ -62,7 +62,7 @@ func (x *proposing) viewer(i int) authz.Viewer {
 func TestTheProposalIsReviewedThenReleased(t *testing.T) {
 	x := newProposing(t)
 	fx := testdb.Fixture()
-	short, err := x.svc.RerunAssignment(as(x.admin), x.comp.ID)
+	short, err := x.svc.RerunAssignment(as(x.officer), x.comp.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestTheProposalIsReviewedThenReleased(t *testing.T) {
 	if len(short) != 1 || short[0].BidID != x.bids[1].ID || !strings.Contains(short[0].Reason, "conflict with Binsight") {
 		t.Fatalf("shortfalls %+v, want Binsight's bid short", short)
 	}
-	p, err := x.svc.AssignmentProposal(as(x.admin), x.comp.ID)
+	p, err := x.svc.AssignmentProposal(as(x.officer), x.comp.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestTheProposalIsReviewedThenReleased(t *testing.T) {
 		t.Errorf("an assessor sees %d bids before the release", len(rows))
 	}
 
-	if _, err := x.svc.ReleaseAssignments(as(x.admin), x.comp.ID); err != nil {
+	if _, err := x.svc.ReleaseAssignments(as(x.officer), x.comp.ID); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := x.svc.YourAssessments(as(x.viewer(0)))
@@ -94,7 +94,7 @@ func TestTheProposalIsReviewedThenReleased(t *testing.T) {
 	if n := x.db.Notice.Query().Where(notice.RecipientID(x.assessors[0].ID), notice.Template(string(domain.NoticeAssignmentsReleased))).CountX(fx); n != 1 {
 		t.Errorf("amara was told %d times", n)
 	}
-	if _, err := x.svc.RerunAssignment(as(x.admin), x.comp.ID); !errors.Is(err, domain.ErrInvalidTransition) {
+	if _, err := x.svc.RerunAssignment(as(x.officer), x.comp.ID); !errors.Is(err, domain.ErrInvalidTransition) {
 		t.Errorf("a re-run after the release: %v", err)
 	}
 
@@ -112,7 +112,7 @@ func TestTheProposalIsReviewedThenReleased(t *testing.T) {
 func TestASwapKeepsConflictsHard(t *testing.T) {
 	x := newProposing(t)
 	fx := testdb.Fixture()
-	if _, err := x.svc.RerunAssignment(as(x.admin), x.comp.ID); err != nil {
+	if _, err := x.svc.RerunAssignment(as(x.officer), x.comp.ID); err != nil {
 		t.Fatal(err)
 	}
 	ben := x.db.Assignment.Query().Where(assignment.BidID(x.bids[0].ID), assignment.AssessorID(x.assessors[1].ID)).OnlyX(fx)
@@ -120,16 +120,16 @@ func TestASwapKeepsConflictsHard(t *testing.T) {
 		x.assessors[0].ID: "has had this bid already",
 		x.assessors[3].ID: "declaration of interests lapsed",
 	} {
-		if _, err := x.svc.SwapAssessor(as(x.admin), Swap{AssignmentID: ben.ID, AssessorID: who, Reason: "Ben is away"}); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := x.svc.SwapAssessor(as(x.officer), Swap{AssignmentID: ben.ID, AssessorID: who, Reason: "Ben is away"}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("swap to %d: %v, want %q", who, err, want)
 		}
 	}
 	binsightBid := x.db.Assignment.Query().Where(assignment.BidID(x.bids[1].ID), assignment.AssessorID(x.assessors[1].ID)).OnlyX(fx)
-	if _, err := x.svc.SwapAssessor(as(x.admin), Swap{AssignmentID: binsightBid.ID, AssessorID: x.assessors[2].ID, Reason: "Cara knows waste"}); err == nil ||
+	if _, err := x.svc.SwapAssessor(as(x.officer), Swap{AssignmentID: binsightBid.ID, AssessorID: x.assessors[2].ID, Reason: "Cara knows waste"}); err == nil ||
 		!strings.Contains(err.Error(), "works for the supplier") {
 		t.Errorf("a swap onto a conflict: %v", err)
 	}
-	if _, err := x.svc.SwapAssessor(as(x.admin), Swap{AssignmentID: ben.ID, AssessorID: x.assessors[2].ID}); !errors.As(err, new(domain.Problems)) {
+	if _, err := x.svc.SwapAssessor(as(x.officer), Swap{AssignmentID: ben.ID, AssessorID: x.assessors[2].ID}); !errors.As(err, new(domain.Problems)) {
 		t.Errorf("a swap without a reason: %v", err)
 	}
 
@@ -137,7 +137,7 @@ func TestASwapKeepsConflictsHard(t *testing.T) {
 	if _, err := x.svc.RenewDeclaration(as(x.viewer(3))); err != nil {
 		t.Fatal(err)
 	}
-	made, err := x.svc.SwapAssessor(as(x.admin), Swap{AssignmentID: ben.ID, AssessorID: x.assessors[3].ID, Reason: "Ben is away for a month"})
+	made, err := x.svc.SwapAssessor(as(x.officer), Swap{AssignmentID: ben.ID, AssessorID: x.assessors[3].ID, Reason: "Ben is away for a month"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestASwapKeepsConflictsHard(t *testing.T) {
 		t.Errorf("after the swap: old %s/%s, new assessor %d", old.Status, old.DeclinedFor, made.AssessorID)
 	}
 	// A re-run never puts ben back on the bid.
-	if _, err := x.svc.RerunAssignment(as(x.admin), x.comp.ID); err != nil {
+	if _, err := x.svc.RerunAssignment(as(x.officer), x.comp.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := x.db.Assignment.Query().Where(assignment.BidID(x.bids[0].ID), assignment.AssessorID(x.assessors[1].ID), assignment.StatusEQ(assignment.StatusAssigned)).CountX(fx); n != 0 {
@@ -158,16 +158,16 @@ func TestASwapKeepsConflictsHard(t *testing.T) {
 func TestCapacityHoldsAtTheNextRun(t *testing.T) {
 	x := newProposing(t)
 	fx := testdb.Fixture()
-	if err := x.svc.SetCapacity(as(x.admin), x.comp.ID, x.assessors[0].ID, -1); !errors.As(err, new(domain.Problems)) {
+	if err := x.svc.SetCapacity(as(x.officer), x.comp.ID, x.assessors[0].ID, -1); !errors.As(err, new(domain.Problems)) {
 		t.Errorf("a capacity of -1: %v", err)
 	}
-	if err := x.svc.SetCapacity(as(x.admin), x.comp.ID, x.supplier.PersonID, 2); !errors.As(err, new(domain.Problems)) {
+	if err := x.svc.SetCapacity(as(x.officer), x.comp.ID, x.supplier.PersonID, 2); !errors.As(err, new(domain.Problems)) {
 		t.Errorf("a capacity for a supplier: %v", err)
 	}
-	if err := x.svc.SetCapacity(as(x.admin), x.comp.ID, x.assessors[0].ID, 1); err != nil {
+	if err := x.svc.SetCapacity(as(x.officer), x.comp.ID, x.assessors[0].ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := x.svc.RerunAssignment(as(x.admin), x.comp.ID); err != nil {
+	if _, err := x.svc.RerunAssignment(as(x.officer), x.comp.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := x.db.Assignment.Query().Where(assignment.AssessorID(x.assessors[0].ID), assignment.StatusEQ(assignment.StatusAssigned)).CountX(fx); n != 1 {

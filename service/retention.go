@@ -80,8 +80,8 @@ func (s *Service) SetRetentionPeriod(ctx context.Context, kind domain.RetentionK
 // a period unchanged is left alone.
 func (s *Service) SetRetentionPeriods(ctx context.Context, periods map[domain.RetentionKind]int) error {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
-		return forbidden("only the programme team sets the retention schedule")
+	if err := maySetRetention(v); err != nil {
+		return err
 	}
 	if err := domain.CheckRetentionPeriods(periods).Err(); err != nil {
 		return err
@@ -114,7 +114,7 @@ func (s *Service) SetRetentionPeriods(ctx context.Context, periods map[domain.Re
 // RetentionDryRun is what a run now would delete, and what holds keep; nothing is written.
 func (s *Service) RetentionDryRun(ctx context.Context) (activities.RetentionReport, error) {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.InProgrammeTeam() {
 		return activities.RetentionReport{}, forbidden("only the programme team reads what the retention schedule would delete")
 	}
 	return activities.Retention(ctx, s.DB, nil, activities.RetentionInput{At: time.Now().UTC(), DryRun: true})
@@ -155,8 +155,8 @@ type PlaceHold struct {
 // PlaceHold stops the retention schedule deleting anything of the record's until released.
 func (s *Service) PlaceHold(ctx context.Context, in PlaceHold) (*ent.LegalHold, error) {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
-		return nil, forbidden("only the programme team places a legal hold")
+	if err := mayPlaceHold(v); err != nil {
+		return nil, err
 	}
 	var ps domain.Problems
 	in.Reason = domain.HoldReason.CleanAll(in.Reason, &ps)
@@ -191,10 +191,36 @@ func (s *Service) PlaceHold(ctx context.Context, in PlaceHold) (*ent.LegalHold, 
 	return out, err
 }
 
+// maySetRetention is the rule SetRetentionPeriods applies: the schedule is a setting, an admin's.
+func maySetRetention(v authz.Viewer) error {
+	if !v.Has(authz.Admin) {
+		return forbidden("only an admin sets the retention schedule")
+	}
+	return nil
+}
+
+// mayPlaceHold is the rule PlaceHold applies: anyone in the programme team may stop a deletion.
+func mayPlaceHold(v authz.Viewer) error {
+	if !v.InProgrammeTeam() {
+		return forbidden("only the programme team places a legal hold")
+	}
+	return nil
+}
+
+// RetentionActions are what the viewer may do to the schedule now: set its periods, and place a
+// legal hold.
+func RetentionActions(ctx context.Context) Actions {
+	v, _ := authz.FromContext(ctx)
+	var as Actions
+	as.add("set-periods", "Save the schedule", maySetRetention(v))
+	as.add("place-hold", "Place the hold", mayPlaceHold(v))
+	return as
+}
+
 // HoldActions are what the viewer may do to a hold now: release it, while it is in force.
 func HoldActions(ctx context.Context, h *ent.LegalHold) Actions {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.InProgrammeTeam() {
 		return nil
 	}
 	var as Actions

@@ -18,7 +18,7 @@ func TestARoundsMoneyIsCountedOneWay(t *testing.T) {
 	fx := testdb.Fixture()
 	p.db.Challenge.Update().Where(challenge.RoundID(*ch.RoundID)).
 		SetBudgetPhase1(domain.Pounds(250_000)).SetBudgetPhase2(domain.Pounds(1_000_000)).ExecX(fx)
-	rounds, err := p.svc.Rounds(as(p.admin))
+	rounds, err := p.svc.Rounds(as(p.officer))
 	if err != nil || len(rounds) != 1 {
 		t.Fatalf("rounds: %v %v", rounds, err)
 	}
@@ -32,7 +32,7 @@ func TestARoundsMoneyIsCountedOneWay(t *testing.T) {
 	// The check before opening finds the same £50,000 left.
 	c := p.db.Competition.Create().SetChallengeID(ch.ID).SetPhase(1).SetStatus(domain.CompetitionDraft).
 		SetPot(domain.Pounds(100_000)).SetMaxContract(domain.Pounds(50_000)).SetScheme(domain.DefaultScheme()).SaveX(fx)
-	err = p.svc.CompetitionReadiness(as(p.admin), c)
+	err = p.svc.CompetitionReadiness(as(p.officer), c)
 	if err == nil || !strings.Contains(err.Error(), "has left of its budget ("+m.Left().String()+")") {
 		t.Errorf("opening a £100,000 pot: %v; want the round's %s left named", err, m.Left())
 	}
@@ -41,7 +41,7 @@ func TestARoundsMoneyIsCountedOneWay(t *testing.T) {
 	// plans nothing more.
 	p.db.Competition.UpdateOne(c).SetStatus(domain.CompetitionOpen).ExecX(fx)
 	p.db.Challenge.Update().Where(challenge.RoundID(*ch.RoundID), challenge.IDNEQ(ch.ID)).SetStage(domain.ChallengeClosed).ExecX(fx)
-	rounds, err = p.svc.Rounds(as(p.admin))
+	rounds, err = p.svc.Rounds(as(p.officer))
 	if err != nil {
 		t.Fatal(err)
 	}

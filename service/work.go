@@ -66,7 +66,7 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			}
 		}
 	}
-	if v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) {
+	if v.Has(authz.ProgrammeOfficer) || v.Has(authz.ChallengeOwner) {
 		// The privacy rules leave an owner their own challenges.
 		chs, err := s.DB.Challenge.Query().Where(challenge.StageNotIn(domain.ChallengeComplete, domain.ChallengeRejected, domain.ChallengeClosed)).
 			WithCompetitions(func(q *ent.CompetitionQuery) { q.Order(ent.Asc(competition.FieldPhase)) }).
@@ -82,7 +82,7 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			add("challenge", ch.Title, fmt.Sprintf("/challenges/%d", ch.ID), nil, as)
 		}
 	}
-	if v.Has(authz.Admin) || v.Approves() {
+	if v.Has(authz.ProgrammeOfficer) || v.Approves() {
 		comps, err := s.DB.Competition.Query().Where(competition.Or(competition.StatusEQ(domain.CompetitionEligibility),
 			competition.And(competition.StatusEQ(domain.CompetitionAssessment), competition.FundingProposalNotNil()))).WithChallenge().
 			Order(ent.Asc(competition.FieldID)).All(ctx)
@@ -97,7 +97,7 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			add("competition", fmt.Sprintf("%s: phase %d competition", c.Edges.Challenge.Title, c.Phase), fmt.Sprintf("/competitions/%d", c.ID), nil, as)
 		}
 	}
-	if v.Has(authz.Admin) {
+	if v.Has(authz.ProgrammeOfficer) {
 		rs, err := s.CorrectionRequests(ctx, true)
 		if err != nil {
 			return nil, err
@@ -190,7 +190,7 @@ func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
 		mine := map[string]bool{
 			domain.BySupplier:  v.Has(authz.Supplier) && v.OrganisationID == k.OrganisationID,
 			domain.ByOwner:     v.Has(authz.ChallengeOwner), // the privacy rules leave an owner only their own
-			domain.ByProgramme: v.Has(authz.Admin),
+			domain.ByProgramme: v.Has(authz.ProgrammeOfficer),
 			domain.ByFinance:   v.Has(authz.Finance),
 		}
 		on := map[string]string{domain.BySupplier: k.Edges.Organisation.Name, domain.ByOwner: "the challenge owner", domain.ByProgramme: "the programme team",
@@ -219,7 +219,7 @@ func (s *Service) WaitingOnOthers(ctx context.Context) ([]Waiting, error) {
 // running, and its name as a person reads it.
 func (s *Service) eachRunningContract(ctx context.Context, f func(cv ContractView, name string)) error {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) && !v.Has(authz.Finance) {
+	if !v.Has(authz.ProgrammeOfficer) && !v.Has(authz.ChallengeOwner) && !v.Has(authz.Supplier) && !v.Has(authz.Finance) {
 		return nil
 	}
 	ks, err := s.DB.Contract.Query().Where(contract.StatusIn(domain.ContractOffered, domain.ContractActive, domain.ContractReported)).

@@ -38,7 +38,7 @@ func TestEachPersonsWorkIsWhatTheirRecordsAllow(t *testing.T) {
 	if !has("supplier", work, "contract", "accept", fmt.Sprintf("/contracts/%d#accept", k.ID)) {
 		t.Errorf("the supplier's work does not ask it to accept its offered contract: %+v", work)
 	}
-	work, err = p.svc.Work(as(p.admin))
+	work, err = p.svc.Work(as(p.officer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestAMilestonesWorkPassesFromPersonToPerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	pay := asked(p.finance, "pay")
-	if pay == nil || pay.Due == nil || asked(p.owner, "review") != nil || asked(p.admin, "pay") != nil {
+	if pay == nil || pay.Due == nil || asked(p.owner, "review") != nil || asked(p.officer, "pay") != nil {
 		t.Fatalf("an accepted milestone: finance's payment %+v, or the owner still asked to review it, or the programme asked to pay", pay)
 	}
 	if _, err := p.svc.RecordPayment(as(p.finance), m.ID); err != nil {

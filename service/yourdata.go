@@ -324,7 +324,7 @@ type AnswerCorrection struct {
 
 // mayAnswerCorrection is the rule AnswerCorrection applies, as CorrectionActions shows it.
 func mayAnswerCorrection(v authz.Viewer, r *ent.CorrectionRequest) error {
-	if !v.Has(authz.Admin) {
+	if !v.InProgrammeTeam() {
 		return forbidden("only the programme team answers a request to correct a person's data")
 	}
 	return domain.CheckCorrectionAnswer(r.Status, r.PersonID, v.PersonID)
@@ -333,7 +333,7 @@ func mayAnswerCorrection(v authz.Viewer, r *ent.CorrectionRequest) error {
 // CorrectionActions are what the viewer may do to a correction request now.
 func CorrectionActions(ctx context.Context, r *ent.CorrectionRequest) Actions {
 	v, _ := authz.FromContext(ctx)
-	if !v.Has(authz.Admin) {
+	if !v.InProgrammeTeam() {
 		return nil
 	}
 	var as Actions

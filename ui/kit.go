@@ -111,7 +111,9 @@ func optionLabel(field, value string) string {
 func RoleLabel(role string) string {
 	switch role {
 	case "admin":
-		return "Programme team"
+		return "Admin (people and settings)"
+	case "programme_officer":
+		return "Programme officer"
 	case "challenge_owner":
 		return "Challenge owner"
 	case "assessor":

@@ -111,6 +111,8 @@ type Nav struct {
 	Contracts bool
 	// People shows the programme team the link to the people who can sign in.
 	People bool
+	// Figures, Webhooks and Emails show the links to those pages to whoever may open them.
+	Figures, Webhooks, Emails bool
 	// ActingFor is the person the signed-in helper acts for (assisted digital), and Helper the
 	// helper's name: every page says so, with the way to stop.
 	ActingFor, Helper string

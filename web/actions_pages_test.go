@@ -27,7 +27,7 @@ func TestPagesOfferOnlyWhatTheServiceAllows(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	ch := strconv.Itoa(w.ChallengeA.ID)
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	why := "the stage gate has still to decide Acme's phase 1 contract (active: decide it at the gate on that contract's page)"
 
 	_, page := read(t)(admin.Get(srv.URL + "/challenges/" + ch))
@@ -40,7 +40,7 @@ func TestPagesOfferOnlyWhatTheServiceAllows(t *testing.T) {
 	if code < 400 || !strings.Contains(html.UnescapeString(page), why) {
 		t.Errorf("setting up phase 2 anyway: %d, want the same reason", code)
 	}
-	rec := w.Do("admin", http.MethodGet, "/api/v1/challenges/"+ch, "")
+	rec := w.Do(Officer, http.MethodGet, "/api/v1/challenges/"+ch, "")
 	var v api.ChallengeView
 	_ = json.Unmarshal(rec.Body.Bytes(), &v)
 	setup := actionNamed(v.Actions, "setup")
@@ -112,7 +112,7 @@ func TestTheCompetitionPageOffersAmendingOnlyWhenTheServiceWouldTakeIt(t *testin
 	w := NewWorld(t)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	admin, _ := signInAs(t, srv.URL, "officer@programme.example")
 	path := srv.URL + "/competitions/" + strconv.Itoa(w.CompE.ID)
 	form := `action="/competitions/` + strconv.Itoa(w.CompE.ID) + `/amendments"`
 
@@ -137,7 +137,7 @@ func TestTheCompetitionPageLinksToItsSetupOnlyWhileItCanChange(t *testing.T) {
 	w := NewWorld(t)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	admin, _ := signInAs(t, srv.URL, "officer@programme.example")
 	ctx := testdb.Fixture()
 	id := strconv.Itoa(w.CompE.ID)
 	link := `href="/competitions/` + id + `/setup"`
@@ -146,7 +146,7 @@ func TestTheCompetitionPageLinksToItsSetupOnlyWhileItCanChange(t *testing.T) {
 	if strings.Contains(page, link) {
 		t.Error("an open competition's page links to its setup")
 	}
-	rec := w.Do("admin", http.MethodPost, "/api/v1/competitions/"+id+"/setup", `{"details": {"summary": "Changed"}}`)
+	rec := w.Do(Officer, http.MethodPost, "/api/v1/competitions/"+id+"/setup", `{"details": {"summary": "Changed"}}`)
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "its setup can change only before it opens") {
 		t.Errorf("changing an open competition's setup: %d %s", rec.Code, rec.Body)
 	}

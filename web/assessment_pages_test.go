@@ -64,7 +64,7 @@ func TestThePanelSheetOnPages(t *testing.T) {
 	w.DB.Bid.UpdateOne(w.BidAcme).SetTitle("=HYPERLINK(\"x\")").ExecX(testdb.Fixture())
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, _ := signInAs(t, srv.URL, "admin@programme.example")
+	c, _ := signInAs(t, srv.URL, "officer@programme.example")
 	path := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID) + "/panel"
 	_, page := read(t)(c.Get(path))
 	wantIn(t, "the panel sheet", page, "Panel sheet", "Ranking", "Binsight", "Scores by assessor", "Weighted")
@@ -136,7 +136,7 @@ func TestTheProgrammeExcludesAScoreOnThePanelSheet(t *testing.T) {
 	w := NewWorld(t)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	a := w.DB.Assessment.Query().FirstX(testdb.Fixture())
 	exclude := "/scores/" + strconv.Itoa(a.ID) + "/exclude"
 	code, page := read(t)(c.PostForm(srv.URL+exclude, url.Values{"csrf_token": {csrf}, "competition_id": {strconv.Itoa(w.CompA.ID)}, "reason-" + strconv.Itoa(a.ID): {""}}))
@@ -180,7 +180,7 @@ func TestTheProgrammeReleasesOutcomesInOneBatch(t *testing.T) {
 		t.Errorf("the contract before the release: %d", rec.Code)
 	}
 
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
 	_, page = read(t)(c.Get(base + "/panel"))
 	wantIn(t, "the decided sheet", page, "Release outcomes and feedback")
@@ -212,7 +212,7 @@ func TestTheDecisionFormAsksHowBidsAreChosen(t *testing.T) {
 	w := NewWorld(t)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	path := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID) + "/decision"
 	for body, want := range map[string]string{"": "Choose top down or a portfolio", "portfolio": "Tick the bids in the portfolio"} {
 		code, page := read(t)(c.PostForm(path, url.Values{"csrf_token": {csrf}, "method": {body}}))
@@ -230,7 +230,7 @@ func TestTheDecisionFormOffersAWayOutOfTooFewAssessments(t *testing.T) {
 	w := NewWorld(t)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
 	_, page := read(t)(c.Get(base + "/panel"))
 	wantIn(t, "the sheet with short bids", page, "2 of the bids have fewer than the 3 assessments", "Acme bid: 1 of 3", "Binsight bid: 0 of 3",
@@ -283,7 +283,7 @@ func TestAnAssessorSavesADraftAndTheProgrammeSendsScoresBack(t *testing.T) {
 	}
 
 	id := w.DB.Assessment.Query().OnlyIDX(testdb.Fixture())
-	admin, adminCSRF := signInAs(t, srv.URL, "admin@programme.example")
+	admin, adminCSRF := signInAs(t, srv.URL, "officer@programme.example")
 	form := url.Values{"csrf_token": {adminCSRF}, "competition_id": {strconv.Itoa(w.CompA.ID)}}
 	code, page = read(t)(admin.PostForm(srv.URL+"/scores/"+strconv.Itoa(id)+"/return", form))
 	if code != http.StatusUnprocessableEntity {
@@ -309,7 +309,7 @@ func TestTheProgrammeReviewsTheAssignmentOnPages(t *testing.T) {
 	dev := w.DB.Person.Create().SetName("Dev Free").SetEmail("dev@assess.example").SetRoles([]string{"assessor"}).SaveX(fx)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
 	_, page := read(t)(c.Get(base))
 	wantIn(t, "the competition page", page, "Review the assignment of assessors")
@@ -378,7 +378,7 @@ func TestAnAssessorAnswersAnAssignmentOnPages(t *testing.T) {
 		t.Error("the bid and its scoring form show before the assessor has said they will assess it")
 	}
 
-	prog, _ := signInAs(t, srv.URL, "admin@programme.example")
+	prog, _ := signInAs(t, srv.URL, "officer@programme.example")
 	proposal := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID) + "/assignments"
 	_, page = read(t)(prog.Get(proposal))
 	wantIn(t, "the programme's view before the answer", page, "1 not answered", `govuk-tag--yellow">Not answered`)
@@ -399,7 +399,7 @@ func TestAnAssessorAnswersAnAssignmentOnPages(t *testing.T) {
 			AcceptedAt *string `json:"accepted_at"`
 		} `json:"assignments"`
 	}
-	if err := json.Unmarshal(w.Do(Admin, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/assignments", "").Body.Bytes(), &v); err != nil {
+	if err := json.Unmarshal(w.Do(Officer, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/assignments", "").Body.Bytes(), &v); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range v.Assignments {
@@ -425,7 +425,7 @@ func TestTheProgrammeProposesAndAnotherAnswers(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	ctx := testdb.Fixture()
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
 	propose := func() (int, string) {
 		return read(t)(admin.PostForm(base+"/decision", url.Values{"csrf_token": {csrf}, "method": {"top_down"},
@@ -449,7 +449,7 @@ func TestTheProgrammeProposesAndAnotherAnswers(t *testing.T) {
 	_, page = read(t)(chair.Get(srv.URL + "/work"))
 	wantIn(t, "the chair's work", page, `href="/competitions/`+strconv.Itoa(w.CompA.ID)+`/panel#proposal">Approve the decision`)
 	_, page = read(t)(chair.Get(base + "/panel"))
-	wantIn(t, "the chair's panel sheet", page, "The proposed decision", "admin@programme.example", "Do you approve this decision?")
+	wantIn(t, "the chair's panel sheet", page, "The proposed decision", "officer@programme.example", "Do you approve this decision?")
 	code, page = read(t)(chair.PostForm(base+"/decision/approval", url.Values{"csrf_token": {ccsrf}, "answer": {"refuse"}}))
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("a refusal without a reason: %d", code)
@@ -477,7 +477,7 @@ func TestAnApproverRefusesAProposalTheSheetNoLongerBacks(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	ctx := testdb.Fixture()
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
 	if code, _ := read(t)(admin.PostForm(base+"/decision", url.Values{"csrf_token": {csrf}, "method": {"top_down"},
 		"lowered_minimum": {"0"}, "lowered_reason": {"Two assessors withdrew."}})); code != http.StatusOK {
@@ -517,7 +517,7 @@ func TestTheProgrammeWithdrawsItsProposal(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	ctx := testdb.Fixture()
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	base := srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)
 	propose := func() (int, string) {
 		return read(t)(admin.PostForm(base+"/decision", url.Values{"csrf_token": {csrf}, "method": {"top_down"},
@@ -544,14 +544,14 @@ func TestTheProgrammeWithdrawsItsProposal(t *testing.T) {
 		t.Errorf("the proposal is still there: %+v", c.FundingProposal)
 	}
 	e := w.DB.AuditEvent.Query().Where(auditevent.Action("competition.decision_withdrawn")).OnlyX(ctx)
-	if e.Reason != "Binsight's bid was found ineligible after the proposal." || !strings.Contains(e.Before, `"proposed_by":"admin@programme.example"`) {
+	if e.Reason != "Binsight's bid was found ineligible after the proposal." || !strings.Contains(e.Before, `"proposed_by":"officer@programme.example"`) {
 		t.Errorf("the trail of the withdrawal: %q, %s", e.Reason, e.Before)
 	}
 	chair, _ := signInAs(t, srv.URL, "chair@programme.example")
 	if _, page := read(t)(chair.Get(srv.URL + "/work")); strings.Contains(page, "Approve the decision") {
 		t.Error("the withdrawn proposal is still in the chair's work")
 	}
-	if rec := w.Do(Admin, http.MethodPost, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/decision/withdrawal", `{"reason": "again"}`); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "no decision is proposed") {
+	if rec := w.Do(Officer, http.MethodPost, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/decision/withdrawal", `{"reason": "again"}`); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "no decision is proposed") {
 		t.Errorf("withdrawing again: %d %s", rec.Code, rec.Body)
 	}
 	if code, page := propose(); code != http.StatusOK || !strings.Contains(page, "The decision is proposed") {

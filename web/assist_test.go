@@ -35,12 +35,12 @@ func TestTheProgrammeActsForASupplierWithConsent(t *testing.T) {
 	w.DB.Bid.UpdateOne(w.SealedAcme).SetSummary("Sensors on gritters").SetFields([]string{string(domain.Fields[0])}).SetAnswers(answers).
 		SetNetPrice(domain.Pounds(40_000)).SetPriceGiven(true).
 		SetMilestones([]domain.Milestone{{Deliverable: "A study", SuccessCriteria: "The owner decides", Month: 1, Amount: domain.Pounds(40_000)}}).ExecX(fx)
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	person := srv.URL + "/people/" + strconv.Itoa(dana.ID)
 
 	_, page := read(t)(admin.Get(person))
 	wantIn(t, "Dana's record", page, "Act for them", "How did they give their consent?", "Act for supplier-own")
-	for _, p := range []string{Admin, PanelChair} {
+	for _, p := range []string{Officer, PanelChair} {
 		_, page := read(t)(admin.Get(srv.URL + "/people/" + strconv.Itoa(w.People[p].ID)))
 		if !strings.Contains(page, "You cannot act for them:") || strings.Contains(page, `action="/people/`+strconv.Itoa(w.People[p].ID)+`/assist"`) {
 			t.Errorf("acting for %s is offered", p)
@@ -57,7 +57,7 @@ func TestTheProgrammeActsForASupplierWithConsent(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("starting to act for Dana: %d", code)
 	}
-	wantIn(t, "the first page as Dana", page, "Your work", "admin, you are acting for supplier-own, with their consent", "Stop acting for supplier-own")
+	wantIn(t, "the first page as Dana", page, "Your work", "officer, you are acting for supplier-own, with their consent", "Stop acting for supplier-own")
 	if code, _ := read(t)(admin.Get(srv.URL + "/people")); code != http.StatusForbidden {
 		t.Errorf("the programme's own pages while acting for Dana: %d, want 403", code)
 	}
@@ -71,7 +71,7 @@ func TestTheProgrammeActsForASupplierWithConsent(t *testing.T) {
 		t.Fatalf("reopening Dana's bid for her: %d %s", code, page)
 	}
 	e := w.DB.AuditEvent.Query().Where(auditevent.Action("bid.reopened")).OnlyX(fx)
-	if e.Actor != "admin@programme.example on behalf of dana@acme.example" {
+	if e.Actor != "officer@programme.example on behalf of dana@acme.example" {
 		t.Errorf("the trail records the reopening as by %q", e.Actor)
 	}
 	if code, page := read(t)(admin.PostForm(bid+"/submit", url.Values{"csrf_token": {csrf}})); code != http.StatusOK {
@@ -79,7 +79,7 @@ func TestTheProgrammeActsForASupplierWithConsent(t *testing.T) {
 	}
 	receipt := w.DB.Notice.Query().Where(notice.RecipientID(dana.ID), notice.Template(string(domain.NoticeSubmittedForYou))).OnlyX(fx)
 	sealed := w.DB.Bid.GetX(fx, w.SealedAcme.ID)
-	if sealed.Receipt == nil || receipt.Values["receipt"] != *sealed.Receipt || receipt.Values["helper"] != "admin@programme.example" {
+	if sealed.Receipt == nil || receipt.Values["receipt"] != *sealed.Receipt || receipt.Values["helper"] != "officer@programme.example" {
 		t.Errorf("Dana's receipt notice: %v, her bid's receipt %v", receipt.Values, sealed.Receipt)
 	}
 

@@ -20,13 +20,13 @@ import (
 func TestTheAuditFilterOffersEveryKindInTheTrail(t *testing.T) {
 	w := NewWorld(t)
 	for _, text := range []string{"Is it a real problem?", "Can a supplier solve it?"} {
-		if rec := w.Do(Admin, http.MethodPost, "/api/v1/screening-criteria", fmt.Sprintf(`{"text":%q}`, text)); rec.Code != http.StatusCreated {
+		if rec := w.Do(Officer, http.MethodPost, "/api/v1/screening-criteria", fmt.Sprintf(`{"text":%q}`, text)); rec.Code != http.StatusCreated {
 			t.Fatalf("adding a criterion: %d %s", rec.Code, rec.Body)
 		}
 	}
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, _ := signInAs(t, srv.URL, "admin@programme.example")
+	c, _ := signInAs(t, srv.URL, "officer@programme.example")
 	code, page := read(t)(c.Get(srv.URL + "/audit"))
 	if code != http.StatusOK {
 		t.Fatalf("/audit: %d", code)

@@ -129,7 +129,7 @@ func TestTheChallengePageSaysWhatYouCanDoAndWhyNotYet(t *testing.T) {
 	defer srv.Close()
 	owner, programme := browser(t), browser(t)
 	read(t)(owner.PostForm(srv.URL+"/sign-in", url.Values{"email": {"owner@anytown.gov.uk"}}))
-	read(t)(programme.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	read(t)(programme.PostForm(srv.URL+"/sign-in", url.Values{"email": {"officer@programme.example"}}))
 	draft := srv.URL + "/challenges/" + strconv.Itoa(w.ChallengeD.ID)
 
 	_, page := read(t)(owner.Get(draft))
@@ -184,7 +184,7 @@ func TestTheProgrammeSetsUpARoundOnItsPage(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	c := browser(t)
-	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"officer@programme.example"}}))
 	code, page := read(t)(c.Get(srv.URL + "/rounds"))
 	if code != http.StatusOK || !strings.Contains(page, "There are no rounds yet") {
 		t.Fatalf("the empty rounds page: %d", code)
@@ -256,7 +256,7 @@ func TestAnOwnerAddsEvidenceDocuments(t *testing.T) {
 		t.Fatalf("%d evidence documents stored", len(docs))
 	}
 	path := fmt.Sprintf("/api/v1/documents/%d/content", docs[0].ID)
-	for persona, want := range map[string]int{Admin: 200, OwnerOwn: 200, OwnerOther: 404, SupplierOwn: 404, AssessorAssigned: 404} {
+	for persona, want := range map[string]int{Officer: 200, OwnerOwn: 200, OwnerOther: 404, SupplierOwn: 404, AssessorAssigned: 404} {
 		if rec := w.Do(persona, http.MethodGet, path, ""); rec.Code != want {
 			t.Errorf("%s reading the evidence: %d, want %d", persona, rec.Code, want)
 		}

@@ -602,7 +602,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		Term          int
 		NeedsOrg      bool
 	}{Competition: comp, Title: comp.Edges.Challenge.Title, Launched: c.QueryParam("launched") != "", Done: c.QueryParam("done"),
-		Admin: viewer.Has(authz.Admin), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
+		Admin: viewer.Has(authz.ProgrammeOfficer), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
 		Which: which, Form: form, Scored: scoredCount(comp.Scheme)}
 	data.SignedIn = viewer.PersonID != 0
 	if data.Actions, err = s.Svc.CompetitionActions(ctx, comp); err != nil {

@@ -51,7 +51,7 @@ func TestTheProgrammeSetsUpACompetitionTaskByTask(t *testing.T) {
 		SetOwnerID(w.People[OwnerOwn].ID).SaveX(fx)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	post := func(path string, v url.Values) (int, string) {
 		v.Set("csrf_token", csrf)
 		return read(t)(c.PostForm(srv.URL+path, v))
@@ -157,7 +157,7 @@ func TestDeadlinesAndClarificationsOnTheCompetitionPage(t *testing.T) {
 	defer srv.Close()
 	base := "/competitions/" + strconv.Itoa(w.CompE.ID)
 
-	admin, acsrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, acsrf := signInAs(t, srv.URL, "officer@programme.example")
 	_, page := read(t)(admin.Get(srv.URL + base))
 	wantIn(t, "the programme's view", page, "Extend the deadline", "Every supplier", "One supplier", "Binsight", "May a consortium bid?", "Publish answer")
 	code, page := read(t)(admin.PostForm(srv.URL+base+"/extensions", url.Values{"csrf_token": {acsrf}, "who": {"one"},
@@ -229,7 +229,7 @@ func TestTheEligibilityCheckOnTheCompetitionPage(t *testing.T) {
 	base := "/competitions/" + strconv.Itoa(comp.ID)
 	id := strconv.Itoa(flagged.ID)
 
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	_, page := read(t)(admin.Get(srv.URL + base))
 	wantIn(t, "the eligibility check", page, "Closed, checking eligibility", "Camera traps, from Acme", "It has no documents: the proposal is missing",
 		"Needs your decision", "You cannot finish the eligibility check yet: decide the 1 bid the automatic checks flagged first")

@@ -65,7 +65,7 @@ func (s *Server) renderContract(c echo.Context, status, id int, form ui.Form, do
 	viewer, _ := api.CurrentViewer(c)
 	k := v.Contract
 	d := contractPageData{View: v, Form: form, Done: done,
-		Team: viewer.Has(authz.Admin)}
+		Team: viewer.Has(authz.ProgrammeOfficer)}
 	d.Show, d.Evidence = v.Show, v.Evidence
 	d.Actions = s.Svc.ContractActions(ctx, v)
 	d.MilestoneActions = map[int]service.Actions{}

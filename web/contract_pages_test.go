@@ -80,7 +80,7 @@ func TestAMilestoneIsDeliveredAcceptedAndPaidOnPages(t *testing.T) {
 	due := domain.FormatDate(domain.PaymentDue(time.Now()))
 	wantIn(t, "after acceptance", page, "The deliverable is accepted", "Accepted, payment due", due)
 
-	admin, acsrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, acsrf := signInAs(t, srv.URL, "officer@programme.example")
 	_, page = read(t)(admin.Get(srv.URL + "/contracts"))
 	wantIn(t, "the programme's contracts", page, "Acme", "£15,000.00")
 	_, page = read(t)(admin.Get(srv.URL + "/contracts/" + k))
@@ -155,7 +155,7 @@ func TestAStoppedContractShowsItsSpendToBothSides(t *testing.T) {
 	w.DB.GateDecision.Create().SetContractID(w.ContractAcme.ID).SetOutcome(domain.GateStop).SetRationale("The data is not there").SetDecidedBy("person:1").ExecX(ctx)
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	for _, who := range []string{"dana@acme.example", "owner@anytown.gov.uk", "admin@programme.example"} {
+	for _, who := range []string{"dana@acme.example", "owner@anytown.gov.uk", "officer@programme.example"} {
 		c, _ := signInAs(t, srv.URL, who)
 		_, page := read(t)(c.Get(srv.URL + "/contracts/" + strconv.Itoa(w.ContractAcme.ID)))
 		wantIn(t, who+"'s stopped contract", page, "It closed at its spend so far: £15,000.00 of the £40,000.00 awarded", "The data is not there")

@@ -85,7 +85,7 @@ func TestEmailChoicesUnsubscribeAndSendAgainOnPages(t *testing.T) {
 	// The programme sees the failed email with why, and sends it again.
 	w.DB.Email.UpdateOneID(e.ID).SetState(entemail.StateFailed).SetLastError("GOV.UK Notify answered 400; BadRequestError: Not a valid email address").ExecX(sys)
 	priya := browser(t)
-	read(t)(priya.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	read(t)(priya.PostForm(srv.URL+"/sign-in", url.Values{"email": {"officer@programme.example"}}))
 	code, page = read(t)(priya.Get(srv.URL + "/emails?state=failed"))
 	if code != http.StatusOK || !strings.Contains(page, "Not a valid email address") || !strings.Contains(page, "Send again") {
 		t.Fatalf("the failed emails: %d", code)

@@ -28,7 +28,7 @@ func TestTheProgrammesFiguresOnPages(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	c := browser(t)
-	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"admin@programme.example"}}))
+	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"officer@programme.example"}}))
 	code, page := read(t)(c.Get(srv.URL + "/figures"))
 	if code != http.StatusOK {
 		t.Fatalf("the figures page: %d", code)
@@ -44,7 +44,7 @@ func TestTheProgrammesFiguresOnPages(t *testing.T) {
 	var v api.FiguresView
 	getFigures := func() {
 		t.Helper()
-		rec := w.Do(Admin, http.MethodGet, "/api/v1/figures", "")
+		rec := w.Do(Officer, http.MethodGet, "/api/v1/figures", "")
 		if rec.Code != http.StatusOK {
 			t.Fatalf("GET /api/v1/figures: %d", rec.Code)
 		}

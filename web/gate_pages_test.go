@@ -24,7 +24,7 @@ func TestTheGateEvidenceIsGatheredOnPages(t *testing.T) {
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
 	k := strconv.Itoa(w.ContractAcme.ID)
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	_, page := read(t)(admin.Get(srv.URL + "/contracts/" + k))
 	if n := strings.Count(page, "Missing</strong>"); n != 4 {
 		t.Errorf("a new contract's page shows %d pieces of evidence missing, want 4", n)

@@ -31,7 +31,7 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 	want := "you declared an interest in Acme"
 
 	// The programme proposes competition A's decision before it declares anything.
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	if code, _ := read(t)(admin.PostForm(srv.URL+"/competitions/"+strconv.Itoa(w.CompA.ID)+"/decision", url.Values{"csrf_token": {csrf},
 		"method": {"top_down"}, "lowered_minimum": {"0"}, "lowered_reason": {"Two assessors withdrew."}})); code != http.StatusOK {
 		t.Fatalf("proposing: %d", code)
@@ -41,7 +41,7 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 	w.DB.Milestone.UpdateOne(second).SetStatus(domain.MilestoneSubmitted).ExecX(fx)
 
 	declared := map[string]int{}
-	for _, p := range []string{Finance, OwnerOwn, PanelChair, Admin} {
+	for _, p := range []string{Finance, OwnerOwn, PanelChair, Officer} {
 		rec := w.Do(p, http.MethodPost, "/api/v1/interests", fmt.Sprintf(`{"organisation_id": %d, "kind": "professional", "description": "Advised Acme in 2025"}`, acme))
 		var d api.InterestView
 		if err := json.Unmarshal(rec.Body.Bytes(), &d); rec.Code != http.StatusCreated || err != nil {
@@ -89,8 +89,8 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 	k = contract(OwnerOwn)
 	refused(OwnerOwn, "review", milestoneOf(k, 2).Actions, "review", http.MethodPost, fmt.Sprintf("/api/v1/milestones/%d/review", second.ID), `{"accept": true}`)
 	refused(OwnerOwn, "midpoint review", k.Actions, "review-midpoint", http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/midpoint-review", w.ContractAcme.ID), `{"rag": "green", "rag_note": "On track"}`)
-	k = contract(Admin)
-	refused(Admin, "gate", k.Actions, "gate", http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
+	k = contract(Officer)
+	refused(Officer, "gate", k.Actions, "gate", http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
 
 	var panel api.CompetitionView
 	rec := w.Do(PanelChair, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID), "")
@@ -110,7 +110,7 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 
 	// The programme moderates no score of Acme's bid.
 	var sheet api.PanelView
-	rec = w.Do(Admin, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/panel", "")
+	rec = w.Do(Officer, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/panel", "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &sheet); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("the programme's panel sheet: %d %v", rec.Code, err)
 	}
@@ -119,7 +119,7 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 		for _, a := range row.AssessorScores {
 			if row.BidID == w.BidAcme.ID {
 				moderated++
-				refused(Admin, "exclusion", a.Actions, "exclude", http.MethodPost, fmt.Sprintf("/api/v1/assessments/%d/exclusion", a.AssessmentID), `{"reason": "Scored another bid."}`)
+				refused(Officer, "exclusion", a.Actions, "exclude", http.MethodPost, fmt.Sprintf("/api/v1/assessments/%d/exclusion", a.AssessmentID), `{"reason": "Scored another bid."}`)
 			}
 		}
 	}
@@ -157,13 +157,13 @@ func TestNobodyDecidesTheEligibilityOfABidTheyDeclaredAnInterestIn(t *testing.T)
 	fx := testdb.Fixture()
 	w.DB.Competition.UpdateOne(w.CompA).SetStatus(domain.CompetitionEligibility).ExecX(fx)
 	want := "you declared an interest in Acme"
-	if rec := w.Do(Admin, http.MethodPost, "/api/v1/interests", fmt.Sprintf(`{"organisation_id": %d, "kind": "personal", "description": "My brother runs Acme"}`, w.BidAcme.OrganisationID)); rec.Code != http.StatusCreated {
+	if rec := w.Do(Officer, http.MethodPost, "/api/v1/interests", fmt.Sprintf(`{"organisation_id": %d, "kind": "personal", "description": "My brother runs Acme"}`, w.BidAcme.OrganisationID)); rec.Code != http.StatusCreated {
 		t.Fatalf("declaring: %d %s", rec.Code, rec.Body)
 	}
 	var check struct {
 		Items []api.EligibilityView `json:"items"`
 	}
-	rec := w.Do(Admin, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/eligibility", "")
+	rec := w.Do(Officer, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID)+"/eligibility", "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &check); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("the check: %d %v", rec.Code, err)
 	}
@@ -173,17 +173,17 @@ func TestNobodyDecidesTheEligibilityOfABidTheyDeclaredAnInterestIn(t *testing.T)
 			t.Errorf("bid %d's actions in the check: %+v", it.BidID, it.Actions)
 		}
 	}
-	rec = w.Do(Admin, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(w.BidAcme.ID)+"/eligibility", `{"eligible": false, "reason": "Late"}`)
+	rec = w.Do(Officer, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(w.BidAcme.ID)+"/eligibility", `{"eligible": false, "reason": "Late"}`)
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), want) {
 		t.Errorf("deciding Acme's bid: %d %s", rec.Code, rec.Body)
 	}
-	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	admin, _ := signInAs(t, srv.URL, "officer@programme.example")
 	_, page := read(t)(admin.Get(srv.URL + "/competitions/" + strconv.Itoa(w.CompA.ID)))
 	wantIn(t, "the eligibility check", page, "You cannot decide this bid: "+want, `action="/bids/`+strconv.Itoa(w.BidBinsight.ID)+`/eligibility"`)
 	if strings.Contains(page, `action="/bids/`+strconv.Itoa(w.BidAcme.ID)+`/eligibility"`) {
 		t.Error("the page offers a decision on Acme's bid that the service refuses")
 	}
-	rec = w.Do(Admin, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(w.BidBinsight.ID)+"/eligibility", `{"eligible": true, "reason": "Nothing missing"}`)
+	rec = w.Do(Officer, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(w.BidBinsight.ID)+"/eligibility", `{"eligible": true, "reason": "Nothing missing"}`)
 	if rec.Code != http.StatusOK {
 		t.Errorf("deciding Binsight's bid: %d %s", rec.Code, rec.Body)
 	}

@@ -28,7 +28,7 @@ func TestTheProgrammeRunsInterviewsOnPagesAndInTheAPI(t *testing.T) {
 	w.CompA = w.DB.Competition.UpdateOne(w.CompA).SetScheme(scheme).SaveX(testdb.Fixture())
 	srv := httptest.NewServer(w.H)
 	defer srv.Close()
-	c, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	c, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	comp, acme := strconv.Itoa(w.CompA.ID), strconv.Itoa(w.BidAcme.ID)
 	_, page := read(t)(c.Get(srv.URL + "/competitions/" + comp + "/interviews"))
 	wantIn(t, "the shortlist", page, "Interviews", "The decision waits for 1 interview score", "80.00%", "Not scheduled")
@@ -75,23 +75,23 @@ func TestTheProgrammeRunsInterviewsOnPagesAndInTheAPI(t *testing.T) {
 	wantIn(t, "the panel sheet", page, "83.0%", "written 80.0%, interview 90.0%", "the interview gives 30% of the final score")
 
 	// The API: the same shortlist, and the same refusals.
-	rec := w.Do(Admin, http.MethodGet, "/api/v1/competitions/"+comp+"/interviews", "")
+	rec := w.Do(Officer, http.MethodGet, "/api/v1/competitions/"+comp+"/interviews", "")
 	var iv api.InterviewsView
 	if err := json.Unmarshal(rec.Body.Bytes(), &iv); err != nil || len(iv.Shortlist) != 1 || iv.Shortlist[0].CombinedPercent == nil ||
 		*iv.Shortlist[0].CombinedPercent != 83 || len(iv.Waiting) != 0 {
 		t.Errorf("GET interviews = %d %s", rec.Code, rec.Body)
 	}
 	past := fmt.Sprintf(`{"at":%q,"place":"Room 4"}`, time.Now().Add(-time.Hour).Format(time.RFC3339))
-	if rec := w.Do(Admin, http.MethodPut, "/api/v1/bids/"+acme+"/interview-slot", past); rec.Code != http.StatusUnprocessableEntity ||
+	if rec := w.Do(Officer, http.MethodPut, "/api/v1/bids/"+acme+"/interview-slot", past); rec.Code != http.StatusUnprocessableEntity ||
 		!containsAny(rec.Body.String(), "The interview must be in the future") {
 		t.Errorf("a slot in the past = %d %s", rec.Code, rec.Body)
 	}
 	binsight := strconv.Itoa(w.BidBinsight.ID)
-	if rec := w.Do(Admin, http.MethodPut, "/api/v1/bids/"+binsight+"/interview-score", `{"percent":70,"note":"x"}`); rec.Code != http.StatusConflict ||
+	if rec := w.Do(Officer, http.MethodPut, "/api/v1/bids/"+binsight+"/interview-score", `{"percent":70,"note":"x"}`); rec.Code != http.StatusConflict ||
 		!containsAny(rec.Body.String(), "not shortlisted") {
 		t.Errorf("scoring a bid that is not shortlisted = %d %s", rec.Code, rec.Body)
 	}
-	if rec := w.Do(Admin, http.MethodPut, "/api/v1/bids/"+acme+"/interview-score", `{"percent":60,"note":"Second thoughts"}`); rec.Code != http.StatusOK {
+	if rec := w.Do(Officer, http.MethodPut, "/api/v1/bids/"+acme+"/interview-score", `{"percent":60,"note":"Second thoughts"}`); rec.Code != http.StatusOK {
 		t.Errorf("changing the score = %d %s", rec.Code, rec.Body)
 	}
 	if got := *w.DB.Bid.GetX(testdb.Fixture(), w.BidAcme.ID).InterviewScore; got != 60 {

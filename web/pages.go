@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,14 +28,16 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Get("/challenges/:id", api.Public, s.challengePage)
 	r.Get("/challenges/new", api.Only(authz.ChallengeOwner), s.newChallengePage)
 	r.Post("/challenges/new", api.Only(authz.ChallengeOwner), s.createChallengeForm)
-	r.Get("/challenges/:id/edit", api.Only(authz.Admin, authz.ChallengeOwner), s.editChallengePage)
-	r.Post("/challenges/:id/edit", api.Only(authz.Admin, authz.ChallengeOwner), s.editChallengeForm)
-	r.Get("/challenges/:id/check", api.Only(authz.Admin, authz.ChallengeOwner), s.checkChallengePage)
-	r.Post("/challenges/:id/submit", api.Only(authz.Admin, authz.ChallengeOwner), s.submitChallengeForm)
-	r.Get("/challenges/:id/submitted", api.Only(authz.Admin, authz.ChallengeOwner), s.challengeSubmittedPage)
-	r.Post("/challenges/:id/evidence", api.Only(authz.Admin, authz.ChallengeOwner), s.uploadEvidenceForm)
-	r.Post("/challenges/:id/selection", api.Only(authz.Admin), s.selectChallengeForm)
-	r.Post("/challenges/:id/competition-setup", api.Only(authz.Admin), s.startCompetitionSetupForm)
+	r.Get("/challenges/:id/edit", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.editChallengePage)
+	r.Post("/challenges/:id/edit", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.editChallengeForm)
+	r.Get("/challenges/:id/check", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.checkChallengePage)
+	r.Post("/challenges/:id/submit", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.submitChallengeForm)
+	r.Get("/challenges/:id/submitted", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.challengeSubmittedPage)
+	r.Post("/challenges/:id/evidence", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.uploadEvidenceForm)
+	r.Post("/challenges/:id/selection", api.Only(authz.ProgrammeOfficer), s.selectChallengeForm)
+	r.Post("/challenges/:id/delegates", api.Only(authz.ChallengeOwner), s.nameDelegateForm)
+	r.Post("/challenges/:id/delegates/removal", api.Only(authz.ChallengeOwner), s.removeDelegateForm)
+	r.Post("/challenges/:id/competition-setup", api.Only(authz.ProgrammeOfficer), s.startCompetitionSetupForm)
 	r.Get("/competitions", api.Public, s.competitionsPage)
 	r.Get("/alerts", api.Public, s.alertsPage)
 	r.Post("/alerts", api.Public, s.subscribeForm, api.PerAddress(s.SignInRate, "too-many-requests", "Too many alerts asked for"))
@@ -56,44 +59,44 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Post("/bids/:id/withdraw", api.Only(authz.Supplier), s.withdrawBidForm)
 	r.Get("/receipts/verify", api.SignedIn, s.verifyReceiptPage)
 	r.Post("/receipts/verify", api.SignedIn, s.verifyReceiptForm)
-	r.Get("/competitions/:id/panel", api.Only(authz.Admin, authz.PanelChair, authz.BudgetHolder), s.panelPage)
+	r.Get("/competitions/:id/panel", api.Only(authz.ProgrammeOfficer, authz.PanelChair, authz.BudgetHolder), s.panelPage)
 	r.Post("/competitions/:id/decision/approval", api.Only(authz.PanelChair, authz.BudgetHolder), s.approvalForm)
-	r.Post("/competitions/:id/decision/withdrawal", api.Only(authz.Admin), s.withdrawalForm)
-	r.Get("/competitions/:id/panel.csv", api.Only(authz.Admin), s.exportPanel)
-	r.Get("/competitions/:id/panel.xlsx", api.Only(authz.Admin), s.exportPanelXLSX)
-	r.Post("/competitions/:id/decision", api.Only(authz.Admin), s.decideForm)
-	r.Post("/competitions/:id/release", api.Only(authz.Admin), s.releaseForm)
-	r.Post("/scores/:id/exclude", api.Only(authz.Admin), s.excludeScoreForm)
-	r.Post("/scores/:id/include", api.Only(authz.Admin), s.includeScoreForm)
-	r.Post("/scores/:id/return", api.Only(authz.Admin), s.sendBackForm)
-	r.Get("/competitions/:id/assignments", api.Only(authz.Admin), s.proposalPage)
-	r.Post("/competitions/:id/assignments/release", api.Only(authz.Admin), s.releaseAssignmentsForm)
-	r.Post("/competitions/:id/assignments/rerun", api.Only(authz.Admin), s.rerunAssignmentForm)
-	r.Post("/competitions/:id/capacities", api.Only(authz.Admin), s.capacityForm)
-	r.Post("/assignments/:id/swap", api.Only(authz.Admin), s.swapForm)
-	r.Get("/competitions/:id/interviews", api.Only(authz.Admin), s.interviewsPage)
-	r.Post("/bids/:id/interview-slot", api.Only(authz.Admin), s.interviewSlotForm)
-	r.Post("/bids/:id/interview-score", api.Only(authz.Admin), s.interviewScoreForm)
+	r.Post("/competitions/:id/decision/withdrawal", api.Only(authz.ProgrammeOfficer), s.withdrawalForm)
+	r.Get("/competitions/:id/panel.csv", api.Only(authz.ProgrammeOfficer), s.exportPanel)
+	r.Get("/competitions/:id/panel.xlsx", api.Only(authz.ProgrammeOfficer), s.exportPanelXLSX)
+	r.Post("/competitions/:id/decision", api.Only(authz.ProgrammeOfficer), s.decideForm)
+	r.Post("/competitions/:id/release", api.Only(authz.ProgrammeOfficer), s.releaseForm)
+	r.Post("/scores/:id/exclude", api.Only(authz.ProgrammeOfficer), s.excludeScoreForm)
+	r.Post("/scores/:id/include", api.Only(authz.ProgrammeOfficer), s.includeScoreForm)
+	r.Post("/scores/:id/return", api.Only(authz.ProgrammeOfficer), s.sendBackForm)
+	r.Get("/competitions/:id/assignments", api.Only(authz.ProgrammeOfficer), s.proposalPage)
+	r.Post("/competitions/:id/assignments/release", api.Only(authz.ProgrammeOfficer), s.releaseAssignmentsForm)
+	r.Post("/competitions/:id/assignments/rerun", api.Only(authz.ProgrammeOfficer), s.rerunAssignmentForm)
+	r.Post("/competitions/:id/capacities", api.Only(authz.ProgrammeOfficer), s.capacityForm)
+	r.Post("/assignments/:id/swap", api.Only(authz.ProgrammeOfficer), s.swapForm)
+	r.Get("/competitions/:id/interviews", api.Only(authz.ProgrammeOfficer), s.interviewsPage)
+	r.Post("/bids/:id/interview-slot", api.Only(authz.ProgrammeOfficer), s.interviewSlotForm)
+	r.Post("/bids/:id/interview-score", api.Only(authz.ProgrammeOfficer), s.interviewScoreForm)
 	r.Post("/interests/declaration", api.Only(authz.Assessor), s.renewDeclarationForm)
-	r.Get("/competitions/:id/setup", api.Only(authz.Admin), s.competitionSetupPage)
-	r.Get("/competitions/:id/setup/:task", api.Only(authz.Admin), s.competitionTaskPage)
-	r.Post("/competitions/:id/setup/:task", api.Only(authz.Admin), s.competitionTaskForm)
-	r.Get("/competitions/:id/setup/questions", api.Only(authz.Admin), s.questionsPage)
-	r.Get("/competitions/:id/setup/preview", api.Only(authz.Admin), s.questionsPage)
-	r.Get("/competitions/:id/setup/questions/new", api.Only(authz.Admin), s.questionPage)
-	r.Post("/competitions/:id/setup/questions/new", api.Only(authz.Admin), s.questionSubmit)
-	r.Get("/competitions/:id/setup/questions/:key", api.Only(authz.Admin), s.questionPage)
-	r.Post("/competitions/:id/setup/questions/:key", api.Only(authz.Admin), s.questionSubmit)
-	r.Post("/competitions/:id/setup/questions/:key/change", api.Only(authz.Admin), s.questionChange)
-	r.Get("/competitions/:id/setup/check", api.Only(authz.Admin), s.competitionCheckPage)
-	r.Post("/competitions/:id/launch", api.Only(authz.Admin), s.launchCompetitionForm)
-	r.Post("/competitions/:id/extensions", api.Only(authz.Admin), s.extendDeadlineForm)
+	r.Get("/competitions/:id/setup", api.Only(authz.ProgrammeOfficer), s.competitionSetupPage)
+	r.Get("/competitions/:id/setup/:task", api.Only(authz.ProgrammeOfficer), s.competitionTaskPage)
+	r.Post("/competitions/:id/setup/:task", api.Only(authz.ProgrammeOfficer), s.competitionTaskForm)
+	r.Get("/competitions/:id/setup/questions", api.Only(authz.ProgrammeOfficer), s.questionsPage)
+	r.Get("/competitions/:id/setup/preview", api.Only(authz.ProgrammeOfficer), s.questionsPage)
+	r.Get("/competitions/:id/setup/questions/new", api.Only(authz.ProgrammeOfficer), s.questionPage)
+	r.Post("/competitions/:id/setup/questions/new", api.Only(authz.ProgrammeOfficer), s.questionSubmit)
+	r.Get("/competitions/:id/setup/questions/:key", api.Only(authz.ProgrammeOfficer), s.questionPage)
+	r.Post("/competitions/:id/setup/questions/:key", api.Only(authz.ProgrammeOfficer), s.questionSubmit)
+	r.Post("/competitions/:id/setup/questions/:key/change", api.Only(authz.ProgrammeOfficer), s.questionChange)
+	r.Get("/competitions/:id/setup/check", api.Only(authz.ProgrammeOfficer), s.competitionCheckPage)
+	r.Post("/competitions/:id/launch", api.Only(authz.ProgrammeOfficer), s.launchCompetitionForm)
+	r.Post("/competitions/:id/extensions", api.Only(authz.ProgrammeOfficer), s.extendDeadlineForm)
 	r.Post("/competitions/:id/clarifications", api.Only(authz.Supplier), s.askClarificationForm)
-	r.Post("/clarifications/:id/publish", api.Only(authz.Admin), s.publishClarificationForm)
-	r.Post("/bids/:id/eligibility", api.Only(authz.Admin), s.decideEligibilityForm)
-	r.Post("/competitions/:id/amendments", api.Only(authz.Admin), s.amendCompetitionForm)
+	r.Post("/clarifications/:id/publish", api.Only(authz.ProgrammeOfficer), s.publishClarificationForm)
+	r.Post("/bids/:id/eligibility", api.Only(authz.ProgrammeOfficer), s.decideEligibilityForm)
+	r.Post("/competitions/:id/amendments", api.Only(authz.ProgrammeOfficer), s.amendCompetitionForm)
 	r.Post("/bids/:id/confirm", api.Only(authz.Supplier), s.confirmBidForm)
-	r.Post("/competitions/:id/eligibility/finish", api.Only(authz.Admin), s.finishEligibilityForm)
+	r.Post("/competitions/:id/eligibility/finish", api.Only(authz.ProgrammeOfficer), s.finishEligibilityForm)
 	r.Get("/organisation", api.Only(authz.Supplier), s.organisationPage)
 	r.Post("/organisation", api.Only(authz.Supplier), s.registerOrganisationForm)
 	r.Post("/organisation/join", api.Only(authz.Supplier), s.askToJoinForm)
@@ -102,7 +105,7 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Get("/your-data.json", api.SignedIn, s.yourDataDownload)
 	r.Post("/your-data/name", api.SignedIn, s.correctYourNameForm)
 	r.Post("/your-data/corrections", api.SignedIn, s.askForCorrectionForm)
-	r.Post("/corrections/:id/answer", api.Only(authz.Admin), s.answerCorrectionForm)
+	r.Post("/corrections/:id/answer", api.Only(authz.ProgrammeTeam...), s.answerCorrectionForm)
 	r.Get("/notices", api.SignedIn, s.noticesPage)
 	r.Get("/work", api.SignedIn, s.workPage)
 	r.Get("/lifecycle", api.Public, s.lifecycleIndex)
@@ -117,58 +120,58 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Get("/ocds/records.json", api.Public, s.ocdsBulkRecords)
 	r.Get("/ocds/releases/:file", api.Public, s.ocdsReleases)
 	r.Get("/ocds/records/:file", api.Public, s.ocdsRecord)
-	r.Get("/figures", api.Only(authz.Admin), s.figuresPage)
-	r.Post("/figures/targets", api.Only(authz.Admin), s.targetsForm)
-	r.Get("/figures.csv", api.Only(authz.Admin), s.figuresCSV)
-	r.Get("/figures.xlsx", api.Only(authz.Admin), s.figuresXLSX)
+	r.Get("/figures", api.Only(authz.ProgrammeTeam...), s.figuresPage)
+	r.Post("/figures/targets", api.Only(authz.ProgrammeOfficer), s.targetsForm)
+	r.Get("/figures.csv", api.Only(authz.ProgrammeTeam...), s.figuresCSV)
+	r.Get("/figures.xlsx", api.Only(authz.ProgrammeTeam...), s.figuresXLSX)
 	r.Get("/webhooks", api.Only(authz.Admin), s.webhooksPage)
 	r.Post("/webhooks", api.Only(authz.Admin), s.registerWebhookForm)
 	r.Get("/webhooks/:id", api.Only(authz.Admin), s.webhookPage)
 	r.Post("/webhooks/:id/rotate", api.Only(authz.Admin), s.rotateWebhookSecretForm)
 	r.Post("/webhooks/:id/disable", api.Only(authz.Admin), s.disableWebhookForm)
 	r.Post("/webhook-deliveries/:id/send-again", api.Only(authz.Admin), s.sendWebhookAgainForm)
-	r.Get("/emails", api.Only(authz.Admin), s.emailsPage)
-	r.Post("/emails/:id/send-again", api.Only(authz.Admin), s.sendEmailAgainForm)
-	r.Get("/contracts", api.Only(authz.Admin, authz.ChallengeOwner, authz.Supplier, authz.Finance), s.contractsPage)
-	r.Get("/contracts/:id", api.Only(authz.Admin, authz.ChallengeOwner, authz.Supplier, authz.Finance), s.contractPage)
+	r.Get("/emails", api.Only(authz.ProgrammeTeam...), s.emailsPage)
+	r.Post("/emails/:id/send-again", api.Only(authz.ProgrammeTeam...), s.sendEmailAgainForm)
+	r.Get("/contracts", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner, authz.Supplier, authz.Finance), s.contractsPage)
+	r.Get("/contracts/:id", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner, authz.Supplier, authz.Finance), s.contractPage)
 	r.Post("/contracts/:id/accept", api.Only(authz.Supplier), s.acceptContractForm)
-	r.Post("/contracts/:id/terms", api.Only(authz.Admin), s.contractTermsForm)
-	r.Post("/contracts/:id/documents", api.Only(authz.Admin), s.contractDocumentForm)
+	r.Post("/contracts/:id/terms", api.Only(authz.ProgrammeOfficer), s.contractTermsForm)
+	r.Post("/contracts/:id/documents", api.Only(authz.ProgrammeOfficer), s.contractDocumentForm)
 	r.Post("/contracts/:id/report", api.Only(authz.Supplier), s.reportForm)
-	r.Post("/contracts/:id/gate", api.Only(authz.Admin), s.gateForm)
+	r.Post("/contracts/:id/gate", api.Only(authz.ProgrammeOfficer), s.gateForm)
 	r.Post("/contracts/:id/report-documents", api.Only(authz.Supplier), s.reportDocumentForm)
-	r.Post("/contracts/:id/show-and-tell", api.Only(authz.Admin), s.showAndTellForm)
-	r.Post("/contracts/:id/show-and-tell/record", api.Only(authz.Admin), s.showAndTellRecordForm)
+	r.Post("/contracts/:id/show-and-tell", api.Only(authz.ProgrammeOfficer), s.showAndTellForm)
+	r.Post("/contracts/:id/show-and-tell/record", api.Only(authz.ProgrammeOfficer), s.showAndTellRecordForm)
 	r.Post("/contracts/:id/recommendation", api.Only(authz.ChallengeOwner), s.recommendationForm)
 	r.Post("/contracts/:id/progress", api.Only(authz.Supplier), s.progressForm)
 	r.Post("/contracts/:id/midpoint-review", api.Only(authz.ChallengeOwner), s.midpointForm)
-	r.Post("/challenges/:id/gate", api.Only(authz.Admin), s.challengeGateForm)
-	r.Post("/challenges/:id/outcome", api.Only(authz.Admin), s.outcomeForm)
+	r.Post("/challenges/:id/gate", api.Only(authz.ProgrammeOfficer), s.challengeGateForm)
+	r.Post("/challenges/:id/outcome", api.Only(authz.ProgrammeOfficer), s.outcomeForm)
 	r.Get("/lessons", api.Public, s.lessonsPage)
-	r.Get("/challenges/:id/overview", api.Only(authz.Admin, authz.ChallengeOwner), s.overviewPage)
+	r.Get("/challenges/:id/overview", api.Only(authz.ProgrammeOfficer, authz.ChallengeOwner), s.overviewPage)
 	r.Post("/milestones/:id/documents", api.Only(authz.Supplier), s.deliverableDocumentForm)
 	r.Post("/milestones/:id/deliverable", api.Only(authz.Supplier), s.deliverableForm)
 	r.Post("/milestones/:id/review", api.Only(authz.ChallengeOwner), s.reviewForm)
 	r.Post("/milestones/:id/payment", api.Only(authz.Finance), s.paymentForm)
-	r.Get("/people", api.Only(authz.Admin), s.peoplePage)
+	r.Get("/people", api.Only(authz.ProgrammeTeam...), s.peoplePage)
 	r.Post("/people", api.Only(authz.Admin), s.addPersonForm)
-	r.Get("/people/:id", api.Only(authz.Admin), s.personPage)
+	r.Get("/people/:id", api.Only(authz.ProgrammeTeam...), s.personPage)
 	r.Post("/people/:id", api.Only(authz.Admin), s.changePersonForm)
 	r.Post("/people/:id/deactivate", api.Only(authz.Admin), s.deactivatePersonForm)
-	r.Post("/people/:id/assist", api.Only(authz.Admin), s.assistForm)
+	r.Post("/people/:id/assist", api.Only(authz.ProgrammeOfficer), s.assistForm)
 	r.Post("/assist/stop", api.SignedIn, s.stopAssistingForm)
-	r.Post("/challenges/:id/screening", api.Only(authz.Admin), s.screenChallengeForm)
-	r.Get("/screening-criteria", api.Only(authz.Admin), s.screeningCriteriaPage)
-	r.Post("/screening-criteria", api.Only(authz.Admin), s.addScreeningCriterionForm)
-	r.Post("/screening-criteria/:id/retire", api.Only(authz.Admin), s.retireScreeningCriterionForm)
-	r.Get("/rounds", api.Only(authz.Admin), s.roundsPage)
-	r.Post("/rounds", api.Only(authz.Admin), s.createRoundForm)
-	r.Get("/audit", api.Only(authz.Admin, authz.ChallengeOwner), s.auditPage)
-	r.Get("/reads", api.Only(authz.Admin), s.readsPage)
-	r.Get("/retention", api.Only(authz.Admin), s.retentionPage)
+	r.Post("/challenges/:id/screening", api.Only(authz.ProgrammeOfficer), s.screenChallengeForm)
+	r.Get("/screening-criteria", api.Only(authz.ProgrammeOfficer), s.screeningCriteriaPage)
+	r.Post("/screening-criteria", api.Only(authz.ProgrammeOfficer), s.addScreeningCriterionForm)
+	r.Post("/screening-criteria/:id/retire", api.Only(authz.ProgrammeOfficer), s.retireScreeningCriterionForm)
+	r.Get("/rounds", api.Only(authz.ProgrammeOfficer), s.roundsPage)
+	r.Post("/rounds", api.Only(authz.ProgrammeOfficer), s.createRoundForm)
+	r.Get("/audit", api.Only(authz.Admin, authz.ProgrammeOfficer, authz.ChallengeOwner), s.auditPage)
+	r.Get("/reads", api.Only(authz.ProgrammeTeam...), s.readsPage)
+	r.Get("/retention", api.Only(authz.ProgrammeTeam...), s.retentionPage)
 	r.Post("/retention/periods", api.Only(authz.Admin), s.retentionPeriodsForm)
-	r.Post("/legal-holds", api.Only(authz.Admin), s.placeHoldForm)
-	r.Post("/legal-holds/:id/release", api.Only(authz.Admin), s.releaseHoldForm)
+	r.Post("/legal-holds", api.Only(authz.ProgrammeTeam...), s.placeHoldForm)
+	r.Post("/legal-holds/:id/release", api.Only(authz.ProgrammeTeam...), s.releaseHoldForm)
 	r.Get("/assessments", api.Only(authz.Assessor), s.yourAssessmentsPage)
 	r.Get("/assignments/:id", api.Only(authz.Assessor), s.scoringPage)
 	r.Post("/assignments/:id", api.Only(authz.Assessor), s.scoreForm)
@@ -212,14 +215,19 @@ func (s *Server) render(c echo.Context, status int, name, title, current string,
 		nav.Assessments = s.MayOpen(v, "/assessments")
 		nav.Rounds = s.MayOpen(v, "/rounds")
 		nav.People = s.MayOpen(v, "/people")
+		nav.Figures, nav.Webhooks, nav.Emails = s.MayOpen(v, "/figures"), s.MayOpen(v, "/webhooks"), s.MayOpen(v, "/emails")
 		nav.Notices = s.MayOpen(v, "/notices")
 		// A supplier may open the contracts list, but finds its contracts with its bids.
-		nav.Contracts = s.MayOpen(v, "/contracts") && (v.Has(authz.Admin) || v.Has(authz.ChallengeOwner) || v.Has(authz.Finance))
+		nav.Contracts = s.MayOpen(v, "/contracts") && (v.Has(authz.ProgrammeOfficer) || v.Has(authz.ChallengeOwner) || v.Has(authz.Finance))
 		nav.Organisation = s.MayOpen(v, "/organisation")
 	}
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().WriteHeader(status)
-	return ui.Render(c.Response(), name, ui.Page{Title: title, Nav: nav, Data: data})
+	// The page is made whole before its status is sent, so a template's error is answered as an
+	// error, never as an empty page that says all is well.
+	var page bytes.Buffer
+	if err := ui.Render(&page, name, ui.Page{Title: title, Nav: nav, Data: data}); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, page.Bytes())
 }
 
 func (s *Server) renderError(c echo.Context, p api.Problem) error {
@@ -296,7 +304,7 @@ func (s *Server) challengesPage(c echo.Context) error {
 	for _, ch := range rows {
 		data.Rows = append(data.Rows, row(ch))
 	}
-	if v.Has(authz.Admin) {
+	if v.Has(authz.ProgrammeOfficer) {
 		queue, err := s.Svc.ListChallenges(ctx, service.Page{Limit: challengesPerPage}, string(domain.ChallengeSubmitted))
 		if err != nil {
 			return err
@@ -421,9 +429,22 @@ func (s *Server) renderChallengePage(c echo.Context, status int, form ui.Form) e
 		GateOpen, OutcomeOpen bool
 		Criteria              []domain.GateCriterion
 		Overview              bool // the viewer may see the whole challenge: its owner or the programme
-	}{Challenge: v, TagClass: tagClass(v.Stage), Timeline: timeline(v), Form: form, Decided: c.QueryParam("decided"), Criteria: domain.GateCriteria}
+		// Candidates are the colleagues the owner may name as delegates now; Delegated says one
+		// was just named or removed.
+		Candidates []*ent.Person
+		Delegated  string
+	}{Challenge: v, TagClass: tagClass(v.Stage), Timeline: timeline(v), Form: form, Decided: c.QueryParam("decided"), Criteria: domain.GateCriteria,
+		Delegated: c.QueryParam("delegate")}
 	if data.Actions, err = s.Svc.ChallengeActions(ctx, ch); err != nil {
 		return err
+	}
+	if data.Challenge.Delegates, err = s.Delegates(ctx, ch.ID); err != nil {
+		return err
+	}
+	if data.Actions.Allows("delegates") {
+		if data.Candidates, err = s.Svc.DelegateCandidates(ctx, ch.ID); err != nil {
+			return err
+		}
 	}
 	data.Overview = s.Svc.MayChangeChallenge(ctx, ch.ID) == nil && ch.Stage != domain.ChallengeDraft
 	data.GateOpen, data.OutcomeOpen = data.Actions.Allows("gate"), data.Actions.Allows("complete")
@@ -516,6 +537,40 @@ func (s *Server) screenChallengeForm(c echo.Context) error {
 
 // selectChallengeForm records the programme team's selection or rejection from the
 // challenge's page; a refusal shows the page again with what to fix.
+// nameDelegateForm names the colleague chosen; a refusal is shown on the challenge's page at
+// the choice.
+func (s *Server) nameDelegateForm(c echo.Context) error {
+	return s.delegateForm(c, s.Svc.NameDelegate, "named")
+}
+
+// removeDelegateForm removes a delegate.
+func (s *Server) removeDelegateForm(c echo.Context) error {
+	return s.delegateForm(c, s.Svc.RemoveDelegate, "removed")
+}
+
+func (s *Server) delegateForm(c echo.Context, change func(context.Context, service.Delegate) (*ent.Person, error), done string) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	person := c.FormValue("person_id")
+	in := service.Delegate{ChallengeID: id}
+	in.PersonID, _ = strconv.Atoi(person)
+	if in.PersonID == 0 {
+		return s.renderChallengePage(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{"person_id": person},
+			Problems: domain.Problems{{Field: "person_id", Message: "Choose the colleague to name"}}})
+	}
+	_, err = change(c.Request().Context(), in)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/challenges/"+strconv.Itoa(id)+"?delegate="+done+"#delegates")
+	}
+	ps := api.ProblemsOf(err)
+	if ps == nil {
+		return err
+	}
+	return s.renderChallengePage(c, http.StatusUnprocessableEntity, ui.Form{Values: map[string]string{"person_id": person}, Problems: ps})
+}
+
 func (s *Server) selectChallengeForm(c echo.Context) error {
 	id, err := api.PathID(c)
 	if err != nil {

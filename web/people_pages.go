@@ -25,7 +25,7 @@ type peopleData struct {
 	Roles, Fields []string
 	Form          ui.Form
 	Action, Done  string
-	Actions       service.Actions // on Person
+	Actions       service.Actions // on Person, or on the list of people
 	// Corrections are what Person asked the programme to correct. Answer is the form sent back
 	// with its problems: the answer to one of them, or acting for them (the fields differ).
 	Corrections []api.CorrectionView
@@ -38,7 +38,7 @@ type peopleData struct {
 
 func (s *Server) peopleData(c echo.Context, form ui.Form) (peopleData, error) {
 	ctx := c.Request().Context()
-	d := peopleData{Form: form, Action: "/people"}
+	d := peopleData{Form: form, Action: "/people", Actions: service.PeopleActions(ctx)}
 	var err error
 	if d.Organisations, err = s.Svc.Organisations(ctx); err != nil {
 		return d, err

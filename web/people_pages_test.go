@@ -100,3 +100,35 @@ func TestTheProgrammeManagesPeopleOnPages(t *testing.T) {
 		t.Errorf("stored %v %v", got.Roles, got.Expertise)
 	}
 }
+
+// TestAProgrammeOfficerReadsPeopleButChangesNobody: the programme officer opens the people and a
+// person's record (to act for them, say) but is offered neither adding nor changing anyone, and
+// is told why; the commands refuse them too. The admin is offered both.
+func TestAProgrammeOfficerReadsPeopleButChangesNobody(t *testing.T) {
+	w := NewWorld(t)
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	officer, csrf := signInAs(t, srv.URL, "officer@programme.example")
+	code, page := read(t)(officer.Get(srv.URL + "/people"))
+	if code != http.StatusOK {
+		t.Fatalf("the people page as the programme officer: %d", code)
+	}
+	wantIn(t, "the people page as the programme officer", page, "dana@acme.example", "Only an admin adds people and changes their roles.")
+	if strings.Contains(page, `action="/people"`) {
+		t.Error("the programme officer is offered adding a person")
+	}
+	dana := "/people/" + strconv.Itoa(w.People[SupplierOwn].ID)
+	_, page = read(t)(officer.Get(srv.URL + dana))
+	if strings.Contains(page, `action="`+dana+`"`) || strings.Contains(page, dana+"/deactivate") {
+		t.Error("the programme officer is offered changing or deactivating a person")
+	}
+	if code, _ := read(t)(officer.PostForm(srv.URL+"/people", url.Values{"csrf_token": {csrf}, "name": {"Ravi Patel"},
+		"email": {"ravi@acme.example"}, "roles": {"supplier"}})); code != http.StatusForbidden {
+		t.Errorf("the programme officer adding a person: %d, want 403", code)
+	}
+	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	_, page = read(t)(admin.Get(srv.URL + "/people"))
+	if !strings.Contains(page, `action="/people"`) {
+		t.Error("the admin is not offered adding a person")
+	}
+}

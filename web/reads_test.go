@@ -23,7 +23,7 @@ func TestEveryReadOfABidIsLoggedAndShown(t *testing.T) {
 	ctx := testdb.Fixture()
 	bid := strconv.Itoa(w.BidAcme.ID)
 
-	admin, _ := signInAs(t, srv.URL, "admin@programme.example")
+	admin, _ := signInAs(t, srv.URL, "officer@programme.example")
 	if code, _ := read(t)(admin.Get(srv.URL + "/api/v1/bids/" + bid)); code != http.StatusOK {
 		t.Fatalf("the programme reading the bid: %d", code)
 	}
@@ -47,8 +47,8 @@ func TestEveryReadOfABidIsLoggedAndShown(t *testing.T) {
 		got = append(got, r.Reader+" "+r.RecordType+" "+r.Route)
 	}
 	want := []string{
-		"admin@programme.example bid GET /api/v1/bids/:id",
-		"admin@programme.example document GET /api/v1/documents/:id/content",
+		"officer@programme.example bid GET /api/v1/bids/:id",
+		"officer@programme.example document GET /api/v1/documents/:id/content",
 		"ann@panel.example bid GET /api/v1/bids/:id",
 		"owner@anytown.gov.uk scores GET /api/v1/bids/:id/feedback",
 	}
@@ -73,7 +73,7 @@ func TestEveryReadOfABidIsLoggedAndShown(t *testing.T) {
 	}
 	// The supplier sees who read its bid; nobody else reads the log.
 	_, page = read(t)(dana.Get(srv.URL + "/bids/" + bid))
-	wantIn(t, "the supplier's bid", page, "Who has read your bid", "admin@programme.example", "ann@panel.example", "Its scores and comments")
+	wantIn(t, "the supplier's bid", page, "Who has read your bid", "officer@programme.example", "ann@panel.example", "Its scores and comments")
 	for _, p := range []string{OwnerOwn, AssessorAssigned, SupplierOwn} {
 		if rec := w.Do(p, http.MethodGet, "/api/v1/reads", ""); rec.Code != http.StatusForbidden {
 			t.Errorf("%s reading the log: %d", p, rec.Code)
@@ -110,7 +110,7 @@ func TestAListOfBidsLogsAReadOfEach(t *testing.T) {
 	ctx := testdb.Fixture()
 	comp := strconv.Itoa(w.CompA.ID)
 	for _, path := range []string{"/api/v1/competitions/" + comp + "/bids", "/api/v1/competitions/" + comp + "/panel"} {
-		if rec := w.Do(Admin, http.MethodGet, path, ""); rec.Code != http.StatusOK {
+		if rec := w.Do(Officer, http.MethodGet, path, ""); rec.Code != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
 		}
 	}

@@ -49,7 +49,7 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 		SetValues(map[string]string{"title": "Missed bins", "reason": "Binsight's turnover figures"}).SetCreatedAt(now.AddDate(-1, -1, 0)).SaveX(fx)
 
 	// The hold, placed on the page: a wrong number is named, then it is placed.
-	admin, csrf := signInAs(t, srv.URL, "admin@programme.example")
+	admin, csrf := signInAs(t, srv.URL, "officer@programme.example")
 	// (Signing in deletes expired sessions at once; the schedule is the net for when nobody does.)
 	old := w.DB.Session.Create().SetTokenHash("old-session").SetPersonID(w.People[SupplierOther].ID).SetMethod("dev").SetCsrfToken("x").
 		SetCreatedAt(now.AddDate(-2, 0, 0)).SetLastSeenAt(now.AddDate(-2, 0, 0)).SetExpiresAt(now.AddDate(-2, 0, 1)).SaveX(fx)
@@ -68,14 +68,14 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 
 	// The dry run deletes nothing.
 	var due service.RetentionReport
-	rec := w.Do(Admin, http.MethodGet, "/api/v1/retention/due", "")
+	rec := w.Do(Officer, http.MethodGet, "/api/v1/retention/due", "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &due); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("the dry run: %d %v", rec.Code, err)
 	}
 	if ids(due.Due) != strconv.Itoa(docBin.ID) || ids(due.Held) != strconv.Itoa(w.DocAcme.ID) || due.Sessions != 1 || due.Notices != 1 {
 		t.Errorf("the dry run: due %s, held %s, %d sessions, %d notices", ids(due.Due), ids(due.Held), due.Sessions, due.Notices)
 	}
-	if rec := w.Do(Admin, http.MethodGet, "/api/v1/documents/"+strconv.Itoa(docBin.ID)+"/content", ""); rec.Code != http.StatusOK {
+	if rec := w.Do(Officer, http.MethodGet, "/api/v1/documents/"+strconv.Itoa(docBin.ID)+"/content", ""); rec.Code != http.StatusOK {
 		t.Fatalf("after the dry run the document is still there: %d", rec.Code)
 	}
 
@@ -92,7 +92,7 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 	if len(r.Due) != 1 || r.Bytes != stored.Size || len(r.Held) != 1 {
 		t.Errorf("the run deleted %d documents (%d bytes) and held %d", len(r.Due), r.Bytes, len(r.Held))
 	}
-	rec = w.Do(Admin, http.MethodGet, "/api/v1/documents/"+strconv.Itoa(docBin.ID)+"/content", "")
+	rec = w.Do(Officer, http.MethodGet, "/api/v1/documents/"+strconv.Itoa(docBin.ID)+"/content", "")
 	if rec.Code != http.StatusGone || !strings.Contains(rec.Body.String(), stored.SHA256) || !strings.Contains(rec.Body.String(), "under the retention schedule") {
 		t.Errorf("the deleted document: %d %s", rec.Code, rec.Body)
 	}
@@ -103,7 +103,7 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 	if kept.Sha256 != stored.SHA256 || kept.DeletedAt == nil || kept.BytesRemovedAt == nil || kept.DeletedUnder != string(domain.RetainUnsuccessfulBids) {
 		t.Errorf("the deleted document's record: %+v", kept)
 	}
-	if rec := w.Do(Admin, http.MethodGet, "/api/v1/documents/"+strconv.Itoa(w.DocAcme.ID)+"/content", ""); rec.Code != http.StatusOK {
+	if rec := w.Do(Officer, http.MethodGet, "/api/v1/documents/"+strconv.Itoa(w.DocAcme.ID)+"/content", ""); rec.Code != http.StatusOK {
 		t.Errorf("the held document: %d", rec.Code)
 	}
 	if w.DB.Session.Query().Where(session.ID(old.ID)).ExistX(fx) {
@@ -136,7 +136,7 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 		t.Fatalf("releasing: %d", code)
 	}
 	wantIn(t, "after the release", page, "The hold is released", "The claim was withdrawn")
-	if rec := w.Do(Admin, http.MethodPost, "/api/v1/legal-holds/"+strconv.Itoa(hold.ID)+"/release", `{"reason": "again"}`); rec.Code != http.StatusConflict {
+	if rec := w.Do(Officer, http.MethodPost, "/api/v1/legal-holds/"+strconv.Itoa(hold.ID)+"/release", `{"reason": "again"}`); rec.Code != http.StatusConflict {
 		t.Errorf("releasing twice: %d %s", rec.Code, rec.Body)
 	}
 	if r := run(); ids(r.Due) != strconv.Itoa(w.DocAcme.ID) {
@@ -184,7 +184,7 @@ func TestTheProgrammeSetsTheRetentionSchedule(t *testing.T) {
 	w.DB.Session.Create().SetTokenHash("seven-months").SetPersonID(w.People[SupplierOther].ID).SetMethod("dev").SetCsrfToken("x").
 		SetCreatedAt(time.Now().AddDate(0, -7, 0)).SetLastSeenAt(time.Now().AddDate(0, -7, 0)).SetExpiresAt(time.Now().AddDate(0, -7, 1)).ExecX(fx)
 	var due service.RetentionReport
-	rec := w.Do(Admin, http.MethodGet, "/api/v1/retention/due", "")
+	rec := w.Do(Officer, http.MethodGet, "/api/v1/retention/due", "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &due); err != nil || due.Sessions != 1 {
 		t.Errorf("the dry run under a 6-month period: %d sessions (%v)", due.Sessions, err)
 	}

@@ -14,7 +14,7 @@ import (
 func TestEveryWorkItemOpensItsPage(t *testing.T) {
 	w := NewWorld(t)
 	opened := 0
-	for _, persona := range []string{Admin, OwnerOwn, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther} {
+	for _, persona := range []string{Officer, OwnerOwn, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther} {
 		rec := w.Do(persona, http.MethodGet, "/api/v1/me/work", "")
 		var work api.WorkView
 		if err := json.Unmarshal(rec.Body.Bytes(), &work); err != nil || rec.Code != http.StatusOK {

@@ -30,11 +30,11 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 	dana := w.People[SupplierOwn]
 
 	// The programme reads her details and her organisation's bid: both are hers to see.
-	admin, adminCSRF := signInAs(t, srv.URL, "admin@programme.example")
+	admin, adminCSRF := signInAs(t, srv.URL, "officer@programme.example")
 	if code, _ := read(t)(admin.Get(srv.URL + "/people/" + strconv.Itoa(dana.ID))); code != http.StatusOK {
 		t.Fatalf("the programme reading Dana: %d", code)
 	}
-	if rec := w.Do(Admin, http.MethodGet, "/api/v1/bids/"+strconv.Itoa(w.BidAcme.ID), ""); rec.Code != http.StatusOK {
+	if rec := w.Do(Officer, http.MethodGet, "/api/v1/bids/"+strconv.Itoa(w.BidAcme.ID), ""); rec.Code != http.StatusOK {
 		t.Fatalf("the programme reading Acme's bid: %d", rec.Code)
 	}
 
@@ -44,7 +44,7 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 		t.Fatalf("your data: %d", code)
 	}
 	wantIn(t, "Dana's data", page, "Your data", dana.Email, "Acme", w.BidAcme.Title, w.DocAcme.Filename,
-		"Who read your details or your organisation's bids", "admin@programme.example", "Your signed-in sessions")
+		"Who read your details or your organisation's bids", "officer@programme.example", "Your signed-in sessions")
 	if strings.Contains(page, w.BidBinsight.Title) {
 		t.Error("Dana's data shows another organisation's bid")
 	}
@@ -76,7 +76,7 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 	for _, r := range file.Reads {
 		readers[r.Reader+" "+r.RecordType] = true
 	}
-	if !readers["admin@programme.example person"] || !readers["admin@programme.example bid"] {
+	if !readers["officer@programme.example person"] || !readers["officer@programme.example bid"] {
 		t.Errorf("the download's reads %v: want the programme's reads of Dana and of Acme's bid", readers)
 	}
 	if len(file.Sessions) == 0 || len(file.Tokens) == 0 {
@@ -140,7 +140,7 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 
 	// It waits in the programme's work, and is answered on her record.
 	var work api.WorkView
-	rec = w.Do(Admin, http.MethodGet, "/api/v1/me/work", "")
+	rec = w.Do(Officer, http.MethodGet, "/api/v1/me/work", "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &work); err != nil {
 		t.Fatal(err)
 	}
@@ -176,11 +176,11 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 	wantIn(t, "Dana's answered request", page, "Corrected", "Your sign-in email is now dana@acme-sensors.example")
 
 	// Answered once; and nobody answers their own request.
-	rec = w.Do(Admin, http.MethodPost, "/api/v1/corrections/"+strconv.Itoa(rid)+"/answer", `{"corrected": false, "answer": "again"}`)
+	rec = w.Do(Officer, http.MethodPost, "/api/v1/corrections/"+strconv.Itoa(rid)+"/answer", `{"corrected": false, "answer": "again"}`)
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "it has been answered") {
 		t.Errorf("answering twice: %d %s", rec.Code, rec.Body)
 	}
-	rec = w.Do(Admin, http.MethodPost, "/api/v1/me/corrections", `{"what": "My roles should include finance"}`)
+	rec = w.Do(Officer, http.MethodPost, "/api/v1/me/corrections", `{"what": "My roles should include finance"}`)
 	var own api.CorrectionView
 	if err := json.Unmarshal(rec.Body.Bytes(), &own); err != nil || rec.Code != http.StatusCreated {
 		t.Fatalf("the programme asking for itself: %d %s", rec.Code, rec.Body)
@@ -188,7 +188,7 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 	if a := actionNamed(own.Actions, "answer"); a == nil || a.Allowed || !strings.Contains(a.Reason, "you asked for it yourself") {
 		t.Errorf("the answer to one's own request is offered: %+v", own.Actions)
 	}
-	rec = w.Do(Admin, http.MethodPost, "/api/v1/corrections/"+strconv.Itoa(own.ID)+"/answer", `{"corrected": true, "answer": "done"}`)
+	rec = w.Do(Officer, http.MethodPost, "/api/v1/corrections/"+strconv.Itoa(own.ID)+"/answer", `{"corrected": true, "answer": "done"}`)
 	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "you asked for it yourself") {
 		t.Errorf("answering one's own request: %d %s", rec.Code, rec.Body)
 	}

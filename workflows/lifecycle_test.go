@@ -822,7 +822,7 @@ func TestAContractsDatesAreKeptByDurableTimers(t *testing.T) {
 	start := time.Date(2027, 1, 4, 9, 0, 0, 0, domain.London)
 	h.env.SetStartTime(start)
 	supplier := f.db.Person.Create().SetName("Dana").SetEmail("dana@s0.example").SetRoles([]string{"supplier"}).SetOrganisationID(f.orgs[0]).SaveX(ctx)
-	admin := f.db.Person.Create().SetName("Priya").SetEmail("priya@programme.example").SetRoles([]string{"admin"}).SaveX(ctx)
+	admin := f.db.Person.Create().SetName("Priya").SetEmail("priya@programme.example").SetRoles([]string{"programme_officer"}).SaveX(ctx)
 	comp := f.db.Competition.Create().SetChallengeID(f.challenge).SetPhase(1).SetStatus(domain.CompetitionDecided).
 		SetClosesAt(start.AddDate(0, 0, -30)).SetScheme(domain.DefaultScheme()).SaveX(ctx)
 	b := f.sealBid(t, comp.ID, f.orgs[0], domain.Pounds(40_000), start.AddDate(0, 0, -31))

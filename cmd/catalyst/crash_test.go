@@ -130,7 +130,7 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		})
 		return c
 	}
-	admin, owner := as(demoAdmin), as(demoOwner)
+	admin, owner := as(demoOfficer), as(demoOwner)
 	var ch challengeJSON
 	r.post(owner, "/api/v1/challenges", intake("Crash day", "The server may stop at any moment.", "Nothing acknowledged is lost."), &ch)
 	path := fmt.Sprintf("/api/v1/challenges/%d", ch.ID)

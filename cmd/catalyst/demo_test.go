@@ -96,7 +96,7 @@ func TestDemoDataIsPublishedAndCounted(t *testing.T) {
 	t.Logf("%d releases of %d contracting processes validated", len(pkg.Releases), len(ocids))
 
 	anon := &apiClient{http: http.DefaultClient, base: st.URL}
-	admin, err := anon.as(demoAdmin)
+	admin, err := anon.as(demoOfficer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestDemoDataIsPublishedAndCounted(t *testing.T) {
 	}
 	// In every state the demo leaves its records in, what the model refuses each person the
 	// command refuses, with the same reason.
-	checkRefusalsAgree(t, anon, append(append([]string{demoAdmin, demoFinance, demoChair, demoBudget, demoOwner}, demoSuppliers...), demoAssessors...))
+	checkRefusalsAgree(t, anon, append(append([]string{demoAdmin, demoOfficer, demoFinance, demoChair, demoBudget, demoOwner, demoDelegate}, demoSuppliers...), demoAssessors...))
 	// And what it allows, the command takes: last, as it changes the demo.
-	checkAllowedAreTaken(t, anon, append(append(append([]string{}, demoSuppliers...), demoAssessors...), demoOwner, demoFinance, demoAdmin, demoChair, demoBudget))
+	checkAllowedAreTaken(t, anon, append(append(append([]string{}, demoSuppliers...), demoAssessors...), demoOwner, demoDelegate, demoFinance, demoOfficer, demoChair, demoBudget, demoAdmin))
 }

@@ -87,7 +87,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		}
 		return c
 	}
-	admin, owner := as(demoAdmin), as(demoOwner)
+	admin, owner := as(demoOfficer), as(demoOwner)
 	acme, binsight, civic := as(demoSuppliers[0]), as(demoSuppliers[1]), as(demoSuppliers[2])
 	assessors := []*apiClient{as(demoAssessors[0]), as(demoAssessors[1]), as(demoAssessors[2])}
 	// The test reads the database as its own named identity, as any background work does.
@@ -156,7 +156,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	// A command to a workflow that does not exist is refused as not running, soon, and is never
 	// "busy": retrying it would change nothing.
 	began := time.Now()
-	_, err = lc.Decide(ctx, 999_999, workflows.DecideRequest{Actor: authz.Actor{Who: demoAdmin}})
+	_, err = lc.Decide(ctx, 999_999, workflows.DecideRequest{Actor: authz.Actor{Who: demoOfficer}})
 	var notRunning *serviceerror.NotFound
 	if !errors.As(err, &notRunning) || errors.Is(err, workflows.ErrBusy) || time.Since(began) > workflows.UpdateTimeout {
 		t.Errorf("a command to no workflow: %v after %s, want not found within the grace", err, time.Since(began))
@@ -627,7 +627,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		t.Fatal("the document did not survive a restart")
 	}
 	checkSignedLink(t, acme, doc.ID, proposal)
-	admin = as(demoAdmin)
+	admin = as(demoOfficer)
 	restarted := time.Now()
 	waitFor(t, admin, fmt.Sprintf("/api/v1/competitions/%d", late.ID), func(c competitionJSON) bool { return c.Status == "eligibility" })
 	t.Logf("the overdue deadline closed its competition %s after the restart", time.Since(restarted).Round(time.Millisecond))
@@ -669,7 +669,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	}
 	// The operator issues an API token on the same records; the programme reads the trail with it.
 	out.Reset()
-	if err := runToken(ctx, append([]string{"issue", "--email", demoAdmin, "--role", "admin", "--name", "e2e"}, args[1:]...), &out); err != nil {
+	if err := runToken(ctx, append([]string{"issue", "--email", demoOfficer, "--role", "programme_officer", "--name", "e2e"}, args[1:]...), &out); err != nil {
 		t.Fatalf("catalyst token issue: %v", err)
 	}
 	bearer := &apiClient{http: http.DefaultClient, base: st.URL, token: strings.TrimSpace(out.String())}

@@ -50,7 +50,7 @@ func lifecycle(b *testing.B, n int) {
 		}
 		return c
 	}
-	admin, owner := sign(demoAdmin), sign(demoOwner)
+	admin, owner := sign(demoOfficer), sign(demoOwner)
 	must := func(err error) {
 		if err != nil {
 			b.Helper()

@@ -64,13 +64,13 @@ func TestProductionProcesses(t *testing.T) {
 		t.Errorf("catalyst probe: %v", err)
 	}
 
-	// The first admin is made by the operator, who issues them an API token.
+	// The first programme officer is made by the operator, who issues them an API token.
 	var out strings.Builder
-	if err := runPeople(ctx, []string{"grant", "--email", "ops@programme.example", "--name", "Ops", "--role", "admin"}, &out); err != nil {
+	if err := runPeople(ctx, []string{"grant", "--email", "ops@programme.example", "--name", "Ops", "--role", "programme_officer"}, &out); err != nil {
 		t.Fatalf("catalyst people grant: %v", err)
 	}
 	out.Reset()
-	if err := runToken(ctx, []string{"issue", "--email", "ops@programme.example", "--role", "admin", "--name", "prod test"}, &out); err != nil {
+	if err := runToken(ctx, []string{"issue", "--email", "ops@programme.example", "--role", "programme_officer", "--name", "prod test"}, &out); err != nil {
 		t.Fatalf("catalyst token issue: %v", err)
 	}
 	anon := &apiClient{http: http.DefaultClient, base: base}

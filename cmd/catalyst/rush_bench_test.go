@@ -116,7 +116,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		if err := seedPeople(ctx, db); err != nil {
 			b.Fatal(err)
 		}
-		admin = &apiClient{http: hc, base: tg.urls[0], token: tokenFor(b, db, demoAdmin, authz.Admin)}
+		admin = &apiClient{http: hc, base: tg.urls[0], token: tokenFor(b, db, demoOfficer, authz.ProgrammeOfficer)}
 		owner = &apiClient{http: hc, base: tg.urls[0], token: tokenFor(b, db, demoOwner, authz.ChallengeOwner)}
 	} else {
 		b.Chdir(".")
@@ -134,7 +134,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		}
 		tg.db, tg.urls = st.DB, []string{st.URL}
 		anon := &apiClient{http: hc, base: st.URL}
-		if admin, err = anon.as(demoAdmin); err != nil {
+		if admin, err = anon.as(demoOfficer); err != nil {
 			b.Fatal(err)
 		}
 		if owner, err = anon.as(demoOwner); err != nil {

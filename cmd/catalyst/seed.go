@@ -25,11 +25,13 @@ type demoPerson struct {
 
 // demoPeople hold every role; the suppliers belong to the demo organisations.
 var demoPeople = []demoPerson{
-	{"Priya Shah", "priya.shah@catalyst.example", "admin", "", 0},
+	{"Hannah Price", "hannah.price@catalyst.example", "admin", "", 0},
+	{"Priya Shah", "priya.shah@catalyst.example", "programme_officer", "", 0},
 	{"Sam Patel", "sam.patel@catalyst.example", "finance", "", 0},
 	{"Grace Hall", "grace.hall@catalyst.example", "panel_chair", "", domain.Pounds(1_000_000)},
 	{"Omar Aziz", "omar.aziz@catalyst.example", "budget_holder", "", domain.Pounds(100_000)},
 	{"Tom Reed", "tom.reed@anytown.gov.uk", "challenge_owner", "Anytown Council", 0},
+	{"Lucy Grant", "lucy.grant@anytown.gov.uk", "challenge_owner", "Anytown Council", 0},
 	{"Amara Okafor", "amara.okafor@assessors.example", "assessor", "", 0},
 	{"Ben Carter", "ben.carter@assessors.example", "assessor", "", 0},
 	{"Chen Li", "chen.li@assessors.example", "assessor", "", 0},
@@ -53,11 +55,15 @@ var demoRegistrations = map[string]struct {
 }
 
 const (
-	demoAdmin   = "priya.shah@catalyst.example"
+	demoAdmin   = "hannah.price@catalyst.example"
+	demoOfficer = "priya.shah@catalyst.example"
 	demoFinance = "sam.patel@catalyst.example"
 	demoChair   = "grace.hall@catalyst.example"
 	demoBudget  = "omar.aziz@catalyst.example"
 	demoOwner   = "tom.reed@anytown.gov.uk"
+	// demoDelegate is Tom's colleague, whom he named to act for him on delegatedChallenge.
+	demoDelegate       = "lucy.grant@anytown.gov.uk"
+	delegatedChallenge = "Route gritters by road temperature"
 )
 
 var demoAssessors = []string{"amara.okafor@assessors.example", "ben.carter@assessors.example", "chen.li@assessors.example"}
@@ -143,7 +149,7 @@ func seedDemo(ctx context.Context, db *ent.Client, h http.Handler, log *slog.Log
 		s.clients[p.Email] = c
 	}
 	var err error
-	if s.roundID, err = s.round(s.c(demoAdmin)); err != nil {
+	if s.roundID, err = s.round(s.c(demoOfficer)); err != nil {
 		return 0, err
 	}
 	// One supplier hears of every competition that opens in its fields; another asks the
@@ -224,6 +230,26 @@ func proposeAndApprove(programme, chair *apiClient, comp int, decision map[strin
 		return err
 	}
 	return programme.call(http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", comp), nil, out)
+}
+
+// nameDelegate has the challenge's owner name a colleague, found by email among the colleagues
+// the challenge offers.
+func nameDelegate(owner *apiClient, challenge int, email string) error {
+	var people struct {
+		Items []struct {
+			ID    int    `json:"id"`
+			Email string `json:"email"`
+		} `json:"items"`
+	}
+	if err := owner.call(http.MethodGet, "/api/v1/people", nil, &people); err != nil {
+		return err
+	}
+	for _, p := range people.Items {
+		if p.Email == email {
+			return owner.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/delegates", challenge), map[string]any{"person_id": p.ID}, nil)
+		}
+	}
+	return fmt.Errorf("the owner cannot find their colleague %s", email)
 }
 
 // seedPeople makes the demo people, with their roles and limits.
@@ -360,7 +386,7 @@ type contractJSON struct {
 const shortDeadline = 6 * time.Second
 
 func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
-	admin, owner := s.c(demoAdmin), s.c(demoOwner)
+	admin, owner := s.c(demoOfficer), s.c(demoOwner)
 	var ch challengeJSON
 	path := fmt.Sprintf("/api/v1/challenges/%d", id)
 	stop := func(st domain.ChallengeStage) bool { return d.Stage == st }
@@ -369,6 +395,11 @@ func (s *seeder) drive(ctx context.Context, id int, d demoChallenge) error {
 	}
 	if err := owner.call(http.MethodPost, path+"/submit", nil, &ch); err != nil {
 		return err
+	}
+	if d.Title == delegatedChallenge {
+		if err := nameDelegate(owner, id, demoDelegate); err != nil {
+			return err
+		}
 	}
 	if stop(domain.ChallengeSubmitted) {
 		return nil
@@ -627,7 +658,7 @@ func (s *seeder) report(supplier string, contract int, summary string) error {
 // to today), records it with the owner's recommendation.
 func (s *seeder) showAndTell(contract int, held bool, recommend string) error {
 	at := noon(time.Now().Add(24 * time.Hour))
-	if err := s.c(demoAdmin).call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", contract), map[string]any{
+	if err := s.c(demoOfficer).call(http.MethodPut, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell", contract), map[string]any{
 		"at": at, "place": "Committee Room 1, Anytown Town Hall", "attendees": "Tom Reed (challenge owner), the programme team, two residents"}, nil); err != nil {
 		return err
 	}
@@ -635,7 +666,7 @@ func (s *seeder) showAndTell(contract int, held bool, recommend string) error {
 		return nil
 	}
 	// Brought forward to today: recorded with when it was really held.
-	if err := s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", contract), map[string]any{
+	if err := s.c(demoOfficer).call(http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/show-and-tell/record", contract), map[string]any{
 		"held_at": time.Now().Add(-time.Minute).UTC(), "attended": "Tom Reed, Priya Shah, two residents",
 		"notes": "A clear demonstration; questions on data and cost answered."}, nil); err != nil {
 		return err
@@ -706,7 +737,7 @@ func (s *seeder) inTime(comp competitionJSON, took time.Duration) error {
 	if time.Until(comp.ClosesAt) > margin {
 		return nil
 	}
-	return s.c(demoAdmin).call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/extensions", comp.ID), map[string]any{
+	return s.c(demoOfficer).call(http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/extensions", comp.ID), map[string]any{
 		"closes_at": time.Now().Add(shortDeadline + 2*margin).UTC(), "reason": "More time for bidders, as the service was slow today."}, nil)
 }
 

@@ -41,7 +41,7 @@ func TestTemporalDownAcrossTheDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	anon := &apiClient{http: http.DefaultClient, base: st.URL}
-	admin, err := anon.as(demoAdmin)
+	admin, err := anon.as(demoOfficer)
 	must(t, err)
 	owner, err := anon.as(demoOwner)
 	must(t, err)

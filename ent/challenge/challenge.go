@@ -73,6 +73,8 @@ const (
 	EdgeDocuments = "documents"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
+	// EdgeDelegates holds the string denoting the delegates edge name in mutations.
+	EdgeDelegates = "delegates"
 	// EdgeCompetitions holds the string denoting the competitions edge name in mutations.
 	EdgeCompetitions = "competitions"
 	// EdgeLessonRegister holds the string denoting the lesson_register edge name in mutations.
@@ -95,6 +97,11 @@ const (
 	OwnerInverseTable = "persons"
 	// OwnerColumn is the table column denoting the owner relation/edge.
 	OwnerColumn = "person_owned_challenges"
+	// DelegatesTable is the table that holds the delegates relation/edge. The primary key declared below.
+	DelegatesTable = "challenge_delegates"
+	// DelegatesInverseTable is the table name for the Person entity.
+	// It exists in this package in order to avoid circular dependency with the "person" package.
+	DelegatesInverseTable = "persons"
 	// CompetitionsTable is the table that holds the competitions relation/edge.
 	CompetitionsTable = "competitions"
 	// CompetitionsInverseTable is the table name for the Competition entity.
@@ -154,6 +161,12 @@ var Columns = []string{
 var ForeignKeys = []string{
 	"person_owned_challenges",
 }
+
+var (
+	// DelegatesPrimaryKey and DelegatesColumn2 are the table columns denoting the
+	// primary key for the delegates relation (M2M).
+	DelegatesPrimaryKey = []string{"challenge_id", "person_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -383,6 +396,20 @@ func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByDelegatesCount orders the results by delegates count.
+func ByDelegatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDelegatesStep(), opts...)
+	}
+}
+
+// ByDelegates orders the results by delegates terms.
+func ByDelegates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDelegatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByCompetitionsCount orders the results by competitions count.
 func ByCompetitionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -429,6 +456,13 @@ func newOwnerStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OwnerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, OwnerTable, OwnerColumn),
+	)
+}
+func newDelegatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DelegatesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, DelegatesTable, DelegatesPrimaryKey...),
 	)
 }
 func newCompetitionsStep() *sqlgraph.Step {

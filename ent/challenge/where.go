@@ -1667,6 +1667,29 @@ func HasOwnerWith(preds ...predicate.Person) predicate.Challenge {
 	})
 }
 
+// HasDelegates applies the HasEdge predicate on the "delegates" edge.
+func HasDelegates() predicate.Challenge {
+	return predicate.Challenge(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, DelegatesTable, DelegatesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDelegatesWith applies the HasEdge predicate on the "delegates" edge with a given conditions (other predicates).
+func HasDelegatesWith(preds ...predicate.Person) predicate.Challenge {
+	return predicate.Challenge(func(s *sql.Selector) {
+		step := newDelegatesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasCompetitions applies the HasEdge predicate on the "competitions" edge.
 func HasCompetitions() predicate.Challenge {
 	return predicate.Challenge(func(s *sql.Selector) {

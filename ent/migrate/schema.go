@@ -1194,6 +1194,31 @@ var (
 		Columns:    WebhookEndpointsColumns,
 		PrimaryKey: []*schema.Column{WebhookEndpointsColumns[0]},
 	}
+	// ChallengeDelegatesColumns holds the columns for the "challenge_delegates" table.
+	ChallengeDelegatesColumns = []*schema.Column{
+		{Name: "challenge_id", Type: field.TypeInt},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// ChallengeDelegatesTable holds the schema information for the "challenge_delegates" table.
+	ChallengeDelegatesTable = &schema.Table{
+		Name:       "challenge_delegates",
+		Columns:    ChallengeDelegatesColumns,
+		PrimaryKey: []*schema.Column{ChallengeDelegatesColumns[0], ChallengeDelegatesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "challenge_delegates_challenge_id",
+				Columns:    []*schema.Column{ChallengeDelegatesColumns[0]},
+				RefColumns: []*schema.Column{ChallengesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "challenge_delegates_person_id",
+				Columns:    []*schema.Column{ChallengeDelegatesColumns[1]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
@@ -1233,6 +1258,7 @@ var (
 		ShowAndTellsTable,
 		WebhookDeliveriesTable,
 		WebhookEndpointsTable,
+		ChallengeDelegatesTable,
 	}
 )
 
@@ -1273,4 +1299,6 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = PersonsTable
 	ShowAndTellsTable.ForeignKeys[0].RefTable = ContractsTable
 	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhookEndpointsTable
+	ChallengeDelegatesTable.ForeignKeys[0].RefTable = ChallengesTable
+	ChallengeDelegatesTable.ForeignKeys[1].RefTable = PersonsTable
 }

@@ -42,6 +42,8 @@ const (
 	EdgeOrganisation = "organisation"
 	// EdgeOwnedChallenges holds the string denoting the owned_challenges edge name in mutations.
 	EdgeOwnedChallenges = "owned_challenges"
+	// EdgeDelegatedChallenges holds the string denoting the delegated_challenges edge name in mutations.
+	EdgeDelegatedChallenges = "delegated_challenges"
 	// EdgeAssessments holds the string denoting the assessments edge name in mutations.
 	EdgeAssessments = "assessments"
 	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
@@ -66,6 +68,11 @@ const (
 	OwnedChallengesInverseTable = "challenges"
 	// OwnedChallengesColumn is the table column denoting the owned_challenges relation/edge.
 	OwnedChallengesColumn = "person_owned_challenges"
+	// DelegatedChallengesTable is the table that holds the delegated_challenges relation/edge. The primary key declared below.
+	DelegatedChallengesTable = "challenge_delegates"
+	// DelegatedChallengesInverseTable is the table name for the Challenge entity.
+	// It exists in this package in order to avoid circular dependency with the "challenge" package.
+	DelegatedChallengesInverseTable = "challenges"
 	// AssessmentsTable is the table that holds the assessments relation/edge.
 	AssessmentsTable = "assessments"
 	// AssessmentsInverseTable is the table name for the Assessment entity.
@@ -117,6 +124,12 @@ var Columns = []string{
 var ForeignKeys = []string{
 	"organisation_members",
 }
+
+var (
+	// DelegatedChallengesPrimaryKey and DelegatedChallengesColumn2 are the table columns denoting the
+	// primary key for the delegated_challenges relation (M2M).
+	DelegatedChallengesPrimaryKey = []string{"challenge_id", "person_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -224,6 +237,20 @@ func ByOwnedChallenges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByDelegatedChallengesCount orders the results by delegated_challenges count.
+func ByDelegatedChallengesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDelegatedChallengesStep(), opts...)
+	}
+}
+
+// ByDelegatedChallenges orders the results by delegated_challenges terms.
+func ByDelegatedChallenges(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDelegatedChallengesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByAssessmentsCount orders the results by assessments count.
 func ByAssessmentsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -291,6 +318,13 @@ func newOwnedChallengesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OwnedChallengesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, OwnedChallengesTable, OwnedChallengesColumn),
+	)
+}
+func newDelegatedChallengesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DelegatedChallengesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, DelegatedChallengesTable, DelegatedChallengesPrimaryKey...),
 	)
 }
 func newAssessmentsStep() *sqlgraph.Step {

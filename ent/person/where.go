@@ -612,6 +612,29 @@ func HasOwnedChallengesWith(preds ...predicate.Challenge) predicate.Person {
 	})
 }
 
+// HasDelegatedChallenges applies the HasEdge predicate on the "delegated_challenges" edge.
+func HasDelegatedChallenges() predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, DelegatedChallengesTable, DelegatedChallengesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDelegatedChallengesWith applies the HasEdge predicate on the "delegated_challenges" edge with a given conditions (other predicates).
+func HasDelegatedChallengesWith(preds ...predicate.Challenge) predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := newDelegatedChallengesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasAssessments applies the HasEdge predicate on the "assessments" edge.
 func HasAssessments() predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {

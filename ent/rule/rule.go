@@ -6,6 +6,7 @@ package rule
 
 import (
 	"context"
+	"slices"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -45,10 +46,10 @@ func AllowSystem() privacy.QueryMutationRule {
 	})
 }
 
-// AllowRole allows any person holding role r.
-func AllowRole(r authz.Role) privacy.QueryMutationRule {
+// AllowRole allows any person holding one of the roles.
+func AllowRole(roles ...authz.Role) privacy.QueryMutationRule {
 	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-		if v, ok := authz.FromContext(ctx); ok && v.Has(r) {
+		if v, ok := authz.FromContext(ctx); ok && slices.ContainsFunc(roles, v.Has) {
 			return privacy.Allow
 		}
 		return privacy.Skip
@@ -101,8 +102,15 @@ func apply[P ~func(*sql.Selector)](s scope[P], where func(...P), or func(...P) P
 	return privacy.Allow
 }
 
+// ownsChallenge: the viewer is the challenge's owner, who alone changes it.
 func ownsChallenge(v authz.Viewer) predicate.Challenge {
 	return challenge.HasOwnerWith(person.ID(v.PersonID))
+}
+
+// actsForChallenge: the viewer owns the challenge or is a delegate its owner named, and so
+// reads what the owner reads of it.
+func actsForChallenge(v authz.Viewer) predicate.Challenge {
+	return challenge.Or(ownsChallenge(v), challenge.HasDelegatesWith(person.ID(v.PersonID)))
 }
 
 // published challenges have opened a competition: their problem statement is public.
@@ -111,10 +119,10 @@ var published = challenge.HasCompetitionsWith(competition.StatusNEQ(domain.Compe
 // ChallengeScope is what a viewer may see of challenges; anonymous sees the published ones.
 func ChallengeScope(ctx context.Context) scope[predicate.Challenge] {
 	v, _ := personViewer(ctx)
-	s := scope[predicate.Challenge]{all: v.Has(authz.Admin)}
+	s := scope[predicate.Challenge]{all: v.Has(authz.ProgrammeOfficer)}
 	s.add(published)
 	if v.Has(authz.ChallengeOwner) {
-		s.add(ownsChallenge(v))
+		s.add(actsForChallenge(v))
 	}
 	return s
 }
@@ -137,7 +145,7 @@ func FilterCompetitions() privacy.CompetitionQueryRuleFunc {
 		// A competition being set up is the programme's and the challenge owner's alone.
 		v, _ := personViewer(ctx)
 		if v.Has(authz.ChallengeOwner) {
-			q.Where(competition.Or(competition.StatusNEQ(domain.CompetitionDraft), competition.HasChallengeWith(ownsChallenge(v))))
+			q.Where(competition.Or(competition.StatusNEQ(domain.CompetitionDraft), competition.HasChallengeWith(actsForChallenge(v))))
 		} else {
 			q.Where(competition.StatusNEQ(domain.CompetitionDraft))
 		}
@@ -163,11 +171,11 @@ func BidScope(ctx context.Context) scope[predicate.Bid] {
 	if !ok {
 		return s
 	}
-	if v.Has(authz.Admin) || v.Approves() { // the programme, and the panel that approves its decision
+	if v.Has(authz.ProgrammeOfficer) || v.Approves() { // the programme, and the panel that approves its decision
 		s.add(bid.And(submitted, closed))
 	}
 	if v.Has(authz.ChallengeOwner) {
-		s.add(bid.And(submitted, closed, bid.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v)))))
+		s.add(bid.And(submitted, closed, bid.HasCompetitionWith(competition.HasChallengeWith(actsForChallenge(v)))))
 	}
 	if v.Has(authz.Assessor) {
 		s.add(bid.And(submitted, closed, released, bid.HasAssignmentsWith(assignment.AssessorID(v.PersonID), assignment.StatusEQ(assignment.StatusAssigned))))
@@ -193,9 +201,9 @@ func ContractScope(ctx context.Context) scope[predicate.Contract] {
 	if !ok {
 		return s
 	}
-	s.all = v.Has(authz.Admin) || v.Has(authz.Finance) // finance pays what contracts make due
+	s.all = v.Has(authz.ProgrammeOfficer) || v.Has(authz.Finance) // finance pays what contracts make due
 	if v.Has(authz.ChallengeOwner) {
-		s.add(contract.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v))))
+		s.add(contract.HasCompetitionWith(competition.HasChallengeWith(actsForChallenge(v))))
 	}
 	if v.Has(authz.Supplier) && v.OrganisationID != 0 {
 		// A supplier learns of its contract with its outcome, when the programme releases it.
@@ -264,10 +272,10 @@ func documentScope(ctx context.Context) scope[predicate.Document] {
 	}
 	// A challenge's evidence: its owner and the programme read it.
 	if v, ok := personViewer(ctx); ok {
-		if v.Has(authz.Admin) {
+		if v.Has(authz.ProgrammeOfficer) {
 			s.add(document.HasChallenge())
 		} else if v.Has(authz.ChallengeOwner) {
-			s.add(document.HasChallengeWith(ownsChallenge(v)))
+			s.add(document.HasChallengeWith(actsForChallenge(v)))
 		}
 	}
 	return s
@@ -281,7 +289,7 @@ func FilterDocuments() privacy.DocumentQueryRuleFunc {
 }
 
 func ownerOfBid(v authz.Viewer) predicate.Bid {
-	return bid.HasCompetitionWith(competition.HasChallengeWith(ownsChallenge(v)))
+	return bid.HasCompetitionWith(competition.HasChallengeWith(actsForChallenge(v)))
 }
 
 // FilterAssessments: an assessor sees only their own scores, never another's; the programme,
@@ -291,7 +299,7 @@ func FilterAssessments() privacy.AssessmentQueryRuleFunc {
 	return func(ctx context.Context, q *ent.AssessmentQuery) error {
 		var s scope[predicate.Assessment]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin) || v.Approves()
+			s.all = v.Has(authz.ProgrammeOfficer) || v.Approves()
 			if v.Has(authz.ChallengeOwner) {
 				s.add(assessment.HasBidWith(ownerOfBid(v)))
 			}
@@ -313,7 +321,7 @@ func FilterAssignments() privacy.AssignmentQueryRuleFunc {
 	return func(ctx context.Context, q *ent.AssignmentQuery) error {
 		var s scope[predicate.Assignment]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.Has(authz.ProgrammeOfficer)
 			if v.Has(authz.ChallengeOwner) {
 				s.add(assignment.HasBidWith(ownerOfBid(v)))
 			}
@@ -332,7 +340,7 @@ func FilterPeople() privacy.PersonQueryRuleFunc {
 	return func(ctx context.Context, q *ent.PersonQuery) error {
 		var s scope[predicate.Person]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.InProgrammeTeam()
 			s.add(person.ID(v.PersonID))
 			if v.OrganisationID != 0 {
 				s.add(person.HasOrganisationWith(organisation.ID(v.OrganisationID)))
@@ -352,7 +360,7 @@ func FilterAuditEvents() privacy.AuditEventQueryRuleFunc {
 		var s scope[predicate.AuditEvent]
 		if v, ok := personViewer(ctx); ok {
 			readable := auditOfReadableRecords(ctx)
-			if v.Has(authz.Admin) {
+			if v.InProgrammeTeam() {
 				s.add(readable)
 			}
 			if v.Has(authz.ChallengeOwner) {
@@ -413,7 +421,7 @@ func FilterInterests() privacy.InterestQueryRuleFunc {
 	return func(ctx context.Context, q *ent.InterestQuery) error {
 		var s scope[predicate.Interest]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.Has(authz.ProgrammeOfficer)
 			s.add(interest.AssessorID(v.PersonID)) // anyone's own declarations
 		}
 		return apply(s, func(p ...predicate.Interest) { q.Where(p...) }, interest.Or)
@@ -426,7 +434,7 @@ func FilterNotices() privacy.NoticeQueryRuleFunc {
 	return func(ctx context.Context, q *ent.NoticeQuery) error {
 		var s scope[predicate.Notice]
 		if v, ok := personViewer(ctx); ok {
-			if v.Has(authz.Admin) {
+			if v.InProgrammeTeam() {
 				s.add(noticeNotAboutSealedCompetition)
 			}
 			s.add(notice.RecipientID(v.PersonID))
@@ -505,13 +513,15 @@ func AssessorAssignments() privacy.AssignmentMutationRuleFunc {
 	}
 }
 
-// auditOfOwnedChallenges matches events whose challenge the person owns. The trail holds the
+// auditOfOwnedChallenges matches events whose challenge the person owns or is a delegate for. The trail holds the
 // challenge's number without a foreign key, so this is a subquery rather than an edge.
 func auditOfOwnedChallenges(personID int) predicate.AuditEvent {
 	return func(s *sql.Selector) {
 		t := sql.Table(challenge.Table)
 		owned := sql.Select(t.C(challenge.FieldID)).From(t).Where(sql.EQ(t.C(challenge.OwnerColumn), personID))
-		s.Where(sql.In(s.C(auditevent.FieldChallengeID), owned))
+		d := sql.Table(challenge.DelegatesTable)
+		delegated := sql.Select(d.C(challenge.DelegatesPrimaryKey[0])).From(d).Where(sql.EQ(d.C(challenge.DelegatesPrimaryKey[1]), personID))
+		s.Where(sql.Or(sql.In(s.C(auditevent.FieldChallengeID), owned), sql.In(s.C(auditevent.FieldChallengeID), delegated)))
 	}
 }
 
@@ -522,7 +532,7 @@ func FilterClarifications() privacy.ClarificationQueryRuleFunc {
 		s := scope[predicate.Clarification]{}
 		s.add(clarification.PublishedAtNotNil())
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.Has(authz.ProgrammeOfficer)
 			if v.Has(authz.Supplier) && v.OrganisationID != 0 {
 				s.add(clarification.OrganisationID(v.OrganisationID))
 			}
@@ -563,7 +573,7 @@ func noticeNotAboutSealedCompetition(s *sql.Selector) {
 func ProgrammeEligibility() privacy.BidMutationRuleFunc {
 	return func(ctx context.Context, m *ent.BidMutation) error {
 		v, ok := personViewer(ctx)
-		if !ok || !v.Has(authz.Admin) || !m.Op().Is(ent.OpUpdateOne) {
+		if !ok || !v.Has(authz.ProgrammeOfficer) || !m.Op().Is(ent.OpUpdateOne) {
 			return privacy.Skip
 		}
 		for _, f := range m.Fields() {
@@ -584,7 +594,7 @@ func FilterJoinRequests() privacy.JoinRequestQueryRuleFunc {
 	return func(ctx context.Context, q *ent.JoinRequestQuery) error {
 		var s scope[predicate.JoinRequest]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.InProgrammeTeam()
 			s.add(joinrequest.PersonID(v.PersonID))
 			if v.Has(authz.Supplier) && v.OrganisationID != 0 {
 				s.add(joinrequest.OrganisationID(v.OrganisationID))
@@ -603,7 +613,7 @@ func ChallengeEvidence() privacy.DocumentMutationRuleFunc {
 		if !ok || !set || !m.Op().Is(ent.OpCreate) {
 			return privacy.Skip
 		}
-		if v.Has(authz.Admin) {
+		if v.Has(authz.ProgrammeOfficer) {
 			return privacy.Allow
 		}
 		if !v.Has(authz.ChallengeOwner) {
@@ -626,7 +636,7 @@ func FilterCorrectionRequests() privacy.CorrectionRequestQueryRuleFunc {
 	return func(ctx context.Context, q *ent.CorrectionRequestQuery) error {
 		var s scope[predicate.CorrectionRequest]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.Admin)
+			s.all = v.InProgrammeTeam()
 			s.add(correctionrequest.PersonID(v.PersonID))
 		}
 		return apply(s, func(p ...predicate.CorrectionRequest) { q.Where(p...) }, correctionrequest.Or)

@@ -58,6 +58,9 @@ func (Challenge) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("documents", Document.Type),
 		edge.From("owner", Person.Type).Ref("owned_challenges").Unique(),
+		// Colleagues the owner named to act for them on the challenge's contracts: accepting
+		// deliverables, the midpoint review and the gate's recommendation.
+		edge.To("delegates", Person.Type),
 		edge.To("competitions", Competition.Type),
 		edge.To("lesson_register", Lesson.Type),
 		// The round the programme selected the challenge into.
@@ -69,6 +72,6 @@ func (Challenge) Edges() []ent.Edge {
 func (Challenge) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterChallenges(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), rule.OwnerChallenges(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.ProgrammeOfficer), rule.OwnerChallenges(), privacy.AlwaysDenyRule()},
 	}
 }

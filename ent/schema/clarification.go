@@ -51,6 +51,6 @@ func (Clarification) Indexes() []ent.Index {
 func (Clarification) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterClarifications(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), rule.SupplierClarifications(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.ProgrammeOfficer), rule.SupplierClarifications(), privacy.AlwaysDenyRule()},
 	}
 }

@@ -97,6 +97,6 @@ func (Competition) Indexes() []ent.Index {
 func (Competition) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterCompetitions(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.ProgrammeOfficer), privacy.AlwaysDenyRule()},
 	}
 }

@@ -51,6 +51,6 @@ func (Organisation) Edges() []ent.Edge {
 func (Organisation) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.AllowAnyone(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystem(), rule.AllowRole(authz.ProgrammeTeam...), privacy.AlwaysDenyRule()},
 	}
 }

@@ -45,6 +45,8 @@ func (Person) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("organisation", Organisation.Type).Ref("members").Unique(),
 		edge.To("owned_challenges", Challenge.Type),
+		// Challenges whose owner named them a delegate.
+		edge.From("delegated_challenges", Challenge.Type).Ref("delegates"),
 		edge.To("assessments", Assessment.Type),
 		edge.To("assignments", Assignment.Type),
 		// Interests an assessor has declared in suppliers: never assigned their bids.

@@ -42,7 +42,7 @@ func (ReadEvent) Indexes() []ent.Index {
 // bids as its own named identity; nobody changes it.
 func (ReadEvent) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.AllowRole(authz.ProgrammeTeam...), privacy.AlwaysDenyRule()},
 		Mutation: privacy.MutationPolicy{rule.DenyChange(), rule.AllowSystem(), privacy.AlwaysDenyRule()},
 	}
 }

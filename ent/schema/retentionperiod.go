@@ -28,7 +28,7 @@ func (RetentionPeriod) Fields() []ent.Field {
 // Policy of RetentionPeriod: the programme reads it; the service writes it after its checks.
 func (RetentionPeriod) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.AllowRole(authz.Admin), privacy.AlwaysDenyRule()},
+		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.AllowRole(authz.ProgrammeTeam...), privacy.AlwaysDenyRule()},
 		Mutation: privacy.MutationPolicy{rule.AllowSystem(), privacy.AlwaysDenyRule()},
 	}
 }

@@ -63,6 +63,7 @@ func Main(m *testing.M) {
 const (
 	Anon             = "anonymous"
 	Admin            = "admin"
+	Officer          = "officer"
 	OwnerOwn         = "owner-own"
 	OwnerOther       = "owner-other"
 	AssessorAssigned = "assessor-assigned"
@@ -73,7 +74,7 @@ const (
 	PanelChair       = "panel-chair"
 )
 
-var Personas = []string{Anon, Admin, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance, PanelChair}
+var Personas = []string{Anon, Admin, Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance, PanelChair}
 
 // World is a small programme on a real database, with a token per persona:
 //
@@ -127,6 +128,7 @@ func New(t testing.TB, serve func(db *ent.Client, docs *docstore.Store) (http.Ha
 		w.Tokens[key], w.People[key] = secret, p
 	}
 	mk(Admin, "admin@programme.example", authz.Admin, council)
+	mk(Officer, "officer@programme.example", authz.ProgrammeOfficer, council)
 	mk(OwnerOwn, "owner@anytown.gov.uk", authz.ChallengeOwner, council)
 	mk(OwnerOther, "other-owner@anytown.gov.uk", authz.ChallengeOwner, council)
 	mk(AssessorAssigned, "ann@panel.example", authz.Assessor, panel)

@@ -197,15 +197,21 @@ for (const javaScript of [true, false]) {
     await page.getByRole("link", { name: /has had this bid already|has scored the bid/ }).waitFor();
     await accessible(page, `a swap refused ${how}`, javaScript);
 
-    // A new assessor joins the pool, and a bid not yet scored goes to them with the reason kept.
+    // A new assessor joins the pool (the admin adds people; the programme officer does not), and
+    // a bid not yet scored goes to them with the reason kept.
     const name = `Noor Haddad (${javaScript ? "with" : "without"} JavaScript)`;
     await page.goto(`${base}/people`);
-    await page.getByLabel("Full name").fill(name);
-    await page.getByLabel("Email address").fill(`noor.${javaScript ? "js" : "nojs"}.${Date.now() % 100000}@panel.example`);
-    await page.getByLabel("Assessor", { exact: true }).check();
-    await page.getByLabel("Organisation").selectOption({ label: "Anytown Council (public body)" });
-    await page.getByRole("button", { name: "Add person" }).click();
-    await page.getByText(`${name} can now sign in`).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Add person" }).count(), 0, "the programme officer is offered adding people");
+    const admin = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(admin, "Hannah Price");
+    await admin.goto(`${base}/people`);
+    await admin.getByLabel("Full name").fill(name);
+    await admin.getByLabel("Email address").fill(`noor.${javaScript ? "js" : "nojs"}.${Date.now() % 100000}@panel.example`);
+    await admin.getByLabel("Assessor", { exact: true }).check();
+    await admin.getByLabel("Organisation").selectOption({ label: "Anytown Council (public body)" });
+    await admin.getByRole("button", { name: "Add person" }).click();
+    await admin.getByText(`${name} can now sign in`).waitFor();
+    await admin.context().close();
     const proposal = await (await page.request.get(`${base}/api/v1/competitions/${assessing.id}/assignment-proposal`)).json();
     const sheet = await (await page.request.get(`${base}/api/v1/competitions/${assessing.id}/panel`)).json();
     const scored = new Set(sheet.rows.flatMap((r) => r.assessors.map((a) => `${r.bid_id}:${a.assessor_id}`)));

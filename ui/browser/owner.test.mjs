@@ -164,11 +164,11 @@ test("the programme team sets up a funding round, mistakes named first", async (
 
 for (const javaScript of [true, false]) {
   const how = javaScript ? "with JavaScript" : "without JavaScript";
-  test(`the programme team adds a person in their roles, mistakes named first (${how})`, async () => {
+  test(`the admin adds a person in their roles, mistakes named first (${how})`, async () => {
     const context = await browser.newContext({ javaScriptEnabled: javaScript });
     const page = await context.newPage();
     await page.goto(base + "/sign-in");
-    await page.getByRole("button", { name: "Sign in as Priya Shah" }).click();
+    await page.getByRole("button", { name: "Sign in as Hannah Price" }).click();
     await page.waitForURL(/\/challenges$/);
     await page.getByRole("link", { name: "People" }).click();
     await page.getByRole("heading", { name: "People", exact: true }).waitFor();
@@ -203,5 +203,35 @@ for (const javaScript of [true, false]) {
     await page.getByRole("button", { name: "Declare interest" }).click();
     await page.getByText("There is a problem").waitFor();
     await accessible(page, `an owner's declaration refused ${how}`, javaScript);
+  });
+}
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+  test(`a challenge owner names a colleague to act for them, who then sees why they cannot name others (${how})`, async () => {
+    const tom = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(tom, "Tom Reed");
+    await tom.getByRole("link", { name: "Find empty homes sooner" }).first().click();
+    await tom.getByRole("link", { name: "Name or remove delegates" }).click();
+    await tom.getByRole("heading", { name: "Delegates" }).waitFor();
+    await tom.getByRole("button", { name: "Name the delegate" }).click();
+    await tom.getByRole("link", { name: "Choose the colleague to name" }).waitFor();
+    await accessible(tom, `naming nobody as delegate ${how}`, javaScript);
+    await tom.getByLabel(/Lucy Grant/).check();
+    await tom.getByRole("button", { name: "Name the delegate" }).click();
+    await tom.getByText("The delegate is named, and told by email").waitFor();
+    await accessible(tom, `a delegate named ${how}`, javaScript);
+
+    const lucy = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+    await signIn(lucy, "Lucy Grant");
+    await lucy.goto(tom.url().split("?")[0]);
+    await lucy.getByText("Only the challenge's owner names delegates to act for them.").first().waitFor();
+    assert.equal(await lucy.getByRole("button", { name: "Name the delegate" }).count(), 0, "the delegate is offered naming others");
+    await accessible(lucy, `the challenge as its delegate ${how}`, javaScript);
+    await lucy.context().close();
+
+    await tom.getByRole("button", { name: "Remove Lucy Grant" }).click();
+    await tom.getByText("The delegate is removed, and told by email").waitFor();
+    await tom.context().close();
   });
 }

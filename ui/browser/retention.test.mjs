@@ -2,6 +2,7 @@
 // the audit trail, reads what the next run would delete, places a legal hold on a bid (a wrong
 // number is refused in the page's words) and releases it. axe checks every state.
 import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
 import { launch, accessible as check, signIn } from "./journey.mjs";
 
 let browser;
@@ -25,6 +26,9 @@ for (const javaScript of [true, false]) {
     await priya.getByRole("heading", { name: "Retention schedule", exact: true }).waitFor();
     await priya.getByRole("heading", { name: "What the next run would delete" }).waitFor();
     await accessible(priya, `the retention schedule ${how}`, javaScript);
+    // The periods are an admin's setting: the programme officer reads them, with why not.
+    assert.equal(await priya.getByRole("button", { name: "Save the schedule" }).count(), 0, "the programme officer is offered the schedule's periods");
+    await priya.getByText("Only an admin sets the retention schedule.").waitFor();
 
     const reason = `A request for information about bid 1 (${how}, ${Date.now()})`;
     await priya.getByLabel("A bid").check();

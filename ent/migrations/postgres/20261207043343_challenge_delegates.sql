@@ -1,0 +1,2 @@
+-- Create "challenge_delegates" table
+CREATE TABLE "challenge_delegates" ("challenge_id" bigint NOT NULL, "person_id" bigint NOT NULL, PRIMARY KEY ("challenge_id", "person_id"), CONSTRAINT "challenge_delegates_challenge_id" FOREIGN KEY ("challenge_id") REFERENCES "challenges" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "challenge_delegates_person_id" FOREIGN KEY ("person_id") REFERENCES "persons" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
