@@ -33,7 +33,7 @@ var (
 	everyone    = personas
 	anySignedIn = personas[1:]
 	// declarers are everyone who may declare an interest in a supplier: all but suppliers.
-	declarers = []string{Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, Finance, PanelChair}
+	declarers = []string{Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, Finance, PanelChair, PanelMember}
 	owners    = []string{Officer, OwnerOwn, OwnerOther}
 )
 
@@ -170,7 +170,7 @@ var accessMatrix = map[string]routeCase{
 	"GET /api/v1/competitions/{id}":      {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d", w.CompA.ID) }, "", everyone},
 	"GET /api/v1/competitions/{id}/bids": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/bids", w.CompA.ID) }, "", anySignedIn},
 	"GET /api/v1/competitions/{id}/panel": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/panel", w.CompA.ID) }, "",
-		[]string{Officer, PanelChair}},
+		[]string{Officer, PanelChair, PanelMember}},
 	"POST /api/v1/assessments/{id}/exclusion": {func(w *World) string {
 		return fmt.Sprintf("/api/v1/assessments/%d/exclusion", w.DB.Assessment.Query().FirstIDX(testdb.Fixture()))
 	}, `{"reason":"Scored the wrong bid"}`, []string{Officer}},
@@ -194,9 +194,9 @@ var accessMatrix = map[string]routeCase{
 		[]string{Officer}},
 
 	"GET /api/v1/bids/{id}": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d", w.BidAcme.ID) }, "",
-		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair}},
+		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
 	"GET /api/v1/bids/{id}/feedback": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/feedback", w.BidAcme.ID) }, "",
-		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair}},
+		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
 	"POST /api/v1/bids/{id}/documents": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/documents", w.BidAcme.ID) }, "--x",
 		[]string{SupplierOwn}},
 	"POST /api/v1/bids/{id}/submit": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/submit", w.BidAcme.ID) }, "",
@@ -209,7 +209,7 @@ var accessMatrix = map[string]routeCase{
 	"POST /api/v1/bids/{id}/withdraw": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/withdraw", w.DraftBinsight.ID) }, "",
 		[]string{SupplierOther}},
 	"GET /api/v1/bids/{id}/receipt": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/receipt", w.BidAcme.ID) }, "",
-		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair}},
+		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
 	"POST /api/v1/receipts/verify": {fixed("/api/v1/receipts/verify"), "{}", anySignedIn},
 	"GET /api/v1/bids/{id}/reads": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/reads", w.BidAcme.ID) }, "",
 		[]string{SupplierOwn}},
@@ -219,9 +219,9 @@ var accessMatrix = map[string]routeCase{
 		[]string{SupplierOwn}},
 
 	"GET /api/v1/documents/{id}": {func(w *World) string { return fmt.Sprintf("/api/v1/documents/%d", w.DocAcme.ID) }, "",
-		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair}},
+		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
 	"GET /api/v1/documents/{id}/content": {func(w *World) string { return fmt.Sprintf("/api/v1/documents/%d/content", w.DocAcme.ID) }, "",
-		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair}},
+		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
 
 	"GET /api/v1/assignments": {fixed("/api/v1/assignments"), "", []string{Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther}},
 	"POST /api/v1/assignments/{id}/swap": {func(w *World) string { return fmt.Sprintf("/api/v1/assignments/%d/swap", w.AssignAcme.ID) }, `{"assessor_id":0,"reason":""}`,
@@ -230,11 +230,11 @@ var accessMatrix = map[string]routeCase{
 		return fmt.Sprintf("/api/v1/competitions/%d/assignment-proposal", w.CompA.ID)
 	}, "", []string{Officer}},
 	"GET /api/v1/competitions/{id}/interviews": {func(w *World) string { return fmt.Sprintf("/api/v1/competitions/%d/interviews", w.CompA.ID) }, "",
-		[]string{Officer}},
+		[]string{Officer, PanelMember}},
 	"PUT /api/v1/bids/{id}/interview-slot": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/interview-slot", w.BidAcme.ID) },
 		`{"place":""}`, []string{Officer}},
 	"PUT /api/v1/bids/{id}/interview-score": {func(w *World) string { return fmt.Sprintf("/api/v1/bids/%d/interview-score", w.BidAcme.ID) },
-		`{"percent":101}`, []string{Officer}},
+		`{"percent":101}`, []string{Officer, PanelMember}},
 	"POST /api/v1/competitions/{id}/assignments/release": {func(w *World) string {
 		return fmt.Sprintf("/api/v1/competitions/%d/assignments/release", w.CompA.ID)
 	}, "", []string{Officer}},

@@ -35,6 +35,9 @@ type InterviewView struct {
 	Note           string     `json:"note,omitempty"`
 	// CombinedPercent is the final score, once the interview is scored.
 	CombinedPercent *float64 `json:"combined_percent,omitempty"`
+	// Actions are what the viewer may do with this interview now: schedule-interview and
+	// score-interview, each allowed or with its reason.
+	Actions ActionList `json:"actions,omitempty"`
 }
 
 // InterviewsViewOf is a competition's interview stage as the API shows it.
@@ -47,6 +50,7 @@ func InterviewsViewOf(iv service.Interviews) InterviewsView {
 	for _, r := range iv.Shortlist {
 		x := interviewView(r.Bid)
 		x.WrittenPercent = r.Result.Written
+		x.Actions = actionViews(iv.Actions[r.Bid.ID])
 		if r.Result.Interview != nil {
 			combined := r.Result.Percent
 			x.CombinedPercent = &combined

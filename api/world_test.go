@@ -29,6 +29,7 @@ const (
 	SupplierOther    = testworld.SupplierOther
 	Finance          = testworld.Finance
 	PanelChair       = testworld.PanelChair
+	PanelMember      = testworld.PanelMember
 )
 
 var (

@@ -37,10 +37,13 @@ const (
 	PanelChair Role = "panel_chair"
 	// BudgetHolder approves spending within their delegated limit, as a panel chair does.
 	BudgetHolder Role = "budget_holder"
+	// PanelMember sits on the funding panel: reads the panel sheet and records the interview
+	// panel's scores, and approves nothing.
+	PanelMember Role = "panel_member"
 )
 
 // Roles lists every role.
-var Roles = []Role{Admin, ProgrammeOfficer, ChallengeOwner, Assessor, Supplier, Finance, PanelChair, BudgetHolder}
+var Roles = []Role{Admin, ProgrammeOfficer, ChallengeOwner, Assessor, Supplier, Finance, PanelChair, BudgetHolder, PanelMember}
 
 // RoleNames lists every role's name, for a message that says which are valid.
 func RoleNames() string {
@@ -62,7 +65,7 @@ func RolesOf(names []string) []Role {
 
 // Declarers are the roles that declare interests in suppliers: everyone who judges, decides or
 // pays for a supplier's work. A supplier does not.
-var Declarers = []Role{ProgrammeOfficer, ChallengeOwner, Assessor, Finance, PanelChair, BudgetHolder}
+var Declarers = []Role{ProgrammeOfficer, ChallengeOwner, Assessor, Finance, PanelChair, BudgetHolder, PanelMember}
 
 // ProgrammeTeam are the roles of the programme's own staff who read its records of people and
 // its trails: an admin and a programme officer.
@@ -79,6 +82,12 @@ var Approvers = []Role{PanelChair, BudgetHolder}
 // Approves reports whether the viewer holds a role that approves funding decisions.
 func (v Viewer) Approves() bool {
 	return slices.ContainsFunc(Approvers, v.Has)
+}
+
+// ReadsPanelSheet reports whether the viewer reads a competition's panel sheet (its bids and
+// every score) once it closes: the programme officer, the panel, and whoever approves its decision.
+func (v Viewer) ReadsPanelSheet() bool {
+	return v.Has(ProgrammeOfficer) || v.Has(PanelMember) || v.Approves()
 }
 
 // Valid reports whether r is a known role.

@@ -18,6 +18,7 @@ const (
 	BySupplier  = "Supplier"
 	ByFinance   = "Finance"
 	ByApprover  = "Panel chair or budget holder"
+	ByPanel     = "Programme officer or panel member"
 	ByCatalyst  = "Catalyst, by itself"
 )
 

@@ -72,7 +72,7 @@ func (s *Service) ProposeDecision(ctx context.Context, in Decision) (*domain.Fun
 // stands: top down when nothing is chosen, else the portfolio checked against the caps; every
 // bid with its assessments (or the lower minimum's).
 func (s *Service) decisionPreview(ctx context.Context, comp *ent.Competition, chosen []int, lowered *domain.LoweredMinimum) ([]int, domain.Money, error) {
-	sheet, err := s.Panel(authz.AsSystem(ctx, fundingName), comp.ID)
+	sheet, _, err := s.panel(authz.AsSystem(ctx, fundingName), comp.ID)
 	if err != nil {
 		return nil, 0, err
 	}

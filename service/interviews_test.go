@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -14,15 +15,14 @@ import (
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
 
-// The interview stage: the written score shortlists, each shortlisted supplier gets a slot and
-// is told, the decision waits for every interview score, and the interview reorders the ranking
-// by its weight; the supplier reads its interview score only with its outcome.
-func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
-	x := newAssessing(t)
+// shortlisted gives the assessing fixture's competition an interview stage and three bids
+// scored in writing 80% (Acme), 90% (Binsight) and 50% (Weak): the first two are shortlisted.
+func shortlisted(t *testing.T, x *assessing) (comp *ent.Competition, acme, binsight, weak *ent.Bid) {
+	t.Helper()
 	fx := testdb.Fixture()
 	scheme := domain.DefaultScheme()
 	scheme.MinAssessors, scheme.InterviewWeight = 1, 40
-	comp := x.db.Competition.UpdateOne(x.comp).SetScheme(scheme).SaveX(fx)
+	comp = x.db.Competition.UpdateOne(x.comp).SetScheme(scheme).SaveX(fx)
 	second := func(name string) *ent.Bid {
 		org := x.db.Organisation.Create().SetName(name).SaveX(fx)
 		b := testdb.Written(x.db.Bid.Create().SetCompetitionID(comp.ID).SetOrganisationID(org.ID), scheme, domain.Pounds(40_000)).
@@ -30,7 +30,7 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 		x.db.Assignment.Create().SetCompetitionID(comp.ID).SetBidID(b.ID).SetAssessorID(x.assessor.PersonID).SaveX(fx)
 		return b
 	}
-	acme, binsight, weak := x.bid, second("Binsight"), second("Weak")
+	acme, binsight, weak = x.bid, second("Binsight"), second("Weak")
 	acts := &activities.Activities{DB: x.db}
 	for b, score := range map[int]int{acme.ID: 8, binsight.ID: 9, weak.ID: 5} { // 80%, 90% and 50% in writing
 		if _, err := acts.RecordAssessment(fx, activities.RecordAssessmentInput{CompetitionID: comp.ID, BidID: b,
@@ -38,6 +38,16 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return comp, acme, binsight, weak
+}
+
+// The interview stage: the written score shortlists, each shortlisted supplier gets a slot and
+// is told, the decision waits for every interview score, and the interview reorders the ranking
+// by its weight; the supplier reads its interview score only with its outcome.
+func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
+	x := newAssessing(t)
+	fx := testdb.Fixture()
+	comp, acme, binsight, weak := shortlisted(t, x)
 	admin := as(x.officer)
 	iv, err := x.svc.Interviews(admin, comp.ID)
 	if err != nil {
@@ -105,7 +115,7 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 	}
 	// The decision the workflow's activity makes counts the interview the same way.
 	x.db.Challenge.UpdateOneID(comp.ChallengeID).SetStage(domain.ChallengePhase1Assessment).ExecX(fx)
-	if _, err := acts.DecideCompetition(fx, activities.DecideCompetitionInput{CompetitionID: comp.ID, Actor: authz.Actor{Who: x.officer.Email}}); err != nil {
+	if _, err := (&activities.Activities{DB: x.db}).DecideCompetition(fx, activities.DecideCompetitionInput{CompetitionID: comp.ID, Actor: authz.Actor{Who: x.officer.Email}}); err != nil {
 		t.Fatal(err)
 	}
 	won := x.db.Bid.GetX(fx, acme.ID)
@@ -114,5 +124,60 @@ func TestInterviewsShortlistScheduleAndReorderTheRanking(t *testing.T) {
 	}
 	if _, err := x.svc.ScheduleInterview(admin, InterviewSlot{BidID: acme.ID, At: at, Place: "Room 2"}); err == nil {
 		t.Error("an interview was moved after the decision")
+	}
+}
+
+// TestAnInterviewsActionsAndCommandsAgree: the programme officer schedules an interview, a panel
+// member scores it and is refused the slot, nobody who declared an interest in the supplier does
+// either, and the model and the commands say the same.
+func TestAnInterviewsActionsAndCommandsAgree(t *testing.T) {
+	x := newAssessing(t)
+	fx := testdb.Fixture()
+	comp, acme, _, _ := shortlisted(t, x)
+	member := x.db.Person.Create().SetName("Mo").SetEmail("mo@example.org").SetRoles([]string{string(authz.PanelMember)}).SaveX(fx)
+	panel := as(authz.Viewer{PersonID: member.ID, Email: member.Email, Roles: []authz.Role{authz.PanelMember}})
+	officer := as(x.officer)
+	interested := x.officer
+	interested.Interests = []int{acme.OrganisationID}
+	actionsOf := func(ctx context.Context) Actions {
+		t.Helper()
+		iv, err := x.svc.Interviews(ctx, comp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return iv.Actions[acme.ID]
+	}
+	slot := InterviewSlot{BidID: acme.ID, At: time.Now().Add(72 * time.Hour), Place: "Room 1"}
+	score := InterviewScore{BidID: acme.ID, Percent: 70, Note: "Clear answers"}
+
+	acts := actionsOf(panel)
+	if _, ok := acts.Find("schedule-interview"); ok {
+		t.Error("a panel member is offered scheduling")
+	}
+	_, err := x.svc.RecordInterviewScore(panel, score)
+	agree(t, "a panel member scoring before the slot", acts, "score-interview", err)
+	if _, err := x.svc.ScheduleInterview(panel, slot); err == nil {
+		t.Error("a panel member scheduled an interview")
+	}
+
+	acts = actionsOf(as(interested))
+	_, err = x.svc.ScheduleInterview(as(interested), slot)
+	agree(t, "the officer with an interest scheduling", acts, "schedule-interview", err)
+	if !strings.Contains(err.Error(), "you declared an interest in") {
+		t.Errorf("the refusal does not say why: %v", err)
+	}
+
+	acts = actionsOf(officer)
+	_, err = x.svc.ScheduleInterview(officer, slot)
+	agree(t, "the officer scheduling", acts, "schedule-interview", err)
+
+	acts = actionsOf(as(interested))
+	_, err = x.svc.RecordInterviewScore(as(interested), score)
+	agree(t, "the officer with an interest scoring", acts, "score-interview", err)
+	acts = actionsOf(panel)
+	_, err = x.svc.RecordInterviewScore(panel, score)
+	agree(t, "a panel member scoring", acts, "score-interview", err)
+	if b := x.db.Bid.GetX(fx, acme.ID); b.InterviewScore == nil || *b.InterviewScore != 70 {
+		t.Errorf("the panel member's score was not kept: %v", b.InterviewScore)
 	}
 }

@@ -60,24 +60,34 @@ func (p PanelSheet) Short() []PanelRow {
 	return out
 }
 
-// Panel builds the panel sheet from the assessments as the decision counts them.
+// Panel builds the panel sheet from the assessments as the decision counts them, and logs the
+// reading of each bid's scores.
 func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, error) {
+	sheet, bids, err := s.panel(ctx, competitionID)
+	if err != nil {
+		return sheet, err
+	}
+	return sheet, s.bidsRead(ctx, ReadOfScores, bids)
+}
+
+// panel is the panel sheet, as commands and the work queue judge from it: nobody reads it.
+func (s *Service) panel(ctx context.Context, competitionID int) (PanelSheet, []*ent.Bid, error) {
 	comp, err := s.DB.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(ctx)
 	if err != nil {
-		return PanelSheet{}, err
+		return PanelSheet{}, nil, err
 	}
 	bids, err := s.DB.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.StatusIn(domain.BidSubmitted, domain.BidFunded, domain.BidNotFunded)).
 		WithOrganisation().Order(ent.Asc(bid.FieldID)).All(ctx)
 	if err != nil {
-		return PanelSheet{}, err
+		return PanelSheet{}, nil, err
 	}
 	rows, err := s.DB.Assessment.Query().Where(assessment.HasBidWith(bid.CompetitionID(comp.ID))).Order(ent.Asc(assessment.FieldID)).All(ctx)
 	if err != nil {
-		return PanelSheet{}, err
+		return PanelSheet{}, nil, err
 	}
 	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(comp.ID))
 	if err != nil {
-		return PanelSheet{}, err
+		return PanelSheet{}, nil, err
 	}
 	// As the decision counts them: an excluded score, or one from an assessor with a conflict,
 	// stays on the sheet with why, out of the mean.
@@ -147,11 +157,11 @@ func (s *Service) Panel(ctx context.Context, competitionID int) (PanelSheet, err
 		// Who scored what is the panel sheet's to show its readers (its route names them).
 		people, err := s.DB.Person.Query().Where(person.IDIn(list...)).All(authz.AsSystem(ctx, "panel"))
 		if err != nil {
-			return PanelSheet{}, err
+			return PanelSheet{}, nil, err
 		}
 		for _, p := range people {
 			sheet.Assessors[p.ID] = p.Name
 		}
 	}
-	return sheet, s.bidsRead(ctx, ReadOfScores, bids)
+	return sheet, bids, nil
 }

@@ -42,7 +42,8 @@ var workParties = map[string]string{
 	"contract recommend":           domain.ByOwner,
 	"milestone submit-deliverable": domain.BySupplier, "milestone review": domain.ByOwner, "milestone pay": domain.ByFinance,
 	"bid submit": domain.BySupplier, "bid confirm": domain.BySupplier,
-	"correction answer": domain.ByProgramme,
+	"correction answer":            domain.ByProgramme,
+	"interview schedule-interview": domain.ByProgramme, "interview score-interview": domain.ByPanel,
 }
 
 // workPlaces are where on its record's page each action is done.
@@ -51,6 +52,13 @@ var workPlaces = map[string]string{
 	"challenge complete": "#outcome", "competition finish-eligibility": "#finish", "competition approve-decision": "/panel#proposal", "contract accept": "#accept",
 	"contract report": "#report", "contract record-show-and-tell": "#show-and-tell", "contract recommend": "#show-and-tell",
 	"contract gate": "#gate", "correction answer": "#corrections",
+}
+
+// interviewing are the competitions whose interviews are to be held and scored.
+func (s *Service) interviewing(ctx context.Context) ([]*ent.Competition, error) {
+	comps, err := s.DB.Competition.Query().Where(competition.StatusEQ(domain.CompetitionAssessment)).WithChallenge().
+		Order(ent.Asc(competition.FieldID)).All(ctx)
+	return slices.DeleteFunc(comps, func(c *ent.Competition) bool { return c.Scheme.InterviewWeight == 0 }), err
 }
 
 // Work is what the viewer may do now across every record in their scope: each item an action
@@ -97,7 +105,23 @@ func (s *Service) Work(ctx context.Context) ([]WorkItem, error) {
 			add("competition", fmt.Sprintf("%s: phase %d competition", c.Edges.Challenge.Title, c.Phase), fmt.Sprintf("/competitions/%d", c.ID), nil, as)
 		}
 	}
-	if v.Has(authz.ProgrammeOfficer) {
+	if v.Has(authz.ProgrammeOfficer) || v.Has(authz.PanelMember) {
+		comps, err := s.interviewing(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range comps {
+			iv, err := s.interviews(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range iv.Shortlist {
+				add("interview", fmt.Sprintf("The interview of %s for %s", r.Bid.Edges.Organisation.Name, c.Edges.Challenge.Title),
+					fmt.Sprintf("/competitions/%d/interviews#bid-%d", c.ID, r.Bid.ID), r.Bid.InterviewAt, iv.Actions[r.Bid.ID])
+			}
+		}
+	}
+	if v.InProgrammeTeam() {
 		rs, err := s.CorrectionRequests(ctx, true)
 		if err != nil {
 			return nil, err

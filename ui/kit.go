@@ -126,6 +126,8 @@ func RoleLabel(role string) string {
 		return "Panel chair"
 	case "budget_holder":
 		return "Budget holder"
+	case "panel_member":
+		return "Panel member"
 	}
 	return role
 }

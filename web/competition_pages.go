@@ -581,6 +581,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		Launched      bool
 		Done          string
 		Admin         bool
+		PanelSheet    bool // the viewer may read the panel sheet, by its route's own guard
 		Supplier      bool
 		YourDeadline  time.Time
 		Published     []clarificationRow
@@ -603,7 +604,8 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		NeedsOrg      bool
 	}{Competition: comp, Title: comp.Edges.Challenge.Title, Launched: c.QueryParam("launched") != "", Done: c.QueryParam("done"),
 		Admin: viewer.Has(authz.ProgrammeOfficer), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
-		Which: which, Form: form, Scored: scoredCount(comp.Scheme)}
+		PanelSheet: s.MayOpen(viewer, "/competitions/:id/panel"),
+		Which:      which, Form: form, Scored: scoredCount(comp.Scheme)}
 	data.SignedIn = viewer.PersonID != 0
 	if data.Actions, err = s.Svc.CompetitionActions(ctx, comp); err != nil {
 		return err

@@ -48,9 +48,7 @@ func (s *Server) renderInterviews(c echo.Context, status, id int, form ui.Form, 
 		View       api.InterviewsView
 		Form       ui.Form
 		Done       string
-		Open       bool
-	}{Interviews: iv, View: api.InterviewsViewOf(iv), Form: form, Done: done,
-		Open: domain.CheckInterviews(comp.Status, comp.Scheme.InterviewWeight) == nil})
+	}{Interviews: iv, View: api.InterviewsViewOf(iv), Form: form, Done: done})
 }
 
 // fieldProblems is a refusal as a form shows it: the problems of each field, with the suffix

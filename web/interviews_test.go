@@ -100,6 +100,31 @@ func TestTheProgrammeRunsInterviewsOnPagesAndInTheAPI(t *testing.T) {
 	if w.CompA.Status != domain.CompetitionAssessment {
 		t.Errorf("competition = %s", w.CompA.Status)
 	}
+
+	// A panel member scores the interview on the same page, and is offered no slot to give.
+	member, memberCSRF := signInAs(t, srv.URL, "member@programme.example")
+	_, page = read(t)(member.Get(srv.URL + "/competitions/" + comp + "/interviews"))
+	if strings.Contains(page, "/bids/"+acme+"/interview-slot") || !strings.Contains(page, "/bids/"+acme+"/interview-score") {
+		t.Error("the panel member's interviews page offers a slot, or no score")
+	}
+	code, page = read(t)(member.PostForm(srv.URL+"/bids/"+acme+"/interview-score", url.Values{"csrf_token": {memberCSRF}, "competition_id": {comp},
+		"percent-" + acme: {"70"}, "note-" + acme: {"The panel agreed the answers were sound"}}))
+	wantIn(t, "the panel member's score", page, "The interview score is saved", "70.0%")
+	if code != http.StatusOK {
+		t.Errorf("the panel member scoring: %d", code)
+	}
+	if rec := w.Do(PanelMember, http.MethodPut, "/api/v1/bids/"+acme+"/interview-slot", `{"at":"2030-01-01T10:00:00Z","place":"Room 4"}`); rec.Code != http.StatusForbidden {
+		t.Errorf("a panel member giving a slot = %d %s", rec.Code, rec.Body)
+	}
+	// Whoever declared an interest in the supplier is told why they cannot score it.
+	w.DB.Interest.Create().SetAssessorID(w.People[PanelMember].ID).SetOrganisationID(w.BidAcme.OrganisationID).SetKind(domain.InterestProfessional).
+		SetDescription("Worked there").ExecX(testdb.Fixture())
+	member, _ = signInAs(t, srv.URL, "member@programme.example") // the interests come with the session
+	_, page = read(t)(member.Get(srv.URL + "/competitions/" + comp + "/interviews"))
+	wantIn(t, "the interested panel member's page", page, "You cannot score this interview: you declared an interest in")
+	if strings.Contains(page, "/bids/"+acme+"/interview-score") {
+		t.Error("the interested panel member is offered the score")
+	}
 }
 
 func containsAny(s string, subs ...string) bool {

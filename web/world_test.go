@@ -31,6 +31,7 @@ const (
 	SupplierOther    = testworld.SupplierOther
 	Finance          = testworld.Finance
 	PanelChair       = testworld.PanelChair
+	PanelMember      = testworld.PanelMember
 )
 
 // Quiet keeps request logs out of test output.

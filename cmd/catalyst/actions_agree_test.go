@@ -36,6 +36,10 @@ func body(b map[string]any) func() any { return func() any { return b } }
 
 // commandOf is each action's command, keyed "kind action" as the model names them.
 var commandOf = map[string]actionCommand{
+	"interview schedule-interview": {method: http.MethodPut, path: "/api/v1/bids/%d/interview-slot", body: func() any {
+		return map[string]any{"at": time.Now().Add(7 * 24 * time.Hour), "place": "Anytown Council offices, room 2"}
+	}},
+	"interview score-interview": {method: http.MethodPut, path: "/api/v1/bids/%d/interview-score", body: body(map[string]any{"percent": 75, "note": "Clear answers to the panel."})},
 	"challenge delegates": sender(func(c *apiClient, id int) error {
 		var ch struct {
 			Delegates []struct {
@@ -220,11 +224,28 @@ func walkRecords(t *testing.T, c *apiClient, email string, visit visitFunc) {
 		for _, comp := range ch.Competitions {
 			var cv struct {
 				Actions []actionJSON `json:"actions"`
+				Status  string       `json:"status"`
+				Scheme  struct {
+					InterviewWeight int `json:"interview_weight"`
+				} `json:"scheme"`
 			}
 			get(fmt.Sprintf("/api/v1/competitions/%d", comp.ID), &cv)
 			visit("competition", comp.ID, cv.Actions)
-			if email != demoOfficer && email != demoChair && email != demoBudget {
-				continue // the panel sheet is the programme's and its approvers'
+			interviews := cv.Scheme.InterviewWeight > 0 && (cv.Status == "assessment" || cv.Status == "decided")
+			if interviews && (email == demoOfficer || email == demoPanel) {
+				var iv struct {
+					Shortlist []struct {
+						BidID   int          `json:"bid_id"`
+						Actions []actionJSON `json:"actions"`
+					} `json:"shortlist"`
+				}
+				get(fmt.Sprintf("/api/v1/competitions/%d/interviews", comp.ID), &iv)
+				for _, b := range iv.Shortlist {
+					visit("interview", b.BidID, b.Actions)
+				}
+			}
+			if email != demoOfficer && email != demoChair && email != demoBudget && email != demoPanel {
+				continue // the panel sheet is the programme's, the panel's and its approvers'
 			}
 			var panel struct {
 				Rows []struct {

@@ -126,7 +126,7 @@ func TestDemoDataIsPublishedAndCounted(t *testing.T) {
 	}
 	// In every state the demo leaves its records in, what the model refuses each person the
 	// command refuses, with the same reason.
-	checkRefusalsAgree(t, anon, append(append([]string{demoAdmin, demoOfficer, demoFinance, demoChair, demoBudget, demoOwner, demoDelegate}, demoSuppliers...), demoAssessors...))
+	checkRefusalsAgree(t, anon, append(append([]string{demoAdmin, demoOfficer, demoFinance, demoChair, demoBudget, demoPanel, demoOwner, demoDelegate}, demoSuppliers...), demoAssessors...))
 	// And what it allows, the command takes: last, as it changes the demo.
-	checkAllowedAreTaken(t, anon, append(append(append([]string{}, demoSuppliers...), demoAssessors...), demoOwner, demoDelegate, demoFinance, demoOfficer, demoChair, demoBudget, demoAdmin))
+	checkAllowedAreTaken(t, anon, append(append(append([]string{}, demoSuppliers...), demoAssessors...), demoOwner, demoDelegate, demoFinance, demoPanel, demoOfficer, demoChair, demoBudget, demoAdmin))
 }

@@ -87,7 +87,9 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		}
 		return c
 	}
-	admin, owner := as(demoOfficer), as(demoOwner)
+	// admin is the programme officer, who runs the programme; hannah the admin, who manages
+	// people and settings and runs no competition.
+	admin, owner, hannah := as(demoOfficer), as(demoOwner), as(demoAdmin)
 	acme, binsight, civic := as(demoSuppliers[0]), as(demoSuppliers[1]), as(demoSuppliers[2])
 	assessors := []*apiClient{as(demoAssessors[0]), as(demoAssessors[1]), as(demoAssessors[2])}
 	// The test reads the database as its own named identity, as any background work does.
@@ -99,7 +101,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	rxServer := httptest.NewServer(rx)
 	defer rxServer.Close()
 	var registered api.WebhookSecretView
-	must(t, admin.call(http.MethodPost, "/api/v1/webhooks", map[string]any{"url": rxServer.URL, "description": "Finance",
+	wantProblem(t, admin.call(http.MethodPost, "/api/v1/webhooks", map[string]any{}, nil), 403, "forbidden", "")
+	must(t, hannah.call(http.MethodPost, "/api/v1/webhooks", map[string]any{"url": rxServer.URL, "description": "Finance",
 		"events": []string{"contract.awarded", "milestone.paid", "contract.gate_stop", "contract.gate_continue"}}, &registered))
 	rx.secret = registered.Secret
 
@@ -323,7 +326,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, &sheet))
 	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision", map[string]any{}, nil), 409, "", "waiting for approval")
 	wantProblem(t, admin.call(http.MethodPost, compPath+"/decision/approval", map[string]any{"approve": true}, nil), 403, "forbidden", "")
-	// The programme sets the budget holder's limit at £50,000, below the two contracts' total.
+	// The admin sets the budget holder's limit at £50,000, below the two contracts' total; the
+	// programme officer, who proposed the decision, may not.
 	var people struct {
 		Items []struct {
 			ID    int    `json:"id"`
@@ -333,7 +337,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	must(t, admin.call(http.MethodGet, "/api/v1/people", nil, &people))
 	for _, p := range people.Items {
 		if p.Email == demoBudget {
-			must(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/people/%d", p.ID), map[string]any{
+			wantProblem(t, admin.call(http.MethodPost, fmt.Sprintf("/api/v1/people/%d", p.ID), map[string]any{}, nil), 403, "forbidden", "")
+			must(t, hannah.call(http.MethodPost, fmt.Sprintf("/api/v1/people/%d", p.ID), map[string]any{
 				"roles": []string{"budget_holder"}, "delegated_limit_pence": 50_000_00}, nil))
 		}
 	}

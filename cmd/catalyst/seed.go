@@ -30,6 +30,7 @@ var demoPeople = []demoPerson{
 	{"Sam Patel", "sam.patel@catalyst.example", "finance", "", 0},
 	{"Grace Hall", "grace.hall@catalyst.example", "panel_chair", "", domain.Pounds(1_000_000)},
 	{"Omar Aziz", "omar.aziz@catalyst.example", "budget_holder", "", domain.Pounds(100_000)},
+	{"Kofi Mensah", "kofi.mensah@catalyst.example", "panel_member", "", 0},
 	{"Tom Reed", "tom.reed@anytown.gov.uk", "challenge_owner", "Anytown Council", 0},
 	{"Lucy Grant", "lucy.grant@anytown.gov.uk", "challenge_owner", "Anytown Council", 0},
 	{"Amara Okafor", "amara.okafor@assessors.example", "assessor", "", 0},
@@ -60,6 +61,7 @@ const (
 	demoFinance = "sam.patel@catalyst.example"
 	demoChair   = "grace.hall@catalyst.example"
 	demoBudget  = "omar.aziz@catalyst.example"
+	demoPanel   = "kofi.mensah@catalyst.example"
 	demoOwner   = "tom.reed@anytown.gov.uk"
 	// demoDelegate is Tom's colleague, whom he named to act for him on delegatedChallenge.
 	demoDelegate       = "lucy.grant@anytown.gov.uk"

@@ -171,7 +171,7 @@ func BidScope(ctx context.Context) scope[predicate.Bid] {
 	if !ok {
 		return s
 	}
-	if v.Has(authz.ProgrammeOfficer) || v.Approves() { // the programme, and the panel that approves its decision
+	if v.ReadsPanelSheet() { // the programme, the panel and those who approve its decision
 		s.add(bid.And(submitted, closed))
 	}
 	if v.Has(authz.ChallengeOwner) {
@@ -299,7 +299,7 @@ func FilterAssessments() privacy.AssessmentQueryRuleFunc {
 	return func(ctx context.Context, q *ent.AssessmentQuery) error {
 		var s scope[predicate.Assessment]
 		if v, ok := personViewer(ctx); ok {
-			s.all = v.Has(authz.ProgrammeOfficer) || v.Approves()
+			s.all = v.ReadsPanelSheet()
 			if v.Has(authz.ChallengeOwner) {
 				s.add(assessment.HasBidWith(ownerOfBid(v)))
 			}

@@ -72,9 +72,10 @@ const (
 	SupplierOther    = "supplier-other"
 	Finance          = "finance"
 	PanelChair       = "panel-chair"
+	PanelMember      = "panel-member"
 )
 
-var Personas = []string{Anon, Admin, Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance, PanelChair}
+var Personas = []string{Anon, Admin, Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther, SupplierOwn, SupplierOther, Finance, PanelChair, PanelMember}
 
 // World is a small programme on a real database, with a token per persona:
 //
@@ -137,6 +138,7 @@ func New(t testing.TB, serve func(db *ent.Client, docs *docstore.Store) (http.Ha
 	mk(SupplierOther, "ed@binsight.example", authz.Supplier, binsight)
 	mk(Finance, "fin@programme.example", authz.Finance, council)
 	mk(PanelChair, "chair@programme.example", authz.PanelChair, council)
+	mk(PanelMember, "member@programme.example", authz.PanelMember, council)
 	db.Person.UpdateOne(w.People[PanelChair]).SetDelegatedLimit(domain.Pounds(250_000)).ExecX(ctx)
 	w.SpareToken = db.APIToken.Create().SetName("spare").SetTokenHash(authz.HashSecret(authz.NewAPIToken())).
 		SetPersonID(w.People[SupplierOwn].ID).SetRole(string(authz.Supplier)).SetIssuedBy("test").SetCreatedAt(time.Now()).SaveX(ctx)
