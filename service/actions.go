@@ -117,7 +117,13 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) (Acti
 		out.add("setup", label, err)
 	}
 	if admin && ch.Stage == domain.ChallengePhase1Contracts && (ch.GateGo == nil || *ch.GateGo == domain.GateNoGo) {
-		out.add("gate", "Decide the challenge-level gate", domain.CheckChallengeGate(ch.Stage, ch.GateGo, domain.GateNoGo))
+		err := domain.CheckChallengeGate(ch.Stage, ch.GateGo, domain.GateNoGo)
+		if err == nil {
+			if err = s.noInterestInContractors(ctx, ch.ID); err != nil && !isRefusal(err) {
+				return nil, err
+			}
+		}
+		out.add("gate", "Decide the challenge-level gate", err)
 	}
 	if admin && ch.Stage == domain.ChallengePhase2Contracts {
 		err := s.mayComplete(ctx, ch)

@@ -26,6 +26,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
+	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -341,8 +342,12 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 			return err
 		}
 		if v, _ := authz.FromContext(ctx); v.AssistedBy != "" { // the supplier's own receipt still comes to them
+			helper, err := tx.Person.Query().Where(person.Email(v.AssistedBy)).Only(authz.AsSystem(ctx, submitPath))
+			if err != nil {
+				return err
+			}
 			return activities.Notify(ctx, tx, v.PersonID, domain.NoticeSubmittedForYou, "bid", b.ID, map[string]string{
-				"helper": v.AssistedBy, "title": b.Title, "at": domain.FormatTime(now), "receipt": receipt})
+				"helper": helper.Name, "title": b.Title, "at": domain.FormatTime(now), "receipt": receipt})
 		}
 		return nil
 	})

@@ -336,6 +336,11 @@ func (s *Service) ExtendDeadline(ctx context.Context, in ExtendDeadline) (*ent.C
 			return nil, err
 		case org.PublicBody:
 			ps.Add("organisation_id", "%s is a public body: only suppliers bid", org.Name)
+		default:
+			// More time for one supplier is a decision about it: not by whoever declared an interest.
+			if v, _ := authz.FromContext(ctx); v.InterestIn(org.ID) {
+				ps.Add("organisation_id", "You declared an interest in %s: someone else in the team must give it more time", org.Name)
+			}
 		}
 	}
 	if err := domain.CheckExtension(c.Status, DeadlineFor(c, in.OrganisationID), in.ClosesAt, time.Now()); err != nil &&

@@ -324,7 +324,7 @@ type ChallengeGate struct {
 func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*ent.Challenge, error) {
 	v, _ := authz.FromContext(ctx)
 	if !v.Has(authz.ProgrammeOfficer) {
-		return nil, forbidden("only the programme team decides the challenge-level gate")
+		return nil, forbidden("only the programme officer decides the challenge-level gate")
 	}
 	ch, err := s.DB.Challenge.Get(ctx, in.ChallengeID)
 	if err != nil {
@@ -332,6 +332,9 @@ func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*e
 	}
 	decision := domain.ChallengeGo(in.Decision)
 	if err := domain.CheckChallengeGate(ch.Stage, ch.GateGo, decision); err != nil {
+		return nil, err
+	}
+	if err := s.noInterestInContractors(ctx, ch.ID); err != nil {
 		return nil, err
 	}
 	again := ch.GateGo != nil // a no-go sent again: finish stopping its contracts

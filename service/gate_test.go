@@ -74,6 +74,9 @@ func TestTheGateGathersItsEvidence(t *testing.T) {
 	}
 	_, err = p.svc.RecommendAtGate(owner, Recommendation{ContractID: k.ID, Outcome: "complete", Reason: "Strong"})
 	wantProblems(t, err, "recommendation")
+	// The recommendation is the owner's own: the programme officer cannot enter it for them.
+	_, err = p.svc.RecommendAtGate(admin, Recommendation{ContractID: k.ID, Outcome: "continue", Reason: "Strong"})
+	wantRefused(t, "the programme recommending for the owner", err, "only the challenge's owner, or a delegate they named, can do this")
 	if _, err := p.svc.RecommendAtGate(owner, Recommendation{ContractID: k.ID, Outcome: "continue", Reason: "Strong"}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 )
 
@@ -120,6 +122,25 @@ func noInterest(v authz.Viewer, organisationID int, name string) error {
 		return conflict("declared-interest", "you declared an interest in %s: someone else in the team must do this", name)
 	}
 	return nil
+}
+
+// noInterestInContractors is the same rule for the challenge-level gate, which decides for
+// every phase 1 contract at once: nobody decides it who declared an interest in one of their
+// suppliers.
+func (s *Service) noInterestInContractors(ctx context.Context, challengeID int) error {
+	v, _ := authz.FromContext(ctx)
+	if len(v.Interests) == 0 {
+		return nil
+	}
+	k, err := s.DB.Contract.Query().Where(contract.HasCompetitionWith(competition.ChallengeID(challengeID)), contract.OrganisationIDIn(v.Interests...)).
+		WithOrganisation().First(authz.AsSystem(ctx, "interests"))
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return conflict("declared-interest", "you declared an interest in %s, which holds a contract under this challenge: someone else in the team must decide its gate", k.Edges.Organisation.Name)
 }
 
 // noInterestInBidders is the same rule for a competition's decision: nobody proposes, approves

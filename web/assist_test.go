@@ -79,7 +79,7 @@ func TestTheProgrammeActsForASupplierWithConsent(t *testing.T) {
 	}
 	receipt := w.DB.Notice.Query().Where(notice.RecipientID(dana.ID), notice.Template(string(domain.NoticeSubmittedForYou))).OnlyX(fx)
 	sealed := w.DB.Bid.GetX(fx, w.SealedAcme.ID)
-	if sealed.Receipt == nil || receipt.Values["receipt"] != *sealed.Receipt || receipt.Values["helper"] != "officer@programme.example" {
+	if sealed.Receipt == nil || receipt.Values["receipt"] != *sealed.Receipt || receipt.Values["helper"] != w.People[Officer].Name {
 		t.Errorf("Dana's receipt notice: %v, her bid's receipt %v", receipt.Values, sealed.Receipt)
 	}
 

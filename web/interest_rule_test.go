@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -91,6 +92,23 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 	refused(OwnerOwn, "midpoint review", k.Actions, "review-midpoint", http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/midpoint-review", w.ContractAcme.ID), `{"rag": "green", "rag_note": "On track"}`)
 	k = contract(Officer)
 	refused(Officer, "gate", k.Actions, "gate", http.MethodPost, fmt.Sprintf("/api/v1/contracts/%d/gate", w.ContractAcme.ID), `{"outcome": "continue", "rationale": "Good"}`)
+	// Nor the challenge-level gate, which decides for Acme's contract among the rest.
+	w.DB.Challenge.UpdateOne(w.ChallengeA).SetStage(domain.ChallengePhase1Contracts).ExecX(fx)
+	var ch api.ChallengeView
+	if rec := w.Do(Officer, http.MethodGet, "/api/v1/challenges/"+strconv.Itoa(w.ChallengeA.ID), ""); json.Unmarshal(rec.Body.Bytes(), &ch) != nil {
+		t.Fatalf("the programme reading the challenge: %d", rec.Code)
+	}
+	want = "you declared an interest in Acme, which holds a contract under this challenge"
+	refused(Officer, "challenge gate", ch.Actions, "gate", http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/gate", w.ChallengeA.ID),
+		`{"decision": "go", "criteria": ["success", "budget", "standards"], "rationale": "It works."}`)
+	want = "you declared an interest in Acme"
+	// Nor gives Acme alone more time to bid.
+	later := w.CompE.ClosesAt.Add(7 * 24 * time.Hour).Format(time.RFC3339)
+	if rec := w.Do(Officer, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/extensions", w.CompE.ID),
+		fmt.Sprintf(`{"organisation_id": %d, "closes_at": %q, "reason": "Their server failed."}`, acme, later)); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "You declared an interest in Acme: someone else in the team must give it more time") {
+		t.Errorf("the programme extending Acme's deadline: %d %s", rec.Code, rec.Body)
+	}
 
 	var panel api.CompetitionView
 	rec := w.Do(PanelChair, http.MethodGet, "/api/v1/competitions/"+strconv.Itoa(w.CompA.ID), "")
