@@ -47,6 +47,9 @@ type Deps struct {
 	// SignInRate is how many sign-in attempts one address may make per minute (default 20), and
 	// how many times it may ask for or stop alerts.
 	SignInRate int
+	// LogVerifierKey is the transparency log's verifier key in signed-note form, served at
+	// /log/vkey; empty while the log has no key.
+	LogVerifierKey string
 	// OCIDPrefix is the programme's ocid prefix for open contracting data (DefaultOCIDPrefix
 	// until it registers one).
 	OCIDPrefix string
@@ -131,6 +134,9 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	r.Get("/healthz", Public, func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	r.Get("/metrics", Public, s.metrics)
 	r.Get("/api/openapi.json", Public, s.openAPI)
+	r.Get("/log/checkpoint", Public, s.logCheckpoint)
+	r.Get("/log/vkey", Public, s.logVerifierKey)
+	r.Get("/log/tile/*", Public, s.logTile)
 
 	v1 := r.Group("/api/v1")
 	v1.Get("/people", SignedIn, s.listPeople)

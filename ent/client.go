@@ -37,6 +37,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
+	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logentry"
+	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -105,6 +108,12 @@ type Client struct {
 	LegalHold *LegalHoldClient
 	// Lesson is the client for interacting with the Lesson builders.
 	Lesson *LessonClient
+	// LogCheckpoint is the client for interacting with the LogCheckpoint builders.
+	LogCheckpoint *LogCheckpointClient
+	// LogEntry is the client for interacting with the LogEntry builders.
+	LogEntry *LogEntryClient
+	// LogHash is the client for interacting with the LogHash builders.
+	LogHash *LogHashClient
 	// Milestone is the client for interacting with the Milestone builders.
 	Milestone *MilestoneClient
 	// Notice is the client for interacting with the Notice builders.
@@ -168,6 +177,9 @@ func (c *Client) init() {
 	c.JoinRequest = NewJoinRequestClient(c.config)
 	c.LegalHold = NewLegalHoldClient(c.config)
 	c.Lesson = NewLessonClient(c.config)
+	c.LogCheckpoint = NewLogCheckpointClient(c.config)
+	c.LogEntry = NewLogEntryClient(c.config)
+	c.LogHash = NewLogHashClient(c.config)
 	c.Milestone = NewMilestoneClient(c.config)
 	c.Notice = NewNoticeClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
@@ -297,6 +309,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		JoinRequest:        NewJoinRequestClient(cfg),
 		LegalHold:          NewLegalHoldClient(cfg),
 		Lesson:             NewLessonClient(cfg),
+		LogCheckpoint:      NewLogCheckpointClient(cfg),
+		LogEntry:           NewLogEntryClient(cfg),
+		LogHash:            NewLogHashClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
@@ -353,6 +368,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		JoinRequest:        NewJoinRequestClient(cfg),
 		LegalHold:          NewLegalHoldClient(cfg),
 		Lesson:             NewLessonClient(cfg),
+		LogCheckpoint:      NewLogCheckpointClient(cfg),
+		LogEntry:           NewLogEntryClient(cfg),
+		LogHash:            NewLogHashClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
 		Notice:             NewNoticeClient(cfg),
 		Organisation:       NewOrganisationClient(cfg),
@@ -401,10 +419,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.AuditEvent, c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition,
 		c.Contract, c.CorrectionRequest, c.Document, c.Email, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.JoinRequest, c.LegalHold, c.Lesson,
-		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
-		c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod, c.Round, c.Screening,
-		c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
-		c.WebhookEndpoint,
+		c.LogCheckpoint, c.LogEntry, c.LogHash, c.Milestone, c.Notice, c.Organisation,
+		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod,
+		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
+		c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -418,10 +436,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.AuditEvent, c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition,
 		c.Contract, c.CorrectionRequest, c.Document, c.Email, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.JoinRequest, c.LegalHold, c.Lesson,
-		c.Milestone, c.Notice, c.Organisation, c.OutboxMessage, c.Person,
-		c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod, c.Round, c.Screening,
-		c.ScreeningCriterion, c.Session, c.ShowAndTell, c.WebhookDelivery,
-		c.WebhookEndpoint,
+		c.LogCheckpoint, c.LogEntry, c.LogHash, c.Milestone, c.Notice, c.Organisation,
+		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod,
+		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
+		c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -474,6 +492,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.LegalHold.mutate(ctx, m)
 	case *LessonMutation:
 		return c.Lesson.mutate(ctx, m)
+	case *LogCheckpointMutation:
+		return c.LogCheckpoint.mutate(ctx, m)
+	case *LogEntryMutation:
+		return c.LogEntry.mutate(ctx, m)
+	case *LogHashMutation:
+		return c.LogHash.mutate(ctx, m)
 	case *MilestoneMutation:
 		return c.Milestone.mutate(ctx, m)
 	case *NoticeMutation:
@@ -4177,6 +4201,408 @@ func (c *LessonClient) mutate(ctx context.Context, m *LessonMutation) (Value, er
 	}
 }
 
+// LogCheckpointClient is a client for the LogCheckpoint schema.
+type LogCheckpointClient struct {
+	config
+}
+
+// NewLogCheckpointClient returns a client for the LogCheckpoint from the given config.
+func NewLogCheckpointClient(c config) *LogCheckpointClient {
+	return &LogCheckpointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `logcheckpoint.Hooks(f(g(h())))`.
+func (c *LogCheckpointClient) Use(hooks ...Hook) {
+	c.hooks.LogCheckpoint = append(c.hooks.LogCheckpoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `logcheckpoint.Intercept(f(g(h())))`.
+func (c *LogCheckpointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LogCheckpoint = append(c.inters.LogCheckpoint, interceptors...)
+}
+
+// Create returns a builder for creating a LogCheckpoint entity.
+func (c *LogCheckpointClient) Create() *LogCheckpointCreate {
+	mutation := newLogCheckpointMutation(c.config, OpCreate)
+	return &LogCheckpointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LogCheckpoint entities.
+func (c *LogCheckpointClient) CreateBulk(builders ...*LogCheckpointCreate) *LogCheckpointCreateBulk {
+	return &LogCheckpointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogCheckpointClient) MapCreateBulk(slice any, setFunc func(*LogCheckpointCreate, int)) *LogCheckpointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogCheckpointCreateBulk{err: fmt.Errorf("calling to LogCheckpointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogCheckpointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogCheckpointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LogCheckpoint.
+func (c *LogCheckpointClient) Update() *LogCheckpointUpdate {
+	mutation := newLogCheckpointMutation(c.config, OpUpdate)
+	return &LogCheckpointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogCheckpointClient) UpdateOne(_m *LogCheckpoint) *LogCheckpointUpdateOne {
+	mutation := newLogCheckpointMutation(c.config, OpUpdateOne, withLogCheckpoint(_m))
+	return &LogCheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogCheckpointClient) UpdateOneID(id int64) *LogCheckpointUpdateOne {
+	mutation := newLogCheckpointMutation(c.config, OpUpdateOne, withLogCheckpointID(id))
+	return &LogCheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LogCheckpoint.
+func (c *LogCheckpointClient) Delete() *LogCheckpointDelete {
+	mutation := newLogCheckpointMutation(c.config, OpDelete)
+	return &LogCheckpointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogCheckpointClient) DeleteOne(_m *LogCheckpoint) *LogCheckpointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogCheckpointClient) DeleteOneID(id int64) *LogCheckpointDeleteOne {
+	builder := c.Delete().Where(logcheckpoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogCheckpointDeleteOne{builder}
+}
+
+// Query returns a query builder for LogCheckpoint.
+func (c *LogCheckpointClient) Query() *LogCheckpointQuery {
+	return &LogCheckpointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogCheckpoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LogCheckpoint entity by its id.
+func (c *LogCheckpointClient) Get(ctx context.Context, id int64) (*LogCheckpoint, error) {
+	return c.Query().Where(logcheckpoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogCheckpointClient) GetX(ctx context.Context, id int64) *LogCheckpoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LogCheckpointClient) Hooks() []Hook {
+	hooks := c.hooks.LogCheckpoint
+	return append(hooks[:len(hooks):len(hooks)], logcheckpoint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogCheckpointClient) Interceptors() []Interceptor {
+	return c.inters.LogCheckpoint
+}
+
+func (c *LogCheckpointClient) mutate(ctx context.Context, m *LogCheckpointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogCheckpointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogCheckpointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogCheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogCheckpointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LogCheckpoint mutation op: %q", m.Op())
+	}
+}
+
+// LogEntryClient is a client for the LogEntry schema.
+type LogEntryClient struct {
+	config
+}
+
+// NewLogEntryClient returns a client for the LogEntry from the given config.
+func NewLogEntryClient(c config) *LogEntryClient {
+	return &LogEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `logentry.Hooks(f(g(h())))`.
+func (c *LogEntryClient) Use(hooks ...Hook) {
+	c.hooks.LogEntry = append(c.hooks.LogEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `logentry.Intercept(f(g(h())))`.
+func (c *LogEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LogEntry = append(c.inters.LogEntry, interceptors...)
+}
+
+// Create returns a builder for creating a LogEntry entity.
+func (c *LogEntryClient) Create() *LogEntryCreate {
+	mutation := newLogEntryMutation(c.config, OpCreate)
+	return &LogEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LogEntry entities.
+func (c *LogEntryClient) CreateBulk(builders ...*LogEntryCreate) *LogEntryCreateBulk {
+	return &LogEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogEntryClient) MapCreateBulk(slice any, setFunc func(*LogEntryCreate, int)) *LogEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogEntryCreateBulk{err: fmt.Errorf("calling to LogEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LogEntry.
+func (c *LogEntryClient) Update() *LogEntryUpdate {
+	mutation := newLogEntryMutation(c.config, OpUpdate)
+	return &LogEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogEntryClient) UpdateOne(_m *LogEntry) *LogEntryUpdateOne {
+	mutation := newLogEntryMutation(c.config, OpUpdateOne, withLogEntry(_m))
+	return &LogEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogEntryClient) UpdateOneID(id int64) *LogEntryUpdateOne {
+	mutation := newLogEntryMutation(c.config, OpUpdateOne, withLogEntryID(id))
+	return &LogEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LogEntry.
+func (c *LogEntryClient) Delete() *LogEntryDelete {
+	mutation := newLogEntryMutation(c.config, OpDelete)
+	return &LogEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogEntryClient) DeleteOne(_m *LogEntry) *LogEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogEntryClient) DeleteOneID(id int64) *LogEntryDeleteOne {
+	builder := c.Delete().Where(logentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for LogEntry.
+func (c *LogEntryClient) Query() *LogEntryQuery {
+	return &LogEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LogEntry entity by its id.
+func (c *LogEntryClient) Get(ctx context.Context, id int64) (*LogEntry, error) {
+	return c.Query().Where(logentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogEntryClient) GetX(ctx context.Context, id int64) *LogEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LogEntryClient) Hooks() []Hook {
+	hooks := c.hooks.LogEntry
+	return append(hooks[:len(hooks):len(hooks)], logentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogEntryClient) Interceptors() []Interceptor {
+	return c.inters.LogEntry
+}
+
+func (c *LogEntryClient) mutate(ctx context.Context, m *LogEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LogEntry mutation op: %q", m.Op())
+	}
+}
+
+// LogHashClient is a client for the LogHash schema.
+type LogHashClient struct {
+	config
+}
+
+// NewLogHashClient returns a client for the LogHash from the given config.
+func NewLogHashClient(c config) *LogHashClient {
+	return &LogHashClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loghash.Hooks(f(g(h())))`.
+func (c *LogHashClient) Use(hooks ...Hook) {
+	c.hooks.LogHash = append(c.hooks.LogHash, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loghash.Intercept(f(g(h())))`.
+func (c *LogHashClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LogHash = append(c.inters.LogHash, interceptors...)
+}
+
+// Create returns a builder for creating a LogHash entity.
+func (c *LogHashClient) Create() *LogHashCreate {
+	mutation := newLogHashMutation(c.config, OpCreate)
+	return &LogHashCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LogHash entities.
+func (c *LogHashClient) CreateBulk(builders ...*LogHashCreate) *LogHashCreateBulk {
+	return &LogHashCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogHashClient) MapCreateBulk(slice any, setFunc func(*LogHashCreate, int)) *LogHashCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogHashCreateBulk{err: fmt.Errorf("calling to LogHashClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogHashCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogHashCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LogHash.
+func (c *LogHashClient) Update() *LogHashUpdate {
+	mutation := newLogHashMutation(c.config, OpUpdate)
+	return &LogHashUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogHashClient) UpdateOne(_m *LogHash) *LogHashUpdateOne {
+	mutation := newLogHashMutation(c.config, OpUpdateOne, withLogHash(_m))
+	return &LogHashUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogHashClient) UpdateOneID(id int64) *LogHashUpdateOne {
+	mutation := newLogHashMutation(c.config, OpUpdateOne, withLogHashID(id))
+	return &LogHashUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LogHash.
+func (c *LogHashClient) Delete() *LogHashDelete {
+	mutation := newLogHashMutation(c.config, OpDelete)
+	return &LogHashDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogHashClient) DeleteOne(_m *LogHash) *LogHashDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogHashClient) DeleteOneID(id int64) *LogHashDeleteOne {
+	builder := c.Delete().Where(loghash.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogHashDeleteOne{builder}
+}
+
+// Query returns a query builder for LogHash.
+func (c *LogHashClient) Query() *LogHashQuery {
+	return &LogHashQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogHash},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LogHash entity by its id.
+func (c *LogHashClient) Get(ctx context.Context, id int64) (*LogHash, error) {
+	return c.Query().Where(loghash.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogHashClient) GetX(ctx context.Context, id int64) *LogHash {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LogHashClient) Hooks() []Hook {
+	hooks := c.hooks.LogHash
+	return append(hooks[:len(hooks):len(hooks)], loghash.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogHashClient) Interceptors() []Interceptor {
+	return c.inters.LogHash
+}
+
+func (c *LogHashClient) mutate(ctx context.Context, m *LogHashMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogHashCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogHashUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogHashUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogHashDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LogHash mutation op: %q", m.Op())
+	}
+}
+
 // MilestoneClient is a client for the Milestone schema.
 type MilestoneClient struct {
 	config
@@ -6481,19 +6907,19 @@ type (
 		APIToken, Alert, AlertNotice, Assessment, Assignment, Assistance, AuditEvent,
 		AuditHead, Bid, Challenge, Clarification, Competition, Contract,
 		CorrectionRequest, Document, Email, GateDecision, IdempotencyRecord, Interest,
-		JoinRequest, LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage,
-		Person, ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
-		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
-		WebhookEndpoint []ent.Hook
+		JoinRequest, LegalHold, Lesson, LogCheckpoint, LogEntry, LogHash, Milestone,
+		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent,
+		RetentionPeriod, Round, Screening, ScreeningCriterion, Session, ShowAndTell,
+		WebhookDelivery, WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, Assistance, AuditEvent,
 		AuditHead, Bid, Challenge, Clarification, Competition, Contract,
 		CorrectionRequest, Document, Email, GateDecision, IdempotencyRecord, Interest,
-		JoinRequest, LegalHold, Lesson, Milestone, Notice, Organisation, OutboxMessage,
-		Person, ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
-		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
-		WebhookEndpoint []ent.Interceptor
+		JoinRequest, LegalHold, Lesson, LogCheckpoint, LogEntry, LogHash, Milestone,
+		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent,
+		RetentionPeriod, Round, Screening, ScreeningCriterion, Session, ShowAndTell,
+		WebhookDelivery, WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -34,6 +34,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
+	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logentry"
+	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -131,6 +134,9 @@ func checkColumn(t, c string) error {
 			joinrequest.Table:        joinrequest.ValidColumn,
 			legalhold.Table:          legalhold.ValidColumn,
 			lesson.Table:             lesson.ValidColumn,
+			logcheckpoint.Table:      logcheckpoint.ValidColumn,
+			logentry.Table:           logentry.ValidColumn,
+			loghash.Table:            loghash.ValidColumn,
 			milestone.Table:          milestone.ValidColumn,
 			notice.Table:             notice.ValidColumn,
 			organisation.Table:       organisation.ValidColumn,

@@ -58,6 +58,12 @@ type Tx struct {
 	LegalHold *LegalHoldClient
 	// Lesson is the client for interacting with the Lesson builders.
 	Lesson *LessonClient
+	// LogCheckpoint is the client for interacting with the LogCheckpoint builders.
+	LogCheckpoint *LogCheckpointClient
+	// LogEntry is the client for interacting with the LogEntry builders.
+	LogEntry *LogEntryClient
+	// LogHash is the client for interacting with the LogHash builders.
+	LogHash *LogHashClient
 	// Milestone is the client for interacting with the Milestone builders.
 	Milestone *MilestoneClient
 	// Notice is the client for interacting with the Notice builders.
@@ -241,6 +247,9 @@ func (tx *Tx) init() {
 	tx.JoinRequest = NewJoinRequestClient(tx.config)
 	tx.LegalHold = NewLegalHoldClient(tx.config)
 	tx.Lesson = NewLessonClient(tx.config)
+	tx.LogCheckpoint = NewLogCheckpointClient(tx.config)
+	tx.LogEntry = NewLogEntryClient(tx.config)
+	tx.LogHash = NewLogHashClient(tx.config)
 	tx.Milestone = NewMilestoneClient(tx.config)
 	tx.Notice = NewNoticeClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)

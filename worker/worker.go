@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/api/enums/v1"
+	"golang.org/x/mod/sumdb/note"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -34,6 +35,10 @@ type Deps struct {
 	BaseURL string
 	// MailPollEvery is the mail workflow's safety-net look for waiting email.
 	MailPollEvery time.Duration
+	// LogSigner signs the transparency log's checkpoints; nil leaves the log unsequenced.
+	LogSigner note.Signer
+	// LogEvery is how often the log takes in what the audit trail has added (a second if 0).
+	LogEvery time.Duration
 }
 
 // Register adds every workflow and activity to r.
@@ -64,6 +69,9 @@ func Run(ctx context.Context, d Deps) error {
 	go startForGood(ctx, d, workflows.WebhookWorkflowID, workflows.WebhookWorkflow, workflows.WebhookInput{PollEvery: d.MailPollEvery})
 	if d.Docs != nil {
 		go scheduleRetention(ctx, d)
+	}
+	if d.LogSigner != nil {
+		go sequenceLog(ctx, d)
 	}
 	relay := &OutboxRelay{DB: d.DB, Temporal: d.Temporal, Log: d.Log}
 	relay.Run(ctx)

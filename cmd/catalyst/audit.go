@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/translog"
 )
 
 // runAudit is `catalyst audit verify [--data DIR]`: it walks the hash-chained audit trail and
@@ -36,5 +40,25 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "The audit trail verifies: %d events, each chained to the one before.\n", n)
+	// The transparency log, checked against the trail; its signatures with the key the dev
+	// folder keeps, or the API's verifier key in production.
+	vkey := get(envLogVKey)
+	if *data != "" {
+		if b, err := os.ReadFile(filepath.Join(*data, "log.key")); err == nil {
+			if vkey, err = translog.VerifierKey(strings.TrimSpace(string(b))); err != nil {
+				return fmt.Errorf("the dev folder's log.key: %w", err)
+			}
+		}
+	}
+	r, err := activities.VerifyLog(ctx, db, vkey)
+	if err != nil {
+		return fmt.Errorf("the transparency log does not verify: %w", err)
+	}
+	signed := "their signatures not checked (no verifier key)"
+	if vkey != "" {
+		signed = "each signed by " + strings.SplitN(vkey, "+", 2)[0]
+	}
+	fmt.Fprintf(out, "The transparency log verifies: %d entries holding %d audit events in order, and %d checkpoints, each consistent with the one before, %s.\n",
+		r.Entries, r.AuditEvents, r.Checkpoints, signed)
 	return nil
 }

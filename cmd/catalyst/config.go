@@ -17,6 +17,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
@@ -62,6 +63,8 @@ var (
 	envMailFrom     = envVar{"CATALYST_MAIL_FROM", "", "the address SMTP mail comes from, e.g. catalyst@programme.example.gov.uk"}
 	envOCIDPrefix   = envVar{"CATALYST_OCID_PREFIX", "ocds-catalyst", "the ocid prefix the Open Contracting Partnership registered for the programme, e.g. ocds-a1b2c3"}
 	envShortestOpen = envVar{"CATALYST_SHORTEST_OPEN", "24h", "how long a competition must be open at least, as a Go duration such as 24h or 168h"}
+	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, the log is not sequenced"}
+	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )
 
@@ -86,6 +89,8 @@ type prodConfig struct {
 	ShortestOpen      time.Duration
 	Mail              email.Sender // nil when no provider is set: email waits
 	PublicURL         string
+	LogSigner         note.Signer // the worker's, when CATALYST_LOG_KEY is set
+	LogVerifierKey    string      // the API's, when CATALYST_LOG_VKEY is set
 }
 
 func get(v envVar) string {
@@ -148,6 +153,19 @@ func loadConfig(command string) (prodConfig, error) {
 	}
 	if command == "worker" {
 		cfg.Mail, cfg.PublicURL = loadMail(&problems)
+		if k := get(envLogKey); k != "" {
+			signer, err := note.NewSigner(k)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s is not a signed-note signing key: make one with `catalyst log key --origin <name>`", envLogKey.Name))
+			}
+			cfg.LogSigner = signer
+		}
+	}
+	if k := get(envLogVKey); command == "api" && k != "" {
+		if _, err := note.NewVerifier(k); err != nil {
+			problems = append(problems, fmt.Sprintf("%s is not a signed-note verifier key: use the one `catalyst log key` printed", envLogVKey.Name))
+		}
+		cfg.LogVerifierKey = k
 	}
 	if command == "api" {
 		oidcCfg, oidcProblems := loadOIDC()

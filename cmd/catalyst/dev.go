@@ -12,10 +12,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/devstack"
@@ -25,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
+	"github.com/catalyst-sbri/catalyst/translog"
 	"github.com/catalyst-sbri/catalyst/web"
 	"github.com/catalyst-sbri/catalyst/worker"
 )
@@ -186,6 +189,10 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	logSigner, logVKey, err := logKeyIn(filepath.Join(o.Data, "log.key"), devLogOrigin)
+	if err != nil {
+		return nil, err
+	}
 
 	// Every email goes to a local SMTP sink, through the same SMTP sender production may use.
 	if st.Mail, err = email.StartSink(filepath.Join(o.Data, "mail"), "127.0.0.1:0"); err != nil {
@@ -203,7 +210,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
 	go func() {
 		st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Docs: st.Docs, Log: o.Log,
-			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery})
+			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery, LogSigner: logSigner})
 	}()
 
 	// The demo runs whole competitions in seconds, so a competition may close soon after it opens.
@@ -211,7 +218,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	// address: production's 20 a minute per address would stop a person (or the browser tests,
 	// two journeys at once) switching between demo people, for nothing.
 	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, SignInRate: devSignInRate,
-		ShortestOpen: domain.MinOpenPeriod, Metrics: st.Metrics, Log: o.Log})
+		ShortestOpen: domain.MinOpenPeriod, Metrics: st.Metrics, Log: o.Log, LogVerifierKey: logVKey})
 	if err != nil {
 		return nil, err
 	}
@@ -316,6 +323,30 @@ func (st *devStack) Close() error {
 }
 
 // sessionKeyIn keeps the session-signing key in the data folder so sign-ins survive a restart.
+// devLogOrigin names the dev stack's transparency log.
+const devLogOrigin = "catalyst.localhost/log"
+
+// logKeyIn is the transparency log's signing key kept at path (made there on first use), its
+// signer and its verifier key.
+func logKeyIn(path, origin string) (note.Signer, string, error) {
+	b, err := os.ReadFile(path)
+	skey := strings.TrimSpace(string(b))
+	if err != nil {
+		if skey, _, err = translog.NewKey(rand.Reader, origin); err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(path, []byte(skey+"\n"), 0o600); err != nil {
+			return nil, "", err
+		}
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	vkey, err := translog.VerifierKey(skey)
+	return signer, vkey, err
+}
+
 func sessionKeyIn(path string) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
 		return b, nil

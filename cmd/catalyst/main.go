@@ -31,6 +31,7 @@ Usage:
                                                  print a new API token for a person in one role
   catalyst part temporal|s3 ...                  a Temporal server in PostgreSQL, or an S3 server, for
                                                  scripts/topology.sh (production uses a cluster and MinIO)
+  catalyst log key --origin NAME                 print a new signing key for the transparency log and its verifier key
   catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
   catalyst version                               print the version
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string) error {
 		return probe(ctx, args[1:])
 	case "part":
 		return runPart(ctx, args[1:], os.Stdout)
+	case "log":
+		return runLog(args[1:], os.Stdout)
 	case "version":
 		fmt.Println("catalyst", version)
 		return nil

@@ -123,7 +123,10 @@ func runWorker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL})
+	if cfg.LogSigner == nil {
+		log.Warn("the transparency log is not sequenced: set " + envLogKey.Name)
+	}
+	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL, LogSigner: cfg.LogSigner})
 }
 
 func runAPI(ctx context.Context) error {
@@ -183,7 +186,8 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		shortest = domain.MinOpenPeriod
 	}
 	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
-		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, ShortestOpen: shortest, Metrics: m, Log: log})
+		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, ShortestOpen: shortest, Metrics: m, Log: log,
+		LogVerifierKey: cfg.LogVerifierKey})
 	if err != nil {
 		tc.Close()
 		db.Close()

@@ -273,6 +273,42 @@ func (f LessonFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LessonMutation", m)
 }
 
+// The LogCheckpointFunc type is an adapter to allow the use of ordinary
+// function as LogCheckpoint mutator.
+type LogCheckpointFunc func(context.Context, *ent.LogCheckpointMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LogCheckpointFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LogCheckpointMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogCheckpointMutation", m)
+}
+
+// The LogEntryFunc type is an adapter to allow the use of ordinary
+// function as LogEntry mutator.
+type LogEntryFunc func(context.Context, *ent.LogEntryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LogEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LogEntryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogEntryMutation", m)
+}
+
+// The LogHashFunc type is an adapter to allow the use of ordinary
+// function as LogHash mutator.
+type LogHashFunc func(context.Context, *ent.LogHashMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LogHashFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LogHashMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogHashMutation", m)
+}
+
 // The MilestoneFunc type is an adapter to allow the use of ordinary
 // function as Milestone mutator.
 type MilestoneFunc func(context.Context, *ent.MilestoneMutation) (ent.Value, error)

@@ -801,6 +801,50 @@ var (
 			},
 		},
 	}
+	// LogCheckpointsColumns holds the columns for the "log_checkpoints" table.
+	LogCheckpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "root", Type: field.TypeBytes},
+		{Name: "note", Type: field.TypeString, Size: 2147483647},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// LogCheckpointsTable holds the schema information for the "log_checkpoints" table.
+	LogCheckpointsTable = &schema.Table{
+		Name:       "log_checkpoints",
+		Columns:    LogCheckpointsColumns,
+		PrimaryKey: []*schema.Column{LogCheckpointsColumns[0]},
+	}
+	// LogEntriesColumns holds the columns for the "log_entries" table.
+	LogEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "data", Type: field.TypeBytes},
+		{Name: "audit_seq", Type: field.TypeInt64},
+		{Name: "integrated_at", Type: field.TypeTime},
+	}
+	// LogEntriesTable holds the schema information for the "log_entries" table.
+	LogEntriesTable = &schema.Table{
+		Name:       "log_entries",
+		Columns:    LogEntriesColumns,
+		PrimaryKey: []*schema.Column{LogEntriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "logentry_audit_seq",
+				Unique:  false,
+				Columns: []*schema.Column{LogEntriesColumns[2]},
+			},
+		},
+	}
+	// LogHashesColumns holds the columns for the "log_hashes" table.
+	LogHashesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "hash", Type: field.TypeBytes},
+	}
+	// LogHashesTable holds the schema information for the "log_hashes" table.
+	LogHashesTable = &schema.Table{
+		Name:       "log_hashes",
+		Columns:    LogHashesColumns,
+		PrimaryKey: []*schema.Column{LogHashesColumns[0]},
+	}
 	// MilestonesColumns holds the columns for the "milestones" table.
 	MilestonesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1243,6 +1287,9 @@ var (
 		JoinRequestsTable,
 		LegalHoldsTable,
 		LessonsTable,
+		LogCheckpointsTable,
+		LogEntriesTable,
+		LogHashesTable,
 		MilestonesTable,
 		NoticesTable,
 		OrganisationsTable,

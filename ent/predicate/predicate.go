@@ -72,6 +72,15 @@ type LegalHold func(*sql.Selector)
 // Lesson is the predicate function for lesson builders.
 type Lesson func(*sql.Selector)
 
+// LogCheckpoint is the predicate function for logcheckpoint builders.
+type LogCheckpoint func(*sql.Selector)
+
+// LogEntry is the predicate function for logentry builders.
+type LogEntry func(*sql.Selector)
+
+// LogHash is the predicate function for loghash builders.
+type LogHash func(*sql.Selector)
+
 // Milestone is the predicate function for milestone builders.
 type Milestone func(*sql.Selector)
 

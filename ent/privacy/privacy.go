@@ -638,6 +638,78 @@ func (f LessonMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LessonMutation", m)
 }
 
+// The LogCheckpointQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LogCheckpointQueryRuleFunc func(context.Context, *ent.LogCheckpointQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LogCheckpointQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogCheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LogCheckpointQuery", q)
+}
+
+// The LogCheckpointMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LogCheckpointMutationRuleFunc func(context.Context, *ent.LogCheckpointMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LogCheckpointMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LogCheckpointMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogCheckpointMutation", m)
+}
+
+// The LogEntryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LogEntryQueryRuleFunc func(context.Context, *ent.LogEntryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LogEntryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogEntryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LogEntryQuery", q)
+}
+
+// The LogEntryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LogEntryMutationRuleFunc func(context.Context, *ent.LogEntryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LogEntryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LogEntryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogEntryMutation", m)
+}
+
+// The LogHashQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LogHashQueryRuleFunc func(context.Context, *ent.LogHashQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LogHashQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogHashQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LogHashQuery", q)
+}
+
+// The LogHashMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LogHashMutationRuleFunc func(context.Context, *ent.LogHashMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LogHashMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LogHashMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogHashMutation", m)
+}
+
 // The MilestoneQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MilestoneQueryRuleFunc func(context.Context, *ent.MilestoneQuery) error

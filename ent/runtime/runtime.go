@@ -29,6 +29,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
+	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logentry"
+	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
@@ -868,6 +871,33 @@ func init() {
 	lessonDescPhase := lessonFields[3].Descriptor()
 	// lesson.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
 	lesson.PhaseValidator = lessonDescPhase.Validators[0].(func(int) error)
+	logcheckpoint.Policy = privacy.NewPolicies(schema.LogCheckpoint{})
+	logcheckpoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := logcheckpoint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	logentry.Policy = privacy.NewPolicies(schema.LogEntry{})
+	logentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := logentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loghash.Policy = privacy.NewPolicies(schema.LogHash{})
+	loghash.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loghash.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	milestoneMixin := schema.Milestone{}.Mixin()
 	milestone.Policy = privacy.NewPolicies(schema.Milestone{})
 	milestone.Hooks[0] = func(next ent.Mutator) ent.Mutator {

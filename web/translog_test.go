@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+	"github.com/catalyst-sbri/catalyst/api"
+	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/docstore"
+	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
+	"github.com/catalyst-sbri/catalyst/translog"
+)
+
+// tileFetcher reads the log's tiles over HTTP, as any client of c2sp.org/tlog-tiles would.
+type tileFetcher struct {
+	t    *testing.T
+	base string
+}
+
+func (f tileFetcher) Height() int { return translog.TileHeight }
+
+func (f tileFetcher) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, tile := range tiles {
+		b, code := f.get(translog.TilePath(tile.L, tile.N, tile.W))
+		if code != http.StatusOK {
+			return nil, fmt.Errorf("tile %+v: %d %s", tile, code, b)
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+func (f tileFetcher) SaveTiles([]tlog.Tile, [][]byte) {}
+
+func (f tileFetcher) get(path string) ([]byte, int) {
+	f.t.Helper()
+	resp, err := http.Get(f.base + "/log/" + path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b, resp.StatusCode
+}
+
+// TestTheTransparencyLogIsServedAndVerifies: the sequencer takes in the audit trail and a bid's
+// receipt; anyone, signed out, fetches the checkpoint, the verifier key and the tiles as
+// c2sp.org/tlog-tiles lays them out; the checkpoint's signature verifies with the key; every
+// entry is proved in the tree from the tiles alone, and the later checkpoint is proved
+// consistent with the earlier; no entry names who bid; and a hash changed in the store is caught.
+func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
+	skey, vkey, err := translog.NewKey(rand.Reader, "catalyst.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := testworld.New(t, func(db *ent.Client, docs *docstore.Store) (http.Handler, error) {
+		return NewTestHandler(t, api.Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), Log: Quiet, LogVerifierKey: vkey})
+	})
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	f := tileFetcher{t: t, base: srv.URL}
+	if _, code := f.get("checkpoint"); code != http.StatusNotFound {
+		t.Errorf("the checkpoint of an empty log: %d, want 404", code)
+	}
+
+	ctx := testdb.Fixture()
+	seq := &activities.LogSequencer{DB: w.DB, Signer: signer, Batch: 7} // small batches, so a run ends mid-trail
+	integrate := func() {
+		t.Helper()
+		for {
+			n, err := seq.Integrate(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n < seq.Batch {
+				return
+			}
+		}
+	}
+	integrate()
+	first, code := f.get("checkpoint")
+	if code != http.StatusOK {
+		t.Fatalf("the checkpoint: %d %s", code, first)
+	}
+	key, code := f.get("vkey")
+	if code != http.StatusOK || strings.TrimSpace(string(key)) != vkey {
+		t.Fatalf("the verifier key: %d %q", code, key)
+	}
+	older, err := translog.OpenCheckpoint(first, strings.TrimSpace(string(key)))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A bid is received, and more happens; the log takes it in.
+	err = w.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		return activities.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, "bid.submitted", "bid", w.SealedAcme.ID,
+			nil, map[string]any{"receipt": "CAT-TEST-1", "content_hash": strings.Repeat("ab", 32)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 300 { // past the first full tile
+		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
+			return activities.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.step", "challenge", w.ChallengeA.ID, nil, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	integrate()
+	latest, _ := f.get("checkpoint")
+	cp, err := translog.OpenCheckpoint(latest, vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := w.DB.AuditEvent.Query().CountX(ctx)
+	if cp.Size != int64(events)+1 || cp.Origin != "catalyst.test/log" {
+		t.Fatalf("the checkpoint covers %d entries of %s, want the %d audit events and one receipt", cp.Size, cp.Origin, events)
+	}
+
+	// Every entry is proved in the tree from the served tiles alone.
+	tree := tlog.Tree{N: cp.Size, Hash: cp.Root}
+	hashes := tlog.TileHashReader(tree, f)
+	var receipts int
+	for bundle := int64(0); bundle*translog.TileWidth < cp.Size; bundle++ {
+		width := int(min(cp.Size-bundle*translog.TileWidth, translog.TileWidth))
+		b, code := f.get(translog.TilePath(-1, bundle, width))
+		if code != http.StatusOK {
+			t.Fatalf("entry bundle %d: %d", bundle, code)
+		}
+		entries, err := translog.ReadEntryBundle(b)
+		if err != nil || len(entries) != width {
+			t.Fatalf("entry bundle %d holds %d entries (%v), want %d", bundle, len(entries), err, width)
+		}
+		for i, e := range entries {
+			index := bundle*translog.TileWidth + int64(i)
+			proof, err := tlog.ProveRecord(cp.Size, index, hashes)
+			if err != nil {
+				t.Fatalf("proving entry %d: %v", index, err)
+			}
+			if err := tlog.CheckRecord(proof, cp.Size, cp.Root, index, tlog.RecordHash(e)); err != nil {
+				t.Errorf("entry %d is not in the tree: %v", index, err)
+			}
+			if strings.Contains(string(e), "acme") || strings.Contains(string(e), "dana") {
+				t.Errorf("entry %d names who bid: %s", index, e)
+			}
+			var r translog.Receipt
+			if json.Unmarshal(e, &r) == nil && r.Kind == translog.KindReceipt {
+				receipts++
+				if r.Receipt != "CAT-TEST-1" || r.Competition != w.SealedAcme.CompetitionID || r.SHA256 != strings.Repeat("ab", 32) {
+					t.Errorf("the receipt's entry: %s", e)
+				}
+			}
+		}
+	}
+	if receipts != 1 {
+		t.Errorf("%d receipts in the log, want 1", receipts)
+	}
+	proof, err := tlog.ProveTree(cp.Size, older.Size, hashes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tlog.CheckTree(proof, cp.Size, cp.Root, older.Size, older.Root); err != nil {
+		t.Errorf("the later checkpoint is not consistent with the earlier: %v", err)
+	}
+	if _, code := f.get(translog.TilePath(0, 5, translog.TileWidth)); code != http.StatusNotFound {
+		t.Errorf("a tile beyond the tree: %d, want 404", code)
+	}
+
+	// A hash changed behind the log's back: the tiles no longer agree with the signed root.
+	sys := authz.AsSystem(ctx, "tamper")
+	if _, err := w.DB.ExecContext(sys, "UPDATE log_hashes SET hash = ? WHERE id = 3", make([]byte, 32)); err != nil {
+		t.Fatal(err)
+	}
+	fresh := tlog.TileHashReader(tree, f)
+	if _, err := tlog.ProveRecord(cp.Size, 2, fresh); err == nil {
+		t.Error("a tampered tile was taken as the signed tree's")
+	}
+}

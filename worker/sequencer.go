@@ -1,0 +1,36 @@
+package worker
+
+import (
+	"context"
+	"time"
+
+	"github.com/catalyst-sbri/catalyst/activities"
+)
+
+// sequenceLog integrates the audit trail into the public transparency log every LogEvery (a
+// second unless set), at once again while a run finds a full batch. Every worker runs it; the
+// log's entry indexes let only one run append a given entry, so a second worker costs a
+// refused transaction, never a wrong log.
+func sequenceLog(ctx context.Context, d Deps) {
+	every := d.LogEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	q := &activities.LogSequencer{DB: d.DB, Signer: d.LogSigner}
+	const batch = 500
+	q.Batch = batch
+	for {
+		n, err := q.Integrate(ctx)
+		if err != nil && ctx.Err() == nil {
+			d.Log.Warn("transparency log", "error", err)
+		}
+		if err == nil && n == batch {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
