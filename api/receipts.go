@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/translog"
 )
 
 // A bid's receipt, and checking one: the supplier keeps its receipt file and anyone it shows
@@ -21,6 +22,9 @@ type ReceiptFile struct {
 	ContentHash string             `json:"content_hash"`
 	HashOf      string             `json:"hash_of"`
 	Sealed      service.SealedForm `json:"sealed"`
+	// Log is the receipt as the public transparency log holds it, with the proof that the signed
+	// checkpoint's tree holds it: anyone with the log's verifier key checks it, offline.
+	Log *translog.Inclusion `json:"log,omitempty"`
 }
 
 // ReceiptFor is the receipt of the bid the path names, as its supplier keeps it.
@@ -34,7 +38,7 @@ func (s *Server) ReceiptFor(c echo.Context) (ReceiptFile, error) {
 		return ReceiptFile{}, err
 	}
 	return ReceiptFile{Receipt: r.Receipt, BidID: id, SubmittedAt: r.SubmittedAt, ContentHash: r.ContentHash,
-		HashOf: "SHA-256 of `sealed` encoded as compact JSON with its fields in this order and map keys sorted", Sealed: r.Sealed}, nil
+		HashOf: "SHA-256 of `sealed` encoded as compact JSON with its fields in this order and map keys sorted", Sealed: r.Sealed, Log: r.Log}, nil
 }
 
 // getReceipt is the API's receipt.

@@ -12,6 +12,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/translog"
 )
 
 // SealedReceipt is what a supplier keeps of a sealed bid: its receipt number, the server's
@@ -21,6 +22,9 @@ type SealedReceipt struct {
 	SubmittedAt time.Time
 	ContentHash string
 	Sealed      SealedForm
+	// Log is the receipt in the public transparency log, with its proof; nil until the log has
+	// taken it in (within a second or so of the submit).
+	Log *translog.Inclusion
 }
 
 // Receipt is a sealed bid's receipt, to keep and to verify later.
@@ -32,7 +36,11 @@ func (s *Service) Receipt(ctx context.Context, bidID int) (SealedReceipt, error)
 	if b.Receipt == nil || b.SubmittedAt == nil {
 		return SealedReceipt{}, conflict("not-sealed", "bid %d has no receipt: it is %s, and a receipt is given when it is submitted", b.ID, strings.ToLower(b.Status.Label()))
 	}
-	return SealedReceipt{Receipt: *b.Receipt, SubmittedAt: *b.SubmittedAt, ContentHash: b.ContentHash, Sealed: SealedFormOf(b)}, nil
+	in, err := s.receiptInLog(ctx, b.ID, *b.Receipt)
+	if err != nil {
+		return SealedReceipt{}, err
+	}
+	return SealedReceipt{Receipt: *b.Receipt, SubmittedAt: *b.SubmittedAt, ContentHash: b.ContentHash, Sealed: SealedFormOf(b), Log: in}, nil
 }
 
 // Verification says whether a sealed bid still matches a receipt, and if not, why.

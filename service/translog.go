@@ -7,11 +7,14 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
@@ -57,7 +60,12 @@ func (s *Service) LogTile(ctx context.Context, level int, n int64, width int) ([
 		}
 		return translog.EntryBundle(entries)
 	}
-	return tlog.ReadTileData(translog.Tile(level, n, width), tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+	return tlog.ReadTileData(translog.Tile(level, n, width), s.logHashes(ctx))
+}
+
+// logHashes reads the log's stored hashes.
+func (s *Service) logHashes(ctx context.Context) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 		rows, err := s.DB.LogHash.Query().Where(loghash.IDIn(indexes...)).All(ctx)
 		if err != nil {
 			return nil, err
@@ -68,8 +76,48 @@ func (s *Service) LogTile(ctx context.Context, level int, n int64, width int) ([
 		}
 		out := make([]tlog.Hash, len(indexes))
 		for i, x := range indexes {
-			copy(out[i][:], byIndex[x])
+			h, ok := byIndex[x]
+			if !ok {
+				return nil, fmt.Errorf("the log has no stored hash %d", x)
+			}
+			copy(out[i][:], h)
 		}
 		return out, nil
-	}))
+	})
+}
+
+// receiptInLog is the bid's receipt as the log holds it, with its proof against the latest
+// checkpoint; nil until the sequencer has taken it in.
+func (s *Service) receiptInLog(ctx context.Context, bidID int, receipt string) (*translog.Inclusion, error) {
+	ctx = authz.AsSystem(ctx, logReaderName)
+	events, err := s.DB.AuditEvent.Query().Where(auditevent.RecordType("bid"), auditevent.RecordID(bidID), auditevent.Action("bid.submitted")).
+		Select(auditevent.FieldSeq).All(ctx)
+	if err != nil || len(events) == 0 {
+		return nil, err
+	}
+	seqs := make([]int64, len(events))
+	for i, ev := range events {
+		seqs[i] = ev.Seq
+	}
+	entries, err := s.DB.LogEntry.Query().Where(logentry.AuditSeqIn(seqs...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		var r translog.Receipt
+		if json.Unmarshal(e.Data, &r) != nil || r.Kind != translog.KindReceipt || r.Receipt != receipt {
+			continue
+		}
+		c, err := s.LogCheckpoint(ctx)
+		if err != nil || e.ID >= c.ID {
+			return nil, nil // not yet under a checkpoint
+		}
+		proof, err := tlog.ProveRecord(c.ID, e.ID, s.logHashes(ctx))
+		if err != nil {
+			return nil, err
+		}
+		in := translog.NewInclusion(e.ID, e.Data, c.Note, proof)
+		return &in, nil
+	}
+	return nil, nil
 }

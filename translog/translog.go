@@ -241,3 +241,42 @@ func ReadEntryBundle(b []byte) ([][]byte, error) {
 func Tile(level int, n int64, width int) tlog.Tile {
 	return tlog.Tile{H: TileHeight, L: level, N: n, W: width}
 }
+
+// Inclusion is an entry with the proof that a signed checkpoint's tree holds it: enough for
+// anyone holding the log's verifier key to check, offline.
+type Inclusion struct {
+	Index      int64    `json:"index"`
+	Entry      string   `json:"entry"`      // the entry as the log holds it
+	Checkpoint string   `json:"checkpoint"` // the signed checkpoint it is proved against
+	Proof      []string `json:"proof"`      // the RFC 6962 inclusion proof, each hash in base64
+}
+
+// NewInclusion is the inclusion of entry index in the tree of the signed checkpoint.
+func NewInclusion(index int64, entry []byte, checkpoint string, proof tlog.RecordProof) Inclusion {
+	in := Inclusion{Index: index, Entry: string(entry), Checkpoint: checkpoint, Proof: make([]string, len(proof))}
+	for i, h := range proof {
+		in.Proof[i] = base64.StdEncoding.EncodeToString(h[:])
+	}
+	return in
+}
+
+// Check verifies the checkpoint's signature with the verifier key and the entry's proof against
+// it, and returns the checkpoint.
+func (in Inclusion) Check(vkey string) (Checkpoint, error) {
+	c, err := OpenCheckpoint([]byte(in.Checkpoint), vkey)
+	if err != nil {
+		return c, err
+	}
+	proof := make(tlog.RecordProof, len(in.Proof))
+	for i, p := range in.Proof {
+		raw, err := base64.StdEncoding.DecodeString(p)
+		if err != nil || len(raw) != tlog.HashSize {
+			return c, fmt.Errorf("the proof's hash %d is not 32 bytes of base64", i)
+		}
+		copy(proof[i][:], raw)
+	}
+	if err := tlog.CheckRecord(proof, c.Size, c.Root, in.Index, tlog.RecordHash([]byte(in.Entry))); err != nil {
+		return c, fmt.Errorf("entry %d is not in the log's tree of %d entries: %w", in.Index, c.Size, err)
+	}
+	return c, nil
+}

@@ -112,7 +112,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	// A bid is received, and more happens; the log takes it in.
 	err = w.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		return activities.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, "bid.submitted", "bid", w.SealedAcme.ID,
-			nil, map[string]any{"receipt": "CAT-TEST-1", "content_hash": strings.Repeat("ab", 32)})
+			nil, map[string]any{"receipt": *w.SealedAcme.Receipt, "content_hash": w.SealedAcme.ContentHash})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 			var r translog.Receipt
 			if json.Unmarshal(e, &r) == nil && r.Kind == translog.KindReceipt {
 				receipts++
-				if r.Receipt != "CAT-TEST-1" || r.Competition != w.SealedAcme.CompetitionID || r.SHA256 != strings.Repeat("ab", 32) {
+				if r.Receipt != *w.SealedAcme.Receipt || r.Competition != w.SealedAcme.CompetitionID || r.SHA256 != w.SealedAcme.ContentHash {
 					t.Errorf("the receipt's entry: %s", e)
 				}
 			}
@@ -182,6 +182,21 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	}
 	if _, code := f.get(translog.TilePath(0, 5, translog.TileWidth)); code != http.StatusNotFound {
 		t.Errorf("a tile beyond the tree: %d, want 404", code)
+	}
+
+	// The supplier's receipt carries its entry and proof, which anyone checks with the key alone.
+	var receipt api.ReceiptFile
+	rec := w.Do(SupplierOwn, http.MethodGet, fmt.Sprintf("/api/v1/bids/%d/receipt", w.SealedAcme.ID), "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil || receipt.Log == nil {
+		t.Fatalf("the receipt: %d %s", rec.Code, rec.Body)
+	}
+	if in, err := receipt.Log.Check(vkey); err != nil || in.Size != cp.Size {
+		t.Errorf("the receipt's proof: %+v %v", in, err)
+	}
+	forged := *receipt.Log
+	forged.Entry = strings.Replace(forged.Entry, `"competition":`, `"competition":1`, 1)
+	if _, err := forged.Check(vkey); err == nil {
+		t.Error("a receipt whose entry was changed checks")
 	}
 
 	// A hash changed behind the log's back: the tiles no longer agree with the signed root.

@@ -685,6 +685,40 @@ func TestLifecycleEndToEnd(t *testing.T) {
 		strings.Contains(out.String(), "not checked") {
 		t.Fatalf("audit verify: %v %s", err, out.String())
 	}
+	// Acme's receipt, as its supplier downloads it, is checked offline by anyone with the log's
+	// key; a receipt file changed after the fact is not.
+	var file api.ReceiptFile
+	for range 100 { // the sequencer takes the receipt in within a second or so
+		must(t, acme.call(http.MethodGet, fmt.Sprintf("/api/v1/bids/%d/receipt", bidA.ID), nil, &file))
+		if file.Log != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	vkey, err := http.Get(st.URL + "/log/vkey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := io.ReadAll(vkey.Body)
+	vkey.Body.Close()
+	receiptFile := filepath.Join(t.TempDir(), "receipt.json")
+	b, _ := json.Marshal(file)
+	if err := os.WriteFile(receiptFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runReceipt([]string{"verify", receiptFile, "--vkey", strings.TrimSpace(string(key))}, &out); err != nil || !strings.Contains(out.String(), "verifies") {
+		t.Errorf("catalyst receipt verify: %v %s", err, out.String())
+	}
+	file.Receipt += "X"
+	b, _ = json.Marshal(file)
+	if err := os.WriteFile(receiptFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := runReceipt([]string{"verify", receiptFile, "--vkey", strings.TrimSpace(string(key))}, &out); err == nil || !strings.Contains(err.Error(), "another receipt's") {
+		t.Errorf("a changed receipt file verified: %v", err)
+	}
+
 	// The operator issues an API token on the same records; the programme reads the trail with it.
 	out.Reset()
 	if err := runToken(ctx, append([]string{"issue", "--email", demoOfficer, "--role", "programme_officer", "--name", "e2e"}, args[1:]...), &out); err != nil {

@@ -2,10 +2,15 @@ package main
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
+	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/translog"
 )
 
@@ -29,5 +34,59 @@ func runLog(args []string, out io.Writer) error {
 		return fmt.Errorf("the origin %q cannot name a key: %w", *origin, err)
 	}
 	_, err = fmt.Fprintf(out, "%s=%s\n%s=%s\n", envLogKey.Name, skey, envLogVKey.Name, vkey)
+	return err
+}
+
+// runReceipt is `catalyst receipt verify FILE [--vkey KEY]`: a supplier's receipt file (as the
+// API and the bid's page give it) checked offline, by anyone: its sealed form hashes to the
+// receipt's hash, and the public log's signed checkpoint holds the receipt's entry.
+func runReceipt(args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return fmt.Errorf("usage: catalyst receipt verify FILE [--vkey KEY]")
+	}
+	fs := flag.NewFlagSet("receipt verify", flag.ContinueOnError)
+	vkey := fs.String("vkey", get(envLogVKey), "the log's verifier key, from its /log/vkey")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("usage: catalyst receipt verify FILE [--vkey KEY]")
+	}
+	file := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil { // flags after the file too
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("usage: catalyst receipt verify FILE [--vkey KEY]")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var r api.ReceiptFile
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("%s is not a receipt file: %w", file, err)
+	}
+	sum := sha256.Sum256(r.Sealed.Canonical())
+	if hex.EncodeToString(sum[:]) != r.ContentHash {
+		return fmt.Errorf("the receipt %s does not verify: its sealed form hashes to %x, not %s", r.Receipt, sum, r.ContentHash)
+	}
+	if r.Log == nil {
+		return fmt.Errorf("the receipt %s's sealed form verifies, but it carries no proof from the log: download it again a few seconds after the submit", r.Receipt)
+	}
+	if *vkey == "" {
+		return fmt.Errorf("give the log's verifier key with --vkey (it is served at /log/vkey)")
+	}
+	c, err := r.Log.Check(*vkey)
+	if err != nil {
+		return fmt.Errorf("the receipt %s does not verify: %w", r.Receipt, err)
+	}
+	var entry translog.Receipt
+	if err := json.Unmarshal([]byte(r.Log.Entry), &entry); err != nil || entry.Kind != translog.KindReceipt ||
+		entry.Receipt != r.Receipt || entry.SHA256 != r.ContentHash {
+		return fmt.Errorf("the receipt %s does not verify: the log's entry %d is another receipt's (%s)", r.Receipt, r.Log.Index, r.Log.Entry)
+	}
+	_, err = fmt.Fprintf(out, "The receipt %s verifies: its sealed form hashes to %s, and entry %d of the log %s, whose checkpoint of %d entries is signed with the key given, holds it.\n",
+		r.Receipt, r.ContentHash, r.Log.Index, c.Origin, c.Size)
 	return err
 }

@@ -32,6 +32,7 @@ Usage:
   catalyst part temporal|s3 ...                  a Temporal server in PostgreSQL, or an S3 server, for
                                                  scripts/topology.sh (production uses a cluster and MinIO)
   catalyst log key --origin NAME                 print a new signing key for the transparency log and its verifier key
+  catalyst receipt verify FILE [--vkey KEY]      check a bid's receipt file offline: its sealed form and the log's proof
   catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
   catalyst version                               print the version
 
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string) error {
 		return runPart(ctx, args[1:], os.Stdout)
 	case "log":
 		return runLog(args[1:], os.Stdout)
+	case "receipt":
+		return runReceipt(args[1:], os.Stdout)
 	case "version":
 		fmt.Println("catalyst", version)
 		return nil
