@@ -31,6 +31,8 @@ type ProposedAssignment struct {
 	Assessor string    `json:"assessor"`
 	Answer   string    `json:"answer"`
 	Due      time.Time `json:"due,omitzero"`
+	// Actions are what the viewer may do to the pairing now: swap, allowed or with its reason.
+	Actions ActionList `json:"actions,omitempty"`
 }
 
 // ShortfallView is a bid that could not be given all its assessors, and why.
@@ -60,7 +62,8 @@ func ProposalViewOf(p service.Proposal) ProposalView {
 	v := ProposalView{CompetitionID: p.Competition.ID, ReleasedAt: p.Competition.AssignmentsReleasedAt,
 		Assignments: []ProposedAssignment{}, Shortfalls: []ShortfallView{}, Pool: []PoolView{}}
 	for _, a := range p.Assignments {
-		row := ProposedAssignment{AssignmentView: assignmentView(a), Answer: string(p.Answers[a.ID]), Due: service.DueDate(p.Competition, a)}
+		row := ProposedAssignment{AssignmentView: assignmentView(a), Answer: string(p.Answers[a.ID]), Due: service.DueDate(p.Competition, a),
+			Actions: actionViews(p.Actions[a.ID])}
 		if b := a.Edges.Bid; b != nil {
 			row.BidTitle = b.Title
 			if o := b.Edges.Organisation; o != nil {

@@ -31,6 +31,7 @@ type Proposal struct {
 	Shortfalls  []domain.Shortfall
 	Titles      map[int]string                  // each bid's title and supplier, by bid
 	Answers     map[int]domain.AssignmentAnswer // each assignment's answer from its assessor, by assignment
+	Actions     map[int]Actions                 // what the viewer may do to each pairing now, by assignment
 }
 
 // PoolMember is one assessor as the proposal shows them: their load and capacity in this
@@ -93,7 +94,17 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 			overdue[a.AssessorID]++
 		}
 	}
-	p := Proposal{Competition: comp, Assignments: rows, Shortfalls: comp.AssignmentShortfalls, Titles: map[int]string{}, Answers: answers}
+	p := Proposal{Competition: comp, Assignments: rows, Shortfalls: comp.AssignmentShortfalls, Titles: map[int]string{}, Answers: answers,
+		Actions: map[int]Actions{}}
+	if v, _ := authz.FromContext(ctx); v.Has(authz.ProgrammeOfficer) {
+		for _, a := range rows {
+			if a.Status == assignment.StatusAssigned {
+				var as Actions
+				as.add("swap", "Swap the assessor", maySwap(v, comp, a, mine[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}]))
+				p.Actions[a.ID] = as
+			}
+		}
+	}
 	bids, err := s.DB.Bid.Query().Where(bid.CompetitionID(comp.ID), bid.StatusNEQ(domain.BidDraft)).WithOrganisation().All(ctx)
 	if err != nil {
 		return Proposal{}, err
@@ -125,6 +136,26 @@ func DueDate(comp *ent.Competition, a *ent.Assignment) time.Time {
 
 // proposalOpen checks the programme may still change the proposal: the competition is in
 // assessment and, unless afterRelease, its assignments are not yet released.
+// maySwap is the rule SwapAssessor applies to one pairing (its bid's supplier loaded), as the
+// proposal's actions show it: the assignment may still change, the pairing stands and is not
+// scored, and the programme officer declared no interest in the supplier, whose assessors they
+// would choose.
+func maySwap(v authz.Viewer, comp *ent.Competition, a *ent.Assignment, scored bool) error {
+	if err := proposalOpen(comp, true); err != nil {
+		return err
+	}
+	if a.Status != assignment.StatusAssigned {
+		return &domain.TransitionError{Record: "assignment", Action: "swap", From: string(a.Status), Kind: domain.ErrInvalidTransition,
+			Reason: "this assignment was declined, and the bid has gone to another assessor"}
+	}
+	if scored {
+		return &domain.TransitionError{Record: "assignment", Action: "swap", From: "scored", Kind: domain.ErrInvalidTransition,
+			Reason: "the assessor has scored the bid; send the scores back or exclude them instead"}
+	}
+	org := a.Edges.Bid.Edges.Organisation
+	return noInterest(v, org.ID, org.Name)
+}
+
 func proposalOpen(comp *ent.Competition, afterRelease bool) error {
 	if err := comp.Status.ChangeAssignments(); err != nil {
 		return err
@@ -231,6 +262,7 @@ type Swap struct {
 // SwapAssessor makes the swap: the old pairing is kept as swapped (never made again, nothing
 // excluded) and the new one made, audited with the reason.
 func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, error) {
+	v, _ := authz.FromContext(ctx)
 	var ps domain.Problems
 	reason := domain.SwapReason.CleanAll(in.Reason, &ps)
 	if in.AssessorID <= 0 {
@@ -249,18 +281,11 @@ func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, e
 		if err != nil {
 			return err
 		}
-		if err := proposalOpen(comp, true); err != nil {
+		done, err := tx.Assessment.Query().Where(assessment.BidID(old.BidID), assessment.AssessorID(old.AssessorID)).Exist(ctx)
+		if err != nil {
 			return err
 		}
-		if old.Status != assignment.StatusAssigned {
-			return &domain.TransitionError{Record: "assignment", Action: "swap", From: string(old.Status), Kind: domain.ErrInvalidTransition,
-				Reason: "this assignment was declined, and the bid has gone to another assessor"}
-		}
-		if done, err := tx.Assessment.Query().Where(assessment.BidID(old.BidID), assessment.AssessorID(old.AssessorID)).Exist(ctx); err != nil || done {
-			if err == nil {
-				err = &domain.TransitionError{Record: "assignment", Action: "swap", From: "scored", Kind: domain.ErrInvalidTransition,
-					Reason: "the assessor has scored the bid; send the scores back or exclude them instead"}
-			}
+		if err := maySwap(v, comp, old, done); err != nil {
 			return err
 		}
 		pool, err := activities.Assessors(ctx, tx.Person)

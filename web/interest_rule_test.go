@@ -102,6 +102,23 @@ func TestNobodyActsWhereTheyDeclaredAnInterest(t *testing.T) {
 	refused(Officer, "challenge gate", ch.Actions, "gate", http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/gate", w.ChallengeA.ID),
 		`{"decision": "go", "criteria": ["success", "budget", "standards"], "rationale": "It works."}`)
 	want = "you declared an interest in Acme"
+	// Nor chooses who assesses Acme's bid.
+	pairing := w.DB.Assignment.Create().SetCompetitionID(w.CompA.ID).SetBidID(w.BidAcme.ID).SetAssessorID(w.People[AssessorOther].ID).SaveX(fx)
+	var proposal api.ProposalView
+	if rec := w.Do(Officer, http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d/assignment-proposal", w.CompA.ID), ""); json.Unmarshal(rec.Body.Bytes(), &proposal) != nil {
+		t.Fatalf("the proposal: %d %s", rec.Code, rec.Body)
+	}
+	found := false
+	for _, a := range proposal.Assignments {
+		if a.ID == pairing.ID {
+			found = true
+			refused(Officer, "swap", a.Actions, "swap", http.MethodPost, fmt.Sprintf("/api/v1/assignments/%d/swap", pairing.ID),
+				fmt.Sprintf(`{"assessor_id": %d, "reason": "Balancing the load."}`, w.People[AssessorAssigned].ID))
+		}
+	}
+	if !found {
+		t.Error("the proposal lacks the pairing of Acme's bid")
+	}
 	// Nor gives Acme alone more time to bid.
 	later := w.CompE.ClosesAt.Add(7 * 24 * time.Hour).Format(time.RFC3339)
 	if rec := w.Do(Officer, http.MethodPost, fmt.Sprintf("/api/v1/competitions/%d/extensions", w.CompE.ID),

@@ -54,11 +54,10 @@ func (s *Server) renderProposal(c echo.Context, status, id int, form ui.Form, do
 		Form     ui.Form
 		Done     string
 		Open     bool // the proposal may still be changed as a whole: re-run, capacities, release
-		Swaps    bool
 		Choices  []ui.Option
 	}{Proposal: p, View: api.ProposalViewOf(p), Title: p.Competition.Edges.Challenge.Title, Form: form, Done: done,
-		Open:  p.Competition.Status == domain.CompetitionAssessment && !p.Released(),
-		Swaps: p.Competition.Status == domain.CompetitionAssessment, Choices: choices})
+		Open:    p.Competition.Status == domain.CompetitionAssessment && !p.Released(),
+		Choices: choices})
 }
 
 // proposalRefused shows the proposal page again with a refusal as the form's problems.
