@@ -201,7 +201,11 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 
 	// A hash changed behind the log's back: the tiles no longer agree with the signed root.
 	sys := authz.AsSystem(ctx, "tamper")
-	if _, err := w.DB.ExecContext(sys, "UPDATE log_hashes SET hash = ? WHERE id = 3", make([]byte, 32)); err != nil {
+	tamper := "UPDATE log_hashes SET hash = ? WHERE id = 3"
+	if testdb.Postgres() {
+		tamper = "UPDATE log_hashes SET hash = $1 WHERE id = 3"
+	}
+	if _, err := w.DB.ExecContext(sys, tamper, make([]byte, 32)); err != nil {
 		t.Fatal(err)
 	}
 	fresh := tlog.TileHashReader(tree, f)
