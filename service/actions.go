@@ -79,7 +79,13 @@ func (s *Service) ChallengeActions(ctx context.Context, ch *ent.Challenge) (Acti
 		}
 		out.add("submit", "Submit challenge", err)
 	}
-	if v.Has(authz.ChallengeOwner) {
+	// Naming delegates belongs to those who act for the challenge: its owner, and (refused,
+	// with why) its delegates. Other owners are not told even that it has any.
+	acts, err := s.actsForChallenge(ctx, v, ch.ID)
+	if err != nil {
+		return nil, err
+	}
+	if acts {
 		err := s.mayManageDelegates(ctx, ch.ID)
 		if err != nil && !isRefusal(err) {
 			return nil, err

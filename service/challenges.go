@@ -197,7 +197,7 @@ func (s *Service) changeChallenge(ctx context.Context, id int) (*ent.Challenge, 
 	if v.Has(authz.ProgrammeOfficer) {
 		return ch, nil
 	}
-	owns, err := s.DB.Challenge.Query().Where(challenge.ID(id), challenge.HasOwnerWith(person.ID(v.PersonID))).Exist(ctx)
+	owns, err := s.ownsChallenge(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
