@@ -24,41 +24,83 @@ import (
 // work: the person acting is recorded as the event's actor, whatever they may otherwise write.
 const auditName = "audit-trail"
 
-// Audit appends one event to the hash-chained audit trail in tx, so the change and its record
-// commit or roll back together. Appenders take the chain's head row first: concurrent
-// transactions chain one after another and the chain never forks.
+// Audit appends one event to the audit trail in tx, so the change and its record commit or
+// roll back together. It takes no shared row: the event is pending until the log's sequencer
+// (LogSequencer) gives it its place in the chain and the public log, in the order pending
+// events are found committed. Writers of different records never wait on each other here.
 func Audit(ctx context.Context, tx *ent.Tx, actor authz.Actor, action, recordType string, recordID int, before, after any) error {
 	ctx = authz.AsSystem(ctx, auditName)
-	// Everything that can be read before taking the head is read first: the head is held until
-	// the transaction ends, and every other appender waits for it.
 	challengeID, err := challengeOf(ctx, tx, recordType, recordID)
 	if err != nil {
 		return err
 	}
-	if err := tx.AuditHead.Update().AddSeq(1).Exec(ctx); err != nil {
-		return fmt.Errorf("taking the audit chain's head: %w", err)
+	return tx.AuditEvent.Create().SetAt(time.Now().UTC().Truncate(time.Microsecond)).SetActor(actor.NameOr(SystemActor)).
+		SetAction(action).SetRecordType(recordType).SetRecordID(recordID).SetNillableChallengeID(nonZero(challengeID)).
+		SetBefore(jsonText(before)).SetAfter(jsonText(after)).SetReason(actor.Reason).SetRequestID(actor.RequestID).Exec(ctx)
+}
+
+// chainPending gives pending events, oldest row first, their places after the chain's head,
+// and each its hash over the one before; and queues the webhooks their actions call for. It
+// takes the head first, so a second sequencer waits and then finds them placed. It returns how
+// many it placed.
+func chainPending(ctx context.Context, tx *ent.Tx, batch int) (int, error) {
+	ctx = authz.AsSystem(ctx, authz.Sequencer)
+	if err := tx.AuditHead.Update().AddSeq(0).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("taking the audit chain's head: %w", err)
 	}
 	head, err := tx.AuditHead.Query().Only(ctx)
 	if err != nil {
-		return fmt.Errorf("reading the audit chain's head: %w", err)
+		return 0, fmt.Errorf("reading the audit chain's head: %w", err)
 	}
-	ev := ChainedEvent{
-		Seq: head.Seq, At: time.Now().UTC().Truncate(time.Microsecond), Actor: actor.NameOr(SystemActor), Action: action,
-		RecordType: recordType, RecordID: recordID, ChallengeID: challengeID,
-		Before: jsonText(before), After: jsonText(after), Reason: actor.Reason, RequestID: actor.RequestID,
-		PrevHash: head.Hash,
+	pending, err := tx.AuditEvent.Query().Where(auditevent.SeqIsNil()).Order(ent.Asc(auditevent.FieldID)).Limit(batch).All(ctx)
+	if err != nil || len(pending) == 0 {
+		return 0, err
 	}
-	ev.Hash = ev.ComputeHash()
-	if err := tx.AuditEvent.Create().SetSeq(ev.Seq).SetAt(ev.At).SetActor(ev.Actor).SetAction(ev.Action).
-		SetRecordType(ev.RecordType).SetRecordID(ev.RecordID).SetNillableChallengeID(nonZero(ev.ChallengeID)).
-		SetBefore(ev.Before).SetAfter(ev.After).SetReason(ev.Reason).SetRequestID(ev.RequestID).
-		SetPrevHash(ev.PrevHash).SetHash(ev.Hash).Exec(ctx); err != nil {
+	endpoints, err := liveEndpoints(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	seq, prev, queued := head.Seq, head.Hash, false
+	for _, e := range pending {
+		seq++
+		ev := chained(e)
+		ev.Seq, ev.PrevHash = seq, prev
+		ev.Hash = ev.ComputeHash()
+		n, err := tx.AuditEvent.Update().Where(auditevent.ID(e.ID), auditevent.SeqIsNil()).
+			SetSeq(ev.Seq).SetPrevHash(ev.PrevHash).SetHash(ev.Hash).Save(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if n != 1 {
+			return 0, fmt.Errorf("audit event row %d was placed by another sequencer", e.ID)
+		}
+		q, err := queueWebhooks(ctx, tx, endpoints, ev)
+		if err != nil {
+			return 0, err
+		}
+		prev, queued = ev.Hash, queued || q
+	}
+	if queued {
+		if err := WebhooksWaiting(ctx, tx); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.AuditHead.UpdateOne(head).SetSeq(seq).SetHash(prev).Exec(ctx); err != nil {
+		return 0, err
+	}
+	return len(pending), nil
+}
+
+// ChainPending places the pending events, as the sequencer does before it adds them to the
+// log: for tools and tests that check the chain where no sequencer runs.
+func ChainPending(ctx context.Context, db *ent.Client) (int, error) {
+	var n int
+	err := db.WithTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		n, err = chainPending(ctx, tx, 1<<30)
 		return err
-	}
-	if err := tx.AuditHead.UpdateOne(head).SetHash(ev.Hash).Exec(ctx); err != nil {
-		return err
-	}
-	return queueWebhooks(ctx, tx, ev)
+	})
+	return n, err
 }
 
 func nonZero(id int) *int {
@@ -128,11 +170,14 @@ func (e ChainedEvent) ComputeHash() string {
 }
 
 func chained(ev *ent.AuditEvent) ChainedEvent {
-	c := ChainedEvent{Seq: ev.Seq, At: ev.At, Actor: ev.Actor, Action: ev.Action, RecordType: ev.RecordType,
+	c := ChainedEvent{At: ev.At, Actor: ev.Actor, Action: ev.Action, RecordType: ev.RecordType,
 		RecordID: ev.RecordID, Before: ev.Before, After: ev.After, Reason: ev.Reason, RequestID: ev.RequestID,
 		PrevHash: ev.PrevHash, Hash: ev.Hash}
 	if ev.ChallengeID != nil {
 		c.ChallengeID = *ev.ChallengeID
+	}
+	if ev.Seq != nil {
+		c.Seq = *ev.Seq
 	}
 	return c
 }
@@ -149,7 +194,8 @@ func (b *BrokenLink) Error() string {
 }
 
 // VerifyAudit walks the whole chain in order and returns the number of events checked, or a
-// *BrokenLink naming the first event that was edited, removed or inserted out of turn.
+// *BrokenLink naming the first event that was edited, removed or inserted out of turn. Events
+// still pending (not yet placed by the sequencer) are not in the chain yet.
 func VerifyAudit(ctx context.Context, db *ent.Client) (int, error) {
 	ctx = authz.AsSystem(ctx, "audit-verify")
 	const batch = 1000

@@ -121,6 +121,9 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 			t.Errorf("%d %s events, want 1", n, action)
 		}
 	}
+	if _, err := ChainPending(ctx, p.db); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := VerifyAudit(ctx, p.db); err != nil {
 		t.Errorf("the trail does not verify: %v", err)
 	}

@@ -10,20 +10,24 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/translog"
 )
 
-// LogSequencer integrates the audit trail into the public transparency log: each audit event
-// as its commitment, and each bid received as its receipt, in the trail's order, then signs a
-// checkpoint of the tree. The trail's sequence numbers are its durable order, so an event
-// committed and not yet integrated is integrated by the next run, on whichever process runs it:
-// two at once cannot both append, as the second's entry indexes are taken.
+// LogSequencer places pending audit events in the trail (chainPending) and integrates the
+// trail into the public transparency log: each audit event as its commitment, and each bid
+// received as its receipt, in the trail's order, then signs a checkpoint of the tree; all in
+// one transaction, so a crash leaves the events pending and the next run takes them. An event
+// committed and not yet integrated is integrated by the next run, on whichever process runs
+// it: the chain's head lets one run at a time place events, and the log's entry indexes let
+// only one append a given entry.
 type LogSequencer struct {
 	DB     *ent.Client
 	Signer note.Signer // the log's key: its name is the log's origin
@@ -42,6 +46,9 @@ func (q *LogSequencer) Integrate(ctx context.Context) (int, error) {
 	}
 	var integrated int
 	err := q.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		if _, err := chainPending(ctx, tx, batch); err != nil {
+			return err
+		}
 		size, lastSeq := int64(0), int64(0)
 		last, err := tx.LogEntry.Query().Order(ent.Desc(logentry.FieldID)).First(ctx)
 		switch {
@@ -81,8 +88,13 @@ func (q *LogSequencer) Integrate(ctx context.Context) (int, error) {
 			size++
 			return nil
 		}
+		var closed []int // competitions whose close this run takes in
 		for _, ev := range events {
-			if err := appendEntry(translog.AuditEntry(ev.Seq, ev.Hash), ev.Seq); err != nil {
+			seq := *ev.Seq
+			if ev.RecordType == "competition" && domain.ClosesCompetition(ev.Action) {
+				closed = append(closed, ev.RecordID)
+			}
+			if err := appendEntry(translog.AuditEntry(seq, ev.Hash), seq); err != nil {
 				return err
 			}
 			if comp, ok := competitions[ev.RecordID]; ok && ev.Action == "bid.submitted" && ev.RecordType == "bid" {
@@ -91,7 +103,7 @@ func (q *LogSequencer) Integrate(ctx context.Context) (int, error) {
 					ContentHash string `json:"content_hash"`
 				}
 				if json.Unmarshal([]byte(ev.After), &sealed) == nil && sealed.Receipt != "" {
-					if err := appendEntry(translog.ReceiptEntry(comp, sealed.Receipt, ev.At, sealed.ContentHash), ev.Seq); err != nil {
+					if err := appendEntry(translog.ReceiptEntry(comp, sealed.Receipt, ev.At, sealed.ContentHash), seq); err != nil {
 						return err
 					}
 				}
@@ -110,21 +122,35 @@ func (q *LogSequencer) Integrate(ctx context.Context) (int, error) {
 		if size == 0 {
 			return nil
 		}
-		signed, err := tx.LogCheckpoint.Query().Where(logcheckpoint.ID(size)).Exist(ctx)
-		if err != nil || signed {
+		note, err := q.checkpoint(ctx, tx, size, hashes, now)
+		if err != nil || len(closed) == 0 {
 			return err
 		}
-		root, err := tlog.TreeHash(size, hashes)
-		if err != nil {
-			return err
-		}
-		msg, err := translog.Checkpoint{Origin: q.Signer.Name(), Size: size, Root: root}.Sign(q.Signer)
-		if err != nil {
-			return err
-		}
-		return tx.LogCheckpoint.Create().SetID(size).SetRoot(root[:]).SetNote(string(msg)).SetCreatedAt(now).Exec(ctx)
+		// The checkpoint holds each close taken in, and so every bid received before it.
+		return tx.Competition.Update().Where(competition.IDIn(closed...), competition.ClosingCheckpoint("")).
+			SetClosingCheckpoint(note).Exec(ctx)
 	})
 	return integrated, err
+}
+
+// checkpoint signs the tree at size, or finds it signed, and returns the signed note.
+func (q *LogSequencer) checkpoint(ctx context.Context, tx *ent.Tx, size int64, hashes tlog.HashReader, now time.Time) (string, error) {
+	signed, err := tx.LogCheckpoint.Query().Where(logcheckpoint.ID(size)).Only(ctx)
+	switch {
+	case err == nil:
+		return signed.Note, nil
+	case !ent.IsNotFound(err):
+		return "", err
+	}
+	root, err := tlog.TreeHash(size, hashes)
+	if err != nil {
+		return "", err
+	}
+	msg, err := translog.Checkpoint{Origin: q.Signer.Name(), Size: size, Root: root}.Sign(q.Signer)
+	if err != nil {
+		return "", err
+	}
+	return string(msg), tx.LogCheckpoint.Create().SetID(size).SetRoot(root[:]).SetNote(string(msg)).SetCreatedAt(now).Exec(ctx)
 }
 
 // competitionsOfReceipts is the competition of each bid the events received, by bid.
@@ -220,7 +246,7 @@ func VerifyLog(ctx context.Context, db *ent.Client, vkey string) (LogReport, err
 		}
 		return out, nil
 	})
-	events, err := db.AuditEvent.Query().Order(ent.Asc(auditevent.FieldSeq)).Select(auditevent.FieldSeq, auditevent.FieldHash).All(ctx)
+	events, err := db.AuditEvent.Query().Where(auditevent.SeqNotNil()).Order(ent.Asc(auditevent.FieldSeq)).Select(auditevent.FieldSeq, auditevent.FieldHash).All(ctx)
 	if err != nil {
 		return r, err
 	}
@@ -242,7 +268,7 @@ func VerifyLog(ctx context.Context, db *ent.Client, vkey string) (LogReport, err
 		}
 		var c translog.AuditCommitment
 		if json.Unmarshal(e.Data, &c) == nil && c.Kind == translog.KindAudit {
-			if next >= len(events) || events[next].Seq != c.Seq || events[next].Hash != c.SHA256 {
+			if next >= len(events) || *events[next].Seq != c.Seq || events[next].Hash != c.SHA256 {
 				return r, fmt.Errorf("log entry %d commits to audit event %d, which is not the trail's next event as it stands", e.ID, c.Seq)
 			}
 			next++
@@ -250,8 +276,8 @@ func VerifyLog(ctx context.Context, db *ent.Client, vkey string) (LogReport, err
 		}
 		r.Entries++
 	}
-	if len(entries) > 0 && next < len(events) && events[next].Seq <= entries[len(entries)-1].AuditSeq {
-		return r, fmt.Errorf("audit event %d is missing from the log", events[next].Seq)
+	if len(entries) > 0 && next < len(events) && *events[next].Seq <= entries[len(entries)-1].AuditSeq {
+		return r, fmt.Errorf("audit event %d is missing from the log", *events[next].Seq)
 	}
 	// A checkpoint the sequencer signed after the entries were read is for the next run.
 	checkpoints, err := db.LogCheckpoint.Query().Where(logcheckpoint.IDLTE(int64(len(entries)))).Order(ent.Asc(logcheckpoint.FieldID)).All(ctx)

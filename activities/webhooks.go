@@ -48,17 +48,13 @@ type WebhookData struct {
 	AuditSeq    int64  `json:"audit_seq"`
 }
 
-// queueWebhooks writes a delivery for each endpoint subscribed to the audit event, and wakes
-// the webhook workflow, in the event's transaction.
-func queueWebhooks(ctx context.Context, tx *ent.Tx, ev ChainedEvent) error {
+// queueWebhooks writes, in tx, a delivery of the audit event for each of the endpoints
+// subscribed to its action; it reports whether it wrote any.
+func queueWebhooks(ctx context.Context, tx *ent.Tx, endpoints []*ent.WebhookEndpoint, ev ChainedEvent) (bool, error) {
 	if !domain.IsWebhookEvent(ev.Action) {
-		return nil
+		return false, nil
 	}
 	ctx = authz.AsSystem(ctx, webhooksName)
-	endpoints, err := tx.WebhookEndpoint.Query().Where(webhookendpoint.DisabledAtIsNil()).All(ctx)
-	if err != nil {
-		return err
-	}
 	queued := false
 	for _, e := range endpoints {
 		if !slices.Contains(e.Events, ev.Action) {
@@ -67,18 +63,20 @@ func queueWebhooks(ctx context.Context, tx *ent.Tx, ev ChainedEvent) error {
 		body, err := json.Marshal(WebhookPayload{Type: ev.Action, Timestamp: ev.At, Data: WebhookData{
 			RecordType: ev.RecordType, RecordID: ev.RecordID, ChallengeID: ev.ChallengeID, Actor: ev.Actor, AuditSeq: ev.Seq}})
 		if err != nil {
-			return err
+			return queued, err
 		}
 		if err := tx.WebhookDelivery.Create().SetEndpointID(e.ID).SetMessageID(fmt.Sprintf("msg_%d_%d", ev.Seq, e.ID)).
 			SetEvent(ev.Action).SetPayload(body).Exec(ctx); err != nil {
-			return err
+			return queued, err
 		}
 		queued = true
 	}
-	if !queued {
-		return nil
-	}
-	return WebhooksWaiting(ctx, tx)
+	return queued, nil
+}
+
+// liveEndpoints are the webhook endpoints deliveries are queued for.
+func liveEndpoints(ctx context.Context, tx *ent.Tx) ([]*ent.WebhookEndpoint, error) {
+	return tx.WebhookEndpoint.Query().Where(webhookendpoint.DisabledAtIsNil()).All(authz.AsSystem(ctx, webhooksName))
 }
 
 // WebhooksWaiting writes, in tx, the signal that wakes the webhook workflow once tx commits.

@@ -45,8 +45,9 @@ func (rx *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(rx.status)
 }
 
-// A subscribed event is written as a delivery in its own transaction, and delivered signed so
-// the receiver verifies it; an event nobody chose writes nothing.
+// A subscribed event is written as a delivery when the sequencer places it (so the payload
+// carries its place in the trail), and delivered signed so the receiver verifies it; an event
+// nobody chose writes nothing.
 func TestAnAuditedEventIsDeliveredSigned(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
@@ -65,6 +66,12 @@ func TestAnAuditedEventIsDeliveredSigned(t *testing.T) {
 	}
 	audit("contract.gate_continue") // not chosen
 	audit("contract.gate_stop")
+	if n := db.WebhookDelivery.Query().CountX(ctx); n != 0 {
+		t.Fatalf("%d deliveries before the events were placed", n)
+	}
+	if _, err := ChainPending(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 	ds := db.WebhookDelivery.Query().AllX(ctx)
 	if len(ds) != 1 || ds[0].Event != "contract.gate_stop" || ds[0].EndpointID != e.ID {
 		t.Fatalf("deliveries %+v", ds)
@@ -77,6 +84,9 @@ func TestAnAuditedEventIsDeliveredSigned(t *testing.T) {
 	}
 	if len(rx.verified) != 1 || rx.refused != 0 {
 		t.Fatalf("verified %d, refused %d", len(rx.verified), rx.refused)
+	}
+	if got := rx.verified[0].Data.AuditSeq; got != 2 {
+		t.Errorf("the payload names audit event %d, want its place in the trail, 2", got)
 	}
 	if p := rx.verified[0]; p.Type != "contract.gate_stop" || p.Data.RecordType != "contract" || p.Data.RecordID != 7 {
 		t.Errorf("payload %+v", p)

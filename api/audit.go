@@ -15,7 +15,10 @@ import (
 
 // AuditView is one event of the audit trail.
 type AuditView struct {
-	Seq         int64     `json:"seq"`
+	ID int `json:"id"`
+	// Seq is the event's place in the chain and the public log; absent for the moment (a
+	// second at most) before the sequencer places it.
+	Seq         *int64    `json:"seq,omitempty"`
 	At          time.Time `json:"at"`
 	Actor       string    `json:"actor"`
 	Action      string    `json:"action"`
@@ -26,12 +29,12 @@ type AuditView struct {
 	After       string    `json:"after,omitempty"`
 	Reason      string    `json:"reason,omitempty"`
 	RequestID   string    `json:"request_id,omitempty"`
-	Hash        string    `json:"hash"`
+	Hash        string    `json:"hash,omitempty"`
 }
 
 // AuditViewOf is an audit event as the API shows it.
 func AuditViewOf(e *ent.AuditEvent) AuditView {
-	return AuditView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, RecordType: e.RecordType, RecordID: e.RecordID,
+	return AuditView{ID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, RecordType: e.RecordType, RecordID: e.RecordID,
 		ChallengeID: e.ChallengeID, Before: e.Before, After: e.After, Reason: e.Reason, RequestID: e.RequestID, Hash: e.Hash}
 }
 
@@ -68,8 +71,8 @@ func ReadAuditFilter(c echo.Context) (AuditFilter, service.AuditFilter, error) {
 	return f, sf, nil
 }
 
-// listAudit pages through the trail the viewer may read, oldest first; the cursor is a
-// sequence number.
+// listAudit pages through the trail the viewer may read, oldest first; the cursor is an
+// event's id.
 func (s *Server) listAudit(c echo.Context) error {
 	_, filter, err := ReadAuditFilter(c)
 	if err != nil {
@@ -83,7 +86,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pageOf(rows, limit, func(e *ent.AuditEvent) int { return int(e.Seq) }, AuditViewOf))
+	return c.JSON(http.StatusOK, pageOf(rows, limit, func(e *ent.AuditEvent) int { return e.ID }, AuditViewOf))
 }
 
 // exportAudit streams the filtered trail as CSV, in batches, never all in memory.
@@ -95,8 +98,8 @@ func (s *Server) exportAudit(c echo.Context) error {
 	ctx := c.Request().Context()
 	// Read the first batch before writing, so a refusal is still a proper problem document.
 	const batch = 500
-	next := func(after int64) ([]*ent.AuditEvent, error) {
-		rows, err := s.Svc.AuditEvents(ctx, filter, service.Page{After: int(after), Limit: batch - 1})
+	next := func(after int) ([]*ent.AuditEvent, error) {
+		rows, err := s.Svc.AuditEvents(ctx, filter, service.Page{After: after, Limit: batch - 1})
 		return rows, err
 	}
 	rows, err := next(0)
@@ -108,21 +111,25 @@ func (s *Server) exportAudit(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="catalyst-audit.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"seq", "at_utc", "actor", "action", "record_type", "record_id", "challenge_id", "before", "after", "reason", "request_id", "hash"})
+	_ = w.Write([]string{"id", "seq", "at_utc", "actor", "action", "record_type", "record_id", "challenge_id", "before", "after", "reason", "request_id", "hash"})
 	for len(rows) > 0 {
 		for _, e := range rows {
 			ch := ""
 			if e.ChallengeID != nil {
 				ch = strconv.Itoa(*e.ChallengeID)
 			}
-			_ = w.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339), CsvSafe(e.Actor), CsvSafe(e.Action),
+			seq := ""
+			if e.Seq != nil {
+				seq = strconv.FormatInt(*e.Seq, 10)
+			}
+			_ = w.Write([]string{strconv.Itoa(e.ID), seq, e.At.UTC().Format(time.RFC3339), CsvSafe(e.Actor), CsvSafe(e.Action),
 				e.RecordType, strconv.Itoa(e.RecordID), ch, CsvSafe(e.Before), CsvSafe(e.After), CsvSafe(e.Reason), e.RequestID, e.Hash})
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
 			return nil // the client went away
 		}
-		if rows, err = next(rows[len(rows)-1].Seq); err != nil {
+		if rows, err = next(rows[len(rows)-1].ID); err != nil {
 			s.Log.Error("audit export stopped", "error", err, "request_id", RequestID(c))
 			return nil
 		}

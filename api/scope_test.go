@@ -104,7 +104,7 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 		t.Errorf("audit as A's owner filtered to bids: %+v", trail.Items)
 	}
 	csv := w.Do(OwnerOther, http.MethodGet, "/api/v1/audit.csv", "").Body.String()
-	if lines := strings.Count(csv, "\n"); lines != 2 || !strings.HasPrefix(csv, "seq,at_utc,actor") {
+	if lines := strings.Count(csv, "\n"); lines != 2 || !strings.HasPrefix(csv, "id,seq,at_utc,actor") {
 		t.Errorf("CSV as the owner of E has %d lines:\n%s", lines, csv)
 	}
 	// Tokens: a non-admin sees only their own.

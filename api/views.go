@@ -89,15 +89,18 @@ type CompetitionView struct {
 	Scheme                domain.Scheme         `json:"scheme"`
 	EligibleOrganisations []int                 `json:"eligible_organisations,omitempty"`
 	SubmittedBids         int                   `json:"submitted_bids"`
-	Bids                  []BidView             `json:"bids,omitempty"`
-	Contracts             []ContractView        `json:"contracts,omitempty"`
+	// ClosingCheckpoint is the public log's signed checkpoint at the close, which holds every
+	// bid received by the deadline; absent until the log records it.
+	ClosingCheckpoint string         `json:"closing_checkpoint,omitempty"`
+	Bids              []BidView      `json:"bids,omitempty"`
+	Contracts         []ContractView `json:"contracts,omitempty"`
 	// Actions is what the viewer may do to the competition now, and what not yet and why.
 	Actions []ActionView `json:"actions,omitempty"`
 }
 
 func competitionView(c *ent.Competition) CompetitionView {
 	return CompetitionView{
-		ID: c.ID, ChallengeID: c.ChallengeID, Phase: c.Phase, Status: string(c.Status), StatusLabel: c.Status.Label(),
+		ID: c.ID, ChallengeID: c.ChallengeID, Phase: c.Phase, Status: string(c.Status), StatusLabel: c.Status.Label(), ClosingCheckpoint: c.ClosingCheckpoint,
 		OpenedAt: TimeOrNil(c.OpenedAt), ClosesAt: TimeOrNil(c.ClosesAt), OpensAt: TimeOrNil(c.OpensAt),
 		ClarificationClosesAt: TimeOrNil(c.ClarificationClosesAt), BriefingAt: TimeOrNil(c.BriefingAt), BriefingDetails: c.BriefingDetails,
 		Summary: c.Summary, Scope: c.Scope, Fields: c.Fields, AssessorsPerBid: c.AssessorsPerBid, AssessmentDays: c.AssessmentDays,

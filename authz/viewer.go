@@ -147,6 +147,10 @@ func FromContext(ctx context.Context) (Viewer, bool) {
 	return v, ok
 }
 
+// Sequencer is the system identity that gives pending audit events their place in the trail
+// and the public log: the only one that may set an event's place and chain hashes.
+const Sequencer = "log-sequencer"
+
 // AsSystem returns ctx acting as the named system identity. It is how background work (timers,
 // the outbox relay, sign-in itself) reaches the records: explicitly and by name, never by
 // switching the checks off.

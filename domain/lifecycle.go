@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -331,6 +332,16 @@ func (s CompetitionStatus) Close(bids int) (CompetitionStatus, error) {
 		return CompetitionClosedNoBids, nil
 	}
 	return CompetitionAssessment, nil
+}
+
+// ClosesCompetition reports whether an audit action records a competition's close at its
+// deadline (the action is "competition." and the status the close moved it to).
+func ClosesCompetition(action string) bool {
+	switch CompetitionStatus(strings.TrimPrefix(action, "competition.")) {
+	case CompetitionEligibility, CompetitionAssessment, CompetitionClosedNoBids:
+		return strings.HasPrefix(action, "competition.")
+	}
+	return false
 }
 
 // Decide records funding decisions after assessment.

@@ -28,6 +28,14 @@ func (_c *AuditEventCreate) SetSeq(v int64) *AuditEventCreate {
 	return _c
 }
 
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableSeq(v *int64) *AuditEventCreate {
+	if v != nil {
+		_c.SetSeq(*v)
+	}
+	return _c
+}
+
 // SetAt sets the "at" field.
 func (_c *AuditEventCreate) SetAt(v time.Time) *AuditEventCreate {
 	_c.mutation.SetAt(v)
@@ -134,9 +142,25 @@ func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
 	return _c
 }
 
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillablePrevHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetPrevHash(*v)
+	}
+	return _c
+}
+
 // SetHash sets the "hash" field.
 func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
 	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
 	return _c
 }
 
@@ -147,6 +171,9 @@ func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 
 // Save creates the AuditEvent in the database.
 func (_c *AuditEventCreate) Save(ctx context.Context) (*AuditEvent, error) {
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -172,11 +199,21 @@ func (_c *AuditEventCreate) ExecX(ctx context.Context) {
 	}
 }
 
+// defaults sets the default values of the builder before save.
+func (_c *AuditEventCreate) defaults() error {
+	if _, ok := _c.mutation.PrevHash(); !ok {
+		v := auditevent.DefaultPrevHash
+		_c.mutation.SetPrevHash(v)
+	}
+	if _, ok := _c.mutation.Hash(); !ok {
+		v := auditevent.DefaultHash
+		_c.mutation.SetHash(v)
+	}
+	return nil
+}
+
 // check runs all checks and user-defined validators on the builder.
 func (_c *AuditEventCreate) check() error {
-	if _, ok := _c.mutation.Seq(); !ok {
-		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "AuditEvent.seq"`)}
-	}
 	if _, ok := _c.mutation.At(); !ok {
 		return &ValidationError{Name: "at", err: errors.New(`ent: missing required field "AuditEvent.at"`)}
 	}
@@ -242,7 +279,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
-		_node.Seq = value
+		_node.Seq = &value
 	}
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditevent.FieldAt, field.TypeTime, value)
@@ -344,6 +381,54 @@ type (
 	}
 )
 
+// SetSeq sets the "seq" field.
+func (u *AuditEventUpsert) SetSeq(v int64) *AuditEventUpsert {
+	u.Set(auditevent.FieldSeq, v)
+	return u
+}
+
+// UpdateSeq sets the "seq" field to the value that was provided on create.
+func (u *AuditEventUpsert) UpdateSeq() *AuditEventUpsert {
+	u.SetExcluded(auditevent.FieldSeq)
+	return u
+}
+
+// AddSeq adds v to the "seq" field.
+func (u *AuditEventUpsert) AddSeq(v int64) *AuditEventUpsert {
+	u.Add(auditevent.FieldSeq, v)
+	return u
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (u *AuditEventUpsert) ClearSeq() *AuditEventUpsert {
+	u.SetNull(auditevent.FieldSeq)
+	return u
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (u *AuditEventUpsert) SetPrevHash(v string) *AuditEventUpsert {
+	u.Set(auditevent.FieldPrevHash, v)
+	return u
+}
+
+// UpdatePrevHash sets the "prev_hash" field to the value that was provided on create.
+func (u *AuditEventUpsert) UpdatePrevHash() *AuditEventUpsert {
+	u.SetExcluded(auditevent.FieldPrevHash)
+	return u
+}
+
+// SetHash sets the "hash" field.
+func (u *AuditEventUpsert) SetHash(v string) *AuditEventUpsert {
+	u.Set(auditevent.FieldHash, v)
+	return u
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *AuditEventUpsert) UpdateHash() *AuditEventUpsert {
+	u.SetExcluded(auditevent.FieldHash)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -355,9 +440,6 @@ type (
 func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
-		if _, exists := u.create.mutation.Seq(); exists {
-			s.SetIgnore(auditevent.FieldSeq)
-		}
 		if _, exists := u.create.mutation.At(); exists {
 			s.SetIgnore(auditevent.FieldAt)
 		}
@@ -388,12 +470,6 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		if _, exists := u.create.mutation.RequestID(); exists {
 			s.SetIgnore(auditevent.FieldRequestID)
 		}
-		if _, exists := u.create.mutation.PrevHash(); exists {
-			s.SetIgnore(auditevent.FieldPrevHash)
-		}
-		if _, exists := u.create.mutation.Hash(); exists {
-			s.SetIgnore(auditevent.FieldHash)
-		}
 	}))
 	return u
 }
@@ -423,6 +499,62 @@ func (u *AuditEventUpsertOne) Update(set func(*AuditEventUpsert)) *AuditEventUps
 		set(&AuditEventUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetSeq sets the "seq" field.
+func (u *AuditEventUpsertOne) SetSeq(v int64) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetSeq(v)
+	})
+}
+
+// AddSeq adds v to the "seq" field.
+func (u *AuditEventUpsertOne) AddSeq(v int64) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.AddSeq(v)
+	})
+}
+
+// UpdateSeq sets the "seq" field to the value that was provided on create.
+func (u *AuditEventUpsertOne) UpdateSeq() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateSeq()
+	})
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (u *AuditEventUpsertOne) ClearSeq() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearSeq()
+	})
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (u *AuditEventUpsertOne) SetPrevHash(v string) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetPrevHash(v)
+	})
+}
+
+// UpdatePrevHash sets the "prev_hash" field to the value that was provided on create.
+func (u *AuditEventUpsertOne) UpdatePrevHash() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdatePrevHash()
+	})
+}
+
+// SetHash sets the "hash" field.
+func (u *AuditEventUpsertOne) SetHash(v string) *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetHash(v)
+	})
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *AuditEventUpsertOne) UpdateHash() *AuditEventUpsertOne {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateHash()
+	})
 }
 
 // Exec executes the query.
@@ -477,6 +609,7 @@ func (_c *AuditEventCreateBulk) Save(ctx context.Context) ([]*AuditEvent, error)
 	for i := range _c.builders {
 		func(i int, root context.Context) {
 			builder := _c.builders[i]
+			builder.defaults()
 			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
 				mutation, ok := m.(*AuditEventMutation)
 				if !ok {
@@ -600,9 +733,6 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
-			if _, exists := b.mutation.Seq(); exists {
-				s.SetIgnore(auditevent.FieldSeq)
-			}
 			if _, exists := b.mutation.At(); exists {
 				s.SetIgnore(auditevent.FieldAt)
 			}
@@ -632,12 +762,6 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.RequestID(); exists {
 				s.SetIgnore(auditevent.FieldRequestID)
-			}
-			if _, exists := b.mutation.PrevHash(); exists {
-				s.SetIgnore(auditevent.FieldPrevHash)
-			}
-			if _, exists := b.mutation.Hash(); exists {
-				s.SetIgnore(auditevent.FieldHash)
 			}
 		}
 	}))
@@ -669,6 +793,62 @@ func (u *AuditEventUpsertBulk) Update(set func(*AuditEventUpsert)) *AuditEventUp
 		set(&AuditEventUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetSeq sets the "seq" field.
+func (u *AuditEventUpsertBulk) SetSeq(v int64) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetSeq(v)
+	})
+}
+
+// AddSeq adds v to the "seq" field.
+func (u *AuditEventUpsertBulk) AddSeq(v int64) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.AddSeq(v)
+	})
+}
+
+// UpdateSeq sets the "seq" field to the value that was provided on create.
+func (u *AuditEventUpsertBulk) UpdateSeq() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateSeq()
+	})
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (u *AuditEventUpsertBulk) ClearSeq() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.ClearSeq()
+	})
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (u *AuditEventUpsertBulk) SetPrevHash(v string) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetPrevHash(v)
+	})
+}
+
+// UpdatePrevHash sets the "prev_hash" field to the value that was provided on create.
+func (u *AuditEventUpsertBulk) UpdatePrevHash() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdatePrevHash()
+	})
+}
+
+// SetHash sets the "hash" field.
+func (u *AuditEventUpsertBulk) SetHash(v string) *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.SetHash(v)
+	})
+}
+
+// UpdateHash sets the "hash" field to the value that was provided on create.
+func (u *AuditEventUpsertBulk) UpdateHash() *AuditEventUpsertBulk {
+	return u.Update(func(s *AuditEventUpsert) {
+		s.UpdateHash()
+	})
 }
 
 // Exec executes the query.

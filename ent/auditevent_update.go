@@ -27,6 +27,61 @@ func (_u *AuditEventUpdate) Where(ps ...predicate.AuditEvent) *AuditEventUpdate 
 	return _u
 }
 
+// SetSeq sets the "seq" field.
+func (_u *AuditEventUpdate) SetSeq(v int64) *AuditEventUpdate {
+	_u.mutation.ResetSeq()
+	_u.mutation.SetSeq(v)
+	return _u
+}
+
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_u *AuditEventUpdate) SetNillableSeq(v *int64) *AuditEventUpdate {
+	if v != nil {
+		_u.SetSeq(*v)
+	}
+	return _u
+}
+
+// AddSeq adds value to the "seq" field.
+func (_u *AuditEventUpdate) AddSeq(v int64) *AuditEventUpdate {
+	_u.mutation.AddSeq(v)
+	return _u
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (_u *AuditEventUpdate) ClearSeq() *AuditEventUpdate {
+	_u.mutation.ClearSeq()
+	return _u
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (_u *AuditEventUpdate) SetPrevHash(v string) *AuditEventUpdate {
+	_u.mutation.SetPrevHash(v)
+	return _u
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_u *AuditEventUpdate) SetNillablePrevHash(v *string) *AuditEventUpdate {
+	if v != nil {
+		_u.SetPrevHash(*v)
+	}
+	return _u
+}
+
+// SetHash sets the "hash" field.
+func (_u *AuditEventUpdate) SetHash(v string) *AuditEventUpdate {
+	_u.mutation.SetHash(v)
+	return _u
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_u *AuditEventUpdate) SetNillableHash(v *string) *AuditEventUpdate {
+	if v != nil {
+		_u.SetHash(*v)
+	}
+	return _u
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_u *AuditEventUpdate) Mutation() *AuditEventMutation {
 	return _u.mutation
@@ -68,6 +123,15 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if value, ok := _u.mutation.Seq(); ok {
+		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedSeq(); ok {
+		_spec.AddField(auditevent.FieldSeq, field.TypeInt64, value)
+	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(auditevent.FieldSeq, field.TypeInt64)
+	}
 	if _u.mutation.ChallengeIDCleared() {
 		_spec.ClearField(auditevent.FieldChallengeID, field.TypeInt)
 	}
@@ -82,6 +146,12 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(auditevent.FieldRequestID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PrevHash(); ok {
+		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Hash(); ok {
+		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -101,6 +171,61 @@ type AuditEventUpdateOne struct {
 	fields   []string
 	hooks    []Hook
 	mutation *AuditEventMutation
+}
+
+// SetSeq sets the "seq" field.
+func (_u *AuditEventUpdateOne) SetSeq(v int64) *AuditEventUpdateOne {
+	_u.mutation.ResetSeq()
+	_u.mutation.SetSeq(v)
+	return _u
+}
+
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_u *AuditEventUpdateOne) SetNillableSeq(v *int64) *AuditEventUpdateOne {
+	if v != nil {
+		_u.SetSeq(*v)
+	}
+	return _u
+}
+
+// AddSeq adds value to the "seq" field.
+func (_u *AuditEventUpdateOne) AddSeq(v int64) *AuditEventUpdateOne {
+	_u.mutation.AddSeq(v)
+	return _u
+}
+
+// ClearSeq clears the value of the "seq" field.
+func (_u *AuditEventUpdateOne) ClearSeq() *AuditEventUpdateOne {
+	_u.mutation.ClearSeq()
+	return _u
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (_u *AuditEventUpdateOne) SetPrevHash(v string) *AuditEventUpdateOne {
+	_u.mutation.SetPrevHash(v)
+	return _u
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_u *AuditEventUpdateOne) SetNillablePrevHash(v *string) *AuditEventUpdateOne {
+	if v != nil {
+		_u.SetPrevHash(*v)
+	}
+	return _u
+}
+
+// SetHash sets the "hash" field.
+func (_u *AuditEventUpdateOne) SetHash(v string) *AuditEventUpdateOne {
+	_u.mutation.SetHash(v)
+	return _u
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_u *AuditEventUpdateOne) SetNillableHash(v *string) *AuditEventUpdateOne {
+	if v != nil {
+		_u.SetHash(*v)
+	}
+	return _u
 }
 
 // Mutation returns the AuditEventMutation object of the builder.
@@ -174,6 +299,15 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 			}
 		}
 	}
+	if value, ok := _u.mutation.Seq(); ok {
+		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedSeq(); ok {
+		_spec.AddField(auditevent.FieldSeq, field.TypeInt64, value)
+	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(auditevent.FieldSeq, field.TypeInt64)
+	}
 	if _u.mutation.ChallengeIDCleared() {
 		_spec.ClearField(auditevent.FieldChallengeID, field.TypeInt)
 	}
@@ -188,6 +322,12 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	}
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(auditevent.FieldRequestID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PrevHash(); ok {
+		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Hash(); ok {
+		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
 	}
 	_node = &AuditEvent{config: _u.config}
 	_spec.Assign = _node.assignValues

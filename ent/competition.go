@@ -86,6 +86,8 @@ type Competition struct {
 	AssessorCapacity map[int]int `json:"assessor_capacity,omitempty"`
 	// AssessmentsInRecords holds the value of the "assessments_in_records" field.
 	AssessmentsInRecords bool `json:"assessments_in_records,omitempty"`
+	// ClosingCheckpoint holds the value of the "closing_checkpoint" field.
+	ClosingCheckpoint string `json:"closing_checkpoint,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CompetitionQuery when eager-loading is set.
 	Edges        CompetitionEdges `json:"edges"`
@@ -145,7 +147,7 @@ func (*Competition) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case competition.FieldID, competition.FieldChallengeID, competition.FieldPhase, competition.FieldAssessmentDays, competition.FieldModerationBand, competition.FieldReminderDays, competition.FieldPot, competition.FieldMaxContract, competition.FieldMaxContracts, competition.FieldAssessorsPerBid:
 			values[i] = new(sql.NullInt64)
-		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection:
+		case competition.FieldStatus, competition.FieldSummary, competition.FieldScope, competition.FieldBriefingDetails, competition.FieldSelection, competition.FieldClosingCheckpoint:
 			values[i] = new(sql.NullString)
 		case competition.FieldCreatedAt, competition.FieldUpdatedAt, competition.FieldOpenedAt, competition.FieldClosesAt, competition.FieldOpensAt, competition.FieldClarificationClosesAt, competition.FieldBriefingAt, competition.FieldAmendedAt, competition.FieldFeedbackReleasedAt, competition.FieldDecidedAt, competition.FieldAssignmentsReleasedAt:
 			values[i] = new(sql.NullTime)
@@ -385,6 +387,12 @@ func (_m *Competition) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AssessmentsInRecords = value.Bool
 			}
+		case competition.FieldClosingCheckpoint:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field closing_checkpoint", values[i])
+			} else if value.Valid {
+				_m.ClosingCheckpoint = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -540,6 +548,9 @@ func (_m *Competition) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("assessments_in_records=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AssessmentsInRecords))
+	builder.WriteString(", ")
+	builder.WriteString("closing_checkpoint=")
+	builder.WriteString(_m.ClosingCheckpoint)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -416,6 +416,20 @@ func (_c *CompetitionCreate) SetNillableAssessmentsInRecords(v *bool) *Competiti
 	return _c
 }
 
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (_c *CompetitionCreate) SetClosingCheckpoint(v string) *CompetitionCreate {
+	_c.mutation.SetClosingCheckpoint(v)
+	return _c
+}
+
+// SetNillableClosingCheckpoint sets the "closing_checkpoint" field if the given value is not nil.
+func (_c *CompetitionCreate) SetNillableClosingCheckpoint(v *string) *CompetitionCreate {
+	if v != nil {
+		_c.SetClosingCheckpoint(*v)
+	}
+	return _c
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_c *CompetitionCreate) SetChallenge(v *Challenge) *CompetitionCreate {
 	return _c.SetChallengeID(v.ID)
@@ -554,6 +568,10 @@ func (_c *CompetitionCreate) defaults() error {
 		v := competition.DefaultAssessmentsInRecords
 		_c.mutation.SetAssessmentsInRecords(v)
 	}
+	if _, ok := _c.mutation.ClosingCheckpoint(); !ok {
+		v := competition.DefaultClosingCheckpoint
+		_c.mutation.SetClosingCheckpoint(v)
+	}
 	return nil
 }
 
@@ -627,6 +645,9 @@ func (_c *CompetitionCreate) check() error {
 	}
 	if _, ok := _c.mutation.AssessmentsInRecords(); !ok {
 		return &ValidationError{Name: "assessments_in_records", err: errors.New(`ent: missing required field "Competition.assessments_in_records"`)}
+	}
+	if _, ok := _c.mutation.ClosingCheckpoint(); !ok {
+		return &ValidationError{Name: "closing_checkpoint", err: errors.New(`ent: missing required field "Competition.closing_checkpoint"`)}
 	}
 	if len(_c.mutation.ChallengeIDs()) == 0 {
 		return &ValidationError{Name: "challenge", err: errors.New(`ent: missing required edge "Competition.challenge"`)}
@@ -785,6 +806,10 @@ func (_c *CompetitionCreate) createSpec() (*Competition, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AssessmentsInRecords(); ok {
 		_spec.SetField(competition.FieldAssessmentsInRecords, field.TypeBool, value)
 		_node.AssessmentsInRecords = value
+	}
+	if value, ok := _c.mutation.ClosingCheckpoint(); ok {
+		_spec.SetField(competition.FieldClosingCheckpoint, field.TypeString, value)
+		_node.ClosingCheckpoint = value
 	}
 	if nodes := _c.mutation.ChallengeIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1406,6 +1431,18 @@ func (u *CompetitionUpsert) SetAssessmentsInRecords(v bool) *CompetitionUpsert {
 // UpdateAssessmentsInRecords sets the "assessments_in_records" field to the value that was provided on create.
 func (u *CompetitionUpsert) UpdateAssessmentsInRecords() *CompetitionUpsert {
 	u.SetExcluded(competition.FieldAssessmentsInRecords)
+	return u
+}
+
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (u *CompetitionUpsert) SetClosingCheckpoint(v string) *CompetitionUpsert {
+	u.Set(competition.FieldClosingCheckpoint, v)
+	return u
+}
+
+// UpdateClosingCheckpoint sets the "closing_checkpoint" field to the value that was provided on create.
+func (u *CompetitionUpsert) UpdateClosingCheckpoint() *CompetitionUpsert {
+	u.SetExcluded(competition.FieldClosingCheckpoint)
 	return u
 }
 
@@ -2060,6 +2097,20 @@ func (u *CompetitionUpsertOne) SetAssessmentsInRecords(v bool) *CompetitionUpser
 func (u *CompetitionUpsertOne) UpdateAssessmentsInRecords() *CompetitionUpsertOne {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateAssessmentsInRecords()
+	})
+}
+
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (u *CompetitionUpsertOne) SetClosingCheckpoint(v string) *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetClosingCheckpoint(v)
+	})
+}
+
+// UpdateClosingCheckpoint sets the "closing_checkpoint" field to the value that was provided on create.
+func (u *CompetitionUpsertOne) UpdateClosingCheckpoint() *CompetitionUpsertOne {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateClosingCheckpoint()
 	})
 }
 
@@ -2880,6 +2931,20 @@ func (u *CompetitionUpsertBulk) SetAssessmentsInRecords(v bool) *CompetitionUpse
 func (u *CompetitionUpsertBulk) UpdateAssessmentsInRecords() *CompetitionUpsertBulk {
 	return u.Update(func(s *CompetitionUpsert) {
 		s.UpdateAssessmentsInRecords()
+	})
+}
+
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (u *CompetitionUpsertBulk) SetClosingCheckpoint(v string) *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.SetClosingCheckpoint(v)
+	})
+}
+
+// UpdateClosingCheckpoint sets the "closing_checkpoint" field to the value that was provided on create.
+func (u *CompetitionUpsertBulk) UpdateClosingCheckpoint() *CompetitionUpsertBulk {
+	return u.Update(func(s *CompetitionUpsert) {
+		s.UpdateClosingCheckpoint()
 	})
 }
 

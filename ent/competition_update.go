@@ -595,6 +595,20 @@ func (_u *CompetitionUpdate) SetNillableAssessmentsInRecords(v *bool) *Competiti
 	return _u
 }
 
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (_u *CompetitionUpdate) SetClosingCheckpoint(v string) *CompetitionUpdate {
+	_u.mutation.SetClosingCheckpoint(v)
+	return _u
+}
+
+// SetNillableClosingCheckpoint sets the "closing_checkpoint" field if the given value is not nil.
+func (_u *CompetitionUpdate) SetNillableClosingCheckpoint(v *string) *CompetitionUpdate {
+	if v != nil {
+		_u.SetClosingCheckpoint(*v)
+	}
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdate) SetChallenge(v *Challenge) *CompetitionUpdate {
 	return _u.SetChallengeID(v.ID)
@@ -941,6 +955,9 @@ func (_u *CompetitionUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AssessmentsInRecords(); ok {
 		_spec.SetField(competition.FieldAssessmentsInRecords, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ClosingCheckpoint(); ok {
+		_spec.SetField(competition.FieldClosingCheckpoint, field.TypeString, value)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1643,6 +1660,20 @@ func (_u *CompetitionUpdateOne) SetNillableAssessmentsInRecords(v *bool) *Compet
 	return _u
 }
 
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (_u *CompetitionUpdateOne) SetClosingCheckpoint(v string) *CompetitionUpdateOne {
+	_u.mutation.SetClosingCheckpoint(v)
+	return _u
+}
+
+// SetNillableClosingCheckpoint sets the "closing_checkpoint" field if the given value is not nil.
+func (_u *CompetitionUpdateOne) SetNillableClosingCheckpoint(v *string) *CompetitionUpdateOne {
+	if v != nil {
+		_u.SetClosingCheckpoint(*v)
+	}
+	return _u
+}
+
 // SetChallenge sets the "challenge" edge to the Challenge entity.
 func (_u *CompetitionUpdateOne) SetChallenge(v *Challenge) *CompetitionUpdateOne {
 	return _u.SetChallengeID(v.ID)
@@ -2019,6 +2050,9 @@ func (_u *CompetitionUpdateOne) sqlSave(ctx context.Context) (_node *Competition
 	}
 	if value, ok := _u.mutation.AssessmentsInRecords(); ok {
 		_spec.SetField(competition.FieldAssessmentsInRecords, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ClosingCheckpoint(); ok {
+		_spec.SetField(competition.FieldClosingCheckpoint, field.TypeString, value)
 	}
 	if _u.mutation.ChallengeCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -5640,7 +5640,7 @@ func (m *AuditEventMutation) Seq() (r int64, exists bool) {
 // OldSeq returns the old "seq" field's value of the AuditEvent entity.
 // If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldSeq(ctx context.Context) (v int64, err error) {
+func (m *AuditEventMutation) OldSeq(ctx context.Context) (v *int64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
 	}
@@ -5672,10 +5672,24 @@ func (m *AuditEventMutation) AddedSeq() (r int64, exists bool) {
 	return *v, true
 }
 
+// ClearSeq clears the value of the "seq" field.
+func (m *AuditEventMutation) ClearSeq() {
+	m.seq = nil
+	m.addseq = nil
+	m.clearedFields[auditevent.FieldSeq] = struct{}{}
+}
+
+// SeqCleared returns if the "seq" field was cleared in this mutation.
+func (m *AuditEventMutation) SeqCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldSeq]
+	return ok
+}
+
 // ResetSeq resets all changes to the "seq" field.
 func (m *AuditEventMutation) ResetSeq() {
 	m.seq = nil
 	m.addseq = nil
+	delete(m.clearedFields, auditevent.FieldSeq)
 }
 
 // SetAt sets the "at" field.
@@ -6528,6 +6542,9 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AuditEventMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(auditevent.FieldSeq) {
+		fields = append(fields, auditevent.FieldSeq)
+	}
 	if m.FieldCleared(auditevent.FieldChallengeID) {
 		fields = append(fields, auditevent.FieldChallengeID)
 	}
@@ -6557,6 +6574,9 @@ func (m *AuditEventMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AuditEventMutation) ClearField(name string) error {
 	switch name {
+	case auditevent.FieldSeq:
+		m.ClearSeq()
+		return nil
 	case auditevent.FieldChallengeID:
 		m.ClearChallengeID()
 		return nil
@@ -13394,6 +13414,7 @@ type CompetitionMutation struct {
 	appendassignment_shortfalls  []domain.Shortfall
 	assessor_capacity            *map[int]int
 	assessments_in_records       *bool
+	closing_checkpoint           *string
 	clearedFields                map[string]struct{}
 	challenge                    *int
 	clearedchallenge             bool
@@ -15113,6 +15134,42 @@ func (m *CompetitionMutation) ResetAssessmentsInRecords() {
 	m.assessments_in_records = nil
 }
 
+// SetClosingCheckpoint sets the "closing_checkpoint" field.
+func (m *CompetitionMutation) SetClosingCheckpoint(s string) {
+	m.closing_checkpoint = &s
+}
+
+// ClosingCheckpoint returns the value of the "closing_checkpoint" field in the mutation.
+func (m *CompetitionMutation) ClosingCheckpoint() (r string, exists bool) {
+	v := m.closing_checkpoint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosingCheckpoint returns the old "closing_checkpoint" field's value of the Competition entity.
+// If the Competition object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionMutation) OldClosingCheckpoint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosingCheckpoint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosingCheckpoint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosingCheckpoint: %w", err)
+	}
+	return oldValue.ClosingCheckpoint, nil
+}
+
+// ResetClosingCheckpoint resets all changes to the "closing_checkpoint" field.
+func (m *CompetitionMutation) ResetClosingCheckpoint() {
+	m.closing_checkpoint = nil
+}
+
 // ClearChallenge clears the "challenge" edge to the Challenge entity.
 func (m *CompetitionMutation) ClearChallenge() {
 	m.clearedchallenge = true
@@ -15282,7 +15339,7 @@ func (m *CompetitionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CompetitionMutation) Fields() []string {
-	fields := make([]string, 0, 33)
+	fields := make([]string, 0, 34)
 	if m.created_at != nil {
 		fields = append(fields, competition.FieldCreatedAt)
 	}
@@ -15382,6 +15439,9 @@ func (m *CompetitionMutation) Fields() []string {
 	if m.assessments_in_records != nil {
 		fields = append(fields, competition.FieldAssessmentsInRecords)
 	}
+	if m.closing_checkpoint != nil {
+		fields = append(fields, competition.FieldClosingCheckpoint)
+	}
 	return fields
 }
 
@@ -15456,6 +15516,8 @@ func (m *CompetitionMutation) Field(name string) (ent.Value, bool) {
 		return m.AssessorCapacity()
 	case competition.FieldAssessmentsInRecords:
 		return m.AssessmentsInRecords()
+	case competition.FieldClosingCheckpoint:
+		return m.ClosingCheckpoint()
 	}
 	return nil, false
 }
@@ -15531,6 +15593,8 @@ func (m *CompetitionMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldAssessorCapacity(ctx)
 	case competition.FieldAssessmentsInRecords:
 		return m.OldAssessmentsInRecords(ctx)
+	case competition.FieldClosingCheckpoint:
+		return m.OldClosingCheckpoint(ctx)
 	}
 	return nil, fmt.Errorf("unknown Competition field %s", name)
 }
@@ -15770,6 +15834,13 @@ func (m *CompetitionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAssessmentsInRecords(v)
+		return nil
+	case competition.FieldClosingCheckpoint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosingCheckpoint(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)
@@ -16110,6 +16181,9 @@ func (m *CompetitionMutation) ResetField(name string) error {
 		return nil
 	case competition.FieldAssessmentsInRecords:
 		m.ResetAssessmentsInRecords()
+		return nil
+	case competition.FieldClosingCheckpoint:
+		m.ResetClosingCheckpoint()
 		return nil
 	}
 	return fmt.Errorf("unknown Competition field %s", name)

@@ -35,7 +35,11 @@ type Process struct {
 	Bids               int        // submitted, counted after the deadline
 	DecidedAt          *time.Time // when the panel decided
 	Released           bool       // the outcomes are released to the bidders: awards may be published
-	Contracts          []Contract
+	// ClosingCheckpoint is the public log's signed checkpoint at the close, which holds every bid
+	// received by the deadline; empty until recorded.
+	ClosingCheckpoint string
+	ClosingLogSize    int64
+	Contracts         []Contract
 }
 
 // Contract is one awarded contract.
@@ -124,6 +128,7 @@ type (
 		DocumentType string `json:"documentType,omitempty"`
 		Title        string `json:"title,omitempty"`
 		URL          string `json:"url,omitempty"`
+		Description  string `json:"description,omitempty"`
 		Format       string `json:"format,omitempty"`
 		Language     string `json:"language,omitempty"`
 	}
@@ -364,6 +369,13 @@ func (p Publisher) tender(pr Process, by OrgRef) *Tender {
 	if pr.Status != domain.CompetitionOpen {
 		n := pr.Bids
 		t.NumberOfTenderers = &n
+	}
+	if pr.ClosingCheckpoint != "" {
+		// The bidders are sealed, but that the set of bids was fixed at the close is public:
+		// anyone holding the log's key checks a receipt against this checkpoint.
+		t.Documents = append(t.Documents, Document{ID: "log-checkpoint-at-close", DocumentType: "bidders",
+			Title:       fmt.Sprintf("The public log's checkpoint at the close: the %d entries that hold every bid received by the deadline", pr.ClosingLogSize),
+			Description: pr.ClosingCheckpoint, URL: fmt.Sprintf("%s/competitions/%d", p.BaseURL, pr.CompetitionID), Format: "text/plain", Language: "en"})
 	}
 	return t
 }

@@ -21,6 +21,7 @@ func process() ocds.Process {
 		Problem: "Gullies block and roads flood.", Buyer: "Anytown Council", ChallengeID: 3,
 		Budget: domain.Pounds(100_000), Pot: domain.Pounds(100_000), Status: domain.CompetitionDecided,
 		OpenedAt: *at(1), ClosesAt: *at(10), ClarificationsEnd: *at(5), Bids: 3, DecidedAt: at(14), Released: true,
+		ClosingCheckpoint: "catalyst.example/log\n42\nq0Bh3u8ZXu1m2AZ1nB4Yl5VJl3V1pN7o0yZtU8Q7Kqo=\n\n— catalyst.example/log AbCdEf==\n", ClosingLogSize: 42,
 		Contracts: []ocds.Contract{
 			{ID: 1, SupplierID: 10, Supplier: "Acme Analytics Ltd", Title: "Acme: gullies", Awarded: domain.Pounds(50_000), Value: domain.Pounds(50_000),
 				Status: domain.ContractActive, AcceptedAt: at(16), StartsOn: at(16), EndsOn: at(30),
@@ -66,7 +67,8 @@ func TestAProcessIsValidOCDS(t *testing.T) {
 	}
 	body := string(pkg)
 	for _, want := range []string{`"ocid":"ocds-test01-7"`, `"status":"terminated"`, "The photos were too dark.", `"numberOfTenderers":3`,
-		`"amount":20000,"currency":"GBP"`, `"dateMet":"2027-01-19T09:00:00Z"`, `"status":"notMet"`} {
+		`"amount":20000,"currency":"GBP"`, `"dateMet":"2027-01-19T09:00:00Z"`, `"status":"notMet"`,
+		`"documentType":"bidders","title":"The public log's checkpoint at the close: the 42 entries`, `"description":"catalyst.example/log\n42\n`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the package lacks %s", want)
 		}

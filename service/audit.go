@@ -34,16 +34,16 @@ func (f AuditFilter) predicates() []predicate.AuditEvent {
 	return ps
 }
 
-// AuditEvents pages through the trail the viewer may read, oldest first, after a sequence
-// number, up to Limit+1.
+// AuditEvents pages through the trail the viewer may read, oldest first (as written, so an
+// event shows at once, before the sequencer places it), after an event's id, up to Limit+1.
 func (s *Service) AuditEvents(ctx context.Context, f AuditFilter, page Page) ([]*ent.AuditEvent, error) {
-	return s.DB.AuditEvent.Query().Where(f.predicates()...).Where(auditevent.SeqGT(int64(page.After))).
-		Order(ent.Asc(auditevent.FieldSeq)).Limit(page.Limit + 1).All(ctx)
+	return s.DB.AuditEvent.Query().Where(f.predicates()...).Where(auditevent.IDGT(page.After)).
+		Order(ent.Asc(auditevent.FieldID)).Limit(page.Limit + 1).All(ctx)
 }
 
 // LatestAuditEvents is the newest of the trail the viewer may read, newest first.
 func (s *Service) LatestAuditEvents(ctx context.Context, f AuditFilter, limit int) ([]*ent.AuditEvent, error) {
-	return s.DB.AuditEvent.Query().Where(f.predicates()...).Order(ent.Desc(auditevent.FieldSeq)).Limit(limit).All(ctx)
+	return s.DB.AuditEvent.Query().Where(f.predicates()...).Order(ent.Desc(auditevent.FieldID)).Limit(limit).All(ctx)
 }
 
 // AuditRecordTypes are the kinds of record the viewer's trail holds, for its filter: taken from

@@ -61,6 +61,9 @@ func (s *Service) OpenContracting(ctx context.Context, competitionID int) ([]ocd
 			Buyer: ch.PublicBody, ChallengeID: ch.ID, Budget: ch.BudgetPhase1, Pot: c.Pot, Status: c.Status,
 			OpenedAt: c.OpenedAt, ClosesAt: c.ClosesAt, ClarificationsEnd: c.ClarificationClosesAt, Bids: bids[c.ID],
 			DecidedAt: c.DecidedAt, Released: c.FeedbackReleasedAt != nil}
+		if cl := ClosingLogOf(c); cl != nil {
+			pr.ClosingCheckpoint, pr.ClosingLogSize = cl.Note, cl.Size
+		}
 		if pr.OpenedAt.IsZero() {
 			pr.OpenedAt = c.CreatedAt
 		}

@@ -36,7 +36,7 @@ func (s *Service) Receipt(ctx context.Context, bidID int) (SealedReceipt, error)
 	if b.Receipt == nil || b.SubmittedAt == nil {
 		return SealedReceipt{}, conflict("not-sealed", "bid %d has no receipt: it is %s, and a receipt is given when it is submitted", b.ID, strings.ToLower(b.Status.Label()))
 	}
-	in, err := s.receiptInLog(ctx, b.ID, *b.Receipt)
+	in, err := s.receiptInLog(ctx, b.ID, b.CompetitionID, *b.Receipt)
 	if err != nil {
 		return SealedReceipt{}, err
 	}

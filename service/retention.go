@@ -122,7 +122,7 @@ func (s *Service) RetentionDryRun(ctx context.Context) (activities.RetentionRepo
 
 // RetentionRuns are the schedule's last runs, newest first, as the audit trail records them.
 func (s *Service) RetentionRuns(ctx context.Context, limit int) ([]*ent.AuditEvent, error) {
-	return s.DB.AuditEvent.Query().Where(auditevent.Action("retention.run")).Order(ent.Desc(auditevent.FieldSeq)).Limit(limit).All(ctx)
+	return s.DB.AuditEvent.Query().Where(auditevent.Action("retention.run")).Order(ent.Desc(auditevent.FieldID)).Limit(limit).All(ctx)
 }
 
 // LegalHolds lists every hold, the ones in force first, newest first.

@@ -26,6 +26,8 @@ type Service struct {
 	// ShortestOpen is how long a competition must be open at least (domain.DefaultShortestOpen
 	// if 0); the dev stack runs its demo competitions in seconds.
 	ShortestOpen time.Duration
+	// LogKey is the public log's verifier key (note vkey form), to check receipts against.
+	LogKey string
 }
 
 // shortestOpen is the deployment's shortest open period.

@@ -293,7 +293,7 @@ func (s *Service) DoneRecently(ctx context.Context, limit int) ([]Done, error) {
 		return nil, nil
 	}
 	rows, err := s.DB.AuditEvent.Query().Where(auditevent.ActorEqualFold(v.Email), auditevent.ActionNotIn(quietActions...)).
-		Order(ent.Desc(auditevent.FieldSeq)).Limit(limit).All(ctx)
+		Order(ent.Desc(auditevent.FieldID)).Limit(limit).All(ctx)
 	if err != nil {
 		return nil, err
 	}

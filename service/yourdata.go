@@ -148,7 +148,7 @@ func (s *Service) YourData(ctx context.Context) (YourData, error) {
 	load(func() (e error) {
 		out.Done, e = s.DB.AuditEvent.Query().Where(auditevent.Or(auditevent.ActorEqualFold(me.Email),
 			auditevent.And(auditevent.RecordType("person"), auditevent.RecordID(me.ID)))).
-			Order(ent.Asc(auditevent.FieldSeq)).All(sys)
+			Order(ent.Asc(auditevent.FieldID)).All(sys)
 		return
 	})
 	load(func() (e error) {
@@ -172,7 +172,7 @@ func (s *Service) history(sys context.Context, me *ent.Person) ([]*ent.AuditEven
 	if org := me.Edges.Organisation; org != nil {
 		about = auditevent.Or(about, auditevent.And(auditevent.RecordType("organisation"), auditevent.RecordID(org.ID)))
 	}
-	return s.DB.AuditEvent.Query().Where(about).Order(ent.Asc(auditevent.FieldSeq)).All(sys)
+	return s.DB.AuditEvent.Query().Where(about).Order(ent.Asc(auditevent.FieldID)).All(sys)
 }
 
 // CorrectYourName corrects the signed-in person's name as Catalyst shows it. Their email

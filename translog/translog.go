@@ -56,6 +56,12 @@ type Receipt struct {
 	SHA256      string `json:"sha256"`      // of the bid's canonical sealed form, in hex
 }
 
+// Received is when the bid was received; zero if the entry's time is not RFC 3339.
+func (r Receipt) Received() time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, r.ReceivedAt)
+	return t
+}
+
 // AuditEntry is the entry for the audit event seq whose canonical form hashes to sha256Hex.
 func AuditEntry(seq int64, sha256Hex string) []byte {
 	b, _ := json.Marshal(AuditCommitment{Kind: KindAudit, Seq: seq, SHA256: sha256Hex})

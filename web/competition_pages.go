@@ -602,6 +602,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 		Received      int
 		Term          int
 		NeedsOrg      bool
+		Closing       *service.ClosingLog
 	}{Competition: comp, Title: comp.Edges.Challenge.Title, Launched: c.QueryParam("launched") != "", Done: c.QueryParam("done"),
 		Admin: viewer.Has(authz.ProgrammeOfficer), Supplier: viewer.Has(authz.Supplier) && viewer.OrganisationID != 0,
 		PanelSheet: s.MayOpen(viewer, "/competitions/:id/panel"),
@@ -615,6 +616,7 @@ func (s *Server) renderCompetitionPage(c echo.Context, status int, which string,
 	if data.Received, err = s.Svc.BidsReceived(ctx, comp.ID); err != nil {
 		return err
 	}
+	data.Closing = service.ClosingLogOf(comp)
 	if data.Supplier {
 		if data.YourBid, err = s.Svc.YourBidIn(ctx, comp.ID); err != nil {
 			return err

@@ -44,6 +44,8 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Get("/alerts/unsubscribe/:token", api.Public, s.unsubscribePage)
 	r.Post("/alerts/unsubscribe/:token", api.Public, s.unsubscribeForm, api.PerAddress(s.SignInRate, "too-many-requests", "Too many attempts"))
 	r.Get("/competitions/:id", api.Public, s.competitionPage)
+	r.Get("/receipts/check", api.Public, s.checkReceiptPage)
+	r.Post("/receipts/check", api.Public, s.checkReceiptForm, api.PerAddress(s.SignInRate, "too-many-requests", "Too many receipts checked"))
 	r.Post("/competitions/:id/bids", api.Only(authz.Supplier), s.startBidForm)
 	r.Get("/bids", api.Only(authz.Supplier), s.yourBidsPage)
 	r.Get("/bids/:id", api.SignedIn, s.bidPage)

@@ -112,6 +112,9 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 	if n := w.DB.Notice.GetX(fx, oldNotice.ID); n.ErasedAt == nil || len(n.Values) != 0 {
 		t.Errorf("the notice of 13 months ago: %+v", n)
 	}
+	if _, err := activities.ChainPending(fx, w.DB); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := activities.VerifyAudit(fx, w.DB); err != nil || n == 0 {
 		t.Errorf("the audit chain after the run: %d events, %v", n, err)
 	}
@@ -141,6 +144,9 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 	}
 	if r := run(); ids(r.Due) != strconv.Itoa(w.DocAcme.ID) {
 		t.Errorf("after the release the run deleted %s", ids(r.Due))
+	}
+	if _, err := activities.ChainPending(fx, w.DB); err != nil {
+		t.Fatal(err)
 	}
 	if n, err := activities.VerifyAudit(fx, w.DB); err != nil || n == 0 {
 		t.Errorf("the audit chain after the second run: %d events, %v", n, err)

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,8 +21,10 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
+	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/translog"
 )
 
@@ -109,7 +113,10 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A bid is received, and more happens; the log takes it in.
+	// A bid is received, and more happens; the log takes it in. (The world's sealed bid is given
+	// the hash its sealed form really has, as a submit would.)
+	sealed := w.DB.Bid.Query().Where(bid.ID(w.SealedAcme.ID)).WithDocuments().OnlyX(ctx)
+	w.SealedAcme = w.DB.Bid.UpdateOne(sealed).SetContentHash(service.ContentHash(sealed)).SaveX(ctx)
 	err = w.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		return activities.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, "bid.submitted", "bid", w.SealedAcme.ID,
 			nil, map[string]any{"receipt": *w.SealedAcme.Receipt, "content_hash": w.SealedAcme.ContentHash})
@@ -197,6 +204,71 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	forged.Entry = strings.Replace(forged.Entry, `"competition":`, `"competition":1`, 1)
 	if _, err := forged.Check(vkey); err == nil {
 		t.Error("a receipt whose entry was changed checks")
+	}
+
+	// The competition closes: the sequencer records on it the checkpoint that holds its close,
+	// and so every bid received by the deadline; its page and its open data publish it, and the
+	// receipt is proved against it, however much the log grows after.
+	comp := w.SealedAcme.CompetitionID
+	if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		return activities.Audit(ctx, tx, authz.Actor{Reason: "the deadline passed"}, "competition.assessment", "competition", comp, nil, nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	integrate()
+	closing := service.ClosingLogOf(w.DB.Competition.GetX(ctx, comp))
+	if closing == nil || closing.Size != cp.Size+1 {
+		t.Fatalf("the checkpoint at the close: %+v, want the log's %d entries with the close", closing, cp.Size+1)
+	}
+	for range 3 {
+		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
+			return activities.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.after", "challenge", w.ChallengeA.ID, nil, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	integrate()
+	rec = w.Do(SupplierOwn, http.MethodGet, fmt.Sprintf("/api/v1/bids/%d/receipt", w.SealedAcme.ID), "")
+	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil || receipt.Log == nil {
+		t.Fatalf("the receipt after the close: %d %s", rec.Code, rec.Body)
+	}
+	if in, err := receipt.Log.Check(vkey); err != nil || in.Size != closing.Size {
+		t.Errorf("the receipt after the close is proved against %+v (%v), want the close's checkpoint of %d", in, err, closing.Size)
+	}
+	page := w.Do(Anon, http.MethodGet, fmt.Sprintf("/competitions/%d", comp), "").Body.String()
+	wantIn(t, "the competition's page", page, "In the public log", fmt.Sprintf("checkpoint of %d entries signed at the close", closing.Size))
+	if view := w.Do(Anon, http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", comp), "").Body.String(); !strings.Contains(view, `"closing_checkpoint":"catalyst.test/log\n`) {
+		t.Errorf("the competition in the API has no checkpoint at the close: %s", view)
+	}
+	ocid := fmt.Sprintf("/ocds/releases/ocds-catalyst-%d.json", comp)
+	if r := w.Do(Anon, http.MethodGet, ocid, "").Body.String(); !strings.Contains(r, `"documentType":"bidders"`) || !strings.Contains(r, fmt.Sprintf("the %d entries that hold every bid", closing.Size)) {
+		t.Errorf("the open data has no checkpoint at the close: %s", r)
+	}
+
+	// Anyone, signed out, checks the receipt file on a page; a changed one is refused with why.
+	check := func(file []byte) (int, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "receipt.json")
+		_, _ = fw.Write(file)
+		_ = mw.Close()
+		r := w.Do(Anon, http.MethodPost, "/receipts/check", body.String(), "Content-Type", mw.FormDataContentType())
+		return r.Code, r.Body.String()
+	}
+	good, _ := json.Marshal(receipt)
+	code, got := check(good)
+	if code != http.StatusOK {
+		t.Fatalf("checking the receipt signed out: %d %s", code, got)
+	}
+	wantIn(t, "the receipt checked", got, "The receipt is in the public log", "Among the bids received by the deadline", *w.SealedAcme.Receipt)
+	changed := receipt
+	changed.Sealed.Title += " (changed)"
+	bad, _ := json.Marshal(changed)
+	if code, got := check(bad); code != http.StatusUnprocessableEntity || !strings.Contains(got, "its sealed form hashes to") {
+		t.Errorf("a receipt whose sealed form was changed: %d", code)
+	}
+	if code, got := check([]byte("not json")); code != http.StatusUnprocessableEntity || !strings.Contains(got, "is not a Catalyst receipt") {
+		t.Errorf("a file that is not a receipt: %d", code)
 	}
 
 	// A hash changed behind the log's back: the tiles no longer agree with the signed root.

@@ -105,6 +105,9 @@ func TestWebhookWorkflowGivesUpAfterItsLimit(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := activities.ChainPending(ctx, db); err != nil { // as the log's sequencer does
+		t.Fatal(err)
+	}
 
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()

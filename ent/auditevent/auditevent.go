@@ -84,6 +84,10 @@ var (
 	ActionValidator func(string) error
 	// RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
 	RecordTypeValidator func(string) error
+	// DefaultPrevHash holds the default value on creation for the "prev_hash" field.
+	DefaultPrevHash string
+	// DefaultHash holds the default value on creation for the "hash" field.
+	DefaultHash string
 )
 
 // OrderOption defines the ordering options for the AuditEvent queries.

@@ -83,6 +83,8 @@ const (
 	FieldAssessorCapacity = "assessor_capacity"
 	// FieldAssessmentsInRecords holds the string denoting the assessments_in_records field in the database.
 	FieldAssessmentsInRecords = "assessments_in_records"
+	// FieldClosingCheckpoint holds the string denoting the closing_checkpoint field in the database.
+	FieldClosingCheckpoint = "closing_checkpoint"
 	// EdgeChallenge holds the string denoting the challenge edge name in mutations.
 	EdgeChallenge = "challenge"
 	// EdgeBids holds the string denoting the bids edge name in mutations.
@@ -150,6 +152,7 @@ var Columns = []string{
 	FieldAssignmentShortfalls,
 	FieldAssessorCapacity,
 	FieldAssessmentsInRecords,
+	FieldClosingCheckpoint,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -200,6 +203,8 @@ var (
 	DefaultAssessorsPerBid int
 	// DefaultAssessmentsInRecords holds the default value on creation for the "assessments_in_records" field.
 	DefaultAssessmentsInRecords bool
+	// DefaultClosingCheckpoint holds the default value on creation for the "closing_checkpoint" field.
+	DefaultClosingCheckpoint string
 )
 
 const DefaultStatus domain.CompetitionStatus = "open"
@@ -362,6 +367,11 @@ func ByAssignmentsReleasedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByAssessmentsInRecords orders the results by the assessments_in_records field.
 func ByAssessmentsInRecords(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssessmentsInRecords, opts...).ToFunc()
+}
+
+// ByClosingCheckpoint orders the results by the closing_checkpoint field.
+func ByClosingCheckpoint(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClosingCheckpoint, opts...).ToFunc()
 }
 
 // ByChallengeField orders the results by challenge field.

@@ -178,6 +178,11 @@ func AssessmentsInRecords(v bool) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldAssessmentsInRecords, v))
 }
 
+// ClosingCheckpoint applies equality check predicate on the "closing_checkpoint" field. It's identical to ClosingCheckpointEQ.
+func ClosingCheckpoint(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldClosingCheckpoint, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Competition {
 	return predicate.Competition(sql.FieldEQ(FieldCreatedAt, v))
@@ -1399,6 +1404,71 @@ func AssessmentsInRecordsEQ(v bool) predicate.Competition {
 // AssessmentsInRecordsNEQ applies the NEQ predicate on the "assessments_in_records" field.
 func AssessmentsInRecordsNEQ(v bool) predicate.Competition {
 	return predicate.Competition(sql.FieldNEQ(FieldAssessmentsInRecords, v))
+}
+
+// ClosingCheckpointEQ applies the EQ predicate on the "closing_checkpoint" field.
+func ClosingCheckpointEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEQ(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointNEQ applies the NEQ predicate on the "closing_checkpoint" field.
+func ClosingCheckpointNEQ(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldNEQ(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointIn applies the In predicate on the "closing_checkpoint" field.
+func ClosingCheckpointIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldIn(FieldClosingCheckpoint, vs...))
+}
+
+// ClosingCheckpointNotIn applies the NotIn predicate on the "closing_checkpoint" field.
+func ClosingCheckpointNotIn(vs ...string) predicate.Competition {
+	return predicate.Competition(sql.FieldNotIn(FieldClosingCheckpoint, vs...))
+}
+
+// ClosingCheckpointGT applies the GT predicate on the "closing_checkpoint" field.
+func ClosingCheckpointGT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGT(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointGTE applies the GTE predicate on the "closing_checkpoint" field.
+func ClosingCheckpointGTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldGTE(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointLT applies the LT predicate on the "closing_checkpoint" field.
+func ClosingCheckpointLT(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLT(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointLTE applies the LTE predicate on the "closing_checkpoint" field.
+func ClosingCheckpointLTE(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldLTE(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointContains applies the Contains predicate on the "closing_checkpoint" field.
+func ClosingCheckpointContains(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContains(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointHasPrefix applies the HasPrefix predicate on the "closing_checkpoint" field.
+func ClosingCheckpointHasPrefix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasPrefix(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointHasSuffix applies the HasSuffix predicate on the "closing_checkpoint" field.
+func ClosingCheckpointHasSuffix(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldHasSuffix(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointEqualFold applies the EqualFold predicate on the "closing_checkpoint" field.
+func ClosingCheckpointEqualFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldEqualFold(FieldClosingCheckpoint, v))
+}
+
+// ClosingCheckpointContainsFold applies the ContainsFold predicate on the "closing_checkpoint" field.
+func ClosingCheckpointContainsFold(v string) predicate.Competition {
+	return predicate.Competition(sql.FieldContainsFold(FieldClosingCheckpoint, v))
 }
 
 // HasChallenge applies the HasEdge predicate on the "challenge" edge.

@@ -207,7 +207,7 @@ var (
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "seq", Type: field.TypeInt64, Unique: true},
+		{Name: "seq", Type: field.TypeInt64, Unique: true, Nullable: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "action", Type: field.TypeString},
@@ -218,8 +218,8 @@ var (
 		{Name: "after", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "request_id", Type: field.TypeString, Nullable: true},
-		{Name: "prev_hash", Type: field.TypeString},
-		{Name: "hash", Type: field.TypeString},
+		{Name: "prev_hash", Type: field.TypeString, Default: ""},
+		{Name: "hash", Type: field.TypeString, Default: ""},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
@@ -447,6 +447,7 @@ var (
 		{Name: "assignment_shortfalls", Type: field.TypeJSON, Nullable: true},
 		{Name: "assessor_capacity", Type: field.TypeJSON, Nullable: true},
 		{Name: "assessments_in_records", Type: field.TypeBool, Default: false},
+		{Name: "closing_checkpoint", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "challenge_id", Type: field.TypeInt},
 	}
 	// CompetitionsTable holds the schema information for the "competitions" table.
@@ -457,7 +458,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "competitions_challenges_competitions",
-				Columns:    []*schema.Column{CompetitionsColumns[33]},
+				Columns:    []*schema.Column{CompetitionsColumns[34]},
 				RefColumns: []*schema.Column{ChallengesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -466,7 +467,7 @@ var (
 			{
 				Name:    "competition_challenge_id_phase",
 				Unique:  true,
-				Columns: []*schema.Column{CompetitionsColumns[33], CompetitionsColumns[3]},
+				Columns: []*schema.Column{CompetitionsColumns[34], CompetitionsColumns[3]},
 			},
 		},
 	}

@@ -71,6 +71,27 @@ func DenyChange() privacy.MutationRule {
 	})
 }
 
+// OnlySequencing keeps the audit trail append-only with one exception: the sequencer sets a
+// pending event's place and chain hashes, and nothing else of it. Nobody deletes an event.
+func OnlySequencing() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			return privacy.Skip
+		case m.Op().Is(ent.OpUpdateOne) || m.Op().Is(ent.OpUpdate):
+			v, ok := authz.FromContext(ctx)
+			placing := ok && v.System == authz.Sequencer && len(m.ClearedFields()) == 0
+			for _, f := range m.Fields() {
+				placing = placing && slices.Contains([]string{auditevent.FieldSeq, auditevent.FieldPrevHash, auditevent.FieldHash}, f)
+			}
+			if placing {
+				return privacy.Skip
+			}
+		}
+		return privacy.Denyf("%s records are never changed or deleted", m.Type())
+	})
+}
+
 // person returns the signed-in person acting, if any.
 func personViewer(ctx context.Context) (authz.Viewer, bool) {
 	v, ok := authz.FromContext(ctx)

@@ -267,6 +267,14 @@ func init() {
 	auditeventDescRecordType := auditeventFields[4].Descriptor()
 	// auditevent.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
 	auditevent.RecordTypeValidator = auditeventDescRecordType.Validators[0].(func(string) error)
+	// auditeventDescPrevHash is the schema descriptor for prev_hash field.
+	auditeventDescPrevHash := auditeventFields[11].Descriptor()
+	// auditevent.DefaultPrevHash holds the default value on creation for the prev_hash field.
+	auditevent.DefaultPrevHash = auditeventDescPrevHash.Default.(string)
+	// auditeventDescHash is the schema descriptor for hash field.
+	auditeventDescHash := auditeventFields[12].Descriptor()
+	// auditevent.DefaultHash holds the default value on creation for the hash field.
+	auditevent.DefaultHash = auditeventDescHash.Default.(string)
 	audithead.Policy = privacy.NewPolicies(schema.AuditHead{})
 	audithead.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -514,6 +522,10 @@ func init() {
 	competitionDescAssessmentsInRecords := competitionFields[30].Descriptor()
 	// competition.DefaultAssessmentsInRecords holds the default value on creation for the assessments_in_records field.
 	competition.DefaultAssessmentsInRecords = competitionDescAssessmentsInRecords.Default.(bool)
+	// competitionDescClosingCheckpoint is the schema descriptor for closing_checkpoint field.
+	competitionDescClosingCheckpoint := competitionFields[31].Descriptor()
+	// competition.DefaultClosingCheckpoint holds the default value on creation for the closing_checkpoint field.
+	competition.DefaultClosingCheckpoint = competitionDescClosingCheckpoint.Default.(string)
 	contractMixin := schema.Contract{}.Mixin()
 	contract.Policy = privacy.NewPolicies(schema.Contract{})
 	contract.Hooks[0] = func(next ent.Mutator) ent.Mutator {

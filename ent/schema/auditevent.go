@@ -8,14 +8,17 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
-// AuditEvent records one state change, written in the same transaction as the change. Events
-// form a hash chain: each carries the hash of the one before, so an edit or deletion shows.
+// AuditEvent records one state change, written in the same transaction as the change. The
+// writer takes no shared row: the event waits, pending (no seq), until the log's sequencer
+// gives it its place. Then it joins a hash chain (each event carries the hash of the one
+// before, so an edit or deletion shows) and the public log; its place is set once, never moved.
 type AuditEvent struct{ ent.Schema }
 
 // Fields of AuditEvent.
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int64("seq").Unique().Immutable(),
+		// Its place in the trail, set by the sequencer; nil while pending.
+		field.Int64("seq").Optional().Nillable().Unique(),
 		field.Time("at").Immutable(),
 		field.String("actor").NotEmpty().Immutable(), // person email or "system:<name>"
 		field.String("action").NotEmpty().Immutable(),
@@ -28,8 +31,8 @@ func (AuditEvent) Fields() []ent.Field {
 		field.Text("after").Optional().Immutable(),
 		field.Text("reason").Optional().Immutable(),
 		field.String("request_id").Optional().Immutable(),
-		field.String("prev_hash").Immutable(),
-		field.String("hash").Immutable(),
+		field.String("prev_hash").Default(""),
+		field.String("hash").Default(""),
 	}
 }
 
@@ -42,6 +45,6 @@ func (AuditEvent) Indexes() []ent.Index {
 func (AuditEvent) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.AllowSystem(), rule.FilterAuditEvents(), privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{rule.DenyChange(), rule.AllowSystem(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.OnlySequencing(), rule.AllowSystem(), privacy.AlwaysDenyRule()},
 	}
 }

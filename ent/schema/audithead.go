@@ -7,8 +7,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
 
-// AuditHead is the one row that holds the end of the audit chain. Appending locks it, so
-// concurrent transactions chain one after another and never fork.
+// AuditHead is the one row that holds the end of the audit chain. Only the log's sequencer
+// takes it, so two sequencers chain one after another and never fork; writers never touch it.
 type AuditHead struct{ ent.Schema }
 
 // Fields of AuditHead.

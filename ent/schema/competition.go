@@ -76,6 +76,9 @@ func (Competition) Fields() []ent.Field {
 		// reads them there at the decision (from versionAssessedInRecords on); false on
 		// competitions opened before, whose workflows count them as updates.
 		field.Bool("assessments_in_records").Default(false),
+		// The public log's signed checkpoint that holds the competition's close, and so every
+		// bid received by its deadline; recorded by the log's sequencer, empty until then.
+		field.Text("closing_checkpoint").Default(""),
 	}
 }
 

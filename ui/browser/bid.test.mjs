@@ -202,6 +202,29 @@ for (const javaScript of [true, false]) {
     assert.equal(await page.getByRole("link", { name: /^Change/ }).count(), 0);
     assert.equal(await page.getByRole("button", { name: "Submit your bid" }).count(), 0);
     await accessible(page, `a sealed bid after the deadline ${how}`, javaScript);
+
+    // The receipt file, kept, is checked by anyone signed out against the public log; the
+    // competition's page publishes the log's checkpoint at the close.
+    await page.goBack();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download your receipt" }).click()]);
+    const receiptFile = await download.path();
+    const anyone = await browser.newContext({ javaScriptEnabled: javaScript });
+    const outside = await anyone.newPage();
+    await outside.goto(base + "/receipts/check");
+    await outside.getByRole("heading", { name: "Check a receipt in the public log" }).waitFor();
+    await accessible(outside, `check a receipt signed out ${how}`, javaScript);
+    await outside.getByRole("button", { name: "Check the receipt" }).click();
+    await outside.locator(".govuk-error-summary").getByText("Choose the receipt file").waitFor();
+    await accessible(outside, `check a receipt, none chosen ${how}`, javaScript);
+    await outside.getByLabel("Receipt file").setInputFiles(receiptFile);
+    await outside.getByRole("button", { name: "Check the receipt" }).click();
+    await outside.getByRole("heading", { name: "The receipt is in the public log" }).waitFor();
+    await outside.getByText("Among the bids received by the deadline").waitFor();
+    await accessible(outside, `a receipt in the public log ${how}`, javaScript);
+    await outside.getByRole("link", { name: /^Competition \d+$/ }).click();
+    await outside.getByRole("heading", { name: "In the public log" }).waitFor();
+    await accessible(outside, `a closed competition's checkpoint ${how}`, javaScript);
+    await anyone.close();
     await context.close();
   });
 }

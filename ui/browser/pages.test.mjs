@@ -112,7 +112,7 @@ test("the audit trail can be filtered and exported, and passes axe", async () =>
   assert.ok(actions.length > 0 && actions.every((a) => a.startsWith("bid.")), `only bid events: ${actions.slice(0, 5)}`);
   const csv = await page.request.get(base + "/api/v1/audit.csv?record_type=bid");
   assert.equal(csv.status(), 200);
-  assert.match(await csv.text(), /^seq,at_utc,actor,action/);
+  assert.match(await csv.text(), /^id,seq,at_utc,actor,action/);
 });
 
 test("signing out ends the session", async () => {
