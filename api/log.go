@@ -13,13 +13,24 @@ import (
 // and witnesses read it unchanged: /log/checkpoint, /log/tile/<L>/<N>[.p/<W>],
 // /log/tile/entries/<N>[.p/<W>], and the verifier key at /log/vkey. Anyone may fetch them.
 
+// logCheckpoint serves the latest checkpoint, with whatever witnesses have cosigned it so far.
 func (s *Server) logCheckpoint(c echo.Context) error {
-	cp, err := s.Svc.LogCheckpoint(c.Request().Context())
+	return s.serveCheckpoint(c, false)
+}
+
+// logCosignedCheckpoint serves, beside it, the latest checkpoint a witness has cosigned: for a
+// client that trusts the log only with a witness's word.
+func (s *Server) logCosignedCheckpoint(c echo.Context) error {
+	return s.serveCheckpoint(c, true)
+}
+
+func (s *Server) serveCheckpoint(c echo.Context, cosigned bool) error {
+	n, err := s.Svc.CheckpointNote(c.Request().Context(), cosigned)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", []byte(cp.Note))
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", []byte(n))
 }
 
 func (s *Server) logVerifierKey(c echo.Context) error {

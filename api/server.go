@@ -135,6 +135,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	r.Get("/metrics", Public, s.metrics)
 	r.Get("/api/openapi.json", Public, s.openAPI)
 	r.Get("/log/checkpoint", Public, s.logCheckpoint)
+	r.Get("/log/cosigned-checkpoint", Public, s.logCosignedCheckpoint)
 	r.Get("/log/vkey", Public, s.logVerifierKey)
 	r.Get("/log/tile/*", Public, s.logTile)
 

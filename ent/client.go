@@ -38,6 +38,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logcosignature"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
@@ -110,6 +111,8 @@ type Client struct {
 	Lesson *LessonClient
 	// LogCheckpoint is the client for interacting with the LogCheckpoint builders.
 	LogCheckpoint *LogCheckpointClient
+	// LogCosignature is the client for interacting with the LogCosignature builders.
+	LogCosignature *LogCosignatureClient
 	// LogEntry is the client for interacting with the LogEntry builders.
 	LogEntry *LogEntryClient
 	// LogHash is the client for interacting with the LogHash builders.
@@ -178,6 +181,7 @@ func (c *Client) init() {
 	c.LegalHold = NewLegalHoldClient(c.config)
 	c.Lesson = NewLessonClient(c.config)
 	c.LogCheckpoint = NewLogCheckpointClient(c.config)
+	c.LogCosignature = NewLogCosignatureClient(c.config)
 	c.LogEntry = NewLogEntryClient(c.config)
 	c.LogHash = NewLogHashClient(c.config)
 	c.Milestone = NewMilestoneClient(c.config)
@@ -310,6 +314,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LegalHold:          NewLegalHoldClient(cfg),
 		Lesson:             NewLessonClient(cfg),
 		LogCheckpoint:      NewLogCheckpointClient(cfg),
+		LogCosignature:     NewLogCosignatureClient(cfg),
 		LogEntry:           NewLogEntryClient(cfg),
 		LogHash:            NewLogHashClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
@@ -369,6 +374,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LegalHold:          NewLegalHoldClient(cfg),
 		Lesson:             NewLessonClient(cfg),
 		LogCheckpoint:      NewLogCheckpointClient(cfg),
+		LogCosignature:     NewLogCosignatureClient(cfg),
 		LogEntry:           NewLogEntryClient(cfg),
 		LogHash:            NewLogHashClient(cfg),
 		Milestone:          NewMilestoneClient(cfg),
@@ -419,10 +425,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.AuditEvent, c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition,
 		c.Contract, c.CorrectionRequest, c.Document, c.Email, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.JoinRequest, c.LegalHold, c.Lesson,
-		c.LogCheckpoint, c.LogEntry, c.LogHash, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod,
-		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
-		c.WebhookDelivery, c.WebhookEndpoint,
+		c.LogCheckpoint, c.LogCosignature, c.LogEntry, c.LogHash, c.Milestone,
+		c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.ProgrammeTarget,
+		c.ReadEvent, c.RetentionPeriod, c.Round, c.Screening, c.ScreeningCriterion,
+		c.Session, c.ShowAndTell, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -436,10 +442,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.AuditEvent, c.AuditHead, c.Bid, c.Challenge, c.Clarification, c.Competition,
 		c.Contract, c.CorrectionRequest, c.Document, c.Email, c.GateDecision,
 		c.IdempotencyRecord, c.Interest, c.JoinRequest, c.LegalHold, c.Lesson,
-		c.LogCheckpoint, c.LogEntry, c.LogHash, c.Milestone, c.Notice, c.Organisation,
-		c.OutboxMessage, c.Person, c.ProgrammeTarget, c.ReadEvent, c.RetentionPeriod,
-		c.Round, c.Screening, c.ScreeningCriterion, c.Session, c.ShowAndTell,
-		c.WebhookDelivery, c.WebhookEndpoint,
+		c.LogCheckpoint, c.LogCosignature, c.LogEntry, c.LogHash, c.Milestone,
+		c.Notice, c.Organisation, c.OutboxMessage, c.Person, c.ProgrammeTarget,
+		c.ReadEvent, c.RetentionPeriod, c.Round, c.Screening, c.ScreeningCriterion,
+		c.Session, c.ShowAndTell, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -494,6 +500,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Lesson.mutate(ctx, m)
 	case *LogCheckpointMutation:
 		return c.LogCheckpoint.mutate(ctx, m)
+	case *LogCosignatureMutation:
+		return c.LogCosignature.mutate(ctx, m)
 	case *LogEntryMutation:
 		return c.LogEntry.mutate(ctx, m)
 	case *LogHashMutation:
@@ -4335,6 +4343,140 @@ func (c *LogCheckpointClient) mutate(ctx context.Context, m *LogCheckpointMutati
 	}
 }
 
+// LogCosignatureClient is a client for the LogCosignature schema.
+type LogCosignatureClient struct {
+	config
+}
+
+// NewLogCosignatureClient returns a client for the LogCosignature from the given config.
+func NewLogCosignatureClient(c config) *LogCosignatureClient {
+	return &LogCosignatureClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `logcosignature.Hooks(f(g(h())))`.
+func (c *LogCosignatureClient) Use(hooks ...Hook) {
+	c.hooks.LogCosignature = append(c.hooks.LogCosignature, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `logcosignature.Intercept(f(g(h())))`.
+func (c *LogCosignatureClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LogCosignature = append(c.inters.LogCosignature, interceptors...)
+}
+
+// Create returns a builder for creating a LogCosignature entity.
+func (c *LogCosignatureClient) Create() *LogCosignatureCreate {
+	mutation := newLogCosignatureMutation(c.config, OpCreate)
+	return &LogCosignatureCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LogCosignature entities.
+func (c *LogCosignatureClient) CreateBulk(builders ...*LogCosignatureCreate) *LogCosignatureCreateBulk {
+	return &LogCosignatureCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogCosignatureClient) MapCreateBulk(slice any, setFunc func(*LogCosignatureCreate, int)) *LogCosignatureCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogCosignatureCreateBulk{err: fmt.Errorf("calling to LogCosignatureClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogCosignatureCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogCosignatureCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LogCosignature.
+func (c *LogCosignatureClient) Update() *LogCosignatureUpdate {
+	mutation := newLogCosignatureMutation(c.config, OpUpdate)
+	return &LogCosignatureUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogCosignatureClient) UpdateOne(_m *LogCosignature) *LogCosignatureUpdateOne {
+	mutation := newLogCosignatureMutation(c.config, OpUpdateOne, withLogCosignature(_m))
+	return &LogCosignatureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogCosignatureClient) UpdateOneID(id int) *LogCosignatureUpdateOne {
+	mutation := newLogCosignatureMutation(c.config, OpUpdateOne, withLogCosignatureID(id))
+	return &LogCosignatureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LogCosignature.
+func (c *LogCosignatureClient) Delete() *LogCosignatureDelete {
+	mutation := newLogCosignatureMutation(c.config, OpDelete)
+	return &LogCosignatureDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogCosignatureClient) DeleteOne(_m *LogCosignature) *LogCosignatureDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogCosignatureClient) DeleteOneID(id int) *LogCosignatureDeleteOne {
+	builder := c.Delete().Where(logcosignature.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogCosignatureDeleteOne{builder}
+}
+
+// Query returns a query builder for LogCosignature.
+func (c *LogCosignatureClient) Query() *LogCosignatureQuery {
+	return &LogCosignatureQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogCosignature},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LogCosignature entity by its id.
+func (c *LogCosignatureClient) Get(ctx context.Context, id int) (*LogCosignature, error) {
+	return c.Query().Where(logcosignature.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogCosignatureClient) GetX(ctx context.Context, id int) *LogCosignature {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LogCosignatureClient) Hooks() []Hook {
+	hooks := c.hooks.LogCosignature
+	return append(hooks[:len(hooks):len(hooks)], logcosignature.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogCosignatureClient) Interceptors() []Interceptor {
+	return c.inters.LogCosignature
+}
+
+func (c *LogCosignatureClient) mutate(ctx context.Context, m *LogCosignatureMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogCosignatureCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogCosignatureUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogCosignatureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogCosignatureDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LogCosignature mutation op: %q", m.Op())
+	}
+}
+
 // LogEntryClient is a client for the LogEntry schema.
 type LogEntryClient struct {
 	config
@@ -6907,19 +7049,21 @@ type (
 		APIToken, Alert, AlertNotice, Assessment, Assignment, Assistance, AuditEvent,
 		AuditHead, Bid, Challenge, Clarification, Competition, Contract,
 		CorrectionRequest, Document, Email, GateDecision, IdempotencyRecord, Interest,
-		JoinRequest, LegalHold, Lesson, LogCheckpoint, LogEntry, LogHash, Milestone,
-		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent,
-		RetentionPeriod, Round, Screening, ScreeningCriterion, Session, ShowAndTell,
-		WebhookDelivery, WebhookEndpoint []ent.Hook
+		JoinRequest, LegalHold, Lesson, LogCheckpoint, LogCosignature, LogEntry,
+		LogHash, Milestone, Notice, Organisation, OutboxMessage, Person,
+		ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
+		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
+		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertNotice, Assessment, Assignment, Assistance, AuditEvent,
 		AuditHead, Bid, Challenge, Clarification, Competition, Contract,
 		CorrectionRequest, Document, Email, GateDecision, IdempotencyRecord, Interest,
-		JoinRequest, LegalHold, Lesson, LogCheckpoint, LogEntry, LogHash, Milestone,
-		Notice, Organisation, OutboxMessage, Person, ProgrammeTarget, ReadEvent,
-		RetentionPeriod, Round, Screening, ScreeningCriterion, Session, ShowAndTell,
-		WebhookDelivery, WebhookEndpoint []ent.Interceptor
+		JoinRequest, LegalHold, Lesson, LogCheckpoint, LogCosignature, LogEntry,
+		LogHash, Milestone, Notice, Organisation, OutboxMessage, Person,
+		ProgrammeTarget, ReadEvent, RetentionPeriod, Round, Screening,
+		ScreeningCriterion, Session, ShowAndTell, WebhookDelivery,
+		WebhookEndpoint []ent.Interceptor
 	}
 )
 

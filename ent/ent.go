@@ -35,6 +35,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logcosignature"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
@@ -135,6 +136,7 @@ func checkColumn(t, c string) error {
 			legalhold.Table:          legalhold.ValidColumn,
 			lesson.Table:             lesson.ValidColumn,
 			logcheckpoint.Table:      logcheckpoint.ValidColumn,
+			logcosignature.Table:     logcosignature.ValidColumn,
 			logentry.Table:           logentry.ValidColumn,
 			loghash.Table:            loghash.ValidColumn,
 			milestone.Table:          milestone.ValidColumn,

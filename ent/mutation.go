@@ -35,6 +35,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logcosignature"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
@@ -87,6 +88,7 @@ const (
 	TypeLegalHold          = "LegalHold"
 	TypeLesson             = "Lesson"
 	TypeLogCheckpoint      = "LogCheckpoint"
+	TypeLogCosignature     = "LogCosignature"
 	TypeLogEntry           = "LogEntry"
 	TypeLogHash            = "LogHash"
 	TypeMilestone          = "Milestone"
@@ -27436,6 +27438,530 @@ func (m *LogCheckpointMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *LogCheckpointMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown LogCheckpoint edge %s", name)
+}
+
+// LogCosignatureMutation represents an operation that mutates the LogCosignature nodes in the graph.
+type LogCosignatureMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	checkpoint_size    *int64
+	addcheckpoint_size *int64
+	witness            *string
+	signature          *string
+	created_at         *time.Time
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*LogCosignature, error)
+	predicates         []predicate.LogCosignature
+}
+
+var _ ent.Mutation = (*LogCosignatureMutation)(nil)
+
+// logcosignatureOption allows management of the mutation configuration using functional options.
+type logcosignatureOption func(*LogCosignatureMutation)
+
+// newLogCosignatureMutation creates new mutation for the LogCosignature entity.
+func newLogCosignatureMutation(c config, op Op, opts ...logcosignatureOption) *LogCosignatureMutation {
+	m := &LogCosignatureMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLogCosignature,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLogCosignatureID sets the ID field of the mutation.
+func withLogCosignatureID(id int) logcosignatureOption {
+	return func(m *LogCosignatureMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LogCosignature
+		)
+		m.oldValue = func(ctx context.Context) (*LogCosignature, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LogCosignature.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLogCosignature sets the old LogCosignature of the mutation.
+func withLogCosignature(node *LogCosignature) logcosignatureOption {
+	return func(m *LogCosignatureMutation) {
+		m.oldValue = func(context.Context) (*LogCosignature, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LogCosignatureMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LogCosignatureMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LogCosignatureMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LogCosignatureMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LogCosignature.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCheckpointSize sets the "checkpoint_size" field.
+func (m *LogCosignatureMutation) SetCheckpointSize(i int64) {
+	m.checkpoint_size = &i
+	m.addcheckpoint_size = nil
+}
+
+// CheckpointSize returns the value of the "checkpoint_size" field in the mutation.
+func (m *LogCosignatureMutation) CheckpointSize() (r int64, exists bool) {
+	v := m.checkpoint_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckpointSize returns the old "checkpoint_size" field's value of the LogCosignature entity.
+// If the LogCosignature object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogCosignatureMutation) OldCheckpointSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckpointSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckpointSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckpointSize: %w", err)
+	}
+	return oldValue.CheckpointSize, nil
+}
+
+// AddCheckpointSize adds i to the "checkpoint_size" field.
+func (m *LogCosignatureMutation) AddCheckpointSize(i int64) {
+	if m.addcheckpoint_size != nil {
+		*m.addcheckpoint_size += i
+	} else {
+		m.addcheckpoint_size = &i
+	}
+}
+
+// AddedCheckpointSize returns the value that was added to the "checkpoint_size" field in this mutation.
+func (m *LogCosignatureMutation) AddedCheckpointSize() (r int64, exists bool) {
+	v := m.addcheckpoint_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCheckpointSize resets all changes to the "checkpoint_size" field.
+func (m *LogCosignatureMutation) ResetCheckpointSize() {
+	m.checkpoint_size = nil
+	m.addcheckpoint_size = nil
+}
+
+// SetWitness sets the "witness" field.
+func (m *LogCosignatureMutation) SetWitness(s string) {
+	m.witness = &s
+}
+
+// Witness returns the value of the "witness" field in the mutation.
+func (m *LogCosignatureMutation) Witness() (r string, exists bool) {
+	v := m.witness
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWitness returns the old "witness" field's value of the LogCosignature entity.
+// If the LogCosignature object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogCosignatureMutation) OldWitness(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWitness is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWitness requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWitness: %w", err)
+	}
+	return oldValue.Witness, nil
+}
+
+// ResetWitness resets all changes to the "witness" field.
+func (m *LogCosignatureMutation) ResetWitness() {
+	m.witness = nil
+}
+
+// SetSignature sets the "signature" field.
+func (m *LogCosignatureMutation) SetSignature(s string) {
+	m.signature = &s
+}
+
+// Signature returns the value of the "signature" field in the mutation.
+func (m *LogCosignatureMutation) Signature() (r string, exists bool) {
+	v := m.signature
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignature returns the old "signature" field's value of the LogCosignature entity.
+// If the LogCosignature object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogCosignatureMutation) OldSignature(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignature is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignature requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignature: %w", err)
+	}
+	return oldValue.Signature, nil
+}
+
+// ResetSignature resets all changes to the "signature" field.
+func (m *LogCosignatureMutation) ResetSignature() {
+	m.signature = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LogCosignatureMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LogCosignatureMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LogCosignature entity.
+// If the LogCosignature object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogCosignatureMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LogCosignatureMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the LogCosignatureMutation builder.
+func (m *LogCosignatureMutation) Where(ps ...predicate.LogCosignature) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LogCosignatureMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LogCosignatureMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LogCosignature, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LogCosignatureMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LogCosignatureMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LogCosignature).
+func (m *LogCosignatureMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LogCosignatureMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.checkpoint_size != nil {
+		fields = append(fields, logcosignature.FieldCheckpointSize)
+	}
+	if m.witness != nil {
+		fields = append(fields, logcosignature.FieldWitness)
+	}
+	if m.signature != nil {
+		fields = append(fields, logcosignature.FieldSignature)
+	}
+	if m.created_at != nil {
+		fields = append(fields, logcosignature.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LogCosignatureMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case logcosignature.FieldCheckpointSize:
+		return m.CheckpointSize()
+	case logcosignature.FieldWitness:
+		return m.Witness()
+	case logcosignature.FieldSignature:
+		return m.Signature()
+	case logcosignature.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LogCosignatureMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case logcosignature.FieldCheckpointSize:
+		return m.OldCheckpointSize(ctx)
+	case logcosignature.FieldWitness:
+		return m.OldWitness(ctx)
+	case logcosignature.FieldSignature:
+		return m.OldSignature(ctx)
+	case logcosignature.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown LogCosignature field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogCosignatureMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case logcosignature.FieldCheckpointSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckpointSize(v)
+		return nil
+	case logcosignature.FieldWitness:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWitness(v)
+		return nil
+	case logcosignature.FieldSignature:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignature(v)
+		return nil
+	case logcosignature.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LogCosignature field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LogCosignatureMutation) AddedFields() []string {
+	var fields []string
+	if m.addcheckpoint_size != nil {
+		fields = append(fields, logcosignature.FieldCheckpointSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LogCosignatureMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case logcosignature.FieldCheckpointSize:
+		return m.AddedCheckpointSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogCosignatureMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case logcosignature.FieldCheckpointSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCheckpointSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LogCosignature numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LogCosignatureMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LogCosignatureMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LogCosignatureMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LogCosignature nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LogCosignatureMutation) ResetField(name string) error {
+	switch name {
+	case logcosignature.FieldCheckpointSize:
+		m.ResetCheckpointSize()
+		return nil
+	case logcosignature.FieldWitness:
+		m.ResetWitness()
+		return nil
+	case logcosignature.FieldSignature:
+		m.ResetSignature()
+		return nil
+	case logcosignature.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LogCosignature field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LogCosignatureMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LogCosignatureMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LogCosignatureMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LogCosignatureMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LogCosignatureMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LogCosignatureMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LogCosignatureMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LogCosignature unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LogCosignatureMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LogCosignature edge %s", name)
 }
 
 // LogEntryMutation represents an operation that mutates the LogEntry nodes in the graph.

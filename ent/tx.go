@@ -60,6 +60,8 @@ type Tx struct {
 	Lesson *LessonClient
 	// LogCheckpoint is the client for interacting with the LogCheckpoint builders.
 	LogCheckpoint *LogCheckpointClient
+	// LogCosignature is the client for interacting with the LogCosignature builders.
+	LogCosignature *LogCosignatureClient
 	// LogEntry is the client for interacting with the LogEntry builders.
 	LogEntry *LogEntryClient
 	// LogHash is the client for interacting with the LogHash builders.
@@ -248,6 +250,7 @@ func (tx *Tx) init() {
 	tx.LegalHold = NewLegalHoldClient(tx.config)
 	tx.Lesson = NewLessonClient(tx.config)
 	tx.LogCheckpoint = NewLogCheckpointClient(tx.config)
+	tx.LogCosignature = NewLogCosignatureClient(tx.config)
 	tx.LogEntry = NewLogEntryClient(tx.config)
 	tx.LogHash = NewLogHashClient(tx.config)
 	tx.Milestone = NewMilestoneClient(tx.config)

@@ -21,6 +21,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logcosignature"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/translog"
@@ -35,6 +36,39 @@ func (s *Service) LogCheckpoint(ctx context.Context) (*ent.LogCheckpoint, error)
 		return nil, notFound("checkpoint", 0)
 	}
 	return c, err
+}
+
+// CheckpointNote is a checkpoint as served, its signed note followed by the witnesses'
+// cosignatures of it: the latest, or with cosigned the latest a witness has cosigned (not found
+// until one has).
+func (s *Service) CheckpointNote(ctx context.Context, cosigned bool) (string, error) {
+	ctx = authz.AsSystem(ctx, logReaderName)
+	var c *ent.LogCheckpoint
+	var err error
+	if cosigned {
+		last, err := s.DB.LogCosignature.Query().Order(ent.Desc(logcosignature.FieldCheckpointSize)).First(ctx)
+		if ent.IsNotFound(err) {
+			return "", notFound("cosigned checkpoint", 0)
+		}
+		if err != nil {
+			return "", err
+		}
+		c, err = s.DB.LogCheckpoint.Get(ctx, last.CheckpointSize)
+		if err != nil {
+			return "", err
+		}
+	} else if c, err = s.LogCheckpoint(ctx); err != nil {
+		return "", err
+	}
+	sigs, err := s.DB.LogCosignature.Query().Where(logcosignature.CheckpointSize(c.ID)).Order(ent.Asc(logcosignature.FieldWitness)).All(ctx)
+	if err != nil {
+		return "", err
+	}
+	out := c.Note
+	for _, sig := range sigs {
+		out += sig.Signature
+	}
+	return out, nil
 }
 
 // LogTile is a tile of the tree the latest checkpoint covers: at level 0 and up its hashes, at

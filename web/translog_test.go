@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -10,9 +11,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"filippo.io/torchwood"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -26,6 +29,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/translog"
+	"github.com/catalyst-sbri/catalyst/witness"
 )
 
 // tileFetcher reads the log's tiles over HTTP, as any client of c2sp.org/tlog-tiles would.
@@ -142,6 +146,39 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 		t.Fatalf("the checkpoint covers %d entries of %s, want the %d audit events and one receipt", cp.Size, cp.Origin, events)
 	}
 
+	// An independent client of c2sp.org/tlog-tiles and tlog-checkpoint (filippo.io/torchwood)
+	// parses the checkpoint and reads every entry, checking each bundle against the tree.
+	parsed, err := torchwood.ParseCheckpoint(string(cp.Text()))
+	if err != nil || parsed.N != cp.Size || parsed.Hash != cp.Root || parsed.Origin != cp.Origin {
+		t.Fatalf("torchwood reads the checkpoint as %+v, %v", parsed, err)
+	}
+	fetcher, err := torchwood.NewTileFetcher(srv.URL + "/log/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := torchwood.NewClient(fetcher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read int64
+	for range 10 { // it may stop before a partial tile; resuming reads the rest
+		for i, e := range client.Entries(ctx, parsed.Tree, read) {
+			if i != read || len(e) == 0 {
+				t.Fatalf("torchwood read entry %d (%q) where %d was due", i, e, read)
+			}
+			read++
+		}
+		if err := client.Err(); err != nil {
+			t.Fatalf("torchwood refused the log after %d entries: %v", read, err)
+		}
+		if read == cp.Size {
+			break
+		}
+	}
+	if read != cp.Size {
+		t.Errorf("torchwood read %d entries of %d", read, cp.Size)
+	}
+
 	// Every entry is proved in the tree from the served tiles alone.
 	tree := tlog.Tree{N: cp.Size, Hash: cp.Root}
 	hashes := tlog.TileHashReader(tree, f)
@@ -243,6 +280,53 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	ocid := fmt.Sprintf("/ocds/releases/ocds-catalyst-%d.json", comp)
 	if r := w.Do(Anon, http.MethodGet, ocid, "").Body.String(); !strings.Contains(r, `"documentType":"bidders"`) || !strings.Contains(r, fmt.Sprintf("the %d entries that hold every bid", closing.Size)) {
 		t.Errorf("the open data has no checkpoint at the close: %s", r)
+	}
+
+	// A witness, run by someone else, cosigns the latest checkpoint and then the next, proved
+	// consistent with it; the log serves each cosignature after its own signature, and beside
+	// the latest checkpoint, the latest one cosigned.
+	if _, code := f.get("cosigned-checkpoint"); code != http.StatusNotFound {
+		t.Errorf("the cosigned checkpoint before any witness: %d, want 404", code)
+	}
+	_, wpriv, _ := ed25519.GenerateKey(rand.Reader)
+	wsigner, err := torchwood.NewCosignatureSigner("witness.test", wpriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wit, err := witness.New(wsigner, []string{vkey}, filepath.Join(t.TempDir(), "witness.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsrv := httptest.NewServer(wit)
+	defer wsrv.Close()
+	wv, err := witness.NewVerifier(wit.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lw := &activities.LogWitness{DB: w.DB, URL: wsrv.URL, Verifier: wv}
+	for round := range 2 {
+		if got, err := lw.Cosign(context.Background()); err != nil || !got {
+			t.Fatalf("witnessing round %d: %v %v", round, got, err)
+		}
+		served, _ := f.get("checkpoint")
+		logV, _ := note.NewVerifier(vkey)
+		both, err := note.Open(served, note.VerifierList(logV, wsigner.Verifier()))
+		if err != nil || len(both.Sigs) != 2 {
+			t.Fatalf("round %d: the served checkpoint with its cosignature: %v %+v\n%s", round, err, both, served)
+		}
+		cosigned, _ := f.get("cosigned-checkpoint")
+		if string(cosigned) != string(served) {
+			t.Errorf("round %d: the cosigned checkpoint is not the latest:\n%s\n%s", round, cosigned, served)
+		}
+		if got, err := lw.Cosign(context.Background()); err != nil || got {
+			t.Errorf("round %d: asked again for a checkpoint cosigned: %v %v", round, got, err)
+		}
+		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
+			return activities.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.witnessed", "challenge", w.ChallengeA.ID, nil, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		integrate()
 	}
 
 	// Anyone, signed out, checks the receipt file on a page; a changed one is refused with why.

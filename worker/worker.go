@@ -39,6 +39,8 @@ type Deps struct {
 	LogSigner note.Signer
 	// LogEvery is how often the log takes in what the audit trail has added (a second if 0).
 	LogEvery time.Duration
+	// LogWitness asks a witness to cosign each new checkpoint; nil for none.
+	LogWitness *activities.LogWitness
 }
 
 // Register adds every workflow and activity to r.

@@ -19,11 +19,13 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/metrics"
+	"github.com/catalyst-sbri/catalyst/witness"
 )
 
 // envVar is one setting of the production processes.
@@ -63,6 +65,7 @@ var (
 	envMailFrom     = envVar{"CATALYST_MAIL_FROM", "", "the address SMTP mail comes from, e.g. catalyst@programme.example.gov.uk"}
 	envOCIDPrefix   = envVar{"CATALYST_OCID_PREFIX", "ocds-catalyst", "the ocid prefix the Open Contracting Partnership registered for the programme, e.g. ocds-a1b2c3"}
 	envShortestOpen = envVar{"CATALYST_SHORTEST_OPEN", "24h", "how long a competition must be open at least, as a Go duration such as 24h or 168h"}
+	envLogWitness   = envVar{"CATALYST_LOG_WITNESS", "", "a witness to cosign the log's checkpoints (worker): its URL and its verifier key, separated by a space, as `catalyst part witness` prints them"}
 	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, the log is not sequenced"}
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
@@ -89,8 +92,9 @@ type prodConfig struct {
 	ShortestOpen      time.Duration
 	Mail              email.Sender // nil when no provider is set: email waits
 	PublicURL         string
-	LogSigner         note.Signer // the worker's, when CATALYST_LOG_KEY is set
-	LogVerifierKey    string      // the API's, when CATALYST_LOG_VKEY is set
+	LogSigner         note.Signer            // the worker's, when CATALYST_LOG_KEY is set
+	LogWitness        *activities.LogWitness // the worker's, when CATALYST_LOG_WITNESS is set
+	LogVerifierKey    string                 // the API's, when CATALYST_LOG_VKEY is set
 }
 
 func get(v envVar) string {
@@ -159,6 +163,14 @@ func loadConfig(command string) (prodConfig, error) {
 				problems = append(problems, fmt.Sprintf("%s is not a signed-note signing key: make one with `catalyst log key --origin <name>`", envLogKey.Name))
 			}
 			cfg.LogSigner = signer
+		}
+		if w := get(envLogWitness); w != "" {
+			url, vkey, _ := strings.Cut(strings.TrimSpace(w), " ")
+			v, err := witness.NewVerifier(strings.TrimSpace(vkey))
+			if err != nil || !strings.HasPrefix(url, "http") {
+				problems = append(problems, fmt.Sprintf("%s must be the witness's URL and its verifier key, separated by a space, as `catalyst part witness` prints them", envLogWitness.Name))
+			}
+			cfg.LogWitness = &activities.LogWitness{URL: url, Verifier: v}
 		}
 	}
 	if k := get(envLogVKey); command == "api" && k != "" {

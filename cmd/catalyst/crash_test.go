@@ -26,9 +26,12 @@ import (
 	"github.com/catalyst-sbri/catalyst/devstack"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/translog"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -271,6 +274,42 @@ func TestCrashAtAnyMoment(t *testing.T) {
 			t.Fatal("the outbox did not drain")
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+	// The log's sequencer was killed as often, between commit, integration and checkpoint: every
+	// event is placed, the chain and the log verify with every checkpoint consistent, every
+	// acknowledged receipt is in the log, and the checkpoint at the close holds each.
+	waitUntil(t, time.Now(), time.Minute, "the sequencer to place every event", func() bool {
+		return !db.AuditEvent.Query().Where(auditevent.SeqIsNil()).ExistX(sys)
+	})
+	if _, err := activities.VerifyAudit(ctx, db); err != nil {
+		t.Errorf("the audit chain after the kills: %v", err)
+	}
+	_, vkey, err := logKeyIn(filepath.Join(data, "log.key"), devLogOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var closing *service.ClosingLog
+	waitUntil(t, time.Now(), time.Minute, "the close's checkpoint", func() bool {
+		closing = service.ClosingLogOf(db.Competition.GetX(sys, comp.ID))
+		return closing != nil
+	})
+	if r, err := activities.VerifyLog(ctx, db, vkey); err != nil || r.Checkpoints == 0 {
+		t.Errorf("the log after the kills: %+v %v", r, err)
+	}
+	inLog := map[string]int64{}
+	for _, e := range db.LogEntry.Query().AllX(sys) {
+		var r translog.Receipt
+		if json.Unmarshal(e.Data, &r) == nil && r.Kind == translog.KindReceipt && r.Competition == comp.ID {
+			inLog[r.Receipt] = e.ID
+		}
+	}
+	for i, a := range acks {
+		if late[i] || a.Receipt == "" {
+			continue
+		}
+		if at, ok := inLog[a.Receipt]; !ok || at >= closing.Size {
+			t.Errorf("supplier %d's receipt %s: in the log %v at %d, the close's checkpoint holds %d", i, a.Receipt, ok, at, closing.Size)
+		}
 	}
 	frontend := regexp.MustCompile(`Temporal frontend: (\S+)`).FindStringSubmatch(lastOut)
 	tc, err := client.Dial(client.Options{HostPort: frontend[1], Namespace: devstack.Namespace})

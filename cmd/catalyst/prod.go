@@ -126,7 +126,11 @@ func runWorker(ctx context.Context) error {
 	if cfg.LogSigner == nil {
 		log.Warn("the transparency log is not sequenced: set " + envLogKey.Name)
 	}
-	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL, LogSigner: cfg.LogSigner})
+	if cfg.LogWitness != nil {
+		cfg.LogWitness.DB = db
+	}
+	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL,
+		LogSigner: cfg.LogSigner, LogWitness: cfg.LogWitness})
 }
 
 func runAPI(ctx context.Context) error {

@@ -285,6 +285,18 @@ func (f LogCheckpointFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogCheckpointMutation", m)
 }
 
+// The LogCosignatureFunc type is an adapter to allow the use of ordinary
+// function as LogCosignature mutator.
+type LogCosignatureFunc func(context.Context, *ent.LogCosignatureMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LogCosignatureFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LogCosignatureMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogCosignatureMutation", m)
+}
+
 // The LogEntryFunc type is an adapter to allow the use of ordinary
 // function as LogEntry mutator.
 type LogEntryFunc func(context.Context, *ent.LogEntryMutation) (ent.Value, error)

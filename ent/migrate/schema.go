@@ -815,6 +815,27 @@ var (
 		Columns:    LogCheckpointsColumns,
 		PrimaryKey: []*schema.Column{LogCheckpointsColumns[0]},
 	}
+	// LogCosignaturesColumns holds the columns for the "log_cosignatures" table.
+	LogCosignaturesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "checkpoint_size", Type: field.TypeInt64},
+		{Name: "witness", Type: field.TypeString},
+		{Name: "signature", Type: field.TypeString, Size: 2147483647},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// LogCosignaturesTable holds the schema information for the "log_cosignatures" table.
+	LogCosignaturesTable = &schema.Table{
+		Name:       "log_cosignatures",
+		Columns:    LogCosignaturesColumns,
+		PrimaryKey: []*schema.Column{LogCosignaturesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "logcosignature_checkpoint_size_witness",
+				Unique:  true,
+				Columns: []*schema.Column{LogCosignaturesColumns[1], LogCosignaturesColumns[2]},
+			},
+		},
+	}
 	// LogEntriesColumns holds the columns for the "log_entries" table.
 	LogEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -1289,6 +1310,7 @@ var (
 		LegalHoldsTable,
 		LessonsTable,
 		LogCheckpointsTable,
+		LogCosignaturesTable,
 		LogEntriesTable,
 		LogHashesTable,
 		MilestonesTable,

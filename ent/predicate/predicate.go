@@ -75,6 +75,9 @@ type Lesson func(*sql.Selector)
 // LogCheckpoint is the predicate function for logcheckpoint builders.
 type LogCheckpoint func(*sql.Selector)
 
+// LogCosignature is the predicate function for logcosignature builders.
+type LogCosignature func(*sql.Selector)
+
 // LogEntry is the predicate function for logentry builders.
 type LogEntry func(*sql.Selector)
 

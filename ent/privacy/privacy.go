@@ -662,6 +662,30 @@ func (f LogCheckpointMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogCheckpointMutation", m)
 }
 
+// The LogCosignatureQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LogCosignatureQueryRuleFunc func(context.Context, *ent.LogCosignatureQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LogCosignatureQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogCosignatureQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LogCosignatureQuery", q)
+}
+
+// The LogCosignatureMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LogCosignatureMutationRuleFunc func(context.Context, *ent.LogCosignatureMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LogCosignatureMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LogCosignatureMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogCosignatureMutation", m)
+}
+
 // The LogEntryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LogEntryQueryRuleFunc func(context.Context, *ent.LogEntryQuery) error

@@ -30,6 +30,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/logcheckpoint"
+	"github.com/catalyst-sbri/catalyst/ent/logcosignature"
 	"github.com/catalyst-sbri/catalyst/ent/logentry"
 	"github.com/catalyst-sbri/catalyst/ent/loghash"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
@@ -892,6 +893,25 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	logcosignature.Policy = privacy.NewPolicies(schema.LogCosignature{})
+	logcosignature.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := logcosignature.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	logcosignatureFields := schema.LogCosignature{}.Fields()
+	_ = logcosignatureFields
+	// logcosignatureDescWitness is the schema descriptor for witness field.
+	logcosignatureDescWitness := logcosignatureFields[1].Descriptor()
+	// logcosignature.WitnessValidator is a validator for the "witness" field. It is called by the builders before save.
+	logcosignature.WitnessValidator = logcosignatureDescWitness.Validators[0].(func(string) error)
+	// logcosignatureDescSignature is the schema descriptor for signature field.
+	logcosignatureDescSignature := logcosignatureFields[2].Descriptor()
+	// logcosignature.SignatureValidator is a validator for the "signature" field. It is called by the builders before save.
+	logcosignature.SignatureValidator = logcosignatureDescSignature.Validators[0].(func(string) error)
 	logentry.Policy = privacy.NewPolicies(schema.LogEntry{})
 	logentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -78,3 +78,30 @@ func (LogCheckpoint) Policy() ent.Policy {
 		Mutation: privacy.MutationPolicy{rule.DenyChange(), rule.AllowSystem(), privacy.AlwaysDenyRule()},
 	}
 }
+
+// LogCosignature is a witness's cosignature of one of the log's checkpoints (c2sp.org/tlog-
+// cosignature), as the signature line the witness answered with: served after the log's own.
+type LogCosignature struct{ ent.Schema }
+
+// Fields of LogCosignature.
+func (LogCosignature) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("checkpoint_size").Immutable(),
+		field.String("witness").NotEmpty().Immutable(), // the witness's key name
+		field.Text("signature").NotEmpty().Immutable(), // its signature line, "— name base64\n"
+		field.Time("created_at").Immutable(),
+	}
+}
+
+// Indexes of LogCosignature: one a witness a checkpoint.
+func (LogCosignature) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("checkpoint_size", "witness").Unique()}
+}
+
+// Policy of LogCosignature: anyone reads it; only the log's witnessing writes it.
+func (LogCosignature) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AllowAnyone()},
+		Mutation: privacy.MutationPolicy{rule.DenyChange(), rule.AllowSystem(), privacy.AlwaysDenyRule()},
+	}
+}
