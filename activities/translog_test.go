@@ -107,3 +107,19 @@ func TestVerifyingTheLogCatchesEveryChange(t *testing.T) {
 		})
 	}
 }
+
+// TestWithoutALogKeyTheTrailIsStillPlaced: a deployment that keeps no public log still has its
+// trail placed and chained by the sequencer, and no log written.
+func TestWithoutALogKeyTheTrailIsStillPlaced(t *testing.T) {
+	db := testdb.Open(t)
+	appendEvents(t, db, 4)
+	if n, err := (&activities.LogSequencer{DB: db}).Integrate(context.Background()); err != nil || n != 4 {
+		t.Fatalf("placing without a key: %d, %v", n, err)
+	}
+	if n, err := activities.VerifyAudit(context.Background(), db); err != nil || n != 4 {
+		t.Errorf("the chain: %d, %v", n, err)
+	}
+	if n := db.LogEntry.Query().CountX(testdb.Fixture()); n != 0 {
+		t.Errorf("%d log entries written without a key", n)
+	}
+}

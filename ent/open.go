@@ -179,3 +179,7 @@ func (c *Client) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// RowLocks reports whether the transaction's database locks rows (PostgreSQL), so that a
+// transaction can hold a row shared with others; SQLite takes every write in turn instead.
+func (tx *Tx) RowLocks() bool { return tx.config.driver.Dialect() == dialect.Postgres }

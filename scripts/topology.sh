@@ -80,6 +80,10 @@ export CATALYST_S3_ENDPOINT=$(sed -n 's/^S3 endpoint: //p' "$dir/s3.out")
 export CATALYST_S3_ACCESS_KEY=$(sed -n 's/^S3 access key: //p' "$dir/s3.out")
 export CATALYST_S3_SECRET_KEY=$(sed -n 's/^S3 secret key: //p' "$dir/s3.out")
 export CATALYST_SESSION_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+# The rush opens its competition for WINDOW only; production keeps a day at least.
+export CATALYST_SHORTEST_OPEN=${SHORTEST_OPEN:-30s}
+# The workers keep the public transparency log, as production does.
+export $("$cat" log key --origin topology.test/log)
 
 echo "== catalyst migrate"
 "$cat" migrate

@@ -165,20 +165,31 @@ func (s *Service) MayChangeBid(ctx context.Context, id int) error {
 
 // changeBid is the one check every change to a bid makes inside its transaction (its details,
 // its documents, its submission): the bid is a draft and its competition takes changes at now.
-// It touches the competition's row first, which serialises the change with the deadline's close
+// It holds the competition's row first, which serialises the change with the deadline's close
 // (the close updates the same row first): a change either commits before the close counts, or
-// finds the competition closed.
+// finds the competition closed. On PostgreSQL it holds the row shared, so changes to different
+// bids of one competition go on side by side (the close still waits for every one in flight),
+// and then holds the bid's own row, so changes to one bid take turns. SQLite has no row locks:
+// there the change updates the competition's row, and every write takes its turn anyway.
 func changeBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, *ent.Competition, error) {
 	compID, err := tx.Bid.Query().Where(bid.ID(id)).QueryCompetition().OnlyID(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := tx.Competition.Update().Where(competition.ID(compID), competition.StatusEQ(domain.CompetitionOpen)).
-		SetUpdatedAt(now).Save(authz.AsSystem(ctx, submitPath)); err != nil {
+	sys := authz.AsSystem(ctx, submitPath)
+	if tx.RowLocks() {
+		if _, err := tx.Competition.Query().Where(competition.ID(compID)).ForShare().Only(sys); err != nil {
+			return nil, nil, err
+		}
+		if _, err := tx.Bid.Query().Where(bid.ID(id)).ForUpdate().Only(sys); err != nil {
+			return nil, nil, err
+		}
+	} else if _, err := tx.Competition.Update().Where(competition.ID(compID), competition.StatusEQ(domain.CompetitionOpen)).
+		SetUpdatedAt(now).Save(sys); err != nil {
 		return nil, nil, err
 	}
-	// Read the bid only now, holding the competition's row: a change that committed while this
-	// one waited (a submit, an upload) is seen, never overwritten or added to a sealed bid.
+	// Read the bid only now, holding the rows: a change that committed while this one waited
+	// (a submit, an upload) is seen, never overwritten or added to a sealed bid.
 	b, err := tx.Bid.Query().Where(bid.ID(id)).WithDocuments().Only(ctx)
 	if err != nil {
 		return nil, nil, err

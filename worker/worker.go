@@ -35,7 +35,8 @@ type Deps struct {
 	BaseURL string
 	// MailPollEvery is the mail workflow's safety-net look for waiting email.
 	MailPollEvery time.Duration
-	// LogSigner signs the transparency log's checkpoints; nil leaves the log unsequenced.
+	// LogSigner signs the transparency log's checkpoints; nil keeps no log (the trail's events
+	// are still placed in the chain, and their webhooks queued).
 	LogSigner note.Signer
 	// LogEvery is how often the log takes in what the audit trail has added (a second if 0).
 	LogEvery time.Duration
@@ -72,9 +73,8 @@ func Run(ctx context.Context, d Deps) error {
 	if d.Docs != nil {
 		go scheduleRetention(ctx, d)
 	}
-	if d.LogSigner != nil {
-		go sequenceLog(ctx, d)
-	}
+	// The trail's events are placed (and their webhooks queued) whether or not a log is kept.
+	go sequenceLog(ctx, d)
 	relay := &OutboxRelay{DB: d.DB, Temporal: d.Temporal, Log: d.Log}
 	relay.Run(ctx)
 	return nil

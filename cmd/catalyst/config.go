@@ -66,7 +66,7 @@ var (
 	envOCIDPrefix   = envVar{"CATALYST_OCID_PREFIX", "ocds-catalyst", "the ocid prefix the Open Contracting Partnership registered for the programme, e.g. ocds-a1b2c3"}
 	envShortestOpen = envVar{"CATALYST_SHORTEST_OPEN", "24h", "how long a competition must be open at least, as a Go duration such as 24h or 168h"}
 	envLogWitness   = envVar{"CATALYST_LOG_WITNESS", "", "a witness to cosign the log's checkpoints (worker): its URL and its verifier key, separated by a space, as `catalyst part witness` prints them"}
-	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, the log is not sequenced"}
+	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, no public log is kept (the audit trail is still chained)"}
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 )

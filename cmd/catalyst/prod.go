@@ -124,7 +124,7 @@ func runWorker(ctx context.Context) error {
 		return err
 	}
 	if cfg.LogSigner == nil {
-		log.Warn("the transparency log is not sequenced: set " + envLogKey.Name)
+		log.Warn("no public transparency log is kept (the audit trail is still chained): set " + envLogKey.Name)
 	}
 	if cfg.LogWitness != nil {
 		cfg.LogWitness.DB = db
