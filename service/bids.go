@@ -470,8 +470,11 @@ func (f SealedForm) Canonical() []byte {
 }
 
 // ContentHash is the SHA-256 of a bid's canonical sealed form, in hex.
-func ContentHash(b *ent.Bid) string {
-	sum := sha256.Sum256(SealedFormOf(b).Canonical())
+func ContentHash(b *ent.Bid) string { return SealedFormOf(b).Hash() }
+
+// Hash is the SHA-256 of the form's canonical bytes, in hex: what a receipt carries.
+func (f SealedForm) Hash() string {
+	sum := sha256.Sum256(f.Canonical())
 	return hex.EncodeToString(sum[:])
 }
 

@@ -7,9 +7,7 @@ package service
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -166,14 +164,12 @@ func (s *Service) receiptInLog(ctx context.Context, bidID, competitionID int, re
 // checkpointHolding is the checkpoint to prove entry index against: the competition's at its
 // close if it holds the entry, else the latest; size 0 while no checkpoint holds it yet.
 func (s *Service) checkpointHolding(ctx context.Context, index int64, competitionID int) (int64, string, error) {
-	comp, err := s.DB.Competition.Query().Where(competition.ID(competitionID)).Select(competition.FieldClosingCheckpoint).Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
+	closing, err := s.closingLog(ctx, competitionID)
+	if err != nil {
 		return 0, "", err
 	}
-	if err == nil && comp.ClosingCheckpoint != "" {
-		if c, err := translog.ParseCheckpoint(comp.ClosingCheckpoint); err == nil && index < c.Size {
-			return c.Size, comp.ClosingCheckpoint, nil
-		}
+	if closing != nil && index < closing.Size {
+		return closing.Size, closing.Note, nil
 	}
 	c, err := s.DB.LogCheckpoint.Query().Order(ent.Desc(logcheckpoint.FieldID)).First(ctx)
 	if ent.IsNotFound(err) || err == nil && index >= c.ID {
@@ -208,9 +204,8 @@ func CheckReceiptOffline(r ReceiptClaim, vkey string) (translog.Checkpoint, tran
 	if r.Receipt == "" {
 		return refuse("The file is not a Catalyst receipt: choose the receipt file you downloaded after you submitted")
 	}
-	sum := sha256.Sum256(r.Sealed.Canonical())
-	if hex.EncodeToString(sum[:]) != r.ContentHash {
-		return refuse("The receipt %s does not check: its sealed form hashes to %x, not the %s it says", r.Receipt, sum, r.ContentHash)
+	if sum := r.Sealed.Hash(); sum != r.ContentHash {
+		return refuse("The receipt %s does not check: its sealed form hashes to %s, not the %s it says", r.Receipt, sum, r.ContentHash)
 	}
 	if r.Log == nil {
 		return refuse("The receipt %s's sealed form checks, but the file carries no proof from the public log: download the receipt again a few seconds after the submit", r.Receipt)
@@ -273,18 +268,28 @@ func (s *Service) CheckReceiptInLog(ctx context.Context, r ReceiptClaim) (LogChe
 		ps.Add("file", "The log as it stands is not an extension of the receipt's checkpoint: the log was changed (%v)", err)
 		return out, ps.Err()
 	}
-	comp, err := s.DB.Competition.Query().Where(competition.ID(entry.Competition)).Select(competition.FieldClosingCheckpoint).Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
+	closing, err := s.closingLog(ctx, entry.Competition)
+	if err != nil {
 		return out, err
 	}
-	if err == nil && comp.ClosingCheckpoint != "" {
-		closing, err := translog.ParseCheckpoint(comp.ClosingCheckpoint)
-		if err != nil {
-			return out, err
-		}
+	if closing != nil {
 		out.Closing, out.BeforeClose = closing.Size, out.Index < closing.Size
 	}
 	return out, nil
+}
+
+// closingLog is the checkpoint at the close of the competition (any, open or not: the log is
+// public); nil while it has none, or there is no such competition.
+func (s *Service) closingLog(ctx context.Context, competitionID int) (*ClosingLog, error) {
+	comp, err := s.DB.Competition.Query().Where(competition.ID(competitionID)).Select(competition.FieldClosingCheckpoint).
+		Only(authz.AsSystem(ctx, logReaderName))
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ClosingLogOf(comp), nil
 }
 
 // ClosingLog is a competition's checkpoint at its close, as its page and open data publish it:

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -571,14 +570,8 @@ func (s *Server) verifyReceiptPage(c echo.Context) error {
 // whether the sealed bid still matches it.
 func (s *Server) verifyReceiptForm(c echo.Context) error {
 	d := verifyPageData{Form: ui.Form{Values: map[string]string{"receipt": c.FormValue("receipt"), "content_hash": c.FormValue("content_hash")}}}
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		var r api.ReceiptFile
-		f, err := fh.Open()
+	if r, chosen, err := receiptFile(c); chosen {
 		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := json.NewDecoder(http.MaxBytesReader(c.Response(), f, 1<<20)).Decode(&r); err != nil {
 			d.Form.Problems = domain.Problems{{Field: "file", Message: "The file is not a Catalyst receipt: choose the receipt file you downloaded, or type its number and SHA-256"}}
 			return s.render(c, http.StatusUnprocessableEntity, "receipt_verify", "Error: Check a receipt", "bids", d)
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -32,17 +33,11 @@ func (s *Server) checkReceiptForm(c echo.Context) error {
 		d.Form.Problems = domain.Problems{{Field: "file", Message: msg}}
 		return s.render(c, http.StatusUnprocessableEntity, "receipt_check", "Error: Check a receipt in the public log", "", d)
 	}
-	fh, err := c.FormFile("file")
-	if err != nil || fh.Size == 0 {
+	r, chosen, err := receiptFile(c)
+	switch {
+	case !chosen:
 		return refuse("Choose the receipt file you downloaded after you submitted")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	var r api.ReceiptFile
-	if err := json.NewDecoder(http.MaxBytesReader(c.Response(), f, 4<<20)).Decode(&r); err != nil {
+	case err != nil:
 		return refuse("The file is not a Catalyst receipt: choose the receipt file (a .json file) you downloaded after you submitted")
 	}
 	v, err := s.Svc.CheckReceiptInLog(c.Request().Context(), service.ReceiptClaim{Receipt: r.Receipt, ContentHash: r.ContentHash, Sealed: r.Sealed, Log: r.Log})
@@ -54,4 +49,18 @@ func (s *Server) checkReceiptForm(c echo.Context) error {
 	}
 	d.Result = &v
 	return s.render(c, http.StatusOK, "receipt_check", "Check a receipt in the public log", "", d)
+}
+
+// receiptFile reads the receipt file a form uploaded as "file"; chosen is false when none was.
+func receiptFile(c echo.Context) (r api.ReceiptFile, chosen bool, err error) {
+	fh, err := c.FormFile("file")
+	if err != nil || fh.Size == 0 {
+		return r, false, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return r, true, err
+	}
+	defer f.Close()
+	return r, true, json.NewDecoder(io.LimitReader(f, 4<<20)).Decode(&r)
 }
