@@ -330,14 +330,19 @@ func (s *Server) submitBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.Svc.SubmitBid(c.Request().Context(), id)
+	ctx := c.Request().Context()
+	service.AnswerKeyedWith(ctx, func(b *ent.Bid) (service.Answer, error) { return service.JSONAnswer(http.StatusOK, receiptOf(b)) })
+	out, err := s.Svc.SubmitBid(ctx, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, Receipt{
-		BidID: out.ID, Receipt: *out.Receipt, SubmittedAt: *out.SubmittedAt, ContentHash: out.ContentHash,
-		Message: fmt.Sprintf("Your bid was received at %s (UK time). Keep your receipt number: %s.", ui.Time(*out.SubmittedAt), *out.Receipt),
-	})
+	return c.JSON(http.StatusOK, receiptOf(out))
+}
+
+// receiptOf is the answer to a bid's submit.
+func receiptOf(b *ent.Bid) Receipt {
+	return Receipt{BidID: b.ID, Receipt: *b.Receipt, SubmittedAt: *b.SubmittedAt, ContentHash: b.ContentHash,
+		Message: fmt.Sprintf("Your bid was received at %s (UK time). Keep your receipt number: %s.", ui.Time(*b.SubmittedAt), *b.Receipt)}
 }
 
 // AssessmentRequest is one assessor's scores for one bid. The assessor defaults to the

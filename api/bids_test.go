@@ -212,11 +212,16 @@ func TestABidIsWrittenThroughTheAPI(t *testing.T) {
 	if rec := w.Do(SupplierOther, http.MethodPut, path+"/tasks/finances", `{"title":"Sneaky"}`, "If-Match", "*"); rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("a title through finances: %d", rec.Code)
 	}
-	rec = w.Do(SupplierOther, http.MethodPost, path+"/submit", "")
+	rec = w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", "unfinished")
 	var p Problem
 	_ = json.Unmarshal(rec.Body.Bytes(), &p)
 	if rec.Code != http.StatusUnprocessableEntity || len(p.Errors) < 3 {
 		t.Fatalf("an unfinished submit: %d %s", rec.Code, rec.Body)
+	}
+	// The refusal was the answer to its key: sent again, it is the answer again.
+	if again := w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", "unfinished"); again.Code != rec.Code ||
+		again.Body.String() != rec.Body.String() || again.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("the refusal sent again: %d %s", again.Code, again.Body)
 	}
 	answers := `{"fields":["Transport"]}`
 	w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", answers, "If-Match", "*")
@@ -235,10 +240,26 @@ func TestABidIsWrittenThroughTheAPI(t *testing.T) {
 	if b.AmountPence != 1_200_000 || b.VATPence != 200_000 {
 		t.Errorf("total %d, VAT %d", b.AmountPence, b.VATPence)
 	}
+	// Eight at once under one key (a client retrying before its first answer came): one seal,
+	// and every one of them answered with its receipt, word for word.
+	sent := make([]*httptest.ResponseRecorder, 8)
+	var wg sync.WaitGroup
+	for i := range sent {
+		wg.Go(func() { sent[i] = w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", "finished") })
+	}
+	wg.Wait()
+	rec = sent[0]
+	for _, a := range sent {
+		if a.Code != http.StatusOK || a.Body.String() != rec.Body.String() {
+			t.Fatalf("a submit under one key: %d %s, another answered %d %s", a.Code, a.Body, rec.Code, rec.Body)
+		}
+	}
 	var receipt Receipt
-	rec = w.Do(SupplierOther, http.MethodPost, path+"/submit", "")
-	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil || rec.Code != http.StatusOK {
+	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil {
 		t.Fatalf("the submit: %d %s", rec.Code, rec.Body)
+	}
+	if n := w.DB.IdempotencyRecord.Query().CountX(testdb.Fixture()); n != 2 {
+		t.Errorf("%d answers kept, want 2 (the refusal and the receipt)", n)
 	}
 	var file ReceiptFile
 	_ = json.Unmarshal(w.Do(SupplierOther, http.MethodGet, path+"/receipt", "").Body.Bytes(), &file)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -22,6 +24,11 @@ const maxRememberedAnswer = 1 << 20
 // answered and its answer kept; a retry with the same key and the same body gets that answer
 // again and changes nothing; the same key with another body is refused. Keys belong to the
 // person or token that sent them. Answers of 5xx are not kept, so a retry may try again.
+//
+// A command registered with PostCommand keeps its answer in its own transaction, so its effect
+// and its answer commit together, and a keyed request costs it no write of its own; for the
+// others the key is taken before the command runs (so that a second request with it waits for
+// the first's answer) and the answer kept after.
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key := c.Request().Header.Get("Idempotency-Key")
@@ -47,54 +54,97 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		defer cleanup()
 		ctx := c.Request().Context()
 		path := c.Request().URL.Path
-		rec, prior, err := s.Svc.BeginKeyed(ctx, service.KeyedRequest{Principal: principal, Key: key, Method: c.Request().Method,
-			Path: path, BodyHash: bodyHash})
+		in := service.KeyedRequest{Principal: principal, Key: key, Method: c.Request().Method, Path: path, BodyHash: bodyHash}
+		answersItself := s.answersItself[c.Request().Method+" "+c.Path()]
+		prior, err := s.Svc.KeyedAnswer(ctx, in)
 		if err != nil {
 			return err
 		}
-		if prior != nil {
-			switch {
-			case prior.Path != path || prior.BodyHash != bodyHash:
-				return NewProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another request",
-					"each Idempotency-Key names one request: send a new key for a different request")
-			case prior.Status == 0:
-				return conflict("idempotency-in-progress", "the first request with this Idempotency-Key is still being answered: try again in a moment")
+		var rec *ent.IdempotencyRecord
+		if !answersItself && (prior == nil || prior.Status == 0) {
+			if rec, prior, err = s.Svc.BeginKeyed(ctx, in); err != nil {
+				return err
 			}
-			c.Response().Header().Set("Idempotent-Replayed", "true")
-			return c.Blob(prior.Status, prior.ContentType, prior.Body)
+		}
+		if prior != nil {
+			return replay(c, prior, in)
 		}
 		// A workflow command the request sends is named by the key, so a retry after a 503 (its
 		// answer not kept) is the same command to Temporal, and gets the first one's outcome.
 		command := sha256.Sum256([]byte(principal + "\x00" + key + "\x00" + path))
-		c.SetRequest(c.Request().WithContext(workflows.WithCommandKey(ctx, "key-"+hex.EncodeToString(command[:16]))))
+		ctx = workflows.WithCommandKey(ctx, "key-"+hex.EncodeToString(command[:16]))
+		if answersItself {
+			ctx = service.WithKeyed(ctx, in)
+		}
+		c.SetRequest(c.Request().WithContext(ctx))
 		// Answer the request, writing errors here rather than later, so the answer can be kept.
 		w := &teeWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = w
-		if err := next(c); err != nil {
+		err = next(c)
+		if errors.Is(err, service.ErrKeyAnswered) {
+			// Another request with the key was answered while this one ran: so is this one.
+			if prior, err = s.Svc.KeyedAnswer(ctx, in); err == nil && prior != nil {
+				return replay(c, prior, in)
+			}
+		}
+		if err != nil {
 			c.Error(err)
 		}
 		status := c.Response().Status
-		if status >= 500 || w.buf.Len() > maxRememberedAnswer {
-			s.Svc.ForgetKeyed(ctx, rec)
-			return nil
+		answer := service.Answer{Status: status, ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: w.buf.Bytes()}
+		switch {
+		case service.AnsweredInCommand(ctx):
+		case status >= 500 || w.buf.Len() > maxRememberedAnswer:
+			if rec != nil {
+				s.Svc.ForgetKeyed(ctx, rec)
+			}
+		case rec != nil:
+			err = s.Svc.RememberAnswer(ctx, rec, answer)
+		default: // a command that keeps its own answer refused the request, having done nothing
+			err = s.Svc.KeepAnswer(ctx, in, answer)
 		}
-		if err := s.Svc.RememberAnswer(ctx, rec, status, c.Response().Header().Get(echo.HeaderContentType), w.buf.Bytes()); err != nil {
+		if err != nil {
 			s.Log.Error("keeping an idempotent answer failed", "error", err, "request_id", RequestID(c))
 		}
 		return nil
 	}
 }
 
-// hashBody fingerprints the request body and gives the handler a fresh copy of it. Large
-// bodies (document uploads) are spooled to a temporary file rather than held in memory.
+// replay answers a keyed request with the answer to the earlier one with its key.
+func replay(c echo.Context, prior *ent.IdempotencyRecord, in service.KeyedRequest) error {
+	switch {
+	case prior.Path != in.Path || prior.BodyHash != in.BodyHash:
+		return NewProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another request",
+			"each Idempotency-Key names one request: send a new key for a different request")
+	case prior.Status == 0:
+		return conflict("idempotency-in-progress", "the first request with this Idempotency-Key is still being answered: try again in a moment")
+	}
+	c.Response().Header().Set("Idempotent-Replayed", "true")
+	return c.Blob(prior.Status, prior.ContentType, prior.Body)
+}
+
+// inMemory is the largest request body hashBody holds in memory; larger ones (document uploads)
+// are spooled to a temporary file.
+const inMemory = 1 << 20
+
+// hashBody fingerprints the request body and gives the handler a fresh copy of it.
 func hashBody(r *http.Request, limit int64) (string, func(), error) {
 	h := sha256.New()
+	body := io.TeeReader(io.LimitReader(r.Body, limit+1), h)
+	head, err := io.ReadAll(io.LimitReader(body, inMemory+1))
+	if err != nil {
+		return "", func() {}, BadRequest("the request body could not be read")
+	}
+	if len(head) <= inMemory {
+		r.Body = io.NopCloser(bytes.NewReader(head))
+		return hex.EncodeToString(h.Sum(nil)), func() {}, nil
+	}
 	f, err := os.CreateTemp("", "catalyst-idem-*")
 	if err != nil {
 		return "", func() {}, err
 	}
 	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	n, err := io.Copy(io.MultiWriter(h, f), io.LimitReader(r.Body, limit+1))
+	n, err := io.Copy(f, io.MultiReader(bytes.NewReader(head), body))
 	if err != nil {
 		cleanup()
 		return "", func() {}, BadRequest("the request body could not be read")

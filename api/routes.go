@@ -16,11 +16,14 @@ type Routes struct {
 	}
 	e      *echo.Echo
 	access map[string]Guard // "METHOD /path/:id" as Echo matches it
+	// answersItself holds the commands that keep a keyed request's answer in their own
+	// transaction (PostCommand), as access does.
+	answersItself map[string]bool
 }
 
 func (s *Server) routes(e *echo.Echo) Routes {
-	s.access = map[string]Guard{}
-	return Routes{to: e, e: e, access: s.access}
+	s.access, s.answersItself = map[string]Guard{}, map[string]bool{}
+	return Routes{to: e, e: e, access: s.access, answersItself: s.answersItself}
 }
 
 // Group registers its routes under prefix.
@@ -29,13 +32,14 @@ func (r Routes) Group(prefix string) Routes {
 	return r
 }
 
-func (r Routes) add(method, path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+func (r Routes) add(method, path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) string {
 	route := r.to.Add(method, path, h, m...)
 	key := method + " " + route.Path
 	if _, twice := r.access[key]; twice {
 		panic("route registered twice: " + key)
 	}
 	r.access[key] = who
+	return key
 }
 
 // Get registers a GET route with who may call it.
@@ -46,6 +50,12 @@ func (r Routes) Get(path string, who Guard, h echo.HandlerFunc, m ...echo.Middle
 // Post registers a POST route with who may call it.
 func (r Routes) Post(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.add(http.MethodPost, path, who, h, m...)
+}
+
+// PostCommand registers a POST route whose command keeps the answer to an Idempotency-Key in its
+// own transaction (service.AnswerKeyedWith), so that its effect and its answer commit together.
+func (r Routes) PostCommand(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.answersItself[r.add(http.MethodPost, path, who, h, m...)] = true
 }
 
 // Put registers a PUT route with who may call it.

@@ -73,6 +73,8 @@ type Server struct {
 	Svc     *service.Service
 	// access is who may call each route, as its registration declared (routes.go).
 	access map[string]Guard
+	// answersItself is the commands that keep their keyed answers themselves (routes.go).
+	answersItself map[string]bool
 	// ErrorPage answers a refused or failed request for a page as a page; the pages set it.
 	ErrorPage func(echo.Context, Problem) error
 }
@@ -236,7 +238,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Delete("/documents/:id", Only(authz.Supplier), s.removeDocument)
 	v1.Get("/bids/:id/feedback", SignedIn, s.getFeedback)
 	v1.Post("/bids/:id/documents", Only(authz.Supplier), s.uploadDocument)
-	v1.Post("/bids/:id/submit", Only(authz.Supplier), s.submitBid, s.Submits.Admit)
+	v1.PostCommand("/bids/:id/submit", Only(authz.Supplier), s.submitBid, s.Submits.Admit)
 	v1.Get("/documents/:id", SignedIn, s.getDocument)
 	v1.Get("/documents/:id/content", SignedIn, s.downloadDocument)
 	v1.Get("/assignments", Only(authz.ProgrammeOfficer, authz.ChallengeOwner, authz.Assessor), s.listAssignments)

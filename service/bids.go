@@ -306,11 +306,12 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // SubmitBid seals a bid in one database transaction that checks the deadline against the
 // server's clock, stamps the receipt time and queues the workflow's signal in the outbox. It
 // never waits on Temporal, so it holds at the deadline and while Temporal is down. Submitting
-// again returns the same receipt.
+// again returns the same receipt. Sent with an Idempotency-Key, its answer is kept in the same
+// transaction (AnswerKeyedWith), so the seal and the answer its retries get commit together.
 //
 // The receipt time is when the request reached the API (WithArrival), or else the service,
-// before it waits its turn for a slot or the database: on deadline day a bid that arrived in time is judged by when it arrived, not by
-// how long the queue in front of it was.
+// before it waits its turn for a slot or the database: on deadline day a bid that arrived in
+// time is judged by when it arrived, not by how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	now := arrivalOf(ctx).UTC()
 	asked := ctx
@@ -318,49 +319,11 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	ctx, cancel := context.WithDeadline(ctx, now.Add(domain.SubmitCommitLimit))
 	defer cancel()
 	var out *ent.Bid
-	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		b, comp, err := changeBid(ctx, tx, id, now)
-		if b != nil && b.Status != domain.BidDraft {
-			// A repeat (a double click, a retry), or a submit that committed while this one
-			// waited for the competition's row: the first receipt stands.
-			out = b
-			return nil
-		}
-		if err != nil {
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) (err error) {
+		if out, err = sealBid(ctx, tx, id, now); err != nil {
 			return err
 		}
-		if err := ContentOf(b).Missing(RulesOf(comp)).Err(); err != nil {
-			return err
-		}
-		hash := ContentHash(b)
-		receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
-		// Seal only a draft: of two submits racing, the second finds the first's seal here and
-		// returns its receipt.
-		out, err = tx.Bid.UpdateOne(b).Where(bid.StatusEQ(domain.BidDraft)).
-			SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
-		if ent.IsNotFound(err) {
-			out, err = tx.Bid.Get(ctx, b.ID)
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		if err := (workflows.Outbox{Tx: tx}).BidSubmitted(authz.AsSystem(ctx, submitPath), comp.ID, b.ID); err != nil {
-			return err
-		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
-			map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash}); err != nil {
-			return err
-		}
-		if v, _ := authz.FromContext(ctx); v.AssistedBy != "" { // the supplier's own receipt still comes to them
-			helper, err := tx.Person.Query().Where(person.Email(v.AssistedBy)).Only(authz.AsSystem(ctx, submitPath))
-			if err != nil {
-				return err
-			}
-			return activities.Notify(ctx, tx, v.PersonID, domain.NoticeSubmittedForYou, "bid", b.ID, map[string]string{
-				"helper": helper.Name, "title": b.Title, "at": domain.FormatTime(now), "receipt": receipt})
-		}
-		return nil
+		return keepAnswer(ctx, tx, out)
 	})
 	// Out of time, or the database's connections lost to other submits' cancellations: either
 	// way nothing was sealed, and it may be sent again.
@@ -373,6 +336,52 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 		return nil, fmt.Errorf("%w: %w", ErrSubmitTooSlow, err)
 	}
 	return out, err
+}
+
+// sealBid seals the draft bid id in tx, received at now; a bid already sealed is returned as it is.
+func sealBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, error) {
+	b, comp, err := changeBid(ctx, tx, id, now)
+	if b != nil && b.Status != domain.BidDraft {
+		// A repeat (a double click, a retry), or a submit that committed while this one
+		// waited for the competition's row: the first receipt stands.
+		return b, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := ContentOf(b).Missing(RulesOf(comp)).Err(); err != nil {
+		return nil, err
+	}
+	hash := ContentHash(b)
+	receipt := fmt.Sprintf("CAT-%d-%d-%s", comp.ID, b.ID, strings.ToUpper(hash[:10]))
+	// Seal only a draft: of two submits racing, the second finds the first's seal here and
+	// returns its receipt.
+	out, err := tx.Bid.UpdateOne(b).Where(bid.StatusEQ(domain.BidDraft)).
+		SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
+	if ent.IsNotFound(err) {
+		return tx.Bid.Get(ctx, b.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := (workflows.Outbox{Tx: tx}).BidSubmitted(authz.AsSystem(ctx, submitPath), comp.ID, b.ID); err != nil {
+		return nil, err
+	}
+	if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
+		map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash}); err != nil {
+		return nil, err
+	}
+	if v, _ := authz.FromContext(ctx); v.AssistedBy != "" { // the supplier's own receipt still comes to them
+		helper, err := tx.Person.Query().Where(person.Email(v.AssistedBy)).Only(authz.AsSystem(ctx, submitPath))
+		if err != nil {
+			return nil, err
+		}
+		if err := activities.Notify(ctx, tx, v.PersonID, domain.NoticeSubmittedForYou, "bid", b.ID, map[string]string{
+			"helper": helper.Name, "title": b.Title, "at": domain.FormatTime(now), "receipt": receipt}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // sealedBy finds the bid sealed by the submit that arrived at now, if its seal committed.

@@ -160,6 +160,24 @@ func TestABidIsWrittenTaskByTask(t *testing.T) {
 	if err != nil || *twice.Receipt != *sealed.Receipt {
 		t.Errorf("a second submit: %v %v", twice, err)
 	}
+	// A keyed submit keeps its answer with its effect; a second one under the key, which ran
+	// before it could see that answer, is told the key was answered, and keeps nothing.
+	keyed := func() (context.Context, error) {
+		kctx := WithKeyed(ctx, KeyedRequest{Principal: "dana", Key: "k", Method: "POST", Path: "/submit", BodyHash: "h"})
+		AnswerKeyedWith(kctx, func(b *ent.Bid) (Answer, error) { return JSONAnswer(200, map[string]string{"receipt": *b.Receipt}) })
+		_, err := p.svc.SubmitBid(kctx, b.ID)
+		return kctx, err
+	}
+	if kctx, err := keyed(); err != nil || !AnsweredInCommand(kctx) {
+		t.Fatalf("a keyed submit: %v, answer kept with it: %v", err, AnsweredInCommand(kctx))
+	}
+	if kctx, err := keyed(); !errors.Is(err, ErrKeyAnswered) || AnsweredInCommand(kctx) {
+		t.Errorf("a keyed submit whose key was answered meanwhile: %v", err)
+	}
+	kept, err := p.svc.KeyedAnswer(ctx, KeyedRequest{Principal: "dana", Key: "k"})
+	if err != nil || kept == nil || kept.Status != 200 || !strings.Contains(string(kept.Body), *sealed.Receipt) {
+		t.Errorf("the kept answer: %+v %v", kept, err)
+	}
 	// A sealed bid takes no saves.
 	if _, err := save(domain.TaskAbout, 2, BidAnswers{Title: ptr("Changed")}); !errors.Is(err, domain.ErrInvalidTransition) {
 		t.Errorf("a save to a sealed bid: %v", err)

@@ -1,7 +1,10 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -25,23 +28,122 @@ type KeyedRequest struct {
 	Principal, Key, Method, Path, BodyHash string
 }
 
-// BeginKeyed records the first request with a key, or returns the earlier one with the same
-// key (prior), whose answer may still be being written (Status 0).
+// Answer is what a keyed request was answered, kept for its retries.
+type Answer struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// JSONAnswer is an answer of v as JSON, written as an API answers (one line, ending in a newline).
+func JSONAnswer(status int, v any) (Answer, error) {
+	var buf bytes.Buffer
+	err := json.NewEncoder(&buf).Encode(v)
+	return Answer{Status: status, ContentType: "application/json", Body: buf.Bytes()}, err
+}
+
+// ErrKeyAnswered is a keyed command whose key another request with it answered first, while
+// this one ran: the retry is answered what that one was.
+var ErrKeyAnswered = errors.New("another request with this Idempotency-Key was answered first")
+
+// A command that writes in one transaction keeps its keyed answer in that transaction, so its
+// effect and its answer commit together: a crash leaves both or neither, and a retry finds
+// either the answer or nothing done. The API marks the request (WithKeyed) and says how the
+// command's outcome is answered (AnswerKeyedWith); the command calls keepAnswer with its
+// outcome, last in its transaction.
+type keyedCommand struct {
+	req    KeyedRequest
+	answer func(outcome any) (Answer, error)
+	kept   bool // the answer committed with the command
+}
+
+type keyedKey struct{}
+
+// WithKeyed marks ctx as carrying a keyed request whose command keeps its answer itself.
+func WithKeyed(ctx context.Context, req KeyedRequest) context.Context {
+	return context.WithValue(ctx, keyedKey{}, &keyedCommand{req: req})
+}
+
+// AnswerKeyedWith says how the keyed command in ctx, if any, answers its outcome (of type T).
+func AnswerKeyedWith[T any](ctx context.Context, answer func(T) (Answer, error)) {
+	if k, _ := ctx.Value(keyedKey{}).(*keyedCommand); k != nil {
+		k.answer = func(o any) (Answer, error) { return answer(o.(T)) }
+	}
+}
+
+// AnsweredInCommand reports whether the keyed command in ctx kept its answer with its effect.
+func AnsweredInCommand(ctx context.Context) bool {
+	k, _ := ctx.Value(keyedKey{}).(*keyedCommand)
+	return k != nil && k.kept
+}
+
+// keepAnswer keeps the answer to the keyed command in ctx, if any, in its transaction tx.
+func keepAnswer(ctx context.Context, tx *ent.Tx, outcome any) error {
+	k, _ := ctx.Value(keyedKey{}).(*keyedCommand)
+	if k == nil || k.answer == nil {
+		return nil
+	}
+	a, err := k.answer(outcome)
+	if err != nil {
+		return err
+	}
+	err = tx.IdempotencyRecord.Create().SetPrincipal(k.req.Principal).SetKey(k.req.Key).SetMethod(k.req.Method).
+		SetPath(k.req.Path).SetBodyHash(k.req.BodyHash).SetCreatedAt(time.Now().UTC()).
+		SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(authz.AsSystem(ctx, idempotencyName))
+	if ent.IsConstraintError(err) {
+		return ErrKeyAnswered
+	}
+	if err != nil {
+		return err
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			k.kept = err == nil
+			return err
+		})
+	})
+	return nil
+}
+
+// KeyedAnswer finds the earlier request with the key, if there was one: its answer, or Status 0
+// while it is still being answered. It writes nothing, so a retry of an answered request costs
+// one read.
+func (s *Service) KeyedAnswer(ctx context.Context, in KeyedRequest) (*ent.IdempotencyRecord, error) {
+	prior, err := s.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Principal(in.Principal), idempotencyrecord.Key(in.Key)).
+		Only(authz.AsSystem(ctx, idempotencyName))
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return prior, err
+}
+
+// BeginKeyed records the first request with a key, for a command that does not keep its answer
+// itself, or returns the earlier one with the same key (prior), whose answer may still be being
+// written (Status 0). Like every write, it waits its turn for the database (a transaction).
 func (s *Service) BeginKeyed(ctx context.Context, in KeyedRequest) (rec, prior *ent.IdempotencyRecord, err error) {
 	ctx = authz.AsSystem(ctx, idempotencyName)
 	for try := 0; ; try++ {
-		rec, err = s.DB.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
-			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
+		err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+			rec, err = tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
+				SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
+			return err
+		})
 		if !ent.IsConstraintError(err) {
 			break
 		}
-		prior, err = s.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Principal(in.Principal), idempotencyrecord.Key(in.Key)).Only(ctx)
-		if err != nil || try > 0 || prior.Status != 0 || prior.CreatedAt.After(time.Now().Add(-abandonedAfter)) ||
+		if prior, err = s.KeyedAnswer(ctx, in); err != nil || prior == nil {
+			return nil, nil, err
+		}
+		if try > 0 || prior.Status != 0 || prior.CreatedAt.After(time.Now().Add(-abandonedAfter)) ||
 			prior.Path != in.Path || prior.BodyHash != in.BodyHash {
-			return nil, prior, err
+			return nil, prior, nil
 		}
 		// Cut off before it was answered: forget it (if no other retry did first) and begin again.
-		if _, err := s.DB.IdempotencyRecord.Delete().Where(idempotencyrecord.ID(prior.ID), idempotencyrecord.Status(0)).Exec(ctx); err != nil {
+		if err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+			_, err := tx.IdempotencyRecord.Delete().Where(idempotencyrecord.ID(prior.ID), idempotencyrecord.Status(0)).Exec(ctx)
+			return err
+		}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -49,19 +151,41 @@ func (s *Service) BeginKeyed(ctx context.Context, in KeyedRequest) (rec, prior *
 		return nil, nil, err
 	}
 	if rec.ID%100 == 0 { // now and then, forget answers older than any retry
-		_, _ = s.DB.IdempotencyRecord.Delete().Where(idempotencyrecord.CreatedAtLT(time.Now().Add(-keyLifetime))).Exec(ctx)
+		_ = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+			_, err := tx.IdempotencyRecord.Delete().Where(idempotencyrecord.CreatedAtLT(time.Now().Add(-keyLifetime))).Exec(ctx)
+			return err
+		})
 	}
 	return rec, nil, nil
 }
 
-// RememberAnswer keeps the answer to a keyed request, for its retries.
-func (s *Service) RememberAnswer(ctx context.Context, rec *ent.IdempotencyRecord, status int, contentType string, body []byte) error {
-	return s.DB.IdempotencyRecord.UpdateOne(rec).SetStatus(status).SetContentType(contentType).SetBody(body).
-		Exec(authz.AsSystem(ctx, idempotencyName))
+// RememberAnswer keeps the answer to a keyed request begun with BeginKeyed, for its retries.
+func (s *Service) RememberAnswer(ctx context.Context, rec *ent.IdempotencyRecord, a Answer) error {
+	ctx = authz.AsSystem(ctx, idempotencyName)
+	return s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		return tx.IdempotencyRecord.UpdateOneID(rec.ID).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(ctx)
+	})
+}
+
+// KeepAnswer keeps the answer to a keyed request whose command was to keep it but did not
+// commit (it was refused, so did nothing): its retries get the refusal again. An answer kept
+// meanwhile by another request with the key stands.
+func (s *Service) KeepAnswer(ctx context.Context, in KeyedRequest, a Answer) error {
+	ctx = authz.AsSystem(ctx, idempotencyName)
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		return tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
+			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).
+			SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(ctx)
+	})
+	if ent.IsConstraintError(err) {
+		return nil
+	}
+	return err
 }
 
 // ForgetKeyed drops a keyed request whose answer is not to be kept (a server error), so a retry
 // may try again.
 func (s *Service) ForgetKeyed(ctx context.Context, rec *ent.IdempotencyRecord) {
-	_ = s.DB.IdempotencyRecord.DeleteOne(rec).Exec(authz.AsSystem(ctx, idempotencyName))
+	ctx = authz.AsSystem(ctx, idempotencyName)
+	_ = s.DB.WithTx(ctx, func(tx *ent.Tx) error { return tx.IdempotencyRecord.DeleteOneID(rec.ID).Exec(ctx) })
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/service"
@@ -265,6 +266,21 @@ func TestCrashAtAnyMoment(t *testing.T) {
 		b := byID[a.BidID]
 		if b == nil || b.Receipt == nil || *b.Receipt != a.Receipt || b.ContentHash != a.ContentHash || !b.SubmittedAt.Equal(a.SubmittedAt) {
 			t.Errorf("supplier %d: acknowledged %+v, the records hold %+v", i, a, b)
+		}
+	}
+	// Every submit was keyed, and a keyed seal commits with its answer: each sealed bid's
+	// answer is kept, holding its receipt, and no answer holds a receipt of a bid not sealed.
+	answered := map[string]bool{}
+	for _, rec := range db.IdempotencyRecord.Query().Where(idempotencyrecord.PathHasPrefix("/api/v1/bids/"), idempotencyrecord.PathHasSuffix("/submit"), idempotencyrecord.Status(http.StatusOK)).AllX(sys) {
+		var a ack
+		if err := json.Unmarshal(rec.Body, &a); err != nil || byID[a.BidID] == nil || *byID[a.BidID].Receipt != a.Receipt {
+			t.Errorf("a kept answer %s names no sealed bid (%v)", rec.Body, err)
+		}
+		answered[a.Receipt] = true
+	}
+	for _, b := range sealed {
+		if !answered[*b.Receipt] {
+			t.Errorf("bid %d was sealed with no answer kept for its key", b.ID)
 		}
 	}
 	// The outbox drains and the workflows end well.

@@ -47,9 +47,10 @@ var (
 // SQLite, or PostgreSQL under scripts/with-postgres.sh): N suppliers with their bids written,
 // signed in, each upload a document, then submit, all through the HTTP API, with the deadline
 // set --rush.window after the first upload. It prints what was acknowledged, lost (must be 0) and
-// accepted after the deadline (must be 0), the submit latency (the upload excluded), and submit
-// throughput against raw durable single-row INSERT transactions on the same database at the same
-// concurrency, measured in the same run.
+// accepted after the deadline (must be 0), the submit latency (the upload excluded; half the
+// suppliers submit without an Idempotency-Key, then half with one, and each half's figures and
+// their ratio are printed), and submit throughput against raw durable single-row INSERT
+// transactions on the same database at the same concurrency, measured in the same run.
 //
 //	go test -run '^$' -bench BenchmarkDeadlineRush -benchtime 1x ./cmd/catalyst
 //	scripts/with-postgres.sh go test -run '^$' -bench BenchmarkDeadlineRush -benchtime 1x ./cmd/catalyst
@@ -180,15 +181,25 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		}
 		defer f.Close()
 	}
-	each(clients, n, func(i int) {
+	// Half the suppliers submit as a client without an Idempotency-Key would (the first
+	// half), then half as careful clients do, with one (the second): the same rush on the same
+	// database, one after the other, so the key's cost is read from one run.
+	half := n / 2
+	submit := func(i int, keyed bool) {
 		t0 := time.Now()
 		var r api.Receipt
-		key := rand.Text()
+		key := ""
+		if keyed {
+			key = rand.Text()
+		}
 		err := tg.resend(suppliers[i], func(c *apiClient) error {
 			return c.sendOnce(http.MethodPost, fmt.Sprintf("/api/v1/bids/%d/submit", bidIDs[i]), "", key, "", nil, &r)
 		})
 		answers[i] = answer{receipt: r, took: time.Since(t0), err: err}
-	})
+	}
+	each(clients, half, func(i int) { submit(i, false) })
+	keyedFrom := time.Now()
+	each(clients, n-half, func(i int) { submit(half+i, true) })
 	submitted := time.Now()
 	pprof.StopCPUProfile()
 	b.StopTimer()
@@ -196,7 +207,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	// Judge by the records: every acknowledged bid sealed once with its receipt, none after the
 	// deadline.
 	var acked, refusedLate, otherErrs, lost, late int
-	var took []time.Duration
+	var took, tookUnkeyed, tookKeyed []time.Duration
 	sealed := map[int]*ent.Bid{}
 	for _, bd := range tg.db.Bid.Query().Where(bid.CompetitionID(compID), bid.StatusEQ(domain.BidSubmitted)).AllX(sys) {
 		sealed[bd.ID] = bd
@@ -210,6 +221,11 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		case a.err == nil:
 			acked++
 			took = append(took, a.took)
+			if i < half {
+				tookUnkeyed = append(tookUnkeyed, a.took)
+			} else {
+				tookKeyed = append(tookKeyed, a.took)
+			}
 			s, ok := sealed[bidIDs[i]]
 			if !ok || s.Receipt == nil || *s.Receipt != a.receipt.Receipt || s.ContentHash != a.receipt.ContentHash || !s.SubmittedAt.Equal(a.receipt.SubmittedAt) {
 				lost++
@@ -226,13 +242,16 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	}
 
 	rawRate := rawInserts(b, tg.dsn, tg.data, n, clients)
-	slices.Sort(took)
-	p := func(q float64) time.Duration {
-		if len(took) == 0 {
-			return 0
+	quantile := func(took []time.Duration) func(q float64) time.Duration {
+		slices.Sort(took)
+		return func(q float64) time.Duration {
+			if len(took) == 0 {
+				return 0
+			}
+			return took[min(len(took)-1, int(q*float64(len(took))))]
 		}
-		return took[min(len(took)-1, int(q*float64(len(took))))]
 	}
+	p, pUnkeyed, pKeyed := quantile(took), quantile(tookUnkeyed), quantile(tookKeyed)
 	db := "SQLite"
 	if tg.dsn != "" {
 		db = "PostgreSQL"
@@ -242,6 +261,8 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	b.Logf(`deadline rush on %s (%d API) with %s: %d suppliers, %d at once, a %d MB document each
   uploads:  %d in %.1f s (%.0f MB/s), %d failed
   submits:  %d acknowledged in %.1f s (%.0f a second), p50 %s, p99 %s
+            without an Idempotency-Key (the first %d): %.0f a second, p50 %s, p99 %s
+            with one (the rest): %.0f a second, p50 %s, p99 %s; keyed p99 / unkeyed p99 = %.2f (goal at most 1.2)
             lost %d, accepted at or after the deadline %d, refused as late %d, other errors %d
             sent again to the other API when theirs stopped answering: %d
   all of it %.1f s from the first upload (goal: within 60 s); the deadline was at %.0f s
@@ -250,6 +271,9 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		tg.name, len(tg.urls), db, n, clients, size>>20,
 		n-int(uploadErrs.Load()), uploaded.Sub(started).Seconds(), mb/uploaded.Sub(started).Seconds(), uploadErrs.Load(),
 		acked, submitted.Sub(uploaded).Seconds(), submitRate, p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond),
+		half, float64(len(tookUnkeyed))/keyedFrom.Sub(uploaded).Seconds(), pUnkeyed(0.5).Round(time.Millisecond), pUnkeyed(0.99).Round(time.Millisecond),
+		float64(len(tookKeyed))/submitted.Sub(keyedFrom).Seconds(), pKeyed(0.5).Round(time.Millisecond), pKeyed(0.99).Round(time.Millisecond),
+		float64(pKeyed(0.99))/float64(pUnkeyed(0.99)),
 		lost, late, refusedLate, otherErrs, tg.moved.Load(),
 		submitted.Sub(started).Seconds(), window.Seconds(),
 		clients, rawRate, submitRate/rawRate)
@@ -259,6 +283,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	b.ReportMetric(float64(p(0.5).Microseconds())/1000, "submit-p50-ms")
 	b.ReportMetric(float64(p(0.99).Microseconds())/1000, "submit-p99-ms")
 	b.ReportMetric(submitRate/rawRate, "ratio-vs-raw-insert")
+	b.ReportMetric(float64(pKeyed(0.99))/float64(pUnkeyed(0.99)), "keyed-p99-ratio")
 	b.ReportMetric(float64(lost), "lost")
 }
 
