@@ -245,7 +245,9 @@ func TestABidIsWrittenThroughTheAPI(t *testing.T) {
 	sent := make([]*httptest.ResponseRecorder, 8)
 	var wg sync.WaitGroup
 	for i := range sent {
-		wg.Go(func() { sent[i] = w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", "finished") })
+		wg.Go(func() {
+			sent[i] = w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", "finished")
+		})
 	}
 	wg.Wait()
 	rec = sent[0]
