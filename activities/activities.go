@@ -14,6 +14,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
 	"github.com/catalyst-sbri/catalyst/webhook"
 )
@@ -46,7 +48,10 @@ type Activities struct {
 	CloseGrace time.Duration
 }
 
-// waitCloseGrace waits until CloseGrace after the competition's last deadline.
+// waitCloseGrace waits until CloseGrace after the competition's last deadline, and then while a
+// submit that first arrived in time but was refused busy may still be sent again
+// (PendingBusySubmits), up to domain.LateRetryWindow after the deadline. Each attempt waits
+// closeAttemptWait at most and then fails, to be retried, so it keeps within its timeout.
 func (a *Activities) waitCloseGrace(ctx context.Context, id int) error {
 	if a.CloseGrace <= 0 {
 		return nil
@@ -58,10 +63,55 @@ func (a *Activities) waitCloseGrace(ctx context.Context, id int) error {
 	last := domain.Deadlines{ClosesAt: c.ClosesAt, Extension: c.Extensions}.Last()
 	select {
 	case <-time.After(time.Until(last.Add(a.CloseGrace))):
-		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	give := time.Now().Add(closeAttemptWait)
+	for time.Now().Before(last.Add(domain.LateRetryWindow)) {
+		n, err := PendingBusySubmits(ctx, a.DB, id, last)
+		if err != nil || n == 0 {
+			return err
+		}
+		if time.Now().After(give) {
+			return temporal.NewApplicationError(fmt.Sprintf("%d submits refused busy before the deadline may still be sent again", n), "AwaitingRetries")
+		}
+		select {
+		case <-time.After(500 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// closeAttemptWait is how long one attempt of the close waits for retries of submits refused
+// busy before it fails to be tried again: within its activity's 30-second timeout.
+const closeAttemptWait = 20 * time.Second
+
+// bidSubmitPath is the API's path of a bid's submit (api/server.go), under which a keyed
+// submit's record is kept.
+const bidSubmitPath = "/api/v1/bids/%d/submit"
+
+// PendingBusySubmits counts the competition's draft bids whose keyed submit was refused busy,
+// having arrived before last (its deadline), and has had no answer since: each may be sent
+// again and received as of its first arrival (service.SubmitBid).
+func PendingBusySubmits(ctx context.Context, db *ent.Client, competitionID int, last time.Time) (int, error) {
+	ctx = asSystem(ctx)
+	recs, err := db.IdempotencyRecord.Query().Where(idempotencyrecord.Status(503 /* service.RefusedBusy */), idempotencyrecord.ArrivedAtLT(last)).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int
+	for _, r := range recs {
+		var id int
+		if _, err := fmt.Sscanf(r.Path, bidSubmitPath, &id); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return db.Bid.Query().Where(bid.IDIn(ids...), bid.CompetitionID(competitionID), bid.StatusEQ(domain.BidDraft)).Count(ctx)
 }
 
 // Application error types of refusals, which are never retried; the API maps each to a status.

@@ -2,19 +2,23 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/service"
+	"github.com/catalyst-sbri/catalyst/ui"
 )
 
 // On deadline day many suppliers submit at once. Rather than let requests queue until they time
 // out, the submit path takes a bounded number at a time; one that waits too long for its turn is
 // answered 503 with Retry-After at once, having changed nothing, and the client sends it again.
-// A bid's receipt time is when it arrived here, before its wait for a slot (service.WithArrival).
+// A bid's receipt time is when it arrived here, before its wait for a slot (service.WithArrival),
+// or for a keyed retry of a submit refused busy, when that first arrived (idempotent).
 
 // Submit admission defaults.
 const (
@@ -62,8 +66,23 @@ func (a *admission) Admit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// busyProblem is how errBusy is answered.
-func busyProblem() Problem {
-	return Problem{Type: problemBase + "busy", Title: "Service busy", Status: http.StatusServiceUnavailable,
-		Detail: "many bids are being submitted at this moment and yours has not been taken yet: nothing was changed. Send it again in a few seconds; its time is taken when it is accepted"}
+// busyKept is errBusy (or service.ErrSubmitTooSlow) for a keyed submit whose first arrival is
+// kept (service.KeepBusyArrival): a retry with its key is received as of then.
+type busyKept struct {
+	error
+	at time.Time
+}
+
+func (e busyKept) Unwrap() error { return e.error }
+
+// busyProblem is how errBusy is answered; arrived is when a keyed submit first arrived, if kept.
+func busyProblem(arrived *time.Time) Problem {
+	detail := "many bids are being submitted at this moment and yours has not been taken yet: nothing was changed. " +
+		"Send it again in a few seconds; its time is taken when it is accepted"
+	if arrived != nil {
+		detail = fmt.Sprintf("many bids are being submitted at this moment and yours has not been taken yet: nothing was changed. "+
+			"Its arrival at %s (UK time) is kept: send it again with the same Idempotency-Key, up to %d minutes after the deadline, "+
+			"and it is received as of then", ui.Time(*arrived), int(domain.LateRetryWindow.Minutes()))
+	}
+	return Problem{Type: problemBase + "busy", Title: "Service busy", Status: http.StatusServiceUnavailable, Detail: detail}
 }

@@ -7,16 +7,21 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/internal/testworld"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -186,6 +191,118 @@ func TestListChallengesPagesWithCursors(t *testing.T) {
 	}
 }
 
+// finishBid answers every task still open of supplier-other's bid at path, as its supplier.
+func finishBid(w *World, path string) BidView {
+	w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", `{"title":"Bin app","summary":"Residents report","fields":["Transport"]}`, "If-Match", "*")
+	for _, q := range domain.DefaultScheme().Criteria {
+		w.Do(SupplierOther, http.MethodPut, path+"/tasks/question-"+q.Key, `{"answer":"Well."}`, "If-Match", "*")
+	}
+	w.Do(SupplierOther, http.MethodPut, path+"/tasks/finances", `{"price_pence":1000000,"vat_rate":2000}`, "If-Match", "*")
+	rec := w.Do(SupplierOther, http.MethodPut, path+"/tasks/milestones",
+		`{"milestones":[{"deliverable":"App","success_criteria":"Used","month":2,"amount_pence":1000000}]}`, "If-Match", "*")
+	var b BidView
+	_ = json.Unmarshal(rec.Body.Bytes(), &b)
+	return b
+}
+
+// TestASubmitRefusedBusyIsReceivedAsOfItsFirstArrival: a keyed submit turned away because the
+// service was busy keeps when it arrived; its retry after the deadline (up to 15 minutes) is
+// received as of then, and the close waits for it. A first arrival after the deadline is late,
+// and so is a retry more than 15 minutes after it.
+func TestASubmitRefusedBusyIsReceivedAsOfItsFirstArrival(t *testing.T) {
+	var srv *Server
+	w := testworld.New(t, func(db *ent.Client, docs *docstore.Store) (http.Handler, error) {
+		return NewTestHandler(t, Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), DevSignIn: true, Log: Quiet,
+			SubmitSlots: 1, SubmitWait: 10 * time.Millisecond}, func(s *Server, _ Routes) { srv = s })
+	})
+	path := fmt.Sprintf("/api/v1/bids/%d", w.DraftBinsight.ID)
+	finishBid(w, path)
+	sys := testdb.Fixture()
+	compID := w.DraftBinsight.CompetitionID
+	deadline := func(at time.Time) { w.DB.Competition.UpdateOneID(compID).SetClosesAt(at).ExecX(sys) }
+	// busy sends a submit while another holds the only slot: it is refused busy.
+	busy := func(key string) *httptest.ResponseRecorder {
+		srv.Submits.slots <- struct{}{}
+		defer func() { <-srv.Submits.slots }()
+		rec := w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", key)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("a submit while busy: %d %s", rec.Code, rec.Body)
+		}
+		return rec
+	}
+	submit := func(key string) *httptest.ResponseRecorder {
+		return w.Do(SupplierOther, http.MethodPost, path+"/submit", "", "Idempotency-Key", key)
+	}
+	arrival := func(key string) time.Time {
+		return *w.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Key(key)).OnlyX(sys).ArrivedAt
+	}
+	// Without a key nothing is kept, and the answer says so.
+	srv.Submits.slots <- struct{}{}
+	rec := w.Do(SupplierOther, http.MethodPost, path+"/submit", "")
+	<-srv.Submits.slots
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "its time is taken when it is accepted") ||
+		w.DB.IdempotencyRecord.Query().ExistX(sys) {
+		t.Errorf("an unkeyed submit while busy: %d %s", rec.Code, rec.Body)
+	}
+
+	// First sent in time, sent again 16 minutes after the deadline: late.
+	busy("too-long")
+	deadline(time.Now().Add(-16 * time.Minute))
+	// (as if it had first arrived then: a first arrival is never changed, so it is written again)
+	r := w.DB.IdempotencyRecord.Query().Where(idempotencyrecord.Key("too-long")).OnlyX(sys)
+	w.DB.IdempotencyRecord.DeleteOne(r).ExecX(sys)
+	w.DB.IdempotencyRecord.Create().SetPrincipal(r.Principal).SetKey(r.Key).SetMethod(r.Method).SetPath(r.Path).SetBodyHash(r.BodyHash).
+		SetStatus(r.Status).SetCreatedAt(r.CreatedAt).SetArrivedAt(time.Now().Add(-17 * time.Minute)).ExecX(sys)
+	if rec := submit("too-long"); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "competition-closed") {
+		t.Errorf("a retry 16 minutes after the deadline: %d %s", rec.Code, rec.Body)
+	}
+	// First sent after the deadline: late, however it is sent again.
+	deadline(time.Now().Add(-time.Minute))
+	busy("after")
+	if rec := submit("after"); rec.Code != http.StatusConflict {
+		t.Errorf("a retry of a first attempt after the deadline: %d %s", rec.Code, rec.Body)
+	}
+
+	// First sent in time; the deadline passes; the close waits for the retry, which is
+	// received as of its first arrival.
+	deadline(time.Now().Add(time.Hour))
+	rec = busy("in-time")
+	first := arrival("in-time")
+	if !strings.Contains(rec.Body.String(), "is kept: send it again with the same Idempotency-Key") {
+		t.Errorf("the busy answer does not say its arrival is kept: %s", rec.Body)
+	}
+	closesAt := time.Now()
+	deadline(closesAt)
+	if n, err := activities.PendingBusySubmits(t.Context(), w.DB, compID, closesAt); n != 1 || err != nil {
+		t.Fatalf("%d submits awaited by the close (%v), want 1", n, err)
+	}
+	closed := make(chan activities.CloseCompetitionOutput)
+	go func() {
+		out, err := (&activities.Activities{DB: w.DB, CloseGrace: time.Millisecond}).CloseCompetition(t.Context(),
+			activities.CloseCompetitionInput{CompetitionID: compID, Eligibility: true})
+		if err != nil {
+			t.Error(err)
+		}
+		closed <- out
+	}()
+	select {
+	case <-closed:
+		t.Fatal("the competition closed while a submit that arrived in time was still to be sent again")
+	case <-time.After(time.Second):
+	}
+	rec = submit("in-time")
+	var receipt Receipt
+	if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("the retry after the deadline: %d %s", rec.Code, rec.Body)
+	}
+	if !receipt.SubmittedAt.Equal(first) || !receipt.SubmittedAt.Before(closesAt) {
+		t.Errorf("received at %s, want its first arrival %s, before the deadline %s", receipt.SubmittedAt, first, closesAt)
+	}
+	if out := <-closed; !slices.Contains(out.BidIDs, w.DraftBinsight.ID) {
+		t.Errorf("the close counted %v, not the bid received in time", out.BidIDs)
+	}
+}
+
 // TestABidIsWrittenThroughTheAPI: the API client does what the pages do, with the same rules:
 // a task saved with its etag, a stale etag refused with 412 and none with 428, what is still
 // missing listed task by task, then a receipt that verifies, and its own bids listed.
@@ -223,15 +340,7 @@ func TestABidIsWrittenThroughTheAPI(t *testing.T) {
 		again.Body.String() != rec.Body.String() || again.Header().Get("Idempotent-Replayed") != "true" {
 		t.Errorf("the refusal sent again: %d %s", again.Code, again.Body)
 	}
-	answers := `{"fields":["Transport"]}`
-	w.Do(SupplierOther, http.MethodPut, path+"/tasks/about", answers, "If-Match", "*")
-	for _, q := range domain.DefaultScheme().Criteria {
-		w.Do(SupplierOther, http.MethodPut, path+"/tasks/question-"+q.Key, `{"answer":"Well."}`, "If-Match", "*")
-	}
-	w.Do(SupplierOther, http.MethodPut, path+"/tasks/finances", `{"price_pence":1000000,"vat_rate":2000}`, "If-Match", "*")
-	rec = w.Do(SupplierOther, http.MethodPut, path+"/tasks/milestones",
-		`{"milestones":[{"deliverable":"App","success_criteria":"Used","month":2,"amount_pence":1000000}]}`, "If-Match", "*")
-	_ = json.Unmarshal(rec.Body.Bytes(), &b)
+	b = finishBid(w, path)
 	for _, task := range b.Tasks {
 		if task.Status != "completed" && !task.Optional {
 			t.Errorf("task %s is %s: %v", task.Key, task.Status, task.Problems)

@@ -116,7 +116,11 @@ func ToProblem(err error) (Problem, bool) {
 	case errors.Is(err, docstore.ErrNotFound):
 		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the document's content is missing"}, true
 	case errors.Is(err, errBusy), errors.Is(err, service.ErrSubmitTooSlow):
-		return busyProblem(), true
+		var kept busyKept
+		if errors.As(err, &kept) {
+			return busyProblem(&kept.at), true
+		}
+		return busyProblem(nil), true
 	case errors.Is(err, workflows.ErrBusy):
 		return Problem{Type: problemBase + "unavailable", Title: "Service unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "this record's lifecycle is busy and did not take the command in time; nothing was changed, try again in a minute"}, false

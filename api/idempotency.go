@@ -60,7 +60,10 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var rec *ent.IdempotencyRecord
+		var busy, rec *ent.IdempotencyRecord
+		if prior != nil && prior.Status == service.RefusedBusy && prior.Path == path && prior.BodyHash == bodyHash {
+			busy, prior = prior, nil // refused busy, so not answered: this retry is received as of then
+		}
 		if !answersItself && (prior == nil || prior.Status == 0) {
 			if rec, prior, err = s.Svc.BeginKeyed(ctx, in); err != nil {
 				return err
@@ -74,7 +77,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		command := sha256.Sum256([]byte(principal + "\x00" + key + "\x00" + path))
 		ctx = workflows.WithCommandKey(ctx, "key-"+hex.EncodeToString(command[:16]))
 		if answersItself {
-			ctx = service.WithKeyed(ctx, in)
+			ctx = service.WithKeyed(ctx, in, busy)
 		}
 		c.SetRequest(c.Request().WithContext(ctx))
 		// Answer the request, writing errors here rather than later, so the answer can be kept.
@@ -85,6 +88,16 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			// Another request with the key was answered while this one ran: so is this one.
 			if prior, err = s.Svc.KeyedAnswer(ctx, in); err == nil && prior != nil {
 				return replay(c, prior, in)
+			}
+		}
+		if answersItself && (errors.Is(err, errBusy) || errors.Is(err, service.ErrSubmitTooSlow)) {
+			// Refused busy: when it first arrived is kept for its retries.
+			first := service.ArrivalOf(c.Request().Context())
+			if busy != nil && busy.ArrivedAt != nil {
+				first = *busy.ArrivedAt
+			}
+			if busy != nil || s.Svc.KeepBusyArrival(ctx, in, first) {
+				err = busyKept{error: err, at: first}
 			}
 		}
 		if err != nil {

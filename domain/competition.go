@@ -355,13 +355,19 @@ func (d Deadlines) For(organisationID int) time.Time {
 }
 
 // A bid is judged by its receipt time, taken when its submit arrives, before it waits for a turn
-// (the API's admission, at most 2 s, then the database). So that no bid received in time is shut out by the close committing first, a submit
+// (the API's admission, at most 2 s, then the database). So that no bid received in time is
+// shut out by the close committing first, a submit
 // must commit within SubmitCommitLimit of its receipt or be turned away (nothing sealed, send it
 // again), and the close waits CloseGrace after the last deadline, longer than any submit may
 // still be in flight.
+//
+// A submit refused busy is not late for that: sent again with the same Idempotency-Key and body
+// within LateRetryWindow of its deadline, it is received as of its first arrival, and the close
+// waits (that long at most) for each such retry of a submit that first arrived in time.
 const (
 	SubmitCommitLimit = 10 * time.Second
 	CloseGrace        = 12 * time.Second
+	LateRetryWindow   = 15 * time.Minute
 )
 
 // Last is when the competition closes for everyone: the latest of all its deadlines.

@@ -29,6 +29,8 @@ type IdempotencyRecord struct {
 	BodyHash string `json:"body_hash,omitempty"`
 	// Status holds the value of the "status" field.
 	Status int `json:"status,omitempty"`
+	// ArrivedAt holds the value of the "arrived_at" field.
+	ArrivedAt *time.Time `json:"arrived_at,omitempty"`
 	// ContentType holds the value of the "content_type" field.
 	ContentType string `json:"content_type,omitempty"`
 	// Body holds the value of the "body" field.
@@ -49,7 +51,7 @@ func (*IdempotencyRecord) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case idempotencyrecord.FieldPrincipal, idempotencyrecord.FieldKey, idempotencyrecord.FieldMethod, idempotencyrecord.FieldPath, idempotencyrecord.FieldBodyHash, idempotencyrecord.FieldContentType:
 			values[i] = new(sql.NullString)
-		case idempotencyrecord.FieldCreatedAt:
+		case idempotencyrecord.FieldArrivedAt, idempotencyrecord.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -107,6 +109,13 @@ func (_m *IdempotencyRecord) assignValues(columns []string, values []any) error 
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = int(value.Int64)
+			}
+		case idempotencyrecord.FieldArrivedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field arrived_at", values[i])
+			} else if value.Valid {
+				_m.ArrivedAt = new(time.Time)
+				*_m.ArrivedAt = value.Time
 			}
 		case idempotencyrecord.FieldContentType:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -179,6 +188,11 @@ func (_m *IdempotencyRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	if v := _m.ArrivedAt; v != nil {
+		builder.WriteString("arrived_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("content_type=")
 	builder.WriteString(_m.ContentType)

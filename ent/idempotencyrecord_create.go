@@ -66,6 +66,20 @@ func (_c *IdempotencyRecordCreate) SetNillableStatus(v *int) *IdempotencyRecordC
 	return _c
 }
 
+// SetArrivedAt sets the "arrived_at" field.
+func (_c *IdempotencyRecordCreate) SetArrivedAt(v time.Time) *IdempotencyRecordCreate {
+	_c.mutation.SetArrivedAt(v)
+	return _c
+}
+
+// SetNillableArrivedAt sets the "arrived_at" field if the given value is not nil.
+func (_c *IdempotencyRecordCreate) SetNillableArrivedAt(v *time.Time) *IdempotencyRecordCreate {
+	if v != nil {
+		_c.SetArrivedAt(*v)
+	}
+	return _c
+}
+
 // SetContentType sets the "content_type" field.
 func (_c *IdempotencyRecordCreate) SetContentType(v string) *IdempotencyRecordCreate {
 	_c.mutation.SetContentType(v)
@@ -220,6 +234,10 @@ func (_c *IdempotencyRecordCreate) createSpec() (*IdempotencyRecord, *sqlgraph.C
 		_spec.SetField(idempotencyrecord.FieldStatus, field.TypeInt, value)
 		_node.Status = value
 	}
+	if value, ok := _c.mutation.ArrivedAt(); ok {
+		_spec.SetField(idempotencyrecord.FieldArrivedAt, field.TypeTime, value)
+		_node.ArrivedAt = &value
+	}
 	if value, ok := _c.mutation.ContentType(); ok {
 		_spec.SetField(idempotencyrecord.FieldContentType, field.TypeString, value)
 		_node.ContentType = value
@@ -363,6 +381,9 @@ func (u *IdempotencyRecordUpsertOne) UpdateNewValues() *IdempotencyRecordUpsertO
 		}
 		if _, exists := u.create.mutation.BodyHash(); exists {
 			s.SetIgnore(idempotencyrecord.FieldBodyHash)
+		}
+		if _, exists := u.create.mutation.ArrivedAt(); exists {
+			s.SetIgnore(idempotencyrecord.FieldArrivedAt)
 		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(idempotencyrecord.FieldCreatedAt)
@@ -651,6 +672,9 @@ func (u *IdempotencyRecordUpsertBulk) UpdateNewValues() *IdempotencyRecordUpsert
 			}
 			if _, exists := b.mutation.BodyHash(); exists {
 				s.SetIgnore(idempotencyrecord.FieldBodyHash)
+			}
+			if _, exists := b.mutation.ArrivedAt(); exists {
+				s.SetIgnore(idempotencyrecord.FieldArrivedAt)
 			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(idempotencyrecord.FieldCreatedAt)

@@ -127,6 +127,9 @@ func (_u *IdempotencyRecordUpdate) sqlSave(ctx context.Context) (_node int, err 
 	if value, ok := _u.mutation.AddedStatus(); ok {
 		_spec.AddField(idempotencyrecord.FieldStatus, field.TypeInt, value)
 	}
+	if _u.mutation.ArrivedAtCleared() {
+		_spec.ClearField(idempotencyrecord.FieldArrivedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.ContentType(); ok {
 		_spec.SetField(idempotencyrecord.FieldContentType, field.TypeString, value)
 	}
@@ -288,6 +291,9 @@ func (_u *IdempotencyRecordUpdateOne) sqlSave(ctx context.Context) (_node *Idemp
 	}
 	if value, ok := _u.mutation.AddedStatus(); ok {
 		_spec.AddField(idempotencyrecord.FieldStatus, field.TypeInt, value)
+	}
+	if _u.mutation.ArrivedAtCleared() {
+		_spec.ClearField(idempotencyrecord.FieldArrivedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ContentType(); ok {
 		_spec.SetField(idempotencyrecord.FieldContentType, field.TypeString, value)

@@ -22870,6 +22870,7 @@ type IdempotencyRecordMutation struct {
 	body_hash     *string
 	status        *int
 	addstatus     *int
+	arrived_at    *time.Time
 	content_type  *string
 	body          *[]byte
 	created_at    *time.Time
@@ -23213,6 +23214,55 @@ func (m *IdempotencyRecordMutation) ResetStatus() {
 	m.addstatus = nil
 }
 
+// SetArrivedAt sets the "arrived_at" field.
+func (m *IdempotencyRecordMutation) SetArrivedAt(t time.Time) {
+	m.arrived_at = &t
+}
+
+// ArrivedAt returns the value of the "arrived_at" field in the mutation.
+func (m *IdempotencyRecordMutation) ArrivedAt() (r time.Time, exists bool) {
+	v := m.arrived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArrivedAt returns the old "arrived_at" field's value of the IdempotencyRecord entity.
+// If the IdempotencyRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyRecordMutation) OldArrivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArrivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArrivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArrivedAt: %w", err)
+	}
+	return oldValue.ArrivedAt, nil
+}
+
+// ClearArrivedAt clears the value of the "arrived_at" field.
+func (m *IdempotencyRecordMutation) ClearArrivedAt() {
+	m.arrived_at = nil
+	m.clearedFields[idempotencyrecord.FieldArrivedAt] = struct{}{}
+}
+
+// ArrivedAtCleared returns if the "arrived_at" field was cleared in this mutation.
+func (m *IdempotencyRecordMutation) ArrivedAtCleared() bool {
+	_, ok := m.clearedFields[idempotencyrecord.FieldArrivedAt]
+	return ok
+}
+
+// ResetArrivedAt resets all changes to the "arrived_at" field.
+func (m *IdempotencyRecordMutation) ResetArrivedAt() {
+	m.arrived_at = nil
+	delete(m.clearedFields, idempotencyrecord.FieldArrivedAt)
+}
+
 // SetContentType sets the "content_type" field.
 func (m *IdempotencyRecordMutation) SetContentType(s string) {
 	m.content_type = &s
@@ -23381,7 +23431,7 @@ func (m *IdempotencyRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *IdempotencyRecordMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.principal != nil {
 		fields = append(fields, idempotencyrecord.FieldPrincipal)
 	}
@@ -23399,6 +23449,9 @@ func (m *IdempotencyRecordMutation) Fields() []string {
 	}
 	if m.status != nil {
 		fields = append(fields, idempotencyrecord.FieldStatus)
+	}
+	if m.arrived_at != nil {
+		fields = append(fields, idempotencyrecord.FieldArrivedAt)
 	}
 	if m.content_type != nil {
 		fields = append(fields, idempotencyrecord.FieldContentType)
@@ -23429,6 +23482,8 @@ func (m *IdempotencyRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.BodyHash()
 	case idempotencyrecord.FieldStatus:
 		return m.Status()
+	case idempotencyrecord.FieldArrivedAt:
+		return m.ArrivedAt()
 	case idempotencyrecord.FieldContentType:
 		return m.ContentType()
 	case idempotencyrecord.FieldBody:
@@ -23456,6 +23511,8 @@ func (m *IdempotencyRecordMutation) OldField(ctx context.Context, name string) (
 		return m.OldBodyHash(ctx)
 	case idempotencyrecord.FieldStatus:
 		return m.OldStatus(ctx)
+	case idempotencyrecord.FieldArrivedAt:
+		return m.OldArrivedAt(ctx)
 	case idempotencyrecord.FieldContentType:
 		return m.OldContentType(ctx)
 	case idempotencyrecord.FieldBody:
@@ -23512,6 +23569,13 @@ func (m *IdempotencyRecordMutation) SetField(name string, value ent.Value) error
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStatus(v)
+		return nil
+	case idempotencyrecord.FieldArrivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArrivedAt(v)
 		return nil
 	case idempotencyrecord.FieldContentType:
 		v, ok := value.(string)
@@ -23579,6 +23643,9 @@ func (m *IdempotencyRecordMutation) AddField(name string, value ent.Value) error
 // mutation.
 func (m *IdempotencyRecordMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(idempotencyrecord.FieldArrivedAt) {
+		fields = append(fields, idempotencyrecord.FieldArrivedAt)
+	}
 	if m.FieldCleared(idempotencyrecord.FieldContentType) {
 		fields = append(fields, idempotencyrecord.FieldContentType)
 	}
@@ -23599,6 +23666,9 @@ func (m *IdempotencyRecordMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *IdempotencyRecordMutation) ClearField(name string) error {
 	switch name {
+	case idempotencyrecord.FieldArrivedAt:
+		m.ClearArrivedAt()
+		return nil
 	case idempotencyrecord.FieldContentType:
 		m.ClearContentType()
 		return nil
@@ -23630,6 +23700,9 @@ func (m *IdempotencyRecordMutation) ResetField(name string) error {
 		return nil
 	case idempotencyrecord.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case idempotencyrecord.FieldArrivedAt:
+		m.ResetArrivedAt()
 		return nil
 	case idempotencyrecord.FieldContentType:
 		m.ResetContentType()

@@ -49,7 +49,8 @@ run() {
   local dir=$1 pid
   pid=$(cat "$dir/pid")
   trap "stop '$dir'" EXIT
-  command -v chromium >/dev/null || { echo "chromium is not installed: apt-get install chromium" >&2; exit 1; }
+  command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null ||
+    { echo "chromium is not installed: apt-get install chromium-headless-shell" >&2; exit 1; }
   [ -d ui/node_modules/playwright-core ] || (cd ui && npm ci --no-audit --no-fund --loglevel=error)
   ready "$dir"
 

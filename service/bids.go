@@ -313,14 +313,19 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 // before it waits its turn for a slot or the database: on deadline day a bid that arrived in
 // time is judged by when it arrived, not by how long the queue in front of it was.
 func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
-	now := arrivalOf(ctx).UTC()
+	now := ArrivalOf(ctx).UTC()
+	// A keyed retry of a submit first refused busy is received when that first attempt arrived.
+	received := now
+	if first := firstArrivalOf(ctx); first != nil && first.Before(now) {
+		received = first.UTC()
+	}
 	asked := ctx
 	// The receipt time holds only if the seal commits soon after it (see domain.CloseGrace).
 	ctx, cancel := context.WithDeadline(ctx, now.Add(domain.SubmitCommitLimit))
 	defer cancel()
 	var out *ent.Bid
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) (err error) {
-		if out, err = sealBid(ctx, tx, id, now); err != nil {
+		if out, err = sealBid(ctx, tx, id, received, now); err != nil {
 			return err
 		}
 		return keepAnswer(ctx, tx, out)
@@ -330,7 +335,7 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	if err != nil && (errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn)) {
 		// The commit may have reached the database before its answer was cut off: a bid that is
 		// sealed is answered with its receipt, never told that nothing was sealed.
-		if b, ok := s.sealedBy(asked, id, now); ok {
+		if b, ok := s.sealedBy(asked, id, received); ok {
 			return b, nil
 		}
 		return nil, fmt.Errorf("%w: %w", ErrSubmitTooSlow, err)
@@ -338,13 +343,17 @@ func (s *Service) SubmitBid(ctx context.Context, id int) (*ent.Bid, error) {
 	return out, err
 }
 
-// sealBid seals the draft bid id in tx, received at now; a bid already sealed is returned as it is.
-func sealBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, error) {
-	b, comp, err := changeBid(ctx, tx, id, now)
+// sealBid seals the draft bid id in tx, received at received (now, or a keyed retry's first
+// arrival: domain.LateRetryWindow); a bid already sealed is returned as it is.
+func sealBid(ctx context.Context, tx *ent.Tx, id int, received, now time.Time) (*ent.Bid, error) {
+	b, comp, err := changeBid(ctx, tx, id, received)
 	if b != nil && b.Status != domain.BidDraft {
 		// A repeat (a double click, a retry), or a submit that committed while this one
 		// waited for the competition's row: the first receipt stands.
 		return b, nil
+	}
+	if err == nil && now.After(DeadlineFor(comp, b.OrganisationID).Add(domain.LateRetryWindow)) {
+		err = b.Status.CheckChange(comp.Status, DeadlineFor(comp, b.OrganisationID), now) // too late even so
 	}
 	if err != nil {
 		return nil, err
@@ -357,7 +366,7 @@ func sealBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, 
 	// Seal only a draft: of two submits racing, the second finds the first's seal here and
 	// returns its receipt.
 	out, err := tx.Bid.UpdateOne(b).Where(bid.StatusEQ(domain.BidDraft)).
-		SetStatus(domain.BidSubmitted).SetSubmittedAt(now).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
+		SetStatus(domain.BidSubmitted).SetSubmittedAt(received).SetReceipt(receipt).SetContentHash(hash).Save(ctx)
 	if ent.IsNotFound(err) {
 		return tx.Bid.Get(ctx, b.ID)
 	}
@@ -377,7 +386,7 @@ func sealBid(ctx context.Context, tx *ent.Tx, id int, now time.Time) (*ent.Bid, 
 			return nil, err
 		}
 		if err := activities.Notify(ctx, tx, v.PersonID, domain.NoticeSubmittedForYou, "bid", b.ID, map[string]string{
-			"helper": helper.Name, "title": b.Title, "at": domain.FormatTime(now), "receipt": receipt}); err != nil {
+			"helper": helper.Name, "title": b.Title, "at": domain.FormatTime(received), "receipt": receipt}); err != nil {
 			return nil, err
 		}
 	}
@@ -401,7 +410,8 @@ func WithArrival(ctx context.Context, at time.Time) context.Context {
 	return context.WithValue(ctx, arrivalKey{}, at)
 }
 
-func arrivalOf(ctx context.Context) time.Time {
+// ArrivalOf is when the submit in ctx arrived (WithArrival), or now.
+func ArrivalOf(ctx context.Context) time.Time {
 	if at, ok := ctx.Value(arrivalKey{}).(time.Time); ok {
 		return at
 	}

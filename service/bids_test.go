@@ -163,7 +163,7 @@ func TestABidIsWrittenTaskByTask(t *testing.T) {
 	// A keyed submit keeps its answer with its effect; a second one under the key, which ran
 	// before it could see that answer, is told the key was answered, and keeps nothing.
 	keyed := func() (context.Context, error) {
-		kctx := WithKeyed(ctx, KeyedRequest{Principal: "dana", Key: "k", Method: "POST", Path: "/submit", BodyHash: "h"})
+		kctx := WithKeyed(ctx, KeyedRequest{Principal: "dana", Key: "k", Method: "POST", Path: "/submit", BodyHash: "h"}, nil)
 		AnswerKeyedWith(kctx, func(b *ent.Bid) (Answer, error) { return JSONAnswer(200, map[string]string{"receipt": *b.Receipt}) })
 		_, err := p.svc.SubmitBid(kctx, b.ID)
 		return kctx, err

@@ -55,13 +55,34 @@ type keyedCommand struct {
 	req    KeyedRequest
 	answer func(outcome any) (Answer, error)
 	kept   bool // the answer committed with the command
+	// firstArrival is when the first request with the key arrived, if it was refused busy:
+	// its record (Status RefusedBusy) is then the one the answer is kept in.
+	firstArrival *time.Time
 }
 
 type keyedKey struct{}
 
-// WithKeyed marks ctx as carrying a keyed request whose command keeps its answer itself.
-func WithKeyed(ctx context.Context, req KeyedRequest) context.Context {
-	return context.WithValue(ctx, keyedKey{}, &keyedCommand{req: req})
+// RefusedBusy is the Status of a keyed request's record while its request was refused busy
+// and none with its key has been answered since: not an answer, but when it first arrived.
+const RefusedBusy = 503
+
+// WithKeyed marks ctx as carrying a keyed request whose command keeps its answer itself; prior
+// is the record of the earlier request with the key, refused busy, if there was one.
+func WithKeyed(ctx context.Context, req KeyedRequest, prior *ent.IdempotencyRecord) context.Context {
+	k := &keyedCommand{req: req}
+	if prior != nil && prior.Status == RefusedBusy {
+		k.firstArrival = prior.ArrivedAt
+	}
+	return context.WithValue(ctx, keyedKey{}, k)
+}
+
+// firstArrivalOf is when the keyed request in ctx first arrived, if a first attempt with its
+// key was refused busy.
+func firstArrivalOf(ctx context.Context) *time.Time {
+	if k, _ := ctx.Value(keyedKey{}).(*keyedCommand); k != nil {
+		return k.firstArrival
+	}
+	return nil
 }
 
 // AnswerKeyedWith says how the keyed command in ctx, if any, answers its outcome (of type T).
@@ -87,13 +108,21 @@ func keepAnswer(ctx context.Context, tx *ent.Tx, outcome any) error {
 	if err != nil {
 		return err
 	}
-	err = tx.IdempotencyRecord.Create().SetPrincipal(k.req.Principal).SetKey(k.req.Key).SetMethod(k.req.Method).
+	sys := authz.AsSystem(ctx, idempotencyName)
+	if k.firstArrival != nil { // the record of its first arrival is the one to answer in
+		n, err := tx.IdempotencyRecord.Update().Where(idempotencyrecord.Principal(k.req.Principal), idempotencyrecord.Key(k.req.Key),
+			idempotencyrecord.Status(RefusedBusy)).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Save(sys)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrKeyAnswered
+		}
+	} else if err := tx.IdempotencyRecord.Create().SetPrincipal(k.req.Principal).SetKey(k.req.Key).SetMethod(k.req.Method).
 		SetPath(k.req.Path).SetBodyHash(k.req.BodyHash).SetCreatedAt(time.Now().UTC()).
-		SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(authz.AsSystem(ctx, idempotencyName))
-	if ent.IsConstraintError(err) {
+		SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(sys); ent.IsConstraintError(err) {
 		return ErrKeyAnswered
-	}
-	if err != nil {
+	} else if err != nil {
 		return err
 	}
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
@@ -173,6 +202,12 @@ func (s *Service) RememberAnswer(ctx context.Context, rec *ent.IdempotencyRecord
 func (s *Service) KeepAnswer(ctx context.Context, in KeyedRequest, a Answer) error {
 	ctx = authz.AsSystem(ctx, idempotencyName)
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		// A first attempt refused busy left its arrival: the refusal is answered in its record.
+		n, err := tx.IdempotencyRecord.Update().Where(idempotencyrecord.Principal(in.Principal), idempotencyrecord.Key(in.Key),
+			idempotencyrecord.Status(RefusedBusy)).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Save(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
 		return tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
 			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).
 			SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(ctx)
@@ -181,6 +216,19 @@ func (s *Service) KeepAnswer(ctx context.Context, in KeyedRequest, a Answer) err
 		return nil
 	}
 	return err
+}
+
+// KeepBusyArrival keeps when a keyed request refused busy arrived, so that a retry with its key
+// is received as of then (the first arrival stands). It reports whether it was kept.
+func (s *Service) KeepBusyArrival(ctx context.Context, in KeyedRequest, at time.Time) bool {
+	ctx, cancel := context.WithTimeout(authz.AsSystem(context.WithoutCancel(ctx), idempotencyName), 5*time.Second)
+	defer cancel()
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		return tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
+			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).SetArrivedAt(at.UTC()).
+			SetStatus(RefusedBusy).Exec(ctx)
+	})
+	return err == nil || ent.IsConstraintError(err)
 }
 
 // ForgetKeyed drops a keyed request whose answer is not to be kept (a server error), so a retry

@@ -24,6 +24,8 @@ const (
 	FieldBodyHash = "body_hash"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldArrivedAt holds the string denoting the arrived_at field in the database.
+	FieldArrivedAt = "arrived_at"
 	// FieldContentType holds the string denoting the content_type field in the database.
 	FieldContentType = "content_type"
 	// FieldBody holds the string denoting the body field in the database.
@@ -43,6 +45,7 @@ var Columns = []string{
 	FieldPath,
 	FieldBodyHash,
 	FieldStatus,
+	FieldArrivedAt,
 	FieldContentType,
 	FieldBody,
 	FieldCreatedAt,
@@ -110,6 +113,11 @@ func ByBodyHash(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByArrivedAt orders the results by the arrived_at field.
+func ByArrivedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldArrivedAt, opts...).ToFunc()
 }
 
 // ByContentType orders the results by the content_type field.

@@ -665,6 +665,7 @@ var (
 		{Name: "path", Type: field.TypeString},
 		{Name: "body_hash", Type: field.TypeString},
 		{Name: "status", Type: field.TypeInt, Default: 0},
+		{Name: "arrived_at", Type: field.TypeTime, Nullable: true},
 		{Name: "content_type", Type: field.TypeString, Nullable: true},
 		{Name: "body", Type: field.TypeBytes, Nullable: true},
 		{Name: "created_at", Type: field.TypeTime},
@@ -683,7 +684,7 @@ var (
 			{
 				Name:    "idempotencyrecord_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{IdempotencyRecordsColumns[9]},
+				Columns: []*schema.Column{IdempotencyRecordsColumns[10]},
 			},
 		},
 	}

@@ -21,8 +21,12 @@ func (IdempotencyRecord) Fields() []ent.Field {
 		field.String("method").Immutable(),
 		field.String("path").Immutable(),
 		field.String("body_hash").Immutable(),
-		// 0 while the first request is still being answered.
+		// 0 while the first request is still being answered; 503 when it was refused busy, and
+		// none with the key has been answered since.
 		field.Int("status").Default(0),
+		// When the first request with the key arrived, kept when it was refused busy: a retry
+		// with the key and the same body is received as of then (service.SubmitBid).
+		field.Time("arrived_at").Optional().Nillable().Immutable(),
 		field.String("content_type").Optional(),
 		field.Bytes("body").Optional(),
 		field.Time("created_at").Immutable(),

@@ -10,10 +10,14 @@ import axeCore from "axe-core";
 export const base = process.env.CATALYST_URL;
 if (!base) throw new Error("set CATALYST_URL to a running catalyst dev");
 
-// launch starts the machine's Chromium; no browser is downloaded.
+// launch starts the machine's Chromium; no browser is downloaded. Debian's headless shell
+// (chromium-headless-shell) is preferred where installed: the same engine without the full
+// browser's machinery, it took a quarter less CPU over the whole run (600 s to 446 s on two
+// cores), and these tests are bound by CPU.
+const shell = "/usr/bin/chromium-headless-shell";
 export function launch() {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM || (existsSync(shell) ? shell : "/usr/bin/chromium"),
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
