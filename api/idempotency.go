@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strings"
@@ -107,6 +108,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		answer := service.Answer{Status: status, ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: w.buf.Bytes()}
 		switch {
 		case service.AnsweredInCommand(ctx):
+			if rand.IntN(100) == 0 { // now and then, as BeginKeyed does for the other commands
+				s.Svc.ForgetOldAnswers(ctx)
+			}
 		case status >= 500 || w.buf.Len() > maxRememberedAnswer:
 			if rec != nil {
 				s.Svc.ForgetKeyed(ctx, rec)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/catalyst-sbri/catalyst/domain"
 )
 
 // Every command (a POST under /api/) takes an Idempotency-Key, so each says so, and documents
@@ -82,5 +84,23 @@ func TestAQueryParametersLimitIsTheDocuments(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Error("no public query parameter with a maxLength was checked")
+	}
+}
+
+// The limits the server enforces that a schema cannot hold are said in the document, with the
+// figures the domain uses: a milestone's month, and how late a keyed submit refused busy may be
+// sent again.
+func TestTheDocumentSaysTheLimitsItCannotSchema(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(OpenAPIDocument())
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := doc.Components.Schemas["Milestone"].Value.Properties["month"].Value.Description
+	if want := fmt.Sprintf("%d months in phase 1 and %d in phase 2", domain.PhaseTermMonths(1), domain.PhaseTermMonths(2)); !strings.Contains(month, want) {
+		t.Errorf("a milestone's month is described %q, without %q", month, want)
+	}
+	submit := doc.Paths.Find("/api/v1/bids/{id}/submit").Post.Description
+	if want := fmt.Sprintf("up to %d minutes after the deadline", int(domain.LateRetryWindow.Minutes())); !strings.Contains(submit, want) {
+		t.Errorf("the submit is described %q, without %q", submit, want)
 	}
 }

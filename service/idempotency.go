@@ -179,13 +179,19 @@ func (s *Service) BeginKeyed(ctx context.Context, in KeyedRequest) (rec, prior *
 	if err != nil {
 		return nil, nil, err
 	}
-	if rec.ID%100 == 0 { // now and then, forget answers older than any retry
-		_ = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			_, err := tx.IdempotencyRecord.Delete().Where(idempotencyrecord.CreatedAtLT(time.Now().Add(-keyLifetime))).Exec(ctx)
-			return err
-		})
+	if rec.ID%100 == 0 {
+		s.ForgetOldAnswers(ctx)
 	}
 	return rec, nil, nil
+}
+
+// ForgetOldAnswers forgets answers older than any retry; done now and then, after a keyed request.
+func (s *Service) ForgetOldAnswers(ctx context.Context) {
+	ctx = authz.AsSystem(ctx, idempotencyName)
+	_ = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		_, err := tx.IdempotencyRecord.Delete().Where(idempotencyrecord.CreatedAtLT(time.Now().Add(-keyLifetime))).Exec(ctx)
+		return err
+	})
 }
 
 // RememberAnswer keeps the answer to a keyed request begun with BeginKeyed, for its retries.

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,10 +10,12 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
+	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
 // OutboxRelay sends outbox rows to their workflows as signals. A row is marked sent only after
@@ -45,38 +48,93 @@ func (r *OutboxRelay) Run(ctx context.Context) {
 	}
 }
 
-// RelayOnce sends what is waiting and says how many were sent.
+// The relay takes up to relayBatch rows at a time. Rows to one workflow with one signal go as one
+// signal (workflows.MergeSignals), and signals to different workflows go relayConcurrency at a
+// time; the batch's rows are then marked in one write per outcome. At the deadline a thousand
+// sealed bids to one competition are a few signals, not a thousand round trips.
+const (
+	relayBatch       = 500
+	relayConcurrency = 8
+)
+
+// RelayOnce sends what is waiting, batch after batch while batches come full, and says how many
+// rows were sent.
 func (r *OutboxRelay) RelayOnce(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		n, full, err := r.relayBatch(ctx)
+		sent += n
+		if err != nil || !full {
+			return sent, err
+		}
+	}
+}
+
+// signalGroup is the rows of one batch to one workflow with one signal, in row order.
+type signalGroup struct {
+	workflowID, signal string
+	ids                []int
+	payloads           [][]byte
+	err                error // the signal's outcome
+}
+
+func (r *OutboxRelay) relayBatch(ctx context.Context) (sent int, full bool, err error) {
 	ctx = authz.AsSystem(ctx, "outbox-relay")
 	msgs, err := r.DB.OutboxMessage.Query().
 		Where(outboxmessage.SentAtIsNil()).
 		Order(ent.Asc(outboxmessage.FieldID)).
-		Limit(100).
+		Limit(relayBatch).
 		All(ctx)
-	if err != nil {
-		return 0, err
+	if err != nil || len(msgs) == 0 {
+		return 0, false, err
 	}
-	sent := 0
+	var groups []*signalGroup
+	byTarget := map[[2]string]*signalGroup{}
 	for _, m := range msgs {
-		err := r.Temporal.SignalWorkflow(ctx, m.WorkflowID, "", m.Signal, json.RawMessage(m.Payload))
-		var nf *serviceerror.NotFound
-		switch {
-		case err == nil:
-			err = r.DB.OutboxMessage.UpdateOne(m).SetSentAt(time.Now().UTC()).AddAttempts(1).Exec(ctx)
-			sent++
-		case errors.As(err, &nf):
-			// The workflow is not running: finished, or (for a competition opened moments ago)
-			// not started yet. Either way the fact is in the database, which the workflow reads
-			// when it matters, so the hint is dropped rather than retried for ever.
-			err = r.DB.OutboxMessage.UpdateOne(m).SetSentAt(time.Now().UTC()).AddAttempts(1).
-				SetLastError("workflow not running: " + nf.Error()).Exec(ctx)
-		default:
-			_ = r.DB.OutboxMessage.UpdateOne(m).AddAttempts(1).SetLastError(err.Error()).Exec(ctx)
-			return sent, err // Temporal is unreachable: try again next tick
+		g := byTarget[[2]string{m.WorkflowID, m.Signal}]
+		if g == nil {
+			g = &signalGroup{workflowID: m.WorkflowID, signal: m.Signal}
+			byTarget[[2]string{m.WorkflowID, m.Signal}] = g
+			groups = append(groups, g)
 		}
-		if err != nil {
-			return sent, err
+		g.ids = append(g.ids, m.ID)
+		g.payloads = append(g.payloads, m.Payload)
+	}
+	var eg errgroup.Group
+	eg.SetLimit(relayConcurrency)
+	for _, g := range groups {
+		eg.Go(func() error {
+			payload, err := workflows.MergeSignals(g.signal, g.payloads)
+			if err == nil {
+				err = r.Temporal.SignalWorkflow(ctx, g.workflowID, "", g.signal, json.RawMessage(payload))
+			}
+			g.err = err
+			return nil
+		})
+	}
+	_ = eg.Wait()
+	// Marked by outcome: sent; dropped because the workflow is not running (finished, or for a
+	// competition opened moments ago, not started yet: either way the fact is in the database,
+	// which the workflow reads when it matters, so the hint is not retried for ever); or failed,
+	// to be tried again next pass.
+	now := time.Now().UTC()
+	var failed error
+	for _, g := range groups {
+		var nf *serviceerror.NotFound
+		update := r.DB.OutboxMessage.Update().Where(outboxmessage.IDIn(g.ids...)).AddAttempts(1)
+		switch {
+		case g.err == nil:
+			update.SetSentAt(now)
+			sent += len(g.ids)
+		case errors.As(g.err, &nf):
+			update.SetSentAt(now).SetLastError("workflow not running: " + nf.Error())
+		default:
+			update.SetLastError(g.err.Error())
+			failed = cmp.Or(failed, g.err) // Temporal is unreachable: try again next tick
+		}
+		if err := update.Exec(ctx); err != nil {
+			return sent, false, err
 		}
 	}
-	return sent, nil
+	return sent, len(msgs) == relayBatch && failed == nil, failed
 }

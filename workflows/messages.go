@@ -247,9 +247,11 @@ type CompetitionResult struct {
 	NoneEligible bool `json:",omitempty"`
 }
 
-// BidSubmittedSignal says a bid was sealed; the database holds the bid itself.
+// BidSubmittedSignal says a bid was sealed (or, relayed together, several: BidIDs, in the order
+// sealed); the database holds the bid itself.
 type BidSubmittedSignal struct {
-	BidID int
+	BidID  int
+	BidIDs []int `json:",omitempty"`
 }
 
 // AssignmentsChangedSignal says a competition's assignments were released or changed; the

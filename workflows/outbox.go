@@ -44,3 +44,25 @@ func (o Outbox) signal(ctx context.Context, workflowID, name string, payload any
 	}
 	return o.Tx.OutboxMessage.Create().SetWorkflowID(workflowID).SetSignal(name).SetPayload(b).Exec(ctx)
 }
+
+// MergeSignals is one signal's payload for several outbox rows of that signal to one workflow,
+// relayed together: every signal the outbox carries is a hint whose facts are in the database,
+// so one says what all of them said. Sealed bids are listed in the order of their rows.
+func MergeSignals(signal string, payloads [][]byte) ([]byte, error) {
+	if signal != SignalBidSubmitted || len(payloads) == 1 {
+		return payloads[0], nil
+	}
+	var all BidSubmittedSignal
+	for _, p := range payloads {
+		var one BidSubmittedSignal
+		if err := json.Unmarshal(p, &one); err != nil {
+			return nil, err
+		}
+		if len(one.BidIDs) == 0 {
+			one.BidIDs = []int{one.BidID}
+		}
+		all.BidIDs = append(all.BidIDs, one.BidIDs...)
+	}
+	all.BidID = all.BidIDs[0]
+	return json.Marshal(all)
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 )
@@ -203,6 +204,16 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	submitted := time.Now()
 	pprof.StopCPUProfile()
 	b.StopTimer()
+	// The outbox after the rush: each seal's signal to its competition, relayed.
+	for tg.db.OutboxMessage.Query().Where(outboxmessage.SentAtIsNil(), outboxmessage.CreatedAtGTE(uploaded)).ExistX(sys) &&
+		time.Since(submitted) < 2*time.Minute {
+		time.Sleep(50 * time.Millisecond)
+	}
+	drained := time.Now()
+	var relayed []time.Duration
+	for _, m := range tg.db.OutboxMessage.Query().Where(outboxmessage.CreatedAtGTE(uploaded), outboxmessage.SentAtNotNil()).AllX(sys) {
+		relayed = append(relayed, m.SentAt.Sub(m.CreatedAt))
+	}
 
 	// Judge by the records: every acknowledged bid sealed once with its receipt, none after the
 	// deadline.
@@ -251,7 +262,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 			return took[min(len(took)-1, int(q*float64(len(took))))]
 		}
 	}
-	p, pUnkeyed, pKeyed := quantile(took), quantile(tookUnkeyed), quantile(tookKeyed)
+	p, pUnkeyed, pKeyed, pRelayed := quantile(took), quantile(tookUnkeyed), quantile(tookKeyed), quantile(relayed)
 	db := "SQLite"
 	if tg.dsn != "" {
 		db = "PostgreSQL"
@@ -264,6 +275,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
             without an Idempotency-Key (the first %d): %.0f a second, p50 %s, p99 %s
             with one (the rest): %.0f a second, p50 %s, p99 %s; keyed p99 / unkeyed p99 = %.2f (goal at most 1.2)
             lost %d, accepted at or after the deadline %d, refused as late %d, other errors %d
+  outbox:   empty %.1f s after the last answer (goal: within 10 s); %d rows, commit to relay p50 %s, p99 %s
             sent again to the other API when theirs stopped answering: %d
   all of it %.1f s from the first upload (goal: within 60 s); the deadline was at %.0f s
   raw durable single-row INSERT transactions, %d at once on the same database: %.0f a second
@@ -274,7 +286,9 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		half, float64(len(tookUnkeyed))/keyedFrom.Sub(uploaded).Seconds(), pUnkeyed(0.5).Round(time.Millisecond), pUnkeyed(0.99).Round(time.Millisecond),
 		float64(len(tookKeyed))/submitted.Sub(keyedFrom).Seconds(), pKeyed(0.5).Round(time.Millisecond), pKeyed(0.99).Round(time.Millisecond),
 		float64(pKeyed(0.99))/float64(pUnkeyed(0.99)),
-		lost, late, refusedLate, otherErrs, tg.moved.Load(),
+		lost, late, refusedLate, otherErrs,
+		drained.Sub(submitted).Seconds(), len(relayed), pRelayed(0.5).Round(time.Millisecond), pRelayed(0.99).Round(time.Millisecond),
+		tg.moved.Load(),
 		submitted.Sub(started).Seconds(), window.Seconds(),
 		clients, rawRate, submitRate/rawRate)
 	if *rushFinish {
