@@ -55,8 +55,7 @@ type keyedCommand struct {
 	req    KeyedRequest
 	answer func(outcome any) (Answer, error)
 	kept   bool // the answer committed with the command
-	// firstArrival is when the first request with the key arrived, if it was refused busy:
-	// its record (Status RefusedBusy) is then the one the answer is kept in.
+	// firstArrival is when the first request with the key arrived, if it was refused busy.
 	firstArrival *time.Time
 }
 
@@ -108,21 +107,7 @@ func keepAnswer(ctx context.Context, tx *ent.Tx, outcome any) error {
 	if err != nil {
 		return err
 	}
-	sys := authz.AsSystem(ctx, idempotencyName)
-	if k.firstArrival != nil { // the record of its first arrival is the one to answer in
-		n, err := tx.IdempotencyRecord.Update().Where(idempotencyrecord.Principal(k.req.Principal), idempotencyrecord.Key(k.req.Key),
-			idempotencyrecord.Status(RefusedBusy)).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Save(sys)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return ErrKeyAnswered
-		}
-	} else if err := tx.IdempotencyRecord.Create().SetPrincipal(k.req.Principal).SetKey(k.req.Key).SetMethod(k.req.Method).
-		SetPath(k.req.Path).SetBodyHash(k.req.BodyHash).SetCreatedAt(time.Now().UTC()).
-		SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(sys); ent.IsConstraintError(err) {
-		return ErrKeyAnswered
-	} else if err != nil {
+	if err := answerIn(authz.AsSystem(ctx, idempotencyName), tx, k.req, a, k.firstArrival != nil); err != nil {
 		return err
 	}
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
@@ -133,6 +118,30 @@ func keepAnswer(ctx context.Context, tx *ent.Tx, outcome any) error {
 		})
 	})
 	return nil
+}
+
+// answerIn keeps answer a to the keyed request in in tx: in the record of its first arrival if
+// it may have been refused busy (a write a submit's seal is spared when it was not), or else a
+// new record. ErrKeyAnswered if another request with the key was answered first.
+func answerIn(ctx context.Context, tx *ent.Tx, in KeyedRequest, a Answer, mayBeBusy bool) error {
+	if mayBeBusy {
+		n, err := tx.IdempotencyRecord.Update().Where(idempotencyrecord.Principal(in.Principal), idempotencyrecord.Key(in.Key),
+			idempotencyrecord.Status(RefusedBusy)).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Save(ctx)
+		if err != nil || n > 0 {
+			return err
+		}
+	}
+	err := newRecord(tx, in).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(ctx)
+	if ent.IsConstraintError(err) {
+		return ErrKeyAnswered
+	}
+	return err
+}
+
+// newRecord is the record of a keyed request, first seen now.
+func newRecord(tx *ent.Tx, in KeyedRequest) *ent.IdempotencyRecordCreate {
+	return tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
+		SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC())
 }
 
 // KeyedAnswer finds the earlier request with the key, if there was one: its answer, or Status 0
@@ -154,8 +163,7 @@ func (s *Service) BeginKeyed(ctx context.Context, in KeyedRequest) (rec, prior *
 	ctx = authz.AsSystem(ctx, idempotencyName)
 	for try := 0; ; try++ {
 		err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			rec, err = tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
-				SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).Save(ctx)
+			rec, err = newRecord(tx, in).Save(ctx)
 			return err
 		})
 		if !ent.IsConstraintError(err) {
@@ -207,18 +215,8 @@ func (s *Service) RememberAnswer(ctx context.Context, rec *ent.IdempotencyRecord
 // meanwhile by another request with the key stands.
 func (s *Service) KeepAnswer(ctx context.Context, in KeyedRequest, a Answer) error {
 	ctx = authz.AsSystem(ctx, idempotencyName)
-	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		// A first attempt refused busy left its arrival: the refusal is answered in its record.
-		n, err := tx.IdempotencyRecord.Update().Where(idempotencyrecord.Principal(in.Principal), idempotencyrecord.Key(in.Key),
-			idempotencyrecord.Status(RefusedBusy)).SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Save(ctx)
-		if err != nil || n > 0 {
-			return err
-		}
-		return tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
-			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).
-			SetStatus(a.Status).SetContentType(a.ContentType).SetBody(a.Body).Exec(ctx)
-	})
-	if ent.IsConstraintError(err) {
+	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error { return answerIn(ctx, tx, in, a, true) })
+	if errors.Is(err, ErrKeyAnswered) {
 		return nil
 	}
 	return err
@@ -230,9 +228,7 @@ func (s *Service) KeepBusyArrival(ctx context.Context, in KeyedRequest, at time.
 	ctx, cancel := context.WithTimeout(authz.AsSystem(context.WithoutCancel(ctx), idempotencyName), 5*time.Second)
 	defer cancel()
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		return tx.IdempotencyRecord.Create().SetPrincipal(in.Principal).SetKey(in.Key).SetMethod(in.Method).
-			SetPath(in.Path).SetBodyHash(in.BodyHash).SetCreatedAt(time.Now().UTC()).SetArrivedAt(at.UTC()).
-			SetStatus(RefusedBusy).Exec(ctx)
+		return newRecord(tx, in).SetArrivedAt(at.UTC()).SetStatus(RefusedBusy).Exec(ctx)
 	})
 	return err == nil || ent.IsConstraintError(err)
 }
