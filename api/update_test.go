@@ -9,6 +9,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -27,6 +28,11 @@ func TestABusyLifecycleAsksToTryAgain(t *testing.T) {
 	p, _ := ToProblem(fmt.Errorf("%w: workflow execution already completed", workflows.ErrNotRunning))
 	if p.Status != 409 || p.Type != problemBase+"lifecycle-not-running" {
 		t.Errorf("a finished lifecycle: got %d %s, want 409 lifecycle-not-running", p.Status, p.Type)
+	}
+	// A command the record's state takes, whose lifecycle is not there yet, is sent again.
+	p, _ = ToProblem(service.StillStarting(fmt.Errorf("%w: workflow not found for ID: contract-5", workflows.ErrNotRunning)))
+	if p.Status != 503 {
+		t.Errorf("a lifecycle still starting: got %d %s, want 503", p.Status, p.Type)
 	}
 }
 

@@ -39,10 +39,21 @@ ready() {
   pid=$(cat "$dir/pid")
   for _ in $(seq 1 1200); do
     grep -q "Demo data loaded" "$dir/out.log" && return 0
-    if ! kill -0 "$pid" 2>/dev/null; then cat "$dir/out.log" "$dir/err.log"; exit 1; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "catalyst dev stopped before its demo data loaded"; why "$dir"; exit 1; fi
     sleep 0.5
   done
-  echo "demo data did not load"; cat "$dir/out.log" "$dir/err.log"; exit 1
+  echo "demo data did not load"; why "$dir"; exit 1
+}
+
+# why prints what a failed start says, briefly: its log holds thousands of lines of Temporal's,
+# which would bury the reason. The whole log is kept beside it (err.log).
+why() {
+  local dir=$1
+  echo "-- the last lines it printed:"; tail -n 5 "$dir/out.log"
+  echo "-- its errors and warnings (the last 40), and how it ended:"
+  grep -E 'level=(ERROR|WARN)|panic|fatal|could not|^catalyst:' "$dir/err.log" | tail -n 40 | cut -c1-600
+  tail -n 15 "$dir/err.log" | cut -c1-600
+  cp "$dir/err.log" "${TMPDIR:-/tmp}/catalyst-dev-err.log" 2>/dev/null && echo "-- the whole log: ${TMPDIR:-/tmp}/catalyst-dev-err.log"
 }
 
 run() {

@@ -65,7 +65,20 @@ func (s *Service) SubmitReport(ctx context.Context, contractID int, report domai
 	if _, err := k.Status.Report(); err != nil && !s.Lifecycle.Sent(ctx, workflows.ContractWorkflowID(contractID), workflows.UpdateSubmitReport) {
 		return err
 	}
-	return s.Lifecycle.SubmitReport(ctx, contractID, workflows.SubmitReportRequest{Summary: clean["summary"], Report: clean, Actor: authz.ActorOf(ctx, "")})
+	// The contract takes a report, so its lifecycle runs or is starting: the challenge's starts
+	// it once the competition's has ended, which on a busy service can take longer than a
+	// command waits.
+	return StillStarting(s.Lifecycle.SubmitReport(ctx, contractID, workflows.SubmitReportRequest{Summary: clean["summary"], Report: clean, Actor: authz.ActorOf(ctx, "")}))
+}
+
+// StillStarting reads a lifecycle not found, for a command its record's state takes, as one still
+// starting: busy (workflows.ErrBusy, a 503 with Retry-After), so that the same command sent
+// again in a moment is taken, rather than refused as if the record's lifecycle had ended.
+func StillStarting(err error) error {
+	if errors.Is(err, workflows.ErrNotRunning) {
+		return fmt.Errorf("%w: its lifecycle is still starting: %w", workflows.ErrBusy, err)
+	}
+	return err
 }
 
 // ShowAndTellSlot is when and where a supplier presents to the gate, and who is asked.
