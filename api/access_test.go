@@ -45,8 +45,9 @@ var accessMatrix = map[string]routeCase{
 	"GET /healthz":          {fixed("/healthz"), "", everyone},
 	"GET /api/openapi.json": {fixed("/api/openapi.json"), "", everyone},
 
-	"GET /api/v1/people":  {fixed("/api/v1/people"), "", anySignedIn},
-	"POST /api/v1/people": {fixed("/api/v1/people"), "{}", []string{Admin}},
+	"GET /api/v1/people":             {fixed("/api/v1/people"), "", anySignedIn},
+	"POST /api/v1/people":            {fixed("/api/v1/people"), "{}", []string{Admin}},
+	"POST /api/v1/imports/suppliers": {fixed("/api/v1/imports/suppliers"), "", []string{Admin, Officer}},
 	"POST /api/v1/people/{id}": {func(w *World) string { return fmt.Sprintf("/api/v1/people/%d", w.People[SupplierOther].ID) }, "{}",
 		[]string{Admin}},
 	"POST /api/v1/people/{id}/deactivate": {func(w *World) string { return fmt.Sprintf("/api/v1/people/%d/deactivate", w.People[Officer].ID) }, "",

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -150,7 +151,7 @@ func hashBody(r *http.Request, limit int64) (string, func(), error) {
 	body := io.TeeReader(io.LimitReader(r.Body, limit+1), h)
 	head, err := io.ReadAll(io.LimitReader(body, inMemory+1))
 	if err != nil {
-		return "", func() {}, BadRequest("the request body could not be read")
+		return "", func() {}, unreadable(err)
 	}
 	if len(head) <= inMemory {
 		r.Body = io.NopCloser(bytes.NewReader(head))
@@ -164,7 +165,7 @@ func hashBody(r *http.Request, limit int64) (string, func(), error) {
 	n, err := io.Copy(f, io.MultiReader(bytes.NewReader(head), body))
 	if err != nil {
 		cleanup()
-		return "", func() {}, BadRequest("the request body could not be read")
+		return "", func() {}, unreadable(err)
 	}
 	if n > limit {
 		cleanup()
@@ -177,6 +178,16 @@ func hashBody(r *http.Request, limit int64) (string, func(), error) {
 	}
 	r.Body = f
 	return hex.EncodeToString(h.Sum(nil)), cleanup, nil
+}
+
+// unreadable is a body that could not be read: too large for its route (limitBody), or cut off.
+func unreadable(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return NewProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large",
+			fmt.Sprintf("send at most %d bytes", tooBig.Limit))
+	}
+	return BadRequest("the request body could not be read")
 }
 
 // teeWriter keeps a copy of what is written, up to a bound.

@@ -19,11 +19,12 @@ type Routes struct {
 	// answersItself holds the commands that keep a keyed request's answer in their own
 	// transaction (PostCommand), as access does.
 	answersItself map[string]bool
+	bodyLimits    map[string]bodyLimit
 }
 
 func (s *Server) routes(e *echo.Echo) Routes {
-	s.access, s.answersItself = map[string]Guard{}, map[string]bool{}
-	return Routes{to: e, e: e, access: s.access, answersItself: s.answersItself}
+	s.access, s.answersItself, s.bodyLimits = map[string]Guard{}, map[string]bool{}, map[string]bodyLimit{}
+	return Routes{to: e, e: e, access: s.access, answersItself: s.answersItself, bodyLimits: s.bodyLimits}
 }
 
 // Group registers its routes under prefix.
@@ -56,6 +57,34 @@ func (r Routes) Post(path string, who Guard, h echo.HandlerFunc, m ...echo.Middl
 // own transaction (service.AnswerKeyedWith), so that its effect and its answer commit together.
 func (r Routes) PostCommand(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.answersItself[r.add(http.MethodPost, path, who, h, m...)] = true
+}
+
+// PostUpTo registers a POST route that reads at most max bytes: a request that says it is larger
+// is refused at once, before anything reads it, with tooLarge saying what to do instead (limitBody).
+func (r Routes) PostUpTo(max int64, tooLarge string, path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.bodyLimits[r.add(http.MethodPost, path, who, h, m...)] = bodyLimit{max: max, detail: tooLarge}
+}
+
+// bodyLimit is the most a route reads, and what its refusal says.
+type bodyLimit struct {
+	max    int64
+	detail string
+}
+
+// limitBody refuses a request larger than its route reads (PostUpTo) before anything reads it,
+// and cuts off one that sends more than it said, at the limit.
+func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		l, ok := s.bodyLimits[c.Request().Method+" "+c.Path()]
+		if !ok {
+			return next(c)
+		}
+		if c.Request().ContentLength > l.max {
+			return NewProblem(http.StatusRequestEntityTooLarge, "too-large", "The request is too large", l.detail)
+		}
+		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, l.max)
+		return next(c)
+	}
 }
 
 // Put registers a PUT route with who may call it.

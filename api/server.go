@@ -75,6 +75,8 @@ type Server struct {
 	access map[string]Guard
 	// answersItself is the commands that keep their keyed answers themselves (routes.go).
 	answersItself map[string]bool
+	// bodyLimits is the most each route that takes a file reads (PostUpTo in routes.go).
+	bodyLimits map[string]bodyLimit
 	// ErrorPage answers a refused or failed request for a page as a page; the pages set it.
 	ErrorPage func(echo.Context, Problem) error
 }
@@ -129,6 +131,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	e.Use(s.identify)
 	e.Use(s.authorize)
 	e.Use(s.checkQuery)
+	e.Use(s.limitBody)
 	e.Use(s.idempotent)
 
 	r := s.routes(e)
@@ -146,6 +149,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Post("/people", Only(authz.Admin), s.addPerson)
 	v1.Post("/people/:id", Only(authz.Admin), s.changePerson)
 	v1.Post("/people/:id/deactivate", Only(authz.Admin), s.deactivatePerson)
+	v1.PostUpTo(ImportFileLimit, ImportTooLarge, "/imports/suppliers", Only(authz.Admin, authz.ProgrammeOfficer), s.importSuppliers)
 	v1.Get("/organisations", SignedIn, s.listOrganisations)
 	v1.Post("/organisations", Only(authz.Supplier), s.registerOrganisation)
 	v1.Post("/organisations/:id/join-requests", Only(authz.Supplier), s.askToJoin)

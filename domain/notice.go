@@ -84,6 +84,9 @@ const (
 	// NoticeDelegateRemoved that they no longer are.
 	NoticeDelegateNamed   NoticeTemplate = "delegate_named"
 	NoticeDelegateRemoved NoticeTemplate = "delegate_removed"
+	// NoticeInvited tells a supplier the programme added them to Catalyst as a member of their
+	// organisation (a supplier import), and how to sign in.
+	NoticeInvited NoticeTemplate = "invited"
 )
 
 // Text is the notice as a person reads it, with its values filled in.
@@ -150,6 +153,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "{owner} named you a delegate for the challenge “{title}”: you may now act for them on its contracts (accept deliverables, the midpoint review and the recommendation at the stage gate)."
 	case NoticeDelegateRemoved:
 		text = "{owner} no longer has you act for them on the challenge “{title}”."
+	case NoticeInvited:
+		text = "{by} added you to Catalyst as a member of {organisation}. Sign in at {link} with this email address to find competitions, ask questions and bid."
 	case NoticeCorrectionAnswered:
 		text = "The programme team answered your request to correct your data: {outcome}. {answer}"
 	case NoticePaymentMade:
@@ -187,7 +192,7 @@ var NoticeTemplates = []NoticeTemplate{
 	NoticeDeclarationLapsed, NoticeDeliverableSubmitted, NoticeDeliverableAccepted, NoticeChangesRequested,
 	NoticePaymentMade, NoticePaymentOverdue, NoticeMidpointReview, NoticeReportDue,
 	NoticeShowAndTellScheduled, NoticeGateDecided, NoticePhase2Invitation, NoticeCorrectionAnswered,
-	NoticeAssisted, NoticeSubmittedForYou, NoticeDelegateNamed, NoticeDelegateRemoved,
+	NoticeAssisted, NoticeSubmittedForYou, NoticeDelegateNamed, NoticeDelegateRemoved, NoticeInvited,
 }
 
 // noticeSubjects are the email subject lines, filled in like the text.
@@ -224,6 +229,7 @@ var noticeSubjects = map[NoticeTemplate]string{
 	NoticeSubmittedForYou:        "Your bid was submitted for you: {title}",
 	NoticeDelegateNamed:          "You can act for {owner} on a challenge: {title}",
 	NoticeDelegateRemoved:        "You no longer act for {owner} on a challenge: {title}",
+	NoticeInvited:                "You have been added to Catalyst: {organisation}",
 }
 
 // Subject is the notice's email subject line with its values filled in; a value missing leaves

@@ -441,11 +441,13 @@ func PersonActions(ctx context.Context, p *ent.Person) Actions {
 	return as
 }
 
-// PeopleActions are what the viewer may do to the list of people now: add a person (an admin).
+// PeopleActions are what the viewer may do to the list of people now: add a person (an admin),
+// and import suppliers (the programme team).
 func PeopleActions(ctx context.Context) Actions {
 	v, _ := authz.FromContext(ctx)
 	var as Actions
 	as.add("add", "Add person", mayManagePeople(v))
+	as.add("import", "Import suppliers", mayImportSuppliers(v))
 	return as
 }
 

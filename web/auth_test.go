@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -175,15 +176,24 @@ func TestSignInIsRateLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	codes := []int{}
-	for range 5 {
-		req := httptest.NewRequest(http.MethodPost, "/sign-in", strings.NewReader("email=nobody%40example.com"))
+	var last *httptest.ResponseRecorder
+	for _, path := range []string{"/sign-in", "/sign-in", "/sign-in", "/sign-in", "/sign-in/new"} {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader("email=nobody%40example.com"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		codes = append(codes, rec.Code)
+		last = httptest.NewRecorder()
+		h.ServeHTTP(last, req)
+		codes = append(codes, last.Code)
 	}
-	if codes[0] != http.StatusNotFound || codes[4] != http.StatusTooManyRequests {
+	if codes[0] != http.StatusNotFound || codes[3] != http.StatusTooManyRequests || codes[4] != http.StatusTooManyRequests {
 		t.Errorf("sign-in attempts answered %v; want 404s then 429", codes)
+	}
+	// The refusal says when to try again, and the policy it keeps (three a minute: one every 20
+	// seconds), in the IETF httpapi draft's fields; so does every answer before it.
+	retry, _ := strconv.Atoi(last.Header().Get("Retry-After"))
+	if retry < 1 || retry > 20 || last.Header().Get("RateLimit-Policy") != `"per-address";q=3;w=60` ||
+		!strings.HasPrefix(last.Header().Get("RateLimit"), `"per-address";r=0;t=`) || !strings.Contains(last.Body.String(), "then try again") {
+		t.Errorf("the 429 says Retry-After %q, RateLimit-Policy %q, RateLimit %q", last.Header().Get("Retry-After"),
+			last.Header().Get("RateLimit-Policy"), last.Header().Get("RateLimit"))
 	}
 }
 

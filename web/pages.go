@@ -157,6 +157,8 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Post("/milestones/:id/payment", api.Only(authz.Finance), s.paymentForm)
 	r.Get("/people", api.Only(authz.ProgrammeTeam...), s.peoplePage)
 	r.Post("/people", api.Only(authz.Admin), s.addPersonForm)
+	r.Get("/people/import", api.Only(authz.Admin, authz.ProgrammeOfficer), s.importPage)
+	r.PostUpTo(api.ImportFileLimit, api.ImportTooLarge, "/people/import", api.Only(authz.Admin, authz.ProgrammeOfficer), s.importForm)
 	r.Get("/people/:id", api.Only(authz.ProgrammeTeam...), s.personPage)
 	r.Post("/people/:id", api.Only(authz.Admin), s.changePersonForm)
 	r.Post("/people/:id/deactivate", api.Only(authz.Admin), s.deactivatePersonForm)

@@ -27,6 +27,8 @@ Usage:
   catalyst audit verify [--data DIR]             check the audit trail's hash chain (dev folder or production database)
   catalyst people grant --email E --role R [--name N] [--data DIR]
                                                  give a person a role (how the first admin is made)
+  catalyst people import FILE [--preview] [--data DIR]
+                                                 add suppliers and their people from a CSV (see the README)
   catalyst token issue --email E --role R --name N [--days D] [--data DIR]
                                                  print a new API token for a person in one role
   catalyst part temporal|s3 ...                  a Temporal server in PostgreSQL, or an S3 server, for

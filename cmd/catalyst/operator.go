@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/service"
 )
 
 // The operator's commands work on the records directly: a `catalyst dev` data folder (--data,
@@ -48,8 +51,12 @@ var operator = authz.Actor{Who: "system:operator", Reason: "run from the command
 // runPeople is `catalyst people grant --email E --role R [--name N]`: it gives a person a role,
 // creating them if need be. It is how the first programme admin is made.
 func runPeople(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "import" {
+		return runPeopleImport(ctx, args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "grant" {
-		return errors.New("usage: catalyst people grant --email EMAIL --role ROLE [--name NAME] [--data DIR]")
+		return errors.New("usage: catalyst people grant --email EMAIL --role ROLE [--name NAME] [--data DIR]\n" +
+			"       catalyst people import FILE [--preview] [--data DIR]")
 	}
 	fs := flag.NewFlagSet("people grant", flag.ContinueOnError)
 	data := recordsFlag(fs)
@@ -74,6 +81,58 @@ func runPeople(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "%s (person %d) holds: %v\n", p.Email, p.ID, p.Roles)
+	return nil
+}
+
+// runPeopleImport is `catalyst people import FILE [--preview]`: it imports a CSV of suppliers and
+// their people as the import page and the API do (service.ImportSuppliers), and prints what it
+// did row by row.
+func runPeopleImport(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("people import", flag.ContinueOnError)
+	data := recordsFlag(fs)
+	preview := fs.Bool("preview", false, "say what the import would do, and keep nothing")
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	}
+	if file == "" {
+		return errors.New("usage: catalyst people import FILE [--preview] [--data DIR]: FILE is a CSV with the columns " +
+			strings.Join(domain.ImportColumns, ","))
+	}
+	if st, err := os.Stat(file); err != nil {
+		return err
+	} else if st.Size() > domain.MaxImportBytes {
+		return fmt.Errorf("%s is larger than %d MB: split it into smaller files", file, domain.MaxImportBytes>>20)
+	}
+	content, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	db, err := openRecords(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := &service.Service{DB: db}
+	im, err := svc.ImportSuppliers(authz.AsSystem(ctx, "operator"), service.ImportInput{File: content, Preview: *preview})
+	if err != nil {
+		return err
+	}
+	verb := "Added"
+	if im.Preview {
+		verb = "Would add (nothing kept)"
+	}
+	fmt.Fprintf(out, "%s %s, %s; %d already here, unchanged; %d refused.\n", verb, domain.Plural(len(im.Created), "person", "people"),
+		domain.Plural(im.OrganisationsCreated, "new organisation", "new organisations"), len(im.Unchanged), len(im.Refused))
+	for _, r := range im.Refused {
+		fmt.Fprintf(out, "  row %d refused: %s\n", r.Row, r.Reason)
+	}
 	return nil
 }
 

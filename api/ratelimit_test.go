@@ -1,0 +1,51 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestATooManyRequestsSaysWhenToTryAgain: the public forms' limit per address answers 429 with
+// Retry-After and the RateLimit-Policy and RateLimit fields (the IETF httpapi draft's), which
+// every answer of a limited route carries; the quota comes back at its rate.
+func TestATooManyRequestsSaysWhenToTryAgain(t *testing.T) {
+	w := NewWorld(t)
+	h, err := NewTestHandler(t, Deps{DB: w.DB, SessionKey: make([]byte, 32), SignInRate: 2, Log: Quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alert := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/alerts", strings.NewReader(`{"email": "a@b.example", "fields": ["Transport"]}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	first := alert()
+	if first.Code >= 300 || first.Header().Get("RateLimit-Policy") != `"per-address";q=2;w=60` || first.Header().Get("RateLimit") != `"per-address";r=1;t=30` {
+		t.Errorf("the first: %d, RateLimit-Policy %q, RateLimit %q", first.Code, first.Header().Get("RateLimit-Policy"), first.Header().Get("RateLimit"))
+	}
+	alert()
+	third := alert()
+	retry, _ := strconv.Atoi(third.Header().Get("Retry-After"))
+	if third.Code != http.StatusTooManyRequests || retry < 29 || retry > 30 || !strings.HasPrefix(third.Header().Get("RateLimit"), `"per-address";r=0;t=`) {
+		t.Errorf("the third: %d, Retry-After %q, RateLimit %q %s", third.Code, third.Header().Get("Retry-After"), third.Header().Get("RateLimit"), third.Body)
+	}
+
+	// The bucket refills at its rate: half a minute on, one more request is taken.
+	l := &addressLimits{rate: 2.0 / 60, burst: 2, limits: map[string]*addressLimit{}}
+	now := time.Now()
+	for range 2 {
+		l.take("x", now)
+	}
+	if ok, _, _, retry := l.take("x", now); ok || retry != 30 {
+		t.Errorf("an empty bucket: taken %v, retry in %d s", ok, retry)
+	}
+	if ok, left, full, _ := l.take("x", now.Add(31*time.Second)); !ok || left != 0 || full < 59 || full > 60 {
+		t.Errorf("31 s on: taken %v, %d left, full in %d s", ok, left, full)
+	}
+}
