@@ -88,9 +88,9 @@ func (a *Activities) waitCloseGrace(ctx context.Context, id int) error {
 // busy before it fails to be tried again: within its activity's 30-second timeout.
 const closeAttemptWait = 20 * time.Second
 
-// bidSubmitPath is the API's path of a bid's submit (api/server.go), under which a keyed
-// submit's record is kept.
-const bidSubmitPath = "/api/v1/bids/%d/submit"
+// BidSubmitPath is the API's path of a bid's submit (api/server.go), under which a keyed
+// submit's record is kept, from the API or the bid's page alike.
+const BidSubmitPath = "/api/v1/bids/%d/submit"
 
 // PendingBusySubmits counts the competition's draft bids whose keyed submit was refused busy,
 // having arrived before last (its deadline), and has had no answer since: each may be sent
@@ -104,7 +104,7 @@ func PendingBusySubmits(ctx context.Context, db *ent.Client, competitionID int, 
 	var ids []int
 	for _, r := range recs {
 		var id int
-		if _, err := fmt.Sscanf(r.Path, bidSubmitPath, &id); err == nil {
+		if _, err := fmt.Sscanf(r.Path, BidSubmitPath, &id); err == nil {
 			ids = append(ids, id)
 		}
 	}

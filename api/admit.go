@@ -30,6 +30,13 @@ const (
 // errBusy is a request turned away because too many like it are being served.
 var errBusy = errors.New("too many bids are being submitted at this moment")
 
+// IsBusy reports whether err is a submit turned away busy (admission's 503, or one that could
+// not be sealed in time): nothing was changed, and it may be sent again.
+func IsBusy(err error) bool { return errors.Is(err, errBusy) || errors.Is(err, service.ErrSubmitTooSlow) }
+
+// SubmitRetryAfter is the seconds a submit turned away busy is asked to wait.
+const SubmitRetryAfter = submitRetryAfter
+
 // admission bounds how many requests of one kind run at once.
 type admission struct {
 	slots chan struct{}
@@ -44,6 +51,12 @@ func newAdmission(slots int, wait time.Duration) *admission {
 		wait = defaultSubmitWait
 	}
 	return &admission{slots: make(chan struct{}, slots), wait: wait}
+}
+
+// Hold takes a slot as a submit being served does, until release: a drill of a busy deadline.
+func (a *admission) Hold() (release func()) {
+	a.slots <- struct{}{}
+	return func() { <-a.slots }
 }
 
 // Admit runs next once a slot is free, or answers errBusy after the wait.

@@ -115,7 +115,7 @@ func ToProblem(err error) (Problem, bool) {
 		return Problem{Type: problemBase + "document-type", Title: "The document cannot be accepted", Status: http.StatusUnsupportedMediaType, Detail: err.Error()}, true
 	case errors.Is(err, docstore.ErrNotFound):
 		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "the document's content is missing"}, true
-	case errors.Is(err, errBusy), errors.Is(err, service.ErrSubmitTooSlow):
+	case IsBusy(err):
 		var kept busyKept
 		if errors.As(err, &kept) {
 			return busyProblem(&kept.at), true

@@ -92,7 +92,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 				return replay(c, prior, in)
 			}
 		}
-		if answersItself && (errors.Is(err, errBusy) || errors.Is(err, service.ErrSubmitTooSlow)) {
+		if answersItself && IsBusy(err) {
 			// Refused busy: when it first arrived is kept for its retries.
 			first := service.ArrivalOf(c.Request().Context())
 			if busy != nil && busy.ArrivedAt != nil {

@@ -42,13 +42,15 @@ func (s *Server) startBidForm(c echo.Context) error {
 
 // bidPageData is what every page of one bid shows about it.
 type bidPageData struct {
-	Bid      *ent.Bid
-	Comp     *ent.Competition
-	Title    string // the challenge's
-	Deadline time.Time
-	Tasks    []domain.BidTask
-	Missing  domain.Problems
-	Content  domain.BidContent
+	// SubmitKey is the check-answers form's key for its submit (submit_key.go).
+	SubmitKey string
+	Bid       *ent.Bid
+	Comp      *ent.Competition
+	Title     string // the challenge's
+	Deadline  time.Time
+	Tasks     []domain.BidTask
+	Missing   domain.Problems
+	Content   domain.BidContent
 	// Why the bid cannot be changed now, if it cannot.
 	Locked      error
 	CanReopen   bool
@@ -490,6 +492,7 @@ func (s *Server) bidCheckPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	d.SubmitKey = newSubmitKey()
 	return s.render(c, http.StatusOK, "bid_check", "Check your answers: "+d.Title, "bids", d)
 }
 
@@ -505,6 +508,7 @@ func (s *Server) submitBidForm(c echo.Context) error {
 		if derr != nil {
 			return derr
 		}
+		d.SubmitKey = newSubmitKey()
 		return s.render(c, http.StatusUnprocessableEntity, "bid_check", "Error: Check your answers: "+d.Title, "bids", d)
 	}
 	if err != nil {

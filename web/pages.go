@@ -54,7 +54,7 @@ func (s *Server) pageRoutes(r api.Routes) {
 	r.Post("/bids/:id/documents", api.Only(authz.Supplier), s.bidUploadForm)
 	r.Post("/documents/:id/remove", api.Only(authz.Supplier), s.removeDocumentForm)
 	r.Get("/bids/:id/check", api.SignedIn, s.bidCheckPage)
-	r.Post("/bids/:id/submit", api.Only(authz.Supplier), s.submitBidForm, s.Submits.Admit)
+	r.Post("/bids/:id/submit", api.Only(authz.Supplier), s.submitBidForm, s.keyedPageSubmit, s.Submits.Admit)
 	r.Get("/bids/:id/submitted", api.Only(authz.Supplier), s.bidSubmittedPage)
 	r.Get("/bids/:id/receipt", api.SignedIn, s.downloadReceipt)
 	r.Post("/bids/:id/reopen", api.Only(authz.Supplier), s.reopenBidForm)

@@ -248,6 +248,19 @@ func (w *World) Do(persona, method, path, body string, header ...string) *httpte
 	return rec
 }
 
+// FinishBid answers every task still open of the persona's bid at path (/api/v1/bids/{id})
+// through the API, and is the answer to the last.
+func (w *World) FinishBid(persona, path string) *httptest.ResponseRecorder {
+	w.T.Helper()
+	w.Do(persona, http.MethodPut, path+"/tasks/about", `{"title":"Bin app","summary":"Residents report","fields":["Transport"]}`, "If-Match", "*")
+	for _, q := range domain.DefaultScheme().Criteria {
+		w.Do(persona, http.MethodPut, path+"/tasks/question-"+q.Key, `{"answer":"Well."}`, "If-Match", "*")
+	}
+	w.Do(persona, http.MethodPut, path+"/tasks/finances", `{"price_pence":1000000,"vat_rate":2000}`, "If-Match", "*")
+	return w.Do(persona, http.MethodPut, path+"/tasks/milestones",
+		`{"milestones":[{"deliverable":"App","success_criteria":"Used","month":2,"amount_pence":1000000}]}`, "If-Match", "*")
+}
+
 // Quiet keeps request logs out of test output.
 var Quiet = slog.New(slog.DiscardHandler)
 
