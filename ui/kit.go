@@ -33,6 +33,7 @@ type Field struct {
 	Max               int               // a character limit, counted as the server counts it
 	Options           []Option          // for checkboxes
 	Parts             map[string]string // for a date: day, month and year as typed
+	Accept            string            // for a file: the types the chooser offers
 }
 
 // Option is one choice of a set of checkboxes.
@@ -57,6 +58,12 @@ func field(f Form, name, label, hint string) Field {
 	return Field{Name: name, Label: label, Hint: hint, Value: f.Values[name], Error: f.Problems.For(name),
 		Parts: map[string]string{"day": f.Values[name+"-day"], "month": f.Values[name+"-month"], "year": f.Values[name+"-year"],
 			"time": f.Values[name+"-time"]}}
+}
+
+// accepting is a file field whose chooser offers the types accept names (".csv,text/csv").
+func accepting(fd Field, accept string) Field {
+	fd.Accept = accept
+	return fd
 }
 
 func limited(fd Field, max int) Field {

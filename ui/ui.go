@@ -49,6 +49,7 @@ var funcs = template.FuncMap{
 	"list":             func(xs ...string) []string { return xs },
 	"field":            field,
 	"limited":          limited,
+	"accepting":        accepting,
 	"choices":          choices,
 	"options":          options,
 	"dict":             dict,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -253,6 +254,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	}
 
 	rawRate := rawInserts(b, tg.dsn, tg.data, n, clients)
+	getRate, getP99 := trivialGets(b, hc, tg.urls, n, clients)
 	quantile := func(took []time.Duration) func(q float64) time.Duration {
 		slices.Sort(took)
 		return func(q float64) time.Duration {
@@ -279,7 +281,9 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
             sent again to the other API when theirs stopped answering: %d
   all of it %.1f s from the first upload (goal: within 60 s); the deadline was at %.0f s
   raw durable single-row INSERT transactions, %d at once on the same database: %.0f a second
-  submit throughput / raw INSERT throughput = %.2f (goal at least 0.5)`,
+  submit throughput / raw INSERT throughput = %.2f (goal at least 0.5)
+  the HTTP limit, a trivial GET (/healthz) %d at once through the same client: %.0f a second, p99 %s;
+  submit throughput / GET throughput = %.3f`,
 		tg.name, len(tg.urls), db, n, clients, size>>20,
 		n-int(uploadErrs.Load()), uploaded.Sub(started).Seconds(), mb/uploaded.Sub(started).Seconds(), uploadErrs.Load(),
 		acked, submitted.Sub(uploaded).Seconds(), submitRate, p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond),
@@ -290,7 +294,8 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		drained.Sub(submitted).Seconds(), len(relayed), pRelayed(0.5).Round(time.Millisecond), pRelayed(0.99).Round(time.Millisecond),
 		tg.moved.Load(),
 		submitted.Sub(started).Seconds(), window.Seconds(),
-		clients, rawRate, submitRate/rawRate)
+		clients, rawRate, submitRate/rawRate,
+		clients, getRate, getP99.Round(time.Microsecond), submitRate/getRate)
 	if *rushFinish {
 		finishRush(b, &tg, admin, compID, deadline)
 	}
@@ -299,6 +304,27 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	b.ReportMetric(submitRate/rawRate, "ratio-vs-raw-insert")
 	b.ReportMetric(float64(pKeyed(0.99))/float64(pUnkeyed(0.99)), "keyed-p99-ratio")
 	b.ReportMetric(float64(lost), "lost")
+}
+
+// trivialGets is the HTTP limit the submits are measured against: n GETs of /healthz, clients at
+// once, through the same client and to the same APIs; it says their rate and p99.
+func trivialGets(b *testing.B, hc *http.Client, urls []string, n, clients int) (float64, time.Duration) {
+	took := make([]time.Duration, n)
+	t0 := time.Now()
+	each(clients, n, func(i int) {
+		s := time.Now()
+		resp, err := hc.Get(urls[i%len(urls)] + "/healthz")
+		if err != nil {
+			b.Errorf("GET /healthz: %v", err)
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		took[i] = time.Since(s)
+	})
+	rate := float64(n) / time.Since(t0).Seconds()
+	slices.Sort(took)
+	return rate, took[min(n-1, int(0.99*float64(n)))]
 }
 
 // writtenBids makes n supplier organisations, each with a person signed in by API token and a
