@@ -15,6 +15,8 @@
 # lifecycle on: the close, the eligibility check and assignment.
 #
 #   scripts/topology.sh [SUPPLIERS [MB]]        defaults: 2000 suppliers, 5 MB each
+#   CLIENTS=64 KILL_AT=never scripts/topology.sh 1000 1
+#                                              64 at once, and nothing killed
 #   KEEP=1 scripts/topology.sh 200 1           keep the folder with every process's log
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +25,7 @@ n=${1:-2000}
 mb=${2:-5}
 window=${WINDOW:-180s}
 kill_at=${KILL_AT:-30}
+clients=${CLIENTS:-32}
 restart_after=${RESTART_AFTER:-5}
 
 dir=$(mktemp -d /tmp/catalyst-topology.XXXXXX)
@@ -114,14 +117,17 @@ echo "== two catalyst api, two catalyst worker"
 for i in 0 1; do start_api $i; start_worker $i; done
 for i in 0 1; do ready $i; done
 
-echo "== the rush: $n suppliers, $mb MB each, against both APIs; api 0 and worker 0 killed at ${kill_at}s"
-"$dir/rush.test" -test.run '^$' -test.bench BenchmarkDeadlineRush -test.benchtime 1x -test.timeout 40m \
+killing="api 0 and worker 0 killed at ${kill_at}s"
+[ "$kill_at" = never ] && killing="nothing killed"
+echo "== the rush: $n suppliers, $mb MB each, $clients at once, against both APIs; $killing"
+"$dir/rush.test" -test.v -test.run '^$' -test.bench BenchmarkDeadlineRush -test.benchtime 1x -test.timeout 40m \
   -rush.urls "http://127.0.0.1:${api_ports[0]},http://127.0.0.1:${api_ports[1]}" -rush.database "$db" \
-  -rush.suppliers "$n" -rush.mb "$mb" -rush.window "$window" -rush.finish >"$dir/rush.out" 2>&1 &
+  -rush.suppliers "$n" -rush.mb "$mb" -rush.clients "$clients" -rush.window "$window" -rush.finish >"$dir/rush.out" 2>&1 &
 rush=$!
 started=$SECONDS
-sleep "$kill_at"
-if kill -0 "$rush" 2>/dev/null; then
+# Until the kill, or the rush's end if sooner (KILL_AT=never: a rush with nothing killed).
+while kill -0 "$rush" 2>/dev/null && { [ "$kill_at" = never ] || [ $((SECONDS - started)) -lt "$kill_at" ]; }; do sleep 1; done
+if [ "$kill_at" != never ] && kill -0 "$rush" 2>/dev/null; then
   kill -9 "${api_pid[0]}" "${worker_pid[0]}"
   echo "   killed api 0 and worker 0 at $((SECONDS - started)) s"
   sleep "$restart_after"

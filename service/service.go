@@ -10,6 +10,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/docstore"
@@ -28,6 +29,8 @@ type Service struct {
 	ShortestOpen time.Duration
 	// LogKey is the public log's verifier key (note vkey form), to check receipts against.
 	LogKey string
+
+	forgetting atomic.Bool // a pass of ForgetOldAnswers is under way
 }
 
 // shortestOpen is the deployment's shortest open period.
