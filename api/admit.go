@@ -32,7 +32,9 @@ var errBusy = errors.New("too many bids are being submitted at this moment")
 
 // IsBusy reports whether err is a submit turned away busy (admission's 503, or one that could
 // not be sealed in time): nothing was changed, and it may be sent again.
-func IsBusy(err error) bool { return errors.Is(err, errBusy) || errors.Is(err, service.ErrSubmitTooSlow) }
+func IsBusy(err error) bool {
+	return errors.Is(err, errBusy) || errors.Is(err, service.ErrSubmitTooSlow)
+}
 
 // SubmitRetryAfter is the seconds a submit turned away busy is asked to wait.
 const SubmitRetryAfter = submitRetryAfter
