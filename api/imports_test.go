@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -192,5 +193,50 @@ func TestAnImportFileTooLargeIsRefusedAtOnce(t *testing.T) {
 	var n int
 	if n = w.DB.Person.Query().Where(person.EmailEQ("ana@acme.example")).CountX(authz.AsSystem(testdb.Fixture(), "test")); n != 0 {
 		t.Errorf("a refused file added %d people", n)
+	}
+}
+
+// TestAPreviewSaysWhatTheImportDoes: a file longer than one batch, with an organisation named
+// in its first batch and again in its second: the preview, batch by batch rolled back, answers
+// row for row what the import then does, and names no record that does not exist.
+func TestAPreviewSaysWhatTheImportDoes(t *testing.T) {
+	w := NewWorld(t)
+	var csv strings.Builder
+	csv.WriteString("organisation_name,companies_house_number,person_name,email\n")
+	for i := range 300 {
+		org, number := fmt.Sprintf("Small %d Ltd", i), ""
+		if i == 0 || i == 299 {
+			org, number = "Big Co Ltd", "07000001"
+		}
+		if i == 298 {
+			org = "big co ltd" // by its name, in the second batch
+		}
+		fmt.Fprintf(&csv, "%s,%s,Person %d,person%d@p.example\n", org, number, i, i)
+	}
+	rec, preview := postImport(w, Officer, "?preview=true", csv.String())
+	if rec.Code != http.StatusOK {
+		t.Fatalf("preview: %d %s", rec.Code, rec.Body)
+	}
+	for _, p := range preview.Created {
+		if p.PersonID != 0 || p.OrganisationID != 0 {
+			t.Fatalf("the preview names records that do not exist: %+v", p)
+		}
+	}
+	rec, done := postImport(w, Officer, "", csv.String())
+	if rec.Code != http.StatusOK {
+		t.Fatalf("import: %d %s", rec.Code, rec.Body)
+	}
+	if preview.OrganisationsCreated != 298 || done.OrganisationsCreated != 298 || len(preview.Created) != 300 || len(done.Created) != len(preview.Created) {
+		t.Fatalf("preview %d organisations and %d people, import %d and %d; want 298 and 300", preview.OrganisationsCreated, len(preview.Created),
+			done.OrganisationsCreated, len(done.Created))
+	}
+	for i := range done.Created {
+		p, d := preview.Created[i], done.Created[i]
+		if p.Row != d.Row || p.Organisation != d.Organisation || p.NewOrganisation != d.NewOrganisation || p.NewPerson != d.NewPerson {
+			t.Errorf("row %d: the preview said %+v, the import did %+v", d.Row, p, d)
+		}
+	}
+	if done.Created[299].Organisation != "Big Co Ltd" || done.Created[299].OrganisationID != done.Created[0].OrganisationID {
+		t.Errorf("Big Co was made twice: %+v, %+v", done.Created[0], done.Created[299])
 	}
 }

@@ -24,7 +24,8 @@ import (
 // nothing. A person who belongs elsewhere, holds another role, or was deactivated is refused
 // with why, row by row. The rows are written importBatch at a time, each batch in one
 // transaction: a row is taken whole (its organisation, person, notice and email) or not at all.
-// A preview runs the same import and rolls it back, so it says exactly what the import would do.
+// A preview runs the same import and rolls it back, batch by batch, so it says exactly what the
+// import would do.
 
 // importBatch is how many rows one transaction writes.
 const importBatch = 250
@@ -59,6 +60,8 @@ type ImportedPerson struct {
 	// NewMember: the person is newly in the organisation (a new person, or one who had signed
 	// in but not yet registered or joined an organisation).
 	NewMember bool
+
+	previewedOrganisation bool // its organisation exists only in a preview's rolled-back batch
 }
 
 // mayImportSuppliers: the programme team (an admin or a programme officer) brings suppliers on
@@ -85,38 +88,39 @@ func (s *Service) ImportSuppliers(ctx context.Context, in ImportInput) (Supplier
 		return SupplierImport{}, err
 	}
 	out := SupplierImport{Preview: in.Preview, Refused: refused}
-	im := importer{actor: authz.ActorOf(ctx, "supplier import"), by: "The programme team", out: &out}
+	im := importer{actor: authz.ActorOf(ctx, "supplier import"), by: "The programme team", out: &out, preview: in.Preview,
+		planned: map[string]plannedOrganisation{}, made: map[int]bool{}}
 	if v.PersonID != 0 {
 		if me, err := s.DB.Person.Get(authz.AsSystem(ctx, "supplier-import"), v.PersonID); err == nil {
 			im.by = me.Name + " of the programme team"
 		}
 	}
-	if in.Preview {
+	// Batch by batch, each in its own transaction, so that no write waits on the whole file (on
+	// SQLite, where writes take turns, every write would); a preview rolls each batch back.
+	for batch := range slices.Chunk(rows, importBatch) {
+		clear(im.made)
 		err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			if err := im.rows(ctx, tx, rows); err != nil {
+			if err := im.rows(ctx, tx, batch); err != nil || !in.Preview {
 				return err
 			}
 			return errPreviewed
 		})
-		if !errors.Is(err, errPreviewed) {
+		if err != nil && !errors.Is(err, errPreviewed) {
 			return SupplierImport{}, err
 		}
+	}
+	if in.Preview {
 		for _, list := range [][]ImportedPerson{out.Created, out.Unchanged} {
 			for i := range list {
 				if list[i].NewPerson {
 					list[i].PersonID = 0
 				}
-				if list[i].NewOrganisation {
+				if list[i].previewedOrganisation {
 					list[i].OrganisationID = 0
 				}
 			}
 		}
 	} else {
-		for batch := range slices.Chunk(rows, importBatch) {
-			if err := s.DB.WithTx(ctx, func(tx *ent.Tx) error { return im.rows(ctx, tx, batch) }); err != nil {
-				return SupplierImport{}, err
-			}
-		}
 		sum := sha256.Sum256(in.File)
 		err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 			return activities.Audit(ctx, tx, im.actor, "suppliers.imported", "person", 0, nil, map[string]any{
@@ -136,7 +140,15 @@ type importer struct {
 	actor authz.Actor
 	by    string // who imports, as the invitation names them: "Pat Officer of the programme team"
 	out   *SupplierImport
+	// preview: each batch is rolled back, so the organisations an earlier batch would make are
+	// planned, to be matched (and made again, uncounted) by the rows of later batches.
+	preview bool
+	planned map[string]plannedOrganisation // by "number:" and "name:" (lower case)
+	made    map[int]bool                   // the organisations this batch made
 }
+
+// plannedOrganisation is one a preview's earlier batch would make.
+type plannedOrganisation struct{ name, number string }
 
 func (im importer) rows(ctx context.Context, tx *ent.Tx, rows []domain.ImportRow) error {
 	sys := authz.AsSystem(ctx, "supplier-import")
@@ -182,9 +194,18 @@ func (im importer) row(ctx context.Context, tx *ent.Tx, row domain.ImportRow) (I
 	}
 
 	if org == nil {
-		c := tx.Organisation.Create().SetName(row.OrganisationName).SetEmailDomain(domain.EmailDomain(row.Email))
-		if row.CompanyNumber != "" {
-			c.SetCompanyNumber(row.CompanyNumber)
+		name, number, planned := row.OrganisationName, row.CompanyNumber, false
+		if p, ok := im.planned["number:"+number]; ok && number != "" {
+			name, number, planned = p.name, p.number, true
+		} else if p, ok := im.planned["name:"+strings.ToLower(name)]; ok {
+			if p.number != "" && number != "" && p.number != number {
+				return got, fmt.Sprintf("%s is registered in Catalyst with the Companies House number %s, not %s: check the number", p.name, p.number, number), nil
+			}
+			name, number, planned = p.name, p.number, true
+		}
+		c := tx.Organisation.Create().SetName(name).SetEmailDomain(domain.EmailDomain(row.Email))
+		if number != "" {
+			c.SetCompanyNumber(number)
 		}
 		if org, err = c.Save(ctx); err != nil {
 			return got, "", err
@@ -193,10 +214,21 @@ func (im importer) row(ctx context.Context, tx *ent.Tx, row domain.ImportRow) (I
 			map[string]any{"name": org.Name, "company_number": org.CompanyNumber, "row": row.Row}); err != nil {
 			return got, "", err
 		}
-		got.NewOrganisation = true
-		im.out.OrganisationsCreated++
+		im.made[org.ID] = true
+		if !planned { // a planned one was new in an earlier batch, as it is in the import
+			got.NewOrganisation = true
+			im.out.OrganisationsCreated++
+		}
+		if im.preview {
+			p := plannedOrganisation{name: name, number: number}
+			im.planned["name:"+strings.ToLower(name)] = p
+			if number != "" {
+				im.planned["number:"+number] = p
+			}
+		}
 	}
 	got.OrganisationID, got.Organisation = org.ID, org.Name
+	got.previewedOrganisation = im.preview && im.made[org.ID]
 	if p == nil {
 		if p, err = tx.Person.Create().SetName(row.PersonName).SetEmail(row.Email).SetRoles([]string{string(authz.Supplier)}).
 			SetOrganisationID(org.ID).Save(ctx); err != nil {
