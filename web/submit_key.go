@@ -23,7 +23,7 @@ import (
 // turned away busy keeps when it first arrived; the busy page's "Submit your bid again" sends
 // the same key, and is received as of then, up to domain.LateRetryWindow after the deadline;
 // the competition's close waits for it. A second press of a form already answered shows the
-// receipt.
+// receipt (or, for a bid reopened since, submits it afresh).
 
 // newSubmitKey is a fresh key for a check-answers page's submit form.
 func newSubmitKey() string { return rand.Text() }
@@ -57,8 +57,11 @@ func (s *Server) keyedPageSubmit(next echo.HandlerFunc) echo.HandlerFunc {
 		switch {
 		case prior != nil && prior.Status == service.RefusedBusy:
 			busy = prior
-		case prior != nil: // answered: the form was sent twice
-			return c.Redirect(http.StatusSeeOther, bidPath(id, "/submitted"))
+		case prior != nil: // answered: the form was sent twice...
+			if b, err := s.Svc.Bid(ctx, id); err != nil || b.Status != domain.BidDraft {
+				return c.Redirect(http.StatusSeeOther, bidPath(id, "/submitted"))
+			}
+			return next(c) // ...or is an old page's, of a bid reopened since: submitted afresh
 		}
 		ctx = service.WithKeyed(ctx, in, busy)
 		service.AnswerKeyedWith(ctx, func(*ent.Bid) (service.Answer, error) {

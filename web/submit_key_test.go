@@ -49,6 +49,21 @@ func TestASubmitFromItsPageTurnedAwayBusyIsReceivedAsOfItsFirstArrival(t *testin
 	}
 	form := url.Values{"csrf_token": {csrf[1]}, "submit_key": {key[1]}}
 
+	// A form already answered, pressed again (Back, after the bid was reopened): submitted afresh,
+	// never shown a receipt for a bid that is a draft.
+	for range 2 {
+		resp, err := ed.PostForm(base+"/submit", form)
+		if code, _ := readBody(t, resp, err); code != http.StatusSeeOther || w.DB.Bid.GetX(fx, id).Status != domain.BidSubmitted {
+			t.Fatalf("submitting: %d, the bid %s", code, w.DB.Bid.GetX(fx, id).Status)
+		}
+		if rec := w.Do(SupplierOther, http.MethodPost, "/api/v1/bids/"+strconv.Itoa(id)+"/reopen", ""); rec.Code != http.StatusOK {
+			t.Fatalf("reopening: %d %s", rec.Code, rec.Body)
+		}
+	}
+	_, page = read(t)(ed.Get(base + "/check"))
+	key = submitKeyInput.FindStringSubmatch(page)
+	form.Set("submit_key", key[1])
+
 	release := srv.Submits.Hold()
 	code, page := read(t)(ed.PostForm(base+"/submit", form))
 	release()
