@@ -79,3 +79,36 @@ func (s *Server) verifyReceipt(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, out)
 }
+
+// LogCheckView is a receipt checked against the public transparency log, as anyone may check it.
+type LogCheckView struct {
+	Receipt       string    `json:"receipt"`
+	CompetitionID int       `json:"competition_id"`
+	ReceivedAt    time.Time `json:"received_at"`
+	SHA256        string    `json:"sha256"`
+	// Index is the receipt's entry in the log; CheckpointSize the signed checkpoint its proof is
+	// against; LatestSize the log now, proved consistent with that checkpoint.
+	Index          int64 `json:"index"`
+	CheckpointSize int64 `json:"checkpoint_size"`
+	LatestSize     int64 `json:"latest_size"`
+	// ClosingSize is the competition's checkpoint at its close (absent while it is open);
+	// BeforeClose says whether the receipt is within it: among the bids received by the deadline.
+	ClosingSize int64 `json:"closing_size,omitempty"`
+	BeforeClose bool  `json:"before_close"`
+}
+
+// checkReceipt is the public check of a receipt file against the log: the page /receipts/check
+// for a program, one service call.
+func (s *Server) checkReceipt(c echo.Context) error {
+	var r ReceiptFile
+	if err := bind(c, &r); err != nil {
+		return err
+	}
+	v, err := s.Svc.CheckReceiptInLog(c.Request().Context(), service.ReceiptClaim{Receipt: r.Receipt, ContentHash: r.ContentHash, Sealed: r.Sealed, Log: r.Log})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, LogCheckView{Receipt: v.Entry.Receipt, CompetitionID: v.Entry.Competition, ReceivedAt: v.Entry.Received(),
+		SHA256: v.Entry.SHA256, Index: v.Index, CheckpointSize: v.Checkpoint.Size, LatestSize: v.Latest.Size, ClosingSize: v.Closing,
+		BeforeClose: v.BeforeClose})
+}

@@ -239,6 +239,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Get("/reads", Only(authz.ProgrammeTeam...), s.listReads)
 	v1.Get("/reads.csv", Only(authz.ProgrammeTeam...), s.exportReads)
 	v1.Post("/receipts/verify", SignedIn, s.verifyReceipt)
+	v1.Post("/receipts/check", Public, s.checkReceipt, PerAddress(s.SignInRate, "too-many-requests", "Too many receipts checked"))
 	v1.Delete("/documents/:id", Only(authz.Supplier), s.removeDocument)
 	v1.Get("/bids/:id/feedback", SignedIn, s.getFeedback)
 	v1.Post("/bids/:id/documents", Only(authz.Supplier), s.uploadDocument)

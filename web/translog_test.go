@@ -354,6 +354,17 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	if code, got := check([]byte("not json")); code != http.StatusUnprocessableEntity || !strings.Contains(got, "is not a Catalyst receipt") {
 		t.Errorf("a file that is not a receipt: %d", code)
 	}
+	// A program checks the same file through the API, signed out, as one service call.
+	rec = w.Do(Anon, http.MethodPost, "/api/v1/receipts/check", string(good))
+	var lc api.LogCheckView
+	if err := json.Unmarshal(rec.Body.Bytes(), &lc); err != nil || rec.Code != http.StatusOK || lc.Receipt != *w.SealedAcme.Receipt ||
+		!lc.BeforeClose || lc.ClosingSize == 0 || lc.LatestSize < lc.CheckpointSize {
+		t.Errorf("the receipt checked through the API: %d %s", rec.Code, rec.Body)
+	}
+	if rec := w.Do(Anon, http.MethodPost, "/api/v1/receipts/check", string(bad)); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "its sealed form hashes to") {
+		t.Errorf("a changed receipt checked through the API: %d %s", rec.Code, rec.Body)
+	}
 
 	// A hash changed behind the log's back: the tiles no longer agree with the signed root.
 	sys := authz.AsSystem(ctx, "tamper")
