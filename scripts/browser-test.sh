@@ -74,6 +74,7 @@ run() {
   checks=$(cat "$dir/axe/checks" 2>/dev/null | wc -l)
   distinct=$(find "$dir/axe" -type f ! -name checks | wc -l)
   echo "axe: $distinct distinct page states checked, of $checks states reached"
+  if [ "$status" != 0 ]; then echo "-- what catalyst dev said while the tests ran:"; why "$dir"; fi
   exit $status
 }
 

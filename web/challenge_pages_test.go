@@ -262,3 +262,41 @@ func TestAnOwnerAddsEvidenceDocuments(t *testing.T) {
 		}
 	}
 }
+
+// TestScreeningJudgesTheCriteriaThePageShowed: a criterion the programme adds while a colleague
+// has the screening form open does not refuse what they judged; it is shown unjudged when the
+// page comes back, and the challenge cannot be selected until it is judged. A criterion the
+// page showed and left unjudged is named beside its own question.
+func TestScreeningJudgesTheCriteriaThePageShowed(t *testing.T) {
+	w := NewWorld(t)
+	ctx := testdb.Fixture()
+	w.DB.Challenge.UpdateOne(w.ChallengeD).SetStage(domain.ChallengeSubmitted).ExecX(ctx)
+	srv := httptest.NewServer(w.H)
+	defer srv.Close()
+	c := browser(t)
+	read(t)(c.PostForm(srv.URL+"/sign-in", url.Values{"email": {"officer@programme.example"}}))
+	path := srv.URL + "/challenges/" + strconv.Itoa(w.ChallengeD.ID)
+	_, page := read(t)(c.Get(path))
+	csrf := csrfInput.FindStringSubmatch(page)[1]
+	first := strconv.Itoa(w.Criterion.ID)
+	if !strings.Contains(page, `name="shown" value="`+first+`"`) {
+		t.Fatal("the screening form does not say which criteria it shows")
+	}
+	// Meanwhile, a second criterion.
+	if rec := w.Do(Officer, http.MethodPost, "/api/v1/screening-criteria", `{"text": "It has a sponsor at director level"}`); rec.Code != http.StatusCreated {
+		t.Fatalf("adding a criterion: %d %s", rec.Code, rec.Body)
+	}
+	// The form as drawn, its one criterion unjudged: refused beside that criterion.
+	code, page := read(t)(c.PostForm(path+"/screening", url.Values{"csrf_token": {csrf}, "shown": {first}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#results-0-met"`) {
+		t.Errorf("a shown criterion left unjudged: %d", code)
+	}
+	resp, err := c.PostForm(path+"/screening", url.Values{"csrf_token": {csrf}, "shown": {first}, "met-" + first: {"yes"}})
+	if code, _ := readBody(t, resp, err); code != http.StatusSeeOther {
+		t.Fatalf("the form as drawn, judged: %d", code)
+	}
+	_, page = read(t)(c.Get(path + "?decided=screened"))
+	if !strings.Contains(page, "Your screening is saved") || !strings.Contains(page, "1 screening criterion has not been judged yet") {
+		t.Errorf("after the save, the new criterion is not shown as still to judge")
+	}
+}

@@ -513,8 +513,20 @@ func (s *Server) screenChallengeForm(c echo.Context) error {
 		return err
 	}
 	form := ui.Form{Values: map[string]string{}}
+	// The criteria the page showed are judged; one added since (by someone else, meanwhile) is
+	// shown unjudged when the page comes back, rather than refusing what was judged.
+	shown := map[string]bool{}
+	_ = c.Request().ParseForm()
+	for _, id := range c.Request().Form["shown"] {
+		shown[id] = true
+	}
 	var results []domain.ScreeningResult
-	for _, cr := range criteria {
+	var onPage []int // each result's place among the criteria, as the page numbers them
+	for i, cr := range criteria {
+		if len(shown) > 0 && !shown[strconv.Itoa(cr.ID)] {
+			continue
+		}
+		onPage = append(onPage, i)
 		met, note := c.FormValue("met-"+strconv.Itoa(cr.ID)), c.FormValue("note-"+strconv.Itoa(cr.ID))
 		form.Values["met-"+strconv.Itoa(cr.ID)], form.Values["note-"+strconv.Itoa(cr.ID)] = met, note
 		r := domain.ScreeningResult{CriterionID: cr.ID, Note: note}
@@ -533,6 +545,10 @@ func (s *Server) screenChallengeForm(c echo.Context) error {
 		return err
 	}
 	for i := range ps {
+		var k int
+		if _, err := fmt.Sscanf(ps[i].Field, "results[%d].", &k); err == nil && k < len(onPage) {
+			ps[i].Field = strings.Replace(ps[i].Field, fmt.Sprintf("results[%d].", k), fmt.Sprintf("results-%d-", onPage[k]), 1)
+		}
 		ps[i].Field = strings.ReplaceAll(strings.ReplaceAll(ps[i].Field, "[", "-"), "].", "-")
 	}
 	form.Problems = ps
