@@ -3,17 +3,7 @@
 // link the Temporal server: it is heavy to build.
 package devstack
 
-import (
-	"fmt"
-	"net"
-)
+import "github.com/catalyst-sbri/catalyst/devstack/s3server"
 
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+// freePort is a loopback port free now, which the Temporal server binds itself.
+func freePort() (int, error) { return s3server.FreePort() }

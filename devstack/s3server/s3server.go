@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -59,7 +60,7 @@ func Start(dir string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("object store folder: %w", err)
 	}
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -158,11 +159,20 @@ func credentialsIn(path string) (string, string, error) {
 	return access, secret, nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
+// FreePort finds a loopback port free now for a server that binds it itself (the S3 gateway, the
+// Temporal server's services). It is taken from below Linux's ephemeral range (32768–60999),
+// from which every process's outgoing connections take their local ports: a port from that
+// range could be taken by any connection between this check and the server's bind, and the
+// Temporal server stops the whole process when it cannot bind.
+func FreePort() (int, error) {
+	for range 200 {
+		port := 20000 + mrand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue // taken
+		}
+		l.Close()
+		return port, nil
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, fmt.Errorf("finding a free port: none of 200 tried between 20000 and 32000 was free")
 }
