@@ -24,7 +24,8 @@ import (
 const (
 	DefaultSubmitSlots = 32
 	defaultSubmitWait  = 2 * time.Second
-	submitRetryAfter   = 2 // seconds
+	// SubmitRetryAfter is the seconds a submit turned away busy is asked to wait.
+	SubmitRetryAfter = 2
 )
 
 // errBusy is a request turned away because too many like it are being served.
@@ -35,9 +36,6 @@ var errBusy = errors.New("too many bids are being submitted at this moment")
 func IsBusy(err error) bool {
 	return errors.Is(err, errBusy) || errors.Is(err, service.ErrSubmitTooSlow)
 }
-
-// SubmitRetryAfter is the seconds a submit turned away busy is asked to wait.
-const SubmitRetryAfter = submitRetryAfter
 
 // admission bounds how many requests of one kind run at once.
 type admission struct {
@@ -71,7 +69,7 @@ func (a *admission) Admit(next echo.HandlerFunc) echo.HandlerFunc {
 		select {
 		case a.slots <- struct{}{}:
 		case <-t.C:
-			c.Response().Header().Set("Retry-After", strconv.Itoa(submitRetryAfter))
+			c.Response().Header().Set("Retry-After", strconv.Itoa(SubmitRetryAfter))
 			return errBusy
 		case <-c.Request().Context().Done():
 			return c.Request().Context().Err()

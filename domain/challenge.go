@@ -243,13 +243,11 @@ func CheckScreened(criteria []int, screened []int) error {
 		return nil
 	}
 	return &TransitionError{Record: "challenge", Action: "select", From: string(ChallengeSubmitted), Kind: ErrEvidenceMissing,
-		Reason: plural(missing, "screening criterion has", "screening criteria have") + " not been judged yet: screen the challenge first"}
+		Reason: Plural(missing, "screening criterion has", "screening criteria have") + " not been judged yet: screen the challenge first"}
 }
 
 // Plural counts things in words: "1 person", "2 people".
-func Plural(n int, one, many string) string { return plural(n, one, many) }
-
-func plural(n int, one, many string) string {
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

@@ -128,5 +128,5 @@ func CheckEligibilityDone(undecided []string) error {
 	}
 	return &TransitionError{Record: "competition", Action: "finish the eligibility check of", From: string(CompetitionEligibility),
 		Kind: ErrEvidenceMissing, Reason: fmt.Sprintf("decide the %s the automatic checks flagged first: %s",
-			plural(len(undecided), "bid", "bids"), strings.Join(undecided, "; "))}
+			Plural(len(undecided), "bid", "bids"), strings.Join(undecided, "; "))}
 }
