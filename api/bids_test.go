@@ -19,7 +19,9 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
 	"github.com/catalyst-sbri/catalyst/workflows"
@@ -104,9 +106,13 @@ func TestSubmitBidSealsOnceWithOneReceiptAndOneSignal(t *testing.T) {
 		}
 	}
 	ctx := testdb.Fixture()
-	msgs := f.db.OutboxMessage.Query().AllX(ctx)
+	msgs := f.db.OutboxMessage.Query().Where(outboxmessage.SignalNEQ(workflows.SignalMailWaiting)).AllX(ctx)
 	if len(msgs) != 1 || msgs[0].WorkflowID != workflows.CompetitionWorkflowID(f.comp.ID) || msgs[0].Signal != workflows.SignalBidSubmitted {
 		t.Fatalf("outbox = %+v, want one %s signal for the competition", msgs, workflows.SignalBidSubmitted)
+	}
+	// One receipt by email, however many clicks.
+	if mails := f.db.Email.Query().Where(entemail.Template(string(domain.NoticeBidReceived))).AllX(ctx); len(mails) != 1 {
+		t.Fatalf("%d receipt emails, want 1", len(mails))
 	}
 	b := f.db.Bid.GetX(ctx, f.bid.ID)
 	if b.Status != domain.BidSubmitted || b.SubmittedAt == nil || b.ContentHash == "" {

@@ -80,6 +80,9 @@ const (
 	// NoticeSubmittedForYou gives a supplier the receipt of the bid the programme team submitted
 	// for them.
 	NoticeSubmittedForYou NoticeTemplate = "submitted_for_you"
+	// NoticeBidReceived gives a supplier the receipt of the bid they submitted: the proof, kept
+	// outside Catalyst, of what was received and when.
+	NoticeBidReceived NoticeTemplate = "bid_received"
 	// NoticeDelegateNamed tells a colleague that a challenge's owner named them a delegate, and
 	// NoticeDelegateRemoved that they no longer are.
 	NoticeDelegateNamed   NoticeTemplate = "delegate_named"
@@ -149,6 +152,8 @@ func (t NoticeTemplate) Text(values map[string]string) string {
 		text = "{helper} of the programme team is acting for you on Catalyst, with the consent you gave {how}: {consent}. Everything they do is recorded as done by them on your behalf. If you did not agree to this, tell the programme team at once."
 	case NoticeSubmittedForYou:
 		text = "{helper} of the programme team submitted your bid “{title}” for you at {at} (UK time). Your receipt number is {receipt}: keep it, as it shows what was submitted and when."
+	case NoticeBidReceived:
+		text = "We received your bid “{title}” at {at} (UK time). Your receipt number is {receipt}: keep it, as it shows what was submitted and when. Anyone can check it at {link}"
 	case NoticeDelegateNamed:
 		text = "{owner} named you a delegate for the challenge “{title}”: you may now act for them on its contracts (accept deliverables, the midpoint review and the recommendation at the stage gate)."
 	case NoticeDelegateRemoved:
@@ -186,7 +191,7 @@ func AlertFields(alert, competition []string) []string {
 // NoticeTemplates lists every kind of notice, in the order a person's email choices show them.
 var NoticeTemplates = []NoticeTemplate{
 	NoticeChallengeSelected, NoticeChallengeRejected, NoticeCompetitionOpened, NoticeDeadlineExtended,
-	NoticeClarificationPublished, NoticeCompetitionAmended, NoticeBidIneligible, NoticeBidReinstated,
+	NoticeClarificationPublished, NoticeCompetitionAmended, NoticeBidReceived, NoticeBidIneligible, NoticeBidReinstated,
 	NoticeInterviewScheduled, NoticeOutcomeReleased, NoticeJoinRequested, NoticeJoinDecided,
 	NoticeAssignmentsReleased, NoticeAssessmentDueSoon, NoticeAssessmentOverdue, NoticeAssessmentReturned,
 	NoticeDeclarationLapsed, NoticeDeliverableSubmitted, NoticeDeliverableAccepted, NoticeChangesRequested,
@@ -203,6 +208,7 @@ var noticeSubjects = map[NoticeTemplate]string{
 	NoticeDeadlineExtended:       "The deadline for your bid moved: {title}",
 	NoticeClarificationPublished: "A clarification was published: {title}",
 	NoticeCompetitionAmended:     "The questions changed: {title}",
+	NoticeBidReceived:            "We received your bid: {title}",
 	NoticeBidIneligible:          "Your bid is not eligible: {title}",
 	NoticeBidReinstated:          "Your bid is eligible after all: {title}",
 	NoticeInterviewScheduled:     "Your bid is shortlisted for interview: {title}",

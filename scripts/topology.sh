@@ -5,7 +5,7 @@
 #   PostgreSQL (initdb, pg_ctl: durable, fsync on)
 #   a Temporal server persisted in that PostgreSQL (`catalyst part temporal`: its databases set
 #     up by Temporal's own SQL tool code, as docker-compose's temporal-schema does)
-#   an S3 server (`catalyst part s3`)
+#   an S3 server (`catalyst part s3`), a test SMTP server (`catalyst part mail`)
 #   `catalyst migrate`, then two `catalyst api` and two `catalyst worker` processes
 #
 # The rush (BenchmarkDeadlineRush with -rush.urls) sends N suppliers' uploads and submits to
@@ -76,6 +76,13 @@ echo "== S3"
 "$cat" part s3 --data "$dir/s3" >"$dir/s3.out" 2>&1 &
 pids+=($!)
 wait_for "$dir/s3.out" "S3 secret key" 60
+
+echo "== a test SMTP server (GOV.UK Notify or a department's relay in production)"
+"$cat" part mail --data "$dir/mail" >"$dir/mail.out" 2>&1 &
+pids+=($!)
+wait_for "$dir/mail.out" "SMTP URL" 30
+export CATALYST_SMTP_URL=$(sed -n 's/^SMTP URL: //p' "$dir/mail.out")
+export CATALYST_MAIL_FROM=catalyst@topology.test
 
 export CATALYST_DATABASE_URL=$db
 export CATALYST_TEMPORAL_ADDRESS=127.0.0.1:$tport

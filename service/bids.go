@@ -380,13 +380,20 @@ func sealBid(ctx context.Context, tx *ent.Tx, id int, received, now time.Time) (
 		map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash}); err != nil {
 		return nil, err
 	}
-	if v, _ := authz.FromContext(ctx); v.AssistedBy != "" { // the supplier's own receipt still comes to them
+	// The receipt goes to the supplier by email too, in the seal's transaction: kept outside
+	// Catalyst, it is their proof of what was received and when.
+	v, _ := authz.FromContext(ctx)
+	template, values := domain.NoticeBidReceived, map[string]string{
+		"title": b.Title, "at": domain.FormatTime(received), "receipt": receipt, "link": "/receipts/check"}
+	if v.AssistedBy != "" { // the supplier's own receipt still comes to them, saying who sent it
 		helper, err := tx.Person.Query().Where(person.Email(v.AssistedBy)).Only(authz.AsSystem(ctx, submitPath))
 		if err != nil {
 			return nil, err
 		}
-		if err := activities.Notify(ctx, tx, v.PersonID, domain.NoticeSubmittedForYou, "bid", b.ID, map[string]string{
-			"helper": helper.Name, "title": b.Title, "at": domain.FormatTime(received), "receipt": receipt}); err != nil {
+		template, values["helper"] = domain.NoticeSubmittedForYou, helper.Name
+	}
+	if v.PersonID != 0 {
+		if err := activities.Notify(ctx, tx, v.PersonID, template, "bid", b.ID, values); err != nil {
 			return nil, err
 		}
 	}

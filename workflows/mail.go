@@ -16,8 +16,8 @@ import (
 func MailWorkflow(ctx workflow.Context, in MailInput) error {
 	return sendLoop(ctx, sender{
 		signal: SignalMailWaiting, poll: in.PollEvery,
-		waiting: func(ctx workflow.Context, skip []int) workflow.Future {
-			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingEmails, activities.WaitingInput{Skip: skip})
+		waiting: func(ctx workflow.Context, skip []int, limit int) workflow.Future {
+			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingEmails, activities.WaitingInput{Skip: skip, Limit: limit})
 		},
 		send: func(ctx workflow.Context, id int) workflow.Future {
 			return workflow.ExecuteActivity(sendOptions(ctx, activities.EmailAttempts), a.SendEmail, activities.SendEmailInput{EmailID: id})
@@ -32,8 +32,8 @@ func MailWorkflow(ctx workflow.Context, in MailInput) error {
 func WebhookWorkflow(ctx workflow.Context, in WebhookInput) error {
 	return sendLoop(ctx, sender{
 		signal: SignalWebhookWaiting, poll: in.PollEvery,
-		waiting: func(ctx workflow.Context, skip []int) workflow.Future {
-			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingWebhooks, activities.WaitingInput{Skip: skip})
+		waiting: func(ctx workflow.Context, skip []int, limit int) workflow.Future {
+			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingWebhooks, activities.WaitingInput{Skip: skip, Limit: limit})
 		},
 		send: func(ctx workflow.Context, id int) workflow.Future {
 			return workflow.ExecuteActivity(sendOptions(ctx, activities.WebhookAttempts), a.DeliverWebhook, activities.DeliverWebhookInput{DeliveryID: id})
@@ -46,13 +46,18 @@ func WebhookWorkflow(ctx workflow.Context, in WebhookInput) error {
 type sender struct {
 	signal  string
 	poll    time.Duration
-	waiting func(ctx workflow.Context, skip []int) workflow.Future
+	waiting func(ctx workflow.Context, skip []int, limit int) workflow.Future
 	send    func(ctx workflow.Context, id int) workflow.Future
 	again   func(ctx workflow.Context) error
 }
 
 // sendTurns is how many wakes a run takes before continuing as new.
 const sendTurns = 500
+
+// sendPage is how many a look takes at most. A full page means more may wait: with
+// versionLookWhileFull, the loop looks again as soon as fewer than a page are in flight,
+// rather than at the next wake or poll (minutes away when a deadline's rush has just ended).
+const sendPage = 100
 
 // sendLoop looks for what waits when woken by its signal or every poll, sends each in its own
 // goroutine (so one receiver's backoff holds up nothing else), and continues as new when its
@@ -61,16 +66,22 @@ func sendLoop(ctx workflow.Context, s sender) error {
 	if s.poll <= 0 {
 		s.poll = 5 * time.Minute
 	}
+	lookWhileFull := workflow.GetVersion(ctx, versionLookWhileFull, workflow.DefaultVersion, 1) == 1
+	limit := 0 // the activity's own page
+	if lookWhileFull {
+		limit = sendPage
+	}
 	sending := map[int]bool{}
 	waiting := workflow.GetSignalChannel(ctx, s.signal)
 	done := workflow.NewChannel(ctx)
-	look := true
+	look, full := true, false
 	for turn := 0; ; turn++ {
 		if look {
 			var out activities.WaitingResult
-			if err := s.waiting(ctx, workflow.DeterministicKeys(sending)).Get(ctx, &out); err != nil {
+			if err := s.waiting(ctx, workflow.DeterministicKeys(sending), limit).Get(ctx, &out); err != nil {
 				return err
 			}
+			full = lookWhileFull && len(out.IDs) >= limit
 			for _, id := range out.IDs {
 				sending[id] = true
 				workflow.Go(ctx, func(ctx workflow.Context) {
@@ -96,6 +107,9 @@ func sendLoop(ctx workflow.Context, s sender) error {
 			var id int
 			c.Receive(ctx, &id)
 			delete(sending, id)
+			if full && len(sending) < limit {
+				look = true
+			}
 		})
 		sel.AddFuture(workflow.NewTimer(timerCtx, s.poll), func(workflow.Future) { look = true })
 		sel.Select(ctx)

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -75,6 +76,46 @@ func TestMailWorkflowSendsEachEmailOnce(t *testing.T) {
 			t.Errorf("%s sent twice", m.Reference)
 		}
 		seen[m.Reference] = true
+	}
+}
+
+// After a deadline's rush, hundreds of receipts wait at once: the workflow sends them all
+// without waiting for another wake or its poll (an hour here), a page at a time.
+func TestMailWorkflowSendsAFullBacklogWithoutWaiting(t *testing.T) {
+	db := testdb.Open(t)
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	sink, err := email.StartSink(t.TempDir(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	sender, _ := email.ParseSMTP("smtp://"+sink.Addr()+"?tls=none", "catalyst@programme.example")
+	const backlog = 250 // two full pages and a part
+	err = db.WithTx(ctx, func(tx *ent.Tx) error {
+		for i := range backlog {
+			p := tx.Person.Create().SetName(fmt.Sprint("Supplier ", i)).SetEmail(fmt.Sprintf("s%d@acme.example", i)).SetRoles([]string{"supplier"}).SaveX(ctx)
+			if err := activities.Notify(ctx, tx, p.ID, domain.NoticeBidReceived, "bid", i+1, map[string]string{"title": "Potholes", "receipt": fmt.Sprint("CAT-1-", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.MailWorkflowID})
+	worker.Register(env, &activities.Activities{DB: db, Mail: sender, BaseURL: "https://catalyst.example"})
+	env.RegisterDelayedCallback(func() {
+		if n := db.Email.Query().Where(entemail.StateEQ(entemail.StateSent)).CountX(ctx); n != backlog {
+			t.Errorf("%d of the %d waiting sent within a minute, with no wake", n, backlog)
+		}
+		env.CancelWorkflow()
+	}, time.Minute)
+	env.ExecuteWorkflow(workflows.MailWorkflow, workflows.MailInput{PollEvery: time.Hour})
+	if ms, _ := sink.Messages(); len(ms) != backlog {
+		t.Errorf("the SMTP server has %d messages, want %d", len(ms), backlog)
 	}
 }
 

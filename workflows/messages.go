@@ -53,6 +53,9 @@ const (
 	// through its workflow (an update and an activity each, two workflow tasks or more); the
 	// decision reads them from the records.
 	versionAssessedInRecords = "assessed-in-records"
+	// versionLookWhileFull: the mail and webhook loops take a page of sendPage and, when it
+	// was full, look again as soon as fewer than a page are in flight.
+	versionLookWhileFull = "look-while-full"
 )
 
 // Signal names: facts that need no answer.

@@ -18,20 +18,23 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/devstack"
 	"github.com/catalyst-sbri/catalyst/devstack/s3server"
+	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/witness"
 )
 
-// runPart is `catalyst part temporal|s3|witness`: one part of the production topology, run from
+// runPart is `catalyst part temporal|s3|mail|witness`: one part of the production topology, run from
 // this machine's own code for scripts/topology.sh, where no container engine runs. In
 // production these are a Temporal cluster and MinIO; the API and the worker cannot tell the
-// difference. The witness is not Catalyst's own part: a department or a watchdog runs it, on
+// difference; the mail part is a test SMTP server that keeps what it is sent (a department's
+// relay, or GOV.UK Notify, in production). The witness is not Catalyst's own part: a department or a watchdog runs it, on
 // its own machine, to cosign the public log's checkpoints (c2sp.org/tlog-witness).
 //
 //	catalyst part temporal --postgres URL --frontend HOST:PORT [--log DIR]
 //	catalyst part s3 --data DIR
+//	catalyst part mail --data DIR [--addr HOST:PORT]
 //	catalyst part witness --data DIR --name NAME --log-vkey KEY [--addr HOST:PORT]
 func runPart(ctx context.Context, args []string, out io.Writer) error {
-	usage := errors.New("usage: catalyst part temporal --postgres URL --frontend HOST:PORT [--log DIR] | catalyst part s3 --data DIR | catalyst part witness --data DIR --name NAME --log-vkey KEY [--addr HOST:PORT]")
+	usage := errors.New("usage: catalyst part temporal --postgres URL --frontend HOST:PORT [--log DIR] | catalyst part s3 --data DIR | catalyst part mail --data DIR [--addr HOST:PORT] | catalyst part witness --data DIR --name NAME --log-vkey KEY [--addr HOST:PORT]")
 	if len(args) == 0 {
 		return usage
 	}
@@ -69,6 +72,22 @@ func runPart(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "S3 endpoint: %s\nS3 access key: %s\nS3 secret key: %s\n", srv.Endpoint, srv.AccessKey, srv.SecretKey)
 		<-ctx.Done()
 		return srv.Stop()
+	case "mail":
+		data := fs.String("data", "", "the folder for the messages")
+		addr := fs.String("addr", "127.0.0.1:0", "where to listen for SMTP")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *data == "" {
+			return usage
+		}
+		sink, err := email.StartSink(*data, *addr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "SMTP URL: smtp://%s?tls=none\n", sink.Addr())
+		<-ctx.Done()
+		return sink.Close()
 	case "witness":
 		data := fs.String("data", "", "the folder for the witness's key and the trees it holds")
 		name := fs.String("name", "", "the witness's name, as its cosignatures carry it (e.g. witness.audit.example)")

@@ -27,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
@@ -213,6 +214,23 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	for _, m := range tg.db.OutboxMessage.Query().Where(outboxmessage.CreatedAtGTE(uploaded), outboxmessage.SentAtNotNil()).AllX(sys) {
 		relayed = append(relayed, m.SentAt.Sub(m.CreatedAt))
 	}
+	// Each receipt's email, from its seal's commit (the email is written in the seal's
+	// transaction) to its send.
+	receiptMail := tg.db.Email.Query().Where(entemail.Template(string(domain.NoticeBidReceived)), entemail.CreatedAtGTE(uploaded))
+	for receiptMail.Clone().Where(entemail.StateIn(entemail.StatePending, entemail.StateSending)).ExistX(sys) &&
+		time.Since(submitted) < 2*time.Minute {
+		time.Sleep(50 * time.Millisecond)
+	}
+	mailed := time.Now()
+	var emailed []time.Duration
+	unsent := 0
+	for _, m := range receiptMail.AllX(sys) {
+		if m.SentAt == nil {
+			unsent++
+			continue
+		}
+		emailed = append(emailed, m.SentAt.Sub(m.CreatedAt))
+	}
 
 	// Judge by the records: every acknowledged bid sealed once with its receipt, none after the
 	// deadline.
@@ -262,7 +280,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 			return took[min(len(took)-1, int(q*float64(len(took))))]
 		}
 	}
-	p, pUnkeyed, pKeyed, pRelayed := quantile(took), quantile(tookUnkeyed), quantile(tookKeyed), quantile(relayed)
+	p, pUnkeyed, pKeyed, pRelayed, pEmailed := quantile(took), quantile(tookUnkeyed), quantile(tookKeyed), quantile(relayed), quantile(emailed)
 	db := "SQLite"
 	if tg.dsn != "" {
 		db = "PostgreSQL"
@@ -277,6 +295,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
             lost %d, accepted at or after the deadline %d, refused as late %d, other errors %d
   outbox:   empty %.1f s after the last answer (goal: within 10 s); %d rows, commit to relay p50 %s, p99 %s
             sent again to the other API when theirs stopped answering: %d
+  receipts: %d emailed, the last %.1f s after the last answer; commit to sent p50 %s, p99 %s (goal: p99 under 5 s); %d not sent
   all of it %.1f s from the first upload (goal: within 60 s); the deadline was at %.0f s
   raw durable single-row INSERT transactions, %d at once on the same database: %.0f a second
   submit throughput / raw INSERT throughput = %.2f (goal at least 0.5)
@@ -291,6 +310,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		lost, late, refusedLate, otherErrs,
 		drained.Sub(submitted).Seconds(), len(relayed), pRelayed(0.5).Round(time.Millisecond), pRelayed(0.99).Round(time.Millisecond),
 		tg.moved.Load(),
+		len(emailed), mailed.Sub(submitted).Seconds(), pEmailed(0.5).Round(time.Millisecond), pEmailed(0.99).Round(time.Millisecond), unsent,
 		submitted.Sub(started).Seconds(), window.Seconds(),
 		clients, rawRate, submitRate/rawRate,
 		clients, getRate, getP99.Round(time.Microsecond), submitRate/getRate)

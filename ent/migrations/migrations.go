@@ -23,10 +23,9 @@ import (
 	"ariga.io/atlas/sql/sqlite"
 )
 
-// PostgresLock is the advisory lock key a migration holds for its transaction. Anything else
-// that changes the catalogue while migrations may run (tests dropping their schemas) takes it
-// too, since PostgreSQL's catalogue reads during Atlas's inspection fail on a relation another
-// session drops at the same moment.
+// PostgresLock is the advisory lock key a migration holds for its transaction, so that two
+// processes migrating one database at once (two `catalyst migrate`, a release's API and worker)
+// apply each file once, one after the other.
 const PostgresLock = 7234001
 
 //go:embed postgres sqlite
