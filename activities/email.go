@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"golang.org/x/sync/errgroup"
+	"slices"
 	"strings"
+	"sync"
 	"time"
-
-	"go.temporal.io/sdk/activity"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -141,18 +142,156 @@ func (a *Activities) SendEmail(ctx context.Context, in SendEmailInput) error {
 		return err
 	}
 	id, sendErr := a.Mail.Send(ctx, m)
-	switch {
-	case sendErr == nil:
-		return a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StateSent).SetProviderID(id).SetSentAt(time.Now().UTC()).SetLastError("").Exec(ctx)
-	case email.IsPermanent(sendErr):
-		return a.emailFailed(ctx, e.ID, sendErr.Error())
-	case activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt >= EmailAttempts:
-		return a.emailFailed(ctx, e.ID, fmt.Sprintf("Given up after %d attempts: %v", EmailAttempts, sendErr))
-	}
-	if err := a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StatePending).SetLastError(sendErr.Error()).Exec(ctx); err != nil {
+	again, err := recordSend(ctx, a.DB.Email, e, id, sendErr)
+	if err != nil {
 		return err
 	}
-	return sendErr
+	if again {
+		return sendErr
+	}
+	return nil
+}
+
+// recordSend records how a send of e went: sent, failed for good (a permanent refusal, or the
+// last of EmailAttempts), or waiting to be tried again (again).
+func recordSend(ctx context.Context, emails *ent.EmailClient, e *ent.Email, providerID string, sendErr error) (again bool, err error) {
+	up := emails.UpdateOneID(e.ID)
+	switch {
+	case sendErr == nil:
+		up.SetState(entemail.StateSent).SetProviderID(providerID).SetSentAt(time.Now().UTC()).SetLastError("")
+	case email.IsPermanent(sendErr):
+		up.SetState(entemail.StateFailed).SetLastError(sendErr.Error())
+	case e.Attempts+1 >= int(EmailAttempts): // counted in the records: a batch's try and each retry's
+		up.SetState(entemail.StateFailed).SetLastError(fmt.Sprintf("Given up after %d attempts: %v", EmailAttempts, sendErr))
+	default:
+		up.SetState(entemail.StatePending).SetLastError(sendErr.Error())
+		again = true
+	}
+	return again, up.Exec(ctx)
+}
+
+// SendPageInput names a page of emails or webhook deliveries to send.
+type SendPageInput struct{ IDs []int }
+
+// SendPageResult names those of a page whose send failed for now: the workflow tries each
+// again on its own, with backoff.
+type SendPageResult struct{ Again []int }
+
+// sendAtOnce is how many of a page are sent at once.
+const sendAtOnce = 8
+
+// SendEmails sends a page of emails, at most once each as SendEmail does, sendAtOnce at a time:
+// each group claimed in one transaction, sent at once, and recorded in another. After a
+// deadline's rush a page is a hundred receipts: an activity (and its workflow task) and two
+// transactions for each kept the last of a thousand waiting for seconds, and took the database's
+// one writer from the submits still arriving. An email that is not simply waiting (cut off
+// mid-send) or whose send failed for now is left to SendEmail, on its own, with backoff.
+func (a *Activities) SendEmails(ctx context.Context, in SendPageInput) (SendPageResult, error) {
+	if a.Mail == nil {
+		return SendPageResult{Again: in.IDs}, nil
+	}
+	ctx = authz.AsSystem(ctx, mailName)
+	var out SendPageResult
+	for group := range slices.Chunk(in.IDs, sendAtOnce) {
+		again, err := a.sendEmailGroup(ctx, group)
+		if err != nil {
+			again = group // each on its own: SendEmail finds where it got to
+		}
+		out.Again = append(out.Again, again...)
+	}
+	return out, nil
+}
+
+func (a *Activities) sendEmailGroup(ctx context.Context, group []int) (again []int, err error) {
+	es, err := a.DB.Email.Query().Where(entemail.IDIn(group...)).Order(ent.Asc(entemail.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var waiting []*ent.Email
+	var msgs []email.Message
+	for _, e := range es {
+		if e.State != entemail.StatePending {
+			if e.State == entemail.StateSending {
+				again = append(again, e.ID)
+			}
+			continue
+		}
+		m, err := a.emailMessage(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		waiting, msgs = append(waiting, e), append(msgs, m)
+	}
+	if len(waiting) == 0 {
+		return again, nil
+	}
+	ids := make([]int, len(waiting))
+	for i, e := range waiting {
+		ids[i] = e.ID
+	}
+	var claimed []int
+	err = a.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		q := tx.Email.Query().Where(entemail.IDIn(ids...), entemail.StateEQ(entemail.StatePending))
+		if tx.RowLocks() {
+			q.ForUpdate()
+		}
+		if claimed, err = q.IDs(ctx); err != nil || len(claimed) == 0 {
+			return err
+		}
+		return tx.Email.Update().Where(entemail.IDIn(claimed...)).SetState(entemail.StateSending).AddAttempts(1).Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	type sent struct {
+		id  string
+		err error
+	}
+	results := make([]sent, len(waiting))
+	var wg sync.WaitGroup
+	for i, e := range waiting {
+		if slices.Contains(claimed, e.ID) {
+			wg.Go(func() { results[i].id, results[i].err = a.Mail.Send(ctx, msgs[i]) })
+		}
+	}
+	wg.Wait()
+	err = a.DB.WithTx(ctx, func(tx *ent.Tx) error {
+		for i, e := range waiting {
+			if !slices.Contains(claimed, e.ID) {
+				continue
+			}
+			retry, err := recordSend(ctx, tx.Email, e, results[i].id, results[i].err)
+			if err != nil {
+				return err
+			}
+			if retry {
+				again = append(again, e.ID)
+			}
+		}
+		return nil
+	})
+	return again, err
+}
+
+// sendPage runs send for each ID, sendAtOnce at a time, and lists those that failed, in order.
+func sendPage(ctx context.Context, ids []int, send func(id int) error) SendPageResult {
+	failed := make([]bool, len(ids))
+	var g errgroup.Group
+	g.SetLimit(sendAtOnce)
+	for i, id := range ids {
+		g.Go(func() error {
+			failed[i] = ctx.Err() != nil || send(id) != nil
+			return nil
+		})
+	}
+	_ = g.Wait()
+	var out SendPageResult
+	for i, id := range ids {
+		if failed[i] {
+			out.Again = append(out.Again, id)
+		}
+	}
+	return out
 }
 
 func (a *Activities) emailFailed(ctx context.Context, id int, why string) error {

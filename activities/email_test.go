@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -115,10 +116,11 @@ func TestNoEmailForAKindTurnedOff(t *testing.T) {
 // scripted is a provider whose answers the test sets, to reach the failures a real one gives
 // rarely: a permanent refusal, a transient one, and a reference it has already seen.
 type scripted struct {
-	mu    sync.Mutex
-	err   error
-	sent  map[string]bool
-	sends int
+	mu     sync.Mutex
+	err    error
+	refuse map[string]error // by address
+	sent   map[string]bool
+	sends  int
 }
 
 func (s *scripted) Send(_ context.Context, m email.Message) (string, error) {
@@ -126,6 +128,9 @@ func (s *scripted) Send(_ context.Context, m email.Message) (string, error) {
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return "", s.err
+	}
+	if err := s.refuse[m.To]; err != nil {
+		return "", err
 	}
 	s.sends++
 	if s.sent == nil {
@@ -223,6 +228,57 @@ func TestSendEmailFailures(t *testing.T) {
 			t.Errorf("%+v", got)
 		}
 	})
+}
+
+// A page after a rush: each waiting email sent once, a refusal recorded as SendEmail records
+// it, and what failed for now or was cut off mid-send left for SendEmail on its own; sending
+// the page again (its activity retried) sends nothing twice.
+func TestSendEmailsSendsAPageOnceEach(t *testing.T) {
+	db := testdb.Open(t)
+	ctx := authz.AsSystem(testdb.Fixture(), "test")
+	person := func(addr string) *ent.Person {
+		return db.Person.Create().SetName(addr).SetEmail(addr).SetRoles([]string{"supplier"}).SaveX(ctx)
+	}
+	p := &scripted{refuse: map[string]error{
+		"bounce@acme.example": email.Permanent(errors.New("GOV.UK Notify answered 400; BadRequestError: Not a valid email address")),
+		"later@acme.example":  errors.New("GOV.UK Notify answered 500"),
+	}}
+	acts := &Activities{DB: db, Mail: p, BaseURL: "https://catalyst.example"}
+	var page, good []int
+	for i := range 17 { // more than two groups of sendAtOnce
+		e := writeNotice(t, db, person(fmt.Sprintf("s%d@acme.example", i)), domain.NoticeBidReceived, map[string]string{"title": "Potholes"})
+		page, good = append(page, e.ID), append(good, e.ID)
+	}
+	bounce := writeNotice(t, db, person("bounce@acme.example"), domain.NoticeBidReceived, nil)
+	later := writeNotice(t, db, person("later@acme.example"), domain.NoticeBidReceived, nil)
+	cutOff := writeNotice(t, db, person("cut@acme.example"), domain.NoticeBidReceived, nil)
+	db.Email.UpdateOneID(cutOff.ID).SetState(entemail.StateSending).ExecX(ctx)
+	page = append(page, bounce.ID, later.ID, cutOff.ID)
+
+	for run := 1; run <= 2; run++ {
+		out, err := acts.SendEmails(ctx, SendPageInput{IDs: page})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{later.ID, cutOff.ID}; !slices.Equal(slices.Sorted(slices.Values(out.Again)), want) {
+			t.Errorf("run %d: left to send on their own %v, want %v (the one refused for now, the one cut off)", run, out.Again, want)
+		}
+		if p.sends != len(good) {
+			t.Errorf("run %d: %d sent, want each of the %d once", run, p.sends, len(good))
+		}
+		if n := db.Email.Query().Where(entemail.IDIn(good...), entemail.StateEQ(entemail.StateSent), entemail.SentAtNotNil()).CountX(ctx); n != len(good) {
+			t.Errorf("run %d: %d recorded sent, want %d", run, n, len(good))
+		}
+		if got := db.Email.GetX(ctx, bounce.ID); got.State != entemail.StateFailed || !strings.Contains(got.LastError, "Not a valid email address") {
+			t.Errorf("run %d: the refused one: %s %q", run, got.State, got.LastError)
+		}
+		if got := db.Email.GetX(ctx, later.ID); got.State != entemail.StatePending || got.Attempts != run {
+			t.Errorf("run %d: the one failed for now: %s after %d attempts", run, got.State, got.Attempts)
+		}
+		if got := db.Email.GetX(ctx, cutOff.ID); got.State != entemail.StateSending {
+			t.Errorf("run %d: the one cut off was touched: %s", run, got.State)
+		}
+	}
 }
 
 // WaitingEmails lists what is to send, leaving out what is in flight.

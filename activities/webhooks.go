@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -102,6 +101,12 @@ func (a *Activities) WaitingWebhooks(ctx context.Context, in WaitingInput) (Wait
 // DeliverWebhookInput names the delivery.
 type DeliverWebhookInput struct{ DeliveryID int }
 
+// DeliverWebhooks delivers a page of webhook deliveries, each as DeliverWebhook does, a few at
+// once.
+func (a *Activities) DeliverWebhooks(ctx context.Context, in SendPageInput) (SendPageResult, error) {
+	return sendPage(ctx, in.IDs, func(id int) error { return a.DeliverWebhook(ctx, DeliverWebhookInput{DeliveryID: id}) }), nil
+}
+
 // DeliverWebhook makes one attempt at a delivery, signed with the endpoint's secrets in use,
 // and records it. A receiver that does not answer 2xx is tried again by the workflow with
 // backoff; after WebhookAttempts the delivery is failed, to be sent again by the programme.
@@ -130,7 +135,7 @@ func (a *Activities) DeliverWebhook(ctx context.Context, in DeliverWebhookInput)
 	switch {
 	case res.Delivered():
 		return up.SetState(webhookdelivery.StateDelivered).SetDeliveredAt(now).Exec(ctx)
-	case activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt >= WebhookAttempts:
+	case d.Attempts+1 >= int(WebhookAttempts): // counted in the records: a batch's try and each retry's
 		return up.SetState(webhookdelivery.StateFailed).SetLastError(fmt.Sprintf("Given up after %d attempts: %s", d.Attempts+1, res.Error)).Exec(ctx)
 	}
 	if err := up.Exec(ctx); err != nil {

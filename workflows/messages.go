@@ -53,9 +53,9 @@ const (
 	// through its workflow (an update and an activity each, two workflow tasks or more); the
 	// decision reads them from the records.
 	versionAssessedInRecords = "assessed-in-records"
-	// versionLookWhileFull: the mail and webhook loops take a page of sendPage and, when it
-	// was full, look again as soon as fewer than a page are in flight.
-	versionLookWhileFull = "look-while-full"
+	// versionSendInBatches: the mail and webhook loops send in batches, an activity a batch,
+	// and after a full page look again as soon as fewer than a page are in flight.
+	versionSendInBatches = "send-in-batches"
 )
 
 // Signal names: facts that need no answer.
