@@ -17,20 +17,13 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 )
 
-// SystemName is the system identity activities act under: the lifecycle's own account. The
-// person who asked for a change, if any, is recorded from the Actor the workflow carries.
-const SystemName = "lifecycle"
-
-// SystemActor is how the audit trail names the lifecycle when no person asked for the change
-// (a deadline passing, a timer firing).
-const SystemActor = "system:" + SystemName
-
 // asSystem is the context every activity works in: the lifecycle's named identity. Who may ask
 // for the change was decided at the API before the workflow was asked.
-func asSystem(ctx context.Context) context.Context { return authz.AsSystem(ctx, SystemName) }
+func asSystem(ctx context.Context) context.Context { return authz.AsSystem(ctx, records.SystemName) }
 
 // Activities holds the dependencies of every activity.
 type Activities struct {
@@ -174,7 +167,7 @@ func (a *Activities) SetChallengeStage(ctx context.Context, in SetChallengeStage
 				if err := tx.Challenge.UpdateOne(ch).SetRoundID(in.RoundID).Exec(ctx); err != nil {
 					return err
 				}
-				if err := Audit(ctx, tx, in.Actor, "challenge.round_set", "challenge", ch.ID,
+				if err := records.Audit(ctx, tx, in.Actor, "challenge.round_set", "challenge", ch.ID,
 					map[string]any{"round": ch.RoundID}, map[string]any{"round": in.RoundID}); err != nil {
 					return err
 				}
@@ -272,14 +265,14 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 				return err
 			}
 			for _, org := range in.EligibleOrganisations {
-				if err := NotifyOrganisation(ctx, tx, org, domain.NoticePhase2Invitation, "competition", c.ID, map[string]string{
+				if err := records.NotifyOrganisation(ctx, tx, org, domain.NoticePhase2Invitation, "competition", c.ID, map[string]string{
 					"title": ch.Title, "closes_at": domain.FormatTime(c.ClosesAt), "link": fmt.Sprintf("/competitions/%d", c.ID)}); err != nil {
 					return err
 				}
 			}
 		}
 		if status == domain.CompetitionOpen {
-			if err := AlertOpened(ctx, tx, c); err != nil {
+			if err := records.AlertOpened(ctx, tx, c); err != nil {
 				return err
 			}
 		}
@@ -287,7 +280,7 @@ func (a *Activities) OpenCompetition(ctx context.Context, in OpenCompetitionInpu
 		if existing != nil {
 			before = existing
 		}
-		return Audit(ctx, tx, in.Actor, event, "competition", c.ID, before, c)
+		return records.Audit(ctx, tx, in.Actor, event, "competition", c.ID, before, c)
 	})
 	return out, err
 }
@@ -362,7 +355,7 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 				return err
 			}
 		}
-		return Audit(ctx, tx, authz.Actor{Reason: "the deadline passed"}, "competition."+string(next), "competition", c.ID,
+		return records.Audit(ctx, tx, authz.Actor{Reason: "the deadline passed"}, "competition."+string(next), "competition", c.ID,
 			map[string]any{"status": c.Status}, map[string]any{"status": next, "bids": len(ids)})
 	})
 	return out, err
@@ -386,7 +379,7 @@ func moveChallenge(ctx context.Context, tx *ent.Tx, challengeID int, actor authz
 	if err := tx.Challenge.UpdateOne(ch).SetStage(next).SetStageReason(actor.Reason).Exec(ctx); err != nil {
 		return err
 	}
-	if err := Audit(ctx, tx, actor, "challenge."+string(next), "challenge", ch.ID,
+	if err := records.Audit(ctx, tx, actor, "challenge."+string(next), "challenge", ch.ID,
 		map[string]any{"stage": ch.Stage}, map[string]any{"stage": next}); err != nil {
 		return err
 	}
@@ -417,16 +410,5 @@ func noticeOfStage(ctx context.Context, tx *ent.Tx, ch *ent.Challenge, stage dom
 	if err != nil {
 		return err
 	}
-	return Notify(ctx, tx, owner, template, "challenge", ch.ID, values)
-}
-
-// Notify writes a notice for a person in tx, with its cause.
-func Notify(ctx context.Context, tx *ent.Tx, recipientID int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
-	ctx = authz.AsSystem(ctx, SystemName)
-	n, err := tx.Notice.Create().SetRecipientID(recipientID).SetTemplate(string(template)).SetValues(values).
-		SetRecordType(recordType).SetRecordID(recordID).Save(ctx)
-	if err != nil {
-		return err
-	}
-	return emailNotice(ctx, tx, n)
+	return records.Notify(ctx, tx, owner, template, "challenge", ch.ID, values)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 func competitionOf(challengeID, phase int) []predicate.Competition {
@@ -137,7 +138,7 @@ func WriteAssessment(ctx context.Context, tx *ent.Tx, in RecordAssessmentInput) 
 		SetAcceptedAt(time.Now().UTC()).Exec(ctx); err != nil {
 		return out, err
 	}
-	return out, Audit(ctx, tx, in.Actor, "assessment.recorded", "assessment", id, nil,
+	return out, records.Audit(ctx, tx, in.Actor, "assessment.recorded", "assessment", id, nil,
 		map[string]any{"bid": b.ID, "assessor": in.AssessorID, "percent": out.Percent})
 }
 
@@ -220,7 +221,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				return refusal(err)
 			}
 		}
-		conflicted, err := Conflicts(ctx, tx.Assignment, assignment.CompetitionID(c.ID))
+		conflicted, err := records.Conflicts(ctx, tx.Assignment, assignment.CompetitionID(c.ID))
 		if err != nil {
 			return err
 		}
@@ -233,7 +234,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 				bs.SubmittedAt = *b.SubmittedAt
 			}
 			for _, as := range b.Edges.Assessments {
-				bs.Assessments = append(bs.Assessments, AsCounted(as, conflicted))
+				bs.Assessments = append(bs.Assessments, records.AsCounted(as, conflicted))
 			}
 			results = append(results, c.Scheme.Score(bs))
 		}
@@ -277,7 +278,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			if err := tx.Bid.UpdateOneID(r.BidID).SetStatus(status).SetScore(score).SetOutcomeReason(explain[r.BidID]).Exec(ctx); err != nil {
 				return err
 			}
-			if err := Audit(ctx, tx, in.Actor, "bid."+string(status), "bid", r.BidID, map[string]any{"status": byID[r.BidID].Status},
+			if err := records.Audit(ctx, tx, in.Actor, "bid."+string(status), "bid", r.BidID, map[string]any{"status": byID[r.BidID].Status},
 				map[string]any{"status": status, "score": score, "outcome_reason": explain[r.BidID]}); err != nil {
 				return err
 			}
@@ -299,7 +300,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 					return err
 				}
 			}
-			if err := Audit(ctx, tx, in.Actor, "contract.awarded", "contract", k.ID, nil, map[string]any{"bid": b.ID, "value": b.Amount}); err != nil {
+			if err := records.Audit(ctx, tx, in.Actor, "contract.awarded", "contract", k.ID, nil, map[string]any{"bid": b.ID, "value": b.Amount}); err != nil {
 				return err
 			}
 			out.Contracts = append(out.Contracts, AwardedContract{ContractID: k.ID, BidID: b.ID, OrganisationID: b.OrganisationID, Value: b.Amount})
@@ -319,27 +320,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			after["minimum_assessments"], after["scheme_minimum"] = in.Lowered.Minimum, c.Scheme.MinAssessors
 			actor.Reason = in.Lowered.Reason
 		}
-		return Audit(ctx, tx, actor, "competition.decided", "competition", c.ID, map[string]any{"status": c.Status}, after)
+		return records.Audit(ctx, tx, actor, "competition.decided", "competition", c.ID, map[string]any{"status": c.Status}, after)
 	})
 	return out, err
-}
-
-// AsCounted is an assessment as the decision counts it: left out of the mean, its comments kept,
-// when moderation excluded it, while it is sent back to its assessor, or when its assessor has a
-// conflict with the bid, saying why.
-func AsCounted(as *ent.Assessment, conflicted map[domain.Pair]string) domain.Assessment {
-	a := domain.Assessment{AssessorID: as.AssessorID, Scores: as.Scores, PassFail: as.PassFail, InScope: as.InScope, Fund: as.Fund, Excluded: as.Exclusion}
-	if r := as.Returned; r != nil && a.Excluded == nil {
-		a.Excluded = SentBack(r)
-	}
-	if why, ok := conflicted[domain.Pair{BidID: as.BidID, AssessorID: as.AssessorID}]; ok {
-		a.Excluded = &domain.Exclusion{Reason: "the assessor has a conflict of interest: " + why, By: "system:" + assignmentName}
-	}
-	return a
-}
-
-// SentBack is how an assessment sent back to its assessor is left out of the mean until they
-// submit again.
-func SentBack(r *domain.Return) *domain.Exclusion {
-	return &domain.Exclusion{Reason: "sent back to its assessor: " + r.Note, By: r.By}
 }

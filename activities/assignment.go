@@ -12,13 +12,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/ent/interest"
-	"github.com/catalyst-sbri/catalyst/ent/person"
-	"github.com/catalyst-sbri/catalyst/ent/predicate"
+	"github.com/catalyst-sbri/catalyst/records"
 )
-
-// assignmentName is the system identity that gives assessors their bids.
-const assignmentName = "assignment"
 
 // AssignAssessors gives every submitted bid of a closed competition its assessors, by the
 // assignment rules: no conflicts (same organisation, same email domain, declared interest),
@@ -26,7 +21,7 @@ const assignmentName = "assignment"
 // declined one again, so it is safe to run again after a decline or a retry. It returns the
 // bids that could not be given enough assessors, each with the reason.
 func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor authz.Actor) ([]domain.Shortfall, error) {
-	ctx = authz.AsSystem(ctx, assignmentName)
+	ctx = authz.AsSystem(ctx, records.AssignmentName)
 	comp, err := tx.Competition.Get(ctx, competitionID)
 	if err != nil {
 		return nil, err
@@ -96,7 +91,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 		}
 		withdrawn := actor
 		withdrawn.Reason = d.Why
-		if err := Audit(ctx, tx, withdrawn, "assignment.withdrawn", "assignment", a.ID,
+		if err := records.Audit(ctx, tx, withdrawn, "assignment.withdrawn", "assignment", a.ID,
 			map[string]any{"status": "assigned"}, map[string]any{"status": "declined", "why": d.Why}); err != nil {
 			return nil, err
 		}
@@ -110,7 +105,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 		if err != nil {
 			return nil, err
 		}
-		if err := Audit(ctx, tx, actor, "assignment.made", "assignment", a.ID, nil,
+		if err := records.Audit(ctx, tx, actor, "assignment.made", "assignment", a.ID, nil,
 			map[string]any{"bid": pr.BidID, "assessor": pr.AssessorID, "why": pr.Why}); err != nil {
 			return nil, err
 		}
@@ -124,32 +119,13 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 // Pool is every active assessor whose declaration of interests stands at now, with their
 // organisation and standing interests: the people an assignment may give bids to.
 func Pool(ctx context.Context, tx *ent.Tx, now time.Time) ([]*ent.Person, error) {
-	all, err := Assessors(ctx, tx.Person)
+	all, err := records.Assessors(ctx, tx.Person)
 	if err != nil {
 		return nil, err
 	}
 	var out []*ent.Person
 	for _, x := range all {
-		if !domain.DeclarationLapsed(DeclaredSince(x), now) {
-			out = append(out, x)
-		}
-	}
-	return out, nil
-}
-
-// Assessors is every active assessor, in ID order, with their organisation and standing
-// interests, whether or not their declaration stands.
-func Assessors(ctx context.Context, people *ent.PersonClient) ([]*ent.Person, error) {
-	// Roles are a small JSON list; filtering people in Go keeps this portable across databases.
-	rows, err := people.Query().Where(person.DeactivatedAtIsNil()).WithOrganisation().
-		WithInterests(func(q *ent.InterestQuery) { q.Where(interest.WithdrawnAtIsNil()).WithOrganisation() }).
-		Order(ent.Asc(person.FieldID)).All(authz.AsSystem(ctx, assignmentName))
-	if err != nil {
-		return nil, err
-	}
-	var out []*ent.Person
-	for _, x := range rows {
-		if slices.Contains(x.Roles, string(authz.Assessor)) {
+		if !domain.DeclarationLapsed(records.DeclaredSince(x), now) {
 			out = append(out, x)
 		}
 	}
@@ -159,34 +135,25 @@ func Assessors(ctx context.Context, people *ent.PersonClient) ([]*ent.Person, er
 // TellLapsed tells each assessor whose declaration of interests has lapsed that they were given
 // no bids in the competition, and how to be given bids again.
 func TellLapsed(ctx context.Context, tx *ent.Tx, competitionID int, now time.Time) error {
-	all, err := Assessors(ctx, tx.Person)
+	all, err := records.Assessors(ctx, tx.Person)
 	if err != nil {
 		return err
 	}
-	comp, err := tx.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(authz.AsSystem(ctx, assignmentName))
+	comp, err := tx.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(authz.AsSystem(ctx, records.AssignmentName))
 	if err != nil {
 		return err
 	}
 	for _, x := range all {
-		since := DeclaredSince(x)
+		since := records.DeclaredSince(x)
 		if !domain.DeclarationLapsed(since, now) {
 			continue
 		}
-		if err := Notify(ctx, tx, x.ID, domain.NoticeDeclarationLapsed, "competition", comp.ID, map[string]string{
+		if err := records.Notify(ctx, tx, x.ID, domain.NoticeDeclarationLapsed, "competition", comp.ID, map[string]string{
 			"title": comp.Edges.Challenge.Title, "lapsed": domain.FormatDate(domain.DeclarationLapses(since))}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// DeclaredSince is when an assessor last confirmed their declaration of interests: joining the
-// pool counts as the first.
-func DeclaredSince(p *ent.Person) time.Time {
-	if p.InterestsDeclaredAt != nil {
-		return *p.InterestsDeclaredAt
-	}
-	return p.CreatedAt
 }
 
 // Decline is why an assessor turns an assignment down.
@@ -209,7 +176,7 @@ func AcceptAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, actor a
 	if a.AcceptedAt != nil {
 		return a, nil
 	}
-	comp, err := tx.Competition.Get(authz.AsSystem(ctx, assignmentName), a.CompetitionID)
+	comp, err := tx.Competition.Get(authz.AsSystem(ctx, records.AssignmentName), a.CompetitionID)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +186,7 @@ func AcceptAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, actor a
 	if a, err = tx.Assignment.UpdateOne(a).SetAcceptedAt(time.Now().UTC()).Save(ctx); err != nil {
 		return nil, err
 	}
-	return a, Audit(ctx, tx, actor, "assignment.accepted", "assignment", a.ID, nil, map[string]any{"accepted": true})
+	return a, records.Audit(ctx, tx, actor, "assignment.accepted", "assignment", a.ID, nil, map[string]any{"accepted": true})
 }
 
 // DeclineAssignment records an assessor's turning down of one assignment, hides the bid from
@@ -244,7 +211,7 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, why De
 	if a.Status == assignment.StatusDeclined {
 		return a, nil
 	}
-	comp, err := tx.Competition.Get(authz.AsSystem(ctx, assignmentName), a.CompetitionID)
+	comp, err := tx.Competition.Get(authz.AsSystem(ctx, records.AssignmentName), a.CompetitionID)
 	if err != nil {
 		return nil, err
 	}
@@ -259,30 +226,12 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, why De
 		return nil, err
 	}
 	actor.Reason = reason
-	if err := Audit(ctx, tx, actor, event, "assignment", a.ID,
+	if err := records.Audit(ctx, tx, actor, event, "assignment", a.ID,
 		map[string]any{"status": "assigned"}, map[string]any{"status": "declined", "for": kind}); err != nil {
 		return nil, err
 	}
 	_, err = AssignAssessors(ctx, tx, a.CompetitionID, authz.Actor{Reason: handOn})
 	return a, err
-}
-
-// Conflicts lists the pairings among those ps select that were declined, each with its reason:
-// the assessor declared or was found to have a conflict, so a score they gave counts neither in
-// the decision nor as feedback. It reads as the assignment system, because suppliers may not read
-// assignments themselves.
-func Conflicts(ctx context.Context, assignments *ent.AssignmentClient, ps ...predicate.Assignment) (map[domain.Pair]string, error) {
-	rows, err := assignments.Query().Where(append(ps, assignment.StatusEQ(assignment.StatusDeclined),
-		assignment.Or(assignment.DeclinedForIsNil(), assignment.DeclinedForEQ(assignment.DeclinedForConflict)))...).
-		All(authz.AsSystem(ctx, assignmentName))
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[domain.Pair]string, len(rows))
-	for _, d := range rows {
-		out[domain.Pair{BidID: d.BidID, AssessorID: d.AssessorID}] = d.DeclinedReason
-	}
-	return out, nil
 }
 
 // ReleaseFeedback lets a decided competition's suppliers read their assessments' scores and
@@ -300,7 +249,7 @@ func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 		return err
 	}
 	// Every bidder is told at once, in the same transaction as the release.
-	sys := authz.AsSystem(ctx, SystemName)
+	sys := authz.AsSystem(ctx, records.SystemName)
 	ch, err := tx.Challenge.Get(sys, comp.ChallengeID)
 	if err != nil {
 		return err
@@ -316,9 +265,9 @@ func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 			outcome = "funded: you are offered a contract"
 		}
 		values := map[string]string{"bid": b.Title, "title": ch.Title, "outcome": outcome, "link": fmt.Sprintf("/bids/%d", b.ID)}
-		if err := NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeOutcomeReleased, values); err != nil {
+		if err := records.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeOutcomeReleased, values); err != nil {
 			return err
 		}
 	}
-	return Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now, "outcomes": len(decided)})
+	return records.Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now, "outcomes": len(decided)})
 }

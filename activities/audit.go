@@ -4,40 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/assessment"
-	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
-	"github.com/catalyst-sbri/catalyst/ent/bid"
-	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/ent/contract"
-	"github.com/catalyst-sbri/catalyst/ent/document"
 )
-
-// auditName is the system identity that appends to the trail. Appending is the trail's own
-// work: the person acting is recorded as the event's actor, whatever they may otherwise write.
-const auditName = "audit-trail"
-
-// Audit appends one event to the audit trail in tx, so the change and its record commit or
-// roll back together. It takes no shared row: the event is pending until the log's sequencer
-// (LogSequencer) gives it its place in the chain and the public log, in the order pending
-// events are found committed. Writers of different records never wait on each other here.
-func Audit(ctx context.Context, tx *ent.Tx, actor authz.Actor, action, recordType string, recordID int, before, after any) error {
-	ctx = authz.AsSystem(ctx, auditName)
-	challengeID, err := challengeOf(ctx, tx, recordType, recordID)
-	if err != nil {
-		return err
-	}
-	return tx.AuditEvent.Create().SetAt(time.Now().UTC().Truncate(time.Microsecond)).SetActor(actor.NameOr(SystemActor)).
-		SetAction(action).SetRecordType(recordType).SetRecordID(recordID).SetNillableChallengeID(nonZero(challengeID)).
-		SetBefore(jsonText(before)).SetAfter(jsonText(after)).SetReason(actor.Reason).SetRequestID(actor.RequestID).Exec(ctx)
-}
 
 // chainPending gives pending events, oldest row first, their places after the chain's head,
 // and each its hash over the one before; and queues the webhooks their actions call for. It
@@ -101,42 +75,6 @@ func ChainPending(ctx context.Context, db *ent.Client) (int, error) {
 		return err
 	})
 	return n, err
-}
-
-func nonZero(id int) *int {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
-// challengeOf finds the challenge a record belongs to, so the challenge's owner can read its
-// trail. Records outside any challenge (people, tokens) give 0.
-func challengeOf(ctx context.Context, tx *ent.Tx, recordType string, id int) (int, error) {
-	var ids []int
-	var err error
-	switch recordType {
-	case "challenge":
-		return id, nil
-	case "competition":
-		ids, err = tx.Competition.Query().Where(competition.ID(id)).Select(competition.FieldChallengeID).Ints(ctx)
-	case "bid":
-		ids, err = tx.Bid.Query().Where(bid.ID(id)).QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
-	case "contract":
-		ids, err = tx.Contract.Query().Where(contract.ID(id)).QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
-	case "assessment":
-		ids, err = tx.Assessment.Query().Where(assessment.ID(id)).QueryBid().QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
-	case "document":
-		ids, err = tx.Document.Query().Where(document.ID(id)).QueryBid().QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
-	case "assignment":
-		ids, err = tx.Assignment.Query().Where(assignment.ID(id)).QueryBid().QueryCompetition().Select(competition.FieldChallengeID).Ints(ctx)
-	default:
-		return 0, nil
-	}
-	if err != nil || len(ids) == 0 {
-		return 0, err
-	}
-	return ids[0], nil
 }
 
 // ChainedEvent is an audit event as the chain hashes it.
@@ -235,18 +173,4 @@ func VerifyAudit(ctx context.Context, db *ent.Client) (int, error) {
 		return checked, &BrokenLink{Seq: want, Reason: fmt.Sprintf("the chain's head says %d events, but %d were found (events were removed from the end)", head.Seq, want-1)}
 	}
 	return checked, nil
-}
-
-func jsonText(v any) string {
-	if v == nil {
-		return ""
-	}
-	if s, ok := v.(string); ok {
-		return s
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
-	}
-	return string(b)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 func appendEvents(t *testing.T, db *ent.Client, n int) {
@@ -21,7 +22,7 @@ func appendEvents(t *testing.T, db *ent.Client, n int) {
 	ctx := testdb.Fixture()
 	for i := range n {
 		err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, authz.Actor{Who: "priya@example.com", Reason: fmt.Sprintf("step %d", i)},
+			return records.Audit(ctx, tx, authz.Actor{Who: "priya@example.com", Reason: fmt.Sprintf("step %d", i)},
 				"challenge.edited", "challenge", 1, map[string]int{"v": i}, map[string]int{"v": i + 1})
 		})
 		if err != nil {
@@ -184,7 +185,7 @@ func BenchmarkAuditAppend(b *testing.B) {
 		}
 	}()
 	audited := run(func(tx *ent.Tx, i int) error {
-		return activities.Audit(ctx, tx, authz.Actor{Who: "bench@example.com"}, "bid.submitted", "bid", i, nil, map[string]int{"i": i})
+		return records.Audit(ctx, tx, authz.Actor{Who: "bench@example.com"}, "bid.submitted", "bid", i, nil, map[string]int{"i": i})
 	})
 	b.StopTimer()
 	close(done)

@@ -2,15 +2,12 @@ package activities
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/bid"
-	"github.com/catalyst-sbri/catalyst/ent/organisation"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // OpenScheduledInput opens a scheduled competition at its opening time.
@@ -34,10 +31,10 @@ func (a *Activities) OpenScheduledCompetition(ctx context.Context, in OpenSchedu
 		if c, err = tx.Competition.UpdateOne(c).SetStatus(next).SetOpenedAt(time.Now().UTC()).Save(ctx); err != nil {
 			return err
 		}
-		if err := AlertOpened(ctx, tx, c); err != nil {
+		if err := records.AlertOpened(ctx, tx, c); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, authz.Actor{Reason: "its opening time came"}, "competition.opened", "competition", c.ID,
+		return records.Audit(ctx, tx, authz.Actor{Reason: "its opening time came"}, "competition.opened", "competition", c.ID,
 			map[string]any{"status": domain.CompetitionScheduled}, map[string]any{"status": domain.CompetitionOpen})
 	})
 }
@@ -83,7 +80,7 @@ func (a *Activities) ExtendDeadline(ctx context.Context, in ExtendDeadlineInput)
 		if err := upd.Exec(ctx); err != nil {
 			return err
 		}
-		if err := Audit(ctx, tx, in.Actor, "competition.deadline_extended", "competition", c.ID, before, after); err != nil {
+		if err := records.Audit(ctx, tx, in.Actor, "competition.deadline_extended", "competition", c.ID, before, after); err != nil {
 			return err
 		}
 		ch, err := tx.Competition.QueryChallenge(c).Only(ctx)
@@ -91,50 +88,6 @@ func (a *Activities) ExtendDeadline(ctx context.Context, in ExtendDeadlineInput)
 			return err
 		}
 		values := map[string]string{"title": ch.Title, "closes_at": domain.FormatTime(in.ClosesAt), "reason": in.Reason}
-		return NotifyBidders(ctx, tx, c.ID, in.OrganisationID, domain.NoticeDeadlineExtended, values)
+		return records.NotifyBidders(ctx, tx, c.ID, in.OrganisationID, domain.NoticeDeadlineExtended, values)
 	})
-}
-
-// NotifyBidders tells every organisation with a bid in the competition (or only the one named),
-// and any others named in also, the same thing: each active supplier person in them gets a
-// notice. It reads the sealed bids as the system, and tells nobody who else was told.
-func NotifyBidders(ctx context.Context, tx *ent.Tx, competitionID, organisationID int, template domain.NoticeTemplate, values map[string]string, also ...int) error {
-	ctx = asSystem(ctx)
-	orgs := []int{organisationID}
-	if organisationID == 0 {
-		var err error
-		orgs, err = tx.Bid.Query().Where(bid.CompetitionID(competitionID)).GroupBy(bid.FieldOrganisationID).Ints(ctx)
-		if err != nil {
-			return err
-		}
-	}
-	for _, o := range also {
-		if !slices.Contains(orgs, o) {
-			orgs = append(orgs, o)
-		}
-	}
-	return notifySuppliers(ctx, tx, orgs, template, "competition", competitionID, values)
-}
-
-// NotifyOrganisation tells each active supplier person of one organisation about a record.
-func NotifyOrganisation(ctx context.Context, tx *ent.Tx, organisationID int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
-	return notifySuppliers(asSystem(ctx), tx, []int{organisationID}, template, recordType, recordID, values)
-}
-
-func notifySuppliers(ctx context.Context, tx *ent.Tx, orgs []int, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
-	people, err := tx.Person.Query().
-		Where(person.HasOrganisationWith(organisation.IDIn(orgs...)), person.DeactivatedAtIsNil()).
-		Order(ent.Asc(person.FieldID)).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range people {
-		if !slices.Contains(p.Roles, string(authz.Supplier)) {
-			continue
-		}
-		if err := Notify(ctx, tx, p.ID, template, recordType, recordID, values); err != nil {
-			return err
-		}
-	}
-	return nil
 }

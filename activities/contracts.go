@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,17 +12,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/gatedecision"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
-
-// MilestoneMoney is what the spend so far needs of a contract's milestones.
-func MilestoneMoney(ms []*ent.Milestone) []domain.MilestoneMoney {
-	out := make([]domain.MilestoneMoney, len(ms))
-	for i, m := range ms {
-		out[i] = domain.MilestoneMoney{Status: m.Status, Amount: m.Amount}
-	}
-	return out
-}
 
 // RecordReportInput is a supplier's end-of-phase report.
 type RecordReportInput struct {
@@ -51,7 +41,7 @@ func (a *Activities) RecordReport(ctx context.Context, in RecordReportInput) err
 		if err := tx.Contract.UpdateOne(k).SetStatus(next).SetReportSummary(in.Summary).SetReport(in.Report).SetReportedAt(time.Now().UTC()).Exec(ctx); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, in.Actor, "contract.reported", "contract", k.ID,
+		return records.Audit(ctx, tx, in.Actor, "contract.reported", "contract", k.ID,
 			map[string]any{"status": k.Status}, map[string]any{"status": next})
 	})
 }
@@ -95,7 +85,7 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			if err != nil {
 				return err
 			}
-			spent := domain.SpendSoFar(MilestoneMoney(ms))
+			spent := domain.SpendSoFar(records.MilestoneMoney(ms))
 			for _, m := range ms {
 				cancelled, err := m.Status.Cancel()
 				if err != nil {
@@ -112,7 +102,7 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			return err
 		}
 		if err := tx.GateDecision.Create().SetContractID(k.ID).SetOutcome(in.Outcome).
-			SetRationale(in.Rationale).SetDecidedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
+			SetRationale(in.Rationale).SetDecidedBy(in.Actor.NameOr(records.SystemActor)).Exec(ctx); err != nil {
 			return err
 		}
 		if in.Lesson != nil {
@@ -122,15 +112,15 @@ func (a *Activities) RecordGateDecision(ctx context.Context, in RecordGateDecisi
 			}
 			if err := tx.Lesson.Create().SetChallengeID(comp.ChallengeID).SetContractID(k.ID).SetKind(domain.LessonStop).SetPhase(k.Phase).
 				SetWhatWorked(in.Lesson.WhatWorked).SetWhatFailed(in.Lesson.WhatFailed).SetWhy(in.Lesson.Why).
-				SetRecordedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
+				SetRecordedBy(in.Actor.NameOr(records.SystemActor)).Exec(ctx); err != nil {
 				return err
 			}
 		}
-		if err := NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeGateDecided, "contract", k.ID, map[string]string{
+		if err := records.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeGateDecided, "contract", k.ID, map[string]string{
 			"decision": strings.ToLower(next.Label()), "rationale": in.Rationale}); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, in.Actor, "contract.gate_"+string(in.Outcome), "contract", k.ID,
+		return records.Audit(ctx, tx, in.Actor, "contract.gate_"+string(in.Outcome), "contract", k.ID,
 			map[string]any{"status": k.Status, "value": k.Value}, after)
 	})
 }
@@ -162,11 +152,11 @@ func (a *Activities) CompleteChallenge(ctx context.Context, in CompleteChallenge
 		if in.Lesson != nil {
 			if err := tx.Lesson.Create().SetChallengeID(ch.ID).SetKind(domain.LessonOutcome).SetPhase(2).
 				SetWhatWorked(in.Lesson.WhatWorked).SetWhatFailed(in.Lesson.WhatFailed).SetWhy(in.Lesson.Why).
-				SetRecordedBy(in.Actor.NameOr(SystemActor)).Exec(ctx); err != nil {
+				SetRecordedBy(in.Actor.NameOr(records.SystemActor)).Exec(ctx); err != nil {
 				return err
 			}
 		}
-		return Audit(ctx, tx, in.Actor, "challenge.outcome_recorded", "challenge", ch.ID, nil,
+		return records.Audit(ctx, tx, in.Actor, "challenge.outcome_recorded", "challenge", ch.ID, nil,
 			map[string]any{"outcome": in.Outcome, "lessons": in.Lessons, "route": in.Route, "lesson": in.Lesson})
 	})
 }
@@ -210,7 +200,7 @@ func (a *Activities) KeepContractTime(ctx context.Context, in KeepContractTimeIn
 			if mid := domain.ContractMidpoint(*k.StartsOn, *k.EndsOn); in.Now.Before(mid) {
 				later(mid)
 			} else {
-				if err := NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeMidpointReview, "contract", k.ID, map[string]string{"title": title}); err != nil {
+				if err := records.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeMidpointReview, "contract", k.ID, map[string]string{"title": title}); err != nil {
 					return err
 				}
 				if err := tx.Contract.UpdateOne(k).SetMidpointAskedAt(in.Now.UTC()).Exec(ctx); err != nil {
@@ -222,7 +212,7 @@ func (a *Activities) KeepContractTime(ctx context.Context, in KeepContractTimeIn
 			if remind := domain.ReportReminder(*k.EndsOn); in.Now.Before(remind) {
 				later(remind)
 			} else {
-				if err := NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeReportDue, "contract", k.ID, map[string]string{
+				if err := records.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeReportDue, "contract", k.ID, map[string]string{
 					"title": title, "due": domain.FormatDate(*k.EndsOn)}); err != nil {
 					return err
 				}
@@ -241,7 +231,7 @@ func (a *Activities) KeepContractTime(ctx context.Context, in KeepContractTimeIn
 				later(from)
 				continue
 			}
-			if err := NotifyProgramme(ctx, tx, domain.NoticePaymentOverdue, "contract", k.ID, map[string]string{"title": title,
+			if err := records.NotifyProgramme(ctx, tx, domain.NoticePaymentOverdue, "contract", k.ID, map[string]string{"title": title,
 				"amount": m.Amount.String(), "supplier": k.Edges.Organisation.Name, "milestone": strconv.Itoa(m.Number), "due": domain.FormatDate(*m.PaymentDue)}); err != nil {
 				return err
 			}
@@ -252,21 +242,4 @@ func (a *Activities) KeepContractTime(ctx context.Context, in KeepContractTimeIn
 		return nil
 	})
 	return out, err
-}
-
-// NotifyProgramme tells every active member of the programme team.
-func NotifyProgramme(ctx context.Context, tx *ent.Tx, template domain.NoticeTemplate, recordType string, recordID int, values map[string]string) error {
-	ctx = asSystem(ctx)
-	people, err := tx.Person.Query().Where(person.DeactivatedAtIsNil()).Order(ent.Asc(person.FieldID)).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range people {
-		if slices.Contains(p.Roles, string(authz.ProgrammeOfficer)) {
-			if err := Notify(ctx, tx, p.ID, template, recordType, recordID, values); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // assessable are the bids assessors score: submitted and not found ineligible.
@@ -91,7 +92,7 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 				return err
 			}
 		}
-		return Audit(ctx, tx, in.Actor, "competition."+string(next), "competition", c.ID,
+		return records.Audit(ctx, tx, in.Actor, "competition."+string(next), "competition", c.ID,
 			map[string]any{"status": c.Status}, map[string]any{"status": next, "eligible_bids": len(ids)})
 	})
 	return out, err
@@ -102,7 +103,7 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 func UndecidedEligibility(ctx context.Context, tx *ent.Tx, competitionID int) ([]string, error) {
 	flagged, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusEQ(domain.BidSubmitted),
 		bid.EligibilityFlagsNotNil(), bid.Or(bid.EligibilityNoteIsNil(), bid.EligibilityNote(""))).
-		Order(ent.Asc(bid.FieldID)).WithOrganisation().All(authz.AsSystem(ctx, SystemName))
+		Order(ent.Asc(bid.FieldID)).WithOrganisation().All(authz.AsSystem(ctx, records.SystemName))
 	if err != nil {
 		return nil, err
 	}

@@ -2,76 +2,29 @@ package activities
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"golang.org/x/sync/errgroup"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
-	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
-// The mail workflow's contract, here because the activities that write emails wake it: the
-// workflows package names them again for its own callers.
-const (
-	// MailWorkflowID is the one workflow that sends every email.
-	MailWorkflowID = "mail"
-	// SignalMailWaiting reaches it from the outbox when an email is written.
-	SignalMailWaiting = "mail_waiting"
-	// EmailAttempts is how often a send is tried before it is given up and shown to the
-	// programme team: with the mail workflow's backoff, about a day.
-	EmailAttempts int32 = 10
-)
+// EmailAttempts is how often a send is tried before it is given up and shown to the
+// programme team: with the mail workflow's backoff, about a day.
+const EmailAttempts int32 = 10
 
 // mailName is the system identity the sender acts as.
 const mailName = "mail"
-
-// UnsubscribePath is the page that stops one kind of email, from the link in each.
-func UnsubscribePath(token string) string { return "/email/unsubscribe/" + token }
-
-// EmailChoicesPath is where a signed-in person chooses which notices they get by email.
-const EmailChoicesPath = "/notices/email"
-
-// queueEmail writes an email waiting to be sent, and the outbox row that wakes the sender, in
-// the transaction of its notice: the notice and its email are written together or not at all.
-func queueEmail(ctx context.Context, tx *ent.Tx, to string, template domain.NoticeTemplate, noticeID, alertNoticeID *int) error {
-	tok := make([]byte, 16)
-	if _, err := rand.Read(tok); err != nil {
-		return err
-	}
-	err := tx.Email.Create().SetTo(to).SetTemplate(string(template)).SetNillableNoticeID(noticeID).
-		SetNillableAlertNoticeID(alertNoticeID).SetUnsubscribeToken(hex.EncodeToString(tok)).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	return MailWaiting(ctx, tx)
-}
-
-// MailWaiting writes, in tx, the signal that wakes the mail workflow once tx commits.
-func MailWaiting(ctx context.Context, tx *ent.Tx) error {
-	return tx.OutboxMessage.Create().SetWorkflowID(MailWorkflowID).SetSignal(SignalMailWaiting).SetPayload([]byte("{}")).Exec(ctx)
-}
-
-// emailNotice queues the email of a notice to a person, unless they turned that kind off.
-func emailNotice(ctx context.Context, tx *ent.Tx, n *ent.Notice) error {
-	p, err := tx.Person.Query().Where(person.ID(n.RecipientID)).Only(ctx)
-	if err != nil {
-		return err
-	}
-	if p.DeactivatedAt != nil || !domain.WantsEmail(p.EmailOff, domain.NoticeTemplate(n.Template)) {
-		return nil
-	}
-	return queueEmail(ctx, tx, p.Email, domain.NoticeTemplate(n.Template), &n.ID, nil)
-}
 
 // WaitingInput asks for what is waiting to be sent (emails, webhook deliveries), leaving out
 // those already in flight.
@@ -117,7 +70,7 @@ func (a *Activities) SendEmail(ctx context.Context, in SendEmailInput) error {
 	if err != nil {
 		return err
 	}
-	ref := EmailReference(e)
+	ref := records.EmailReference(e)
 	switch e.State {
 	case entemail.StateSent, entemail.StateFailed:
 		return nil
@@ -298,21 +251,9 @@ func (a *Activities) emailFailed(ctx context.Context, id int, why string) error 
 	return a.DB.Email.UpdateOneID(id).SetState(entemail.StateFailed).SetLastError(why).Exec(ctx)
 }
 
-// EmailReference is the email's reference at the provider: its notice's ID, or its alert
-// notice's, which Notify keeps and SMTP carries in the Message-ID.
-func EmailReference(e *ent.Email) string {
-	if e.NoticeID != nil {
-		return fmt.Sprintf("notice-%d", *e.NoticeID)
-	}
-	if e.AlertNoticeID != nil {
-		return fmt.Sprintf("alert-%d", *e.AlertNoticeID)
-	}
-	return fmt.Sprintf("email-%d", e.ID)
-}
-
 // emailMessage builds the email from its notice, in the words the notices page shows.
 func (a *Activities) emailMessage(ctx context.Context, e *ent.Email) (email.Message, error) {
-	m := email.Message{Reference: EmailReference(e), To: e.To, Template: e.Template}
+	m := email.Message{Reference: records.EmailReference(e), To: e.To, Template: e.Template}
 	values := map[string]string{}
 	var recordType string
 	var recordID int
@@ -331,8 +272,8 @@ func (a *Activities) emailMessage(ctx context.Context, e *ent.Email) (email.Mess
 			values[k] = v
 		}
 		recordType, recordID = n.RecordType, n.RecordID
-		m.UnsubscribeURL = a.absolute(UnsubscribePath(e.UnsubscribeToken))
-		m.ChoicesURL = a.absolute(EmailChoicesPath)
+		m.UnsubscribeURL = a.absolute(records.UnsubscribePath(e.UnsubscribeToken))
+		m.ChoicesURL = a.absolute(records.EmailChoicesPath)
 	case e.AlertNoticeID != nil:
 		n, err := a.DB.AlertNotice.Get(ctx, *e.AlertNoticeID)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // sinkSender is the real SMTP sender posting to a real SMTP server started for the test.
@@ -39,7 +40,7 @@ func writeNotice(t *testing.T, db *ent.Client, to *ent.Person, tmpl domain.Notic
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
 	var out *ent.Email
 	err := db.WithTx(ctx, func(tx *ent.Tx) error {
-		if err := Notify(ctx, tx, to.ID, tmpl, "contract", 7, values); err != nil {
+		if err := records.Notify(ctx, tx, to.ID, tmpl, "contract", 7, values); err != nil {
 			return err
 		}
 		var err error
@@ -97,10 +98,10 @@ func TestNoEmailForAKindTurnedOff(t *testing.T) {
 		SetEmailOff([]string{string(domain.NoticePaymentMade)}).SaveX(ctx)
 	before := db.Email.Query().CountX(ctx)
 	err := db.WithTx(ctx, func(tx *ent.Tx) error {
-		if err := Notify(ctx, tx, dana.ID, domain.NoticePaymentMade, "contract", 7, nil); err != nil {
+		if err := records.Notify(ctx, tx, dana.ID, domain.NoticePaymentMade, "contract", 7, nil); err != nil {
 			return err
 		}
-		return Notify(ctx, tx, dana.ID, domain.NoticeGateDecided, "contract", 7, nil)
+		return records.Notify(ctx, tx, dana.ID, domain.NoticeGateDecided, "contract", 7, nil)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +156,7 @@ func TestSendEmailFailures(t *testing.T) {
 
 	t.Run("a permanent refusal is failed at once, with why", func(t *testing.T) {
 		e := writeNotice(t, db, dana, domain.NoticeGateDecided, nil)
-		p.err = email.Permanent(errors.New("GOV.UK Notify answered 400; BadRequestError: Not a valid email address"))
+		p.err = email.Permanent(errors.New("GOV.UK records.Notify answered 400; BadRequestError: Not a valid email address"))
 		if err := acts.SendEmail(ctx, SendEmailInput{EmailID: e.ID}); err != nil {
 			t.Fatalf("a permanent failure returned %v: the workflow would retry it", err)
 		}
@@ -166,7 +167,7 @@ func TestSendEmailFailures(t *testing.T) {
 	})
 	t.Run("a transient one waits to be retried", func(t *testing.T) {
 		e := writeNotice(t, db, dana, domain.NoticeGateDecided, nil)
-		p.err = errors.New("GOV.UK Notify answered 500")
+		p.err = errors.New("GOV.UK records.Notify answered 500")
 		if err := acts.SendEmail(ctx, SendEmailInput{EmailID: e.ID}); err == nil {
 			t.Fatal("a transient failure returned no error: the workflow would not retry it")
 		}
@@ -240,8 +241,8 @@ func TestSendEmailsSendsAPageOnceEach(t *testing.T) {
 		return db.Person.Create().SetName(addr).SetEmail(addr).SetRoles([]string{"supplier"}).SaveX(ctx)
 	}
 	p := &scripted{refuse: map[string]error{
-		"bounce@acme.example": email.Permanent(errors.New("GOV.UK Notify answered 400; BadRequestError: Not a valid email address")),
-		"later@acme.example":  errors.New("GOV.UK Notify answered 500"),
+		"bounce@acme.example": email.Permanent(errors.New("GOV.UK records.Notify answered 400; BadRequestError: Not a valid email address")),
+		"later@acme.example":  errors.New("GOV.UK records.Notify answered 500"),
 	}}
 	acts := &Activities{DB: db, Mail: p, BaseURL: "https://catalyst.example"}
 	var page, good []int

@@ -14,6 +14,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // interestsName is the system identity that records declarations: an assessor may not write
@@ -73,7 +74,7 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := Audit(ctx, tx, in.Actor, "interest.declared", "interest", d.ID, nil,
+	if err := records.Audit(ctx, tx, in.Actor, "interest.declared", "interest", d.ID, nil,
 		map[string]any{"assessor": assessor.ID, "organisation": org.ID, "kind": in.Kind, "description": description}); err != nil {
 		return nil, err
 	}
@@ -104,6 +105,6 @@ func WithdrawInterest(ctx context.Context, tx *ent.Tx, interestID int, actor aut
 	if d, err = tx.Interest.UpdateOne(d).SetWithdrawnAt(time.Now().UTC()).Save(ctx); err != nil {
 		return nil, err
 	}
-	return d, Audit(ctx, tx, actor, "interest.withdrawn", "interest", d.ID, map[string]any{"withdrawn_at": nil},
+	return d, records.Audit(ctx, tx, actor, "interest.withdrawn", "interest", d.ID, map[string]any{"withdrawn_at": nil},
 		map[string]any{"withdrawn_at": d.WithdrawnAt})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // panel is a competition being assessed: Acme's and Binsight's bids, three assessors from a
@@ -374,7 +375,7 @@ func TestDecliningForCapacityExcludesNothing(t *testing.T) {
 	busy, conflicted := p.acmeAssessorIDs[0], p.acmeAssessorIDs[1]
 	decline(busy, Decline{Capacity: true})
 	decline(conflicted, Decline{Reason: "I advised Acme last year"})
-	got, err := Conflicts(ctx, p.db.Assignment, assignment.BidID(p.bidAcme.ID))
+	got, err := records.Conflicts(ctx, p.db.Assignment, assignment.BidID(p.bidAcme.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,9 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
-	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // RemindAssessorsInput names the competition, and the time the workflow's timer fired: the
@@ -49,7 +48,7 @@ func (a *Activities) RemindAssessors(ctx context.Context, in RemindAssessorsInpu
 		if err != nil {
 			return err
 		}
-		scored, err := Scored(ctx, tx.Assessment, comp.ID)
+		scored, err := records.Scored(ctx, tx.Assessment, comp.ID)
 		if err != nil {
 			return err
 		}
@@ -114,7 +113,7 @@ func (a *Activities) RemindAssessors(ctx context.Context, in RemindAssessorsInpu
 			for _, id := range who {
 				values := map[string]string{"count": strconv.Itoa(m[id].count), "title": comp.Edges.Challenge.Title,
 					"due": domain.FormatTime(m[id].due)}
-				if err := Notify(ctx, tx, id, template, "competition", comp.ID, values); err != nil {
+				if err := records.Notify(ctx, tx, id, template, "competition", comp.ID, values); err != nil {
 					return err
 				}
 			}
@@ -127,20 +126,4 @@ func (a *Activities) RemindAssessors(ctx context.Context, in RemindAssessorsInpu
 		return send(late, domain.NoticeAssessmentOverdue)
 	})
 	return out, err
-}
-
-// Scored says which pairings have a submitted assessment that stands: one sent back by the
-// programme is to be scored again.
-func Scored(ctx context.Context, assessments *ent.AssessmentClient, competitionID int) (map[domain.Pair]bool, error) {
-	done, err := assessments.Query().Where(assessment.HasBidWith(bid.CompetitionID(competitionID))).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[domain.Pair]bool, len(done))
-	for _, x := range done {
-		if x.Returned == nil {
-			out[domain.Pair{BidID: x.BidID, AssessorID: x.AssessorID}] = true
-		}
-	}
-	return out, nil
 }

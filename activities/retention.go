@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
 	"github.com/catalyst-sbri/catalyst/ent/notice"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // The retention schedule's run: each kind of record past its period (domain.RetentionRules, or
@@ -129,7 +130,7 @@ func Retention(ctx context.Context, db *ent.Client, docs Bytes, in RetentionInpu
 				return err
 			}
 			rule, _ := domain.RetentionRuleOf(it.Kind)
-			return Audit(ctx, tx, authz.Actor{Who: actor.Who, Reason: fmt.Sprintf("%s: kept %d months from %s", rule.Label, months[it.Kind], rule.From)},
+			return records.Audit(ctx, tx, authz.Actor{Who: actor.Who, Reason: fmt.Sprintf("%s: kept %d months from %s", rule.Label, months[it.Kind], rule.From)},
 				"document.deleted", "document", it.DocumentID,
 				map[string]any{"filename": it.Filename, "size": it.Size, "sha256": it.SHA256, "bid": it.BidID},
 				map[string]any{"deleted_under": it.Kind, "due": it.Due})
@@ -163,7 +164,7 @@ func Retention(ctx context.Context, db *ent.Client, docs Bytes, in RetentionInpu
 				return err
 			}
 		}
-		return Audit(ctx, tx, actor, "retention.run", "retention", 0, nil,
+		return records.Audit(ctx, tx, actor, "retention.run", "retention", 0, nil,
 			map[string]any{"documents_deleted": len(out.Due), "bytes": out.Bytes, "documents_held": len(out.Held),
 				"sessions_deleted": out.Sessions, "notices_erased": out.Notices})
 	})

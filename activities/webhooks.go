@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"

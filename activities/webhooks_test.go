@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 )
 
@@ -59,7 +60,7 @@ func TestAnAuditedEventIsDeliveredSigned(t *testing.T) {
 	audit := func(action string) {
 		t.Helper()
 		if err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return Audit(ctx, tx, authz.Actor{Who: "person:1"}, action, "contract", 7, nil, nil)
+			return records.Audit(ctx, tx, authz.Actor{Who: "person:1"}, action, "contract", 7, nil, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // TestHandlersAreAdaptersOverTheService fails when the JSON API's code or the pages' (web/)
-// imports an Ent query package or the activities: every command and read goes through
+// imports an Ent query package, the activities or the shared writes (records/): every command and read goes through
 // service/, so a rule and its refusal are the same wherever a person meets them. The API never
 // imports the pages: they register themselves on it.
 func TestHandlersAreAdaptersOverTheService(t *testing.T) {
@@ -43,8 +43,8 @@ func TestHandlersAreAdaptersOverTheService(t *testing.T) {
 			switch {
 			case strings.HasPrefix(path, module+"ent") && !allowed[path]:
 				t.Errorf("%s imports %s: read and write records through service/", f, path)
-			case path == module+"activities":
-				t.Errorf("%s imports the activities: call service/, which shares their writes", f)
+			case path == module+"activities" || path == module+"records":
+				t.Errorf("%s imports %s: call service/, which makes those writes", f, path)
 			case path == module+"web" && parsed.Name.Name == "api":
 				t.Errorf("%s imports the pages: they register themselves on the API's server (api.New(d, web.Pages))", f)
 			}

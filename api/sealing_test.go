@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // TestTheAuditTrailIsSealedAsTheBidsAre: while a competition is open, no reader of the trail
@@ -31,7 +31,7 @@ func TestTheAuditTrailIsSealedAsTheBidsAre(t *testing.T) {
 		{"bid.submitted", "bid", w.SealedAcme.ID}, {"bid.created", "bid", w.DraftBinsight.ID},
 	} {
 		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, e.action, e.rec, e.id, nil,
+			return records.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, e.action, e.rec, e.id, nil,
 				map[string]any{"organisation": "Acme"})
 		}); err != nil {
 			t.Fatal(err)

@@ -18,6 +18,11 @@
 #   CLIENTS=64 KILL_AT=never scripts/topology.sh 1000 1
 #                                              64 at once, and nothing killed
 #   KEEP=1 scripts/topology.sh 200 1           keep the folder with every process's log
+#   PROFILE=1 KILL_AT=never scripts/topology.sh 1000 1
+#                                              and print each Catalyst process's CPU profile
+#
+# Every run prints where the CPU went while the submits ran, by kind of process
+# (scripts/cpu-by-process.py): on one machine, whether the processes or the database bound it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
@@ -84,6 +89,8 @@ wait_for "$dir/mail.out" "SMTP URL" 30
 export CATALYST_SMTP_URL=$(sed -n 's/^SMTP URL: //p' "$dir/mail.out")
 export CATALYST_MAIL_FROM=catalyst@topology.test
 
+[ "${PROFILE:-}" = 1 ] && export CATALYST_CPU_PROFILE_DIR=$dir/profiles
+
 export CATALYST_DATABASE_URL=$db
 export CATALYST_TEMPORAL_ADDRESS=127.0.0.1:$tport
 export CATALYST_S3_ENDPOINT=$(sed -n 's/^S3 endpoint: //p' "$dir/s3.out")
@@ -126,6 +133,8 @@ for i in 0 1; do ready $i; done
 
 killing="api 0 and worker 0 killed at ${kill_at}s"
 [ "$kill_at" = never ] && killing="nothing killed"
+scripts/cpu-by-process.py sample "$dir/cpu.tsv" &
+pids+=($!)
 echo "== the rush: $n suppliers, $mb MB each, $clients at once, against both APIs; $killing"
 "$dir/rush.test" -test.v -test.run '^$' -test.bench BenchmarkDeadlineRush -test.benchtime 1x -test.timeout 40m \
   -rush.urls "http://127.0.0.1:${api_ports[0]},http://127.0.0.1:${api_ports[1]}" -rush.database "$db" \
@@ -148,4 +157,16 @@ fi
 status=0
 wait "$rush" || status=$?
 grep -v '^Using sidecar\|^No IAM' "$dir/rush.out" | sed -n '/^Benchmark/,$p'
+read -r from to < <(sed -n 's/.*submits window (Unix time): //p' "$dir/rush.out") || true
+[ -n "${from:-}" ] && scripts/cpu-by-process.py report "$dir/cpu.tsv" "$from" "$to"
+if [ "${PROFILE:-}" = 1 ]; then
+  # A clean stop writes each profile (the whole of each process's life, the uploads included).
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+  for f in "$dir"/profiles/*.pprof; do
+    echo "== $(basename "$f" .pprof): where its CPU went"
+    go tool pprof -top -nodecount=25 "$f" 2>/dev/null | sed -n '4,30p'
+  done
+fi
 exit $status

@@ -7,16 +7,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/alert"
 	"github.com/catalyst-sbri/catalyst/ent/alertnotice"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Anyone's alerts of new competitions in their fields, kept by address and written as the alerts
-// identity; stopped from the link in each notice. activities.AlertOpened writes one AlertNotice
+// identity; stopped from the link in each notice. records.AlertOpened writes one AlertNotice
 // per alert and competition in the transaction that opens it.
 
 // alertsName is the system identity the service writes alerts as, after its own checks: an
@@ -69,7 +69,7 @@ func (s *Service) Subscribe(ctx context.Context, in Subscribe) (*ent.Alert, erro
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "alert.subscribed", "alert", out.ID, nil, map[string]any{"fields": out.Fields})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "alert.subscribed", "alert", out.ID, nil, map[string]any{"fields": out.Fields})
 	})
 	return out, err
 }
@@ -97,7 +97,7 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*ent.Alert, er
 		if out, err = tx.Alert.UpdateOne(a).SetUnsubscribedAt(time.Now().UTC()).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.Actor{Who: "unsubscribe link", Reason: "the alert's own link"}, "alert.unsubscribed", "alert", a.ID, nil, nil)
+		return records.Audit(ctx, tx, authz.Actor{Who: "unsubscribe link", Reason: "the alert's own link"}, "alert.unsubscribed", "alert", a.ID, nil, nil)
 	})
 	return out, err
 }

@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Anyone subscribes to fields; a competition opening in one of them writes one notice per
@@ -47,7 +47,7 @@ func TestAlertsTellOnceAndStopFromTheirLink(t *testing.T) {
 			SetClosesAt(ch.CreatedAt.AddDate(0, 1, 0)).SetPot(domain.Pounds(100_000)).SetMaxContract(domain.Pounds(50_000)).
 			SetScheme(domain.DefaultScheme()).SetFields(fields).SetEligibleOrganisations(eligible).SaveX(fx)
 		for range 2 { // a retry of the opening's activity writes nothing twice
-			if err := p.db.WithTx(fx, func(tx *ent.Tx) error { return activities.AlertOpened(fx, tx, c) }); err != nil {
+			if err := p.db.WithTx(fx, func(tx *ent.Tx) error { return records.AlertOpened(fx, tx, c) }); err != nil {
 				t.Fatal(err)
 			}
 		}

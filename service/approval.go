@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -60,7 +60,7 @@ func (s *Service) ProposeDecision(ctx context.Context, in Decision) (*domain.Fun
 		if n == 0 {
 			return conflict("proposal-waiting", "another decision was proposed a moment ago: read the panel sheet again")
 		}
-		return activities.Audit(ctx, tx, actor, "competition.decision_proposed", "competition", comp.ID, nil, p)
+		return records.Audit(ctx, tx, actor, "competition.decision_proposed", "competition", comp.ID, nil, p)
 	})
 	if err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 			if err := tx.Competition.UpdateOneID(comp.ID).ClearFundingProposal().Exec(sys); err != nil {
 				return err
 			}
-			return activities.Audit(ctx, tx, actor, "competition.decision_refused", "competition", comp.ID, proposal, nil)
+			return records.Audit(ctx, tx, actor, "competition.decision_refused", "competition", comp.ID, proposal, nil)
 		})
 	}
 	proposal.Approvals = append(slices.Clone(proposal.Approvals), domain.Approval{By: actor.Who, Limit: limit, Reason: reason, At: time.Now().UTC(), Key: key})
@@ -207,7 +207,7 @@ func (s *Service) ApproveDecision(ctx context.Context, in Approval) error {
 		if err := tx.Competition.UpdateOneID(comp.ID).SetFundingProposal(&proposal).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "competition.decision_approved", "competition", comp.ID, comp.FundingProposal, proposal)
+		return records.Audit(ctx, tx, actor, "competition.decision_approved", "competition", comp.ID, comp.FundingProposal, proposal)
 	})
 	if err != nil || !proposal.Approved() {
 		return err
@@ -247,7 +247,7 @@ func (s *Service) WithdrawProposal(ctx context.Context, competitionID int, reaso
 		if n == 0 {
 			return conflict("proposal-changed", "the proposal was answered a moment ago: read the panel sheet again")
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, reason), "competition.decision_withdrawn", "competition", comp.ID, proposal, nil)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, reason), "competition.decision_withdrawn", "competition", comp.ID, proposal, nil)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Assignments, feedback, and holdBack: until the programme releases a decided competition's
@@ -144,7 +145,7 @@ func (s *Service) Feedback(ctx context.Context, bidID int) (Feedback, error) {
 	if err != nil {
 		return Feedback{}, err
 	}
-	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.BidID(b.ID))
+	conflicted, err := records.Conflicts(ctx, s.DB.Assignment, assignment.BidID(b.ID))
 	if err != nil {
 		return Feedback{}, err
 	}

@@ -5,12 +5,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assistance"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Assisted digital: someone in the programme team acts for a supplier or a challenge owner who
@@ -97,11 +97,11 @@ func (s *Service) StartAssisting(ctx context.Context, in StartAssisting) (*ent.A
 		if err := tx.Session.UpdateOneID(in.SessionID).Where(session.PersonID(v.PersonID)).SetAssistanceID(out.ID).Exec(sys); err != nil {
 			return err
 		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, in.Consent), "assistance.started", "person", p.ID, nil,
+		if err := records.Audit(ctx, tx, authz.ActorOf(ctx, in.Consent), "assistance.started", "person", p.ID, nil,
 			map[string]any{"assistance": out.ID, "helper": v.Name(), "consent_how": in.How}); err != nil {
 			return err
 		}
-		return activities.Notify(ctx, tx, p.ID, domain.NoticeAssisted, "person", p.ID,
+		return records.Notify(ctx, tx, p.ID, domain.NoticeAssisted, "person", p.ID,
 			map[string]string{"helper": helper.Name, "how": in.How.Label(), "consent": in.Consent})
 	})
 	return out, err
@@ -151,7 +151,7 @@ func (s *Service) StopAssisting(ctx context.Context, sessionID int) error {
 		if err := tx.Assistance.UpdateOne(a).SetEndedAt(time.Now().UTC()).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assistance.ended", "person", a.PersonID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assistance.ended", "person", a.PersonID,
 			map[string]any{"assistance": a.ID}, nil)
 	})
 }

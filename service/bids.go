@@ -27,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -134,7 +135,7 @@ func (s *Service) CreateBid(ctx context.Context, in CreateBid) (*ent.Bid, error)
 		if out, err = write(tx.Bid.UpdateOne(b), content).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.created", "bid", b.ID, nil, map[string]any{"competition": comp.ID, "organisation": org.ID})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.created", "bid", b.ID, nil, map[string]any{"competition": comp.ID, "organisation": org.ID})
 	})
 	return out, err
 }
@@ -244,7 +245,7 @@ func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.D
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "document.uploaded", "document", doc.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "document.uploaded", "document", doc.ID, nil,
 			map[string]any{"bid": in.BidID, "sha256": stored.SHA256, "size": stored.Size})
 	})
 	if err != nil {
@@ -376,7 +377,7 @@ func sealBid(ctx context.Context, tx *ent.Tx, id int, received, now time.Time) (
 	if err := (workflows.Outbox{Tx: tx}).BidSubmitted(authz.AsSystem(ctx, submitPath), comp.ID, b.ID); err != nil {
 		return nil, err
 	}
-	if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
+	if err := records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.submitted", "bid", b.ID,
 		map[string]any{"status": b.Status}, map[string]any{"status": domain.BidSubmitted, "receipt": receipt, "content_hash": hash}); err != nil {
 		return nil, err
 	}
@@ -393,7 +394,7 @@ func sealBid(ctx context.Context, tx *ent.Tx, id int, received, now time.Time) (
 		template, values["helper"] = domain.NoticeSubmittedForYou, helper.Name
 	}
 	if v.PersonID != 0 {
-		if err := activities.Notify(ctx, tx, v.PersonID, template, "bid", b.ID, values); err != nil {
+		if err := records.Notify(ctx, tx, v.PersonID, template, "bid", b.ID, values); err != nil {
 			return nil, err
 		}
 	}
@@ -716,7 +717,7 @@ func (s *Service) ConfirmBid(ctx context.Context, id int) (*ent.Bid, error) {
 		if out, err = tx.Bid.UpdateOne(b).SetConfirmedAt(now).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.confirmed", "bid", b.ID, nil, map[string]any{"confirmed_at": now})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.confirmed", "bid", b.ID, nil, map[string]any{"confirmed_at": now})
 	})
 	return out, err
 }
@@ -740,7 +741,7 @@ func (s *Service) RemoveDocument(ctx context.Context, id int) (*ent.Document, er
 		if err := tx.Document.DeleteOneID(d.ID).Exec(authz.AsSystem(ctx, submitPath)); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "document.removed", "document", d.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "document.removed", "document", d.ID,
 			map[string]any{"bid": *d.BidID, "sha256": d.Sha256, "filename": d.Filename}, nil)
 	})
 	if err != nil {

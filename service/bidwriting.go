@@ -6,13 +6,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // A draft bid written task by task: BidAnswers kept as typed with what each task still needs
@@ -222,7 +222,7 @@ func (s *Service) SaveBidTask(ctx context.Context, in SaveBidTask) (*ent.Bid, er
 			return err
 		}
 		out.Edges.Documents = b.Edges.Documents
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.saved", "bid", b.ID, nil, map[string]any{"task": in.Task, "version": last.Version + 1})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "bid.saved", "bid", b.ID, nil, map[string]any{"task": in.Task, "version": last.Version + 1})
 	})
 	return out, err
 }
@@ -271,7 +271,7 @@ func (s *Service) unsealBid(ctx context.Context, id int, action string, to domai
 		if out, err = tx.Bid.UpdateOne(b).SetStatus(to).ClearReceipt().ClearSubmittedAt().ClearConfirmedAt().SetContentHash("").Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "bid", b.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "bid", b.ID,
 			map[string]any{"status": b.Status, "receipt": b.Receipt}, map[string]any{"status": to})
 	})
 	return out, err

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -16,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -170,7 +170,7 @@ func (s *Service) CreateChallenge(ctx context.Context, in CreateChallenge) (*ent
 			return err
 		}
 		out = ch
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, Intake(ch))
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.created", "challenge", ch.ID, nil, Intake(ch))
 	})
 	return out, err
 }
@@ -267,7 +267,7 @@ func (s *Service) EditChallenge(ctx context.Context, in EditChallenge) (*ent.Cha
 		if out, err = tx.Challenge.Get(ctx, ch.ID); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, Intake(ch), Intake(out))
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.edited", "challenge", ch.ID, Intake(ch), Intake(out))
 	})
 	return out, err
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/clarification"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Clarifications lists a competition's questions the viewer may read: published answers for
@@ -54,7 +54,7 @@ func (s *Service) AskClarification(ctx context.Context, in AskClarification) (*e
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "clarification.asked", "competition", comp.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "clarification.asked", "competition", comp.ID, nil,
 			map[string]any{"clarification": out.ID})
 	})
 	return out, err
@@ -97,13 +97,13 @@ func (s *Service) PublishClarification(ctx context.Context, in PublishClarificat
 		if err != nil {
 			return err
 		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "clarification.published", "competition", comp.ID, nil,
+		if err := records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "clarification.published", "competition", comp.ID, nil,
 			map[string]any{"clarification": c.ID, "question": in.Question, "answer": in.Answer}); err != nil {
 			return err
 		}
 		values := map[string]string{"title": comp.Edges.Challenge.Title, "question": in.Question, "answer": in.Answer}
 		// Every bidder hears, and the asker, bid or not.
-		return activities.NotifyBidders(ctx, tx, comp.ID, 0, domain.NoticeClarificationPublished, values, c.OrganisationID)
+		return records.NotifyBidders(ctx, tx, comp.ID, 0, domain.NoticeClarificationPublished, values, c.OrganisationID)
 	})
 	return out, err
 }

@@ -6,12 +6,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -75,7 +75,7 @@ func (s *Service) StartCompetitionSetup(ctx context.Context, challengeID int) (*
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "competition.setup_started", "competition", out.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "competition.setup_started", "competition", out.ID, nil,
 			map[string]any{"challenge": ch.ID, "phase": phase})
 	})
 	return out, err
@@ -220,7 +220,7 @@ func (s *Service) EditCompetition(ctx context.Context, in EditCompetition) (*ent
 		if out, err = upd.Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "competition.setup_changed", "competition", c.ID, setup, SetupOf(out))
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "competition.setup_changed", "competition", c.ID, setup, SetupOf(out))
 	})
 	return out, err
 }
@@ -400,11 +400,11 @@ func (s *Service) AmendCompetition(ctx context.Context, in AmendCompetition) (*e
 		if out, err = tx.Competition.UpdateOne(c).SetScheme(scheme).SetAmendedAt(time.Now().UTC()).Save(ctx); err != nil {
 			return err
 		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), "competition.amended", "competition", c.ID,
+		if err := records.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), "competition.amended", "competition", c.ID,
 			map[string]any{"questions": c.Scheme.Criteria}, map[string]any{"questions": in.Questions, "reason": in.Reason}); err != nil {
 			return err
 		}
-		return activities.NotifyBidders(ctx, tx, c.ID, 0, domain.NoticeCompetitionAmended,
+		return records.NotifyBidders(ctx, tx, c.ID, 0, domain.NoticeCompetitionAmended,
 			map[string]string{"title": c.Edges.Challenge.Title, "reason": in.Reason})
 	})
 	return out, err

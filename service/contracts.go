@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -16,6 +15,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/document"
 	"github.com/catalyst-sbri/catalyst/ent/milestone"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -116,7 +116,7 @@ func (s *Service) contractView(ctx context.Context, k *ent.Contract) (ContractVi
 	if err != nil {
 		return ContractView{}, err
 	}
-	money := activities.MilestoneMoney(ms)
+	money := records.MilestoneMoney(ms)
 	v := ContractView{Contract: k, Milestones: ms, Spent: domain.SpendSoFar(money), Paid: domain.Paid(money), Now: time.Now()}
 	if v.Show, err = s.ShowAndTell(ctx, k.ID); err != nil {
 		return v, err
@@ -248,7 +248,7 @@ func (s *Service) AdjustContract(ctx context.Context, in ContractTerms) (Contrac
 		if err := tx.Contract.UpdateOneID(k.ID).SetTermWeeks(in.TermWeeks).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.terms_changed", "contract", k.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.terms_changed", "contract", k.ID,
 			map[string]any{"term_weeks": now.TermWeeks, "milestones": plan(before)},
 			map[string]any{"term_weeks": in.TermWeeks, "milestones": in.Milestones})
 	})
@@ -296,7 +296,7 @@ func (s *Service) AcceptContract(ctx context.Context, id int) (ContractView, err
 		if err := contractChanged(ctx, tx, k.ID); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.accepted", "contract", k.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.accepted", "contract", k.ID,
 			map[string]any{"status": now.Status}, map[string]any{"status": next, "starts_on": start, "ends_on": end})
 	})
 	if err != nil {
@@ -339,7 +339,7 @@ func (s *Service) SubmitDeliverable(ctx context.Context, in Deliverable) (*ent.M
 		if err != nil {
 			return err
 		}
-		return activities.Notify(ctx, tx, owner, domain.NoticeDeliverableSubmitted, "contract", k.ID, map[string]string{
+		return records.Notify(ctx, tx, owner, domain.NoticeDeliverableSubmitted, "contract", k.ID, map[string]string{
 			"supplier": k.Edges.Organisation.Name, "milestone": fmt.Sprint(m.Number), "deliverable": m.Deliverable, "title": ch.Title})
 	})
 }
@@ -398,7 +398,7 @@ func (s *Service) ReviewDeliverable(ctx context.Context, in Review) (*ent.Milest
 				return err
 			}
 		}
-		return activities.NotifyOrganisation(ctx, tx, k.OrganisationID, notice, "contract", k.ID, map[string]string{
+		return records.NotifyOrganisation(ctx, tx, k.OrganisationID, notice, "contract", k.ID, map[string]string{
 			"milestone": fmt.Sprint(m.Number), "deliverable": m.Deliverable, "title": k.Edges.Competition.Edges.Challenge.Title,
 			"reason": reason, "due": domain.FormatDate(due), "amount": m.Amount.String()})
 	})
@@ -422,7 +422,7 @@ func (s *Service) RecordPayment(ctx context.Context, milestoneID int) (*ent.Mile
 	}, func(u *ent.MilestoneUpdateOne) {
 		u.SetPaidAt(time.Now().UTC()).SetPaidBy(authz.ActorOf(ctx, "").Who)
 	}, func(tx *ent.Tx) error {
-		return activities.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticePaymentMade, "contract", k.ID, map[string]string{
+		return records.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticePaymentMade, "contract", k.ID, map[string]string{
 			"milestone": fmt.Sprint(m.Number), "amount": m.Amount.String(), "title": k.Edges.Competition.Edges.Challenge.Title})
 	})
 }
@@ -463,7 +463,7 @@ func (s *Service) moveMilestone(ctx context.Context, m *ent.Milestone, action st
 		if err := also(tx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID,
 			map[string]any{"milestone": m.Number, "status": now.Status}, map[string]any{"milestone": m.Number, "status": next})
 	})
 	return out, err
@@ -573,7 +573,7 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 		if m != nil {
 			after["milestone"] = m.Number
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.document_added", "contract", k.ID, nil, after)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.document_added", "contract", k.ID, nil, after)
 	})
 	if err != nil {
 		_ = s.Docs.Delete(context.WithoutCancel(ctx), stored.Key) // nothing half-written

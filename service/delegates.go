@@ -12,13 +12,13 @@ import (
 	"context"
 	"slices"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 const delegatesName = "delegates"
@@ -166,7 +166,7 @@ func (s *Service) changeDelegate(ctx context.Context, in Delegate, name bool) (*
 		if err := u.Exec(sys); err != nil {
 			return err
 		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "challenge", ch.ID, nil,
+		if err := records.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "challenge", ch.ID, nil,
 			map[string]any{"delegate": p.ID, "name": p.Name}); err != nil {
 			return err
 		}
@@ -174,7 +174,7 @@ func (s *Service) changeDelegate(ctx context.Context, in Delegate, name bool) (*
 		if ch.Edges.Owner != nil {
 			owner = ch.Edges.Owner.Name
 		}
-		return activities.Notify(ctx, tx, p.ID, template, "challenge", ch.ID, map[string]string{"owner": owner, "title": ch.Title})
+		return records.Notify(ctx, tx, p.ID, template, "challenge", ch.ID, map[string]string{"owner": owner, "title": ch.Title})
 	})
 	return p, err
 }

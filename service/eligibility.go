@@ -8,6 +8,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -92,7 +93,7 @@ func (s *Service) DecideEligibility(ctx context.Context, in DecideEligibility) (
 		if !in.Eligible {
 			action = "bid.ineligible"
 		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), action, "bid", b.ID,
+		if err := records.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), action, "bid", b.ID,
 			map[string]any{"status": b.Status}, map[string]any{"status": next, "reason": in.Reason}); err != nil {
 			return err
 		}
@@ -106,7 +107,7 @@ func (s *Service) DecideEligibility(ctx context.Context, in DecideEligibility) (
 			return nil // no change the supplier needs to hear of
 		}
 		values := map[string]string{"bid": b.Title, "title": comp.Edges.Challenge.Title, "reason": in.Reason}
-		return activities.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, template, values)
+		return records.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, template, values)
 	})
 	return out, err
 }

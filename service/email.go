@@ -4,11 +4,11 @@ import (
 	"context"
 	"slices"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -58,7 +58,7 @@ func (s *Service) SetEmailChoices(ctx context.Context, off []string) error {
 		if err := tx.Person.UpdateOneID(p.ID).SetEmailOff(off).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.email_choices", "person", p.ID, p.EmailOff, off)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.email_choices", "person", p.ID, p.EmailOff, off)
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Service) UnsubscribeEmail(ctx context.Context, token string) (Unsubscri
 		if err := tx.Person.UpdateOneID(p.ID).SetEmailOff(off).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(sys, tx, authz.Actor{Who: "unsubscribe link", Reason: "the email's own link"}, "person.email_choices", "person", p.ID, p.EmailOff, off)
+		return records.Audit(sys, tx, authz.Actor{Who: "unsubscribe link", Reason: "the email's own link"}, "person.email_choices", "person", p.ID, p.EmailOff, off)
 	})
 }
 
@@ -190,7 +190,7 @@ func (s *Service) SendEmailAgain(ctx context.Context, id int) (*ent.Email, error
 		if err := (workflows.Outbox{Tx: tx}).MailWaiting(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "email.send_again", "email", id, nil, nil)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "email.send_again", "email", id, nil, nil)
 	})
 	return out, err
 }
@@ -203,7 +203,7 @@ func requireProgramme(ctx context.Context) error {
 }
 
 // EmailChoicesPath is the page where a person chooses their emails, linked from each email.
-const EmailChoicesPath = activities.EmailChoicesPath
+const EmailChoicesPath = records.EmailChoicesPath
 
 // EmailReference is the reference an email has at its provider (notice-N or alert-N).
-func EmailReference(e *ent.Email) string { return activities.EmailReference(e) }
+func EmailReference(e *ent.Email) string { return records.EmailReference(e) }

@@ -7,12 +7,12 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/document"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // UploadEvidence is one evidence document for a challenge's intake, read as it streams.
@@ -64,7 +64,7 @@ func (s *Service) UploadEvidence(ctx context.Context, in UploadEvidence) (*ent.D
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.evidence_added", "challenge", ch.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "challenge.evidence_added", "challenge", ch.ID, nil,
 			map[string]any{"document": doc.ID, "filename": filename, "sha256": stored.SHA256, "size": stored.Size})
 	})
 	if err != nil {

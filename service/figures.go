@@ -3,12 +3,12 @@ package service
 import (
 	"context"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/programmetarget"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // The programme's figures, for the programme team: the records read as plain facts and computed
@@ -75,7 +75,7 @@ func (s *Service) ProgrammeReport(ctx context.Context) (domain.Figures, error) {
 	for _, k := range contracts {
 		in.Contracts = append(in.Contracts, domain.FigureContract{ChallengeID: challengeOf[k.CompetitionID], CompetitionID: k.CompetitionID,
 			OrganisationID: k.OrganisationID, Phase: k.Phase, Awarded: k.AwardedValue, Value: k.Value,
-			Spent: domain.SpendSoFar(activities.MilestoneMoney(k.Edges.Milestones)), Status: k.Status, AcceptedAt: k.AcceptedAt})
+			Spent: domain.SpendSoFar(records.MilestoneMoney(k.Edges.Milestones)), Status: k.Status, AcceptedAt: k.AcceptedAt})
 	}
 	orgs, err := s.DB.Organisation.Query().All(sys)
 	if err != nil {
@@ -137,7 +137,7 @@ func (s *Service) SetTargets(ctx context.Context, in map[domain.Target]int) (map
 				return err
 			}
 		}
-		return activities.Audit(ctx, tx, actor, "programme.targets_set", "programme", 0, before, in)
+		return records.Audit(ctx, tx, actor, "programme.targets_set", "programme", 0, before, in)
 	})
 	if err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -17,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/lesson"
 	"github.com/catalyst-sbri/catalyst/ent/showandtell"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -140,12 +140,12 @@ func (s *Service) ScheduleShowAndTell(ctx context.Context, in ShowAndTellSlot) (
 		if err != nil {
 			return err
 		}
-		if err := activities.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeShowAndTellScheduled, "contract", k.ID, map[string]string{
+		if err := records.NotifyOrganisation(ctx, tx, k.OrganisationID, domain.NoticeShowAndTellScheduled, "contract", k.ID, map[string]string{
 			"title": k.Edges.Competition.Edges.Challenge.Title, "at": domain.FormatTime(in.At), "place": in.Place,
 			"presentation": strconv.Itoa(in.PresentationMinutes), "questions": strconv.Itoa(in.QuestionsMinutes)}); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.show_and_tell_scheduled", "contract", k.ID, before, out)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "contract.show_and_tell_scheduled", "contract", k.ID, before, out)
 	})
 	return out, err
 }
@@ -253,7 +253,7 @@ func (s *Service) changeShowAndTell(ctx context.Context, k *ent.Contract, action
 		if out, err = u.Save(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID, before, out)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID, before, out)
 	})
 	return out, err
 }
@@ -388,7 +388,7 @@ func (s *Service) DecideChallengeGate(ctx context.Context, in ChallengeGate) (*e
 					return err
 				}
 			}
-			return activities.Audit(ctx, tx, actor, "challenge.gate_"+string(decision), "challenge", ch.ID, nil,
+			return records.Audit(ctx, tx, actor, "challenge.gate_"+string(decision), "challenge", ch.ID, nil,
 				map[string]any{"decision": decision, "criteria": met, "rationale": rationale})
 		})
 		if err != nil {
@@ -566,7 +566,7 @@ func (s *Service) changeContract(ctx context.Context, k *ent.Contract, action st
 		if out, err = u.Save(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "contract", k.ID,
 			map[string]any{"progress_update": k.ProgressUpdate, "rag": k.Rag, "rag_note": k.RagNote},
 			map[string]any{"progress_update": out.ProgressUpdate, "rag": out.Rag, "rag_note": out.RagNote})
 	})

@@ -9,12 +9,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Supplier import: the programme brings a list of suppliers and their people as a CSV
@@ -123,7 +123,7 @@ func (s *Service) ImportSuppliers(ctx context.Context, in ImportInput) (Supplier
 	} else {
 		sum := sha256.Sum256(in.File)
 		err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, im.actor, "suppliers.imported", "person", 0, nil, map[string]any{
+			return records.Audit(ctx, tx, im.actor, "suppliers.imported", "person", 0, nil, map[string]any{
 				"file_sha256": hex.EncodeToString(sum[:]), "created": len(out.Created), "unchanged": len(out.Unchanged),
 				"refused": len(out.Refused), "organisations_created": out.OrganisationsCreated})
 		})
@@ -210,7 +210,7 @@ func (im importer) row(ctx context.Context, tx *ent.Tx, row domain.ImportRow) (I
 		if org, err = c.Save(ctx); err != nil {
 			return got, "", err
 		}
-		if err := activities.Audit(ctx, tx, im.actor, "organisation.imported", "organisation", org.ID, nil,
+		if err := records.Audit(ctx, tx, im.actor, "organisation.imported", "organisation", org.ID, nil,
 			map[string]any{"name": org.Name, "company_number": org.CompanyNumber, "row": row.Row}); err != nil {
 			return got, "", err
 		}
@@ -239,11 +239,11 @@ func (im importer) row(ctx context.Context, tx *ent.Tx, row domain.ImportRow) (I
 		return got, "", err // a supplier who signed in but had not yet registered or joined one
 	}
 	got.PersonID, got.NewMember = p.ID, true
-	if err := activities.Audit(ctx, tx, im.actor, "person.imported", "person", p.ID, nil,
+	if err := records.Audit(ctx, tx, im.actor, "person.imported", "person", p.ID, nil,
 		map[string]any{"email": p.Email, "roles": p.Roles, "organisation": org.ID, "new": got.NewPerson, "row": row.Row}); err != nil {
 		return got, "", err
 	}
-	return got, "", activities.Notify(ctx, tx, p.ID, domain.NoticeInvited, "person", p.ID,
+	return got, "", records.Notify(ctx, tx, p.ID, domain.NoticeInvited, "person", p.ID,
 		map[string]string{"by": im.by, "organisation": org.Name, "link": "/sign-in"})
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // ListInterests lists the declarations the viewer may see (an assessor their own, the
@@ -89,7 +90,7 @@ func (s *Service) YourDeclaration(ctx context.Context) (Declaration, error) {
 	if err != nil {
 		return Declaration{}, err
 	}
-	since := activities.DeclaredSince(p)
+	since := records.DeclaredSince(p)
 	return Declaration{Since: since, Lapses: domain.DeclarationLapses(since), Lapsed: domain.DeclarationLapsed(since, time.Now())}, nil
 }
 
@@ -106,7 +107,7 @@ func (s *Service) RenewDeclaration(ctx context.Context) (Declaration, error) {
 		if err := tx.Person.UpdateOneID(v.PersonID).SetInterestsDeclaredAt(now).Exec(authz.AsSystem(ctx, "declarations")); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "interests.declared", "person", v.PersonID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "interests.declared", "person", v.PersonID, nil,
 			map[string]any{"lapses": domain.DeclarationLapses(now)})
 	})
 	if err != nil {

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // The interview stage, when a competition has one: the bids whose written score meets the
@@ -143,7 +143,7 @@ func (s *Service) ScheduleInterview(ctx context.Context, in InterviewSlot) (*ent
 	return s.interview(ctx, in.BidID, "bid.interview_scheduled", nil, func(u *ent.BidUpdateOne) *ent.BidUpdateOne {
 		return u.SetInterviewAt(in.At.UTC()).SetInterviewPlace(in.Place)
 	}, func(tx *ent.Tx, b *ent.Bid, comp *ent.Competition) error {
-		return activities.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeInterviewScheduled, map[string]string{
+		return records.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeInterviewScheduled, map[string]string{
 			"bid": b.Title, "title": comp.Edges.Challenge.Title, "at": domain.FormatTime(in.At), "place": in.Place})
 	})
 }
@@ -211,7 +211,7 @@ func (s *Service) interview(ctx context.Context, bidID int, action string, ready
 				return err
 			}
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "bid", b.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), action, "bid", b.ID,
 			map[string]any{"at": b.InterviewAt, "place": b.InterviewPlace, "score": b.InterviewScore},
 			map[string]any{"at": out.InterviewAt, "place": out.InterviewPlace, "score": out.InterviewScore})
 	})

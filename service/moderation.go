@@ -5,12 +5,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // moderationName is the system identity moderation writes assessments as, after the service
@@ -53,7 +53,7 @@ func (s *Service) SendBack(ctx context.Context, assessmentID int, note string) (
 	}, note, func(tx *ent.Tx, a *ent.Assessment) error {
 		b := a.Edges.Bid
 		title := b.Edges.Competition.Edges.Challenge.Title
-		return activities.Notify(ctx, tx, a.AssessorID, domain.NoticeAssessmentReturned, "bid", b.ID,
+		return records.Notify(ctx, tx, a.AssessorID, domain.NoticeAssessmentReturned, "bid", b.ID,
 			map[string]string{"bid": b.Title, "title": title, "note": note})
 	})
 }
@@ -82,7 +82,7 @@ func ScoreActions(ctx context.Context, b *ent.Bid, m domain.ScoreModeration) Act
 }
 
 // SentBack is how a score sent back is left out of the mean: not an exclusion of its own.
-var SentBack = activities.SentBack
+var SentBack = records.SentBack
 
 // moderate changes one assessment as the moderation identity when its rule (check) allows,
 // audited with the programme's reason; also, if given, writes in the same transaction (a notice).
@@ -99,7 +99,7 @@ func (s *Service) moderate(ctx context.Context, id int, action string, check fun
 	if err := noInterest(v, a.Edges.Bid.OrganisationID, bidderName(a.Edges.Bid)); err != nil {
 		return nil, err
 	}
-	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(a.Edges.Bid.CompetitionID),
+	conflicted, err := records.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(a.Edges.Bid.CompetitionID),
 		assignment.BidID(a.BidID), assignment.AssessorID(a.AssessorID))
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func (s *Service) moderate(ctx context.Context, id int, action string, check fun
 				return err
 			}
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, reason), action, "assessment", id,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, reason), action, "assessment", id,
 			map[string]any{"exclusion": a.Exclusion, "returned": a.Returned}, map[string]any{"exclusion": out.Exclusion, "returned": out.Returned})
 	})
 	return out, err

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/joinrequest"
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // A supplier new to Catalyst registers its organisation on first sign-in; a colleague at the
@@ -61,7 +61,7 @@ func (s *Service) NewSupplier(ctx context.Context, email, name string) (*ent.Per
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.Actor{Who: email, Reason: "first sign-in"}, "person.registered", "person", out.ID, nil,
+		return records.Audit(ctx, tx, authz.Actor{Who: email, Reason: "first sign-in"}, "person.registered", "person", out.ID, nil,
 			map[string]any{"email": email, "roles": out.Roles})
 	})
 	return out, err
@@ -108,7 +108,7 @@ func (s *Service) RegisterOrganisation(ctx context.Context, in domain.SupplierRe
 		if err := tx.Person.UpdateOneID(me.ID).SetOrganisationID(out.ID).Exec(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "organisation.registered", "organisation", out.ID, nil, out)
+		return records.Audit(ctx, tx, actor, "organisation.registered", "organisation", out.ID, nil, out)
 	})
 	return out, err
 }
@@ -153,7 +153,7 @@ func (s *Service) AskToJoin(ctx context.Context, organisationID int) (*ent.JoinR
 		if out, err = tx.JoinRequest.Create().SetPersonID(me.ID).SetOrganisationID(org.ID).Save(ctx); err != nil {
 			return err
 		}
-		if err := activities.Audit(ctx, tx, actor, "organisation.join_requested", "organisation", org.ID, nil,
+		if err := records.Audit(ctx, tx, actor, "organisation.join_requested", "organisation", org.ID, nil,
 			map[string]any{"person": me.Email}); err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func (s *Service) AskToJoin(ctx context.Context, organisationID int) (*ent.JoinR
 			return err
 		}
 		for _, m := range members {
-			if err := activities.Notify(ctx, tx, m, domain.NoticeJoinRequested, "organisation", org.ID,
+			if err := records.Notify(ctx, tx, m, domain.NoticeJoinRequested, "organisation", org.ID,
 				map[string]string{"name": me.Name, "email": me.Email, "organisation": org.Name}); err != nil {
 				return err
 			}
@@ -261,11 +261,11 @@ func (s *Service) DecideJoinRequest(ctx context.Context, in DecideJoinRequest) (
 				return err
 			}
 		}
-		if err := activities.Audit(ctx, tx, actor, "organisation.join_"+decision, "organisation", r.OrganisationID,
+		if err := records.Audit(ctx, tx, actor, "organisation.join_"+decision, "organisation", r.OrganisationID,
 			map[string]any{"status": "pending"}, map[string]any{"status": status, "person": r.Edges.Person.Email}); err != nil {
 			return err
 		}
-		return activities.Notify(ctx, tx, r.PersonID, domain.NoticeJoinDecided, "organisation", r.OrganisationID,
+		return records.Notify(ctx, tx, r.PersonID, domain.NoticeJoinDecided, "organisation", r.OrganisationID,
 			map[string]string{"organisation": r.Edges.Organisation.Name, "decision": decision, "by": me.Name})
 	})
 	return out, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -13,11 +12,12 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // The panel sheet: eligible bids ranked by mean weighted score with each assessor's scores,
 // domain's moderation flags and normalised scores, counted as the decision counts them with
-// activities.AsCounted; a page, JSON and CSV. On its page the programme also moderates, decides
+// records.AsCounted; a page, JSON and CSV. On its page the programme also moderates, decides
 // and releases.
 
 // NormaliseFrom is how many bids an assessor must have scored before their scores are also
@@ -85,7 +85,7 @@ func (s *Service) panel(ctx context.Context, competitionID int) (PanelSheet, []*
 	if err != nil {
 		return PanelSheet{}, nil, err
 	}
-	conflicted, err := activities.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(comp.ID))
+	conflicted, err := records.Conflicts(ctx, s.DB.Assignment, assignment.CompetitionID(comp.ID))
 	if err != nil {
 		return PanelSheet{}, nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Service) panel(ctx context.Context, competitionID int) (PanelSheet, []*
 		if a.Returned != nil {
 			returned[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = a.Returned
 		}
-		byBid[a.BidID] = append(byBid[a.BidID], activities.AsCounted(a, conflicted))
+		byBid[a.BidID] = append(byBid[a.BidID], records.AsCounted(a, conflicted))
 		ids[a.AssessorID] = true
 		assessmentIDs[domain.Pair{BidID: a.BidID, AssessorID: a.AssessorID}] = a.ID
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -14,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/organisation"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // People lists the people the viewer may see, with their organisations.
@@ -100,7 +100,7 @@ func (s *Service) AddPerson(ctx context.Context, in PersonInput) (*ent.Person, e
 		if out, err = create.Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.created", "person", out.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.created", "person", out.ID, nil,
 			map[string]any{"email": in.Email, "roles": in.Roles, "organisation": in.OrganisationID, "expertise": in.Expertise, "delegated_limit": in.DelegatedLimit})
 	})
 	if err != nil {
@@ -151,7 +151,7 @@ func (s *Service) ChangePerson(ctx context.Context, id int, in PersonInput) (*en
 		if p.Edges.Organisation != nil {
 			before["organisation"] = p.Edges.Organisation.ID
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.changed", "person", id, before,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.changed", "person", id, before,
 			map[string]any{"roles": in.Roles, "organisation": in.OrganisationID, "expertise": in.Expertise, "delegated_limit": in.DelegatedLimit})
 	})
 	if err != nil {
@@ -187,7 +187,7 @@ func (s *Service) DeactivatePerson(ctx context.Context, id int) (*ent.Person, er
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.deactivated", "person", id, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.deactivated", "person", id, nil,
 			map[string]any{"deactivated_at": now, "sessions_ended": ended, "tokens_revoked": revoked})
 	})
 	if err != nil {

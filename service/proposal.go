@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -62,7 +63,7 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	if err != nil {
 		return Proposal{}, err
 	}
-	pool, err := activities.Assessors(ctx, s.DB.Person)
+	pool, err := records.Assessors(ctx, s.DB.Person)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -74,7 +75,7 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	for _, a := range done {
 		scored[a.AssessorID]++
 	}
-	mine, err := activities.Scored(ctx, s.DB.Assessment, comp.ID)
+	mine, err := records.Scored(ctx, s.DB.Assessment, comp.ID)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -114,7 +115,7 @@ func (s *Service) AssignmentProposal(ctx context.Context, competitionID int) (Pr
 	}
 	for _, x := range pool {
 		m := PoolMember{Person: x, Load: load[x.ID], Scored: scored[x.ID], Overdue: overdue[x.ID], Unanswered: unanswered[x.ID],
-			Lapses: domain.DeclarationLapses(activities.DeclaredSince(x)), Lapsed: domain.DeclarationLapsed(activities.DeclaredSince(x), now)}
+			Lapses: domain.DeclarationLapses(records.DeclaredSince(x)), Lapsed: domain.DeclarationLapsed(records.DeclaredSince(x), now)}
 		if n, ok := comp.AssessorCapacity[x.ID]; ok {
 			m.Capacity = &n
 		}
@@ -207,7 +208,7 @@ func (s *Service) ReleaseAssignments(ctx context.Context, competitionID int) (*e
 			}
 		}
 		for _, id := range order {
-			if err := activities.Notify(ctx, tx, id, domain.NoticeAssignmentsReleased, "competition", comp.ID, map[string]string{
+			if err := records.Notify(ctx, tx, id, domain.NoticeAssignmentsReleased, "competition", comp.ID, map[string]string{
 				"count": strconv.Itoa(count[id]), "title": comp.Edges.Challenge.Title, "due": due}); err != nil {
 				return err
 			}
@@ -215,7 +216,7 @@ func (s *Service) ReleaseAssignments(ctx context.Context, competitionID int) (*e
 		if err := assignmentsChanged(ctx, tx, comp.ID); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assignments.released", "competition", comp.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assignments.released", "competition", comp.ID, nil,
 			map[string]any{"assignments": len(rows), "assessors": len(order)})
 	})
 	return out, err
@@ -245,7 +246,7 @@ func (s *Service) RerunAssignment(ctx context.Context, competitionID int) ([]dom
 		if err := activities.TellLapsed(ctx, tx, comp.ID, time.Now()); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "assignments.rerun", "competition", comp.ID, map[string]any{"assignments": n},
+		return records.Audit(ctx, tx, actor, "assignments.rerun", "competition", comp.ID, map[string]any{"assignments": n},
 			map[string]any{"shortfalls": len(out)})
 	})
 	return out, err
@@ -288,7 +289,7 @@ func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, e
 		if err := maySwap(v, comp, old, done); err != nil {
 			return err
 		}
-		pool, err := activities.Assessors(ctx, tx.Person)
+		pool, err := records.Assessors(ctx, tx.Person)
 		if err != nil {
 			return err
 		}
@@ -297,9 +298,9 @@ func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, e
 			return domain.Problems{{Field: "assessor_id", Message: "Choose an active assessor from the pool"}}
 		}
 		next := pool[i]
-		if domain.DeclarationLapsed(activities.DeclaredSince(next), time.Now()) {
+		if domain.DeclarationLapsed(records.DeclaredSince(next), time.Now()) {
 			return domain.Problems{{Field: "assessor_id", Message: fmt.Sprintf("%s's declaration of interests lapsed on %s: they must renew it first",
-				next.Name, domain.FormatDate(domain.DeclarationLapses(activities.DeclaredSince(next))))}}
+				next.Name, domain.FormatDate(domain.DeclarationLapses(records.DeclaredSince(next))))}}
 		}
 		b := old.Edges.Bid
 		cand := domain.AssignAssessor{ID: next.ID, Name: next.Name, EmailDomain: domain.EmailDomain(next.Email)}
@@ -331,7 +332,7 @@ func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, e
 			return err
 		}
 		actor := authz.ActorOf(ctx, reason)
-		if err := activities.Audit(ctx, tx, actor, "assignment.swapped", "assignment", old.ID,
+		if err := records.Audit(ctx, tx, actor, "assignment.swapped", "assignment", old.ID,
 			map[string]any{"assessor": old.AssessorID}, map[string]any{"assessor": next.ID, "assignment": out.ID}); err != nil {
 			return err
 		}
@@ -344,7 +345,7 @@ func (s *Service) SwapAssessor(ctx context.Context, in Swap) (*ent.Assignment, e
 			if d := DueDate(comp, out); !d.IsZero() {
 				due = domain.FormatDate(d)
 			}
-			return activities.Notify(ctx, tx, next.ID, domain.NoticeAssignmentsReleased, "competition", comp.ID,
+			return records.Notify(ctx, tx, next.ID, domain.NoticeAssignmentsReleased, "competition", comp.ID,
 				map[string]string{"count": "1", "title": ch.Title, "due": due})
 		}
 		return nil
@@ -386,7 +387,7 @@ func (s *Service) SetCapacity(ctx context.Context, competitionID, assessorID, ca
 		if had {
 			was = before
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assessor.capacity_set", "competition", comp.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "assessor.capacity_set", "competition", comp.ID,
 			map[string]any{"assessor": assessorID, "capacity": was}, map[string]any{"assessor": assessorID, "capacity": capacity})
 	})
 }

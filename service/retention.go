@@ -17,6 +17,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/legalhold"
 	"github.com/catalyst-sbri/catalyst/ent/retentionperiod"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // The retention schedule as the programme sets it: each kind's period, the legal holds that stop
@@ -102,7 +103,7 @@ func (s *Service) SetRetentionPeriods(ctx context.Context, periods map[domain.Re
 			if err != nil {
 				return err
 			}
-			if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "retention.period_set", "retention", 0,
+			if err := records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "retention.period_set", "retention", 0,
 				map[string]any{"kind": kind, "months": before[kind]}, map[string]any{"kind": kind, "months": months}); err != nil {
 				return err
 			}
@@ -185,7 +186,7 @@ func (s *Service) PlaceHold(ctx context.Context, in PlaceHold) (*ent.LegalHold, 
 		if out, err = tx.LegalHold.Create().SetKind(in.Kind).SetRecordID(in.RecordID).SetReason(in.Reason).SetPlacedBy(v.Name()).Save(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), "legal_hold.placed", string(in.Kind), in.RecordID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, in.Reason), "legal_hold.placed", string(in.Kind), in.RecordID, nil,
 			map[string]any{"legal_hold": out.ID})
 	})
 	return out, err
@@ -258,7 +259,7 @@ func (s *Service) ReleaseHold(ctx context.Context, id int, reason string) (*ent.
 		if out, err = tx.LegalHold.Get(sys, id); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, reason), "legal_hold.released", string(h.Kind), h.RecordID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, reason), "legal_hold.released", string(h.Kind), h.RecordID,
 			map[string]any{"legal_hold": id}, nil)
 	})
 	return out, err

@@ -4,11 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/round"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // CreateRound is a funding round as the programme team sets it up.
@@ -32,7 +32,7 @@ func (s *Service) CreateRound(ctx context.Context, in CreateRound) (*ent.Round, 
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "round.created", "round", out.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "round.created", "round", out.ID, nil,
 			map[string]any{"name": name, "budget": r.Budget, "starts_at": out.StartsAt, "ends_at": out.EndsAt})
 	})
 	return out, err

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/screening"
 	"github.com/catalyst-sbri/catalyst/ent/screeningcriterion"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // ScreeningCriteria lists the programme's screening criteria in the order they were added; the
@@ -35,7 +35,7 @@ func (s *Service) AddScreeningCriterion(ctx context.Context, text string) (*ent.
 		if out, err = tx.ScreeningCriterion.Create().SetText(text).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "screening_criterion.added", "screening_criterion", out.ID, nil, map[string]any{"text": text})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "screening_criterion.added", "screening_criterion", out.ID, nil, map[string]any{"text": text})
 	})
 	return out, err
 }
@@ -51,7 +51,7 @@ func (s *Service) RetireScreeningCriterion(ctx context.Context, id int) (*ent.Sc
 		if out, err = tx.ScreeningCriterion.UpdateOne(out).SetRetiredAt(time.Now().UTC()).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "screening_criterion.retired", "screening_criterion", id, nil, map[string]any{"retired_at": out.RetiredAt})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "screening_criterion.retired", "screening_criterion", id, nil, map[string]any{"retired_at": out.RetiredAt})
 	})
 	return out, err
 }
@@ -118,7 +118,7 @@ func (s *Service) ScreenChallenge(ctx context.Context, challengeID int, results 
 			if err != nil {
 				return err
 			}
-			if err := activities.Audit(ctx, tx, actor, "challenge.screened", "challenge", ch.ID, nil,
+			if err := records.Audit(ctx, tx, actor, "challenge.screened", "challenge", ch.ID, nil,
 				map[string]any{"screening": id, "criterion": r.CriterionID, "met": *r.Met, "note": r.Note}); err != nil {
 				return err
 			}

@@ -6,13 +6,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Session lifetimes: a session ends after IdleTimeout without a request, and at AbsoluteTimeout
@@ -108,7 +108,7 @@ func (s *Service) StartSession(ctx context.Context, p *ent.Person, method, previ
 			SetCsrfToken(authz.RandomSecret()).SetCreatedAt(now).SetLastSeenAt(now).SetExpiresAt(now.Add(AbsoluteTimeout)).Exec(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})
+		return records.Audit(ctx, tx, actor, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})
 	})
 	return token, err
 }
@@ -180,7 +180,7 @@ func (s *Service) PersonForSubject(ctx context.Context, in SignInSubject) (*ent.
 		if p, err = tx.Person.UpdateOne(p).SetOidcSubject(in.Subject).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "person.sign_in_linked", "person", p.ID,
+		return records.Audit(ctx, tx, actor, "person.sign_in_linked", "person", p.ID,
 			map[string]any{"oidc_subject": nil}, map[string]any{"oidc_subject": in.Subject, "issuer": in.Issuer})
 	})
 	return p, err

@@ -8,6 +8,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Tokens lists the API tokens the viewer may see: the programme every one, a person their own.
@@ -47,7 +48,7 @@ func (s *Service) RevokeToken(ctx context.Context, id int) (*ent.APIToken, error
 		if t, err = tx.APIToken.UpdateOne(t).SetRevokedAt(time.Now().UTC()).Save(ctx); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "token.revoked", "token", t.ID, nil, map[string]any{"revoked_at": t.RevokedAt})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "token.revoked", "token", t.ID, nil, map[string]any{"revoked_at": t.RevokedAt})
 	})
 	return t, err
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/ent/webhookendpoint"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -50,7 +50,7 @@ func (s *Service) RegisterWebhook(ctx context.Context, in RegisterWebhook) (*ent
 		if err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, actor, "webhook.registered", "webhook", out.ID, nil, map[string]any{"url": e.URL, "events": e.Events})
+		return records.Audit(ctx, tx, actor, "webhook.registered", "webhook", out.ID, nil, map[string]any{"url": e.URL, "events": e.Events})
 	})
 	return out, secret, err
 }
@@ -123,7 +123,7 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, id int) (string, erro
 		if err := tx.WebhookEndpoint.UpdateOneID(id).SetSecrets(secrets).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.secret_rotated", "webhook", id, nil, map[string]any{"old_secrets_end": ends})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.secret_rotated", "webhook", id, nil, map[string]any{"old_secrets_end": ends})
 	})
 }
 
@@ -139,7 +139,7 @@ func (s *Service) DisableWebhook(ctx context.Context, id int) (*ent.WebhookEndpo
 		if out, err = tx.WebhookEndpoint.UpdateOneID(id).SetDisabledAt(time.Now().UTC()).Save(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.disabled", "webhook", id, nil, nil)
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.disabled", "webhook", id, nil, nil)
 	})
 	return out, err
 }
@@ -172,7 +172,7 @@ func (s *Service) SendWebhookAgain(ctx context.Context, deliveryID int) (*ent.We
 		if err := (workflows.Outbox{Tx: tx}).WebhooksWaiting(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.send_again", "webhook", d.EndpointID, nil, map[string]any{"delivery": deliveryID})
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "webhook.send_again", "webhook", d.EndpointID, nil, map[string]any{"delivery": deliveryID})
 	})
 	return out, err
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -26,6 +25,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/ent/readevent"
 	"github.com/catalyst-sbri/catalyst/ent/session"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // A person's own data: everything Catalyst holds about the signed-in person and, for a member of
@@ -196,7 +196,7 @@ func (s *Service) CorrectYourName(ctx context.Context, name string) (*ent.Person
 		if err := tx.Person.UpdateOneID(me.ID).SetName(name).Exec(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, "corrected by the person themselves"), "person.corrected", "person", me.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, "corrected by the person themselves"), "person.corrected", "person", me.ID,
 			map[string]any{"name": me.Name}, map[string]any{"name": name})
 	})
 	if err != nil {
@@ -242,7 +242,7 @@ func (s *Service) CorrectOrganisation(ctx context.Context, in domain.SupplierReg
 		if out, err = u.Save(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, "corrected by a member"), "organisation.corrected", "organisation", org.ID,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, "corrected by a member"), "organisation.corrected", "organisation", org.ID,
 			organisationDetails(org), organisationDetails(out))
 	})
 	return out, err
@@ -289,7 +289,7 @@ func (s *Service) AskForCorrection(ctx context.Context, what string) (*ent.Corre
 		if out, err = tx.CorrectionRequest.Create().SetPersonID(me.ID).SetWhat(what).Save(sys); err != nil {
 			return err
 		}
-		return activities.Audit(ctx, tx, authz.ActorOf(ctx, ""), "correction.asked", "person", me.ID, nil,
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "correction.asked", "person", me.ID, nil,
 			map[string]any{"correction_request": out.ID})
 	})
 	return out, err
@@ -378,11 +378,11 @@ func (s *Service) AnswerCorrection(ctx context.Context, in AnswerCorrection) (*e
 		if out, err = tx.CorrectionRequest.Get(sys, r.ID); err != nil {
 			return err
 		}
-		if err := activities.Audit(ctx, tx, authz.ActorOf(ctx, in.Answer), "correction.answered", "person", r.PersonID,
+		if err := records.Audit(ctx, tx, authz.ActorOf(ctx, in.Answer), "correction.answered", "person", r.PersonID,
 			map[string]any{"correction_request": r.ID, "status": r.Status}, map[string]any{"correction_request": r.ID, "status": status}); err != nil {
 			return err
 		}
-		return activities.Notify(ctx, tx, r.PersonID, domain.NoticeCorrectionAnswered, "person", r.PersonID,
+		return records.Notify(ctx, tx, r.PersonID, domain.NoticeCorrectionAnswered, "person", r.PersonID,
 			map[string]string{"outcome": outcome, "answer": in.Answer})
 	})
 	return out, err

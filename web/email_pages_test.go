@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // A person chooses their emails on a page without JavaScript; an email's unsubscribe link
@@ -56,7 +56,7 @@ func TestEmailChoicesUnsubscribeAndSendAgainOnPages(t *testing.T) {
 	// session.
 	var e *ent.Email
 	err = w.DB.WithTx(sys, func(tx *ent.Tx) error {
-		if err := activities.Notify(sys, tx, dana.ID, domain.NoticeGateDecided, "contract", w.ContractAcme.ID, nil); err != nil {
+		if err := records.Notify(sys, tx, dana.ID, domain.NoticeGateDecided, "contract", w.ContractAcme.ID, nil); err != nil {
 			return err
 		}
 		e, err = tx.Email.Query().Order(ent.Desc(entemail.FieldID)).First(sys)

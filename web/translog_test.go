@@ -27,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/translog"
 	"github.com/catalyst-sbri/catalyst/witness"
@@ -122,7 +123,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	sealed := w.DB.Bid.Query().Where(bid.ID(w.SealedAcme.ID)).WithDocuments().OnlyX(ctx)
 	w.SealedAcme = w.DB.Bid.UpdateOne(sealed).SetContentHash(service.ContentHash(sealed)).SaveX(ctx)
 	err = w.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		return activities.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, "bid.submitted", "bid", w.SealedAcme.ID,
+		return records.Audit(ctx, tx, authz.Actor{Who: "dana@acme.example"}, "bid.submitted", "bid", w.SealedAcme.ID,
 			nil, map[string]any{"receipt": *w.SealedAcme.Receipt, "content_hash": w.SealedAcme.ContentHash})
 	})
 	if err != nil {
@@ -130,7 +131,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	}
 	for range 300 { // past the first full tile
 		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.step", "challenge", w.ChallengeA.ID, nil, nil)
+			return records.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.step", "challenge", w.ChallengeA.ID, nil, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +249,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	// receipt is proved against it, however much the log grows after.
 	comp := w.SealedAcme.CompetitionID
 	if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		return activities.Audit(ctx, tx, authz.Actor{Reason: "the deadline passed"}, "competition.assessment", "competition", comp, nil, nil)
+		return records.Audit(ctx, tx, authz.Actor{Reason: "the deadline passed"}, "competition.assessment", "competition", comp, nil, nil)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 	}
 	for range 3 {
 		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.after", "challenge", w.ChallengeA.ID, nil, nil)
+			return records.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.after", "challenge", w.ChallengeA.ID, nil, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +323,7 @@ func TestTheTransparencyLogIsServedAndVerifies(t *testing.T) {
 			t.Errorf("round %d: asked again for a checkpoint cosigned: %v %v", round, got, err)
 		}
 		if err := w.DB.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.witnessed", "challenge", w.ChallengeA.ID, nil, nil)
+			return records.Audit(ctx, tx, authz.Actor{Who: "test"}, "test.witnessed", "challenge", w.ChallengeA.ID, nil, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/auditevent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/translog"
 )
 
@@ -53,7 +54,7 @@ func BenchmarkLogSequencer(b *testing.B) {
 							return tx.AuditEvent.Create().SetAt(time.Now()).SetActor("bench").SetAction("bench.plain").
 								SetRecordType("bench").SetRecordID(i).SetSeq(int64(1_000_000_000 + i)).Exec(ctx)
 						}
-						return activities.Audit(ctx, tx, authz.Actor{Who: "bench@example.com"}, "bid.edited", "bid", i, nil, map[string]int{"i": i})
+						return records.Audit(ctx, tx, authz.Actor{Who: "bench@example.com"}, "bid.edited", "bid", i, nil, map[string]int{"i": i})
 					})
 					if err != nil {
 						b.Error(err)

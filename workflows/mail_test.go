@@ -20,6 +20,7 @@ import (
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 	"github.com/catalyst-sbri/catalyst/worker"
 	"github.com/catalyst-sbri/catalyst/workflows"
@@ -39,7 +40,7 @@ func TestMailWorkflowSendsEachEmailOnce(t *testing.T) {
 	dana := db.Person.Create().SetName("Dana").SetEmail("dana@acme.example").SetRoles([]string{"supplier"}).SaveX(ctx)
 	notify := func(tmpl domain.NoticeTemplate) {
 		err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Notify(ctx, tx, dana.ID, tmpl, "contract", 1, map[string]string{"title": "Potholes"})
+			return records.Notify(ctx, tx, dana.ID, tmpl, "contract", 1, map[string]string{"title": "Potholes"})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -94,7 +95,7 @@ func TestMailWorkflowSendsAFullBacklogWithoutWaiting(t *testing.T) {
 	err = db.WithTx(ctx, func(tx *ent.Tx) error {
 		for i := range backlog {
 			p := tx.Person.Create().SetName(fmt.Sprint("Supplier ", i)).SetEmail(fmt.Sprintf("s%d@acme.example", i)).SetRoles([]string{"supplier"}).SaveX(ctx)
-			if err := activities.Notify(ctx, tx, p.ID, domain.NoticeBidReceived, "bid", i+1, map[string]string{"title": "Potholes", "receipt": fmt.Sprint("CAT-1-", i)}); err != nil {
+			if err := records.Notify(ctx, tx, p.ID, domain.NoticeBidReceived, "bid", i+1, map[string]string{"title": "Potholes", "receipt": fmt.Sprint("CAT-1-", i)}); err != nil {
 				return err
 			}
 		}
@@ -142,7 +143,7 @@ func TestWebhookWorkflowGivesUpAfterItsLimit(t *testing.T) {
 	up := db.WebhookEndpoint.Create().SetURL(srv.URL + "/up").SetEvents([]string{"contract.awarded"}).SetSecrets(secrets).SaveX(ctx)
 	down := db.WebhookEndpoint.Create().SetURL(srv.URL + "/down").SetEvents([]string{"contract.awarded"}).SetSecrets(secrets).SaveX(ctx)
 	if err := db.WithTx(ctx, func(tx *ent.Tx) error {
-		return activities.Audit(ctx, tx, authz.Actor{Who: "person:1"}, "contract.awarded", "contract", 3, nil, nil)
+		return records.Audit(ctx, tx, authz.Actor{Who: "person:1"}, "contract.awarded", "contract", 3, nil, nil)
 	}); err != nil {
 		t.Fatal(err)
 	}

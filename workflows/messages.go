@@ -13,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // TaskQueue is where every Catalyst workflow and activity runs.
@@ -80,8 +81,8 @@ const (
 
 // The mail workflow: one for the namespace, woken by SignalMailWaiting from the outbox.
 const (
-	MailWorkflowID    = activities.MailWorkflowID
-	SignalMailWaiting = activities.SignalMailWaiting
+	MailWorkflowID    = records.MailWorkflowID
+	SignalMailWaiting = records.SignalMailWaiting
 )
 
 // MailInput starts the mail workflow. PollEvery is how often it looks for waiting email

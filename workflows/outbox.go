@@ -6,6 +6,7 @@ import (
 
 	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // Outbox writes a signal in the caller's transaction; the relay (worker/outbox.go) sends it
@@ -30,7 +31,7 @@ func (o Outbox) ContractChanged(ctx context.Context, contractID int) error {
 }
 
 // MailWaiting wakes the mail workflow: an email waits to be sent.
-func (o Outbox) MailWaiting(ctx context.Context) error { return activities.MailWaiting(ctx, o.Tx) }
+func (o Outbox) MailWaiting(ctx context.Context) error { return records.MailWaiting(ctx, o.Tx) }
 
 // WebhooksWaiting wakes the webhook workflow: a delivery waits to be sent.
 func (o Outbox) WebhooksWaiting(ctx context.Context) error {

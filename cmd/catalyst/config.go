@@ -69,6 +69,7 @@ var (
 	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, no public log is kept (the audit trail is still chained)"}
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
+	envCPUProfile   = envVar{"CATALYST_CPU_PROFILE_DIR", "", "a folder to write each process's CPU profile to, for its whole life, when it stops (`scripts/topology.sh` with PROFILE=1); unset, none"}
 )
 
 // needs lists the settings each production command requires (no default).

@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -31,8 +34,9 @@ Usage:
                                                  add suppliers and their people from a CSV (see the README)
   catalyst token issue --email E --role R --name N [--days D] [--data DIR]
                                                  print a new API token for a person in one role
-  catalyst part temporal|s3 ...                  a Temporal server in PostgreSQL, or an S3 server, for
-                                                 scripts/topology.sh (production uses a cluster and MinIO)
+  catalyst part temporal|s3|mail|witness ...     a Temporal server in PostgreSQL, an S3 server or a test SMTP
+                                                 server for scripts/topology.sh (production uses a cluster,
+                                                 MinIO and Notify), or a witness to the public log
   catalyst log key --origin NAME                 print a new signing key for the transparency log and its verifier key
   catalyst receipt verify FILE [--vkey KEY]      check a bid's receipt file offline: its sealed form and the log's proof
   catalyst probe URL                             exit 0 if URL answers 200 (for container health checks)
@@ -44,10 +48,43 @@ Production commands are configured by environment variables: see the README.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	stopProfile, err := profileCPU(os.Getenv(envCPUProfile.Name), os.Args[1:])
+	if err == nil {
+		err = run(ctx, os.Args[1:])
+		stopProfile()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "catalyst:", err)
 		os.Exit(1)
 	}
+}
+
+// profileCPU starts a CPU profile of the whole process in dir, named by the command and the
+// process ID, when dir is set: how the production topology's processes are seen spending their
+// time under a rush. The returned function ends it; a process killed hard leaves none.
+func profileCPU(dir string, args []string) (func(), error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	name := "catalyst"
+	for _, a := range args[:min(2, len(args))] {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		name += "-" + a
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%d.pprof", name, os.Getpid())))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func run(ctx context.Context, args []string) error {

@@ -44,6 +44,7 @@ var (
 	rushFinish   = flag.Bool("rush.finish", false, "then see the lifecycle on: the close, eligibility and assignment")
 	rushProfile  = flag.String("rush.cpuprofile", "", "deadline rush: write a CPU profile of the submits here")
 	rushWindow   = flag.Duration("rush.window", 3*time.Minute, "deadline rush: from the opening to the deadline (the goal is all done in 60 s)")
+	rushComps    = flag.Int("rush.competitions", 1, "deadline rush: how many competitions the suppliers bid in, each in one, all with the same deadline")
 )
 
 // BenchmarkDeadlineRush is deadline day on the real embedded stack (Temporal, the S3 server, and
@@ -149,13 +150,27 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	// through the API, so that its workflow closes it then; then their bids are written.
 	sys := authz.AsSystem(ctx, "bench")
 	orgs, suppliers := rushSuppliers(b, tg.db, hc, tg.urls, fmt.Sprintf("r%d-", time.Now().UnixNano()), n)
-	compID := openForRush(b, admin, owner, time.Now().Add(window))
-	bidIDs := rushBids(b, tg.db, compID, orgs)
+	// With more than one competition, supplier i bids in competition i mod K: all rush at once.
+	closes := time.Now().Add(window)
+	compIDs := make([]int, max(1, *rushComps))
+	bidIDs := make([]int, n)
+	deadlines := map[int]time.Time{}
+	for k := range compIDs {
+		compIDs[k] = openForRush(b, admin, owner, closes)
+		deadlines[compIDs[k]] = tg.db.Competition.GetX(sys, compIDs[k]).ClosesAt
+		var mine []int
+		for i := k; i < n; i += len(compIDs) {
+			mine = append(mine, orgs[i])
+		}
+		for j, id := range rushBids(b, tg.db, compIDs[k], mine) {
+			bidIDs[k+j*len(compIDs)] = id
+		}
+	}
+	compID, deadline := compIDs[0], deadlines[compIDs[0]]
 	document := rushDocument(size)
 
 	b.ResetTimer()
 	started := time.Now()
-	deadline := tg.db.Competition.GetX(sys, compID).ClosesAt
 	var uploadErrs atomic.Int64
 	each(clients, n, func(i int) {
 		err := tg.resend(suppliers[i], func(c *apiClient) error {
@@ -200,8 +215,10 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		})
 		answers[i] = answer{receipt: r, took: time.Since(t0), err: err}
 	}
+	lockWaits := sampleLockWaits(b, tg.dsn)
 	each(clients, n, func(i int) { submit(i, keyed(i)) })
 	submitted := time.Now()
+	waits := lockWaits()
 	pprof.StopCPUProfile()
 	b.StopTimer()
 	// The outbox after the rush: each seal's signal to its competition, relayed.
@@ -237,9 +254,9 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	var acked, refusedLate, otherErrs, lost, late int
 	var took, tookUnkeyed, tookKeyed []time.Duration
 	sealed := map[int]*ent.Bid{}
-	for _, bd := range tg.db.Bid.Query().Where(bid.CompetitionID(compID), bid.StatusEQ(domain.BidSubmitted)).AllX(sys) {
+	for _, bd := range tg.db.Bid.Query().Where(bid.CompetitionIDIn(compIDs...), bid.StatusEQ(domain.BidSubmitted)).AllX(sys) {
 		sealed[bd.ID] = bd
-		if !bd.SubmittedAt.Before(deadline) {
+		if !bd.SubmittedAt.Before(deadlines[bd.CompetitionID]) {
 			late++
 		}
 	}
@@ -287,7 +304,7 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	}
 	submitRate := float64(acked) / submitted.Sub(uploaded).Seconds()
 	mb := float64(n) * float64(size) / (1 << 20)
-	b.Logf(`deadline rush on %s (%d API) with %s: %d suppliers, %d at once, a %d MB document each
+	b.Logf(`deadline rush on %s (%d API) with %s: %d suppliers in %d competition(s), %d at once, a %d MB document each
   uploads:  %d in %.1f s (%.0f MB/s), %d failed
   submits:  %d acknowledged in %.1f s (%.0f a second), p50 %s, p99 %s
             without an Idempotency-Key (every other one, %d): p50 %s, p99 %s
@@ -297,11 +314,13 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
             sent again to the other API when theirs stopped answering: %d
   receipts: %d emailed, the last %.1f s after the last answer; commit to sent p50 %s, p99 %s (goal: p99 under 5 s); %d not sent
   all of it %.1f s from the first upload (goal: within 60 s); the deadline was at %.0f s
+  submits window (Unix time): %.3f %.3f
+  %s
   raw durable single-row INSERT transactions, %d at once on the same database: %.0f a second
   submit throughput / raw INSERT throughput = %.2f (goal at least 0.5)
   the HTTP limit, a trivial GET (/healthz) %d at once through the same client: %.0f a second, p99 %s;
   submit throughput / GET throughput = %.3f`,
-		tg.name, len(tg.urls), db, n, clients, size>>20,
+		tg.name, len(tg.urls), db, n, len(compIDs), clients, size>>20,
 		n-int(uploadErrs.Load()), uploaded.Sub(started).Seconds(), mb/uploaded.Sub(started).Seconds(), uploadErrs.Load(),
 		acked, submitted.Sub(uploaded).Seconds(), submitRate, p(0.5).Round(time.Millisecond), p(0.99).Round(time.Millisecond),
 		len(tookUnkeyed), pUnkeyed(0.5).Round(time.Millisecond), pUnkeyed(0.99).Round(time.Millisecond),
@@ -312,6 +331,8 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 		tg.moved.Load(),
 		len(emailed), mailed.Sub(submitted).Seconds(), pEmailed(0.5).Round(time.Millisecond), pEmailed(0.99).Round(time.Millisecond), unsent,
 		submitted.Sub(started).Seconds(), window.Seconds(),
+		float64(uploaded.UnixMilli())/1000, float64(submitted.UnixMilli())/1000,
+		waits,
 		clients, rawRate, submitRate/rawRate,
 		clients, getRate, getP99.Round(time.Microsecond), submitRate/getRate)
 	if *rushFinish {
@@ -322,6 +343,51 @@ func deadlineRush(b *testing.B, n, clients, size int, window time.Duration) {
 	b.ReportMetric(submitRate/rawRate, "ratio-vs-raw-insert")
 	b.ReportMetric(float64(pKeyed(0.99))/float64(pUnkeyed(0.99)), "keyed-p99-ratio")
 	b.ReportMetric(float64(lost), "lost")
+}
+
+// sampleLockWaits looks, every 5 ms until the returned function is called, at how many of
+// PostgreSQL's sessions wait on a lock (a row another transaction holds, most often): whether
+// the submits, of one competition or several, queue behind each other anywhere in the database.
+// On SQLite, where writers take turns by design, it says so.
+func sampleLockWaits(b *testing.B, dsn string) func() string {
+	if dsn == "" {
+		return func() string { return "lock waits: SQLite's writers take turns (one at a time), so none are sampled" }
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var samples, waiting, most int
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&n); err != nil {
+				continue
+			}
+			samples++
+			if n > 0 {
+				waiting++
+			}
+			most = max(most, n)
+		}
+	}()
+	return func() string {
+		close(stop)
+		<-done
+		db.Close()
+		return fmt.Sprintf("lock waits (PostgreSQL, every 5 ms over the submits): %d of %d looks found a session waiting on a lock (%.1f%%), at most %d at once",
+			waiting, samples, 100*float64(waiting)/float64(max(1, samples)), most)
+	}
 }
 
 // trivialGets is the HTTP limit the submits are measured against: n GETs of /healthz, clients at

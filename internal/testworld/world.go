@@ -16,13 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/devstack/s3server"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 var (
@@ -213,7 +213,7 @@ func New(t testing.TB, serve func(db *ent.Client, docs *docstore.Store) (http.Ha
 		id  int
 	}{{"challenge", w.ChallengeA.ID}, {"bid", w.BidAcme.ID}, {"challenge", w.ChallengeE.ID}} {
 		if err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return activities.Audit(ctx, tx, authz.Actor{Who: "fixture"}, "fixture.made", ev.rec, ev.id, nil, nil)
+			return records.Audit(ctx, tx, authz.Actor{Who: "fixture"}, "fixture.made", ev.rec, ev.id, nil, nil)
 		}); err != nil {
 			t.Fatal(err)
 		}
