@@ -26,17 +26,27 @@ import (
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
+// smtpServer is a real SMTP server for the test, and the sender that posts to it.
+func smtpServer(t *testing.T) (*email.Sink, email.Sender) {
+	t.Helper()
+	sink, err := email.StartSink(t.TempDir(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	sender, err := email.ParseSMTP("smtp://"+sink.Addr()+"?tls=none", "catalyst@programme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sink, sender
+}
+
 // The mail workflow sends what is waiting when it starts, and what is written later when the
 // outbox wakes it, each email once, over SMTP to a real SMTP server.
 func TestMailWorkflowSendsEachEmailOnce(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
-	sink, err := email.StartSink(t.TempDir(), "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	sender, _ := email.ParseSMTP("smtp://"+sink.Addr()+"?tls=none", "catalyst@programme.example")
+	sink, sender := smtpServer(t)
 	dana := db.Person.Create().SetName("Dana").SetEmail("dana@acme.example").SetRoles([]string{"supplier"}).SaveX(ctx)
 	notify := func(tmpl domain.NoticeTemplate) {
 		err := db.WithTx(ctx, func(tx *ent.Tx) error {
@@ -85,14 +95,9 @@ func TestMailWorkflowSendsEachEmailOnce(t *testing.T) {
 func TestMailWorkflowSendsAFullBacklogWithoutWaiting(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
-	sink, err := email.StartSink(t.TempDir(), "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sink.Close()
-	sender, _ := email.ParseSMTP("smtp://"+sink.Addr()+"?tls=none", "catalyst@programme.example")
+	sink, sender := smtpServer(t)
 	const backlog = 250 // two full pages and a part
-	err = db.WithTx(ctx, func(tx *ent.Tx) error {
+	err := db.WithTx(ctx, func(tx *ent.Tx) error {
 		for i := range backlog {
 			p := tx.Person.Create().SetName(fmt.Sprint("Supplier ", i)).SetEmail(fmt.Sprintf("s%d@acme.example", i)).SetRoles([]string{"supplier"}).SaveX(ctx)
 			if err := records.Notify(ctx, tx, p.ID, domain.NoticeBidReceived, "bid", i+1, map[string]string{"title": "Potholes", "receipt": fmt.Sprint("CAT-1-", i)}); err != nil {
