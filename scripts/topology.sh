@@ -116,7 +116,7 @@ start_api() {
   pids+=($!)
 }
 start_worker() {
-  CATALYST_WORKER_HEALTH_ADDR=127.0.0.1:${worker_ports[$1]} "$cat" worker >>"$dir/worker$1.log" 2>&1 &
+  CATALYST_WORKER_HEALTH_ADDR=127.0.0.1:${worker_ports[$1]} CATALYST_PUBLIC_URL=http://127.0.0.1:${api_ports[0]} "$cat" worker >>"$dir/worker$1.log" 2>&1 &
   worker_pid[$1]=$!
   pids+=($!)
 }

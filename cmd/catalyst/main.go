@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
-	"strings"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -63,15 +63,12 @@ func main() {
 // process ID, when dir is set: how the production topology's processes are seen spending their
 // time under a rush. The returned function ends it; a process killed hard leaves none.
 func profileCPU(dir string, args []string) (func(), error) {
-	if dir == "" {
-		return func() {}, nil
+	if dir == "" || len(args) == 0 || !slices.Contains([]string{"dev", "api", "worker", "part"}, args[0]) {
+		return func() {}, nil // only the processes that run for long: not a probe or a migrate
 	}
-	name := "catalyst"
-	for _, a := range args[:min(2, len(args))] {
-		if strings.HasPrefix(a, "-") {
-			break
-		}
-		name += "-" + a
+	name := "catalyst-" + args[0]
+	if args[0] == "part" && len(args) > 1 {
+		name += "-" + filepath.Base(args[1])
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
