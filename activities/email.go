@@ -123,28 +123,28 @@ func recordSend(ctx context.Context, emails *ent.EmailClient, e *ent.Email, prov
 	return again, up.Exec(ctx)
 }
 
-// SendPageInput names a page of emails or webhook deliveries to send.
-type SendPageInput struct{ IDs []int }
+// SendBatchInput names a batch of emails or webhook deliveries to send.
+type SendBatchInput struct{ IDs []int }
 
-// SendPageResult names those of a page whose send failed for now: the workflow tries each
+// SendBatchResult names those of a batch whose send failed for now: the workflow tries each
 // again on its own, with backoff.
-type SendPageResult struct{ Again []int }
+type SendBatchResult struct{ Again []int }
 
-// sendAtOnce is how many of a page are sent at once.
+// sendAtOnce is how many of a batch are sent at once.
 const sendAtOnce = 8
 
-// SendEmails sends a page of emails, at most once each as SendEmail does, sendAtOnce at a time:
+// SendEmails sends a batch of emails, at most once each as SendEmail does, sendAtOnce at a time:
 // each group claimed in one transaction, sent at once, and recorded in another. After a
 // deadline's rush a page is a hundred receipts: an activity (and its workflow task) and two
 // transactions for each kept the last of a thousand waiting for seconds, and took the database's
 // one writer from the submits still arriving. An email that is not simply waiting (cut off
 // mid-send) or whose send failed for now is left to SendEmail, on its own, with backoff.
-func (a *Activities) SendEmails(ctx context.Context, in SendPageInput) (SendPageResult, error) {
+func (a *Activities) SendEmails(ctx context.Context, in SendBatchInput) (SendBatchResult, error) {
 	if a.Mail == nil {
-		return SendPageResult{Again: in.IDs}, nil
+		return SendBatchResult{Again: in.IDs}, nil
 	}
 	ctx = authz.AsSystem(ctx, mailName)
-	var out SendPageResult
+	var out SendBatchResult
 	for group := range slices.Chunk(in.IDs, sendAtOnce) {
 		again, err := a.sendEmailGroup(ctx, group)
 		if err != nil {
@@ -226,8 +226,8 @@ func (a *Activities) sendEmailGroup(ctx context.Context, group []int) (again []i
 	return again, err
 }
 
-// sendPage runs send for each ID, sendAtOnce at a time, and lists those that failed, in order.
-func sendPage(ctx context.Context, ids []int, send func(id int) error) SendPageResult {
+// sendEach runs send for each ID, sendAtOnce at a time, and lists those that failed, in order.
+func sendEach(ctx context.Context, ids []int, send func(id int) error) SendBatchResult {
 	failed := make([]bool, len(ids))
 	var g errgroup.Group
 	g.SetLimit(sendAtOnce)
@@ -238,7 +238,7 @@ func sendPage(ctx context.Context, ids []int, send func(id int) error) SendPageR
 		})
 	}
 	_ = g.Wait()
-	var out SendPageResult
+	var out SendBatchResult
 	for i, id := range ids {
 		if failed[i] {
 			out.Again = append(out.Again, id)

@@ -231,10 +231,10 @@ func TestSendEmailFailures(t *testing.T) {
 	})
 }
 
-// A page after a rush: each waiting email sent once, a refusal recorded as SendEmail records
+// A batch after a rush: each waiting email sent once, a refusal recorded as SendEmail records
 // it, and what failed for now or was cut off mid-send left for SendEmail on its own; sending
-// the page again (its activity retried) sends nothing twice.
-func TestSendEmailsSendsAPageOnceEach(t *testing.T) {
+// the batch again (its activity retried) sends nothing twice.
+func TestSendEmailsSendsABatchOnceEach(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := authz.AsSystem(testdb.Fixture(), "test")
 	person := func(addr string) *ent.Person {
@@ -257,7 +257,7 @@ func TestSendEmailsSendsAPageOnceEach(t *testing.T) {
 	page = append(page, bounce.ID, later.ID, cutOff.ID)
 
 	for run := 1; run <= 2; run++ {
-		out, err := acts.SendEmails(ctx, SendPageInput{IDs: page})
+		out, err := acts.SendEmails(ctx, SendBatchInput{IDs: page})
 		if err != nil {
 			t.Fatal(err)
 		}

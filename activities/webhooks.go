@@ -100,10 +100,10 @@ func (a *Activities) WaitingWebhooks(ctx context.Context, in WaitingInput) (Wait
 // DeliverWebhookInput names the delivery.
 type DeliverWebhookInput struct{ DeliveryID int }
 
-// DeliverWebhooks delivers a page of webhook deliveries, each as DeliverWebhook does, a few at
+// DeliverWebhooks delivers a batch of webhook deliveries, each as DeliverWebhook does, a few at
 // once.
-func (a *Activities) DeliverWebhooks(ctx context.Context, in SendPageInput) (SendPageResult, error) {
-	return sendPage(ctx, in.IDs, func(id int) error { return a.DeliverWebhook(ctx, DeliverWebhookInput{DeliveryID: id}) }), nil
+func (a *Activities) DeliverWebhooks(ctx context.Context, in SendBatchInput) (SendBatchResult, error) {
+	return sendEach(ctx, in.IDs, func(id int) error { return a.DeliverWebhook(ctx, DeliverWebhookInput{DeliveryID: id}) }), nil
 }
 
 // DeliverWebhook makes one attempt at a delivery, signed with the endpoint's secrets in use,

@@ -22,7 +22,7 @@ func MailWorkflow(ctx workflow.Context, in MailInput) error {
 			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingEmails, activities.WaitingInput{Skip: skip, Limit: limit})
 		},
 		sendBatch: func(ctx workflow.Context, ids []int) workflow.Future {
-			return workflow.ExecuteActivity(batchOptions(ctx), a.SendEmails, activities.SendPageInput{IDs: ids})
+			return workflow.ExecuteActivity(batchOptions(ctx), a.SendEmails, activities.SendBatchInput{IDs: ids})
 		},
 		send: func(ctx workflow.Context, id int) workflow.Future {
 			return workflow.ExecuteActivity(sendOptions(ctx, activities.EmailAttempts), a.SendEmail, activities.SendEmailInput{EmailID: id})
@@ -41,7 +41,7 @@ func WebhookWorkflow(ctx workflow.Context, in WebhookInput) error {
 			return workflow.ExecuteActivity(activityOptions(ctx), a.WaitingWebhooks, activities.WaitingInput{Skip: skip, Limit: limit})
 		},
 		sendBatch: func(ctx workflow.Context, ids []int) workflow.Future {
-			return workflow.ExecuteActivity(batchOptions(ctx), a.DeliverWebhooks, activities.SendPageInput{IDs: ids})
+			return workflow.ExecuteActivity(batchOptions(ctx), a.DeliverWebhooks, activities.SendBatchInput{IDs: ids})
 		},
 		send: func(ctx workflow.Context, id int) workflow.Future {
 			return workflow.ExecuteActivity(sendOptions(ctx, activities.WebhookAttempts), a.DeliverWebhook, activities.DeliverWebhookInput{DeliveryID: id})
@@ -109,7 +109,7 @@ func sendLoop(ctx workflow.Context, s sender) error {
 			if inBatches {
 				for batch := range slices.Chunk(out.IDs, sendBatch) {
 					workflow.Go(ctx, func(ctx workflow.Context) {
-						var res activities.SendPageResult
+						var res activities.SendBatchResult
 						if err := s.sendBatch(ctx, batch).Get(ctx, &res); err != nil {
 							res.Again = batch // the batch's own retries gave up: each on its own
 						}
