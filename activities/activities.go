@@ -14,8 +14,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/bid"
-	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
 	_ "github.com/catalyst-sbri/catalyst/ent/runtime" // privacy policies and defaults
 	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
@@ -61,7 +59,7 @@ func (a *Activities) waitCloseGrace(ctx context.Context, id int) error {
 	}
 	give := time.Now().Add(closeAttemptWait)
 	for time.Now().Before(last.Add(domain.LateRetryWindow)) {
-		n, err := PendingBusySubmits(ctx, a.DB, id, last)
+		n, err := records.PendingBusySubmits(ctx, a.DB, id, last)
 		if err != nil || n == 0 {
 			return err
 		}
@@ -80,32 +78,6 @@ func (a *Activities) waitCloseGrace(ctx context.Context, id int) error {
 // closeAttemptWait is how long one attempt of the close waits for retries of submits refused
 // busy before it fails to be tried again: within its activity's 30-second timeout.
 const closeAttemptWait = 20 * time.Second
-
-// BidSubmitPath is the API's path of a bid's submit (api/server.go), under which a keyed
-// submit's record is kept, from the API or the bid's page alike.
-const BidSubmitPath = "/api/v1/bids/%d/submit"
-
-// PendingBusySubmits counts the competition's draft bids whose keyed submit was refused busy,
-// having arrived before last (its deadline), and has had no answer since: each may be sent
-// again and received as of its first arrival (service.SubmitBid).
-func PendingBusySubmits(ctx context.Context, db *ent.Client, competitionID int, last time.Time) (int, error) {
-	ctx = asSystem(ctx)
-	recs, err := db.IdempotencyRecord.Query().Where(idempotencyrecord.Status(503 /* service.RefusedBusy */), idempotencyrecord.ArrivedAtLT(last)).All(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var ids []int
-	for _, r := range recs {
-		var id int
-		if _, err := fmt.Sscanf(r.Path, BidSubmitPath, &id); err == nil {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return db.Bid.Query().Where(bid.IDIn(ids...), bid.CompetitionID(competitionID), bid.StatusEQ(domain.BidDraft)).Count(ctx)
-}
 
 // Application error types of refusals, which are never retried; the API maps each to a status.
 const (
@@ -348,7 +320,7 @@ func (a *Activities) CloseCompetition(ctx context.Context, in CloseCompetitionIn
 			}
 		}
 		if next == domain.CompetitionAssessment {
-			if _, err := AssignAssessors(ctx, tx, c.ID, authz.Actor{Reason: "the deadline passed"}); err != nil {
+			if _, err := records.AssignAssessors(ctx, tx, c.ID, authz.Actor{Reason: "the deadline passed"}); err != nil {
 				return err
 			}
 			if err := moveChallenge(ctx, tx, c.ChallengeID, authz.Actor{Reason: "the deadline passed"}, domain.ChallengeStage.CloseCompetition); err != nil {

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
-	"github.com/catalyst-sbri/catalyst/ent/assessment"
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
@@ -24,24 +22,16 @@ func competitionOf(challengeID, phase int) []predicate.Competition {
 
 func submittedBidIDs(ctx context.Context, tx *ent.Tx, competitionID int) ([]int, error) {
 	return tx.Bid.Query().
-		Where(bid.CompetitionID(competitionID), assessable).
+		Where(bid.CompetitionID(competitionID), records.Assessable).
 		Order(ent.Asc(bid.FieldID)).
 		IDs(ctx)
 }
 
 // RecordAssessmentInput is one assessor's scoring of one bid.
-type RecordAssessmentInput struct {
-	CompetitionID int
-	BidID         int
-	AssessorID    int
-	Assessment    domain.Assessment
-	Actor         authz.Actor
-}
+type RecordAssessmentInput = records.AssessmentInput
 
 // RecordAssessmentOutput gives the weighted percentage the scores came to.
-type RecordAssessmentOutput struct {
-	Percent float64
-}
+type RecordAssessmentOutput = records.AssessmentOutput
 
 // RecordAssessment stores (or replaces) an assessor's scoring of a bid, for a competition whose
 // workflow takes assessments as updates (opened before versionAssessedInRecords).
@@ -50,96 +40,14 @@ func (a *Activities) RecordAssessment(ctx context.Context, in RecordAssessmentIn
 	var out RecordAssessmentOutput
 	err := a.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		out, err = WriteAssessment(ctx, tx, in)
-		var refused refusedErr
+		out, err = records.WriteAssessment(ctx, tx, in)
+		var refused records.Refused
 		if errors.As(err, &refused) {
-			return refusal(refused.error)
+			return refusal(refused.Err)
 		}
 		return err
 	})
 	return out, err
-}
-
-// refusedErr marks a rule's refusal among WriteAssessment's errors.
-type refusedErr struct{ error }
-
-func (r refusedErr) Unwrap() error { return r.error }
-
-// WriteAssessment stores (or replaces) an assessor's scoring of a bid in tx: the activity above
-// and the service's own path (competitions whose assessments are in the records) share it.
-func WriteAssessment(ctx context.Context, tx *ent.Tx, in RecordAssessmentInput) (RecordAssessmentOutput, error) {
-	ctx = asSystem(ctx)
-	var out RecordAssessmentOutput
-	c, err := tx.Competition.Get(ctx, in.CompetitionID)
-	if err != nil {
-		return out, err
-	}
-	if err := c.Scheme.ValidateAssessment(in.Assessment); err != nil {
-		return out, refusedErr{err}
-	}
-	b, err := tx.Bid.Get(ctx, in.BidID)
-	if err != nil {
-		return out, err
-	}
-	if b.CompetitionID != c.ID {
-		return out, refusedErr{domain.InvalidInput("bid %d is not in competition %d", b.ID, c.ID)}
-	}
-	if ok, err := tx.Bid.Query().Where(bid.ID(b.ID), assessable).Exist(ctx); err != nil || !ok {
-		if err != nil {
-			return out, err
-		}
-		return out, refusedErr{domain.InvalidInput("bid %d is not one of this competition's submitted bids", b.ID)}
-	}
-	// Only an assessor the bid is assigned to (and who has not declined it) may score it.
-	assigned, err := tx.Assignment.Query().Where(assignment.BidID(b.ID), assignment.AssessorID(in.AssessorID),
-		assignment.StatusEQ(assignment.StatusAssigned)).Exist(ctx)
-	if err != nil {
-		return out, err
-	}
-	if !assigned {
-		return out, refusedErr{domain.InvalidInput("assessor %d is not assigned bid %d, or has declined it", in.AssessorID, b.ID)}
-	}
-	out.Percent = c.Scheme.Percent(in.Assessment)
-	// A retry of a submission already recorded (the same scores, not sent back since)
-	// writes nothing again, not even its audit event; a changed submission replaces it.
-	prev, err := tx.Assessment.Query().Where(assessment.BidID(b.ID), assessment.AssessorID(in.AssessorID)).Only(ctx)
-	if err == nil && prev.Returned == nil && prev.InScope == in.Assessment.InScope && prev.Fund == in.Assessment.Fund &&
-		reflect.DeepEqual(prev.Scores, in.Assessment.Scores) && len(prev.PassFail) == len(in.Assessment.PassFail) &&
-		(len(prev.PassFail) == 0 || reflect.DeepEqual(prev.PassFail, in.Assessment.PassFail)) {
-		return out, nil
-	}
-	if err != nil && !ent.IsNotFound(err) {
-		return out, err
-	}
-	id, err := tx.Assessment.Create().
-		SetBidID(b.ID).
-		SetAssessorID(in.AssessorID).
-		SetScores(in.Assessment.Scores).
-		SetPassFail(in.Assessment.PassFail).
-		SetInScope(in.Assessment.InScope).
-		SetFund(in.Assessment.Fund).
-		SetPercent(out.Percent).
-		OnConflictColumns(assessment.FieldBidID, assessment.FieldAssessorID).
-		UpdateNewValues().
-		ID(ctx)
-	if err != nil {
-		return out, err
-	}
-	// Submitted: a sending back is answered, and the draft it was written in is done with.
-	if err := tx.Assessment.UpdateOneID(id).ClearReturned().Exec(ctx); err != nil {
-		return out, err
-	}
-	if err := tx.Assignment.Update().Where(assignment.BidID(b.ID), assignment.AssessorID(in.AssessorID)).
-		ClearDraft().ClearDraftSavedAt().Exec(ctx); err != nil {
-		return out, err
-	}
-	// Scoring a bid confirms the assessor will assess it, if they had not said so first.
-	if err := tx.Assignment.Update().Where(assignment.BidID(b.ID), assignment.AssessorID(in.AssessorID), assignment.AcceptedAtIsNil()).
-		SetAcceptedAt(time.Now().UTC()).Exec(ctx); err != nil {
-		return out, err
-	}
-	return out, records.Audit(ctx, tx, in.Actor, "assessment.recorded", "assessment", id, nil,
-		map[string]any{"bid": b.ID, "assessor": in.AssessorID, "percent": out.Percent})
 }
 
 // DecideCompetitionInput records funding decisions. With Chosen empty, bids are selected top
@@ -191,7 +99,7 @@ func (a *Activities) DecideCompetition(ctx context.Context, in DecideCompetition
 			return refusal(err)
 		}
 		bids, err := tx.Bid.Query().
-			Where(bid.CompetitionID(c.ID), assessable).
+			Where(bid.CompetitionID(c.ID), records.Assessable).
 			WithAssessments().WithOrganisation().
 			Order(ent.Asc(bid.FieldID)).
 			All(ctx)

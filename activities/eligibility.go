@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -12,9 +11,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/records"
 )
-
-// assessable are the bids assessors score: submitted and not found ineligible.
-var assessable = bid.StatusNotIn(domain.BidDraft, domain.BidIneligible)
 
 // flagEligibility runs the automatic eligibility checks on each submitted bid at the close and
 // records what each fails, for the programme to decide on.
@@ -60,7 +56,7 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 		if err != nil {
 			return err
 		}
-		ids, err := tx.Bid.Query().Where(bid.CompetitionID(c.ID), assessable).Order(ent.Asc(bid.FieldID)).IDs(ctx)
+		ids, err := tx.Bid.Query().Where(bid.CompetitionID(c.ID), records.Assessable).Order(ent.Asc(bid.FieldID)).IDs(ctx)
 		if err != nil {
 			return err
 		}
@@ -69,7 +65,7 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 			out.Status = c.Status // a retry: assessment has started
 			return nil
 		}
-		undecided, err := UndecidedEligibility(ctx, tx, c.ID)
+		undecided, err := records.UndecidedEligibility(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -85,10 +81,10 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 			return err
 		}
 		if next == domain.CompetitionAssessment {
-			if _, err := AssignAssessors(ctx, tx, c.ID, in.Actor); err != nil {
+			if _, err := records.AssignAssessors(ctx, tx, c.ID, in.Actor); err != nil {
 				return err
 			}
-			if err := TellLapsed(ctx, tx, c.ID, time.Now()); err != nil {
+			if err := records.TellLapsed(ctx, tx, c.ID, time.Now()); err != nil {
 				return err
 			}
 		}
@@ -96,23 +92,4 @@ func (a *Activities) StartAssessment(ctx context.Context, in StartAssessmentInpu
 			map[string]any{"status": c.Status}, map[string]any{"status": next, "eligible_bids": len(ids)})
 	})
 	return out, err
-}
-
-// UndecidedEligibility names the bids the automatic checks flagged that still wait for the
-// programme's decision: still submitted, with no reason recorded.
-func UndecidedEligibility(ctx context.Context, tx *ent.Tx, competitionID int) ([]string, error) {
-	flagged, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), bid.StatusEQ(domain.BidSubmitted),
-		bid.EligibilityFlagsNotNil(), bid.Or(bid.EligibilityNoteIsNil(), bid.EligibilityNote(""))).
-		Order(ent.Asc(bid.FieldID)).WithOrganisation().All(authz.AsSystem(ctx, records.SystemName))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, b := range flagged {
-		if len(b.EligibilityFlags) == 0 {
-			continue
-		}
-		out = append(out, fmt.Sprintf("bid %d from %s", b.ID, b.Edges.Organisation.Name))
-	}
-	return out, nil
 }

@@ -54,7 +54,7 @@ func newPanel(t *testing.T) *panel {
 	}
 	p.bidAcme, p.bidBin = bid(p.acme), bid(p.binsight)
 	if err := db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := AssignAssessors(ctx, tx, p.comp.ID, authz.Actor{})
+		_, err := records.AssignAssessors(ctx, tx, p.comp.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -82,12 +82,12 @@ func (p *panel) standing(t *testing.T, b *ent.Bid) []int {
 	return ids
 }
 
-func (p *panel) declare(in DeclareInterestInput) (*ent.Interest, error) {
+func (p *panel) declare(in records.DeclareInterestInput) (*ent.Interest, error) {
 	ctx := testdb.Fixture()
 	var d *ent.Interest
 	err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		d, err = DeclareInterest(ctx, tx, in)
+		d, err = records.DeclareInterest(ctx, tx, in)
 		return err
 	})
 	return d, err
@@ -100,7 +100,7 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
 	ann := p.acmeAssessorIDs[0]
-	d, err := p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer,
+	d, err := p.declare(records.DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer,
 		Description: "  Worked at Acme until March  ", Actor: authz.Actor{Who: "ann@panel.example"}})
 	if err != nil {
 		t.Fatal(err)
@@ -130,11 +130,11 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 	}
 
 	// The same declaration again is refused; another kind in the same supplier is not.
-	_, err = p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer, Description: "again"})
+	_, err = p.declare(records.DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestEmployer, Description: "again"})
 	if !errors.Is(err, domain.ErrInvalidInput) || !strings.Contains(err.Error(), "already declared") {
 		t.Errorf("a repeated declaration: %v", err)
 	}
-	if _, err := p.declare(DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestPersonalFinancial,
+	if _, err := p.declare(records.DeclareInterestInput{AssessorID: ann, OrganisationID: p.acme.ID, Kind: domain.InterestPersonalFinancial,
 		Description: "Hold shares"}); err != nil {
 		t.Errorf("a second kind of interest: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 	// Withdrawing keeps the record and does not hand the bid back.
 	var w *ent.Interest
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		w, err = WithdrawInterest(ctx, tx, d.ID, authz.Actor{Who: "ann@panel.example"})
+		w, err = records.WithdrawInterest(ctx, tx, d.ID, authz.Actor{Who: "ann@panel.example"})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestDeclaringAnInterestHandsTheBidToAnotherAssessor(t *testing.T) {
 		t.Error("withdrawn, but no time recorded")
 	}
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := AssignAssessors(ctx, tx, p.comp.ID, authz.Actor{})
+		_, err := records.AssignAssessors(ctx, tx, p.comp.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -169,17 +169,17 @@ func TestAStandingInterestKeepsAnAssessorOffTheBid(t *testing.T) {
 	pat := p.unassignedForAcme.ID
 	// Two assessors out of three are needed per bid; with Pat barred from Acme, Acme's bid
 	// must go to the other two.
-	if _, err := p.declare(DeclareInterestInput{AssessorID: pat, OrganisationID: p.acme.ID, Kind: domain.InterestFamily,
+	if _, err := p.declare(records.DeclareInterestInput{AssessorID: pat, OrganisationID: p.acme.ID, Kind: domain.InterestFamily,
 		Description: "My brother works there"}); err != nil {
 		t.Fatal(err)
 	}
-	withdrawn, err := p.declare(DeclareInterestInput{AssessorID: pat, OrganisationID: p.binsight.ID, Kind: domain.InterestPersonal,
+	withdrawn, err := p.declare(records.DeclareInterestInput{AssessorID: pat, OrganisationID: p.binsight.ID, Kind: domain.InterestPersonal,
 		Description: "A friend works there"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := WithdrawInterest(ctx, tx, withdrawn.ID, authz.Actor{})
+		_, err := records.WithdrawInterest(ctx, tx, withdrawn.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestAStandingInterestKeepsAnAssessorOffTheBid(t *testing.T) {
 		SetAmount(domain.Pounds(400_000)).SetStatus(domain.BidSubmitted).SetSubmittedAt(time.Now()).SaveX(ctx)
 	var short []domain.Shortfall
 	if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		short, err = AssignAssessors(ctx, tx, comp2.ID, authz.Actor{})
+		short, err = records.AssignAssessors(ctx, tx, comp2.ID, authz.Actor{})
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestAStandingInterestKeepsAnAssessorOffTheBid(t *testing.T) {
 func TestADeclarationNamesEveryProblem(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
-	_, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, Kind: "cousin", Description: " "})
+	_, err := p.declare(records.DeclareInterestInput{AssessorID: p.assessors[0].ID, Kind: "cousin", Description: " "})
 	var ps domain.Problems
 	if !errors.As(err, &ps) || !errors.Is(err, domain.ErrInvalidInput) {
 		t.Fatalf("error %v: want the problems field by field", err)
@@ -227,11 +227,11 @@ func TestADeclarationNamesEveryProblem(t *testing.T) {
 			t.Errorf("%s: %q does not say %q", field, ps.For(field), want)
 		}
 	}
-	if _, err := p.declare(DeclareInterestInput{AssessorID: p.supplier.ID, OrganisationID: p.binsight.ID,
+	if _, err := p.declare(records.DeclareInterestInput{AssessorID: p.supplier.ID, OrganisationID: p.binsight.ID,
 		Kind: domain.InterestEmployer, Description: "x"}); err == nil || !strings.Contains(err.Error(), "is a supplier") {
 		t.Errorf("a supplier declaring: %v", err)
 	}
-	if _, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: 999_999,
+	if _, err := p.declare(records.DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: 999_999,
 		Kind: domain.InterestEmployer, Description: "x"}); err == nil || !strings.Contains(err.Error(), "no organisation 999999") {
 		t.Errorf("an unknown organisation: %v", err)
 	}
@@ -257,7 +257,7 @@ func TestAConflictedScoreLeavesTheMean(t *testing.T) {
 	}
 	generous := assess(p.acmeAssessorIDs[0], 10)
 	fair := assess(p.acmeAssessorIDs[1], 6)
-	if _, err := p.declare(DeclareInterestInput{AssessorID: generous.AssessorID, OrganisationID: p.acme.ID,
+	if _, err := p.declare(records.DeclareInterestInput{AssessorID: generous.AssessorID, OrganisationID: p.acme.ID,
 		Kind: domain.InterestProfessional, Description: "Consulted for Acme"}); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestAssignmentsAreFixedOnceDecided(t *testing.T) {
 	a := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(p.acmeAssessorIDs[0])).OnlyX(ctx)
 	before := p.db.AuditEvent.Query().CountX(ctx)
 	err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := DeclineAssignment(ctx, tx, a.ID, Decline{Reason: "I advised Acme last year"}, authz.Actor{Who: "ann@panel.example"})
+		_, err := records.DeclineAssignment(ctx, tx, a.ID, records.Decline{Reason: "I advised Acme last year"}, authz.Actor{Who: "ann@panel.example"})
 		return err
 	})
 	if !errors.Is(err, domain.ErrInvalidTransition) || !strings.Contains(err.Error(), "Decided") {
@@ -304,7 +304,7 @@ func TestInterestsAreDeclaredInSuppliersOnly(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
 	council := p.db.Organisation.Create().SetName("Anytown Council").SetPublicBody(true).SaveX(ctx)
-	_, err := p.declare(DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: council.ID,
+	_, err := p.declare(records.DeclareInterestInput{AssessorID: p.assessors[0].ID, OrganisationID: council.ID,
 		Kind: domain.InterestEmployer, Description: "I worked there"})
 	var ps domain.Problems
 	if !errors.As(err, &ps) || !strings.Contains(ps.For("organisation_id"), "public body") {
@@ -363,18 +363,18 @@ func TestTheOwnerIsToldOfTheProgrammesDecision(t *testing.T) {
 func TestDecliningForCapacityExcludesNothing(t *testing.T) {
 	p := newPanel(t)
 	ctx := testdb.Fixture()
-	decline := func(assessorID int, why Decline) {
+	decline := func(assessorID int, why records.Decline) {
 		a := p.db.Assignment.Query().Where(assignment.BidID(p.bidAcme.ID), assignment.AssessorID(assessorID)).OnlyX(ctx)
 		if err := p.db.WithTx(ctx, func(tx *ent.Tx) error {
-			_, err := DeclineAssignment(ctx, tx, a.ID, why, authz.Actor{Who: "assessor"})
+			_, err := records.DeclineAssignment(ctx, tx, a.ID, why, authz.Actor{Who: "assessor"})
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	busy, conflicted := p.acmeAssessorIDs[0], p.acmeAssessorIDs[1]
-	decline(busy, Decline{Capacity: true})
-	decline(conflicted, Decline{Reason: "I advised Acme last year"})
+	decline(busy, records.Decline{Capacity: true})
+	decline(conflicted, records.Decline{Reason: "I advised Acme last year"})
 	got, err := records.Conflicts(ctx, p.db.Assignment, assignment.BidID(p.bidAcme.ID))
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +391,7 @@ func TestDecliningForCapacityExcludesNothing(t *testing.T) {
 	// A conflict needs its reason; capacity does not.
 	a := p.db.Assignment.Query().Where(assignment.BidID(p.bidBin.ID)).FirstX(ctx)
 	err = p.db.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := DeclineAssignment(ctx, tx, a.ID, Decline{}, authz.Actor{Who: "assessor"})
+		_, err := records.DeclineAssignment(ctx, tx, a.ID, records.Decline{}, authz.Actor{Who: "assessor"})
 		return err
 	})
 	var ps domain.Problems

@@ -24,6 +24,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -272,7 +273,7 @@ func TestASubmitRefusedBusyIsReceivedAsOfItsFirstArrival(t *testing.T) {
 	}
 	closesAt := time.Now()
 	deadline(closesAt)
-	if n, err := activities.PendingBusySubmits(t.Context(), w.DB, compID, closesAt); n != 1 || err != nil {
+	if n, err := records.PendingBusySubmits(t.Context(), w.DB, compID, closesAt); n != 1 || err != nil {
 		t.Fatalf("%d submits awaited by the close (%v), want 1", n, err)
 	}
 	closed := make(chan activities.CloseCompetitionOutput)

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -29,7 +28,7 @@ func (s *Service) ListAssignments(ctx context.Context, page Page, competitionID 
 }
 
 // Decline is why an assessor turns an assignment down: a conflict of interest, or no capacity.
-type Decline = activities.Decline
+type Decline = records.Decline
 
 // DeclineAssignment turns down one of the assessor's assignments, for a conflict of interest or
 // for lack of capacity; the bid goes to another assessor.
@@ -40,7 +39,7 @@ func (s *Service) DeclineAssignment(ctx context.Context, id int, why Decline) (*
 	var out *ent.Assignment
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		if out, err = activities.DeclineAssignment(ctx, tx, id, why, authz.ActorOf(ctx, "")); err != nil {
+		if out, err = records.DeclineAssignment(ctx, tx, id, why, authz.ActorOf(ctx, "")); err != nil {
 			return err
 		}
 		return assignmentsChanged(ctx, tx, out.CompetitionID)
@@ -57,7 +56,7 @@ func (s *Service) AcceptAssignment(ctx context.Context, id int) (*ent.Assignment
 	var out *ent.Assignment
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		out, err = activities.AcceptAssignment(ctx, tx, id, authz.ActorOf(ctx, ""))
+		out, err = records.AcceptAssignment(ctx, tx, id, authz.ActorOf(ctx, ""))
 		return err
 	})
 	return out, err
@@ -67,7 +66,7 @@ func (s *Service) AcceptAssignment(ctx context.Context, id int) (*ent.Assignment
 // recorded once; releasing again changes nothing.
 func (s *Service) ReleaseFeedback(ctx context.Context, competitionID int) error {
 	return s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		return activities.ReleaseFeedback(ctx, tx, competitionID, authz.ActorOf(ctx, ""))
+		return records.ReleaseFeedback(ctx, tx, competitionID, authz.ActorOf(ctx, ""))
 	})
 }
 

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -37,7 +36,7 @@ import (
 // close activity waits domain.CloseGrace after the last deadline, so no bid received in time is
 // shut out by the close committing first. A competition opened from versionAssessedInRecords on
 // (assessments_in_records) takes assessments straight from the service, which holds the
-// competition's row and applies domain.CheckAssess and activities.WriteAssessment; its decision's
+// competition's row and applies domain.CheckAssess and records.WriteAssessment; its decision's
 // activity counts them in the records with domain.CheckAssessed, the rule the workflow applies to
 // its own count for older competitions, which send each assessment through their workflow as an
 // update. A Decision is top down or a portfolio, with the panel's reason per bid and
@@ -570,7 +569,7 @@ func (s *Service) RecordAssessment(ctx context.Context, in RecordAssessment) (fl
 // workflow reads them there at the decision: no workflow task for each one. It holds the
 // competition's row, so the decision (which moves it on) comes wholly before or after it.
 func (s *Service) writeAssessment(ctx context.Context, in RecordAssessment) (float64, error) {
-	var out activities.RecordAssessmentOutput
+	var out records.AssessmentOutput
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		sys := authz.AsSystem(ctx, assessingName)
 		held, err := tx.Competition.Update().Where(competition.ID(in.CompetitionID), competition.StatusEQ(domain.CompetitionAssessment)).
@@ -585,7 +584,7 @@ func (s *Service) writeAssessment(ctx context.Context, in RecordAssessment) (flo
 			}
 			return c.Status.CheckAssess()
 		}
-		out, err = activities.WriteAssessment(ctx, tx, activities.RecordAssessmentInput{
+		out, err = records.WriteAssessment(ctx, tx, records.AssessmentInput{
 			CompetitionID: in.CompetitionID, BidID: in.BidID, AssessorID: in.AssessorID,
 			Assessment: domain.Assessment{Scores: in.Scores, PassFail: in.PassFail, InScope: *in.InScope, Fund: *in.Fund},
 			Actor:      authz.ActorOf(ctx, ""),

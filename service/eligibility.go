@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -120,7 +119,7 @@ func (s *Service) EligibilityReadiness(ctx context.Context, comp *ent.Competitio
 	var undecided []string
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		undecided, err = activities.UndecidedEligibility(ctx, tx, comp.ID)
+		undecided, err = records.UndecidedEligibility(ctx, tx, comp.ID)
 		return err
 	})
 	if err != nil {

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/idempotencyrecord"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // idempotencyName is the system identity that keeps the answers to keyed requests.
@@ -234,8 +234,8 @@ func (s *Service) KeepAnswer(ctx context.Context, in KeyedRequest, a Answer) err
 }
 
 // BidSubmitRecordPath is the path a keyed submit of bid id is kept under, from the API or the
-// bid's page: the competition's close reads it (activities.PendingBusySubmits).
-func BidSubmitRecordPath(id int) string { return fmt.Sprintf(activities.BidSubmitPath, id) }
+// bid's page: the competition's close reads it (records.PendingBusySubmits).
+func BidSubmitRecordPath(id int) string { return fmt.Sprintf(records.BidSubmitPath, id) }
 
 // KeepBusyArrival keeps when a keyed request refused busy arrived, so that a retry with its key
 // is received as of then (the first arrival stands). It reports whether it was kept.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -45,7 +44,7 @@ func (s *Service) DeclareInterest(ctx context.Context, in DeclareInterest) (*ent
 	var d *ent.Interest
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		d, err = activities.DeclareInterest(ctx, tx, activities.DeclareInterestInput{AssessorID: v.PersonID,
+		d, err = records.DeclareInterest(ctx, tx, records.DeclareInterestInput{AssessorID: v.PersonID,
 			OrganisationID: in.OrganisationID, Kind: domain.InterestKind(in.Kind), Description: in.Description, Actor: authz.ActorOf(ctx, "")})
 		return err
 	})
@@ -67,7 +66,7 @@ func (s *Service) WithdrawInterest(ctx context.Context, id int) (*ent.Interest, 
 		return nil, notFound("interest", id)
 	}
 	err = s.DB.WithTx(ctx, func(tx *ent.Tx) error {
-		_, err := activities.WithdrawInterest(ctx, tx, id, authz.ActorOf(ctx, ""))
+		_, err := records.WithdrawInterest(ctx, tx, id, authz.ActorOf(ctx, ""))
 		return err
 	})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -240,10 +239,10 @@ func (s *Service) RerunAssignment(ctx context.Context, competitionID int) ([]dom
 			return err
 		}
 		actor := authz.ActorOf(ctx, "")
-		if out, err = activities.AssignAssessors(ctx, tx, comp.ID, actor); err != nil {
+		if out, err = records.AssignAssessors(ctx, tx, comp.ID, actor); err != nil {
 			return err
 		}
-		if err := activities.TellLapsed(ctx, tx, comp.ID, time.Now()); err != nil {
+		if err := records.TellLapsed(ctx, tx, comp.ID, time.Now()); err != nil {
 			return err
 		}
 		return records.Audit(ctx, tx, actor, "assignments.rerun", "competition", comp.ID, map[string]any{"assignments": n},

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
@@ -22,7 +21,7 @@ import (
 
 // The retention schedule as the programme sets it: each kind's period, the legal holds that stop
 // a deletion, what the next run would delete (a dry run), and what past runs did. The runs
-// themselves are the worker's (activities.Retention, each night from a Temporal schedule);
+// themselves are the worker's (records.Retention, each night from a Temporal schedule);
 // the dry run is the same code with nothing written.
 
 // retentionSetName is the identity the programme's changes to the schedule are written as.
@@ -31,8 +30,8 @@ const retentionSetName = "retention-schedule"
 // RetentionReport is what a run deleted, or a dry run would, and what holds kept; RetentionItem
 // one document of it. They are the worker's, named here for the adapters.
 type (
-	RetentionReport = activities.RetentionReport
-	RetentionItem   = activities.RetentionItem
+	RetentionReport = records.RetentionReport
+	RetentionItem   = records.RetentionItem
 )
 
 // RetentionPeriod is one kind of record's period as it stands.
@@ -87,7 +86,7 @@ func (s *Service) SetRetentionPeriods(ctx context.Context, periods map[domain.Re
 	if err := domain.CheckRetentionPeriods(periods).Err(); err != nil {
 		return err
 	}
-	before, err := activities.RetentionPeriods(ctx, s.DB)
+	before, err := records.RetentionPeriods(ctx, s.DB)
 	if err != nil {
 		return err
 	}
@@ -113,12 +112,12 @@ func (s *Service) SetRetentionPeriods(ctx context.Context, periods map[domain.Re
 }
 
 // RetentionDryRun is what a run now would delete, and what holds keep; nothing is written.
-func (s *Service) RetentionDryRun(ctx context.Context) (activities.RetentionReport, error) {
+func (s *Service) RetentionDryRun(ctx context.Context) (records.RetentionReport, error) {
 	v, _ := authz.FromContext(ctx)
 	if !v.InProgrammeTeam() {
-		return activities.RetentionReport{}, forbidden("only the programme team reads what the retention schedule would delete")
+		return records.RetentionReport{}, forbidden("only the programme team reads what the retention schedule would delete")
 	}
-	return activities.Retention(ctx, s.DB, nil, activities.RetentionInput{At: time.Now().UTC(), DryRun: true})
+	return records.Retention(ctx, s.DB, nil, records.RetentionInput{At: time.Now().UTC(), DryRun: true})
 }
 
 // RetentionRuns are the schedule's last runs, newest first, as the audit trail records them.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/apitoken"
@@ -27,10 +26,10 @@ type IssueToken struct {
 // IssueToken issues the token and returns it with its secret, which is in this answer and
 // nowhere else.
 func (s *Service) IssueToken(ctx context.Context, in IssueToken) (*ent.APIToken, string, error) {
-	var issued activities.IssuedToken
+	var issued records.IssuedToken
 	err := s.DB.WithTx(ctx, func(tx *ent.Tx) error {
 		var err error
-		issued, err = activities.IssueToken(ctx, tx, activities.IssueTokenInput{Name: in.Name, PersonID: in.PersonID,
+		issued, err = records.IssueToken(ctx, tx, records.IssueTokenInput{Name: in.Name, PersonID: in.PersonID,
 			Role: in.Role, ExpiresInDays: in.ExpiresInDays, Actor: authz.ActorOf(ctx, "")})
 		return err
 	})

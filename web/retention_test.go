@@ -18,6 +18,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/session"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/service"
 )
 
@@ -80,9 +81,9 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 	}
 
 	// The run.
-	run := func() activities.RetentionReport {
+	run := func() records.RetentionReport {
 		t.Helper()
-		r, err := activities.Retention(context.Background(), w.DB, testworld.Docs, activities.RetentionInput{At: time.Now().UTC()})
+		r, err := records.Retention(context.Background(), w.DB, testworld.Docs, records.RetentionInput{At: time.Now().UTC()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 
 // RetentionWorkflow is one run of the retention schedule: the Temporal schedule
 // RetentionScheduleID starts it each night, and it deletes what is past its period
-// (activities.Retention) at the workflow's own time. The activity is idempotent, so its retries
+// (records.Retention) at the workflow's own time. The activity is idempotent, so its retries
 // finish a run cut short.
 func RetentionWorkflow(ctx workflow.Context, in RetentionInput) (activities.RetentionReport, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/person"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/service"
 )
 
@@ -74,7 +74,7 @@ func runPeople(ctx context.Context, args []string, out io.Writer) error {
 	ctx = authz.AsSystem(ctx, "operator")
 	var p *ent.Person
 	err = db.WithTx(ctx, func(tx *ent.Tx) error {
-		p, err = activities.GrantRole(ctx, tx, *email, *name, authz.Role(*role), operator)
+		p, err = records.GrantRole(ctx, tx, *email, *name, authz.Role(*role), operator)
 		return err
 	})
 	if err != nil {
@@ -164,9 +164,9 @@ func runToken(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var issued activities.IssuedToken
+	var issued records.IssuedToken
 	err = db.WithTx(ctx, func(tx *ent.Tx) error {
-		issued, err = activities.IssueToken(ctx, tx, activities.IssueTokenInput{Name: *name, PersonID: p.ID, Role: *role,
+		issued, err = records.IssueToken(ctx, tx, records.IssueTokenInput{Name: *name, PersonID: p.ID, Role: *role,
 			ExpiresInDays: *days, Actor: operator})
 		return err
 	})

@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/catalyst-sbri/catalyst/activities"
 	"github.com/catalyst-sbri/catalyst/api"
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
@@ -31,6 +30,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/outboxmessage"
 	"github.com/catalyst-sbri/catalyst/ent/person"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/records"
 )
 
 var (
@@ -443,7 +443,7 @@ func rushSuppliers(b testing.TB, db *ent.Client, hc *http.Client, urls []string,
 	people := db.Person.Query().Where(person.EmailHasPrefix("bid@" + prefix)).Order(person.ByEmail()).AllX(sys)
 	for i, p := range people {
 		err := db.WithTx(sys, func(tx *ent.Tx) error {
-			issued, err := activities.IssueToken(sys, tx, activities.IssueTokenInput{Name: "Bid system", PersonID: p.ID,
+			issued, err := records.IssueToken(sys, tx, records.IssueTokenInput{Name: "Bid system", PersonID: p.ID,
 				Role: string(authz.Supplier), Actor: operator})
 			clients[i] = &apiClient{http: hc, base: urls[i%len(urls)], token: issued.Secret}
 			return err
@@ -464,7 +464,7 @@ func tokenFor(b testing.TB, db *ent.Client, email string, role authz.Role) strin
 		if err != nil {
 			return err
 		}
-		issued, err := activities.IssueToken(sys, tx, activities.IssueTokenInput{Name: "Rush", PersonID: p.ID, Role: string(role), Actor: operator})
+		issued, err := records.IssueToken(sys, tx, records.IssueTokenInput{Name: "Rush", PersonID: p.ID, Role: string(role), Actor: operator})
 		secret = issued.Secret
 		return err
 	})

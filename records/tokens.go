@@ -1,4 +1,4 @@
-package activities
+package records
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/person"
-	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // IssueTokenInput asks for an API token acting as one person in one of their roles.
@@ -65,11 +64,11 @@ func IssueToken(ctx context.Context, tx *ent.Tx, in IssueTokenInput) (IssuedToke
 	secret := authz.NewAPIToken()
 	now := time.Now().UTC()
 	t, err := tx.APIToken.Create().SetName(name).SetTokenHash(authz.HashSecret(secret)).SetPersonID(p.ID).
-		SetRole(in.Role).SetIssuedBy(in.Actor.NameOr(records.SystemActor)).SetCreatedAt(now).SetExpiresAt(now.AddDate(0, 0, in.ExpiresInDays)).Save(ctx)
+		SetRole(in.Role).SetIssuedBy(in.Actor.NameOr(SystemActor)).SetCreatedAt(now).SetExpiresAt(now.AddDate(0, 0, in.ExpiresInDays)).Save(ctx)
 	if err != nil {
 		return IssuedToken{}, err
 	}
-	if err := records.Audit(ctx, tx, in.Actor, "token.issued", "token", t.ID, nil,
+	if err := Audit(ctx, tx, in.Actor, "token.issued", "token", t.ID, nil,
 		map[string]any{"person": p.ID, "role": in.Role, "name": t.Name, "expires_at": t.ExpiresAt}); err != nil {
 		return IssuedToken{}, err
 	}
@@ -99,7 +98,7 @@ func GrantRole(ctx context.Context, tx *ent.Tx, email, name string, role authz.R
 		if p, err = tx.Person.Create().SetEmail(email).SetName(name).SetRoles([]string{string(role)}).Save(ctx); err != nil {
 			return nil, err
 		}
-		return p, records.Audit(ctx, tx, actor, "person.created", "person", p.ID, nil, map[string]any{"email": email, "roles": p.Roles})
+		return p, Audit(ctx, tx, actor, "person.created", "person", p.ID, nil, map[string]any{"email": email, "roles": p.Roles})
 	case err != nil:
 		return nil, err
 	case slices.Contains(p.Roles, string(role)):
@@ -109,5 +108,5 @@ func GrantRole(ctx context.Context, tx *ent.Tx, email, name string, role authz.R
 	if p, err = tx.Person.UpdateOne(p).SetRoles(append(slices.Clone(p.Roles), string(role))).Save(ctx); err != nil {
 		return nil, err
 	}
-	return p, records.Audit(ctx, tx, actor, fmt.Sprintf("person.granted_%s", role), "person", p.ID, map[string]any{"roles": before}, map[string]any{"roles": p.Roles})
+	return p, Audit(ctx, tx, actor, fmt.Sprintf("person.granted_%s", role), "person", p.ID, map[string]any{"roles": before}, map[string]any{"roles": p.Roles})
 }

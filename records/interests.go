@@ -1,4 +1,4 @@
-package activities
+package records
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
 	"github.com/catalyst-sbri/catalyst/ent/interest"
-	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // interestsName is the system identity that records declarations: an assessor may not write
@@ -74,7 +73,7 @@ func DeclareInterest(ctx context.Context, tx *ent.Tx, in DeclareInterestInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := records.Audit(ctx, tx, in.Actor, "interest.declared", "interest", d.ID, nil,
+	if err := Audit(ctx, tx, in.Actor, "interest.declared", "interest", d.ID, nil,
 		map[string]any{"assessor": assessor.ID, "organisation": org.ID, "kind": in.Kind, "description": description}); err != nil {
 		return nil, err
 	}
@@ -105,6 +104,6 @@ func WithdrawInterest(ctx context.Context, tx *ent.Tx, interestID int, actor aut
 	if d, err = tx.Interest.UpdateOne(d).SetWithdrawnAt(time.Now().UTC()).Save(ctx); err != nil {
 		return nil, err
 	}
-	return d, records.Audit(ctx, tx, actor, "interest.withdrawn", "interest", d.ID, map[string]any{"withdrawn_at": nil},
+	return d, Audit(ctx, tx, actor, "interest.withdrawn", "interest", d.ID, map[string]any{"withdrawn_at": nil},
 		map[string]any{"withdrawn_at": d.WithdrawnAt})
 }

@@ -1,4 +1,4 @@
-package activities
+package records
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent/assignment"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/competition"
-	"github.com/catalyst-sbri/catalyst/records"
 )
 
 // AssignAssessors gives every submitted bid of a closed competition its assessors, by the
@@ -21,7 +20,7 @@ import (
 // declined one again, so it is safe to run again after a decline or a retry. It returns the
 // bids that could not be given enough assessors, each with the reason.
 func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor authz.Actor) ([]domain.Shortfall, error) {
-	ctx = authz.AsSystem(ctx, records.AssignmentName)
+	ctx = authz.AsSystem(ctx, AssignmentName)
 	comp, err := tx.Competition.Get(ctx, competitionID)
 	if err != nil {
 		return nil, err
@@ -29,7 +28,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 	if err := comp.Status.ChangeAssignments(); err != nil {
 		return nil, err
 	}
-	bids, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), assessable).
+	bids, err := tx.Bid.Query().Where(bid.CompetitionID(competitionID), Assessable).
 		WithOrganisation().All(ctx)
 	if err != nil || len(bids) == 0 {
 		return nil, err
@@ -91,7 +90,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 		}
 		withdrawn := actor
 		withdrawn.Reason = d.Why
-		if err := records.Audit(ctx, tx, withdrawn, "assignment.withdrawn", "assignment", a.ID,
+		if err := Audit(ctx, tx, withdrawn, "assignment.withdrawn", "assignment", a.ID,
 			map[string]any{"status": "assigned"}, map[string]any{"status": "declined", "why": d.Why}); err != nil {
 			return nil, err
 		}
@@ -105,7 +104,7 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 		if err != nil {
 			return nil, err
 		}
-		if err := records.Audit(ctx, tx, actor, "assignment.made", "assignment", a.ID, nil,
+		if err := Audit(ctx, tx, actor, "assignment.made", "assignment", a.ID, nil,
 			map[string]any{"bid": pr.BidID, "assessor": pr.AssessorID, "why": pr.Why}); err != nil {
 			return nil, err
 		}
@@ -119,13 +118,13 @@ func AssignAssessors(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 // Pool is every active assessor whose declaration of interests stands at now, with their
 // organisation and standing interests: the people an assignment may give bids to.
 func Pool(ctx context.Context, tx *ent.Tx, now time.Time) ([]*ent.Person, error) {
-	all, err := records.Assessors(ctx, tx.Person)
+	all, err := Assessors(ctx, tx.Person)
 	if err != nil {
 		return nil, err
 	}
 	var out []*ent.Person
 	for _, x := range all {
-		if !domain.DeclarationLapsed(records.DeclaredSince(x), now) {
+		if !domain.DeclarationLapsed(DeclaredSince(x), now) {
 			out = append(out, x)
 		}
 	}
@@ -135,20 +134,20 @@ func Pool(ctx context.Context, tx *ent.Tx, now time.Time) ([]*ent.Person, error)
 // TellLapsed tells each assessor whose declaration of interests has lapsed that they were given
 // no bids in the competition, and how to be given bids again.
 func TellLapsed(ctx context.Context, tx *ent.Tx, competitionID int, now time.Time) error {
-	all, err := records.Assessors(ctx, tx.Person)
+	all, err := Assessors(ctx, tx.Person)
 	if err != nil {
 		return err
 	}
-	comp, err := tx.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(authz.AsSystem(ctx, records.AssignmentName))
+	comp, err := tx.Competition.Query().Where(competition.ID(competitionID)).WithChallenge().Only(authz.AsSystem(ctx, AssignmentName))
 	if err != nil {
 		return err
 	}
 	for _, x := range all {
-		since := records.DeclaredSince(x)
+		since := DeclaredSince(x)
 		if !domain.DeclarationLapsed(since, now) {
 			continue
 		}
-		if err := records.Notify(ctx, tx, x.ID, domain.NoticeDeclarationLapsed, "competition", comp.ID, map[string]string{
+		if err := Notify(ctx, tx, x.ID, domain.NoticeDeclarationLapsed, "competition", comp.ID, map[string]string{
 			"title": comp.Edges.Challenge.Title, "lapsed": domain.FormatDate(domain.DeclarationLapses(since))}); err != nil {
 			return err
 		}
@@ -176,7 +175,7 @@ func AcceptAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, actor a
 	if a.AcceptedAt != nil {
 		return a, nil
 	}
-	comp, err := tx.Competition.Get(authz.AsSystem(ctx, records.AssignmentName), a.CompetitionID)
+	comp, err := tx.Competition.Get(authz.AsSystem(ctx, AssignmentName), a.CompetitionID)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +185,7 @@ func AcceptAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, actor a
 	if a, err = tx.Assignment.UpdateOne(a).SetAcceptedAt(time.Now().UTC()).Save(ctx); err != nil {
 		return nil, err
 	}
-	return a, records.Audit(ctx, tx, actor, "assignment.accepted", "assignment", a.ID, nil, map[string]any{"accepted": true})
+	return a, Audit(ctx, tx, actor, "assignment.accepted", "assignment", a.ID, nil, map[string]any{"accepted": true})
 }
 
 // DeclineAssignment records an assessor's turning down of one assignment, hides the bid from
@@ -211,7 +210,7 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, why De
 	if a.Status == assignment.StatusDeclined {
 		return a, nil
 	}
-	comp, err := tx.Competition.Get(authz.AsSystem(ctx, records.AssignmentName), a.CompetitionID)
+	comp, err := tx.Competition.Get(authz.AsSystem(ctx, AssignmentName), a.CompetitionID)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +225,7 @@ func DeclineAssignment(ctx context.Context, tx *ent.Tx, assignmentID int, why De
 		return nil, err
 	}
 	actor.Reason = reason
-	if err := records.Audit(ctx, tx, actor, event, "assignment", a.ID,
+	if err := Audit(ctx, tx, actor, event, "assignment", a.ID,
 		map[string]any{"status": "assigned"}, map[string]any{"status": "declined", "for": kind}); err != nil {
 		return nil, err
 	}
@@ -249,7 +248,7 @@ func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 		return err
 	}
 	// Every bidder is told at once, in the same transaction as the release.
-	sys := authz.AsSystem(ctx, records.SystemName)
+	sys := authz.AsSystem(ctx, SystemName)
 	ch, err := tx.Challenge.Get(sys, comp.ChallengeID)
 	if err != nil {
 		return err
@@ -265,9 +264,9 @@ func ReleaseFeedback(ctx context.Context, tx *ent.Tx, competitionID int, actor a
 			outcome = "funded: you are offered a contract"
 		}
 		values := map[string]string{"bid": b.Title, "title": ch.Title, "outcome": outcome, "link": fmt.Sprintf("/bids/%d", b.ID)}
-		if err := records.NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeOutcomeReleased, values); err != nil {
+		if err := NotifyBidders(ctx, tx, comp.ID, b.OrganisationID, domain.NoticeOutcomeReleased, values); err != nil {
 			return err
 		}
 	}
-	return records.Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now, "outcomes": len(decided)})
+	return Audit(ctx, tx, actor, "competition.feedback_released", "competition", comp.ID, nil, map[string]any{"at": now, "outcomes": len(decided)})
 }
