@@ -32,7 +32,8 @@ type Activities struct {
 	BaseURL string
 	// Docs holds documents' bytes, which the retention schedule deletes.
 	Docs Bytes
-	// Webhooks delivers webhooks; nil for webhook.NewClient().
+	// Webhooks delivers webhooks; nil for webhook.NewClient(nil), which reaches the public
+	// internet only.
 	Webhooks *webhook.Client
 	// CloseGrace is how long after a competition's last deadline its close waits, for submits
 	// received in time and still in flight (domain.CloseGrace); zero in the workflows' tests.

@@ -127,13 +127,15 @@ func (a *Activities) DeliverWebhook(ctx context.Context, in DeliverWebhookInput)
 	}
 	client := a.Webhooks
 	if client == nil {
-		client = webhook.NewClient()
+		client = webhook.NewClient(nil)
 	}
 	res := client.Send(ctx, e.URL, d.MessageID, now, d.Payload, domain.SecretsInUse(e.Secrets, now))
 	up := a.DB.WebhookDelivery.UpdateOne(d).AddAttempts(1).SetLastStatus(res.Status).SetLastAttemptAt(now).SetLastError(res.Error)
 	switch {
 	case res.Delivered():
 		return up.SetState(webhookdelivery.StateDelivered).SetDeliveredAt(now).Exec(ctx)
+	case res.Refused: // the same address again would be refused again
+		return up.SetState(webhookdelivery.StateFailed).Exec(ctx)
 	case d.Attempts+1 >= int(WebhookAttempts): // counted in the records: a batch's try and each retry's
 		return up.SetState(webhookdelivery.StateFailed).SetLastError(fmt.Sprintf("Given up after %d attempts: %s", d.Attempts+1, res.Error)).Exec(ctx)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/outbound"
 	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 )
@@ -77,7 +78,7 @@ func TestAnAuditedEventIsDeliveredSigned(t *testing.T) {
 	if len(ds) != 1 || ds[0].Event != "contract.gate_stop" || ds[0].EndpointID != e.ID {
 		t.Fatalf("deliveries %+v", ds)
 	}
-	acts := &Activities{DB: db}
+	acts := &Activities{DB: db, Webhooks: webhook.NewClient(outbound.NewPolicy(outbound.Loopback...))}
 	for range 2 { // twice is once
 		if err := acts.DeliverWebhook(ctx, DeliverWebhookInput{DeliveryID: ds[0].ID}); err != nil {
 			t.Fatal(err)
@@ -107,7 +108,7 @@ func TestAFailingReceiverIsTriedAgain(t *testing.T) {
 	e := db.WebhookEndpoint.Create().SetURL(srv.URL).SetEvents([]string{"milestone.paid"}).
 		SetSecrets([]domain.WebhookSecret{{Secret: rx.secret, CreatedAt: time.Now()}}).SaveX(ctx)
 	d := db.WebhookDelivery.Create().SetEndpointID(e.ID).SetMessageID("msg_1_1").SetEvent("milestone.paid").SetPayload([]byte(`{"type":"milestone.paid"}`)).SaveX(ctx)
-	acts := &Activities{DB: db}
+	acts := &Activities{DB: db, Webhooks: webhook.NewClient(outbound.NewPolicy(outbound.Loopback...))}
 	if err := acts.DeliverWebhook(ctx, DeliverWebhookInput{DeliveryID: d.ID}); err == nil {
 		t.Fatal("a 503 returned no error to retry")
 	}

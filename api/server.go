@@ -22,6 +22,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
+	"github.com/catalyst-sbri/catalyst/outbound"
 	"github.com/catalyst-sbri/catalyst/service"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -59,6 +60,9 @@ type Deps struct {
 	SubmitWait  time.Duration
 	// ShortestOpen is how long a competition must be open at least (a day if 0).
 	ShortestOpen time.Duration
+	// Outbound is where the service lets a webhook endpoint point: nil for the public internet
+	// only (catalyst dev allows this machine too).
+	Outbound *outbound.Policy
 	// Metrics records requests and refusals and serves /metrics; nil for none.
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -104,7 +108,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 		return nil, nil, err
 	}
 	s := &Server{Deps: d, Submits: newAdmission(d.SubmitSlots, d.SubmitWait),
-		Svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}, ShortestOpen: d.ShortestOpen, LogKey: d.LogVerifierKey}}
+		Svc: &service.Service{DB: d.DB, Docs: d.Docs, Lifecycle: workflows.Lifecycle{Temporal: d.Temporal}, ShortestOpen: d.ShortestOpen, LogKey: d.LogVerifierKey, Outbound: d.Outbound}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler

@@ -16,6 +16,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/outbound"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -29,6 +30,8 @@ type Service struct {
 	ShortestOpen time.Duration
 	// LogKey is the public log's verifier key (note vkey form), to check receipts against.
 	LogKey string
+	// Outbound is where a webhook endpoint may point: nil for the public internet only.
+	Outbound *outbound.Policy
 
 	forgetting atomic.Bool // a pass of ForgetOldAnswers is under way
 }

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -36,7 +38,14 @@ func (s *Service) RegisterWebhook(ctx context.Context, in RegisterWebhook) (*ent
 		return nil, "", err
 	}
 	e := domain.WebhookEndpoint{URL: in.URL, Description: in.Description, Events: in.Events}
-	if err := e.Check().Err(); err != nil {
+	ps := e.Check()
+	if u, err := url.Parse(e.URL); err == nil && !slices.ContainsFunc(ps, func(p domain.FieldProblem) bool { return p.Field == "url" }) {
+		// Its host resolved now; each delivery's connection is checked again as it is dialled.
+		if err := s.Outbound.CheckHost(ctx, u.Hostname()); err != nil {
+			ps.Add("url", "Catalyst cannot send to this URL: %v", err)
+		}
+	}
+	if err := ps.Err(); err != nil {
 		return nil, "", err
 	}
 	secret := webhook.NewSecret()

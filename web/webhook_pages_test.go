@@ -17,7 +17,8 @@ import (
 
 var secretShown = regexp.MustCompile(`<code id="secret">(whsec_[^<]+)</code>`)
 
-// The programme registers an endpoint on a page without JavaScript (a wrong URL named first),
+// The programme registers an endpoint on a page without JavaScript (a wrong URL and one inside
+// the network named first),
 // reads its secret once, rotates it, reads the delivery log and sends a failed delivery again.
 func TestTheProgrammeManagesWebhooksOnPages(t *testing.T) {
 	w := NewWorld(t)
@@ -36,6 +37,12 @@ func TestTheProgrammeManagesWebhooksOnPages(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#url"`) || !strings.Contains(page, "Use https://") ||
 		!strings.Contains(page, `value="Finance"`) || !strings.Contains(page, `value="milestone.paid" checked`) {
 		t.Fatalf("a wrong URL: %d", code)
+	}
+	code, page = read(t)(c.PostForm(srv.URL+"/webhooks", url.Values{"csrf_token": {csrf}, "url": {"https://10.0.0.1/hook"},
+		"description": {"Finance"}, "events": {"milestone.paid"}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, `href="#url"`) ||
+		!strings.Contains(page, "Catalyst cannot send to this URL: 10.0.0.1 is not on the public internet") {
+		t.Fatalf("an endpoint inside the network: %d", code)
 	}
 	code, page = read(t)(c.PostForm(srv.URL+"/webhooks", url.Values{"csrf_token": {csrf}, "url": {"https://finance.example/hook"},
 		"description": {"Finance"}, "events": {"milestone.paid", "contract.gate_stop"}}))

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/catalyst-sbri/catalyst/outbound"
 )
 
 // SecretPrefix starts every secret, as the specification recommends.
@@ -59,8 +61,9 @@ func Sign(secrets []string, id string, at time.Time, body []byte) (string, error
 
 // Result is what one attempt got back.
 type Result struct {
-	Status int    // the receiver's HTTP status; 0 if none came
-	Error  string // why it failed, "" when delivered
+	Status  int    // the receiver's HTTP status; 0 if none came
+	Error   string // why it failed, "" when delivered
+	Refused bool   // not sent: the receiver's address is not one calls out may reach
 }
 
 // Delivered says whether the receiver took it: any 2xx.
@@ -69,10 +72,11 @@ func (r Result) Delivered() bool { return r.Status >= 200 && r.Status < 300 }
 // Client sends deliveries.
 type Client struct{ HTTP *http.Client }
 
-// NewClient gives up on a receiver after 15 seconds and follows no redirects: a receiver
-// answers where it was registered.
-func NewClient() *Client {
-	return &Client{HTTP: &http.Client{Timeout: 15 * time.Second,
+// NewClient gives up on a receiver after 15 seconds, follows no redirects (a receiver answers
+// where it was registered) and connects only where the policy allows (nil: the public
+// internet), checking each address as it is dialled.
+func NewClient(p *outbound.Policy) *Client {
+	return &Client{HTTP: &http.Client{Timeout: 15 * time.Second, Transport: p.Transport(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -92,6 +96,9 @@ func (c *Client) Send(ctx context.Context, url, id string, at time.Time, body []
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(at.Unix(), 10))
 	req.Header.Set("webhook-signature", sig)
 	resp, err := c.HTTP.Do(req)
+	if r, ok := outbound.IsRefused(err); ok {
+		return Result{Error: "Not sent: " + r.Error(), Refused: true}
+	}
 	if err != nil {
 		return Result{Error: "the receiver did not answer: " + err.Error()}
 	}

@@ -3,13 +3,16 @@ package webhook
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/catalyst-sbri/catalyst/outbound"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
 
@@ -26,7 +29,7 @@ func TestAReceiverVerifiesADelivery(t *testing.T) {
 	}))
 	defer rx.Close()
 	payload := []byte(`{"type":"contract.gate_stop","timestamp":"2027-01-04T09:00:00Z","data":{"record_type":"contract","record_id":7}}`)
-	res := NewClient().Send(context.Background(), rx.URL, "msg_42", time.Now(), payload, []string{old, fresh})
+	res := NewClient(outbound.NewPolicy(outbound.Loopback...)).Send(context.Background(), rx.URL, "msg_42", time.Now(), payload, []string{old, fresh})
 	if !res.Delivered() || res.Status != http.StatusNoContent {
 		t.Fatalf("delivery: %+v", res)
 	}
@@ -60,14 +63,34 @@ func TestAReceiverVerifiesADelivery(t *testing.T) {
 
 func TestAFailedDeliverySaysWhy(t *testing.T) {
 	rx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
-	res := NewClient().Send(context.Background(), rx.URL, "msg_1", time.Now(), []byte(`{}`), []string{NewSecret()})
+	here := NewClient(outbound.NewPolicy(outbound.Loopback...))
+	res := here.Send(context.Background(), rx.URL, "msg_1", time.Now(), []byte(`{}`), []string{NewSecret()})
 	if res.Delivered() || res.Status != http.StatusBadGateway || !strings.Contains(res.Error, "502") {
 		t.Errorf("%+v", res)
 	}
 	rx.Close()
-	res = NewClient().Send(context.Background(), rx.URL, "msg_1", time.Now(), []byte(`{}`), []string{NewSecret()})
+	res = here.Send(context.Background(), rx.URL, "msg_1", time.Now(), []byte(`{}`), []string{NewSecret()})
 	if res.Delivered() || res.Status != 0 || !strings.Contains(res.Error, "did not answer") {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestADeliveryInsideTheNetworkIsNotSent: with the public internet only allowed (production's
+// default), a receiver on this machine is never connected to, by its address or by a name that
+// resolves to it, and the delivery says why without anything from inside.
+func TestADeliveryInsideTheNetworkIsNotSent(t *testing.T) {
+	var reached atomic.Int32
+	rx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
+	defer rx.Close()
+	_, port, _ := net.SplitHostPort(rx.Listener.Addr().String())
+	for _, url := range []string{rx.URL, "http://localhost:" + port + "/hook", "http://[::ffff:127.0.0.1]:" + port + "/"} {
+		res := NewClient(nil).Send(context.Background(), url, "msg_1", time.Now(), []byte(`{}`), []string{NewSecret()})
+		if res.Delivered() || !res.Refused || res.Status != 0 || !strings.Contains(res.Error, "not on the public internet") {
+			t.Errorf("%s: %+v", url, res)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the receiver inside was reached %d times", n)
 	}
 }
 

@@ -19,6 +19,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
+	"github.com/catalyst-sbri/catalyst/outbound"
+	"github.com/catalyst-sbri/catalyst/webhook"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
 
@@ -42,6 +44,8 @@ type Deps struct {
 	LogEvery time.Duration
 	// LogWitness asks a witness to cosign each new checkpoint; nil for none.
 	LogWitness *activities.LogWitness
+	// Outbound is where webhooks may be delivered: nil for the public internet only.
+	Outbound *outbound.Policy
 }
 
 // Register adds every workflow and activity to r.
@@ -61,7 +65,8 @@ func Run(ctx context.Context, d Deps) error {
 		d.Log = slog.Default()
 	}
 	w := sdkworker.New(d.Temporal, workflows.TaskQueue, sdkworker.Options{})
-	Register(w, &activities.Activities{DB: d.DB, Docs: d.Docs, Mail: d.Mail, BaseURL: d.BaseURL, CloseGrace: domain.CloseGrace})
+	Register(w, &activities.Activities{DB: d.DB, Docs: d.Docs, Mail: d.Mail, BaseURL: d.BaseURL, CloseGrace: domain.CloseGrace,
+		Webhooks: webhook.NewClient(d.Outbound)})
 	if err := w.Start(); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/metrics"
+	"github.com/catalyst-sbri/catalyst/outbound"
 	"github.com/catalyst-sbri/catalyst/witness"
 )
 
@@ -69,6 +70,7 @@ var (
 	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, no public log is kept (the audit trail is still chained)"}
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
+	envOutbound     = envVar{"CATALYST_OUTBOUND_ALLOW", "", "ranges inside the network that webhooks may be delivered to, as CIDR prefixes or addresses separated by commas, e.g. 10.20.0.0/16 (unset: the public internet only)"}
 	envCPUProfile   = envVar{"CATALYST_CPU_PROFILE_DIR", "", "a folder to write each process's CPU profile to, for its whole life, when it stops (`scripts/topology.sh` with PROFILE=1); unset, none"}
 )
 
@@ -96,6 +98,7 @@ type prodConfig struct {
 	LogSigner         note.Signer            // the worker's, when CATALYST_LOG_KEY is set
 	LogWitness        *activities.LogWitness // the worker's, when CATALYST_LOG_WITNESS is set
 	LogVerifierKey    string                 // the API's, when CATALYST_LOG_VKEY is set
+	Outbound          *outbound.Policy       // where webhooks may be delivered
 }
 
 func get(v envVar) string {
@@ -155,6 +158,11 @@ func loadConfig(command string) (prodConfig, error) {
 			problems = append(problems, fmt.Sprintf("%s must be at least 64 hex characters (32 bytes): %s", envSessionKey.Name, "openssl rand -hex 32"))
 		}
 		cfg.SessionKey = key
+	}
+	if allowed, err := outbound.ParseAllowed(get(envOutbound)); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v", envOutbound.Name, err))
+	} else {
+		cfg.Outbound = outbound.NewPolicy(allowed...)
 	}
 	if command == "worker" {
 		cfg.Mail, cfg.PublicURL = loadMail(&problems)

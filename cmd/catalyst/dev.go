@@ -27,6 +27,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
+	"github.com/catalyst-sbri/catalyst/outbound"
 	"github.com/catalyst-sbri/catalyst/translog"
 	"github.com/catalyst-sbri/catalyst/web"
 	"github.com/catalyst-sbri/catalyst/worker"
@@ -71,6 +72,10 @@ type devStack struct {
 
 // devSignInRate is how many sign-ins a minute `catalyst dev` takes from one address.
 const devSignInRate = 600
+
+// devOutbound lets webhooks reach this machine as well as the internet, for trying a receiver
+// out beside `catalyst dev`; never the rest of its network.
+var devOutbound = outbound.NewPolicy(outbound.Loopback...)
 
 func runDev(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
@@ -210,7 +215,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
 	go func() {
 		st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Docs: st.Docs, Log: o.Log,
-			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery, LogSigner: logSigner})
+			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery, LogSigner: logSigner, Outbound: devOutbound})
 	}()
 
 	// The demo runs whole competitions in seconds, so a competition may close soon after it opens.
@@ -218,7 +223,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	// address: production's 20 a minute per address would stop a person (or the browser tests,
 	// two journeys at once) switching between demo people, for nothing.
 	handler, err := newAPI(st.DB, st.Temporal, st.Docs, api.Deps{SessionKey: key, DevSignIn: true, SignInRate: devSignInRate,
-		ShortestOpen: domain.MinOpenPeriod, Metrics: st.Metrics, Log: o.Log, LogVerifierKey: logVKey})
+		ShortestOpen: domain.MinOpenPeriod, Metrics: st.Metrics, Log: o.Log, LogVerifierKey: logVKey, Outbound: devOutbound})
 	if err != nil {
 		return nil, err
 	}

@@ -129,8 +129,9 @@ func runWorker(ctx context.Context) error {
 	if cfg.LogWitness != nil {
 		cfg.LogWitness.DB = db
 	}
+	log.Info("webhooks are delivered to " + cfg.Outbound.Allowed() + " (" + envOutbound.Name + ")")
 	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL,
-		LogSigner: cfg.LogSigner, LogWitness: cfg.LogWitness})
+		LogSigner: cfg.LogSigner, LogWitness: cfg.LogWitness, Outbound: cfg.Outbound})
 }
 
 func runAPI(ctx context.Context) error {
@@ -191,7 +192,7 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 	}
 	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
 		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, ShortestOpen: shortest, Metrics: m, Log: log,
-		LogVerifierKey: cfg.LogVerifierKey})
+		LogVerifierKey: cfg.LogVerifierKey, Outbound: cfg.Outbound})
 	if err != nil {
 		tc.Close()
 		db.Close()
