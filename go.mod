@@ -3,6 +3,7 @@ module github.com/catalyst-sbri/catalyst
 go 1.26.8
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	entgo.io/ent v0.14.5
 	filippo.io/torchwood v0.6.1
 	github.com/compose-spec/compose-go/v2 v2.16.2
@@ -44,7 +45,6 @@ require (
 	cloud.google.com/go/monitoring v1.27.0 // indirect
 	cloud.google.com/go/run v1.19.0 // indirect
 	cloud.google.com/go/storage v1.62.1 // indirect
-	code.dny.dev/ssrf v0.3.0 // indirect
 	dario.cat/mergo v1.0.2 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/Azure/go-ntlmssp v0.1.1 // indirect
