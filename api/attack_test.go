@@ -39,9 +39,14 @@ func TestUploadsRefuseAnAttackCorpus(t *testing.T) {
 		{"a PDF that is also a web page", "plan.pdf", "%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n", 415, "web page"},
 		{"a path out of the folder", "../../etc/passwd.pdf", "%PDF-1.4\nplan\n%%EOF\n", 422, "not a path"},
 		{"a Windows path", `C:\Users\x\plan.pdf`, "%PDF-1.4\nplan\n%%EOF\n", 422, "not a path"},
-		{"a program named as a PDF", "plan.pdf", "MZ\x90\x00\x03\x00\x00\x00" + strings.Repeat("\x00", 100), 415, "upload PDF"},
+		{"a program named as a PDF", "plan.pdf", "MZ\x90\x00\x03\x00\x00\x00" + strings.Repeat("\x00", 100), 415, "plan.pdf is named as a PDF, but its content is no kind of file that may be uploaded: upload a PDF"},
 		{"too large", "plan.pdf", "%PDF-1.4\n" + strings.Repeat("y", (1<<20)+10), 413, "limit is 1 MB"},
 		{"empty", "plan.pdf", "", 415, ""},
+		{"JScript", "invoice.js", "var s = new ActiveXObject('WScript.Shell');", 415, "a .js file cannot be uploaded"},
+		{"a hidden ending", "invoice\u202Etxt.exe", "MZ", 415, "a .exe file cannot be uploaded"},
+		{"a zero-width space before the ending", "report\u200b.exe", "MZ", 415, "a .exe file cannot be uploaded"},
+		{"a ZIP holding programs", "docs.zip", zipOf(map[string][]byte{"setup.exe": []byte("MZ"), "open.lnk": []byte("L")}), 415, "a file that runs"},
+		{"a Word document with macros", "plan.docx", zipOf(map[string][]byte{"word/document.xml": []byte("<w/>"), "word/vbaProject.bin": []byte("VBA")}), 415, "holds macros"},
 	}
 	before := w.DB.Document.Query().CountX(sys)
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,6 +108,9 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		answer := service.Answer{Status: status, ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: w.buf.Bytes()}
+		if lost, ok := s.showsSecret[c.Request().Method+" "+c.Path()]; ok && status < 300 {
+			answer = secretShownOnce(answer, path, lost)
+		}
 		switch {
 		case service.AnsweredInCommand(ctx):
 			if rand.IntN(100) == 0 { // now and then, as BeginKeyed does for the other commands
@@ -126,6 +130,28 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// secretShownOnce is what is kept of an answer that carried a secret: that the command was done
+// (and the record it made or changed), never the secret, which the README promises is shown
+// once and stored only as a hash.
+func secretShownOnce(a service.Answer, path, lost string) service.Answer {
+	var made struct {
+		ID       int `json:"id"`
+		Endpoint struct {
+			ID int `json:"id"`
+		} `json:"endpoint"`
+	}
+	_ = json.Unmarshal(a.Body, &made)
+	record := ""
+	if id := max(made.ID, made.Endpoint.ID); id > 0 {
+		record = fmt.Sprintf(" (record %d)", id)
+	}
+	body, _ := json.Marshal(Problem{Type: problemBase + "secret-shown-once", Title: "This was done, and its secret shown once",
+		Status: http.StatusConflict, Instance: path,
+		Detail: fmt.Sprintf("the first request with this Idempotency-Key was answered %d%s with a secret, which Catalyst showed once and does not keep: %s",
+			a.Status, record, lost)})
+	return service.Answer{Status: http.StatusConflict, ContentType: "application/problem+json", Body: body}
 }
 
 // replay answers a keyed request with the answer to the earlier one with its key.

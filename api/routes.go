@@ -19,12 +19,14 @@ type Routes struct {
 	// answersItself holds the commands that keep a keyed request's answer in their own
 	// transaction (PostCommand), as access does.
 	answersItself map[string]bool
-	bodyLimits    map[string]bodyLimit
+	// showsSecret holds the commands whose answer carries a secret shown once (PostSecret).
+	showsSecret map[string]string
+	bodyLimits  map[string]bodyLimit
 }
 
 func (s *Server) routes(e *echo.Echo) Routes {
-	s.access, s.answersItself, s.bodyLimits = map[string]Guard{}, map[string]bool{}, map[string]bodyLimit{}
-	return Routes{to: e, e: e, access: s.access, answersItself: s.answersItself, bodyLimits: s.bodyLimits}
+	s.access, s.answersItself, s.showsSecret, s.bodyLimits = map[string]Guard{}, map[string]bool{}, map[string]string{}, map[string]bodyLimit{}
+	return Routes{to: e, e: e, access: s.access, answersItself: s.answersItself, showsSecret: s.showsSecret, bodyLimits: s.bodyLimits}
 }
 
 // Group registers its routes under prefix.
@@ -57,6 +59,13 @@ func (r Routes) Post(path string, who Guard, h echo.HandlerFunc, m ...echo.Middl
 // own transaction (service.AnswerKeyedWith), so that its effect and its answer commit together.
 func (r Routes) PostCommand(path string, who Guard, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r.answersItself[r.add(http.MethodPost, path, who, h, m...)] = true
+}
+
+// PostSecret registers a POST route whose answer carries a secret shown once (a token, a
+// signing secret). Its answer to an Idempotency-Key is never kept: a retry with the key is told
+// the command was done and its secret shown once, and lost says what to do if it was lost.
+func (r Routes) PostSecret(path string, who Guard, lost string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.showsSecret[r.add(http.MethodPost, path, who, h, m...)] = lost
 }
 
 // PostUpTo registers a POST route that reads at most max bytes: a request that says it is larger

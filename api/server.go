@@ -79,6 +79,8 @@ type Server struct {
 	access map[string]Guard
 	// answersItself is the commands that keep their keyed answers themselves (routes.go).
 	answersItself map[string]bool
+	// showsSecret is the commands whose answers carry a secret, never kept (routes.go).
+	showsSecret map[string]string
 	// bodyLimits is the most each route that takes a file reads (PostUpTo in routes.go).
 	bodyLimits map[string]bodyLimit
 	// ErrorPage answers a refused or failed request for a page as a page; the pages set it.
@@ -203,9 +205,9 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Get("/figures", Only(authz.ProgrammeTeam...), s.getFigures)
 	v1.Put("/figures/targets", Only(authz.ProgrammeOfficer), s.setTargets)
 	v1.Get("/webhooks", Only(authz.Admin), s.listWebhooks)
-	v1.Post("/webhooks", Only(authz.Admin), s.registerWebhook)
+	v1.PostSecret("/webhooks", Only(authz.Admin), "if it was lost, rotate the endpoint's secret", s.registerWebhook)
 	v1.Get("/webhooks/:id/deliveries", Only(authz.Admin), s.webhookDeliveries)
-	v1.Post("/webhooks/:id/rotate-secret", Only(authz.Admin), s.rotateWebhookSecret)
+	v1.PostSecret("/webhooks/:id/rotate-secret", Only(authz.Admin), "if it was lost, rotate the endpoint's secret again", s.rotateWebhookSecret)
 	v1.Post("/webhooks/:id/disable", Only(authz.Admin), s.disableWebhook)
 	v1.Post("/webhook-deliveries/:id/send-again", Only(authz.Admin), s.sendWebhookAgain)
 	v1.Get("/emails", Only(authz.ProgrammeTeam...), s.listEmails)
@@ -289,7 +291,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Post("/interests", Only(authz.Declarers...), s.declareInterest)
 	v1.Post("/interests/:id/withdraw", Only(authz.Declarers...), s.withdrawInterest)
 	v1.Get("/tokens", SignedIn, s.listTokens)
-	v1.Post("/tokens", Only(authz.Admin), s.issueToken)
+	v1.PostSecret("/tokens", Only(authz.Admin), "if it was lost, revoke the token and issue another", s.issueToken)
 	v1.Post("/tokens/:id/revoke", Only(authz.Admin), s.revokeToken)
 
 	for _, add := range more {

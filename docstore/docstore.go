@@ -15,9 +15,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
@@ -32,21 +36,6 @@ var (
 
 // DefaultMaxSize is the largest document accepted unless configured otherwise: 25 MiB.
 const DefaultMaxSize = 25 << 20
-
-// allowedTypes are the kinds of file a bid or report may carry, as sniffed from the first bytes,
-// whatever the uploader claims. Office documents (docx, xlsx, odt) are ZIP containers.
-var allowedTypes = map[string]string{
-	"application/pdf":           "PDF",
-	"image/png":                 "PNG image",
-	"image/jpeg":                "JPEG image",
-	"text/plain; charset=utf-8": "plain text",
-	"application/zip":           "Office document (docx, xlsx, odt) or ZIP",
-}
-
-// AllowedTypesText lists the allowed kinds for error messages.
-func AllowedTypesText() string {
-	return "PDF, Word/Excel/OpenDocument (or ZIP), PNG, JPEG or plain text"
-}
 
 // Config says where the store is.
 type Config struct {
@@ -135,10 +124,15 @@ func NewKey(prefix string) string {
 	return strings.TrimSuffix(prefix, "/") + "/" + hex.EncodeToString(b[:])
 }
 
-// Put streams r into the store under key, refusing types not on the allow-list and anything over
-// the size limit. The bytes are never held whole in memory: they flow through a SHA-256 hash
-// into a multipart upload. On refusal nothing is left behind.
-func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Stored, error) {
+// Put streams r, uploaded under filename, into the store under key. It refuses a file whose
+// name and content do not agree on one of domain.DocumentKinds, a ZIP or Office file that does
+// not pass checkZip, and anything over the size limit. The bytes are never held whole in memory:
+// they flow through a SHA-256 hash into a multipart upload. On refusal nothing is left behind.
+func (s *Store) Put(ctx context.Context, key, filename string, r io.Reader) (Stored, error) {
+	kind, err := domain.DocumentKindByName(filename)
+	if err != nil {
+		return Stored{}, fmt.Errorf("%w: %v", ErrTypeRefused, err)
+	}
 	br := bufio.NewReaderSize(r, 512)
 	head, err := br.Peek(512)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
@@ -148,10 +142,10 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Stored, error
 		return Stored{}, ErrEmpty
 	}
 	ctype := http.DetectContentType(head)
-	if _, ok := allowedTypes[ctype]; !ok {
-		return Stored{}, fmt.Errorf("%w: it looks like %s; upload %s", ErrTypeRefused, ctype, AllowedTypesText())
+	if err := domain.CheckDocumentContent(filename, kind, ctype); err != nil {
+		return Stored{}, fmt.Errorf("%w: %v", ErrTypeRefused, err)
 	}
-	if err := notPolyglot(ctype, head); err != nil {
+	if err := notPolyglot(kind, head); err != nil {
 		return Stored{}, err
 	}
 	h := sha256.New()
@@ -168,8 +162,8 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Stored, error
 		_ = s.client.RemoveObject(context.WithoutCancel(ctx), s.bucket, key, minio.RemoveObjectOptions{})
 		return Stored{}, fmt.Errorf("%w: the limit is %d MB", ErrTooLarge, s.maxSize>>20)
 	}
-	if ctype == "application/zip" {
-		if err := s.checkZip(ctx, key, counted.n); err != nil {
+	if kind.Container != domain.NotContainer {
+		if err := s.checkZip(ctx, key, counted.n, kind); err != nil {
 			_ = s.client.RemoveObject(context.WithoutCancel(ctx), s.bucket, key, minio.RemoveObjectOptions{})
 			return Stored{}, err
 		}
@@ -243,12 +237,12 @@ func ContentDisposition(name string) string {
 
 // notPolyglot refuses a file whose first bytes are one allowed type and also a web page, so a
 // browser or a careless viewer could run it as HTML (a PDF with a script in its head).
-func notPolyglot(ctype string, head []byte) error {
+func notPolyglot(kind domain.DocumentKind, head []byte) error {
 	lower := bytes.ToLower(head)
 	for _, tag := range [][]byte{[]byte("<html"), []byte("<script"), []byte("<svg"), []byte("<iframe"), []byte("<!doctype html")} {
 		if bytes.Contains(lower, tag) {
-			return fmt.Errorf("%w: it is a %s that also holds a web page (%s…); save it again as a plain %s",
-				ErrTypeRefused, allowedTypes[ctype], tag, allowedTypes[ctype])
+			return fmt.Errorf("%w: it is %s that also holds a web page (%s…); save it again as a plain %s",
+				ErrTypeRefused, kind.WithArticle(), tag, kind.Name)
 		}
 	}
 	return nil
@@ -263,9 +257,12 @@ const (
 	bigZipEntry    = 10 << 20
 )
 
-// checkZip reads the stored ZIP's directory (by ranged reads, not whole) and refuses a nested
-// archive, or one that would expand past the limits.
-func (s *Store) checkZip(ctx context.Context, key string, size int64) error {
+// checkZip reads the stored ZIP's directory (by ranged reads, not whole) and refuses one that
+// would expand past the limits or names a path outside itself; then it unpacks every entry,
+// counting, so a directory that lies about the sizes is caught. An Office file may not hold
+// macros or embedded files; a ZIP of documents holds only documents of the kinds allowed, none
+// of them a ZIP or an Office file, each with a name that shows what it is.
+func (s *Store) checkZip(ctx context.Context, key string, size int64, kind domain.DocumentKind) error {
 	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
 		return fmt.Errorf("checking document: %w", err)
@@ -273,7 +270,7 @@ func (s *Store) checkZip(ctx context.Context, key string, size int64) error {
 	defer obj.Close()
 	zr, err := zip.NewReader(obj, size)
 	if err != nil {
-		return fmt.Errorf("%w: it begins like a ZIP or Office document but its contents cannot be read; save it again", ErrTypeRefused)
+		return fmt.Errorf("%w: it is named as %s but its contents cannot be read; save it again", ErrTypeRefused, kind.WithArticle())
 	}
 	if len(zr.File) > maxZipEntries {
 		return fmt.Errorf("%w: it holds %d files, more than %d", ErrTypeRefused, len(zr.File), maxZipEntries)
@@ -283,16 +280,72 @@ func (s *Store) checkZip(ctx context.Context, key string, size int64) error {
 		total += f.UncompressedSize64
 		name := strings.ToLower(f.Name)
 		switch {
-		case strings.HasSuffix(name, ".zip") || strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".7z") || strings.HasSuffix(name, ".rar"):
-			return fmt.Errorf("%w: it holds another archive (%s); upload the documents themselves", ErrTypeRefused, f.Name)
 		case strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/"):
 			return fmt.Errorf("%w: a file inside it is named as a path outside it (%s)", ErrTypeRefused, f.Name)
 		case f.UncompressedSize64 > bigZipEntry && (f.CompressedSize64 == 0 || f.UncompressedSize64/f.CompressedSize64 > maxZipRatio):
 			return fmt.Errorf("%w: it would expand far beyond its size (%s is %d MB unpacked); it looks like a ZIP bomb", ErrTypeRefused, f.Name, f.UncompressedSize64>>20)
+		case f.FileInfo().IsDir():
+			continue
+		}
+		if err := checkEntry(kind, f.Name, name); err != nil {
+			return fmt.Errorf("%w: %v", ErrTypeRefused, err)
 		}
 	}
 	if total > maxZipExpanded {
 		return fmt.Errorf("%w: it would expand to %d MB; the limit is %d MB", ErrTypeRefused, total>>20, maxZipExpanded>>20)
+	}
+	// The directory's sizes are the uploader's word: unpack each entry, never past what the
+	// directory declared (archive/zip refuses an entry longer than declared, or whose checksum
+	// fails), so the limits above hold for what is really inside.
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rc)
+			rc.Close()
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %q inside it does not match what the ZIP's directory says of it; save it again", ErrTypeRefused, f.Name)
+		}
+	}
+	return nil
+}
+
+// Endings of files that run, or hold others, refused inside any ZIP or Office file.
+var (
+	runnable = []string{".exe", ".dll", ".scr", ".com", ".bat", ".cmd", ".msi", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".wsh",
+		".hta", ".lnk", ".jar", ".ps1", ".psm1", ".sh", ".app", ".reg", ".cpl", ".msc", ".pif", ".url", ".iso", ".img"}
+	archives = []string{".zip", ".gz", ".tgz", ".7z", ".rar", ".tar", ".bz2", ".xz", ".cab", ".docx", ".docm", ".xlsx", ".xlsm",
+		".pptx", ".pptm", ".odt", ".ods", ".odp", ".doc", ".xls", ".ppt"}
+)
+
+// checkEntry refuses an entry an Office file or a ZIP of documents may not hold. lower is its
+// name in lower case.
+func checkEntry(kind domain.DocumentKind, name, lower string) error {
+	if strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Cc, r) }) {
+		return fmt.Errorf("a file inside it has hidden characters in its name (%+q); name it plainly", name)
+	}
+	base := path.Base(lower)
+	if slices.Contains(runnable, path.Ext(base)) {
+		return fmt.Errorf("it holds %s, a file that runs; upload the documents themselves", name)
+	}
+	if slices.Contains(archives, path.Ext(base)) {
+		return fmt.Errorf("it holds another archive (%s); upload the documents themselves", name)
+	}
+	if kind.Container == domain.OfficeDocument {
+		switch {
+		case base == "vbaproject.bin" || base == "vbadata.xml" || strings.HasPrefix(lower, "basic/") || strings.HasPrefix(lower, "scripts/"):
+			return fmt.Errorf("it holds macros (%s); save it again as %s without macros", name, kind.WithArticle())
+		case strings.Contains(lower, "/embeddings/") || strings.HasSuffix(base, ".bin") && strings.HasPrefix(base, "oleobject"):
+			return fmt.Errorf("it holds an embedded file (%s); upload that file on its own, and this one without it", name)
+		}
+		return nil
+	}
+	inner, err := domain.DocumentKindByName(base)
+	if err != nil {
+		return fmt.Errorf("it holds %s, which cannot be uploaded: a ZIP may hold only %s", name, "PDFs, plain text or CSV, and PNG or JPEG images")
+	}
+	if inner.Container != domain.NotContainer {
+		return fmt.Errorf("it holds %s, %s inside the ZIP; upload it on its own", name, inner.WithArticle())
 	}
 	return nil
 }

@@ -203,8 +203,8 @@ func UpperFirst(s string) string {
 const MaxDocumentName = 200
 
 // DocumentName is the name a document is kept under: the uploader's file name with nothing that
-// could make it read as something else (control characters, right-to-left overrides, unreadable
-// bytes, path separators, quotes), cut on a character boundary to MaxDocumentName characters
+// could make it read as something else (control characters, right-to-left overrides, invisible
+// characters, unreadable bytes, path separators, quotes), cut on a character boundary to MaxDocumentName characters
 // with its extension kept. It is only shown, and offered as the download's name: the object's key
 // is generated. A name with nothing left is refused.
 func DocumentName(name string) (string, error) {
@@ -219,8 +219,9 @@ func DocumentName(name string) (string, error) {
 		switch {
 		case r == '/' || r == '\\' || r == '"':
 			b.WriteRune('_')
-		case (Text{}).refused(r) != "", r == '\n', r == '\t':
-			// dropped: a name is one line of plain characters
+		case (Text{}).refused(r) != "", r == '\n', r == '\t', unicode.Is(unicode.Cf, r):
+			// dropped: a name is one line of plain characters, none of them invisible (a
+			// zero-width space before ".exe" would hide what the name ends in)
 		default:
 			b.WriteRune(r)
 		}

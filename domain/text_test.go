@@ -123,9 +123,18 @@ func TestDocumentNamesAreCutOnCharactersAndCleaned(t *testing.T) {
 		"bad\xffbyte.txt":      "badbyte.txt",
 		"  report\x00.pdf ":    "report.pdf",
 		"Cynllun ŵyl.docx":     "Cynllun ŵyl.docx",
+		"report\u200b.exe":     "report.exe",
+		"\ufeffnotes.txt":      "notes.txt",
 	} {
 		if got, err := DocumentName(in); err != nil || got != want {
 			t.Errorf("DocumentName(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	// Cleaned, a hidden ending shows, and the allow-list refuses it.
+	for _, in := range []string{"invoice\u202Etxt.exe", "report\u200b.exe", "report.pdf\u200b.exe"} {
+		name, _ := DocumentName(in)
+		if _, err := DocumentKindByName(name); err == nil || !strings.Contains(err.Error(), "a .exe file cannot be uploaded") {
+			t.Errorf("%q, kept as %q: %v", in, name, err)
 		}
 	}
 	for _, empty := range []string{"", "  ", "\u202E", "..", "../../etc/passwd", `..\..\boot.ini`, "/etc/passwd", `C:\Windows\x.pdf`} {

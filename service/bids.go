@@ -216,7 +216,7 @@ func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.D
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("bids/%d", in.BidID)), in.Content)
+	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("bids/%d", in.BidID)), filename, in.Content)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)

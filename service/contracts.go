@@ -528,7 +528,7 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("contracts/%d", k.ID)), in.Content)
+	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("contracts/%d", k.ID)), filename, in.Content)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)

@@ -42,7 +42,7 @@ func (s *Service) UploadEvidence(ctx context.Context, in UploadEvidence) (*ent.D
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("challenges/%d", in.ChallengeID)), in.Content)
+	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("challenges/%d", in.ChallengeID)), filename, in.Content)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)

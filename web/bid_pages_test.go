@@ -120,7 +120,7 @@ func TestASupplierWritesAndSubmitsABidOnPages(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Errorf("a program named .pdf: %d", code)
 	}
-	wantIn(t, "a refused upload", page, "There is a problem", "upload PDF")
+	wantIn(t, "a refused upload", page, "There is a problem", "plan.pdf is named as a PDF, but its content is no kind of file that may be uploaded: upload a PDF")
 	_, page = upload("plan.pdf", "%PDF-1.4\nplan\n%%EOF\n")
 	wantIn(t, "the uploaded document", page, "plan.pdf", "SHA-256")
 

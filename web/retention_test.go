@@ -40,7 +40,7 @@ func TestRetentionDeletesWhatIsDueKeepsWhatIsHeldAndTheTrailVerifies(t *testing.
 	w.DB.Bid.UpdateOne(w.BidBinsight).SetStatus(domain.BidNotFunded).ExecX(fx)
 	w.DB.Bid.UpdateOne(w.BidAcme).SetStatus(domain.BidFunded).ExecX(fx)
 	w.DB.Contract.UpdateOne(w.ContractAcme).SetStatus(domain.ContractCompleted).SetEndsOn(now.AddDate(-7, -2, 0)).ExecX(fx)
-	stored, err := testworld.Docs.Put(fx, docstore.NewKey("bids"), strings.NewReader("%PDF-1.4\nBinsight's proposal\n%%EOF\n"))
+	stored, err := testworld.Docs.Put(fx, docstore.NewKey("bids"), "proposal.pdf", strings.NewReader("%PDF-1.4\nBinsight's proposal\n%%EOF\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/ent/webhookdelivery"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/outbound"
 	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 	"github.com/catalyst-sbri/catalyst/worker"
@@ -159,7 +160,7 @@ func TestWebhookWorkflowGivesUpAfterItsLimit(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.WebhookWorkflowID})
-	worker.Register(env, &activities.Activities{DB: db})
+	worker.Register(env, &activities.Activities{DB: db, Webhooks: webhook.NewClient(outbound.NewPolicy(outbound.Loopback...))})
 	env.RegisterDelayedCallback(env.CancelWorkflow, 48*time.Hour)
 	env.ExecuteWorkflow(workflows.WebhookWorkflow, workflows.WebhookInput{PollEvery: 24 * time.Hour})
 

@@ -160,7 +160,7 @@ func New(t testing.TB, serve func(db *ent.Client, docs *docstore.Store) (http.Ha
 		return c.SaveX(ctx)
 	}
 	document := func(b *ent.Bid) *ent.Document {
-		stored, err := Docs.Put(ctx, docstore.NewKey("bids"), strings.NewReader("%PDF-1.4\nproposal\n%%EOF\n"))
+		stored, err := Docs.Put(ctx, docstore.NewKey("bids"), "proposal.pdf", strings.NewReader("%PDF-1.4\nproposal\n%%EOF\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
