@@ -2,7 +2,9 @@ package api
 
 import (
 	"encoding/csv"
+	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -110,7 +112,7 @@ func (s *Server) exportAudit(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="catalyst-audit.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := NewSafeCSV(c.Response())
 	_ = w.Write([]string{"id", "seq", "at_utc", "actor", "action", "record_type", "record_id", "challenge_id", "before", "after", "reason", "request_id", "hash"})
 	for len(rows) > 0 {
 		for _, e := range rows {
@@ -122,8 +124,8 @@ func (s *Server) exportAudit(c echo.Context) error {
 			if e.Seq != nil {
 				seq = strconv.FormatInt(*e.Seq, 10)
 			}
-			_ = w.Write([]string{strconv.Itoa(e.ID), seq, e.At.UTC().Format(time.RFC3339), CsvSafe(e.Actor), CsvSafe(e.Action),
-				e.RecordType, strconv.Itoa(e.RecordID), ch, CsvSafe(e.Before), CsvSafe(e.After), CsvSafe(e.Reason), e.RequestID, e.Hash})
+			_ = w.Write([]string{strconv.Itoa(e.ID), seq, e.At.UTC().Format(time.RFC3339), e.Actor, e.Action,
+				e.RecordType, strconv.Itoa(e.RecordID), ch, e.Before, e.After, e.Reason, e.RequestID, e.Hash})
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
@@ -137,10 +139,42 @@ func (s *Server) exportAudit(c echo.Context) error {
 	return nil
 }
 
-// CsvSafe stops a spreadsheet from reading a cell as a formula.
+// CsvSafe stops a spreadsheet from reading a cell as a formula: one that starts with a formula's
+// first character, or holds one after a separator (a spreadsheet that splits on ";" or "," would
+// start a cell there). A plain number, negative or not, is left as it is.
 func CsvSafe(v string) string {
-	if v != "" && strings.ContainsAny(v[:1], "=+-@\t\r") {
+	if v == "" || plainNumber.MatchString(v) {
+		return v
+	}
+	if strings.ContainsAny(v[:1], formulaStart+"\t\r") {
 		return "'" + v
 	}
+	for i := 0; i < len(v); i++ {
+		if v[i] == ',' || v[i] == ';' {
+			if rest := strings.TrimLeft(v[i+1:], " \t\""); rest != "" && strings.ContainsAny(rest[:1], formulaStart) {
+				return "'" + v
+			}
+		}
+	}
 	return v
+}
+
+// formulaStart is what a spreadsheet reads a formula from.
+const formulaStart = "=+-@"
+
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// SafeCSV writes CSV with every cell, headers included, made safe by CsvSafe.
+type SafeCSV struct{ *csv.Writer }
+
+// NewSafeCSV writes safe CSV to w.
+func NewSafeCSV(w io.Writer) SafeCSV { return SafeCSV{csv.NewWriter(w)} }
+
+// Write writes one row.
+func (w SafeCSV) Write(row []string) error {
+	safe := make([]string, len(row))
+	for i, cell := range row {
+		safe[i] = CsvSafe(cell)
+	}
+	return w.Writer.Write(safe)
 }

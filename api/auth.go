@@ -56,7 +56,7 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			s.setViewer(c, v, t.Edges.Person)
 			return next(c)
 		}
-		if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" {
+		if ck, err := c.Cookie(s.sessionCookie()); err == nil && ck.Value != "" {
 			sess, err := s.Svc.LiveSession(ctx, ck.Value)
 			if err != nil {
 				return err
@@ -88,6 +88,12 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (s *Server) setViewer(c echo.Context, v authz.Viewer, p *ent.Person) {
+	// What a signed-in person is answered may be theirs alone (their bids, tokens, notices, the
+	// trail): no cache on the way may keep it. A handler with something public to cache says so
+	// itself, after this.
+	if !strings.HasPrefix(c.Request().URL.Path, "/assets/") {
+		c.Response().Header().Set("Cache-Control", "no-store")
+	}
 	c.Set(string(viewerKey), v)
 	c.Set(string(personKey), p)
 	c.SetRequest(c.Request().WithContext(authz.NewContext(c.Request().Context(), v)))
@@ -115,14 +121,14 @@ func personViewer(p *ent.Person, only *authz.Role) authz.Viewer {
 // StartSession signs a person in: a new session, its cookie, and an audit event.
 func (s *Server) StartSession(c echo.Context, p *ent.Person, method string) error {
 	previous := ""
-	if ck, err := c.Cookie(SessionCookie); err == nil {
+	if ck, err := c.Cookie(s.sessionCookie()); err == nil {
 		previous = ck.Value
 	}
 	token, err := s.Svc.StartSession(c.Request().Context(), p, method, previous)
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.SecureCookies, MaxAge: int(AbsoluteTimeout / time.Second)})
 	return nil
 }
@@ -138,8 +144,18 @@ func (s *Server) EndSession(c echo.Context) error {
 	return nil
 }
 
+// sessionCookie is the session cookie's name: with Secure cookies (production) it takes the
+// __Host- prefix, so a browser keeps it only as set by this host over HTTPS for the whole site,
+// and no subdomain or plain-HTTP page can set one in its place.
+func (s *Server) sessionCookie() string {
+	if s.SecureCookies {
+		return "__Host-" + SessionCookie
+	}
+	return SessionCookie
+}
+
 func (s *Server) clearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
+	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
 }
 
 // CurrentSession is the request's sign-in session, or nil when it came with an API token.

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -71,5 +73,30 @@ func TestMetricsForPrometheus(t *testing.T) {
 	}
 	if strings.Contains(text, `route="/api/v1/competitions/`+strconv.Itoa(w.CompA.ID)) {
 		t.Error("a record's ID made its own metric")
+	}
+}
+
+// TestNotReadySaysOnlyThat: a part that does not answer makes /readyz 503, telling the public
+// only that Catalyst is not ready; which part, and why, are the operator's, in the log and in
+// /metrics.
+func TestNotReadySaysOnlyThat(t *testing.T) {
+	w := NewWorld(t)
+	m := metrics.New()
+	defer m.Close()
+	h, err := New(Deps{DB: w.DB, Docs: testworld.Docs, SessionKey: make([]byte, 32), Metrics: m, Log: Quiet,
+		Ready: func(context.Context) error { return errors.New("database: dial tcp 10.1.2.3:5432: connection refused") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable || strings.Contains(rec.Body.String(), "10.1.2.3") || strings.Contains(rec.Body.String(), "database") ||
+		!strings.Contains(rec.Body.String(), "not ready") {
+		t.Errorf("/readyz: %d %s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `catalyst_readiness_failures_total{part="database"} 1`) {
+		t.Errorf("/metrics does not count the failure by its part")
 	}
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -74,7 +73,7 @@ func (s *Server) exportReads(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="catalyst-reads.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := NewSafeCSV(c.Response())
 	_ = w.Write([]string{"id", "at_utc", "reader", "record_type", "record_id", "bid_id", "route", "request_id"})
 	for len(rows) > 0 {
 		for _, r := range rows {
@@ -82,8 +81,8 @@ func (s *Server) exportReads(c echo.Context) error {
 			if r.BidID != nil {
 				bidID = strconv.Itoa(*r.BidID)
 			}
-			_ = w.Write([]string{strconv.Itoa(r.ID), r.At.UTC().Format(time.RFC3339), CsvSafe(r.Reader), r.RecordType, strconv.Itoa(r.RecordID),
-				bidID, CsvSafe(r.Route), r.RequestID})
+			_ = w.Write([]string{strconv.Itoa(r.ID), r.At.UTC().Format(time.RFC3339), r.Reader, r.RecordType, strconv.Itoa(r.RecordID),
+				bidID, r.Route, r.RequestID})
 		}
 		w.Flush()
 		if w.Error() != nil {

@@ -54,3 +54,22 @@ func TestASecretIsNeverKeptForARetry(t *testing.T) {
 		t.Errorf("%d tokens: the retry issued another", n)
 	}
 }
+
+// TestPersonalAnswersAreNeverCached: whatever a signed-in person is answered (their bids,
+// tokens, notices, the audit trail and its CSV) tells every cache on the way not to keep it;
+// the public's answers are left to cache.
+func TestPersonalAnswersAreNeverCached(t *testing.T) {
+	w := NewWorld(t)
+	for _, c := range []struct{ persona, path string }{
+		{SupplierOwn, "/api/v1/bids"}, {SupplierOwn, "/api/v1/tokens"}, {SupplierOwn, "/api/v1/notices"},
+		{Officer, "/api/v1/audit"}, {Officer, "/api/v1/audit?format=csv"},
+	} {
+		rec := w.Do(c.persona, http.MethodGet, c.path, "")
+		if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "no-store" && rec.Header().Get("Cache-Control") != "private, no-store" {
+			t.Errorf("%s as %s: %d, Cache-Control %q", c.path, c.persona, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+	}
+	if rec := w.Do(Anon, http.MethodGet, "/api/v1/competitions", ""); strings.Contains(rec.Header().Get("Cache-Control"), "no-store") {
+		t.Errorf("the public's list of competitions: Cache-Control %q", rec.Header().Get("Cache-Control"))
+	}
+}

@@ -126,7 +126,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	secure := middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
 		ReferrerPolicy:        "same-origin",
-		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
 	}
 	if d.Production {
 		secure.HSTSMaxAge = 63072000 // two years
@@ -342,8 +342,14 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	if s.Ready != nil {
 		if err := s.Ready(ctx); err != nil {
+			// Why is the operator's to read, in the log and /metrics: the public is told only
+			// that it is not ready, never which part inside failed or how.
 			s.Log.Warn("not ready", "error", err)
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			if s.Metrics != nil {
+				part, _, _ := strings.Cut(err.Error(), ":")
+				s.Metrics.NotReady(strings.ReplaceAll(part, " ", "_"))
+			}
+			return NewProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", "Catalyst is not ready: try again shortly")
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})

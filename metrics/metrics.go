@@ -31,6 +31,7 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.HistogramVec
 	refused  *prometheus.CounterVec
+	notReady *prometheus.CounterVec
 	temporal client.MetricsHandler
 	closer   func()
 }
@@ -49,7 +50,10 @@ func New() *Metrics {
 			Name: "catalyst_commands_refused_total", Help: "Requests refused with a problem a person can act on, by the problem's code.",
 		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.requests, m.refused)
+	m.notReady = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "catalyst_readiness_failures_total", Help: "Readiness checks that failed, by the part that did not answer (the reason is in the log).",
+	}, []string{"part"})
+	reg.MustRegister(m.requests, m.refused, m.notReady)
 	// The Temporal SDK reports through tally; its reporter writes into this registry.
 	reporter := tallyprom.NewReporter(tallyprom.Options{Registerer: reg})
 	scope, closer := tally.NewRootScope(tally.ScopeOptions{
@@ -67,6 +71,9 @@ func New() *Metrics {
 	m.closer = func() { _ = closer.Close() }
 	return m
 }
+
+// NotReady counts a readiness check that failed because part did not answer.
+func (m *Metrics) NotReady(part string) { m.notReady.WithLabelValues(part).Inc() }
 
 // Temporal is the handler a Temporal client reports its workflow and activity metrics to.
 func (m *Metrics) Temporal() client.MetricsHandler { return m.temporal }

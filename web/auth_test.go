@@ -148,8 +148,8 @@ func TestCrossSiteRequestsAndHeaders(t *testing.T) {
 			t.Errorf("%s = %q, want it to contain %q", h, got, want)
 		}
 	}
-	if strings.Contains(rec.Header().Get("Content-Security-Policy"), "unsafe-inline") {
-		t.Errorf("the CSP allows inline scripts")
+	if csp := rec.Header().Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "object-src 'none'") {
+		t.Errorf("the CSP allows inline scripts or plugins: %s", csp)
 	}
 	if rec.Header().Get("Strict-Transport-Security") != "" {
 		t.Errorf("HSTS outside production")
@@ -163,6 +163,21 @@ func TestCrossSiteRequestsAndHeaders(t *testing.T) {
 	prod.ServeHTTP(rec, req)
 	if !strings.Contains(rec.Header().Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("no HSTS in production: %v", rec.Header())
+	}
+	// In production the session cookie is __Host-: a cookie by the plain name (as a subdomain or
+	// a plain-HTTP page could plant) signs nobody in.
+	token := authz.RandomSecret()
+	w.DB.Session.Create().SetTokenHash(authz.HashSecret(token)).SetPersonID(w.People[OwnerOwn].ID).SetMethod("oidc").
+		SetCsrfToken(authz.RandomSecret()).SetCreatedAt(time.Now()).SetLastSeenAt(time.Now()).
+		SetExpiresAt(time.Now().Add(api.AbsoluteTimeout)).ExecX(authz.AsSystem(testdb.Fixture(), "test"))
+	for name, want := range map[string]int{"__Host-" + api.SessionCookie: http.StatusOK, api.SessionCookie: http.StatusUnauthorized} {
+		req = httptest.NewRequest(http.MethodGet, "https://catalyst.example/api/v1/tokens", nil)
+		req.AddCookie(&http.Cookie{Name: name, Value: token})
+		rec = httptest.NewRecorder()
+		prod.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("in production, a session in the cookie %s: %d, want %d", name, rec.Code, want)
+		}
 	}
 	if _, err := api.New(api.Deps{DB: w.DB, SessionKey: make([]byte, 32), Production: true, DevSignIn: true}); err == nil {
 		t.Errorf("production accepted the dev sign-in")

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -60,13 +59,9 @@ func (s *Server) figuresCSV(c echo.Context) error {
 		return domain.Problems{{Field: "table", Message: "Choose a table: reach, time, money or funnel"}}
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := api.NewSafeCSV(&b)
 	for _, r := range rows {
-		safe := make([]string, len(r))
-		for i, cell := range r {
-			safe[i] = api.CsvSafe(cell)
-		}
-		_ = w.Write(safe)
+		_ = w.Write(r)
 	}
 	w.Flush()
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="catalyst-%s.csv"`, name))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -380,7 +379,7 @@ func (s *Server) exportPanel(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="panel-sheet-%d.csv"`, p.Competition.ID))
 	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := api.NewSafeCSV(c.Response())
 	_ = w.Write(header)
 	for _, row := range rows {
 		line := make([]string, len(row))

@@ -137,13 +137,24 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 		}
 		fmt.Fprintf(o.Out, "The demo data's last load was stopped part way: that folder is kept at %s, and the demo data loads afresh.\n", aside)
 	}
-	if err := os.MkdirAll(o.Data, 0o755); err != nil {
+	// The data folder holds every sealed bid, every person and the log's signing key: only its
+	// owner may read it. What the parts create in it is made 0600 (folders 0700), and a folder
+	// an older release made open is closed.
+	ownerOnly()
+	if err := os.MkdirAll(o.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	if err := os.Chmod(o.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	// Fail fast if the address is taken, before starting anything heavy.
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s (is another catalyst running? use --addr): %w", o.Addr, err)
+	}
+	if warning := exposedWarning(ln.Addr()); warning != "" {
+		fmt.Fprintln(o.Out, warning)
+		o.Log.Warn(warning)
 	}
 	if o.MailAddr == "" {
 		o.MailAddr = "127.0.0.1:0"
@@ -383,4 +394,15 @@ func demoInterrupted(data string) bool {
 	_, started := os.Stat(filepath.Join(data, demoStarted))
 	_, loaded := os.Stat(filepath.Join(data, demoLoaded))
 	return started == nil && loaded != nil
+}
+
+// exposedWarning is what `catalyst dev` says, loudly, when it listens where other machines can
+// reach it: its sign-in lets anyone be anyone, with no password.
+func exposedWarning(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("WARNING: catalyst dev is listening on %s, which other machines can reach, and its sign-in lets anyone act as anyone, with no password. "+
+		"It is for trying Catalyst on this machine: stop it and start it with --addr 127.0.0.1:8080, or run production (`catalyst api`) instead.", addr)
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -77,6 +78,23 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	resp, err := http.Get(st.URL + "/readyz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("readyz: %v %v", resp, err)
+	}
+	// The data folder, with every sealed bid and the log's key in it, is its owner's alone.
+	for _, f := range []struct {
+		path string
+		mode os.FileMode
+	}{{data, 0o700}, {filepath.Join(data, "log.key"), 0o600}, {filepath.Join(data, "documents"), 0o700}} {
+		if fi, err := os.Stat(f.path); err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != f.mode {
+			t.Errorf("%s: %v, want %v", f.path, fi.Mode().Perm(), f.mode)
+		}
+	}
+	if w := exposedWarning(&net.TCPAddr{IP: net.IPv4(0, 0, 0, 0), Port: 8080}); !strings.Contains(w, "anyone act as anyone") {
+		t.Errorf("catalyst dev on every address says %q", w)
+	}
+	if w := exposedWarning(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}); w != "" {
+		t.Errorf("catalyst dev on loopback warns %q", w)
 	}
 	resp.Body.Close()
 
@@ -227,7 +245,7 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	if doc.SHA256 != hex.EncodeToString(sum[:]) || doc.Size != int64(len(proposal)) {
 		t.Fatalf("document recorded as %+v, want sha256 %x and %d bytes", doc, sum, len(proposal))
 	}
-	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "proposal.pdf", []byte("MZ\x90\x00 not really a PDF"), nil), 415, "document-type", "looks like")
+	wantProblem(t, acme.upload(fmt.Sprintf("/api/v1/bids/%d/documents", bidA.ID), "proposal.pdf", []byte("MZ\x90\x00 not really a PDF"), nil), 415, "document-type", "is named as a PDF, but its content is no kind of file that may be uploaded")
 	downloaded := download(t, acme, fmt.Sprintf("/api/v1/documents/%d/content", doc.ID))
 	if !bytes.Equal(downloaded, proposal) {
 		t.Fatalf("downloaded %d bytes, not the %d uploaded", len(downloaded), len(proposal))

@@ -145,7 +145,7 @@ func runAPI(ctx context.Context) error {
 		return err
 	}
 	defer closeAll()
-	srv := &http.Server{Addr: cfg.Addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := apiServer(cfg.Addr, handler, cfg.S3.MaxSize)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("api listening", "addr", cfg.Addr)
@@ -220,4 +220,18 @@ func runSeedCommand(ctx context.Context) error {
 	}
 	fmt.Printf("Demo data loaded: %d new challenges.\n", n)
 	return nil
+}
+
+// slowestUpload is the slowest connection a supplier's largest document must still arrive over
+// (about 2 Mbit/s, a poor rural line): the server's read and write timeouts are sized from it,
+// so a slow upload is not cut off and a connection that stalls is not held for ever.
+const slowestUpload = 256 << 10 // bytes a second
+
+// apiServer is the production HTTP server: headers within 10 s, a request read and its answer
+// written within the time the largest document takes at slowestUpload (at least two minutes),
+// and idle connections closed after two.
+func apiServer(addr string, h http.Handler, maxDocument int64) *http.Server {
+	body := max(2*time.Minute, time.Duration(maxDocument/slowestUpload)*time.Second+time.Minute)
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: body, WriteTimeout: body, IdleTimeout: 2 * time.Minute}
 }

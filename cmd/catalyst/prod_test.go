@@ -122,3 +122,19 @@ func waitOK(t *testing.T, url string) {
 	}
 	t.Fatalf("%s did not answer 200 within a minute", url)
 }
+
+// TestTheServerWaitsForTheLargestUploadOnASlowLine: the production server neither cuts off a
+// supplier sending the largest document over a slow line nor holds a stalled connection for
+// ever: its read and write timeouts cover the largest document at slowestUpload, and no less
+// than two minutes; headers come within 10 s and idle connections close.
+func TestTheServerWaitsForTheLargestUploadOnASlowLine(t *testing.T) {
+	for _, mb := range []int64{1, 25, 5000} {
+		srv := apiServer(":0", http.NotFoundHandler(), mb<<20)
+		upload := time.Duration(mb<<20/slowestUpload) * time.Second
+		if srv.ReadTimeout < upload || srv.ReadTimeout < 2*time.Minute || srv.ReadTimeout > upload+5*time.Minute ||
+			srv.WriteTimeout != srv.ReadTimeout || srv.ReadHeaderTimeout != 10*time.Second || srv.IdleTimeout == 0 {
+			t.Errorf("%d MB documents: read %s, write %s, headers %s, idle %s (the upload takes %s)", mb,
+				srv.ReadTimeout, srv.WriteTimeout, srv.ReadHeaderTimeout, srv.IdleTimeout, upload)
+		}
+	}
+}
