@@ -33,8 +33,12 @@ func (s *Server) getCompetition(c echo.Context) error {
 		return err
 	}
 	v := competitionView(comp)
-	if v.SubmittedBids, err = s.Svc.BidsReceived(ctx, comp.ID); err != nil {
-		return err
+	if !sealed(comp) {
+		n, err := s.Svc.BidsReceived(ctx, comp.ID)
+		if err != nil {
+			return err
+		}
+		v.SubmittedBids = &n
 	}
 	if !sealed(comp) {
 		for _, b := range comp.Edges.Bids {

@@ -269,14 +269,18 @@ func ChallengeViewFor(ctx context.Context, ch *ent.Challenge) ChallengeView {
 	v := ChallengeViewOf(ch)
 	for _, comp := range ch.Edges.Competitions {
 		cv := competitionView(comp)
+		received := 0
 		for _, b := range comp.Edges.Bids {
 			if b.Status == domain.BidDraft {
 				continue
 			}
-			cv.SubmittedBids++
+			received++
 			if !sealed(comp) {
 				cv.Bids = append(cv.Bids, bidViewFor(ctx, comp)(b))
 			}
+		}
+		if !sealed(comp) {
+			cv.SubmittedBids = &received
 		}
 		for _, k := range comp.Edges.Contracts {
 			cv.Contracts = append(cv.Contracts, contractView(k))

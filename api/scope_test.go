@@ -52,8 +52,13 @@ func TestListsShowNothingOfAnotherScope(t *testing.T) {
 		var comp CompetitionView
 		rec := w.Do(p, http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", w.CompA.ID), "")
 		_ = json.Unmarshal(rec.Body.Bytes(), &comp)
-		if comp.SubmittedBids != 2 || len(comp.Bids) != want {
-			t.Errorf("competition as %s: %d received, %d shown; want 2 and %d", p, comp.SubmittedBids, len(comp.Bids), want)
+		if comp.SubmittedBids == nil || *comp.SubmittedBids != 2 || len(comp.Bids) != want {
+			t.Errorf("competition as %s: %v received, %d shown; want 2 and %d", p, comp.SubmittedBids, len(comp.Bids), want)
+		}
+		// While bidding is open, how many have bid is kept from everyone, as UK practice keeps it.
+		rec = w.Do(p, http.MethodGet, fmt.Sprintf("/api/v1/competitions/%d", w.CompE.ID), "")
+		if strings.Contains(rec.Body.String(), "submitted_bids") || rec.Code != http.StatusOK {
+			t.Errorf("the open competition as %s: %d %s", p, rec.Code, rec.Body)
 		}
 		var ch ChallengeView
 		rec = w.Do(p, http.MethodGet, fmt.Sprintf("/api/v1/challenges/%d", A), "")

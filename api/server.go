@@ -314,8 +314,15 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelDebug // health checks every few seconds would drown the log
 		}
 		took := time.Since(start)
-		s.Log.Log(c.Request().Context(), level, "request", "request_id", RequestID(c), "method", c.Request().Method, "path", c.Request().URL.Path,
-			"status", c.Response().Status, "duration_ms", took.Milliseconds())
+		attrs := []any{"request_id", RequestID(c), "method", c.Request().Method, "path", loggedPath(c),
+			"status", c.Response().Status, "duration_ms", took.Milliseconds()}
+		if v, ok := CurrentViewer(c); ok && v.PersonID != 0 {
+			attrs = append(attrs, "person_id", v.PersonID) // an ID, not an address: the log is read widely
+			if v.TokenID != 0 {
+				attrs = append(attrs, "token_id", v.TokenID)
+			}
+		}
+		s.Log.Log(c.Request().Context(), level, "request", attrs...)
 		if s.Metrics != nil {
 			route := c.Path() // the route's pattern, so IDs do not make a metric each
 			if route == "" || route == "/*" {
@@ -325,6 +332,17 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// loggedPath is the request's path as the log keeps it: a capability in the path (an
+// unsubscribe link's token, which acts for its person without signing in) is never written.
+func loggedPath(c echo.Context) string {
+	for _, name := range c.ParamNames() {
+		if name == "token" {
+			return strings.Replace(c.Request().URL.Path, c.Param("token"), "[token]", 1)
+		}
+	}
+	return c.Request().URL.Path
 }
 
 // metrics serves Prometheus. It says how busy Catalyst is and how far behind its outbox,

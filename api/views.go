@@ -88,7 +88,9 @@ type CompetitionView struct {
 	MaxContracts          int                   `json:"max_contracts"`
 	Scheme                domain.Scheme         `json:"scheme"`
 	EligibleOrganisations []int                 `json:"eligible_organisations,omitempty"`
-	SubmittedBids         int                   `json:"submitted_bids"`
+	// SubmittedBids is how many bids were received: absent while the competition is open, as UK
+	// practice keeps it until the deadline.
+	SubmittedBids *int `json:"submitted_bids,omitempty"`
 	// ClosingCheckpoint is the public log's signed checkpoint at the close, which holds every
 	// bid received by the deadline; absent until the log records it.
 	ClosingCheckpoint string         `json:"closing_checkpoint,omitempty"`

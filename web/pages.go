@@ -352,9 +352,9 @@ func timeline(v api.ChallengeView) []timelineItem {
 			notes[open] = append(notes[open], fmt.Sprintf("Opens %s.", ui.Time(*comp.OpensAt)))
 		}
 		reached[open] = true
-		received := plural(comp.SubmittedBids, "bid", "bids") + " received."
-		if domain.CompetitionStatus(comp.Status) == domain.CompetitionOpen {
-			received = "Bids are sealed until then."
+		received := "Bids are sealed until then."
+		if comp.SubmittedBids != nil {
+			received = plural(*comp.SubmittedBids, "bid", "bids") + " received."
 		}
 		if comp.ClosesAt != nil {
 			notes[open] = append(notes[open], fmt.Sprintf("Deadline %s. %s", ui.Time(*comp.ClosesAt), received))
