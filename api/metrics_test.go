@@ -84,7 +84,9 @@ func TestNotReadySaysOnlyThat(t *testing.T) {
 	m := metrics.New()
 	defer m.Close()
 	h, err := New(Deps{DB: w.DB, Docs: testworld.Docs, SessionKey: make([]byte, 32), Metrics: m, Log: Quiet,
-		Ready: func(context.Context) error { return errors.New("database: dial tcp 10.1.2.3:5432: connection refused") }})
+		Ready: func(context.Context) error {
+			return &NotReady{Part: "database", Err: errors.New("dial tcp 10.1.2.3:5432: connection refused")}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

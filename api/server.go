@@ -32,7 +32,8 @@ type Deps struct {
 	DB       *ent.Client
 	Temporal client.Client
 	Docs     *docstore.Store
-	// Ready reports whether every dependency answers; /readyz calls it.
+	// Ready reports whether every dependency answers; /readyz calls it. A NotReady error names
+	// the part that did not, for /metrics.
 	Ready func(ctx context.Context) error
 	// DevSignIn shows the local sign-in page listing demo people. Never in production.
 	DevSignIn bool
@@ -355,6 +356,16 @@ func (s *Server) metrics(c echo.Context) error {
 	return nil
 }
 
+// NotReady is a part Catalyst needs that did not answer: Part is a label for /metrics
+// (database, temporal, object_store), Err why, for the log.
+type NotReady struct {
+	Part string
+	Err  error
+}
+
+func (n *NotReady) Error() string { return n.Part + ": " + n.Err.Error() }
+func (n *NotReady) Unwrap() error { return n.Err }
+
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 	defer cancel()
@@ -364,8 +375,11 @@ func (s *Server) readyz(c echo.Context) error {
 			// that it is not ready, never which part inside failed or how.
 			s.Log.Warn("not ready", "error", err)
 			if s.Metrics != nil {
-				part, _, _ := strings.Cut(err.Error(), ":")
-				s.Metrics.NotReady(strings.ReplaceAll(part, " ", "_"))
+				part := "unknown"
+				if n, ok := errors.AsType[*NotReady](err); ok {
+					part = n.Part
+				}
+				s.Metrics.NotReady(part)
 			}
 			return NewProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", "Catalyst is not ready: try again shortly")
 		}

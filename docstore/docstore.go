@@ -1,5 +1,6 @@
 // Package docstore keeps documents in S3-compatible storage (MinIO in production) through
-// minio-go: streamed, size-limited, type-checked by magic bytes, hashed, under generated keys.
+// minio-go: streamed, size-limited, checked by name and by content (domain.DocumentKinds),
+// archives unpacked and counted, hashed, under generated keys.
 package docstore
 
 import (

@@ -353,27 +353,16 @@ type TaskSave struct {
 	At      time.Time `json:"at"`
 }
 
-// appendixContent is the type each kind of appendix is found to be from its first bytes; Office
-// documents are ZIP containers, told apart by their names.
-var appendixContent = map[string]string{"pdf": "application/pdf", "docx": "application/zip", "xlsx": "application/zip", "png": "image/png", "jpg": "image/jpeg"}
-
 // CheckAppendix says whether a file may be an appendix to a question's answer: the question
-// allows appendices, of this kind (by its content, and for Office documents its name), and no
-// larger than its limit.
-func CheckAppendix(q Question, filename, contentType string, size int64) error {
+// allows appendices, of this kind, and no larger than its limit. The kind is the one its name
+// says: the document store has already refused a file whose content disagrees
+// (CheckDocumentContent).
+func CheckAppendix(q Question, filename string, size int64) error {
 	if len(q.AppendixTypes) == 0 {
 		return Problems{{Field: "file", Message: fmt.Sprintf("The question %q does not take appendices", q.Title)}}
 	}
-	ext := strings.ToLower(strings.TrimPrefix(filepathExt(filename), "."))
-	if ext == "jpeg" {
-		ext = "jpg"
-	}
-	ok := false
-	for _, t := range q.AppendixTypes {
-		if appendixContent[t] == contentType && (contentType != "application/zip" || ext == t) {
-			ok = true
-		}
-	}
+	k, err := DocumentKindByName(filename)
+	ok := err == nil && slices.ContainsFunc(q.AppendixTypes, func(t string) bool { return slices.Contains(k.Extensions, "."+t) })
 	if !ok {
 		return Problems{{Field: "file", Message: fmt.Sprintf("An appendix to %q must be %s: this file is not", q.Title, strings.Join(q.AppendixTypes, ", "))}}
 	}

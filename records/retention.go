@@ -28,9 +28,6 @@ import (
 // retentionName is the identity the schedule acts as.
 const retentionName = "retention"
 
-// RetentionWorkflowID is the one workflow the schedule starts each night.
-const RetentionWorkflowID = "retention"
-
 // Bytes removes a document's bytes from the object store; removing what is gone is no error.
 type Bytes interface {
 	Delete(ctx context.Context, key string) error

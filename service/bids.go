@@ -235,7 +235,7 @@ func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.D
 			if !ok {
 				return domain.Problems{{Field: "file", Message: fmt.Sprintf("There is no question %q in this competition", in.Question)}}
 			}
-			if err := domain.CheckAppendix(q, filename, stored.ContentType, stored.Size); err != nil {
+			if err := domain.CheckAppendix(q, filename, stored.Size); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -39,7 +38,7 @@ func (s *Service) RegisterWebhook(ctx context.Context, in RegisterWebhook) (*ent
 	}
 	e := domain.WebhookEndpoint{URL: in.URL, Description: in.Description, Events: in.Events}
 	ps := e.Check()
-	if u, err := url.Parse(e.URL); err == nil && !slices.ContainsFunc(ps, func(p domain.FieldProblem) bool { return p.Field == "url" }) {
+	if u, err := url.Parse(e.URL); err == nil && ps.For("url") == "" {
 		// Its host resolved now; each delivery's connection is checked again as it is dialled.
 		if err := s.Outbound.CheckHost(ctx, u.Hostname()); err != nil {
 			ps.Add("url", "Catalyst cannot send to this URL: %v", err)

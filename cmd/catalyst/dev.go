@@ -286,13 +286,13 @@ func newAPI(db *ent.Client, tc client.Client, docs *docstore.Store, d api.Deps) 
 	d.DB, d.Temporal, d.Docs = db, tc, docs
 	d.Ready = func(ctx context.Context) error {
 		if _, err := db.Challenge.Query().Exist(ctx); err != nil {
-			return fmt.Errorf("database: %w", err)
+			return &api.NotReady{Part: "database", Err: err}
 		}
 		if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-			return fmt.Errorf("temporal: %w", err)
+			return &api.NotReady{Part: "temporal", Err: err}
 		}
 		if err := docs.Ping(ctx); err != nil {
-			return fmt.Errorf("object store: %w", err)
+			return &api.NotReady{Part: "object_store", Err: err}
 		}
 		return nil
 	}
