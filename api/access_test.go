@@ -224,6 +224,10 @@ var accessMatrix = map[string]routeCase{
 		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
 	"GET /api/v1/documents/{id}/content": {func(w *World) string { return fmt.Sprintf("/api/v1/documents/%d/content", w.DocAcme.ID) }, "",
 		[]string{Officer, OwnerOwn, AssessorAssigned, SupplierOwn, PanelChair, PanelMember}},
+	// The world's document has no uploader on record: only the programme officer (who reads
+	// the bid) may have it checked again.
+	"POST /api/v1/documents/{id}/check": {func(w *World) string { return fmt.Sprintf("/api/v1/documents/%d/check", w.DocAcme.ID) }, "",
+		[]string{Officer}},
 
 	"GET /api/v1/assignments": {fixed("/api/v1/assignments"), "", []string{Officer, OwnerOwn, OwnerOther, AssessorAssigned, AssessorOther}},
 	"POST /api/v1/assignments/{id}/swap": {func(w *World) string { return fmt.Sprintf("/api/v1/assignments/%d/swap", w.AssignAcme.ID) }, `{"assessor_id":0,"reason":""}`,

@@ -301,6 +301,19 @@ func (s *Server) getDocument(c echo.Context) error {
 	return c.JSON(http.StatusOK, DocumentWithLink{DocumentView: documentView(d), DownloadURL: link, Expires: expires})
 }
 
+// checkDocument has the malware scanner check a document again now.
+func (s *Server) checkDocument(c echo.Context) error {
+	id, err := PathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.Svc.CheckDocumentAgain(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, documentView(d))
+}
+
 func (s *Server) downloadDocument(c echo.Context) error {
 	id, err := PathID(c)
 	if err != nil {

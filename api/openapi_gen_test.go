@@ -81,6 +81,7 @@ var documentLists = map[string]func() []string{
 	"ratings":            domain.RAG("").Values,
 	"work-kinds":         func() []string { return service.WorkKinds },
 	"retention-kinds":    domain.RetentionKinds,
+	"document-checks":    domain.DocumentCheck("").Values,
 	"webhook-events": func() []string {
 		var out []string
 		for _, e := range domain.WebhookEvents {

@@ -253,6 +253,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.PostCommand("/bids/:id/submit", Only(authz.Supplier), s.submitBid, s.Submits.Admit)
 	v1.Get("/documents/:id", SignedIn, s.getDocument)
 	v1.Get("/documents/:id/content", SignedIn, s.downloadDocument)
+	v1.Post("/documents/:id/check", Only(authz.Admin, authz.ProgrammeOfficer, authz.Supplier, authz.ChallengeOwner), s.checkDocument)
 	v1.Get("/assignments", Only(authz.ProgrammeOfficer, authz.ChallengeOwner, authz.Assessor), s.listAssignments)
 	v1.Get("/assignments/:id", Only(authz.Assessor), s.getAssignment)
 	v1.Post("/assignments/:id/accept", Only(authz.Assessor), s.acceptAssignment)

@@ -252,11 +252,18 @@ type DocumentView struct {
 	// record it was kept as; its name, size and SHA-256 stay.
 	DeletedAt    *time.Time `json:"deleted_at,omitempty"`
 	DeletedUnder string     `json:"deleted_under,omitempty"`
+	// VirusCheck is where it stands with the malware scanner; while it is being checked only its
+	// uploader may fetch it, and nobody may once a virus was found (VirusFound names it).
+	VirusCheck      string     `json:"virus_check"`
+	VirusCheckLabel string     `json:"virus_check_label"`
+	VirusCheckedAt  *time.Time `json:"virus_checked_at,omitempty"`
+	VirusFound      string     `json:"virus_found,omitempty"`
 }
 
 func documentView(d *ent.Document) DocumentView {
 	return DocumentView{ID: d.ID, Filename: d.Filename, ContentType: d.ContentType, Size: d.Size, SHA256: d.Sha256, UploadedAt: d.CreatedAt, Part: d.Part,
-		DeletedAt: d.DeletedAt, DeletedUnder: d.DeletedUnder}
+		DeletedAt: d.DeletedAt, DeletedUnder: d.DeletedUnder,
+		VirusCheck: string(d.VirusCheck), VirusCheckLabel: d.VirusCheck.Label(), VirusCheckedAt: d.VirusCheckedAt, VirusFound: d.VirusFound}
 }
 
 // ContractView is a phase contract and its gate decision.

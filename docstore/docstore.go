@@ -23,6 +23,7 @@ import (
 	"unicode"
 
 	"github.com/catalyst-sbri/catalyst/domain"
+	"github.com/catalyst-sbri/catalyst/scanner"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
@@ -47,6 +48,9 @@ type Config struct {
 	Region    string
 	UseTLS    bool
 	MaxSize   int64
+	// Scanner checks each document for malware; nil where none runs (catalyst dev), and each
+	// document is then kept as not checked.
+	Scanner scanner.Scanner
 }
 
 // Store is the document store.
@@ -55,6 +59,7 @@ type Store struct {
 	bucket  string
 	region  string
 	maxSize int64
+	scanner scanner.Scanner
 }
 
 // New connects to the store (no request is made until first use).
@@ -73,7 +78,7 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("document store at %q: %w", cfg.Endpoint, err)
 	}
-	return &Store{client: c, bucket: cfg.Bucket, region: cfg.Region, maxSize: cfg.MaxSize}, nil
+	return &Store{client: c, bucket: cfg.Bucket, region: cfg.Region, maxSize: cfg.MaxSize, scanner: cfg.Scanner}, nil
 }
 
 // MaxSize is the largest document accepted, in bytes.
@@ -181,6 +186,29 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// Scans reports whether documents are checked for malware here.
+func (s *Store) Scans() bool { return s.scanner != nil }
+
+// ScanWait is the longest a scan may take before the document is left being checked, for the
+// worker to check again: an upload never waits on a scanner that is slow or away.
+const ScanWait = 30 * time.Second
+
+// Scan streams a stored document to the malware scanner. An error is no verdict (the scanner
+// away, or the document unreadable): the document stays being checked.
+func (s *Store) Scan(ctx context.Context, key string) (scanner.Verdict, error) {
+	if s.scanner == nil {
+		return scanner.Verdict{}, fmt.Errorf("%w: none is configured", scanner.ErrScanner)
+	}
+	ctx, cancel := context.WithTimeout(ctx, ScanWait)
+	defer cancel()
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return scanner.Verdict{}, fmt.Errorf("reading document to scan it: %w", err)
+	}
+	defer obj.Close()
+	return s.scanner.Scan(ctx, obj)
 }
 
 // Open streams a document back.

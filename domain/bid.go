@@ -83,6 +83,7 @@ type BidContent struct {
 	Milestones     []Milestone
 	Declarations   map[string]bool // by pass or fail question key: true is "yes"
 	Documents      int
+	VirusFound     []string // the names of its documents the scanner found a virus in
 }
 
 // Total is the price including VAT: what the contract would be worth.
@@ -140,6 +141,10 @@ func (c BidContent) Tasks(r BidRules) []BidTask {
 	docs := BidTask{Key: TaskDocuments, Status: TaskNotStarted, Optional: true}
 	if c.Documents > 0 {
 		docs.Status = TaskCompleted
+	}
+	for _, name := range c.VirusFound {
+		docs.Problems.Add("file", "Remove %s: a virus was found in it", name)
+		docs.Status = TaskInProgress
 	}
 	out = append(out, docs)
 	for i := range out {

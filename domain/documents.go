@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,4 +101,66 @@ func (k DocumentKind) WithArticle() string {
 		return "an " + k.Name
 	}
 	return "a " + k.Name
+}
+
+// DocumentCheck is where a document stands with the malware scanner. A document is kept from
+// everyone but its uploader until the scanner has found it clean; one it finds a virus in is
+// kept from everyone.
+type DocumentCheck string
+
+// A document's checks.
+const (
+	CheckWaiting    DocumentCheck = "being_checked" // stored, the scanner's verdict not yet had
+	CheckClean      DocumentCheck = "clean"         // the scanner found nothing
+	CheckVirusFound DocumentCheck = "virus_found"   // the scanner found something: nobody may fetch it
+	CheckNone       DocumentCheck = "not_checked"   // kept where no scanner runs (catalyst dev), or before one did
+)
+
+// DocumentChecks are every check, for the schema.
+var DocumentChecks = []DocumentCheck{CheckWaiting, CheckClean, CheckVirusFound, CheckNone}
+
+// Values are the checks' stored names, for the schema.
+func (DocumentCheck) Values() []string { return stringsOf(DocumentChecks) }
+
+// Label is the check as a page says it beside the document.
+func (c DocumentCheck) Label() string {
+	switch c {
+	case CheckWaiting:
+		return "Being checked for viruses"
+	case CheckClean:
+		return "Checked: no virus found"
+	case CheckVirusFound:
+		return "A virus was found in it"
+	}
+	return "Not checked for viruses: this service runs without a virus scanner"
+}
+
+// Errors of fetching a document its check keeps back.
+var (
+	ErrBeingChecked = errors.New("it is being checked for viruses; try again in a few minutes")
+	ErrVirusFound   = errors.New("a virus was found in it, so nobody can download it")
+)
+
+// MayFetch says whether a person may have the document's bytes: its uploader, once it is
+// stored; anyone else only once the scanner found it clean, or where no scanner runs.
+func (c DocumentCheck) MayFetch(uploader bool) error {
+	switch c {
+	case CheckVirusFound:
+		return ErrVirusFound
+	case CheckWaiting:
+		if !uploader {
+			return ErrBeingChecked
+		}
+	}
+	return nil
+}
+
+// ForEveryone reports whether anyone who may read the document may fetch it, not only its
+// uploader: what the pages link.
+func (c DocumentCheck) ForEveryone() bool { return c.MayFetch(false) == nil }
+
+// VirusFoundMessage is what the person uploading a file is told when the scanner found
+// something in it (the GOV.UK file upload pattern's words, with what was found).
+func VirusFoundMessage(filename, finding string) string {
+	return fmt.Sprintf("The file %s contains a virus (%s), so it was not added: check your computer and upload a clean copy", filename, finding)
 }

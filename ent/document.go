@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -53,6 +54,14 @@ type Document struct {
 	DeletedUnder string `json:"deleted_under,omitempty"`
 	// BytesRemovedAt holds the value of the "bytes_removed_at" field.
 	BytesRemovedAt *time.Time `json:"bytes_removed_at,omitempty"`
+	// UploadedBy holds the value of the "uploaded_by" field.
+	UploadedBy *int `json:"uploaded_by,omitempty"`
+	// VirusCheck holds the value of the "virus_check" field.
+	VirusCheck domain.DocumentCheck `json:"virus_check,omitempty"`
+	// VirusCheckedAt holds the value of the "virus_checked_at" field.
+	VirusCheckedAt *time.Time `json:"virus_checked_at,omitempty"`
+	// VirusFound holds the value of the "virus_found" field.
+	VirusFound string `json:"virus_found,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DocumentQuery when eager-loading is set.
 	Edges        DocumentEdges `json:"edges"`
@@ -123,11 +132,11 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldMilestoneID, document.FieldChallengeID:
+		case document.FieldID, document.FieldSize, document.FieldBidID, document.FieldContractID, document.FieldMilestoneID, document.FieldChallengeID, document.FieldUploadedBy:
 			values[i] = new(sql.NullInt64)
-		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey, document.FieldPart, document.FieldDeletedUnder:
+		case document.FieldObjectKey, document.FieldFilename, document.FieldContentType, document.FieldSha256, document.FieldQuestionKey, document.FieldPart, document.FieldDeletedUnder, document.FieldVirusCheck, document.FieldVirusFound:
 			values[i] = new(sql.NullString)
-		case document.FieldCreatedAt, document.FieldUpdatedAt, document.FieldDeletedAt, document.FieldBytesRemovedAt:
+		case document.FieldCreatedAt, document.FieldUpdatedAt, document.FieldDeletedAt, document.FieldBytesRemovedAt, document.FieldVirusCheckedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -252,6 +261,32 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 				_m.BytesRemovedAt = new(time.Time)
 				*_m.BytesRemovedAt = value.Time
 			}
+		case document.FieldUploadedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field uploaded_by", values[i])
+			} else if value.Valid {
+				_m.UploadedBy = new(int)
+				*_m.UploadedBy = int(value.Int64)
+			}
+		case document.FieldVirusCheck:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field virus_check", values[i])
+			} else if value.Valid {
+				_m.VirusCheck = domain.DocumentCheck(value.String)
+			}
+		case document.FieldVirusCheckedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field virus_checked_at", values[i])
+			} else if value.Valid {
+				_m.VirusCheckedAt = new(time.Time)
+				*_m.VirusCheckedAt = value.Time
+			}
+		case document.FieldVirusFound:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field virus_found", values[i])
+			} else if value.Valid {
+				_m.VirusFound = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -367,6 +402,22 @@ func (_m *Document) String() string {
 		builder.WriteString("bytes_removed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	if v := _m.UploadedBy; v != nil {
+		builder.WriteString("uploaded_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("virus_check=")
+	builder.WriteString(fmt.Sprintf("%v", _m.VirusCheck))
+	builder.WriteString(", ")
+	if v := _m.VirusCheckedAt; v != nil {
+		builder.WriteString("virus_checked_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("virus_found=")
+	builder.WriteString(_m.VirusFound)
 	builder.WriteByte(')')
 	return builder.String()
 }

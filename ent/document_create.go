@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -210,6 +211,62 @@ func (_c *DocumentCreate) SetNillableBytesRemovedAt(v *time.Time) *DocumentCreat
 	return _c
 }
 
+// SetUploadedBy sets the "uploaded_by" field.
+func (_c *DocumentCreate) SetUploadedBy(v int) *DocumentCreate {
+	_c.mutation.SetUploadedBy(v)
+	return _c
+}
+
+// SetNillableUploadedBy sets the "uploaded_by" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableUploadedBy(v *int) *DocumentCreate {
+	if v != nil {
+		_c.SetUploadedBy(*v)
+	}
+	return _c
+}
+
+// SetVirusCheck sets the "virus_check" field.
+func (_c *DocumentCreate) SetVirusCheck(v domain.DocumentCheck) *DocumentCreate {
+	_c.mutation.SetVirusCheck(v)
+	return _c
+}
+
+// SetNillableVirusCheck sets the "virus_check" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableVirusCheck(v *domain.DocumentCheck) *DocumentCreate {
+	if v != nil {
+		_c.SetVirusCheck(*v)
+	}
+	return _c
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (_c *DocumentCreate) SetVirusCheckedAt(v time.Time) *DocumentCreate {
+	_c.mutation.SetVirusCheckedAt(v)
+	return _c
+}
+
+// SetNillableVirusCheckedAt sets the "virus_checked_at" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableVirusCheckedAt(v *time.Time) *DocumentCreate {
+	if v != nil {
+		_c.SetVirusCheckedAt(*v)
+	}
+	return _c
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (_c *DocumentCreate) SetVirusFound(v string) *DocumentCreate {
+	_c.mutation.SetVirusFound(v)
+	return _c
+}
+
+// SetNillableVirusFound sets the "virus_found" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableVirusFound(v *string) *DocumentCreate {
+	if v != nil {
+		_c.SetVirusFound(*v)
+	}
+	return _c
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_c *DocumentCreate) SetBid(v *Bid) *DocumentCreate {
 	return _c.SetBidID(v.ID)
@@ -281,6 +338,10 @@ func (_c *DocumentCreate) defaults() error {
 		v := document.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.VirusCheck(); !ok {
+		v := document.DefaultVirusCheck
+		_c.mutation.SetVirusCheck(v)
+	}
 	return nil
 }
 
@@ -330,6 +391,14 @@ func (_c *DocumentCreate) check() error {
 	if v, ok := _c.mutation.Sha256(); ok {
 		if err := document.Sha256Validator(v); err != nil {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.VirusCheck(); !ok {
+		return &ValidationError{Name: "virus_check", err: errors.New(`ent: missing required field "Document.virus_check"`)}
+	}
+	if v, ok := _c.mutation.VirusCheck(); ok {
+		if err := document.VirusCheckValidator(v); err != nil {
+			return &ValidationError{Name: "virus_check", err: fmt.Errorf(`ent: validator failed for field "Document.virus_check": %w`, err)}
 		}
 	}
 	return nil
@@ -406,6 +475,22 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BytesRemovedAt(); ok {
 		_spec.SetField(document.FieldBytesRemovedAt, field.TypeTime, value)
 		_node.BytesRemovedAt = &value
+	}
+	if value, ok := _c.mutation.UploadedBy(); ok {
+		_spec.SetField(document.FieldUploadedBy, field.TypeInt, value)
+		_node.UploadedBy = &value
+	}
+	if value, ok := _c.mutation.VirusCheck(); ok {
+		_spec.SetField(document.FieldVirusCheck, field.TypeEnum, value)
+		_node.VirusCheck = value
+	}
+	if value, ok := _c.mutation.VirusCheckedAt(); ok {
+		_spec.SetField(document.FieldVirusCheckedAt, field.TypeTime, value)
+		_node.VirusCheckedAt = &value
+	}
+	if value, ok := _c.mutation.VirusFound(); ok {
+		_spec.SetField(document.FieldVirusFound, field.TypeString, value)
+		_node.VirusFound = value
 	}
 	if nodes := _c.mutation.BidIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -755,6 +840,54 @@ func (u *DocumentUpsert) ClearBytesRemovedAt() *DocumentUpsert {
 	return u
 }
 
+// SetVirusCheck sets the "virus_check" field.
+func (u *DocumentUpsert) SetVirusCheck(v domain.DocumentCheck) *DocumentUpsert {
+	u.Set(document.FieldVirusCheck, v)
+	return u
+}
+
+// UpdateVirusCheck sets the "virus_check" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateVirusCheck() *DocumentUpsert {
+	u.SetExcluded(document.FieldVirusCheck)
+	return u
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (u *DocumentUpsert) SetVirusCheckedAt(v time.Time) *DocumentUpsert {
+	u.Set(document.FieldVirusCheckedAt, v)
+	return u
+}
+
+// UpdateVirusCheckedAt sets the "virus_checked_at" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateVirusCheckedAt() *DocumentUpsert {
+	u.SetExcluded(document.FieldVirusCheckedAt)
+	return u
+}
+
+// ClearVirusCheckedAt clears the value of the "virus_checked_at" field.
+func (u *DocumentUpsert) ClearVirusCheckedAt() *DocumentUpsert {
+	u.SetNull(document.FieldVirusCheckedAt)
+	return u
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (u *DocumentUpsert) SetVirusFound(v string) *DocumentUpsert {
+	u.Set(document.FieldVirusFound, v)
+	return u
+}
+
+// UpdateVirusFound sets the "virus_found" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateVirusFound() *DocumentUpsert {
+	u.SetExcluded(document.FieldVirusFound)
+	return u
+}
+
+// ClearVirusFound clears the value of the "virus_found" field.
+func (u *DocumentUpsert) ClearVirusFound() *DocumentUpsert {
+	u.SetNull(document.FieldVirusFound)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -771,6 +904,9 @@ func (u *DocumentUpsertOne) UpdateNewValues() *DocumentUpsertOne {
 		}
 		if _, exists := u.create.mutation.ObjectKey(); exists {
 			s.SetIgnore(document.FieldObjectKey)
+		}
+		if _, exists := u.create.mutation.UploadedBy(); exists {
+			s.SetIgnore(document.FieldUploadedBy)
 		}
 	}))
 	return u
@@ -1069,6 +1205,62 @@ func (u *DocumentUpsertOne) ClearBytesRemovedAt() *DocumentUpsertOne {
 	})
 }
 
+// SetVirusCheck sets the "virus_check" field.
+func (u *DocumentUpsertOne) SetVirusCheck(v domain.DocumentCheck) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetVirusCheck(v)
+	})
+}
+
+// UpdateVirusCheck sets the "virus_check" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateVirusCheck() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateVirusCheck()
+	})
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (u *DocumentUpsertOne) SetVirusCheckedAt(v time.Time) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetVirusCheckedAt(v)
+	})
+}
+
+// UpdateVirusCheckedAt sets the "virus_checked_at" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateVirusCheckedAt() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateVirusCheckedAt()
+	})
+}
+
+// ClearVirusCheckedAt clears the value of the "virus_checked_at" field.
+func (u *DocumentUpsertOne) ClearVirusCheckedAt() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearVirusCheckedAt()
+	})
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (u *DocumentUpsertOne) SetVirusFound(v string) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetVirusFound(v)
+	})
+}
+
+// UpdateVirusFound sets the "virus_found" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateVirusFound() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateVirusFound()
+	})
+}
+
+// ClearVirusFound clears the value of the "virus_found" field.
+func (u *DocumentUpsertOne) ClearVirusFound() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearVirusFound()
+	})
+}
+
 // Exec executes the query.
 func (u *DocumentUpsertOne) Exec(ctx context.Context) error {
 	if len(u.create.conflict) == 0 {
@@ -1250,6 +1442,9 @@ func (u *DocumentUpsertBulk) UpdateNewValues() *DocumentUpsertBulk {
 			}
 			if _, exists := b.mutation.ObjectKey(); exists {
 				s.SetIgnore(document.FieldObjectKey)
+			}
+			if _, exists := b.mutation.UploadedBy(); exists {
+				s.SetIgnore(document.FieldUploadedBy)
 			}
 		}
 	}))
@@ -1546,6 +1741,62 @@ func (u *DocumentUpsertBulk) UpdateBytesRemovedAt() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearBytesRemovedAt() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearBytesRemovedAt()
+	})
+}
+
+// SetVirusCheck sets the "virus_check" field.
+func (u *DocumentUpsertBulk) SetVirusCheck(v domain.DocumentCheck) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetVirusCheck(v)
+	})
+}
+
+// UpdateVirusCheck sets the "virus_check" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateVirusCheck() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateVirusCheck()
+	})
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (u *DocumentUpsertBulk) SetVirusCheckedAt(v time.Time) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetVirusCheckedAt(v)
+	})
+}
+
+// UpdateVirusCheckedAt sets the "virus_checked_at" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateVirusCheckedAt() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateVirusCheckedAt()
+	})
+}
+
+// ClearVirusCheckedAt clears the value of the "virus_checked_at" field.
+func (u *DocumentUpsertBulk) ClearVirusCheckedAt() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearVirusCheckedAt()
+	})
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (u *DocumentUpsertBulk) SetVirusFound(v string) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetVirusFound(v)
+	})
+}
+
+// UpdateVirusFound sets the "virus_found" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateVirusFound() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateVirusFound()
+	})
+}
+
+// ClearVirusFound clears the value of the "virus_found" field.
+func (u *DocumentUpsertBulk) ClearVirusFound() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearVirusFound()
 	})
 }
 

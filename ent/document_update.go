@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/bid"
 	"github.com/catalyst-sbri/catalyst/ent/challenge"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -281,6 +282,60 @@ func (_u *DocumentUpdate) ClearBytesRemovedAt() *DocumentUpdate {
 	return _u
 }
 
+// SetVirusCheck sets the "virus_check" field.
+func (_u *DocumentUpdate) SetVirusCheck(v domain.DocumentCheck) *DocumentUpdate {
+	_u.mutation.SetVirusCheck(v)
+	return _u
+}
+
+// SetNillableVirusCheck sets the "virus_check" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableVirusCheck(v *domain.DocumentCheck) *DocumentUpdate {
+	if v != nil {
+		_u.SetVirusCheck(*v)
+	}
+	return _u
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (_u *DocumentUpdate) SetVirusCheckedAt(v time.Time) *DocumentUpdate {
+	_u.mutation.SetVirusCheckedAt(v)
+	return _u
+}
+
+// SetNillableVirusCheckedAt sets the "virus_checked_at" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableVirusCheckedAt(v *time.Time) *DocumentUpdate {
+	if v != nil {
+		_u.SetVirusCheckedAt(*v)
+	}
+	return _u
+}
+
+// ClearVirusCheckedAt clears the value of the "virus_checked_at" field.
+func (_u *DocumentUpdate) ClearVirusCheckedAt() *DocumentUpdate {
+	_u.mutation.ClearVirusCheckedAt()
+	return _u
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (_u *DocumentUpdate) SetVirusFound(v string) *DocumentUpdate {
+	_u.mutation.SetVirusFound(v)
+	return _u
+}
+
+// SetNillableVirusFound sets the "virus_found" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableVirusFound(v *string) *DocumentUpdate {
+	if v != nil {
+		_u.SetVirusFound(*v)
+	}
+	return _u
+}
+
+// ClearVirusFound clears the value of the "virus_found" field.
+func (_u *DocumentUpdate) ClearVirusFound() *DocumentUpdate {
+	_u.mutation.ClearVirusFound()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *DocumentUpdate) SetBid(v *Bid) *DocumentUpdate {
 	return _u.SetBidID(v.ID)
@@ -394,6 +449,11 @@ func (_u *DocumentUpdate) check() error {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.VirusCheck(); ok {
+		if err := document.VirusCheckValidator(v); err != nil {
+			return &ValidationError{Name: "virus_check", err: fmt.Errorf(`ent: validator failed for field "Document.virus_check": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -456,6 +516,24 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BytesRemovedAtCleared() {
 		_spec.ClearField(document.FieldBytesRemovedAt, field.TypeTime)
+	}
+	if _u.mutation.UploadedByCleared() {
+		_spec.ClearField(document.FieldUploadedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.VirusCheck(); ok {
+		_spec.SetField(document.FieldVirusCheck, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.VirusCheckedAt(); ok {
+		_spec.SetField(document.FieldVirusCheckedAt, field.TypeTime, value)
+	}
+	if _u.mutation.VirusCheckedAtCleared() {
+		_spec.ClearField(document.FieldVirusCheckedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.VirusFound(); ok {
+		_spec.SetField(document.FieldVirusFound, field.TypeString, value)
+	}
+	if _u.mutation.VirusFoundCleared() {
+		_spec.ClearField(document.FieldVirusFound, field.TypeString)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -842,6 +920,60 @@ func (_u *DocumentUpdateOne) ClearBytesRemovedAt() *DocumentUpdateOne {
 	return _u
 }
 
+// SetVirusCheck sets the "virus_check" field.
+func (_u *DocumentUpdateOne) SetVirusCheck(v domain.DocumentCheck) *DocumentUpdateOne {
+	_u.mutation.SetVirusCheck(v)
+	return _u
+}
+
+// SetNillableVirusCheck sets the "virus_check" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableVirusCheck(v *domain.DocumentCheck) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetVirusCheck(*v)
+	}
+	return _u
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (_u *DocumentUpdateOne) SetVirusCheckedAt(v time.Time) *DocumentUpdateOne {
+	_u.mutation.SetVirusCheckedAt(v)
+	return _u
+}
+
+// SetNillableVirusCheckedAt sets the "virus_checked_at" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableVirusCheckedAt(v *time.Time) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetVirusCheckedAt(*v)
+	}
+	return _u
+}
+
+// ClearVirusCheckedAt clears the value of the "virus_checked_at" field.
+func (_u *DocumentUpdateOne) ClearVirusCheckedAt() *DocumentUpdateOne {
+	_u.mutation.ClearVirusCheckedAt()
+	return _u
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (_u *DocumentUpdateOne) SetVirusFound(v string) *DocumentUpdateOne {
+	_u.mutation.SetVirusFound(v)
+	return _u
+}
+
+// SetNillableVirusFound sets the "virus_found" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableVirusFound(v *string) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetVirusFound(*v)
+	}
+	return _u
+}
+
+// ClearVirusFound clears the value of the "virus_found" field.
+func (_u *DocumentUpdateOne) ClearVirusFound() *DocumentUpdateOne {
+	_u.mutation.ClearVirusFound()
+	return _u
+}
+
 // SetBid sets the "bid" edge to the Bid entity.
 func (_u *DocumentUpdateOne) SetBid(v *Bid) *DocumentUpdateOne {
 	return _u.SetBidID(v.ID)
@@ -968,6 +1100,11 @@ func (_u *DocumentUpdateOne) check() error {
 			return &ValidationError{Name: "sha256", err: fmt.Errorf(`ent: validator failed for field "Document.sha256": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.VirusCheck(); ok {
+		if err := document.VirusCheckValidator(v); err != nil {
+			return &ValidationError{Name: "virus_check", err: fmt.Errorf(`ent: validator failed for field "Document.virus_check": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1047,6 +1184,24 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if _u.mutation.BytesRemovedAtCleared() {
 		_spec.ClearField(document.FieldBytesRemovedAt, field.TypeTime)
+	}
+	if _u.mutation.UploadedByCleared() {
+		_spec.ClearField(document.FieldUploadedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.VirusCheck(); ok {
+		_spec.SetField(document.FieldVirusCheck, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.VirusCheckedAt(); ok {
+		_spec.SetField(document.FieldVirusCheckedAt, field.TypeTime, value)
+	}
+	if _u.mutation.VirusCheckedAtCleared() {
+		_spec.ClearField(document.FieldVirusCheckedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.VirusFound(); ok {
+		_spec.SetField(document.FieldVirusFound, field.TypeString, value)
+	}
+	if _u.mutation.VirusFoundCleared() {
+		_spec.ClearField(document.FieldVirusFound, field.TypeString)
 	}
 	if _u.mutation.BidCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -19563,6 +19563,11 @@ type DocumentMutation struct {
 	deleted_at       *time.Time
 	deleted_under    *string
 	bytes_removed_at *time.Time
+	uploaded_by      *int
+	adduploaded_by   *int
+	virus_check      *domain.DocumentCheck
+	virus_checked_at *time.Time
+	virus_found      *string
 	clearedFields    map[string]struct{}
 	bid              *int
 	clearedbid       bool
@@ -20388,6 +20393,210 @@ func (m *DocumentMutation) ResetBytesRemovedAt() {
 	delete(m.clearedFields, document.FieldBytesRemovedAt)
 }
 
+// SetUploadedBy sets the "uploaded_by" field.
+func (m *DocumentMutation) SetUploadedBy(i int) {
+	m.uploaded_by = &i
+	m.adduploaded_by = nil
+}
+
+// UploadedBy returns the value of the "uploaded_by" field in the mutation.
+func (m *DocumentMutation) UploadedBy() (r int, exists bool) {
+	v := m.uploaded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUploadedBy returns the old "uploaded_by" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldUploadedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUploadedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUploadedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUploadedBy: %w", err)
+	}
+	return oldValue.UploadedBy, nil
+}
+
+// AddUploadedBy adds i to the "uploaded_by" field.
+func (m *DocumentMutation) AddUploadedBy(i int) {
+	if m.adduploaded_by != nil {
+		*m.adduploaded_by += i
+	} else {
+		m.adduploaded_by = &i
+	}
+}
+
+// AddedUploadedBy returns the value that was added to the "uploaded_by" field in this mutation.
+func (m *DocumentMutation) AddedUploadedBy() (r int, exists bool) {
+	v := m.adduploaded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUploadedBy clears the value of the "uploaded_by" field.
+func (m *DocumentMutation) ClearUploadedBy() {
+	m.uploaded_by = nil
+	m.adduploaded_by = nil
+	m.clearedFields[document.FieldUploadedBy] = struct{}{}
+}
+
+// UploadedByCleared returns if the "uploaded_by" field was cleared in this mutation.
+func (m *DocumentMutation) UploadedByCleared() bool {
+	_, ok := m.clearedFields[document.FieldUploadedBy]
+	return ok
+}
+
+// ResetUploadedBy resets all changes to the "uploaded_by" field.
+func (m *DocumentMutation) ResetUploadedBy() {
+	m.uploaded_by = nil
+	m.adduploaded_by = nil
+	delete(m.clearedFields, document.FieldUploadedBy)
+}
+
+// SetVirusCheck sets the "virus_check" field.
+func (m *DocumentMutation) SetVirusCheck(dc domain.DocumentCheck) {
+	m.virus_check = &dc
+}
+
+// VirusCheck returns the value of the "virus_check" field in the mutation.
+func (m *DocumentMutation) VirusCheck() (r domain.DocumentCheck, exists bool) {
+	v := m.virus_check
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVirusCheck returns the old "virus_check" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldVirusCheck(ctx context.Context) (v domain.DocumentCheck, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVirusCheck is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVirusCheck requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVirusCheck: %w", err)
+	}
+	return oldValue.VirusCheck, nil
+}
+
+// ResetVirusCheck resets all changes to the "virus_check" field.
+func (m *DocumentMutation) ResetVirusCheck() {
+	m.virus_check = nil
+}
+
+// SetVirusCheckedAt sets the "virus_checked_at" field.
+func (m *DocumentMutation) SetVirusCheckedAt(t time.Time) {
+	m.virus_checked_at = &t
+}
+
+// VirusCheckedAt returns the value of the "virus_checked_at" field in the mutation.
+func (m *DocumentMutation) VirusCheckedAt() (r time.Time, exists bool) {
+	v := m.virus_checked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVirusCheckedAt returns the old "virus_checked_at" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldVirusCheckedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVirusCheckedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVirusCheckedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVirusCheckedAt: %w", err)
+	}
+	return oldValue.VirusCheckedAt, nil
+}
+
+// ClearVirusCheckedAt clears the value of the "virus_checked_at" field.
+func (m *DocumentMutation) ClearVirusCheckedAt() {
+	m.virus_checked_at = nil
+	m.clearedFields[document.FieldVirusCheckedAt] = struct{}{}
+}
+
+// VirusCheckedAtCleared returns if the "virus_checked_at" field was cleared in this mutation.
+func (m *DocumentMutation) VirusCheckedAtCleared() bool {
+	_, ok := m.clearedFields[document.FieldVirusCheckedAt]
+	return ok
+}
+
+// ResetVirusCheckedAt resets all changes to the "virus_checked_at" field.
+func (m *DocumentMutation) ResetVirusCheckedAt() {
+	m.virus_checked_at = nil
+	delete(m.clearedFields, document.FieldVirusCheckedAt)
+}
+
+// SetVirusFound sets the "virus_found" field.
+func (m *DocumentMutation) SetVirusFound(s string) {
+	m.virus_found = &s
+}
+
+// VirusFound returns the value of the "virus_found" field in the mutation.
+func (m *DocumentMutation) VirusFound() (r string, exists bool) {
+	v := m.virus_found
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVirusFound returns the old "virus_found" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldVirusFound(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVirusFound is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVirusFound requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVirusFound: %w", err)
+	}
+	return oldValue.VirusFound, nil
+}
+
+// ClearVirusFound clears the value of the "virus_found" field.
+func (m *DocumentMutation) ClearVirusFound() {
+	m.virus_found = nil
+	m.clearedFields[document.FieldVirusFound] = struct{}{}
+}
+
+// VirusFoundCleared returns if the "virus_found" field was cleared in this mutation.
+func (m *DocumentMutation) VirusFoundCleared() bool {
+	_, ok := m.clearedFields[document.FieldVirusFound]
+	return ok
+}
+
+// ResetVirusFound resets all changes to the "virus_found" field.
+func (m *DocumentMutation) ResetVirusFound() {
+	m.virus_found = nil
+	delete(m.clearedFields, document.FieldVirusFound)
+}
+
 // ClearBid clears the "bid" edge to the Bid entity.
 func (m *DocumentMutation) ClearBid() {
 	m.clearedbid = true
@@ -20530,7 +20739,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, document.FieldCreatedAt)
 	}
@@ -20579,6 +20788,18 @@ func (m *DocumentMutation) Fields() []string {
 	if m.bytes_removed_at != nil {
 		fields = append(fields, document.FieldBytesRemovedAt)
 	}
+	if m.uploaded_by != nil {
+		fields = append(fields, document.FieldUploadedBy)
+	}
+	if m.virus_check != nil {
+		fields = append(fields, document.FieldVirusCheck)
+	}
+	if m.virus_checked_at != nil {
+		fields = append(fields, document.FieldVirusCheckedAt)
+	}
+	if m.virus_found != nil {
+		fields = append(fields, document.FieldVirusFound)
+	}
 	return fields
 }
 
@@ -20619,6 +20840,14 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.DeletedUnder()
 	case document.FieldBytesRemovedAt:
 		return m.BytesRemovedAt()
+	case document.FieldUploadedBy:
+		return m.UploadedBy()
+	case document.FieldVirusCheck:
+		return m.VirusCheck()
+	case document.FieldVirusCheckedAt:
+		return m.VirusCheckedAt()
+	case document.FieldVirusFound:
+		return m.VirusFound()
 	}
 	return nil, false
 }
@@ -20660,6 +20889,14 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldDeletedUnder(ctx)
 	case document.FieldBytesRemovedAt:
 		return m.OldBytesRemovedAt(ctx)
+	case document.FieldUploadedBy:
+		return m.OldUploadedBy(ctx)
+	case document.FieldVirusCheck:
+		return m.OldVirusCheck(ctx)
+	case document.FieldVirusCheckedAt:
+		return m.OldVirusCheckedAt(ctx)
+	case document.FieldVirusFound:
+		return m.OldVirusFound(ctx)
 	}
 	return nil, fmt.Errorf("unknown Document field %s", name)
 }
@@ -20781,6 +21018,34 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBytesRemovedAt(v)
 		return nil
+	case document.FieldUploadedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUploadedBy(v)
+		return nil
+	case document.FieldVirusCheck:
+		v, ok := value.(domain.DocumentCheck)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVirusCheck(v)
+		return nil
+	case document.FieldVirusCheckedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVirusCheckedAt(v)
+		return nil
+	case document.FieldVirusFound:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVirusFound(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)
 }
@@ -20792,6 +21057,9 @@ func (m *DocumentMutation) AddedFields() []string {
 	if m.addsize != nil {
 		fields = append(fields, document.FieldSize)
 	}
+	if m.adduploaded_by != nil {
+		fields = append(fields, document.FieldUploadedBy)
+	}
 	return fields
 }
 
@@ -20802,6 +21070,8 @@ func (m *DocumentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case document.FieldSize:
 		return m.AddedSize()
+	case document.FieldUploadedBy:
+		return m.AddedUploadedBy()
 	}
 	return nil, false
 }
@@ -20817,6 +21087,13 @@ func (m *DocumentMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSize(v)
+		return nil
+	case document.FieldUploadedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUploadedBy(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Document numeric field %s", name)
@@ -20852,6 +21129,15 @@ func (m *DocumentMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(document.FieldBytesRemovedAt) {
 		fields = append(fields, document.FieldBytesRemovedAt)
+	}
+	if m.FieldCleared(document.FieldUploadedBy) {
+		fields = append(fields, document.FieldUploadedBy)
+	}
+	if m.FieldCleared(document.FieldVirusCheckedAt) {
+		fields = append(fields, document.FieldVirusCheckedAt)
+	}
+	if m.FieldCleared(document.FieldVirusFound) {
+		fields = append(fields, document.FieldVirusFound)
 	}
 	return fields
 }
@@ -20893,6 +21179,15 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldBytesRemovedAt:
 		m.ClearBytesRemovedAt()
+		return nil
+	case document.FieldUploadedBy:
+		m.ClearUploadedBy()
+		return nil
+	case document.FieldVirusCheckedAt:
+		m.ClearVirusCheckedAt()
+		return nil
+	case document.FieldVirusFound:
+		m.ClearVirusFound()
 		return nil
 	}
 	return fmt.Errorf("unknown Document nullable field %s", name)
@@ -20949,6 +21244,18 @@ func (m *DocumentMutation) ResetField(name string) error {
 		return nil
 	case document.FieldBytesRemovedAt:
 		m.ResetBytesRemovedAt()
+		return nil
+	case document.FieldUploadedBy:
+		m.ResetUploadedBy()
+		return nil
+	case document.FieldVirusCheck:
+		m.ResetVirusCheck()
+		return nil
+	case document.FieldVirusCheckedAt:
+		m.ResetVirusCheckedAt()
+		return nil
+	case document.FieldVirusFound:
+		m.ResetVirusFound()
 		return nil
 	}
 	return fmt.Errorf("unknown Document field %s", name)

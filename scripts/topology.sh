@@ -96,6 +96,7 @@ export CATALYST_TEMPORAL_ADDRESS=127.0.0.1:$tport
 export CATALYST_S3_ENDPOINT=$(sed -n 's/^S3 endpoint: //p' "$dir/s3.out")
 export CATALYST_S3_ACCESS_KEY=$(sed -n 's/^S3 access key: //p' "$dir/s3.out")
 export CATALYST_S3_SECRET_KEY=$(sed -n 's/^S3 secret key: //p' "$dir/s3.out")
+export CATALYST_CLAMD=${CATALYST_CLAMD:-none} # no clamd in the topology: documents are kept as not checked
 export CATALYST_SESSION_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 # The rush opens its competition for WINDOW only; production keeps a day at least.
 export CATALYST_SHORTEST_OPEN=${SHORTEST_OPEN:-30s}

@@ -9,14 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/assessment"
@@ -216,11 +214,7 @@ func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.D
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("bids/%d", in.BidID)), filename, in.Content)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)
-	}
+	stored, err := s.storeUpload(ctx, fmt.Sprintf("bids/%d", in.BidID), filename, in.Content, "bid", in.BidID)
 	if err != nil {
 		return nil, err
 	}
@@ -239,8 +233,7 @@ func (s *Service) UploadDocument(ctx context.Context, in UploadDocument) (*ent.D
 				return err
 			}
 		}
-		doc, err = tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
-			SetSize(stored.Size).SetSha256(stored.SHA256).SetBidID(in.BidID).SetQuestionKey(in.Question).Save(ctx)
+		doc, err = stored.record(ctx, tx.Document.Create()).SetFilename(filename).SetBidID(in.BidID).SetQuestionKey(in.Question).Save(ctx)
 		if err != nil {
 			return err
 		}
@@ -264,6 +257,9 @@ func (s *Service) Document(ctx context.Context, id int) (*ent.Document, string, 
 		return nil, "", time.Time{}, err
 	}
 	if err := documentGone(d); err != nil {
+		return nil, "", time.Time{}, err
+	}
+	if err := mayFetchDocument(ctx, d); err != nil {
 		return nil, "", time.Time{}, err
 	}
 	if err := s.documentRead(ctx, d); err != nil {
@@ -291,6 +287,9 @@ func (s *Service) OpenDocument(ctx context.Context, id int) (*ent.Document, io.R
 		return nil, nil, 0, err
 	}
 	if err := documentGone(d); err != nil {
+		return nil, nil, 0, err
+	}
+	if err := mayFetchDocument(ctx, d); err != nil {
 		return nil, nil, 0, err
 	}
 	if err := s.documentRead(ctx, d); err != nil {

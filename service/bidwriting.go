@@ -49,8 +49,19 @@ func ContentOf(b *ent.Bid) domain.BidContent {
 	return domain.BidContent{
 		Title: b.Title, Summary: b.Summary, Fields: b.Fields, Answers: b.Answers,
 		NetPrice: b.NetPrice, VATRate: b.VatRate, PriceGiven: b.PriceGiven, Milestones: b.Milestones,
-		Declarations: b.Declarations, Documents: len(b.Edges.Documents),
+		Declarations: b.Declarations, Documents: len(b.Edges.Documents), VirusFound: virusFound(b.Edges.Documents),
 	}
+}
+
+// virusFound names the documents the scanner found a virus in.
+func virusFound(docs []*ent.Document) []string {
+	var out []string
+	for _, d := range docs {
+		if d.VirusCheck == domain.CheckVirusFound {
+			out = append(out, d.Filename)
+		}
+	}
+	return out
 }
 
 // apply writes the answers given onto the bid's content, adding a problem for each that can

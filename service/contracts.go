@@ -2,14 +2,11 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/contract"
@@ -528,19 +525,14 @@ func (s *Service) AddContractDocument(ctx context.Context, in ContractDocument) 
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("contracts/%d", k.ID)), filename, in.Content)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)
-	}
+	stored, err := s.storeUpload(ctx, fmt.Sprintf("contracts/%d", k.ID), filename, in.Content, "contract", k.ID)
 	if err != nil {
 		return nil, err
 	}
 	sys := authz.AsSystem(ctx, contractsName)
 	var doc *ent.Document
 	err = s.DB.WithTx(sys, func(tx *ent.Tx) error {
-		create := tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
-			SetSize(stored.Size).SetSha256(stored.SHA256)
+		create := stored.record(ctx, tx.Document.Create()).SetFilename(filename)
 		if m != nil {
 			now, err := tx.Milestone.Get(sys, m.ID)
 			if err != nil {

@@ -2,13 +2,10 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 
 	"github.com/catalyst-sbri/catalyst/authz"
-	"github.com/catalyst-sbri/catalyst/docstore"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/document"
@@ -42,11 +39,7 @@ func (s *Service) UploadEvidence(ctx context.Context, in UploadEvidence) (*ent.D
 	if err != nil {
 		return nil, err
 	}
-	stored, err := s.Docs.Put(ctx, docstore.NewKey(fmt.Sprintf("challenges/%d", in.ChallengeID)), filename, in.Content)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, fmt.Errorf("%w: the limit is %d MB", docstore.ErrTooLarge, s.Docs.MaxSize()>>20)
-	}
+	stored, err := s.storeUpload(ctx, fmt.Sprintf("challenges/%d", in.ChallengeID), filename, in.Content, "challenge", in.ChallengeID)
 	if err != nil {
 		return nil, err
 	}
@@ -59,8 +52,7 @@ func (s *Service) UploadEvidence(ctx context.Context, in UploadEvidence) (*ent.D
 		if err := ch.Stage.Edit(); err != nil {
 			return err
 		}
-		doc, err = tx.Document.Create().SetObjectKey(stored.Key).SetFilename(filename).SetContentType(stored.ContentType).
-			SetSize(stored.Size).SetSha256(stored.SHA256).SetChallengeID(ch.ID).Save(ctx)
+		doc, err = stored.record(ctx, tx.Document.Create()).SetFilename(filename).SetChallengeID(ch.ID).Save(ctx)
 		if err != nil {
 			return err
 		}

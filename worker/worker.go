@@ -20,6 +20,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/outbound"
+	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/webhook"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -46,6 +47,10 @@ type Deps struct {
 	LogWitness *activities.LogWitness
 	// Outbound is where webhooks may be delivered: nil for the public internet only.
 	Outbound *outbound.Policy
+	// Scanning is the document store's malware scan; nil where none runs. CheckEvery is how
+	// often the documents waiting for its verdict are checked again (a minute if 0).
+	Scanning   records.Scanning
+	CheckEvery time.Duration
 }
 
 // Register adds every workflow and activity to r.
@@ -77,6 +82,9 @@ func Run(ctx context.Context, d Deps) error {
 	go startForGood(ctx, d, workflows.WebhookWorkflowID, workflows.WebhookWorkflow, workflows.WebhookInput{PollEvery: d.MailPollEvery})
 	if d.Docs != nil {
 		go scheduleRetention(ctx, d)
+		if d.Scanning != nil && d.Scanning.Scans() {
+			go checkDocuments(ctx, d)
+		}
 	}
 	// The trail's events are placed (and their webhooks queued) whether or not a log is kept.
 	go sequenceLog(ctx, d)

@@ -77,7 +77,7 @@ func TestComposeGivesEachProcessItsConfiguration(t *testing.T) {
 func allEnv() []envVar {
 	return []envVar{envDatabaseURL, envTemporal, envNamespace, envS3Endpoint, envS3AccessKey, envS3SecretKey, envS3Bucket,
 		envS3Region, envS3TLS, envAddr, envSessionKey, envDevSignIn, envMaxDocument, envWorkerHealth,
-		envPublicURL, envNotifyKey, envNotifyTpls, envSMTPURL, envMailFrom, envOCIDPrefix, envShortestOpen, envCPUProfile}
+		envPublicURL, envNotifyKey, envNotifyTpls, envSMTPURL, envMailFrom, envOCIDPrefix, envShortestOpen, envCPUProfile, envClamd}
 }
 
 func TestConfigNamesEveryProblem(t *testing.T) {
@@ -93,7 +93,7 @@ func TestConfigNamesEveryProblem(t *testing.T) {
 	}
 	for _, want := range []string{"CATALYST_DATABASE_URL is not set", "CATALYST_TEMPORAL_ADDRESS is not set", "CATALYST_S3_ENDPOINT is not set",
 		"CATALYST_SESSION_KEY is not set: set it to 64 hex characters", "CATALYST_S3_USE_TLS must be true or false",
-		"the demo sign-in cannot be enabled in production", "CATALYST_SHORTEST_OPEN must be a duration from 5s"} {
+		"the demo sign-in cannot be enabled in production", "CATALYST_SHORTEST_OPEN must be a duration from 5s", "CATALYST_CLAMD is not set"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not say %q:\n%v", want, err)
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/email"
 	"github.com/catalyst-sbri/catalyst/metrics"
 	"github.com/catalyst-sbri/catalyst/outbound"
+	"github.com/catalyst-sbri/catalyst/scanner"
 	"github.com/catalyst-sbri/catalyst/witness"
 )
 
@@ -71,13 +72,14 @@ var (
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 	envOutbound     = envVar{"CATALYST_OUTBOUND_ALLOW", "", "ranges inside the network that webhooks may be delivered to, as CIDR prefixes or addresses separated by commas, e.g. 10.20.0.0/16 (unset: the public internet only)"}
+	envClamd        = envVar{"CATALYST_CLAMD", "", "ClamAV's clamd, which checks every upload for malware, as tcp://clamav:3310 or unix:///run/clamav/clamd.ctl; or none to run without one (each document is then kept as not checked for viruses, and its pages say so)"}
 	envCPUProfile   = envVar{"CATALYST_CPU_PROFILE_DIR", "", "a folder to write each process's CPU profile to, for its whole life, when it stops (`scripts/topology.sh` with PROFILE=1); unset, none"}
 )
 
 // needs lists the settings each production command requires (no default).
 var needs = map[string][]envVar{
-	"api":     {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey},
-	"worker":  {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey},
+	"api":     {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey, envClamd},
+	"worker":  {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envClamd},
 	"migrate": {envDatabaseURL},
 	"seed":    {envDatabaseURL, envTemporal, envS3Endpoint, envS3AccessKey, envS3SecretKey, envSessionKey},
 }
@@ -158,6 +160,14 @@ func loadConfig(command string) (prodConfig, error) {
 			problems = append(problems, fmt.Sprintf("%s must be at least 64 hex characters (32 bytes): %s", envSessionKey.Name, "openssl rand -hex 32"))
 		}
 		cfg.SessionKey = key
+	}
+	if c := get(envClamd); c != "" && c != "none" {
+		clamd, err := scanner.ParseClamd(c)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", envClamd.Name, err))
+		} else {
+			cfg.S3.Scanner = clamd
+		}
 	}
 	if allowed, err := outbound.ParseAllowed(get(envOutbound)); err != nil {
 		problems = append(problems, fmt.Sprintf("%s: %v", envOutbound.Name, err))

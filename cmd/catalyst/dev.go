@@ -28,6 +28,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/metrics"
 	"github.com/catalyst-sbri/catalyst/outbound"
+	"github.com/catalyst-sbri/catalyst/scanner"
 	"github.com/catalyst-sbri/catalyst/translog"
 	"github.com/catalyst-sbri/catalyst/web"
 	"github.com/catalyst-sbri/catalyst/worker"
@@ -190,7 +191,18 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	if err = st.DB.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	if st.Docs, err = docstore.New(docstore.Config{Endpoint: st.S3.Endpoint, AccessKey: st.S3.AccessKey, SecretKey: st.S3.SecretKey, Bucket: "catalyst-documents"}); err != nil {
+	// The dev stack runs no scanner unless CATALYST_CLAMD names one: its documents are kept as
+	// not checked for viruses, and their pages say so.
+	var scan scanner.Scanner
+	if c := get(envClamd); c != "" && c != "none" {
+		clamd, err := scanner.ParseClamd(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", envClamd.Name, err)
+		}
+		scan = clamd
+	}
+	if st.Docs, err = docstore.New(docstore.Config{Endpoint: st.S3.Endpoint, AccessKey: st.S3.AccessKey, SecretKey: st.S3.SecretKey,
+		Bucket: "catalyst-documents", Scanner: scan}); err != nil {
 		return nil, err
 	}
 	if err = st.Docs.EnsureBucket(ctx); err != nil {
@@ -226,7 +238,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	st.stopWorker, st.workerDone = stopWorker, make(chan error, 1)
 	go func() {
 		st.workerDone <- worker.Run(wctx, worker.Deps{Temporal: st.Temporal, DB: st.DB, Docs: st.Docs, Log: o.Log,
-			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery, LogSigner: logSigner, Outbound: devOutbound})
+			Mail: sender, BaseURL: st.URL, MailPollEvery: o.MailPollEvery, LogSigner: logSigner, Outbound: devOutbound, Scanning: st.Docs})
 	}()
 
 	// The demo runs whole competitions in seconds, so a competition may close soon after it opens.

@@ -130,8 +130,12 @@ func runWorker(ctx context.Context) error {
 		cfg.LogWitness.DB = db
 	}
 	log.Info("webhooks are delivered to " + cfg.Outbound.Allowed() + " (" + envOutbound.Name + ")")
-	return worker.Run(ctx, worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL,
-		LogSigner: cfg.LogSigner, LogWitness: cfg.LogWitness, Outbound: cfg.Outbound})
+	deps := worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL,
+		LogSigner: cfg.LogSigner, LogWitness: cfg.LogWitness, Outbound: cfg.Outbound}
+	if logScanner(log, cfg) {
+		deps.Scanning = docs
+	}
+	return worker.Run(ctx, deps)
 }
 
 func runAPI(ctx context.Context) error {
@@ -162,6 +166,16 @@ func runAPI(ctx context.Context) error {
 	return nil
 }
 
+// logScanner says at start whether uploads are checked for malware, and reports whether they are.
+func logScanner(log *slog.Logger, cfg prodConfig) bool {
+	if cfg.S3.Scanner == nil {
+		log.Warn("uploads are not checked for viruses: " + envClamd.Name + " is none, so each document is kept as not checked")
+		return false
+	}
+	log.Info("uploads are checked for viruses by " + fmt.Sprint(cfg.S3.Scanner))
+	return true
+}
+
 // prodHandler connects to PostgreSQL, Temporal and the object store and builds the API.
 func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.Logger) (http.Handler, *ent.Client, func(), error) {
 	db, err := ent.OpenPostgres(cfg.DatabaseURL)
@@ -177,6 +191,7 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		db.Close()
 		return nil, nil, nil, err
 	}
+	logScanner(log, cfg)
 	m := metrics.New()
 	m.WatchStore(db)
 	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log, m)

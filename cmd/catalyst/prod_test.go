@@ -13,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/devstack"
 	"github.com/catalyst-sbri/catalyst/devstack/s3server"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
+	"github.com/catalyst-sbri/catalyst/scanner/scannertest"
 )
 
 // TestProductionProcesses runs `catalyst migrate`, `catalyst worker` and `catalyst api` as
@@ -32,11 +33,13 @@ func TestProductionProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s3.Stop()
+	clamd := scannertest.Start(t) // production checks every upload with ClamAV
 	apiAddr, healthAddr := freeAddr(t), freeAddr(t)
 	for k, v := range map[string]string{
 		envDatabaseURL.Name: dsn, envTemporal.Name: tsrv.HostPort, envS3Endpoint.Name: s3.Endpoint,
 		envS3AccessKey.Name: s3.AccessKey, envS3SecretKey.Name: s3.SecretKey, envAddr.Name: apiAddr,
 		envWorkerHealth.Name: healthAddr, envSessionKey.Name: strings.Repeat("ab", 32), envDevSignIn.Name: "",
+		envClamd.Name: clamd.String(),
 	} {
 		t.Setenv(k, v)
 	}
@@ -80,6 +83,19 @@ func TestProductionProcesses(t *testing.T) {
 	c := &apiClient{http: http.DefaultClient, base: base, token: strings.TrimSpace(out.String())}
 	var ch challengeJSON
 	must(t, c.call(http.MethodPost, "/api/v1/challenges", intake("Prod", "P", "N"), &ch))
+	// Its evidence is checked by clamd: a clean file is kept checked, EICAR refused.
+	var evidence struct {
+		VirusCheck string `json:"virus_check"`
+	}
+	must(t, c.upload(fmt.Sprintf("/api/v1/challenges/%d/documents", ch.ID), "survey.csv", []byte("street,missed\nHigh St,4\n"), &evidence))
+	if evidence.VirusCheck != "clean" {
+		t.Errorf("a clean file uploaded in production is %q, want clean", evidence.VirusCheck)
+	}
+	err = c.upload(fmt.Sprintf("/api/v1/challenges/%d/documents", ch.ID), "eicar.txt", scannertest.EICAR, nil)
+	wantProblem(t, err, http.StatusUnprocessableEntity, "", "")
+	if !strings.Contains(fmt.Sprint(err), "contains a virus") {
+		t.Errorf("EICAR uploaded in production: %v", err)
+	}
 	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/submit", ch.ID), nil, &ch))
 	var round struct {
 		ID int `json:"id"`

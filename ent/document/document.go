@@ -3,11 +3,13 @@
 package document
 
 import (
+	"fmt"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/domain"
 )
 
 const (
@@ -47,6 +49,14 @@ const (
 	FieldDeletedUnder = "deleted_under"
 	// FieldBytesRemovedAt holds the string denoting the bytes_removed_at field in the database.
 	FieldBytesRemovedAt = "bytes_removed_at"
+	// FieldUploadedBy holds the string denoting the uploaded_by field in the database.
+	FieldUploadedBy = "uploaded_by"
+	// FieldVirusCheck holds the string denoting the virus_check field in the database.
+	FieldVirusCheck = "virus_check"
+	// FieldVirusCheckedAt holds the string denoting the virus_checked_at field in the database.
+	FieldVirusCheckedAt = "virus_checked_at"
+	// FieldVirusFound holds the string denoting the virus_found field in the database.
+	FieldVirusFound = "virus_found"
 	// EdgeBid holds the string denoting the bid edge name in mutations.
 	EdgeBid = "bid"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
@@ -106,6 +116,10 @@ var Columns = []string{
 	FieldDeletedAt,
 	FieldDeletedUnder,
 	FieldBytesRemovedAt,
+	FieldUploadedBy,
+	FieldVirusCheck,
+	FieldVirusCheckedAt,
+	FieldVirusFound,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -143,6 +157,18 @@ var (
 	// Sha256Validator is a validator for the "sha256" field. It is called by the builders before save.
 	Sha256Validator func(string) error
 )
+
+const DefaultVirusCheck domain.DocumentCheck = "not_checked"
+
+// VirusCheckValidator is a validator for the "virus_check" field enum values. It is called by the builders before save.
+func VirusCheckValidator(vc domain.DocumentCheck) error {
+	switch vc {
+	case "being_checked", "clean", "virus_found", "not_checked":
+		return nil
+	default:
+		return fmt.Errorf("document: invalid enum value for virus_check field: %q", vc)
+	}
+}
 
 // OrderOption defines the ordering options for the Document queries.
 type OrderOption func(*sql.Selector)
@@ -230,6 +256,26 @@ func ByDeletedUnder(opts ...sql.OrderTermOption) OrderOption {
 // ByBytesRemovedAt orders the results by the bytes_removed_at field.
 func ByBytesRemovedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBytesRemovedAt, opts...).ToFunc()
+}
+
+// ByUploadedBy orders the results by the uploaded_by field.
+func ByUploadedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUploadedBy, opts...).ToFunc()
+}
+
+// ByVirusCheck orders the results by the virus_check field.
+func ByVirusCheck(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVirusCheck, opts...).ToFunc()
+}
+
+// ByVirusCheckedAt orders the results by the virus_checked_at field.
+func ByVirusCheckedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVirusCheckedAt, opts...).ToFunc()
+}
+
+// ByVirusFound orders the results by the virus_found field.
+func ByVirusFound(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVirusFound, opts...).ToFunc()
 }
 
 // ByBidField orders the results by bid field.

@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/predicate"
 )
 
@@ -133,6 +134,21 @@ func DeletedUnder(v string) predicate.Document {
 // BytesRemovedAt applies equality check predicate on the "bytes_removed_at" field. It's identical to BytesRemovedAtEQ.
 func BytesRemovedAt(v time.Time) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldBytesRemovedAt, v))
+}
+
+// UploadedBy applies equality check predicate on the "uploaded_by" field. It's identical to UploadedByEQ.
+func UploadedBy(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldUploadedBy, v))
+}
+
+// VirusCheckedAt applies equality check predicate on the "virus_checked_at" field. It's identical to VirusCheckedAtEQ.
+func VirusCheckedAt(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldVirusCheckedAt, v))
+}
+
+// VirusFound applies equality check predicate on the "virus_found" field. It's identical to VirusFoundEQ.
+func VirusFound(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldVirusFound, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -958,6 +974,211 @@ func BytesRemovedAtIsNil() predicate.Document {
 // BytesRemovedAtNotNil applies the NotNil predicate on the "bytes_removed_at" field.
 func BytesRemovedAtNotNil() predicate.Document {
 	return predicate.Document(sql.FieldNotNull(FieldBytesRemovedAt))
+}
+
+// UploadedByEQ applies the EQ predicate on the "uploaded_by" field.
+func UploadedByEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldUploadedBy, v))
+}
+
+// UploadedByNEQ applies the NEQ predicate on the "uploaded_by" field.
+func UploadedByNEQ(v int) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldUploadedBy, v))
+}
+
+// UploadedByIn applies the In predicate on the "uploaded_by" field.
+func UploadedByIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldUploadedBy, vs...))
+}
+
+// UploadedByNotIn applies the NotIn predicate on the "uploaded_by" field.
+func UploadedByNotIn(vs ...int) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldUploadedBy, vs...))
+}
+
+// UploadedByGT applies the GT predicate on the "uploaded_by" field.
+func UploadedByGT(v int) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldUploadedBy, v))
+}
+
+// UploadedByGTE applies the GTE predicate on the "uploaded_by" field.
+func UploadedByGTE(v int) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldUploadedBy, v))
+}
+
+// UploadedByLT applies the LT predicate on the "uploaded_by" field.
+func UploadedByLT(v int) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldUploadedBy, v))
+}
+
+// UploadedByLTE applies the LTE predicate on the "uploaded_by" field.
+func UploadedByLTE(v int) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldUploadedBy, v))
+}
+
+// UploadedByIsNil applies the IsNil predicate on the "uploaded_by" field.
+func UploadedByIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldUploadedBy))
+}
+
+// UploadedByNotNil applies the NotNil predicate on the "uploaded_by" field.
+func UploadedByNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldUploadedBy))
+}
+
+// VirusCheckEQ applies the EQ predicate on the "virus_check" field.
+func VirusCheckEQ(v domain.DocumentCheck) predicate.Document {
+	vc := v
+	return predicate.Document(sql.FieldEQ(FieldVirusCheck, vc))
+}
+
+// VirusCheckNEQ applies the NEQ predicate on the "virus_check" field.
+func VirusCheckNEQ(v domain.DocumentCheck) predicate.Document {
+	vc := v
+	return predicate.Document(sql.FieldNEQ(FieldVirusCheck, vc))
+}
+
+// VirusCheckIn applies the In predicate on the "virus_check" field.
+func VirusCheckIn(vs ...domain.DocumentCheck) predicate.Document {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Document(sql.FieldIn(FieldVirusCheck, v...))
+}
+
+// VirusCheckNotIn applies the NotIn predicate on the "virus_check" field.
+func VirusCheckNotIn(vs ...domain.DocumentCheck) predicate.Document {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Document(sql.FieldNotIn(FieldVirusCheck, v...))
+}
+
+// VirusCheckedAtEQ applies the EQ predicate on the "virus_checked_at" field.
+func VirusCheckedAtEQ(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldVirusCheckedAt, v))
+}
+
+// VirusCheckedAtNEQ applies the NEQ predicate on the "virus_checked_at" field.
+func VirusCheckedAtNEQ(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldVirusCheckedAt, v))
+}
+
+// VirusCheckedAtIn applies the In predicate on the "virus_checked_at" field.
+func VirusCheckedAtIn(vs ...time.Time) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldVirusCheckedAt, vs...))
+}
+
+// VirusCheckedAtNotIn applies the NotIn predicate on the "virus_checked_at" field.
+func VirusCheckedAtNotIn(vs ...time.Time) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldVirusCheckedAt, vs...))
+}
+
+// VirusCheckedAtGT applies the GT predicate on the "virus_checked_at" field.
+func VirusCheckedAtGT(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldVirusCheckedAt, v))
+}
+
+// VirusCheckedAtGTE applies the GTE predicate on the "virus_checked_at" field.
+func VirusCheckedAtGTE(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldVirusCheckedAt, v))
+}
+
+// VirusCheckedAtLT applies the LT predicate on the "virus_checked_at" field.
+func VirusCheckedAtLT(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldVirusCheckedAt, v))
+}
+
+// VirusCheckedAtLTE applies the LTE predicate on the "virus_checked_at" field.
+func VirusCheckedAtLTE(v time.Time) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldVirusCheckedAt, v))
+}
+
+// VirusCheckedAtIsNil applies the IsNil predicate on the "virus_checked_at" field.
+func VirusCheckedAtIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldVirusCheckedAt))
+}
+
+// VirusCheckedAtNotNil applies the NotNil predicate on the "virus_checked_at" field.
+func VirusCheckedAtNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldVirusCheckedAt))
+}
+
+// VirusFoundEQ applies the EQ predicate on the "virus_found" field.
+func VirusFoundEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldVirusFound, v))
+}
+
+// VirusFoundNEQ applies the NEQ predicate on the "virus_found" field.
+func VirusFoundNEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldVirusFound, v))
+}
+
+// VirusFoundIn applies the In predicate on the "virus_found" field.
+func VirusFoundIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldVirusFound, vs...))
+}
+
+// VirusFoundNotIn applies the NotIn predicate on the "virus_found" field.
+func VirusFoundNotIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldVirusFound, vs...))
+}
+
+// VirusFoundGT applies the GT predicate on the "virus_found" field.
+func VirusFoundGT(v string) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldVirusFound, v))
+}
+
+// VirusFoundGTE applies the GTE predicate on the "virus_found" field.
+func VirusFoundGTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldVirusFound, v))
+}
+
+// VirusFoundLT applies the LT predicate on the "virus_found" field.
+func VirusFoundLT(v string) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldVirusFound, v))
+}
+
+// VirusFoundLTE applies the LTE predicate on the "virus_found" field.
+func VirusFoundLTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldVirusFound, v))
+}
+
+// VirusFoundContains applies the Contains predicate on the "virus_found" field.
+func VirusFoundContains(v string) predicate.Document {
+	return predicate.Document(sql.FieldContains(FieldVirusFound, v))
+}
+
+// VirusFoundHasPrefix applies the HasPrefix predicate on the "virus_found" field.
+func VirusFoundHasPrefix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasPrefix(FieldVirusFound, v))
+}
+
+// VirusFoundHasSuffix applies the HasSuffix predicate on the "virus_found" field.
+func VirusFoundHasSuffix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasSuffix(FieldVirusFound, v))
+}
+
+// VirusFoundIsNil applies the IsNil predicate on the "virus_found" field.
+func VirusFoundIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldVirusFound))
+}
+
+// VirusFoundNotNil applies the NotNil predicate on the "virus_found" field.
+func VirusFoundNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldVirusFound))
+}
+
+// VirusFoundEqualFold applies the EqualFold predicate on the "virus_found" field.
+func VirusFoundEqualFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldEqualFold(FieldVirusFound, v))
+}
+
+// VirusFoundContainsFold applies the ContainsFold predicate on the "virus_found" field.
+func VirusFoundContainsFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldContainsFold(FieldVirusFound, v))
 }
 
 // HasBid applies the HasEdge predicate on the "bid" edge.

@@ -4,6 +4,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent/privacy"
 	"github.com/catalyst-sbri/catalyst/ent/rule"
 )
@@ -40,6 +41,13 @@ func (Document) Fields() []ent.Field {
 		field.Time("deleted_at").Optional().Nillable(),
 		field.String("deleted_under").Optional(),
 		field.Time("bytes_removed_at").Optional().Nillable(),
+		// Who uploaded it: the one person who may fetch it while it is being checked.
+		field.Int("uploaded_by").Optional().Nillable().Immutable(),
+		// The malware scanner's verdict, when it was had, and what it found. Documents kept
+		// before there was a scanner are not checked until one runs.
+		field.Enum("virus_check").GoType(domain.DocumentCheck("")).Default(string(domain.CheckNone)),
+		field.Time("virus_checked_at").Optional().Nillable(),
+		field.String("virus_found").Optional(),
 	}
 }
 
