@@ -1,5 +1,5 @@
 # The one catalyst binary, built without cgo, on a minimal non-root image.
-FROM golang:1.26.8-bookworm AS build
+FROM golang:1.27.3-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -90,6 +90,7 @@ type ChainedEvent struct {
 	After       string    `json:"after,omitempty"`
 	Reason      string    `json:"reason,omitempty"`
 	RequestID   string    `json:"request_id,omitempty"`
+	Token       string    `json:"token,omitempty"`
 	PrevHash    string    `json:"prev_hash"`
 	Hash        string    `json:"hash"`
 }
@@ -98,10 +99,14 @@ type ChainedEvent struct {
 // in a fixed order with lengths, so no two different events can encode alike.
 func (e ChainedEvent) ComputeHash() string {
 	h := sha256.New()
-	for _, f := range []string{
+	fields := []string{
 		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.RecordType,
 		strconv.Itoa(e.RecordID), strconv.Itoa(e.ChallengeID), e.Before, e.After, e.Reason, e.RequestID, e.PrevHash,
-	} {
+	}
+	if e.Token != "" { // after the rest, so an event without one hashes as events did before tokens were named
+		fields = append(fields, "token", e.Token)
+	}
+	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
@@ -110,7 +115,7 @@ func (e ChainedEvent) ComputeHash() string {
 func chained(ev *ent.AuditEvent) ChainedEvent {
 	c := ChainedEvent{At: ev.At, Actor: ev.Actor, Action: ev.Action, RecordType: ev.RecordType,
 		RecordID: ev.RecordID, Before: ev.Before, After: ev.After, Reason: ev.Reason, RequestID: ev.RequestID,
-		PrevHash: ev.PrevHash, Hash: ev.Hash}
+		Token: ev.Token, PrevHash: ev.PrevHash, Hash: ev.Hash}
 	if ev.ChallengeID != nil {
 		c.ChallengeID = *ev.ChallengeID
 	}

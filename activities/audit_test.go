@@ -22,7 +22,11 @@ func appendEvents(t *testing.T, db *ent.Client, n int) {
 	ctx := testdb.Fixture()
 	for i := range n {
 		err := db.WithTx(ctx, func(tx *ent.Tx) error {
-			return records.Audit(ctx, tx, authz.Actor{Who: "priya@example.com", Reason: fmt.Sprintf("step %d", i)},
+			actor := authz.Actor{Who: "priya@example.com", Reason: fmt.Sprintf("step %d", i)}
+			if i%2 == 1 { // every other with an API token, as the trail names one
+				actor.Token = `API token 7 "sync", issued by admin@example.com`
+			}
+			return records.Audit(ctx, tx, actor,
 				"challenge.edited", "challenge", 1, map[string]int{"v": i}, map[string]int{"v": i + 1})
 		})
 		if err != nil {
@@ -56,6 +60,7 @@ func TestAuditChainVerifiesAndCatchesTampering(t *testing.T) {
 		{"edited", "UPDATE audit_events SET reason = $1 WHERE seq = $2", []any{"nothing to see", 3}, 3, "was edited"},
 		{"deleted", "DELETE FROM audit_events WHERE seq = $1", []any{2}, 2, "is missing"},
 		{"replaced", "UPDATE audit_events SET prev_hash = $1 WHERE seq = $2", []any{"0000", 4}, 4, "does not follow"},
+		{"its token hidden", "UPDATE audit_events SET token = $1 WHERE seq = $2", []any{"", 2}, 2, "was edited"},
 		{"last removed", "DELETE FROM audit_events WHERE seq = $1", []any{5}, 5, "removed from the end"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,13 +31,15 @@ type AuditView struct {
 	After       string    `json:"after,omitempty"`
 	Reason      string    `json:"reason,omitempty"`
 	RequestID   string    `json:"request_id,omitempty"`
-	Hash        string    `json:"hash,omitempty"`
+	// Token names the API token the actor acted with, and who issued it.
+	Token string `json:"token,omitempty"`
+	Hash  string `json:"hash,omitempty"`
 }
 
 // AuditViewOf is an audit event as the API shows it.
 func AuditViewOf(e *ent.AuditEvent) AuditView {
 	return AuditView{ID: e.ID, Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, RecordType: e.RecordType, RecordID: e.RecordID,
-		ChallengeID: e.ChallengeID, Before: e.Before, After: e.After, Reason: e.Reason, RequestID: e.RequestID, Hash: e.Hash}
+		ChallengeID: e.ChallengeID, Before: e.Before, After: e.After, Reason: e.Reason, RequestID: e.RequestID, Token: e.Token, Hash: e.Hash}
 }
 
 // AuditFilter is the trail's filters as typed, kept for the page's form.
@@ -113,7 +115,7 @@ func (s *Server) exportAudit(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="catalyst-audit.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
 	w := NewSafeCSV(c.Response())
-	_ = w.Write([]string{"id", "seq", "at_utc", "actor", "action", "record_type", "record_id", "challenge_id", "before", "after", "reason", "request_id", "hash"})
+	_ = w.Write([]string{"id", "seq", "at_utc", "actor", "action", "record_type", "record_id", "challenge_id", "before", "after", "reason", "request_id", "token", "hash"})
 	for len(rows) > 0 {
 		for _, e := range rows {
 			ch := ""
@@ -125,7 +127,7 @@ func (s *Server) exportAudit(c echo.Context) error {
 				seq = strconv.FormatInt(*e.Seq, 10)
 			}
 			_ = w.Write([]string{strconv.Itoa(e.ID), seq, e.At.UTC().Format(time.RFC3339), e.Actor, e.Action,
-				e.RecordType, strconv.Itoa(e.RecordID), ch, e.Before, e.After, e.Reason, e.RequestID, e.Hash})
+				e.RecordType, strconv.Itoa(e.RecordID), ch, e.Before, e.After, e.Reason, e.RequestID, e.Token, e.Hash})
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {

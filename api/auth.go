@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			role := authz.Role(t.Role)
 			v := personViewer(t.Edges.Person, &role)
-			v.TokenID = t.ID
+			v.TokenID, v.Token = t.ID, fmt.Sprintf("API token %d %q, issued by %s", t.ID, t.Name, t.IssuedBy)
 			s.setViewer(c, v, t.Edges.Person)
 			return next(c)
 		}

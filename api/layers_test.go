@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"go/parser"
 	"go/token"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -52,5 +55,36 @@ func TestHandlersAreAdaptersOverTheService(t *testing.T) {
 	}
 	if checked < 40 {
 		t.Fatalf("only %d files checked", checked)
+	}
+}
+
+// TestNoEchoReverseProxy holds the assessment of GO-2026-6875 in SECURITY.md: echo v4's reverse
+// proxy middleware forwards a client's X-Real-IP upstream, and Catalyst uses it nowhere.
+func TestNoEchoReverseProxy(t *testing.T) {
+	_, self, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(self), "..")
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		if bytes.Contains(b, []byte("middleware.Proxy")) {
+			t.Errorf("%s uses echo's reverse proxy middleware (GO-2026-6875 has no fix in echo v4)", path)
+		}
+		return nil
+	})
+	if err != nil || checked < 200 {
+		t.Fatalf("checked %d files: %v", checked, err)
 	}
 }

@@ -18,9 +18,12 @@ func TestATooManyRequestsSaysWhenToTryAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alert := func() *httptest.ResponseRecorder {
+	alert := func(header ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/alerts", strings.NewReader(`{"email": "a@b.example", "fields": ["Transport"]}`))
 		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec
@@ -34,6 +37,11 @@ func TestATooManyRequestsSaysWhenToTryAgain(t *testing.T) {
 	retry, _ := strconv.Atoi(third.Header().Get("Retry-After"))
 	if third.Code != http.StatusTooManyRequests || retry < 29 || retry > 30 || !strings.HasPrefix(third.Header().Get("RateLimit"), `"per-address";r=0;t=`) {
 		t.Errorf("the third: %d, Retry-After %q, RateLimit %q %s", third.Code, third.Header().Get("Retry-After"), third.Header().Get("RateLimit"), third.Body)
+	}
+	// A client naming another address in a header is still the address it connects from (echo's
+	// RealIP trusts those headers unless told not to: GO-2026-6872).
+	if spoofed := alert("X-Forwarded-For", "203.0.113.9", "X-Real-IP", "203.0.113.10"); spoofed.Code != http.StatusTooManyRequests {
+		t.Errorf("a spoofed X-Forwarded-For and X-Real-IP got a fresh quota: %d", spoofed.Code)
 	}
 
 	// The bucket refills at its rate: half a minute on, one more request is taken.

@@ -144,6 +144,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	r := s.routes(e)
 	r.Get("/readyz", Public, s.readyz)
 	r.Get("/healthz", Public, func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	// In production Prometheus scrapes /metrics on a listener of its own (CATALYST_METRICS_ADDR).
 	r.Get("/metrics", Public, s.metrics)
 	r.Get("/api/openapi.json", Public, s.openAPI)
 	r.Get("/log/checkpoint", Public, s.logCheckpoint)
@@ -350,7 +351,7 @@ func loggedPath(c echo.Context) string {
 // metrics serves Prometheus. It says how busy Catalyst is and how far behind its outbox,
 // email and webhooks are, never what any record holds; restrict it at the network edge.
 func (s *Server) metrics(c echo.Context) error {
-	if s.Metrics == nil {
+	if s.Metrics == nil || s.Production {
 		return echo.ErrNotFound
 	}
 	s.Metrics.Handler().ServeHTTP(c.Response(), c.Request())

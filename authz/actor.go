@@ -9,6 +9,8 @@ type Actor struct {
 	Who       string `json:"who"`
 	RequestID string `json:"request_id,omitempty"`
 	Reason    string `json:"reason,omitempty"`
+	// Token names the API token the person acted with, and who issued it; empty for a session.
+	Token string `json:"token,omitempty"`
 }
 
 // NameOr is who the trail records: the person who asked, or system when no person did (a
@@ -44,13 +46,13 @@ func RouteOf(ctx context.Context) string {
 // ActorOf is who is asking in ctx, as the trail records them: the viewer's name and the
 // request's ID, with the reason they gave.
 func ActorOf(ctx context.Context, reason string) Actor {
-	who := "anonymous"
+	who, token := "anonymous", ""
 	if v, ok := FromContext(ctx); ok {
-		who = v.Name()
+		who, token = v.Name(), v.Token
 		if v.AssistedBy != "" {
 			who = v.AssistedBy + " on behalf of " + who
 		}
 	}
 	id, _ := ctx.Value(requestIDKey{}).(string)
-	return Actor{Who: who, RequestID: id, Reason: reason}
+	return Actor{Who: who, RequestID: id, Reason: reason, Token: token}
 }

@@ -102,8 +102,11 @@ type Viewer struct {
 	// System names the part of Catalyst acting on its own account ("lifecycle", "sign-in"); it
 	// is empty for people. A system viewer is recorded by name in the audit trail.
 	System string
-	// TokenID is the API token the request came with, if any.
+	// TokenID is the API token the request came with, if any, and Token how the trail names it
+	// (its number and name, and who issued it): an act with a token is told apart from the
+	// person's own, above all one issued by someone else.
 	TokenID int
+	Token   string
 	// Interests are the organisations the person has declared an interest in, in force: they act
 	// on nothing of those organisations'.
 	Interests []int

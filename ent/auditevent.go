@@ -39,6 +39,8 @@ type AuditEvent struct {
 	Reason string `json:"reason,omitempty"`
 	// RequestID holds the value of the "request_id" field.
 	RequestID string `json:"request_id,omitempty"`
+	// Token holds the value of the "token" field.
+	Token string `json:"token,omitempty"`
 	// PrevHash holds the value of the "prev_hash" field.
 	PrevHash string `json:"prev_hash,omitempty"`
 	// Hash holds the value of the "hash" field.
@@ -53,7 +55,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditevent.FieldID, auditevent.FieldSeq, auditevent.FieldRecordID, auditevent.FieldChallengeID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldRecordType, auditevent.FieldBefore, auditevent.FieldAfter, auditevent.FieldReason, auditevent.FieldRequestID, auditevent.FieldPrevHash, auditevent.FieldHash:
+		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldRecordType, auditevent.FieldBefore, auditevent.FieldAfter, auditevent.FieldReason, auditevent.FieldRequestID, auditevent.FieldToken, auditevent.FieldPrevHash, auditevent.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -146,6 +148,12 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RequestID = value.String
 			}
+		case auditevent.FieldToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field token", values[i])
+			} else if value.Valid {
+				_m.Token = value.String
+			}
 		case auditevent.FieldPrevHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field prev_hash", values[i])
@@ -230,6 +238,9 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("request_id=")
 	builder.WriteString(_m.RequestID)
+	builder.WriteString(", ")
+	builder.WriteString("token=")
+	builder.WriteString(_m.Token)
 	builder.WriteString(", ")
 	builder.WriteString("prev_hash=")
 	builder.WriteString(_m.PrevHash)

@@ -136,6 +136,20 @@ func (_c *AuditEventCreate) SetNillableRequestID(v *string) *AuditEventCreate {
 	return _c
 }
 
+// SetToken sets the "token" field.
+func (_c *AuditEventCreate) SetToken(v string) *AuditEventCreate {
+	_c.mutation.SetToken(v)
+	return _c
+}
+
+// SetNillableToken sets the "token" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableToken(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetToken(*v)
+	}
+	return _c
+}
+
 // SetPrevHash sets the "prev_hash" field.
 func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
 	_c.mutation.SetPrevHash(v)
@@ -321,6 +335,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldRequestID, field.TypeString, value)
 		_node.RequestID = value
 	}
+	if value, ok := _c.mutation.Token(); ok {
+		_spec.SetField(auditevent.FieldToken, field.TypeString, value)
+		_node.Token = value
+	}
 	if value, ok := _c.mutation.PrevHash(); ok {
 		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
 		_node.PrevHash = value
@@ -469,6 +487,9 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.RequestID(); exists {
 			s.SetIgnore(auditevent.FieldRequestID)
+		}
+		if _, exists := u.create.mutation.Token(); exists {
+			s.SetIgnore(auditevent.FieldToken)
 		}
 	}))
 	return u
@@ -762,6 +783,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.RequestID(); exists {
 				s.SetIgnore(auditevent.FieldRequestID)
+			}
+			if _, exists := b.mutation.Token(); exists {
+				s.SetIgnore(auditevent.FieldToken)
 			}
 		}
 	}))

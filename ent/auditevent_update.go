@@ -147,6 +147,9 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(auditevent.FieldRequestID, field.TypeString)
 	}
+	if _u.mutation.TokenCleared() {
+		_spec.ClearField(auditevent.FieldToken, field.TypeString)
+	}
 	if value, ok := _u.mutation.PrevHash(); ok {
 		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
 	}
@@ -322,6 +325,9 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	}
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(auditevent.FieldRequestID, field.TypeString)
+	}
+	if _u.mutation.TokenCleared() {
+		_spec.ClearField(auditevent.FieldToken, field.TypeString)
 	}
 	if value, ok := _u.mutation.PrevHash(); ok {
 		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)

@@ -5518,6 +5518,7 @@ type AuditEventMutation struct {
 	after           *string
 	reason          *string
 	request_id      *string
+	token           *string
 	prev_hash       *string
 	hash            *string
 	clearedFields   map[string]struct{}
@@ -6160,6 +6161,55 @@ func (m *AuditEventMutation) ResetRequestID() {
 	delete(m.clearedFields, auditevent.FieldRequestID)
 }
 
+// SetToken sets the "token" field.
+func (m *AuditEventMutation) SetToken(s string) {
+	m.token = &s
+}
+
+// Token returns the value of the "token" field in the mutation.
+func (m *AuditEventMutation) Token() (r string, exists bool) {
+	v := m.token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToken returns the old "token" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToken: %w", err)
+	}
+	return oldValue.Token, nil
+}
+
+// ClearToken clears the value of the "token" field.
+func (m *AuditEventMutation) ClearToken() {
+	m.token = nil
+	m.clearedFields[auditevent.FieldToken] = struct{}{}
+}
+
+// TokenCleared returns if the "token" field was cleared in this mutation.
+func (m *AuditEventMutation) TokenCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldToken]
+	return ok
+}
+
+// ResetToken resets all changes to the "token" field.
+func (m *AuditEventMutation) ResetToken() {
+	m.token = nil
+	delete(m.clearedFields, auditevent.FieldToken)
+}
+
 // SetPrevHash sets the "prev_hash" field.
 func (m *AuditEventMutation) SetPrevHash(s string) {
 	m.prev_hash = &s
@@ -6266,7 +6316,7 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.seq != nil {
 		fields = append(fields, auditevent.FieldSeq)
 	}
@@ -6299,6 +6349,9 @@ func (m *AuditEventMutation) Fields() []string {
 	}
 	if m.request_id != nil {
 		fields = append(fields, auditevent.FieldRequestID)
+	}
+	if m.token != nil {
+		fields = append(fields, auditevent.FieldToken)
 	}
 	if m.prev_hash != nil {
 		fields = append(fields, auditevent.FieldPrevHash)
@@ -6336,6 +6389,8 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.Reason()
 	case auditevent.FieldRequestID:
 		return m.RequestID()
+	case auditevent.FieldToken:
+		return m.Token()
 	case auditevent.FieldPrevHash:
 		return m.PrevHash()
 	case auditevent.FieldHash:
@@ -6371,6 +6426,8 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldReason(ctx)
 	case auditevent.FieldRequestID:
 		return m.OldRequestID(ctx)
+	case auditevent.FieldToken:
+		return m.OldToken(ctx)
 	case auditevent.FieldPrevHash:
 		return m.OldPrevHash(ctx)
 	case auditevent.FieldHash:
@@ -6460,6 +6517,13 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRequestID(v)
+		return nil
+	case auditevent.FieldToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToken(v)
 		return nil
 	case auditevent.FieldPrevHash:
 		v, ok := value.(string)
@@ -6562,6 +6626,9 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	if m.FieldCleared(auditevent.FieldRequestID) {
 		fields = append(fields, auditevent.FieldRequestID)
 	}
+	if m.FieldCleared(auditevent.FieldToken) {
+		fields = append(fields, auditevent.FieldToken)
+	}
 	return fields
 }
 
@@ -6593,6 +6660,9 @@ func (m *AuditEventMutation) ClearField(name string) error {
 		return nil
 	case auditevent.FieldRequestID:
 		m.ClearRequestID()
+		return nil
+	case auditevent.FieldToken:
+		m.ClearToken()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
@@ -6634,6 +6704,9 @@ func (m *AuditEventMutation) ResetField(name string) error {
 		return nil
 	case auditevent.FieldRequestID:
 		m.ResetRequestID()
+		return nil
+	case auditevent.FieldToken:
+		m.ResetToken()
 		return nil
 	case auditevent.FieldPrevHash:
 		m.ResetPrevHash()

@@ -44,7 +44,7 @@ func Audit(ctx context.Context, tx *ent.Tx, actor authz.Actor, action, recordTyp
 	}
 	return tx.AuditEvent.Create().SetAt(time.Now().UTC().Truncate(time.Microsecond)).SetActor(actor.NameOr(SystemActor)).
 		SetAction(action).SetRecordType(recordType).SetRecordID(recordID).SetNillableChallengeID(nonZero(challengeID)).
-		SetBefore(jsonText(before)).SetAfter(jsonText(after)).SetReason(actor.Reason).SetRequestID(actor.RequestID).Exec(ctx)
+		SetBefore(jsonText(before)).SetAfter(jsonText(after)).SetReason(actor.Reason).SetRequestID(actor.RequestID).SetToken(actor.Token).Exec(ctx)
 }
 
 func nonZero(id int) *int {

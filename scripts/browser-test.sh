@@ -8,6 +8,7 @@
 #   scripts/browser-test.sh ready DIR  waits for that demo to be loaded
 #   scripts/browser-test.sh run DIR    waits for that demo, runs the tests, and stops it
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 cd "$(dirname "$0")/.."
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -4,6 +4,7 @@
 # is how a lifecycle race that a quiet machine hides shows itself.
 #   scripts/demo-soak.sh 20          BUSY=2 scripts/demo-soak.sh 20
 set -uo pipefail
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 cd "$(dirname "$0")/.."
 n=${1:-10}
 work=$(mktemp -d /tmp/catalyst-soak.XXXXXX)

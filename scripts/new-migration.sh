@@ -4,5 +4,6 @@
 #   scripts/new-migration.sh add_bid_index
 # and commit the new files under ent/migrations with the schema change.
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 cd "$(dirname "$0")/.."
 exec scripts/with-postgres.sh go run ./ent/migrations/gen "$@"

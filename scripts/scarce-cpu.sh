@@ -6,6 +6,7 @@
 # other work already keeps that core busy (CI runs its other suites beside it).
 #   scripts/scarce-cpu.sh go test -count=1 -run TestCrashAtAnyMoment ./cmd/catalyst
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 core=${CATALYST_SCARCE_CORE:-0}
 if [ "${CATALYST_SCARCE_SPIN:-1}" != 0 ]; then

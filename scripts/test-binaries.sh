@@ -6,6 +6,7 @@
 # that needs it, instead of go test linking it again in each.
 #   scripts/test-binaries.sh DIR [-j N] PKG... -- TESTFLAGS...    (TESTFLAGS as -test.run=…)
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 bin_dir=$(cd "$1" && pwd); shift
 jobs=2
 if [ "${1:-}" = -j ]; then jobs=$2; shift 2; fi

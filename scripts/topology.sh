@@ -25,7 +25,7 @@
 # (scripts/cpu-by-process.py): on one machine, whether the processes or the database bound it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOTOOLCHAIN=local
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 n=${1:-2000}
 mb=${2:-5}
 window=${WINDOW:-180s}

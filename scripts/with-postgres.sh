@@ -4,6 +4,7 @@
 # removed afterwards, whatever the command's result.
 #   scripts/with-postgres.sh go test ./...
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the Go that go.mod needs, from the module proxy (README)
 
 bin=$(dirname "$(readlink -f "$(command -v initdb)")")
 dir=$(mktemp -d /tmp/catalyst-pg.XXXXXX)

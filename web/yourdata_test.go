@@ -44,7 +44,9 @@ func TestAPersonSeesDownloadsAndCorrectsTheirData(t *testing.T) {
 		t.Fatalf("your data: %d", code)
 	}
 	wantIn(t, "Dana's data", page, "Your data", dana.Email, "Acme", w.BidAcme.Title, w.DocAcme.Filename,
-		"Who read your details or your organisation's bids", "officer@programme.example", "Your signed-in sessions")
+		"Who read your details or your organisation's bids", "officer@programme.example", "Your signed-in sessions",
+		// The world's tokens are issued by "test": each acting as her says who issued it.
+		"API tokens acting as you", `<td class="govuk-table__cell">test</td>`)
 	if strings.Contains(page, w.BidBinsight.Title) {
 		t.Error("Dana's data shows another organisation's bid")
 	}

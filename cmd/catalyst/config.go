@@ -70,6 +70,7 @@ var (
 	envLogWitness   = envVar{"CATALYST_LOG_WITNESS", "", "a witness to cosign the log's checkpoints (worker): its URL and its verifier key, separated by a space, as `catalyst part witness` prints them"}
 	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, no public log is kept (the audit trail is still chained)"}
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
+	envMetricsAddr  = envVar{"CATALYST_METRICS_ADDR", ":9090", "where the API serves /metrics to Prometheus, apart from the listener people reach (which answers /metrics with 404 in production)"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 	envOutbound     = envVar{"CATALYST_OUTBOUND_ALLOW", "", "ranges inside the network that webhooks may be delivered to, as CIDR prefixes or addresses separated by commas, e.g. 10.20.0.0/16 (unset: the public internet only)"}
 	envClamd        = envVar{"CATALYST_CLAMD", "", "ClamAV's clamd, which checks every upload for malware, as tcp://clamav:3310 or unix:///run/clamav/clamd.ctl; or none to run without one (each document is then kept as not checked for viruses, and its pages say so)"}
@@ -91,6 +92,7 @@ type prodConfig struct {
 	TemporalNamespace string
 	S3                docstore.Config
 	Addr              string
+	MetricsAddr       string
 	SessionKey        []byte
 	OIDC              *api.OIDCConfig
 	OCIDPrefix        string
@@ -124,6 +126,7 @@ func loadConfig(command string) (prodConfig, error) {
 		TemporalAddress:   get(envTemporal),
 		TemporalNamespace: get(envNamespace),
 		Addr:              get(envAddr),
+		MetricsAddr:       get(envMetricsAddr),
 		OCIDPrefix:        get(envOCIDPrefix),
 		S3: docstore.Config{
 			Endpoint: get(envS3Endpoint), AccessKey: get(envS3AccessKey), SecretKey: get(envS3SecretKey),

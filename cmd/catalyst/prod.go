@@ -213,7 +213,19 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		db.Close()
 		return nil, nil, nil, err
 	}
-	return h, db, func() { tc.Close(); m.Close(); db.Close() }, nil
+	if devSignIn { // the seed's in-process handler listens nowhere
+		return h, db, func() { tc.Close(); m.Close(); db.Close() }, nil
+	}
+	// Prometheus scrapes the API on a listener of its own: /metrics shows what is being done
+	// (submits by route while bids are sealed), which is not the public's to read.
+	ms := &http.Server{Addr: cfg.MetricsAddr, Handler: m.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := ms.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("the metrics listener", "addr", cfg.MetricsAddr, "error", err)
+		}
+	}()
+	log.Info("metrics for Prometheus", "addr", cfg.MetricsAddr, "path", "/metrics")
+	return h, db, func() { _ = ms.Close(); tc.Close(); m.Close(); db.Close() }, nil
 }
 
 // runSeedCommand loads the demo data into a production-mode system. It drives the API in this

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -34,12 +36,12 @@ func TestProductionProcesses(t *testing.T) {
 	}
 	defer s3.Stop()
 	clamd := scannertest.Start(t) // production checks every upload with ClamAV
-	apiAddr, healthAddr := freeAddr(t), freeAddr(t)
+	apiAddr, healthAddr, metricsAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	for k, v := range map[string]string{
 		envDatabaseURL.Name: dsn, envTemporal.Name: tsrv.HostPort, envS3Endpoint.Name: s3.Endpoint,
 		envS3AccessKey.Name: s3.AccessKey, envS3SecretKey.Name: s3.SecretKey, envAddr.Name: apiAddr,
 		envWorkerHealth.Name: healthAddr, envSessionKey.Name: strings.Repeat("ab", 32), envDevSignIn.Name: "",
-		envClamd.Name: clamd.String(),
+		envClamd.Name: clamd.String(), envMetricsAddr.Name: metricsAddr,
 	} {
 		t.Setenv(k, v)
 	}
@@ -105,8 +107,22 @@ func TestProductionProcesses(t *testing.T) {
 	must(t, c.call(http.MethodPost, fmt.Sprintf("/api/v1/challenges/%d/selection", ch.ID), map[string]any{"select": true, "round_id": round.ID}, &ch))
 	wantStage(t, ch, "selected")
 
+	// Prometheus scrapes the API's metrics on their own listener; the public's has none.
+	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /metrics on the public listener: %v %v; want 404", resp.StatusCode, err)
+	} else {
+		resp.Body.Close()
+	}
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	must(t, err)
+	scraped, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(scraped, []byte("catalyst_http_request_duration_seconds")) {
+		t.Errorf("the metrics listener: %d\n%.500s", resp.StatusCode, scraped)
+	}
+
 	// The demo sign-in does not exist in production.
-	resp, err := http.Get(base + "/sign-in")
+	resp, err = http.Get(base + "/sign-in")
 	must(t, err)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {

@@ -34,6 +34,8 @@ const (
 	FieldReason = "reason"
 	// FieldRequestID holds the string denoting the request_id field in the database.
 	FieldRequestID = "request_id"
+	// FieldToken holds the string denoting the token field in the database.
+	FieldToken = "token"
 	// FieldPrevHash holds the string denoting the prev_hash field in the database.
 	FieldPrevHash = "prev_hash"
 	// FieldHash holds the string denoting the hash field in the database.
@@ -56,6 +58,7 @@ var Columns = []string{
 	FieldAfter,
 	FieldReason,
 	FieldRequestID,
+	FieldToken,
 	FieldPrevHash,
 	FieldHash,
 }
@@ -151,6 +154,11 @@ func ByReason(opts ...sql.OrderTermOption) OrderOption {
 // ByRequestID orders the results by the request_id field.
 func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
+}
+
+// ByToken orders the results by the token field.
+func ByToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldToken, opts...).ToFunc()
 }
 
 // ByPrevHash orders the results by the prev_hash field.

@@ -218,6 +218,7 @@ var (
 		{Name: "after", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "request_id", Type: field.TypeString, Nullable: true},
+		{Name: "token", Type: field.TypeString, Nullable: true},
 		{Name: "prev_hash", Type: field.TypeString, Default: ""},
 		{Name: "hash", Type: field.TypeString, Default: ""},
 	}

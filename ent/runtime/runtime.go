@@ -269,11 +269,11 @@ func init() {
 	// auditevent.RecordTypeValidator is a validator for the "record_type" field. It is called by the builders before save.
 	auditevent.RecordTypeValidator = auditeventDescRecordType.Validators[0].(func(string) error)
 	// auditeventDescPrevHash is the schema descriptor for prev_hash field.
-	auditeventDescPrevHash := auditeventFields[11].Descriptor()
+	auditeventDescPrevHash := auditeventFields[12].Descriptor()
 	// auditevent.DefaultPrevHash holds the default value on creation for the prev_hash field.
 	auditevent.DefaultPrevHash = auditeventDescPrevHash.Default.(string)
 	// auditeventDescHash is the schema descriptor for hash field.
-	auditeventDescHash := auditeventFields[12].Descriptor()
+	auditeventDescHash := auditeventFields[13].Descriptor()
 	// auditevent.DefaultHash holds the default value on creation for the hash field.
 	auditevent.DefaultHash = auditeventDescHash.Default.(string)
 	audithead.Policy = privacy.NewPolicies(schema.AuditHead{})

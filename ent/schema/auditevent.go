@@ -31,6 +31,8 @@ func (AuditEvent) Fields() []ent.Field {
 		field.Text("after").Optional().Immutable(),
 		field.Text("reason").Optional().Immutable(),
 		field.String("request_id").Optional().Immutable(),
+		// The API token the actor acted with, and who issued it; empty for a session's act.
+		field.String("token").Optional().Immutable(),
 		field.String("prev_hash").Default(""),
 		field.String("hash").Default(""),
 	}

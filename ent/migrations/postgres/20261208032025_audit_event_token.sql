@@ -1,0 +1,2 @@
+-- Modify "audit_events" table
+ALTER TABLE "audit_events" ADD COLUMN "token" character varying NULL;
