@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,5 +56,43 @@ func TestATooManyRequestsSaysWhenToTryAgain(t *testing.T) {
 	}
 	if ok, left, full, _ := l.take("x", now.Add(31*time.Second)); !ok || left != 0 || full < 59 || full > 60 {
 		t.Errorf("31 s on: taken %v, %d left, full in %d s", ok, left, full)
+	}
+}
+
+// TestBehindTheOperatorsProxyEachClientHasItsOwnLimit: behind a trusted proxy each client is
+// the address the proxy names in X-Forwarded-For, so one client spending its quota locks out
+// nobody else behind the same proxy; a header from anyone else is not believed.
+func TestBehindTheOperatorsProxyEachClientHasItsOwnLimit(t *testing.T) {
+	w := NewWorld(t)
+	h, err := NewTestHandler(t, Deps{DB: w.DB, SessionKey: make([]byte, 32), SignInRate: 1, Log: Quiet,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/28")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alert := func(from, forwarded string) int {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/alerts", strings.NewReader(`{"email": "a@b.example", "fields": ["Transport"]}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = from + ":40000"
+		if forwarded != "" {
+			req.Header.Set("X-Forwarded-For", forwarded)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if alert("192.0.2.1", "203.0.113.5") >= 300 || alert("192.0.2.1", "203.0.113.5") != http.StatusTooManyRequests {
+		t.Fatal("one client behind the proxy was not limited after its quota")
+	}
+	if code := alert("192.0.2.1", "203.0.113.6"); code >= 300 {
+		t.Errorf("another client behind the same proxy was locked out: %d", code)
+	}
+	// A client naming itself after another, through the proxy, is still the address the proxy saw.
+	if code := alert("192.0.2.1", "203.0.113.99, 203.0.113.5"); code != http.StatusTooManyRequests {
+		t.Errorf("a client spoofing X-Forwarded-For through the proxy got a fresh quota: %d", code)
+	}
+	// Not through the proxy: the header is the caller's word, and not believed.
+	alert("198.51.100.7", "203.0.113.7")
+	if code := alert("198.51.100.7", "203.0.113.8"); code != http.StatusTooManyRequests {
+		t.Errorf("a direct caller escaped its limit by naming other addresses: %d", code)
 	}
 }

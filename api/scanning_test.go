@@ -1,13 +1,10 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/catalyst-sbri/catalyst/authz"
@@ -20,28 +17,14 @@ import (
 	"github.com/catalyst-sbri/catalyst/scanner/scannertest"
 )
 
-// switchable is the real clamd, or none answering, as a test chooses: a scanner away when a
-// document is uploaded, and back when it is checked again.
-type switchable struct{ up atomic.Pointer[scanner.Clamd] }
-
-func (s *switchable) Scan(ctx context.Context, r io.Reader) (scanner.Verdict, error) {
-	if c := s.up.Load(); c != nil {
-		return c.Scan(ctx, r)
-	}
-	return scanner.Verdict{}, fmt.Errorf("%w: connection refused", scanner.ErrScanner)
-}
-
-// newScanningWorld is the world with its documents checked by a real clamd (see switchable).
-func newScanningWorld(t *testing.T) (*World, *switchable, *scanner.Clamd) {
+// newScanningWorld is the world with its documents checked by a real clamd, which the test may
+// make away.
+func newScanningWorld(t *testing.T) (*World, *scannertest.Switchable, *scanner.Clamd) {
 	t.Helper()
 	clamd := scannertest.Start(t)
-	sw := &switchable{}
-	sw.up.Store(clamd)
-	docs, err := docstore.New(docstore.Config{Endpoint: testworld.S3.Endpoint, AccessKey: testworld.S3.AccessKey,
-		SecretKey: testworld.S3.SecretKey, Bucket: "api-test", MaxSize: 1 << 20, Scanner: sw})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sw := &scannertest.Switchable{}
+	sw.Use(clamd)
+	docs := testworld.DocsScannedBy(t, sw)
 	w := testworld.New(t, func(db *ent.Client, _ *docstore.Store) (http.Handler, error) {
 		return NewTestHandler(t, Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), DevSignIn: true, Log: Quiet})
 	})
@@ -104,7 +87,7 @@ func TestEveryUploadIsScannedAndAVirusIsRefused(t *testing.T) {
 // a clean one is everyone's who may read it, and one with a virus nobody's.
 func TestADocumentIsKeptFromOthersUntilItIsFoundClean(t *testing.T) {
 	w, sw, clamd := newScanningWorld(t)
-	sw.up.Store(nil)
+	sw.Use(nil)
 	path := fmt.Sprintf("/api/v1/contracts/%d/documents", w.ContractAcme.ID)
 	code, clean, body := upload(w, Officer, path, "contract.pdf", "%PDF-1.4\nThe contract\n%%EOF\n")
 	if code != http.StatusCreated || clean.VirusCheck != "being_checked" || clean.VirusCheckedAt != nil {
@@ -135,7 +118,7 @@ func TestADocumentIsKeptFromOthersUntilItIsFoundClean(t *testing.T) {
 		t.Errorf("the supplier checking the programme's document: %d %s", rec.Code, rec.Body)
 	}
 
-	sw.up.Store(clamd)
+	sw.Use(clamd)
 	var checked DocumentView
 	rec = w.Do(Officer, http.MethodPost, fmt.Sprintf("/api/v1/documents/%d/check", clean.ID), "")
 	if err := json.Unmarshal(rec.Body.Bytes(), &checked); rec.Code != http.StatusOK || err != nil || checked.VirusCheck != "clean" {

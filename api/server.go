@@ -8,7 +8,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +66,14 @@ type Deps struct {
 	// Outbound is where the service lets a webhook endpoint point: nil for the public internet
 	// only (catalyst dev allows this machine too).
 	Outbound *outbound.Policy
+	// TrustedProxies are the operator's proxies in front of Catalyst, whose X-Forwarded-For
+	// names the client; none: the connecting address is the client's.
+	TrustedProxies []netip.Prefix
+	// SecurityContact is where to report a vulnerability (a mailto: or https: URI), for
+	// /.well-known/security.txt; PublicURL is where Catalyst is reached, for its Canonical line.
+	// With no contact there is no security.txt (RFC 9116 requires one).
+	SecurityContact string
+	PublicURL       string
 	// Metrics records requests and refusals and serves /metrics; nil for none.
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -116,8 +126,17 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	// The caller's address is the connection's, not a header anyone can set: sign-in rate
-	// limits key on it.
+	// limits key on it. Behind the operator's own proxies (TrustedProxies), it is the last
+	// address in X-Forwarded-For that none of them added; without that, everyone behind a
+	// proxy would share one address, and one client could lock all of them out.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(d.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, p := range d.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(&net.IPNet{IP: p.Masked().Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	e.Pre(headAsGet(e))
 	e.Use(keepOnlyPlainRequestIDs)
 	e.Use(middleware.RequestID())
@@ -147,6 +166,7 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	// In production Prometheus scrapes /metrics on a listener of its own (CATALYST_METRICS_ADDR).
 	r.Get("/metrics", Public, s.metrics)
 	r.Get("/api/openapi.json", Public, s.openAPI)
+	r.Get("/.well-known/security.txt", Public, s.securityTxt)
 	r.Get("/log/checkpoint", Public, s.logCheckpoint)
 	r.Get("/log/cosigned-checkpoint", Public, s.logCosignedCheckpoint)
 	r.Get("/log/vkey", Public, s.logVerifierKey)
@@ -194,6 +214,8 @@ func build(d Deps, more ...func(*Server, Routes)) (*Server, *echo.Echo, error) {
 	v1.Get("/me/email-choices", SignedIn, s.getEmailChoices)
 	v1.Put("/me/email-choices", SignedIn, s.setEmailChoices)
 	v1.Get("/me/data", SignedIn, s.yourData)
+	v1.Delete("/me/sessions/:id", SignedIn, s.endYourSession)
+	v1.Post("/people/:id/end-sessions", Only(authz.Admin), s.endSessionsOf)
 	v1.Put("/me/name", SignedIn, s.correctYourName)
 	v1.Put("/me/organisation", Only(authz.Supplier), s.correctOrganisation)
 	v1.Post("/me/corrections", SignedIn, s.askForCorrection)

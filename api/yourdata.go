@@ -93,6 +93,7 @@ type YourAssignmentRecord struct {
 
 // SessionView is one of the person's signed-in sessions (never its secret).
 type SessionView struct {
+	// ID names the session for DELETE /api/v1/me/sessions/{id}, which ends it.
 	ID         int       `json:"id"`
 	Method     string    `json:"method"`
 	StartedAt  time.Time `json:"started_at"`

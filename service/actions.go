@@ -435,6 +435,7 @@ func PersonActions(ctx context.Context, p *ent.Person) Actions {
 	}
 	var as Actions
 	as.add("change", "Save changes", mayChangePerson(v, p))
+	as.add("end-sessions", "End their sessions", mayEndSessions(v, p))
 	if p.DeactivatedAt == nil {
 		as.add("deactivate", "Deactivate "+p.Name, mayDeactivate(v, p.ID))
 	}

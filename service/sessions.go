@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,6 +23,9 @@ const (
 	AbsoluteTimeout = 12 * time.Hour
 	// touchEvery bounds how often a busy session's or token's last-used time is written.
 	touchEvery = time.Minute
+	// MaxSessions is how many sessions one person may hold at once (browsers, devices):
+	// signing in past it ends their oldest.
+	MaxSessions = 5
 )
 
 // sessionsName is the system identity that reads sessions and tokens to learn who is asking.
@@ -110,7 +114,74 @@ func (s *Service) StartSession(ctx context.Context, p *ent.Person, method, previ
 		}
 		return records.Audit(ctx, tx, actor, "person.signed_in", "person", p.ID, nil, map[string]string{"method": method})
 	})
+	if err != nil {
+		return "", err
+	}
+	// Past MaxSessions, the oldest end: a session left open on a shared computer does not live
+	// beside every newer one.
+	old, err := s.DB.Session.Query().Where(session.PersonID(p.ID)).Order(ent.Desc(session.FieldID)).Offset(MaxSessions).IDs(ctx)
+	if err == nil {
+		for _, id := range old {
+			err = errors.Join(err, s.EndSession(ctx, id))
+		}
+	}
 	return token, err
+}
+
+// EndYourSession ends one of the viewer's own sessions: another browser's they no longer use,
+// or this one (which signs them out).
+func (s *Service) EndYourSession(ctx context.Context, id int) error {
+	v, _ := authz.FromContext(ctx)
+	sys := authz.AsSystem(ctx, sessionsName)
+	if _, err := s.DB.Session.Query().Where(session.ID(id), session.PersonID(v.PersonID)).Only(sys); ent.IsNotFound(err) || v.PersonID == 0 {
+		return notFound("session", id)
+	} else if err != nil {
+		return err
+	}
+	if err := s.EndSession(ctx, id); err != nil {
+		return err
+	}
+	return s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.session_ended", "person", v.PersonID, nil, map[string]int{"session": id})
+	})
+}
+
+// mayEndSessions is the rule EndSessionsOf applies: an admin's, for anyone but themselves (whose
+// own sessions are theirs to end on their data page).
+func mayEndSessions(v authz.Viewer, p *ent.Person) error {
+	if err := mayManagePeople(v); err != nil {
+		return err
+	}
+	if p.ID == v.PersonID {
+		return conflict("self-sessions", "end your own sessions on your data page")
+	}
+	return nil
+}
+
+// EndSessionsOf ends every session a person holds, without deactivating them: a laptop lost,
+// a computer shared. It says how many it ended; their API tokens are left as they are.
+func (s *Service) EndSessionsOf(ctx context.Context, personID int) (int, error) {
+	v, _ := authz.FromContext(ctx)
+	p, err := s.DB.Person.Get(ctx, personID)
+	if err != nil {
+		return 0, err
+	}
+	if err := mayEndSessions(v, p); err != nil {
+		return 0, err
+	}
+	sys := authz.AsSystem(ctx, sessionsName)
+	ids, err := s.DB.Session.Query().Where(session.PersonID(p.ID)).IDs(sys)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := s.EndSession(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), s.DB.WithTx(sys, func(tx *ent.Tx) error {
+		return records.Audit(ctx, tx, authz.ActorOf(ctx, ""), "person.sessions_ended", "person", p.ID, nil, map[string]int{"sessions": len(ids)})
+	})
 }
 
 // EndSession signs out: the session's row goes, so its cookie is worthless even if kept.

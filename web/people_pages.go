@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type peopleData struct {
 	Roles, Fields []string
 	Form          ui.Form
 	Action, Done  string
+	Ended         int             // how many sessions were ended, after ending them
 	Actions       service.Actions // on Person, or on the list of people
 	// Corrections are what Person asked the programme to correct. Answer is the form sent back
 	// with its problems: the answer to one of them, or acting for them (the fields differ).
@@ -139,6 +141,7 @@ func (s *Server) renderPersonAnswering(c echo.Context, status int, p *ent.Person
 		return err
 	}
 	d.Person, d.Action, d.Actions, d.Answer, d.Done = p, "/people/"+strconv.Itoa(p.ID), service.PersonActions(ctx, p), answer, c.QueryParam("done")
+	d.Ended, _ = strconv.Atoi(c.QueryParam("ended"))
 	rs, err := s.Svc.CorrectionsOf(ctx, p.ID)
 	if err != nil {
 		return err
@@ -181,6 +184,18 @@ func (s *Server) changePersonForm(c echo.Context) error {
 		return s.renderPerson(c, http.StatusUnprocessableEntity, p, form)
 	}
 	return c.Redirect(http.StatusSeeOther, "/people?changed="+strconv.Itoa(id))
+}
+
+func (s *Server) endSessionsForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.Svc.EndSessionsOf(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/people/%d?done=sessions-ended&ended=%d", id, n))
 }
 
 func (s *Server) deactivatePersonForm(c echo.Context) error {

@@ -3,13 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync/atomic"
 	"testing"
 
 	"github.com/catalyst-sbri/catalyst/api"
@@ -17,19 +14,8 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testworld"
 	"github.com/catalyst-sbri/catalyst/records"
-	"github.com/catalyst-sbri/catalyst/scanner"
 	"github.com/catalyst-sbri/catalyst/scanner/scannertest"
 )
-
-// switchable is the real clamd, or none answering, as the test chooses.
-type switchable struct{ up atomic.Pointer[scanner.Clamd] }
-
-func (s *switchable) Scan(ctx context.Context, r io.Reader) (scanner.Verdict, error) {
-	if c := s.up.Load(); c != nil {
-		return c.Scan(ctx, r)
-	}
-	return scanner.Verdict{}, fmt.Errorf("%w: connection refused", scanner.ErrScanner)
-}
 
 // TestASupplierSeesWhatTheScannerFound: on the bid's pages a file with a virus is refused in
 // the page's words; one uploaded while the scanner is away says it is being checked; once the
@@ -37,13 +23,9 @@ func (s *switchable) Scan(ctx context.Context, r io.Reader) (scanner.Verdict, er
 // submitted until it is gone.
 func TestASupplierSeesWhatTheScannerFound(t *testing.T) {
 	clamd := scannertest.Start(t)
-	sw := &switchable{}
-	sw.up.Store(clamd)
-	docs, err := docstore.New(docstore.Config{Endpoint: testworld.S3.Endpoint, AccessKey: testworld.S3.AccessKey,
-		SecretKey: testworld.S3.SecretKey, Bucket: "api-test", MaxSize: 1 << 20, Scanner: sw})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sw := &scannertest.Switchable{}
+	sw.Use(clamd)
+	docs := testworld.DocsScannedBy(t, sw)
 	w := testworld.New(t, func(db *ent.Client, _ *docstore.Store) (http.Handler, error) {
 		return NewTestHandler(t, api.Deps{DB: db, Docs: docs, SessionKey: make([]byte, 32), DevSignIn: true, Log: Quiet})
 	})
@@ -68,13 +50,13 @@ func TestASupplierSeesWhatTheScannerFound(t *testing.T) {
 	}
 	wantIn(t, "a file with a virus", page, "There is a problem", "The file eicar.txt contains a virus ("+scannertest.Signature+"), so it was not added", `href="#file"`)
 
-	sw.up.Store(nil) // the scanner away
+	sw.Use(nil) // the scanner away
 	if code, page = upload("later.txt", scannertest.EICAR); code != http.StatusOK {
 		t.Fatalf("a file while the scanner is away: %d %s", code, page)
 	}
 	wantIn(t, "a file while the scanner is away", page, "later.txt", "Being checked for viruses")
 
-	sw.up.Store(clamd)
+	sw.Use(clamd)
 	// The world's own documents, kept before a scanner ran, are checked too.
 	if n, err := records.CheckWaitingDocuments(context.Background(), w.DB, docs, 10); n != 3 || err != nil {
 		t.Fatalf("the worker's check: %d, %v", n, err)

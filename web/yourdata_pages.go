@@ -21,6 +21,9 @@ type yourDataPage struct {
 	Data api.YourDataView
 	Form ui.Form
 	Done string
+	// ThisSession is the session this page is drawn for, told apart from the person's others.
+	ThisSession int
+	MaxSessions int
 }
 
 func (s *Server) renderYourData(c echo.Context, status int, form ui.Form) error {
@@ -33,6 +36,10 @@ func (s *Server) renderYourData(c echo.Context, status int, form ui.Form) error 
 		form.Values["name"] = d.Person.Name
 	}
 	p := yourDataPage{Data: api.YourDataViewOf(ctx, d), Form: form, Done: c.QueryParam("done")}
+	if sess := api.CurrentSession(c); sess != nil {
+		p.ThisSession = sess.ID
+	}
+	p.MaxSessions = service.MaxSessions
 	return s.render(c, status, "your_data", form.Title("Your data"), "your-data", p)
 }
 
@@ -54,6 +61,21 @@ func (s *Server) yourDataDownload(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition,
 		fmt.Sprintf(`attachment; filename="catalyst-your-data-%s.json"`, d.At.In(domain.London).Format("2006-01-02")))
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, append(body, '\n'))
+}
+
+// endYourSessionForm ends one of the person's sessions; ending this one signs them out.
+func (s *Server) endYourSessionForm(c echo.Context) error {
+	id, err := api.PathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Svc.EndYourSession(c.Request().Context(), id); err != nil {
+		return err
+	}
+	if sess := api.CurrentSession(c); sess != nil && sess.ID == id {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	return c.Redirect(http.StatusSeeOther, "/your-data?done=session-ended#sessions")
 }
 
 func (s *Server) correctYourNameForm(c echo.Context) error {

@@ -77,7 +77,7 @@ func TestComposeGivesEachProcessItsConfiguration(t *testing.T) {
 func allEnv() []envVar {
 	return []envVar{envDatabaseURL, envTemporal, envNamespace, envS3Endpoint, envS3AccessKey, envS3SecretKey, envS3Bucket,
 		envS3Region, envS3TLS, envAddr, envSessionKey, envDevSignIn, envMaxDocument, envWorkerHealth,
-		envPublicURL, envNotifyKey, envNotifyTpls, envSMTPURL, envMailFrom, envOCIDPrefix, envShortestOpen, envCPUProfile, envClamd, envMetricsAddr}
+		envPublicURL, envNotifyKey, envNotifyTpls, envSMTPURL, envMailFrom, envOCIDPrefix, envShortestOpen, envCPUProfile, envClamd, envMetricsAddr, envSecurity, envCleartext, envTemporalTLS, envTemporalCA, envTemporalCert, envTemporalKey, envTemporalName, envTemporalAPIKey, envProxies}
 }
 
 func TestConfigNamesEveryProblem(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"regexp"
 	"strconv"
@@ -70,6 +71,8 @@ var (
 	envLogWitness   = envVar{"CATALYST_LOG_WITNESS", "", "a witness to cosign the log's checkpoints (worker): its URL and its verifier key, separated by a space, as `catalyst part witness` prints them"}
 	envLogKey       = envVar{"CATALYST_LOG_KEY", "", "the transparency log's signing key (worker), made by `catalyst log key --origin <name>`; unset, no public log is kept (the audit trail is still chained)"}
 	envLogVKey      = envVar{"CATALYST_LOG_VKEY", "", "the transparency log's verifier key (api), served at /log/vkey: the line `catalyst log key` prints beside the key"}
+	envSecurity     = envVar{"CATALYST_SECURITY_CONTACT", "", "where to report a vulnerability, for /.well-known/security.txt (RFC 9116): a mailto: or https: URI, e.g. mailto:security@programme.example.gov.uk (unset: no security.txt)"}
+	envProxies      = envVar{"CATALYST_TRUSTED_PROXIES", "", "the addresses of your TLS-terminating proxies, as CIDR prefixes or addresses separated by commas: their X-Forwarded-For names each client, for the limits per address (unset: the connecting address is the client's)"}
 	envMetricsAddr  = envVar{"CATALYST_METRICS_ADDR", ":9090", "where the API serves /metrics to Prometheus, apart from the listener people reach (which answers /metrics with 404 in production)"}
 	envWorkerHealth = envVar{"CATALYST_WORKER_HEALTH_ADDR", ":8081", "where the worker answers /healthz for container health checks"}
 	envOutbound     = envVar{"CATALYST_OUTBOUND_ALLOW", "", "ranges inside the network that webhooks may be delivered to, as CIDR prefixes or addresses separated by commas, e.g. 10.20.0.0/16 (unset: the public internet only)"}
@@ -93,6 +96,8 @@ type prodConfig struct {
 	S3                docstore.Config
 	Addr              string
 	MetricsAddr       string
+	TrustedProxies    []netip.Prefix
+	SecurityContact   string
 	SessionKey        []byte
 	OIDC              *api.OIDCConfig
 	OCIDPrefix        string
@@ -103,6 +108,8 @@ type prodConfig struct {
 	LogWitness        *activities.LogWitness // the worker's, when CATALYST_LOG_WITNESS is set
 	LogVerifierKey    string                 // the API's, when CATALYST_LOG_VKEY is set
 	Outbound          *outbound.Policy       // where webhooks may be delivered
+	Temporal          temporalTransport      // TLS and credentials for Temporal
+	Cleartext         []string               // the parts allowed to be reached without TLS, with their hosts
 }
 
 func get(v envVar) string {
@@ -163,6 +170,18 @@ func loadConfig(command string) (prodConfig, error) {
 			problems = append(problems, fmt.Sprintf("%s must be at least 64 hex characters (32 bytes): %s", envSessionKey.Name, "openssl rand -hex 32"))
 		}
 		cfg.SessionKey = key
+	}
+	loadTransport(&cfg, &problems)
+	if proxies, err := outbound.ParseAllowed(get(envProxies)); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v", envProxies.Name, err))
+	} else {
+		cfg.TrustedProxies = proxies
+	}
+	if c := get(envSecurity); c != "" {
+		if !strings.HasPrefix(c, "mailto:") && !strings.HasPrefix(c, "https://") {
+			problems = append(problems, fmt.Sprintf("%s must be a mailto: or https: URI, not %q", envSecurity.Name, c))
+		}
+		cfg.SecurityContact = c
 	}
 	if c := get(envClamd); c != "" && c != "none" {
 		clamd, err := scanner.ParseClamd(c)
@@ -256,10 +275,11 @@ func redact(u string) string {
 }
 
 // dialTemporal connects to Temporal, waiting up to a minute for it to answer.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, m *metrics.Metrics) (client.Client, error) {
+func dialTemporal(ctx context.Context, hostPort, namespace string, via temporalTransport, log *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	// The SDK logs every poll and start at info; only its warnings are worth a person's time.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "temporal-sdk")
 	opts := client.Options{HostPort: hostPort, Namespace: namespace, Logger: sdklog.NewStructuredLogger(quiet)}
+	via.apply(&opts)
 	if m != nil {
 		opts.MetricsHandler = m.Temporal()
 	}

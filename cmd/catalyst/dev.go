@@ -210,7 +210,7 @@ func startDev(ctx context.Context, o devOptions) (_ *devStack, err error) {
 	}
 	st.Metrics = metrics.New()
 	st.Metrics.WatchStore(st.DB)
-	if st.Temporal, err = dialTemporal(ctx, st.temporalServer.HostPort, devstack.Namespace, o.Log, st.Metrics); err != nil {
+	if st.Temporal, err = dialTemporal(ctx, st.temporalServer.HostPort, devstack.Namespace, temporalTransport{}, o.Log, st.Metrics); err != nil {
 		return nil, err
 	}
 	key, err := sessionKeyIn(filepath.Join(o.Data, "session.key"))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -85,7 +86,7 @@ func runWorker(ctx context.Context) error {
 	defer db.Close()
 	m := metrics.New()
 	defer m.Close()
-	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log, m)
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.Temporal, log, m)
 	if err != nil {
 		return err
 	}
@@ -132,6 +133,7 @@ func runWorker(ctx context.Context) error {
 	log.Info("webhooks are delivered to " + cfg.Outbound.Allowed() + " (" + envOutbound.Name + ")")
 	deps := worker.Deps{Temporal: tc, DB: db, Docs: docs, Log: log, Mail: cfg.Mail, BaseURL: cfg.PublicURL,
 		LogSigner: cfg.LogSigner, LogWitness: cfg.LogWitness, Outbound: cfg.Outbound}
+	logCleartext(log, cfg)
 	if logScanner(log, cfg) {
 		deps.Scanning = docs
 	}
@@ -192,9 +194,10 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 		return nil, nil, nil, err
 	}
 	logScanner(log, cfg)
+	logCleartext(log, cfg)
 	m := metrics.New()
 	m.WatchStore(db)
-	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log, m)
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, cfg.Temporal, log, m)
 	if err != nil {
 		db.Close()
 		return nil, nil, nil, err
@@ -207,7 +210,8 @@ func prodHandler(ctx context.Context, cfg prodConfig, devSignIn bool, log *slog.
 	}
 	h, err := newAPI(db, tc, docs, api.Deps{SessionKey: cfg.SessionKey, DevSignIn: devSignIn, Production: !devSignIn,
 		SecureCookies: !devSignIn, OIDC: cfg.OIDC, OCIDPrefix: cfg.OCIDPrefix, ShortestOpen: shortest, Metrics: m, Log: log,
-		LogVerifierKey: cfg.LogVerifierKey, Outbound: cfg.Outbound})
+		LogVerifierKey: cfg.LogVerifierKey, Outbound: cfg.Outbound, SecurityContact: cfg.SecurityContact, TrustedProxies: cfg.TrustedProxies,
+		PublicURL: strings.TrimRight(get(envPublicURL), "/")})
 	if err != nil {
 		tc.Close()
 		db.Close()

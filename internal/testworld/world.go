@@ -23,6 +23,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/records"
+	"github.com/catalyst-sbri/catalyst/scanner"
 )
 
 var (
@@ -56,6 +57,17 @@ func Main(m *testing.M) {
 	_ = srv.Stop()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// DocsScannedBy is a store on the one S3 server, as Docs, whose documents sc scans.
+func DocsScannedBy(t testing.TB, sc scanner.Scanner) *docstore.Store {
+	t.Helper()
+	docs, err := docstore.New(docstore.Config{Endpoint: S3.Endpoint, AccessKey: S3.AccessKey, SecretKey: S3.SecretKey,
+		Bucket: "api-test", MaxSize: 1 << 20, Scanner: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
 
 // The personas of the access tests: each role, in scope of the world's records ("own") and out

@@ -9,10 +9,12 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,4 +119,19 @@ func Start(t testing.TB) *scanner.Clamd {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// Switchable is a real clamd, or none answering, as a test chooses: a scanner away when a
+// document is uploaded, and back when it is checked again.
+type Switchable struct{ up atomic.Pointer[scanner.Clamd] }
+
+// Use makes c the scanner; nil makes the scanner away.
+func (s *Switchable) Use(c *scanner.Clamd) { s.up.Store(c) }
+
+// Scan scans with the clamd in use, or gives no verdict when there is none.
+func (s *Switchable) Scan(ctx context.Context, r io.Reader) (scanner.Verdict, error) {
+	if c := s.up.Load(); c != nil {
+		return c.Scan(ctx, r)
+	}
+	return scanner.Verdict{}, fmt.Errorf("%w: connection refused", scanner.ErrScanner)
 }
