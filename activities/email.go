@@ -82,7 +82,7 @@ func (a *Activities) SendEmail(ctx context.Context, in SendEmailInput) error {
 		case err != nil:
 			return err
 		case found:
-			return a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StateSent).SetProviderID(id).SetSentAt(time.Now().UTC()).Exec(ctx)
+			return a.DB.Email.UpdateOneID(e.ID).SetState(entemail.StateSent).SetProviderID(id).SetSentAt(time.Now().UTC()).ClearUnsubscribeToken().Exec(ctx)
 		}
 	}
 	m, err := a.emailMessage(ctx, e)
@@ -111,7 +111,7 @@ func recordSend(ctx context.Context, emails *ent.EmailClient, e *ent.Email, prov
 	up := emails.UpdateOneID(e.ID)
 	switch {
 	case sendErr == nil:
-		up.SetState(entemail.StateSent).SetProviderID(providerID).SetSentAt(time.Now().UTC()).SetLastError("")
+		up.SetState(entemail.StateSent).SetProviderID(providerID).SetSentAt(time.Now().UTC()).SetLastError("").ClearUnsubscribeToken()
 	case email.IsPermanent(sendErr):
 		up.SetState(entemail.StateFailed).SetLastError(sendErr.Error())
 	case e.Attempts+1 >= int(EmailAttempts): // counted in the records: a batch's try and each retry's
@@ -272,7 +272,7 @@ func (a *Activities) emailMessage(ctx context.Context, e *ent.Email) (email.Mess
 			values[k] = v
 		}
 		recordType, recordID = n.RecordType, n.RecordID
-		m.UnsubscribeURL = a.absolute(records.UnsubscribePath(e.UnsubscribeToken))
+		m.UnsubscribeURL = a.absolute(records.UnsubscribePath(unsubscribeToken(e)))
 		m.ChoicesURL = a.absolute(records.EmailChoicesPath)
 	case e.AlertNoticeID != nil:
 		n, err := a.DB.AlertNotice.Get(ctx, *e.AlertNoticeID)
@@ -283,7 +283,9 @@ func (a *Activities) emailMessage(ctx context.Context, e *ent.Email) (email.Mess
 			values[k] = v
 		}
 		recordType, recordID = "competition", n.CompetitionID
-		// An alert's own stop link is its unsubscribe: the alert is all it signed up for.
+		// An alert's own stop link is its unsubscribe: the alert is all it signed up for. The
+		// link carries this email's token (stored hashed once it is sent).
+		values["unsubscribe"] = records.AlertPath(unsubscribeToken(e))
 		m.UnsubscribeURL = a.absolute(values["unsubscribe"])
 	}
 	for k, v := range values {
@@ -304,4 +306,12 @@ func (a *Activities) absolute(path string) string {
 		return ""
 	}
 	return strings.TrimRight(a.BaseURL, "/") + path
+}
+
+// unsubscribeToken is the secret part of an email's unsubscribe link, kept until it is sent.
+func unsubscribeToken(e *ent.Email) string {
+	if e.UnsubscribeToken == nil {
+		return ""
+	}
+	return *e.UnsubscribeToken
 }

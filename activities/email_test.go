@@ -88,6 +88,12 @@ func TestSendEmailTwiceSendsOnce(t *testing.T) {
 	if got.State != entemail.StateSent || got.Attempts != 1 || got.SentAt == nil || got.ProviderID == "" {
 		t.Errorf("after sending: %+v", got)
 	}
+	// Once sent, the link's token is kept only as its hash: the one in the email matches it.
+	_, link, _ := strings.Cut(m.Text, "/email/unsubscribe/")
+	link = strings.Fields(link)[0]
+	if got.UnsubscribeToken != nil || got.UnsubscribeHash == nil || *got.UnsubscribeHash != authz.HashSecret(link) {
+		t.Errorf("after sending: token %v, hash %v, the link's %q", got.UnsubscribeToken, got.UnsubscribeHash, link)
+	}
 }
 
 // A person who turned a kind of notice off still gets the notice, but no email.

@@ -40,8 +40,10 @@ type Email struct {
 	// ProviderID holds the value of the "provider_id" field.
 	ProviderID string `json:"provider_id,omitempty"`
 	// UnsubscribeToken holds the value of the "unsubscribe_token" field.
-	UnsubscribeToken string `json:"-"`
-	selectValues     sql.SelectValues
+	UnsubscribeToken *string `json:"-"`
+	// UnsubscribeHash holds the value of the "unsubscribe_hash" field.
+	UnsubscribeHash *string `json:"unsubscribe_hash,omitempty"`
+	selectValues    sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -51,7 +53,7 @@ func (*Email) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case email.FieldID, email.FieldNoticeID, email.FieldAlertNoticeID, email.FieldAttempts:
 			values[i] = new(sql.NullInt64)
-		case email.FieldTo, email.FieldTemplate, email.FieldState, email.FieldLastError, email.FieldProviderID, email.FieldUnsubscribeToken:
+		case email.FieldTo, email.FieldTemplate, email.FieldState, email.FieldLastError, email.FieldProviderID, email.FieldUnsubscribeToken, email.FieldUnsubscribeHash:
 			values[i] = new(sql.NullString)
 		case email.FieldCreatedAt, email.FieldUpdatedAt, email.FieldSentAt:
 			values[i] = new(sql.NullTime)
@@ -149,7 +151,15 @@ func (_m *Email) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field unsubscribe_token", values[i])
 			} else if value.Valid {
-				_m.UnsubscribeToken = value.String
+				_m.UnsubscribeToken = new(string)
+				*_m.UnsubscribeToken = value.String
+			}
+		case email.FieldUnsubscribeHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field unsubscribe_hash", values[i])
+			} else if value.Valid {
+				_m.UnsubscribeHash = new(string)
+				*_m.UnsubscribeHash = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -227,6 +237,11 @@ func (_m *Email) String() string {
 	builder.WriteString(_m.ProviderID)
 	builder.WriteString(", ")
 	builder.WriteString("unsubscribe_token=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.UnsubscribeHash; v != nil {
+		builder.WriteString("unsubscribe_hash=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

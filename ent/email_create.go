@@ -166,6 +166,28 @@ func (_c *EmailCreate) SetUnsubscribeToken(v string) *EmailCreate {
 	return _c
 }
 
+// SetNillableUnsubscribeToken sets the "unsubscribe_token" field if the given value is not nil.
+func (_c *EmailCreate) SetNillableUnsubscribeToken(v *string) *EmailCreate {
+	if v != nil {
+		_c.SetUnsubscribeToken(*v)
+	}
+	return _c
+}
+
+// SetUnsubscribeHash sets the "unsubscribe_hash" field.
+func (_c *EmailCreate) SetUnsubscribeHash(v string) *EmailCreate {
+	_c.mutation.SetUnsubscribeHash(v)
+	return _c
+}
+
+// SetNillableUnsubscribeHash sets the "unsubscribe_hash" field if the given value is not nil.
+func (_c *EmailCreate) SetNillableUnsubscribeHash(v *string) *EmailCreate {
+	if v != nil {
+		_c.SetUnsubscribeHash(*v)
+	}
+	return _c
+}
+
 // Mutation returns the EmailMutation object of the builder.
 func (_c *EmailCreate) Mutation() *EmailMutation {
 	return _c.mutation
@@ -263,14 +285,6 @@ func (_c *EmailCreate) check() error {
 	if _, ok := _c.mutation.Attempts(); !ok {
 		return &ValidationError{Name: "attempts", err: errors.New(`ent: missing required field "Email.attempts"`)}
 	}
-	if _, ok := _c.mutation.UnsubscribeToken(); !ok {
-		return &ValidationError{Name: "unsubscribe_token", err: errors.New(`ent: missing required field "Email.unsubscribe_token"`)}
-	}
-	if v, ok := _c.mutation.UnsubscribeToken(); ok {
-		if err := email.UnsubscribeTokenValidator(v); err != nil {
-			return &ValidationError{Name: "unsubscribe_token", err: fmt.Errorf(`ent: validator failed for field "Email.unsubscribe_token": %w`, err)}
-		}
-	}
 	return nil
 }
 
@@ -344,7 +358,11 @@ func (_c *EmailCreate) createSpec() (*Email, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.UnsubscribeToken(); ok {
 		_spec.SetField(email.FieldUnsubscribeToken, field.TypeString, value)
-		_node.UnsubscribeToken = value
+		_node.UnsubscribeToken = &value
+	}
+	if value, ok := _c.mutation.UnsubscribeHash(); ok {
+		_spec.SetField(email.FieldUnsubscribeHash, field.TypeString, value)
+		_node.UnsubscribeHash = &value
 	}
 	return _node, _spec
 }
@@ -494,6 +512,24 @@ func (u *EmailUpsert) ClearProviderID() *EmailUpsert {
 	return u
 }
 
+// SetUnsubscribeToken sets the "unsubscribe_token" field.
+func (u *EmailUpsert) SetUnsubscribeToken(v string) *EmailUpsert {
+	u.Set(email.FieldUnsubscribeToken, v)
+	return u
+}
+
+// UpdateUnsubscribeToken sets the "unsubscribe_token" field to the value that was provided on create.
+func (u *EmailUpsert) UpdateUnsubscribeToken() *EmailUpsert {
+	u.SetExcluded(email.FieldUnsubscribeToken)
+	return u
+}
+
+// ClearUnsubscribeToken clears the value of the "unsubscribe_token" field.
+func (u *EmailUpsert) ClearUnsubscribeToken() *EmailUpsert {
+	u.SetNull(email.FieldUnsubscribeToken)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -520,8 +556,8 @@ func (u *EmailUpsertOne) UpdateNewValues() *EmailUpsertOne {
 		if _, exists := u.create.mutation.Template(); exists {
 			s.SetIgnore(email.FieldTemplate)
 		}
-		if _, exists := u.create.mutation.UnsubscribeToken(); exists {
-			s.SetIgnore(email.FieldUnsubscribeToken)
+		if _, exists := u.create.mutation.UnsubscribeHash(); exists {
+			s.SetIgnore(email.FieldUnsubscribeHash)
 		}
 	}))
 	return u
@@ -663,6 +699,27 @@ func (u *EmailUpsertOne) UpdateProviderID() *EmailUpsertOne {
 func (u *EmailUpsertOne) ClearProviderID() *EmailUpsertOne {
 	return u.Update(func(s *EmailUpsert) {
 		s.ClearProviderID()
+	})
+}
+
+// SetUnsubscribeToken sets the "unsubscribe_token" field.
+func (u *EmailUpsertOne) SetUnsubscribeToken(v string) *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.SetUnsubscribeToken(v)
+	})
+}
+
+// UpdateUnsubscribeToken sets the "unsubscribe_token" field to the value that was provided on create.
+func (u *EmailUpsertOne) UpdateUnsubscribeToken() *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.UpdateUnsubscribeToken()
+	})
+}
+
+// ClearUnsubscribeToken clears the value of the "unsubscribe_token" field.
+func (u *EmailUpsertOne) ClearUnsubscribeToken() *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.ClearUnsubscribeToken()
 	})
 }
 
@@ -857,8 +914,8 @@ func (u *EmailUpsertBulk) UpdateNewValues() *EmailUpsertBulk {
 			if _, exists := b.mutation.Template(); exists {
 				s.SetIgnore(email.FieldTemplate)
 			}
-			if _, exists := b.mutation.UnsubscribeToken(); exists {
-				s.SetIgnore(email.FieldUnsubscribeToken)
+			if _, exists := b.mutation.UnsubscribeHash(); exists {
+				s.SetIgnore(email.FieldUnsubscribeHash)
 			}
 		}
 	}))
@@ -1001,6 +1058,27 @@ func (u *EmailUpsertBulk) UpdateProviderID() *EmailUpsertBulk {
 func (u *EmailUpsertBulk) ClearProviderID() *EmailUpsertBulk {
 	return u.Update(func(s *EmailUpsert) {
 		s.ClearProviderID()
+	})
+}
+
+// SetUnsubscribeToken sets the "unsubscribe_token" field.
+func (u *EmailUpsertBulk) SetUnsubscribeToken(v string) *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.SetUnsubscribeToken(v)
+	})
+}
+
+// UpdateUnsubscribeToken sets the "unsubscribe_token" field to the value that was provided on create.
+func (u *EmailUpsertBulk) UpdateUnsubscribeToken() *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.UpdateUnsubscribeToken()
+	})
+}
+
+// ClearUnsubscribeToken clears the value of the "unsubscribe_token" field.
+func (u *EmailUpsertBulk) ClearUnsubscribeToken() *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.ClearUnsubscribeToken()
 	})
 }
 

@@ -129,6 +129,26 @@ func (_u *EmailUpdate) ClearProviderID() *EmailUpdate {
 	return _u
 }
 
+// SetUnsubscribeToken sets the "unsubscribe_token" field.
+func (_u *EmailUpdate) SetUnsubscribeToken(v string) *EmailUpdate {
+	_u.mutation.SetUnsubscribeToken(v)
+	return _u
+}
+
+// SetNillableUnsubscribeToken sets the "unsubscribe_token" field if the given value is not nil.
+func (_u *EmailUpdate) SetNillableUnsubscribeToken(v *string) *EmailUpdate {
+	if v != nil {
+		_u.SetUnsubscribeToken(*v)
+	}
+	return _u
+}
+
+// ClearUnsubscribeToken clears the value of the "unsubscribe_token" field.
+func (_u *EmailUpdate) ClearUnsubscribeToken() *EmailUpdate {
+	_u.mutation.ClearUnsubscribeToken()
+	return _u
+}
+
 // Mutation returns the EmailMutation object of the builder.
 func (_u *EmailUpdate) Mutation() *EmailMutation {
 	return _u.mutation
@@ -233,6 +253,15 @@ func (_u *EmailUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ProviderIDCleared() {
 		_spec.ClearField(email.FieldProviderID, field.TypeString)
+	}
+	if value, ok := _u.mutation.UnsubscribeToken(); ok {
+		_spec.SetField(email.FieldUnsubscribeToken, field.TypeString, value)
+	}
+	if _u.mutation.UnsubscribeTokenCleared() {
+		_spec.ClearField(email.FieldUnsubscribeToken, field.TypeString)
+	}
+	if _u.mutation.UnsubscribeHashCleared() {
+		_spec.ClearField(email.FieldUnsubscribeHash, field.TypeString)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -352,6 +381,26 @@ func (_u *EmailUpdateOne) SetNillableProviderID(v *string) *EmailUpdateOne {
 // ClearProviderID clears the value of the "provider_id" field.
 func (_u *EmailUpdateOne) ClearProviderID() *EmailUpdateOne {
 	_u.mutation.ClearProviderID()
+	return _u
+}
+
+// SetUnsubscribeToken sets the "unsubscribe_token" field.
+func (_u *EmailUpdateOne) SetUnsubscribeToken(v string) *EmailUpdateOne {
+	_u.mutation.SetUnsubscribeToken(v)
+	return _u
+}
+
+// SetNillableUnsubscribeToken sets the "unsubscribe_token" field if the given value is not nil.
+func (_u *EmailUpdateOne) SetNillableUnsubscribeToken(v *string) *EmailUpdateOne {
+	if v != nil {
+		_u.SetUnsubscribeToken(*v)
+	}
+	return _u
+}
+
+// ClearUnsubscribeToken clears the value of the "unsubscribe_token" field.
+func (_u *EmailUpdateOne) ClearUnsubscribeToken() *EmailUpdateOne {
+	_u.mutation.ClearUnsubscribeToken()
 	return _u
 }
 
@@ -489,6 +538,15 @@ func (_u *EmailUpdateOne) sqlSave(ctx context.Context) (_node *Email, err error)
 	}
 	if _u.mutation.ProviderIDCleared() {
 		_spec.ClearField(email.FieldProviderID, field.TypeString)
+	}
+	if value, ok := _u.mutation.UnsubscribeToken(); ok {
+		_spec.SetField(email.FieldUnsubscribeToken, field.TypeString, value)
+	}
+	if _u.mutation.UnsubscribeTokenCleared() {
+		_spec.ClearField(email.FieldUnsubscribeToken, field.TypeString)
+	}
+	if _u.mutation.UnsubscribeHashCleared() {
+		_spec.ClearField(email.FieldUnsubscribeHash, field.TypeString)
 	}
 	_node = &Email{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -21483,6 +21483,7 @@ type EmailMutation struct {
 	sent_at            *time.Time
 	provider_id        *string
 	unsubscribe_token  *string
+	unsubscribe_hash   *string
 	clearedFields      map[string]struct{}
 	done               bool
 	oldValue           func(context.Context) (*Email, error)
@@ -22127,7 +22128,7 @@ func (m *EmailMutation) UnsubscribeToken() (r string, exists bool) {
 // OldUnsubscribeToken returns the old "unsubscribe_token" field's value of the Email entity.
 // If the Email object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *EmailMutation) OldUnsubscribeToken(ctx context.Context) (v string, err error) {
+func (m *EmailMutation) OldUnsubscribeToken(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldUnsubscribeToken is only allowed on UpdateOne operations")
 	}
@@ -22141,9 +22142,71 @@ func (m *EmailMutation) OldUnsubscribeToken(ctx context.Context) (v string, err 
 	return oldValue.UnsubscribeToken, nil
 }
 
+// ClearUnsubscribeToken clears the value of the "unsubscribe_token" field.
+func (m *EmailMutation) ClearUnsubscribeToken() {
+	m.unsubscribe_token = nil
+	m.clearedFields[email.FieldUnsubscribeToken] = struct{}{}
+}
+
+// UnsubscribeTokenCleared returns if the "unsubscribe_token" field was cleared in this mutation.
+func (m *EmailMutation) UnsubscribeTokenCleared() bool {
+	_, ok := m.clearedFields[email.FieldUnsubscribeToken]
+	return ok
+}
+
 // ResetUnsubscribeToken resets all changes to the "unsubscribe_token" field.
 func (m *EmailMutation) ResetUnsubscribeToken() {
 	m.unsubscribe_token = nil
+	delete(m.clearedFields, email.FieldUnsubscribeToken)
+}
+
+// SetUnsubscribeHash sets the "unsubscribe_hash" field.
+func (m *EmailMutation) SetUnsubscribeHash(s string) {
+	m.unsubscribe_hash = &s
+}
+
+// UnsubscribeHash returns the value of the "unsubscribe_hash" field in the mutation.
+func (m *EmailMutation) UnsubscribeHash() (r string, exists bool) {
+	v := m.unsubscribe_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnsubscribeHash returns the old "unsubscribe_hash" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldUnsubscribeHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnsubscribeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnsubscribeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnsubscribeHash: %w", err)
+	}
+	return oldValue.UnsubscribeHash, nil
+}
+
+// ClearUnsubscribeHash clears the value of the "unsubscribe_hash" field.
+func (m *EmailMutation) ClearUnsubscribeHash() {
+	m.unsubscribe_hash = nil
+	m.clearedFields[email.FieldUnsubscribeHash] = struct{}{}
+}
+
+// UnsubscribeHashCleared returns if the "unsubscribe_hash" field was cleared in this mutation.
+func (m *EmailMutation) UnsubscribeHashCleared() bool {
+	_, ok := m.clearedFields[email.FieldUnsubscribeHash]
+	return ok
+}
+
+// ResetUnsubscribeHash resets all changes to the "unsubscribe_hash" field.
+func (m *EmailMutation) ResetUnsubscribeHash() {
+	m.unsubscribe_hash = nil
+	delete(m.clearedFields, email.FieldUnsubscribeHash)
 }
 
 // Where appends a list predicates to the EmailMutation builder.
@@ -22180,7 +22243,7 @@ func (m *EmailMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmailMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, email.FieldCreatedAt)
 	}
@@ -22217,6 +22280,9 @@ func (m *EmailMutation) Fields() []string {
 	if m.unsubscribe_token != nil {
 		fields = append(fields, email.FieldUnsubscribeToken)
 	}
+	if m.unsubscribe_hash != nil {
+		fields = append(fields, email.FieldUnsubscribeHash)
+	}
 	return fields
 }
 
@@ -22249,6 +22315,8 @@ func (m *EmailMutation) Field(name string) (ent.Value, bool) {
 		return m.ProviderID()
 	case email.FieldUnsubscribeToken:
 		return m.UnsubscribeToken()
+	case email.FieldUnsubscribeHash:
+		return m.UnsubscribeHash()
 	}
 	return nil, false
 }
@@ -22282,6 +22350,8 @@ func (m *EmailMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldProviderID(ctx)
 	case email.FieldUnsubscribeToken:
 		return m.OldUnsubscribeToken(ctx)
+	case email.FieldUnsubscribeHash:
+		return m.OldUnsubscribeHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown Email field %s", name)
 }
@@ -22375,6 +22445,13 @@ func (m *EmailMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUnsubscribeToken(v)
 		return nil
+	case email.FieldUnsubscribeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnsubscribeHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Email field %s", name)
 }
@@ -22459,6 +22536,12 @@ func (m *EmailMutation) ClearedFields() []string {
 	if m.FieldCleared(email.FieldProviderID) {
 		fields = append(fields, email.FieldProviderID)
 	}
+	if m.FieldCleared(email.FieldUnsubscribeToken) {
+		fields = append(fields, email.FieldUnsubscribeToken)
+	}
+	if m.FieldCleared(email.FieldUnsubscribeHash) {
+		fields = append(fields, email.FieldUnsubscribeHash)
+	}
 	return fields
 }
 
@@ -22487,6 +22570,12 @@ func (m *EmailMutation) ClearField(name string) error {
 		return nil
 	case email.FieldProviderID:
 		m.ClearProviderID()
+		return nil
+	case email.FieldUnsubscribeToken:
+		m.ClearUnsubscribeToken()
+		return nil
+	case email.FieldUnsubscribeHash:
+		m.ClearUnsubscribeHash()
 		return nil
 	}
 	return fmt.Errorf("unknown Email nullable field %s", name)
@@ -22531,6 +22620,9 @@ func (m *EmailMutation) ResetField(name string) error {
 		return nil
 	case email.FieldUnsubscribeToken:
 		m.ResetUnsubscribeToken()
+		return nil
+	case email.FieldUnsubscribeHash:
+		m.ResetUnsubscribeHash()
 		return nil
 	}
 	return fmt.Errorf("unknown Email field %s", name)

@@ -32,7 +32,8 @@ func Notify(ctx context.Context, tx *ent.Tx, recipientID int, template domain.No
 	return emailNotice(ctx, tx, n)
 }
 
-// AlertPath is where an alert's unsubscribe link points, on Catalyst's own address.
+// AlertPath is where an alert email's unsubscribe link points, on Catalyst's own address: the
+// email's own token, made part of its body when it is sent.
 func AlertPath(token string) string { return "/alerts/unsubscribe/" + token }
 
 // AlertOpened writes one notice for each alert whose fields a newly opened competition is in,
@@ -63,7 +64,7 @@ func AlertOpened(ctx context.Context, tx *ent.Tx, c *ent.Competition) error {
 		}
 		id, err := tx.AlertNotice.Create().SetAlertID(a.ID).SetCompetitionID(c.ID).SetValues(map[string]string{
 			"title": ch.Title, "phase": strconv.Itoa(c.Phase), "closes_at": domain.FormatTime(c.ClosesAt),
-			"fields": strings.Join(shared, ", "), "link": fmt.Sprintf("/competitions/%d", c.ID), "unsubscribe": AlertPath(a.Token),
+			"fields": strings.Join(shared, ", "), "link": fmt.Sprintf("/competitions/%d", c.ID),
 		}).OnConflictColumns(alertnotice.FieldAlertID, alertnotice.FieldCompetitionID).DoNothing().ID(ctx)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -161,8 +162,9 @@ func queueEmail(ctx context.Context, tx *ent.Tx, to string, template domain.Noti
 	if _, err := rand.Read(tok); err != nil {
 		return err
 	}
+	secret := hex.EncodeToString(tok)
 	err := tx.Email.Create().SetTo(to).SetTemplate(string(template)).SetNillableNoticeID(noticeID).
-		SetNillableAlertNoticeID(alertNoticeID).SetUnsubscribeToken(hex.EncodeToString(tok)).Exec(ctx)
+		SetNillableAlertNoticeID(alertNoticeID).SetUnsubscribeToken(secret).SetUnsubscribeHash(authz.HashSecret(secret)).Exec(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/rand"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/ent"
 	"github.com/catalyst-sbri/catalyst/ent/alert"
 	"github.com/catalyst-sbri/catalyst/ent/alertnotice"
+	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/records"
 )
 
@@ -74,9 +76,18 @@ func (s *Service) Subscribe(ctx context.Context, in Subscribe) (*ent.Alert, erro
 	return out, err
 }
 
-// AlertByToken is the alert an unsubscribe link names.
+// AlertByToken is the alert an unsubscribe link names: the link of one of its emails (found by
+// its token's hash), or of an alert sent before each email carried its own.
 func (s *Service) AlertByToken(ctx context.Context, token string) (*ent.Alert, error) {
-	a, err := s.DB.Alert.Query().Where(alert.Token(token)).Only(authz.AsSystem(ctx, alertsName))
+	sys := authz.AsSystem(ctx, alertsName)
+	e, err := s.DB.Email.Query().Where(unsubscribedBy(token), entemail.AlertNoticeIDNotNil()).Only(sys)
+	var a *ent.Alert
+	switch {
+	case err == nil:
+		a, err = s.DB.AlertNotice.Query().Where(alertnotice.ID(*e.AlertNoticeID)).QueryAlert().Only(sys)
+	case ent.IsNotFound(err):
+		a, err = s.DB.Alert.Query().Where(alert.Token(token)).Only(sys)
+	}
 	if ent.IsNotFound(err) || token == "" {
 		return nil, &Refusal{Kind: NotFound, Code: "not-found", Title: "Link not recognised",
 			Detail: "this unsubscribe link is not one Catalyst sent: use the link in your latest alert, or subscribe again to change your fields"}
@@ -123,5 +134,9 @@ func (s *Service) YourAlert(ctx context.Context) (*ent.Alert, []*ent.AlertNotice
 
 // AlertText is an alert notice as its reader reads it.
 func AlertText(n *ent.AlertNotice) string {
-	return domain.NoticeCompetitionOpened.Text(n.Values)
+	values := maps.Clone(n.Values)
+	if values["unsubscribe"] == "" { // its emails carry their own link; here, the alerts page
+		values["unsubscribe"] = "/alerts"
+	}
+	return domain.NoticeCompetitionOpened.Text(values)
 }

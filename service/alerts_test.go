@@ -8,6 +8,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/authz"
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
+	entemail "github.com/catalyst-sbri/catalyst/ent/email"
 	"github.com/catalyst-sbri/catalyst/internal/testdb"
 	"github.com/catalyst-sbri/catalyst/records"
 )
@@ -61,16 +62,24 @@ func TestAlertsTellOnceAndStopFromTheirLink(t *testing.T) {
 		t.Fatalf("notices: %+v; want one, to rosa, for competition %d", notices, opened.ID)
 	}
 	text := AlertText(notices[0])
-	if !strings.Contains(text, "Missed bins") || !strings.Contains(text, "/alerts/unsubscribe/"+a.Token) {
+	if !strings.Contains(text, "Missed bins") || strings.Contains(text, a.Token) {
 		t.Errorf("the notice reads %q", text)
 	}
+	// Its email carries a token of its own, kept until it is sent and stored as a hash for good.
+	mail := p.db.Email.Query().Where(entemail.AlertNoticeID(notices[0].ID)).OnlyX(fx)
+	if mail.UnsubscribeToken == nil || mail.UnsubscribeHash == nil || *mail.UnsubscribeHash != authz.HashSecret(*mail.UnsubscribeToken) {
+		t.Fatalf("the alert's email: token %v, hash %v", mail.UnsubscribeToken, mail.UnsubscribeHash)
+	}
+	link := *mail.UnsubscribeToken
+	p.db.Email.UpdateOne(mail).ClearUnsubscribeToken().ExecX(fx) // as the sender does once it is sent
 
-	// The link stops it, twice as well as once; a made-up link is not found.
+	// The email's link stops it, twice as well as once, and so does a link of an alert sent
+	// before each email had its own; a made-up link is not found.
 	if _, err := p.svc.Unsubscribe(anon, "made-up"); !errors.As(err, new(*Refusal)) {
 		t.Errorf("a made-up link: %v", err)
 	}
-	for range 2 {
-		if stopped, err := p.svc.Unsubscribe(anon, a.Token); err != nil || stopped.UnsubscribedAt == nil {
+	for _, token := range []string{link, link, a.Token} {
+		if stopped, err := p.svc.Unsubscribe(anon, token); err != nil || stopped.ID != a.ID || stopped.UnsubscribedAt == nil {
 			t.Fatalf("unsubscribed: %v %v", stopped, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/catalyst-sbri/catalyst/domain"
 	"github.com/catalyst-sbri/catalyst/ent"
 	entemail "github.com/catalyst-sbri/catalyst/ent/email"
+	"github.com/catalyst-sbri/catalyst/ent/predicate"
 	"github.com/catalyst-sbri/catalyst/records"
 	"github.com/catalyst-sbri/catalyst/workflows"
 )
@@ -70,9 +71,16 @@ type Unsubscription struct {
 	Stopped bool // that kind is already off for them
 }
 
+// unsubscribedBy finds the email an unsubscribe link's token is of: by its hash, or for an
+// email written before tokens were hashed, by the token itself.
+func unsubscribedBy(token string) predicate.Email {
+	return entemail.Or(entemail.UnsubscribeHash(authz.HashSecret(token)),
+		entemail.And(entemail.UnsubscribeHashIsNil(), entemail.UnsubscribeToken(token)))
+}
+
 func (s *Service) emailByToken(ctx context.Context, token string) (*ent.Email, *ent.Person, error) {
 	sys := authz.AsSystem(ctx, emailName)
-	e, err := s.DB.Email.Query().Where(entemail.UnsubscribeToken(token), entemail.NoticeIDNotNil()).Only(sys)
+	e, err := s.DB.Email.Query().Where(unsubscribedBy(token), entemail.NoticeIDNotNil()).Only(sys)
 	if ent.IsNotFound(err) || token == "" {
 		return nil, nil, &Refusal{Kind: NotFound, Code: "not-found", Title: "Link not recognised",
 			Detail: "this unsubscribe link is not one Catalyst sent: use the link in the email, or sign in and choose your emails on your notices page"}

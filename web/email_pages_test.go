@@ -66,7 +66,7 @@ func TestEmailChoicesUnsubscribeAndSendAgainOnPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	anon := browser(t)
-	link := srv.URL + "/email/unsubscribe/" + e.UnsubscribeToken
+	link := srv.URL + "/email/unsubscribe/" + *e.UnsubscribeToken
 	code, page = read(t)(anon.Get(link))
 	if code != http.StatusOK || !strings.Contains(page, "The stage gate decided on your contract") || !strings.Contains(page, dana.Email) {
 		t.Fatalf("the unsubscribe page: %d", code)

@@ -39,6 +39,8 @@ const (
 	FieldProviderID = "provider_id"
 	// FieldUnsubscribeToken holds the string denoting the unsubscribe_token field in the database.
 	FieldUnsubscribeToken = "unsubscribe_token"
+	// FieldUnsubscribeHash holds the string denoting the unsubscribe_hash field in the database.
+	FieldUnsubscribeHash = "unsubscribe_hash"
 	// Table holds the table name of the email in the database.
 	Table = "emails"
 )
@@ -58,6 +60,7 @@ var Columns = []string{
 	FieldSentAt,
 	FieldProviderID,
 	FieldUnsubscribeToken,
+	FieldUnsubscribeHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -90,8 +93,6 @@ var (
 	TemplateValidator func(string) error
 	// DefaultAttempts holds the default value on creation for the "attempts" field.
 	DefaultAttempts int
-	// UnsubscribeTokenValidator is a validator for the "unsubscribe_token" field. It is called by the builders before save.
-	UnsubscribeTokenValidator func(string) error
 )
 
 // State defines the type for the "state" enum field.
@@ -188,4 +189,9 @@ func ByProviderID(opts ...sql.OrderTermOption) OrderOption {
 // ByUnsubscribeToken orders the results by the unsubscribe_token field.
 func ByUnsubscribeToken(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUnsubscribeToken, opts...).ToFunc()
+}
+
+// ByUnsubscribeHash orders the results by the unsubscribe_hash field.
+func ByUnsubscribeHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUnsubscribeHash, opts...).ToFunc()
 }

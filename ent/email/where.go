@@ -109,6 +109,11 @@ func UnsubscribeToken(v string) predicate.Email {
 	return predicate.Email(sql.FieldEQ(FieldUnsubscribeToken, v))
 }
 
+// UnsubscribeHash applies equality check predicate on the "unsubscribe_hash" field. It's identical to UnsubscribeHashEQ.
+func UnsubscribeHash(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldUnsubscribeHash, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Email {
 	return predicate.Email(sql.FieldEQ(FieldCreatedAt, v))
@@ -734,6 +739,16 @@ func UnsubscribeTokenHasSuffix(v string) predicate.Email {
 	return predicate.Email(sql.FieldHasSuffix(FieldUnsubscribeToken, v))
 }
 
+// UnsubscribeTokenIsNil applies the IsNil predicate on the "unsubscribe_token" field.
+func UnsubscribeTokenIsNil() predicate.Email {
+	return predicate.Email(sql.FieldIsNull(FieldUnsubscribeToken))
+}
+
+// UnsubscribeTokenNotNil applies the NotNil predicate on the "unsubscribe_token" field.
+func UnsubscribeTokenNotNil() predicate.Email {
+	return predicate.Email(sql.FieldNotNull(FieldUnsubscribeToken))
+}
+
 // UnsubscribeTokenEqualFold applies the EqualFold predicate on the "unsubscribe_token" field.
 func UnsubscribeTokenEqualFold(v string) predicate.Email {
 	return predicate.Email(sql.FieldEqualFold(FieldUnsubscribeToken, v))
@@ -742,6 +757,81 @@ func UnsubscribeTokenEqualFold(v string) predicate.Email {
 // UnsubscribeTokenContainsFold applies the ContainsFold predicate on the "unsubscribe_token" field.
 func UnsubscribeTokenContainsFold(v string) predicate.Email {
 	return predicate.Email(sql.FieldContainsFold(FieldUnsubscribeToken, v))
+}
+
+// UnsubscribeHashEQ applies the EQ predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashNEQ applies the NEQ predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashNEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldNEQ(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashIn applies the In predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldIn(FieldUnsubscribeHash, vs...))
+}
+
+// UnsubscribeHashNotIn applies the NotIn predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashNotIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldNotIn(FieldUnsubscribeHash, vs...))
+}
+
+// UnsubscribeHashGT applies the GT predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashGT(v string) predicate.Email {
+	return predicate.Email(sql.FieldGT(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashGTE applies the GTE predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashGTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldGTE(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashLT applies the LT predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashLT(v string) predicate.Email {
+	return predicate.Email(sql.FieldLT(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashLTE applies the LTE predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashLTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldLTE(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashContains applies the Contains predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashContains(v string) predicate.Email {
+	return predicate.Email(sql.FieldContains(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashHasPrefix applies the HasPrefix predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashHasPrefix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasPrefix(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashHasSuffix applies the HasSuffix predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashHasSuffix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasSuffix(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashIsNil applies the IsNil predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashIsNil() predicate.Email {
+	return predicate.Email(sql.FieldIsNull(FieldUnsubscribeHash))
+}
+
+// UnsubscribeHashNotNil applies the NotNil predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashNotNil() predicate.Email {
+	return predicate.Email(sql.FieldNotNull(FieldUnsubscribeHash))
+}
+
+// UnsubscribeHashEqualFold applies the EqualFold predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashEqualFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldEqualFold(FieldUnsubscribeHash, v))
+}
+
+// UnsubscribeHashContainsFold applies the ContainsFold predicate on the "unsubscribe_hash" field.
+func UnsubscribeHashContainsFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldContainsFold(FieldUnsubscribeHash, v))
 }
 
 // And groups predicates with the AND operator between them.

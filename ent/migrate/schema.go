@@ -622,7 +622,8 @@ var (
 		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
 		{Name: "provider_id", Type: field.TypeString, Nullable: true},
-		{Name: "unsubscribe_token", Type: field.TypeString, Unique: true},
+		{Name: "unsubscribe_token", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "unsubscribe_hash", Type: field.TypeString, Unique: true, Nullable: true},
 	}
 	// EmailsTable holds the schema information for the "emails" table.
 	EmailsTable = &schema.Table{

@@ -685,10 +685,6 @@ func init() {
 	emailDescAttempts := emailFields[5].Descriptor()
 	// email.DefaultAttempts holds the default value on creation for the attempts field.
 	email.DefaultAttempts = emailDescAttempts.Default.(int)
-	// emailDescUnsubscribeToken is the schema descriptor for unsubscribe_token field.
-	emailDescUnsubscribeToken := emailFields[9].Descriptor()
-	// email.UnsubscribeTokenValidator is a validator for the "unsubscribe_token" field. It is called by the builders before save.
-	email.UnsubscribeTokenValidator = emailDescUnsubscribeToken.Validators[0].(func(string) error)
 	gatedecisionMixin := schema.GateDecision{}.Mixin()
 	gatedecision.Policy = privacy.NewPolicies(schema.GateDecision{})
 	gatedecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -20,7 +20,9 @@ func (Alert) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("email").NotEmpty().Unique(),
 		field.JSON("fields", []string{}),
-		// In every alert's unsubscribe link, which works without signing in.
+		// The unsubscribe link of alerts sent before each alert email carried its own (the
+		// email's token, stored hashed): kept so that those links still work, and never put
+		// in a link again.
 		field.String("token").NotEmpty().Unique().Immutable().Sensitive(),
 		field.Time("unsubscribed_at").Optional().Nillable(),
 	}

@@ -32,8 +32,12 @@ func (Email) Fields() []ent.Field {
 		field.Time("sent_at").Optional().Nillable(),
 		// The provider's ID: Notify's notification ID or the SMTP Message-ID.
 		field.String("provider_id").Optional(),
-		// The unguessable part of the email's unsubscribe link.
-		field.String("unsubscribe_token").NotEmpty().Unique().Immutable().Sensitive(),
+		// The unguessable part of the email's unsubscribe link, kept only until the email is
+		// sent (its body is made then); the link is found by its hash ever after.
+		field.String("unsubscribe_token").Optional().Nillable().Unique().Sensitive(),
+		// The SHA-256 of that token; empty for emails written before tokens were hashed, whose
+		// links are still found by the token itself.
+		field.String("unsubscribe_hash").Optional().Nillable().Unique().Immutable(),
 	}
 }
 
