@@ -132,7 +132,7 @@ func (c DocumentCheck) Label() string {
 	case CheckVirusFound:
 		return "A virus was found in it"
 	}
-	return "Not checked for viruses: this service runs without a virus scanner"
+	return "Not checked for viruses: no virus scanner has read it"
 }
 
 // Errors of fetching a document its check keeps back.

@@ -62,9 +62,10 @@ func CheckDocument(ctx context.Context, db *ent.Client, docs Scanning, d *ent.Do
 		if check == d.VirusCheck && check != domain.CheckVirusFound {
 			return nil
 		}
-		actor := authz.ActorOf(ctx, "the malware scanner")
-		if actor.Who == "" {
-			actor = authz.Actor{Who: "system:" + scanningName, Reason: "the malware scanner"}
+		// A person who asked for the check again is its actor; the worker's checks are the scanner's.
+		actor := authz.ActorOf(sys, "the malware scanner")
+		if _, asked := authz.FromContext(ctx); asked {
+			actor = authz.ActorOf(ctx, "the malware scanner")
 		}
 		return Audit(sys, tx, actor, "document.checked", "document", d.ID,
 			map[string]any{"check": d.VirusCheck}, map[string]any{"check": check, "found": finding})

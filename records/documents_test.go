@@ -88,8 +88,8 @@ func TestTheWorkerChecksWhatIsWaiting(t *testing.T) {
 	}
 	sys := authz.AsSystem(ctx, "test")
 	events := db.AuditEvent.Query().Where(auditevent.Action("document.checked")).AllX(sys)
-	if len(events) != 2 {
-		t.Fatalf("%d document.checked events, want 2", len(events))
+	if len(events) != 2 || events[0].Actor != "system:scanner" || events[1].Actor != "system:scanner" {
+		t.Fatalf("document.checked events: %d, by %v; want 2, by the scanner", len(events), events)
 	}
 	if n, err := records.CheckWaitingDocuments(context.Background(), db, docs, 10); n != 0 || err != nil {
 		t.Errorf("a second run checked %d, %v; want none waiting", n, err)

@@ -108,10 +108,10 @@ func TestProductionProcesses(t *testing.T) {
 	wantStage(t, ch, "selected")
 
 	// Prometheus scrapes the API's metrics on their own listener; the public's has none.
-	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GET /metrics on the public listener: %v %v; want 404", resp.StatusCode, err)
-	} else {
-		resp.Body.Close()
+	if resp, err := http.Get(base + "/metrics"); err != nil {
+		t.Errorf("GET /metrics on the public listener: %v", err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /metrics on the public listener: %d, want 404", resp.StatusCode)
 	}
 	resp, err := http.Get("http://" + metricsAddr + "/metrics")
 	must(t, err)
